@@ -1,0 +1,75 @@
+/**
+ * Ticket activities: write the ticket's Postgres row (the read model the board and positions use)
+ * and tell listeners the line changed. Idempotent: a retry writes the same values again.
+ */
+import type { Sql } from '../db/sql.js';
+import { findTicketByWorkflowId, toTicketView } from '../queue/readQueue.js';
+import type { TicketState } from '../domain/ticketStates.js';
+import type { JoinResult, TicketView, TicketWorkflowInput } from '../workflows/definitions.js';
+import { notifyQueueChanged } from '../queue/queueEvents.js';
+import { ApplicationFailure } from '@temporalio/activity';
+
+/** Input of `recordTicketState`. `at` is epoch ms (UTC) from the workflow clock. */
+export interface RecordTicketStateInput {
+  workflowId: string;
+  clinicId: number;
+  to: TicketState;
+  at: number;
+  /** The day-end close did it: the time in room is not a service time. */
+  closedByDayEnd: boolean;
+}
+
+/** The ticket activities, bound to a Postgres pool. */
+export function createTicketActivities({ sql }: { sql: Sql }) {
+  return {
+    /**
+     * Puts the ticket in the line (`waiting`). If the phone already holds an open ticket (two JOINs
+     * raced), nothing is written and that ticket is returned with `existing: true`.
+     * @throws ApplicationFailure (non-retryable) when the code is taken by another open ticket.
+     */
+    async openTicket(input: TicketWorkflowInput & { workflowId: string }): Promise<JoinResult> {
+      await sql`
+        insert into tickets (clinic_id, service_day, code, workflow_id, phone, channel, note, state, joined_at)
+        values (${input.clinicId}, ${input.serviceDay}, ${input.code}, ${input.workflowId}, ${input.phone},
+                ${input.channel}, ${input.note}, 'waiting', now())
+        on conflict do nothing`;
+      const mine = await findTicketByWorkflowId(sql, input.clinicId, input.workflowId);
+      if (mine !== undefined) {
+        await notifyQueueChanged(sql, input.clinicId);
+        return { ticket: toTicketView(mine), existing: false };
+      }
+      const [holder] = input.phone === null ? [] : await sql<{ workflow_id: string }[]>`
+        select workflow_id from tickets
+        where clinic_id = ${input.clinicId} and phone = ${input.phone} and state in ('waiting', 'next', 'in_room')`;
+      const held = holder === undefined ? undefined : await findTicketByWorkflowId(sql, input.clinicId, holder.workflow_id);
+      if (held === undefined) {
+        throw ApplicationFailure.nonRetryable(`ticket code ${input.code} is taken by another open ticket`, 'CodeTaken');
+      }
+      return { ticket: toTicketView(held), existing: true };
+    },
+
+    /** Writes a state change and its timestamp; `done` by staff also records the time in room. */
+    async recordTicketState(input: RecordTicketStateInput): Promise<TicketView> {
+      const at = new Date(input.at);
+      const closing = ['done', 'no_show', 'left', 'expired'].includes(input.to);
+      await sql`
+        update tickets set
+          state = ${input.to},
+          called_at = case when ${input.to} = 'next' then ${at} else called_at end,
+          room_at = case when ${input.to} = 'in_room' then ${at} else room_at end,
+          closed_at = case when ${closing} then ${at} else closed_at end,
+          service_seconds = case when ${input.to} = 'done' and not ${input.closedByDayEnd} and room_at is not null
+                                 then greatest(0, extract(epoch from (${at}::timestamptz - room_at)))::int
+                                 else service_seconds end,
+          updated_at = now()
+        where workflow_id = ${input.workflowId}`;
+      await notifyQueueChanged(sql, input.clinicId);
+      const ticket = await findTicketByWorkflowId(sql, input.clinicId, input.workflowId);
+      if (ticket === undefined) throw ApplicationFailure.nonRetryable(`no ticket row for ${input.workflowId}`, 'TicketMissing');
+      return toTicketView(ticket);
+    },
+  };
+}
+
+/** The ticket activities' interface, as the workflow proxies it. */
+export type TicketActivities = ReturnType<typeof createTicketActivities>;

@@ -1,0 +1,143 @@
+/**
+ * Configuration: every environment variable Frontdesk reads, validated once at start with zod.
+ * Nothing below this module reads `process.env`; the parsed `Config` is passed down.
+ */
+import { existsSync } from 'node:fs';
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import { isValidPhoneNumber, type CountryCode, getCountries } from 'libphonenumber-js';
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const ZConfig = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    PUBLIC_BASE_URL: optionalString.pipe(z.url({ message: 'must be an absolute URL such as https://desk.example.org' }).optional()),
+    DATABASE_URL: optionalString.pipe(
+      z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+    ),
+    TEMPORAL_ADDRESS: optionalString,
+    TEMPORAL_NAMESPACE: z.string().trim().min(1).default('default'),
+    TEMPORAL_TASK_QUEUE: z.string().trim().min(1).default('frontdesk'),
+    TWILIO_ACCOUNT_SID: optionalString.pipe(z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must look like AC followed by 32 hex digits').optional()),
+    TWILIO_AUTH_TOKEN: optionalString,
+    TWILIO_PHONE_NUMBER: optionalString,
+    TWILIO_MESSAGING_SERVICE_SID: optionalString.pipe(z.string().regex(/^MG[0-9a-fA-F]{32}$/, 'must look like MG followed by 32 hex digits').optional()),
+    TWILIO_WHATSAPP_FROM: optionalString.pipe(
+      z.string().regex(/^whatsapp:\+[1-9]\d{6,14}$/, 'must look like whatsapp:+15551234567').optional(),
+    ),
+    ADMIN_PASSWORD: optionalString.pipe(z.string().min(8, 'must be at least 8 characters').optional()),
+    ADMIN_API_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+    CLINIC_NAME: z.string().trim().min(1).max(60).default('Frontdesk Clinic'),
+    CLINIC_TIMEZONE: z
+      .string()
+      .trim()
+      .default('America/Chicago')
+      .refine((zone) => DateTime.local().setZone(zone).isValid, 'must be an IANA time zone such as America/Chicago'),
+    DEFAULT_COUNTRY: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .default('US')
+      .refine((c) => (getCountries() as string[]).includes(c), 'must be a two-letter country code such as US')
+      .transform((c) => c as CountryCode),
+    DATA_DIR: z.string().trim().min(1).default('.data'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .superRefine((env, ctx) => {
+    const phone = env.TWILIO_PHONE_NUMBER;
+    if (phone !== undefined && !isValidPhoneNumber(phone)) {
+      ctx.addIssue({ code: 'custom', path: ['TWILIO_PHONE_NUMBER'], message: 'must be an E.164 number such as +15551234567' });
+    }
+    if ((env.TWILIO_ACCOUNT_SID === undefined) !== (env.TWILIO_AUTH_TOKEN === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [env.TWILIO_ACCOUNT_SID === undefined ? 'TWILIO_ACCOUNT_SID' : 'TWILIO_AUTH_TOKEN'],
+        message: 'TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN go together',
+      });
+    }
+    if (env.TWILIO_ACCOUNT_SID !== undefined) {
+      if (env.TWILIO_PHONE_NUMBER === undefined && env.TWILIO_MESSAGING_SERVICE_SID === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['TWILIO_PHONE_NUMBER'], message: 'set TWILIO_PHONE_NUMBER or TWILIO_MESSAGING_SERVICE_SID to send SMS' });
+      }
+      if (env.PUBLIC_BASE_URL === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['PUBLIC_BASE_URL'], message: 'is needed with Twilio: webhook signatures are checked against it' });
+      }
+    }
+  });
+
+/** Demo number for the embedded clinic when no Twilio number is configured (555-01xx: fictional). */
+export const DEMO_CLINIC_NUMBER = '+15555550100';
+
+/** The validated configuration. Times are local to `clinic.timezone`; durations are in minutes. */
+export interface Config {
+  port: number;
+  publicBaseUrl: string | undefined;
+  databaseUrl: string | undefined;
+  temporal: { address: string | undefined; namespace: string; taskQueue: string };
+  twilio:
+    | {
+        provider: 'twilio';
+        accountSid: string;
+        authToken: string;
+        phoneNumber: string | undefined;
+        messagingServiceSid: string | undefined;
+        whatsappFrom: string | undefined;
+      }
+    | { provider: 'console'; phoneNumber: string; whatsappFrom: string | undefined };
+  adminPassword: string | undefined;
+  adminApiToken: string | undefined;
+  clinic: { name: string; timezone: string; defaultCountry: CountryCode };
+  dataDir: string;
+  logLevel: z.infer<typeof ZConfig>['LOG_LEVEL'];
+}
+
+/** Raised when an environment variable is invalid; `message` names every failing variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/**
+ * Parses the environment (after loading `.env` when present) into a `Config`.
+ * @throws ConfigError naming each bad variable, e.g. `CLINIC_TIMEZONE: must be an IANA time zone …`.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = readEnvironment()): Config {
+  const parsed = ZConfig.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.') || '(environment)'}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    publicBaseUrl: e.PUBLIC_BASE_URL?.replace(/\/+$/, ''),
+    databaseUrl: e.DATABASE_URL,
+    temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.TEMPORAL_TASK_QUEUE },
+    twilio:
+      e.TWILIO_ACCOUNT_SID !== undefined && e.TWILIO_AUTH_TOKEN !== undefined
+        ? {
+            provider: 'twilio',
+            accountSid: e.TWILIO_ACCOUNT_SID,
+            authToken: e.TWILIO_AUTH_TOKEN,
+            phoneNumber: e.TWILIO_PHONE_NUMBER,
+            messagingServiceSid: e.TWILIO_MESSAGING_SERVICE_SID,
+            whatsappFrom: e.TWILIO_WHATSAPP_FROM,
+          }
+        : { provider: 'console', phoneNumber: e.TWILIO_PHONE_NUMBER ?? DEMO_CLINIC_NUMBER, whatsappFrom: e.TWILIO_WHATSAPP_FROM },
+    adminPassword: e.ADMIN_PASSWORD,
+    adminApiToken: e.ADMIN_API_TOKEN,
+    clinic: { name: e.CLINIC_NAME, timezone: e.CLINIC_TIMEZONE, defaultCountry: e.DEFAULT_COUNTRY },
+    dataDir: e.DATA_DIR,
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+/** `process.env` after `.env` (when the file exists) has filled the variables that are not set. */
+function readEnvironment(): NodeJS.ProcessEnv {
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  return process.env;
+}

@@ -1,0 +1,43 @@
+/**
+ * Phone numbers and Twilio addresses. A patient is an E.164 number plus the channel they wrote on;
+ * Twilio writes WhatsApp addresses as `whatsapp:+E164`.
+ */
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+
+/** A messaging channel that reaches a phone. */
+export type PhoneChannel = 'sms' | 'whatsapp';
+
+/** A patient's phone: E.164 number and the channel it used. */
+export interface PhoneAddress {
+  phone: string;
+  channel: PhoneChannel;
+}
+
+/**
+ * Parses a Twilio `From`/`To` value (`+15551234567`, `whatsapp:+15551234567`, or a local number
+ * read in `defaultCountry`) into an E.164 number and channel.
+ * @returns undefined when it is not a valid phone number.
+ */
+export function parseAddress(raw: string, defaultCountry: CountryCode): PhoneAddress | undefined {
+  const trimmed = raw.trim();
+  const isWhatsApp = /^whatsapp:/i.test(trimmed);
+  const number = parsePhoneNumberFromString(isWhatsApp ? trimmed.slice('whatsapp:'.length) : trimmed, defaultCountry);
+  if (number === undefined || !number.isValid()) return undefined;
+  return { phone: number.number, channel: isWhatsApp ? 'whatsapp' : 'sms' };
+}
+
+/** The Twilio address for a phone on a channel: `+1555…` for SMS, `whatsapp:+1555…` for WhatsApp. */
+export function toAddress({ phone, channel }: PhoneAddress): string {
+  return channel === 'whatsapp' ? `whatsapp:${phone}` : phone;
+}
+
+/** A number masked to its last four digits for staff screens: `•••• 4567`. */
+export function maskPhone(phone: string | null): string | null {
+  if (phone === null) return null;
+  return `•••• ${phone.slice(-4)}`;
+}
+
+/** A number written for people in its own country's style (`(555) 555-0100`), E.164 if unparsable. */
+export function formatPhoneForPeople(phone: string): string {
+  return parsePhoneNumberFromString(phone)?.formatNational() ?? phone;
+}

@@ -1,0 +1,28 @@
+/**
+ * A clinic's service day: the local date a ticket belongs to and the moment the line closes.
+ */
+import { DateTime } from 'luxon';
+
+/** Letters for ticket codes; I and O are left out so codes are not read as 1 and 0. */
+const CODE_LETTERS = 'ABCDEFGHJKLMNPQRSTUVWXYZ';
+
+/**
+ * The service day at `now` in `timezone`, and when it closes.
+ * @param closingTime `HH:MM` or `HH:MM:SS`, local to `timezone`.
+ * @returns `day` as `YYYY-MM-DD`, `closesAt` in epoch ms (UTC), `isClosed` when `now` is past it.
+ */
+export function serviceDayAt(now: Date, timezone: string, closingTime: string): { day: string; closesAt: number; isClosed: boolean } {
+  const local = DateTime.fromJSDate(now).setZone(timezone);
+  const [hour = 20, minute = 0] = closingTime.split(':').map(Number);
+  const closes = local.set({ hour, minute, second: 0, millisecond: 0 });
+  return { day: local.toISODate() ?? '', closesAt: closes.toMillis(), isClosed: local >= closes };
+}
+
+/**
+ * The ticket code for the `number`th join of `day`: a letter that changes each day, then the number
+ * (`Q7`), so a code is unique among a clinic's open tickets even if yesterday's were never closed.
+ */
+export function ticketCode(day: string, number: number): string {
+  const dayIndex = Math.floor(Date.parse(`${day}T00:00:00Z`) / 86_400_000);
+  return `${CODE_LETTERS[dayIndex % CODE_LETTERS.length]}${number}`;
+}

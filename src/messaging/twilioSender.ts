@@ -1,0 +1,44 @@
+/**
+ * The `twilio` provider: sends through Twilio's Messages API (`messages.create`), from the clinic's
+ * number or Messaging Service (SMS) or its WhatsApp sender.
+ */
+import twilio from 'twilio';
+import { MessageRejectedError, type Sender } from './sender.js';
+
+/** Options of the Twilio sender; `httpClient` lets a caller route the REST calls (e.g. to a local server). */
+export interface TwilioSenderOptions {
+  accountSid: string;
+  authToken: string;
+  messagingServiceSid: string | undefined;
+  httpClient?: ConstructorParameters<typeof twilio.Twilio>[2] extends infer O ? (O extends { httpClient?: infer H } ? H : never) : never;
+}
+
+/**
+ * A sender over Twilio's REST API. A 4xx answer becomes MessageRejectedError (with Twilio's error
+ * code, e.g. 21610 opted out, 21211 invalid number); 429, 5xx and network errors are thrown as they are
+ * so the activity retries.
+ */
+export function createTwilioSender(options: TwilioSenderOptions): Sender {
+  const client = twilio(options.accountSid, options.authToken, options.httpClient === undefined ? {} : { httpClient: options.httpClient });
+  return {
+    provider: 'twilio',
+    async send(message) {
+      const useService = options.messagingServiceSid !== undefined && !message.to.startsWith('whatsapp:');
+      try {
+        const created = await client.messages.create({
+          to: message.to,
+          body: message.body,
+          ...(useService ? { messagingServiceSid: options.messagingServiceSid } : { from: message.from }),
+          ...(message.statusCallback === undefined ? {} : { statusCallback: message.statusCallback }),
+        });
+        return { messageSid: created.sid, status: created.status };
+      } catch (error) {
+        const status = (error as { status?: number }).status;
+        if (typeof status === 'number' && status >= 400 && status < 500 && status !== 429) {
+          throw new MessageRejectedError((error as Error).message, (error as { code?: number }).code);
+        }
+        throw error;
+      }
+    },
+  };
+}

@@ -1,0 +1,91 @@
+/**
+ * JOIN: puts a patient (or a kiosk visitor) in the clinic's walk-in line by starting the ticket's
+ * workflow with update-with-start, so a retried JOIN cannot start two.
+ */
+import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { Sql } from '../db/sql.js';
+import type { Clinic } from '../clinics/clinics.js';
+import { AppError } from '../errors.js';
+import { serviceDayAt } from '../domain/serviceDay.js';
+import { maskPhone } from '../domain/phone.js';
+import {
+  TICKET_WORKFLOW_TYPE,
+  WALK_IN_JOURNEY,
+  joinUpdate,
+  searchAttributes,
+  ticketWorkflowId,
+  type TicketChannel,
+  type TicketView,
+  type TicketWorkflowInput,
+} from '../workflows/definitions.js';
+import { allocateTicketCode } from './allocateTicketCode.js';
+import { findOpenTicketByPhone, toTicketView } from './readQueue.js';
+
+/** What a join asks for. `joinKey` identifies the request (MessageSid, `kiosk:<nonce>`). */
+export interface JoinRequest {
+  clinic: Clinic;
+  phone: string | null;
+  channel: TicketChannel;
+  note: string | null;
+  joinKey: string;
+}
+
+/** `joined` a new ticket; `already` in line with this ticket; `closed` for the day. */
+export type JoinOutcome = { kind: 'joined' | 'already'; ticket: TicketView } | { kind: 'closed' };
+
+/** Dependencies: Postgres, the Temporal client and the task queue the worker polls. */
+export interface QueueDeps {
+  sql: Sql;
+  temporal: Client;
+  taskQueue: string;
+}
+
+/**
+ * Joins the line. A phone with an open ticket gets that ticket back.
+ * @throws AppError conflict when `joinKey` was used by a ticket that has since ended.
+ */
+export async function joinQueue(deps: QueueDeps, request: JoinRequest, now: Date = new Date()): Promise<JoinOutcome> {
+  const { clinic } = request;
+  if (request.phone !== null) {
+    const open = await findOpenTicketByPhone(deps.sql, clinic.id, request.phone);
+    if (open !== undefined) return { kind: 'already', ticket: toTicketView(open) };
+  }
+  const today = serviceDayAt(now, clinic.timezone, clinic.closingTime);
+  if (today.isClosed) return { kind: 'closed' };
+
+  const { code, serviceDay } = await allocateTicketCode(deps.sql, clinic.id, request.joinKey, today.day);
+  const workflowId = ticketWorkflowId(clinic.slug, serviceDay, code);
+  const input: TicketWorkflowInput = {
+    clinicId: clinic.id,
+    clinicSlug: clinic.slug,
+    serviceDay,
+    code,
+    phone: request.phone,
+    channel: request.channel,
+    note: request.note,
+    closesAt: today.closesAt,
+    nextReminderMinutes: clinic.nextReminderMinutes,
+  };
+  const start = new WithStartWorkflowOperation(TICKET_WORKFLOW_TYPE, {
+    workflowId,
+    taskQueue: deps.taskQueue,
+    args: [input],
+    workflowIdConflictPolicy: 'USE_EXISTING',
+    workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    typedSearchAttributes: [
+      { key: searchAttributes.clinic, value: clinic.slug },
+      { key: searchAttributes.journey, value: WALK_IN_JOURNEY },
+      { key: searchAttributes.ticketState, value: 'waiting' },
+    ],
+    staticSummary: `Walk-in ticket ${code} at ${clinic.name} (${request.channel}${request.phone === null ? '' : `, ${maskPhone(request.phone)}`})`,
+  });
+  try {
+    const result = await deps.temporal.workflow.executeUpdateWithStart(joinUpdate, { startWorkflowOperation: start });
+    return { kind: result.existing ? 'already' : 'joined', ticket: result.ticket };
+  } catch (error) {
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+    const open = request.phone === null ? undefined : await findOpenTicketByPhone(deps.sql, clinic.id, request.phone);
+    if (open !== undefined) return { kind: 'already', ticket: toTicketView(open) };
+    throw new AppError('conflict', `this join request was already used for ticket ${code}, which has ended`);
+  }
+}

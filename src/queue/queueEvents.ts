@@ -1,0 +1,18 @@
+/**
+ * "The line changed" events over Postgres LISTEN/NOTIFY, so the board in the API process updates
+ * live when the worker's activities write a ticket, whichever process that is.
+ */
+import type { Sql } from '../db/sql.js';
+
+const CHANNEL = 'frontdesk_queue';
+
+/** Tells listeners that clinic `clinicId`'s line changed. */
+export async function notifyQueueChanged(sql: Sql, clinicId: number): Promise<void> {
+  await sql.notify(CHANNEL, String(clinicId));
+}
+
+/** Calls `onChange(clinicId)` on every change. @returns a function that stops listening. */
+export async function listenQueueChanges(sql: Sql, onChange: (clinicId: number) => void): Promise<() => Promise<void>> {
+  const { unlisten } = await sql.listen(CHANNEL, (payload) => onChange(Number(payload)));
+  return unlisten;
+}

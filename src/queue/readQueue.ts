@@ -1,0 +1,104 @@
+/**
+ * Reads of the walk-in line from Postgres: open tickets in order, with position and ETA computed at
+ * read time, so they are current whenever the line changes.
+ */
+import type { Sql } from '../db/sql.js';
+import { DEFAULT_SERVICE_MINUTES, SERVICE_TIME_SAMPLE, estimateWaitMinutes } from '../domain/eta.js';
+import { maskPhone } from '../domain/phone.js';
+import type { TicketState } from '../domain/ticketStates.js';
+import type { TicketChannel, TicketView } from '../workflows/definitions.js';
+
+/** A ticket row with what the API needs beyond the view. */
+export interface TicketRecord extends TicketView {
+  workflowId: string;
+  phone: string | null;
+}
+
+interface TicketRow {
+  workflow_id: string;
+  code: string;
+  state: TicketState;
+  phone: string | null;
+  channel: TicketChannel;
+  note: string | null;
+  joined_at: Date;
+}
+
+/** Average time in room over the clinic's last 20 done tickets, in minutes (10 until there are any). */
+export async function averageServiceMinutes(sql: Sql, clinicId: number): Promise<number> {
+  const [row] = await sql`
+    select avg(service_seconds)::float8 as seconds from (
+      select service_seconds from tickets
+      where clinic_id = ${clinicId} and service_seconds is not null
+      order by closed_at desc limit ${SERVICE_TIME_SAMPLE}) recent`;
+  const seconds = row?.seconds as number | null;
+  return seconds === null || seconds === undefined ? DEFAULT_SERVICE_MINUTES : seconds / 60;
+}
+
+function toRecord(row: TicketRow, position: number | null, etaMinutes: number | null): TicketRecord {
+  return {
+    workflowId: row.workflow_id,
+    code: row.code,
+    state: row.state,
+    position,
+    etaMinutes,
+    joinedAt: row.joined_at.toISOString(),
+    phone: row.phone,
+    phoneMasked: maskPhone(row.phone),
+    note: row.note,
+    channel: row.channel,
+  };
+}
+
+/**
+ * The clinic's open tickets: those called (`next`) first, then `waiting` by join time, then `in_room`.
+ * Position counts from 1 among tickets not yet in a room; ETA = average × people ahead ÷ rooms open.
+ */
+export async function listOpenTickets(sql: Sql, clinicId: number): Promise<TicketRecord[]> {
+  const [rows, [clinic], average] = await Promise.all([
+    sql<TicketRow[]>`
+      select workflow_id, code, state, phone, channel, note, joined_at from tickets
+      where clinic_id = ${clinicId} and state in ('waiting', 'next', 'in_room')
+      order by case state when 'next' then 0 when 'waiting' then 1 else 2 end, coalesce(called_at, joined_at), id`,
+    sql`select rooms_open from clinics where id = ${clinicId}`,
+    averageServiceMinutes(sql, clinicId),
+  ]);
+  const roomsOpen = (clinic?.rooms_open as number | undefined) ?? 1;
+  let ahead = 0;
+  return rows.map((row) => {
+    if (row.state === 'in_room') return toRecord(row, null, null);
+    const record = toRecord(row, ahead + 1, estimateWaitMinutes({ peopleAhead: ahead, averageServiceMinutes: average, roomsOpen }));
+    ahead += 1;
+    return record;
+  });
+}
+
+/** The open ticket held by `phone` at the clinic, with its current position and ETA. */
+export async function findOpenTicketByPhone(sql: Sql, clinicId: number, phone: string): Promise<TicketRecord | undefined> {
+  return (await listOpenTickets(sql, clinicId)).find((t) => t.phone === phone);
+}
+
+/**
+ * The ticket of workflow `workflowId`, with position and ETA while open (null once closed).
+ * @returns undefined when no such ticket row exists.
+ */
+export async function findTicketByWorkflowId(sql: Sql, clinicId: number, workflowId: string): Promise<TicketRecord | undefined> {
+  const open = (await listOpenTickets(sql, clinicId)).find((t) => t.workflowId === workflowId);
+  if (open !== undefined) return open;
+  const [row] = await sql<TicketRow[]>`
+    select workflow_id, code, state, phone, channel, note, joined_at from tickets where workflow_id = ${workflowId}`;
+  return row === undefined ? undefined : toRecord(row, null, null);
+}
+
+/** The clinic's ticket with `code`: the open one, else the latest closed one. */
+export async function findTicketByCode(sql: Sql, clinicId: number, code: string): Promise<TicketRecord | undefined> {
+  const [row] = await sql<{ workflow_id: string }[]>`
+    select workflow_id from tickets where clinic_id = ${clinicId} and code = ${code}
+    order by (state in ('waiting', 'next', 'in_room')) desc, joined_at desc limit 1`;
+  return row === undefined ? undefined : findTicketByWorkflowId(sql, clinicId, row.workflow_id);
+}
+
+/** Strips the fields staff and patients never see in full (workflow ID, phone). */
+export function toTicketView({ workflowId: _w, phone: _p, ...view }: TicketRecord): TicketView {
+  return view;
+}
