@@ -105,8 +105,9 @@ export async function startEmbeddedPostgres(opts: {
     }
   };
 
+  const isRoot = process.getuid?.() === 0;
   mkdirSync(dataDir, { recursive: true });
-  if (process.getuid?.() === 0) assertTraversableByOthers(dataDir);
+  if (isRoot) assertTraversableByOthers(dataDir);
   const clusterExists = existsSync(path.join(clusterDir, 'PG_VERSION'));
   const password = readOrCreatePassword(dataDir, clusterExists);
   const port = opts.port ?? (await pickFreePort());
@@ -118,7 +119,9 @@ export async function startEmbeddedPostgres(opts: {
     password,
     authMethod: 'scram-sha-256',
     persistent: true,
-    createPostgresUser: true,
+    // PostgreSQL refuses to run as root, so as root the package runs it as a `postgres` user it creates
+    // if needed; as any other user the option would only make initialise() fail on `groupadd`.
+    createPostgresUser: isRoot,
     // TCP on loopback only; no Unix socket, so nothing is written to /tmp and two clusters on
     // different data folders never contend for a socket lock file.
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],

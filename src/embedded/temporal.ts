@@ -8,6 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { Connection } from '@temporalio/client';
 import { resolveTemporalCli } from './binaries.js';
 
 const READY_TIMEOUT_MS = 30_000;
@@ -15,8 +16,11 @@ const READY_POLL_MS = 100;
 const STOP_GRACE_MS = 10_000;
 const LOG_TAIL_LINES = 30;
 
-/** Types a custom search attribute can be registered with here. */
-export type SearchAttributeType = 'Keyword' | 'Text' | 'Int' | 'Datetime' | 'Bool';
+/** Types a custom search attribute can be registered with here (the CLI's spelling). */
+export type DevServerSearchAttributeType = 'Keyword' | 'Text' | 'Int' | 'Datetime' | 'Bool';
+
+// temporal.api.enums.v1.IndexedValueType wire numbers, as the operator service reports them.
+const INDEXED_VALUE_TYPE: Record<DevServerSearchAttributeType, number> = { Text: 1, Keyword: 2, Int: 3, Bool: 5, Datetime: 6 };
 
 /** A running dev server: `address` is host:port for gRPC clients, `uiUrl` the Web UI's http URL. */
 export interface TemporalDevServer {
@@ -54,18 +58,48 @@ function accepts(port: number): Promise<boolean> {
   });
 }
 
+// start-dev writes --search-attribute only into namespaces it creates, so a database file from an
+// earlier run lacks attributes added since; register those through the operator service instead.
+async function registerMissingSearchAttributes(
+  address: string,
+  namespace: string,
+  wanted: Record<string, DevServerSearchAttributeType>,
+): Promise<void> {
+  const connection = await Connection.connect({ address });
+  try {
+    const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
+    const missing: Record<string, number> = {};
+    for (const [name, type] of Object.entries(wanted)) {
+      const existing = customAttributes[name];
+      if (existing === undefined) missing[name] = INDEXED_VALUE_TYPE[type];
+      else if (existing !== INDEXED_VALUE_TYPE[type]) {
+        throw new Error(
+          `search attribute ${name} is already registered in namespace ${namespace} with another type than ${type}; ` +
+            'rename it, or delete temporal.sqlite in the data folder to start over',
+        );
+      }
+    }
+    if (Object.keys(missing).length > 0) {
+      await connection.operatorService.addSearchAttributes({ namespace, searchAttributes: missing });
+    }
+  } finally {
+    await connection.close();
+  }
+}
+
 /**
  * Starts `temporal server start-dev` on 127.0.0.1:`port` (default 7233, Web UI on `uiPort`, default
- * 8233) with `namespace` and the given search attributes registered, resolving once the gRPC port
- * accepts connections; its output goes line by line to `log`. Throws if no CLI is found, a port is
- * taken, or the server exits or is not listening within 30 s (the message carries its last output).
+ * 8233) with `namespace` and the given search attributes registered (also in a database file from an
+ * earlier run), resolving once the gRPC port answers; its output goes line by line to `log`. Throws if
+ * no CLI is found, a port is taken, the server exits or is not listening within 30 s (the message
+ * carries its last output), or a search attribute exists with another type.
  */
 export async function startTemporalDevServer(opts: {
   dataDir: string;
   port?: number;
   uiPort?: number;
   namespace: string;
-  searchAttributes: Record<string, SearchAttributeType>;
+  searchAttributes: Record<string, DevServerSearchAttributeType>;
   log?: (line: string) => void;
 }): Promise<TemporalDevServer> {
   const cli = resolveTemporalCli();
@@ -140,5 +174,12 @@ export async function startTemporalDevServer(opts: {
     await new Promise((resolve) => setTimeout(resolve, READY_POLL_MS));
   }
 
-  return { address: `127.0.0.1:${port}`, uiUrl: `http://127.0.0.1:${uiPort}`, stop };
+  const address = `127.0.0.1:${port}`;
+  try {
+    await registerMissingSearchAttributes(address, opts.namespace, opts.searchAttributes);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { address, uiUrl: `http://127.0.0.1:${uiPort}`, stop };
 }
