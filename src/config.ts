@@ -70,8 +70,8 @@ const ZConfig = z
     }
   });
 
-/** Demo number for the embedded clinic when no Twilio number is configured (555-01xx: fictional). */
-export const DEMO_CLINIC_NUMBER = '+15555550100';
+/** Demo number for the embedded clinic when no Twilio number is configured (Chicago, 555-01xx: a fictional range). */
+export const DEMO_CLINIC_NUMBER = '+13125550100';
 
 /** The validated configuration. Times are local to `clinic.timezone`; durations are in minutes. */
 export interface Config {

@@ -102,7 +102,7 @@ create table message_status_events (
   error_code integer,
   received_at timestamptz not null default now()
 );
-create index message_status_events_sid on message_status_events (provider_sid);
+create unique index message_status_events_once on message_status_events (provider_sid, status);
 
 -- Twilio's message statuses in the order a message moves through them; callbacks arrive out of
 -- order, and a status never moves backwards. Source: Twilio, "Message resource: status values".

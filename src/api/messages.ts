@@ -1,0 +1,46 @@
+/**
+ * The message log in the JSON API: `GET /api/messages[?phone=…&limit=…]`, newest first.
+ */
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { CountryCode } from 'libphonenumber-js';
+import type { Sql } from '../db/sql.js';
+import { parseAddress } from '../domain/phone.js';
+import { parseOrThrow } from './validation.js';
+
+/** Routes under `/api` for the message log. `phone` may be local (read in `defaultCountry`) or E.164. */
+export function messageRoutes(deps: { sql: Sql; defaultCountry: CountryCode }) {
+  const ZQuery = z.object({
+    phone: z
+      .string()
+      .transform((raw, ctx) => {
+        const parsed = parseAddress(raw, deps.defaultCountry);
+        if (parsed === undefined) ctx.addIssue({ code: 'custom', message: 'must be a phone number' });
+        return parsed?.phone ?? '';
+      })
+      .optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+  });
+  const app = new Hono();
+  app.get('/messages', async (c) => {
+    const q = parseOrThrow(ZQuery, c.req.query());
+    const rows = await deps.sql`
+      select id, direction, channel, from_address, to_address, body, status, error_code, created_at from messages
+      ${q.phone === undefined ? deps.sql`` : deps.sql`where phone = ${q.phone}`}
+      order by created_at desc, id desc limit ${q.limit}`;
+    return c.json({
+      messages: rows.map((m) => ({
+        id: Number(m.id),
+        direction: m.direction,
+        channel: m.channel,
+        from: m.from_address,
+        to: m.to_address,
+        body: m.body,
+        status: m.status,
+        error_code: m.error_code,
+        created_at: (m.created_at as Date).toISOString(),
+      })),
+    });
+  });
+  return app;
+}

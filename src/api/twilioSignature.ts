@@ -1,0 +1,54 @@
+/**
+ * Twilio webhook guard. With an auth token, a request must carry a valid `X-Twilio-Signature` over
+ * `PUBLIC_BASE_URL` + path (+ query) and the POST parameters, checked by twilio's own
+ * `validateRequest` (Twilio, "Webhooks security"). Without one (the embedded demo), only loopback
+ * callers are let in. Either way a refused request gets 403 before anything is written.
+ */
+import type { MiddlewareHandler } from 'hono';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import twilio from 'twilio';
+import { AppError } from '../errors.js';
+
+/** Variables the guard sets: the form parameters Twilio posted. */
+export interface TwilioVariables {
+  twilioParams: Record<string, string>;
+}
+
+/** Whether `address` is on this machine (127.0.0.0/8 or ::1, also IPv4-mapped). */
+export function isLoopback(address: string | undefined): boolean {
+  if (address === undefined) return false;
+  return address === '::1' || /^(::ffff:)?127\./.test(address);
+}
+
+/**
+ * Middleware for Twilio webhooks.
+ * @throws AppError unsupported_media_type (not form-encoded), forbidden (bad or missing signature, or
+ * an unsigned caller that is not on loopback).
+ */
+export function verifyTwilioRequest(options: { authToken: string | undefined; publicBaseUrl: string | undefined }): MiddlewareHandler<{ Variables: TwilioVariables }> {
+  return async (c, next) => {
+    if (!(c.req.header('Content-Type') ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded')) {
+      throw new AppError('unsupported_media_type', 'Twilio webhooks are form-encoded (application/x-www-form-urlencoded)');
+    }
+    const params = Object.fromEntries(new URLSearchParams(await c.req.text()));
+    if (options.authToken !== undefined) {
+      const signature = c.req.header('X-Twilio-Signature');
+      if (signature === undefined) throw new AppError('forbidden', 'missing X-Twilio-Signature', 'X-Twilio-Signature');
+      const requestUrl = new URL(c.req.url);
+      const url = `${options.publicBaseUrl ?? requestUrl.origin}${requestUrl.pathname}${requestUrl.search}`;
+      if (!twilio.validateRequest(options.authToken, signature, url, params)) {
+        throw new AppError('forbidden', 'X-Twilio-Signature does not match this request', 'X-Twilio-Signature');
+      }
+    } else {
+      let remote: string | undefined;
+      try {
+        remote = getConnInfo(c).remote.address;
+      } catch {
+        remote = undefined; // not served by node-server: no socket to vouch for the caller
+      }
+      if (!isLoopback(remote)) throw new AppError('forbidden', 'unsigned webhooks are accepted from this machine only (set TWILIO_AUTH_TOKEN)');
+    }
+    c.set('twilioParams', params);
+    await next();
+  };
+}

@@ -1,0 +1,18 @@
+/**
+ * Edge validation: zod schemas applied to request input, failing with a 400 that names the field.
+ */
+import type { z } from 'zod';
+import { AppError } from '../errors.js';
+
+/**
+ * Parses `input` with `schema`.
+ * @throws AppError bad_request naming the first failing field, e.g. `state: must be one of …`.
+ */
+export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  const field = issue.path.join('.') || undefined;
+  const message = issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message;
+  throw new AppError('bad_request', field === undefined ? message : `${field}: ${message}`, field);
+}

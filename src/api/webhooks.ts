@@ -1,0 +1,93 @@
+/**
+ * Twilio's webhooks: inbound messages (SMS and WhatsApp) answered with TwiML, and message status
+ * callbacks written to the message log.
+ */
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import twilio from 'twilio';
+import { z } from 'zod';
+import type { CountryCode } from 'libphonenumber-js';
+import type { Sql } from '../db/sql.js';
+import { AppError } from '../errors.js';
+import { findClinicByAddress } from '../clinics/clinics.js';
+import { parseAddress, toAddress } from '../domain/phone.js';
+import { receiveInboundMessage, type ReceiveDeps } from '../inbound/receiveInboundMessage.js';
+import { verifyTwilioRequest, type TwilioVariables } from './twilioSignature.js';
+import { parseOrThrow } from './validation.js';
+
+const sid = (prefix: string) => z.string().regex(new RegExp(`^${prefix}[0-9a-fA-F]{32}$`), `must be a Twilio SID (${prefix} and 32 hex digits)`);
+
+const ZInboundMessage = z.object({
+  MessageSid: sid('(SM|MM)'),
+  From: z.string().min(1),
+  To: z.string().min(1),
+  Body: z.string(),
+});
+
+const ZStatusCallback = z.object({
+  MessageSid: sid('(SM|MM)'),
+  MessageStatus: z.string().regex(/^[a-z_]{1,20}$/, 'must be a Twilio message status such as delivered'),
+  ErrorCode: z.string().regex(/^\d{1,6}$/, 'must be a number').optional(),
+});
+
+/** Dependencies of the webhook routes. */
+export interface WebhookDeps extends ReceiveDeps {
+  sql: Sql;
+  defaultCountry: CountryCode;
+  twilioAuthToken: string | undefined;
+  publicBaseUrl: string | undefined;
+}
+
+/** Twilio's request bodies are small; anything bigger than this is refused (bytes). */
+const MAX_WEBHOOK_BYTES = 64 * 1024;
+
+/** Routes under `/webhooks/twilio`. */
+export function webhookRoutes(deps: WebhookDeps) {
+  const app = new Hono<{ Variables: TwilioVariables }>();
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: MAX_WEBHOOK_BYTES,
+      onError: () => {
+        throw new AppError('payload_too_large', `webhook bodies are limited to ${MAX_WEBHOOK_BYTES} bytes`);
+      },
+    }),
+    verifyTwilioRequest({ authToken: deps.twilioAuthToken, publicBaseUrl: deps.publicBaseUrl }),
+  );
+
+  app.post('/sms', async (c) => {
+    const p = parseOrThrow(ZInboundMessage, c.get('twilioParams'));
+    const from = parseAddress(p.From, deps.defaultCountry);
+    if (from === undefined) throw new AppError('bad_request', 'From is not a phone number', 'From');
+    const to = parseAddress(p.To, deps.defaultCountry);
+    const clinic = to === undefined ? undefined : await findClinicByAddress(deps.sql, toAddress(to));
+    if (clinic === undefined) throw new AppError('not_found', `no clinic owns the number ${p.To}`, 'To');
+    const reply = await receiveInboundMessage(deps, {
+      clinic,
+      from,
+      body: p.Body,
+      messageSid: p.MessageSid,
+      fromAddress: p.From,
+      toAddress: p.To,
+    });
+    const twiml = new twilio.twiml.MessagingResponse();
+    if (reply !== null) twiml.message(reply);
+    return c.body(twiml.toString(), 200, { 'Content-Type': 'text/xml; charset=utf-8' });
+  });
+
+  app.post('/status', async (c) => {
+    const p = parseOrThrow(ZStatusCallback, c.get('twilioParams'));
+    const errorCode = p.ErrorCode === undefined ? null : Number(p.ErrorCode);
+    await deps.sql.begin(async (tx) => {
+      await tx`
+        insert into message_status_events (provider_sid, status, error_code) values (${p.MessageSid}, ${p.MessageStatus}, ${errorCode})
+        on conflict (provider_sid, status) do nothing`;
+      await tx`
+        update messages set status = ${p.MessageStatus}, error_code = coalesce(${errorCode}, error_code), updated_at = now()
+        where provider_sid = ${p.MessageSid} and message_status_rank(${p.MessageStatus}) > message_status_rank(status)`;
+    });
+    return c.body(null, 204);
+  });
+
+  return app;
+}

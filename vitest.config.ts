@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+// Temporal's native worker wants its own process: every test file runs in a fork of its own.
+export default defineConfig({
+  test: {
+    pool: 'forks',
+    maxWorkers: 2,
+    globalSetup: ['test/support/globalSetup.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    include: ['test/**/*.test.ts'],
+  },
+});
