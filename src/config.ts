@@ -141,3 +141,16 @@ function readEnvironment(): NodeJS.ProcessEnv {
   if (existsSync('.env')) process.loadEnvFile('.env');
   return process.env;
 }
+
+/**
+ * The external services a production process (`npm run api`, `npm run worker`) needs.
+ * @throws ConfigError naming DATABASE_URL or TEMPORAL_ADDRESS when missing.
+ */
+export function requireServices(config: Config): { databaseUrl: string; temporalAddress: string } {
+  const missing = [
+    config.databaseUrl === undefined && '  DATABASE_URL: is required (npm start runs an embedded Postgres instead)',
+    config.temporal.address === undefined && '  TEMPORAL_ADDRESS: is required (npm start runs an embedded Temporal instead)',
+  ].filter((line): line is string => line !== false);
+  if (missing.length > 0) throw new ConfigError(`Invalid configuration:\n${missing.join('\n')}`);
+  return { databaseUrl: config.databaseUrl!, temporalAddress: config.temporal.address! };
+}

@@ -1,5 +1,7 @@
 /**
- * A clinic's service day: the local date a ticket belongs to and the moment the line closes.
+ * A clinic's service day: the local date a ticket belongs to and the moment its line closes.
+ * Frontdesk has no opening hours: a JOIN after closing time joins the next day's line, whose tickets
+ * close at the next closing time.
  */
 import { DateTime } from 'luxon';
 
@@ -7,15 +9,16 @@ import { DateTime } from 'luxon';
 const CODE_LETTERS = 'ABCDEFGHJKLMNPQRSTUVWXYZ';
 
 /**
- * The service day at `now` in `timezone`, and when it closes.
+ * The service day open at `now` in `timezone`: the first closing time after `now`.
  * @param closingTime `HH:MM` or `HH:MM:SS`, local to `timezone`.
- * @returns `day` as `YYYY-MM-DD`, `closesAt` in epoch ms (UTC), `isClosed` when `now` is past it.
+ * @returns `day` as the local `YYYY-MM-DD` of that closing, `closesAt` in epoch ms (UTC).
  */
-export function serviceDayAt(now: Date, timezone: string, closingTime: string): { day: string; closesAt: number; isClosed: boolean } {
+export function serviceDayAt(now: Date, timezone: string, closingTime: string): { day: string; closesAt: number } {
   const local = DateTime.fromJSDate(now).setZone(timezone);
   const [hour = 20, minute = 0] = closingTime.split(':').map(Number);
-  const closes = local.set({ hour, minute, second: 0, millisecond: 0 });
-  return { day: local.toISODate() ?? '', closesAt: closes.toMillis(), isClosed: local >= closes };
+  const today = local.set({ hour, minute, second: 0, millisecond: 0 });
+  const closes = local < today ? today : today.plus({ days: 1 });
+  return { day: closes.toISODate() ?? '', closesAt: closes.toMillis() };
 }
 
 /**

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { Connection } from '@temporalio/client';
 import { resolveTemporalCli } from './binaries.js';
+import { ensureSearchAttributes, type SearchAttributeTypeName } from '../temporal/searchAttributes.js';
 
 const READY_TIMEOUT_MS = 30_000;
 const READY_POLL_MS = 100;
@@ -17,11 +18,9 @@ const STOP_GRACE_MS = 10_000;
 const LOG_TAIL_LINES = 30;
 
 /** Types a custom search attribute can be registered with here (the CLI's spelling). */
-export type DevServerSearchAttributeType = 'Keyword' | 'Text' | 'Int' | 'Datetime' | 'Bool';
+export type DevServerSearchAttributeType = SearchAttributeTypeName;
 
 // temporal.api.enums.v1.IndexedValueType wire numbers, as the operator service reports them.
-const INDEXED_VALUE_TYPE: Record<DevServerSearchAttributeType, number> = { Text: 1, Keyword: 2, Int: 3, Bool: 5, Datetime: 6 };
-
 /** A running dev server: `address` is host:port for gRPC clients, `uiUrl` the Web UI's http URL. */
 export interface TemporalDevServer {
   address: string;
@@ -56,35 +55,6 @@ function accepts(port: number): Promise<boolean> {
       resolve(false);
     });
   });
-}
-
-// start-dev writes --search-attribute only into namespaces it creates, so a database file from an
-// earlier run lacks attributes added since; register those through the operator service instead.
-async function registerMissingSearchAttributes(
-  address: string,
-  namespace: string,
-  wanted: Record<string, DevServerSearchAttributeType>,
-): Promise<void> {
-  const connection = await Connection.connect({ address });
-  try {
-    const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
-    const missing: Record<string, number> = {};
-    for (const [name, type] of Object.entries(wanted)) {
-      const existing = customAttributes[name];
-      if (existing === undefined) missing[name] = INDEXED_VALUE_TYPE[type];
-      else if (existing !== INDEXED_VALUE_TYPE[type]) {
-        throw new Error(
-          `search attribute ${name} is already registered in namespace ${namespace} with another type than ${type}; ` +
-            'rename it, or delete temporal.sqlite in the data folder to start over',
-        );
-      }
-    }
-    if (Object.keys(missing).length > 0) {
-      await connection.operatorService.addSearchAttributes({ namespace, searchAttributes: missing });
-    }
-  } finally {
-    await connection.close();
-  }
 }
 
 /**
@@ -176,7 +146,14 @@ export async function startTemporalDevServer(opts: {
 
   const address = `127.0.0.1:${port}`;
   try {
-    await registerMissingSearchAttributes(address, opts.namespace, opts.searchAttributes);
+    // start-dev writes --search-attribute only into namespaces it creates, so a database file from an
+    // earlier run lacks attributes added since.
+    const connection = await Connection.connect({ address });
+    try {
+      await ensureSearchAttributes(connection, opts.namespace, opts.searchAttributes);
+    } finally {
+      await connection.close();
+    }
   } catch (err) {
     await stop();
     throw err;

@@ -51,7 +51,6 @@ export async function joinQueue(deps: QueueDeps, request: JoinRequest, now: Date
     if (open !== undefined) return { kind: 'already', ticket: toTicketView(open) };
   }
   const today = serviceDayAt(now, clinic.timezone, clinic.closingTime);
-  if (today.isClosed) return { kind: 'closed' };
 
   const { code, serviceDay } = await allocateTicketCode(deps.sql, clinic.id, request.joinKey, today.day);
   const workflowId = ticketWorkflowId(clinic.slug, serviceDay, code);

@@ -38,7 +38,10 @@ const messaging = proxyActivities<MessagingActivities>({
 
 /** Runs one ticket until it is done, no-show, left or expired (or merged into the phone's open ticket). */
 export async function ticketWorkflow(input: TicketWorkflowInput): Promise<TicketOutcome> {
-  const { workflowId } = workflowInfo();
+  const { workflowId, typedSearchAttributes } = workflowInfo();
+  // Keep the state attribute current only where the journey was indexed at start: a server without
+  // Frontdesk's search attributes (such as the time-skipping test server) would fail the task.
+  const indexed = typedSearchAttributes.get(searchAttributes.ticketState) !== undefined;
   let state: TicketState | 'opening' | 'merged' = 'opening';
   let joined: JoinResult | undefined;
   let calledAt: number | undefined;
@@ -48,7 +51,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     // The state changes before the first await, so an update validated after this sees the new state.
     state = to;
     if (to === 'next') calledAt = Date.now();
-    upsertSearchAttributes([{ key: searchAttributes.ticketState, value: to }]);
+    if (indexed) upsertSearchAttributes([{ key: searchAttributes.ticketState, value: to }]);
     return tickets.recordTicketState({ workflowId, clinicId: input.clinicId, to, at: Date.now(), closedByDayEnd: by === 'day_end' });
   };
   const notify = async (notice: TicketNotice) => {

@@ -3,7 +3,7 @@
  * fresh clinic, a worker on its own task queue, and the real Hono app. Patients' texts go in as
  * Twilio-signed webhooks; outbound texts go through the console provider into the message log.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
@@ -13,11 +13,12 @@ import twilio from 'twilio';
 import { inject } from 'vitest';
 import { createApp } from '../../src/api/app.js';
 import { createQueueChangeHub, type QueueChangeHub } from '../../src/api/queueChangeHub.js';
-import { getClinicBySlug, type Clinic } from '../../src/clinics/clinics.js';
+import type { Clinic } from '../../src/clinics/clinics.js';
 import { createSql, type Sql } from '../../src/db/sql.js';
 import { createConsoleSender } from '../../src/messaging/consoleSender.js';
 import { createMessenger } from '../../src/messaging/messenger.js';
 import { createWorker, WORKFLOWS_PATH } from '../../src/worker/createWorker.js';
+import { createTestClinic, fictionalNumber } from './clinic.js';
 
 /** A publicly reachable base URL as Twilio would call it; signatures are computed over it. */
 export const PUBLIC_BASE_URL = 'https://desk.clinic.test';
@@ -31,12 +32,12 @@ export function fakeSid(prefix = 'SM'): string {
   return `${prefix}${randomBytes(16).toString('hex')}`;
 }
 
-/** A random valid US mobile-style number in a fictional 555 exchange, e.g. `+13125550123`. */
+/** A new patient's phone number (valid, fictional). */
 export function patientPhone(): string {
-  return `+1312555${String(Math.floor(Math.random() * 10_000)).padStart(4, '0')}`;
+  return fictionalNumber('312');
 }
 
-/** Options of a stack; the clinic's closing time is local `HH:MM` (default: 10 hours from now). */
+/** Options of a stack. */
 export interface StackOptions {
   replyDeadlineMs?: number;
   roomsOpen?: number;
@@ -71,19 +72,11 @@ export function signTwilio(authToken: string, path: string, params: Record<strin
   return twilio.getExpectedTwilioSignature(authToken, `${PUBLIC_BASE_URL}${path}`, params);
 }
 
-/** Starts a stack with a fresh clinic (rooms, closing time 10 h from now in a zone where it is ~10:00). */
+/** Starts a stack with a fresh clinic (see `createTestClinic`). */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const sql = createSql(inject('databaseUrl'));
-  const slug = `t-${randomUUID().slice(0, 8)}`;
-  const clinicNumber = `+1202555${String(Math.floor(Math.random() * 10_000)).padStart(4, '0')}`;
-  // A zone where it is mid-morning now, so the clinic is open for the whole test run.
-  const offset = ((10 - new Date().getUTCHours() + 36) % 24) - 12;
-  const timezone = offset === 0 ? 'Etc/UTC' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset)}`;
-  const [row] = await sql`
-    insert into clinics (slug, name, timezone, rooms_open, closing_time) values (${slug}, 'Test Clinic', ${timezone}, ${options.roomsOpen ?? 1}, '20:00')
-    returning id`;
-  await sql`insert into clinic_numbers (address, clinic_id, channel) values (${clinicNumber}, ${row!.id}, 'sms'), (${`whatsapp:${clinicNumber}`}, ${row!.id}, 'whatsapp')`;
-  const clinic = await getClinicBySlug(sql, slug);
+  const { clinic, clinicNumber } = await createTestClinic(sql, options);
+  const slug = clinic.slug;
 
   const address = inject('temporalAddress');
   const temporal = new Client({ connection: await Connection.connect({ address }) });
@@ -120,7 +113,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ...(options.replyDeadlineMs === undefined ? {} : { replyDeadlineMs: options.replyDeadlineMs }),
   });
 
-  const post = (path: string, params: Record<string, string>) =>
+  const post = async (path: string, params: Record<string, string>) =>
     app.request(path, {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Twilio-Signature': signTwilio(twilioAuthToken, path, params) },
@@ -149,7 +142,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         ...opts.params,
       }),
     sendStatus: (params) => post('/webhooks/twilio/status', params),
-    api: (path, init = {}) => {
+    api: async (path, init = {}) => {
       const url = new URL(path, 'http://localhost');
       url.searchParams.set('clinic', slug);
       return app.request(`${url.pathname}${url.search}`, {
@@ -183,6 +176,11 @@ export async function twimlText(response: Response): Promise<string> {
   const xml = await response.text();
   const match = /<Message>([\s\S]*?)<\/Message>/.exec(xml);
   return match === null ? '' : match[1]!.replace(/&apos;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}
+
+/** The response body as JSON, typed loosely for assertions. */
+export async function json(response: Response): Promise<any> {
+  return response.json();
 }
 
 /** Waits (bounded) until `check` returns a value that is not undefined; polls every 50 ms. */

@@ -1,0 +1,28 @@
+/**
+ * `npm run worker`: a worker process against DATABASE_URL and TEMPORAL_ADDRESS. Run as many as you
+ * like; they share the task queue. SIGINT/SIGTERM drain it and exit.
+ */
+import { NativeConnection } from '@temporalio/worker';
+import { loadConfig, requireServices } from '../config.js';
+import { createSql } from '../db/sql.js';
+import { migrateDatabase } from '../db/migrate.js';
+import { createLogger } from '../logger.js';
+import { createMessenger } from '../messaging/messenger.js';
+import { createSender, statusCallbackUrl } from '../messaging/createSender.js';
+import { runMain } from '../runMain.js';
+import { createWorker } from './createWorker.js';
+
+await runMain('worker', async () => {
+  const config = loadConfig();
+  const { databaseUrl, temporalAddress } = requireServices(config);
+  const log = createLogger('worker', config.logLevel);
+  await migrateDatabase(databaseUrl);
+  const sql = createSql(databaseUrl);
+  const connection = await NativeConnection.connect({ address: temporalAddress });
+  const messenger = createMessenger({ sql, sender: createSender(config, log), statusCallbackUrl: statusCallbackUrl(config), log });
+  const worker = await createWorker({ connection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, sql, messenger, log });
+  log.info({ taskQueue: config.temporal.taskQueue, temporalAddress }, 'worker polling');
+  await worker.run(); // returns after SIGINT/SIGTERM: the SDK shuts the worker down on those signals
+  await connection.close();
+  await sql.end();
+});

@@ -1,0 +1,175 @@
+/**
+ * The ticket workflow in Temporal's time-skipping test server, with its real activities on the test
+ * Postgres: the clock moves only when a test says so (`env.sleep`).
+ */
+import { Client, type WorkflowClientInterceptor } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, type Worker } from '@temporalio/worker';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import type { Clinic } from '../../src/clinics/clinics.js';
+import { createSql, type Sql } from '../../src/db/sql.js';
+import { resolveTemporalTestServer } from '../../src/embedded/binaries.js';
+import { createConsoleSender } from '../../src/messaging/consoleSender.js';
+import { createMessenger } from '../../src/messaging/messenger.js';
+import { joinQueue, type QueueDeps } from '../../src/queue/joinQueue.js';
+import { findTicketByCode } from '../../src/queue/readQueue.js';
+import { transitionTicket } from '../../src/queue/transitionTicket.js';
+import { createWorker, WORKFLOWS_PATH } from '../../src/worker/createWorker.js';
+import { ticketQuery, ticketWorkflowId } from '../../src/workflows/definitions.js';
+import type { TicketState } from '../../src/domain/ticketStates.js';
+import { createTestClinic, fictionalNumber } from '../support/clinic.js';
+import { eventually } from '../support/stack.js';
+
+const log = pino({ level: 'silent' });
+let env: TestWorkflowEnvironment;
+let sql: Sql;
+let clinic: Clinic;
+let worker: Worker;
+let running: Promise<void>;
+let deps: QueueDeps;
+
+beforeAll(async () => {
+  const path = resolveTemporalTestServer();
+  env = await TestWorkflowEnvironment.createTimeSkipping(path === undefined ? {} : { server: { executable: { type: 'existing-path', path } } });
+  sql = createSql(inject('databaseUrl'));
+  ({ clinic } = await createTestClinic(sql));
+  const taskQueue = `time-skipping-${clinic.slug}`;
+  const messenger = createMessenger({ sql, sender: createConsoleSender(log), statusCallbackUrl: undefined, log });
+  const workflowBundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } as never });
+  worker = await createWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, sql, messenger, log, workflowBundle });
+  running = worker.run();
+  // The standalone time-skipping server cannot register custom search attributes (no operator
+  // service), so journeys start unindexed here; the dev-server tests cover indexing.
+  const stripSearchAttributes: WorkflowClientInterceptor = {
+    startUpdateWithStart: (input, next) =>
+      next({ ...input, workflowStartOptions: { ...input.workflowStartOptions, searchAttributes: undefined, typedSearchAttributes: undefined } }),
+  };
+  const temporal = new Client({ connection: env.connection, namespace: env.namespace ?? 'default', interceptors: { workflow: [stripSearchAttributes] } });
+  deps = { sql, temporal, taskQueue };
+});
+
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await env?.teardown();
+  await sql?.end();
+});
+
+let joins = 0;
+async function join(phone: string | null = fictionalNumber('312')) {
+  const outcome = await joinQueue(deps, { clinic, phone, channel: phone === null ? 'kiosk' : 'sms', note: null, joinKey: `test-${++joins}-${Math.random()}` });
+  if (outcome.kind === 'closed') throw new Error('the test clinic should be open');
+  return { phone, code: outcome.ticket.code, kind: outcome.kind };
+}
+
+async function move(code: string, to: TicketState) {
+  const ticket = await findTicketByCode(sql, clinic.id, code);
+  return transitionTicket(deps, ticket!, to, 'staff');
+}
+
+async function textsTo(phone: string): Promise<string[]> {
+  const rows = await sql`select body from messages where phone = ${phone} and direction = 'outbound' order by id`;
+  return rows.map((r) => r.body as string);
+}
+
+function handleOf(code: string) {
+  return deps.temporal.workflow.getHandle(ticketWorkflowId(clinic.slug, code.length > 0 ? serviceDayOf(code) : '', code));
+}
+const days = new Map<string, string>();
+function serviceDayOf(code: string): string {
+  return days.get(code)!;
+}
+async function rememberDay(code: string) {
+  const [row] = await sql`select service_day::text as day from tickets where clinic_id = ${clinic.id} and code = ${code}`;
+  days.set(code, row!.day as string);
+}
+
+describe('a called patient who does not come', () => {
+  it('gets "you\'re next" at once and one "we are calling you" after 5 minutes, no more', async () => {
+    const { phone, code } = await join();
+    await move(code, 'next');
+    await eventually(async () => ((await textsTo(phone!)).some((t) => t.includes("you're next")) ? true : undefined));
+
+    await env.sleep('4 minutes');
+    expect((await textsTo(phone!)).filter((t) => t.includes('we are calling you'))).toHaveLength(0);
+
+    await env.sleep('2 minutes');
+    await eventually(async () => ((await textsTo(phone!)).some((t) => t.includes('we are calling you')) ? true : undefined));
+
+    await env.sleep('30 minutes');
+    expect((await textsTo(phone!)).filter((t) => t.includes('we are calling you'))).toHaveLength(1);
+  });
+
+  it('gets no reminder when staff bring them in within 5 minutes', async () => {
+    const { phone, code } = await join();
+    await move(code, 'next');
+    await env.sleep('2 minutes');
+    await move(code, 'in_room');
+    await env.sleep('10 minutes');
+    const texts = await textsTo(phone!);
+    expect(texts.some((t) => t.includes("you're next"))).toBe(true);
+    expect(texts.some((t) => t.includes('we are calling you'))).toBe(false);
+  });
+
+  it('is told, kindly, when marked a no-show', async () => {
+    const { phone, code } = await join();
+    await move(code, 'next');
+    await move(code, 'no_show');
+    await eventually(async () => ((await textsTo(phone!)).some((t) => t.includes("couldn't find you")) ? true : undefined));
+  });
+});
+
+describe('staff moves', () => {
+  it('refuses an illegal transition and changes nothing', async () => {
+    const { code } = await join();
+    await expect(move(code, 'done')).rejects.toMatchObject({ code: 'conflict' });
+    expect((await findTicketByCode(sql, clinic.id, code))!.state).toBe('waiting');
+  });
+});
+
+describe('joining', () => {
+  it('gives a retried JOIN (same MessageSid) the same ticket and starts one workflow', async () => {
+    const phone = fictionalNumber('312');
+    const request = { clinic, phone, channel: 'sms' as const, note: null, joinKey: `retry-${Math.random()}` };
+    const first = await joinQueue(deps, request);
+    // The retry arrives before the first one's row is visible to the fast path: same key, same workflow.
+    await sql`update tickets set phone = null where clinic_id = ${clinic.id} and phone = ${phone}`;
+    const second = await joinQueue(deps, { ...request, phone: null });
+    expect(first.kind === 'joined' && second.kind !== 'closed' && second.ticket.code).toBe(first.kind === 'joined' && first.ticket.code);
+  });
+
+  it('keeps one open ticket when two different JOINs from one phone race', async () => {
+    const phone = fictionalNumber('312');
+    const [a, b] = await Promise.all([
+      joinQueue(deps, { clinic, phone, channel: 'sms', note: null, joinKey: `race-a-${Math.random()}` }),
+      joinQueue(deps, { clinic, phone, channel: 'sms', note: null, joinKey: `race-b-${Math.random()}` }),
+    ]);
+    expect(a.kind !== 'closed' && b.kind !== 'closed' && a.ticket.code).toBe(b.kind !== 'closed' && b.ticket.code);
+    const open = await sql`select code from tickets where clinic_id = ${clinic.id} and phone = ${phone}`;
+    expect(open).toHaveLength(1);
+  });
+});
+
+describe('the day-end close', () => {
+  it('expires tickets still in line, tells their patients, finishes tickets in a room, and ends every workflow', async () => {
+    const waiting = await join();
+    const inRoom = await join();
+    await move(inRoom.code, 'next');
+    await move(inRoom.code, 'in_room');
+    await Promise.all([rememberDay(waiting.code), rememberDay(inRoom.code)]);
+
+    await env.sleep('11 hours');
+
+    expect(await handleOf(waiting.code).result()).toEqual({ state: 'expired' });
+    expect(await handleOf(inRoom.code).result()).toEqual({ state: 'done' });
+    expect((await textsTo(waiting.phone!)).some((t) => t.includes('closed for the day'))).toBe(true);
+    const rows = await sql`select code, state, service_seconds from tickets where clinic_id = ${clinic.id} and code in ${sql([waiting.code, inRoom.code])}`;
+    expect(Object.fromEntries(rows.map((r) => [r.code, [r.state, r.service_seconds]]))).toEqual({
+      [waiting.code]: ['expired', null],
+      [inRoom.code]: ['done', null],
+    });
+    expect(await handleOf(waiting.code).query(ticketQuery)).toMatchObject({ state: 'expired' });
+  });
+});
