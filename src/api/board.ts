@@ -1,0 +1,115 @@
+/**
+ * The staff board under `/admin`: sign-in, the board page, its live event stream, and the move
+ * buttons' form posts. Pages need a staff session; `?clinic=<slug>` picks a clinic (default `main`).
+ */
+import { Hono } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import { z } from 'zod';
+import { AppError } from '../errors.js';
+import { getClinicBySlug, MAIN_CLINIC_SLUG } from '../clinics/clinics.js';
+import { findTicketByCode, listOpenTickets, toTicketView } from '../queue/readQueue.js';
+import { transitionTicket } from '../queue/transitionTicket.js';
+import type { AppDeps } from './app.js';
+import { ZTransitionBody } from './queue.js';
+import { BOARD_PATH, createStaffSessions, requireStaffSession, sameOriginForms, sessionRoutes, wantsJson } from './session.js';
+import { ticketJson } from './ticketJson.js';
+import { parseOrThrow } from './validation.js';
+import { renderBoardFragment, renderBoardPage, type BoardView } from './views/boardView.js';
+
+/** Proxies drop idle connections; a comment this often (ms) keeps the event stream open. */
+const KEEP_ALIVE_MS = 25_000;
+/** Longest flash message the board shows from its `?error=` parameter (characters). */
+const MAX_FLASH_CHARS = 300;
+
+const ZClinicQuery = z.object({ clinic: z.string().regex(/^[a-z0-9-]{1,40}$/, 'must be a clinic slug').default(MAIN_CLINIC_SLUG) });
+const ZBoardQuery = ZClinicQuery.extend({ error: z.string().max(MAX_FLASH_CHARS).optional().catch(undefined) });
+const ZCode = z.string().trim().toUpperCase().regex(/^[A-Z]\d{1,4}$/, 'must be a ticket code such as Q7');
+
+/** The board's URL with `params`, carrying `?clinic=` only for a clinic other than `main`. */
+function boardUrl(slug: string, path = '', params: Record<string, string> = {}): string {
+  const query = new URLSearchParams(slug === MAIN_CLINIC_SLUG ? params : { clinic: slug, ...params }).toString();
+  return `${BOARD_PATH}${path}${query === '' ? '' : `?${query}`}`;
+}
+
+async function loadBoard(deps: AppDeps, slug: string): Promise<BoardView> {
+  // Read fresh each time: the clinic's name and rooms open may change while a board stays open.
+  const clinic = await getClinicBySlug(deps.sql, slug);
+  const tickets = await listOpenTickets(deps.sql, clinic.id);
+  return {
+    clinic,
+    tickets: tickets.map(toTicketView),
+    urls: { events: boardUrl(slug, '/events'), transition: (code) => boardUrl(slug, `/tickets/${encodeURIComponent(code)}/state`) },
+  };
+}
+
+/** Routes under `/admin`: `/login`, `/logout`, `/board`, `/board/events`, `/board/tickets/:code/state`. */
+export function boardRoutes(deps: AppDeps): Hono {
+  const sessions = createStaffSessions(deps);
+  const app = new Hono();
+  app.use('*', sameOriginForms(deps.publicBaseUrl));
+  app.route('/', sessionRoutes(sessions));
+
+  app.get('/board', requireStaffSession(sessions, { redirect: true }), async (c) => {
+    const query = parseOrThrow(ZBoardQuery, c.req.query());
+    const view = await loadBoard(deps, query.clinic);
+    c.header('Cache-Control', 'no-store');
+    return c.html(renderBoardPage({ ...view, error: query.error }));
+  });
+
+  // The board fragment now and after every change to the line, as `event: board` messages.
+  app.get('/board/events', requireStaffSession(sessions, { redirect: false }), async (c) => {
+    const { clinic: slug } = parseOrThrow(ZClinicQuery, c.req.query());
+    const clinic = await getClinicBySlug(deps.sql, slug);
+    return streamSSE(c, async (stream) => {
+      // Changes that arrive while a fragment renders are folded into one more render, not queued.
+      let changed = true;
+      let wake = () => {};
+      const unsubscribe = deps.queueChanges.subscribe(clinic.id, () => {
+        changed = true;
+        wake();
+      });
+      stream.onAbort(() => {
+        unsubscribe();
+        wake();
+      });
+      const keepAlive = setInterval(() => void stream.write(': keep-alive\n\n'), KEEP_ALIVE_MS);
+      try {
+        while (!stream.aborted) {
+          if (!changed) {
+            await new Promise<void>((resolve) => (wake = resolve));
+            continue;
+          }
+          changed = false;
+          const fragment = await renderBoardFragment(await loadBoard(deps, slug));
+          await stream.writeSSE({ event: 'board', data: String(fragment) });
+        }
+      } catch (error) {
+        // Ending the stream makes the browser reconnect and receive a fresh fragment.
+        deps.log.warn({ err: error, clinic: slug }, 'board event stream failed');
+      } finally {
+        clearInterval(keepAlive);
+        unsubscribe();
+      }
+    });
+  });
+
+  // A move button. The script asks for JSON (`{ ticket }` or the error shape); a plain form post
+  // gets a 303 back to the board, with a refused move's reason in `?error=`.
+  app.post('/board/tickets/:code/state', requireStaffSession(sessions, { redirect: true }), async (c) => {
+    const { clinic: slug } = parseOrThrow(ZClinicQuery, c.req.query());
+    try {
+      const clinic = await getClinicBySlug(deps.sql, slug);
+      const code = parseOrThrow(ZCode, c.req.param('code'));
+      const body = parseOrThrow(ZTransitionBody, await c.req.parseBody());
+      const ticket = await findTicketByCode(deps.sql, clinic.id, code);
+      if (ticket === undefined) throw new AppError('not_found', `no ticket ${code}`, 'code');
+      const moved = await transitionTicket(deps, ticket, body.state, 'staff');
+      return wantsJson(c) ? c.json({ ticket: ticketJson(moved) }) : c.redirect(boardUrl(slug), 303);
+    } catch (error) {
+      if (wantsJson(c) || !(error instanceof AppError)) throw error;
+      return c.redirect(boardUrl(slug, '', { error: error.message.slice(0, MAX_FLASH_CHARS) }), 303);
+    }
+  });
+
+  return app;
+}

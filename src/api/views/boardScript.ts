@@ -1,0 +1,71 @@
+/**
+ * The board's small inline script: swaps in the server-rendered fragment from the event stream, and
+ * posts the move buttons with fetch so the page never reloads. Without JavaScript the forms still work.
+ */
+
+/** Browser JavaScript for the board page (a constant; it reads its URLs from `data-` attributes). */
+export const BOARD_SCRIPT = `
+(() => {
+  const board = document.getElementById('board');
+  const banner = document.getElementById('banner');
+  const bannerText = document.getElementById('banner-text');
+  const live = document.getElementById('live');
+  const liveText = live.querySelector('.live-text');
+
+  const showError = (message) => { bannerText.textContent = message; banner.hidden = false; };
+  const setLive = (state, text) => { live.dataset.state = state; liveText.textContent = text; };
+  document.getElementById('banner-close').addEventListener('click', () => { banner.hidden = true; });
+
+  // The flash message came with this page; a reload should not show it again.
+  const here = new URL(location.href);
+  if (here.searchParams.has('error')) {
+    here.searchParams.delete('error');
+    history.replaceState(null, '', here);
+  }
+
+  const connect = () => {
+    const events = new EventSource(board.dataset.events);
+    events.addEventListener('open', () => setLive('live', 'Live'));
+    events.addEventListener('board', (event) => { board.innerHTML = event.data; });
+    events.addEventListener('error', () => {
+      setLive('offline', 'Reconnecting…');
+      // EventSource retries by itself unless the server refused the stream (a 401 once the session ends).
+      if (events.readyState === EventSource.CLOSED) setTimeout(recover, 5000);
+    });
+  };
+  const recover = async () => {
+    try {
+      const page = await fetch(location.href, { redirect: 'manual', credentials: 'same-origin' });
+      if (page.type === 'opaqueredirect') location.assign(location.href);
+      else connect();
+    } catch {
+      setTimeout(recover, 5000);
+    }
+  };
+  connect();
+
+  board.addEventListener('submit', async (event) => {
+    const form = event.target;
+    if (!(form instanceof HTMLFormElement) || !form.hasAttribute('data-transition')) return;
+    event.preventDefault();
+    const buttons = form.closest('.ticket').querySelectorAll('button');
+    buttons.forEach((button) => { button.disabled = true; });
+    try {
+      const response = await fetch(form.action, {
+        method: 'POST',
+        headers: { Accept: 'application/json' },
+        body: new URLSearchParams(new FormData(form)),
+        credentials: 'same-origin',
+      });
+      if (response.status === 401) { location.assign(location.href); return; }
+      if (response.ok) { banner.hidden = true; return; }
+      const body = await response.json().catch(() => null);
+      showError((body && body.error && body.error.message) || 'That did not work. Please try again.');
+    } catch {
+      showError('Could not reach the server. Check the connection and try again.');
+    } finally {
+      buttons.forEach((button) => { button.disabled = false; });
+    }
+  });
+})();
+`;

@@ -1,0 +1,123 @@
+/**
+ * The staff board: open tickets in three columns (Next, Waiting, In room) with a button per allowed
+ * move. The same fragment renders the page and every live update sent over Server-Sent Events.
+ */
+import { html, raw } from 'hono/html';
+import { DateTime } from 'luxon';
+import type { Clinic } from '../../clinics/clinics.js';
+import { staffTransitionsFrom, type StaffTargetState, type TicketState } from '../../domain/ticketStates.js';
+import type { TicketView } from '../../workflows/definitions.js';
+import { BOARD_SCRIPT } from './boardScript.js';
+import { BOARD_CSS } from './boardStyles.js';
+import { renderLayout, type Html } from './layout.js';
+
+/** What the board shows: the clinic and its open tickets (as `listOpenTickets` orders them). */
+export interface BoardView {
+  clinic: Clinic;
+  tickets: TicketView[];
+  /** The board's own URLs, carrying `?clinic=` when it is not the main clinic. */
+  urls: BoardUrls;
+}
+
+/** Where the board's forms and event stream go. */
+export interface BoardUrls {
+  events: string;
+  transition(code: string): string;
+}
+
+const COLUMNS = [
+  { state: 'next', title: 'Next', empty: 'No one called yet' },
+  { state: 'waiting', title: 'Waiting', empty: 'No one waiting' },
+  { state: 'in_room', title: 'In room', empty: 'No one in a room' },
+] as const satisfies readonly { state: TicketState; title: string; empty: string }[];
+
+const BUTTONS: Record<StaffTargetState, { label: string; style: string }> = {
+  next: { label: 'Call next', style: 'btn-primary' },
+  in_room: { label: 'In room', style: 'btn-primary' },
+  done: { label: 'Done', style: 'btn-primary' },
+  no_show: { label: 'No-show', style: 'btn-danger' },
+};
+
+function joinedTime(ticket: TicketView, clinic: Clinic): string {
+  return DateTime.fromISO(ticket.joinedAt, { zone: 'utc' }).setZone(clinic.timezone).setLocale('en-US').toLocaleString(DateTime.TIME_SIMPLE);
+}
+
+function renderStanding(ticket: TicketView): Html {
+  if (ticket.state === 'next') return html`<span class="pill pill-next">Called</span>`;
+  if (ticket.state === 'in_room') return html`<span class="pill pill-room">Being seen</span>`;
+  return html`<span class="pill">#${ticket.position ?? '?'}</span><span class="eta">${ticket.etaMinutes === 0 ? 'up now' : `about ${ticket.etaMinutes ?? '?'} min`}</span>`;
+}
+
+function renderTicket(ticket: TicketView, view: BoardView): Html {
+  const who = ticket.phoneMasked ?? 'No phone · kiosk';
+  return html`<li class="ticket card" data-ticket="${ticket.code}" data-state="${ticket.state}">
+  <div class="ticket-top">
+    <span class="code" aria-label="Ticket ${ticket.code}">${ticket.code}</span>
+    <span class="standing">${renderStanding(ticket)}</span>
+  </div>
+  <div class="meta"><span>${who}</span><span>Joined ${joinedTime(ticket, view.clinic)}</span></div>
+  ${ticket.note === null ? null : html`<p class="note">${ticket.note}</p>`}
+  <div class="actions">
+    ${staffTransitionsFrom(ticket.state).map(
+      (to) => html`<form method="post" action="${view.urls.transition(ticket.code)}" data-transition>
+      <input type="hidden" name="state" value="${to}">
+      <button class="btn ${BUTTONS[to].style}" type="submit">${BUTTONS[to].label}</button>
+    </form>`,
+    )}
+  </div>
+</li>`;
+}
+
+function renderSummary(view: BoardView): Html {
+  const count = (state: TicketState) => view.tickets.filter((t) => t.state === state).length;
+  const longest = Math.max(0, ...view.tickets.filter((t) => t.state === 'waiting').map((t) => t.etaMinutes ?? 0));
+  return html`<section class="summary" aria-label="Line summary">
+  <div class="stat"><span class="stat-n">${count('next')}</span><span class="stat-l">next</span></div>
+  <div class="stat"><span class="stat-n">${count('waiting')}</span><span class="stat-l">waiting</span></div>
+  <div class="stat"><span class="stat-n">${count('in_room')}</span><span class="stat-l">in room</span></div>
+  <div class="stat stat-quiet"><span class="stat-n">${view.clinic.roomsOpen}</span><span class="stat-l">${view.clinic.roomsOpen === 1 ? 'room open' : 'rooms open'}</span></div>
+  <div class="stat stat-quiet"><span class="stat-n">${longest}<small> min</small></span><span class="stat-l">longest wait</span></div>
+</section>`;
+}
+
+/** The live part of the board: the count summary and the three columns. */
+export function renderBoardFragment(view: BoardView): Html {
+  return html`${renderSummary(view)}
+<div class="columns">
+  ${COLUMNS.map((column) => {
+    const tickets = view.tickets.filter((t) => t.state === column.state);
+    return html`<section class="column column-${column.state}" data-column="${column.state}" aria-labelledby="col-${column.state}">
+    <header class="column-head"><h2 id="col-${column.state}">${column.title}</h2><span class="count">${tickets.length}</span></header>
+    ${tickets.length === 0
+      ? html`<p class="empty">${column.empty}</p>`
+      : html`<ol class="tickets">${tickets.map((t) => renderTicket(t, view))}</ol>`}
+  </section>`;
+  })}
+</div>`;
+}
+
+/** The whole board page; `error` (e.g. a refused move after a form post) shows in the banner. */
+export function renderBoardPage(view: BoardView & { error?: string }): Html {
+  return renderLayout({
+    title: `Board · ${view.clinic.name}`,
+    styles: BOARD_CSS,
+    body: html`<header class="topbar">
+  <div class="brand">
+    <h1>${view.clinic.name}</h1>
+    <p>Walk-in board</p>
+  </div>
+  <div class="topbar-side">
+    <span class="live" id="live" data-state="connecting" aria-live="polite"><span class="dot"></span><span class="live-text">Connecting…</span></span>
+    <form method="post" action="/admin/logout"><button class="btn btn-quiet" type="submit">Sign out</button></form>
+  </div>
+</header>
+<div class="page">
+  <div class="banner" id="banner" role="alert"${view.error === undefined ? raw(' hidden') : null}>
+    <span id="banner-text">${view.error ?? ''}</span>
+    <button class="banner-close" id="banner-close" type="button" aria-label="Dismiss">×</button>
+  </div>
+  <main id="board" data-events="${view.urls.events}">${renderBoardFragment(view)}</main>
+</div>
+<script>${raw(BOARD_SCRIPT)}</script>`,
+  });
+}
