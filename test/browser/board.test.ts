@@ -1,0 +1,139 @@
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually, patientPhone, startStack, twimlText, type Stack } from '../support/stack.js';
+
+const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+let stack: Stack;
+let baseUrl: string;
+let browser: Browser;
+beforeAll(async () => {
+  stack = await startStack({ roomsOpen: 2 });
+  baseUrl = await stack.listen();
+  // Playwright gives each launch a fresh temporary profile (user-data dir) and removes it on close.
+  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_FLAGS });
+});
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+const boardUrl = () => `${baseUrl}/admin/board?clinic=${stack.clinic.slug}`;
+const ticketCard = (page: Page, column: 'next' | 'waiting' | 'in_room', code: string) => page.locator(`[data-column="${column}"] [data-ticket="${code}"]`);
+
+async function patientJoins(phone: string, body = 'JOIN'): Promise<string> {
+  const reply = await twimlText(await stack.sendSms(phone, body));
+  const code = /ticket is ([A-Z]\d+)/.exec(reply)?.[1];
+  expect(code, reply).toBeDefined();
+  return code!;
+}
+
+/** Opens the board as a receptionist would: sent to sign in, then back to the live board. */
+async function openBoard(): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1180, height: 820 } });
+  await page.goto(boardUrl());
+  expect(new URL(page.url()).pathname).toBe('/admin/login');
+  await page.getByLabel('Password').fill(stack.adminPassword);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(boardUrl());
+  await page.locator('#live[data-state="live"]').waitFor({ timeout: 5_000 });
+  // Set on this document only: if the page reloads, the marker is gone.
+  await page.evaluate(() => void ((globalThis as { __marker?: string }).__marker = 'same page'));
+  return page;
+}
+
+/** The element's computed font size in CSS pixels. */
+const fontSize = (locator: Locator) => locator.evaluate((el) => parseFloat(el.ownerDocument.defaultView!.getComputedStyle(el).fontSize));
+
+const marker = (page: Page) => page.evaluate(() => (globalThis as { __marker?: string }).__marker);
+
+describe('the receptionist works the live board', () => {
+  it('sees a texted patient appear without reloading, and calls them next', async () => {
+    const page = await openBoard();
+    const phone = patientPhone();
+    const code = await patientJoins(phone, 'JOIN sprained ankle');
+
+    await ticketCard(page, 'waiting', code).waitFor({ timeout: 1_000 });
+    await expect(ticketCard(page, 'waiting', code).locator('.note').textContent()).resolves.toBe('sprained ankle');
+
+    await ticketCard(page, 'waiting', code).getByRole('button', { name: 'Call next' }).click();
+    await ticketCard(page, 'next', code).waitFor({ timeout: 2_000 });
+    expect(await ticketCard(page, 'next', code).getByRole('button').allTextContents()).toEqual(['In room', 'No-show']);
+    expect(await marker(page)).toBe('same page');
+
+    const called = await eventually(async () => {
+      const { messages } = (await (await stack.api(`/api/messages?phone=${encodeURIComponent(phone)}`)).json()) as { messages: { body: string }[] };
+      return messages.find((m) => m.body.includes("you're next"));
+    });
+    expect(called.body).toContain(`ticket ${code}, you're next!`);
+    await page.close();
+  });
+
+  it('sees why a button from a stale board did nothing, in a banner', async () => {
+    const page = await openBoard();
+    const code = await patientJoins(patientPhone());
+    const card = ticketCard(page, 'waiting', code);
+    await card.waitFor({ timeout: 1_000 });
+    // As if another receptionist had already finished with this patient on a board that lagged behind.
+    await card.locator('input[name="state"]').evaluate((input) => input.setAttribute('value', 'done'));
+    await card.getByRole('button', { name: 'Call next' }).click();
+
+    const banner = page.getByRole('alert');
+    await banner.waitFor({ timeout: 2_000 });
+    expect(await banner.locator('#banner-text').textContent()).toBe('a waiting ticket cannot become done');
+    expect(await card.count()).toBe(1);
+    expect(await marker(page)).toBe('same page');
+    await page.close();
+  });
+
+  it('reads well on a tablet: large codes, touch-sized buttons, a calm layout', async () => {
+    const page = await openBoard();
+    const first = await patientJoins(patientPhone(), 'JOIN back pain since Tuesday, can hardly sit');
+    const second = await patientJoins(patientPhone(), 'JOIN');
+    const third = await patientJoins(patientPhone(), 'JOIN <b>flu shot</b> please');
+    await stack.api(`/api/tickets/${first}/state`, { method: 'POST', body: JSON.stringify({ state: 'next' }) });
+    await stack.api(`/api/tickets/${first}/state`, { method: 'POST', body: JSON.stringify({ state: 'in_room' }) });
+    await stack.api(`/api/tickets/${second}/state`, { method: 'POST', body: JSON.stringify({ state: 'next' }) });
+    await ticketCard(page, 'in_room', first).waitFor({ timeout: 2_000 });
+    await ticketCard(page, 'next', second).waitFor({ timeout: 2_000 });
+    await ticketCard(page, 'waiting', third).waitFor({ timeout: 2_000 });
+    expect(await ticketCard(page, 'waiting', third).locator('.note').textContent()).toBe('<b>flu shot</b> please');
+
+    expect(await fontSize(ticketCard(page, 'waiting', third).locator('.code'))).toBeGreaterThanOrEqual(36);
+    const buttonHeights = await page.locator('[data-transition] button').evaluateAll((buttons) => buttons.map((b) => b.getBoundingClientRect().height));
+    expect(Math.min(...buttonHeights)).toBeGreaterThanOrEqual(44);
+    expect(await page.locator('h1').textContent()).toBe(stack.clinic.name);
+    await page.screenshot({ path: '/tmp/board.png', fullPage: true });
+    expect(await marker(page)).toBe('same page');
+    await page.close();
+  });
+});
+
+describe('a visitor without a phone uses the kiosk', () => {
+  it('takes a ticket and sees its code large', async () => {
+    const page = await browser.newPage({ viewport: { width: 820, height: 1180 } });
+    await page.goto(`${baseUrl}/kiosk?clinic=${stack.clinic.slug}`);
+    await page.getByLabel('Anything we should know?').fill('in a wheelchair');
+    await page.getByRole('button', { name: 'Get a ticket' }).click();
+
+    const code = page.locator('[data-ticket-code]');
+    await code.waitFor();
+    expect(await code.textContent()).toMatch(/^[A-Z]\d+$/);
+    expect(await fontSize(code)).toBeGreaterThanOrEqual(96);
+    expect(await page.locator('.standing').textContent()).toMatch(/in line/);
+    await page.screenshot({ path: '/tmp/kiosk.png' });
+
+    await page.getByRole('link', { name: 'Done' }).click();
+    await page.getByRole('button', { name: 'Get a ticket' }).waitFor();
+    await page.close();
+  });
+});
