@@ -10,10 +10,10 @@ import { getClinicBySlug, MAIN_CLINIC_SLUG } from '../clinics/clinics.js';
 import { findTicketByCode, listOpenTickets, toTicketView } from '../queue/readQueue.js';
 import { transitionTicket } from '../queue/transitionTicket.js';
 import type { AppDeps } from './app.js';
-import { ZTransitionBody } from './queue.js';
+import { ZTicketCode, ZTransitionBody } from './queue.js';
 import { BOARD_PATH, createStaffSessions, requireStaffSession, sameOriginForms, sessionRoutes, wantsJson } from './session.js';
 import { ticketJson } from './ticketJson.js';
-import { parseOrThrow } from './validation.js';
+import { ZClinicSlug, parseOrThrow } from './validation.js';
 import { renderBoardFragment, renderBoardPage, type BoardView } from './views/boardView.js';
 
 /** Proxies drop idle connections; a comment this often (ms) keeps the event stream open. */
@@ -21,9 +21,8 @@ const KEEP_ALIVE_MS = 25_000;
 /** Longest flash message the board shows from its `?error=` parameter (characters). */
 const MAX_FLASH_CHARS = 300;
 
-const ZClinicQuery = z.object({ clinic: z.string().regex(/^[a-z0-9-]{1,40}$/, 'must be a clinic slug').default(MAIN_CLINIC_SLUG) });
+const ZClinicQuery = z.object({ clinic: ZClinicSlug });
 const ZBoardQuery = ZClinicQuery.extend({ error: z.string().max(MAX_FLASH_CHARS).optional().catch(undefined) });
-const ZCode = z.string().trim().toUpperCase().regex(/^[A-Z]\d{1,4}$/, 'must be a ticket code such as Q7');
 
 /** The board's URL with `params`, carrying `?clinic=` only for a clinic other than `main`. */
 function boardUrl(slug: string, path = '', params: Record<string, string> = {}): string {
@@ -99,7 +98,7 @@ export function boardRoutes(deps: AppDeps): Hono {
     const { clinic: slug } = parseOrThrow(ZClinicQuery, c.req.query());
     try {
       const clinic = await getClinicBySlug(deps.sql, slug);
-      const code = parseOrThrow(ZCode, c.req.param('code'));
+      const code = parseOrThrow(ZTicketCode, c.req.param('code'));
       const body = parseOrThrow(ZTransitionBody, await c.req.parseBody());
       const ticket = await findTicketByCode(deps.sql, clinic.id, code);
       if (ticket === undefined) throw new AppError('not_found', `no ticket ${code}`, 'code');

@@ -11,13 +11,13 @@ import { getClinicBySlug, MAIN_CLINIC_SLUG } from '../clinics/clinics.js';
 import { joinQueue } from '../queue/joinQueue.js';
 import type { AppDeps } from './app.js';
 import { limitPerClient, sameOriginForms } from './session.js';
-import { parseOrThrow } from './validation.js';
+import { ZClinicSlug, parseOrThrow } from './validation.js';
 import { KIOSK_NOTE_MAX, renderKioskHome, renderKioskNotice, renderKioskTicket } from './views/kioskView.js';
 
 /** Joins one kiosk may make per minute: generous for a busy waiting room, small for a script. */
 const JOINS_PER_MINUTE = 30;
 
-const ZKioskQuery = z.object({ clinic: z.string().regex(/^[a-z0-9-]{1,40}$/, 'must be a clinic slug').default(MAIN_CLINIC_SLUG) });
+const ZKioskQuery = z.object({ clinic: ZClinicSlug });
 
 const ZKioskJoin = z.object({
   nonce: z.uuid('must be the key from the kiosk form'),
@@ -88,15 +88,6 @@ export function kioskRoutes(deps: AppDeps): Hono {
         throw error;
       }
 
-      if (outcome.kind === 'closed') {
-        return c.html(
-          renderKioskNotice({
-            title: 'The line has closed for today',
-            message: "We're not taking more walk-in tickets today. Please ask at the front desk, or come back on our next open day.",
-            homeUrl: kioskUrl(slug),
-          }),
-        );
-      }
       return c.html(renderKioskTicket({ clinicName: clinic.name, homeUrl: kioskUrl(slug), ticket: outcome.ticket }));
     },
   );

@@ -6,9 +6,10 @@ import { z } from 'zod';
 import type { CountryCode } from 'libphonenumber-js';
 import type { Sql } from '../db/sql.js';
 import { parseAddress } from '../domain/phone.js';
-import { parseOrThrow } from './validation.js';
+import { getClinicBySlug } from '../clinics/clinics.js';
+import { ZClinicSlug, parseOrThrow } from './validation.js';
 
-/** Routes under `/api` for the message log. `phone` may be local (read in `defaultCountry`) or E.164. */
+/** Routes under `/api` for a clinic's message log (`?clinic=`, default `main`). `phone` may be local (read in `defaultCountry`) or E.164. */
 export function messageRoutes(deps: { sql: Sql; defaultCountry: CountryCode }) {
   const ZQuery = z.object({
     phone: z
@@ -20,13 +21,15 @@ export function messageRoutes(deps: { sql: Sql; defaultCountry: CountryCode }) {
       })
       .optional(),
     limit: z.coerce.number().int().min(1).max(500).default(100),
+    clinic: ZClinicSlug,
   });
   const app = new Hono();
   app.get('/messages', async (c) => {
     const q = parseOrThrow(ZQuery, c.req.query());
+    const clinic = await getClinicBySlug(deps.sql, q.clinic);
     const rows = await deps.sql`
       select id, direction, channel, from_address, to_address, body, status, error_code, created_at from messages
-      ${q.phone === undefined ? deps.sql`` : deps.sql`where phone = ${q.phone}`}
+      where clinic_id = ${clinic.id} ${q.phone === undefined ? deps.sql`` : deps.sql`and phone = ${q.phone}`}
       order by created_at desc, id desc limit ${q.limit}`;
     return c.json({
       messages: rows.map((m) => ({

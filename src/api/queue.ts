@@ -5,20 +5,21 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { AppError } from '../errors.js';
 import { STAFF_TARGET_STATES } from '../domain/ticketStates.js';
-import { getClinicBySlug, MAIN_CLINIC_SLUG } from '../clinics/clinics.js';
+import { getClinicBySlug } from '../clinics/clinics.js';
 import { findTicketByCode, listOpenTickets, toTicketView } from '../queue/readQueue.js';
 import { transitionTicket } from '../queue/transitionTicket.js';
 import type { QueueDeps } from '../queue/joinQueue.js';
 import { ticketJson } from './ticketJson.js';
-import { parseOrThrow } from './validation.js';
+import { ZClinicSlug, parseOrThrow } from './validation.js';
 
 /** Staff's request to move a ticket. */
 export const ZTransitionBody = z.object({
   state: z.enum(STAFF_TARGET_STATES, { message: `must be one of ${STAFF_TARGET_STATES.join(', ')}` }),
 });
 
-const ZClinicQuery = z.object({ clinic: z.string().regex(/^[a-z0-9-]{1,40}$/, 'must be a clinic slug').default(MAIN_CLINIC_SLUG) });
-const ZCode = z.string().trim().toUpperCase().regex(/^[A-Z]\d{1,4}$/, 'must be a ticket code such as Q7');
+const ZClinicQuery = z.object({ clinic: ZClinicSlug });
+/** A ticket code in a path (`q7` is read as `Q7`). */
+export const ZTicketCode = z.string().trim().toUpperCase().regex(/^[A-Z]\d{1,4}$/, 'must be a ticket code such as Q7');
 
 /** Routes under `/api` for the line. `?clinic=<slug>` picks a clinic (default `main`). */
 export function queueRoutes(deps: QueueDeps) {
@@ -32,7 +33,7 @@ export function queueRoutes(deps: QueueDeps) {
 
   app.post('/tickets/:code/state', async (c) => {
     const clinic = await getClinicBySlug(deps.sql, parseOrThrow(ZClinicQuery, c.req.query()).clinic);
-    const code = parseOrThrow(ZCode, c.req.param('code'));
+    const code = parseOrThrow(ZTicketCode, c.req.param('code'));
     const body = parseOrThrow(ZTransitionBody, await readJson(c.req.raw));
     const ticket = await findTicketByCode(deps.sql, clinic.id, code);
     if (ticket === undefined) throw new AppError('not_found', `no ticket ${code}`, 'code');

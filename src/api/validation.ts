@@ -1,7 +1,8 @@
 /**
  * Edge validation: zod schemas applied to request input, failing with a 400 that names the field.
  */
-import type { z } from 'zod';
+import { z } from 'zod';
+import { MAIN_CLINIC_SLUG } from '../clinics/clinics.js';
 import { AppError } from '../errors.js';
 
 /**
@@ -16,3 +17,6 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown): z.
   const message = issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message;
   throw new AppError('bad_request', field === undefined ? message : `${field}: ${message}`, field);
 }
+
+/** `?clinic=<slug>`: which clinic a staff request is about; the configured clinic (`main`) by default. */
+export const ZClinicSlug = z.string().regex(/^[a-z0-9-]{1,40}$/, 'must be a clinic slug').default(MAIN_CLINIC_SLUG);

@@ -31,7 +31,6 @@ export const patientTexts = {
   notInLine: (clinic: string) => `${clinic}: you're not in line right now. Reply JOIN to get a ticket.`,
   left: (clinic: string, code: string) => `${clinic}: you've left the line (ticket ${code}). Reply JOIN if you'd like to come back.`,
   cannotLeaveInRoom: (clinic: string, code: string) => `${clinic}: ticket ${code} is being seen now, so it can't leave the line.`,
-  lineClosed: (clinic: string) => `${clinic}: the walk-in line has closed for today. Please come back on our next open day.`,
   help: (clinic: string, phoneForPeople: string) =>
     `${clinic} walk-in line. Reply JOIN to get a ticket, STATUS for your place, LEAVE to give up your spot. Questions? Call ${phoneForPeople} or ask at the front desk. Reply STOP to stop all texts.`,
   unknown: (clinic: string) => `${clinic}: sorry, we didn't understand. Reply JOIN to get in line, STATUS for your place, LEAVE to leave, HELP for help.`,

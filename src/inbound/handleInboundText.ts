@@ -41,7 +41,6 @@ export async function handleInboundText(deps: QueueDeps & { log: Logger }, text:
   switch (command.kind) {
     case 'join': {
       const joined = await joinQueue(deps, { clinic, phone: from.phone, channel: from.channel, note: command.note, joinKey: text.messageSid });
-      if (joined.kind === 'closed') return patientTexts.lineClosed(clinic.name);
       return joined.kind === 'joined' ? patientTexts.joined(clinic.name, joined.ticket) : patientTexts.alreadyJoined(clinic.name, joined.ticket);
     }
     case 'status': {

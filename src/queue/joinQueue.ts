@@ -30,8 +30,11 @@ export interface JoinRequest {
   joinKey: string;
 }
 
-/** `joined` a new ticket; `already` in line with this ticket; `closed` for the day. */
-export type JoinOutcome = { kind: 'joined' | 'already'; ticket: TicketView } | { kind: 'closed' };
+/** `joined` a new ticket; `already` in line with this ticket. */
+export interface JoinOutcome {
+  kind: 'joined' | 'already';
+  ticket: TicketView;
+}
 
 /** Dependencies: Postgres, the Temporal client and the task queue the worker polls. */
 export interface QueueDeps {

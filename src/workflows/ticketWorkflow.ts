@@ -47,10 +47,19 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
   let calledAt: number | undefined;
   let reminded = false;
 
+  // Texts owed to the patient, queued in step with the state change that owes them, so none is lost
+  // when the next change comes while an earlier text is still being sent.
+  const owed: TicketNotice[] = [];
+
   const moveTo = async (to: TicketState, by: 'staff' | 'patient' | 'day_end') => {
     // The state changes before the first await, so an update validated after this sees the new state.
     state = to;
-    if (to === 'next') calledAt = Date.now();
+    if (to === 'next') {
+      calledAt = Date.now();
+      owed.push('called');
+    }
+    if (to === 'no_show') owed.push('no_show');
+    if (to === 'expired') owed.push('closed_for_day');
     if (indexed) upsertSearchAttributes([{ key: searchAttributes.ticketState, value: to }]);
     return tickets.recordTicketState({ workflowId, clinicId: input.clinicId, to, at: Date.now(), closedByDayEnd: by === 'day_end' });
   };
@@ -71,21 +80,20 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     await condition(() => joined !== undefined);
     return joined!;
   });
+  // Checked twice: by the validator (a refused update never enters history) and again in the
+  // handler, for updates validated together before the first of them moved the state.
+  const refuseIllegal = (to: TicketState) => {
+    if (state === 'opening' || state === 'merged' || !canTransition(state, to)) {
+      throw ApplicationFailure.create({ type: FailureType.IllegalTransition, message: `a ${state} ticket cannot become ${to}`, nonRetryable: true });
+    }
+  };
   setHandler(
     transitionUpdate,
     async (request) => {
-      if (state === 'opening' || state === 'merged' || !canTransition(state, request.to)) {
-        throw ApplicationFailure.create({ type: FailureType.IllegalTransition, message: `a ${state} ticket cannot become ${request.to}`, nonRetryable: true });
-      }
+      refuseIllegal(request.to);
       return moveTo(request.to, request.by);
     },
-    {
-      validator: (request) => {
-        if (state === 'opening' || state === 'merged' || !canTransition(state, request.to)) {
-          throw ApplicationFailure.create({ type: FailureType.IllegalTransition, message: `a ${state} ticket cannot become ${request.to}`, nonRetryable: true });
-        }
-      },
-    },
+    { validator: (request) => refuseIllegal(request.to) },
   );
 
   joined = await tickets.openTicket({ ...input, workflowId });
@@ -97,24 +105,23 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
   }
   state = joined.ticket.state;
 
-  while (isOpenState(state)) {
+  for (;;) {
+    for (let notice = owed.shift(); notice !== undefined; notice = owed.shift()) {
+      // A call the patient no longer needs (already in the room, or gone) is not sent.
+      if ((notice === 'called' || notice === 'still_calling') && state !== 'next') continue;
+      await notify(notice);
+    }
+    if (!isOpenState(state)) break;
     const seen: TicketState = state;
     const reminderDue = seen === 'next' && !reminded && calledAt !== undefined ? calledAt + input.nextReminderMinutes * 60_000 : Infinity;
     const waitMs = Math.min(reminderDue, input.closesAt) - Date.now();
-    const changed = waitMs > 0 ? await condition(() => state !== seen, waitMs) : false;
-    if (changed) {
-      if (state === 'next') await notify('called');
-      else if (state === 'no_show') await notify('no_show');
-    } else if (Date.now() >= input.closesAt) {
-      if (state === 'in_room') {
-        await moveTo('done', 'day_end');
-      } else {
-        await moveTo('expired', 'day_end');
-        await notify('closed_for_day');
-      }
+    const woken = waitMs > 0 ? await condition(() => state !== seen || owed.length > 0, waitMs) : false;
+    if (woken) continue;
+    if (Date.now() >= input.closesAt) {
+      await moveTo(state === 'in_room' ? 'done' : 'expired', 'day_end');
     } else if (state === 'next') {
       reminded = true;
-      await notify('still_calling');
+      owed.push('still_calling');
     }
   }
 

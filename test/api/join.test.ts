@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { patientPhone, startStack, twimlText, type Stack } from '../support/stack.js';
+import { json, patientPhone, startStack, twimlText, type Stack } from '../support/stack.js';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -18,7 +18,7 @@ describe('a patient joins the walk-in line by text', () => {
     expect(code, reply).toBeDefined();
     expect(reply).toContain("you're first in line");
 
-    const queue = await (await stack.api('/api/queue')).json();
+    const queue = await json(await stack.api('/api/queue'));
     expect(queue.tickets).toEqual([
       expect.objectContaining({ code, state: 'waiting', position: 1, eta_minutes: 0, phone: `•••• ${phone.slice(-4)}`, note: 'back pain' }),
     ]);

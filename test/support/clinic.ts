@@ -5,9 +5,12 @@ import { randomUUID } from 'node:crypto';
 import { getClinicBySlug, type Clinic } from '../../src/clinics/clinics.js';
 import type { Sql } from '../../src/db/sql.js';
 
-/** A random valid US number in a fictional 555 exchange: `+1<area>555xxxx`. */
+let nextLine = Math.floor(Math.random() * 10_000);
+
+/** A valid US number in a fictional 555 exchange, `+1<area>555xxxx`, different on every call in a process. */
 export function fictionalNumber(area: '202' | '312'): string {
-  return `+1${area}555${String(Math.floor(Math.random() * 10_000)).padStart(4, '0')}`;
+  nextLine = (nextLine + 1) % 10_000;
+  return `+1${area}555${String(nextLine).padStart(4, '0')}`;
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
  * The waiting-room kiosk: a big "Get a ticket" button for people without a phone, the ticket it
- * gives (code large, place and wait), and the pages for a closed line or a busy kiosk.
+ * gives (code large, place and wait), and the page for a busy kiosk.
  */
 import { html, raw } from 'hono/html';
 import type { TicketView } from '../../workflows/definitions.js';
@@ -90,7 +90,7 @@ export function renderKioskTicket(view: { clinicName: string; homeUrl: string; t
   });
 }
 
-/** A full-page message with a way back to `homeUrl` (the line has closed, the kiosk is busy). */
+/** A full-page message with a way back to `homeUrl` (the kiosk is busy). */
 export function renderKioskNotice(view: { title: string; message: string; homeUrl: string }): Html {
   return renderLayout({
     title: view.title,
