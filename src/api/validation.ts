@@ -14,7 +14,8 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown): z.
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
   const field = issue.path.join('.') || undefined;
-  const message = issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message;
+  const given = issue.path.reduce<unknown>((value, key) => (value !== null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key] : undefined), input);
+  const message = given === undefined && issue.path.length > 0 ? 'is required' : issue.message;
   throw new AppError('bad_request', field === undefined ? message : `${field}: ${message}`, field);
 }
 

@@ -62,8 +62,10 @@ export interface Stack {
   api(path: string, init?: RequestInit): Promise<Response>;
   /** Serves the app on 127.0.0.1; returns its base URL. */
   listen(): Promise<string>;
-  /** Stops the worker and starts a new one, as a deploy or crash would. */
-  restartWorker(): Promise<void>;
+  /** Stops the worker (as a deploy or a crash would); workflows wait for the next one. */
+  stopWorker(): Promise<void>;
+  /** Starts a new worker on the same task queue. */
+  startWorker(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -154,11 +156,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       new Promise((resolve) => {
         server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, (info: AddressInfo) => resolve(`http://127.0.0.1:${info.port}`));
       }),
-    restartWorker: async () => {
+    stopWorker: async () => {
       worker.shutdown();
       await running;
-      await startWorker();
     },
+    startWorker,
     stop: async () => {
       server?.close();
       worker.shutdown();

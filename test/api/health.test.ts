@@ -1,0 +1,30 @@
+/**
+ * The health check names what does not answer.
+ */
+import { Client, Connection } from '@temporalio/client';
+import { afterAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { healthRoutes } from '../../src/api/health.js';
+import { createSql } from '../../src/db/sql.js';
+
+const liveSql = createSql(inject('databaseUrl'));
+const deadSql = createSql('postgres://nobody:nothing@127.0.0.1:1/none');
+const liveTemporal = new Client({ connection: Connection.lazy({ address: inject('temporalAddress') }) });
+const deadTemporal = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
+afterAll(async () => {
+  await Promise.all([liveSql.end(), deadSql.end({ timeout: 0 })]);
+});
+
+describe('GET /healthz', () => {
+  it('answers 503 naming Temporal when it does not answer', async () => {
+    const response = await healthRoutes({ sql: liveSql, temporal: deadTemporal }).request('/healthz');
+    expect(response.status).toBe(503);
+    expect(await response.json()).toMatchObject({ postgres: 'ok', temporal: 'unavailable', error: { code: 'unavailable', message: 'temporal not answering' } });
+  });
+
+  it('answers 503 naming Postgres when it does not answer', async () => {
+    const response = await healthRoutes({ sql: deadSql, temporal: liveTemporal }).request('/healthz');
+    expect(response.status).toBe(503);
+    expect(await response.json()).toMatchObject({ postgres: 'unavailable', temporal: 'ok', error: { message: 'postgres not answering' } });
+  });
+});

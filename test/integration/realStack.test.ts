@@ -1,0 +1,97 @@
+/**
+ * The real stack end to end: embedded PostgreSQL, the Temporal dev server and a worker. A worker
+ * restart mid-queue loses nothing; a JOIN that arrives while no worker runs is answered once one is
+ * back; ops find each journey in Temporal by its search attributes.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually, json, patientPhone, startStack, twimlText, type Stack } from '../support/stack.js';
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack({ replyDeadlineMs: 1500 });
+});
+afterAll(() => stack.stop());
+
+async function join(phone = patientPhone()) {
+  const reply = await twimlText(await stack.sendSms(phone, 'JOIN'));
+  return { phone, code: /ticket is ([A-Z]\d+)/.exec(reply)![1]!, reply };
+}
+const textsTo = async (phone: string) =>
+  (await json(await stack.api(`/api/messages?phone=${encodeURIComponent(phone)}`))).messages.filter((m: { direction: string }) => m.direction === 'outbound') as { body: string }[];
+
+describe('a worker restart in the middle of the line', () => {
+  it('loses no ticket, no position and no message', async () => {
+    const a = await join();
+    const b = await join();
+    const c = await join();
+    await stack.stopWorker();
+    await stack.startWorker();
+
+    const tickets = (await json(await stack.api('/api/queue'))).tickets as { code: string; position: number }[];
+    expect(tickets.map((t) => [t.code, t.position])).toEqual([
+      [a.code, 1],
+      [b.code, 2],
+      [c.code, 3],
+    ]);
+    expect((await stack.api(`/api/tickets/${a.code}/state`, { method: 'POST', body: JSON.stringify({ state: 'next' }) })).status).toBe(200);
+    await eventually(async () => ((await textsTo(a.phone)).some((m) => m.body.includes("you're next")) ? true : undefined));
+    expect(await twimlText(await stack.sendSms(b.phone, 'LEAVE'))).toContain(`you've left the line (ticket ${b.code})`);
+    expect(await twimlText(await stack.sendSms(c.phone, 'STATUS'))).toContain("you're number 2 in line");
+  });
+});
+
+describe('a JOIN while no worker is running', () => {
+  it('is answered by text once a worker is back, exactly once', async () => {
+    await stack.stopWorker();
+    const phone = patientPhone();
+    const messageSid = `SM${'7'.repeat(32)}`;
+    const response = await stack.sendSms(phone, 'JOIN', { messageSid });
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain('<Response/>');
+    // Twilio retries the same message: still no second ticket and no TwiML reply.
+    expect(await twimlText(await stack.sendSms(phone, 'JOIN', { messageSid }))).toBe('');
+
+    await stack.startWorker();
+    const texts = await eventually(async () => {
+      const found = await textsTo(phone);
+      return found.length > 0 ? found : undefined;
+    }, 20_000);
+    expect(texts).toHaveLength(1);
+    expect(texts[0]!.body).toMatch(/your ticket is [A-Z]\d+/);
+    expect(await stack.sql`select 1 from tickets where clinic_id = ${stack.clinic.id} and phone = ${phone}`).toHaveLength(1);
+  });
+});
+
+describe('ops in the Temporal Web UI', () => {
+  it('find a ticket by clinic and journey, with a summary that hides the phone number', async () => {
+    const { phone, code } = await join();
+    const [ticket] = await stack.sql<{ workflow_id: string }[]>`select workflow_id from tickets where clinic_id = ${stack.clinic.id} and code = ${code}`;
+    expect(ticket!.workflow_id).toMatch(new RegExp(`^ticket-${stack.clinic.slug}-\\d{4}-\\d{2}-\\d{2}-${code}$`));
+
+    const query = `FrontdeskClinic = "${stack.clinic.slug}" AND FrontdeskJourney = "walk-in-ticket" AND FrontdeskTicketState = "waiting"`;
+    await eventually(async () => {
+      for await (const wf of stack.temporal.workflow.list({ query })) if (wf.workflowId === ticket!.workflow_id) return true;
+      return undefined;
+    });
+    const described = await stack.temporal.workflow.getHandle(ticket!.workflow_id).describe();
+    const summary = await described.staticSummary();
+    expect(summary).toContain(code);
+    expect(summary).toContain(phone.slice(-4));
+    expect(summary).not.toContain(phone.slice(2, 8));
+
+    await stack.api(`/api/tickets/${code}/state`, { method: 'POST', body: JSON.stringify({ state: 'next' }) });
+    const nextQuery = `FrontdeskClinic = "${stack.clinic.slug}" AND FrontdeskTicketState = "next"`;
+    await eventually(async () => {
+      for await (const wf of stack.temporal.workflow.list({ query: nextQuery })) if (wf.workflowId === ticket!.workflow_id) return true;
+      return undefined;
+    });
+  });
+});
+
+describe('health', () => {
+  it('reports Postgres and Temporal answering', async () => {
+    const response = await stack.app.request('/healthz');
+    expect(response.status).toBe(200);
+    expect(await json(response)).toEqual({ status: 'ok', postgres: 'ok', temporal: 'ok' });
+  });
+});
