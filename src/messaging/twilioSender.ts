@@ -5,12 +5,12 @@
 import twilio from 'twilio';
 import { MessageRejectedError, type Sender } from './sender.js';
 
-/** Options of the Twilio sender; `httpClient` lets a caller route the REST calls (e.g. to a local server). */
+/** Options of the Twilio sender; `httpClient` routes the REST calls elsewhere (a local server in tests). */
 export interface TwilioSenderOptions {
   accountSid: string;
   authToken: string;
   messagingServiceSid: string | undefined;
-  httpClient?: ConstructorParameters<typeof twilio.Twilio>[2] extends infer O ? (O extends { httpClient?: infer H } ? H : never) : never;
+  httpClient?: twilio.RequestClient;
 }
 
 /**

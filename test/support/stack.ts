@@ -40,6 +40,8 @@ export function patientPhone(): string {
 /** Options of a stack. */
 export interface StackOptions {
   replyDeadlineMs?: number;
+  /** false: no TWILIO_AUTH_TOKEN, as in the embedded demo (unsigned webhooks from loopback only). */
+  signedWebhooks?: boolean;
   roomsOpen?: number;
 }
 
@@ -109,7 +111,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     queueChanges,
     defaultCountry: 'US',
     publicBaseUrl: PUBLIC_BASE_URL,
-    twilioAuthToken,
+    twilioAuthToken: options.signedWebhooks === false ? undefined : twilioAuthToken,
     adminPassword,
     adminApiToken,
     ...(options.replyDeadlineMs === undefined ? {} : { replyDeadlineMs: options.replyDeadlineMs }),
