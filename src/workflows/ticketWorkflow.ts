@@ -8,6 +8,7 @@ import {
   allHandlersFinished,
   condition,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -27,7 +28,7 @@ import {
   type TicketWorkflowInput,
 } from './definitions.js';
 
-const tickets = proxyActivities<TicketActivities>({
+const tickets = proxyLocalActivities<TicketActivities>({
   startToCloseTimeout: '10 seconds',
   retry: { maximumInterval: '30 seconds' },
 });
