@@ -28,7 +28,7 @@ const ZConfig = z
     TWILIO_PHONE_NUMBER: optionalString,
     TWILIO_MESSAGING_SERVICE_SID: optionalString.pipe(z.string().regex(/^MG[0-9a-fA-F]{32}$/, 'must look like MG followed by 32 hex digits').optional()),
     TWILIO_WHATSAPP_FROM: optionalString.pipe(
-      z.string().regex(/^whatsapp:\+[1-9]\d{6,14}$/, 'must look like whatsapp:+15551234567').optional(),
+      z.string().regex(/^whatsapp:\+[1-9]\d{6,14}$/, 'must look like whatsapp:+13125550142').optional(),
     ),
     ADMIN_PASSWORD: optionalString.pipe(z.string().min(8, 'must be at least 8 characters').optional()),
     ADMIN_API_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
@@ -51,7 +51,7 @@ const ZConfig = z
   .superRefine((env, ctx) => {
     const phone = env.TWILIO_PHONE_NUMBER;
     if (phone !== undefined && !isValidPhoneNumber(phone)) {
-      ctx.addIssue({ code: 'custom', path: ['TWILIO_PHONE_NUMBER'], message: 'must be an E.164 number such as +15551234567' });
+      ctx.addIssue({ code: 'custom', path: ['TWILIO_PHONE_NUMBER'], message: 'must be an E.164 number such as +13125550142' });
     }
     if ((env.TWILIO_ACCOUNT_SID === undefined) !== (env.TWILIO_AUTH_TOKEN === undefined)) {
       ctx.addIssue({
@@ -61,8 +61,12 @@ const ZConfig = z
       });
     }
     if (env.TWILIO_ACCOUNT_SID !== undefined) {
-      if (env.TWILIO_PHONE_NUMBER === undefined && env.TWILIO_MESSAGING_SERVICE_SID === undefined) {
-        ctx.addIssue({ code: 'custom', path: ['TWILIO_PHONE_NUMBER'], message: 'set TWILIO_PHONE_NUMBER or TWILIO_MESSAGING_SERVICE_SID to send SMS' });
+      if (env.TWILIO_PHONE_NUMBER === undefined && env.TWILIO_WHATSAPP_FROM === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['TWILIO_PHONE_NUMBER'],
+          message: 'is needed (or TWILIO_WHATSAPP_FROM): it is the number patients text, which routes their texts to the clinic, also when a Messaging Service sends',
+        });
       }
       if (env.PUBLIC_BASE_URL === undefined) {
         ctx.addIssue({ code: 'custom', path: ['PUBLIC_BASE_URL'], message: 'is needed with Twilio: webhook signatures are checked against it' });

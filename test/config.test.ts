@@ -38,6 +38,15 @@ describe('configuration', () => {
       PUBLIC_BASE_URL: 'https://desk.example.org/',
     });
     expect(config.twilio.provider).toBe('twilio');
+    // A Messaging Service sends, but inbound texts are routed by the number patients text.
+    expect(() =>
+      loadConfig({
+        TWILIO_ACCOUNT_SID: `AC${'a'.repeat(32)}`,
+        TWILIO_AUTH_TOKEN: 'secret',
+        TWILIO_MESSAGING_SERVICE_SID: `MG${'b'.repeat(32)}`,
+        PUBLIC_BASE_URL: 'https://desk.example.org',
+      }),
+    ).toThrow(/TWILIO_PHONE_NUMBER: is needed/);
     expect(config.publicBaseUrl).toBe('https://desk.example.org');
   });
 

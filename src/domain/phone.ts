@@ -14,7 +14,7 @@ export interface PhoneAddress {
 }
 
 /**
- * Parses a Twilio `From`/`To` value (`+15551234567`, `whatsapp:+15551234567`, or a local number
+ * Parses a Twilio `From`/`To` value (`+13125550142`, `whatsapp:+13125550142`, or a local number
  * read in `defaultCountry`) into an E.164 number and channel.
  * @returns undefined when it is not a valid phone number.
  */

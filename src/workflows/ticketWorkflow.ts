@@ -4,9 +4,11 @@
  * "we are calling you" reminder and the day-end close, so every ticket workflow ends.
  */
 import {
+  ActivityFailure,
   ApplicationFailure,
   allHandlersFinished,
   condition,
+  log,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -66,14 +68,21 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
   };
   const notify = async (notice: TicketNotice) => {
     if (input.phone === null || input.channel === 'kiosk') return;
-    await messaging.sendTicketNotice({
-      clinicId: input.clinicId,
-      idempotencyKey: `${workflowId}:${notice}`,
-      phone: input.phone,
-      channel: input.channel,
-      code: input.code,
-      notice,
-    });
+    try {
+      await messaging.sendTicketNotice({
+        clinicId: input.clinicId,
+        idempotencyKey: `${workflowId}:${notice}`,
+        phone: input.phone,
+        channel: input.channel,
+        code: input.code,
+        notice,
+      });
+    } catch (error) {
+      // A text that cannot be sent (refused, or retries spent) must not stop the ticket: staff still
+      // move it and the day-end close still ends it. The failure stays in history and the worker log.
+      if (!(error instanceof ActivityFailure)) throw error;
+      log.warn('ticket notice not sent', { notice, reason: error.cause?.message ?? error.message });
+    }
   };
 
   setHandler(ticketQuery, () => ({ state, code: input.code, reminded }));

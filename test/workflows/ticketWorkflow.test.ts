@@ -151,6 +151,23 @@ describe('joining', () => {
   });
 });
 
+describe('a text that cannot be sent', () => {
+  it('does not stop the ticket: staff still move it to its end', async () => {
+    // A WhatsApp patient at a clinic whose WhatsApp sender was removed: every notice is refused.
+    const phone = fictionalNumber('312');
+    await sql`delete from clinic_numbers where clinic_id = ${clinic.id} and channel = 'whatsapp'`;
+    const outcome = await joinQueue(deps, { clinic, phone, channel: 'whatsapp', note: null, joinKey: `refused-${Math.random()}` });
+    const code = outcome.ticket.code;
+    await move(code, 'next');
+    await env.sleep('6 minutes');
+    await move(code, 'no_show');
+    await rememberDay(code);
+    expect(await handleOf(code).result()).toEqual({ state: 'no_show' });
+    expect(await textsTo(phone)).toEqual([]);
+  });
+});
+
+// Last: it moves the test server's clock past every ticket's closing time.
 describe('the day-end close', () => {
   it('expires tickets still in line, tells their patients, finishes tickets in a room, and ends every workflow', async () => {
     const waiting = await join();
