@@ -19,6 +19,7 @@ import { startEmbeddedPostgres } from './embedded/postgres.js';
 import { startTemporalDevServer } from './embedded/temporal.js';
 import { createMessenger } from './messaging/messenger.js';
 import { createSender, statusCallbackUrl } from './messaging/createSender.js';
+import { answerStrandedMessages } from './inbound/answerStrandedMessages.js';
 import { runMain } from './runMain.js';
 import { connectTemporalClient } from './temporal/connect.js';
 import { createWorker } from './worker/createWorker.js';
@@ -112,6 +113,7 @@ async function startAll(config: Config): Promise<void> {
     s.once('error', reject);
   });
   cleanups.push(() => new Promise((resolve) => server.close(resolve)));
+  void answerStrandedMessages({ sql, temporal, taskQueue: config.temporal.taskQueue, log, messenger }).then((n) => n > 0 && log.info({ count: n }, 'answered messages cut off by a restart'));
   running.catch(async (error: unknown) => {
     log.error({ err: error }, 'worker stopped unexpectedly');
     await shutdown(1);

@@ -10,6 +10,7 @@ import { migrateDatabase } from '../db/migrate.js';
 import { createLogger } from '../logger.js';
 import { createMessenger } from '../messaging/messenger.js';
 import { createSender, statusCallbackUrl } from '../messaging/createSender.js';
+import { answerStrandedMessages } from '../inbound/answerStrandedMessages.js';
 import { runMain } from '../runMain.js';
 import type { Connection } from '@temporalio/client';
 import { connectTemporalClient } from '../temporal/connect.js';
@@ -29,19 +30,21 @@ await runMain('api', async () => {
   const sql = createSql(databaseUrl);
   await ensureMainClinic(sql, config);
   const temporal = await connectTemporalClient(temporalAddress, config.temporal.namespace);
-  try {
-    await ensureSearchAttributes(temporal.connection as Connection, config.temporal.namespace, SEARCH_ATTRIBUTE_TYPES);
-  } catch (error) {
-    // Some hosted servers refuse operator calls; journeys still run, ops just cannot filter by them.
-    log.warn({ err: error }, 'could not register search attributes; register FrontdeskClinic, FrontdeskJourney, FrontdeskTicketState (Keyword) by hand');
-  }
+  // Every journey starts with these attributes: without them no JOIN could start, so stop here.
+  await ensureSearchAttributes(temporal.connection as Connection, config.temporal.namespace, SEARCH_ATTRIBUTE_TYPES).catch((error: unknown) => {
+    throw new Error(
+      `could not register the search attributes FrontdeskClinic, FrontdeskJourney, FrontdeskTicketState (Keyword) in namespace ${config.temporal.namespace}; register them with \`temporal operator search-attribute create\` and start again`,
+      { cause: error },
+    );
+  });
   const queueChanges = await createQueueChangeHub(sql);
+  const messenger = createMessenger({ sql, sender: createSender(config, log), statusCallbackUrl: statusCallbackUrl(config), log });
   const app = createApp({
     sql,
     temporal,
     taskQueue: config.temporal.taskQueue,
     log,
-    messenger: createMessenger({ sql, sender: createSender(config, log), statusCallbackUrl: statusCallbackUrl(config), log }),
+    messenger,
     queueChanges,
     defaultCountry: config.clinic.defaultCountry,
     publicBaseUrl: config.publicBaseUrl,
@@ -50,6 +53,7 @@ await runMain('api', async () => {
     adminApiToken: config.adminApiToken,
   });
   const server = serve({ fetch: app.fetch, port: config.port }, (info) => log.info({ port: info.port }, 'api listening'));
+  void answerStrandedMessages({ sql, temporal, taskQueue: config.temporal.taskQueue, log, messenger }).then((n) => n > 0 && log.info({ count: n }, 'answered messages cut off by a restart'));
   const stop = () => {
     server.close(async () => {
       await queueChanges.close();

@@ -26,6 +26,8 @@ function place(t: TicketStanding): string {
 export const patientTexts = {
   joined: (clinic: string, t: TicketStanding) =>
     `${clinic}: your ticket is ${t.code} and ${place(t)} We'll text you when it's your turn. Reply STATUS for your place, LEAVE to give up your spot.`,
+  joinedNextDay: (clinic: string, t: TicketStanding) =>
+    `${clinic}: we've closed for today, so your ticket ${t.code} is for our next open day, number ${t.position ?? '?'} in line. We'll text you when it's your turn. Reply LEAVE to give up your spot.`,
   alreadyJoined: (clinic: string, t: TicketStanding) => `${clinic}: you're already in line with ticket ${t.code}; ${place(t)}`,
   status: (clinic: string, t: TicketStanding) => `${clinic}: ticket ${t.code}, ${place(t)}`,
   notInLine: (clinic: string) => `${clinic}: you're not in line right now. Reply JOIN to get a ticket.`,

@@ -11,14 +11,16 @@ const CODE_LETTERS = 'ABCDEFGHJKLMNPQRSTUVWXYZ';
 /**
  * The service day open at `now` in `timezone`: the first closing time after `now`.
  * @param closingTime `HH:MM` or `HH:MM:SS`, local to `timezone`.
- * @returns `day` as the local `YYYY-MM-DD` of that closing, `closesAt` in epoch ms (UTC).
+ * @returns `day` as the local `YYYY-MM-DD` of that closing, `closesAt` in epoch ms (UTC), and
+ * `afterClosing` when today's line has already closed (so `day` is the next one).
  */
-export function serviceDayAt(now: Date, timezone: string, closingTime: string): { day: string; closesAt: number } {
+export function serviceDayAt(now: Date, timezone: string, closingTime: string): { day: string; closesAt: number; afterClosing: boolean } {
   const local = DateTime.fromJSDate(now).setZone(timezone);
   const [hour = 20, minute = 0] = closingTime.split(':').map(Number);
   const today = local.set({ hour, minute, second: 0, millisecond: 0 });
-  const closes = local < today ? today : today.plus({ days: 1 });
-  return { day: closes.toISODate() ?? '', closesAt: closes.toMillis() };
+  const afterClosing = local >= today;
+  const closes = afterClosing ? today.plus({ days: 1 }) : today;
+  return { day: closes.toISODate() ?? '', closesAt: closes.toMillis(), afterClosing };
 }
 
 /**

@@ -19,9 +19,12 @@ export function ensureAdminSecrets(dataDir: string, configured: { adminPassword:
   const stored = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<Record<'adminPassword' | 'adminApiToken', string>>) : {};
   const adminPassword = configured.adminPassword ?? stored.adminPassword ?? randomBytes(9).toString('base64url');
   const adminApiToken = configured.adminApiToken ?? stored.adminApiToken ?? randomBytes(24).toString('base64url');
-  if (configured.adminPassword === undefined || configured.adminApiToken === undefined) {
-    writeFileSync(file, JSON.stringify({ adminPassword, adminApiToken }, null, 2), { mode: 0o600 });
-  }
+  // Only generated secrets are kept on disk; configured ones stay where the operator put them.
+  const generatedSecrets = {
+    ...(configured.adminPassword === undefined ? { adminPassword } : {}),
+    ...(configured.adminApiToken === undefined ? { adminApiToken } : {}),
+  };
+  if (Object.keys(generatedSecrets).length > 0) writeFileSync(file, JSON.stringify(generatedSecrets, null, 2), { mode: 0o600 });
   const generated: AdminSecrets['generated'] = [];
   if (configured.adminPassword === undefined) generated.push('ADMIN_PASSWORD');
   if (configured.adminApiToken === undefined) generated.push('ADMIN_API_TOKEN');

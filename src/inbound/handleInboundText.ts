@@ -41,7 +41,8 @@ export async function handleInboundText(deps: QueueDeps & { log: Logger }, text:
   switch (command.kind) {
     case 'join': {
       const joined = await joinQueue(deps, { clinic, phone: from.phone, channel: from.channel, note: command.note, joinKey: text.messageSid });
-      return joined.kind === 'joined' ? patientTexts.joined(clinic.name, joined.ticket) : patientTexts.alreadyJoined(clinic.name, joined.ticket);
+      if (joined.kind === 'already') return patientTexts.alreadyJoined(clinic.name, joined.ticket);
+      return joined.nextDay ? patientTexts.joinedNextDay(clinic.name, joined.ticket) : patientTexts.joined(clinic.name, joined.ticket);
     }
     case 'status': {
       const ticket = await findOpenTicketByPhone(sql, clinic.id, from.phone);

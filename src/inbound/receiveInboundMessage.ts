@@ -5,7 +5,7 @@
  * So the reply is returned in the same request when it is ready within `deadlineMs`; otherwise the
  * request is answered with no reply and the reply goes out as an outbound message once ready. A claim
  * on the log row (`reply_via`) makes sure exactly one of the two happens. A MessageSid seen before
- * gets the same TwiML reply again and changes nothing.
+ * gets the same TwiML reply again and changes nothing. Every reply is in the message log.
  */
 import type { Logger } from 'pino';
 import type { Sql } from '../db/sql.js';
@@ -15,8 +15,8 @@ import { handleInboundText, type InboundText } from './handleInboundText.js';
 
 /** Reply to a patient when handling fails on our side; Twilio will not retry a 200. */
 const SORRY = 'Sorry, something went wrong on our side. Please try again in a minute.';
-/** A MessageSid still unanswered this long after its first attempt is taken over by a retry. */
-const STALE_AFTER_SECONDS = 20;
+/** A MessageSid still unanswered this long after its handling began is taken over by a retry. */
+export const STALE_AFTER_SECONDS = 20;
 
 /** Dependencies of the receiver. `deadlineMs` defaults to 5000. */
 export interface ReceiveDeps extends QueueDeps {
@@ -33,7 +33,7 @@ export interface InboundMessage extends InboundText {
 
 /** Logs, handles and answers `message`. @returns the TwiML reply text, or null for an empty `<Response/>`. */
 export async function receiveInboundMessage(deps: ReceiveDeps, message: InboundMessage): Promise<string | null> {
-  const { sql, log } = deps;
+  const { sql } = deps;
   const first = await logInbound(sql, message);
   if (!first) {
     const [earlier] = await sql`select reply_body, reply_via from messages where provider_sid = ${message.messageSid}`;
@@ -47,33 +47,47 @@ export async function receiveInboundMessage(deps: ReceiveDeps, message: InboundM
     if (takeover === undefined) return null; // the first attempt is still at work and will answer
   }
 
-  const work = handleInboundText(deps, message).catch((error: unknown) => {
-    log.error({ err: error, messageSid: message.messageSid }, 'inbound message failed');
-    return SORRY;
-  });
+  const work = replyTo(deps, message);
   const TIMED_OUT = Symbol('timed out');
   let timer: NodeJS.Timeout | undefined;
   const outcome = await Promise.race([work, new Promise<typeof TIMED_OUT>((resolve) => (timer = setTimeout(() => resolve(TIMED_OUT), deps.deadlineMs ?? 5000)))]);
   clearTimeout(timer);
 
   if (outcome !== TIMED_OUT) {
-    return (await claimReply(sql, message.messageSid, outcome, outcome === null ? 'none' : 'twiml')) ? outcome : null;
+    return (await claimReply(sql, message, outcome, outcome === null ? 'none' : 'twiml')) ? outcome : null;
   }
-  log.warn({ messageSid: message.messageSid }, 'reply not ready in time; it will be sent as an outbound message');
-  void work
-    .then(async (reply) => {
-      if (!(await claimReply(sql, message.messageSid, reply, reply === null ? 'none' : 'outbound')) || reply === null) return;
-      await deps.messenger.send({
-        clinicId: message.clinic.id,
-        phone: message.from.phone,
-        channel: message.from.channel,
-        body: reply,
-        idempotencyKey: `reply:${message.messageSid}`,
-      });
-    })
-    .catch((error: unknown) => log.error({ err: error, messageSid: message.messageSid }, 'late reply failed'));
+  deps.log.warn({ messageSid: message.messageSid }, 'reply not ready in time; it will be sent as an outbound message');
+  void textReplyWhenReady(deps, message, work);
   return null;
 }
+
+/** The reply to `message` (null for none); a failure on our side becomes an apology, never silence. */
+export function replyTo(deps: ReceiveDeps, message: InboundMessage): Promise<string | null> {
+  return handleInboundText(deps, message).catch((error: unknown) => {
+    deps.log.error({ err: error, messageSid: message.messageSid }, 'inbound message failed');
+    return SORRY;
+  });
+}
+
+/** Texts the reply once `reply` settles, unless another attempt answered first. Never throws. */
+export async function textReplyWhenReady(deps: ReceiveDeps, message: InboundMessage, reply: Promise<string | null>): Promise<void> {
+  try {
+    const text = await reply;
+    if (!(await claimReply(deps.sql, message, text, text === null ? 'none' : 'outbound')) || text === null) return;
+    await deps.messenger.send({
+      clinicId: message.clinic.id,
+      phone: message.from.phone,
+      channel: message.from.channel,
+      body: text,
+      idempotencyKey: replyKey(message.messageSid),
+    });
+  } catch (error) {
+    deps.log.error({ err: error, messageSid: message.messageSid }, 'late reply failed');
+  }
+}
+
+/** The outbound log row of the reply to `messageSid`, whichever way it went. */
+const replyKey = (messageSid: string) => `reply:${messageSid}`;
 
 /** Writes the inbound message to the log. @returns false when its MessageSid was logged before. */
 async function logInbound(sql: Sql, m: InboundMessage): Promise<boolean> {
@@ -85,11 +99,24 @@ async function logInbound(sql: Sql, m: InboundMessage): Promise<boolean> {
   return row !== undefined;
 }
 
-/** Records how the reply went out; only the first claim wins. @returns whether this call won. */
-async function claimReply(sql: Sql, messageSid: string, reply: string | null, via: 'twiml' | 'outbound' | 'none'): Promise<boolean> {
-  const [row] = await sql`
-    update messages set reply_body = ${reply}, reply_via = ${via}, updated_at = now()
-    where provider_sid = ${messageSid} and reply_via is null
-    returning id`;
-  return row !== undefined;
+/**
+ * Records how the reply went out; only the first claim wins. A TwiML reply is also logged as an
+ * outbound message (status `accepted`: Twilio sends it under a MessageSid we are not told).
+ * @returns whether this call won.
+ */
+async function claimReply(sql: Sql, m: InboundMessage, reply: string | null, via: 'twiml' | 'outbound' | 'none'): Promise<boolean> {
+  return sql.begin(async (tx) => {
+    const [row] = await tx`
+      update messages set reply_body = ${reply}, reply_via = ${via}, updated_at = now()
+      where provider_sid = ${m.messageSid} and reply_via is null
+      returning id`;
+    if (row === undefined) return false;
+    if (via === 'twiml') {
+      await tx`
+        insert into messages (clinic_id, direction, channel, phone, from_address, to_address, body, idempotency_key, status)
+        values (${m.clinic.id}, 'outbound', ${m.from.channel}, ${m.from.phone}, ${m.toAddress}, ${m.fromAddress}, ${reply}, ${replyKey(m.messageSid)}, 'accepted')
+        on conflict (idempotency_key) do nothing`;
+    }
+    return true;
+  });
 }

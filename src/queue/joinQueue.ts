@@ -30,10 +30,11 @@ export interface JoinRequest {
   joinKey: string;
 }
 
-/** `joined` a new ticket; `already` in line with this ticket. */
+/** `joined` a new ticket; `already` in line with this ticket. `nextDay`: joined after closing time. */
 export interface JoinOutcome {
   kind: 'joined' | 'already';
   ticket: TicketView;
+  nextDay: boolean;
 }
 
 /** Dependencies: Postgres, the Temporal client and the task queue the worker polls. */
@@ -51,7 +52,7 @@ export async function joinQueue(deps: QueueDeps, request: JoinRequest, now: Date
   const { clinic } = request;
   if (request.phone !== null) {
     const open = await findOpenTicketByPhone(deps.sql, clinic.id, request.phone);
-    if (open !== undefined) return { kind: 'already', ticket: toTicketView(open) };
+    if (open !== undefined) return { kind: 'already', ticket: toTicketView(open), nextDay: false };
   }
   const today = serviceDayAt(now, clinic.timezone, clinic.closingTime);
 
@@ -83,11 +84,11 @@ export async function joinQueue(deps: QueueDeps, request: JoinRequest, now: Date
   });
   try {
     const result = await deps.temporal.workflow.executeUpdateWithStart(joinUpdate, { startWorkflowOperation: start });
-    return { kind: result.existing ? 'already' : 'joined', ticket: result.ticket };
+    return { kind: result.existing ? 'already' : 'joined', ticket: result.ticket, nextDay: today.afterClosing };
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
     const open = request.phone === null ? undefined : await findOpenTicketByPhone(deps.sql, clinic.id, request.phone);
-    if (open !== undefined) return { kind: 'already', ticket: toTicketView(open) };
+    if (open !== undefined) return { kind: 'already', ticket: toTicketView(open), nextDay: false };
     throw new AppError('conflict', `this join request was already used for ticket ${code}, which has ended`);
   }
 }

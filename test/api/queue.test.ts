@@ -93,16 +93,21 @@ describe('moving tickets', () => {
 });
 
 describe('the message log', () => {
-  it('lists newest first, filters by phone (local or E.164), and refuses a bad phone', async () => {
+  it('lists every text both ways, replies included, newest first; filters by phone (local or E.164); refuses a bad phone', async () => {
     const { phone } = await join();
-    await stack.sendSms(phone, 'STATUS');
+    const statusReply = await twimlText(await stack.sendSms(phone, 'STATUS'));
     const local = phone.slice(2); // 10 digits, read in DEFAULT_COUNTRY
     const log = await json(await stack.api(`/api/messages?phone=${local}`));
-    expect(log.messages.map((m: { body: string; direction: string }) => m.direction)).toEqual(['inbound', 'inbound']);
-    expect(log.messages[0].body).toBe('STATUS');
-    expect(log.messages[0]).toEqual(
+    expect(log.messages.map((m: { body: string; direction: string }) => [m.direction, m.body.slice(0, 20)])).toEqual([
+      ['outbound', statusReply.slice(0, 20)],
+      ['inbound', 'STATUS'],
+      ['outbound', 'Test Clinic: your ti'],
+      ['inbound', 'JOIN'],
+    ]);
+    expect(log.messages[1]).toEqual(
       expect.objectContaining({ channel: 'sms', from: phone, to: stack.clinicNumber, status: 'received', error_code: null, created_at: expect.any(String) }),
     );
+    expect(log.messages[0]).toEqual(expect.objectContaining({ channel: 'sms', from: stack.clinicNumber, to: phone, status: 'accepted' }));
     const bad = await stack.api('/api/messages?phone=banana');
     expect(bad.status).toBe(400);
     expect((await json(bad)).error.field).toBe('phone');

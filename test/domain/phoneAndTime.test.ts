@@ -26,11 +26,13 @@ describe('the service day', () => {
     expect(serviceDayAt(new Date('2026-11-23T20:00:00Z'), 'America/Chicago', '20:00')).toEqual({
       day: '2026-11-23',
       closesAt: Date.parse('2026-11-24T02:00:00Z'),
+      afterClosing: false,
     });
     // 21:30 in Chicago: the line that closes tomorrow at 20:00.
     expect(serviceDayAt(new Date('2026-11-24T03:30:00Z'), 'America/Chicago', '20:00')).toEqual({
       day: '2026-11-24',
       closesAt: Date.parse('2026-11-25T02:00:00Z'),
+      afterClosing: true,
     });
   });
 

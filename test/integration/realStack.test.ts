@@ -4,6 +4,8 @@
  * back; ops find each journey in Temporal by its search attributes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pino } from 'pino';
+import { answerStrandedMessages } from '../../src/inbound/answerStrandedMessages.js';
 import { eventually, json, patientPhone, startStack, twimlText, type Stack } from '../support/stack.js';
 
 let stack: Stack;
@@ -59,6 +61,26 @@ describe('a JOIN while no worker is running', () => {
     expect(texts).toHaveLength(1);
     expect(texts[0]!.body).toMatch(/your ticket is [A-Z]\d+/);
     expect(await stack.sql`select 1 from tickets where clinic_id = ${stack.clinic.id} and phone = ${phone}`).toHaveLength(1);
+  });
+});
+
+describe('a reply cut off by an API restart', () => {
+  it('is texted when the API starts again, once', async () => {
+    // What an API that stopped after answering Twilio empty leaves behind: a JOIN with no reply.
+    const phone = patientPhone();
+    const messageSid = `SM${'5'.repeat(32)}`;
+    await stack.sql`
+      insert into messages (clinic_id, direction, channel, phone, from_address, to_address, body, provider_sid, status, processing_started_at, created_at)
+      values (${stack.clinic.id}, 'inbound', 'sms', ${phone}, ${phone}, ${stack.clinicNumber}, 'JOIN', ${messageSid}, 'received', now() - interval '2 minutes', now() - interval '2 minutes')`;
+    const deps = { sql: stack.sql, temporal: stack.temporal, taskQueue: stack.taskQueue, log: pino({ level: 'silent' }), messenger: stack.messenger };
+    expect(await answerStrandedMessages(deps)).toBe(1);
+    expect(await answerStrandedMessages(deps)).toBe(0);
+    const texts = await textsTo(phone);
+    expect(texts).toHaveLength(1);
+    expect(texts[0]!.body).toMatch(/your ticket is [A-Z]\d+/);
+    // Twilio's retry of that message now changes nothing.
+    expect(await twimlText(await stack.sendSms(phone, 'JOIN', { messageSid }))).toBe('');
+    expect(await textsTo(phone)).toHaveLength(1);
   });
 });
 

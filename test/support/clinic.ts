@@ -15,16 +15,17 @@ export function fictionalNumber(area: '202' | '312'): string {
 
 /**
  * Creates a clinic that owns a new SMS and WhatsApp number, in a time zone where it is mid-morning
- * now and closing at 20:00 local, so the line is open for the whole run (~10 h).
+ * now and closing at 20:00 local (unless `closingTime` says otherwise), so the line is open for the
+ * whole run (~10 h).
  */
-export async function createTestClinic(sql: Sql, options: { roomsOpen?: number } = {}): Promise<{ clinic: Clinic; clinicNumber: string }> {
+export async function createTestClinic(sql: Sql, options: { roomsOpen?: number; closingTime?: string } = {}): Promise<{ clinic: Clinic; clinicNumber: string }> {
   const slug = `t-${randomUUID().slice(0, 8)}`;
   const clinicNumber = fictionalNumber('202');
   const offset = ((10 - new Date().getUTCHours() + 36) % 24) - 12;
   const timezone = offset === 0 ? 'Etc/UTC' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset)}`;
   const [row] = await sql`
     insert into clinics (slug, name, timezone, rooms_open, closing_time)
-    values (${slug}, 'Test Clinic', ${timezone}, ${options.roomsOpen ?? 1}, '20:00') returning id`;
+    values (${slug}, 'Test Clinic', ${timezone}, ${options.roomsOpen ?? 1}, ${options.closingTime ?? '20:00'}) returning id`;
   await sql`
     insert into clinic_numbers (address, clinic_id, channel)
     values (${clinicNumber}, ${row!.id}, 'sms'), (${`whatsapp:${clinicNumber}`}, ${row!.id}, 'whatsapp')`;

@@ -16,7 +16,7 @@ import { createQueueChangeHub, type QueueChangeHub } from '../../src/api/queueCh
 import type { Clinic } from '../../src/clinics/clinics.js';
 import { createSql, type Sql } from '../../src/db/sql.js';
 import { createConsoleSender } from '../../src/messaging/consoleSender.js';
-import { createMessenger } from '../../src/messaging/messenger.js';
+import { createMessenger, type Messenger } from '../../src/messaging/messenger.js';
 import { createWorker, WORKFLOWS_PATH } from '../../src/worker/createWorker.js';
 import { createTestClinic, fictionalNumber } from './clinic.js';
 
@@ -51,6 +51,7 @@ export interface Stack {
   clinic: Clinic;
   temporal: Client;
   taskQueue: string;
+  messenger: Messenger;
   adminPassword: string;
   adminApiToken: string;
   twilioAuthToken: string;
@@ -131,6 +132,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     clinic,
     temporal,
     taskQueue,
+    messenger,
     adminPassword,
     adminApiToken,
     twilioAuthToken,
