@@ -1,6 +1,6 @@
 /**
  * One error shape for every failure: `{ "error": { "code", "message", "field"? } }`. AppErrors map to
- * their status; Hono's HTTPExceptions keep theirs; Temporal being unreachable is a 503; anything else
+ * their status; Hono's HTTPExceptions keep theirs; Temporal or Postgres being unreachable is a 503; anything else
  * is a 500 whose detail is logged, never shown.
  */
 import type { Context } from 'hono';
@@ -9,6 +9,9 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ServiceError } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { AppError, STATUS_BY_CODE, type AppErrorCode } from '../errors.js';
+
+/** postgres.js and Node error codes that mean the database cannot be reached (not a bad query). */
+const DATABASE_UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', '57P01', '57P03']);
 
 const CODE_BY_STATUS = new Map<number, AppErrorCode>(Object.entries(STATUS_BY_CODE).map(([code, status]) => [status, code as AppErrorCode]));
 
@@ -33,6 +36,10 @@ export function handleError(log: Logger) {
     if (error instanceof ServiceError) {
       log.warn({ err: error }, 'Temporal unavailable');
       return c.json(errorBody('unavailable', 'the workflow service is not answering; try again shortly'), 503);
+    }
+    if (DATABASE_UNREACHABLE.has((error as { code?: string }).code ?? '')) {
+      log.warn({ err: error }, 'Postgres unavailable');
+      return c.json(errorBody('unavailable', 'the database is not answering; try again shortly'), 503);
     }
     log.error({ err: error, path: c.req.path }, 'unhandled error');
     return c.json(errorBody('internal', 'internal error'), 500);

@@ -4,6 +4,9 @@
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
+import { pino } from 'pino';
+import twilio from 'twilio';
+import { createApp } from '../../src/api/app.js';
 import { healthRoutes } from '../../src/api/health.js';
 import { createSql } from '../../src/db/sql.js';
 
@@ -26,5 +29,32 @@ describe('GET /healthz', () => {
     const response = await healthRoutes({ sql: deadSql, temporal: liveTemporal }).request('/healthz');
     expect(response.status).toBe(503);
     expect(await response.json()).toMatchObject({ postgres: 'unavailable', temporal: 'ok', error: { message: 'postgres not answering' } });
+  });
+});
+
+describe('a webhook while Postgres is down', () => {
+  it('answers 503 unavailable, not a 500', async () => {
+    const log = pino({ level: 'silent' });
+    const app = createApp({
+      sql: deadSql,
+      temporal: deadTemporal,
+      taskQueue: 'none',
+      log,
+      messenger: { send: () => Promise.reject(new Error('unused')) },
+      queueChanges: { subscribe: () => () => {}, close: async () => {} },
+      defaultCountry: 'US',
+      publicBaseUrl: undefined,
+      twilioAuthToken: 'token',
+      adminPassword: 'a password',
+      adminApiToken: 'a token that is long enough',
+    });
+    const params = { MessageSid: `SM${'1'.repeat(32)}`, From: '+13125550123', To: '+13125550100', Body: 'JOIN' };
+    const response = await app.request('http://desk.test/webhooks/twilio/sms', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Twilio-Signature': twilio.getExpectedTwilioSignature('token', 'http://desk.test/webhooks/twilio/sms', params) },
+      body: new URLSearchParams(params).toString(),
+    });
+    expect(response.status).toBe(503);
+    expect(await response.json()).toMatchObject({ error: { code: 'unavailable' } });
   });
 });
