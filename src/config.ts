@@ -53,12 +53,8 @@ const ZConfig = z
     if (phone !== undefined && !isValidPhoneNumber(phone)) {
       ctx.addIssue({ code: 'custom', path: ['TWILIO_PHONE_NUMBER'], message: 'must be an E.164 number such as +13125550142' });
     }
-    if ((env.TWILIO_ACCOUNT_SID === undefined) !== (env.TWILIO_AUTH_TOKEN === undefined)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: [env.TWILIO_ACCOUNT_SID === undefined ? 'TWILIO_ACCOUNT_SID' : 'TWILIO_AUTH_TOKEN'],
-        message: 'TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN go together',
-      });
+    if (env.TWILIO_ACCOUNT_SID !== undefined && env.TWILIO_AUTH_TOKEN === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['TWILIO_AUTH_TOKEN'], message: 'is needed with TWILIO_ACCOUNT_SID' });
     }
     if (env.TWILIO_ACCOUNT_SID !== undefined) {
       if (env.TWILIO_PHONE_NUMBER === undefined && env.TWILIO_WHATSAPP_FROM === undefined) {
@@ -83,6 +79,10 @@ export interface Config {
   publicBaseUrl: string | undefined;
   databaseUrl: string | undefined;
   temporal: { address: string | undefined; namespace: string; taskQueue: string };
+  /**
+   * Messaging. `authToken`, when set, is what webhook signatures are checked with; with an account SID
+   * too, texts go through Twilio (`twilio`), else they are printed and logged (`console`).
+   */
   twilio:
     | {
         provider: 'twilio';
@@ -92,7 +92,7 @@ export interface Config {
         messagingServiceSid: string | undefined;
         whatsappFrom: string | undefined;
       }
-    | { provider: 'console'; phoneNumber: string; whatsappFrom: string | undefined };
+    | { provider: 'console'; authToken: string | undefined; phoneNumber: string; whatsappFrom: string | undefined };
   adminPassword: string | undefined;
   adminApiToken: string | undefined;
   clinic: { name: string; timezone: string; defaultCountry: CountryCode };
@@ -131,7 +131,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = readEnvironment()): Config {
             messagingServiceSid: e.TWILIO_MESSAGING_SERVICE_SID,
             whatsappFrom: e.TWILIO_WHATSAPP_FROM,
           }
-        : { provider: 'console', phoneNumber: e.TWILIO_PHONE_NUMBER ?? DEMO_CLINIC_NUMBER, whatsappFrom: e.TWILIO_WHATSAPP_FROM },
+        : { provider: 'console', authToken: e.TWILIO_AUTH_TOKEN, phoneNumber: e.TWILIO_PHONE_NUMBER ?? DEMO_CLINIC_NUMBER, whatsappFrom: e.TWILIO_WHATSAPP_FROM },
     adminPassword: e.ADMIN_PASSWORD,
     adminApiToken: e.ADMIN_API_TOKEN,
     clinic: { name: e.CLINIC_NAME, timezone: e.CLINIC_TIMEZONE, defaultCountry: e.DEFAULT_COUNTRY },

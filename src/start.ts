@@ -104,7 +104,7 @@ async function startAll(config: Config): Promise<void> {
     queueChanges,
     defaultCountry: config.clinic.defaultCountry,
     publicBaseUrl: config.publicBaseUrl,
-    twilioAuthToken: config.twilio.provider === 'twilio' ? config.twilio.authToken : undefined,
+    twilioAuthToken: config.twilio.authToken,
     adminPassword: secrets.adminPassword,
     adminApiToken: secrets.adminApiToken,
   });
@@ -125,7 +125,8 @@ function banner(config: Config, clinic: Clinic, secrets: AdminSecrets, temporalU
   const base = `http://localhost:${config.port}`;
   const shown = (name: AdminSecrets['generated'][number], value: string) =>
     secrets.generated.includes(name) ? `${value}   (generated; kept in ${config.dataDir}/admin-secrets.json)` : '(from configuration)';
-  const signed = config.twilio.provider === 'twilio';
+  const signed = config.twilio.authToken !== undefined;
+  const sending = config.twilio.provider === 'twilio';
   return [
     '',
     `Frontdesk is running for ${clinic.name}.`,
@@ -135,8 +136,8 @@ function banner(config: Config, clinic: Clinic, secrets: AdminSecrets, temporalU
     `  Temporal UI:   ${temporalUi}`,
     `  Password:      ${shown('ADMIN_PASSWORD', secrets.adminPassword)}`,
     `  API token:     ${shown('ADMIN_API_TOKEN', secrets.adminApiToken)}`,
-    `  Messaging:     ${signed ? 'twilio' : `console: outbound texts are printed and kept in the message log (clinic number ${clinic.smsNumber})`}`,
-    `  Webhooks:      ${signed ? `signed by Twilio, checked against ${config.publicBaseUrl}` : 'unsigned requests are accepted from this machine only (no TWILIO_AUTH_TOKEN)'}`,
+    `  Messaging:     ${sending ? 'twilio' : `console: outbound texts are printed and kept in the message log (clinic number ${clinic.smsNumber})`}`,
+    `  Webhooks:      ${signed ? `X-Twilio-Signature checked against ${config.publicBaseUrl ?? 'the URL each request was sent to (no PUBLIC_BASE_URL)'}` : 'unsigned requests are accepted from this machine only (no TWILIO_AUTH_TOKEN)'}`,
     signed
       ? ''
       : `  Try:           curl -s ${base}/webhooks/twilio/sms -d From=%2B13125550123 -d To=${encodeURIComponent(clinic.smsNumber ?? '')} -d Body=JOIN -d MessageSid=SM$(openssl rand -hex 16)`,

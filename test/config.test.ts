@@ -28,8 +28,9 @@ describe('configuration', () => {
     for (const name of ['PORT', 'CLINIC_TIMEZONE', 'DEFAULT_COUNTRY', 'PUBLIC_BASE_URL']) expect(message).toContain(`${name}:`);
   });
 
-  it('wants Twilio credentials in pairs, a number to send from and the public URL for signatures', () => {
-    expect(() => loadConfig({ TWILIO_ACCOUNT_SID: `AC${'a'.repeat(32)}` })).toThrow(/TWILIO_AUTH_TOKEN/);
+  it('checks signatures with an auth token alone, and sends through Twilio with an account SID too', () => {
+    expect(loadConfig({ TWILIO_AUTH_TOKEN: 'secret' }).twilio).toMatchObject({ provider: 'console', authToken: 'secret' });
+    expect(() => loadConfig({ TWILIO_ACCOUNT_SID: `AC${'a'.repeat(32)}` })).toThrow(/TWILIO_AUTH_TOKEN: is needed/);
     expect(() => loadConfig({ TWILIO_ACCOUNT_SID: `AC${'a'.repeat(32)}`, TWILIO_AUTH_TOKEN: 'secret' })).toThrow(/TWILIO_PHONE_NUMBER[\s\S]*PUBLIC_BASE_URL/);
     const config = loadConfig({
       TWILIO_ACCOUNT_SID: `AC${'a'.repeat(32)}`,

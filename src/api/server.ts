@@ -48,7 +48,7 @@ await runMain('api', async () => {
     queueChanges,
     defaultCountry: config.clinic.defaultCountry,
     publicBaseUrl: config.publicBaseUrl,
-    twilioAuthToken: config.twilio.provider === 'twilio' ? config.twilio.authToken : undefined,
+    twilioAuthToken: config.twilio.authToken,
     adminPassword: config.adminPassword,
     adminApiToken: config.adminApiToken,
   });

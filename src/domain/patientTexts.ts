@@ -18,8 +18,7 @@ export type TicketNotice = 'called' | 'still_calling' | 'closed_for_day' | 'no_s
 function place(t: TicketStanding): string {
   if (t.state === 'next') return `it's your turn - please come to the front desk now.`;
   if (t.state === 'in_room') return `you're being seen now.`;
-  if (t.position === 1 && t.etaMinutes === 0) return `you're first in line.`;
-  return `you're number ${t.position ?? '?'} in line, about ${t.etaMinutes ?? '?'} min wait.`;
+  return `you're #${t.position ?? '?'} in line, estimated wait ${t.etaMinutes ?? '?'} min.`;
 }
 
 /** The patient texts, each taking the clinic's name first. */
@@ -27,7 +26,7 @@ export const patientTexts = {
   joined: (clinic: string, t: TicketStanding) =>
     `${clinic}: your ticket is ${t.code} and ${place(t)} We'll text you when it's your turn. Reply STATUS for your place, LEAVE to give up your spot.`,
   joinedNextDay: (clinic: string, t: TicketStanding) =>
-    `${clinic}: we've closed for today, so your ticket ${t.code} is for our next open day, number ${t.position ?? '?'} in line. We'll text you when it's your turn. Reply LEAVE to give up your spot.`,
+    `${clinic}: we've closed for today, so your ticket ${t.code} is for our next open day: you're #${t.position ?? '?'} in line, estimated wait ${t.etaMinutes ?? '?'} min once we open. We'll text you when it's your turn. Reply LEAVE to give up your spot.`,
   alreadyJoined: (clinic: string, t: TicketStanding) => `${clinic}: you're already in line with ticket ${t.code}; ${place(t)}`,
   status: (clinic: string, t: TicketStanding) => `${clinic}: ticket ${t.code}, ${place(t)}`,
   notInLine: (clinic: string) => `${clinic}: you're not in line right now. Reply JOIN to get a ticket.`,

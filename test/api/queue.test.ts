@@ -50,7 +50,7 @@ describe('moving tickets', () => {
     expect(await twimlText(await stack.sendSms(a.phone, 'STATUS'))).toContain("it's your turn");
 
     expect((await move(a.code, 'in_room')).status).toBe(200);
-    expect(await twimlText(await stack.sendSms(b.phone, 'STATUS'))).toContain("you're first in line");
+    expect(await twimlText(await stack.sendSms(b.phone, 'STATUS'))).toContain("you're #1 in line");
     const done = await move(a.code, 'done');
     expect(await json(done)).toMatchObject({ code: a.code, state: 'done', position: null, eta_minutes: null });
     // The done ticket's seconds in the room now set the average: far under the 10-minute default.

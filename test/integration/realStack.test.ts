@@ -38,7 +38,7 @@ describe('a worker restart in the middle of the line', () => {
     expect((await stack.api(`/api/tickets/${a.code}/state`, { method: 'POST', body: JSON.stringify({ state: 'next' }) })).status).toBe(200);
     await eventually(async () => ((await textsTo(a.phone)).some((m) => m.body.includes("you're next")) ? true : undefined));
     expect(await twimlText(await stack.sendSms(b.phone, 'LEAVE'))).toContain(`you've left the line (ticket ${b.code})`);
-    expect(await twimlText(await stack.sendSms(c.phone, 'STATUS'))).toContain("you're number 2 in line");
+    expect(await twimlText(await stack.sendSms(c.phone, 'STATUS'))).toContain("you're #2 in line");
   });
 });
 

@@ -67,8 +67,7 @@ export function renderKioskHome(view: { clinicName: string; joinUrl: string; non
 function standing(ticket: TicketView): string {
   if (ticket.state === 'next') return "It's your turn — please come to the front desk.";
   if (ticket.state === 'in_room') return "You're being seen now.";
-  if (ticket.position === 1 && ticket.etaMinutes === 0) return "You're first in line.";
-  return `You're number ${ticket.position ?? '?'} in line, about ${ticket.etaMinutes ?? '?'} min.`;
+  return `You're #${ticket.position ?? '?'} in line, estimated wait ${ticket.etaMinutes ?? '?'} min.`;
 }
 
 /** The ticket just taken: its code large, place and wait; returns to `homeUrl` after 30 s. */
