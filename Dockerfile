@@ -5,14 +5,12 @@
 # TypeScript runs through tsx (a runtime dependency), so there is no build step.
 FROM node:20-bookworm-slim
 
-# npm runs scripts with `sh -c`; Debian's dash neither execs the command nor passes SIGTERM on, so
-# `docker stop` would end the app without its graceful shutdown. bash execs the single command, and
-# tsx relays the signal to the app (the worker drains, the api closes its connections).
+# The npm scripts `exec` tsx, which relays SIGTERM to the app, so `docker stop` shuts down gracefully
+# (the worker drains, the api closes its connections).
 ENV NODE_ENV=production \
     NPM_CONFIG_UPDATE_NOTIFIER=false \
     NPM_CONFIG_FUND=false \
-    NPM_CONFIG_AUDIT=false \
-    NPM_CONFIG_SCRIPT_SHELL=/bin/bash
+    NPM_CONFIG_AUDIT=false
 
 WORKDIR /app
 

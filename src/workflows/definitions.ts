@@ -82,7 +82,6 @@ export type TicketOutcome = { state: TicketState } | { state: 'merged'; into: st
 /** Failure types the workflows raise, as `ApplicationFailure.type`. */
 export const FailureType = {
   IllegalTransition: 'IllegalTransition',
-  BadRequest: 'BadRequest',
 } as const;
 
 export type { TicketNotice };
