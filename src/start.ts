@@ -5,12 +5,10 @@
  * included.
  */
 import { mkdirSync } from 'node:fs';
-import { serve, type ServerType } from '@hono/node-server';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { NativeConnection, Runtime } from '@temporalio/worker';
 import { pino } from 'pino';
 import { loadConfig, type Config } from './config.js';
-import { createApp } from './api/app.js';
-import { createQueueChangeHub } from './api/queueChangeHub.js';
+import { serveApi } from './api/serveApi.js';
 import { ensureMainClinic, type Clinic } from './clinics/clinics.js';
 import { createSql } from './db/sql.js';
 import { migrateDatabase } from './db/migrate.js';
@@ -19,9 +17,9 @@ import { startEmbeddedPostgres } from './embedded/postgres.js';
 import { startTemporalDevServer } from './embedded/temporal.js';
 import { createMessenger } from './messaging/messenger.js';
 import { createSender, statusCallbackUrl } from './messaging/createSender.js';
-import { answerStrandedMessages } from './inbound/answerStrandedMessages.js';
 import { runMain } from './runMain.js';
 import { connectTemporalClient } from './temporal/connect.js';
+import { temporalLoggerFor } from './temporal/pinoLogger.js';
 import { createWorker } from './worker/createWorker.js';
 import { SEARCH_ATTRIBUTE_TYPES } from './workflows/definitions.js';
 
@@ -52,7 +50,8 @@ await runMain('start', async () => {
 async function startAll(config: Config): Promise<void> {
   const log = pino({ name: 'frontdesk', level: config.logLevel, transport: { target: 'pino-pretty', options: { ignore: 'pid,hostname' } } });
   // This process owns its signals; the SDK's own handlers would shut the worker down behind our back.
-  Runtime.install({ shutdownSignals: [], logger: new DefaultLogger('WARN') });
+  // The SDK's INFO lines (bundler output, worker states) would drown the demo's console: warnings only.
+  Runtime.install({ shutdownSignals: [], logger: temporalLoggerFor(log.child({ component: 'temporal-sdk' }, { level: 'warn' })) });
   mkdirSync(config.dataDir, { recursive: true });
   const secrets = ensureAdminSecrets(config.dataDir, config);
 
@@ -93,27 +92,8 @@ async function startAll(config: Config): Promise<void> {
 
   const temporal = await connectTemporalClient(temporalAddress, config.temporal.namespace);
   cleanups.push(() => temporal.connection.close());
-  const queueChanges = await createQueueChangeHub(sql);
-  cleanups.push(() => queueChanges.close());
-  const app = createApp({
-    sql,
-    temporal,
-    taskQueue: config.temporal.taskQueue,
-    log,
-    messenger,
-    queueChanges,
-    defaultCountry: config.clinic.defaultCountry,
-    publicBaseUrl: config.publicBaseUrl,
-    twilioAuthToken: config.twilio.authToken,
-    adminPassword: secrets.adminPassword,
-    adminApiToken: secrets.adminApiToken,
-  });
-  const server = await new Promise<ServerType>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: config.port }, () => resolve(s));
-    s.once('error', reject);
-  });
-  cleanups.push(() => new Promise((resolve) => server.close(resolve)));
-  void answerStrandedMessages({ sql, temporal, taskQueue: config.temporal.taskQueue, log, messenger }).then((n) => n > 0 && log.info({ count: n }, 'answered messages cut off by a restart'));
+  const api = await serveApi(config, { sql, temporal, messenger, log, adminPassword: secrets.adminPassword, adminApiToken: secrets.adminApiToken });
+  cleanups.push(() => api.close());
   running.catch(async (error: unknown) => {
     log.error({ err: error }, 'worker stopped unexpectedly');
     await shutdown(1);

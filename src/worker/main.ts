@@ -2,7 +2,7 @@
  * `npm run worker`: a worker process against DATABASE_URL and TEMPORAL_ADDRESS. Run as many as you
  * like; they share the task queue. SIGINT/SIGTERM drain it and exit.
  */
-import { NativeConnection } from '@temporalio/worker';
+import { NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConfig, requireServices } from '../config.js';
 import { createSql } from '../db/sql.js';
 import { migrateDatabase } from '../db/migrate.js';
@@ -10,12 +10,14 @@ import { createLogger } from '../logger.js';
 import { createMessenger } from '../messaging/messenger.js';
 import { createSender, statusCallbackUrl } from '../messaging/createSender.js';
 import { runMain } from '../runMain.js';
+import { temporalLoggerFor } from '../temporal/pinoLogger.js';
 import { createWorker } from './createWorker.js';
 
 await runMain('worker', async () => {
   const config = loadConfig();
   const { databaseUrl, temporalAddress } = requireServices(config);
   const log = createLogger('worker', config.logLevel);
+  Runtime.install({ logger: temporalLoggerFor(log) });
   await migrateDatabase(databaseUrl);
   const sql = createSql(databaseUrl);
   const connection = await NativeConnection.connect({ address: temporalAddress });
