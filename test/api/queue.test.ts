@@ -113,3 +113,25 @@ describe('the message log', () => {
     expect((await json(bad)).error.field).toBe('phone');
   });
 });
+
+describe('races', () => {
+  it('two staff calling the same patient at once: one call wins, the other gets 409, one text goes out', async () => {
+    const { phone, code } = await join();
+    const [first, second] = await Promise.all([move(code, 'next'), move(code, 'next')]);
+    expect([first.status, second.status].sort()).toEqual([200, 409]);
+    await eventually(async () => {
+      const log = await json(await stack.api(`/api/messages?phone=${encodeURIComponent(phone)}`));
+      return log.messages.some((m: { body: string }) => m.body.includes("you're next")) ? true : undefined;
+    });
+    const called = await stack.sql`select 1 from messages where clinic_id = ${stack.clinic.id} and phone = ${phone} and body like '%you''re next%'`;
+    expect(called).toHaveLength(1);
+  });
+
+  it('twenty patients joining at the same moment get twenty different codes and places 1 to 20 among them', async () => {
+    const before = (await queue()).filter((t) => t.position !== null).length;
+    const joined = await Promise.all(Array.from({ length: 20 }, () => join()));
+    expect(new Set(joined.map((j) => j.code)).size).toBe(20);
+    const positions = (await queue()).filter((t) => joined.some((j) => j.code === t.code)).map((t) => t.position);
+    expect(positions.sort((a, b) => a! - b!)).toEqual(Array.from({ length: 20 }, (_, i) => before + i + 1));
+  });
+});
