@@ -107,7 +107,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
   );
 
   joined = await tickets.openTicket({ ...input, workflowId });
-  if (joined.existing && joined.ticket.code !== input.code) {
+  if (joined.existing) {
     // This phone already holds an open ticket (two JOINs raced): this workflow stands down.
     state = 'merged';
     await condition(allHandlersFinished);
