@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import type { Messenger } from '../messaging/messenger.js';
 import type { QueueDeps } from '../queue/joinQueue.js';
 import { boardRoutes } from './board.js';
+import { clinicRoutes } from './clinic.js';
 import { errorBody, handleError } from './errors.js';
 import { healthRoutes } from './health.js';
 import { kioskRoutes } from './kiosk.js';
@@ -43,6 +44,7 @@ export function createApp(deps: AppDeps): Hono {
   const api = new Hono();
   api.use('*', bearerAuth({ token: deps.adminApiToken }));
   api.route('/', queueRoutes(deps));
+  api.route('/', clinicRoutes(deps));
   api.route('/', messageRoutes(deps));
   app.route('/api', api);
 

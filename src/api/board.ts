@@ -1,15 +1,18 @@
 /**
- * The staff board under `/admin`: sign-in, the board page, its live event stream, and the move
- * buttons' form posts. Pages need a staff session; `?clinic=<slug>` picks a clinic (default `main`).
+ * The staff board under `/admin`: sign-in, the board page, its live event stream, and the form posts
+ * of its move buttons and rooms-open control. Pages need a staff session; `?clinic=<slug>` picks a
+ * clinic (default `main`).
  */
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import { AppError } from '../errors.js';
 import { getClinicBySlug, MAIN_CLINIC_SLUG } from '../clinics/clinics.js';
+import { setRoomsOpen } from '../clinics/setRoomsOpen.js';
 import { findTicketByCode, listOpenTickets, toTicketView } from '../queue/readQueue.js';
 import { transitionTicket } from '../queue/transitionTicket.js';
 import type { AppDeps } from './app.js';
+import { ZRoomsForm } from './clinic.js';
 import { ZTicketCode, ZTransitionBody } from './queue.js';
 import { BOARD_PATH, createStaffSessions, requireStaffSession, sameOriginForms, sessionRoutes, wantsJson } from './session.js';
 import { ticketJson } from './ticketJson.js';
@@ -37,11 +40,32 @@ async function loadBoard(deps: AppDeps, slug: string): Promise<BoardView> {
   return {
     clinic,
     tickets: tickets.map(toTicketView),
-    urls: { events: boardUrl(slug, '/events'), transition: (code) => boardUrl(slug, `/tickets/${encodeURIComponent(code)}/state`) },
+    urls: {
+      events: boardUrl(slug, '/events'),
+      rooms: boardUrl(slug, '/rooms'),
+      transition: (code) => boardUrl(slug, `/tickets/${encodeURIComponent(code)}/state`),
+    },
   };
 }
 
-/** Routes under `/admin`: `/login`, `/logout`, `/board`, `/board/events`, `/board/tickets/:code/state`. */
+/**
+ * Answers a board form post that ran `act`: the script asks for JSON (`act`'s result or the error
+ * shape); a plain form post gets a 303 back to the board, with a refusal's reason in `?error=`.
+ */
+async function answerFormPost(c: Context, slug: string, act: () => Promise<object>): Promise<Response> {
+  try {
+    const result = await act();
+    return wantsJson(c) ? c.json(result) : c.redirect(boardUrl(slug), 303);
+  } catch (error) {
+    if (wantsJson(c) || !(error instanceof AppError)) throw error;
+    return c.redirect(boardUrl(slug, '', { error: error.message.slice(0, MAX_FLASH_CHARS) }), 303);
+  }
+}
+
+/**
+ * Routes under `/admin`: `/login`, `/logout`, `/board`, `/board/events`, `/board/tickets/:code/state`,
+ * `/board/rooms`.
+ */
 export function boardRoutes(deps: AppDeps): Hono {
   const sessions = createStaffSessions(deps);
   const app = new Hono();
@@ -92,22 +116,29 @@ export function boardRoutes(deps: AppDeps): Hono {
     });
   });
 
-  // A move button. The script asks for JSON (`{ ticket }` or the error shape); a plain form post
-  // gets a 303 back to the board, with a refused move's reason in `?error=`.
+  // A move button; the script gets `{ ticket }`.
   app.post('/board/tickets/:code/state', requireStaffSession(sessions, { redirect: true }), async (c) => {
     const { clinic: slug } = parseOrThrow(ZClinicQuery, c.req.query());
-    try {
+    return answerFormPost(c, slug, async () => {
       const clinic = await getClinicBySlug(deps.sql, slug);
       const code = parseOrThrow(ZTicketCode, c.req.param('code'));
       const body = parseOrThrow(ZTransitionBody, await c.req.parseBody());
       const ticket = await findTicketByCode(deps.sql, clinic.id, code);
       if (ticket === undefined) throw new AppError('not_found', `no ticket ${code}`, 'code');
-      const moved = await transitionTicket(deps, ticket, body.state, 'staff');
-      return wantsJson(c) ? c.json({ ticket: ticketJson(moved) }) : c.redirect(boardUrl(slug), 303);
-    } catch (error) {
-      if (wantsJson(c) || !(error instanceof AppError)) throw error;
-      return c.redirect(boardUrl(slug, '', { error: error.message.slice(0, MAX_FLASH_CHARS) }), 303);
-    }
+      return { ticket: ticketJson(await transitionTicket(deps, ticket, body.state, 'staff')) };
+    });
+  });
+
+  // The rooms-open − / + buttons: each posts the number it sets, so a repeated post sets the same
+  // number again instead of counting twice. The script gets `{ clinic, rooms_open }`.
+  app.post('/board/rooms', requireStaffSession(sessions, { redirect: true }), async (c) => {
+    const { clinic: slug } = parseOrThrow(ZClinicQuery, c.req.query());
+    return answerFormPost(c, slug, async () => {
+      const clinic = await getClinicBySlug(deps.sql, slug);
+      const body = parseOrThrow(ZRoomsForm, await c.req.parseBody());
+      await setRoomsOpen(deps.sql, clinic.id, body.rooms_open);
+      return { clinic: clinic.slug, rooms_open: body.rooms_open };
+    });
   });
 
   return app;

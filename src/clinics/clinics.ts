@@ -19,6 +19,11 @@ export interface Clinic {
   smsNumber: string | null;
 }
 
+/** Fewest rooms a clinic can have open (the `clinics.rooms_open` check in db/migrations). */
+export const MIN_ROOMS_OPEN = 1;
+/** Most rooms a clinic can have open (the `clinics.rooms_open` check in db/migrations). */
+export const MAX_ROOMS_OPEN = 100;
+
 /** Slug of the clinic created from the configuration. */
 export const MAIN_CLINIC_SLUG = 'main';
 

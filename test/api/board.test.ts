@@ -161,6 +161,91 @@ describe('staff move tickets from the board', () => {
   });
 });
 
+describe('staff open and close rooms from the board', () => {
+  const roomsPath = () => `/admin/board/rooms?clinic=${stack.clinic.slug}`;
+  const roomsOpen = async () => ((await (await stack.api('/api/queue')).json()) as { rooms_open: number }).rooms_open;
+  const postRooms = (cookie: string, rooms: string, headers: Record<string, string> = {}) =>
+    stack.app.request(roomsPath(), { method: 'POST', headers: { ...FORM_TYPE, Origin: OWN_ORIGIN, Cookie: cookie, ...headers }, body: form({ rooms_open: rooms }) });
+
+  /** The rooms control as the board page shows it: the count, and what each button would set. */
+  async function roomsControl(cookie: string) {
+    const page = await (await stack.app.request(boardPath(), { headers: { Cookie: cookie } })).text();
+    const step = (label: string) => {
+      const button = new RegExp(`name="rooms_open" value="(\\d+)">\\s*<button[^>]*aria-label="${label}"[^>]*>`).exec(page);
+      expect(button, label).not.toBeNull();
+      return { sets: Number(button![1]), disabled: button![0].includes(' disabled') };
+    };
+    return { shown: Number(/data-rooms-open>(\d+)</.exec(page)?.[1]), fewer: step('Fewer rooms open'), more: step('More rooms open') };
+  }
+
+  it('shows one room open with "−" disabled, and opens a second with a plain form post', async () => {
+    const cookie = await staffCookie();
+    expect((await postRooms(cookie, '1')).status).toBe(303);
+    expect(await roomsControl(cookie)).toEqual({ shown: 1, fewer: { sets: 0, disabled: true }, more: { sets: 2, disabled: false } });
+
+    const response = await postRooms(cookie, '2');
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe(boardPath());
+    expect(await roomsOpen()).toBe(2);
+    expect(await roomsControl(cookie)).toEqual({ shown: 2, fewer: { sets: 1, disabled: false }, more: { sets: 3, disabled: false } });
+  });
+
+  it('stops "+" at 100 rooms', async () => {
+    const cookie = await staffCookie();
+    expect((await postRooms(cookie, '100')).status).toBe(303);
+    expect(await roomsControl(cookie)).toEqual({ shown: 100, fewer: { sets: 99, disabled: false }, more: { sets: 101, disabled: true } });
+    await postRooms(cookie, '1');
+  });
+
+  it('answers the script with the rooms open, and names the field of a number out of range', async () => {
+    const cookie = await staffCookie();
+    const asScript = { Accept: 'application/json' };
+    const set = await postRooms(cookie, '3', asScript);
+    expect(set.status).toBe(200);
+    expect(await set.json()).toEqual({ clinic: stack.clinic.slug, rooms_open: 3 });
+
+    for (const rooms of ['0', '101', 'two', '']) {
+      const bad = await postRooms(cookie, rooms, asScript);
+      expect(bad.status, rooms).toBe(400);
+      expect(await bad.json(), rooms).toEqual({ error: { code: 'bad_request', field: 'rooms_open', message: 'rooms_open: must be a whole number from 1 to 100' } });
+    }
+    const asForm = await postRooms(cookie, '0');
+    expect(asForm.status).toBe(303);
+    expect(await (await stack.app.request(asForm.headers.get('location')!, { headers: { Cookie: cookie } })).text()).toContain('rooms_open: must be a whole number');
+    expect(await roomsOpen()).toBe(3);
+  });
+
+  it('refuses a post from another site, or without a session, and leaves the rooms alone', async () => {
+    const cookie = await staffCookie();
+    await postRooms(cookie, '2');
+    const crossSite = await postRooms(cookie, '5', { Origin: 'https://evil.example' });
+    expect(crossSite.status).toBe(403);
+    const signedOut = await stack.app.request(roomsPath(), { method: 'POST', headers: { ...FORM_TYPE, Origin: OWN_ORIGIN }, body: form({ rooms_open: '5' }) });
+    expect(signedOut.status).toBe(303);
+    expect(signedOut.headers.get('location')).toMatch(/^\/admin\/login\?/);
+    expect(await roomsOpen()).toBe(2);
+  });
+
+  it('updates every open board live', async () => {
+    const cookie = await staffCookie();
+    await postRooms(cookie, '1');
+    const events = await stack.app.request(`/admin/board/events?clinic=${stack.clinic.slug}`, { headers: { Cookie: cookie } });
+    const reader = events.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let received = '';
+    const until = async (text: string) => {
+      while (!received.includes(text)) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error(`event stream ended before ${text}`);
+        received += value;
+      }
+    };
+    await until('data-rooms-open>1<');
+    await stack.api('/api/clinic/rooms', { method: 'PUT', body: JSON.stringify({ rooms_open: 2 }) });
+    await until('data-rooms-open>2<');
+    await reader.cancel();
+  });
+});
+
 describe('a visitor without a phone takes a ticket at the kiosk', () => {
   const kioskPath = (path = '') => `/kiosk${path}?clinic=${stack.clinic.slug}`;
   const join = (fields: Record<string, string>) =>

@@ -95,6 +95,27 @@ describe('the receptionist works the live board', () => {
     await page.close();
   });
 
+  it('closes a room with "−" and opens it again with "+", the count changing in place', async () => {
+    const page = await openBoard();
+    const shown = page.locator('[data-rooms-open]');
+    const fewer = page.getByRole('button', { name: 'Fewer rooms open' });
+    const more = page.getByRole('button', { name: 'More rooms open' });
+    const roomsOpen = async () => ((await (await stack.api('/api/queue')).json()) as { rooms_open: number }).rooms_open;
+    expect(await shown.textContent()).toBe('2');
+
+    await fewer.click();
+    await expect.poll(() => shown.textContent()).toBe('1');
+    expect(await roomsOpen()).toBe(1);
+    expect(await fewer.isDisabled()).toBe(true);
+
+    await more.click();
+    await expect.poll(() => shown.textContent()).toBe('2');
+    expect(await roomsOpen()).toBe(2);
+    expect(await fewer.isDisabled()).toBe(false);
+    expect(await marker(page)).toBe('same page');
+    await page.close();
+  });
+
   it('reads well on a tablet: large codes, touch-sized buttons, a calm layout', async () => {
     const page = await openBoard();
     const first = await patientJoins(patientPhone(), 'JOIN back pain since Tuesday, can hardly sit');

@@ -1,6 +1,7 @@
 /**
  * The board's small inline script: swaps in the server-rendered fragment from the event stream, and
- * posts the move buttons with fetch so the page never reloads. Without JavaScript the forms still work.
+ * posts the move buttons and the rooms-open buttons with fetch so the page never reloads. Without
+ * JavaScript the forms still work.
  */
 
 /** Browser JavaScript for the board page (a constant; it reads its URLs from `data-` attributes). */
@@ -46,9 +47,10 @@ export const BOARD_SCRIPT = `
 
   board.addEventListener('submit', async (event) => {
     const form = event.target;
-    if (!(form instanceof HTMLFormElement) || !form.hasAttribute('data-transition')) return;
+    if (!(form instanceof HTMLFormElement) || !(form.hasAttribute('data-transition') || form.hasAttribute('data-rooms'))) return;
     event.preventDefault();
-    const buttons = form.closest('.ticket').querySelectorAll('button');
+    // The ticket's (or the rooms control's) other buttons wait too; one disabled at a bound stays so.
+    const buttons = form.closest('.ticket, .rooms').querySelectorAll('button:not([disabled])');
     buttons.forEach((button) => { button.disabled = true; });
     try {
       const response = await fetch(form.action, {

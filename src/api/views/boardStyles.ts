@@ -31,6 +31,9 @@ export const BOARD_CSS = `
 .stat-n small { font-size: .9rem; font-weight: 600; color: var(--muted); }
 .stat-l { color: var(--muted); font-size: .8rem; font-weight: 600; text-transform: uppercase; letter-spacing: .06em; }
 .stat-quiet { background: transparent; }
+.rooms-row { display: flex; align-items: center; gap: 10px; }
+.step { min-width: 44px; padding: 0; border-radius: 50%; font-size: 1.35rem; line-height: 1; }
+.step[disabled] { cursor: not-allowed; }
 .columns { display: grid; grid-template-columns: repeat(auto-fit, minmax(290px, 1fr)); gap: 18px; align-items: start; }
 .column { background: #e9efee; border-radius: calc(var(--radius) + 4px); padding: 14px; border-top: 5px solid var(--accent); }
 .column-next { border-top-color: var(--next); }

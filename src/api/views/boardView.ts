@@ -1,10 +1,11 @@
 /**
  * The staff board: open tickets in three columns (Next, Waiting, In room) with a button per allowed
- * move. The same fragment renders the page and every live update sent over Server-Sent Events.
+ * move, under a row of counts with the rooms-open control. The same fragment renders the page and
+ * every live update sent over Server-Sent Events.
  */
 import { html, raw } from 'hono/html';
 import { DateTime } from 'luxon';
-import type { Clinic } from '../../clinics/clinics.js';
+import { MAX_ROOMS_OPEN, MIN_ROOMS_OPEN, type Clinic } from '../../clinics/clinics.js';
 import { staffTransitionsFrom, type StaffTargetState, type TicketState } from '../../domain/ticketStates.js';
 import type { TicketView } from '../../workflows/definitions.js';
 import { BOARD_SCRIPT } from './boardScript.js';
@@ -22,6 +23,7 @@ export interface BoardView {
 /** Where the board's forms and event stream go. */
 export interface BoardUrls {
   events: string;
+  rooms: string;
   transition(code: string): string;
 }
 
@@ -68,6 +70,24 @@ function renderTicket(ticket: TicketView, view: BoardView): Html {
 </li>`;
 }
 
+/** `rooms open` with − / + buttons that post the number they set; each is disabled at its bound. */
+function renderRoomsControl(view: BoardView): Html {
+  const rooms = view.clinic.roomsOpen;
+  const step = (to: number, label: string, sign: string) =>
+    html`<form method="post" action="${view.urls.rooms}" data-rooms>
+      <input type="hidden" name="rooms_open" value="${to}">
+      <button class="btn btn-quiet step" type="submit" aria-label="${label}" title="${label}"${to < MIN_ROOMS_OPEN || to > MAX_ROOMS_OPEN ? raw(' disabled') : null}>${sign}</button>
+    </form>`;
+  return html`<div class="stat stat-quiet rooms" role="group" aria-label="Rooms open">
+    <div class="rooms-row">
+      ${step(rooms - 1, 'Fewer rooms open', '−')}
+      <span class="stat-n" data-rooms-open>${rooms}</span>
+      ${step(rooms + 1, 'More rooms open', '+')}
+    </div>
+    <span class="stat-l">${rooms === 1 ? 'room open' : 'rooms open'}</span>
+  </div>`;
+}
+
 function renderSummary(view: BoardView): Html {
   const count = (state: TicketState) => view.tickets.filter((t) => t.state === state).length;
   const longest = Math.max(0, ...view.tickets.filter((t) => t.state === 'waiting').map((t) => t.etaMinutes ?? 0));
@@ -75,7 +95,7 @@ function renderSummary(view: BoardView): Html {
   <div class="stat"><span class="stat-n">${count('next')}</span><span class="stat-l">next</span></div>
   <div class="stat"><span class="stat-n">${count('waiting')}</span><span class="stat-l">waiting</span></div>
   <div class="stat"><span class="stat-n">${count('in_room')}</span><span class="stat-l">in room</span></div>
-  <div class="stat stat-quiet"><span class="stat-n">${view.clinic.roomsOpen}</span><span class="stat-l">${view.clinic.roomsOpen === 1 ? 'room open' : 'rooms open'}</span></div>
+  ${renderRoomsControl(view)}
   <div class="stat stat-quiet"><span class="stat-n">${longest}<small> min</small></span><span class="stat-l">longest wait</span></div>
 </section>`;
 }
