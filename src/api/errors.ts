@@ -15,6 +15,11 @@ const DATABASE_UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT',
 
 const CODE_BY_STATUS = new Map<number, AppErrorCode>(Object.entries(STATUS_BY_CODE).map(([code, status]) => [status, code as AppErrorCode]));
 
+/** Whether `error` means Temporal or Postgres cannot be reached right now (a 503), not a bad request or a bug. */
+export function isServiceUnavailable(error: unknown): boolean {
+  return error instanceof ServiceError || DATABASE_UNREACHABLE.has((error as { code?: string } | null)?.code ?? '');
+}
+
 /** The JSON error body. */
 export function errorBody(code: string, message: string, field?: string) {
   return { error: field === undefined ? { code, message } : { code, message, field } };
@@ -33,13 +38,10 @@ export function handleError(log: Logger) {
       if (challenge !== null) c.header('WWW-Authenticate', challenge);
       return c.json(errorBody(code, error.message || defaultMessage(status)), status);
     }
-    if (error instanceof ServiceError) {
-      log.warn({ err: error }, 'Temporal unavailable');
-      return c.json(errorBody('unavailable', 'the workflow service is not answering; try again shortly'), 503);
-    }
-    if (DATABASE_UNREACHABLE.has((error as { code?: string }).code ?? '')) {
-      log.warn({ err: error }, 'Postgres unavailable');
-      return c.json(errorBody('unavailable', 'the database is not answering; try again shortly'), 503);
+    if (isServiceUnavailable(error)) {
+      const temporal = error instanceof ServiceError;
+      log.warn({ err: error }, temporal ? 'Temporal unavailable' : 'Postgres unavailable');
+      return c.json(errorBody('unavailable', `the ${temporal ? 'workflow service' : 'database'} is not answering; try again shortly`), 503);
     }
     log.error({ err: error, path: c.req.path }, 'unhandled error');
     return c.json(errorBody('internal', 'internal error'), 500);

@@ -1,15 +1,17 @@
 /**
  * The waiting-room kiosk under `/kiosk`: people without a phone take a ticket with one tap. Open
  * without sign-in (it stands in the waiting room); joins are CSRF-checked and rate-limited per IP.
+ * While Temporal or Postgres cannot be reached it shows a page sending visitors to the front desk.
  * `?clinic=<slug>` picks a clinic (default `main`).
  */
 import { randomUUID } from 'node:crypto';
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { AppError } from '../errors.js';
 import { getClinicBySlug, MAIN_CLINIC_SLUG } from '../clinics/clinics.js';
 import { joinQueue } from '../queue/joinQueue.js';
 import type { AppDeps } from './app.js';
+import { handleError, isServiceUnavailable } from './errors.js';
 import { limitPerClient, sameOriginForms } from './session.js';
 import { ZClinicSlug, parseOrThrow } from './validation.js';
 import { KIOSK_NOTE_MAX, renderKioskHome, renderKioskNotice, renderKioskTicket } from './views/kioskView.js';
@@ -33,9 +35,24 @@ function kioskUrl(slug: string, path = ''): string {
   return `/kiosk${path}${slug === MAIN_CLINIC_SLUG ? '' : `?${new URLSearchParams({ clinic: slug })}`}`;
 }
 
+/** The start page of the clinic the request names, for a notice's way back (main if the query is bad). */
+function homeUrlOf(c: Context): string {
+  const query = ZKioskQuery.safeParse(c.req.query());
+  return kioskUrl(query.success ? query.data.clinic : MAIN_CLINIC_SLUG);
+}
+
 /** Routes under `/kiosk`: `GET /` (the start page) and `POST /join`. */
 export function kioskRoutes(deps: AppDeps): Hono {
   const app = new Hono();
+  // A page, not the JSON error, when Temporal or Postgres is down: it returns to the start page
+  // every 30 s, so the kiosk comes back by itself once they answer again.
+  const answerError = handleError(deps.log);
+  app.onError((error, c) => {
+    if (!isServiceUnavailable(error)) return answerError(error, c);
+    deps.log.warn({ err: error }, 'kiosk unavailable: Temporal or Postgres not answering');
+    const message = "We can't print tickets right now. Please ask at the front desk.";
+    return c.html(renderKioskNotice({ title: "We're sorry", message, homeUrl: homeUrlOf(c) }), 503);
+  });
   app.use('*', sameOriginForms(deps.publicBaseUrl));
   // Each page carries a fresh one-time key, so no cache may hand the same form to two visitors.
   app.use('*', async (c, next) => {
@@ -55,10 +72,8 @@ export function kioskRoutes(deps: AppDeps): Hono {
       limit: JOINS_PER_MINUTE,
       windowMs: 60_000,
       refuse: (c) => {
-        const query = ZKioskQuery.safeParse(c.req.query());
-        const homeUrl = kioskUrl(query.success ? query.data.clinic : MAIN_CLINIC_SLUG);
         const message = 'Many tickets were taken just now. Please try again in a minute, or ask at the front desk.';
-        return c.html(renderKioskNotice({ title: 'One moment, please', message, homeUrl }), 429);
+        return c.html(renderKioskNotice({ title: 'One moment, please', message, homeUrl: homeUrlOf(c) }), 429);
       },
     }),
     async (c) => {

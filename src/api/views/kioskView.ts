@@ -89,7 +89,7 @@ export function renderKioskTicket(view: { clinicName: string; homeUrl: string; t
   });
 }
 
-/** A full-page message with a way back to `homeUrl` (the kiosk is busy). */
+/** A full-page message with a way back to `homeUrl` (the kiosk is busy, or cannot give tickets now). */
 export function renderKioskNotice(view: { title: string; message: string; homeUrl: string }): Html {
   return renderLayout({
     title: view.title,

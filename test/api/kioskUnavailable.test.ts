@@ -1,0 +1,65 @@
+/**
+ * The kiosk while Temporal or Postgres does not answer: a page sending visitors to the front desk,
+ * never the JSON error.
+ */
+import { Client, Connection } from '@temporalio/client';
+import { pino } from 'pino';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { createApp } from '../../src/api/app.js';
+import type { Sql } from '../../src/db/sql.js';
+import { createSql } from '../../src/db/sql.js';
+import { createTestClinic } from '../support/clinic.js';
+
+const liveSql = createSql(inject('databaseUrl'));
+const deadSql = createSql('postgres://nobody:nothing@127.0.0.1:1/none');
+// Without the default retry interceptor: it would retry the refused connection for ~20 s first.
+const deadTemporal = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1', connectTimeout: '1s', interceptors: [] }) });
+afterAll(async () => {
+  await Promise.all([liveSql.end(), deadSql.end({ timeout: 0 })]);
+});
+
+const NOTICE = 'We can&#39;t print tickets right now. Please ask at the front desk.';
+
+function kioskApp(sql: Sql) {
+  return createApp({
+    sql,
+    temporal: deadTemporal,
+    taskQueue: 'none',
+    log: pino({ level: 'silent' }),
+    messenger: { send: () => Promise.reject(new Error('unused')) },
+    queueChanges: { subscribe: () => () => {}, close: async () => {} },
+    defaultCountry: 'US',
+    publicBaseUrl: undefined,
+    twilioAuthToken: undefined,
+    adminPassword: 'a password',
+    adminApiToken: 'a token that is long enough',
+  });
+}
+
+describe('a visitor at the kiosk while the line cannot be joined', () => {
+  it('is sent to the front desk when Temporal does not answer, and the kiosk returns to its start', async () => {
+    const { clinic } = await createTestClinic(liveSql);
+    const app = kioskApp(liveSql);
+    const home = await app.request(`/kiosk?clinic=${clinic.slug}`);
+    expect(home.status).toBe(200);
+    const nonce = /name="nonce" value="([0-9a-f-]{36})"/.exec(await home.text())![1]!;
+
+    const response = await app.request(`/kiosk/join?clinic=${clinic.slug}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: 'http://localhost' },
+      body: new URLSearchParams({ nonce }).toString(),
+    });
+    expect(response.status).toBe(503);
+    expect(response.headers.get('content-type')).toContain('text/html');
+    const page = await response.text();
+    expect(page).toContain(NOTICE);
+    expect(page).toContain(`<meta http-equiv="refresh" content="30;url=/kiosk?clinic=${clinic.slug}">`);
+    expect(await liveSql`select 1 from tickets where clinic_id = ${clinic.id}`).toHaveLength(0);
+  });
+
+  it('sees the same page, not an error, when Postgres does not answer', async () => {
+    const response = await kioskApp(deadSql).request('/kiosk');
+    expect(response.status).toBe(503);
+    expect(await response.text()).toContain(NOTICE);
+  });
+});
