@@ -16,7 +16,7 @@ import { ZRoomsForm } from './clinic.js';
 import { ZTicketCode, ZTransitionBody } from './queue.js';
 import { BOARD_PATH, createStaffSessions, requireStaffSession, sameOriginForms, sessionRoutes, wantsJson } from './session.js';
 import { ticketJson } from './ticketJson.js';
-import { ZClinicSlug, parseOrThrow } from './validation.js';
+import { ZClinicQuery, parseOrThrow } from './validation.js';
 import { renderBoardFragment, renderBoardPage, type BoardView } from './views/boardView.js';
 
 /** Proxies drop idle connections; a comment this often (ms) keeps the event stream open. */
@@ -24,7 +24,6 @@ const KEEP_ALIVE_MS = 25_000;
 /** Longest flash message the board shows from its `?error=` parameter (characters). */
 const MAX_FLASH_CHARS = 300;
 
-const ZClinicQuery = z.object({ clinic: ZClinicSlug });
 const ZBoardQuery = ZClinicQuery.extend({ error: z.string().max(MAX_FLASH_CHARS).optional().catch(undefined) });
 
 /** The board's URL with `params`, carrying `?clinic=` only for a clinic other than `main`. */

@@ -6,8 +6,7 @@ import { z } from 'zod';
 import type { Sql } from '../db/sql.js';
 import { getClinicBySlug, MAX_ROOMS_OPEN, MIN_ROOMS_OPEN } from '../clinics/clinics.js';
 import { setRoomsOpen } from '../clinics/setRoomsOpen.js';
-import { readJson } from './queue.js';
-import { ZClinicSlug, parseOrThrow } from './validation.js';
+import { ZClinicQuery, parseOrThrow, readJson } from './validation.js';
 
 const ROOMS_MESSAGE = `must be a whole number from ${MIN_ROOMS_OPEN} to ${MAX_ROOMS_OPEN}`;
 
@@ -19,8 +18,6 @@ const ZRoomsBody = z.object({ rooms_open: ZRoomsOpen });
 export const ZRoomsForm = z.object({
   rooms_open: z.string({ message: ROOMS_MESSAGE }).regex(/^\d{1,3}$/, ROOMS_MESSAGE).transform(Number).pipe(ZRoomsOpen),
 });
-
-const ZClinicQuery = z.object({ clinic: ZClinicSlug });
 
 /** Routes under `/api` for the clinic's settings. `?clinic=<slug>` picks a clinic (default `main`). */
 export function clinicRoutes(deps: { sql: Sql }) {

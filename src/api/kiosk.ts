@@ -13,13 +13,12 @@ import { joinQueue } from '../queue/joinQueue.js';
 import type { AppDeps } from './app.js';
 import { handleError, isServiceUnavailable } from './errors.js';
 import { limitPerClient, sameOriginForms } from './session.js';
-import { ZClinicSlug, parseOrThrow } from './validation.js';
+import { ZClinicQuery, parseOrThrow } from './validation.js';
 import { KIOSK_NOTE_MAX, renderKioskHome, renderKioskNotice, renderKioskTicket } from './views/kioskView.js';
 
 /** Joins one kiosk may make per minute: generous for a busy waiting room, small for a script. */
 const JOINS_PER_MINUTE = 30;
 
-const ZKioskQuery = z.object({ clinic: ZClinicSlug });
 
 const ZKioskJoin = z.object({
   nonce: z.uuid('must be the key from the kiosk form'),
@@ -37,7 +36,7 @@ function kioskUrl(slug: string, path = ''): string {
 
 /** The start page of the clinic the request names, for a notice's way back (main if the query is bad). */
 function homeUrlOf(c: Context): string {
-  const query = ZKioskQuery.safeParse(c.req.query());
+  const query = ZClinicQuery.safeParse(c.req.query());
   return kioskUrl(query.success ? query.data.clinic : MAIN_CLINIC_SLUG);
 }
 
@@ -61,7 +60,7 @@ export function kioskRoutes(deps: AppDeps): Hono {
   });
 
   app.get('/', async (c) => {
-    const { clinic: slug } = parseOrThrow(ZKioskQuery, c.req.query());
+    const { clinic: slug } = parseOrThrow(ZClinicQuery, c.req.query());
     const clinic = await getClinicBySlug(deps.sql, slug);
     return c.html(renderKioskHome({ clinicName: clinic.name, joinUrl: kioskUrl(slug, '/join'), nonce: randomUUID() }));
   });
@@ -77,7 +76,7 @@ export function kioskRoutes(deps: AppDeps): Hono {
       },
     }),
     async (c) => {
-      const { clinic: slug } = parseOrThrow(ZKioskQuery, c.req.query());
+      const { clinic: slug } = parseOrThrow(ZClinicQuery, c.req.query());
       const clinic = await getClinicBySlug(deps.sql, slug);
       const form = await c.req.parseBody();
       const again = (status: 400 | 409, error: string) =>

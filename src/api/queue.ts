@@ -10,14 +10,13 @@ import { findTicketByCode, listOpenTickets, toTicketView } from '../queue/readQu
 import { transitionTicket } from '../queue/transitionTicket.js';
 import type { QueueDeps } from '../queue/joinQueue.js';
 import { ticketJson } from './ticketJson.js';
-import { ZClinicSlug, parseOrThrow } from './validation.js';
+import { ZClinicQuery, parseOrThrow, readJson } from './validation.js';
 
 /** Staff's request to move a ticket. */
 export const ZTransitionBody = z.object({
   state: z.enum(STAFF_TARGET_STATES, { message: `must be one of ${STAFF_TARGET_STATES.join(', ')}` }),
 });
 
-const ZClinicQuery = z.object({ clinic: ZClinicSlug });
 /** A ticket code in a path (`q7` is read as `Q7`). */
 export const ZTicketCode = z.string().trim().toUpperCase().regex(/^[A-Z]\d{1,4}$/, 'must be a ticket code such as Q7');
 
@@ -41,13 +40,4 @@ export function queueRoutes(deps: QueueDeps) {
   });
 
   return app;
-}
-
-/** The request's JSON body. @throws AppError bad_request when it is not JSON. */
-export async function readJson(request: Request): Promise<unknown> {
-  try {
-    return await request.json();
-  } catch {
-    throw new AppError('bad_request', 'body: must be JSON', 'body');
-  }
 }

@@ -21,3 +21,15 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown): z.
 
 /** `?clinic=<slug>`: which clinic a staff request is about; the configured clinic (`main`) by default. */
 export const ZClinicSlug = z.string().regex(/^[a-z0-9-]{1,40}$/, 'must be a clinic slug').default(MAIN_CLINIC_SLUG);
+
+/** `?clinic=<slug>` as a query object, for routes that take nothing else in their query. */
+export const ZClinicQuery = z.object({ clinic: ZClinicSlug });
+
+/** The request's JSON body. @throws AppError bad_request when it is not JSON. */
+export async function readJson(request: Request): Promise<unknown> {
+  try {
+    return await request.json();
+  } catch {
+    throw new AppError('bad_request', 'body: must be JSON', 'body');
+  }
+}
