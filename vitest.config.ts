@@ -7,6 +7,8 @@ export default defineConfig({
     maxWorkers: 2,
     globalSetup: ['test/support/globalSetup.ts'],
     testTimeout: 60_000,
+    // expect.poll waits for what a worker does after a request returns; CPU is shared, so be patient.
+    expect: { poll: { timeout: 10_000 } },
     hookTimeout: 120_000,
     include: ['test/**/*.test.ts'],
   },

@@ -94,7 +94,10 @@ const steps = { temporal: ensureTemporal, chromium: ensureChromium };
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((name) => !Object.hasOwn(steps, name));
 if (wanted.length === 0 || unknown.length > 0) {
-  fail(`usage: node scripts/ensure-tools.mjs ${Object.keys(steps).map((n) => `[${n}]`).join(' ')}` +
-    (unknown.length > 0 ? ` (unknown: ${unknown.join(', ')})` : ''));
+  fail(
+    `usage: node scripts/ensure-tools.mjs ${Object.keys(steps)
+      .map((n) => `[${n}]`)
+      .join(' ')}` + (unknown.length > 0 ? ` (unknown: ${unknown.join(', ')})` : ''),
+  );
 }
 for (const name of wanted) steps[name]();

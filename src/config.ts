@@ -6,6 +6,8 @@ import { existsSync } from 'node:fs';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { isValidPhoneNumber, type CountryCode, getCountries } from 'libphonenumber-js';
+import { parsePayloadKeys, type PayloadKey } from './temporal/payloadCodec.js';
+import { ZClockTime } from './domain/clockTime.js';
 
 const optionalString = z
   .string()
@@ -17,18 +19,45 @@ const ZConfig = z
   .object({
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     PUBLIC_BASE_URL: optionalString.pipe(z.url({ message: 'must be an absolute URL such as https://desk.example.org' }).optional()),
+    TRUST_PROXY: z.coerce.number().int('must be a whole number of proxy hops').min(0).max(10).default(0),
     DATABASE_URL: optionalString.pipe(
-      z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+      z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+        .optional(),
     ),
     TEMPORAL_ADDRESS: optionalString,
     TEMPORAL_NAMESPACE: z.string().trim().min(1).default('default'),
     TEMPORAL_TASK_QUEUE: z.string().trim().min(1).default('frontdesk'),
-    TWILIO_ACCOUNT_SID: optionalString.pipe(z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must look like AC followed by 32 hex digits').optional()),
+    TEMPORAL_UI_URL: optionalString.pipe(z.url({ message: 'must be the Temporal Web UI as the browser opens it, such as http://localhost:8080' }).optional()),
+    PAYLOAD_ENCRYPTION_KEY: optionalString.transform((text, ctx) => {
+      if (text === undefined) return undefined;
+      try {
+        return parsePayloadKeys(text);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
+    TWILIO_ACCOUNT_SID: optionalString.pipe(
+      z
+        .string()
+        .regex(/^AC[0-9a-fA-F]{32}$/, 'must look like AC followed by 32 hex digits')
+        .optional(),
+    ),
     TWILIO_AUTH_TOKEN: optionalString,
     TWILIO_PHONE_NUMBER: optionalString,
-    TWILIO_MESSAGING_SERVICE_SID: optionalString.pipe(z.string().regex(/^MG[0-9a-fA-F]{32}$/, 'must look like MG followed by 32 hex digits').optional()),
+    TWILIO_MESSAGING_SERVICE_SID: optionalString.pipe(
+      z
+        .string()
+        .regex(/^MG[0-9a-fA-F]{32}$/, 'must look like MG followed by 32 hex digits')
+        .optional(),
+    ),
     TWILIO_WHATSAPP_FROM: optionalString.pipe(
-      z.string().regex(/^whatsapp:\+[1-9]\d{6,14}$/, 'must look like whatsapp:+13125550142').optional(),
+      z
+        .string()
+        .regex(/^whatsapp:\+[1-9]\d{6,14}$/, 'must look like whatsapp:+13125550142')
+        .optional(),
     ),
     ADMIN_PASSWORD: optionalString.pipe(z.string().min(8, 'must be at least 8 characters').optional()),
     ADMIN_API_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
@@ -38,6 +67,8 @@ const ZConfig = z
       .trim()
       .default('America/Chicago')
       .refine((zone) => DateTime.local().setZone(zone).isValid, 'must be an IANA time zone such as America/Chicago'),
+    CONTACT_HOURS_START: optionalString.pipe(ZClockTime.optional()),
+    CONTACT_HOURS_END: optionalString.pipe(ZClockTime.optional()),
     DEFAULT_COUNTRY: z
       .string()
       .trim()
@@ -49,6 +80,9 @@ const ZConfig = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((env, ctx) => {
+    if (env.CONTACT_HOURS_START !== undefined && env.CONTACT_HOURS_END !== undefined && env.CONTACT_HOURS_START >= env.CONTACT_HOURS_END) {
+      ctx.addIssue({ code: 'custom', path: ['CONTACT_HOURS_END'], message: `must be after CONTACT_HOURS_START (${env.CONTACT_HOURS_START})` });
+    }
     const phone = env.TWILIO_PHONE_NUMBER;
     if (phone !== undefined && !isValidPhoneNumber(phone)) {
       ctx.addIssue({ code: 'custom', path: ['TWILIO_PHONE_NUMBER'], message: 'must be an E.164 number such as +13125550142' });
@@ -61,7 +95,8 @@ const ZConfig = z
         ctx.addIssue({
           code: 'custom',
           path: ['TWILIO_PHONE_NUMBER'],
-          message: 'is needed (or TWILIO_WHATSAPP_FROM): it is the number patients text, which routes their texts to the clinic, also when a Messaging Service sends',
+          message:
+            'is needed (or TWILIO_WHATSAPP_FROM): it is the number patients text, which routes their texts to the clinic, also when a Messaging Service sends',
         });
       }
       if (env.PUBLIC_BASE_URL === undefined) {
@@ -77,8 +112,12 @@ export const DEMO_CLINIC_NUMBER = '+13125550100';
 export interface Config {
   port: number;
   publicBaseUrl: string | undefined;
+  /** How many reverse proxies in front of the app to trust for the client address (X-Forwarded-For hops; 0: the socket). */
+  trustProxy: number;
   databaseUrl: string | undefined;
-  temporal: { address: string | undefined; namespace: string; taskQueue: string };
+  temporal: { address: string | undefined; namespace: string; taskQueue: string; uiUrl: string | undefined };
+  /** Keys of the payload codec, the first encrypting (PAYLOAD_ENCRYPTION_KEY); unset: `npm start` keeps one under DATA_DIR. */
+  payloadKeys: PayloadKey[] | undefined;
   /**
    * Messaging. `authToken`, when set, is what webhook signatures are checked with; with an account SID
    * too, texts go through Twilio (`twilio`), else they are printed and logged (`console`).
@@ -95,7 +134,11 @@ export interface Config {
     | { provider: 'console'; authToken: string | undefined; phoneNumber: string; whatsappFrom: string | undefined };
   adminPassword: string | undefined;
   adminApiToken: string | undefined;
-  clinic: { name: string; timezone: string; defaultCountry: CountryCode };
+  /**
+   * The `main` clinic. `contactHours`: its contact hours (`HH:MM`, local), each set at start when given
+   * (CONTACT_HOURS_START / CONTACT_HOURS_END); unset, the stored value stands (08:00–20:00 at first).
+   */
+  clinic: { name: string; timezone: string; defaultCountry: CountryCode; contactHours: { start: string | undefined; end: string | undefined } };
   dataDir: string;
   logLevel: z.infer<typeof ZConfig>['LOG_LEVEL'];
 }
@@ -119,8 +162,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = readEnvironment()): Config {
   return {
     port: e.PORT,
     publicBaseUrl: e.PUBLIC_BASE_URL?.replace(/\/+$/, ''),
+    trustProxy: e.TRUST_PROXY,
     databaseUrl: e.DATABASE_URL,
-    temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.TEMPORAL_TASK_QUEUE },
+    temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.TEMPORAL_TASK_QUEUE, uiUrl: e.TEMPORAL_UI_URL?.replace(/\/+$/, '') },
+    payloadKeys: e.PAYLOAD_ENCRYPTION_KEY,
     twilio:
       e.TWILIO_ACCOUNT_SID !== undefined && e.TWILIO_AUTH_TOKEN !== undefined
         ? {
@@ -131,10 +176,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = readEnvironment()): Config {
             messagingServiceSid: e.TWILIO_MESSAGING_SERVICE_SID,
             whatsappFrom: e.TWILIO_WHATSAPP_FROM,
           }
-        : { provider: 'console', authToken: e.TWILIO_AUTH_TOKEN, phoneNumber: e.TWILIO_PHONE_NUMBER ?? DEMO_CLINIC_NUMBER, whatsappFrom: e.TWILIO_WHATSAPP_FROM },
+        : {
+            provider: 'console',
+            authToken: e.TWILIO_AUTH_TOKEN,
+            phoneNumber: e.TWILIO_PHONE_NUMBER ?? DEMO_CLINIC_NUMBER,
+            whatsappFrom: e.TWILIO_WHATSAPP_FROM,
+          },
     adminPassword: e.ADMIN_PASSWORD,
     adminApiToken: e.ADMIN_API_TOKEN,
-    clinic: { name: e.CLINIC_NAME, timezone: e.CLINIC_TIMEZONE, defaultCountry: e.DEFAULT_COUNTRY },
+    clinic: {
+      name: e.CLINIC_NAME,
+      timezone: e.CLINIC_TIMEZONE,
+      defaultCountry: e.DEFAULT_COUNTRY,
+      contactHours: { start: e.CONTACT_HOURS_START, end: e.CONTACT_HOURS_END },
+    },
     dataDir: e.DATA_DIR,
     logLevel: e.LOG_LEVEL,
   };
@@ -147,14 +202,16 @@ function readEnvironment(): NodeJS.ProcessEnv {
 }
 
 /**
- * The external services a production process (`npm run api`, `npm run worker`) needs.
- * @throws ConfigError naming DATABASE_URL or TEMPORAL_ADDRESS when missing.
+ * The external services and the payload keys a production process (`npm run api`, `npm run worker`) needs.
+ * @throws ConfigError naming DATABASE_URL, TEMPORAL_ADDRESS or PAYLOAD_ENCRYPTION_KEY when missing.
  */
-export function requireServices(config: Config): { databaseUrl: string; temporalAddress: string } {
+export function requireServices(config: Config): { databaseUrl: string; temporalAddress: string; payloadKeys: PayloadKey[] } {
   const missing = [
     config.databaseUrl === undefined && '  DATABASE_URL: is required (npm start runs an embedded Postgres instead)',
     config.temporal.address === undefined && '  TEMPORAL_ADDRESS: is required (npm start runs an embedded Temporal instead)',
+    config.payloadKeys === undefined &&
+      '  PAYLOAD_ENCRYPTION_KEY: is required: workflow payloads are encrypted with it (openssl rand -base64 32; npm start keeps one in DATA_DIR/payload-key.json)',
   ].filter((line): line is string => line !== false);
   if (missing.length > 0) throw new ConfigError(`Invalid configuration:\n${missing.join('\n')}`);
-  return { databaseUrl: config.databaseUrl!, temporalAddress: config.temporal.address! };
+  return { databaseUrl: config.databaseUrl!, temporalAddress: config.temporal.address!, payloadKeys: config.payloadKeys! };
 }

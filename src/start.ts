@@ -2,64 +2,70 @@
  * `npm start`: the whole system in one process on embedded defaults: a real PostgreSQL and the
  * Temporal dev server (with its Web UI) under DATA_DIR unless DATABASE_URL / TEMPORAL_ADDRESS point
  * elsewhere, then migrations, the worker and the HTTP API. Ctrl-C / SIGTERM stops everything, servers
- * included.
+ * included, within 10 s even with a task stuck (src/shutdown.ts); a second signal stops at once.
  */
 import { mkdirSync } from 'node:fs';
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { pino } from 'pino';
+import { patientSafeLogOptions } from './logger.js';
 import { loadConfig, type Config } from './config.js';
 import { serveApi } from './api/serveApi.js';
 import { ensureMainClinic, type Clinic } from './clinics/clinics.js';
 import { createSql } from './db/sql.js';
 import { migrateDatabase } from './db/migrate.js';
 import { ensureAdminSecrets, type AdminSecrets } from './embedded/adminSecrets.js';
+import { ensurePayloadKeys } from './embedded/payloadKey.js';
 import { startEmbeddedPostgres } from './embedded/postgres.js';
 import { startTemporalDevServer } from './embedded/temporal.js';
 import { createMessenger } from './messaging/messenger.js';
 import { createSender, statusCallbackUrl } from './messaging/createSender.js';
 import { runMain } from './runMain.js';
+import { createShutdown } from './shutdown.js';
 import { connectTemporalClient } from './temporal/connect.js';
 import { temporalLoggerFor } from './temporal/pinoLogger.js';
-import { createWorker } from './worker/createWorker.js';
+import { createWorker, WORKER_SHUTDOWN_FORCE_MS } from './worker/createWorker.js';
 import { SEARCH_ATTRIBUTE_TYPES } from './workflows/definitions.js';
 
-/** Shutdown steps, run last-first. */
-const cleanups: (() => Promise<unknown>)[] = [];
-let stopping = false;
-
-async function shutdown(code: number): Promise<never> {
-  if (!stopping) {
-    stopping = true;
-    for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => console.error('shutdown step failed:', error));
-  }
-  process.exit(code);
-}
+// Everything stops within 10 s of a signal: each step below is bounded, and past SHUTDOWN_DEADLINE_MS
+// whatever is left is abandoned, the servers are killed and the process exits 1.
+const SHUTDOWN_DEADLINE_MS = 9_000;
+const shutdown = createShutdown({ deadlineMs: SHUTDOWN_DEADLINE_MS, log: (line) => console.error(line) });
 
 await runMain('start', async () => {
   const config = loadConfig();
-  process.once('SIGINT', () => void shutdown(0));
-  process.once('SIGTERM', () => void shutdown(0));
+  shutdown.handleSignals();
+  const startup = startAll(config);
+  shutdown.track(startup);
   try {
-    await startAll(config);
+    await startup;
   } catch (error) {
-    console.error('start: failed:', error instanceof Error ? error.message : error);
-    await shutdown(1);
+    if (!shutdown.stopping) console.error('start: failed:', error instanceof Error ? error.message : error);
+    await shutdown.stop(1);
   }
 });
 
 async function startAll(config: Config): Promise<void> {
-  const log = pino({ name: 'frontdesk', level: config.logLevel, transport: { target: 'pino-pretty', options: { ignore: 'pid,hostname' } } });
+  const log = pino({
+    name: 'frontdesk',
+    level: config.logLevel,
+    ...patientSafeLogOptions(),
+    transport: { target: 'pino-pretty', options: { ignore: 'pid,hostname' } },
+  });
   // This process owns its signals; the SDK's own handlers would shut the worker down behind our back.
   // The SDK's INFO lines (bundler output, worker states) would drown the demo's console: warnings only.
   Runtime.install({ shutdownSignals: [], logger: temporalLoggerFor(log.child({ component: 'temporal-sdk' }, { level: 'warn' })) });
   mkdirSync(config.dataDir, { recursive: true });
   const secrets = ensureAdminSecrets(config.dataDir, config);
+  const { keys: payloadKeys } = ensurePayloadKeys(config.dataDir, config.payloadKeys);
 
   let databaseUrl = config.databaseUrl;
+  let database = '(external, DATABASE_URL)';
   if (databaseUrl === undefined) {
     const postgres = await startEmbeddedPostgres({ dataDir: config.dataDir, log: (line) => log.debug({ service: 'postgres' }, line) });
-    cleanups.push(() => postgres.stop());
+    shutdown.add({ name: 'stop PostgreSQL', limitMs: 6_000, run: () => postgres.stop() }, () => postgres.kill());
+    shutdown.signal.throwIfAborted();
     databaseUrl = postgres.url;
+    database = `PostgreSQL on ${postgres.address}, database frontdesk; cluster in ${postgres.clusterDir} (password in ${postgres.passwordFile})`;
   }
   let temporalAddress = config.temporal.address;
   let temporalUi: string | undefined;
@@ -68,40 +74,72 @@ async function startAll(config: Config): Promise<void> {
       dataDir: config.dataDir,
       namespace: config.temporal.namespace,
       searchAttributes: SEARCH_ATTRIBUTE_TYPES,
+      codecEndpoint: `http://localhost:${config.port}/codec`,
       log: (line) => log.debug({ service: 'temporal' }, line),
+      signal: shutdown.signal,
     });
-    cleanups.push(() => temporal.stop());
+    shutdown.add({ name: 'stop the Temporal server', limitMs: 4_000, run: () => temporal.stop() }, () => temporal.kill());
     temporalAddress = temporal.address;
     temporalUi = temporal.uiUrl;
+    // Another Frontdesk (or Temporal) on this machine holds the usual ports: say where this one went.
+    const moved = temporal.movedPorts.map((m) => `${m.what} port ${m.preferred} was taken, using ${m.actual}`);
+    if (moved.length > 0) temporalUi += ` (${moved.join('; ')}; gRPC at ${temporal.address})`;
   }
 
+  shutdown.signal.throwIfAborted();
   await migrateDatabase(databaseUrl);
   const sql = createSql(databaseUrl);
-  cleanups.push(() => sql.end());
+  shutdown.add({ name: 'close the database pool', limitMs: 1_500, run: () => sql.end({ timeout: 1 }) });
   const clinic = await ensureMainClinic(sql, config);
   const messenger = createMessenger({ sql, sender: createSender(config, log), statusCallbackUrl: statusCallbackUrl(config), log });
 
   const connection = await NativeConnection.connect({ address: temporalAddress });
-  cleanups.push(() => connection.close());
-  const worker = await createWorker({ connection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, sql, messenger, log });
+  shutdown.add({ name: "close the worker's Temporal connection", limitMs: 500, run: () => connection.close() });
+  shutdown.signal.throwIfAborted();
+  const worker = await createWorker({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    sql,
+    messenger,
+    log,
+    payloadKeys,
+  });
   const running = worker.run();
-  cleanups.push(async () => {
-    worker.shutdown();
-    await running;
+  // The worker's own limits (createWorker: shutdownGraceTime, shutdownForceTime) end a stuck task;
+  // this one only makes sure the rest of shutdown never waits on it longer.
+  shutdown.add({
+    name: 'stop the worker',
+    limitMs: WORKER_SHUTDOWN_FORCE_MS + 500,
+    run: async () => {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+    },
   });
 
-  const temporal = await connectTemporalClient(temporalAddress, config.temporal.namespace);
-  cleanups.push(() => temporal.connection.close());
-  const api = await serveApi(config, { sql, temporal, messenger, log, adminPassword: secrets.adminPassword, adminApiToken: secrets.adminApiToken });
-  cleanups.push(() => api.close());
-  running.catch(async (error: unknown) => {
-    log.error({ err: error }, 'worker stopped unexpectedly');
-    await shutdown(1);
+  const temporal = await connectTemporalClient(temporalAddress, config.temporal.namespace, payloadKeys);
+  shutdown.add({ name: "close the API's Temporal connection", limitMs: 500, run: () => temporal.connection.close() });
+  shutdown.signal.throwIfAborted();
+  const api = await serveApi(config, {
+    sql,
+    temporal,
+    messenger,
+    log,
+    adminPassword: secrets.adminPassword,
+    adminApiToken: secrets.adminApiToken,
+    payloadKeys,
+    temporalUiUrl: temporalUi,
   });
-  console.log(banner(config, clinic, secrets, temporalUi ?? `(external Temporal at ${temporalAddress})`));
+  shutdown.add({ name: 'close the API', limitMs: 1_500, run: () => api.close() });
+  running.catch(async (error: unknown) => {
+    if (shutdown.stopping) return; // the 'stop the worker' step reports it
+    log.error({ err: error }, 'worker stopped unexpectedly');
+    await shutdown.stop(1);
+  });
+  console.log(banner(config, clinic, secrets, temporalUi ?? `(external Temporal at ${temporalAddress})`, database));
 }
 
-function banner(config: Config, clinic: Clinic, secrets: AdminSecrets, temporalUi: string): string {
+function banner(config: Config, clinic: Clinic, secrets: AdminSecrets, temporalUi: string, database: string): string {
   const base = `http://localhost:${config.port}`;
   const shown = (name: AdminSecrets['generated'][number], value: string) =>
     secrets.generated.includes(name) ? `${value}   (generated; kept in ${config.dataDir}/admin-secrets.json)` : '(from configuration)';
@@ -114,6 +152,7 @@ function banner(config: Config, clinic: Clinic, secrets: AdminSecrets, temporalU
     `  Board:         ${base}/admin/board`,
     `  Kiosk:         ${base}/kiosk`,
     `  Temporal UI:   ${temporalUi}`,
+    `  Database:      ${database}`,
     `  Password:      ${shown('ADMIN_PASSWORD', secrets.adminPassword)}`,
     `  API token:     ${shown('ADMIN_API_TOKEN', secrets.adminApiToken)}`,
     `  Messaging:     ${sending ? 'twilio' : `console: outbound texts are printed and kept in the message log (clinic number ${clinic.smsNumber})`}`,

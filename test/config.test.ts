@@ -7,7 +7,8 @@ describe('configuration', () => {
     expect(config).toMatchObject({
       port: 3000,
       databaseUrl: undefined,
-      temporal: { address: undefined, namespace: 'default', taskQueue: 'frontdesk' },
+      temporal: { address: undefined, namespace: 'default', taskQueue: 'frontdesk', uiUrl: undefined },
+      payloadKeys: undefined,
       twilio: { provider: 'console', phoneNumber: DEMO_CLINIC_NUMBER },
       clinic: { name: 'Frontdesk Clinic', timezone: 'America/Chicago', defaultCountry: 'US' },
       dataDir: '.data',
@@ -51,7 +52,24 @@ describe('configuration', () => {
     expect(config.publicBaseUrl).toBe('https://desk.example.org');
   });
 
+  it('takes the contact hours as HH:MM, each optional, and names the variable at fault', () => {
+    expect(loadConfig({}).clinic.contactHours).toEqual({ start: undefined, end: undefined });
+    expect(loadConfig({ CONTACT_HOURS_START: '07:30', CONTACT_HOURS_END: '19:00' }).clinic.contactHours).toEqual({ start: '07:30', end: '19:00' });
+    expect(loadConfig({ CONTACT_HOURS_END: '21:00' }).clinic.contactHours).toEqual({ start: undefined, end: '21:00' });
+    expect(() => loadConfig({ CONTACT_HOURS_START: '8:00' })).toThrow(/CONTACT_HOURS_START: must be a time of day HH:MM such as 08:00/);
+    expect(() => loadConfig({ CONTACT_HOURS_END: '24:00' })).toThrow(/CONTACT_HOURS_END: must be a time of day HH:MM/);
+    expect(() => loadConfig({ CONTACT_HOURS_START: '20:00', CONTACT_HOURS_END: '08:00' })).toThrow(
+      /CONTACT_HOURS_END: must be after CONTACT_HOURS_START \(20:00\)/,
+    );
+  });
+
+  it('trusts no proxy unless TRUST_PROXY gives a number of hops', () => {
+    expect(loadConfig({}).trustProxy).toBe(0);
+    expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(() => loadConfig({ TRUST_PROXY: 'yes' })).toThrow(/TRUST_PROXY/);
+  });
+
   it('names DATABASE_URL and TEMPORAL_ADDRESS when a production process lacks them', () => {
-    expect(() => requireServices(loadConfig({}))).toThrow(/DATABASE_URL[\s\S]*TEMPORAL_ADDRESS/);
+    expect(() => requireServices(loadConfig({}))).toThrow(/DATABASE_URL[\s\S]*TEMPORAL_ADDRESS[\s\S]*PAYLOAD_ENCRYPTION_KEY: is required/);
   });
 });

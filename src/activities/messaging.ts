@@ -1,14 +1,15 @@
 /**
  * Messaging activities: the texts a ticket workflow sends on its own ("you're next", the reminder,
- * the day-end close, the no-show), through the messenger, once each.
+ * the day-end close, the no-show), through the messenger, once each, in the patient's language as it
+ * is when the text goes out (looked up here, so the workflow is unchanged).
  */
-import { ApplicationFailure } from '@temporalio/activity';
 import type { Sql } from '../db/sql.js';
 import { getClinicById } from '../clinics/clinics.js';
-import { patientTexts, type TicketNotice } from '../domain/patientTexts.js';
+import { resolvePatientLanguage } from '../clinics/patientLanguages.js';
+import { patientTextsIn, type TicketNotice } from '../domain/patientTexts.js';
 import type { PhoneChannel } from '../domain/phone.js';
-import { MessageRejectedError } from '../messaging/sender.js';
 import type { Messenger, SendOutcome } from '../messaging/messenger.js';
+import { failPermanentErrorsFast, sendOrRejectPermanently } from './permanentFailures.js';
 
 /** Input of `sendTicketNotice`; `idempotencyKey` is `<workflow ID>:<notice>`. */
 export interface TicketNoticeInput {
@@ -24,24 +25,19 @@ export interface TicketNoticeInput {
 export function createMessagingActivities({ sql, messenger }: { sql: Sql; messenger: Messenger }) {
   return {
     /**
-     * Sends one ticket notice. Opted-out numbers get nothing.
+     * Sends one ticket notice, in the patient's language. Opted-out numbers get nothing.
      * @throws ApplicationFailure `MessageRejected` (non-retryable) when the provider refuses it.
      */
     async sendTicketNotice(input: TicketNoticeInput): Promise<SendOutcome['outcome']> {
-      const clinic = await getClinicById(sql, input.clinicId);
-      try {
-        const sent = await messenger.send({
-          clinicId: input.clinicId,
-          phone: input.phone,
-          channel: input.channel,
-          body: patientTexts.notice(clinic.name, input.code, input.notice),
-          idempotencyKey: input.idempotencyKey,
-        });
-        return sent.outcome;
-      } catch (error) {
-        if (error instanceof MessageRejectedError) throw ApplicationFailure.nonRetryable(error.message, 'MessageRejected');
-        throw error;
-      }
+      const clinic = await failPermanentErrorsFast('sendTicketNotice', () => getClinicById(sql, input.clinicId));
+      const language = await resolvePatientLanguage(sql, clinic, input.phone);
+      return sendOrRejectPermanently(messenger, {
+        clinicId: input.clinicId,
+        phone: input.phone,
+        channel: input.channel,
+        body: patientTextsIn(language, clinic.defaultLanguage).notice(clinic.name, input.code, input.notice),
+        idempotencyKey: input.idempotencyKey,
+      });
     },
   };
 }

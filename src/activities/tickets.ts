@@ -5,9 +5,10 @@
 import type { Sql } from '../db/sql.js';
 import { findTicketByWorkflowId, toTicketView } from '../queue/readQueue.js';
 import type { TicketState } from '../domain/ticketStates.js';
-import type { JoinResult, TicketView, TicketWorkflowInput } from '../workflows/definitions.js';
+import { FailureType, type JoinResult, type TicketView, type TicketWorkflowInput } from '../workflows/definitions.js';
 import { notifyQueueChanged } from '../queue/queueEvents.js';
 import { ApplicationFailure } from '@temporalio/activity';
+import { failPermanentErrorsFast } from './permanentFailures.js';
 
 /** Input of `recordTicketState`. `at` is epoch ms (UTC) from the workflow clock. */
 export interface RecordTicketStateInput {
@@ -25,34 +26,44 @@ export function createTicketActivities({ sql }: { sql: Sql }) {
     /**
      * Puts the ticket in the line (`waiting`). If the phone already holds an open ticket (two JOINs
      * raced), nothing is written and that ticket is returned with `existing: true`.
-     * @throws ApplicationFailure (non-retryable) when the code is taken by another open ticket.
+     * @throws ApplicationFailure `CodeTaken` (non-retryable) when the code is taken by another open
+     *   ticket; `InvalidData` (non-retryable) when Postgres refuses the row (e.g. a note over 140 characters).
      */
     async openTicket(input: TicketWorkflowInput & { workflowId: string }): Promise<JoinResult> {
-      await sql`
+      return failPermanentErrorsFast('openTicket', async () => {
+        await sql`
         insert into tickets (clinic_id, service_day, code, workflow_id, phone, channel, note, state, joined_at)
         values (${input.clinicId}, ${input.serviceDay}, ${input.code}, ${input.workflowId}, ${input.phone},
                 ${input.channel}, ${input.note}, 'waiting', now())
         on conflict do nothing`;
-      const mine = await findTicketByWorkflowId(sql, input.clinicId, input.workflowId);
-      if (mine !== undefined) {
-        await notifyQueueChanged(sql, input.clinicId);
-        return { ticket: toTicketView(mine), existing: false };
-      }
-      const [holder] = input.phone === null ? [] : await sql<{ workflow_id: string }[]>`
+        const mine = await findTicketByWorkflowId(sql, input.clinicId, input.workflowId);
+        if (mine !== undefined) {
+          await notifyQueueChanged(sql, input.clinicId);
+          return { ticket: toTicketView(mine), existing: false };
+        }
+        const [holder] =
+          input.phone === null
+            ? []
+            : await sql<{ workflow_id: string }[]>`
         select workflow_id from tickets
         where clinic_id = ${input.clinicId} and phone = ${input.phone} and state in ('waiting', 'next', 'in_room')`;
-      const held = holder === undefined ? undefined : await findTicketByWorkflowId(sql, input.clinicId, holder.workflow_id);
-      if (held === undefined) {
-        throw ApplicationFailure.nonRetryable(`ticket code ${input.code} is taken by another open ticket`, 'CodeTaken');
-      }
-      return { ticket: toTicketView(held), existing: true };
+        const held = holder === undefined ? undefined : await findTicketByWorkflowId(sql, input.clinicId, holder.workflow_id);
+        if (held === undefined) {
+          throw ApplicationFailure.nonRetryable(`ticket code ${input.code} is taken by another open ticket`, FailureType.CodeTaken);
+        }
+        return { ticket: toTicketView(held), existing: true };
+      });
     },
 
-    /** Writes a state change and its timestamp; `done` by staff also records the time in room. */
+    /**
+     * Writes a state change and its timestamp; `done` by staff also records the time in room.
+     * @throws ApplicationFailure `TicketMissing` or `InvalidData` (non-retryable).
+     */
     async recordTicketState(input: RecordTicketStateInput): Promise<TicketView> {
-      const at = new Date(input.at);
-      const closing = ['done', 'no_show', 'left', 'expired'].includes(input.to);
-      await sql`
+      return failPermanentErrorsFast('recordTicketState', async () => {
+        const at = new Date(input.at);
+        const closing = ['done', 'no_show', 'left', 'expired'].includes(input.to);
+        await sql`
         update tickets set
           state = ${input.to},
           called_at = case when ${input.to} = 'next' then ${at} else called_at end,
@@ -63,10 +74,11 @@ export function createTicketActivities({ sql }: { sql: Sql }) {
                                  else service_seconds end,
           updated_at = now()
         where workflow_id = ${input.workflowId}`;
-      await notifyQueueChanged(sql, input.clinicId);
-      const ticket = await findTicketByWorkflowId(sql, input.clinicId, input.workflowId);
-      if (ticket === undefined) throw ApplicationFailure.nonRetryable(`no ticket row for ${input.workflowId}`, 'TicketMissing');
-      return toTicketView(ticket);
+        await notifyQueueChanged(sql, input.clinicId);
+        const ticket = await findTicketByWorkflowId(sql, input.clinicId, input.workflowId);
+        if (ticket === undefined) throw ApplicationFailure.nonRetryable(`no ticket row for ${input.workflowId}`, FailureType.TicketMissing);
+        return toTicketView(ticket);
+      });
     },
   };
 }

@@ -4,18 +4,26 @@
  */
 import { Hono } from 'hono';
 import { bearerAuth } from 'hono/bearer-auth';
+import { except } from 'hono/combine';
 import { secureHeaders } from 'hono/secure-headers';
 import type { CountryCode } from 'libphonenumber-js';
 import type { Logger } from 'pino';
 import type { Messenger } from '../messaging/messenger.js';
 import type { QueueDeps } from '../queue/joinQueue.js';
+import { createEncryptionCodec, type PayloadKey } from '../temporal/payloadCodec.js';
 import { boardRoutes } from './board.js';
+import { appointmentRoutes } from './appointments.js';
 import { clinicRoutes } from './clinic.js';
+import { PUBLIC_API_DOC_PATHS, docsRoutes } from './docs.js';
+import { codecRoutes } from './codec.js';
 import { errorBody, handleError } from './errors.js';
 import { healthRoutes } from './health.js';
 import { kioskRoutes } from './kiosk.js';
 import { messageRoutes } from './messages.js';
+import { createStaffApi } from './openapi.js';
 import { queueRoutes } from './queue.js';
+import { createStaffSessions } from './session.js';
+import { limitBodySize } from './requestBody.js';
 import type { QueueChangeHub } from './queueChangeHub.js';
 import { webhookRoutes } from './webhooks.js';
 
@@ -26,9 +34,19 @@ export interface AppDeps extends QueueDeps {
   queueChanges: QueueChangeHub;
   defaultCountry: CountryCode;
   publicBaseUrl: string | undefined;
+  /** Reverse proxies in front of the app whose X-Forwarded-For is trusted (TRUST_PROXY, default 0). */
+  trustProxy?: number;
+  /** Staff session lifetime (seconds, default 12 h); tests shorten it. */
+  sessionSeconds?: number;
+  /** How often an open board event stream re-checks its session (ms, default 5000). */
+  sessionCheckMs?: number;
   twilioAuthToken: string | undefined;
   adminPassword: string;
   adminApiToken: string;
+  /** Keys of the payload codec (first = current), for the Temporal UI's codec endpoint. */
+  payloadKeys: readonly PayloadKey[];
+  /** The Temporal Web UI as the browser opens it (e.g. `http://localhost:8233`): the origin allowed to call `/codec`. */
+  temporalUiUrl?: string | undefined;
   /** How long a webhook waits for its reply before answering empty and texting it later (ms, default 5000). */
   replyDeadlineMs?: number;
 }
@@ -38,16 +56,32 @@ export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
   app.use('*', secureHeaders({ crossOriginResourcePolicy: 'same-origin' }));
 
+  // Webhooks take up to 64 KB (webhooks.ts) and the codec a history's payloads (codec.ts); the kiosk and
+  // the sign-in page answer an oversized body with a page.
+  app.use('*', except(['/webhooks/*', '/codec/*', '/kiosk/*', '/admin/login'], limitBodySize()));
+
   app.route('/', healthRoutes(deps));
   app.route('/webhooks/twilio', webhookRoutes({ ...deps, deadlineMs: deps.replyDeadlineMs }));
 
-  const api = new Hono();
-  api.use('*', bearerAuth({ token: deps.adminApiToken }));
+  // The staff API at /api: every operation needs the token; its contract and docs page do not (docs.ts says why).
+  const api = createStaffApi();
+  api.use('*', except(PUBLIC_API_DOC_PATHS, bearerAuth({ token: deps.adminApiToken })));
   api.route('/', queueRoutes(deps));
   api.route('/', clinicRoutes(deps));
   api.route('/', messageRoutes(deps));
-  app.route('/api', api);
+  api.route('/', appointmentRoutes(deps));
+  api.route('/', docsRoutes(api));
+  app.route('/', api);
 
+  app.route(
+    '/codec',
+    codecRoutes({
+      codec: createEncryptionCodec(deps.payloadKeys),
+      sessions: createStaffSessions(deps),
+      adminApiToken: deps.adminApiToken,
+      allowedOrigins: deps.temporalUiUrl === undefined ? [] : [new URL(deps.temporalUiUrl).origin],
+    }),
+  );
   app.route('/admin', boardRoutes(deps));
   app.route('/kiosk', kioskRoutes(deps));
   app.get('/', (c) => c.redirect('/admin/board'));

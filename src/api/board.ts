@@ -11,16 +11,20 @@ import { getClinicBySlug, MAIN_CLINIC_SLUG } from '../clinics/clinics.js';
 import { setRoomsOpen } from '../clinics/setRoomsOpen.js';
 import { findTicketByCode, listOpenTickets, toTicketView } from '../queue/readQueue.js';
 import { transitionTicket } from '../queue/transitionTicket.js';
+import { endTicket } from '../queue/endTicket.js';
 import type { AppDeps } from './app.js';
 import { ZRoomsForm } from './clinic.js';
-import { ZTicketCode, ZTransitionBody } from './queue.js';
+import { ZEndTicketBody, ZTicketCode, ZTransitionBody } from './queue.js';
 import { BOARD_PATH, createStaffSessions, requireStaffSession, sameOriginForms, sessionRoutes, wantsJson } from './session.js';
+import { readForm } from './requestBody.js';
 import { ticketJson } from './ticketJson.js';
 import { ZClinicQuery, parseOrThrow } from './validation.js';
 import { renderBoardFragment, renderBoardPage, type BoardView } from './views/boardView.js';
 
 /** Proxies drop idle connections; a comment this often (ms) keeps the event stream open. */
 const KEEP_ALIVE_MS = 25_000;
+/** How often an open event stream checks that its staff session is still open (ms). */
+const SESSION_CHECK_MS = 5_000;
 /** Longest flash message the board shows from its `?error=` parameter (characters). */
 const MAX_FLASH_CHARS = 300;
 
@@ -43,6 +47,7 @@ async function loadBoard(deps: AppDeps, slug: string): Promise<BoardView> {
       events: boardUrl(slug, '/events'),
       rooms: boardUrl(slug, '/rooms'),
       transition: (code) => boardUrl(slug, `/tickets/${encodeURIComponent(code)}/state`),
+      end: (code) => boardUrl(slug, `/tickets/${encodeURIComponent(code)}/end`),
     },
   };
 }
@@ -63,13 +68,13 @@ async function answerFormPost(c: Context, slug: string, act: () => Promise<objec
 
 /**
  * Routes under `/admin`: `/login`, `/logout`, `/board`, `/board/events`, `/board/tickets/:code/state`,
- * `/board/rooms`.
+ * `/board/tickets/:code/end`, `/board/rooms`.
  */
 export function boardRoutes(deps: AppDeps): Hono {
   const sessions = createStaffSessions(deps);
   const app = new Hono();
   app.use('*', sameOriginForms(deps.publicBaseUrl));
-  app.route('/', sessionRoutes(sessions));
+  app.route('/', sessionRoutes(sessions, deps));
 
   app.get('/board', requireStaffSession(sessions, { redirect: true }), async (c) => {
     const query = parseOrThrow(ZBoardQuery, c.req.query());
@@ -82,10 +87,12 @@ export function boardRoutes(deps: AppDeps): Hono {
   app.get('/board/events', requireStaffSession(sessions, { redirect: false }), async (c) => {
     const { clinic: slug } = parseOrThrow(ZClinicQuery, c.req.query());
     const clinic = await getClinicBySlug(deps.sql, slug);
+    const session = (await sessions.currentSession(c))!;
     return streamSSE(c, async (stream) => {
       // Changes that arrive while a fragment renders are folded into one more render, not queued.
       let changed = true;
-      let wake = () => {};
+      const sessionEnded = new AbortController();
+      let wake: () => void = () => undefined;
       const unsubscribe = deps.queueChanges.subscribe(clinic.id, () => {
         changed = true;
         wake();
@@ -95,8 +102,19 @@ export function boardRoutes(deps: AppDeps): Hono {
         wake();
       });
       const keepAlive = setInterval(() => void stream.write(': keep-alive\n\n'), KEEP_ALIVE_MS);
+      // Sign-out or the session's end closes the stream; the browser's reconnect then gets a 401.
+      const sessionCheck = setInterval(() => {
+        sessions.isOpen(session).then(
+          (open) => {
+            if (open) return;
+            sessionEnded.abort();
+            wake();
+          },
+          (error: unknown) => deps.log.warn({ err: error }, 'board event stream: session check failed'),
+        );
+      }, deps.sessionCheckMs ?? SESSION_CHECK_MS);
       try {
-        while (!stream.aborted) {
+        while (!stream.aborted && !sessionEnded.signal.aborted) {
           if (!changed) {
             await new Promise<void>((resolve) => (wake = resolve));
             continue;
@@ -110,6 +128,7 @@ export function boardRoutes(deps: AppDeps): Hono {
         deps.log.warn({ err: error, clinic: slug }, 'board event stream failed');
       } finally {
         clearInterval(keepAlive);
+        clearInterval(sessionCheck);
         unsubscribe();
       }
     });
@@ -121,10 +140,23 @@ export function boardRoutes(deps: AppDeps): Hono {
     return answerFormPost(c, slug, async () => {
       const clinic = await getClinicBySlug(deps.sql, slug);
       const code = parseOrThrow(ZTicketCode, c.req.param('code'));
-      const body = parseOrThrow(ZTransitionBody, await c.req.parseBody());
+      const body = parseOrThrow(ZTransitionBody, await readForm(c));
       const ticket = await findTicketByCode(deps.sql, clinic.id, code);
       if (ticket === undefined) throw new AppError('not_found', `no ticket ${code}`, 'code');
       return { ticket: ticketJson(await transitionTicket(deps, ticket, body.state, 'staff')) };
+    });
+  });
+
+  // "End ticket": staff's repair for a stuck ticket (see endTicket); the script asks to confirm first.
+  app.post('/board/tickets/:code/end', requireStaffSession(sessions, { redirect: true }), async (c) => {
+    const { clinic: slug } = parseOrThrow(ZClinicQuery, c.req.query());
+    return answerFormPost(c, slug, async () => {
+      const clinic = await getClinicBySlug(deps.sql, slug);
+      const code = parseOrThrow(ZTicketCode, c.req.param('code'));
+      const body = parseOrThrow(ZEndTicketBody, await c.req.parseBody());
+      const ticket = await findTicketByCode(deps.sql, clinic.id, code);
+      if (ticket === undefined) throw new AppError('not_found', `no ticket ${code}`, 'code');
+      return { ticket: ticketJson(await endTicket(deps, clinic.id, ticket, { by: 'board', reason: body.reason ?? null })) };
     });
   });
 
@@ -134,7 +166,7 @@ export function boardRoutes(deps: AppDeps): Hono {
     const { clinic: slug } = parseOrThrow(ZClinicQuery, c.req.query());
     return answerFormPost(c, slug, async () => {
       const clinic = await getClinicBySlug(deps.sql, slug);
-      const body = parseOrThrow(ZRoomsForm, await c.req.parseBody());
+      const body = parseOrThrow(ZRoomsForm, await readForm(c));
       await setRoomsOpen(deps.sql, clinic.id, body.rooms_open);
       return { clinic: clinic.slug, rooms_open: body.rooms_open };
     });

@@ -1,33 +1,340 @@
 /**
- * The clinic's settings in the JSON API: `PUT /api/clinic/rooms` sets how many rooms are open.
+ * The clinic's settings in the JSON API: `GET` / `PATCH /api/clinic` (every setting; a change in part),
+ * `PUT /api/clinic/rooms` (how many rooms are open), `GET /api/clinic/templates` and
+ * `PUT /api/clinic/templates/{kind}/{language}` (the wording of appointment messages).
  */
-import { Hono } from 'hono';
-import { z } from 'zod';
+import { createRoute, z } from '@hono/zod-openapi';
+import { isSupportedCountry, isValidPhoneNumber } from 'libphonenumber-js';
 import type { Sql } from '../db/sql.js';
 import { getClinicBySlug, MAX_ROOMS_OPEN, MIN_ROOMS_OPEN } from '../clinics/clinics.js';
+import { getClinicSettings, updateClinicSettings, type ClinicSettings, type ClinicSettingsPatch } from '../clinics/clinicSettings.js';
+import { listTemplates, saveTemplate, type TemplateWithSample } from '../clinics/messageTemplates.js';
 import { setRoomsOpen } from '../clinics/setRoomsOpen.js';
-import { ZClinicQuery, parseOrThrow, readJson } from './validation.js';
+import { ZClockTime } from '../domain/clockTime.js';
+import { ZLanguage } from '../domain/languages.js';
+import { MESSAGE_KINDS, PLACEHOLDERS } from '../domain/messageTemplates.js';
+import { ZReminderRules } from '../domain/reminderRules.js';
+import { createApiRouter, staffErrors } from './openapi.js';
+import { ZClinicQuery, requireJsonBody } from './validation.js';
 
 const ROOMS_MESSAGE = `must be a whole number from ${MIN_ROOMS_OPEN} to ${MAX_ROOMS_OPEN}`;
 
 const ZRoomsOpen = z.int({ message: ROOMS_MESSAGE }).min(MIN_ROOMS_OPEN, ROOMS_MESSAGE).max(MAX_ROOMS_OPEN, ROOMS_MESSAGE);
 
-const ZRoomsBody = z.object({ rooms_open: ZRoomsOpen });
+/** Staff's request to set the rooms open. */
+export const ZRoomsBody = z.object({ rooms_open: ZRoomsOpen.meta({ description: 'How many rooms see patients now.', example: 2 }) }).openapi('RoomsRequest');
+
+/** The clinic's rooms open, as `PUT /api/clinic/rooms` answers. */
+export const ZRooms = z.object({ clinic: z.string().meta({ example: 'main' }), rooms_open: z.int().meta({ example: 2 }) }).openapi('Rooms');
 
 /** The board's form post: the same number, sent as form text (`rooms_open=2`). */
 export const ZRoomsForm = z.object({
-  rooms_open: z.string({ message: ROOMS_MESSAGE }).regex(/^\d{1,3}$/, ROOMS_MESSAGE).transform(Number).pipe(ZRoomsOpen),
+  rooms_open: z
+    .string({ message: ROOMS_MESSAGE })
+    .regex(/^\d{1,3}$/, ROOMS_MESSAGE)
+    .transform(Number)
+    .pipe(ZRoomsOpen),
+});
+
+const putRooms = createRoute({
+  method: 'put',
+  path: '/clinic/rooms',
+  summary: 'Set how many rooms are open',
+  description: 'Every ETA follows at once, and every open board updates.',
+  tags: ['Clinic'],
+  middleware: [requireJsonBody],
+  request: {
+    query: ZClinicQuery,
+    body: { required: true, content: { 'application/json': { schema: ZRoomsBody } } },
+  },
+  responses: {
+    200: { description: 'The rooms open now.', content: { 'application/json': { schema: ZRooms } } },
+    ...staffErrors({
+      400: `\`bad_request\` naming \`rooms_open\` (missing, not a whole number, not ${MIN_ROOMS_OPEN}–${MAX_ROOMS_OPEN}), \`clinic\`, or \`body\` when it is not JSON.`,
+      404: '`not_found`: no such clinic (`field: "clinic"`).',
+      413: '`payload_too_large`: the body is over the limit.',
+      415: '`unsupported_media_type`: JSON sent under a Content-Type other than `application/json`.',
+    }),
+  },
+});
+
+const REMINDER_MINUTES_MESSAGE = 'must be a whole number of minutes from 1 to 120';
+const SLOT_MINUTES_MESSAGE = 'must be a whole number of minutes from 5 to 480';
+const WEEKDAYS_MESSAGE = 'must be a list of 1 to 7 ISO weekdays, 1 (Monday) to 7 (Sunday)';
+const COUNTRY_MESSAGE = 'must be a two-letter country code with phone numbers, such as US or IN';
+const OFFICE_PHONE_MESSAGE = 'must be an E.164 number such as +13125550142, or null';
+
+const clockTime = (description: string, example: string) => ZClockTime.meta({ description: `${description} (\`HH:MM\`, clinic time).`, example });
+
+/** The settings staff may change, as the API names them; each is checked on its own here, the pairs together in `updateClinicSettings`. */
+const settingFields = {
+  closing_time: clockTime('When the walk-in line closes each day; a ticket keeps the closing time it joined with', '20:00'),
+  next_reminder_minutes: z
+    .int({ message: REMINDER_MINUTES_MESSAGE })
+    .min(1, REMINDER_MINUTES_MESSAGE)
+    .max(120, REMINDER_MINUTES_MESSAGE)
+    .meta({ description: 'Minutes a called ticket waits before its "we are calling you" reminder.', example: 5 }),
+  office_phone: z
+    .string({ message: OFFICE_PHONE_MESSAGE })
+    .refine((phone) => /^\+[1-9]\d{6,14}$/.test(phone) && isValidPhoneNumber(phone), OFFICE_PHONE_MESSAGE)
+    .nullable()
+    .meta({ description: "The number patients call (`{office_phone}`); null: the clinic's SMS number stands in.", example: '+13125550142' }),
+  contact_hours_start: clockTime('No business-initiated message goes out before this time; replies to a patient always go at once', '08:00'),
+  contact_hours_end: clockTime('… nor from this time on; after `contact_hours_start`', '20:00'),
+  office_days: z
+    .array(z.int({ message: WEEKDAYS_MESSAGE }).min(1, WEEKDAYS_MESSAGE).max(7, WEEKDAYS_MESSAGE), { message: WEEKDAYS_MESSAGE })
+    .min(1, WEEKDAYS_MESSAGE)
+    .max(7, WEEKDAYS_MESSAGE)
+    .meta({ description: 'Days the office takes appointments, ISO weekdays (1 Monday … 7 Sunday); stored ascending.', example: [1, 2, 3, 4, 5] }),
+  office_opens: clockTime('Office hours start: the first open slot offered for rescheduling', '09:00'),
+  office_closes: clockTime('Office hours end: no slot runs past it; after `office_opens`', '17:00'),
+  slot_minutes: z
+    .int({ message: SLOT_MINUTES_MESSAGE })
+    .min(5, SLOT_MINUTES_MESSAGE)
+    .max(480, SLOT_MINUTES_MESSAGE)
+    .meta({ description: 'Length of an open slot offered for rescheduling, in minutes.', example: 60 }),
+  default_language: ZLanguage.meta({
+    description: 'Language of patients who have not chosen one (`en`, `es`, or any tag the clinic has templates in).',
+    example: 'en',
+  }),
+  default_country: z
+    .string({ message: COUNTRY_MESSAGE })
+    .refine((country) => /^[A-Z]{2}$/.test(country) && isSupportedCountry(country), COUNTRY_MESSAGE)
+    .meta({ description: 'The country local phone numbers are read in, as staff book appointments (`9876543210` at `IN` is +919876543210).', example: 'US' }),
+  cancel_is_opt_out: z.boolean({ message: 'must be true or false' }).meta({
+    description:
+      "Whether the clinic's number keeps Twilio's default opt-out words, CANCEL among them: true (Twilio's default), a bare CANCEL also opts the patient out and gets no reply.",
+    example: true,
+  }),
+  reminder_rules: ZReminderRules.meta({
+    description:
+      'When reminders go out: `{"kind":"before","minutes":1440}` (minutes before the start) or `{"kind":"day_before_at","time":"10:00"}` (clinic time, the day before). At most 10; empty: no reminders.',
+    example: [
+      { kind: 'before', minutes: 1440 },
+      { kind: 'before', minutes: 60 },
+    ],
+  }),
+};
+
+/** Every setting of a clinic, as `GET` and `PATCH /api/clinic` answer. */
+export const ZClinicSettings = z
+  .object({
+    clinic: z.string().meta({ example: 'main' }),
+    name: z.string().meta({ description: 'Set from CLINIC_NAME for the `main` clinic.', example: 'Frontdesk Clinic' }),
+    timezone: z.string().meta({ description: 'IANA time zone; every time of day here is local to it.', example: 'America/Chicago' }),
+    rooms_open: z.int().meta({ description: 'Set with `PUT /api/clinic/rooms`.', example: 1 }),
+    ...settingFields,
+  })
+  .openapi('ClinicSettings');
+
+/** A change to some settings: only the fields given change. */
+export const ZClinicSettingsPatch = z
+  .strictObject(
+    Object.fromEntries(Object.entries(settingFields).map(([name, schema]) => [name, schema.optional()])) as {
+      [K in keyof typeof settingFields]: z.ZodOptional<(typeof settingFields)[K]>;
+    },
+    { error: (issue) => (issue.code === 'unrecognized_keys' ? 'is not a setting that can be changed here' : undefined) },
+  )
+  .openapi('ClinicSettingsPatch');
+
+function settingsJson(s: ClinicSettings): z.infer<typeof ZClinicSettings> {
+  return {
+    clinic: s.slug,
+    name: s.name,
+    timezone: s.timezone,
+    rooms_open: s.roomsOpen,
+    closing_time: s.closingTime,
+    next_reminder_minutes: s.nextReminderMinutes,
+    office_phone: s.officePhone,
+    contact_hours_start: s.contactHoursStart,
+    contact_hours_end: s.contactHoursEnd,
+    office_days: s.officeDays,
+    office_opens: s.officeOpens,
+    office_closes: s.officeCloses,
+    slot_minutes: s.slotMinutes,
+    default_language: s.defaultLanguage,
+    default_country: s.defaultCountry,
+    cancel_is_opt_out: s.cancelIsOptOut,
+    reminder_rules: s.reminderRules,
+  };
+}
+
+function settingsPatch(body: z.infer<typeof ZClinicSettingsPatch>): ClinicSettingsPatch {
+  return {
+    closingTime: body.closing_time,
+    nextReminderMinutes: body.next_reminder_minutes,
+    officePhone: body.office_phone,
+    contactHoursStart: body.contact_hours_start,
+    contactHoursEnd: body.contact_hours_end,
+    officeDays: body.office_days,
+    officeOpens: body.office_opens,
+    officeCloses: body.office_closes,
+    slotMinutes: body.slot_minutes,
+    defaultLanguage: body.default_language,
+    defaultCountry: body.default_country,
+    cancelIsOptOut: body.cancel_is_opt_out,
+    reminderRules: body.reminder_rules,
+  };
+}
+
+const getSettings = createRoute({
+  method: 'get',
+  path: '/clinic',
+  summary: "The clinic's settings",
+  tags: ['Clinic'],
+  request: { query: ZClinicQuery },
+  responses: {
+    200: { description: 'Every setting.', content: { 'application/json': { schema: ZClinicSettings } } },
+    ...staffErrors({ 400: '`bad_request`: `clinic` is not a slug.', 404: '`not_found`: no such clinic (`field: "clinic"`).' }),
+  },
+});
+
+const patchSettings = createRoute({
+  method: 'patch',
+  path: '/clinic',
+  summary: "Change some of the clinic's settings",
+  description:
+    'Only the fields given change; all or nothing. Contact hours and office hours must start before they end, checked with the stored values. Rooms open are set with `PUT /api/clinic/rooms`; for the `main` clinic, CONTACT_HOURS_START / CONTACT_HOURS_END, when set, apply again at each start.',
+  tags: ['Clinic'],
+  middleware: [requireJsonBody],
+  request: {
+    query: ZClinicQuery,
+    body: { required: true, content: { 'application/json': { schema: ZClinicSettingsPatch } } },
+  },
+  responses: {
+    200: { description: 'Every setting after the change.', content: { 'application/json': { schema: ZClinicSettings } } },
+    ...staffErrors({
+      400: '`bad_request` naming the setting at fault (a bad value, a field that is not a setting, hours that end before they start), `clinic`, or `body` when it is not JSON; nothing changed.',
+      404: '`not_found`: no such clinic (`field: "clinic"`).',
+      413: '`payload_too_large`: the body is over the limit.',
+      415: '`unsupported_media_type`: JSON sent under a Content-Type other than `application/json`.',
+    }),
+  },
+});
+
+/** A template in effect, with how it reads with typical values. */
+export const ZTemplate = z
+  .object({
+    kind: z.enum(MESSAGE_KINDS),
+    language: z.string().meta({ example: 'es' }),
+    body_language: z
+      .string()
+      .meta({ description: 'The language of `body`: `language`, or the one it falls back to (the clinic default, then `en`).', example: 'es' }),
+    source: z.enum(['clinic', 'default']).meta({ description: "`clinic`: the clinic's own; `default`: shipped with Frontdesk." }),
+    body: z.string().meta({
+      description: `The wording, with placeholders ${PLACEHOLDERS.map((p) => `\`{${p}}\``).join(', ')} (\`{slots}\` in \`reschedule_options\` only).`,
+      example:
+        '{clinic_name}: {patient_name}, cita con {doctor_name} el {date} a las {time}. Responda SI para confirmar, NO para cancelar, CAMBIAR para otra hora.',
+    }),
+    updated_at: z.string().nullable().meta({ description: 'When the clinic saved it, ISO 8601 UTC; null for a default.', example: null }),
+    sample_text: z.string().meta({ description: 'The body filled with typical values: a Tuesday 10:30 visit, five open times.' }),
+    segments: z.int().meta({ description: 'SMS segments `sample_text` takes (GSM-7: 160, 153 each when split; UCS-2: 70, 67).', example: 1 }),
+    encoding: z.enum(['GSM-7', 'UCS-2']).meta({ description: 'UCS-2 when any character is outside the GSM-7 alphabet (an emoji, á, í, ó, ú).' }),
+  })
+  .openapi('Template');
+
+/** Every template in effect at a clinic. */
+export const ZTemplates = z.object({ clinic: z.string().meta({ example: 'main' }), templates: z.array(ZTemplate) }).openapi('Templates');
+
+/** The path of a template: `{kind}/{language}`. */
+export const ZTemplatePath = z.object({
+  kind: z.enum(MESSAGE_KINDS, { message: `must be one of ${MESSAGE_KINDS.join(', ')}` }).meta({ description: 'The message kind.', example: 'reminder' }),
+  language: ZLanguage.meta({ description: 'A language tag: `en`, `es`, or one the clinic adds (`pt-BR`).', example: 'es' }),
+});
+
+/** A clinic's own wording of a template. */
+export const ZTemplateBody = z
+  .object({
+    body: z
+      .string({ message: 'must be text' })
+      .min(1, 'must not be empty')
+      .max(1600, 'must be at most 1600 characters')
+      .meta({ example: '{clinic_name}: {patient_name}, see you {date} at {time}. Reply YES to confirm, NO to cancel, CHANGE for another time.' }),
+  })
+  .openapi('TemplateRequest');
+
+function templateJson(t: TemplateWithSample): z.infer<typeof ZTemplate> {
+  return {
+    kind: t.kind,
+    language: t.language,
+    body_language: t.bodyLanguage,
+    source: t.source,
+    body: t.body,
+    updated_at: t.updatedAt?.toISOString() ?? null,
+    sample_text: t.sample.text,
+    segments: t.sample.segments,
+    encoding: t.sample.encoding,
+  };
+}
+
+const getTemplates = createRoute({
+  method: 'get',
+  path: '/clinic/templates',
+  summary: 'Every message template in effect: each kind in each language',
+  description:
+    "Languages: English and Spanish (shipped), the clinic's default, and each language the clinic has a template in. A kind the clinic has not written in a language falls back to the clinic's default language, then English (`body_language` says which).",
+  tags: ['Clinic'],
+  request: { query: ZClinicQuery },
+  responses: {
+    200: { description: 'The templates, by language then kind.', content: { 'application/json': { schema: ZTemplates } } },
+    ...staffErrors({ 400: '`bad_request`: `clinic` is not a slug.', 404: '`not_found`: no such clinic (`field: "clinic"`).' }),
+  },
+});
+
+const putTemplate = createRoute({
+  method: 'put',
+  path: '/clinic/templates/{kind}/{language}',
+  summary: "Save the clinic's own wording of a message in a language",
+  description:
+    'It replaces the shipped default (or an earlier save) for this kind and language. The answer tells how many SMS segments it takes with typical values.',
+  tags: ['Clinic'],
+  middleware: [requireJsonBody],
+  request: {
+    params: ZTemplatePath,
+    query: ZClinicQuery,
+    body: { required: true, content: { 'application/json': { schema: ZTemplateBody } } },
+  },
+  responses: {
+    200: { description: 'The saved template and its sample.', content: { 'application/json': { schema: ZTemplate } } },
+    ...staffErrors({
+      400: '`bad_request` naming the field: `body` (missing, empty, over 1600 characters, an unknown placeholder such as `body: unknown placeholder {foo}`, or `reschedule_options` without `{slots}`), `kind`, `language`, `clinic`; nothing saved.',
+      404: '`not_found`: no such clinic (`field: "clinic"`).',
+      413: '`payload_too_large`: the body is over the limit.',
+      415: '`unsupported_media_type`: JSON sent under a Content-Type other than `application/json`.',
+    }),
+  },
 });
 
 /** Routes under `/api` for the clinic's settings. `?clinic=<slug>` picks a clinic (default `main`). */
 export function clinicRoutes(deps: { sql: Sql }) {
-  const app = new Hono();
+  const app = createApiRouter();
 
-  app.put('/clinic/rooms', async (c) => {
-    const clinic = await getClinicBySlug(deps.sql, parseOrThrow(ZClinicQuery, c.req.query()).clinic);
-    const body = parseOrThrow(ZRoomsBody, await readJson(c.req.raw));
-    await setRoomsOpen(deps.sql, clinic.id, body.rooms_open);
-    return c.json({ clinic: clinic.slug, rooms_open: body.rooms_open });
+  app.openapi(getSettings, async (c) => {
+    const clinic = await getClinicBySlug(deps.sql, c.req.valid('query').clinic);
+    return c.json(settingsJson(await getClinicSettings(deps.sql, clinic.id)), 200);
+  });
+
+  app.openapi(patchSettings, async (c) => {
+    const clinic = await getClinicBySlug(deps.sql, c.req.valid('query').clinic);
+    return c.json(settingsJson(await updateClinicSettings(deps.sql, clinic.id, settingsPatch(c.req.valid('json')))), 200);
+  });
+
+  app.openapi(getTemplates, async (c) => {
+    const clinic = await getClinicBySlug(deps.sql, c.req.valid('query').clinic);
+    return c.json({ clinic: clinic.slug, templates: (await listTemplates(deps.sql, clinic)).map(templateJson) }, 200);
+  });
+
+  app.openapi(putTemplate, async (c) => {
+    const clinic = await getClinicBySlug(deps.sql, c.req.valid('query').clinic);
+    const { kind, language } = c.req.valid('param');
+    return c.json(templateJson(await saveTemplate(deps.sql, clinic, { kind, language, body: c.req.valid('json').body })), 200);
+  });
+
+  app.openapi(putRooms, async (c) => {
+    const clinic = await getClinicBySlug(deps.sql, c.req.valid('query').clinic);
+    const { rooms_open } = c.req.valid('json');
+    await setRoomsOpen(deps.sql, clinic.id, rooms_open);
+    return c.json({ clinic: clinic.slug, rooms_open }, 200);
   });
 
   return app;

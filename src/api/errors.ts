@@ -5,13 +5,23 @@
  */
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ServiceError } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { AppError, STATUS_BY_CODE, type AppErrorCode } from '../errors.js';
 
 /** postgres.js and Node error codes that mean the database cannot be reached (not a bad query). */
-const DATABASE_UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', '57P01', '57P03']);
+const DATABASE_UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'CONNECT_TIMEOUT',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  '57P01',
+  '57P03',
+]);
 
 const CODE_BY_STATUS = new Map<number, AppErrorCode>(Object.entries(STATUS_BY_CODE).map(([code, status]) => [status, code as AppErrorCode]));
 
@@ -32,7 +42,7 @@ export function handleError(log: Logger) {
       return c.json(errorBody(error.code, error.message, error.field), STATUS_BY_CODE[error.code]);
     }
     if (error instanceof HTTPException) {
-      const status = error.status as ContentfulStatusCode;
+      const status = error.status;
       const code = CODE_BY_STATUS.get(status) ?? (status >= 500 ? 'internal' : 'bad_request');
       const challenge = error.getResponse().headers.get('WWW-Authenticate');
       if (challenge !== null) c.header('WWW-Authenticate', challenge);

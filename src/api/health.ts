@@ -12,10 +12,7 @@ const CHECK_TIMEOUT_MS = 2000;
 async function answers(check: () => Promise<unknown>): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   try {
-    return await Promise.race([
-      check().then(() => true),
-      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), CHECK_TIMEOUT_MS))),
-    ]);
+    return await Promise.race([check().then(() => true), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), CHECK_TIMEOUT_MS)))]);
   } catch {
     return false;
   } finally {
@@ -27,10 +24,7 @@ async function answers(check: () => Promise<unknown>): Promise<boolean> {
 export function healthRoutes(deps: { sql: Sql; temporal: Client }) {
   const app = new Hono();
   app.get('/healthz', async (c) => {
-    const [postgres, temporal] = await Promise.all([
-      answers(() => deps.sql`select 1`),
-      answers(() => deps.temporal.workflowService.getSystemInfo({})),
-    ]);
+    const [postgres, temporal] = await Promise.all([answers(() => deps.sql`select 1`), answers(() => deps.temporal.workflowService.getSystemInfo({}))]);
     const checks = { postgres: postgres ? 'ok' : 'unavailable', temporal: temporal ? 'ok' : 'unavailable' };
     if (postgres && temporal) return c.json({ status: 'ok', ...checks });
     const down = [!postgres && 'postgres', !temporal && 'temporal'].filter(Boolean).join(' and ');

@@ -1,17 +1,20 @@
 /**
  * The waiting-room kiosk under `/kiosk`: people without a phone take a ticket with one tap. Open
- * without sign-in (it stands in the waiting room); joins are CSRF-checked and rate-limited per IP.
+ * without sign-in (it stands in the waiting room); joins are CSRF-checked and rate-limited per IP,
+ * need a nonce the server issued with the page within the hour (kioskNonces.ts), and stop at the
+ * clinic's `kiosk_tickets_per_hour`.
  * While Temporal or Postgres cannot be reached it shows a page sending visitors to the front desk.
  * `?clinic=<slug>` picks a clinic (default `main`).
  */
-import { randomUUID } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { AppError } from '../errors.js';
 import { getClinicBySlug, MAIN_CLINIC_SLUG } from '../clinics/clinics.js';
 import { joinQueue } from '../queue/joinQueue.js';
+import { claimKioskNonce, issueKioskNonce } from '../queue/kioskNonces.js';
 import type { AppDeps } from './app.js';
 import { handleError, isServiceUnavailable } from './errors.js';
+import { limitBodySize, readForm } from './requestBody.js';
 import { limitPerClient, sameOriginForms } from './session.js';
 import { ZClinicQuery, parseOrThrow } from './validation.js';
 import { KIOSK_NOTE_MAX, renderKioskHome, renderKioskNotice, renderKioskTicket } from './views/kioskView.js';
@@ -19,6 +22,8 @@ import { KIOSK_NOTE_MAX, renderKioskHome, renderKioskNotice, renderKioskTicket }
 /** Joins one kiosk may make per minute: generous for a busy waiting room, small for a script. */
 const JOINS_PER_MINUTE = 30;
 
+/** What a visitor reads when their form's nonce is not one the kiosk issued in the last hour. */
+const STALE_FORM = 'This page was open too long. Please tap "Get a ticket" again.';
 
 const ZKioskJoin = z.object({
   nonce: z.uuid('must be the key from the kiosk form'),
@@ -31,7 +36,7 @@ const ZKioskJoin = z.object({
 });
 
 function kioskUrl(slug: string, path = ''): string {
-  return `/kiosk${path}${slug === MAIN_CLINIC_SLUG ? '' : `?${new URLSearchParams({ clinic: slug })}`}`;
+  return `/kiosk${path}${slug === MAIN_CLINIC_SLUG ? '' : `?${new URLSearchParams({ clinic: slug }).toString()}`}`;
 }
 
 /** The start page of the clinic the request names, for a notice's way back (main if the query is bad). */
@@ -47,12 +52,19 @@ export function kioskRoutes(deps: AppDeps): Hono {
   // every 30 s, so the kiosk comes back by itself once they answer again.
   const answerError = handleError(deps.log);
   app.onError((error, c) => {
-    if (!isServiceUnavailable(error)) return answerError(error, c);
+    if (!isServiceUnavailable(error) && !(error instanceof AppError && error.code === 'unavailable')) return answerError(error, c);
     deps.log.warn({ err: error }, 'kiosk unavailable: Temporal or Postgres not answering');
     const message = "We can't print tickets right now. Please ask at the front desk.";
     return c.html(renderKioskNotice({ title: "We're sorry", message, homeUrl: homeUrlOf(c) }), 503);
   });
   app.use('*', sameOriginForms(deps.publicBaseUrl));
+  app.use(
+    '*',
+    limitBodySize((c) => {
+      const message = "That was more than a ticket needs. Please tap 'Get a ticket' again, or ask at the front desk.";
+      return c.html(renderKioskNotice({ title: 'Please try again', message, homeUrl: homeUrlOf(c) }), 413);
+    }),
+  );
   // Each page carries a fresh one-time key, so no cache may hand the same form to two visitors.
   app.use('*', async (c, next) => {
     await next();
@@ -62,12 +74,13 @@ export function kioskRoutes(deps: AppDeps): Hono {
   app.get('/', async (c) => {
     const { clinic: slug } = parseOrThrow(ZClinicQuery, c.req.query());
     const clinic = await getClinicBySlug(deps.sql, slug);
-    return c.html(renderKioskHome({ clinicName: clinic.name, joinUrl: kioskUrl(slug, '/join'), nonce: randomUUID() }));
+    return c.html(renderKioskHome({ clinicName: clinic.name, joinUrl: kioskUrl(slug, '/join'), nonce: await issueKioskNonce(deps.sql, clinic.id) }));
   });
 
   app.post(
     '/join',
     limitPerClient({
+      trustProxy: deps.trustProxy ?? 0,
       limit: JOINS_PER_MINUTE,
       windowMs: 60_000,
       refuse: (c) => {
@@ -78,19 +91,33 @@ export function kioskRoutes(deps: AppDeps): Hono {
     async (c) => {
       const { clinic: slug } = parseOrThrow(ZClinicQuery, c.req.query());
       const clinic = await getClinicBySlug(deps.sql, slug);
-      const form = await c.req.parseBody();
-      const again = (status: 400 | 409, error: string) =>
-        c.html(
-          renderKioskHome({ clinicName: clinic.name, joinUrl: kioskUrl(slug, '/join'), nonce: randomUUID(), note: typeof form.note === 'string' ? form.note : '', error }),
-          status,
-        );
+      let form: Record<string, string | File> = {};
+      const again = async (status: 400 | 409, error: string) => {
+        const nonce = await issueKioskNonce(deps.sql, clinic.id);
+        const note = typeof form.note === 'string' ? form.note : '';
+        return c.html(renderKioskHome({ clinicName: clinic.name, joinUrl: kioskUrl(slug, '/join'), nonce, note, error }), status);
+      };
+      try {
+        form = await readForm(c);
+      } catch {
+        return again(400, 'Something went wrong with that tap. Please try again.');
+      }
 
       let request: z.infer<typeof ZKioskJoin>;
       try {
         request = parseOrThrow(ZKioskJoin, form);
       } catch (error) {
         if (error instanceof AppError && error.field === 'note') return again(400, `Your note is too long: please keep it to ${KIOSK_NOTE_MAX} characters.`);
+        if (error instanceof AppError && error.field === 'nonce') return again(400, STALE_FORM);
         throw error;
+      }
+
+      const claim = await claimKioskNonce(deps.sql, clinic.id, request.nonce);
+      // A made-up key, or a page left open past the hour: a fresh form, never a ticket.
+      if (claim === 'unknown') return again(400, STALE_FORM);
+      if (claim === 'capped') {
+        const message = 'The kiosk has given all its tickets for this hour. Please ask at the front desk, and we will add you to the line.';
+        return c.html(renderKioskNotice({ title: 'Please see the front desk', message, homeUrl: kioskUrl(slug) }), 429);
       }
 
       let outcome: Awaited<ReturnType<typeof joinQueue>>;

@@ -4,16 +4,21 @@
  * and answers any message a previous process was cut off from answering.
  */
 import { serve, type ServerType } from '@hono/node-server';
+import type { Server } from 'node:http';
 import type { Client, Connection } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { Sql } from '../db/sql.js';
-import { answerStrandedMessages } from '../inbound/answerStrandedMessages.js';
+import { SWEEP_INTERVAL_MS, answerStrandedMessages } from '../inbound/answerStrandedMessages.js';
 import type { Messenger } from '../messaging/messenger.js';
+import type { PayloadKey } from '../temporal/payloadCodec.js';
 import { ensureSearchAttributes } from '../temporal/searchAttributes.js';
 import { SEARCH_ATTRIBUTE_TYPES } from '../workflows/definitions.js';
 import { createApp } from './app.js';
 import { createQueueChangeHub } from './queueChangeHub.js';
+
+/** Milliseconds open requests get to finish when the API closes. */
+const CLOSE_GRACE_MS = 1_000;
 
 /** The connections and secrets the API runs with. */
 export interface ApiDeps {
@@ -23,6 +28,9 @@ export interface ApiDeps {
   log: Logger;
   adminPassword: string;
   adminApiToken: string;
+  payloadKeys: readonly PayloadKey[];
+  /** The Temporal Web UI's URL as browsers open it; its origin may call `/codec` (default: TEMPORAL_UI_URL). */
+  temporalUiUrl?: string | undefined;
 }
 
 /**
@@ -51,23 +59,45 @@ export async function serveApi(config: Config, deps: ApiDeps): Promise<{ close()
     queueChanges,
     defaultCountry: config.clinic.defaultCountry,
     publicBaseUrl: config.publicBaseUrl,
+    trustProxy: config.trustProxy,
     twilioAuthToken: config.twilio.authToken,
     adminPassword: deps.adminPassword,
     adminApiToken: deps.adminApiToken,
+    payloadKeys: deps.payloadKeys,
+    temporalUiUrl: deps.temporalUiUrl ?? config.temporal.uiUrl,
   });
   const server = await new Promise<ServerType>((resolve, reject) => {
     const listening = serve({ fetch: app.fetch, port: config.port }, () => resolve(listening));
     listening.once('error', (error: NodeJS.ErrnoException) =>
-      reject(error.code === 'EADDRINUSE' ? new Error(`PORT ${config.port} is already in use (is Frontdesk already running?)`) : error),
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new Error(`PORT ${config.port} is already in use (is Frontdesk already running?); set PORT to a free port, e.g. PORT=3001`)
+          : error,
+      ),
     );
   });
   log.info({ port: config.port }, 'api listening');
-  void answerStrandedMessages({ sql, temporal, taskQueue, log, messenger }).then(
-    (count) => count > 0 && log.info({ count }, 'answered messages cut off by a restart'),
-  );
+  // At start and then every SWEEP_INTERVAL_MS: texts owed to patients that a restart, an outage or a
+  // provider error kept from them. A failed sweep (Postgres away) is logged and tried again next time.
+  const sweep = () =>
+    answerStrandedMessages({ sql, temporal, taskQueue, log, messenger }).then(
+      (count) => count > 0 && log.info({ count }, 'answered or resent replies that had not reached patients'),
+      (error: unknown) => log.error({ err: error }, 'reply sweep failed; trying again later'),
+    );
+  void sweep();
+  const sweeping = setInterval(() => void sweep(), SWEEP_INTERVAL_MS);
+  sweeping.unref();
   return {
     close: async () => {
-      await new Promise((resolve) => server.close(resolve));
+      clearInterval(sweeping);
+      // Open requests (a staff move waiting on a stuck workflow, the board's event streams) would keep
+      // close() waiting: idle connections go at once, the rest after a second.
+      const closed = new Promise((resolve) => server.close(resolve));
+      const http = server as Server;
+      http.closeIdleConnections();
+      const cut = setTimeout(() => http.closeAllConnections(), CLOSE_GRACE_MS);
+      await closed;
+      clearTimeout(cut);
       await queueChanges.close();
     },
   };

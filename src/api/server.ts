@@ -14,7 +14,7 @@ import { serveApi } from './serveApi.js';
 
 await runMain('api', async () => {
   const config = loadConfig();
-  const { databaseUrl, temporalAddress } = requireServices(config);
+  const { databaseUrl, temporalAddress, payloadKeys } = requireServices(config);
   const { adminPassword, adminApiToken } = config;
   if (adminPassword === undefined || adminApiToken === undefined) {
     throw new ConfigError('Invalid configuration:\n  ADMIN_PASSWORD, ADMIN_API_TOKEN: are required (npm start generates them instead)');
@@ -23,12 +23,12 @@ await runMain('api', async () => {
   await migrateDatabase(databaseUrl);
   const sql = createSql(databaseUrl);
   await ensureMainClinic(sql, config);
-  const temporal = await connectTemporalClient(temporalAddress, config.temporal.namespace);
+  const temporal = await connectTemporalClient(temporalAddress, config.temporal.namespace, payloadKeys);
   const messenger = createMessenger({ sql, sender: createSender(config, log), statusCallbackUrl: statusCallbackUrl(config), log });
-  const api = await serveApi(config, { sql, temporal, messenger, log, adminPassword, adminApiToken });
+  const api = await serveApi(config, { sql, temporal, messenger, log, adminPassword, adminApiToken, payloadKeys });
   const stop = async () => {
-    await api.close();
-    await sql.end();
+    await api.close(); // open requests are cut after a second
+    await sql.end({ timeout: 2 });
     await temporal.connection.close();
     process.exit(0);
   };

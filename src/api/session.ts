@@ -1,15 +1,20 @@
 /**
- * The browser pages' protection: staff sign-in with the admin password (a signed, HttpOnly,
- * SameSite=Strict session cookie for 12 hours), CSRF checks on form posts, and per-client rate limits.
+ * The browser pages' protection: staff sign-in with the admin password (a server-side session for 12
+ * hours whose id rides in a signed, HttpOnly, SameSite=Strict cookie), CSRF checks on form posts, and
+ * per-client rate limits.
  */
-import { createHash, hkdfSync, timingSafeEqual } from 'node:crypto';
-import { getConnInfo } from '@hono/node-server/conninfo';
+import { createHash, createHmac, hkdfSync, randomUUID, timingSafeEqual } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { deleteCookie, getSignedCookie, setSignedCookie } from 'hono/cookie';
 import { csrf } from 'hono/csrf';
 import { rateLimiter } from 'hono-rate-limiter';
 import { z } from 'zod';
+import type { Sql } from '../db/sql.js';
 import { AppError } from '../errors.js';
+import { addressGroup, clientAddress } from './clientAddress.js';
+import { limitBodySize, readForm } from './requestBody.js';
+import { ACCOUNT_FAILURE_LIMIT, ACCOUNT_SLOWDOWN_MS, ADDRESS_FAILURE_LIMIT, addressKey, countSignInFailures, recordSignInFailure } from './signInFailures.js';
 import { renderLoginPage } from './views/loginView.js';
 
 /** Where the sign-in page lives, as the browser sees it (the board app is mounted at `/admin`). */
@@ -20,51 +25,80 @@ export const BOARD_PATH = '/admin/board';
 export const SESSION_SECONDS = 12 * 60 * 60;
 
 const COOKIE_NAME = 'frontdesk_staff';
-// Only the board needs the cookie; the kiosk and the webhooks never see it.
-const COOKIE_PATH = '/admin';
-const LOGIN_ATTEMPTS = { limit: 10, windowMs: 15 * 60 * 1000 };
+// The board and the Temporal UI's codec endpoint (/codec) need the cookie: the narrowest path for both is '/'.
+const COOKIE_PATH = '/';
 
 /** What the session helpers need from the app's dependencies. */
 export interface SessionDeps {
+  sql: Sql;
   adminPassword: string;
   adminApiToken: string;
   publicBaseUrl: string | undefined;
+  /** Reverse proxies to trust for the client address (see clientAddress.ts); default 0. */
+  trustProxy?: number;
+  /** Session lifetime (seconds); default `SESSION_SECONDS`. Tests shorten it. */
+  sessionSeconds?: number;
 }
 
-/** Staff sessions signed with a secret derived from the admin password and API token. */
+/**
+ * Staff sessions: a `staff_sessions` row per sign-in, its id in a cookie signed with a secret derived
+ * from the admin password and API token.
+ */
 export interface StaffSessions {
   /** Whether `candidate` is the admin password (constant time). */
   passwordMatches(candidate: string): boolean;
-  /** Sets the session cookie on the response. */
+  /** Records a new session and sets its cookie on the response. */
   start(c: Context): Promise<void>;
-  /** Clears the session cookie. */
-  end(c: Context): void;
-  /** Whether the request carries a valid, unexpired session cookie. */
-  isSignedIn(c: Context): Promise<boolean>;
+  /** Marks the request's session ended (server side) and clears the cookie. */
+  end(c: Context): Promise<void>;
+  /** The id of the request's session if its cookie is valid and the session neither ended nor expired. */
+  currentSession(c: Context): Promise<string | undefined>;
+  /** Whether session `id` is still open (not ended, not expired). */
+  isOpen(id: string): Promise<boolean>;
+  /**
+   * The key this deployment's admin account counts failed sign-ins under (`account:` and 16 hex
+   * digits derived from the session secret), so a new password starts a fresh count.
+   */
+  accountKey: string;
 }
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest();
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Sessions for `deps`; changing the password or API token invalidates every cookie already issued. */
 export function createStaffSessions(deps: SessionDeps): StaffSessions {
   const secret = hkdfSync('sha256', deps.adminPassword, deps.adminApiToken, 'frontdesk staff session cookie', 32);
   const expected = sha256(deps.adminPassword);
+  const lifetimeSeconds = deps.sessionSeconds ?? SESSION_SECONDS;
   const publicIsHttps = deps.publicBaseUrl?.startsWith('https:') ?? false;
   const cookieOptions = (c: Context) =>
     ({ path: COOKIE_PATH, httpOnly: true, sameSite: 'Strict', secure: publicIsHttps || new URL(c.req.url).protocol === 'https:' }) as const;
+  const cookieSession = async (c: Context) => {
+    const value = await getSignedCookie(c, secret, COOKIE_NAME);
+    return typeof value === 'string' && UUID.test(value) ? value : undefined;
+  };
+  // Max-Age only asks the browser to forget; the server enforces the lifetime and sign-out itself.
+  const isOpen = async (id: string) => (await deps.sql`select 1 from staff_sessions where id = ${id} and ended_at is null and expires_at > now()`).length > 0;
 
   return {
     // Hashing first gives equal-length buffers, so the comparison leaks neither content nor length.
     passwordMatches: (candidate) => timingSafeEqual(sha256(candidate), expected),
-    start: (c) => setSignedCookie(c, COOKIE_NAME, String(Date.now()), secret, { ...cookieOptions(c), maxAge: SESSION_SECONDS }),
-    end: (c) => void deleteCookie(c, COOKIE_NAME, cookieOptions(c)),
-    async isSignedIn(c) {
-      const value = await getSignedCookie(c, secret, COOKIE_NAME);
-      if (typeof value !== 'string' || !/^\d{1,15}$/.test(value)) return false;
-      // Max-Age only asks the browser to forget; the server enforces the lifetime itself.
-      const age = Date.now() - Number(value);
-      return age >= -60_000 && age <= SESSION_SECONDS * 1000;
+    async start(c) {
+      const id = randomUUID();
+      await deps.sql`insert into staff_sessions (id, expires_at) values (${id}, now() + ${lifetimeSeconds} * interval '1 second')`;
+      await setSignedCookie(c, COOKIE_NAME, id, secret, { ...cookieOptions(c), maxAge: lifetimeSeconds });
     },
+    async end(c) {
+      const id = await cookieSession(c);
+      if (id !== undefined) await deps.sql`update staff_sessions set ended_at = now() where id = ${id} and ended_at is null`;
+      deleteCookie(c, COOKIE_NAME, cookieOptions(c));
+    },
+    async currentSession(c) {
+      const id = await cookieSession(c);
+      return id !== undefined && (await isOpen(id)) ? id : undefined;
+    },
+    isOpen,
+    accountKey: `account:${createHmac('sha256', Buffer.from(secret)).update('sign-in failures').digest('hex').slice(0, 16)}`,
   };
 }
 
@@ -75,12 +109,12 @@ export function createStaffSessions(deps: SessionDeps): StaffSessions {
  */
 export function requireStaffSession(sessions: StaffSessions, options: { redirect: boolean }): MiddlewareHandler {
   return async (c, next) => {
-    if (await sessions.isSignedIn(c)) return next();
+    if ((await sessions.currentSession(c)) !== undefined) return next();
     if (options.redirect && !wantsJson(c)) {
       const url = new URL(c.req.url);
       // A form post cannot be replayed after sign-in, so it comes back to the board instead.
       const back = c.req.method === 'GET' ? `${url.pathname}${url.search}` : BOARD_PATH;
-      return c.redirect(`${LOGIN_PATH}?${new URLSearchParams({ next: back })}`, 303);
+      return c.redirect(`${LOGIN_PATH}?${new URLSearchParams({ next: back }).toString()}`, 303);
     }
     throw new AppError('unauthorized', 'sign in to the board first');
   };
@@ -100,20 +134,12 @@ export function sameOriginForms(publicBaseUrl: string | undefined): MiddlewareHa
   return csrf({ origin: (origin, c) => origin === new URL(c.req.url).origin || origin === publicOrigin });
 }
 
-/** The client's IP address from the socket; `unknown` when there is none (`app.request()` in tests). */
-export function clientAddress(c: Context): string {
-  try {
-    return getConnInfo(c).remote.address ?? 'unknown';
-  } catch {
-    return 'unknown';
-  }
-}
-
 /**
- * An in-memory per-IP rate limit of `limit` requests per `windowMs` (ms), counting only failed (4xx/5xx)
+ * An in-memory rate limit per client address (`clientAddress` behind `trustProxy` proxies, IPv6 by /64) of `limit` requests per `windowMs` (ms), counting only failed (4xx/5xx)
  * answers with `onlyFailures`. Over the limit, `refuse` answers (a page for people), else the 429 error shape.
  */
 export function limitPerClient(options: {
+  trustProxy: number;
   limit: number;
   windowMs: number;
   onlyFailures?: boolean;
@@ -123,9 +149,12 @@ export function limitPerClient(options: {
   return rateLimiter({
     limit: options.limit,
     windowMs: options.windowMs,
-    keyGenerator: clientAddress,
+    keyGenerator: (c) => addressGroup(clientAddress(c, options.trustProxy)),
     skipSuccessfulRequests: options.onlyFailures ?? false,
     standardHeaders: 'draft-7',
+    // hono-rate-limiter returns the handler's result to Hono (dist/index.js `return handler(c, next, options)`),
+    // so the Response is used; its type says void.
+    // eslint-disable-next-line @typescript-eslint/no-misused-promises
     handler: async (c) => {
       if (refuse !== undefined) return refuse(c);
       throw new AppError('rate_limited', 'too many requests; wait a few minutes and try again');
@@ -142,25 +171,35 @@ const ZNext = z
 
 const ZLoginForm = z.object({ password: z.string().max(1000).catch(''), next: ZNext });
 
-/** `GET/POST /login` and `POST /logout`, relative to `/admin`. Failed sign-ins are limited per IP. */
-export function sessionRoutes(sessions: StaffSessions): Hono {
+/**
+ * `GET/POST /login` and `POST /logout`, relative to `/admin`. Failed sign-ins are counted in Postgres
+ * per client address and for the account (signInFailures.ts).
+ */
+export function sessionRoutes(sessions: StaffSessions, deps: SessionDeps): Hono {
   const app = new Hono();
 
   app.get('/login', async (c) => {
-    if (await sessions.isSignedIn(c)) return c.redirect(ZNext.parse(c.req.query('next')), 303);
+    if ((await sessions.currentSession(c)) !== undefined) return c.redirect(ZNext.parse(c.req.query('next')), 303);
     return c.html(renderLoginPage({ next: ZNext.parse(c.req.query('next')) }));
   });
 
   app.post(
     '/login',
-    limitPerClient({
-      ...LOGIN_ATTEMPTS,
-      onlyFailures: true,
-      refuse: (c) => c.html(renderLoginPage({ next: BOARD_PATH, error: 'Too many attempts. Wait a few minutes, then try again.' }), 429),
-    }),
+    limitBodySize((c) => c.html(renderLoginPage({ next: BOARD_PATH, error: 'That form was too long. Please try again.' }), 413)),
     async (c) => {
-      const form = ZLoginForm.parse(await c.req.parseBody());
+      const address = addressKey(addressGroup(clientAddress(c, deps.trustProxy ?? 0)));
+      if ((await countSignInFailures(deps.sql, address)) >= ADDRESS_FAILURE_LIMIT) {
+        return c.html(renderLoginPage({ next: BOARD_PATH, error: 'Too many attempts. Wait a few minutes, then try again.' }), 429);
+      }
+      if ((await countSignInFailures(deps.sql, sessions.accountKey)) >= ACCOUNT_FAILURE_LIMIT) await sleep(ACCOUNT_SLOWDOWN_MS);
+      let form: z.infer<typeof ZLoginForm>;
+      try {
+        form = ZLoginForm.parse(await readForm(c));
+      } catch {
+        return c.html(renderLoginPage({ next: BOARD_PATH, error: 'That form could not be read. Please type the password again.' }), 400);
+      }
       if (!sessions.passwordMatches(form.password)) {
+        await recordSignInFailure(deps.sql, [address, sessions.accountKey]);
         return c.html(renderLoginPage({ next: form.next, error: 'That password is not right.' }), 401);
       }
       await sessions.start(c);
@@ -168,8 +207,8 @@ export function sessionRoutes(sessions: StaffSessions): Hono {
     },
   );
 
-  app.post('/logout', (c) => {
-    sessions.end(c);
+  app.post('/logout', async (c) => {
+    await sessions.end(c);
     return c.redirect(LOGIN_PATH, 303);
   });
 

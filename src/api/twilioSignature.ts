@@ -2,7 +2,9 @@
  * Twilio webhook guard. With an auth token, a request must carry a valid `X-Twilio-Signature` over
  * `PUBLIC_BASE_URL` + path (+ query) and the POST parameters, checked by twilio's own
  * `validateRequest` (Twilio, "Webhooks security"). Without one (the embedded demo), only loopback
- * callers are let in. Either way a refused request gets 403 before anything is written.
+ * callers are let in, and not those that came through a proxy: a request carrying `X-Forwarded-For`
+ * or `Forwarded` (RFC 7239) was relayed by a reverse proxy on this host for someone elsewhere.
+ * Either way a refused request gets 403 before anything is written.
  */
 import type { MiddlewareHandler } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
@@ -23,9 +25,12 @@ export function isLoopback(address: string | undefined): boolean {
 /**
  * Middleware for Twilio webhooks.
  * @throws AppError unsupported_media_type (not form-encoded), forbidden (bad or missing signature, or
- * an unsigned caller that is not on loopback).
+ * an unsigned caller that is not on loopback or came through a proxy).
  */
-export function verifyTwilioRequest(options: { authToken: string | undefined; publicBaseUrl: string | undefined }): MiddlewareHandler<{ Variables: TwilioVariables }> {
+export function verifyTwilioRequest(options: {
+  authToken: string | undefined;
+  publicBaseUrl: string | undefined;
+}): MiddlewareHandler<{ Variables: TwilioVariables }> {
   return async (c, next) => {
     if (!(c.req.header('Content-Type') ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded')) {
       throw new AppError('unsupported_media_type', 'Twilio webhooks are form-encoded (application/x-www-form-urlencoded)');
@@ -45,6 +50,9 @@ export function verifyTwilioRequest(options: { authToken: string | undefined; pu
         remote = getConnInfo(c).remote.address;
       } catch {
         remote = undefined; // not served by node-server: no socket to vouch for the caller
+      }
+      if (c.req.header('X-Forwarded-For') !== undefined || c.req.header('Forwarded') !== undefined) {
+        throw new AppError('forbidden', 'unsigned webhooks relayed by a proxy are refused: set TWILIO_AUTH_TOKEN so their signatures can be checked');
       }
       if (!isLoopback(remote)) throw new AppError('forbidden', 'unsigned webhooks are accepted from this machine only (set TWILIO_AUTH_TOKEN)');
     }

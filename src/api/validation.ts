@@ -1,9 +1,29 @@
 /**
  * Edge validation: zod schemas applied to request input, failing with a 400 that names the field.
+ * `parseOrThrow` is for hand-written routes (webhooks, board, kiosk); `rejectInvalidInput` is the same
+ * rule as the staff API's `defaultHook`, so both kinds of route answer the same 400.
  */
+import { createMiddleware } from 'hono/factory';
 import { z } from 'zod';
 import { MAIN_CLINIC_SLUG } from '../clinics/clinics.js';
 import { AppError } from '../errors.js';
+
+/**
+ * The 400 for a failed parse of `input`: names the first failing field, e.g. `state: must be one of …`,
+ * or says `<field>: is required` when the field was not given at all.
+ */
+function badRequestFor(error: z.ZodError, input: unknown): AppError {
+  const issue = error.issues[0]!;
+  // A field a strict object does not take is named by its key (the issue's path is the object's).
+  const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]!] : issue.path;
+  const field = path.join('.') || undefined;
+  const given = path.reduce<unknown>(
+    (value, key) => (value !== null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key] : undefined),
+    input,
+  );
+  const message = given === undefined && path.length > 0 ? 'is required' : issue.message;
+  return new AppError('bad_request', field === undefined ? message : `${field}: ${message}`, field);
+}
 
 /**
  * Parses `input` with `schema`.
@@ -12,24 +32,43 @@ import { AppError } from '../errors.js';
 export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
-  const field = issue.path.join('.') || undefined;
-  const given = issue.path.reduce<unknown>((value, key) => (value !== null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key] : undefined), input);
-  const message = given === undefined && issue.path.length > 0 ? 'is required' : issue.message;
-  throw new AppError('bad_request', field === undefined ? message : `${field}: ${message}`, field);
+  throw badRequestFor(parsed.error, input);
 }
 
-/** `?clinic=<slug>`: which clinic a staff request is about; the configured clinic (`main`) by default. */
-export const ZClinicSlug = z.string().regex(/^[a-z0-9-]{1,40}$/, 'must be a clinic slug').default(MAIN_CLINIC_SLUG);
+/**
+ * The staff API's `defaultHook` (`@hono/zod-openapi`): runs after each validator (query, path, body).
+ * `data` is the input as received.
+ * @throws AppError bad_request naming the field, exactly as `parseOrThrow` does.
+ */
+export function rejectInvalidInput(result: { success: true } | { success: false; error: z.ZodError; data?: unknown }): void {
+  if (!result.success) throw badRequestFor(result.error, result.data);
+}
 
-/** `?clinic=<slug>` as a query object, for routes that take nothing else in their query. */
-export const ZClinicQuery = z.object({ clinic: ZClinicSlug });
+const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/i;
 
-/** The request's JSON body. @throws AppError bad_request when it is not JSON. */
-export async function readJson(request: Request): Promise<unknown> {
+/**
+ * Route middleware for a staff API route that takes a JSON body; it runs before the body validator
+ * and leaves the body in Hono's body cache for it.
+ * @throws AppError bad_request `body: must be JSON` (field `body`) when the body does not parse, whatever
+ *   its Content-Type; AppError unsupported_media_type (415) for JSON sent under another Content-Type.
+ */
+export const requireJsonBody = createMiddleware(async (c, next) => {
   try {
-    return await request.json();
+    JSON.parse(await c.req.text());
   } catch {
     throw new AppError('bad_request', 'body: must be JSON', 'body');
   }
-}
+  const mediaType = (c.req.header('Content-Type') ?? '').split(';')[0]!.trim();
+  if (!JSON_MEDIA_TYPE.test(mediaType)) throw new AppError('unsupported_media_type', 'Content-Type: must be application/json');
+  await next();
+});
+
+/** `?clinic=<slug>`: which clinic a staff request is about; the configured clinic (`main`) by default. */
+export const ZClinicSlug = z
+  .string()
+  .regex(/^[a-z0-9-]{1,40}$/, 'must be a clinic slug')
+  .default(MAIN_CLINIC_SLUG)
+  .meta({ description: `The clinic's slug; the configured clinic (\`${MAIN_CLINIC_SLUG}\`) when absent.`, example: MAIN_CLINIC_SLUG });
+
+/** `?clinic=<slug>` as a query object, for routes that take nothing else in their query. */
+export const ZClinicQuery = z.object({ clinic: ZClinicSlug });

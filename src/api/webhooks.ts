@@ -12,6 +12,7 @@ import { AppError } from '../errors.js';
 import { findClinicByAddress } from '../clinics/clinics.js';
 import { parseAddress, toAddress } from '../domain/phone.js';
 import { receiveInboundMessage, type ReceiveDeps } from '../inbound/receiveInboundMessage.js';
+import { TWILIO_OPTED_OUT } from '../messaging/sender.js';
 import { verifyTwilioRequest, type TwilioVariables } from './twilioSignature.js';
 import { parseOrThrow } from './validation.js';
 
@@ -27,7 +28,10 @@ const ZInboundMessage = z.object({
 const ZStatusCallback = z.object({
   MessageSid: sid('(SM|MM)'),
   MessageStatus: z.string().regex(/^[a-z_]{1,20}$/, 'must be a Twilio message status such as delivered'),
-  ErrorCode: z.string().regex(/^\d{1,6}$/, 'must be a number').optional(),
+  ErrorCode: z
+    .string()
+    .regex(/^\d{1,6}$/, 'must be a number')
+    .optional(),
 });
 
 /** Dependencies of the webhook routes. */
@@ -85,6 +89,13 @@ export function webhookRoutes(deps: WebhookDeps) {
       await tx`
         update messages set status = ${p.MessageStatus}, error_code = coalesce(${errorCode}, error_code), updated_at = now()
         where provider_sid = ${p.MessageSid} and message_status_rank(${p.MessageStatus}) > message_status_rank(status)`;
+      // A Messaging Service reports a send to an opted-out number here (21610), not on messages.create.
+      if (errorCode === TWILIO_OPTED_OUT) {
+        await tx`
+          insert into opt_outs (clinic_id, phone, keyword)
+          select clinic_id, phone, 'twilio-21610' from messages where provider_sid = ${p.MessageSid} and direction = 'outbound'
+          on conflict do nothing`;
+      }
     });
     return c.body(null, 204);
   });

@@ -2,8 +2,9 @@
  * Clinics and the numbers they own. The data model is multi-clinic; the first clinic (slug `main`)
  * is created and kept in step with the configuration at start.
  */
+import type { CountryCode } from 'libphonenumber-js';
 import type { Sql } from '../db/sql.js';
-import type { Config } from '../config.js';
+import { ConfigError, type Config } from '../config.js';
 import { AppError } from '../errors.js';
 
 /** A clinic and its queue settings. `closingTime` is local `HH:MM:SS`; minutes are minutes. */
@@ -15,8 +16,16 @@ export interface Clinic {
   roomsOpen: number;
   closingTime: string;
   nextReminderMinutes: number;
-  /** The clinic's SMS number (E.164): what HELP tells patients to call. */
+  /** Texts one number may send in a minute and still be answered (the per-number guard). */
+  inboundTextsPerMinute: number;
+  /** The clinic's SMS number (E.164). */
   smsNumber: string | null;
+  /** The number patients call (E.164), if set (`clinics.office_phone`). */
+  officePhone: string | null;
+  /** The language of patients who have not chosen one (`en`, `es`, …). */
+  defaultLanguage: string;
+  /** The country staff write local phone numbers in (`clinics.default_country`, ISO 3166-1 alpha-2). */
+  defaultCountry: CountryCode;
 }
 
 /** Fewest rooms a clinic can have open (the `clinics.rooms_open` check in db/migrations). */
@@ -28,7 +37,8 @@ export const MAX_ROOMS_OPEN = 100;
 export const MAIN_CLINIC_SLUG = 'main';
 
 const selectClinic = (sql: Sql) => sql`
-  select c.id, c.slug, c.name, c.timezone, c.rooms_open, c.closing_time::text as closing_time, c.next_reminder_minutes,
+  select c.id, c.slug, c.name, c.timezone, c.rooms_open, c.closing_time::text as closing_time, c.next_reminder_minutes, c.inbound_texts_per_minute,
+         c.office_phone, c.default_language, c.default_country,
          (select n.address from clinic_numbers n where n.clinic_id = c.id and n.channel = 'sms' order by n.address limit 1) as sms_number
   from clinics c`;
 
@@ -41,27 +51,58 @@ function toClinic(row: Record<string, unknown>): Clinic {
     roomsOpen: row.rooms_open as number,
     closingTime: row.closing_time as string,
     nextReminderMinutes: row.next_reminder_minutes as number,
+    inboundTextsPerMinute: row.inbound_texts_per_minute as number,
     smsNumber: (row.sms_number as string | null) ?? null,
+    officePhone: row.office_phone as string | null,
+    defaultLanguage: row.default_language as string,
+    defaultCountry: row.default_country as CountryCode,
   };
 }
 
-/** Creates or updates the `main` clinic from `config` (name, time zone, numbers). @returns the clinic. */
+/**
+ * Creates or updates the `main` clinic from `config`: name, time zone, numbers, and the contact hours
+ * given (CONTACT_HOURS_START / _END; one not given keeps its stored value). @returns the clinic.
+ * @throws ConfigError when the contact hours would end before they start.
+ */
 export async function ensureMainClinic(sql: Sql, config: Config): Promise<Clinic> {
   const numbers: { address: string; channel: 'sms' | 'whatsapp' }[] = [];
   if (config.twilio.phoneNumber !== undefined) numbers.push({ address: config.twilio.phoneNumber, channel: 'sms' });
   if (config.twilio.whatsappFrom !== undefined) numbers.push({ address: config.twilio.whatsappFrom, channel: 'whatsapp' });
-  await sql.begin(async (tx) => {
-    const [clinic] = await tx`
-      insert into clinics (slug, name, timezone) values (${MAIN_CLINIC_SLUG}, ${config.clinic.name}, ${config.clinic.timezone})
-      on conflict (slug) do update set name = excluded.name, timezone = excluded.timezone
-      returning id`;
-    for (const n of numbers) {
-      await tx`
-        insert into clinic_numbers (address, clinic_id, channel) values (${n.address}, ${clinic!.id}, ${n.channel})
-        on conflict (address) do update set clinic_id = excluded.clinic_id, channel = excluded.channel`;
-    }
-  });
+  const { start, end } = config.clinic.contactHours;
+  try {
+    await sql.begin(async (tx) => {
+      const [clinic] = await tx<{ id: number }[]>`
+        insert into clinics (slug, name, timezone, default_country, contact_hours_start, contact_hours_end)
+        values (${MAIN_CLINIC_SLUG}, ${config.clinic.name}, ${config.clinic.timezone}, ${config.clinic.defaultCountry},
+                coalesce(${start ?? null}::time, '08:00'), coalesce(${end ?? null}::time, '20:00'))
+        on conflict (slug) do update set
+          name = excluded.name,
+          timezone = excluded.timezone,
+          default_country = excluded.default_country,
+          contact_hours_start = coalesce(${start ?? null}::time, clinics.contact_hours_start),
+          contact_hours_end = coalesce(${end ?? null}::time, clinics.contact_hours_end)
+        returning id`;
+      for (const n of numbers) {
+        await tx`
+          insert into clinic_numbers (address, clinic_id, channel) values (${n.address}, ${clinic!.id}, ${n.channel})
+          on conflict (address) do update set clinic_id = excluded.clinic_id, channel = excluded.channel`;
+      }
+    });
+  } catch (error) {
+    if ((error as { constraint_name?: string }).constraint_name !== 'clinics_contact_hours') throw error;
+    const [stored] =
+      await sql`select to_char(contact_hours_start, 'HH24:MI') as start, to_char(contact_hours_end, 'HH24:MI') as end from clinics where slug = ${MAIN_CLINIC_SLUG}`;
+    const variable = start === undefined ? 'CONTACT_HOURS_END' : 'CONTACT_HOURS_START';
+    throw new ConfigError(
+      `Invalid configuration:\n  ${variable}: contact hours must start before they end (the clinic's are ${String(stored?.start)}–${String(stored?.end)}; set both variables)`,
+    );
+  }
   return getClinicBySlug(sql, MAIN_CLINIC_SLUG);
+}
+
+/** The number patients are told to call: the office phone, else the clinic's SMS number; null when it has neither. */
+export function phoneToCall(clinic: Pick<Clinic, 'officePhone' | 'smsNumber'>): string | null {
+  return clinic.officePhone ?? clinic.smsNumber;
 }
 
 /** The clinic with `slug`. @throws AppError not_found. */

@@ -11,7 +11,7 @@ const MIGRATIONS_DIR = fileURLToPath(new URL('../../db/migrations', import.meta.
  * lock, so an API and a worker starting together both succeed.
  * @returns the names of the migrations applied by this call (empty when already current).
  */
-export async function migrateDatabase(databaseUrl: string, log: (line: string) => void = () => {}): Promise<string[]> {
+export async function migrateDatabase(databaseUrl: string, log: (line: string) => void = () => undefined): Promise<string[]> {
   const applied = await runner({
     databaseUrl,
     dir: MIGRATIONS_DIR,

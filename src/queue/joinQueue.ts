@@ -2,13 +2,21 @@
  * JOIN: puts a patient (or a kiosk visitor) in the clinic's walk-in line by starting the ticket's
  * workflow with update-with-start, so a retried JOIN cannot start two.
  */
-import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import {
+  ApplicationFailure,
+  WithStartWorkflowOperation,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowUpdateFailedError,
+  type Client,
+} from '@temporalio/client';
 import type { Sql } from '../db/sql.js';
 import type { Clinic } from '../clinics/clinics.js';
 import { AppError } from '../errors.js';
 import { serviceDayAt } from '../domain/serviceDay.js';
 import { maskPhone } from '../domain/phone.js';
+import { stripControlCharacters } from '../domain/freeText.js';
 import {
+  FailureType,
   TICKET_WORKFLOW_TYPE,
   WALK_IN_JOURNEY,
   joinUpdate,
@@ -19,6 +27,7 @@ import {
   type TicketWorkflowInput,
 } from '../workflows/definitions.js';
 import { allocateTicketCode } from './allocateTicketCode.js';
+import { callWithinDeadline } from './callWithinDeadline.js';
 import { findOpenTicketByPhone, toTicketView } from './readQueue.js';
 
 /** What a join asks for. `joinKey` identifies the request (MessageSid, `kiosk:<nonce>`). */
@@ -46,7 +55,10 @@ export interface QueueDeps {
 
 /**
  * Joins the line. A phone with an open ticket gets that ticket back.
- * @throws AppError conflict when `joinKey` was used by a ticket that has since ended.
+ * The note is stored without control characters (`stripControlCharacters`).
+ * @throws AppError conflict when `joinKey` was used by a ticket that has since ended; unavailable
+ *   when the ticket could not be opened (its workflow has ended without a ticket), or, for a kiosk
+ *   join, when Temporal or a worker does not answer within `WAIT_DEADLINE_MS`.
  */
 export async function joinQueue(deps: QueueDeps, request: JoinRequest, now: Date = new Date()): Promise<JoinOutcome> {
   const { clinic } = request;
@@ -65,7 +77,7 @@ export async function joinQueue(deps: QueueDeps, request: JoinRequest, now: Date
     code,
     phone: request.phone,
     channel: request.channel,
-    note: request.note,
+    note: cleanNote(request.note),
     closesAt: today.closesAt,
     nextReminderMinutes: clinic.nextReminderMinutes,
   };
@@ -83,12 +95,23 @@ export async function joinQueue(deps: QueueDeps, request: JoinRequest, now: Date
     staticSummary: `Walk-in ticket ${code} at ${clinic.name} (${request.channel}${request.phone === null ? '' : `, ${maskPhone(request.phone)}`})`,
   });
   try {
-    const result = await deps.temporal.workflow.executeUpdateWithStart(joinUpdate, { startWorkflowOperation: start });
+    const join = () => deps.temporal.workflow.executeUpdateWithStart(joinUpdate, { startWorkflowOperation: start });
+    // A kiosk visitor stands waiting; a texted JOIN has the SMS path's late-reply deadline instead.
+    const result = await (request.channel === 'kiosk' ? callWithinDeadline(deps.temporal, 'printing your ticket', join) : join());
     return { kind: result.existing ? 'already' : 'joined', ticket: result.ticket, nextDay: today.afterClosing };
   } catch (error) {
+    if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure && error.cause.type === FailureType.TicketNotOpened) {
+      throw new AppError('unavailable', 'Sorry, your ticket could not be opened. Please ask at the front desk.');
+    }
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
     const open = request.phone === null ? undefined : await findOpenTicketByPhone(deps.sql, clinic.id, request.phone);
     if (open !== undefined) return { kind: 'already', ticket: toTicketView(open), nextDay: false };
     throw new AppError('conflict', `this join request was already used for ticket ${code}, which has ended`);
   }
+}
+
+function cleanNote(note: string | null): string | null {
+  if (note === null) return null;
+  const clean = stripControlCharacters(note).trim();
+  return clean === '' ? null : clean;
 }

@@ -13,6 +13,6 @@ export async function notifyQueueChanged(sql: Sql, clinicId: number): Promise<vo
 
 /** Calls `onChange(clinicId)` on every change. @returns a function that stops listening. */
 export async function listenQueueChanges(sql: Sql, onChange: (clinicId: number) => void): Promise<() => Promise<void>> {
-  const { unlisten } = await sql.listen(CHANNEL, (payload) => onChange(Number(payload)));
-  return unlisten;
+  const listening = await sql.listen(CHANNEL, (payload) => onChange(Number(payload)));
+  return () => listening.unlisten();
 }

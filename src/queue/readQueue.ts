@@ -31,7 +31,7 @@ export async function averageServiceMinutes(sql: Sql, clinicId: number): Promise
       select service_seconds from tickets
       where clinic_id = ${clinicId} and service_seconds is not null
       order by closed_at desc limit ${SERVICE_TIME_SAMPLE}) recent`;
-  const seconds = row?.seconds as number | null;
+  const seconds = row?.seconds as number | null | undefined;
   return seconds === null || seconds === undefined ? DEFAULT_SERVICE_MINUTES : seconds / 60;
 }
 
@@ -73,9 +73,41 @@ export async function listOpenTickets(sql: Sql, clinicId: number): Promise<Ticke
   });
 }
 
-/** The open ticket held by `phone` at the clinic, with its current position and ETA. */
+/** A ticket row with how many open tickets stand before it in line (null for one not in line). */
+interface RankedTicketRow extends TicketRow {
+  ahead: number | null;
+}
+
+/**
+ * One ticket with its standing, read by index (the row by its key, the people ahead by a count in
+ * SQL) rather than by reading the whole line: the same order as `listOpenTickets`.
+ */
+async function findRankedTicket(sql: Sql, clinicId: number, where: ReturnType<Sql>): Promise<TicketRecord | undefined> {
+  const [row] = await sql<RankedTicketRow[]>`
+    select t.workflow_id, t.code, t.state, t.phone, t.channel, t.note, t.joined_at,
+      case when t.state in ('waiting', 'next') then (
+        select count(*) from tickets a
+        where a.clinic_id = t.clinic_id and a.state in ('waiting', 'next')
+          and (case a.state when 'next' then 0 else 1 end, coalesce(a.called_at, a.joined_at), a.id)
+            < (case t.state when 'next' then 0 else 1 end, coalesce(t.called_at, t.joined_at), t.id))::int
+      end as ahead
+    from tickets t
+    where t.clinic_id = ${clinicId} and ${where}
+    order by (t.state in ('waiting', 'next', 'in_room')) desc, t.joined_at desc
+    limit 1`;
+  if (row === undefined) return undefined;
+  if (row.ahead === null) return toRecord(row, null, null);
+  const [[clinic], average] = await Promise.all([
+    sql<{ rooms_open: number }[]>`select rooms_open from clinics where id = ${clinicId}`,
+    averageServiceMinutes(sql, clinicId),
+  ]);
+  const eta = estimateWaitMinutes({ peopleAhead: row.ahead, averageServiceMinutes: average, roomsOpen: clinic?.rooms_open ?? 1 });
+  return toRecord(row, row.ahead + 1, eta);
+}
+
+/** The open ticket held by `phone` at the clinic, with its current position and ETA (uses the `tickets_open_phone` index). */
 export async function findOpenTicketByPhone(sql: Sql, clinicId: number, phone: string): Promise<TicketRecord | undefined> {
-  return (await listOpenTickets(sql, clinicId)).find((t) => t.phone === phone);
+  return findRankedTicket(sql, clinicId, sql`t.phone = ${phone} and t.state in ('waiting', 'next', 'in_room')`);
 }
 
 /**
@@ -83,11 +115,7 @@ export async function findOpenTicketByPhone(sql: Sql, clinicId: number, phone: s
  * @returns undefined when no such ticket row exists.
  */
 export async function findTicketByWorkflowId(sql: Sql, clinicId: number, workflowId: string): Promise<TicketRecord | undefined> {
-  const open = (await listOpenTickets(sql, clinicId)).find((t) => t.workflowId === workflowId);
-  if (open !== undefined) return open;
-  const [row] = await sql<TicketRow[]>`
-    select workflow_id, code, state, phone, channel, note, joined_at from tickets where workflow_id = ${workflowId}`;
-  return row === undefined ? undefined : toRecord(row, null, null);
+  return findRankedTicket(sql, clinicId, sql`t.workflow_id = ${workflowId}`);
 }
 
 /** The clinic's ticket with `code`: the open one, else the latest closed one. */

@@ -19,7 +19,8 @@ export async function ensureSearchAttributes(connection: Connection, namespace: 
   const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
   const missing: Record<string, number> = {};
   for (const [name, type] of Object.entries(wanted)) {
-    const existing = customAttributes[name];
+    // The proto enum is numeric: compare it as the number the table holds.
+    const existing: number | undefined = customAttributes[name];
     if (existing === undefined) missing[name] = INDEXED_VALUE_TYPE[type];
     else if (existing !== INDEXED_VALUE_TYPE[type]) {
       throw new Error(`search attribute ${name} is already registered in namespace ${namespace} with another type than ${type}; rename it`);

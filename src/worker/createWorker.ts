@@ -1,5 +1,5 @@
 /**
- * The Temporal worker: runs the ticket workflows and their activities on the task queue.
+ * The Temporal worker: runs the ticket workflows and appointment chains and their activities on the task queue.
  */
 import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
@@ -8,6 +8,10 @@ import type { Sql } from '../db/sql.js';
 import type { Messenger } from '../messaging/messenger.js';
 import { createTicketActivities } from '../activities/tickets.js';
 import { createMessagingActivities } from '../activities/messaging.js';
+import { createAppointmentActivities } from '../activities/appointments.js';
+import { createPromptActivities } from '../activities/prompts.js';
+import { createDataConverter } from '../temporal/dataConverter.js';
+import type { PayloadKey } from '../temporal/payloadCodec.js';
 
 /** Path of the workflows' entry module, for the worker's bundler. */
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
@@ -20,19 +24,35 @@ export interface WorkerDeps {
   sql: Sql;
   messenger: Messenger;
   log: Logger;
+  /** Keys of the payload codec (first = current): the same as the clients'. */
+  payloadKeys: readonly PayloadKey[];
   workflowBundle?: WorkflowBundleWithSourceMap;
 }
 
-/** Creates (does not run) a worker; `worker.run()` polls until `worker.shutdown()`. */
+/** Milliseconds tasks in flight may go on after `worker.shutdown()` before they are cancelled. */
+export const WORKER_SHUTDOWN_GRACE_MS = 1_000;
+/** Milliseconds after `worker.shutdown()` at which `run()` gives up waiting for tasks and rejects. */
+export const WORKER_SHUTDOWN_FORCE_MS = 3_000;
+
+/**
+ * Creates (does not run) a worker; `worker.run()` polls until `worker.shutdown()`, then settles within
+ * WORKER_SHUTDOWN_FORCE_MS even if an activity ignores cancellation (it rejects with
+ * GracefulShutdownPeriodExpiredError then).
+ */
 export async function createWorker(deps: WorkerDeps): Promise<Worker> {
   return Worker.create({
     connection: deps.connection,
     namespace: deps.namespace,
     taskQueue: deps.taskQueue,
+    shutdownGraceTime: WORKER_SHUTDOWN_GRACE_MS,
+    shutdownForceTime: WORKER_SHUTDOWN_FORCE_MS,
+    dataConverter: createDataConverter(deps.payloadKeys),
     ...(deps.workflowBundle === undefined ? { workflowsPath: WORKFLOWS_PATH } : { workflowBundle: deps.workflowBundle }),
     activities: {
       ...createTicketActivities({ sql: deps.sql }),
       ...createMessagingActivities({ sql: deps.sql, messenger: deps.messenger }),
+      ...createAppointmentActivities({ sql: deps.sql, messenger: deps.messenger }),
+      ...createPromptActivities({ sql: deps.sql }),
     },
   });
 }

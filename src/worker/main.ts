@@ -15,14 +15,22 @@ import { createWorker } from './createWorker.js';
 
 await runMain('worker', async () => {
   const config = loadConfig();
-  const { databaseUrl, temporalAddress } = requireServices(config);
+  const { databaseUrl, temporalAddress, payloadKeys } = requireServices(config);
   const log = createLogger('worker', config.logLevel);
   Runtime.install({ logger: temporalLoggerFor(log) });
   await migrateDatabase(databaseUrl);
   const sql = createSql(databaseUrl);
   const connection = await NativeConnection.connect({ address: temporalAddress });
   const messenger = createMessenger({ sql, sender: createSender(config, log), statusCallbackUrl: statusCallbackUrl(config), log });
-  const worker = await createWorker({ connection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, sql, messenger, log });
+  const worker = await createWorker({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    sql,
+    messenger,
+    log,
+    payloadKeys,
+  });
   log.info({ taskQueue: config.temporal.taskQueue, temporalAddress }, 'worker polling');
   await worker.run(); // returns after SIGINT/SIGTERM: the SDK shuts the worker down on those signals
   await connection.close();

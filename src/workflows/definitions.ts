@@ -18,12 +18,17 @@ export const searchAttributes = {
   ticketState: defineSearchAttributeKey('FrontdeskTicketState', 'KEYWORD'),
 } as const;
 
-/** The same keys as `name → type` for `temporal server start-dev --search-attribute Name=Type`. */
-export const SEARCH_ATTRIBUTE_TYPES = {
-  FrontdeskClinic: 'Keyword',
-  FrontdeskJourney: 'Keyword',
-  FrontdeskTicketState: 'Keyword',
-} as const;
+// The CLI's and the operator service's names for the SDK's search attribute types.
+const SEARCH_ATTRIBUTE_TYPE_NAMES = { KEYWORD: 'Keyword', TEXT: 'Text', INT: 'Int', BOOL: 'Bool', DATETIME: 'Datetime' } as const;
+type SearchAttributeTypeName = (typeof SEARCH_ATTRIBUTE_TYPE_NAMES)[keyof typeof SEARCH_ATTRIBUTE_TYPE_NAMES];
+
+/**
+ * The same keys as `name → type` (`Keyword`…) for `temporal server start-dev --search-attribute
+ * Name=Type` and the operator service, derived from `searchAttributes` so each is declared once.
+ */
+export const SEARCH_ATTRIBUTE_TYPES: Record<string, SearchAttributeTypeName> = Object.fromEntries(
+  Object.values(searchAttributes).map((key) => [key.name, SEARCH_ATTRIBUTE_TYPE_NAMES[key.type as keyof typeof SEARCH_ATTRIBUTE_TYPE_NAMES]]),
+);
 
 /** `FrontdeskJourney` value of a walk-in ticket. */
 export const WALK_IN_JOURNEY = 'walk-in-ticket';
@@ -74,14 +79,37 @@ export const joinUpdate = defineUpdate<JoinResult, []>('join');
 /** A move along the state machine; rejected (`IllegalTransition`) when not allowed from the current state. */
 export const transitionUpdate = defineUpdate<TicketView, [TransitionRequest]>('transition');
 /** The workflow's own view of the ticket. */
-export const ticketQuery = defineQuery<{ state: TicketState | 'opening' | 'merged'; code: string; reminded: boolean }>('ticket');
+export const ticketQuery = defineQuery<{ state: TicketState | 'opening' | 'merged' | 'unopened'; code: string; reminded: boolean }>('ticket');
 
-/** How a ticket workflow ended. `merged` when the phone already held an open ticket (`into`). */
-export type TicketOutcome = { state: TicketState } | { state: 'merged'; into: string };
+/**
+ * How a ticket workflow ended. `merged` when the phone already held an open ticket (`into`);
+ * `unopened` when its row could not be written (`reason`; the join update failed with `TicketNotOpened`).
+ */
+export type TicketOutcome = { state: TicketState } | { state: 'merged'; into: string } | { state: 'unopened'; reason: string };
 
-/** Failure types the workflows raise, as `ApplicationFailure.type`. */
+/**
+ * Every `ApplicationFailure.type` the workflows and activities raise or list as non-retryable.
+ * `IllegalTransition` (409) and `InvalidRequest` (422) mean the caller asked for something the
+ * workflow refuses; the others are failures of a step (503 or 500 at the API).
+ */
 export const FailureType = {
+  /** A move the state machine does not allow from the ticket's current state. */
   IllegalTransition: 'IllegalTransition',
+  /** The SMS/WhatsApp provider refused a message for good (opted out, invalid number). */
+  MessageRejected: 'MessageRejected',
+  /** The ticket code is held by another open ticket. */
+  CodeTaken: 'CodeTaken',
+  /** The workflow's ticket row is gone. */
+  TicketMissing: 'TicketMissing',
+  /** Input no retry can fix: Postgres refused it (SQLSTATE class 22, 23 or 42) or it failed its schema. */
+  InvalidData: 'InvalidData',
+  /** The ticket could not be opened; its workflow ended without a ticket. */
+  TicketNotOpened: 'TicketNotOpened',
+  /** A patient's answer to a prompt the workflow no longer waits for (answered, replaced or lapsed). */
+  AnswerNotAwaited: 'AnswerNotAwaited',
+  /** An update argument the workflow cannot act on (a time in the past, a malformed date). */
+  InvalidRequest: 'InvalidRequest',
 } as const;
+export type FailureType = (typeof FailureType)[keyof typeof FailureType];
 
 export type { TicketNotice };

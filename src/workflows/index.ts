@@ -1,2 +1,3 @@
 /** The workflows the worker registers (the bundler's entry point). */
 export { ticketWorkflow } from './ticketWorkflow.js';
+export { appointmentWorkflow } from './appointmentWorkflow.js';

@@ -9,12 +9,15 @@ import {
   allHandlersFinished,
   condition,
   log,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
+  TemporalFailure,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import { Mutex } from 'async-mutex';
 import type { TicketActivities } from '../activities/tickets.js';
 import type { MessagingActivities } from '../activities/messaging.js';
 import { canTransition, isOpenState, type TicketState } from '../domain/ticketStates.js';
@@ -28,15 +31,20 @@ import {
   type TicketNotice,
   type TicketOutcome,
   type TicketWorkflowInput,
+  type TransitionRequest,
 } from './definitions.js';
 
+// Every activity has a bounded schedule-to-close time, so a step that keeps failing ends in a failure
+// the workflow handles rather than retries without end.
 const tickets = proxyLocalActivities<TicketActivities>({
   startToCloseTimeout: '10 seconds',
-  retry: { maximumInterval: '30 seconds' },
+  scheduleToCloseTimeout: '2 minutes',
+  retry: { maximumInterval: '30 seconds', nonRetryableErrorTypes: [FailureType.InvalidData, FailureType.CodeTaken, FailureType.TicketMissing] },
 });
 const messaging = proxyActivities<MessagingActivities>({
   startToCloseTimeout: '30 seconds',
-  retry: { maximumInterval: '1 minute', maximumAttempts: 20, nonRetryableErrorTypes: ['MessageRejected'] },
+  scheduleToCloseTimeout: '30 minutes',
+  retry: { maximumInterval: '1 minute', maximumAttempts: 20, nonRetryableErrorTypes: [FailureType.MessageRejected, FailureType.InvalidData] },
 });
 
 /** Runs one ticket until it is done, no-show, left or expired (or merged into the phone's open ticket). */
@@ -45,14 +53,22 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
   // Keep the state attribute current only where the journey was indexed at start: a server without
   // Frontdesk's search attributes (such as the time-skipping test server) would fail the task.
   const indexed = typedSearchAttributes.get(searchAttributes.ticketState) !== undefined;
-  let state: TicketState | 'opening' | 'merged' = 'opening';
+  let state: TicketState | 'opening' | 'merged' | 'unopened' = 'opening';
   let joined: JoinResult | undefined;
+  let unopened: string | undefined;
   let calledAt: number | undefined;
   let reminded = false;
 
   // Texts owed to the patient, queued in step with the state change that owes them, so none is lost
   // when the next change comes while an earlier text is still being sent.
   const owed: TicketNotice[] = [];
+
+  // Every state change and its row write run one at a time (Temporal's safe-message-handlers
+  // pattern), so the row's last write is always the workflow's last state. Runs started before this
+  // patch keep their unserialised order on replay.
+  const serialised = patched('serialise-ticket-writes');
+  const stateLock = new Mutex();
+  const exclusively = <T>(work: () => Promise<T>): Promise<T> => (serialised ? stateLock.runExclusive(work) : work());
 
   const moveTo = async (to: TicketState, by: 'staff' | 'patient' | 'day_end') => {
     // The state changes before the first await, so an update validated after this sees the new state.
@@ -87,26 +103,45 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
 
   setHandler(ticketQuery, () => ({ state, code: input.code, reminded }));
   setHandler(joinUpdate, async () => {
-    await condition(() => joined !== undefined);
-    return joined!;
+    await condition(() => joined !== undefined || unopened !== undefined);
+    if (joined === undefined)
+      throw ApplicationFailure.create({
+        type: FailureType.TicketNotOpened,
+        message: `ticket ${input.code} could not be opened: ${unopened}`,
+        nonRetryable: true,
+      });
+    return joined;
   });
   // Checked twice: by the validator (a refused update never enters history) and again in the
   // handler, for updates validated together before the first of them moved the state.
   const refuseIllegal = (to: TicketState) => {
-    if (state === 'opening' || state === 'merged' || !canTransition(state, to)) {
+    if (state === 'opening' || state === 'merged' || state === 'unopened' || !canTransition(state, to)) {
       throw ApplicationFailure.create({ type: FailureType.IllegalTransition, message: `a ${state} ticket cannot become ${to}`, nonRetryable: true });
     }
   };
   setHandler(
     transitionUpdate,
-    async (request) => {
-      refuseIllegal(request.to);
-      return moveTo(request.to, request.by);
-    },
-    { validator: (request) => refuseIllegal(request.to) },
+    async (request) =>
+      exclusively(async () => {
+        refuseIllegal(request.to);
+        return moveTo(request.to, request.by);
+      }),
+    { validator: (request: TransitionRequest) => refuseIllegal(request.to) },
   );
 
-  joined = await tickets.openTicket({ ...input, workflowId });
+  try {
+    joined = await tickets.openTicket({ ...input, workflowId });
+  } catch (error) {
+    // The row cannot be written (refused data, or retries spent): the join fails with a clear error
+    // and the workflow ends, instead of a join that waits for ever. Older runs failed here instead.
+    // A local activity's failure arrives as its ApplicationFailure (or a TimeoutFailure), not wrapped.
+    if (!(error instanceof TemporalFailure) || !patched('end-unopened-ticket')) throw error;
+    unopened = error instanceof ActivityFailure ? (error.cause?.message ?? error.message) : error.message;
+    state = 'unopened';
+    log.warn('ticket not opened', { reason: unopened });
+    await condition(allHandlersFinished);
+    return { state: 'unopened', reason: unopened };
+  }
   if (joined.existing) {
     // This phone already holds an open ticket (two JOINs raced): this workflow stands down.
     state = 'merged';
@@ -128,7 +163,10 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     const woken = waitMs > 0 ? await condition(() => state !== seen || owed.length > 0, waitMs) : false;
     if (woken) continue;
     if (Date.now() >= input.closesAt) {
-      await moveTo(state === 'in_room' ? 'done' : 'expired', 'day_end');
+      // A move that took the lock first may have ended the ticket already.
+      await exclusively(async () => {
+        if (isOpenState(state as TicketState)) await moveTo(state === 'in_room' ? 'done' : 'expired', 'day_end');
+      });
     } else if (state === 'next') {
       reminded = true;
       owed.push('still_calling');

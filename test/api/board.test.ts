@@ -41,7 +41,7 @@ describe('staff sign in to the board', () => {
   it('sends a visitor without a session to sign in, and refuses them the live stream', async () => {
     const page = await stack.app.request(boardPath());
     expect(page.status).toBe(303);
-    expect(page.headers.get('location')).toBe(`/admin/login?${new URLSearchParams({ next: boardPath() })}`);
+    expect(page.headers.get('location')).toBe(`/admin/login?${new URLSearchParams({ next: boardPath() }).toString()}`);
 
     const events = await stack.app.request(`/admin/board/events?clinic=${stack.clinic.slug}`);
     expect(events.status).toBe(401);
@@ -125,7 +125,11 @@ describe('staff move tickets from the board', () => {
     const code = await patientJoins('JOIN');
     const headers = { ...FORM_TYPE, Origin: OWN_ORIGIN, Cookie: cookie };
 
-    const asScript = await stack.app.request(movePath(code), { method: 'POST', headers: { ...headers, Accept: 'application/json' }, body: form({ state: 'done' }) });
+    const asScript = await stack.app.request(movePath(code), {
+      method: 'POST',
+      headers: { ...headers, Accept: 'application/json' },
+      body: form({ state: 'done' }),
+    });
     expect(asScript.status).toBe(409);
     const refusal = (await asScript.json()) as { error: { code: string; message: string } };
     expect(refusal.error.code).toBe('conflict');
@@ -165,7 +169,11 @@ describe('staff open and close rooms from the board', () => {
   const roomsPath = () => `/admin/board/rooms?clinic=${stack.clinic.slug}`;
   const roomsOpen = async () => ((await (await stack.api('/api/queue')).json()) as { rooms_open: number }).rooms_open;
   const postRooms = (cookie: string, rooms: string, headers: Record<string, string> = {}) =>
-    stack.app.request(roomsPath(), { method: 'POST', headers: { ...FORM_TYPE, Origin: OWN_ORIGIN, Cookie: cookie, ...headers }, body: form({ rooms_open: rooms }) });
+    stack.app.request(roomsPath(), {
+      method: 'POST',
+      headers: { ...FORM_TYPE, Origin: OWN_ORIGIN, Cookie: cookie, ...headers },
+      body: form({ rooms_open: rooms }),
+    });
 
   /** The rooms control as the board page shows it: the count, and what each button would set. */
   async function roomsControl(cookie: string) {
@@ -207,11 +215,15 @@ describe('staff open and close rooms from the board', () => {
     for (const rooms of ['0', '101', 'two', '']) {
       const bad = await postRooms(cookie, rooms, asScript);
       expect(bad.status, rooms).toBe(400);
-      expect(await bad.json(), rooms).toEqual({ error: { code: 'bad_request', field: 'rooms_open', message: 'rooms_open: must be a whole number from 1 to 100' } });
+      expect(await bad.json(), rooms).toEqual({
+        error: { code: 'bad_request', field: 'rooms_open', message: 'rooms_open: must be a whole number from 1 to 100' },
+      });
     }
     const asForm = await postRooms(cookie, '0');
     expect(asForm.status).toBe(303);
-    expect(await (await stack.app.request(asForm.headers.get('location')!, { headers: { Cookie: cookie } })).text()).toContain('rooms_open: must be a whole number');
+    expect(await (await stack.app.request(asForm.headers.get('location')!, { headers: { Cookie: cookie } })).text()).toContain(
+      'rooms_open: must be a whole number',
+    );
     expect(await roomsOpen()).toBe(3);
   });
 

@@ -60,7 +60,10 @@ describe('staff set the rooms open', () => {
   it('answers 401 without the bearer token, and 404 for an unknown clinic', async () => {
     const init = { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ rooms_open: 7 }) };
     expect((await stack.app.request(`/api/clinic/rooms?clinic=${stack.clinic.slug}`, init)).status).toBe(401);
-    const unknown = await stack.app.request('/api/clinic/rooms?clinic=no-such-clinic', { ...init, headers: { ...init.headers, Authorization: `Bearer ${stack.adminApiToken}` } });
+    const unknown = await stack.app.request('/api/clinic/rooms?clinic=no-such-clinic', {
+      ...init,
+      headers: { ...init.headers, Authorization: `Bearer ${stack.adminApiToken}` },
+    });
     expect(unknown.status).toBe(404);
     expect((await json(unknown)).error.field).toBe('clinic');
     expect((await queue()).rooms_open).not.toBe(7);

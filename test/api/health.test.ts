@@ -7,6 +7,7 @@ import { inject } from 'vitest';
 import { pino } from 'pino';
 import twilio from 'twilio';
 import { createApp } from '../../src/api/app.js';
+import { TEST_PAYLOAD_KEYS } from '../support/payloadKeys.js';
 import { healthRoutes } from '../../src/api/health.js';
 import { createSql } from '../../src/db/sql.js';
 
@@ -41,17 +42,21 @@ describe('a webhook while Postgres is down', () => {
       taskQueue: 'none',
       log,
       messenger: { send: () => Promise.reject(new Error('unused')) },
-      queueChanges: { subscribe: () => () => {}, close: async () => {} },
+      queueChanges: { subscribe: () => () => undefined, close: () => Promise.resolve() },
       defaultCountry: 'US',
       publicBaseUrl: undefined,
       twilioAuthToken: 'token',
       adminPassword: 'a password',
       adminApiToken: 'a token that is long enough',
+      payloadKeys: TEST_PAYLOAD_KEYS,
     });
     const params = { MessageSid: `SM${'1'.repeat(32)}`, From: '+13125550123', To: '+13125550100', Body: 'JOIN' };
     const response = await app.request('http://desk.test/webhooks/twilio/sms', {
       method: 'POST',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Twilio-Signature': twilio.getExpectedTwilioSignature('token', 'http://desk.test/webhooks/twilio/sms', params) },
+      headers: {
+        'Content-Type': 'application/x-www-form-urlencoded',
+        'X-Twilio-Signature': twilio.getExpectedTwilioSignature('token', 'http://desk.test/webhooks/twilio/sms', params),
+      },
       body: new URLSearchParams(params).toString(),
     });
     expect(response.status).toBe(503);

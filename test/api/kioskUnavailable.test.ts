@@ -6,6 +6,7 @@ import { Client, Connection } from '@temporalio/client';
 import { pino } from 'pino';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createApp } from '../../src/api/app.js';
+import { TEST_PAYLOAD_KEYS } from '../support/payloadKeys.js';
 import type { Sql } from '../../src/db/sql.js';
 import { createSql } from '../../src/db/sql.js';
 import { createTestClinic } from '../support/clinic.js';
@@ -27,12 +28,13 @@ function kioskApp(sql: Sql) {
     taskQueue: 'none',
     log: pino({ level: 'silent' }),
     messenger: { send: () => Promise.reject(new Error('unused')) },
-    queueChanges: { subscribe: () => () => {}, close: async () => {} },
+    queueChanges: { subscribe: () => () => undefined, close: () => Promise.resolve() },
     defaultCountry: 'US',
     publicBaseUrl: undefined,
     twilioAuthToken: undefined,
     adminPassword: 'a password',
     adminApiToken: 'a token that is long enough',
+    payloadKeys: TEST_PAYLOAD_KEYS,
   });
 }
 

@@ -1,8 +1,8 @@
 /**
  * Staff moving tickets through the JSON API, and what patients and the queue show for it.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, json, patientPhone, startStack, twimlText, type Stack } from '../support/stack.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { json, patientPhone, patientReply, startStack, twimlText, type Stack } from '../support/stack.js';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -11,11 +11,12 @@ beforeAll(async () => {
 afterAll(() => stack.stop());
 
 async function join(phone = patientPhone()): Promise<{ phone: string; code: string }> {
-  const reply = await twimlText(await stack.sendSms(phone, 'JOIN'));
+  const reply = await patientReply(stack, phone, await stack.sendSms(phone, 'JOIN'));
   return { phone, code: /ticket is ([A-Z]\d+)/.exec(reply)![1]! };
 }
 const move = (code: string, state: unknown) => stack.api(`/api/tickets/${code}/state`, { method: 'POST', body: JSON.stringify({ state }) });
-const queue = async () => (await json(await stack.api('/api/queue'))).tickets as { code: string; state: string; position: number | null; eta_minutes: number | null }[];
+const queue = async () =>
+  (await json(await stack.api('/api/queue'))).tickets as { code: string; state: string; position: number | null; eta_minutes: number | null }[];
 
 describe('staff auth', () => {
   it('answers 401 without the bearer token, or with a wrong one', async () => {
@@ -42,10 +43,14 @@ describe('moving tickets', () => {
     const called = await move(a.code, 'next');
     expect(called.status).toBe(200);
     expect(await json(called)).toMatchObject({ code: a.code, state: 'next', phone: `•••• ${a.phone.slice(-4)}` });
-    const texts = await eventually(async () => {
-      const log = await json(await stack.api(`/api/messages?phone=${encodeURIComponent(a.phone)}`));
-      return log.messages.some((m: { body: string }) => m.body.includes("you're next")) ? log.messages : undefined;
-    });
+    const texts = await vi.waitFor(
+      async () => {
+        const log = await json(await stack.api(`/api/messages?phone=${encodeURIComponent(a.phone)}`));
+        expect(log.messages.some((m: { body: string }) => m.body.includes("you're next"))).toBe(true);
+        return log.messages;
+      },
+      { timeout: 10_000 },
+    );
     expect(texts[0]).toMatchObject({ direction: 'outbound', channel: 'sms', to: a.phone, from: stack.clinicNumber });
     expect(await twimlText(await stack.sendSms(a.phone, 'STATUS'))).toContain("it's your turn");
 
@@ -119,10 +124,9 @@ describe('races', () => {
     const { phone, code } = await join();
     const [first, second] = await Promise.all([move(code, 'next'), move(code, 'next')]);
     expect([first.status, second.status].sort()).toEqual([200, 409]);
-    await eventually(async () => {
-      const log = await json(await stack.api(`/api/messages?phone=${encodeURIComponent(phone)}`));
-      return log.messages.some((m: { body: string }) => m.body.includes("you're next")) ? true : undefined;
-    });
+    await expect
+      .poll(async () => (await json(await stack.api(`/api/messages?phone=${encodeURIComponent(phone)}`))).messages.map((m: { body: string }) => m.body))
+      .toContainEqual(expect.stringContaining("you're next"));
     const called = await stack.sql`select 1 from messages where clinic_id = ${stack.clinic.id} and phone = ${phone} and body like '%you''re next%'`;
     expect(called).toHaveLength(1);
   });

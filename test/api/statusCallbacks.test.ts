@@ -1,8 +1,9 @@
 /**
  * Twilio's message status callbacks: out of order, repeated, for unknown messages, and forged.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, fakeSid, json, patientPhone, signTwilio, startStack, twimlText, type Stack } from '../support/stack.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { json, patientPhone, patientReply, type Stack, startStack, twimlText } from '../support/stack.js';
+import { fakeSid, signedTwilioRequest } from '../support/twilioWebhooks.js';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -13,18 +14,30 @@ afterAll(() => stack.stop());
 /** Calls a patient so an outbound message exists; returns its MessageSid. */
 async function outboundMessageSid(): Promise<{ sid: string; phone: string }> {
   const phone = patientPhone();
-  const code = /ticket is ([A-Z]\d+)/.exec(await twimlText(await stack.sendSms(phone, 'JOIN')))![1]!;
+  const code = /ticket is ([A-Z]\d+)/.exec(await patientReply(stack, phone, await stack.sendSms(phone, 'JOIN')))![1]!;
   await stack.api(`/api/tickets/${code}/state`, { method: 'POST', body: JSON.stringify({ state: 'next' }) });
-  const [row] = await eventually(async () => {
-    const rows = await stack.sql`select provider_sid from messages where clinic_id = ${stack.clinic.id} and phone = ${phone} and direction = 'outbound' and provider_sid is not null`;
-    return rows.length > 0 ? rows : undefined;
-  });
+  const [row] = await vi.waitFor(
+    async () => {
+      const rows =
+        await stack.sql`select provider_sid from messages where clinic_id = ${stack.clinic.id} and phone = ${phone} and direction = 'outbound' and provider_sid is not null`;
+      expect(rows).not.toHaveLength(0);
+      return rows;
+    },
+    { timeout: 10_000 },
+  );
   return { sid: row!.provider_sid as string, phone };
 }
 
 const statusOf = async (sid: string) => (await stack.sql`select status, error_code from messages where provider_sid = ${sid}`)[0];
 
 describe('status callbacks', () => {
+  it('record an opt-out when Twilio reports 21610 for a message (a Messaging Service reports it here)', async () => {
+    const { sid, phone } = await outboundMessageSid();
+    expect((await stack.sendStatus({ MessageSid: sid, MessageStatus: 'failed', ErrorCode: '21610' })).status).toBe(204);
+    expect(await stack.sql`select keyword from opt_outs where clinic_id = ${stack.clinic.id} and phone = ${phone}`).toEqual([{ keyword: 'twilio-21610' }]);
+    expect(await twimlText(await stack.sendSms(phone, 'STATUS'))).toBe('');
+  });
+
   it('move a message forward and never back when they arrive out of order', async () => {
     const { sid, phone } = await outboundMessageSid();
     expect((await stack.sendStatus({ MessageSid: sid, MessageStatus: 'delivered' })).status).toBe(204);
@@ -58,11 +71,7 @@ describe('status callbacks', () => {
   it('refuse a forged callback with 403 and a bad one with 400, writing nothing', async () => {
     const { sid } = await outboundMessageSid();
     const params = { MessageSid: sid, MessageStatus: 'failed' };
-    const forged = await stack.app.request('/webhooks/twilio/status', {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Twilio-Signature': signTwilio('wrong', '/webhooks/twilio/status', params) },
-      body: new URLSearchParams(params).toString(),
-    });
+    const forged = await stack.app.request('/webhooks/twilio/status', signedTwilioRequest('wrong', '/webhooks/twilio/status', params));
     expect(forged.status).toBe(403);
     const missing = await stack.sendStatus({ MessageSid: sid });
     expect(missing.status).toBe(400);

@@ -36,8 +36,29 @@ describe('unsigned webhooks without an auth token', () => {
     expect(await stack.sql`select 1 from messages where clinic_id = ${stack.clinic.id} and phone = ${phone}`).toHaveLength(0);
   });
 
+  it.each([
+    ['X-Forwarded-For', '203.0.113.9'],
+    ['Forwarded', 'for=203.0.113.9;proto=https'],
+  ])('are refused from loopback when they came through a proxy (%s), naming TWILIO_AUTH_TOKEN', async (header, value) => {
+    const phone = patientPhone();
+    const response = await fetch(`${baseUrl}/webhooks/twilio/sms`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', [header]: value },
+      body: form(phone),
+    });
+    expect(response.status).toBe(403);
+    const body = (await response.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe('forbidden');
+    expect(body.error.message).toContain('TWILIO_AUTH_TOKEN');
+    expect(await stack.sql`select 1 from messages where clinic_id = ${stack.clinic.id} and phone = ${phone}`).toHaveLength(0);
+  });
+
   it('must still be form-encoded', async () => {
-    const response = await fetch(`${baseUrl}/webhooks/twilio/sms`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"Body":"JOIN"}' });
+    const response = await fetch(`${baseUrl}/webhooks/twilio/sms`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{"Body":"JOIN"}',
+    });
     expect(response.status).toBe(415);
   });
 });

@@ -1,9 +1,10 @@
 /**
  * Patients' texts through the real app, signed as Twilio signs them.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestClinic } from '../support/clinic.js';
-import { eventually, fakeSid, json, patientPhone, signTwilio, startStack, twimlText, type Stack } from '../support/stack.js';
+import { json, patientPhone, startStack, twimlText, type Stack } from '../support/stack.js';
+import { fakeSid, signedTwilioRequest } from '../support/twilioWebhooks.js';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -12,7 +13,9 @@ beforeAll(async () => {
 afterAll(() => stack.stop());
 
 const rowsFor = async (phone: string) => ({
-  messages: (await stack.sql`select direction, body from messages where clinic_id = ${stack.clinic.id} and phone = ${phone} order by id`).map((r) => ({ ...r })),
+  messages: (await stack.sql`select direction, body from messages where clinic_id = ${stack.clinic.id} and phone = ${phone} order by id`).map((r) => ({
+    ...r,
+  })),
   tickets: (await stack.sql`select code, state from tickets where clinic_id = ${stack.clinic.id} and phone = ${phone}`).map((r) => ({ ...r })),
 });
 
@@ -27,11 +30,7 @@ describe('signatures', () => {
   it('refuses a forged signature with 403 and writes nothing', async () => {
     const phone = patientPhone();
     const params = { MessageSid: fakeSid(), From: phone, To: stack.clinicNumber, Body: 'JOIN' };
-    const response = await stack.app.request('/webhooks/twilio/sms', {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Twilio-Signature': signTwilio('not-the-auth-token', '/webhooks/twilio/sms', params) },
-      body: new URLSearchParams(params).toString(),
-    });
+    const response = await stack.app.request('/webhooks/twilio/sms', signedTwilioRequest('not-the-auth-token', '/webhooks/twilio/sms', params));
     expect(response.status).toBe(403);
     expect((await json(response)).error).toMatchObject({ code: 'forbidden', field: 'X-Twilio-Signature' });
     expect(await rowsFor(phone)).toEqual({ messages: [], tickets: [] });
@@ -47,8 +46,7 @@ describe('signatures', () => {
     });
     expect(unsigned.status).toBe(403);
     const tampered = await stack.app.request('/webhooks/twilio/sms', {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Twilio-Signature': signTwilio(stack.twilioAuthToken, '/webhooks/twilio/sms', params) },
+      ...signedTwilioRequest(stack.twilioAuthToken, '/webhooks/twilio/sms', params),
       body: new URLSearchParams({ ...params, Body: 'LEAVE' }).toString(),
     });
     expect(tampered.status).toBe(403);
@@ -64,11 +62,7 @@ describe('bad input', () => {
 
     const phone = patientPhone();
     const params = { MessageSid: fakeSid(), From: phone, To: stack.clinicNumber };
-    const noBody = await stack.app.request('/webhooks/twilio/sms', {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Twilio-Signature': signTwilio(stack.twilioAuthToken, '/webhooks/twilio/sms', params) },
-      body: new URLSearchParams(params).toString(),
-    });
+    const noBody = await stack.sendWebhook('/webhooks/twilio/sms', params);
     expect(noBody.status).toBe(400);
     expect((await json(noBody)).error).toMatchObject({ code: 'bad_request', field: 'Body' });
     expect(await rowsFor(phone)).toEqual({ messages: [], tickets: [] });
@@ -142,8 +136,15 @@ describe('a patient in line', () => {
     const code = await joinedCode(await stack.sendSms(`whatsapp:${phone}`, 'JOIN'));
     const moved = await stack.api(`/api/tickets/${code}/state`, { method: 'POST', body: JSON.stringify({ state: 'next' }) });
     expect(moved.status).toBe(200);
-    const called = await eventually(async () =>
-      (await json(await stack.api(`/api/messages?phone=${encodeURIComponent(phone)}`))).messages.find((m: { body: string }) => m.body.includes("you're next")),
+    const called = await vi.waitFor(
+      async () => {
+        const found = (await json(await stack.api(`/api/messages?phone=${encodeURIComponent(phone)}`))).messages.find((m: { body: string }) =>
+          m.body.includes("you're next"),
+        );
+        expect(found).toBeDefined();
+        return found;
+      },
+      { timeout: 10_000 },
     );
     const log = await json(await stack.api(`/api/messages?phone=${encodeURIComponent(phone)}`));
     expect(log.messages.at(-1)).toMatchObject({ direction: 'inbound', channel: 'whatsapp', from: `whatsapp:${phone}` });
@@ -183,18 +184,42 @@ describe('opting out', () => {
     }
   });
 
-  it('stops a queued patient\'s texts too: being called sends nothing', async () => {
+  it.each(['Stop.', 'STOP!', 'stop please', 'please stop', 'STOP texting me', 'opt out'])(
+    'reads %j as an opt-out: no reply at all, and nothing afterwards',
+    async (body) => {
+      const phone = patientPhone();
+      expect(await twimlText(await stack.sendSms(phone, body))).toBe('');
+      expect(await stack.sql`select 1 from opt_outs where clinic_id = ${stack.clinic.id} and phone = ${phone}`).toHaveLength(1);
+      expect(await twimlText(await stack.sendSms(phone, 'JOIN'))).toBe('');
+      expect((await rowsFor(phone)).messages.filter((m) => m.direction === 'outbound')).toEqual([]);
+    },
+  );
+
+  it('takes a YES from an opted-out number as Twilio does: back in, and told so', async () => {
+    const phone = patientPhone();
+    await stack.sendSms(phone, 'STOP');
+    expect(await twimlText(await stack.sendSms(phone, 'yes'))).toContain("you'll get our texts again");
+    expect(await stack.sql`select 1 from opt_outs where clinic_id = ${stack.clinic.id} and phone = ${phone}`).toHaveLength(0);
+    expect(await twimlText(await stack.sendSms(phone, 'JOIN'))).toContain('your ticket is');
+  });
+
+  it('answers a YES from a number that never opted out as any other text', async () => {
+    expect(await twimlText(await stack.sendSms(patientPhone(), 'YES'))).toContain("sorry, we didn't understand");
+  });
+
+  it("stops a queued patient's texts too: being called sends nothing", async () => {
     const phone = patientPhone();
     const code = await joinedCode(await stack.sendSms(phone, 'JOIN'));
     await stack.sendSms(phone, 'STOP');
     expect((await stack.api(`/api/tickets/${code}/state`, { method: 'POST', body: JSON.stringify({ state: 'next' }) })).status).toBe(200);
     // The "you're next" activity runs after the update returns: wait until it has completed.
     const [ticket] = await stack.sql<{ workflow_id: string }[]>`select workflow_id from tickets where clinic_id = ${stack.clinic.id} and phone = ${phone}`;
-    await eventually(async () => {
-      const history = await stack.temporal.workflow.getHandle(ticket!.workflow_id).fetchHistory();
-      const completed = (history.events ?? []).filter((e) => e.activityTaskCompletedEventAttributes != null);
-      return completed.length >= 1 ? true : undefined; // sendTicketNotice (the row writes are local activities)
-    });
+    await expect
+      .poll(async () => {
+        const history = await stack.temporal.workflow.getHandle(ticket!.workflow_id).fetchHistory();
+        return (history.events ?? []).filter((e) => e.activityTaskCompletedEventAttributes != null).length;
+      })
+      .toBeGreaterThanOrEqual(1); // sendTicketNotice (the row writes are local activities)
     const texts = (await rowsFor(phone)).messages.filter((m) => m.direction === 'outbound').map((m) => m.body);
     expect(texts).toHaveLength(1); // the reply to JOIN, before STOP
     expect(texts[0]).toContain('your ticket is');

@@ -1,17 +1,7 @@
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, patientPhone, startStack, twimlText, type Stack } from '../support/stack.js';
-
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+import type { Browser, Locator, Page } from 'playwright-core';
+import { launchChromium, screenshotPath } from '../support/chromium.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { patientPhone, startStack, twimlText, type Stack } from '../support/stack.js';
 
 let stack: Stack;
 let baseUrl: string;
@@ -20,7 +10,7 @@ beforeAll(async () => {
   stack = await startStack({ roomsOpen: 2 });
   baseUrl = await stack.listen();
   // Playwright gives each launch a fresh temporary profile (user-data dir) and removes it on close.
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_FLAGS });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
@@ -67,13 +57,18 @@ describe('the receptionist works the live board', () => {
 
     await ticketCard(page, 'waiting', code).getByRole('button', { name: 'Call next' }).click();
     await ticketCard(page, 'next', code).waitFor({ timeout: 2_000 });
-    expect(await ticketCard(page, 'next', code).getByRole('button').allTextContents()).toEqual(['In room', 'No-show']);
+    expect(await ticketCard(page, 'next', code).getByRole('button').allTextContents()).toEqual(['In room', 'No-show', 'End ticket']);
     expect(await marker(page)).toBe('same page');
 
-    const called = await eventually(async () => {
-      const { messages } = (await (await stack.api(`/api/messages?phone=${encodeURIComponent(phone)}`)).json()) as { messages: { body: string }[] };
-      return messages.find((m) => m.body.includes("you're next"));
-    });
+    const called = await vi.waitFor(
+      async () => {
+        const { messages } = (await (await stack.api(`/api/messages?phone=${encodeURIComponent(phone)}`)).json()) as { messages: { body: string }[] };
+        const found = messages.find((m) => m.body.includes("you're next"));
+        expect(found).toBeDefined();
+        return found!;
+      },
+      { timeout: 10_000 },
+    );
     expect(called.body).toContain(`ticket ${code}, you're next!`);
     await page.close();
   });
@@ -133,7 +128,7 @@ describe('the receptionist works the live board', () => {
     const buttonHeights = await page.locator('[data-transition] button').evaluateAll((buttons) => buttons.map((b) => b.getBoundingClientRect().height));
     expect(Math.min(...buttonHeights)).toBeGreaterThanOrEqual(44);
     expect(await page.locator('h1').textContent()).toBe(stack.clinic.name);
-    await page.screenshot({ path: '/tmp/board.png', fullPage: true });
+    await page.screenshot({ path: screenshotPath('board.png'), fullPage: true });
     expect(await marker(page)).toBe('same page');
     await page.close();
   });
@@ -151,7 +146,7 @@ describe('a visitor without a phone uses the kiosk', () => {
     expect(await code.textContent()).toMatch(/^[A-Z]\d+$/);
     expect(await fontSize(code)).toBeGreaterThanOrEqual(96);
     expect(await page.locator('.standing').textContent()).toMatch(/in line/);
-    await page.screenshot({ path: '/tmp/kiosk.png' });
+    await page.screenshot({ path: screenshotPath('kiosk.png') });
 
     await page.getByRole('link', { name: 'Done' }).click();
     await page.getByRole('button', { name: 'Get a ticket' }).waitFor();

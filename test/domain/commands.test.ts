@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCommand } from '../../src/domain/commands.js';
 
-describe('reading a patient\'s text', () => {
+describe("reading a patient's text", () => {
   it('reads commands whatever their case and surrounding spaces', () => {
     expect(parseCommand('  join ')).toEqual({ kind: 'join', note: null });
     expect(parseCommand('Status')).toEqual({ kind: 'status' });
@@ -20,14 +20,51 @@ describe('reading a patient\'s text', () => {
     for (const word of ['STOP', 'stopall', 'Unsubscribe', 'END', 'QUIT', 'REVOKE', 'OPTOUT']) {
       expect(parseCommand(word)).toEqual({ kind: 'opt_out', keyword: word.toUpperCase() });
     }
-    expect(parseCommand('start')).toEqual({ kind: 'opt_in' });
-    expect(parseCommand('UNSTOP')).toEqual({ kind: 'opt_in' });
+    expect(parseCommand('start')).toEqual({ kind: 'opt_in', keyword: 'START' });
+    expect(parseCommand('UNSTOP')).toEqual({ kind: 'opt_in', keyword: 'UNSTOP' });
+    expect(parseCommand('Yes!')).toEqual({ kind: 'opt_in', keyword: 'YES' });
     expect(parseCommand('CANCEL')).toEqual({ kind: 'unknown' });
   });
 
+  it.each([
+    ['Stop.', 'STOP'],
+    ['STOP!', 'STOP'],
+    ['stop please', 'STOP'],
+    ['please stop', 'STOP'],
+    ['STOP texting me', 'STOP'],
+    ['stop texting me at night please', 'STOP'],
+    ['opt out', 'OPTOUT'],
+    ['Opt-out.', 'OPTOUT'],
+    ['pls just unsubscribe', 'UNSUBSCRIBE'],
+    ['Quit', 'QUIT'],
+    ['  end  ', 'END'],
+  ])('reads %j as an opt-out, as carriers and the FCC do', (body, keyword) => {
+    expect(parseCommand(body)).toEqual({ kind: 'opt_out', keyword });
+  });
+
+  it.each([
+    'when does it end',
+    'the end of my appointment?',
+    'can you stop by the desk to tell them I am late',
+    'I will be late, please wait',
+    'CANCEL please',
+  ])('does not read %j, which only mentions a word, as an opt-out', (body) => {
+    expect(parseCommand(body).kind).not.toBe('opt_out');
+  });
+
+  it('reads ESPAÑOL, ESPANOL and ENGLISH, alone and whatever their case or accent form, as a choice of language', () => {
+    for (const body of ['ESPAÑOL', 'español', ' Espanol ', 'Español.', 'ESPAN\u0303OL'])
+      expect(parseCommand(body), body).toEqual({ kind: 'language', language: 'es' });
+    for (const body of ['ENGLISH', 'english!']) expect(parseCommand(body), body).toEqual({ kind: 'language', language: 'en' });
+    for (const body of ['español por favor', 'I speak English', 'JOIN español']) expect(parseCommand(body).kind, body).not.toBe('language');
+    // Opt-out words still win: a language word never hides a STOP.
+    expect(parseCommand('stop english')).toEqual({ kind: 'opt_out', keyword: 'STOP' });
+  });
+
   it('does not read a sentence that starts with a command word as that command', () => {
-    expect(parseCommand('stop texting me at night please').kind).toBe('unknown');
     expect(parseCommand('status?').kind).toBe('unknown');
+    expect(parseCommand('status please').kind).toBe('unknown');
+    expect(parseCommand('JOIN stop').kind).toBe('join');
     expect(parseCommand('').kind).toBe('unknown');
   });
 });

@@ -21,7 +21,7 @@ describe('phone numbers', () => {
 });
 
 describe('the service day', () => {
-  it('closes at the clinic\'s local closing time, and after it a JOIN belongs to the next day', () => {
+  it("closes at the clinic's local closing time, and after it a JOIN belongs to the next day", () => {
     // 14:00 in Chicago (CST, UTC-6) on 2026-11-23.
     expect(serviceDayAt(new Date('2026-11-23T20:00:00Z'), 'America/Chicago', '20:00')).toEqual({
       day: '2026-11-23',

@@ -3,10 +3,10 @@
  * restart mid-queue loses nothing; a JOIN that arrives while no worker runs is answered once one is
  * back; ops find each journey in Temporal by its search attributes.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { pino } from 'pino';
 import { answerStrandedMessages } from '../../src/inbound/answerStrandedMessages.js';
-import { eventually, json, patientPhone, startStack, twimlText, type Stack } from '../support/stack.js';
+import { json, patientPhone, patientReply, type Stack, startStack, twimlText } from '../support/stack.js';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -15,11 +15,13 @@ beforeAll(async () => {
 afterAll(() => stack.stop());
 
 async function join(phone = patientPhone()) {
-  const reply = await twimlText(await stack.sendSms(phone, 'JOIN'));
+  const reply = await patientReply(stack, phone, await stack.sendSms(phone, 'JOIN'));
   return { phone, code: /ticket is ([A-Z]\d+)/.exec(reply)![1]!, reply };
 }
 const textsTo = async (phone: string) =>
-  (await json(await stack.api(`/api/messages?phone=${encodeURIComponent(phone)}`))).messages.filter((m: { direction: string }) => m.direction === 'outbound') as { body: string }[];
+  (await json(await stack.api(`/api/messages?phone=${encodeURIComponent(phone)}`))).messages.filter(
+    (m: { direction: string }) => m.direction === 'outbound',
+  ) as { body: string }[];
 
 describe('a worker restart in the middle of the line', () => {
   it('loses no ticket, no position and no message', async () => {
@@ -36,7 +38,7 @@ describe('a worker restart in the middle of the line', () => {
       [c.code, 3],
     ]);
     expect((await stack.api(`/api/tickets/${a.code}/state`, { method: 'POST', body: JSON.stringify({ state: 'next' }) })).status).toBe(200);
-    await eventually(async () => ((await textsTo(a.phone)).some((m) => m.body.includes("you're next")) ? true : undefined));
+    await expect.poll(async () => (await textsTo(a.phone)).map((m) => m.body)).toContainEqual(expect.stringContaining("you're next"));
     expect(await twimlText(await stack.sendSms(b.phone, 'LEAVE'))).toContain(`you've left the line (ticket ${b.code})`);
     expect(await twimlText(await stack.sendSms(c.phone, 'STATUS'))).toContain("you're #2 in line");
   });
@@ -54,10 +56,14 @@ describe('a JOIN while no worker is running', () => {
     expect(await twimlText(await stack.sendSms(phone, 'JOIN', { messageSid }))).toBe('');
 
     await stack.startWorker();
-    const texts = await eventually(async () => {
-      const found = await textsTo(phone);
-      return found.length > 0 ? found : undefined;
-    }, 20_000);
+    const texts = await vi.waitFor(
+      async () => {
+        const found = await textsTo(phone);
+        expect(found).not.toHaveLength(0);
+        return found;
+      },
+      { timeout: 20_000 },
+    );
     expect(texts).toHaveLength(1);
     expect(texts[0]!.body).toMatch(/your ticket is [A-Z]\d+/);
     expect(await stack.sql`select 1 from tickets where clinic_id = ${stack.clinic.id} and phone = ${phone}`).toHaveLength(1);
@@ -84,6 +90,13 @@ describe('a reply cut off by an API restart', () => {
   });
 });
 
+/** Workflow IDs a visibility query lists now (the index catches up a moment after each change). */
+async function listedWorkflowIds(query: string): Promise<string[]> {
+  const ids: string[] = [];
+  for await (const wf of stack.temporal.workflow.list({ query })) ids.push(wf.workflowId);
+  return ids;
+}
+
 describe('ops in the Temporal Web UI', () => {
   it('find a ticket by clinic and journey, with a summary that hides the phone number', async () => {
     const { phone, code } = await join();
@@ -91,10 +104,7 @@ describe('ops in the Temporal Web UI', () => {
     expect(ticket!.workflow_id).toMatch(new RegExp(`^ticket-${stack.clinic.slug}-\\d{4}-\\d{2}-\\d{2}-${code}$`));
 
     const query = `FrontdeskClinic = "${stack.clinic.slug}" AND FrontdeskJourney = "walk-in-ticket" AND FrontdeskTicketState = "waiting"`;
-    await eventually(async () => {
-      for await (const wf of stack.temporal.workflow.list({ query })) if (wf.workflowId === ticket!.workflow_id) return true;
-      return undefined;
-    });
+    await expect.poll(() => listedWorkflowIds(query)).toContain(ticket!.workflow_id);
     const described = await stack.temporal.workflow.getHandle(ticket!.workflow_id).describe();
     const summary = await described.staticSummary();
     expect(summary).toContain(code);
@@ -103,10 +113,7 @@ describe('ops in the Temporal Web UI', () => {
 
     await stack.api(`/api/tickets/${code}/state`, { method: 'POST', body: JSON.stringify({ state: 'next' }) });
     const nextQuery = `FrontdeskClinic = "${stack.clinic.slug}" AND FrontdeskTicketState = "next"`;
-    await eventually(async () => {
-      for await (const wf of stack.temporal.workflow.list({ query: nextQuery })) if (wf.workflowId === ticket!.workflow_id) return true;
-      return undefined;
-    });
+    await expect.poll(() => listedWorkflowIds(nextQuery)).toContain(ticket!.workflow_id);
   });
 });
 

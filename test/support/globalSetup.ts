@@ -1,6 +1,7 @@
 /**
  * Once per test run: a real embedded PostgreSQL (migrated) and a real Temporal dev server, both on
- * free loopback ports under `.data/test-<pid>`, removed afterwards. Test files share them and keep
+ * free loopback ports under `.data/test-<pid>` (the cluster under /var/lib/frontdesk when the
+ * checkout is out of the postgres user's reach), removed afterwards. Test files share them and keep
  * apart by clinic (each stack makes its own) and task queue.
  */
 import { mkdirSync, rmSync } from 'node:fs';
@@ -23,19 +24,28 @@ export default async function setup(project: TestProject) {
   const dataDir = path.resolve(`.data/test-${process.pid}`);
   mkdirSync(dataDir, { recursive: true });
   const postgres = await startEmbeddedPostgres({ dataDir });
-  await migrateDatabase(postgres.url);
-  const temporal = await startTemporalDevServer({
-    dataDir,
-    port: await freePort(),
-    uiPort: await freePort(),
-    namespace: 'default',
-    searchAttributes: SEARCH_ATTRIBUTE_TYPES,
-  });
+  let temporal: Awaited<ReturnType<typeof startTemporalDevServer>>;
+  try {
+    await migrateDatabase(postgres.url);
+    temporal = await startTemporalDevServer({
+      dataDir,
+      port: await freePort(),
+      uiPort: await freePort(),
+      namespace: 'default',
+      searchAttributes: SEARCH_ATTRIBUTE_TYPES,
+    });
+  } catch (error) {
+    // No teardown runs when setup fails: leave no PostgreSQL behind.
+    await postgres.stop();
+    throw error;
+  }
   project.provide('databaseUrl', postgres.url);
   project.provide('temporalAddress', temporal.address);
   return async () => {
     await temporal.stop();
     await postgres.stop();
     rmSync(dataDir, { recursive: true, force: true });
+    // Run as root from a clone the postgres user cannot enter, the cluster lives under /var/lib/frontdesk.
+    if (!postgres.clusterDir.startsWith(dataDir + path.sep)) rmSync(path.dirname(postgres.clusterDir), { recursive: true, force: true });
   };
 }

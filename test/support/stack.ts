@@ -8,29 +8,29 @@ import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, bundleWorkflowCode, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { pino } from 'pino';
-import twilio from 'twilio';
-import { inject } from 'vitest';
-import { createApp } from '../../src/api/app.js';
+import { pino, type Logger } from 'pino';
+import { inject, vi } from 'vitest';
+import { createApp, type AppDeps } from '../../src/api/app.js';
 import { createQueueChangeHub, type QueueChangeHub } from '../../src/api/queueChangeHub.js';
 import type { Clinic } from '../../src/clinics/clinics.js';
 import { createSql, type Sql } from '../../src/db/sql.js';
 import { createConsoleSender } from '../../src/messaging/consoleSender.js';
 import { createMessenger, type Messenger } from '../../src/messaging/messenger.js';
+import { createDataConverter } from '../../src/temporal/dataConverter.js';
 import { createWorker, WORKFLOWS_PATH } from '../../src/worker/createWorker.js';
 import { createTestClinic, fictionalNumber } from './clinic.js';
+import { silentSdkLogger } from './silentSdkLogger.js';
+import { inboundMessageParams, postTwilioWebhook, PUBLIC_BASE_URL } from './twilioWebhooks.js';
+import { TEST_PAYLOAD_KEYS } from './payloadKeys.js';
 
-/** A publicly reachable base URL as Twilio would call it; signatures are computed over it. */
-export const PUBLIC_BASE_URL = 'https://desk.clinic.test';
-const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-Runtime.install({ logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } as never });
+export { TEST_PAYLOAD_KEYS };
+
+// Tests that need only the stack import its webhook vocabulary from here too.
+export { fakeSid, PUBLIC_BASE_URL, signTwilio } from './twilioWebhooks.js';
+const defaultLog = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+Runtime.install({ logger: silentSdkLogger });
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
-
-/** A Twilio-style SID: two letters and 32 hex digits. */
-export function fakeSid(prefix = 'SM'): string {
-  return `${prefix}${randomBytes(16).toString('hex')}`;
-}
 
 /** A new patient's phone number (valid, fictional). */
 export function patientPhone(): string {
@@ -43,10 +43,20 @@ export interface StackOptions {
   /** false: no TWILIO_AUTH_TOKEN, as in the embedded demo (unsigned webhooks from loopback only). */
   signedWebhooks?: boolean;
   roomsOpen?: number;
+  /** The logger of the app, worker and console provider (default: silent unless TEST_LOG_LEVEL is set). */
+  log?: Logger;
+  /** The Temporal Web UI's URL: its origin may call the codec endpoint (CORS). */
+  temporalUiUrl?: string;
+  /** Another Temporal server than the shared one (host:port), e.g. one whose Web UI a test opens. */
+  temporalAddress?: string;
+  /** App settings for this stack's app: proxies trusted, session lifetime and re-check interval. */
+  app?: Pick<AppDeps, 'trustProxy' | 'sessionSeconds' | 'sessionCheckMs'>;
 }
 
 export interface Stack {
   app: ReturnType<typeof createApp>;
+  /** Builds another app on the same database and Temporal, as a second API process would be. */
+  createApp(): ReturnType<typeof createApp>;
   sql: Sql;
   clinic: Clinic;
   temporal: Client;
@@ -61,10 +71,12 @@ export interface Stack {
   sendSms(from: string, body: string, opts?: { messageSid?: string; params?: Record<string, string> }): Promise<Response>;
   /** Posts a Twilio-signed status callback. */
   sendStatus(params: Record<string, string>): Promise<Response>;
+  /** Posts any Twilio-signed webhook (voice ones included, see twilioWebhooks.ts) to `path`. */
+  sendWebhook(path: string, params: Record<string, string>): Promise<Response>;
   /** Calls the JSON API with the staff bearer token; `?clinic=` is added for this stack's clinic. */
   api(path: string, init?: RequestInit): Promise<Response>;
-  /** Serves the app on 127.0.0.1; returns its base URL. */
-  listen(): Promise<string>;
+  /** Serves the app on 127.0.0.1 (on `port`, default any free one); returns its base URL. */
+  listen(port?: number): Promise<string>;
   /** Stops the worker (as a deploy or a crash would); workflows wait for the next one. */
   stopWorker(): Promise<void>;
   /** Starts a new worker on the same task queue. */
@@ -72,29 +84,34 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-/** Twilio's signature header for a form post to `path`, as Twilio computes it over the public URL. */
-export function signTwilio(authToken: string, path: string, params: Record<string, string>): string {
-  return twilio.getExpectedTwilioSignature(authToken, `${PUBLIC_BASE_URL}${path}`, params);
-}
-
 /** Starts a stack with a fresh clinic (see `createTestClinic`). */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const log = options.log ?? defaultLog;
   const sql = createSql(inject('databaseUrl'));
   const { clinic, clinicNumber } = await createTestClinic(sql, options);
   const slug = clinic.slug;
 
-  const address = inject('temporalAddress');
-  const temporal = new Client({ connection: await Connection.connect({ address }) });
+  const address = options.temporalAddress ?? inject('temporalAddress');
+  const temporal = new Client({ connection: await Connection.connect({ address }), dataConverter: createDataConverter(TEST_PAYLOAD_KEYS) });
   const nativeConnection = await NativeConnection.connect({ address });
   const taskQueue = `test-${slug}`;
   const messenger = createMessenger({ sql, sender: createConsoleSender(log), statusCallbackUrl: `${PUBLIC_BASE_URL}/webhooks/twilio/status`, log });
-  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } as never });
+  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: silentSdkLogger });
   const workflowBundle = await bundle;
 
   let worker: Worker;
   let running: Promise<void>;
   const startWorker = async () => {
-    worker = await createWorker({ connection: nativeConnection, namespace: 'default', taskQueue, sql, messenger, log, workflowBundle });
+    worker = await createWorker({
+      connection: nativeConnection,
+      namespace: 'default',
+      taskQueue,
+      sql,
+      messenger,
+      log,
+      payloadKeys: TEST_PAYLOAD_KEYS,
+      workflowBundle,
+    });
     running = worker.run();
   };
   await startWorker();
@@ -103,7 +120,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const adminPassword = 'correct horse battery';
   const adminApiToken = randomBytes(24).toString('hex');
   const twilioAuthToken = randomBytes(16).toString('hex');
-  const app = createApp({
+  const appDeps: AppDeps = {
     sql,
     temporal,
     taskQueue,
@@ -115,19 +132,19 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     twilioAuthToken: options.signedWebhooks === false ? undefined : twilioAuthToken,
     adminPassword,
     adminApiToken,
+    payloadKeys: TEST_PAYLOAD_KEYS,
+    temporalUiUrl: options.temporalUiUrl,
     ...(options.replyDeadlineMs === undefined ? {} : { replyDeadlineMs: options.replyDeadlineMs }),
-  });
+    ...options.app,
+  };
+  const app = createApp(appDeps);
 
-  const post = async (path: string, params: Record<string, string>) =>
-    app.request(path, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Twilio-Signature': signTwilio(twilioAuthToken, path, params) },
-      body: new URLSearchParams(params).toString(),
-    });
+  const post = (path: string, params: Record<string, string>) => postTwilioWebhook(app, twilioAuthToken, path, params);
 
   let server: ServerType | undefined;
   return {
     app,
+    createApp: () => createApp(appDeps),
     sql,
     clinic,
     temporal,
@@ -138,27 +155,28 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     twilioAuthToken,
     clinicNumber,
     sendSms: (from, body, opts = {}) =>
-      post('/webhooks/twilio/sms', {
-        MessageSid: opts.messageSid ?? fakeSid(),
-        AccountSid: `AC${'0'.repeat(32)}`,
-        From: from,
-        To: from.startsWith('whatsapp:') ? `whatsapp:${clinicNumber}` : clinicNumber,
-        Body: body,
-        NumMedia: '0',
-        ...opts.params,
-      }),
+      post(
+        '/webhooks/twilio/sms',
+        inboundMessageParams({
+          from,
+          to: from.startsWith('whatsapp:') ? `whatsapp:${clinicNumber}` : clinicNumber,
+          body,
+          ...(opts.messageSid === undefined ? {} : { messageSid: opts.messageSid }),
+          ...(opts.params === undefined ? {} : { extra: opts.params }),
+        }),
+      ),
     sendStatus: (params) => post('/webhooks/twilio/status', params),
+    sendWebhook: post,
     api: async (path, init = {}) => {
       const url = new URL(path, 'http://localhost');
       url.searchParams.set('clinic', slug);
-      return app.request(`${url.pathname}${url.search}`, {
-        ...init,
-        headers: { Authorization: `Bearer ${adminApiToken}`, 'Content-Type': 'application/json', ...init.headers },
-      });
+      const headers = new Headers({ Authorization: `Bearer ${adminApiToken}`, 'Content-Type': 'application/json' });
+      new Headers(init.headers).forEach((value, name) => headers.set(name, value));
+      return app.request(`${url.pathname}${url.search}`, { ...init, headers });
     },
-    listen: () =>
+    listen: (port = 0) =>
       new Promise((resolve) => {
-        server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, (info: AddressInfo) => resolve(`http://127.0.0.1:${info.port}`));
+        server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port }, (info: AddressInfo) => resolve(`http://127.0.0.1:${info.port}`));
       }),
     stopWorker: async () => {
       worker.shutdown();
@@ -181,21 +199,37 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 export async function twimlText(response: Response): Promise<string> {
   const xml = await response.text();
   const match = /<Message>([\s\S]*?)<\/Message>/.exec(xml);
-  return match === null ? '' : match[1]!.replace(/&apos;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  return match === null
+    ? ''
+    : match[1]!
+        .replace(/&apos;/g, "'")
+        .replace(/&quot;/g, '"')
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&amp;/g, '&');
 }
 
-/** The response body as JSON, typed loosely for assertions. */
+/**
+ * What the patient reads in answer to a text: the TwiML reply, or, when the webhook answered empty
+ * because the reply missed its 5 s deadline (a loaded machine), the late reply texted to `phone`
+ * (polled in the message log for up to 30 s).
+ */
+export async function patientReply(stack: Stack, phone: string, response: Response): Promise<string> {
+  const twiml = await twimlText(response);
+  if (twiml !== '') return twiml;
+  return vi.waitFor(
+    async () => {
+      const messages = (await json(await stack.api(`/api/messages?phone=${encodeURIComponent(phone)}`))).messages as { direction: string; body: string }[];
+      const late = messages.find((m) => m.direction === 'outbound');
+      if (late === undefined) throw new Error(`no reply texted to ${phone} yet`);
+      return late.body;
+    },
+    { timeout: 30_000, interval: 250 },
+  );
+}
+
+/** The response body as JSON, typed loosely for assertions (expect() checks the shape). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- loose on purpose, see above
 export async function json(response: Response): Promise<any> {
   return response.json();
-}
-
-/** Waits (bounded) until `check` returns a value that is not undefined; polls every 50 ms. */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }

@@ -2,60 +2,30 @@
  * The ticket workflow in Temporal's time-skipping test server, with its real activities on the test
  * Postgres: the clock moves only when a test says so (`env.sleep`).
  */
-import { Client, type WorkflowClientInterceptor } from '@temporalio/client';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, type Worker } from '@temporalio/worker';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
 import type { Clinic } from '../../src/clinics/clinics.js';
-import { createSql, type Sql } from '../../src/db/sql.js';
-import { resolveTemporalTestServer } from '../../src/embedded/binaries.js';
-import { createConsoleSender } from '../../src/messaging/consoleSender.js';
-import { createMessenger } from '../../src/messaging/messenger.js';
+import type { Sql } from '../../src/db/sql.js';
 import { joinQueue, type QueueDeps } from '../../src/queue/joinQueue.js';
 import { findTicketByCode } from '../../src/queue/readQueue.js';
 import { transitionTicket } from '../../src/queue/transitionTicket.js';
-import { createWorker, WORKFLOWS_PATH } from '../../src/worker/createWorker.js';
 import { ticketQuery, ticketWorkflowId } from '../../src/workflows/definitions.js';
 import type { TicketState } from '../../src/domain/ticketStates.js';
-import { createTestClinic, fictionalNumber } from '../support/clinic.js';
-import { eventually } from '../support/stack.js';
+import { fictionalNumber } from '../support/clinic.js';
+import { startTimeSkipping, type TimeSkipping } from '../support/timeSkipping.js';
 
-const log = pino({ level: 'silent' });
-let env: TestWorkflowEnvironment;
+let timeSkipping: TimeSkipping;
+let env: TimeSkipping['env'];
 let sql: Sql;
 let clinic: Clinic;
-let worker: Worker;
-let running: Promise<void>;
 let deps: QueueDeps;
 
 beforeAll(async () => {
-  const path = resolveTemporalTestServer();
-  env = await TestWorkflowEnvironment.createTimeSkipping(path === undefined ? {} : { server: { executable: { type: 'existing-path', path } } });
-  sql = createSql(inject('databaseUrl'));
-  ({ clinic } = await createTestClinic(sql));
-  const taskQueue = `time-skipping-${clinic.slug}`;
-  const messenger = createMessenger({ sql, sender: createConsoleSender(log), statusCallbackUrl: undefined, log });
-  const workflowBundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } as never });
-  worker = await createWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, sql, messenger, log, workflowBundle });
-  running = worker.run();
-  // The standalone time-skipping server cannot register custom search attributes (no operator
-  // service), so journeys start unindexed here; the dev-server tests cover indexing.
-  const stripSearchAttributes: WorkflowClientInterceptor = {
-    startUpdateWithStart: (input, next) =>
-      next({ ...input, workflowStartOptions: { ...input.workflowStartOptions, searchAttributes: undefined, typedSearchAttributes: undefined } }),
-  };
-  const temporal = new Client({ connection: env.connection, namespace: env.namespace ?? 'default', interceptors: { workflow: [stripSearchAttributes] } });
-  deps = { sql, temporal, taskQueue };
+  timeSkipping = await startTimeSkipping();
+  ({ env, sql, clinic } = timeSkipping);
+  deps = { sql, temporal: timeSkipping.temporal, taskQueue: timeSkipping.taskQueue };
 });
 
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
-  await sql?.end();
-});
+afterAll(() => timeSkipping?.stop());
 
 let joins = 0;
 async function join(phone: string | null = fictionalNumber('312')) {
@@ -89,13 +59,13 @@ describe('a called patient who does not come', () => {
   it('gets "you\'re next" at once and one "we are calling you" after 5 minutes, no more', async () => {
     const { phone, code } = await join();
     await move(code, 'next');
-    await eventually(async () => ((await textsTo(phone!)).some((t) => t.includes("you're next")) ? true : undefined));
+    await expect.poll(() => textsTo(phone!)).toContainEqual(expect.stringContaining("you're next"));
 
     await env.sleep('4 minutes');
     expect((await textsTo(phone!)).filter((t) => t.includes('we are calling you'))).toHaveLength(0);
 
     await env.sleep('2 minutes');
-    await eventually(async () => ((await textsTo(phone!)).some((t) => t.includes('we are calling you')) ? true : undefined));
+    await expect.poll(() => textsTo(phone!)).toContainEqual(expect.stringContaining('we are calling you'));
 
     await env.sleep('30 minutes');
     expect((await textsTo(phone!)).filter((t) => t.includes('we are calling you'))).toHaveLength(1);
@@ -104,7 +74,7 @@ describe('a called patient who does not come', () => {
   it('gets no reminder when staff bring them in within 5 minutes', async () => {
     const { phone, code } = await join();
     await move(code, 'next');
-    await eventually(async () => ((await textsTo(phone!)).some((t) => t.includes("you're next")) ? true : undefined));
+    await expect.poll(() => textsTo(phone!)).toContainEqual(expect.stringContaining("you're next"));
     await env.sleep('2 minutes');
     await move(code, 'in_room');
     await env.sleep('10 minutes');
@@ -115,7 +85,7 @@ describe('a called patient who does not come', () => {
     const { phone, code } = await join();
     await move(code, 'next');
     await move(code, 'no_show');
-    await eventually(async () => ((await textsTo(phone!)).some((t) => t.includes("couldn't find you")) ? true : undefined));
+    await expect.poll(() => textsTo(phone!)).toContainEqual(expect.stringContaining("couldn't find you"));
   });
 });
 

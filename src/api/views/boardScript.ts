@@ -47,8 +47,9 @@ export const BOARD_SCRIPT = `
 
   board.addEventListener('submit', async (event) => {
     const form = event.target;
-    if (!(form instanceof HTMLFormElement) || !(form.hasAttribute('data-transition') || form.hasAttribute('data-rooms'))) return;
+    if (!(form instanceof HTMLFormElement) || !(form.hasAttribute('data-transition') || form.hasAttribute('data-rooms') || form.hasAttribute('data-end'))) return;
     event.preventDefault();
+    if (form.hasAttribute('data-end') && !confirm('End ticket ' + form.getAttribute('data-end') + ' now? The patient is not texted; use this for a ticket that is stuck.')) return;
     // The ticket's (or the rooms control's) other buttons wait too; one disabled at a bound stays so.
     const buttons = form.closest('.ticket, .rooms').querySelectorAll('button:not([disabled])');
     buttons.forEach((button) => { button.disabled = true; });

@@ -25,6 +25,8 @@ export interface BoardUrls {
   events: string;
   rooms: string;
   transition(code: string): string;
+  /** Staff's repair: end a stuck ticket whatever its workflow's condition. */
+  end(code: string): string;
 }
 
 const COLUMNS = [
@@ -66,6 +68,9 @@ function renderTicket(ticket: TicketView, view: BoardView): Html {
       <button class="btn ${BUTTONS[to].style}" type="submit">${BUTTONS[to].label}</button>
     </form>`,
     )}
+    <form method="post" action="${view.urls.end(ticket.code)}" data-end="${ticket.code}">
+      <button class="btn btn-quiet" type="submit">End ticket</button>
+    </form>
   </div>
 </li>`;
 }
@@ -108,9 +113,7 @@ export function renderBoardFragment(view: BoardView): Html {
     const tickets = view.tickets.filter((t) => t.state === column.state);
     return html`<section class="column column-${column.state}" data-column="${column.state}" aria-labelledby="col-${column.state}">
     <header class="column-head"><h2 id="col-${column.state}">${column.title}</h2><span class="count">${tickets.length}</span></header>
-    ${tickets.length === 0
-      ? html`<p class="empty">${column.empty}</p>`
-      : html`<ol class="tickets">${tickets.map((t) => renderTicket(t, view))}</ol>`}
+    ${tickets.length === 0 ? html`<p class="empty">${column.empty}</p>` : html`<ol class="tickets">${tickets.map((t) => renderTicket(t, view))}</ol>`}
   </section>`;
   })}
 </div>`;

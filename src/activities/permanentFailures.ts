@@ -1,0 +1,54 @@
+/**
+ * Tells failures no retry can fix from passing ones, so an activity fails its step at once (with a
+ * clear log line) instead of retrying the same refused write until its schedule-to-close timeout.
+ */
+import { ApplicationFailure, log } from '@temporalio/activity';
+import { z } from 'zod';
+import { MessageRejectedError } from '../messaging/sender.js';
+import type { Messenger, PatientMessage, SendOutcome } from '../messaging/messenger.js';
+import { FailureType } from '../workflows/definitions.js';
+
+// Postgres SQLSTATE classes that mean "this statement with this data will never succeed":
+// 22 data exception (e.g. 22021 NUL in text), 23 integrity constraint violation (a check or unique
+// constraint), 42 syntax error or access rule violation (PostgreSQL manual, Appendix A "PostgreSQL
+// Error Codes").
+const PERMANENT_SQLSTATE_CLASSES = new Set(['22', '23', '42']);
+
+/** Whether `error` is a Postgres error of SQLSTATE class 22, 23 or 42, or a zod validation failure. */
+export function isPermanentFailure(error: unknown): boolean {
+  if (error instanceof z.ZodError) return true;
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && PERMANENT_SQLSTATE_CLASSES.has(code.slice(0, 2));
+}
+
+/**
+ * Runs `step` (named for the log); a permanent failure (see `isPermanentFailure`) is logged and
+ * rethrown as a non-retryable `ApplicationFailure` of type `InvalidData`; other errors pass through
+ * unchanged, to be retried.
+ */
+export async function failPermanentErrorsFast<T>(step: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (!isPermanentFailure(error)) throw error;
+    const code = (error as { code?: string }).code ?? 'schema';
+    const message = `${step} failed for good (${code}): ${(error as Error).message}`;
+    log.error(message, { step, code });
+    throw ApplicationFailure.create({ type: FailureType.InvalidData, message, nonRetryable: true, cause: error as Error });
+  }
+}
+
+/**
+ * Sends `message` through `messenger` from an activity: a text the provider refuses for good (an
+ * opted-out or invalid number, Twilio 4xx) fails the step at once as the non-retryable
+ * `MessageRejected`; anything else (429, 5xx, network) is left to the activity's retries.
+ * @returns whether it was sent now, had been sent before under its idempotency key, or was suppressed (opted out).
+ */
+export async function sendOrRejectPermanently(messenger: Messenger, message: PatientMessage): Promise<SendOutcome['outcome']> {
+  try {
+    return (await messenger.send(message)).outcome;
+  } catch (error) {
+    if (error instanceof MessageRejectedError) throw ApplicationFailure.nonRetryable(error.message, FailureType.MessageRejected);
+    throw error;
+  }
+}

@@ -1,0 +1,349 @@
+/**
+ * Appointments in the JSON API: book (`POST /api/appointments`), list and read, move (`PATCH`), cancel,
+ * remind now, mark visited or no-show, and the spreadsheet export (`GET /api/appointments.csv`). Each
+ * change is an update of the appointment's chain (`appointmentWorkflow`), so the answer is the true
+ * outcome. `?clinic=<slug>` as everywhere in `/api`.
+ */
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Client } from '@temporalio/client';
+import { getClinicBySlug } from '../clinics/clinics.js';
+import { AppError } from '../errors.js';
+import type { Sql } from '../db/sql.js';
+import { ZLanguage } from '../domain/languages.js';
+import { parseAddress } from '../domain/phone.js';
+import { appointmentsCsv } from '../appointments/appointmentsCsv.js';
+import { APPOINTMENT_STATUSES, getAppointment, listAppointments, type Appointment } from '../appointments/appointments.js';
+import { bookAppointment } from '../appointments/bookAppointment.js';
+import { changeAppointment } from '../appointments/changeAppointment.js';
+import {
+  cancelAppointmentUpdate,
+  markNoShowUpdate,
+  markVisitedUpdate,
+  remindNowUpdate,
+  rescheduleAppointmentUpdate,
+  type AppointmentView,
+} from '../workflows/appointmentDefinitions.js';
+import { createApiRouter, staffErrors } from './openapi.js';
+import { ZClinicSlug, requireJsonBody } from './validation.js';
+
+const MAX_NAME = 100;
+const DURATION_MESSAGE = 'must be a whole number of minutes from 5 to 480';
+const ISO_WITH_OFFSET_MESSAGE = 'must be an ISO 8601 date and time with its offset, such as 2026-12-01T10:30:00-06:00';
+const DATE_MESSAGE = 'must be a date YYYY-MM-DD';
+
+const ZStartsAt = z
+  .string({ message: ISO_WITH_OFFSET_MESSAGE })
+  .pipe(z.iso.datetime({ offset: true, message: ISO_WITH_OFFSET_MESSAGE }))
+  .transform((text) => new Date(text))
+  .refine((at) => at.getTime() > Date.now(), 'must be in the future')
+  .meta({ description: 'When it starts: ISO 8601 with its offset (or Z).', example: '2026-12-01T10:30:00-06:00' });
+
+const ZDate = z.iso.date({ message: DATE_MESSAGE });
+
+/** A booking as staff send it. */
+const ZBooking = z
+  .object({
+    patient_name: z
+      .string({ message: 'must be text' })
+      .trim()
+      .min(1, 'must not be empty')
+      .max(MAX_NAME, `must be at most ${MAX_NAME} characters`)
+      .meta({ example: 'Rahul Sharma' }),
+    phone: z
+      .string({ message: 'must be a phone number' })
+      .trim()
+      .min(1, 'must be a phone number')
+      .max(40, 'must be a phone number')
+      .meta({ description: "E.164, or a local number read in the clinic's `default_country`; stored E.164.", example: '+919876543210' }),
+    starts_at: ZStartsAt,
+    duration_minutes: z.int({ message: DURATION_MESSAGE }).min(5, DURATION_MESSAGE).max(480, DURATION_MESSAGE).meta({ example: 30 }),
+    provider: z
+      .string({ message: 'must be text' })
+      .trim()
+      .min(1, 'must not be empty')
+      .max(MAX_NAME, `must be at most ${MAX_NAME} characters`)
+      .optional()
+      .meta({ description: "The provider's name; a name the clinic does not know yet adds the provider.", example: 'Dr Mehta' }),
+    provider_id: z.int({ message: 'must be a provider id' }).positive('must be a provider id').optional().meta({ example: 3 }),
+    service: z
+      .string({ message: 'must be text' })
+      .trim()
+      .min(1, 'must not be empty')
+      .max(MAX_NAME, `must be at most ${MAX_NAME} characters`)
+      .meta({ description: 'What the visit is for (the CSV\'s "specialty").', example: 'Ortho' }),
+    channel: z
+      .enum(['sms', 'whatsapp', 'voice'], { message: 'must be sms, whatsapp or voice' })
+      .refine((channel) => channel !== 'voice', 'voice: reminders by phone call are not available yet; use sms or whatsapp')
+      .meta({ description: 'How the patient is reached. `voice` is refused until phone calls ship.', example: 'sms' }),
+    language: ZLanguage.optional().meta({
+      description: "The patient's language (`en`, `es`, …); kept for this number. Default: their earlier choice, else the clinic's.",
+      example: 'en',
+    }),
+  })
+  .superRefine((body, ctx) => {
+    if ((body.provider === undefined) === (body.provider_id === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['provider'], message: 'give either provider (a name) or provider_id' });
+    }
+  })
+  .openapi('BookingRequest');
+
+/** An appointment as the API answers it. Times ISO 8601 UTC; `follow_up_date` clinic-local. */
+export const ZAppointment = z
+  .object({
+    id: z.string().meta({ example: '42' }),
+    status: z.enum(APPOINTMENT_STATUSES),
+    patient_name: z.string(),
+    phone: z.string().meta({ description: 'E.164.', example: '+919876543210' }),
+    language: z.string().meta({ example: 'en' }),
+    starts_at: z.string().meta({ example: '2026-12-01T16:30:00.000Z' }),
+    duration_minutes: z.int(),
+    provider_id: z.int(),
+    provider: z.string().meta({ example: 'Dr Mehta' }),
+    service: z.string(),
+    channel: z.enum(['sms', 'whatsapp', 'voice']),
+    follow_up_date: z.string().nullable().meta({ example: null }),
+    next_reminder_at: z.string().nullable().meta({ description: 'The next planned reminder or follow-up, ISO 8601 UTC; null when none is left.' }),
+    workflow_id: z.string().meta({ example: 'appointment-main-42' }),
+  })
+  .openapi('Appointment');
+
+const appointmentJson = (a: Appointment, view?: AppointmentView): z.infer<typeof ZAppointment> => ({
+  id: a.id,
+  status: view?.status ?? a.status,
+  patient_name: a.patientName,
+  phone: a.phone,
+  language: a.language,
+  starts_at: view?.startsAt ?? a.startsAt.toISOString(),
+  duration_minutes: a.durationMinutes,
+  provider_id: a.providerId,
+  provider: a.providerName,
+  service: a.service,
+  channel: a.channel,
+  follow_up_date: view === undefined ? a.followUpDate : view.followUpDate,
+  next_reminder_at: view === undefined ? (a.nextReminderAt?.toISOString() ?? null) : view.nextReminderAt,
+  workflow_id: a.workflowId,
+});
+
+const ZAppointmentPath = z.object({
+  id: z
+    .string()
+    .regex(/^[1-9]\d{0,17}$/, 'must be an appointment id')
+    .meta({ example: '42' }),
+});
+const ZListQuery = z.object({
+  clinic: ZClinicSlug,
+  date: ZDate.optional().meta({ description: 'Only appointments starting on this clinic-local day.', example: '2026-12-01' }),
+  status: z.enum(APPOINTMENT_STATUSES, { message: `must be one of ${APPOINTMENT_STATUSES.join(', ')}` }).optional(),
+});
+const ZClinicOnly = z.object({ clinic: ZClinicSlug });
+
+const jsonErrors = {
+  413: '`payload_too_large`: the body is over the limit.',
+  415: '`unsupported_media_type`: JSON sent under a Content-Type other than `application/json`.',
+};
+const changeErrors = staffErrors({
+  400: '`bad_request` naming the field (`id`, `clinic`, a body field, or `body` when it is not JSON).',
+  404: '`not_found`: no such appointment (`field: "id"`) or clinic.',
+  409: '`conflict`: the appointment is cancelled, visited, marked a no-show or has started (`field: "status"`); nothing changed.',
+  ...jsonErrors,
+});
+const appointmentResponse = (description: string) => ({ description, content: { 'application/json': { schema: ZAppointment } } });
+
+/** Routes under `/api` for appointments. */
+export function appointmentRoutes(deps: { sql: Sql; temporal: Client; taskQueue: string }) {
+  const app = createApiRouter();
+
+  /** The clinic's appointments the list query asks for (`GET /appointments` and its CSV). */
+  const listFor = async ({ clinic: slug, date, status }: z.infer<typeof ZListQuery>) => {
+    const clinic = await getClinicBySlug(deps.sql, slug);
+    const list = await listAppointments(deps.sql, clinic.id, {
+      timezone: clinic.timezone,
+      ...(date === undefined ? {} : { date }),
+      ...(status === undefined ? {} : { status }),
+    });
+    return { clinic, list };
+  };
+
+  const load = async (slug: string, id: string) => {
+    const clinic = await getClinicBySlug(deps.sql, slug);
+    return { clinic, appointment: await getAppointment(deps.sql, clinic.id, id) };
+  };
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/appointments',
+      summary: 'Book an appointment and start its reminder chain',
+      description: "The patient gets a confirmation at once (within contact hours), then the reminders of the clinic's schedule.",
+      tags: ['Appointments'],
+      middleware: [requireJsonBody],
+      request: { query: ZClinicOnly, body: { required: true, content: { 'application/json': { schema: ZBooking } } } },
+      responses: {
+        201: appointmentResponse('The booked appointment.'),
+        ...staffErrors({
+          400: '`bad_request` naming the field: `patient_name`, `phone`, `starts_at` (not ISO 8601 with offset, or past), `duration_minutes`, `provider`/`provider_id`, `service`, `channel` (`voice` is not available yet), `language`; nothing is written.',
+          404: '`not_found`: no such clinic.',
+          ...jsonErrors,
+        }),
+      },
+    }),
+    async (c) => {
+      const clinic = await getClinicBySlug(deps.sql, c.req.valid('query').clinic);
+      const body = c.req.valid('json');
+      const phone = parseAddress(body.phone, clinic.defaultCountry);
+      if (phone?.channel !== 'sms') {
+        throw new AppError('bad_request', `phone: must be a valid mobile number, E.164 or local to ${clinic.defaultCountry}`, 'phone');
+      }
+      const booked = await bookAppointment(deps, clinic, {
+        patientName: body.patient_name,
+        phone: phone.phone,
+        startsAt: body.starts_at,
+        durationMinutes: body.duration_minutes,
+        provider: body.provider_id === undefined ? { name: body.provider! } : { id: body.provider_id },
+        service: body.service,
+        channel: body.channel,
+        ...(body.language === undefined ? {} : { language: body.language }),
+      });
+      return c.json(appointmentJson(booked), 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/appointments',
+      summary: "A clinic's appointments by start time",
+      tags: ['Appointments'],
+      request: { query: ZListQuery },
+      responses: {
+        200: {
+          description: 'The appointments.',
+          content: { 'application/json': { schema: z.object({ appointments: z.array(ZAppointment) }).openapi('AppointmentList') } },
+        },
+        ...staffErrors({ 400: '`bad_request` naming `date`, `status` or `clinic`.', 404: '`not_found`: no such clinic.' }),
+      },
+    }),
+    async (c) => {
+      const { list } = await listFor(c.req.valid('query'));
+      return c.json({ appointments: list.map((a) => appointmentJson(a)) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/appointments.csv',
+      summary: 'The appointments as a spreadsheet (CSV)',
+      description: "Exactly the columns `name,mobile,date,time_slot,doctor,specialty,followup_date`; dates and times in the clinic's time zone.",
+      tags: ['Appointments'],
+      request: { query: ZListQuery },
+      responses: {
+        200: {
+          description: 'RFC 4180 CSV with a header row.',
+          content: {
+            'text/csv': {
+              schema: z.string().meta({
+                example:
+                  'name,mobile,date,time_slot,doctor,specialty,followup_date\r\nRahul Sharma,+919876543210,2025-02-10,10:30,Dr Mehta,Ortho,2025-02-17\r\n',
+              }),
+            },
+          },
+        },
+        ...staffErrors({ 400: '`bad_request` naming `date`, `status` or `clinic`.', 404: '`not_found`: no such clinic.' }),
+      },
+    }),
+    async (c) => {
+      const { clinic, list } = await listFor(c.req.valid('query'));
+      const { date } = c.req.valid('query');
+      const csv = appointmentsCsv(list, clinic.timezone);
+      return c.body(csv, 200, {
+        'Content-Type': 'text/csv; charset=utf-8',
+        'Content-Disposition': `attachment; filename="appointments-${clinic.slug}${date === undefined ? '' : `-${date}`}.csv"`,
+      });
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/appointments/{id}',
+      summary: 'One appointment, with its next planned reminder and workflow ID',
+      tags: ['Appointments'],
+      request: { params: ZAppointmentPath, query: ZClinicOnly },
+      responses: {
+        200: appointmentResponse('The appointment.'),
+        ...staffErrors({ 400: '`bad_request` naming `id` or `clinic`.', 404: '`not_found`: no such appointment (`field: "id"`) or clinic.' }),
+      },
+    }),
+    async (c) => {
+      const { appointment } = await load(c.req.valid('query').clinic, c.req.valid('param').id);
+      return c.json(appointmentJson(appointment), 200);
+    },
+  );
+
+  const change = (
+    method: 'post' | 'patch',
+    path: string,
+    summary: string,
+    body: z.ZodObject | undefined,
+    send: (appointment: Appointment, body: never) => { what: string; run: Parameters<typeof changeAppointment>[3] },
+  ) => {
+    app.openapi(
+      createRoute({
+        method,
+        path,
+        summary,
+        tags: ['Appointments'],
+        ...(body === undefined ? {} : { middleware: [requireJsonBody] }),
+        request: {
+          params: ZAppointmentPath,
+          query: ZClinicOnly,
+          ...(body === undefined ? {} : { body: { required: true, content: { 'application/json': { schema: body } } } }),
+        },
+        responses: { 200: appointmentResponse('The appointment after the change.'), ...changeErrors },
+      }),
+      async (c) => {
+        const { appointment } = await load(c.req.valid('query').clinic, c.req.valid('param').id);
+        const parsed = (body === undefined ? undefined : c.req.valid('json' as never)) as never;
+        const { what, run } = send(appointment, parsed);
+        const view = await changeAppointment(deps, appointment, what, run);
+        return c.json(appointmentJson(appointment, view), 200);
+      },
+    );
+  };
+
+  const ZMove = z.object({ starts_at: ZStartsAt }).openapi('MoveAppointmentRequest');
+  change('patch', '/appointments/{id}', 'Move an appointment: its reminders re-plan for the new time', ZMove, (a, body: z.infer<typeof ZMove>) => ({
+    what: `moving appointment ${a.id}`,
+    run: (h) => h.executeUpdate(rescheduleAppointmentUpdate, { args: [{ startsAt: body.starts_at.toISOString() }] }),
+  }));
+  change('post', '/appointments/{id}/cancel', 'Cancel an appointment: reminders stop, the patient is told, the slot goes to the waitlist', undefined, (a) => ({
+    what: `cancelling appointment ${a.id}`,
+    run: (h) => h.executeUpdate(cancelAppointmentUpdate, { args: [{ by: 'staff' }] }),
+  }));
+  change('post', '/appointments/{id}/remind', 'Send a reminder now (or at the start of the next contact window)', undefined, (a) => ({
+    what: `reminding appointment ${a.id}`,
+    run: (h) => h.executeUpdate(remindNowUpdate),
+  }));
+  const ZVisited = z
+    .object({
+      follow_up_date: ZDate.optional().meta({ description: 'A follow-up reminder goes at 09:00 clinic time that day.', example: '2026-12-15' }),
+    })
+    .openapi('VisitedRequest');
+  change(
+    'post',
+    '/appointments/{id}/visited',
+    'Mark an appointment visited, with an optional follow-up date',
+    ZVisited,
+    (a, body: z.infer<typeof ZVisited>) => ({
+      what: `marking appointment ${a.id} visited`,
+      run: (h) => h.executeUpdate(markVisitedUpdate, { args: [body.follow_up_date === undefined ? {} : { followUpDate: body.follow_up_date }] }),
+    }),
+  );
+  change('post', '/appointments/{id}/no_show', 'Mark an appointment a no-show', undefined, (a) => ({
+    what: `marking appointment ${a.id} a no-show`,
+    run: (h) => h.executeUpdate(markNoShowUpdate),
+  }));
+
+  return app;
+}

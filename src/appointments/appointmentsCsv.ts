@@ -1,0 +1,36 @@
+/**
+ * The appointments spreadsheet clinics keep (the WhatsApp reminder seed's format): exactly the
+ * columns `name,mobile,date,time_slot,doctor,specialty,followup_date`, one row per appointment, e.g.
+ * `Rahul Sharma,+919876543210,2025-02-10,10:30,Dr Mehta,Ortho,2025-02-17`. Numbers are E.164, `date`
+ * (`YYYY-MM-DD`) and `time_slot` (`HH:MM`, 24-hour) are in the clinic's time zone, `specialty` is the
+ * appointment's service. Written with csv-stringify (RFC 4180 quoting), so commas, quotes and line
+ * breaks in names survive a round trip through a spreadsheet.
+ */
+import { stringify } from 'csv-stringify/sync';
+import { DateTime } from 'luxon';
+
+/** The header row, in order. */
+export const APPOINTMENTS_CSV_COLUMNS = ['name', 'mobile', 'date', 'time_slot', 'doctor', 'specialty', 'followup_date'] as const;
+
+/** One appointment as the spreadsheet needs it. */
+export interface AppointmentCsvRow {
+  patientName: string;
+  /** E.164. */
+  phone: string;
+  startsAt: Date;
+  providerName: string;
+  service: string;
+  /** `YYYY-MM-DD`, or null when none is set. */
+  followUpDate: string | null;
+}
+
+/** The CSV text (header first, CRLF line ends as RFC 4180 has them) of `rows`, dates and times in `timezone` (IANA). */
+export function appointmentsCsv(rows: readonly AppointmentCsvRow[], timezone: string): string {
+  return stringify(
+    rows.map((row) => {
+      const local = DateTime.fromJSDate(row.startsAt, { zone: timezone });
+      return [row.patientName, row.phone, local.toFormat('yyyy-MM-dd'), local.toFormat('HH:mm'), row.providerName, row.service, row.followUpDate ?? ''];
+    }),
+    { header: true, columns: [...APPOINTMENTS_CSV_COLUMNS], record_delimiter: 'windows' },
+  );
+}

@@ -1,0 +1,53 @@
+/**
+ * A bare `CANCEL` from a patient. `CANCEL` is one of Twilio's default opt-out words on long codes
+ * (twilio.com/docs/messaging/tutorials/advanced-opt-out): while the clinic's number keeps those words
+ * (`clinics.cancel_is_opt_out`, default true), Twilio has already blocked every later text to the
+ * patient, whatever we do, so the patient's soonest open appointment is cancelled, the opt-out is
+ * recorded as Twilio's, and nothing is sent back (a reply would fail with 21610). A clinic that removed
+ * `CANCEL` from its Messaging Service's opt-out words sets the flag false: then `CANCEL` cancels with
+ * the normal `cancelled` reply, and without an open appointment it is an ordinary unknown text.
+ * The appointment is cancelled before the opt-out is recorded, so a failed cancel (retried by the
+ * reply sweep) is never stopped by the opt-out it would have recorded.
+ */
+import type { Client } from '@temporalio/client';
+import type { Logger } from 'pino';
+import type { Clinic } from '../clinics/clinics.js';
+import { getClinicSettings } from '../clinics/clinicSettings.js';
+import { renderMessage } from '../clinics/messageTemplates.js';
+import type { Sql } from '../db/sql.js';
+import { isOptedOut, recordOptOut } from '../messaging/messenger.js';
+import { cancelAppointmentUpdate } from '../workflows/appointmentDefinitions.js';
+import { findOpenAppointmentsByPhone } from './appointments.js';
+import { changeAppointment } from './changeAppointment.js';
+
+/** What a bare CANCEL did: the reply to send (null: none), or `not_handled` (an ordinary text). */
+export type CancelWordOutcome = { reply: string | null } | 'not_handled';
+
+/**
+ * Acts on a bare `CANCEL` from `phone` (E.164) at `clinic` by the rule above.
+ * @throws AppError unavailable when the chain does not answer in time (the patient's text is then
+ *   answered by the inbound handler's apology path, or retried by the sweep).
+ */
+export async function handleCancelWord(deps: { sql: Sql; temporal: Client; log: Logger }, clinic: Clinic, phone: string): Promise<CancelWordOutcome> {
+  const { cancelIsOptOut } = await getClinicSettings(deps.sql, clinic.id);
+  const [appointment] = await findOpenAppointmentsByPhone(deps.sql, clinic.id, phone);
+  if (appointment !== undefined) {
+    await changeAppointment(deps, appointment, `cancelling appointment ${appointment.id}`, (h) =>
+      h.executeUpdate(cancelAppointmentUpdate, { args: [{ by: 'patient_cancel_word' }] }),
+    );
+    deps.log.info({ appointmentId: appointment.id }, 'appointment cancelled by the patient (CANCEL)');
+  }
+  if (cancelIsOptOut) {
+    await recordOptOut(deps.sql, clinic.id, phone, 'CANCEL');
+    return { reply: null };
+  }
+  if (appointment === undefined) return 'not_handled';
+  if (await isOptedOut(deps.sql, clinic.id, phone)) return { reply: null };
+  const { text } = await renderMessage(deps.sql, {
+    clinic,
+    kind: 'cancelled',
+    language: appointment.language,
+    values: { patientName: appointment.patientName, doctorName: appointment.providerName, specialty: appointment.service, startsAt: appointment.startsAt },
+  });
+  return { reply: text };
+}

@@ -1,0 +1,39 @@
+/**
+ * Staff's (and a patient's CANCEL word's) changes to an appointment, sent to its chain as updates so
+ * the caller learns the true outcome: move, cancel, remind now, visited, no-show.
+ */
+import { ApplicationFailure, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { AppError } from '../errors.js';
+import { callWithinDeadline } from '../queue/callWithinDeadline.js';
+import type { AppointmentView } from '../workflows/appointmentDefinitions.js';
+import { FailureType } from '../workflows/definitions.js';
+import type { Appointment } from './appointments.js';
+
+/**
+ * Sends an update to `appointment`'s chain with `send` (e.g. `(h) => h.executeUpdate(markNoShowUpdate)`),
+ * waiting at most 5 s; `what` names the change in errors ("cancelling appointment 12").
+ * @returns the chain's view after the change.
+ * @throws AppError conflict when the chain refuses it for the appointment's state (cancelled, visited,
+ *   already started); bad_request for an argument it cannot act on; unavailable when Temporal or a
+ *   worker does not answer in time, or a step of the change failed.
+ */
+export async function changeAppointment(
+  deps: { temporal: Client },
+  appointment: Pick<Appointment, 'id' | 'workflowId' | 'status'>,
+  what: string,
+  send: (handle: WorkflowHandle) => Promise<AppointmentView>,
+): Promise<AppointmentView> {
+  try {
+    return await callWithinDeadline(deps.temporal, what, () => send(deps.temporal.workflow.getHandle(appointment.workflowId)));
+  } catch (error) {
+    if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
+      if (error.cause.type === FailureType.IllegalTransition) throw new AppError('conflict', error.cause.message, 'status');
+      if (error.cause.type === FailureType.InvalidRequest) throw new AppError('bad_request', error.cause.message);
+    }
+    if (error instanceof WorkflowUpdateFailedError)
+      throw new AppError('unavailable', `${what} failed: ${error.cause?.message ?? 'a step of it failed'}; try again shortly`);
+    if (error instanceof WorkflowNotFoundError)
+      throw new AppError('conflict', `appointment ${appointment.id} is ${appointment.status}: its reminders have ended`, 'status');
+    throw error;
+  }
+}

@@ -1,0 +1,135 @@
+/**
+ * A clinic's message templates (`message_templates`) over the shipped defaults, and the rendering of
+ * an appointment message for a patient.
+ *
+ * Which wording a message takes: for the patient's language, then its base language (`es-MX` → `es`),
+ * then the clinic's default language, then English, the first that has either the clinic's own
+ * template for the kind or a shipped default. A clinic may add templates in any language, one kind at
+ * a time: kinds it has not written in that language fall back along the same order.
+ */
+import type { Sql } from '../db/sql.js';
+import { AppError } from '../errors.js';
+import { FALLBACK_LANGUAGE, languageFallbacks, shippedLanguageOf, SHIPPED_LANGUAGES, type ShippedLanguage } from '../domain/languages.js';
+import { DEFAULT_TEMPLATES, MESSAGE_KINDS, missingPlaceholders, renderTemplate, validateTemplate, type MessageKind } from '../domain/messageTemplates.js';
+import { placeholderValues, sampleMessageValues, type MessageValues } from '../domain/messageValues.js';
+import { formatPhoneForPeople } from '../domain/phone.js';
+import { countSmsSegments, type SmsEncoding } from '../domain/smsSegments.js';
+import { phoneToCall, type Clinic } from './clinics.js';
+
+/** The wording in effect for one kind and language at a clinic. */
+export interface TemplateInEffect {
+  kind: MessageKind;
+  /** The language asked for. */
+  language: string;
+  /** The language of `body`: `language`, or the one it fell back to. */
+  bodyLanguage: string;
+  /** `clinic`: the clinic's own; `default`: shipped with Frontdesk. */
+  source: 'clinic' | 'default';
+  body: string;
+  /** When the clinic last saved it; null for a default. */
+  updatedAt: Date | null;
+}
+
+/** A message ready to send: its text, SMS size and the language it is written in. */
+export interface RenderedMessage {
+  text: string;
+  segments: number;
+  encoding: SmsEncoding;
+  language: string;
+}
+
+type OwnTemplates = Map<string, { body: string; updatedAt: Date }>;
+
+const ownKey = (kind: string, language: string) => `${kind}/${language}`;
+
+/** The clinic's own templates (of `kind` only, when given), by `kind/language`. */
+async function readOwnTemplates(sql: Sql, clinicId: number, kind?: MessageKind): Promise<OwnTemplates> {
+  const rows = await sql`
+    select kind, language, body, updated_at from message_templates
+    where clinic_id = ${clinicId} ${kind === undefined ? sql`` : sql`and kind = ${kind}`}`;
+  return new Map(rows.map((r) => [ownKey(r.kind as string, r.language as string), { body: r.body as string, updatedAt: r.updated_at as Date }]));
+}
+
+/** The wording of `kind` for a reader of `language` (see the module docstring for the order). */
+function pickTemplate(own: OwnTemplates, kind: MessageKind, language: string, clinicDefault: string): TemplateInEffect {
+  const isShipped = (candidate: string): candidate is ShippedLanguage => shippedLanguageOf(candidate) === candidate;
+  const chosen = languageFallbacks(language, clinicDefault).find((candidate) => own.has(ownKey(kind, candidate)) || isShipped(candidate)) ?? FALLBACK_LANGUAGE;
+  const mine = own.get(ownKey(kind, chosen));
+  if (mine !== undefined) return { kind, language, bodyLanguage: chosen, source: 'clinic', body: mine.body, updatedAt: mine.updatedAt };
+  return {
+    kind,
+    language,
+    bodyLanguage: chosen,
+    source: 'default',
+    body: DEFAULT_TEMPLATES[isShipped(chosen) ? chosen : FALLBACK_LANGUAGE][kind],
+    updatedAt: null,
+  };
+}
+
+/** `body` (written in `language`) filled with `values` for `clinic`, with its SMS size. @throws RangeError for an invalid date or moment in `values`. */
+function renderBody(clinic: Clinic, body: string, language: string, values: MessageValues): RenderedMessage {
+  const phone = phoneToCall(clinic);
+  const text = renderTemplate(
+    body,
+    placeholderValues(values, { clinicName: clinic.name, officePhone: phone === null ? '' : formatPhoneForPeople(phone), timezone: clinic.timezone, language }),
+  );
+  const { segments, encoding } = countSmsSegments(text);
+  return { text, segments, encoding, language };
+}
+
+/** A template in effect with how it reads with typical values (`sampleMessageValues`). */
+export type TemplateWithSample = TemplateInEffect & { sample: RenderedMessage };
+
+const withSample = (clinic: Clinic, template: TemplateInEffect): TemplateWithSample => ({
+  ...template,
+  sample: renderBody(clinic, template.body, template.bodyLanguage, sampleMessageValues(clinic.timezone)),
+});
+
+/**
+ * Every kind in every language in effect at `clinic` (the shipped ones, the clinic's default, and
+ * each language it has a template in), kinds in `MESSAGE_KINDS` order within each language, languages
+ * sorted, each with its sample rendering.
+ */
+export async function listTemplates(sql: Sql, clinic: Clinic): Promise<TemplateWithSample[]> {
+  const own = await readOwnTemplates(sql, clinic.id);
+  const languages = new Set<string>([...SHIPPED_LANGUAGES, clinic.defaultLanguage, ...[...own.keys()].map((key) => key.split('/')[1]!)]);
+  return [...languages]
+    .sort()
+    .flatMap((language) => MESSAGE_KINDS.map((kind) => withSample(clinic, pickTemplate(own, kind, language, clinic.defaultLanguage))));
+}
+
+/**
+ * Saves `clinic`'s own wording of `kind` in `language` (a valid tag, see languages.ts), replacing any
+ * earlier one. @returns it, with its sample rendering.
+ * @throws AppError bad_request (field `body`) naming each unknown placeholder (`body: unknown
+ *   placeholder {foo}`; `{slots}` is known in `reschedule_options` only), or the one a kind requires
+ *   and the body lacks (`{slots}` in `reschedule_options`).
+ */
+export async function saveTemplate(sql: Sql, clinic: Clinic, template: { kind: MessageKind; language: string; body: string }): Promise<TemplateWithSample> {
+  const { kind, language, body } = template;
+  const unknown = validateTemplate(body, kind);
+  if (unknown.length > 0) throw new AppError('bad_request', `body: unknown placeholder${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}`, 'body');
+  const missing = missingPlaceholders(body, kind);
+  if (missing.length > 0) throw new AppError('bad_request', `body: must contain ${missing.join(', ')} (the numbered list of open times)`, 'body');
+  const [row] = await sql`
+    insert into message_templates (clinic_id, kind, language, body) values (${clinic.id}, ${kind}, ${language}, ${body})
+    on conflict (clinic_id, kind, language) do update set body = excluded.body, updated_at = now()
+    returning updated_at`;
+  return withSample(clinic, { kind, language, bodyLanguage: language, source: 'clinic', body, updatedAt: row!.updated_at as Date });
+}
+
+/**
+ * The `kind` message for a patient who reads `language` at `clinic`, filled with `values`: dates and
+ * times in the clinic's time zone and the language of the wording chosen (see the module docstring),
+ * `{clinic_name}` and `{office_phone}` (the office phone, else the clinic's SMS number) from the
+ * clinic. @returns the text, its SMS segments and encoding, and the language it is written in.
+ * @throws RangeError for an invalid date or moment in `values`.
+ */
+export async function renderMessage(
+  sql: Sql,
+  message: { clinic: Clinic; kind: MessageKind; language: string; values: MessageValues },
+): Promise<RenderedMessage> {
+  const { clinic, kind, language, values } = message;
+  const template = pickTemplate(await readOwnTemplates(sql, clinic.id, kind), kind, language, clinic.defaultLanguage);
+  return renderBody(clinic, template.body, template.bodyLanguage, values);
+}

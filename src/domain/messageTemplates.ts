@@ -1,0 +1,106 @@
+/**
+ * Message templates: the wording of each appointment message, per kind and language, with
+ * `{placeholder}`s filled in when it is sent. The defaults here ship in English and Spanish; a clinic
+ * may save its own (`message_templates`), which win over these.
+ *
+ * Carrier-safe words: no template invites `CANCEL` (or `CANCELAR`). CANCEL is one of Twilio's default
+ * opt-out words: a patient who texts it is opted out by Twilio from every later text. Reminders ask
+ * for YES / NO / CHANGE (SI / NO / CAMBIAR).
+ *
+ * The defaults keep to the GSM-7 alphabet (Spanish without á, í, ó, ú, which GSM-7 lacks; é and ñ are
+ * in it) so that, with typical values, each fits one SMS segment (see smsSegments.ts).
+ */
+import type { ShippedLanguage } from './languages.js';
+
+/** Every kind of appointment message. */
+export const MESSAGE_KINDS = [
+  'booking_confirmation',
+  'reminder',
+  'confirmed',
+  'cancelled',
+  'reschedule_options',
+  'rescheduled',
+  'no_open_slots',
+  'followup_reminder',
+  'help',
+] as const;
+/** A kind of appointment message. */
+export type MessageKind = (typeof MESSAGE_KINDS)[number];
+
+/**
+ * Every placeholder a template may use, written `{name}` in a body. `slots` is the numbered list of
+ * open times (`1) Tue 12 Nov 10:00`, one a line) and belongs to `reschedule_options` only.
+ */
+export const PLACEHOLDERS = ['patient_name', 'doctor_name', 'date', 'time', 'followup_date', 'clinic_name', 'specialty', 'office_phone', 'slots'] as const;
+/** A placeholder's name (without braces). */
+export type Placeholder = (typeof PLACEHOLDERS)[number];
+
+/** The values to fill a template with; a missing one is written as nothing. */
+export type PlaceholderValues = Partial<Record<Placeholder, string>>;
+
+/** The kind a placeholder is limited to, if any. */
+const PLACEHOLDER_KINDS: Partial<Record<Placeholder, MessageKind>> = { slots: 'reschedule_options' };
+
+/** Placeholders a kind's template must contain: without `{slots}` a patient could not pick a time. */
+const REQUIRED_PLACEHOLDERS: Partial<Record<MessageKind, Placeholder[]>> = { reschedule_options: ['slots'] };
+
+// Anything in braces is meant as a placeholder: `{foo}` and `{ patient name }` are unknown ones.
+const PLACEHOLDER_PATTERN = /\{([^{}]*)\}/g;
+
+const isPlaceholder = (name: string): name is Placeholder => (PLACEHOLDERS as readonly string[]).includes(name);
+
+/**
+ * The placeholders in `body` that a `kind` template may not use, as written (`{foo}`), each once, in
+ * order of appearance: names not in `PLACEHOLDERS`, and `{slots}` outside `reschedule_options`.
+ * Without `kind`, only names not in `PLACEHOLDERS`. An empty list means the body is good.
+ */
+export function validateTemplate(body: string, kind?: MessageKind): string[] {
+  const unknown: string[] = [];
+  for (const [written, name = ''] of body.matchAll(PLACEHOLDER_PATTERN)) {
+    const allowed = isPlaceholder(name) && (kind === undefined || (PLACEHOLDER_KINDS[name] ?? kind) === kind);
+    if (!allowed && !unknown.includes(written)) unknown.push(written);
+  }
+  return unknown;
+}
+
+/** The placeholders a `kind` template must contain and `body` lacks, as written (`{slots}`). */
+export function missingPlaceholders(body: string, kind: MessageKind): string[] {
+  return (REQUIRED_PLACEHOLDERS[kind] ?? []).filter((name) => !body.includes(`{${name}}`)).map((name) => `{${name}}`);
+}
+
+/** `body` with each known `{placeholder}` replaced by its value (nothing when missing); anything else is left as written. */
+export function renderTemplate(body: string, values: PlaceholderValues): string {
+  return body.replace(PLACEHOLDER_PATTERN, (written, name: string) => (isPlaceholder(name) ? (values[name] ?? '') : written));
+}
+
+/** The shipped wording of every kind, in each shipped language. */
+export const DEFAULT_TEMPLATES: Record<ShippedLanguage, Record<MessageKind, string>> = {
+  en: {
+    booking_confirmation: '{clinic_name}: {patient_name}, your visit with {doctor_name} is booked for {date} at {time}. Questions? Call {office_phone}.',
+    reminder: '{clinic_name}: {patient_name}, your visit with {doctor_name} is {date} at {time}. Reply YES to confirm, NO to cancel, CHANGE for another time.',
+    confirmed: '{clinic_name}: thank you, {patient_name}. Your visit with {doctor_name} on {date} at {time} is confirmed. See you then!',
+    cancelled: '{clinic_name}: {patient_name}, your visit with {doctor_name} on {date} at {time} is cancelled. To book again, call {office_phone}.',
+    reschedule_options: '{clinic_name}: reply with the number of a time:\n{slots}',
+    rescheduled: "{clinic_name}: {patient_name}, your visit with {doctor_name} is now {date} at {time}. We'll text you a reminder.",
+    no_open_slots:
+      '{clinic_name}: sorry, {doctor_name} has no other open times soon. Your visit stays {date} at {time}. Call {office_phone} to arrange another.',
+    followup_reminder:
+      '{clinic_name}: {patient_name}, your {specialty} follow-up with {doctor_name} is due {followup_date}. Call {office_phone} to book a time.',
+    help: '{clinic_name}: reply YES to confirm your visit, NO to cancel, CHANGE for another time. Questions? Call {office_phone}. Reply STOP to stop texts.',
+  },
+  es: {
+    booking_confirmation:
+      '{clinic_name}: {patient_name}, su cita con {doctor_name} queda reservada para el {date} a las {time}. ¿Dudas? Llame al {office_phone}.',
+    reminder:
+      '{clinic_name}: {patient_name}, cita con {doctor_name} el {date} a las {time}. Responda SI para confirmar, NO para cancelar, CAMBIAR para otra hora.',
+    confirmed: '{clinic_name}: gracias, {patient_name}. Su cita con {doctor_name} el {date} a las {time} queda confirmada. Le esperamos.',
+    cancelled: '{clinic_name}: {patient_name}, su cita con {doctor_name} del {date} a las {time} queda cancelada. Para otra cita llame al {office_phone}.',
+    reschedule_options: '{clinic_name}: responda con la hora que prefiera:\n{slots}',
+    rescheduled: '{clinic_name}: {patient_name}, su cita con {doctor_name} pasa al {date} a las {time}. Le enviaremos un recordatorio.',
+    no_open_slots:
+      '{clinic_name}: lo sentimos, {doctor_name} no tiene otras horas libres pronto. Su cita sigue el {date} a las {time}. Llame al {office_phone}.',
+    followup_reminder:
+      '{clinic_name}: {patient_name}, le toca su control de {specialty} con {doctor_name} el {followup_date}. Llame al {office_phone} para pedir cita.',
+    help: '{clinic_name}: responda SI para confirmar, NO para cancelar, CAMBIAR para otra hora. ¿Dudas? Llame al {office_phone}. STOP para no recibir textos.',
+  },
+};

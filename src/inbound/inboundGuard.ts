@@ -1,0 +1,38 @@
+/**
+ * The per-number guard on a clinic's public number. A number that sends more than the clinic's
+ * `inbound_texts_per_minute` (default 10) gets no reply past it, and a text we do not understand that
+ * the same number sends again and again — an auto-responder answering our help text, which we would
+ * answer again — stops being answered after `LOOP_REPEATS` in `LOOP_WINDOW_MINUTES`. Opt-out and opt-in
+ * words are never held back. Counted from the message log in Postgres, so every API process agrees;
+ * each message is still logged once.
+ */
+import type { Sql } from '../db/sql.js';
+import type { Clinic } from '../clinics/clinics.js';
+import { parseCommand } from '../domain/commands.js';
+
+/** How many times one number's same unrecognised text is answered within `LOOP_WINDOW_MINUTES`. */
+export const LOOP_REPEATS = 3;
+/** The window of the loop rule, in minutes. */
+export const LOOP_WINDOW_MINUTES = 10;
+
+/** `answer`, or why not: `too_many` (over the clinic's per-minute limit), `loop` (an auto-responder). */
+export type GuardVerdict = 'answer' | 'too_many' | 'loop';
+
+/**
+ * Whether to answer `body` from `phone`, which has just been logged (so it counts itself).
+ * @throws postgres.js errors when the log cannot be read.
+ */
+export async function checkInboundGuard(sql: Sql, clinic: Clinic, phone: string, body: string): Promise<GuardVerdict> {
+  const kind = parseCommand(body).kind;
+  if (kind === 'opt_out' || kind === 'opt_in') return 'answer';
+  const [counts] = await sql<{ last_minute: number; same_text: number }[]>`
+    select count(*) filter (where created_at > now() - interval '1 minute')::int as last_minute,
+           count(*) filter (where lower(btrim(body)) = lower(btrim(${body})))::int as same_text
+    from messages
+    where clinic_id = ${clinic.id} and phone = ${phone} and direction = 'inbound'
+      and created_at > now() - make_interval(mins => ${LOOP_WINDOW_MINUTES})`;
+  if (counts === undefined) return 'answer';
+  if (counts.last_minute > clinic.inboundTextsPerMinute) return 'too_many';
+  if (kind === 'unknown' && counts.same_text > LOOP_REPEATS) return 'loop';
+  return 'answer';
+}

@@ -1,0 +1,61 @@
+/**
+ * The reply router: which open question a patient's text answers. One rule (ARCHITECTURE.md, "The
+ * reply router"): among the patient's open, unexpired prompts at this clinic, the most recently asked
+ * one that accepts the text (`normaliseAnswer`) gets it, delivered as the update the prompt names
+ * (`PromptAnswer` → `PromptOutcome`, src/workflows/promptDefinitions.ts). A workflow that no longer
+ * waits for the answer rejects it in its update validator (`AnswerNotAwaited`) or is gone: that
+ * prompt is closed and the next one is tried, so a stale prompt never captures an answer. Queue
+ * commands, opt words and HELP are decided before the router is asked (handleInboundText.ts).
+ */
+import { ApplicationFailure, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import type { Logger } from 'pino';
+import type { Sql } from '../db/sql.js';
+import { normaliseAnswer } from '../domain/promptAnswers.js';
+import { FailureType } from '../workflows/definitions.js';
+import type { PromptAnswer, PromptOutcome } from '../workflows/promptDefinitions.js';
+import { closePrompt, findOpenPrompts, type OpenPrompt } from './patientPrompts.js';
+
+/** What routing a text did: answered a prompt (with the workflow's reply), or matched none. */
+export type RoutedAnswer =
+  | { kind: 'answered'; prompt: OpenPrompt; reply: string | null }
+  /** No open prompt accepts the text; `open` are the prompts the patient can still answer. */
+  | { kind: 'unmatched'; open: OpenPrompt[] };
+
+/** What the router needs. */
+export interface ReplyRouterDeps {
+  sql: Sql;
+  temporal: Client;
+  log: Logger;
+}
+
+const isNotAwaited = (error: unknown): boolean =>
+  (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure && error.cause.type === FailureType.AnswerNotAwaited) ||
+  error instanceof WorkflowNotFoundError;
+
+/**
+ * Routes `body` from `phone` (E.164) at `clinicId` by the rule above.
+ * @throws the update's other errors (Temporal unavailable, the workflow failing the update): the
+ *   caller's apology path handles them, and the patient may answer again.
+ */
+export async function routeAnswer(deps: ReplyRouterDeps, clinicId: number, phone: string, body: string): Promise<RoutedAnswer> {
+  const answer = normaliseAnswer(body);
+  const open = await findOpenPrompts(deps.sql, clinicId, phone);
+  const stillOpen: OpenPrompt[] = [];
+  for (const prompt of open) {
+    if (!prompt.answers.includes(answer)) {
+      stillOpen.push(prompt);
+      continue;
+    }
+    try {
+      const outcome = await deps.temporal.workflow
+        .getHandle(prompt.workflowId)
+        .executeUpdate<PromptOutcome, [PromptAnswer]>(prompt.updateName, { args: [{ answer, kind: prompt.kind }] });
+      return { kind: 'answered', prompt, reply: outcome.reply };
+    } catch (error) {
+      if (!isNotAwaited(error)) throw error;
+      deps.log.info({ workflowId: prompt.workflowId, kind: prompt.kind }, 'stale prompt closed: its workflow no longer waits for an answer');
+      await closePrompt(deps.sql, prompt.workflowId);
+    }
+  }
+  return { kind: 'unmatched', open: stillOpen };
+}

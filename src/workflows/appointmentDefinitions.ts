@@ -1,0 +1,169 @@
+/**
+ * The contract between the API and the appointment chains (`appointmentWorkflow`): workflow ID,
+ * input, updates, query and the kinds of message and prompt. Bundled into the workflow sandbox, so it
+ * imports no Node modules; the API imports this file, never workflow code. Instants in the contract
+ * are ISO 8601 UTC strings unless a field says epoch ms.
+ */
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { ContactHours, ReminderRule } from '../domain/reminderPlan.js';
+import type { PromptAnswer, PromptOutcome } from './promptDefinitions.js';
+
+/** Workflow type name of the appointment chain. */
+export const APPOINTMENT_WORKFLOW_TYPE = 'appointmentWorkflow';
+
+/** `FrontdeskJourney` value of an appointment chain. */
+export const APPOINTMENT_JOURNEY = 'appointment-chain';
+
+/** Workflow ID of an appointment's chain: `appointment-<clinic slug>-<appointment id>`. */
+export function appointmentWorkflowId(clinicSlug: string, appointmentId: string): string {
+  return `appointment-${clinicSlug}-${appointmentId}`;
+}
+
+/** How the patient is reached (`voice` is delivered by the channels issue). */
+export type AppointmentChannel = 'sms' | 'whatsapp' | 'voice';
+
+/** An appointment's status (the `appointments.status` check). `booked` and `confirmed` are open. */
+export type AppointmentStatus = 'booked' | 'confirmed' | 'cancelled' | 'visited' | 'no_show';
+
+/** Whether an appointment in `status` can still be confirmed, cancelled, moved or marked. */
+export function isOpenAppointment(status: AppointmentStatus): boolean {
+  return status === 'booked' || status === 'confirmed';
+}
+
+/**
+ * Every message of the chain, by kind (the templates' kinds). Business-initiated, sent within
+ * contact hours: `booking_confirmation`, `reminder`, `rescheduled` (a staff move), `cancelled` (by
+ * staff), `followup_reminder`. Replies to the patient's answer, at once: `confirmed`, `cancelled`,
+ * `reschedule_options` (the numbered list), `rescheduled`, `no_open_slots`.
+ */
+export type AppointmentMessageKind =
+  'booking_confirmation' | 'reminder' | 'confirmed' | 'cancelled' | 'reschedule_options' | 'rescheduled' | 'no_open_slots' | 'followup_reminder';
+
+/** What the chain asks: a reminder's YES / NO / CHANGE, or a numbered list of slots. */
+export type AppointmentPromptKind = 'appointment_reminder' | 'reschedule_slots';
+
+/**
+ * The appointment as booked, given to the chain at start (read from the appointment row and the
+ * clinic's settings by the API). Later changes (moves, status) live in the chain's state.
+ */
+export interface AppointmentSnapshot {
+  /** `appointments.id` (a bigserial, as a string). */
+  appointmentId: string;
+  clinicId: number;
+  clinicSlug: string;
+  /** The clinic's IANA time zone. */
+  timezone: string;
+  /** E.164. */
+  phone: string;
+  channel: AppointmentChannel;
+  /** The patient's language (`en`, `es`, …). */
+  language: string;
+  startsAt: string;
+  durationMinutes: number;
+  providerId: number;
+  providerName: string;
+  service: string;
+  contactHours: ContactHours;
+  reminderRules: ReminderRule[];
+  /** Office hours for rescheduling: ISO weekdays (1 Monday … 7 Sunday), local `HH:MM`, slot length. */
+  officeDays: number[];
+  opens: string;
+  closes: string;
+  slotMinutes: number;
+}
+
+/** A business-initiated message the chain owes, sent at the next contact window. */
+export interface OwedMessage {
+  kind: 'booking_confirmation' | 'reminder' | 'rescheduled' | 'cancelled' | 'followup_reminder';
+  /** `appointment:<id>:<startsAt ISO>:<kind>[:<n>]`, fixed when the message was owed. */
+  idempotencyKey: string;
+  /** A reminder opens its prompt just before it is sent. */
+  opensPrompt: boolean;
+}
+
+/** The prompt the chain waits on. `expiresAt` epoch ms; `slots` (epoch ms) of a list. */
+export interface ChainPrompt {
+  kind: AppointmentPromptKind;
+  expiresAt: number;
+  slots: number[];
+}
+
+/** The chain's state, carried across continue-as-new. Instants are epoch ms. */
+export interface AppointmentChainState {
+  status: AppointmentStatus;
+  startsAt: string;
+  followUpDate: string | null;
+  /** When the follow-up reminder is due (09:00 clinic time on `followUpDate`, fitted to contact hours). */
+  followUpAt: number | null;
+  /** Reminders still to send for the current start, ascending, each with its number in the plan. */
+  reminders: { at: number; n: number }[];
+  owed: OwedMessage[];
+  prompt: ChainPrompt | null;
+  /**
+   * Numbered texts so far (reminders, staff moves): the `n` of their idempotency keys, so a chain
+   * moved back to an earlier time still sends that time's reminders again.
+   */
+  numbered: number;
+}
+
+/** Start input of `appointmentWorkflow`. */
+export interface AppointmentWorkflowInput {
+  appointment: AppointmentSnapshot;
+  /** The state of the run this one continues (absent on a new chain). */
+  carried?: AppointmentChainState;
+  /** Continue as new once history reaches this many events; default: when the server suggests it. */
+  continueAsNewAtEvents?: number;
+}
+
+/** An appointment as staff and the API see it, from the chain itself. */
+export interface AppointmentView {
+  appointmentId: string;
+  status: AppointmentStatus;
+  startsAt: string;
+  /** The next planned reminder or follow-up; null when none is left. */
+  nextReminderAt: string | null;
+  followUpDate: string | null;
+  /** What the chain is waiting for the patient to answer, if anything. */
+  openPrompt: AppointmentPromptKind | null;
+}
+
+/** Who cancelled: staff (the patient gets `cancelled`), or the patient's bare CANCEL (no message: the caller records the opt-out). */
+export interface CancelRequest {
+  by: 'staff' | 'patient_cancel_word';
+}
+
+/** How an appointment chain ended. */
+export interface AppointmentOutcome {
+  status: AppointmentStatus;
+  startsAt: string;
+}
+
+/**
+ * A patient's answer routed by the reply router (the name the chain's prompts carry). Rejected in
+ * the validator with `AnswerNotAwaited` when the chain is not waiting for it.
+ */
+export const answerAppointmentPromptUpdate = defineUpdate<PromptOutcome, [PromptAnswer]>('answerAppointmentPrompt');
+/** Staff move the appointment to `startsAt` (ISO 8601, in the future): reminders re-plan, the patient is told. */
+export const rescheduleAppointmentUpdate = defineUpdate<AppointmentView, [{ startsAt: string }]>('rescheduleAppointment');
+/** Cancels the appointment: reminders dropped, the slot released. */
+export const cancelAppointmentUpdate = defineUpdate<AppointmentView, [CancelRequest]>('cancelAppointment');
+/** A reminder (with its prompt) now, or at the start of the next contact window. */
+export const remindNowUpdate = defineUpdate<AppointmentView, []>('remindNow');
+/** The patient came; with `followUpDate` (`YYYY-MM-DD`) a follow-up reminder goes at 09:00 clinic time that day. */
+export const markVisitedUpdate = defineUpdate<AppointmentView, [{ followUpDate?: string }]>('markVisited');
+/** The patient did not come. */
+export const markNoShowUpdate = defineUpdate<AppointmentView, []>('markNoShow');
+/** The chain's own view of the appointment. */
+export const appointmentQuery = defineQuery<AppointmentView>('appointmentQuery');
+
+/** Local time of day of the follow-up reminder. */
+export const FOLLOW_UP_TIME = '09:00';
+/** How long a list of slots waits for a pick (ms); never past the appointment's start. */
+export const SLOT_OFFER_MS = 24 * 60 * 60 * 1000;
+/** How long after the start an unmarked chain waits for staff to mark it visited or no-show (ms). */
+export const MARK_WINDOW_MS = 30 * 24 * 60 * 60 * 1000;
+
+/** Idempotency key of a message: the appointment and its current start name it, so a moved appointment's reminder is a new message. */
+export function appointmentMessageKey(appointmentId: string, startsAt: string, kind: string, n?: number): string {
+  return `appointment:${appointmentId}:${startsAt}:${kind}${n === undefined ? '' : `:${n}`}`;
+}

@@ -1,0 +1,393 @@
+/**
+ * An appointment's chain, from booking to its end: one workflow per appointment. It owns the
+ * appointment's status and time; its activities write the Postgres row, open and close the patient's
+ * prompts and send the texts. Its durable timers are the planned reminders, the contact-hours wait
+ * of every business-initiated text, the lapse of a slot offer, the follow-up and the end of the
+ * chain (MARK_WINDOW_MS after the start when staff never mark it).
+ */
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  log,
+  proxyActivities,
+  proxyLocalActivities,
+  setHandler,
+  TemporalFailure,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { Mutex } from 'async-mutex';
+import type { AppointmentActivities } from '../activities/appointments.js';
+import type { PromptActivities } from '../activities/prompts.js';
+import { invitedReminderAnswers, readAppointmentAnswer, REMINDER_ANSWERS, SLOT_ANSWERS, type AppointmentAnswer } from '../domain/appointmentAnswers.js';
+import { nextContactInstant, planFollowUp, planReminders } from '../domain/reminderPlan.js';
+import {
+  answerAppointmentPromptUpdate,
+  appointmentMessageKey,
+  appointmentQuery,
+  cancelAppointmentUpdate,
+  FOLLOW_UP_TIME,
+  isOpenAppointment,
+  MARK_WINDOW_MS,
+  markNoShowUpdate,
+  markVisitedUpdate,
+  remindNowUpdate,
+  rescheduleAppointmentUpdate,
+  SLOT_OFFER_MS,
+  type AppointmentChainState,
+  type AppointmentMessageKind,
+  type AppointmentOutcome,
+  type AppointmentStatus,
+  type AppointmentView,
+  type CancelRequest,
+  type AppointmentWorkflowInput,
+  type OwedMessage,
+} from './appointmentDefinitions.js';
+import { FailureType } from './definitions.js';
+import type { PromptAnswer, PromptOutcome } from './promptDefinitions.js';
+
+// Row writes, prompts, the slot search, the move and the reply's text are short Postgres calls:
+// local activities (no round trip to the server), bounded like the ticket rows.
+const store = proxyLocalActivities<Omit<AppointmentActivities, 'sendAppointmentMessage'> & PromptActivities>({
+  startToCloseTimeout: '10 seconds',
+  scheduleToCloseTimeout: '2 minutes',
+  retry: { maximumInterval: '30 seconds', nonRetryableErrorTypes: [FailureType.InvalidData] },
+});
+const messaging = proxyActivities<Pick<AppointmentActivities, 'sendAppointmentMessage'>>({
+  startToCloseTimeout: '30 seconds',
+  scheduleToCloseTimeout: '30 minutes',
+  retry: { maximumInterval: '1 minute', maximumAttempts: 20, nonRetryableErrorTypes: [FailureType.MessageRejected, FailureType.InvalidData] },
+});
+
+// Messages about the appointment's time: dropped when the time changes or the appointment closes.
+const ABOUT_THE_TIME: readonly OwedMessage['kind'][] = ['booking_confirmation', 'reminder', 'rescheduled'];
+
+const toIso = (ms: number) => new Date(ms).toISOString();
+const refuse = (type: FailureType, message: string) => ApplicationFailure.create({ type, message, nonRetryable: true });
+
+/** Runs one appointment's chain until it is cancelled, marked, followed up, or left unmarked for MARK_WINDOW_MS. */
+export async function appointmentWorkflow(input: AppointmentWorkflowInput): Promise<AppointmentOutcome> {
+  const a = input.appointment;
+  const { workflowId } = workflowInfo();
+  const id = a.appointmentId;
+
+  const plan = (startsAt: string, numbered: number) =>
+    planReminders({ startsAt: Date.parse(startsAt), timezone: a.timezone, rules: a.reminderRules, contactHours: a.contactHours, now: Date.now() }).map(
+      (at, i) => ({ at, n: numbered + i + 1 }),
+    );
+  const firstStart = toIso(Date.parse(a.startsAt));
+  const firstReminders = input.carried === undefined ? plan(firstStart, 0) : [];
+  const s: AppointmentChainState = input.carried ?? {
+    status: 'booked',
+    startsAt: firstStart,
+    followUpDate: null,
+    followUpAt: null,
+    reminders: firstReminders,
+    owed: [{ kind: 'booking_confirmation', idempotencyKey: appointmentMessageKey(id, firstStart, 'booking_confirmation'), opensPrompt: false }],
+    prompt: null,
+    numbered: firstReminders.length,
+  };
+
+  // Every handler's change bumps this, so the main loop's wait wakes up to re-plan its timers.
+  let changes = 0;
+  // Every state change and its writes run one at a time (Temporal's safe-message-handlers pattern),
+  // so the row's last write is always the chain's last state.
+  const lock = new Mutex();
+  const exclusively = <T>(work: () => Promise<T>): Promise<T> => lock.runExclusive(work);
+
+  const startsAtMs = () => Date.parse(s.startsAt);
+  const key = (kind: OwedMessage['kind'], n?: number) => appointmentMessageKey(id, s.startsAt, kind, n);
+  const nextReminderAt = (): string | null => {
+    if (isOpenAppointment(s.status) && s.reminders[0] !== undefined) return toIso(s.reminders[0].at);
+    return s.status === 'visited' && s.followUpAt !== null ? toIso(s.followUpAt) : null;
+  };
+  const view = (): AppointmentView => ({
+    appointmentId: id,
+    status: s.status,
+    startsAt: s.startsAt,
+    nextReminderAt: nextReminderAt(),
+    followUpDate: s.followUpDate,
+    openPrompt: s.prompt?.kind ?? null,
+  });
+  const record = () =>
+    store.recordAppointmentState({ appointmentId: id, status: s.status, startsAt: s.startsAt, followUpDate: s.followUpDate, nextReminderAt: nextReminderAt() });
+  const reply = async (kind: AppointmentMessageKind, slots?: number[]): Promise<PromptOutcome> => ({
+    reply: await store.renderAppointmentMessage({ appointmentId: id, kind, ...(slots === undefined ? {} : { slots }) }),
+  });
+  const dropPrompt = async () => {
+    if (s.prompt === null) return;
+    s.prompt = null;
+    await store.closePatientPrompt(workflowId);
+  };
+  const ask = async (kind: 'appointment_reminder' | 'reschedule_slots', expiresAt: number, slots: number[]) => {
+    s.prompt = { kind, expiresAt, slots };
+    await store.openPatientPrompt({
+      clinicId: a.clinicId,
+      phone: a.phone,
+      workflowId,
+      updateName: answerAppointmentPromptUpdate.name,
+      kind,
+      answers: kind === 'reschedule_slots' ? SLOT_ANSWERS : REMINDER_ANSWERS,
+      invited: kind === 'reschedule_slots' ? slots.map((_, i) => String(i + 1)) : invitedReminderAnswers(a.language),
+      expiresAt: toIso(expiresAt),
+    });
+  };
+  // A step of the chain's own (not a caller's): a write that gives up is logged, and the next write
+  // of the whole state repairs the row; the chain goes on.
+  const tolerate = async (step: string, work: () => Promise<unknown>) => {
+    try {
+      await work();
+    } catch (error) {
+      if (!(error instanceof TemporalFailure)) throw error;
+      log.warn('appointment step failed', { step, reason: error.cause?.message ?? error.message });
+    }
+  };
+
+  /** Closes the appointment (`cancelled`, `visited`, `no_show`): reminders and the prompt dropped. */
+  const close = async (status: AppointmentStatus) => {
+    changes++;
+    s.status = status;
+    s.reminders = [];
+    s.owed = s.owed.filter((m) => !ABOUT_THE_TIME.includes(m.kind));
+    await dropPrompt();
+  };
+  const cancel = async () => {
+    await close('cancelled');
+    await record();
+    await store.releaseSlot({ appointmentId: id, startsAt: s.startsAt });
+  };
+  /** Moves the appointment to `to` (epoch ms): reminders re-planned, the old slot released. */
+  const move = async (to: number, status: AppointmentStatus) => {
+    changes++;
+    const from = s.startsAt;
+    s.startsAt = toIso(to);
+    s.status = status;
+    s.reminders = plan(s.startsAt, s.numbered);
+    s.numbered += s.reminders.length;
+    s.owed = s.owed.filter((m) => !ABOUT_THE_TIME.includes(m.kind));
+    await dropPrompt();
+    await record();
+    await store.releaseSlot({ appointmentId: id, startsAt: from });
+  };
+  const offerSlots = async (): Promise<PromptOutcome> => {
+    const slots = await store.findOpenSlots({
+      appointmentId: id,
+      timezone: a.timezone,
+      officeDays: a.officeDays,
+      opens: a.opens,
+      closes: a.closes,
+      slotMinutes: a.slotMinutes,
+      now: Date.now(),
+    });
+    changes++;
+    if (slots.length === 0) {
+      await dropPrompt();
+      return reply('no_open_slots');
+    }
+    await ask('reschedule_slots', Math.min(Date.now() + SLOT_OFFER_MS, startsAtMs()), slots);
+    return reply('reschedule_options', slots);
+  };
+
+  /** What `answer` means to the prompt the chain waits on; throws `AnswerNotAwaited` when it waits for no such answer. */
+  const awaited = (answer: PromptAnswer): AppointmentAnswer => {
+    const meaning = readAppointmentAnswer(answer.answer);
+    const prompt = s.prompt;
+    const fits =
+      prompt !== null &&
+      meaning !== null &&
+      isOpenAppointment(s.status) &&
+      prompt.kind === answer.kind &&
+      prompt.expiresAt > Date.now() &&
+      (prompt.kind === 'reschedule_slots') === (typeof meaning === 'object');
+    if (!fits) throw refuse(FailureType.AnswerNotAwaited, `appointment ${id} is not waiting for ${answer.answer} (${answer.kind})`);
+    return meaning;
+  };
+  const refuseUnlessOpen = (what: string) => {
+    if (!isOpenAppointment(s.status)) throw refuse(FailureType.IllegalTransition, `a ${s.status} appointment cannot be ${what}`);
+  };
+  const futureStart = (startsAt: string): number => {
+    const at = Date.parse(startsAt);
+    if (Number.isNaN(at) || at <= Date.now()) throw refuse(FailureType.InvalidRequest, `not a future time: ${startsAt}`);
+    return at;
+  };
+  const followUpAt = (date: string): number => {
+    let at: number;
+    try {
+      at = planFollowUp(date, FOLLOW_UP_TIME, a.timezone, a.contactHours);
+    } catch {
+      throw refuse(FailureType.InvalidRequest, `not a date (YYYY-MM-DD): ${date}`);
+    }
+    if (at <= Date.now()) throw refuse(FailureType.InvalidRequest, `the follow-up date has passed: ${date}`);
+    return at;
+  };
+
+  setHandler(appointmentQuery, view);
+  // Each handler checks again under the lock what its validator checked: updates validated together
+  // run one after another, and an earlier one may have changed the state.
+  setHandler(
+    answerAppointmentPromptUpdate,
+    (answer) =>
+      exclusively(async () => {
+        const meaning = awaited(answer);
+        if (meaning === 'confirm') {
+          changes++;
+          if (s.status === 'booked') s.status = 'confirmed';
+          await dropPrompt();
+          await record();
+          return reply('confirmed');
+        }
+        if (meaning === 'cancel') {
+          await cancel();
+          return reply('cancelled');
+        }
+        if (meaning === 'reschedule') return offerSlots();
+        const slots = s.prompt?.slots ?? [];
+        const chosen = slots[meaning.pick - 1];
+        // An out-of-range number: the same list again.
+        if (chosen === undefined) return reply('reschedule_options', slots);
+        // Taken meanwhile by someone else: a fresh list.
+        if ((await store.moveAppointment({ appointmentId: id, startsAt: chosen })) === 'taken') return offerSlots();
+        // The patient chose the time: it counts as confirmed.
+        await move(chosen, 'confirmed');
+        return reply('rescheduled');
+      }),
+    { validator: (answer: PromptAnswer) => void awaited(answer) },
+  );
+  setHandler(
+    rescheduleAppointmentUpdate,
+    ({ startsAt }) =>
+      exclusively(async () => {
+        refuseUnlessOpen('moved');
+        await move(futureStart(startsAt), 'booked');
+        s.owed.push({ kind: 'rescheduled', idempotencyKey: key('rescheduled', ++s.numbered), opensPrompt: false });
+        return view();
+      }),
+    {
+      validator: ({ startsAt }: { startsAt: string }) => {
+        refuseUnlessOpen('moved');
+        futureStart(startsAt);
+      },
+    },
+  );
+  setHandler(
+    cancelAppointmentUpdate,
+    ({ by }) =>
+      exclusively(async () => {
+        refuseUnlessOpen(`cancelled (by ${by})`);
+        await cancel();
+        // A bare CANCEL is a carrier opt-out word: the patient gets no text (the caller records the opt-out).
+        if (by === 'staff') s.owed.push({ kind: 'cancelled', idempotencyKey: key('cancelled'), opensPrompt: false });
+        return view();
+      }),
+    { validator: ({ by }: CancelRequest) => refuseUnlessOpen(`cancelled (by ${by})`) },
+  );
+  const refuseRemind = () => {
+    refuseUnlessOpen('reminded');
+    if (startsAtMs() <= Date.now()) throw refuse(FailureType.IllegalTransition, 'the appointment has started');
+  };
+  setHandler(
+    remindNowUpdate,
+    () =>
+      exclusively(() => {
+        refuseRemind();
+        changes++;
+        s.owed.push({ kind: 'reminder', idempotencyKey: key('reminder', ++s.numbered), opensPrompt: true });
+        return Promise.resolve(view());
+      }),
+    { validator: refuseRemind },
+  );
+  setHandler(
+    markVisitedUpdate,
+    ({ followUpDate }) =>
+      exclusively(async () => {
+        refuseUnlessOpen('marked visited');
+        const at = followUpDate === undefined ? null : followUpAt(followUpDate);
+        await close('visited');
+        s.followUpDate = followUpDate ?? null;
+        s.followUpAt = at;
+        await record();
+        return view();
+      }),
+    {
+      validator: ({ followUpDate }: { followUpDate?: string }) => {
+        refuseUnlessOpen('marked visited');
+        if (followUpDate !== undefined) followUpAt(followUpDate);
+      },
+    },
+  );
+  setHandler(
+    markNoShowUpdate,
+    () =>
+      exclusively(async () => {
+        refuseUnlessOpen('marked a no-show');
+        await close('no_show');
+        await record();
+        return view();
+      }),
+    { validator: () => refuseUnlessOpen('marked a no-show') },
+  );
+
+  const send = async (message: OwedMessage) => {
+    try {
+      await messaging.sendAppointmentMessage({ appointmentId: id, kind: message.kind, idempotencyKey: message.idempotencyKey });
+    } catch (error) {
+      // A text that cannot be sent (refused, or retries spent) must not stop the chain: the patient
+      // can still answer, staff can still act. The failure stays in history and the worker log.
+      if (!(error instanceof TemporalFailure)) throw error;
+      log.warn('appointment message not sent', { kind: message.kind, reason: error.cause?.message ?? error.message });
+    }
+  };
+
+  if (input.carried === undefined) await exclusively(() => tolerate('record', record));
+  const historyLimit = input.continueAsNewAtEvents;
+
+  for (;;) {
+    // What fell due: reminders become owed texts, a lapsed prompt closes, the follow-up is owed.
+    await exclusively(async () => {
+      const now = Date.now();
+      let due = false;
+      for (let r = s.reminders[0]; r !== undefined && r.at <= now; r = s.reminders[0]) {
+        s.reminders.shift();
+        s.owed.push({ kind: 'reminder', idempotencyKey: key('reminder', r.n), opensPrompt: true });
+        due = true;
+      }
+      if (s.status === 'visited' && s.followUpAt !== null && s.followUpAt <= now) {
+        s.followUpAt = null;
+        s.owed.push({ kind: 'followup_reminder', idempotencyKey: key('followup_reminder'), opensPrompt: false });
+        due = true;
+      }
+      if (s.prompt !== null && s.prompt.expiresAt <= now) await tolerate('close lapsed prompt', dropPrompt);
+      if (due) await tolerate('record', record);
+    });
+
+    // Business-initiated texts go only within contact hours; the first owed one goes when they open.
+    const sendAt = nextContactInstant(Date.now(), a.timezone, a.contactHours);
+    if (s.owed.length > 0 && sendAt <= Date.now()) {
+      const message = await exclusively(async () => {
+        const next = s.owed.shift();
+        if (next?.opensPrompt !== true) return next;
+        // A reminder of an appointment that has started (a staff reminder held until morning) is moot.
+        if (startsAtMs() <= Date.now()) return undefined;
+        await tolerate('open reminder prompt', () => ask('appointment_reminder', startsAtMs(), []));
+        return next;
+      });
+      if (message !== undefined) await send(message);
+      continue;
+    }
+
+    const endAt = isOpenAppointment(s.status) ? startsAtMs() + MARK_WINDOW_MS : undefined;
+    if (s.owed.length === 0 && s.followUpAt === null && (endAt === undefined || endAt <= Date.now())) break;
+    if (workflowInfo().continueAsNewSuggested || (historyLimit !== undefined && workflowInfo().historyLength >= historyLimit)) {
+      await condition(allHandlersFinished);
+      return continueAsNew<typeof appointmentWorkflow>({ ...input, carried: s });
+    }
+    const wakes = [endAt, s.reminders[0]?.at, s.prompt?.expiresAt, s.followUpAt ?? undefined, s.owed.length > 0 ? sendAt : undefined];
+    const wakeAt = Math.min(...wakes.filter((t): t is number => t !== undefined));
+    const seen = changes;
+    await condition(() => changes !== seen, Math.max(wakeAt - Date.now(), 1));
+  }
+
+  await condition(allHandlersFinished);
+  return { status: s.status, startsAt: s.startsAt };
+}

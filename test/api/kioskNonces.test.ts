@@ -1,0 +1,90 @@
+/**
+ * Kiosk forms only join with a nonce the server issued (once, for an hour), and a clinic's kiosk gives
+ * at most `kiosk_tickets_per_hour` tickets an hour.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startStack, type Stack } from '../support/stack.js';
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(() => stack.stop());
+
+const OWN_ORIGIN = 'http://localhost';
+const kioskPath = (path = '') => `/kiosk${path}?clinic=${stack.clinic.slug}`;
+const join = (nonce: string) =>
+  stack.app.request(kioskPath('/join'), {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: OWN_ORIGIN },
+    body: new URLSearchParams({ nonce }).toString(),
+  });
+const codeOn = (page: string) => /class="ticket-code"[^>]*>([A-Z]\d+)</.exec(page)?.[1];
+
+async function kioskNonce(): Promise<string> {
+  const page = await stack.app.request(kioskPath());
+  expect(page.status).toBe(200);
+  return /name="nonce" value="([0-9a-f-]{36})"/.exec(await page.text())![1]!;
+}
+
+async function kioskTickets(): Promise<number> {
+  const [row] = await stack.sql<
+    { n: number }[]
+  >`select count(*)::int as n from ticket_code_allocations where clinic_id = ${stack.clinic.id} and join_key like 'kiosk:%'`;
+  return row!.n;
+}
+
+describe('kiosk nonces', () => {
+  it('a made-up nonce gets a fresh form, not a ticket', async () => {
+    const before = await kioskTickets();
+    for (const nonce of [randomUUID(), 'not-a-uuid']) {
+      const response = await join(nonce);
+      expect(response.status).toBe(400);
+      const page = await response.text();
+      expect(page).toContain('Get a ticket');
+      expect(codeOn(page)).toBeUndefined();
+      const fresh = /name="nonce" value="([0-9a-f-]{36})"/.exec(page)?.[1];
+      expect(fresh).toBeDefined();
+      expect(fresh).not.toBe(nonce);
+    }
+    expect(await kioskTickets()).toBe(before);
+  });
+
+  it('an expired nonce gets a fresh form, not a ticket', async () => {
+    const nonce = await kioskNonce();
+    await stack.sql`update kiosk_nonces set expires_at = now() - interval '1 second' where nonce = ${nonce}`;
+    const before = await kioskTickets();
+    const response = await join(nonce);
+    expect(response.status).toBe(400);
+    expect(codeOn(await response.text())).toBeUndefined();
+    expect(await kioskTickets()).toBe(before);
+  });
+
+  it('a double tap shows the same ticket', async () => {
+    const nonce = await kioskNonce();
+    const first = codeOn(await (await join(nonce)).text());
+    const second = codeOn(await (await join(nonce)).text());
+    expect(first).toBeDefined();
+    expect(second).toBe(first);
+  });
+});
+
+describe('the hourly kiosk cap', () => {
+  it('past the cap, a visitor gets a friendly 429 page sending them to the desk; a double tap still shows its ticket', async () => {
+    const used = await kioskTickets();
+    await stack.sql`update clinics set kiosk_tickets_per_hour = ${used + 1} where id = ${stack.clinic.id}`;
+    const lastNonce = await kioskNonce();
+    const last = codeOn(await (await join(lastNonce)).text());
+    expect(last).toBeDefined();
+
+    const refused = await join(await kioskNonce());
+    expect(refused.status).toBe(429);
+    const page = await refused.text();
+    expect(page).toContain('front desk');
+    expect(codeOn(page)).toBeUndefined();
+    expect(await kioskTickets()).toBe(used + 1);
+
+    expect(codeOn(await (await join(lastNonce)).text())).toBe(last);
+  });
+});

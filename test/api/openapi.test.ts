@@ -1,0 +1,137 @@
+/**
+ * The staff API's contract cannot drift: every route the app serves under /api is in the OpenAPI
+ * document, and every documented operation refuses a caller without the staff token. The tables are
+ * built from the app's routes and from the document, so a new route cannot miss either.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { json, startStack, type Stack } from '../support/stack.js';
+
+interface Parameter {
+  name: string;
+  in: string;
+  example?: unknown;
+  schema?: { example?: unknown };
+}
+interface Operation {
+  parameters?: Parameter[];
+  requestBody?: { content: Record<string, unknown> };
+  responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }>;
+  security?: Record<string, string[]>[];
+}
+interface Document {
+  openapi: string;
+  security?: Record<string, string[]>[];
+  components: { securitySchemes: Record<string, { type: string; scheme?: string }> };
+  paths: Record<string, Record<string, Operation>>;
+}
+
+// Started at collection time: the tables below are built from the served document.
+const stack: Stack = await startStack();
+const document = (await (await stack.app.request('/api/openapi.json')).json()) as Document;
+afterAll(() => stack.stop());
+
+/** The document and its docs page describe the API; they are not part of it. */
+const isDocsRoute = (path: string) => path === '/api/openapi.json' || path === '/api/docs' || path.startsWith('/api/docs/');
+
+/** `METHOD /api/path/:param` for every route the app serves under /api (middleware excluded). */
+function servedRoutes(): string[] {
+  const served = stack.app.routes.filter((r) => r.path.startsWith('/api/') && r.method !== 'ALL' && !isDocsRoute(r.path));
+  return [...new Set(served.map((r) => `${r.method} ${r.path}`))].sort();
+}
+
+/** Every documented operation with a concrete path: path parameters get the document's example values. */
+function documentedOperations() {
+  return Object.entries(document.paths).flatMap(([path, operations]) =>
+    Object.entries(operations).map(([method, operation]) => {
+      const url = path.replace(/\{(\w+)\}/g, (_, name: string) => {
+        const parameter = operation.parameters?.find((p) => p.in === 'path' && p.name === name);
+        const example = parameter?.example ?? parameter?.schema?.example;
+        if (typeof example !== 'string' && typeof example !== 'number')
+          throw new Error(`${method.toUpperCase()} ${path}: path parameter ${name} has no example`);
+        return encodeURIComponent(String(example));
+      });
+      return { name: `${method.toUpperCase()} ${path}`, method: method.toUpperCase(), path, url, operation };
+    }),
+  );
+}
+
+describe('the OpenAPI document', () => {
+  it('is OpenAPI 3.1 and lists every route the app serves under /api, and nothing it does not serve', () => {
+    expect(document.openapi).toBe('3.1.0');
+    const documented = documentedOperations()
+      .map((o) => `${o.method} ${o.path.replace(/\{(\w+)\}/g, ':$1')}`)
+      .sort();
+    expect(servedRoutes().length).toBeGreaterThan(0);
+    expect(documented).toEqual(servedRoutes());
+  });
+
+  it('declares bearer auth for every operation, and documents its 401 with the one error body', () => {
+    for (const { name, operation } of documentedOperations()) {
+      const security = operation.security ?? document.security ?? [];
+      const schemes = security.flatMap((requirement) => Object.keys(requirement));
+      expect(schemes.length, name).toBeGreaterThan(0);
+      for (const scheme of schemes) expect(document.components.securitySchemes[scheme], name).toMatchObject({ type: 'http', scheme: 'bearer' });
+      expect(operation.responses['401']?.content?.['application/json']?.schema?.$ref, name).toBe('#/components/schemas/ErrorBody');
+    }
+  });
+
+  it('is public, as is its docs page: they hold shapes, not data', async () => {
+    expect((await stack.app.request('/api/docs')).status).toBe(200);
+    const page = await (await stack.app.request('/api/docs')).text();
+    expect(page).toContain('/api/docs/swagger-ui-bundle.js');
+    expect(page).not.toMatch(/https?:\/\//);
+    for (const asset of ['/api/docs/swagger-ui-bundle.js', '/api/docs/swagger-ui.css', '/api/docs/init.js']) {
+      expect((await stack.app.request(asset)).status, asset).toBe(200);
+    }
+  });
+});
+
+describe('every documented operation', () => {
+  it.each(documentedOperations().map((o) => [o.name, o] as const))(
+    '%s answers 401 without the staff token, and with a wrong one',
+    async (_, { method, url }) => {
+      for (const headers of [{}, { Authorization: 'Bearer not-the-token' }] as Record<string, string>[]) {
+        const response = await stack.app.request(`${url}?clinic=${stack.clinic.slug}`, {
+          method,
+          headers: { 'Content-Type': 'application/json', ...headers },
+          body: method === 'GET' ? undefined : '{}',
+        });
+        expect(response.status).toBe(401);
+        expect(response.headers.get('WWW-Authenticate')).toMatch(/^Bearer/);
+        expect((await json(response)).error.code).toBe('unauthorized');
+      }
+      // With the token the same request reaches the route (whatever it then answers).
+      const served = await stack.api(url, { method, body: method === 'GET' ? undefined : '{}' });
+      expect(served.status).not.toBe(401);
+      expect((await served.text()).includes('no route')).toBe(false);
+    },
+  );
+
+  const withBody = documentedOperations().filter((o) => o.operation.requestBody !== undefined);
+  it.each(withBody.map((o) => [o.name, o] as const))(
+    '%s refuses a body that is not JSON with 400 naming `body`, and JSON under another Content-Type with 415',
+    async (_, { method, url }) => {
+      const notJson = await stack.api(url, { method, body: 'state=next&rooms_open=2' });
+      expect(notJson.status).toBe(400);
+      expect(await json(notJson)).toEqual({ error: { code: 'bad_request', message: 'body: must be JSON', field: 'body' } });
+      const formEncoded = await stack.api(url, { method, headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'state=next' });
+      expect(formEncoded.status).toBe(400);
+      expect((await json(formEncoded)).error.field).toBe('body');
+      const mislabelled = await stack.api(url, { method, headers: { 'Content-Type': 'text/plain' }, body: '{}' });
+      expect(mislabelled.status).toBe(415);
+      expect((await json(mislabelled)).error.code).toBe('unsupported_media_type');
+    },
+  );
+});
+
+describe('validation from the same schemas', () => {
+  it('names the path parameter at fault, as it names a body field or a query parameter', async () => {
+    const badCode = await stack.api('/api/tickets/7Q/state', { method: 'POST', body: JSON.stringify({ state: 'next' }) });
+    expect(badCode.status).toBe(400);
+    expect(await json(badCode)).toEqual({ error: { code: 'bad_request', message: 'code: must be a ticket code such as Q7', field: 'code' } });
+    const badLimit = await stack.api('/api/messages?limit=0');
+    expect(await json(badLimit)).toMatchObject({ error: { code: 'bad_request', field: 'limit' } });
+    const badClinic = await stack.app.request('/api/queue?clinic=Not%20A%20Slug', { headers: { Authorization: `Bearer ${stack.adminApiToken}` } });
+    expect(await json(badClinic)).toEqual({ error: { code: 'bad_request', message: 'clinic: must be a clinic slug', field: 'clinic' } });
+  });
+});

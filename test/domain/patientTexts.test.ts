@@ -1,0 +1,50 @@
+/**
+ * The walk-in texts in English and Spanish: GSM-7, short, and Spanish where the patient reads Spanish.
+ */
+import { describe, expect, it } from 'vitest';
+import { patientTexts, patientTextsIn } from '../../src/domain/patientTexts.js';
+import { countSmsSegments } from '../../src/domain/smsSegments.js';
+
+describe('the walk-in texts', () => {
+  const ticket = { code: 'Q7', state: 'waiting', position: 12, etaMinutes: 110 } as const;
+  const texts = (language: 'en' | 'es') => {
+    const t = patientTexts[language];
+    const clinic = 'Northside Family Clinic';
+    return [
+      t.joined(clinic, ticket),
+      t.joinedNextDay(clinic, ticket),
+      t.alreadyJoined(clinic, { ...ticket, state: 'next' }),
+      t.status(clinic, { ...ticket, state: 'in_room' }),
+      t.notInLine(clinic),
+      t.left(clinic, 'Q7'),
+      t.cannotLeaveInRoom(clinic, 'Q7'),
+      t.help(clinic, '(312) 555-0100'),
+      t.unknown(clinic),
+      t.optedIn(clinic),
+      t.languageSet(clinic),
+      ...(['called', 'still_calling', 'closed_for_day', 'no_show'] as const).map((n) => t.notice(clinic, 'Q7', n)),
+    ];
+  };
+
+  it.each(['en', 'es'] as const)('exist in %s within the GSM-7 alphabet, at most two segments each', (language) => {
+    for (const text of texts(language)) {
+      const size = countSmsSegments(text);
+      expect(size.encoding, text).toBe('GSM-7');
+      expect(size.segments, text).toBeLessThanOrEqual(2);
+    }
+  });
+
+  it('follow the patient, then the clinic default, then English', () => {
+    expect(patientTextsIn('es-MX')).toBe(patientTexts.es);
+    expect(patientTextsIn('fr', 'es')).toBe(patientTexts.es);
+    expect(patientTextsIn('fr', 'de')).toBe(patientTexts.en);
+  });
+
+  it('are Spanish in Spanish, keeping the command words patients text back', () => {
+    expect(patientTexts.es.joined('North', ticket)).toBe(
+      'North: su turno es Q7 y tiene el lugar #12 en la fila, espera estimada 110 min. Le avisaremos cuando le toque. Responda STATUS para ver su lugar, LEAVE para dejar la fila.',
+    );
+    expect(patientTexts.es.languageSet('North')).toContain('español');
+    expect(patientTexts.en.languageSet('North')).toContain('English');
+  });
+});

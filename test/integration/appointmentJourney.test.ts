@@ -1,0 +1,134 @@
+/**
+ * An appointment on the real stack, as staff and the patient live it: booked through the API, the
+ * confirmation in the message log, a reminder, YES by a signed webhook → confirmed; the same in
+ * Spanish; a bare CANCEL with and without CANCEL as the number's opt-out word; the CSV export.
+ */
+import { parse } from 'csv-parse/sync';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { json, patientPhone, patientReply, startStack, twimlText, type Stack } from '../support/stack.js';
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(() => stack?.stop());
+
+const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
+const textsTo = async (phone: string): Promise<string[]> =>
+  ((await json(await stack.api(`/api/messages?phone=${encodeURIComponent(phone)}`))).messages as { direction: string; body: string }[])
+    .filter((m) => m.direction === 'outbound')
+    .map((m) => m.body)
+    .reverse();
+const appointment = async (id: string) => json(await stack.api(`/api/appointments/${id}`));
+
+async function book(phone: string, extra: Record<string, unknown> = {}): Promise<{ id: string; starts_at: string; next_reminder_at: string | null }> {
+  const response = await stack.api('/api/appointments', {
+    method: 'POST',
+    body: JSON.stringify({
+      patient_name: 'Ana Lopez',
+      phone,
+      starts_at: inDays(3),
+      duration_minutes: 30,
+      provider: 'Dr Ramirez',
+      service: 'Dental cleaning',
+      channel: 'sms',
+      ...extra,
+    }),
+  });
+  expect(response.status).toBe(201);
+  return json(response);
+}
+
+describe('an appointment booked through the API', () => {
+  it('is confirmed at once, reminded on request, and confirmed by YES', async () => {
+    const phone = patientPhone();
+    const booked = await book(phone);
+    expect(booked).toMatchObject({ status: 'booked', workflow_id: `appointment-${stack.clinic.slug}-${booked.id}` });
+    expect(booked.next_reminder_at).not.toBeNull();
+    await expect
+      .poll(() => textsTo(phone), { timeout: 15_000 })
+      .toEqual([expect.stringMatching(/^Test Clinic: Ana Lopez, your visit with Dr Ramirez is booked for /)]);
+
+    expect((await stack.api(`/api/appointments/${booked.id}/remind`, { method: 'POST' })).status).toBe(200);
+    await expect.poll(async () => (await textsTo(phone)).at(-1), { timeout: 15_000 }).toMatch(/Reply YES to confirm, NO to cancel, CHANGE for another time\.$/);
+
+    const reply = await patientReply(stack, phone, await stack.sendSms(phone, 'yes'));
+    expect(reply).toMatch(/^Test Clinic: thank you, Ana Lopez\. Your visit with Dr Ramirez on .* is confirmed/);
+    expect((await appointment(booked.id)).status).toBe('confirmed');
+  });
+
+  it('speaks Spanish to a patient booked in Spanish, and SI confirms', async () => {
+    const phone = patientPhone();
+    const booked = await book(phone, { language: 'es' });
+    await expect
+      .poll(() => textsTo(phone), { timeout: 15_000 })
+      .toEqual([expect.stringMatching(/^Test Clinic: Ana Lopez, su cita con Dr Ramirez queda reservada/)]);
+    await stack.api(`/api/appointments/${booked.id}/remind`, { method: 'POST' });
+    await expect
+      .poll(async () => (await textsTo(phone)).at(-1), { timeout: 15_000 })
+      .toMatch(/Responda SI para confirmar, NO para cancelar, CAMBIAR para otra hora\.$/);
+    expect(await patientReply(stack, phone, await stack.sendSms(phone, 'Sí'))).toMatch(/^Test Clinic: gracias, Ana Lopez\. Su cita .* queda confirmada/);
+    expect((await appointment(booked.id)).status).toBe('confirmed');
+  });
+});
+
+describe('a patient with a ticket and an appointment', () => {
+  it('has STATUS reach the queue and CHANGE and 2 reach the appointment, and a spent answer nothing', async () => {
+    const phone = patientPhone();
+    const joined = await patientReply(stack, phone, await stack.sendSms(phone, 'JOIN'));
+    const code = /ticket is ([A-Z]\d+)/.exec(joined)![1]!;
+    const booked = await book(phone);
+    await stack.api(`/api/appointments/${booked.id}/remind`, { method: 'POST' });
+    await expect.poll(async () => (await textsTo(phone)).at(-1), { timeout: 15_000 }).toMatch(/Reply YES to confirm/);
+
+    expect(await patientReply(stack, phone, await stack.sendSms(phone, 'STATUS'))).toContain(`ticket ${code}`);
+    const offered = await patientReply(stack, phone, await stack.sendSms(phone, 'CHANGE'));
+    expect(offered).toMatch(/reply with the number of a time:\n1\) /);
+    const second = offered.split('\n')[2]!.replace(/^2\) /, '');
+    expect(await patientReply(stack, phone, await stack.sendSms(phone, '2'))).toMatch(/your visit with Dr Ramirez is now /);
+    expect((await appointment(booked.id)).status).toBe('confirmed');
+    expect(second).toMatch(/^\w{3} \d+ \w{3} \d\d:\d\d$/);
+
+    // The list was answered: a second 2 is not an answer to anything any more.
+    expect(await twimlText(await stack.sendSms(phone, '2'))).toMatch(/^Test Clinic: sorry, we didn't understand\./);
+    expect(await patientReply(stack, phone, await stack.sendSms(phone, 'STATUS'))).toContain(`ticket ${code}`);
+  });
+});
+
+describe('a bare CANCEL', () => {
+  it("cancels the appointment and records Twilio's opt-out, with no reply, while CANCEL is an opt-out word", async () => {
+    const phone = patientPhone();
+    const booked = await book(phone);
+    await expect.poll(() => textsTo(phone), { timeout: 15_000 }).toHaveLength(1);
+    expect(await twimlText(await stack.sendSms(phone, 'CANCEL'))).toBe('');
+    expect((await appointment(booked.id)).status).toBe('cancelled');
+    const [optOut] = await stack.sql`select keyword from opt_outs where clinic_id = ${stack.clinic.id} and phone = ${phone}`;
+    expect(optOut?.keyword).toBe('CANCEL');
+    expect(await textsTo(phone)).toHaveLength(1);
+  });
+
+  it('cancels with the normal reply once the clinic has taken CANCEL off its opt-out words', async () => {
+    expect((await stack.api('/api/clinic', { method: 'PATCH', body: JSON.stringify({ cancel_is_opt_out: false }) })).status).toBe(200);
+    const phone = patientPhone();
+    const booked = await book(phone);
+    const reply = await patientReply(stack, phone, await stack.sendSms(phone, 'Cancel'));
+    expect(reply).toMatch(/^Test Clinic: Ana Lopez, your visit with Dr Ramirez on .* is cancelled/);
+    expect((await appointment(booked.id)).status).toBe('cancelled');
+    expect(await stack.sql`select 1 from opt_outs where clinic_id = ${stack.clinic.id} and phone = ${phone}`).toHaveLength(0);
+    await stack.api('/api/clinic', { method: 'PATCH', body: JSON.stringify({ cancel_is_opt_out: true }) });
+  });
+});
+
+describe('the spreadsheet export', () => {
+  it('lists a booked appointment in the seed format', async () => {
+    const phone = patientPhone();
+    const booked = await book(phone, { patient_name: 'Lopez, Ana "Anita"' });
+    const day = (await appointment(booked.id)).starts_at as string;
+    const local = new Intl.DateTimeFormat('en-CA', { timeZone: stack.clinic.timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
+      new Date(day),
+    );
+    const records: string[][] = parse(await (await stack.api(`/api/appointments.csv?date=${local}`)).text());
+    expect(records[0]).toEqual(['name', 'mobile', 'date', 'time_slot', 'doctor', 'specialty', 'followup_date']);
+    expect(records).toContainEqual(['Lopez, Ana "Anita"', phone, local, expect.stringMatching(/^\d\d:\d\d$/), 'Dr Ramirez', 'Dental cleaning', '']);
+  });
+});

@@ -1,0 +1,203 @@
+/**
+ * Records real ticket workflow and appointment chain histories for the replay test (`replayHistories.test.ts`). Runs only
+ * with `HISTORY_SET=v3 npm run record-histories` (RECORD_HISTORIES set; the set name is required): each scenario runs on the real stack and
+ * its history is saved as `test/workflows/histories/<HISTORY_SET>-<scenario>.json`. Record a new set
+ * whenever a workflow change adds commands (see the versioning rule in ARCHITECTURE.md); never
+ * overwrite a set that running workflows may have.
+ */
+import { writeFileSync } from 'node:fs';
+import { WithStartWorkflowOperation } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findTicketByCode } from '../../src/queue/readQueue.js';
+import { pino } from 'pino';
+import { startAppointmentChain } from '../../src/appointments/startAppointmentChain.js';
+import { routeAnswer } from '../../src/inbound/replyRouter.js';
+import {
+  appointmentQuery,
+  cancelAppointmentUpdate,
+  markNoShowUpdate,
+  markVisitedUpdate,
+  remindNowUpdate,
+  rescheduleAppointmentUpdate,
+} from '../../src/workflows/appointmentDefinitions.js';
+import { joinUpdate, ticketQuery, ticketWorkflowId, TICKET_WORKFLOW_TYPE, type TicketWorkflowInput } from '../../src/workflows/definitions.js';
+import { bookTestAppointment, kindsSentTo } from '../support/appointments.js';
+import { patientPhone, startStack, type Stack } from '../support/stack.js';
+
+const recording = process.env.RECORD_HISTORIES !== undefined;
+const set = process.env.HISTORY_SET;
+if (recording && (set === undefined || !/^v\d+$/.test(set))) throw new Error('HISTORY_SET=v<n> names the new set of histories (never reuse a recorded one)');
+const dir = new URL('./histories/', import.meta.url);
+
+describe.runIf(recording)('record ticket workflow histories', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack();
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  async function save(name: string, workflowId: string) {
+    const handle = stack.temporal.workflow.getHandle(workflowId);
+    await handle.result();
+    const history = await handle.fetchHistory();
+    writeFileSync(new URL(`${set}-${name}.json`, dir), JSON.stringify(history, null, 2) + '\n');
+  }
+
+  async function workflowIdOf(phone: string) {
+    const [row] = await stack.sql<{ workflow_id: string }[]>`
+      select workflow_id from tickets where clinic_id = ${stack.clinic.id} and phone = ${phone} order by id desc limit 1`;
+    return row!.workflow_id;
+  }
+
+  /** Starts a ticket directly, with timers chosen by the scenario (`closesInMs`, reminder minutes). */
+  async function startTicket(code: string, phone: string, opts: { closesInMs: number; nextReminderMinutes?: number; note?: string }) {
+    const serviceDay = new Date().toISOString().slice(0, 10);
+    const input: TicketWorkflowInput = {
+      clinicId: stack.clinic.id,
+      clinicSlug: stack.clinic.slug,
+      serviceDay,
+      code,
+      phone,
+      channel: 'sms',
+      note: opts.note ?? 'recorded',
+      closesAt: Date.now() + opts.closesInMs,
+      nextReminderMinutes: opts.nextReminderMinutes ?? 5,
+    };
+    const workflowId = ticketWorkflowId(stack.clinic.slug, serviceDay, code);
+    await stack.temporal.workflow.executeUpdateWithStart(joinUpdate, {
+      startWorkflowOperation: new WithStartWorkflowOperation(TICKET_WORKFLOW_TYPE, {
+        workflowId,
+        taskQueue: stack.taskQueue,
+        args: [input],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+      }),
+    });
+    return workflowId;
+  }
+
+  const move = (code: string, to: string) => stack.api(`/api/tickets/${code}/state`, { method: 'POST', body: JSON.stringify({ state: to }) });
+
+  it('join → next → in_room → done', async () => {
+    const phone = patientPhone();
+    await stack.sendSms(phone, 'JOIN');
+    const workflowId = await workflowIdOf(phone);
+    const code = (await stack.sql`select code from tickets where workflow_id = ${workflowId}`)[0]!.code as string;
+    for (const to of ['next', 'in_room', 'done']) expect((await move(code, to)).status).toBe(200);
+    await save('join-next-in_room-done', workflowId);
+  });
+
+  it('join → leave', async () => {
+    const phone = patientPhone();
+    await stack.sendSms(phone, 'JOIN back pain');
+    const workflowId = await workflowIdOf(phone);
+    await stack.sendSms(phone, 'LEAVE');
+    await save('join-leave', workflowId);
+  });
+
+  it('next with reminder, then no-show', async () => {
+    const phone = patientPhone();
+    // A reminder after 0.05 min (3 s).
+    const workflowId = await startTicket('R01', phone, { closesInMs: 60_000, nextReminderMinutes: 0.05 });
+    expect((await move('R01', 'next')).status).toBe(200);
+    await expect
+      .poll(async () => (await stack.temporal.workflow.getHandle(workflowId).query(ticketQuery)).reminded, { timeout: 20_000, interval: 200 })
+      .toBe(true);
+    expect((await move('R01', 'no_show')).status).toBe(200);
+    await save('next-reminder-no_show', workflowId);
+  });
+
+  it('day-end close of a waiting and of an in-room ticket', async () => {
+    const waiting = await startTicket('D01', patientPhone(), { closesInMs: 3_000 });
+    const inRoom = await startTicket('D02', patientPhone(), { closesInMs: 3_000 });
+    expect((await move('D02', 'next')).status).toBe(200);
+    expect((await move('D02', 'in_room')).status).toBe(200);
+    await save('day-end-expired', waiting);
+    await save('day-end-done', inRoom);
+  });
+
+  it('a LEAVE and a Call next at the same moment', async () => {
+    const phone = patientPhone();
+    const workflowId = await startTicket('L01', phone, { closesInMs: 60_000 });
+    await Promise.all([stack.sendSms(phone, 'LEAVE'), move('L01', 'next')]);
+    await save('race-leave-next', workflowId);
+  });
+
+  it('a ticket whose row Postgres refuses (note over 140 characters) ends unopened', async () => {
+    const started = startTicket('U01', patientPhone(), { closesInMs: 60_000, note: 'x'.repeat(200) });
+    await expect(started).rejects.toThrow();
+    await save('unopened', ticketWorkflowId(stack.clinic.slug, new Date().toISOString().slice(0, 10), 'U01'));
+  });
+
+  it('a second JOIN workflow for a phone with an open ticket merges', async () => {
+    const phone = patientPhone();
+    await startTicket('M01', phone, { closesInMs: 60_000 });
+    const merged = await startTicket('M02', phone, { closesInMs: 60_000 });
+    await save('merged-join', merged);
+    expect((await findTicketByCode(stack.sql, stack.clinic.id, 'M01'))?.state).toBe('waiting');
+  });
+});
+
+describe.runIf(recording)('record appointment chain histories', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack();
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  const HOUR = 60 * 60_000;
+  const allDay = { start: '00:00', end: '24:00' };
+  const save = (name: string, workflowId: string, runId?: string) =>
+    stack.temporal.workflow
+      .getHandle(workflowId, runId)
+      .fetchHistory()
+      .then((history) => writeFileSync(new URL(`${set}-${name}.json`, dir), JSON.stringify(history, null, 2) + '\n'));
+  const answer = (phone: string, body: string) =>
+    routeAnswer({ sql: stack.sql, temporal: stack.temporal, log: pino({ level: 'silent' }) }, stack.clinic.id, phone, body);
+  const promptOf = (handle: { query: (q: typeof appointmentQuery) => Promise<{ openPrompt: string | null }> }) =>
+    expect.poll(async () => (await handle.query(appointmentQuery)).openPrompt, { timeout: 20_000, interval: 200 });
+
+  it('booked → reminder on its timer → YES → visited', async () => {
+    // A reminder 1.9 minutes before a start 2 minutes away: its timer fires after about 6 s.
+    const appointment = await bookTestAppointment(stack.sql, stack.clinic, {
+      startsAt: Date.now() + 2 * 60_000,
+      reminderRules: [{ kind: 'before', minutes: 1.9 }],
+      contactHours: allDay,
+    });
+    const handle = await startAppointmentChain(stack.temporal, stack.taskQueue, appointment);
+    await promptOf(handle).toBe('appointment_reminder');
+    expect(await answer(appointment.phone, 'YES')).toMatchObject({ kind: 'answered' });
+    await handle.executeUpdate(markVisitedUpdate, { args: [{}] });
+    expect(await handle.result()).toMatchObject({ status: 'visited' });
+    await save('appointment-reminder-yes-visited', handle.workflowId);
+  });
+
+  it('staff move → reminder now → CHANGE → 1 → staff cancel', async () => {
+    const appointment = await bookTestAppointment(stack.sql, stack.clinic, { startsAt: Date.now() + 24 * HOUR, contactHours: allDay });
+    const handle = await startAppointmentChain(stack.temporal, stack.taskQueue, appointment);
+    await handle.executeUpdate(rescheduleAppointmentUpdate, { args: [{ startsAt: new Date(Date.now() + 48 * HOUR).toISOString() }] });
+    await handle.executeUpdate(remindNowUpdate);
+    await promptOf(handle).toBe('appointment_reminder');
+    expect(await answer(appointment.phone, 'CHANGE')).toMatchObject({ kind: 'answered' });
+    expect(await answer(appointment.phone, '1')).toMatchObject({ kind: 'answered' });
+    await handle.executeUpdate(cancelAppointmentUpdate, { args: [{ by: 'staff' }] });
+    expect(await handle.result()).toMatchObject({ status: 'cancelled' });
+    expect(await kindsSentTo(stack.sql, appointment)).toEqual(['booking_confirmation', 'rescheduled', 'reminder', 'cancelled']);
+    await save('appointment-move-change-pick-cancel', handle.workflowId);
+  });
+
+  it('a chain that continues as new, then a no-show', async () => {
+    const appointment = await bookTestAppointment(stack.sql, stack.clinic, { startsAt: Date.now() + 24 * HOUR, contactHours: allDay });
+    const handle = await startAppointmentChain(stack.temporal, stack.taskQueue, appointment, { continueAsNewAtEvents: 20 });
+    await handle.executeUpdate(remindNowUpdate);
+    await handle.executeUpdate(remindNowUpdate);
+    await expect.poll(async () => (await handle.describe()).runId, { timeout: 20_000, interval: 200 }).not.toBe(handle.firstExecutionRunId);
+    await handle.executeUpdate(markNoShowUpdate);
+    expect(await handle.result()).toMatchObject({ status: 'no_show' });
+    await save('appointment-continued', handle.workflowId, handle.firstExecutionRunId);
+    await save('appointment-continued-no_show', handle.workflowId);
+  });
+});
