@@ -50,7 +50,7 @@ const clinic = await getClinicBySlug(sql, 'bench');
 
 // Encrypted as in production: the codec's cost is part of what a patient waits for.
 const payloadKeys = parsePayloadKeys(generatePayloadKey());
-const messenger = createMessenger({ sql, sender: createConsoleSender(log), statusCallbackUrl: undefined, log });
+const messenger = createMessenger({ sql, sender: createConsoleSender(log), callbackBaseUrl: undefined, log });
 const connection = await NativeConnection.connect({ address: temporalServer.address });
 const worker = await createWorker({ connection, namespace: 'default', taskQueue: 'bench', sql, messenger, log, payloadKeys });
 const running = worker.run();

@@ -7,7 +7,7 @@ import { createSql } from '../db/sql.js';
 import { migrateDatabase } from '../db/migrate.js';
 import { createLogger } from '../logger.js';
 import { createMessenger } from '../messaging/messenger.js';
-import { createSender, statusCallbackUrl } from '../messaging/createSender.js';
+import { callbackBaseUrl, createSender } from '../messaging/createSender.js';
 import { runMain } from '../runMain.js';
 import { connectTemporalClient } from '../temporal/connect.js';
 import { serveApi } from './serveApi.js';
@@ -24,7 +24,7 @@ await runMain('api', async () => {
   const sql = createSql(databaseUrl);
   await ensureMainClinic(sql, config);
   const temporal = await connectTemporalClient(temporalAddress, config.temporal.namespace, payloadKeys);
-  const messenger = createMessenger({ sql, sender: createSender(config, log), statusCallbackUrl: statusCallbackUrl(config), log });
+  const messenger = createMessenger({ sql, sender: createSender(config, log), callbackBaseUrl: callbackBaseUrl(config), log });
   const api = await serveApi(config, { sql, temporal, messenger, log, adminPassword, adminApiToken, payloadKeys });
   const stop = async () => {
     await api.close(); // open requests are cut after a second

@@ -17,5 +17,10 @@ export function createConsoleSender(log: Logger): Sender {
       log.debug({ messageSid }, `outbound message text: ${message.body}`);
       return Promise.resolve({ messageSid, status: 'sent' });
     },
+    call(call) {
+      const callSid = `CA${randomBytes(16).toString('hex')}`;
+      log.info({ callSid, from: call.from, to: call.to }, 'outbound call placed (console provider)');
+      return Promise.resolve({ callSid, status: 'queued' });
+    },
   };
 }

@@ -15,7 +15,11 @@ export function createSender(config: Config, log: Logger): Sender {
     : createConsoleSender(log);
 }
 
-/** The StatusCallback URL given with every outbound message, when the API has a public address. */
-export function statusCallbackUrl(config: Config): string | undefined {
-  return config.publicBaseUrl === undefined ? undefined : `${config.publicBaseUrl}/webhooks/twilio/status`;
+/**
+ * The address Twilio (or the console provider standing in for it) calls back: PUBLIC_BASE_URL, or
+ * with the console provider and no public address, the API on this machine (`http://localhost:PORT`).
+ */
+export function callbackBaseUrl(config: Config): string | undefined {
+  if (config.publicBaseUrl !== undefined) return config.publicBaseUrl;
+  return config.twilio.provider === 'console' ? `http://localhost:${config.port}` : undefined;
 }

@@ -1,29 +1,62 @@
 /**
- * Sends a message to a patient, once: honours opt-outs, writes the message log, and remembers each
- * message by an idempotency key so a retried activity or webhook does not text twice.
+ * Sends a message or places a call to a patient, once: honours opt-outs, writes the message log (or
+ * the call log), and remembers each by an idempotency key so a retried activity or webhook does not
+ * text or call twice.
  */
 import type { Logger } from 'pino';
 import type { Sql } from '../db/sql.js';
 import { findClinicAddress } from '../clinics/clinics.js';
 import { toAddress, type PhoneChannel } from '../domain/phone.js';
-import { MessageRejectedError, TWILIO_OPTED_OUT, type Sender } from './sender.js';
+import { MessageRejectedError, TWILIO_OPTED_OUT, type ProviderTemplate, type Sender } from './sender.js';
 
 /** A message for a patient. `idempotencyKey` names what it is for, e.g. `<workflow ID>:called`. */
 export interface PatientMessage {
   clinicId: number;
   phone: string;
   channel: PhoneChannel;
+  /** The text; with `template`, our rendering of it for the log (the provider sends the template). */
   body: string;
   idempotencyKey: string;
+  /** A WhatsApp template to send instead of the body (outside the 24-hour window). */
+  template?: ProviderTemplate;
+  /** The appointment this delivers, and the key every attempt of that appointment message shares. */
+  appointmentId?: string;
+  deliveryKey?: string;
+  /** Why it goes on this channel, for the message log (e.g. a fallback). */
+  note?: string;
 }
 
 /** `sent` (now), `already_sent` (an earlier call sent it), `suppressed` (the number opted out). */
 export type SendOutcome = { outcome: 'sent' | 'already_sent'; messageSid: string } | { outcome: 'suppressed' };
 
-/** Sends patient messages through a provider. */
+/** A call to a patient: an appointment reminder read in `language`, placed once per `idempotencyKey`. */
+export interface PatientCall {
+  clinicId: number;
+  phone: string;
+  language: string;
+  idempotencyKey: string;
+  appointmentId: string;
+  deliveryKey: string;
+}
+
+/** `placed` (now), `already_placed` (an earlier attempt placed it), `suppressed` (the number opted out). */
+export type CallOutcome = { outcome: 'placed' | 'already_placed'; callSid: string } | { outcome: 'suppressed' };
+
+/** Sends patient messages and places patient calls through a provider. */
 export interface Messenger {
   /** @throws MessageRejectedError when the provider refuses it for good (logged as `failed`). */
   send(message: PatientMessage): Promise<SendOutcome>;
+  /** @throws MessageRejectedError when the provider refuses the call for good, or calls cannot be placed (no callback address). */
+  call(call: PatientCall): Promise<CallOutcome>;
+}
+
+/** Path of the message StatusCallback webhook. */
+export const MESSAGE_STATUS_PATH = '/webhooks/twilio/status';
+/** Path of the call StatusCallback webhook. */
+export const CALL_STATUS_PATH = '/webhooks/twilio/voice/status';
+/** Path of the TwiML webhook Twilio fetches when call `callId` (`calls.id`) connects. */
+export function callAnswerPath(callId: string): string {
+  return `/webhooks/twilio/voice/calls/${callId}/answer`;
 }
 
 /** Whether `phone` has opted out of the clinic's messages. */
@@ -43,11 +76,12 @@ export async function removeOptOut(sql: Sql, clinicId: number, phone: string): P
 }
 
 /**
- * A messenger over `sender`. `statusCallbackUrl` is given to Twilio with every message so delivery
- * statuses reach `POST /webhooks/twilio/status`.
+ * A messenger over `sender`. `callbackBaseUrl` (our public address, e.g. `https://desk.example.org`)
+ * makes the StatusCallback given with every message (`/webhooks/twilio/status`) and each call's
+ * TwiML and status URLs; unset, messages go without receipts and calls cannot be placed.
  */
-export function createMessenger(deps: { sql: Sql; sender: Sender; statusCallbackUrl: string | undefined; log: Logger }): Messenger {
-  const { sql, sender, log } = deps;
+export function createMessenger(deps: { sql: Sql; sender: Sender; callbackBaseUrl: string | undefined; log: Logger }): Messenger {
+  const { sql, sender, log, callbackBaseUrl } = deps;
   return {
     async send(message) {
       if (await isOptedOut(sql, message.clinicId, message.phone)) {
@@ -59,8 +93,9 @@ export function createMessenger(deps: { sql: Sql; sender: Sender; statusCallback
       const to = toAddress(message);
 
       const [inserted] = await sql`
-        insert into messages (clinic_id, direction, channel, phone, from_address, to_address, body, idempotency_key, status)
-        values (${message.clinicId}, 'outbound', ${message.channel}, ${message.phone}, ${from}, ${to}, ${message.body}, ${message.idempotencyKey}, 'queued')
+        insert into messages (clinic_id, direction, channel, phone, from_address, to_address, body, idempotency_key, status, appointment_id, delivery_key, note)
+        values (${message.clinicId}, 'outbound', ${message.channel}, ${message.phone}, ${from}, ${to}, ${message.body}, ${message.idempotencyKey}, 'queued',
+          ${message.appointmentId ?? null}, ${message.deliveryKey ?? null}, ${message.note ?? null})
         on conflict (idempotency_key) do nothing
         returning id`;
       let id = inserted?.id as string | undefined;
@@ -74,7 +109,13 @@ export function createMessenger(deps: { sql: Sql; sender: Sender; statusCallback
 
       let receipt;
       try {
-        receipt = await sender.send({ from, to, body: message.body, statusCallback: deps.statusCallbackUrl });
+        receipt = await sender.send({
+          from,
+          to,
+          body: message.body,
+          ...(message.template === undefined ? {} : { template: message.template }),
+          statusCallback: callbackBaseUrl === undefined ? undefined : `${callbackBaseUrl}${MESSAGE_STATUS_PATH}`,
+        });
       } catch (error) {
         if (error instanceof MessageRejectedError) {
           await sql`update messages set status = 'failed', error_code = ${error.errorCode ?? null}, updated_at = now() where id = ${id}`;
@@ -96,6 +137,56 @@ export function createMessenger(deps: { sql: Sql; sender: Sender; statusCallback
       const [optedOut] = await sql`select 1 from message_status_events where provider_sid = ${receipt.messageSid} and error_code = ${TWILIO_OPTED_OUT}`;
       if (optedOut !== undefined) await recordOptOut(sql, message.clinicId, message.phone, 'twilio-21610');
       return { outcome: 'sent', messageSid: receipt.messageSid };
+    },
+
+    async call(call) {
+      if (await isOptedOut(sql, call.clinicId, call.phone)) {
+        log.info({ key: call.idempotencyKey }, 'not called: the number has opted out');
+        return { outcome: 'suppressed' };
+      }
+      if (callbackBaseUrl === undefined) throw new MessageRejectedError('calls need a public address for their TwiML (PUBLIC_BASE_URL)', undefined);
+      // Calls go from the clinic's own number (its SMS number takes calls too).
+      const from = await findClinicAddress(sql, call.clinicId, 'sms');
+      if (from === undefined) throw new MessageRejectedError('the clinic has no number to call from', undefined);
+
+      const [inserted] = await sql`
+        insert into calls (clinic_id, appointment_id, delivery_key, phone, from_address, to_address, language, idempotency_key)
+        values (${call.clinicId}, ${call.appointmentId}, ${call.deliveryKey}, ${call.phone}, ${from}, ${call.phone}, ${call.language}, ${call.idempotencyKey})
+        on conflict (idempotency_key) do nothing
+        returning id`;
+      let id = inserted?.id as string | undefined;
+      if (id === undefined) {
+        const [earlier] = await sql`select id, call_sid, status from calls where idempotency_key = ${call.idempotencyKey}`;
+        if (earlier!.call_sid !== null) return { outcome: 'already_placed', callSid: earlier!.call_sid as string };
+        if (earlier!.status === 'failed') throw new MessageRejectedError('the provider refused this call earlier', undefined);
+        id = earlier!.id as string;
+      }
+
+      let receipt;
+      try {
+        receipt = await sender.call({
+          from,
+          to: call.phone,
+          url: `${callbackBaseUrl}${callAnswerPath(id)}`,
+          statusCallback: `${callbackBaseUrl}${CALL_STATUS_PATH}`,
+        });
+      } catch (error) {
+        if (error instanceof MessageRejectedError) {
+          await sql`update calls set status = 'failed', error_code = ${error.errorCode ?? null}, updated_at = now() where id = ${id}`;
+        }
+        throw error;
+      }
+      // A status callback can beat this update: take the furthest status either has seen.
+      await sql`
+        update calls set call_sid = ${receipt.callSid}, updated_at = now(),
+          status = coalesce((
+            select e.status from call_status_events e
+            where e.call_sid = ${receipt.callSid} and call_status_rank(e.status) > call_status_rank(${receipt.status})
+            order by call_status_rank(e.status) desc, e.id desc limit 1), ${receipt.status}),
+          answered_by = (select e.answered_by from call_status_events e
+            where e.call_sid = ${receipt.callSid} and e.answered_by is not null order by e.id desc limit 1)
+        where id = ${id}`;
+      return { outcome: 'placed', callSid: receipt.callSid };
     },
   };
 }

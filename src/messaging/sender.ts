@@ -1,14 +1,45 @@
 /**
  * The outbound messaging provider seen by Frontdesk: `console` (the embedded default) or `twilio`.
+ * It sends messages (`messages.create`) and places calls (`calls.create`).
  */
 
-/** One message to hand to the provider. Addresses are Twilio style (`+1555…`, `whatsapp:+1555…`). */
+/**
+ * A pre-approved WhatsApp template: its Content SID (`HX…`) and `contentVariables`, a JSON object
+ * keyed `"1"`, `"2"`, … as a string. Source: twilio.com/docs/whatsapp/tutorial/send-whatsapp-notification-messages-templates.
+ */
+export interface ProviderTemplate {
+  contentSid: string;
+  contentVariables: string;
+}
+
+/**
+ * One message to hand to the provider. Addresses are Twilio style (`+1555…`, `whatsapp:+1555…`).
+ * With `template`, the provider sends the template and no body (WhatsApp outside the 24-hour
+ * window); `body` is then our own rendering of it, for the log only.
+ */
 export interface ProviderMessage {
   from: string;
   to: string;
   body: string;
+  template?: ProviderTemplate;
   /** Twilio StatusCallback URL, when the API is publicly reachable. */
   statusCallback: string | undefined;
+}
+
+/** One outbound call to hand to the provider: Twilio fetches the TwiML at `url` when the call connects. */
+export interface ProviderCall {
+  from: string;
+  to: string;
+  /** Where the call's TwiML is (the answer webhook of this call). */
+  url: string;
+  /** Twilio StatusCallback for the call's progress (`initiated`, `ringing`, `answered`, `completed`). */
+  statusCallback: string;
+}
+
+/** What the provider said about a call: its CallSid (`CA…`) and first status (`queued`). */
+export interface ProviderCallReceipt {
+  callSid: string;
+  status: string;
 }
 
 /** What the provider said: its MessageSid and the message's first status (`queued`, `sent`, …). */
@@ -17,10 +48,11 @@ export interface ProviderReceipt {
   status: string;
 }
 
-/** A provider that sends messages. @throws MessageRejectedError when the provider refuses this message. */
+/** A provider that sends messages and places calls. Both throw MessageRejectedError when the provider refuses for good. */
 export interface Sender {
   readonly provider: 'console' | 'twilio';
   send(message: ProviderMessage): Promise<ProviderReceipt>;
+  call(call: ProviderCall): Promise<ProviderCallReceipt>;
 }
 
 /** Twilio error 21610: the recipient has opted out (texted STOP). Source: Twilio error dictionary. */

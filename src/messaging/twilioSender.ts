@@ -1,6 +1,7 @@
 /**
  * The `twilio` provider: sends through Twilio's Messages API (`messages.create`), from the clinic's
- * number or Messaging Service (SMS) or its WhatsApp sender.
+ * number or Messaging Service (SMS) or its WhatsApp sender, and places calls through its Calls API
+ * (`calls.create`) from the clinic's number.
  */
 import twilio from 'twilio';
 import { maskPhoneNumbers } from '../domain/phone.js';
@@ -25,23 +26,50 @@ export function createTwilioSender(options: TwilioSenderOptions): Sender {
     provider: 'twilio',
     async send(message) {
       const useService = options.messagingServiceSid !== undefined && !message.to.startsWith('whatsapp:');
-      try {
-        const created = await client.messages.create({
+      const created = await rejectingClientErrors(() =>
+        client.messages.create({
           to: message.to,
-          body: message.body,
+          // A template goes without a body: Twilio sends the approved content (error 63016 otherwise).
+          ...(message.template === undefined
+            ? { body: message.body }
+            : { contentSid: message.template.contentSid, contentVariables: message.template.contentVariables }),
           ...(useService ? { messagingServiceSid: options.messagingServiceSid } : { from: message.from }),
           ...(message.statusCallback === undefined ? {} : { statusCallback: message.statusCallback }),
-        });
-        return { messageSid: created.sid, status: created.status };
-      } catch (error) {
-        const status = (error as { status?: number }).status;
-        if (typeof status === 'number' && status >= 400 && status < 500 && status !== 429) {
-          // Twilio's texts name the number ("The 'To' number +1… is not a valid phone number"): the message
-          // goes into workflow history and logs, so it carries the number masked.
-          throw new MessageRejectedError(maskPhoneNumbers((error as Error).message), (error as { code?: number }).code);
-        }
-        throw error;
-      }
+        }),
+      );
+      return { messageSid: created.sid, status: created.status };
+    },
+    async call(call) {
+      const created = await rejectingClientErrors(() =>
+        client.calls.create({
+          to: call.to,
+          from: call.from,
+          url: call.url,
+          method: 'POST',
+          statusCallback: call.statusCallback,
+          statusCallbackMethod: 'POST',
+          statusCallbackEvent: ['initiated', 'ringing', 'answered', 'completed'],
+          // Answering machine detection that waits for the greeting to end, so a voicemail is left
+          // after the beep (twilio.com/docs/voice/answering-machine-detection).
+          machineDetection: 'DetectMessageEnd',
+        }),
+      );
+      return { callSid: created.sid, status: created.status };
     },
   };
+}
+
+/** Runs a REST call; a 4xx other than 429 becomes MessageRejectedError, anything else is rethrown to be retried. */
+async function rejectingClientErrors<T>(request: () => Promise<T>): Promise<T> {
+  try {
+    return await request();
+  } catch (error) {
+    const status = (error as { status?: number }).status;
+    if (typeof status === 'number' && status >= 400 && status < 500 && status !== 429) {
+      // Twilio's texts name the number ("The 'To' number +1… is not a valid phone number"): the message
+      // goes into workflow history and logs, so it carries the number masked.
+      throw new MessageRejectedError(maskPhoneNumbers((error as Error).message), (error as { code?: number }).code);
+    }
+    throw error;
+  }
 }

@@ -8,7 +8,7 @@ import { createSql } from '../db/sql.js';
 import { migrateDatabase } from '../db/migrate.js';
 import { createLogger } from '../logger.js';
 import { createMessenger } from '../messaging/messenger.js';
-import { createSender, statusCallbackUrl } from '../messaging/createSender.js';
+import { callbackBaseUrl, createSender } from '../messaging/createSender.js';
 import { runMain } from '../runMain.js';
 import { temporalLoggerFor } from '../temporal/pinoLogger.js';
 import { createWorker } from './createWorker.js';
@@ -21,7 +21,7 @@ await runMain('worker', async () => {
   await migrateDatabase(databaseUrl);
   const sql = createSql(databaseUrl);
   const connection = await NativeConnection.connect({ address: temporalAddress });
-  const messenger = createMessenger({ sql, sender: createSender(config, log), statusCallbackUrl: statusCallbackUrl(config), log });
+  const messenger = createMessenger({ sql, sender: createSender(config, log), callbackBaseUrl: callbackBaseUrl(config), log });
   const worker = await createWorker({
     connection,
     namespace: config.temporal.namespace,

@@ -4,7 +4,7 @@
  * imports no Node modules; the API imports this file, never workflow code. Instants in the contract
  * are ISO 8601 UTC strings unless a field says epoch ms.
  */
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ContactHours, ReminderRule } from '../domain/reminderPlan.js';
 import type { PromptAnswer, PromptOutcome } from './promptDefinitions.js';
 
@@ -155,6 +155,23 @@ export const markVisitedUpdate = defineUpdate<AppointmentView, [{ followUpDate?:
 export const markNoShowUpdate = defineUpdate<AppointmentView, []>('markNoShow');
 /** The chain's own view of the appointment. */
 export const appointmentQuery = defineQuery<AppointmentView>('appointmentQuery');
+
+/**
+ * A delivery receipt of one of the chain's messages or calls, from Twilio's StatusCallback (the
+ * status webhooks signal it when the status is final). `sid` is the MessageSid (`SM…`/`MM…`) or
+ * CallSid (`CA…`); `status` Twilio's (`delivered`, `read`, `undelivered`, `failed` for messages;
+ * `completed`, `busy`, `no-answer`, `failed`, `canceled` for calls); `answeredBy` Twilio's AnsweredBy
+ * for an answered call (`human`, `machine_end_beep`, …).
+ */
+export interface DeliveryReceipt {
+  sid: string;
+  status: string;
+  errorCode: number | null;
+  answeredBy?: string;
+}
+
+/** A final delivery status of one of the chain's messages or calls: drives the fallback to the next channel. */
+export const deliveryReceiptSignal = defineSignal<[DeliveryReceipt]>('deliveryReceipt');
 
 /** Local time of day of the follow-up reminder. */
 export const FOLLOW_UP_TIME = '09:00';

@@ -20,7 +20,7 @@ beforeAll(async () => {
   sql = createSql(inject('databaseUrl'));
   ({ clinic } = await createTestClinic(sql));
   const log = pino({ level: 'silent' });
-  activities = createAppointmentActivities({ sql, messenger: createMessenger({ sql, sender: createConsoleSender(log), statusCallbackUrl: undefined, log }) });
+  activities = createAppointmentActivities({ sql, messenger: createMessenger({ sql, sender: createConsoleSender(log), callbackBaseUrl: undefined, log }) });
 });
 afterAll(() => sql?.end());
 

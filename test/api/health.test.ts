@@ -41,7 +41,7 @@ describe('a webhook while Postgres is down', () => {
       temporal: deadTemporal,
       taskQueue: 'none',
       log,
-      messenger: { send: () => Promise.reject(new Error('unused')) },
+      messenger: { send: () => Promise.reject(new Error('unused')), call: () => Promise.reject(new Error('unused')) },
       queueChanges: { subscribe: () => () => undefined, close: () => Promise.resolve() },
       defaultCountry: 'US',
       publicBaseUrl: undefined,

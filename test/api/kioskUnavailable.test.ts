@@ -27,7 +27,7 @@ function kioskApp(sql: Sql) {
     temporal: deadTemporal,
     taskQueue: 'none',
     log: pino({ level: 'silent' }),
-    messenger: { send: () => Promise.reject(new Error('unused')) },
+    messenger: { send: () => Promise.reject(new Error('unused')), call: () => Promise.reject(new Error('unused')) },
     queueChanges: { subscribe: () => () => undefined, close: () => Promise.resolve() },
     defaultCountry: 'US',
     publicBaseUrl: undefined,

@@ -33,7 +33,7 @@ function sweepDeps() {
     messagingServiceSid: undefined,
     httpClient: twilioApi.httpClient({ timeoutMs: 2000 }),
   });
-  const messenger = createMessenger({ sql: stack.sql, sender, statusCallbackUrl: undefined, log });
+  const messenger = createMessenger({ sql: stack.sql, sender, callbackBaseUrl: undefined, log });
   return { sql: stack.sql, temporal: stack.temporal, taskQueue: stack.taskQueue, log, messenger };
 }
 

@@ -30,7 +30,7 @@ beforeAll(async () => {
   ({ clinic, clinicNumber } = await createTestClinic(sql));
   const log = pino({ level: 'silent' });
   const sender = createTwilioSender({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, messagingServiceSid: undefined, httpClient: twilioApi.httpClient() });
-  messenger = createMessenger({ sql, sender, statusCallbackUrl: 'https://desk.clinic.test/webhooks/twilio/status', log });
+  messenger = createMessenger({ sql, sender, callbackBaseUrl: 'https://desk.clinic.test', log });
 });
 
 afterAll(async () => {
@@ -118,7 +118,7 @@ describe('sending through Twilio', () => {
       messagingServiceSid: undefined,
       httpClient: twilioApi.httpClient({ timeoutMs: 500 }),
     });
-    const impatient = createMessenger({ sql, sender: hungSender, statusCallbackUrl: undefined, log: pino({ level: 'silent' }) });
+    const impatient = createMessenger({ sql, sender: hungSender, callbackBaseUrl: undefined, log: pino({ level: 'silent' }) });
     const key = `test:${fakeSid()}`;
     const failure = await impatient.send({ clinicId: clinic.id, phone, channel: 'sms', body: 'hi', idempotencyKey: key }).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(Error);

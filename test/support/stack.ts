@@ -95,7 +95,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const temporal = new Client({ connection: await Connection.connect({ address }), dataConverter: createDataConverter(TEST_PAYLOAD_KEYS) });
   const nativeConnection = await NativeConnection.connect({ address });
   const taskQueue = `test-${slug}`;
-  const messenger = createMessenger({ sql, sender: createConsoleSender(log), statusCallbackUrl: `${PUBLIC_BASE_URL}/webhooks/twilio/status`, log });
+  const messenger = createMessenger({ sql, sender: createConsoleSender(log), callbackBaseUrl: PUBLIC_BASE_URL, log });
   bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: silentSdkLogger });
   const workflowBundle = await bundle;
 

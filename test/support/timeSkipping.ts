@@ -40,8 +40,8 @@ export const stripSearchAttributes: WorkflowClientInterceptor = {
 export interface TimeSkippingOptions {
   /** The outbound provider; default the console sender (texts land in the message log only). */
   sender?: Sender;
-  /** StatusCallback URL handed to the provider; default none. */
-  statusCallbackUrl?: string;
+  /** Our public address, for StatusCallback and call URLs handed to the provider; default none (no receipts, no calls). */
+  callbackBaseUrl?: string;
   /** Passed to createTestClinic. */
   roomsOpen?: number;
   closingTime?: string;
@@ -75,7 +75,7 @@ export async function startTimeSkipping(options: TimeSkippingOptions = {}): Prom
   const taskQueue = `time-skipping-${clinic.slug}`;
   const namespace = env.namespace ?? 'default';
   const log = pino({ level: 'silent' });
-  const messenger = createMessenger({ sql, sender: options.sender ?? createConsoleSender(log), statusCallbackUrl: options.statusCallbackUrl, log });
+  const messenger = createMessenger({ sql, sender: options.sender ?? createConsoleSender(log), callbackBaseUrl: options.callbackBaseUrl, log });
   bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: silentSdkLogger });
   const worker: Worker = await createWorker({
     connection: env.nativeConnection,
