@@ -9,10 +9,12 @@ import type { Sql } from '../db/sql.js';
 import { getClinicById } from '../clinics/clinics.js';
 import { renderMessage } from '../clinics/messageTemplates.js';
 import { openSlots, SLOT_SEARCH_DAYS } from '../domain/openSlots.js';
-import type { Messenger, SendOutcome } from '../messaging/messenger.js';
-import type { AppointmentMessageKind, AppointmentStatus } from '../workflows/appointmentDefinitions.js';
+import { isFinalStatus, LANDLINE_ERROR, type DeliveryChannel } from '../domain/deliveryFallback.js';
+import { isFixedLine } from '../domain/phone.js';
+import type { Messenger, PatientMessage, SendOutcome } from '../messaging/messenger.js';
+import type { AppointmentMessageKind, AppointmentStatus, DeliveryReceipt } from '../workflows/appointmentDefinitions.js';
 import { FailureType } from '../workflows/definitions.js';
-import { failPermanentErrorsFast, sendOrRejectPermanently } from './permanentFailures.js';
+import { callOrRejectPermanently, failPermanentErrorsFast, sendOrRejectPermanently } from './permanentFailures.js';
 
 /** Input of `recordAppointmentState`: the chain's state to write. Instants ISO 8601; `followUpDate` `YYYY-MM-DD`. */
 export interface RecordAppointmentStateInput {
@@ -52,7 +54,33 @@ export interface SendAppointmentMessageInput extends RenderAppointmentMessageInp
   idempotencyKey: string;
 }
 
+/**
+ * Input of `deliverAppointmentMessage`: one attempt of a message on `channel`. `idempotencyKey` is
+ * the attempt's (see `attemptKey`), `deliveryKey` the message's, shared by all its attempts.
+ */
+export interface DeliverAppointmentMessageInput extends SendAppointmentMessageInput {
+  deliveryKey: string;
+  channel: DeliveryChannel;
+  /** Why this attempt goes on this channel (a fallback), for the message log. */
+  note?: string;
+  /** Skip the attempt when the number is known to be a landline (a text after unanswered calls). */
+  requireMobile?: boolean;
+}
+
+/**
+ * What an attempt did: sent (or placed) now or before, with the MessageSid / CallSid whose receipt
+ * settles it and the channel it went on (WhatsApp without a template goes by SMS); or nothing, because
+ * the number opted out (`suppressed`) or takes no texts (`skipped`).
+ */
+export type DeliveryResult =
+  | { outcome: 'sent' | 'already_sent'; channel: DeliveryChannel; sid: string; receipt?: DeliveryReceipt }
+  | { outcome: 'suppressed' | 'skipped'; channel: DeliveryChannel };
+
+/** The customer-service window: a free-form WhatsApp message may go until 24 h after the patient's last message (Meta's rule). */
+const WHATSAPP_WINDOW = '24 hours';
+
 interface AppointmentRow {
+  id: string;
   clinic_id: number;
   patient_name: string;
   language: string;
@@ -68,7 +96,7 @@ interface AppointmentRow {
 
 async function findAppointment(sql: Sql, appointmentId: string): Promise<AppointmentRow> {
   const [row] = await sql<AppointmentRow[]>`
-    select a.clinic_id, a.patient_name, a.language, a.service, a.provider_id, p.name as provider_name, a.phone, a.channel,
+    select a.id::text as id, a.clinic_id, a.patient_name, a.language, a.service, a.provider_id, p.name as provider_name, a.phone, a.channel,
            a.starts_at, a.duration_minutes, a.follow_up_date::text as follow_up_date
     from appointments a join providers p on p.id = a.provider_id
     where a.id = ${appointmentId}`;
@@ -186,22 +214,109 @@ export function createAppointmentActivities({ sql, messenger }: { sql: Sql; mess
     },
 
     /**
-     * Sends the text of `kind` to the patient, once per idempotency key. Opted-out numbers get nothing.
+     * Sends the text of `kind` on the appointment's channel, once per idempotency key: chains
+     * scheduled it before the delivery fallback (`deliverAppointmentMessage`) and may still retry it.
      * @throws ApplicationFailure `MessageRejected` (non-retryable) when the provider refuses it, or
      *   the channel (`voice`) has no text sender.
      */
     async sendAppointmentMessage(input: SendAppointmentMessageInput): Promise<SendOutcome['outcome']> {
       const appointment = await failPermanentErrorsFast('sendAppointmentMessage', () => findAppointment(sql, input.appointmentId));
       if (appointment.channel === 'voice') throw ApplicationFailure.nonRetryable('voice appointments are not texted', FailureType.MessageRejected);
-      return sendOrRejectPermanently(messenger, {
+      const sent = await sendOrRejectPermanently(messenger, {
         clinicId: appointment.clinic_id,
         phone: appointment.phone,
         channel: appointment.channel,
         body: await render(sql, appointment, input.kind, input.slots),
         idempotencyKey: input.idempotencyKey,
       });
+      return sent.outcome;
+    },
+
+    /**
+     * One attempt of the message `kind` on `input.channel`, once per idempotency key: a call reads a
+     * reminder (voice); WhatsApp sends the text inside the patient's 24-hour window and, outside it,
+     * goes by SMS with the reason in the message log; SMS sends the text. Opted-out numbers get nothing.
+     * @returns the attempt's sid, whose final receipt the chain waits for (see DeliveryResult).
+     * @throws ApplicationFailure `MessageRejected` (non-retryable) when the provider refuses it.
+     */
+    async deliverAppointmentMessage(input: DeliverAppointmentMessageInput): Promise<DeliveryResult> {
+      const appointment = await failPermanentErrorsFast('deliverAppointmentMessage', () => findAppointment(sql, input.appointmentId));
+      const { clinic_id: clinicId, phone } = appointment;
+      if (input.channel === 'voice') {
+        const placed = await callOrRejectPermanently(messenger, {
+          clinicId,
+          phone,
+          language: appointment.language,
+          idempotencyKey: input.idempotencyKey,
+          appointmentId: appointment.id,
+          deliveryKey: input.deliveryKey,
+        });
+        if (placed.outcome === 'suppressed') return { outcome: 'suppressed', channel: 'voice' };
+        const receipt = await finalReceiptSoFar(sql, 'voice', placed.callSid);
+        return {
+          outcome: placed.outcome === 'placed' ? 'sent' : 'already_sent',
+          channel: 'voice',
+          sid: placed.callSid,
+          ...(receipt === undefined ? {} : { receipt }),
+        };
+      }
+      if (input.requireMobile === true && (await isKnownLandline(sql, phone))) return { outcome: 'skipped', channel: input.channel };
+
+      let channel = input.channel;
+      let note = input.note;
+      if (channel === 'whatsapp' && !(await insideWhatsAppWindow(sql, clinicId, phone))) {
+        channel = 'sms';
+        note = `outside the 24-hour WhatsApp window, a ${input.kind} needs an approved WhatsApp template and the clinic has none: sent by SMS`;
+      }
+      const message: PatientMessage = {
+        clinicId,
+        phone,
+        channel,
+        body: await render(sql, appointment, input.kind, input.slots),
+        idempotencyKey: input.idempotencyKey,
+        appointmentId: appointment.id,
+        deliveryKey: input.deliveryKey,
+        ...(note === undefined ? {} : { note }),
+      };
+      const sent = await sendOrRejectPermanently(messenger, message);
+      if (sent.outcome === 'suppressed') return { outcome: 'suppressed', channel };
+      const receipt = await finalReceiptSoFar(sql, channel, sent.messageSid);
+      return { outcome: sent.outcome, channel, sid: sent.messageSid, ...(receipt === undefined ? {} : { receipt }) };
     },
   };
+}
+
+/**
+ * A final status callback that came before the sid was in our log (a fast provider): the status
+ * webhook could not tell the chain, so the attempt's result carries it.
+ */
+async function finalReceiptSoFar(sql: Sql, channel: DeliveryChannel, sid: string): Promise<DeliveryReceipt | undefined> {
+  const events =
+    channel === 'voice'
+      ? await sql<{ status: string; error_code: number | null; answered_by: string | null }[]>`
+          select status, error_code, answered_by from call_status_events where call_sid = ${sid} order by id`
+      : await sql<{ status: string; error_code: number | null; answered_by: null }[]>`
+          select status, error_code, null as answered_by from message_status_events where provider_sid = ${sid} order by id`;
+  const final = events.find((e) => isFinalStatus(channel, e.status));
+  if (final === undefined) return undefined;
+  return { sid, status: final.status, errorCode: final.error_code, ...(final.answered_by === null ? {} : { answeredBy: final.answered_by }) };
+}
+
+/** Whether the patient texted the clinic on WhatsApp within the last 24 hours (from the message log). */
+async function insideWhatsAppWindow(sql: Sql, clinicId: number, phone: string): Promise<boolean> {
+  const [row] = await sql`
+    select 1 from messages
+    where clinic_id = ${clinicId} and phone = ${phone} and direction = 'inbound' and channel = 'whatsapp'
+      and created_at > now() - ${WHATSAPP_WINDOW}::interval
+    limit 1`;
+  return row !== undefined;
+}
+
+/** Whether `phone` is a landline: a fixed line by its numbering plan, or a text to it came back undelivered with 30006. */
+async function isKnownLandline(sql: Sql, phone: string): Promise<boolean> {
+  if (isFixedLine(phone)) return true;
+  const [row] = await sql`select 1 from messages where phone = ${phone} and direction = 'outbound' and error_code = ${LANDLINE_ERROR} limit 1`;
+  return row !== undefined;
 }
 
 /** The appointment activities' interface, as the workflow proxies it. */

@@ -31,13 +31,14 @@ export function createMessagingActivities({ sql, messenger }: { sql: Sql; messen
     async sendTicketNotice(input: TicketNoticeInput): Promise<SendOutcome['outcome']> {
       const clinic = await failPermanentErrorsFast('sendTicketNotice', () => getClinicById(sql, input.clinicId));
       const language = await resolvePatientLanguage(sql, clinic, input.phone);
-      return sendOrRejectPermanently(messenger, {
+      const sent = await sendOrRejectPermanently(messenger, {
         clinicId: input.clinicId,
         phone: input.phone,
         channel: input.channel,
         body: patientTextsIn(language, clinic.defaultLanguage).notice(clinic.name, input.code, input.notice),
         idempotencyKey: input.idempotencyKey,
       });
+      return sent.outcome;
     },
   };
 }

@@ -5,7 +5,7 @@
 import { ApplicationFailure, log } from '@temporalio/activity';
 import { z } from 'zod';
 import { MessageRejectedError } from '../messaging/sender.js';
-import type { Messenger, PatientMessage, SendOutcome } from '../messaging/messenger.js';
+import type { CallOutcome, Messenger, PatientCall, PatientMessage, SendOutcome } from '../messaging/messenger.js';
 import { FailureType } from '../workflows/definitions.js';
 
 // Postgres SQLSTATE classes that mean "this statement with this data will never succeed":
@@ -42,11 +42,24 @@ export async function failPermanentErrorsFast<T>(step: string, work: () => Promi
  * Sends `message` through `messenger` from an activity: a text the provider refuses for good (an
  * opted-out or invalid number, Twilio 4xx) fails the step at once as the non-retryable
  * `MessageRejected`; anything else (429, 5xx, network) is left to the activity's retries.
- * @returns whether it was sent now, had been sent before under its idempotency key, or was suppressed (opted out).
+ * @returns whether it was sent now (with its MessageSid), had been sent before under its idempotency key, or was suppressed (opted out).
  */
-export async function sendOrRejectPermanently(messenger: Messenger, message: PatientMessage): Promise<SendOutcome['outcome']> {
+export async function sendOrRejectPermanently(messenger: Messenger, message: PatientMessage): Promise<SendOutcome> {
   try {
-    return (await messenger.send(message)).outcome;
+    return await messenger.send(message);
+  } catch (error) {
+    if (error instanceof MessageRejectedError) throw ApplicationFailure.nonRetryable(error.message, FailureType.MessageRejected);
+    throw error;
+  }
+}
+
+/**
+ * Places `call` through `messenger` from an activity, with the same rule as `sendOrRejectPermanently`:
+ * a refusal for good fails the step at once (`MessageRejected`), anything else is retried.
+ */
+export async function callOrRejectPermanently(messenger: Messenger, call: PatientCall): Promise<CallOutcome> {
+  try {
+    return await messenger.call(call);
   } catch (error) {
     if (error instanceof MessageRejectedError) throw ApplicationFailure.nonRetryable(error.message, FailureType.MessageRejected);
     throw error;

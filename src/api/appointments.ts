@@ -15,6 +15,7 @@ import { appointmentsCsv } from '../appointments/appointmentsCsv.js';
 import { APPOINTMENT_STATUSES, getAppointment, listAppointments, type Appointment } from '../appointments/appointments.js';
 import { bookAppointment } from '../appointments/bookAppointment.js';
 import { changeAppointment } from '../appointments/changeAppointment.js';
+import { listDeliveries, type Delivery } from '../appointments/deliveryAttempts.js';
 import {
   cancelAppointmentUpdate,
   markNoShowUpdate,
@@ -71,10 +72,11 @@ const ZBooking = z
       .min(1, 'must not be empty')
       .max(MAX_NAME, `must be at most ${MAX_NAME} characters`)
       .meta({ description: 'What the visit is for (the CSV\'s "specialty").', example: 'Ortho' }),
-    channel: z
-      .enum(['sms', 'whatsapp', 'voice'], { message: 'must be sms, whatsapp or voice' })
-      .refine((channel) => channel !== 'voice', 'voice: reminders by phone call are not available yet; use sms or whatsapp')
-      .meta({ description: 'How the patient is reached. `voice` is refused until phone calls ship.', example: 'sms' }),
+    channel: z.enum(['sms', 'whatsapp', 'voice'], { message: 'must be sms, whatsapp or voice' }).meta({
+      description:
+        "How reminders reach the patient: `whatsapp` (an approved template outside the 24-hour window), `sms`, or `voice` (a call answered by keypad; the chain's other messages go by SMS). Each falls back by delivery receipt: WhatsApp → SMS → call.",
+      example: 'sms',
+    }),
     language: ZLanguage.optional().meta({
       description: "The patient's language (`en`, `es`, …); kept for this number. Default: their earlier choice, else the clinic's.",
       example: 'en',
@@ -123,6 +125,48 @@ const appointmentJson = (a: Appointment, view?: AppointmentView): z.infer<typeof
   next_reminder_at: view === undefined ? (a.nextReminderAt?.toISOString() ?? null) : view.nextReminderAt,
   workflow_id: a.workflowId,
 });
+
+const ZDeliveries = z
+  .array(
+    z.object({
+      kind: z.string().meta({ description: 'The message: `reminder`, `booking_confirmation`, …', example: 'reminder' }),
+      key: z.string().meta({ description: 'The message idempotency key its attempts share.' }),
+      attempts: z.array(
+        z.object({
+          channel: z.enum(['whatsapp', 'sms', 'voice']),
+          sid: z
+            .string()
+            .nullable()
+            .meta({ description: 'MessageSid or CallSid; null when the provider refused it.', example: 'SM0123456789abcdef0123456789abcdef' }),
+          status: z.string().meta({ description: "Twilio's latest status (message or call).", example: 'delivered' }),
+          error_code: z.int().nullable().meta({ example: null }),
+          note: z.string().nullable().meta({ description: 'Why this attempt went on this channel (a fallback).', example: null }),
+          answered_by: z.string().nullable().meta({ description: "Calls: Twilio's AnsweredBy (`human`, `machine_end_beep`, …).", example: null }),
+          choice: z.string().nullable().meta({ description: 'Calls: the keypad choice (`confirm`, `reschedule`, `cancel`).', example: null }),
+          at: z.string().meta({ description: 'When it was sent or placed, ISO 8601 UTC.' }),
+        }),
+      ),
+    }),
+  )
+  .meta({ description: 'Each message of the chain with every attempt to deliver it, in order: WhatsApp → SMS → call by delivery receipt.' });
+
+const ZAppointmentWithDeliveries = ZAppointment.extend({ deliveries: ZDeliveries }).openapi('AppointmentWithDeliveries');
+
+const deliveriesJson = (deliveries: Delivery[]): z.infer<typeof ZDeliveries> =>
+  deliveries.map((d) => ({
+    kind: d.kind,
+    key: d.key,
+    attempts: d.attempts.map((t) => ({
+      channel: t.channel,
+      sid: t.sid,
+      status: t.status,
+      error_code: t.errorCode,
+      note: t.note,
+      answered_by: t.answeredBy,
+      choice: t.choice,
+      at: t.at.toISOString(),
+    })),
+  }));
 
 const ZAppointmentPath = z.object({
   id: z
@@ -181,7 +225,7 @@ export function appointmentRoutes(deps: { sql: Sql; temporal: Client; taskQueue:
       responses: {
         201: appointmentResponse('The booked appointment.'),
         ...staffErrors({
-          400: '`bad_request` naming the field: `patient_name`, `phone`, `starts_at` (not ISO 8601 with offset, or past), `duration_minutes`, `provider`/`provider_id`, `service`, `channel` (`voice` is not available yet), `language`; nothing is written.',
+          400: '`bad_request` naming the field: `patient_name`, `phone`, `starts_at` (not ISO 8601 with offset, or past), `duration_minutes`, `provider`/`provider_id`, `service`, `channel`, `language`; nothing is written.',
           404: '`not_found`: no such clinic.',
           ...jsonErrors,
         }),
@@ -267,17 +311,17 @@ export function appointmentRoutes(deps: { sql: Sql; temporal: Client; taskQueue:
     createRoute({
       method: 'get',
       path: '/appointments/{id}',
-      summary: 'One appointment, with its next planned reminder and workflow ID',
+      summary: 'One appointment, with its next planned reminder, workflow ID and every delivery attempt of its messages',
       tags: ['Appointments'],
       request: { params: ZAppointmentPath, query: ZClinicOnly },
       responses: {
-        200: appointmentResponse('The appointment.'),
+        200: { description: 'The appointment and its deliveries.', content: { 'application/json': { schema: ZAppointmentWithDeliveries } } },
         ...staffErrors({ 400: '`bad_request` naming `id` or `clinic`.', 404: '`not_found`: no such appointment (`field: "id"`) or clinic.' }),
       },
     }),
     async (c) => {
       const { appointment } = await load(c.req.valid('query').clinic, c.req.valid('param').id);
-      return c.json(appointmentJson(appointment), 200);
+      return c.json({ ...appointmentJson(appointment), deliveries: deliveriesJson(await listDeliveries(deps.sql, appointment.id)) }, 200);
     },
   );
 

@@ -60,6 +60,7 @@ const putRooms = createRoute({
 
 const REMINDER_MINUTES_MESSAGE = 'must be a whole number of minutes from 1 to 120';
 const SLOT_MINUTES_MESSAGE = 'must be a whole number of minutes from 5 to 480';
+const CALL_RETRY_MESSAGE = 'must be a whole number of minutes from 5 to 1440';
 const WEEKDAYS_MESSAGE = 'must be a list of 1 to 7 ISO weekdays, 1 (Monday) to 7 (Sunday)';
 const COUNTRY_MESSAGE = 'must be a two-letter country code with phone numbers, such as US or IN';
 const OFFICE_PHONE_MESSAGE = 'must be an E.164 number such as +13125550142, or null';
@@ -114,6 +115,11 @@ const settingFields = {
       { kind: 'before', minutes: 60 },
     ],
   }),
+  call_retry_minutes: z.int({ message: CALL_RETRY_MESSAGE }).min(5, CALL_RETRY_MESSAGE).max(1440, CALL_RETRY_MESSAGE).meta({
+    description:
+      'Minutes before a reminder call that was busy, not answered or failed is placed once more (inside contact hours); after it, the reminder goes by SMS.',
+    example: 30,
+  }),
 };
 
 /** Every setting of a clinic, as `GET` and `PATCH /api/clinic` answer. */
@@ -156,6 +162,7 @@ function settingsJson(s: ClinicSettings): z.infer<typeof ZClinicSettings> {
     default_country: s.defaultCountry,
     cancel_is_opt_out: s.cancelIsOptOut,
     reminder_rules: s.reminderRules,
+    call_retry_minutes: s.callRetryMinutes,
   };
 }
 
@@ -174,6 +181,7 @@ function settingsPatch(body: z.infer<typeof ZClinicSettingsPatch>): ClinicSettin
     defaultCountry: body.default_country,
     cancelIsOptOut: body.cancel_is_opt_out,
     reminderRules: body.reminder_rules,
+    callRetryMinutes: body.call_retry_minutes,
   };
 }
 

@@ -1,6 +1,6 @@
 /**
  * Twilio's webhooks: inbound messages (SMS and WhatsApp) answered with TwiML, and message status
- * callbacks written to the message log.
+ * callbacks written to the message log (a final one also handed to the appointment chain that sent it).
  */
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -11,6 +11,8 @@ import type { Sql } from '../db/sql.js';
 import { AppError } from '../errors.js';
 import { findClinicByAddress } from '../clinics/clinics.js';
 import { parseAddress, toAddress } from '../domain/phone.js';
+import { signalDeliveryReceipt } from '../appointments/signalDeliveryReceipt.js';
+import { isFinalStatus } from '../domain/deliveryFallback.js';
 import { receiveInboundMessage, type ReceiveDeps } from '../inbound/receiveInboundMessage.js';
 import { TWILIO_OPTED_OUT } from '../messaging/sender.js';
 import { verifyTwilioRequest, type TwilioVariables } from './twilioSignature.js';
@@ -82,7 +84,7 @@ export function webhookRoutes(deps: WebhookDeps) {
   app.post('/status', async (c) => {
     const p = parseOrThrow(ZStatusCallback, c.get('twilioParams'));
     const errorCode = p.ErrorCode === undefined ? null : Number(p.ErrorCode);
-    await deps.sql.begin(async (tx) => {
+    const appointmentId = await deps.sql.begin(async (tx) => {
       await tx`
         insert into message_status_events (provider_sid, status, error_code) values (${p.MessageSid}, ${p.MessageStatus}, ${errorCode})
         on conflict (provider_sid, status) do nothing`;
@@ -96,7 +98,14 @@ export function webhookRoutes(deps: WebhookDeps) {
           select clinic_id, phone, 'twilio-21610' from messages where provider_sid = ${p.MessageSid} and direction = 'outbound'
           on conflict do nothing`;
       }
+      const [message] = await tx<{ appointment_id: string | null }[]>`
+        select appointment_id::text from messages where provider_sid = ${p.MessageSid} and direction = 'outbound'`;
+      return message?.appointment_id ?? null;
     });
+    // An appointment chain waits for its messages' final statuses to fall back to another channel.
+    if (appointmentId !== null && isFinalStatus('sms', p.MessageStatus)) {
+      await signalDeliveryReceipt(deps, appointmentId, { sid: p.MessageSid, status: p.MessageStatus, errorCode });
+    }
     return c.body(null, 204);
   });
 

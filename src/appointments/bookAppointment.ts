@@ -10,7 +10,7 @@ import { resolvePatientLanguage, setPatientLanguage } from '../clinics/patientLa
 import type { Sql } from '../db/sql.js';
 import { planReminders } from '../domain/reminderPlan.js';
 import { callWithinDeadline } from '../queue/callWithinDeadline.js';
-import type { AppointmentSnapshot } from '../workflows/appointmentDefinitions.js';
+import type { AppointmentChannel, AppointmentSnapshot } from '../workflows/appointmentDefinitions.js';
 import { startAppointmentChain } from './startAppointmentChain.js';
 import { findOrCreateProvider, getAppointment, getProvider, insertAppointment, type Appointment } from './appointments.js';
 
@@ -23,7 +23,7 @@ export interface BookingRequest {
   /** An existing provider by id, or one by name (created when the clinic has none of that name). */
   provider: { id: number } | { name: string };
   service: string;
-  channel: 'sms' | 'whatsapp';
+  channel: AppointmentChannel;
   /** The patient's language; absent: the one they chose before, else the clinic's default. Kept for the phone. */
   language?: string;
 }
@@ -79,6 +79,7 @@ export async function bookAppointment(deps: BookingDeps, clinic: Clinic, request
     opens: settings.officeOpens,
     closes: settings.officeCloses,
     slotMinutes: settings.slotMinutes,
+    callRetryMinutes: settings.callRetryMinutes,
   };
   try {
     await callWithinDeadline(deps.temporal, 'booking the appointment', () => startAppointmentChain(deps.temporal, deps.taskQueue, snapshot));

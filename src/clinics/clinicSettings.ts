@@ -38,6 +38,8 @@ export interface ClinicSettings {
   cancelIsOptOut: boolean;
   /** When an appointment's reminders go out (see reminderRules.ts). */
   reminderRules: TReminderRule[];
+  /** Minutes before an unanswered reminder call is tried once more. */
+  callRetryMinutes: number;
 }
 
 /** The settings staff may change (`PATCH /api/clinic`); rooms open has its own route. */
@@ -57,6 +59,7 @@ export type ClinicSettingsPatch = Partial<
     | 'defaultCountry'
     | 'cancelIsOptOut'
     | 'reminderRules'
+    | 'callRetryMinutes'
   >
 >;
 
@@ -75,13 +78,14 @@ const COLUMNS = {
   defaultCountry: 'default_country',
   cancelIsOptOut: 'cancel_is_opt_out',
   reminderRules: 'reminder_rules',
+  callRetryMinutes: 'call_retry_minutes',
 } as const satisfies Record<keyof ClinicSettingsPatch, string>;
 
 const selectSettings = (sql: Sql | TransactionSql) => sql`
   select slug, name, timezone, rooms_open, to_char(closing_time, 'HH24:MI') as closing_time, next_reminder_minutes, office_phone,
          to_char(contact_hours_start, 'HH24:MI') as contact_hours_start, to_char(contact_hours_end, 'HH24:MI') as contact_hours_end,
          office_days::int[] as office_days, to_char(office_opens, 'HH24:MI') as office_opens, to_char(office_closes, 'HH24:MI') as office_closes,
-         slot_minutes, default_language, default_country, cancel_is_opt_out, reminder_rules
+         slot_minutes, default_language, default_country, cancel_is_opt_out, reminder_rules, call_retry_minutes
   from clinics`;
 
 function toSettings(row: Record<string, unknown>): ClinicSettings {
@@ -103,6 +107,7 @@ function toSettings(row: Record<string, unknown>): ClinicSettings {
     defaultCountry: row.default_country as string,
     cancelIsOptOut: row.cancel_is_opt_out as boolean,
     reminderRules: ZReminderRules.parse(row.reminder_rules),
+    callRetryMinutes: row.call_retry_minutes as number,
   };
 }
 

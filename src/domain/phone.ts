@@ -3,6 +3,7 @@
  * Twilio writes WhatsApp addresses as `whatsapp:+E164`.
  */
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+import { parsePhoneNumberFromString as parseWithFullMetadata } from 'libphonenumber-js/max';
 
 /** A messaging channel that reaches a phone. */
 export type PhoneChannel = 'sms' | 'whatsapp';
@@ -48,4 +49,14 @@ const E164_IN_TEXT = /(?<![\d+])\+[1-9]\d{6,14}(?!\d)/g;
 /** `text` with every E.164 number in it masked to its last four digits (`+13125550123` → `+•••0123`), for logs and error texts. */
 export function maskPhoneNumbers(text: string): string {
   return text.replace(E164_IN_TEXT, (number) => `+•••${number.slice(-4)}`);
+}
+
+/**
+ * Whether the numbering plan says `phone` (E.164) is a fixed line, so it takes no texts. Many plans
+ * (the US and Canada among them) do not tell fixed from mobile: those numbers are not fixed lines
+ * here, and a text undelivered with 30006 is what reveals a landline. Uses libphonenumber's full
+ * metadata (number types).
+ */
+export function isFixedLine(phone: string): boolean {
+  return parseWithFullMetadata(phone)?.getType() === 'FIXED_LINE';
 }

@@ -5,6 +5,7 @@
  * are ISO 8601 UTC strings unless a field says epoch ms.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { DeliveryChannel } from '../domain/deliveryFallback.js';
 import type { ContactHours, ReminderRule } from '../domain/reminderPlan.js';
 import type { PromptAnswer, PromptOutcome } from './promptDefinitions.js';
 
@@ -19,7 +20,7 @@ export function appointmentWorkflowId(clinicSlug: string, appointmentId: string)
   return `appointment-${clinicSlug}-${appointmentId}`;
 }
 
-/** How the patient is reached (`voice` is delivered by the channels issue). */
+/** How reminders reach the patient: WhatsApp, SMS or a call (`voice`). */
 export type AppointmentChannel = 'sms' | 'whatsapp' | 'voice';
 
 /** An appointment's status (the `appointments.status` check). `booked` and `confirmed` are open. */
@@ -70,6 +71,8 @@ export interface AppointmentSnapshot {
   opens: string;
   closes: string;
   slotMinutes: number;
+  /** Minutes before an unanswered reminder call is tried once more (absent in chains started before it: 30). */
+  callRetryMinutes?: number;
 }
 
 /** A business-initiated message the chain owes, sent at the next contact window. */
@@ -79,6 +82,23 @@ export interface OwedMessage {
   idempotencyKey: string;
   /** A reminder opens its prompt just before it is sent. */
   opensPrompt: boolean;
+  /**
+   * A fallback attempt (absent on the first): its channel, its number (2, 3, …), the calls placed
+   * for this message so far, when it may go (epoch ms), why (for the log) and whether it goes only
+   * to a mobile.
+   */
+  retry?: { channel: DeliveryChannel; attempt: number; calls: number; notBefore: number; reason: string; requireMobile: boolean };
+}
+
+/** An attempt sent and waiting for its final delivery receipt, until `deadline` (epoch ms). */
+export interface AwaitedReceipt {
+  message: OwedMessage;
+  channel: DeliveryChannel;
+  /** Calls placed for this message so far, this attempt included. */
+  calls: number;
+  sid: string;
+  deadline: number;
+  receipt?: DeliveryReceipt;
 }
 
 /** The prompt the chain waits on. `expiresAt` epoch ms; `slots` (epoch ms) of a list. */
@@ -104,6 +124,8 @@ export interface AppointmentChainState {
    * moved back to an earlier time still sends that time's reminders again.
    */
   numbered: number;
+  /** Attempts waiting for their delivery receipt (absent in chains started before the fallback). */
+  awaiting?: AwaitedReceipt[];
 }
 
 /** Start input of `appointmentWorkflow`. */
@@ -177,10 +199,24 @@ export const deliveryReceiptSignal = defineSignal<[DeliveryReceipt]>('deliveryRe
 export const FOLLOW_UP_TIME = '09:00';
 /** How long a list of slots waits for a pick (ms); never past the appointment's start. */
 export const SLOT_OFFER_MS = 24 * 60 * 60 * 1000;
+/** How long an attempt waits for its final delivery receipt before it counts as sent (ms). */
+export const RECEIPT_WAIT_MS = 30 * 60 * 1000;
+/** Minutes before an unanswered reminder call is tried again, when the clinic has not set it. */
+export const DEFAULT_CALL_RETRY_MINUTES = 30;
 /** How long after the start an unmarked chain waits for staff to mark it visited or no-show (ms). */
 export const MARK_WINDOW_MS = 30 * 24 * 60 * 60 * 1000;
 
 /** Idempotency key of a message: the appointment and its current start name it, so a moved appointment's reminder is a new message. */
 export function appointmentMessageKey(appointmentId: string, startsAt: string, kind: string, n?: number): string {
   return `appointment:${appointmentId}:${startsAt}:${kind}${n === undefined ? '' : `:${n}`}`;
+}
+
+/** Idempotency key of one attempt of a message: the message's own key for the first, `<key>:attempt-<n>` after. */
+export function attemptKey(messageKey: string, attempt: number): string {
+  return attempt <= 1 ? messageKey : `${messageKey}:attempt-${attempt}`;
+}
+
+/** The kind of message an `appointmentMessageKey` names (`reminder`, …), or undefined for another key. */
+export function kindOfMessageKey(key: string): string | undefined {
+  return /^appointment:\d+:[^:]+:\d\d:\d\d[^:]*:([a-z_]+)(?::\d+)?$/.exec(key)?.[1];
 }

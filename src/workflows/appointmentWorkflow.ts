@@ -11,6 +11,7 @@ import {
   condition,
   continueAsNew,
   log,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -20,18 +21,23 @@ import {
 import { Mutex } from 'async-mutex';
 import type { AppointmentActivities } from '../activities/appointments.js';
 import type { PromptActivities } from '../activities/prompts.js';
+import { firstChannel, isFinalStatus, nextAttempt } from '../domain/deliveryFallback.js';
 import { invitedReminderAnswers, readAppointmentAnswer, REMINDER_ANSWERS, SLOT_ANSWERS, type AppointmentAnswer } from '../domain/appointmentAnswers.js';
 import { nextContactInstant, planFollowUp, planReminders } from '../domain/reminderPlan.js';
 import {
   answerAppointmentPromptUpdate,
   appointmentMessageKey,
   appointmentQuery,
+  attemptKey,
   cancelAppointmentUpdate,
+  DEFAULT_CALL_RETRY_MINUTES,
+  deliveryReceiptSignal,
   FOLLOW_UP_TIME,
   isOpenAppointment,
   MARK_WINDOW_MS,
   markNoShowUpdate,
   markVisitedUpdate,
+  RECEIPT_WAIT_MS,
   remindNowUpdate,
   rescheduleAppointmentUpdate,
   SLOT_OFFER_MS,
@@ -40,7 +46,9 @@ import {
   type AppointmentOutcome,
   type AppointmentStatus,
   type AppointmentView,
+  type AwaitedReceipt,
   type CancelRequest,
+  type DeliveryReceipt,
   type AppointmentWorkflowInput,
   type OwedMessage,
 } from './appointmentDefinitions.js';
@@ -49,12 +57,12 @@ import type { PromptAnswer, PromptOutcome } from './promptDefinitions.js';
 
 // Row writes, prompts, the slot search, the move and the reply's text are short Postgres calls:
 // local activities (no round trip to the server), bounded like the ticket rows.
-const store = proxyLocalActivities<Omit<AppointmentActivities, 'sendAppointmentMessage'> & PromptActivities>({
+const store = proxyLocalActivities<Omit<AppointmentActivities, 'sendAppointmentMessage' | 'deliverAppointmentMessage'> & PromptActivities>({
   startToCloseTimeout: '10 seconds',
   scheduleToCloseTimeout: '2 minutes',
   retry: { maximumInterval: '30 seconds', nonRetryableErrorTypes: [FailureType.InvalidData] },
 });
-const messaging = proxyActivities<Pick<AppointmentActivities, 'sendAppointmentMessage'>>({
+const messaging = proxyActivities<Pick<AppointmentActivities, 'sendAppointmentMessage' | 'deliverAppointmentMessage'>>({
   startToCloseTimeout: '30 seconds',
   scheduleToCloseTimeout: '30 minutes',
   retry: { maximumInterval: '1 minute', maximumAttempts: 20, nonRetryableErrorTypes: [FailureType.MessageRejected, FailureType.InvalidData] },
@@ -66,7 +74,11 @@ const ABOUT_THE_TIME: readonly OwedMessage['kind'][] = ['booking_confirmation', 
 const toIso = (ms: number) => new Date(ms).toISOString();
 const refuse = (type: FailureType, message: string) => ApplicationFailure.create({ type, message, nonRetryable: true });
 
-/** Runs one appointment's chain until it is cancelled, marked, followed up, or left unmarked for MARK_WINDOW_MS. */
+/**
+ * Runs one appointment's chain until it is cancelled, marked, followed up, or left unmarked for
+ * MARK_WINDOW_MS. Each message goes on the appointment's channel and falls back by its delivery
+ * receipts (src/domain/deliveryFallback.ts): the status webhooks signal `deliveryReceipt`.
+ */
 export async function appointmentWorkflow(input: AppointmentWorkflowInput): Promise<AppointmentOutcome> {
   const a = input.appointment;
   const { workflowId } = workflowInfo();
@@ -91,6 +103,10 @@ export async function appointmentWorkflow(input: AppointmentWorkflowInput): Prom
 
   // Every handler's change bumps this, so the main loop's wait wakes up to re-plan its timers.
   let changes = 0;
+  const awaiting = (s.awaiting ??= []);
+  // Receipts that came before their attempt's activity returned its sid (a fast provider), by sid.
+  const early = new Map<string, DeliveryReceipt>();
+  const callRetryMs = (a.callRetryMinutes ?? DEFAULT_CALL_RETRY_MINUTES) * 60_000;
   // Every state change and its writes run one at a time (Temporal's safe-message-handlers pattern),
   // so the row's last write is always the chain's last state.
   const lock = new Mutex();
@@ -144,12 +160,21 @@ export async function appointmentWorkflow(input: AppointmentWorkflowInput): Prom
     }
   };
 
+  /** Messages about the time (and their fallbacks) are dropped, also those waiting for a receipt. */
+  const dropMessagesAboutTheTime = () => {
+    s.owed = s.owed.filter((m) => !ABOUT_THE_TIME.includes(m.kind));
+    const kept = awaiting.filter((w) => !ABOUT_THE_TIME.includes(w.message.kind));
+    awaiting.splice(0, awaiting.length, ...kept);
+  };
+  /** Whether `message` still concerns the appointment as it stands (not moved or closed since). */
+  const current = (message: OwedMessage) =>
+    !ABOUT_THE_TIME.includes(message.kind) || (isOpenAppointment(s.status) && message.idempotencyKey.startsWith(appointmentMessageKey(id, s.startsAt, '')));
   /** Closes the appointment (`cancelled`, `visited`, `no_show`): reminders and the prompt dropped. */
   const close = async (status: AppointmentStatus) => {
     changes++;
     s.status = status;
     s.reminders = [];
-    s.owed = s.owed.filter((m) => !ABOUT_THE_TIME.includes(m.kind));
+    dropMessagesAboutTheTime();
     await dropPrompt();
   };
   const cancel = async () => {
@@ -165,7 +190,7 @@ export async function appointmentWorkflow(input: AppointmentWorkflowInput): Prom
     s.status = status;
     s.reminders = plan(s.startsAt, s.numbered);
     s.numbered += s.reminders.length;
-    s.owed = s.owed.filter((m) => !ABOUT_THE_TIME.includes(m.kind));
+    dropMessagesAboutTheTime();
     await dropPrompt();
     await record();
     await store.releaseSlot({ appointmentId: id, startsAt: from });
@@ -223,6 +248,16 @@ export async function appointmentWorkflow(input: AppointmentWorkflowInput): Prom
   };
 
   setHandler(appointmentQuery, view);
+  setHandler(deliveryReceiptSignal, (receipt) => {
+    const attempt = awaiting.find((w) => w.sid === receipt.sid);
+    if (attempt === undefined) {
+      if (early.size < 50) early.set(receipt.sid, receipt);
+      return;
+    }
+    if (attempt.receipt !== undefined || !isFinalStatus(attempt.channel, receipt.status)) return;
+    attempt.receipt = receipt;
+    changes++;
+  });
   // Each handler checks again under the lock what its validator checked: updates validated together
   // run one after another, and an earlier one may have changed the state.
   setHandler(
@@ -328,7 +363,56 @@ export async function appointmentWorkflow(input: AppointmentWorkflowInput): Prom
     { validator: () => refuseUnlessOpen('marked a no-show') },
   );
 
+  /** Queues the attempt after `attempt` by its receipt (none: the wait ran out), if the message needs one. */
+  const fallBack = (attempt: AwaitedReceipt, receipt: DeliveryReceipt | null) => {
+    const next = nextAttempt({ kind: attempt.message.kind, channel: attempt.channel, calls: attempt.calls }, receipt);
+    if (next === null || !current(attempt.message)) return;
+    s.owed.unshift({
+      ...attempt.message,
+      retry: {
+        channel: next.channel,
+        attempt: (attempt.message.retry?.attempt ?? 1) + 1,
+        calls: attempt.calls,
+        notBefore: next.delayed ? Date.now() + callRetryMs : Date.now(),
+        reason: next.reason,
+        requireMobile: next.requireMobile,
+      },
+    });
+  };
+  /** One attempt of `message`; a sent one waits for its receipt in `awaiting`. */
+  const deliver = async (message: OwedMessage) => {
+    const channel = message.retry?.channel ?? firstChannel(a.channel, message.kind);
+    const made = { message, channel, calls: message.retry?.calls ?? 0, sid: '', deadline: 0 };
+    try {
+      const result = await messaging.deliverAppointmentMessage({
+        appointmentId: id,
+        kind: message.kind,
+        idempotencyKey: attemptKey(message.idempotencyKey, message.retry?.attempt ?? 1),
+        deliveryKey: message.idempotencyKey,
+        channel,
+        ...(message.retry === undefined ? {} : { note: message.retry.reason, requireMobile: message.retry.requireMobile }),
+      });
+      if (result.outcome !== 'sent' && result.outcome !== 'already_sent') return;
+      const attempt: AwaitedReceipt = {
+        ...made,
+        channel: result.channel,
+        calls: made.calls + (result.channel === 'voice' ? 1 : 0),
+        sid: result.sid,
+        deadline: Date.now() + RECEIPT_WAIT_MS,
+      };
+      // A final receipt that came before the sid was known: signalled early, or seen by the activity.
+      const receipt = early.get(result.sid) ?? result.receipt;
+      if (receipt !== undefined && isFinalStatus(attempt.channel, receipt.status)) attempt.receipt = receipt;
+      awaiting.push(attempt);
+    } catch (error) {
+      if (!(error instanceof TemporalFailure)) throw error;
+      log.warn('appointment message not sent', { kind: message.kind, channel, reason: error.cause?.message ?? error.message });
+      // WhatsApp refused at once (e.g. not a WhatsApp number): the same as a failed receipt.
+      if (channel === 'whatsapp') fallBack(made, { sid: '', status: 'failed', errorCode: null });
+    }
+  };
   const send = async (message: OwedMessage) => {
+    if (patched('delivery-fallback')) return deliver(message);
     try {
       await messaging.sendAppointmentMessage({ appointmentId: id, kind: message.kind, idempotencyKey: message.idempotencyKey });
     } catch (error) {
@@ -359,13 +443,22 @@ export async function appointmentWorkflow(input: AppointmentWorkflowInput): Prom
       }
       if (s.prompt !== null && s.prompt.expiresAt <= now) await tolerate('close lapsed prompt', dropPrompt);
       if (due) await tolerate('record', record);
+      // Attempts settled by their receipt, or by waiting long enough: the next channel, if any.
+      for (const attempt of awaiting.filter((w) => w.receipt !== undefined || w.deadline <= now)) {
+        awaiting.splice(awaiting.indexOf(attempt), 1);
+        early.delete(attempt.sid);
+        fallBack(attempt, attempt.receipt ?? null);
+      }
     });
 
-    // Business-initiated texts go only within contact hours; the first owed one goes when they open.
-    const sendAt = nextContactInstant(Date.now(), a.timezone, a.contactHours);
+    // Business-initiated texts and calls go only within contact hours; the first owed one goes when
+    // they open (a delayed call retry: at its time, or when they next open).
+    const earliest = s.owed.length === 0 ? 0 : Math.min(...s.owed.map((m) => m.retry?.notBefore ?? 0));
+    const sendAt = nextContactInstant(Math.max(Date.now(), earliest), a.timezone, a.contactHours);
     if (s.owed.length > 0 && sendAt <= Date.now()) {
       const message = await exclusively(async () => {
-        const next = s.owed.shift();
+        const ready = s.owed.findIndex((m) => (m.retry?.notBefore ?? 0) <= Date.now());
+        const next = ready < 0 ? undefined : s.owed.splice(ready, 1)[0];
         if (next?.opensPrompt !== true) return next;
         // A reminder of an appointment that has started (a staff reminder held until morning) is moot.
         if (startsAtMs() <= Date.now()) return undefined;
@@ -377,12 +470,19 @@ export async function appointmentWorkflow(input: AppointmentWorkflowInput): Prom
     }
 
     const endAt = isOpenAppointment(s.status) ? startsAtMs() + MARK_WINDOW_MS : undefined;
-    if (s.owed.length === 0 && s.followUpAt === null && (endAt === undefined || endAt <= Date.now())) break;
+    if (s.owed.length === 0 && awaiting.length === 0 && s.followUpAt === null && (endAt === undefined || endAt <= Date.now())) break;
     if (workflowInfo().continueAsNewSuggested || (historyLimit !== undefined && workflowInfo().historyLength >= historyLimit)) {
       await condition(allHandlersFinished);
       return continueAsNew<typeof appointmentWorkflow>({ ...input, carried: s });
     }
-    const wakes = [endAt, s.reminders[0]?.at, s.prompt?.expiresAt, s.followUpAt ?? undefined, s.owed.length > 0 ? sendAt : undefined];
+    const wakes = [
+      endAt,
+      s.reminders[0]?.at,
+      s.prompt?.expiresAt,
+      s.followUpAt ?? undefined,
+      s.owed.length > 0 ? sendAt : undefined,
+      ...awaiting.map((w) => w.deadline),
+    ];
     const wakeAt = Math.min(...wakes.filter((t): t is number => t !== undefined));
     const seen = changes;
     await condition(() => changes !== seen, Math.max(wakeAt - Date.now(), 1));

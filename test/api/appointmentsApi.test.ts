@@ -35,7 +35,6 @@ describe('booking with bad input', () => {
     ['starts_at', { starts_at: '2030-01-01T10:00:00' }, 'starts_at: must be an ISO 8601 date and time with its offset'],
     ['duration_minutes', { duration_minutes: 0 }, 'duration_minutes: must be a whole number of minutes from 5 to 480'],
     ['channel', { channel: 'fax' }, 'channel: must be sms, whatsapp or voice'],
-    ['channel', { channel: 'voice' }, 'channel: voice: reminders by phone call are not available yet'],
     ['provider', { provider: undefined }, 'provider: is required'],
     ['service', { service: undefined }, 'service: is required'],
     ['language', { language: 'klingon' }, 'language:'],

@@ -22,7 +22,7 @@ const putTemplate = (path: string, body: unknown) => stack.api(`/api/clinic/temp
 const templates = async () => (await json(await stack.api('/api/clinic/templates'))).templates as Record<string, unknown>[];
 
 describe('clinic settings', () => {
-  it('start at the defaults: contact 08:00-20:00, office Monday-Friday 09:00-17:00, 60-minute slots, English, reminders 24 h and 1 h before', async () => {
+  it('start at the defaults: contact 08:00-20:00, office Monday-Friday 09:00-17:00, 60-minute slots, English, reminders 24 h and 1 h before, unanswered calls again after 30 minutes', async () => {
     expect(await settings()).toEqual({
       clinic: stack.clinic.slug,
       name: 'Test Clinic',
@@ -42,6 +42,7 @@ describe('clinic settings', () => {
       cancel_is_opt_out: true,
       // The migration's column default and the domain's constant agree.
       reminder_rules: DEFAULT_REMINDER_RULES,
+      call_retry_minutes: 30,
     });
   });
 
@@ -53,6 +54,7 @@ describe('clinic settings', () => {
         office_days: [6, 1, 3, 3],
         reminder_rules: [{ kind: 'day_before_at', time: '10:00' }],
         cancel_is_opt_out: false,
+        call_retry_minutes: 45,
       }),
     );
     expect(response.status).toBe(200);
@@ -64,6 +66,7 @@ describe('clinic settings', () => {
       office_days: [1, 3, 6],
       reminder_rules: [{ kind: 'day_before_at', time: '10:00' }],
       cancel_is_opt_out: false,
+      call_retry_minutes: 45,
       slot_minutes: 60,
     });
     expect(await settings()).toEqual(after);
@@ -82,6 +85,7 @@ describe('clinic settings', () => {
       [{ office_phone: '555-0100' }, 'office_phone', 'office_phone: must be an E.164 number such as +13125550142, or null'],
       [{ default_language: 'klingon' }, 'default_language', 'default_language: must be a language tag such as en, es or pt-BR'],
       [{ cancel_is_opt_out: 'no' }, 'cancel_is_opt_out', 'cancel_is_opt_out: must be true or false'],
+      [{ call_retry_minutes: 2 }, 'call_retry_minutes', 'call_retry_minutes: must be a whole number of minutes from 5 to 1440'],
       [
         { reminder_rules: [{ kind: 'before', minutes: -5 }] },
         'reminder_rules.0.minutes',

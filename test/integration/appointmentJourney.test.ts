@@ -72,6 +72,33 @@ describe('an appointment booked through the API', () => {
   });
 });
 
+describe('a reminder that does not arrive', () => {
+  it('falls back by its signed delivery receipt: an SMS undelivered with 30006 becomes a call, and the appointment shows both attempts', async () => {
+    const phone = patientPhone();
+    const booked = await book(phone);
+    await expect.poll(() => textsTo(phone), { timeout: 15_000 }).toHaveLength(1);
+    expect((await stack.api(`/api/appointments/${booked.id}/remind`, { method: 'POST' })).status).toBe(200);
+    const reminderSid = async () => {
+      const { deliveries } = await appointment(booked.id);
+      return (deliveries as { kind: string; attempts: { sid: string }[] }[]).find((d) => d.kind === 'reminder')?.attempts[0]?.sid;
+    };
+    await expect.poll(reminderSid, { timeout: 15_000 }).toMatch(/^SM/);
+    const sid = (await reminderSid())!;
+
+    const receipt = { MessageSid: sid, MessageStatus: 'undelivered', ErrorCode: '30006' };
+    expect((await stack.sendStatus(receipt)).status).toBe(204);
+    expect((await stack.sendStatus(receipt)).status).toBe(204); // Twilio's retry: handled once
+    await expect
+      .poll(async () => (await appointment(booked.id)).deliveries.find((d: { kind: string }) => d.kind === 'reminder')?.attempts, { timeout: 15_000 })
+      .toEqual([
+        expect.objectContaining({ channel: 'sms', sid, status: 'undelivered', error_code: 30006 }),
+        expect.objectContaining({ channel: 'voice', sid: expect.stringMatching(/^CA[0-9a-f]{32}$/), note: null }),
+      ]);
+    const [calls] = await stack.sql`select count(*)::int as n from calls where appointment_id = ${booked.id}`;
+    expect(calls!.n).toBe(1);
+  });
+});
+
 describe('a patient with a ticket and an appointment', () => {
   it('has STATUS reach the queue and CHANGE and 2 reach the appointment, and a spent answer nothing', async () => {
     const phone = patientPhone();

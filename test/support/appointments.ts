@@ -8,7 +8,7 @@ import type { Clinic } from '../../src/clinics/clinics.js';
 import type { Sql } from '../../src/db/sql.js';
 import { type ContactHours, type ReminderRule } from '../../src/domain/reminderPlan.js';
 import { DEFAULT_REMINDER_RULES } from '../../src/domain/reminderRules.js';
-import { appointmentWorkflowId, type AppointmentSnapshot } from '../../src/workflows/appointmentDefinitions.js';
+import { appointmentWorkflowId, type AppointmentChannel, type AppointmentSnapshot } from '../../src/workflows/appointmentDefinitions.js';
 import { fictionalNumber } from './clinic.js';
 
 /** What a test may choose about an appointment; the rest are the clinic defaults (08:00–20:00, Mon–Fri 09:00–17:00, 60-minute slots). */
@@ -21,6 +21,9 @@ export interface TestBooking {
   officeDays?: number[];
   opens?: string;
   closes?: string;
+  /** Default `sms`. */
+  channel?: AppointmentChannel;
+  callRetryMinutes?: number;
 }
 
 /** Writes a booked appointment at `clinic` (whose time zone it takes) and returns the chain's snapshot. */
@@ -31,10 +34,11 @@ export async function bookTestAppointment(sql: Sql, clinic: Clinic, booking: Tes
     on conflict (clinic_id, lower(name)) do update set name = excluded.name returning id`;
   const phone = fictionalNumber('312');
   const durationMinutes = booking.durationMinutes ?? 30;
+  const channel = booking.channel ?? 'sms';
   const [row] = await sql<{ id: string }[]>`
     with next as (select nextval('appointments_id_seq') as id)
     insert into appointments (id, clinic_id, provider_id, patient_name, phone, language, service, channel, starts_at, duration_minutes, workflow_id)
-    select next.id, ${clinic.id}, ${provider!.id}, 'Rahul Sharma', ${phone}, 'en', 'Ortho', 'sms', ${new Date(booking.startsAt)}, ${durationMinutes},
+    select next.id, ${clinic.id}, ${provider!.id}, 'Rahul Sharma', ${phone}, 'en', 'Ortho', ${channel}, ${new Date(booking.startsAt)}, ${durationMinutes},
            ${appointmentWorkflowId(clinic.slug, '')} || next.id
     from next returning id`;
   return {
@@ -43,7 +47,7 @@ export async function bookTestAppointment(sql: Sql, clinic: Clinic, booking: Tes
     clinicSlug: clinic.slug,
     timezone: clinic.timezone,
     phone,
-    channel: 'sms',
+    channel,
     language: 'en',
     startsAt: new Date(booking.startsAt).toISOString(),
     durationMinutes,
@@ -56,6 +60,7 @@ export async function bookTestAppointment(sql: Sql, clinic: Clinic, booking: Tes
     opens: booking.opens ?? '09:00',
     closes: booking.closes ?? '17:00',
     slotMinutes: 60,
+    ...(booking.callRetryMinutes === undefined ? {} : { callRetryMinutes: booking.callRetryMinutes }),
   };
 }
 

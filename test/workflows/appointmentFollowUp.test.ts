@@ -14,6 +14,7 @@ import {
   MARK_WINDOW_MS,
   markNoShowUpdate,
   markVisitedUpdate,
+  RECEIPT_WAIT_MS,
   remindNowUpdate,
 } from '../../src/workflows/appointmentDefinitions.js';
 import { FailureType } from '../../src/workflows/definitions.js';
@@ -67,6 +68,8 @@ describe('after the visit', () => {
     await sleepUntil(env, nineAm + MINUTE);
     await expect.poll(() => kindsSentTo(sql, appointment)).toEqual(['booking_confirmation', 'reminder', 'reminder', 'followup_reminder']);
     expect((await textsTo(sql, appointment))[3]!.body).toContain('follow-up with Dr Mehta');
+    // The chain ends once the follow-up's delivery receipt is in, or its wait for one has run out.
+    await sleepUntil(env, nineAm + RECEIPT_WAIT_MS + MINUTE);
     expect(await handle.result()).toEqual({ status: 'visited', startsAt: iso(startsAt) });
     expect(await rowOf(appointment.appointmentId)).toMatchObject({ next_reminder_at: null });
   });

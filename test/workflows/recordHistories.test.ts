@@ -15,10 +15,12 @@ import { routeAnswer } from '../../src/inbound/replyRouter.js';
 import {
   appointmentQuery,
   cancelAppointmentUpdate,
+  deliveryReceiptSignal,
   markNoShowUpdate,
   markVisitedUpdate,
   remindNowUpdate,
   rescheduleAppointmentUpdate,
+  type DeliveryReceipt,
 } from '../../src/workflows/appointmentDefinitions.js';
 import { joinUpdate, ticketQuery, ticketWorkflowId, TICKET_WORKFLOW_TYPE, type TicketWorkflowInput } from '../../src/workflows/definitions.js';
 import { bookTestAppointment, kindsSentTo } from '../support/appointments.js';
@@ -157,6 +159,13 @@ describe.runIf(recording)('record appointment chain histories', () => {
       .then((history) => writeFileSync(new URL(`${set}-${name}.json`, dir), JSON.stringify(history, null, 2) + '\n'));
   const answer = (phone: string, body: string) =>
     routeAnswer({ sql: stack.sql, temporal: stack.temporal, log: pino({ level: 'silent' }) }, stack.clinic.id, phone, body);
+  /** Signals `delivered` for every text the appointment's chain has sent, as the status webhook would. */
+  const deliverAll = async (handle: { signal: (s: typeof deliveryReceiptSignal, r: DeliveryReceipt) => Promise<void> }, appointmentId: string) => {
+    const sent = await stack.sql<
+      { provider_sid: string }[]
+    >`select provider_sid from messages where appointment_id = ${appointmentId} and provider_sid is not null`;
+    for (const { provider_sid } of sent) await handle.signal(deliveryReceiptSignal, { sid: provider_sid, status: 'delivered', errorCode: null });
+  };
   const promptOf = (handle: { query: (q: typeof appointmentQuery) => Promise<{ openPrompt: string | null }> }) =>
     expect.poll(async () => (await handle.query(appointmentQuery)).openPrompt, { timeout: 20_000, interval: 200 });
 
@@ -184,9 +193,34 @@ describe.runIf(recording)('record appointment chain histories', () => {
     expect(await answer(appointment.phone, 'CHANGE')).toMatchObject({ kind: 'answered' });
     expect(await answer(appointment.phone, '1')).toMatchObject({ kind: 'answered' });
     await handle.executeUpdate(cancelAppointmentUpdate, { args: [{ by: 'staff' }] });
+    await expect.poll(() => kindsSentTo(stack.sql, appointment)).toContain('cancelled');
+    await deliverAll(handle, appointment.appointmentId);
     expect(await handle.result()).toMatchObject({ status: 'cancelled' });
     expect(await kindsSentTo(stack.sql, appointment)).toEqual(['booking_confirmation', 'rescheduled', 'reminder', 'cancelled']);
     await save('appointment-move-change-pick-cancel', handle.workflowId);
+  });
+
+  it('a voice reminder: no answer → called again → busy → SMS → delivered → no-show', async () => {
+    const appointment = await bookTestAppointment(stack.sql, stack.clinic, {
+      startsAt: Date.now() + 24 * HOUR,
+      contactHours: allDay,
+      channel: 'voice',
+      callRetryMinutes: 0.05,
+    });
+    const handle = await startAppointmentChain(stack.temporal, stack.taskQueue, appointment);
+    await handle.executeUpdate(remindNowUpdate);
+    const calls = () =>
+      stack.sql<{ call_sid: string }[]>`select call_sid from calls where appointment_id = ${appointment.appointmentId} and call_sid is not null order by id`;
+    await expect.poll(async () => (await calls()).length, { timeout: 20_000 }).toBe(1);
+    await handle.signal(deliveryReceiptSignal, { sid: (await calls())[0]!.call_sid, status: 'no-answer', errorCode: null });
+    await expect.poll(async () => (await calls()).length, { timeout: 20_000 }).toBe(2);
+    await expect.poll(async () => (await calls()).length, { timeout: 20_000 }).toBe(2);
+    await handle.signal(deliveryReceiptSignal, { sid: (await calls())[1]!.call_sid, status: 'busy', errorCode: null });
+    await expect.poll(() => kindsSentTo(stack.sql, appointment), { timeout: 20_000 }).toEqual(['booking_confirmation', 'reminder']);
+    await deliverAll(handle, appointment.appointmentId);
+    await handle.executeUpdate(markNoShowUpdate);
+    expect(await handle.result()).toMatchObject({ status: 'no_show' });
+    await save('appointment-voice-fallback', handle.workflowId);
   });
 
   it('a chain that continues as new, then a no-show', async () => {

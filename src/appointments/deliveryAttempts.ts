@@ -1,0 +1,59 @@
+/**
+ * Every attempt to deliver each of an appointment's messages, from the message and call logs: what
+ * staff see of a reminder that fell back from WhatsApp to SMS to a call (`GET /api/appointments/{id}`).
+ */
+import type { Sql } from '../db/sql.js';
+import type { DeliveryChannel } from '../domain/deliveryFallback.js';
+import { kindOfMessageKey } from '../workflows/appointmentDefinitions.js';
+
+/** One attempt: its channel, Twilio sid, latest status and error code, why it went (a fallback), and when (UTC). */
+export interface DeliveryAttempt {
+  channel: DeliveryChannel;
+  sid: string | null;
+  status: string;
+  errorCode: number | null;
+  note: string | null;
+  /** Calls: who answered (Twilio's AnsweredBy) and the patient's keypad choice. */
+  answeredBy: string | null;
+  choice: string | null;
+  at: Date;
+}
+
+/** One message of the chain (a reminder, a confirmation, …) with its attempts, oldest first. */
+export interface Delivery {
+  /** The message kind (`reminder`, `booking_confirmation`, …). */
+  kind: string;
+  /** The message's idempotency key, shared by its attempts. */
+  key: string;
+  attempts: DeliveryAttempt[];
+}
+
+/** The deliveries of appointment `appointmentId`, in the order their first attempt went. */
+export async function listDeliveries(sql: Sql, appointmentId: string): Promise<Delivery[]> {
+  const rows = await sql<(Omit<DeliveryAttempt, 'errorCode' | 'answeredBy'> & { key: string; error_code: number | null; answered_by: string | null })[]>`
+    select delivery_key as key, channel, provider_sid as sid, status, error_code, note, null as answered_by, null as choice, created_at as at, id, 0 as source
+    from messages where appointment_id = ${appointmentId} and direction = 'outbound' and delivery_key is not null
+    union all
+    select delivery_key, 'voice', call_sid, status, error_code, note, answered_by, choice, created_at, id, 1
+    from calls where appointment_id = ${appointmentId} and delivery_key is not null
+    order by at, source, id`;
+  const byKey = new Map<string, Delivery>();
+  for (const row of rows) {
+    let delivery = byKey.get(row.key);
+    if (delivery === undefined) {
+      delivery = { kind: kindOfMessageKey(row.key) ?? 'message', key: row.key, attempts: [] };
+      byKey.set(row.key, delivery);
+    }
+    delivery.attempts.push({
+      channel: row.channel,
+      sid: row.sid,
+      status: row.status,
+      errorCode: row.error_code,
+      note: row.note,
+      answeredBy: row.answered_by,
+      choice: row.choice,
+      at: row.at,
+    });
+  }
+  return [...byKey.values()];
+}

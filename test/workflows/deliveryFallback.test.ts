@@ -1,0 +1,159 @@
+/**
+ * The delivery fallback of an appointment chain in Temporal's time-skipping test server, with its
+ * real activities on the test Postgres and the console provider: WhatsApp inside and outside the
+ * 24-hour window, WhatsApp failing (63016) → SMS, an SMS to a landline (30006) → a call, an
+ * unanswered call → one more call after the clinic's delay → SMS, delivered → nothing more, and
+ * calls only within contact hours. Receipts are signalled as the status webhooks signal them.
+ */
+import { temporal } from '@temporalio/proto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listDeliveries } from '../../src/appointments/deliveryAttempts.js';
+import { startAppointmentChain } from '../../src/appointments/startAppointmentChain.js';
+import type { Clinic } from '../../src/clinics/clinics.js';
+import type { Sql } from '../../src/db/sql.js';
+import { deliveryReceiptSignal, remindNowUpdate, type AppointmentChannel } from '../../src/workflows/appointmentDefinitions.js';
+import { bookTestAppointment, moveClinicTo, nextLocal, sleepUntil, type TestBooking } from '../support/appointments.js';
+import { startTimeSkipping, type TimeSkipping } from '../support/timeSkipping.js';
+import { PUBLIC_BASE_URL } from '../support/twilioWebhooks.js';
+
+const EventType = temporal.api.enums.v1.EventType;
+const ZONE = 'America/Chicago';
+const MINUTE = 60_000;
+
+let ts: TimeSkipping;
+let env: TimeSkipping['env'];
+let sql: Sql;
+let clinic: Clinic;
+
+beforeAll(async () => {
+  // A public address, so calls can be placed (their TwiML URL); the console provider places them.
+  ts = await startTimeSkipping({ callbackBaseUrl: PUBLIC_BASE_URL });
+  ({ env, sql } = ts);
+  clinic = await moveClinicTo(sql, ts.clinic, ZONE);
+});
+afterAll(() => ts?.stop());
+
+/**
+ * Books an appointment two days out at 15:00 with no planned reminders, then sends one reminder now;
+ * with `wroteOnWhatsApp` the patient wrote on WhatsApp just before, so the 24-hour window is open.
+ */
+async function remindNow(channel: AppointmentChannel, options: Partial<TestBooking> & { wroteOnWhatsApp?: boolean } = {}) {
+  const { wroteOnWhatsApp, ...booking } = options;
+  await sleepUntil(env, await nextLocal(env, ZONE, '10:00'));
+  const appointment = await bookTestAppointment(sql, clinic, { startsAt: await nextLocal(env, ZONE, '15:00', 2), reminderRules: [], channel, ...booking });
+  const handle = await startAppointmentChain(ts.temporal, ts.taskQueue, appointment);
+  const attemptsOf = async (kind: string) => (await listDeliveries(sql, appointment.appointmentId)).find((d) => d.kind === kind)?.attempts ?? [];
+  await expect.poll(() => attemptsOf('booking_confirmation')).toHaveLength(1);
+  if (wroteOnWhatsApp === true) {
+    await sql`
+      insert into messages (clinic_id, direction, channel, phone, from_address, to_address, body, status)
+      values (${clinic.id}, 'inbound', 'whatsapp', ${appointment.phone}, ${`whatsapp:${appointment.phone}`}, ${`whatsapp:${ts.clinicNumber}`}, 'hi', 'received')`;
+  }
+  await handle.executeUpdate(remindNowUpdate);
+  await expect.poll(async () => (await attemptsOf('reminder')).map((a) => a.sid !== null)).toEqual([true]);
+  return {
+    appointment,
+    handle,
+    attemptsOf,
+    channels: async () => (await attemptsOf('reminder')).map((a) => a.channel),
+    /** Signals the final receipt of the reminder's latest attempt, as the status webhooks do. */
+    receipt: async (status: string, errorCode: number | null = null) => {
+      // The attempt's sid is written once the provider has taken it.
+      await expect.poll(async () => (await attemptsOf('reminder')).at(-1)?.sid).toMatch(/^(SM|CA)/);
+      const last = (await attemptsOf('reminder')).at(-1)!;
+      await handle.signal(deliveryReceiptSignal, { sid: last.sid!, status, errorCode });
+      // Before the test moves the clock, the chain has taken the receipt in (a workflow task
+      // completed after the signal): a fallback's delay runs from the receipt.
+      await expect.poll(() => handledLastSignal(handle)).toBe(true);
+    },
+  };
+}
+
+/** Whether a workflow task has completed since the workflow's latest signal. */
+async function handledLastSignal(handle: { fetchHistory(): Promise<{ events?: { eventType?: unknown }[] | null }> }): Promise<boolean> {
+  const events = (await handle.fetchHistory()).events ?? [];
+  const type = (e: { eventType?: unknown }) => String(e.eventType);
+  const signalled = events.map(type).lastIndexOf(String(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED));
+  return signalled >= 0 && events.slice(signalled).some((e) => type(e) === String(EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED));
+}
+
+describe('a WhatsApp reminder', () => {
+  it('goes by WhatsApp inside the 24-hour window, and by SMS with the reason outside it when the clinic has no template', async () => {
+    const outside = await remindNow('whatsapp');
+    expect(await outside.attemptsOf('reminder')).toEqual([
+      expect.objectContaining({ channel: 'sms', note: expect.stringContaining('outside the 24-hour WhatsApp window') }),
+    ]);
+    const inside = await remindNow('whatsapp', { wroteOnWhatsApp: true });
+    expect(await inside.attemptsOf('reminder')).toEqual([expect.objectContaining({ channel: 'whatsapp', note: null })]);
+  });
+
+  it('that fails with 63016 is sent by SMS, and a delivered SMS ends it', async () => {
+    const chain = await remindNow('whatsapp', { wroteOnWhatsApp: true });
+    await chain.receipt('failed', 63016);
+    await expect.poll(chain.channels).toEqual(['whatsapp', 'sms']);
+    expect((await chain.attemptsOf('reminder'))[1]!.note).toBe('the WhatsApp message was failed (63016): sent by SMS');
+
+    await chain.receipt('delivered');
+    await env.sleep(2 * 60 * MINUTE);
+    expect(await chain.channels()).toEqual(['whatsapp', 'sms']);
+  });
+});
+
+describe('an SMS reminder', () => {
+  it('undelivered to a landline (30006) becomes a call; a delivered one is never sent again', async () => {
+    const landline = await remindNow('sms');
+    await landline.receipt('undelivered', 30006);
+    await expect.poll(landline.channels).toEqual(['sms', 'voice']);
+    const [, call] = await landline.attemptsOf('reminder');
+    expect(call).toMatchObject({ channel: 'voice', sid: expect.stringMatching(/^CA[0-9a-f]{32}$/), status: 'queued' });
+
+    const delivered = await remindNow('sms');
+    await delivered.receipt('delivered');
+    await env.sleep(3 * 60 * MINUTE);
+    expect(await delivered.channels()).toEqual(['sms']);
+  });
+
+  it('with no receipt in 30 minutes counts as sent', async () => {
+    const quiet = await remindNow('sms');
+    await env.sleep(31 * MINUTE);
+    await quiet.receipt('undelivered', 30006); // too late: the attempt is settled
+    await env.sleep(MINUTE);
+    expect(await quiet.channels()).toEqual(['sms']);
+  });
+});
+
+describe('a voice reminder', () => {
+  it("is a call, the chain's other messages texts; unanswered, it is called once more after the clinic's delay, then texted", async () => {
+    const chain = await remindNow('voice', { callRetryMinutes: 45 });
+    expect(await chain.attemptsOf('booking_confirmation')).toEqual([expect.objectContaining({ channel: 'sms' })]);
+    expect(await chain.channels()).toEqual(['voice']);
+
+    await chain.receipt('no-answer');
+    await env.sleep(44 * MINUTE);
+    expect(await chain.channels()).toEqual(['voice']);
+    await env.sleep(2 * MINUTE);
+    await expect.poll(chain.channels).toEqual(['voice', 'voice']);
+
+    await chain.receipt('busy');
+    await expect.poll(chain.channels).toEqual(['voice', 'voice', 'sms']);
+    expect((await chain.attemptsOf('reminder'))[2]!.note).toBe('the calls were not answered (busy): sent by SMS');
+  });
+
+  it('answered (by a person or a machine) ends there', async () => {
+    const chain = await remindNow('voice');
+    await chain.receipt('completed');
+    await env.sleep(3 * 60 * MINUTE);
+    expect(await chain.channels()).toEqual(['voice']);
+  });
+
+  it('is called again only within contact hours', async () => {
+    const chain = await remindNow('voice', { contactHours: { start: '08:00', end: '10:20' } });
+    await chain.receipt('no-answer');
+    // 30 minutes on is after contact hours (until 10:20): the second call waits for 08:00.
+    const opens = await nextLocal(env, ZONE, '08:00');
+    await sleepUntil(env, opens - MINUTE);
+    expect(await chain.channels()).toEqual(['voice']);
+    await sleepUntil(env, opens + MINUTE);
+    await expect.poll(chain.channels).toEqual(['voice', 'voice']);
+  });
+});
