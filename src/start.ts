@@ -18,7 +18,7 @@ import { ensurePayloadKeys } from './embedded/payloadKey.js';
 import { startEmbeddedPostgres } from './embedded/postgres.js';
 import { startTemporalDevServer } from './embedded/temporal.js';
 import { createMessenger } from './messaging/messenger.js';
-import { callbackBaseUrl, createSender } from './messaging/createSender.js';
+import { callbackBaseUrl, consoleTelephoneFor, createSender } from './messaging/createSender.js';
 import { runMain } from './runMain.js';
 import { createShutdown } from './shutdown.js';
 import { connectTemporalClient } from './temporal/connect.js';
@@ -91,7 +91,9 @@ async function startAll(config: Config): Promise<void> {
   const sql = createSql(databaseUrl);
   shutdown.add({ name: 'close the database pool', limitMs: 1_500, run: () => sql.end({ timeout: 1 }) });
   const clinic = await ensureMainClinic(sql, config);
-  const messenger = createMessenger({ sql, sender: createSender(config, log), callbackBaseUrl: callbackBaseUrl(config), log });
+  const consoleTelephone = consoleTelephoneFor(config, sql, log);
+  if (consoleTelephone !== undefined) shutdown.add({ name: 'hang up the console calls', limitMs: 1_000, run: () => consoleTelephone.close() });
+  const messenger = createMessenger({ sql, sender: createSender(config, log, consoleTelephone), callbackBaseUrl: callbackBaseUrl(config), log });
 
   const connection = await NativeConnection.connect({ address: temporalAddress });
   shutdown.add({ name: "close the worker's Temporal connection", limitMs: 500, run: () => connection.close() });
@@ -129,6 +131,7 @@ async function startAll(config: Config): Promise<void> {
     adminApiToken: secrets.adminApiToken,
     payloadKeys,
     temporalUiUrl: temporalUi,
+    consoleTelephone,
   });
   shutdown.add({ name: 'close the API', limitMs: 1_500, run: () => api.close() });
   running.catch(async (error: unknown) => {

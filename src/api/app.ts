@@ -25,6 +25,9 @@ import { queueRoutes } from './queue.js';
 import { createStaffSessions } from './session.js';
 import { limitBodySize } from './requestBody.js';
 import type { QueueChangeHub } from './queueChangeHub.js';
+import type { ConsoleTelephone } from '../messaging/consoleTelephone.js';
+import { consolePhoneRoutes, consoleWebhookRoutes } from './consoleRoutes.js';
+import { voiceWebhookRoutes } from './voiceWebhooks.js';
 import { webhookRoutes } from './webhooks.js';
 
 /** Everything the app needs. Secrets come from the configuration (or the embedded start's `.data/`). */
@@ -49,6 +52,10 @@ export interface AppDeps extends QueueDeps {
   temporalUiUrl?: string | undefined;
   /** How long a webhook waits for its reply before answering empty and texting it later (ms, default 5000). */
   replyDeadlineMs?: number;
+  /** The console provider's telephone (no Twilio account): key presses on its calls go through it. */
+  consoleTelephone?: ConsoleTelephone | undefined;
+  /** How long a key pressed on a reminder call waits for the chain (ms, default `VOICE_UPDATE_DEADLINE_MS`). */
+  voiceDeadlineMs?: number;
 }
 
 /** Builds the Hono app. */
@@ -61,7 +68,10 @@ export function createApp(deps: AppDeps): Hono {
   app.use('*', except(['/webhooks/*', '/codec/*', '/kiosk/*', '/admin/login'], limitBodySize()));
 
   app.route('/', healthRoutes(deps));
+  // Before `/webhooks/twilio`, whose guard (on `*`) would otherwise run on the voice routes too.
+  app.route('/webhooks/twilio/voice', voiceWebhookRoutes(deps));
   app.route('/webhooks/twilio', webhookRoutes({ ...deps, deadlineMs: deps.replyDeadlineMs }));
+  app.route('/webhooks/console', consoleWebhookRoutes(deps));
 
   // The staff API at /api: every operation needs the token; its contract and docs page do not (docs.ts says why).
   const api = createStaffApi();
@@ -70,6 +80,7 @@ export function createApp(deps: AppDeps): Hono {
   api.route('/', clinicRoutes(deps));
   api.route('/', messageRoutes(deps));
   api.route('/', appointmentRoutes(deps));
+  api.route('/', consolePhoneRoutes(deps));
   api.route('/', docsRoutes(api));
   app.route('/', api);
 

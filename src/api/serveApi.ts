@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { Sql } from '../db/sql.js';
 import { SWEEP_INTERVAL_MS, answerStrandedMessages } from '../inbound/answerStrandedMessages.js';
+import type { ConsoleTelephone } from '../messaging/consoleTelephone.js';
 import type { Messenger } from '../messaging/messenger.js';
 import type { PayloadKey } from '../temporal/payloadCodec.js';
 import { ensureSearchAttributes } from '../temporal/searchAttributes.js';
@@ -31,6 +32,8 @@ export interface ApiDeps {
   payloadKeys: readonly PayloadKey[];
   /** The Temporal Web UI's URL as browsers open it; its origin may call `/codec` (default: TEMPORAL_UI_URL). */
   temporalUiUrl?: string | undefined;
+  /** The console provider's telephone, for key presses on its calls (undefined with Twilio). */
+  consoleTelephone?: ConsoleTelephone | undefined;
 }
 
 /**
@@ -65,6 +68,7 @@ export async function serveApi(config: Config, deps: ApiDeps): Promise<{ close()
     adminApiToken: deps.adminApiToken,
     payloadKeys: deps.payloadKeys,
     temporalUiUrl: deps.temporalUiUrl ?? config.temporal.uiUrl,
+    consoleTelephone: deps.consoleTelephone,
   });
   const server = await new Promise<ServerType>((resolve, reject) => {
     const listening = serve({ fetch: app.fetch, port: config.port }, () => resolve(listening));

@@ -7,7 +7,7 @@ import { createSql } from '../db/sql.js';
 import { migrateDatabase } from '../db/migrate.js';
 import { createLogger } from '../logger.js';
 import { createMessenger } from '../messaging/messenger.js';
-import { callbackBaseUrl, createSender } from '../messaging/createSender.js';
+import { callbackBaseUrl, consoleTelephoneFor, createSender } from '../messaging/createSender.js';
 import { runMain } from '../runMain.js';
 import { connectTemporalClient } from '../temporal/connect.js';
 import { serveApi } from './serveApi.js';
@@ -24,10 +24,12 @@ await runMain('api', async () => {
   const sql = createSql(databaseUrl);
   await ensureMainClinic(sql, config);
   const temporal = await connectTemporalClient(temporalAddress, config.temporal.namespace, payloadKeys);
-  const messenger = createMessenger({ sql, sender: createSender(config, log), callbackBaseUrl: callbackBaseUrl(config), log });
-  const api = await serveApi(config, { sql, temporal, messenger, log, adminPassword, adminApiToken, payloadKeys });
+  const consoleTelephone = consoleTelephoneFor(config, sql, log);
+  const messenger = createMessenger({ sql, sender: createSender(config, log, consoleTelephone), callbackBaseUrl: callbackBaseUrl(config), log });
+  const api = await serveApi(config, { sql, temporal, messenger, log, adminPassword, adminApiToken, payloadKeys, consoleTelephone });
   const stop = async () => {
     await api.close(); // open requests are cut after a second
+    await consoleTelephone?.close();
     await sql.end({ timeout: 2 });
     await temporal.connection.close();
     process.exit(0);

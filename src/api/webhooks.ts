@@ -45,7 +45,7 @@ export interface WebhookDeps extends ReceiveDeps {
 }
 
 /** Twilio's request bodies are small; anything bigger than this is refused (bytes). */
-const MAX_WEBHOOK_BYTES = 64 * 1024;
+export const MAX_WEBHOOK_BYTES = 64 * 1024;
 
 /** Routes under `/webhooks/twilio`. */
 export function webhookRoutes(deps: WebhookDeps) {

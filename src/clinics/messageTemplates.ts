@@ -10,7 +10,16 @@
 import type { Sql } from '../db/sql.js';
 import { AppError } from '../errors.js';
 import { FALLBACK_LANGUAGE, languageFallbacks, shippedLanguageOf, SHIPPED_LANGUAGES, type ShippedLanguage } from '../domain/languages.js';
-import { DEFAULT_TEMPLATES, MESSAGE_KINDS, missingPlaceholders, renderTemplate, validateTemplate, type MessageKind } from '../domain/messageTemplates.js';
+import {
+  DEFAULT_TEMPLATES,
+  forbiddenPlaceholders,
+  isCallKind,
+  MESSAGE_KINDS,
+  missingPlaceholders,
+  renderTemplate,
+  validateTemplate,
+  type MessageKind,
+} from '../domain/messageTemplates.js';
 import { placeholderValues, sampleMessageValues, type MessageValues } from '../domain/messageValues.js';
 import { formatPhoneForPeople } from '../domain/phone.js';
 import { countSmsSegments, type SmsEncoding } from '../domain/smsSegments.js';
@@ -66,12 +75,21 @@ function pickTemplate(own: OwnTemplates, kind: MessageKind, language: string, cl
   };
 }
 
-/** `body` (written in `language`) filled with `values` for `clinic`, with its SMS size. @throws RangeError for an invalid date or moment in `values`. */
-function renderBody(clinic: Clinic, body: string, language: string, values: MessageValues): RenderedMessage {
+/**
+ * `body` (a `kind` template written in `language`) filled with `values` for `clinic`, with its SMS
+ * size; a call's text has its dates written out to be spoken. @throws RangeError for an invalid date or moment in `values`.
+ */
+function renderBody(clinic: Clinic, kind: MessageKind, body: string, language: string, values: MessageValues): RenderedMessage {
   const phone = phoneToCall(clinic);
   const text = renderTemplate(
     body,
-    placeholderValues(values, { clinicName: clinic.name, officePhone: phone === null ? '' : formatPhoneForPeople(phone), timezone: clinic.timezone, language }),
+    placeholderValues(values, {
+      clinicName: clinic.name,
+      officePhone: phone === null ? '' : formatPhoneForPeople(phone),
+      timezone: clinic.timezone,
+      language,
+      spoken: isCallKind(kind),
+    }),
   );
   const { segments, encoding } = countSmsSegments(text);
   return { text, segments, encoding, language };
@@ -82,7 +100,7 @@ export type TemplateWithSample = TemplateInEffect & { sample: RenderedMessage };
 
 const withSample = (clinic: Clinic, template: TemplateInEffect): TemplateWithSample => ({
   ...template,
-  sample: renderBody(clinic, template.body, template.bodyLanguage, sampleMessageValues(clinic.timezone)),
+  sample: renderBody(clinic, template.kind, template.body, template.bodyLanguage, sampleMessageValues(clinic.timezone)),
 });
 
 /**
@@ -102,8 +120,9 @@ export async function listTemplates(sql: Sql, clinic: Clinic): Promise<TemplateW
  * Saves `clinic`'s own wording of `kind` in `language` (a valid tag, see languages.ts), replacing any
  * earlier one. @returns it, with its sample rendering.
  * @throws AppError bad_request (field `body`) naming each unknown placeholder (`body: unknown
- *   placeholder {foo}`; `{slots}` is known in `reschedule_options` only), or the one a kind requires
- *   and the body lacks (`{slots}` in `reschedule_options`).
+ *   placeholder {foo}`; `{slots}` is known in `reschedule_options` only), the one a kind requires
+ *   and the body lacks (`{slots}` in `reschedule_options`), or one a kind may not use (`{doctor_name}`
+ *   or `{specialty}` in `call_voicemail`).
  */
 export async function saveTemplate(sql: Sql, clinic: Clinic, template: { kind: MessageKind; language: string; body: string }): Promise<TemplateWithSample> {
   const { kind, language, body } = template;
@@ -111,6 +130,10 @@ export async function saveTemplate(sql: Sql, clinic: Clinic, template: { kind: M
   if (unknown.length > 0) throw new AppError('bad_request', `body: unknown placeholder${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}`, 'body');
   const missing = missingPlaceholders(body, kind);
   if (missing.length > 0) throw new AppError('bad_request', `body: must contain ${missing.join(', ')} (the numbered list of open times)`, 'body');
+  const forbidden = forbiddenPlaceholders(body, kind);
+  if (forbidden.length > 0) {
+    throw new AppError('bad_request', `body: ${forbidden.join(', ')} may not be used in ${kind} (anyone may hear a voicemail: no health information)`, 'body');
+  }
   const [row] = await sql`
     insert into message_templates (clinic_id, kind, language, body) values (${clinic.id}, ${kind}, ${language}, ${body})
     on conflict (clinic_id, kind, language) do update set body = excluded.body, updated_at = now()
@@ -131,5 +154,5 @@ export async function renderMessage(
 ): Promise<RenderedMessage> {
   const { clinic, kind, language, values } = message;
   const template = pickTemplate(await readOwnTemplates(sql, clinic.id, kind), kind, language, clinic.defaultLanguage);
-  return renderBody(clinic, template.body, template.bodyLanguage, values);
+  return renderBody(clinic, kind, template.body, template.bodyLanguage, values);
 }

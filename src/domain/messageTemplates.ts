@@ -7,10 +7,35 @@
  * opt-out words: a patient who texts it is opted out by Twilio from every later text. Reminders ask
  * for YES / NO / CHANGE (SI / NO / CAMBIAR).
  *
- * The defaults keep to the GSM-7 alphabet (Spanish without á, í, ó, ú, which GSM-7 lacks; é and ñ are
+ * The spoken call texts (`CALL_KINDS`) are read by Twilio's text-to-speech, not texted: they may
+ * use any letter (Spanish with its accents) and any length.
+ *
+ * The texted defaults keep to the GSM-7 alphabet (Spanish without á, í, ó, ú, which GSM-7 lacks; é and ñ are
  * in it) so that, with typical values, each fits one SMS segment (see smsSegments.ts).
  */
 import type { ShippedLanguage } from './languages.js';
+
+/**
+ * What a reminder call says (TwiML `<Say>`), not texted: the keypad menu, the voicemail left on a
+ * machine, the outcome of each key, the goodbye when no key is pressed, and the apology when the
+ * answer could not be recorded.
+ */
+export const CALL_KINDS = [
+  'call_reminder',
+  'call_voicemail',
+  'call_confirmed',
+  'call_cancelled',
+  'call_reschedule',
+  'call_goodbye',
+  'call_unrecorded',
+] as const;
+/** A kind of spoken call text. */
+export type CallKind = (typeof CALL_KINDS)[number];
+
+/** Whether `kind` is spoken on a call rather than texted. */
+export function isCallKind(kind: string): kind is CallKind {
+  return (CALL_KINDS as readonly string[]).includes(kind);
+}
 
 /** Every kind of appointment message. */
 export const MESSAGE_KINDS = [
@@ -23,6 +48,7 @@ export const MESSAGE_KINDS = [
   'no_open_slots',
   'followup_reminder',
   'help',
+  ...CALL_KINDS,
 ] as const;
 /** A kind of appointment message. */
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
@@ -40,6 +66,12 @@ export type PlaceholderValues = Partial<Record<Placeholder, string>>;
 
 /** The kind a placeholder is limited to, if any. */
 const PLACEHOLDER_KINDS: Partial<Record<Placeholder, MessageKind>> = { slots: 'reschedule_options' };
+
+/**
+ * Placeholders a kind's template may not contain. A voicemail may be heard by anyone in the household:
+ * it carries the time and the office phone, never health information (the provider or the service).
+ */
+const FORBIDDEN_PLACEHOLDERS: Partial<Record<MessageKind, Placeholder[]>> = { call_voicemail: ['doctor_name', 'specialty'] };
 
 /** Placeholders a kind's template must contain: without `{slots}` a patient could not pick a time. */
 const REQUIRED_PLACEHOLDERS: Partial<Record<MessageKind, Placeholder[]>> = { reschedule_options: ['slots'] };
@@ -68,6 +100,11 @@ export function missingPlaceholders(body: string, kind: MessageKind): string[] {
   return (REQUIRED_PLACEHOLDERS[kind] ?? []).filter((name) => !body.includes(`{${name}}`)).map((name) => `{${name}}`);
 }
 
+/** The placeholders `body` contains that a `kind` template may not (`{doctor_name}` in `call_voicemail`), as written. */
+export function forbiddenPlaceholders(body: string, kind: MessageKind): string[] {
+  return (FORBIDDEN_PLACEHOLDERS[kind] ?? []).filter((name) => body.includes(`{${name}}`)).map((name) => `{${name}}`);
+}
+
 /** `body` with each known `{placeholder}` replaced by its value (nothing when missing); anything else is left as written. */
 export function renderTemplate(body: string, values: PlaceholderValues): string {
   return body.replace(PLACEHOLDER_PATTERN, (written, name: string) => (isPlaceholder(name) ? (values[name] ?? '') : written));
@@ -87,6 +124,14 @@ export const DEFAULT_TEMPLATES: Record<ShippedLanguage, Record<MessageKind, stri
     followup_reminder:
       '{clinic_name}: {patient_name}, your {specialty} follow-up with {doctor_name} is due {followup_date}. Call {office_phone} to book a time.',
     help: '{clinic_name}: reply YES to confirm your visit, NO to cancel, CHANGE for another time. Questions? Call {office_phone}. Reply STOP to stop texts.',
+    call_reminder:
+      'Hello, this is {clinic_name}. {patient_name}, your visit with {doctor_name} is on {date} at {time}. Press 1 to confirm. Press 2 for another time. Press 3 to cancel.',
+    call_voicemail: 'Hello, this is {clinic_name} with a reminder of your visit on {date} at {time}. Questions? Please call us at {office_phone}. Goodbye.',
+    call_confirmed: 'Thank you. Your visit on {date} at {time} is confirmed. We will send you a text message too. Goodbye.',
+    call_cancelled: 'Your visit on {date} at {time} is cancelled. We will send you a text message too. To book again, call {office_phone}. Goodbye.',
+    call_reschedule: 'We are sending you a text message about another time. Please answer it with the number of the time you want. Goodbye.',
+    call_goodbye: 'We did not get an answer. To confirm or change your visit, please call {office_phone}. Goodbye.',
+    call_unrecorded: 'Sorry, we could not record your answer. Please call the office at {office_phone}. Goodbye.',
   },
   es: {
     booking_confirmation:
@@ -102,5 +147,14 @@ export const DEFAULT_TEMPLATES: Record<ShippedLanguage, Record<MessageKind, stri
     followup_reminder:
       '{clinic_name}: {patient_name}, le toca su control de {specialty} con {doctor_name} el {followup_date}. Llame al {office_phone} para pedir cita.',
     help: '{clinic_name}: responda SI para confirmar, NO para cancelar, CAMBIAR para otra hora. ¿Dudas? Llame al {office_phone}. STOP para no recibir textos.',
+    call_reminder:
+      'Hola, le llamamos de {clinic_name}. {patient_name}, su cita con {doctor_name} es el {date} a las {time}. Para confirmar, marque 1. Para otra hora, marque 2. Para cancelar, marque 3.',
+    call_voicemail: 'Hola, le llamamos de {clinic_name} para recordarle su cita del {date} a las {time}. ¿Dudas? Llame al {office_phone}. Adiós.',
+    call_confirmed: 'Gracias. Su cita del {date} a las {time} queda confirmada. Le enviaremos también un mensaje de texto. Adiós.',
+    call_cancelled:
+      'Su cita del {date} a las {time} queda cancelada. Le enviaremos también un mensaje de texto. Para otra cita llame al {office_phone}. Adiós.',
+    call_reschedule: 'Le enviamos un mensaje de texto sobre otra hora. Responda con el número de la hora que prefiera. Adiós.',
+    call_goodbye: 'No recibimos respuesta. Para confirmar o cambiar su cita, llame al {office_phone}. Adiós.',
+    call_unrecorded: 'Lo sentimos, no pudimos registrar su respuesta. Por favor llame a la oficina al {office_phone}. Adiós.',
   },
 };

@@ -1,7 +1,8 @@
 /**
  * The values a template's placeholders are filled with: dates and times written in the clinic's time
  * zone and the reader's language by luxon (`Intl` underneath: no hand-made month or day names).
- * `{date}` is `Tue 12 Nov` / `mar 12 nov`, `{time}` 24-hour `10:30`.
+ * `{date}` is `Tue 12 Nov` / `mar 12 nov` in a text and `Tuesday 12 November` / `martes 12 noviembre`
+ * when spoken on a call; `{time}` 24-hour `10:30`.
  */
 import { DateTime } from 'luxon';
 import type { PlaceholderValues } from './messageTemplates.js';
@@ -29,9 +30,12 @@ export interface MessageContext {
   officePhone: string;
   timezone: string;
   language: string;
+  /** Read aloud on a call: dates written out in full, so text-to-speech says the day and month. */
+  spoken?: boolean;
 }
 
 const DATE_FORMAT = 'ccc d LLL';
+const SPOKEN_DATE_FORMAT = 'cccc d LLLL';
 const TIME_FORMAT = 'HH:mm';
 
 /** `instant` in `timezone` and `language`. @throws RangeError when it is not a valid moment. */
@@ -41,9 +45,12 @@ function localMoment(instant: Instant, timezone: string, language: string): Date
   return moment;
 }
 
-/** The local date of `instant` in `timezone`, in `language`: `Tue 12 Nov`, `mar 12 nov`. @throws RangeError for an invalid moment. */
-export function formatDate(instant: Instant, timezone: string, language: string): string {
-  return localMoment(instant, timezone, language).toFormat(DATE_FORMAT);
+/**
+ * The local date of `instant` in `timezone`, in `language`: `Tue 12 Nov`, `mar 12 nov`; `spoken`:
+ * `Tuesday 12 November`, `martes 12 noviembre`. @throws RangeError for an invalid moment.
+ */
+export function formatDate(instant: Instant, timezone: string, language: string, spoken = false): string {
+  return localMoment(instant, timezone, language).toFormat(spoken ? SPOKEN_DATE_FORMAT : DATE_FORMAT);
 }
 
 /** The local time of `instant` in `timezone`, 24-hour: `10:30`. @throws RangeError for an invalid moment. */
@@ -72,7 +79,7 @@ export function placeholderValues(values: MessageValues, context: MessageContext
     patient_name: values.patientName,
     doctor_name: values.doctorName,
     specialty: values.specialty,
-    date: values.startsAt === undefined ? undefined : formatDate(values.startsAt, timezone, language),
+    date: values.startsAt === undefined ? undefined : formatDate(values.startsAt, timezone, language, context.spoken),
     time: values.startsAt === undefined ? undefined : formatTime(values.startsAt, timezone, language),
     followup_date: values.followUpDate === undefined ? undefined : formatLocalDate(values.followUpDate, language),
     slots: values.slots === undefined ? undefined : formatSlots(values.slots, timezone, language),

@@ -3,16 +3,28 @@
  */
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
+import type { Sql } from '../db/sql.js';
 import { createConsoleSender } from './consoleSender.js';
+import { createConsoleTelephone, type ConsoleTelephone } from './consoleTelephone.js';
 import { createTwilioSender } from './twilioSender.js';
 import type { Sender } from './sender.js';
 
-/** The sender `config` asks for. */
-export function createSender(config: Config, log: Logger): Sender {
+/** The sender `config` asks for; the console one plays calls and receipts on `telephone` when given. */
+export function createSender(config: Config, log: Logger, telephone?: ConsoleTelephone): Sender {
   const twilio = config.twilio;
   return twilio.provider === 'twilio'
     ? createTwilioSender({ accountSid: twilio.accountSid, authToken: twilio.authToken, messagingServiceSid: twilio.messagingServiceSid })
-    : createConsoleSender(log);
+    : createConsoleSender(log, telephone);
+}
+
+/**
+ * The console provider's telephone (consoleTelephone.ts) when `config` sends through the console:
+ * it calls the API on this machine (`http://localhost:PORT`), signing with TWILIO_AUTH_TOKEN when set.
+ * Undefined with Twilio. Close it on shutdown.
+ */
+export function consoleTelephoneFor(config: Config, sql: Sql, log: Logger): ConsoleTelephone | undefined {
+  if (config.twilio.provider === 'twilio') return undefined;
+  return createConsoleTelephone({ sql, log, localOrigin: `http://localhost:${config.port}`, authToken: config.twilio.authToken });
 }
 
 /**

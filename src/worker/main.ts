@@ -8,7 +8,7 @@ import { createSql } from '../db/sql.js';
 import { migrateDatabase } from '../db/migrate.js';
 import { createLogger } from '../logger.js';
 import { createMessenger } from '../messaging/messenger.js';
-import { callbackBaseUrl, createSender } from '../messaging/createSender.js';
+import { callbackBaseUrl, consoleTelephoneFor, createSender } from '../messaging/createSender.js';
 import { runMain } from '../runMain.js';
 import { temporalLoggerFor } from '../temporal/pinoLogger.js';
 import { createWorker } from './createWorker.js';
@@ -21,7 +21,9 @@ await runMain('worker', async () => {
   await migrateDatabase(databaseUrl);
   const sql = createSql(databaseUrl);
   const connection = await NativeConnection.connect({ address: temporalAddress });
-  const messenger = createMessenger({ sql, sender: createSender(config, log), callbackBaseUrl: callbackBaseUrl(config), log });
+  // Console calls placed here ring through the API on this machine (PORT).
+  const consoleTelephone = consoleTelephoneFor(config, sql, log);
+  const messenger = createMessenger({ sql, sender: createSender(config, log, consoleTelephone), callbackBaseUrl: callbackBaseUrl(config), log });
   const worker = await createWorker({
     connection,
     namespace: config.temporal.namespace,
@@ -33,6 +35,7 @@ await runMain('worker', async () => {
   });
   log.info({ taskQueue: config.temporal.taskQueue, temporalAddress }, 'worker polling');
   await worker.run(); // returns after SIGINT/SIGTERM: the SDK shuts the worker down on those signals
+  await consoleTelephone?.close();
   await connection.close();
   await sql.end();
 });

@@ -4,7 +4,16 @@
  */
 import { describe, expect, it } from 'vitest';
 import { SHIPPED_LANGUAGES, isKnownLanguage, languageFallbacks } from '../../src/domain/languages.js';
-import { DEFAULT_TEMPLATES, MESSAGE_KINDS, missingPlaceholders, renderTemplate, validateTemplate } from '../../src/domain/messageTemplates.js';
+import {
+  CALL_KINDS,
+  DEFAULT_TEMPLATES,
+  forbiddenPlaceholders,
+  isCallKind,
+  MESSAGE_KINDS,
+  missingPlaceholders,
+  renderTemplate,
+  validateTemplate,
+} from '../../src/domain/messageTemplates.js';
 import { formatDate, formatLocalDate, formatSlots, formatTime, placeholderValues, sampleMessageValues } from '../../src/domain/messageValues.js';
 import { countSmsSegments } from '../../src/domain/smsSegments.js';
 import { ZReminderRules } from '../../src/domain/reminderRules.js';
@@ -64,16 +73,40 @@ describe('dates and times in the clinic time zone and the reader language', () =
 
 describe('the shipped templates', () => {
   it.each(SHIPPED_LANGUAGES.flatMap((language) => MESSAGE_KINDS.map((kind) => [language, kind] as const)))(
-    '%s %s uses only known placeholders and fits one GSM-7 segment with typical values',
+    '%s %s uses only known placeholders and, when texted, fits one GSM-7 segment with typical values',
     (language, kind) => {
       const body = DEFAULT_TEMPLATES[language][kind];
       expect(validateTemplate(body, kind)).toEqual([]);
       expect(missingPlaceholders(body, kind)).toEqual([]);
+      expect(forbiddenPlaceholders(body, kind)).toEqual([]);
       const text = renderTemplate(body, typical(language));
       expect(text).not.toMatch(/\{\w+\}/);
-      expect(countSmsSegments(text), text).toMatchObject({ encoding: 'GSM-7', segments: 1 });
+      // A call's text is spoken, not texted: its size and alphabet do not matter.
+      if (!isCallKind(kind)) expect(countSmsSegments(text), text).toMatchObject({ encoding: 'GSM-7', segments: 1 });
     },
   );
+
+  it('keeps health information out of a voicemail: no provider or service, but the time and the office phone', () => {
+    expect(forbiddenPlaceholders('{clinic_name}: see {doctor_name} for {specialty} on {date}', 'call_voicemail')).toEqual(['{doctor_name}', '{specialty}']);
+    expect(forbiddenPlaceholders('{doctor_name}', 'call_reminder')).toEqual([]);
+    for (const language of SHIPPED_LANGUAGES) {
+      expect(DEFAULT_TEMPLATES[language].call_voicemail).toMatch(/\{time\}.*\{office_phone\}/);
+      expect(DEFAULT_TEMPLATES[language].call_reminder).toMatch(/1.*2.*3/);
+    }
+    expect(CALL_KINDS.every((kind) => MESSAGE_KINDS.includes(kind))).toBe(true);
+  });
+
+  it('writes a spoken date out in full', () => {
+    const spoken = placeholderValues(sampleMessageValues(CHICAGO), {
+      clinicName: 'North',
+      officePhone: '(312) 555-0100',
+      timezone: CHICAGO,
+      language: 'es',
+      spoken: true,
+    });
+    expect(spoken.date).toBe('martes 10 noviembre');
+    expect(formatDate('2025-11-12T16:30:00Z', CHICAGO, 'en', true)).toBe('Wednesday 12 November');
+  });
 
   it('never invites CANCEL or CANCELAR, a carrier opt-out word: reminders ask for YES / NO / CHANGE, SI / NO / CAMBIAR', () => {
     // A command word is written in capitals (YES, NO, CHANGE); "reply cancel" in any case is an invitation too.

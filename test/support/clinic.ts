@@ -10,9 +10,11 @@ let nextLine = Math.floor(Math.random() * 10_000);
 /**
  * A valid US number in a fictional 555 exchange, `+1<area>555xxxx`, different on every call in a process.
  * By convention 202 numbers belong to test clinics, 312 to patients and 415 to the shared `main` clinic.
+ * Never line 0006: the console provider plays numbers ending in 0006 as landlines (texts undelivered).
  */
 export function fictionalNumber(area: '202' | '312' | '415'): string {
-  nextLine = (nextLine + 1) % 10_000;
+  do nextLine = (nextLine + 1) % 10_000;
+  while (nextLine === 6);
   return `+1${area}555${String(nextLine).padStart(4, '0')}`;
 }
 

@@ -15,6 +15,7 @@ import { createQueueChangeHub, type QueueChangeHub } from '../../src/api/queueCh
 import type { Clinic } from '../../src/clinics/clinics.js';
 import { createSql, type Sql } from '../../src/db/sql.js';
 import { createConsoleSender } from '../../src/messaging/consoleSender.js';
+import { createConsoleTelephone, type ConsoleTelephone } from '../../src/messaging/consoleTelephone.js';
 import { createMessenger, type Messenger } from '../../src/messaging/messenger.js';
 import { createDataConverter } from '../../src/temporal/dataConverter.js';
 import { createWorker, WORKFLOWS_PATH } from '../../src/worker/createWorker.js';
@@ -49,6 +50,8 @@ export interface StackOptions {
   temporalUiUrl?: string;
   /** Another Temporal server than the shared one (host:port), e.g. one whose Web UI a test opens. */
   temporalAddress?: string;
+  /** true: the console provider plays calls and receipts (consoleTelephone.ts) against this stack's app. */
+  consoleTelephone?: boolean;
   /** App settings for this stack's app: proxies trusted, session lifetime and re-check interval. */
   app?: Pick<AppDeps, 'trustProxy' | 'sessionSeconds' | 'sessionCheckMs'>;
 }
@@ -95,7 +98,20 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const temporal = new Client({ connection: await Connection.connect({ address }), dataConverter: createDataConverter(TEST_PAYLOAD_KEYS) });
   const nativeConnection = await NativeConnection.connect({ address });
   const taskQueue = `test-${slug}`;
-  const messenger = createMessenger({ sql, sender: createConsoleSender(log), callbackBaseUrl: PUBLIC_BASE_URL, log });
+  const twilioAuthToken = randomBytes(16).toString('hex');
+  // The telephone calls the app itself (created below), signed as Twilio would sign PUBLIC_BASE_URL.
+  let app: ReturnType<typeof createApp> | undefined;
+  const telephone: ConsoleTelephone | undefined = options.consoleTelephone
+    ? createConsoleTelephone({
+        sql,
+        log,
+        localOrigin: PUBLIC_BASE_URL,
+        authToken: twilioAuthToken,
+        stepMs: 20,
+        fetch: async (url, init) => app!.fetch(new Request(url, init)),
+      })
+    : undefined;
+  const messenger = createMessenger({ sql, sender: createConsoleSender(log, telephone), callbackBaseUrl: PUBLIC_BASE_URL, log });
   bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: silentSdkLogger });
   const workflowBundle = await bundle;
 
@@ -119,7 +135,6 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const queueChanges: QueueChangeHub = await createQueueChangeHub(sql);
   const adminPassword = 'correct horse battery';
   const adminApiToken = randomBytes(24).toString('hex');
-  const twilioAuthToken = randomBytes(16).toString('hex');
   const appDeps: AppDeps = {
     sql,
     temporal,
@@ -134,10 +149,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     adminApiToken,
     payloadKeys: TEST_PAYLOAD_KEYS,
     temporalUiUrl: options.temporalUiUrl,
+    consoleTelephone: telephone,
     ...(options.replyDeadlineMs === undefined ? {} : { replyDeadlineMs: options.replyDeadlineMs }),
     ...options.app,
   };
-  const app = createApp(appDeps);
+  app = createApp(appDeps);
 
   const post = (path: string, params: Record<string, string>) => postTwilioWebhook(app, twilioAuthToken, path, params);
 
@@ -184,6 +200,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     },
     startWorker,
     stop: async () => {
+      await telephone?.close();
       server?.close();
       worker.shutdown();
       await running;

@@ -1,0 +1,247 @@
+/**
+ * Twilio's voice webhooks of a reminder call, under `/webhooks/twilio/voice`: the call's TwiML when it
+ * connects (`answer`), the keypad menu's `<Gather>` action (`gather`), and the call status callback
+ * (`status`). Signature-checked like the SMS webhooks; every TwiML answer comes well within Twilio's
+ * 15 s (the chain's update has `VOICE_UPDATE_DEADLINE_MS`), and is idempotent per CallSid + step.
+ * Parameters: twilio.com/docs/voice/twiml#request-parameters, twilio.com/docs/voice/twiml/gather#action,
+ * twilio.com/docs/voice/api/call-resource#statuscallback.
+ */
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import {
+  findCallBySid,
+  getCallById,
+  isMachineEnd,
+  MAX_MENUS,
+  MAX_SILENT_MENUS,
+  MENU_KEYS,
+  menuTwiml,
+  runCallStepOnce,
+  sayAndHangUp,
+  type CallChoice,
+  type ReminderCall,
+} from '../calls/reminderCalls.js';
+import type { Sql } from '../db/sql.js';
+import { AppError } from '../errors.js';
+import type { Messenger } from '../messaging/messenger.js';
+import { callWithinDeadline } from '../queue/callWithinDeadline.js';
+import { answerAppointmentPromptUpdate, appointmentWorkflowId, deliveryReceiptSignal } from '../workflows/appointmentDefinitions.js';
+import { verifyTwilioRequest, type TwilioVariables } from './twilioSignature.js';
+import { parseOrThrow } from './validation.js';
+import { MAX_WEBHOOK_BYTES } from './webhooks.js';
+
+/** How long a key press waits on the appointment chain before the call apologises (ms): Twilio gives up after 15 s. */
+export const VOICE_UPDATE_DEADLINE_MS = 8_000;
+
+/** Twilio's call statuses (twilio.com/docs/voice/api/call-resource#call-status-values). */
+const CALL_STATUSES = ['queued', 'initiated', 'ringing', 'in-progress', 'completed', 'busy', 'failed', 'no-answer', 'canceled'] as const;
+/** Statuses a call ends in: the chain hears of these. */
+const FINAL_STATUSES: ReadonlySet<string> = new Set(['completed', 'busy', 'failed', 'no-answer', 'canceled']);
+
+const ZCallSid = z.string().regex(/^CA[0-9a-fA-F]{32}$/, 'must be a Twilio CallSid (CA and 32 hex digits)');
+const ZAnsweredBy = z
+  .string()
+  .regex(/^[a-z_]{1,30}$/, 'must be a Twilio AnsweredBy value such as human or machine_end_beep')
+  .optional();
+
+const ZCallPath = z.object({ callId: z.string().regex(/^\d{1,18}$/, 'must be a call id') });
+
+const ZCallAnswer = z.object({ CallSid: ZCallSid, AnsweredBy: ZAnsweredBy });
+
+const ZGatherQuery = z.object({ attempt: z.coerce.number().int().min(1).max(MAX_MENUS) });
+const ZGather = z.object({
+  CallSid: ZCallSid,
+  // Empty when the patient pressed nothing before the timeout (actionOnEmptyResult).
+  Digits: z
+    .string()
+    .regex(/^[0-9*#]{0,20}$/, 'must be the keys pressed (0-9, * and #)')
+    .default(''),
+});
+
+const ZCallStatus = z.object({
+  CallSid: ZCallSid,
+  CallStatus: z.enum(CALL_STATUSES, { message: `must be one of ${CALL_STATUSES.join(', ')}` }),
+  AnsweredBy: ZAnsweredBy,
+  ErrorCode: z
+    .string()
+    .regex(/^\d{1,6}$/, 'must be a number')
+    .optional(),
+  CallDuration: z
+    .string()
+    .regex(/^\d{1,7}$/, 'must be whole seconds')
+    .optional(),
+});
+
+/** The answer word the appointment chain reads for each choice (see appointmentAnswers.ts). */
+const ANSWER_WORDS: Record<CallChoice, string> = { confirm: 'YES', reschedule: 'CHANGE', cancel: 'NO' };
+const OUTCOME_KINDS = { confirm: 'call_confirmed', reschedule: 'call_reschedule', cancel: 'call_cancelled' } as const;
+
+/** Dependencies of the voice webhooks. */
+export interface VoiceWebhookDeps {
+  sql: Sql;
+  temporal: Client;
+  messenger: Messenger;
+  log: Logger;
+  twilioAuthToken: string | undefined;
+  publicBaseUrl: string | undefined;
+  /** Override of `VOICE_UPDATE_DEADLINE_MS` (tests). */
+  voiceDeadlineMs?: number | undefined;
+}
+
+const twimlResponse = (twiml: string) => new Response(twiml, { status: 200, headers: { 'Content-Type': 'text/xml; charset=utf-8' } });
+
+/** Routes under `/webhooks/twilio/voice`. */
+export function voiceWebhookRoutes(deps: VoiceWebhookDeps) {
+  const { sql, log } = deps;
+  const app = new Hono<{ Variables: TwilioVariables }>();
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: MAX_WEBHOOK_BYTES,
+      onError: () => {
+        throw new AppError('payload_too_large', `webhook bodies are limited to ${MAX_WEBHOOK_BYTES} bytes`);
+      },
+    }),
+    verifyTwilioRequest({ authToken: deps.twilioAuthToken, publicBaseUrl: deps.publicBaseUrl }),
+  );
+
+  /** Our address as Twilio calls it: where the menu's action points. */
+  const baseUrl = (requestUrl: string) => deps.publicBaseUrl ?? new URL(requestUrl).origin;
+
+  /** The call at `callId`, which must be `callSid` (the first webhook binds it when the provider's answer has not yet). */
+  const callOf = async (callId: string, callSid: string): Promise<ReminderCall> => {
+    const call = await getCallById(sql, callId);
+    if (call.callSid !== null && call.callSid !== callSid) throw new AppError('not_found', `call ${callId} is not ${callSid}`, 'CallSid');
+    return call;
+  };
+
+  app.post('/calls/:callId/answer', async (c) => {
+    const { callId } = parseOrThrow(ZCallPath, c.req.param());
+    const p = parseOrThrow(ZCallAnswer, c.get('twilioParams'));
+    const call = await callOf(callId, p.CallSid);
+    const twiml = await runCallStepOnce(sql, p.CallSid, 'answer', async (tx) => {
+      const machine = isMachineEnd(p.AnsweredBy);
+      await tx`
+        update calls set call_sid = coalesce(call_sid, ${p.CallSid}), answered_by = coalesce(${p.AnsweredBy ?? null}, answered_by),
+          note = ${machine ? 'voicemail left' : null}, updated_at = now()
+        where id = ${call.id}`;
+      // A machine gets the time and the office phone only: anyone may play the tape.
+      return machine ? sayAndHangUp(sql, call, 'call_voicemail') : menuTwiml(sql, call, 1, baseUrl(c.req.url));
+    });
+    return twimlResponse(twiml);
+  });
+
+  app.post('/calls/:callId/gather', async (c) => {
+    const { callId } = parseOrThrow(ZCallPath, c.req.param());
+    const { attempt } = parseOrThrow(ZGatherQuery, c.req.query());
+    const p = parseOrThrow(ZGather, c.get('twilioParams'));
+    const call = await callOf(callId, p.CallSid);
+    const twiml = await runCallStepOnce(sql, p.CallSid, `gather-${attempt}`, async (tx) => {
+      const choice = MENU_KEYS[p.Digits];
+      if (choice === undefined) {
+        // Silence: the menu once more, then a goodbye. A wrong key: the menu again, up to MAX_MENUS.
+        const last = p.Digits === '' ? attempt >= MAX_SILENT_MENUS : attempt >= MAX_MENUS;
+        if (!last) return menuTwiml(sql, call, attempt + 1, baseUrl(c.req.url));
+        await tx`update calls set digits = ${p.Digits || null}, note = 'no choice on the keypad', updated_at = now() where id = ${call.id}`;
+        return sayAndHangUp(sql, call, 'call_goodbye');
+      }
+      const reply = await answerChain(call, choice);
+      await tx`
+        update calls set digits = ${p.Digits}, choice = ${reply === undefined ? null : choice},
+          note = ${reply === undefined ? 'the choice could not be recorded' : null}, updated_at = now()
+        where id = ${call.id}`;
+      if (reply === undefined) return sayAndHangUp(sql, call, 'call_unrecorded');
+      if (reply !== null) await textReply(call, p.CallSid, reply);
+      return sayAndHangUp(sql, call, OUTCOME_KINDS[choice]);
+    });
+    return twimlResponse(twiml);
+  });
+
+  /**
+   * Gives the chain the patient's choice as the answer to its reminder. @returns the chain's reply
+   * text (null: none), or undefined when it was not recorded: the chain no longer waits for it (the
+   * prompt lapsed, an earlier answer), the chain is gone, or it did not answer in time.
+   */
+  const answerChain = async (call: ReminderCall, choice: CallChoice): Promise<string | null | undefined> => {
+    if (call.appointmentId === null) return undefined;
+    const workflowId = appointmentWorkflowId(call.clinicSlug, call.appointmentId);
+    try {
+      const outcome = await callWithinDeadline(
+        deps.temporal,
+        'recording the answer',
+        () =>
+          deps.temporal.workflow
+            .getHandle(workflowId)
+            .executeUpdate(answerAppointmentPromptUpdate, { args: [{ answer: ANSWER_WORDS[choice], kind: 'appointment_reminder' }] }),
+        deps.voiceDeadlineMs ?? VOICE_UPDATE_DEADLINE_MS,
+      );
+      return outcome.reply;
+    } catch (error) {
+      log.warn({ err: error, workflowId, choice }, 'a keypad answer was not recorded; the patient is asked to call the office');
+      return undefined;
+    }
+  };
+
+  /** Texts the chain's reply after the call, once per call; a text that cannot be sent is logged (the call's answer stands). */
+  const textReply = async (call: ReminderCall, callSid: string, body: string): Promise<void> => {
+    try {
+      await deps.messenger.send({
+        clinicId: call.clinicId,
+        phone: call.phone,
+        channel: 'sms',
+        body,
+        idempotencyKey: `call:${callSid}:reply`,
+        ...(call.appointmentId === null ? {} : { appointmentId: call.appointmentId }),
+        deliveryKey: `call:${callSid}`,
+        note: 'after a reminder call',
+      });
+    } catch (error) {
+      log.warn({ err: error, callSid }, 'the text after a reminder call was not sent');
+    }
+  };
+
+  app.post('/status', async (c) => {
+    const p = parseOrThrow(ZCallStatus, c.get('twilioParams'));
+    const errorCode = p.ErrorCode === undefined ? null : Number(p.ErrorCode);
+    await sql.begin(async (tx) => {
+      const [event] = await tx`
+        insert into call_status_events (call_sid, status, answered_by, error_code) values (${p.CallSid}, ${p.CallStatus}, ${p.AnsweredBy ?? null}, ${errorCode})
+        on conflict (call_sid, status) do nothing returning id`;
+      const [row] = await tx`
+        update calls set
+          status = case when call_status_rank(${p.CallStatus}) > call_status_rank(status) then ${p.CallStatus} else status end,
+          answered_by = coalesce(${p.AnsweredBy ?? null}, answered_by), error_code = coalesce(${errorCode}, error_code),
+          console_gather_url = case when call_status_rank(${p.CallStatus}) = 4 then null else console_gather_url end,
+          updated_at = now()
+        where call_sid = ${p.CallSid}
+        returning answered_by`;
+      // A repeated final callback was signalled the first time; signalling inside the transaction
+      // means a failed signal leaves no event behind, and Twilio's retry signals again.
+      if (event === undefined || !FINAL_STATUSES.has(p.CallStatus)) return;
+      const call = await findCallBySid(sql, p.CallSid);
+      if (call === undefined) {
+        log.warn({ callSid: p.CallSid, status: p.CallStatus }, 'final call status for a CallSid not in the call log; no chain to tell');
+        return;
+      }
+      if (call.appointmentId === null) return;
+      const workflowId = appointmentWorkflowId(call.clinicSlug, call.appointmentId);
+      const answeredBy = (row?.answered_by as string | null) ?? undefined;
+      try {
+        await callWithinDeadline(deps.temporal, 'reporting the call status', () =>
+          deps.temporal.workflow
+            .getHandle(workflowId)
+            .signal(deliveryReceiptSignal, { sid: p.CallSid, status: p.CallStatus, errorCode, ...(answeredBy === undefined ? {} : { answeredBy }) }),
+        );
+      } catch (error) {
+        if (!(error instanceof WorkflowNotFoundError)) throw error;
+        log.info({ workflowId, callSid: p.CallSid }, 'call status for an appointment chain that has ended');
+      }
+    });
+    return c.body(null, 204);
+  });
+
+  return app;
+}

@@ -1,0 +1,215 @@
+/**
+ * The console provider's telephone network: with no Twilio account, it calls our webhooks exactly as
+ * Twilio would, so a reminder call and a text's receipts run end to end on `npm start`. A placed call
+ * reports `initiated` and `ringing`, then per the number (consolePhones.ts) ends `busy`, `no-answer`
+ * or `failed`, or is answered by a machine (its TwiML fetched with AnsweredBy=machine_end_beep, then
+ * `completed`) or by a person (AnsweredBy=human), who presses keys through `pressKeys` (the phone
+ * simulator's route). A text reports `sent` then `delivered`, or `undelivered` 30006 to a landline;
+ * a WhatsApp message to a number not on WhatsApp fails with 63024 (63003 to a landline).
+ *
+ * Requests go to the API on this machine (`localOrigin`) but are signed, when there is an auth
+ * token, over the URL as given (which may carry PUBLIC_BASE_URL's origin), as the API checks them.
+ * Background work is tracked: a failed request is logged at warn, and `close()` stops it all.
+ */
+import twilio from 'twilio';
+import type { Logger } from 'pino';
+import type { Sql } from '../db/sql.js';
+import { AppError } from '../errors.js';
+import { readConsolePhone } from './consolePhones.js';
+import type { ProviderCall, ProviderMessage } from './sender.js';
+
+/** The AccountSid in the console's webhook bodies: `AC` and 32 zeros. */
+const CONSOLE_ACCOUNT_SID = `AC${'0'.repeat(32)}`;
+/** Milliseconds one of our webhooks may take before the console gives up on it (Twilio waits 15 s). */
+const REQUEST_TIMEOUT_MS = 15_000;
+/** Twilio error 30006: landline or unreachable carrier. Source: Twilio error dictionary. */
+const LANDLINE = 30006;
+/** Twilio errors 63003 (channel could not find the To address) and 63024 (not a WhatsApp user). */
+const WHATSAPP_NO_ADDRESS = 63003;
+const NOT_ON_WHATSAPP = 63024;
+
+/** What the console telephone needs. */
+export interface ConsoleTelephoneOptions {
+  sql: Sql;
+  log: Logger;
+  /** The API on this machine, `http://localhost:PORT`: where every request goes. */
+  localOrigin: string;
+  /** TWILIO_AUTH_TOKEN: requests are signed with it; without one they go unsigned (from loopback). */
+  authToken: string | undefined;
+  /** Pause before each event of a call or a text (ms, default 300), as a network would take. */
+  stepMs?: number;
+  /** The HTTP client (default `fetch`); tests hand the app's own. */
+  fetch?: (url: string, init: RequestInit) => Promise<Response>;
+}
+
+/** The console's phone network; see the module docstring. */
+export interface ConsoleTelephone {
+  /** Plays call `callSid` in the background. */
+  placeCall(call: ProviderCall, callSid: string): void;
+  /** Reports message `messageSid`'s receipts in the background (when it has a StatusCallback). */
+  reportMessage(message: ProviderMessage, messageSid: string): void;
+  /**
+   * Presses `digits` (empty: no key before the Gather timeout) on call `callSid`, which waits on a
+   * `<Gather>`: posts its action as Twilio would. @returns the TwiML the call answered with.
+   * @throws AppError not_found (no such console call), conflict (the call waits for no key),
+   *   unavailable (our webhook failed).
+   */
+  pressKeys(callSid: string, digits: string): Promise<string>;
+  /** Stops the background work and waits for it. */
+  close(): Promise<void>;
+}
+
+/** The `<Gather>` action in `twiml`, resolved against `url`; undefined when the TwiML gathers nothing. */
+function gatherAction(twiml: string, url: string): string | undefined {
+  const match = /<Gather\b[^>]*\baction="([^"]*)"/.exec(twiml);
+  if (match === null) return undefined;
+  const action = match[1]!
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+  return new URL(action, url).toString();
+}
+
+/** Makes the console telephone. */
+export function createConsoleTelephone(options: ConsoleTelephoneOptions): ConsoleTelephone {
+  const { sql, log } = options;
+  const stepMs = options.stepMs ?? 300;
+  const send = options.fetch ?? ((url: string, init: RequestInit) => fetch(url, init));
+  const aborter = new AbortController();
+  const running = new Set<Promise<void>>();
+
+  const pause = () =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        aborter.signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, stepMs);
+      aborter.signal.addEventListener('abort', done, { once: true });
+    });
+
+  /** Posts `params` to `url` (as given) on this machine, signed over `url`. @returns the body. @throws Error on a non-2xx answer or a network error. */
+  const post = async (url: string, params: Record<string, string>): Promise<string> => {
+    aborter.signal.throwIfAborted();
+    const given = new URL(url);
+    const local = new URL(`${given.pathname}${given.search}`, options.localOrigin).toString();
+    const headers: Record<string, string> = { 'Content-Type': 'application/x-www-form-urlencoded' };
+    if (options.authToken !== undefined) headers['X-Twilio-Signature'] = twilio.getExpectedTwilioSignature(options.authToken, url, params);
+    const response = await send(local, {
+      method: 'POST',
+      headers,
+      body: new URLSearchParams(params).toString(),
+      signal: AbortSignal.any([aborter.signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]),
+    });
+    const body = await response.text();
+    if (!response.ok) throw new Error(`POST ${given.pathname} answered ${response.status}: ${body.slice(0, 200)}`);
+    return body;
+  };
+
+  /** Runs `work` in the background, tracked and logged. */
+  const track = (what: string, work: () => Promise<void>) => {
+    if (aborter.signal.aborted) return;
+    const done = work()
+      .catch((error: unknown) => {
+        if (!aborter.signal.aborted) log.warn({ err: error }, `console telephone: ${what} failed`);
+      })
+      .finally(() => running.delete(done));
+    running.add(done);
+  };
+
+  /** Where the call goes after its TwiML: waits on the Gather's action, or (hung up) reports `completed`. */
+  const follow = async (callSid: string, twiml: string, url: string, statusCallback: string, base: Record<string, string>) => {
+    const action = gatherAction(twiml, url);
+    await sql`update calls set console_gather_url = ${action ?? null}, console_status_callback = ${statusCallback} where call_sid = ${callSid}`;
+    if (action !== undefined) return;
+    await pause();
+    await post(statusCallback, { ...base, CallStatus: 'completed', CallDuration: '30' });
+  };
+
+  const callParams = (callSid: string, from: string, to: string, answeredBy?: string | null): Record<string, string> => ({
+    CallSid: callSid,
+    AccountSid: CONSOLE_ACCOUNT_SID,
+    From: from,
+    To: to,
+    Direction: 'outbound-api',
+    ApiVersion: '2010-04-01',
+    ...(answeredBy === undefined || answeredBy === null ? {} : { AnsweredBy: answeredBy }),
+  });
+
+  return {
+    placeCall(call, callSid) {
+      track(`call ${callSid}`, async () => {
+        const base = callParams(callSid, call.from, call.to);
+        const status = (callStatus: string, extra: Record<string, string> = {}) => post(call.statusCallback, { ...base, CallStatus: callStatus, ...extra });
+        for (const callStatus of ['initiated', 'ringing']) {
+          await pause();
+          await status(callStatus);
+        }
+        const phone = await readConsolePhone(sql, call.to);
+        await pause();
+        if (phone.call !== 'answer' && phone.call !== 'machine') {
+          await status(phone.call);
+          return;
+        }
+        const answered = callParams(callSid, call.from, call.to, phone.call === 'machine' ? 'machine_end_beep' : 'human');
+        await post(call.statusCallback, { ...answered, CallStatus: 'in-progress' });
+        const twiml = await post(call.url, { ...answered, CallStatus: 'in-progress' });
+        log.info({ callSid, answeredBy: answered.AnsweredBy }, 'console call answered');
+        await follow(callSid, twiml, call.url, call.statusCallback, answered);
+      });
+    },
+
+    reportMessage(message, messageSid) {
+      const statusCallback = message.statusCallback;
+      if (statusCallback === undefined) return;
+      track(`receipts of ${messageSid}`, async () => {
+        const whatsapp = message.to.startsWith('whatsapp:');
+        const phone = await readConsolePhone(sql, message.to.replace(/^whatsapp:/, ''));
+        const landline = phone.sms === 'undelivered';
+        const base = { MessageSid: messageSid, AccountSid: CONSOLE_ACCOUNT_SID, From: message.from, To: message.to };
+        const report = async (status: string, errorCode?: number) => {
+          await pause();
+          await post(statusCallback, { ...base, MessageStatus: status, ...(errorCode === undefined ? {} : { ErrorCode: String(errorCode) }) });
+        };
+        if (whatsapp && (landline || phone.whatsapp === 'not_on_whatsapp')) return report('failed', landline ? WHATSAPP_NO_ADDRESS : NOT_ON_WHATSAPP);
+        await report('sent');
+        await report(!whatsapp && landline ? 'undelivered' : 'delivered', !whatsapp && landline ? LANDLINE : undefined);
+      });
+    },
+
+    async pressKeys(callSid, digits) {
+      const [row] = await sql`
+        update calls c set console_gather_url = null from calls waiting
+        where waiting.id = c.id and c.call_sid = ${callSid} and c.console_gather_url is not null
+        returning waiting.console_gather_url as gather_url, c.console_status_callback, c.from_address, c.to_address, c.answered_by`;
+      if (row === undefined) {
+        const [known] = await sql`select 1 from calls where call_sid = ${callSid}`;
+        if (known === undefined) throw new AppError('not_found', `no console call ${callSid}`, 'CallSid');
+        throw new AppError('conflict', `call ${callSid} is not waiting for a key`, 'CallSid');
+      }
+      const url = row.gather_url as string;
+      const base = callParams(callSid, row.from_address as string, row.to_address as string, row.answered_by as string | null);
+      let twiml: string;
+      try {
+        twiml = await post(url, { ...base, CallStatus: 'in-progress', Digits: digits, FinishedOnKey: '' });
+      } catch (error) {
+        await sql`update calls set console_gather_url = ${url} where call_sid = ${callSid}`;
+        log.warn({ err: error, callSid }, 'console telephone: a key press failed');
+        throw new AppError('unavailable', 'the call did not answer the key; try again shortly');
+      }
+      const statusCallback = row.console_status_callback as string;
+      // The hang-up's `completed` goes in the background, as Twilio reports it after the call.
+      const action = gatherAction(twiml, url);
+      if (action === undefined) track(`end of call ${callSid}`, () => follow(callSid, twiml, url, statusCallback, base));
+      else await sql`update calls set console_gather_url = ${action} where call_sid = ${callSid}`;
+      return twiml;
+    },
+
+    async close() {
+      aborter.abort();
+      await Promise.allSettled([...running]);
+    },
+  };
+}

@@ -1,0 +1,139 @@
+/**
+ * The console provider as a full stand-in for Twilio: a placed reminder call rings through the real
+ * app's voice webhooks, the phone simulator presses a key, and numbers set to busy or a machine behave
+ * so; texts report their receipts, a landline's undelivered.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { json, patientPhone, startStack, type Stack } from '../support/stack.js';
+import { signedTwilioRequest } from '../support/twilioWebhooks.js';
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack({ consoleTelephone: true });
+});
+afterAll(() => stack?.stop());
+
+/** A booked appointment (its reminder prompt open when `reminded`). */
+async function appointment(reminded: boolean) {
+  const phone = patientPhone();
+  const booked = await stack.api('/api/appointments', {
+    method: 'POST',
+    body: JSON.stringify({
+      patient_name: 'Rahul Sharma',
+      phone,
+      starts_at: new Date(Date.now() + 3 * 86_400_000).toISOString(),
+      duration_minutes: 30,
+      provider: 'Dr Mehta',
+      service: 'Ortho',
+      channel: 'sms',
+    }),
+  });
+  const { id, workflow_id: workflowId } = (await json(booked)) as { id: string; workflow_id: string };
+  if (reminded) {
+    await stack.api(`/api/appointments/${id}/remind`, { method: 'POST' });
+    await vi.waitFor(
+      async () => expect(await stack.sql`select 1 from patient_prompts where workflow_id = ${workflowId} and closed_at is null`).toHaveLength(1),
+      { timeout: 15_000 },
+    );
+  }
+  return { id, workflowId, phone };
+}
+
+async function placeCall(a: { id: string; phone: string }): Promise<string> {
+  const placed = await stack.messenger.call({
+    clinicId: stack.clinic.id,
+    phone: a.phone,
+    language: 'en',
+    idempotencyKey: randomUUID(),
+    appointmentId: a.id,
+    deliveryKey: `appointment:${a.id}:reminder`,
+  });
+  if (placed.outcome === 'suppressed') throw new Error('suppressed');
+  return placed.callSid;
+}
+
+const callOf = async (sid: string) => (await stack.sql`select status, answered_by, note, console_gather_url from calls where call_sid = ${sid}`)[0];
+const eventsOf = async (sid: string) =>
+  (await stack.sql`select status from call_status_events where call_sid = ${sid} order by id`).map((r) => r.status as string);
+const pressKeys = (sid: string, digits: string) => {
+  const path = `/webhooks/console/calls/${sid}/digits`;
+  return stack.app.request(path, signedTwilioRequest(stack.twilioAuthToken, path, { Digits: digits }));
+};
+
+describe('a console reminder call', () => {
+  it('rings, is answered, waits for a key; 1 confirms the appointment and the call completes', async () => {
+    const a = await appointment(true);
+    const sid = await placeCall(a);
+    expect(sid).toMatch(/^CA[0-9a-f]{32}$/);
+    await vi.waitFor(async () => expect((await callOf(sid))?.console_gather_url).toMatch(/\/gather\?attempt=1$/), { timeout: 10_000 });
+    expect(await eventsOf(sid)).toEqual(['initiated', 'ringing', 'in-progress']);
+    expect(await callOf(sid)).toMatchObject({ status: 'in-progress', answered_by: 'human' });
+
+    const pressed = await pressKeys(sid, '1');
+    expect(pressed.status).toBe(200);
+    expect(await pressed.text()).toMatch(/is confirmed\..*<Hangup\/>/);
+    expect(((await json(await stack.api(`/api/appointments/${a.id}`))) as { status: string }).status).toBe('confirmed');
+    await vi.waitFor(async () => expect(await callOf(sid)).toMatchObject({ status: 'completed', console_gather_url: null }), { timeout: 10_000 });
+    expect(await stack.sql`select body from messages where idempotency_key = ${`call:${sid}:reply`}`).toHaveLength(1);
+    const history = await stack.temporal.workflow.getHandle(a.workflowId).fetchHistory();
+    expect((history.events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'deliveryReceipt')).toHaveLength(1);
+
+    const again = await pressKeys(sid, '1');
+    expect(again.status).toBe(409);
+  });
+
+  it('ends busy for a number set to busy', async () => {
+    const a = await appointment(false);
+    const set = await stack.api(`/api/console/phones/${encodeURIComponent(a.phone)}`, { method: 'PUT', body: JSON.stringify({ call: 'busy' }) });
+    expect(set.status).toBe(200);
+    expect(await json(set)).toEqual({ phone: a.phone, sms: 'delivered', whatsapp: 'delivered', call: 'busy' });
+    const sid = await placeCall(a);
+    await vi.waitFor(async () => expect(await callOf(sid)).toMatchObject({ status: 'busy' }), { timeout: 10_000 });
+    expect(await eventsOf(sid)).toEqual(['initiated', 'ringing', 'busy']);
+  });
+
+  it('leaves a voicemail on a number set to a machine, then completes', async () => {
+    const a = await appointment(false);
+    await stack.api(`/api/console/phones/${encodeURIComponent(a.phone)}`, { method: 'PUT', body: JSON.stringify({ call: 'machine' }) });
+    const sid = await placeCall(a);
+    await vi.waitFor(async () => expect(await callOf(sid)).toMatchObject({ status: 'completed' }), { timeout: 10_000 });
+    expect(await callOf(sid)).toMatchObject({ answered_by: 'machine_end_beep', note: 'voicemail left' });
+    expect(((await json(await stack.api(`/api/appointments/${a.id}`))) as { status: string }).status).toBe('booked');
+  });
+
+  it('refuses a bad behaviour with 400 naming the field, and lists the numbers set', async () => {
+    const phone = patientPhone();
+    const bad = await stack.api(`/api/console/phones/${encodeURIComponent(phone)}`, { method: 'PUT', body: JSON.stringify({ call: 'ring' }) });
+    expect(bad.status).toBe(400);
+    expect((await json(bad)).error.field).toBe('call');
+    await stack.api(`/api/console/phones/${encodeURIComponent(phone)}`, { method: 'PUT', body: JSON.stringify({ sms: 'undelivered' }) });
+    expect((await json(await stack.api('/api/console/phones'))).phones).toContainEqual({ phone, sms: 'undelivered', whatsapp: 'delivered', call: 'answer' });
+  });
+});
+
+describe('console text receipts', () => {
+  it('delivers to a mobile and reports 30006 for a landline', async () => {
+    const mobile = patientPhone();
+    const landline = '+13125550006';
+    for (const [phone, key] of [
+      [mobile, randomUUID()],
+      [landline, randomUUID()],
+    ] as const) {
+      await stack.messenger.send({ clinicId: stack.clinic.id, phone, channel: 'sms', body: 'hello', idempotencyKey: key });
+    }
+    await vi.waitFor(
+      async () => {
+        const rows =
+          await stack.sql`select phone, status, error_code from messages where clinic_id = ${stack.clinic.id} and phone in (${mobile}, ${landline}) and body = 'hello'`;
+        expect(rows).toEqual(
+          expect.arrayContaining([
+            { phone: mobile, status: 'delivered', error_code: null },
+            { phone: landline, status: 'undelivered', error_code: 30006 },
+          ]),
+        );
+      },
+      { timeout: 10_000 },
+    );
+  });
+});

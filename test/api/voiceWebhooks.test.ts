@@ -1,0 +1,215 @@
+/**
+ * A patient answers a reminder call on the keypad: the TwiML of each step through the real Hono app
+ * with Twilio-signed requests, each key's outcome on the appointment's chain and the text after the
+ * call, a machine's voicemail, retried webhooks, call status callbacks, and forged requests.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { json, patientPhone, startStack, type Stack } from '../support/stack.js';
+import { callStatusParams, callTwimlParams, fakeSid, gatherParams, signedTwilioRequest } from '../support/twilioWebhooks.js';
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(() => stack?.stop());
+
+interface TestCall {
+  id: string;
+  callSid: string;
+  phone: string;
+  appointmentId: string;
+  workflowId: string;
+}
+
+/**
+ * A booked appointment whose reminder has gone out (its prompt open, as before a reminder call) and
+ * the call placed for it, as the messenger logs it.
+ */
+async function reminderCall(language = 'en'): Promise<TestCall> {
+  const phone = patientPhone();
+  const booked = await stack.api('/api/appointments', {
+    method: 'POST',
+    body: JSON.stringify({
+      patient_name: 'Rahul Sharma',
+      phone,
+      starts_at: new Date(Date.now() + 3 * 86_400_000).toISOString(),
+      duration_minutes: 30,
+      provider: 'Dr Mehta',
+      service: 'Ortho',
+      channel: 'sms',
+      language,
+    }),
+  });
+  expect(booked.status).toBe(201);
+  const { id: appointmentId, workflow_id: workflowId } = (await json(booked)) as { id: string; workflow_id: string };
+  expect((await stack.api(`/api/appointments/${appointmentId}/remind`, { method: 'POST' })).status).toBe(200);
+  await vi.waitFor(
+    async () =>
+      expect(
+        await stack.sql`select 1 from patient_prompts where workflow_id = ${workflowId} and kind = 'appointment_reminder' and closed_at is null`,
+      ).toHaveLength(1),
+    { timeout: 15_000 },
+  );
+  const callSid = fakeSid('CA');
+  const [row] = await stack.sql`
+    insert into calls (clinic_id, appointment_id, delivery_key, phone, from_address, to_address, language, idempotency_key, call_sid)
+    values (${stack.clinic.id}, ${appointmentId}, ${`appointment:${appointmentId}:reminder`}, ${phone}, ${stack.clinicNumber}, ${phone}, ${language}, ${randomUUID()}, ${callSid})
+    returning id`;
+  return { id: String(row!.id), callSid, phone, appointmentId, workflowId };
+}
+
+const party = (call: TestCall) => ({ callSid: call.callSid, from: stack.clinicNumber, to: call.phone });
+const answer = (call: TestCall, answeredBy = 'human') =>
+  stack.sendWebhook(`/webhooks/twilio/voice/calls/${call.id}/answer`, callTwimlParams({ ...party(call), answeredBy }));
+const press = (call: TestCall, digits: string, attempt = 1) =>
+  stack.sendWebhook(`/webhooks/twilio/voice/calls/${call.id}/gather?attempt=${attempt}`, gatherParams({ ...party(call), digits }));
+const callStatus = (call: TestCall, callStatus: string, answeredBy?: string) =>
+  stack.sendWebhook('/webhooks/twilio/voice/status', callStatusParams({ ...party(call), callStatus, ...(answeredBy === undefined ? {} : { answeredBy }) }));
+const appointmentStatus = async (call: TestCall) => ((await json(await stack.api(`/api/appointments/${call.appointmentId}`))) as { status: string }).status;
+const callRow = async (call: TestCall) => (await stack.sql`select status, answered_by, digits, choice, note, error_code from calls where id = ${call.id}`)[0];
+const textsAfterCall = (call: TestCall) => stack.sql`select body, appointment_id::text from messages where idempotency_key = ${`call:${call.callSid}:reply`}`;
+const gatherAction = (call: TestCall, attempt: number) =>
+  `https://desk.clinic.test/webhooks/twilio/voice/calls/${call.id}/gather?attempt=${attempt}`.replace(/&/g, '&amp;');
+
+describe('a reminder call answered by the patient', () => {
+  it('reads the appointment in a keypad menu, in English', async () => {
+    const call = await reminderCall();
+    const response = await answer(call);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('Content-Type')).toMatch(/^text\/xml/);
+    const twiml = await response.text();
+    expect(twiml).toContain(`<Gather numDigits="1" action="${gatherAction(call, 1)}" method="POST" timeout="6" actionOnEmptyResult="true">`);
+    expect(twiml).toMatch(
+      /<Say language="en-US">Hello, this is Test Clinic\. Rahul Sharma, your visit with Dr Mehta is on \w+day \d+ \w+ at \d\d:\d\d\. Press 1 to confirm\./,
+    );
+    expect(await callRow(call)).toMatchObject({ answered_by: 'human' });
+  });
+
+  it('reads it in Spanish to a Spanish reader', async () => {
+    const call = await reminderCall('es');
+    const twiml = await (await answer(call)).text();
+    expect(twiml).toMatch(/<Say language="es-MX">Hola, le llamamos de Test Clinic\. .* marque 1\./);
+  });
+
+  it('plays the menu once more after silence, then says goodbye; a wrong key gets the menu again', async () => {
+    const call = await reminderCall();
+    await answer(call);
+    expect(await (await press(call, '', 1)).text()).toContain(`action="${gatherAction(call, 2)}"`);
+    const goodbye = await (await press(call, '', 2)).text();
+    expect(goodbye).toMatch(/<Say language="en-US">We did not get an answer\..*<\/Say><Hangup\/>/);
+    expect(goodbye).not.toContain('<Gather');
+
+    const other = await reminderCall();
+    await answer(other);
+    expect(await (await press(other, '9', 1)).text()).toContain(`action="${gatherAction(other, 2)}"`);
+    expect(await (await press(other, '#', 2)).text()).toContain(`action="${gatherAction(other, 3)}"`);
+    // The menu is capped: a call cannot loop for ever.
+    expect(await (await press(other, '7', 3)).text()).toContain('<Hangup/>');
+    expect(await appointmentStatus(other)).toBe('booked');
+  });
+
+  it('confirms on 1: the chain confirms, the call says so and hangs up, a text confirms it after the call', async () => {
+    const call = await reminderCall();
+    await answer(call);
+    const twiml = await (await press(call, '1')).text();
+    expect(twiml).toMatch(/<Say language="en-US">Thank you\. Your visit on .* is confirmed\..*<\/Say><Hangup\/>/);
+    expect(await appointmentStatus(call)).toBe('confirmed');
+    expect(await callRow(call)).toMatchObject({ digits: '1', choice: 'confirm' });
+    expect(await textsAfterCall(call)).toEqual([
+      { body: expect.stringMatching(/Your visit with Dr Mehta on .* is confirmed/), appointment_id: call.appointmentId },
+    ]);
+
+    // Twilio retries the same step: the same TwiML, and nothing done twice.
+    const again = await (await press(call, '1')).text();
+    expect(again).toBe(twiml);
+    expect(await textsAfterCall(call)).toHaveLength(1);
+  });
+
+  it('cancels on 3', async () => {
+    const call = await reminderCall();
+    await answer(call);
+    expect(await (await press(call, '3')).text()).toMatch(/is cancelled\./);
+    expect(await appointmentStatus(call)).toBe('cancelled');
+    expect(await textsAfterCall(call)).toEqual([{ body: expect.stringMatching(/is cancelled/), appointment_id: call.appointmentId }]);
+  });
+
+  it('texts the numbered open times on 2', async () => {
+    const call = await reminderCall();
+    await answer(call);
+    expect(await (await press(call, '2')).text()).toMatch(/We are sending you a text message about another time\./);
+    const [text] = await textsAfterCall(call);
+    expect(text!.body).toMatch(/reply with the number of a time:\n1\) /);
+    expect(await callRow(call)).toMatchObject({ choice: 'reschedule' });
+  });
+
+  it('apologises when the chain no longer waits for an answer (the patient already answered by text)', async () => {
+    const call = await reminderCall();
+    await answer(call);
+    await stack.sendSms(call.phone, 'YES');
+    await vi.waitFor(async () => expect(await appointmentStatus(call)).toBe('confirmed'), { timeout: 10_000 });
+    const twiml = await (await press(call, '3')).text();
+    expect(twiml).toMatch(/Sorry, we could not record your answer\. Please call the office at .*<Hangup\/>/);
+    expect(await appointmentStatus(call)).toBe('confirmed');
+    expect(await callRow(call)).toMatchObject({ digits: '3', choice: null, note: 'the choice could not be recorded' });
+    expect(await textsAfterCall(call)).toHaveLength(0);
+  });
+});
+
+describe('a reminder call answered by a machine', () => {
+  it('leaves the time and the office phone, no provider or service, and hangs up', async () => {
+    const call = await reminderCall();
+    const twiml = await (await answer(call, 'machine_end_beep')).text();
+    expect(twiml).toMatch(
+      /^<\?xml version="1.0" encoding="UTF-8"\?><Response><Say language="en-US">Hello, this is Test Clinic with a reminder of your visit on .* at \d\d:\d\d\. Questions\? Please call us at .*<\/Say><Hangup\/><\/Response>$/,
+    );
+    expect(twiml).not.toContain('Dr Mehta');
+    expect(twiml).not.toContain('Ortho');
+    expect(twiml).not.toContain('<Gather');
+    expect(await callRow(call)).toMatchObject({ answered_by: 'machine_end_beep', note: 'voicemail left' });
+    expect(await appointmentStatus(call)).toBe('booked');
+  });
+});
+
+describe('call status callbacks', () => {
+  it('move a call forward only, and tell the chain its final status', async () => {
+    const call = await reminderCall();
+    for (const status of ['initiated', 'ringing', 'in-progress']) expect((await callStatus(call, status)).status).toBe(204);
+    expect((await callStatus(call, 'completed', 'machine_end_beep')).status).toBe(204);
+    expect((await callStatus(call, 'ringing')).status).toBe(204);
+    expect((await callStatus(call, 'completed', 'machine_end_beep')).status).toBe(204);
+    expect(await callRow(call)).toMatchObject({ status: 'completed', answered_by: 'machine_end_beep' });
+    expect(await stack.sql`select status from call_status_events where call_sid = ${call.callSid} order by id`).toHaveLength(4);
+
+    const history = await stack.temporal.workflow.getHandle(call.workflowId).fetchHistory();
+    const receipts = (history.events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'deliveryReceipt');
+    expect(receipts).toHaveLength(1);
+  });
+
+  it('record a callback for an unknown CallSid, and refuse a bad one with 400', async () => {
+    const sid = fakeSid('CA');
+    const params = callStatusParams({ callSid: sid, from: stack.clinicNumber, to: patientPhone(), callStatus: 'busy' });
+    expect((await stack.sendWebhook('/webhooks/twilio/voice/status', params)).status).toBe(204);
+    expect(await stack.sql`select status from call_status_events where call_sid = ${sid}`).toEqual([{ status: 'busy' }]);
+    const bad = await stack.sendWebhook('/webhooks/twilio/voice/status', { ...params, CallSid: 'CA123' });
+    expect(bad.status).toBe(400);
+    expect((await json(bad)).error.field).toBe('CallSid');
+  });
+});
+
+describe('forged voice webhooks', () => {
+  it('are refused with 403 and change nothing', async () => {
+    const call = await reminderCall();
+    const path = `/webhooks/twilio/voice/calls/${call.id}/gather?attempt=1`;
+    const forged = await stack.app.request(path, signedTwilioRequest('wrong', path, gatherParams({ ...party(call), digits: '3' })));
+    expect(forged.status).toBe(403);
+    const status = await stack.app.request(
+      '/webhooks/twilio/voice/status',
+      signedTwilioRequest('wrong', '/webhooks/twilio/voice/status', callStatusParams({ ...party(call), callStatus: 'completed' })),
+    );
+    expect(status.status).toBe(403);
+    expect(await appointmentStatus(call)).toBe('booked');
+    expect(await stack.sql`select 1 from call_steps where call_sid = ${call.callSid}`).toHaveLength(0);
+    expect(await stack.sql`select 1 from call_status_events where call_sid = ${call.callSid}`).toHaveLength(0);
+  });
+});
