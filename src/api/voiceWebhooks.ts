@@ -6,7 +6,7 @@
  * Parameters: twilio.com/docs/voice/twiml#request-parameters, twilio.com/docs/voice/twiml/gather#action,
  * twilio.com/docs/voice/api/call-resource#statuscallback.
  */
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Logger } from 'pino';
@@ -28,7 +28,8 @@ import type { Sql } from '../db/sql.js';
 import { AppError } from '../errors.js';
 import type { Messenger } from '../messaging/messenger.js';
 import { callWithinDeadline } from '../queue/callWithinDeadline.js';
-import { answerAppointmentPromptUpdate, appointmentWorkflowId, deliveryReceiptSignal } from '../workflows/appointmentDefinitions.js';
+import { signalDeliveryReceipt } from '../appointments/signalDeliveryReceipt.js';
+import { answerAppointmentPromptUpdate, appointmentWorkflowId } from '../workflows/appointmentDefinitions.js';
 import { verifyTwilioRequest, type TwilioVariables } from './twilioSignature.js';
 import { parseOrThrow } from './validation.js';
 import { MAX_WEBHOOK_BYTES } from './webhooks.js';
@@ -206,7 +207,7 @@ export function voiceWebhookRoutes(deps: VoiceWebhookDeps) {
   app.post('/status', async (c) => {
     const p = parseOrThrow(ZCallStatus, c.get('twilioParams'));
     const errorCode = p.ErrorCode === undefined ? null : Number(p.ErrorCode);
-    await sql.begin(async (tx) => {
+    const settled = await sql.begin(async (tx) => {
       const [event] = await tx`
         insert into call_status_events (call_sid, status, answered_by, error_code) values (${p.CallSid}, ${p.CallStatus}, ${p.AnsweredBy ?? null}, ${errorCode})
         on conflict (call_sid, status) do nothing returning id`;
@@ -218,28 +219,24 @@ export function voiceWebhookRoutes(deps: VoiceWebhookDeps) {
           updated_at = now()
         where call_sid = ${p.CallSid}
         returning answered_by`;
-      // A repeated final callback was signalled the first time; signalling inside the transaction
-      // means a failed signal leaves no event behind, and Twilio's retry signals again.
-      if (event === undefined || !FINAL_STATUSES.has(p.CallStatus)) return;
+      // A repeated final callback was signalled the first time.
+      if (event === undefined || !FINAL_STATUSES.has(p.CallStatus)) return null;
       const call = await findCallBySid(sql, p.CallSid);
       if (call === undefined) {
         log.warn({ callSid: p.CallSid, status: p.CallStatus }, 'final call status for a CallSid not in the call log; no chain to tell');
-        return;
+        return null;
       }
-      if (call.appointmentId === null) return;
-      const workflowId = appointmentWorkflowId(call.clinicSlug, call.appointmentId);
-      const answeredBy = (row?.answered_by as string | null) ?? undefined;
-      try {
-        await callWithinDeadline(deps.temporal, 'reporting the call status', () =>
-          deps.temporal.workflow
-            .getHandle(workflowId)
-            .signal(deliveryReceiptSignal, { sid: p.CallSid, status: p.CallStatus, errorCode, ...(answeredBy === undefined ? {} : { answeredBy }) }),
-        );
-      } catch (error) {
-        if (!(error instanceof WorkflowNotFoundError)) throw error;
-        log.info({ workflowId, callSid: p.CallSid }, 'call status for an appointment chain that has ended');
-      }
+      return call.appointmentId === null ? null : { appointmentId: call.appointmentId, answeredBy: (row?.answered_by as string | null) ?? undefined };
     });
+    if (settled !== null) {
+      const { appointmentId, answeredBy } = settled;
+      await signalDeliveryReceipt(deps, appointmentId, {
+        sid: p.CallSid,
+        status: p.CallStatus,
+        errorCode,
+        ...(answeredBy === undefined ? {} : { answeredBy }),
+      });
+    }
     return c.body(null, 204);
   });
 
