@@ -10,7 +10,15 @@
 import type { Sql } from '../db/sql.js';
 import { AppError } from '../errors.js';
 import { FALLBACK_LANGUAGE, languageFallbacks, shippedLanguageOf, SHIPPED_LANGUAGES, type ShippedLanguage } from '../domain/languages.js';
-import { DEFAULT_TEMPLATES, MESSAGE_KINDS, missingPlaceholders, renderTemplate, validateTemplate, type MessageKind } from '../domain/messageTemplates.js';
+import {
+  DEFAULT_TEMPLATES,
+  MESSAGE_KINDS,
+  missingPlaceholders,
+  renderTemplate,
+  validateTemplate,
+  type MessageKind,
+  type PlaceholderValues,
+} from '../domain/messageTemplates.js';
 import { placeholderValues, sampleMessageValues, type MessageValues } from '../domain/messageValues.js';
 import { formatPhoneForPeople } from '../domain/phone.js';
 import { countSmsSegments, type SmsEncoding } from '../domain/smsSegments.js';
@@ -66,13 +74,26 @@ function pickTemplate(own: OwnTemplates, kind: MessageKind, language: string, cl
   };
 }
 
+/**
+ * What each placeholder stands for in a message from `clinic` written in `language`: dates and times
+ * in the clinic's time zone and `language`, `{clinic_name}` and `{office_phone}` (the office phone,
+ * else the clinic's SMS number, as people write it) from the clinic. The one source of every value a
+ * text template or a WhatsApp template's variable is filled with.
+ * @throws RangeError for an invalid date or moment in `values`.
+ */
+export function clinicPlaceholderValues(clinic: Clinic, language: string, values: MessageValues): PlaceholderValues {
+  const phone = phoneToCall(clinic);
+  return placeholderValues(values, {
+    clinicName: clinic.name,
+    officePhone: phone === null ? '' : formatPhoneForPeople(phone),
+    timezone: clinic.timezone,
+    language,
+  });
+}
+
 /** `body` (written in `language`) filled with `values` for `clinic`, with its SMS size. @throws RangeError for an invalid date or moment in `values`. */
 function renderBody(clinic: Clinic, body: string, language: string, values: MessageValues): RenderedMessage {
-  const phone = phoneToCall(clinic);
-  const text = renderTemplate(
-    body,
-    placeholderValues(values, { clinicName: clinic.name, officePhone: phone === null ? '' : formatPhoneForPeople(phone), timezone: clinic.timezone, language }),
-  );
+  const text = renderTemplate(body, clinicPlaceholderValues(clinic, language, values));
   const { segments, encoding } = countSmsSegments(text);
   return { text, segments, encoding, language };
 }
