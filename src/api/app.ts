@@ -26,6 +26,7 @@ import { createStaffSessions } from './session.js';
 import { limitBodySize } from './requestBody.js';
 import type { QueueChangeHub } from './queueChangeHub.js';
 import { webhookRoutes } from './webhooks.js';
+import { whatsAppTemplateRoutes } from './whatsAppTemplates.js';
 
 /** Everything the app needs. Secrets come from the configuration (or the embedded start's `.data/`). */
 export interface AppDeps extends QueueDeps {
@@ -68,6 +69,7 @@ export function createApp(deps: AppDeps): Hono {
   api.use('*', except(PUBLIC_API_DOC_PATHS, bearerAuth({ token: deps.adminApiToken })));
   api.route('/', queueRoutes(deps));
   api.route('/', clinicRoutes(deps));
+  api.route('/', whatsAppTemplateRoutes(deps));
   api.route('/', messageRoutes(deps));
   api.route('/', appointmentRoutes(deps));
   api.route('/', docsRoutes(api));
