@@ -15,6 +15,12 @@ create table whatsapp_templates (
   primary key (clinic_id, kind, language)
 );
 
+-- A patient's tap on a WhatsApp quick-reply button is logged as an inbound message whose body is the
+-- button's text; its payload is kept beside it, so a press handled again (the reply sweep) is still
+-- read as a press, never as the same word typed.
+alter table messages add column button_payload text;
+
 -- Down Migration
 
+alter table messages drop column button_payload;
 drop table whatsapp_templates;
