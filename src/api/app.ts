@@ -29,6 +29,7 @@ import type { ConsoleTelephone } from '../messaging/consoleTelephone.js';
 import { consolePhoneRoutes, consoleWebhookRoutes } from './consoleRoutes.js';
 import { voiceWebhookRoutes } from './voiceWebhooks.js';
 import { webhookRoutes } from './webhooks.js';
+import { whatsAppTemplateRoutes } from './whatsAppTemplates.js';
 
 /** Everything the app needs. Secrets come from the configuration (or the embedded start's `.data/`). */
 export interface AppDeps extends QueueDeps {
@@ -78,6 +79,7 @@ export function createApp(deps: AppDeps): Hono {
   api.use('*', except(PUBLIC_API_DOC_PATHS, bearerAuth({ token: deps.adminApiToken })));
   api.route('/', queueRoutes(deps));
   api.route('/', clinicRoutes(deps));
+  api.route('/', whatsAppTemplateRoutes(deps));
   api.route('/', messageRoutes(deps));
   api.route('/', appointmentRoutes(deps));
   api.route('/', consolePhoneRoutes(deps));

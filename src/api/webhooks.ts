@@ -20,11 +20,18 @@ import { parseOrThrow } from './validation.js';
 
 const sid = (prefix: string) => z.string().regex(new RegExp(`^${prefix}[0-9a-fA-F]{32}$`), `must be a Twilio SID (${prefix} and 32 hex digits)`);
 
+// A tap on a WhatsApp template's quick-reply button arrives as an inbound WhatsApp message with the
+// button's label in `ButtonText` and its payload in `ButtonPayload` (Twilio, "Twilio's request to your
+// incoming message Webhook URL", WhatsApp parameters: twilio.com/docs/messaging/guides/webhook-request;
+// Meta's own webhook carries the same pair, `button.text` / `button.payload`:
+// developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages/button/).
 const ZInboundMessage = z.object({
   MessageSid: sid('(SM|MM)'),
   From: z.string().min(1),
   To: z.string().min(1),
   Body: z.string(),
+  ButtonText: z.string().optional(),
+  ButtonPayload: z.string().optional(),
 });
 
 const ZStatusCallback = z.object({
@@ -68,10 +75,16 @@ export function webhookRoutes(deps: WebhookDeps) {
     const to = parseAddress(p.To, deps.defaultCountry);
     const clinic = to === undefined ? undefined : await findClinicByAddress(deps.sql, toAddress(to));
     if (clinic === undefined) throw new AppError('not_found', `no clinic owns the number ${p.To}`, 'To');
+    // A button press is only WhatsApp's; its text is what the log shows, its payload what it answers.
+    const button =
+      from.channel === 'whatsapp' && p.ButtonText !== undefined && p.ButtonText !== ''
+        ? { text: p.ButtonText, payload: p.ButtonPayload ?? p.ButtonText }
+        : undefined;
     const reply = await receiveInboundMessage(deps, {
       clinic,
       from,
-      body: p.Body,
+      body: button?.text ?? p.Body,
+      ...(button === undefined ? {} : { button }),
       messageSid: p.MessageSid,
       fromAddress: p.From,
       toAddress: p.To,

@@ -19,6 +19,7 @@ import {
   renderTemplate,
   validateTemplate,
   type MessageKind,
+  type PlaceholderValues,
 } from '../domain/messageTemplates.js';
 import { placeholderValues, sampleMessageValues, type MessageValues } from '../domain/messageValues.js';
 import { formatPhoneForPeople } from '../domain/phone.js';
@@ -76,21 +77,30 @@ function pickTemplate(own: OwnTemplates, kind: MessageKind, language: string, cl
 }
 
 /**
+ * What each placeholder stands for in a message from `clinic` written in `language`: dates and times
+ * in the clinic's time zone and `language` (written out to be read aloud when `spoken`, for a call's
+ * text), `{clinic_name}` and `{office_phone}` (the office phone, else the clinic's SMS number, as
+ * people write it) from the clinic. The one source of every value a text template, a call's text or
+ * a WhatsApp template's variable is filled with.
+ * @throws RangeError for an invalid date or moment in `values`.
+ */
+export function clinicPlaceholderValues(clinic: Clinic, language: string, values: MessageValues, spoken = false): PlaceholderValues {
+  const phone = phoneToCall(clinic);
+  return placeholderValues(values, {
+    clinicName: clinic.name,
+    officePhone: phone === null ? '' : formatPhoneForPeople(phone),
+    timezone: clinic.timezone,
+    language,
+    spoken,
+  });
+}
+
+/**
  * `body` (a `kind` template written in `language`) filled with `values` for `clinic`, with its SMS
  * size; a call's text has its dates written out to be spoken. @throws RangeError for an invalid date or moment in `values`.
  */
 function renderBody(clinic: Clinic, kind: MessageKind, body: string, language: string, values: MessageValues): RenderedMessage {
-  const phone = phoneToCall(clinic);
-  const text = renderTemplate(
-    body,
-    placeholderValues(values, {
-      clinicName: clinic.name,
-      officePhone: phone === null ? '' : formatPhoneForPeople(phone),
-      timezone: clinic.timezone,
-      language,
-      spoken: isCallKind(kind),
-    }),
-  );
+  const text = renderTemplate(body, clinicPlaceholderValues(clinic, language, values, isCallKind(kind)));
   const { segments, encoding } = countSmsSegments(text);
   return { text, segments, encoding, language };
 }

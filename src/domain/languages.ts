@@ -33,11 +33,18 @@ export function shippedLanguageOf(tag: string): ShippedLanguage | undefined {
 }
 
 /**
+ * The languages a patient who reads `language` at a clinic whose default is `clinicDefault` may be
+ * written to, in order: the language, its base language (`es-MX` → `es`), the clinic's default and its
+ * base; no duplicates.
+ */
+export function readerLanguages(language: string, clinicDefault: string): string[] {
+  return [...new Set([language, language.split('-')[0]!, clinicDefault, clinicDefault.split('-')[0]!])];
+}
+
+/**
  * The languages to try, in order, for a text to a patient who reads `language` at a clinic whose
- * default is `clinicDefault`: the language, its base language (`es-MX` → `es`), the clinic's default
- * and its base, then `en`; no duplicates.
+ * default is `clinicDefault`: `readerLanguages`, then `en`; no duplicates.
  */
 export function languageFallbacks(language: string, clinicDefault: string): string[] {
-  const candidates = [language, language.split('-')[0]!, clinicDefault, clinicDefault.split('-')[0]!, FALLBACK_LANGUAGE];
-  return [...new Set(candidates)];
+  return [...new Set([...readerLanguages(language, clinicDefault), FALLBACK_LANGUAGE])];
 }

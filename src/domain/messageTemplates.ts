@@ -37,8 +37,8 @@ export function isCallKind(kind: string): kind is CallKind {
   return (CALL_KINDS as readonly string[]).includes(kind);
 }
 
-/** Every kind of appointment message. */
-export const MESSAGE_KINDS = [
+/** Every kind of texted appointment message (SMS or WhatsApp). */
+export const TEXT_KINDS = [
   'booking_confirmation',
   'reminder',
   'confirmed',
@@ -48,8 +48,11 @@ export const MESSAGE_KINDS = [
   'no_open_slots',
   'followup_reminder',
   'help',
-  ...CALL_KINDS,
 ] as const;
+/** Every kind of appointment message: texted, then spoken. */
+export const MESSAGE_KINDS = [...TEXT_KINDS, ...CALL_KINDS] as const;
+/** A kind of texted appointment message. */
+export type TextKind = (typeof TEXT_KINDS)[number];
 /** A kind of appointment message. */
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 

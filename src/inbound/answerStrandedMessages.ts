@@ -29,6 +29,7 @@ interface StrandedRow {
   from_address: string;
   to_address: string;
   body: string;
+  button_payload: string | null;
   provider_sid: string;
 }
 
@@ -45,7 +46,7 @@ export async function answerStrandedMessages(deps: ReceiveDeps): Promise<number>
         and processing_started_at < now() - make_interval(secs => ${STALE_AFTER_SECONDS})
         and created_at > now() - make_interval(mins => ${ANSWER_WITHIN_MINUTES})
       for update skip locked)
-    returning id, clinic_id, channel, phone, from_address, to_address, body, provider_sid`;
+    returning id, clinic_id, channel, phone, from_address, to_address, body, button_payload, provider_sid`;
   // Oldest first (ids grow in arrival order), so a phone's texts are handled in the order they came.
   stranded.sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)));
   for (const row of stranded) {
@@ -54,6 +55,7 @@ export async function answerStrandedMessages(deps: ReceiveDeps): Promise<number>
       clinic,
       from: { phone: row.phone, channel: row.channel },
       body: row.body,
+      ...(row.button_payload === null ? {} : { button: { text: row.body, payload: row.button_payload } }),
       messageSid: row.provider_sid,
       fromAddress: row.from_address,
       toAddress: row.to_address,

@@ -3,6 +3,11 @@
  * ESPAÑOL / ENGLISH, an answer to a question a workflow asked (the reply router, replyRouter.ts), and a
  * short help listing what the patient can answer for anything else. Returns the reply, in the
  * patient's language (see patientLanguages.ts); `null` means no reply at all.
+ *
+ * A WhatsApp quick-reply button press is read as the word it stands for (`buttonAnswer`) and then like
+ * any text, with one difference: it is an explicit answer, so a `Cancel` button goes to the reply
+ * router (cancelling the appointment) and is never the carrier opt-out word CANCEL (cancelWord.ts),
+ * which Twilio applies to typed SMS, not to a WhatsApp button.
  */
 import type { Logger } from 'pino';
 import { phoneToCall, type Clinic } from '../clinics/clinics.js';
@@ -15,23 +20,26 @@ import { isOptedOut, recordOptOut, removeOptOut } from '../messaging/messenger.j
 import { joinQueue, type QueueDeps } from '../queue/joinQueue.js';
 import { findOpenTicketByPhone } from '../queue/readQueue.js';
 import { transitionTicket } from '../queue/transitionTicket.js';
-import { routeAnswer } from './replyRouter.js';
+import { buttonAnswer, routeAnswer, type QuickReplyButton } from './replyRouter.js';
 import { handleCancelWord } from '../appointments/cancelWord.js';
 import { isBareCancel } from '../domain/promptAnswers.js';
 
-/** One inbound text, already matched to its clinic. */
+/** One inbound text, already matched to its clinic. `body` is the button's text for a button press. */
 export interface InboundText {
   clinic: Clinic;
   from: PhoneAddress;
   body: string;
   messageSid: string;
+  /** The WhatsApp quick-reply button the patient tapped, when the message is a tap. */
+  button?: QuickReplyButton;
 }
 
 /** Acts on `text` and returns the reply to send the patient, or null (opted out, STOP). */
 export async function handleInboundText(deps: QueueDeps & { log: Logger }, text: InboundText): Promise<string | null> {
   const { sql } = deps;
   const { clinic, from } = text;
-  const command = parseCommand(text.body);
+  const answer = text.button === undefined ? text.body : await buttonAnswer(sql, clinic.id, from.phone, text.button);
+  const command = parseCommand(answer);
 
   if (command.kind === 'opt_out') {
     await recordOptOutWithRetries(sql, clinic.id, from.phone, command.keyword);
@@ -46,7 +54,7 @@ export async function handleInboundText(deps: QueueDeps & { log: Logger }, text:
     }
   }
   // Before the opted-out check: CANCEL may be the very word that opted the number out (at Twilio).
-  if (isBareCancel(text.body)) {
+  if (text.button === undefined && isBareCancel(text.body)) {
     const outcome = await handleCancelWord(deps, clinic, from.phone);
     if (outcome !== 'not_handled') return outcome.reply;
   }
@@ -62,7 +70,7 @@ export async function handleInboundText(deps: QueueDeps & { log: Logger }, text:
   switch (command.kind) {
     case 'opt_in': // YES from a number that never opted out: an answer like any other
     case 'unknown': {
-      const routed = await routeAnswer(deps, clinic.id, from.phone, text.body);
+      const routed = await routeAnswer(deps, clinic.id, from.phone, answer);
       if (routed.kind === 'answered') return routed.reply;
       if (routed.open.length === 0) return patientTexts.unknown(clinic.name);
       const ticket = await findOpenTicketByPhone(sql, clinic.id, from.phone);

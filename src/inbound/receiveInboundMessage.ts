@@ -90,8 +90,8 @@ export async function receiveInboundMessage(deps: ReceiveDeps, message: InboundM
 export function replyTo(deps: ReceiveDeps, message: InboundMessage): Promise<string | null | typeof UNANSWERED> {
   return handleInboundText(deps, message).catch((error: unknown) => {
     deps.log.error({ err: error, messageSid: message.messageSid }, 'inbound message failed');
-    // An opt-out (or a bare CANCEL, Twilio's opt-out word) is never answered: the sweep tries it again.
-    return parseCommand(message.body).kind === 'opt_out' || isBareCancel(message.body) ? UNANSWERED : SORRY;
+    // An opt-out (or a bare CANCEL typed, Twilio's opt-out word) is never answered: the sweep tries it again.
+    return parseCommand(message.body).kind === 'opt_out' || (message.button === undefined && isBareCancel(message.body)) ? UNANSWERED : SORRY;
   });
 }
 
@@ -132,8 +132,9 @@ export const replyKey = (messageSid: string) => `reply:${messageSid}`;
 /** Writes the inbound message to the log. @returns false when its MessageSid was logged before. */
 async function logInbound(sql: Sql, m: InboundMessage): Promise<boolean> {
   const [row] = await sql`
-    insert into messages (clinic_id, direction, channel, phone, from_address, to_address, body, provider_sid, status, processing_started_at)
-    values (${m.clinic.id}, 'inbound', ${m.from.channel}, ${m.from.phone}, ${m.fromAddress}, ${m.toAddress}, ${m.body}, ${m.messageSid}, 'received', now())
+    insert into messages (clinic_id, direction, channel, phone, from_address, to_address, body, button_payload, provider_sid, status, processing_started_at)
+    values (${m.clinic.id}, 'inbound', ${m.from.channel}, ${m.from.phone}, ${m.fromAddress}, ${m.toAddress}, ${m.body}, ${m.button?.payload ?? null},
+            ${m.messageSid}, 'received', now())
     on conflict (provider_sid) do nothing
     returning id`;
   return row !== undefined;

@@ -59,3 +59,20 @@ export async function routeAnswer(deps: ReplyRouterDeps, clinicId: number, phone
   }
   return { kind: 'unmatched', open: stillOpen };
 }
+
+/** A WhatsApp quick-reply button as Twilio reports a tap: its label (`ButtonText`) and payload (`ButtonPayload`). */
+export interface QuickReplyButton {
+  text: string;
+  payload: string;
+}
+
+/**
+ * The answer a tap on `button` gives `phone` (E.164) at `clinicId`: the button's payload when one of
+ * the patient's open prompts accepts it (`CONFIRM`, `CANCEL`, a slot number), else the button's text,
+ * read as if typed.
+ */
+export async function buttonAnswer(sql: Sql, clinicId: number, phone: string, button: QuickReplyButton): Promise<string> {
+  const payload = normaliseAnswer(button.payload);
+  const open = await findOpenPrompts(sql, clinicId, phone);
+  return open.some((prompt) => prompt.answers.includes(payload)) ? button.payload : button.text;
+}
