@@ -14,7 +14,7 @@ import {
   type WhatsAppTemplate,
 } from '../clinics/whatsAppTemplates.js';
 import { TEXT_KINDS } from '../domain/messageTemplates.js';
-import { ZTemplatePath } from './clinic.js';
+import { ZLanguage } from '../domain/languages.js';
 import { createApiRouter, staffErrors } from './openapi.js';
 import { ZClinicQuery, requireJsonBody } from './validation.js';
 
@@ -96,6 +96,12 @@ const listTemplates = createRoute({
   },
 });
 
+/** The path of a WhatsApp template: a texted kind (calls are spoken, never WhatsApp) and a language. */
+const ZWhatsAppTemplatePath = z.object({
+  kind: z.enum(TEXT_KINDS, { message: `must be one of ${TEXT_KINDS.join(', ')}` }).meta({ description: 'The message kind.', example: 'reminder' }),
+  language: ZLanguage.meta({ description: 'A language tag: `en`, `es`, or one the clinic adds (`pt-BR`).', example: 'es' }),
+});
+
 const putTemplate = createRoute({
   method: 'put',
   path: '/clinic/whatsapp-templates/{kind}/{language}',
@@ -104,7 +110,7 @@ const putTemplate = createRoute({
   tags: ['Clinic'],
   middleware: [requireJsonBody],
   request: {
-    params: ZTemplatePath,
+    params: ZWhatsAppTemplatePath,
     query: ZClinicQuery,
     body: { required: true, content: { 'application/json': { schema: ZWhatsAppTemplateBody } } },
   },
@@ -124,7 +130,7 @@ const deleteTemplate = createRoute({
   path: '/clinic/whatsapp-templates/{kind}/{language}',
   summary: 'Delete the WhatsApp template of a message kind in a language',
   tags: ['Clinic'],
-  request: { params: ZTemplatePath, query: ZClinicQuery },
+  request: { params: ZWhatsAppTemplatePath, query: ZClinicQuery },
   responses: {
     204: { description: 'Deleted.' },
     ...staffErrors({
