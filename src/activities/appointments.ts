@@ -8,6 +8,9 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { Sql } from '../db/sql.js';
 import { getClinicById } from '../clinics/clinics.js';
 import { renderMessage } from '../clinics/messageTemplates.js';
+import { whatsAppTemplateFor } from '../clinics/whatsAppTemplates.js';
+import type { MessageValues } from '../domain/messageValues.js';
+import type { ProviderTemplate } from '../messaging/sender.js';
 import { openSlots, SLOT_SEARCH_DAYS } from '../domain/openSlots.js';
 import { isFinalStatus, LANDLINE_ERROR, type DeliveryChannel } from '../domain/deliveryFallback.js';
 import { isFixedLine } from '../domain/phone.js';
@@ -110,20 +113,20 @@ async function findAppointment(sql: Sql, appointmentId: string): Promise<Appoint
  */
 async function render(sql: Sql, row: AppointmentRow, kind: AppointmentMessageKind, slots: readonly number[] = []): Promise<string> {
   const clinic = await getClinicById(sql, row.clinic_id);
-  const { text } = await renderMessage(sql, {
-    clinic,
-    kind,
-    language: row.language,
-    values: {
-      patientName: row.patient_name,
-      doctorName: row.provider_name,
-      specialty: row.service,
-      startsAt: row.starts_at,
-      ...(row.follow_up_date === null ? {} : { followUpDate: row.follow_up_date }),
-      slots: slots.map((slot) => new Date(slot)),
-    },
-  });
+  const { text } = await renderMessage(sql, { clinic, kind, language: row.language, values: valuesOf(row, slots) });
   return text;
+}
+
+/** The placeholder values of the appointment as its row stands; `slots` epoch ms. */
+function valuesOf(row: AppointmentRow, slots: readonly number[] = []): MessageValues {
+  return {
+    patientName: row.patient_name,
+    doctorName: row.provider_name,
+    specialty: row.service,
+    startsAt: row.starts_at,
+    ...(row.follow_up_date === null ? {} : { followUpDate: row.follow_up_date }),
+    slots: slots.map((slot) => new Date(slot)),
+  };
 }
 
 /** The appointment activities, bound to a Postgres pool and a messenger. */
@@ -235,7 +238,8 @@ export function createAppointmentActivities({ sql, messenger }: { sql: Sql; mess
     /**
      * One attempt of the message `kind` on `input.channel`, once per idempotency key: a call reads a
      * reminder (voice); WhatsApp sends the text inside the patient's 24-hour window and, outside it,
-     * goes by SMS with the reason in the message log; SMS sends the text. Opted-out numbers get nothing.
+     * the clinic's approved template for the kind (no body), else goes by SMS with the reason in the
+     * message log; SMS sends the text. Opted-out numbers get nothing.
      * @returns the attempt's sid, whose final receipt the chain waits for (see DeliveryResult).
      * @throws ApplicationFailure `MessageRejected` (non-retryable) when the provider refuses it.
      */
@@ -264,9 +268,16 @@ export function createAppointmentActivities({ sql, messenger }: { sql: Sql; mess
 
       let channel = input.channel;
       let note = input.note;
+      let template: ProviderTemplate | undefined;
+      // Outside the customer-service window WhatsApp takes only an approved template (a free-form
+      // body fails with 63016): the clinic's for this kind, else the text goes by SMS.
       if (channel === 'whatsapp' && !(await insideWhatsAppWindow(sql, clinicId, phone))) {
-        channel = 'sms';
-        note = `outside the 24-hour WhatsApp window, a ${input.kind} needs an approved WhatsApp template and the clinic has none: sent by SMS`;
+        const clinic = await getClinicById(sql, clinicId);
+        template = await whatsAppTemplateFor(sql, { clinic, kind: input.kind, language: appointment.language, values: valuesOf(appointment, input.slots) });
+        if (template === undefined) {
+          channel = 'sms';
+          note = `outside the 24-hour WhatsApp window, a ${input.kind} needs an approved WhatsApp template and the clinic has none: sent by SMS`;
+        }
       }
       const message: PatientMessage = {
         clinicId,
@@ -276,6 +287,7 @@ export function createAppointmentActivities({ sql, messenger }: { sql: Sql; mess
         idempotencyKey: input.idempotencyKey,
         appointmentId: appointment.id,
         deliveryKey: input.deliveryKey,
+        ...(template === undefined ? {} : { template }),
         ...(note === undefined ? {} : { note }),
       };
       const sent = await sendOrRejectPermanently(messenger, message);

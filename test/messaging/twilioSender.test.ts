@@ -130,3 +130,56 @@ describe('sending through Twilio', () => {
     expect(twilioApi.requestsTo(phone)).toHaveLength(2);
   });
 });
+
+describe('WhatsApp templates and calls through Twilio', () => {
+  it('sends an approved template with its Content SID and variables and no body, and logs our rendering', async () => {
+    const phone = fictionalNumber('312');
+    const key = `test:${fakeSid()}`;
+    const template = { contentSid: `HX${'a'.repeat(32)}`, contentVariables: JSON.stringify({ 1: 'Ana', 2: 'Tue 1 Dec' }) };
+    const sent = await messenger.send({ clinicId: clinic.id, phone, channel: 'whatsapp', body: 'Ana, see you Tue 1 Dec', idempotencyKey: key, template });
+    expect(sent.outcome).toBe('sent');
+    const [request] = twilioApi.requestsTo(`whatsapp:${phone}`, 'messages');
+    expect(request!.form).toEqual({
+      To: `whatsapp:${phone}`,
+      From: `whatsapp:${clinicNumber}`,
+      ContentSid: template.contentSid,
+      ContentVariables: '{"1":"Ana","2":"Tue 1 Dec"}',
+      StatusCallback: 'https://desk.clinic.test/webhooks/twilio/status',
+    });
+    expect(request!.form).not.toHaveProperty('Body');
+    expect((await sql`select body from messages where idempotency_key = ${key}`)[0]!.body).toBe('Ana, see you Tue 1 Dec');
+  });
+
+  it("places a call from the clinic's number with its TwiML URL, status events and machine detection, once per key", async () => {
+    const phone = fictionalNumber('312');
+    const key = `test:${fakeSid()}`;
+    const call = { clinicId: clinic.id, phone, language: 'en', idempotencyKey: key, appointmentId: '1', deliveryKey: 'test' };
+    await sql`insert into providers (clinic_id, name) values (${clinic.id}, 'Dr Call') on conflict do nothing`;
+    const [appointment] = await sql<{ id: string }[]>`
+      insert into appointments (clinic_id, provider_id, patient_name, phone, language, service, channel, starts_at, duration_minutes, workflow_id)
+      select ${clinic.id}, id, 'Ana', ${phone}, 'en', 'Check-up', 'voice', now() + interval '2 days', 30, ${`test-${key}`}
+      from providers where clinic_id = ${clinic.id} and name = 'Dr Call' returning id::text`;
+    const placed = await messenger.call({ ...call, appointmentId: appointment!.id });
+    expect(placed).toMatchObject({ outcome: 'placed', callSid: expect.stringMatching(/^CA/) });
+    const [row] = await sql<{ id: string }[]>`select id::text from calls where idempotency_key = ${key}`;
+    const [request] = twilioApi.requestsTo(phone, 'calls');
+    expect(request!.path).toBe(`/2010-04-01/Accounts/${ACCOUNT_SID}/Calls.json`);
+    expect(request!.form).toEqual({
+      To: phone,
+      From: clinicNumber,
+      Url: `https://desk.clinic.test/webhooks/twilio/voice/calls/${row!.id}/answer`,
+      Method: 'POST',
+      StatusCallback: 'https://desk.clinic.test/webhooks/twilio/voice/status',
+      StatusCallbackMethod: 'POST',
+      StatusCallbackEvent: ['initiated', 'ringing', 'answered', 'completed'],
+      MachineDetection: 'DetectMessageEnd',
+    });
+
+    // A retried activity finds the call it placed.
+    expect(await messenger.call({ ...call, appointmentId: appointment!.id })).toEqual({
+      outcome: 'already_placed',
+      callSid: placed.outcome === 'placed' ? placed.callSid : '',
+    });
+    expect(twilioApi.requestsTo(phone, 'calls')).toHaveLength(1);
+  });
+});

@@ -1,13 +1,17 @@
 /**
  * The delivery fallback of an appointment chain in Temporal's time-skipping test server, with its
- * real activities on the test Postgres and the console provider: WhatsApp inside and outside the
- * 24-hour window, WhatsApp failing (63016) → SMS, an SMS to a landline (30006) → a call, an
+ * real activities on the test Postgres and the Twilio adapter against a local stand-in of Twilio's
+ * REST API (the requests are checked): WhatsApp inside and outside the 24-hour window (body, template,
+ * or SMS without one), WhatsApp failing (63016) → SMS, an SMS to a landline (30006) → a call, an
  * unanswered call → one more call after the clinic's delay → SMS, delivered → nothing more, and
  * calls only within contact hours. Receipts are signalled as the status webhooks signal them.
  */
 import { temporal } from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listDeliveries } from '../../src/appointments/deliveryAttempts.js';
+import { deleteWhatsAppTemplate, saveWhatsAppTemplate } from '../../src/clinics/whatsAppTemplates.js';
+import { createTwilioSender } from '../../src/messaging/twilioSender.js';
+import { startFakeTwilioApi, type FakeTwilioApi } from '../support/fakeTwilioApi.js';
 import { startAppointmentChain } from '../../src/appointments/startAppointmentChain.js';
 import type { Clinic } from '../../src/clinics/clinics.js';
 import type { Sql } from '../../src/db/sql.js';
@@ -25,13 +29,26 @@ let env: TimeSkipping['env'];
 let sql: Sql;
 let clinic: Clinic;
 
+let twilioApi: FakeTwilioApi;
+
 beforeAll(async () => {
-  // A public address, so calls can be placed (their TwiML URL); the console provider places them.
-  ts = await startTimeSkipping({ callbackBaseUrl: PUBLIC_BASE_URL });
+  // Sent through the Twilio adapter to a local stand-in of its REST API, so the test sees each
+  // request; a public address, so calls can be placed (their TwiML URL).
+  twilioApi = await startFakeTwilioApi();
+  const sender = createTwilioSender({
+    accountSid: `AC${'1'.repeat(32)}`,
+    authToken: 'token',
+    messagingServiceSid: undefined,
+    httpClient: twilioApi.httpClient(),
+  });
+  ts = await startTimeSkipping({ sender, callbackBaseUrl: PUBLIC_BASE_URL });
   ({ env, sql } = ts);
   clinic = await moveClinicTo(sql, ts.clinic, ZONE);
 });
-afterAll(() => ts?.stop());
+afterAll(async () => {
+  await ts?.stop();
+  await twilioApi?.close();
+});
 
 /**
  * Books an appointment two days out at 15:00 with no planned reminders, then sends one reminder now;
@@ -85,6 +102,25 @@ describe('a WhatsApp reminder', () => {
     ]);
     const inside = await remindNow('whatsapp', { wroteOnWhatsApp: true });
     expect(await inside.attemptsOf('reminder')).toEqual([expect.objectContaining({ channel: 'whatsapp', note: null })]);
+    const [request] = twilioApi.requestsTo(`whatsapp:${inside.appointment.phone}`, 'messages');
+    expect(request!.form).toMatchObject({ Body: expect.stringContaining('Reply YES to confirm') });
+    expect(request!.form).not.toHaveProperty('ContentSid');
+  });
+
+  it("goes as the clinic's approved template outside the window: Content SID and variables, no body", async () => {
+    const contentSid = `HX${'b'.repeat(32)}`;
+    await saveWhatsAppTemplate(sql, clinic.id, { kind: 'reminder', language: 'en', contentSid, variables: { 1: '{patient_name}', 2: '{time}' } });
+    const chain = await remindNow('whatsapp');
+    expect(await chain.attemptsOf('reminder')).toEqual([expect.objectContaining({ channel: 'whatsapp', note: null })]);
+    const [request] = twilioApi.requestsTo(`whatsapp:${chain.appointment.phone}`, 'messages');
+    expect(request!.form).toEqual({
+      To: `whatsapp:${chain.appointment.phone}`,
+      From: `whatsapp:${ts.clinicNumber}`,
+      ContentSid: contentSid,
+      ContentVariables: JSON.stringify({ 1: 'Rahul Sharma', 2: '15:00' }),
+      StatusCallback: `${PUBLIC_BASE_URL}/webhooks/twilio/status`,
+    });
+    await deleteWhatsAppTemplate(sql, clinic.id, 'reminder', 'en');
   });
 
   it('that fails with 63016 is sent by SMS, and a delivered SMS ends it', async () => {
@@ -106,6 +142,7 @@ describe('an SMS reminder', () => {
     await expect.poll(landline.channels).toEqual(['sms', 'voice']);
     const [, call] = await landline.attemptsOf('reminder');
     expect(call).toMatchObject({ channel: 'voice', sid: expect.stringMatching(/^CA[0-9a-f]{32}$/), status: 'queued' });
+    expect(twilioApi.requestsTo(landline.appointment.phone, 'calls')).toHaveLength(1);
 
     const delivered = await remindNow('sms');
     await delivered.receipt('delivered');
