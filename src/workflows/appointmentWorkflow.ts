@@ -392,7 +392,8 @@ export async function appointmentWorkflow(input: AppointmentWorkflowInput): Prom
         channel,
         ...(message.retry === undefined ? {} : { note: message.retry.reason, requireMobile: message.retry.requireMobile }),
       });
-      if (result.outcome !== 'sent' && result.outcome !== 'already_sent') return;
+      // Nothing more to do for a message the appointment no longer needs (moved or closed meanwhile).
+      if ((result.outcome !== 'sent' && result.outcome !== 'already_sent') || !current(message)) return;
       const attempt: AwaitedReceipt = {
         ...made,
         channel: result.channel,

@@ -18,7 +18,7 @@ beforeAll(async () => {
 afterAll(() => stack?.stop());
 
 /** A booked appointment (its reminder prompt open when `reminded`). */
-async function appointment(reminded: boolean) {
+async function appointment(reminded: boolean, channel: 'sms' | 'voice' = 'sms') {
   const phone = patientPhone();
   const booked = await stack.api('/api/appointments', {
     method: 'POST',
@@ -29,7 +29,7 @@ async function appointment(reminded: boolean) {
       duration_minutes: 30,
       provider: 'Dr Mehta',
       service: 'Ortho',
-      channel: 'sms',
+      channel,
     }),
   });
   const { id, workflow_id: workflowId } = (await json(booked)) as { id: string; workflow_id: string };
@@ -76,6 +76,39 @@ const pressKeys = (sid: string, digits: string) => {
   const path = `/webhooks/console/calls/${sid}/digits`;
   return stack.app.request(path, signedTwilioRequest(stack.twilioAuthToken, path, { Digits: digits }));
 };
+
+describe('a voice appointment with no Twilio account', () => {
+  it('is reminded by a console call from its chain; 1 on the keypad confirms it, and an SMS says so', async () => {
+    const a = await appointment(true, 'voice');
+    const [call] = await vi.waitFor(
+      async () => {
+        const rows = await stack.sql<{ call_sid: string; console_gather_url: string | null }[]>`
+          select call_sid, console_gather_url from calls where appointment_id = ${a.id} and call_sid is not null`;
+        expect(rows[0]?.console_gather_url).toMatch(/\/gather\?attempt=1$/);
+        return rows;
+      },
+      { timeout: 15_000 },
+    );
+    const pressed = await pressKeys(call!.call_sid, '1');
+    expect(await pressed.text()).toMatch(/is confirmed\..*<Hangup\/>/);
+    expect(((await json(await stack.api(`/api/appointments/${a.id}`))) as { status: string }).status).toBe('confirmed');
+    await vi.waitFor(
+      async () => {
+        const { deliveries } = (await json(await stack.api(`/api/appointments/${a.id}`))) as {
+          deliveries: { kind: string; attempts: { channel: string; status: string; choice: string | null }[] }[];
+        };
+        expect(deliveries.find((d) => d.kind === 'reminder')?.attempts).toEqual([
+          expect.objectContaining({ channel: 'voice', status: 'completed', choice: 'confirm' }),
+        ]);
+      },
+      { timeout: 15_000 },
+    );
+    const texts = await stack.sql<{ body: string; channel: string }[]>`
+      select body, channel from messages where appointment_id = ${a.id} and direction = 'outbound' order by id`;
+    expect(texts.map((t) => t.channel)).toEqual(['sms', 'sms']);
+    expect(texts[1]!.body).toMatch(/is confirmed/);
+  });
+});
 
 describe('a console reminder call', () => {
   it('rings, is answered, waits for a key; 1 confirms the appointment and the call completes', async () => {
