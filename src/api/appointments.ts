@@ -129,7 +129,9 @@ const appointmentJson = (a: Appointment, view?: AppointmentView): z.infer<typeof
 const ZDeliveries = z
   .array(
     z.object({
-      kind: z.string().meta({ description: 'The message: `reminder`, `booking_confirmation`, …', example: 'reminder' }),
+      kind: z
+        .string()
+        .meta({ description: 'The message: `reminder`, `booking_confirmation`, …, or `call_reply` (the text after a keypad choice).', example: 'reminder' }),
       key: z.string().meta({ description: 'The message idempotency key its attempts share.' }),
       attempts: z.array(
         z.object({

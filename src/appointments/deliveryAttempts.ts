@@ -21,11 +21,16 @@ export interface DeliveryAttempt {
 
 /** One message of the chain (a reminder, a confirmation, …) with its attempts, oldest first. */
 export interface Delivery {
-  /** The message kind (`reminder`, `booking_confirmation`, …). */
+  /** The message kind (`reminder`, `booking_confirmation`, …; `call_reply`: the text after a keypad choice). */
   kind: string;
   /** The message's idempotency key, shared by its attempts. */
   key: string;
   attempts: DeliveryAttempt[];
+}
+
+/** The kind of message a delivery key names: the chain's (`reminder`, …), `call_reply` for the text after a call's keypad choice. */
+function kindOf(key: string): string {
+  return kindOfMessageKey(key) ?? (key.startsWith('call:') ? 'call_reply' : 'message');
 }
 
 /** The deliveries of appointment `appointmentId`, in the order their first attempt went. */
@@ -41,7 +46,7 @@ export async function listDeliveries(sql: Sql, appointmentId: string): Promise<D
   for (const row of rows) {
     let delivery = byKey.get(row.key);
     if (delivery === undefined) {
-      delivery = { kind: kindOfMessageKey(row.key) ?? 'message', key: row.key, attempts: [] };
+      delivery = { kind: kindOf(row.key), key: row.key, attempts: [] };
       byKey.set(row.key, delivery);
     }
     delivery.attempts.push({

@@ -100,6 +100,7 @@ describe('a voice appointment with no Twilio account', () => {
         expect(deliveries.find((d) => d.kind === 'reminder')?.attempts).toEqual([
           expect.objectContaining({ channel: 'voice', status: 'completed', choice: 'confirm' }),
         ]);
+        expect(deliveries.find((d) => d.kind === 'call_reply')?.attempts).toEqual([expect.objectContaining({ channel: 'sms' })]);
       },
       { timeout: 15_000 },
     );
