@@ -5,16 +5,13 @@
  * (`GET /api/console/phones`, `PUT /api/console/phones/{phone}`).
  */
 import { createRoute, z } from '@hono/zod-openapi';
-import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import type { Sql } from '../db/sql.js';
 import { AppError } from '../errors.js';
 import { CONSOLE_CALL, CONSOLE_SMS, CONSOLE_WHATSAPP, listConsolePhones, saveConsolePhone } from '../messaging/consolePhones.js';
 import type { ConsoleTelephone } from '../messaging/consoleTelephone.js';
 import { createApiRouter, staffErrors } from './openapi.js';
-import { verifyTwilioRequest, type TwilioVariables } from './twilioSignature.js';
+import { twilioWebhookApp } from './twilioWebhookApp.js';
 import { parseOrThrow, requireJsonBody } from './validation.js';
-import { MAX_WEBHOOK_BYTES } from './webhooks.js';
 
 const ZDigitsPath = z.object({ CallSid: z.string().regex(/^CA[0-9a-fA-F]{32}$/, 'must be a Twilio CallSid (CA and 32 hex digits)') });
 const ZDigits = z.object({
@@ -34,17 +31,7 @@ export function consoleWebhookRoutes(deps: {
   twilioAuthToken: string | undefined;
   publicBaseUrl: string | undefined;
 }) {
-  const app = new Hono<{ Variables: TwilioVariables }>();
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: MAX_WEBHOOK_BYTES,
-      onError: () => {
-        throw new AppError('payload_too_large', `webhook bodies are limited to ${MAX_WEBHOOK_BYTES} bytes`);
-      },
-    }),
-    verifyTwilioRequest({ authToken: deps.twilioAuthToken, publicBaseUrl: deps.publicBaseUrl }),
-  );
+  const app = twilioWebhookApp(deps);
   app.post('/calls/:CallSid/digits', async (c) => {
     const { CallSid } = parseOrThrow(ZDigitsPath, c.req.param());
     const { Digits } = parseOrThrow(ZDigits, c.get('twilioParams'));

@@ -7,8 +7,6 @@
  * twilio.com/docs/voice/api/call-resource#statuscallback.
  */
 import type { Client } from '@temporalio/client';
-import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import {
@@ -30,9 +28,8 @@ import type { Messenger } from '../messaging/messenger.js';
 import { callWithinDeadline } from '../queue/callWithinDeadline.js';
 import { signalDeliveryReceipt } from '../appointments/signalDeliveryReceipt.js';
 import { answerAppointmentPromptUpdate, appointmentWorkflowId } from '../workflows/appointmentDefinitions.js';
-import { verifyTwilioRequest, type TwilioVariables } from './twilioSignature.js';
+import { twilioWebhookApp } from './twilioWebhookApp.js';
 import { parseOrThrow } from './validation.js';
-import { MAX_WEBHOOK_BYTES } from './webhooks.js';
 
 /** How long a key press waits on the appointment chain before the call apologises (ms): Twilio gives up after 15 s. */
 export const VOICE_UPDATE_DEADLINE_MS = 8_000;
@@ -97,17 +94,7 @@ const twimlResponse = (twiml: string) => new Response(twiml, { status: 200, head
 /** Routes under `/webhooks/twilio/voice`. */
 export function voiceWebhookRoutes(deps: VoiceWebhookDeps) {
   const { sql, log } = deps;
-  const app = new Hono<{ Variables: TwilioVariables }>();
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: MAX_WEBHOOK_BYTES,
-      onError: () => {
-        throw new AppError('payload_too_large', `webhook bodies are limited to ${MAX_WEBHOOK_BYTES} bytes`);
-      },
-    }),
-    verifyTwilioRequest({ authToken: deps.twilioAuthToken, publicBaseUrl: deps.publicBaseUrl }),
-  );
+  const app = twilioWebhookApp(deps);
 
   /** Our address as Twilio calls it: where the menu's action points. */
   const baseUrl = (requestUrl: string) => deps.publicBaseUrl ?? new URL(requestUrl).origin;

@@ -2,8 +2,6 @@
  * Twilio's webhooks: inbound messages (SMS and WhatsApp) answered with TwiML, and message status
  * callbacks written to the message log (a final one also handed to the appointment chain that sent it).
  */
-import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import twilio from 'twilio';
 import { z } from 'zod';
 import type { CountryCode } from 'libphonenumber-js';
@@ -15,7 +13,7 @@ import { signalDeliveryReceipt } from '../appointments/signalDeliveryReceipt.js'
 import { isFinalStatus } from '../domain/deliveryFallback.js';
 import { receiveInboundMessage, type ReceiveDeps } from '../inbound/receiveInboundMessage.js';
 import { TWILIO_OPTED_OUT } from '../messaging/sender.js';
-import { verifyTwilioRequest, type TwilioVariables } from './twilioSignature.js';
+import { twilioWebhookApp } from './twilioWebhookApp.js';
 import { parseOrThrow } from './validation.js';
 
 const sid = (prefix: string) => z.string().regex(new RegExp(`^${prefix}[0-9a-fA-F]{32}$`), `must be a Twilio SID (${prefix} and 32 hex digits)`);
@@ -51,22 +49,9 @@ export interface WebhookDeps extends ReceiveDeps {
   publicBaseUrl: string | undefined;
 }
 
-/** Twilio's request bodies are small; anything bigger than this is refused (bytes). */
-export const MAX_WEBHOOK_BYTES = 64 * 1024;
-
 /** Routes under `/webhooks/twilio`. */
 export function webhookRoutes(deps: WebhookDeps) {
-  const app = new Hono<{ Variables: TwilioVariables }>();
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: MAX_WEBHOOK_BYTES,
-      onError: () => {
-        throw new AppError('payload_too_large', `webhook bodies are limited to ${MAX_WEBHOOK_BYTES} bytes`);
-      },
-    }),
-    verifyTwilioRequest({ authToken: deps.twilioAuthToken, publicBaseUrl: deps.publicBaseUrl }),
-  );
+  const app = twilioWebhookApp(deps);
 
   app.post('/sms', async (c) => {
     const p = parseOrThrow(ZInboundMessage, c.get('twilioParams'));
