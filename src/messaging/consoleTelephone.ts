@@ -14,6 +14,7 @@
 import twilio from 'twilio';
 import type { Logger } from 'pino';
 import type { Sql } from '../db/sql.js';
+import { LANDLINE_ERROR } from '../domain/deliveryFallback.js';
 import { AppError } from '../errors.js';
 import { readConsolePhone } from './consolePhones.js';
 import type { ProviderCall, ProviderMessage } from './sender.js';
@@ -22,8 +23,6 @@ import type { ProviderCall, ProviderMessage } from './sender.js';
 const CONSOLE_ACCOUNT_SID = `AC${'0'.repeat(32)}`;
 /** Milliseconds one of our webhooks may take before the console gives up on it (Twilio waits 15 s). */
 const REQUEST_TIMEOUT_MS = 15_000;
-/** Twilio error 30006: landline or unreachable carrier. Source: Twilio error dictionary. */
-const LANDLINE = 30006;
 /** Twilio errors 63003 (channel could not find the To address) and 63024 (not a WhatsApp user). */
 const WHATSAPP_NO_ADDRESS = 63003;
 const NOT_ON_WHATSAPP = 63024;
@@ -175,7 +174,7 @@ export function createConsoleTelephone(options: ConsoleTelephoneOptions): Consol
         };
         if (whatsapp && (landline || phone.whatsapp === 'not_on_whatsapp')) return report('failed', landline ? WHATSAPP_NO_ADDRESS : NOT_ON_WHATSAPP);
         await report('sent');
-        await report(!whatsapp && landline ? 'undelivered' : 'delivered', !whatsapp && landline ? LANDLINE : undefined);
+        await report(!whatsapp && landline ? 'undelivered' : 'delivered', !whatsapp && landline ? LANDLINE_ERROR : undefined);
       });
     },
 
