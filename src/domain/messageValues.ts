@@ -35,7 +35,6 @@ export interface MessageContext {
 }
 
 const DATE_FORMAT = 'ccc d LLL';
-const SPOKEN_DATE_FORMAT = 'cccc d LLLL';
 const TIME_FORMAT = 'HH:mm';
 
 /** `instant` in `timezone` and `language`. @throws RangeError when it is not a valid moment. */
@@ -46,11 +45,13 @@ function localMoment(instant: Instant, timezone: string, language: string): Date
 }
 
 /**
- * The local date of `instant` in `timezone`, in `language`: `Tue 12 Nov`, `mar 12 nov`; `spoken`:
- * `Tuesday 12 November`, `martes 12 noviembre`. @throws RangeError for an invalid moment.
+ * The local date of `instant` in `timezone`, in `language`: `Tue 12 Nov`, `mar 12 nov`; `spoken`,
+ * written out as the language writes a full date (Intl): `Tuesday, November 12`, `martes, 12 de
+ * noviembre`. @throws RangeError for an invalid moment.
  */
 export function formatDate(instant: Instant, timezone: string, language: string, spoken = false): string {
-  return localMoment(instant, timezone, language).toFormat(spoken ? SPOKEN_DATE_FORMAT : DATE_FORMAT);
+  const moment = localMoment(instant, timezone, language);
+  return spoken ? moment.toLocaleString({ weekday: 'long', day: 'numeric', month: 'long' }) : moment.toFormat(DATE_FORMAT);
 }
 
 /** The local time of `instant` in `timezone`, 24-hour: `10:30`. @throws RangeError for an invalid moment. */

@@ -81,7 +81,7 @@ describe('a reminder call answered by the patient', () => {
     const twiml = await response.text();
     expect(twiml).toContain(`<Gather numDigits="1" action="${gatherAction(call, 1)}" method="POST" timeout="6" actionOnEmptyResult="true">`);
     expect(twiml).toMatch(
-      /<Say language="en-US">Hello, this is Test Clinic\. Rahul Sharma, your visit with Dr Mehta is on \w+day \d+ \w+ at \d\d:\d\d\. Press 1 to confirm\./,
+      /<Say language="en-US">Hello, this is Test Clinic\. Rahul Sharma, your visit with Dr Mehta is on \w+day, \w+ \d+ at \d\d:\d\d\. Press 1 to confirm\./,
     );
     expect(await callRow(call)).toMatchObject({ answered_by: 'human' });
   });

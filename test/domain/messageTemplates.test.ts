@@ -104,8 +104,8 @@ describe('the shipped templates', () => {
       language: 'es',
       spoken: true,
     });
-    expect(spoken.date).toBe('martes 10 noviembre');
-    expect(formatDate('2025-11-12T16:30:00Z', CHICAGO, 'en', true)).toBe('Wednesday 12 November');
+    expect(spoken.date).toBe('martes, 10 de noviembre');
+    expect(formatDate('2025-11-12T16:30:00Z', CHICAGO, 'en', true)).toBe('Wednesday, November 12');
   });
 
   it('never invites CANCEL or CANCELAR, a carrier opt-out word: reminders ask for YES / NO / CHANGE, SI / NO / CAMBIAR', () => {
