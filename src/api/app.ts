@@ -21,6 +21,7 @@ import { healthRoutes } from './health.js';
 import { kioskRoutes } from './kiosk.js';
 import { messageRoutes } from './messages.js';
 import { createStaffApi } from './openapi.js';
+import { providerRoutes } from './providers.js';
 import { queueRoutes } from './queue.js';
 import { createStaffSessions } from './session.js';
 import { limitBodySize } from './requestBody.js';
@@ -82,6 +83,7 @@ export function createApp(deps: AppDeps): Hono {
   api.route('/', whatsAppTemplateRoutes(deps));
   api.route('/', messageRoutes(deps));
   api.route('/', appointmentRoutes(deps));
+  api.route('/', providerRoutes(deps));
   api.route('/', consolePhoneRoutes(deps));
   api.route('/', docsRoutes(api));
   app.route('/', api);
