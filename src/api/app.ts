@@ -29,6 +29,7 @@ import type { QueueChangeHub } from './queueChangeHub.js';
 import type { ConsoleTelephone } from '../messaging/consoleTelephone.js';
 import { consolePhoneRoutes, consoleWebhookRoutes } from './consoleRoutes.js';
 import { voiceWebhookRoutes } from './voiceWebhooks.js';
+import { waitlistRoutes } from './waitlist.js';
 import { webhookRoutes } from './webhooks.js';
 import { whatsAppTemplateRoutes } from './whatsAppTemplates.js';
 
@@ -84,6 +85,7 @@ export function createApp(deps: AppDeps): Hono {
   api.route('/', messageRoutes(deps));
   api.route('/', appointmentRoutes(deps));
   api.route('/', providerRoutes(deps));
+  api.route('/', waitlistRoutes(deps));
   api.route('/', consolePhoneRoutes(deps));
   api.route('/', docsRoutes(api));
   app.route('/', api);
