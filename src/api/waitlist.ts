@@ -30,6 +30,8 @@ const MAX_PROVIDERS = 20;
 const ISO_WITH_OFFSET_MESSAGE = 'must be an ISO 8601 date and time with its offset, such as 2026-12-01T10:30:00-06:00';
 const BOOST_MESSAGE = `must be a whole number from 0 to ${MAX_MANUAL_BOOST}`;
 const PROVIDER_ID_MESSAGE = 'must be a provider id';
+// `providers.id` is a Postgres integer (serial): a larger number is no provider, not a database error.
+const MAX_PROVIDER_ID = 2_147_483_647;
 
 /** An instant as ISO 8601 with its offset (or Z), read as a `Date`. */
 const ZInstant = z
@@ -50,7 +52,9 @@ const entryFields = {
     example: 'Rahul Sharma',
   }),
   provider_ids: z
-    .array(z.int({ message: PROVIDER_ID_MESSAGE }).positive(PROVIDER_ID_MESSAGE), { message: 'must be a list of provider ids' })
+    .array(z.int({ message: PROVIDER_ID_MESSAGE }).positive(PROVIDER_ID_MESSAGE).max(MAX_PROVIDER_ID, PROVIDER_ID_MESSAGE), {
+      message: 'must be a list of provider ids',
+    })
     .max(MAX_PROVIDERS, `must list at most ${MAX_PROVIDERS} providers`)
     .meta({ description: 'Preferred providers of the clinic (ids from `GET /api/providers`); empty: any provider of `provider_type`.', example: [3] }),
   provider_type: z

@@ -180,6 +180,7 @@ describe('the waitlist with bad input', () => {
     ['notes', { notes: 'x'.repeat(501) }, 'notes: must be at most 500 characters'],
     ['provider_ids', { provider_ids: 3 }, 'provider_ids: must be a list of provider ids'],
     ['provider_ids.0', { provider_ids: ['Dr Shah'] }, 'provider_ids.0: must be a provider id'],
+    ['provider_ids.1', { provider_ids: [1, 3_000_000_000] }, 'provider_ids.1: must be a provider id'],
     ['favourite', { favourite: true }, 'favourite: is not a field this takes'],
   ])('refuses a bad %s with 400 naming it, writing nothing', async (field, change, message) => {
     const before = await counts();
