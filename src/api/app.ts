@@ -21,6 +21,7 @@ import { healthRoutes } from './health.js';
 import { kioskRoutes } from './kiosk.js';
 import { messageRoutes } from './messages.js';
 import { createStaffApi } from './openapi.js';
+import { providerRoutes } from './providers.js';
 import { queueRoutes } from './queue.js';
 import { createStaffSessions } from './session.js';
 import { limitBodySize } from './requestBody.js';
@@ -28,6 +29,7 @@ import type { QueueChangeHub } from './queueChangeHub.js';
 import type { ConsoleTelephone } from '../messaging/consoleTelephone.js';
 import { consolePhoneRoutes, consoleWebhookRoutes } from './consoleRoutes.js';
 import { voiceWebhookRoutes } from './voiceWebhooks.js';
+import { waitlistRoutes } from './waitlist.js';
 import { webhookRoutes } from './webhooks.js';
 import { whatsAppTemplateRoutes } from './whatsAppTemplates.js';
 
@@ -82,6 +84,8 @@ export function createApp(deps: AppDeps): Hono {
   api.route('/', whatsAppTemplateRoutes(deps));
   api.route('/', messageRoutes(deps));
   api.route('/', appointmentRoutes(deps));
+  api.route('/', providerRoutes(deps));
+  api.route('/', waitlistRoutes(deps));
   api.route('/', consolePhoneRoutes(deps));
   api.route('/', docsRoutes(api));
   app.route('/', api);

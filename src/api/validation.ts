@@ -6,6 +6,7 @@
 import { createMiddleware } from 'hono/factory';
 import { z } from 'zod';
 import { MAIN_CLINIC_SLUG } from '../clinics/clinics.js';
+import { stripControlCharacters } from '../domain/freeText.js';
 import { AppError } from '../errors.js';
 
 /**
@@ -72,3 +73,18 @@ export const ZClinicSlug = z
 
 /** `?clinic=<slug>` as a query object, for routes that take nothing else in their query. */
 export const ZClinicQuery = z.object({ clinic: ZClinicSlug });
+
+/**
+ * Free text staff type (a name, a note), stored cleaned: control and format characters stripped
+ * (`stripControlCharacters`), then trimmed; it must then be 1 to `maxLength` characters (UTF-16 code
+ * units, never more than Postgres's `char_length`).
+ */
+export function ZFreeText(maxLength: number) {
+  return z
+    .string({ message: 'must be text' })
+    .transform((text) => stripControlCharacters(text).trim())
+    .pipe(z.string().min(1, 'must not be empty').max(maxLength, `must be at most ${maxLength} characters`));
+}
+
+/** A strict object's message for a field it does not take. */
+export const unknownField = (issue: { code?: string }) => (issue.code === 'unrecognized_keys' ? 'is not a field this takes' : undefined);

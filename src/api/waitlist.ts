@@ -1,0 +1,322 @@
+/**
+ * The waitlist in the JSON API: `POST /api/waitlist` (put a patient on it), `GET /api/waitlist` (the
+ * active entries ranked by priority, each with its score and the score's parts), `PATCH
+ * /api/waitlist/{id}` and `DELETE /api/waitlist/{id}` (takes the entry off: it turns inactive and keeps
+ * its row for the offers that refer to it). The priority rule is issue 10's ("Priority", in
+ * src/domain/waitlistPriority.ts). Phones are shown in full (E.164), as the appointment list shows them.
+ * `?clinic=<slug>` as everywhere in `/api`.
+ */
+import { createRoute, z } from '@hono/zod-openapi';
+import type { CountryCode } from 'libphonenumber-js';
+import { getClinicBySlug } from '../clinics/clinics.js';
+import type { Sql } from '../db/sql.js';
+import { parseAddress } from '../domain/phone.js';
+import { MAX_MANUAL_BOOST, waitlistPriority, type Priority } from '../domain/waitlistPriority.js';
+import { AppError } from '../errors.js';
+import {
+  addWaitlistEntry,
+  endWaitlistEntry,
+  listActiveWaitlist,
+  PROVIDER_TYPE_PREFERENCES,
+  updateWaitlistEntry,
+  type WaitlistEntry,
+} from '../waitlist/waitlistEntries.js';
+import { createApiRouter, staffErrors } from './openapi.js';
+import { ZClinicQuery, ZFreeText, requireJsonBody, unknownField } from './validation.js';
+
+const MAX_NAME = 100;
+const MAX_NOTES = 500;
+const MAX_PROVIDERS = 20;
+const ISO_WITH_OFFSET_MESSAGE = 'must be an ISO 8601 date and time with its offset, such as 2026-12-01T10:30:00-06:00';
+const BOOST_MESSAGE = `must be a whole number from 0 to ${MAX_MANUAL_BOOST}`;
+const PROVIDER_ID_MESSAGE = 'must be a provider id';
+// `providers.id` is a Postgres integer (serial): a larger number is no provider, not a database error.
+const MAX_PROVIDER_ID = 2_147_483_647;
+
+/** An instant as ISO 8601 with its offset (or Z), read as a `Date`. */
+const ZInstant = z
+  .string({ message: ISO_WITH_OFFSET_MESSAGE })
+  .pipe(z.iso.datetime({ offset: true, message: ISO_WITH_OFFSET_MESSAGE }))
+  .transform((text) => new Date(text));
+
+/** The fields of an entry as staff send them (each optional here; `phone` is required on `POST`). */
+const entryFields = {
+  phone: z
+    .string({ message: 'must be a phone number' })
+    .trim()
+    .min(1, 'must be a phone number')
+    .max(40, 'must be a phone number')
+    .meta({ description: "E.164, or a local number read in the clinic's `default_country`; stored E.164.", example: '+13125550142' }),
+  display_name: ZFreeText(MAX_NAME).meta({
+    description: `The patient's name (at most ${MAX_NAME} characters, control characters removed); kept for the number.`,
+    example: 'Rahul Sharma',
+  }),
+  provider_ids: z
+    .array(z.int({ message: PROVIDER_ID_MESSAGE }).positive(PROVIDER_ID_MESSAGE).max(MAX_PROVIDER_ID, PROVIDER_ID_MESSAGE), {
+      message: 'must be a list of provider ids',
+    })
+    .max(MAX_PROVIDERS, `must list at most ${MAX_PROVIDERS} providers`)
+    .meta({ description: 'Preferred providers of the clinic (ids from `GET /api/providers`); empty: any provider of `provider_type`.', example: [3] }),
+  provider_type: z
+    .enum(PROVIDER_TYPE_PREFERENCES, { message: 'must be MD/DO, APP or Any' })
+    .meta({ description: 'Which type of provider the patient will see.', example: 'Any' }),
+  current_appt_at: ZInstant.meta({
+    description: "The patient's current appointment: ISO 8601 with its offset (or Z). The further away, the higher the priority.",
+    example: '2026-12-01T10:30:00-06:00',
+  }),
+  urgent: z.boolean({ message: 'must be true or false' }).meta({ description: 'Urgent: 30 points.', example: false }),
+  manual_boost: z
+    .int({ message: BOOST_MESSAGE })
+    .min(0, BOOST_MESSAGE)
+    .max(MAX_MANUAL_BOOST, BOOST_MESSAGE)
+    .meta({ description: `Points staff add, 0–${MAX_MANUAL_BOOST}.`, example: 10 }),
+  notes: ZFreeText(MAX_NOTES).meta({ description: `Staff notes, at most ${MAX_NOTES} characters (control characters removed).`, example: 'Prefers mornings' }),
+  joined_at: ZInstant.refine((at) => at.getTime() <= Date.now(), 'must not be in the future').meta({
+    description: 'When the patient joined the waitlist, for imports: ISO 8601 with its offset (or Z). Default: now.',
+    example: '2026-01-05T09:00:00Z',
+  }),
+};
+
+/** A new entry as staff send it. */
+const ZNewEntry = z
+  .strictObject(
+    {
+      phone: entryFields.phone,
+      display_name: entryFields.display_name.optional(),
+      provider_ids: entryFields.provider_ids.default([]),
+      provider_type: entryFields.provider_type.default('Any'),
+      current_appt_at: entryFields.current_appt_at.optional(),
+      urgent: entryFields.urgent.default(false),
+      manual_boost: entryFields.manual_boost.default(0),
+      notes: entryFields.notes.optional(),
+      joined_at: entryFields.joined_at.optional(),
+    },
+    { error: unknownField },
+  )
+  .openapi('NewWaitlistEntry');
+
+/** A change to an entry: only the fields given change; null clears `display_name`, `current_appt_at` or `notes`. */
+const ZEntryPatch = z
+  .strictObject(
+    {
+      phone: entryFields.phone.optional(),
+      display_name: entryFields.display_name.nullable().optional(),
+      provider_ids: entryFields.provider_ids.optional(),
+      provider_type: entryFields.provider_type.optional(),
+      current_appt_at: entryFields.current_appt_at.nullable().optional(),
+      urgent: entryFields.urgent.optional(),
+      manual_boost: entryFields.manual_boost.optional(),
+      notes: entryFields.notes.nullable().optional(),
+      joined_at: entryFields.joined_at.optional(),
+      active: z
+        .boolean({ message: 'must be true or false' })
+        .optional()
+        .meta({ description: 'false takes the entry off the waitlist (as `DELETE`); true puts it back.', example: true }),
+    },
+    { error: unknownField },
+  )
+  .openapi('WaitlistEntryPatch');
+
+/** An entry as the API answers it, with its priority now. Instants ISO 8601 UTC. */
+export const ZWaitlistEntry = z
+  .object({
+    id: z.string().meta({ example: '12' }),
+    phone: z.string().meta({ description: 'E.164, in full as in the appointment list.', example: '+13125550142' }),
+    display_name: z.string().nullable().meta({ example: 'Rahul Sharma' }),
+    provider_ids: z.array(z.int()).meta({ example: [3] }),
+    provider_type: z.enum(PROVIDER_TYPE_PREFERENCES).meta({ example: 'Any' }),
+    current_appt_at: z.string().nullable().meta({ example: '2026-12-01T16:30:00.000Z' }),
+    urgent: z.boolean(),
+    manual_boost: z.int().meta({ example: 10 }),
+    notes: z.string().nullable().meta({ example: 'Prefers mornings' }),
+    joined_at: z.string().meta({ example: '2026-01-05T09:00:00.000Z' }),
+    active: z.boolean(),
+    score: z.int().meta({ description: 'The priority now (issue 10, "Priority"): the sum of `score_parts`.', example: 52 }),
+    score_parts: z
+      .object({
+        urgent: z.int().meta({ description: '30 when urgent, else 0.', example: 30 }),
+        manual_boost: z.int().meta({ description: 'The manual boost, 0–40.', example: 10 }),
+        appointment_wait: z.int().meta({
+          description: 'By how far away the current appointment is, in whole 24-hour days from now: 20 at ≥ 180 days, 10 at ≥ 90, 5 at ≥ 30, else (or none) 0.',
+          example: 10,
+        }),
+        seniority: z.int().meta({ description: '⌊whole days on the waitlist ÷ 30⌋, at most 10.', example: 2 }),
+      })
+      .meta({ description: 'The parts of `score`, in points.' }),
+    created_at: z.string().meta({ example: '2026-01-05T09:00:00.000Z' }),
+    updated_at: z.string().meta({ example: '2026-01-05T09:00:00.000Z' }),
+  })
+  .openapi('WaitlistEntry');
+
+function entryJson(e: WaitlistEntry, priority: Priority): z.infer<typeof ZWaitlistEntry> {
+  return {
+    id: e.id,
+    phone: e.phone,
+    display_name: e.displayName,
+    provider_ids: e.providerIds,
+    provider_type: e.providerType,
+    current_appt_at: e.currentApptAt?.toISOString() ?? null,
+    urgent: e.urgent,
+    manual_boost: e.manualBoost,
+    notes: e.notes,
+    joined_at: e.joinedAt.toISOString(),
+    active: e.active,
+    score: priority.score,
+    score_parts: { urgent: priority.urgent, manual_boost: priority.manualBoost, appointment_wait: priority.appointmentWait, seniority: priority.seniority },
+    created_at: e.createdAt.toISOString(),
+    updated_at: e.updatedAt.toISOString(),
+  };
+}
+
+/** An entry's JSON with its priority at this moment. */
+const entryJsonNow = (e: WaitlistEntry) => entryJson(e, waitlistPriority(e, new Date()));
+
+/**
+ * `raw` as an E.164 mobile number read in `country`.
+ * @throws AppError bad_request naming `phone`.
+ */
+function phoneFor(raw: string, country: CountryCode): string {
+  const phone = parseAddress(raw, country);
+  if (phone?.channel !== 'sms') throw new AppError('bad_request', `phone: must be a valid mobile number, E.164 or local to ${country}`, 'phone');
+  return phone.phone;
+}
+
+const ZEntryPath = z.object({
+  id: z
+    .string()
+    .regex(/^[1-9]\d{0,17}$/, 'must be a waitlist entry id')
+    .meta({ example: '12' }),
+});
+
+const jsonErrors = {
+  413: '`payload_too_large`: the body is over the limit.',
+  415: '`unsupported_media_type`: JSON sent under a Content-Type other than `application/json`.',
+};
+const entryResponse = (description: string) => ({ description, content: { 'application/json': { schema: ZWaitlistEntry } } });
+
+/** Routes under `/api` for the waitlist. */
+export function waitlistRoutes(deps: { sql: Sql }) {
+  const app = createApiRouter();
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/waitlist',
+      summary: 'Put a patient on the waitlist',
+      description: 'The patient is found by number, or added. A patient has at most one active entry.',
+      tags: ['Waitlist'],
+      middleware: [requireJsonBody],
+      request: { query: ZClinicQuery, body: { required: true, content: { 'application/json': { schema: ZNewEntry } } } },
+      responses: {
+        201: entryResponse('The entry with its score now.'),
+        ...staffErrors({
+          400: '`bad_request` naming the field: `phone`, `display_name`, `provider_ids` or `provider_ids.<n>` (not a provider of the clinic), `provider_type`, `current_appt_at`, `urgent`, `manual_boost` (0–40), `notes`, `joined_at` (not ISO 8601 with offset, or in the future), a field it does not take, or `body`; nothing is written.',
+          404: '`not_found`: no such clinic.',
+          409: '`conflict` naming `phone`: the patient already has an active entry.',
+          ...jsonErrors,
+        }),
+      },
+    }),
+    async (c) => {
+      const clinic = await getClinicBySlug(deps.sql, c.req.valid('query').clinic);
+      const body = c.req.valid('json');
+      const entry = await addWaitlistEntry(deps.sql, clinic.id, {
+        phone: phoneFor(body.phone, clinic.defaultCountry),
+        displayName: body.display_name,
+        providerIds: body.provider_ids,
+        providerType: body.provider_type,
+        currentApptAt: body.current_appt_at ?? null,
+        urgent: body.urgent,
+        manualBoost: body.manual_boost,
+        notes: body.notes ?? null,
+        joinedAt: body.joined_at,
+      });
+      return c.json(entryJsonNow(entry), 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/waitlist',
+      summary: 'The active waitlist by priority',
+      description:
+        'Highest score first, ties by who joined first. score = 30 if urgent + manual boost (0–40) + 20 / 10 / 5 if the current appointment is ≥ 180 / 90 / 30 days away + min(⌊days on the waitlist ÷ 30⌋, 10); days are whole 24-hour days from now.',
+      tags: ['Waitlist'],
+      request: { query: ZClinicQuery },
+      responses: {
+        200: {
+          description: 'The active entries, each with its score and the parts of it.',
+          content: { 'application/json': { schema: z.object({ entries: z.array(ZWaitlistEntry) }).openapi('Waitlist') } },
+        },
+        ...staffErrors({ 400: '`bad_request` naming `clinic`.', 404: '`not_found`: no such clinic.' }),
+      },
+    }),
+    async (c) => {
+      const clinic = await getClinicBySlug(deps.sql, c.req.valid('query').clinic);
+      const ranked = await listActiveWaitlist(deps.sql, clinic.id, new Date());
+      return c.json({ entries: ranked.map((e) => entryJson(e, e.priority)) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'patch',
+      path: '/waitlist/{id}',
+      summary: 'Change a waitlist entry',
+      description: "A new `phone` moves the entry to that number's patient; `display_name` is the patient's name.",
+      tags: ['Waitlist'],
+      middleware: [requireJsonBody],
+      request: { params: ZEntryPath, query: ZClinicQuery, body: { required: true, content: { 'application/json': { schema: ZEntryPatch } } } },
+      responses: {
+        200: entryResponse('The entry after the change, with its score now.'),
+        ...staffErrors({
+          400: '`bad_request` naming `id` or a field, as `POST /api/waitlist`, or `active`; nothing is written.',
+          404: '`not_found`: no such entry (`field: "id"`) or clinic.',
+          409: '`conflict` naming `active` or `phone`: the patient would have a second active entry.',
+          ...jsonErrors,
+        }),
+      },
+    }),
+    async (c) => {
+      const clinic = await getClinicBySlug(deps.sql, c.req.valid('query').clinic);
+      const body = c.req.valid('json');
+      const entry = await updateWaitlistEntry(deps.sql, clinic.id, c.req.valid('param').id, {
+        phone: body.phone === undefined ? undefined : phoneFor(body.phone, clinic.defaultCountry),
+        displayName: body.display_name,
+        providerIds: body.provider_ids,
+        providerType: body.provider_type,
+        currentApptAt: body.current_appt_at,
+        urgent: body.urgent,
+        manualBoost: body.manual_boost,
+        notes: body.notes,
+        joinedAt: body.joined_at,
+        active: body.active,
+      });
+      return c.json(entryJsonNow(entry), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/waitlist/{id}',
+      summary: 'Take an entry off the waitlist',
+      description:
+        'The entry turns inactive (as `PATCH` with `active: false`) and keeps its row, which offers refer to; `PATCH` with `active: true` puts it back.',
+      tags: ['Waitlist'],
+      request: { params: ZEntryPath, query: ZClinicQuery },
+      responses: {
+        204: { description: 'Off the waitlist (also when it already was).' },
+        ...staffErrors({ 400: '`bad_request` naming `id` or `clinic`.', 404: '`not_found`: no such entry (`field: "id"`) or clinic.' }),
+      },
+    }),
+    async (c) => {
+      const clinic = await getClinicBySlug(deps.sql, c.req.valid('query').clinic);
+      await endWaitlistEntry(deps.sql, clinic.id, c.req.valid('param').id);
+      return c.body(null, 204);
+    },
+  );
+
+  return app;
+}
