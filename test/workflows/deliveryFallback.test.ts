@@ -140,8 +140,10 @@ describe('an SMS reminder', () => {
     const landline = await remindNow('sms');
     await landline.receipt('undelivered', 30006);
     await expect.poll(landline.channels).toEqual(['sms', 'voice']);
-    const [, call] = await landline.attemptsOf('reminder');
-    expect(call).toMatchObject({ channel: 'voice', sid: expect.stringMatching(/^CA[0-9a-f]{32}$/), status: 'queued' });
+    // The call's row is written before Twilio answers with its CallSid.
+    await expect
+      .poll(async () => (await landline.attemptsOf('reminder'))[1])
+      .toMatchObject({ channel: 'voice', sid: expect.stringMatching(/^CA[0-9a-f]{32}$/), status: 'queued' });
     expect(twilioApi.requestsTo(landline.appointment.phone, 'calls')).toHaveLength(1);
 
     const delivered = await remindNow('sms');
