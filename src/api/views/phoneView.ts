@@ -54,7 +54,9 @@ const PHONE_CSS = `
 .topbar h1 { font-size: 1.25rem; }
 .topbar p { color: var(--muted); font-size: .95rem; }
 .page { max-width: 760px; margin: 0 auto; padding: 16px; display: grid; gap: 16px; }
-.simulator { background: var(--next-soft); color: var(--next); border-color: #f3d19e; }
+.simulator { display: block; background: var(--next-soft); color: var(--next); border-color: #f3d19e; }
+.topbar-side { display: flex; gap: 8px; }
+.topbar-side .btn { padding: 0 .8em; white-space: nowrap; }
 .panel { padding: 16px; display: grid; gap: 12px; }
 .panel h2 { font-size: 1.05rem; }
 .row { display: flex; flex-wrap: wrap; gap: 10px; align-items: end; }
@@ -164,7 +166,7 @@ export function renderPhonePage(view: PhoneView, flash: PhoneFlash): Html {
     styles: PHONE_CSS,
     body: html`<header class="topbar">
   <div><h1>Phone simulator</h1><p>${view.clinic.name}</p></div>
-  <div class="row">
+  <div class="topbar-side">
     <a class="btn btn-quiet" href="/admin/board">Board</a>
     <form method="post" action="/admin/logout"><button class="btn btn-quiet" type="submit">Sign out</button></form>
   </div>
