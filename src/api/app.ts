@@ -21,6 +21,7 @@ import { healthRoutes } from './health.js';
 import { kioskRoutes } from './kiosk.js';
 import { messageRoutes } from './messages.js';
 import { createStaffApi } from './openapi.js';
+import { phoneRoutes } from './phone.js';
 import { providerRoutes } from './providers.js';
 import { queueRoutes } from './queue.js';
 import { createStaffSessions } from './session.js';
@@ -99,6 +100,7 @@ export function createApp(deps: AppDeps): Hono {
       allowedOrigins: deps.temporalUiUrl === undefined ? [] : [new URL(deps.temporalUiUrl).origin],
     }),
   );
+  app.route('/admin/phone', phoneRoutes(deps));
   app.route('/admin', boardRoutes(deps));
   app.route('/kiosk', kioskRoutes(deps));
   app.get('/', (c) => c.redirect('/admin/board'));

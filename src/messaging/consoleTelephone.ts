@@ -5,12 +5,14 @@
  * or `failed`, or is answered by a machine (its TwiML fetched with AnsweredBy=machine_end_beep, then
  * `completed`) or by a person (AnsweredBy=human), who presses keys through `pressKeys` (the phone
  * simulator's route). A text reports `sent` then `delivered`, or `undelivered` 30006 to a landline;
- * a WhatsApp message to a number not on WhatsApp fails with 63024 (63003 to a landline).
+ * a WhatsApp message to a number not on WhatsApp fails with 63024 (63003 to a landline). A patient's
+ * text to the clinic (`sendText`, the phone simulator's) goes to the SMS webhook as Twilio posts it.
  *
  * Requests go to the API on this machine (`localOrigin`) but are signed, when there is an auth
  * token, over the URL as given (which may carry PUBLIC_BASE_URL's origin), as the API checks them.
  * Background work is tracked: a failed request is logged at warn, and `close()` stops it all.
  */
+import { randomBytes } from 'node:crypto';
 import twilio from 'twilio';
 import type { Logger } from 'pino';
 import type { Sql } from '../db/sql.js';
@@ -35,6 +37,8 @@ export interface ConsoleTelephoneOptions {
   localOrigin: string;
   /** TWILIO_AUTH_TOKEN: requests are signed with it; without one they go unsigned (from loopback). */
   authToken: string | undefined;
+  /** PUBLIC_BASE_URL: the address our webhooks check signatures over (default `localOrigin`); a patient's text is signed over it. */
+  publicBaseUrl?: string | undefined;
   /** Pause before each event of a call or a text (ms, default 300), as a network would take. */
   stepMs?: number;
   /** The HTTP client (default `fetch`); tests hand the app's own. */
@@ -54,6 +58,13 @@ export interface ConsoleTelephone {
    *   unavailable (our webhook failed).
    */
   pressKeys(callSid: string, digits: string): Promise<string>;
+  /**
+   * Texts the clinic as a patient would: posts an inbound message (a fresh MessageSid, `from` and `to`
+   * as Twilio addresses, `body`, and for a WhatsApp quick-reply tap its `button`'s ButtonText and
+   * ButtonPayload) to our `/webhooks/twilio/sms`, signed as Twilio would sign it.
+   * @returns the TwiML the webhook answered with. @throws AppError unavailable (our webhook failed).
+   */
+  sendText(message: { from: string; to: string; body: string; button?: { text: string; payload: string } }): Promise<string>;
   /** Stops the background work and waits for it. */
   close(): Promise<void>;
 }
@@ -204,6 +215,24 @@ export function createConsoleTelephone(options: ConsoleTelephoneOptions): Consol
       if (action === undefined) track(`end of call ${callSid}`, () => follow(callSid, twiml, url, statusCallback, base));
       else await sql`update calls set console_gather_url = ${action} where call_sid = ${callSid}`;
       return twiml;
+    },
+
+    async sendText(message) {
+      const params: Record<string, string> = {
+        MessageSid: `SM${randomBytes(16).toString('hex')}`,
+        AccountSid: CONSOLE_ACCOUNT_SID,
+        From: message.from,
+        To: message.to,
+        Body: message.body,
+        NumMedia: '0',
+        ...(message.button === undefined ? {} : { ButtonText: message.button.text, ButtonPayload: message.button.payload }),
+      };
+      try {
+        return await post(`${options.publicBaseUrl ?? options.localOrigin}/webhooks/twilio/sms`, params);
+      } catch (error) {
+        log.warn({ err: error }, 'console telephone: a text to the clinic failed');
+        throw new AppError('unavailable', 'the clinic did not answer the text; try again shortly');
+      }
     },
 
     async close() {

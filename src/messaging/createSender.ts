@@ -24,7 +24,13 @@ export function createSender(config: Config, log: Logger, telephone?: ConsoleTel
  */
 export function consoleTelephoneFor(config: Config, sql: Sql, log: Logger): ConsoleTelephone | undefined {
   if (config.twilio.provider === 'twilio') return undefined;
-  return createConsoleTelephone({ sql, log, localOrigin: `http://localhost:${config.port}`, authToken: config.twilio.authToken });
+  return createConsoleTelephone({
+    sql,
+    log,
+    localOrigin: `http://localhost:${config.port}`,
+    authToken: config.twilio.authToken,
+    publicBaseUrl: config.publicBaseUrl,
+  });
 }
 
 /**

@@ -1,0 +1,190 @@
+/**
+ * The phone simulator (console provider only): a banner saying so, a number and channel to play the
+ * patient with, a box to text the clinic (and WhatsApp quick-reply buttons), the conversation as a
+ * chat with each message's delivery status, and a keypad while a console call waits for a key.
+ */
+import { html, raw } from 'hono/html';
+import { DateTime } from 'luxon';
+import { MAIN_CLINIC_SLUG, type Clinic } from '../../clinics/clinics.js';
+import type { PhoneChannel } from '../../domain/phone.js';
+import type { ConversationMessage, WaitingCall } from '../../messaging/phoneConversation.js';
+import { renderLayout, type Html } from './layout.js';
+import { PHONE_SCRIPT } from './phoneScript.js';
+
+/** The quick-reply buttons the simulator offers on WhatsApp: what a reminder template's buttons carry. */
+export const QUICK_REPLIES = [
+  { text: 'Confirm', payload: 'CONFIRM' },
+  { text: 'Change', payload: 'CHANGE' },
+  { text: 'Cancel', payload: 'CANCEL' },
+] as const;
+
+/** The keys of the simulator's keypad, in the order a phone shows them. */
+const KEYPAD = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'] as const;
+
+/** Where the simulator's forms and chat refresh go (each carries `?clinic=` for a clinic other than `main`). */
+export interface PhoneUrls {
+  page: string;
+  chat: string;
+  send: string;
+  keys(callSid: string): string;
+}
+
+/** What the simulator shows for one clinic; `phone` undefined until a number is picked. */
+export interface PhoneView {
+  clinic: Clinic;
+  /** The patient's number, E.164. */
+  phone: string | undefined;
+  channel: PhoneChannel;
+  /** Numbers recently in touch with the clinic (E.164), offered to pick from. */
+  recentPhones: string[];
+  conversation: ConversationMessage[];
+  waitingCall: WaitingCall | undefined;
+  urls: PhoneUrls;
+}
+
+/** What the last action showed: the clinic's TwiML reply to a text, what a call said after a key, or why it was refused. */
+export interface PhoneFlash {
+  reply?: string | undefined;
+  said?: string | undefined;
+  error?: string | undefined;
+}
+
+const PHONE_CSS = `
+.topbar { display: flex; align-items: center; justify-content: space-between; gap: 12px; padding: 14px 20px; background: var(--surface); border-bottom: 1px solid var(--line); }
+.topbar h1 { font-size: 1.25rem; }
+.topbar p { color: var(--muted); font-size: .95rem; }
+.page { max-width: 760px; margin: 0 auto; padding: 16px; display: grid; gap: 16px; }
+.simulator { display: block; background: var(--next-soft); color: var(--next); border-color: #f3d19e; }
+.topbar-side { display: flex; gap: 8px; }
+.topbar-side .btn { padding: 0 .8em; white-space: nowrap; }
+.panel { padding: 16px; display: grid; gap: 12px; }
+.panel h2 { font-size: 1.05rem; }
+.row { display: flex; flex-wrap: wrap; gap: 10px; align-items: end; }
+.field { display: grid; gap: 4px; font-weight: 600; flex: 1 1 200px; }
+.field input, .field select, .field textarea {
+  min-height: 48px; padding: 10px 12px; border: 1px solid var(--line); border-radius: 10px; background: #fbfcfc; font: inherit;
+}
+.field textarea { min-height: 72px; resize: vertical; }
+.said { padding: 12px 14px; border-radius: 10px; background: var(--accent-soft); white-space: pre-wrap; }
+.quick { display: flex; flex-wrap: wrap; gap: 8px; }
+.chat-log { list-style: none; margin: 0; padding: 0; display: grid; gap: 8px; max-height: 60vh; overflow-y: auto; }
+.msg { max-width: 85%; padding: 10px 12px; border-radius: 14px; white-space: pre-wrap; overflow-wrap: anywhere; }
+.msg-outbound { justify-self: start; background: var(--surface); border: 1px solid var(--line); }
+.msg-inbound { justify-self: end; background: var(--accent); color: var(--accent-ink); }
+.msg-meta { display: block; margin-top: 4px; font-size: .8rem; opacity: .8; }
+.msg-failed .msg-meta { color: var(--danger); opacity: 1; font-weight: 600; }
+.empty { color: var(--muted); }
+.call { border-color: var(--room); background: var(--room-soft); }
+.keypad { display: grid; grid-template-columns: repeat(3, minmax(0, 1fr)); gap: 8px; max-width: 320px; }
+.keypad .btn { font-size: 1.3rem; }
+.keypad .no-key { grid-column: 1 / -1; font-size: 1rem; }
+`;
+
+function sentTime(message: ConversationMessage, clinic: Clinic): string {
+  return DateTime.fromJSDate(message.createdAt).setZone(clinic.timezone).setLocale('en-US').toLocaleString(DateTime.TIME_WITH_SECONDS);
+}
+
+const FAILED = new Set(['failed', 'undelivered']);
+
+function renderMessage(message: ConversationMessage, clinic: Clinic): Html {
+  const who = message.direction === 'inbound' ? 'Patient' : clinic.name;
+  const status = message.errorCode === null ? message.status : `${message.status} (${message.errorCode})`;
+  return html`<li class="msg msg-${message.direction}${FAILED.has(message.status) ? raw(' msg-failed') : null}" data-direction="${message.direction}">${message.body}<span class="msg-meta">${who} · ${message.channel === 'whatsapp' ? 'WhatsApp' : 'SMS'} · ${sentTime(message, clinic)} · <span data-status>${status}</span></span></li>`;
+}
+
+function renderCall(view: PhoneView, call: WaitingCall): Html {
+  return html`<section class="card panel call" aria-labelledby="call-title" data-call="${call.callSid}">
+  <h2 id="call-title">${view.clinic.name} is calling — answered, waiting for a key</h2>
+  <form class="keypad" method="post" action="${view.urls.keys(call.callSid)}">
+    <input type="hidden" name="phone" value="${view.phone}">
+    <input type="hidden" name="channel" value="${view.channel}">
+    ${KEYPAD.map((key) => html`<button class="btn btn-quiet" type="submit" name="digits" value="${key}" aria-label="Key ${key}">${key}</button>`)}
+    <button class="btn btn-quiet no-key" type="submit" name="digits" value="">No key</button>
+  </form>
+</section>`;
+}
+
+/** The live part of the page: a waiting call's keypad and the conversation, newest at the bottom. */
+export function renderPhoneFragment(view: PhoneView): Html {
+  return html`${view.waitingCall === undefined ? null : renderCall(view, view.waitingCall)}
+<section class="card panel" aria-labelledby="chat-title">
+  <h2 id="chat-title">Conversation</h2>
+  ${
+    view.conversation.length === 0
+      ? html`<p class="empty">No messages with this number yet.</p>`
+      : html`<ol class="chat-log">${view.conversation.map((m) => renderMessage(m, view.clinic))}</ol>`
+  }
+</section>`;
+}
+
+function renderPicker(view: PhoneView): Html {
+  const option = (channel: PhoneChannel, label: string) =>
+    html`<option value="${channel}"${view.channel === channel ? raw(' selected') : null}>${label}</option>`;
+  return html`<form class="card panel" method="get" action="${view.urls.page}">
+  <h2>Patient's phone</h2>
+  ${view.clinic.slug === MAIN_CLINIC_SLUG ? null : html`<input type="hidden" name="clinic" value="${view.clinic.slug}">`}
+  <div class="row">
+    <label class="field">Number (E.164 or local to ${view.clinic.defaultCountry})
+      <input name="phone" type="tel" list="recent-phones" autocomplete="off" required value="${view.phone ?? ''}">
+    </label>
+    <datalist id="recent-phones">${view.recentPhones.map((phone) => html`<option value="${phone}"></option>`)}</datalist>
+    <label class="field">Channel
+      <select name="channel">${option('sms', 'SMS')}${option('whatsapp', 'WhatsApp')}</select>
+    </label>
+    <button class="btn btn-quiet" type="submit">Open</button>
+  </div>
+</form>`;
+}
+
+function renderComposer(view: PhoneView, phone: string): Html {
+  const hidden = html`<input type="hidden" name="phone" value="${phone}"><input type="hidden" name="channel" value="${view.channel}">`;
+  return html`<section class="card panel" aria-labelledby="send-title">
+  <h2 id="send-title">Text the clinic as ${phone} on ${view.channel === 'whatsapp' ? 'WhatsApp' : 'SMS'}</h2>
+  <form method="post" action="${view.urls.send}" class="row">
+    ${hidden}
+    <label class="field">Message
+      <textarea name="body" required maxlength="1600"></textarea>
+    </label>
+    <button class="btn btn-primary" type="submit">Send</button>
+  </form>
+  ${
+    view.channel === 'whatsapp'
+      ? html`<form method="post" action="${view.urls.send}" class="quick" aria-label="Quick replies">
+    ${hidden}
+    ${QUICK_REPLIES.map((b) => html`<button class="btn btn-quiet" type="submit" name="button" value="${b.payload}">${b.text}</button>`)}
+  </form>`
+      : null
+  }
+</section>`;
+}
+
+/** The simulator page; `flash` shows what the last action answered. */
+export function renderPhonePage(view: PhoneView, flash: PhoneFlash): Html {
+  const phone = view.phone;
+  return renderLayout({
+    title: `Phone simulator · ${view.clinic.name}`,
+    styles: PHONE_CSS,
+    body: html`<header class="topbar">
+  <div><h1>Phone simulator</h1><p>${view.clinic.name}</p></div>
+  <div class="topbar-side">
+    <a class="btn btn-quiet" href="/admin/board">Board</a>
+    <form method="post" action="/admin/logout"><button class="btn btn-quiet" type="submit">Sign out</button></form>
+  </div>
+</header>
+<div class="page">
+  <p class="banner simulator" role="note"><strong>Simulator</strong> — no real phone is texted or called: the console provider stands in for Twilio, and what you send here goes through the same webhook as a patient's text.</p>
+  ${flash.error === undefined ? null : html`<div class="banner" role="alert">${flash.error}</div>`}
+  ${renderPicker(view)}
+  ${
+    phone === undefined
+      ? null
+      : html`${renderComposer(view, phone)}
+  ${flash.reply === undefined ? null : html`<section class="card panel" aria-labelledby="reply-title"><h2 id="reply-title">The clinic answered</h2><p class="said" data-reply>${flash.reply === '' ? '(nothing right away; a later text shows in the conversation)' : flash.reply}</p></section>`}
+  ${flash.said === undefined ? null : html`<section class="card panel" aria-labelledby="said-title"><h2 id="said-title">The call said</h2><p class="said" data-said>${flash.said}</p></section>`}
+  <p><a class="btn btn-quiet" href="${view.urls.page}">Refresh</a> <small class="empty">The conversation refreshes itself every 2 seconds.</small></p>
+  <div id="chat" data-chat="${view.urls.chat}">${renderPhoneFragment(view)}</div>
+  <script>${raw(PHONE_SCRIPT)}</script>`
+  }
+</div>`,
+  });
+}
