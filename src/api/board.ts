@@ -80,7 +80,7 @@ export function boardRoutes(deps: AppDeps): Hono {
     const query = parseOrThrow(ZBoardQuery, c.req.query());
     const view = await loadBoard(deps, query.clinic);
     c.header('Cache-Control', 'no-store');
-    return c.html(renderBoardPage({ ...view, error: query.error }));
+    return c.html(renderBoardPage({ ...view, error: query.error, showPhone: deps.consoleTelephone !== undefined }));
   });
 
   // The board fragment now and after every change to the line, as `event: board` messages.
