@@ -68,6 +68,8 @@ describe('the receptionist books and reminds from the Appointments page', () => 
 
   it('reaches every navigation link and sign-out by keyboard', async () => {
     const page = await signIn(390);
+    expect(await page.locator('html').evaluate((el) => el.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.screenshot({ path: screenshotPath('queue-phone.png') });
     const focused: string[] = [];
     for (let i = 0; i < 4; i++) {
       await page.keyboard.press('Tab');
@@ -78,7 +80,6 @@ describe('the receptionist books and reminds from the Appointments page', () => 
     await page.keyboard.press('Shift+Tab');
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/admin\/appointments/);
-    await page.screenshot({ path: screenshotPath('board-nav-phone.png') });
     await page.close();
   });
 });

@@ -73,7 +73,7 @@ const isOpen = (status: AppointmentStatus) => status === 'booked' || status === 
 
 function renderLastDelivery(line: AppointmentLine): Html {
   const last = line.lastDelivery;
-  if (last === null) return html`<span class="muted">none yet</span>`;
+  if (last === null) return html`<span class="muted" data-last-delivery>none yet</span>`;
   const kind = last.kind.replaceAll('_', ' ');
   return html`<span data-last-delivery>${kind[0]!.toUpperCase()}${kind.slice(1)} · ${CHANNEL_LABELS[last.channel] ?? last.channel} ${last.status}${last.errorCode === null ? '' : ` (error ${last.errorCode})`}</span>`;
 }
