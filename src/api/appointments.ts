@@ -6,24 +6,17 @@
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Client } from '@temporalio/client';
-import { getClinicBySlug } from '../clinics/clinics.js';
+import { getClinicBySlug, type Clinic } from '../clinics/clinics.js';
 import { AppError } from '../errors.js';
 import type { Sql } from '../db/sql.js';
 import { ZLanguage } from '../domain/languages.js';
 import { parseAddress } from '../domain/phone.js';
 import { appointmentsCsv } from '../appointments/appointmentsCsv.js';
 import { APPOINTMENT_STATUSES, getAppointment, listAppointments, type Appointment } from '../appointments/appointments.js';
-import { bookAppointment } from '../appointments/bookAppointment.js';
-import { changeAppointment } from '../appointments/changeAppointment.js';
+import { bookAppointment, type BookingRequest } from '../appointments/bookAppointment.js';
+import { changeAppointment, staffChanges, type StaffChange } from '../appointments/changeAppointment.js';
 import { listDeliveries, type Delivery } from '../appointments/deliveryAttempts.js';
-import {
-  cancelAppointmentUpdate,
-  markNoShowUpdate,
-  markVisitedUpdate,
-  remindNowUpdate,
-  rescheduleAppointmentUpdate,
-  type AppointmentView,
-} from '../workflows/appointmentDefinitions.js';
+import type { AppointmentView } from '../workflows/appointmentDefinitions.js';
 import { createApiRouter, staffErrors } from './openapi.js';
 import { ZClinicSlug, requireJsonBody } from './validation.js';
 
@@ -41,8 +34,8 @@ const ZStartsAt = z
 
 const ZDate = z.iso.date({ message: DATE_MESSAGE });
 
-/** A booking as staff send it. */
-const ZBooking = z
+/** A booking as staff send it (the JSON body; the board's form maps its fields onto it). */
+export const ZBooking = z
   .object({
     patient_name: z
       .string({ message: 'must be text' })
@@ -152,6 +145,28 @@ const ZDeliveries = z
   )
   .meta({ description: 'Each message of the chain with every attempt to deliver it, in order: WhatsApp → SMS → call by delivery receipt.' });
 
+/**
+ * What a parsed booking asks for at `clinic`: its phone read as E.164 (a local number in the clinic's
+ * `defaultCountry`), the provider by id or by name.
+ * @throws AppError bad_request naming `phone` when it is not a valid mobile number.
+ */
+export function bookingRequestFor(clinic: Clinic, body: z.infer<typeof ZBooking>): BookingRequest {
+  const phone = parseAddress(body.phone, clinic.defaultCountry);
+  if (phone?.channel !== 'sms') {
+    throw new AppError('bad_request', `phone: must be a valid mobile number, E.164 or local to ${clinic.defaultCountry}`, 'phone');
+  }
+  return {
+    patientName: body.patient_name,
+    phone: phone.phone,
+    startsAt: body.starts_at,
+    durationMinutes: body.duration_minutes,
+    provider: body.provider_id === undefined ? { name: body.provider! } : { id: body.provider_id },
+    service: body.service,
+    channel: body.channel,
+    ...(body.language === undefined ? {} : { language: body.language }),
+  };
+}
+
 const ZAppointmentWithDeliveries = ZAppointment.extend({ deliveries: ZDeliveries }).openapi('AppointmentWithDeliveries');
 
 const deliveriesJson = (deliveries: Delivery[]): z.infer<typeof ZDeliveries> =>
@@ -235,21 +250,7 @@ export function appointmentRoutes(deps: { sql: Sql; temporal: Client; taskQueue:
     }),
     async (c) => {
       const clinic = await getClinicBySlug(deps.sql, c.req.valid('query').clinic);
-      const body = c.req.valid('json');
-      const phone = parseAddress(body.phone, clinic.defaultCountry);
-      if (phone?.channel !== 'sms') {
-        throw new AppError('bad_request', `phone: must be a valid mobile number, E.164 or local to ${clinic.defaultCountry}`, 'phone');
-      }
-      const booked = await bookAppointment(deps, clinic, {
-        patientName: body.patient_name,
-        phone: phone.phone,
-        startsAt: body.starts_at,
-        durationMinutes: body.duration_minutes,
-        provider: body.provider_id === undefined ? { name: body.provider! } : { id: body.provider_id },
-        service: body.service,
-        channel: body.channel,
-        ...(body.language === undefined ? {} : { language: body.language }),
-      });
+      const booked = await bookAppointment(deps, clinic, bookingRequestFor(clinic, c.req.valid('json')));
       return c.json(appointmentJson(booked), 201);
     },
   );
@@ -332,7 +333,7 @@ export function appointmentRoutes(deps: { sql: Sql; temporal: Client; taskQueue:
     path: string,
     summary: string,
     body: z.ZodObject | undefined,
-    send: (appointment: Appointment, body: never) => { what: string; run: Parameters<typeof changeAppointment>[3] },
+    toChange: (appointment: Appointment, body: never) => StaffChange,
   ) => {
     app.openapi(
       createRoute({
@@ -351,45 +352,30 @@ export function appointmentRoutes(deps: { sql: Sql; temporal: Client; taskQueue:
       async (c) => {
         const { appointment } = await load(c.req.valid('query').clinic, c.req.valid('param').id);
         const parsed = (body === undefined ? undefined : c.req.valid('json' as never)) as never;
-        const { what, run } = send(appointment, parsed);
-        const view = await changeAppointment(deps, appointment, what, run);
+        const { what, send } = toChange(appointment, parsed);
+        const view = await changeAppointment(deps, appointment, what, send);
         return c.json(appointmentJson(appointment, view), 200);
       },
     );
   };
 
   const ZMove = z.object({ starts_at: ZStartsAt }).openapi('MoveAppointmentRequest');
-  change('patch', '/appointments/{id}', 'Move an appointment: its reminders re-plan for the new time', ZMove, (a, body: z.infer<typeof ZMove>) => ({
-    what: `moving appointment ${a.id}`,
-    run: (h) => h.executeUpdate(rescheduleAppointmentUpdate, { args: [{ startsAt: body.starts_at.toISOString() }] }),
-  }));
-  change('post', '/appointments/{id}/cancel', 'Cancel an appointment: reminders stop, the patient is told, the slot goes to the waitlist', undefined, (a) => ({
-    what: `cancelling appointment ${a.id}`,
-    run: (h) => h.executeUpdate(cancelAppointmentUpdate, { args: [{ by: 'staff' }] }),
-  }));
-  change('post', '/appointments/{id}/remind', 'Send a reminder now (or at the start of the next contact window)', undefined, (a) => ({
-    what: `reminding appointment ${a.id}`,
-    run: (h) => h.executeUpdate(remindNowUpdate),
-  }));
   const ZVisited = z
     .object({
       follow_up_date: ZDate.optional().meta({ description: 'A follow-up reminder goes at 09:00 clinic time that day.', example: '2026-12-15' }),
     })
     .openapi('VisitedRequest');
-  change(
-    'post',
-    '/appointments/{id}/visited',
-    'Mark an appointment visited, with an optional follow-up date',
-    ZVisited,
-    (a, body: z.infer<typeof ZVisited>) => ({
-      what: `marking appointment ${a.id} visited`,
-      run: (h) => h.executeUpdate(markVisitedUpdate, { args: [body.follow_up_date === undefined ? {} : { followUpDate: body.follow_up_date }] }),
-    }),
+  change('patch', '/appointments/{id}', 'Move an appointment: its reminders re-plan for the new time', ZMove, (a, body: z.infer<typeof ZMove>) =>
+    staffChanges.move(a, body.starts_at),
   );
-  change('post', '/appointments/{id}/no_show', 'Mark an appointment a no-show', undefined, (a) => ({
-    what: `marking appointment ${a.id} a no-show`,
-    run: (h) => h.executeUpdate(markNoShowUpdate),
-  }));
+  change('post', '/appointments/{id}/cancel', 'Cancel an appointment: reminders stop, the patient is told, the slot goes to the waitlist', undefined, (a) =>
+    staffChanges.cancel(a),
+  );
+  change('post', '/appointments/{id}/remind', 'Send a reminder now (or at the start of the next contact window)', undefined, (a) => staffChanges.remind(a));
+  change('post', '/appointments/{id}/visited', 'Mark an appointment visited, with an optional follow-up date', ZVisited, (a, body: z.infer<typeof ZVisited>) =>
+    staffChanges.visited(a, body.follow_up_date),
+  );
+  change('post', '/appointments/{id}/no_show', 'Mark an appointment a no-show', undefined, (a) => staffChanges.noShow(a));
 
   return app;
 }

@@ -1,6 +1,6 @@
 /**
  * The staff board under `/admin`: sign-in, the board page, its live event stream, and the form posts
- * of its move buttons and rooms-open control. Pages need a staff session; `?clinic=<slug>` picks a
+ * of its move buttons and rooms-open control; the Appointments page (staffAppointments.ts). Pages need a staff session; `?clinic=<slug>` picks a
  * clinic (default `main`).
  */
 import { Hono, type Context } from 'hono';
@@ -17,6 +17,7 @@ import { ZRoomsForm } from './clinic.js';
 import { ZEndTicketBody, ZTicketCode, ZTransitionBody } from './queue.js';
 import { BOARD_PATH, createStaffSessions, requireStaffSession, sameOriginForms, sessionRoutes, wantsJson } from './session.js';
 import { readForm } from './requestBody.js';
+import { staffAppointmentRoutes } from './staffAppointments.js';
 import { ticketJson } from './ticketJson.js';
 import { ZClinicQuery, parseOrThrow } from './validation.js';
 import { renderBoardFragment, renderBoardPage, type BoardView } from './views/boardView.js';
@@ -68,19 +69,20 @@ async function answerFormPost(c: Context, slug: string, act: () => Promise<objec
 
 /**
  * Routes under `/admin`: `/login`, `/logout`, `/board`, `/board/events`, `/board/tickets/:code/state`,
- * `/board/tickets/:code/end`, `/board/rooms`.
+ * `/board/tickets/:code/end`, `/board/rooms`, and `/appointments…` (staffAppointments.ts).
  */
 export function boardRoutes(deps: AppDeps): Hono {
   const sessions = createStaffSessions(deps);
   const app = new Hono();
   app.use('*', sameOriginForms(deps.publicBaseUrl));
   app.route('/', sessionRoutes(sessions, deps));
+  app.route('/appointments', staffAppointmentRoutes(deps, sessions));
 
   app.get('/board', requireStaffSession(sessions, { redirect: true }), async (c) => {
     const query = parseOrThrow(ZBoardQuery, c.req.query());
     const view = await loadBoard(deps, query.clinic);
     c.header('Cache-Control', 'no-store');
-    return c.html(renderBoardPage({ ...view, error: query.error }));
+    return c.html(renderBoardPage({ ...view, error: query.error, showPhone: deps.consoleTelephone !== undefined }));
   });
 
   // The board fragment now and after every change to the line, as `event: board` messages.

@@ -5,7 +5,14 @@
 import { ApplicationFailure, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { AppError } from '../errors.js';
 import { callWithinDeadline } from '../queue/callWithinDeadline.js';
-import type { AppointmentView } from '../workflows/appointmentDefinitions.js';
+import {
+  cancelAppointmentUpdate,
+  markNoShowUpdate,
+  markVisitedUpdate,
+  remindNowUpdate,
+  rescheduleAppointmentUpdate,
+  type AppointmentView,
+} from '../workflows/appointmentDefinitions.js';
 import { FailureType } from '../workflows/definitions.js';
 import type { Appointment } from './appointments.js';
 
@@ -37,3 +44,37 @@ export async function changeAppointment(
     throw error;
   }
 }
+
+/** One staff change as `changeAppointment` takes it: `what` names it in errors, `send` sends its update. */
+export interface StaffChange {
+  what: string;
+  send: (handle: WorkflowHandle) => Promise<AppointmentView>;
+}
+
+/**
+ * Staff's changes to appointment `a` (the JSON API's and the board's, so both ask the chain the same
+ * thing): move to `startsAt`, cancel (the patient is told), remind now, visited with an optional
+ * clinic-local follow-up date (`YYYY-MM-DD`), no-show.
+ */
+export const staffChanges = {
+  move: (a: Pick<Appointment, 'id'>, startsAt: Date): StaffChange => ({
+    what: `moving appointment ${a.id}`,
+    send: (h) => h.executeUpdate(rescheduleAppointmentUpdate, { args: [{ startsAt: startsAt.toISOString() }] }),
+  }),
+  cancel: (a: Pick<Appointment, 'id'>): StaffChange => ({
+    what: `cancelling appointment ${a.id}`,
+    send: (h) => h.executeUpdate(cancelAppointmentUpdate, { args: [{ by: 'staff' }] }),
+  }),
+  remind: (a: Pick<Appointment, 'id'>): StaffChange => ({
+    what: `reminding appointment ${a.id}`,
+    send: (h) => h.executeUpdate(remindNowUpdate),
+  }),
+  visited: (a: Pick<Appointment, 'id'>, followUpDate: string | undefined): StaffChange => ({
+    what: `marking appointment ${a.id} visited`,
+    send: (h) => h.executeUpdate(markVisitedUpdate, { args: [followUpDate === undefined ? {} : { followUpDate }] }),
+  }),
+  noShow: (a: Pick<Appointment, 'id'>): StaffChange => ({
+    what: `marking appointment ${a.id} a no-show`,
+    send: (h) => h.executeUpdate(markNoShowUpdate),
+  }),
+};

@@ -5,13 +5,6 @@
 
 /** CSS for the board page (a constant; no user data). */
 export const BOARD_CSS = `
-.topbar {
-  position: sticky; top: 0; z-index: 1; display: flex; align-items: center; justify-content: space-between; gap: 16px;
-  padding: 14px 24px; background: var(--surface); border-bottom: 1px solid var(--line);
-}
-.brand h1 { font-size: 1.35rem; letter-spacing: -.01em; }
-.brand p { color: var(--muted); font-size: .95rem; }
-.topbar-side { display: flex; align-items: center; gap: 16px; }
 .live { display: inline-flex; align-items: center; gap: 8px; color: var(--muted); font-size: .95rem; font-weight: 500; }
 .live .dot { width: 10px; height: 10px; border-radius: 50%; background: #c5ced0; }
 .live[data-state="live"] .dot { background: #16a34a; box-shadow: 0 0 0 4px #dcfce7; }
@@ -66,7 +59,6 @@ export const BOARD_CSS = `
 .actions .btn { width: 100%; min-height: 52px; font-size: 1.05rem; }
 .empty { padding: 28px 12px; text-align: center; color: var(--muted); border: 2px dashed #cfdad8; border-radius: var(--radius); }
 @media (max-width: 640px) {
-  .topbar { padding: 12px 16px; }
   .page { padding: 16px; }
   .code { font-size: 2.25rem; }
 }

@@ -11,6 +11,7 @@ import type { TicketView } from '../../workflows/definitions.js';
 import { BOARD_SCRIPT } from './boardScript.js';
 import { BOARD_CSS } from './boardStyles.js';
 import { renderLayout, type Html } from './layout.js';
+import { renderStaffHeader, STAFF_HEADER_CSS } from './staffNav.js';
 
 /** What the board shows: the clinic and its open tickets (as `listOpenTickets` orders them). */
 export interface BoardView {
@@ -119,21 +120,21 @@ export function renderBoardFragment(view: BoardView): Html {
 </div>`;
 }
 
-/** The whole board page; `error` (e.g. a refused move after a form post) shows in the banner. */
-export function renderBoardPage(view: BoardView & { error?: string }): Html {
+/**
+ * The whole board page; `error` (e.g. a refused move after a form post) shows in the banner, and
+ * `showPhone` puts the phone simulator in the navigation.
+ */
+export function renderBoardPage(view: BoardView & { error?: string; showPhone: boolean }): Html {
   return renderLayout({
     title: `Board · ${view.clinic.name}`,
-    styles: BOARD_CSS,
-    body: html`<header class="topbar">
-  <div class="brand">
-    <h1>${view.clinic.name}</h1>
-    <p>Walk-in board</p>
-  </div>
-  <div class="topbar-side">
-    <span class="live" id="live" data-state="connecting" aria-live="polite"><span class="dot"></span><span class="live-text">Connecting…</span></span>
-    <form method="post" action="/admin/logout"><button class="btn btn-quiet" type="submit">Sign out</button></form>
-  </div>
-</header>
+    styles: STAFF_HEADER_CSS + BOARD_CSS,
+    body: html`${renderStaffHeader({
+      clinic: view.clinic,
+      current: 'queue',
+      subtitle: 'Walk-in board',
+      showPhone: view.showPhone,
+      status: html`<span class="live" id="live" data-state="connecting" aria-live="polite"><span class="dot"></span><span class="live-text">Connecting…</span></span>`,
+    })}
 <div class="page">
   <div class="banner" id="banner" role="alert"${view.error === undefined ? raw(' hidden') : null}>
     <span id="banner-text">${view.error ?? ''}</span>

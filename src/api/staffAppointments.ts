@@ -1,0 +1,209 @@
+/**
+ * The staff board's "Appointments" page under `/admin/appointments`: one clinic-local day's
+ * appointments with their last delivery and next reminder, a form per staff change and a booking
+ * form. Changes and bookings go through the same code as the JSON API (`staffChanges`,
+ * `bookingRequestFor`), so the rules and refusals are the same; each form post answers 303 back to
+ * the day with the outcome (`?notice=`) or the refusal (`?error=`). A plain page: no live updates.
+ */
+import { Hono, type Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import { getAppointment, listAppointments, type Appointment } from '../appointments/appointments.js';
+import { bookAppointment } from '../appointments/bookAppointment.js';
+import { changeAppointment, staffChanges, type StaffChange } from '../appointments/changeAppointment.js';
+import { listDeliveries } from '../appointments/deliveryAttempts.js';
+import { getClinicBySlug, MAIN_CLINIC_SLUG, type Clinic } from '../clinics/clinics.js';
+import { AppError, STATUS_BY_CODE } from '../errors.js';
+import type { AppDeps } from './app.js';
+import { bookingRequestFor, ZBooking } from './appointments.js';
+import { readForm } from './requestBody.js';
+import { requireStaffSession, type StaffSessions } from './session.js';
+import { ZClinicSlug, parseOrThrow } from './validation.js';
+import { renderAppointmentsPage, type AppointmentLine, type AppointmentsView, type BookingForm } from './views/appointmentsView.js';
+
+/** Where the page lives, as the browser sees it (the board app is mounted at `/admin`). */
+export const APPOINTMENTS_PATH = '/admin/appointments';
+/** Longest flash message the page shows from `?notice=` or `?error=` (characters). */
+const MAX_FLASH_CHARS = 300;
+/** The form fields of a booking, as the JSON API names them. */
+const BOOKING_FIELDS = ['patient_name', 'phone', 'starts_at', 'duration_minutes', 'provider', 'service', 'channel', 'language'] as const;
+/** A `datetime-local` input's value: clinic-local `YYYY-MM-DDTHH:MM` (seconds allowed). */
+const LOCAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/;
+
+const flash = z.string().max(MAX_FLASH_CHARS).optional().catch(undefined);
+const ZDay = z.iso.date().optional().catch(undefined);
+const ZPageQuery = z.object({ clinic: ZClinicSlug, date: ZDay, notice: flash, error: flash });
+const ZActionQuery = z.object({ clinic: ZClinicSlug, date: ZDay });
+const ZAppointmentId = z.string().regex(/^[1-9]\d{0,17}$/, 'must be an appointment id');
+const ZAction = z.enum(['remind', 'visited', 'no_show', 'cancel', 'move'], { message: 'must be remind, visited, no_show, cancel or move' });
+// An empty date input is no follow-up.
+const ZVisitedForm = z.object({
+  follow_up_date: z.union([z.literal('').transform(() => undefined), z.iso.date({ message: 'must be a date YYYY-MM-DD' })]).optional(),
+});
+// The JSON API's rule for a new start (in the future), applied to the form's time once read in the clinic's zone.
+const ZMoveTo = z.object({ starts_at: ZBooking.shape.starts_at });
+const ZMoveForm = z.object({ starts_at: z.string({ message: 'must be a date and time' }).regex(LOCAL_DATE_TIME, 'must be a date and time') });
+
+/** The page's URL for clinic `slug` with `params`, carrying `?clinic=` only for a clinic other than `main`. */
+function pageUrl(slug: string, path = '', params: Record<string, string | undefined> = {}): string {
+  const query = new URLSearchParams();
+  if (slug !== MAIN_CLINIC_SLUG) query.set('clinic', slug);
+  for (const [name, value] of Object.entries(params)) if (value !== undefined) query.set(name, value);
+  const text = query.toString();
+  return `${APPOINTMENTS_PATH}${path}${text === '' ? '' : `?${text}`}`;
+}
+
+/** Today in `clinic`'s time zone, `YYYY-MM-DD`. */
+const clinicToday = (clinic: Clinic) => DateTime.now().setZone(clinic.timezone).toISODate()!;
+
+/** `local` (`YYYY-MM-DDTHH:MM`, clinic time) as an instant with its offset, or undefined when it is no such time. */
+function clinicInstant(local: string, clinic: Clinic): DateTime | undefined {
+  const at = DateTime.fromISO(local, { zone: clinic.timezone });
+  return at.isValid ? at : undefined;
+}
+
+/** A patient's first name: the first word of the name staff typed (the page never shows more). */
+const firstName = (a: Appointment) => a.patientName.trim().split(/\s+/)[0] ?? '';
+
+/** Short words for a flash message about `a`: "Rahul's 10:30 AM appointment". */
+function describe(a: Appointment, clinic: Clinic): string {
+  return `${firstName(a)}'s ${DateTime.fromJSDate(a.startsAt).setZone(clinic.timezone).setLocale('en-US').toLocaleString(DateTime.TIME_SIMPLE)} appointment`;
+}
+
+async function loadDay(deps: AppDeps, clinic: Clinic, date: string): Promise<AppointmentLine[]> {
+  const appointments = await listAppointments(deps.sql, clinic.id, { date, timezone: clinic.timezone });
+  return Promise.all(
+    appointments.map(async (appointment) => {
+      const latest = (await listDeliveries(deps.sql, appointment.id)).at(-1);
+      const attempt = latest?.attempts.at(-1);
+      return {
+        appointment,
+        firstName: firstName(appointment),
+        lastDelivery:
+          latest === undefined || attempt === undefined
+            ? null
+            : { kind: latest.kind, channel: attempt.channel, status: attempt.status, errorCode: attempt.errorCode },
+        workflowUrl:
+          deps.temporalUiUrl === undefined ? null : `${deps.temporalUiUrl}/namespaces/default/workflows/${encodeURIComponent(appointment.workflowId)}`,
+      };
+    }),
+  );
+}
+
+/**
+ * Routes relative to `/admin/appointments`: `GET /` (the day's page), `POST /` (book), and
+ * `POST /:id/{remind,visited,no_show,cancel,move}`. The caller applies the CSRF check.
+ */
+export function staffAppointmentRoutes(deps: AppDeps, sessions: StaffSessions): Hono {
+  const app = new Hono();
+  app.use('*', requireStaffSession(sessions, { redirect: true }));
+
+  const renderDay = async (
+    c: Context,
+    slug: string,
+    date: string | undefined,
+    extra: Pick<AppointmentsView, 'notice' | 'error' | 'booking'>,
+    status: ContentfulStatusCode = 200,
+  ) => {
+    const clinic = await getClinicBySlug(deps.sql, slug);
+    const today = clinicToday(clinic);
+    const day = date ?? today;
+    const lines = await loadDay(deps, clinic, day);
+    const shift = (days: number) => DateTime.fromISO(day).plus({ days }).toISODate()!;
+    const view: AppointmentsView = {
+      clinic,
+      date: day,
+      today,
+      lines,
+      showPhone: deps.consoleTelephone !== undefined,
+      urls: {
+        previous: pageUrl(slug, '', { date: shift(-1) }),
+        next: pageUrl(slug, '', { date: shift(1) }),
+        today: pageUrl(slug),
+        book: pageUrl(slug, '', { date }),
+        action: (id, action) => pageUrl(slug, `/${id}/${action}`, { date }),
+      },
+      ...extra,
+    };
+    c.header('Cache-Control', 'no-store');
+    return c.html(renderAppointmentsPage(view), status);
+  };
+
+  app.get('/', async (c) => {
+    const query = parseOrThrow(ZPageQuery, c.req.query());
+    return renderDay(c, query.clinic, query.date, { notice: query.notice, error: query.error });
+  });
+
+  // Book: a bad field re-shows the form with what was typed and the error beside that field.
+  app.post('/', async (c) => {
+    const { clinic: slug, date } = parseOrThrow(ZActionQuery, c.req.query());
+    const clinic = await getClinicBySlug(deps.sql, slug);
+    const form = await readForm(c);
+    const values = Object.fromEntries(BOOKING_FIELDS.map((field) => [field, typeof form[field] === 'string' ? form[field] : ''])) as BookingForm['values'];
+    try {
+      const at = LOCAL_DATE_TIME.test(values.starts_at) ? clinicInstant(values.starts_at, clinic) : undefined;
+      if (at === undefined) throw new AppError('bad_request', `starts_at: must be a date and time (${clinic.timezone})`, 'starts_at');
+      const body = parseOrThrow(ZBooking, {
+        patient_name: values.patient_name,
+        phone: values.phone,
+        starts_at: at.toISO(),
+        // An empty or non-numeric field stays text, so zod names it instead of reading 0.
+        duration_minutes: /^\d+$/.test(values.duration_minutes) ? Number(values.duration_minutes) : values.duration_minutes,
+        provider: values.provider,
+        service: values.service,
+        channel: values.channel,
+        language: values.language === '' ? undefined : values.language,
+      });
+      const booked = await bookAppointment(deps, clinic, bookingRequestFor(clinic, body));
+      const day = DateTime.fromJSDate(booked.startsAt).setZone(clinic.timezone).toISODate()!;
+      return c.redirect(pageUrl(slug, '', { date: day, notice: `Booked ${describe(booked, clinic)} on ${day}.` }), 303);
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      return renderDay(c, slug, date, { booking: { values, error: { message: error.message, field: error.field } } }, STATUS_BY_CODE[error.code]);
+    }
+  });
+
+  // A staff change: 303 back to the day with what happened, or why the chain refused it.
+  app.post('/:id/:action', async (c) => {
+    const { clinic: slug, date } = parseOrThrow(ZActionQuery, c.req.query());
+    const back = (flash: { notice: string } | { error: string }) => c.redirect(pageUrl(slug, '', { date, ...flash }), 303);
+    try {
+      const clinic = await getClinicBySlug(deps.sql, slug);
+      const id = parseOrThrow(ZAppointmentId, c.req.param('id'));
+      const action = parseOrThrow(ZAction, c.req.param('action'));
+      const form = await readForm(c);
+      const appointment = await getAppointment(deps.sql, clinic.id, id);
+      const who = describe(appointment, clinic);
+      let change: StaffChange;
+      let outcome: string;
+      if (action === 'move') {
+        const local = parseOrThrow(ZMoveForm, form).starts_at;
+        const to = clinicInstant(local, clinic);
+        if (to === undefined) throw new AppError('bad_request', 'starts_at: must be a date and time', 'starts_at');
+        change = staffChanges.move(appointment, parseOrThrow(ZMoveTo, { starts_at: to.toISO() }).starts_at);
+        outcome = `Moved ${who} to ${to.setLocale('en-US').toLocaleString(DateTime.DATETIME_MED)}.`;
+      } else if (action === 'visited') {
+        const followUp = parseOrThrow(ZVisitedForm, form).follow_up_date;
+        change = staffChanges.visited(appointment, followUp);
+        outcome = `Marked ${who} visited${followUp === undefined ? '' : `, follow-up on ${followUp}`}.`;
+      } else if (action === 'remind') {
+        change = staffChanges.remind(appointment);
+        outcome = `Reminder asked for ${who}: it goes now, or when contact hours open.`;
+      } else if (action === 'no_show') {
+        change = staffChanges.noShow(appointment);
+        outcome = `Marked ${who} a no-show.`;
+      } else {
+        change = staffChanges.cancel(appointment);
+        outcome = `Cancelled ${who}; the patient is told.`;
+      }
+      await changeAppointment(deps, appointment, change.what, change.send);
+      return back({ notice: outcome.slice(0, MAX_FLASH_CHARS) });
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      return back({ error: error.message.slice(0, MAX_FLASH_CHARS) });
+    }
+  });
+
+  return app;
+}

@@ -1,0 +1,193 @@
+/**
+ * The "Appointments" page: one clinic-local day's appointments as cards (time, patient's first name,
+ * provider, status, channel, last delivery, next reminder, Temporal link), a small form per staff
+ * change on each open one, and the booking form. Only the first name is shown: never the full name
+ * or the phone.
+ */
+import { html, raw } from 'hono/html';
+import { DateTime } from 'luxon';
+import type { Appointment } from '../../appointments/appointments.js';
+import type { Clinic } from '../../clinics/clinics.js';
+import { SHIPPED_LANGUAGES } from '../../domain/languages.js';
+import type { AppointmentStatus } from '../../workflows/appointmentDefinitions.js';
+import { APPOINTMENTS_CSS } from './appointmentsStyles.js';
+import { renderLayout, type Html } from './layout.js';
+import { renderStaffHeader, STAFF_HEADER_CSS } from './staffNav.js';
+
+/** A staff change a card's forms post (the last path segment). */
+export type AppointmentAction = 'remind' | 'visited' | 'no_show' | 'cancel' | 'move';
+
+/** One card: the appointment, the first name to show, its latest message's last attempt, its run in the Temporal UI. */
+export interface AppointmentLine {
+  appointment: Appointment;
+  firstName: string;
+  /** The latest message (`kind`: `reminder`, `booking_confirmation`, …) and its last attempt; null before any. */
+  lastDelivery: { kind: string; channel: string; status: string; errorCode: number | null } | null;
+  /** The chain's page in the Temporal Web UI; null when the UI's address is not configured. */
+  workflowUrl: string | null;
+}
+
+/** The booking form as typed (field → text) and, after a refusal, the error and the field it names. */
+export interface BookingForm {
+  values: Record<'patient_name' | 'phone' | 'starts_at' | 'duration_minutes' | 'provider' | 'service' | 'channel' | 'language', string>;
+  error?: { message: string; field?: string | undefined };
+}
+
+/** What the page shows. `date` and `today` are clinic-local `YYYY-MM-DD`. */
+export interface AppointmentsView {
+  clinic: Clinic;
+  date: string;
+  today: string;
+  lines: AppointmentLine[];
+  showPhone: boolean;
+  /** The outcome of the last form post, or why it was refused. */
+  notice?: string | undefined;
+  error?: string | undefined;
+  /** Present after a refused booking: the form comes back filled in. */
+  booking?: BookingForm | undefined;
+  urls: { previous: string; next: string; today: string; book: string; action(id: string, action: AppointmentAction): string };
+}
+
+const STATUS_LABELS: Record<AppointmentStatus, string> = {
+  booked: 'Booked',
+  confirmed: 'Confirmed',
+  cancelled: 'Cancelled',
+  visited: 'Visited',
+  no_show: 'No-show',
+};
+
+const CHANNEL_LABELS: Record<string, string> = { sms: 'SMS', whatsapp: 'WhatsApp', voice: 'Call' };
+
+const EMPTY_BOOKING: BookingForm['values'] = {
+  patient_name: '',
+  phone: '',
+  starts_at: '',
+  duration_minutes: '30',
+  provider: '',
+  service: '',
+  channel: 'sms',
+  language: '',
+};
+
+const isOpen = (status: AppointmentStatus) => status === 'booked' || status === 'confirmed';
+
+function renderLastDelivery(line: AppointmentLine): Html {
+  const last = line.lastDelivery;
+  if (last === null) return html`<span class="muted" data-last-delivery>none yet</span>`;
+  const kind = last.kind.replaceAll('_', ' ');
+  return html`<span data-last-delivery>${kind[0]!.toUpperCase()}${kind.slice(1)} · ${CHANNEL_LABELS[last.channel] ?? last.channel} ${last.status}${last.errorCode === null ? '' : ` (error ${last.errorCode})`}</span>`;
+}
+
+function renderActions(line: AppointmentLine, view: AppointmentsView, zone: string): Html {
+  const { id, startsAt } = line.appointment;
+  const url = (action: AppointmentAction) => view.urls.action(id, action);
+  const button = (action: AppointmentAction, label: string, style: string) =>
+    html`<form method="post" action="${url(action)}"><button class="btn ${style}" type="submit">${label}</button></form>`;
+  const localStart = DateTime.fromJSDate(startsAt).setZone(zone).toFormat("yyyy-MM-dd'T'HH:mm");
+  return html`<div class="appt-actions">
+    ${button('remind', 'Remind now', 'btn-primary')} ${button('no_show', 'No-show', 'btn-quiet')} ${button('cancel', 'Cancel', 'btn-danger')}
+  </div>
+  <div class="appt-forms">
+    <form method="post" action="${url('visited')}" class="inline-form">
+      <label>Follow-up date <span class="muted">(optional)</span><input type="date" name="follow_up_date"></label>
+      <button class="btn btn-quiet" type="submit">Mark visited</button>
+    </form>
+    <form method="post" action="${url('move')}" class="inline-form">
+      <label>New time <span class="muted">(${zone})</span><input type="datetime-local" name="starts_at" value="${localStart}" required></label>
+      <button class="btn btn-quiet" type="submit">Move</button>
+    </form>
+  </div>`;
+}
+
+function renderLine(line: AppointmentLine, view: AppointmentsView): Html {
+  const a = line.appointment;
+  const zone = view.clinic.timezone;
+  const local = (at: Date) => DateTime.fromJSDate(at).setZone(zone).setLocale('en-US');
+  return html`<li class="appt card" data-appointment="${a.id}" data-status="${a.status}">
+  <div class="appt-top">
+    <span class="appt-time">${local(a.startsAt).toLocaleString(DateTime.TIME_SIMPLE)}</span>
+    <span class="appt-name">${line.firstName}</span>
+    <span class="pill pill-${a.status}">${STATUS_LABELS[a.status]}</span>
+  </div>
+  <dl class="appt-facts">
+    <div><dt>Provider</dt><dd>${a.providerName} · ${a.service} · ${a.durationMinutes} min</dd></div>
+    <div><dt>Channel</dt><dd>${CHANNEL_LABELS[a.channel] ?? a.channel}</dd></div>
+    <div><dt>Last message</dt><dd>${renderLastDelivery(line)}</dd></div>
+    <div><dt>Next reminder</dt><dd>${a.nextReminderAt === null ? html`<span class="muted">none planned</span>` : local(a.nextReminderAt).toLocaleString(DateTime.DATETIME_MED)}</dd></div>
+    ${line.workflowUrl === null ? null : html`<div><dt>Workflow</dt><dd><a href="${line.workflowUrl}" target="_blank" rel="noopener">Open in Temporal</a></dd></div>`}
+  </dl>
+  ${isOpen(a.status) ? renderActions(line, view, zone) : null}
+</li>`;
+}
+
+/** One labelled field of the booking form, with its error beside it when the refusal names it. */
+function bookingField(form: BookingForm, name: keyof BookingForm['values'], label: string, control: (attrs: Html) => Html): Html {
+  const error = form.error?.field === name ? form.error.message : undefined;
+  const attrs = html`id="book-${name}" name="${name}"${error === undefined ? null : html` aria-invalid="true" aria-describedby="book-${name}-error"`}`;
+  return html`<div class="field${error === undefined ? '' : ' field-error'}">
+    <label for="book-${name}">${label}</label>
+    ${control(attrs)}
+    ${error === undefined ? null : html`<p class="field-message" id="book-${name}-error" data-field-error="${name}">${error}</p>`}
+  </div>`;
+}
+
+function renderBookingForm(view: AppointmentsView): Html {
+  const form: BookingForm = view.booking ?? { values: EMPTY_BOOKING };
+  const v = form.values;
+  const option = (value: string, label: string, current: string) =>
+    html`<option value="${value}"${value === current ? raw(' selected') : null}>${label}</option>`;
+  const unplaced = form.error !== undefined && (form.error.field === undefined || !(form.error.field in v));
+  return html`<section class="card book" aria-labelledby="book-title">
+  <h2 id="book-title">Book an appointment</h2>
+  ${unplaced ? html`<p class="field-message" role="alert">${form.error!.message}</p>` : null}
+  ${form.error === undefined || unplaced ? null : html`<p class="visually-hidden" role="alert">${form.error.message}</p>`}
+  <form method="post" action="${view.urls.book}" class="book-form">
+    ${bookingField(form, 'patient_name', 'Patient name', (a) => html`<input ${a} value="${v.patient_name}" autocomplete="off" required maxlength="100">`)}
+    ${bookingField(form, 'phone', 'Mobile number', (a) => html`<input ${a} type="tel" value="${v.phone}" autocomplete="off" required>`)}
+    ${bookingField(form, 'starts_at', `Date and time (${view.clinic.timezone})`, (a) => html`<input ${a} type="datetime-local" value="${v.starts_at}" required>`)}
+    ${bookingField(form, 'duration_minutes', 'Minutes', (a) => html`<input ${a} type="number" min="5" max="480" step="5" value="${v.duration_minutes}" required>`)}
+    ${bookingField(form, 'provider', 'Provider', (a) => html`<input ${a} value="${v.provider}" required maxlength="100">`)}
+    ${bookingField(form, 'service', 'Service', (a) => html`<input ${a} value="${v.service}" required maxlength="100">`)}
+    ${bookingField(
+      form,
+      'channel',
+      'Reminders by',
+      (a) =>
+        html`<select ${a}>${option('sms', 'SMS', v.channel)}${option('whatsapp', 'WhatsApp', v.channel)}${option('voice', 'Phone call', v.channel)}</select>`,
+    )}
+    ${bookingField(
+      form,
+      'language',
+      'Language',
+      (a) => html`<select ${a}>${option('', 'Their usual / the clinic’s', v.language)}${SHIPPED_LANGUAGES.map((l) => option(l, l, v.language))}</select>`,
+    )}
+    <div class="book-submit"><button class="btn btn-primary" type="submit">Book</button></div>
+  </form>
+</section>`;
+}
+
+/** The whole page. */
+export function renderAppointmentsPage(view: AppointmentsView): Html {
+  const day = DateTime.fromISO(view.date).setLocale('en-US').toLocaleString(DateTime.DATE_HUGE);
+  return renderLayout({
+    title: `Appointments · ${view.clinic.name}`,
+    styles: STAFF_HEADER_CSS + APPOINTMENTS_CSS,
+    body: html`${renderStaffHeader({ clinic: view.clinic, current: 'appointments', subtitle: 'Appointments', showPhone: view.showPhone })}
+<main class="page">
+  ${view.notice === undefined ? null : html`<p class="flash flash-ok" role="status">${view.notice}</p>`}
+  ${view.error === undefined ? null : html`<p class="banner" role="alert">${view.error}</p>`}
+  <section aria-labelledby="day-title" class="day">
+    <div class="day-head">
+      <h2 id="day-title">${day}${view.date === view.today ? ' (today)' : ''}</h2>
+      <nav class="day-nav" aria-label="Other days">
+        <a class="btn btn-quiet" href="${view.urls.previous}" rel="prev">← Previous day</a>
+        ${view.date === view.today ? null : html`<a class="btn btn-quiet" href="${view.urls.today}">Today</a>`}
+        <a class="btn btn-quiet" href="${view.urls.next}" rel="next">Next day →</a>
+      </nav>
+    </div>
+    ${view.lines.length === 0 ? html`<p class="empty">No appointments this day.</p>` : html`<ol class="appts">${view.lines.map((line) => renderLine(line, view))}</ol>`}
+  </section>
+  ${renderBookingForm(view)}
+</main>`,
+  });
+}

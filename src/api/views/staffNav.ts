@@ -1,0 +1,85 @@
+/**
+ * The top bar every signed-in `/admin/…` page shares: the clinic's name, one navigation (Queue,
+ * Appointments, and Phone while the console provider is in use) with the current page marked, and
+ * sign-out. Plain links and a form, so it works by keyboard and without JavaScript; on a phone the
+ * links take a row of their own.
+ */
+import { html } from 'hono/html';
+import { MAIN_CLINIC_SLUG } from '../../clinics/clinics.js';
+import type { Html } from './layout.js';
+
+/** The staff pages the navigation links to. */
+export type StaffPage = 'queue' | 'appointments' | 'phone';
+
+const LINKS: readonly { page: StaffPage; label: string; path: string }[] = [
+  { page: 'queue', label: 'Queue', path: '/admin/board' },
+  { page: 'appointments', label: 'Appointments', path: '/admin/appointments' },
+  { page: 'phone', label: 'Phone', path: '/admin/phone' },
+];
+
+/** What the top bar shows. */
+export interface StaffHeader {
+  clinic: { name: string; slug: string };
+  /** The page being shown: its link is marked `aria-current="page"`. */
+  current: StaffPage;
+  /** The page's own line under the clinic's name, e.g. "Walk-in board". */
+  subtitle: string;
+  /** Whether the phone simulator exists (the console provider is in use). */
+  showPhone: boolean;
+  /** Page-specific status next to sign-out (the board's live indicator). */
+  status?: Html;
+}
+
+/** `path` for `slug`: `?clinic=` only for a clinic other than `main`, as every staff page takes it. */
+function linkFor(path: string, slug: string): string {
+  return slug === MAIN_CLINIC_SLUG ? path : `${path}?${new URLSearchParams({ clinic: slug }).toString()}`;
+}
+
+/** The top bar with the navigation and sign-out (style: `STAFF_HEADER_CSS`). */
+export function renderStaffHeader(header: StaffHeader): Html {
+  const links = LINKS.filter((link) => link.page !== 'phone' || header.showPhone);
+  return html`<header class="topbar">
+  <div class="brand">
+    <h1>${header.clinic.name}</h1>
+    <p>${header.subtitle}</p>
+  </div>
+  <nav class="staff-nav" aria-label="Staff pages">
+    <ul>
+      ${links.map(
+        (link) =>
+          html`<li><a href="${linkFor(link.path, header.clinic.slug)}"${link.page === header.current ? html` aria-current="page"` : null}>${link.label}</a></li>`,
+      )}
+    </ul>
+  </nav>
+  <div class="topbar-side">
+    ${header.status ?? null}
+    <form method="post" action="/admin/logout"><button class="btn btn-quiet" type="submit">Sign out</button></form>
+  </div>
+</header>`;
+}
+
+/** CSS for the top bar (a constant; no user data). */
+export const STAFF_HEADER_CSS = `
+.topbar {
+  position: sticky; top: 0; z-index: 1; display: flex; flex-wrap: wrap; align-items: center; gap: 8px 16px;
+  padding: 10px 24px; background: var(--surface); border-bottom: 1px solid var(--line);
+}
+.brand { flex: 0 1 auto; min-width: 0; }
+.brand h1 { font-size: 1.35rem; letter-spacing: -.01em; }
+.brand p { color: var(--muted); font-size: .95rem; }
+.staff-nav { flex: 1 1 auto; }
+.staff-nav ul { display: flex; gap: 6px; margin: 0; padding: 0; list-style: none; }
+.staff-nav a {
+  display: inline-flex; align-items: center; min-height: 44px; padding: 0 14px; border-radius: 10px;
+  color: var(--ink); font-weight: 600; text-decoration: none; white-space: nowrap;
+}
+.staff-nav a:hover { background: var(--accent-soft); }
+.staff-nav a:focus-visible { outline: 3px solid #5eead4; outline-offset: 2px; }
+.staff-nav a[aria-current="page"] { background: var(--accent); color: var(--accent-ink); }
+.topbar-side { display: flex; align-items: center; gap: 16px; margin-left: auto; }
+@media (max-width: 640px) {
+  .topbar { padding: 8px 16px; position: static; }
+  .staff-nav { order: 3; flex-basis: 100%; overflow-x: auto; }
+  .staff-nav ul { gap: 4px; }
+}
+`;

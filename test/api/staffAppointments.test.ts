@@ -1,0 +1,201 @@
+/**
+ * A receptionist works the Appointments page: signed in, forms from the page only, a day's list that
+ * shows first names only, each change made through the chain and answered with a 303 back to the day,
+ * and a booking form that names a bad field and writes nothing.
+ */
+import { DateTime } from 'luxon';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { renderStaffHeader } from '../../src/api/views/staffNav.js';
+import { json, patientPhone, startStack, type Stack } from '../support/stack.js';
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack({ temporalUiUrl: 'http://localhost:8233' });
+});
+afterAll(() => stack?.stop());
+
+const OWN_ORIGIN = 'http://localhost';
+const FORM_TYPE = { 'Content-Type': 'application/x-www-form-urlencoded' };
+
+async function staffCookie(): Promise<string> {
+  const response = await stack.app.request('/admin/login', {
+    method: 'POST',
+    headers: { ...FORM_TYPE, Origin: OWN_ORIGIN },
+    body: new URLSearchParams({ password: stack.adminPassword }).toString(),
+  });
+  expect(response.status).toBe(303);
+  return response.headers.get('set-cookie')!.split(';')[0]!;
+}
+
+const pagePath = (params: Record<string, string> = {}) => `/admin/appointments?${new URLSearchParams({ clinic: stack.clinic.slug, ...params }).toString()}`;
+const actionPath = (id: string, action: string, date: string) =>
+  `/admin/appointments/${id}/${action}?${new URLSearchParams({ clinic: stack.clinic.slug, date }).toString()}`;
+
+function post(path: string, cookie: string, fields: Record<string, string> = {}, origin = OWN_ORIGIN) {
+  return stack.app.request(path, { method: 'POST', headers: { ...FORM_TYPE, Origin: origin, Cookie: cookie }, body: new URLSearchParams(fields).toString() });
+}
+
+/** Books through the JSON API, `days` from now; returns the appointment and its clinic-local day. */
+async function bookViaApi(days: number, patientName = 'Rahul Sharma') {
+  const phone = patientPhone();
+  const startsAt = DateTime.now().plus({ days }).set({ second: 0, millisecond: 0 });
+  const response = await stack.api('/api/appointments', {
+    method: 'POST',
+    body: JSON.stringify({
+      patient_name: patientName,
+      phone,
+      starts_at: startsAt.toUTC().toISO(),
+      duration_minutes: 30,
+      provider: 'Dr Mehta',
+      service: 'Ortho',
+      channel: 'sms',
+    }),
+  });
+  expect(response.status).toBe(201);
+  const appointment = (await json(response)) as { id: string; workflow_id: string };
+  return { id: appointment.id, workflowId: appointment.workflow_id, phone, day: startsAt.setZone(stack.clinic.timezone).toISODate()! };
+}
+
+const readAppointment = async (id: string) =>
+  (await json(await stack.api(`/api/appointments/${id}`))) as {
+    status: string;
+    starts_at: string;
+    follow_up_date: string | null;
+    deliveries: { kind: string }[];
+  };
+const countAppointments = async () =>
+  (await stack.sql<{ n: number }[]>`select count(*)::int as n from appointments where clinic_id = ${stack.clinic.id}`)[0]!.n;
+
+describe('the Appointments page is for signed-in staff', () => {
+  it('sends a visitor without a session to sign in, and refuses a form post from another site', async () => {
+    const page = await stack.app.request(pagePath());
+    expect(page.status).toBe(303);
+    expect(page.headers.get('location')).toBe(`/admin/login?${new URLSearchParams({ next: pagePath() }).toString()}`);
+
+    const { id, day } = await bookViaApi(2);
+    const refused = await post(actionPath(id, 'cancel', day), await staffCookie(), {}, 'https://evil.example');
+    expect(refused.status).toBe(403);
+    expect((await readAppointment(id)).status).toBe('booked');
+  });
+});
+
+describe('one navigation on every staff page', () => {
+  it('marks the current page, and leaves Phone out without the console provider', async () => {
+    const cookie = await staffCookie();
+    const board = await (await stack.app.request(`/admin/board?clinic=${stack.clinic.slug}`, { headers: { Cookie: cookie } })).text();
+    expect(board).toMatch(/<a href="\/admin\/board\?clinic=[^"]+" aria-current="page">Queue<\/a>/);
+    expect(board).toMatch(/<a href="\/admin\/appointments\?clinic=[^"]+">Appointments<\/a>/);
+    expect(board).not.toContain('/admin/phone');
+
+    const appointments = await (await stack.app.request(pagePath(), { headers: { Cookie: cookie } })).text();
+    expect(appointments).toMatch(/<a href="\/admin\/appointments\?clinic=[^"]+" aria-current="page">Appointments<\/a>/);
+    expect(appointments).toContain('action="/admin/logout"');
+    expect(appointments).not.toContain('/admin/phone');
+  });
+
+  it('links the phone simulator while the console provider is in use', async () => {
+    const header = String(await renderStaffHeader({ clinic: { name: 'Clinic', slug: 'main' }, current: 'phone', subtitle: 'Phone', showPhone: true }));
+    expect(header).toContain('<a href="/admin/phone" aria-current="page">Phone</a>');
+    expect(header).toContain('<a href="/admin/board">Queue</a>');
+  });
+});
+
+describe("the day's appointments", () => {
+  it("shows the patient's first name only, never the full name or the phone, with a link to the chain's run", async () => {
+    const { day, phone, workflowId } = await bookViaApi(3, 'Priyanka Venkataraman');
+    const response = await stack.app.request(pagePath({ date: day }), { headers: { Cookie: await staffCookie() } });
+    expect(response.status).toBe(200);
+    const page = await response.text();
+    expect(page).toContain('Priyanka');
+    expect(page).not.toContain('Venkataraman');
+    expect(page).not.toContain(phone);
+    expect(page).not.toContain(phone.slice(2));
+    expect(page).toContain(`href="http://localhost:8233/namespaces/default/workflows/${workflowId}"`);
+    expect(page).toContain('Dr Mehta');
+  });
+
+  it.each([
+    ['remind', {}, (a: Awaited<ReturnType<typeof readAppointment>>) => expect(a.deliveries.map((d) => d.kind)).toContain('reminder')],
+    [
+      'visited',
+      { follow_up_date: '2031-01-15' },
+      (a: Awaited<ReturnType<typeof readAppointment>>) => expect(a).toMatchObject({ status: 'visited', follow_up_date: '2031-01-15' }),
+    ],
+    ['no_show', {}, (a: Awaited<ReturnType<typeof readAppointment>>) => expect(a.status).toBe('no_show')],
+    ['cancel', {}, (a: Awaited<ReturnType<typeof readAppointment>>) => expect(a.status).toBe('cancelled')],
+  ] as const)('%s changes the appointment and returns to the day with the outcome', async (action, fields, check) => {
+    const { id, day } = await bookViaApi(4);
+    const response = await post(actionPath(id, action, day), await staffCookie(), fields);
+    expect(response.status).toBe(303);
+    const location = new URL(response.headers.get('location')!, OWN_ORIGIN);
+    expect(location.pathname).toBe('/admin/appointments');
+    expect(location.searchParams.get('date')).toBe(day);
+    expect(location.searchParams.get('notice')).toContain("Rahul's");
+    await vi.waitFor(async () => check(await readAppointment(id)), { timeout: 10_000 });
+  });
+
+  it('moves an appointment to a time typed in clinic time', async () => {
+    const { id, day } = await bookViaApi(5);
+    const to = DateTime.now().setZone(stack.clinic.timezone).plus({ days: 6 }).set({ hour: 11, minute: 15, second: 0, millisecond: 0 });
+    const response = await post(actionPath(id, 'move', day), await staffCookie(), { starts_at: to.toFormat("yyyy-MM-dd'T'HH:mm") });
+    expect(response.status).toBe(303);
+    expect(new URL(response.headers.get('location')!, OWN_ORIGIN).searchParams.get('notice')).toContain('Moved');
+    expect(new Date((await readAppointment(id)).starts_at).getTime()).toBe(to.toMillis());
+  });
+
+  it("shows the chain's refusal as the flash message: a cancelled appointment cannot be marked visited", async () => {
+    const { id, day } = await bookViaApi(4);
+    const cookie = await staffCookie();
+    expect((await post(actionPath(id, 'cancel', day), cookie)).status).toBe(303);
+    const refused = await post(actionPath(id, 'visited', day), cookie, { follow_up_date: '' });
+    expect(refused.status).toBe(303);
+    const error = new URL(refused.headers.get('location')!, OWN_ORIGIN).searchParams.get('error');
+    expect(error).toMatch(/cancelled/);
+    expect((await readAppointment(id)).status).toBe('cancelled');
+
+    const page = await (await stack.app.request(refused.headers.get('location')!, { headers: { Cookie: cookie } })).text();
+    expect(page).toContain(`role="alert">${error}`);
+  });
+});
+
+describe('booking from the page', () => {
+  const goodForm = () => ({
+    patient_name: 'Ana Lopez',
+    phone: patientPhone(),
+    starts_at: DateTime.now().setZone(stack.clinic.timezone).plus({ days: 7 }).set({ hour: 10, minute: 30 }).toFormat("yyyy-MM-dd'T'HH:mm"),
+    duration_minutes: '30',
+    provider: 'Dr Mehta',
+    service: 'Checkup',
+    channel: 'sms',
+    language: '',
+  });
+
+  it.each([
+    ['duration_minutes', { duration_minutes: '0' }, 'duration_minutes: must be a whole number of minutes from 5 to 480'],
+    ['phone', { phone: '12345' }, 'phone: must be a valid mobile number'],
+    ['starts_at', { starts_at: 'soon' }, 'starts_at: must be a date and time'],
+    ['starts_at', { starts_at: '2020-01-01T10:00' }, 'starts_at: must be in the future'],
+    ['patient_name', { patient_name: '' }, 'patient_name: must not be empty'],
+  ])('names a bad %s beside the form, keeps what was typed and writes nothing', async (field, change, message) => {
+    const before = await countAppointments();
+    const form = { ...goodForm(), ...change };
+    const response = await post(pagePath(), await staffCookie(), form);
+    expect(response.status).toBe(400);
+    const page = await response.text();
+    expect(page).toMatch(new RegExp(`data-field-error="${field}">${message}`));
+    expect(page).toContain(`id="book-${field}" name="${field}" aria-invalid="true"`);
+    expect(page).toContain(`value="${form.service}"`);
+    expect(await countAppointments()).toBe(before);
+  });
+
+  it('books one and shows its day with the outcome', async () => {
+    const before = await countAppointments();
+    const form = goodForm();
+    const response = await post(pagePath(), await staffCookie(), form);
+    expect(response.status).toBe(303);
+    const location = new URL(response.headers.get('location')!, OWN_ORIGIN);
+    expect(location.searchParams.get('date')).toBe(form.starts_at.slice(0, 10));
+    expect(location.searchParams.get('notice')).toBe(`Booked Ana's 10:30 AM appointment on ${form.starts_at.slice(0, 10)}.`);
+    expect(await countAppointments()).toBe(before + 1);
+  });
+});
