@@ -10,6 +10,7 @@ import type { PhoneChannel } from '../../domain/phone.js';
 import type { ConversationMessage, WaitingCall } from '../../messaging/phoneConversation.js';
 import { renderLayout, type Html } from './layout.js';
 import { PHONE_SCRIPT } from './phoneScript.js';
+import { renderStaffHeader, STAFF_HEADER_CSS } from './staffNav.js';
 
 /** The quick-reply buttons the simulator offers on WhatsApp: what a reminder template's buttons carry. */
 export const QUICK_REPLIES = [
@@ -50,13 +51,8 @@ export interface PhoneFlash {
 }
 
 const PHONE_CSS = `
-.topbar { display: flex; align-items: center; justify-content: space-between; gap: 12px; padding: 14px 20px; background: var(--surface); border-bottom: 1px solid var(--line); }
-.topbar h1 { font-size: 1.25rem; }
-.topbar p { color: var(--muted); font-size: .95rem; }
 .page { max-width: 760px; margin: 0 auto; padding: 16px; display: grid; gap: 16px; }
 .simulator { display: block; background: var(--next-soft); color: var(--next); border-color: #f3d19e; }
-.topbar-side { display: flex; gap: 8px; }
-.topbar-side .btn { padding: 0 .8em; white-space: nowrap; }
 .panel { padding: 16px; display: grid; gap: 12px; }
 .panel h2 { font-size: 1.05rem; }
 .row { display: flex; flex-wrap: wrap; gap: 10px; align-items: end; }
@@ -163,14 +159,8 @@ export function renderPhonePage(view: PhoneView, flash: PhoneFlash): Html {
   const phone = view.phone;
   return renderLayout({
     title: `Phone simulator · ${view.clinic.name}`,
-    styles: PHONE_CSS,
-    body: html`<header class="topbar">
-  <div><h1>Phone simulator</h1><p>${view.clinic.name}</p></div>
-  <div class="topbar-side">
-    <a class="btn btn-quiet" href="/admin/board">Board</a>
-    <form method="post" action="/admin/logout"><button class="btn btn-quiet" type="submit">Sign out</button></form>
-  </div>
-</header>
+    styles: STAFF_HEADER_CSS + PHONE_CSS,
+    body: html`${renderStaffHeader({ clinic: view.clinic, current: 'phone', subtitle: 'Phone simulator', showPhone: true })}
 <div class="page">
   <p class="banner simulator" role="note"><strong>Simulator</strong> — no real phone is texted or called: the console provider stands in for Twilio, and what you send here goes through the same webhook as a patient's text.</p>
   ${flash.error === undefined ? null : html`<div class="banner" role="alert">${flash.error}</div>`}
