@@ -17,8 +17,7 @@ import { ensureAdminSecrets, type AdminSecrets } from './embedded/adminSecrets.j
 import { ensurePayloadKeys } from './embedded/payloadKey.js';
 import { startEmbeddedPostgres } from './embedded/postgres.js';
 import { startTemporalDevServer } from './embedded/temporal.js';
-import { createMessenger } from './messaging/messenger.js';
-import { callbackBaseUrl, consoleTelephoneFor, createSender } from './messaging/createSender.js';
+import { createMessengerFor } from './messaging/createSender.js';
 import { runMain } from './runMain.js';
 import { createShutdown } from './shutdown.js';
 import { connectTemporalClient } from './temporal/connect.js';
@@ -91,9 +90,8 @@ async function startAll(config: Config): Promise<void> {
   const sql = createSql(databaseUrl);
   shutdown.add({ name: 'close the database pool', limitMs: 1_500, run: () => sql.end({ timeout: 1 }) });
   const clinic = await ensureMainClinic(sql, config);
-  const consoleTelephone = consoleTelephoneFor(config, sql, log);
+  const { messenger, consoleTelephone } = createMessengerFor(config, sql, log);
   if (consoleTelephone !== undefined) shutdown.add({ name: 'hang up the console calls', limitMs: 1_000, run: () => consoleTelephone.close() });
-  const messenger = createMessenger({ sql, sender: createSender(config, log, consoleTelephone), callbackBaseUrl: callbackBaseUrl(config), log });
 
   const connection = await NativeConnection.connect({ address: temporalAddress });
   shutdown.add({ name: "close the worker's Temporal connection", limitMs: 500, run: () => connection.close() });

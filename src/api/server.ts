@@ -6,8 +6,7 @@ import { ensureMainClinic } from '../clinics/clinics.js';
 import { createSql } from '../db/sql.js';
 import { migrateDatabase } from '../db/migrate.js';
 import { createLogger } from '../logger.js';
-import { createMessenger } from '../messaging/messenger.js';
-import { callbackBaseUrl, consoleTelephoneFor, createSender } from '../messaging/createSender.js';
+import { createMessengerFor } from '../messaging/createSender.js';
 import { runMain } from '../runMain.js';
 import { connectTemporalClient } from '../temporal/connect.js';
 import { serveApi } from './serveApi.js';
@@ -24,8 +23,7 @@ await runMain('api', async () => {
   const sql = createSql(databaseUrl);
   await ensureMainClinic(sql, config);
   const temporal = await connectTemporalClient(temporalAddress, config.temporal.namespace, payloadKeys);
-  const consoleTelephone = consoleTelephoneFor(config, sql, log);
-  const messenger = createMessenger({ sql, sender: createSender(config, log, consoleTelephone), callbackBaseUrl: callbackBaseUrl(config), log });
+  const { messenger, consoleTelephone } = createMessengerFor(config, sql, log);
   const api = await serveApi(config, { sql, temporal, messenger, log, adminPassword, adminApiToken, payloadKeys, consoleTelephone });
   const stop = async () => {
     await api.close(); // open requests are cut after a second

@@ -6,6 +6,7 @@ import type { Config } from '../config.js';
 import type { Sql } from '../db/sql.js';
 import { createConsoleSender } from './consoleSender.js';
 import { createConsoleTelephone, type ConsoleTelephone } from './consoleTelephone.js';
+import { createMessenger, type Messenger } from './messenger.js';
 import { createTwilioSender } from './twilioSender.js';
 import type { Sender } from './sender.js';
 
@@ -40,4 +41,14 @@ export function consoleTelephoneFor(config: Config, sql: Sql, log: Logger): Cons
 export function callbackBaseUrl(config: Config): string | undefined {
   if (config.publicBaseUrl !== undefined) return config.publicBaseUrl;
   return config.twilio.provider === 'console' ? `http://localhost:${config.port}` : undefined;
+}
+
+/**
+ * The messenger of a process as `config` asks for it: the provider's sender, the callback address,
+ * and with the console provider its telephone (to close on shutdown; undefined with Twilio).
+ */
+export function createMessengerFor(config: Config, sql: Sql, log: Logger): { messenger: Messenger; consoleTelephone: ConsoleTelephone | undefined } {
+  const consoleTelephone = consoleTelephoneFor(config, sql, log);
+  const messenger = createMessenger({ sql, sender: createSender(config, log, consoleTelephone), callbackBaseUrl: callbackBaseUrl(config), log });
+  return { messenger, consoleTelephone };
 }

@@ -7,8 +7,7 @@ import { loadConfig, requireServices } from '../config.js';
 import { createSql } from '../db/sql.js';
 import { migrateDatabase } from '../db/migrate.js';
 import { createLogger } from '../logger.js';
-import { createMessenger } from '../messaging/messenger.js';
-import { callbackBaseUrl, consoleTelephoneFor, createSender } from '../messaging/createSender.js';
+import { createMessengerFor } from '../messaging/createSender.js';
 import { runMain } from '../runMain.js';
 import { temporalLoggerFor } from '../temporal/pinoLogger.js';
 import { createWorker } from './createWorker.js';
@@ -22,8 +21,7 @@ await runMain('worker', async () => {
   const sql = createSql(databaseUrl);
   const connection = await NativeConnection.connect({ address: temporalAddress });
   // Console calls placed here ring through the API on this machine (PORT).
-  const consoleTelephone = consoleTelephoneFor(config, sql, log);
-  const messenger = createMessenger({ sql, sender: createSender(config, log, consoleTelephone), callbackBaseUrl: callbackBaseUrl(config), log });
+  const { messenger, consoleTelephone } = createMessengerFor(config, sql, log);
   const worker = await createWorker({
     connection,
     namespace: config.temporal.namespace,

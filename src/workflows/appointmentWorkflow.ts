@@ -11,8 +11,6 @@ import {
   condition,
   continueAsNew,
   log,
-  patched,
-  proxyActivities,
   proxyLocalActivities,
   setHandler,
   TemporalFailure,
@@ -21,23 +19,19 @@ import {
 import { Mutex } from 'async-mutex';
 import type { AppointmentActivities } from '../activities/appointments.js';
 import type { PromptActivities } from '../activities/prompts.js';
-import { firstChannel, isFinalStatus, nextAttempt } from '../domain/deliveryFallback.js';
 import { invitedReminderAnswers, readAppointmentAnswer, REMINDER_ANSWERS, SLOT_ANSWERS, type AppointmentAnswer } from '../domain/appointmentAnswers.js';
 import { nextContactInstant, planFollowUp, planReminders } from '../domain/reminderPlan.js';
 import {
   answerAppointmentPromptUpdate,
   appointmentMessageKey,
   appointmentQuery,
-  attemptKey,
   cancelAppointmentUpdate,
-  DEFAULT_CALL_RETRY_MINUTES,
   deliveryReceiptSignal,
   FOLLOW_UP_TIME,
   isOpenAppointment,
   MARK_WINDOW_MS,
   markNoShowUpdate,
   markVisitedUpdate,
-  RECEIPT_WAIT_MS,
   remindNowUpdate,
   rescheduleAppointmentUpdate,
   SLOT_OFFER_MS,
@@ -46,12 +40,11 @@ import {
   type AppointmentOutcome,
   type AppointmentStatus,
   type AppointmentView,
-  type AwaitedReceipt,
   type CancelRequest,
-  type DeliveryReceipt,
   type AppointmentWorkflowInput,
   type OwedMessage,
 } from './appointmentDefinitions.js';
+import { createDeliveries } from './appointmentDeliveries.js';
 import { FailureType } from './definitions.js';
 import type { PromptAnswer, PromptOutcome } from './promptDefinitions.js';
 
@@ -62,12 +55,6 @@ const store = proxyLocalActivities<Omit<AppointmentActivities, 'sendAppointmentM
   scheduleToCloseTimeout: '2 minutes',
   retry: { maximumInterval: '30 seconds', nonRetryableErrorTypes: [FailureType.InvalidData] },
 });
-const messaging = proxyActivities<Pick<AppointmentActivities, 'sendAppointmentMessage' | 'deliverAppointmentMessage'>>({
-  startToCloseTimeout: '30 seconds',
-  scheduleToCloseTimeout: '30 minutes',
-  retry: { maximumInterval: '1 minute', maximumAttempts: 20, nonRetryableErrorTypes: [FailureType.MessageRejected, FailureType.InvalidData] },
-});
-
 // Messages about the appointment's time: dropped when the time changes or the appointment closes.
 const ABOUT_THE_TIME: readonly OwedMessage['kind'][] = ['booking_confirmation', 'reminder', 'rescheduled'];
 
@@ -103,10 +90,6 @@ export async function appointmentWorkflow(input: AppointmentWorkflowInput): Prom
 
   // Every handler's change bumps this, so the main loop's wait wakes up to re-plan its timers.
   let changes = 0;
-  const awaiting = (s.awaiting ??= []);
-  // Receipts that came before their attempt's activity returned its sid (a fast provider), by sid.
-  const early = new Map<string, DeliveryReceipt>();
-  const callRetryMs = (a.callRetryMinutes ?? DEFAULT_CALL_RETRY_MINUTES) * 60_000;
   // Every state change and its writes run one at a time (Temporal's safe-message-handlers pattern),
   // so the row's last write is always the chain's last state.
   const lock = new Mutex();
@@ -163,12 +146,12 @@ export async function appointmentWorkflow(input: AppointmentWorkflowInput): Prom
   /** Messages about the time (and their fallbacks) are dropped, also those waiting for a receipt. */
   const dropMessagesAboutTheTime = () => {
     s.owed = s.owed.filter((m) => !ABOUT_THE_TIME.includes(m.kind));
-    const kept = awaiting.filter((w) => !ABOUT_THE_TIME.includes(w.message.kind));
-    awaiting.splice(0, awaiting.length, ...kept);
+    deliveries.drop(ABOUT_THE_TIME);
   };
   /** Whether `message` still concerns the appointment as it stands (not moved or closed since). */
   const current = (message: OwedMessage) =>
     !ABOUT_THE_TIME.includes(message.kind) || (isOpenAppointment(s.status) && message.idempotencyKey.startsWith(appointmentMessageKey(id, s.startsAt, '')));
+  const deliveries = createDeliveries({ appointment: a, state: s, current, changed: () => changes++ });
   /** Closes the appointment (`cancelled`, `visited`, `no_show`): reminders and the prompt dropped. */
   const close = async (status: AppointmentStatus) => {
     changes++;
@@ -248,16 +231,7 @@ export async function appointmentWorkflow(input: AppointmentWorkflowInput): Prom
   };
 
   setHandler(appointmentQuery, view);
-  setHandler(deliveryReceiptSignal, (receipt) => {
-    const attempt = awaiting.find((w) => w.sid === receipt.sid);
-    if (attempt === undefined) {
-      if (early.size < 50) early.set(receipt.sid, receipt);
-      return;
-    }
-    if (attempt.receipt !== undefined || !isFinalStatus(attempt.channel, receipt.status)) return;
-    attempt.receipt = receipt;
-    changes++;
-  });
+  setHandler(deliveryReceiptSignal, (receipt) => deliveries.receive(receipt));
   // Each handler checks again under the lock what its validator checked: updates validated together
   // run one after another, and an earlier one may have changed the state.
   setHandler(
@@ -363,67 +337,6 @@ export async function appointmentWorkflow(input: AppointmentWorkflowInput): Prom
     { validator: () => refuseUnlessOpen('marked a no-show') },
   );
 
-  /** Queues the attempt after `attempt` by its receipt (none: the wait ran out), if the message needs one. */
-  const fallBack = (attempt: AwaitedReceipt, receipt: DeliveryReceipt | null) => {
-    const next = nextAttempt({ kind: attempt.message.kind, channel: attempt.channel, calls: attempt.calls }, receipt);
-    if (next === null || !current(attempt.message)) return;
-    s.owed.unshift({
-      ...attempt.message,
-      retry: {
-        channel: next.channel,
-        attempt: (attempt.message.retry?.attempt ?? 1) + 1,
-        calls: attempt.calls,
-        notBefore: next.delayed ? Date.now() + callRetryMs : Date.now(),
-        reason: next.reason,
-        requireMobile: next.requireMobile,
-      },
-    });
-  };
-  /** One attempt of `message`; a sent one waits for its receipt in `awaiting`. */
-  const deliver = async (message: OwedMessage) => {
-    const channel = message.retry?.channel ?? firstChannel(a.channel, message.kind);
-    const made = { message, channel, calls: message.retry?.calls ?? 0, sid: '', deadline: 0 };
-    try {
-      const result = await messaging.deliverAppointmentMessage({
-        appointmentId: id,
-        kind: message.kind,
-        idempotencyKey: attemptKey(message.idempotencyKey, message.retry?.attempt ?? 1),
-        deliveryKey: message.idempotencyKey,
-        channel,
-        ...(message.retry === undefined ? {} : { note: message.retry.reason, requireMobile: message.retry.requireMobile }),
-      });
-      // Nothing more to do for a message the appointment no longer needs (moved or closed meanwhile).
-      if ((result.outcome !== 'sent' && result.outcome !== 'already_sent') || !current(message)) return;
-      const attempt: AwaitedReceipt = {
-        ...made,
-        channel: result.channel,
-        calls: made.calls + (result.channel === 'voice' ? 1 : 0),
-        sid: result.sid,
-        deadline: Date.now() + RECEIPT_WAIT_MS,
-      };
-      // A final receipt that came before the sid was known: signalled early, or seen by the activity.
-      const receipt = early.get(result.sid) ?? result.receipt;
-      if (receipt !== undefined && isFinalStatus(attempt.channel, receipt.status)) attempt.receipt = receipt;
-      awaiting.push(attempt);
-    } catch (error) {
-      if (!(error instanceof TemporalFailure)) throw error;
-      log.warn('appointment message not sent', { kind: message.kind, channel, reason: error.cause?.message ?? error.message });
-      // WhatsApp refused at once (e.g. not a WhatsApp number): the same as a failed receipt.
-      if (channel === 'whatsapp') fallBack(made, { sid: '', status: 'failed', errorCode: null });
-    }
-  };
-  const send = async (message: OwedMessage) => {
-    if (patched('delivery-fallback')) return deliver(message);
-    try {
-      await messaging.sendAppointmentMessage({ appointmentId: id, kind: message.kind, idempotencyKey: message.idempotencyKey });
-    } catch (error) {
-      // A text that cannot be sent (refused, or retries spent) must not stop the chain: the patient
-      // can still answer, staff can still act. The failure stays in history and the worker log.
-      if (!(error instanceof TemporalFailure)) throw error;
-      log.warn('appointment message not sent', { kind: message.kind, reason: error.cause?.message ?? error.message });
-    }
-  };
-
   if (input.carried === undefined) await exclusively(() => tolerate('record', record));
   const historyLimit = input.continueAsNewAtEvents;
 
@@ -445,11 +358,7 @@ export async function appointmentWorkflow(input: AppointmentWorkflowInput): Prom
       if (s.prompt !== null && s.prompt.expiresAt <= now) await tolerate('close lapsed prompt', dropPrompt);
       if (due) await tolerate('record', record);
       // Attempts settled by their receipt, or by waiting long enough: the next channel, if any.
-      for (const attempt of awaiting.filter((w) => w.receipt !== undefined || w.deadline <= now)) {
-        awaiting.splice(awaiting.indexOf(attempt), 1);
-        early.delete(attempt.sid);
-        fallBack(attempt, attempt.receipt ?? null);
-      }
+      deliveries.settle(now);
     });
 
     // Business-initiated texts and calls go only within contact hours; the first owed one goes when
@@ -466,12 +375,12 @@ export async function appointmentWorkflow(input: AppointmentWorkflowInput): Prom
         await tolerate('open reminder prompt', () => ask('appointment_reminder', startsAtMs(), []));
         return next;
       });
-      if (message !== undefined) await send(message);
+      if (message !== undefined) await deliveries.send(message);
       continue;
     }
 
     const endAt = isOpenAppointment(s.status) ? startsAtMs() + MARK_WINDOW_MS : undefined;
-    if (s.owed.length === 0 && awaiting.length === 0 && s.followUpAt === null && (endAt === undefined || endAt <= Date.now())) break;
+    if (s.owed.length === 0 && deliveries.waiting === 0 && s.followUpAt === null && (endAt === undefined || endAt <= Date.now())) break;
     if (workflowInfo().continueAsNewSuggested || (historyLimit !== undefined && workflowInfo().historyLength >= historyLimit)) {
       await condition(allHandlersFinished);
       return continueAsNew<typeof appointmentWorkflow>({ ...input, carried: s });
@@ -482,7 +391,7 @@ export async function appointmentWorkflow(input: AppointmentWorkflowInput): Prom
       s.prompt?.expiresAt,
       s.followUpAt ?? undefined,
       s.owed.length > 0 ? sendAt : undefined,
-      ...awaiting.map((w) => w.deadline),
+      ...deliveries.deadlines(),
     ];
     const wakeAt = Math.min(...wakes.filter((t): t is number => t !== undefined));
     const seen = changes;
