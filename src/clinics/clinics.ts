@@ -59,9 +59,13 @@ function toClinic(row: Record<string, unknown>): Clinic {
   };
 }
 
+/** Time zone of a new `main` clinic when CLINIC_TIMEZONE is not set. */
+export const DEFAULT_CLINIC_TIMEZONE = 'America/Chicago';
+
 /**
- * Creates or updates the `main` clinic from `config`: name, time zone, numbers, and the contact hours
- * given (CONTACT_HOURS_START / _END; one not given keeps its stored value). @returns the clinic.
+ * Creates or updates the `main` clinic from `config`: name, numbers, and the time zone and contact
+ * hours given (CLINIC_TIMEZONE, CONTACT_HOURS_START / _END; one not given keeps its stored value, a
+ * new clinic takes `DEFAULT_CLINIC_TIMEZONE` and 08:00–20:00). @returns the clinic.
  * @throws ConfigError when the contact hours would end before they start.
  */
 export async function ensureMainClinic(sql: Sql, config: Config): Promise<Clinic> {
@@ -73,11 +77,11 @@ export async function ensureMainClinic(sql: Sql, config: Config): Promise<Clinic
     await sql.begin(async (tx) => {
       const [clinic] = await tx<{ id: number }[]>`
         insert into clinics (slug, name, timezone, default_country, contact_hours_start, contact_hours_end)
-        values (${MAIN_CLINIC_SLUG}, ${config.clinic.name}, ${config.clinic.timezone}, ${config.clinic.defaultCountry},
+        values (${MAIN_CLINIC_SLUG}, ${config.clinic.name}, ${config.clinic.timezone ?? DEFAULT_CLINIC_TIMEZONE}, ${config.clinic.defaultCountry},
                 coalesce(${start ?? null}::time, '08:00'), coalesce(${end ?? null}::time, '20:00'))
         on conflict (slug) do update set
           name = excluded.name,
-          timezone = excluded.timezone,
+          timezone = coalesce(${config.clinic.timezone ?? null}::text, clinics.timezone),
           default_country = excluded.default_country,
           contact_hours_start = coalesce(${start ?? null}::time, clinics.contact_hours_start),
           contact_hours_end = coalesce(${end ?? null}::time, clinics.contact_hours_end)
