@@ -126,6 +126,11 @@ export async function listTemplates(sql: Sql, clinic: Clinic): Promise<TemplateW
     .flatMap((language) => MESSAGE_KINDS.map((kind) => withSample(clinic, pickTemplate(own, kind, language, clinic.defaultLanguage))));
 }
 
+/** The wording of `kind` in effect for a reader of `language` at `clinic` (see the module docstring), with its sample rendering. */
+export async function findTemplate(sql: Sql, clinic: Clinic, kind: MessageKind, language: string): Promise<TemplateWithSample> {
+  return withSample(clinic, pickTemplate(await readOwnTemplates(sql, clinic.id, kind), kind, language, clinic.defaultLanguage));
+}
+
 /**
  * What is wrong with `body` as a `kind` template, or undefined when it is good: an unknown placeholder
  * (`body: unknown placeholder {foo}`; `{slots}` is known in `reschedule_options` only), the one a kind
