@@ -17,6 +17,7 @@ import { clinicRoutes } from './clinic.js';
 import { PUBLIC_API_DOC_PATHS, docsRoutes } from './docs.js';
 import { codecRoutes } from './codec.js';
 import { errorBody, handleError } from './errors.js';
+import { frontDeskMetricsRoutes } from './frontDeskMetrics.js';
 import { healthRoutes } from './health.js';
 import { kioskRoutes } from './kiosk.js';
 import { messageRoutes } from './messages.js';
@@ -87,6 +88,7 @@ export function createApp(deps: AppDeps): Hono {
   api.route('/', appointmentRoutes(deps));
   api.route('/', providerRoutes(deps));
   api.route('/', waitlistRoutes(deps));
+  api.route('/', frontDeskMetricsRoutes(deps));
   api.route('/', consolePhoneRoutes(deps));
   api.route('/', docsRoutes(api));
   app.route('/', api);
