@@ -1,6 +1,7 @@
 import type { Browser, Locator, Page } from 'playwright-core';
 import { launchChromium, screenshotPath } from '../support/chromium.js';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { watchCspViolations } from '../support/cspViolations.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { patientPhone, startStack, twimlText, type Stack } from '../support/stack.js';
 
 let stack: Stack;
@@ -17,6 +18,19 @@ afterAll(async () => {
   await stack?.stop();
 });
 
+// Every page the tests open is watched: its Content-Security-Policy refuses nothing the page uses.
+const watched: string[][] = [];
+afterEach(() => {
+  expect(watched.splice(0).flat()).toEqual([]);
+});
+
+/** A new page `width` × `height` CSS pixels, watched for CSP violations. */
+async function newPage(width: number, height: number): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width, height } });
+  watched.push(await watchCspViolations(page));
+  return page;
+}
+
 const boardUrl = () => `${baseUrl}/admin/board?clinic=${stack.clinic.slug}`;
 const ticketCard = (page: Page, column: 'next' | 'waiting' | 'in_room', code: string) => page.locator(`[data-column="${column}"] [data-ticket="${code}"]`);
 
@@ -29,7 +43,7 @@ async function patientJoins(phone: string, body = 'JOIN'): Promise<string> {
 
 /** Opens the board as a receptionist would: sent to sign in, then back to the live board. */
 async function openBoard(): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1180, height: 820 } });
+  const page = await newPage(1180, 820);
   await page.goto(boardUrl());
   expect(new URL(page.url()).pathname).toBe('/admin/login');
   await page.getByLabel('Password').fill(stack.adminPassword);
@@ -136,7 +150,7 @@ describe('the receptionist works the live board', () => {
 
 describe('a visitor without a phone uses the kiosk', () => {
   it('takes a ticket and sees its code large', async () => {
-    const page = await browser.newPage({ viewport: { width: 820, height: 1180 } });
+    const page = await newPage(820, 1180);
     await page.goto(`${baseUrl}/kiosk?clinic=${stack.clinic.slug}`);
     await page.getByLabel('Anything we should know?').fill('in a wheelchair');
     await page.getByRole('button', { name: 'Get a ticket' }).click();

@@ -8,10 +8,8 @@ import { DateTime } from 'luxon';
 import { MAX_ROOMS_OPEN, MIN_ROOMS_OPEN, type Clinic } from '../../clinics/clinics.js';
 import { staffTransitionsFrom, type StaffTargetState, type TicketState } from '../../domain/ticketStates.js';
 import type { TicketView } from '../../workflows/definitions.js';
-import { BOARD_SCRIPT } from './boardScript.js';
-import { BOARD_CSS } from './boardStyles.js';
 import { renderLayout, type Html } from './layout.js';
-import { renderStaffHeader, STAFF_HEADER_CSS } from './staffNav.js';
+import { renderStaffHeader } from './staffNav.js';
 
 /** What the board shows: the clinic and its open tickets (as `listOpenTickets` orders them). */
 export interface BoardView {
@@ -127,7 +125,8 @@ export function renderBoardFragment(view: BoardView): Html {
 export function renderBoardPage(view: BoardView & { error?: string; showPhone: boolean }): Html {
   return renderLayout({
     title: `Board · ${view.clinic.name}`,
-    styles: STAFF_HEADER_CSS + BOARD_CSS,
+    styles: ['staff-nav.css', 'board.css'],
+    scripts: ['board.js'],
     body: html`${renderStaffHeader({
       clinic: view.clinic,
       current: 'queue',
@@ -141,7 +140,6 @@ export function renderBoardPage(view: BoardView & { error?: string; showPhone: b
     <button class="banner-close" id="banner-close" type="button" aria-label="Dismiss">×</button>
   </div>
   <main id="board" data-events="${view.urls.events}">${renderBoardFragment(view)}</main>
-</div>
-<script>${raw(BOARD_SCRIPT)}</script>`,
+</div>`,
   });
 }
