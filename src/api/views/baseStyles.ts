@@ -8,7 +8,7 @@ export const BASE_CSS = `
 :root {
   --bg: #f3f6f5; --surface: #ffffff; --ink: #1d2b2f; --muted: #5d6f73; --line: #dde5e3;
   --accent: #0f766e; --accent-ink: #ffffff; --accent-soft: #e0f2ef;
-  --next: #b45309; --next-soft: #fdf0dc; --room: #4338ca; --room-soft: #e8e8fb;
+  --next: #92400e; --next-soft: #fdf0dc; --room: #4338ca; --room-soft: #e8e8fb;
   --danger: #b42318; --danger-soft: #fdecea; --radius: 14px;
   color-scheme: light;
 }

@@ -24,5 +24,5 @@ body { background: linear-gradient(180deg, #e6f2ef 0%, var(--bg) 55%); }
   letter-spacing: .02em; font-variant-numeric: tabular-nums;
 }
 .standing { font-size: 1.5rem; font-weight: 600; }
-.return-note { color: var(--muted); font-size: .95rem; }
+.return-note { display: grid; justify-items: center; gap: 10px; color: var(--muted); font-size: .95rem; }
 `;

@@ -42,32 +42,42 @@ function standing(ticket: TicketView): string {
   return `You're #${ticket.position ?? '?'} in line, estimated wait ${ticket.etaMinutes ?? '?'} min.`;
 }
 
-/** The ticket just taken: its code large, place and wait; returns to `homeUrl` after 30 s. */
+/** The attributes that make kiosk.js return the page to `homeUrl` after `KIOSK_RETURN_SECONDS`. */
+const returnsTo = (homeUrl: string) => html`data-return-url="${homeUrl}" data-return-seconds="${KIOSK_RETURN_SECONDS}"`;
+
+/**
+ * The ticket just taken: its code large, place and wait; returns to `homeUrl` after 30 s, which
+ * "More time" starts again (WCAG 2.2.1: a time limit the reader can extend).
+ */
 export function renderKioskTicket(view: { clinicName: string; homeUrl: string; ticket: TicketView }): Html {
   return renderLayout({
     title: `Ticket ${view.ticket.code} · ${view.clinicName}`,
     styles: ['kiosk.css'],
-    refresh: { seconds: KIOSK_RETURN_SECONDS, url: view.homeUrl },
-    body: html`<main class="kiosk">
+    scripts: ['kiosk.js'],
+    body: html`<main class="kiosk" ${returnsTo(view.homeUrl)}>
   <div class="card kiosk-card">
     <p class="ticket-label">Your ticket</p>
     <p class="ticket-code" data-ticket-code>${view.ticket.code}</p>
     <p class="standing">${standing(view.ticket)}</p>
     <p class="lead">Please take a seat. Remember your number: we'll call it out when it's your turn.</p>
     <a class="btn btn-primary btn-huge" href="${view.homeUrl}">Done</a>
-    <p class="return-note">This screen returns to the start in ${KIOSK_RETURN_SECONDS} seconds.</p>
+    <p class="return-note">This screen returns to the start in ${KIOSK_RETURN_SECONDS} seconds.
+      <button class="btn btn-quiet" type="button" data-more-time>More time</button></p>
   </div>
 </main>`,
   });
 }
 
-/** A full-page message with a way back to `homeUrl` (the kiosk is busy, or cannot give tickets now). */
+/**
+ * A full-page message with a way back to `homeUrl` (the kiosk is busy, or cannot give tickets now); it
+ * returns there by itself after 30 s, so a kiosk recovers once Temporal and Postgres answer again.
+ */
 export function renderKioskNotice(view: { title: string; message: string; homeUrl: string }): Html {
   return renderLayout({
     title: view.title,
     styles: ['kiosk.css'],
-    refresh: { seconds: KIOSK_RETURN_SECONDS, url: view.homeUrl },
-    body: html`<main class="kiosk">
+    scripts: ['kiosk.js'],
+    body: html`<main class="kiosk" ${returnsTo(view.homeUrl)}>
   <div class="card kiosk-card">
     <h1>${view.title}</h1>
     <p class="lead">${view.message}</p>

@@ -11,23 +11,17 @@ export type Html = ReturnType<typeof html>;
 
 /**
  * A full page: `title` (escaped), the page's `styles` and `scripts` (names in the asset registry; base.css
- * comes first on every page, scripts run deferred, after the document is parsed), `body`, and an
- * optional meta refresh to `refresh.url` after `refresh.seconds`.
+ * comes first on every page, scripts run deferred, after the document is parsed) and `body`. No meta
+ * refresh: axe counts a timed one as critical (WCAG 2.2.1); a page that returns by itself does so in
+ * its script, where it can offer more time.
  */
-export function renderLayout(page: {
-  title: string;
-  styles: readonly StaffAssetName[];
-  scripts?: readonly StaffAssetName[];
-  body: Html;
-  refresh?: { seconds: number; url: string };
-}): Html {
+export function renderLayout(page: { title: string; styles: readonly StaffAssetName[]; scripts?: readonly StaffAssetName[]; body: Html }): Html {
   return html`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
-${page.refresh === undefined ? null : html`<meta http-equiv="refresh" content="${page.refresh.seconds};url=${page.refresh.url}">`}
 <title>${page.title}</title>
 ${(['base.css', ...page.styles] as const).map((name) => html`<link rel="stylesheet" href="${staffAssetUrl(name)}">\n`)}${(page.scripts ?? []).map(
     (name) => html`<script src="${staffAssetUrl(name)}" defer></script>\n`,

@@ -20,8 +20,9 @@ export const PHONE_CSS = `
 .msg { max-width: 85%; padding: 10px 12px; border-radius: 14px; white-space: pre-wrap; overflow-wrap: anywhere; }
 .msg-outbound { justify-self: start; background: var(--surface); border: 1px solid var(--line); }
 .msg-inbound { justify-self: end; background: var(--accent); color: var(--accent-ink); }
-.msg-meta { display: block; margin-top: 4px; font-size: .8rem; opacity: .8; }
-.msg-failed .msg-meta { color: var(--danger); opacity: 1; font-weight: 600; }
+.msg-meta { display: block; margin-top: 4px; font-size: .8rem; color: var(--muted); }
+.msg-inbound .msg-meta { color: var(--accent-ink); }
+.msg-failed .msg-meta { color: var(--danger); font-weight: 600; }
 .empty { color: var(--muted); }
 .call { border-color: var(--room); background: var(--room-soft); }
 .keypad { display: grid; grid-template-columns: repeat(3, minmax(0, 1fr)); gap: 8px; max-width: 320px; }
