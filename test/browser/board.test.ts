@@ -87,6 +87,24 @@ describe('the receptionist works the live board', () => {
     await page.close();
   });
 
+  it("sees each ticket's wait so far count up while the board stays open", async () => {
+    const code = await patientJoins(patientPhone());
+    await stack.sql`update tickets set joined_at = now() - interval '3 minutes 10 seconds' where clinic_id = ${stack.clinic.id} and code = ${code}`;
+    const page = await newPage(1180, 820);
+    // The page's clock, so two minutes pass in a moment; the server's stays real.
+    await page.clock.install();
+    await page.goto(boardUrl());
+    await page.getByLabel('Password').fill(stack.adminPassword);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator('#live[data-state="live"]').waitFor({ timeout: 5_000 });
+    const waited = ticketCard(page, 'waiting', code).locator('.waited');
+    expect(await waited.textContent()).toBe('Waiting 3 min');
+
+    await page.clock.fastForward('02:00');
+    await expect.poll(() => waited.textContent(), { timeout: 2_000 }).toBe('Waiting 5 min');
+    await page.close();
+  });
+
   it('sees why a button from a stale board did nothing, in a banner', async () => {
     const page = await openBoard();
     const code = await patientJoins(patientPhone());
