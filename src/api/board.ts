@@ -6,11 +6,12 @@
  */
 import { Hono, type Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
+import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { AppError } from '../errors.js';
 import { getClinicBySlug, MAIN_CLINIC_SLUG } from '../clinics/clinics.js';
 import { setRoomsOpen } from '../clinics/setRoomsOpen.js';
-import { findTicketByCode, listOpenTickets, toTicketView } from '../queue/readQueue.js';
+import { averageServiceTimeToday, findTicketByCode, listOpenTickets, toTicketView } from '../queue/readQueue.js';
 import { transitionTicket } from '../queue/transitionTicket.js';
 import { endTicket } from '../queue/endTicket.js';
 import type { AppDeps } from './app.js';
@@ -42,10 +43,14 @@ function boardUrl(slug: string, path = '', params: Record<string, string> = {}):
 async function loadBoard(deps: AppDeps, slug: string): Promise<BoardView> {
   // Read fresh each time: the clinic's name and rooms open may change while a board stays open.
   const clinic = await getClinicBySlug(deps.sql, slug);
-  const tickets = await listOpenTickets(deps.sql, clinic.id);
+  const now = new Date();
+  const startOfDay = DateTime.fromJSDate(now).setZone(clinic.timezone).startOf('day').toJSDate();
+  const [tickets, serviceTime] = await Promise.all([listOpenTickets(deps.sql, clinic.id), averageServiceTimeToday(deps.sql, clinic.id, startOfDay)]);
   return {
     clinic,
     tickets: tickets.map(toTicketView),
+    serviceTime,
+    now,
     urls: {
       events: boardUrl(slug, '/events'),
       rooms: boardUrl(slug, '/rooms'),

@@ -1,7 +1,8 @@
 import { DateTime } from 'luxon';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, screenshotPath } from '../support/chromium.js';
+import { watchCspViolations } from '../support/cspViolations.js';
 import { patientPhone, startStack, type Stack } from '../support/stack.js';
 
 let stack: Stack;
@@ -17,9 +18,16 @@ afterAll(async () => {
   await stack?.stop();
 });
 
+// Every page the tests open is watched: its Content-Security-Policy refuses nothing the page uses.
+const watched: string[][] = [];
+afterEach(() => {
+  expect(watched.splice(0).flat()).toEqual([]);
+});
+
 /** Signs in on a page `width` CSS pixels wide and lands on the Queue board. */
 async function signIn(width: number): Promise<Page> {
   const page = await browser.newPage({ viewport: { width, height: 900 } });
+  watched.push(await watchCspViolations(page));
   await page.goto(`${baseUrl}/admin/board?clinic=${stack.clinic.slug}`);
   await page.getByLabel('Password').fill(stack.adminPassword);
   await page.getByRole('button', { name: 'Sign in' }).click();
