@@ -48,6 +48,17 @@ async function everyPage(): Promise<[string, Response][]> {
     ['queue board', await get('/admin/board')],
     ['queue board with a flash', await get('/admin/board?error=nope')],
     ['appointments', await get('/admin/appointments')],
+    ['settings', await get('/admin/settings?kind=reschedule_options&language=es')],
+    [
+      'settings with a refused form',
+      await stack.app.request(withClinic('/admin/settings/rooms'), {
+        method: 'POST',
+        headers: { ...FORM_TYPE, Origin: OWN_ORIGIN, Cookie: cookie },
+        body: 'rooms_open=0',
+      }),
+    ],
+    ['numbers', await get('/admin/numbers')],
+    ['numbers with a refused range', await get('/admin/numbers?from=2026-11-10&to=2026-11-01')],
     ['phone simulator', await get('/admin/phone')],
     ['phone simulator with a number', await get(`/admin/phone?phone=${encodeURIComponent(patientPhone())}`)],
     ['kiosk', kiosk],
@@ -85,9 +96,9 @@ describe('/admin/assets', () => {
       for (const match of (await response.text()).matchAll(/(?:href|src)="(\/admin\/assets\/[^"]+)"/g)) linked.add(match[1]!);
     }
     expect([...linked].map((url) => url.replace(/\?.*/, '')).sort()).toEqual(
-      ['/admin/assets/appointments.css', '/admin/assets/base.css', '/admin/assets/board.css', '/admin/assets/board.js'].concat(
-        ['/admin/assets/kiosk.css', '/admin/assets/kiosk.js', '/admin/assets/login.css', '/admin/assets/phone.css', '/admin/assets/phone.js'],
-        ['/admin/assets/staff-nav.css'],
+      ['/admin/assets/appointments.css', '/admin/assets/base.css', '/admin/assets/board.css', '/admin/assets/board.js', '/admin/assets/chart.js'].concat(
+        ['/admin/assets/kiosk.css', '/admin/assets/kiosk.js', '/admin/assets/login.css', '/admin/assets/numbers.css', '/admin/assets/numbers.js'],
+        ['/admin/assets/phone.css', '/admin/assets/phone.js', '/admin/assets/settings.css', '/admin/assets/settings.js', '/admin/assets/staff-nav.css'],
       ),
     );
     for (const url of linked) {

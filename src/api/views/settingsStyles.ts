@@ -31,7 +31,9 @@ select:focus-visible { outline: 3px solid #5eead4; outline-offset: 2px; }
 .preview-text { white-space: pre-wrap; overflow-wrap: anywhere; padding: 10px 14px; border-radius: 16px 16px 16px 4px; background: var(--surface); }
 .preview-size { font-weight: 600; font-variant-numeric: tabular-nums; }
 .warning { padding: .6em .9em; border-radius: 10px; background: var(--next-soft); color: #7c3a06; border: 1px solid #f3c98b; font-weight: 600; }
-.table { width: 100%; border-collapse: collapse; font-size: .95rem; display: block; overflow-x: auto; }
+.table-scroll { overflow-x: auto; }
+.table-scroll:focus-visible { outline: 3px solid #5eead4; outline-offset: 2px; }
+.table { width: 100%; border-collapse: collapse; font-size: .95rem; }
 .table caption { text-align: left; font-weight: 600; padding-bottom: 6px; }
 .table th, .table td { text-align: left; padding: 8px 10px; border-bottom: 1px solid var(--line); vertical-align: top; }
 .table thead th { color: var(--muted); font-size: .8rem; text-transform: uppercase; letter-spacing: .05em; }

@@ -13,9 +13,7 @@ import { MESSAGE_KINDS, TEXT_KINDS, type MessageKind } from '../../domain/messag
 import { MAX_REMINDER_RULES } from '../../domain/reminderRules.js';
 import { MAX_ROOMS_OPEN, MIN_ROOMS_OPEN } from '../../clinics/clinics.js';
 import { renderLayout, type Html } from './layout.js';
-import { SETTINGS_CSS } from './settingsStyles.js';
-import { SETTINGS_SCRIPT } from './settingsScript.js';
-import { renderStaffHeader, STAFF_HEADER_CSS } from './staffNav.js';
+import { renderStaffHeader } from './staffNav.js';
 import { renderTemplatePreview } from './templatePreview.js';
 
 /** The page's forms, by the last segment of the path they post to. */
@@ -189,8 +187,8 @@ function renderTemplatesSection(view: SettingsView): Html {
     <div class="preview" id="template-preview" data-preview-url="${view.urls.preview}" aria-live="polite">${renderTemplatePreview(e.preview)}</div>
     <div class="actions"><button class="btn btn-primary" type="submit">Save template</button></div>
   </form>
-  <table class="table">
-    <caption>Every message in ${e.language}</caption>
+  <div class="table-scroll" role="region" aria-labelledby="templates-caption" tabindex="0"><table class="table">
+    <caption id="templates-caption">Every message in ${e.language}</caption>
     <thead><tr><th scope="col">Message</th><th scope="col">Wording</th><th scope="col">Segments</th></tr></thead>
     <tbody>
       ${view.templates.map(
@@ -201,7 +199,7 @@ function renderTemplatesSection(view: SettingsView): Html {
         </tr>`,
       )}
     </tbody>
-  </table>
+  </table></div>
 </section>`;
 }
 
@@ -284,7 +282,7 @@ function renderWhatsAppSection(view: SettingsView, values: Record<string, string
   ${
     view.whatsApp.length === 0
       ? html`<p class="empty">No WhatsApp templates yet: WhatsApp messages outside the window go by SMS.</p>`
-      : html`<table class="table">
+      : html`<div class="table-scroll" role="region" aria-label="WhatsApp templates" tabindex="0"><table class="table">
     <caption class="visually-hidden">WhatsApp templates</caption>
     <thead><tr><th scope="col">Message</th><th scope="col">Language</th><th scope="col">Content SID</th><th scope="col">Variables</th><th scope="col"><span class="visually-hidden">Remove</span></th></tr></thead>
     <tbody>${view.whatsApp.map(
@@ -297,7 +295,7 @@ function renderWhatsAppSection(view: SettingsView, values: Record<string, string
         </form></td>
       </tr>`,
     )}</tbody>
-  </table>`
+  </table></div>`
   }
   ${unplacedError(error, (field) => WHATSAPP_FIELDS.includes(fieldOwner(field)))}
   <form method="post" action="${view.urls.action('whatsapp')}" class="grid-form">
@@ -339,7 +337,8 @@ export function renderSettingsPage(view: SettingsView): Html {
   const errorOf = (form: RefusedForm['form']) => (view.refused?.form === form ? view.refused.error : undefined);
   return renderLayout({
     title: `Settings · ${view.clinic.name}`,
-    styles: STAFF_HEADER_CSS + SETTINGS_CSS,
+    styles: ['staff-nav.css', 'settings.css'],
+    scripts: ['settings.js'],
     body: html`${renderStaffHeader({ clinic: view.clinic, current: 'settings', subtitle: 'Settings', showPhone: view.showPhone })}
 <main class="page">
   ${view.notice === undefined ? null : html`<p class="flash flash-ok" role="status">${view.notice}</p>`}
@@ -351,7 +350,6 @@ export function renderSettingsPage(view: SettingsView): Html {
   ${renderHoursSection(view, valuesOf('hours'), errorOf('hours'))}
   ${renderWhatsAppSection(view, valuesOf('whatsapp'), errorOf('whatsapp'))}
   ${renderRoomsSection(view, valuesOf('rooms'), errorOf('rooms'))}
-</main>
-<script>${raw(SETTINGS_SCRIPT)}</script>`,
+</main>`,
   });
 }
