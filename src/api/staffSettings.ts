@@ -31,8 +31,8 @@ import { reminderRowCount, renderSettingsPage, type RefusedForm, type SettingsFo
 export const SETTINGS_PATH = '/admin/settings';
 /** Longest notice the page shows from `?notice=` (characters). */
 const MAX_NOTICE_CHARS = 300;
-/** Section of the page each form's answer returns to. */
-const SECTION: Record<SettingsForm, string> = { templates: 'templates', reminders: 'reminders', hours: 'hours', whatsapp: 'whatsapp', rooms: 'rooms' };
+/** The page's forms, each in the section of the same id (where its answer returns, with its notice). */
+const FORMS = ['templates', 'reminders', 'hours', 'whatsapp', 'rooms'] as const satisfies readonly SettingsForm[];
 const WEEKDAY_NUMBERS = [1, 2, 3, 4, 5, 6, 7] as const;
 
 /** A form's address: the clinic, and the template open on the page (kept open after the answer). */
@@ -41,7 +41,10 @@ const ZActionQuery = z.object({
   kind: z.string().max(40).optional().catch(undefined),
   language: z.string().max(20).optional().catch(undefined),
 });
-const ZPageQuery = ZActionQuery.extend({ notice: z.string().max(MAX_NOTICE_CHARS).optional().catch(undefined) });
+const ZPageQuery = ZActionQuery.extend({
+  notice: z.string().max(MAX_NOTICE_CHARS).optional().catch(undefined),
+  saved: z.enum(FORMS).optional().catch(undefined),
+});
 
 /** `path` under the page for clinic `slug` with `params`, carrying `?clinic=` only for a clinic other than `main`. */
 function pageUrl(slug: string, path = '', params: Record<string, string | undefined> = {}, section?: string): string {
@@ -118,7 +121,13 @@ export function staffSettingsRoutes(deps: AppDeps, sessions: StaffSessions): Hon
   const render = async (
     c: Context,
     clinic: Clinic,
-    what: { kind?: string | undefined; language?: string | undefined; editor?: Pick<TemplateEditor, 'body' | 'error'>; refused?: RefusedForm; notice?: string },
+    what: {
+      kind?: string | undefined;
+      language?: string | undefined;
+      editor?: Pick<TemplateEditor, 'body' | 'error'>;
+      refused?: RefusedForm;
+      notice?: SettingsView['notice'];
+    },
     status: ContentfulStatusCode = 200,
   ) => {
     const settings = await getClinicSettings(deps.sql, clinic.id);
@@ -174,14 +183,15 @@ export function staffSettingsRoutes(deps: AppDeps, sessions: StaffSessions): Hon
 
   /** The 303 back to the form's section with `notice`, keeping the template open. */
   const saved = (c: Context, clinic: Clinic, form: SettingsForm, notice: string, template: { kind?: string | undefined; language?: string | undefined } = {}) =>
-    c.redirect(pageUrl(clinic.slug, '', { kind: template.kind, language: template.language, notice }, SECTION[form]), 303);
+    c.redirect(pageUrl(clinic.slug, '', { kind: template.kind, language: template.language, saved: form, notice }, form), 303);
 
   const settingsQuery = (c: Context) => parseOrThrow(ZActionQuery, c.req.query());
 
   app.get('/', page, async (c) => {
     const query = parseOrThrow(ZPageQuery, c.req.query());
     const clinic = await getClinicBySlug(deps.sql, query.clinic);
-    return render(c, clinic, { kind: query.kind, language: query.language, notice: query.notice });
+    const notice = query.notice === undefined ? undefined : { form: query.saved ?? 'templates', text: query.notice };
+    return render(c, clinic, { kind: query.kind, language: query.language, notice });
   });
 
   // The live preview: the wording as typed, rendered and counted as saving would, as an HTML fragment.

@@ -5,7 +5,7 @@
 
 /** CSS for the Numbers page (a constant; no user data). */
 export const NUMBERS_CSS = `
-.page { max-width: 1100px; margin: 0 auto; padding: 20px 24px 40px; display: grid; gap: 18px; }
+.page { max-width: 1100px; margin: 0 auto; padding: 20px 24px 40px; display: grid; grid-template-columns: minmax(0, 1fr); gap: 18px; }
 .muted { color: var(--muted); font-weight: 400; }
 .range { padding: 16px 18px; display: grid; gap: 10px; }
 .range-form { display: grid; grid-template-columns: repeat(auto-fit, minmax(160px, 1fr)); gap: 10px 16px; align-items: end; }
@@ -18,8 +18,9 @@ input { min-height: 44px; padding: 0 10px; border: 1px solid #b9c6c3; border-rad
 .presets { display: flex; flex-wrap: wrap; gap: 6px 16px; }
 .presets a { display: inline-flex; align-items: center; min-height: 44px; font-weight: 600; }
 .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 460px), 1fr)); gap: 18px; }
-.chart { padding: 16px 18px; display: grid; gap: 12px; margin: 0; min-width: 0; }
+.chart { padding: 16px 18px; display: grid; grid-template-columns: minmax(0, 1fr); gap: 12px; margin: 0; min-width: 0; }
 .chart h2 { font-size: 1.15rem; }
+/* Chart.js sizes the canvas to this box (responsive); minmax(0, 1fr) above lets the box shrink again. */
 .chart-box { position: relative; height: 260px; }
 .summary { font-size: 1.6rem; font-weight: 800; font-variant-numeric: tabular-nums; }
 .summary span { font-size: .95rem; font-weight: 500; color: var(--muted); }
@@ -35,5 +36,7 @@ input { min-height: 44px; padding: 0 10px; border: 1px solid #b9c6c3; border-rad
   .page { padding: 16px; }
   .chart { padding: 14px; }
   .chart-box { height: 220px; }
+  .table th, .table td { padding: 6px 5px; }
+  .table thead th { white-space: normal; vertical-align: bottom; letter-spacing: 0; }
 }
 `;

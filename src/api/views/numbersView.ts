@@ -50,6 +50,9 @@ export function formatRate(rate: number | null): string {
 /** A day as the charts label it: `Tue 10 Nov`. */
 const dayLabel = (date: string) => DateTime.fromISO(date).setLocale('en-GB').toFormat('ccc d LLL');
 
+/** `1 appointment`, `2 appointments`. */
+const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
 /** A day in the page's subtitle: `10 Nov 2026`. */
 const fullDay = (date: string) => DateTime.fromISO(date).setLocale('en-GB').toFormat('d LLL yyyy');
 
@@ -75,7 +78,7 @@ function renderServed(m: FrontDeskMetrics): Html {
   return renderChart(
     'served',
     'Patients served per day',
-    html`${m.totals.patients_served} <span>served (${m.totals.walk_ins_served} walk-ins, ${m.totals.visited} appointments)</span>`,
+    html`${m.totals.patients_served} <span>served (${count(m.totals.walk_ins_served, 'walk-in')}, ${count(m.totals.visited, 'appointment')})</span>`,
     {
       type: 'bar',
       labels: m.days.map((d) => dayLabel(d.date)),
@@ -106,7 +109,7 @@ function renderNoShows(m: FrontDeskMetrics): Html {
   return renderChart(
     'no-shows',
     'No-show rate',
-    html`${formatRate(m.totals.no_show_rate)} <span>of ${m.totals.visited + m.totals.no_shows} appointments marked visited or no-show</span>`,
+    html`${formatRate(m.totals.no_show_rate)} <span>of ${count(m.totals.visited + m.totals.no_shows, 'appointment')} marked visited or no-show</span>`,
     {
       type: 'bar',
       labels: m.days.map((d) => dayLabel(d.date)),
@@ -135,7 +138,7 @@ function renderConfirmations(m: FrontDeskMetrics): Html {
   return renderChart(
     'confirmations',
     'Confirmation rate',
-    html`${formatRate(m.totals.confirmation_rate)} <span>of ${m.totals.appointments} appointments confirmed by the patient</span>`,
+    html`${formatRate(m.totals.confirmation_rate)} <span>of ${count(m.totals.appointments, 'appointment')} confirmed by the patient</span>`,
     {
       type: 'bar',
       labels: m.days.map((d) => dayLabel(d.date)),

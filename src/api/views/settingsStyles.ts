@@ -12,7 +12,7 @@ export const SETTINGS_CSS = `
 .flash-ok { background: var(--accent-soft); color: #0b5f58; border: 1px solid #a7dcd3; }
 .jump { display: flex; flex-wrap: wrap; gap: 6px 14px; }
 .jump a { display: inline-flex; align-items: center; min-height: 44px; font-weight: 600; }
-.section { padding: 18px; display: grid; gap: 14px; min-width: 0; }
+.section { padding: 18px; display: grid; gap: 14px; min-width: 0; scroll-margin-top: 96px; }
 .section h2 { font-size: 1.2rem; }
 .field { display: grid; gap: 4px; align-content: start; min-width: 0; }
 .field[hidden] { display: none; }
@@ -55,6 +55,7 @@ select:focus-visible { outline: 3px solid #5eead4; outline-offset: 2px; }
 .empty { padding: 16px 12px; text-align: center; color: var(--muted); border: 2px dashed #cfdad8; border-radius: var(--radius); }
 @media (max-width: 640px) {
   .page { padding: 16px; }
+  .section { scroll-margin-top: 12px; }
   .section { padding: 14px; }
 }
 `;

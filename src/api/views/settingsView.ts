@@ -49,7 +49,8 @@ export interface SettingsView {
   clinic: Clinic;
   settings: ClinicSettings;
   showPhone: boolean;
-  notice?: string | undefined;
+  /** What the last form saved, shown in that form's section. */
+  notice?: { form: SettingsForm; text: string } | undefined;
   editor: TemplateEditor;
   /** Every kind in effect in the editor's language. */
   templates: TemplateWithSample[];
@@ -144,6 +145,11 @@ function unplacedError(error: FormRefusal | undefined, placed: (field: string) =
   return isPlaced ? html`<p class="visually-hidden" role="alert">${error.message}</p>` : html`<p class="field-message" role="alert">${error.message}</p>`;
 }
 
+/** The notice of the last save, in the section of the form it saved. */
+function renderNotice(view: SettingsView, form: SettingsForm): Html {
+  return view.notice?.form === form ? html`<p class="flash flash-ok" role="status">${view.notice.text}</p>` : html``;
+}
+
 const option = (value: string, label: string, current: string) =>
   html`<option value="${value}"${value === current ? raw(' selected') : null}>${label}</option>`;
 
@@ -152,6 +158,7 @@ function renderTemplatesSection(view: SettingsView): Html {
   const fallsBack = e.bodyLanguage !== e.language;
   return html`<section class="card section" id="templates" aria-labelledby="templates-title">
   <h2 id="templates-title">Message templates</h2>
+  ${renderNotice(view, 'templates')}
   <form method="get" action="${view.urls.page}" class="selector">
     ${view.clinic.slug === 'main' ? null : html`<input type="hidden" name="clinic" value="${view.clinic.slug}">`}
     <div class="field">
@@ -211,6 +218,7 @@ function renderRemindersSection(view: SettingsView, values: Record<string, strin
   const erringRow = error?.field === undefined || !isRuleField(error.field) ? undefined : givenRows[Number(error.field.split('.')[1])];
   return html`<section class="card section" id="reminders" aria-labelledby="reminders-title">
   <h2 id="reminders-title">Reminder schedule</h2>
+  ${renderNotice(view, 'reminders')}
   <p class="muted">When an appointment's reminders go out, in the clinic's time zone and contact hours. No rule: no reminders.</p>
   ${erringRow === undefined ? unplacedError(error, () => false) : html`<p class="visually-hidden" role="alert">${error!.message}</p>`}
   <form method="post" action="${view.urls.action('reminders')}" class="rules">
@@ -248,6 +256,7 @@ function renderHoursSection(view: SettingsView, values: Record<string, string>, 
   const daysError = f.errorFor('office_days');
   return html`<section class="card section" id="hours" aria-labelledby="hours-title">
   <h2 id="hours-title">Hours, time zone and office phone</h2>
+  ${renderNotice(view, 'hours')}
   ${unplacedError(error, (field) => HOURS_FIELDS.includes(fieldOwner(field)))}
   <form method="post" action="${view.urls.action('hours')}" class="grid-form">
     ${f.field('timezone', 'Time zone', html`<input ${f.attrs('timezone')} value="${f.value('timezone')}" list="time-zones" autocomplete="off" required>`, '(IANA, e.g. America/Chicago)')}
@@ -278,6 +287,7 @@ function renderWhatsAppSection(view: SettingsView, values: Record<string, string
   const kind = values.kind ?? 'reminder';
   return html`<section class="card section" id="whatsapp" aria-labelledby="whatsapp-title">
   <h2 id="whatsapp-title">WhatsApp templates</h2>
+  ${renderNotice(view, 'whatsapp')}
   <p class="muted">Outside the 24-hour window WhatsApp takes only a template Meta approved: its Content SID, per message and language, and the placeholder that fills each numbered variable.</p>
   ${
     view.whatsApp.length === 0
@@ -317,6 +327,7 @@ function renderRoomsSection(view: SettingsView, values: Record<string, string>, 
   const f = formFields('rooms', values, error, (field) => field === 'rooms_open');
   return html`<section class="card section" id="rooms" aria-labelledby="rooms-title">
   <h2 id="rooms-title">Rooms</h2>
+  ${renderNotice(view, 'rooms')}
   ${unplacedError(error, (field) => field === 'rooms_open')}
   <form method="post" action="${view.urls.action('rooms')}" class="grid-form">
     ${f.field(
@@ -341,7 +352,6 @@ export function renderSettingsPage(view: SettingsView): Html {
     scripts: ['settings.js'],
     body: html`${renderStaffHeader({ clinic: view.clinic, current: 'settings', subtitle: 'Settings', showPhone: view.showPhone })}
 <main class="page">
-  ${view.notice === undefined ? null : html`<p class="flash flash-ok" role="status">${view.notice}</p>`}
   <nav class="jump" aria-label="Settings sections">
     <a href="#templates">Templates</a> <a href="#reminders">Reminders</a> <a href="#hours">Hours</a> <a href="#whatsapp">WhatsApp</a> <a href="#rooms">Rooms</a>
   </nav>
