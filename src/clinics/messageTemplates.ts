@@ -141,7 +141,10 @@ function templateProblem(body: string, kind: MessageKind): AppError | undefined 
   const unknown = validateTemplate(body, kind);
   if (unknown.length > 0) return new AppError('bad_request', `body: unknown placeholder${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}`, 'body');
   const missing = missingPlaceholders(body, kind);
-  if (missing.length > 0) return new AppError('bad_request', `body: must contain ${missing.join(', ')} (the numbered list of open times)`, 'body');
+  if (missing.length > 0) {
+    const why = missing.includes('{slots}') ? ' (the numbered list of open times)' : '';
+    return new AppError('bad_request', `body: must contain ${missing.join(', ')}${why}`, 'body');
+  }
   const forbidden = forbiddenPlaceholders(body, kind);
   if (forbidden.length > 0) {
     return new AppError('bad_request', `body: ${forbidden.join(', ')} may not be used in ${kind} (anyone may hear a voicemail: no health information)`, 'body');

@@ -9,7 +9,7 @@ import type { Clinic } from '../../clinics/clinics.js';
 import type { ClinicSettings } from '../../clinics/clinicSettings.js';
 import type { TemplatePreview, TemplateWithSample } from '../../clinics/messageTemplates.js';
 import type { WhatsAppTemplate } from '../../clinics/whatsAppTemplates.js';
-import { MESSAGE_KINDS, TEXT_KINDS, type MessageKind } from '../../domain/messageTemplates.js';
+import { forbiddenPlaceholders, MESSAGE_KINDS, PLACEHOLDERS, TEXT_KINDS, validateTemplate, type MessageKind } from '../../domain/messageTemplates.js';
 import { MAX_REMINDER_RULES } from '../../domain/reminderRules.js';
 import { MAX_ROOMS_OPEN, MIN_ROOMS_OPEN } from '../../clinics/clinics.js';
 import { renderLayout, type Html } from './layout.js';
@@ -82,7 +82,19 @@ const KIND_LABELS: Record<MessageKind, string> = {
   call_reschedule: 'Call: another time',
   call_goodbye: 'Call: no answer',
   call_unrecorded: 'Call: not recorded',
+  offer: 'Waitlist: offer',
+  offer_won: 'Waitlist: slot taken',
+  offer_taken: 'Waitlist: slot gone',
+  offer_declined: 'Waitlist: declined',
+  offer_withdrawn: 'Waitlist: withdrawn',
 };
+
+/** The placeholders a `kind` template may use, as written (`{date}`): the domain's rules, asked one by one. */
+function placeholdersFor(kind: MessageKind): string[] {
+  return PLACEHOLDERS.map((name) => `{${name}}`).filter(
+    (written) => validateTemplate(written, kind).length === 0 && forbiddenPlaceholders(written, kind).length === 0,
+  );
+}
 
 const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const;
 
@@ -187,9 +199,7 @@ function renderTemplatesSection(view: SettingsView): Html {
         e.error === undefined ? '' : ' template-body-error'
       }"${e.error === undefined ? null : raw(' aria-invalid="true"')}>${e.body}</textarea>
       ${e.error === undefined ? null : html`<p class="field-message" id="template-body-error" data-field-error="body" role="alert">${e.error.message}</p>`}
-      <p class="muted small" id="template-placeholders">Placeholders: {patient_name} {doctor_name} {specialty} {date} {time} {followup_date} {clinic_name} {office_phone}${
-        e.kind === 'reschedule_options' ? ' {slots}' : ''
-      }</p>
+      <p class="muted small" id="template-placeholders">Placeholders: ${placeholdersFor(e.kind).join(' ')}</p>
     </div>
     <div class="preview" id="template-preview" data-preview-url="${view.urls.preview}" aria-live="polite">${renderTemplatePreview(e.preview)}</div>
     <div class="actions"><button class="btn btn-primary" type="submit">Save template</button></div>
