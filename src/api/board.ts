@@ -1,15 +1,17 @@
 /**
  * The staff board under `/admin`: sign-in, the board page, its live event stream, and the form posts
- * of its move buttons and rooms-open control; the Appointments page (staffAppointments.ts). Pages need a staff session; `?clinic=<slug>` picks a
+ * of its move buttons and rooms-open control; the Appointments, Settings and Numbers pages
+ * (staffAppointments.ts, staffSettings.ts, staffNumbers.ts). Pages need a staff session; `?clinic=<slug>` picks a
  * clinic (default `main`).
  */
 import { Hono, type Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
+import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { AppError } from '../errors.js';
 import { getClinicBySlug, MAIN_CLINIC_SLUG } from '../clinics/clinics.js';
 import { setRoomsOpen } from '../clinics/setRoomsOpen.js';
-import { findTicketByCode, listOpenTickets, toTicketView } from '../queue/readQueue.js';
+import { averageServiceTimeToday, findTicketByCode, listOpenTickets, toTicketView } from '../queue/readQueue.js';
 import { transitionTicket } from '../queue/transitionTicket.js';
 import { endTicket } from '../queue/endTicket.js';
 import type { AppDeps } from './app.js';
@@ -18,6 +20,8 @@ import { ZEndTicketBody, ZTicketCode, ZTransitionBody } from './queue.js';
 import { BOARD_PATH, createStaffSessions, requireStaffSession, sameOriginForms, sessionRoutes, wantsJson } from './session.js';
 import { readForm } from './requestBody.js';
 import { staffAppointmentRoutes } from './staffAppointments.js';
+import { staffNumbersRoutes } from './staffNumbers.js';
+import { staffSettingsRoutes } from './staffSettings.js';
 import { ticketJson } from './ticketJson.js';
 import { ZClinicQuery, parseOrThrow } from './validation.js';
 import { renderBoardFragment, renderBoardPage, type BoardView } from './views/boardView.js';
@@ -40,10 +44,14 @@ function boardUrl(slug: string, path = '', params: Record<string, string> = {}):
 async function loadBoard(deps: AppDeps, slug: string): Promise<BoardView> {
   // Read fresh each time: the clinic's name and rooms open may change while a board stays open.
   const clinic = await getClinicBySlug(deps.sql, slug);
-  const tickets = await listOpenTickets(deps.sql, clinic.id);
+  const now = new Date();
+  const startOfDay = DateTime.fromJSDate(now).setZone(clinic.timezone).startOf('day').toJSDate();
+  const [tickets, serviceTime] = await Promise.all([listOpenTickets(deps.sql, clinic.id), averageServiceTimeToday(deps.sql, clinic.id, startOfDay)]);
   return {
     clinic,
     tickets: tickets.map(toTicketView),
+    serviceTime,
+    now,
     urls: {
       events: boardUrl(slug, '/events'),
       rooms: boardUrl(slug, '/rooms'),
@@ -69,7 +77,8 @@ async function answerFormPost(c: Context, slug: string, act: () => Promise<objec
 
 /**
  * Routes under `/admin`: `/login`, `/logout`, `/board`, `/board/events`, `/board/tickets/:code/state`,
- * `/board/tickets/:code/end`, `/board/rooms`, and `/appointments…` (staffAppointments.ts).
+ * `/board/tickets/:code/end`, `/board/rooms`, `/appointments…` (staffAppointments.ts),
+ * `/settings…` (staffSettings.ts) and `/numbers` (staffNumbers.ts).
  */
 export function boardRoutes(deps: AppDeps): Hono {
   const sessions = createStaffSessions(deps);
@@ -77,6 +86,8 @@ export function boardRoutes(deps: AppDeps): Hono {
   app.use('*', sameOriginForms(deps.publicBaseUrl));
   app.route('/', sessionRoutes(sessions, deps));
   app.route('/appointments', staffAppointmentRoutes(deps, sessions));
+  app.route('/settings', staffSettingsRoutes(deps, sessions));
+  app.route('/numbers', staffNumbersRoutes(deps, sessions));
 
   app.get('/board', requireStaffSession(sessions, { redirect: true }), async (c) => {
     const query = parseOrThrow(ZBoardQuery, c.req.query());

@@ -5,6 +5,7 @@
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import { isSupportedCountry, isValidPhoneNumber } from 'libphonenumber-js';
+import { IANAZone } from 'luxon';
 import type { Sql } from '../db/sql.js';
 import { getClinicBySlug, MAX_ROOMS_OPEN, MIN_ROOMS_OPEN } from '../clinics/clinics.js';
 import { getClinicSettings, updateClinicSettings, type ClinicSettings, type ClinicSettingsPatch } from '../clinics/clinicSettings.js';
@@ -65,6 +66,8 @@ const WEEKDAYS_MESSAGE = 'must be a list of 1 to 7 ISO weekdays, 1 (Monday) to 7
 const COUNTRY_MESSAGE = 'must be a two-letter country code with phone numbers, such as US or IN';
 const OFFICE_PHONE_MESSAGE = 'must be an E.164 number such as +13125550142, or null';
 
+const TIMEZONE_MESSAGE = 'must be an IANA time zone such as America/Chicago';
+
 /** A whole number from `min` to `max`, with a message saying so. */
 const wholeNumber = (min: number, max: number, unit: string) => {
   const message = `must be a whole number${unit === '' ? '' : ` of ${unit}`} from ${min} to ${max}`;
@@ -75,6 +78,14 @@ const clockTime = (description: string, example: string) => ZClockTime.meta({ de
 
 /** The settings staff may change, as the API names them; each is checked on its own here, the pairs together in `updateClinicSettings`. */
 const settingFields = {
+  timezone: z
+    .string({ message: TIMEZONE_MESSAGE })
+    .refine((zone) => IANAZone.isValidZone(zone), TIMEZONE_MESSAGE)
+    .meta({
+      description:
+        'IANA time zone; every time of day here is local to it. A change applies to tickets and appointments from then on (a chain already booked keeps its zone).',
+      example: 'America/Chicago',
+    }),
   closing_time: clockTime('When the walk-in line closes each day; a ticket keeps the closing time it joined with', '20:00'),
   next_reminder_minutes: z
     .int({ message: REMINDER_MINUTES_MESSAGE })
@@ -149,7 +160,6 @@ export const ZClinicSettings = z
   .object({
     clinic: z.string().meta({ example: 'main' }),
     name: z.string().meta({ description: 'Set from CLINIC_NAME for the `main` clinic.', example: 'Frontdesk Clinic' }),
-    timezone: z.string().meta({ description: 'IANA time zone; every time of day here is local to it.', example: 'America/Chicago' }),
     rooms_open: z.int().meta({ description: 'Set with `PUT /api/clinic/rooms`.', example: 1 }),
     ...settingFields,
   })
@@ -192,8 +202,10 @@ function settingsJson(s: ClinicSettings): z.infer<typeof ZClinicSettings> {
   };
 }
 
-function settingsPatch(body: z.infer<typeof ZClinicSettingsPatch>): ClinicSettingsPatch {
+/** The JSON API's (and the board's) settings change, as `updateClinicSettings` takes it. */
+export function settingsPatch(body: z.infer<typeof ZClinicSettingsPatch>): ClinicSettingsPatch {
   return {
+    timezone: body.timezone,
     closingTime: body.closing_time,
     nextReminderMinutes: body.next_reminder_minutes,
     officePhone: body.office_phone,
@@ -232,7 +244,7 @@ const patchSettings = createRoute({
   path: '/clinic',
   summary: "Change some of the clinic's settings",
   description:
-    'Only the fields given change; all or nothing. Contact hours and office hours must start before they end, checked with the stored values. Rooms open are set with `PUT /api/clinic/rooms`; for the `main` clinic, CONTACT_HOURS_START / CONTACT_HOURS_END, when set, apply again at each start.',
+    'Only the fields given change; all or nothing. Contact hours and office hours must start before they end, checked with the stored values. Rooms open are set with `PUT /api/clinic/rooms`; for the `main` clinic, CLINIC_TIMEZONE and CONTACT_HOURS_START / CONTACT_HOURS_END, when set, apply again at each start.',
   tags: ['Clinic'],
   middleware: [requireJsonBody],
   request: {

@@ -50,10 +50,15 @@ export interface ClinicSettings {
   offerLeadMinutes: number;
 }
 
-/** The settings staff may change (`PATCH /api/clinic`); rooms open has its own route. */
+/**
+ * The settings staff may change (`PATCH /api/clinic`); rooms open has its own route. A new time zone
+ * applies to tickets and appointments from then on: a running appointment chain keeps the zone it was
+ * booked with.
+ */
 export type ClinicSettingsPatch = Partial<
   Pick<
     ClinicSettings,
+    | 'timezone'
     | 'closingTime'
     | 'nextReminderMinutes'
     | 'officePhone'
@@ -77,6 +82,7 @@ export type ClinicSettingsPatch = Partial<
 
 /** Column of each patchable setting, which is also how the API names it. */
 const COLUMNS = {
+  timezone: 'timezone',
   closingTime: 'closing_time',
   nextReminderMinutes: 'next_reminder_minutes',
   officePhone: 'office_phone',

@@ -1,7 +1,8 @@
 import { DateTime } from 'luxon';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, screenshotPath } from '../support/chromium.js';
+import { watchCspViolations } from '../support/cspViolations.js';
 import { patientPhone, startStack, type Stack } from '../support/stack.js';
 
 let stack: Stack;
@@ -17,9 +18,16 @@ afterAll(async () => {
   await stack?.stop();
 });
 
+// Every page the tests open is watched: its Content-Security-Policy refuses nothing the page uses.
+const watched: string[][] = [];
+afterEach(() => {
+  expect(watched.splice(0).flat()).toEqual([]);
+});
+
 /** Signs in on a page `width` CSS pixels wide and lands on the Queue board. */
 async function signIn(width: number): Promise<Page> {
   const page = await browser.newPage({ viewport: { width, height: 900 } });
+  watched.push(await watchCspViolations(page));
   await page.goto(`${baseUrl}/admin/board?clinic=${stack.clinic.slug}`);
   await page.getByLabel('Password').fill(stack.adminPassword);
   await page.getByRole('button', { name: 'Sign in' }).click();
@@ -71,13 +79,12 @@ describe('the receptionist books and reminds from the Appointments page', () => 
     expect(await page.locator('html').evaluate((el) => el.scrollWidth)).toBeLessThanOrEqual(390);
     await page.screenshot({ path: screenshotPath('queue-phone.png') });
     const focused: string[] = [];
-    for (let i = 0; i < 4; i++) {
+    for (let i = 0; i < 6; i++) {
       await page.keyboard.press('Tab');
       focused.push(((await page.locator(':focus').textContent()) ?? '').trim());
     }
-    expect(focused).toEqual(['Queue', 'Appointments', 'Sign out', expect.any(String)]);
-    await page.keyboard.press('Shift+Tab');
-    await page.keyboard.press('Shift+Tab');
+    expect(focused).toEqual(['Queue', 'Appointments', 'Numbers', 'Settings', 'Sign out', expect.any(String)]);
+    for (let i = 0; i < 4; i++) await page.keyboard.press('Shift+Tab');
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/admin\/appointments/);
     await page.close();

@@ -10,9 +10,8 @@ import type { Appointment } from '../../appointments/appointments.js';
 import type { Clinic } from '../../clinics/clinics.js';
 import { SHIPPED_LANGUAGES } from '../../domain/languages.js';
 import type { AppointmentStatus } from '../../workflows/appointmentDefinitions.js';
-import { APPOINTMENTS_CSS } from './appointmentsStyles.js';
 import { renderLayout, type Html } from './layout.js';
-import { renderStaffHeader, STAFF_HEADER_CSS } from './staffNav.js';
+import { renderStaffHeader } from './staffNav.js';
 
 /** A staff change a card's forms post (the last path segment). */
 export type AppointmentAction = 'remind' | 'visited' | 'no_show' | 'cancel' | 'move';
@@ -171,7 +170,7 @@ export function renderAppointmentsPage(view: AppointmentsView): Html {
   const day = DateTime.fromISO(view.date).setLocale('en-US').toLocaleString(DateTime.DATE_HUGE);
   return renderLayout({
     title: `Appointments · ${view.clinic.name}`,
-    styles: STAFF_HEADER_CSS + APPOINTMENTS_CSS,
+    styles: ['staff-nav.css', 'appointments.css'],
     body: html`${renderStaffHeader({ clinic: view.clinic, current: 'appointments', subtitle: 'Appointments', showPhone: view.showPhone })}
 <main class="page">
   ${view.notice === undefined ? null : html`<p class="flash flash-ok" role="status">${view.notice}</p>`}

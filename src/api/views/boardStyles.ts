@@ -50,6 +50,7 @@ export const BOARD_CSS = `
 .pill-room { background: var(--room-soft); color: var(--room); }
 .eta { color: var(--muted); font-weight: 600; white-space: nowrap; }
 .meta { display: flex; flex-wrap: wrap; gap: 4px 16px; margin-top: 10px; color: var(--muted); font-size: .95rem; }
+.waited { font-weight: 600; color: var(--ink); font-variant-numeric: tabular-nums; }
 .note {
   margin-top: 10px; padding: 8px 12px; border-radius: 8px; background: #f5f8f7; border-left: 3px solid #c9d6d3;
   white-space: pre-wrap; overflow-wrap: anywhere;
