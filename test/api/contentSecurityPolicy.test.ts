@@ -85,7 +85,7 @@ describe('/admin/assets', () => {
       for (const match of (await response.text()).matchAll(/(?:href|src)="(\/admin\/assets\/[^"]+)"/g)) linked.add(match[1]!);
     }
     expect([...linked].map((url) => url.replace(/\?.*/, '')).sort()).toEqual(
-      ['/admin/assets/appointments.css', '/admin/assets/base.css', '/admin/assets/board.css', '/admin/assets/board.js'].concat(
+      ['/admin/assets/appointments.css', '/admin/assets/appointments.js', '/admin/assets/base.css', '/admin/assets/board.css', '/admin/assets/board.js'].concat(
         ['/admin/assets/kiosk.css', '/admin/assets/kiosk.js', '/admin/assets/login.css', '/admin/assets/phone.css', '/admin/assets/phone.js'],
         ['/admin/assets/staff-nav.css'],
       ),
