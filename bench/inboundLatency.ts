@@ -12,7 +12,7 @@ import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
 import { pino } from 'pino';
 import twilio from 'twilio';
 import { createApp } from '../src/api/app.js';
-import { createQueueChangeHub } from '../src/api/queueChangeHub.js';
+import { createAppointmentChangeHub, createQueueChangeHub } from '../src/api/queueChangeHub.js';
 import { getClinicBySlug } from '../src/clinics/clinics.js';
 import { createSql } from '../src/db/sql.js';
 import { migrateDatabase } from '../src/db/migrate.js';
@@ -56,6 +56,7 @@ const worker = await createWorker({ connection, namespace: 'default', taskQueue:
 const running = worker.run();
 const temporal = await connectTemporalClient(temporalServer.address, 'default', payloadKeys);
 const queueChanges = await createQueueChangeHub(sql);
+const appointmentChanges = await createAppointmentChangeHub(sql);
 const authToken = randomBytes(16).toString('hex');
 const adminApiToken = randomBytes(16).toString('hex');
 const app = createApp({
@@ -65,6 +66,7 @@ const app = createApp({
   log,
   messenger,
   queueChanges,
+  appointmentChanges,
   defaultCountry: 'US',
   publicBaseUrl: PUBLIC_BASE_URL,
   twilioAuthToken: authToken,
@@ -141,6 +143,7 @@ console.log(`\nRSS after the run: ${(process.memoryUsage().rss / 2 ** 20).toFixe
 worker.shutdown();
 await running;
 await queueChanges.close();
+await appointmentChanges.close();
 await temporal.connection.close();
 await connection.close();
 await sql.end();

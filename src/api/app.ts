@@ -29,7 +29,7 @@ import { createStaffSessions } from './session.js';
 import { limitBodySize } from './requestBody.js';
 import { staffAssetRoutes } from './staffAssetRoutes.js';
 import { STAFF_ASSETS_PATH } from './views/staffAssets.js';
-import type { QueueChangeHub } from './queueChangeHub.js';
+import type { ClinicChangeHub, QueueChangeHub } from './queueChangeHub.js';
 import type { ConsoleTelephone } from '../messaging/consoleTelephone.js';
 import { consolePhoneRoutes, consoleWebhookRoutes } from './consoleRoutes.js';
 import { voiceWebhookRoutes } from './voiceWebhooks.js';
@@ -44,6 +44,8 @@ export interface AppDeps extends QueueDeps {
   log: Logger;
   messenger: Messenger;
   queueChanges: QueueChangeHub;
+  /** Changes to the clinics' appointments, for the Appointments page's live updates. */
+  appointmentChanges: ClinicChangeHub;
   defaultCountry: CountryCode;
   publicBaseUrl: string | undefined;
   /** Reverse proxies in front of the app whose X-Forwarded-For is trusted (TRUST_PROXY, default 0). */

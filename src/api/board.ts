@@ -5,7 +5,6 @@
  * clinic (default `main`).
  */
 import { Hono, type Context } from 'hono';
-import { streamSSE } from 'hono/streaming';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { AppError } from '../errors.js';
@@ -18,6 +17,7 @@ import type { AppDeps } from './app.js';
 import { ZRoomsForm } from './clinic.js';
 import { ZEndTicketBody, ZTicketCode, ZTransitionBody } from './queue.js';
 import { BOARD_PATH, createStaffSessions, requireStaffSession, sameOriginForms, sessionRoutes, wantsJson } from './session.js';
+import { streamLiveFragments } from './liveFragments.js';
 import { readForm } from './requestBody.js';
 import { staffAppointmentRoutes } from './staffAppointments.js';
 import { staffNumbersRoutes } from './staffNumbers.js';
@@ -26,10 +26,6 @@ import { ticketJson } from './ticketJson.js';
 import { ZClinicQuery, parseOrThrow } from './validation.js';
 import { renderBoardFragment, renderBoardPage, type BoardView } from './views/boardView.js';
 
-/** Proxies drop idle connections; a comment this often (ms) keeps the event stream open. */
-const KEEP_ALIVE_MS = 25_000;
-/** How often an open event stream checks that its staff session is still open (ms). */
-const SESSION_CHECK_MS = 5_000;
 /** Longest flash message the board shows from its `?error=` parameter (characters). */
 const MAX_FLASH_CHARS = 300;
 
@@ -100,50 +96,14 @@ export function boardRoutes(deps: AppDeps): Hono {
   app.get('/board/events', requireStaffSession(sessions, { redirect: false }), async (c) => {
     const { clinic: slug } = parseOrThrow(ZClinicQuery, c.req.query());
     const clinic = await getClinicBySlug(deps.sql, slug);
-    const session = (await sessions.currentSession(c))!;
-    return streamSSE(c, async (stream) => {
-      // Changes that arrive while a fragment renders are folded into one more render, not queued.
-      let changed = true;
-      const sessionEnded = new AbortController();
-      let wake: () => void = () => undefined;
-      const unsubscribe = deps.queueChanges.subscribe(clinic.id, () => {
-        changed = true;
-        wake();
-      });
-      stream.onAbort(() => {
-        unsubscribe();
-        wake();
-      });
-      const keepAlive = setInterval(() => void stream.write(': keep-alive\n\n'), KEEP_ALIVE_MS);
-      // Sign-out or the session's end closes the stream; the browser's reconnect then gets a 401.
-      const sessionCheck = setInterval(() => {
-        sessions.isOpen(session).then(
-          (open) => {
-            if (open) return;
-            sessionEnded.abort();
-            wake();
-          },
-          (error: unknown) => deps.log.warn({ err: error }, 'board event stream: session check failed'),
-        );
-      }, deps.sessionCheckMs ?? SESSION_CHECK_MS);
-      try {
-        while (!stream.aborted && !sessionEnded.signal.aborted) {
-          if (!changed) {
-            await new Promise<void>((resolve) => (wake = resolve));
-            continue;
-          }
-          changed = false;
-          const fragment = await renderBoardFragment(await loadBoard(deps, slug));
-          await stream.writeSSE({ event: 'board', data: String(fragment) });
-        }
-      } catch (error) {
-        // Ending the stream makes the browser reconnect and receive a fresh fragment.
-        deps.log.warn({ err: error, clinic: slug }, 'board event stream failed');
-      } finally {
-        clearInterval(keepAlive);
-        clearInterval(sessionCheck);
-        unsubscribe();
-      }
+    return streamLiveFragments(c, {
+      sessions,
+      session: (await sessions.currentSession(c))!,
+      log: deps.log.child({ clinic: slug }),
+      sessionCheckMs: deps.sessionCheckMs,
+      event: 'board',
+      subscribe: (onChange) => deps.queueChanges.subscribe(clinic.id, onChange),
+      render: async () => String(await renderBoardFragment(await loadBoard(deps, slug))),
     });
   });
 

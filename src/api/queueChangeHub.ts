@@ -1,21 +1,26 @@
 /**
- * Fans "the line changed" events (Postgres LISTEN, from any process) out to the board's live
- * connections in this API process.
+ * Fans change events heard on Postgres LISTEN (from any process) out to the live connections in this
+ * API process: the walk-in line's (`createQueueChangeHub`, for the board) and the appointments'
+ * (`createAppointmentChangeHub`, for the Appointments page).
  */
+import { listenAppointmentChanges } from '../appointments/appointmentEvents.js';
 import type { Sql } from '../db/sql.js';
 import { listenQueueChanges } from '../queue/queueEvents.js';
 
-/** Subscriptions to a clinic's line changes. */
-export interface QueueChangeHub {
-  /** Calls `onChange` after each change to clinic `clinicId`'s line. @returns unsubscribe. */
+/** Subscriptions to one kind of change, per clinic. */
+export interface ClinicChangeHub {
+  /** Calls `onChange` after each change at clinic `clinicId`. @returns unsubscribe. */
   subscribe(clinicId: number, onChange: () => void): () => void;
   close(): Promise<void>;
 }
 
-/** Starts listening on `sql` (one connection for the whole process). */
-export async function createQueueChangeHub(sql: Sql): Promise<QueueChangeHub> {
+/** Subscriptions to a clinic's line changes. */
+export type QueueChangeHub = ClinicChangeHub;
+
+/** A hub over `listen` (one LISTEN for the whole process). */
+async function createClinicChangeHub(listen: (onChange: (clinicId: number) => void) => Promise<() => Promise<void>>): Promise<ClinicChangeHub> {
   const listeners = new Map<number, Set<() => void>>();
-  const unlisten = await listenQueueChanges(sql, (clinicId) => {
+  const unlisten = await listen((clinicId) => {
     for (const listener of listeners.get(clinicId) ?? []) listener();
   });
   return {
@@ -26,4 +31,14 @@ export async function createQueueChangeHub(sql: Sql): Promise<QueueChangeHub> {
     },
     close: unlisten,
   };
+}
+
+/** Starts listening for line changes on `sql`. */
+export function createQueueChangeHub(sql: Sql): Promise<QueueChangeHub> {
+  return createClinicChangeHub((onChange) => listenQueueChanges(sql, onChange));
+}
+
+/** Starts listening for appointment changes on `sql`. */
+export function createAppointmentChangeHub(sql: Sql): Promise<ClinicChangeHub> {
+  return createClinicChangeHub((onChange) => listenAppointmentChanges(sql, onChange));
 }

@@ -29,6 +29,7 @@ function kioskApp(sql: Sql) {
     log: pino({ level: 'silent' }),
     messenger: { send: () => Promise.reject(new Error('unused')), call: () => Promise.reject(new Error('unused')) },
     queueChanges: { subscribe: () => () => undefined, close: () => Promise.resolve() },
+    appointmentChanges: { subscribe: () => () => undefined, close: () => Promise.resolve() },
     defaultCountry: 'US',
     publicBaseUrl: undefined,
     twilioAuthToken: undefined,

@@ -11,7 +11,7 @@ import { NativeConnection, Runtime, bundleWorkflowCode, type Worker, type Workfl
 import { pino, type Logger } from 'pino';
 import { inject, vi } from 'vitest';
 import { createApp, type AppDeps } from '../../src/api/app.js';
-import { createQueueChangeHub, type QueueChangeHub } from '../../src/api/queueChangeHub.js';
+import { createAppointmentChangeHub, createQueueChangeHub, type QueueChangeHub } from '../../src/api/queueChangeHub.js';
 import type { Clinic } from '../../src/clinics/clinics.js';
 import { createSql, type Sql } from '../../src/db/sql.js';
 import { createConsoleSender } from '../../src/messaging/consoleSender.js';
@@ -133,6 +133,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   await startWorker();
 
   const queueChanges: QueueChangeHub = await createQueueChangeHub(sql);
+  const appointmentChanges = await createAppointmentChangeHub(sql);
   const adminPassword = 'correct horse battery';
   const adminApiToken = randomBytes(24).toString('hex');
   const appDeps: AppDeps = {
@@ -142,6 +143,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     log,
     messenger,
     queueChanges,
+    appointmentChanges,
     defaultCountry: 'US',
     publicBaseUrl: PUBLIC_BASE_URL,
     twilioAuthToken: options.signedWebhooks === false ? undefined : twilioAuthToken,
@@ -205,6 +207,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       worker.shutdown();
       await running;
       await queueChanges.close();
+      await appointmentChanges.close();
       await nativeConnection.close();
       await temporal.connection.close();
       await sql.end();

@@ -5,10 +5,6 @@
 
 /** CSS for the board page (a constant; no user data). */
 export const BOARD_CSS = `
-.live { display: inline-flex; align-items: center; gap: 8px; color: var(--muted); font-size: .95rem; font-weight: 500; }
-.live .dot { width: 10px; height: 10px; border-radius: 50%; background: #c5ced0; }
-.live[data-state="live"] .dot { background: #16a34a; box-shadow: 0 0 0 4px #dcfce7; }
-.live[data-state="offline"] .dot { background: #d97706; box-shadow: 0 0 0 4px #fef3c7; }
 .page { max-width: 1400px; margin: 0 auto; padding: 20px 24px 40px; display: grid; gap: 18px; }
 .banner-close {
   margin-left: auto; min-width: 40px; min-height: 40px; border: 0; background: none; color: inherit;

@@ -11,7 +11,7 @@ import { staffTransitionsFrom, type StaffTargetState, type TicketState } from '.
 import type { ServiceTimeToday } from '../../queue/readQueue.js';
 import type { TicketView } from '../../workflows/definitions.js';
 import { renderLayout, type Html } from './layout.js';
-import { renderStaffHeader } from './staffNav.js';
+import { renderLiveStatus, renderStaffHeader } from './staffNav.js';
 
 /**
  * What the board shows: the clinic, its open tickets (as `listOpenTickets` orders them), today's
@@ -164,7 +164,7 @@ export function renderBoardPage(view: BoardView & { error?: string; showPhone: b
       current: 'queue',
       subtitle: 'Walk-in board',
       showPhone: view.showPhone,
-      status: html`<span class="live" id="live" data-state="connecting" aria-live="polite"><span class="dot"></span><span class="live-text">Connecting…</span></span>`,
+      status: renderLiveStatus(),
     })}
 <div class="page">
   <div class="banner" id="banner" role="alert"${view.error === undefined ? raw(' hidden') : null}>

@@ -6,6 +6,7 @@
  * Content-Security-Policy can forbid both. A new page adds its files here.
  */
 import { createHash } from 'node:crypto';
+import { APPOINTMENTS_SCRIPT } from './appointmentsScript.js';
 import { APPOINTMENTS_CSS } from './appointmentsStyles.js';
 import { BASE_CSS } from './baseStyles.js';
 import { BOARD_SCRIPT } from './boardScript.js';
@@ -35,6 +36,7 @@ const SOURCES = {
   'board.css': { type: CSS, body: BOARD_CSS },
   'board.js': { type: JS, body: BOARD_SCRIPT },
   'appointments.css': { type: CSS, body: APPOINTMENTS_CSS },
+  'appointments.js': { type: JS, body: APPOINTMENTS_SCRIPT },
   'kiosk.css': { type: CSS, body: KIOSK_CSS },
   'kiosk.js': { type: JS, body: KIOSK_SCRIPT },
   'phone.css': { type: CSS, body: PHONE_CSS },

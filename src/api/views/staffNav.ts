@@ -28,7 +28,7 @@ export interface StaffHeader {
   subtitle: string;
   /** Whether the phone simulator exists (the console provider is in use). */
   showPhone: boolean;
-  /** Page-specific status next to sign-out (the board's live indicator). */
+  /** Page-specific status next to sign-out (a live page's `renderLiveStatus()`). */
   status?: Html;
 }
 
@@ -60,6 +60,14 @@ export function renderStaffHeader(header: StaffHeader): Html {
 </header>`;
 }
 
+/**
+ * The live indicator of a page fed by an event stream (the board, the Appointments page), for
+ * `StaffHeader.status`: its script sets `data-state` (`live`, `offline`) and the text.
+ */
+export function renderLiveStatus(): Html {
+  return html`<span class="live" id="live" data-state="connecting" aria-live="polite"><span class="dot"></span><span class="live-text">Connecting…</span></span>`;
+}
+
 /** CSS for the top bar (a constant; no user data). */
 export const STAFF_HEADER_CSS = `
 .topbar {
@@ -79,6 +87,10 @@ export const STAFF_HEADER_CSS = `
 .staff-nav a:focus-visible { outline: 3px solid #5eead4; outline-offset: 2px; }
 .staff-nav a[aria-current="page"] { background: var(--accent); color: var(--accent-ink); }
 .topbar-side { display: flex; align-items: center; gap: 16px; margin-left: auto; }
+.live { display: inline-flex; align-items: center; gap: 8px; color: var(--muted); font-size: .95rem; font-weight: 500; }
+.live .dot { width: 10px; height: 10px; border-radius: 50%; background: #c5ced0; }
+.live[data-state="live"] .dot { background: #16a34a; box-shadow: 0 0 0 4px #dcfce7; }
+.live[data-state="offline"] .dot { background: #d97706; box-shadow: 0 0 0 4px #fef3c7; }
 @media (max-width: 640px) {
   .topbar { padding: 8px 16px; position: static; }
   .staff-nav { order: 3; flex-basis: 100%; overflow-x: auto; }
