@@ -65,6 +65,12 @@ const WEEKDAYS_MESSAGE = 'must be a list of 1 to 7 ISO weekdays, 1 (Monday) to 7
 const COUNTRY_MESSAGE = 'must be a two-letter country code with phone numbers, such as US or IN';
 const OFFICE_PHONE_MESSAGE = 'must be an E.164 number such as +13125550142, or null';
 
+const ZCountry = z.string({ message: COUNTRY_MESSAGE }).refine((country) => /^[A-Z]{2}$/.test(country) && isSupportedCountry(country), COUNTRY_MESSAGE);
+const INBOUND_COUNTRIES_MESSAGE = 'must be a list of 1 to 250 two-letter country codes with phone numbers, such as ["US", "CA"], or null';
+const ZInboundCountries = z.array(ZCountry, { message: INBOUND_COUNTRIES_MESSAGE }).min(1, INBOUND_COUNTRIES_MESSAGE).max(250, INBOUND_COUNTRIES_MESSAGE);
+const INBOUND_COUNTRIES_DESCRIPTION =
+  "Countries whose numbers get replies to their texts (SMS pumping guard): a text from any other country's number is logged and counted (`GET /api/metrics/inbound`), never answered; opt-outs are still recorded. Default: the clinic's `default_country` only";
+
 const clockTime = (description: string, example: string) => ZClockTime.meta({ description: `${description} (\`HH:MM\`, clinic time).`, example });
 
 /** The settings staff may change, as the API names them; each is checked on its own here, the pairs together in `updateClinicSettings`. */
@@ -98,10 +104,10 @@ const settingFields = {
     description: 'Language of patients who have not chosen one (`en`, `es`, or any tag the clinic has templates in).',
     example: 'en',
   }),
-  default_country: z
-    .string({ message: COUNTRY_MESSAGE })
-    .refine((country) => /^[A-Z]{2}$/.test(country) && isSupportedCountry(country), COUNTRY_MESSAGE)
-    .meta({ description: 'The country local phone numbers are read in, as staff book appointments (`9876543210` at `IN` is +919876543210).', example: 'US' }),
+  default_country: ZCountry.meta({
+    description: 'The country local phone numbers are read in, as staff book appointments (`9876543210` at `IN` is +919876543210).',
+    example: 'US',
+  }),
   cancel_is_opt_out: z.boolean({ message: 'must be true or false' }).meta({
     description:
       "Whether the clinic's number keeps Twilio's default opt-out words, CANCEL among them: true (Twilio's default), a bare CANCEL also opts the patient out and gets no reply.",
@@ -120,6 +126,10 @@ const settingFields = {
       'Minutes before a reminder call that was busy, not answered or failed is placed once more (inside contact hours); after it, the reminder goes by SMS.',
     example: 30,
   }),
+  inbound_countries: ZInboundCountries.nullable().meta({
+    description: `${INBOUND_COUNTRIES_DESCRIPTION}; null sets it back to that default (which then follows \`default_country\`). Stored sorted, each once.`,
+    example: ['US', 'CA'],
+  }),
 };
 
 /** Every setting of a clinic, as `GET` and `PATCH /api/clinic` answer. */
@@ -130,6 +140,7 @@ export const ZClinicSettings = z
     timezone: z.string().meta({ description: 'IANA time zone; every time of day here is local to it.', example: 'America/Chicago' }),
     rooms_open: z.int().meta({ description: 'Set with `PUT /api/clinic/rooms`.', example: 1 }),
     ...settingFields,
+    inbound_countries: ZInboundCountries.meta({ description: `${INBOUND_COUNTRIES_DESCRIPTION}.`, example: ['US'] }),
   })
   .openapi('ClinicSettings');
 
@@ -163,6 +174,7 @@ function settingsJson(s: ClinicSettings): z.infer<typeof ZClinicSettings> {
     cancel_is_opt_out: s.cancelIsOptOut,
     reminder_rules: s.reminderRules,
     call_retry_minutes: s.callRetryMinutes,
+    inbound_countries: s.inboundCountries,
   };
 }
 
@@ -182,6 +194,7 @@ function settingsPatch(body: z.infer<typeof ZClinicSettingsPatch>): ClinicSettin
     cancelIsOptOut: body.cancel_is_opt_out,
     reminderRules: body.reminder_rules,
     callRetryMinutes: body.call_retry_minutes,
+    inboundCountries: body.inbound_countries,
   };
 }
 

@@ -1,7 +1,8 @@
 /**
  * A clinic's settings: the walk-in line's (closing time, reminder delay, rooms open) and the
  * appointment reminders' (office phone, contact hours, office hours and slot length, default
- * language, CANCEL as an opt-out word, reminder rules). Read whole, changed in part.
+ * language, CANCEL as an opt-out word, reminder rules), and the countries whose texts are answered.
+ * Read whole, changed in part.
  */
 import type { TransactionSql } from 'postgres';
 import type { Sql } from '../db/sql.js';
@@ -40,6 +41,11 @@ export interface ClinicSettings {
   reminderRules: TReminderRule[];
   /** Minutes before an unanswered reminder call is tried once more. */
   callRetryMinutes: number;
+  /**
+   * Countries (ISO 3166-1 alpha-2) whose numbers get replies to their texts; others are logged and
+   * counted, never answered (SMS pumping). Stored null: `[defaultCountry]`, following that setting.
+   */
+  inboundCountries: string[];
 }
 
 /** The settings staff may change (`PATCH /api/clinic`); rooms open has its own route. */
@@ -61,7 +67,10 @@ export type ClinicSettingsPatch = Partial<
     | 'reminderRules'
     | 'callRetryMinutes'
   >
->;
+> & {
+  /** null: back to the default (the clinic's `defaultCountry` only). */
+  inboundCountries?: string[] | null;
+};
 
 /** Column of each patchable setting, which is also how the API names it. */
 const COLUMNS = {
@@ -79,13 +88,15 @@ const COLUMNS = {
   cancelIsOptOut: 'cancel_is_opt_out',
   reminderRules: 'reminder_rules',
   callRetryMinutes: 'call_retry_minutes',
+  inboundCountries: 'inbound_countries',
 } as const satisfies Record<keyof ClinicSettingsPatch, string>;
 
 const selectSettings = (sql: Sql | TransactionSql) => sql`
   select slug, name, timezone, rooms_open, to_char(closing_time, 'HH24:MI') as closing_time, next_reminder_minutes, office_phone,
          to_char(contact_hours_start, 'HH24:MI') as contact_hours_start, to_char(contact_hours_end, 'HH24:MI') as contact_hours_end,
          office_days::int[] as office_days, to_char(office_opens, 'HH24:MI') as office_opens, to_char(office_closes, 'HH24:MI') as office_closes,
-         slot_minutes, default_language, default_country, cancel_is_opt_out, reminder_rules, call_retry_minutes
+         slot_minutes, default_language, default_country, cancel_is_opt_out, reminder_rules, call_retry_minutes,
+         coalesce(inbound_countries, array[default_country]) as inbound_countries
   from clinics`;
 
 function toSettings(row: Record<string, unknown>): ClinicSettings {
@@ -108,6 +119,7 @@ function toSettings(row: Record<string, unknown>): ClinicSettings {
     cancelIsOptOut: row.cancel_is_opt_out as boolean,
     reminderRules: ZReminderRules.parse(row.reminder_rules),
     callRetryMinutes: row.call_retry_minutes as number,
+    inboundCountries: row.inbound_countries as string[],
   };
 }
 
@@ -148,6 +160,7 @@ export async function updateClinicSettings(sql: Sql, clinicId: number, patch: Cl
     for (const [key, value] of given) {
       if (key === 'officeDays') values[COLUMNS[key]] = [...new Set(value as number[])].sort((a, b) => a - b);
       else if (key === 'reminderRules') values[COLUMNS[key]] = tx.json(value as TReminderRule[]);
+      else if (key === 'inboundCountries') values[COLUMNS[key]] = value === null ? null : tx.array([...new Set(value as string[])].sort());
       else values[COLUMNS[key]] = value;
     }
     if (Object.keys(values).length > 0) await tx`update clinics set ${tx(values)} where id = ${clinicId}`;
