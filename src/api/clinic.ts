@@ -12,7 +12,7 @@ import { listTemplates, saveTemplate, type TemplateWithSample } from '../clinics
 import { setRoomsOpen } from '../clinics/setRoomsOpen.js';
 import { ZClockTime } from '../domain/clockTime.js';
 import { ZLanguage } from '../domain/languages.js';
-import { MESSAGE_KINDS, PLACEHOLDERS } from '../domain/messageTemplates.js';
+import { HEALTH_INFORMATION_PLACEHOLDERS, MESSAGE_KINDS, PLACEHOLDERS } from '../domain/messageTemplates.js';
 import { ZReminderRules } from '../domain/reminderRules.js';
 import { createApiRouter, staffErrors } from './openapi.js';
 import { ZClinicQuery, requireJsonBody } from './validation.js';
@@ -243,7 +243,11 @@ export const ZTemplate = z
       .meta({ description: 'The language of `body`: `language`, or the one it falls back to (the clinic default, then `en`).', example: 'es' }),
     source: z.enum(['clinic', 'default']).meta({ description: "`clinic`: the clinic's own; `default`: shipped with Frontdesk." }),
     body: z.string().meta({
-      description: `The wording, with placeholders ${PLACEHOLDERS.map((p) => `\`{${p}}\``).join(', ')} (\`{slots}\` in \`reschedule_options\` only).`,
+      description: `The wording, with placeholders ${PLACEHOLDERS.filter((p) => !HEALTH_INFORMATION_PLACEHOLDERS.includes(p))
+        .map((p) => `\`{${p}}\``)
+        .join(
+          ', ',
+        )} (\`{slots}\` in \`reschedule_options\` only; \`{doctor_name}\` not in \`call_voicemail\`). \`{specialty}\` is refused everywhere: no message carries health information.`,
       example:
         '{clinic_name}: {patient_name}, cita con {doctor_name} el {date} a las {time}. Responda SI para confirmar, NO para cancelar, CAMBIAR para otra hora.',
     }),

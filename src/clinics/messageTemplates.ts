@@ -13,6 +13,7 @@ import { FALLBACK_LANGUAGE, languageFallbacks, shippedLanguageOf, SHIPPED_LANGUA
 import {
   DEFAULT_TEMPLATES,
   forbiddenPlaceholders,
+  HEALTH_INFORMATION_PLACEHOLDERS,
   isCallKind,
   MESSAGE_KINDS,
   missingPlaceholders,
@@ -131,8 +132,8 @@ export async function listTemplates(sql: Sql, clinic: Clinic): Promise<TemplateW
  * earlier one. @returns it, with its sample rendering.
  * @throws AppError bad_request (field `body`) naming each unknown placeholder (`body: unknown
  *   placeholder {foo}`; `{slots}` is known in `reschedule_options` only), the one a kind requires
- *   and the body lacks (`{slots}` in `reschedule_options`), or one a kind may not use (`{doctor_name}`
- *   or `{specialty}` in `call_voicemail`).
+ *   and the body lacks (`{slots}` in `reschedule_options`), or one a kind may not use (`{specialty}`
+ *   anywhere: health information; `{doctor_name}` in `call_voicemail`).
  */
 export async function saveTemplate(sql: Sql, clinic: Clinic, template: { kind: MessageKind; language: string; body: string }): Promise<TemplateWithSample> {
   const { kind, language, body } = template;
@@ -142,7 +143,10 @@ export async function saveTemplate(sql: Sql, clinic: Clinic, template: { kind: M
   if (missing.length > 0) throw new AppError('bad_request', `body: must contain ${missing.join(', ')} (the numbered list of open times)`, 'body');
   const forbidden = forbiddenPlaceholders(body, kind);
   if (forbidden.length > 0) {
-    throw new AppError('bad_request', `body: ${forbidden.join(', ')} may not be used in ${kind} (anyone may hear a voicemail: no health information)`, 'body');
+    const why = forbidden.every((written) => HEALTH_INFORMATION_PLACEHOLDERS.some((name) => written === `{${name}}`))
+      ? 'no text or call may carry health information (the service, reason, diagnosis or specialty)'
+      : 'anyone may hear a voicemail: the time and the office phone only';
+    throw new AppError('bad_request', `body: ${forbidden.join(', ')} may not be used in ${kind} (${why})`, 'body');
   }
   const [row] = await sql`
     insert into message_templates (clinic_id, kind, language, body) values (${clinic.id}, ${kind}, ${language}, ${body})

@@ -3,6 +3,13 @@
  * `{placeholder}`s filled in when it is sent. The defaults here ship in English and Spanish; a clinic
  * may save its own (`message_templates`), which win over these.
  *
+ * No health information (the PHI rule, README "Patient texts carry no health information"): a text
+ * or call may say when (date, time), where (the clinic, its phone) and with whom (the provider), and
+ * address the patient by name; never the service, reason, diagnosis or specialty. Anyone may read a
+ * lock screen or hear a voicemail. So `{specialty}` is refused in every template (it stays a known
+ * name only so that a template saved before the rule renders it as nothing), and a voicemail carries
+ * no provider either.
+ *
  * Carrier-safe words: no template invites `CANCEL` (or `CANCELAR`). CANCEL is one of Twilio's default
  * opt-out words: a patient who texts it is opted out by Twilio from every later text. Reminders ask
  * for YES / NO / CHANGE (SI / NO / CAMBIAR).
@@ -71,10 +78,16 @@ export type PlaceholderValues = Partial<Record<Placeholder, string>>;
 const PLACEHOLDER_KINDS: Partial<Record<Placeholder, MessageKind>> = { slots: 'reschedule_options' };
 
 /**
- * Placeholders a kind's template may not contain. A voicemail may be heard by anyone in the household:
- * it carries the time and the office phone, never health information (the provider or the service).
+ * Placeholders no template may contain: health information (the PHI rule above). Never filled when a
+ * message is rendered.
  */
-const FORBIDDEN_PLACEHOLDERS: Partial<Record<MessageKind, Placeholder[]>> = { call_voicemail: ['doctor_name', 'specialty'] };
+export const HEALTH_INFORMATION_PLACEHOLDERS: readonly Placeholder[] = ['specialty'];
+
+/**
+ * Placeholders a kind's template may not contain besides those. A voicemail may be heard by anyone in
+ * the household: it carries the time and the office phone, not even the provider.
+ */
+const FORBIDDEN_PLACEHOLDERS: Partial<Record<MessageKind, Placeholder[]>> = { call_voicemail: ['doctor_name'] };
 
 /** Placeholders a kind's template must contain: without `{slots}` a patient could not pick a time. */
 const REQUIRED_PLACEHOLDERS: Partial<Record<MessageKind, Placeholder[]>> = { reschedule_options: ['slots'] };
@@ -103,9 +116,13 @@ export function missingPlaceholders(body: string, kind: MessageKind): string[] {
   return (REQUIRED_PLACEHOLDERS[kind] ?? []).filter((name) => !body.includes(`{${name}}`)).map((name) => `{${name}}`);
 }
 
-/** The placeholders `body` contains that a `kind` template may not (`{doctor_name}` in `call_voicemail`), as written. */
+/**
+ * The placeholders `body` contains that a `kind` template may not, as written, in `PLACEHOLDERS`
+ * order: `{specialty}` anywhere, `{doctor_name}` in `call_voicemail`.
+ */
 export function forbiddenPlaceholders(body: string, kind: MessageKind): string[] {
-  return (FORBIDDEN_PLACEHOLDERS[kind] ?? []).filter((name) => body.includes(`{${name}}`)).map((name) => `{${name}}`);
+  const forbidden = new Set([...HEALTH_INFORMATION_PLACEHOLDERS, ...(FORBIDDEN_PLACEHOLDERS[kind] ?? [])]);
+  return PLACEHOLDERS.filter((name) => forbidden.has(name) && body.includes(`{${name}}`)).map((name) => `{${name}}`);
 }
 
 /** `body` with each known `{placeholder}` replaced by its value (nothing when missing); anything else is left as written. */
@@ -124,8 +141,7 @@ export const DEFAULT_TEMPLATES: Record<ShippedLanguage, Record<MessageKind, stri
     rescheduled: "{clinic_name}: {patient_name}, your visit with {doctor_name} is now {date} at {time}. We'll text you a reminder.",
     no_open_slots:
       '{clinic_name}: sorry, {doctor_name} has no other open times soon. Your visit stays {date} at {time}. Call {office_phone} to arrange another.',
-    followup_reminder:
-      '{clinic_name}: {patient_name}, your {specialty} follow-up with {doctor_name} is due {followup_date}. Call {office_phone} to book a time.',
+    followup_reminder: '{clinic_name}: {patient_name}, your follow-up visit with {doctor_name} is due {followup_date}. Call {office_phone} to book a time.',
     help: '{clinic_name}: reply YES to confirm your visit, NO to cancel, CHANGE for another time. Questions? Call {office_phone}. Reply STOP to stop texts.',
     call_reminder:
       'Hello, this is {clinic_name}. {patient_name}, your visit with {doctor_name} is on {date} at {time}. Press 1 to confirm. Press 2 for another time. Press 3 to cancel.',
@@ -148,7 +164,7 @@ export const DEFAULT_TEMPLATES: Record<ShippedLanguage, Record<MessageKind, stri
     no_open_slots:
       '{clinic_name}: lo sentimos, {doctor_name} no tiene otras horas libres pronto. Su cita sigue el {date} a las {time}. Llame al {office_phone}.',
     followup_reminder:
-      '{clinic_name}: {patient_name}, le toca su control de {specialty} con {doctor_name} el {followup_date}. Llame al {office_phone} para pedir cita.',
+      '{clinic_name}: {patient_name}, le toca su visita de control con {doctor_name} el {followup_date}. Llame al {office_phone} para pedir cita.',
     help: '{clinic_name}: responda SI para confirmar, NO para cancelar, CAMBIAR para otra hora. ¿Dudas? Llame al {office_phone}. STOP para no recibir textos.',
     call_reminder:
       'Hola, le llamamos de {clinic_name}. {patient_name}, su cita con {doctor_name} es el {date} a las {time}. Para confirmar, marque 1. Para otra hora, marque 2. Para cancelar, marque 3.',

@@ -158,6 +158,17 @@ describe('message templates', () => {
     expect((await templates()).find((t) => t.kind === 'cancelled' && t.language === 'en')).toMatchObject({ source: 'default' });
   });
 
+  it('refuses {specialty} in every kind (no message carries health information), and {doctor_name} in a voicemail', async () => {
+    for (const path of ['followup_reminder/en', 'reminder/es', 'call_reminder/en']) {
+      const response = await putTemplate(path, { body: '{clinic_name}: your {specialty} visit on {date}' });
+      expect(response.status, path).toBe(400);
+      expect((await json(response)).error).toMatchObject({ field: 'body', message: expect.stringContaining('{specialty} may not be used') });
+    }
+    expect((await json(await putTemplate('call_voicemail/en', { body: '{clinic_name}: {doctor_name} on {date}' }))).error.message).toContain(
+      'anyone may hear a voicemail',
+    );
+  });
+
   it('names a bad kind, language or body', async () => {
     const cases = [
       ['appointment/en', { body: 'x' }, 'kind'],
@@ -189,7 +200,6 @@ describe('rendering a message for a patient', () => {
     const values = {
       patientName: 'Ana Ruiz',
       doctorName: 'Dr Mehta',
-      specialty: 'ortho',
       startsAt: new Date('2026-11-12T15:30:00Z'),
       followUpDate: '2026-11-26',
     };
@@ -203,7 +213,7 @@ describe('rendering a message for a patient', () => {
       language: 'en',
       encoding: 'GSM-7',
       segments: 1,
-      text: `Test Clinic: Ana Ruiz, your ortho follow-up with Dr Mehta is due Thu 26 Nov. Call ${formatPhoneForPeople(clinic.smsNumber!)} to book a time.`,
+      text: `Test Clinic: Ana Ruiz, your follow-up visit with Dr Mehta is due Thu 26 Nov. Call ${formatPhoneForPeople(clinic.smsNumber!)} to book a time.`,
     });
     const inChicago = await renderMessage(stack.sql, { clinic: { ...clinic, timezone: 'America/Chicago' }, kind: 'rescheduled', language: 'en', values });
     expect(inChicago.text).toContain('is now Thu 12 Nov at 09:30.');
