@@ -71,6 +71,8 @@ const ZInboundCountries = z.array(ZCountry, { message: INBOUND_COUNTRIES_MESSAGE
 const INBOUND_COUNTRIES_DESCRIPTION =
   "Countries whose numbers get replies to their texts (SMS pumping guard): a text from any other country's number is logged and counted (`GET /api/metrics/inbound`), never answered; opt-outs are still recorded. Default: the clinic's `default_country` only";
 
+const RETENTION_MESSAGE = 'must be a whole number of days from 7 to 3650';
+
 const clockTime = (description: string, example: string) => ZClockTime.meta({ description: `${description} (\`HH:MM\`, clinic time).`, example });
 
 /** The settings staff may change, as the API names them; each is checked on its own here, the pairs together in `updateClinicSettings`. */
@@ -126,6 +128,11 @@ const settingFields = {
       'Minutes before a reminder call that was busy, not answered or failed is placed once more (inside contact hours); after it, the reminder goes by SMS.',
     example: 30,
   }),
+  retention_days: z.int({ message: RETENTION_MESSAGE }).min(7, RETENTION_MESSAGE).max(3650, RETENTION_MESSAGE).meta({
+    description:
+      "Days message bodies and patients' phone numbers are kept: older ones are purged within the hour by the retention schedule (bodies emptied, numbers masked to their last four digits, in the message and call logs and closed tickets).",
+    example: 90,
+  }),
   inbound_countries: ZInboundCountries.nullable().meta({
     description: `${INBOUND_COUNTRIES_DESCRIPTION}; null sets it back to that default (which then follows \`default_country\`). Stored sorted, each once.`,
     example: ['US', 'CA'],
@@ -175,6 +182,7 @@ function settingsJson(s: ClinicSettings): z.infer<typeof ZClinicSettings> {
     reminder_rules: s.reminderRules,
     call_retry_minutes: s.callRetryMinutes,
     inbound_countries: s.inboundCountries,
+    retention_days: s.retentionDays,
   };
 }
 
@@ -195,6 +203,7 @@ function settingsPatch(body: z.infer<typeof ZClinicSettingsPatch>): ClinicSettin
     reminderRules: body.reminder_rules,
     callRetryMinutes: body.call_retry_minutes,
     inboundCountries: body.inbound_countries,
+    retentionDays: body.retention_days,
   };
 }
 

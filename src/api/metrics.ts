@@ -1,13 +1,14 @@
 /**
  * Operational counts in the JSON API: `GET /api/metrics/inbound?from=&to=` — a clinic's inbound texts
- * over a window, and those the guards left unanswered (SMS pumping from other countries, the
- * per-number limit, auto-responder loops).
+ * over a window, those the guards left unanswered (SMS pumping from other countries, the per-number
+ * limit, auto-responder loops), and what the retention schedule purged.
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Sql } from '../db/sql.js';
 import { getClinicBySlug } from '../clinics/clinics.js';
 import { AppError } from '../errors.js';
 import { countInboundTexts } from '../inbound/inboundMetrics.js';
+import { countPurges } from '../retention/purgeExpiredRecords.js';
 import { createApiRouter, staffErrors } from './openapi.js';
 import { ZClinicSlug } from './validation.js';
 
@@ -40,6 +41,15 @@ export const ZInboundMetrics = z
         loop: count('An unrecognised text repeated more than 3 times in 10 minutes (an auto-responder).'),
       })
       .meta({ description: 'Texts left unanswered on purpose, by reason (logged, with the number masked).' }),
+    purged: z
+      .object({
+        runs: count('Retention purge runs at this clinic in the window (hourly while a worker runs).'),
+        messages: count('Messages whose body and phone number were purged (older than `retention_days`).'),
+        calls: count('Calls whose phone number was purged, with their spoken TwiML.'),
+        tickets: count('Closed tickets whose phone number and note were purged.'),
+        prompts: count('Closed questions (a phone and what was asked) deleted.'),
+      })
+      .meta({ description: 'What the retention schedule purged in the window.' }),
   })
   .openapi('InboundMetrics');
 
@@ -68,7 +78,8 @@ export function metricsRoutes(deps: { sql: Sql }) {
     if (from >= to) throw new AppError('bad_request', `to: must be after from (${from.toISOString()})`, 'to');
     const clinic = await getClinicBySlug(deps.sql, q.clinic);
     const counts = await countInboundTexts(deps.sql, clinic.id, from, to);
-    return c.json({ clinic: clinic.slug, from: from.toISOString(), to: to.toISOString(), ...counts }, 200);
+    const purged = await countPurges(deps.sql, clinic.id, from, to);
+    return c.json({ clinic: clinic.slug, from: from.toISOString(), to: to.toISOString(), ...counts, purged }, 200);
   });
   return app;
 }

@@ -1,7 +1,8 @@
 /**
  * A clinic's settings: the walk-in line's (closing time, reminder delay, rooms open) and the
  * appointment reminders' (office phone, contact hours, office hours and slot length, default
- * language, CANCEL as an opt-out word, reminder rules), and the countries whose texts are answered.
+ * language, CANCEL as an opt-out word, reminder rules), the countries whose texts are answered, and
+ * how long patient data is kept.
  * Read whole, changed in part.
  */
 import type { TransactionSql } from 'postgres';
@@ -46,6 +47,8 @@ export interface ClinicSettings {
    * counted, never answered (SMS pumping). Stored null: `[defaultCountry]`, following that setting.
    */
   inboundCountries: string[];
+  /** Days message bodies and patients' phone numbers are kept before the retention schedule purges them. */
+  retentionDays: number;
 }
 
 /** The settings staff may change (`PATCH /api/clinic`); rooms open has its own route. */
@@ -66,6 +69,7 @@ export type ClinicSettingsPatch = Partial<
     | 'cancelIsOptOut'
     | 'reminderRules'
     | 'callRetryMinutes'
+    | 'retentionDays'
   >
 > & {
   /** null: back to the default (the clinic's `defaultCountry` only). */
@@ -89,6 +93,7 @@ const COLUMNS = {
   reminderRules: 'reminder_rules',
   callRetryMinutes: 'call_retry_minutes',
   inboundCountries: 'inbound_countries',
+  retentionDays: 'retention_days',
 } as const satisfies Record<keyof ClinicSettingsPatch, string>;
 
 const selectSettings = (sql: Sql | TransactionSql) => sql`
@@ -96,7 +101,7 @@ const selectSettings = (sql: Sql | TransactionSql) => sql`
          to_char(contact_hours_start, 'HH24:MI') as contact_hours_start, to_char(contact_hours_end, 'HH24:MI') as contact_hours_end,
          office_days::int[] as office_days, to_char(office_opens, 'HH24:MI') as office_opens, to_char(office_closes, 'HH24:MI') as office_closes,
          slot_minutes, default_language, default_country, cancel_is_opt_out, reminder_rules, call_retry_minutes,
-         coalesce(inbound_countries, array[default_country]) as inbound_countries
+         coalesce(inbound_countries, array[default_country]) as inbound_countries, retention_days
   from clinics`;
 
 function toSettings(row: Record<string, unknown>): ClinicSettings {
@@ -120,6 +125,7 @@ function toSettings(row: Record<string, unknown>): ClinicSettings {
     reminderRules: ZReminderRules.parse(row.reminder_rules),
     callRetryMinutes: row.call_retry_minutes as number,
     inboundCountries: row.inbound_countries as string[],
+    retentionDays: row.retention_days as number,
   };
 }
 

@@ -22,7 +22,7 @@ const putTemplate = (path: string, body: unknown) => stack.api(`/api/clinic/temp
 const templates = async () => (await json(await stack.api('/api/clinic/templates'))).templates as Record<string, unknown>[];
 
 describe('clinic settings', () => {
-  it('start at the defaults: contact 08:00-20:00, office Monday-Friday 09:00-17:00, 60-minute slots, English, reminders 24 h and 1 h before, unanswered calls again after 30 minutes, texts answered from its own country only', async () => {
+  it('start at the defaults: contact 08:00-20:00, office Monday-Friday 09:00-17:00, 60-minute slots, English, reminders 24 h and 1 h before, unanswered calls again after 30 minutes, texts answered from its own country only, patient data kept 90 days', async () => {
     expect(await settings()).toEqual({
       clinic: stack.clinic.slug,
       name: 'Test Clinic',
@@ -44,6 +44,7 @@ describe('clinic settings', () => {
       reminder_rules: DEFAULT_REMINDER_RULES,
       call_retry_minutes: 30,
       inbound_countries: ['US'],
+      retention_days: 90,
     });
   });
 
