@@ -118,7 +118,6 @@ function valuesOf(row: AppointmentRow, slots: readonly number[] = []): MessageVa
   return {
     patientName: row.patient_name,
     doctorName: row.provider_name,
-    specialty: row.service,
     startsAt: row.starts_at,
     ...(row.follow_up_date === null ? {} : { followUpDate: row.follow_up_date }),
     slots: slots.map((slot) => new Date(slot)),

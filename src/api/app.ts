@@ -21,6 +21,7 @@ import { frontDeskMetricsRoutes } from './frontDeskMetrics.js';
 import { healthRoutes } from './health.js';
 import { kioskRoutes } from './kiosk.js';
 import { messageRoutes } from './messages.js';
+import { metricsRoutes } from './metrics.js';
 import { createStaffApi } from './openapi.js';
 import { phoneRoutes } from './phone.js';
 import { providerRoutes } from './providers.js';
@@ -105,6 +106,7 @@ export function createApp(deps: AppDeps): Hono {
   api.route('/', clinicRoutes(deps));
   api.route('/', whatsAppTemplateRoutes(deps));
   api.route('/', messageRoutes(deps));
+  api.route('/', metricsRoutes(deps));
   api.route('/', appointmentRoutes(deps));
   api.route('/', providerRoutes(deps));
   api.route('/', waitlistRoutes(deps));

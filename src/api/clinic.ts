@@ -13,7 +13,7 @@ import { listTemplates, saveTemplate, type TemplateWithSample } from '../clinics
 import { setRoomsOpen } from '../clinics/setRoomsOpen.js';
 import { ZClockTime } from '../domain/clockTime.js';
 import { ZLanguage } from '../domain/languages.js';
-import { MESSAGE_KINDS, PLACEHOLDERS } from '../domain/messageTemplates.js';
+import { HEALTH_INFORMATION_PLACEHOLDERS, MESSAGE_KINDS, PLACEHOLDERS } from '../domain/messageTemplates.js';
 import { ZReminderRules } from '../domain/reminderRules.js';
 import { createApiRouter, staffErrors } from './openapi.js';
 import { ZClinicQuery, requireJsonBody } from './validation.js';
@@ -73,6 +73,13 @@ const wholeNumber = (min: number, max: number, unit: string) => {
   const message = `must be a whole number${unit === '' ? '' : ` of ${unit}`} from ${min} to ${max}`;
   return z.int({ message }).min(min, message).max(max, message);
 };
+const ZCountry = z.string({ message: COUNTRY_MESSAGE }).refine((country) => /^[A-Z]{2}$/.test(country) && isSupportedCountry(country), COUNTRY_MESSAGE);
+const INBOUND_COUNTRIES_MESSAGE = 'must be a list of 1 to 250 two-letter country codes with phone numbers, such as ["US", "CA"], or null';
+const ZInboundCountries = z.array(ZCountry, { message: INBOUND_COUNTRIES_MESSAGE }).min(1, INBOUND_COUNTRIES_MESSAGE).max(250, INBOUND_COUNTRIES_MESSAGE);
+const INBOUND_COUNTRIES_DESCRIPTION =
+  "Countries whose numbers get replies to their texts (SMS pumping guard): a text from any other country's number is logged and counted (`GET /api/metrics/inbound`), never answered; opt-outs are still recorded. Default: the clinic's `default_country` only";
+
+const RETENTION_MESSAGE = 'must be a whole number of days from 7 to 3650';
 
 const clockTime = (description: string, example: string) => ZClockTime.meta({ description: `${description} (\`HH:MM\`, clinic time).`, example });
 
@@ -115,10 +122,10 @@ const settingFields = {
     description: 'Language of patients who have not chosen one (`en`, `es`, or any tag the clinic has templates in).',
     example: 'en',
   }),
-  default_country: z
-    .string({ message: COUNTRY_MESSAGE })
-    .refine((country) => /^[A-Z]{2}$/.test(country) && isSupportedCountry(country), COUNTRY_MESSAGE)
-    .meta({ description: 'The country local phone numbers are read in, as staff book appointments (`9876543210` at `IN` is +919876543210).', example: 'US' }),
+  default_country: ZCountry.meta({
+    description: 'The country local phone numbers are read in, as staff book appointments (`9876543210` at `IN` is +919876543210).',
+    example: 'US',
+  }),
   cancel_is_opt_out: z.boolean({ message: 'must be true or false' }).meta({
     description:
       "Whether the clinic's number keeps Twilio's default opt-out words, CANCEL among them: true (Twilio's default), a bare CANCEL also opts the patient out and gets no reply.",
@@ -153,6 +160,15 @@ const settingFields = {
     description: 'A slot that starts within this many minutes is no longer offered: its cancellation ends `expired`.',
     example: 60,
   }),
+  retention_days: z.int({ message: RETENTION_MESSAGE }).min(7, RETENTION_MESSAGE).max(3650, RETENTION_MESSAGE).meta({
+    description:
+      "Days message bodies and patients' phone numbers are kept: older ones are purged within the hour by the retention schedule (bodies emptied, numbers masked to their last four digits, in the message and call logs and closed tickets).",
+    example: 90,
+  }),
+  inbound_countries: ZInboundCountries.nullable().meta({
+    description: `${INBOUND_COUNTRIES_DESCRIPTION}; null sets it back to that default (which then follows \`default_country\`). Stored sorted, each once.`,
+    example: ['US', 'CA'],
+  }),
 };
 
 /** Every setting of a clinic, as `GET` and `PATCH /api/clinic` answer. */
@@ -162,6 +178,7 @@ export const ZClinicSettings = z
     name: z.string().meta({ description: 'Set from CLINIC_NAME for the `main` clinic.', example: 'Frontdesk Clinic' }),
     rooms_open: z.int().meta({ description: 'Set with `PUT /api/clinic/rooms`.', example: 1 }),
     ...settingFields,
+    inbound_countries: ZInboundCountries.meta({ description: `${INBOUND_COUNTRIES_DESCRIPTION}.`, example: ['US'] }),
   })
   .openapi('ClinicSettings');
 
@@ -199,6 +216,8 @@ function settingsJson(s: ClinicSettings): z.infer<typeof ZClinicSettings> {
     offer_hold_minutes: s.offerHoldMinutes,
     max_offers_per_day: s.maxOffersPerDay,
     offer_lead_minutes: s.offerLeadMinutes,
+    inbound_countries: s.inboundCountries,
+    retention_days: s.retentionDays,
   };
 }
 
@@ -224,6 +243,8 @@ export function settingsPatch(body: z.infer<typeof ZClinicSettingsPatch>): Clini
     offerHoldMinutes: body.offer_hold_minutes,
     maxOffersPerDay: body.max_offers_per_day,
     offerLeadMinutes: body.offer_lead_minutes,
+    inboundCountries: body.inbound_countries,
+    retentionDays: body.retention_days,
   };
 }
 
@@ -272,7 +293,11 @@ export const ZTemplate = z
       .meta({ description: 'The language of `body`: `language`, or the one it falls back to (the clinic default, then `en`).', example: 'es' }),
     source: z.enum(['clinic', 'default']).meta({ description: "`clinic`: the clinic's own; `default`: shipped with Frontdesk." }),
     body: z.string().meta({
-      description: `The wording, with placeholders ${PLACEHOLDERS.map((p) => `\`{${p}}\``).join(', ')} (\`{slots}\` in \`reschedule_options\` only).`,
+      description: `The wording, with placeholders ${PLACEHOLDERS.filter((p) => !HEALTH_INFORMATION_PLACEHOLDERS.includes(p))
+        .map((p) => `\`{${p}}\``)
+        .join(
+          ', ',
+        )} (\`{slots}\` in \`reschedule_options\` only; \`{doctor_name}\` not in \`call_voicemail\`). \`{specialty}\` is refused everywhere: no message carries health information.`,
       example:
         '{clinic_name}: {patient_name}, cita con {doctor_name} el {date} a las {time}. Responda SI para confirmar, NO para cancelar, CAMBIAR para otra hora.',
     }),

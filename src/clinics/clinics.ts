@@ -26,6 +26,8 @@ export interface Clinic {
   defaultLanguage: string;
   /** The country staff write local phone numbers in (`clinics.default_country`, ISO 3166-1 alpha-2). */
   defaultCountry: CountryCode;
+  /** Countries whose numbers get replies (`clinics.inbound_countries`, else `[defaultCountry]`): the SMS-pumping guard. */
+  inboundCountries: CountryCode[];
 }
 
 /** Fewest rooms a clinic can have open (the `clinics.rooms_open` check in db/migrations). */
@@ -38,7 +40,7 @@ export const MAIN_CLINIC_SLUG = 'main';
 
 const selectClinic = (sql: Sql) => sql`
   select c.id, c.slug, c.name, c.timezone, c.rooms_open, c.closing_time::text as closing_time, c.next_reminder_minutes, c.inbound_texts_per_minute,
-         c.office_phone, c.default_language, c.default_country,
+         c.office_phone, c.default_language, c.default_country, coalesce(c.inbound_countries, array[c.default_country]) as inbound_countries,
          (select n.address from clinic_numbers n where n.clinic_id = c.id and n.channel = 'sms' order by n.address limit 1) as sms_number
   from clinics c`;
 
@@ -56,6 +58,7 @@ function toClinic(row: Record<string, unknown>): Clinic {
     officePhone: row.office_phone as string | null,
     defaultLanguage: row.default_language as string,
     defaultCountry: row.default_country as CountryCode,
+    inboundCountries: row.inbound_countries as CountryCode[],
   };
 }
 

@@ -13,6 +13,8 @@ import { FALLBACK_LANGUAGE, languageFallbacks, shippedLanguageOf, SHIPPED_LANGUA
 import {
   DEFAULT_TEMPLATES,
   forbiddenPlaceholders,
+  HEALTH_INFORMATION_PLACEHOLDERS,
+  isOfferKind,
   isCallKind,
   MESSAGE_KINDS,
   missingPlaceholders,
@@ -147,7 +149,12 @@ function templateProblem(body: string, kind: MessageKind): AppError | undefined 
   }
   const forbidden = forbiddenPlaceholders(body, kind);
   if (forbidden.length > 0) {
-    return new AppError('bad_request', `body: ${forbidden.join(', ')} may not be used in ${kind} (anyone may hear a voicemail: no health information)`, 'body');
+    const why = forbidden.every((written) => HEALTH_INFORMATION_PLACEHOLDERS.some((name) => written === `{${name}}`))
+      ? 'no text or call may carry health information (the service, reason, diagnosis or specialty)'
+      : isOfferKind(kind)
+        ? 'an offer says the time and the place only'
+        : 'anyone may hear a voicemail: the time and the office phone only';
+    return new AppError('bad_request', `body: ${forbidden.join(', ')} may not be used in ${kind} (${why})`, 'body');
   }
   return undefined;
 }
@@ -178,7 +185,9 @@ export function previewTemplate(clinic: Clinic, template: { kind: MessageKind; l
 /**
  * Saves `clinic`'s own wording of `kind` in `language` (a valid tag, see languages.ts), replacing any
  * earlier one. @returns it, with its sample rendering.
- * @throws AppError bad_request (field `body`) for a body `templateProblem` refuses; nothing is saved.
+ * @throws AppError bad_request (field `body`) for a body `templateProblem` refuses: an unknown
+ *   placeholder, one the kind requires and the body lacks, or one the kind may not use (`{specialty}`
+ *   anywhere: health information; `{doctor_name}` in `call_voicemail`; names in offer texts); nothing is saved.
  */
 export async function saveTemplate(sql: Sql, clinic: Clinic, template: { kind: MessageKind; language: string; body: string }): Promise<TemplateWithSample> {
   const { kind, language, body } = template;
