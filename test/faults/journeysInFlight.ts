@@ -15,6 +15,8 @@ import { json, patientPhone, patientReply, type Stack } from '../support/stack.j
 /** A journey under way: `settled` checks, once the fault is over and its timers have fallen due, that it went as it would have without the fault. */
 export interface JourneyInFlight {
   name: string;
+  /** When its next timer falls due (epoch ms), for a journey asleep on one. */
+  dueAt?: number;
   /** Whatever the journey needs after the fault starts (e.g. a key pressed on the call); runs once the stack has recovered. */
   resume?(): Promise<void>;
   /** Throws (an expect failure) until the journey has ended as it should; poll it. */
@@ -95,6 +97,7 @@ const calledTicket: JourneyStarter = async (stack) => {
   expect((await stack.api(`/api/tickets/${code}/state`, { method: 'POST', body: JSON.stringify({ state: 'next' }) })).status).toBe(200);
   return {
     name: 'a ticket called to the desk',
+    dueAt: Date.now() + 60_000,
     settled: async () => {
       expect(await ticketState(stack, code)).toBe('expired');
       expect(await purposesOf(stack, phone)).toEqual(['reply', 'called', 'still_calling', 'closed_for_day']);
@@ -105,10 +108,12 @@ const calledTicket: JourneyStarter = async (stack) => {
 /** An appointment chain asleep until its reminder (1 hour before, due 90 s after booking). */
 const appointmentReminder: JourneyStarter = async (stack) => {
   const phone = patientPhone();
-  const id = await book(stack, phone, 'sms', new Date(Date.now() + 61.5 * 60_000));
+  const startsAt = Date.now() + 61.5 * 60_000;
+  const id = await book(stack, phone, 'sms', new Date(startsAt));
   await vi.waitFor(async () => expect(await purposesOf(stack, phone)).toEqual(['booking_confirmation']), { timeout: 30_000 });
   return {
     name: 'an appointment chain sleeping towards its reminder',
+    dueAt: startsAt - 60 * 60_000,
     settled: async () => {
       expect(await purposesOf(stack, phone)).toEqual(['booking_confirmation', 'reminder']);
       expect(await appointmentStatus(stack, id)).toBe('booked');

@@ -75,6 +75,8 @@ export interface Stack {
   temporalAddress: string;
   taskQueue: string;
   messenger: Messenger;
+  /** The app's fan-out of "the line changed" (Postgres LISTEN), as the live board hears it. */
+  queueChanges: QueueChangeHub;
   adminPassword: string;
   adminApiToken: string;
   twilioAuthToken: string;
@@ -184,6 +186,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     temporalAddress: address,
     taskQueue,
     messenger,
+    queueChanges,
     adminPassword,
     adminApiToken,
     twilioAuthToken,
