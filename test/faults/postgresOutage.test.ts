@@ -6,9 +6,13 @@
  */
 import { rmSync } from 'node:fs';
 import path from 'node:path';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { migrateDatabase } from '../../src/db/migrate.js';
 import { startEmbeddedPostgres, type EmbeddedPostgresServer } from '../../src/embedded/postgres.js';
+import { createMessenger } from '../../src/messaging/messenger.js';
+import type { Sender } from '../../src/messaging/sender.js';
+import { bookTestAppointment } from '../support/appointments.js';
 import { fakeSid, patientPhone, patientReply, startStack, type Stack } from '../support/stack.js';
 import { expectEachSendOnce, expectJourneysSettled, keptLog, startJourneys, textsTo } from './journeysInFlight.js';
 
@@ -21,6 +25,8 @@ const api = keptLog();
 let postgres: EmbeddedPostgresServer | undefined;
 let port: number;
 let stack: Stack;
+/** A restart under way in the background, awaited before the servers stop. */
+let restarting: Promise<void> = Promise.resolve();
 
 beforeAll(async () => {
   postgres = await startEmbeddedPostgres({ dataDir });
@@ -29,6 +35,7 @@ beforeAll(async () => {
   stack = await startStack({ databaseUrl: postgres.url, consoleTelephone: true, log: api.log });
 });
 afterAll(async () => {
+  await restarting.catch(() => undefined);
   await stack?.stop();
   await postgres?.stop();
   rmSync(dataDir, { recursive: true, force: true });
@@ -92,4 +99,52 @@ describe('Postgres stopped for 10 s', () => {
     await expectJourneysSettled(journeys, lastDueAt);
     await expectEachSendOnce(stack, api.output());
   }, 600_000);
+
+  it('records the MessageSid and CallSid Twilio gave just as Postgres went away, and sends nothing twice', async () => {
+    const phone = patientPhone();
+    const goAway = async () => {
+      await postgres!.stop();
+      restarting = (async () => {
+        await new Promise((resolve) => setTimeout(resolve, 3_000));
+        postgres = await startEmbeddedPostgres({ dataDir, port });
+      })();
+    };
+    const sent: string[] = [];
+    // Twilio takes the text or call, and Postgres stops before its answer is recorded.
+    const sender: Sender = {
+      provider: 'twilio',
+      send: async () => {
+        sent.push('message');
+        await goAway();
+        return { messageSid: fakeSid(), status: 'queued' };
+      },
+      call: async () => {
+        sent.push('call');
+        await goAway();
+        return { callSid: fakeSid('CA'), status: 'queued' };
+      },
+    };
+    const messenger = createMessenger({ sql: stack.sql, sender, callbackBaseUrl: 'https://desk.clinic.test', log: pino({ level: 'silent' }) });
+    const message = { clinicId: stack.clinic.id, phone, channel: 'sms' as const, body: 'Test Clinic: hello', idempotencyKey: `test:${fakeSid()}` };
+    const text = await messenger.send(message);
+    await restarting;
+    expect(text.outcome).toBe('sent');
+    // The activity's retry finds it sent.
+    expect(await messenger.send(message)).toEqual({ outcome: 'already_sent', messageSid: (text as { messageSid: string }).messageSid });
+
+    const appointment = await bookTestAppointment(stack.sql, stack.clinic, { startsAt: Date.now() + 3 * 86_400_000, channel: 'voice' });
+    const call = {
+      clinicId: stack.clinic.id,
+      phone,
+      language: 'en',
+      idempotencyKey: `test:${fakeSid()}`,
+      appointmentId: appointment.appointmentId,
+      deliveryKey: 'test',
+    };
+    const placed = await messenger.call(call);
+    await restarting;
+    expect(placed.outcome).toBe('placed');
+    expect(await messenger.call(call)).toEqual({ outcome: 'already_placed', callSid: (placed as { callSid: string }).callSid });
+    expect(sent).toEqual(['message', 'call']);
+  }, 120_000);
 });
