@@ -30,6 +30,7 @@ await runMain('worker', async () => {
     messenger,
     log,
     payloadKeys,
+    maxCachedWorkflows: config.workerMaxCachedWorkflows,
   });
   log.info({ taskQueue: config.temporal.taskQueue, temporalAddress }, 'worker polling');
   await worker.run(); // returns after SIGINT/SIGTERM: the SDK shuts the worker down on those signals
