@@ -11,6 +11,16 @@ export async function notifyQueueChanged(sql: Sql, clinicId: number): Promise<vo
   await sql.notify(CHANNEL, String(clinicId));
 }
 
+/**
+ * The same notice as `notifyQueueChanged`, as an expression to select inside the statement that
+ * changes the line (`with moved as (update …) select <this> from moved`): Postgres sends it when that
+ * statement's transaction commits, so listeners never read the line before the change, and the
+ * change and its notice cost one round trip.
+ */
+export function queueChangedNotice(sql: Sql, clinicId: number): ReturnType<Sql> {
+  return sql`pg_notify(${CHANNEL}, ${String(clinicId)})`;
+}
+
 /** Calls `onChange(clinicId)` on every change. @returns a function that stops listening. */
 export async function listenQueueChanges(sql: Sql, onChange: (clinicId: number) => void): Promise<() => Promise<void>> {
   const listening = await sql.listen(CHANNEL, (payload) => onChange(Number(payload)));
