@@ -49,8 +49,16 @@ export class Floors {
     return floor;
   }
 
-  private startFloorWorkflow(workflowId: string) {
-    return this.stack.floorTemporal.workflow.start(floorWorkflow, { workflowId, taskQueue: FLOOR_TASK_QUEUE });
+  private async updateWithStart(): Promise<void> {
+    const workflowId = `floor-${randomUUID()}`;
+    await this.stack.floorTemporal.workflow.executeUpdateWithStart(noopUpdate, {
+      startWorkflowOperation: new WithStartWorkflowOperation(floorWorkflow, {
+        workflowId,
+        taskQueue: FLOOR_TASK_QUEUE,
+        workflowIdConflictPolicy: 'USE_EXISTING',
+      }),
+    });
+    this.running.push(workflowId);
   }
 
   private async measure(kind: Kind, concurrency: number, total: number): Promise<LoadResult> {
@@ -61,33 +69,18 @@ export class Floors {
         return runLoad(total, concurrency, (i) => post(this.stack.floorHttp, requests[i]!));
       }
       case 'update-with-start':
-        return runLoad(total, concurrency, async () => {
-          const workflowId = `floor-${randomUUID()}`;
-          await client.workflow.executeUpdateWithStart(noopUpdate, {
-            startWorkflowOperation: new WithStartWorkflowOperation(floorWorkflow, {
-              workflowId,
-              taskQueue: FLOOR_TASK_QUEUE,
-              workflowIdConflictPolicy: 'USE_EXISTING',
-            }),
-          });
-          this.running.push(workflowId);
-        });
+        return runLoad(total, concurrency, () => this.updateWithStart());
       case 'start':
         return runLoad(total, concurrency, async () => {
           const workflowId = `floor-${randomUUID()}`;
-          await this.startFloorWorkflow(workflowId);
+          await client.workflow.start(floorWorkflow, { workflowId, taskQueue: FLOOR_TASK_QUEUE });
           this.running.push(workflowId);
         });
       case 'update': {
-        // Each update reaches a different running workflow (started here if too few are running).
+        // Each update reaches a different running workflow; too few running: more are started, by
+        // update-with-start, which returns once each has run its first task (as a ticket has before a move).
         const missing = Math.max(0, total - (this.running.length - this.nextUpdate));
-        await runLoad(missing, concurrency, async () => {
-          const workflowId = `floor-${randomUUID()}`;
-          await this.startFloorWorkflow(workflowId);
-          this.running.push(workflowId);
-        });
-        // Let their first workflow tasks finish, so the updates meet running workflows, as moves do.
-        if (missing > 0) await new Promise((resolve) => setTimeout(resolve, 2_000));
+        await runLoad(missing, concurrency, () => this.updateWithStart());
         const first = this.nextUpdate;
         this.nextUpdate += total;
         return runLoad(total, concurrency, (i) => client.workflow.getHandle(this.running[first + i]!).executeUpdate(noopUpdate));

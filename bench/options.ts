@@ -18,6 +18,8 @@ const ZBenchEnv = z.object({
   BENCH_CHAINS: z.coerce.number().int().min(1).optional(),
   BENCH_WAVE: z.coerce.number().int().min(1).optional(),
   BENCH_OUT_DIR: z.string().default('bench-results'),
+  /** More flags for the Temporal dev server, space-separated (e.g. `--sqlite-pragma journal_mode=wal`). */
+  BENCH_TEMPORAL_ARGS: z.string().optional(),
   /** Passed to the worker as WORKER_MAX_CACHED_WORKFLOWS; unset: the SDK's default. */
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
 });
@@ -39,6 +41,7 @@ export interface BenchOptions {
   /** Chains of the reminder wave, all due in the same minute. */
   wave: number;
   outDir: string;
+  temporalArgs: string[];
   maxCachedWorkflows: number | undefined;
 }
 
@@ -66,6 +69,7 @@ export function readBenchOptions(env: NodeJS.ProcessEnv = process.env): BenchOpt
     chains,
     wave: Math.min(chains, scaled(e.BENCH_WAVE, 1_000)),
     outDir: e.BENCH_OUT_DIR,
+    temporalArgs: e.BENCH_TEMPORAL_ARGS?.split(/\s+/).filter((a) => a !== '') ?? [],
     maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
   };
 }

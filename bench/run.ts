@@ -22,6 +22,7 @@ console.log(`Starting the stack (logs in ${runDir})…`);
 const stack = await startBenchStack({
   logDir: runDir,
   maxCachedWorkflows: options.maxCachedWorkflows,
+  temporalArgs: options.temporalArgs,
   connections: Math.max(options.joinConcurrency, options.moveConcurrency, options.bookingConcurrency),
 });
 const report = new Report({ ...options, scenarios: chosen.map((s) => s.name) });

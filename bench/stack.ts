@@ -64,9 +64,15 @@ function middayZone(now = new Date()): string {
 
 /**
  * Starts the stack. `logDir` receives each process's output (`api.log`, `worker.log`, `floor.log`);
- * `maxCachedWorkflows` goes to the worker as WORKER_MAX_CACHED_WORKFLOWS; `connections` sizes the pools.
+ * `maxCachedWorkflows` goes to the worker as WORKER_MAX_CACHED_WORKFLOWS; `connections` sizes the pools;
+ * `temporalArgs` are more flags for the dev server.
  */
-export async function startBenchStack(opts: { logDir: string; maxCachedWorkflows: number | undefined; connections: number }): Promise<BenchStack> {
+export async function startBenchStack(opts: {
+  logDir: string;
+  maxCachedWorkflows: number | undefined;
+  connections: number;
+  temporalArgs: readonly string[];
+}): Promise<BenchStack> {
   const shutdown = createShutdown({ deadlineMs: 20_000, log: (line) => console.error(line) });
   shutdown.handleSignals();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'frontdesk-bench-'));
@@ -82,6 +88,7 @@ export async function startBenchStack(opts: { logDir: string; maxCachedWorkflows
     uiPort: await freePort(),
     namespace: 'default',
     searchAttributes: SEARCH_ATTRIBUTE_TYPES,
+    extraArgs: opts.temporalArgs,
   });
   shutdown.add({ name: 'stop the Temporal server', limitMs: 4_000, run: () => temporalServer.stop() }, () => temporalServer.kill());
   await migrateDatabase(postgres.url);

@@ -100,6 +100,8 @@ export async function startTemporalDevServer(opts: {
   log?: (line: string) => void;
   /** Aborting it while the server starts stops the server and rejects with the signal's reason. */
   signal?: AbortSignal;
+  /** More `start-dev` flags, e.g. `['--sqlite-pragma', 'journal_mode=wal']` (the benchmark tries such changes). */
+  extraArgs?: readonly string[];
 }): Promise<TemporalDevServer> {
   const cli = resolveTemporalCli();
   if (cli === undefined) {
@@ -132,6 +134,7 @@ export async function startTemporalDevServer(opts: {
     '--log-level',
     'warn',
     ...(opts.codecEndpoint === undefined ? [] : ['--ui-codec-endpoint', opts.codecEndpoint]),
+    ...(opts.extraArgs ?? []),
   ];
   const child = spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });
 
