@@ -15,6 +15,10 @@ const optionalString = z
   .transform((v) => (v === '' ? undefined : v))
   .optional();
 
+/** An optional whole number from `min` to `max` (an unset or empty variable: undefined). */
+const optionalCount = (min: number, max: number) =>
+  optionalString.pipe(z.coerce.number<string | undefined>().int('must be a whole number').min(min).max(max).optional());
+
 const ZConfig = z
   .object({
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -70,6 +74,9 @@ const ZConfig = z
       .refine((zone) => DateTime.local().setZone(zone).isValid, 'must be an IANA time zone such as America/Chicago'),
     CONTACT_HOURS_START: optionalString.pipe(ZClockTime.optional()),
     CONTACT_HOURS_END: optionalString.pipe(ZClockTime.optional()),
+    BATCH_SIZE: optionalCount(1, 50),
+    HOLD_MINUTES: optionalCount(1, 240),
+    MAX_OFFERS_PER_DAY: optionalCount(1, 50),
     DEFAULT_COUNTRY: z
       .string()
       .trim()
@@ -144,7 +151,18 @@ export interface Config {
    * The `main` clinic. `contactHours`: its contact hours (`HH:MM`, local), each set at start when given
    * (CONTACT_HOURS_START / CONTACT_HOURS_END); unset, the stored value stands (08:00–20:00 at first).
    */
-  clinic: { name: string; timezone: string; defaultCountry: CountryCode; contactHours: { start: string | undefined; end: string | undefined } };
+  clinic: {
+    name: string;
+    timezone: string;
+    defaultCountry: CountryCode;
+    contactHours: { start: string | undefined; end: string | undefined };
+    /**
+     * Its waitlist offers: patients offered a slot at once (BATCH_SIZE), minutes an offer holds
+     * (HOLD_MINUTES), offers a patient may get in a clinic day (MAX_OFFERS_PER_DAY); each set at start
+     * when given, else the stored value stands (3, 7 and 3 at first).
+     */
+    offers: { batchSize: number | undefined; holdMinutes: number | undefined; maxOffersPerDay: number | undefined };
+  };
   dataDir: string;
   logLevel: z.infer<typeof ZConfig>['LOG_LEVEL'];
 }
@@ -196,6 +214,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = readEnvironment()): Config {
       timezone: e.CLINIC_TIMEZONE,
       defaultCountry: e.DEFAULT_COUNTRY,
       contactHours: { start: e.CONTACT_HOURS_START, end: e.CONTACT_HOURS_END },
+      offers: { batchSize: e.BATCH_SIZE, holdMinutes: e.HOLD_MINUTES, maxOffersPerDay: e.MAX_OFFERS_PER_DAY },
     },
     dataDir: e.DATA_DIR,
     logLevel: e.LOG_LEVEL,

@@ -31,6 +31,8 @@ import type { ConsoleTelephone } from '../messaging/consoleTelephone.js';
 import { consolePhoneRoutes, consoleWebhookRoutes } from './consoleRoutes.js';
 import { voiceWebhookRoutes } from './voiceWebhooks.js';
 import { waitlistRoutes } from './waitlist.js';
+import { cancellationRoutes } from './cancellations.js';
+import { waitlistMetricsRoutes } from './waitlistMetrics.js';
 import { webhookRoutes } from './webhooks.js';
 import { whatsAppTemplateRoutes } from './whatsAppTemplates.js';
 
@@ -87,6 +89,8 @@ export function createApp(deps: AppDeps): Hono {
   api.route('/', appointmentRoutes(deps));
   api.route('/', providerRoutes(deps));
   api.route('/', waitlistRoutes(deps));
+  api.route('/', cancellationRoutes(deps));
+  api.route('/', waitlistMetricsRoutes(deps));
   api.route('/', consolePhoneRoutes(deps));
   api.route('/', docsRoutes(api));
   app.route('/', api);

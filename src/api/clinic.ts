@@ -65,6 +65,12 @@ const WEEKDAYS_MESSAGE = 'must be a list of 1 to 7 ISO weekdays, 1 (Monday) to 7
 const COUNTRY_MESSAGE = 'must be a two-letter country code with phone numbers, such as US or IN';
 const OFFICE_PHONE_MESSAGE = 'must be an E.164 number such as +13125550142, or null';
 
+/** A whole number from `min` to `max`, with a message saying so. */
+const wholeNumber = (min: number, max: number, unit: string) => {
+  const message = `must be a whole number${unit === '' ? '' : ` of ${unit}`} from ${min} to ${max}`;
+  return z.int({ message }).min(min, message).max(max, message);
+};
+
 const clockTime = (description: string, example: string) => ZClockTime.meta({ description: `${description} (\`HH:MM\`, clinic time).`, example });
 
 /** The settings staff may change, as the API names them; each is checked on its own here, the pairs together in `updateClinicSettings`. */
@@ -120,6 +126,22 @@ const settingFields = {
       'Minutes before a reminder call that was busy, not answered or failed is placed once more (inside contact hours); after it, the reminder goes by SMS.',
     example: 30,
   }),
+  offer_batch_size: wholeNumber(1, 50, '').meta({
+    description: 'Waitlist patients offered a freed slot at once; an offer that fails or is declined is replaced. BATCH_SIZE sets it at start.',
+    example: 3,
+  }),
+  offer_hold_minutes: wholeNumber(1, 240, 'minutes').meta({
+    description: 'Minutes an offer holds; then the pending offers expire and the next batch goes out. HOLD_MINUTES sets it at start.',
+    example: 7,
+  }),
+  max_offers_per_day: wholeNumber(1, 50, '').meta({
+    description: 'Offers a patient may get in one clinic day (any slot): no patient is pestered. MAX_OFFERS_PER_DAY sets it at start.',
+    example: 3,
+  }),
+  offer_lead_minutes: wholeNumber(0, 1440, 'minutes').meta({
+    description: 'A slot that starts within this many minutes is no longer offered: its cancellation ends `expired`.',
+    example: 60,
+  }),
 };
 
 /** Every setting of a clinic, as `GET` and `PATCH /api/clinic` answer. */
@@ -163,6 +185,10 @@ function settingsJson(s: ClinicSettings): z.infer<typeof ZClinicSettings> {
     cancel_is_opt_out: s.cancelIsOptOut,
     reminder_rules: s.reminderRules,
     call_retry_minutes: s.callRetryMinutes,
+    offer_batch_size: s.offerBatchSize,
+    offer_hold_minutes: s.offerHoldMinutes,
+    max_offers_per_day: s.maxOffersPerDay,
+    offer_lead_minutes: s.offerLeadMinutes,
   };
 }
 
@@ -182,6 +208,10 @@ function settingsPatch(body: z.infer<typeof ZClinicSettingsPatch>): ClinicSettin
     cancelIsOptOut: body.cancel_is_opt_out,
     reminderRules: body.reminder_rules,
     callRetryMinutes: body.call_retry_minutes,
+    offerBatchSize: body.offer_batch_size,
+    offerHoldMinutes: body.offer_hold_minutes,
+    maxOffersPerDay: body.max_offers_per_day,
+    offerLeadMinutes: body.offer_lead_minutes,
   };
 }
 

@@ -40,6 +40,14 @@ export interface ClinicSettings {
   reminderRules: TReminderRule[];
   /** Minutes before an unanswered reminder call is tried once more. */
   callRetryMinutes: number;
+  /** Waitlist patients offered a freed slot at once (BATCH_SIZE for the main clinic at first). */
+  offerBatchSize: number;
+  /** Minutes an offer holds before it expires and the next batch goes out (HOLD_MINUTES). */
+  offerHoldMinutes: number;
+  /** Offers a patient may get in one clinic day (MAX_OFFERS_PER_DAY). */
+  maxOffersPerDay: number;
+  /** A slot starting within this many minutes is no longer offered: its offer workflow ends `expired`. */
+  offerLeadMinutes: number;
 }
 
 /** The settings staff may change (`PATCH /api/clinic`); rooms open has its own route. */
@@ -60,6 +68,10 @@ export type ClinicSettingsPatch = Partial<
     | 'cancelIsOptOut'
     | 'reminderRules'
     | 'callRetryMinutes'
+    | 'offerBatchSize'
+    | 'offerHoldMinutes'
+    | 'maxOffersPerDay'
+    | 'offerLeadMinutes'
   >
 >;
 
@@ -79,13 +91,18 @@ const COLUMNS = {
   cancelIsOptOut: 'cancel_is_opt_out',
   reminderRules: 'reminder_rules',
   callRetryMinutes: 'call_retry_minutes',
+  offerBatchSize: 'offer_batch_size',
+  offerHoldMinutes: 'offer_hold_minutes',
+  maxOffersPerDay: 'max_offers_per_day',
+  offerLeadMinutes: 'offer_lead_minutes',
 } as const satisfies Record<keyof ClinicSettingsPatch, string>;
 
 const selectSettings = (sql: Sql | TransactionSql) => sql`
   select slug, name, timezone, rooms_open, to_char(closing_time, 'HH24:MI') as closing_time, next_reminder_minutes, office_phone,
          to_char(contact_hours_start, 'HH24:MI') as contact_hours_start, to_char(contact_hours_end, 'HH24:MI') as contact_hours_end,
          office_days::int[] as office_days, to_char(office_opens, 'HH24:MI') as office_opens, to_char(office_closes, 'HH24:MI') as office_closes,
-         slot_minutes, default_language, default_country, cancel_is_opt_out, reminder_rules, call_retry_minutes
+         slot_minutes, default_language, default_country, cancel_is_opt_out, reminder_rules, call_retry_minutes,
+         offer_batch_size, offer_hold_minutes, max_offers_per_day, offer_lead_minutes
   from clinics`;
 
 function toSettings(row: Record<string, unknown>): ClinicSettings {
@@ -108,6 +125,10 @@ function toSettings(row: Record<string, unknown>): ClinicSettings {
     cancelIsOptOut: row.cancel_is_opt_out as boolean,
     reminderRules: ZReminderRules.parse(row.reminder_rules),
     callRetryMinutes: row.call_retry_minutes as number,
+    offerBatchSize: row.offer_batch_size as number,
+    offerHoldMinutes: row.offer_hold_minutes as number,
+    maxOffersPerDay: row.max_offers_per_day as number,
+    offerLeadMinutes: row.offer_lead_minutes as number,
   };
 }
 

@@ -61,7 +61,8 @@ function toClinic(row: Record<string, unknown>): Clinic {
 
 /**
  * Creates or updates the `main` clinic from `config`: name, time zone, numbers, and the contact hours
- * given (CONTACT_HOURS_START / _END; one not given keeps its stored value). @returns the clinic.
+ * and waitlist offer settings given (CONTACT_HOURS_START / _END, BATCH_SIZE, HOLD_MINUTES,
+ * MAX_OFFERS_PER_DAY; one not given keeps its stored value). @returns the clinic.
  * @throws ConfigError when the contact hours would end before they start.
  */
 export async function ensureMainClinic(sql: Sql, config: Config): Promise<Clinic> {
@@ -69,18 +70,24 @@ export async function ensureMainClinic(sql: Sql, config: Config): Promise<Clinic
   if (config.twilio.phoneNumber !== undefined) numbers.push({ address: config.twilio.phoneNumber, channel: 'sms' });
   if (config.twilio.whatsappFrom !== undefined) numbers.push({ address: config.twilio.whatsappFrom, channel: 'whatsapp' });
   const { start, end } = config.clinic.contactHours;
+  const { batchSize, holdMinutes, maxOffersPerDay } = config.clinic.offers;
   try {
     await sql.begin(async (tx) => {
       const [clinic] = await tx<{ id: number }[]>`
-        insert into clinics (slug, name, timezone, default_country, contact_hours_start, contact_hours_end)
+        insert into clinics (slug, name, timezone, default_country, contact_hours_start, contact_hours_end,
+                             offer_batch_size, offer_hold_minutes, max_offers_per_day)
         values (${MAIN_CLINIC_SLUG}, ${config.clinic.name}, ${config.clinic.timezone}, ${config.clinic.defaultCountry},
-                coalesce(${start ?? null}::time, '08:00'), coalesce(${end ?? null}::time, '20:00'))
+                coalesce(${start ?? null}::time, '08:00'), coalesce(${end ?? null}::time, '20:00'),
+                coalesce(${batchSize ?? null}::int, 3), coalesce(${holdMinutes ?? null}::int, 7), coalesce(${maxOffersPerDay ?? null}::int, 3))
         on conflict (slug) do update set
           name = excluded.name,
           timezone = excluded.timezone,
           default_country = excluded.default_country,
           contact_hours_start = coalesce(${start ?? null}::time, clinics.contact_hours_start),
-          contact_hours_end = coalesce(${end ?? null}::time, clinics.contact_hours_end)
+          contact_hours_end = coalesce(${end ?? null}::time, clinics.contact_hours_end),
+          offer_batch_size = coalesce(${batchSize ?? null}::int, clinics.offer_batch_size),
+          offer_hold_minutes = coalesce(${holdMinutes ?? null}::int, clinics.offer_hold_minutes),
+          max_offers_per_day = coalesce(${maxOffersPerDay ?? null}::int, clinics.max_offers_per_day)
         returning id`;
       for (const n of numbers) {
         await tx`

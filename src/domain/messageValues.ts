@@ -22,6 +22,10 @@ export interface MessageValues {
   followUpDate?: string;
   /** Open times offered, in order (`{slots}`: `1) Tue 12 Nov 10:00`, one a line). */
   slots?: Instant[];
+  /** Where a freed slot is (`{location}`), as staff wrote it. */
+  location?: string;
+  /** How long an offer holds, in minutes (`{hold_minutes}`). */
+  holdMinutes?: number;
 }
 
 /** Who sends and for whom: the clinic's name and phone (already written for people), its zone, the reader's language. */
@@ -84,6 +88,8 @@ export function placeholderValues(values: MessageValues, context: MessageContext
     time: values.startsAt === undefined ? undefined : formatTime(values.startsAt, timezone, language),
     followup_date: values.followUpDate === undefined ? undefined : formatLocalDate(values.followUpDate, language),
     slots: values.slots === undefined ? undefined : formatSlots(values.slots, timezone, language),
+    location: values.location,
+    hold_minutes: values.holdMinutes === undefined ? undefined : String(values.holdMinutes),
   };
 }
 
@@ -100,5 +106,7 @@ export function sampleMessageValues(timezone: string): MessageValues {
     startsAt: at(10, 10, 30),
     followUpDate: '2026-11-24',
     slots: [at(10, 14), at(10, 15), at(11, 9), at(11, 10), at(11, 11)],
+    location: 'Main St clinic',
+    holdMinutes: 7,
   };
 }

@@ -22,6 +22,8 @@ export interface PatientMessage {
   /** The appointment this delivers, and the key every attempt of that appointment message shares. */
   appointmentId?: string;
   deliveryKey?: string;
+  /** The waitlist offer this text is about (`offers.id`): a failed receipt fails the offer. */
+  offerId?: string;
   /** Why it goes on this channel, for the message log (e.g. a fallback). */
   note?: string;
 }
@@ -93,9 +95,10 @@ export function createMessenger(deps: { sql: Sql; sender: Sender; callbackBaseUr
       const to = toAddress(message);
 
       const [inserted] = await sql`
-        insert into messages (clinic_id, direction, channel, phone, from_address, to_address, body, idempotency_key, status, appointment_id, delivery_key, note)
+        insert into messages (clinic_id, direction, channel, phone, from_address, to_address, body, idempotency_key, status, appointment_id, delivery_key,
+                              offer_id, note)
         values (${message.clinicId}, 'outbound', ${message.channel}, ${message.phone}, ${from}, ${to}, ${message.body}, ${message.idempotencyKey}, 'queued',
-          ${message.appointmentId ?? null}, ${message.deliveryKey ?? null}, ${message.note ?? null})
+          ${message.appointmentId ?? null}, ${message.deliveryKey ?? null}, ${message.offerId ?? null}, ${message.note ?? null})
         on conflict (idempotency_key) do nothing
         returning id`;
       let id = inserted?.id as string | undefined;
