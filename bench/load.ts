@@ -49,19 +49,23 @@ export async function runLoad(total: number, concurrency: number, op: (i: number
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, total) }, runner));
-  const wallMs = performance.now() - started;
-  times.sort((a, b) => a - b);
+  return summarise(times, { concurrency, errors, errorSamples: [...errorSamples], wallMs: performance.now() - started });
+}
+
+/** The result of operations timed elsewhere (`times` in ms, in any order), e.g. several rounds of one load taken together. */
+export function summarise(times: readonly number[], run: { concurrency: number; errors: number; errorSamples: string[]; wallMs: number }): LoadResult {
+  const sorted = [...times].sort((a, b) => a - b);
   return {
-    total,
-    concurrency,
-    ok: total - errors,
-    errors,
-    errorSamples: [...errorSamples],
-    wallMs,
-    perSecond: (total / wallMs) * 1000,
-    p50: quantile(times, 0.5),
-    p95: quantile(times, 0.95),
-    p99: quantile(times, 0.99),
-    max: times.at(-1) ?? Number.NaN,
+    total: sorted.length,
+    concurrency: run.concurrency,
+    ok: sorted.length - run.errors,
+    errors: run.errors,
+    errorSamples: run.errorSamples.slice(0, 5),
+    wallMs: run.wallMs,
+    perSecond: (sorted.length / run.wallMs) * 1000,
+    p50: quantile(sorted, 0.5),
+    p95: quantile(sorted, 0.95),
+    p99: quantile(sorted, 0.99),
+    max: sorted.at(-1) ?? Number.NaN,
   };
 }

@@ -17,6 +17,7 @@ const ZBenchEnv = z.object({
   BENCH_BOOKING_CONCURRENCY: count(10),
   BENCH_CHAINS: z.coerce.number().int().min(1).optional(),
   BENCH_WAVE: z.coerce.number().int().min(1).optional(),
+  BENCH_OFFER_ROUNDS: count(5),
   BENCH_OUT_DIR: z.string().default('bench-results'),
   /** More flags for the Temporal dev server, space-separated (e.g. `--sqlite-pragma journal_mode=wal`). */
   BENCH_TEMPORAL_ARGS: z.string().optional(),
@@ -40,6 +41,8 @@ export interface BenchOptions {
   chains: number;
   /** Chains of the reminder wave, all due in the same minute. */
   wave: number;
+  /** Cancellations offered to 20 waitlist patients each, every one raced by 20 YES at once. */
+  offerRounds: number;
   outDir: string;
   temporalArgs: string[];
   maxCachedWorkflows: number | undefined;
@@ -68,6 +71,7 @@ export function readBenchOptions(env: NodeJS.ProcessEnv = process.env): BenchOpt
     bookingConcurrency: e.BENCH_BOOKING_CONCURRENCY,
     chains,
     wave: Math.min(chains, scaled(e.BENCH_WAVE, 1_000)),
+    offerRounds: e.BENCH_OFFER_ROUNDS,
     outDir: e.BENCH_OUT_DIR,
     temporalArgs: e.BENCH_TEMPORAL_ARGS?.split(/\s+/).filter((a) => a !== '') ?? [],
     maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,

@@ -33,7 +33,7 @@ const ZConfig = z
     TEMPORAL_ADDRESS: optionalString,
     TEMPORAL_NAMESPACE: z.string().trim().min(1).default('default'),
     TEMPORAL_TASK_QUEUE: z.string().trim().min(1).default('frontdesk'),
-    WORKER_MAX_CACHED_WORKFLOWS: optionalString.pipe(z.coerce.number<string | undefined>().int('must be a whole number').min(0).optional()),
+    WORKER_MAX_CACHED_WORKFLOWS: optionalCount(0, 1_000_000),
     TEMPORAL_UI_URL: optionalString.pipe(z.url({ message: 'must be the Temporal Web UI as the browser opens it, such as http://localhost:8080' }).optional()),
     PAYLOAD_ENCRYPTION_KEY: optionalString.transform((text, ctx) => {
       if (text === undefined) return undefined;
