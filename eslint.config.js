@@ -35,7 +35,7 @@ const PURE_DOMAIN_IMPORTS = {
 
 export default defineConfig(
   {
-    ignores: ['node_modules/', '.data/', '.tools/', 'test-results/', 'test/workflows/histories/', 'coverage/'],
+    ignores: ['node_modules/', '.data/', '.tools/', 'test-results/', 'test/workflows/histories/', 'coverage/', 'bench-results/'],
   },
   eslint.configs.recommended,
   tseslint.configs.recommendedTypeChecked,

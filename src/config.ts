@@ -33,6 +33,7 @@ const ZConfig = z
     TEMPORAL_ADDRESS: optionalString,
     TEMPORAL_NAMESPACE: z.string().trim().min(1).default('default'),
     TEMPORAL_TASK_QUEUE: z.string().trim().min(1).default('frontdesk'),
+    WORKER_MAX_CACHED_WORKFLOWS: optionalCount(0, 1_000_000),
     TEMPORAL_UI_URL: optionalString.pipe(z.url({ message: 'must be the Temporal Web UI as the browser opens it, such as http://localhost:8080' }).optional()),
     PAYLOAD_ENCRYPTION_KEY: optionalString.transform((text, ctx) => {
       if (text === undefined) return undefined;
@@ -124,6 +125,11 @@ export interface Config {
   trustProxy: number;
   databaseUrl: string | undefined;
   temporal: { address: string | undefined; namespace: string; taskQueue: string; uiUrl: string | undefined };
+  /**
+   * How many workflows a worker keeps in memory between their tasks (Temporal's `maxCachedWorkflows`;
+   * 0: none, each task replays its history). Undefined: the SDK's default, which grows with the heap.
+   */
+  workerMaxCachedWorkflows: number | undefined;
   /** Keys of the payload codec, the first encrypting (PAYLOAD_ENCRYPTION_KEY); unset: `npm start` keeps one under DATA_DIR. */
   payloadKeys: PayloadKey[] | undefined;
   /**
@@ -185,6 +191,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = readEnvironment()): Config {
     trustProxy: e.TRUST_PROXY,
     databaseUrl: e.DATABASE_URL,
     temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.TEMPORAL_TASK_QUEUE, uiUrl: e.TEMPORAL_UI_URL?.replace(/\/+$/, '') },
+    workerMaxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
     payloadKeys: e.PAYLOAD_ENCRYPTION_KEY,
     twilio:
       e.TWILIO_ACCOUNT_SID !== undefined && e.TWILIO_AUTH_TOKEN !== undefined

@@ -105,6 +105,7 @@ async function startAll(config: Config): Promise<void> {
     messenger,
     log,
     payloadKeys,
+    maxCachedWorkflows: config.workerMaxCachedWorkflows,
   });
   const running = worker.run();
   // The worker's own limits (createWorker: shutdownGraceTime, shutdownForceTime) end a stuck task;

@@ -15,6 +15,14 @@ describe('configuration', () => {
     });
   });
 
+  it("leaves the worker's workflow cache to the SDK unless WORKER_MAX_CACHED_WORKFLOWS sets it", () => {
+    expect(loadConfig({}).workerMaxCachedWorkflows).toBeUndefined();
+    expect(loadConfig({ WORKER_MAX_CACHED_WORKFLOWS: '500' }).workerMaxCachedWorkflows).toBe(500);
+    expect(loadConfig({ WORKER_MAX_CACHED_WORKFLOWS: '0' }).workerMaxCachedWorkflows).toBe(0);
+    expect(() => loadConfig({ WORKER_MAX_CACHED_WORKFLOWS: 'many' })).toThrow(/WORKER_MAX_CACHED_WORKFLOWS:/);
+    expect(() => loadConfig({ WORKER_MAX_CACHED_WORKFLOWS: '-1' })).toThrow(/WORKER_MAX_CACHED_WORKFLOWS:/);
+  });
+
   it('stops with a message naming each bad variable', () => {
     const attempt = () => loadConfig({ PORT: 'eighty', CLINIC_TIMEZONE: 'Mars/Olympus', DEFAULT_COUNTRY: 'XX', PUBLIC_BASE_URL: 'not a url' });
     expect(attempt).toThrow(ConfigError);

@@ -6,7 +6,7 @@ import type { Sql } from '../db/sql.js';
 import { findTicketByWorkflowId, toTicketView } from '../queue/readQueue.js';
 import type { TicketState } from '../domain/ticketStates.js';
 import { FailureType, type JoinResult, type TicketView, type TicketWorkflowInput } from '../workflows/definitions.js';
-import { notifyQueueChanged } from '../queue/queueEvents.js';
+import { queueChangedNotice } from '../queue/queueEvents.js';
 import { ApplicationFailure } from '@temporalio/activity';
 import { failPermanentErrorsFast } from './permanentFailures.js';
 
@@ -31,16 +31,17 @@ export function createTicketActivities({ sql }: { sql: Sql }) {
      */
     async openTicket(input: TicketWorkflowInput & { workflowId: string }): Promise<JoinResult> {
       return failPermanentErrorsFast('openTicket', async () => {
+        // The row and the board's notice in one statement (the notice only when the row is new).
         await sql`
-        insert into tickets (clinic_id, service_day, code, workflow_id, phone, channel, note, state, joined_at)
-        values (${input.clinicId}, ${input.serviceDay}, ${input.code}, ${input.workflowId}, ${input.phone},
-                ${input.channel}, ${input.note}, 'waiting', now())
-        on conflict do nothing`;
+        with opened as (
+          insert into tickets (clinic_id, service_day, code, workflow_id, phone, channel, note, state, joined_at)
+          values (${input.clinicId}, ${input.serviceDay}, ${input.code}, ${input.workflowId}, ${input.phone},
+                  ${input.channel}, ${input.note}, 'waiting', now())
+          on conflict do nothing
+          returning 1)
+        select ${queueChangedNotice(sql, input.clinicId)} from opened`;
         const mine = await findTicketByWorkflowId(sql, input.clinicId, input.workflowId);
-        if (mine !== undefined) {
-          await notifyQueueChanged(sql, input.clinicId);
-          return { ticket: toTicketView(mine), existing: false };
-        }
+        if (mine !== undefined) return { ticket: toTicketView(mine), existing: false };
         const [holder] =
           input.phone === null
             ? []
@@ -63,18 +64,22 @@ export function createTicketActivities({ sql }: { sql: Sql }) {
       return failPermanentErrorsFast('recordTicketState', async () => {
         const at = new Date(input.at);
         const closing = ['done', 'no_show', 'left', 'expired'].includes(input.to);
+        // The write and the board's notice in one statement, then the ticket's standing in another:
+        // a staff move waits on this activity, so each round trip to Postgres counts.
         await sql`
-        update tickets set
-          state = ${input.to},
-          called_at = case when ${input.to} = 'next' then ${at} else called_at end,
-          room_at = case when ${input.to} = 'in_room' then ${at} else room_at end,
-          closed_at = case when ${closing} then ${at} else closed_at end,
-          service_seconds = case when ${input.to} = 'done' and not ${input.closedByDayEnd} and room_at is not null
-                                 then greatest(0, extract(epoch from (${at}::timestamptz - room_at)))::int
-                                 else service_seconds end,
-          updated_at = now()
-        where workflow_id = ${input.workflowId}`;
-        await notifyQueueChanged(sql, input.clinicId);
+        with moved as (
+          update tickets set
+            state = ${input.to},
+            called_at = case when ${input.to} = 'next' then ${at} else called_at end,
+            room_at = case when ${input.to} = 'in_room' then ${at} else room_at end,
+            closed_at = case when ${closing} then ${at} else closed_at end,
+            service_seconds = case when ${input.to} = 'done' and not ${input.closedByDayEnd} and room_at is not null
+                                   then greatest(0, extract(epoch from (${at}::timestamptz - room_at)))::int
+                                   else service_seconds end,
+            updated_at = now()
+          where workflow_id = ${input.workflowId}
+          returning 1)
+        select ${queueChangedNotice(sql, input.clinicId)} from moved`;
         const ticket = await findTicketByWorkflowId(sql, input.clinicId, input.workflowId);
         if (ticket === undefined) throw ApplicationFailure.nonRetryable(`no ticket row for ${input.workflowId}`, FailureType.TicketMissing);
         return toTicketView(ticket);

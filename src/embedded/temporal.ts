@@ -26,6 +26,8 @@ export type DevServerSearchAttributeType = SearchAttributeTypeName;
 export interface TemporalDevServer {
   address: string;
   uiUrl: string;
+  /** The server's process id (the CLI runs the server in its own process), e.g. to read its memory use. */
+  pid: number;
   /** Preferred ports that were taken, with the free ones used instead (empty when none moved). */
   movedPorts: MovedPort[];
   /** Sends SIGTERM, then SIGKILL after 3 s, and resolves once the process has exited; safe to call twice. */
@@ -98,6 +100,8 @@ export async function startTemporalDevServer(opts: {
   log?: (line: string) => void;
   /** Aborting it while the server starts stops the server and rejects with the signal's reason. */
   signal?: AbortSignal;
+  /** More `start-dev` flags, e.g. `['--sqlite-pragma', 'journal_mode=wal']` (the benchmark tries such changes). */
+  extraArgs?: readonly string[];
 }): Promise<TemporalDevServer> {
   const cli = resolveTemporalCli();
   if (cli === undefined) {
@@ -130,6 +134,7 @@ export async function startTemporalDevServer(opts: {
     '--log-level',
     'warn',
     ...(opts.codecEndpoint === undefined ? [] : ['--ui-codec-endpoint', opts.codecEndpoint]),
+    ...(opts.extraArgs ?? []),
   ];
   const child = spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });
 
@@ -203,5 +208,5 @@ export async function startTemporalDevServer(opts: {
   };
   // localhost (not 127.0.0.1): the same site as the API on http://localhost, so the UI's calls to the
   // codec endpoint carry the staff cookie (SameSite=Strict).
-  return { address, uiUrl: `http://localhost:${uiPort}`, movedPorts, stop, kill };
+  return { address, uiUrl: `http://localhost:${uiPort}`, pid: child.pid!, movedPorts, stop, kill };
 }

@@ -14,6 +14,16 @@ export async function notifyQueueChanged(sql: Sql, clinicId: number): Promise<vo
 }
 
 /**
+ * The same notice as `notifyQueueChanged`, as an expression to select inside the statement that
+ * changes the line (`with moved as (update …) select <this> from moved`): Postgres sends it when that
+ * statement's transaction commits, so listeners never read the line before the change, and the
+ * change and its notice cost one round trip.
+ */
+export function queueChangedNotice(sql: Sql, clinicId: number): ReturnType<Sql> {
+  return sql`pg_notify(${CHANNEL}, ${String(clinicId)})`;
+}
+
+/**
  * Calls `onChange(clinicId)` on every change, and `onChange(undefined)` when it listens again on a
  * new connection after losing one (a Postgres restart): changes in between went unheard, so every
  * line may have changed. postgres.js listens again once when its listening connection closes, and

@@ -99,30 +99,39 @@ interface RankedTicketRow extends TicketRow {
   ahead: number | null;
 }
 
+/** A ranked row with the clinic's rooms open and its recent service time, read in the same statement. */
+interface StandingRow extends RankedTicketRow {
+  rooms_open: number;
+  average_seconds: number | null;
+}
+
 /**
- * One ticket with its standing, read by index (the row by its key, the people ahead by a count in
- * SQL) rather than by reading the whole line: the same order as `listOpenTickets`.
+ * One ticket with its standing, in one statement (a staff move and a JOIN wait on it): the row by
+ * its key, the people ahead by a count in SQL (the same order as `listOpenTickets`), the clinic's
+ * rooms open and its average service time, rather than the whole line or one round trip for each.
  */
 async function findRankedTicket(sql: Sql, clinicId: number, where: ReturnType<Sql>): Promise<TicketRecord | undefined> {
-  const [row] = await sql<RankedTicketRow[]>`
+  const [row] = await sql<StandingRow[]>`
     select t.workflow_id, t.code, t.state, t.phone, t.channel, t.note, t.joined_at,
       case when t.state in ('waiting', 'next') then (
         select count(*) from tickets a
         where a.clinic_id = t.clinic_id and a.state in ('waiting', 'next')
           and (case a.state when 'next' then 0 else 1 end, coalesce(a.called_at, a.joined_at), a.id)
             < (case t.state when 'next' then 0 else 1 end, coalesce(t.called_at, t.joined_at), t.id))::int
-      end as ahead
-    from tickets t
+      end as ahead,
+      c.rooms_open,
+      (select avg(service_seconds)::float8 from (
+        select service_seconds from tickets
+        where clinic_id = ${clinicId} and service_seconds is not null
+        order by closed_at desc limit ${SERVICE_TIME_SAMPLE}) recent) as average_seconds
+    from tickets t join clinics c on c.id = t.clinic_id
     where t.clinic_id = ${clinicId} and ${where}
     order by (t.state in ('waiting', 'next', 'in_room')) desc, t.joined_at desc
     limit 1`;
   if (row === undefined) return undefined;
   if (row.ahead === null) return toRecord(row, null, null);
-  const [[clinic], average] = await Promise.all([
-    sql<{ rooms_open: number }[]>`select rooms_open from clinics where id = ${clinicId}`,
-    averageServiceMinutes(sql, clinicId),
-  ]);
-  const eta = estimateWaitMinutes({ peopleAhead: row.ahead, averageServiceMinutes: average, roomsOpen: clinic?.rooms_open ?? 1 });
+  const average = row.average_seconds === null ? DEFAULT_SERVICE_MINUTES : row.average_seconds / 60;
+  const eta = estimateWaitMinutes({ peopleAhead: row.ahead, averageServiceMinutes: average, roomsOpen: row.rooms_open });
   return toRecord(row, row.ahead + 1, eta);
 }
 
@@ -139,12 +148,9 @@ export async function findTicketByWorkflowId(sql: Sql, clinicId: number, workflo
   return findRankedTicket(sql, clinicId, sql`t.workflow_id = ${workflowId}`);
 }
 
-/** The clinic's ticket with `code`: the open one, else the latest closed one. */
+/** The clinic's ticket with `code`: the open one, else the latest closed one (one statement). */
 export async function findTicketByCode(sql: Sql, clinicId: number, code: string): Promise<TicketRecord | undefined> {
-  const [row] = await sql<{ workflow_id: string }[]>`
-    select workflow_id from tickets where clinic_id = ${clinicId} and code = ${code}
-    order by (state in ('waiting', 'next', 'in_room')) desc, joined_at desc limit 1`;
-  return row === undefined ? undefined : findTicketByWorkflowId(sql, clinicId, row.workflow_id);
+  return findRankedTicket(sql, clinicId, sql`t.code = ${code}`);
 }
 
 /** Strips the fields staff and patients never see in full (workflow ID, phone). */

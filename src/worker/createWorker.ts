@@ -30,6 +30,8 @@ export interface WorkerDeps {
   /** Keys of the payload codec (first = current): the same as the clients'. */
   payloadKeys: readonly PayloadKey[];
   workflowBundle?: WorkflowBundleWithSourceMap;
+  /** Temporal's `maxCachedWorkflows` (WORKER_MAX_CACHED_WORKFLOWS); undefined: the SDK's default. */
+  maxCachedWorkflows?: number | undefined;
 }
 
 /** Milliseconds tasks in flight may go on after `worker.shutdown()` before they are cancelled. */
@@ -50,6 +52,7 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
     shutdownGraceTime: WORKER_SHUTDOWN_GRACE_MS,
     shutdownForceTime: WORKER_SHUTDOWN_FORCE_MS,
     dataConverter: createDataConverter(deps.payloadKeys),
+    ...(deps.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: deps.maxCachedWorkflows }),
     ...(deps.workflowBundle === undefined ? { workflowsPath: WORKFLOWS_PATH } : { workflowBundle: deps.workflowBundle }),
     activities: {
       ...createTicketActivities({ sql: deps.sql }),

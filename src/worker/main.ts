@@ -33,6 +33,7 @@ await runMain('worker', async () => {
     messenger,
     log,
     payloadKeys,
+    maxCachedWorkflows: config.workerMaxCachedWorkflows,
   });
   const client = await connectTemporalClient(temporalAddress, config.temporal.namespace, payloadKeys);
   try {
