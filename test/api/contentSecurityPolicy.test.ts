@@ -48,6 +48,8 @@ async function everyPage(): Promise<[string, Response][]> {
     ['queue board', await get('/admin/board')],
     ['queue board with a flash', await get('/admin/board?error=nope')],
     ['appointments', await get('/admin/appointments')],
+    ['messages and calls', await get('/admin/messages')],
+    ['messages and calls with a bad filter', await get('/admin/messages?direction=sideways')],
     ['phone simulator', await get('/admin/phone')],
     ['phone simulator with a number', await get(`/admin/phone?phone=${encodeURIComponent(patientPhone())}`)],
     ['kiosk', kiosk],
@@ -86,8 +88,8 @@ describe('/admin/assets', () => {
     }
     expect([...linked].map((url) => url.replace(/\?.*/, '')).sort()).toEqual(
       ['/admin/assets/appointments.css', '/admin/assets/appointments.js', '/admin/assets/base.css', '/admin/assets/board.css', '/admin/assets/board.js'].concat(
-        ['/admin/assets/kiosk.css', '/admin/assets/kiosk.js', '/admin/assets/login.css', '/admin/assets/phone.css', '/admin/assets/phone.js'],
-        ['/admin/assets/staff-nav.css'],
+        ['/admin/assets/kiosk.css', '/admin/assets/kiosk.js', '/admin/assets/login.css', '/admin/assets/messages.css', '/admin/assets/phone.css'],
+        ['/admin/assets/phone.js', '/admin/assets/staff-nav.css'],
       ),
     );
     for (const url of linked) {

@@ -14,6 +14,7 @@ import { BOARD_CSS } from './boardStyles.js';
 import { KIOSK_SCRIPT } from './kioskScript.js';
 import { KIOSK_CSS } from './kioskStyles.js';
 import { LOGIN_CSS } from './loginStyles.js';
+import { MESSAGES_CSS } from './messagesStyles.js';
 import { PHONE_SCRIPT } from './phoneScript.js';
 import { PHONE_CSS } from './phoneStyles.js';
 import { STAFF_HEADER_CSS } from './staffNav.js';
@@ -32,6 +33,7 @@ const SOURCES = {
   'board.js': { type: JS, body: BOARD_SCRIPT },
   'appointments.css': { type: CSS, body: APPOINTMENTS_CSS },
   'appointments.js': { type: JS, body: APPOINTMENTS_SCRIPT },
+  'messages.css': { type: CSS, body: MESSAGES_CSS },
   'kiosk.css': { type: CSS, body: KIOSK_CSS },
   'kiosk.js': { type: JS, body: KIOSK_SCRIPT },
   'phone.css': { type: CSS, body: PHONE_CSS },
