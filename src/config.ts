@@ -15,6 +15,10 @@ const optionalString = z
   .transform((v) => (v === '' ? undefined : v))
   .optional();
 
+/** An optional whole number from `min` to `max` (an unset or empty variable: undefined). */
+const optionalCount = (min: number, max: number) =>
+  optionalString.pipe(z.coerce.number<string | undefined>().int('must be a whole number').min(min).max(max).optional());
+
 const ZConfig = z
   .object({
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -62,13 +66,17 @@ const ZConfig = z
     ADMIN_PASSWORD: optionalString.pipe(z.string().min(8, 'must be at least 8 characters').optional()),
     ADMIN_API_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
     CLINIC_NAME: z.string().trim().min(1).max(60).default('Frontdesk Clinic'),
-    CLINIC_TIMEZONE: z
-      .string()
-      .trim()
-      .default('America/Chicago')
-      .refine((zone) => DateTime.local().setZone(zone).isValid, 'must be an IANA time zone such as America/Chicago'),
+    CLINIC_TIMEZONE: optionalString.pipe(
+      z
+        .string()
+        .refine((zone) => DateTime.local().setZone(zone).isValid, 'must be an IANA time zone such as America/Chicago')
+        .optional(),
+    ),
     CONTACT_HOURS_START: optionalString.pipe(ZClockTime.optional()),
     CONTACT_HOURS_END: optionalString.pipe(ZClockTime.optional()),
+    BATCH_SIZE: optionalCount(1, 50),
+    HOLD_MINUTES: optionalCount(1, 240),
+    MAX_OFFERS_PER_DAY: optionalCount(1, 50),
     DEFAULT_COUNTRY: z
       .string()
       .trim()
@@ -108,7 +116,7 @@ const ZConfig = z
 /** Demo number for the embedded clinic when no Twilio number is configured (Chicago, 555-01xx: a fictional range). */
 export const DEMO_CLINIC_NUMBER = '+13125550100';
 
-/** The validated configuration. Times are local to `clinic.timezone`; durations are in minutes. */
+/** The validated configuration. Times are local to the clinic's time zone; durations are in minutes. */
 export interface Config {
   port: number;
   publicBaseUrl: string | undefined;
@@ -135,10 +143,22 @@ export interface Config {
   adminPassword: string | undefined;
   adminApiToken: string | undefined;
   /**
-   * The `main` clinic. `contactHours`: its contact hours (`HH:MM`, local), each set at start when given
-   * (CONTACT_HOURS_START / CONTACT_HOURS_END); unset, the stored value stands (08:00–20:00 at first).
+   * The `main` clinic. `timezone` (CLINIC_TIMEZONE) and `contactHours` (`HH:MM`, local; CONTACT_HOURS_START /
+   * CONTACT_HOURS_END) are each set at start when given; unset, the stored value stands (America/Chicago
+   * and 08:00–20:00 at first), so a change staff make on the board or with `PATCH /api/clinic` stays.
    */
-  clinic: { name: string; timezone: string; defaultCountry: CountryCode; contactHours: { start: string | undefined; end: string | undefined } };
+  clinic: {
+    name: string;
+    timezone: string | undefined;
+    defaultCountry: CountryCode;
+    contactHours: { start: string | undefined; end: string | undefined };
+    /**
+     * Its waitlist offers: patients offered a slot at once (BATCH_SIZE), minutes an offer holds
+     * (HOLD_MINUTES), offers a patient may get in a clinic day (MAX_OFFERS_PER_DAY); each set at start
+     * when given, else the stored value stands (3, 7 and 3 at first).
+     */
+    offers: { batchSize: number | undefined; holdMinutes: number | undefined; maxOffersPerDay: number | undefined };
+  };
   dataDir: string;
   logLevel: z.infer<typeof ZConfig>['LOG_LEVEL'];
 }
@@ -189,6 +209,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = readEnvironment()): Config {
       timezone: e.CLINIC_TIMEZONE,
       defaultCountry: e.DEFAULT_COUNTRY,
       contactHours: { start: e.CONTACT_HOURS_START, end: e.CONTACT_HOURS_END },
+      offers: { batchSize: e.BATCH_SIZE, holdMinutes: e.HOLD_MINUTES, maxOffersPerDay: e.MAX_OFFERS_PER_DAY },
     },
     dataDir: e.DATA_DIR,
     logLevel: e.LOG_LEVEL,

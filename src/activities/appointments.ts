@@ -8,16 +8,15 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { Sql } from '../db/sql.js';
 import { getClinicById } from '../clinics/clinics.js';
 import { renderMessage } from '../clinics/messageTemplates.js';
-import { whatsAppTemplateFor } from '../clinics/whatsAppTemplates.js';
 import type { MessageValues } from '../domain/messageValues.js';
-import type { ProviderTemplate } from '../messaging/sender.js';
 import { openSlots, SLOT_SEARCH_DAYS } from '../domain/openSlots.js';
 import { isFinalStatus, LANDLINE_ERROR, type DeliveryChannel } from '../domain/deliveryFallback.js';
 import { isFixedLine } from '../domain/phone.js';
-import type { Messenger, PatientMessage, SendOutcome } from '../messaging/messenger.js';
+import type { Messenger, SendOutcome } from '../messaging/messenger.js';
 import type { AppointmentMessageKind, AppointmentStatus, DeliveryReceipt } from '../workflows/appointmentDefinitions.js';
 import { FailureType } from '../workflows/definitions.js';
 import { callOrRejectPermanently, failPermanentErrorsFast, sendOrRejectPermanently } from './permanentFailures.js';
+import { deliverText } from './textDelivery.js';
 
 /** Input of `recordAppointmentState`: the chain's state to write. Instants ISO 8601; `followUpDate` `YYYY-MM-DD`. */
 export interface RecordAppointmentStateInput {
@@ -79,9 +78,6 @@ export type DeliveryResult =
   | { outcome: 'sent' | 'already_sent'; channel: DeliveryChannel; sid: string; receipt?: DeliveryReceipt }
   | { outcome: 'suppressed' | 'skipped'; channel: DeliveryChannel };
 
-/** The customer-service window: a free-form WhatsApp message may go until 24 h after the patient's last message (Meta's rule). */
-const WHATSAPP_WINDOW = '24 hours';
-
 interface AppointmentRow {
   id: string;
   clinic_id: number;
@@ -122,7 +118,6 @@ function valuesOf(row: AppointmentRow, slots: readonly number[] = []): MessageVa
   return {
     patientName: row.patient_name,
     doctorName: row.provider_name,
-    specialty: row.service,
     startsAt: row.starts_at,
     ...(row.follow_up_date === null ? {} : { followUpDate: row.follow_up_date }),
     slots: slots.map((slot) => new Date(slot)),
@@ -133,14 +128,16 @@ function valuesOf(row: AppointmentRow, slots: readonly number[] = []): MessageVa
 export function createAppointmentActivities({ sql, messenger }: { sql: Sql; messenger: Messenger }) {
   return {
     /**
-     * Writes the chain's state to the appointment row.
+     * Writes the chain's state to the appointment row; the first time it is `confirmed`, also when
+     * (`confirmed_at`, kept through a later visit or move, for the confirmation rate).
      * @throws ApplicationFailure `InvalidData` (non-retryable) when Postgres refuses it.
      */
     async recordAppointmentState(input: RecordAppointmentStateInput): Promise<void> {
       await failPermanentErrorsFast('recordAppointmentState', async () => {
         await sql`
           update appointments set status = ${input.status}, starts_at = ${input.startsAt}, follow_up_date = ${input.followUpDate},
-            next_reminder_at = ${input.nextReminderAt}, updated_at = now()
+            next_reminder_at = ${input.nextReminderAt}, updated_at = now(),
+            confirmed_at = case when ${input.status} = 'confirmed' then coalesce(confirmed_at, now()) else confirmed_at end
           where id = ${input.appointmentId}`;
       });
     },
@@ -266,31 +263,17 @@ export function createAppointmentActivities({ sql, messenger }: { sql: Sql; mess
       }
       if (input.requireMobile === true && (await isKnownLandline(sql, phone))) return { outcome: 'skipped', channel: input.channel };
 
-      let channel = input.channel;
-      let note = input.note;
-      let template: ProviderTemplate | undefined;
-      // Outside the customer-service window WhatsApp takes only an approved template (a free-form
-      // body fails with 63016): the clinic's for this kind, else the text goes by SMS.
-      if (channel === 'whatsapp' && !(await insideWhatsAppWindow(sql, clinicId, phone))) {
-        const clinic = await getClinicById(sql, clinicId);
-        template = await whatsAppTemplateFor(sql, { clinic, kind: input.kind, language: appointment.language, values: valuesOf(appointment, input.slots) });
-        if (template === undefined) {
-          channel = 'sms';
-          note = `outside the 24-hour WhatsApp window, a ${input.kind} needs an approved WhatsApp template and the clinic has none: sent by SMS`;
-        }
-      }
-      const message: PatientMessage = {
-        clinicId,
+      const { sent, channel } = await deliverText(sql, messenger, {
+        clinic: await getClinicById(sql, clinicId),
         phone,
-        channel,
-        body: await render(sql, appointment, input.kind, input.slots),
+        channel: input.channel,
+        kind: input.kind,
+        language: appointment.language,
+        values: valuesOf(appointment, input.slots),
         idempotencyKey: input.idempotencyKey,
-        appointmentId: appointment.id,
-        deliveryKey: input.deliveryKey,
-        ...(template === undefined ? {} : { template }),
-        ...(note === undefined ? {} : { note }),
-      };
-      const sent = await sendOrRejectPermanently(messenger, message);
+        ...(input.note === undefined ? {} : { note: input.note }),
+        links: { appointmentId: appointment.id, deliveryKey: input.deliveryKey },
+      });
       if (sent.outcome === 'suppressed') return { outcome: 'suppressed', channel };
       const receipt = await finalReceiptSoFar(sql, channel, sent.messageSid);
       return { outcome: sent.outcome, channel, sid: sent.messageSid, ...(receipt === undefined ? {} : { receipt }) };
@@ -312,16 +295,6 @@ async function finalReceiptSoFar(sql: Sql, channel: DeliveryChannel, sid: string
   const final = events.find((e) => isFinalStatus(channel, e.status));
   if (final === undefined) return undefined;
   return { sid, status: final.status, errorCode: final.error_code, ...(final.answered_by === null ? {} : { answeredBy: final.answered_by }) };
-}
-
-/** Whether the patient texted the clinic on WhatsApp within the last 24 hours (from the message log). */
-async function insideWhatsAppWindow(sql: Sql, clinicId: number, phone: string): Promise<boolean> {
-  const [row] = await sql`
-    select 1 from messages
-    where clinic_id = ${clinicId} and phone = ${phone} and direction = 'inbound' and channel = 'whatsapp'
-      and created_at > now() - ${WHATSAPP_WINDOW}::interval
-    limit 1`;
-  return row !== undefined;
 }
 
 /** Whether `phone` is a landline: a fixed line by its numbering plan, or a text to it came back undelivered with 30006. */

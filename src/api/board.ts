@@ -1,6 +1,7 @@
 /**
  * The staff board under `/admin`: sign-in, the board page, its live event stream, and the form posts
- * of its move buttons and rooms-open control; the Appointments page (staffAppointments.ts). Pages need a staff session; `?clinic=<slug>` picks a
+ * of its move buttons and rooms-open control; the Appointments, Settings and Numbers pages
+ * (staffAppointments.ts, staffSettings.ts, staffNumbers.ts). Pages need a staff session; `?clinic=<slug>` picks a
  * clinic (default `main`).
  */
 import { Hono, type Context } from 'hono';
@@ -20,6 +21,8 @@ import { streamLiveFragments } from './liveFragments.js';
 import { readForm } from './requestBody.js';
 import { staffAppointmentRoutes } from './staffAppointments.js';
 import { staffMessageRoutes } from './staffMessages.js';
+import { staffNumbersRoutes } from './staffNumbers.js';
+import { staffSettingsRoutes } from './staffSettings.js';
 import { ticketJson } from './ticketJson.js';
 import { ZClinicQuery, parseOrThrow } from './validation.js';
 import { renderBoardFragment, renderBoardPage, type BoardView } from './views/boardView.js';
@@ -71,8 +74,8 @@ async function answerFormPost(c: Context, slug: string, act: () => Promise<objec
 
 /**
  * Routes under `/admin`: `/login`, `/logout`, `/board`, `/board/events`, `/board/tickets/:code/state`,
- * `/board/tickets/:code/end`, `/board/rooms`, `/appointments…` (staffAppointments.ts) and `/messages…`
- * (staffMessages.ts).
+ * `/board/tickets/:code/end`, `/board/rooms`, `/appointments…` (staffAppointments.ts), `/messages…`
+ * (staffMessages.ts), `/settings…` (staffSettings.ts) and `/numbers` (staffNumbers.ts).
  */
 export function boardRoutes(deps: AppDeps): Hono {
   const sessions = createStaffSessions(deps);
@@ -81,6 +84,8 @@ export function boardRoutes(deps: AppDeps): Hono {
   app.route('/', sessionRoutes(sessions, deps));
   app.route('/appointments', staffAppointmentRoutes(deps, sessions));
   app.route('/messages', staffMessageRoutes(deps, sessions));
+  app.route('/settings', staffSettingsRoutes(deps, sessions));
+  app.route('/numbers', staffNumbersRoutes(deps, sessions));
 
   app.get('/board', requireStaffSession(sessions, { redirect: true }), async (c) => {
     const query = parseOrThrow(ZBoardQuery, c.req.query());

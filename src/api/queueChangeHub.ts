@@ -9,7 +9,7 @@ import { listenQueueChanges } from '../queue/queueEvents.js';
 
 /** Subscriptions to one kind of change, per clinic. */
 export interface ClinicChangeHub {
-  /** Calls `onChange` after each change at clinic `clinicId`. @returns unsubscribe. */
+  /** Calls `onChange` after each change at clinic `clinicId`, and after a lost connection to Postgres is back. @returns unsubscribe. */
   subscribe(clinicId: number, onChange: () => void): () => void;
   close(): Promise<void>;
 }
@@ -18,10 +18,12 @@ export interface ClinicChangeHub {
 export type QueueChangeHub = ClinicChangeHub;
 
 /** A hub over `listen` (one LISTEN for the whole process). */
-async function createClinicChangeHub(listen: (onChange: (clinicId: number) => void) => Promise<() => Promise<void>>): Promise<ClinicChangeHub> {
+async function createClinicChangeHub(listen: (onChange: (clinicId: number | undefined) => void) => Promise<() => Promise<void>>): Promise<ClinicChangeHub> {
   const listeners = new Map<number, Set<() => void>>();
+  // Undefined: the listening connection was lost for a while, so every clinic's rows may have changed.
   const unlisten = await listen((clinicId) => {
-    for (const listener of listeners.get(clinicId) ?? []) listener();
+    const told = clinicId === undefined ? [...listeners.values()] : [listeners.get(clinicId) ?? new Set<() => void>()];
+    for (const set of told) for (const listener of set) listener();
   });
   return {
     subscribe(clinicId, onChange) {

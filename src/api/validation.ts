@@ -88,3 +88,11 @@ export function ZFreeText(maxLength: number) {
 
 /** A strict object's message for a field it does not take. */
 export const unknownField = (issue: { code?: string }) => (issue.code === 'unrecognized_keys' ? 'is not a field this takes' : undefined);
+
+const ISO_WITH_OFFSET_MESSAGE = 'must be an ISO 8601 date and time with its offset, such as 2026-12-01T10:30:00-06:00';
+
+/** An instant as ISO 8601 with its offset (or Z), read as a `Date`. */
+export const ZInstant = z
+  .string({ message: ISO_WITH_OFFSET_MESSAGE })
+  .pipe(z.iso.datetime({ offset: true, message: ISO_WITH_OFFSET_MESSAGE }))
+  .transform((text) => new Date(text));

@@ -9,7 +9,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { CountryCode } from 'libphonenumber-js';
 import { getClinicBySlug } from '../clinics/clinics.js';
+import { setPatientLanguage } from '../clinics/patientLanguages.js';
 import type { Sql } from '../db/sql.js';
+import { ZLanguage } from '../domain/languages.js';
 import { parseAddress } from '../domain/phone.js';
 import { MAX_MANUAL_BOOST, waitlistPriority, type Priority } from '../domain/waitlistPriority.js';
 import { AppError } from '../errors.js';
@@ -17,27 +19,21 @@ import {
   addWaitlistEntry,
   endWaitlistEntry,
   listActiveWaitlist,
+  OFFER_CHANNELS,
   PROVIDER_TYPE_PREFERENCES,
   updateWaitlistEntry,
   type WaitlistEntry,
 } from '../waitlist/waitlistEntries.js';
 import { createApiRouter, staffErrors } from './openapi.js';
-import { ZClinicQuery, ZFreeText, requireJsonBody, unknownField } from './validation.js';
+import { ZClinicQuery, ZFreeText, ZInstant, requireJsonBody, unknownField } from './validation.js';
 
 const MAX_NAME = 100;
 const MAX_NOTES = 500;
 const MAX_PROVIDERS = 20;
-const ISO_WITH_OFFSET_MESSAGE = 'must be an ISO 8601 date and time with its offset, such as 2026-12-01T10:30:00-06:00';
 const BOOST_MESSAGE = `must be a whole number from 0 to ${MAX_MANUAL_BOOST}`;
 const PROVIDER_ID_MESSAGE = 'must be a provider id';
 // `providers.id` is a Postgres integer (serial): a larger number is no provider, not a database error.
 const MAX_PROVIDER_ID = 2_147_483_647;
-
-/** An instant as ISO 8601 with its offset (or Z), read as a `Date`. */
-const ZInstant = z
-  .string({ message: ISO_WITH_OFFSET_MESSAGE })
-  .pipe(z.iso.datetime({ offset: true, message: ISO_WITH_OFFSET_MESSAGE }))
-  .transform((text) => new Date(text));
 
 /** The fields of an entry as staff send them (each optional here; `phone` is required on `POST`). */
 const entryFields = {
@@ -47,6 +43,15 @@ const entryFields = {
     .min(1, 'must be a phone number')
     .max(40, 'must be a phone number')
     .meta({ description: "E.164, or a local number read in the clinic's `default_country`; stored E.164.", example: '+13125550142' }),
+  channel: z.enum(OFFER_CHANNELS, { message: 'must be sms or whatsapp' }).meta({
+    description:
+      "The channel the patient's waitlist offers go on (kept for the patient; new patients: sms). WhatsApp outside the 24-hour window needs the clinic's approved template for the kind, else the offer goes by SMS.",
+    example: 'sms',
+  }),
+  language: ZLanguage.meta({
+    description: "The patient's language for offers (`en`, `es`, …), kept for the number as a booking's is; absent: the one they chose, else the clinic's.",
+    example: 'es',
+  }),
   display_name: ZFreeText(MAX_NAME).meta({
     description: `The patient's name (at most ${MAX_NAME} characters, control characters removed); kept for the number.`,
     example: 'Rahul Sharma',
@@ -83,6 +88,8 @@ const ZNewEntry = z
     {
       phone: entryFields.phone,
       display_name: entryFields.display_name.optional(),
+      channel: entryFields.channel.optional(),
+      language: entryFields.language.optional(),
       provider_ids: entryFields.provider_ids.default([]),
       provider_type: entryFields.provider_type.default('Any'),
       current_appt_at: entryFields.current_appt_at.optional(),
@@ -101,6 +108,8 @@ const ZEntryPatch = z
     {
       phone: entryFields.phone.optional(),
       display_name: entryFields.display_name.nullable().optional(),
+      channel: entryFields.channel.optional(),
+      language: entryFields.language.optional(),
       provider_ids: entryFields.provider_ids.optional(),
       provider_type: entryFields.provider_type.optional(),
       current_appt_at: entryFields.current_appt_at.nullable().optional(),
@@ -123,6 +132,7 @@ export const ZWaitlistEntry = z
     id: z.string().meta({ example: '12' }),
     phone: z.string().meta({ description: 'E.164, in full as in the appointment list.', example: '+13125550142' }),
     display_name: z.string().nullable().meta({ example: 'Rahul Sharma' }),
+    channel: z.enum(OFFER_CHANNELS).meta({ example: 'sms' }),
     provider_ids: z.array(z.int()).meta({ example: [3] }),
     provider_type: z.enum(PROVIDER_TYPE_PREFERENCES).meta({ example: 'Any' }),
     current_appt_at: z.string().nullable().meta({ example: '2026-12-01T16:30:00.000Z' }),
@@ -153,6 +163,7 @@ function entryJson(e: WaitlistEntry, priority: Priority): z.infer<typeof ZWaitli
     id: e.id,
     phone: e.phone,
     display_name: e.displayName,
+    channel: e.channel,
     provider_ids: e.providerIds,
     provider_type: e.providerType,
     current_appt_at: e.currentApptAt?.toISOString() ?? null,
@@ -223,6 +234,7 @@ export function waitlistRoutes(deps: { sql: Sql }) {
       const entry = await addWaitlistEntry(deps.sql, clinic.id, {
         phone: phoneFor(body.phone, clinic.defaultCountry),
         displayName: body.display_name,
+        channel: body.channel,
         providerIds: body.provider_ids,
         providerType: body.provider_type,
         currentApptAt: body.current_appt_at ?? null,
@@ -231,6 +243,7 @@ export function waitlistRoutes(deps: { sql: Sql }) {
         notes: body.notes ?? null,
         joinedAt: body.joined_at,
       });
+      if (body.language !== undefined) await setPatientLanguage(deps.sql, clinic.id, entry.phone, body.language);
       return c.json(entryJsonNow(entry), 201);
     },
   );
@@ -284,6 +297,7 @@ export function waitlistRoutes(deps: { sql: Sql }) {
       const entry = await updateWaitlistEntry(deps.sql, clinic.id, c.req.valid('param').id, {
         phone: body.phone === undefined ? undefined : phoneFor(body.phone, clinic.defaultCountry),
         displayName: body.display_name,
+        channel: body.channel,
         providerIds: body.provider_ids,
         providerType: body.provider_type,
         currentApptAt: body.current_appt_at,
@@ -293,6 +307,7 @@ export function waitlistRoutes(deps: { sql: Sql }) {
         joinedAt: body.joined_at,
         active: body.active,
       });
+      if (body.language !== undefined) await setPatientLanguage(deps.sql, clinic.id, entry.phone, body.language);
       return c.json(entryJsonNow(entry), 200);
     },
   );

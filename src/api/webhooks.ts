@@ -8,8 +8,10 @@ import type { CountryCode } from 'libphonenumber-js';
 import type { Sql } from '../db/sql.js';
 import { AppError } from '../errors.js';
 import { findClinicByAddress } from '../clinics/clinics.js';
+import { withoutNul } from '../domain/freeText.js';
 import { parseAddress, toAddress } from '../domain/phone.js';
 import { signalDeliveryReceipt } from '../appointments/signalDeliveryReceipt.js';
+import { signalOfferDeliveryFailure } from '../waitlist/offerSignals.js';
 import { isFinalStatus } from '../domain/deliveryFallback.js';
 import { receiveInboundMessage, type ReceiveDeps } from '../inbound/receiveInboundMessage.js';
 import { TWILIO_OPTED_OUT } from '../messaging/sender.js';
@@ -23,13 +25,20 @@ const sid = (prefix: string) => z.string().regex(new RegExp(`^${prefix}[0-9a-fA-
 // incoming message Webhook URL", WhatsApp parameters: twilio.com/docs/messaging/guides/webhook-request;
 // Meta's own webhook carries the same pair, `button.text` / `button.payload`:
 // developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages/button/).
+// Free text is logged as sent, but without NUL, which Postgres cannot store; an address with a control
+// character in it is no address.
+const ZAddress = z
+  .string()
+  .min(1)
+  .refine((address) => !/\p{Cc}/u.test(address), 'must not contain control characters');
+const ZText = z.string().transform(withoutNul);
 const ZInboundMessage = z.object({
   MessageSid: sid('(SM|MM)'),
-  From: z.string().min(1),
-  To: z.string().min(1),
-  Body: z.string(),
-  ButtonText: z.string().optional(),
-  ButtonPayload: z.string().optional(),
+  From: ZAddress,
+  To: ZAddress,
+  Body: ZText,
+  ButtonText: ZText.optional(),
+  ButtonPayload: ZText.optional(),
 });
 
 const ZStatusCallback = z.object({
@@ -82,7 +91,7 @@ export function webhookRoutes(deps: WebhookDeps) {
   app.post('/status', async (c) => {
     const p = parseOrThrow(ZStatusCallback, c.get('twilioParams'));
     const errorCode = p.ErrorCode === undefined ? null : Number(p.ErrorCode);
-    const appointmentId = await deps.sql.begin(async (tx) => {
+    const { appointmentId, offerId } = await deps.sql.begin(async (tx) => {
       await tx`
         insert into message_status_events (provider_sid, status, error_code) values (${p.MessageSid}, ${p.MessageStatus}, ${errorCode})
         on conflict (provider_sid, status) do nothing`;
@@ -96,14 +105,16 @@ export function webhookRoutes(deps: WebhookDeps) {
           select clinic_id, phone, 'twilio-21610' from messages where provider_sid = ${p.MessageSid} and direction = 'outbound'
           on conflict do nothing`;
       }
-      const [message] = await tx<{ appointment_id: string | null }[]>`
-        select appointment_id::text from messages where provider_sid = ${p.MessageSid} and direction = 'outbound'`;
-      return message?.appointment_id ?? null;
+      const [message] = await tx<{ appointment_id: string | null; offer_id: string | null }[]>`
+        select appointment_id::text, offer_id::text from messages where provider_sid = ${p.MessageSid} and direction = 'outbound'`;
+      return { appointmentId: message?.appointment_id ?? null, offerId: message?.offer_id ?? null };
     });
     // An appointment chain waits for its messages' final statuses to fall back to another channel.
     if (appointmentId !== null && isFinalStatus('sms', p.MessageStatus)) {
       await signalDeliveryReceipt(deps, appointmentId, { sid: p.MessageSid, status: p.MessageStatus, errorCode });
     }
+    // An offer whose text never arrives frees its place for the next patient on the waitlist.
+    if (offerId !== null) await signalOfferDeliveryFailure(deps, offerId, p.MessageStatus, errorCode);
     return c.body(null, 204);
   });
 

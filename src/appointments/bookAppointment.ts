@@ -10,6 +10,7 @@ import { resolvePatientLanguage, setPatientLanguage } from '../clinics/patientLa
 import type { Sql } from '../db/sql.js';
 import { planReminders } from '../domain/reminderPlan.js';
 import { callWithinDeadline } from '../queue/callWithinDeadline.js';
+import type { ClinicSettings } from '../clinics/clinicSettings.js';
 import type { AppointmentChannel, AppointmentSnapshot } from '../workflows/appointmentDefinitions.js';
 import { startAppointmentChain } from './startAppointmentChain.js';
 import { findOrCreateProvider, getAppointment, getProvider, insertAppointment, type Appointment } from './appointments.js';
@@ -60,27 +61,7 @@ export async function bookAppointment(deps: BookingDeps, clinic: Clinic, request
     startsAt: request.startsAt,
     durationMinutes: request.durationMinutes,
   });
-  const snapshot: AppointmentSnapshot = {
-    appointmentId: appointment.id,
-    clinicId: clinic.id,
-    clinicSlug: clinic.slug,
-    timezone: clinic.timezone,
-    phone: request.phone,
-    channel: request.channel,
-    language,
-    startsAt: request.startsAt.toISOString(),
-    durationMinutes: request.durationMinutes,
-    providerId: provider.id,
-    providerName: provider.name,
-    service: request.service,
-    contactHours: { start: settings.contactHoursStart, end: settings.contactHoursEnd },
-    reminderRules: settings.reminderRules,
-    officeDays: settings.officeDays,
-    opens: settings.officeOpens,
-    closes: settings.officeCloses,
-    slotMinutes: settings.slotMinutes,
-    callRetryMinutes: settings.callRetryMinutes,
-  };
+  const snapshot = appointmentSnapshot(clinic, settings, appointment);
   try {
     await callWithinDeadline(deps.temporal, 'booking the appointment', () => startAppointmentChain(deps.temporal, deps.taskQueue, snapshot));
   } catch (error) {
@@ -96,4 +77,29 @@ export async function bookAppointment(deps: BookingDeps, clinic: Clinic, request
   });
   const booked = await getAppointment(sql, clinic.id, appointment.id);
   return { ...booked, nextReminderAt: booked.nextReminderAt ?? (first === undefined ? null : new Date(first)) };
+}
+
+/** What a chain is started with: `appointment` as booked and the clinic's settings now. */
+export function appointmentSnapshot(clinic: Clinic, settings: ClinicSettings, appointment: Appointment): AppointmentSnapshot {
+  return {
+    appointmentId: appointment.id,
+    clinicId: clinic.id,
+    clinicSlug: clinic.slug,
+    timezone: clinic.timezone,
+    phone: appointment.phone,
+    channel: appointment.channel,
+    language: appointment.language,
+    startsAt: appointment.startsAt.toISOString(),
+    durationMinutes: appointment.durationMinutes,
+    providerId: appointment.providerId,
+    providerName: appointment.providerName,
+    service: appointment.service,
+    contactHours: { start: settings.contactHoursStart, end: settings.contactHoursEnd },
+    reminderRules: settings.reminderRules,
+    officeDays: settings.officeDays,
+    opens: settings.officeOpens,
+    closes: settings.officeCloses,
+    slotMinutes: settings.slotMinutes,
+    callRetryMinutes: settings.callRetryMinutes,
+  };
 }

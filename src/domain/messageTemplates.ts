@@ -3,6 +3,13 @@
  * `{placeholder}`s filled in when it is sent. The defaults here ship in English and Spanish; a clinic
  * may save its own (`message_templates`), which win over these.
  *
+ * No health information (the PHI rule, README "Patient texts carry no health information"): a text
+ * or call may say when (date, time), where (the clinic, its phone) and with whom (the provider), and
+ * address the patient by name; never the service, reason, diagnosis or specialty. Anyone may read a
+ * lock screen or hear a voicemail. So `{specialty}` is refused in every template (it stays a known
+ * name only so that a template saved before the rule renders it as nothing), and a voicemail carries
+ * no provider either.
+ *
  * Carrier-safe words: no template invites `CANCEL` (or `CANCELAR`). CANCEL is one of Twilio's default
  * opt-out words: a patient who texts it is opted out by Twilio from every later text. Reminders ask
  * for YES / NO / CHANGE (SI / NO / CAMBIAR).
@@ -48,7 +55,21 @@ export const TEXT_KINDS = [
   'no_open_slots',
   'followup_reminder',
   'help',
+  'offer',
+  'offer_won',
+  'offer_taken',
+  'offer_declined',
+  'offer_withdrawn',
 ] as const;
+/**
+ * The waitlist offer texts (src/workflows/cancellationOfferWorkflow.ts): the offer of a freed slot,
+ * then what the patient is told when their YES wins it, when it was taken by someone quicker, when
+ * they pass (NO) and when staff withdraw it. Time and place only: never the provider, the service or
+ * the patient's name (a text may be read by anyone holding the phone).
+ */
+export const OFFER_KINDS = ['offer', 'offer_won', 'offer_taken', 'offer_declined', 'offer_withdrawn'] as const satisfies readonly TextKind[];
+/** A kind of waitlist offer text. */
+export type OfferKind = (typeof OFFER_KINDS)[number];
 /** Every kind of appointment message: texted, then spoken. */
 export const MESSAGE_KINDS = [...TEXT_KINDS, ...CALL_KINDS] as const;
 /** A kind of texted appointment message. */
@@ -58,26 +79,61 @@ export type MessageKind = (typeof MESSAGE_KINDS)[number];
 
 /**
  * Every placeholder a template may use, written `{name}` in a body. `slots` is the numbered list of
- * open times (`1) Tue 12 Nov 10:00`, one a line) and belongs to `reschedule_options` only.
+ * open times (`1) Tue 12 Nov 10:00`, one a line) and belongs to `reschedule_options` only;
+ * `location` (where a freed slot is) and `hold_minutes` (how long an offer holds) belong to the offer texts.
  */
-export const PLACEHOLDERS = ['patient_name', 'doctor_name', 'date', 'time', 'followup_date', 'clinic_name', 'specialty', 'office_phone', 'slots'] as const;
+export const PLACEHOLDERS = [
+  'patient_name',
+  'doctor_name',
+  'date',
+  'time',
+  'followup_date',
+  'clinic_name',
+  'specialty',
+  'office_phone',
+  'slots',
+  'location',
+  'hold_minutes',
+] as const;
 /** A placeholder's name (without braces). */
 export type Placeholder = (typeof PLACEHOLDERS)[number];
 
 /** The values to fill a template with; a missing one is written as nothing. */
 export type PlaceholderValues = Partial<Record<Placeholder, string>>;
 
-/** The kind a placeholder is limited to, if any. */
-const PLACEHOLDER_KINDS: Partial<Record<Placeholder, MessageKind>> = { slots: 'reschedule_options' };
+/** The kinds a placeholder is limited to, if any. */
+const PLACEHOLDER_KINDS: Partial<Record<Placeholder, readonly MessageKind[]>> = {
+  slots: ['reschedule_options'],
+  location: OFFER_KINDS,
+  hold_minutes: ['offer'],
+};
+
+/** What an offer text may not say: who the provider is, what the visit is for, whose it is. */
+const NOT_IN_OFFERS: Placeholder[] = ['patient_name', 'doctor_name', 'specialty', 'followup_date'];
 
 /**
- * Placeholders a kind's template may not contain. A voicemail may be heard by anyone in the household:
- * it carries the time and the office phone, never health information (the provider or the service).
+ * Placeholders no template may contain: health information (the PHI rule above). Never filled when a
+ * message is rendered.
  */
-const FORBIDDEN_PLACEHOLDERS: Partial<Record<MessageKind, Placeholder[]>> = { call_voicemail: ['doctor_name', 'specialty'] };
+export const HEALTH_INFORMATION_PLACEHOLDERS: readonly Placeholder[] = ['specialty'];
+
+/**
+ * Placeholders a kind's template may not contain besides those. A voicemail may be heard by anyone in
+ * the household: it carries the time and the office phone, not even the provider. An offer goes to a
+ * patient who has no appointment at that time yet: time and place only (issue 10).
+ */
+const FORBIDDEN_PLACEHOLDERS: Partial<Record<MessageKind, Placeholder[]>> = {
+  call_voicemail: ['doctor_name'],
+  ...Object.fromEntries(OFFER_KINDS.map((kind) => [kind, NOT_IN_OFFERS])),
+};
+
+/** Whether `kind` is a waitlist offer text. */
+export function isOfferKind(kind: string): kind is OfferKind {
+  return (OFFER_KINDS as readonly string[]).includes(kind);
+}
 
 /** Placeholders a kind's template must contain: without `{slots}` a patient could not pick a time. */
-const REQUIRED_PLACEHOLDERS: Partial<Record<MessageKind, Placeholder[]>> = { reschedule_options: ['slots'] };
+const REQUIRED_PLACEHOLDERS: Partial<Record<MessageKind, Placeholder[]>> = { reschedule_options: ['slots'], offer: ['date', 'time'] };
 
 // Anything in braces is meant as a placeholder: `{foo}` and `{ patient name }` are unknown ones.
 const PLACEHOLDER_PATTERN = /\{([^{}]*)\}/g;
@@ -92,7 +148,7 @@ const isPlaceholder = (name: string): name is Placeholder => (PLACEHOLDERS as re
 export function validateTemplate(body: string, kind?: MessageKind): string[] {
   const unknown: string[] = [];
   for (const [written, name = ''] of body.matchAll(PLACEHOLDER_PATTERN)) {
-    const allowed = isPlaceholder(name) && (kind === undefined || (PLACEHOLDER_KINDS[name] ?? kind) === kind);
+    const allowed = isPlaceholder(name) && (kind === undefined || (PLACEHOLDER_KINDS[name] ?? [kind]).includes(kind));
     if (!allowed && !unknown.includes(written)) unknown.push(written);
   }
   return unknown;
@@ -103,9 +159,13 @@ export function missingPlaceholders(body: string, kind: MessageKind): string[] {
   return (REQUIRED_PLACEHOLDERS[kind] ?? []).filter((name) => !body.includes(`{${name}}`)).map((name) => `{${name}}`);
 }
 
-/** The placeholders `body` contains that a `kind` template may not (`{doctor_name}` in `call_voicemail`), as written. */
+/**
+ * The placeholders `body` contains that a `kind` template may not, as written, in `PLACEHOLDERS`
+ * order: `{specialty}` anywhere, `{doctor_name}` in `call_voicemail`.
+ */
 export function forbiddenPlaceholders(body: string, kind: MessageKind): string[] {
-  return (FORBIDDEN_PLACEHOLDERS[kind] ?? []).filter((name) => body.includes(`{${name}}`)).map((name) => `{${name}}`);
+  const forbidden = new Set([...HEALTH_INFORMATION_PLACEHOLDERS, ...(FORBIDDEN_PLACEHOLDERS[kind] ?? [])]);
+  return PLACEHOLDERS.filter((name) => forbidden.has(name) && body.includes(`{${name}}`)).map((name) => `{${name}}`);
 }
 
 /** `body` with each known `{placeholder}` replaced by its value (nothing when missing); anything else is left as written. */
@@ -124,9 +184,13 @@ export const DEFAULT_TEMPLATES: Record<ShippedLanguage, Record<MessageKind, stri
     rescheduled: "{clinic_name}: {patient_name}, your visit with {doctor_name} is now {date} at {time}. We'll text you a reminder.",
     no_open_slots:
       '{clinic_name}: sorry, {doctor_name} has no other open times soon. Your visit stays {date} at {time}. Call {office_phone} to arrange another.',
-    followup_reminder:
-      '{clinic_name}: {patient_name}, your {specialty} follow-up with {doctor_name} is due {followup_date}. Call {office_phone} to book a time.',
+    followup_reminder: '{clinic_name}: {patient_name}, your follow-up visit with {doctor_name} is due {followup_date}. Call {office_phone} to book a time.',
     help: '{clinic_name}: reply YES to confirm your visit, NO to cancel, CHANGE for another time. Questions? Call {office_phone}. Reply STOP to stop texts.',
+    offer: '{clinic_name}: a visit opened up {date} at {time} at {location}. Reply YES within {hold_minutes} min to take it, or NO to pass.',
+    offer_won: "{clinic_name}: Confirmed. You're scheduled {date} {time} at {location}.",
+    offer_taken: "{clinic_name}: sorry, this slot has been taken; we'll keep you on the list.",
+    offer_declined: "{clinic_name}: no problem, we'll keep you on the list.",
+    offer_withdrawn: "{clinic_name}: the {date} {time} opening is no longer available. We'll keep you on the list.",
     call_reminder:
       'Hello, this is {clinic_name}. {patient_name}, your visit with {doctor_name} is on {date} at {time}. Press 1 to confirm. Press 2 for another time. Press 3 to cancel.',
     call_voicemail: 'Hello, this is {clinic_name} with a reminder of your visit on {date} at {time}. Questions? Please call us at {office_phone}. Goodbye.',
@@ -148,8 +212,13 @@ export const DEFAULT_TEMPLATES: Record<ShippedLanguage, Record<MessageKind, stri
     no_open_slots:
       '{clinic_name}: lo sentimos, {doctor_name} no tiene otras horas libres pronto. Su cita sigue el {date} a las {time}. Llame al {office_phone}.',
     followup_reminder:
-      '{clinic_name}: {patient_name}, le toca su control de {specialty} con {doctor_name} el {followup_date}. Llame al {office_phone} para pedir cita.',
+      '{clinic_name}: {patient_name}, le toca su visita de control con {doctor_name} el {followup_date}. Llame al {office_phone} para pedir cita.',
     help: '{clinic_name}: responda SI para confirmar, NO para cancelar, CAMBIAR para otra hora. ¿Dudas? Llame al {office_phone}. STOP para no recibir textos.',
+    offer: '{clinic_name}: hay una cita libre el {date} a las {time} en {location}. Responda SI en {hold_minutes} min para tomarla, o NO para dejarla.',
+    offer_won: '{clinic_name}: Confirmado. Su cita es el {date} a las {time} en {location}.',
+    offer_taken: '{clinic_name}: lo sentimos, esta hora ya fue tomada; le mantenemos en la lista.',
+    offer_declined: '{clinic_name}: de acuerdo, le mantenemos en la lista de espera.',
+    offer_withdrawn: '{clinic_name}: la hora del {date} a las {time} ya no esta libre. Le mantenemos en la lista de espera.',
     call_reminder:
       'Hola, le llamamos de {clinic_name}. {patient_name}, su cita con {doctor_name} es el {date} a las {time}. Para confirmar, marque 1. Para otra hora, marque 2. Para cancelar, marque 3.',
     call_voicemail: 'Hola, le llamamos de {clinic_name} para recordarle su cita del {date} a las {time}. ¿Dudas? Llame al {office_phone}. Adiós.',

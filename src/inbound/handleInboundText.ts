@@ -22,6 +22,7 @@ import { findOpenTicketByPhone } from '../queue/readQueue.js';
 import { transitionTicket } from '../queue/transitionTicket.js';
 import { buttonAnswer, routeAnswer, type QuickReplyButton } from './replyRouter.js';
 import { handleCancelWord } from '../appointments/cancelWord.js';
+import { signalOffersOptedOut } from '../waitlist/offerSignals.js';
 import { isBareCancel } from '../domain/promptAnswers.js';
 
 /** One inbound text, already matched to its clinic. `body` is the button's text for a button press. */
@@ -43,6 +44,8 @@ export async function handleInboundText(deps: QueueDeps & { log: Logger }, text:
 
   if (command.kind === 'opt_out') {
     await recordOptOutWithRetries(sql, clinic.id, from.phone, command.keyword);
+    // Pending waitlist offers end at once: no "taken" or "withdrawn" text follows a STOP.
+    await signalOffersOptedOut(deps, clinic.id, from.phone);
     return null;
   }
   if (command.kind === 'opt_in') {

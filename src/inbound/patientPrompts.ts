@@ -1,6 +1,7 @@
 /**
  * Open prompts (`patient_prompts`): what a patient has been asked and may answer by text, per clinic
- * and phone. A workflow has at most one open prompt: asking again replaces it. Written by workflow
+ * and phone. A workflow has at most one open prompt per number: an appointment chain asking again
+ * replaces its prompt (`openPrompt`); an offer workflow asks several numbers at once. Written by workflow
  * activities (idempotent: an activity retry with the same question changes nothing), read by the
  * reply router.
  */
@@ -64,6 +65,11 @@ export async function openPrompt(sql: Sql, prompt: PromptToOpen): Promise<void> 
 /** Closes the open prompt of `workflowId`, if any (answered, dropped, or the workflow ended). */
 export async function closePrompt(sql: Sql, workflowId: string): Promise<void> {
   await sql`update patient_prompts set closed_at = now() where workflow_id = ${workflowId} and closed_at is null`;
+}
+
+/** Closes prompt `id` (a stale one: its workflow no longer waits for that answer). */
+export async function closePromptById(sql: Sql, id: string): Promise<void> {
+  await sql`update patient_prompts set closed_at = now() where id = ${id} and closed_at is null`;
 }
 
 /** The prompts `phone` may answer at `clinicId` now: open and unexpired, the most recently asked first. */

@@ -13,7 +13,7 @@ import type { Sql } from '../db/sql.js';
 import { normaliseAnswer } from '../domain/promptAnswers.js';
 import { FailureType } from '../workflows/definitions.js';
 import type { PromptAnswer, PromptOutcome } from '../workflows/promptDefinitions.js';
-import { closePrompt, findOpenPrompts, type OpenPrompt } from './patientPrompts.js';
+import { closePromptById, findOpenPrompts, type OpenPrompt } from './patientPrompts.js';
 
 /** What routing a text did: answered a prompt (with the workflow's reply), or matched none. */
 export type RoutedAnswer =
@@ -32,6 +32,34 @@ const isNotAwaited = (error: unknown): boolean =>
   (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure && error.cause.type === FailureType.AnswerNotAwaited) ||
   error instanceof WorkflowNotFoundError;
 
+/** Attempts at an update the server gave back unprocessed (see `wasNotProcessed`). */
+const UPDATE_ATTEMPTS = 5;
+/** Milliseconds before the next attempt, times the attempt's number. */
+const UPDATE_RETRY_MS = 50;
+
+/**
+ * Whether the server gave an update back without a worker having seen it: under a burst (20 patients
+ * answering one offer at once) the server may reject an admitted update "because it wasn't processed
+ * by worker". Nothing was decided, so sending it again is safe. (More than 10 updates in flight on one
+ * run are refused with RESOURCE_EXHAUSTED, which the client's gRPC retry already retries with backoff.)
+ */
+const wasNotProcessed = (error: unknown): boolean =>
+  error instanceof WorkflowUpdateFailedError && `${error.message} ${error.cause?.message ?? ''}`.includes("wasn't processed by worker");
+
+/** Delivers `answer` to `prompt`'s workflow as its update, again when the server gave it back unprocessed. */
+async function deliverAnswer(deps: ReplyRouterDeps, prompt: OpenPrompt, answer: PromptAnswer): Promise<PromptOutcome> {
+  const handle = deps.temporal.workflow.getHandle(prompt.workflowId);
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await handle.executeUpdate<PromptOutcome, [PromptAnswer]>(prompt.updateName, { args: [answer] });
+    } catch (error) {
+      if (!wasNotProcessed(error) || attempt >= UPDATE_ATTEMPTS) throw error;
+      deps.log.info({ workflowId: prompt.workflowId, attempt }, 'update given back unprocessed: sent again');
+      await new Promise((resolve) => setTimeout(resolve, UPDATE_RETRY_MS * attempt));
+    }
+  }
+}
+
 /**
  * Routes `body` from `phone` (E.164) at `clinicId` by the rule above.
  * @throws the update's other errors (Temporal unavailable, the workflow failing the update): the
@@ -47,14 +75,12 @@ export async function routeAnswer(deps: ReplyRouterDeps, clinicId: number, phone
       continue;
     }
     try {
-      const outcome = await deps.temporal.workflow
-        .getHandle(prompt.workflowId)
-        .executeUpdate<PromptOutcome, [PromptAnswer]>(prompt.updateName, { args: [{ answer, kind: prompt.kind }] });
+      const outcome = await deliverAnswer(deps, prompt, { answer, kind: prompt.kind, phone });
       return { kind: 'answered', prompt, reply: outcome.reply };
     } catch (error) {
       if (!isNotAwaited(error)) throw error;
       deps.log.info({ workflowId: prompt.workflowId, kind: prompt.kind }, 'stale prompt closed: its workflow no longer waits for an answer');
-      await closePrompt(deps.sql, prompt.workflowId);
+      await closePromptById(deps.sql, prompt.id);
     }
   }
   return { kind: 'unmatched', open: stillOpen };

@@ -23,6 +23,8 @@ export interface WaitlistEntry {
   /** E.164. */
   phone: string;
   displayName: string | null;
+  /** The channel the patient's offers go on (the patient's). */
+  channel: OfferChannel;
   /** Preferred providers by id, ascending; empty: any provider of `providerType`. */
   providerIds: number[];
   providerType: ProviderTypePreference;
@@ -40,11 +42,18 @@ export interface WaitlistEntry {
 /** A waitlist entry with its priority at the time it was read. */
 export type RankedWaitlistEntry = WaitlistEntry & { priority: Priority };
 
+/** The channels waitlist offers go on (`patients.channel`). */
+export const OFFER_CHANNELS = ['sms', 'whatsapp'] as const;
+/** A channel waitlist offers go on. */
+export type OfferChannel = (typeof OFFER_CHANNELS)[number];
+
 /** A new entry, validated by the API: `phone` E.164, `manualBoost` 0–40, free text cleaned. */
 export interface NewWaitlistEntry {
   phone: string;
   /** Replaces the patient's stored name when given. */
   displayName?: string | undefined;
+  /** Replaces the patient's channel when given (new patients: SMS). */
+  channel?: OfferChannel | undefined;
   providerIds: number[];
   providerType: ProviderTypePreference;
   currentApptAt: Date | null;
@@ -59,6 +68,7 @@ export interface NewWaitlistEntry {
 export interface WaitlistEntryPatch {
   phone?: string | undefined;
   displayName?: string | null | undefined;
+  channel?: OfferChannel | undefined;
   providerIds?: number[] | undefined;
   providerType?: ProviderTypePreference | undefined;
   currentApptAt?: Date | null | undefined;
@@ -74,6 +84,7 @@ interface EntryRow {
   patient_id: string;
   phone: string;
   display_name: string | null;
+  channel: OfferChannel;
   provider_ids: number[];
   provider_type_preference: ProviderTypePreference;
   current_appt_at: Date | null;
@@ -91,6 +102,7 @@ const fromRow = (r: EntryRow): WaitlistEntry => ({
   patientId: r.patient_id,
   phone: r.phone,
   displayName: r.display_name,
+  channel: r.channel,
   providerIds: r.provider_ids,
   providerType: r.provider_type_preference,
   currentApptAt: r.current_appt_at,
@@ -104,7 +116,7 @@ const fromRow = (r: EntryRow): WaitlistEntry => ({
 });
 
 const selectEntries = (sql: Sql | TransactionSql) => sql`
-  select e.id, e.patient_id, p.phone_e164 as phone, p.display_name, e.provider_type_preference, e.current_appt_at, e.urgent,
+  select e.id, e.patient_id, p.phone_e164 as phone, p.display_name, p.channel, e.provider_type_preference, e.current_appt_at, e.urgent,
          e.manual_boost, e.active, e.joined_at, e.notes, e.created_at, e.updated_at,
          array(select wp.provider_id from waitlist_entry_providers wp where wp.entry_id = e.id order by wp.provider_id) as provider_ids
   from waitlist_entries e join patients p on p.id = e.patient_id`;
@@ -156,6 +168,7 @@ export async function addWaitlistEntry(sql: Sql, clinicId: number, entry: NewWai
   return sql.begin(async (tx) => {
     await checkProviders(tx, clinicId, entry.providerIds);
     const patientId = await findOrCreatePatient(tx, clinicId, entry.phone, entry.displayName);
+    if (entry.channel !== undefined) await tx`update patients set channel = ${entry.channel} where id = ${patientId}`;
     const [row] = await tx<{ id: string }[]>`
       insert into waitlist_entries (clinic_id, patient_id, provider_type_preference, current_appt_at, urgent, manual_boost, notes, joined_at)
       values (${clinicId}, ${patientId}, ${entry.providerType}, ${entry.currentApptAt}, ${entry.urgent}, ${entry.manualBoost}, ${entry.notes},
@@ -194,6 +207,7 @@ export async function updateWaitlistEntry(sql: Sql, clinicId: number, id: string
     let patientId = current.patient_id;
     if (patch.phone !== undefined) patientId = await findOrCreatePatient(tx, clinicId, patch.phone, patch.displayName);
     else if (patch.displayName !== undefined) await tx`update patients set display_name = ${patch.displayName} where id = ${patientId}`;
+    if (patch.channel !== undefined) await tx`update patients set channel = ${patch.channel} where id = ${patientId}`;
     const columns = Object.fromEntries(
       Object.entries({
         patient_id: patientId,

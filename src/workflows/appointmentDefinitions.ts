@@ -126,6 +126,8 @@ export interface AppointmentChainState {
   numbered: number;
   /** Attempts waiting for their delivery receipt (absent in chains started before the fallback). */
   awaiting?: AwaitedReceipt[];
+  /** Starts (ISO 8601) of cancelled slots still to hand to the waitlist (absent before the waitlist offers). */
+  freedSlots?: string[];
 }
 
 /** Start input of `appointmentWorkflow`. */
@@ -135,6 +137,11 @@ export interface AppointmentWorkflowInput {
   carried?: AppointmentChainState;
   /** Continue as new once history reaches this many events; default: when the server suggests it. */
   continueAsNewAtEvents?: number;
+  /**
+   * Booked by the patient's YES to a waitlist offer: the chain starts `confirmed` and owes no booking
+   * confirmation (the offer's reply was it).
+   */
+  confirmedByOffer?: boolean;
 }
 
 /** An appointment as staff and the API see it, from the chain itself. */

@@ -11,13 +11,17 @@ import {
   condition,
   continueAsNew,
   log,
+  ParentClosePolicy,
+  patched,
   proxyLocalActivities,
   setHandler,
+  startChild,
   TemporalFailure,
   workflowInfo,
 } from '@temporalio/workflow';
 import { Mutex } from 'async-mutex';
 import type { AppointmentActivities } from '../activities/appointments.js';
+import type { OfferActivities } from '../activities/offers.js';
 import type { PromptActivities } from '../activities/prompts.js';
 import { invitedReminderAnswers, readAppointmentAnswer, REMINDER_ANSWERS, SLOT_ANSWERS, type AppointmentAnswer } from '../domain/appointmentAnswers.js';
 import { nextContactInstant, planFollowUp, planReminders } from '../domain/reminderPlan.js';
@@ -45,12 +49,16 @@ import {
   type OwedMessage,
 } from './appointmentDefinitions.js';
 import { createDeliveries } from './appointmentDeliveries.js';
-import { FailureType } from './definitions.js';
+import { FailureType, searchAttributes } from './definitions.js';
+import { CANCELLATION_JOURNEY, CANCELLATION_OFFER_WORKFLOW_TYPE } from './offerDefinitions.js';
+import type { cancellationOfferWorkflow } from './cancellationOfferWorkflow.js';
 import type { PromptAnswer, PromptOutcome } from './promptDefinitions.js';
 
 // Row writes, prompts, the slot search, the move and the reply's text are short Postgres calls:
 // local activities (no round trip to the server), bounded like the ticket rows.
-const store = proxyLocalActivities<Omit<AppointmentActivities, 'sendAppointmentMessage' | 'deliverAppointmentMessage'> & PromptActivities>({
+const store = proxyLocalActivities<
+  Omit<AppointmentActivities, 'sendAppointmentMessage' | 'deliverAppointmentMessage'> & PromptActivities & Pick<OfferActivities, 'logAppointmentCancellation'>
+>({
   startToCloseTimeout: '10 seconds',
   scheduleToCloseTimeout: '2 minutes',
   retry: { maximumInterval: '30 seconds', nonRetryableErrorTypes: [FailureType.InvalidData] },
@@ -59,6 +67,8 @@ const store = proxyLocalActivities<Omit<AppointmentActivities, 'sendAppointmentM
 const ABOUT_THE_TIME: readonly OwedMessage['kind'][] = ['booking_confirmation', 'reminder', 'rescheduled'];
 
 const toIso = (ms: number) => new Date(ms).toISOString();
+/** The patch that hands a cancelled appointment's slot to the waitlist (an offer workflow). */
+const WAITLIST_OFFERS_PATCH = 'waitlist-offers';
 const refuse = (type: FailureType, message: string) => ApplicationFailure.create({ type, message, nonRetryable: true });
 
 /**
@@ -78,12 +88,15 @@ export async function appointmentWorkflow(input: AppointmentWorkflowInput): Prom
   const firstStart = toIso(Date.parse(a.startsAt));
   const firstReminders = input.carried === undefined ? plan(firstStart, 0) : [];
   const s: AppointmentChainState = input.carried ?? {
-    status: 'booked',
+    status: input.confirmedByOffer === true ? 'confirmed' : 'booked',
     startsAt: firstStart,
     followUpDate: null,
     followUpAt: null,
     reminders: firstReminders,
-    owed: [{ kind: 'booking_confirmation', idempotencyKey: appointmentMessageKey(id, firstStart, 'booking_confirmation'), opensPrompt: false }],
+    owed:
+      input.confirmedByOffer === true
+        ? []
+        : [{ kind: 'booking_confirmation', idempotencyKey: appointmentMessageKey(id, firstStart, 'booking_confirmation'), opensPrompt: false }],
     prompt: null,
     numbered: firstReminders.length,
   };
@@ -164,6 +177,26 @@ export async function appointmentWorkflow(input: AppointmentWorkflowInput): Prom
     await close('cancelled');
     await record();
     await store.releaseSlot({ appointmentId: id, startsAt: s.startsAt });
+    // The main loop hands the slot to the waitlist, so the patient's or staff's answer does not wait on it.
+    if (patched(WAITLIST_OFFERS_PATCH)) s.freedSlots = [...(s.freedSlots ?? []), s.startsAt];
+  };
+  /** Logs each freed slot as a cancellation and starts its offer workflow, which outlives this chain. */
+  const offerFreedSlots = async () => {
+    for (let startsAt = s.freedSlots?.[0]; startsAt !== undefined; startsAt = s.freedSlots?.[0]) {
+      const logged = await store.logAppointmentCancellation({ appointmentId: id, startsAt });
+      if (logged !== null) {
+        await startChild<typeof cancellationOfferWorkflow>(CANCELLATION_OFFER_WORKFLOW_TYPE, {
+          workflowId: logged.workflowId,
+          args: [logged.input],
+          parentClosePolicy: ParentClosePolicy.ABANDON,
+          typedSearchAttributes: [
+            { key: searchAttributes.clinic, value: a.clinicSlug },
+            { key: searchAttributes.journey, value: CANCELLATION_JOURNEY },
+          ],
+        });
+      }
+      s.freedSlots?.shift();
+    }
   };
   /** Moves the appointment to `to` (epoch ms): reminders re-planned, the old slot released. */
   const move = async (to: number, status: AppointmentStatus) => {
@@ -360,6 +393,7 @@ export async function appointmentWorkflow(input: AppointmentWorkflowInput): Prom
       // Attempts settled by their receipt, or by waiting long enough: the next channel, if any.
       deliveries.settle(now);
     });
+    if ((s.freedSlots?.length ?? 0) > 0) await tolerate('offer the freed slot', offerFreedSlots);
 
     // Business-initiated texts and calls go only within contact hours; the first owed one goes when
     // they open (a delayed call retry: at its time, or when they next open).

@@ -6,10 +6,15 @@
  * answer the workflow no longer waits for, so a stale prompt never captures it.
  */
 
-/** The update's argument: the patient's answer, normalised (`normaliseAnswer`), and the prompt kind it matched. */
+/**
+ * The update's argument: the patient's answer, normalised (`normaliseAnswer`), the prompt kind it
+ * matched, and the number it came from (E.164; absent in answers routed before offers asked several
+ * numbers at once).
+ */
 export interface PromptAnswer {
   answer: string;
   kind: string;
+  phone?: string;
 }
 
 /** The update's result: the text to reply with (the true outcome), or null for no reply. */

@@ -50,6 +50,17 @@ async function everyPage(): Promise<[string, Response][]> {
     ['appointments', await get('/admin/appointments')],
     ['messages and calls', await get('/admin/messages')],
     ['messages and calls with a bad filter', await get('/admin/messages?direction=sideways')],
+    ['settings', await get('/admin/settings?kind=reschedule_options&language=es')],
+    [
+      'settings with a refused form',
+      await stack.app.request(withClinic('/admin/settings/rooms'), {
+        method: 'POST',
+        headers: { ...FORM_TYPE, Origin: OWN_ORIGIN, Cookie: cookie },
+        body: 'rooms_open=0',
+      }),
+    ],
+    ['numbers', await get('/admin/numbers')],
+    ['numbers with a refused range', await get('/admin/numbers?from=2026-11-10&to=2026-11-01')],
     ['phone simulator', await get('/admin/phone')],
     ['phone simulator with a number', await get(`/admin/phone?phone=${encodeURIComponent(patientPhone())}`)],
     ['kiosk', kiosk],
@@ -88,8 +99,9 @@ describe('/admin/assets', () => {
     }
     expect([...linked].map((url) => url.replace(/\?.*/, '')).sort()).toEqual(
       ['/admin/assets/appointments.css', '/admin/assets/appointments.js', '/admin/assets/base.css', '/admin/assets/board.css', '/admin/assets/board.js'].concat(
-        ['/admin/assets/kiosk.css', '/admin/assets/kiosk.js', '/admin/assets/login.css', '/admin/assets/messages.css', '/admin/assets/phone.css'],
-        ['/admin/assets/phone.js', '/admin/assets/staff-nav.css'],
+        ['/admin/assets/chart.js', '/admin/assets/kiosk.css', '/admin/assets/kiosk.js', '/admin/assets/login.css', '/admin/assets/messages.css'],
+        ['/admin/assets/numbers.css', '/admin/assets/numbers.js', '/admin/assets/phone.css', '/admin/assets/phone.js', '/admin/assets/settings.css'],
+        ['/admin/assets/settings.js', '/admin/assets/staff-nav.css'],
       ),
     );
     for (const url of linked) {

@@ -105,6 +105,34 @@ const PAGES: { name: string; signedIn: boolean; open(page: Page): Promise<void> 
       await page.locator('[data-field-error="phone"]').waitFor();
     },
   },
+  {
+    name: 'settings',
+    signedIn: true,
+    async open(page) {
+      await page.goto(`${baseUrl}/admin/settings?clinic=${stack.clinic.slug}&kind=reschedule_options&language=es`);
+      await page.locator('#template-preview [data-segments]').waitFor();
+    },
+  },
+  {
+    name: 'settings with a refused form and a preview past one segment',
+    signedIn: true,
+    async open(page) {
+      await page.goto(`${baseUrl}/admin/settings?clinic=${stack.clinic.slug}`);
+      await page.getByRole('combobox', { name: /^Time zone/ }).fill('Mars/Olympus');
+      await page.getByRole('button', { name: 'Save hours' }).click();
+      await page.locator('[data-field-error="timezone"]').waitFor();
+      await page.getByLabel('Reminder in en').fill(`{patient_name}: ${'a long reminder '.repeat(12)}`);
+      await page.locator('[data-segment-warning]').waitFor();
+    },
+  },
+  {
+    name: 'numbers',
+    signedIn: true,
+    async open(page) {
+      await page.goto(`${baseUrl}/admin/numbers?clinic=${stack.clinic.slug}`);
+      await page.waitForFunction('Chart.getChart(document.getElementById("delivery-chart")) !== undefined');
+    },
+  },
   { name: 'phone simulator', signedIn: true, open: (page) => page.goto(`${baseUrl}/admin/phone?clinic=${stack.clinic.slug}`).then(() => undefined) },
   {
     name: 'phone simulator with a conversation',

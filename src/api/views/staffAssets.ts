@@ -11,12 +11,17 @@ import { APPOINTMENTS_CSS } from './appointmentsStyles.js';
 import { BASE_CSS } from './baseStyles.js';
 import { BOARD_SCRIPT } from './boardScript.js';
 import { BOARD_CSS } from './boardStyles.js';
+import { CHART_JS } from './chartJs.js';
 import { KIOSK_SCRIPT } from './kioskScript.js';
 import { KIOSK_CSS } from './kioskStyles.js';
 import { LOGIN_CSS } from './loginStyles.js';
 import { MESSAGES_CSS } from './messagesStyles.js';
+import { NUMBERS_SCRIPT } from './numbersScript.js';
+import { NUMBERS_CSS } from './numbersStyles.js';
 import { PHONE_SCRIPT } from './phoneScript.js';
 import { PHONE_CSS } from './phoneStyles.js';
+import { SETTINGS_SCRIPT } from './settingsScript.js';
+import { SETTINGS_CSS } from './settingsStyles.js';
 import { STAFF_HEADER_CSS } from './staffNav.js';
 
 /** Where the files are served, as the browser sees it. */
@@ -38,6 +43,11 @@ const SOURCES = {
   'kiosk.js': { type: JS, body: KIOSK_SCRIPT },
   'phone.css': { type: CSS, body: PHONE_CSS },
   'phone.js': { type: JS, body: PHONE_SCRIPT },
+  'chart.js': { type: JS, body: CHART_JS },
+  'numbers.css': { type: CSS, body: NUMBERS_CSS },
+  'numbers.js': { type: JS, body: NUMBERS_SCRIPT },
+  'settings.css': { type: CSS, body: SETTINGS_CSS },
+  'settings.js': { type: JS, body: SETTINGS_SCRIPT },
 } as const satisfies Record<string, { type: string; body: string }>;
 
 /** The name of a registered file, e.g. `board.js`. */

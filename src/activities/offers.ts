@@ -1,0 +1,337 @@
+/**
+ * Waitlist offer activities: the offer workflow's picks of candidates and its texts, its writes of
+ * offer and cancellation rows, the winner's booking, and the cancellation a cancelled appointment
+ * logs. Every one is idempotent: a send round is keyed by its number, each text by the offer and its
+ * kind, the booking by the cancellation.
+ */
+import { ApplicationFailure } from '@temporalio/activity';
+import { DateTime } from 'luxon';
+import { appointmentSnapshot } from '../appointments/bookAppointment.js';
+import { getAppointment, insertAppointment } from '../appointments/appointments.js';
+import { getClinicById, type Clinic } from '../clinics/clinics.js';
+import { getClinicSettings } from '../clinics/clinicSettings.js';
+import { renderMessage } from '../clinics/messageTemplates.js';
+import { resolvePatientLanguage } from '../clinics/patientLanguages.js';
+import type { Sql } from '../db/sql.js';
+import { isFinalStatus } from '../domain/deliveryFallback.js';
+import type { OfferKind } from '../domain/messageTemplates.js';
+import type { MessageValues } from '../domain/messageValues.js';
+import { invitedOfferAnswers, OFFER_ANSWERS } from '../domain/offerAnswers.js';
+import { rankByPriority } from '../domain/waitlistPriority.js';
+import { closePrompt } from '../inbound/patientPrompts.js';
+import type { Messenger } from '../messaging/messenger.js';
+import { createCancellation, offerWorkflowInput } from '../waitlist/cancellations.js';
+import type { AppointmentSnapshot } from '../workflows/appointmentDefinitions.js';
+import { FailureType } from '../workflows/definitions.js';
+import { answerOfferUpdate, type CancellationOfferInput, type CancellationStatus, type OfferRecord, type OfferState } from '../workflows/offerDefinitions.js';
+import { failPermanentErrorsFast } from './permanentFailures.js';
+import { deliverText } from './textDelivery.js';
+
+/** Prompt kind of an offer's YES / NO (for the logs and the help text). */
+export const OFFER_PROMPT_KIND = 'waitlist_offer';
+
+/** Final message statuses of a text that never arrived. */
+const UNDELIVERED = ['failed', 'undelivered'];
+
+/** Input of `makeOffers`: one send round of the workflow. */
+export interface MakeOffersInput {
+  cancellationId: string;
+  workflowId: string;
+  /** The workflow's round number: a retried round finds the offers it made. */
+  round: number;
+  batch: number;
+  /** How many places are free in the batch. */
+  count: number;
+  /** When the new offers' holds end (ISO 8601): the workflow's clock plus the hold. */
+  holdExpiresAt: string;
+  /** The workflow's clock (ISO 8601), for ranking and the daily cap. */
+  now: string;
+  maxOffersPerDay: number;
+}
+
+/** An offer's state change to write; `answered` when the patient's reply made it. */
+export interface OfferStateChange {
+  offerId: string;
+  state: Exclude<OfferState, 'pending'>;
+  answered?: boolean;
+}
+
+interface SlotRow {
+  id: string;
+  clinic_id: number;
+  provider_id: number;
+  provider_type: string | null;
+  location: string;
+  slot_start_at: Date;
+  slot_end_at: Date;
+  status: CancellationStatus;
+  appointment_id: string | null;
+  filled_by_appointment_id: string | null;
+}
+
+async function findSlot(sql: Sql, cancellationId: string): Promise<SlotRow> {
+  const [row] = await sql<SlotRow[]>`
+    select c.id::text, c.clinic_id, c.provider_id, p.type as provider_type, c.location, c.slot_start_at, c.slot_end_at, c.status,
+           c.appointment_id::text, c.filled_by_appointment_id::text
+    from cancellation_events c join providers p on p.id = c.provider_id
+    where c.id = ${cancellationId}`;
+  if (row === undefined) throw ApplicationFailure.nonRetryable(`no cancellation ${cancellationId}`, FailureType.InvalidData);
+  return row;
+}
+
+interface CandidateRow {
+  entry_id: string;
+  patient_id: string;
+  phone: string;
+  channel: 'sms' | 'whatsapp';
+  urgent: boolean;
+  manual_boost: number;
+  current_appt_at: Date | null;
+  joined_at: Date;
+}
+
+/**
+ * The slot's eligible waitlist entries (issue 10, "The offer workflow"): active; not opted out;
+ * preferring the slot's provider, or (naming none) its type or any; not offered this slot before;
+ * holding no other pending offer; whose current appointment, if any, is later than the slot; and with
+ * fewer than `maxOffersPerDay` offers sent in the clinic's day of `now`.
+ */
+async function eligibleEntries(sql: Sql, slot: SlotRow, clinic: Clinic, now: Date, maxOffersPerDay: number): Promise<CandidateRow[]> {
+  const day = DateTime.fromJSDate(now).setZone(clinic.timezone).startOf('day');
+  return sql<CandidateRow[]>`
+    select e.id::text as entry_id, e.patient_id::text, p.phone_e164 as phone, p.channel, e.urgent, e.manual_boost, e.current_appt_at, e.joined_at
+    from waitlist_entries e join patients p on p.id = e.patient_id
+    where e.clinic_id = ${slot.clinic_id} and e.active
+      and not exists (select 1 from opt_outs o where o.clinic_id = e.clinic_id and o.phone = p.phone_e164)
+      and case
+            when exists (select 1 from waitlist_entry_providers wp where wp.entry_id = e.id)
+              then exists (select 1 from waitlist_entry_providers wp where wp.entry_id = e.id and wp.provider_id = ${slot.provider_id})
+            else e.provider_type_preference = 'Any' or e.provider_type_preference = ${slot.provider_type}
+          end
+      and not exists (select 1 from offers o where o.cancellation_id = ${slot.id} and o.patient_id = e.patient_id)
+      and not exists (select 1 from offers o where o.patient_id = e.patient_id and o.state = 'pending')
+      and (e.current_appt_at is null or e.current_appt_at > ${slot.slot_start_at})
+      and (select count(*) from offers o
+           where o.clinic_id = e.clinic_id and o.patient_id = e.patient_id
+             and o.sent_at >= ${day.toJSDate()} and o.sent_at < ${day.plus({ days: 1 }).toJSDate()}) < ${maxOffersPerDay}`;
+}
+
+/** The values of an offer text: the slot's time and place only (no provider, service or name). */
+const slotValues = (slot: SlotRow, holdMinutes?: number): MessageValues => ({
+  startsAt: slot.slot_start_at,
+  location: slot.location,
+  ...(holdMinutes === undefined ? {} : { holdMinutes }),
+});
+
+/** The offer activities, bound to a Postgres pool and a messenger. */
+export function createOfferActivities({ sql, messenger }: { sql: Sql; messenger: Messenger }) {
+  /** Sends the offer text of `kind` for offer `offerId` once (key `offer:<id>:<kind>`); nothing to an opted-out number. */
+  const sendOfferText = async (offerId: string, kind: OfferKind, holdMinutes?: number) => {
+    const [offer] = await sql<{ cancellation_id: string; phone: string; channel: 'sms' | 'whatsapp'; language: string }[]>`
+      select cancellation_id::text, phone, channel, language from offers where id = ${offerId}`;
+    if (offer === undefined) throw ApplicationFailure.nonRetryable(`no offer ${offerId}`, FailureType.InvalidData);
+    const slot = await findSlot(sql, offer.cancellation_id);
+    return deliverText(sql, messenger, {
+      clinic: await getClinicById(sql, slot.clinic_id),
+      phone: offer.phone,
+      channel: offer.channel,
+      kind,
+      language: offer.language,
+      values: slotValues(slot, holdMinutes),
+      idempotencyKey: kind === 'offer' ? `offer:${offerId}` : `offer:${offerId}:${kind}`,
+      links: { offerId },
+    });
+  };
+
+  return {
+    /**
+     * One round's offers: picks the `count` best eligible entries (`eligibleEntries`, ranked by
+     * `rankByPriority` at `now`), records their offers (`pending`, this batch and round) and opens each
+     * patient's YES / NO prompt until the hold ends; the texts go next (`sendOfferTexts`), so an answer
+     * always finds its offer in the workflow. A retried round finds the offers it recorded.
+     * @returns the round's offers with their ready replies, in the patient's language.
+     */
+    async makeOffers(input: MakeOffersInput): Promise<OfferRecord[]> {
+      return failPermanentErrorsFast('makeOffers', async () => {
+        const slot = await findSlot(sql, input.cancellationId);
+        const clinic = await getClinicById(sql, slot.clinic_id);
+        const holdExpiresAt = new Date(input.holdExpiresAt);
+        const now = new Date(input.now);
+        await sql.begin(async (tx) => {
+          // One round at a time per cancellation: the round's offers are picked and written together.
+          await tx`select 1 from cancellation_events where id = ${slot.id} for update`;
+          const [made] = await tx`select 1 from offers where cancellation_id = ${slot.id} and round = ${input.round} limit 1`;
+          if (made !== undefined) return;
+          const eligible = await eligibleEntries(sql, slot, clinic, now, input.maxOffersPerDay);
+          const ranked = rankByPriority(
+            eligible.map((row) => ({ ...row, manualBoost: row.manual_boost, currentApptAt: row.current_appt_at, joinedAt: row.joined_at })),
+            now,
+          );
+          for (const c of ranked.slice(0, input.count)) {
+            const language = await resolvePatientLanguage(sql, clinic, c.phone);
+            await tx`
+              insert into offers (clinic_id, cancellation_id, patient_id, entry_id, phone, channel, language, batch_number, round, hold_expires_at)
+              values (${clinic.id}, ${slot.id}, ${c.patient_id}, ${c.entry_id}, ${c.phone}, ${c.channel}, ${language}, ${input.batch}, ${input.round},
+                      ${holdExpiresAt})`;
+            await tx`update patients set last_contacted_at = now() where id = ${c.patient_id}`;
+            await tx`
+              insert into patient_prompts (clinic_id, phone, workflow_id, update_name, kind, answers, invited, expires_at)
+              values (${clinic.id}, ${c.phone}, ${input.workflowId}, ${answerOfferUpdate.name}, ${OFFER_PROMPT_KIND}, ${[...OFFER_ANSWERS]},
+                      ${invitedOfferAnswers(language)}, ${holdExpiresAt})
+              on conflict (workflow_id, phone) where closed_at is null do nothing`;
+          }
+        });
+        const rows = await sql<{ id: string; phone: string; language: string; batch_number: number; state: OfferState; hold_expires_at: Date }[]>`
+          select id::text, phone, language, batch_number, state, hold_expires_at from offers
+          where cancellation_id = ${slot.id} and round = ${input.round} order by id`;
+        const offers: OfferRecord[] = [];
+        for (const row of rows) {
+          const reply = async (kind: OfferKind) => (await renderMessage(sql, { clinic, kind, language: row.language, values: slotValues(slot) })).text;
+          offers.push({
+            offerId: row.id,
+            phone: row.phone,
+            batch: row.batch_number,
+            state: row.state,
+            holdExpiresAt: row.hold_expires_at.getTime(),
+            replies: { won: await reply('offer_won'), taken: await reply('offer_taken'), declined: await reply('offer_declined') },
+          });
+        }
+        return offers;
+      });
+    },
+
+    /**
+     * Texts each of `offerIds` that is still pending its offer, on the patient's channel and in their
+     * language, once per offer.
+     * @returns the offers whose text did not go (the number opted out) or already came back failed.
+     */
+    async sendOfferTexts(input: { offerIds: string[]; holdMinutes: number }): Promise<string[]> {
+      const failed: string[] = [];
+      for (const offerId of input.offerIds) {
+        const [offer] = await sql<{ state: OfferState }[]>`select state from offers where id = ${offerId}`;
+        if (offer?.state !== 'pending') continue;
+        const { sent, channel } = await sendOfferText(offerId, 'offer', input.holdMinutes);
+        if (sent.outcome === 'suppressed') {
+          failed.push(offerId);
+          continue;
+        }
+        const receipts = await sql<{ status: string }[]>`select status from message_status_events where provider_sid = ${sent.messageSid}`;
+        if (receipts.some((r) => isFinalStatus(channel, r.status) && UNDELIVERED.includes(r.status))) failed.push(offerId);
+      }
+      return failed;
+    },
+
+    /** Writes offers' new states (from `pending` only: a retry changes nothing). */
+    async recordOfferStates(changes: OfferStateChange[]): Promise<void> {
+      await failPermanentErrorsFast('recordOfferStates', async () => {
+        for (const change of changes) {
+          await sql`
+            update offers set state = ${change.state}, ended_at = now(), answered_at = case when ${change.answered ?? false} then now() else answered_at end
+            where id = ${change.offerId} and state = 'pending'`;
+        }
+      });
+    },
+
+    /** Records that a patient answered offer `offerId` after it ended (a YES after the slot was taken). */
+    async recordLateAnswer(offerId: string): Promise<void> {
+      await failPermanentErrorsFast('recordLateAnswer', async () => {
+        await sql`update offers set answered_at = coalesce(answered_at, now()) where id = ${offerId}`;
+      });
+    },
+
+    /** Texts offer `offerId` the `offer_taken` or `offer_withdrawn` notice once; nothing to an opted-out number. */
+    async sendOfferNotice(input: { offerId: string; kind: 'offer_taken' | 'offer_withdrawn' }): Promise<void> {
+      await sendOfferText(input.offerId, input.kind);
+    },
+
+    /** Closes the workflow's open prompts (to every patient it asked, or only `phone`). */
+    async closeOfferPrompts(input: { workflowId: string; phone?: string }): Promise<void> {
+      await failPermanentErrorsFast('closeOfferPrompts', async () => {
+        if (input.phone === undefined) await closePrompt(sql, input.workflowId);
+        else await sql`update patient_prompts set closed_at = now() where workflow_id = ${input.workflowId} and phone = ${input.phone} and closed_at is null`;
+      });
+    },
+
+    /**
+     * Books the slot for the winner of offer `offerId`: a `booked` appointment with the slot's
+     * provider, time and length, on the patient's channel and language; the winner's waitlist entry
+     * is closed. Once per cancellation: a retry returns the same appointment.
+     * @returns the appointment's chain snapshot, to start its reminder chain with.
+     */
+    async bookOfferedSlot(input: { cancellationId: string; offerId: string }): Promise<AppointmentSnapshot> {
+      return failPermanentErrorsFast('bookOfferedSlot', async () => {
+        const slot = await findSlot(sql, input.cancellationId);
+        const clinic = await getClinicById(sql, slot.clinic_id);
+        const settings = await getClinicSettings(sql, clinic.id);
+        let appointmentId = slot.filled_by_appointment_id;
+        if (appointmentId === null) {
+          const [winner] = await sql<{ phone: string; channel: 'sms' | 'whatsapp'; language: string; display_name: string | null; entry_id: string }[]>`
+            select o.phone, o.channel, o.language, p.display_name, o.entry_id::text from offers o join patients p on p.id = o.patient_id
+            where o.id = ${input.offerId}`;
+          if (winner === undefined) throw ApplicationFailure.nonRetryable(`no offer ${input.offerId}`, FailureType.InvalidData);
+          const [cancelled] =
+            slot.appointment_id === null ? [] : await sql<{ service: string }[]>`select service from appointments where id = ${slot.appointment_id}`;
+          const booked = await insertAppointment(sql, {
+            clinicId: clinic.id,
+            clinicSlug: clinic.slug,
+            providerId: slot.provider_id,
+            patientName: winner.display_name ?? 'Waitlist patient',
+            phone: winner.phone,
+            language: winner.language,
+            service: cancelled?.service ?? 'Waitlist visit',
+            channel: winner.channel,
+            startsAt: slot.slot_start_at,
+            durationMinutes: Math.max(5, Math.min(480, Math.round((slot.slot_end_at.getTime() - slot.slot_start_at.getTime()) / 60_000))),
+          });
+          const [claimed] = await sql`
+            update cancellation_events set filled_by_appointment_id = ${booked.id} where id = ${slot.id} and filled_by_appointment_id is null returning 1`;
+          if (claimed === undefined) {
+            await sql`delete from appointments where id = ${booked.id}`;
+            appointmentId = (await findSlot(sql, slot.id)).filled_by_appointment_id!;
+          } else appointmentId = booked.id;
+          await sql`update waitlist_entries set active = false, updated_at = now() where id = ${winner.entry_id}`;
+        }
+        return appointmentSnapshot(clinic, settings, await getAppointment(sql, clinic.id, appointmentId));
+      });
+    },
+
+    /** Writes the cancellation's end: `filled`, `expired` or `aborted` (once: a retry changes nothing). */
+    async recordCancellationStatus(input: { cancellationId: string; status: Exclude<CancellationStatus, 'open'> }): Promise<void> {
+      await failPermanentErrorsFast('recordCancellationStatus', async () => {
+        await sql`update cancellation_events set status = ${input.status}, ended_at = now() where id = ${input.cancellationId} and status = 'open'`;
+      });
+    },
+
+    /**
+     * Logs the slot of cancelled appointment `appointmentId` at `startsAt` (ISO 8601) as a
+     * cancellation to offer, at the clinic's name as its location; once per appointment and start.
+     * @returns its offer workflow's ID and input, or null when the slot has already begun.
+     */
+    async logAppointmentCancellation(input: {
+      appointmentId: string;
+      startsAt: string;
+    }): Promise<{ workflowId: string; input: CancellationOfferInput } | null> {
+      return failPermanentErrorsFast('logAppointmentCancellation', async () => {
+        const [appointment] = await sql<{ clinic_id: number; provider_id: number; duration_minutes: number }[]>`
+          select clinic_id, provider_id, duration_minutes from appointments where id = ${input.appointmentId}`;
+        if (appointment === undefined) throw ApplicationFailure.nonRetryable(`no appointment ${input.appointmentId}`, FailureType.InvalidData);
+        const startsAt = new Date(input.startsAt);
+        if (startsAt.getTime() <= Date.now()) return null;
+        const clinic = await getClinicById(sql, appointment.clinic_id);
+        const cancellation = await createCancellation(sql, clinic, {
+          providerId: appointment.provider_id,
+          location: clinic.name,
+          slotStartAt: startsAt,
+          slotEndAt: new Date(startsAt.getTime() + appointment.duration_minutes * 60_000),
+          reason: 'appointment cancelled',
+          createdBy: 'appointment',
+          appointmentId: input.appointmentId,
+        });
+        return { workflowId: cancellation.workflowId, input: await offerWorkflowInput(sql, clinic, cancellation) };
+      });
+    },
+  };
+}
+
+/** The offer activities' interface, as the workflows proxy it. */
+export type OfferActivities = ReturnType<typeof createOfferActivities>;

@@ -1,0 +1,190 @@
+/**
+ * Cancellation events (`cancellation_events`) and their offers (`offers`) in Postgres: a freed slot
+ * to refill from the waitlist, one offer workflow each. Staff log one through the API; a cancelled
+ * appointment's chain logs its slot (once per appointment and start). After that only the offer
+ * workflow's activities change a row. Instants are UTC.
+ */
+import type { Clinic } from '../clinics/clinics.js';
+import { getClinicSettings } from '../clinics/clinicSettings.js';
+import type { Sql } from '../db/sql.js';
+import { AppError } from '../errors.js';
+import type { CancellationOfferInput, CancellationStatus, OfferState } from '../workflows/offerDefinitions.js';
+
+/** Who logged a cancellation: staff (API, board) or a cancelled appointment's chain. */
+export type CancellationSource = 'staff' | 'appointment';
+
+/** A cancellation event. `id` is the bigserial as a string. */
+export interface Cancellation {
+  id: string;
+  clinicId: number;
+  providerId: number;
+  location: string;
+  slotStartAt: Date;
+  slotEndAt: Date;
+  reason: string | null;
+  status: CancellationStatus;
+  createdBy: CancellationSource;
+  /** The cancelled appointment it came from, if any. */
+  appointmentId: string | null;
+  workflowId: string;
+  /** The appointment booked for the patient who won the slot. */
+  filledByAppointmentId: string | null;
+  createdAt: Date;
+  endedAt: Date | null;
+}
+
+/** One offer of a cancellation's slot, with the full number (mask it before showing). */
+export interface Offer {
+  id: string;
+  /** E.164. */
+  phone: string;
+  state: OfferState;
+  batchNumber: number;
+  sentAt: Date;
+  holdExpiresAt: Date;
+}
+
+/** A cancellation with its offers, oldest first. */
+export type CancellationWithOffers = Cancellation & { offers: Offer[] };
+
+/** A cancellation to log, checked by the caller: `slotEndAt` after `slotStartAt`, free text cleaned. */
+export interface NewCancellation {
+  providerId: number;
+  location: string;
+  slotStartAt: Date;
+  slotEndAt: Date;
+  reason: string | null;
+  createdBy: CancellationSource;
+  appointmentId?: string;
+}
+
+interface CancellationRow {
+  id: string;
+  clinic_id: number;
+  provider_id: number;
+  location: string;
+  slot_start_at: Date;
+  slot_end_at: Date;
+  reason: string | null;
+  status: CancellationStatus;
+  created_by: CancellationSource;
+  appointment_id: string | null;
+  workflow_id: string;
+  filled_by_appointment_id: string | null;
+  created_at: Date;
+  ended_at: Date | null;
+}
+
+const fromRow = (r: CancellationRow): Cancellation => ({
+  id: r.id,
+  clinicId: r.clinic_id,
+  providerId: r.provider_id,
+  location: r.location,
+  slotStartAt: r.slot_start_at,
+  slotEndAt: r.slot_end_at,
+  reason: r.reason,
+  status: r.status,
+  createdBy: r.created_by,
+  appointmentId: r.appointment_id,
+  workflowId: r.workflow_id,
+  filledByAppointmentId: r.filled_by_appointment_id,
+  createdAt: r.created_at,
+  endedAt: r.ended_at,
+});
+
+const SELECT_CANCELLATIONS = (sql: Sql) => sql`
+  select id::text, clinic_id, provider_id, location, slot_start_at, slot_end_at, reason, status, created_by, appointment_id::text,
+         workflow_id, filled_by_appointment_id::text, created_at, ended_at
+  from cancellation_events`;
+
+/**
+ * Logs `event` at `clinic` with its workflow ID (`cancellation-<clinic>-<id>`, as
+ * `cancellationWorkflowId`). A cancelled appointment's slot is logged once: logging it again returns
+ * the first event.
+ * @throws AppError bad_request naming `provider_id` when the clinic has no such provider.
+ */
+export async function createCancellation(sql: Sql, clinic: Pick<Clinic, 'id' | 'slug'>, event: NewCancellation): Promise<Cancellation> {
+  const [provider] = await sql`select 1 from providers where clinic_id = ${clinic.id} and id = ${event.providerId}`;
+  if (provider === undefined) throw new AppError('bad_request', `provider_id: the clinic has no provider ${event.providerId}`, 'provider_id');
+  const [inserted] = await sql<{ id: string }[]>`
+    with next as (select nextval(pg_get_serial_sequence('cancellation_events', 'id'))::text as id)
+    insert into cancellation_events (id, clinic_id, provider_id, location, slot_start_at, slot_end_at, reason, created_by, appointment_id, workflow_id)
+    select next.id::bigint, ${clinic.id}, ${event.providerId}, ${event.location}, ${event.slotStartAt}, ${event.slotEndAt}, ${event.reason},
+           ${event.createdBy}, ${event.appointmentId ?? null}, 'cancellation-' || ${clinic.slug}::text || '-' || next.id
+    from next
+    on conflict (appointment_id, slot_start_at) where appointment_id is not null do nothing
+    returning id::text`;
+  if (inserted !== undefined) return getCancellation(sql, clinic.id, inserted.id);
+  const [earlier] = await sql<CancellationRow[]>`
+    ${SELECT_CANCELLATIONS(sql)} where appointment_id = ${event.appointmentId ?? null} and slot_start_at = ${event.slotStartAt}`;
+  return fromRow(earlier!);
+}
+
+/** Removes cancellation `id` whose workflow never started (Temporal refused the start): nothing else refers to it yet. */
+export async function deleteUnstartedCancellation(sql: Sql, id: string): Promise<void> {
+  await sql`delete from cancellation_events where id = ${id} and not exists (select 1 from offers where cancellation_id = ${id})`;
+}
+
+/** The clinic's cancellation `id`. @throws AppError not_found naming `id`. */
+export async function getCancellation(sql: Sql, clinicId: number, id: string): Promise<Cancellation> {
+  const [row] = await sql<CancellationRow[]>`${SELECT_CANCELLATIONS(sql)} where clinic_id = ${clinicId} and id = ${id}`;
+  if (row === undefined) throw new AppError('not_found', `no cancellation ${id}`, 'id');
+  return fromRow(row);
+}
+
+/** The clinic's cancellation `id` with its offers, oldest first. @throws AppError not_found naming `id`. */
+export async function getCancellationWithOffers(sql: Sql, clinicId: number, id: string): Promise<CancellationWithOffers> {
+  const cancellation = await getCancellation(sql, clinicId, id);
+  return { ...cancellation, offers: await listOffers(sql, [id]).then((offers) => offers.get(id) ?? []) };
+}
+
+/** The clinic's cancellations (only those in `status`, when given), newest first, each with its offers. */
+export async function listCancellations(sql: Sql, clinicId: number, status?: CancellationStatus): Promise<CancellationWithOffers[]> {
+  const rows = await sql<CancellationRow[]>`
+    ${SELECT_CANCELLATIONS(sql)}
+    where clinic_id = ${clinicId} ${status === undefined ? sql`` : sql`and status = ${status}`}
+    order by created_at desc, id desc
+    limit 500`;
+  const offers = await listOffers(
+    sql,
+    rows.map((r) => r.id),
+  );
+  return rows.map((r) => ({ ...fromRow(r), offers: offers.get(r.id) ?? [] }));
+}
+
+/** The offers of `cancellationIds`, by cancellation, oldest first. */
+async function listOffers(sql: Sql, cancellationIds: readonly string[]): Promise<Map<string, Offer[]>> {
+  const byCancellation = new Map<string, Offer[]>();
+  if (cancellationIds.length === 0) return byCancellation;
+  const rows = await sql<
+    { id: string; cancellation_id: string; phone: string; state: OfferState; batch_number: number; sent_at: Date; hold_expires_at: Date }[]
+  >`
+    select id::text, cancellation_id::text, phone, state, batch_number, sent_at, hold_expires_at from offers
+    where cancellation_id in ${sql(cancellationIds)}
+    order by sent_at, id`;
+  for (const r of rows) {
+    const offers = byCancellation.get(r.cancellation_id) ?? [];
+    offers.push({ id: r.id, phone: r.phone, state: r.state, batchNumber: r.batch_number, sentAt: r.sent_at, holdExpiresAt: r.hold_expires_at });
+    byCancellation.set(r.cancellation_id, offers);
+  }
+  return byCancellation;
+}
+
+/** The start input of `cancellation`'s offer workflow: its slot and the clinic's offer settings now. */
+export async function offerWorkflowInput(sql: Sql, clinic: Pick<Clinic, 'id' | 'slug'>, cancellation: Cancellation): Promise<CancellationOfferInput> {
+  const settings = await getClinicSettings(sql, clinic.id);
+  return {
+    cancellationId: cancellation.id,
+    clinicId: clinic.id,
+    clinicSlug: clinic.slug,
+    slotStartAt: cancellation.slotStartAt.toISOString(),
+    settings: {
+      batchSize: settings.offerBatchSize,
+      holdMinutes: settings.offerHoldMinutes,
+      maxOffersPerDay: settings.maxOffersPerDay,
+      leadMinutes: settings.offerLeadMinutes,
+      timezone: settings.timezone,
+      contactHours: { start: settings.contactHoursStart, end: settings.contactHoursEnd },
+    },
+  };
+}

@@ -1,0 +1,83 @@
+/**
+ * The API's side of the offer workflows: logging a cancellation and starting its workflow, and staff's
+ * abort. One workflow per cancellation (`cancellation-<clinic>-<id>`); a cancelled appointment's chain
+ * starts its own as a child (src/workflows/appointmentWorkflow.ts).
+ */
+import { ApplicationFailure, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import type { Clinic } from '../clinics/clinics.js';
+import type { Sql } from '../db/sql.js';
+import { AppError } from '../errors.js';
+import { callWithinDeadline } from '../queue/callWithinDeadline.js';
+import { FailureType, searchAttributes } from '../workflows/definitions.js';
+import { abortCancellationUpdate, CANCELLATION_JOURNEY, CANCELLATION_OFFER_WORKFLOW_TYPE } from '../workflows/offerDefinitions.js';
+import {
+  createCancellation,
+  deleteUnstartedCancellation,
+  getCancellation,
+  offerWorkflowInput,
+  type Cancellation,
+  type NewCancellation,
+} from './cancellations.js';
+
+/** What starting and aborting need. */
+export interface OfferWorkflowDeps {
+  sql: Sql;
+  temporal: Client;
+  taskQueue: string;
+}
+
+/**
+ * Logs `event` at `clinic` and starts its offer workflow, which offers the slot at once (within the
+ * clinic's contact hours).
+ * @returns the cancellation, `open`.
+ * @throws AppError bad_request naming `provider_id` for an unknown provider; unavailable when
+ *   Temporal does not take the start within 5 s (nothing is kept).
+ */
+export async function logCancellation(deps: OfferWorkflowDeps, clinic: Clinic, event: Omit<NewCancellation, 'createdBy'>): Promise<Cancellation> {
+  const cancellation = await createCancellation(deps.sql, clinic, { ...event, createdBy: 'staff' });
+  const input = await offerWorkflowInput(deps.sql, clinic, cancellation);
+  try {
+    await callWithinDeadline(deps.temporal, 'starting the offers', () =>
+      deps.temporal.workflow.start(CANCELLATION_OFFER_WORKFLOW_TYPE, {
+        workflowId: cancellation.workflowId,
+        taskQueue: deps.taskQueue,
+        args: [input],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        typedSearchAttributes: [
+          { key: searchAttributes.clinic, value: clinic.slug },
+          { key: searchAttributes.journey, value: CANCELLATION_JOURNEY },
+        ],
+        staticSummary: `Cancellation ${cancellation.id}: ${cancellation.slotStartAt.toISOString()} at ${cancellation.location}`,
+      }),
+    );
+  } catch (error) {
+    await deleteUnstartedCancellation(deps.sql, cancellation.id);
+    throw error;
+  }
+  return cancellation;
+}
+
+/**
+ * Staff end the clinic's cancellation `id`: its pending offers are withdrawn (each patient told), and
+ * it ends `aborted`.
+ * @returns the cancellation after the abort.
+ * @throws AppError not_found naming `id`; conflict naming `status` when it is no longer open;
+ *   unavailable when Temporal or a worker does not answer within 5 s.
+ */
+export async function abortCancellation(deps: OfferWorkflowDeps, clinic: Clinic, id: string, by: string): Promise<Cancellation> {
+  const cancellation = await getCancellation(deps.sql, clinic.id, id);
+  if (cancellation.status !== 'open') throw new AppError('conflict', `cancellation ${id} is ${cancellation.status}`, 'status');
+  try {
+    await callWithinDeadline(deps.temporal, `aborting cancellation ${id}`, () =>
+      deps.temporal.workflow.getHandle(cancellation.workflowId).executeUpdate(abortCancellationUpdate, { args: [{ by }] }),
+    );
+  } catch (error) {
+    if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure && error.cause.type === FailureType.IllegalTransition) {
+      throw new AppError('conflict', `cancellation ${id}: ${error.cause.message}`, 'status');
+    }
+    if (error instanceof WorkflowNotFoundError) throw new AppError('conflict', `cancellation ${id} has ended`, 'status');
+    throw error;
+  }
+  // The workflow writes `aborted` in its next step: the caller sees it as it will stand.
+  return { ...cancellation, status: 'aborted' };
+}

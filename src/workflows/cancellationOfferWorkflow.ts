@@ -1,0 +1,258 @@
+/**
+ * A cancellation's offer workflow: refills one freed slot from the clinic's waitlist (issue 10, "The
+ * offer workflow"). It offers the slot to the best-placed `batchSize` eligible patients at once, each
+ * offer held `holdMinutes`; the first YES wins. A NO or a failed delivery frees that place for the next
+ * candidate in the same batch; when the holds run out with no winner, the next batch goes out. It ends
+ * `filled` (the winner booked, with a reminder chain of their own), `expired` (nobody left, or the slot
+ * starts within `leadMinutes`) or `aborted` by staff (pending offers withdrawn with a short text).
+ * Offers go out only within the clinic's contact hours: a slot freed at night waits for the morning.
+ *
+ * Race safety: every answer arrives as the update `answerOffer` (through the reply router), and
+ * the handlers decide from the workflow's own state without awaiting anything, one at a time: YES
+ * replies at the same instant give exactly one winner, and each update's result is the truth for
+ * that patient (won, taken, passed). Rows and texts follow in the main loop, in order.
+ */
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  log,
+  ParentClosePolicy,
+  proxyActivities,
+  proxyLocalActivities,
+  setHandler,
+  startChild,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { OfferActivities, OfferStateChange } from '../activities/offers.js';
+import { readOfferAnswer } from '../domain/offerAnswers.js';
+import { nextContactInstant } from '../domain/reminderPlan.js';
+import { APPOINTMENT_JOURNEY, APPOINTMENT_WORKFLOW_TYPE, appointmentWorkflowId, type AppointmentWorkflowInput } from './appointmentDefinitions.js';
+import type { appointmentWorkflow } from './appointmentWorkflow.js';
+import { FailureType, searchAttributes } from './definitions.js';
+import {
+  abortCancellationUpdate,
+  answerOfferUpdate,
+  cancellationQuery,
+  offerDeliveryFailedSignal,
+  patientOptedOutSignal,
+  type CancellationOfferInput,
+  type CancellationOfferState,
+  type CancellationStatus,
+  type CancellationView,
+  type AbortRequest,
+  type OfferRecord,
+} from './offerDefinitions.js';
+import type { PromptAnswer, PromptOutcome } from './promptDefinitions.js';
+
+// Row writes are short Postgres calls: local activities, bounded like the chains'.
+const store = proxyLocalActivities<Omit<OfferActivities, 'sendOfferTexts' | 'sendOfferNotice'>>({
+  startToCloseTimeout: '10 seconds',
+  scheduleToCloseTimeout: '2 minutes',
+  retry: { maximumInterval: '30 seconds', nonRetryableErrorTypes: [FailureType.InvalidData] },
+});
+// Texts go through the provider: ordinary activities, retried for up to 30 minutes like every send.
+const texts = proxyActivities<Pick<OfferActivities, 'sendOfferTexts' | 'sendOfferNotice'>>({
+  startToCloseTimeout: '1 minute',
+  scheduleToCloseTimeout: '30 minutes',
+  retry: { maximumInterval: '1 minute', nonRetryableErrorTypes: [FailureType.InvalidData, FailureType.MessageRejected] },
+});
+
+const refuse = (type: FailureType, message: string) => ApplicationFailure.create({ type, message, nonRetryable: true });
+
+/**
+ * Offers `input`'s slot until it is filled, expires or is aborted (see the module docstring).
+ * @returns the cancellation's final status.
+ */
+export async function cancellationOfferWorkflow(input: CancellationOfferInput): Promise<{ status: CancellationStatus }> {
+  const { settings } = input;
+  const { workflowId } = workflowInfo();
+  const slotStart = Date.parse(input.slotStartAt);
+  const holdMs = settings.holdMinutes * 60_000;
+  const lastOfferAt = slotStart - settings.leadMinutes * 60_000;
+  const s: CancellationOfferState = input.carried ?? { status: 'open', batch: 0, round: 0, offers: [], winner: null, settled: false };
+
+  // What the handlers decided and the main loop still has to write or text, in order.
+  const writes: OfferStateChange[] = [];
+  const notices: { offerId: string; kind: 'offer_taken' | 'offer_withdrawn' }[] = [];
+  const lateAnswers: string[] = [];
+  const promptsToClose: string[] = [];
+  let changes = 0;
+
+  const pending = () => s.offers.filter((o) => o.state === 'pending');
+  // Read through a function: handlers change the status between awaits, which type narrowing cannot see.
+  const isOpen = () => s.status === 'open';
+  const end = (offer: OfferRecord, state: Exclude<OfferRecord['state'], 'pending'>, answered = false) => {
+    offer.state = state;
+    writes.push({ offerId: offer.offerId, state, ...(answered ? { answered } : {}) });
+    changes++;
+  };
+  const view = (): CancellationView => ({
+    cancellationId: input.cancellationId,
+    status: s.status,
+    batch: s.batch,
+    offers: s.offers.map((o) => ({ offerId: o.offerId, state: o.state, batch: o.batch, holdExpiresAt: new Date(o.holdExpiresAt).toISOString() })),
+  });
+  /** The offer `answer` is for: the patient's latest, still inside its hold; throws `AnswerNotAwaited` otherwise. */
+  const offerAnswered = (answer: PromptAnswer): { offer: OfferRecord; meaning: 'take' | 'pass' } => {
+    const meaning = readOfferAnswer(answer.answer);
+    const offer = s.offers.findLast((o) => o.phone === answer.phone);
+    const answerable =
+      offer !== undefined &&
+      meaning !== null &&
+      offer.holdExpiresAt > Date.now() &&
+      (offer.state === 'pending' || offer.state === 'accepted' || (offer.state === 'canceled' && s.status === 'filled'));
+    if (!answerable) throw refuse(FailureType.AnswerNotAwaited, `cancellation ${input.cancellationId} is not waiting for ${answer.answer} from this number`);
+    return { offer, meaning };
+  };
+
+  setHandler(cancellationQuery, view);
+  setHandler(
+    answerOfferUpdate,
+    (answer): PromptOutcome => {
+      const { offer, meaning } = offerAnswered(answer);
+      if (offer.state === 'accepted') return { reply: offer.replies.won };
+      if (offer.state === 'pending' && s.status === 'open') {
+        if (meaning === 'pass') {
+          end(offer, 'declined', true);
+          return { reply: offer.replies.declined };
+        }
+        end(offer, 'accepted', true);
+        s.winner = offer.offerId;
+        s.status = 'filled';
+        for (const other of pending()) {
+          end(other, 'canceled');
+          notices.push({ offerId: other.offerId, kind: 'offer_taken' });
+        }
+        return { reply: offer.replies.won };
+      }
+      // The slot went to someone else while this offer held: the patient is told so, whatever they said.
+      lateAnswers.push(offer.offerId);
+      changes++;
+      return { reply: meaning === 'take' ? offer.replies.taken : offer.replies.declined };
+    },
+    { validator: (answer: PromptAnswer) => void offerAnswered(answer) },
+  );
+  const refuseUnlessOpen = ({ by }: AbortRequest) => {
+    if (s.status !== 'open') throw refuse(FailureType.IllegalTransition, `the cancellation is ${s.status}: ${by} cannot abort it`);
+  };
+  setHandler(
+    abortCancellationUpdate,
+    (request: AbortRequest) => {
+      refuseUnlessOpen(request);
+      log.info('cancellation aborted', { by: request.by });
+      s.status = 'aborted';
+      for (const offer of pending()) {
+        end(offer, 'canceled');
+        notices.push({ offerId: offer.offerId, kind: 'offer_withdrawn' });
+      }
+      changes++;
+      return view();
+    },
+    { validator: refuseUnlessOpen },
+  );
+  setHandler(offerDeliveryFailedSignal, ({ offerId }) => {
+    const offer = s.offers.find((o) => o.offerId === offerId);
+    if (offer?.state === 'pending') end(offer, 'failed');
+  });
+  setHandler(patientOptedOutSignal, ({ phone }) => {
+    for (const offer of s.offers.filter((o) => o.phone === phone && o.state === 'pending')) end(offer, 'canceled');
+    promptsToClose.push(phone);
+    changes++;
+  });
+
+  /** Writes and texts what the handlers decided, in the order they decided it. */
+  const flush = async () => {
+    while (writes.length > 0 || notices.length > 0 || lateAnswers.length > 0 || promptsToClose.length > 0) {
+      if (writes.length > 0) await store.recordOfferStates(writes.splice(0));
+      for (const offerId of lateAnswers.splice(0)) await store.recordLateAnswer(offerId);
+      for (const phone of promptsToClose.splice(0)) await store.closeOfferPrompts({ workflowId, phone });
+      for (const notice of notices.splice(0)) await texts.sendOfferNotice(notice);
+    }
+  };
+
+  // A round that found nobody new while offers were still pending: the next try waits for them to end.
+  let exhausted = false;
+  while (isOpen()) {
+    await flush();
+    if (!isOpen()) break;
+    const now = Date.now();
+    for (const offer of pending()) if (offer.holdExpiresAt <= now) end(offer, 'expired');
+    if (writes.length > 0) continue;
+
+    const open = pending();
+    const free = settings.batchSize - open.length;
+    const sendAt = nextContactInstant(now, settings.timezone, settings.contactHours);
+    if (now >= lastOfferAt || (exhausted && open.length === 0)) {
+      // Too late to offer again, or nobody left: the pending offers may still win it.
+      if (open.length === 0) s.status = 'expired';
+    } else if (free > 0 && !(exhausted && open.length > 0) && sendAt <= now) {
+      if (open.length === 0) s.batch++;
+      s.round++;
+      const made = await store.makeOffers({
+        cancellationId: input.cancellationId,
+        workflowId,
+        round: s.round,
+        batch: s.batch,
+        count: free,
+        holdExpiresAt: new Date(now + holdMs).toISOString(),
+        now: new Date(now).toISOString(),
+        maxOffersPerDay: settings.maxOffersPerDay,
+      });
+      s.offers.push(...made.filter((o) => !s.offers.some((known) => known.offerId === o.offerId)));
+      const failed = await texts.sendOfferTexts({ offerIds: made.map((o) => o.offerId), holdMinutes: settings.holdMinutes });
+      for (const offerId of failed) {
+        const offer = s.offers.find((o) => o.offerId === offerId);
+        if (offer?.state === 'pending') end(offer, 'failed');
+      }
+      exhausted = made.length < free;
+      changes++;
+      continue;
+    }
+    if (!isOpen()) break;
+
+    if (workflowInfo().continueAsNewSuggested) {
+      await condition(allHandlersFinished);
+      await flush();
+      if (isOpen()) return continueAsNew<typeof cancellationOfferWorkflow>({ ...input, carried: s });
+      break;
+    }
+    const wakes = [
+      ...pending().map((o) => o.holdExpiresAt),
+      now < lastOfferAt ? Math.min(sendAt, lastOfferAt) : undefined,
+      now < lastOfferAt ? lastOfferAt : undefined,
+    ].filter((t): t is number => t !== undefined && t > now);
+    const seen = changes;
+    await condition(() => changes !== seen, wakes.length === 0 ? undefined : Math.max(Math.min(...wakes) - now, 1));
+  }
+
+  await flush();
+  if (s.status === 'filled' && !s.settled) {
+    const appointment = await store.bookOfferedSlot({ cancellationId: input.cancellationId, offerId: s.winner! });
+    await startChild<typeof appointmentWorkflow>(APPOINTMENT_WORKFLOW_TYPE, {
+      workflowId: appointmentWorkflowId(appointment.clinicSlug, appointment.appointmentId),
+      args: [{ appointment, confirmedByOffer: true } satisfies AppointmentWorkflowInput],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      typedSearchAttributes: [
+        { key: searchAttributes.clinic, value: appointment.clinicSlug },
+        { key: searchAttributes.journey, value: APPOINTMENT_JOURNEY },
+      ],
+    });
+  }
+  if (s.status !== 'open' && !s.settled) {
+    await store.recordCancellationStatus({ cancellationId: input.cancellationId, status: s.status });
+    s.settled = true;
+  }
+  // Patients whose offer still held when the slot went may answer until their hold ends: each is told the truth.
+  const lastHold = Math.max(0, ...s.offers.filter((o) => o.state !== 'expired').map((o) => o.holdExpiresAt));
+  while (Date.now() < lastHold) {
+    const seen = changes;
+    await condition(() => changes !== seen, Math.max(lastHold - Date.now(), 1));
+    await flush();
+  }
+  await condition(allHandlersFinished);
+  await flush();
+  await store.closeOfferPrompts({ workflowId });
+  return { status: s.status };
+}

@@ -1,0 +1,237 @@
+/**
+ * Refilling a cancelled slot from the waitlist on the real stack (issue 10): staff log a cancellation,
+ * the three best-placed patients are texted at once, the top patient's YES wins and is booked, the
+ * others are told it is taken, and a STOP ends all texts to that number; 20 YES replies at once give
+ * one winner and a true answer each; a failed delivery hands the place to the next patient; staff
+ * abort withdraws pending offers; an appointment cancelled by staff is offered the same way.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { fakeSid, json, patientPhone, startStack, twimlText, type Stack } from '../support/stack.js';
+import { messageStatusParams } from '../support/twilioWebhooks.js';
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(() => stack?.stop());
+
+const inHours = (hours: number) => new Date(Date.now() + hours * 3_600_000).toISOString();
+const outboundTo = async (phone: string): Promise<string[]> =>
+  ((await json(await stack.api(`/api/messages?phone=${encodeURIComponent(phone)}`))).messages as { direction: string; body: string }[])
+    .filter((m) => m.direction === 'outbound')
+    .map((m) => m.body)
+    .reverse();
+const cancellation = async (id: string) => json(await stack.api(`/api/cancellations/${id}`));
+
+async function provider(name: string): Promise<number> {
+  const response = await stack.api('/api/providers', { method: 'POST', body: JSON.stringify({ name, type: 'MD/DO' }) });
+  expect(response.status).toBe(201);
+  return (await json(response)).id as number;
+}
+
+async function waitlist(providerId: number, entry: Record<string, unknown> = {}): Promise<string> {
+  const phone = patientPhone();
+  const response = await stack.api('/api/waitlist', { method: 'POST', body: JSON.stringify({ phone, provider_ids: [providerId], ...entry }) });
+  expect(response.status).toBe(201);
+  return phone;
+}
+
+async function logCancellation(providerId: number, startsInHours = 26): Promise<{ id: string; workflow_id: string }> {
+  const response = await stack.api('/api/cancellations', {
+    method: 'POST',
+    body: JSON.stringify({
+      provider_id: providerId,
+      location: 'Main St clinic',
+      slot_start_at: inHours(startsInHours),
+      slot_end_at: inHours(startsInHours + 0.5),
+    }),
+  });
+  expect(response.status).toBe(201);
+  const body = await json(response);
+  expect(body).toMatchObject({ status: 'open', workflow_id: `cancellation-${stack.clinic.slug}-${body.id}` });
+  return body;
+}
+
+const offersOf = async (id: string) => (await cancellation(id)).offers as { id: string; phone: string; state: string; batch_number: number }[];
+
+describe('a cancellation offered to the waitlist', () => {
+  it('offers the top 3, books the first YES, tells the others, and a STOP ends their texts', async () => {
+    const providerId = await provider('Dr Okafor');
+    const top = await waitlist(providerId, { urgent: true, display_name: 'Ana Lopez' });
+    const second = await waitlist(providerId, { manual_boost: 20 });
+    const third = await waitlist(providerId, { manual_boost: 10 });
+    const fourth = await waitlist(providerId);
+
+    const { id } = await logCancellation(providerId);
+    await expect.poll(async () => (await offersOf(id)).length, { timeout: 20_000 }).toBe(3);
+    for (const phone of [top, second, third]) {
+      await expect
+        .poll(() => outboundTo(phone), { timeout: 20_000 })
+        .toEqual([expect.stringMatching(/^Test Clinic: a visit opened up .* at Main St clinic\. Reply YES within 7 min to take it, or NO to pass\.$/)]);
+    }
+    expect(await outboundTo(fourth)).toEqual([]);
+
+    const reply = await twimlText(await stack.sendSms(top, 'Yes'));
+    expect(reply).toMatch(/^Test Clinic: Confirmed\. You're scheduled .* at Main St clinic\.$/);
+    for (const phone of [second, third]) {
+      await expect
+        .poll(async () => (await outboundTo(phone)).at(-1), { timeout: 20_000 })
+        .toBe("Test Clinic: sorry, this slot has been taken; we'll keep you on the list.");
+    }
+    await expect.poll(async () => (await cancellation(id)).status, { timeout: 20_000 }).toBe('filled');
+    const filled = await cancellation(id);
+    expect(filled.offers.map((o: { state: string }) => o.state).sort()).toEqual(['accepted', 'canceled', 'canceled']);
+    expect(filled.offers.every((o: { phone: string }) => !o.phone.includes(top.slice(2, 8)))).toBe(true);
+    const booked = await json(await stack.api(`/api/appointments/${filled.filled_by}`));
+    expect(booked).toMatchObject({ phone: top, patient_name: 'Ana Lopez', provider_id: providerId, status: 'confirmed' });
+    const entries = (await json(await stack.api('/api/waitlist'))).entries as { phone: string }[];
+    expect(entries.map((e) => e.phone)).not.toContain(top);
+
+    // A late YES is told the truth; a STOP opts out and nothing more is sent to that number.
+    expect(await twimlText(await stack.sendSms(second, 'YES'))).toBe("Test Clinic: sorry, this slot has been taken; we'll keep you on the list.");
+    expect(await twimlText(await stack.sendSms(third, 'STOP'))).toBe('');
+    const textsBefore = (await outboundTo(third)).length;
+    const next = await logCancellation(providerId, 30);
+    await expect.poll(async () => (await offersOf(next.id)).length, { timeout: 20_000 }).toBe(2);
+    expect((await outboundTo(third)).length).toBe(textsBefore);
+    const optOuts = await stack.sql`select 1 from opt_outs where clinic_id = ${stack.clinic.id} and phone = ${third}`;
+    expect(optOuts).toHaveLength(1);
+  });
+
+  it('gives one winner to 20 YES replies at once and tells each patient the truth', async () => {
+    expect((await stack.api('/api/clinic', { method: 'PATCH', body: JSON.stringify({ offer_batch_size: 20 }) })).status).toBe(200);
+    try {
+      const providerId = await provider('Dr Race');
+      const phones: string[] = [];
+      for (let i = 0; i < 20; i++) phones.push(await waitlist(providerId));
+      const { id } = await logCancellation(providerId, 50);
+      await expect.poll(async () => (await offersOf(id)).length, { timeout: 30_000 }).toBe(20);
+      await expect.poll(async () => (await Promise.all(phones.map(outboundTo))).every((texts) => texts.length === 1), { timeout: 30_000 }).toBe(true);
+
+      const replies = await Promise.all(phones.map(async (phone) => twimlText(await stack.sendSms(phone, 'YES'))));
+      const won = replies.filter((r) => r.startsWith("Test Clinic: Confirmed. You're scheduled"));
+      const taken = replies.filter((r) => r === "Test Clinic: sorry, this slot has been taken; we'll keep you on the list.");
+      expect(won).toHaveLength(1);
+      expect(taken).toHaveLength(19);
+      await expect.poll(async () => (await cancellation(id)).status, { timeout: 20_000 }).toBe('filled');
+      const offers = await offersOf(id);
+      expect(offers.filter((o) => o.state === 'accepted')).toHaveLength(1);
+      const winner = phones[replies.findIndex((r) => r.startsWith("Test Clinic: Confirmed. You're scheduled"))]!;
+      const booked = await json(await stack.api(`/api/appointments/${(await cancellation(id)).filled_by}`));
+      expect(booked.phone).toBe(winner);
+    } finally {
+      await stack.api('/api/clinic', { method: 'PATCH', body: JSON.stringify({ offer_batch_size: 3 }) });
+    }
+  });
+
+  it('replaces an offer whose text fails with the next patient on the list', async () => {
+    const providerId = await provider('Dr Delivery');
+    const phones = [await waitlist(providerId, { manual_boost: 30 }), await waitlist(providerId, { manual_boost: 20 })];
+    await stack.api('/api/clinic', { method: 'PATCH', body: JSON.stringify({ offer_batch_size: 1 }) });
+    try {
+      const { id } = await logCancellation(providerId, 60);
+      await expect.poll(async () => (await offersOf(id)).length, { timeout: 20_000 }).toBe(1);
+      // The message's MessageSid is written after its row: wait for it.
+      const sid = await vi.waitFor(
+        async () => {
+          const [sent] = await stack.sql<{ provider_sid: string }[]>`
+          select m.provider_sid from messages m join offers o on o.id = m.offer_id where o.cancellation_id = ${id} and m.provider_sid is not null`;
+          if (sent === undefined) throw new Error('the offer text has no MessageSid yet');
+          return sent.provider_sid;
+        },
+        { timeout: 20_000 },
+      );
+      const status = await stack.sendStatus(messageStatusParams({ messageSid: sid, messageStatus: 'undelivered', errorCode: 30003 }));
+      expect(status.status).toBe(204);
+      await expect.poll(async () => (await offersOf(id)).map((o) => o.state), { timeout: 20_000 }).toEqual(['failed', 'pending']);
+      await expect.poll(() => outboundTo(phones[1]!), { timeout: 20_000 }).toHaveLength(1);
+    } finally {
+      await stack.api('/api/clinic', { method: 'PATCH', body: JSON.stringify({ offer_batch_size: 3 }) });
+    }
+  });
+
+  it('withdraws pending offers when staff abort, and refuses a second abort', async () => {
+    const providerId = await provider('Dr Abort');
+    const phone = await waitlist(providerId);
+    const { id } = await logCancellation(providerId, 70);
+    await expect.poll(() => outboundTo(phone), { timeout: 20_000 }).toHaveLength(1);
+    const aborted = await stack.api(`/api/cancellations/${id}/abort`, { method: 'POST' });
+    expect(aborted.status).toBe(200);
+    expect((await json(aborted)).status).toBe('aborted');
+    await expect.poll(async () => (await outboundTo(phone)).at(-1), { timeout: 20_000 }).toMatch(/^Test Clinic: the .* opening is no longer available\./);
+    await expect.poll(async () => (await cancellation(id)).status, { timeout: 20_000 }).toBe('aborted');
+    expect((await offersOf(id)).map((o) => o.state)).toEqual(['canceled']);
+    const again = await stack.api(`/api/cancellations/${id}/abort`, { method: 'POST' });
+    expect(again.status).toBe(409);
+    expect((await json(again)).error).toMatchObject({ field: 'status' });
+    expect((await json(await stack.api('/api/cancellations?status=aborted'))).cancellations.map((c: { id: string }) => c.id)).toContain(id);
+  });
+
+  it('offers the slot of an appointment cancelled by staff', async () => {
+    const providerId = await provider('Dr Cancel');
+    const waiting = await waitlist(providerId);
+    const booked = await json(
+      await stack.api('/api/appointments', {
+        method: 'POST',
+        body: JSON.stringify({
+          patient_name: 'Ravi Kumar',
+          phone: patientPhone(),
+          starts_at: inHours(80),
+          duration_minutes: 30,
+          provider_id: providerId,
+          service: 'Cardiology',
+          channel: 'sms',
+        }),
+      }),
+    );
+    expect((await stack.api(`/api/appointments/${booked.id}/cancel`, { method: 'POST' })).status).toBe(200);
+    await expect.poll(() => outboundTo(waiting), { timeout: 20_000 }).toEqual([expect.stringMatching(/^Test Clinic: a visit opened up .* at Test Clinic\./)]);
+    const open = (await json(await stack.api('/api/cancellations?status=open'))).cancellations as { created_by: string; slot_start_at: string }[];
+    expect(open.find((c) => c.created_by === 'appointment')?.slot_start_at).toBe(new Date(booked.starts_at).toISOString());
+    // No health information in an offer: neither the service nor the provider.
+    expect((await outboundTo(waiting)).join(' ')).not.toMatch(/Cardiology|Dr Cancel/);
+  });
+
+  it('refuses bad input with the field named, and answers a YES from a number with no offer as any stray YES', async () => {
+    const providerId = await provider('Dr Input');
+    const bad = async (body: Record<string, unknown>) => {
+      const response = await stack.api('/api/cancellations', { method: 'POST', body: JSON.stringify(body) });
+      expect(response.status).toBe(400);
+      return (await json(response)).error.field as string;
+    };
+    const slot = { provider_id: providerId, location: 'Main St', slot_start_at: inHours(5), slot_end_at: inHours(5.5) };
+    expect(await bad({ ...slot, provider_id: 999_999 })).toBe('provider_id');
+    expect(await bad({ ...slot, slot_start_at: inHours(-1) })).toBe('slot_start_at');
+    expect(await bad({ ...slot, slot_end_at: inHours(4) })).toBe('slot_end_at');
+    expect(await bad({ ...slot, location: '' })).toBe('location');
+    expect(await bad({ ...slot, extra: 1 })).toBe('extra');
+    expect(await stack.sql`select 1 from cancellation_events where provider_id = ${providerId}`).toHaveLength(0);
+    expect((await stack.api('/api/cancellations/987654321')).status).toBe(404);
+    expect((await stack.api('/api/cancellations/987654321/abort', { method: 'POST' })).status).toBe(404);
+    expect((await stack.api('/api/metrics/waitlist?from=2026-11-30&to=2026-11-01')).status).toBe(400);
+
+    const stranger = patientPhone();
+    expect(await twimlText(await stack.sendSms(stranger, 'YES'))).not.toMatch(/Confirmed|taken/);
+
+    const forged = await stack.app.request('/webhooks/twilio/status', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': 'forged' },
+      body: new URLSearchParams(messageStatusParams({ messageSid: fakeSid(), messageStatus: 'undelivered' })).toString(),
+    });
+    expect(forged.status).toBe(403);
+  });
+
+  it('reports fill rate and time to fill from the rows', async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    const metrics = await json(await stack.api(`/api/metrics/waitlist?from=2026-01-01&to=${today}`));
+    expect(metrics.filled).toBeGreaterThanOrEqual(2);
+    expect(metrics.offers_sent).toBeGreaterThanOrEqual(26);
+    expect(metrics.fill_rate).toBeGreaterThan(0);
+    expect(metrics.time_to_fill_minutes.median).toBeGreaterThanOrEqual(0);
+    expect(metrics.time_to_fill_minutes.p90).toBeGreaterThanOrEqual(metrics.time_to_fill_minutes.median);
+    const [counts] = await stack.sql<{ filled: number; ended: number }[]>`
+      select count(*) filter (where status = 'filled')::int as filled, count(*) filter (where status in ('filled', 'expired'))::int as ended
+      from cancellation_events where clinic_id = ${stack.clinic.id}`;
+    expect(metrics.fill_rate).toBeCloseTo(counts!.filled / counts!.ended, 5);
+  });
+});
