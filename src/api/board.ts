@@ -20,6 +20,7 @@ import { BOARD_PATH, createStaffSessions, requireStaffSession, sameOriginForms, 
 import { streamLiveFragments } from './liveFragments.js';
 import { readForm } from './requestBody.js';
 import { staffAppointmentRoutes } from './staffAppointments.js';
+import { staffMessageRoutes } from './staffMessages.js';
 import { staffNumbersRoutes } from './staffNumbers.js';
 import { staffSettingsRoutes } from './staffSettings.js';
 import { ticketJson } from './ticketJson.js';
@@ -73,8 +74,8 @@ async function answerFormPost(c: Context, slug: string, act: () => Promise<objec
 
 /**
  * Routes under `/admin`: `/login`, `/logout`, `/board`, `/board/events`, `/board/tickets/:code/state`,
- * `/board/tickets/:code/end`, `/board/rooms`, `/appointments…` (staffAppointments.ts),
- * `/settings…` (staffSettings.ts) and `/numbers` (staffNumbers.ts).
+ * `/board/tickets/:code/end`, `/board/rooms`, `/appointments…` (staffAppointments.ts), `/messages…`
+ * (staffMessages.ts), `/settings…` (staffSettings.ts) and `/numbers` (staffNumbers.ts).
  */
 export function boardRoutes(deps: AppDeps): Hono {
   const sessions = createStaffSessions(deps);
@@ -82,6 +83,7 @@ export function boardRoutes(deps: AppDeps): Hono {
   app.use('*', sameOriginForms(deps.publicBaseUrl));
   app.route('/', sessionRoutes(sessions, deps));
   app.route('/appointments', staffAppointmentRoutes(deps, sessions));
+  app.route('/messages', staffMessageRoutes(deps, sessions));
   app.route('/settings', staffSettingsRoutes(deps, sessions));
   app.route('/numbers', staffNumbersRoutes(deps, sessions));
 

@@ -46,6 +46,12 @@ export function maskPhone(phone: string | null): string | null {
   return `•••• ${phone.slice(-4)}`;
 }
 
+/** A number masked for the message log: its country calling code and last four digits, `+1 ••• ••• 4567`. */
+export function maskPhoneWithCountry(phone: string): string {
+  const country = parsePhoneNumberFromString(phone)?.countryCallingCode;
+  return `${country === undefined ? '+' : `+${country} `}••• ••• ${phone.slice(-4)}`;
+}
+
 /** A number written for people in its own country's style (`(555) 555-0100`), E.164 if unparsable. */
 export function formatPhoneForPeople(phone: string): string {
   return parsePhoneNumberFromString(phone)?.formatNational() ?? phone;

@@ -48,6 +48,8 @@ async function everyPage(): Promise<[string, Response][]> {
     ['queue board', await get('/admin/board')],
     ['queue board with a flash', await get('/admin/board?error=nope')],
     ['appointments', await get('/admin/appointments')],
+    ['messages and calls', await get('/admin/messages')],
+    ['messages and calls with a bad filter', await get('/admin/messages?direction=sideways')],
     ['settings', await get('/admin/settings?kind=reschedule_options&language=es')],
     [
       'settings with a refused form',
@@ -97,9 +99,9 @@ describe('/admin/assets', () => {
     }
     expect([...linked].map((url) => url.replace(/\?.*/, '')).sort()).toEqual(
       ['/admin/assets/appointments.css', '/admin/assets/appointments.js', '/admin/assets/base.css', '/admin/assets/board.css', '/admin/assets/board.js'].concat(
-        ['/admin/assets/chart.js', '/admin/assets/kiosk.css', '/admin/assets/kiosk.js', '/admin/assets/login.css', '/admin/assets/numbers.css'],
-        ['/admin/assets/numbers.js', '/admin/assets/phone.css', '/admin/assets/phone.js', '/admin/assets/settings.css', '/admin/assets/settings.js'],
-        ['/admin/assets/staff-nav.css'],
+        ['/admin/assets/chart.js', '/admin/assets/kiosk.css', '/admin/assets/kiosk.js', '/admin/assets/login.css', '/admin/assets/messages.css'],
+        ['/admin/assets/numbers.css', '/admin/assets/numbers.js', '/admin/assets/phone.css', '/admin/assets/phone.js', '/admin/assets/settings.css'],
+        ['/admin/assets/settings.js', '/admin/assets/staff-nav.css'],
       ),
     );
     for (const url of linked) {

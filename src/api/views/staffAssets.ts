@@ -15,6 +15,7 @@ import { CHART_JS } from './chartJs.js';
 import { KIOSK_SCRIPT } from './kioskScript.js';
 import { KIOSK_CSS } from './kioskStyles.js';
 import { LOGIN_CSS } from './loginStyles.js';
+import { MESSAGES_CSS } from './messagesStyles.js';
 import { NUMBERS_SCRIPT } from './numbersScript.js';
 import { NUMBERS_CSS } from './numbersStyles.js';
 import { PHONE_SCRIPT } from './phoneScript.js';
@@ -37,6 +38,7 @@ const SOURCES = {
   'board.js': { type: JS, body: BOARD_SCRIPT },
   'appointments.css': { type: CSS, body: APPOINTMENTS_CSS },
   'appointments.js': { type: JS, body: APPOINTMENTS_SCRIPT },
+  'messages.css': { type: CSS, body: MESSAGES_CSS },
   'kiosk.css': { type: CSS, body: KIOSK_CSS },
   'kiosk.js': { type: JS, body: KIOSK_SCRIPT },
   'phone.css': { type: CSS, body: PHONE_CSS },

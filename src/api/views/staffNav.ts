@@ -1,6 +1,6 @@
 /**
  * The top bar every signed-in `/admin/…` page shares: the clinic's name, one navigation (Queue,
- * Appointments, Numbers, Settings, and Phone while the console provider is in use) with the current page marked, and
+ * Appointments, Messages, Numbers, Settings, and Phone while the console provider is in use) with the current page marked, and
  * sign-out. Plain links and a form, so it works by keyboard and without JavaScript; on a phone the
  * links take a row of their own.
  */
@@ -9,11 +9,12 @@ import { MAIN_CLINIC_SLUG } from '../../clinics/clinics.js';
 import type { Html } from './layout.js';
 
 /** The staff pages the navigation links to. */
-export type StaffPage = 'queue' | 'appointments' | 'numbers' | 'settings' | 'phone';
+export type StaffPage = 'queue' | 'appointments' | 'messages' | 'numbers' | 'settings' | 'phone';
 
 const LINKS: readonly { page: StaffPage; label: string; path: string }[] = [
   { page: 'queue', label: 'Queue', path: '/admin/board' },
   { page: 'appointments', label: 'Appointments', path: '/admin/appointments' },
+  { page: 'messages', label: 'Messages', path: '/admin/messages' },
   { page: 'numbers', label: 'Numbers', path: '/admin/numbers' },
   { page: 'settings', label: 'Settings', path: '/admin/settings' },
   { page: 'phone', label: 'Phone', path: '/admin/phone' },
