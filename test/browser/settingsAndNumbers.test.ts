@@ -136,9 +136,12 @@ describe('the Numbers page', () => {
       ['no-shows-chart', 'bar', 1],
       ['confirmations-chart', 'bar', 1],
       ['delivery-chart', 'bar', 1],
+      ['fill-rate-chart', 'bar', 1],
+      ['time-to-fill-chart', 'bar', 2],
     ]);
     for (const chart of charts) {
       expect(chart.width, chart.id).toBeGreaterThan(200);
+      // Axes, grid and labels at least: every chart drew on its canvas.
       expect(chart.painted, chart.id).toBeGreaterThan(500);
     }
     const served = page.getByRole('region', { name: 'Patients served per day: the numbers' });
