@@ -110,7 +110,7 @@ describe('the Numbers page', () => {
     await page.getByRole('navigation', { name: 'Staff pages' }).getByRole('link', { name: 'Numbers' }).click();
     await page.getByRole('link', { name: 'Last 7 days' }).waitFor();
     const to = DateTime.now().setZone(stack.clinic.timezone).plus({ days: 1 }).toISODate()!;
-    await page.getByLabel('To').fill(to);
+    await page.getByRole('textbox', { name: 'To', exact: true }).fill(to);
     await page.getByRole('button', { name: 'Show' }).click();
     await page.waitForURL(new RegExp(`to=${to}`));
 
