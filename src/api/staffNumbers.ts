@@ -1,7 +1,8 @@
 /**
  * The staff board's "Numbers" page under `/admin/numbers?from=&to=`: the front desk's numbers for a
  * range of the clinic's local dates, read by the same module and range rule as
- * `GET /api/metrics/front-desk` (src/metrics/frontDeskMetrics.ts, `resolveDateRange`). A range it
+ * `GET /api/metrics/front-desk` (src/metrics/frontDeskMetrics.ts, `resolveDateRange`), and the
+ * waitlist's by the module of `GET /api/metrics/waitlist` (src/metrics/waitlistDays.ts). A range it
  * refuses is named beside its field, with the default range shown meanwhile.
  */
 import { Hono } from 'hono';
@@ -9,6 +10,7 @@ import { DateTime } from 'luxon';
 import { getClinicBySlug, MAIN_CLINIC_SLUG } from '../clinics/clinics.js';
 import { AppError, STATUS_BY_CODE } from '../errors.js';
 import { readFrontDeskMetrics } from '../metrics/frontDeskMetrics.js';
+import { readWaitlistDays } from '../metrics/waitlistDays.js';
 import type { AppDeps } from './app.js';
 import { resolveDateRange, ZDateRangeQuery } from './frontDeskMetrics.js';
 import { requireStaffSession, type StaffSessions } from './session.js';
@@ -45,11 +47,13 @@ export function staffNumbersRoutes(deps: AppDeps, sessions: StaffSessions): Hono
       form = { ...typed, error: { message: error.message, field: error.field } };
     }
     const metrics = await readFrontDeskMetrics(deps.sql, clinic, range);
+    const waitlist = await readWaitlistDays(deps.sql, clinic, range);
     c.header('Cache-Control', 'no-store');
     const page = renderNumbersPage({
       clinic,
       showPhone: deps.consoleTelephone !== undefined,
       metrics,
+      waitlist,
       form,
       today: DateTime.now().setZone(clinic.timezone).toISODate()!,
       urls: { page: NUMBERS_PATH, range: (from, to) => pageUrl(slug, { from, to }) },

@@ -1,12 +1,12 @@
 /**
  * A manager reads the Numbers page: signed in only, the range as clinic dates with the JSON API's
  * rule (a refused range named beside its field, the last 30 days shown meanwhile), and each chart's
- * data and table from the same numbers `GET /api/metrics/front-desk` answers.
+ * data and table from the same numbers `GET /api/metrics/front-desk` and `/api/metrics/waitlist` answer.
  */
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { FrontDeskMetrics } from '../../src/metrics/frontDeskMetrics.js';
-import { json, patientPhone, startStack, type Stack } from '../support/stack.js';
+import { json, patientPhone, startStack, twimlText, type Stack } from '../support/stack.js';
 
 let stack: Stack;
 let cookie: string;
@@ -79,6 +79,41 @@ describe('the Numbers page', () => {
     expect(page).toMatch(/<tr><th scope="row">[A-Z][a-z]{2} \d{1,2} [A-Z][a-z]{2}<\/th><td>0<\/td><td>1<\/td><td>1<\/td><\/tr>/);
     expect(page).toContain('<tfoot><tr><th scope="row">Total</th><td>0</td><td>1</td><td>1</td></tr></tfoot>');
     expect(page).toContain('<p class="summary">0% <span>of 1 appointment marked visited or no-show</span></p>');
+  });
+
+  it("charts the waitlist's fill rate and time to fill from a cancellation refilled by a patient's YES, as /api/metrics/waitlist counts them", async () => {
+    const provider = (await json(await stack.api('/api/providers', { method: 'POST', body: JSON.stringify({ name: 'Dr Okafor', type: 'MD/DO' }) }))) as {
+      id: number;
+    };
+    const phone = patientPhone();
+    expect((await stack.api('/api/waitlist', { method: 'POST', body: JSON.stringify({ phone, provider_ids: [provider.id] }) })).status).toBe(201);
+    const slot = Date.now() + 26 * 3_600_000;
+    const logged = await stack.api('/api/cancellations', {
+      method: 'POST',
+      body: JSON.stringify({
+        provider_id: provider.id,
+        location: 'Main St clinic',
+        slot_start_at: new Date(slot).toISOString(),
+        slot_end_at: new Date(slot + 1_800_000).toISOString(),
+      }),
+    });
+    expect(logged.status).toBe(201);
+    const { id } = (await json(logged)) as { id: string };
+    await vi.waitFor(async () => expect((await json(await stack.api(`/api/cancellations/${id}`))).offers).toHaveLength(1), { timeout: 20_000 });
+    expect(await twimlText(await stack.sendSms(phone, 'YES'))).toMatch(/Confirmed/);
+    await vi.waitFor(async () => expect((await json(await stack.api(`/api/cancellations/${id}`))).status).toBe('filled'), { timeout: 20_000 });
+
+    const today = localDay(0);
+    const page = await (await stack.app.request(pagePath({ from: today, to: today }), { headers: { Cookie: cookie } })).text();
+    const api = (await json(await stack.api(`/api/metrics/waitlist?from=${today}&to=${today}`))) as {
+      fill_rate: number;
+      time_to_fill_minutes: { median: number; p90: number };
+    };
+    expect(api.fill_rate).toBe(1);
+    expect(chartData(page, 'fill-rate')).toMatchObject({ percent: true, datasets: [{ label: 'Fill rate', data: [1] }] });
+    expect(chartData(page, 'time-to-fill').datasets.map((d) => d.data)).toEqual([[api.time_to_fill_minutes.median], [api.time_to_fill_minutes.p90]]);
+    expect(page).toContain('<tfoot><tr><th scope="row">Total</th><td>1</td><td>1</td><td>0</td><td>100%</td></tr></tfoot>');
+    expect(page).toContain(`<td>${api.time_to_fill_minutes.median} min</td>`);
   });
 
   it.each([

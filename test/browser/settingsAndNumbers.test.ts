@@ -110,7 +110,7 @@ describe('the Numbers page', () => {
     await page.getByRole('navigation', { name: 'Staff pages' }).getByRole('link', { name: 'Numbers' }).click();
     await page.getByRole('link', { name: 'Last 7 days' }).waitFor();
     const to = DateTime.now().setZone(stack.clinic.timezone).plus({ days: 1 }).toISODate()!;
-    await page.getByLabel('To').fill(to);
+    await page.getByRole('textbox', { name: 'To', exact: true }).fill(to);
     await page.getByRole('button', { name: 'Show' }).click();
     await page.waitForURL(new RegExp(`to=${to}`));
 
@@ -136,9 +136,12 @@ describe('the Numbers page', () => {
       ['no-shows-chart', 'bar', 1],
       ['confirmations-chart', 'bar', 1],
       ['delivery-chart', 'bar', 1],
+      ['fill-rate-chart', 'bar', 1],
+      ['time-to-fill-chart', 'bar', 2],
     ]);
     for (const chart of charts) {
       expect(chart.width, chart.id).toBeGreaterThan(200);
+      // Axes, grid and labels at least: every chart drew on its canvas.
       expect(chart.painted, chart.id).toBeGreaterThan(500);
     }
     const served = page.getByRole('region', { name: 'Patients served per day: the numbers' });

@@ -1,12 +1,14 @@
 /**
  * The "Numbers" page: for a range of the clinic's local dates, a chart per number (patients served
- * per day, no-show rate, confirmation rate, delivery rate by channel) drawn by Chart.js from the data
+ * per day, no-show rate, confirmation rate, delivery rate by channel, the waitlist's fill rate and
+ * time to fill) drawn by Chart.js from the data
  * in its canvas's `data-chart` attribute, and beneath each chart the table of the same numbers.
  */
 import { html } from 'hono/html';
 import { DateTime } from 'luxon';
 import type { Clinic } from '../../clinics/clinics.js';
 import type { ChannelDelivery, FrontDeskDay, FrontDeskMetrics } from '../../metrics/frontDeskMetrics.js';
+import type { WaitlistDays } from '../../metrics/waitlistDays.js';
 import { renderLayout, type Html } from './layout.js';
 import { renderStaffHeader } from './staffNav.js';
 
@@ -22,6 +24,8 @@ export interface NumbersView {
   clinic: Clinic;
   showPhone: boolean;
   metrics: FrontDeskMetrics;
+  /** The waitlist's fill rate and time to fill, per day and in total. */
+  waitlist: WaitlistDays;
   form: RangeForm;
   /** The page's address for a range (the presets link to it). */
   urls: { page: string; range(from: string, to: string): string };
@@ -186,6 +190,71 @@ function renderDelivery(m: FrontDeskMetrics): Html {
   );
 }
 
+/** Minutes for people: `12.5 min`, `—` when none filled. */
+const formatMinutes = (minutes: number | null) => (minutes === null ? '—' : `${minutes} min`);
+
+function renderFillRate(w: WaitlistDays): Html {
+  const rows = w.days.filter((d) => d.cancellations > 0);
+  const ended = w.total.filled + w.total.expired;
+  return renderChart(
+    'fill-rate',
+    'Waitlist fill rate',
+    html`${formatRate(w.total.fillRate)} <span>of ${count(ended, 'freed slot')} that filled or expired (target 80%)</span>`,
+    {
+      type: 'bar',
+      labels: w.days.map((d) => dayLabel(d.date)),
+      datasets: [{ label: 'Fill rate', data: w.days.map((d) => d.fillRate), color: COLORS.teal }],
+      percent: true,
+      stacked: false,
+    },
+    'Bar chart of the share of freed slots refilled from the waitlist, by the day each was cancelled; the table below has the numbers.',
+    html`<table class="table">
+      <thead><tr><th scope="col">Day</th><th scope="col">Cancellations</th><th scope="col">Filled</th><th scope="col">Expired</th><th scope="col">Rate</th></tr></thead>
+      <tbody>${
+        rows.length === 0
+          ? emptyRow(5, 'No cancellation logged in this range.')
+          : rows.map(
+              (d) =>
+                html`<tr><th scope="row">${dayLabel(d.date)}</th><td>${d.cancellations}</td><td>${d.filled}</td><td>${d.expired}</td><td>${formatRate(d.fillRate)}</td></tr>`,
+            )
+      }</tbody>
+      <tfoot><tr><th scope="row">Total</th><td>${w.total.cancellations}</td><td>${w.total.filled}</td><td>${w.total.expired}</td><td>${formatRate(w.total.fillRate)}</td></tr></tfoot>
+    </table>`,
+  );
+}
+
+function renderTimeToFill(w: WaitlistDays): Html {
+  const rows = w.days.filter((d) => d.filled > 0);
+  return renderChart(
+    'time-to-fill',
+    'Time to fill',
+    html`${formatMinutes(w.total.timeToFillMinutes.median)} <span>median, ${formatMinutes(w.total.timeToFillMinutes.p90)} p90 (target under 120 min)</span>`,
+    {
+      type: 'bar',
+      labels: w.days.map((d) => dayLabel(d.date)),
+      datasets: [
+        { label: 'Median (min)', data: w.days.map((d) => d.timeToFillMinutes.median), color: COLORS.indigo },
+        { label: 'p90 (min)', data: w.days.map((d) => d.timeToFillMinutes.p90), color: COLORS.amber },
+      ],
+      percent: false,
+      stacked: false,
+    },
+    'Bar chart of the minutes from a cancellation to its refill, median and 90th percentile, by day; the table below has the numbers.',
+    html`<table class="table">
+      <thead><tr><th scope="col">Day</th><th scope="col">Filled</th><th scope="col">Median</th><th scope="col">p90</th></tr></thead>
+      <tbody>${
+        rows.length === 0
+          ? emptyRow(4, 'No freed slot filled in this range.')
+          : rows.map(
+              (d) =>
+                html`<tr><th scope="row">${dayLabel(d.date)}</th><td>${d.filled}</td><td>${formatMinutes(d.timeToFillMinutes.median)}</td><td>${formatMinutes(d.timeToFillMinutes.p90)}</td></tr>`,
+            )
+      }</tbody>
+      <tfoot><tr><th scope="row">Total</th><td>${w.total.filled}</td><td>${formatMinutes(w.total.timeToFillMinutes.median)}</td><td>${formatMinutes(w.total.timeToFillMinutes.p90)}</td></tr></tfoot>
+    </table>`,
+  );
+}
+
 function renderRangeForm(view: NumbersView): Html {
   const { form } = view;
   const fieldError = (name: 'from' | 'to') => (form.error?.field === name ? form.error.message : undefined);
@@ -234,6 +303,8 @@ export function renderNumbersPage(view: NumbersView): Html {
     ${renderNoShows(m)}
     ${renderConfirmations(m)}
     ${renderDelivery(m)}
+    ${renderFillRate(view.waitlist)}
+    ${renderTimeToFill(view.waitlist)}
   </div>
 </main>`,
   });
