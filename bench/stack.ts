@@ -151,7 +151,7 @@ export async function startBenchStack(opts: {
 
   const sql = createSql(postgres.url);
   shutdown.add({ name: 'close the database pool', limitMs: 1_500, run: () => sql.end({ timeout: 1 }) });
-  const temporal = await connectTemporalClient(temporalServer.address, 'default', parsePayloadKeys(payloadKey));
+  const temporal = await connectTemporalClient({ address: temporalServer.address, namespace: 'default' }, parsePayloadKeys(payloadKey));
   const floorTemporal = new Client({ connection: await Connection.connect({ address: temporalServer.address }) });
   shutdown.add({ name: 'close the Temporal clients', limitMs: 1_000, run: () => Promise.all([temporal.connection.close(), floorTemporal.connection.close()]) });
   const apiOrigin = `http://127.0.0.1:${apiPort}`;

@@ -3,11 +3,13 @@
  * Nothing below this module reads `process.env`; the parsed `Config` is passed down.
  */
 import { existsSync } from 'node:fs';
+import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { isValidPhoneNumber, type CountryCode, getCountries } from 'libphonenumber-js';
 import { parsePayloadKeys, type PayloadKey } from './temporal/payloadCodec.js';
 import { ZClockTime } from './domain/clockTime.js';
+import type { TemporalTarget } from './temporal/connect.js';
 
 const optionalString = z
   .string()
@@ -124,7 +126,20 @@ export interface Config {
   /** How many reverse proxies in front of the app to trust for the client address (X-Forwarded-For hops; 0: the socket). */
   trustProxy: number;
   databaseUrl: string | undefined;
-  temporal: { address: string | undefined; namespace: string; taskQueue: string; uiUrl: string | undefined };
+  /**
+   * Temporal. `address` and `namespace` (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE) and `connection` (the
+   * API key, TLS and gRPC metadata) follow Temporal's environment configuration (@temporalio/envconfig:
+   * TEMPORAL_API_KEY, TEMPORAL_TLS*, TEMPORAL_GRPC_META_*, or a profile of TEMPORAL_CONFIG_FILE /
+   * ~/.config/temporalio/temporal.toml chosen by TEMPORAL_PROFILE; the variables win over the file).
+   * `address` unset: `npm start` runs the dev server.
+   */
+  temporal: {
+    address: string | undefined;
+    namespace: string;
+    taskQueue: string;
+    uiUrl: string | undefined;
+    connection: Pick<TemporalTarget, 'apiKey' | 'tls' | 'metadata'>;
+  };
   /**
    * How many workflows a worker keeps in memory between their tasks (Temporal's `maxCachedWorkflows`;
    * 0: none, each task replays its history). Undefined: the SDK's default, which grows with the heap.
@@ -185,12 +200,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = readEnvironment()): Config {
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  const temporal = loadTemporalEnvironment(env);
   return {
     port: e.PORT,
     publicBaseUrl: e.PUBLIC_BASE_URL?.replace(/\/+$/, ''),
     trustProxy: e.TRUST_PROXY,
     databaseUrl: e.DATABASE_URL,
-    temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.TEMPORAL_TASK_QUEUE, uiUrl: e.TEMPORAL_UI_URL?.replace(/\/+$/, '') },
+    temporal: {
+      address: temporal.address,
+      namespace: temporal.namespace ?? e.TEMPORAL_NAMESPACE,
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+      uiUrl: e.TEMPORAL_UI_URL?.replace(/\/+$/, ''),
+      connection: temporal.connection,
+    },
     workerMaxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
     payloadKeys: e.PAYLOAD_ENCRYPTION_KEY,
     twilio:
@@ -223,6 +245,37 @@ export function loadConfig(env: NodeJS.ProcessEnv = readEnvironment()): Config {
   };
 }
 
+/**
+ * Temporal's connection settings as Temporal's own tools read them (@temporalio/envconfig), from
+ * `env` and, when there is one, the profile file; blank variables count as unset.
+ * @throws ConfigError naming the Temporal variables when a profile or a certificate cannot be read.
+ */
+function loadTemporalEnvironment(env: NodeJS.ProcessEnv): {
+  address: string | undefined;
+  namespace: string | undefined;
+  connection: Config['temporal']['connection'];
+} {
+  const variables = Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1].trim() !== ''));
+  let loaded: ReturnType<typeof loadClientConnectConfig>;
+  try {
+    loaded = loadClientConnectConfig({ overrideEnvVars: variables });
+  } catch (error) {
+    throw new ConfigError(
+      `Invalid configuration:\n  TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE, TEMPORAL_TLS_*: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  const { address, apiKey, tls, metadata } = loaded.connectionOptions;
+  return {
+    address: address === undefined || address.trim() === '' ? undefined : address.trim(),
+    namespace: loaded.namespace,
+    connection: {
+      ...(apiKey === undefined || typeof apiKey !== 'string' ? {} : { apiKey }),
+      ...(tls === undefined ? {} : { tls }),
+      ...(metadata === undefined ? {} : { metadata: metadata as Record<string, string> }),
+    },
+  };
+}
+
 /** `process.env` after `.env` (when the file exists) has filled the variables that are not set. */
 function readEnvironment(): NodeJS.ProcessEnv {
   if (existsSync('.env')) process.loadEnvFile('.env');
@@ -233,7 +286,7 @@ function readEnvironment(): NodeJS.ProcessEnv {
  * The external services and the payload keys a production process (`npm run api`, `npm run worker`) needs.
  * @throws ConfigError naming DATABASE_URL, TEMPORAL_ADDRESS or PAYLOAD_ENCRYPTION_KEY when missing.
  */
-export function requireServices(config: Config): { databaseUrl: string; temporalAddress: string; payloadKeys: PayloadKey[] } {
+export function requireServices(config: Config): { databaseUrl: string; temporal: TemporalTarget; payloadKeys: PayloadKey[] } {
   const missing = [
     config.databaseUrl === undefined && '  DATABASE_URL: is required (npm start runs an embedded Postgres instead)',
     config.temporal.address === undefined && '  TEMPORAL_ADDRESS: is required (npm start runs an embedded Temporal instead)',
@@ -241,5 +294,10 @@ export function requireServices(config: Config): { databaseUrl: string; temporal
       '  PAYLOAD_ENCRYPTION_KEY: is required: workflow payloads are encrypted with it (openssl rand -base64 32; npm start keeps one in DATA_DIR/payload-key.json)',
   ].filter((line): line is string => line !== false);
   if (missing.length > 0) throw new ConfigError(`Invalid configuration:\n${missing.join('\n')}`);
-  return { databaseUrl: config.databaseUrl!, temporalAddress: config.temporal.address!, payloadKeys: config.payloadKeys! };
+  return { databaseUrl: config.databaseUrl!, temporal: temporalTarget(config, config.temporal.address!), payloadKeys: config.payloadKeys! };
+}
+
+/** How to reach the Temporal server at `address` with the configured namespace, API key, TLS and metadata. */
+export function temporalTarget(config: Config, address: string): TemporalTarget {
+  return { address, namespace: config.temporal.namespace, ...config.temporal.connection };
 }

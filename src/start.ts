@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { pino } from 'pino';
 import { patientSafeLogOptions } from './logger.js';
-import { loadConfig, type Config } from './config.js';
+import { loadConfig, temporalTarget, type Config } from './config.js';
 import { serveApi } from './api/serveApi.js';
 import { ensureMainClinic, type Clinic } from './clinics/clinics.js';
 import { createSql } from './db/sql.js';
@@ -20,7 +20,7 @@ import { startTemporalDevServer } from './embedded/temporal.js';
 import { createMessengerFor } from './messaging/createSender.js';
 import { runMain } from './runMain.js';
 import { createShutdown } from './shutdown.js';
-import { connectTemporalClient } from './temporal/connect.js';
+import { connectTemporalClient, temporalConnectionOptions, type TemporalTarget } from './temporal/connect.js';
 import { temporalLoggerFor } from './temporal/pinoLogger.js';
 import { ensureRetentionSchedule } from './retention/retentionSchedule.js';
 import { createWorker, WORKER_SHUTDOWN_FORCE_MS } from './worker/createWorker.js';
@@ -94,7 +94,10 @@ async function startAll(config: Config): Promise<void> {
   const { messenger, consoleTelephone } = createMessengerFor(config, sql, log);
   if (consoleTelephone !== undefined) shutdown.add({ name: 'hang up the console calls', limitMs: 1_000, run: () => consoleTelephone.close() });
 
-  const connection = await NativeConnection.connect({ address: temporalAddress });
+  // An external server takes the configured API key, TLS and metadata; the embedded dev server none.
+  const target: TemporalTarget =
+    config.temporal.address === undefined ? { address: temporalAddress, namespace: config.temporal.namespace } : temporalTarget(config, temporalAddress);
+  const connection = await NativeConnection.connect(temporalConnectionOptions(target));
   shutdown.add({ name: "close the worker's Temporal connection", limitMs: 500, run: () => connection.close() });
   shutdown.signal.throwIfAborted();
   const worker = await createWorker({
@@ -119,7 +122,7 @@ async function startAll(config: Config): Promise<void> {
     },
   });
 
-  const temporal = await connectTemporalClient(temporalAddress, config.temporal.namespace, payloadKeys);
+  const temporal = await connectTemporalClient(target, payloadKeys);
   shutdown.add({ name: "close the API's Temporal connection", limitMs: 500, run: () => temporal.connection.close() });
   shutdown.signal.throwIfAborted();
   await ensureRetentionSchedule(temporal, config.temporal.taskQueue);

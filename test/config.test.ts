@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, DEMO_CLINIC_NUMBER, loadConfig, requireServices } from '../src/config.js';
 
@@ -7,7 +10,7 @@ describe('configuration', () => {
     expect(config).toMatchObject({
       port: 3000,
       databaseUrl: undefined,
-      temporal: { address: undefined, namespace: 'default', taskQueue: 'frontdesk', uiUrl: undefined },
+      temporal: { address: undefined, namespace: 'default', taskQueue: 'frontdesk', uiUrl: undefined, connection: {} },
       payloadKeys: undefined,
       twilio: { provider: 'console', phoneNumber: DEMO_CLINIC_NUMBER },
       clinic: { name: 'Frontdesk Clinic', timezone: undefined, defaultCountry: 'US' },
@@ -79,5 +82,41 @@ describe('configuration', () => {
 
   it('names DATABASE_URL and TEMPORAL_ADDRESS when a production process lacks them', () => {
     expect(() => requireServices(loadConfig({}))).toThrow(/DATABASE_URL[\s\S]*TEMPORAL_ADDRESS[\s\S]*PAYLOAD_ENCRYPTION_KEY: is required/);
+  });
+
+  describe("Temporal's own environment configuration (@temporalio/envconfig)", () => {
+    const production = { DATABASE_URL: 'postgres://db/frontdesk', PAYLOAD_ENCRYPTION_KEY: `k1:${Buffer.alloc(32, 7).toString('base64')}` };
+
+    it('keeps TEMPORAL_ADDRESS and TEMPORAL_NAMESPACE, and takes an API key (which turns TLS on) for Temporal Cloud', () => {
+      const config = loadConfig({ ...production, TEMPORAL_ADDRESS: 'ns.acct.tmprl.cloud:7233', TEMPORAL_NAMESPACE: 'ns.acct', TEMPORAL_API_KEY: 'key-123' });
+      expect(requireServices(config).temporal).toEqual({ address: 'ns.acct.tmprl.cloud:7233', namespace: 'ns.acct', apiKey: 'key-123', tls: true });
+    });
+
+    it('reads the mTLS certificate pair and server CA from their paths, and names the variables when one cannot be read', () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'frontdesk-tls-'));
+      for (const name of ['client.pem', 'client.key', 'ca.pem']) writeFileSync(path.join(dir, name), `-----${name}-----`);
+      const config = loadConfig({
+        ...production,
+        TEMPORAL_ADDRESS: 'temporal.internal:7233',
+        TEMPORAL_TLS_CLIENT_CERT_PATH: path.join(dir, 'client.pem'),
+        TEMPORAL_TLS_CLIENT_KEY_PATH: path.join(dir, 'client.key'),
+        TEMPORAL_TLS_SERVER_CA_CERT_PATH: path.join(dir, 'ca.pem'),
+        TEMPORAL_TLS_SERVER_NAME: 'temporal.internal',
+      });
+      const { tls } = requireServices(config).temporal;
+      expect(tls).toMatchObject({ serverNameOverride: 'temporal.internal' });
+      const pair = (tls as { clientCertPair: { crt: Uint8Array; key: Uint8Array }; serverRootCACertificate: Uint8Array }).clientCertPair;
+      expect(Buffer.from(pair.crt).toString()).toBe('-----client.pem-----');
+      expect(Buffer.from(pair.key).toString()).toBe('-----client.key-----');
+      expect(() => loadConfig({ TEMPORAL_ADDRESS: 'x:7233', TEMPORAL_TLS_CLIENT_CERT_PATH: path.join(dir, 'missing.pem') })).toThrow(/TEMPORAL_TLS_\*/);
+    });
+
+    it('takes a profile of a TOML file (TEMPORAL_CONFIG_FILE, TEMPORAL_PROFILE), the variables winning over it', () => {
+      const file = path.join(mkdtempSync(path.join(tmpdir(), 'frontdesk-profile-')), 'temporal.toml');
+      writeFileSync(file, '[profile.prod]\naddress = "temporal.prod:7233"\nnamespace = "clinics"\n[profile.prod.grpc_meta]\nx-team = "frontdesk"\n');
+      const fromFile = loadConfig({ TEMPORAL_CONFIG_FILE: file, TEMPORAL_PROFILE: 'prod' }).temporal;
+      expect(fromFile).toMatchObject({ address: 'temporal.prod:7233', namespace: 'clinics', connection: { metadata: { 'x-team': 'frontdesk' } } });
+      expect(loadConfig({ TEMPORAL_CONFIG_FILE: file, TEMPORAL_PROFILE: 'prod', TEMPORAL_NAMESPACE: 'other' }).temporal.namespace).toBe('other');
+    });
   });
 });

@@ -15,7 +15,8 @@ import { claimKioskNonce, issueKioskNonce } from '../queue/kioskNonces.js';
 import type { AppDeps } from './app.js';
 import { handleError, isServiceUnavailable } from './errors.js';
 import { limitBodySize, readForm } from './requestBody.js';
-import { limitPerClient, sameOriginForms } from './session.js';
+import { limitPerClient } from './clientRateLimit.js';
+import { sameOriginForms } from './session.js';
 import { ZClinicQuery, parseOrThrow } from './validation.js';
 import { KIOSK_NOTE_MAX, renderKioskHome, renderKioskNotice, renderKioskTicket } from './views/kioskView.js';
 
@@ -80,6 +81,11 @@ export function kioskRoutes(deps: AppDeps): Hono {
   app.post(
     '/join',
     limitPerClient({
+      sql: deps.sql,
+      scope: (c) => {
+        const query = ZClinicQuery.safeParse(c.req.query());
+        return `kiosk-join:${query.success ? query.data.clinic : '(bad clinic)'}`;
+      },
       trustProxy: deps.trustProxy ?? 0,
       limit: JOINS_PER_MINUTE,
       windowMs: 60_000,

@@ -1,5 +1,6 @@
 /**
- * `npm run api`: the HTTP API against DATABASE_URL and TEMPORAL_ADDRESS. SIGINT/SIGTERM close it.
+ * `npm run api`: the HTTP API against DATABASE_URL and Temporal (TEMPORAL_ADDRESS and the rest of
+ * Temporal's environment configuration, see config.ts). SIGINT/SIGTERM close it.
  */
 import { ConfigError, loadConfig, requireServices } from '../config.js';
 import { ensureMainClinic } from '../clinics/clinics.js';
@@ -13,7 +14,7 @@ import { serveApi } from './serveApi.js';
 
 await runMain('api', async () => {
   const config = loadConfig();
-  const { databaseUrl, temporalAddress, payloadKeys } = requireServices(config);
+  const { databaseUrl, temporal: temporalTarget, payloadKeys } = requireServices(config);
   const { adminPassword, adminApiToken } = config;
   if (adminPassword === undefined || adminApiToken === undefined) {
     throw new ConfigError('Invalid configuration:\n  ADMIN_PASSWORD, ADMIN_API_TOKEN: are required (npm start generates them instead)');
@@ -22,7 +23,7 @@ await runMain('api', async () => {
   await migrateDatabase(databaseUrl);
   const sql = createSql(databaseUrl);
   await ensureMainClinic(sql, config);
-  const temporal = await connectTemporalClient(temporalAddress, config.temporal.namespace, payloadKeys);
+  const temporal = await connectTemporalClient(temporalTarget, payloadKeys);
   const { messenger, consoleTelephone } = createMessengerFor(config, sql, log);
   const api = await serveApi(config, { sql, temporal, messenger, log, adminPassword, adminApiToken, payloadKeys, consoleTelephone });
   const stop = async () => {

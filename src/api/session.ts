@@ -8,7 +8,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { deleteCookie, getSignedCookie, setSignedCookie } from 'hono/cookie';
 import { csrf } from 'hono/csrf';
-import { rateLimiter } from 'hono-rate-limiter';
 import { z } from 'zod';
 import type { Sql } from '../db/sql.js';
 import { AppError } from '../errors.js';
@@ -132,34 +131,6 @@ export function wantsJson(c: Context): boolean {
 export function sameOriginForms(publicBaseUrl: string | undefined): MiddlewareHandler {
   const publicOrigin = publicBaseUrl === undefined ? undefined : new URL(publicBaseUrl).origin;
   return csrf({ origin: (origin, c) => origin === new URL(c.req.url).origin || origin === publicOrigin });
-}
-
-/**
- * An in-memory rate limit per client address (`clientAddress` behind `trustProxy` proxies, IPv6 by /64) of `limit` requests per `windowMs` (ms), counting only failed (4xx/5xx)
- * answers with `onlyFailures`. Over the limit, `refuse` answers (a page for people), else the 429 error shape.
- */
-export function limitPerClient(options: {
-  trustProxy: number;
-  limit: number;
-  windowMs: number;
-  onlyFailures?: boolean;
-  refuse?: (c: Context) => Response | Promise<Response>;
-}): MiddlewareHandler {
-  const { refuse } = options;
-  return rateLimiter({
-    limit: options.limit,
-    windowMs: options.windowMs,
-    keyGenerator: (c) => addressGroup(clientAddress(c, options.trustProxy)),
-    skipSuccessfulRequests: options.onlyFailures ?? false,
-    standardHeaders: 'draft-7',
-    // hono-rate-limiter returns the handler's result to Hono (dist/index.js `return handler(c, next, options)`),
-    // so the Response is used; its type says void.
-    // eslint-disable-next-line @typescript-eslint/no-misused-promises
-    handler: async (c) => {
-      if (refuse !== undefined) return refuse(c);
-      throw new AppError('rate_limited', 'too many requests; wait a few minutes and try again');
-    },
-  });
 }
 
 const ZNext = z

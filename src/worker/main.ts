@@ -1,5 +1,6 @@
 /**
- * `npm run worker`: a worker process against DATABASE_URL and TEMPORAL_ADDRESS. Run as many as you
+ * `npm run worker`: a worker process against DATABASE_URL and Temporal (TEMPORAL_ADDRESS and the rest
+ * of Temporal's environment configuration, see config.ts). Run as many as you
  * like; they share the task queue. Each makes sure the retention schedule exists (once: a second
  * worker finds it). SIGINT/SIGTERM drain it and exit.
  */
@@ -12,17 +13,17 @@ import { createMessengerFor } from '../messaging/createSender.js';
 import { runMain } from '../runMain.js';
 import { temporalLoggerFor } from '../temporal/pinoLogger.js';
 import { ensureRetentionSchedule } from '../retention/retentionSchedule.js';
-import { connectTemporalClient } from '../temporal/connect.js';
+import { connectTemporalClient, temporalConnectionOptions } from '../temporal/connect.js';
 import { createWorker } from './createWorker.js';
 
 await runMain('worker', async () => {
   const config = loadConfig();
-  const { databaseUrl, temporalAddress, payloadKeys } = requireServices(config);
+  const { databaseUrl, temporal, payloadKeys } = requireServices(config);
   const log = createLogger('worker', config.logLevel);
   Runtime.install({ logger: temporalLoggerFor(log) });
   await migrateDatabase(databaseUrl);
   const sql = createSql(databaseUrl);
-  const connection = await NativeConnection.connect({ address: temporalAddress });
+  const connection = await NativeConnection.connect(temporalConnectionOptions(temporal));
   // Console calls placed here ring through the API on this machine (PORT).
   const { messenger, consoleTelephone } = createMessengerFor(config, sql, log);
   const worker = await createWorker({
@@ -35,13 +36,13 @@ await runMain('worker', async () => {
     payloadKeys,
     maxCachedWorkflows: config.workerMaxCachedWorkflows,
   });
-  const client = await connectTemporalClient(temporalAddress, config.temporal.namespace, payloadKeys);
+  const client = await connectTemporalClient(temporal, payloadKeys);
   try {
     if (await ensureRetentionSchedule(client, config.temporal.taskQueue)) log.info('retention schedule created');
   } finally {
     await client.connection.close();
   }
-  log.info({ taskQueue: config.temporal.taskQueue, temporalAddress }, 'worker polling');
+  log.info({ taskQueue: config.temporal.taskQueue, temporalAddress: temporal.address, namespace: temporal.namespace }, 'worker polling');
   await worker.run(); // returns after SIGINT/SIGTERM: the SDK shuts the worker down on those signals
   await consoleTelephone?.close();
   await connection.close();
