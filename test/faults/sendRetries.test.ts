@@ -26,9 +26,19 @@ afterAll(async () => {
   await twilioApi?.close();
 });
 
-/** A patient in line, called to the desk by staff: the "you're next" text goes through Twilio. @returns the ticket's workflow ID. */
-async function joinAndCall(phone: string): Promise<string> {
+/**
+ * A patient in line, called to the desk by staff: the "you're next" text goes through Twilio, which
+ * answers as `answers` say from then on (the JOIN's reply, late on a loaded machine, goes before).
+ * @returns the ticket's workflow ID.
+ */
+async function joinAndCall(phone: string, answers: () => void): Promise<string> {
   const code = /ticket is ([A-Z]\d+)/.exec(await patientReply(stack, phone, await stack.sendSms(phone, 'JOIN')))![1]!;
+  await vi.waitFor(async () =>
+    expect(
+      await stack.sql`select 1 from messages where phone = ${phone} and direction = 'outbound' and provider_sid is null and status <> 'accepted'`,
+    ).toHaveLength(0),
+  );
+  answers();
   expect((await stack.api(`/api/tickets/${code}/state`, { method: 'POST', body: JSON.stringify({ state: 'next' }) })).status).toBe(200);
   const [ticket] = await stack.sql<{ workflow_id: string }[]>`select workflow_id from tickets where clinic_id = ${stack.clinic.id} and code = ${code}`;
   return ticket!.workflow_id;
@@ -39,6 +49,12 @@ const calledRow = async (workflowId: string) =>
     await stack.sql<{ status: string; provider_sid: string | null; error_code: number | null }[]>`
     select status, provider_sid, error_code from messages where idempotency_key = ${`${workflowId}:called`}`
   )[0];
+
+/** The requests Twilio got for the "you're next" text of `workflowId`. */
+async function calledRequests(workflowId: string, phone: string) {
+  const [row] = await stack.sql<{ body: string }[]>`select body from messages where idempotency_key = ${`${workflowId}:called`}`;
+  return twilioApi.requestsTo(phone, 'messages').filter((r) => r.form.Body === row!.body);
+}
 
 /** The final attempt of activity `type` in the workflow's history: its number, and how it ended. */
 async function lastAttempt(workflowId: string, type: string): Promise<{ attempt: number; failure?: { type: string; nonRetryable: boolean } }> {
@@ -56,11 +72,12 @@ async function lastAttempt(workflowId: string, type: string): Promise<{ attempt:
 describe('a send that meets retryable errors', () => {
   it('is retried with backoff, waits as long as Retry-After asks, and is sent once', async () => {
     const phone = patientPhone();
-    twilioApi.setAnswers(phone, [
-      { kind: 'outage', httpStatus: 500 },
-      { kind: 'throttled', retryAfterSeconds: 4 },
-    ]);
-    const workflowId = await joinAndCall(phone);
+    const workflowId = await joinAndCall(phone, () =>
+      twilioApi.setAnswers(phone, [
+        { kind: 'outage', httpStatus: 500 },
+        { kind: 'throttled', retryAfterSeconds: 4 },
+      ]),
+    );
     const row = await vi.waitFor(
       async () => {
         const found = await calledRow(workflowId);
@@ -69,7 +86,7 @@ describe('a send that meets retryable errors', () => {
       },
       { timeout: 60_000, interval: 250 },
     );
-    const requests = twilioApi.requestsTo(phone, 'messages');
+    const requests = await calledRequests(workflowId, phone);
     expect(requests).toHaveLength(3);
     // Temporal's backoff (1 s after the first failure) …
     expect(requests[1]!.at - requests[0]!.at).toBeGreaterThanOrEqual(900);
@@ -122,14 +139,13 @@ describe('a send Twilio refuses for good', () => {
     [63016, 'Failed to send freeform message because you are outside the allowed window.'],
   ])('%i is tried once, recorded on the message row, and the ticket goes on', async (code, message) => {
     const phone = patientPhone();
-    twilioApi.setAnswer(phone, { kind: 'refused', code, message });
-    const workflowId = await joinAndCall(phone);
+    const workflowId = await joinAndCall(phone, () => twilioApi.setAnswer(phone, { kind: 'refused', code, message }));
     await vi.waitFor(async () => expect(await calledRow(workflowId)).toEqual({ status: 'failed', provider_sid: null, error_code: code }), {
       timeout: 30_000,
       interval: 250,
     });
     expect(await lastAttempt(workflowId, 'sendTicketNotice')).toEqual({ attempt: 1, failure: { type: 'MessageRejected', nonRetryable: true } });
-    expect(twilioApi.requestsTo(phone, 'messages')).toHaveLength(1);
+    expect(await calledRequests(workflowId, phone)).toHaveLength(1);
     const optedOut = await stack.sql`select 1 from opt_outs where clinic_id = ${stack.clinic.id} and phone = ${phone}`;
     expect(optedOut).toHaveLength(code === 21610 ? 1 : 0);
     // The ticket is not stuck on its text: staff move it on.
