@@ -67,11 +67,12 @@ const ZConfig = z
     ADMIN_PASSWORD: optionalString.pipe(z.string().min(8, 'must be at least 8 characters').optional()),
     ADMIN_API_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
     CLINIC_NAME: z.string().trim().min(1).max(60).default('Frontdesk Clinic'),
-    CLINIC_TIMEZONE: z
-      .string()
-      .trim()
-      .default('America/Chicago')
-      .refine((zone) => DateTime.local().setZone(zone).isValid, 'must be an IANA time zone such as America/Chicago'),
+    CLINIC_TIMEZONE: optionalString.pipe(
+      z
+        .string()
+        .refine((zone) => DateTime.local().setZone(zone).isValid, 'must be an IANA time zone such as America/Chicago')
+        .optional(),
+    ),
     CONTACT_HOURS_START: optionalString.pipe(ZClockTime.optional()),
     CONTACT_HOURS_END: optionalString.pipe(ZClockTime.optional()),
     BATCH_SIZE: optionalCount(1, 50),
@@ -116,7 +117,7 @@ const ZConfig = z
 /** Demo number for the embedded clinic when no Twilio number is configured (Chicago, 555-01xx: a fictional range). */
 export const DEMO_CLINIC_NUMBER = '+13125550100';
 
-/** The validated configuration. Times are local to `clinic.timezone`; durations are in minutes. */
+/** The validated configuration. Times are local to the clinic's time zone; durations are in minutes. */
 export interface Config {
   port: number;
   publicBaseUrl: string | undefined;
@@ -148,12 +149,13 @@ export interface Config {
   adminPassword: string | undefined;
   adminApiToken: string | undefined;
   /**
-   * The `main` clinic. `contactHours`: its contact hours (`HH:MM`, local), each set at start when given
-   * (CONTACT_HOURS_START / CONTACT_HOURS_END); unset, the stored value stands (08:00–20:00 at first).
+   * The `main` clinic. `timezone` (CLINIC_TIMEZONE) and `contactHours` (`HH:MM`, local; CONTACT_HOURS_START /
+   * CONTACT_HOURS_END) are each set at start when given; unset, the stored value stands (America/Chicago
+   * and 08:00–20:00 at first), so a change staff make on the board or with `PATCH /api/clinic` stays.
    */
   clinic: {
     name: string;
-    timezone: string;
+    timezone: string | undefined;
     defaultCountry: CountryCode;
     contactHours: { start: string | undefined; end: string | undefined };
     /**

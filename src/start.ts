@@ -1,7 +1,7 @@
 /**
  * `npm start`: the whole system in one process on embedded defaults: a real PostgreSQL and the
  * Temporal dev server (with its Web UI) under DATA_DIR unless DATABASE_URL / TEMPORAL_ADDRESS point
- * elsewhere, then migrations, the worker and the HTTP API. Ctrl-C / SIGTERM stops everything, servers
+ * elsewhere, then migrations, the worker, the retention schedule and the HTTP API. Ctrl-C / SIGTERM stops everything, servers
  * included, within 10 s even with a task stuck (src/shutdown.ts); a second signal stops at once.
  */
 import { mkdirSync } from 'node:fs';
@@ -22,6 +22,7 @@ import { runMain } from './runMain.js';
 import { createShutdown } from './shutdown.js';
 import { connectTemporalClient } from './temporal/connect.js';
 import { temporalLoggerFor } from './temporal/pinoLogger.js';
+import { ensureRetentionSchedule } from './retention/retentionSchedule.js';
 import { createWorker, WORKER_SHUTDOWN_FORCE_MS } from './worker/createWorker.js';
 import { SEARCH_ATTRIBUTE_TYPES } from './workflows/definitions.js';
 
@@ -121,6 +122,7 @@ async function startAll(config: Config): Promise<void> {
   const temporal = await connectTemporalClient(temporalAddress, config.temporal.namespace, payloadKeys);
   shutdown.add({ name: "close the API's Temporal connection", limitMs: 500, run: () => temporal.connection.close() });
   shutdown.signal.throwIfAborted();
+  await ensureRetentionSchedule(temporal, config.temporal.taskQueue);
   const api = await serveApi(config, {
     sql,
     temporal,

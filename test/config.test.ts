@@ -10,7 +10,7 @@ describe('configuration', () => {
       temporal: { address: undefined, namespace: 'default', taskQueue: 'frontdesk', uiUrl: undefined },
       payloadKeys: undefined,
       twilio: { provider: 'console', phoneNumber: DEMO_CLINIC_NUMBER },
-      clinic: { name: 'Frontdesk Clinic', timezone: 'America/Chicago', defaultCountry: 'US' },
+      clinic: { name: 'Frontdesk Clinic', timezone: undefined, defaultCountry: 'US' },
       dataDir: '.data',
     });
   });

@@ -118,7 +118,6 @@ function valuesOf(row: AppointmentRow, slots: readonly number[] = []): MessageVa
   return {
     patientName: row.patient_name,
     doctorName: row.provider_name,
-    specialty: row.service,
     startsAt: row.starts_at,
     ...(row.follow_up_date === null ? {} : { followUpDate: row.follow_up_date }),
     slots: slots.map((slot) => new Date(slot)),
@@ -129,14 +128,16 @@ function valuesOf(row: AppointmentRow, slots: readonly number[] = []): MessageVa
 export function createAppointmentActivities({ sql, messenger }: { sql: Sql; messenger: Messenger }) {
   return {
     /**
-     * Writes the chain's state to the appointment row.
+     * Writes the chain's state to the appointment row; the first time it is `confirmed`, also when
+     * (`confirmed_at`, kept through a later visit or move, for the confirmation rate).
      * @throws ApplicationFailure `InvalidData` (non-retryable) when Postgres refuses it.
      */
     async recordAppointmentState(input: RecordAppointmentStateInput): Promise<void> {
       await failPermanentErrorsFast('recordAppointmentState', async () => {
         await sql`
           update appointments set status = ${input.status}, starts_at = ${input.startsAt}, follow_up_date = ${input.followUpDate},
-            next_reminder_at = ${input.nextReminderAt}, updated_at = now()
+            next_reminder_at = ${input.nextReminderAt}, updated_at = now(),
+            confirmed_at = case when ${input.status} = 'confirmed' then coalesce(confirmed_at, now()) else confirmed_at end
           where id = ${input.appointmentId}`;
       });
     },

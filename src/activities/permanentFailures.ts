@@ -4,7 +4,7 @@
  */
 import { ApplicationFailure, log } from '@temporalio/activity';
 import { z } from 'zod';
-import { MessageRejectedError } from '../messaging/sender.js';
+import { MessageRejectedError, ProviderBusyError } from '../messaging/sender.js';
 import type { CallOutcome, Messenger, PatientCall, PatientMessage, SendOutcome } from '../messaging/messenger.js';
 import { FailureType } from '../workflows/definitions.js';
 
@@ -41,27 +41,31 @@ export async function failPermanentErrorsFast<T>(step: string, work: () => Promi
 /**
  * Sends `message` through `messenger` from an activity: a text the provider refuses for good (an
  * opted-out or invalid number, Twilio 4xx) fails the step at once as the non-retryable
- * `MessageRejected`; anything else (429, 5xx, network) is left to the activity's retries.
+ * `MessageRejected`; a provider that asks us to wait (429 with `Retry-After`) gets its next attempt
+ * no sooner than it asked (`ProviderBusy`, retryable); anything else (5xx, network) is left to the
+ * activity's retry policy and its backoff.
  * @returns whether it was sent now (with its MessageSid), had been sent before under its idempotency key, or was suppressed (opted out).
  */
 export async function sendOrRejectPermanently(messenger: Messenger, message: PatientMessage): Promise<SendOutcome> {
-  try {
-    return await messenger.send(message);
-  } catch (error) {
-    if (error instanceof MessageRejectedError) throw ApplicationFailure.nonRetryable(error.message, FailureType.MessageRejected);
-    throw error;
-  }
+  return classifyProviderErrors(() => messenger.send(message));
 }
 
 /**
  * Places `call` through `messenger` from an activity, with the same rule as `sendOrRejectPermanently`:
- * a refusal for good fails the step at once (`MessageRejected`), anything else is retried.
+ * a refusal for good fails the step at once (`MessageRejected`), a `Retry-After` is honoured, anything else is retried.
  */
 export async function callOrRejectPermanently(messenger: Messenger, call: PatientCall): Promise<CallOutcome> {
+  return classifyProviderErrors(() => messenger.call(call));
+}
+
+async function classifyProviderErrors<T>(work: () => Promise<T>): Promise<T> {
   try {
-    return await messenger.call(call);
+    return await work();
   } catch (error) {
     if (error instanceof MessageRejectedError) throw ApplicationFailure.nonRetryable(error.message, FailureType.MessageRejected);
+    if (error instanceof ProviderBusyError) {
+      throw ApplicationFailure.create({ type: FailureType.ProviderBusy, message: error.message, nextRetryDelay: error.retryAfterMs });
+    }
     throw error;
   }
 }

@@ -17,16 +17,20 @@ import { clinicRoutes } from './clinic.js';
 import { PUBLIC_API_DOC_PATHS, docsRoutes } from './docs.js';
 import { codecRoutes } from './codec.js';
 import { errorBody, handleError } from './errors.js';
+import { frontDeskMetricsRoutes } from './frontDeskMetrics.js';
 import { healthRoutes } from './health.js';
 import { kioskRoutes } from './kiosk.js';
 import { messageRoutes } from './messages.js';
+import { metricsRoutes } from './metrics.js';
 import { createStaffApi } from './openapi.js';
 import { phoneRoutes } from './phone.js';
 import { providerRoutes } from './providers.js';
 import { queueRoutes } from './queue.js';
 import { createStaffSessions } from './session.js';
 import { limitBodySize } from './requestBody.js';
-import type { QueueChangeHub } from './queueChangeHub.js';
+import { staffAssetRoutes } from './staffAssetRoutes.js';
+import { STAFF_ASSETS_PATH } from './views/staffAssets.js';
+import type { ClinicChangeHub, QueueChangeHub } from './queueChangeHub.js';
 import type { ConsoleTelephone } from '../messaging/consoleTelephone.js';
 import { consolePhoneRoutes, consoleWebhookRoutes } from './consoleRoutes.js';
 import { voiceWebhookRoutes } from './voiceWebhooks.js';
@@ -41,6 +45,8 @@ export interface AppDeps extends QueueDeps {
   log: Logger;
   messenger: Messenger;
   queueChanges: QueueChangeHub;
+  /** Changes to the clinics' appointments, for the Appointments page's live updates. */
+  appointmentChanges: ClinicChangeHub;
   defaultCountry: CountryCode;
   publicBaseUrl: string | undefined;
   /** Reverse proxies in front of the app whose X-Forwarded-For is trusted (TRUST_PROXY, default 0). */
@@ -64,10 +70,24 @@ export interface AppDeps extends QueueDeps {
   voiceDeadlineMs?: number;
 }
 
+/**
+ * The Content-Security-Policy of every page (sign-in, staff pages, kiosk, phone simulator): scripts,
+ * styles and everything else only from this server's own files (`/admin/assets/`, staffAssets.ts), so
+ * no inline script, inline event handler or `style` attribute runs; no framing, forms only to this
+ * server, no `<base>`. A handler that sets its own policy keeps it (`/api/docs`, docs.ts).
+ */
+export const PAGE_CSP = {
+  defaultSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  baseUri: ["'none'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+};
+
 /** Builds the Hono app. */
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
-  app.use('*', secureHeaders({ crossOriginResourcePolicy: 'same-origin' }));
+  app.use('*', secureHeaders({ crossOriginResourcePolicy: 'same-origin', xFrameOptions: 'DENY', contentSecurityPolicy: PAGE_CSP, overwrite: false }));
 
   // Webhooks take up to 64 KB (webhooks.ts) and the codec a history's payloads (codec.ts); the kiosk and
   // the sign-in page answer an oversized body with a page.
@@ -86,9 +106,11 @@ export function createApp(deps: AppDeps): Hono {
   api.route('/', clinicRoutes(deps));
   api.route('/', whatsAppTemplateRoutes(deps));
   api.route('/', messageRoutes(deps));
+  api.route('/', metricsRoutes(deps));
   api.route('/', appointmentRoutes(deps));
   api.route('/', providerRoutes(deps));
   api.route('/', waitlistRoutes(deps));
+  api.route('/', frontDeskMetricsRoutes(deps));
   api.route('/', cancellationRoutes(deps));
   api.route('/', waitlistMetricsRoutes(deps));
   api.route('/', consolePhoneRoutes(deps));
@@ -104,6 +126,7 @@ export function createApp(deps: AppDeps): Hono {
       allowedOrigins: deps.temporalUiUrl === undefined ? [] : [new URL(deps.temporalUiUrl).origin],
     }),
   );
+  app.route(STAFF_ASSETS_PATH, staffAssetRoutes());
   app.route('/admin/phone', phoneRoutes(deps));
   app.route('/admin', boardRoutes(deps));
   app.route('/kiosk', kioskRoutes(deps));

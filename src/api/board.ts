@@ -1,31 +1,32 @@
 /**
  * The staff board under `/admin`: sign-in, the board page, its live event stream, and the form posts
- * of its move buttons and rooms-open control; the Appointments page (staffAppointments.ts). Pages need a staff session; `?clinic=<slug>` picks a
+ * of its move buttons and rooms-open control; the Appointments, Settings and Numbers pages
+ * (staffAppointments.ts, staffSettings.ts, staffNumbers.ts). Pages need a staff session; `?clinic=<slug>` picks a
  * clinic (default `main`).
  */
 import { Hono, type Context } from 'hono';
-import { streamSSE } from 'hono/streaming';
+import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { AppError } from '../errors.js';
 import { getClinicBySlug, MAIN_CLINIC_SLUG } from '../clinics/clinics.js';
 import { setRoomsOpen } from '../clinics/setRoomsOpen.js';
-import { findTicketByCode, listOpenTickets, toTicketView } from '../queue/readQueue.js';
+import { averageServiceTimeToday, findTicketByCode, listOpenTickets, toTicketView } from '../queue/readQueue.js';
 import { transitionTicket } from '../queue/transitionTicket.js';
 import { endTicket } from '../queue/endTicket.js';
 import type { AppDeps } from './app.js';
 import { ZRoomsForm } from './clinic.js';
 import { ZEndTicketBody, ZTicketCode, ZTransitionBody } from './queue.js';
 import { BOARD_PATH, createStaffSessions, requireStaffSession, sameOriginForms, sessionRoutes, wantsJson } from './session.js';
+import { streamLiveFragments } from './liveFragments.js';
 import { readForm } from './requestBody.js';
 import { staffAppointmentRoutes } from './staffAppointments.js';
+import { staffMessageRoutes } from './staffMessages.js';
+import { staffNumbersRoutes } from './staffNumbers.js';
+import { staffSettingsRoutes } from './staffSettings.js';
 import { ticketJson } from './ticketJson.js';
 import { ZClinicQuery, parseOrThrow } from './validation.js';
 import { renderBoardFragment, renderBoardPage, type BoardView } from './views/boardView.js';
 
-/** Proxies drop idle connections; a comment this often (ms) keeps the event stream open. */
-const KEEP_ALIVE_MS = 25_000;
-/** How often an open event stream checks that its staff session is still open (ms). */
-const SESSION_CHECK_MS = 5_000;
 /** Longest flash message the board shows from its `?error=` parameter (characters). */
 const MAX_FLASH_CHARS = 300;
 
@@ -40,10 +41,14 @@ function boardUrl(slug: string, path = '', params: Record<string, string> = {}):
 async function loadBoard(deps: AppDeps, slug: string): Promise<BoardView> {
   // Read fresh each time: the clinic's name and rooms open may change while a board stays open.
   const clinic = await getClinicBySlug(deps.sql, slug);
-  const tickets = await listOpenTickets(deps.sql, clinic.id);
+  const now = new Date();
+  const startOfDay = DateTime.fromJSDate(now).setZone(clinic.timezone).startOf('day').toJSDate();
+  const [tickets, serviceTime] = await Promise.all([listOpenTickets(deps.sql, clinic.id), averageServiceTimeToday(deps.sql, clinic.id, startOfDay)]);
   return {
     clinic,
     tickets: tickets.map(toTicketView),
+    serviceTime,
+    now,
     urls: {
       events: boardUrl(slug, '/events'),
       rooms: boardUrl(slug, '/rooms'),
@@ -69,7 +74,8 @@ async function answerFormPost(c: Context, slug: string, act: () => Promise<objec
 
 /**
  * Routes under `/admin`: `/login`, `/logout`, `/board`, `/board/events`, `/board/tickets/:code/state`,
- * `/board/tickets/:code/end`, `/board/rooms`, and `/appointments…` (staffAppointments.ts).
+ * `/board/tickets/:code/end`, `/board/rooms`, `/appointments…` (staffAppointments.ts), `/messages…`
+ * (staffMessages.ts), `/settings…` (staffSettings.ts) and `/numbers` (staffNumbers.ts).
  */
 export function boardRoutes(deps: AppDeps): Hono {
   const sessions = createStaffSessions(deps);
@@ -77,6 +83,9 @@ export function boardRoutes(deps: AppDeps): Hono {
   app.use('*', sameOriginForms(deps.publicBaseUrl));
   app.route('/', sessionRoutes(sessions, deps));
   app.route('/appointments', staffAppointmentRoutes(deps, sessions));
+  app.route('/messages', staffMessageRoutes(deps, sessions));
+  app.route('/settings', staffSettingsRoutes(deps, sessions));
+  app.route('/numbers', staffNumbersRoutes(deps, sessions));
 
   app.get('/board', requireStaffSession(sessions, { redirect: true }), async (c) => {
     const query = parseOrThrow(ZBoardQuery, c.req.query());
@@ -89,50 +98,14 @@ export function boardRoutes(deps: AppDeps): Hono {
   app.get('/board/events', requireStaffSession(sessions, { redirect: false }), async (c) => {
     const { clinic: slug } = parseOrThrow(ZClinicQuery, c.req.query());
     const clinic = await getClinicBySlug(deps.sql, slug);
-    const session = (await sessions.currentSession(c))!;
-    return streamSSE(c, async (stream) => {
-      // Changes that arrive while a fragment renders are folded into one more render, not queued.
-      let changed = true;
-      const sessionEnded = new AbortController();
-      let wake: () => void = () => undefined;
-      const unsubscribe = deps.queueChanges.subscribe(clinic.id, () => {
-        changed = true;
-        wake();
-      });
-      stream.onAbort(() => {
-        unsubscribe();
-        wake();
-      });
-      const keepAlive = setInterval(() => void stream.write(': keep-alive\n\n'), KEEP_ALIVE_MS);
-      // Sign-out or the session's end closes the stream; the browser's reconnect then gets a 401.
-      const sessionCheck = setInterval(() => {
-        sessions.isOpen(session).then(
-          (open) => {
-            if (open) return;
-            sessionEnded.abort();
-            wake();
-          },
-          (error: unknown) => deps.log.warn({ err: error }, 'board event stream: session check failed'),
-        );
-      }, deps.sessionCheckMs ?? SESSION_CHECK_MS);
-      try {
-        while (!stream.aborted && !sessionEnded.signal.aborted) {
-          if (!changed) {
-            await new Promise<void>((resolve) => (wake = resolve));
-            continue;
-          }
-          changed = false;
-          const fragment = await renderBoardFragment(await loadBoard(deps, slug));
-          await stream.writeSSE({ event: 'board', data: String(fragment) });
-        }
-      } catch (error) {
-        // Ending the stream makes the browser reconnect and receive a fresh fragment.
-        deps.log.warn({ err: error, clinic: slug }, 'board event stream failed');
-      } finally {
-        clearInterval(keepAlive);
-        clearInterval(sessionCheck);
-        unsubscribe();
-      }
+    return streamLiveFragments(c, {
+      sessions,
+      session: (await sessions.currentSession(c))!,
+      log: deps.log.child({ clinic: slug }),
+      sessionCheckMs: deps.sessionCheckMs,
+      event: 'board',
+      subscribe: (onChange) => deps.queueChanges.subscribe(clinic.id, onChange),
+      render: async () => String(await renderBoardFragment(await loadBoard(deps, slug))),
     });
   });
 

@@ -5,6 +5,7 @@
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import { isSupportedCountry, isValidPhoneNumber } from 'libphonenumber-js';
+import { IANAZone } from 'luxon';
 import type { Sql } from '../db/sql.js';
 import { getClinicBySlug, MAX_ROOMS_OPEN, MIN_ROOMS_OPEN } from '../clinics/clinics.js';
 import { getClinicSettings, updateClinicSettings, type ClinicSettings, type ClinicSettingsPatch } from '../clinics/clinicSettings.js';
@@ -12,7 +13,7 @@ import { listTemplates, saveTemplate, type TemplateWithSample } from '../clinics
 import { setRoomsOpen } from '../clinics/setRoomsOpen.js';
 import { ZClockTime } from '../domain/clockTime.js';
 import { ZLanguage } from '../domain/languages.js';
-import { MESSAGE_KINDS, PLACEHOLDERS } from '../domain/messageTemplates.js';
+import { HEALTH_INFORMATION_PLACEHOLDERS, MESSAGE_KINDS, PLACEHOLDERS } from '../domain/messageTemplates.js';
 import { ZReminderRules } from '../domain/reminderRules.js';
 import { createApiRouter, staffErrors } from './openapi.js';
 import { ZClinicQuery, requireJsonBody } from './validation.js';
@@ -65,16 +66,33 @@ const WEEKDAYS_MESSAGE = 'must be a list of 1 to 7 ISO weekdays, 1 (Monday) to 7
 const COUNTRY_MESSAGE = 'must be a two-letter country code with phone numbers, such as US or IN';
 const OFFICE_PHONE_MESSAGE = 'must be an E.164 number such as +13125550142, or null';
 
+const TIMEZONE_MESSAGE = 'must be an IANA time zone such as America/Chicago';
+
 /** A whole number from `min` to `max`, with a message saying so. */
 const wholeNumber = (min: number, max: number, unit: string) => {
   const message = `must be a whole number${unit === '' ? '' : ` of ${unit}`} from ${min} to ${max}`;
   return z.int({ message }).min(min, message).max(max, message);
 };
+const ZCountry = z.string({ message: COUNTRY_MESSAGE }).refine((country) => /^[A-Z]{2}$/.test(country) && isSupportedCountry(country), COUNTRY_MESSAGE);
+const INBOUND_COUNTRIES_MESSAGE = 'must be a list of 1 to 250 two-letter country codes with phone numbers, such as ["US", "CA"], or null';
+const ZInboundCountries = z.array(ZCountry, { message: INBOUND_COUNTRIES_MESSAGE }).min(1, INBOUND_COUNTRIES_MESSAGE).max(250, INBOUND_COUNTRIES_MESSAGE);
+const INBOUND_COUNTRIES_DESCRIPTION =
+  "Countries whose numbers get replies to their texts (SMS pumping guard): a text from any other country's number is logged and counted (`GET /api/metrics/inbound`), never answered; opt-outs are still recorded. Default: the clinic's `default_country` only";
+
+const RETENTION_MESSAGE = 'must be a whole number of days from 7 to 3650';
 
 const clockTime = (description: string, example: string) => ZClockTime.meta({ description: `${description} (\`HH:MM\`, clinic time).`, example });
 
 /** The settings staff may change, as the API names them; each is checked on its own here, the pairs together in `updateClinicSettings`. */
 const settingFields = {
+  timezone: z
+    .string({ message: TIMEZONE_MESSAGE })
+    .refine((zone) => IANAZone.isValidZone(zone), TIMEZONE_MESSAGE)
+    .meta({
+      description:
+        'IANA time zone; every time of day here is local to it. A change applies to tickets and appointments from then on (a chain already booked keeps its zone).',
+      example: 'America/Chicago',
+    }),
   closing_time: clockTime('When the walk-in line closes each day; a ticket keeps the closing time it joined with', '20:00'),
   next_reminder_minutes: z
     .int({ message: REMINDER_MINUTES_MESSAGE })
@@ -104,10 +122,10 @@ const settingFields = {
     description: 'Language of patients who have not chosen one (`en`, `es`, or any tag the clinic has templates in).',
     example: 'en',
   }),
-  default_country: z
-    .string({ message: COUNTRY_MESSAGE })
-    .refine((country) => /^[A-Z]{2}$/.test(country) && isSupportedCountry(country), COUNTRY_MESSAGE)
-    .meta({ description: 'The country local phone numbers are read in, as staff book appointments (`9876543210` at `IN` is +919876543210).', example: 'US' }),
+  default_country: ZCountry.meta({
+    description: 'The country local phone numbers are read in, as staff book appointments (`9876543210` at `IN` is +919876543210).',
+    example: 'US',
+  }),
   cancel_is_opt_out: z.boolean({ message: 'must be true or false' }).meta({
     description:
       "Whether the clinic's number keeps Twilio's default opt-out words, CANCEL among them: true (Twilio's default), a bare CANCEL also opts the patient out and gets no reply.",
@@ -142,6 +160,15 @@ const settingFields = {
     description: 'A slot that starts within this many minutes is no longer offered: its cancellation ends `expired`.',
     example: 60,
   }),
+  retention_days: z.int({ message: RETENTION_MESSAGE }).min(7, RETENTION_MESSAGE).max(3650, RETENTION_MESSAGE).meta({
+    description:
+      "Days message bodies and patients' phone numbers are kept: older ones are purged within the hour by the retention schedule (bodies emptied, numbers masked to their last four digits, in the message and call logs and closed tickets).",
+    example: 90,
+  }),
+  inbound_countries: ZInboundCountries.nullable().meta({
+    description: `${INBOUND_COUNTRIES_DESCRIPTION}; null sets it back to that default (which then follows \`default_country\`). Stored sorted, each once.`,
+    example: ['US', 'CA'],
+  }),
 };
 
 /** Every setting of a clinic, as `GET` and `PATCH /api/clinic` answer. */
@@ -149,9 +176,9 @@ export const ZClinicSettings = z
   .object({
     clinic: z.string().meta({ example: 'main' }),
     name: z.string().meta({ description: 'Set from CLINIC_NAME for the `main` clinic.', example: 'Frontdesk Clinic' }),
-    timezone: z.string().meta({ description: 'IANA time zone; every time of day here is local to it.', example: 'America/Chicago' }),
     rooms_open: z.int().meta({ description: 'Set with `PUT /api/clinic/rooms`.', example: 1 }),
     ...settingFields,
+    inbound_countries: ZInboundCountries.meta({ description: `${INBOUND_COUNTRIES_DESCRIPTION}.`, example: ['US'] }),
   })
   .openapi('ClinicSettings');
 
@@ -189,11 +216,15 @@ function settingsJson(s: ClinicSettings): z.infer<typeof ZClinicSettings> {
     offer_hold_minutes: s.offerHoldMinutes,
     max_offers_per_day: s.maxOffersPerDay,
     offer_lead_minutes: s.offerLeadMinutes,
+    inbound_countries: s.inboundCountries,
+    retention_days: s.retentionDays,
   };
 }
 
-function settingsPatch(body: z.infer<typeof ZClinicSettingsPatch>): ClinicSettingsPatch {
+/** The JSON API's (and the board's) settings change, as `updateClinicSettings` takes it. */
+export function settingsPatch(body: z.infer<typeof ZClinicSettingsPatch>): ClinicSettingsPatch {
   return {
+    timezone: body.timezone,
     closingTime: body.closing_time,
     nextReminderMinutes: body.next_reminder_minutes,
     officePhone: body.office_phone,
@@ -212,6 +243,8 @@ function settingsPatch(body: z.infer<typeof ZClinicSettingsPatch>): ClinicSettin
     offerHoldMinutes: body.offer_hold_minutes,
     maxOffersPerDay: body.max_offers_per_day,
     offerLeadMinutes: body.offer_lead_minutes,
+    inboundCountries: body.inbound_countries,
+    retentionDays: body.retention_days,
   };
 }
 
@@ -232,7 +265,7 @@ const patchSettings = createRoute({
   path: '/clinic',
   summary: "Change some of the clinic's settings",
   description:
-    'Only the fields given change; all or nothing. Contact hours and office hours must start before they end, checked with the stored values. Rooms open are set with `PUT /api/clinic/rooms`; for the `main` clinic, CONTACT_HOURS_START / CONTACT_HOURS_END, when set, apply again at each start.',
+    'Only the fields given change; all or nothing. Contact hours and office hours must start before they end, checked with the stored values. Rooms open are set with `PUT /api/clinic/rooms`; for the `main` clinic, CLINIC_TIMEZONE and CONTACT_HOURS_START / CONTACT_HOURS_END, when set, apply again at each start.',
   tags: ['Clinic'],
   middleware: [requireJsonBody],
   request: {
@@ -260,7 +293,11 @@ export const ZTemplate = z
       .meta({ description: 'The language of `body`: `language`, or the one it falls back to (the clinic default, then `en`).', example: 'es' }),
     source: z.enum(['clinic', 'default']).meta({ description: "`clinic`: the clinic's own; `default`: shipped with Frontdesk." }),
     body: z.string().meta({
-      description: `The wording, with placeholders ${PLACEHOLDERS.map((p) => `\`{${p}}\``).join(', ')} (\`{slots}\` in \`reschedule_options\` only).`,
+      description: `The wording, with placeholders ${PLACEHOLDERS.filter((p) => !HEALTH_INFORMATION_PLACEHOLDERS.includes(p))
+        .map((p) => `\`{${p}}\``)
+        .join(
+          ', ',
+        )} (\`{slots}\` in \`reschedule_options\` only; \`{doctor_name}\` not in \`call_voicemail\`). \`{specialty}\` is refused everywhere: no message carries health information.`,
       example:
         '{clinic_name}: {patient_name}, cita con {doctor_name} el {date} a las {time}. Responda SI para confirmar, NO para cancelar, CAMBIAR para otra hora.',
     }),

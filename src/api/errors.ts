@@ -7,27 +7,14 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { ServiceError } from '@temporalio/client';
 import type { Logger } from 'pino';
+import { isDatabaseUnreachable } from '../db/sql.js';
 import { AppError, STATUS_BY_CODE, type AppErrorCode } from '../errors.js';
-
-/** postgres.js and Node error codes that mean the database cannot be reached (not a bad query). */
-const DATABASE_UNREACHABLE = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'CONNECT_TIMEOUT',
-  'CONNECTION_CLOSED',
-  'CONNECTION_ENDED',
-  'CONNECTION_DESTROYED',
-  '57P01',
-  '57P03',
-]);
 
 const CODE_BY_STATUS = new Map<number, AppErrorCode>(Object.entries(STATUS_BY_CODE).map(([code, status]) => [status, code as AppErrorCode]));
 
 /** Whether `error` means Temporal or Postgres cannot be reached right now (a 503), not a bad request or a bug. */
 export function isServiceUnavailable(error: unknown): boolean {
-  return error instanceof ServiceError || DATABASE_UNREACHABLE.has((error as { code?: string } | null)?.code ?? '');
+  return error instanceof ServiceError || isDatabaseUnreachable(error);
 }
 
 /** The JSON error body. */

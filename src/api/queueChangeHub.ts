@@ -1,22 +1,29 @@
 /**
- * Fans "the line changed" events (Postgres LISTEN, from any process) out to the board's live
- * connections in this API process.
+ * Fans change events heard on Postgres LISTEN (from any process) out to the live connections in this
+ * API process: the walk-in line's (`createQueueChangeHub`, for the board) and the appointments'
+ * (`createAppointmentChangeHub`, for the Appointments page).
  */
+import { listenAppointmentChanges } from '../appointments/appointmentEvents.js';
 import type { Sql } from '../db/sql.js';
 import { listenQueueChanges } from '../queue/queueEvents.js';
 
-/** Subscriptions to a clinic's line changes. */
-export interface QueueChangeHub {
-  /** Calls `onChange` after each change to clinic `clinicId`'s line. @returns unsubscribe. */
+/** Subscriptions to one kind of change, per clinic. */
+export interface ClinicChangeHub {
+  /** Calls `onChange` after each change at clinic `clinicId`, and after a lost connection to Postgres is back. @returns unsubscribe. */
   subscribe(clinicId: number, onChange: () => void): () => void;
   close(): Promise<void>;
 }
 
-/** Starts listening on `sql` (one connection for the whole process). */
-export async function createQueueChangeHub(sql: Sql): Promise<QueueChangeHub> {
+/** Subscriptions to a clinic's line changes. */
+export type QueueChangeHub = ClinicChangeHub;
+
+/** A hub over `listen` (one LISTEN for the whole process). */
+async function createClinicChangeHub(listen: (onChange: (clinicId: number | undefined) => void) => Promise<() => Promise<void>>): Promise<ClinicChangeHub> {
   const listeners = new Map<number, Set<() => void>>();
-  const unlisten = await listenQueueChanges(sql, (clinicId) => {
-    for (const listener of listeners.get(clinicId) ?? []) listener();
+  // Undefined: the listening connection was lost for a while, so every clinic's rows may have changed.
+  const unlisten = await listen((clinicId) => {
+    const told = clinicId === undefined ? [...listeners.values()] : [listeners.get(clinicId) ?? new Set<() => void>()];
+    for (const set of told) for (const listener of set) listener();
   });
   return {
     subscribe(clinicId, onChange) {
@@ -26,4 +33,14 @@ export async function createQueueChangeHub(sql: Sql): Promise<QueueChangeHub> {
     },
     close: unlisten,
   };
+}
+
+/** Starts listening for line changes on `sql`. */
+export function createQueueChangeHub(sql: Sql): Promise<QueueChangeHub> {
+  return createClinicChangeHub((onChange) => listenQueueChanges(sql, onChange));
+}
+
+/** Starts listening for appointment changes on `sql`. */
+export function createAppointmentChangeHub(sql: Sql): Promise<ClinicChangeHub> {
+  return createClinicChangeHub((onChange) => listenAppointmentChanges(sql, onChange));
 }

@@ -16,7 +16,7 @@ import type { PayloadKey } from '../temporal/payloadCodec.js';
 import { ensureSearchAttributes } from '../temporal/searchAttributes.js';
 import { SEARCH_ATTRIBUTE_TYPES } from '../workflows/definitions.js';
 import { createApp } from './app.js';
-import { createQueueChangeHub } from './queueChangeHub.js';
+import { createAppointmentChangeHub, createQueueChangeHub } from './queueChangeHub.js';
 
 /** Milliseconds open requests get to finish when the API closes. */
 const CLOSE_GRACE_MS = 1_000;
@@ -52,6 +52,7 @@ export async function serveApi(config: Config, deps: ApiDeps): Promise<{ close()
     );
   });
   const queueChanges = await createQueueChangeHub(sql);
+  const appointmentChanges = await createAppointmentChangeHub(sql);
   const taskQueue = config.temporal.taskQueue;
   const app = createApp({
     sql,
@@ -60,6 +61,7 @@ export async function serveApi(config: Config, deps: ApiDeps): Promise<{ close()
     log,
     messenger,
     queueChanges,
+    appointmentChanges,
     defaultCountry: config.clinic.defaultCountry,
     publicBaseUrl: config.publicBaseUrl,
     trustProxy: config.trustProxy,
@@ -103,6 +105,7 @@ export async function serveApi(config: Config, deps: ApiDeps): Promise<{ close()
       await closed;
       clearTimeout(cut);
       await queueChanges.close();
+      await appointmentChanges.close();
     },
   };
 }

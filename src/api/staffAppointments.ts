@@ -3,7 +3,9 @@
  * appointments with their last delivery and next reminder, a form per staff change and a booking
  * form. Changes and bookings go through the same code as the JSON API (`staffChanges`,
  * `bookingRequestFor`), so the rules and refusals are the same; each form post answers 303 back to
- * the day with the outcome (`?notice=`) or the refusal (`?error=`). A plain page: no live updates.
+ * the day with the outcome (`?notice=`) or the refusal (`?error=`). The day's list is live: its event
+ * stream re-renders it after every change to the clinic's appointments (Postgres NOTIFY from triggers,
+ * whichever process or path made the change).
  */
 import { Hono, type Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -17,10 +19,11 @@ import { getClinicBySlug, MAIN_CLINIC_SLUG, type Clinic } from '../clinics/clini
 import { AppError, STATUS_BY_CODE } from '../errors.js';
 import type { AppDeps } from './app.js';
 import { bookingRequestFor, ZBooking } from './appointments.js';
+import { streamLiveFragments } from './liveFragments.js';
 import { readForm } from './requestBody.js';
 import { requireStaffSession, type StaffSessions } from './session.js';
 import { ZClinicSlug, parseOrThrow } from './validation.js';
-import { renderAppointmentsPage, type AppointmentLine, type AppointmentsView, type BookingForm } from './views/appointmentsView.js';
+import { renderAppointmentsDay, renderAppointmentsPage, type AppointmentLine, type AppointmentsView, type BookingForm } from './views/appointmentsView.js';
 
 /** Where the page lives, as the browser sees it (the board app is mounted at `/admin`). */
 export const APPOINTMENTS_PATH = '/admin/appointments';
@@ -91,13 +94,41 @@ async function loadDay(deps: AppDeps, clinic: Clinic, date: string): Promise<App
   );
 }
 
+/** The page's view of clinic `slug`'s day `date` (default today); `extra` is the outcome of a form post. */
+async function loadView(deps: AppDeps, slug: string, date: string | undefined, extra: Pick<AppointmentsView, 'notice' | 'error' | 'booking'> = {}) {
+  const clinic = await getClinicBySlug(deps.sql, slug);
+  const today = clinicToday(clinic);
+  const day = date ?? today;
+  const lines = await loadDay(deps, clinic, day);
+  const shift = (days: number) => DateTime.fromISO(day).plus({ days }).toISODate()!;
+  const view: AppointmentsView = {
+    clinic,
+    date: day,
+    today,
+    lines,
+    showPhone: deps.consoleTelephone !== undefined,
+    urls: {
+      previous: pageUrl(slug, '', { date: shift(-1) }),
+      next: pageUrl(slug, '', { date: shift(1) }),
+      today: pageUrl(slug),
+      book: pageUrl(slug, '', { date }),
+      // The day shown, named: a page left open past midnight keeps its day.
+      events: pageUrl(slug, '/events', { date: day }),
+      action: (id, action) => pageUrl(slug, `/${id}/${action}`, { date }),
+    },
+    ...extra,
+  };
+  return view;
+}
+
 /**
- * Routes relative to `/admin/appointments`: `GET /` (the day's page), `POST /` (book), and
- * `POST /:id/{remind,visited,no_show,cancel,move}`. The caller applies the CSRF check.
+ * Routes relative to `/admin/appointments`: `GET /` (the day's page), `GET /events` (its live list),
+ * `POST /` (book), and `POST /:id/{remind,visited,no_show,cancel,move}`. The caller applies the CSRF
+ * check.
  */
 export function staffAppointmentRoutes(deps: AppDeps, sessions: StaffSessions): Hono {
   const app = new Hono();
-  app.use('*', requireStaffSession(sessions, { redirect: true }));
+  const page = requireStaffSession(sessions, { redirect: true });
 
   const renderDay = async (
     c: Context,
@@ -106,37 +137,33 @@ export function staffAppointmentRoutes(deps: AppDeps, sessions: StaffSessions): 
     extra: Pick<AppointmentsView, 'notice' | 'error' | 'booking'>,
     status: ContentfulStatusCode = 200,
   ) => {
-    const clinic = await getClinicBySlug(deps.sql, slug);
-    const today = clinicToday(clinic);
-    const day = date ?? today;
-    const lines = await loadDay(deps, clinic, day);
-    const shift = (days: number) => DateTime.fromISO(day).plus({ days }).toISODate()!;
-    const view: AppointmentsView = {
-      clinic,
-      date: day,
-      today,
-      lines,
-      showPhone: deps.consoleTelephone !== undefined,
-      urls: {
-        previous: pageUrl(slug, '', { date: shift(-1) }),
-        next: pageUrl(slug, '', { date: shift(1) }),
-        today: pageUrl(slug),
-        book: pageUrl(slug, '', { date }),
-        action: (id, action) => pageUrl(slug, `/${id}/${action}`, { date }),
-      },
-      ...extra,
-    };
+    const view = await loadView(deps, slug, date, extra);
     c.header('Cache-Control', 'no-store');
     return c.html(renderAppointmentsPage(view), status);
   };
 
-  app.get('/', async (c) => {
+  // The day's list now and after every change to the clinic's appointments, as `event: appointments`.
+  app.get('/events', requireStaffSession(sessions, { redirect: false }), async (c) => {
+    const { clinic: slug, date } = parseOrThrow(ZActionQuery, c.req.query());
+    const clinic = await getClinicBySlug(deps.sql, slug);
+    return streamLiveFragments(c, {
+      sessions,
+      session: (await sessions.currentSession(c))!,
+      log: deps.log.child({ clinic: slug }),
+      sessionCheckMs: deps.sessionCheckMs,
+      event: 'appointments',
+      subscribe: (onChange) => deps.appointmentChanges.subscribe(clinic.id, onChange),
+      render: async () => String(await renderAppointmentsDay(await loadView(deps, slug, date))),
+    });
+  });
+
+  app.get('/', page, async (c) => {
     const query = parseOrThrow(ZPageQuery, c.req.query());
     return renderDay(c, query.clinic, query.date, { notice: query.notice, error: query.error });
   });
 
   // Book: a bad field re-shows the form with what was typed and the error beside that field.
-  app.post('/', async (c) => {
+  app.post('/', page, async (c) => {
     const { clinic: slug, date } = parseOrThrow(ZActionQuery, c.req.query());
     const clinic = await getClinicBySlug(deps.sql, slug);
     const form = await readForm(c);
@@ -165,7 +192,7 @@ export function staffAppointmentRoutes(deps: AppDeps, sessions: StaffSessions): 
   });
 
   // A staff change: 303 back to the day with what happened, or why the chain refused it.
-  app.post('/:id/:action', async (c) => {
+  app.post('/:id/:action', page, async (c) => {
     const { clinic: slug, date } = parseOrThrow(ZActionQuery, c.req.query());
     const back = (flash: { notice: string } | { error: string }) => c.redirect(pageUrl(slug, '', { date, ...flash }), 303);
     try {

@@ -8,6 +8,7 @@ import type { CountryCode } from 'libphonenumber-js';
 import type { Sql } from '../db/sql.js';
 import { AppError } from '../errors.js';
 import { findClinicByAddress } from '../clinics/clinics.js';
+import { withoutNul } from '../domain/freeText.js';
 import { parseAddress, toAddress } from '../domain/phone.js';
 import { signalDeliveryReceipt } from '../appointments/signalDeliveryReceipt.js';
 import { signalOfferDeliveryFailure } from '../waitlist/offerSignals.js';
@@ -24,13 +25,20 @@ const sid = (prefix: string) => z.string().regex(new RegExp(`^${prefix}[0-9a-fA-
 // incoming message Webhook URL", WhatsApp parameters: twilio.com/docs/messaging/guides/webhook-request;
 // Meta's own webhook carries the same pair, `button.text` / `button.payload`:
 // developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages/button/).
+// Free text is logged as sent, but without NUL, which Postgres cannot store; an address with a control
+// character in it is no address.
+const ZAddress = z
+  .string()
+  .min(1)
+  .refine((address) => !/\p{Cc}/u.test(address), 'must not contain control characters');
+const ZText = z.string().transform(withoutNul);
 const ZInboundMessage = z.object({
   MessageSid: sid('(SM|MM)'),
-  From: z.string().min(1),
-  To: z.string().min(1),
-  Body: z.string(),
-  ButtonText: z.string().optional(),
-  ButtonPayload: z.string().optional(),
+  From: ZAddress,
+  To: ZAddress,
+  Body: ZText,
+  ButtonText: ZText.optional(),
+  ButtonPayload: ZText.optional(),
 });
 
 const ZStatusCallback = z.object({

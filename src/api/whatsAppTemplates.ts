@@ -97,7 +97,7 @@ const listTemplates = createRoute({
 });
 
 /** The path of a WhatsApp template: a texted kind (calls are spoken, never WhatsApp) and a language. */
-const ZWhatsAppTemplatePath = z.object({
+export const ZWhatsAppTemplatePath = z.object({
   kind: z.enum(TEXT_KINDS, { message: `must be one of ${TEXT_KINDS.join(', ')}` }).meta({ description: 'The message kind.', example: 'reminder' }),
   language: ZLanguage.meta({ description: 'A language tag: `en`, `es`, or one the clinic adds (`pt-BR`).', example: 'es' }),
 });

@@ -47,7 +47,7 @@ export async function handleCancelWord(deps: { sql: Sql; temporal: Client; log: 
     clinic,
     kind: 'cancelled',
     language: appointment.language,
-    values: { patientName: appointment.patientName, doctorName: appointment.providerName, specialty: appointment.service, startsAt: appointment.startsAt },
+    values: { patientName: appointment.patientName, doctorName: appointment.providerName, startsAt: appointment.startsAt },
   });
   return { reply: text };
 }

@@ -113,7 +113,7 @@ export async function renderCallText(sql: Sql, call: ReminderCall, kind: CallKin
     call.appointmentId === null
       ? []
       : await sql`
-        select a.patient_name, a.service, a.starts_at, p.name as provider_name
+        select a.patient_name, a.starts_at, p.name as provider_name
         from appointments a join providers p on p.id = a.provider_id where a.id = ${call.appointmentId}`;
   const values =
     appointment === undefined
@@ -121,7 +121,6 @@ export async function renderCallText(sql: Sql, call: ReminderCall, kind: CallKin
       : {
           patientName: appointment.patient_name as string,
           doctorName: appointment.provider_name as string,
-          specialty: appointment.service as string,
           startsAt: appointment.starts_at as Date,
         };
   const rendered = await renderMessage(sql, { clinic, kind, language: call.language, values });

@@ -1,7 +1,9 @@
 /**
  * A clinic's settings: the walk-in line's (closing time, reminder delay, rooms open) and the
  * appointment reminders' (office phone, contact hours, office hours and slot length, default
- * language, CANCEL as an opt-out word, reminder rules). Read whole, changed in part.
+ * language, CANCEL as an opt-out word, reminder rules), the countries whose texts are answered, and
+ * how long patient data is kept.
+ * Read whole, changed in part.
  */
 import type { TransactionSql } from 'postgres';
 import type { Sql } from '../db/sql.js';
@@ -48,12 +50,24 @@ export interface ClinicSettings {
   maxOffersPerDay: number;
   /** A slot starting within this many minutes is no longer offered: its offer workflow ends `expired`. */
   offerLeadMinutes: number;
+  /**
+   * Countries (ISO 3166-1 alpha-2) whose numbers get replies to their texts; others are logged and
+   * counted, never answered (SMS pumping). Stored null: `[defaultCountry]`, following that setting.
+   */
+  inboundCountries: string[];
+  /** Days message bodies and patients' phone numbers are kept before the retention schedule purges them. */
+  retentionDays: number;
 }
 
-/** The settings staff may change (`PATCH /api/clinic`); rooms open has its own route. */
+/**
+ * The settings staff may change (`PATCH /api/clinic`); rooms open has its own route. A new time zone
+ * applies to tickets and appointments from then on: a running appointment chain keeps the zone it was
+ * booked with.
+ */
 export type ClinicSettingsPatch = Partial<
   Pick<
     ClinicSettings,
+    | 'timezone'
     | 'closingTime'
     | 'nextReminderMinutes'
     | 'officePhone'
@@ -72,11 +86,16 @@ export type ClinicSettingsPatch = Partial<
     | 'offerHoldMinutes'
     | 'maxOffersPerDay'
     | 'offerLeadMinutes'
+    | 'retentionDays'
   >
->;
+> & {
+  /** null: back to the default (the clinic's `defaultCountry` only). */
+  inboundCountries?: string[] | null;
+};
 
 /** Column of each patchable setting, which is also how the API names it. */
 const COLUMNS = {
+  timezone: 'timezone',
   closingTime: 'closing_time',
   nextReminderMinutes: 'next_reminder_minutes',
   officePhone: 'office_phone',
@@ -95,6 +114,8 @@ const COLUMNS = {
   offerHoldMinutes: 'offer_hold_minutes',
   maxOffersPerDay: 'max_offers_per_day',
   offerLeadMinutes: 'offer_lead_minutes',
+  inboundCountries: 'inbound_countries',
+  retentionDays: 'retention_days',
 } as const satisfies Record<keyof ClinicSettingsPatch, string>;
 
 const selectSettings = (sql: Sql | TransactionSql) => sql`
@@ -102,7 +123,8 @@ const selectSettings = (sql: Sql | TransactionSql) => sql`
          to_char(contact_hours_start, 'HH24:MI') as contact_hours_start, to_char(contact_hours_end, 'HH24:MI') as contact_hours_end,
          office_days::int[] as office_days, to_char(office_opens, 'HH24:MI') as office_opens, to_char(office_closes, 'HH24:MI') as office_closes,
          slot_minutes, default_language, default_country, cancel_is_opt_out, reminder_rules, call_retry_minutes,
-         offer_batch_size, offer_hold_minutes, max_offers_per_day, offer_lead_minutes
+         offer_batch_size, offer_hold_minutes, max_offers_per_day, offer_lead_minutes,
+         coalesce(inbound_countries, array[default_country]) as inbound_countries, retention_days
   from clinics`;
 
 function toSettings(row: Record<string, unknown>): ClinicSettings {
@@ -129,6 +151,8 @@ function toSettings(row: Record<string, unknown>): ClinicSettings {
     offerHoldMinutes: row.offer_hold_minutes as number,
     maxOffersPerDay: row.max_offers_per_day as number,
     offerLeadMinutes: row.offer_lead_minutes as number,
+    inboundCountries: row.inbound_countries as string[],
+    retentionDays: row.retention_days as number,
   };
 }
 
@@ -169,6 +193,7 @@ export async function updateClinicSettings(sql: Sql, clinicId: number, patch: Cl
     for (const [key, value] of given) {
       if (key === 'officeDays') values[COLUMNS[key]] = [...new Set(value as number[])].sort((a, b) => a - b);
       else if (key === 'reminderRules') values[COLUMNS[key]] = tx.json(value as TReminderRule[]);
+      else if (key === 'inboundCountries') values[COLUMNS[key]] = value === null ? null : tx.array([...new Set(value as string[])].sort());
       else values[COLUMNS[key]] = value;
     }
     if (Object.keys(values).length > 0) await tx`update clinics set ${tx(values)} where id = ${clinicId}`;

@@ -26,6 +26,8 @@ export interface Clinic {
   defaultLanguage: string;
   /** The country staff write local phone numbers in (`clinics.default_country`, ISO 3166-1 alpha-2). */
   defaultCountry: CountryCode;
+  /** Countries whose numbers get replies (`clinics.inbound_countries`, else `[defaultCountry]`): the SMS-pumping guard. */
+  inboundCountries: CountryCode[];
 }
 
 /** Fewest rooms a clinic can have open (the `clinics.rooms_open` check in db/migrations). */
@@ -38,7 +40,7 @@ export const MAIN_CLINIC_SLUG = 'main';
 
 const selectClinic = (sql: Sql) => sql`
   select c.id, c.slug, c.name, c.timezone, c.rooms_open, c.closing_time::text as closing_time, c.next_reminder_minutes, c.inbound_texts_per_minute,
-         c.office_phone, c.default_language, c.default_country,
+         c.office_phone, c.default_language, c.default_country, coalesce(c.inbound_countries, array[c.default_country]) as inbound_countries,
          (select n.address from clinic_numbers n where n.clinic_id = c.id and n.channel = 'sms' order by n.address limit 1) as sms_number
   from clinics c`;
 
@@ -56,13 +58,18 @@ function toClinic(row: Record<string, unknown>): Clinic {
     officePhone: row.office_phone as string | null,
     defaultLanguage: row.default_language as string,
     defaultCountry: row.default_country as CountryCode,
+    inboundCountries: row.inbound_countries as CountryCode[],
   };
 }
 
+/** Time zone of a new `main` clinic when CLINIC_TIMEZONE is not set. */
+export const DEFAULT_CLINIC_TIMEZONE = 'America/Chicago';
+
 /**
- * Creates or updates the `main` clinic from `config`: name, time zone, numbers, and the contact hours
- * and waitlist offer settings given (CONTACT_HOURS_START / _END, BATCH_SIZE, HOLD_MINUTES,
- * MAX_OFFERS_PER_DAY; one not given keeps its stored value). @returns the clinic.
+ * Creates or updates the `main` clinic from `config`: name, numbers, and the time zone, contact hours
+ * and waitlist offer settings given (CLINIC_TIMEZONE, CONTACT_HOURS_START / _END, BATCH_SIZE,
+ * HOLD_MINUTES, MAX_OFFERS_PER_DAY; one not given keeps its stored value, a new clinic takes
+ * `DEFAULT_CLINIC_TIMEZONE` and 08:00–20:00). @returns the clinic.
  * @throws ConfigError when the contact hours would end before they start.
  */
 export async function ensureMainClinic(sql: Sql, config: Config): Promise<Clinic> {
@@ -76,12 +83,12 @@ export async function ensureMainClinic(sql: Sql, config: Config): Promise<Clinic
       const [clinic] = await tx<{ id: number }[]>`
         insert into clinics (slug, name, timezone, default_country, contact_hours_start, contact_hours_end,
                              offer_batch_size, offer_hold_minutes, max_offers_per_day)
-        values (${MAIN_CLINIC_SLUG}, ${config.clinic.name}, ${config.clinic.timezone}, ${config.clinic.defaultCountry},
+        values (${MAIN_CLINIC_SLUG}, ${config.clinic.name}, ${config.clinic.timezone ?? DEFAULT_CLINIC_TIMEZONE}, ${config.clinic.defaultCountry},
                 coalesce(${start ?? null}::time, '08:00'), coalesce(${end ?? null}::time, '20:00'),
                 coalesce(${batchSize ?? null}::int, 3), coalesce(${holdMinutes ?? null}::int, 7), coalesce(${maxOffersPerDay ?? null}::int, 3))
         on conflict (slug) do update set
           name = excluded.name,
-          timezone = excluded.timezone,
+          timezone = coalesce(${config.clinic.timezone ?? null}::text, clinics.timezone),
           default_country = excluded.default_country,
           contact_hours_start = coalesce(${start ?? null}::time, clinics.contact_hours_start),
           contact_hours_end = coalesce(${end ?? null}::time, clinics.contact_hours_end),

@@ -13,6 +13,8 @@ import { FALLBACK_LANGUAGE, languageFallbacks, shippedLanguageOf, SHIPPED_LANGUA
 import {
   DEFAULT_TEMPLATES,
   forbiddenPlaceholders,
+  HEALTH_INFORMATION_PLACEHOLDERS,
+  isOfferKind,
   isCallKind,
   MESSAGE_KINDS,
   missingPlaceholders,
@@ -23,7 +25,7 @@ import {
 } from '../domain/messageTemplates.js';
 import { placeholderValues, sampleMessageValues, type MessageValues } from '../domain/messageValues.js';
 import { formatPhoneForPeople } from '../domain/phone.js';
-import { countSmsSegments, type SmsEncoding } from '../domain/smsSegments.js';
+import { countSmsSegments, type SmsEncoding, type SmsSize } from '../domain/smsSegments.js';
 import { phoneToCall, type Clinic } from './clinics.js';
 
 /** The wording in effect for one kind and language at a clinic. */
@@ -126,24 +128,71 @@ export async function listTemplates(sql: Sql, clinic: Clinic): Promise<TemplateW
     .flatMap((language) => MESSAGE_KINDS.map((kind) => withSample(clinic, pickTemplate(own, kind, language, clinic.defaultLanguage))));
 }
 
+/** The wording of `kind` in effect for a reader of `language` at `clinic` (see the module docstring), with its sample rendering. */
+export async function findTemplate(sql: Sql, clinic: Clinic, kind: MessageKind, language: string): Promise<TemplateWithSample> {
+  return withSample(clinic, pickTemplate(await readOwnTemplates(sql, clinic.id, kind), kind, language, clinic.defaultLanguage));
+}
+
+/**
+ * What is wrong with `body` as a `kind` template, or undefined when it is good: an unknown placeholder
+ * (`body: unknown placeholder {foo}`; `{slots}` is known in `reschedule_options` only), the one a kind
+ * requires and the body lacks (`{slots}` in `reschedule_options`), or one a kind may not use
+ * (`{doctor_name}` or `{specialty}` in `call_voicemail`). The one rule for saving and for previews.
+ */
+function templateProblem(body: string, kind: MessageKind): AppError | undefined {
+  const unknown = validateTemplate(body, kind);
+  if (unknown.length > 0) return new AppError('bad_request', `body: unknown placeholder${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}`, 'body');
+  const missing = missingPlaceholders(body, kind);
+  if (missing.length > 0) {
+    const why = missing.includes('{slots}') ? ' (the numbered list of open times)' : '';
+    return new AppError('bad_request', `body: must contain ${missing.join(', ')}${why}`, 'body');
+  }
+  const forbidden = forbiddenPlaceholders(body, kind);
+  if (forbidden.length > 0) {
+    const why = forbidden.every((written) => HEALTH_INFORMATION_PLACEHOLDERS.some((name) => written === `{${name}}`))
+      ? 'no text or call may carry health information (the service, reason, diagnosis or specialty)'
+      : isOfferKind(kind)
+        ? 'an offer says the time and the place only'
+        : 'anyone may hear a voicemail: the time and the office phone only';
+    return new AppError('bad_request', `body: ${forbidden.join(', ')} may not be used in ${kind} (${why})`, 'body');
+  }
+  return undefined;
+}
+
+/** How a wording not yet saved reads: its sample rendering, its SMS size, and why it could not be saved, if so. */
+export interface TemplatePreview {
+  /** The body filled with `sampleMessageValues`; an unknown placeholder stays as written. */
+  text: string;
+  /** Its SMS size (a spoken kind is not texted: `spoken` says so). */
+  size: SmsSize;
+  /** Whether the kind is read aloud on a call rather than texted. */
+  spoken: boolean;
+  /** The refusal `saveTemplate` would give (`body: unknown placeholder {foo}`), or undefined. */
+  problem: AppError | undefined;
+}
+
+/**
+ * `body` as a `kind` template in `language` at `clinic` would read with typical values
+ * (`sampleMessageValues`), its SMS size, and the refusal `saveTemplate` would give: the board's live
+ * preview, with the same rules and rendering as saving and sending.
+ */
+export function previewTemplate(clinic: Clinic, template: { kind: MessageKind; language: string; body: string }): TemplatePreview {
+  const { kind, language, body } = template;
+  const { text } = renderBody(clinic, kind, body, language, sampleMessageValues(clinic.timezone));
+  return { text, size: countSmsSegments(text), spoken: isCallKind(kind), problem: templateProblem(body, kind) };
+}
+
 /**
  * Saves `clinic`'s own wording of `kind` in `language` (a valid tag, see languages.ts), replacing any
  * earlier one. @returns it, with its sample rendering.
- * @throws AppError bad_request (field `body`) naming each unknown placeholder (`body: unknown
- *   placeholder {foo}`; `{slots}` is known in `reschedule_options` only), the one a kind requires
- *   and the body lacks (`{slots}` in `reschedule_options`), or one a kind may not use (`{doctor_name}`
- *   or `{specialty}` in `call_voicemail`).
+ * @throws AppError bad_request (field `body`) for a body `templateProblem` refuses: an unknown
+ *   placeholder, one the kind requires and the body lacks, or one the kind may not use (`{specialty}`
+ *   anywhere: health information; `{doctor_name}` in `call_voicemail`; names in offer texts); nothing is saved.
  */
 export async function saveTemplate(sql: Sql, clinic: Clinic, template: { kind: MessageKind; language: string; body: string }): Promise<TemplateWithSample> {
   const { kind, language, body } = template;
-  const unknown = validateTemplate(body, kind);
-  if (unknown.length > 0) throw new AppError('bad_request', `body: unknown placeholder${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}`, 'body');
-  const missing = missingPlaceholders(body, kind);
-  if (missing.length > 0) throw new AppError('bad_request', `body: must contain ${missing.join(', ')} (the numbered list of open times)`, 'body');
-  const forbidden = forbiddenPlaceholders(body, kind);
-  if (forbidden.length > 0) {
-    throw new AppError('bad_request', `body: ${forbidden.join(', ')} may not be used in ${kind} (anyone may hear a voicemail: no health information)`, 'body');
-  }
+  const problem = templateProblem(body, kind);
+  if (problem !== undefined) throw problem;
   const [row] = await sql`
     insert into message_templates (clinic_id, kind, language, body) values (${clinic.id}, ${kind}, ${language}, ${body})
     on conflict (clinic_id, kind, language) do update set body = excluded.body, updated_at = now()

@@ -16,7 +16,7 @@
 import type { Sql } from '../db/sql.js';
 import { AppError } from '../errors.js';
 import { readerLanguages } from '../domain/languages.js';
-import { PLACEHOLDERS, validateTemplate, type Placeholder, type TextKind } from '../domain/messageTemplates.js';
+import { HEALTH_INFORMATION_PLACEHOLDERS, PLACEHOLDERS, validateTemplate, type Placeholder, type TextKind } from '../domain/messageTemplates.js';
 import type { MessageValues } from '../domain/messageValues.js';
 import type { ProviderTemplate } from '../messaging/sender.js';
 import type { Clinic } from './clinics.js';
@@ -25,9 +25,10 @@ import { clinicPlaceholderValues } from './messageTemplates.js';
 /**
  * Placeholders a WhatsApp variable may take: all but `{slots}`, a list with one time a line, which
  * WhatsApp refuses in a variable (Meta error 132018, "param text can't have new-line/tab characters",
- * developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes).
+ * developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes), and `{specialty}`, health
+ * information no message carries (messageTemplates.ts, the PHI rule).
  */
-export const WHATSAPP_PLACEHOLDERS = PLACEHOLDERS.filter((name) => name !== 'slots');
+export const WHATSAPP_PLACEHOLDERS = PLACEHOLDERS.filter((name) => name !== 'slots' && !HEALTH_INFORMATION_PLACEHOLDERS.includes(name));
 
 /** A clinic's WhatsApp template for one kind in one language. `variables`: variable number (`"1"`) → placeholder. */
 export interface WhatsAppTemplate {
@@ -61,7 +62,8 @@ export async function listWhatsAppTemplates(sql: Sql, clinicId: number): Promise
 
 /**
  * The placeholder `written` names, when it can fill a variable of a `kind` template: exactly one
- * placeholder in braces that a `kind` text template may use (`validateTemplate`), not `{slots}`.
+ * placeholder in braces that a `kind` text template may use (`validateTemplate`), not `{slots}`
+ * and not health information (`{specialty}`).
  * @throws AppError bad_request naming `variables.<number>`.
  */
 function placeholderOf(number: string, written: string, kind: TextKind): Placeholder {
@@ -72,6 +74,9 @@ function placeholderOf(number: string, written: string, kind: TextKind): Placeho
   const name = WHATSAPP_PLACEHOLDERS.find((candidate) => written === `{${candidate}}`);
   if (name !== undefined) return name;
   if (written === '{slots}') throw refuse('{slots} cannot fill a WhatsApp variable: it lists one time a line, and WhatsApp refuses line breaks in a variable');
+  if (HEALTH_INFORMATION_PLACEHOLDERS.some((health) => written === `{${health}}`)) {
+    throw refuse(`${written} may not be used: no message may carry health information (the service, reason, diagnosis or specialty)`);
+  }
   throw refuse('must be exactly one placeholder in braces, such as {patient_name}');
 }
 
@@ -80,7 +85,7 @@ function placeholderOf(number: string, written: string, kind: TextKind): Placeho
  * earlier one. `variables` maps each variable number (`"1"`…`"n"`, no gaps: the API's schema checks)
  * to a placeholder as written, `{patient_name}`. @returns the saved template.
  * @throws AppError bad_request naming `variables.<number>` for an unknown placeholder (`{slots}`
- *   outside `reschedule_options` included, as in text templates), `{slots}` itself, or anything but
+ *   outside `reschedule_options` included, as in text templates), `{slots}` itself, `{specialty}`, or anything but
  *   one placeholder in braces; nothing is saved.
  */
 export async function saveWhatsAppTemplate(

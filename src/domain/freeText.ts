@@ -12,3 +12,11 @@ const CONTROL_CHARACTERS = /[\p{Cc}\p{Cf}]/gu;
 export function stripControlCharacters(text: string): string {
   return text.replace(CONTROL_CHARACTERS, '');
 }
+
+/**
+ * `text` as Postgres can store it: without NUL (U+0000), which a `text` column refuses (SQLSTATE
+ * 22021). Everything else, line breaks included, is kept: a patient's message is logged as sent.
+ */
+export function withoutNul(text: string): string {
+  return text.replaceAll('\u0000', '');
+}

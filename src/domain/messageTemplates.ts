@@ -3,6 +3,13 @@
  * `{placeholder}`s filled in when it is sent. The defaults here ship in English and Spanish; a clinic
  * may save its own (`message_templates`), which win over these.
  *
+ * No health information (the PHI rule, README "Patient texts carry no health information"): a text
+ * or call may say when (date, time), where (the clinic, its phone) and with whom (the provider), and
+ * address the patient by name; never the service, reason, diagnosis or specialty. Anyone may read a
+ * lock screen or hear a voicemail. So `{specialty}` is refused in every template (it stays a known
+ * name only so that a template saved before the rule renders it as nothing), and a voicemail carries
+ * no provider either.
+ *
  * Carrier-safe words: no template invites `CANCEL` (or `CANCELAR`). CANCEL is one of Twilio's default
  * opt-out words: a patient who texts it is opted out by Twilio from every later text. Reminders ask
  * for YES / NO / CHANGE (SI / NO / CAMBIAR).
@@ -105,14 +112,25 @@ const PLACEHOLDER_KINDS: Partial<Record<Placeholder, readonly MessageKind[]>> = 
 const NOT_IN_OFFERS: Placeholder[] = ['patient_name', 'doctor_name', 'specialty', 'followup_date'];
 
 /**
- * Placeholders a kind's template may not contain. A voicemail may be heard by anyone in the household:
- * it carries the time and the office phone, never health information (the provider or the service).
- * An offer goes to a patient who has no appointment at that time yet: time and place only (issue 10).
+ * Placeholders no template may contain: health information (the PHI rule above). Never filled when a
+ * message is rendered.
+ */
+export const HEALTH_INFORMATION_PLACEHOLDERS: readonly Placeholder[] = ['specialty'];
+
+/**
+ * Placeholders a kind's template may not contain besides those. A voicemail may be heard by anyone in
+ * the household: it carries the time and the office phone, not even the provider. An offer goes to a
+ * patient who has no appointment at that time yet: time and place only (issue 10).
  */
 const FORBIDDEN_PLACEHOLDERS: Partial<Record<MessageKind, Placeholder[]>> = {
-  call_voicemail: ['doctor_name', 'specialty'],
+  call_voicemail: ['doctor_name'],
   ...Object.fromEntries(OFFER_KINDS.map((kind) => [kind, NOT_IN_OFFERS])),
 };
+
+/** Whether `kind` is a waitlist offer text. */
+export function isOfferKind(kind: string): kind is OfferKind {
+  return (OFFER_KINDS as readonly string[]).includes(kind);
+}
 
 /** Placeholders a kind's template must contain: without `{slots}` a patient could not pick a time. */
 const REQUIRED_PLACEHOLDERS: Partial<Record<MessageKind, Placeholder[]>> = { reschedule_options: ['slots'], offer: ['date', 'time'] };
@@ -141,9 +159,13 @@ export function missingPlaceholders(body: string, kind: MessageKind): string[] {
   return (REQUIRED_PLACEHOLDERS[kind] ?? []).filter((name) => !body.includes(`{${name}}`)).map((name) => `{${name}}`);
 }
 
-/** The placeholders `body` contains that a `kind` template may not (`{doctor_name}` in `call_voicemail`), as written. */
+/**
+ * The placeholders `body` contains that a `kind` template may not, as written, in `PLACEHOLDERS`
+ * order: `{specialty}` anywhere, `{doctor_name}` in `call_voicemail`.
+ */
 export function forbiddenPlaceholders(body: string, kind: MessageKind): string[] {
-  return (FORBIDDEN_PLACEHOLDERS[kind] ?? []).filter((name) => body.includes(`{${name}}`)).map((name) => `{${name}}`);
+  const forbidden = new Set([...HEALTH_INFORMATION_PLACEHOLDERS, ...(FORBIDDEN_PLACEHOLDERS[kind] ?? [])]);
+  return PLACEHOLDERS.filter((name) => forbidden.has(name) && body.includes(`{${name}}`)).map((name) => `{${name}}`);
 }
 
 /** `body` with each known `{placeholder}` replaced by its value (nothing when missing); anything else is left as written. */
@@ -162,8 +184,7 @@ export const DEFAULT_TEMPLATES: Record<ShippedLanguage, Record<MessageKind, stri
     rescheduled: "{clinic_name}: {patient_name}, your visit with {doctor_name} is now {date} at {time}. We'll text you a reminder.",
     no_open_slots:
       '{clinic_name}: sorry, {doctor_name} has no other open times soon. Your visit stays {date} at {time}. Call {office_phone} to arrange another.',
-    followup_reminder:
-      '{clinic_name}: {patient_name}, your {specialty} follow-up with {doctor_name} is due {followup_date}. Call {office_phone} to book a time.',
+    followup_reminder: '{clinic_name}: {patient_name}, your follow-up visit with {doctor_name} is due {followup_date}. Call {office_phone} to book a time.',
     help: '{clinic_name}: reply YES to confirm your visit, NO to cancel, CHANGE for another time. Questions? Call {office_phone}. Reply STOP to stop texts.',
     offer: '{clinic_name}: a visit opened up {date} at {time} at {location}. Reply YES within {hold_minutes} min to take it, or NO to pass.',
     offer_won: "{clinic_name}: Confirmed. You're scheduled {date} {time} at {location}.",
@@ -191,7 +212,7 @@ export const DEFAULT_TEMPLATES: Record<ShippedLanguage, Record<MessageKind, stri
     no_open_slots:
       '{clinic_name}: lo sentimos, {doctor_name} no tiene otras horas libres pronto. Su cita sigue el {date} a las {time}. Llame al {office_phone}.',
     followup_reminder:
-      '{clinic_name}: {patient_name}, le toca su control de {specialty} con {doctor_name} el {followup_date}. Llame al {office_phone} para pedir cita.',
+      '{clinic_name}: {patient_name}, le toca su visita de control con {doctor_name} el {followup_date}. Llame al {office_phone} para pedir cita.',
     help: '{clinic_name}: responda SI para confirmar, NO para cancelar, CAMBIAR para otra hora. ¿Dudas? Llame al {office_phone}. STOP para no recibir textos.',
     offer: '{clinic_name}: hay una cita libre el {date} a las {time} en {location}. Responda SI en {hold_minutes} min para tomarla, o NO para dejarla.',
     offer_won: '{clinic_name}: Confirmado. Su cita es el {date} a las {time} en {location}.',

@@ -10,12 +10,14 @@ import type { PlaceholderValues } from './messageTemplates.js';
 /** A moment: a Date, or ISO 8601 text with an offset (`2026-11-10T10:30:00-06:00`). */
 export type Instant = Date | string;
 
-/** What an appointment message is about; every field may be left out where a kind does not use it. */
+/**
+ * What an appointment message is about; every field may be left out where a kind does not use it.
+ * There is no service, reason or diagnosis here on purpose: no message may carry health information
+ * (messageTemplates.ts, the PHI rule), so none can be filled in.
+ */
 export interface MessageValues {
   patientName?: string;
   doctorName?: string;
-  /** The appointment's service (`{specialty}`). */
-  specialty?: string;
   /** When the appointment starts (`{date}`, `{time}`). */
   startsAt?: Instant;
   /** The follow-up's local date, `YYYY-MM-DD` (`{followup_date}`). */
@@ -83,7 +85,6 @@ export function placeholderValues(values: MessageValues, context: MessageContext
     office_phone: context.officePhone,
     patient_name: values.patientName,
     doctor_name: values.doctorName,
-    specialty: values.specialty,
     date: values.startsAt === undefined ? undefined : formatDate(values.startsAt, timezone, language, context.spoken),
     time: values.startsAt === undefined ? undefined : formatTime(values.startsAt, timezone, language),
     followup_date: values.followUpDate === undefined ? undefined : formatLocalDate(values.followUpDate, language),
@@ -102,7 +103,6 @@ export function sampleMessageValues(timezone: string): MessageValues {
   return {
     patientName: 'Maria Gonzalez',
     doctorName: 'Dr Ramirez',
-    specialty: 'family medicine',
     startsAt: at(10, 10, 30),
     followUpDate: '2026-11-24',
     slots: [at(10, 14), at(10, 15), at(11, 9), at(11, 10), at(11, 11)],

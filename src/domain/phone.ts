@@ -27,6 +27,14 @@ export function parseAddress(raw: string, defaultCountry: CountryCode): PhoneAdd
   return { phone: number.number, channel: isWhatsApp ? 'whatsapp' : 'sms' };
 }
 
+/**
+ * The country an E.164 number belongs to by its numbering plan (`+13125550142` → `US`, `+16135550123`
+ * → `CA`), or undefined for a number no country's plan holds (non-geographic `+882…`, unassigned ranges).
+ */
+export function phoneCountry(phone: string): CountryCode | undefined {
+  return parsePhoneNumberFromString(phone)?.country;
+}
+
 /** The Twilio address for a phone on a channel: `+1555…` for SMS, `whatsapp:+1555…` for WhatsApp. */
 export function toAddress({ phone, channel }: PhoneAddress): string {
   return channel === 'whatsapp' ? `whatsapp:${phone}` : phone;
@@ -36,6 +44,12 @@ export function toAddress({ phone, channel }: PhoneAddress): string {
 export function maskPhone(phone: string | null): string | null {
   if (phone === null) return null;
   return `•••• ${phone.slice(-4)}`;
+}
+
+/** A number masked for the message log: its country calling code and last four digits, `+1 ••• ••• 4567`. */
+export function maskPhoneWithCountry(phone: string): string {
+  const country = parsePhoneNumberFromString(phone)?.countryCallingCode;
+  return `${country === undefined ? '+' : `+${country} `}••• ••• ${phone.slice(-4)}`;
 }
 
 /** A number written for people in its own country's style (`(555) 555-0100`), E.164 if unparsable. */

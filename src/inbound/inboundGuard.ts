@@ -1,5 +1,8 @@
 /**
- * The per-number guard on a clinic's public number. A number that sends more than the clinic's
+ * The per-number guard on a clinic's public number. A number of a country the clinic does not answer
+ * (`inbound_countries`, default its own country) gets no reply at all: SMS pumping makes a public
+ * number text premium-rate destinations by posting texts "from" them (Twilio, "SMS pumping fraud",
+ * twilio.com/docs/glossary/what-is-sms-pumping-fraud). A number that sends more than the clinic's
  * `inbound_texts_per_minute` (default 10) gets no reply past it, and a text we do not understand that
  * the same number sends again and again — an auto-responder answering our help text, which we would
  * answer again — stops being answered after `LOOP_REPEATS` in `LOOP_WINDOW_MINUTES`. Opt-out and opt-in
@@ -9,14 +12,18 @@
 import type { Sql } from '../db/sql.js';
 import type { Clinic } from '../clinics/clinics.js';
 import { parseCommand } from '../domain/commands.js';
+import { phoneCountry } from '../domain/phone.js';
 
 /** How many times one number's same unrecognised text is answered within `LOOP_WINDOW_MINUTES`. */
 export const LOOP_REPEATS = 3;
 /** The window of the loop rule, in minutes. */
 export const LOOP_WINDOW_MINUTES = 10;
 
-/** `answer`, or why not: `too_many` (over the clinic's per-minute limit), `loop` (an auto-responder). */
-export type GuardVerdict = 'answer' | 'too_many' | 'loop';
+/**
+ * `answer`, or why not: `country` (a number of a country the clinic does not answer), `too_many` (over
+ * the clinic's per-minute limit), `loop` (an auto-responder). Stored as `messages.unanswered_reason`.
+ */
+export type GuardVerdict = 'answer' | 'country' | 'too_many' | 'loop';
 
 /**
  * Whether to answer `body` from `phone`, which has just been logged (so it counts itself).
@@ -24,7 +31,11 @@ export type GuardVerdict = 'answer' | 'too_many' | 'loop';
  */
 export async function checkInboundGuard(sql: Sql, clinic: Clinic, phone: string, body: string): Promise<GuardVerdict> {
   const kind = parseCommand(body).kind;
-  if (kind === 'opt_out' || kind === 'opt_in') return 'answer';
+  // An opt-out is honoured from anywhere: it is recorded and never answered.
+  if (kind === 'opt_out') return 'answer';
+  const country = phoneCountry(phone);
+  if (country === undefined || !clinic.inboundCountries.includes(country)) return 'country';
+  if (kind === 'opt_in') return 'answer';
   const [counts] = await sql<{ last_minute: number; same_text: number }[]>`
     select count(*) filter (where created_at > now() - interval '1 minute')::int as last_minute,
            count(*) filter (where lower(btrim(body)) = lower(btrim(${body})))::int as same_text

@@ -13,7 +13,7 @@ import type { Messenger } from '../messaging/messenger.js';
 import type { QueueDeps } from '../queue/joinQueue.js';
 import { isBareCancel } from '../domain/promptAnswers.js';
 import { parseCommand } from '../domain/commands.js';
-import { checkInboundGuard } from './inboundGuard.js';
+import { checkInboundGuard, type GuardVerdict } from './inboundGuard.js';
 import { handleInboundText, type InboundText } from './handleInboundText.js';
 
 /** Reply to a patient when handling fails on our side; Twilio will not retry a 200. */
@@ -60,7 +60,7 @@ export async function receiveInboundMessage(deps: ReceiveDeps, message: InboundM
     const verdict = await checkInboundGuard(sql, message.clinic, message.from.phone, message.body);
     if (verdict !== 'answer') {
       deps.log.warn({ messageSid: message.messageSid, phone: message.from.phone, reason: verdict }, 'inbound text not answered: per-number guard');
-      await claimReply(sql, message, null, 'none');
+      await claimReply(sql, message, null, 'none', verdict);
       return null;
     }
   }
@@ -141,14 +141,21 @@ async function logInbound(sql: Sql, m: InboundMessage): Promise<boolean> {
 }
 
 /**
- * Records how the reply went out; only the first claim wins. A TwiML reply is also logged as an
- * outbound message (status `accepted`: Twilio sends it under a MessageSid we are not told).
+ * Records how the reply went out (and, for none on purpose, the guard's reason); only the first claim
+ * wins. A TwiML reply is also logged as an outbound message (status `accepted`: Twilio sends it under
+ * a MessageSid we are not told).
  * @returns whether this call won.
  */
-async function claimReply(sql: Sql, m: InboundMessage, reply: string | null, via: 'twiml' | 'outbound' | 'none'): Promise<boolean> {
+async function claimReply(
+  sql: Sql,
+  m: InboundMessage,
+  reply: string | null,
+  via: 'twiml' | 'outbound' | 'none',
+  unansweredReason: Exclude<GuardVerdict, 'answer'> | null = null,
+): Promise<boolean> {
   return sql.begin(async (tx) => {
     const [row] = await tx`
-      update messages set reply_body = ${reply}, reply_via = ${via}, updated_at = now()
+      update messages set reply_body = ${reply}, reply_via = ${via}, unanswered_reason = ${unansweredReason}, updated_at = now()
       where provider_sid = ${m.messageSid} and reply_via is null
       returning id`;
     if (row === undefined) return false;

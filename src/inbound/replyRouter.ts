@@ -44,7 +44,7 @@ const UPDATE_RETRY_MS = 50;
  * run are refused with RESOURCE_EXHAUSTED, which the client's gRPC retry already retries with backoff.)
  */
 const wasNotProcessed = (error: unknown): boolean =>
-  error instanceof WorkflowUpdateFailedError && /wasn't processed by worker/.test(`${error.message} ${error.cause?.message ?? ''}`);
+  error instanceof WorkflowUpdateFailedError && `${error.message} ${error.cause?.message ?? ''}`.includes("wasn't processed by worker");
 
 /** Delivers `answer` to `prompt`'s workflow as its update, again when the server gave it back unprocessed. */
 async function deliverAnswer(deps: ReplyRouterDeps, prompt: OpenPrompt, answer: PromptAnswer): Promise<PromptOutcome> {

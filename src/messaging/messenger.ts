@@ -4,7 +4,7 @@
  * text or call twice.
  */
 import type { Logger } from 'pino';
-import type { Sql } from '../db/sql.js';
+import { isDatabaseUnreachable, type Sql } from '../db/sql.js';
 import { findClinicAddress } from '../clinics/clinics.js';
 import { toAddress, type PhoneChannel } from '../domain/phone.js';
 import { MessageRejectedError, TWILIO_OPTED_OUT, type ProviderTemplate, type Sender } from './sender.js';
@@ -59,6 +59,30 @@ export const CALL_STATUS_PATH = '/webhooks/twilio/voice/status';
 /** Path of the TwiML webhook Twilio fetches when call `callId` (`calls.id`) connects. */
 export function callAnswerPath(callId: string): string {
   return `/webhooks/twilio/voice/calls/${callId}/answer`;
+}
+
+/**
+ * How long the messenger keeps trying to record what the provider answered while Postgres cannot be
+ * reached (ms): less than a send activity's 30 s start-to-close, so the activity still ends in time.
+ */
+const RECORD_THROUGH_OUTAGE_MS = 20_000;
+
+/**
+ * Runs `write` until it succeeds while Postgres cannot be reached, waiting 250 ms doubling to 2 s
+ * between tries, for up to RECORD_THROUGH_OUTAGE_MS; any other error, or the time running out,
+ * is thrown. For what must be recorded once the provider has sent: failing would send it again.
+ */
+async function recordThroughOutage(write: () => Promise<unknown>): Promise<void> {
+  const deadline = Date.now() + RECORD_THROUGH_OUTAGE_MS;
+  for (let wait = 250; ; wait = Math.min(wait * 2, 2_000)) {
+    try {
+      await write();
+      return;
+    } catch (error) {
+      if (!isDatabaseUnreachable(error) || Date.now() + wait > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
 }
 
 /** Whether `phone` has opted out of the clinic's messages. */
@@ -126,8 +150,11 @@ export function createMessenger(deps: { sql: Sql; sender: Sender; callbackBaseUr
         }
         throw error;
       }
-      // A status callback can beat this update: take the furthest status either has seen.
-      await sql`
+      // The text is out: record its MessageSid through a short Postgres outage rather than fail, or the
+      // activity's retry would send it again. A status callback can beat this update: take the furthest
+      // status either has seen.
+      await recordThroughOutage(async () => {
+        await sql`
         update messages set provider_sid = ${receipt.messageSid}, updated_at = now(),
           status = coalesce((
             select e.status from message_status_events e
@@ -136,9 +163,10 @@ export function createMessenger(deps: { sql: Sql; sender: Sender; callbackBaseUr
           error_code = (select e.error_code from message_status_events e
             where e.provider_sid = ${receipt.messageSid} and e.error_code is not null order by e.id desc limit 1)
         where id = ${id}`;
-      // A 21610 status callback that beat this update could not find the message: record its opt-out now.
-      const [optedOut] = await sql`select 1 from message_status_events where provider_sid = ${receipt.messageSid} and error_code = ${TWILIO_OPTED_OUT}`;
-      if (optedOut !== undefined) await recordOptOut(sql, message.clinicId, message.phone, 'twilio-21610');
+        // A 21610 status callback that beat this update could not find the message: record its opt-out now.
+        const [optedOut] = await sql`select 1 from message_status_events where provider_sid = ${receipt.messageSid} and error_code = ${TWILIO_OPTED_OUT}`;
+        if (optedOut !== undefined) await recordOptOut(sql, message.clinicId, message.phone, 'twilio-21610');
+      });
       return { outcome: 'sent', messageSid: receipt.messageSid };
     },
 
@@ -179,8 +207,10 @@ export function createMessenger(deps: { sql: Sql; sender: Sender; callbackBaseUr
         }
         throw error;
       }
-      // A status callback can beat this update: take the furthest status either has seen.
-      await sql`
+      // The call is placed: record its CallSid through a short Postgres outage (see send). A status
+      // callback can beat this update: take the furthest status either has seen.
+      await recordThroughOutage(
+        () => sql`
         update calls set call_sid = ${receipt.callSid}, updated_at = now(),
           status = coalesce((
             select e.status from call_status_events e
@@ -188,7 +218,8 @@ export function createMessenger(deps: { sql: Sql; sender: Sender; callbackBaseUr
             order by call_status_rank(e.status) desc, e.id desc limit 1), ${receipt.status}),
           answered_by = (select e.answered_by from call_status_events e
             where e.call_sid = ${receipt.callSid} and e.answered_by is not null order by e.id desc limit 1)
-        where id = ${id}`;
+        where id = ${id}`,
+      );
       return { outcome: 'placed', callSid: receipt.callSid };
     },
   };

@@ -68,3 +68,18 @@ export class MessageRejectedError extends Error {
     super(message);
   }
 }
+
+/**
+ * The provider asked us to wait before trying again: a 429 (or 503) with `Retry-After`. Not final:
+ * the caller retries after `retryAfterMs`. Source: twilio.com/docs/usage/rest-api-best-practices
+ * ("back off when you receive a 429"), RFC 9110 §10.2.3 (Retry-After: seconds or an HTTP date).
+ */
+export class ProviderBusyError extends Error {
+  override name = 'ProviderBusyError';
+  constructor(
+    message: string,
+    readonly retryAfterMs: number,
+  ) {
+    super(message);
+  }
+}

@@ -5,7 +5,7 @@
  */
 import twilio from 'twilio';
 import { maskPhoneNumbers } from '../domain/phone.js';
-import { MessageRejectedError, type Sender } from './sender.js';
+import { MessageRejectedError, ProviderBusyError, type Sender } from './sender.js';
 
 /** Options of the Twilio sender; `httpClient` routes the REST calls elsewhere (a local server in tests). */
 export interface TwilioSenderOptions {
@@ -17,11 +17,12 @@ export interface TwilioSenderOptions {
 
 /**
  * A sender over Twilio's REST API. A 4xx answer becomes MessageRejectedError (with Twilio's error
- * code, e.g. 21610 opted out, 21211 invalid number); 429, 5xx and network errors are thrown as they are
- * so the activity retries.
+ * code, e.g. 21610 opted out, 21211 invalid number); a 429 or 503 with `Retry-After` becomes
+ * ProviderBusyError (the wait Twilio asks for); other 429s, 5xx and network errors are thrown as they
+ * are, so the activity retries.
  */
 export function createTwilioSender(options: TwilioSenderOptions): Sender {
-  const client = twilio(options.accountSid, options.authToken, options.httpClient === undefined ? {} : { httpClient: options.httpClient });
+  const client = twilio(options.accountSid, options.authToken, { httpClient: new RetryAfterClient(options.httpClient ?? new twilio.RequestClient()) });
   return {
     provider: 'twilio',
     async send(message) {
@@ -72,4 +73,32 @@ async function rejectingClientErrors<T>(request: () => Promise<T>): Promise<T> {
     }
     throw error;
   }
+}
+
+/**
+ * A RequestClient that reads `Retry-After` (twilio's RestException keeps no headers): a 429 or 503
+ * carrying it is thrown as ProviderBusyError with the wait in ms (seconds or an HTTP date, RFC 9110
+ * §10.2.3); every other answer goes to twilio's client as it came. Requests go through `inner`.
+ */
+class RetryAfterClient extends twilio.RequestClient {
+  constructor(private readonly inner: twilio.RequestClient) {
+    super();
+  }
+
+  override request: twilio.RequestClient['request'] = async (opts) => {
+    const response = await this.inner.request(opts);
+    if (response.statusCode !== 429 && response.statusCode !== 503) return response;
+    const header = (response.headers as Record<string, unknown> | undefined)?.['retry-after'];
+    const retryAfterMs = typeof header === 'string' ? parseRetryAfter(header, Date.now()) : undefined;
+    if (retryAfterMs === undefined) return response;
+    throw new ProviderBusyError(`Twilio answered ${response.statusCode} and asks to retry after ${Math.ceil(retryAfterMs / 1000)} s`, retryAfterMs);
+  };
+}
+
+/** A `Retry-After` value (delay seconds, or an HTTP date) as ms from `now`; undefined when it is neither. */
+export function parseRetryAfter(value: string, now: number): number | undefined {
+  const text = value.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }

@@ -35,6 +35,27 @@ export async function averageServiceMinutes(sql: Sql, clinicId: number): Promise
   return seconds === null || seconds === undefined ? DEFAULT_SERVICE_MINUTES : seconds / 60;
 }
 
+/** The board's rolling average service time: over how many tickets, and their mean in minutes (null with none). */
+export interface ServiceTimeToday {
+  averageMinutes: number | null;
+  tickets: number;
+}
+
+/**
+ * The rolling average service time the board shows: the mean of called → done (`called_at` to
+ * `closed_at`) over the clinic's last `SERVICE_TIME_SAMPLE` (20) tickets that staff finished (`done`
+ * from a room, so not the day-end close or a repair) since `since` (the start of the clinic's day).
+ */
+export async function averageServiceTimeToday(sql: Sql, clinicId: number, since: Date): Promise<ServiceTimeToday> {
+  // An aggregate without group by always answers one row.
+  const [row] = await sql<[{ seconds: number | null; tickets: number }]>`
+    select avg(extract(epoch from (closed_at - called_at)))::float8 as seconds, count(*)::int as tickets from (
+      select called_at, closed_at from tickets
+      where clinic_id = ${clinicId} and service_seconds is not null and state = 'done' and called_at is not null and closed_at >= ${since}
+      order by closed_at desc limit ${SERVICE_TIME_SAMPLE}) recent`;
+  return { averageMinutes: row.seconds === null ? null : row.seconds / 60, tickets: row.tickets };
+}
+
 function toRecord(row: TicketRow, position: number | null, etaMinutes: number | null): TicketRecord {
   return {
     workflowId: row.workflow_id,

@@ -1,6 +1,6 @@
 /**
- * The Temporal worker: runs the ticket workflows, appointment chains and waitlist offer workflows and
- * their activities on the task queue.
+ * The Temporal worker: runs the ticket workflows, appointment chains, waitlist offer workflows and
+ * retention purges and their activities on the task queue.
  */
 import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
@@ -12,6 +12,7 @@ import { createMessagingActivities } from '../activities/messaging.js';
 import { createAppointmentActivities } from '../activities/appointments.js';
 import { createPromptActivities } from '../activities/prompts.js';
 import { createOfferActivities } from '../activities/offers.js';
+import { createRetentionActivities } from '../activities/retention.js';
 import { createDataConverter } from '../temporal/dataConverter.js';
 import type { PayloadKey } from '../temporal/payloadCodec.js';
 
@@ -59,6 +60,7 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
       ...createAppointmentActivities({ sql: deps.sql, messenger: deps.messenger }),
       ...createPromptActivities({ sql: deps.sql }),
       ...createOfferActivities({ sql: deps.sql, messenger: deps.messenger }),
+      ...createRetentionActivities({ sql: deps.sql }),
     },
   });
 }

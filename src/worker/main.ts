@@ -1,6 +1,7 @@
 /**
  * `npm run worker`: a worker process against DATABASE_URL and TEMPORAL_ADDRESS. Run as many as you
- * like; they share the task queue. SIGINT/SIGTERM drain it and exit.
+ * like; they share the task queue. Each makes sure the retention schedule exists (once: a second
+ * worker finds it). SIGINT/SIGTERM drain it and exit.
  */
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConfig, requireServices } from '../config.js';
@@ -10,6 +11,8 @@ import { createLogger } from '../logger.js';
 import { createMessengerFor } from '../messaging/createSender.js';
 import { runMain } from '../runMain.js';
 import { temporalLoggerFor } from '../temporal/pinoLogger.js';
+import { ensureRetentionSchedule } from '../retention/retentionSchedule.js';
+import { connectTemporalClient } from '../temporal/connect.js';
 import { createWorker } from './createWorker.js';
 
 await runMain('worker', async () => {
@@ -32,6 +35,12 @@ await runMain('worker', async () => {
     payloadKeys,
     maxCachedWorkflows: config.workerMaxCachedWorkflows,
   });
+  const client = await connectTemporalClient(temporalAddress, config.temporal.namespace, payloadKeys);
+  try {
+    if (await ensureRetentionSchedule(client, config.temporal.taskQueue)) log.info('retention schedule created');
+  } finally {
+    await client.connection.close();
+  }
   log.info({ taskQueue: config.temporal.taskQueue, temporalAddress }, 'worker polling');
   await worker.run(); // returns after SIGINT/SIGTERM: the SDK shuts the worker down on those signals
   await consoleTelephone?.close();

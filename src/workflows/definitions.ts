@@ -97,6 +97,8 @@ export const FailureType = {
   IllegalTransition: 'IllegalTransition',
   /** The SMS/WhatsApp provider refused a message for good (opted out, invalid number). */
   MessageRejected: 'MessageRejected',
+  /** The SMS/voice provider asked us to wait (429 with Retry-After): retried no sooner than it asked. */
+  ProviderBusy: 'ProviderBusy',
   /** The ticket code is held by another open ticket. */
   CodeTaken: 'CodeTaken',
   /** The workflow's ticket row is gone. */

@@ -2,3 +2,4 @@
 export { ticketWorkflow } from './ticketWorkflow.js';
 export { appointmentWorkflow } from './appointmentWorkflow.js';
 export { cancellationOfferWorkflow } from './cancellationOfferWorkflow.js';
+export { retentionPurgeWorkflow } from './retentionPurgeWorkflow.js';

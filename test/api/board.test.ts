@@ -165,6 +165,25 @@ describe('staff move tickets from the board', () => {
   });
 });
 
+describe("the board's waits and service time", () => {
+  it("shows each ticket's wait so far in whole minutes, and today's average from call to done", async () => {
+    const cookie = await staffCookie();
+    const code = await patientJoins('JOIN');
+    await stack.sql`update tickets set joined_at = now() - interval '7 minutes 50 seconds' where clinic_id = ${stack.clinic.id} and code = ${code}`;
+    const done = await patientJoins('JOIN');
+    for (const state of ['next', 'in_room', 'done']) await stack.api(`/api/tickets/${done}/state`, { method: 'POST', body: JSON.stringify({ state }) });
+    await stack.sql`update tickets set called_at = closed_at - interval '4 minutes 40 seconds' where clinic_id = ${stack.clinic.id} and code = ${done}`;
+
+    const page = await (await stack.app.request(boardPath(), { headers: { Cookie: cookie } })).text();
+    const card = new RegExp(`data-ticket="${code}"[\\s\\S]*?</li>`).exec(page)![0];
+    expect(card).toMatch(/<span class="waited" data-joined-at="[^"]+" data-label="Waiting">Waiting 7 min<\/span>/);
+    const average = /<div class="stat stat-quiet" data-service-time[\s\S]*?<\/div>/.exec(page)![0];
+    expect(average).toContain('5<small> min</small>');
+    expect(average).toContain('avg service today');
+    expect(average).toContain('over the last ticket finished today');
+  });
+});
+
 describe('staff open and close rooms from the board', () => {
   const roomsPath = () => `/admin/board/rooms?clinic=${stack.clinic.slug}`;
   const roomsOpen = async () => ((await (await stack.api('/api/queue')).json()) as { rooms_open: number }).rooms_open;

@@ -22,7 +22,7 @@ const putTemplate = (path: string, body: unknown) => stack.api(`/api/clinic/temp
 const templates = async () => (await json(await stack.api('/api/clinic/templates'))).templates as Record<string, unknown>[];
 
 describe('clinic settings', () => {
-  it('start at the defaults: contact 08:00-20:00, office Monday-Friday 09:00-17:00, 60-minute slots, English, reminders 24 h and 1 h before, unanswered calls again after 30 minutes', async () => {
+  it('start at the defaults: contact 08:00-20:00, office Monday-Friday 09:00-17:00, 60-minute slots, English, reminders 24 h and 1 h before, unanswered calls again after 30 minutes, offers to 3 at once held 7 minutes, texts answered from its own country only, patient data kept 90 days', async () => {
     expect(await settings()).toEqual({
       clinic: stack.clinic.slug,
       name: 'Test Clinic',
@@ -43,6 +43,12 @@ describe('clinic settings', () => {
       // The migration's column default and the domain's constant agree.
       reminder_rules: DEFAULT_REMINDER_RULES,
       call_retry_minutes: 30,
+      offer_batch_size: 3,
+      offer_hold_minutes: 7,
+      max_offers_per_day: 3,
+      offer_lead_minutes: 60,
+      inbound_countries: ['US'],
+      retention_days: 90,
     });
   });
 
@@ -157,6 +163,17 @@ describe('message templates', () => {
     expect((await templates()).find((t) => t.kind === 'cancelled' && t.language === 'en')).toMatchObject({ source: 'default' });
   });
 
+  it('refuses {specialty} in every kind (no message carries health information), and {doctor_name} in a voicemail', async () => {
+    for (const path of ['followup_reminder/en', 'reminder/es', 'call_reminder/en']) {
+      const response = await putTemplate(path, { body: '{clinic_name}: your {specialty} visit on {date}' });
+      expect(response.status, path).toBe(400);
+      expect((await json(response)).error).toMatchObject({ field: 'body', message: expect.stringContaining('{specialty} may not be used') });
+    }
+    expect((await json(await putTemplate('call_voicemail/en', { body: '{clinic_name}: {doctor_name} on {date}' }))).error.message).toContain(
+      'anyone may hear a voicemail',
+    );
+  });
+
   it('names a bad kind, language or body', async () => {
     const cases = [
       ['appointment/en', { body: 'x' }, 'kind'],
@@ -188,7 +205,6 @@ describe('rendering a message for a patient', () => {
     const values = {
       patientName: 'Ana Ruiz',
       doctorName: 'Dr Mehta',
-      specialty: 'ortho',
       startsAt: new Date('2026-11-12T15:30:00Z'),
       followUpDate: '2026-11-26',
     };
@@ -202,7 +218,7 @@ describe('rendering a message for a patient', () => {
       language: 'en',
       encoding: 'GSM-7',
       segments: 1,
-      text: `Test Clinic: Ana Ruiz, your ortho follow-up with Dr Mehta is due Thu 26 Nov. Call ${formatPhoneForPeople(clinic.smsNumber!)} to book a time.`,
+      text: `Test Clinic: Ana Ruiz, your follow-up visit with Dr Mehta is due Thu 26 Nov. Call ${formatPhoneForPeople(clinic.smsNumber!)} to book a time.`,
     });
     const inChicago = await renderMessage(stack.sql, { clinic: { ...clinic, timezone: 'America/Chicago' }, kind: 'rescheduled', language: 'en', values });
     expect(inChicago.text).toContain('is now Thu 12 Nov at 09:30.');

@@ -29,6 +29,7 @@ function kioskApp(sql: Sql) {
     log: pino({ level: 'silent' }),
     messenger: { send: () => Promise.reject(new Error('unused')), call: () => Promise.reject(new Error('unused')) },
     queueChanges: { subscribe: () => () => undefined, close: () => Promise.resolve() },
+    appointmentChanges: { subscribe: () => () => undefined, close: () => Promise.resolve() },
     defaultCountry: 'US',
     publicBaseUrl: undefined,
     twilioAuthToken: undefined,
@@ -55,7 +56,8 @@ describe('a visitor at the kiosk while the line cannot be joined', () => {
     expect(response.headers.get('content-type')).toContain('text/html');
     const page = await response.text();
     expect(page).toContain(NOTICE);
-    expect(page).toContain(`<meta http-equiv="refresh" content="30;url=/kiosk?clinic=${clinic.slug}">`);
+    expect(page).toContain(`<main class="kiosk" data-return-url="/kiosk?clinic=${clinic.slug}" data-return-seconds="30">`);
+    expect(page).toMatch(/<script src="\/admin\/assets\/kiosk\.js\?v=[0-9a-f]{12}" defer><\/script>/);
     expect(await liveSql`select 1 from tickets where clinic_id = ${clinic.id}`).toHaveLength(0);
   });
 

@@ -158,6 +158,58 @@ describe("the day's appointments", () => {
   });
 });
 
+describe('the live day', () => {
+  const eventsPath = (date: string) => `/admin/appointments/events?${new URLSearchParams({ clinic: stack.clinic.slug, date }).toString()}`;
+
+  it('refuses the stream without a session', async () => {
+    const events = await stack.app.request(eventsPath('2031-01-15'));
+    expect(events.status).toBe(401);
+  });
+
+  it("sends the day's list again after a booking, the chain's own text and a cancel from anywhere", async () => {
+    const day = DateTime.now().setZone(stack.clinic.timezone).plus({ days: 9 }).toISODate()!;
+    const events = await stack.app.request(eventsPath(day), { headers: { Cookie: await staffCookie() } });
+    expect(events.status).toBe(200);
+    expect(events.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const reader = events.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let received = '';
+    const until = async (pattern: RegExp) => {
+      while (!pattern.test(received)) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error(`event stream ended before ${String(pattern)}`);
+        received += value;
+      }
+      const seen = received;
+      received = '';
+      return seen;
+    };
+    await until(/event: appointments\ndata: <p class="empty">No appointments this day\.<\/p>/);
+
+    // Another staff member books through the JSON API, nine days out.
+    const { id } = await bookViaApi(9, 'Zainab Okafor');
+    await until(/Zainab[\s\S]*pill-booked/);
+    // The chain texts the booking's confirmation: its delivery shows.
+    await until(/Booking confirmation · SMS (sent|delivered)/);
+    expect((await stack.api(`/api/appointments/${id}/cancel`, { method: 'POST' })).status).toBe(200);
+    await until(/pill-cancelled/);
+    await reader.cancel();
+  });
+
+  it('asks before cancelling: "Cancel…" opens the question, "Yes, cancel it" posts', async () => {
+    const { id, day } = await bookViaApi(4, 'Olu Adeyemi');
+    const page = await (await stack.app.request(pagePath({ date: day }), { headers: { Cookie: await staffCookie() } })).text();
+    const card = new RegExp(`data-appointment="${id}"[\\s\\S]*?</li>`).exec(page)![0];
+    const cancelUrl = actionPath(id, 'cancel', day).replaceAll('&', '&amp;');
+    const question = /<details class="confirm">([\s\S]*?)<\/details>/.exec(card)![1]!;
+    expect(question).toMatch(/^\s*<summary class="btn btn-danger">Cancel…<\/summary>/);
+    expect(question).toContain(`<form method="post" action="${cancelUrl}" class="confirm-form">`);
+    expect(question).toContain("<p>Cancel Olu's appointment? The patient is told.</p>");
+    expect(question).toContain('<button class="btn btn-danger" type="submit">Yes, cancel it</button>');
+    // No one-tap cancel anywhere on the card.
+    expect(card.match(/\/cancel\?/g)).toHaveLength(1);
+  });
+});
+
 describe('booking from the page', () => {
   const goodForm = () => ({
     patient_name: 'Ana Lopez',

@@ -61,6 +61,12 @@ describe('WhatsApp templates', () => {
     });
   });
 
+  it('take no {specialty}: no message carries health information', async () => {
+    const response = await put('followup_reminder/en', { content_sid: SID, variables: { '1': '{patient_name}', '2': '{specialty}' } });
+    expect(response.status).toBe(400);
+    expect((await json(response)).error).toMatchObject({ field: 'variables.2', message: expect.stringContaining('{specialty} may not be used') });
+  });
+
   it('refuse a bad request with 400 naming the field, and save nothing', async () => {
     const before = await list();
     const good = { content_sid: SID, variables: { '1': '{patient_name}' } };

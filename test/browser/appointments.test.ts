@@ -1,8 +1,9 @@
 import { DateTime } from 'luxon';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, screenshotPath } from '../support/chromium.js';
-import { patientPhone, startStack, type Stack } from '../support/stack.js';
+import { watchCspViolations } from '../support/cspViolations.js';
+import { patientPhone, startStack, twimlText, type Stack } from '../support/stack.js';
 
 let stack: Stack;
 let baseUrl: string;
@@ -17,9 +18,16 @@ afterAll(async () => {
   await stack?.stop();
 });
 
+// Every page the tests open is watched: its Content-Security-Policy refuses nothing the page uses.
+const watched: string[][] = [];
+afterEach(() => {
+  expect(watched.splice(0).flat()).toEqual([]);
+});
+
 /** Signs in on a page `width` CSS pixels wide and lands on the Queue board. */
 async function signIn(width: number): Promise<Page> {
   const page = await browser.newPage({ viewport: { width, height: 900 } });
+  watched.push(await watchCspViolations(page));
   await page.goto(`${baseUrl}/admin/board?clinic=${stack.clinic.slug}`);
   await page.getByLabel('Password').fill(stack.adminPassword);
   await page.getByRole('button', { name: 'Sign in' }).click();
@@ -27,10 +35,18 @@ async function signIn(width: number): Promise<Page> {
   return page;
 }
 
-/** The card's "Last message" after reloading the page (it has no live updates). */
-async function lastDeliveryAfterReload(page: Page, card: Locator): Promise<string | null> {
-  await page.reload();
-  return card.locator('[data-last-delivery]').textContent();
+/** The card's "Last message" as the live page shows it now. */
+const lastDelivery = (card: Locator) => card.locator('[data-last-delivery]').textContent();
+
+/** Marks the page's document, so a reload (which would drop the mark) is noticed. */
+const markPage = (page: Page) => page.evaluate(() => void ((globalThis as { __marker?: string }).__marker = 'same page'));
+const marker = (page: Page) => page.evaluate(() => (globalThis as { __marker?: string }).__marker);
+
+/** Opens the Appointments page of clinic-local `day` on `page` and waits for its live stream. */
+async function openDay(page: Page, day: string): Promise<void> {
+  await page.goto(`${baseUrl}/admin/appointments?clinic=${stack.clinic.slug}&date=${day}`);
+  await page.locator('#live[data-state="live"]').waitFor({ timeout: 5_000 });
+  await markPage(page);
 }
 
 describe('the receptionist books and reminds from the Appointments page', () => {
@@ -52,11 +68,17 @@ describe('the receptionist books and reminds from the Appointments page', () => 
     const card = page.locator('[data-appointment]').filter({ hasText: 'Meera' });
     await card.waitFor();
     expect(await card.textContent()).not.toContain('Iyer');
-    await expect.poll(() => lastDeliveryAfterReload(page, card), { timeout: 10_000 }).toBe('Booking confirmation · SMS sent');
+    await page.locator('#live[data-state="live"]').waitFor({ timeout: 5_000 });
+    await markPage(page);
+    await expect.poll(() => lastDelivery(card), { timeout: 10_000 }).toMatch(/^Booking confirmation · SMS (sent|delivered)$/);
+    expect(await marker(page)).toBe('same page');
 
     await card.getByRole('button', { name: 'Remind now' }).click();
     await page.getByRole('status').filter({ hasText: "Reminder asked for Meera's" }).waitFor();
-    await expect.poll(() => lastDeliveryAfterReload(page, card), { timeout: 10_000 }).toBe('Reminder · SMS sent');
+    await page.locator('#live[data-state="live"]').waitFor({ timeout: 5_000 });
+    await markPage(page);
+    await expect.poll(() => lastDelivery(card), { timeout: 10_000 }).toMatch(/^Reminder · SMS (sent|delivered)$/);
+    expect(await marker(page)).toBe('same page');
 
     await page.screenshot({ path: screenshotPath('appointments-tablet.png'), fullPage: true });
     await page.setViewportSize({ width: 390, height: 844 });
@@ -66,18 +88,64 @@ describe('the receptionist books and reminds from the Appointments page', () => 
     await page.close();
   });
 
+  it('sees every change on every open page within a second, and confirms before cancelling', async () => {
+    const startsAt = DateTime.now().setZone(stack.clinic.timezone).plus({ days: 2 }).set({ hour: 9, minute: 15, second: 0, millisecond: 0 });
+    const day = startsAt.toISODate()!;
+    const front = await signIn(768);
+    const back = await signIn(390);
+    await openDay(front, day);
+    await openDay(back, day);
+    const cards = (name: string) => [front, back].map((page) => page.locator('[data-appointment]').filter({ hasText: name }));
+
+    // Another staff member books through the JSON API.
+    const phone = patientPhone();
+    const booked = await stack.api('/api/appointments', {
+      method: 'POST',
+      body: JSON.stringify({
+        patient_name: 'Tomás Rivera',
+        phone,
+        starts_at: startsAt.toISO(),
+        duration_minutes: 20,
+        provider: 'Dr Mehta',
+        service: 'Checkup',
+        channel: 'sms',
+      }),
+    });
+    expect(booked.status).toBe(201);
+    for (const card of cards('Tomás')) await card.waitFor({ timeout: 1_000 });
+
+    // The patient answers the reminder by text.
+    const { id } = (await booked.json()) as { id: string };
+    expect((await stack.api(`/api/appointments/${id}/remind`, { method: 'POST' })).status).toBe(200);
+    for (const card of cards('Tomás')) await expect.poll(() => lastDelivery(card), { timeout: 10_000 }).toMatch(/^Reminder · SMS (sent|delivered)$/);
+    expect(await twimlText(await stack.sendSms(phone, 'YES'))).toMatch(/confirmed/i);
+    for (const card of cards('Tomás')) await card.locator('.pill-confirmed').waitFor({ timeout: 1_000 });
+
+    // Cancel asks first; the other page sees the cancellation.
+    const [frontCard, backCard] = cards('Tomás');
+    await frontCard!.getByText('Cancel…').click();
+    await frontCard!.getByText("Cancel Tomás's appointment? The patient is told.").waitFor();
+    expect(await stack.sql`select status from appointments where id = ${id}`).toEqual([{ status: 'confirmed' }]);
+    await frontCard!.getByRole('button', { name: 'Yes, cancel it' }).click();
+    await front.getByRole('status').filter({ hasText: "Cancelled Tomás's" }).waitFor();
+    await backCard!.locator('.pill-cancelled').waitFor({ timeout: 1_000 });
+    expect(await marker(back)).toBe('same page');
+    await back.screenshot({ path: screenshotPath('appointments-live-phone.png'), fullPage: true });
+    await front.close();
+    await back.close();
+  });
+
   it('reaches every navigation link and sign-out by keyboard', async () => {
     const page = await signIn(390);
     expect(await page.locator('html').evaluate((el) => el.scrollWidth)).toBeLessThanOrEqual(390);
     await page.screenshot({ path: screenshotPath('queue-phone.png') });
     const focused: string[] = [];
-    for (let i = 0; i < 4; i++) {
+    for (let i = 0; i < 6; i++) {
       await page.keyboard.press('Tab');
       focused.push(((await page.locator(':focus').textContent()) ?? '').trim());
     }
-    expect(focused).toEqual(['Queue', 'Appointments', 'Sign out', expect.any(String)]);
-    await page.keyboard.press('Shift+Tab');
-    await page.keyboard.press('Shift+Tab');
+    expect(focused).toEqual(['Queue', 'Appointments', 'Messages', 'Numbers', 'Settings', 'Sign out']);
+    for (let i = 0; i < 4; i++) await page.keyboard.press('Shift+Tab');
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/admin\/appointments/);
     await page.close();

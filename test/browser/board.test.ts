@@ -1,6 +1,7 @@
 import type { Browser, Locator, Page } from 'playwright-core';
 import { launchChromium, screenshotPath } from '../support/chromium.js';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { watchCspViolations } from '../support/cspViolations.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { patientPhone, startStack, twimlText, type Stack } from '../support/stack.js';
 
 let stack: Stack;
@@ -17,6 +18,19 @@ afterAll(async () => {
   await stack?.stop();
 });
 
+// Every page the tests open is watched: its Content-Security-Policy refuses nothing the page uses.
+const watched: string[][] = [];
+afterEach(() => {
+  expect(watched.splice(0).flat()).toEqual([]);
+});
+
+/** A new page `width` × `height` CSS pixels, watched for CSP violations. */
+async function newPage(width: number, height: number): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width, height } });
+  watched.push(await watchCspViolations(page));
+  return page;
+}
+
 const boardUrl = () => `${baseUrl}/admin/board?clinic=${stack.clinic.slug}`;
 const ticketCard = (page: Page, column: 'next' | 'waiting' | 'in_room', code: string) => page.locator(`[data-column="${column}"] [data-ticket="${code}"]`);
 
@@ -29,7 +43,7 @@ async function patientJoins(phone: string, body = 'JOIN'): Promise<string> {
 
 /** Opens the board as a receptionist would: sent to sign in, then back to the live board. */
 async function openBoard(): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1180, height: 820 } });
+  const page = await newPage(1180, 820);
   await page.goto(boardUrl());
   expect(new URL(page.url()).pathname).toBe('/admin/login');
   await page.getByLabel('Password').fill(stack.adminPassword);
@@ -70,6 +84,24 @@ describe('the receptionist works the live board', () => {
       { timeout: 10_000 },
     );
     expect(called.body).toContain(`ticket ${code}, you're next!`);
+    await page.close();
+  });
+
+  it("sees each ticket's wait so far count up while the board stays open", async () => {
+    const code = await patientJoins(patientPhone());
+    await stack.sql`update tickets set joined_at = now() - interval '3 minutes 10 seconds' where clinic_id = ${stack.clinic.id} and code = ${code}`;
+    const page = await newPage(1180, 820);
+    // The page's clock, so two minutes pass in a moment; the server's stays real.
+    await page.clock.install();
+    await page.goto(boardUrl());
+    await page.getByLabel('Password').fill(stack.adminPassword);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator('#live[data-state="live"]').waitFor({ timeout: 5_000 });
+    const waited = ticketCard(page, 'waiting', code).locator('.waited');
+    expect(await waited.textContent()).toBe('Waiting 3 min');
+
+    await page.clock.fastForward('02:00');
+    await expect.poll(() => waited.textContent(), { timeout: 2_000 }).toBe('Waiting 5 min');
     await page.close();
   });
 
@@ -136,7 +168,7 @@ describe('the receptionist works the live board', () => {
 
 describe('a visitor without a phone uses the kiosk', () => {
   it('takes a ticket and sees its code large', async () => {
-    const page = await browser.newPage({ viewport: { width: 820, height: 1180 } });
+    const page = await newPage(820, 1180);
     await page.goto(`${baseUrl}/kiosk?clinic=${stack.clinic.slug}`);
     await page.getByLabel('Anything we should know?').fill('in a wheelchair');
     await page.getByRole('button', { name: 'Get a ticket' }).click();

@@ -1,6 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, screenshotPath } from '../support/chromium.js';
+import { watchCspViolations } from '../support/cspViolations.js';
 import { patientPhone, startStack, type Stack } from '../support/stack.js';
 
 let stack: Stack;
@@ -16,11 +17,18 @@ afterAll(async () => {
   await stack?.stop();
 });
 
+// Every page the tests open is watched: its Content-Security-Policy refuses nothing the page uses.
+const watched: string[][] = [];
+afterEach(() => {
+  expect(watched.splice(0).flat()).toEqual([]);
+});
+
 const phoneUrl = () => `${baseUrl}/admin/phone?clinic=${stack.clinic.slug}`;
 
 /** Opens the simulator as staff would: sent to sign in, then back to it. */
 async function openSimulator(width: number): Promise<Page> {
   const page = await browser.newPage({ viewport: { width, height: 900 } });
+  watched.push(await watchCspViolations(page));
   await page.goto(phoneUrl());
   expect(new URL(page.url()).pathname).toBe('/admin/login');
   await page.getByLabel('Password').fill(stack.adminPassword);

@@ -1,6 +1,7 @@
 /**
- * The first clinic (`main`) takes its contact hours from CONTACT_HOURS_START / CONTACT_HOURS_END at
- * each start; a variable not set leaves the stored value, so a staff change stands.
+ * The first clinic (`main`) takes its time zone and contact hours from CLINIC_TIMEZONE and
+ * CONTACT_HOURS_START / CONTACT_HOURS_END at each start; a variable not set leaves the stored value,
+ * so a staff change stands.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
@@ -24,6 +25,15 @@ describe('the main clinic at start', () => {
     await updateClinicSettings(sql, clinic.id, { contactHoursEnd: '18:00' });
     await start({ CONTACT_HOURS_START: '09:00' });
     expect(await getClinicSettings(sql, clinic.id)).toMatchObject({ contactHoursStart: '09:00', contactHoursEnd: '18:00' });
+  });
+
+  it('takes CLINIC_TIMEZONE when given, and keeps a time zone staff set otherwise', async () => {
+    expect((await start({ CLINIC_TIMEZONE: 'Asia/Kolkata' })).timezone).toBe('Asia/Kolkata');
+    const clinic = await start({});
+    expect(clinic.timezone).toBe('Asia/Kolkata');
+    await updateClinicSettings(sql, clinic.id, { timezone: 'Europe/Madrid' });
+    expect((await start({})).timezone).toBe('Europe/Madrid');
+    expect((await start({ CLINIC_TIMEZONE: 'America/Chicago' })).timezone).toBe('America/Chicago');
   });
 
   it('reads local numbers in DEFAULT_COUNTRY', async () => {

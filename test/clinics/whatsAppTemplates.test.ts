@@ -14,7 +14,7 @@ afterAll(() => sql.end());
 const SPANISH_SID = `HX${'a'.repeat(32)}`;
 const ENGLISH_SID = `HX${'b'.repeat(32)}`;
 // 20:30 UTC on Thursday 12 November is 02:00 on Friday 13 November in Kolkata (UTC+05:30).
-const values = { patientName: 'Ana Ruiz', doctorName: 'Dr Mehta', specialty: 'ortho', startsAt: new Date('2026-11-12T20:30:00Z'), followUpDate: '2026-11-26' };
+const values = { patientName: 'Ana Ruiz', doctorName: 'Dr Mehta', startsAt: new Date('2026-11-12T20:30:00Z'), followUpDate: '2026-11-26' };
 
 let clinic: Clinic;
 beforeAll(async () => {
@@ -57,7 +57,7 @@ describe('the WhatsApp template for a message', () => {
       kind: 'followup_reminder',
       language: 'en',
       contentSid: ENGLISH_SID,
-      variables: { '2': '{followup_date}', '1': '{specialty}', '3': '{clinic_name}' },
+      variables: { '2': '{followup_date}', '1': '{patient_name}', '3': '{clinic_name}' },
     });
     const template = await whatsAppTemplateFor(sql, { clinic, kind: 'followup_reminder', language: 'en', values: { followUpDate: '2026-11-26' } });
     expect(template?.contentVariables).toBe('{"1":"","2":"Thu 26 Nov","3":"Test Clinic"}');

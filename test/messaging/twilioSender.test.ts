@@ -9,8 +9,8 @@ import { inject } from 'vitest';
 import type { Clinic } from '../../src/clinics/clinics.js';
 import { createSql, type Sql } from '../../src/db/sql.js';
 import { createMessenger, type Messenger } from '../../src/messaging/messenger.js';
-import { MessageRejectedError } from '../../src/messaging/sender.js';
-import { createTwilioSender } from '../../src/messaging/twilioSender.js';
+import { MessageRejectedError, ProviderBusyError } from '../../src/messaging/sender.js';
+import { createTwilioSender, parseRetryAfter } from '../../src/messaging/twilioSender.js';
 import { createTestClinic, fictionalNumber } from '../support/clinic.js';
 import { startFakeTwilioApi, type FakeTwilioApi } from '../support/fakeTwilioApi.js';
 import { fakeSid } from '../support/twilioWebhooks.js';
@@ -181,5 +181,25 @@ describe('WhatsApp templates and calls through Twilio', () => {
       callSid: placed.outcome === 'placed' ? placed.callSid : '',
     });
     expect(twilioApi.requestsTo(phone, 'calls')).toHaveLength(1);
+  });
+});
+
+describe('Retry-After', () => {
+  it('reads delay seconds and HTTP dates, and nothing else', () => {
+    const now = Date.parse('2026-11-23T14:00:00Z');
+    expect(parseRetryAfter('7', now)).toBe(7_000);
+    expect(parseRetryAfter('Mon, 23 Nov 2026 14:00:30 GMT', now)).toBe(30_000);
+    expect(parseRetryAfter('Mon, 23 Nov 2026 13:59:00 GMT', now)).toBe(0);
+    expect(parseRetryAfter('soon', now)).toBeUndefined();
+  });
+
+  it('turns a 429 with Retry-After into ProviderBusyError with the wait, and sends nothing', async () => {
+    const phone = fictionalNumber('312');
+    twilioApi.setAnswer(phone, { kind: 'throttled', retryAfterSeconds: 7 });
+    const key = `test:${fakeSid()}`;
+    const failure = await messenger.send({ clinicId: clinic.id, phone, channel: 'sms', body: 'hi', idempotencyKey: key }).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(ProviderBusyError);
+    expect((failure as ProviderBusyError).retryAfterMs).toBe(7_000);
+    expect(await rowOf(key)).toMatchObject({ status: 'queued', provider_sid: null });
   });
 });

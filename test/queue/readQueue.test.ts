@@ -3,7 +3,8 @@
  * wait as the whole line the board reads.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findOpenTicketByPhone, findTicketByWorkflowId, listOpenTickets } from '../../src/queue/readQueue.js';
+import { averageServiceTimeToday, findOpenTicketByPhone, findTicketByWorkflowId, listOpenTickets } from '../../src/queue/readQueue.js';
+import { createTestClinic } from '../support/clinic.js';
 import { patientPhone, startStack, twimlText, type Stack } from '../support/stack.js';
 
 let stack: Stack;
@@ -37,5 +38,42 @@ describe('one ticket read by index', () => {
       [codes[4], 5],
       [codes[3], null],
     ]);
+  });
+});
+
+describe("the board's rolling average service time", () => {
+  /** A closed ticket row, called `calledMinutes` before it closed `closedAgoMinutes` ago. */
+  async function closedTicket(clinicId: number, n: number, row: { state: string; closedAgoMinutes: number; calledMinutes: number; byStaff: boolean }) {
+    await stack.sql`
+      insert into tickets (clinic_id, service_day, code, workflow_id, channel, state, joined_at, called_at, room_at, closed_at, service_seconds)
+      values (${clinicId}, current_date, ${`T${n}`}, ${`ticket-average-${clinicId}-${n}`}, 'kiosk', ${row.state},
+        now() - make_interval(mins => ${row.closedAgoMinutes + row.calledMinutes + 5}),
+        now() - make_interval(mins => ${row.closedAgoMinutes + row.calledMinutes}),
+        now() - make_interval(mins => ${row.closedAgoMinutes + 1}),
+        now() - make_interval(mins => ${row.closedAgoMinutes}),
+        ${row.byStaff ? 60 : null})`;
+  }
+
+  it('is the mean of called → done over the last 20 tickets staff finished since the day began', async () => {
+    const { clinic } = await createTestClinic(stack.sql);
+    const since = new Date(Date.now() - 3 * 60 * 60_000);
+    expect(await averageServiceTimeToday(stack.sql, clinic.id, since)).toEqual({ averageMinutes: null, tickets: 0 });
+
+    // The 20 latest: 10 of 6 minutes and 10 of 12 → 9. Older, or not finished by staff: left out.
+    for (let i = 0; i < 20; i++)
+      await closedTicket(clinic.id, i, { state: 'done', closedAgoMinutes: i + 1, calledMinutes: i % 2 === 0 ? 6 : 12, byStaff: true });
+    await closedTicket(clinic.id, 20, { state: 'done', closedAgoMinutes: 60, calledMinutes: 90, byStaff: true });
+    await closedTicket(clinic.id, 21, { state: 'done', closedAgoMinutes: 0, calledMinutes: 50, byStaff: false });
+    await closedTicket(clinic.id, 22, { state: 'no_show', closedAgoMinutes: 0, calledMinutes: 40, byStaff: false });
+    await closedTicket(clinic.id, 23, { state: 'done', closedAgoMinutes: 4 * 60, calledMinutes: 30, byStaff: true });
+
+    const average = await averageServiceTimeToday(stack.sql, clinic.id, since);
+    expect(average.tickets).toBe(20);
+    expect(average.averageMinutes).toBeCloseTo(9, 5);
+    // A later start of the day counts only what closed after it.
+    expect(await averageServiceTimeToday(stack.sql, clinic.id, new Date(Date.now() - 10.5 * 60_000))).toEqual({
+      averageMinutes: expect.closeTo(9, 5),
+      tickets: 10,
+    });
   });
 });

@@ -4,7 +4,8 @@
  * (`POST /2010-04-01/Accounts/{AccountSid}/Calls.json`, what `calls.create` sends: To, From, Url or
  * Twiml, StatusCallback, StatusCallbackEvent, MachineDetection, Timeout). Every request is recorded;
  * answers are scripted per recipient (`To`): created (201, the default), refused (4xx with a Twilio
- * error code, e.g. 21610), an outage (5xx), or no answer at all (the request hangs until the client
+ * error code, e.g. 21610), an outage (5xx, with `Retry-After` when given), throttled (429 with Twilio's
+ * error 20429 and `Retry-After` in seconds), or no answer at all (the request hangs until the client
  * gives up or the server closes). Error bodies follow twilio.com/docs/usage/twilios-response
  * (`{ code, message, more_info, status }`).
  */
@@ -24,13 +25,20 @@ export interface TwilioApiRequest {
   auth: string | undefined;
   headers: IncomingHttpHeaders;
   form: Record<string, string | string[]>;
+  /** When it arrived (epoch ms). */
+  at: number;
 }
 
-/** How the fake answers a create: the default `created`; a 4xx `refused` with Twilio's error code; a 5xx `outage`; `hang` never answers. */
+/**
+ * How the fake answers a create: the default `created`; a 4xx `refused` with Twilio's error code; a
+ * 5xx `outage` (with `Retry-After: retryAfterSeconds` when given); a 429 `throttled` with
+ * `Retry-After: retryAfterSeconds` (Twilio's error 20429, "Too Many Requests"); `hang` never answers.
+ */
 export type TwilioApiAnswer =
   | { kind: 'created'; status?: string }
   | { kind: 'refused'; httpStatus?: number; code: number; message?: string }
-  | { kind: 'outage'; httpStatus?: number }
+  | { kind: 'outage'; httpStatus?: number; retryAfterSeconds?: number }
+  | { kind: 'throttled'; retryAfterSeconds: number }
   | { kind: 'hang' };
 
 /** A running fake: point the twilio client at it with `httpClient`. */
@@ -45,6 +53,8 @@ export interface FakeTwilioApi {
   requestsTo(to: string, resource?: 'messages' | 'calls'): TwilioApiRequest[];
   /** Answers every later create to `to` with `answer` (until `clearAnswer(to)`); a function is asked per request. */
   setAnswer(to: string, answer: TwilioApiAnswer | ((request: TwilioApiRequest) => TwilioApiAnswer)): void;
+  /** Answers the next creates to `to` with `answers` in turn, then `created`. */
+  setAnswers(to: string, answers: TwilioApiAnswer[]): void;
   clearAnswer(to: string): void;
   /** Closes the server, cutting hung requests. */
   close(): Promise<void>;
@@ -110,9 +120,11 @@ export async function startFakeTwilioApi(): Promise<FakeTwilioApi> {
         auth: req.headers.authorization,
         headers: req.headers,
         form: readForm(raw),
+        at: Date.now(),
       };
       requests.push(request);
-      const send = (httpStatus: number, body: object) => res.writeHead(httpStatus, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
+      const send = (httpStatus: number, body: object, headers: Record<string, string> = {}) =>
+        res.writeHead(httpStatus, { 'Content-Type': 'application/json', ...headers }).end(JSON.stringify(body));
       if (request.resource === 'other' || req.method !== 'POST') {
         send(404, { code: 20404, message: 'The requested resource was not found', more_info: 'https://www.twilio.com/docs/errors/20404', status: 404 });
         return;
@@ -135,9 +147,21 @@ export async function startFakeTwilioApi(): Promise<FakeTwilioApi> {
         }
         case 'outage': {
           const status = answer.httpStatus ?? 503;
-          send(status, { code: 20000 + status, message: 'Service unavailable', more_info: `https://www.twilio.com/docs/errors/${20000 + status}`, status });
+          const retryAfter: Record<string, string> = answer.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(answer.retryAfterSeconds) };
+          send(
+            status,
+            { code: 20000 + status, message: 'Service unavailable', more_info: `https://www.twilio.com/docs/errors/${20000 + status}`, status },
+            retryAfter,
+          );
           return;
         }
+        case 'throttled':
+          send(
+            429,
+            { code: 20429, message: 'Too Many Requests', more_info: 'https://www.twilio.com/docs/errors/20429', status: 429 },
+            { 'Retry-After': String(answer.retryAfterSeconds) },
+          );
+          return;
         case 'hang':
           return;
       }
@@ -157,6 +181,10 @@ export async function startFakeTwilioApi(): Promise<FakeTwilioApi> {
     requests,
     requestsTo: (to, resource) => requests.filter((r) => single(r.form.To) === to && (resource === undefined || r.resource === resource)),
     setAnswer: (to, answer) => void answers.set(to, answer),
+    setAnswers: (to, scripted) => {
+      const queue = [...scripted];
+      answers.set(to, () => queue.shift() ?? { kind: 'created' });
+    },
     clearAnswer: (to) => void answers.delete(to),
     close: () =>
       new Promise((resolve, reject) => {

@@ -5,4 +5,7 @@
  */
 import { parsePayloadKeys } from '../../src/temporal/payloadCodec.js';
 
-export const TEST_PAYLOAD_KEYS = parsePayloadKeys(`test-current:${Buffer.alloc(32, 7).toString('base64')},test-old:${Buffer.alloc(32, 3).toString('base64')}`);
+/** The keys as PAYLOAD_ENCRYPTION_KEY holds them, for a worker process a test starts. */
+export const TEST_PAYLOAD_KEYS_TEXT = `test-current:${Buffer.alloc(32, 7).toString('base64')},test-old:${Buffer.alloc(32, 3).toString('base64')}`;
+
+export const TEST_PAYLOAD_KEYS = parsePayloadKeys(TEST_PAYLOAD_KEYS_TEXT);

@@ -11,12 +11,13 @@ import { NativeConnection, Runtime, bundleWorkflowCode, type Worker, type Workfl
 import { pino, type Logger } from 'pino';
 import { inject, vi } from 'vitest';
 import { createApp, type AppDeps } from '../../src/api/app.js';
-import { createQueueChangeHub, type QueueChangeHub } from '../../src/api/queueChangeHub.js';
+import { createAppointmentChangeHub, createQueueChangeHub, type QueueChangeHub } from '../../src/api/queueChangeHub.js';
 import type { Clinic } from '../../src/clinics/clinics.js';
 import { createSql, type Sql } from '../../src/db/sql.js';
 import { createConsoleSender } from '../../src/messaging/consoleSender.js';
 import { createConsoleTelephone, type ConsoleTelephone } from '../../src/messaging/consoleTelephone.js';
 import { createMessenger, type Messenger } from '../../src/messaging/messenger.js';
+import type { Sender } from '../../src/messaging/sender.js';
 import { createDataConverter } from '../../src/temporal/dataConverter.js';
 import { createWorker, WORKFLOWS_PATH } from '../../src/worker/createWorker.js';
 import { createTestClinic, fictionalNumber } from './clinic.js';
@@ -54,6 +55,12 @@ export interface StackOptions {
   consoleTelephone?: boolean;
   /** App settings for this stack's app: proxies trusted, session lifetime and re-check interval. */
   app?: Pick<AppDeps, 'trustProxy' | 'sessionSeconds' | 'sessionCheckMs'>;
+  /** Another Postgres than the shared one (a migrated database's URL), e.g. one a test stops. */
+  databaseUrl?: string;
+  /** false: no worker in this process (a test runs worker processes of its own, see workerProcess.ts). */
+  worker?: boolean;
+  /** The provider to send through instead of the console one, e.g. the Twilio sender on fakeTwilioApi.ts. */
+  sender?: Sender;
 }
 
 export interface Stack {
@@ -63,8 +70,13 @@ export interface Stack {
   sql: Sql;
   clinic: Clinic;
   temporal: Client;
+  /** Where its Postgres and Temporal are (a worker process connects to them). */
+  databaseUrl: string;
+  temporalAddress: string;
   taskQueue: string;
   messenger: Messenger;
+  /** The app's fan-out of "the line changed" (Postgres LISTEN), as the live board hears it. */
+  queueChanges: QueueChangeHub;
   adminPassword: string;
   adminApiToken: string;
   twilioAuthToken: string;
@@ -90,7 +102,8 @@ export interface Stack {
 /** Starts a stack with a fresh clinic (see `createTestClinic`). */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const log = options.log ?? defaultLog;
-  const sql = createSql(inject('databaseUrl'));
+  const databaseUrl = options.databaseUrl ?? inject('databaseUrl');
+  const sql = createSql(databaseUrl);
   const { clinic, clinicNumber } = await createTestClinic(sql, options);
   const slug = clinic.slug;
 
@@ -111,12 +124,17 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         fetch: async (url, init) => app!.fetch(new Request(url, init)),
       })
     : undefined;
-  const messenger = createMessenger({ sql, sender: createConsoleSender(log, telephone), callbackBaseUrl: PUBLIC_BASE_URL, log });
+  const messenger = createMessenger({ sql, sender: options.sender ?? createConsoleSender(log, telephone), callbackBaseUrl: PUBLIC_BASE_URL, log });
   bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: silentSdkLogger });
   const workflowBundle = await bundle;
 
-  let worker: Worker;
-  let running: Promise<void>;
+  let worker: Worker | undefined;
+  let running: Promise<void> = Promise.resolve();
+  const stopWorker = async () => {
+    worker?.shutdown();
+    await running;
+    worker = undefined;
+  };
   const startWorker = async () => {
     worker = await createWorker({
       connection: nativeConnection,
@@ -130,9 +148,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     });
     running = worker.run();
   };
-  await startWorker();
+  if (options.worker !== false) await startWorker();
 
   const queueChanges: QueueChangeHub = await createQueueChangeHub(sql);
+  const appointmentChanges = await createAppointmentChangeHub(sql);
   const adminPassword = 'correct horse battery';
   const adminApiToken = randomBytes(24).toString('hex');
   const appDeps: AppDeps = {
@@ -142,6 +161,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     log,
     messenger,
     queueChanges,
+    appointmentChanges,
     defaultCountry: 'US',
     publicBaseUrl: PUBLIC_BASE_URL,
     twilioAuthToken: options.signedWebhooks === false ? undefined : twilioAuthToken,
@@ -164,8 +184,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     sql,
     clinic,
     temporal,
+    databaseUrl,
+    temporalAddress: address,
     taskQueue,
     messenger,
+    queueChanges,
     adminPassword,
     adminApiToken,
     twilioAuthToken,
@@ -194,17 +217,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       new Promise((resolve) => {
         server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port }, (info: AddressInfo) => resolve(`http://127.0.0.1:${info.port}`));
       }),
-    stopWorker: async () => {
-      worker.shutdown();
-      await running;
-    },
+    stopWorker,
     startWorker,
     stop: async () => {
       await telephone?.close();
       server?.close();
-      worker.shutdown();
-      await running;
+      await stopWorker();
       await queueChanges.close();
+      await appointmentChanges.close();
       await nativeConnection.close();
       await temporal.connection.close();
       await sql.end();

@@ -7,6 +7,7 @@
  *
  * Time skipping is global to one server: each test file gets its own (one per `startTimeSkipping`).
  */
+import { fileURLToPath } from 'node:url';
 import { Client, type WorkflowClientInterceptor } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
@@ -76,7 +77,11 @@ export async function startTimeSkipping(options: TimeSkippingOptions = {}): Prom
   const namespace = env.namespace ?? 'default';
   const log = pino({ level: 'silent' });
   const messenger = createMessenger({ sql, sender: options.sender ?? createConsoleSender(log), callbackBaseUrl: options.callbackBaseUrl, log });
-  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: silentSdkLogger });
+  bundle ??= bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_PATH,
+    workflowInterceptorModules: [fileURLToPath(new URL('./stripChildSearchAttributes.ts', import.meta.url))],
+    logger: silentSdkLogger,
+  });
   const worker: Worker = await createWorker({
     connection: env.nativeConnection,
     namespace,

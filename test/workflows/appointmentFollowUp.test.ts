@@ -67,7 +67,7 @@ describe('after the visit', () => {
     expect(await kindsSentTo(sql, appointment)).toEqual(['booking_confirmation', 'reminder', 'reminder']);
     await sleepUntil(env, nineAm + MINUTE);
     await expect.poll(() => kindsSentTo(sql, appointment)).toEqual(['booking_confirmation', 'reminder', 'reminder', 'followup_reminder']);
-    expect((await textsTo(sql, appointment))[3]!.body).toContain('follow-up with Dr Mehta');
+    expect((await textsTo(sql, appointment))[3]!.body).toContain('follow-up visit with Dr Mehta');
     // The chain ends once the follow-up's delivery receipt is in, or its wait for one has run out.
     await sleepUntil(env, nineAm + RECEIPT_WAIT_MS + MINUTE);
     expect(await handle.result()).toEqual({ status: 'visited', startsAt: iso(startsAt) });

@@ -26,8 +26,14 @@ export const APPOINTMENTS_CSS = `
 .appt-facts dt { color: var(--muted); font-size: .8rem; font-weight: 600; text-transform: uppercase; letter-spacing: .05em; }
 .appt-facts dd { margin: 0; overflow-wrap: anywhere; }
 .appt-actions, .appt-forms { display: flex; flex-wrap: wrap; gap: 10px; }
-.appt-actions form { flex: 1 1 120px; }
+.appt-actions form, .appt-actions .confirm { flex: 1 1 120px; }
 .appt-actions .btn { width: 100%; }
+.confirm summary { list-style: none; }
+.confirm summary::-webkit-details-marker { display: none; }
+.confirm[open] summary { background: var(--danger-soft); }
+.confirm-form { display: grid; gap: 8px; margin-top: 8px; padding: 10px; border: 1px solid #f1c4bf; border-radius: 10px; background: var(--danger-soft); }
+.confirm-form p { color: var(--danger); font-weight: 600; }
+.confirm .confirm-form .btn { background: var(--danger); color: #ffffff; border-color: var(--danger); }
 .inline-form { flex: 1 1 300px; display: flex; flex-wrap: wrap; align-items: end; gap: 8px; }
 .inline-form label { display: grid; gap: 4px; flex: 1 1 180px; font-size: .9rem; font-weight: 600; }
 input, select { min-height: 44px; padding: 0 10px; border: 1px solid #b9c6c3; border-radius: 10px; background: var(--surface); font: inherit; color: inherit; }

@@ -2,7 +2,7 @@
  * The "Appointments" page: one clinic-local day's appointments as cards (time, patient's first name,
  * provider, status, channel, last delivery, next reminder, Temporal link), a small form per staff
  * change on each open one, and the booking form. Only the first name is shown: never the full name
- * or the phone.
+ * or the phone. The list is live: appointments.js swaps in the fragment the event stream sends.
  */
 import { html, raw } from 'hono/html';
 import { DateTime } from 'luxon';
@@ -10,9 +10,8 @@ import type { Appointment } from '../../appointments/appointments.js';
 import type { Clinic } from '../../clinics/clinics.js';
 import { SHIPPED_LANGUAGES } from '../../domain/languages.js';
 import type { AppointmentStatus } from '../../workflows/appointmentDefinitions.js';
-import { APPOINTMENTS_CSS } from './appointmentsStyles.js';
 import { renderLayout, type Html } from './layout.js';
-import { renderStaffHeader, STAFF_HEADER_CSS } from './staffNav.js';
+import { renderLiveStatus, renderStaffHeader } from './staffNav.js';
 
 /** A staff change a card's forms post (the last path segment). */
 export type AppointmentAction = 'remind' | 'visited' | 'no_show' | 'cancel' | 'move';
@@ -45,7 +44,7 @@ export interface AppointmentsView {
   error?: string | undefined;
   /** Present after a refused booking: the form comes back filled in. */
   booking?: BookingForm | undefined;
-  urls: { previous: string; next: string; today: string; book: string; action(id: string, action: AppointmentAction): string };
+  urls: { previous: string; next: string; today: string; book: string; events: string; action(id: string, action: AppointmentAction): string };
 }
 
 const STATUS_LABELS: Record<AppointmentStatus, string> = {
@@ -78,6 +77,20 @@ function renderLastDelivery(line: AppointmentLine): Html {
   return html`<span data-last-delivery>${kind[0]!.toUpperCase()}${kind.slice(1)} · ${CHANNEL_LABELS[last.channel] ?? last.channel} ${last.status}${last.errorCode === null ? '' : ` (error ${last.errorCode})`}</span>`;
 }
 
+/**
+ * Cancel in two steps, with no script: "Cancel…" opens the question, "Yes, cancel it" posts. A
+ * `<details>` disclosure, so it works by keyboard and without JavaScript.
+ */
+function renderCancel(line: AppointmentLine, url: string): Html {
+  return html`<details class="confirm">
+    <summary class="btn btn-danger">Cancel…</summary>
+    <form method="post" action="${url}" class="confirm-form">
+      <p>Cancel ${line.firstName}'s appointment? The patient is told.</p>
+      <button class="btn btn-danger" type="submit">Yes, cancel it</button>
+    </form>
+  </details>`;
+}
+
 function renderActions(line: AppointmentLine, view: AppointmentsView, zone: string): Html {
   const { id, startsAt } = line.appointment;
   const url = (action: AppointmentAction) => view.urls.action(id, action);
@@ -85,7 +98,7 @@ function renderActions(line: AppointmentLine, view: AppointmentsView, zone: stri
     html`<form method="post" action="${url(action)}"><button class="btn ${style}" type="submit">${label}</button></form>`;
   const localStart = DateTime.fromJSDate(startsAt).setZone(zone).toFormat("yyyy-MM-dd'T'HH:mm");
   return html`<div class="appt-actions">
-    ${button('remind', 'Remind now', 'btn-primary')} ${button('no_show', 'No-show', 'btn-quiet')} ${button('cancel', 'Cancel', 'btn-danger')}
+    ${button('remind', 'Remind now', 'btn-primary')} ${button('no_show', 'No-show', 'btn-quiet')} ${renderCancel(line, url('cancel'))}
   </div>
   <div class="appt-forms">
     <form method="post" action="${url('visited')}" class="inline-form">
@@ -166,13 +179,27 @@ function renderBookingForm(view: AppointmentsView): Html {
 </section>`;
 }
 
+/** The live part of the page: the day's appointments (sent again over the event stream after every change). */
+export function renderAppointmentsDay(view: AppointmentsView): Html {
+  return view.lines.length === 0
+    ? html`<p class="empty">No appointments this day.</p>`
+    : html`<ol class="appts">${view.lines.map((line) => renderLine(line, view))}</ol>`;
+}
+
 /** The whole page. */
 export function renderAppointmentsPage(view: AppointmentsView): Html {
   const day = DateTime.fromISO(view.date).setLocale('en-US').toLocaleString(DateTime.DATE_HUGE);
   return renderLayout({
     title: `Appointments · ${view.clinic.name}`,
-    styles: STAFF_HEADER_CSS + APPOINTMENTS_CSS,
-    body: html`${renderStaffHeader({ clinic: view.clinic, current: 'appointments', subtitle: 'Appointments', showPhone: view.showPhone })}
+    styles: ['staff-nav.css', 'appointments.css'],
+    scripts: ['appointments.js'],
+    body: html`${renderStaffHeader({
+      clinic: view.clinic,
+      current: 'appointments',
+      subtitle: 'Appointments',
+      showPhone: view.showPhone,
+      status: renderLiveStatus(),
+    })}
 <main class="page">
   ${view.notice === undefined ? null : html`<p class="flash flash-ok" role="status">${view.notice}</p>`}
   ${view.error === undefined ? null : html`<p class="banner" role="alert">${view.error}</p>`}
@@ -185,7 +212,7 @@ export function renderAppointmentsPage(view: AppointmentsView): Html {
         <a class="btn btn-quiet" href="${view.urls.next}" rel="next">Next day →</a>
       </nav>
     </div>
-    ${view.lines.length === 0 ? html`<p class="empty">No appointments this day.</p>` : html`<ol class="appts">${view.lines.map((line) => renderLine(line, view))}</ol>`}
+    <div id="day-list" data-events="${view.urls.events}">${renderAppointmentsDay(view)}</div>
   </section>
   ${renderBookingForm(view)}
 </main>`,

@@ -1,8 +1,12 @@
 /**
- * The board's small inline script: swaps in the server-rendered fragment from the event stream, and
- * posts the move buttons and the rooms-open buttons with fetch so the page never reloads. Without
- * JavaScript the forms still work.
+ * The board's small script (served as /admin/assets/board.js): swaps in the server-rendered fragment
+ * from the event stream, keeps each ticket's wait so far current between fragments, and posts the move
+ * buttons and the rooms-open buttons with fetch so the page never reloads. Without JavaScript the forms
+ * still work.
  */
+
+/** How often the open board recounts each ticket's wait so far (ms). */
+export const WAIT_TICK_MS = 15_000;
 
 /** Browser JavaScript for the board page (a constant; it reads its URLs from `data-` attributes). */
 export const BOARD_SCRIPT = `
@@ -24,10 +28,29 @@ export const BOARD_SCRIPT = `
     history.replaceState(null, '', here);
   }
 
+  // Waits are counted on the server's clock: the fragment says when it was rendered (data-now).
+  let skew = 0;
+  const readServerClock = () => {
+    const summary = board.querySelector('[data-now]');
+    if (summary) skew = Date.parse(summary.dataset.now) - Date.now();
+  };
+  const tick = () => {
+    const now = Date.now() + skew;
+    board.querySelectorAll('[data-joined-at]').forEach((waited) => {
+      const minutes = Math.max(0, Math.floor((now - Date.parse(waited.dataset.joinedAt)) / 60000));
+      waited.textContent = waited.dataset.label + ' ' + minutes + ' min';
+    });
+  };
+  readServerClock();
+  setInterval(tick, ${WAIT_TICK_MS});
+
   const connect = () => {
     const events = new EventSource(board.dataset.events);
     events.addEventListener('open', () => setLive('live', 'Live'));
-    events.addEventListener('board', (event) => { board.innerHTML = event.data; });
+    events.addEventListener('board', (event) => {
+      board.innerHTML = event.data;
+      readServerClock();
+    });
     events.addEventListener('error', () => {
       setLive('offline', 'Reconnecting…');
       // EventSource retries by itself unless the server refused the stream (a 401 once the session ends).

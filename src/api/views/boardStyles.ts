@@ -5,10 +5,6 @@
 
 /** CSS for the board page (a constant; no user data). */
 export const BOARD_CSS = `
-.live { display: inline-flex; align-items: center; gap: 8px; color: var(--muted); font-size: .95rem; font-weight: 500; }
-.live .dot { width: 10px; height: 10px; border-radius: 50%; background: #c5ced0; }
-.live[data-state="live"] .dot { background: #16a34a; box-shadow: 0 0 0 4px #dcfce7; }
-.live[data-state="offline"] .dot { background: #d97706; box-shadow: 0 0 0 4px #fef3c7; }
 .page { max-width: 1400px; margin: 0 auto; padding: 20px 24px 40px; display: grid; gap: 18px; }
 .banner-close {
   margin-left: auto; min-width: 40px; min-height: 40px; border: 0; background: none; color: inherit;
@@ -50,6 +46,7 @@ export const BOARD_CSS = `
 .pill-room { background: var(--room-soft); color: var(--room); }
 .eta { color: var(--muted); font-weight: 600; white-space: nowrap; }
 .meta { display: flex; flex-wrap: wrap; gap: 4px 16px; margin-top: 10px; color: var(--muted); font-size: .95rem; }
+.waited { font-weight: 600; color: var(--ink); font-variant-numeric: tabular-nums; }
 .note {
   margin-top: 10px; padding: 8px 12px; border-radius: 8px; background: #f5f8f7; border-left: 3px solid #c9d6d3;
   white-space: pre-wrap; overflow-wrap: anywhere;

@@ -6,17 +6,22 @@
 import { html, raw } from 'hono/html';
 import { DateTime } from 'luxon';
 import { MAX_ROOMS_OPEN, MIN_ROOMS_OPEN, type Clinic } from '../../clinics/clinics.js';
+import { SERVICE_TIME_SAMPLE } from '../../domain/eta.js';
 import { staffTransitionsFrom, type StaffTargetState, type TicketState } from '../../domain/ticketStates.js';
+import type { ServiceTimeToday } from '../../queue/readQueue.js';
 import type { TicketView } from '../../workflows/definitions.js';
-import { BOARD_SCRIPT } from './boardScript.js';
-import { BOARD_CSS } from './boardStyles.js';
 import { renderLayout, type Html } from './layout.js';
-import { renderStaffHeader, STAFF_HEADER_CSS } from './staffNav.js';
+import { renderLiveStatus, renderStaffHeader } from './staffNav.js';
 
-/** What the board shows: the clinic and its open tickets (as `listOpenTickets` orders them). */
+/**
+ * What the board shows: the clinic, its open tickets (as `listOpenTickets` orders them), today's
+ * rolling average service time, and the moment it was read (each ticket's wait is counted to it).
+ */
 export interface BoardView {
   clinic: Clinic;
   tickets: TicketView[];
+  serviceTime: ServiceTimeToday;
+  now: Date;
   /** The board's own URLs, carrying `?clinic=` when it is not the main clinic. */
   urls: BoardUrls;
 }
@@ -47,6 +52,20 @@ function joinedTime(ticket: TicketView, clinic: Clinic): string {
   return DateTime.fromISO(ticket.joinedAt, { zone: 'utc' }).setZone(clinic.timezone).setLocale('en-US').toLocaleString(DateTime.TIME_SIMPLE);
 }
 
+/** Whole minutes from `from` (ISO) to `to`, never below 0. */
+function minutesBetween(from: string, to: Date): number {
+  return Math.max(0, Math.floor((to.getTime() - Date.parse(from)) / 60_000));
+}
+
+/**
+ * The ticket's wait so far: since it joined, in whole minutes ("Waiting" while in line, "Here" once in
+ * a room). board.js keeps it current between renders from `data-joined-at`.
+ */
+function renderWaited(ticket: TicketView, now: Date): Html {
+  const label = ticket.state === 'in_room' ? 'Here' : 'Waiting';
+  return html`<span class="waited" data-joined-at="${ticket.joinedAt}" data-label="${label}">${label} ${minutesBetween(ticket.joinedAt, now)} min</span>`;
+}
+
 function renderStanding(ticket: TicketView): Html {
   if (ticket.state === 'next') return html`<span class="pill pill-next">Called</span>`;
   if (ticket.state === 'in_room') return html`<span class="pill pill-room">Being seen</span>`;
@@ -60,7 +79,7 @@ function renderTicket(ticket: TicketView, view: BoardView): Html {
     <span class="code" aria-label="Ticket ${ticket.code}">${ticket.code}</span>
     <span class="standing">${renderStanding(ticket)}</span>
   </div>
-  <div class="meta"><span>${who}</span><span>Joined ${joinedTime(ticket, view.clinic)}</span></div>
+  <div class="meta"><span>${who}</span><span>Joined ${joinedTime(ticket, view.clinic)}</span>${renderWaited(ticket, view.now)}</div>
   ${ticket.note === null ? null : html`<p class="note">${ticket.note}</p>`}
   <div class="actions">
     ${staffTransitionsFrom(ticket.state).map(
@@ -94,15 +113,26 @@ function renderRoomsControl(view: BoardView): Html {
   </div>`;
 }
 
+/** Today's rolling average service time (see `averageServiceTimeToday`), in whole minutes. */
+function renderServiceTime(view: BoardView): Html {
+  const { averageMinutes, tickets } = view.serviceTime;
+  const about = `Average time from "Call next" to "Done" over the last ${tickets === 0 ? 'tickets' : tickets === 1 ? 'ticket' : `${tickets} tickets`} finished today (up to ${SERVICE_TIME_SAMPLE})`;
+  return html`<div class="stat stat-quiet" data-service-time title="${about}">
+    <span class="stat-n">${averageMinutes === null ? html`<span aria-label="none yet">–</span>` : html`${Math.round(averageMinutes)}<small> min</small>`}</span>
+    <span class="stat-l">avg service today</span>
+  </div>`;
+}
+
 function renderSummary(view: BoardView): Html {
   const count = (state: TicketState) => view.tickets.filter((t) => t.state === state).length;
   const longest = Math.max(0, ...view.tickets.filter((t) => t.state === 'waiting').map((t) => t.etaMinutes ?? 0));
-  return html`<section class="summary" aria-label="Line summary">
+  return html`<section class="summary" aria-label="Line summary" data-now="${view.now.toISOString()}">
   <div class="stat"><span class="stat-n">${count('next')}</span><span class="stat-l">next</span></div>
   <div class="stat"><span class="stat-n">${count('waiting')}</span><span class="stat-l">waiting</span></div>
   <div class="stat"><span class="stat-n">${count('in_room')}</span><span class="stat-l">in room</span></div>
   ${renderRoomsControl(view)}
   <div class="stat stat-quiet"><span class="stat-n">${longest}<small> min</small></span><span class="stat-l">longest wait</span></div>
+  ${renderServiceTime(view)}
 </section>`;
 }
 
@@ -127,13 +157,14 @@ export function renderBoardFragment(view: BoardView): Html {
 export function renderBoardPage(view: BoardView & { error?: string; showPhone: boolean }): Html {
   return renderLayout({
     title: `Board · ${view.clinic.name}`,
-    styles: STAFF_HEADER_CSS + BOARD_CSS,
+    styles: ['staff-nav.css', 'board.css'],
+    scripts: ['board.js'],
     body: html`${renderStaffHeader({
       clinic: view.clinic,
       current: 'queue',
       subtitle: 'Walk-in board',
       showPhone: view.showPhone,
-      status: html`<span class="live" id="live" data-state="connecting" aria-live="polite"><span class="dot"></span><span class="live-text">Connecting…</span></span>`,
+      status: renderLiveStatus(),
     })}
 <div class="page">
   <div class="banner" id="banner" role="alert"${view.error === undefined ? raw(' hidden') : null}>
@@ -141,7 +172,6 @@ export function renderBoardPage(view: BoardView & { error?: string; showPhone: b
     <button class="banner-close" id="banner-close" type="button" aria-label="Dismiss">×</button>
   </div>
   <main id="board" data-events="${view.urls.events}">${renderBoardFragment(view)}</main>
-</div>
-<script>${raw(BOARD_SCRIPT)}</script>`,
+</div>`,
   });
 }

@@ -1,67 +1,31 @@
 /**
- * The HTML document every page shares: head, base styles and colours. Everything is inline (no
- * external assets), and values are escaped by Hono's `html` template.
+ * The HTML document every page shares: head, the shared stylesheet and the page's own stylesheets and
+ * scripts, all served as files from `/admin/assets/` (staffAssets.ts) so the Content-Security-Policy
+ * needs no inline script or style. Values are escaped by Hono's `html` template.
  */
-import { html, raw } from 'hono/html';
+import { html } from 'hono/html';
+import { staffAssetUrl, type StaffAssetName } from './staffAssets.js';
 
 /** A rendered piece of HTML (Hono's escaped string, possibly still resolving). */
 export type Html = ReturnType<typeof html>;
 
-const BASE_CSS = `
-:root {
-  --bg: #f3f6f5; --surface: #ffffff; --ink: #1d2b2f; --muted: #5d6f73; --line: #dde5e3;
-  --accent: #0f766e; --accent-ink: #ffffff; --accent-soft: #e0f2ef;
-  --next: #b45309; --next-soft: #fdf0dc; --room: #4338ca; --room-soft: #e8e8fb;
-  --danger: #b42318; --danger-soft: #fdecea; --radius: 14px;
-  color-scheme: light;
-}
-* { box-sizing: border-box; }
-html { -webkit-text-size-adjust: 100%; }
-body {
-  margin: 0; min-height: 100vh; background: var(--bg); color: var(--ink);
-  font: 16px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
-}
-h1, h2, h3, p { margin: 0; }
-a { color: var(--accent); }
-button, input, textarea { font: inherit; color: inherit; }
-.btn {
-  display: inline-flex; align-items: center; justify-content: center; gap: .4em;
-  min-height: 48px; padding: 0 1.1em; border-radius: 10px; border: 1px solid transparent;
-  font-weight: 600; font-size: 1rem; cursor: pointer; text-decoration: none; touch-action: manipulation;
-  transition: background-color .15s, border-color .15s, opacity .15s;
-}
-.btn:focus-visible, input:focus-visible, textarea:focus-visible { outline: 3px solid #5eead4; outline-offset: 2px; }
-.btn-primary { background: var(--accent); color: var(--accent-ink); }
-.btn-primary:hover { background: #0b5f58; }
-.btn-quiet { background: var(--surface); color: var(--ink); border-color: var(--line); }
-.btn-quiet:hover { border-color: #b9c6c3; }
-.btn-danger { background: var(--surface); color: var(--danger); border-color: #f1c4bf; }
-.btn-danger:hover { background: var(--danger-soft); }
-.btn[disabled] { opacity: .55; cursor: progress; }
-.banner {
-  display: flex; align-items: center; gap: .75em; padding: .85em 1.1em; border-radius: var(--radius);
-  background: var(--danger-soft); color: var(--danger); border: 1px solid #f1c4bf; font-weight: 500;
-}
-.banner[hidden] { display: none; }
-.card { background: var(--surface); border: 1px solid var(--line); border-radius: var(--radius); box-shadow: 0 1px 2px rgba(16, 40, 36, .05); }
-.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
-`;
-
 /**
- * A full page: `title` (escaped), page-specific `styles` (a constant, never user data), `body`, and
- * an optional meta refresh to `refresh.url` after `refresh.seconds`.
+ * A full page: `title` (escaped), the page's `styles` and `scripts` (names in the asset registry; base.css
+ * comes first on every page, scripts run deferred, after the document is parsed) and `body`. No meta
+ * refresh: axe counts a timed one as critical (WCAG 2.2.1); a page that returns by itself does so in
+ * its script, where it can offer more time.
  */
-export function renderLayout(page: { title: string; styles: string; body: Html; refresh?: { seconds: number; url: string } }): Html {
+export function renderLayout(page: { title: string; styles: readonly StaffAssetName[]; scripts?: readonly StaffAssetName[]; body: Html }): Html {
   return html`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
-${page.refresh === undefined ? null : html`<meta http-equiv="refresh" content="${page.refresh.seconds};url=${page.refresh.url}">`}
 <title>${page.title}</title>
-<style>${raw(BASE_CSS)}${raw(page.styles)}</style>
-</head>
+${(['base.css', ...page.styles] as const).map((name) => html`<link rel="stylesheet" href="${staffAssetUrl(name)}">\n`)}${(page.scripts ?? []).map(
+    (name) => html`<script src="${staffAssetUrl(name)}" defer></script>\n`,
+  )}</head>
 <body>
 ${page.body}
 </body>

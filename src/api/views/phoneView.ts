@@ -9,8 +9,7 @@ import { MAIN_CLINIC_SLUG, type Clinic } from '../../clinics/clinics.js';
 import type { PhoneChannel } from '../../domain/phone.js';
 import type { ConversationMessage, WaitingCall } from '../../messaging/phoneConversation.js';
 import { renderLayout, type Html } from './layout.js';
-import { PHONE_SCRIPT } from './phoneScript.js';
-import { renderStaffHeader, STAFF_HEADER_CSS } from './staffNav.js';
+import { renderStaffHeader } from './staffNav.js';
 
 /** The quick-reply buttons the simulator offers on WhatsApp: what a reminder template's buttons carry. */
 export const QUICK_REPLIES = [
@@ -49,32 +48,6 @@ export interface PhoneFlash {
   said?: string | undefined;
   error?: string | undefined;
 }
-
-const PHONE_CSS = `
-.page { max-width: 760px; margin: 0 auto; padding: 16px; display: grid; gap: 16px; }
-.simulator { display: block; background: var(--next-soft); color: var(--next); border-color: #f3d19e; }
-.panel { padding: 16px; display: grid; gap: 12px; }
-.panel h2 { font-size: 1.05rem; }
-.row { display: flex; flex-wrap: wrap; gap: 10px; align-items: end; }
-.field { display: grid; gap: 4px; font-weight: 600; flex: 1 1 200px; }
-.field input, .field select, .field textarea {
-  min-height: 48px; padding: 10px 12px; border: 1px solid var(--line); border-radius: 10px; background: #fbfcfc; font: inherit;
-}
-.field textarea { min-height: 72px; resize: vertical; }
-.said { padding: 12px 14px; border-radius: 10px; background: var(--accent-soft); white-space: pre-wrap; }
-.quick { display: flex; flex-wrap: wrap; gap: 8px; }
-.chat-log { list-style: none; margin: 0; padding: 0; display: grid; gap: 8px; max-height: 60vh; overflow-y: auto; }
-.msg { max-width: 85%; padding: 10px 12px; border-radius: 14px; white-space: pre-wrap; overflow-wrap: anywhere; }
-.msg-outbound { justify-self: start; background: var(--surface); border: 1px solid var(--line); }
-.msg-inbound { justify-self: end; background: var(--accent); color: var(--accent-ink); }
-.msg-meta { display: block; margin-top: 4px; font-size: .8rem; opacity: .8; }
-.msg-failed .msg-meta { color: var(--danger); opacity: 1; font-weight: 600; }
-.empty { color: var(--muted); }
-.call { border-color: var(--room); background: var(--room-soft); }
-.keypad { display: grid; grid-template-columns: repeat(3, minmax(0, 1fr)); gap: 8px; max-width: 320px; }
-.keypad .btn { font-size: 1.3rem; }
-.keypad .no-key { grid-column: 1 / -1; font-size: 1rem; }
-`;
 
 function sentTime(message: ConversationMessage, clinic: Clinic): string {
   return DateTime.fromJSDate(message.createdAt).setZone(clinic.timezone).setLocale('en-US').toLocaleString(DateTime.TIME_WITH_SECONDS);
@@ -159,7 +132,8 @@ export function renderPhonePage(view: PhoneView, flash: PhoneFlash): Html {
   const phone = view.phone;
   return renderLayout({
     title: `Phone simulator · ${view.clinic.name}`,
-    styles: STAFF_HEADER_CSS + PHONE_CSS,
+    styles: ['staff-nav.css', 'phone.css'],
+    scripts: phone === undefined ? [] : ['phone.js'],
     body: html`${renderStaffHeader({ clinic: view.clinic, current: 'phone', subtitle: 'Phone simulator', showPhone: true })}
 <div class="page">
   <p class="banner simulator" role="note"><strong>Simulator</strong> — no real phone is texted or called: the console provider stands in for Twilio, and what you send here goes through the same webhook as a patient's text.</p>
@@ -172,8 +146,7 @@ export function renderPhonePage(view: PhoneView, flash: PhoneFlash): Html {
   ${flash.reply === undefined ? null : html`<section class="card panel" aria-labelledby="reply-title"><h2 id="reply-title">The clinic answered</h2><p class="said" data-reply>${flash.reply === '' ? '(nothing right away; a later text shows in the conversation)' : flash.reply}</p></section>`}
   ${flash.said === undefined ? null : html`<section class="card panel" aria-labelledby="said-title"><h2 id="said-title">The call said</h2><p class="said" data-said>${flash.said}</p></section>`}
   <p><a class="btn btn-quiet" href="${view.urls.page}">Refresh</a> <small class="empty">The conversation refreshes itself every 2 seconds.</small></p>
-  <div id="chat" data-chat="${view.urls.chat}">${renderPhoneFragment(view)}</div>
-  <script>${raw(PHONE_SCRIPT)}</script>`
+  <div id="chat" data-chat="${view.urls.chat}">${renderPhoneFragment(view)}</div>`
   }
 </div>`,
   });

@@ -1,6 +1,6 @@
 /**
  * The top bar every signed-in `/admin/…` page shares: the clinic's name, one navigation (Queue,
- * Appointments, and Phone while the console provider is in use) with the current page marked, and
+ * Appointments, Messages, Numbers, Settings, and Phone while the console provider is in use) with the current page marked, and
  * sign-out. Plain links and a form, so it works by keyboard and without JavaScript; on a phone the
  * links take a row of their own.
  */
@@ -9,11 +9,14 @@ import { MAIN_CLINIC_SLUG } from '../../clinics/clinics.js';
 import type { Html } from './layout.js';
 
 /** The staff pages the navigation links to. */
-export type StaffPage = 'queue' | 'appointments' | 'phone';
+export type StaffPage = 'queue' | 'appointments' | 'messages' | 'numbers' | 'settings' | 'phone';
 
 const LINKS: readonly { page: StaffPage; label: string; path: string }[] = [
   { page: 'queue', label: 'Queue', path: '/admin/board' },
   { page: 'appointments', label: 'Appointments', path: '/admin/appointments' },
+  { page: 'messages', label: 'Messages', path: '/admin/messages' },
+  { page: 'numbers', label: 'Numbers', path: '/admin/numbers' },
+  { page: 'settings', label: 'Settings', path: '/admin/settings' },
   { page: 'phone', label: 'Phone', path: '/admin/phone' },
 ];
 
@@ -26,7 +29,7 @@ export interface StaffHeader {
   subtitle: string;
   /** Whether the phone simulator exists (the console provider is in use). */
   showPhone: boolean;
-  /** Page-specific status next to sign-out (the board's live indicator). */
+  /** Page-specific status next to sign-out (a live page's `renderLiveStatus()`). */
   status?: Html;
 }
 
@@ -58,6 +61,14 @@ export function renderStaffHeader(header: StaffHeader): Html {
 </header>`;
 }
 
+/**
+ * The live indicator of a page fed by an event stream (the board, the Appointments page), for
+ * `StaffHeader.status`: its script sets `data-state` (`live`, `offline`) and the text.
+ */
+export function renderLiveStatus(): Html {
+  return html`<span class="live" id="live" data-state="connecting" aria-live="polite"><span class="dot"></span><span class="live-text">Connecting…</span></span>`;
+}
+
 /** CSS for the top bar (a constant; no user data). */
 export const STAFF_HEADER_CSS = `
 .topbar {
@@ -77,9 +88,13 @@ export const STAFF_HEADER_CSS = `
 .staff-nav a:focus-visible { outline: 3px solid #5eead4; outline-offset: 2px; }
 .staff-nav a[aria-current="page"] { background: var(--accent); color: var(--accent-ink); }
 .topbar-side { display: flex; align-items: center; gap: 16px; margin-left: auto; }
+.live { display: inline-flex; align-items: center; gap: 8px; color: var(--muted); font-size: .95rem; font-weight: 500; }
+.live .dot { width: 10px; height: 10px; border-radius: 50%; background: #c5ced0; }
+.live[data-state="live"] .dot { background: #16a34a; box-shadow: 0 0 0 4px #dcfce7; }
+.live[data-state="offline"] .dot { background: #d97706; box-shadow: 0 0 0 4px #fef3c7; }
 @media (max-width: 640px) {
   .topbar { padding: 8px 16px; position: static; }
   .staff-nav { order: 3; flex-basis: 100%; overflow-x: auto; }
-  .staff-nav ul { gap: 4px; }
+  .staff-nav ul { gap: 4px; flex-wrap: wrap; }
 }
 `;

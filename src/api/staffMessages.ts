@@ -1,0 +1,144 @@
+/**
+ * The staff board's "Messages and calls" page under `/admin/messages`: the clinic's log of texts and
+ * reminder calls with filters and pages (`GET /`), numbers masked; `POST /reveal` shows one entry's
+ * full number after logging who asked (`revealPhone`). Sign-in required; the caller applies the CSRF
+ * check. `?clinic=<slug>` picks a clinic (default `main`).
+ */
+import { Hono, type Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import { getClinicBySlug, MAIN_CLINIC_SLUG, type Clinic } from '../clinics/clinics.js';
+import { parseAddress } from '../domain/phone.js';
+import { AppError, STATUS_BY_CODE } from '../errors.js';
+import { LOG_CHANNELS, LOG_STATUSES, listLogEntries, type LogFilters } from '../messaging/messageLog.js';
+import { revealPhone } from '../messaging/revealPhone.js';
+import type { AppDeps } from './app.js';
+import { clientAddress } from './clientAddress.js';
+import { readForm } from './requestBody.js';
+import { requireStaffSession, type StaffSessions } from './session.js';
+import { parseOrThrow, ZClinicSlug } from './validation.js';
+import { renderMessagesPage, type MessageFilterForm, type MessagesView } from './views/messagesView.js';
+
+/** Where the page lives, as the browser sees it. */
+export const MESSAGES_PATH = '/admin/messages';
+/** Entries per page. */
+export const MESSAGES_PAGE_SIZE = 50;
+/** Pages past this are refused (an offset that deep is a script, not a person). */
+const MAX_PAGE = 1000;
+
+/** An empty form field is no filter. */
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
+
+const ZFilterQuery = z.object({
+  clinic: ZClinicSlug,
+  phone: optional(z.string().max(40, 'must be a phone number')),
+  direction: optional(z.enum(['inbound', 'outbound'], { message: 'must be inbound or outbound' })),
+  channel: optional(z.enum(LOG_CHANNELS, { message: 'must be sms, whatsapp or voice' })),
+  status: optional(z.enum(LOG_STATUSES, { message: 'must be a message or call status' })),
+  date: optional(z.iso.date({ message: 'must be a date YYYY-MM-DD' })),
+  page: optional(z.coerce.number({ message: 'must be a page number' }).int('must be a page number').min(1, 'must be a page number').max(MAX_PAGE)),
+});
+const ZRevealForm = z.object({
+  entry: z.string({ message: 'must name a log entry' }).regex(/^(message|call):[1-9]\d{0,17}$/, 'must name a log entry (message:<id> or call:<id>)'),
+});
+
+/** The page's URL for clinic `slug` with `params` (empty ones left out). */
+function pageUrl(slug: string, path = '', params: Partial<Record<string, string>> = {}): string {
+  const query = new URLSearchParams();
+  if (slug !== MAIN_CLINIC_SLUG) query.set('clinic', slug);
+  for (const [name, value] of Object.entries(params)) if (value !== undefined && value !== '') query.set(name, value);
+  const text = query.toString();
+  return `${MESSAGES_PATH}${path}${text === '' ? '' : `?${text}`}`;
+}
+
+/** The filter fields as typed, for the form to show again. */
+function typedFilters(query: Record<string, string>): MessageFilterForm {
+  const text = (name: keyof MessageFilterForm) => (query[name] ?? '').slice(0, 40);
+  return { phone: text('phone'), direction: text('direction'), channel: text('channel'), status: text('status'), date: text('date') };
+}
+
+/** The SQL filters for the parsed query: the phone read in the clinic's country, the day in its zone. @throws AppError naming `phone`. */
+function logFilters(clinic: Clinic, q: z.infer<typeof ZFilterQuery>): LogFilters {
+  let phone: string | undefined;
+  if (q.phone !== undefined) {
+    phone = parseAddress(q.phone, clinic.defaultCountry)?.phone;
+    if (phone === undefined) throw new AppError('bad_request', `phone: must be a phone number, E.164 or local to ${clinic.defaultCountry}`, 'phone');
+  }
+  const day = q.date === undefined ? undefined : DateTime.fromISO(q.date, { zone: clinic.timezone }).startOf('day');
+  return {
+    phone,
+    direction: q.direction,
+    channel: q.channel,
+    status: q.status,
+    between: day === undefined ? undefined : { from: day.toJSDate(), to: day.plus({ days: 1 }).toJSDate() },
+  };
+}
+
+/** Routes relative to `/admin/messages`: `GET /` and `POST /reveal`. */
+export function staffMessageRoutes(deps: AppDeps, sessions: StaffSessions): Hono {
+  const app = new Hono();
+  app.use('*', requireStaffSession(sessions, { redirect: true }));
+
+  /** Renders the log for the request's query; `revealed` is an entry whose number was just shown (and logged). */
+  const renderLog = async (c: Context, revealed?: MessagesView['revealed']) => {
+    const raw = c.req.query();
+    const slug = parseOrThrow(ZClinicSlug, raw.clinic);
+    const clinic = await getClinicBySlug(deps.sql, slug);
+    const filters = typedFilters(raw);
+    const base: Omit<MessagesView, 'entries' | 'page' | 'urls'> = { clinic, showPhone: deps.consoleTelephone !== undefined, filters, revealed };
+    let status: ContentfulStatusCode = 200;
+    let view: MessagesView;
+    try {
+      const q = parseOrThrow(ZFilterQuery, raw);
+      const page = q.page ?? 1;
+      const found = await listLogEntries(deps.sql, clinic.id, logFilters(clinic, q), {
+        limit: MESSAGES_PAGE_SIZE + 1,
+        offset: (page - 1) * MESSAGES_PAGE_SIZE,
+      });
+      const at = (n: number) => pageUrl(slug, '', { ...filters, page: n === 1 ? undefined : String(n) });
+      view = {
+        ...base,
+        entries: found.slice(0, MESSAGES_PAGE_SIZE),
+        page,
+        urls: {
+          filter: MESSAGES_PATH,
+          clear: pageUrl(slug),
+          reveal: pageUrl(slug, '/reveal', { ...filters, page: page === 1 ? undefined : String(page) }),
+          newer: page > 1 ? at(page - 1) : undefined,
+          older: found.length > MESSAGES_PAGE_SIZE ? at(page + 1) : undefined,
+        },
+      };
+    } catch (error) {
+      if (!(error instanceof AppError) || error.code !== 'bad_request') throw error;
+      status = STATUS_BY_CODE[error.code];
+      view = {
+        ...base,
+        error: { message: error.message, field: error.field },
+        entries: [],
+        page: 1,
+        urls: { filter: MESSAGES_PATH, clear: pageUrl(slug), reveal: pageUrl(slug, '/reveal') },
+      };
+    }
+    c.header('Cache-Control', 'no-store');
+    return c.html(renderMessagesPage(view), status);
+  };
+
+  app.get('/', (c) => renderLog(c));
+
+  // "Show number": logged first, then the same page with that one entry's number in full.
+  app.post('/reveal', async (c) => {
+    const clinic = await getClinicBySlug(deps.sql, parseOrThrow(ZClinicSlug, c.req.query('clinic')));
+    const [kind, id] = parseOrThrow(ZRevealForm, await readForm(c)).entry.split(':') as ['message' | 'call', string];
+    const phone = await revealPhone(deps.sql, {
+      clinicId: clinic.id,
+      staffSessionId: (await sessions.currentSession(c))!,
+      clientAddress: clientAddress(c, deps.trustProxy ?? 0),
+      entry: { kind, id },
+    });
+    deps.log.info({ clinic: clinic.slug, entry: `${kind}:${id}` }, 'a full phone number was shown to staff on the message log');
+    return renderLog(c, { kind, id, phone });
+  });
+
+  return app;
+}

@@ -1,0 +1,294 @@
+/**
+ * The staff board's "Settings" page under `/admin/settings`: a clinic's message templates with a live
+ * preview, reminder schedule, hours and time zone, WhatsApp templates and rooms open. Each form is
+ * read into the JSON API's own request shape and checked by its schema, then saved by the same
+ * function the API calls (`saveTemplate`, `updateClinicSettings`, `saveWhatsAppTemplate`,
+ * `setRoomsOpen`), so the rules and refusals are the API's. A saved form answers 303 back to its
+ * section with a notice; a refused one re-shows the page (400) with what was typed and the refusal
+ * beside the field it names.
+ */
+import { Hono, type Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { z } from 'zod';
+import { getClinicBySlug, MAIN_CLINIC_SLUG, type Clinic } from '../clinics/clinics.js';
+import { getClinicSettings, updateClinicSettings } from '../clinics/clinicSettings.js';
+import { findTemplate, listTemplates, previewTemplate, saveTemplate } from '../clinics/messageTemplates.js';
+import { setRoomsOpen } from '../clinics/setRoomsOpen.js';
+import { deleteWhatsAppTemplate, listWhatsAppTemplates, saveWhatsAppTemplate } from '../clinics/whatsAppTemplates.js';
+import { isKnownLanguage } from '../domain/languages.js';
+import { MESSAGE_KINDS, type MessageKind } from '../domain/messageTemplates.js';
+import { AppError, STATUS_BY_CODE } from '../errors.js';
+import type { AppDeps } from './app.js';
+import { settingsPatch, ZClinicSettingsPatch, ZRoomsForm, ZTemplateBody, ZTemplatePath } from './clinic.js';
+import { readForm } from './requestBody.js';
+import { requireStaffSession, type StaffSessions } from './session.js';
+import { ZClinicSlug, parseOrThrow } from './validation.js';
+import { ZWhatsAppTemplateBody, ZWhatsAppTemplatePath } from './whatsAppTemplates.js';
+import { renderTemplatePreview } from './views/templatePreview.js';
+import { reminderRowCount, renderSettingsPage, type RefusedForm, type SettingsForm, type SettingsView, type TemplateEditor } from './views/settingsView.js';
+
+/** Where the page lives, as the browser sees it (the board app is mounted at `/admin`). */
+export const SETTINGS_PATH = '/admin/settings';
+/** Longest notice the page shows from `?notice=` (characters). */
+const MAX_NOTICE_CHARS = 300;
+/** The page's forms, each in the section of the same id (where its answer returns, with its notice). */
+const FORMS = ['templates', 'reminders', 'hours', 'whatsapp', 'rooms'] as const satisfies readonly SettingsForm[];
+const WEEKDAY_NUMBERS = [1, 2, 3, 4, 5, 6, 7] as const;
+
+/** A form's address: the clinic, and the template open on the page (kept open after the answer). */
+const ZActionQuery = z.object({
+  clinic: ZClinicSlug,
+  kind: z.string().max(40).optional().catch(undefined),
+  language: z.string().max(20).optional().catch(undefined),
+});
+const ZPageQuery = ZActionQuery.extend({
+  notice: z.string().max(MAX_NOTICE_CHARS).optional().catch(undefined),
+  saved: z.enum(FORMS).optional().catch(undefined),
+});
+
+/** `path` under the page for clinic `slug` with `params`, carrying `?clinic=` only for a clinic other than `main`. */
+function pageUrl(slug: string, path = '', params: Record<string, string | undefined> = {}, section?: string): string {
+  const query = new URLSearchParams();
+  if (slug !== MAIN_CLINIC_SLUG) query.set('clinic', slug);
+  for (const [name, value] of Object.entries(params)) if (value !== undefined) query.set(name, value);
+  const text = query.toString();
+  return `${SETTINGS_PATH}${path}${text === '' ? '' : `?${text}`}${section === undefined ? '' : `#${section}`}`;
+}
+
+/** The form's text fields (a file field counts as empty). */
+function textFields(form: Record<string, string | File>): Record<string, string> {
+  return Object.fromEntries(Object.entries(form).map(([name, value]) => [name, typeof value === 'string' ? value : '']));
+}
+
+/** A number field as the JSON API takes it: digits become a number; anything else stays text, so the schema names it. */
+const numberOrText = (text: string | undefined): number | string | undefined => (text === undefined ? undefined : /^\d{1,9}$/.test(text) ? Number(text) : text);
+
+/** A textarea's line breaks as a text message has them (browsers post CRLF). */
+const lineBreaks = (text: string) => text.replace(/\r\n?/g, '\n');
+
+/** The hours form as `PATCH /api/clinic` takes it: office days from one checkbox per weekday, an empty office phone as none. */
+function hoursRequest(values: Record<string, string>): unknown {
+  return {
+    timezone: values.timezone?.trim(),
+    office_phone: (values.office_phone ?? '').trim() === '' ? null : values.office_phone!.trim(),
+    contact_hours_start: values.contact_hours_start,
+    contact_hours_end: values.contact_hours_end,
+    office_opens: values.office_opens,
+    office_closes: values.office_closes,
+    office_days: WEEKDAY_NUMBERS.filter((day) => values[`office_day_${day}`] === 'on'),
+    slot_minutes: numberOrText(values.slot_minutes),
+  };
+}
+
+/** The reminder rows as `PATCH /api/clinic`'s `reminder_rules`, in row order, rows set to no reminder left out. */
+function remindersRequest(values: Record<string, string>, rows: number): unknown {
+  const rules: unknown[] = [];
+  for (let i = 0; i < rows; i++) {
+    const kind = values[`rule_kind_${i}`] ?? '';
+    if (kind === '') continue;
+    if (kind === 'before') rules.push({ kind, minutes: numberOrText(values[`rule_minutes_${i}`]) });
+    else rules.push({ kind, time: values[`rule_time_${i}`] });
+  }
+  return { reminder_rules: rules };
+}
+
+/** The variables textarea (one placeholder a line) as the JSON API's `{"1": …, "2": …}`. */
+function variablesRequest(text: string): Record<string, string> {
+  const lines = lineBreaks(text)
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
+  return Object.fromEntries(lines.map((line, i) => [String(i + 1), line]));
+}
+
+/** Only `AppError`s are refusals to show beside a form; anything else is the app's 500. */
+function refusalOf(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  throw error;
+}
+
+/**
+ * Routes relative to `/admin/settings`: `GET /` (the page; `?kind=&language=` opens a template),
+ * `POST /templates`, `POST /templates/preview` (the preview as an HTML fragment), `POST /reminders`,
+ * `POST /hours`, `POST /whatsapp`, `POST /whatsapp/delete`, `POST /rooms`. The caller applies the CSRF check.
+ */
+export function staffSettingsRoutes(deps: AppDeps, sessions: StaffSessions): Hono {
+  const app = new Hono();
+  const page = requireStaffSession(sessions, { redirect: true });
+  // The preview is fetched by the page's script: without a session, a 401, not the sign-in page.
+  const fragment = requireStaffSession(sessions, { redirect: false });
+
+  const render = async (
+    c: Context,
+    clinic: Clinic,
+    what: {
+      kind?: string | undefined;
+      language?: string | undefined;
+      editor?: Pick<TemplateEditor, 'body' | 'error'>;
+      refused?: RefusedForm;
+      notice?: SettingsView['notice'];
+    },
+    status: ContentfulStatusCode = 200,
+  ) => {
+    const settings = await getClinicSettings(deps.sql, clinic.id);
+    const problems: string[] = [];
+    let kind: MessageKind = 'reminder';
+    if (what.kind !== undefined) {
+      if ((MESSAGE_KINDS as readonly string[]).includes(what.kind)) kind = what.kind as MessageKind;
+      else problems.push(`kind: no message ${what.kind}`);
+    }
+    let language = clinic.defaultLanguage;
+    if (what.language !== undefined) {
+      if (isKnownLanguage(what.language)) language = what.language;
+      else problems.push('language: must be a language tag such as en, es or pt-BR');
+    }
+    const all = await listTemplates(deps.sql, clinic);
+    const inEffect = await findTemplate(deps.sql, clinic, kind, language);
+    const body = what.editor?.body ?? inEffect.body;
+    const editor: TemplateEditor = {
+      kind,
+      language,
+      body,
+      source: inEffect.source,
+      bodyLanguage: inEffect.bodyLanguage,
+      preview: previewTemplate(clinic, { kind, language, body }),
+      error: what.editor?.error,
+    };
+    const languages = [...new Set(all.map((t) => t.language))];
+    const inLanguage = languages.includes(language)
+      ? all.filter((t) => t.language === language)
+      : await Promise.all(MESSAGE_KINDS.map((k) => findTemplate(deps.sql, clinic, k, language)));
+    const view: SettingsView = {
+      clinic,
+      settings,
+      showPhone: deps.consoleTelephone !== undefined,
+      notice: what.notice,
+      editor,
+      templates: inLanguage,
+      languages,
+      selectorError: problems.length === 0 ? undefined : problems.join('; '),
+      whatsApp: await listWhatsAppTemplates(deps.sql, clinic.id),
+      refused: what.refused,
+      timeZones: Intl.supportedValuesOf('timeZone'),
+      urls: {
+        page: SETTINGS_PATH,
+        preview: pageUrl(clinic.slug, '/templates/preview'),
+        action: (form) => pageUrl(clinic.slug, `/${form}`, { kind, language }),
+        edit: (k, l) => pageUrl(clinic.slug, '', { kind: k, language: l }, 'templates'),
+      },
+    };
+    c.header('Cache-Control', 'no-store');
+    return c.html(renderSettingsPage(view), status);
+  };
+
+  /** The 303 back to the form's section with `notice`, keeping the template open. */
+  const saved = (c: Context, clinic: Clinic, form: SettingsForm, notice: string, template: { kind?: string | undefined; language?: string | undefined } = {}) =>
+    c.redirect(pageUrl(clinic.slug, '', { kind: template.kind, language: template.language, saved: form, notice }, form), 303);
+
+  const settingsQuery = (c: Context) => parseOrThrow(ZActionQuery, c.req.query());
+
+  app.get('/', page, async (c) => {
+    const query = parseOrThrow(ZPageQuery, c.req.query());
+    const clinic = await getClinicBySlug(deps.sql, query.clinic);
+    const notice = query.notice === undefined ? undefined : { form: query.saved ?? 'templates', text: query.notice };
+    return render(c, clinic, { kind: query.kind, language: query.language, notice });
+  });
+
+  // The live preview: the wording as typed, rendered and counted as saving would, as an HTML fragment.
+  app.post('/templates/preview', fragment, async (c) => {
+    const clinic = await getClinicBySlug(deps.sql, parseOrThrow(ZActionQuery, c.req.query()).clinic);
+    const form = textFields(await readForm(c));
+    const { kind, language } = parseOrThrow(ZTemplatePath, { kind: form.kind, language: form.language });
+    const body = lineBreaks(form.body ?? '');
+    c.header('Cache-Control', 'no-store');
+    return c.html(renderTemplatePreview(previewTemplate(clinic, { kind, language, body })));
+  });
+
+  app.post('/templates', page, async (c) => {
+    const clinic = await getClinicBySlug(deps.sql, settingsQuery(c).clinic);
+    const form = textFields(await readForm(c));
+    const body = lineBreaks(form.body ?? '');
+    try {
+      const { kind, language } = parseOrThrow(ZTemplatePath, { kind: form.kind, language: form.language });
+      const template = await saveTemplate(deps.sql, clinic, { kind, language, body: parseOrThrow(ZTemplateBody, { body }).body });
+      const size = template.sample.segments;
+      return saved(
+        c,
+        clinic,
+        'templates',
+        `Saved the ${kind.replaceAll('_', ' ')} template in ${language} (${size} SMS segment${size === 1 ? '' : 's'} with sample values).`,
+        {
+          kind,
+          language,
+        },
+      );
+    } catch (error) {
+      const refusal = refusalOf(error);
+      return render(
+        c,
+        clinic,
+        { kind: form.kind, language: form.language, editor: { body, error: { message: refusal.message, field: refusal.field } } },
+        STATUS_BY_CODE[refusal.code],
+      );
+    }
+  });
+
+  /** A settings form: read into the API's request, checked by its schema, saved by `save`; refused, the page again with what was typed. */
+  const settingsForm = (form: RefusedForm['form'], read: (values: Record<string, string>, clinic: Clinic) => Promise<string>) =>
+    app.post(`/${form}`, page, async (c) => {
+      const query = settingsQuery(c);
+      const clinic = await getClinicBySlug(deps.sql, query.clinic);
+      const values = textFields(await readForm(c));
+      try {
+        return saved(c, clinic, form, await read(values, clinic), query);
+      } catch (error) {
+        const refusal = refusalOf(error);
+        const refused: RefusedForm = { form, values, error: { message: refusal.message, field: refusal.field } };
+        return render(c, clinic, { kind: query.kind, language: query.language, refused }, STATUS_BY_CODE[refusal.code]);
+      }
+    });
+
+  settingsForm('hours', async (values, clinic) => {
+    await updateClinicSettings(deps.sql, clinic.id, settingsPatch(parseOrThrow(ZClinicSettingsPatch, hoursRequest(values))));
+    return 'Saved the hours and time zone.';
+  });
+
+  settingsForm('reminders', async (values, clinic) => {
+    const settings = await getClinicSettings(deps.sql, clinic.id);
+    const rows = reminderRowCount(settings.reminderRules.length);
+    const patch = settingsPatch(parseOrThrow(ZClinicSettingsPatch, remindersRequest(values, rows)));
+    const { reminderRules } = await updateClinicSettings(deps.sql, clinic.id, patch);
+    return reminderRules.length === 0 ? 'Saved: no reminders.' : `Saved ${reminderRules.length} reminder${reminderRules.length === 1 ? '' : 's'}.`;
+  });
+
+  settingsForm('whatsapp', async (values, clinic) => {
+    const { kind, language } = parseOrThrow(ZWhatsAppTemplatePath, { kind: values.kind, language: (values.language ?? '').trim() });
+    const body = parseOrThrow(ZWhatsAppTemplateBody, { content_sid: (values.content_sid ?? '').trim(), variables: variablesRequest(values.variables ?? '') });
+    await saveWhatsAppTemplate(deps.sql, clinic.id, { kind, language, contentSid: body.content_sid, variables: body.variables });
+    return `Saved the WhatsApp template for ${kind.replaceAll('_', ' ')} in ${language}.`;
+  });
+
+  settingsForm('rooms', async (values, clinic) => {
+    const { rooms_open } = parseOrThrow(ZRoomsForm, { rooms_open: values.rooms_open });
+    await setRoomsOpen(deps.sql, clinic.id, rooms_open);
+    return `${rooms_open} room${rooms_open === 1 ? '' : 's'} open.`;
+  });
+
+  // A refusal (no such template: removed meanwhile) shows beside the WhatsApp form.
+  app.post('/whatsapp/delete', page, async (c) => {
+    const query = settingsQuery(c);
+    const clinic = await getClinicBySlug(deps.sql, query.clinic);
+    const values = textFields(await readForm(c));
+    try {
+      const { kind, language } = parseOrThrow(ZWhatsAppTemplatePath, { kind: values.kind, language: values.language });
+      await deleteWhatsAppTemplate(deps.sql, clinic.id, kind, language);
+      return saved(c, clinic, 'whatsapp', `Removed the WhatsApp template for ${kind.replaceAll('_', ' ')} in ${language}.`, query);
+    } catch (error) {
+      const refusal = refusalOf(error);
+      const refused: RefusedForm = { form: 'whatsapp', values, error: { message: refusal.message, field: refusal.field } };
+      return render(c, clinic, { kind: query.kind, language: query.language, refused }, STATUS_BY_CODE[refusal.code]);
+    }
+  });
+
+  return app;
+}

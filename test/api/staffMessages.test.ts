@@ -1,0 +1,220 @@
+/**
+ * A receptionist reads the Messages and calls page: texts both ways and reminder calls, newest first,
+ * with delivery statuses and error codes from the callbacks, every number masked, filters and pages;
+ * "Show number" shows one entry's number in full only after logging who asked.
+ */
+import { DateTime } from 'luxon';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createTestClinic } from '../support/clinic.js';
+import { patientPhone, startStack, type Stack } from '../support/stack.js';
+
+let stack: Stack;
+const alice = patientPhone();
+const bob = patientPhone();
+const carol = patientPhone();
+const dan = patientPhone();
+
+beforeAll(async () => {
+  stack = await startStack({ consoleTelephone: true });
+  // Alice texts JOIN (in, and the reply out); a reminder text to Bob comes back undelivered 30006;
+  // Carol's appointment reminder goes by a call.
+  expect((await stack.sendSms(alice, 'JOIN back pain')).status).toBe(200);
+  await stack.api(`/api/console/phones/${encodeURIComponent(bob)}`, { method: 'PUT', body: JSON.stringify({ sms: 'undelivered' }) });
+  await stack.messenger.send({ clinicId: stack.clinic.id, phone: bob, channel: 'sms', body: 'Reminder: your visit tomorrow', idempotencyKey: `test:${bob}` });
+  const booked = await stack.api('/api/appointments', {
+    method: 'POST',
+    body: JSON.stringify({
+      patient_name: 'Carol Diaz',
+      phone: carol,
+      starts_at: DateTime.now().plus({ days: 3 }).toISO(),
+      duration_minutes: 30,
+      provider: 'Dr Mehta',
+      service: 'Checkup',
+      channel: 'voice',
+    }),
+  });
+  expect(booked.status).toBe(201);
+  const { id } = (await booked.json()) as { id: string };
+  expect((await stack.api(`/api/appointments/${id}/remind`, { method: 'POST' })).status).toBe(200);
+  await vi.waitFor(
+    async () => {
+      const [undelivered] = await stack.sql`select 1 from messages where phone = ${bob} and status = 'undelivered' and error_code = 30006`;
+      const [call] = await stack.sql`select 1 from calls where phone = ${carol}`;
+      expect([undelivered, call]).toEqual([{ '?column?': 1 }, { '?column?': 1 }]);
+    },
+    { timeout: 15_000 },
+  );
+});
+afterAll(() => stack?.stop());
+
+const OWN_ORIGIN = 'http://localhost';
+const FORM_TYPE = { 'Content-Type': 'application/x-www-form-urlencoded' };
+
+async function staffCookie(): Promise<string> {
+  const response = await stack.app.request('/admin/login', {
+    method: 'POST',
+    headers: { ...FORM_TYPE, Origin: OWN_ORIGIN },
+    body: new URLSearchParams({ password: stack.adminPassword }).toString(),
+  });
+  expect(response.status).toBe(303);
+  return response.headers.get('set-cookie')!.split(';')[0]!;
+}
+
+const pagePath = (params: Record<string, string> = {}) => `/admin/messages?${new URLSearchParams({ clinic: stack.clinic.slug, ...params }).toString()}`;
+const revealPath = (params: Record<string, string> = {}) =>
+  `/admin/messages/reveal?${new URLSearchParams({ clinic: stack.clinic.slug, ...params }).toString()}`;
+
+async function openPage(params: Record<string, string> = {}, cookie?: string): Promise<{ status: number; page: string }> {
+  const response = await stack.app.request(pagePath(params), { headers: { Cookie: cookie ?? (await staffCookie()) } });
+  return { status: response.status, page: await response.text() };
+}
+
+/** Each entry's card on `page`, by `kind:id`. */
+function entries(page: string): Map<string, string> {
+  return new Map([...page.matchAll(/<li class="entry card" data-entry="([a-z]+:\d+)"[\s\S]*?<\/li>/g)].map((m) => [m[1]!, m[0]]));
+}
+
+const masked = (phone: string) => `+1 ••• ••• ${phone.slice(-4)}`;
+/** Every way a full number could be written on the page. */
+const fullForms = (phone: string) => [phone, phone.slice(2), `(${phone.slice(2, 5)}) ${phone.slice(5, 8)}-${phone.slice(8)}`];
+
+const revealCount = async () => (await stack.sql<{ n: number }[]>`select count(*)::int as n from phone_reveals where clinic_id = ${stack.clinic.id}`)[0]!.n;
+
+describe('the Messages and calls page', () => {
+  it('is for signed-in staff, in the shared navigation', async () => {
+    const page = await stack.app.request(pagePath());
+    expect(page.status).toBe(303);
+    expect(page.headers.get('location')).toMatch(/^\/admin\/login\?next=/);
+    const { page: html } = await openPage();
+    expect(html).toMatch(/<a href="\/admin\/messages\?clinic=[^"]+" aria-current="page">Messages<\/a>/);
+  });
+
+  it('lists texts and calls newest first, with status and error codes, and no full number', async () => {
+    const { status, page } = await openPage();
+    expect(status).toBe(200);
+    const cards = [...entries(page).values()];
+    const aliceJoin = cards.find((card) => card.includes('JOIN back pain'))!;
+    expect(aliceJoin).toContain('In · SMS');
+    expect(aliceJoin).toContain(masked(alice));
+    const bobs = cards.find((card) => card.includes('Reminder: your visit tomorrow'))!;
+    expect(bobs).toContain('<span class="pill pill-bad" data-status>undelivered</span>');
+    expect(bobs).toContain('error 30006: landline or unreachable carrier');
+    const call = cards.find((card) => card.includes('data-channel="voice"'))!;
+    expect(call).toContain('Out · Call');
+    expect(call).toContain(masked(carol));
+    // Newest first: Alice texted before Carol's call was placed.
+    expect(page.indexOf(masked(carol))).toBeLessThan(page.indexOf('JOIN back pain'));
+    for (const phone of [alice, bob, carol]) for (const form of fullForms(phone)) expect(page).not.toContain(form);
+  });
+
+  it.each([
+    [{ phone: alice.slice(2) }, (card: string) => card.includes(masked(alice))],
+    [{ direction: 'inbound' }, (card: string) => card.includes('data-direction="inbound"')],
+    [{ channel: 'voice' }, (card: string) => card.includes('data-channel="voice"')],
+    [{ status: 'undelivered' }, (card: string) => card.includes('data-status>undelivered<')],
+  ])('filters by %o', async (filter, matches) => {
+    const { status, page } = await openPage(filter);
+    expect(status).toBe(200);
+    const cards = [...entries(page).values()];
+    expect(cards.length).toBeGreaterThan(0);
+    expect(cards.filter((card) => !matches(card))).toEqual([]);
+    expect((await openPage()).page.match(/data-entry=/g)!.length).toBeGreaterThan(cards.length);
+  });
+
+  it('filters by the clinic-local day', async () => {
+    const today = DateTime.now().setZone(stack.clinic.timezone);
+    expect(entries((await openPage({ date: today.toISODate()! })).page).size).toBeGreaterThanOrEqual(4);
+    const tomorrow = await openPage({ date: today.plus({ days: 1 }).toISODate()! });
+    expect(entries(tomorrow.page).size).toBe(0);
+    expect(tomorrow.page).toContain('No messages or calls.');
+  });
+
+  it.each([
+    ['phone', 'not a number', /phone: must be a phone number/],
+    ['direction', 'sideways', /direction: must be inbound or outbound/],
+    ['status', 'lost', /status: must be a message or call status/],
+    ['date', '2026-13-40', /date: must be a date/],
+  ])('names a bad %s filter beside the form, with a 400', async (field, value, message) => {
+    const { status, page } = await openPage({ [field]: value });
+    expect(status).toBe(400);
+    expect(page).toMatch(message);
+    expect(page).toContain(`id="filter-${field}" name="${field}" aria-invalid="true"`);
+    expect(entries(page).size).toBe(0);
+  });
+
+  it('pages 50 at a time, older pages after newer', async () => {
+    for (let i = 0; i < 55; i++) {
+      await stack.sql`
+        insert into messages (clinic_id, direction, channel, phone, from_address, to_address, body, status, created_at)
+        values (${stack.clinic.id}, 'inbound', 'sms', ${dan}, ${dan}, ${stack.clinicNumber}, ${`text ${i}`}, 'received', now() - make_interval(hours => 2, secs => ${i}))`;
+    }
+    const cookie = await staffCookie();
+    const first = await openPage({ phone: dan }, cookie);
+    expect(entries(first.page).size).toBe(50);
+    expect(first.page).toContain('text 0');
+    expect(first.page).not.toContain('← Newer');
+    const older = /<a class="btn btn-quiet" href="([^"]+)" rel="next">Older →<\/a>/.exec(first.page)![1]!.replaceAll('&amp;', '&');
+    expect(new URL(older, OWN_ORIGIN).searchParams.get('phone')).toBe(dan);
+    expect(new URL(older, OWN_ORIGIN).searchParams.get('page')).toBe('2');
+    const second = await stack.app.request(older, { headers: { Cookie: cookie } });
+    const secondPage = await second.text();
+    expect([...entries(secondPage).values()].map((card) => /text (\d+)/.exec(card)![1])).toEqual(['50', '51', '52', '53', '54']);
+    expect(secondPage).toContain('← Newer');
+    expect(secondPage).not.toContain('Older →');
+  });
+});
+
+describe('"Show number"', () => {
+  const joinEntry = async () =>
+    `message:${(await stack.sql<{ id: string }[]>`select id from messages where phone = ${alice} and direction = 'inbound' and body = 'JOIN back pain'`)[0]!.id}`;
+
+  it('logs who asked, then shows that one entry’s number and no other', async () => {
+    const cookie = await staffCookie();
+    const before = await revealCount();
+    const entry = await joinEntry();
+    const response = await stack.app.request(revealPath({ phone: alice }), {
+      method: 'POST',
+      headers: { ...FORM_TYPE, Origin: OWN_ORIGIN, Cookie: cookie },
+      body: new URLSearchParams({ entry }).toString(),
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    const cards = entries(await response.text());
+    expect(cards.get(entry)).toContain(`data-revealed>(312) ${alice.slice(5, 8)}-${alice.slice(8)} (${alice})</span>`);
+    const others = [...cards].filter(([key]) => key !== entry);
+    expect(others.length).toBeGreaterThan(0);
+    // The filter typed Alice's number, so it is in the form and links; the entries still show it masked.
+    for (const [, card] of others) expect(/<span class="phone" data-phone>([^<]*)<\/span>/.exec(card)![1]).toBe(masked(alice));
+
+    expect(await revealCount()).toBe(before + 1);
+    const [logged] = await stack.sql`
+      select r.phone, r.entry_kind, r.entry_id::text as entry_id, r.client_address, s.ended_at
+      from phone_reveals r join staff_sessions s on s.id = r.staff_session_id
+      where r.clinic_id = ${stack.clinic.id} order by r.id desc limit 1`;
+    expect(logged).toEqual({ phone: alice, entry_kind: 'message', entry_id: entry.split(':')[1], client_address: 'unknown', ended_at: null });
+  });
+
+  it('shows and logs nothing for an entry of another clinic, a made-up one, another site or no session', async () => {
+    const cookie = await staffCookie();
+    const { clinic: other } = await createTestClinic(stack.sql);
+    const [foreign] = await stack.sql<{ id: string }[]>`
+      insert into messages (clinic_id, direction, channel, phone, from_address, to_address, body, status)
+      values (${other.id}, 'inbound', 'sms', ${dan}, ${dan}, '+12025550100', 'elsewhere', 'received') returning id`;
+    const before = await revealCount();
+    const post = (entry: string, headers: Record<string, string> = { Origin: OWN_ORIGIN, Cookie: cookie }) =>
+      stack.app.request(revealPath(), { method: 'POST', headers: { ...FORM_TYPE, ...headers }, body: new URLSearchParams({ entry }).toString() });
+
+    const foreignAnswer = await post(`message:${foreign!.id}`);
+    expect(foreignAnswer.status).toBe(404);
+    expect(await foreignAnswer.json()).toMatchObject({ error: { code: 'not_found', field: 'entry' } });
+    expect((await post('call:999999999')).status).toBe(404);
+    const bad = await post('phone:+13125550123');
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ error: { field: 'entry' } });
+    expect((await post(await joinEntry(), { Origin: 'https://evil.example', Cookie: cookie })).status).toBe(403);
+    const anonymous = await post(await joinEntry(), { Origin: OWN_ORIGIN });
+    expect(anonymous.status).toBe(303);
+    expect(anonymous.headers.get('location')).toMatch(/^\/admin\/login/);
+    expect(await revealCount()).toBe(before);
+  });
+});

@@ -1,0 +1,188 @@
+/**
+ * Every page a receptionist or a waiting-room visitor uses, at phone (390 px) and tablet (768 px)
+ * widths, with content on it (tickets in each column, an appointment, a conversation, a refused
+ * sign-in): axe-core finds no serious or critical violation, and the Content-Security-Policy refuses
+ * nothing.
+ */
+import { DateTime } from 'luxon';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seriousAxeViolations } from '../support/axe.js';
+import { launchChromium } from '../support/chromium.js';
+import { watchCspViolations } from '../support/cspViolations.js';
+import { patientPhone, startStack, twimlText, type Stack } from '../support/stack.js';
+
+let stack: Stack;
+let baseUrl: string;
+let browser: Browser;
+let simulatedPhone: string;
+let appointmentDay: string;
+
+async function patientJoins(phone: string): Promise<string> {
+  const code = /ticket is ([A-Z]\d+)/.exec(await twimlText(await stack.sendSms(phone, 'JOIN sore throat')))?.[1];
+  expect(code).toBeDefined();
+  return code!;
+}
+
+beforeAll(async () => {
+  stack = await startStack({ consoleTelephone: true, roomsOpen: 2 });
+  baseUrl = await stack.listen();
+  browser = await launchChromium();
+  // One ticket in each column of the board.
+  const [inRoom, called] = [await patientJoins(patientPhone()), await patientJoins(patientPhone())];
+  await patientJoins(patientPhone());
+  for (const [code, states] of [
+    [inRoom, ['next', 'in_room']],
+    [called, ['next']],
+  ] as const) {
+    for (const state of states) await stack.api(`/api/tickets/${code}/state`, { method: 'POST', body: JSON.stringify({ state }) });
+  }
+  // An appointment tomorrow, and a conversation for the simulator.
+  const startsAt = DateTime.now().setZone(stack.clinic.timezone).plus({ days: 1 }).set({ hour: 10, minute: 0, second: 0, millisecond: 0 });
+  appointmentDay = startsAt.toISODate()!;
+  const booked = await stack.api('/api/appointments', {
+    method: 'POST',
+    body: JSON.stringify({
+      patient_name: 'Meera Iyer',
+      phone: patientPhone(),
+      starts_at: startsAt.toISO(),
+      duration_minutes: 30,
+      provider: 'Dr Mehta',
+      service: 'Checkup',
+      channel: 'sms',
+    }),
+  });
+  expect(booked.status).toBe(201);
+  simulatedPhone = patientPhone();
+  await patientJoins(simulatedPhone);
+});
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+/** The pages to check, each opened on `page` (signed in unless it says otherwise) and ready to read. */
+const PAGES: { name: string; signedIn: boolean; open(page: Page): Promise<void> }[] = [
+  { name: 'sign-in', signedIn: false, open: (page) => page.goto(`${baseUrl}/admin/login`).then(() => undefined) },
+  {
+    name: 'sign-in refused',
+    signedIn: false,
+    async open(page) {
+      await page.goto(`${baseUrl}/admin/login`);
+      await page.getByLabel('Password').fill('not the password');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('alert').waitFor();
+    },
+  },
+  {
+    name: 'queue board',
+    signedIn: true,
+    async open(page) {
+      await page.goto(`${baseUrl}/admin/board?clinic=${stack.clinic.slug}`);
+      await page.locator('#live[data-state="live"]').waitFor();
+      await page.locator('[data-column="in_room"] [data-ticket]').waitFor();
+    },
+  },
+  {
+    name: 'appointments',
+    signedIn: true,
+    async open(page) {
+      await page.goto(`${baseUrl}/admin/appointments?clinic=${stack.clinic.slug}&date=${appointmentDay}`);
+      await page.locator('[data-appointment]').first().waitFor();
+    },
+  },
+  {
+    name: 'appointments with a refused booking',
+    signedIn: true,
+    async open(page) {
+      await page.goto(`${baseUrl}/admin/appointments?clinic=${stack.clinic.slug}&date=${appointmentDay}`);
+      await page.getByLabel('Patient name').fill('Ravi');
+      await page.getByLabel('Mobile number').fill('not a number');
+      await page.getByLabel(/^Date and time/).fill(`${appointmentDay}T11:00`);
+      await page.getByLabel('Provider').fill('Dr Mehta');
+      await page.getByLabel('Service').fill('Checkup');
+      await page.getByRole('button', { name: 'Book', exact: true }).click();
+      await page.locator('[data-field-error="phone"]').waitFor();
+    },
+  },
+  {
+    name: 'settings',
+    signedIn: true,
+    async open(page) {
+      await page.goto(`${baseUrl}/admin/settings?clinic=${stack.clinic.slug}&kind=reschedule_options&language=es`);
+      await page.locator('#template-preview [data-segments]').waitFor();
+    },
+  },
+  {
+    name: 'settings with a refused form and a preview past one segment',
+    signedIn: true,
+    async open(page) {
+      await page.goto(`${baseUrl}/admin/settings?clinic=${stack.clinic.slug}`);
+      await page.getByRole('combobox', { name: /^Time zone/ }).fill('Mars/Olympus');
+      await page.getByRole('button', { name: 'Save hours' }).click();
+      await page.locator('[data-field-error="timezone"]').waitFor();
+      await page.getByLabel('Reminder in en').fill(`{patient_name}: ${'a long reminder '.repeat(12)}`);
+      await page.locator('[data-segment-warning]').waitFor();
+    },
+  },
+  {
+    name: 'numbers',
+    signedIn: true,
+    async open(page) {
+      await page.goto(`${baseUrl}/admin/numbers?clinic=${stack.clinic.slug}`);
+      await page.waitForFunction('Chart.getChart(document.getElementById("delivery-chart")) !== undefined');
+    },
+  },
+  { name: 'phone simulator', signedIn: true, open: (page) => page.goto(`${baseUrl}/admin/phone?clinic=${stack.clinic.slug}`).then(() => undefined) },
+  {
+    name: 'phone simulator with a conversation',
+    signedIn: true,
+    async open(page) {
+      await page.goto(`${baseUrl}/admin/phone?clinic=${stack.clinic.slug}&phone=${encodeURIComponent(simulatedPhone)}&channel=whatsapp`);
+      await page.locator('#chat .msg').first().waitFor();
+    },
+  },
+  { name: 'kiosk', signedIn: false, open: (page) => page.goto(`${baseUrl}/kiosk?clinic=${stack.clinic.slug}`).then(() => undefined) },
+  {
+    name: 'kiosk ticket',
+    signedIn: false,
+    async open(page) {
+      await page.goto(`${baseUrl}/kiosk?clinic=${stack.clinic.slug}`);
+      await page.getByRole('button', { name: 'Get a ticket' }).click();
+      await page.locator('[data-ticket-code]').waitFor();
+    },
+  },
+];
+
+/** A browser context `width` px wide, signed in as staff. */
+async function signedInContext(width: number): Promise<BrowserContext> {
+  const context = await browser.newContext({ viewport: { width, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(`${baseUrl}/admin/login`);
+  await page.getByLabel('Password').fill(stack.adminPassword);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(/\/admin\/board/);
+  await page.close();
+  return context;
+}
+
+describe('every page passes axe and its Content-Security-Policy', () => {
+  for (const width of [390, 768]) {
+    it(`at ${width} px`, async () => {
+      const staff = await signedInContext(width);
+      const visitor = await browser.newContext({ viewport: { width, height: 900 } });
+      const found: Record<string, string[]> = {};
+      for (const check of PAGES) {
+        const page = await (check.signedIn ? staff : visitor).newPage();
+        const csp = await watchCspViolations(page);
+        await check.open(page);
+        const problems = [...(await seriousAxeViolations(page)), ...csp.map((v) => `CSP: ${v}`)];
+        if (problems.length > 0) found[check.name] = problems;
+        await page.close();
+      }
+      await staff.close();
+      await visitor.close();
+      expect(found).toEqual({});
+    });
+  }
+});

@@ -1,0 +1,160 @@
+/**
+ * In Chromium: a manager rewords a reminder on the Settings page and watches the preview's segment
+ * count follow the typing (a warning past one segment), saves it and sees the saved wording counted
+ * the same; then opens the Numbers page, whose Chart.js charts draw on their canvases. Screenshots of
+ * both pages at phone (390 px) and tablet (768 px) widths go to test-results/.
+ */
+import { DateTime } from 'luxon';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seriousAxeViolations } from '../support/axe.js';
+import { launchChromium, screenshotPath } from '../support/chromium.js';
+import { watchCspViolations } from '../support/cspViolations.js';
+import { json, patientPhone, patientReply, startStack, type Stack } from '../support/stack.js';
+
+let stack: Stack;
+let baseUrl: string;
+let browser: Browser;
+beforeAll(async () => {
+  stack = await startStack();
+  baseUrl = await stack.listen();
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+/** Signs in on a page `width` CSS pixels wide (watching its CSP violations) and lands on the Queue board. */
+async function signIn(width: number): Promise<{ page: Page; csp: string[] }> {
+  const page = await browser.newPage({ viewport: { width, height: 900 } });
+  const csp = await watchCspViolations(page);
+  await page.goto(`${baseUrl}/admin/board?clinic=${stack.clinic.slug}`);
+  await page.getByLabel('Password').fill(stack.adminPassword);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('link', { name: 'Queue' }).waitFor();
+  return { page, csp };
+}
+
+const segments = (page: Page) => page.locator('#template-preview [data-segments]').getAttribute('data-segments');
+
+describe('the template preview on the Settings page', () => {
+  it('counts segments as the manager types, warns past one, and shows the saved wording counted the same', async () => {
+    const { page, csp } = await signIn(768);
+    await page.getByRole('navigation', { name: 'Staff pages' }).getByRole('link', { name: 'Settings' }).click();
+    await page.getByRole('heading', { name: 'Message templates' }).waitFor();
+    expect(await page.getByRole('link', { name: 'Settings' }).getAttribute('aria-current')).toBe('page');
+    expect(await segments(page)).toBe('1');
+
+    const wording = page.getByLabel('Reminder in en');
+    await wording.fill('{clinic_name}: {patient_name}, see you {date} at {time}. Reply YES or NO.');
+    await expect
+      .poll(() => page.locator('[data-preview-text]').textContent())
+      .toBe('Test Clinic: Maria Gonzalez, see you Tue 10 Nov at 10:30. Reply YES or NO.');
+    expect(await segments(page)).toBe('1');
+    expect(await page.locator('[data-segment-warning]').count()).toBe(0);
+
+    await wording.fill(
+      '{clinic_name}: {patient_name}, this is a friendly reminder of your visit with {doctor_name} on {date} at {time}. Please reply YES to confirm, NO to cancel, or CHANGE to pick another time.',
+    );
+    await expect.poll(() => segments(page)).toBe('2');
+    const warning = page.locator('[data-segment-warning]');
+    expect(await warning.isVisible()).toBe(true);
+    expect(await warning.textContent()).toContain('takes 2 SMS segments');
+    expect(await seriousAxeViolations(page)).toEqual([]);
+
+    await page.getByRole('button', { name: 'Save template' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved the reminder template in en (2 SMS segments with sample values).' }).waitFor();
+    expect(await segments(page)).toBe('2');
+    expect(await page.getByLabel('Reminder in en').inputValue()).toContain('friendly reminder');
+    const saved = (await json(await stack.api('/api/clinic/templates'))) as {
+      templates: { kind: string; language: string; segments: number; source: string }[];
+    };
+    expect(saved.templates.find((t) => t.kind === 'reminder' && t.language === 'en')).toMatchObject({ source: 'clinic', segments: 2 });
+
+    // From the top: a full-page screenshot of a scrolled page draws the sticky top bar mid-page.
+    await page.evaluate('window.scrollTo(0, 0)');
+    await page.screenshot({ path: screenshotPath('settings-tablet.png'), fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await page.locator('html').evaluate((el) => el.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.screenshot({ path: screenshotPath('settings-phone.png'), fullPage: true });
+    expect(csp).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('the Numbers page', () => {
+  it('draws every chart with Chart.js, its table beneath', async () => {
+    // Something to count: a walk-in seen today and an appointment tomorrow marked visited.
+    const phone = patientPhone();
+    const code = /ticket is ([A-Z]\d+)/.exec(await patientReply(stack, phone, await stack.sendSms(phone, 'JOIN')))![1]!;
+    for (const state of ['next', 'in_room', 'done']) await stack.api(`/api/tickets/${code}/state`, { method: 'POST', body: JSON.stringify({ state }) });
+    const startsAt = DateTime.now().setZone(stack.clinic.timezone).plus({ days: 1 }).set({ hour: 11, minute: 0, second: 0, millisecond: 0 });
+    const booked = (await json(
+      await stack.api('/api/appointments', {
+        method: 'POST',
+        body: JSON.stringify({
+          patient_name: 'Lena Ortiz',
+          phone: patientPhone(),
+          starts_at: startsAt.toISO(),
+          duration_minutes: 30,
+          provider: 'Dr Rao',
+          service: 'Checkup',
+          channel: 'sms',
+        }),
+      }),
+    )) as { id: string };
+    await stack.api(`/api/appointments/${booked.id}/visited`, { method: 'POST', body: '{}' });
+
+    const { page, csp } = await signIn(768);
+    await page.getByRole('navigation', { name: 'Staff pages' }).getByRole('link', { name: 'Numbers' }).click();
+    await page.getByRole('link', { name: 'Last 7 days' }).waitFor();
+    const to = DateTime.now().setZone(stack.clinic.timezone).plus({ days: 1 }).toISODate()!;
+    await page.getByRole('textbox', { name: 'To', exact: true }).fill(to);
+    await page.getByRole('button', { name: 'Show' }).click();
+    await page.waitForURL(new RegExp(`to=${to}`));
+
+    const charts = await page.locator('canvas[data-chart]').evaluateAll((canvases) =>
+      canvases.map((canvas) => {
+        const chart = (
+          globalThis as unknown as { Chart: { getChart(c: unknown): { config: { type: string }; data: { datasets: unknown[] } } | undefined } }
+        ).Chart.getChart(canvas);
+        const element = canvas as unknown as {
+          id: string;
+          width: number;
+          height: number;
+          getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } };
+        };
+        const pixels = element.getContext('2d').getImageData(0, 0, element.width, element.height).data;
+        let painted = 0;
+        for (let i = 3; i < pixels.length; i += 4) if (pixels[i]! > 0) painted++;
+        return { id: element.id, type: chart?.config.type, datasets: chart?.data.datasets.length, width: element.width, painted };
+      }),
+    );
+    expect(charts.map((c) => [c.id, c.type, c.datasets])).toEqual([
+      ['served-chart', 'bar', 2],
+      ['no-shows-chart', 'bar', 1],
+      ['confirmations-chart', 'bar', 1],
+      ['delivery-chart', 'bar', 1],
+      ['fill-rate-chart', 'bar', 1],
+      ['time-to-fill-chart', 'bar', 2],
+    ]);
+    for (const chart of charts) {
+      expect(chart.width, chart.id).toBeGreaterThan(200);
+      // Axes, grid and labels at least: every chart drew on its canvas.
+      expect(chart.painted, chart.id).toBeGreaterThan(500);
+    }
+    const served = page.getByRole('region', { name: 'Patients served per day: the numbers' });
+    expect(await served.locator('tfoot').textContent()).toBe('Total112');
+
+    await page.screenshot({ path: screenshotPath('numbers-tablet.png'), fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    // Chart.js redraws each chart at its box's new size (a ResizeObserver), then nothing is wider than the screen.
+    await expect.poll(() => page.locator('html').evaluate((el) => el.scrollWidth)).toBeLessThanOrEqual(390);
+    await expect.poll(() => page.locator('#served-chart').evaluate((canvas) => (canvas as unknown as { clientWidth: number }).clientWidth)).toBeLessThan(390);
+    await page.screenshot({ path: screenshotPath('numbers-phone.png'), fullPage: true });
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    expect(csp).toEqual([]);
+    await page.close();
+  });
+});
