@@ -97,11 +97,15 @@ async function startAll(config: Config): Promise<void> {
   // An external server takes the configured API key, TLS and metadata; the embedded dev server none.
   const target: TemporalTarget =
     config.temporal.address === undefined ? { address: temporalAddress, namespace: config.temporal.namespace } : temporalTarget(config, temporalAddress);
+  const temporal = await connectTemporalClient(target, payloadKeys);
+  shutdown.add({ name: "close the Temporal client's connection", limitMs: 500, run: () => temporal.connection.close() });
+  shutdown.signal.throwIfAborted();
   const connection = await NativeConnection.connect(temporalConnectionOptions(target));
   shutdown.add({ name: "close the worker's Temporal connection", limitMs: 500, run: () => connection.close() });
   shutdown.signal.throwIfAborted();
   const worker = await createWorker({
     connection,
+    temporal,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     sql,
@@ -122,9 +126,6 @@ async function startAll(config: Config): Promise<void> {
     },
   });
 
-  const temporal = await connectTemporalClient(target, payloadKeys);
-  shutdown.add({ name: "close the API's Temporal connection", limitMs: 500, run: () => temporal.connection.close() });
-  shutdown.signal.throwIfAborted();
   await ensureRetentionSchedule(temporal, config.temporal.taskQueue);
   const api = await serveApi(config, {
     sql,

@@ -1,10 +1,11 @@
 /**
  * Waitlist offer activities: the offer workflow's picks of candidates and its texts, its writes of
- * offer and cancellation rows, the winner's booking, and the cancellation a cancelled appointment
- * logs. Every one is idempotent: a send round is keyed by its number, each text by the offer and its
+ * offer and cancellation rows, the winner's booking, and the cancellation (and its offer workflow) a
+ * cancelled appointment logs. Every one is idempotent: a send round is keyed by its number, each text by the offer and its
  * kind, the booking by the cancellation.
  */
 import { ApplicationFailure } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
 import { DateTime } from 'luxon';
 import { appointmentSnapshot } from '../appointments/bookAppointment.js';
 import { getAppointment, insertAppointment } from '../appointments/appointments.js';
@@ -20,10 +21,11 @@ import { invitedOfferAnswers, OFFER_ANSWERS } from '../domain/offerAnswers.js';
 import { rankByPriority } from '../domain/waitlistPriority.js';
 import { closePrompt } from '../inbound/patientPrompts.js';
 import type { Messenger } from '../messaging/messenger.js';
-import { createCancellation, offerWorkflowInput } from '../waitlist/cancellations.js';
+import { createCancellation } from '../waitlist/cancellations.js';
+import { startOfferWorkflow } from '../waitlist/offerWorkflows.js';
 import type { AppointmentSnapshot } from '../workflows/appointmentDefinitions.js';
 import { FailureType } from '../workflows/definitions.js';
-import { answerOfferUpdate, type CancellationOfferInput, type CancellationStatus, type OfferRecord, type OfferState } from '../workflows/offerDefinitions.js';
+import { answerOfferUpdate, type CancellationStatus, type OfferRecord, type OfferState } from '../workflows/offerDefinitions.js';
 import { failPermanentErrorsFast } from './permanentFailures.js';
 import { deliverText } from './textDelivery.js';
 
@@ -123,8 +125,11 @@ const slotValues = (slot: SlotRow, holdMinutes?: number): MessageValues => ({
   ...(holdMinutes === undefined ? {} : { holdMinutes }),
 });
 
-/** The offer activities, bound to a Postgres pool and a messenger. */
-export function createOfferActivities({ sql, messenger }: { sql: Sql; messenger: Messenger }) {
+/**
+ * The offer activities, bound to a Postgres pool, a messenger, and a Temporal client and task queue
+ * (on which `offerFreedSlot` starts offer workflows).
+ */
+export function createOfferActivities({ sql, messenger, temporal, taskQueue }: { sql: Sql; messenger: Messenger; temporal: Client; taskQueue: string }) {
   /** Sends the offer text of `kind` for offer `offerId` once (key `offer:<id>:<kind>`); nothing to an opted-out number. */
   const sendOfferText = async (offerId: string, kind: OfferKind, holdMinutes?: number) => {
     const [offer] = await sql<{ cancellation_id: string; phone: string; channel: 'sms' | 'whatsapp'; language: string }[]>`
@@ -304,19 +309,19 @@ export function createOfferActivities({ sql, messenger }: { sql: Sql; messenger:
 
     /**
      * Logs the slot of cancelled appointment `appointmentId` at `startsAt` (ISO 8601) as a
-     * cancellation to offer, at the clinic's name as its location; once per appointment and start.
-     * @returns its offer workflow's ID and input, or null when the slot has already begun.
+     * cancellation to offer, at the clinic's name as its location, and starts its offer workflow on
+     * `taskQueue`; once per appointment and start (a retry finds both). Nothing when the slot has
+     * begun by `now` (the chain's clock, ISO 8601).
+     * @returns the offer workflow's ID, or null when the slot has begun.
+     * @throws ApplicationFailure `InvalidData` (non-retryable) for an unknown appointment.
      */
-    async logAppointmentCancellation(input: {
-      appointmentId: string;
-      startsAt: string;
-    }): Promise<{ workflowId: string; input: CancellationOfferInput } | null> {
-      return failPermanentErrorsFast('logAppointmentCancellation', async () => {
+    async offerFreedSlot(input: { appointmentId: string; startsAt: string; now: string }): Promise<string | null> {
+      return failPermanentErrorsFast('offerFreedSlot', async () => {
         const [appointment] = await sql<{ clinic_id: number; provider_id: number; duration_minutes: number }[]>`
           select clinic_id, provider_id, duration_minutes from appointments where id = ${input.appointmentId}`;
         if (appointment === undefined) throw ApplicationFailure.nonRetryable(`no appointment ${input.appointmentId}`, FailureType.InvalidData);
         const startsAt = new Date(input.startsAt);
-        if (startsAt.getTime() <= Date.now()) return null;
+        if (startsAt <= new Date(input.now)) return null;
         const clinic = await getClinicById(sql, appointment.clinic_id);
         const cancellation = await createCancellation(sql, clinic, {
           providerId: appointment.provider_id,
@@ -327,7 +332,8 @@ export function createOfferActivities({ sql, messenger }: { sql: Sql; messenger:
           createdBy: 'appointment',
           appointmentId: input.appointmentId,
         });
-        return { workflowId: cancellation.workflowId, input: await offerWorkflowInput(sql, clinic, cancellation) };
+        await startOfferWorkflow({ sql, temporal, taskQueue }, clinic, cancellation);
+        return cancellation.workflowId;
       });
     },
   };

@@ -1,9 +1,9 @@
 /**
- * The API's side of the offer workflows: logging a cancellation and starting its workflow, and staff's
- * abort. One workflow per cancellation (`cancellation-<clinic>-<id>`); a cancelled appointment's chain
- * starts its own as a child (src/workflows/appointmentWorkflow.ts).
+ * Starting and aborting the offer workflows: the API logs a cancellation and starts its workflow, and
+ * staff abort one; the `offerFreedSlot` activity starts the workflow of a cancelled appointment's slot
+ * the same way. One workflow per cancellation (`cancellation-<clinic>-<id>`).
  */
-import { ApplicationFailure, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { Clinic } from '../clinics/clinics.js';
 import type { Sql } from '../db/sql.js';
 import { AppError } from '../errors.js';
@@ -35,26 +35,38 @@ export interface OfferWorkflowDeps {
  */
 export async function logCancellation(deps: OfferWorkflowDeps, clinic: Clinic, event: Omit<NewCancellation, 'createdBy'>): Promise<Cancellation> {
   const cancellation = await createCancellation(deps.sql, clinic, { ...event, createdBy: 'staff' });
-  const input = await offerWorkflowInput(deps.sql, clinic, cancellation);
   try {
-    await callWithinDeadline(deps.temporal, 'starting the offers', () =>
-      deps.temporal.workflow.start(CANCELLATION_OFFER_WORKFLOW_TYPE, {
-        workflowId: cancellation.workflowId,
-        taskQueue: deps.taskQueue,
-        args: [input],
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        typedSearchAttributes: [
-          { key: searchAttributes.clinic, value: clinic.slug },
-          { key: searchAttributes.journey, value: CANCELLATION_JOURNEY },
-        ],
-        staticSummary: `Cancellation ${cancellation.id}: ${cancellation.slotStartAt.toISOString()} at ${cancellation.location}`,
-      }),
-    );
+    await callWithinDeadline(deps.temporal, 'starting the offers', () => startOfferWorkflow(deps, clinic, cancellation));
   } catch (error) {
     await deleteUnstartedCancellation(deps.sql, cancellation.id);
     throw error;
   }
   return cancellation;
+}
+
+/**
+ * Starts the offer workflow of `cancellation` (ID `cancellation.workflowId`) at `clinic`, once: a
+ * second call while it runs, or after it has ended, starts nothing.
+ * @throws what the Temporal client throws other than "already started".
+ */
+export async function startOfferWorkflow(deps: OfferWorkflowDeps, clinic: Pick<Clinic, 'id' | 'slug'>, cancellation: Cancellation): Promise<void> {
+  const input = await offerWorkflowInput(deps.sql, clinic, cancellation);
+  try {
+    await deps.temporal.workflow.start(CANCELLATION_OFFER_WORKFLOW_TYPE, {
+      workflowId: cancellation.workflowId,
+      taskQueue: deps.taskQueue,
+      args: [input],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      typedSearchAttributes: [
+        { key: searchAttributes.clinic, value: clinic.slug },
+        { key: searchAttributes.journey, value: CANCELLATION_JOURNEY },
+      ],
+      staticSummary: `Cancellation ${cancellation.id}: ${cancellation.slotStartAt.toISOString()} at ${cancellation.location}`,
+    });
+  } catch (error) {
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+  }
 }
 
 /**

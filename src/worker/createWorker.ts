@@ -3,6 +3,7 @@
  * retention purges and their activities on the task queue.
  */
 import { fileURLToPath } from 'node:url';
+import type { Client } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import type { Sql } from '../db/sql.js';
@@ -22,6 +23,8 @@ export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', imp
 /** What a worker needs. `workflowBundle` (tests) skips bundling the workflow code again. */
 export interface WorkerDeps {
   connection: NativeConnection;
+  /** A client on the same namespace, with the same payload keys: activities that start workflows use it. */
+  temporal: Client;
   namespace: string;
   taskQueue: string;
   sql: Sql;
@@ -59,7 +62,7 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
       ...createMessagingActivities({ sql: deps.sql, messenger: deps.messenger }),
       ...createAppointmentActivities({ sql: deps.sql, messenger: deps.messenger }),
       ...createPromptActivities({ sql: deps.sql }),
-      ...createOfferActivities({ sql: deps.sql, messenger: deps.messenger }),
+      ...createOfferActivities({ sql: deps.sql, messenger: deps.messenger, temporal: deps.temporal, taskQueue: deps.taskQueue }),
       ...createRetentionActivities({ sql: deps.sql }),
     },
   });

@@ -26,8 +26,10 @@ await runMain('worker', async () => {
   const connection = await NativeConnection.connect(temporalConnectionOptions(temporal));
   // Console calls placed here ring through the API on this machine (PORT).
   const { messenger, consoleTelephone } = createMessengerFor(config, sql, log);
+  const client = await connectTemporalClient(temporal, payloadKeys);
   const worker = await createWorker({
     connection,
+    temporal: client,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     sql,
@@ -36,15 +38,11 @@ await runMain('worker', async () => {
     payloadKeys,
     maxCachedWorkflows: config.workerMaxCachedWorkflows,
   });
-  const client = await connectTemporalClient(temporal, payloadKeys);
-  try {
-    if (await ensureRetentionSchedule(client, config.temporal.taskQueue)) log.info('retention schedule created');
-  } finally {
-    await client.connection.close();
-  }
+  if (await ensureRetentionSchedule(client, config.temporal.taskQueue)) log.info('retention schedule created');
   log.info({ taskQueue: config.temporal.taskQueue, temporalAddress: temporal.address, namespace: temporal.namespace }, 'worker polling');
   await worker.run(); // returns after SIGINT/SIGTERM: the SDK shuts the worker down on those signals
   await consoleTelephone?.close();
+  await client.connection.close();
   await connection.close();
   await sql.end();
 });

@@ -11,11 +11,10 @@ import {
   condition,
   continueAsNew,
   log,
-  ParentClosePolicy,
   patched,
+  proxyActivities,
   proxyLocalActivities,
   setHandler,
-  startChild,
   TemporalFailure,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -49,19 +48,21 @@ import {
   type OwedMessage,
 } from './appointmentDefinitions.js';
 import { createDeliveries } from './appointmentDeliveries.js';
-import { FailureType, searchAttributes } from './definitions.js';
-import { CANCELLATION_JOURNEY, CANCELLATION_OFFER_WORKFLOW_TYPE } from './offerDefinitions.js';
-import type { cancellationOfferWorkflow } from './cancellationOfferWorkflow.js';
+import { FailureType } from './definitions.js';
 import type { PromptAnswer, PromptOutcome } from './promptDefinitions.js';
 
 // Row writes, prompts, the slot search, the move and the reply's text are short Postgres calls:
 // local activities (no round trip to the server), bounded like the ticket rows.
-const store = proxyLocalActivities<
-  Omit<AppointmentActivities, 'sendAppointmentMessage' | 'deliverAppointmentMessage'> & PromptActivities & Pick<OfferActivities, 'logAppointmentCancellation'>
->({
+const store = proxyLocalActivities<Omit<AppointmentActivities, 'sendAppointmentMessage' | 'deliverAppointmentMessage'> & PromptActivities>({
   startToCloseTimeout: '10 seconds',
   scheduleToCloseTimeout: '2 minutes',
   retry: { maximumInterval: '30 seconds', nonRetryableErrorTypes: [FailureType.InvalidData] },
+});
+// Handing a freed slot to the waitlist starts a workflow through the Temporal client: a regular activity.
+const waitlist = proxyActivities<Pick<OfferActivities, 'offerFreedSlot'>>({
+  startToCloseTimeout: '30 seconds',
+  scheduleToCloseTimeout: '30 minutes',
+  retry: { maximumInterval: '1 minute', nonRetryableErrorTypes: [FailureType.InvalidData] },
 });
 // Messages about the appointment's time: dropped when the time changes or the appointment closes.
 const ABOUT_THE_TIME: readonly OwedMessage['kind'][] = ['booking_confirmation', 'reminder', 'rescheduled'];
@@ -180,21 +181,13 @@ export async function appointmentWorkflow(input: AppointmentWorkflowInput): Prom
     // The main loop hands the slot to the waitlist, so the patient's or staff's answer does not wait on it.
     if (patched(WAITLIST_OFFERS_PATCH)) s.freedSlots = [...(s.freedSlots ?? []), s.startsAt];
   };
-  /** Logs each freed slot as a cancellation and starts its offer workflow, which outlives this chain. */
+  /**
+   * Logs each freed slot as a cancellation and starts its offer workflow, which outlives this chain
+   * (started by the activity, not as a child: nothing ties its life to the chain's).
+   */
   const offerFreedSlots = async () => {
     for (let startsAt = s.freedSlots?.[0]; startsAt !== undefined; startsAt = s.freedSlots?.[0]) {
-      const logged = await store.logAppointmentCancellation({ appointmentId: id, startsAt });
-      if (logged !== null) {
-        await startChild<typeof cancellationOfferWorkflow>(CANCELLATION_OFFER_WORKFLOW_TYPE, {
-          workflowId: logged.workflowId,
-          args: [logged.input],
-          parentClosePolicy: ParentClosePolicy.ABANDON,
-          typedSearchAttributes: [
-            { key: searchAttributes.clinic, value: a.clinicSlug },
-            { key: searchAttributes.journey, value: CANCELLATION_JOURNEY },
-          ],
-        });
-      }
+      await waitlist.offerFreedSlot({ appointmentId: id, startsAt, now: toIso(Date.now()) });
       s.freedSlots?.shift();
     }
   };

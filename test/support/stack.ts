@@ -138,6 +138,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const startWorker = async () => {
     worker = await createWorker({
       connection: nativeConnection,
+      temporal,
       namespace: 'default',
       taskQueue,
       sql,

@@ -82,8 +82,15 @@ export async function startTimeSkipping(options: TimeSkippingOptions = {}): Prom
     workflowInterceptorModules: [fileURLToPath(new URL('./stripChildSearchAttributes.ts', import.meta.url))],
     logger: silentSdkLogger,
   });
+  const temporal = new Client({
+    connection: env.connection,
+    namespace,
+    dataConverter: createDataConverter(TEST_PAYLOAD_KEYS),
+    interceptors: { workflow: [stripSearchAttributes] },
+  });
   const worker: Worker = await createWorker({
     connection: env.nativeConnection,
+    temporal,
     namespace,
     taskQueue,
     sql,
@@ -93,12 +100,6 @@ export async function startTimeSkipping(options: TimeSkippingOptions = {}): Prom
     workflowBundle: await bundle,
   });
   const running = worker.run();
-  const temporal = new Client({
-    connection: env.connection,
-    namespace,
-    dataConverter: createDataConverter(TEST_PAYLOAD_KEYS),
-    interceptors: { workflow: [stripSearchAttributes] },
-  });
   return {
     env,
     temporal,
