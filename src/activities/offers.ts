@@ -211,19 +211,18 @@ export function createOfferActivities({ sql, messenger, temporal, taskQueue }: {
      * @returns the offers whose text did not go (the number opted out) or already came back failed.
      */
     async sendOfferTexts(input: { offerIds: string[]; holdMinutes: number }): Promise<string[]> {
-      const failed: string[] = [];
-      for (const offerId of input.offerIds) {
-        const [offer] = await sql<{ state: OfferState }[]>`select state from offers where id = ${offerId}`;
-        if (offer?.state !== 'pending') continue;
-        const { sent, channel } = await sendOfferText(offerId, 'offer', input.holdMinutes);
-        if (sent.outcome === 'suppressed') {
-          failed.push(offerId);
-          continue;
-        }
-        const receipts = await sql<{ status: string }[]>`select status from message_status_events where provider_sid = ${sent.messageSid}`;
-        if (receipts.some((r) => isFinalStatus(channel, r.status) && UNDELIVERED.includes(r.status))) failed.push(offerId);
-      }
-      return failed;
+      // All at once: a batch's patients get the slot in the same moment, whatever the batch size.
+      const failed = await Promise.all(
+        input.offerIds.map(async (offerId) => {
+          const [offer] = await sql<{ state: OfferState }[]>`select state from offers where id = ${offerId}`;
+          if (offer?.state !== 'pending') return false;
+          const { sent, channel } = await sendOfferText(offerId, 'offer', input.holdMinutes);
+          if (sent.outcome === 'suppressed') return true;
+          const receipts = await sql<{ status: string }[]>`select status from message_status_events where provider_sid = ${sent.messageSid}`;
+          return receipts.some((r) => isFinalStatus(channel, r.status) && UNDELIVERED.includes(r.status));
+        }),
+      );
+      return input.offerIds.filter((_, i) => failed[i]);
     },
 
     /** Writes offers' new states (from `pending` only: a retry changes nothing). */

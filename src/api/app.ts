@@ -14,6 +14,7 @@ import { createEncryptionCodec, type PayloadKey } from '../temporal/payloadCodec
 import { boardRoutes } from './board.js';
 import { appointmentRoutes } from './appointments.js';
 import { clinicRoutes } from './clinic.js';
+import { clinicTemplateRoutes } from './clinicTemplates.js';
 import { PUBLIC_API_DOC_PATHS, docsRoutes } from './docs.js';
 import { codecRoutes } from './codec.js';
 import { errorBody, handleError } from './errors.js';
@@ -104,6 +105,7 @@ export function createApp(deps: AppDeps): Hono {
   api.use('*', except(PUBLIC_API_DOC_PATHS, bearerAuth({ token: deps.adminApiToken })));
   api.route('/', queueRoutes(deps));
   api.route('/', clinicRoutes(deps));
+  api.route('/', clinicTemplateRoutes(deps));
   api.route('/', whatsAppTemplateRoutes(deps));
   api.route('/', messageRoutes(deps));
   api.route('/', metricsRoutes(deps));

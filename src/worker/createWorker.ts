@@ -37,6 +37,13 @@ export interface WorkerDeps {
   maxCachedWorkflows?: number | undefined;
 }
 
+/**
+ * How long a workflow task waits for the worker that has the workflow cached before any worker may
+ * take it. Temporal's default is 10 s: after a worker dies, a patient's keypad answer (whose update has
+ * VOICE_UPDATE_DEADLINE_MS, 8 s, within Twilio's 15 s) would wait that long; 3 s lets another worker
+ * replay the workflow and answer in time. A busy live worker seldom needs more than 3 s to pick a task up.
+ */
+export const STICKY_QUEUE_SCHEDULE_TO_START = '3 seconds';
 /** Milliseconds tasks in flight may go on after `worker.shutdown()` before they are cancelled. */
 export const WORKER_SHUTDOWN_GRACE_MS = 1_000;
 /** Milliseconds after `worker.shutdown()` at which `run()` gives up waiting for tasks and rejects. */
@@ -53,6 +60,7 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
     namespace: deps.namespace,
     taskQueue: deps.taskQueue,
     shutdownGraceTime: WORKER_SHUTDOWN_GRACE_MS,
+    stickyQueueScheduleToStartTimeout: STICKY_QUEUE_SCHEDULE_TO_START,
     shutdownForceTime: WORKER_SHUTDOWN_FORCE_MS,
     dataConverter: createDataConverter(deps.payloadKeys),
     ...(deps.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: deps.maxCachedWorkflows }),

@@ -83,7 +83,7 @@ describe('Postgres stopped for 10 s', () => {
     postgres = await startEmbeddedPostgres({ dataDir, port });
     await vi.waitFor(async () => expect((await stack.app.request('/healthz')).status).toBe(200), { timeout: 30_000 });
 
-    // The live board hears of changes again.
+    // The live board hears of changes again: the listener makes sure of its LISTEN every 2 s.
     let boardHeard = 0;
     const unsubscribe = stack.queueChanges.subscribe(stack.clinic.id, () => boardHeard++);
     // Twilio's retry of the text it could not deliver during the outage: one ticket, one reply.
@@ -93,7 +93,7 @@ describe('Postgres stopped for 10 s', () => {
     expect(await stack.sql`select 1 from tickets where clinic_id = ${stack.clinic.id} and phone = ${latePatient}`).toHaveLength(1);
     expect(await stack.sql`select 1 from messages where provider_sid = ${messageSid}`).toHaveLength(1);
     expect((await textsTo(stack, latePatient)).map((t) => t.key)).toEqual([`reply:${messageSid}`]);
-    await expect.poll(() => boardHeard).toBeGreaterThan(0);
+    await expect.poll(() => boardHeard, { timeout: 10_000 }).toBeGreaterThan(0);
     unsubscribe();
 
     await expectJourneysSettled(journeys, lastDueAt);

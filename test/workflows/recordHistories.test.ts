@@ -1,5 +1,5 @@
 /**
- * Records real ticket workflow and appointment chain histories for the replay test (`replayHistories.test.ts`). Runs only
+ * Records real ticket workflow, appointment chain and cancellation offer histories for the replay test (`replayHistories.test.ts`). Runs only
  * with `HISTORY_SET=v3 npm run record-histories` (RECORD_HISTORIES set; the set name is required): each scenario runs on the real stack and
  * its history is saved as `test/workflows/histories/<HISTORY_SET>-<scenario>.json`. Record a new set
  * whenever a workflow change adds commands (see the versioning rule in ARCHITECTURE.md); never
@@ -234,4 +234,47 @@ describe.runIf(recording)('record appointment chain histories', () => {
     await save('appointment-continued', handle.workflowId, handle.firstExecutionRunId);
     await save('appointment-continued-no_show', handle.workflowId);
   });
+});
+
+describe.runIf(recording)('record cancellation offer histories', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack();
+    // Offers at any hour, held 1 minute (the shortest hold): the run ends when the last hold does.
+    const settings = await stack.api('/api/clinic', {
+      method: 'PATCH',
+      body: JSON.stringify({ contact_hours_start: '00:00', contact_hours_end: '24:00', offer_hold_minutes: 1, offer_batch_size: 2 }),
+    });
+    expect(settings.status).toBe(200);
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('offered to two → one YES books it, the other is told it is taken', async () => {
+    const provider = await stack.api('/api/providers', { method: 'POST', body: JSON.stringify({ name: 'Dr Okafor', type: 'MD/DO' }) });
+    const providerId = ((await provider.json()) as { id: number }).id;
+    const phones = [patientPhone(), patientPhone()];
+    for (const phone of phones) {
+      expect((await stack.api('/api/waitlist', { method: 'POST', body: JSON.stringify({ phone, provider_ids: [providerId] }) })).status).toBe(201);
+    }
+    const startsAt = Date.now() + 26 * 60 * 60_000;
+    const logged = await stack.api('/api/cancellations', {
+      method: 'POST',
+      body: JSON.stringify({
+        provider_id: providerId,
+        location: 'Main St clinic',
+        slot_start_at: new Date(startsAt).toISOString(),
+        slot_end_at: new Date(startsAt + 30 * 60_000).toISOString(),
+      }),
+    });
+    const { id, workflow_id: workflowId } = (await logged.json()) as { id: string; workflow_id: string };
+    const sent = () => stack.sql`select 1 from messages m join offers o on o.id = m.offer_id where o.cancellation_id = ${id}`;
+    await expect.poll(async () => (await sent()).length, { timeout: 20_000 }).toBe(2);
+    await stack.sendSms(phones[0]!, 'YES');
+    const handle = stack.temporal.workflow.getHandle(workflowId);
+    expect(await handle.result()).toMatchObject({ status: 'filled' });
+    const history = await handle.fetchHistory();
+    writeFileSync(new URL(`${set}-offer-yes-filled.json`, dir), JSON.stringify(history, null, 2) + '\n');
+  }, 180_000);
 });
