@@ -187,6 +187,7 @@ describe.runIf(recording)('record appointment chain histories', () => {
   it('staff move → reminder now → CHANGE → 1 → staff cancel', async () => {
     const appointment = await bookTestAppointment(stack.sql, stack.clinic, { startsAt: Date.now() + 24 * HOUR, contactHours: allDay });
     const handle = await startAppointmentChain(stack.temporal, stack.taskQueue, appointment);
+    await expect.poll(() => kindsSentTo(stack.sql, appointment)).toEqual(['booking_confirmation']);
     await handle.executeUpdate(rescheduleAppointmentUpdate, { args: [{ startsAt: new Date(Date.now() + 48 * HOUR).toISOString() }] });
     await handle.executeUpdate(remindNowUpdate);
     await promptOf(handle).toBe('appointment_reminder');
@@ -243,9 +244,9 @@ describe.runIf(recording)('record cancellation offer histories', () => {
     // Offers at any hour, held 1 minute (the shortest hold): the run ends when the last hold does.
     const settings = await stack.api('/api/clinic', {
       method: 'PATCH',
-      body: JSON.stringify({ contact_hours_start: '00:00', contact_hours_end: '24:00', offer_hold_minutes: 1, offer_batch_size: 2 }),
+      body: JSON.stringify({ contact_hours_start: '00:00', contact_hours_end: '23:59', offer_hold_minutes: 1, offer_batch_size: 2 }),
     });
-    expect(settings.status).toBe(200);
+    expect(settings.status, await settings.text()).toBe(200);
   });
   afterAll(async () => {
     await stack?.stop();
