@@ -6,7 +6,6 @@
  * chain (MARK_WINDOW_MS after the start when staff never mark it).
  */
 import {
-  ApplicationFailure,
   allHandlersFinished,
   condition,
   continueAsNew,
@@ -22,15 +21,14 @@ import { Mutex } from 'async-mutex';
 import type { AppointmentActivities } from '../activities/appointments.js';
 import type { OfferActivities } from '../activities/offers.js';
 import type { PromptActivities } from '../activities/prompts.js';
-import { invitedReminderAnswers, readAppointmentAnswer, REMINDER_ANSWERS, SLOT_ANSWERS, type AppointmentAnswer } from '../domain/appointmentAnswers.js';
-import { nextContactInstant, planFollowUp, planReminders } from '../domain/reminderPlan.js';
+import { invitedReminderAnswers, REMINDER_ANSWERS, SLOT_ANSWERS } from '../domain/appointmentAnswers.js';
+import { nextContactInstant, planReminders } from '../domain/reminderPlan.js';
 import {
   answerAppointmentPromptUpdate,
   appointmentMessageKey,
   appointmentQuery,
   cancelAppointmentUpdate,
   deliveryReceiptSignal,
-  FOLLOW_UP_TIME,
   isOpenAppointment,
   MARK_WINDOW_MS,
   markNoShowUpdate,
@@ -47,6 +45,7 @@ import {
   type AppointmentWorkflowInput,
   type OwedMessage,
 } from './appointmentDefinitions.js';
+import { createChecks } from './appointmentChecks.js';
 import { createDeliveries } from './appointmentDeliveries.js';
 import { FailureType } from './definitions.js';
 import type { PromptAnswer, PromptOutcome } from './promptDefinitions.js';
@@ -70,7 +69,6 @@ const ABOUT_THE_TIME: readonly OwedMessage['kind'][] = ['booking_confirmation', 
 const toIso = (ms: number) => new Date(ms).toISOString();
 /** The patch that hands a cancelled appointment's slot to the waitlist (an offer workflow). */
 const WAITLIST_OFFERS_PATCH = 'waitlist-offers';
-const refuse = (type: FailureType, message: string) => ApplicationFailure.create({ type, message, nonRetryable: true });
 
 /**
  * Runs one appointment's chain until it is cancelled, marked, followed up, or left unmarked for
@@ -223,38 +221,7 @@ export async function appointmentWorkflow(input: AppointmentWorkflowInput): Prom
     return reply('reschedule_options', slots);
   };
 
-  /** What `answer` means to the prompt the chain waits on; throws `AnswerNotAwaited` when it waits for no such answer. */
-  const awaited = (answer: PromptAnswer): AppointmentAnswer => {
-    const meaning = readAppointmentAnswer(answer.answer);
-    const prompt = s.prompt;
-    const fits =
-      prompt !== null &&
-      meaning !== null &&
-      isOpenAppointment(s.status) &&
-      prompt.kind === answer.kind &&
-      prompt.expiresAt > Date.now() &&
-      (prompt.kind === 'reschedule_slots') === (typeof meaning === 'object');
-    if (!fits) throw refuse(FailureType.AnswerNotAwaited, `appointment ${id} is not waiting for ${answer.answer} (${answer.kind})`);
-    return meaning;
-  };
-  const refuseUnlessOpen = (what: string) => {
-    if (!isOpenAppointment(s.status)) throw refuse(FailureType.IllegalTransition, `a ${s.status} appointment cannot be ${what}`);
-  };
-  const futureStart = (startsAt: string): number => {
-    const at = Date.parse(startsAt);
-    if (Number.isNaN(at) || at <= Date.now()) throw refuse(FailureType.InvalidRequest, `not a future time: ${startsAt}`);
-    return at;
-  };
-  const followUpAt = (date: string): number => {
-    let at: number;
-    try {
-      at = planFollowUp(date, FOLLOW_UP_TIME, a.timezone, a.contactHours);
-    } catch {
-      throw refuse(FailureType.InvalidRequest, `not a date (YYYY-MM-DD): ${date}`);
-    }
-    if (at <= Date.now()) throw refuse(FailureType.InvalidRequest, `the follow-up date has passed: ${date}`);
-    return at;
-  };
+  const { awaited, refuseUnlessOpen, futureStart, followUpAt, refuseRemind } = createChecks(a, s);
 
   setHandler(appointmentQuery, view);
   setHandler(deliveryReceiptSignal, (receipt) => deliveries.receive(receipt));
@@ -317,10 +284,6 @@ export async function appointmentWorkflow(input: AppointmentWorkflowInput): Prom
       }),
     { validator: ({ by }: CancelRequest) => refuseUnlessOpen(`cancelled (by ${by})`) },
   );
-  const refuseRemind = () => {
-    refuseUnlessOpen('reminded');
-    if (startsAtMs() <= Date.now()) throw refuse(FailureType.IllegalTransition, 'the appointment has started');
-  };
   setHandler(
     remindNowUpdate,
     () =>

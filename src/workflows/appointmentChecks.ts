@@ -1,0 +1,61 @@
+/**
+ * The checks an appointment chain's update handlers and validators make before a change: each throws
+ * a non-retryable ApplicationFailure (`AnswerNotAwaited`, `IllegalTransition`, `InvalidRequest`) that
+ * the caller sees as the update's failure, and changes nothing. Workflow code: bundled into the
+ * sandbox with appointmentWorkflow.ts, deterministic (the workflow clock), no Node imports.
+ */
+import { ApplicationFailure } from '@temporalio/workflow';
+import { readAppointmentAnswer, type AppointmentAnswer } from '../domain/appointmentAnswers.js';
+import { planFollowUp } from '../domain/reminderPlan.js';
+import { FOLLOW_UP_TIME, isOpenAppointment, type AppointmentChainState, type AppointmentSnapshot } from './appointmentDefinitions.js';
+import { FailureType } from './definitions.js';
+import type { PromptAnswer } from './promptDefinitions.js';
+
+const refuse = (type: FailureType, message: string) => ApplicationFailure.create({ type, message, nonRetryable: true });
+
+/** The checks of the chain of appointment `a`, reading its live state `s`. */
+export function createChecks(a: AppointmentSnapshot, s: AppointmentChainState) {
+  /** Throws `IllegalTransition` unless the appointment is open (booked or confirmed); `what` names the change. */
+  const refuseUnlessOpen = (what: string) => {
+    if (!isOpenAppointment(s.status)) throw refuse(FailureType.IllegalTransition, `a ${s.status} appointment cannot be ${what}`);
+  };
+  return {
+    /** What `answer` means to the prompt the chain waits on; throws `AnswerNotAwaited` when it waits for no such answer. */
+    awaited: (answer: PromptAnswer): AppointmentAnswer => {
+      const meaning = readAppointmentAnswer(answer.answer);
+      const prompt = s.prompt;
+      const fits =
+        prompt !== null &&
+        meaning !== null &&
+        isOpenAppointment(s.status) &&
+        prompt.kind === answer.kind &&
+        prompt.expiresAt > Date.now() &&
+        (prompt.kind === 'reschedule_slots') === (typeof meaning === 'object');
+      if (!fits) throw refuse(FailureType.AnswerNotAwaited, `appointment ${a.appointmentId} is not waiting for ${answer.answer} (${answer.kind})`);
+      return meaning;
+    },
+    refuseUnlessOpen,
+    /** `startsAt` (ISO 8601) as epoch ms; throws `InvalidRequest` unless it is a time after now. */
+    futureStart: (startsAt: string): number => {
+      const at = Date.parse(startsAt);
+      if (Number.isNaN(at) || at <= Date.now()) throw refuse(FailureType.InvalidRequest, `not a future time: ${startsAt}`);
+      return at;
+    },
+    /** When the follow-up reminder of `date` (YYYY-MM-DD, clinic time) goes, epoch ms; throws `InvalidRequest` for a bad or past date. */
+    followUpAt: (date: string): number => {
+      let at: number;
+      try {
+        at = planFollowUp(date, FOLLOW_UP_TIME, a.timezone, a.contactHours);
+      } catch {
+        throw refuse(FailureType.InvalidRequest, `not a date (YYYY-MM-DD): ${date}`);
+      }
+      if (at <= Date.now()) throw refuse(FailureType.InvalidRequest, `the follow-up date has passed: ${date}`);
+      return at;
+    },
+    /** Throws unless a reminder may go now: the appointment open and not yet started. */
+    refuseRemind: (): void => {
+      refuseUnlessOpen('reminded');
+      if (Date.parse(s.startsAt) <= Date.now()) throw refuse(FailureType.IllegalTransition, 'the appointment has started');
+    },
+  };
+}
