@@ -130,15 +130,17 @@ export function createAppointmentActivities({ sql, messenger }: { sql: Sql; mess
     /**
      * Writes the chain's state to the appointment row; the first time it is `confirmed`, also when
      * (`confirmed_at`, kept through a later visit or move, for the confirmation rate).
+     * @returns false when there is no such row (its booking was refused and the row removed).
      * @throws ApplicationFailure `InvalidData` (non-retryable) when Postgres refuses it.
      */
-    async recordAppointmentState(input: RecordAppointmentStateInput): Promise<void> {
-      await failPermanentErrorsFast('recordAppointmentState', async () => {
-        await sql`
+    async recordAppointmentState(input: RecordAppointmentStateInput): Promise<boolean> {
+      return failPermanentErrorsFast('recordAppointmentState', async () => {
+        const updated = await sql`
           update appointments set status = ${input.status}, starts_at = ${input.startsAt}, follow_up_date = ${input.followUpDate},
             next_reminder_at = ${input.nextReminderAt}, updated_at = now(),
             confirmed_at = case when ${input.status} = 'confirmed' then coalesce(confirmed_at, now()) else confirmed_at end
           where id = ${input.appointmentId}`;
+        return updated.count > 0;
       });
     },
 

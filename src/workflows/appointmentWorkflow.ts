@@ -69,6 +69,8 @@ const ABOUT_THE_TIME: readonly OwedMessage['kind'][] = ['booking_confirmation', 
 const toIso = (ms: number) => new Date(ms).toISOString();
 /** The patch that hands a cancelled appointment's slot to the waitlist (an offer workflow). */
 const WAITLIST_OFFERS_PATCH = 'waitlist-offers';
+/** The patch that ends a chain whose row is missing at its start (a booking answered 503). */
+const BOOKING_REFUSED_PATCH = 'end-without-row';
 
 /**
  * Runs one appointment's chain until it is cancelled, marked, followed up, or left unmarked for
@@ -326,7 +328,20 @@ export async function appointmentWorkflow(input: AppointmentWorkflowInput): Prom
     { validator: () => refuseUnlessOpen('marked a no-show') },
   );
 
-  if (input.carried === undefined) await exclusively(() => tolerate('record', record));
+  if (input.carried === undefined) {
+    let found: boolean | undefined;
+    await exclusively(() =>
+      tolerate('record', async () => {
+        found = await record();
+      }),
+    );
+    // The booking answered 503 and removed the row, and this start reached Temporal after all: nothing
+    // to remind anyone of. (Histories from before this check recorded no answer: undefined.)
+    if (found === false && patched(BOOKING_REFUSED_PATCH)) {
+      log.warn('appointment row missing: its booking was refused; the chain ends', { appointmentId: id });
+      return { status: s.status, startsAt: s.startsAt };
+    }
+  }
   const historyLimit = input.continueAsNewAtEvents;
 
   for (;;) {

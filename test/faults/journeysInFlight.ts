@@ -3,8 +3,8 @@
  * stack before the fault and checked afterwards by what its patient sees (the message log, the
  * console telephone's calls, the ticket's or appointment's state). Their timers fall due within a few
  * minutes: the clinic's line closes 2½–3½ minutes after `startJourneys`, a called patient's "still
- * calling" reminder comes a minute after the call, an appointment's reminder 90 s after booking.
- * A new kind of journey (e.g. a waitlist offer's hold) is one more entry in `JOURNEYS`.
+ * calling" reminder comes a minute after the call, an appointment's reminder 90 s after booking, a
+ * waitlist offer's hold ends a minute after its text. A new kind of journey is one more entry in `JOURNEYS`.
  */
 import { DateTime } from 'luxon';
 import { pino, type Logger } from 'pino';
@@ -40,10 +40,16 @@ export async function textsTo(stack: Stack, phone: string): Promise<LoggedText[]
   return rows.map((r) => ({ key: r.idempotency_key, body: r.body, sid: r.provider_sid }));
 }
 
-/** What each text to `phone` was for: the last part of its idempotency key (`called`, `reminder`, …) or `reply`. */
+/** What each text to `phone` was for: the last part of its idempotency key (`called`, `reminder`, …), `reply`, or an offer's kind (`offer`, `offer_taken`, …). */
 async function purposesOf(stack: Stack, phone: string): Promise<string[]> {
   return (await textsTo(stack, phone)).map((t) =>
-    t.key.startsWith('reply:') ? 'reply' : t.key.startsWith('call:') ? 'call reply' : (kindOfMessageKey(t.key) ?? t.key.slice(t.key.lastIndexOf(':') + 1)),
+    t.key.startsWith('reply:')
+      ? 'reply'
+      : t.key.startsWith('call:')
+        ? 'call reply'
+        : t.key.startsWith('offer:')
+          ? (t.key.split(':')[2] ?? 'offer')
+          : (kindOfMessageKey(t.key) ?? t.key.slice(t.key.lastIndexOf(':') + 1)),
   );
 }
 
@@ -155,8 +161,54 @@ const callInProgress: JourneyStarter = async (stack) => {
   };
 };
 
+/**
+ * A cancelled slot offered to the top of two waitlisted patients, held 1 minute (one at a time): the
+ * hold runs out across the fault, the offer goes to the second patient, whose hold runs out too, and
+ * the cancellation ends `expired`, each patient texted once.
+ */
+const offerHold: JourneyStarter = async (stack) => {
+  const settings = await stack.api('/api/clinic', {
+    method: 'PATCH',
+    body: JSON.stringify({ offer_hold_minutes: 1, offer_batch_size: 1, contact_hours_start: '00:00', contact_hours_end: '23:59' }),
+  });
+  expect(settings.status).toBe(200);
+  const provider = await stack.api('/api/providers', { method: 'POST', body: JSON.stringify({ name: 'Dr Okafor', type: 'MD/DO' }) });
+  const providerId = ((await json(provider)) as { id: number }).id;
+  const [first, second] = [patientPhone(), patientPhone()];
+  for (const [phone, urgent] of [
+    [first, true],
+    [second, false],
+  ] as const) {
+    const entry = await stack.api('/api/waitlist', { method: 'POST', body: JSON.stringify({ phone, provider_ids: [providerId], urgent }) });
+    expect(entry.status).toBe(201);
+  }
+  const startsAt = Date.now() + 26 * 3_600_000;
+  const logged = await stack.api('/api/cancellations', {
+    method: 'POST',
+    body: JSON.stringify({
+      provider_id: providerId,
+      location: 'Main St clinic',
+      slot_start_at: new Date(startsAt).toISOString(),
+      slot_end_at: new Date(startsAt + 30 * 60_000).toISOString(),
+    }),
+  });
+  expect(logged.status).toBe(201);
+  const { id } = (await json(logged)) as { id: string };
+  await vi.waitFor(async () => expect(await purposesOf(stack, first)).toEqual(['offer']), { timeout: 30_000 });
+  return {
+    name: "a waitlist offer's hold",
+    dueAt: Date.now() + 60_000,
+    settled: async () => {
+      const cancellation = (await json(await stack.api(`/api/cancellations/${id}`))) as { status: string; offers: { state: string }[] };
+      expect(cancellation.status).toBe('expired');
+      expect(cancellation.offers.map((o) => o.state)).toEqual(['expired', 'expired']);
+      expect([await purposesOf(stack, first), await purposesOf(stack, second)]).toEqual([['offer'], ['offer']]);
+    },
+  };
+};
+
 /** Every kind of journey a fault test leaves in flight. */
-const JOURNEYS: JourneyStarter[] = [waitingTicket, calledTicket, appointmentReminder, callInProgress];
+const JOURNEYS: JourneyStarter[] = [waitingTicket, calledTicket, appointmentReminder, callInProgress, offerHold];
 
 /**
  * Sets the clinic's line to close 2½–3½ minutes from now (on a minute, as closing times are) with a

@@ -104,6 +104,16 @@ describe('a booked appointment', () => {
     expect(await releasedSlots(appointment.appointmentId)).toEqual([startsAt]);
   });
 
+  it('ends at once, texting no one, when its row is gone (a booking that answered 503 and whose start landed later)', async () => {
+    await sleepUntil(env, await nextLocal(env, ZONE, '10:00'));
+    const startsAt = await nextLocal(env, ZONE, '15:00', 2);
+    const appointment = await bookTestAppointment(sql, clinic, { startsAt });
+    await sql`delete from appointments where id = ${appointment.appointmentId}`;
+    const handle = await startAppointmentChain(ts.temporal, ts.taskQueue, appointment);
+    expect(await handle.result()).toEqual({ status: 'booked', startsAt: iso(startsAt) });
+    expect(await textsTo(sql, appointment)).toEqual([]);
+  });
+
   it('is cancelled by staff with a text, and by a bare CANCEL with none', async () => {
     await sleepUntil(env, await nextLocal(env, ZONE, '10:00'));
     const byStaff = await book({ startsAt: await nextLocal(env, ZONE, '11:00', 2) });

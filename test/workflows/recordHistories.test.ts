@@ -224,6 +224,14 @@ describe.runIf(recording)('record appointment chain histories', () => {
     await save('appointment-voice-fallback', handle.workflowId);
   });
 
+  it('a chain whose row is gone at its start (the booking answered 503) ends', async () => {
+    const appointment = await bookTestAppointment(stack.sql, stack.clinic, { startsAt: Date.now() + 24 * HOUR, contactHours: allDay });
+    await stack.sql`delete from appointments where id = ${appointment.appointmentId}`;
+    const handle = await startAppointmentChain(stack.temporal, stack.taskQueue, appointment);
+    expect(await handle.result()).toMatchObject({ status: 'booked' });
+    await save('appointment-booking-refused', handle.workflowId);
+  });
+
   it('a chain that continues as new, then a no-show', async () => {
     const appointment = await bookTestAppointment(stack.sql, stack.clinic, { startsAt: Date.now() + 24 * HOUR, contactHours: allDay });
     const handle = await startAppointmentChain(stack.temporal, stack.taskQueue, appointment, { continueAsNewAtEvents: 20 });
