@@ -23,6 +23,7 @@ import { staffAppointmentRoutes } from './staffAppointments.js';
 import { staffMessageRoutes } from './staffMessages.js';
 import { staffNumbersRoutes } from './staffNumbers.js';
 import { staffSettingsRoutes } from './staffSettings.js';
+import { staffWaitlistRoutes } from './staffWaitlist.js';
 import { ticketJson } from './ticketJson.js';
 import { ZClinicQuery, parseOrThrow } from './validation.js';
 import { renderBoardFragment, renderBoardPage, type BoardView } from './views/boardView.js';
@@ -74,7 +75,8 @@ async function answerFormPost(c: Context, slug: string, act: () => Promise<objec
 
 /**
  * Routes under `/admin`: `/login`, `/logout`, `/board`, `/board/events`, `/board/tickets/:code/state`,
- * `/board/tickets/:code/end`, `/board/rooms`, `/appointments…` (staffAppointments.ts), `/messages…`
+ * `/board/tickets/:code/end`, `/board/rooms`, `/appointments…` (staffAppointments.ts), `/waitlist…`
+ * (staffWaitlist.ts), `/messages…`
  * (staffMessages.ts), `/settings…` (staffSettings.ts) and `/numbers` (staffNumbers.ts).
  */
 export function boardRoutes(deps: AppDeps): Hono {
@@ -83,6 +85,7 @@ export function boardRoutes(deps: AppDeps): Hono {
   app.use('*', sameOriginForms(deps.publicBaseUrl));
   app.route('/', sessionRoutes(sessions, deps));
   app.route('/appointments', staffAppointmentRoutes(deps, sessions));
+  app.route('/waitlist', staffWaitlistRoutes(deps, sessions));
   app.route('/messages', staffMessageRoutes(deps, sessions));
   app.route('/settings', staffSettingsRoutes(deps, sessions));
   app.route('/numbers', staffNumbersRoutes(deps, sessions));

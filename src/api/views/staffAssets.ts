@@ -23,6 +23,8 @@ import { PHONE_CSS } from './phoneStyles.js';
 import { SETTINGS_SCRIPT } from './settingsScript.js';
 import { SETTINGS_CSS } from './settingsStyles.js';
 import { STAFF_HEADER_CSS } from './staffNav.js';
+import { WAITLIST_SCRIPT } from './waitlistScript.js';
+import { WAITLIST_CSS } from './waitlistStyles.js';
 
 /** Where the files are served, as the browser sees it. */
 export const STAFF_ASSETS_PATH = '/admin/assets';
@@ -38,6 +40,8 @@ const SOURCES = {
   'board.js': { type: JS, body: BOARD_SCRIPT },
   'appointments.css': { type: CSS, body: APPOINTMENTS_CSS },
   'appointments.js': { type: JS, body: APPOINTMENTS_SCRIPT },
+  'waitlist.css': { type: CSS, body: WAITLIST_CSS },
+  'waitlist.js': { type: JS, body: WAITLIST_SCRIPT },
   'messages.css': { type: CSS, body: MESSAGES_CSS },
   'kiosk.css': { type: CSS, body: KIOSK_CSS },
   'kiosk.js': { type: JS, body: KIOSK_SCRIPT },
