@@ -11,6 +11,8 @@ import { APPOINTMENTS_CSS } from './appointmentsStyles.js';
 import { BASE_CSS } from './baseStyles.js';
 import { BOARD_SCRIPT } from './boardScript.js';
 import { BOARD_CSS } from './boardStyles.js';
+import { CANCELLATIONS_SCRIPT } from './cancellationsScript.js';
+import { CANCELLATIONS_CSS } from './cancellationsStyles.js';
 import { CHART_JS } from './chartJs.js';
 import { KIOSK_SCRIPT } from './kioskScript.js';
 import { KIOSK_CSS } from './kioskStyles.js';
@@ -42,6 +44,8 @@ const SOURCES = {
   'appointments.js': { type: JS, body: APPOINTMENTS_SCRIPT },
   'waitlist.css': { type: CSS, body: WAITLIST_CSS },
   'waitlist.js': { type: JS, body: WAITLIST_SCRIPT },
+  'cancellations.css': { type: CSS, body: CANCELLATIONS_CSS },
+  'cancellations.js': { type: JS, body: CANCELLATIONS_SCRIPT },
   'messages.css': { type: CSS, body: MESSAGES_CSS },
   'kiosk.css': { type: CSS, body: KIOSK_CSS },
   'kiosk.js': { type: JS, body: KIOSK_SCRIPT },
