@@ -94,7 +94,7 @@ async function loadView(deps: AppDeps, slug: string, extra: Pick<CancellationsVi
 function clinicInstant(local: string, clinic: Clinic, field: string): string {
   const at = LOCAL_DATE_TIME.test(local) ? DateTime.fromISO(local, { zone: clinic.timezone }) : undefined;
   if (at?.isValid !== true) throw new AppError('bad_request', `${field}: must be a date and time (${clinic.timezone})`, field);
-  return at.toISO()!;
+  return at.toISO();
 }
 
 /**
