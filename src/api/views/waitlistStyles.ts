@@ -64,7 +64,7 @@ export const WAITLIST_CSS = `${LIST_PAGE_CSS}
 .boost-form { display: flex; flex-wrap: wrap; align-items: end; gap: 8px; }
 .boost-form label { flex-basis: 100%; font-size: .9rem; font-weight: 600; }
 .boost-form input { width: 6em; }
-.edit { flex-basis: 100%; }
+.edit[open] { flex-basis: 100%; }
 .edit[open] summary { background: var(--accent-soft); }
 .edit .entry-form { margin-top: 10px; padding: 12px; border: 1px solid var(--line); border-radius: 10px; }
 `;
