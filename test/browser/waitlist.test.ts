@@ -149,12 +149,19 @@ describe('a receptionist refills a cancelled slot from the board', () => {
     await simulator.getByRole('button', { name: 'Send' }).click();
     await expect.poll(() => simulator.locator('[data-reply]').textContent(), { timeout: 15_000 }).toMatch(/Confirmed/);
 
-    // The open pages show it within a second of the rows changing, without a reload.
-    await page.locator(`[data-list="ended"] [data-cancellation="${id}"][data-status="filled"]`).waitFor({ timeout: 3_000 });
+    // The open pages show it within a second of the rows changing (the workflow writes them after its
+    // update has answered), without a reload.
+    await expect.poll(async () => (await stack.sql`select status from cancellation_events where id = ${id}`)[0]?.status, { timeout: 15_000 }).toBe('filled');
+    await page.locator(`[data-list="ended"] [data-cancellation="${id}"][data-status="filled"]`).waitFor({ timeout: 1_000 });
     expect(await page.locator(`[data-list="open"] [data-cancellation="${id}"]`).count()).toBe(0);
     expect(await page.locator(`[data-cancellation="${id}"] [data-offer][data-state="accepted"]`).textContent()).toContain(masked(phone));
     expect(await marker(page)).toBe('same page');
-    await waitlist.locator('[data-entry]').filter({ hasText: 'Ines' }).waitFor({ state: 'detached', timeout: 3_000 });
+    await expect
+      .poll(async () => (await stack.sql`select count(*)::int as n from waitlist_entries where clinic_id = ${stack.clinic.id} and active`)[0]?.n, {
+        timeout: 15_000,
+      })
+      .toBe(1);
+    await waitlist.locator('[data-entry]').filter({ hasText: 'Ines' }).waitFor({ state: 'detached', timeout: 1_000 });
     expect(await marker(waitlist)).toBe('same page');
 
     await page.setViewportSize({ width: 390, height: 844 });

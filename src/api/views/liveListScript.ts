@@ -1,11 +1,12 @@
 /**
- * The browser script shared by the live list pages (Waitlist, Cancellations): keeps the element
- * `#<listId>` live from the event stream named in its `data-events`, swapping in each server-rendered
+ * The browser script shared by the live list pages (Appointments, Waitlist, Cancellations): keeps the
+ * element `#<listId>` live from the event stream named in its `data-events`, swapping in each server-rendered
  * fragment of `event: <event>`. A fragment that arrives while staff are typing in one of the list's
- * fields, or have one of its `<details>` (an edit form, a "Remove…" question) open, waits until they
+ * fields, or have one of its `<details>` (an edit form, a "Cancel…" or "Remove…" question) open, waits until they
  * leave it, so nothing they are in the middle of is swept away. `afterSwap` (a JavaScript statement
- * run after each swap and once at start) lets a page refresh what it keeps between fragments. Without
- * JavaScript the page is a plain page with working forms.
+ * run after each swap and once at start) lets a page refresh what it keeps between fragments. The
+ * `?notice=` / `?error=` a form post came back with is dropped from the address, so a reload does not
+ * show it again. Without JavaScript the page is a plain page with working forms.
  */
 
 /** Browser JavaScript keeping `#listId` live from `event` fragments; `afterSwap` runs after each swap (a constant statement, no user data). */
