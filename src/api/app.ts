@@ -48,6 +48,8 @@ export interface AppDeps extends QueueDeps {
   queueChanges: QueueChangeHub;
   /** Changes to the clinics' appointments, for the Appointments page's live updates. */
   appointmentChanges: ClinicChangeHub;
+  /** Changes to the clinics' waitlists, cancellations and offers, for the Waitlist and Cancellations pages. */
+  waitlistChanges: ClinicChangeHub;
   defaultCountry: CountryCode;
   publicBaseUrl: string | undefined;
   /** Reverse proxies in front of the app whose X-Forwarded-For is trusted (TRUST_PROXY, default 0). */

@@ -1,7 +1,8 @@
 /**
  * The staff board under `/admin`: sign-in, the board page, its live event stream, and the form posts
- * of its move buttons and rooms-open control; the Appointments, Settings and Numbers pages
- * (staffAppointments.ts, staffSettings.ts, staffNumbers.ts). Pages need a staff session; `?clinic=<slug>` picks a
+ * of its move buttons and rooms-open control; the Appointments, Waitlist, Cancellations, Messages,
+ * Settings and Numbers pages (staffAppointments.ts, staffWaitlist.ts, staffCancellations.ts,
+ * staffMessages.ts, staffSettings.ts, staffNumbers.ts). Pages need a staff session; `?clinic=<slug>` picks a
  * clinic (default `main`).
  */
 import { Hono, type Context } from 'hono';
@@ -20,9 +21,11 @@ import { BOARD_PATH, createStaffSessions, requireStaffSession, sameOriginForms, 
 import { streamLiveFragments } from './liveFragments.js';
 import { readForm } from './requestBody.js';
 import { staffAppointmentRoutes } from './staffAppointments.js';
+import { staffCancellationRoutes } from './staffCancellations.js';
 import { staffMessageRoutes } from './staffMessages.js';
 import { staffNumbersRoutes } from './staffNumbers.js';
 import { staffSettingsRoutes } from './staffSettings.js';
+import { staffWaitlistRoutes } from './staffWaitlist.js';
 import { ticketJson } from './ticketJson.js';
 import { ZClinicQuery, parseOrThrow } from './validation.js';
 import { renderBoardFragment, renderBoardPage, type BoardView } from './views/boardView.js';
@@ -74,7 +77,8 @@ async function answerFormPost(c: Context, slug: string, act: () => Promise<objec
 
 /**
  * Routes under `/admin`: `/login`, `/logout`, `/board`, `/board/events`, `/board/tickets/:code/state`,
- * `/board/tickets/:code/end`, `/board/rooms`, `/appointments…` (staffAppointments.ts), `/messages…`
+ * `/board/tickets/:code/end`, `/board/rooms`, `/appointments…` (staffAppointments.ts), `/waitlist…`
+ * (staffWaitlist.ts), `/cancellations…` (staffCancellations.ts), `/messages…`
  * (staffMessages.ts), `/settings…` (staffSettings.ts) and `/numbers` (staffNumbers.ts).
  */
 export function boardRoutes(deps: AppDeps): Hono {
@@ -83,6 +87,8 @@ export function boardRoutes(deps: AppDeps): Hono {
   app.use('*', sameOriginForms(deps.publicBaseUrl));
   app.route('/', sessionRoutes(sessions, deps));
   app.route('/appointments', staffAppointmentRoutes(deps, sessions));
+  app.route('/waitlist', staffWaitlistRoutes(deps, sessions));
+  app.route('/cancellations', staffCancellationRoutes(deps, sessions));
   app.route('/messages', staffMessageRoutes(deps, sessions));
   app.route('/settings', staffSettingsRoutes(deps, sessions));
   app.route('/numbers', staffNumbersRoutes(deps, sessions));

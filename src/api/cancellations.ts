@@ -20,7 +20,8 @@ const MAX_PROVIDER_ID = 2_147_483_647;
 /** Longest slot that can be logged: a working day. */
 const MAX_SLOT_MINUTES = 480;
 
-const ZNewCancellation = z
+/** A cancellation as staff log it (the JSON API's body; the Cancellations page's form is read into it). */
+export const ZNewCancellation = z
   .strictObject(
     {
       provider_id: z

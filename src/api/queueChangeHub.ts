@@ -1,11 +1,13 @@
 /**
  * Fans change events heard on Postgres LISTEN (from any process) out to the live connections in this
  * API process: the walk-in line's (`createQueueChangeHub`, for the board) and the appointments'
- * (`createAppointmentChangeHub`, for the Appointments page).
+ * (`createAppointmentChangeHub`, for the Appointments page) and the waitlist's with its cancellations and
+ * offers (`createWaitlistChangeHub`, for the Waitlist and Cancellations pages).
  */
 import { listenAppointmentChanges } from '../appointments/appointmentEvents.js';
 import type { Sql } from '../db/sql.js';
 import { listenQueueChanges } from '../queue/queueEvents.js';
+import { listenWaitlistChanges } from '../waitlist/waitlistEvents.js';
 
 /** Subscriptions to one kind of change, per clinic. */
 export interface ClinicChangeHub {
@@ -43,4 +45,9 @@ export function createQueueChangeHub(sql: Sql): Promise<QueueChangeHub> {
 /** Starts listening for appointment changes on `sql`. */
 export function createAppointmentChangeHub(sql: Sql): Promise<ClinicChangeHub> {
   return createClinicChangeHub((onChange) => listenAppointmentChanges(sql, onChange));
+}
+
+/** Starts listening for changes to the waitlist, cancellations and offers on `sql`. */
+export function createWaitlistChangeHub(sql: Sql): Promise<ClinicChangeHub> {
+  return createClinicChangeHub((onChange) => listenWaitlistChanges(sql, onChange));
 }

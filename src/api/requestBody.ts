@@ -38,3 +38,16 @@ export async function readForm(c: Context): Promise<Record<string, string | File
     throw new AppError('bad_request', 'the form body could not be read; send it url-encoded or as well-formed multipart');
   }
 }
+
+/**
+ * The posted form as `readForm` reads it, with every value of a repeated field (checkboxes sharing a
+ * name) in a list: a field posted once is a string, one posted more than once an array.
+ * @throws AppError bad_request when the body cannot be parsed as a form.
+ */
+export async function readFormAll(c: Context): Promise<Record<string, string | File | (string | File)[]>> {
+  try {
+    return await c.req.parseBody({ all: true });
+  } catch {
+    throw new AppError('bad_request', 'the form body could not be read; send it url-encoded or as well-formed multipart');
+  }
+}

@@ -16,7 +16,7 @@ import type { PayloadKey } from '../temporal/payloadCodec.js';
 import { ensureSearchAttributes } from '../temporal/searchAttributes.js';
 import { SEARCH_ATTRIBUTE_TYPES } from '../workflows/definitions.js';
 import { createApp } from './app.js';
-import { createAppointmentChangeHub, createQueueChangeHub } from './queueChangeHub.js';
+import { createAppointmentChangeHub, createQueueChangeHub, createWaitlistChangeHub } from './queueChangeHub.js';
 
 /** Milliseconds open requests get to finish when the API closes. */
 const CLOSE_GRACE_MS = 1_000;
@@ -53,6 +53,7 @@ export async function serveApi(config: Config, deps: ApiDeps): Promise<{ close()
   });
   const queueChanges = await createQueueChangeHub(sql);
   const appointmentChanges = await createAppointmentChangeHub(sql);
+  const waitlistChanges = await createWaitlistChangeHub(sql);
   const taskQueue = config.temporal.taskQueue;
   const app = createApp({
     sql,
@@ -62,6 +63,7 @@ export async function serveApi(config: Config, deps: ApiDeps): Promise<{ close()
     messenger,
     queueChanges,
     appointmentChanges,
+    waitlistChanges,
     defaultCountry: config.clinic.defaultCountry,
     publicBaseUrl: config.publicBaseUrl,
     trustProxy: config.trustProxy,
@@ -106,6 +108,7 @@ export async function serveApi(config: Config, deps: ApiDeps): Promise<{ close()
       clearTimeout(cut);
       await queueChanges.close();
       await appointmentChanges.close();
+      await waitlistChanges.close();
     },
   };
 }

@@ -8,7 +8,7 @@
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import type { CountryCode } from 'libphonenumber-js';
-import { getClinicBySlug } from '../clinics/clinics.js';
+import { getClinicBySlug, type Clinic } from '../clinics/clinics.js';
 import { setPatientLanguage } from '../clinics/patientLanguages.js';
 import type { Sql } from '../db/sql.js';
 import { ZLanguage } from '../domain/languages.js';
@@ -82,8 +82,8 @@ const entryFields = {
   }),
 };
 
-/** A new entry as staff send it. */
-const ZNewEntry = z
+/** A new entry as staff send it (the JSON API's body; the Waitlist page's form is read into it). */
+export const ZNewEntry = z
   .strictObject(
     {
       phone: entryFields.phone,
@@ -103,7 +103,7 @@ const ZNewEntry = z
   .openapi('NewWaitlistEntry');
 
 /** A change to an entry: only the fields given change; null clears `display_name`, `current_appt_at` or `notes`. */
-const ZEntryPatch = z
+export const ZEntryPatch = z
   .strictObject(
     {
       phone: entryFields.phone.optional(),
@@ -192,6 +192,51 @@ function phoneFor(raw: string, country: CountryCode): string {
   return phone.phone;
 }
 
+/**
+ * Puts the patient of `body` (`POST /api/waitlist`'s body, checked) on `clinic`'s waitlist, and keeps
+ * their language when given. The JSON API and the Waitlist page both add entries through this.
+ * @throws AppError bad_request naming `phone` (not a mobile number) or `provider_ids.<n>`; conflict naming `phone`.
+ */
+export async function addRequestedEntry(sql: Sql, clinic: Clinic, body: z.infer<typeof ZNewEntry>): Promise<WaitlistEntry> {
+  const entry = await addWaitlistEntry(sql, clinic.id, {
+    phone: phoneFor(body.phone, clinic.defaultCountry),
+    displayName: body.display_name,
+    channel: body.channel,
+    providerIds: body.provider_ids,
+    providerType: body.provider_type,
+    currentApptAt: body.current_appt_at ?? null,
+    urgent: body.urgent,
+    manualBoost: body.manual_boost,
+    notes: body.notes ?? null,
+    joinedAt: body.joined_at,
+  });
+  if (body.language !== undefined) await setPatientLanguage(sql, clinic.id, entry.phone, body.language);
+  return entry;
+}
+
+/**
+ * Changes `clinic`'s entry `id` as `body` (`PATCH /api/waitlist/{id}`'s body, checked) asks. The JSON
+ * API and the Waitlist page both change entries through this.
+ * @throws AppError not_found naming `id`; bad_request naming `phone` or `provider_ids.<n>`; conflict naming `active` or `phone`.
+ */
+export async function changeRequestedEntry(sql: Sql, clinic: Clinic, id: string, body: z.infer<typeof ZEntryPatch>): Promise<WaitlistEntry> {
+  const entry = await updateWaitlistEntry(sql, clinic.id, id, {
+    phone: body.phone === undefined ? undefined : phoneFor(body.phone, clinic.defaultCountry),
+    displayName: body.display_name,
+    channel: body.channel,
+    providerIds: body.provider_ids,
+    providerType: body.provider_type,
+    currentApptAt: body.current_appt_at,
+    urgent: body.urgent,
+    manualBoost: body.manual_boost,
+    notes: body.notes,
+    joinedAt: body.joined_at,
+    active: body.active,
+  });
+  if (body.language !== undefined) await setPatientLanguage(sql, clinic.id, entry.phone, body.language);
+  return entry;
+}
+
 const ZEntryPath = z.object({
   id: z
     .string()
@@ -230,21 +275,7 @@ export function waitlistRoutes(deps: { sql: Sql }) {
     }),
     async (c) => {
       const clinic = await getClinicBySlug(deps.sql, c.req.valid('query').clinic);
-      const body = c.req.valid('json');
-      const entry = await addWaitlistEntry(deps.sql, clinic.id, {
-        phone: phoneFor(body.phone, clinic.defaultCountry),
-        displayName: body.display_name,
-        channel: body.channel,
-        providerIds: body.provider_ids,
-        providerType: body.provider_type,
-        currentApptAt: body.current_appt_at ?? null,
-        urgent: body.urgent,
-        manualBoost: body.manual_boost,
-        notes: body.notes ?? null,
-        joinedAt: body.joined_at,
-      });
-      if (body.language !== undefined) await setPatientLanguage(deps.sql, clinic.id, entry.phone, body.language);
-      return c.json(entryJsonNow(entry), 201);
+      return c.json(entryJsonNow(await addRequestedEntry(deps.sql, clinic, c.req.valid('json'))), 201);
     },
   );
 
@@ -293,22 +324,7 @@ export function waitlistRoutes(deps: { sql: Sql }) {
     }),
     async (c) => {
       const clinic = await getClinicBySlug(deps.sql, c.req.valid('query').clinic);
-      const body = c.req.valid('json');
-      const entry = await updateWaitlistEntry(deps.sql, clinic.id, c.req.valid('param').id, {
-        phone: body.phone === undefined ? undefined : phoneFor(body.phone, clinic.defaultCountry),
-        displayName: body.display_name,
-        channel: body.channel,
-        providerIds: body.provider_ids,
-        providerType: body.provider_type,
-        currentApptAt: body.current_appt_at,
-        urgent: body.urgent,
-        manualBoost: body.manual_boost,
-        notes: body.notes,
-        joinedAt: body.joined_at,
-        active: body.active,
-      });
-      if (body.language !== undefined) await setPatientLanguage(deps.sql, clinic.id, entry.phone, body.language);
-      return c.json(entryJsonNow(entry), 200);
+      return c.json(entryJsonNow(await changeRequestedEntry(deps.sql, clinic, c.req.valid('param').id, c.req.valid('json'))), 200);
     },
   );
 

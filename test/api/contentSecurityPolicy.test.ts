@@ -48,6 +48,24 @@ async function everyPage(): Promise<[string, Response][]> {
     ['queue board', await get('/admin/board')],
     ['queue board with a flash', await get('/admin/board?error=nope')],
     ['appointments', await get('/admin/appointments')],
+    ['waitlist', await get('/admin/waitlist')],
+    [
+      'waitlist with a refused add',
+      await stack.app.request(withClinic('/admin/waitlist'), {
+        method: 'POST',
+        headers: { ...FORM_TYPE, Origin: OWN_ORIGIN, Cookie: cookie },
+        body: 'phone=12&manual_boost=41',
+      }),
+    ],
+    ['cancellations', await get('/admin/cancellations')],
+    [
+      'cancellations with a refused form',
+      await stack.app.request(withClinic('/admin/cancellations'), {
+        method: 'POST',
+        headers: { ...FORM_TYPE, Origin: OWN_ORIGIN, Cookie: cookie },
+        body: 'provider_id=&location=',
+      }),
+    ],
     ['messages and calls', await get('/admin/messages')],
     ['messages and calls with a bad filter', await get('/admin/messages?direction=sideways')],
     ['settings', await get('/admin/settings?kind=reschedule_options&language=es')],
@@ -99,9 +117,10 @@ describe('/admin/assets', () => {
     }
     expect([...linked].map((url) => url.replace(/\?.*/, '')).sort()).toEqual(
       ['/admin/assets/appointments.css', '/admin/assets/appointments.js', '/admin/assets/base.css', '/admin/assets/board.css', '/admin/assets/board.js'].concat(
+        ['/admin/assets/cancellations.css', '/admin/assets/cancellations.js'],
         ['/admin/assets/chart.js', '/admin/assets/kiosk.css', '/admin/assets/kiosk.js', '/admin/assets/login.css', '/admin/assets/messages.css'],
         ['/admin/assets/numbers.css', '/admin/assets/numbers.js', '/admin/assets/phone.css', '/admin/assets/phone.js', '/admin/assets/settings.css'],
-        ['/admin/assets/settings.js', '/admin/assets/staff-nav.css'],
+        ['/admin/assets/settings.js', '/admin/assets/staff-nav.css', '/admin/assets/waitlist.css', '/admin/assets/waitlist.js'],
       ),
     );
     for (const url of linked) {

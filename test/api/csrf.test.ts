@@ -1,7 +1,7 @@
 /**
- * Every form the board, the phone simulator, the appointments page and the kiosk post is refused (403)
- * without the same-origin proof a browser gives (Origin, or Sec-Fetch-Site), even from a signed-in
- * member of staff. The table is the app's own registered POST routes, so a new form cannot miss it.
+ * Every form the board, the phone simulator, the staff pages (appointments, waitlist, cancellations,
+ * …) and the kiosk post is refused (403) without the same-origin proof a browser gives (Origin, or
+ * Sec-Fetch-Site), even from a signed-in member of staff. The table is the app's own registered POST routes, so a new form cannot miss it.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { fakeSid, startStack, type Stack } from '../support/stack.js';
@@ -54,7 +54,18 @@ describe('form posts without the same-origin proof', () => {
   it('covers every form the app serves', () => {
     const routes = formRoutes().map((r) => r.route);
     expect(routes).toEqual(
-      expect.arrayContaining(['/admin/login', '/admin/logout', '/admin/board/rooms', '/admin/appointments', '/admin/phone/messages', '/kiosk/join']),
+      expect.arrayContaining([
+        '/admin/login',
+        '/admin/logout',
+        '/admin/board/rooms',
+        '/admin/appointments',
+        '/admin/waitlist',
+        '/admin/waitlist/:id/:action',
+        '/admin/cancellations',
+        '/admin/cancellations/:id/abort',
+        '/admin/phone/messages',
+        '/kiosk/join',
+      ]),
     );
   });
 

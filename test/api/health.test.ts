@@ -44,6 +44,7 @@ describe('a webhook while Postgres is down', () => {
       messenger: { send: () => Promise.reject(new Error('unused')), call: () => Promise.reject(new Error('unused')) },
       queueChanges: { subscribe: () => () => undefined, close: () => Promise.resolve() },
       appointmentChanges: { subscribe: () => () => undefined, close: () => Promise.resolve() },
+      waitlistChanges: { subscribe: () => () => undefined, close: () => Promise.resolve() },
       defaultCountry: 'US',
       publicBaseUrl: undefined,
       twilioAuthToken: 'token',

@@ -30,6 +30,7 @@ function kioskApp(sql: Sql) {
     messenger: { send: () => Promise.reject(new Error('unused')), call: () => Promise.reject(new Error('unused')) },
     queueChanges: { subscribe: () => () => undefined, close: () => Promise.resolve() },
     appointmentChanges: { subscribe: () => () => undefined, close: () => Promise.resolve() },
+    waitlistChanges: { subscribe: () => () => undefined, close: () => Promise.resolve() },
     defaultCountry: 'US',
     publicBaseUrl: undefined,
     twilioAuthToken: undefined,

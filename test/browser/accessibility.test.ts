@@ -1,7 +1,7 @@
 /**
  * Every page a receptionist or a waiting-room visitor uses, at phone (390 px) and tablet (768 px)
- * widths, with content on it (tickets in each column, an appointment, a conversation, a refused
- * sign-in): axe-core finds no serious or critical violation, and the Content-Security-Policy refuses
+ * widths, with content on it (tickets in each column, an appointment, waitlisted patients, a slot on
+ * offer with its holds, a conversation, refused forms and a refused sign-in): axe-core finds no serious or critical violation, and the Content-Security-Policy refuses
  * nothing.
  */
 import { DateTime } from 'luxon';
@@ -55,6 +55,26 @@ beforeAll(async () => {
   expect(booked.status).toBe(201);
   simulatedPhone = patientPhone();
   await patientJoins(simulatedPhone);
+  // Two waitlisted patients (one urgent with a note) and a freed slot offered to them.
+  const provider = await stack.api('/api/providers', { method: 'POST', body: JSON.stringify({ name: 'Dr Okafor', type: 'MD/DO' }) });
+  expect(provider.status).toBe(201);
+  for (const entry of [
+    { phone: patientPhone(), display_name: 'Ines Duarte', manual_boost: 10 },
+    { phone: patientPhone(), display_name: 'Ravi', urgent: true, notes: 'Mornings only' },
+  ]) {
+    expect((await stack.api('/api/waitlist', { method: 'POST', body: JSON.stringify(entry) })).status).toBe(201);
+  }
+  const slot = startsAt.plus({ hours: 2 });
+  const cancellation = await stack.api('/api/cancellations', {
+    method: 'POST',
+    body: JSON.stringify({
+      provider_id: ((await provider.json()) as { id: number }).id,
+      location: 'Main St, room 2',
+      slot_start_at: slot.toISO(),
+      slot_end_at: slot.plus({ minutes: 30 }).toISO(),
+    }),
+  });
+  expect(cancellation.status).toBe(201);
 });
 afterAll(async () => {
   await browser?.close();
@@ -103,6 +123,47 @@ const PAGES: { name: string; signedIn: boolean; open(page: Page): Promise<void> 
       await page.getByLabel('Service').fill('Checkup');
       await page.getByRole('button', { name: 'Book', exact: true }).click();
       await page.locator('[data-field-error="phone"]').waitFor();
+    },
+  },
+  {
+    name: 'waitlist',
+    signedIn: true,
+    async open(page) {
+      await page.goto(`${baseUrl}/admin/waitlist?clinic=${stack.clinic.slug}`);
+      await page.locator('[data-entry]').nth(1).waitFor();
+    },
+  },
+  {
+    name: 'waitlist with a refused add and an edit form open',
+    signedIn: true,
+    async open(page) {
+      await page.goto(`${baseUrl}/admin/waitlist?clinic=${stack.clinic.slug}`);
+      await page.locator('[data-entry]').first().getByText('Edit…').click();
+      const add = page.locator('section.add');
+      await add.getByLabel('Mobile number').fill('not a number');
+      await add.getByRole('button', { name: 'Add', exact: true }).click();
+      await page.locator('[data-field-error="phone"]').waitFor();
+    },
+  },
+  {
+    name: 'cancellations with holds counting down',
+    signedIn: true,
+    async open(page) {
+      await page.goto(`${baseUrl}/admin/cancellations?clinic=${stack.clinic.slug}`);
+      await page.locator('[data-hold-expires]').first().waitFor();
+    },
+  },
+  {
+    name: 'cancellations with a refused form',
+    signedIn: true,
+    async open(page) {
+      await page.goto(`${baseUrl}/admin/cancellations?clinic=${stack.clinic.slug}`);
+      await page.getByLabel('Provider').selectOption({ label: 'Dr Okafor (MD/DO)' });
+      await page.getByLabel('Location').fill('Room 2');
+      await page.getByLabel(/^Starts/).fill(`${appointmentDay}T11:30`);
+      await page.getByLabel(/^Ends/).fill(`${appointmentDay}T11:00`);
+      await page.getByRole('button', { name: 'Offer the slot' }).click();
+      await page.locator('[data-field-error="slot_end_at"]').waitFor();
     },
   },
   {

@@ -140,12 +140,12 @@ describe('the receptionist books and reminds from the Appointments page', () => 
     expect(await page.locator('html').evaluate((el) => el.scrollWidth)).toBeLessThanOrEqual(390);
     await page.screenshot({ path: screenshotPath('queue-phone.png') });
     const focused: string[] = [];
-    for (let i = 0; i < 6; i++) {
+    for (let i = 0; i < 8; i++) {
       await page.keyboard.press('Tab');
       focused.push(((await page.locator(':focus').textContent()) ?? '').trim());
     }
-    expect(focused).toEqual(['Queue', 'Appointments', 'Messages', 'Numbers', 'Settings', 'Sign out']);
-    for (let i = 0; i < 4; i++) await page.keyboard.press('Shift+Tab');
+    expect(focused).toEqual(['Queue', 'Appointments', 'Waitlist', 'Cancellations', 'Messages', 'Numbers', 'Settings', 'Sign out']);
+    for (let i = 0; i < 6; i++) await page.keyboard.press('Shift+Tab');
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/admin\/appointments/);
     await page.close();

@@ -11,7 +11,7 @@ import { NativeConnection, Runtime, bundleWorkflowCode, type Worker, type Workfl
 import { pino, type Logger } from 'pino';
 import { inject, vi } from 'vitest';
 import { createApp, type AppDeps } from '../../src/api/app.js';
-import { createAppointmentChangeHub, createQueueChangeHub, type QueueChangeHub } from '../../src/api/queueChangeHub.js';
+import { createAppointmentChangeHub, createQueueChangeHub, createWaitlistChangeHub, type QueueChangeHub } from '../../src/api/queueChangeHub.js';
 import type { Clinic } from '../../src/clinics/clinics.js';
 import { createSql, type Sql } from '../../src/db/sql.js';
 import { createConsoleSender } from '../../src/messaging/consoleSender.js';
@@ -153,6 +153,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
   const queueChanges: QueueChangeHub = await createQueueChangeHub(sql);
   const appointmentChanges = await createAppointmentChangeHub(sql);
+  const waitlistChanges = await createWaitlistChangeHub(sql);
   const adminPassword = 'correct horse battery';
   const adminApiToken = randomBytes(24).toString('hex');
   const appDeps: AppDeps = {
@@ -163,6 +164,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     messenger,
     queueChanges,
     appointmentChanges,
+    waitlistChanges,
     defaultCountry: 'US',
     publicBaseUrl: PUBLIC_BASE_URL,
     twilioAuthToken: options.signedWebhooks === false ? undefined : twilioAuthToken,
@@ -226,6 +228,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await stopWorker();
       await queueChanges.close();
       await appointmentChanges.close();
+      await waitlistChanges.close();
       await nativeConnection.close();
       await temporal.connection.close();
       await sql.end();

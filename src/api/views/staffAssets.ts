@@ -11,6 +11,8 @@ import { APPOINTMENTS_CSS } from './appointmentsStyles.js';
 import { BASE_CSS } from './baseStyles.js';
 import { BOARD_SCRIPT } from './boardScript.js';
 import { BOARD_CSS } from './boardStyles.js';
+import { CANCELLATIONS_SCRIPT } from './cancellationsScript.js';
+import { CANCELLATIONS_CSS } from './cancellationsStyles.js';
 import { CHART_JS } from './chartJs.js';
 import { KIOSK_SCRIPT } from './kioskScript.js';
 import { KIOSK_CSS } from './kioskStyles.js';
@@ -23,6 +25,8 @@ import { PHONE_CSS } from './phoneStyles.js';
 import { SETTINGS_SCRIPT } from './settingsScript.js';
 import { SETTINGS_CSS } from './settingsStyles.js';
 import { STAFF_HEADER_CSS } from './staffNav.js';
+import { WAITLIST_SCRIPT } from './waitlistScript.js';
+import { WAITLIST_CSS } from './waitlistStyles.js';
 
 /** Where the files are served, as the browser sees it. */
 export const STAFF_ASSETS_PATH = '/admin/assets';
@@ -38,6 +42,10 @@ const SOURCES = {
   'board.js': { type: JS, body: BOARD_SCRIPT },
   'appointments.css': { type: CSS, body: APPOINTMENTS_CSS },
   'appointments.js': { type: JS, body: APPOINTMENTS_SCRIPT },
+  'waitlist.css': { type: CSS, body: WAITLIST_CSS },
+  'waitlist.js': { type: JS, body: WAITLIST_SCRIPT },
+  'cancellations.css': { type: CSS, body: CANCELLATIONS_CSS },
+  'cancellations.js': { type: JS, body: CANCELLATIONS_SCRIPT },
   'messages.css': { type: CSS, body: MESSAGES_CSS },
   'kiosk.css': { type: CSS, body: KIOSK_CSS },
   'kiosk.js': { type: JS, body: KIOSK_SCRIPT },

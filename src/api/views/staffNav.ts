@@ -1,6 +1,6 @@
 /**
  * The top bar every signed-in `/admin/…` page shares: the clinic's name, one navigation (Queue,
- * Appointments, Messages, Numbers, Settings, and Phone while the console provider is in use) with the current page marked, and
+ * Appointments, Waitlist, Cancellations, Messages, Numbers, Settings, and Phone while the console provider is in use) with the current page marked, and
  * sign-out. Plain links and a form, so it works by keyboard and without JavaScript; on a phone the
  * links take a row of their own.
  */
@@ -9,11 +9,13 @@ import { MAIN_CLINIC_SLUG } from '../../clinics/clinics.js';
 import type { Html } from './layout.js';
 
 /** The staff pages the navigation links to. */
-export type StaffPage = 'queue' | 'appointments' | 'messages' | 'numbers' | 'settings' | 'phone';
+export type StaffPage = 'queue' | 'appointments' | 'waitlist' | 'cancellations' | 'messages' | 'numbers' | 'settings' | 'phone';
 
 const LINKS: readonly { page: StaffPage; label: string; path: string }[] = [
   { page: 'queue', label: 'Queue', path: '/admin/board' },
   { page: 'appointments', label: 'Appointments', path: '/admin/appointments' },
+  { page: 'waitlist', label: 'Waitlist', path: '/admin/waitlist' },
+  { page: 'cancellations', label: 'Cancellations', path: '/admin/cancellations' },
   { page: 'messages', label: 'Messages', path: '/admin/messages' },
   { page: 'numbers', label: 'Numbers', path: '/admin/numbers' },
   { page: 'settings', label: 'Settings', path: '/admin/settings' },
@@ -79,7 +81,7 @@ export const STAFF_HEADER_CSS = `
 .brand h1 { font-size: 1.35rem; letter-spacing: -.01em; }
 .brand p { color: var(--muted); font-size: .95rem; }
 .staff-nav { flex: 1 1 auto; }
-.staff-nav ul { display: flex; gap: 6px; margin: 0; padding: 0; list-style: none; }
+.staff-nav ul { display: flex; flex-wrap: wrap; gap: 6px; margin: 0; padding: 0; list-style: none; }
 .staff-nav a {
   display: inline-flex; align-items: center; min-height: 44px; padding: 0 14px; border-radius: 10px;
   color: var(--ink); font-weight: 600; text-decoration: none; white-space: nowrap;

@@ -1,0 +1,180 @@
+/**
+ * The staff board's "Cancellations" page under `/admin/cancellations`: open cancellations with their
+ * offers and each pending hold's countdown, those ended in the last day, a form that logs a freed slot
+ * and an abort per open one. The form is read into the JSON API's own schema (`ZNewCancellation`) and
+ * logged by its function (`logCancellation`, which starts the offer workflow), abort goes through
+ * `abortCancellation`, so the rules and refusals are the same: a refused form answers with the form as
+ * typed and the refusal beside the field it names (400, nothing written); an abort answers 303 back
+ * with the outcome (`?notice=`) or the refusal (`?error=`). The lists are live: their event stream
+ * re-renders them after every change to the clinic's cancellations and offers (a patient's YES, a hold
+ * that ends, another member of staff: Postgres NOTIFY from triggers, whichever process made it).
+ */
+import { Hono, type Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import { getClinicBySlug, MAIN_CLINIC_SLUG, type Clinic } from '../clinics/clinics.js';
+import { maskPhoneWithCountry } from '../domain/phone.js';
+import { AppError, STATUS_BY_CODE } from '../errors.js';
+import { listProviders } from '../providers/providers.js';
+import { listCancellations, type CancellationWithOffers } from '../waitlist/cancellations.js';
+import { abortCancellation, logCancellation } from '../waitlist/offerWorkflows.js';
+import type { AppDeps } from './app.js';
+import { ZNewCancellation } from './cancellations.js';
+import { streamLiveFragments } from './liveFragments.js';
+import { readForm } from './requestBody.js';
+import { requireStaffSession, type StaffSessions } from './session.js';
+import { parseOrThrow, ZClinicQuery, ZClinicSlug } from './validation.js';
+import {
+  CANCELLATION_FIELDS,
+  renderCancellationLists,
+  renderCancellationsPage,
+  type CancellationForm,
+  type CancellationLine,
+  type CancellationsView,
+} from './views/cancellationsView.js';
+
+/** Where the page lives, as the browser sees it (the board app is mounted at `/admin`). */
+export const CANCELLATIONS_PATH = '/admin/cancellations';
+/** Longest flash message the page shows from `?notice=` or `?error=` (characters). */
+const MAX_FLASH_CHARS = 300;
+/** How long an ended cancellation stays on the page (ms): a day. */
+const ENDED_SHOWN_MS = 86_400_000;
+/** Most ended cancellations the page shows. */
+const MAX_ENDED_SHOWN = 10;
+/** A `datetime-local` input's value: clinic-local `YYYY-MM-DDTHH:MM` (seconds allowed). */
+const LOCAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/;
+
+const flash = z.string().max(MAX_FLASH_CHARS).optional().catch(undefined);
+const ZPageQuery = z.object({ clinic: ZClinicSlug, notice: flash, error: flash });
+const ZCancellationId = z.string().regex(/^[1-9]\d{0,17}$/, 'must be a cancellation id');
+
+/** The page's URL for clinic `slug` with `params`, carrying `?clinic=` only for a clinic other than `main`. */
+function pageUrl(slug: string, path = '', params: Record<string, string | undefined> = {}): string {
+  const query = new URLSearchParams();
+  if (slug !== MAIN_CLINIC_SLUG) query.set('clinic', slug);
+  for (const [name, value] of Object.entries(params)) if (value !== undefined) query.set(name, value);
+  const text = query.toString();
+  return `${CANCELLATIONS_PATH}${path}${text === '' ? '' : `?${text}`}`;
+}
+
+/** Short words for a flash message about a slot: "the Dec 1, 2026, 10:30 AM slot". */
+const describeSlot = (c: Pick<CancellationWithOffers, 'slotStartAt'>, clinic: Clinic) =>
+  `the ${DateTime.fromJSDate(c.slotStartAt).setZone(clinic.timezone).setLocale('en-US').toLocaleString(DateTime.DATETIME_MED)} slot`;
+
+/** The page's view of clinic `slug`'s cancellations; `extra` is the outcome of a form post. */
+async function loadView(deps: AppDeps, slug: string, extra: Pick<CancellationsView, 'notice' | 'error' | 'create'> = {}): Promise<CancellationsView> {
+  const clinic = await getClinicBySlug(deps.sql, slug);
+  const now = new Date();
+  const [cancellations, providers] = await Promise.all([listCancellations(deps.sql, clinic.id), listProviders(deps.sql, clinic.id)]);
+  const names = new Map(providers.map((p) => [p.id, p.name]));
+  const line = (c: CancellationWithOffers): CancellationLine => ({
+    cancellation: c,
+    providerName: names.get(c.providerId) ?? `Provider ${c.providerId}`,
+    offers: c.offers.map(({ phone, ...offer }) => ({ ...offer, maskedPhone: maskPhoneWithCountry(phone) })),
+    workflowUrl: deps.temporalUiUrl === undefined ? null : `${deps.temporalUiUrl}/namespaces/default/workflows/${encodeURIComponent(c.workflowId)}`,
+  });
+  const ended = cancellations.filter((c) => c.status !== 'open' && c.endedAt !== null && now.getTime() - c.endedAt.getTime() < ENDED_SHOWN_MS);
+  return {
+    clinic,
+    open: cancellations.filter((c) => c.status === 'open').map(line),
+    ended: ended
+      .sort((a, b) => b.endedAt!.getTime() - a.endedAt!.getTime())
+      .slice(0, MAX_ENDED_SHOWN)
+      .map(line),
+    providers: providers.filter((p) => p.active),
+    showPhone: deps.consoleTelephone !== undefined,
+    now,
+    urls: { create: pageUrl(slug), events: pageUrl(slug, '/events'), abort: (id) => pageUrl(slug, `/${id}/abort`) },
+    ...extra,
+  };
+}
+
+/** `local` (a `datetime-local` value) in the clinic's zone as ISO 8601 with its offset. @throws AppError bad_request naming `field`. */
+function clinicInstant(local: string, clinic: Clinic, field: string): string {
+  const at = LOCAL_DATE_TIME.test(local) ? DateTime.fromISO(local, { zone: clinic.timezone }) : undefined;
+  if (at?.isValid !== true) throw new AppError('bad_request', `${field}: must be a date and time (${clinic.timezone})`, field);
+  return at.toISO();
+}
+
+/**
+ * Routes relative to `/admin/cancellations`: `GET /` (the page), `GET /events` (its live lists),
+ * `POST /` (log a freed slot) and `POST /:id/abort`. The caller applies the CSRF check.
+ */
+export function staffCancellationRoutes(deps: AppDeps, sessions: StaffSessions): Hono {
+  const app = new Hono();
+  const page = requireStaffSession(sessions, { redirect: true });
+
+  const render = async (c: Context, slug: string, extra: Pick<CancellationsView, 'notice' | 'error' | 'create'>, status: ContentfulStatusCode = 200) => {
+    c.header('Cache-Control', 'no-store');
+    return c.html(renderCancellationsPage(await loadView(deps, slug, extra)), status);
+  };
+
+  // The lists now and after every change to the clinic's cancellations and offers, as `event: cancellations`.
+  app.get('/events', requireStaffSession(sessions, { redirect: false }), async (c) => {
+    const { clinic: slug } = parseOrThrow(ZClinicQuery, c.req.query());
+    const clinic = await getClinicBySlug(deps.sql, slug);
+    return streamLiveFragments(c, {
+      sessions,
+      session: (await sessions.currentSession(c))!,
+      log: deps.log.child({ clinic: slug }),
+      sessionCheckMs: deps.sessionCheckMs,
+      event: 'cancellations',
+      subscribe: (onChange) => deps.waitlistChanges.subscribe(clinic.id, onChange),
+      render: async () => String(await renderCancellationLists(await loadView(deps, slug))),
+    });
+  });
+
+  app.get('/', page, async (c) => {
+    const query = parseOrThrow(ZPageQuery, c.req.query());
+    return render(c, query.clinic, { notice: query.notice, error: query.error });
+  });
+
+  // Log a freed slot: a bad field re-shows the form as typed with the error beside it; nothing is written.
+  app.post('/', page, async (c) => {
+    const { clinic: slug } = parseOrThrow(ZClinicQuery, c.req.query());
+    const clinic = await getClinicBySlug(deps.sql, slug);
+    const form = await readForm(c);
+    const values = Object.fromEntries(
+      CANCELLATION_FIELDS.map((field) => [field, typeof form[field] === 'string' ? form[field] : '']),
+    ) as CancellationForm['values'];
+    try {
+      const body = parseOrThrow(ZNewCancellation, {
+        // A field that is not a whole number stays text, so the schema names it instead of reading 0.
+        provider_id: /^\d{1,10}$/.test(values.provider_id) ? Number(values.provider_id) : values.provider_id,
+        location: values.location,
+        slot_start_at: clinicInstant(values.slot_start_at, clinic, 'slot_start_at'),
+        slot_end_at: clinicInstant(values.slot_end_at, clinic, 'slot_end_at'),
+        ...(values.reason.trim() === '' ? {} : { reason: values.reason }),
+      });
+      const cancellation = await logCancellation(deps, clinic, {
+        providerId: body.provider_id,
+        location: body.location,
+        slotStartAt: body.slot_start_at,
+        slotEndAt: body.slot_end_at,
+        reason: body.reason ?? null,
+      });
+      return c.redirect(pageUrl(slug, '', { notice: `Offering ${describeSlot(cancellation, clinic)} to the waitlist.` }), 303);
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      return render(c, slug, { create: { values, error: { message: error.message, field: error.field } } }, STATUS_BY_CODE[error.code]);
+    }
+  });
+
+  // Abort: 303 back with what happened, or why it was refused.
+  app.post('/:id/abort', page, async (c) => {
+    const { clinic: slug } = parseOrThrow(ZClinicQuery, c.req.query());
+    const back = (flash: { notice: string } | { error: string }) => c.redirect(pageUrl(slug, '', flash), 303);
+    try {
+      const clinic = await getClinicBySlug(deps.sql, slug);
+      const id = parseOrThrow(ZCancellationId, c.req.param('id'));
+      const aborted = await abortCancellation(deps, clinic, id, 'staff');
+      return back({ notice: `Stopped offering ${describeSlot(aborted, clinic)}; patients holding an offer are told.` });
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      return back({ error: error.message.slice(0, MAX_FLASH_CHARS) });
+    }
+  });
+
+  return app;
+}

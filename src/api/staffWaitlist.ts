@@ -1,0 +1,210 @@
+/**
+ * The staff board's "Waitlist" page under `/admin/waitlist`: the active entries ranked by priority
+ * (`listActiveWaitlist`, the same ranking and score parts as `GET /api/waitlist`), a boost form and an
+ * urgent toggle per entry, edit and remove, and a form that adds an entry. Forms are read into the
+ * JSON API's own schemas (`ZNewEntry`, `ZEntryPatch`) and saved by its functions
+ * (`addRequestedEntry`, `changeRequestedEntry`, `endWaitlistEntry`), so the rules and refusals are the
+ * same: a refused add or edit answers 400 with the form as typed and the refusal beside the field it
+ * names, nothing written; a refused boost or urgent change answers 303 back with the refusal
+ * (`?error=`). The leaderboard is live: its event stream re-renders it after every change to the
+ * clinic's waitlist (Postgres NOTIFY from triggers, whichever process or path made the change).
+ */
+import { Hono, type Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import { getClinicBySlug, MAIN_CLINIC_SLUG, type Clinic } from '../clinics/clinics.js';
+import { maskPhoneWithCountry } from '../domain/phone.js';
+import { AppError, STATUS_BY_CODE } from '../errors.js';
+import { listProviders } from '../providers/providers.js';
+import { endWaitlistEntry, getWaitlistEntry, listActiveWaitlist, type WaitlistEntry } from '../waitlist/waitlistEntries.js';
+import type { AppDeps } from './app.js';
+import { streamLiveFragments } from './liveFragments.js';
+import { readForm, readFormAll } from './requestBody.js';
+import { requireStaffSession, type StaffSessions } from './session.js';
+import { parseOrThrow, ZClinicQuery, ZClinicSlug } from './validation.js';
+import { addRequestedEntry, changeRequestedEntry, ZEntryPatch, ZNewEntry } from './waitlist.js';
+import { ENTRY_FIELDS, renderWaitlistBoard, renderWaitlistPage, type EntryForm, type WaitlistView } from './views/waitlistView.js';
+
+/** Where the page lives, as the browser sees it (the board app is mounted at `/admin`). */
+export const WAITLIST_PATH = '/admin/waitlist';
+/** Longest flash message the page shows from `?notice=` or `?error=` (characters). */
+const MAX_FLASH_CHARS = 300;
+/** A `datetime-local` input's value: clinic-local `YYYY-MM-DDTHH:MM` (seconds allowed). */
+const LOCAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/;
+
+const flash = z.string().max(MAX_FLASH_CHARS).optional().catch(undefined);
+const ZPageQuery = z.object({ clinic: ZClinicSlug, notice: flash, error: flash });
+const ZEntryId = z.string().regex(/^[1-9]\d{0,17}$/, 'must be a waitlist entry id');
+const ZUrgentForm = z.object({ urgent: z.enum(['true', 'false'], { message: 'must be true or false' }).transform((value) => value === 'true') });
+
+/** The page's URL for clinic `slug` with `params`, carrying `?clinic=` only for a clinic other than `main`. */
+function pageUrl(slug: string, path = '', params: Record<string, string | undefined> = {}): string {
+  const query = new URLSearchParams();
+  if (slug !== MAIN_CLINIC_SLUG) query.set('clinic', slug);
+  for (const [name, value] of Object.entries(params)) if (value !== undefined) query.set(name, value);
+  const text = query.toString();
+  return `${WAITLIST_PATH}${path}${text === '' ? '' : `?${text}`}`;
+}
+
+/** The first word of the patient's name, or null. */
+const firstName = (e: Pick<WaitlistEntry, 'displayName'>) => e.displayName?.trim().split(/\s+/)[0] ?? null;
+/** Short words for a flash message about `e`: "Meera (+1 ••• ••• 0142)". */
+const describe = (e: WaitlistEntry) => `${firstName(e) ?? 'The patient'} (${maskPhoneWithCountry(e.phone)})`;
+
+/** The page's view of clinic `slug`'s waitlist; `extra` is the outcome of a form post. */
+async function loadView(deps: AppDeps, slug: string, extra: Pick<WaitlistView, 'notice' | 'error' | 'add' | 'edit'> = {}): Promise<WaitlistView> {
+  const clinic = await getClinicBySlug(deps.sql, slug);
+  const [ranked, providers] = await Promise.all([listActiveWaitlist(deps.sql, clinic.id, new Date()), listProviders(deps.sql, clinic.id)]);
+  return {
+    clinic,
+    lines: ranked.map((entry, index) => ({ entry, rank: index + 1, firstName: firstName(entry), maskedPhone: maskPhoneWithCountry(entry.phone) })),
+    providers,
+    showPhone: deps.consoleTelephone !== undefined,
+    urls: {
+      add: pageUrl(slug),
+      events: pageUrl(slug, '/events'),
+      action: (id, action) => pageUrl(slug, `/${id}/${action}`),
+    },
+    ...extra,
+  };
+}
+
+/** The posted entry form: its text fields, the urgent checkbox and the preferred providers' ids. */
+async function typedEntryForm(c: Context): Promise<EntryForm> {
+  const form = await readFormAll(c);
+  const text = (name: string) => {
+    const value = form[name];
+    return typeof value === 'string' ? value : '';
+  };
+  const ids = form.provider_ids;
+  return {
+    values: Object.fromEntries(ENTRY_FIELDS.map((field) => [field, text(field)])) as EntryForm['values'],
+    urgent: text('urgent') === 'true',
+    providerIds: (Array.isArray(ids) ? ids : [ids]).filter((id): id is string => typeof id === 'string'),
+  };
+}
+
+/**
+ * `form` as the JSON API's body. An empty optional field is left out when adding and clears it when
+ * editing (`null`), except phone and name, which an edit keeps when empty; numbers that are not whole
+ * numbers stay text, so the schema names the field instead of reading 0.
+ * @throws AppError bad_request naming `current_appt_at` when it is no date and time in the clinic's zone.
+ */
+function entryBody(form: EntryForm, clinic: Clinic, editing: boolean): Record<string, unknown> {
+  const v = form.values;
+  const cleared = editing ? null : undefined;
+  let currentApptAt: string | null | undefined = cleared;
+  if (v.current_appt_at !== '') {
+    const at = LOCAL_DATE_TIME.test(v.current_appt_at) ? DateTime.fromISO(v.current_appt_at, { zone: clinic.timezone }) : undefined;
+    if (at?.isValid !== true) throw new AppError('bad_request', `current_appt_at: must be a date and time (${clinic.timezone})`, 'current_appt_at');
+    currentApptAt = at.toISO();
+  }
+  const body = {
+    phone: v.phone === '' && editing ? undefined : v.phone,
+    display_name: v.display_name === '' ? undefined : v.display_name,
+    channel: v.channel,
+    provider_type: v.provider_type,
+    provider_ids: form.providerIds.map((id) => (/^\d{1,10}$/.test(id) ? Number(id) : id)),
+    current_appt_at: currentApptAt,
+    urgent: form.urgent,
+    manual_boost: /^\d{1,3}$/.test(v.manual_boost) ? Number(v.manual_boost) : v.manual_boost,
+    notes: v.notes.trim() === '' ? cleared : v.notes,
+  };
+  return Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined));
+}
+
+/**
+ * Routes relative to `/admin/waitlist`: `GET /` (the page), `GET /events` (its live leaderboard),
+ * `POST /` (add), and `POST /:id/{boost,urgent,edit,remove}`. The caller applies the CSRF check.
+ */
+export function staffWaitlistRoutes(deps: AppDeps, sessions: StaffSessions): Hono {
+  const app = new Hono();
+  const page = requireStaffSession(sessions, { redirect: true });
+
+  const render = async (c: Context, slug: string, extra: Pick<WaitlistView, 'notice' | 'error' | 'add' | 'edit'>, status: ContentfulStatusCode = 200) => {
+    c.header('Cache-Control', 'no-store');
+    return c.html(renderWaitlistPage(await loadView(deps, slug, extra)), status);
+  };
+
+  // The leaderboard now and after every change to the clinic's waitlist, as `event: waitlist`.
+  app.get('/events', requireStaffSession(sessions, { redirect: false }), async (c) => {
+    const { clinic: slug } = parseOrThrow(ZClinicQuery, c.req.query());
+    const clinic = await getClinicBySlug(deps.sql, slug);
+    return streamLiveFragments(c, {
+      sessions,
+      session: (await sessions.currentSession(c))!,
+      log: deps.log.child({ clinic: slug }),
+      sessionCheckMs: deps.sessionCheckMs,
+      event: 'waitlist',
+      subscribe: (onChange) => deps.waitlistChanges.subscribe(clinic.id, onChange),
+      render: async () => String(await renderWaitlistBoard(await loadView(deps, slug))),
+    });
+  });
+
+  app.get('/', page, async (c) => {
+    const query = parseOrThrow(ZPageQuery, c.req.query());
+    return render(c, query.clinic, { notice: query.notice, error: query.error });
+  });
+
+  // Add: a bad field re-shows the form as typed with the error beside that field; nothing is written.
+  app.post('/', page, async (c) => {
+    const { clinic: slug } = parseOrThrow(ZClinicQuery, c.req.query());
+    const clinic = await getClinicBySlug(deps.sql, slug);
+    const form = await typedEntryForm(c);
+    try {
+      const entry = await addRequestedEntry(deps.sql, clinic, parseOrThrow(ZNewEntry, entryBody(form, clinic, false)));
+      return c.redirect(pageUrl(slug, '', { notice: `Added ${describe(entry)} to the waitlist.` }), 303);
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      return render(c, slug, { add: { ...form, error: { message: error.message, field: error.field } } }, STATUS_BY_CODE[error.code]);
+    }
+  });
+
+  // Edit: as adding, with that entry's form open again after a refusal.
+  app.post('/:id/edit', page, async (c) => {
+    const { clinic: slug } = parseOrThrow(ZClinicQuery, c.req.query());
+    const clinic = await getClinicBySlug(deps.sql, slug);
+    const id = parseOrThrow(ZEntryId, c.req.param('id'));
+    const form = await typedEntryForm(c);
+    try {
+      const entry = await changeRequestedEntry(deps.sql, clinic, id, parseOrThrow(ZEntryPatch, entryBody(form, clinic, true)));
+      return c.redirect(pageUrl(slug, '', { notice: `Saved ${describe(entry)}.` }), 303);
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      if (error.code === 'not_found') return c.redirect(pageUrl(slug, '', { error: error.message.slice(0, MAX_FLASH_CHARS) }), 303);
+      return render(c, slug, { edit: { id, form: { ...form, error: { message: error.message, field: error.field } } } }, STATUS_BY_CODE[error.code]);
+    }
+  });
+
+  // One-submit changes: 303 back with what happened, or why it was refused (nothing written then).
+  app.post('/:id/:action', page, async (c) => {
+    const { clinic: slug } = parseOrThrow(ZClinicQuery, c.req.query());
+    const back = (flash: { notice: string } | { error: string }) => c.redirect(pageUrl(slug, '', flash), 303);
+    try {
+      const clinic = await getClinicBySlug(deps.sql, slug);
+      const id = parseOrThrow(ZEntryId, c.req.param('id'));
+      const action = parseOrThrow(z.enum(['boost', 'urgent', 'remove'], { message: 'must be boost, urgent, edit or remove' }), c.req.param('action'));
+      const form = await readForm(c);
+      if (action === 'remove') {
+        const entry = await getWaitlistEntry(deps.sql, clinic.id, id);
+        await endWaitlistEntry(deps.sql, clinic.id, id);
+        return back({ notice: `Took ${describe(entry)} off the waitlist.` });
+      }
+      if (action === 'boost') {
+        const boost = typeof form.manual_boost === 'string' && /^\d{1,3}$/.test(form.manual_boost) ? Number(form.manual_boost) : form.manual_boost;
+        const patch = parseOrThrow(ZEntryPatch.pick({ manual_boost: true }).required(), { manual_boost: boost });
+        const entry = await changeRequestedEntry(deps.sql, clinic, id, patch);
+        return back({ notice: `Boost of ${describe(entry)} set to ${entry.manualBoost}.` });
+      }
+      const { urgent } = parseOrThrow(ZUrgentForm, form);
+      const entry = await changeRequestedEntry(deps.sql, clinic, id, { urgent });
+      return back({ notice: `${describe(entry)} is ${urgent ? 'urgent' : 'no longer urgent'}.` });
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      return back({ error: error.message.slice(0, MAX_FLASH_CHARS) });
+    }
+  });
+
+  return app;
+}

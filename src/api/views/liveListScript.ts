@@ -1,0 +1,69 @@
+/**
+ * The browser script shared by the live list pages (Appointments, Waitlist, Cancellations): keeps the
+ * element `#<listId>` live from the event stream named in its `data-events`, swapping in each server-rendered
+ * fragment of `event: <event>`. A fragment that arrives while staff are typing in one of the list's
+ * fields, or have one of its `<details>` (an edit form, a "Cancel…" or "Remove…" question) open, waits until they
+ * leave it, so nothing they are in the middle of is swept away. `afterSwap` (a JavaScript statement
+ * run after each swap and once at start) lets a page refresh what it keeps between fragments. The
+ * `?notice=` / `?error=` a form post came back with is dropped from the address, so a reload does not
+ * show it again. Without JavaScript the page is a plain page with working forms.
+ */
+
+/** Browser JavaScript keeping `#listId` live from `event` fragments; `afterSwap` runs after each swap (a constant statement, no user data). */
+export function liveListScript(listId: string, event: string, afterSwap = ''): string {
+  return `
+(() => {
+  const list = document.getElementById(${JSON.stringify(listId)});
+  const live = document.getElementById('live');
+  if (!list || !live) return;
+  const liveText = live.querySelector('.live-text');
+  const setLive = (state, text) => { live.dataset.state = state; liveText.textContent = text; };
+  const afterSwap = () => { ${afterSwap} };
+
+  // The flash message came with this page; a reload should not show it again.
+  const here = new URL(location.href);
+  if (here.searchParams.has('notice') || here.searchParams.has('error')) {
+    here.searchParams.delete('notice');
+    here.searchParams.delete('error');
+    history.replaceState(null, '', here);
+  }
+
+  let pending = null;
+  const busy = () => {
+    const active = document.activeElement;
+    return list.querySelector('details[open]') !== null || (active !== null && list.contains(active) && active.matches('input, select, textarea'));
+  };
+  const apply = () => {
+    if (pending === null || busy()) return;
+    list.innerHTML = pending;
+    pending = null;
+    afterSwap();
+  };
+  list.addEventListener('focusout', () => setTimeout(apply, 0));
+  // toggle does not bubble: listen while it travels down.
+  list.addEventListener('toggle', apply, true);
+
+  const connect = () => {
+    const events = new EventSource(list.dataset.events);
+    events.addEventListener('open', () => setLive('live', 'Live'));
+    events.addEventListener(${JSON.stringify(event)}, (message) => { pending = message.data; apply(); });
+    events.addEventListener('error', () => {
+      setLive('offline', 'Reconnecting…');
+      // EventSource retries by itself unless the server refused the stream (a 401 once the session ends).
+      if (events.readyState === EventSource.CLOSED) setTimeout(recover, 5000);
+    });
+  };
+  const recover = async () => {
+    try {
+      const page = await fetch(location.href, { redirect: 'manual', credentials: 'same-origin' });
+      if (page.type === 'opaqueredirect') location.assign(location.href);
+      else connect();
+    } catch {
+      setTimeout(recover, 5000);
+    }
+  };
+  afterSwap();
+  connect();
+})();
+`;
+}

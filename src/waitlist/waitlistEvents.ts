@@ -1,0 +1,15 @@
+/**
+ * "A clinic's waitlist or cancellations changed" events over Postgres LISTEN/NOTIFY. The NOTIFY comes
+ * from triggers on `waitlist_entries`, `cancellation_events` and `offers` (migration
+ * 1763801500000_waitlist-change-events), so every writer in every process is heard: staff, the offer
+ * workflow's activities, a patient's YES, a hold that expires.
+ */
+import type { Sql } from '../db/sql.js';
+
+const CHANNEL = 'frontdesk_waitlist';
+
+/** Calls `onChange(clinicId)` on every change to a clinic's waitlist, cancellations or offers. @returns a function that stops listening. */
+export async function listenWaitlistChanges(sql: Sql, onChange: (clinicId: number) => void): Promise<() => Promise<void>> {
+  const listening = await sql.listen(CHANNEL, (payload) => onChange(Number(payload)));
+  return () => listening.unlisten();
+}

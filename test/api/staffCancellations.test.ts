@@ -1,0 +1,143 @@
+/**
+ * A receptionist offers freed slots from the Cancellations page: signed in, forms from the page only;
+ * a logged slot starts its offer workflow and shows its offers with masked numbers, their holds and a
+ * link to the run in the Temporal Web UI; abort asks the workflow; bad input is refused naming the
+ * field with nothing written.
+ */
+import { DateTime } from 'luxon';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { json, patientPhone, startStack, type Stack } from '../support/stack.js';
+
+let stack: Stack;
+let providerId: number;
+beforeAll(async () => {
+  stack = await startStack({ temporalUiUrl: 'http://localhost:8233' });
+  const response = await stack.api('/api/providers', { method: 'POST', body: JSON.stringify({ name: 'Dr Okafor', type: 'MD/DO' }) });
+  expect(response.status).toBe(201);
+  providerId = ((await json(response)) as { id: number }).id;
+});
+afterAll(() => stack?.stop());
+
+const OWN_ORIGIN = 'http://localhost';
+const FORM_TYPE = { 'Content-Type': 'application/x-www-form-urlencoded' };
+
+async function staffCookie(): Promise<string> {
+  const response = await stack.app.request('/admin/login', {
+    method: 'POST',
+    headers: { ...FORM_TYPE, Origin: OWN_ORIGIN },
+    body: new URLSearchParams({ password: stack.adminPassword }).toString(),
+  });
+  expect(response.status).toBe(303);
+  return response.headers.get('set-cookie')!.split(';')[0]!;
+}
+
+const pagePath = (path = '') => `/admin/cancellations${path}?${new URLSearchParams({ clinic: stack.clinic.slug }).toString()}`;
+const post = (path: string, cookie: string, fields: Record<string, string>, origin = OWN_ORIGIN) =>
+  stack.app.request(path, { method: 'POST', headers: { ...FORM_TYPE, Origin: origin, Cookie: cookie }, body: new URLSearchParams(fields).toString() });
+const flash = (response: Response, name: 'notice' | 'error') => new URL(response.headers.get('location')!, OWN_ORIGIN).searchParams.get(name);
+const cancellationCount = async () =>
+  (await stack.sql<{ n: number }[]>`select count(*)::int as n from cancellation_events where clinic_id = ${stack.clinic.id}`)[0]!.n;
+const newestCancellation = async () =>
+  (
+    await stack.sql<{ id: string; status: string; workflow_id: string }[]>`
+    select id::text, status, workflow_id from cancellation_events where clinic_id = ${stack.clinic.id} order by id desc limit 1`
+  )[0]!;
+
+/** A slot `hours` from now in the clinic's zone, as the form's `datetime-local` values. */
+function slotFields(hours: number, minutes = 30): { slot_start_at: string; slot_end_at: string } {
+  const start = DateTime.now().setZone(stack.clinic.timezone).plus({ hours }).set({ second: 0, millisecond: 0 });
+  const format = (at: DateTime) => at.toFormat("yyyy-MM-dd'T'HH:mm");
+  return { slot_start_at: format(start), slot_end_at: format(start.plus({ minutes })) };
+}
+
+describe('the Cancellations page is for signed-in staff', () => {
+  it('sends a visitor without a session to sign in, and refuses a form post from another site', async () => {
+    const page = await stack.app.request(pagePath());
+    expect(page.status).toBe(303);
+    expect(page.headers.get('location')).toBe(`/admin/login?${new URLSearchParams({ next: pagePath() }).toString()}`);
+
+    const cookie = await staffCookie();
+    const before = await cancellationCount();
+    const refused = await post(pagePath(), cookie, { provider_id: String(providerId), location: 'Room 2', ...slotFields(30) }, 'https://evil.example');
+    expect(refused.status).toBe(403);
+    expect(await cancellationCount()).toBe(before);
+  });
+});
+
+describe('logging a freed slot and aborting it', () => {
+  it('offers the slot, shows the offer masked with its hold and the run in Temporal, and aborts it once', async () => {
+    const phone = patientPhone();
+    expect((await stack.api('/api/waitlist', { method: 'POST', body: JSON.stringify({ phone, display_name: 'Ines Duarte' }) })).status).toBe(201);
+    const cookie = await staffCookie();
+    const logged = await post(pagePath(), cookie, {
+      provider_id: String(providerId),
+      location: 'Main St, room 2',
+      reason: 'Called in sick',
+      ...slotFields(30),
+    });
+    expect(logged.status, await logged.clone().text()).toBe(303);
+    expect(flash(logged, 'notice')).toMatch(/^Offering the .+ slot to the waitlist\.$/);
+    const cancellation = await newestCancellation();
+    expect(cancellation.status).toBe('open');
+
+    await expect
+      .poll(async () => (await stack.sql`select 1 from offers where cancellation_id = ${cancellation.id} and state = 'pending'`).length, { timeout: 20_000 })
+      .toBe(1);
+    const html = await (await stack.app.request(pagePath(), { headers: { Cookie: cookie } })).text();
+    expect(html).toContain('aria-current="page">Cancellations</a>');
+    expect(html).toContain(`data-cancellation="${cancellation.id}" data-status="open"`);
+    expect(html).toContain(`+1 ••• ••• ${phone.slice(-4)}`);
+    expect(html).not.toContain(phone);
+    expect(html).not.toContain(phone.slice(2));
+    expect(html).toMatch(/data-hold-expires="[^"]+Z" data-seconds-left="\d+">\d+:\d\d left</);
+    expect(html).toContain(`href="http://localhost:8233/namespaces/default/workflows/${cancellation.workflow_id}"`);
+    expect(html).toContain('Called in sick');
+
+    const aborted = await post(pagePath(`/${cancellation.id}/abort`), cookie, {});
+    expect(aborted.status).toBe(303);
+    expect(flash(aborted, 'notice')).toMatch(/^Stopped offering the .+ slot/);
+    await expect.poll(async () => (await newestCancellation()).status, { timeout: 20_000 }).toBe('aborted');
+    const again = await post(pagePath(`/${cancellation.id}/abort`), cookie, {});
+    expect(flash(again, 'error')).toBe(`cancellation ${cancellation.id} is aborted`);
+  });
+});
+
+describe('bad input names the field and writes nothing', () => {
+  it.each([
+    ['no provider', () => ({ provider_id: '', location: 'Room 2', ...slotFields(30) }), 'provider_id', 'provider_id: must be a provider id'],
+    [
+      'an unknown provider',
+      () => ({ provider_id: '999999', location: 'Room 2', ...slotFields(30) }),
+      'provider_id',
+      'provider_id: the clinic has no provider 999999',
+    ],
+    ['no location', () => ({ provider_id: String(providerId), location: '  ', ...slotFields(30) }), 'location', 'location: must not be empty'],
+    [
+      'a start that is no time',
+      () => ({ provider_id: String(providerId), location: 'Room 2', slot_start_at: 'soon', slot_end_at: slotFields(30).slot_end_at }),
+      'slot_start_at',
+      'slot_start_at: must be a date and time',
+    ],
+    [
+      'a start in the past',
+      () => ({ provider_id: String(providerId), location: 'Room 2', ...slotFields(-3) }),
+      'slot_start_at',
+      'slot_start_at: must be in the future',
+    ],
+    [
+      'an end before the start',
+      () => ({ provider_id: String(providerId), location: 'Room 2', ...slotFields(30, -30) }),
+      'slot_end_at',
+      'slot_end_at: must be after slot_start_at',
+    ],
+  ])('refuses %s: 400, the form as typed with the error beside the field', async (_, fields, field, message) => {
+    const cookie = await staffCookie();
+    const before = await cancellationCount();
+    const response = await post(pagePath(), cookie, { ...fields(), reason: 'Typed reason' });
+    expect(response.status).toBe(400);
+    const html = await response.text();
+    expect(html).toContain(`data-field-error="${field}">${message}`);
+    expect(html).toContain('value="Typed reason"');
+    expect(await cancellationCount()).toBe(before);
+  });
+});
