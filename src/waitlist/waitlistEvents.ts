@@ -4,12 +4,16 @@
  * 1763801500000_waitlist-change-events), so every writer in every process is heard: staff, the offer
  * workflow's activities, a patient's YES, a hold that expires.
  */
+import { listenChannel } from '../db/listenChannel.js';
 import type { Sql } from '../db/sql.js';
 
 const CHANNEL = 'frontdesk_waitlist';
 
-/** Calls `onChange(clinicId)` on every change to a clinic's waitlist, cancellations or offers. @returns a function that stops listening. */
-export async function listenWaitlistChanges(sql: Sql, onChange: (clinicId: number) => void): Promise<() => Promise<void>> {
-  const listening = await sql.listen(CHANNEL, (payload) => onChange(Number(payload)));
-  return () => listening.unlisten();
+/**
+ * Calls `onChange(clinicId)` on every change to a clinic's waitlist, cancellations or offers, and `onChange(undefined)` when it
+ * listens again after losing its connection (changes in between went unheard; src/db/listenChannel.ts).
+ * @returns a function that stops listening.
+ */
+export async function listenWaitlistChanges(sql: Sql, onChange: (clinicId: number | undefined) => void): Promise<() => Promise<void>> {
+  return listenChannel(sql, CHANNEL, { onPayload: (payload) => onChange(Number(payload)), onResync: () => onChange(undefined) });
 }
