@@ -65,6 +65,8 @@ export interface AppDeps extends QueueDeps {
   payloadKeys: readonly PayloadKey[];
   /** The Temporal Web UI as the browser opens it (e.g. `http://localhost:8233`): the origin allowed to call `/codec`. */
   temporalUiUrl?: string | undefined;
+  /** The Temporal namespace the workflows run in, for links to the Web UI (default `default`). */
+  temporalNamespace?: string | undefined;
   /** How long a webhook waits for its reply before answering empty and texting it later (ms, default 5000). */
   replyDeadlineMs?: number;
   /** The console provider's telephone (no Twilio account): key presses on its calls go through it. */

@@ -5,6 +5,7 @@
  * staffMessages.ts, staffSettings.ts, staffNumbers.ts). Pages need a staff session; `?clinic=<slug>` picks a
  * clinic (default `main`).
  */
+import { workflowRunUrl } from './temporalLinks.js';
 import { Hono, type Context } from 'hono';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
@@ -49,7 +50,10 @@ async function loadBoard(deps: AppDeps, slug: string): Promise<BoardView> {
   const [tickets, serviceTime] = await Promise.all([listOpenTickets(deps.sql, clinic.id), averageServiceTimeToday(deps.sql, clinic.id, startOfDay)]);
   return {
     clinic,
-    tickets: tickets.map(toTicketView),
+    tickets: tickets.map((ticket) => ({
+      ...toTicketView(ticket),
+      workflowUrl: workflowRunUrl({ url: deps.temporalUiUrl, namespace: deps.temporalNamespace ?? 'default' }, ticket.workflowId),
+    })),
     serviceTime,
     now,
     urls: {

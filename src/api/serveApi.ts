@@ -72,6 +72,7 @@ export async function serveApi(config: Config, deps: ApiDeps): Promise<{ close()
     adminApiToken: deps.adminApiToken,
     payloadKeys: deps.payloadKeys,
     temporalUiUrl: deps.temporalUiUrl ?? config.temporal.uiUrl,
+    temporalNamespace: config.temporal.namespace,
     consoleTelephone: deps.consoleTelephone,
   });
   const server = await new Promise<ServerType>((resolve, reject) => {

@@ -7,6 +7,7 @@
  * stream re-renders it after every change to the clinic's appointments (Postgres NOTIFY from triggers,
  * whichever process or path made the change).
  */
+import { workflowRunUrl } from './temporalLinks.js';
 import { Hono, type Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { DateTime } from 'luxon';
@@ -87,8 +88,7 @@ async function loadDay(deps: AppDeps, clinic: Clinic, date: string): Promise<App
           latest === undefined || attempt === undefined
             ? null
             : { kind: latest.kind, channel: attempt.channel, status: attempt.status, errorCode: attempt.errorCode },
-        workflowUrl:
-          deps.temporalUiUrl === undefined ? null : `${deps.temporalUiUrl}/namespaces/default/workflows/${encodeURIComponent(appointment.workflowId)}`,
+        workflowUrl: workflowRunUrl({ url: deps.temporalUiUrl, namespace: deps.temporalNamespace ?? 'default' }, appointment.workflowId),
       };
     }),
   );

@@ -9,6 +9,7 @@
  * re-renders them after every change to the clinic's cancellations and offers (a patient's YES, a hold
  * that ends, another member of staff: Postgres NOTIFY from triggers, whichever process made it).
  */
+import { workflowRunUrl } from './temporalLinks.js';
 import { Hono, type Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { DateTime } from 'luxon';
@@ -72,7 +73,7 @@ async function loadView(deps: AppDeps, slug: string, extra: Pick<CancellationsVi
     cancellation: c,
     providerName: names.get(c.providerId) ?? `Provider ${c.providerId}`,
     offers: c.offers.map(({ phone, ...offer }) => ({ ...offer, maskedPhone: maskPhoneWithCountry(phone) })),
-    workflowUrl: deps.temporalUiUrl === undefined ? null : `${deps.temporalUiUrl}/namespaces/default/workflows/${encodeURIComponent(c.workflowId)}`,
+    workflowUrl: workflowRunUrl({ url: deps.temporalUiUrl, namespace: deps.temporalNamespace ?? 'default' }, c.workflowId),
   });
   const ended = cancellations.filter((c) => c.status !== 'open' && c.endedAt !== null && now.getTime() - c.endedAt.getTime() < ENDED_SHOWN_MS);
   return {

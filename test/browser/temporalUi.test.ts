@@ -22,6 +22,7 @@ let browser: Browser;
 const phone = patientPhone();
 const note = 'chest pain since Tuesday';
 let workflowId: string;
+let code: string;
 
 beforeAll(async () => {
   const apiPort = await freePort();
@@ -40,7 +41,7 @@ beforeAll(async () => {
   browser = await launchChromium();
 
   const reply = await twimlText(await stack.sendSms(phone, `JOIN ${note}`));
-  const code = /ticket is ([A-Z]\d+)/.exec(reply)![1]!;
+  code = /ticket is ([A-Z]\d+)/.exec(reply)![1]!;
   const [row] = await stack.sql`select workflow_id from tickets where clinic_id = ${stack.clinic.id} and code = ${code}`;
   workflowId = row!.workflow_id as string;
 }, 180_000);
@@ -74,15 +75,26 @@ async function browserWithCodecCredentials(): Promise<BrowserContext> {
   return context;
 }
 
-/** Opens the ticket's workflow in the Web UI, waits for `shown`, screenshots it and returns the Input panel's text. */
-async function openWorkflowInput(context: BrowserContext, shown: string, screenshot: string): Promise<string> {
+/** Opens `url` (default: the ticket's workflow in the Web UI), waits for `shown`, screenshots it and returns the Input panel's text. */
+async function openWorkflowInput(context: BrowserContext, shown: string, screenshot: string, url = workflowPage()): Promise<string> {
   const page = await context.newPage();
-  await page.goto(`${temporal.uiUrl}/namespaces/default/workflows/${encodeURIComponent(workflowId)}`);
+  await page.goto(url);
   await page.getByText(shown).filter({ visible: true }).first().waitFor({ timeout: 30_000 });
   await page.screenshot({ path: screenshotPath(screenshot), fullPage: true });
   const input = await page.locator('main').innerText();
   await page.close();
   return input;
+}
+
+const workflowPage = () => `${temporal.uiUrl}/namespaces/default/workflows/${encodeURIComponent(workflowId)}`;
+
+/** The board's "Open in Temporal" link of ticket `code`. */
+async function boardLinkOf(context: BrowserContext, code: string): Promise<string | null> {
+  const page = await context.newPage();
+  await page.goto(`${apiUrl}/admin/board?clinic=${stack.clinic.slug}`);
+  const href = await page.locator(`[data-ticket="${code}"]`).getByRole('link', { name: 'Open in Temporal' }).getAttribute('href');
+  await page.close();
+  return href;
 }
 
 async function signIn(context: BrowserContext): Promise<void> {
@@ -98,7 +110,10 @@ describe('ops read a journey in the Temporal Web UI', () => {
   it('shows the input decoded to a signed-in staff member', async () => {
     const context = await browserWithCodecCredentials();
     await signIn(context);
-    const shown = await openWorkflowInput(context, note, 'temporal-ui-signed-in.png');
+    // Staff reach it from the ticket on the board.
+    const link = await boardLinkOf(context, code);
+    expect(link).toBe(workflowPage());
+    const shown = await openWorkflowInput(context, note, 'temporal-ui-signed-in.png', link!);
     expect(shown).toContain(`"phone": "${phone}"`);
     expect(shown).toContain(`"note": "${note}"`);
     await context.close();

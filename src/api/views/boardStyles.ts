@@ -51,6 +51,7 @@ export const BOARD_CSS = `
   margin-top: 10px; padding: 8px 12px; border-radius: 8px; background: #f5f8f7; border-left: 3px solid #c9d6d3;
   white-space: pre-wrap; overflow-wrap: anywhere;
 }
+.workflow-link { display: inline-block; margin-top: 10px; font-size: .9rem; }
 .actions { display: flex; flex-wrap: wrap; gap: 10px; margin-top: 14px; }
 .actions form { flex: 1 1 120px; }
 .actions .btn { width: 100%; min-height: 52px; font-size: 1.05rem; }

@@ -19,7 +19,8 @@ import { renderLiveStatus, renderStaffHeader } from './staffNav.js';
  */
 export interface BoardView {
   clinic: Clinic;
-  tickets: TicketView[];
+  /** Each with its workflow's page in the Temporal Web UI (null when the UI's address is not configured). */
+  tickets: (TicketView & { workflowUrl: string | null })[];
   serviceTime: ServiceTimeToday;
   now: Date;
   /** The board's own URLs, carrying `?clinic=` when it is not the main clinic. */
@@ -72,7 +73,7 @@ function renderStanding(ticket: TicketView): Html {
   return html`<span class="pill">#${ticket.position ?? '?'}</span><span class="eta">${ticket.etaMinutes === 0 ? 'up now' : `about ${ticket.etaMinutes ?? '?'} min`}</span>`;
 }
 
-function renderTicket(ticket: TicketView, view: BoardView): Html {
+function renderTicket(ticket: BoardView['tickets'][number], view: BoardView): Html {
   const who = ticket.phoneMasked ?? 'No phone · kiosk';
   return html`<li class="ticket card" data-ticket="${ticket.code}" data-state="${ticket.state}">
   <div class="ticket-top">
@@ -81,6 +82,7 @@ function renderTicket(ticket: TicketView, view: BoardView): Html {
   </div>
   <div class="meta"><span>${who}</span><span>Joined ${joinedTime(ticket, view.clinic)}</span>${renderWaited(ticket, view.now)}</div>
   ${ticket.note === null ? null : html`<p class="note">${ticket.note}</p>`}
+  ${ticket.workflowUrl === null ? null : html`<a class="workflow-link" href="${ticket.workflowUrl}" target="_blank" rel="noopener">Open in Temporal</a>`}
   <div class="actions">
     ${staffTransitionsFrom(ticket.state).map(
       (to) => html`<form method="post" action="${view.urls.transition(ticket.code)}" data-transition>
