@@ -1,6 +1,6 @@
 /**
  * The offer workflow in the time-skipping server, on the real activities and Postgres: a hold that runs
- * out sends the next batch; a list exhausted ends `expired`; a cancellation logged at night waits for
+ * out sends the next batch; a failed delivery hands its place to the next patient; a list exhausted ends `expired`; a cancellation logged at night waits for
  * the contact hours; the daily cap keeps a patient from a second offer the same day.
  */
 import { DateTime } from 'luxon';
@@ -11,6 +11,7 @@ import { appointmentQuery } from '../../src/workflows/appointmentDefinitions.js'
 import {
   answerOfferUpdate,
   CANCELLATION_OFFER_WORKFLOW_TYPE,
+  offerDeliveryFailedSignal,
   type CancellationOfferInput,
   type CancellationStatus,
 } from '../../src/workflows/offerDefinitions.js';
@@ -98,6 +99,24 @@ describe('the offer workflow', () => {
     expect(chain.status).toBe('confirmed');
     await ts.env.sleep(8 * MINUTE);
     expect(await handle.result()).toEqual({ status: 'filled' });
+  });
+
+  it('hands the place of an offer whose text failed to the next patient, in the same batch', async () => {
+    const phones = await waitlistFor(4);
+    const { id, handle } = await offer(24);
+    await expect.poll(() => offersOf(id), { timeout: 20_000 }).toHaveLength(3);
+    const [first] = await ts.sql<{ id: string }[]>`select id::text from offers where cancellation_id = ${id} and phone = ${phones[0]!}`;
+    // What the status webhook signals when the offer's text ends `undelivered`.
+    await handle.signal(offerDeliveryFailedSignal, { offerId: first!.id, status: 'undelivered', errorCode: 30003 });
+    await expect
+      .poll(async () => (await offersOf(id)).map((o) => [o.phone, o.state, o.batch_number]), { timeout: 20_000 })
+      .toEqual([
+        [phones[0], 'failed', 1],
+        [phones[1], 'pending', 1],
+        [phones[2], 'pending', 1],
+        [phones[3], 'pending', 1],
+      ]);
+    await expect.poll(async () => (await offerTexts(phones[3]!)).length, { timeout: 20_000 }).toBe(1);
   });
 
   it('sends the next batch when the holds run out, and ends expired when the list is exhausted', async () => {
