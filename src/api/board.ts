@@ -19,7 +19,7 @@ import type { AppDeps } from './app.js';
 import { ZRoomsForm } from './clinic.js';
 import { ZEndTicketBody, ZTicketCode, ZTransitionBody } from './queue.js';
 import { BOARD_PATH, createStaffSessions, requireStaffSession, sameOriginForms, sessionRoutes, wantsJson } from './session.js';
-import { streamLiveFragments } from './liveFragments.js';
+import { streamClinicChanges } from './liveFragments.js';
 import { readForm } from './requestBody.js';
 import { staffAppointmentRoutes } from './staffAppointments.js';
 import { staffCancellationRoutes } from './staffCancellations.js';
@@ -105,19 +105,14 @@ export function boardRoutes(deps: AppDeps): Hono {
   });
 
   // The board fragment now and after every change to the line, as `event: board` messages.
-  app.get('/board/events', requireStaffSession(sessions, { redirect: false }), async (c) => {
-    const { clinic: slug } = parseOrThrow(ZClinicQuery, c.req.query());
-    const clinic = await getClinicBySlug(deps.sql, slug);
-    return streamLiveFragments(c, {
-      sessions,
-      session: (await sessions.currentSession(c))!,
-      log: deps.log.child({ clinic: slug }),
-      sessionCheckMs: deps.sessionCheckMs,
+  app.get('/board/events', requireStaffSession(sessions, { redirect: false }), (c) =>
+    streamClinicChanges(c, deps, sessions, {
       event: 'board',
-      subscribe: (onChange) => deps.queueChanges.subscribe(clinic.id, onChange),
-      render: async () => String(await renderBoardFragment(await loadBoard(deps, slug))),
-    });
-  });
+      query: ZClinicQuery,
+      hub: (d) => d.queueChanges,
+      render: async ({ clinic }) => renderBoardFragment(await loadBoard(deps, clinic)),
+    }),
+  );
 
   // A move button; the script gets `{ ticket }`.
   app.post('/board/tickets/:code/state', requireStaffSession(sessions, { redirect: true }), async (c) => {

@@ -20,7 +20,7 @@ import { getClinicBySlug, MAIN_CLINIC_SLUG, type Clinic } from '../clinics/clini
 import { AppError, STATUS_BY_CODE } from '../errors.js';
 import type { AppDeps } from './app.js';
 import { bookingRequestFor, ZBooking } from './appointments.js';
-import { streamLiveFragments } from './liveFragments.js';
+import { streamClinicChanges } from './liveFragments.js';
 import { readForm } from './requestBody.js';
 import { requireStaffSession, type StaffSessions } from './session.js';
 import { ZClinicSlug, parseOrThrow } from './validation.js';
@@ -143,19 +143,14 @@ export function staffAppointmentRoutes(deps: AppDeps, sessions: StaffSessions): 
   };
 
   // The day's list now and after every change to the clinic's appointments, as `event: appointments`.
-  app.get('/events', requireStaffSession(sessions, { redirect: false }), async (c) => {
-    const { clinic: slug, date } = parseOrThrow(ZActionQuery, c.req.query());
-    const clinic = await getClinicBySlug(deps.sql, slug);
-    return streamLiveFragments(c, {
-      sessions,
-      session: (await sessions.currentSession(c))!,
-      log: deps.log.child({ clinic: slug }),
-      sessionCheckMs: deps.sessionCheckMs,
+  app.get('/events', requireStaffSession(sessions, { redirect: false }), (c) =>
+    streamClinicChanges(c, deps, sessions, {
       event: 'appointments',
-      subscribe: (onChange) => deps.appointmentChanges.subscribe(clinic.id, onChange),
-      render: async () => String(await renderAppointmentsDay(await loadView(deps, slug, date))),
-    });
-  });
+      query: ZActionQuery,
+      hub: (d) => d.appointmentChanges,
+      render: async ({ clinic, date }) => renderAppointmentsDay(await loadView(deps, clinic, date)),
+    }),
+  );
 
   app.get('/', page, async (c) => {
     const query = parseOrThrow(ZPageQuery, c.req.query());

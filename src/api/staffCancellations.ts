@@ -22,7 +22,7 @@ import { listCancellations, type CancellationWithOffers } from '../waitlist/canc
 import { abortCancellation, logCancellation } from '../waitlist/offerWorkflows.js';
 import type { AppDeps } from './app.js';
 import { ZNewCancellation } from './cancellations.js';
-import { streamLiveFragments } from './liveFragments.js';
+import { streamClinicChanges } from './liveFragments.js';
 import { readForm } from './requestBody.js';
 import { requireStaffSession, type StaffSessions } from './session.js';
 import { parseOrThrow, ZClinicQuery, ZClinicSlug } from './validation.js';
@@ -112,19 +112,14 @@ export function staffCancellationRoutes(deps: AppDeps, sessions: StaffSessions):
   };
 
   // The lists now and after every change to the clinic's cancellations and offers, as `event: cancellations`.
-  app.get('/events', requireStaffSession(sessions, { redirect: false }), async (c) => {
-    const { clinic: slug } = parseOrThrow(ZClinicQuery, c.req.query());
-    const clinic = await getClinicBySlug(deps.sql, slug);
-    return streamLiveFragments(c, {
-      sessions,
-      session: (await sessions.currentSession(c))!,
-      log: deps.log.child({ clinic: slug }),
-      sessionCheckMs: deps.sessionCheckMs,
+  app.get('/events', requireStaffSession(sessions, { redirect: false }), (c) =>
+    streamClinicChanges(c, deps, sessions, {
       event: 'cancellations',
-      subscribe: (onChange) => deps.waitlistChanges.subscribe(clinic.id, onChange),
-      render: async () => String(await renderCancellationLists(await loadView(deps, slug))),
-    });
-  });
+      query: ZClinicQuery,
+      hub: (d) => d.waitlistChanges,
+      render: async ({ clinic }) => renderCancellationLists(await loadView(deps, clinic)),
+    }),
+  );
 
   app.get('/', page, async (c) => {
     const query = parseOrThrow(ZPageQuery, c.req.query());

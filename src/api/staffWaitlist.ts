@@ -19,7 +19,7 @@ import { AppError, STATUS_BY_CODE } from '../errors.js';
 import { listProviders } from '../providers/providers.js';
 import { endWaitlistEntry, getWaitlistEntry, listActiveWaitlist, type WaitlistEntry } from '../waitlist/waitlistEntries.js';
 import type { AppDeps } from './app.js';
-import { streamLiveFragments } from './liveFragments.js';
+import { streamClinicChanges } from './liveFragments.js';
 import { readForm, readFormAll } from './requestBody.js';
 import { requireStaffSession, type StaffSessions } from './session.js';
 import { parseOrThrow, ZClinicQuery, ZClinicSlug } from './validation.js';
@@ -128,19 +128,14 @@ export function staffWaitlistRoutes(deps: AppDeps, sessions: StaffSessions): Hon
   };
 
   // The leaderboard now and after every change to the clinic's waitlist, as `event: waitlist`.
-  app.get('/events', requireStaffSession(sessions, { redirect: false }), async (c) => {
-    const { clinic: slug } = parseOrThrow(ZClinicQuery, c.req.query());
-    const clinic = await getClinicBySlug(deps.sql, slug);
-    return streamLiveFragments(c, {
-      sessions,
-      session: (await sessions.currentSession(c))!,
-      log: deps.log.child({ clinic: slug }),
-      sessionCheckMs: deps.sessionCheckMs,
+  app.get('/events', requireStaffSession(sessions, { redirect: false }), (c) =>
+    streamClinicChanges(c, deps, sessions, {
       event: 'waitlist',
-      subscribe: (onChange) => deps.waitlistChanges.subscribe(clinic.id, onChange),
-      render: async () => String(await renderWaitlistBoard(await loadView(deps, slug))),
-    });
-  });
+      query: ZClinicQuery,
+      hub: (d) => d.waitlistChanges,
+      render: async ({ clinic }) => renderWaitlistBoard(await loadView(deps, clinic)),
+    }),
+  );
 
   app.get('/', page, async (c) => {
     const query = parseOrThrow(ZPageQuery, c.req.query());
