@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from '../support/stack.js';
+import { FORM_TYPE, OWN_ORIGIN, staffCookie } from '../support/staffForms.js';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -11,21 +12,9 @@ beforeAll(async () => {
 });
 afterAll(() => stack.stop());
 
-const OWN_ORIGIN = 'http://localhost';
-const FORM_TYPE = { 'Content-Type': 'application/x-www-form-urlencoded' };
 const HUGE = 'x'.repeat(20 * 1024);
 const BROKEN_MULTIPART = { 'Content-Type': 'multipart/form-data; boundary=----nope' };
 const BROKEN_BODY = '------nope\r\nContent-Disposition: form-data; name="password"\r\n\r\nhello';
-
-async function staffCookie(): Promise<string> {
-  const response = await stack.app.request('/admin/login', {
-    method: 'POST',
-    headers: { ...FORM_TYPE, Origin: OWN_ORIGIN },
-    body: new URLSearchParams({ password: stack.adminPassword }).toString(),
-  });
-  expect(response.status).toBe(303);
-  return response.headers.get('set-cookie')!.split(';')[0]!;
-}
 
 const kioskJoin = (headers: Record<string, string>, body: string) =>
   stack.app.request(`/kiosk/join?clinic=${stack.clinic.slug}`, { method: 'POST', headers: { Origin: OWN_ORIGIN, ...headers }, body });
@@ -50,7 +39,7 @@ describe('oversized bodies', () => {
   });
 
   it('get 413 in the error shape from a board post', async () => {
-    const cookie = await staffCookie();
+    const cookie = await staffCookie(stack);
     const response = await stack.app.request(`/admin/board/rooms?clinic=${stack.clinic.slug}`, {
       method: 'POST',
       headers: { ...FORM_TYPE, Origin: OWN_ORIGIN, Cookie: cookie, Accept: 'application/json' },

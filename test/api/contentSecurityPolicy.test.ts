@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { patientPhone, startStack, type Stack } from '../support/stack.js';
+import { FORM_TYPE, OWN_ORIGIN, staffCookie } from '../support/staffForms.js';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -14,25 +15,13 @@ beforeAll(async () => {
 afterAll(() => stack?.stop());
 
 // `app.request()` calls the app at http://localhost, so that is the pages' own origin here.
-const OWN_ORIGIN = 'http://localhost';
-const FORM_TYPE = { 'Content-Type': 'application/x-www-form-urlencoded' };
 const POLICY = "default-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
-
-async function staffCookie(): Promise<string> {
-  const response = await stack.app.request('/admin/login', {
-    method: 'POST',
-    headers: { ...FORM_TYPE, Origin: OWN_ORIGIN },
-    body: new URLSearchParams({ password: stack.adminPassword }).toString(),
-  });
-  expect(response.status).toBe(303);
-  return response.headers.get('set-cookie')!.split(';')[0]!;
-}
 
 const withClinic = (path: string) => `${path}${path.includes('?') ? '&' : '?'}clinic=${stack.clinic.slug}`;
 
 /** Every page a person can reach, as `[what, response]`; each is requested the way a browser would. */
 async function everyPage(): Promise<[string, Response][]> {
-  const cookie = await staffCookie();
+  const cookie = await staffCookie(stack);
   const get = (path: string, signedIn = true) => stack.app.request(withClinic(path), { headers: signedIn ? { Cookie: cookie } : {} });
   const kiosk = await get('/kiosk', false);
   const nonce = /name="nonce" value="([^"]+)"/.exec(await kiosk.clone().text())![1]!;

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { json, patientPhone, startStack, type Stack } from '../support/stack.js';
+import { FORM_TYPE, OWN_ORIGIN, staffCookie } from '../support/staffForms.js';
 
 let stack: Stack;
 let twilioStack: Stack;
@@ -14,18 +15,6 @@ beforeAll(async () => {
 afterAll(() => Promise.all([stack?.stop(), twilioStack?.stop()]));
 
 // `app.request()` calls the app at http://localhost, so that is the page's own origin here.
-const OWN_ORIGIN = 'http://localhost';
-const FORM_TYPE = { 'Content-Type': 'application/x-www-form-urlencoded' };
-
-async function staffCookie(on: Stack): Promise<string> {
-  const response = await on.app.request('/admin/login', {
-    method: 'POST',
-    headers: { ...FORM_TYPE, Origin: OWN_ORIGIN },
-    body: new URLSearchParams({ password: on.adminPassword }).toString(),
-  });
-  expect(response.status).toBe(303);
-  return response.headers.get('set-cookie')!.split(';')[0]!;
-}
 
 const withClinic = (on: Stack, path: string) => `${path}${path.includes('?') ? '&' : '?'}clinic=${on.clinic.slug}`;
 

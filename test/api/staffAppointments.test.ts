@@ -7,6 +7,7 @@ import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { renderStaffHeader } from '../../src/api/views/staffNav.js';
 import { json, patientPhone, startStack, type Stack } from '../support/stack.js';
+import { OWN_ORIGIN, staffCookie, postForm } from '../support/staffForms.js';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -14,26 +15,11 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.stop());
 
-const OWN_ORIGIN = 'http://localhost';
-const FORM_TYPE = { 'Content-Type': 'application/x-www-form-urlencoded' };
-
-async function staffCookie(): Promise<string> {
-  const response = await stack.app.request('/admin/login', {
-    method: 'POST',
-    headers: { ...FORM_TYPE, Origin: OWN_ORIGIN },
-    body: new URLSearchParams({ password: stack.adminPassword }).toString(),
-  });
-  expect(response.status).toBe(303);
-  return response.headers.get('set-cookie')!.split(';')[0]!;
-}
-
 const pagePath = (params: Record<string, string> = {}) => `/admin/appointments?${new URLSearchParams({ clinic: stack.clinic.slug, ...params }).toString()}`;
 const actionPath = (id: string, action: string, date: string) =>
   `/admin/appointments/${id}/${action}?${new URLSearchParams({ clinic: stack.clinic.slug, date }).toString()}`;
 
-function post(path: string, cookie: string, fields: Record<string, string> = {}, origin = OWN_ORIGIN) {
-  return stack.app.request(path, { method: 'POST', headers: { ...FORM_TYPE, Origin: origin, Cookie: cookie }, body: new URLSearchParams(fields).toString() });
-}
+const post = (path: string, cookie: string, fields: Record<string, string> = {}, origin = OWN_ORIGIN) => postForm(stack, path, cookie, fields, origin);
 
 /** Books through the JSON API, `days` from now; returns the appointment and its clinic-local day. */
 async function bookViaApi(days: number, patientName = 'Rahul Sharma') {
@@ -73,7 +59,7 @@ describe('the Appointments page is for signed-in staff', () => {
     expect(page.headers.get('location')).toBe(`/admin/login?${new URLSearchParams({ next: pagePath() }).toString()}`);
 
     const { id, day } = await bookViaApi(2);
-    const refused = await post(actionPath(id, 'cancel', day), await staffCookie(), {}, 'https://evil.example');
+    const refused = await post(actionPath(id, 'cancel', day), await staffCookie(stack), {}, 'https://evil.example');
     expect(refused.status).toBe(403);
     expect((await readAppointment(id)).status).toBe('booked');
   });
@@ -81,7 +67,7 @@ describe('the Appointments page is for signed-in staff', () => {
 
 describe('one navigation on every staff page', () => {
   it('marks the current page, and leaves Phone out without the console provider', async () => {
-    const cookie = await staffCookie();
+    const cookie = await staffCookie(stack);
     const board = await (await stack.app.request(`/admin/board?clinic=${stack.clinic.slug}`, { headers: { Cookie: cookie } })).text();
     expect(board).toMatch(/<a href="\/admin\/board\?clinic=[^"]+" aria-current="page">Queue<\/a>/);
     expect(board).toMatch(/<a href="\/admin\/appointments\?clinic=[^"]+">Appointments<\/a>/);
@@ -103,7 +89,7 @@ describe('one navigation on every staff page', () => {
 describe("the day's appointments", () => {
   it("shows the patient's first name only, never the full name or the phone, with a link to the chain's run", async () => {
     const { day, phone, workflowId } = await bookViaApi(3, 'Priyanka Venkataraman');
-    const response = await stack.app.request(pagePath({ date: day }), { headers: { Cookie: await staffCookie() } });
+    const response = await stack.app.request(pagePath({ date: day }), { headers: { Cookie: await staffCookie(stack) } });
     expect(response.status).toBe(200);
     const page = await response.text();
     expect(page).toContain('Priyanka');
@@ -125,7 +111,7 @@ describe("the day's appointments", () => {
     ['cancel', {}, (a: Awaited<ReturnType<typeof readAppointment>>) => expect(a.status).toBe('cancelled')],
   ] as const)('%s changes the appointment and returns to the day with the outcome', async (action, fields, check) => {
     const { id, day } = await bookViaApi(4);
-    const response = await post(actionPath(id, action, day), await staffCookie(), fields);
+    const response = await post(actionPath(id, action, day), await staffCookie(stack), fields);
     expect(response.status).toBe(303);
     const location = new URL(response.headers.get('location')!, OWN_ORIGIN);
     expect(location.pathname).toBe('/admin/appointments');
@@ -137,7 +123,7 @@ describe("the day's appointments", () => {
   it('moves an appointment to a time typed in clinic time', async () => {
     const { id, day } = await bookViaApi(5);
     const to = DateTime.now().setZone(stack.clinic.timezone).plus({ days: 6 }).set({ hour: 11, minute: 15, second: 0, millisecond: 0 });
-    const response = await post(actionPath(id, 'move', day), await staffCookie(), { starts_at: to.toFormat("yyyy-MM-dd'T'HH:mm") });
+    const response = await post(actionPath(id, 'move', day), await staffCookie(stack), { starts_at: to.toFormat("yyyy-MM-dd'T'HH:mm") });
     expect(response.status).toBe(303);
     expect(new URL(response.headers.get('location')!, OWN_ORIGIN).searchParams.get('notice')).toContain('Moved');
     expect(new Date((await readAppointment(id)).starts_at).getTime()).toBe(to.toMillis());
@@ -145,7 +131,7 @@ describe("the day's appointments", () => {
 
   it("shows the chain's refusal as the flash message: a cancelled appointment cannot be marked visited", async () => {
     const { id, day } = await bookViaApi(4);
-    const cookie = await staffCookie();
+    const cookie = await staffCookie(stack);
     expect((await post(actionPath(id, 'cancel', day), cookie)).status).toBe(303);
     const refused = await post(actionPath(id, 'visited', day), cookie, { follow_up_date: '' });
     expect(refused.status).toBe(303);
@@ -168,7 +154,7 @@ describe('the live day', () => {
 
   it("sends the day's list again after a booking, the chain's own text and a cancel from anywhere", async () => {
     const day = DateTime.now().setZone(stack.clinic.timezone).plus({ days: 9 }).toISODate()!;
-    const events = await stack.app.request(eventsPath(day), { headers: { Cookie: await staffCookie() } });
+    const events = await stack.app.request(eventsPath(day), { headers: { Cookie: await staffCookie(stack) } });
     expect(events.status).toBe(200);
     expect(events.headers.get('content-type')).toMatch(/^text\/event-stream/);
     const reader = events.body!.pipeThrough(new TextDecoderStream()).getReader();
@@ -197,7 +183,7 @@ describe('the live day', () => {
 
   it('asks before cancelling: "Cancel…" opens the question, "Yes, cancel it" posts', async () => {
     const { id, day } = await bookViaApi(4, 'Olu Adeyemi');
-    const page = await (await stack.app.request(pagePath({ date: day }), { headers: { Cookie: await staffCookie() } })).text();
+    const page = await (await stack.app.request(pagePath({ date: day }), { headers: { Cookie: await staffCookie(stack) } })).text();
     const card = new RegExp(`data-appointment="${id}"[\\s\\S]*?</li>`).exec(page)![0];
     const cancelUrl = actionPath(id, 'cancel', day).replaceAll('&', '&amp;');
     const question = /<details class="confirm">([\s\S]*?)<\/details>/.exec(card)![1]!;
@@ -231,7 +217,7 @@ describe('booking from the page', () => {
   ])('names a bad %s beside the form, keeps what was typed and writes nothing', async (field, change, message) => {
     const before = await countAppointments();
     const form = { ...goodForm(), ...change };
-    const response = await post(pagePath(), await staffCookie(), form);
+    const response = await post(pagePath(), await staffCookie(stack), form);
     expect(response.status).toBe(400);
     const page = await response.text();
     expect(page).toMatch(new RegExp(`data-field-error="${field}">${message}`));
@@ -243,7 +229,7 @@ describe('booking from the page', () => {
   it('books one and shows its day with the outcome', async () => {
     const before = await countAppointments();
     const form = goodForm();
-    const response = await post(pagePath(), await staffCookie(), form);
+    const response = await post(pagePath(), await staffCookie(stack), form);
     expect(response.status).toBe(303);
     const location = new URL(response.headers.get('location')!, OWN_ORIGIN);
     expect(location.searchParams.get('date')).toBe(form.starts_at.slice(0, 10));

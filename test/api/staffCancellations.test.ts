@@ -7,6 +7,7 @@
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { json, patientPhone, startStack, type Stack } from '../support/stack.js';
+import { OWN_ORIGIN, staffCookie, postForm } from '../support/staffForms.js';
 
 let stack: Stack;
 let providerId: number;
@@ -18,22 +19,8 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.stop());
 
-const OWN_ORIGIN = 'http://localhost';
-const FORM_TYPE = { 'Content-Type': 'application/x-www-form-urlencoded' };
-
-async function staffCookie(): Promise<string> {
-  const response = await stack.app.request('/admin/login', {
-    method: 'POST',
-    headers: { ...FORM_TYPE, Origin: OWN_ORIGIN },
-    body: new URLSearchParams({ password: stack.adminPassword }).toString(),
-  });
-  expect(response.status).toBe(303);
-  return response.headers.get('set-cookie')!.split(';')[0]!;
-}
-
 const pagePath = (path = '') => `/admin/cancellations${path}?${new URLSearchParams({ clinic: stack.clinic.slug }).toString()}`;
-const post = (path: string, cookie: string, fields: Record<string, string>, origin = OWN_ORIGIN) =>
-  stack.app.request(path, { method: 'POST', headers: { ...FORM_TYPE, Origin: origin, Cookie: cookie }, body: new URLSearchParams(fields).toString() });
+const post = (path: string, cookie: string, fields: Record<string, string> = {}, origin = OWN_ORIGIN) => postForm(stack, path, cookie, fields, origin);
 const flash = (response: Response, name: 'notice' | 'error') => new URL(response.headers.get('location')!, OWN_ORIGIN).searchParams.get(name);
 const cancellationCount = async () =>
   (await stack.sql<{ n: number }[]>`select count(*)::int as n from cancellation_events where clinic_id = ${stack.clinic.id}`)[0]!.n;
@@ -56,7 +43,7 @@ describe('the Cancellations page is for signed-in staff', () => {
     expect(page.status).toBe(303);
     expect(page.headers.get('location')).toBe(`/admin/login?${new URLSearchParams({ next: pagePath() }).toString()}`);
 
-    const cookie = await staffCookie();
+    const cookie = await staffCookie(stack);
     const before = await cancellationCount();
     const refused = await post(pagePath(), cookie, { provider_id: String(providerId), location: 'Room 2', ...slotFields(30) }, 'https://evil.example');
     expect(refused.status).toBe(403);
@@ -68,7 +55,7 @@ describe('logging a freed slot and aborting it', () => {
   it('offers the slot, shows the offer masked with its hold and the run in Temporal, and aborts it once', async () => {
     const phone = patientPhone();
     expect((await stack.api('/api/waitlist', { method: 'POST', body: JSON.stringify({ phone, display_name: 'Ines Duarte' }) })).status).toBe(201);
-    const cookie = await staffCookie();
+    const cookie = await staffCookie(stack);
     const logged = await post(pagePath(), cookie, {
       provider_id: String(providerId),
       location: 'Main St, room 2',
@@ -131,7 +118,7 @@ describe('bad input names the field and writes nothing', () => {
       'slot_end_at: must be after slot_start_at',
     ],
   ])('refuses %s: 400, the form as typed with the error beside the field', async (_, fields, field, message) => {
-    const cookie = await staffCookie();
+    const cookie = await staffCookie(stack);
     const before = await cancellationCount();
     const response = await post(pagePath(), cookie, { ...fields(), reason: 'Typed reason' });
     expect(response.status).toBe(400);

@@ -7,6 +7,7 @@ import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestClinic } from '../support/clinic.js';
 import { patientPhone, startStack, type Stack } from '../support/stack.js';
+import { FORM_TYPE, OWN_ORIGIN, staffCookie } from '../support/staffForms.js';
 
 let stack: Stack;
 const alice = patientPhone();
@@ -47,25 +48,12 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.stop());
 
-const OWN_ORIGIN = 'http://localhost';
-const FORM_TYPE = { 'Content-Type': 'application/x-www-form-urlencoded' };
-
-async function staffCookie(): Promise<string> {
-  const response = await stack.app.request('/admin/login', {
-    method: 'POST',
-    headers: { ...FORM_TYPE, Origin: OWN_ORIGIN },
-    body: new URLSearchParams({ password: stack.adminPassword }).toString(),
-  });
-  expect(response.status).toBe(303);
-  return response.headers.get('set-cookie')!.split(';')[0]!;
-}
-
 const pagePath = (params: Record<string, string> = {}) => `/admin/messages?${new URLSearchParams({ clinic: stack.clinic.slug, ...params }).toString()}`;
 const revealPath = (params: Record<string, string> = {}) =>
   `/admin/messages/reveal?${new URLSearchParams({ clinic: stack.clinic.slug, ...params }).toString()}`;
 
 async function openPage(params: Record<string, string> = {}, cookie?: string): Promise<{ status: number; page: string }> {
-  const response = await stack.app.request(pagePath(params), { headers: { Cookie: cookie ?? (await staffCookie()) } });
+  const response = await stack.app.request(pagePath(params), { headers: { Cookie: cookie ?? (await staffCookie(stack)) } });
   return { status: response.status, page: await response.text() };
 }
 
@@ -148,7 +136,7 @@ describe('the Messages and calls page', () => {
         insert into messages (clinic_id, direction, channel, phone, from_address, to_address, body, status, created_at)
         values (${stack.clinic.id}, 'inbound', 'sms', ${dan}, ${dan}, ${stack.clinicNumber}, ${`text ${i}`}, 'received', now() - make_interval(hours => 2, secs => ${i}))`;
     }
-    const cookie = await staffCookie();
+    const cookie = await staffCookie(stack);
     const first = await openPage({ phone: dan }, cookie);
     expect(entries(first.page).size).toBe(50);
     expect(first.page).toContain('text 0');
@@ -169,7 +157,7 @@ describe('"Show number"', () => {
     `message:${(await stack.sql<{ id: string }[]>`select id from messages where phone = ${alice} and direction = 'inbound' and body = 'JOIN back pain'`)[0]!.id}`;
 
   it('logs who asked, then shows that one entry’s number and no other', async () => {
-    const cookie = await staffCookie();
+    const cookie = await staffCookie(stack);
     const before = await revealCount();
     const entry = await joinEntry();
     const response = await stack.app.request(revealPath({ phone: alice }), {
@@ -195,7 +183,7 @@ describe('"Show number"', () => {
   });
 
   it('shows and logs nothing for an entry of another clinic, a made-up one, another site or no session', async () => {
-    const cookie = await staffCookie();
+    const cookie = await staffCookie(stack);
     const { clinic: other } = await createTestClinic(stack.sql);
     const [foreign] = await stack.sql<{ id: string }[]>`
       insert into messages (clinic_id, direction, channel, phone, from_address, to_address, body, status)

@@ -6,27 +6,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { json, startStack, type Stack } from '../support/stack.js';
+import { FORM_TYPE, OWN_ORIGIN, staffCookie } from '../support/staffForms.js';
 
 let stack: Stack;
 let cookie: string;
 beforeAll(async () => {
   stack = await startStack();
-  cookie = await staffCookie();
+  cookie = await staffCookie(stack);
 });
 afterAll(() => stack?.stop());
-
-const OWN_ORIGIN = 'http://localhost';
-const FORM_TYPE = { 'Content-Type': 'application/x-www-form-urlencoded' };
-
-async function staffCookie(): Promise<string> {
-  const response = await stack.app.request('/admin/login', {
-    method: 'POST',
-    headers: { ...FORM_TYPE, Origin: OWN_ORIGIN },
-    body: new URLSearchParams({ password: stack.adminPassword }).toString(),
-  });
-  expect(response.status).toBe(303);
-  return response.headers.get('set-cookie')!.split(';')[0]!;
-}
 
 const path = (to: string, params: Record<string, string> = {}) =>
   `/admin/settings${to}?${new URLSearchParams({ clinic: stack.clinic.slug, ...params }).toString()}`;

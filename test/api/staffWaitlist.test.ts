@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { json, patientPhone, startStack, type Stack } from '../support/stack.js';
+import { OWN_ORIGIN, staffCookie, postForm } from '../support/staffForms.js';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -13,24 +14,9 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.stop());
 
-const OWN_ORIGIN = 'http://localhost';
-const FORM_TYPE = { 'Content-Type': 'application/x-www-form-urlencoded' };
-
-async function staffCookie(): Promise<string> {
-  const response = await stack.app.request('/admin/login', {
-    method: 'POST',
-    headers: { ...FORM_TYPE, Origin: OWN_ORIGIN },
-    body: new URLSearchParams({ password: stack.adminPassword }).toString(),
-  });
-  expect(response.status).toBe(303);
-  return response.headers.get('set-cookie')!.split(';')[0]!;
-}
-
 const pagePath = (path = '') => `/admin/waitlist${path}?${new URLSearchParams({ clinic: stack.clinic.slug }).toString()}`;
 
-function post(path: string, cookie: string, fields: Record<string, string>, origin = OWN_ORIGIN) {
-  return stack.app.request(path, { method: 'POST', headers: { ...FORM_TYPE, Origin: origin, Cookie: cookie }, body: new URLSearchParams(fields).toString() });
-}
+const post = (path: string, cookie: string, fields: Record<string, string> = {}, origin = OWN_ORIGIN) => postForm(stack, path, cookie, fields, origin);
 
 const entryCount = async () => (await stack.sql<{ n: number }[]>`select count(*)::int as n from waitlist_entries where clinic_id = ${stack.clinic.id}`)[0]!.n;
 const readEntry = async (id: string) =>
@@ -55,7 +41,7 @@ describe('the Waitlist page is for signed-in staff', () => {
     expect(page.status).toBe(303);
     expect(page.headers.get('location')).toBe(`/admin/login?${new URLSearchParams({ next: pagePath() }).toString()}`);
 
-    const cookie = await staffCookie();
+    const cookie = await staffCookie(stack);
     const id = await addFromPage(cookie, { phone: patientPhone() });
     const before = await entryCount();
     const refusedAdd = await post(pagePath(), cookie, { phone: patientPhone(), manual_boost: '0' }, 'https://evil.example');
@@ -69,7 +55,7 @@ describe('the Waitlist page is for signed-in staff', () => {
 
 describe('the leaderboard', () => {
   it('ranks entries as GET /api/waitlist does, with the parts of each score and numbers masked', async () => {
-    const cookie = await staffCookie();
+    const cookie = await staffCookie(stack);
     const phone = patientPhone();
     const urgentPhone = patientPhone();
     await addFromPage(cookie, { phone, display_name: 'Meera Iyer', manual_boost: '12' });
@@ -91,7 +77,7 @@ describe('the leaderboard', () => {
   });
 
   it('boosts, marks urgent, edits and removes in one submit each', async () => {
-    const cookie = await staffCookie();
+    const cookie = await staffCookie(stack);
     const id = await addFromPage(cookie, { phone: patientPhone(), display_name: 'Asha' });
     const boosted = await post(pagePath(`/${id}/boost`), cookie, { manual_boost: '40' });
     expect(boosted.status).toBe(303);
@@ -120,7 +106,7 @@ describe('the leaderboard', () => {
 
 describe('bad input names the field and writes nothing', () => {
   it('refuses a boost of 41 from the boost form and from the edit form', async () => {
-    const cookie = await staffCookie();
+    const cookie = await staffCookie(stack);
     const id = await addFromPage(cookie, { phone: patientPhone(), manual_boost: '7' });
     const refused = await post(pagePath(`/${id}/boost`), cookie, { manual_boost: '41' });
     expect(refused.status).toBe(303);
@@ -155,7 +141,7 @@ describe('bad input names the field and writes nothing', () => {
       'provider_ids.0: the clinic has no provider 999999',
     ],
   ])('refuses %s when adding: 400, the form as typed with the error beside the field', async (_, fields, field, message) => {
-    const cookie = await staffCookie();
+    const cookie = await staffCookie(stack);
     const before = await entryCount();
     const response = await post(pagePath(), cookie, { channel: 'sms', provider_type: 'Any', display_name: 'Typed Name', ...fields });
     expect(response.status).toBe(400);
