@@ -160,7 +160,7 @@ describe('the receptionist works the live board', () => {
     const buttonHeights = await page.locator('[data-transition] button').evaluateAll((buttons) => buttons.map((b) => b.getBoundingClientRect().height));
     expect(Math.min(...buttonHeights)).toBeGreaterThanOrEqual(44);
     expect(await page.locator('h1').textContent()).toBe(stack.clinic.name);
-    await page.screenshot({ path: screenshotPath('board.png'), fullPage: true });
+    await page.screenshot({ path: screenshotPath('queue-tablet.png'), fullPage: true });
     expect(await marker(page)).toBe('same page');
     await page.close();
   });
