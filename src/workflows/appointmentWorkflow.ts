@@ -69,6 +69,8 @@ const ABOUT_THE_TIME: readonly OwedMessage['kind'][] = ['booking_confirmation', 
 const toIso = (ms: number) => new Date(ms).toISOString();
 /** The patch that hands a cancelled appointment's slot to the waitlist (an offer workflow). */
 const WAITLIST_OFFERS_PATCH = 'waitlist-offers';
+/** The patch that plans the first reminders from the chain's start, not from its first task. */
+const PLAN_FROM_START_PATCH = 'plan-from-start';
 /** The patch that ends a chain whose row is missing at its start (a booking answered 503). */
 const BOOKING_REFUSED_PATCH = 'end-without-row';
 
@@ -82,12 +84,18 @@ export async function appointmentWorkflow(input: AppointmentWorkflowInput): Prom
   const { workflowId } = workflowInfo();
   const id = a.appointmentId;
 
-  const plan = (startsAt: string, numbered: number) =>
-    planReminders({ startsAt: Date.parse(startsAt), timezone: a.timezone, rules: a.reminderRules, contactHours: a.contactHours, now: Date.now() }).map(
-      (at, i) => ({ at, n: numbered + i + 1 }),
-    );
+  /** The reminders of an appointment at `startsAt` (ISO 8601) not yet due at `now` (epoch ms), numbered on from `numbered`. */
+  const plan = (startsAt: string, numbered: number, now = Date.now()) =>
+    planReminders({ startsAt: Date.parse(startsAt), timezone: a.timezone, rules: a.reminderRules, contactHours: a.contactHours, now }).map((at, i) => ({
+      at,
+      n: numbered + i + 1,
+    }));
   const firstStart = toIso(Date.parse(a.startsAt));
-  const firstReminders = input.carried === undefined ? plan(firstStart, 0) : [];
+  // Planned from when the booking started the chain, not from its first task: a worker with a backlog
+  // may reach a new chain minutes late, and a reminder that fell due meanwhile then goes at once
+  // instead of being skipped as if the booking had come after it.
+  const firstReminders =
+    input.carried === undefined ? plan(firstStart, 0, patched(PLAN_FROM_START_PATCH) ? workflowInfo().startTime.getTime() : Date.now()) : [];
   const s: AppointmentChainState = input.carried ?? {
     status: input.confirmedByOffer === true ? 'confirmed' : 'booked',
     startsAt: firstStart,

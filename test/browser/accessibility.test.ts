@@ -11,6 +11,7 @@ import { seriousAxeViolations } from '../support/axe.js';
 import { launchChromium } from '../support/chromium.js';
 import { watchCspViolations } from '../support/cspViolations.js';
 import { patientPhone, startStack, twimlText, type Stack } from '../support/stack.js';
+import { signInTo } from '../support/staffBrowser.js';
 
 let stack: Stack;
 let baseUrl: string;
@@ -219,10 +220,7 @@ const PAGES: { name: string; signedIn: boolean; open(page: Page): Promise<void> 
 async function signedInContext(width: number): Promise<BrowserContext> {
   const context = await browser.newContext({ viewport: { width, height: 900 } });
   const page = await context.newPage();
-  await page.goto(`${baseUrl}/admin/login`);
-  await page.getByLabel('Password').fill(stack.adminPassword);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(/\/admin\/board/);
+  await signInTo(page, `${baseUrl}/admin/board?clinic=${stack.clinic.slug}`, stack.adminPassword);
   await page.close();
   return context;
 }

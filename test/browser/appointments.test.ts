@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, screenshotPath } from '../support/chromium.js';
 import { watchCspViolations } from '../support/cspViolations.js';
 import { patientPhone, startStack, twimlText, type Stack } from '../support/stack.js';
+import { markPage, marker, signInTo } from '../support/staffBrowser.js';
 
 let stack: Stack;
 let baseUrl: string;
@@ -28,19 +29,12 @@ afterEach(() => {
 async function signIn(width: number): Promise<Page> {
   const page = await browser.newPage({ viewport: { width, height: 900 } });
   watched.push(await watchCspViolations(page));
-  await page.goto(`${baseUrl}/admin/board?clinic=${stack.clinic.slug}`);
-  await page.getByLabel('Password').fill(stack.adminPassword);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('link', { name: 'Queue' }).waitFor();
+  await signInTo(page, `${baseUrl}/admin/board?clinic=${stack.clinic.slug}`, stack.adminPassword);
   return page;
 }
 
 /** The card's "Last message" as the live page shows it now. */
 const lastDelivery = (card: Locator) => card.locator('[data-last-delivery]').textContent();
-
-/** Marks the page's document, so a reload (which would drop the mark) is noticed. */
-const markPage = (page: Page) => page.evaluate(() => void ((globalThis as { __marker?: string }).__marker = 'same page'));
-const marker = (page: Page) => page.evaluate(() => (globalThis as { __marker?: string }).__marker);
 
 /** Opens the Appointments page of clinic-local `day` on `page` and waits for its live stream. */
 async function openDay(page: Page, day: string): Promise<void> {

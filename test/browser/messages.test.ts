@@ -10,6 +10,7 @@ import { seriousAxeViolations } from '../support/axe.js';
 import { launchChromium, screenshotPath } from '../support/chromium.js';
 import { watchCspViolations } from '../support/cspViolations.js';
 import { patientPhone, startStack, type Stack } from '../support/stack.js';
+import { signInTo } from '../support/staffBrowser.js';
 
 let stack: Stack;
 let baseUrl: string;
@@ -43,9 +44,7 @@ describe('the receptionist reads the message log', () => {
     it(`filters by a number, sees the error code, and shows that number (${width} px)`, async () => {
       const page = await browser.newPage({ viewport: { width, height: 900 } });
       const csp = await watchCspViolations(page);
-      await page.goto(`${baseUrl}/admin/board?clinic=${stack.clinic.slug}`);
-      await page.getByLabel('Password').fill(stack.adminPassword);
-      await page.getByRole('button', { name: 'Sign in' }).click();
+      await signInTo(page, `${baseUrl}/admin/board?clinic=${stack.clinic.slug}`, stack.adminPassword);
       await page.getByRole('navigation', { name: 'Staff pages' }).getByRole('link', { name: 'Messages' }).click();
       await page.getByRole('heading', { name: 'Log, newest first' }).waitFor({ state: 'attached' });
       expect(await seriousAxeViolations(page)).toEqual([]);

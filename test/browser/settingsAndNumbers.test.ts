@@ -11,6 +11,7 @@ import { seriousAxeViolations } from '../support/axe.js';
 import { launchChromium, screenshotPath } from '../support/chromium.js';
 import { watchCspViolations } from '../support/cspViolations.js';
 import { json, patientPhone, patientReply, startStack, type Stack } from '../support/stack.js';
+import { signInTo } from '../support/staffBrowser.js';
 
 let stack: Stack;
 let baseUrl: string;
@@ -29,10 +30,7 @@ afterAll(async () => {
 async function signIn(width: number): Promise<{ page: Page; csp: string[] }> {
   const page = await browser.newPage({ viewport: { width, height: 900 } });
   const csp = await watchCspViolations(page);
-  await page.goto(`${baseUrl}/admin/board?clinic=${stack.clinic.slug}`);
-  await page.getByLabel('Password').fill(stack.adminPassword);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('link', { name: 'Queue' }).waitFor();
+  await signInTo(page, `${baseUrl}/admin/board?clinic=${stack.clinic.slug}`, stack.adminPassword);
   return { page, csp };
 }
 

@@ -11,6 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, screenshotPath } from '../support/chromium.js';
 import { watchCspViolations } from '../support/cspViolations.js';
 import { json, patientPhone, startStack, type Stack } from '../support/stack.js';
+import { markPage, marker, signInTo } from '../support/staffBrowser.js';
 
 let stack: Stack;
 let baseUrl: string;
@@ -35,10 +36,7 @@ afterEach(() => {
 async function signedIn(width: number): Promise<BrowserContext> {
   const context = await browser.newContext({ viewport: { width, height: 900 } });
   const page = await newPage(context);
-  await page.goto(`${baseUrl}/admin/board?clinic=${stack.clinic.slug}`);
-  await page.getByLabel('Password').fill(stack.adminPassword);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('link', { name: 'Queue' }).waitFor();
+  await signInTo(page, `${baseUrl}/admin/board?clinic=${stack.clinic.slug}`, stack.adminPassword);
   await page.close();
   return context;
 }
@@ -49,9 +47,6 @@ async function newPage(context: BrowserContext): Promise<Page> {
   return page;
 }
 
-/** Marks the page's document, so a reload (which would drop the mark) is noticed. */
-const markPage = (page: Page) => page.evaluate(() => void ((globalThis as { __marker?: string }).__marker = 'same page'));
-const marker = (page: Page) => page.evaluate(() => (globalThis as { __marker?: string }).__marker);
 const live = (page: Page) => page.locator('#live[data-state="live"]').waitFor({ timeout: 5_000 });
 const masked = (phone: string) => `+1 ••• ••• ${phone.slice(-4)}`;
 

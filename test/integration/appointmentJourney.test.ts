@@ -1,7 +1,8 @@
 /**
  * An appointment on the real stack, as staff and the patient live it: booked through the API, the
  * confirmation in the message log, a reminder, YES by a signed webhook → confirmed; the same in
- * Spanish; a bare CANCEL with and without CANCEL as the number's opt-out word; the CSV export.
+ * Spanish; a bare CANCEL with and without CANCEL as the number's opt-out word; a reminder that fell
+ * due before a worker reached the new chain; the CSV export.
  */
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -143,6 +144,28 @@ describe('a bare CANCEL', () => {
     expect((await appointment(booked.id)).status).toBe('cancelled');
     expect(await stack.sql`select 1 from opt_outs where clinic_id = ${stack.clinic.id} and phone = ${phone}`).toHaveLength(0);
     await stack.api('/api/clinic', { method: 'PATCH', body: JSON.stringify({ cancel_is_opt_out: true }) });
+  });
+});
+
+describe('a worker that reaches a new chain late', () => {
+  it('sends a reminder that fell due while no worker ran, once a worker takes up the new chain', async () => {
+    const settings = await stack.api('/api/clinic', {
+      method: 'PATCH',
+      body: JSON.stringify({ reminder_rules: [{ kind: 'before', minutes: 60 }], contact_hours_start: '00:00', contact_hours_end: '23:59' }),
+    });
+    expect(settings.status).toBe(200);
+    await stack.stopWorker();
+    const phone = patientPhone();
+    try {
+      // Booked 3 s before its reminder is due; the chain's first task comes only after that.
+      const booked = await book(phone, { starts_at: new Date(Date.now() + 60 * 60_000 + 3_000).toISOString() });
+      expect(booked.next_reminder_at).not.toBeNull();
+      await new Promise((resolve) => setTimeout(resolve, 5_000));
+    } finally {
+      await stack.startWorker();
+    }
+    await expect.poll(async () => (await textsTo(phone)).at(-1), { timeout: 20_000 }).toMatch(/Reply YES to confirm, NO to cancel, CHANGE for another time\.$/);
+    expect(await textsTo(phone)).toHaveLength(2);
   });
 });
 
