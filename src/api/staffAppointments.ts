@@ -7,6 +7,7 @@
  * stream re-renders it after every change to the clinic's appointments (Postgres NOTIFY from triggers,
  * whichever process or path made the change).
  */
+import { staffPageUrl } from './staffPageUrl.js';
 import { workflowRunUrl } from './temporalLinks.js';
 import { Hono, type Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -16,7 +17,7 @@ import { getAppointment, listAppointments, type Appointment } from '../appointme
 import { bookAppointment } from '../appointments/bookAppointment.js';
 import { changeAppointment, staffChanges, type StaffChange } from '../appointments/changeAppointment.js';
 import { listDeliveries } from '../appointments/deliveryAttempts.js';
-import { getClinicBySlug, MAIN_CLINIC_SLUG, type Clinic } from '../clinics/clinics.js';
+import { getClinicBySlug, type Clinic } from '../clinics/clinics.js';
 import { AppError, STATUS_BY_CODE } from '../errors.js';
 import type { AppDeps } from './app.js';
 import { bookingRequestFor, ZBooking } from './appointments.js';
@@ -50,12 +51,8 @@ const ZMoveTo = z.object({ starts_at: ZBooking.shape.starts_at });
 const ZMoveForm = z.object({ starts_at: z.string({ message: 'must be a date and time' }).regex(LOCAL_DATE_TIME, 'must be a date and time') });
 
 /** The page's URL for clinic `slug` with `params`, carrying `?clinic=` only for a clinic other than `main`. */
-function pageUrl(slug: string, path = '', params: Record<string, string | undefined> = {}): string {
-  const query = new URLSearchParams();
-  if (slug !== MAIN_CLINIC_SLUG) query.set('clinic', slug);
-  for (const [name, value] of Object.entries(params)) if (value !== undefined) query.set(name, value);
-  const text = query.toString();
-  return `${APPOINTMENTS_PATH}${path}${text === '' ? '' : `?${text}`}`;
+function pageUrl(slug: string, path = '', params: Partial<Record<string, string>> = {}): string {
+  return staffPageUrl(APPOINTMENTS_PATH, slug, path, params);
 }
 
 /** Today in `clinic`'s time zone, `YYYY-MM-DD`. */

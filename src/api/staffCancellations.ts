@@ -9,12 +9,13 @@
  * re-renders them after every change to the clinic's cancellations and offers (a patient's YES, a hold
  * that ends, another member of staff: Postgres NOTIFY from triggers, whichever process made it).
  */
+import { staffPageUrl } from './staffPageUrl.js';
 import { workflowRunUrl } from './temporalLinks.js';
 import { Hono, type Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { getClinicBySlug, MAIN_CLINIC_SLUG, type Clinic } from '../clinics/clinics.js';
+import { getClinicBySlug, type Clinic } from '../clinics/clinics.js';
 import { maskPhoneWithCountry } from '../domain/phone.js';
 import { AppError, STATUS_BY_CODE } from '../errors.js';
 import { listProviders } from '../providers/providers.js';
@@ -51,12 +52,8 @@ const ZPageQuery = z.object({ clinic: ZClinicSlug, notice: flash, error: flash }
 const ZCancellationId = z.string().regex(/^[1-9]\d{0,17}$/, 'must be a cancellation id');
 
 /** The page's URL for clinic `slug` with `params`, carrying `?clinic=` only for a clinic other than `main`. */
-function pageUrl(slug: string, path = '', params: Record<string, string | undefined> = {}): string {
-  const query = new URLSearchParams();
-  if (slug !== MAIN_CLINIC_SLUG) query.set('clinic', slug);
-  for (const [name, value] of Object.entries(params)) if (value !== undefined) query.set(name, value);
-  const text = query.toString();
-  return `${CANCELLATIONS_PATH}${path}${text === '' ? '' : `?${text}`}`;
+function pageUrl(slug: string, path = '', params: Partial<Record<string, string>> = {}): string {
+  return staffPageUrl(CANCELLATIONS_PATH, slug, path, params);
 }
 
 /** Short words for a flash message about a slot: "the Dec 1, 2026, 10:30 AM slot". */

@@ -4,11 +4,12 @@
  * full number after logging who asked (`revealPhone`). Sign-in required; the caller applies the CSRF
  * check. `?clinic=<slug>` picks a clinic (default `main`).
  */
+import { staffPageUrl } from './staffPageUrl.js';
 import { Hono, type Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { getClinicBySlug, MAIN_CLINIC_SLUG, type Clinic } from '../clinics/clinics.js';
+import { getClinicBySlug, type Clinic } from '../clinics/clinics.js';
 import { parseAddress } from '../domain/phone.js';
 import { AppError, STATUS_BY_CODE } from '../errors.js';
 import { LOG_CHANNELS, LOG_STATUSES, listLogEntries, type LogFilters } from '../messaging/messageLog.js';
@@ -45,11 +46,7 @@ const ZRevealForm = z.object({
 
 /** The page's URL for clinic `slug` with `params` (empty ones left out). */
 function pageUrl(slug: string, path = '', params: Partial<Record<string, string>> = {}): string {
-  const query = new URLSearchParams();
-  if (slug !== MAIN_CLINIC_SLUG) query.set('clinic', slug);
-  for (const [name, value] of Object.entries(params)) if (value !== undefined && value !== '') query.set(name, value);
-  const text = query.toString();
-  return `${MESSAGES_PATH}${path}${text === '' ? '' : `?${text}`}`;
+  return staffPageUrl(MESSAGES_PATH, slug, path, params);
 }
 
 /** The filter fields as typed, for the form to show again. */

@@ -5,9 +5,10 @@
  * waitlist's by the module of `GET /api/metrics/waitlist` (src/metrics/waitlistDays.ts). A range it
  * refuses is named beside its field, with the default range shown meanwhile.
  */
+import { staffPageUrl } from './staffPageUrl.js';
 import { Hono } from 'hono';
 import { DateTime } from 'luxon';
-import { getClinicBySlug, MAIN_CLINIC_SLUG } from '../clinics/clinics.js';
+import { getClinicBySlug } from '../clinics/clinics.js';
 import { AppError, STATUS_BY_CODE } from '../errors.js';
 import { readFrontDeskMetrics } from '../metrics/frontDeskMetrics.js';
 import { readWaitlistDays } from '../metrics/waitlistDays.js';
@@ -22,8 +23,7 @@ export const NUMBERS_PATH = '/admin/numbers';
 
 /** The page's URL for clinic `slug` and a range, carrying `?clinic=` only for a clinic other than `main`. */
 function pageUrl(slug: string, range: { from: string; to: string }): string {
-  const query = new URLSearchParams(slug === MAIN_CLINIC_SLUG ? range : { clinic: slug, ...range });
-  return `${NUMBERS_PATH}?${query.toString()}`;
+  return staffPageUrl(NUMBERS_PATH, slug, '', range);
 }
 
 /** Routes relative to `/admin/numbers`: `GET /`. */

@@ -7,10 +7,11 @@
  * section with a notice; a refused one re-shows the page (400) with what was typed and the refusal
  * beside the field it names.
  */
+import { staffPageUrl } from './staffPageUrl.js';
 import { Hono, type Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
-import { getClinicBySlug, MAIN_CLINIC_SLUG, type Clinic } from '../clinics/clinics.js';
+import { getClinicBySlug, type Clinic } from '../clinics/clinics.js';
 import { getClinicSettings, updateClinicSettings } from '../clinics/clinicSettings.js';
 import { findTemplate, listTemplates, previewTemplate, saveTemplate } from '../clinics/messageTemplates.js';
 import { setRoomsOpen } from '../clinics/setRoomsOpen.js';
@@ -48,12 +49,8 @@ const ZPageQuery = ZActionQuery.extend({
 });
 
 /** `path` under the page for clinic `slug` with `params`, carrying `?clinic=` only for a clinic other than `main`. */
-function pageUrl(slug: string, path = '', params: Record<string, string | undefined> = {}, section?: string): string {
-  const query = new URLSearchParams();
-  if (slug !== MAIN_CLINIC_SLUG) query.set('clinic', slug);
-  for (const [name, value] of Object.entries(params)) if (value !== undefined) query.set(name, value);
-  const text = query.toString();
-  return `${SETTINGS_PATH}${path}${text === '' ? '' : `?${text}`}${section === undefined ? '' : `#${section}`}`;
+function pageUrl(slug: string, path = '', params: Partial<Record<string, string>> = {}, section?: string): string {
+  return `${staffPageUrl(SETTINGS_PATH, slug, path, params)}${section === undefined ? '' : `#${section}`}`;
 }
 
 /** The form's text fields (a file field counts as empty). */

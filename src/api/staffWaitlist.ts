@@ -9,11 +9,12 @@
  * (`?error=`). The leaderboard is live: its event stream re-renders it after every change to the
  * clinic's waitlist (Postgres NOTIFY from triggers, whichever process or path made the change).
  */
+import { staffPageUrl } from './staffPageUrl.js';
 import { Hono, type Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { getClinicBySlug, MAIN_CLINIC_SLUG, type Clinic } from '../clinics/clinics.js';
+import { getClinicBySlug, type Clinic } from '../clinics/clinics.js';
 import { maskPhoneWithCountry } from '../domain/phone.js';
 import { AppError, STATUS_BY_CODE } from '../errors.js';
 import { listProviders } from '../providers/providers.js';
@@ -39,12 +40,8 @@ const ZEntryId = z.string().regex(/^[1-9]\d{0,17}$/, 'must be a waitlist entry i
 const ZUrgentForm = z.object({ urgent: z.enum(['true', 'false'], { message: 'must be true or false' }).transform((value) => value === 'true') });
 
 /** The page's URL for clinic `slug` with `params`, carrying `?clinic=` only for a clinic other than `main`. */
-function pageUrl(slug: string, path = '', params: Record<string, string | undefined> = {}): string {
-  const query = new URLSearchParams();
-  if (slug !== MAIN_CLINIC_SLUG) query.set('clinic', slug);
-  for (const [name, value] of Object.entries(params)) if (value !== undefined) query.set(name, value);
-  const text = query.toString();
-  return `${WAITLIST_PATH}${path}${text === '' ? '' : `?${text}`}`;
+function pageUrl(slug: string, path = '', params: Partial<Record<string, string>> = {}): string {
+  return staffPageUrl(WAITLIST_PATH, slug, path, params);
 }
 
 /** The first word of the patient's name, or null. */
