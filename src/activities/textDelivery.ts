@@ -49,7 +49,7 @@ export async function deliverText(sql: Sql, messenger: Messenger, text: PatientT
     template = await whatsAppTemplateFor(sql, { clinic, kind, language, values });
     if (template === undefined) {
       channel = 'sms';
-      note = `outside the 24-hour WhatsApp window, a ${kind} needs an approved WhatsApp template and the clinic has none: sent by SMS`;
+      note = `outside the 24-hour WhatsApp window, the ${kind} text needs an approved WhatsApp template and the clinic has none: sent by SMS`;
     }
   }
   const { text: body } = await renderMessage(sql, { clinic, kind, language, values });

@@ -1,10 +1,12 @@
 /**
  * The offer workflow in the time-skipping server, on the real activities and Postgres: a hold that runs
- * out sends the next batch; a failed delivery hands its place to the next patient; a list exhausted ends `expired`; a cancellation logged at night waits for
+ * out sends the next batch; a failed delivery hands its place to the next patient; a WhatsApp patient
+ * gets the clinic's approved template, or an SMS saying why; a list exhausted ends `expired`; a cancellation logged at night waits for
  * the contact hours; the daily cap keeps a patient from a second offer the same day.
  */
 import { DateTime } from 'luxon';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { deleteWhatsAppTemplate, saveWhatsAppTemplate } from '../../src/clinics/whatsAppTemplates.js';
 import { addWaitlistEntry } from '../../src/waitlist/waitlistEntries.js';
 import { createCancellation, offerWorkflowInput } from '../../src/waitlist/cancellations.js';
 import { appointmentQuery } from '../../src/workflows/appointmentDefinitions.js';
@@ -26,8 +28,8 @@ beforeAll(async () => {
 });
 afterAll(() => ts?.stop());
 
-/** A new provider with `count` waitlisted patients, best first (boosts 30, 20, 10, …). */
-async function waitlistFor(count: number): Promise<string[]> {
+/** A new provider with `count` waitlisted patients on `channel` (default SMS), best first (boosts 30, 20, 10, …). */
+async function waitlistFor(count: number, channel?: 'sms' | 'whatsapp'): Promise<string[]> {
   const [provider] = await ts.sql<{ id: number }[]>`
     insert into providers (clinic_id, name, type) values (${ts.clinic.id}, ${`Dr ${crypto.randomUUID().slice(0, 8)}`}, 'APP') returning id`;
   providerId = provider!.id;
@@ -42,6 +44,7 @@ async function waitlistFor(count: number): Promise<string[]> {
       urgent: false,
       manualBoost: 30 - i * 10,
       notes: null,
+      channel,
     });
     phones.push(phone);
   }
@@ -117,6 +120,34 @@ describe('the offer workflow', () => {
         [phones[3], 'pending', 1],
       ]);
     await expect.poll(async () => (await offerTexts(phones[3]!)).length, { timeout: 20_000 }).toBe(1);
+  });
+
+  it("texts a WhatsApp patient the clinic's approved offer template, and by SMS, saying why, when it has none", async () => {
+    const contentSid = `HX${'c'.repeat(32)}`;
+    await saveWhatsAppTemplate(ts.sql, ts.clinic.id, { kind: 'offer', language: 'en', contentSid, variables: { 1: '{location}' } });
+    const offeredBy = async (id: string) => {
+      await expect.poll(async () => (await offersOf(id)).length, { timeout: 20_000 }).toBe(1);
+      return vi.waitFor(
+        async () => {
+          const [row] = await ts.sql<{ channel: string; note: string | null }[]>`
+            select m.channel, m.note from messages m join offers o on o.id = m.offer_id where o.cancellation_id = ${id}`;
+          if (row === undefined) throw new Error('no offer text yet');
+          return row;
+        },
+        { timeout: 20_000 },
+      );
+    };
+    try {
+      await waitlistFor(1, 'whatsapp');
+      expect(await offeredBy((await offer(24)).id)).toEqual({ channel: 'whatsapp', note: null });
+    } finally {
+      await deleteWhatsAppTemplate(ts.sql, ts.clinic.id, 'offer', 'en');
+    }
+    await waitlistFor(1, 'whatsapp');
+    expect(await offeredBy((await offer(24)).id)).toEqual({
+      channel: 'sms',
+      note: 'outside the 24-hour WhatsApp window, the offer text needs an approved WhatsApp template and the clinic has none: sent by SMS',
+    });
   });
 
   it('sends the next batch when the holds run out, and ends expired when the list is exhausted', async () => {
