@@ -20,8 +20,6 @@ import {
 import { Mutex } from 'async-mutex';
 import type { AppointmentActivities } from '../activities/appointments.js';
 import type { OfferActivities } from '../activities/offers.js';
-import type { PromptActivities } from '../activities/prompts.js';
-import { invitedReminderAnswers, REMINDER_ANSWERS, SLOT_ANSWERS } from '../domain/appointmentAnswers.js';
 import { nextContactInstant, planReminders } from '../domain/reminderPlan.js';
 import {
   answerAppointmentPromptUpdate,
@@ -47,12 +45,13 @@ import {
 } from './appointmentDefinitions.js';
 import { createChecks } from './appointmentChecks.js';
 import { createDeliveries } from './appointmentDeliveries.js';
+import { createPrompts } from './appointmentPrompts.js';
 import { FailureType } from './definitions.js';
 import type { PromptAnswer, PromptOutcome } from './promptDefinitions.js';
 
 // Row writes, prompts, the slot search, the move and the reply's text are short Postgres calls:
 // local activities (no round trip to the server), bounded like the ticket rows.
-const store = proxyLocalActivities<Omit<AppointmentActivities, 'sendAppointmentMessage' | 'deliverAppointmentMessage'> & PromptActivities>({
+const store = proxyLocalActivities<Omit<AppointmentActivities, 'sendAppointmentMessage' | 'deliverAppointmentMessage'>>({
   startToCloseTimeout: '10 seconds',
   scheduleToCloseTimeout: '2 minutes',
   retry: { maximumInterval: '30 seconds', nonRetryableErrorTypes: [FailureType.InvalidData] },
@@ -136,24 +135,7 @@ export async function appointmentWorkflow(input: AppointmentWorkflowInput): Prom
   const reply = async (kind: AppointmentMessageKind, slots?: number[]): Promise<PromptOutcome> => ({
     reply: await store.renderAppointmentMessage({ appointmentId: id, kind, ...(slots === undefined ? {} : { slots }) }),
   });
-  const dropPrompt = async () => {
-    if (s.prompt === null) return;
-    s.prompt = null;
-    await store.closePatientPrompt(workflowId);
-  };
-  const ask = async (kind: 'appointment_reminder' | 'reschedule_slots', expiresAt: number, slots: number[]) => {
-    s.prompt = { kind, expiresAt, slots };
-    await store.openPatientPrompt({
-      clinicId: a.clinicId,
-      phone: a.phone,
-      workflowId,
-      updateName: answerAppointmentPromptUpdate.name,
-      kind,
-      answers: kind === 'reschedule_slots' ? SLOT_ANSWERS : REMINDER_ANSWERS,
-      invited: kind === 'reschedule_slots' ? slots.map((_, i) => String(i + 1)) : invitedReminderAnswers(a.language),
-      expiresAt: toIso(expiresAt),
-    });
-  };
+  const { dropPrompt, ask } = createPrompts(a, s, workflowId);
   // A step of the chain's own (not a caller's): a write that gives up is logged, and the next write
   // of the whole state repairs the row; the chain goes on.
   const tolerate = async (step: string, work: () => Promise<unknown>) => {
