@@ -17,6 +17,7 @@ import { bookAppointment, type BookingRequest } from '../appointments/bookAppoin
 import { changeAppointment, staffChanges, type StaffChange } from '../appointments/changeAppointment.js';
 import { listDeliveries, type Delivery } from '../appointments/deliveryAttempts.js';
 import type { AppointmentView } from '../workflows/appointmentDefinitions.js';
+import { staffUpdateId, ZIdempotencyHeaders } from './idempotencyKey.js';
 import { createApiRouter, staffErrors } from './openapi.js';
 import { ZClinicSlug, requireJsonBody } from './validation.js';
 
@@ -203,7 +204,7 @@ const jsonErrors = {
   415: '`unsupported_media_type`: JSON sent under a Content-Type other than `application/json`.',
 };
 const changeErrors = staffErrors({
-  400: '`bad_request` naming the field (`id`, `clinic`, a body field, or `body` when it is not JSON).',
+  400: '`bad_request` naming the field (`id`, `clinic`, `idempotency-key`, a body field, or `body` when it is not JSON).',
   404: '`not_found`: no such appointment (`field: "id"`) or clinic.',
   409: '`conflict`: the appointment is cancelled, visited, marked a no-show or has started (`field: "status"`); nothing changed.',
   ...jsonErrors,
@@ -328,12 +329,14 @@ export function appointmentRoutes(deps: { sql: Sql; temporal: Client; taskQueue:
     },
   );
 
+  // `name` goes into the Temporal update ID with the request's Idempotency-Key (idempotencyKey.ts).
   const change = (
     method: 'post' | 'patch',
     path: string,
+    name: string,
     summary: string,
     body: z.ZodObject | undefined,
-    toChange: (appointment: Appointment, body: never) => StaffChange,
+    toChange: (appointment: Appointment, body: never, updateId: string | undefined) => StaffChange,
   ) => {
     app.openapi(
       createRoute({
@@ -345,6 +348,7 @@ export function appointmentRoutes(deps: { sql: Sql; temporal: Client; taskQueue:
         request: {
           params: ZAppointmentPath,
           query: ZClinicOnly,
+          headers: ZIdempotencyHeaders,
           ...(body === undefined ? {} : { body: { required: true, content: { 'application/json': { schema: body } } } }),
         },
         responses: { 200: appointmentResponse('The appointment after the change.'), ...changeErrors },
@@ -352,7 +356,7 @@ export function appointmentRoutes(deps: { sql: Sql; temporal: Client; taskQueue:
       async (c) => {
         const { appointment } = await load(c.req.valid('query').clinic, c.req.valid('param').id);
         const parsed = (body === undefined ? undefined : c.req.valid('json' as never)) as never;
-        const { what, send } = toChange(appointment, parsed);
+        const { what, send } = toChange(appointment, parsed, staffUpdateId(name, c.req.valid('header')['idempotency-key']));
         const view = await changeAppointment(deps, appointment, what, send);
         return c.json(appointmentJson(appointment, view), 200);
       },
@@ -365,17 +369,29 @@ export function appointmentRoutes(deps: { sql: Sql; temporal: Client; taskQueue:
       follow_up_date: ZDate.optional().meta({ description: 'A follow-up reminder goes at 09:00 clinic time that day.', example: '2026-12-15' }),
     })
     .openapi('VisitedRequest');
-  change('patch', '/appointments/{id}', 'Move an appointment: its reminders re-plan for the new time', ZMove, (a, body: z.infer<typeof ZMove>) =>
-    staffChanges.move(a, body.starts_at),
+  change('patch', '/appointments/{id}', 'move', 'Move an appointment: its reminders re-plan for the new time', ZMove, (a, body: z.infer<typeof ZMove>, id) =>
+    staffChanges.move(a, body.starts_at, id),
   );
-  change('post', '/appointments/{id}/cancel', 'Cancel an appointment: reminders stop, the patient is told, the slot goes to the waitlist', undefined, (a) =>
-    staffChanges.cancel(a),
+  change(
+    'post',
+    '/appointments/{id}/cancel',
+    'cancel',
+    'Cancel an appointment: reminders stop, the patient is told, the slot goes to the waitlist',
+    undefined,
+    (a, _, id) => staffChanges.cancel(a, id),
   );
-  change('post', '/appointments/{id}/remind', 'Send a reminder now (or at the start of the next contact window)', undefined, (a) => staffChanges.remind(a));
-  change('post', '/appointments/{id}/visited', 'Mark an appointment visited, with an optional follow-up date', ZVisited, (a, body: z.infer<typeof ZVisited>) =>
-    staffChanges.visited(a, body.follow_up_date),
+  change('post', '/appointments/{id}/remind', 'remind', 'Send a reminder now (or at the start of the next contact window)', undefined, (a, _, id) =>
+    staffChanges.remind(a, id),
   );
-  change('post', '/appointments/{id}/no_show', 'Mark an appointment a no-show', undefined, (a) => staffChanges.noShow(a));
+  change(
+    'post',
+    '/appointments/{id}/visited',
+    'visited',
+    'Mark an appointment visited, with an optional follow-up date',
+    ZVisited,
+    (a, body: z.infer<typeof ZVisited>, id) => staffChanges.visited(a, body.follow_up_date, id),
+  );
+  change('post', '/appointments/{id}/no_show', 'no_show', 'Mark an appointment a no-show', undefined, (a, _, id) => staffChanges.noShow(a, id));
 
   return app;
 }

@@ -19,6 +19,7 @@ import { changeAppointment, staffChanges, type StaffChange } from '../appointmen
 import { listDeliveries } from '../appointments/deliveryAttempts.js';
 import { getClinicBySlug, type Clinic } from '../clinics/clinics.js';
 import { AppError, STATUS_BY_CODE } from '../errors.js';
+import { newIdempotencyKey, staffUpdateId, ZIdempotencyField } from './idempotencyKey.js';
 import type { AppDeps } from './app.js';
 import { bookingRequestFor, ZBooking } from './appointments.js';
 import { streamClinicChanges } from './liveFragments.js';
@@ -38,7 +39,9 @@ const LOCAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/;
 
 const flash = z.string().max(MAX_FLASH_CHARS).optional().catch(undefined);
 const ZDay = z.iso.date().optional().catch(undefined);
-const ZPageQuery = z.object({ clinic: ZClinicSlug, date: ZDay, notice: flash, error: flash });
+/** `<appointment id>~<idempotency key>`: a change to that appointment answered 503, so its forms keep that key for the retry. */
+const RETRY = /^([1-9]\d{0,17})~([A-Za-z0-9._:-]{1,100})$/;
+const ZPageQuery = z.object({ clinic: ZClinicSlug, date: ZDay, notice: flash, error: flash, retry: z.string().regex(RETRY).optional().catch(undefined) });
 const ZActionQuery = z.object({ clinic: ZClinicSlug, date: ZDay });
 const ZAppointmentId = z.string().regex(/^[1-9]\d{0,17}$/, 'must be an appointment id');
 const ZAction = z.enum(['remind', 'visited', 'no_show', 'cancel', 'move'], { message: 'must be remind, visited, no_show, cancel or move' });
@@ -91,8 +94,14 @@ async function loadDay(deps: AppDeps, clinic: Clinic, date: string): Promise<App
   );
 }
 
-/** The page's view of clinic `slug`'s day `date` (default today); `extra` is the outcome of a form post. */
-async function loadView(deps: AppDeps, slug: string, date: string | undefined, extra: Pick<AppointmentsView, 'notice' | 'error' | 'booking'> = {}) {
+type ViewExtra = Pick<AppointmentsView, 'notice' | 'error' | 'booking'> & { retry?: string | undefined };
+
+/**
+ * The page's view of clinic `slug`'s day `date` (default today); `extra` is the outcome of a form post
+ * and `retry` (`<id>~<key>`) the idempotency key the forms of appointment `<id>` keep.
+ */
+async function loadView(deps: AppDeps, slug: string, date: string | undefined, { retry, ...extra }: ViewExtra = {}) {
+  const [, retryId, retryKey] = RETRY.exec(retry ?? '') ?? [];
   const clinic = await getClinicBySlug(deps.sql, slug);
   const today = clinicToday(clinic);
   const day = date ?? today;
@@ -113,6 +122,7 @@ async function loadView(deps: AppDeps, slug: string, date: string | undefined, e
       events: pageUrl(slug, '/events', { date: day }),
       action: (id, action) => pageUrl(slug, `/${id}/${action}`, { date }),
     },
+    formKey: (id) => (id === retryId && retryKey !== undefined ? retryKey : newIdempotencyKey()),
     ...extra,
   };
   return view;
@@ -127,13 +137,7 @@ export function staffAppointmentRoutes(deps: AppDeps, sessions: StaffSessions): 
   const app = new Hono();
   const page = requireStaffSession(sessions, { redirect: true });
 
-  const renderDay = async (
-    c: Context,
-    slug: string,
-    date: string | undefined,
-    extra: Pick<AppointmentsView, 'notice' | 'error' | 'booking'>,
-    status: ContentfulStatusCode = 200,
-  ) => {
+  const renderDay = async (c: Context, slug: string, date: string | undefined, extra: ViewExtra, status: ContentfulStatusCode = 200) => {
     const view = await loadView(deps, slug, date, extra);
     c.header('Cache-Control', 'no-store');
     return c.html(renderAppointmentsPage(view), status);
@@ -151,7 +155,7 @@ export function staffAppointmentRoutes(deps: AppDeps, sessions: StaffSessions): 
 
   app.get('/', page, async (c) => {
     const query = parseOrThrow(ZPageQuery, c.req.query());
-    return renderDay(c, query.clinic, query.date, { notice: query.notice, error: query.error });
+    return renderDay(c, query.clinic, query.date, { notice: query.notice, error: query.error, retry: query.retry });
   });
 
   // Book: a bad field re-shows the form with what was typed and the error beside that field.
@@ -183,15 +187,21 @@ export function staffAppointmentRoutes(deps: AppDeps, sessions: StaffSessions): 
     }
   });
 
-  // A staff change: 303 back to the day with what happened, or why the chain refused it.
+  // A staff change: 303 back to the day with what happened, or why the chain refused it. The form's
+  // idempotency key is the change's update ID; after a 503 the page keeps it, so pressing again
+  // reaches the change Temporal may already hold instead of doing it twice.
   app.post('/:id/:action', page, async (c) => {
     const { clinic: slug, date } = parseOrThrow(ZActionQuery, c.req.query());
-    const back = (flash: { notice: string } | { error: string }) => c.redirect(pageUrl(slug, '', { date, ...flash }), 303);
+    const back = (flash: { notice: string } | { error: string; retry?: string }) => c.redirect(pageUrl(slug, '', { date, ...flash }), 303);
+    let key: string | undefined;
+    let id: string | undefined;
     try {
       const clinic = await getClinicBySlug(deps.sql, slug);
-      const id = parseOrThrow(ZAppointmentId, c.req.param('id'));
+      id = parseOrThrow(ZAppointmentId, c.req.param('id'));
       const action = parseOrThrow(ZAction, c.req.param('action'));
       const form = await readForm(c);
+      key = ZIdempotencyField.parse(form).idempotency_key;
+      const updateId = staffUpdateId(action, key);
       const appointment = await getAppointment(deps.sql, clinic.id, id);
       const who = describe(appointment, clinic);
       let change: StaffChange;
@@ -200,27 +210,28 @@ export function staffAppointmentRoutes(deps: AppDeps, sessions: StaffSessions): 
         const local = parseOrThrow(ZMoveForm, form).starts_at;
         const to = clinicInstant(local, clinic);
         if (to === undefined) throw new AppError('bad_request', 'starts_at: must be a date and time', 'starts_at');
-        change = staffChanges.move(appointment, parseOrThrow(ZMoveTo, { starts_at: to.toISO() }).starts_at);
+        change = staffChanges.move(appointment, parseOrThrow(ZMoveTo, { starts_at: to.toISO() }).starts_at, updateId);
         outcome = `Moved ${who} to ${to.setLocale('en-US').toLocaleString(DateTime.DATETIME_MED)}.`;
       } else if (action === 'visited') {
         const followUp = parseOrThrow(ZVisitedForm, form).follow_up_date;
-        change = staffChanges.visited(appointment, followUp);
+        change = staffChanges.visited(appointment, followUp, updateId);
         outcome = `Marked ${who} visited${followUp === undefined ? '' : `, follow-up on ${followUp}`}.`;
       } else if (action === 'remind') {
-        change = staffChanges.remind(appointment);
+        change = staffChanges.remind(appointment, updateId);
         outcome = `Reminder asked for ${who}: it goes now, or when contact hours open.`;
       } else if (action === 'no_show') {
-        change = staffChanges.noShow(appointment);
+        change = staffChanges.noShow(appointment, updateId);
         outcome = `Marked ${who} a no-show.`;
       } else {
-        change = staffChanges.cancel(appointment);
+        change = staffChanges.cancel(appointment, updateId);
         outcome = `Cancelled ${who}; the patient is told.`;
       }
       await changeAppointment(deps, appointment, change.what, change.send);
       return back({ notice: outcome.slice(0, MAX_FLASH_CHARS) });
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
-      return back({ error: error.message.slice(0, MAX_FLASH_CHARS) });
+      const unknownOutcome = error.code === 'unavailable' && id !== undefined && key !== undefined;
+      return back({ error: error.message.slice(0, MAX_FLASH_CHARS), ...(unknownOutcome ? { retry: `${id}~${key}` } : {}) });
     }
   });
 

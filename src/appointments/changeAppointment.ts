@@ -54,27 +54,29 @@ export interface StaffChange {
 /**
  * Staff's changes to appointment `a` (the JSON API's and the board's, so both ask the chain the same
  * thing): move to `startsAt`, cancel (the patient is told), remind now, visited with an optional
- * clinic-local follow-up date (`YYYY-MM-DD`), no-show.
+ * clinic-local follow-up date (`YYYY-MM-DD`), no-show. `updateId` (from an idempotency key, see
+ * src/api/idempotencyKey.ts) makes a repeat of the same change answer the first one's outcome;
+ * without it every call is a new change.
  */
 export const staffChanges = {
-  move: (a: Pick<Appointment, 'id'>, startsAt: Date): StaffChange => ({
+  move: (a: Pick<Appointment, 'id'>, startsAt: Date, updateId?: string): StaffChange => ({
     what: `moving appointment ${a.id}`,
-    send: (h) => h.executeUpdate(rescheduleAppointmentUpdate, { args: [{ startsAt: startsAt.toISOString() }] }),
+    send: (h) => h.executeUpdate(rescheduleAppointmentUpdate, { args: [{ startsAt: startsAt.toISOString() }], updateId }),
   }),
-  cancel: (a: Pick<Appointment, 'id'>): StaffChange => ({
+  cancel: (a: Pick<Appointment, 'id'>, updateId?: string): StaffChange => ({
     what: `cancelling appointment ${a.id}`,
-    send: (h) => h.executeUpdate(cancelAppointmentUpdate, { args: [{ by: 'staff' }] }),
+    send: (h) => h.executeUpdate(cancelAppointmentUpdate, { args: [{ by: 'staff' }], updateId }),
   }),
-  remind: (a: Pick<Appointment, 'id'>): StaffChange => ({
+  remind: (a: Pick<Appointment, 'id'>, updateId?: string): StaffChange => ({
     what: `reminding appointment ${a.id}`,
-    send: (h) => h.executeUpdate(remindNowUpdate),
+    send: (h) => h.executeUpdate(remindNowUpdate, { updateId }),
   }),
-  visited: (a: Pick<Appointment, 'id'>, followUpDate: string | undefined): StaffChange => ({
+  visited: (a: Pick<Appointment, 'id'>, followUpDate: string | undefined, updateId?: string): StaffChange => ({
     what: `marking appointment ${a.id} visited`,
-    send: (h) => h.executeUpdate(markVisitedUpdate, { args: [followUpDate === undefined ? {} : { followUpDate }] }),
+    send: (h) => h.executeUpdate(markVisitedUpdate, { args: [followUpDate === undefined ? {} : { followUpDate }], updateId }),
   }),
-  noShow: (a: Pick<Appointment, 'id'>): StaffChange => ({
+  noShow: (a: Pick<Appointment, 'id'>, updateId?: string): StaffChange => ({
     what: `marking appointment ${a.id} a no-show`,
-    send: (h) => h.executeUpdate(markNoShowUpdate),
+    send: (h) => h.executeUpdate(markNoShowUpdate, { updateId }),
   }),
 };

@@ -33,6 +33,8 @@ export interface EmbeddedPostgresServer {
   clusterDir: string;
   /** The file holding the password of the `postgres` database user. */
   passwordFile: string;
+  /** The postmaster's process id (its sessions are its child processes). */
+  pid: number;
   /**
    * Stops the server and resolves once its process has exited; safe to call twice. Fast shutdown
    * (SIGINT: open transactions are rolled back), then immediate shutdown (SIGQUIT) after 3 s, then
@@ -238,6 +240,7 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port?: numb
     address: `127.0.0.1:${port}`,
     clusterDir,
     passwordFile: path.join(dataDir, 'postgres.password'),
+    pid: child.pid!,
     stop,
     kill,
   };

@@ -45,6 +45,8 @@ export interface AppointmentsView {
   /** Present after a refused booking: the form comes back filled in. */
   booking?: BookingForm | undefined;
   urls: { previous: string; next: string; today: string; book: string; events: string; action(id: string, action: AppointmentAction): string };
+  /** The idempotency key the change forms of appointment `id` carry (src/api/idempotencyKey.ts). */
+  formKey(id: string): string;
 }
 
 const STATUS_LABELS: Record<AppointmentStatus, string> = {
@@ -81,10 +83,10 @@ function renderLastDelivery(line: AppointmentLine): Html {
  * Cancel in two steps, with no script: "Cancel…" opens the question, "Yes, cancel it" posts. A
  * `<details>` disclosure, so it works by keyboard and without JavaScript.
  */
-function renderCancel(line: AppointmentLine, url: string): Html {
+function renderCancel(line: AppointmentLine, url: string, key: Html): Html {
   return html`<details class="confirm">
     <summary class="btn btn-danger">Cancel…</summary>
-    <form method="post" action="${url}" class="confirm-form">
+    <form method="post" action="${url}" class="confirm-form">${key}
       <p>Cancel ${line.firstName}'s appointment? The patient is told.</p>
       <button class="btn btn-danger" type="submit">Yes, cancel it</button>
     </form>
@@ -94,18 +96,19 @@ function renderCancel(line: AppointmentLine, url: string): Html {
 function renderActions(line: AppointmentLine, view: AppointmentsView, zone: string): Html {
   const { id, startsAt } = line.appointment;
   const url = (action: AppointmentAction) => view.urls.action(id, action);
+  const key = html`<input type="hidden" name="idempotency_key" value="${view.formKey(id)}">`;
   const button = (action: AppointmentAction, label: string, style: string) =>
-    html`<form method="post" action="${url(action)}"><button class="btn ${style}" type="submit">${label}</button></form>`;
+    html`<form method="post" action="${url(action)}">${key}<button class="btn ${style}" type="submit">${label}</button></form>`;
   const localStart = DateTime.fromJSDate(startsAt).setZone(zone).toFormat("yyyy-MM-dd'T'HH:mm");
   return html`<div class="appt-actions">
-    ${button('remind', 'Remind now', 'btn-primary')} ${button('no_show', 'No-show', 'btn-quiet')} ${renderCancel(line, url('cancel'))}
+    ${button('remind', 'Remind now', 'btn-primary')} ${button('no_show', 'No-show', 'btn-quiet')} ${renderCancel(line, url('cancel'), key)}
   </div>
   <div class="appt-forms">
-    <form method="post" action="${url('visited')}" class="inline-form">
+    <form method="post" action="${url('visited')}" class="inline-form">${key}
       <label>Follow-up date <span class="muted">(optional)</span><input type="date" name="follow_up_date"></label>
       <button class="btn btn-quiet" type="submit">Mark visited</button>
     </form>
-    <form method="post" action="${url('move')}" class="inline-form">
+    <form method="post" action="${url('move')}" class="inline-form">${key}
       <label>New time <span class="muted">(${zone})</span><input type="datetime-local" name="starts_at" value="${localStart}" required></label>
       <button class="btn btn-quiet" type="submit">Move</button>
     </form>
