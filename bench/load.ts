@@ -3,6 +3,7 @@
  * the next index when its operation settles, a bounded loop rather than an open-loop rate). Each
  * operation's time is measured with the monotonic clock; a thrown error counts as an error.
  */
+import { cpuPerOperation } from './processCpu.js';
 
 /** Latency percentiles (ms), throughput (operations per second of wall time) and errors of one load. */
 export interface LoadResult {
@@ -18,6 +19,8 @@ export interface LoadResult {
   p95: number;
   p99: number;
   max: number;
+  /** CPU ms per operation in each process of the stack over the load's wall time (when it was sampled). */
+  cpuMsPerOperation?: Record<string, number>;
 }
 
 /** The `q`-quantile (0–1) of sorted `values` by the nearest-rank method; NaN when empty. */
@@ -26,15 +29,25 @@ export function quantile(sorted: readonly number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
 }
 
+/** Reads the stack's CPU times (processCpu.ts): CPU ms per process since it started. */
+let cpuSampler: (() => Record<string, number>) | undefined;
+
+/** Makes every later load also report the CPU each process spent per operation, read with `sample`. */
+export function sampleCpuWith(sample: () => Record<string, number>): void {
+  cpuSampler = sample;
+}
+
 /**
  * Runs `op(i)` for i = 0 … total − 1 with `concurrency` in flight. `op` throws (or rejects) to count
- * an error; its time counts either way.
+ * an error; its time counts either way. The CPU per operation covers the load's wall time: work a
+ * load leaves behind (a text sent after the reply) counts where it runs, mostly in the same load.
  */
 export async function runLoad(total: number, concurrency: number, op: (i: number) => Promise<unknown>): Promise<LoadResult> {
   const times: number[] = [];
   const errorSamples = new Set<string>();
   let errors = 0;
   let next = 0;
+  const cpuBefore = cpuSampler?.();
   const started = performance.now();
   const runner = async () => {
     for (let i = next++; i < total; i = next++) {
@@ -49,7 +62,8 @@ export async function runLoad(total: number, concurrency: number, op: (i: number
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, total) }, runner));
-  return summarise(times, { concurrency, errors, errorSamples: [...errorSamples], wallMs: performance.now() - started });
+  const result = summarise(times, { concurrency, errors, errorSamples: [...errorSamples], wallMs: performance.now() - started });
+  return cpuBefore === undefined ? result : { ...result, cpuMsPerOperation: cpuPerOperation(cpuBefore, cpuSampler!(), total) };
 }
 
 /** The result of operations timed elsewhere (`times` in ms, in any order), e.g. several rounds of one load taken together. */

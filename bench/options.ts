@@ -21,6 +21,8 @@ const ZBenchEnv = z.object({
   BENCH_OUT_DIR: z.string().default('bench-results'),
   /** More flags for the Temporal dev server, space-separated (e.g. `--sqlite-pragma journal_mode=wal`). */
   BENCH_TEMPORAL_ARGS: z.string().optional(),
+  /** `1`: the worker and the API write V8 CPU profiles (`--cpu-prof`, one per thread) into the run's folder when they stop. */
+  BENCH_CPU_PROFILE: z.enum(['0', '1'], { message: 'must be 0 or 1' }).default('0'),
   /** Passed to the worker as WORKER_MAX_CACHED_WORKFLOWS; unset: the SDK's default. */
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
 });
@@ -45,6 +47,8 @@ export interface BenchOptions {
   offerRounds: number;
   outDir: string;
   temporalArgs: string[];
+  /** The worker and the API write CPU profiles (`.cpuprofile`, for Chrome DevTools) into the run's folder. */
+  cpuProfile: boolean;
   maxCachedWorkflows: number | undefined;
 }
 
@@ -73,6 +77,7 @@ export function readBenchOptions(env: NodeJS.ProcessEnv = process.env): BenchOpt
     wave: Math.min(chains, scaled(e.BENCH_WAVE, 1_000)),
     offerRounds: e.BENCH_OFFER_ROUNDS,
     outDir: e.BENCH_OUT_DIR,
+    cpuProfile: e.BENCH_CPU_PROFILE === '1',
     temporalArgs: e.BENCH_TEMPORAL_ARGS?.split(/\s+/).filter((a) => a !== '') ?? [],
     maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
   };

@@ -118,16 +118,36 @@ export class Report {
     return `${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; load average at the end ${one!.toFixed(2)} (1 min), ${five!.toFixed(2)} (5 min)`;
   }
 
+  /** CPU ms per operation in each process, for the rows that sampled it (where an operation's time goes). */
+  private cpuTable(): string[][] {
+    const sampled = this.rows.filter((r) => r.load.cpuMsPerOperation !== undefined);
+    if (sampled.length === 0) return [];
+    const processes = Object.keys(sampled[0]!.load.cpuMsPerOperation!);
+    const header = ['CPU ms per operation', 'n @ conc.', ...processes, 'all'];
+    const body = sampled.map((r) => {
+      const cpu = r.load.cpuMsPerOperation!;
+      return [
+        `${r.scenario}: ${r.what}`,
+        `${r.load.total} @ ${r.load.concurrency}`,
+        ...processes.map((p) => ms(cpu[p] ?? Number.NaN)),
+        ms(Object.values(cpu).reduce((a, b) => a + b, 0)),
+      ];
+    });
+    return [header, ...body];
+  }
+
   /** The table as aligned text for the terminal. */
   text(): string {
-    const rows = this.table();
-    const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-    const line = (r: string[]) => r.map((cell, c) => (c === 0 || c === 7 || c === 14 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ');
+    const aligned = (rows: string[][], leftColumns: number[]) => {
+      if (rows.length === 0) return [];
+      const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+      return [...rows.map((r) => r.map((cell, c) => (leftColumns.includes(c) ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ')), ''];
+    };
     return [
       `Frontdesk benchmark, ${this.startedAt.toISOString()}, ${this.machine()}`,
       '',
-      ...rows.map(line),
-      '',
+      ...aligned(this.table(), [0, 7, 14]),
+      ...aligned(this.cpuTable(), [0]),
       ...this.checks.map((c) => `${c.ok ? 'ok    ' : 'FAILED'} ${c.scenario}: ${c.what} (${c.detail})`),
       '',
       ...this.facts.map((f) => `${f.scenario}: ${f.what}: ${f.value}`),
@@ -136,17 +156,15 @@ export class Report {
 
   /** The same as Markdown. */
   markdown(): string {
-    const rows = this.table();
     const md = (r: string[]) => `| ${r.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`;
+    const table = (rows: string[][]) => (rows.length === 0 ? [] : [md(rows[0]!), md(rows[0]!.map(() => '---')), ...rows.slice(1).map(md), '']);
     return [
       `### Frontdesk benchmark, ${this.startedAt.toISOString()}`,
       '',
       `Machine: ${this.machine()}. Settings: \`${JSON.stringify(this.settings)}\`.`,
       '',
-      md(rows[0]!),
-      md(rows[0]!.map(() => '---')),
-      ...rows.slice(1).map(md),
-      '',
+      ...table(this.table()),
+      ...table(this.cpuTable()),
       ...this.checks.map((c) => `- ${c.ok ? 'ok' : '**FAILED**'} ${c.scenario}: ${c.what} (${c.detail})`),
       '',
       ...this.facts.map((f) => `- ${f.scenario}: ${f.what}: ${f.value}`),

@@ -5,6 +5,8 @@
  */
 import path from 'node:path';
 import { Floors } from './floors.js';
+import { sampleCpuWith } from './load.js';
+import { readCpuTimes } from './processCpu.js';
 import { readBenchOptions } from './options.js';
 import { readProcessMemory } from './processMemory.js';
 import { Report } from './report.js';
@@ -23,8 +25,10 @@ const stack = await startBenchStack({
   logDir: runDir,
   maxCachedWorkflows: options.maxCachedWorkflows,
   temporalArgs: options.temporalArgs,
+  cpuProfile: options.cpuProfile,
   connections: Math.max(options.joinConcurrency, options.moveConcurrency, options.bookingConcurrency),
 });
+sampleCpuWith(() => readCpuTimes(stack.pids));
 const report = new Report({ ...options, scenarios: chosen.map((s) => s.name) });
 const floors = new Floors(stack, report);
 let failed = false;
@@ -37,7 +41,7 @@ try {
   failed = true;
   console.error(`\nThe benchmark stopped: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
 }
-for (const [name, pid] of Object.entries(stack.pids)) {
+for (const [name, pid] of Object.entries({ temporal: stack.pids.temporal, worker: stack.pids.worker, api: stack.pids.api })) {
   const memory = readProcessMemory(pid);
   if (memory !== undefined) report.fact('processes', `${name} RSS now / peak (VmHWM)`, `${memory.rssMiB.toFixed(0)} / ${memory.peakMiB.toFixed(0)} MiB`);
 }

@@ -50,8 +50,8 @@ export interface BenchStack {
   floorTemporal: Client;
   adminApiToken: string;
   twilioAuthToken: string;
-  /** The Temporal server's, the worker's and the API's process ids. */
-  pids: { temporal: number; worker: number; api: number };
+  /** The process ids of the Temporal server, the worker, the API, PostgreSQL's postmaster and the floors' process. */
+  pids: { temporal: number; worker: number; api: number; postgres: number; floor: number };
   /** Stops everything and exits the process with `code`. */
   stop(code: number): Promise<never>;
 }
@@ -65,13 +65,15 @@ function middayZone(now = new Date()): string {
 /**
  * Starts the stack. `logDir` receives each process's output (`api.log`, `worker.log`, `floor.log`);
  * `maxCachedWorkflows` goes to the worker as WORKER_MAX_CACHED_WORKFLOWS; `connections` sizes the pools;
- * `temporalArgs` are more flags for the dev server.
+ * `temporalArgs` are more flags for the dev server; `cpuProfile` has the worker and the API write V8 CPU
+ * profiles there when they stop.
  */
 export async function startBenchStack(opts: {
   logDir: string;
   maxCachedWorkflows: number | undefined;
   connections: number;
   temporalArgs: readonly string[];
+  cpuProfile: boolean;
 }): Promise<BenchStack> {
   const shutdown = createShutdown({ deadlineMs: 20_000, log: (line) => console.error(line) });
   shutdown.handleSignals();
@@ -118,8 +120,10 @@ export async function startBenchStack(opts: {
     FLOOR_PORT: String(floorPort),
     ...(opts.maxCachedWorkflows === undefined ? {} : { WORKER_MAX_CACHED_WORKFLOWS: String(opts.maxCachedWorkflows) }),
   };
-  const launch = (name: string, script: string): ChildProcess => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const launch = (name: string, script: string, profiled = false): ChildProcess => {
+    // One folder per process: its main thread, tsx's loader thread and the worker's workflow threads each write a profile.
+    const profile = profiled && opts.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(opts.logDir, `${name}-cpu-profiles`)}`] : [];
+    const child = spawn(process.execPath, [...profile, '--import', 'tsx', script], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const out = createWriteStream(path.join(opts.logDir, `${name}.log`));
     child.stdout.pipe(out);
     child.stderr.pipe(out);
@@ -145,9 +149,9 @@ export async function startBenchStack(opts: {
     return child;
   };
   // The migrations ran above, so the worker's and the API's own runs find nothing to do.
-  const worker = launch('worker', 'src/worker/main.ts');
-  const apiProcess = launch('api', 'src/api/server.ts');
-  launch('floor', 'bench/floorProcess.ts');
+  const worker = launch('worker', 'src/worker/main.ts', true);
+  const apiProcess = launch('api', 'src/api/server.ts', true);
+  const floorProcess = launch('floor', 'bench/floorProcess.ts');
 
   const sql = createSql(postgres.url);
   shutdown.add({ name: 'close the database pool', limitMs: 1_500, run: () => sql.end({ timeout: 1 }) });
@@ -176,7 +180,7 @@ export async function startBenchStack(opts: {
     floorTemporal,
     adminApiToken,
     twilioAuthToken,
-    pids: { temporal: temporalServer.pid, worker: worker.pid!, api: apiProcess.pid! },
+    pids: { temporal: temporalServer.pid, worker: worker.pid!, api: apiProcess.pid!, postgres: postgres.pid, floor: floorProcess.pid! },
     stop: (code) => shutdown.stop(code),
   };
 }
