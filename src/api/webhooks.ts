@@ -91,24 +91,25 @@ export function webhookRoutes(deps: WebhookDeps) {
   app.post('/status', async (c) => {
     const p = parseOrThrow(ZStatusCallback, c.get('twilioParams'));
     const errorCode = p.ErrorCode === undefined ? null : Number(p.ErrorCode);
-    const { appointmentId, offerId } = await deps.sql.begin(async (tx) => {
-      await tx`
+    // The receipt, the message's status (never moving back: a late `sent` after `delivered` is kept
+    // as an event only), an opt-out and what the message belongs to, in one statement: every text
+    // sent brings two or three of these, so each round trip to Postgres counts. A Messaging Service
+    // reports a send to an opted-out number here (21610), not on messages.create.
+    const [message] = await deps.sql<{ appointment_id: string | null; offer_id: string | null }[]>`
+      with event as (
         insert into message_status_events (provider_sid, status, error_code) values (${p.MessageSid}, ${p.MessageStatus}, ${errorCode})
-        on conflict (provider_sid, status) do nothing`;
-      await tx`
+        on conflict (provider_sid, status) do nothing),
+      updated as (
         update messages set status = ${p.MessageStatus}, error_code = coalesce(${errorCode}, error_code), updated_at = now()
-        where provider_sid = ${p.MessageSid} and message_status_rank(${p.MessageStatus}) > message_status_rank(status)`;
-      // A Messaging Service reports a send to an opted-out number here (21610), not on messages.create.
-      if (errorCode === TWILIO_OPTED_OUT) {
-        await tx`
-          insert into opt_outs (clinic_id, phone, keyword)
-          select clinic_id, phone, 'twilio-21610' from messages where provider_sid = ${p.MessageSid} and direction = 'outbound'
-          on conflict do nothing`;
-      }
-      const [message] = await tx<{ appointment_id: string | null; offer_id: string | null }[]>`
-        select appointment_id::text, offer_id::text from messages where provider_sid = ${p.MessageSid} and direction = 'outbound'`;
-      return { appointmentId: message?.appointment_id ?? null, offerId: message?.offer_id ?? null };
-    });
+        where provider_sid = ${p.MessageSid} and message_status_rank(${p.MessageStatus}) > message_status_rank(status)),
+      opted_out as (
+        insert into opt_outs (clinic_id, phone, keyword)
+        select clinic_id, phone, 'twilio-21610' from messages
+        where provider_sid = ${p.MessageSid} and direction = 'outbound' and ${errorCode === TWILIO_OPTED_OUT}
+        on conflict do nothing)
+      select appointment_id::text, offer_id::text from messages where provider_sid = ${p.MessageSid} and direction = 'outbound'`;
+    const appointmentId = message?.appointment_id ?? null;
+    const offerId = message?.offer_id ?? null;
     // An appointment chain waits for its messages' final statuses to fall back to another channel.
     if (appointmentId !== null && isFinalStatus('sms', p.MessageStatus)) {
       await signalDeliveryReceipt(deps, appointmentId, { sid: p.MessageSid, status: p.MessageStatus, errorCode });
