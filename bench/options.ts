@@ -23,7 +23,7 @@ const ZBenchEnv = z.object({
   BENCH_TEMPORAL_ARGS: z.string().optional(),
   /** `1`: the worker and the API write V8 CPU profiles (`--cpu-prof`, one per thread) into the run's folder when they stop. */
   BENCH_CPU_PROFILE: z.enum(['0', '1'], { message: 'must be 0 or 1' }).default('0'),
-  /** Passed to the worker as WORKER_MAX_CACHED_WORKFLOWS; unset: the SDK's default. */
+  /** Passed to the worker as WORKER_MAX_CACHED_WORKFLOWS; unset: Frontdesk's default (1,000). */
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
 });
 

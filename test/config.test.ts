@@ -18,8 +18,8 @@ describe('configuration', () => {
     });
   });
 
-  it("leaves the worker's workflow cache to the SDK unless WORKER_MAX_CACHED_WORKFLOWS sets it", () => {
-    expect(loadConfig({}).workerMaxCachedWorkflows).toBeUndefined();
+  it("keeps 1,000 workflows in the worker's cache unless WORKER_MAX_CACHED_WORKFLOWS sets it", () => {
+    expect(loadConfig({}).workerMaxCachedWorkflows).toBe(1_000);
     expect(loadConfig({ WORKER_MAX_CACHED_WORKFLOWS: '500' }).workerMaxCachedWorkflows).toBe(500);
     expect(loadConfig({ WORKER_MAX_CACHED_WORKFLOWS: '0' }).workerMaxCachedWorkflows).toBe(0);
     expect(() => loadConfig({ WORKER_MAX_CACHED_WORKFLOWS: 'many' })).toThrow(/WORKER_MAX_CACHED_WORKFLOWS:/);

@@ -1,6 +1,7 @@
 /**
  * The walk-in line under load: a burst of JOINs from distinct numbers, staff moves on half of the
- * tickets (`next`, then `no_show`), then STATUS from every ticket still open.
+ * tickets (`next`, then `no_show`), then STATUS from every ticket still open, then moves that owe no
+ * text (`in_room`, then `done`) on half of those, to show what a move's text costs.
  */
 import { runLoad } from '../load.js';
 import { floorRef, plus } from '../report.js';
@@ -94,5 +95,25 @@ export const queueScenario: Scenario = {
     });
     const select1 = await floors.get('select 1', conc, asking.length);
     report.fact('STATUS', 'select 1 floor at the same concurrency (p50 / p99)', `${select1.load.p50.toFixed(1)} / ${select1.load.p99.toFixed(1)} ms`);
+
+    // Where a move's time goes: `in_room` and `done` owe the patient no text (no activity, no second
+    // workflow task, no delivery receipts), so beside the moves above they show what the text costs.
+    const quiet = asking.slice(0, Math.floor(asking.length / 2)).map((t) => t.phone);
+    if (quiet.length > 0) {
+      const codes = await stack.sql<{ code: string }[]>`
+        select code from tickets where clinic_id = ${clinic!.id} and phone in ${stack.sql(quiet)} and state = 'waiting'`;
+      await runLoad(codes.length, moveConcurrency, (i) => callApi(stack, 'POST', `/api/tickets/${codes[i]!.code}/state?clinic=${MAIN}`, { state: 'next' }));
+      await new Promise((resolve) => setTimeout(resolve, 5_000)); // their texts and receipts settle
+      const update = await floors.get('update', moveConcurrency, codes.length * 2);
+      const load = await runLoad(codes.length * 2, moveConcurrency, (i) =>
+        callApi(stack, 'POST', `/api/tickets/${codes[i % codes.length]!.code}/state?clinic=${MAIN}`, { state: i < codes.length ? 'in_room' : 'done' }),
+      );
+      report.row({
+        scenario: 'staff moves owing no text',
+        what: 'POST /api/tickets/{code}/state (in_room, then done)',
+        load,
+        floor: plus(update, await floors.get('HTTP', moveConcurrency, codes.length * 2)),
+      });
+    }
   },
 };
