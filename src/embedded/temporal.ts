@@ -100,7 +100,7 @@ export async function startTemporalDevServer(opts: {
   log?: (line: string) => void;
   /** Aborting it while the server starts stops the server and rejects with the signal's reason. */
   signal?: AbortSignal;
-  /** More `start-dev` flags, e.g. `['--sqlite-pragma', 'journal_mode=wal']` (the benchmark tries such changes). */
+  /** More `start-dev` flags, e.g. `['--sqlite-pragma', 'synchronous=normal']` (the benchmark tries such changes). */
   extraArgs?: readonly string[];
 }): Promise<TemporalDevServer> {
   const cli = resolveTemporalCli();
@@ -128,6 +128,14 @@ export async function startTemporalDevServer(opts: {
     String(uiPort),
     '--db-filename',
     path.join(dataDir, 'temporal.sqlite'),
+    // A write-ahead log instead of the rollback journal: one fsync per commit instead of several, and
+    // readers do not wait for the writer. Still durable (`synchronous=full`: each commit is on disk
+    // before it is acknowledged). The benchmark measured the update-with-start floor at 21.9/s with it
+    // against 14.0/s without, on the same machine (README, Benchmark).
+    '--sqlite-pragma',
+    'journal_mode=wal',
+    '--sqlite-pragma',
+    'synchronous=full',
     '--namespace',
     opts.namespace,
     ...Object.entries(opts.searchAttributes).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
