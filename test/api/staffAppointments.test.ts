@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { renderStaffHeader } from '../../src/api/views/staffNav.js';
 import { json, patientPhone, startStack, type Stack } from '../support/stack.js';
 import { OWN_ORIGIN, staffCookie, postForm } from '../support/staffForms.js';
+import { bookThroughApi } from '../support/apiBooking.js';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -21,26 +22,7 @@ const actionPath = (id: string, action: string, date: string) =>
 
 const post = (path: string, cookie: string, fields: Record<string, string> = {}, origin = OWN_ORIGIN) => postForm(stack, path, cookie, fields, origin);
 
-/** Books through the JSON API, `days` from now; returns the appointment and its clinic-local day. */
-async function bookViaApi(days: number, patientName = 'Rahul Sharma') {
-  const phone = patientPhone();
-  const startsAt = DateTime.now().plus({ days }).set({ second: 0, millisecond: 0 });
-  const response = await stack.api('/api/appointments', {
-    method: 'POST',
-    body: JSON.stringify({
-      patient_name: patientName,
-      phone,
-      starts_at: startsAt.toUTC().toISO(),
-      duration_minutes: 30,
-      provider: 'Dr Mehta',
-      service: 'Ortho',
-      channel: 'sms',
-    }),
-  });
-  expect(response.status).toBe(201);
-  const appointment = (await json(response)) as { id: string; workflow_id: string };
-  return { id: appointment.id, workflowId: appointment.workflow_id, phone, day: startsAt.setZone(stack.clinic.timezone).toISODate()! };
-}
+const bookViaApi = (days: number, patientName?: string) => bookThroughApi(stack, days, patientName);
 
 const readAppointment = async (id: string) =>
   (await json(await stack.api(`/api/appointments/${id}`))) as {

@@ -6,10 +6,10 @@
  * change is in its hands, then continued with SIGCONT.
  */
 import { randomUUID } from 'node:crypto';
-import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { json, patientPhone, startStack, type Stack } from '../support/stack.js';
+import { json, startStack, type Stack } from '../support/stack.js';
 import { postForm, staffCookie } from '../support/staffForms.js';
+import { bookThroughApi } from '../support/apiBooking.js';
 import { killWorkerProcesses, startWorkerProcess, type WorkerProcess } from '../support/workerProcess.js';
 
 let stack: Stack;
@@ -35,23 +35,9 @@ async function whileWorkerStalls<T>(send: () => Promise<T>): Promise<T> {
 
 /** Books through the JSON API two days out and waits until the chain has sent its booking text. */
 async function book(): Promise<{ id: string; day: string }> {
-  const startsAt = DateTime.now().plus({ days: 2 }).set({ second: 0, millisecond: 0 });
-  const response = await stack.api('/api/appointments', {
-    method: 'POST',
-    body: JSON.stringify({
-      patient_name: 'Ana Lopez',
-      phone: patientPhone(),
-      starts_at: startsAt.toUTC().toISO(),
-      duration_minutes: 30,
-      provider: 'Dr Mehta',
-      service: 'Checkup',
-      channel: 'sms',
-    }),
-  });
-  expect(response.status).toBe(201);
-  const { id } = (await json(response)) as { id: string };
+  const { id, day } = await bookThroughApi(stack, 2, 'Ana Lopez');
   await vi.waitFor(async () => expect((await deliveryKinds(id)).length).toBeGreaterThan(0), { timeout: 15_000 });
-  return { id, day: startsAt.setZone(stack.clinic.timezone).toISODate()! };
+  return { id, day };
 }
 
 const deliveryKinds = async (id: string) =>
