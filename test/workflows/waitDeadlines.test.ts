@@ -85,7 +85,9 @@ describe('with Temporal down', () => {
     const down = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
     const started = Date.now();
     const failed = await transitionTicket({ temporal: down }, ticket, 'next', 'staff').catch((error: unknown) => error);
-    expect(Date.now() - started).toBeLessThan(6_500);
+    // The 5 s deadline, with room for a CI machine running many test files at once (it took 8.5 s
+    // there once); without the deadline the client keeps retrying for about 20 s.
+    expect(Date.now() - started).toBeLessThan(10_000);
     expect(failed).toBeInstanceOf(AppError);
     expect((failed as AppError).code).toBe('unavailable');
   }, 60_000);
