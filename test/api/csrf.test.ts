@@ -5,15 +5,12 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { fakeSid, startStack, type Stack } from '../support/stack.js';
+import { FORM_TYPE, OWN_ORIGIN, staffCookie } from '../support/staffForms.js';
 
 // Started at collection time: the table below is built from the app's routes.
 // With the console telephone, so the phone simulator's forms are served too.
 const stack: Stack = await startStack({ consoleTelephone: true });
 afterAll(() => stack.stop());
-
-// `app.request()` calls the app at http://localhost, which is the forms' own origin here.
-const OWN_ORIGIN = 'http://localhost';
-const FORM_TYPE = { 'Content-Type': 'application/x-www-form-urlencoded' };
 
 /** A value for each path parameter the forms take. */
 const PATH_VALUES: Record<string, string> = { code: 'Q1', id: '1', action: 'remind', CallSid: fakeSid('CA') };
@@ -31,15 +28,7 @@ function formRoutes(): { route: string; url: string }[] {
   }));
 }
 
-const cookie = await (async () => {
-  const response = await stack.app.request('/admin/login', {
-    method: 'POST',
-    headers: { ...FORM_TYPE, Origin: OWN_ORIGIN },
-    body: new URLSearchParams({ password: stack.adminPassword }).toString(),
-  });
-  expect(response.status).toBe(303);
-  return response.headers.get('set-cookie')!.split(';')[0]!;
-})();
+const cookie = await staffCookie(stack);
 
 /** Ways a cross-site or scripted post lacks the proof; each also tried with the form's other encodings. */
 const WITHOUT_PROOF: [string, Record<string, string>][] = [
