@@ -225,13 +225,17 @@ export function createOfferActivities({ sql, messenger, temporal, taskQueue }: {
       return input.offerIds.filter((_, i) => failed[i]);
     },
 
-    /** Writes offers' new states (from `pending` only: a retry changes nothing). */
+    /**
+     * Writes offers' new states as the workflow decided them (a retry changes nothing). The workflow is
+     * the authority: a state written by a workflow task attempt that was never committed (a local
+     * activity runs inside the task) is overwritten by the committed one's.
+     */
     async recordOfferStates(changes: OfferStateChange[]): Promise<void> {
       await failPermanentErrorsFast('recordOfferStates', async () => {
         for (const change of changes) {
           await sql`
             update offers set state = ${change.state}, ended_at = now(), answered_at = case when ${change.answered ?? false} then now() else answered_at end
-            where id = ${change.offerId} and state = 'pending'`;
+            where id = ${change.offerId} and state <> ${change.state}`;
         }
       });
     },

@@ -11,6 +11,15 @@
  * the handlers decide from the workflow's own state without awaiting anything, one at a time: YES
  * replies at the same instant give exactly one winner, and each update's result is the truth for
  * that patient (won, taken, passed). Rows and texts follow in the main loop, in order.
+ *
+ * Book, then tell once (`patched('offer-book-then-tell-once')`): when the slot goes, the winner is
+ * booked first and the "taken" (or "withdrawn") notices go out after, all at once. A patient whose
+ * answer reaches the workflow before their notice went is told by the reply to it, and the notice is
+ * dropped; an answer within `CROSSING_MS` after the notice went crossed it and gets no reply; a later
+ * one is told again. The booking is an ordinary activity, not a local one: Temporal schedules it only
+ * once the workflow task that chose the winner is committed. A local activity runs inside the task, and
+ * a task that is retried can see the same YES replies in another order (seen with 20 at once): the
+ * first attempt's booking would then be for a patient the workflow did not choose.
  */
 import {
   ApplicationFailure,
@@ -20,6 +29,7 @@ import {
   log,
   ParentClosePolicy,
   proxyActivities,
+  patched,
   proxyLocalActivities,
   setHandler,
   startChild,
@@ -59,6 +69,21 @@ const texts = proxyActivities<Pick<OfferActivities, 'sendOfferTexts' | 'sendOffe
   retry: { maximumInterval: '1 minute', nonRetryableErrorTypes: [FailureType.InvalidData, FailureType.MessageRejected] },
 });
 
+/** Feature flag of booking by an ordinary activity and the told-once notices (see the module docstring). */
+export const BOOK_THEN_TELL_PATCH = 'offer-book-then-tell-once';
+/**
+ * An answer that reaches the workflow within this many ms of the patient's notice going out was sent
+ * before they could read it (a text takes seconds to arrive): it gets no second "taken".
+ */
+export const CROSSING_MS = 30_000;
+
+// The winner's booking, once the choice is committed (see the module docstring): a few Postgres writes.
+const booking = proxyActivities<Pick<OfferActivities, 'bookOfferedSlot'>>({
+  startToCloseTimeout: '30 seconds',
+  scheduleToCloseTimeout: '10 minutes',
+  retry: { maximumInterval: '30 seconds', nonRetryableErrorTypes: [FailureType.InvalidData] },
+});
+
 const refuse = (type: FailureType, message: string) => ApplicationFailure.create({ type, message, nonRetryable: true });
 
 /**
@@ -72,12 +97,15 @@ export async function cancellationOfferWorkflow(input: CancellationOfferInput): 
   const holdMs = settings.holdMinutes * 60_000;
   const lastOfferAt = slotStart - settings.leadMinutes * 60_000;
   const s: CancellationOfferState = input.carried ?? { status: 'open', batch: 0, round: 0, offers: [], winner: null, settled: false };
+  const toldOnce = patched(BOOK_THEN_TELL_PATCH);
 
   // What the handlers decided and the main loop still has to write or text, in order.
   const writes: OfferStateChange[] = [];
   const notices: { offerId: string; kind: 'offer_taken' | 'offer_withdrawn' }[] = [];
   const lateAnswers: string[] = [];
   const promptsToClose: string[] = [];
+  /** When each offer's notice went out (epoch ms, workflow time). */
+  const noticeSentAt = new Map<string, number>();
   let changes = 0;
 
   const pending = () => s.offers.filter((o) => o.state === 'pending');
@@ -130,6 +158,12 @@ export async function cancellationOfferWorkflow(input: CancellationOfferInput): 
       // The slot went to someone else while this offer held: the patient is told so, whatever they said.
       lateAnswers.push(offer.offerId);
       changes++;
+      if (toldOnce) {
+        const queued = notices.findIndex((n) => n.offerId === offer.offerId);
+        // The reply tells them: the notice would say it again.
+        if (queued >= 0) notices.splice(queued, 1);
+        else if (Date.now() - (noticeSentAt.get(offer.offerId) ?? -Infinity) < CROSSING_MS) return { reply: null };
+      }
       return { reply: meaning === 'take' ? offer.replies.taken : offer.replies.declined };
     },
     { validator: (answer: PromptAnswer) => void offerAnswered(answer) },
@@ -162,13 +196,22 @@ export async function cancellationOfferWorkflow(input: CancellationOfferInput): 
     changes++;
   });
 
+  // Told once: notices wait until the cancellation is settled (the winner booked).
+  const noticesDue = () => notices.length > 0 && (!toldOnce || s.settled);
   /** Writes and texts what the handlers decided, in the order they decided it. */
   const flush = async () => {
-    while (writes.length > 0 || notices.length > 0 || lateAnswers.length > 0 || promptsToClose.length > 0) {
+    while (writes.length > 0 || noticesDue() || lateAnswers.length > 0 || promptsToClose.length > 0) {
       if (writes.length > 0) await store.recordOfferStates(writes.splice(0));
       for (const offerId of lateAnswers.splice(0)) await store.recordLateAnswer(offerId);
       for (const phone of promptsToClose.splice(0)) await store.closeOfferPrompts({ workflowId, phone });
-      for (const notice of notices.splice(0)) await texts.sendOfferNotice(notice);
+      if (!noticesDue()) continue;
+      const due = notices.splice(0);
+      if (toldOnce) {
+        for (const notice of due) noticeSentAt.set(notice.offerId, Date.now());
+        await Promise.all(due.map((notice) => texts.sendOfferNotice(notice)));
+      } else {
+        for (const notice of due) await texts.sendOfferNotice(notice);
+      }
     }
   };
 
@@ -229,7 +272,8 @@ export async function cancellationOfferWorkflow(input: CancellationOfferInput): 
 
   await flush();
   if (s.status === 'filled' && !s.settled) {
-    const appointment = await store.bookOfferedSlot({ cancellationId: input.cancellationId, offerId: s.winner! });
+    const winner = { cancellationId: input.cancellationId, offerId: s.winner! };
+    const appointment = await (toldOnce ? booking.bookOfferedSlot(winner) : store.bookOfferedSlot(winner));
     await startChild<typeof appointmentWorkflow>(APPOINTMENT_WORKFLOW_TYPE, {
       workflowId: appointmentWorkflowId(appointment.clinicSlug, appointment.appointmentId),
       args: [{ appointment, confirmedByOffer: true } satisfies AppointmentWorkflowInput],
@@ -243,6 +287,7 @@ export async function cancellationOfferWorkflow(input: CancellationOfferInput): 
   if (s.status !== 'open' && !s.settled) {
     await store.recordCancellationStatus({ cancellationId: input.cancellationId, status: s.status });
     s.settled = true;
+    if (toldOnce) await flush();
   }
   // Patients whose offer still held when the slot went may answer until their hold ends: each is told the truth.
   const lastHold = Math.max(0, ...s.offers.filter((o) => o.state !== 'expired').map((o) => o.holdExpiresAt));

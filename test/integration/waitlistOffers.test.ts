@@ -2,7 +2,7 @@
  * Refilling a cancelled slot from the waitlist on the real stack (issue 10): staff log a cancellation,
  * the three best-placed patients are texted at once, the top patient's YES wins and is booked, the
  * others are told it is taken, and a STOP ends all texts to that number; 20 YES replies at once give
- * one winner and a true answer each; a failed delivery hands the place to the next patient; staff
+ * one winner, and each loser is told once that the slot is taken; a failed delivery hands the place to the next patient; staff
  * abort withdraws pending offers; an appointment cancelled by staff is offered the same way.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -15,6 +15,7 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.stop());
 
+const TAKEN = "Test Clinic: sorry, this slot has been taken; we'll keep you on the list.";
 const inHours = (hours: number) => new Date(Date.now() + hours * 3_600_000).toISOString();
 const outboundTo = async (phone: string): Promise<string[]> =>
   ((await json(await stack.api(`/api/messages?phone=${encodeURIComponent(phone)}`))).messages as { direction: string; body: string }[])
@@ -74,9 +75,7 @@ describe('a cancellation offered to the waitlist', () => {
     const reply = await twimlText(await stack.sendSms(top, 'Yes'));
     expect(reply).toMatch(/^Test Clinic: Confirmed\. You're scheduled .* at Main St clinic\.$/);
     for (const phone of [second, third]) {
-      await expect
-        .poll(async () => (await outboundTo(phone)).at(-1), { timeout: 20_000 })
-        .toBe("Test Clinic: sorry, this slot has been taken; we'll keep you on the list.");
+      await expect.poll(async () => (await outboundTo(phone)).at(-1), { timeout: 20_000 }).toBe(TAKEN);
     }
     await expect.poll(async () => (await cancellation(id)).status, { timeout: 20_000 }).toBe('filled');
     const filled = await cancellation(id);
@@ -87,8 +86,9 @@ describe('a cancellation offered to the waitlist', () => {
     const entries = (await json(await stack.api('/api/waitlist'))).entries as { phone: string }[];
     expect(entries.map((e) => e.phone)).not.toContain(top);
 
-    // A late YES is told the truth; a STOP opts out and nothing more is sent to that number.
-    expect(await twimlText(await stack.sendSms(second, 'YES'))).toBe("Test Clinic: sorry, this slot has been taken; we'll keep you on the list.");
+    // A YES right after the "taken" notice crossed it: no second text. A STOP opts out and nothing more is sent to that number.
+    expect(await twimlText(await stack.sendSms(second, 'YES'))).toBe('');
+    expect((await outboundTo(second)).filter((body) => body === TAKEN)).toHaveLength(1);
     expect(await twimlText(await stack.sendSms(third, 'STOP'))).toBe('');
     const textsBefore = (await outboundTo(third)).length;
     const next = await logCancellation(providerId, 30);
@@ -98,7 +98,7 @@ describe('a cancellation offered to the waitlist', () => {
     expect(optOuts).toHaveLength(1);
   });
 
-  it('gives one winner to 20 YES replies at once and tells each patient the truth', async () => {
+  it('gives one winner to 20 YES replies at once and tells each loser once that the slot is taken', async () => {
     expect((await stack.api('/api/clinic', { method: 'PATCH', body: JSON.stringify({ offer_batch_size: 20 }) })).status).toBe(200);
     try {
       const providerId = await provider('Dr Race');
@@ -110,15 +110,23 @@ describe('a cancellation offered to the waitlist', () => {
 
       const replies = await Promise.all(phones.map(async (phone) => twimlText(await stack.sendSms(phone, 'YES'))));
       const won = replies.filter((r) => r.startsWith("Test Clinic: Confirmed. You're scheduled"));
-      const taken = replies.filter((r) => r === "Test Clinic: sorry, this slot has been taken; we'll keep you on the list.");
       expect(won).toHaveLength(1);
-      expect(taken).toHaveLength(19);
+      const winner = phones[replies.findIndex((r) => r.startsWith("Test Clinic: Confirmed. You're scheduled"))]!;
       await expect.poll(async () => (await cancellation(id)).status, { timeout: 20_000 }).toBe('filled');
       const offers = await offersOf(id);
-      expect(offers.filter((o) => o.state === 'accepted')).toHaveLength(1);
-      const winner = phones[replies.findIndex((r) => r.startsWith("Test Clinic: Confirmed. You're scheduled"))]!;
+      expect(offers.filter((o) => o.state === 'accepted').map((o) => o.phone)).toEqual([`•••• ${winner.slice(-4)}`]);
       const booked = await json(await stack.api(`/api/appointments/${(await cancellation(id)).filled_by}`));
       expect(booked.phone).toBe(winner);
+
+      // Each loser is told once that the slot is taken: by the reply to their YES or by a notice, never both.
+      const losers = phones.filter((phone) => phone !== winner);
+      expect(replies.filter((r) => r !== TAKEN && r !== '')).toEqual(won);
+      // The message log holds both the replies and the notices.
+      const told = () => Promise.all(losers.map(async (phone) => (await outboundTo(phone)).filter((body) => body === TAKEN).length));
+      await expect.poll(async () => (await told()).every((n) => n >= 1), { timeout: 20_000 }).toBe(true);
+      // The notices go out together: a second one would land within moments of the first.
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      expect(await told()).toEqual(losers.map(() => 1));
     } finally {
       await stack.api('/api/clinic', { method: 'PATCH', body: JSON.stringify({ offer_batch_size: 3 }) });
     }

@@ -1,6 +1,6 @@
 /**
- * The offer workflow in the time-skipping server, on the real activities and Postgres: a hold that runs
- * out sends the next batch; a failed delivery hands its place to the next patient; a WhatsApp patient
+ * The offer workflow in the time-skipping server, on the real activities and Postgres: the losers of a
+ * YES are each told once that the slot is taken; a hold that runs out sends the next batch; a failed delivery hands its place to the next patient; a WhatsApp patient
  * gets the clinic's approved template, or an SMS saying why; a list exhausted ends `expired`; a cancellation logged at night waits for
  * the contact hours; the daily cap keeps a patient from a second offer the same day.
  */
@@ -21,6 +21,7 @@ import { fictionalNumber } from '../support/clinic.js';
 import { startTimeSkipping, type TimeSkipping } from '../support/timeSkipping.js';
 
 const MINUTE = 60_000;
+const TAKEN = "Test Clinic: sorry, this slot has been taken; we'll keep you on the list.";
 let ts: TimeSkipping;
 let providerId: number;
 beforeAll(async () => {
@@ -80,20 +81,24 @@ const offerTexts = async (phone: string) =>
   ).map((m) => m.body);
 
 describe('the offer workflow', () => {
-  it('offers the top 3, books the first YES and tells the other two the slot is taken', async () => {
+  it('offers the top 3, books the first YES and tells each of the other two once that the slot is taken', async () => {
     const phones = await waitlistFor(3);
     const { id, handle } = await offer(24);
     await expect.poll(async () => (await offersOf(id)).length, { timeout: 20_000 }).toBe(3);
-    const won = await handle.executeUpdate(answerOfferUpdate, { args: [{ answer: 'YES', kind: 'waitlist_offer', phone: phones[0]! }] });
+    const answer = (phone: string) => handle.executeUpdate(answerOfferUpdate, { args: [{ answer: 'YES', kind: 'waitlist_offer', phone }] });
+    const won = await answer(phones[0]!);
     expect(won.reply).toMatch(/^Test Clinic: Confirmed\. You're scheduled .* at Main St clinic\.$/);
-    const late = await handle.executeUpdate(answerOfferUpdate, { args: [{ answer: 'YES', kind: 'waitlist_offer', phone: phones[1]! }] });
-    expect(late.reply).toBe("Test Clinic: sorry, this slot has been taken; we'll keep you on the list.");
+    // Answered before its notice went (the reply tells them, the notice is dropped) or just after (it crossed the notice: no reply).
+    const late = await answer(phones[1]!);
+    expect([TAKEN, null]).toContain(late.reply);
     await expect.poll(() => statusOf(id), { timeout: 20_000 }).toBe('filled');
-    for (const phone of phones.slice(1)) {
-      await expect
-        .poll(async () => (await offerTexts(phone)).at(-1), { timeout: 20_000 })
-        .toBe("Test Clinic: sorry, this slot has been taken; we'll keep you on the list.");
-    }
+    await expect.poll(async () => (await offerTexts(phones[2]!)).at(-1), { timeout: 20_000 }).toBe(TAKEN);
+
+    // A YES crossing the notice gets no second text; a YES a minute after it is told again.
+    expect((await answer(phones[2]!)).reply).toBeNull();
+    await ts.env.sleep(MINUTE);
+    expect((await answer(phones[2]!)).reply).toBe(TAKEN);
+
     expect((await offersOf(id)).map((o) => o.state)).toEqual(['accepted', 'canceled', 'canceled']);
     const [booked] = await ts.sql<{ phone: string; workflow_id: string }[]>`
       select a.phone, a.workflow_id from appointments a join cancellation_events c on c.filled_by_appointment_id = a.id where c.id = ${id}`;
@@ -102,6 +107,9 @@ describe('the offer workflow', () => {
     expect(chain.status).toBe('confirmed');
     await ts.env.sleep(8 * MINUTE);
     expect(await handle.result()).toEqual({ status: 'filled' });
+    const notices = async (phone: string) => (await offerTexts(phone)).filter((body) => body === TAKEN).length;
+    expect(await notices(phones[1]!)).toBe(late.reply === null ? 1 : 0);
+    expect(await notices(phones[2]!)).toBe(1);
   });
 
   it('hands the place of an offer whose text failed to the next patient, in the same batch', async () => {

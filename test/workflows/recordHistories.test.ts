@@ -260,8 +260,9 @@ describe.runIf(recording)('record cancellation offer histories', () => {
     await stack?.stop();
   });
 
-  it('offered to two → one YES books it, the other is told it is taken', async () => {
-    const provider = await stack.api('/api/providers', { method: 'POST', body: JSON.stringify({ name: 'Dr Okafor', type: 'MD/DO' }) });
+  /** Logs a slot 26 h ahead with a new provider for two new waitlisted patients; resolves once both are texted. */
+  async function offerToTwo(providerName: string): Promise<{ phones: string[]; workflowId: string }> {
+    const provider = await stack.api('/api/providers', { method: 'POST', body: JSON.stringify({ name: providerName, type: 'MD/DO' }) });
     const providerId = ((await provider.json()) as { id: number }).id;
     const phones = [patientPhone(), patientPhone()];
     for (const phone of phones) {
@@ -280,10 +281,25 @@ describe.runIf(recording)('record cancellation offer histories', () => {
     const { id, workflow_id: workflowId } = (await logged.json()) as { id: string; workflow_id: string };
     const sent = () => stack.sql`select 1 from messages m join offers o on o.id = m.offer_id where o.cancellation_id = ${id}`;
     await expect.poll(async () => (await sent()).length, { timeout: 20_000 }).toBe(2);
-    await stack.sendSms(phones[0]!, 'YES');
+    return { phones, workflowId };
+  }
+
+  async function save(workflowId: string, scenario: string): Promise<void> {
     const handle = stack.temporal.workflow.getHandle(workflowId);
     expect(await handle.result()).toMatchObject({ status: 'filled' });
     const history = await handle.fetchHistory();
-    writeFileSync(new URL(`${set}-offer-yes-filled.json`, dir), JSON.stringify(history, null, 2) + '\n');
+    writeFileSync(new URL(`${set}-${scenario}.json`, dir), JSON.stringify(history, null, 2) + '\n');
+  }
+
+  it('offered to two → one YES books it, the other is told it is taken', async () => {
+    const { phones, workflowId } = await offerToTwo('Dr Okafor');
+    await stack.sendSms(phones[0]!, 'YES');
+    await save(workflowId, 'offer-yes-filled');
+  }, 180_000);
+
+  it('offered to two → both say YES at once → one booked, the other told once', async () => {
+    const { phones, workflowId } = await offerToTwo('Dr Race');
+    await Promise.all(phones.map((phone) => stack.sendSms(phone, 'YES')));
+    await save(workflowId, 'offer-two-yes');
   }, 180_000);
 });
