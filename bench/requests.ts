@@ -28,10 +28,18 @@ export async function post(pool: Pool, request: { path: string; headers: Record<
  * an empty `<Response/>`: the reply missed the webhook's deadline and goes out late as a text.
  */
 export async function text(stack: BenchStack, from: string, body: string): Promise<string> {
-  const xml = await post(stack.api, smsRequest(stack.twilioAuthToken, from, body));
-  const message = /<Message>([\s\S]*?)<\/Message>/.exec(xml)?.[1];
-  if (message === undefined) throw new Error('empty TwiML: the reply missed the 5 s deadline (sent late)');
+  const message = await textMayGoUnanswered(stack, from, body);
+  if (message === '') throw new Error('empty TwiML: the reply missed the 5 s deadline (sent late)');
   return message;
+}
+
+/**
+ * Texts the clinic from `from` and returns the TwiML reply's message, or '' for an empty `<Response/>`
+ * (no reply, or a late one: the message log's `reply_via` tells which). Throws on an HTTP error.
+ */
+export async function textMayGoUnanswered(stack: BenchStack, from: string, body: string): Promise<string> {
+  const xml = await post(stack.api, smsRequest(stack.twilioAuthToken, from, body));
+  return /<Message>([\s\S]*?)<\/Message>/.exec(xml)?.[1] ?? '';
 }
 
 /** Calls the staff JSON API (`path` with its query); returns the parsed body when the status is `expected`. */
