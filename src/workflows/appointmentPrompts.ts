@@ -1,6 +1,6 @@
 /**
  * An appointment chain's open question to its patient (a reminder's YES / NO / CHANGE, or the numbered
- * list of open times): kept in the chain's state and in a `prompts` row, through which the reply router
+ * list of open times): kept in the chain's state and in a `patient_prompts` row, through which the reply router
  * finds the chain. Workflow code: bundled into the sandbox with appointmentWorkflow.ts, deterministic,
  * no Node imports.
  */

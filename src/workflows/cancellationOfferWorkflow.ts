@@ -97,7 +97,7 @@ export async function cancellationOfferWorkflow(input: CancellationOfferInput): 
   const holdMs = settings.holdMinutes * 60_000;
   const lastOfferAt = slotStart - settings.leadMinutes * 60_000;
   const s: CancellationOfferState = input.carried ?? { status: 'open', batch: 0, round: 0, offers: [], winner: null, settled: false };
-  const toldOnce = patched(BOOK_THEN_TELL_PATCH);
+  const bookThenTell = patched(BOOK_THEN_TELL_PATCH);
 
   // What the handlers decided and the main loop still has to write or text, in order.
   const writes: OfferStateChange[] = [];
@@ -158,7 +158,7 @@ export async function cancellationOfferWorkflow(input: CancellationOfferInput): 
       // The slot went to someone else while this offer held: the patient is told so, whatever they said.
       lateAnswers.push(offer.offerId);
       changes++;
-      if (toldOnce) {
+      if (bookThenTell) {
         const queued = notices.findIndex((n) => n.offerId === offer.offerId);
         // The reply tells them: the notice would say it again.
         if (queued >= 0) notices.splice(queued, 1);
@@ -196,8 +196,8 @@ export async function cancellationOfferWorkflow(input: CancellationOfferInput): 
     changes++;
   });
 
-  // Told once: notices wait until the cancellation is settled (the winner booked).
-  const noticesDue = () => notices.length > 0 && (!toldOnce || s.settled);
+  // Book, then tell: notices wait until the cancellation is settled (the winner booked).
+  const noticesDue = () => notices.length > 0 && (!bookThenTell || s.settled);
   /** Writes and texts what the handlers decided, in the order they decided it. */
   const flush = async () => {
     while (writes.length > 0 || noticesDue() || lateAnswers.length > 0 || promptsToClose.length > 0) {
@@ -206,7 +206,7 @@ export async function cancellationOfferWorkflow(input: CancellationOfferInput): 
       for (const phone of promptsToClose.splice(0)) await store.closeOfferPrompts({ workflowId, phone });
       if (!noticesDue()) continue;
       const due = notices.splice(0);
-      if (toldOnce) {
+      if (bookThenTell) {
         for (const notice of due) noticeSentAt.set(notice.offerId, Date.now());
         await Promise.all(due.map((notice) => texts.sendOfferNotice(notice)));
       } else {
@@ -273,7 +273,7 @@ export async function cancellationOfferWorkflow(input: CancellationOfferInput): 
   await flush();
   if (s.status === 'filled' && !s.settled) {
     const winner = { cancellationId: input.cancellationId, offerId: s.winner! };
-    const appointment = await (toldOnce ? booking.bookOfferedSlot(winner) : store.bookOfferedSlot(winner));
+    const appointment = await (bookThenTell ? booking.bookOfferedSlot(winner) : store.bookOfferedSlot(winner));
     await startChild<typeof appointmentWorkflow>(APPOINTMENT_WORKFLOW_TYPE, {
       workflowId: appointmentWorkflowId(appointment.clinicSlug, appointment.appointmentId),
       args: [{ appointment, confirmedByOffer: true } satisfies AppointmentWorkflowInput],
@@ -287,7 +287,7 @@ export async function cancellationOfferWorkflow(input: CancellationOfferInput): 
   if (s.status !== 'open' && !s.settled) {
     await store.recordCancellationStatus({ cancellationId: input.cancellationId, status: s.status });
     s.settled = true;
-    if (toldOnce) await flush();
+    if (bookThenTell) await flush();
   }
   // Patients whose offer still held when the slot went may answer until their hold ends: each is told the truth.
   const lastHold = Math.max(0, ...s.offers.filter((o) => o.state !== 'expired').map((o) => o.holdExpiresAt));
