@@ -17,6 +17,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     databaseUrl: string;
     temporalAddress: string;
+    /** Where test processes claim blocks of fictional phone numbers (see test/support/clinic.ts). */
+    phoneBlocksDir: string;
   }
 }
 
@@ -41,6 +43,9 @@ export default async function setup(project: TestProject) {
   }
   project.provide('databaseUrl', postgres.url);
   project.provide('temporalAddress', temporal.address);
+  const phoneBlocksDir = path.join(dataDir, 'phone-blocks');
+  mkdirSync(phoneBlocksDir);
+  project.provide('phoneBlocksDir', phoneBlocksDir);
   return async () => {
     await temporal.stop();
     await postgres.stop();
