@@ -20,8 +20,13 @@
  * once the workflow task that chose the winner is committed. A local activity runs inside the task, and
  * a task that is retried can see the same YES replies in another order (seen with 20 at once): the
  * first attempt's booking would then be for a patient the workflow did not choose.
+ *
+ * A notice that cannot be sent (the provider refuses it for good, e.g. Twilio 21610, or its retries
+ * run out) is logged and the workflow goes on (`patched('offer-notice-failure-logged')`): the slot is
+ * booked already, and the other patients are still told. Runs that failed on it before keep failing on replay.
  */
 import {
+  ActivityFailure,
   ApplicationFailure,
   allHandlersFinished,
   condition,
@@ -71,6 +76,8 @@ const texts = proxyActivities<Pick<OfferActivities, 'sendOfferTexts' | 'sendOffe
 
 /** Feature flag of booking by an ordinary activity and the told-once notices (see the module docstring). */
 export const BOOK_THEN_TELL_PATCH = 'offer-book-then-tell-once';
+/** Feature flag of a notice that cannot be sent being logged, not failing the workflow. */
+export const NOTICE_FAILURE_LOGGED_PATCH = 'offer-notice-failure-logged';
 /**
  * An answer that reaches the workflow within this many ms of the patient's notice going out was sent
  * before they could read it (a text takes seconds to arrive): it gets no second "taken".
@@ -198,6 +205,15 @@ export async function cancellationOfferWorkflow(input: CancellationOfferInput): 
 
   // Book, then tell: notices wait until the cancellation is settled (the winner booked).
   const noticesDue = () => notices.length > 0 && (!bookThenTell || s.settled);
+  /** Sends one notice; one that cannot be sent is logged (older runs failed on it, see the module docstring). */
+  const sendNotice = async (notice: (typeof notices)[number]) => {
+    try {
+      await texts.sendOfferNotice(notice);
+    } catch (error) {
+      if (!(error instanceof ActivityFailure) || !patched(NOTICE_FAILURE_LOGGED_PATCH)) throw error;
+      log.warn('offer notice not sent', { offerId: notice.offerId, kind: notice.kind, reason: error.cause?.message ?? error.message });
+    }
+  };
   /** Writes and texts what the handlers decided, in the order they decided it. */
   const flush = async () => {
     while (writes.length > 0 || noticesDue() || lateAnswers.length > 0 || promptsToClose.length > 0) {
@@ -208,9 +224,9 @@ export async function cancellationOfferWorkflow(input: CancellationOfferInput): 
       const due = notices.splice(0);
       if (bookThenTell) {
         for (const notice of due) noticeSentAt.set(notice.offerId, Date.now());
-        await Promise.all(due.map((notice) => texts.sendOfferNotice(notice)));
+        await Promise.all(due.map(sendNotice));
       } else {
-        for (const notice of due) await texts.sendOfferNotice(notice);
+        for (const notice of due) await sendNotice(notice);
       }
     }
   };

@@ -2,7 +2,8 @@
  * Twilio's REST API (the local stand-in, fakeTwilioApi.ts) failing a send: a 500 and a 429 with
  * `Retry-After` are retried with backoff, the second no sooner than Twilio asked, and the text or call
  * goes out once; a refusal for good (21610 unsubscribed, 21211 invalid number, 63016 outside the
- * WhatsApp window) is tried once, recorded on the message row, and the ticket goes on.
+ * WhatsApp window) is tried once, recorded on the message row, and the ticket goes on; a "taken"
+ * notice refused for good leaves the filled slot booked and the other patients told.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTwilioSender } from '../../src/messaging/twilioSender.js';
@@ -151,5 +152,56 @@ describe('a send Twilio refuses for good', () => {
     // The ticket is not stuck on its text: staff move it on.
     const [ticket] = await stack.sql<{ code: string }[]>`select code from tickets where workflow_id = ${workflowId}`;
     expect((await stack.api(`/api/tickets/${ticket!.code}/state`, { method: 'POST', body: JSON.stringify({ state: 'in_room' }) })).status).toBe(200);
+  });
+});
+
+describe('an offer notice Twilio refuses for good', () => {
+  it('is recorded, and the slot stays booked and the others are still told', { timeout: 90_000 }, async () => {
+    const settings = await stack.api('/api/clinic', {
+      method: 'PATCH',
+      body: JSON.stringify({ contact_hours_start: '00:00', contact_hours_end: '23:59', offer_batch_size: 3 }),
+    });
+    expect(settings.status, await settings.text()).toBe(200);
+    const provider = await stack.api('/api/providers', { method: 'POST', body: JSON.stringify({ name: 'Dr Refused', type: 'MD/DO' }) });
+    const providerId = ((await json(provider)) as { id: number }).id;
+    const [winner, refused, told] = [patientPhone(), patientPhone(), patientPhone()] as const;
+    for (const phone of [winner, refused, told]) {
+      expect((await stack.api('/api/waitlist', { method: 'POST', body: JSON.stringify({ phone, provider_ids: [providerId] }) })).status).toBe(201);
+    }
+    // The offer goes through; the "taken" notice meets 21610 (the patient unsubscribed meanwhile).
+    twilioApi.setAnswer(refused, (request) =>
+      String(request.form.Body).includes(' taken')
+        ? { kind: 'refused', code: 21610, message: 'Attempt to send to unsubscribed recipient' }
+        : { kind: 'created' },
+    );
+    const startsAt = Date.now() + 26 * 60 * 60_000;
+    const logged = await stack.api('/api/cancellations', {
+      method: 'POST',
+      body: JSON.stringify({
+        provider_id: providerId,
+        location: 'Main St clinic',
+        slot_start_at: new Date(startsAt).toISOString(),
+        slot_end_at: new Date(startsAt + 30 * 60_000).toISOString(),
+      }),
+    });
+    expect(logged.status).toBe(201);
+    const { id, workflow_id: workflowId } = (await json(logged)) as { id: string; workflow_id: string };
+    const offerTexts = () =>
+      stack.sql`select 1 from messages m join offers o on o.id = m.offer_id where o.cancellation_id = ${id} and m.provider_sid is not null`;
+    await vi.waitFor(async () => expect(await offerTexts()).toHaveLength(3), { timeout: 30_000, interval: 250 });
+
+    expect(await patientReply(stack, winner, await stack.sendSms(winner, 'YES'))).toMatch(/^Test Clinic: Confirmed\./);
+    const notice = (phone: string) =>
+      stack.sql<{ status: string; error_code: number | null }[]>`
+        select m.status, m.error_code from messages m join offers o on o.id = m.offer_id
+        where o.cancellation_id = ${id} and m.phone = ${phone} and m.idempotency_key like '%:offer_taken'`;
+    await vi.waitFor(async () => expect(await notice(refused)).toEqual([{ status: 'failed', error_code: 21610 }]), { timeout: 30_000, interval: 250 });
+    await vi.waitFor(async () => expect(await notice(told)).toEqual([expect.objectContaining({ error_code: null })]), { timeout: 30_000, interval: 250 });
+
+    const [slot] = await stack.sql<{ status: string; phone: string }[]>`
+      select c.status, a.phone from cancellation_events c join appointments a on a.id = c.filled_by_appointment_id where c.id = ${id}`;
+    expect(slot).toEqual({ status: 'filled', phone: winner });
+    // Still running until the holds end (it failed here before), then it ends filled.
+    expect((await stack.temporal.workflow.getHandle(workflowId).describe()).status.name).toBe('RUNNING');
   });
 });

@@ -23,7 +23,9 @@ import {
   type DeliveryReceipt,
 } from '../../src/workflows/appointmentDefinitions.js';
 import { joinUpdate, ticketQuery, ticketWorkflowId, TICKET_WORKFLOW_TYPE, type TicketWorkflowInput } from '../../src/workflows/definitions.js';
+import { createTwilioSender } from '../../src/messaging/twilioSender.js';
 import { bookTestAppointment, kindsSentTo } from '../support/appointments.js';
+import { startFakeTwilioApi, type FakeTwilioApi } from '../support/fakeTwilioApi.js';
 import { patientPhone, startStack, type Stack } from '../support/stack.js';
 
 const recording = process.env.RECORD_HISTORIES !== undefined;
@@ -247,8 +249,17 @@ describe.runIf(recording)('record appointment chain histories', () => {
 
 describe.runIf(recording)('record cancellation offer histories', () => {
   let stack: Stack;
+  // Texts go through Twilio's REST API stand-in, so a scenario can have Twilio refuse one.
+  let twilioApi: FakeTwilioApi;
   beforeAll(async () => {
-    stack = await startStack();
+    twilioApi = await startFakeTwilioApi();
+    const sender = createTwilioSender({
+      accountSid: `AC${'2'.repeat(32)}`,
+      authToken: 'local-auth-token',
+      messagingServiceSid: undefined,
+      httpClient: twilioApi.httpClient(),
+    });
+    stack = await startStack({ sender });
     // Offers at any hour, held 1 minute (the shortest hold): the run ends when the last hold does.
     const settings = await stack.api('/api/clinic', {
       method: 'PATCH',
@@ -258,6 +269,7 @@ describe.runIf(recording)('record cancellation offer histories', () => {
   });
   afterAll(async () => {
     await stack?.stop();
+    await twilioApi?.close();
   });
 
   /** Logs a slot 26 h ahead with a new provider for two new waitlisted patients; resolves once both are texted. */
@@ -301,5 +313,12 @@ describe.runIf(recording)('record cancellation offer histories', () => {
     const { phones, workflowId } = await offerToTwo('Dr Race');
     await Promise.all(phones.map((phone) => stack.sendSms(phone, 'YES')));
     await save(workflowId, 'offer-two-yes');
+  }, 180_000);
+
+  it('offered to two → one YES books it, the other one\'s "taken" notice is refused (21610) → still filled', async () => {
+    const { phones, workflowId } = await offerToTwo('Dr Refused');
+    twilioApi.setAnswer(phones[1]!, { kind: 'refused', code: 21610, message: 'Attempt to send to unsubscribed recipient' });
+    await stack.sendSms(phones[0]!, 'YES');
+    await save(workflowId, 'offer-notice-refused');
   }, 180_000);
 });
