@@ -11,6 +11,7 @@ import { pino, type Logger } from 'pino';
 import { expect, vi } from 'vitest';
 import { kindOfMessageKey } from '../../src/workflows/appointmentDefinitions.js';
 import { json, patientPhone, patientReply, type Stack } from '../support/stack.js';
+import { addProvider, logCancellation, waitlistPatient } from '../support/waitlist.js';
 
 /** A journey under way: `settled` checks, once the fault is over and its timers have fallen due, that it went as it would have without the fault. */
 export interface JourneyInFlight {
@@ -172,28 +173,10 @@ const offerHold: JourneyStarter = async (stack) => {
     body: JSON.stringify({ offer_hold_minutes: 1, offer_batch_size: 1, contact_hours_start: '00:00', contact_hours_end: '23:59' }),
   });
   expect(settings.status).toBe(200);
-  const provider = await stack.api('/api/providers', { method: 'POST', body: JSON.stringify({ name: 'Dr Okafor', type: 'MD/DO' }) });
-  const providerId = ((await json(provider)) as { id: number }).id;
-  const [first, second] = [patientPhone(), patientPhone()];
-  for (const [phone, urgent] of [
-    [first, true],
-    [second, false],
-  ] as const) {
-    const entry = await stack.api('/api/waitlist', { method: 'POST', body: JSON.stringify({ phone, provider_ids: [providerId], urgent }) });
-    expect(entry.status).toBe(201);
-  }
-  const startsAt = Date.now() + 26 * 3_600_000;
-  const logged = await stack.api('/api/cancellations', {
-    method: 'POST',
-    body: JSON.stringify({
-      provider_id: providerId,
-      location: 'Main St clinic',
-      slot_start_at: new Date(startsAt).toISOString(),
-      slot_end_at: new Date(startsAt + 30 * 60_000).toISOString(),
-    }),
-  });
-  expect(logged.status).toBe(201);
-  const { id } = (await json(logged)) as { id: string };
+  const providerId = await addProvider(stack, 'Dr Okafor');
+  const first = await waitlistPatient(stack, providerId, { urgent: true });
+  const second = await waitlistPatient(stack, providerId, { urgent: false });
+  const { id } = await logCancellation(stack, providerId);
   await vi.waitFor(async () => expect(await purposesOf(stack, first)).toEqual(['offer']), { timeout: 30_000 });
   return {
     name: "a waitlist offer's hold",

@@ -8,7 +8,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answerStrandedMessages } from '../../src/inbound/answerStrandedMessages.js';
 import { textReplyWhenReady } from '../../src/inbound/receiveInboundMessage.js';
 import { createMessenger } from '../../src/messaging/messenger.js';
-import { createTwilioSender } from '../../src/messaging/twilioSender.js';
 import { startFakeTwilioApi, type FakeTwilioApi } from '../support/fakeTwilioApi.js';
 import { fakeSid, patientPhone, startStack, twimlText, type Stack } from '../support/stack.js';
 
@@ -27,13 +26,7 @@ const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 
 /** What the API process sweeps with, sending through Twilio's REST API (the local stand-in). */
 function sweepDeps() {
-  const sender = createTwilioSender({
-    accountSid: `AC${'1'.repeat(32)}`,
-    authToken: 'token',
-    messagingServiceSid: undefined,
-    httpClient: twilioApi.httpClient({ timeoutMs: 2000 }),
-  });
-  const messenger = createMessenger({ sql: stack.sql, sender, callbackBaseUrl: undefined, log });
+  const messenger = createMessenger({ sql: stack.sql, sender: twilioApi.sender({ timeoutMs: 2000 }), callbackBaseUrl: undefined, log });
   return { sql: stack.sql, temporal: stack.temporal, taskQueue: stack.taskQueue, log, messenger };
 }
 

@@ -5,9 +5,11 @@
  * one winner, and each loser is told once that the slot is taken; a failed delivery hands the place to the next patient; staff
  * abort withdraws pending offers; an appointment cancelled by staff is offered the same way.
  */
+import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { fakeSid, json, patientPhone, startStack, twimlText, type Stack } from '../support/stack.js';
 import { messageStatusParams } from '../support/twilioWebhooks.js';
+import { addProvider, logCancellation, waitlistPatient } from '../support/waitlist.js';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -24,46 +26,17 @@ const outboundTo = async (phone: string): Promise<string[]> =>
     .reverse();
 const cancellation = async (id: string) => json(await stack.api(`/api/cancellations/${id}`));
 
-async function provider(name: string): Promise<number> {
-  const response = await stack.api('/api/providers', { method: 'POST', body: JSON.stringify({ name, type: 'MD/DO' }) });
-  expect(response.status).toBe(201);
-  return (await json(response)).id as number;
-}
-
-async function waitlist(providerId: number, entry: Record<string, unknown> = {}): Promise<string> {
-  const phone = patientPhone();
-  const response = await stack.api('/api/waitlist', { method: 'POST', body: JSON.stringify({ phone, provider_ids: [providerId], ...entry }) });
-  expect(response.status).toBe(201);
-  return phone;
-}
-
-async function logCancellation(providerId: number, startsInHours = 26): Promise<{ id: string; workflow_id: string }> {
-  const response = await stack.api('/api/cancellations', {
-    method: 'POST',
-    body: JSON.stringify({
-      provider_id: providerId,
-      location: 'Main St clinic',
-      slot_start_at: inHours(startsInHours),
-      slot_end_at: inHours(startsInHours + 0.5),
-    }),
-  });
-  expect(response.status).toBe(201);
-  const body = await json(response);
-  expect(body).toMatchObject({ status: 'open', workflow_id: `cancellation-${stack.clinic.slug}-${body.id}` });
-  return body;
-}
-
 const offersOf = async (id: string) => (await cancellation(id)).offers as { id: string; phone: string; state: string; batch_number: number }[];
 
 describe('a cancellation offered to the waitlist', () => {
   it('offers the top 3, books the first YES, tells the others, and a STOP ends their texts', async () => {
-    const providerId = await provider('Dr Okafor');
-    const top = await waitlist(providerId, { urgent: true, display_name: 'Ana Lopez' });
-    const second = await waitlist(providerId, { manual_boost: 20 });
-    const third = await waitlist(providerId, { manual_boost: 10 });
-    const fourth = await waitlist(providerId);
+    const providerId = await addProvider(stack, 'Dr Okafor');
+    const top = await waitlistPatient(stack, providerId, { urgent: true, display_name: 'Ana Lopez' });
+    const second = await waitlistPatient(stack, providerId, { manual_boost: 20 });
+    const third = await waitlistPatient(stack, providerId, { manual_boost: 10 });
+    const fourth = await waitlistPatient(stack, providerId);
 
-    const { id } = await logCancellation(providerId);
+    const { id } = await logCancellation(stack, providerId);
     await expect.poll(async () => (await offersOf(id)).length, { timeout: 20_000 }).toBe(3);
     for (const phone of [top, second, third]) {
       await expect
@@ -91,7 +64,7 @@ describe('a cancellation offered to the waitlist', () => {
     expect((await outboundTo(second)).filter((body) => body === TAKEN)).toHaveLength(1);
     expect(await twimlText(await stack.sendSms(third, 'STOP'))).toBe('');
     const textsBefore = (await outboundTo(third)).length;
-    const next = await logCancellation(providerId, 30);
+    const next = await logCancellation(stack, providerId, 30);
     await expect.poll(async () => (await offersOf(next.id)).length, { timeout: 20_000 }).toBe(2);
     expect((await outboundTo(third)).length).toBe(textsBefore);
     const optOuts = await stack.sql`select 1 from opt_outs where clinic_id = ${stack.clinic.id} and phone = ${third}`;
@@ -101,10 +74,10 @@ describe('a cancellation offered to the waitlist', () => {
   it('gives one winner to 20 YES replies at once and tells each loser once that the slot is taken', async () => {
     expect((await stack.api('/api/clinic', { method: 'PATCH', body: JSON.stringify({ offer_batch_size: 20 }) })).status).toBe(200);
     try {
-      const providerId = await provider('Dr Race');
+      const providerId = await addProvider(stack, 'Dr Race');
       const phones: string[] = [];
-      for (let i = 0; i < 20; i++) phones.push(await waitlist(providerId));
-      const { id } = await logCancellation(providerId, 50);
+      for (let i = 0; i < 20; i++) phones.push(await waitlistPatient(stack, providerId));
+      const { id } = await logCancellation(stack, providerId, 50);
       await expect.poll(async () => (await offersOf(id)).length, { timeout: 30_000 }).toBe(20);
       await expect.poll(async () => (await Promise.all(phones.map(outboundTo))).every((texts) => texts.length === 1), { timeout: 30_000 }).toBe(true);
 
@@ -133,11 +106,11 @@ describe('a cancellation offered to the waitlist', () => {
   });
 
   it('replaces an offer whose text fails with the next patient on the list', async () => {
-    const providerId = await provider('Dr Delivery');
-    const phones = [await waitlist(providerId, { manual_boost: 30 }), await waitlist(providerId, { manual_boost: 20 })];
+    const providerId = await addProvider(stack, 'Dr Delivery');
+    const phones = [await waitlistPatient(stack, providerId, { manual_boost: 30 }), await waitlistPatient(stack, providerId, { manual_boost: 20 })];
     await stack.api('/api/clinic', { method: 'PATCH', body: JSON.stringify({ offer_batch_size: 1 }) });
     try {
-      const { id } = await logCancellation(providerId, 60);
+      const { id } = await logCancellation(stack, providerId, 60);
       await expect.poll(async () => (await offersOf(id)).length, { timeout: 20_000 }).toBe(1);
       // The message's MessageSid is written after its row: wait for it.
       const sid = await vi.waitFor(
@@ -159,9 +132,9 @@ describe('a cancellation offered to the waitlist', () => {
   });
 
   it('withdraws pending offers when staff abort, and refuses a second abort', async () => {
-    const providerId = await provider('Dr Abort');
-    const phone = await waitlist(providerId);
-    const { id } = await logCancellation(providerId, 70);
+    const providerId = await addProvider(stack, 'Dr Abort');
+    const phone = await waitlistPatient(stack, providerId);
+    const { id } = await logCancellation(stack, providerId, 70);
     await expect.poll(() => outboundTo(phone), { timeout: 20_000 }).toHaveLength(1);
     const aborted = await stack.api(`/api/cancellations/${id}/abort`, { method: 'POST' });
     expect(aborted.status).toBe(200);
@@ -176,8 +149,8 @@ describe('a cancellation offered to the waitlist', () => {
   });
 
   it('offers the slot of an appointment cancelled by staff', async () => {
-    const providerId = await provider('Dr Cancel');
-    const waiting = await waitlist(providerId);
+    const providerId = await addProvider(stack, 'Dr Cancel');
+    const waiting = await waitlistPatient(stack, providerId);
     const booked = await json(
       await stack.api('/api/appointments', {
         method: 'POST',
@@ -201,7 +174,7 @@ describe('a cancellation offered to the waitlist', () => {
   });
 
   it('refuses bad input with the field named, and answers a YES from a number with no offer as any stray YES', async () => {
-    const providerId = await provider('Dr Input');
+    const providerId = await addProvider(stack, 'Dr Input');
     const bad = async (body: Record<string, unknown>) => {
       const response = await stack.api('/api/cancellations', { method: 'POST', body: JSON.stringify(body) });
       expect(response.status).toBe(400);
@@ -230,7 +203,8 @@ describe('a cancellation offered to the waitlist', () => {
   });
 
   it('reports fill rate and time to fill from the rows', async () => {
-    const today = new Date().toISOString().slice(0, 10);
+    // The range is in clinic-local days, and the test clinic's day can be ahead of or behind UTC's.
+    const today = DateTime.now().setZone(stack.clinic.timezone).toISODate();
     const metrics = await json(await stack.api(`/api/metrics/waitlist?from=2026-01-01&to=${today}`));
     expect(metrics.filled).toBeGreaterThanOrEqual(2);
     expect(metrics.offers_sent).toBeGreaterThanOrEqual(26);

@@ -12,6 +12,8 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import twilio from 'twilio';
+import type { Sender } from '../../src/messaging/sender.js';
+import { createTwilioSender } from '../../src/messaging/twilioSender.js';
 import { fakeSid } from './twilioWebhooks.js';
 
 /** One request as the fake received it; a repeated form field (e.g. StatusCallbackEvent) is an array. */
@@ -47,6 +49,8 @@ export interface FakeTwilioApi {
   baseUrl: string;
   /** A twilio RequestClient that sends what would go to https://api.twilio.com here instead; `timeoutMs` bounds a hung request (default 30 s, twilio's own). */
   httpClient(options?: { timeoutMs?: number }): twilio.RequestClient;
+  /** Frontdesk's Twilio sender (`createTwilioSender`, no Messaging Service) talking to this fake through `httpClient(options)`. */
+  sender(options?: { timeoutMs?: number }): Sender;
   /** Every request received, oldest first. */
   requests: TwilioApiRequest[];
   /** Requests of one resource whose `To` is `to` (both forms, `+1…` and `whatsapp:+1…`, are compared as given). */
@@ -170,14 +174,17 @@ export async function startFakeTwilioApi(): Promise<FakeTwilioApi> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
+  const httpClient = (options: { timeoutMs?: number } = {}) => {
+    class LocalTwilio extends twilio.RequestClient {
+      override request: twilio.RequestClient['request'] = (opts) => super.request({ ...opts, uri: opts.uri.replace(/^https:\/\/api\.twilio\.com/, baseUrl) });
+    }
+    return new LocalTwilio(options.timeoutMs === undefined ? {} : { timeout: options.timeoutMs });
+  };
   return {
     baseUrl,
-    httpClient: (options = {}) => {
-      class LocalTwilio extends twilio.RequestClient {
-        override request: twilio.RequestClient['request'] = (opts) => super.request({ ...opts, uri: opts.uri.replace(/^https:\/\/api\.twilio\.com/, baseUrl) });
-      }
-      return new LocalTwilio(options.timeoutMs === undefined ? {} : { timeout: options.timeoutMs });
-    },
+    httpClient,
+    sender: (options = {}) =>
+      createTwilioSender({ accountSid: `AC${'1'.repeat(32)}`, authToken: 'local-auth-token', messagingServiceSid: undefined, httpClient: httpClient(options) }),
     requests,
     requestsTo: (to, resource) => requests.filter((r) => single(r.form.To) === to && (resource === undefined || r.resource === resource)),
     setAnswer: (to, answer) => void answers.set(to, answer),

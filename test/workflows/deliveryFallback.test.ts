@@ -10,7 +10,6 @@ import { temporal } from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listDeliveries } from '../../src/appointments/deliveryAttempts.js';
 import { deleteWhatsAppTemplate, saveWhatsAppTemplate } from '../../src/clinics/whatsAppTemplates.js';
-import { createTwilioSender } from '../../src/messaging/twilioSender.js';
 import { startFakeTwilioApi, type FakeTwilioApi } from '../support/fakeTwilioApi.js';
 import { startAppointmentChain } from '../../src/appointments/startAppointmentChain.js';
 import type { Clinic } from '../../src/clinics/clinics.js';
@@ -35,13 +34,7 @@ beforeAll(async () => {
   // Sent through the Twilio adapter to a local stand-in of its REST API, so the test sees each
   // request; a public address, so calls can be placed (their TwiML URL).
   twilioApi = await startFakeTwilioApi();
-  const sender = createTwilioSender({
-    accountSid: `AC${'1'.repeat(32)}`,
-    authToken: 'token',
-    messagingServiceSid: undefined,
-    httpClient: twilioApi.httpClient(),
-  });
-  ts = await startTimeSkipping({ sender, callbackBaseUrl: PUBLIC_BASE_URL });
+  ts = await startTimeSkipping({ sender: twilioApi.sender(), callbackBaseUrl: PUBLIC_BASE_URL });
   ({ env, sql } = ts);
   clinic = await moveClinicTo(sql, ts.clinic, ZONE);
 });

@@ -23,9 +23,9 @@ import {
   type DeliveryReceipt,
 } from '../../src/workflows/appointmentDefinitions.js';
 import { joinUpdate, ticketQuery, ticketWorkflowId, TICKET_WORKFLOW_TYPE, type TicketWorkflowInput } from '../../src/workflows/definitions.js';
-import { createTwilioSender } from '../../src/messaging/twilioSender.js';
 import { bookTestAppointment, kindsSentTo } from '../support/appointments.js';
 import { startFakeTwilioApi, type FakeTwilioApi } from '../support/fakeTwilioApi.js';
+import { addProvider, logCancellation, waitlistPatient } from '../support/waitlist.js';
 import { patientPhone, startStack, type Stack } from '../support/stack.js';
 
 const recording = process.env.RECORD_HISTORIES !== undefined;
@@ -253,13 +253,7 @@ describe.runIf(recording)('record cancellation offer histories', () => {
   let twilioApi: FakeTwilioApi;
   beforeAll(async () => {
     twilioApi = await startFakeTwilioApi();
-    const sender = createTwilioSender({
-      accountSid: `AC${'2'.repeat(32)}`,
-      authToken: 'local-auth-token',
-      messagingServiceSid: undefined,
-      httpClient: twilioApi.httpClient(),
-    });
-    stack = await startStack({ sender });
+    stack = await startStack({ sender: twilioApi.sender() });
     // Offers at any hour, held 1 minute (the shortest hold): the run ends when the last hold does.
     const settings = await stack.api('/api/clinic', {
       method: 'PATCH',
@@ -274,23 +268,9 @@ describe.runIf(recording)('record cancellation offer histories', () => {
 
   /** Logs a slot 26 h ahead with a new provider for two new waitlisted patients; resolves once both are texted. */
   async function offerToTwo(providerName: string): Promise<{ phones: string[]; workflowId: string }> {
-    const provider = await stack.api('/api/providers', { method: 'POST', body: JSON.stringify({ name: providerName, type: 'MD/DO' }) });
-    const providerId = ((await provider.json()) as { id: number }).id;
-    const phones = [patientPhone(), patientPhone()];
-    for (const phone of phones) {
-      expect((await stack.api('/api/waitlist', { method: 'POST', body: JSON.stringify({ phone, provider_ids: [providerId] }) })).status).toBe(201);
-    }
-    const startsAt = Date.now() + 26 * 60 * 60_000;
-    const logged = await stack.api('/api/cancellations', {
-      method: 'POST',
-      body: JSON.stringify({
-        provider_id: providerId,
-        location: 'Main St clinic',
-        slot_start_at: new Date(startsAt).toISOString(),
-        slot_end_at: new Date(startsAt + 30 * 60_000).toISOString(),
-      }),
-    });
-    const { id, workflow_id: workflowId } = (await logged.json()) as { id: string; workflow_id: string };
+    const providerId = await addProvider(stack, providerName);
+    const phones = [await waitlistPatient(stack, providerId), await waitlistPatient(stack, providerId)];
+    const { id, workflow_id: workflowId } = await logCancellation(stack, providerId);
     const sent = () => stack.sql`select 1 from messages m join offers o on o.id = m.offer_id where o.cancellation_id = ${id}`;
     await expect.poll(async () => (await sent()).length, { timeout: 20_000 }).toBe(2);
     return { phones, workflowId };
