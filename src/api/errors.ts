@@ -33,6 +33,10 @@ export function handleError(log: Logger) {
       const code = CODE_BY_STATUS.get(status) ?? (status >= 500 ? 'internal' : 'bad_request');
       const challenge = error.getResponse().headers.get('WWW-Authenticate');
       if (challenge !== null) c.header('WWW-Authenticate', challenge);
+      // RFC 6750 §3.1: `invalid_request` is an Authorization header that is not `Bearer <token>`.
+      if (status === 400 && challenge?.includes('error="invalid_request"')) {
+        return c.json(errorBody(code, 'Authorization: must be "Bearer " followed by the staff API token', 'Authorization'), status);
+      }
       return c.json(errorBody(code, error.message || defaultMessage(status)), status);
     }
     if (isServiceUnavailable(error)) {

@@ -107,6 +107,19 @@ describe('every documented operation', () => {
     },
   );
 
+  it('answers a malformed Authorization header with 400 naming it (RFC 6750 invalid_request)', async () => {
+    for (const authorization of ['Bearer {"token": "x y"}', 'Basic dXNlcjpwYXNz', 'Bearer']) {
+      const response = await stack.app.request(`/api/queue?clinic=${stack.clinic.slug}`, { headers: { Authorization: authorization } });
+      expect(response.status, authorization).toBe(400);
+      expect(response.headers.get('WWW-Authenticate')).toBe('Bearer error="invalid_request"');
+      expect((await json(response)).error).toEqual({
+        code: 'bad_request',
+        message: 'Authorization: must be "Bearer " followed by the staff API token',
+        field: 'Authorization',
+      });
+    }
+  });
+
   const withBody = documentedOperations().filter((o) => o.operation.requestBody !== undefined);
   it.each(withBody.map((o) => [o.name, o] as const))(
     '%s refuses a body that is not JSON with 400 naming `body`, and JSON under another Content-Type with 415',
