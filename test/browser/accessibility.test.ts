@@ -5,30 +5,24 @@
  * nothing.
  */
 import { DateTime } from 'luxon';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { seriousAxeViolations } from '../support/axe.js';
-import { launchChromium } from '../support/chromium.js';
-import { watchCspViolations } from '../support/cspViolations.js';
-import { patientPhone, startStack, twimlText, type Stack } from '../support/stack.js';
+import { browserSuite } from '../support/browserSuite.js';
+import { patientPhone, twimlText } from '../support/stack.js';
 import { signInTo } from '../support/staffBrowser.js';
 
-let stack: Stack;
-let baseUrl: string;
-let browser: Browser;
+const suite = browserSuite({ consoleTelephone: true, roomsOpen: 2 });
 let simulatedPhone: string;
 let appointmentDay: string;
 
 async function patientJoins(phone: string): Promise<string> {
-  const code = /ticket is ([A-Z]\d+)/.exec(await twimlText(await stack.sendSms(phone, 'JOIN sore throat')))?.[1];
+  const code = /ticket is ([A-Z]\d+)/.exec(await twimlText(await suite.stack.sendSms(phone, 'JOIN sore throat')))?.[1];
   expect(code).toBeDefined();
   return code!;
 }
 
 beforeAll(async () => {
-  stack = await startStack({ consoleTelephone: true, roomsOpen: 2 });
-  baseUrl = await stack.listen();
-  browser = await launchChromium();
   // One ticket in each column of the board.
   const [inRoom, called] = [await patientJoins(patientPhone()), await patientJoins(patientPhone())];
   await patientJoins(patientPhone());
@@ -36,12 +30,12 @@ beforeAll(async () => {
     [inRoom, ['next', 'in_room']],
     [called, ['next']],
   ] as const) {
-    for (const state of states) await stack.api(`/api/tickets/${code}/state`, { method: 'POST', body: JSON.stringify({ state }) });
+    for (const state of states) await suite.stack.api(`/api/tickets/${code}/state`, { method: 'POST', body: JSON.stringify({ state }) });
   }
   // An appointment tomorrow, and a conversation for the simulator.
-  const startsAt = DateTime.now().setZone(stack.clinic.timezone).plus({ days: 1 }).set({ hour: 10, minute: 0, second: 0, millisecond: 0 });
+  const startsAt = DateTime.now().setZone(suite.stack.clinic.timezone).plus({ days: 1 }).set({ hour: 10, minute: 0, second: 0, millisecond: 0 });
   appointmentDay = startsAt.toISODate()!;
-  const booked = await stack.api('/api/appointments', {
+  const booked = await suite.stack.api('/api/appointments', {
     method: 'POST',
     body: JSON.stringify({
       patient_name: 'Meera Iyer',
@@ -57,16 +51,16 @@ beforeAll(async () => {
   simulatedPhone = patientPhone();
   await patientJoins(simulatedPhone);
   // Two waitlisted patients (one urgent with a note) and a freed slot offered to them.
-  const provider = await stack.api('/api/providers', { method: 'POST', body: JSON.stringify({ name: 'Dr Okafor', type: 'MD/DO' }) });
+  const provider = await suite.stack.api('/api/providers', { method: 'POST', body: JSON.stringify({ name: 'Dr Okafor', type: 'MD/DO' }) });
   expect(provider.status).toBe(201);
   for (const entry of [
     { phone: patientPhone(), display_name: 'Ines Duarte', manual_boost: 10 },
     { phone: patientPhone(), display_name: 'Ravi', urgent: true, notes: 'Mornings only' },
   ]) {
-    expect((await stack.api('/api/waitlist', { method: 'POST', body: JSON.stringify(entry) })).status).toBe(201);
+    expect((await suite.stack.api('/api/waitlist', { method: 'POST', body: JSON.stringify(entry) })).status).toBe(201);
   }
   const slot = startsAt.plus({ hours: 2 });
-  const cancellation = await stack.api('/api/cancellations', {
+  const cancellation = await suite.stack.api('/api/cancellations', {
     method: 'POST',
     body: JSON.stringify({
       provider_id: ((await provider.json()) as { id: number }).id,
@@ -77,19 +71,15 @@ beforeAll(async () => {
   });
   expect(cancellation.status).toBe(201);
 });
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
 
 /** The pages to check, each opened on `page` (signed in unless it says otherwise) and ready to read. */
 const PAGES: { name: string; signedIn: boolean; open(page: Page): Promise<void> }[] = [
-  { name: 'sign-in', signedIn: false, open: (page) => page.goto(`${baseUrl}/admin/login`).then(() => undefined) },
+  { name: 'sign-in', signedIn: false, open: (page) => page.goto(`${suite.baseUrl}/admin/login`).then(() => undefined) },
   {
     name: 'sign-in refused',
     signedIn: false,
     async open(page) {
-      await page.goto(`${baseUrl}/admin/login`);
+      await page.goto(`${suite.baseUrl}/admin/login`);
       await page.getByLabel('Password').fill('not the password');
       await page.getByRole('button', { name: 'Sign in' }).click();
       await page.getByRole('alert').waitFor();
@@ -99,7 +89,7 @@ const PAGES: { name: string; signedIn: boolean; open(page: Page): Promise<void> 
     name: 'queue board',
     signedIn: true,
     async open(page) {
-      await page.goto(`${baseUrl}/admin/board?clinic=${stack.clinic.slug}`);
+      await page.goto(`${suite.baseUrl}/admin/board?clinic=${suite.stack.clinic.slug}`);
       await page.locator('#live[data-state="live"]').waitFor();
       await page.locator('[data-column="in_room"] [data-ticket]').waitFor();
     },
@@ -108,7 +98,7 @@ const PAGES: { name: string; signedIn: boolean; open(page: Page): Promise<void> 
     name: 'appointments',
     signedIn: true,
     async open(page) {
-      await page.goto(`${baseUrl}/admin/appointments?clinic=${stack.clinic.slug}&date=${appointmentDay}`);
+      await page.goto(`${suite.baseUrl}/admin/appointments?clinic=${suite.stack.clinic.slug}&date=${appointmentDay}`);
       await page.locator('[data-appointment]').first().waitFor();
     },
   },
@@ -116,7 +106,7 @@ const PAGES: { name: string; signedIn: boolean; open(page: Page): Promise<void> 
     name: 'appointments with a refused booking',
     signedIn: true,
     async open(page) {
-      await page.goto(`${baseUrl}/admin/appointments?clinic=${stack.clinic.slug}&date=${appointmentDay}`);
+      await page.goto(`${suite.baseUrl}/admin/appointments?clinic=${suite.stack.clinic.slug}&date=${appointmentDay}`);
       await page.getByLabel('Patient name').fill('Ravi');
       await page.getByLabel('Mobile number').fill('not a number');
       await page.getByLabel(/^Date and time/).fill(`${appointmentDay}T11:00`);
@@ -130,7 +120,7 @@ const PAGES: { name: string; signedIn: boolean; open(page: Page): Promise<void> 
     name: 'waitlist',
     signedIn: true,
     async open(page) {
-      await page.goto(`${baseUrl}/admin/waitlist?clinic=${stack.clinic.slug}`);
+      await page.goto(`${suite.baseUrl}/admin/waitlist?clinic=${suite.stack.clinic.slug}`);
       await page.locator('[data-entry]').nth(1).waitFor();
     },
   },
@@ -138,7 +128,7 @@ const PAGES: { name: string; signedIn: boolean; open(page: Page): Promise<void> 
     name: 'waitlist with a refused add and an edit form open',
     signedIn: true,
     async open(page) {
-      await page.goto(`${baseUrl}/admin/waitlist?clinic=${stack.clinic.slug}`);
+      await page.goto(`${suite.baseUrl}/admin/waitlist?clinic=${suite.stack.clinic.slug}`);
       await page.locator('[data-entry]').first().getByText('Edit…').click();
       const add = page.locator('section.add');
       await add.getByLabel('Mobile number').fill('not a number');
@@ -150,7 +140,7 @@ const PAGES: { name: string; signedIn: boolean; open(page: Page): Promise<void> 
     name: 'cancellations with holds counting down',
     signedIn: true,
     async open(page) {
-      await page.goto(`${baseUrl}/admin/cancellations?clinic=${stack.clinic.slug}`);
+      await page.goto(`${suite.baseUrl}/admin/cancellations?clinic=${suite.stack.clinic.slug}`);
       await page.locator('[data-hold-expires]').first().waitFor();
     },
   },
@@ -158,7 +148,7 @@ const PAGES: { name: string; signedIn: boolean; open(page: Page): Promise<void> 
     name: 'cancellations with a refused form',
     signedIn: true,
     async open(page) {
-      await page.goto(`${baseUrl}/admin/cancellations?clinic=${stack.clinic.slug}`);
+      await page.goto(`${suite.baseUrl}/admin/cancellations?clinic=${suite.stack.clinic.slug}`);
       await page.getByLabel('Provider').selectOption({ label: 'Dr Okafor (MD/DO)' });
       await page.getByLabel('Location').fill('Room 2');
       await page.getByLabel(/^Starts/).fill(`${appointmentDay}T11:30`);
@@ -171,7 +161,7 @@ const PAGES: { name: string; signedIn: boolean; open(page: Page): Promise<void> 
     name: 'settings',
     signedIn: true,
     async open(page) {
-      await page.goto(`${baseUrl}/admin/settings?clinic=${stack.clinic.slug}&kind=reschedule_options&language=es`);
+      await page.goto(`${suite.baseUrl}/admin/settings?clinic=${suite.stack.clinic.slug}&kind=reschedule_options&language=es`);
       await page.locator('#template-preview [data-segments]').waitFor();
     },
   },
@@ -179,7 +169,7 @@ const PAGES: { name: string; signedIn: boolean; open(page: Page): Promise<void> 
     name: 'settings with a refused form and a preview past one segment',
     signedIn: true,
     async open(page) {
-      await page.goto(`${baseUrl}/admin/settings?clinic=${stack.clinic.slug}`);
+      await page.goto(`${suite.baseUrl}/admin/settings?clinic=${suite.stack.clinic.slug}`);
       await page.getByRole('combobox', { name: /^Time zone/ }).fill('Mars/Olympus');
       await page.getByRole('button', { name: 'Save hours' }).click();
       await page.locator('[data-field-error="timezone"]').waitFor();
@@ -191,25 +181,29 @@ const PAGES: { name: string; signedIn: boolean; open(page: Page): Promise<void> 
     name: 'numbers',
     signedIn: true,
     async open(page) {
-      await page.goto(`${baseUrl}/admin/numbers?clinic=${stack.clinic.slug}`);
+      await page.goto(`${suite.baseUrl}/admin/numbers?clinic=${suite.stack.clinic.slug}`);
       await page.waitForFunction('Chart.getChart(document.getElementById("delivery-chart")) !== undefined');
     },
   },
-  { name: 'phone simulator', signedIn: true, open: (page) => page.goto(`${baseUrl}/admin/phone?clinic=${stack.clinic.slug}`).then(() => undefined) },
+  {
+    name: 'phone simulator',
+    signedIn: true,
+    open: (page) => page.goto(`${suite.baseUrl}/admin/phone?clinic=${suite.stack.clinic.slug}`).then(() => undefined),
+  },
   {
     name: 'phone simulator with a conversation',
     signedIn: true,
     async open(page) {
-      await page.goto(`${baseUrl}/admin/phone?clinic=${stack.clinic.slug}&phone=${encodeURIComponent(simulatedPhone)}&channel=whatsapp`);
+      await page.goto(`${suite.baseUrl}/admin/phone?clinic=${suite.stack.clinic.slug}&phone=${encodeURIComponent(simulatedPhone)}&channel=whatsapp`);
       await page.locator('#chat .msg').first().waitFor();
     },
   },
-  { name: 'kiosk', signedIn: false, open: (page) => page.goto(`${baseUrl}/kiosk?clinic=${stack.clinic.slug}`).then(() => undefined) },
+  { name: 'kiosk', signedIn: false, open: (page) => page.goto(`${suite.baseUrl}/kiosk?clinic=${suite.stack.clinic.slug}`).then(() => undefined) },
   {
     name: 'kiosk ticket',
     signedIn: false,
     async open(page) {
-      await page.goto(`${baseUrl}/kiosk?clinic=${stack.clinic.slug}`);
+      await page.goto(`${suite.baseUrl}/kiosk?clinic=${suite.stack.clinic.slug}`);
       await page.getByRole('button', { name: 'Get a ticket' }).click();
       await page.locator('[data-ticket-code]').waitFor();
     },
@@ -218,9 +212,9 @@ const PAGES: { name: string; signedIn: boolean; open(page: Page): Promise<void> 
 
 /** A browser context `width` px wide, signed in as staff. */
 async function signedInContext(width: number): Promise<BrowserContext> {
-  const context = await browser.newContext({ viewport: { width, height: 900 } });
+  const context = await suite.browser.newContext({ viewport: { width, height: 900 } });
   const page = await context.newPage();
-  await signInTo(page, `${baseUrl}/admin/board?clinic=${stack.clinic.slug}`, stack.adminPassword);
+  await signInTo(page, `${suite.baseUrl}/admin/board?clinic=${suite.stack.clinic.slug}`, suite.stack.adminPassword);
   await page.close();
   return context;
 }
@@ -229,11 +223,11 @@ describe('every page passes axe and its Content-Security-Policy', () => {
   for (const width of [390, 768]) {
     it(`at ${width} px`, async () => {
       const staff = await signedInContext(width);
-      const visitor = await browser.newContext({ viewport: { width, height: 900 } });
+      const visitor = await suite.browser.newContext({ viewport: { width, height: 900 } });
       const found: Record<string, string[]> = {};
       for (const check of PAGES) {
         const page = await (check.signedIn ? staff : visitor).newPage();
-        const csp = await watchCspViolations(page);
+        const csp = await suite.watch(page);
         await check.open(page);
         const problems = [...(await seriousAxeViolations(page)), ...csp.map((v) => `CSP: ${v}`)];
         if (problems.length > 0) found[check.name] = problems;

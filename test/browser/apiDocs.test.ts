@@ -3,49 +3,28 @@
  * from the server's own files under its strict Content-Security-Policy, lists every documented route,
  * and "Authorize" + "Try it out" call the API with the staff token.
  */
-import type { Browser } from 'playwright-core';
-import { launchChromium, screenshotPath } from '../support/chromium.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from '../support/stack.js';
+import { screenshotPath } from '../support/chromium.js';
+import { describe, expect, it } from 'vitest';
+import { browserSuite } from '../support/browserSuite.js';
 
-let stack: Stack;
-let baseUrl: string;
-let browser: Browser;
-beforeAll(async () => {
-  stack = await startStack();
-  baseUrl = await stack.listen();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+const suite = browserSuite();
 
 describe('the staff API docs page', () => {
   it('renders offline under its CSP, lists every documented route, and tries GET /api/queue with the token', async () => {
-    const contract = (await (await stack.app.request('/api/openapi.json')).json()) as { paths: Record<string, Record<string, unknown>> };
+    const contract = (await (await suite.stack.app.request('/api/openapi.json')).json()) as { paths: Record<string, Record<string, unknown>> };
     const documented = Object.entries(contract.paths).flatMap(([path, operations]) =>
       Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`),
     );
 
-    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    const page = await suite.newPage(1200);
     const foreign: string[] = [];
     await page.route('**/*', (route) => {
-      if (route.request().url().startsWith(baseUrl)) return route.continue();
+      if (route.request().url().startsWith(suite.baseUrl)) return route.continue();
       foreign.push(route.request().url());
       return route.abort();
     });
-    const violations: string[] = [];
-    await page.exposeFunction('reportViolation', (v: string) => void violations.push(v));
-    await page.addInitScript(() => {
-      const page = globalThis as unknown as { document: EventTarget; reportViolation(v: string): void };
-      page.document.addEventListener('securitypolicyviolation', (e) => {
-        const violation = e as unknown as { violatedDirective: string; blockedURI: string };
-        page.reportViolation(`${violation.violatedDirective} ${violation.blockedURI}`);
-      });
-    });
 
-    const response = await page.goto(`${baseUrl}/api/docs`);
+    const response = await page.goto(`${suite.baseUrl}/api/docs`);
     expect(response!.headers()['content-security-policy']).toContain("script-src 'self'");
     await page.locator('.opblock').first().waitFor({ timeout: 15_000 });
     expect(await page.locator('.info .title').textContent()).toContain('Frontdesk staff API');
@@ -57,24 +36,23 @@ describe('the staff API docs page', () => {
     expect(listed.sort()).toEqual(documented.sort());
 
     await page.getByRole('button', { name: 'Authorize' }).first().click();
-    await page.locator('.auth-container input').fill(stack.adminApiToken);
+    await page.locator('.auth-container input').fill(suite.stack.adminApiToken);
     await page.locator('.auth-btn-wrapper button.authorize').click();
     await page.locator('.btn-done').click();
 
     const getQueue = page.locator('.opblock-get', { has: page.locator('[data-path="/api/queue"]') });
     await getQueue.locator('.opblock-summary').click();
     await getQueue.getByRole('button', { name: 'Try it out' }).click();
-    await getQueue.locator('tr[data-param-name="clinic"] input').fill(stack.clinic.slug);
+    await getQueue.locator('tr[data-param-name="clinic"] input').fill(suite.stack.clinic.slug);
     await getQueue.getByRole('button', { name: 'Execute' }).click();
     const status = getQueue.locator('.live-responses-table .response .response-col_status');
     await status.waitFor({ timeout: 10_000 });
     expect((await status.textContent())?.trim()).toBe('200');
     expect(await getQueue.locator('.live-responses-table td.response-col_description:not(.col_header)').textContent()).toContain(
-      `"clinic": "${stack.clinic.slug}"`,
+      `"clinic": "${suite.stack.clinic.slug}"`,
     );
 
     await page.screenshot({ path: screenshotPath('api-docs.png'), fullPage: true });
-    expect(violations).toEqual([]);
     expect(foreign).toEqual([]);
     await page.close();
   });

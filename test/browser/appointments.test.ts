@@ -1,35 +1,17 @@
 import { DateTime } from 'luxon';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, screenshotPath } from '../support/chromium.js';
-import { watchCspViolations } from '../support/cspViolations.js';
-import { patientPhone, startStack, twimlText, type Stack } from '../support/stack.js';
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { screenshotPath } from '../support/chromium.js';
+import { browserSuite } from '../support/browserSuite.js';
+import { patientPhone, twimlText } from '../support/stack.js';
 import { markPage, marker, signInTo } from '../support/staffBrowser.js';
 
-let stack: Stack;
-let baseUrl: string;
-let browser: Browser;
-beforeAll(async () => {
-  stack = await startStack();
-  baseUrl = await stack.listen();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
-
-// Every page the tests open is watched: its Content-Security-Policy refuses nothing the page uses.
-const watched: string[][] = [];
-afterEach(() => {
-  expect(watched.splice(0).flat()).toEqual([]);
-});
+const suite = browserSuite();
 
 /** Signs in on a page `width` CSS pixels wide and lands on the Queue board. */
 async function signIn(width: number): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width, height: 900 } });
-  watched.push(await watchCspViolations(page));
-  await signInTo(page, `${baseUrl}/admin/board?clinic=${stack.clinic.slug}`, stack.adminPassword);
+  const page = await suite.newPage(width);
+  await signInTo(page, `${suite.baseUrl}/admin/board?clinic=${suite.stack.clinic.slug}`, suite.stack.adminPassword);
   return page;
 }
 
@@ -38,7 +20,7 @@ const lastDelivery = (card: Locator) => card.locator('[data-last-delivery]').tex
 
 /** Opens the Appointments page of clinic-local `day` on `page` and waits for its live stream. */
 async function openDay(page: Page, day: string): Promise<void> {
-  await page.goto(`${baseUrl}/admin/appointments?clinic=${stack.clinic.slug}&date=${day}`);
+  await page.goto(`${suite.baseUrl}/admin/appointments?clinic=${suite.stack.clinic.slug}&date=${day}`);
   await page.locator('#live[data-state="live"]').waitFor({ timeout: 5_000 });
   await markPage(page);
 }
@@ -50,7 +32,7 @@ describe('the receptionist books and reminds from the Appointments page', () => 
     await page.getByRole('heading', { name: 'Book an appointment' }).waitFor();
     expect(await page.getByRole('link', { name: 'Appointments' }).getAttribute('aria-current')).toBe('page');
 
-    const startsAt = DateTime.now().setZone(stack.clinic.timezone).plus({ days: 1 }).set({ hour: 10, minute: 30 });
+    const startsAt = DateTime.now().setZone(suite.stack.clinic.timezone).plus({ days: 1 }).set({ hour: 10, minute: 30 });
     await page.getByLabel('Patient name').fill('Meera Iyer');
     await page.getByLabel('Mobile number').fill(patientPhone());
     await page.getByLabel(/^Date and time/).fill(startsAt.toFormat("yyyy-MM-dd'T'HH:mm"));
@@ -83,7 +65,7 @@ describe('the receptionist books and reminds from the Appointments page', () => 
   });
 
   it('sees every change on every open page within a second, and confirms before cancelling', async () => {
-    const startsAt = DateTime.now().setZone(stack.clinic.timezone).plus({ days: 2 }).set({ hour: 9, minute: 15, second: 0, millisecond: 0 });
+    const startsAt = DateTime.now().setZone(suite.stack.clinic.timezone).plus({ days: 2 }).set({ hour: 9, minute: 15, second: 0, millisecond: 0 });
     const day = startsAt.toISODate()!;
     const front = await signIn(768);
     const back = await signIn(390);
@@ -93,7 +75,7 @@ describe('the receptionist books and reminds from the Appointments page', () => 
 
     // Another staff member books through the JSON API.
     const phone = patientPhone();
-    const booked = await stack.api('/api/appointments', {
+    const booked = await suite.stack.api('/api/appointments', {
       method: 'POST',
       body: JSON.stringify({
         patient_name: 'Tomás Rivera',
@@ -110,16 +92,16 @@ describe('the receptionist books and reminds from the Appointments page', () => 
 
     // The patient answers the reminder by text.
     const { id } = (await booked.json()) as { id: string };
-    expect((await stack.api(`/api/appointments/${id}/remind`, { method: 'POST' })).status).toBe(200);
+    expect((await suite.stack.api(`/api/appointments/${id}/remind`, { method: 'POST' })).status).toBe(200);
     for (const card of cards('Tomás')) await expect.poll(() => lastDelivery(card), { timeout: 10_000 }).toMatch(/^Reminder · SMS (sent|delivered)$/);
-    expect(await twimlText(await stack.sendSms(phone, 'YES'))).toMatch(/confirmed/i);
+    expect(await twimlText(await suite.stack.sendSms(phone, 'YES'))).toMatch(/confirmed/i);
     for (const card of cards('Tomás')) await card.locator('.pill-confirmed').waitFor({ timeout: 1_000 });
 
     // Cancel asks first; the other page sees the cancellation.
     const [frontCard, backCard] = cards('Tomás');
     await frontCard!.getByText('Cancel…').click();
     await frontCard!.getByText("Cancel Tomás's appointment? The patient is told.").waitFor();
-    expect(await stack.sql`select status from appointments where id = ${id}`).toEqual([{ status: 'confirmed' }]);
+    expect(await suite.stack.sql`select status from appointments where id = ${id}`).toEqual([{ status: 'confirmed' }]);
     await frontCard!.getByRole('button', { name: 'Yes, cancel it' }).click();
     await front.getByRole('status').filter({ hasText: "Cancelled Tomás's" }).waitFor();
     await backCard!.locator('.pill-cancelled').waitFor({ timeout: 1_000 });

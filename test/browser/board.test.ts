@@ -1,41 +1,16 @@
-import type { Browser, Locator, Page } from 'playwright-core';
-import { launchChromium, screenshotPath } from '../support/chromium.js';
-import { watchCspViolations } from '../support/cspViolations.js';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { patientPhone, startStack, twimlText, type Stack } from '../support/stack.js';
+import type { Locator, Page } from 'playwright-core';
+import { screenshotPath } from '../support/chromium.js';
+import { describe, expect, it, vi } from 'vitest';
+import { browserSuite } from '../support/browserSuite.js';
+import { patientPhone, twimlText } from '../support/stack.js';
 
-let stack: Stack;
-let baseUrl: string;
-let browser: Browser;
-beforeAll(async () => {
-  stack = await startStack({ roomsOpen: 2 });
-  baseUrl = await stack.listen();
-  // Playwright gives each launch a fresh temporary profile (user-data dir) and removes it on close.
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+const suite = browserSuite({ roomsOpen: 2 });
 
-// Every page the tests open is watched: its Content-Security-Policy refuses nothing the page uses.
-const watched: string[][] = [];
-afterEach(() => {
-  expect(watched.splice(0).flat()).toEqual([]);
-});
-
-/** A new page `width` × `height` CSS pixels, watched for CSP violations. */
-async function newPage(width: number, height: number): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width, height } });
-  watched.push(await watchCspViolations(page));
-  return page;
-}
-
-const boardUrl = () => `${baseUrl}/admin/board?clinic=${stack.clinic.slug}`;
+const boardUrl = () => `${suite.baseUrl}/admin/board?clinic=${suite.stack.clinic.slug}`;
 const ticketCard = (page: Page, column: 'next' | 'waiting' | 'in_room', code: string) => page.locator(`[data-column="${column}"] [data-ticket="${code}"]`);
 
 async function patientJoins(phone: string, body = 'JOIN'): Promise<string> {
-  const reply = await twimlText(await stack.sendSms(phone, body));
+  const reply = await twimlText(await suite.stack.sendSms(phone, body));
   const code = /ticket is ([A-Z]\d+)/.exec(reply)?.[1];
   expect(code, reply).toBeDefined();
   return code!;
@@ -43,10 +18,10 @@ async function patientJoins(phone: string, body = 'JOIN'): Promise<string> {
 
 /** Opens the board as a receptionist would: sent to sign in, then back to the live board. */
 async function openBoard(): Promise<Page> {
-  const page = await newPage(1180, 820);
+  const page = await suite.newPage(1180, 820);
   await page.goto(boardUrl());
   expect(new URL(page.url()).pathname).toBe('/admin/login');
-  await page.getByLabel('Password').fill(stack.adminPassword);
+  await page.getByLabel('Password').fill(suite.stack.adminPassword);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL(boardUrl());
   await page.locator('#live[data-state="live"]').waitFor({ timeout: 5_000 });
@@ -76,7 +51,7 @@ describe('the receptionist works the live board', () => {
 
     const called = await vi.waitFor(
       async () => {
-        const { messages } = (await (await stack.api(`/api/messages?phone=${encodeURIComponent(phone)}`)).json()) as { messages: { body: string }[] };
+        const { messages } = (await (await suite.stack.api(`/api/messages?phone=${encodeURIComponent(phone)}`)).json()) as { messages: { body: string }[] };
         const found = messages.find((m) => m.body.includes("you're next"));
         expect(found).toBeDefined();
         return found!;
@@ -89,12 +64,12 @@ describe('the receptionist works the live board', () => {
 
   it("sees each ticket's wait so far count up while the board stays open", async () => {
     const code = await patientJoins(patientPhone());
-    await stack.sql`update tickets set joined_at = now() - interval '3 minutes 10 seconds' where clinic_id = ${stack.clinic.id} and code = ${code}`;
-    const page = await newPage(1180, 820);
+    await suite.stack.sql`update tickets set joined_at = now() - interval '3 minutes 10 seconds' where clinic_id = ${suite.stack.clinic.id} and code = ${code}`;
+    const page = await suite.newPage(1180, 820);
     // The page's clock, so two minutes pass in a moment; the server's stays real.
     await page.clock.install();
     await page.goto(boardUrl());
-    await page.getByLabel('Password').fill(stack.adminPassword);
+    await page.getByLabel('Password').fill(suite.stack.adminPassword);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.locator('#live[data-state="live"]').waitFor({ timeout: 5_000 });
     const waited = ticketCard(page, 'waiting', code).locator('.waited');
@@ -127,7 +102,7 @@ describe('the receptionist works the live board', () => {
     const shown = page.locator('[data-rooms-open]');
     const fewer = page.getByRole('button', { name: 'Fewer rooms open' });
     const more = page.getByRole('button', { name: 'More rooms open' });
-    const roomsOpen = async () => ((await (await stack.api('/api/queue')).json()) as { rooms_open: number }).rooms_open;
+    const roomsOpen = async () => ((await (await suite.stack.api('/api/queue')).json()) as { rooms_open: number }).rooms_open;
     expect(await shown.textContent()).toBe('2');
 
     await fewer.click();
@@ -148,9 +123,9 @@ describe('the receptionist works the live board', () => {
     const first = await patientJoins(patientPhone(), 'JOIN back pain since Tuesday, can hardly sit');
     const second = await patientJoins(patientPhone(), 'JOIN');
     const third = await patientJoins(patientPhone(), 'JOIN <b>flu shot</b> please');
-    await stack.api(`/api/tickets/${first}/state`, { method: 'POST', body: JSON.stringify({ state: 'next' }) });
-    await stack.api(`/api/tickets/${first}/state`, { method: 'POST', body: JSON.stringify({ state: 'in_room' }) });
-    await stack.api(`/api/tickets/${second}/state`, { method: 'POST', body: JSON.stringify({ state: 'next' }) });
+    await suite.stack.api(`/api/tickets/${first}/state`, { method: 'POST', body: JSON.stringify({ state: 'next' }) });
+    await suite.stack.api(`/api/tickets/${first}/state`, { method: 'POST', body: JSON.stringify({ state: 'in_room' }) });
+    await suite.stack.api(`/api/tickets/${second}/state`, { method: 'POST', body: JSON.stringify({ state: 'next' }) });
     await ticketCard(page, 'in_room', first).waitFor({ timeout: 2_000 });
     await ticketCard(page, 'next', second).waitFor({ timeout: 2_000 });
     await ticketCard(page, 'waiting', third).waitFor({ timeout: 2_000 });
@@ -159,7 +134,7 @@ describe('the receptionist works the live board', () => {
     expect(await fontSize(ticketCard(page, 'waiting', third).locator('.code'))).toBeGreaterThanOrEqual(36);
     const buttonHeights = await page.locator('[data-transition] button').evaluateAll((buttons) => buttons.map((b) => b.getBoundingClientRect().height));
     expect(Math.min(...buttonHeights)).toBeGreaterThanOrEqual(44);
-    expect(await page.locator('h1').textContent()).toBe(stack.clinic.name);
+    expect(await page.locator('h1').textContent()).toBe(suite.stack.clinic.name);
     await page.screenshot({ path: screenshotPath('queue-tablet.png'), fullPage: true });
     expect(await marker(page)).toBe('same page');
     await page.close();
@@ -168,8 +143,8 @@ describe('the receptionist works the live board', () => {
 
 describe('a visitor without a phone uses the kiosk', () => {
   it('takes a ticket and sees its code large', async () => {
-    const page = await newPage(820, 1180);
-    await page.goto(`${baseUrl}/kiosk?clinic=${stack.clinic.slug}`);
+    const page = await suite.newPage(820, 1180);
+    await page.goto(`${suite.baseUrl}/kiosk?clinic=${suite.stack.clinic.slug}`);
     await page.getByLabel('Anything we should know?').fill('in a wheelchair');
     await page.getByRole('button', { name: 'Get a ticket' }).click();
 

@@ -1,37 +1,19 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, screenshotPath } from '../support/chromium.js';
-import { watchCspViolations } from '../support/cspViolations.js';
-import { patientPhone, startStack, type Stack } from '../support/stack.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { screenshotPath } from '../support/chromium.js';
+import { browserSuite } from '../support/browserSuite.js';
+import { patientPhone } from '../support/stack.js';
 
-let stack: Stack;
-let baseUrl: string;
-let browser: Browser;
-beforeAll(async () => {
-  stack = await startStack({ consoleTelephone: true });
-  baseUrl = await stack.listen();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+const suite = browserSuite({ consoleTelephone: true });
 
-// Every page the tests open is watched: its Content-Security-Policy refuses nothing the page uses.
-const watched: string[][] = [];
-afterEach(() => {
-  expect(watched.splice(0).flat()).toEqual([]);
-});
-
-const phoneUrl = () => `${baseUrl}/admin/phone?clinic=${stack.clinic.slug}`;
+const phoneUrl = () => `${suite.baseUrl}/admin/phone?clinic=${suite.stack.clinic.slug}`;
 
 /** Opens the simulator as staff would: sent to sign in, then back to it. */
 async function openSimulator(width: number): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width, height: 900 } });
-  watched.push(await watchCspViolations(page));
+  const page = await suite.newPage(width);
   await page.goto(phoneUrl());
   expect(new URL(page.url()).pathname).toBe('/admin/login');
-  await page.getByLabel('Password').fill(stack.adminPassword);
+  await page.getByLabel('Password').fill(suite.stack.adminPassword);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL(phoneUrl());
   return page;

@@ -5,40 +5,28 @@
  * both pages at phone (390 px) and tablet (768 px) widths go to test-results/.
  */
 import { DateTime } from 'luxon';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { seriousAxeViolations } from '../support/axe.js';
-import { launchChromium, screenshotPath } from '../support/chromium.js';
-import { watchCspViolations } from '../support/cspViolations.js';
-import { json, patientPhone, patientReply, startStack, type Stack } from '../support/stack.js';
+import { screenshotPath } from '../support/chromium.js';
+import { browserSuite } from '../support/browserSuite.js';
+import { json, patientPhone, patientReply } from '../support/stack.js';
 import { signInTo } from '../support/staffBrowser.js';
 
-let stack: Stack;
-let baseUrl: string;
-let browser: Browser;
-beforeAll(async () => {
-  stack = await startStack();
-  baseUrl = await stack.listen();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+const suite = browserSuite();
 
-/** Signs in on a page `width` CSS pixels wide (watching its CSP violations) and lands on the Queue board. */
-async function signIn(width: number): Promise<{ page: Page; csp: string[] }> {
-  const page = await browser.newPage({ viewport: { width, height: 900 } });
-  const csp = await watchCspViolations(page);
-  await signInTo(page, `${baseUrl}/admin/board?clinic=${stack.clinic.slug}`, stack.adminPassword);
-  return { page, csp };
+/** Signs in on a page `width` CSS pixels wide (watched for CSP violations) and lands on the Queue board. */
+async function signIn(width: number): Promise<Page> {
+  const page = await suite.newPage(width);
+  await signInTo(page, `${suite.baseUrl}/admin/board?clinic=${suite.stack.clinic.slug}`, suite.stack.adminPassword);
+  return page;
 }
 
 const segments = (page: Page) => page.locator('#template-preview [data-segments]').getAttribute('data-segments');
 
 describe('the template preview on the Settings page', () => {
   it('counts segments as the manager types, warns past one, and shows the saved wording counted the same', async () => {
-    const { page, csp } = await signIn(768);
+    const page = await signIn(768);
     await page.getByRole('navigation', { name: 'Staff pages' }).getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('heading', { name: 'Message templates' }).waitFor();
     expect(await page.getByRole('link', { name: 'Settings' }).getAttribute('aria-current')).toBe('page');
@@ -65,7 +53,7 @@ describe('the template preview on the Settings page', () => {
     await page.getByRole('status').filter({ hasText: 'Saved the reminder template in en (2 SMS segments with sample values).' }).waitFor();
     expect(await segments(page)).toBe('2');
     expect(await page.getByLabel('Reminder in en').inputValue()).toContain('friendly reminder');
-    const saved = (await json(await stack.api('/api/clinic/templates'))) as {
+    const saved = (await json(await suite.stack.api('/api/clinic/templates'))) as {
       templates: { kind: string; language: string; segments: number; source: string }[];
     };
     expect(saved.templates.find((t) => t.kind === 'reminder' && t.language === 'en')).toMatchObject({ source: 'clinic', segments: 2 });
@@ -76,7 +64,6 @@ describe('the template preview on the Settings page', () => {
     await page.setViewportSize({ width: 390, height: 844 });
     expect(await page.locator('html').evaluate((el) => el.scrollWidth)).toBeLessThanOrEqual(390);
     await page.screenshot({ path: screenshotPath('settings-phone.png'), fullPage: true });
-    expect(csp).toEqual([]);
     await page.close();
   });
 });
@@ -85,11 +72,11 @@ describe('the Numbers page', () => {
   it('draws every chart with Chart.js, its table beneath', async () => {
     // Something to count: a walk-in seen today and an appointment tomorrow marked visited.
     const phone = patientPhone();
-    const code = /ticket is ([A-Z]\d+)/.exec(await patientReply(stack, phone, await stack.sendSms(phone, 'JOIN')))![1]!;
-    for (const state of ['next', 'in_room', 'done']) await stack.api(`/api/tickets/${code}/state`, { method: 'POST', body: JSON.stringify({ state }) });
-    const startsAt = DateTime.now().setZone(stack.clinic.timezone).plus({ days: 1 }).set({ hour: 11, minute: 0, second: 0, millisecond: 0 });
+    const code = /ticket is ([A-Z]\d+)/.exec(await patientReply(suite.stack, phone, await suite.stack.sendSms(phone, 'JOIN')))![1]!;
+    for (const state of ['next', 'in_room', 'done']) await suite.stack.api(`/api/tickets/${code}/state`, { method: 'POST', body: JSON.stringify({ state }) });
+    const startsAt = DateTime.now().setZone(suite.stack.clinic.timezone).plus({ days: 1 }).set({ hour: 11, minute: 0, second: 0, millisecond: 0 });
     const booked = (await json(
-      await stack.api('/api/appointments', {
+      await suite.stack.api('/api/appointments', {
         method: 'POST',
         body: JSON.stringify({
           patient_name: 'Lena Ortiz',
@@ -102,12 +89,12 @@ describe('the Numbers page', () => {
         }),
       }),
     )) as { id: string };
-    await stack.api(`/api/appointments/${booked.id}/visited`, { method: 'POST', body: '{}' });
+    await suite.stack.api(`/api/appointments/${booked.id}/visited`, { method: 'POST', body: '{}' });
 
-    const { page, csp } = await signIn(768);
+    const page = await signIn(768);
     await page.getByRole('navigation', { name: 'Staff pages' }).getByRole('link', { name: 'Numbers' }).click();
     await page.getByRole('link', { name: 'Last 7 days' }).waitFor();
-    const to = DateTime.now().setZone(stack.clinic.timezone).plus({ days: 1 }).toISODate()!;
+    const to = DateTime.now().setZone(suite.stack.clinic.timezone).plus({ days: 1 }).toISODate()!;
     await page.getByRole('textbox', { name: 'To', exact: true }).fill(to);
     await page.getByRole('button', { name: 'Show' }).click();
     await page.waitForURL(new RegExp(`to=${to}`));
@@ -152,7 +139,6 @@ describe('the Numbers page', () => {
     await expect.poll(() => page.locator('#served-chart').evaluate((canvas) => (canvas as unknown as { clientWidth: number }).clientWidth)).toBeLessThan(390);
     await page.screenshot({ path: screenshotPath('numbers-phone.png'), fullPage: true });
     expect(await seriousAxeViolations(page)).toEqual([]);
-    expect(csp).toEqual([]);
     await page.close();
   });
 });

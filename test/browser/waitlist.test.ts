@@ -6,44 +6,27 @@
  * open, without a reload.
  */
 import { DateTime } from 'luxon';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, screenshotPath } from '../support/chromium.js';
-import { watchCspViolations } from '../support/cspViolations.js';
-import { json, patientPhone, startStack, type Stack } from '../support/stack.js';
+import type { BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { screenshotPath } from '../support/chromium.js';
+import { browserSuite } from '../support/browserSuite.js';
+import { json, patientPhone } from '../support/stack.js';
 import { markPage, marker, signInTo } from '../support/staffBrowser.js';
 
-let stack: Stack;
-let baseUrl: string;
-let browser: Browser;
-beforeAll(async () => {
-  stack = await startStack({ consoleTelephone: true, temporalUiUrl: 'http://localhost:8233' });
-  baseUrl = await stack.listen();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
-
-// Every page the tests open is watched: its Content-Security-Policy refuses nothing the page uses.
-const watched: string[][] = [];
-afterEach(() => {
-  expect(watched.splice(0).flat()).toEqual([]);
-});
+const suite = browserSuite({ consoleTelephone: true, temporalUiUrl: 'http://localhost:8233' });
 
 /** A signed-in browser context `width` CSS pixels wide. */
 async function signedIn(width: number): Promise<BrowserContext> {
-  const context = await browser.newContext({ viewport: { width, height: 900 } });
+  const context = await suite.browser.newContext({ viewport: { width, height: 900 } });
   const page = await newPage(context);
-  await signInTo(page, `${baseUrl}/admin/board?clinic=${stack.clinic.slug}`, stack.adminPassword);
+  await signInTo(page, `${suite.baseUrl}/admin/board?clinic=${suite.stack.clinic.slug}`, suite.stack.adminPassword);
   await page.close();
   return context;
 }
 
 async function newPage(context: BrowserContext): Promise<Page> {
   const page = await context.newPage();
-  watched.push(await watchCspViolations(page));
+  await suite.watch(page);
   return page;
 }
 
@@ -52,18 +35,18 @@ const masked = (phone: string) => `+1 ••• ••• ${phone.slice(-4)}`;
 
 describe('a receptionist refills a cancelled slot from the board', () => {
   it('adds and boosts a waitlisted patient, offers the slot, and sees the YES fill it live', async () => {
-    const provider = (await json(await stack.api('/api/providers', { method: 'POST', body: JSON.stringify({ name: 'Dr Okafor', type: 'MD/DO' }) }))) as {
+    const provider = (await json(await suite.stack.api('/api/providers', { method: 'POST', body: JSON.stringify({ name: 'Dr Okafor', type: 'MD/DO' }) }))) as {
       id: number;
     };
     // Someone already waiting, with a head start of 5 points.
     const earlier = patientPhone();
-    expect((await stack.api('/api/waitlist', { method: 'POST', body: JSON.stringify({ phone: earlier, display_name: 'Ravi', manual_boost: 5 }) })).status).toBe(
-      201,
-    );
+    expect(
+      (await suite.stack.api('/api/waitlist', { method: 'POST', body: JSON.stringify({ phone: earlier, display_name: 'Ravi', manual_boost: 5 }) })).status,
+    ).toBe(201);
 
     const staff = await signedIn(768);
     const page = await newPage(staff);
-    await page.goto(`${baseUrl}/admin/board?clinic=${stack.clinic.slug}`);
+    await page.goto(`${suite.baseUrl}/admin/board?clinic=${suite.stack.clinic.slug}`);
     await page.getByRole('navigation', { name: 'Staff pages' }).getByRole('link', { name: 'Waitlist' }).click();
     await page.getByRole('heading', { name: 'Add to the waitlist' }).waitFor();
 
@@ -98,7 +81,7 @@ describe('a receptionist refills a cancelled slot from the board', () => {
     // A second tab keeps the Waitlist open while the slot is offered.
     const waitlist = await newPage(staff);
     await waitlist.setViewportSize({ width: 390, height: 844 });
-    await waitlist.goto(`${baseUrl}/admin/waitlist?clinic=${stack.clinic.slug}`);
+    await waitlist.goto(`${suite.baseUrl}/admin/waitlist?clinic=${suite.stack.clinic.slug}`);
     await live(waitlist);
     await markPage(waitlist);
     expect(await waitlist.locator('html').evaluate((el) => el.scrollWidth)).toBeLessThanOrEqual(390);
@@ -107,7 +90,7 @@ describe('a receptionist refills a cancelled slot from the board', () => {
     // Log the freed slot from the Cancellations page.
     await page.getByRole('navigation', { name: 'Staff pages' }).getByRole('link', { name: 'Cancellations' }).click();
     await page.getByRole('heading', { name: 'Log a freed slot' }).waitFor();
-    const start = DateTime.now().setZone(stack.clinic.timezone).plus({ days: 1 }).set({ hour: 9, minute: 0 });
+    const start = DateTime.now().setZone(suite.stack.clinic.timezone).plus({ days: 1 }).set({ hour: 9, minute: 0 });
     await page.getByLabel('Provider').selectOption(String(provider.id));
     await page.getByLabel('Location').fill('Main St, room 2');
     await page.getByLabel(/^Starts/).fill(start.toFormat("yyyy-MM-dd'T'HH:mm"));
@@ -136,7 +119,7 @@ describe('a receptionist refills a cancelled slot from the board', () => {
 
     // The patient says YES from the phone simulator.
     const simulator = await newPage(staff);
-    await simulator.goto(`${baseUrl}/admin/phone?clinic=${stack.clinic.slug}`);
+    await simulator.goto(`${suite.baseUrl}/admin/phone?clinic=${suite.stack.clinic.slug}`);
     await simulator.getByLabel(/^Number/).fill(phone);
     await simulator.getByLabel('Channel').selectOption('sms');
     await simulator.getByRole('button', { name: 'Open' }).click();
@@ -146,13 +129,15 @@ describe('a receptionist refills a cancelled slot from the board', () => {
 
     // The open pages show it within a second of the rows changing (the workflow writes them after its
     // update has answered), without a reload.
-    await expect.poll(async () => (await stack.sql`select status from cancellation_events where id = ${id}`)[0]?.status, { timeout: 15_000 }).toBe('filled');
+    await expect
+      .poll(async () => (await suite.stack.sql`select status from cancellation_events where id = ${id}`)[0]?.status, { timeout: 15_000 })
+      .toBe('filled');
     await page.locator(`[data-list="ended"] [data-cancellation="${id}"][data-status="filled"]`).waitFor({ timeout: 1_000 });
     expect(await page.locator(`[data-list="open"] [data-cancellation="${id}"]`).count()).toBe(0);
     expect(await page.locator(`[data-cancellation="${id}"] [data-offer][data-state="accepted"]`).textContent()).toContain(masked(phone));
     expect(await marker(page)).toBe('same page');
     await expect
-      .poll(async () => (await stack.sql`select count(*)::int as n from waitlist_entries where clinic_id = ${stack.clinic.id} and active`)[0]?.n, {
+      .poll(async () => (await suite.stack.sql`select count(*)::int as n from waitlist_entries where clinic_id = ${suite.stack.clinic.id} and active`)[0]?.n, {
         timeout: 15_000,
       })
       .toBe(1);
