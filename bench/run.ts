@@ -31,11 +31,13 @@ const stack = await startBenchStack({
 sampleCpuWith(() => readCpuTimes(stack.pids));
 const report = new Report({ ...options, scenarios: chosen.map((s) => s.name) });
 const floors = new Floors(stack, report);
+// One dealer for the whole run: a number a scenario used (a ticket, an appointment) never answers another's offer.
+const phones = phoneDealer();
 let failed = false;
 try {
   for (const scenario of chosen) {
     console.log(`\n${scenario.name}: ${scenario.description}`);
-    await scenario.run({ stack, options, floors, report, phones: phoneDealer() });
+    await scenario.run({ stack, options, floors, report, phones });
   }
 } catch (error) {
   failed = true;
