@@ -6,7 +6,7 @@
  * lives in a temporary folder that `stop()` removes; src/shutdown.ts stops it all on Ctrl-C too.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -56,6 +56,9 @@ export interface BenchStack {
   stop(code: number): Promise<never>;
 }
 
+/** The Node flags `npm run worker` runs the worker with (package.json: its heap limit), so the benchmark's worker is production's. */
+const WORKER_NODE_FLAGS =
+  (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.worker!.match(/--[\w-]+=\S+/g) ?? [];
 /** The clinic's time zone for this run: one where it is about noon now, so no day boundary falls in the run. */
 function middayZone(now = new Date()): string {
   const offset = ((12 - now.getUTCHours() + 36) % 24) - 12;
@@ -120,10 +123,10 @@ export async function startBenchStack(opts: {
     FLOOR_PORT: String(floorPort),
     ...(opts.maxCachedWorkflows === undefined ? {} : { WORKER_MAX_CACHED_WORKFLOWS: String(opts.maxCachedWorkflows) }),
   };
-  const launch = (name: string, script: string, profiled = false): ChildProcess => {
+  const launch = (name: string, script: string, profiled = false, nodeFlags: readonly string[] = []): ChildProcess => {
     // One folder per process: its main thread, tsx's loader thread and the worker's workflow threads each write a profile.
     const profile = profiled && opts.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(opts.logDir, `${name}-cpu-profiles`)}`] : [];
-    const child = spawn(process.execPath, [...profile, '--import', 'tsx', script], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...nodeFlags, ...profile, '--import', 'tsx', script], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const out = createWriteStream(path.join(opts.logDir, `${name}.log`));
     child.stdout.pipe(out);
     child.stderr.pipe(out);
@@ -149,7 +152,7 @@ export async function startBenchStack(opts: {
     return child;
   };
   // The migrations ran above, so the worker's and the API's own runs find nothing to do.
-  const worker = launch('worker', 'src/worker/main.ts', true);
+  const worker = launch('worker', 'src/worker/main.ts', true, WORKER_NODE_FLAGS);
   const apiProcess = launch('api', 'src/api/server.ts', true);
   const floorProcess = launch('floor', 'bench/floorProcess.ts');
 

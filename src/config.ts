@@ -22,9 +22,10 @@ const optionalCount = (min: number, max: number) =>
   optionalString.pipe(z.coerce.number<string | undefined>().int('must be a whole number').min(min).max(max).optional());
 
 /**
- * The worker's workflow cache when WORKER_MAX_CACHED_WORKFLOWS is unset: with 10,000 live appointment
- * chains the worker stayed under 1 GiB RSS at this size (README, Benchmark); the SDK's own default
- * grows with the heap (about 2,300 on a 4 GiB heap).
+ * The worker's workflow cache when WORKER_MAX_CACHED_WORKFLOWS is unset: about 250 MiB of the workflow
+ * thread's heap, so `npm run worker` (a 512 MiB heap limit, package.json) stays under 1 GiB RSS with
+ * 10,000 live appointment chains (README, Benchmark); the SDK's own default grows with the heap (about
+ * 2,300 on a 4 GiB heap).
  */
 export const DEFAULT_MAX_CACHED_WORKFLOWS = 1_000;
 
