@@ -5,6 +5,8 @@
  * still work.
  */
 
+import { liveStreamScript } from './liveStreamScript.js';
+
 /** How often the open board recounts each ticket's wait so far (ms). */
 export const WAIT_TICK_MS = 15_000;
 
@@ -14,11 +16,8 @@ export const BOARD_SCRIPT = `
   const board = document.getElementById('board');
   const banner = document.getElementById('banner');
   const bannerText = document.getElementById('banner-text');
-  const live = document.getElementById('live');
-  const liveText = live.querySelector('.live-text');
 
   const showError = (message) => { bannerText.textContent = message; banner.hidden = false; };
-  const setLive = (state, text) => { live.dataset.state = state; liveText.textContent = text; };
   document.getElementById('banner-close').addEventListener('click', () => { banner.hidden = true; });
 
   // The flash message came with this page; a reload should not show it again.
@@ -44,28 +43,7 @@ export const BOARD_SCRIPT = `
   readServerClock();
   setInterval(tick, ${WAIT_TICK_MS});
 
-  const connect = () => {
-    const events = new EventSource(board.dataset.events);
-    events.addEventListener('open', () => setLive('live', 'Live'));
-    events.addEventListener('board', (event) => {
-      board.innerHTML = event.data;
-      readServerClock();
-    });
-    events.addEventListener('error', () => {
-      setLive('offline', 'Reconnecting…');
-      // EventSource retries by itself unless the server refused the stream (a 401 once the session ends).
-      if (events.readyState === EventSource.CLOSED) setTimeout(recover, 5000);
-    });
-  };
-  const recover = async () => {
-    try {
-      const page = await fetch(location.href, { redirect: 'manual', credentials: 'same-origin' });
-      if (page.type === 'opaqueredirect') location.assign(location.href);
-      else connect();
-    } catch {
-      setTimeout(recover, 5000);
-    }
-  };
+${liveStreamScript('board', 'board', 'board.innerHTML = data; readServerClock();')}
   connect();
 
   board.addEventListener('submit', async (event) => {

@@ -9,15 +9,14 @@
  * show it again. Without JavaScript the page is a plain page with working forms.
  */
 
+import { liveStreamScript } from './liveStreamScript.js';
+
 /** Browser JavaScript keeping `#listId` live from `event` fragments; `afterSwap` runs after each swap (a constant statement, no user data). */
 export function liveListScript(listId: string, event: string, afterSwap = ''): string {
   return `
 (() => {
   const list = document.getElementById(${JSON.stringify(listId)});
-  const live = document.getElementById('live');
-  if (!list || !live) return;
-  const liveText = live.querySelector('.live-text');
-  const setLive = (state, text) => { live.dataset.state = state; liveText.textContent = text; };
+  if (!list || !document.getElementById('live')) return;
   const afterSwap = () => { ${afterSwap} };
 
   // The flash message came with this page; a reload should not show it again.
@@ -43,25 +42,7 @@ export function liveListScript(listId: string, event: string, afterSwap = ''): s
   // toggle does not bubble: listen while it travels down.
   list.addEventListener('toggle', apply, true);
 
-  const connect = () => {
-    const events = new EventSource(list.dataset.events);
-    events.addEventListener('open', () => setLive('live', 'Live'));
-    events.addEventListener(${JSON.stringify(event)}, (message) => { pending = message.data; apply(); });
-    events.addEventListener('error', () => {
-      setLive('offline', 'Reconnecting…');
-      // EventSource retries by itself unless the server refused the stream (a 401 once the session ends).
-      if (events.readyState === EventSource.CLOSED) setTimeout(recover, 5000);
-    });
-  };
-  const recover = async () => {
-    try {
-      const page = await fetch(location.href, { redirect: 'manual', credentials: 'same-origin' });
-      if (page.type === 'opaqueredirect') location.assign(location.href);
-      else connect();
-    } catch {
-      setTimeout(recover, 5000);
-    }
-  };
+${liveStreamScript('list', event, 'pending = data; apply();')}
   afterSwap();
   connect();
 })();
