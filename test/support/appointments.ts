@@ -1,15 +1,65 @@
 /**
- * Booked appointments for the chain's tests: the row the API would write (a provider of the test
- * clinic, status `booked`) and its snapshot, and what the patient has received.
+ * Booked appointments for the chain's tests: a time-skipping environment per test file with the
+ * clinic in a chosen zone, the row the API would write (a provider of the test clinic, status
+ * `booked`) and its snapshot, and what the patient has received.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DateTime } from 'luxon';
+import { afterAll, beforeAll } from 'vitest';
 import type { Clinic } from '../../src/clinics/clinics.js';
 import type { Sql } from '../../src/db/sql.js';
+import { routeAnswer } from '../../src/inbound/replyRouter.js';
 import { type ContactHours, type ReminderRule } from '../../src/domain/reminderPlan.js';
 import { DEFAULT_REMINDER_RULES } from '../../src/domain/reminderRules.js';
 import { appointmentWorkflowId, type AppointmentChannel, type AppointmentSnapshot } from '../../src/workflows/appointmentDefinitions.js';
 import { fictionalNumber } from './clinic.js';
+import { startTimeSkipping, type TimeSkipping } from './timeSkipping.js';
+
+/** What `appointmentChainSuite` gives a test file; each getter throws outside a test (before `beforeAll`). */
+export interface AppointmentChainSuite {
+  ts: TimeSkipping;
+  env: TestWorkflowEnvironment;
+  sql: Sql;
+  /** The file's test clinic, in the suite's zone. */
+  clinic: Clinic;
+  /** The patient at `phone` texts `body` to the clinic: the real reply router's outcome. */
+  answer(phone: string, body: string): ReturnType<typeof routeAnswer>;
+}
+
+/**
+ * Registers, for the calling test file, a time-skipping environment (`startTimeSkipping`) whose clinic
+ * is moved to `zone` (an IANA time zone) in `beforeAll`, and stops it in `afterAll`.
+ */
+export function appointmentChainSuite(zone: string): AppointmentChainSuite {
+  let running: { ts: TimeSkipping; clinic: Clinic } | undefined;
+  beforeAll(async () => {
+    const ts = await startTimeSkipping();
+    running = { ts, clinic: await moveClinicTo(ts.sql, ts.clinic, zone) };
+  });
+  afterAll(() => running?.ts.stop());
+  const started = () => {
+    if (running === undefined) throw new Error('appointmentChainSuite: its environment starts in beforeAll; read it inside a test');
+    return running;
+  };
+  return {
+    get ts() {
+      return started().ts;
+    },
+    get env() {
+      return started().ts.env;
+    },
+    get sql() {
+      return started().ts.sql;
+    },
+    get clinic() {
+      return started().clinic;
+    },
+    answer(phone, body) {
+      const { ts, clinic } = started();
+      return routeAnswer({ sql: ts.sql, temporal: ts.temporal, log: ts.log }, clinic.id, phone, body);
+    },
+  };
+}
 
 /** What a test may choose about an appointment; the rest are the clinic defaults (08:00–20:00, Mon–Fri 09:00–17:00, 60-minute slots). */
 export interface TestBooking {
