@@ -69,6 +69,7 @@ async function startAll(config: Config): Promise<void> {
   }
   let temporalAddress = config.temporal.address;
   let temporalUi: string | undefined;
+  let temporalShown = config.temporal.uiUrl ?? `(external Temporal at ${temporalAddress})`;
   if (temporalAddress === undefined) {
     const temporal = await startTemporalDevServer({
       dataDir: config.dataDir,
@@ -81,9 +82,10 @@ async function startAll(config: Config): Promise<void> {
     shutdown.add({ name: 'stop the Temporal server', limitMs: 4_000, run: () => temporal.stop() }, () => temporal.kill());
     temporalAddress = temporal.address;
     temporalUi = temporal.uiUrl;
-    // Another Frontdesk (or Temporal) on this machine holds the usual ports: say where this one went.
+    // Another Frontdesk (or Temporal) on this machine holds the usual ports: the banner says where this
+    // one went (the URL itself stays a URL: the API builds links and the codec's CORS origin from it).
     const moved = temporal.movedPorts.map((m) => `${m.what} port ${m.preferred} was taken, using ${m.actual}`);
-    if (moved.length > 0) temporalUi += ` (${moved.join('; ')}; gRPC at ${temporal.address})`;
+    temporalShown = moved.length > 0 ? `${temporalUi} (${moved.join('; ')}; gRPC at ${temporal.address})` : temporalUi;
   }
 
   shutdown.signal.throwIfAborted();
@@ -144,7 +146,7 @@ async function startAll(config: Config): Promise<void> {
     log.error({ err: error }, 'worker stopped unexpectedly');
     await shutdown.stop(1);
   });
-  console.log(banner(config, clinic, secrets, temporalUi ?? `(external Temporal at ${temporalAddress})`, database));
+  console.log(banner(config, clinic, secrets, temporalShown, database));
 }
 
 function banner(config: Config, clinic: Clinic, secrets: AdminSecrets, temporalUi: string, database: string): string {

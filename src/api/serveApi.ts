@@ -30,7 +30,7 @@ export interface ApiDeps {
   adminPassword: string;
   adminApiToken: string;
   payloadKeys: readonly PayloadKey[];
-  /** The Temporal Web UI's URL as browsers open it; its origin may call `/codec` (default: TEMPORAL_UI_URL). */
+  /** The embedded Temporal Web UI's URL, used when TEMPORAL_UI_URL is unset: links to workflows, and the origin that may call `/codec`. */
   temporalUiUrl?: string | undefined;
   /** The console provider's telephone, for key presses on its calls (undefined with Twilio). */
   consoleTelephone?: ConsoleTelephone | undefined;
@@ -71,7 +71,8 @@ export async function serveApi(config: Config, deps: ApiDeps): Promise<{ close()
     adminPassword: deps.adminPassword,
     adminApiToken: deps.adminApiToken,
     payloadKeys: deps.payloadKeys,
-    temporalUiUrl: deps.temporalUiUrl ?? config.temporal.uiUrl,
+    // TEMPORAL_UI_URL, when set, is how staff's browsers reach the UI (a proxy, another host): it wins.
+    temporalUiUrl: config.temporal.uiUrl ?? deps.temporalUiUrl,
     temporalNamespace: config.temporal.namespace,
     consoleTelephone: deps.consoleTelephone,
   });

@@ -1,11 +1,13 @@
 /**
  * `npm start` stops when told to, even with a staff move stuck in an activity: the activity's row is
  * locked from outside, so `recordTicketState` blocks; a signal must still end the process within 10 s
- * and leave no PostgreSQL or Temporal server process behind.
+ * and leave no PostgreSQL or Temporal server process behind. And it starts beside another Temporal
+ * that holds the usual ports (a second checkout on the machine).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
 import path from 'node:path';
 import postgres from 'postgres';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -191,5 +193,34 @@ describe('stopping npm start with an activity stuck on a locked row', () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     await expectStopsWithoutOrphans(started, node.pid, 'SIGTERM');
     expect(started.output()).toContain('second signal');
+  }, 150_000);
+});
+
+/** Listens on 127.0.0.1:`port` until the test ends; a port something else already holds is taken anyway. */
+async function holdPort(port: number): Promise<void> {
+  const server: Server = createServer();
+  const held = await new Promise<boolean>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => (error.code === 'EADDRINUSE' ? resolve(false) : reject(error)));
+    server.listen(port, '127.0.0.1', () => resolve(true));
+  });
+  if (held) cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+}
+
+describe('npm start beside another Temporal', () => {
+  it('moves to free ports when 7233 and 8233 are taken, says so in the banner, and serves', async () => {
+    await holdPort(7233);
+    await holdPort(8233);
+    const started = await start(path.resolve('node_modules/.bin/tsx'), ['src/start.ts']);
+    const [, uiUrl] =
+      /Temporal UI: +(http:\/\/\S+) \(gRPC port 7233 was taken, using \d+; Web UI port 8233 was taken, using \d+; gRPC at \S+\)/.exec(started.output()) ?? [];
+    expect(uiUrl, started.output()).toMatch(/^http:\/\/[^:]+:\d+$/);
+    expect(uiUrl).not.toMatch(/:8233$/);
+    expect((await fetch(`${started.base}/healthz`)).status).toBe(200);
+    // The codec lets the moved UI's origin call it (CORS), as it would the usual one.
+    const preflight = await fetch(`${started.base}/codec/decode`, {
+      method: 'OPTIONS',
+      headers: { origin: new URL(uiUrl!).origin, 'access-control-request-method': 'POST' },
+    });
+    expect(preflight.headers.get('access-control-allow-origin')).toBe(new URL(uiUrl!).origin);
   }, 150_000);
 });
