@@ -157,7 +157,7 @@ export interface Config {
   payloadKeys: PayloadKey[] | undefined;
   /**
    * Messaging. `authToken`, when set, is what webhook signatures are checked with; with an account SID
-   * too, texts go through Twilio (`twilio`), else they are printed and logged (`console`).
+   * too, texts go through Twilio (`twilio`), else they go to the message log only (`console`).
    */
   twilio:
     | {

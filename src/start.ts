@@ -165,7 +165,7 @@ function banner(config: Config, clinic: Clinic, secrets: AdminSecrets, temporalU
     `  Database:      ${database}`,
     `  Password:      ${shown('ADMIN_PASSWORD', secrets.adminPassword)}`,
     `  API token:     ${shown('ADMIN_API_TOKEN', secrets.adminApiToken)}`,
-    `  Messaging:     ${sending ? 'twilio' : `console: outbound texts are printed and kept in the message log (clinic number ${clinic.smsNumber})`}`,
+    `  Messaging:     ${sending ? 'twilio' : `console: outbound texts go to the message log, shown on ${base}/admin/phone (clinic number ${clinic.smsNumber})`}`,
     `  Webhooks:      ${signed ? `X-Twilio-Signature checked against ${config.publicBaseUrl ?? 'the URL each request was sent to (no PUBLIC_BASE_URL)'}` : 'unsigned requests are accepted from this machine only (no TWILIO_AUTH_TOKEN)'}`,
     signed
       ? ''
