@@ -10,6 +10,7 @@ import { createDataConverter } from '../../src/temporal/dataConverter.js';
 import type { DeliveryReceipt } from '../../src/workflows/appointmentDefinitions.js';
 import { json, patientPhone, startStack, TEST_PAYLOAD_KEYS, type Stack } from '../support/stack.js';
 import { signedTwilioRequest } from '../support/twilioWebhooks.js';
+import { bookThroughApi } from '../support/apiBooking.js';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -19,20 +20,7 @@ afterAll(() => stack?.stop());
 
 /** A booked appointment (its reminder prompt open when `reminded`). */
 async function appointment(reminded: boolean, channel: 'sms' | 'voice' = 'sms') {
-  const phone = patientPhone();
-  const booked = await stack.api('/api/appointments', {
-    method: 'POST',
-    body: JSON.stringify({
-      patient_name: 'Rahul Sharma',
-      phone,
-      starts_at: new Date(Date.now() + 3 * 86_400_000).toISOString(),
-      duration_minutes: 30,
-      provider: 'Dr Mehta',
-      service: 'Ortho',
-      channel,
-    }),
-  });
-  const { id, workflow_id: workflowId } = (await json(booked)) as { id: string; workflow_id: string };
+  const { id, workflowId, phone } = await bookThroughApi(stack, { channel });
   if (reminded) {
     await stack.api(`/api/appointments/${id}/remind`, { method: 'POST' });
     await vi.waitFor(

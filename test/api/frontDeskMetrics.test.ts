@@ -7,6 +7,7 @@
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { FrontDeskMetrics } from '../../src/metrics/frontDeskMetrics.js';
+import { bookThroughApi } from '../support/apiBooking.js';
 import { callStatusParams, messageStatusParams } from '../support/twilioWebhooks.js';
 import { json, patientPhone, patientReply, startStack, type Stack } from '../support/stack.js';
 
@@ -19,24 +20,15 @@ afterAll(() => stack?.stop());
 const metrics = async (query: string) => stack.api(`/api/metrics/front-desk?${query}`);
 const localDay = (days: number) => DateTime.now().setZone(stack.clinic.timezone).plus({ days });
 
-async function book(days: number, channel: 'sms' | 'voice' = 'sms'): Promise<{ id: string; phone: string; workflowId: string }> {
-  const phone = patientPhone();
-  const response = await stack.api('/api/appointments', {
-    method: 'POST',
-    body: JSON.stringify({
-      patient_name: 'Ana Lopez',
-      phone,
-      starts_at: localDay(days).set({ hour: 10, minute: 30, second: 0, millisecond: 0 }).toISO(),
-      duration_minutes: 30,
-      provider: `Dr ${channel} ${days}`,
-      service: 'Checkup',
-      channel,
-    }),
+/** Books Ana Lopez at 10:30 clinic time `days` from today, with the provider `Dr <channel> <days>`. */
+const book = (days: number, channel: 'sms' | 'voice' = 'sms') =>
+  bookThroughApi(stack, {
+    startsAt: localDay(days).set({ hour: 10, minute: 30, second: 0, millisecond: 0 }),
+    channel,
+    patientName: 'Ana Lopez',
+    provider: `Dr ${channel} ${days}`,
+    service: 'Checkup',
   });
-  expect(response.status).toBe(201);
-  const booked = (await json(response)) as { id: string; workflow_id: string };
-  return { id: booked.id, phone, workflowId: booked.workflow_id };
-}
 
 const act = async (id: string, action: string) =>
   expect((await stack.api(`/api/appointments/${id}/${action}`, { method: 'POST', ...(action === 'visited' ? { body: '{}' } : {}) })).status).toBe(200);

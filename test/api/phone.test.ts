@@ -4,6 +4,7 @@
  * quick-reply tap routes like the webhook's, and a waiting console call takes a key from its keypad.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { bookThroughApi } from '../support/apiBooking.js';
 import { json, patientPhone, startStack, type Stack } from '../support/stack.js';
 import { FORM_TYPE, OWN_ORIGIN, staffCookie } from '../support/staffForms.js';
 
@@ -38,20 +39,7 @@ async function followRedirect(response: Response): Promise<{ location: URL; page
 
 /** Books an appointment three days out for `phone` on `channel` and has its reminder sent now. */
 async function bookAndRemind(phone: string, channel: 'whatsapp' | 'voice'): Promise<{ id: string; workflowId: string }> {
-  const booked = await stack.api('/api/appointments', {
-    method: 'POST',
-    body: JSON.stringify({
-      patient_name: 'Ana Lopez',
-      phone,
-      starts_at: new Date(Date.now() + 3 * 86_400_000).toISOString(),
-      duration_minutes: 30,
-      provider: 'Dr Ramirez',
-      service: 'Dental cleaning',
-      channel,
-    }),
-  });
-  expect(booked.status).toBe(201);
-  const { id, workflow_id: workflowId } = (await json(booked)) as { id: string; workflow_id: string };
+  const { id, workflowId } = await bookThroughApi(stack, { phone, channel, patientName: 'Ana Lopez', provider: 'Dr Ramirez', service: 'Dental cleaning' });
   expect((await stack.api(`/api/appointments/${id}/remind`, { method: 'POST' })).status).toBe(200);
   return { id, workflowId };
 }

@@ -22,7 +22,7 @@ const actionPath = (id: string, action: string, date: string) =>
 
 const post = (path: string, cookie: string, fields: Record<string, string> = {}, origin = OWN_ORIGIN) => postForm(stack, path, cookie, fields, origin);
 
-const bookViaApi = (days: number, patientName?: string) => bookThroughApi(stack, days, patientName);
+const bookViaApi = (days: number, patientName?: string) => bookThroughApi(stack, { days, patientName });
 
 const readAppointment = async (id: string) =>
   (await json(await stack.api(`/api/appointments/${id}`))) as {

@@ -5,6 +5,7 @@
  */
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { bookThroughApi } from '../support/apiBooking.js';
 import { createTestClinic } from '../support/clinic.js';
 import { patientPhone, startStack, type Stack } from '../support/stack.js';
 import { FORM_TYPE, OWN_ORIGIN, staffCookie } from '../support/staffForms.js';
@@ -22,20 +23,7 @@ beforeAll(async () => {
   expect((await stack.sendSms(alice, 'JOIN back pain')).status).toBe(200);
   await stack.api(`/api/console/phones/${encodeURIComponent(bob)}`, { method: 'PUT', body: JSON.stringify({ sms: 'undelivered' }) });
   await stack.messenger.send({ clinicId: stack.clinic.id, phone: bob, channel: 'sms', body: 'Reminder: your visit tomorrow', idempotencyKey: `test:${bob}` });
-  const booked = await stack.api('/api/appointments', {
-    method: 'POST',
-    body: JSON.stringify({
-      patient_name: 'Carol Diaz',
-      phone: carol,
-      starts_at: DateTime.now().plus({ days: 3 }).toISO(),
-      duration_minutes: 30,
-      provider: 'Dr Mehta',
-      service: 'Checkup',
-      channel: 'voice',
-    }),
-  });
-  expect(booked.status).toBe(201);
-  const { id } = (await booked.json()) as { id: string };
+  const { id } = await bookThroughApi(stack, { phone: carol, channel: 'voice', patientName: 'Carol Diaz', service: 'Checkup' });
   expect((await stack.api(`/api/appointments/${id}/remind`, { method: 'POST' })).status).toBe(200);
   await vi.waitFor(
     async () => {

@@ -6,6 +6,7 @@
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { FrontDeskMetrics } from '../../src/metrics/frontDeskMetrics.js';
+import { bookThroughApi } from '../support/apiBooking.js';
 import { json, patientPhone, startStack, twimlText, type Stack } from '../support/stack.js';
 
 let stack: Stack;
@@ -39,19 +40,7 @@ describe('the Numbers page', () => {
 
   it("draws tomorrow's visited appointment and confirmation in its charts and tables, as the JSON API counts them", async () => {
     const startsAt = DateTime.now().setZone(stack.clinic.timezone).plus({ days: 1 }).set({ hour: 9, minute: 0, second: 0, millisecond: 0 });
-    const booked = await stack.api('/api/appointments', {
-      method: 'POST',
-      body: JSON.stringify({
-        patient_name: 'Ravi Kumar',
-        phone: patientPhone(),
-        starts_at: startsAt.toISO(),
-        duration_minutes: 20,
-        provider: 'Dr Rao',
-        service: 'Checkup',
-        channel: 'sms',
-      }),
-    });
-    const { id } = (await json(booked)) as { id: string };
+    const { id } = await bookThroughApi(stack, { startsAt, durationMinutes: 20, patientName: 'Ravi Kumar', provider: 'Dr Rao', service: 'Checkup' });
     expect((await stack.api(`/api/appointments/${id}/visited`, { method: 'POST', body: '{}' })).status).toBe(200);
     await vi.waitFor(async () => expect((await json(await stack.api(`/api/appointments/${id}`))).status).toBe('visited'), { timeout: 10_000 });
 

@@ -35,7 +35,7 @@ async function whileWorkerStalls<T>(send: () => Promise<T>): Promise<T> {
 
 /** Books through the JSON API two days out and waits until the chain has sent its booking text. */
 async function book(): Promise<{ id: string; day: string }> {
-  const { id, day } = await bookThroughApi(stack, 2, 'Ana Lopez');
+  const { id, day } = await bookThroughApi(stack, { days: 2, patientName: 'Ana Lopez' });
   await vi.waitFor(async () => expect((await deliveryKinds(id)).length).toBeGreaterThan(0), { timeout: 15_000 });
   return { id, day };
 }

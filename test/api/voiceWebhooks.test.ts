@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { bookThroughApi } from '../support/apiBooking.js';
 import { json, patientPhone, startStack, type Stack } from '../support/stack.js';
 import { callStatusParams, callTwimlParams, fakeSid, gatherParams, signedTwilioRequest } from '../support/twilioWebhooks.js';
 
@@ -27,22 +28,7 @@ interface TestCall {
  * the call placed for it, as the messenger logs it.
  */
 async function reminderCall(language = 'en'): Promise<TestCall> {
-  const phone = patientPhone();
-  const booked = await stack.api('/api/appointments', {
-    method: 'POST',
-    body: JSON.stringify({
-      patient_name: 'Rahul Sharma',
-      phone,
-      starts_at: new Date(Date.now() + 3 * 86_400_000).toISOString(),
-      duration_minutes: 30,
-      provider: 'Dr Mehta',
-      service: 'Ortho',
-      channel: 'sms',
-      language,
-    }),
-  });
-  expect(booked.status).toBe(201);
-  const { id: appointmentId, workflow_id: workflowId } = (await json(booked)) as { id: string; workflow_id: string };
+  const { id: appointmentId, workflowId, phone } = await bookThroughApi(stack, { language });
   expect((await stack.api(`/api/appointments/${appointmentId}/remind`, { method: 'POST' })).status).toBe(200);
   await vi.waitFor(
     async () =>

@@ -11,6 +11,7 @@ import { XMLParser } from 'fast-xml-parser';
 import { SyntaxValidator } from 'fast-xml-validator';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openPrompt } from '../../src/inbound/patientPrompts.js';
+import { bookThroughApi } from '../support/apiBooking.js';
 import { json, patientPhone, startStack, type Stack } from '../support/stack.js';
 import { fakeSid, signedTwilioRequest, signTwilio, WEBHOOK_ACCOUNT_SID } from '../support/twilioWebhooks.js';
 
@@ -28,25 +29,11 @@ beforeAll(async () => {
   stack = await startStack();
   // The per-number guard would silence a fuzzed number after 10 texts a minute: lift it so texts reach the router.
   await stack.sql`update clinics set inbound_texts_per_minute = 1000 where id = ${stack.clinic.id}`;
-  const booked = await stack.api('/api/appointments', {
-    method: 'POST',
-    body: JSON.stringify({
-      patient_name: 'Rahul Sharma',
-      phone: patientPhone(),
-      starts_at: new Date(Date.now() + 3 * 86_400_000).toISOString(),
-      duration_minutes: 30,
-      provider: 'Dr Mehta',
-      service: 'Ortho',
-      channel: 'sms',
-      language: 'en',
-    }),
-  });
-  expect(booked.status).toBe(201);
-  const appointment = (await json(booked)) as { id: string; workflow_id: string };
+  const appointment = await bookThroughApi(stack, { language: 'en' });
   expect((await stack.api(`/api/appointments/${appointment.id}/remind`, { method: 'POST' })).status).toBe(200);
-  const [{ phone }] = (await stack.sql`select phone from appointments where id = ${appointment.id}`) as unknown as [{ phone: string }];
+  const { phone } = appointment;
   await vi.waitFor(
-    async () => expect(await stack.sql`select 1 from patient_prompts where workflow_id = ${appointment.workflow_id} and closed_at is null`).toHaveLength(1),
+    async () => expect(await stack.sql`select 1 from patient_prompts where workflow_id = ${appointment.workflowId} and closed_at is null`).toHaveLength(1),
     { timeout: 15_000 },
   );
   const stale = [patientPhone(), patientPhone()];

@@ -7,6 +7,7 @@
 import { DateTime } from 'luxon';
 import type { BrowserContext, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { bookThroughApi } from '../support/apiBooking.js';
 import { seriousAxeViolations } from '../support/axe.js';
 import { browserSuite } from '../support/browserSuite.js';
 import { patientPhone, twimlText } from '../support/stack.js';
@@ -35,19 +36,7 @@ beforeAll(async () => {
   // An appointment tomorrow, and a conversation for the simulator.
   const startsAt = DateTime.now().setZone(suite.stack.clinic.timezone).plus({ days: 1 }).set({ hour: 10, minute: 0, second: 0, millisecond: 0 });
   appointmentDay = startsAt.toISODate()!;
-  const booked = await suite.stack.api('/api/appointments', {
-    method: 'POST',
-    body: JSON.stringify({
-      patient_name: 'Meera Iyer',
-      phone: patientPhone(),
-      starts_at: startsAt.toISO(),
-      duration_minutes: 30,
-      provider: 'Dr Mehta',
-      service: 'Checkup',
-      channel: 'sms',
-    }),
-  });
-  expect(booked.status).toBe(201);
+  await bookThroughApi(suite.stack, { startsAt, patientName: 'Meera Iyer', service: 'Checkup' });
   simulatedPhone = patientPhone();
   await patientJoins(simulatedPhone);
   // Two waitlisted patients (one urgent with a note) and a freed slot offered to them.

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { bookThroughApi } from '../support/apiBooking.js';
 import { screenshotPath } from '../support/chromium.js';
 import { browserSuite } from '../support/browserSuite.js';
 import { patientPhone, twimlText } from '../support/stack.js';
@@ -74,24 +75,10 @@ describe('the receptionist books and reminds from the Appointments page', () => 
     const cards = (name: string) => [front, back].map((page) => page.locator('[data-appointment]').filter({ hasText: name }));
 
     // Another staff member books through the JSON API.
-    const phone = patientPhone();
-    const booked = await suite.stack.api('/api/appointments', {
-      method: 'POST',
-      body: JSON.stringify({
-        patient_name: 'Tomás Rivera',
-        phone,
-        starts_at: startsAt.toISO(),
-        duration_minutes: 20,
-        provider: 'Dr Mehta',
-        service: 'Checkup',
-        channel: 'sms',
-      }),
-    });
-    expect(booked.status).toBe(201);
+    const { id, phone } = await bookThroughApi(suite.stack, { startsAt, durationMinutes: 20, patientName: 'Tomás Rivera', service: 'Checkup' });
     for (const card of cards('Tomás')) await card.waitFor({ timeout: 1_000 });
 
     // The patient answers the reminder by text.
-    const { id } = (await booked.json()) as { id: string };
     expect((await suite.stack.api(`/api/appointments/${id}/remind`, { method: 'POST' })).status).toBe(200);
     for (const card of cards('Tomás')) await expect.poll(() => lastDelivery(card), { timeout: 10_000 }).toMatch(/^Reminder · SMS (sent|delivered)$/);
     expect(await twimlText(await suite.stack.sendSms(phone, 'YES'))).toMatch(/confirmed/i);

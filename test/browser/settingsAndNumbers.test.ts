@@ -7,6 +7,7 @@
 import { DateTime } from 'luxon';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { bookThroughApi } from '../support/apiBooking.js';
 import { seriousAxeViolations } from '../support/axe.js';
 import { screenshotPath } from '../support/chromium.js';
 import { browserSuite } from '../support/browserSuite.js';
@@ -75,20 +76,7 @@ describe('the Numbers page', () => {
     const code = /ticket is ([A-Z]\d+)/.exec(await patientReply(suite.stack, phone, await suite.stack.sendSms(phone, 'JOIN')))![1]!;
     for (const state of ['next', 'in_room', 'done']) await suite.stack.api(`/api/tickets/${code}/state`, { method: 'POST', body: JSON.stringify({ state }) });
     const startsAt = DateTime.now().setZone(suite.stack.clinic.timezone).plus({ days: 1 }).set({ hour: 11, minute: 0, second: 0, millisecond: 0 });
-    const booked = (await json(
-      await suite.stack.api('/api/appointments', {
-        method: 'POST',
-        body: JSON.stringify({
-          patient_name: 'Lena Ortiz',
-          phone: patientPhone(),
-          starts_at: startsAt.toISO(),
-          duration_minutes: 30,
-          provider: 'Dr Rao',
-          service: 'Checkup',
-          channel: 'sms',
-        }),
-      }),
-    )) as { id: string };
+    const booked = await bookThroughApi(suite.stack, { startsAt, patientName: 'Lena Ortiz', provider: 'Dr Rao', service: 'Checkup' });
     await suite.stack.api(`/api/appointments/${booked.id}/visited`, { method: 'POST', body: '{}' });
 
     const page = await signIn(768);

@@ -10,6 +10,7 @@ import { DateTime } from 'luxon';
 import { pino, type Logger } from 'pino';
 import { expect, vi } from 'vitest';
 import { kindOfMessageKey } from '../../src/workflows/appointmentDefinitions.js';
+import { bookThroughApi } from '../support/apiBooking.js';
 import { json, patientPhone, patientReply, type Stack } from '../support/stack.js';
 import { addProvider, logCancellation, waitlistPatient } from '../support/waitlist.js';
 
@@ -65,20 +66,15 @@ async function ticketState(stack: Stack, code: string): Promise<string> {
 }
 
 async function book(stack: Stack, phone: string, channel: 'sms' | 'voice', startsAt: Date): Promise<string> {
-  const response = await stack.api('/api/appointments', {
-    method: 'POST',
-    body: JSON.stringify({
-      patient_name: 'Ana Lopez',
-      phone,
-      starts_at: startsAt.toISOString(),
-      duration_minutes: 30,
-      provider: 'Dr Ramirez',
-      service: 'Checkup',
-      channel,
-    }),
+  const booked = await bookThroughApi(stack, {
+    startsAt: startsAt.toISOString(),
+    phone,
+    channel,
+    patientName: 'Ana Lopez',
+    provider: 'Dr Ramirez',
+    service: 'Checkup',
   });
-  expect(response.status).toBe(201);
-  return ((await json(response)) as { id: string }).id;
+  return booked.id;
 }
 
 const appointmentStatus = async (stack: Stack, id: string): Promise<string> =>

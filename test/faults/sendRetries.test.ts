@@ -6,8 +6,9 @@
  * notice refused for good leaves the filled slot booked and the other patients told.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { bookThroughApi } from '../support/apiBooking.js';
 import { startFakeTwilioApi, type FakeTwilioApi } from '../support/fakeTwilioApi.js';
-import { json, patientPhone, patientReply, startStack, type Stack } from '../support/stack.js';
+import { patientPhone, patientReply, startStack, type Stack } from '../support/stack.js';
 import { addProvider, logCancellation, waitlistPatient } from '../support/waitlist.js';
 
 let twilioApi: FakeTwilioApi;
@@ -92,20 +93,7 @@ describe('a send that meets retryable errors', () => {
   });
 
   it('places a reminder call once after a 429 with Retry-After', async () => {
-    const phone = patientPhone();
-    const booked = await stack.api('/api/appointments', {
-      method: 'POST',
-      body: JSON.stringify({
-        patient_name: 'Ana Lopez',
-        phone,
-        starts_at: new Date(Date.now() + 3 * 86_400_000).toISOString(),
-        duration_minutes: 30,
-        provider: 'Dr Ramirez',
-        service: 'Checkup',
-        channel: 'voice',
-      }),
-    });
-    const { id } = (await json(booked)) as { id: string };
+    const { id, phone } = await bookThroughApi(stack, { channel: 'voice', patientName: 'Ana Lopez', provider: 'Dr Ramirez', service: 'Checkup' });
     // The booking's confirmation goes by SMS first; then the reminder call meets the 429.
     await vi.waitFor(async () => expect(await stack.sql`select 1 from messages where appointment_id = ${id} and provider_sid is not null`).toHaveLength(1), {
       timeout: 30_000,

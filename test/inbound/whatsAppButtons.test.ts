@@ -7,6 +7,7 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answerStrandedMessages } from '../../src/inbound/answerStrandedMessages.js';
+import { bookThroughApi } from '../support/apiBooking.js';
 import { textsTo } from '../support/appointments.js';
 import { fakeSid, json, patientPhone, patientReply, startStack, twimlText, type Stack } from '../support/stack.js';
 
@@ -20,20 +21,7 @@ const appointment = async (id: string) => json(await stack.api(`/api/appointment
 
 /** Books a WhatsApp appointment for `phone` three days out and has its reminder sent; resolves once the reminder is in the log. */
 async function bookAndRemind(phone: string): Promise<string> {
-  const response = await stack.api('/api/appointments', {
-    method: 'POST',
-    body: JSON.stringify({
-      patient_name: 'Ana Lopez',
-      phone,
-      starts_at: new Date(Date.now() + 3 * 86_400_000).toISOString(),
-      duration_minutes: 30,
-      provider: 'Dr Ramirez',
-      service: 'Dental cleaning',
-      channel: 'whatsapp',
-    }),
-  });
-  expect(response.status).toBe(201);
-  const { id } = (await json(response)) as { id: string };
+  const { id } = await bookThroughApi(stack, { phone, channel: 'whatsapp', patientName: 'Ana Lopez', provider: 'Dr Ramirez', service: 'Dental cleaning' });
   expect((await stack.api(`/api/appointments/${id}/remind`, { method: 'POST' })).status).toBe(200);
   const patient = { clinicId: stack.clinic.id, phone };
   await expect.poll(async () => (await textsTo(stack.sql, patient)).at(-1)?.body, { timeout: 15_000 }).toMatch(/Reply YES to confirm/);

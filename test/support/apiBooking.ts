@@ -1,37 +1,76 @@
 /**
- * An appointment booked the way staff book one: `POST /api/appointments` on a test stack, `days` from
- * now at the whole minute, with Dr Mehta, by SMS.
+ * An appointment booked the way staff book one: `POST /api/appointments` on a test stack, by default
+ * 3 days from now at the whole minute, for Rahul Sharma with Dr Mehta (Ortho, 30 minutes), by SMS.
  */
 import { DateTime } from 'luxon';
 import { expect } from 'vitest';
 import { json, patientPhone, type Stack } from './stack.js';
 
+/** What to book: every field optional, each default named beside it. */
+export interface ApiBookingRequest {
+  /** Days from now, at the whole minute of the time now (default 3). Ignored when `startsAt` is given. */
+  days?: number;
+  /** The exact start, a luxon DateTime or an ISO 8601 string with its offset (sent as given), e.g. a clinic-local 10:30; overrides `days`. */
+  startsAt?: DateTime | string;
+  /** The patient's number, E.164 (default a new fictional one, `patientPhone()`). */
+  phone?: string;
+  /** Default 'Rahul Sharma'. */
+  patientName?: string;
+  /** Default 'Dr Mehta'. */
+  provider?: string;
+  /** Default 'Ortho'. */
+  service?: string;
+  /** How the patient is reached (default 'sms'). */
+  channel?: 'sms' | 'whatsapp' | 'voice';
+  /** The patient's language, e.g. 'es'; sent only when given (else the clinic's default). */
+  language?: string;
+  /** The appointment's length in minutes (default 30). */
+  durationMinutes?: number;
+}
+
 /** What a booking through the API gave: its id and workflow ID, the patient's number and the clinic-local day. */
 export interface ApiBooking {
   id: string;
   workflowId: string;
+  /** The patient's number as booked, E.164. */
   phone: string;
   /** The appointment's day in the clinic's time zone, `YYYY-MM-DD`. */
   day: string;
 }
 
-/** Books through the JSON API `days` from now and expects a 201. */
-export async function bookThroughApi(stack: Stack, days: number, patientName = 'Rahul Sharma'): Promise<ApiBooking> {
-  const phone = patientPhone();
-  const startsAt = DateTime.now().plus({ days }).set({ second: 0, millisecond: 0 });
+/** Books `booking` (defaults above) through the JSON API and expects a 201. */
+export async function bookThroughApi(stack: Stack, booking: ApiBookingRequest = {}): Promise<ApiBooking> {
+  const {
+    days = 3,
+    startsAt,
+    phone = patientPhone(),
+    patientName = 'Rahul Sharma',
+    provider = 'Dr Mehta',
+    service = 'Ortho',
+    channel = 'sms',
+    language,
+    durationMinutes = 30,
+  } = booking;
+  const start =
+    startsAt === undefined
+      ? DateTime.now().plus({ days }).set({ second: 0, millisecond: 0 })
+      : typeof startsAt === 'string'
+        ? DateTime.fromISO(startsAt, { setZone: true })
+        : startsAt;
   const response = await stack.api('/api/appointments', {
     method: 'POST',
     body: JSON.stringify({
       patient_name: patientName,
       phone,
-      starts_at: startsAt.toUTC().toISO(),
-      duration_minutes: 30,
-      provider: 'Dr Mehta',
-      service: 'Ortho',
-      channel: 'sms',
+      starts_at: typeof startsAt === 'string' ? startsAt : start.toISO(),
+      duration_minutes: durationMinutes,
+      provider,
+      service,
+      channel,
+      ...(language === undefined ? {} : { language }),
     }),
   });
   expect(response.status).toBe(201);
   const appointment = (await json(response)) as { id: string; workflow_id: string };
-  return { id: appointment.id, workflowId: appointment.workflow_id, phone, day: startsAt.setZone(stack.clinic.timezone).toISODate()! };
+  return { id: appointment.id, workflowId: appointment.workflow_id, phone, day: start.setZone(stack.clinic.timezone).toISODate()! };
 }
