@@ -13,6 +13,7 @@
  * Background work is tracked: a failed request is logged at warn, and `close()` stops it all.
  */
 import { randomBytes } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import twilio from 'twilio';
 import type { Logger } from 'pino';
 import type { Sql } from '../db/sql.js';
@@ -87,6 +88,9 @@ export function createConsoleTelephone(options: ConsoleTelephoneOptions): Consol
   const stepMs = options.stepMs ?? 300;
   const send = options.fetch ?? ((url: string, init: RequestInit) => fetch(url, init));
   const aborter = new AbortController();
+  // Every pause and request in flight listens to this one signal (and lets go when it ends): as many
+  // at once as the texts and calls on the line, so Node's leak warning past 10 listeners is no leak here.
+  setMaxListeners(0, aborter.signal);
   const running = new Set<Promise<void>>();
 
   const pause = () =>
