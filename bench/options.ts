@@ -21,6 +21,13 @@ const ZBenchEnv = z.object({
   BENCH_OUT_DIR: z.string().default('bench-results'),
   /** More flags for the Temporal dev server, space-separated (e.g. `--sqlite-pragma journal_mode=wal`). */
   BENCH_TEMPORAL_ARGS: z.string().optional(),
+  /** A running Temporal frontend (`host:port`, namespace `default`) to measure on instead of starting the dev server. */
+  BENCH_TEMPORAL_ADDRESS: z
+    .string()
+    .regex(/^[\w.-]+:\d+$/, 'must be host:port')
+    .optional(),
+  /** With BENCH_TEMPORAL_ADDRESS: the root of the process tree that is that server (its database too, if started under it), for the CPU and memory columns. */
+  BENCH_TEMPORAL_PID: z.coerce.number().int().positive().optional(),
   /** `1`: the worker and the API write V8 CPU profiles (`--cpu-prof`, one per thread) into the run's folder when they stop. */
   BENCH_CPU_PROFILE: z.enum(['0', '1'], { message: 'must be 0 or 1' }).default('0'),
   /** Passed to the worker as WORKER_MAX_CACHED_WORKFLOWS; unset: Frontdesk's default (1,000). */
@@ -47,6 +54,8 @@ export interface BenchOptions {
   offerRounds: number;
   outDir: string;
   temporalArgs: string[];
+  /** A running Temporal server to use instead of the embedded dev server, and its process tree's root (for CPU and memory). */
+  externalTemporal: { address: string; pid: number | undefined } | undefined;
   /** The worker and the API write CPU profiles (`.cpuprofile`, for Chrome DevTools) into the run's folder. */
   cpuProfile: boolean;
   maxCachedWorkflows: number | undefined;
@@ -79,6 +88,7 @@ export function readBenchOptions(env: NodeJS.ProcessEnv = process.env): BenchOpt
     outDir: e.BENCH_OUT_DIR,
     cpuProfile: e.BENCH_CPU_PROFILE === '1',
     temporalArgs: e.BENCH_TEMPORAL_ARGS?.split(/\s+/).filter((a) => a !== '') ?? [],
+    externalTemporal: e.BENCH_TEMPORAL_ADDRESS === undefined ? undefined : { address: e.BENCH_TEMPORAL_ADDRESS, pid: e.BENCH_TEMPORAL_PID },
     maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
   };
 }

@@ -25,6 +25,7 @@ const stack = await startBenchStack({
   logDir: runDir,
   maxCachedWorkflows: options.maxCachedWorkflows,
   temporalArgs: options.temporalArgs,
+  externalTemporal: options.externalTemporal,
   cpuProfile: options.cpuProfile,
   connections: Math.max(options.joinConcurrency, options.moveConcurrency, options.bookingConcurrency),
 });

@@ -3,7 +3,8 @@
  * servers: an embedded PostgreSQL and a Temporal dev server (src/embedded), then `npm run worker`
  * (src/worker/main.ts) and `npm run api` (src/api/server.ts) as their own processes on real ports,
  * configured through the environment alone, and the floors' process (floorProcess.ts). Everything
- * lives in a temporary folder that `stop()` removes; src/shutdown.ts stops it all on Ctrl-C too.
+ * lives in a temporary folder that `stop()` removes; src/shutdown.ts stops it all on Ctrl-C too. With
+ * BENCH_TEMPORAL_ADDRESS a Temporal server the caller runs takes the dev server's place.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -18,7 +19,7 @@ import { migrateDatabase } from '../src/db/migrate.js';
 import { createSql, type Sql } from '../src/db/sql.js';
 import { startEmbeddedPostgres } from '../src/embedded/postgres.js';
 import { startTemporalDevServer } from '../src/embedded/temporal.js';
-import { createShutdown } from '../src/shutdown.js';
+import { createShutdown, type Shutdown } from '../src/shutdown.js';
 import { connectTemporalClient } from '../src/temporal/connect.js';
 import { generatePayloadKey, parsePayloadKeys } from '../src/temporal/payloadCodec.js';
 import { SEARCH_ATTRIBUTE_TYPES } from '../src/workflows/definitions.js';
@@ -76,6 +77,8 @@ export async function startBenchStack(opts: {
   maxCachedWorkflows: number | undefined;
   connections: number;
   temporalArgs: readonly string[];
+  /** A running Temporal server to measure on instead of the embedded dev server (see BENCH_TEMPORAL_ADDRESS). */
+  externalTemporal?: { address: string; pid: number | undefined } | undefined;
   cpuProfile: boolean;
 }): Promise<BenchStack> {
   const shutdown = createShutdown({ deadlineMs: 20_000, log: (line) => console.error(line) });
@@ -87,15 +90,8 @@ export async function startBenchStack(opts: {
 
   const postgres = await startEmbeddedPostgres({ dataDir });
   shutdown.add({ name: 'stop PostgreSQL', limitMs: 6_000, run: () => postgres.stop() }, () => postgres.kill());
-  const temporalServer = await startTemporalDevServer({
-    dataDir,
-    port: await freePort(),
-    uiPort: await freePort(),
-    namespace: 'default',
-    searchAttributes: SEARCH_ATTRIBUTE_TYPES,
-    extraArgs: opts.temporalArgs,
-  });
-  shutdown.add({ name: 'stop the Temporal server', limitMs: 4_000, run: () => temporalServer.stop() }, () => temporalServer.kill());
+  // An external server is the caller's to start and stop; the API registers the search attributes on it.
+  const temporalServer = opts.externalTemporal ?? (await startDevServer(dataDir, opts.temporalArgs, shutdown));
   await migrateDatabase(postgres.url);
 
   const payloadKey = generatePayloadKey();
@@ -183,9 +179,23 @@ export async function startBenchStack(opts: {
     floorTemporal,
     adminApiToken,
     twilioAuthToken,
-    pids: { temporal: temporalServer.pid, worker: worker.pid!, api: apiProcess.pid!, postgres: postgres.pid, floor: floorProcess.pid! },
+    pids: { temporal: temporalServer.pid ?? 0, worker: worker.pid!, api: apiProcess.pid!, postgres: postgres.pid, floor: floorProcess.pid! },
     stop: (code) => shutdown.stop(code),
   };
+}
+
+/** The embedded dev server (as `npm start` runs it) on free ports, stopped with the stack. */
+async function startDevServer(dataDir: string, extraArgs: readonly string[], shutdown: Shutdown): Promise<{ address: string; pid: number }> {
+  const server = await startTemporalDevServer({
+    dataDir,
+    port: await freePort(),
+    uiPort: await freePort(),
+    namespace: 'default',
+    searchAttributes: SEARCH_ATTRIBUTE_TYPES,
+    extraArgs,
+  });
+  shutdown.add({ name: 'stop the Temporal server', limitMs: 4_000, run: () => server.stop() }, () => server.kill());
+  return server;
 }
 
 async function hasPoller(client: Client, taskQueue: string): Promise<boolean> {
