@@ -6,33 +6,38 @@
 import { z } from 'zod';
 
 const count = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
-const ZBenchEnv = z.object({
-  BENCH_SCALE: z.coerce.number().positive().max(10).default(1),
-  BENCH_SCENARIOS: z.string().optional(),
-  BENCH_JOINS: z.coerce.number().int().min(1).optional(),
-  BENCH_JOIN_CONCURRENCY: count(20),
-  BENCH_STATUS_TICKETS: z.coerce.number().int().min(1).optional(),
-  BENCH_MOVE_CONCURRENCY: count(5),
-  BENCH_BOOKINGS: z.coerce.number().int().min(1).optional(),
-  BENCH_BOOKING_CONCURRENCY: count(10),
-  BENCH_CHAINS: z.coerce.number().int().min(1).optional(),
-  BENCH_WAVE: z.coerce.number().int().min(1).optional(),
-  BENCH_OFFER_ROUNDS: count(5),
-  BENCH_OUT_DIR: z.string().default('bench-results'),
-  /** More flags for the Temporal dev server, space-separated (e.g. `--sqlite-pragma journal_mode=wal`). */
-  BENCH_TEMPORAL_ARGS: z.string().optional(),
-  /** A running Temporal frontend (`host:port`, namespace `default`) to measure on instead of starting the dev server. */
-  BENCH_TEMPORAL_ADDRESS: z
-    .string()
-    .regex(/^[\w.-]+:\d+$/, 'must be host:port')
-    .optional(),
-  /** With BENCH_TEMPORAL_ADDRESS: the root of the process tree that is that server (its database too, if started under it), for the CPU and memory columns. */
-  BENCH_TEMPORAL_PID: z.coerce.number().int().positive().optional(),
-  /** `1`: the worker and the API write V8 CPU profiles (`--cpu-prof`, one per thread) into the run's folder when they stop. */
-  BENCH_CPU_PROFILE: z.enum(['0', '1'], { message: 'must be 0 or 1' }).default('0'),
-  /** Passed to the worker as WORKER_MAX_CACHED_WORKFLOWS; unset: Frontdesk's default (1,000). */
-  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
-});
+const ZBenchEnv = z
+  .object({
+    BENCH_SCALE: z.coerce.number().positive().max(10).default(1),
+    BENCH_SCENARIOS: z.string().optional(),
+    BENCH_JOINS: z.coerce.number().int().min(1).optional(),
+    BENCH_JOIN_CONCURRENCY: count(20),
+    BENCH_STATUS_TICKETS: z.coerce.number().int().min(1).optional(),
+    BENCH_MOVE_CONCURRENCY: count(5),
+    BENCH_BOOKINGS: z.coerce.number().int().min(1).optional(),
+    BENCH_BOOKING_CONCURRENCY: count(10),
+    BENCH_CHAINS: z.coerce.number().int().min(1).optional(),
+    BENCH_WAVE: z.coerce.number().int().min(1).optional(),
+    BENCH_OFFER_ROUNDS: count(5),
+    BENCH_OUT_DIR: z.string().default('bench-results'),
+    /** More flags for the Temporal dev server, space-separated (e.g. `--sqlite-pragma journal_mode=wal`). */
+    BENCH_TEMPORAL_ARGS: z.string().optional(),
+    /** A running Temporal frontend (`host:port`, namespace `default`) to measure on instead of starting the dev server. */
+    BENCH_TEMPORAL_ADDRESS: z
+      .string()
+      .regex(/^[\w.-]+:\d+$/, 'must be host:port')
+      .optional(),
+    /** Required with BENCH_TEMPORAL_ADDRESS: the root of the process tree that is that server (its database too, if started under it), for the CPU and memory columns. */
+    BENCH_TEMPORAL_PID: z.coerce.number().int().positive().optional(),
+    /** `1`: the worker and the API write V8 CPU profiles (`--cpu-prof`, one per thread) into the run's folder when they stop. */
+    BENCH_CPU_PROFILE: z.enum(['0', '1'], { message: 'must be 0 or 1' }).default('0'),
+    /** Passed to the worker as WORKER_MAX_CACHED_WORKFLOWS; unset: Frontdesk's default (1,000). */
+    WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
+  })
+  .refine((e) => e.BENCH_TEMPORAL_ADDRESS === undefined || e.BENCH_TEMPORAL_PID !== undefined, {
+    message: 'must be set with BENCH_TEMPORAL_ADDRESS (the process whose tree is that server)',
+    path: ['BENCH_TEMPORAL_PID'],
+  });
 
 /** What one run measures: counts of requests or workflows and the concurrency of each scenario. */
 export interface BenchOptions {
@@ -55,7 +60,7 @@ export interface BenchOptions {
   outDir: string;
   temporalArgs: string[];
   /** A running Temporal server to use instead of the embedded dev server, and its process tree's root (for CPU and memory). */
-  externalTemporal: { address: string; pid: number | undefined } | undefined;
+  externalTemporal: { address: string; pid: number } | undefined;
   /** The worker and the API write CPU profiles (`.cpuprofile`, for Chrome DevTools) into the run's folder. */
   cpuProfile: boolean;
   maxCachedWorkflows: number | undefined;
@@ -88,7 +93,7 @@ export function readBenchOptions(env: NodeJS.ProcessEnv = process.env): BenchOpt
     outDir: e.BENCH_OUT_DIR,
     cpuProfile: e.BENCH_CPU_PROFILE === '1',
     temporalArgs: e.BENCH_TEMPORAL_ARGS?.split(/\s+/).filter((a) => a !== '') ?? [],
-    externalTemporal: e.BENCH_TEMPORAL_ADDRESS === undefined ? undefined : { address: e.BENCH_TEMPORAL_ADDRESS, pid: e.BENCH_TEMPORAL_PID },
+    externalTemporal: e.BENCH_TEMPORAL_ADDRESS === undefined ? undefined : { address: e.BENCH_TEMPORAL_ADDRESS, pid: e.BENCH_TEMPORAL_PID! },
     maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
   };
 }

@@ -78,7 +78,7 @@ export async function startBenchStack(opts: {
   connections: number;
   temporalArgs: readonly string[];
   /** A running Temporal server to measure on instead of the embedded dev server (see BENCH_TEMPORAL_ADDRESS). */
-  externalTemporal?: { address: string; pid: number | undefined } | undefined;
+  externalTemporal?: { address: string; pid: number } | undefined;
   cpuProfile: boolean;
 }): Promise<BenchStack> {
   const shutdown = createShutdown({ deadlineMs: 20_000, log: (line) => console.error(line) });
@@ -179,7 +179,7 @@ export async function startBenchStack(opts: {
     floorTemporal,
     adminApiToken,
     twilioAuthToken,
-    pids: { temporal: temporalServer.pid ?? 0, worker: worker.pid!, api: apiProcess.pid!, postgres: postgres.pid, floor: floorProcess.pid! },
+    pids: { temporal: temporalServer.pid, worker: worker.pid!, api: apiProcess.pid!, postgres: postgres.pid, floor: floorProcess.pid! },
     stop: (code) => shutdown.stop(code),
   };
 }
