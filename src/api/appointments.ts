@@ -19,31 +19,20 @@ import { listDeliveries, type Delivery } from '../appointments/deliveryAttempts.
 import type { AppointmentView } from '../workflows/appointmentDefinitions.js';
 import { staffUpdateId, ZIdempotencyHeaders } from './idempotencyKey.js';
 import { createApiRouter, staffErrors } from './openapi.js';
-import { ZClinicSlug, requireJsonBody } from './validation.js';
+import { ZCalendarDate, ZClinicSlug, ZFreeText, ZInstant, ZProviderId, requireJsonBody } from './validation.js';
 
 const MAX_NAME = 100;
 const DURATION_MESSAGE = 'must be a whole number of minutes from 5 to 480';
-const ISO_WITH_OFFSET_MESSAGE = 'must be an ISO 8601 date and time with its offset, such as 2026-12-01T10:30:00-06:00';
-const DATE_MESSAGE = 'must be a date YYYY-MM-DD';
 
-const ZStartsAt = z
-  .string({ message: ISO_WITH_OFFSET_MESSAGE })
-  .pipe(z.iso.datetime({ offset: true, message: ISO_WITH_OFFSET_MESSAGE }))
-  .transform((text) => new Date(text))
-  .refine((at) => at.getTime() > Date.now(), 'must be in the future')
-  .meta({ description: 'When it starts: ISO 8601 with its offset (or Z).', example: '2026-12-01T10:30:00-06:00' });
-
-const ZDate = z.iso.date({ message: DATE_MESSAGE });
+const ZStartsAt = ZInstant.refine((at) => at.getTime() > Date.now(), 'must be in the future').meta({
+  description: 'When it starts: ISO 8601 with its offset (or Z).',
+  example: '2026-12-01T10:30:00-06:00',
+});
 
 /** A booking as staff send it (the JSON body; the board's form maps its fields onto it). */
 export const ZBooking = z
   .object({
-    patient_name: z
-      .string({ message: 'must be text' })
-      .trim()
-      .min(1, 'must not be empty')
-      .max(MAX_NAME, `must be at most ${MAX_NAME} characters`)
-      .meta({ example: 'Rahul Sharma' }),
+    patient_name: ZFreeText(MAX_NAME).meta({ example: 'Rahul Sharma' }),
     phone: z
       .string({ message: 'must be a phone number' })
       .trim()
@@ -52,20 +41,11 @@ export const ZBooking = z
       .meta({ description: "E.164, or a local number read in the clinic's `default_country`; stored E.164.", example: '+919876543210' }),
     starts_at: ZStartsAt,
     duration_minutes: z.int({ message: DURATION_MESSAGE }).min(5, DURATION_MESSAGE).max(480, DURATION_MESSAGE).meta({ example: 30 }),
-    provider: z
-      .string({ message: 'must be text' })
-      .trim()
-      .min(1, 'must not be empty')
-      .max(MAX_NAME, `must be at most ${MAX_NAME} characters`)
+    provider: ZFreeText(MAX_NAME)
       .optional()
       .meta({ description: "The provider's name; a name the clinic does not know yet adds the provider.", example: 'Dr Mehta' }),
-    provider_id: z.int({ message: 'must be a provider id' }).positive('must be a provider id').optional().meta({ example: 3 }),
-    service: z
-      .string({ message: 'must be text' })
-      .trim()
-      .min(1, 'must not be empty')
-      .max(MAX_NAME, `must be at most ${MAX_NAME} characters`)
-      .meta({ description: 'What the visit is for (the CSV\'s "specialty").', example: 'Ortho' }),
+    provider_id: ZProviderId.optional().meta({ example: 3 }),
+    service: ZFreeText(MAX_NAME).meta({ description: 'What the visit is for (the CSV\'s "specialty").', example: 'Ortho' }),
     channel: z.enum(['sms', 'whatsapp', 'voice'], { message: 'must be sms, whatsapp or voice' }).meta({
       description:
         "How reminders reach the patient: `whatsapp` (an approved template outside the 24-hour window), `sms`, or `voice` (a call answered by keypad; the chain's other messages go by SMS). Each falls back by delivery receipt: WhatsApp → SMS → call.",
@@ -194,7 +174,7 @@ const ZAppointmentPath = z.object({
 });
 const ZListQuery = z.object({
   clinic: ZClinicSlug,
-  date: ZDate.optional().meta({ description: 'Only appointments starting on this clinic-local day.', example: '2026-12-01' }),
+  date: ZCalendarDate.optional().meta({ description: 'Only appointments starting on this clinic-local day.', example: '2026-12-01' }),
   status: z.enum(APPOINTMENT_STATUSES, { message: `must be one of ${APPOINTMENT_STATUSES.join(', ')}` }).optional(),
 });
 const ZClinicOnly = z.object({ clinic: ZClinicSlug });
@@ -366,7 +346,7 @@ export function appointmentRoutes(deps: { sql: Sql; temporal: Client; taskQueue:
   const ZMove = z.object({ starts_at: ZStartsAt }).openapi('MoveAppointmentRequest');
   const ZVisited = z
     .object({
-      follow_up_date: ZDate.optional().meta({ description: 'A follow-up reminder goes at 09:00 clinic time that day.', example: '2026-12-15' }),
+      follow_up_date: ZCalendarDate.optional().meta({ description: 'A follow-up reminder goes at 09:00 clinic time that day.', example: '2026-12-15' }),
     })
     .openapi('VisitedRequest');
   change('patch', '/appointments/{id}', 'move', 'Move an appointment: its reminders re-plan for the new time', ZMove, (a, body: z.infer<typeof ZMove>, id) =>

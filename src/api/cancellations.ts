@@ -10,13 +10,10 @@ import { maskPhone } from '../domain/phone.js';
 import { getCancellationWithOffers, listCancellations, type CancellationWithOffers } from '../waitlist/cancellations.js';
 import { abortCancellation, logCancellation, type OfferWorkflowDeps } from '../waitlist/offerWorkflows.js';
 import { createApiRouter, staffErrors } from './openapi.js';
-import { ZClinicQuery, ZClinicSlug, ZFreeText, ZInstant, requireJsonBody, unknownField } from './validation.js';
+import { ZClinicQuery, ZClinicSlug, ZFreeText, ZInstant, ZProviderId, requireJsonBody, unknownField } from './validation.js';
 
 const STATUSES = ['open', 'filled', 'expired', 'aborted'] as const;
 const OFFER_STATES = ['pending', 'accepted', 'declined', 'expired', 'canceled', 'failed'] as const;
-const PROVIDER_ID_MESSAGE = 'must be a provider id';
-// `providers.id` is a Postgres integer (serial): a larger number is no provider, not a database error.
-const MAX_PROVIDER_ID = 2_147_483_647;
 /** Longest slot that can be logged: a working day. */
 const MAX_SLOT_MINUTES = 480;
 
@@ -24,11 +21,7 @@ const MAX_SLOT_MINUTES = 480;
 export const ZNewCancellation = z
   .strictObject(
     {
-      provider_id: z
-        .int({ message: PROVIDER_ID_MESSAGE })
-        .positive(PROVIDER_ID_MESSAGE)
-        .max(MAX_PROVIDER_ID, PROVIDER_ID_MESSAGE)
-        .meta({ description: 'The provider whose slot freed up (`GET /api/providers`).', example: 3 }),
+      provider_id: ZProviderId.meta({ description: 'The provider whose slot freed up (`GET /api/providers`).', example: 3 }),
       location: ZFreeText(200).meta({ description: 'Where the slot is, as patients are told it (at most 200 characters).', example: 'Main St clinic, room 2' }),
       slot_start_at: ZInstant.meta({
         description: 'When the slot starts: ISO 8601 with its offset (or Z), in the future.',
@@ -40,6 +33,8 @@ export const ZNewCancellation = z
     { error: unknownField },
   )
   .superRefine((body, ctx) => {
+    // zod runs this even when a time failed its own check; such a time is still the text given.
+    if (!(body.slot_start_at instanceof Date) || !(body.slot_end_at instanceof Date)) return;
     if (body.slot_start_at.getTime() <= Date.now()) ctx.addIssue({ code: 'custom', path: ['slot_start_at'], message: 'must be in the future' });
     const minutes = (body.slot_end_at.getTime() - body.slot_start_at.getTime()) / 60_000;
     if (minutes <= 0) ctx.addIssue({ code: 'custom', path: ['slot_end_at'], message: 'must be after slot_start_at' });

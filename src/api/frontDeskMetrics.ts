@@ -10,28 +10,20 @@ import { getClinicBySlug, type Clinic } from '../clinics/clinics.js';
 import { AppError } from '../errors.js';
 import { DELIVERY_CHANNELS, readFrontDeskMetrics } from '../metrics/frontDeskMetrics.js';
 import { createApiRouter, staffErrors } from './openapi.js';
-import { ZClinicSlug } from './validation.js';
+import { ZCalendarDate, ZClinicSlug } from './validation.js';
 
 /** Longest range one request covers, in days. */
 export const MAX_RANGE_DAYS = 366;
 /** Days a range covers when `from` is not given. */
 export const DEFAULT_RANGE_DAYS = 30;
 
-const DATE_MESSAGE = 'must be a date YYYY-MM-DD';
-
 /** `?from=&to=`: clinic-local dates, both optional. */
 export const ZDateRangeQuery = z.object({
-  from: z.iso
-    .date({ message: DATE_MESSAGE })
-    .optional()
-    .meta({
-      description: `First day, the clinic's local date (inclusive); default \`to\` − ${DEFAULT_RANGE_DAYS - 1} days.`,
-      example: '2026-11-01',
-    }),
-  to: z.iso
-    .date({ message: DATE_MESSAGE })
-    .optional()
-    .meta({ description: "Last day, the clinic's local date (inclusive); default today.", example: '2026-11-30' }),
+  from: ZCalendarDate.optional().meta({
+    description: `First day, the clinic's local date (inclusive); default \`to\` − ${DEFAULT_RANGE_DAYS - 1} days.`,
+    example: '2026-11-01',
+  }),
+  to: ZCalendarDate.optional().meta({ description: "Last day, the clinic's local date (inclusive); default today.", example: '2026-11-30' }),
 });
 
 /**

@@ -10,13 +10,10 @@ import { AppError } from '../errors.js';
 import { countInboundTexts } from '../inbound/inboundMetrics.js';
 import { countPurges } from '../retention/purgeExpiredRecords.js';
 import { createApiRouter, staffErrors } from './openapi.js';
-import { ZClinicSlug } from './validation.js';
+import { ZClinicSlug, ZInstant } from './validation.js';
 
 /** The window a request without `from` covers, ending at `to` (ms): a day. */
 const DEFAULT_WINDOW_MS = 86_400_000;
-
-const INSTANT_MESSAGE = 'must be an ISO 8601 date and time with its offset, such as 2026-11-23T00:00:00Z';
-const ZInstant = z.iso.datetime({ offset: true, message: INSTANT_MESSAGE }).transform((text) => new Date(text));
 
 const ZMetricsQuery = z.object({
   from: ZInstant.optional().meta({ description: 'Start of the window, inclusive (default: a day before `to`).', example: '2026-11-22T00:00:00Z' }),

@@ -25,7 +25,7 @@ import { bookingRequestFor, ZBooking } from './appointments.js';
 import { streamClinicChanges } from './liveFragments.js';
 import { readForm } from './requestBody.js';
 import { requireStaffSession, type StaffSessions } from './session.js';
-import { ZClinicSlug, parseOrThrow } from './validation.js';
+import { ZCalendarDate, ZClinicSlug, parseOrThrow } from './validation.js';
 import { renderAppointmentsDay, renderAppointmentsPage, type AppointmentLine, type AppointmentsView, type BookingForm } from './views/appointmentsView.js';
 
 /** Where the page lives, as the browser sees it (the board app is mounted at `/admin`). */
@@ -38,7 +38,7 @@ const BOOKING_FIELDS = ['patient_name', 'phone', 'starts_at', 'duration_minutes'
 const LOCAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/;
 
 const flash = z.string().max(MAX_FLASH_CHARS).optional().catch(undefined);
-const ZDay = z.iso.date().optional().catch(undefined);
+const ZDay = ZCalendarDate.optional().catch(undefined);
 /** `<appointment id>~<idempotency key>`: a change to that appointment answered 503, so its forms keep that key for the retry. */
 const RETRY = /^([1-9]\d{0,17})~([A-Za-z0-9._:-]{1,100})$/;
 const ZPageQuery = z.object({ clinic: ZClinicSlug, date: ZDay, notice: flash, error: flash, retry: z.string().regex(RETRY).optional().catch(undefined) });
@@ -47,7 +47,7 @@ const ZAppointmentId = z.string().regex(/^[1-9]\d{0,17}$/, 'must be an appointme
 const ZAction = z.enum(['remind', 'visited', 'no_show', 'cancel', 'move'], { message: 'must be remind, visited, no_show, cancel or move' });
 // An empty date input is no follow-up.
 const ZVisitedForm = z.object({
-  follow_up_date: z.union([z.literal('').transform(() => undefined), z.iso.date({ message: 'must be a date YYYY-MM-DD' })]).optional(),
+  follow_up_date: z.union([z.literal('').transform(() => undefined), ZCalendarDate]).optional(),
 });
 // The JSON API's rule for a new start (in the future), applied to the form's time once read in the clinic's zone.
 const ZMoveTo = z.object({ starts_at: ZBooking.shape.starts_at });

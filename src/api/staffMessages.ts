@@ -18,7 +18,7 @@ import type { AppDeps } from './app.js';
 import { clientAddress } from './clientAddress.js';
 import { readForm } from './requestBody.js';
 import { requireStaffSession, type StaffSessions } from './session.js';
-import { parseOrThrow, ZClinicSlug } from './validation.js';
+import { parseOrThrow, ZCalendarDate, ZClinicSlug } from './validation.js';
 import { renderMessagesPage, type MessageFilterForm, type MessagesView } from './views/messagesView.js';
 
 /** Where the page lives, as the browser sees it. */
@@ -37,7 +37,7 @@ const ZFilterQuery = z.object({
   direction: optional(z.enum(['inbound', 'outbound'], { message: 'must be inbound or outbound' })),
   channel: optional(z.enum(LOG_CHANNELS, { message: 'must be sms, whatsapp or voice' })),
   status: optional(z.enum(LOG_STATUSES, { message: 'must be a message or call status' })),
-  date: optional(z.iso.date({ message: 'must be a date YYYY-MM-DD' })),
+  date: optional(ZCalendarDate),
   page: optional(z.coerce.number({ message: 'must be a page number' }).int('must be a page number').min(1, 'must be a page number').max(MAX_PAGE)),
 });
 const ZRevealForm = z.object({

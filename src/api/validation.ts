@@ -17,6 +17,9 @@ function badRequestFor(error: z.ZodError, input: unknown): AppError {
   const issue = error.issues[0]!;
   // A field a strict object does not take is named by its key (the issue's path is the object's).
   const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]!] : issue.path;
+  // A body that is not an object at all (an array, a string, null) is named as the body.
+  if (path.length === 0 && issue.code === 'invalid_type' && issue.expected === 'object')
+    return new AppError('bad_request', 'body: must be a JSON object', 'body');
   const field = path.join('.') || undefined;
   const given = path.reduce<unknown>(
     (value, key) => (value !== null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key] : undefined),
@@ -90,9 +93,30 @@ export function ZFreeText(maxLength: number) {
 export const unknownField = (issue: { code?: string }) => (issue.code === 'unrecognized_keys' ? 'is not a field this takes' : undefined);
 
 const ISO_WITH_OFFSET_MESSAGE = 'must be an ISO 8601 date and time with its offset, such as 2026-12-01T10:30:00-06:00';
+const DATE_MESSAGE = 'must be a date YYYY-MM-DD';
 
-/** An instant as ISO 8601 with its offset (or Z), read as a `Date`. */
+/**
+ * The years every date and instant the API reads must fall in (an instant's year in UTC). A clinic's
+ * dates lie well inside; outside, Postgres has no year 0 and reads no year past 9999, and a timer
+ * decades long is no reminder.
+ */
+export const FIRST_YEAR = 2000;
+export const LAST_YEAR = 2099;
+const YEARS_MESSAGE = `must be in the years ${FIRST_YEAR} to ${LAST_YEAR}`;
+const inYears = (year: number) => year >= FIRST_YEAR && year <= LAST_YEAR;
+
+/** An instant as ISO 8601 with its offset (or Z), read as a `Date`, in `FIRST_YEAR`…`LAST_YEAR` (UTC). */
 export const ZInstant = z
   .string({ message: ISO_WITH_OFFSET_MESSAGE })
   .pipe(z.iso.datetime({ offset: true, message: ISO_WITH_OFFSET_MESSAGE }))
-  .transform((text) => new Date(text));
+  .transform((text) => new Date(text))
+  .refine((at) => inYears(at.getUTCFullYear()), YEARS_MESSAGE);
+
+/** A calendar date `YYYY-MM-DD` (each route says in which zone), kept as text, in `FIRST_YEAR`…`LAST_YEAR`. */
+export const ZCalendarDate = z
+  .string({ message: DATE_MESSAGE })
+  .pipe(z.iso.date({ message: DATE_MESSAGE }))
+  .refine((text) => inYears(Number(text.slice(0, 4))), YEARS_MESSAGE);
+
+/** A provider's id: `providers.id` is a Postgres integer (serial), so a larger number is no provider, not a database error. */
+export const ZProviderId = z.int({ message: 'must be a provider id' }).positive('must be a provider id').max(2_147_483_647, 'must be a provider id');

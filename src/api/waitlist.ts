@@ -25,15 +25,12 @@ import {
   type WaitlistEntry,
 } from '../waitlist/waitlistEntries.js';
 import { createApiRouter, staffErrors } from './openapi.js';
-import { ZClinicQuery, ZFreeText, ZInstant, requireJsonBody, unknownField } from './validation.js';
+import { ZClinicQuery, ZFreeText, ZInstant, ZProviderId, requireJsonBody, unknownField } from './validation.js';
 
 const MAX_NAME = 100;
 const MAX_NOTES = 500;
 const MAX_PROVIDERS = 20;
 const BOOST_MESSAGE = `must be a whole number from 0 to ${MAX_MANUAL_BOOST}`;
-const PROVIDER_ID_MESSAGE = 'must be a provider id';
-// `providers.id` is a Postgres integer (serial): a larger number is no provider, not a database error.
-const MAX_PROVIDER_ID = 2_147_483_647;
 
 /** The fields of an entry as staff send them (each optional here; `phone` is required on `POST`). */
 const entryFields = {
@@ -57,7 +54,7 @@ const entryFields = {
     example: 'Rahul Sharma',
   }),
   provider_ids: z
-    .array(z.int({ message: PROVIDER_ID_MESSAGE }).positive(PROVIDER_ID_MESSAGE).max(MAX_PROVIDER_ID, PROVIDER_ID_MESSAGE), {
+    .array(ZProviderId, {
       message: 'must be a list of provider ids',
     })
     .max(MAX_PROVIDERS, `must list at most ${MAX_PROVIDERS} providers`)

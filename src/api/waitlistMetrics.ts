@@ -8,16 +8,12 @@ import { getClinicBySlug } from '../clinics/clinics.js';
 import type { Sql } from '../db/sql.js';
 import { waitlistMetrics } from '../waitlist/waitlistMetrics.js';
 import { createApiRouter, staffErrors } from './openapi.js';
-import { ZClinicSlug } from './validation.js';
+import { ZCalendarDate, ZClinicSlug } from './validation.js';
 
 /** Longest range one request may cover, in days. */
 const MAX_RANGE_DAYS = 366;
-const DATE_MESSAGE = 'must be a date YYYY-MM-DD';
 
-const ZDate = z
-  .string({ message: DATE_MESSAGE })
-  .regex(/^\d{4}-\d{2}-\d{2}$/, DATE_MESSAGE)
-  .refine((text) => DateTime.fromISO(text).isValid, DATE_MESSAGE);
+const ZDate = ZCalendarDate;
 
 const ZRange = z
   .object({

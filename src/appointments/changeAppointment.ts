@@ -37,8 +37,9 @@ export async function changeAppointment(
       if (error.cause.type === FailureType.IllegalTransition) throw new AppError('conflict', error.cause.message, 'status');
       if (error.cause.type === FailureType.InvalidRequest) throw new AppError('bad_request', error.cause.message);
     }
+    // The failing step's own message (an activity's, a database's) is for the chain's history, not the caller.
     if (error instanceof WorkflowUpdateFailedError)
-      throw new AppError('unavailable', `${what} failed: ${error.cause?.message ?? 'a step of it failed'}; try again shortly`);
+      throw new AppError('unavailable', `${what} did not complete: a step of it failed (the chain's workflow history says which); try again shortly`);
     if (error instanceof WorkflowNotFoundError)
       throw new AppError('conflict', `appointment ${appointment.id} is ${appointment.status}: its reminders have ended`, 'status');
     throw error;

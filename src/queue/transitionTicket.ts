@@ -28,7 +28,11 @@ export async function transitionTicket(deps: Pick<QueueDeps, 'temporal'>, ticket
     if (error instanceof WorkflowUpdateFailedError) {
       if (error.cause instanceof ApplicationFailure && error.cause.type === FailureType.IllegalTransition)
         throw new AppError('conflict', error.cause.message, 'state');
-      throw new AppError('unavailable', `ticket ${ticket.code} could not be moved to ${to} right now: ${error.cause?.message ?? 'the move failed'}`);
+      // The failing step's own message (an activity's, a database's) is for the workflow's history, not the caller.
+      throw new AppError(
+        'unavailable',
+        `ticket ${ticket.code} could not be moved to ${to} right now: a step of the move failed (its workflow's history says which); try again shortly`,
+      );
     }
     if (error instanceof WorkflowNotFoundError) throw refuse();
     throw error;

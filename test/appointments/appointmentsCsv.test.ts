@@ -41,4 +41,22 @@ describe('the appointments CSV', () => {
     expect(header).toEqual(['name', 'mobile', 'date', 'time_slot', 'doctor', 'specialty', 'followup_date']);
     expect(row).toEqual(['Pérez, María "Mari"', '+13125550123', '2026-11-02', '09:00', "Dr O'Neil, DDS", 'Cleaning', '']);
   });
+
+  it("writes typed text a spreadsheet would run as a formula with a leading ', and the E.164 mobile as is", () => {
+    const row = (patientName: string, providerName: string, service: string) => ({
+      patientName,
+      phone: '+13125550123',
+      startsAt: new Date('2026-11-02T15:00:00Z'),
+      providerName,
+      service,
+      followUpDate: null,
+    });
+    const csv = appointmentsCsv(
+      [row('=HYPERLINK("http://evil.example","x")', '@SUM(A1)', "+cmd|' /C calc'!A0"), row('-2+3', '\tDr Tab', 'Cleaning - deep')],
+      'America/Chicago',
+    );
+    const [, first, second]: string[][] = parse(csv);
+    expect(first).toEqual(['\'=HYPERLINK("http://evil.example","x")', '+13125550123', '2026-11-02', '09:00', "'@SUM(A1)", "'+cmd|' /C calc'!A0", '']);
+    expect(second).toEqual(["'-2+3", '+13125550123', '2026-11-02', '09:00', "'\tDr Tab", 'Cleaning - deep', '']);
+  });
 });
