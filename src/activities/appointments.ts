@@ -159,16 +159,22 @@ export function createAppointmentActivities({ sql, messenger }: { sql: Sql; mess
 
     /**
      * Up to 5 free starts (epoch ms, ascending) of the appointment's provider for its length: office
-     * hours minus the provider's open appointments (this one included: its own time is not "another time").
+     * hours minus the provider's open appointments (this one included: its own time is not "another
+     * time") and minus the slots being offered to the waitlist (open cancellations: held for it until
+     * they are filled, expire or are aborted).
      */
     async findOpenSlots(input: FindOpenSlotsInput): Promise<number[]> {
       return failPermanentErrorsFast('findOpenSlots', async () => {
         const appointment = await findAppointment(sql, input.appointmentId);
+        const from = new Date(input.now);
         const until = new Date(input.now + (SLOT_SEARCH_DAYS + 1) * 24 * 60 * 60 * 1000);
-        const booked = await sql<{ starts_at: Date; duration_minutes: number }[]>`
-          select starts_at, duration_minutes from appointments
+        const taken = await sql<{ starts_at: Date; ends_at: Date }[]>`
+          select starts_at, starts_at + duration_minutes * interval '1 minute' as ends_at from appointments
           where provider_id = ${appointment.provider_id} and status in ('booked', 'confirmed')
-            and starts_at + duration_minutes * interval '1 minute' > ${new Date(input.now)} and starts_at < ${until}`;
+            and starts_at + duration_minutes * interval '1 minute' > ${from} and starts_at < ${until}
+          union all
+          select slot_start_at, slot_end_at from cancellation_events
+          where provider_id = ${appointment.provider_id} and status = 'open' and slot_end_at > ${from} and slot_start_at < ${until}`;
         return openSlots({
           officeDays: input.officeDays,
           opens: input.opens,
@@ -176,7 +182,7 @@ export function createAppointmentActivities({ sql, messenger }: { sql: Sql; mess
           slotMinutes: input.slotMinutes,
           durationMinutes: appointment.duration_minutes,
           timezone: input.timezone,
-          booked: booked.map((b) => ({ startsAt: b.starts_at.getTime(), endsAt: b.starts_at.getTime() + b.duration_minutes * 60_000 })),
+          booked: taken.map((t) => ({ startsAt: t.starts_at.getTime(), endsAt: t.ends_at.getTime() })),
           now: input.now,
         });
       });
@@ -184,8 +190,10 @@ export function createAppointmentActivities({ sql, messenger }: { sql: Sql; mess
 
     /**
      * Moves the appointment to `startsAt` if no other open appointment of its provider overlaps it
-     * then: checked and written in one transaction holding the provider's row lock, so two patients
-     * picking the same slot cannot both get it. A retry after a move finds it moved again.
+     * then, nor a slot of the provider being offered to the waitlist (an open cancellation, whose
+     * winner is booked into it): checked and written in one transaction holding the provider's row
+     * lock, so two patients picking the same slot cannot both get it. A retry after a move finds it
+     * moved again.
      * @returns `moved`, or `taken` (nothing written).
      */
     async moveAppointment(input: MoveAppointmentInput): Promise<'moved' | 'taken'> {
@@ -196,11 +204,15 @@ export function createAppointmentActivities({ sql, messenger }: { sql: Sql; mess
             select a.provider_id, a.duration_minutes from appointments a join providers p on p.id = a.provider_id
             where a.id = ${input.appointmentId} for update of a, p`;
           if (appointment === undefined) throw ApplicationFailure.nonRetryable(`no appointment ${input.appointmentId}`, FailureType.InvalidData);
+          const endsAt = new Date(startsAt.getTime() + appointment.duration_minutes * 60_000);
           const [overlap] = await tx`
             select 1 from appointments
             where provider_id = ${appointment.provider_id} and id <> ${input.appointmentId} and status in ('booked', 'confirmed')
-              and starts_at < ${startsAt}::timestamptz + ${appointment.duration_minutes} * interval '1 minute'
-              and starts_at + duration_minutes * interval '1 minute' > ${startsAt}`;
+              and starts_at < ${endsAt} and starts_at + duration_minutes * interval '1 minute' > ${startsAt}
+            union all
+            select 1 from cancellation_events
+            where provider_id = ${appointment.provider_id} and status = 'open' and slot_start_at < ${endsAt} and slot_end_at > ${startsAt}
+            limit 1`;
           if (overlap !== undefined) return 'taken' as const;
           await tx`update appointments set starts_at = ${startsAt}, updated_at = now() where id = ${input.appointmentId}`;
           return 'moved' as const;

@@ -262,7 +262,8 @@ export function createOfferActivities({ sql, messenger, temporal, taskQueue }: {
 
     /**
      * Books the slot for the winner of offer `offerId`: a `booked` appointment with the slot's
-     * provider, time and length, on the patient's channel and language; the winner's waitlist entry
+     * provider, time and length, on the patient's channel and language, for the service `Waitlist visit`
+     * (never the cancelled appointment's: that was another patient's reason); the winner's waitlist entry
      * is closed. Once per cancellation: a retry returns the same appointment.
      * @returns the appointment's chain snapshot, to start its reminder chain with.
      */
@@ -277,8 +278,6 @@ export function createOfferActivities({ sql, messenger, temporal, taskQueue }: {
             select o.phone, o.channel, o.language, p.display_name, o.entry_id::text from offers o join patients p on p.id = o.patient_id
             where o.id = ${input.offerId}`;
           if (winner === undefined) throw ApplicationFailure.nonRetryable(`no offer ${input.offerId}`, FailureType.InvalidData);
-          const [cancelled] =
-            slot.appointment_id === null ? [] : await sql<{ service: string }[]>`select service from appointments where id = ${slot.appointment_id}`;
           const booked = await insertAppointment(sql, {
             clinicId: clinic.id,
             clinicSlug: clinic.slug,
@@ -286,7 +285,8 @@ export function createOfferActivities({ sql, messenger, temporal, taskQueue }: {
             patientName: winner.display_name ?? 'Waitlist patient',
             phone: winner.phone,
             language: winner.language,
-            service: cancelled?.service ?? 'Waitlist visit',
+            // Not the cancelled appointment's service: that is the other patient's reason for their visit.
+            service: 'Waitlist visit',
             channel: winner.channel,
             startsAt: slot.slot_start_at,
             durationMinutes: Math.max(5, Math.min(480, Math.round((slot.slot_end_at.getTime() - slot.slot_start_at.getTime()) / 60_000))),

@@ -1,6 +1,7 @@
 /**
  * The appointment activities on the test Postgres, where the workflow tests cannot reach: two
- * patients taking the same slot at the same moment, and a slot released twice.
+ * patients taking the same slot at the same moment, a slot held for the waitlist while it is offered,
+ * and a slot released twice.
  */
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
@@ -43,6 +44,34 @@ describe('moving an appointment', () => {
     const winner = outcomes[0] === 'moved' ? a : b;
     const [row] = await sql`select starts_at from appointments where id = ${winner.appointmentId}`;
     expect(await activities.moveAppointment({ appointmentId: winner.appointmentId, startsAt: (row!.starts_at as Date).getTime() })).toBe('moved');
+  });
+
+  it('neither lists nor gives a patient a slot being offered to the waitlist, until its offers end', async () => {
+    const midnight = Math.ceil((Date.now() + 96 * HOUR) / (24 * HOUR)) * 24 * HOUR;
+    const a = await bookTestAppointment(sql, clinic, { startsAt: midnight + HOUR, providerName: 'Dr Offered' });
+    const slot = midnight + 10 * HOUR;
+    const [held] = await sql<{ id: string }[]>`
+      insert into cancellation_events (clinic_id, provider_id, location, slot_start_at, slot_end_at, created_by, workflow_id)
+      values (${clinic.id}, ${a.providerId}, 'Room 2', ${new Date(slot)}, ${new Date(slot + 30 * 60_000)}, 'staff', ${`cancellation-test-${slot}`})
+      returning id`;
+    // Slots every 30 minutes, all day, every day (UTC): the search must skip the offered one.
+    const find = () =>
+      activities.findOpenSlots({
+        appointmentId: a.appointmentId,
+        timezone: 'UTC',
+        officeDays: [1, 2, 3, 4, 5, 6, 7],
+        opens: '00:00',
+        closes: '23:59',
+        slotMinutes: 30,
+        now: slot - HOUR,
+      });
+    const MIN = 60_000;
+    expect(await find()).toEqual([slot - 30 * MIN, slot + 30 * MIN, slot + 60 * MIN, slot + 90 * MIN, slot + 120 * MIN]);
+    expect(await activities.moveAppointment({ appointmentId: a.appointmentId, startsAt: slot + 15 * MIN })).toBe('taken');
+
+    await sql`update cancellation_events set status = 'expired', ended_at = now() where id = ${held!.id}`;
+    expect(await find()).toEqual([slot - 30 * MIN, slot, slot + 30 * MIN, slot + 60 * MIN, slot + 90 * MIN]);
+    expect(await activities.moveAppointment({ appointmentId: a.appointmentId, startsAt: slot })).toBe('moved');
   });
 
   it('releases a slot once, however often it is retried', async () => {

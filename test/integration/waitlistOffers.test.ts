@@ -167,10 +167,17 @@ describe('a cancellation offered to the waitlist', () => {
     );
     expect((await stack.api(`/api/appointments/${booked.id}/cancel`, { method: 'POST' })).status).toBe(200);
     await expect.poll(() => outboundTo(waiting), { timeout: 20_000 }).toEqual([expect.stringMatching(/^Test Clinic: a visit opened up .* at Test Clinic\./)]);
-    const open = (await json(await stack.api('/api/cancellations?status=open'))).cancellations as { created_by: string; slot_start_at: string }[];
-    expect(open.find((c) => c.created_by === 'appointment')?.slot_start_at).toBe(new Date(booked.starts_at).toISOString());
+    const open = (await json(await stack.api('/api/cancellations?status=open'))).cancellations as { id: string; created_by: string; slot_start_at: string }[];
+    const freed = open.find((c) => c.created_by === 'appointment' && c.slot_start_at === new Date(booked.starts_at).toISOString());
+    expect(freed).toBeDefined();
     // No health information in an offer: neither the service nor the provider.
     expect((await outboundTo(waiting)).join(' ')).not.toMatch(/Cardiology|Dr Cancel/);
+
+    // The winner's visit is their own: it does not carry the cancelled patient's reason for theirs.
+    expect(await twimlText(await stack.sendSms(waiting, 'YES'))).toMatch(/Confirmed/);
+    await expect.poll(async () => (await cancellation(freed!.id)).status, { timeout: 20_000 }).toBe('filled');
+    const won = await json(await stack.api(`/api/appointments/${(await cancellation(freed!.id)).filled_by}`));
+    expect(won).toMatchObject({ phone: waiting, provider_id: providerId, service: 'Waitlist visit' });
   });
 
   it('refuses bad input with the field named, and answers a YES from a number with no offer as any stray YES', async () => {
