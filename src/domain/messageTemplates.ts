@@ -187,7 +187,7 @@ export const DEFAULT_TEMPLATES: Record<ShippedLanguage, Record<MessageKind, stri
     followup_reminder: '{clinic_name}: {patient_name}, your follow-up visit with {doctor_name} is due {followup_date}. Call {office_phone} to book a time.',
     help: '{clinic_name}: reply YES to confirm your visit, NO to cancel, CHANGE for another time. Questions? Call {office_phone}. Reply STOP to stop texts.',
     offer: '{clinic_name}: a visit opened up {date} at {time} at {location}. Reply YES within {hold_minutes} min to take it, or NO to pass.',
-    offer_won: "{clinic_name}: Confirmed. You're scheduled {date} {time} at {location}.",
+    offer_won: "{clinic_name}: Confirmed. You're scheduled for {date} at {time} at {location}.",
     offer_taken: "{clinic_name}: sorry, this slot has been taken; we'll keep you on the list.",
     offer_declined: "{clinic_name}: no problem, we'll keep you on the list.",
     offer_withdrawn: "{clinic_name}: the {date} {time} opening is no longer available. We'll keep you on the list.",

@@ -46,7 +46,7 @@ describe('a cancellation offered to the waitlist', () => {
     expect(await outboundTo(fourth)).toEqual([]);
 
     const reply = await twimlText(await stack.sendSms(top, 'Yes'));
-    expect(reply).toMatch(/^Test Clinic: Confirmed\. You're scheduled .* at Main St clinic\.$/);
+    expect(reply).toMatch(/^Test Clinic: Confirmed\. You're scheduled for .* at .* at Main St clinic\.$/);
     for (const phone of [second, third]) {
       await expect.poll(async () => (await outboundTo(phone)).at(-1), { timeout: 20_000 }).toBe(TAKEN);
     }

@@ -87,7 +87,7 @@ describe('the offer workflow', () => {
     await expect.poll(async () => (await offersOf(id)).length, { timeout: 20_000 }).toBe(3);
     const answer = (phone: string) => handle.executeUpdate(answerOfferUpdate, { args: [{ answer: 'YES', kind: 'waitlist_offer', phone }] });
     const won = await answer(phones[0]!);
-    expect(won.reply).toMatch(/^Test Clinic: Confirmed\. You're scheduled .* at Main St clinic\.$/);
+    expect(won.reply).toMatch(/^Test Clinic: Confirmed\. You're scheduled for .* at .* at Main St clinic\.$/);
     // Answered before its notice went (the reply tells them, the notice is dropped) or just after (it crossed the notice: no reply).
     const late = await answer(phones[1]!);
     expect([TAKEN, null]).toContain(late.reply);
