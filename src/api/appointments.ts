@@ -19,7 +19,7 @@ import { listDeliveries, type Delivery } from '../appointments/deliveryAttempts.
 import type { AppointmentView } from '../workflows/appointmentDefinitions.js';
 import { staffUpdateId, ZIdempotencyHeaders } from './idempotencyKey.js';
 import { createApiRouter, staffErrors } from './openapi.js';
-import { ZCalendarDate, ZClinicSlug, ZFreeText, ZInstant, ZProviderId, requireJsonBody } from './validation.js';
+import { ZCalendarDate, ZClinicSlug, ZFreeText, ZInstant, ZProviderId, requireJsonBody, unknownField } from './validation.js';
 
 const MAX_NAME = 100;
 const DURATION_MESSAGE = 'must be a whole number of minutes from 5 to 480';
@@ -31,31 +31,34 @@ const ZStartsAt = ZInstant.refine((at) => at.getTime() > Date.now(), 'must be in
 
 /** A booking as staff send it (the JSON body; the board's form maps its fields onto it). */
 export const ZBooking = z
-  .object({
-    patient_name: ZFreeText(MAX_NAME).meta({ example: 'Rahul Sharma' }),
-    phone: z
-      .string({ message: 'must be a phone number' })
-      .trim()
-      .min(1, 'must be a phone number')
-      .max(40, 'must be a phone number')
-      .meta({ description: "E.164, or a local number read in the clinic's `default_country`; stored E.164.", example: '+919876543210' }),
-    starts_at: ZStartsAt,
-    duration_minutes: z.int({ message: DURATION_MESSAGE }).min(5, DURATION_MESSAGE).max(480, DURATION_MESSAGE).meta({ example: 30 }),
-    provider: ZFreeText(MAX_NAME)
-      .optional()
-      .meta({ description: "The provider's name; a name the clinic does not know yet adds the provider.", example: 'Dr Mehta' }),
-    provider_id: ZProviderId.optional().meta({ example: 3 }),
-    service: ZFreeText(MAX_NAME).meta({ description: 'What the visit is for (the CSV\'s "specialty").', example: 'Ortho' }),
-    channel: z.enum(['sms', 'whatsapp', 'voice'], { message: 'must be sms, whatsapp or voice' }).meta({
-      description:
-        "How reminders reach the patient: `whatsapp` (an approved template outside the 24-hour window), `sms`, or `voice` (a call answered by keypad; the chain's other messages go by SMS). Each falls back by delivery receipt: WhatsApp → SMS → call.",
-      example: 'sms',
-    }),
-    language: ZLanguage.optional().meta({
-      description: "The patient's language (`en`, `es`, …); kept for this number. Default: their earlier choice, else the clinic's.",
-      example: 'en',
-    }),
-  })
+  .strictObject(
+    {
+      patient_name: ZFreeText(MAX_NAME).meta({ example: 'Rahul Sharma' }),
+      phone: z
+        .string({ message: 'must be a phone number' })
+        .trim()
+        .min(1, 'must be a phone number')
+        .max(40, 'must be a phone number')
+        .meta({ description: "E.164, or a local number read in the clinic's `default_country`; stored E.164.", example: '+919876543210' }),
+      starts_at: ZStartsAt,
+      duration_minutes: z.int({ message: DURATION_MESSAGE }).min(5, DURATION_MESSAGE).max(480, DURATION_MESSAGE).meta({ example: 30 }),
+      provider: ZFreeText(MAX_NAME)
+        .optional()
+        .meta({ description: "The provider's name; a name the clinic does not know yet adds the provider.", example: 'Dr Mehta' }),
+      provider_id: ZProviderId.optional().meta({ example: 3 }),
+      service: ZFreeText(MAX_NAME).meta({ description: 'What the visit is for (the CSV\'s "specialty").', example: 'Ortho' }),
+      channel: z.enum(['sms', 'whatsapp', 'voice'], { message: 'must be sms, whatsapp or voice' }).meta({
+        description:
+          "How reminders reach the patient: `whatsapp` (an approved template outside the 24-hour window), `sms`, or `voice` (a call answered by keypad; the chain's other messages go by SMS). Each falls back by delivery receipt: WhatsApp → SMS → call.",
+        example: 'sms',
+      }),
+      language: ZLanguage.optional().meta({
+        description: "The patient's language (`en`, `es`, …); kept for this number. Default: their earlier choice, else the clinic's.",
+        example: 'en',
+      }),
+    },
+    { error: unknownField },
+  )
   .superRefine((body, ctx) => {
     if ((body.provider === undefined) === (body.provider_id === undefined)) {
       ctx.addIssue({ code: 'custom', path: ['provider'], message: 'give either provider (a name) or provider_id' });
@@ -343,11 +346,14 @@ export function appointmentRoutes(deps: { sql: Sql; temporal: Client; taskQueue:
     );
   };
 
-  const ZMove = z.object({ starts_at: ZStartsAt }).openapi('MoveAppointmentRequest');
+  const ZMove = z.strictObject({ starts_at: ZStartsAt }, { error: unknownField }).openapi('MoveAppointmentRequest');
   const ZVisited = z
-    .object({
-      follow_up_date: ZCalendarDate.optional().meta({ description: 'A follow-up reminder goes at 09:00 clinic time that day.', example: '2026-12-15' }),
-    })
+    .strictObject(
+      {
+        follow_up_date: ZCalendarDate.optional().meta({ description: 'A follow-up reminder goes at 09:00 clinic time that day.', example: '2026-12-15' }),
+      },
+      { error: unknownField },
+    )
     .openapi('VisitedRequest');
   change('patch', '/appointments/{id}', 'move', 'Move an appointment: its reminders re-plan for the new time', ZMove, (a, body: z.infer<typeof ZMove>, id) =>
     staffChanges.move(a, body.starts_at, id),

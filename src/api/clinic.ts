@@ -13,14 +13,16 @@ import { ZClockTime } from '../domain/clockTime.js';
 import { ZLanguage } from '../domain/languages.js';
 import { ZReminderRules } from '../domain/reminderRules.js';
 import { createApiRouter, staffErrors } from './openapi.js';
-import { ZClinicQuery, requireJsonBody } from './validation.js';
+import { ZClinicQuery, requireJsonBody, unknownField } from './validation.js';
 
 const ROOMS_MESSAGE = `must be a whole number from ${MIN_ROOMS_OPEN} to ${MAX_ROOMS_OPEN}`;
 
 const ZRoomsOpen = z.int({ message: ROOMS_MESSAGE }).min(MIN_ROOMS_OPEN, ROOMS_MESSAGE).max(MAX_ROOMS_OPEN, ROOMS_MESSAGE);
 
 /** Staff's request to set the rooms open. */
-export const ZRoomsBody = z.object({ rooms_open: ZRoomsOpen.meta({ description: 'How many rooms see patients now.', example: 2 }) }).openapi('RoomsRequest');
+export const ZRoomsBody = z
+  .strictObject({ rooms_open: ZRoomsOpen.meta({ description: 'How many rooms see patients now.', example: 2 }) }, { error: unknownField })
+  .openapi('RoomsRequest');
 
 /** The clinic's rooms open, as `PUT /api/clinic/rooms` answers. */
 export const ZRooms = z.object({ clinic: z.string().meta({ example: 'main' }), rooms_open: z.int().meta({ example: 2 }) }).openapi('Rooms');

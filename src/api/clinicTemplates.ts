@@ -10,7 +10,7 @@ import { listTemplates, saveTemplate, type TemplateWithSample } from '../clinics
 import { ZLanguage } from '../domain/languages.js';
 import { HEALTH_INFORMATION_PLACEHOLDERS, MESSAGE_KINDS, PLACEHOLDERS } from '../domain/messageTemplates.js';
 import { createApiRouter, staffErrors } from './openapi.js';
-import { ZClinicQuery, requireJsonBody } from './validation.js';
+import { ZClinicQuery, requireJsonBody, unknownField } from './validation.js';
 
 /** A template in effect, with how it reads with typical values. */
 export const ZTemplate = z
@@ -48,13 +48,16 @@ export const ZTemplatePath = z.object({
 
 /** A clinic's own wording of a template. */
 export const ZTemplateBody = z
-  .object({
-    body: z
-      .string({ message: 'must be text' })
-      .min(1, 'must not be empty')
-      .max(1600, 'must be at most 1600 characters')
-      .meta({ example: '{clinic_name}: {patient_name}, see you {date} at {time}. Reply YES to confirm, NO to cancel, CHANGE for another time.' }),
-  })
+  .strictObject(
+    {
+      body: z
+        .string({ message: 'must be text' })
+        .min(1, 'must not be empty')
+        .max(1600, 'must be at most 1600 characters')
+        .meta({ example: '{clinic_name}: {patient_name}, see you {date} at {time}. Reply YES to confirm, NO to cancel, CHANGE for another time.' }),
+    },
+    { error: unknownField },
+  )
   .openapi('TemplateRequest');
 
 function templateJson(t: TemplateWithSample): z.infer<typeof ZTemplate> {

@@ -13,13 +13,11 @@ import type { Logger } from 'pino';
 import type { QueueDeps } from '../queue/joinQueue.js';
 import { createApiRouter, staffErrors } from './openapi.js';
 import { ZTicket, ticketJson } from './ticketJson.js';
-import { ZClinicQuery, requireJsonBody } from './validation.js';
+import { ZClinicQuery, requireJsonBody, unknownField } from './validation.js';
 
 /** Staff's request to move a ticket (also the board's form post). */
 export const ZTransitionBody = z
-  .object({
-    state: z.enum(STAFF_TARGET_STATES, { message: `must be one of ${STAFF_TARGET_STATES.join(', ')}` }),
-  })
+  .strictObject({ state: z.enum(STAFF_TARGET_STATES, { message: `must be one of ${STAFF_TARGET_STATES.join(', ')}` }) }, { error: unknownField })
   .openapi('TransitionRequest');
 
 /** A ticket code in a path (`q7` is read as `Q7`). */
@@ -84,13 +82,16 @@ const moveTicket = createRoute({
 
 /** Staff's request to end a ticket by hand. */
 export const ZEndTicketBody = z
-  .object({
-    reason: z
-      .string()
-      .max(500, 'must be at most 500 characters')
-      .optional()
-      .meta({ description: 'Why staff ended it; kept in the audit log.', example: 'workflow failed' }),
-  })
+  .strictObject(
+    {
+      reason: z
+        .string()
+        .max(500, 'must be at most 500 characters')
+        .optional()
+        .meta({ description: 'Why staff ended it; kept in the audit log.', example: 'workflow failed' }),
+    },
+    { error: unknownField },
+  )
   .openapi('EndTicketRequest');
 
 const endOpenTicket = createRoute({

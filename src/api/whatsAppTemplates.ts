@@ -16,7 +16,7 @@ import {
 import { TEXT_KINDS } from '../domain/messageTemplates.js';
 import { ZLanguage } from '../domain/languages.js';
 import { createApiRouter, staffErrors } from './openapi.js';
-import { ZClinicQuery, requireJsonBody } from './validation.js';
+import { ZClinicQuery, requireJsonBody, unknownField } from './validation.js';
 
 const CONTENT_SID_MESSAGE = 'must be a Twilio Content SID (HX and 32 hex digits)';
 const VARIABLE_MESSAGE = 'must be a placeholder in braces, such as {patient_name}';
@@ -60,16 +60,19 @@ export const ZWhatsAppTemplates = z
 
 /** Staff's request to save a WhatsApp template. */
 export const ZWhatsAppTemplateBody = z
-  .object({
-    content_sid: z
-      .string({ message: CONTENT_SID_MESSAGE })
-      .regex(/^HX[0-9a-fA-F]{32}$/, CONTENT_SID_MESSAGE)
-      .meta({ description: "The approved template's Content SID (Twilio Console, Content Template Builder).", example: `HX${'0123456789abcdef'.repeat(2)}` }),
-    variables: ZVariables.meta({
-      description: `Each numbered variable of the template, \`"1"\` to \`"n"\` with no gaps, and the one placeholder that fills it: ${PLACEHOLDER_LIST}. Filled as the text templates fill them (\`{date}\` in the clinic's time zone and the template's language).`,
-      example: { '1': '{patient_name}', '2': '{date}', '3': '{time}' },
-    }),
-  })
+  .strictObject(
+    {
+      content_sid: z
+        .string({ message: CONTENT_SID_MESSAGE })
+        .regex(/^HX[0-9a-fA-F]{32}$/, CONTENT_SID_MESSAGE)
+        .meta({ description: "The approved template's Content SID (Twilio Console, Content Template Builder).", example: `HX${'0123456789abcdef'.repeat(2)}` }),
+      variables: ZVariables.meta({
+        description: `Each numbered variable of the template, \`"1"\` to \`"n"\` with no gaps, and the one placeholder that fills it: ${PLACEHOLDER_LIST}. Filled as the text templates fill them (\`{date}\` in the clinic's time zone and the template's language).`,
+        example: { '1': '{patient_name}', '2': '{date}', '3': '{time}' },
+      }),
+    },
+    { error: unknownField },
+  )
   .openapi('WhatsAppTemplateRequest');
 
 function whatsAppTemplateJson(t: WhatsAppTemplate): z.infer<typeof ZWhatsAppTemplate> {

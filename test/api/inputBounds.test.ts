@@ -102,3 +102,20 @@ describe('other input Postgres could not hold', () => {
     expect(await count('cancellation_events')).toBe(before);
   });
 });
+
+describe('a field a route does not take', () => {
+  it.each([
+    ['POST', '/api/appointments', 'languag'],
+    ['PUT', '/api/clinic/rooms', 'rooms'],
+    ['PUT', '/api/clinic/templates/reminder/en', 'text'],
+  ])('%s %s refuses a misspelt or unknown field (%s) by name instead of ignoring it', async (method, path, field) => {
+    const bodies: Record<string, Record<string, unknown>> = {
+      '/api/appointments': { ...booking(), languag: 'es' },
+      '/api/clinic/rooms': { rooms_open: 2, rooms: 3 },
+      '/api/clinic/templates/reminder/en': { body: '{clinic_name}: see you {date} at {time}.', text: 'x' },
+    };
+    const before = await count('appointments');
+    await expectRefused(await stack.api(path, { method, body: JSON.stringify(bodies[path]) }), field, 'is not a field this takes');
+    expect(await count('appointments')).toBe(before);
+  });
+});
