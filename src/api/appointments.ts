@@ -339,8 +339,8 @@ export function appointmentRoutes(deps: { sql: Sql; temporal: Client; taskQueue:
       async (c) => {
         const { appointment } = await load(c.req.valid('query').clinic, c.req.valid('param').id);
         const parsed = (body === undefined ? undefined : c.req.valid('json' as never)) as never;
-        const { what, send } = toChange(appointment, parsed, staffUpdateId(name, c.req.valid('header')['idempotency-key']));
-        const view = await changeAppointment(deps, appointment, what, send);
+        const { what, send, field } = toChange(appointment, parsed, staffUpdateId(name, c.req.valid('header')['idempotency-key']));
+        const view = await changeAppointment(deps, appointment, what, send, field);
         return c.json(appointmentJson(appointment, view), 200);
       },
     );

@@ -25,6 +25,7 @@ interface MessageRow {
 /** Most messages one request lists (`?limit=`), and how many it lists by default. */
 const MAX_LIMIT = 500;
 const DEFAULT_LIMIT = 100;
+const LIMIT_MESSAGE = `must be a whole number from 1 to ${MAX_LIMIT}`;
 
 /** One text in the log, either way. */
 export const ZMessage = z
@@ -62,11 +63,11 @@ function messageLogQuery(defaultCountry: CountryCode) {
       })
       .optional()
       .meta({ description: `Only this patient's texts: E.164 or a local number (read in \`DEFAULT_COUNTRY\`).`, example: '+13125550123' }),
-    limit: z.coerce
-      .number()
-      .int()
-      .min(1)
-      .max(MAX_LIMIT)
+    limit: z
+      .string()
+      .regex(/^\d{1,3}$/, LIMIT_MESSAGE)
+      .transform(Number)
+      .pipe(z.int().min(1, LIMIT_MESSAGE).max(MAX_LIMIT, LIMIT_MESSAGE))
       .default(DEFAULT_LIMIT)
       .meta({ description: `At most this many, newest first (1–${MAX_LIMIT}).`, example: 20 }),
     clinic: ZClinicSlug,

@@ -226,7 +226,7 @@ export function staffAppointmentRoutes(deps: AppDeps, sessions: StaffSessions): 
         change = staffChanges.cancel(appointment, updateId);
         outcome = `Cancelled ${who}; the patient is told.`;
       }
-      await changeAppointment(deps, appointment, change.what, change.send);
+      await changeAppointment(deps, appointment, change.what, change.send, change.field);
       return back({ notice: outcome.slice(0, MAX_FLASH_CHARS) });
     } catch (error) {
       if (!(error instanceof AppError)) throw error;

@@ -18,24 +18,27 @@ import type { Appointment } from './appointments.js';
 
 /**
  * Sends an update to `appointment`'s chain with `send` (e.g. `(h) => h.executeUpdate(markNoShowUpdate)`),
- * waiting at most 5 s; `what` names the change in errors ("cancelling appointment 12").
+ * waiting at most 5 s; `what` names the change in errors ("cancelling appointment 12"), `field` the
+ * request field its argument came from (`starts_at`), if any.
  * @returns the chain's view after the change.
  * @throws AppError conflict when the chain refuses it for the appointment's state (cancelled, visited,
- *   already started); bad_request for an argument it cannot act on; unavailable when Temporal or a
- *   worker does not answer in time, or a step of the change failed.
+ *   already started); bad_request naming `field` for an argument it cannot act on (a past follow-up
+ *   date); unavailable when Temporal or a worker does not answer in time, or a step of the change failed.
  */
 export async function changeAppointment(
   deps: { temporal: Client },
   appointment: Pick<Appointment, 'id' | 'workflowId' | 'status'>,
   what: string,
   send: (handle: WorkflowHandle) => Promise<AppointmentView>,
+  field?: string,
 ): Promise<AppointmentView> {
   try {
     return await callWithinDeadline(deps.temporal, what, () => send(deps.temporal.workflow.getHandle(appointment.workflowId)));
   } catch (error) {
     if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
       if (error.cause.type === FailureType.IllegalTransition) throw new AppError('conflict', error.cause.message, 'status');
-      if (error.cause.type === FailureType.InvalidRequest) throw new AppError('bad_request', error.cause.message);
+      if (error.cause.type === FailureType.InvalidRequest)
+        throw new AppError('bad_request', field === undefined ? error.cause.message : `${field}: ${error.cause.message}`, field);
     }
     // The failing step's own message (an activity's, a database's) is for the chain's history, not the caller.
     if (error instanceof WorkflowUpdateFailedError)
@@ -46,10 +49,14 @@ export async function changeAppointment(
   }
 }
 
-/** One staff change as `changeAppointment` takes it: `what` names it in errors, `send` sends its update. */
+/**
+ * One staff change as `changeAppointment` takes it: `what` names it in errors, `send` sends its update,
+ * `field` names the request field its argument came from.
+ */
 export interface StaffChange {
   what: string;
   send: (handle: WorkflowHandle) => Promise<AppointmentView>;
+  field?: string;
 }
 
 /**
@@ -62,6 +69,7 @@ export interface StaffChange {
 export const staffChanges = {
   move: (a: Pick<Appointment, 'id'>, startsAt: Date, updateId?: string): StaffChange => ({
     what: `moving appointment ${a.id}`,
+    field: 'starts_at',
     send: (h) => h.executeUpdate(rescheduleAppointmentUpdate, { args: [{ startsAt: startsAt.toISOString() }], updateId }),
   }),
   cancel: (a: Pick<Appointment, 'id'>, updateId?: string): StaffChange => ({
@@ -74,6 +82,7 @@ export const staffChanges = {
   }),
   visited: (a: Pick<Appointment, 'id'>, followUpDate: string | undefined, updateId?: string): StaffChange => ({
     what: `marking appointment ${a.id} visited`,
+    field: 'follow_up_date',
     send: (h) => h.executeUpdate(markVisitedUpdate, { args: [followUpDate === undefined ? {} : { followUpDate }], updateId }),
   }),
   noShow: (a: Pick<Appointment, 'id'>, updateId?: string): StaffChange => ({

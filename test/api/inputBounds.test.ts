@@ -119,3 +119,28 @@ describe('a field a route does not take', () => {
     expect(await count('appointments')).toBe(before);
   });
 });
+
+describe("an argument the appointment's chain refuses", () => {
+  it('is a 400 naming the field it came from: a follow-up date that has passed', async () => {
+    const booked = await json(await post('/api/appointments', booking()));
+    const twoDaysAgo = new Date(Date.now() - 2 * 86_400_000).toISOString().slice(0, 10);
+    const response = await post(`/api/appointments/${booked.id}/visited`, { follow_up_date: twoDaysAgo });
+    expect(response.status).toBe(400);
+    expect((await json(response)).error).toEqual({
+      code: 'bad_request',
+      field: 'follow_up_date',
+      message: `follow_up_date: the follow-up date has passed: ${twoDaysAgo}`,
+    });
+    expect((await json(await stack.api(`/api/appointments/${booked.id}`))).status).toBe('booked');
+  });
+});
+
+describe("the message log's limit", () => {
+  it.each(['0', '501', '0x10', '1e2', '-1', '', '12.5'])('refuses limit=%s by name, in words', async (limit) => {
+    await expectRefused(await stack.api(`/api/messages?limit=${limit}`), 'limit', 'must be a whole number from 1 to 500');
+  });
+
+  it('takes a plain number', async () => {
+    expect((await stack.api('/api/messages?limit=20')).status).toBe(200);
+  });
+});
