@@ -20,6 +20,7 @@ import {
   missingPlaceholders,
   renderTemplate,
   validateTemplate,
+  hasStrayBrace,
   type MessageKind,
   type PlaceholderValues,
 } from '../domain/messageTemplates.js';
@@ -134,12 +135,14 @@ export async function findTemplate(sql: Sql, clinic: Clinic, kind: MessageKind, 
 }
 
 /**
- * What is wrong with `body` as a `kind` template, or undefined when it is good: an unknown placeholder
+ * What is wrong with `body` as a `kind` template, or undefined when it is good: a brace outside a
+ * placeholder (`{patient_name` would be texted as written), an unknown placeholder
  * (`body: unknown placeholder {foo}`; `{slots}` is known in `reschedule_options` only), the one a kind
  * requires and the body lacks (`{slots}` in `reschedule_options`), or one a kind may not use
  * (`{doctor_name}` or `{specialty}` in `call_voicemail`). The one rule for saving and for previews.
  */
 function templateProblem(body: string, kind: MessageKind): AppError | undefined {
+  if (hasStrayBrace(body)) return new AppError('bad_request', 'body: has a { or } that is not part of a placeholder such as {patient_name}', 'body');
   const unknown = validateTemplate(body, kind);
   if (unknown.length > 0) return new AppError('bad_request', `body: unknown placeholder${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}`, 'body');
   const missing = missingPlaceholders(body, kind);

@@ -154,6 +154,11 @@ export function validateTemplate(body: string, kind?: MessageKind): string[] {
   return unknown;
 }
 
+/** Whether `body` has a `{` or `}` outside a placeholder (`{patient_name` would be texted as written). */
+export function hasStrayBrace(body: string): boolean {
+  return /[{}]/.test(body.replace(PLACEHOLDER_PATTERN, ''));
+}
+
 /** The placeholders a `kind` template must contain and `body` lacks, as written (`{slots}`). */
 export function missingPlaceholders(body: string, kind: MessageKind): string[] {
   return (REQUIRED_PLACEHOLDERS[kind] ?? []).filter((name) => !body.includes(`{${name}}`)).map((name) => `{${name}}`);

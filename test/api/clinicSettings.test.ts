@@ -149,7 +149,7 @@ describe('message templates', () => {
     expect(accented).toMatchObject({ encoding: 'UCS-2', segments: 2 });
   });
 
-  it('refuses an unknown placeholder with 400 naming it, and saves nothing', async () => {
+  it('refuses an unknown placeholder with 400 naming it, and a stray brace, and saves nothing', async () => {
     const response = await putTemplate('cancelled/en', { body: 'Hi {patient_name}, {foo} and {bar}' });
     expect(response.status).toBe(400);
     expect(await json(response)).toEqual({ error: { code: 'bad_request', field: 'body', message: 'body: unknown placeholders {foo}, {bar}' } });
@@ -160,6 +160,13 @@ describe('message templates', () => {
       field: 'body',
       message: 'body: must contain {slots} (the numbered list of open times)',
     });
+    for (const body of ['{clinic_name}: see you {date} at {time}, {patient_name', '{clinic_name}: see you {date} at time}']) {
+      expect((await json(await putTemplate('cancelled/en', { body }))).error, body).toEqual({
+        code: 'bad_request',
+        field: 'body',
+        message: 'body: has a { or } that is not part of a placeholder such as {patient_name}',
+      });
+    }
     expect((await templates()).find((t) => t.kind === 'cancelled' && t.language === 'en')).toMatchObject({ source: 'default' });
   });
 
