@@ -113,6 +113,7 @@ async function loadView(deps: AppDeps, slug: string, date: string | undefined, {
     today,
     lines,
     showPhone: deps.consoleTelephone !== undefined,
+    now: new Date(),
     urls: {
       previous: pageUrl(slug, '', { date: shift(-1) }),
       next: pageUrl(slug, '', { date: shift(1) }),

@@ -82,6 +82,23 @@ describe("the day's appointments", () => {
     expect(page).toContain('Dr Mehta');
   });
 
+  it('offers "Remind now" until an appointment starts and "No-show" once it has, never both', async () => {
+    const cookie = await staffCookie(stack);
+    const { id, day } = await bookViaApi(5);
+    const page = async (date: string) => (await stack.app.request(pagePath({ date }), { headers: { Cookie: cookie } })).text();
+    const upcoming = await page(day);
+    expect(upcoming).toContain(`/admin/appointments/${id}/remind?`);
+    expect(upcoming).not.toContain(`/admin/appointments/${id}/no_show?`);
+
+    // The same appointment as the page sees it once its time has come (the row is what the page reads).
+    const [started] = await stack.sql<{ starts_at: Date }[]>`
+      update appointments set starts_at = now() - interval '5 minutes' where id = ${id} returning starts_at`;
+    const startedDay = DateTime.fromJSDate(started!.starts_at).setZone(stack.clinic.timezone).toISODate()!;
+    const begun = await page(startedDay);
+    expect(begun).toContain(`/admin/appointments/${id}/no_show?`);
+    expect(begun).not.toContain(`/admin/appointments/${id}/remind?`);
+  });
+
   it.each([
     ['remind', {}, (a: Awaited<ReturnType<typeof readAppointment>>) => expect(a.deliveries.map((d) => d.kind)).toContain('reminder')],
     [

@@ -39,6 +39,12 @@ export interface AppointmentsView {
   today: string;
   lines: AppointmentLine[];
   showPhone: boolean;
+  /**
+   * When the page was made: an appointment not started by then offers "Remind now", one that has
+   * started offers "No-show" instead (a no-show before the time is a slip of the hand; a reminder after
+   * it is refused).
+   */
+  now: Date;
   /** The outcome of the last form post, or why it was refused. */
   notice?: string | undefined;
   error?: string | undefined;
@@ -101,7 +107,8 @@ function renderActions(line: AppointmentLine, view: AppointmentsView, zone: stri
     html`<form method="post" action="${url(action)}">${key}<button class="btn ${style}" type="submit">${label}</button></form>`;
   const localStart = DateTime.fromJSDate(startsAt).setZone(zone).toFormat("yyyy-MM-dd'T'HH:mm");
   return html`<div class="appt-actions">
-    ${button('remind', 'Remind now', 'btn-primary')} ${button('no_show', 'No-show', 'btn-quiet')} ${renderCancel(line, url('cancel'), key)}
+    ${startsAt.getTime() > view.now.getTime() ? button('remind', 'Remind now', 'btn-primary') : button('no_show', 'No-show', 'btn-quiet')}
+    ${renderCancel(line, url('cancel'), key)}
   </div>
   <div class="appt-forms">
     <form method="post" action="${url('visited')}" class="inline-form">${key}
