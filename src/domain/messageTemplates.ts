@@ -186,7 +186,7 @@ export const DEFAULT_TEMPLATES: Record<ShippedLanguage, Record<MessageKind, stri
     confirmed: '{clinic_name}: thank you, {patient_name}. Your visit with {doctor_name} on {date} at {time} is confirmed. See you then!',
     cancelled: '{clinic_name}: {patient_name}, your visit with {doctor_name} on {date} at {time} is cancelled. To book again, call {office_phone}.',
     reschedule_options: '{clinic_name}: reply with the number of a time:\n{slots}',
-    rescheduled: "{clinic_name}: {patient_name}, your visit with {doctor_name} is now {date} at {time}. We'll text you a reminder.",
+    rescheduled: "{clinic_name}: {patient_name}, your visit with {doctor_name} is now {date} at {time}.",
     no_open_slots:
       '{clinic_name}: sorry, {doctor_name} has no other open times soon. Your visit stays {date} at {time}. Call {office_phone} to arrange another.',
     followup_reminder: '{clinic_name}: {patient_name}, your follow-up visit with {doctor_name} is due {followup_date}. Call {office_phone} to book a time.',
@@ -213,7 +213,7 @@ export const DEFAULT_TEMPLATES: Record<ShippedLanguage, Record<MessageKind, stri
     confirmed: '{clinic_name}: gracias, {patient_name}. Su cita con {doctor_name} el {date} a las {time} queda confirmada. Le esperamos.',
     cancelled: '{clinic_name}: {patient_name}, su cita con {doctor_name} del {date} a las {time} queda cancelada. Para otra cita llame al {office_phone}.',
     reschedule_options: '{clinic_name}: responda con la hora que prefiera:\n{slots}',
-    rescheduled: '{clinic_name}: {patient_name}, su cita con {doctor_name} pasa al {date} a las {time}. Le enviaremos un recordatorio.',
+    rescheduled: '{clinic_name}: {patient_name}, su cita con {doctor_name} pasa al {date} a las {time}.',
     no_open_slots:
       '{clinic_name}: lo sentimos, {doctor_name} no tiene otras horas libres pronto. Su cita sigue el {date} a las {time}. Llame al {office_phone}.',
     followup_reminder:
