@@ -1,5 +1,6 @@
 /**
- * What a patient's text asks for. Commands are case-insensitive and surrounding spaces are ignored.
+ * What a patient's text asks for. Commands are case-insensitive, surrounding spaces are ignored, and so
+ * is punctuation right after the command word (`Join!`, `status?`, `JOIN: chest pain`).
  *
  * Opt-out and opt-in are read as carriers and the FCC read them, not only as one exact word:
  * - Twilio honours STOP, STOPALL, UNSUBSCRIBE, CANCEL, END, QUIT, REVOKE and OPTOUT (case aside, as the
@@ -76,11 +77,14 @@ function optOutWordOf(words: string[]): OptOutWord | undefined {
   return undefined;
 }
 
+/** Punctuation a patient may type right after a command word (`JOIN:`, `Status?`); it does not change the command. */
+const TRAILING_PUNCTUATION = /[.!?,:;]+$/u;
+
 /** Reads a message body into a command; anything unrecognised is `unknown`. */
 export function parseCommand(body: string): PatientCommand {
   const text = body.trim();
   const [first = '', ...rest] = text.split(/\s+/u);
-  const word = first.toUpperCase();
+  const word = first.toUpperCase().replace(TRAILING_PUNCTUATION, '');
   if (word === 'JOIN') {
     const note = Array.from(stripControlCharacters(rest.join(' ')))
       .slice(0, MAX_NOTE_LENGTH)

@@ -61,9 +61,23 @@ describe("reading a patient's text", () => {
     expect(parseCommand('stop english')).toEqual({ kind: 'opt_out', keyword: 'STOP' });
   });
 
+  it('reads a command word with punctuation after it as the command, keeping the note after JOIN', () => {
+    for (const body of ['Join!', 'JOIN.', 'join?', ' JOIN!! ']) expect(parseCommand(body), body).toEqual({ kind: 'join', note: null });
+    expect(parseCommand('JOIN: chest pain')).toEqual({ kind: 'join', note: 'chest pain' });
+    expect(parseCommand('Join, back pain.')).toEqual({ kind: 'join', note: 'back pain.' });
+    for (const body of ['status?', 'Status.', 'STATUS!?']) expect(parseCommand(body), body).toEqual({ kind: 'status' });
+    for (const body of ['Leave.', 'leave!', 'LEAVE;']) expect(parseCommand(body), body).toEqual({ kind: 'leave' });
+    for (const body of ['Help?', 'info:']) expect(parseCommand(body), body).toEqual({ kind: 'help' });
+    // The same tolerance the opt-out, opt-in and language words already had.
+    expect(parseCommand('Stop.')).toEqual({ kind: 'opt_out', keyword: 'STOP' });
+    expect(parseCommand('Start!')).toEqual({ kind: 'opt_in', keyword: 'START' });
+    expect(parseCommand('Español.')).toEqual({ kind: 'language', language: 'es' });
+  });
+
   it('does not read a sentence that starts with a command word as that command', () => {
-    expect(parseCommand('status?').kind).toBe('unknown');
     expect(parseCommand('status please').kind).toBe('unknown');
+    expect(parseCommand('status? please').kind).toBe('unknown');
+    expect(parseCommand('Leave, stop texting me').kind).toBe('unknown');
     expect(parseCommand('JOIN stop').kind).toBe('join');
     expect(parseCommand('').kind).toBe('unknown');
   });
