@@ -67,6 +67,11 @@ export function webhookRoutes(deps: WebhookDeps) {
     const from = parseAddress(p.From, deps.defaultCountry);
     if (from === undefined) throw new AppError('bad_request', 'From is not a phone number', 'From');
     const to = parseAddress(p.To, deps.defaultCountry);
+    // Twilio posts an SMS to an SMS number and a WhatsApp message to a WhatsApp one; a mixed pair would
+    // make a ticket on a channel the clinic cannot answer on.
+    if (to !== undefined && to.channel !== from.channel) {
+      throw new AppError('bad_request', `From is a ${from.channel} address but To is a ${to.channel} one: the channel of From and To must match`, 'From');
+    }
     const clinic = to === undefined ? undefined : await findClinicByAddress(deps.sql, toAddress(to));
     if (clinic === undefined) throw new AppError('not_found', `no clinic owns the number ${p.To}`, 'To');
     // A button press is only WhatsApp's; its text is what the log shows, its payload what it answers.

@@ -77,6 +77,17 @@ describe('bad input', () => {
     expect((await json(strangeTo)).error.field).toBe('To');
   });
 
+  it('answers 400 naming From when From and To are on different channels, and writes nothing', async () => {
+    const phone = patientPhone();
+    const whatsAppToSms = await stack.sendSms(`whatsapp:${phone}`, 'JOIN', { params: { To: stack.clinicNumber } });
+    expect(whatsAppToSms.status).toBe(400);
+    expect((await json(whatsAppToSms)).error).toMatchObject({ code: 'bad_request', field: 'From', message: expect.stringContaining('must match') });
+    const smsToWhatsApp = await stack.sendSms(phone, 'JOIN', { params: { To: `whatsapp:${stack.clinicNumber}` } });
+    expect(smsToWhatsApp.status).toBe(400);
+    expect((await json(smsToWhatsApp)).error).toMatchObject({ code: 'bad_request', field: 'From' });
+    expect(await rowsFor(phone)).toEqual({ messages: [], tickets: [] });
+  });
+
   it('answers 10 KB of junk with the short help, and keeps it in the log', async () => {
     const phone = patientPhone();
     const junk = 'x%$#@!'.repeat(1700);
