@@ -2,12 +2,14 @@
  * A bare `CANCEL` from a patient. `CANCEL` is one of Twilio's default opt-out words on long codes
  * (twilio.com/docs/messaging/tutorials/advanced-opt-out): while the clinic's number keeps those words
  * (`clinics.cancel_is_opt_out`, default true), Twilio has already blocked every later text to the
- * patient, whatever we do, so the patient's soonest open appointment is cancelled, the opt-out is
- * recorded as Twilio's, and nothing is sent back (a reply would fail with 21610). A clinic that removed
- * `CANCEL` from its Messaging Service's opt-out words sets the flag false: then `CANCEL` cancels with
- * the normal `cancelled` reply, and without an open appointment it is an ordinary unknown text.
- * The appointment is cancelled before the opt-out is recorded, so a failed cancel (retried by the
- * reply sweep) is never stopped by the opt-out it would have recorded.
+ * patient, whatever we do, so the patient's soonest open appointment is cancelled, their walk-in
+ * ticket still in line (`waiting` or `next`) leaves it (staff would otherwise call a patient who never
+ * hears it), the opt-out is recorded as Twilio's, and nothing is sent back (a reply would fail with
+ * 21610). A clinic that removed `CANCEL` from its Messaging Service's opt-out words sets the flag
+ * false: then `CANCEL` cancels with the normal `cancelled` reply, and without an open appointment it is
+ * an ordinary unknown text (the ticket stays: the patient still gets our texts and can `LEAVE`).
+ * The appointment is cancelled and the ticket leaves before the opt-out is recorded, so a failed cancel
+ * or leave (retried by the reply sweep) is never stopped by the opt-out it would have recorded.
  */
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
@@ -16,6 +18,7 @@ import { getClinicSettings } from '../clinics/clinicSettings.js';
 import { renderMessage } from '../clinics/messageTemplates.js';
 import type { Sql } from '../db/sql.js';
 import { isOptedOut, recordOptOut } from '../messaging/messenger.js';
+import { leaveQueue } from '../queue/leaveQueue.js';
 import { cancelAppointmentUpdate } from '../workflows/appointmentDefinitions.js';
 import { findOpenAppointmentsByPhone } from './appointments.js';
 import { changeAppointment } from './changeAppointment.js';
@@ -25,8 +28,9 @@ export type CancelWordOutcome = { reply: string | null } | 'not_handled';
 
 /**
  * Acts on a bare `CANCEL` from `phone` (E.164) at `clinic` by the rule above.
- * @throws AppError unavailable when the chain does not answer in time (the patient's text is then
- *   answered by the inbound handler's apology path, or retried by the sweep).
+ * @throws AppError unavailable when the chain does not answer in time, or Temporal's client errors when
+ *   the ticket's workflow cannot be reached (the patient's text is then left unanswered and retried by
+ *   the sweep).
  */
 export async function handleCancelWord(deps: { sql: Sql; temporal: Client; log: Logger }, clinic: Clinic, phone: string): Promise<CancelWordOutcome> {
   const { cancelIsOptOut } = await getClinicSettings(deps.sql, clinic.id);
@@ -38,6 +42,8 @@ export async function handleCancelWord(deps: { sql: Sql; temporal: Client; log: 
     deps.log.info({ appointmentId: appointment.id }, 'appointment cancelled by the patient (CANCEL)');
   }
   if (cancelIsOptOut) {
+    const left = await leaveQueue(deps, clinic.id, phone);
+    if (left.kind === 'left') deps.log.info({ code: left.code }, 'ticket left the line by the patient (CANCEL)');
     await recordOptOut(deps.sql, clinic.id, phone, 'CANCEL');
     return { reply: null };
   }

@@ -12,14 +12,13 @@
 import type { Logger } from 'pino';
 import { phoneToCall, type Clinic } from '../clinics/clinics.js';
 import { resolvePatientLanguage, setPatientLanguage } from '../clinics/patientLanguages.js';
-import { AppError } from '../errors.js';
 import { parseCommand } from '../domain/commands.js';
 import { formatPhoneForPeople, type PhoneAddress } from '../domain/phone.js';
 import { patientTextsIn } from '../domain/patientTexts.js';
 import { isOptedOut, recordOptOut, removeOptOut } from '../messaging/messenger.js';
 import { joinQueue, type QueueDeps } from '../queue/joinQueue.js';
 import { findOpenTicketByPhone } from '../queue/readQueue.js';
-import { transitionTicket } from '../queue/transitionTicket.js';
+import { leaveQueue } from '../queue/leaveQueue.js';
 import { buttonAnswer, routeAnswer, type QuickReplyButton } from './replyRouter.js';
 import { handleCancelWord } from '../appointments/cancelWord.js';
 import { signalOffersOptedOut } from '../waitlist/offerSignals.js';
@@ -62,7 +61,11 @@ export async function handleInboundText(deps: QueueDeps & { log: Logger }, text:
     if (outcome !== 'not_handled') return outcome.reply;
   }
   // No message of any kind goes to a number that opted out, and nothing starts that would send one.
-  if (await isOptedOut(sql, clinic.id, from.phone)) return null;
+  if (await isOptedOut(sql, clinic.id, from.phone)) {
+    // LEAVE is still carried out, unanswered: staff would otherwise call a patient who never hears it.
+    if (command.kind === 'leave') await leaveQueue(deps, clinic.id, from.phone);
+    return null;
+  }
 
   if (command.kind === 'language') {
     await setPatientLanguage(sql, clinic.id, from.phone, command.language);
@@ -90,19 +93,10 @@ export async function handleInboundText(deps: QueueDeps & { log: Logger }, text:
       return ticket === undefined ? patientTexts.notInLine(clinic.name) : patientTexts.status(clinic.name, ticket);
     }
     case 'leave': {
-      const ticket = await findOpenTicketByPhone(sql, clinic.id, from.phone);
-      if (ticket === undefined) return patientTexts.notInLine(clinic.name);
-      if (ticket.state === 'in_room') return patientTexts.cannotLeaveInRoom(clinic.name, ticket.code);
-      try {
-        await transitionTicket(deps, ticket, 'left', 'patient');
-      } catch (error) {
-        // The ticket closed between the read and the update (called in, or the day ended).
-        if (!(error instanceof AppError)) throw error;
-        deps.log.info({ code: ticket.code, reason: error.message }, 'LEAVE refused');
-        const now = await findOpenTicketByPhone(sql, clinic.id, from.phone);
-        return now === undefined ? patientTexts.notInLine(clinic.name) : patientTexts.cannotLeaveInRoom(clinic.name, now.code);
-      }
-      return patientTexts.left(clinic.name, ticket.code);
+      const outcome = await leaveQueue(deps, clinic.id, from.phone);
+      if (outcome.kind === 'not_in_line') return patientTexts.notInLine(clinic.name);
+      if (outcome.kind === 'in_room') return patientTexts.cannotLeaveInRoom(clinic.name, outcome.code);
+      return patientTexts.left(clinic.name, outcome.code);
     }
     case 'help': {
       const phone = phoneToCall(clinic);
