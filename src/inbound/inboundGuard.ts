@@ -6,13 +6,16 @@
  * `inbound_texts_per_minute` (default 10) gets no reply past it, and a text we do not understand that
  * the same number sends again and again — an auto-responder answering our help text, which we would
  * answer again — stops being answered after `LOOP_REPEATS` in `LOOP_WINDOW_MINUTES`. Opt-out and opt-in
- * words are never held back. Counted from the message log in Postgres, so every API process agrees;
- * each message is still logged once.
+ * words are never held back, nor is a typed bare `CANCEL` while the clinic's number keeps it as an
+ * opt-out word (`cancel_is_opt_out`, see cancelWord.ts). Counted from the message log in Postgres, so
+ * every API process agrees; each message is still logged once.
  */
 import type { Sql } from '../db/sql.js';
-import type { Clinic } from '../clinics/clinics.js';
+import { getClinicSettings } from '../clinics/clinicSettings.js';
 import { parseCommand } from '../domain/commands.js';
+import { isBareCancel } from '../domain/promptAnswers.js';
 import { phoneCountry } from '../domain/phone.js';
+import type { InboundText } from './handleInboundText.js';
 
 /** How many times one number's same unrecognised text is answered within `LOOP_WINDOW_MINUTES`. */
 export const LOOP_REPEATS = 3;
@@ -26,13 +29,17 @@ export const LOOP_WINDOW_MINUTES = 10;
 export type GuardVerdict = 'answer' | 'country' | 'too_many' | 'loop';
 
 /**
- * Whether to answer `body` from `phone`, which has just been logged (so it counts itself).
- * @throws postgres.js errors when the log cannot be read.
+ * Whether to answer `text`, which has just been logged (so it counts itself).
+ * @throws postgres.js errors when the log or the clinic's settings cannot be read.
  */
-export async function checkInboundGuard(sql: Sql, clinic: Clinic, phone: string, body: string): Promise<GuardVerdict> {
+export async function checkInboundGuard(sql: Sql, text: InboundText): Promise<GuardVerdict> {
+  const { clinic, body } = text;
+  const { phone } = text.from;
   const kind = parseCommand(body).kind;
   // An opt-out is honoured from anywhere: it is recorded and never answered.
   if (kind === 'opt_out') return 'answer';
+  // So is a typed CANCEL while it is Twilio's opt-out word: it too is recorded and never answered.
+  if (text.button === undefined && isBareCancel(body) && (await getClinicSettings(sql, clinic.id)).cancelIsOptOut) return 'answer';
   const country = phoneCountry(phone);
   if (country === undefined || !clinic.inboundCountries.includes(country)) return 'country';
   if (kind === 'opt_in') return 'answer';

@@ -57,7 +57,7 @@ export async function receiveInboundMessage(deps: ReceiveDeps, message: InboundM
     // The first attempt is still at work: wait (bounded, well within Twilio's 15 s) for its reply.
     if (takeover === undefined) return waitForReply(sql, message.messageSid);
   } else {
-    const verdict = await checkInboundGuard(sql, message.clinic, message.from.phone, message.body);
+    const verdict = await checkInboundGuard(sql, message);
     if (verdict !== 'answer') {
       deps.log.warn({ messageSid: message.messageSid, phone: message.from.phone, reason: verdict }, 'inbound text not answered: per-number guard');
       await claimReply(sql, message, null, 'none', verdict);

@@ -1,8 +1,10 @@
 /**
  * The per-number guard on the clinic's number: a number texting too fast stops being answered (its
- * texts still logged, its STOP still honoured); an auto-responder's repeated text stops a loop.
+ * texts still logged, its STOP and its bare CANCEL still honoured); an auto-responder's repeated text
+ * stops a loop.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestClinic } from '../support/clinic.js';
 import { patientPhone, startStack, twimlText, type Stack } from '../support/stack.js';
 
 let stack: Stack;
@@ -26,6 +28,27 @@ describe('a number that texts more than 10 times a minute', () => {
 
     expect(await twimlText(await stack.sendSms(phone, 'STOP'))).toBe('');
     expect(await stack.sql`select 1 from opt_outs where clinic_id = ${stack.clinic.id} and phone = ${phone}`).toHaveLength(1);
+  });
+});
+
+describe('a bare CANCEL past the per-minute limit', () => {
+  it("is honoured while CANCEL is Twilio's opt-out word: recorded, unanswered", async () => {
+    const phone = patientPhone();
+    for (let i = 0; i < 11; i += 1) await stack.sendSms(phone, 'STATUS');
+    expect(await twimlText(await stack.sendSms(phone, 'Cancel'))).toBe('');
+    expect(await stack.sql`select keyword from opt_outs where clinic_id = ${stack.clinic.id} and phone = ${phone}`).toEqual([{ keyword: 'CANCEL' }]);
+    const [message] = await stack.sql`select unanswered_reason from messages where clinic_id = ${stack.clinic.id} and phone = ${phone} and body = 'Cancel'`;
+    expect(message!.unanswered_reason).toBeNull();
+  });
+
+  it('is held back like any text where CANCEL is no opt-out word (cancel_is_opt_out false)', async () => {
+    const { clinic, clinicNumber } = await createTestClinic(stack.sql);
+    await stack.sql`update clinics set cancel_is_opt_out = false where id = ${clinic.id}`;
+    const phone = patientPhone();
+    for (let i = 0; i < 11; i += 1) await stack.sendSms(phone, 'STATUS', { params: { To: clinicNumber } });
+    expect(await twimlText(await stack.sendSms(phone, 'CANCEL', { params: { To: clinicNumber } }))).toBe('');
+    const [message] = await stack.sql`select unanswered_reason from messages where clinic_id = ${clinic.id} and phone = ${phone} and body = 'CANCEL'`;
+    expect(message!.unanswered_reason).toBe('too_many');
   });
 });
 
