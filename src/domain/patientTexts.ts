@@ -24,9 +24,14 @@ export type TicketNotice = 'called' | 'still_calling' | 'closed_for_day' | 'no_s
 /** The walk-in texts of one language, each taking the clinic's name first. */
 export interface PatientTexts {
   joined(clinic: string, t: TicketStanding): string;
+  /** The JOIN reply after closing time: the ticket waits for the next open day. */
   joinedNextDay(clinic: string, t: TicketStanding): string;
   alreadyJoined(clinic: string, t: TicketStanding): string;
+  /** A repeated JOIN's reply for a ticket that waits for the next open day, worded as `joinedNextDay`. */
+  alreadyJoinedNextDay(clinic: string, t: TicketStanding): string;
   status(clinic: string, t: TicketStanding): string;
+  /** STATUS for a ticket that waits for the next open day, worded as `joinedNextDay`. */
+  statusNextDay(clinic: string, t: TicketStanding): string;
   notInLine(clinic: string): string;
   left(clinic: string, code: string): string;
   cannotLeaveInRoom(clinic: string, code: string): string;
@@ -52,13 +57,19 @@ function placeEs(t: TicketStanding): string {
   return `tiene el lugar #${t.position ?? '?'} en la fila, espera estimada ${t.etaMinutes ?? '?'} min.`;
 }
 
+/** A place in the next open day's line: the wait counts from opening. */
+const placeNextDayEn = (t: TicketStanding): string => `you're #${t.position ?? '?'} in line, estimated wait ${t.etaMinutes ?? '?'} min once we open.`;
+const placeNextDayEs = (t: TicketStanding): string => `tiene el lugar #${t.position ?? '?'} en la fila, espera estimada ${t.etaMinutes ?? '?'} min al abrir.`;
+
 const english: PatientTexts = {
   joined: (clinic, t) =>
     `${clinic}: your ticket is ${t.code} and ${placeEn(t)} We'll text you when it's your turn. Reply STATUS for your place, LEAVE to give up your spot.`,
   joinedNextDay: (clinic, t) =>
-    `${clinic}: we've closed for today, so your ticket ${t.code} is for our next open day: you're #${t.position ?? '?'} in line, estimated wait ${t.etaMinutes ?? '?'} min once we open. We'll text you when it's your turn. Reply LEAVE to give up your spot.`,
+    `${clinic}: we've closed for today, so your ticket ${t.code} is for our next open day: ${placeNextDayEn(t)} We'll text you when it's your turn. Reply LEAVE to give up your spot.`,
   alreadyJoined: (clinic, t) => `${clinic}: you're already in line with ticket ${t.code}; ${placeEn(t)}`,
+  alreadyJoinedNextDay: (clinic, t) => `${clinic}: you're already in line with ticket ${t.code}, for our next open day: ${placeNextDayEn(t)}`,
   status: (clinic, t) => `${clinic}: ticket ${t.code}, ${placeEn(t)}`,
+  statusNextDay: (clinic, t) => `${clinic}: ticket ${t.code} is for our next open day: ${placeNextDayEn(t)}`,
   notInLine: (clinic) => `${clinic}: you're not in line right now. Reply JOIN to get a ticket.`,
   left: (clinic, code) => `${clinic}: you've left the line (ticket ${code}). Reply JOIN if you'd like to come back.`,
   cannotLeaveInRoom: (clinic, code) => `${clinic}: ticket ${code} is being seen now, so it can't leave the line.`,
@@ -88,9 +99,11 @@ const spanish: PatientTexts = {
   joined: (clinic, t) =>
     `${clinic}: su turno es ${t.code} y ${placeEs(t)} Le avisaremos cuando le toque. Responda STATUS para ver su lugar, LEAVE para dejar la fila.`,
   joinedNextDay: (clinic, t) =>
-    `${clinic}: hoy ya cerramos, por eso su turno ${t.code} es para nuestra siguiente jornada: tiene el lugar #${t.position ?? '?'} en la fila, espera estimada ${t.etaMinutes ?? '?'} min al abrir. Le avisaremos cuando le toque. Responda LEAVE para dejar la fila.`,
+    `${clinic}: hoy ya cerramos, por eso su turno ${t.code} es para nuestra siguiente jornada: ${placeNextDayEs(t)} Le avisaremos cuando le toque. Responda LEAVE para dejar la fila.`,
   alreadyJoined: (clinic, t) => `${clinic}: ya tiene el turno ${t.code} en la fila; ${placeEs(t)}`,
+  alreadyJoinedNextDay: (clinic, t) => `${clinic}: ya tiene el turno ${t.code} en la fila, para nuestra siguiente jornada: ${placeNextDayEs(t)}`,
   status: (clinic, t) => `${clinic}: turno ${t.code}, ${placeEs(t)}`,
+  statusNextDay: (clinic, t) => `${clinic}: el turno ${t.code} es para nuestra siguiente jornada: ${placeNextDayEs(t)}`,
   notInLine: (clinic) => `${clinic}: ahora no tiene turno en la fila. Responda JOIN para pedir uno.`,
   left: (clinic, code) => `${clinic}: ha dejado la fila (turno ${code}). Responda JOIN si quiere volver.`,
   cannotLeaveInRoom: (clinic, code) => `${clinic}: ya le estamos atendiendo con el turno ${code}, por eso no puede dejar la fila.`,

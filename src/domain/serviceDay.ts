@@ -4,6 +4,7 @@
  * close at the next closing time.
  */
 import { DateTime } from 'luxon';
+import type { TicketState } from './ticketStates.js';
 
 /** Letters for ticket codes; I and O are left out so codes are not read as 1 and 0. */
 const CODE_LETTERS = 'ABCDEFGHJKLMNPQRSTUVWXYZ';
@@ -21,6 +22,15 @@ export function serviceDayAt(now: Date, timezone: string, closingTime: string): 
   const afterClosing = local >= today;
   const closes = afterClosing ? today.plus({ days: 1 }) : today;
   return { day: closes.toISODate() ?? '', closesAt: closes.toMillis(), afterClosing };
+}
+
+/**
+ * Whether a ticket waits in the line of a later day than `now`'s in `timezone`: one taken after closing
+ * time (`serviceDayAt`'s `afterClosing`), so its place and wait count from the next open day.
+ * @param ticket `serviceDay` as the clinic-local `YYYY-MM-DD` the ticket row records.
+ */
+export function waitsForNextOpenDay(ticket: { state: TicketState; serviceDay: string }, timezone: string, now: Date = new Date()): boolean {
+  return ticket.state === 'waiting' && ticket.serviceDay > (DateTime.fromJSDate(now).setZone(timezone).toISODate() ?? '');
 }
 
 /**

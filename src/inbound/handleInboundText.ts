@@ -15,6 +15,7 @@ import { resolvePatientLanguage, setPatientLanguage } from '../clinics/patientLa
 import { parseCommand } from '../domain/commands.js';
 import { formatPhoneForPeople, type PhoneAddress } from '../domain/phone.js';
 import { patientTextsIn } from '../domain/patientTexts.js';
+import { waitsForNextOpenDay } from '../domain/serviceDay.js';
 import { isOptedOut, recordOptOut, removeOptOut } from '../messaging/messenger.js';
 import { joinQueue, type QueueDeps } from '../queue/joinQueue.js';
 import { findOpenTicketByPhone } from '../queue/readQueue.js';
@@ -85,12 +86,15 @@ export async function handleInboundText(deps: QueueDeps & { log: Logger }, text:
     }
     case 'join': {
       const joined = await joinQueue(deps, { clinic, phone: from.phone, channel: from.channel, note: command.note, joinKey: text.messageSid });
-      if (joined.kind === 'already') return patientTexts.alreadyJoined(clinic.name, joined.ticket);
+      if (joined.kind === 'already') {
+        return joined.nextDay ? patientTexts.alreadyJoinedNextDay(clinic.name, joined.ticket) : patientTexts.alreadyJoined(clinic.name, joined.ticket);
+      }
       return joined.nextDay ? patientTexts.joinedNextDay(clinic.name, joined.ticket) : patientTexts.joined(clinic.name, joined.ticket);
     }
     case 'status': {
       const ticket = await findOpenTicketByPhone(sql, clinic.id, from.phone);
-      return ticket === undefined ? patientTexts.notInLine(clinic.name) : patientTexts.status(clinic.name, ticket);
+      if (ticket === undefined) return patientTexts.notInLine(clinic.name);
+      return waitsForNextOpenDay(ticket, clinic.timezone) ? patientTexts.statusNextDay(clinic.name, ticket) : patientTexts.status(clinic.name, ticket);
     }
     case 'leave': {
       const outcome = await leaveQueue(deps, clinic.id, from.phone);

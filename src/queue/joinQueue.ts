@@ -12,7 +12,7 @@ import {
 import type { Sql } from '../db/sql.js';
 import type { Clinic } from '../clinics/clinics.js';
 import { AppError } from '../errors.js';
-import { serviceDayAt } from '../domain/serviceDay.js';
+import { serviceDayAt, waitsForNextOpenDay } from '../domain/serviceDay.js';
 import { maskPhone } from '../domain/phone.js';
 import { stripControlCharacters } from '../domain/freeText.js';
 import {
@@ -39,7 +39,10 @@ export interface JoinRequest {
   joinKey: string;
 }
 
-/** `joined` a new ticket; `already` in line with this ticket. `nextDay`: joined after closing time. */
+/**
+ * `joined` a new ticket; `already` in line with this ticket. `nextDay`: the ticket waits for the next
+ * open day (joined after closing time, `waitsForNextOpenDay`).
+ */
 export interface JoinOutcome {
   kind: 'joined' | 'already';
   ticket: TicketView;
@@ -64,7 +67,7 @@ export async function joinQueue(deps: QueueDeps, request: JoinRequest, now: Date
   const { clinic } = request;
   if (request.phone !== null) {
     const open = await findOpenTicketByPhone(deps.sql, clinic.id, request.phone);
-    if (open !== undefined) return { kind: 'already', ticket: toTicketView(open), nextDay: false };
+    if (open !== undefined) return { kind: 'already', ticket: toTicketView(open), nextDay: waitsForNextOpenDay(open, clinic.timezone, now) };
   }
   const today = serviceDayAt(now, clinic.timezone, clinic.closingTime);
 
@@ -105,7 +108,7 @@ export async function joinQueue(deps: QueueDeps, request: JoinRequest, now: Date
     }
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
     const open = request.phone === null ? undefined : await findOpenTicketByPhone(deps.sql, clinic.id, request.phone);
-    if (open !== undefined) return { kind: 'already', ticket: toTicketView(open), nextDay: false };
+    if (open !== undefined) return { kind: 'already', ticket: toTicketView(open), nextDay: waitsForNextOpenDay(open, clinic.timezone, now) };
     throw new AppError('conflict', `this join request was already used for ticket ${code}, which has ended`);
   }
 }

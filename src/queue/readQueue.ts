@@ -12,6 +12,8 @@ import type { TicketChannel, TicketView } from '../workflows/definitions.js';
 export interface TicketRecord extends TicketView {
   workflowId: string;
   phone: string | null;
+  /** The clinic-local date (`YYYY-MM-DD`) of the line the ticket is in: a later one than today's after closing time. */
+  serviceDay: string;
 }
 
 interface TicketRow {
@@ -22,6 +24,7 @@ interface TicketRow {
   channel: TicketChannel;
   note: string | null;
   joined_at: Date;
+  service_day: string;
 }
 
 /** Average time in room over the clinic's last 20 done tickets, in minutes (10 until there are any). */
@@ -65,6 +68,7 @@ function toRecord(row: TicketRow, position: number | null, etaMinutes: number | 
     etaMinutes,
     joinedAt: row.joined_at.toISOString(),
     phone: row.phone,
+    serviceDay: row.service_day,
     phoneMasked: maskPhone(row.phone),
     note: row.note,
     channel: row.channel,
@@ -78,7 +82,7 @@ function toRecord(row: TicketRow, position: number | null, etaMinutes: number | 
 export async function listOpenTickets(sql: Sql, clinicId: number): Promise<TicketRecord[]> {
   const [rows, [clinic], average] = await Promise.all([
     sql<TicketRow[]>`
-      select workflow_id, code, state, phone, channel, note, joined_at from tickets
+      select workflow_id, code, state, phone, channel, note, joined_at, service_day::text from tickets
       where clinic_id = ${clinicId} and state in ('waiting', 'next', 'in_room')
       order by case state when 'next' then 0 when 'waiting' then 1 else 2 end, coalesce(called_at, joined_at), id`,
     sql`select rooms_open from clinics where id = ${clinicId}`,
@@ -112,7 +116,7 @@ interface StandingRow extends RankedTicketRow {
  */
 async function findRankedTicket(sql: Sql, clinicId: number, where: ReturnType<Sql>): Promise<TicketRecord | undefined> {
   const [row] = await sql<StandingRow[]>`
-    select t.workflow_id, t.code, t.state, t.phone, t.channel, t.note, t.joined_at,
+    select t.workflow_id, t.code, t.state, t.phone, t.channel, t.note, t.joined_at, t.service_day::text,
       case when t.state in ('waiting', 'next') then (
         select count(*) from tickets a
         where a.clinic_id = t.clinic_id and a.state in ('waiting', 'next')
@@ -153,7 +157,7 @@ export async function findTicketByCode(sql: Sql, clinicId: number, code: string)
   return findRankedTicket(sql, clinicId, sql`t.code = ${code}`);
 }
 
-/** Strips the fields staff and patients never see in full (workflow ID, phone). */
-export function toTicketView({ workflowId: _w, phone: _p, ...view }: TicketRecord): TicketView {
+/** Strips the fields staff and patients never see in full (workflow ID, phone), and the service day. */
+export function toTicketView({ workflowId: _w, phone: _p, serviceDay: _d, ...view }: TicketRecord): TicketView {
   return view;
 }

@@ -169,6 +169,19 @@ describe('after closing time', () => {
     const reply = await twimlText(await stack.sendSms(patientPhone(), 'JOIN', { params: { To: clinicNumber } }));
     expect(reply).toMatch(/we've closed for today, so your ticket [A-Z]\d+ is for our next open day: you're #1 in line, estimated wait 0 min once we open/);
   });
+
+  it('STATUS and a second JOIN say the ticket is for the next open day too, never "come now"', async () => {
+    const { clinicNumber } = await createTestClinic(stack.sql, { closingTime: '09:00' });
+    const phone = patientPhone();
+    const joined = await twimlText(await stack.sendSms(phone, 'JOIN', { params: { To: clinicNumber } }));
+    const code = /your ticket ([A-Z]\d+) is for our next open day/.exec(joined)?.[1];
+    expect(await twimlText(await stack.sendSms(phone, 'STATUS', { params: { To: clinicNumber } }))).toBe(
+      `Test Clinic: ticket ${code} is for our next open day: you're #1 in line, estimated wait 0 min once we open.`,
+    );
+    expect(await twimlText(await stack.sendSms(phone, 'JOIN', { params: { To: clinicNumber } }))).toBe(
+      `Test Clinic: you're already in line with ticket ${code}, for our next open day: you're #1 in line, estimated wait 0 min once we open.`,
+    );
+  });
 });
 
 describe('opting out', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { estimateWaitMinutes } from '../../src/domain/eta.js';
 import { maskPhone, parseAddress, toAddress } from '../../src/domain/phone.js';
-import { serviceDayAt, ticketCode } from '../../src/domain/serviceDay.js';
+import { serviceDayAt, ticketCode, waitsForNextOpenDay } from '../../src/domain/serviceDay.js';
 import { canTransition, staffTransitionsFrom } from '../../src/domain/ticketStates.js';
 
 describe('phone numbers', () => {
@@ -39,6 +39,15 @@ describe('the service day', () => {
   it('follows daylight saving time', () => {
     // 2026-03-08 is the spring-forward day in Chicago: closing at 20:00 CDT is 01:00 UTC.
     expect(serviceDayAt(new Date('2026-03-08T15:00:00Z'), 'America/Chicago', '20:00:00').closesAt).toBe(Date.parse('2026-03-09T01:00:00Z'));
+  });
+
+  it("knows a waiting ticket of a later day than the clinic's today waits for the next open day, until that day comes", () => {
+    // Joined at 22:52 in Chicago on 2026-11-23 (04:52 UTC on the 24th): the line of 2026-11-24.
+    const joined = { state: 'waiting', serviceDay: '2026-11-24' } as const;
+    expect(waitsForNextOpenDay(joined, 'America/Chicago', new Date('2026-11-24T04:52:00Z'))).toBe(true);
+    expect(waitsForNextOpenDay(joined, 'America/Chicago', new Date('2026-11-24T06:10:00Z'))).toBe(false); // 00:10 on the 24th
+    // Called already: it is the patient's turn, whatever the day.
+    expect(waitsForNextOpenDay({ ...joined, state: 'next' }, 'America/Chicago', new Date('2026-11-24T04:52:00Z'))).toBe(false);
   });
 
   it('gives codes a letter that changes from day to day, never I or O', () => {
