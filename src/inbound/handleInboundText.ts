@@ -20,6 +20,9 @@ import { isOptedOut, recordOptOut, removeOptOut } from '../messaging/messenger.j
 import { joinQueue, type QueueDeps } from '../queue/joinQueue.js';
 import { findOpenTicketByPhone } from '../queue/readQueue.js';
 import { leaveQueue } from '../queue/leaveQueue.js';
+import { renderMessage } from '../clinics/messageTemplates.js';
+import type { AppointmentPromptKind } from '../workflows/appointmentDefinitions.js';
+import { findOpenPrompts } from './patientPrompts.js';
 import { buttonAnswer, routeAnswer, type QuickReplyButton } from './replyRouter.js';
 import { handleCancelWord } from '../appointments/cancelWord.js';
 import { signalOffersOptedOut } from '../waitlist/offerSignals.js';
@@ -72,7 +75,8 @@ export async function handleInboundText(deps: QueueDeps & { log: Logger }, text:
     await setPatientLanguage(sql, clinic.id, from.phone, command.language);
     return patientTextsIn(command.language).languageSet(clinic.name);
   }
-  const patientTexts = patientTextsIn(await resolvePatientLanguage(sql, clinic, from.phone), clinic.defaultLanguage);
+  const language = await resolvePatientLanguage(sql, clinic, from.phone);
+  const patientTexts = patientTextsIn(language, clinic.defaultLanguage);
 
   switch (command.kind) {
     case 'opt_in': // YES from a number that never opted out: an answer like any other
@@ -103,11 +107,20 @@ export async function handleInboundText(deps: QueueDeps & { log: Logger }, text:
       return patientTexts.left(clinic.name, outcome.code);
     }
     case 'help': {
+      // Asked to confirm a visit, and not in the walk-in line: the help about that question, in the
+      // clinic's own wording of the `help` template when it has one.
+      const asked = (await findOpenPrompts(sql, clinic.id, from.phone)).some((prompt) => prompt.kind === APPOINTMENT_QUESTION);
+      if (asked && (await findOpenTicketByPhone(sql, clinic.id, from.phone)) === undefined) {
+        return (await renderMessage(sql, { clinic, kind: 'help', language, values: {} })).text;
+      }
       const phone = phoneToCall(clinic);
       return patientTexts.help(clinic.name, phone === null ? clinic.name : formatPhoneForPeople(phone));
     }
   }
 }
+
+/** The question a `help` template answers: a reminder's "reply YES to confirm, NO to cancel, CHANGE …". */
+const APPOINTMENT_QUESTION: AppointmentPromptKind = 'appointment_reminder';
 
 /** Attempts at recording an opt-out before the message is left for the sweep to handle again. */
 const OPT_OUT_ATTEMPTS = 3;

@@ -65,3 +65,21 @@ describe('queue commands', () => {
     expect(await findOpenPrompts(stack.sql, stack.clinic.id, phone)).toHaveLength(1);
   });
 });
+
+describe('HELP', () => {
+  it("answers a patient asked to confirm a visit with the appointment help (the clinic's help template), and the walk-in help once they are in line", async () => {
+    const phone = patientPhone();
+    await ask(phone, `appointment-help-${phone}`, ['YES', 'NO', 'CHANGE']);
+    expect(await twimlText(await stack.sendSms(phone, 'HELP'))).toMatch(
+      /^Test Clinic: reply YES to confirm your visit, NO to cancel, CHANGE for another time\. Questions\? Call .+\. Reply STOP to stop texts\.$/,
+    );
+    await patientReply(stack, phone, await stack.sendSms(phone, 'JOIN'));
+    expect(await twimlText(await stack.sendSms(phone, 'HELP'))).not.toContain('confirm your visit');
+  });
+
+  it('gives the walk-in help to a patient asked nothing', async () => {
+    const reply = await twimlText(await stack.sendSms(patientPhone(), 'HELP'));
+    expect(reply).toMatch(/^Test Clinic/);
+    expect(reply).not.toContain('confirm your visit');
+  });
+});
