@@ -65,12 +65,12 @@ export function webhookRoutes(deps: WebhookDeps) {
   app.post('/sms', async (c) => {
     const p = parseOrThrow(ZInboundMessage, c.get('twilioParams'));
     const from = parseAddress(p.From, deps.defaultCountry);
-    if (from === undefined) throw new AppError('bad_request', 'From is not a phone number', 'From');
+    if (from === undefined) throw new AppError('bad_request', 'From: must be a phone number (E.164, or whatsapp:+…)', 'From');
     const to = parseAddress(p.To, deps.defaultCountry);
     // Twilio posts an SMS to an SMS number and a WhatsApp message to a WhatsApp one; a mixed pair would
     // make a ticket on a channel the clinic cannot answer on.
     if (to !== undefined && to.channel !== from.channel) {
-      throw new AppError('bad_request', `From is a ${from.channel} address but To is a ${to.channel} one: the channel of From and To must match`, 'From');
+      throw new AppError('bad_request', `From: is a ${from.channel} address but To is a ${to.channel} one; the channel of From and To must match`, 'From');
     }
     const clinic = to === undefined ? undefined : await findClinicByAddress(deps.sql, toAddress(to));
     if (clinic === undefined) throw new AppError('not_found', `no clinic owns the number ${p.To}`, 'To');

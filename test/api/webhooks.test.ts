@@ -71,7 +71,7 @@ describe('bad input', () => {
   it('answers 400 when From is not a phone number, and 404 when no clinic owns To', async () => {
     const notPhone = await stack.sendSms('hello', 'JOIN');
     expect(notPhone.status).toBe(400);
-    expect((await json(notPhone)).error.field).toBe('From');
+    expect((await json(notPhone)).error).toMatchObject({ field: 'From', message: 'From: must be a phone number (E.164, or whatsapp:+…)' });
     const strangeTo = await stack.sendSms(patientPhone(), 'JOIN', { params: { To: '+12025550000' } });
     expect(strangeTo.status).toBe(404);
     expect((await json(strangeTo)).error.field).toBe('To');
