@@ -17,13 +17,14 @@ export interface PhoneAddress {
 /**
  * Parses a Twilio `From`/`To` value (`+13125550142`, `whatsapp:+13125550142`, or a local number
  * read in `defaultCountry`) into an E.164 number and channel.
- * @returns undefined when it is not a valid phone number.
+ * @returns undefined when it is not a valid phone number, or has an extension (`312-555-0100 ext 12`:
+ *   an office line, which takes no texts).
  */
 export function parseAddress(raw: string, defaultCountry: CountryCode): PhoneAddress | undefined {
   const trimmed = raw.trim();
   const isWhatsApp = /^whatsapp:/i.test(trimmed);
   const number = parsePhoneNumberFromString(isWhatsApp ? trimmed.slice('whatsapp:'.length) : trimmed, defaultCountry);
-  if (!number?.isValid()) return undefined;
+  if (!number?.isValid() || number.ext !== undefined) return undefined;
   return { phone: number.number, channel: isWhatsApp ? 'whatsapp' : 'sms' };
 }
 

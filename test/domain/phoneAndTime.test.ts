@@ -11,6 +11,9 @@ describe('phone numbers', () => {
     expect(parseAddress('(312) 555-0123', 'US')).toEqual({ phone: '+13125550123', channel: 'sms' });
     expect(parseAddress('020 7946 0018', 'GB')).toEqual({ phone: '+442079460018', channel: 'sms' });
     expect(parseAddress('not a number', 'US')).toBeUndefined();
+    // An extension is an office line, which takes no texts: not a patient's number.
+    expect(parseAddress('312-555-0123 ext 12', 'US')).toBeUndefined();
+    expect(parseAddress('+13125550123;ext=5', 'US')).toBeUndefined();
     expect(toAddress({ phone: '+13125550123', channel: 'whatsapp' })).toBe('whatsapp:+13125550123');
   });
 
