@@ -1,9 +1,11 @@
 /**
- * Kiosk forms only join with a nonce the server issued (once, for an hour), and a clinic's kiosk gives
- * at most `kiosk_tickets_per_hour` tickets an hour.
+ * Kiosk forms only join with a nonce the server issued (once, for an hour), a clinic's kiosk gives
+ * at most `kiosk_tickets_per_hour` tickets an hour, and a ticket taken after closing time says it is
+ * for the next open day, as a texted JOIN's reply does.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestClinic } from '../support/clinic.js';
 import { startStack, type Stack } from '../support/stack.js';
 
 let stack: Stack;
@@ -13,17 +15,16 @@ beforeAll(async () => {
 afterAll(() => stack.stop());
 
 const OWN_ORIGIN = 'http://localhost';
-const kioskPath = (path = '') => `/kiosk${path}?clinic=${stack.clinic.slug}`;
-const join = (nonce: string) =>
-  stack.app.request(kioskPath('/join'), {
+const join = (nonce: string, slug = stack.clinic.slug) =>
+  stack.app.request(`/kiosk/join?clinic=${slug}`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: OWN_ORIGIN },
     body: new URLSearchParams({ nonce }).toString(),
   });
 const codeOn = (page: string) => /class="ticket-code"[^>]*>([A-Z]\d+)</.exec(page)?.[1];
 
-async function kioskNonce(): Promise<string> {
-  const page = await stack.app.request(kioskPath());
+async function kioskNonce(slug = stack.clinic.slug): Promise<string> {
+  const page = await stack.app.request(`/kiosk?clinic=${slug}`);
   expect(page.status).toBe(200);
   return /name="nonce" value="([0-9a-f-]{36})"/.exec(await page.text())![1]!;
 }
@@ -67,6 +68,17 @@ describe('kiosk nonces', () => {
     const second = codeOn(await (await join(nonce)).text());
     expect(first).toBeDefined();
     expect(second).toBe(first);
+  });
+});
+
+describe('after closing time', () => {
+  it('a visitor is told the ticket is for the next open day, not to take a seat', async () => {
+    const { clinic } = await createTestClinic(stack.sql, { closingTime: '09:00' });
+    const page = (await (await join(await kioskNonce(clinic.slug), clinic.slug)).text()).replaceAll('&#39;', "'");
+    expect(codeOn(page)).toBeDefined();
+    expect(page).toMatch(/We've closed for today, so this ticket is for our next open day: you're #1 in line, estimated wait 0 min once we open\./);
+    expect(page).toContain('come back when we open');
+    expect(page).not.toContain('take a seat');
   });
 });
 

@@ -36,20 +36,23 @@ export function renderKioskHome(view: { clinicName: string; joinUrl: string; non
   });
 }
 
-function standing(ticket: TicketView): string {
+/** Where the ticket stands; `nextDay` (taken after closing time) says so as the JOIN text does (`joinedNextDay`). */
+function standing(ticket: TicketView, nextDay: boolean): string {
   if (ticket.state === 'next') return "It's your turn — please come to the front desk.";
   if (ticket.state === 'in_room') return "You're being seen now.";
-  return `You're #${ticket.position ?? '?'} in line, estimated wait ${ticket.etaMinutes ?? '?'} min.`;
+  const place = `#${ticket.position ?? '?'} in line, estimated wait ${ticket.etaMinutes ?? '?'} min`;
+  return nextDay ? `We've closed for today, so this ticket is for our next open day: you're ${place} once we open.` : `You're ${place}.`;
 }
 
 /** The attributes that make kiosk.js return the page to `homeUrl` after `KIOSK_RETURN_SECONDS`. */
 const returnsTo = (homeUrl: string) => html`data-return-url="${homeUrl}" data-return-seconds="${KIOSK_RETURN_SECONDS}"`;
 
 /**
- * The ticket just taken: its code large, place and wait; returns to `homeUrl` after 30 s, which
- * "More time" starts again (WCAG 2.2.1: a time limit the reader can extend).
+ * The ticket just taken: its code large, place and wait (for the next open day when `nextDay`, the
+ * join having come after closing time); returns to `homeUrl` after 30 s, which "More time" starts
+ * again (WCAG 2.2.1: a time limit the reader can extend).
  */
-export function renderKioskTicket(view: { clinicName: string; homeUrl: string; ticket: TicketView }): Html {
+export function renderKioskTicket(view: { clinicName: string; homeUrl: string; ticket: TicketView; nextDay: boolean }): Html {
   return renderLayout({
     title: `Ticket ${view.ticket.code} · ${view.clinicName}`,
     styles: ['kiosk.css'],
@@ -58,8 +61,12 @@ export function renderKioskTicket(view: { clinicName: string; homeUrl: string; t
   <div class="card kiosk-card">
     <p class="ticket-label">Your ticket</p>
     <p class="ticket-code" data-ticket-code>${view.ticket.code}</p>
-    <p class="standing">${standing(view.ticket)}</p>
-    <p class="lead">Please take a seat. Remember your number: we'll call it out when it's your turn.</p>
+    <p class="standing">${standing(view.ticket, view.nextDay)}</p>
+    <p class="lead">${
+      view.nextDay
+        ? "Please keep your number and come back when we open: we'll call it out when it's your turn."
+        : "Please take a seat. Remember your number: we'll call it out when it's your turn."
+    }</p>
     <a class="btn btn-primary btn-huge" href="${view.homeUrl}">Done</a>
     <p class="return-note">This screen returns to the start in ${KIOSK_RETURN_SECONDS} seconds.
       <button class="btn btn-quiet" type="button" data-more-time>More time</button></p>
