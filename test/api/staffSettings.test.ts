@@ -94,6 +94,11 @@ describe('message templates', () => {
     const accented = await preview('{patient_name}: cita el {date} a las {time}. Responda SÍ.');
     expect(accented).toContain('UCS-2');
 
+    // One emoji makes the whole text UCS-2: the warning gives the same per-segment length as the count.
+    const emoji = await preview(`{clinic_name}: ${'see you soon, '.repeat(10)}😀`);
+    expect(emoji).toMatch(/\d SMS segments · UCS-2 · \d+ characters, 67 a segment/);
+    expect(emoji).toContain('make the whole text UCS-2, 67 characters a segment.');
+
     const unknown = await preview('Hello {patient}');
     expect(unknown).toContain('body: unknown placeholder {patient}');
     expect(unknown).toContain('Hello {patient}');

@@ -6,15 +6,21 @@
  */
 import { html } from 'hono/html';
 import type { TemplatePreview } from '../../clinics/messageTemplates.js';
-import { GSM7_PART, GSM7_SINGLE, isGsm7, UCS2_PART, UCS2_SINGLE } from '../../domain/smsSegments.js';
+import { GSM7_PART, GSM7_SINGLE, isGsm7, UCS2_PART, UCS2_SINGLE, type SmsEncoding } from '../../domain/smsSegments.js';
 import type { Html } from './layout.js';
+
+/** Characters a segment holds for a text of `segments` in `encoding`: 160 / 153 (GSM-7), 70 / 67 (UCS-2) for one / several. */
+function segmentLength(encoding: SmsEncoding, segments: number): number {
+  if (encoding === 'GSM-7') return segments === 1 ? GSM7_SINGLE : GSM7_PART;
+  return segments === 1 ? UCS2_SINGLE : UCS2_PART;
+}
 
 /** `1 SMS segment · GSM-7 · 143 of 160 characters`, `2 SMS segments · UCS-2 · 90 characters, 67 a segment`. */
 function describeSize(preview: TemplatePreview): string {
   const { encoding, segments, units } = preview.size;
-  const [single, part] = encoding === 'GSM-7' ? [GSM7_SINGLE, GSM7_PART] : [UCS2_SINGLE, UCS2_PART];
   const count = `${segments} SMS segment${segments === 1 ? '' : 's'} · ${encoding}`;
-  return segments === 1 ? `${count} · ${units} of ${single} characters` : `${count} · ${units} characters, ${part} a segment`;
+  const length = segmentLength(encoding, segments);
+  return segments === 1 ? `${count} · ${units} of ${length} characters` : `${count} · ${units} characters, ${length} a segment`;
 }
 
 /** The characters of `text` outside the GSM-7 alphabet (each once), which make it UCS-2. */
@@ -38,7 +44,9 @@ ${
 ${
   segments > 1
     ? html`<p class="warning" data-segment-warning>This text takes ${segments} SMS segments with sample values: each segment is billed as one text.${
-        outside.length > 0 ? html` Characters outside GSM-7 (${outside.join(' ')}) make the whole text UCS-2, 70 characters a segment.` : null
+        outside.length > 0
+          ? html` Characters outside GSM-7 (${outside.join(' ')}) make the whole text UCS-2, ${segmentLength(encoding, segments)} characters a segment.`
+          : null
       }</p>`
     : null
 }`
