@@ -182,6 +182,19 @@ describe("the board's waits and service time", () => {
     expect(average).toContain('avg service today');
     expect(average).toContain('over the last ticket finished today');
   });
+
+  it('shows as the longest wait the minutes the longest-waiting ticket has waited so far, as its card does', async () => {
+    const cookie = await staffCookie();
+    const code = await patientJoins('JOIN');
+    await stack.sql`update tickets set joined_at = now() - interval '47 minutes 50 seconds' where clinic_id = ${stack.clinic.id} and code = ${code}`;
+
+    const page = await (await stack.app.request(boardPath(), { headers: { Cookie: cookie } })).text();
+    const card = new RegExp(`data-ticket="${code}"[\\s\\S]*?</li>`).exec(page)![0];
+    expect(card).toContain('>Waiting 47 min</span>');
+    const longest = /<div class="stat stat-quiet" data-longest-wait[\s\S]*?<\/div>/.exec(page)?.[0];
+    expect(longest).toMatch(/<span data-joined-at="[^"]+">47<\/span><small> min<\/small>/);
+    expect(longest).toContain('longest wait');
+  });
 });
 
 describe('staff open and close rooms from the board', () => {

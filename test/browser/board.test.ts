@@ -75,8 +75,13 @@ describe('the receptionist works the live board', () => {
     const waited = ticketCard(page, 'waiting', code).locator('.waited');
     expect(await waited.textContent()).toBe('Waiting 3 min');
 
+    // The only ticket in Waiting (the first test's was called next), so also the longest wait.
+    const longest = page.locator('[data-longest-wait] .stat-n');
+    expect(await longest.textContent()).toBe('3 min');
+
     await page.clock.fastForward('02:00');
     await expect.poll(() => waited.textContent(), { timeout: 2_000 }).toBe('Waiting 5 min');
+    expect(await longest.textContent()).toBe('5 min');
     await page.close();
   });
 

@@ -1,6 +1,6 @@
 /**
  * The board's small script (served as /admin/assets/board.js): swaps in the server-rendered fragment
- * from the event stream, keeps each ticket's wait so far current between fragments, and posts the move
+ * from the event stream, keeps each ticket's wait so far (and the longest wait) current between fragments, and posts the move
  * buttons and the rooms-open buttons with fetch so the page never reloads. Without JavaScript the forms
  * still work.
  */
@@ -33,11 +33,12 @@ export const BOARD_SCRIPT = `
     const summary = board.querySelector('[data-now]');
     if (summary) skew = Date.parse(summary.dataset.now) - Date.now();
   };
+  // A card's "Waiting 12 min" has a data-label; the longest-wait tile's number has none.
   const tick = () => {
     const now = Date.now() + skew;
     board.querySelectorAll('[data-joined-at]').forEach((waited) => {
       const minutes = Math.max(0, Math.floor((now - Date.parse(waited.dataset.joinedAt)) / 60000));
-      waited.textContent = waited.dataset.label + ' ' + minutes + ' min';
+      waited.textContent = waited.dataset.label === undefined ? String(minutes) : waited.dataset.label + ' ' + minutes + ' min';
     });
   };
   readServerClock();

@@ -125,15 +125,31 @@ function renderServiceTime(view: BoardView): Html {
   </div>`;
 }
 
+/**
+ * How long the longest-waiting ticket in the Waiting column has waited so far: whole minutes since the
+ * earliest `joinedAt`, counted as its card counts it (0 with no one waiting). board.js keeps it current
+ * from `data-joined-at`.
+ */
+function renderLongestWait(view: BoardView): Html {
+  const earliest = view.tickets
+    .filter((t) => t.state === 'waiting')
+    .map((t) => t.joinedAt)
+    .reduce<string | undefined>((first, joinedAt) => (first === undefined || Date.parse(joinedAt) < Date.parse(first) ? joinedAt : first), undefined);
+  const minutes = earliest === undefined ? 0 : minutesBetween(earliest, view.now);
+  return html`<div class="stat stat-quiet" data-longest-wait title="The longest any ticket in Waiting has waited so far, since it joined">
+    <span class="stat-n"><span${earliest === undefined ? null : html` data-joined-at="${earliest}"`}>${minutes}</span><small> min</small></span>
+    <span class="stat-l">longest wait</span>
+  </div>`;
+}
+
 function renderSummary(view: BoardView): Html {
   const count = (state: TicketState) => view.tickets.filter((t) => t.state === state).length;
-  const longest = Math.max(0, ...view.tickets.filter((t) => t.state === 'waiting').map((t) => t.etaMinutes ?? 0));
   return html`<section class="summary" aria-label="Line summary" data-now="${view.now.toISOString()}">
   <div class="stat"><span class="stat-n">${count('next')}</span><span class="stat-l">next</span></div>
   <div class="stat"><span class="stat-n">${count('waiting')}</span><span class="stat-l">waiting</span></div>
   <div class="stat"><span class="stat-n">${count('in_room')}</span><span class="stat-l">in room</span></div>
   ${renderRoomsControl(view)}
-  <div class="stat stat-quiet"><span class="stat-n">${longest}<small> min</small></span><span class="stat-l">longest wait</span></div>
+  ${renderLongestWait(view)}
   ${renderServiceTime(view)}
 </section>`;
 }
