@@ -104,6 +104,30 @@ describe('the leaderboard', () => {
   });
 });
 
+describe('preferred providers', () => {
+  it('offers only active providers, but keeps an inactive one an entry already prefers ticked in its edit form', async () => {
+    const cookie = await staffCookie(stack);
+    const addProvider = async (name: string) => {
+      const response = await stack.api('/api/providers', { method: 'POST', body: JSON.stringify({ name, type: 'MD/DO' }) });
+      expect(response.status).toBe(201);
+      return ((await json(response)) as { id: number }).id;
+    };
+    const suffix = String(Date.now());
+    const working = await addProvider(`Dr Working ${suffix}`);
+    const retired = await addProvider(`Dr Retired ${suffix}`);
+    const id = await addFromPage(cookie, { phone: patientPhone(), provider_ids: String(retired) });
+    expect((await stack.api(`/api/providers/${retired}`, { method: 'PATCH', body: JSON.stringify({ active: false }) })).status).toBe(200);
+
+    const page = await (await stack.app.request(pagePath(), { headers: { Cookie: cookie } })).text();
+    const addForm = page.slice(page.indexOf('id="add-title"'));
+    expect(addForm).toContain(`name="provider_ids" value="${working}"`);
+    expect(addForm).not.toContain(`name="provider_ids" value="${retired}"`);
+    const entry = new RegExp(`data-entry="${id}"[\\s\\S]*?</li>`).exec(page)![0];
+    expect(entry).toMatch(new RegExp(`value="${retired}" checked> Dr Retired ${suffix} <span class="muted">\\(inactive\\)</span>`));
+    expect(entry).toContain(`name="provider_ids" value="${working}">`);
+  });
+});
+
 describe('bad input names the field and writes nothing', () => {
   it('refuses a boost of 41 from the boost form and from the edit form', async () => {
     const cookie = await staffCookie(stack);

@@ -46,6 +46,7 @@ export interface WaitlistLine {
 export interface WaitlistView {
   clinic: Clinic;
   lines: WaitlistLine[];
+  /** All the clinic's providers, active and inactive: entries name them; the forms offer the active ones. */
   providers: Provider[];
   showPhone: boolean;
   notice?: string | undefined;
@@ -92,13 +93,16 @@ const option = (value: string, label: string, current: string) =>
 /**
  * The fields of an entry form with ids under `prefix`; the error beside the field it names (a field
  * of the form or `provider_ids.<n>`), else above the fields. `editing`: phone and name may stay empty.
+ * Preferred providers: the active ones, and an inactive one the form already prefers (marked so).
  */
 function renderEntryFields(form: EntryForm, prefix: string, view: WaitlistView, line: WaitlistLine | undefined): Html {
   const v = form.values;
   const errorField = form.error?.field?.startsWith('provider_ids') === true ? 'provider_ids' : form.error?.field;
+  // Active providers, and an inactive one only where this form already prefers it, so saving keeps it unless unticked.
+  const choices = view.providers.filter((p) => p.active || form.providerIds.includes(String(p.id)));
   const placed =
     errorField !== undefined &&
-    ((errorField === 'provider_ids' && view.providers.length > 0) || errorField === 'urgent' || (ENTRY_FIELDS as readonly string[]).includes(errorField));
+    ((errorField === 'provider_ids' && choices.length > 0) || errorField === 'urgent' || (ENTRY_FIELDS as readonly string[]).includes(errorField));
   const field = (name: EntryField, label: string | Html, control: (attrs: Html) => Html) => {
     const error = errorField === name ? form.error!.message : undefined;
     const id = `${prefix}-${name}`;
@@ -126,13 +130,13 @@ function renderEntryFields(form: EntryForm, prefix: string, view: WaitlistView, 
     ${field('channel', 'Offers by', (a) => html`<select ${a}>${OFFER_CHANNELS.map((c) => option(c, CHANNEL_LABELS[c]!, v.channel))}</select>`)}
     ${field('provider_type', 'Provider type', (a) => html`<select ${a}>${PROVIDER_TYPE_PREFERENCES.map((t) => option(t, TYPE_LABELS[t]!, v.provider_type))}</select>`)}
     ${
-      view.providers.length === 0
+      choices.length === 0
         ? null
         : html`<fieldset class="field providers${providersError === undefined ? '' : ' field-error'}">
           <legend>Preferred providers <span class="muted">(none: any)</span></legend>
-          ${view.providers.map(
+          ${choices.map(
             (p) =>
-              html`<label class="check"><input type="checkbox" name="provider_ids" value="${p.id}"${form.providerIds.includes(String(p.id)) ? raw(' checked') : null}> ${p.name}</label>`,
+              html`<label class="check"><input type="checkbox" name="provider_ids" value="${p.id}"${form.providerIds.includes(String(p.id)) ? raw(' checked') : null}> ${p.name}${p.active ? null : html` <span class="muted">(inactive)</span>`}</label>`,
           )}
           ${providersError === undefined ? null : html`<p class="field-message" data-field-error="provider_ids">${providersError}</p>`}
         </fieldset>`
