@@ -127,17 +127,20 @@ export function phoneRoutes(deps: AppDeps): Hono {
     const query = parseOrThrow(ZPageQuery, c.req.query());
     const clinic = await getClinicBySlug(deps.sql, query.clinic);
     let phone: string | undefined;
-    let error = query.error;
+    let refusedPhone: PhoneView['refusedPhone'];
     if (query.phone !== undefined && query.phone.trim() !== '') {
       try {
         phone = patientPhone(clinic, query.phone);
       } catch (refused) {
         if (!(refused instanceof AppError)) throw refused;
-        error = refused.message;
+        refusedPhone = { typed: query.phone, message: refused.message };
       }
     }
     c.header('Cache-Control', 'no-store');
-    return c.html(renderPhonePage(await loadView(deps, clinic.slug, phone, query.channel), { reply: query.reply, said: query.said, error }));
+    const view = { ...(await loadView(deps, clinic.slug, phone, query.channel)), refusedPhone };
+    // A refused number is named beside its field; a post refused for it comes back with the same words, shown once.
+    const error = query.error === refusedPhone?.message ? undefined : query.error;
+    return c.html(renderPhonePage(view, { reply: query.reply, said: query.said, error }), refusedPhone === undefined ? 200 : 400);
   });
 
   app.get('/chat', requireStaffSession(sessions, { redirect: false }), async (c) => {

@@ -28,12 +28,12 @@ async function post(path: string, fields: Record<string, string>, headers: Recor
   });
 }
 
-/** The simulator page the 303 after a post leads to, as text. */
-async function followRedirect(response: Response): Promise<{ location: URL; page: string }> {
+/** The simulator page the 303 after a post leads to (answering `status`), as text. */
+async function followRedirect(response: Response, status = 200): Promise<{ location: URL; page: string }> {
   expect(response.status).toBe(303);
   const location = new URL(response.headers.get('location')!, OWN_ORIGIN);
   const page = await stack.app.request(`${location.pathname}${location.search}`, { headers: { Cookie: await staffCookie(stack) } });
-  expect(page.status).toBe(200);
+  expect(page.status).toBe(status);
   return { location, page: await page.text() };
 }
 
@@ -105,8 +105,20 @@ describe('staff text the clinic as a patient', () => {
   it('refuses an empty message and a number that is not one, back on the page', async () => {
     const empty = await followRedirect(await post('/admin/phone/messages', { phone: patientPhone(), channel: 'sms', body: '  ' }));
     expect(empty.location.searchParams.get('error')).toBe('body: type a message to send');
-    const bad = await followRedirect(await post('/admin/phone/messages', { phone: '12', channel: 'sms', body: 'JOIN' }));
+    const bad = await followRedirect(await post('/admin/phone/messages', { phone: '12', channel: 'sms', body: 'JOIN' }), 400);
     expect(bad.page).toContain('phone: must be a phone number, E.164 or local to US');
+  });
+
+  it('keeps a number that is not one in its field, with the refusal beside it', async () => {
+    const page = await stack.app.request(withClinic(stack, '/admin/phone?phone=999&channel=whatsapp'), { headers: { Cookie: await staffCookie(stack) } });
+    expect(page.status).toBe(400);
+    const html = await page.text();
+    expect(html).toMatch(/<input id="picker-phone" name="phone" [^>]*value="999" aria-invalid="true" aria-describedby="picker-phone-error">/);
+    expect(html).toContain(
+      '<p class="field-message" id="picker-phone-error" role="alert" data-field-error="phone">phone: must be a phone number, E.164 or local to US</p>',
+    );
+    expect(html.match(/phone: must be a phone number/g)).toHaveLength(1);
+    expect(html).toMatch(/<option value="whatsapp" selected>/);
   });
 
   it('a WhatsApp Confirm tap confirms the reminded appointment, as the webhook routes it', async () => {

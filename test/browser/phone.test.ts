@@ -45,3 +45,21 @@ describe('a receptionist tries the queue from the phone simulator', () => {
     });
   }
 });
+
+describe('a receptionist mistypes the number', () => {
+  it('sees it still in the field after "Open", with why it is not a number beside it', async () => {
+    const page = await openSimulator(820);
+    const number = page.getByLabel(/^Number/);
+    await number.fill('999');
+    await page.getByRole('button', { name: 'Open' }).click();
+
+    const refusal = page.locator('[data-field-error="phone"]');
+    await refusal.waitFor({ timeout: 5_000 });
+    expect(await number.inputValue()).toBe('999');
+    expect(await number.getAttribute('aria-invalid')).toBe('true');
+    expect(await refusal.textContent()).toBe('phone: must be a phone number, E.164 or local to US');
+    // Named once, beside the field: not again in a banner.
+    expect(await page.getByRole('alert').count()).toBe(1);
+    await page.close();
+  });
+});

@@ -14,6 +14,8 @@ export const PHONE_CSS = `
   min-height: 48px; padding: 10px 12px; border: 1px solid var(--line); border-radius: 10px; background: #fbfcfc; font: inherit;
 }
 .field textarea { min-height: 72px; resize: vertical; }
+.field-error input { border-color: var(--danger); }
+.field-message { color: var(--danger); font-weight: 600; font-size: .92rem; }
 .said { padding: 12px 14px; border-radius: 10px; background: var(--accent-soft); white-space: pre-wrap; }
 .quick { display: flex; flex-wrap: wrap; gap: 8px; }
 .chat-log { list-style: none; margin: 0; padding: 0; display: grid; gap: 8px; max-height: 60vh; overflow-y: auto; }

@@ -40,6 +40,8 @@ export interface PhoneView {
   conversation: ConversationMessage[];
   waitingCall: WaitingCall | undefined;
   urls: PhoneUrls;
+  /** A number typed into the picker that is not one: shown again as typed, with the refusal beside it. */
+  refusedPhone?: { typed: string; message: string } | undefined;
 }
 
 /** What the last action showed: the clinic's TwiML reply to a text, what a call said after a key, or why it was refused. */
@@ -87,15 +89,20 @@ export function renderPhoneFragment(view: PhoneView): Html {
 }
 
 function renderPicker(view: PhoneView): Html {
+  const refused = view.refusedPhone;
   const option = (channel: PhoneChannel, label: string) =>
     html`<option value="${channel}"${view.channel === channel ? raw(' selected') : null}>${label}</option>`;
   return html`<form class="card panel" method="get" action="${view.urls.page}">
   <h2>Patient's phone</h2>
   ${view.clinic.slug === MAIN_CLINIC_SLUG ? null : html`<input type="hidden" name="clinic" value="${view.clinic.slug}">`}
   <div class="row">
-    <label class="field">Number (E.164 or local to ${view.clinic.defaultCountry})
-      <input name="phone" type="tel" list="recent-phones" autocomplete="off" required value="${view.phone ?? ''}">
-    </label>
+    <div class="field${refused === undefined ? '' : ' field-error'}">
+      <label for="picker-phone">Number (E.164 or local to ${view.clinic.defaultCountry})</label>
+      <input id="picker-phone" name="phone" type="tel" list="recent-phones" autocomplete="off" required value="${refused?.typed ?? view.phone ?? ''}"${
+        refused === undefined ? null : raw(' aria-invalid="true" aria-describedby="picker-phone-error"')
+      }>
+      ${refused === undefined ? null : html`<p class="field-message" id="picker-phone-error" role="alert" data-field-error="phone">${refused.message}</p>`}
+    </div>
     <datalist id="recent-phones">${view.recentPhones.map((phone) => html`<option value="${phone}"></option>`)}</datalist>
     <label class="field">Channel
       <select name="channel">${option('sms', 'SMS')}${option('whatsapp', 'WhatsApp')}</select>
