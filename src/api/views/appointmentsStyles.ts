@@ -36,13 +36,14 @@ export const APPOINTMENTS_CSS = `
 .confirm .confirm-form .btn { background: var(--danger); color: #ffffff; border-color: var(--danger); }
 .inline-form { flex: 1 1 300px; display: flex; flex-wrap: wrap; align-items: end; gap: 8px; }
 .inline-form label { display: grid; gap: 4px; flex: 1 1 180px; font-size: .9rem; font-weight: 600; }
-input, select { min-height: 44px; padding: 0 10px; border: 1px solid #b9c6c3; border-radius: 10px; background: var(--surface); font: inherit; color: inherit; }
+input, select { min-height: 44px; padding: 0 10px; border: 1px solid #b9c6c3; border-radius: 10px; background: var(--surface); font: inherit; color: inherit; max-width: 100%; min-width: 0; }
 select:focus-visible { outline: 3px solid #5eead4; outline-offset: 2px; }
 .empty { padding: 28px 12px; text-align: center; color: var(--muted); border: 2px dashed #cfdad8; border-radius: var(--radius); }
 .book { padding: 18px; display: grid; gap: 14px; }
 .book h2 { font-size: 1.2rem; }
 .book-form { display: grid; grid-template-columns: repeat(auto-fit, minmax(220px, 1fr)); gap: 12px 16px; }
-.field { display: grid; gap: 4px; align-content: start; }
+/* One column that may shrink below its content: an auto column grows to a date-time input's width and runs over the next field. */
+.field { display: grid; grid-template-columns: minmax(0, 1fr); gap: 4px; align-content: start; min-width: 0; }
 .field label { font-size: .9rem; font-weight: 600; }
 .field-error input, .field-error select { border-color: var(--danger); }
 .field-message { color: var(--danger); font-weight: 600; font-size: .92rem; }

@@ -23,18 +23,19 @@ details > summary::-webkit-details-marker { display: none; }
 .confirm-form { display: grid; gap: 8px; margin-top: 8px; padding: 10px; border: 1px solid #f1c4bf; border-radius: 10px; background: var(--danger-soft); }
 .confirm-form p { color: var(--danger); font-weight: 600; }
 .confirm .confirm-form .btn { background: var(--danger); color: #ffffff; border-color: var(--danger); }
-input, select, textarea { min-height: 44px; padding: 0 10px; border: 1px solid #b9c6c3; border-radius: 10px; background: var(--surface); font: inherit; color: inherit; max-width: 100%; }
+input, select, textarea { min-height: 44px; padding: 0 10px; border: 1px solid #b9c6c3; border-radius: 10px; background: var(--surface); font: inherit; color: inherit; max-width: 100%; min-width: 0; }
 textarea { padding: 8px 10px; resize: vertical; }
 select:focus-visible, summary:focus-visible { outline: 3px solid #5eead4; outline-offset: 2px; }
 .empty { padding: 28px 12px; text-align: center; color: var(--muted); border: 2px dashed #cfdad8; border-radius: var(--radius); }
 .add { padding: 18px; display: grid; gap: 14px; }
 .add h2 { font-size: 1.2rem; }
 .entry-form { display: grid; grid-template-columns: repeat(auto-fit, minmax(220px, 1fr)); gap: 12px 16px; }
-.field { display: grid; gap: 4px; align-content: start; min-width: 0; }
+/* One column that may shrink below its content: an auto column grows to a date-time input's or a long select's width and runs over the next field. */
+.field { display: grid; grid-template-columns: minmax(0, 1fr); gap: 4px; align-content: start; min-width: 0; }
 .field label, .field legend { font-size: .9rem; font-weight: 600; }
 fieldset.field { margin: 0; padding: 0; border: 0; }
 .check { display: flex; align-items: center; gap: 8px; min-height: 44px; font-weight: 600; }
-.check input { min-height: 0; width: 22px; height: 22px; }
+.check input { flex: none; min-height: 0; width: 22px; height: 22px; }
 .field-error input, .field-error select, .field-error textarea { border-color: var(--danger); }
 .field-message { color: var(--danger); font-weight: 600; font-size: .92rem; }
 .form-submit { display: flex; align-items: end; }

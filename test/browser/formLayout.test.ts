@@ -1,0 +1,83 @@
+/**
+ * The staff forms lay out cleanly on a phone, a tablet and a desktop (390, 820 and 1440 CSS pixels):
+ * no control (a date-time input, a select with a long provider's name) runs over the field beside it
+ * or past its card's edge. Screenshots of each go to `test-results/`.
+ */
+import type { BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { screenshotPath } from '../support/chromium.js';
+import { browserSuite } from '../support/browserSuite.js';
+import { signInTo } from '../support/staffBrowser.js';
+
+const suite = browserSuite();
+
+/** A provider name as long as real ones get, so its select is as wide as it gets. */
+const LONG_PROVIDER = 'Dr Maximiliana Featherstonehaugh-Cholmondeley, Family Medicine';
+
+/** The staff forms checked: the page, the form on it and a name for its screenshot. */
+const FORMS = [
+  { name: 'appointments', path: '/admin/appointments', form: 'form.book-form' },
+  { name: 'waitlist', path: '/admin/waitlist', form: '.add form.entry-form' },
+  { name: 'cancellations', path: '/admin/cancellations', form: '.add form.entry-form' },
+] as const;
+
+/**
+ * What runs over in `form`: each `<label>: …` whose control sticks out of its own field (over the one
+ * beside it) or past the edge of the form's card, or whose checkbox a long label squeezes. Empty when
+ * the form lays out cleanly.
+ */
+function overruns(page: Page, form: string): Promise<string[]> {
+  return page.locator(form).evaluate((element) => {
+    const found: string[] = [];
+    const card = (element.closest('.card') ?? element).getBoundingClientRect();
+    for (const field of element.querySelectorAll(':scope > .field')) {
+      const cell = field.getBoundingClientRect();
+      const name = field.querySelector('label, legend')?.textContent?.trim() ?? '?';
+      for (const control of field.querySelectorAll('input:not([type="checkbox"]):not([type="hidden"]), select, textarea')) {
+        const box = control.getBoundingClientRect();
+        if (box.left < cell.left - 0.5 || box.right > cell.right + 0.5) found.push(`${name}: wider than its field`);
+        if (box.right > card.right + 0.5) found.push(`${name}: past the card's edge`);
+      }
+    }
+    // A long label beside a checkbox must not squeeze the box (22 px) out of reach of a finger.
+    for (const box of element.querySelectorAll('input[type="checkbox"]')) {
+      if (box.getBoundingClientRect().width < 21) found.push(`${box.closest('label')?.textContent?.trim() ?? '?'}: checkbox squeezed`);
+    }
+    return found;
+  });
+}
+
+async function signedIn(width: number): Promise<BrowserContext> {
+  const context = await suite.browser.newContext({ viewport: { width, height: 900 } });
+  const page = await context.newPage();
+  await suite.watch(page);
+  await signInTo(page, `${suite.baseUrl}/admin/board?clinic=${suite.stack.clinic.slug}`, suite.stack.adminPassword);
+  await page.close();
+  return context;
+}
+
+describe('staff forms at every width', () => {
+  it('keep each control inside its own field and its card', async () => {
+    const added = await suite.stack.api('/api/providers', { method: 'POST', body: JSON.stringify({ name: LONG_PROVIDER, type: 'MD/DO' }) });
+    expect(added.status).toBe(201);
+
+    const found: Record<string, string[]> = {};
+    for (const width of [390, 820, 1440]) {
+      const context = await signedIn(width);
+      for (const { name, path, form } of FORMS) {
+        const page = await context.newPage();
+        await suite.watch(page);
+        await page.goto(`${suite.baseUrl}${path}?clinic=${suite.stack.clinic.slug}`);
+        await page.locator(form).waitFor();
+        const problems = await overruns(page, form);
+        const scrollWidth = await page.locator('html').evaluate((html) => html.scrollWidth);
+        if (scrollWidth > width) problems.push(`the page scrolls sideways (${scrollWidth} px)`);
+        if (problems.length > 0) found[`${name} at ${width} px`] = problems;
+        await page.locator(form).screenshot({ path: screenshotPath(`form-${name}-${width}.png`) });
+        await page.close();
+      }
+      await context.close();
+    }
+    expect(found).toEqual({});
+  });
+});
