@@ -98,6 +98,27 @@ describe('the receptionist books and reminds from the Appointments page', () => 
     await back.close();
   });
 
+  it("keeps keyboard focus on an appointment's button when another booking changes the list", async () => {
+    const startsAt = DateTime.now().setZone(suite.stack.clinic.timezone).plus({ days: 4 }).set({ hour: 10, minute: 0, second: 0, millisecond: 0 });
+    const day = startsAt.toISODate()!;
+    const page = await signIn(1180);
+    await openDay(page, day);
+    const { id } = await bookThroughApi(suite.stack, { startsAt, patientName: 'Imani Okafor' });
+    const noShow = page.locator(`[data-appointment="${id}"]`).getByRole('button', { name: 'No-show' });
+    await noShow.waitFor({ timeout: 2_000 });
+    await noShow.focus();
+
+    const other = await bookThroughApi(suite.stack, { startsAt: startsAt.plus({ hours: 1 }), patientName: 'Wen Li' });
+    await page.locator(`[data-appointment="${other.id}"]`).waitFor({ timeout: 2_000 });
+    const focused = await page.locator('body').evaluate((body) => {
+      const active = body.ownerDocument.activeElement;
+      return { appointment: active?.closest('[data-appointment]')?.getAttribute('data-appointment') ?? null, text: active?.textContent?.trim() ?? null };
+    });
+    expect(focused).toEqual({ appointment: id, text: 'No-show' });
+    expect(await marker(page)).toBe('same page');
+    await page.close();
+  });
+
   it('reaches every navigation link and sign-out by keyboard', async () => {
     const page = await signIn(390);
     expect(await page.locator('html').evaluate((el) => el.scrollWidth)).toBeLessThanOrEqual(390);

@@ -146,6 +146,46 @@ describe('the receptionist works the live board', () => {
   });
 });
 
+/** Where keyboard focus is: the focused element's ticket (if any), tag and text. */
+const focusIn = (page: Page) =>
+  page.locator('body').evaluate((body) => {
+    const active = body.ownerDocument.activeElement;
+    return {
+      ticket: active?.closest('[data-ticket]')?.getAttribute('data-ticket') ?? null,
+      tag: active?.tagName ?? null,
+      text: active?.matches('button') ? active.textContent?.trim() : null,
+    };
+  });
+
+describe('a receptionist works the board by keyboard', () => {
+  it('keeps focus on the same button when a text changes the board, and on the ticket once it moves', async () => {
+    const page = await openBoard();
+    const code = await patientJoins(patientPhone());
+    const callNext = ticketCard(page, 'waiting', code).getByRole('button', { name: 'Call next' });
+    await callNext.waitFor({ timeout: 2_000 });
+    await callNext.focus();
+
+    // Another patient texts JOIN: the board is swapped under the receptionist's focus.
+    const other = await patientJoins(patientPhone());
+    await ticketCard(page, 'waiting', other).waitFor({ timeout: 2_000 });
+    expect(await focusIn(page)).toEqual({ ticket: code, tag: 'BUTTON', text: 'Call next' });
+
+    // Enter calls the patient: the button is gone, so focus stays with the ticket's card, now in Next.
+    await page.keyboard.press('Enter');
+    await ticketCard(page, 'next', code).waitFor({ timeout: 2_000 });
+    await expect.poll(() => focusIn(page), { timeout: 2_000 }).toEqual({ ticket: code, tag: 'LI', text: null });
+
+    // Tab goes on from there, into the ticket's own buttons.
+    await page.keyboard.press('Tab');
+    expect(await focusIn(page)).toEqual({ ticket: code, tag: 'BUTTON', text: 'In room' });
+    const third = await patientJoins(patientPhone());
+    await ticketCard(page, 'waiting', third).waitFor({ timeout: 2_000 });
+    expect(await focusIn(page)).toEqual({ ticket: code, tag: 'BUTTON', text: 'In room' });
+    expect(await marker(page)).toBe('same page');
+    await page.close();
+  });
+});
+
 describe('a visitor without a phone uses the kiosk', () => {
   it('takes a ticket and sees its code large', async () => {
     const page = await suite.newPage(820, 1180);

@@ -28,6 +28,8 @@ button, input, textarea { font: inherit; color: inherit; }
   transition: background-color .15s, border-color .15s, opacity .15s;
 }
 .btn:focus-visible, input:focus-visible, textarea:focus-visible { outline: 3px solid #5eead4; outline-offset: 2px; }
+/* A card or list a live page's script focused when the control that had focus went away (keepFocusScript.ts). */
+[tabindex="-1"]:focus-visible { outline: 3px solid #5eead4; outline-offset: 2px; }
 .btn-primary { background: var(--accent); color: var(--accent-ink); }
 .btn-primary:hover { background: #0b5f58; }
 .btn-quiet { background: var(--surface); color: var(--ink); border-color: var(--line); }

@@ -1,10 +1,12 @@
 /**
  * The board's small script (served as /admin/assets/board.js): swaps in the server-rendered fragment
- * from the event stream, keeps each ticket's wait so far (and the longest wait) current between fragments, and posts the move
- * buttons and the rooms-open buttons with fetch so the page never reloads. Without JavaScript the forms
- * still work.
+ * from the event stream, keeps each ticket's wait so far (and the longest wait) current between
+ * fragments, and posts the move buttons and the rooms-open buttons with fetch so the page never
+ * reloads, keeping keyboard focus on the same control (or the same ticket's card) through both.
+ * Without JavaScript the forms still work.
  */
 
+import { keepFocusScript } from './keepFocusScript.js';
 import { liveStreamScript } from './liveStreamScript.js';
 
 /** How often the open board recounts each ticket's wait so far (ms). */
@@ -44,7 +46,8 @@ export const BOARD_SCRIPT = `
   readServerClock();
   setInterval(tick, ${WAIT_TICK_MS});
 
-${liveStreamScript('board', 'board', 'board.innerHTML = data; readServerClock();')}
+${keepFocusScript('board')}
+${liveStreamScript('board', 'board', 'board.innerHTML = data; readServerClock(); refocus();')}
   connect();
 
   board.addEventListener('submit', async (event) => {
@@ -70,6 +73,8 @@ ${liveStreamScript('board', 'board', 'board.innerHTML = data; readServerClock();
       showError('Could not reach the server. Check the connection and try again.');
     } finally {
       buttons.forEach((button) => { button.disabled = false; });
+      // Disabling the pressed button dropped focus; it goes back (or, after a swap, to where refocus finds).
+      refocus();
     }
   });
 })();

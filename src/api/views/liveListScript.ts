@@ -3,12 +3,14 @@
  * element `#<listId>` live from the event stream named in its `data-events`, swapping in each server-rendered
  * fragment of `event: <event>`. A fragment that arrives while staff are typing in one of the list's
  * fields, or have one of its `<details>` (an edit form, a "Cancel…" or "Remove…" question) open, waits until they
- * leave it, so nothing they are in the middle of is swept away. `afterSwap` (a JavaScript statement
+ * leave it, so nothing they are in the middle of is swept away; focus on one of its buttons or links
+ * stays on the same control after a swap (keepFocusScript.ts). `afterSwap` (a JavaScript statement
  * run after each swap and once at start) lets a page refresh what it keeps between fragments. The
  * `?notice=` / `?error=` a form post came back with is dropped from the address, so a reload does not
  * show it again. Without JavaScript the page is a plain page with working forms.
  */
 
+import { keepFocusScript } from './keepFocusScript.js';
 import { liveStreamScript } from './liveStreamScript.js';
 
 /** Browser JavaScript keeping `#listId` live from `event` fragments; `afterSwap` runs after each swap (a constant statement, no user data). */
@@ -27,6 +29,7 @@ export function liveListScript(listId: string, event: string, afterSwap = ''): s
     history.replaceState(null, '', here);
   }
 
+${keepFocusScript('list')}
   let pending = null;
   const busy = () => {
     const active = document.activeElement;
@@ -37,6 +40,7 @@ export function liveListScript(listId: string, event: string, afterSwap = ''): s
     list.innerHTML = pending;
     pending = null;
     afterSwap();
+    refocus();
   };
   list.addEventListener('focusout', () => setTimeout(apply, 0));
   // toggle does not bubble: listen while it travels down.
