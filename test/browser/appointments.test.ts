@@ -104,9 +104,9 @@ describe('the receptionist books and reminds from the Appointments page', () => 
     const page = await signIn(1180);
     await openDay(page, day);
     const { id } = await bookThroughApi(suite.stack, { startsAt, patientName: 'Imani Okafor' });
-    const noShow = page.locator(`[data-appointment="${id}"]`).getByRole('button', { name: 'No-show' });
-    await noShow.waitFor({ timeout: 2_000 });
-    await noShow.focus();
+    const remind = page.locator(`[data-appointment="${id}"]`).getByRole('button', { name: 'Remind now' });
+    await remind.waitFor({ timeout: 2_000 });
+    await remind.focus();
 
     const other = await bookThroughApi(suite.stack, { startsAt: startsAt.plus({ hours: 1 }), patientName: 'Wen Li' });
     await page.locator(`[data-appointment="${other.id}"]`).waitFor({ timeout: 2_000 });
@@ -114,7 +114,7 @@ describe('the receptionist books and reminds from the Appointments page', () => 
       const active = body.ownerDocument.activeElement;
       return { appointment: active?.closest('[data-appointment]')?.getAttribute('data-appointment') ?? null, text: active?.textContent?.trim() ?? null };
     });
-    expect(focused).toEqual({ appointment: id, text: 'No-show' });
+    expect(focused).toEqual({ appointment: id, text: 'Remind now' });
     expect(await marker(page)).toBe('same page');
     await page.close();
   });
