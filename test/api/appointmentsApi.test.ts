@@ -5,7 +5,8 @@
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findOrCreateProvider } from '../../src/appointments/appointments.js';
-import { json, patientPhone, startStack, type Stack } from '../support/stack.js';
+import { apiBookingBody } from '../support/apiBooking.js';
+import { json, startStack, type Stack } from '../support/stack.js';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -13,17 +14,8 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.stop());
 
-const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
 const book = (body: Record<string, unknown>) => stack.api('/api/appointments', { method: 'POST', body: JSON.stringify(body) });
-const validBooking = () => ({
-  patient_name: 'Rahul Sharma',
-  phone: patientPhone(),
-  starts_at: inDays(3),
-  duration_minutes: 30,
-  provider: 'Dr Mehta',
-  service: 'Ortho',
-  channel: 'sms',
-});
+const validBooking = () => apiBookingBody().body;
 const count = async () => (await stack.sql<{ n: number }[]>`select count(*)::int as n from appointments where clinic_id = ${stack.clinic.id}`)[0]!.n;
 
 describe('booking with bad input', () => {

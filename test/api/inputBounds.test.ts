@@ -5,6 +5,7 @@
  * JSON object, and a cancellation whose times fail their own check before the check across them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiBookingBody } from '../support/apiBooking.js';
 import { json, patientPhone, startStack, type Stack } from '../support/stack.js';
 
 let stack: Stack;
@@ -15,15 +16,7 @@ afterAll(() => stack?.stop());
 
 const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
 const post = (path: string, body: unknown) => stack.api(path, { method: 'POST', body: JSON.stringify(body) });
-const booking = () => ({
-  patient_name: 'Rahul Sharma',
-  phone: patientPhone(),
-  starts_at: inDays(3),
-  duration_minutes: 30,
-  provider: 'Dr Mehta',
-  service: 'Ortho',
-  channel: 'sms',
-});
+const booking = () => apiBookingBody().body;
 const count = async (table: 'appointments' | 'cancellation_events' | 'waitlist_entries') =>
   (await stack.sql<{ n: number }[]>`select count(*)::int as n from ${stack.sql(table)} where clinic_id = ${stack.clinic.id}`)[0]!.n;
 

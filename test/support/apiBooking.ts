@@ -38,8 +38,8 @@ export interface ApiBooking {
   day: string;
 }
 
-/** Books `booking` (defaults above) through the JSON API and expects a 201. */
-export async function bookThroughApi(stack: Stack, booking: ApiBookingRequest = {}): Promise<ApiBooking> {
+/** The JSON body of `POST /api/appointments` for `booking` (defaults above), and its start. */
+export function apiBookingBody(booking: ApiBookingRequest = {}): { body: { phone: string } & Record<string, unknown>; start: DateTime } {
   const {
     days = 3,
     startsAt,
@@ -57,20 +57,24 @@ export async function bookThroughApi(stack: Stack, booking: ApiBookingRequest = 
       : typeof startsAt === 'string'
         ? DateTime.fromISO(startsAt, { setZone: true })
         : startsAt;
-  const response = await stack.api('/api/appointments', {
-    method: 'POST',
-    body: JSON.stringify({
-      patient_name: patientName,
-      phone,
-      starts_at: typeof startsAt === 'string' ? startsAt : start.toISO(),
-      duration_minutes: durationMinutes,
-      provider,
-      service,
-      channel,
-      ...(language === undefined ? {} : { language }),
-    }),
-  });
+  const body = {
+    patient_name: patientName,
+    phone,
+    starts_at: typeof startsAt === 'string' ? startsAt : start.toISO(),
+    duration_minutes: durationMinutes,
+    provider,
+    service,
+    channel,
+    ...(language === undefined ? {} : { language }),
+  };
+  return { body, start };
+}
+
+/** Books `booking` (defaults above) through the JSON API and expects a 201. */
+export async function bookThroughApi(stack: Stack, booking: ApiBookingRequest = {}): Promise<ApiBooking> {
+  const { body, start } = apiBookingBody(booking);
+  const response = await stack.api('/api/appointments', { method: 'POST', body: JSON.stringify(body) });
   expect(response.status).toBe(201);
   const appointment = (await json(response)) as { id: string; workflow_id: string };
-  return { id: appointment.id, workflowId: appointment.workflow_id, phone, day: start.setZone(stack.clinic.timezone).toISODate()! };
+  return { id: appointment.id, workflowId: appointment.workflow_id, phone: body.phone, day: start.setZone(stack.clinic.timezone).toISODate()! };
 }
