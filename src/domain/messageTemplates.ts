@@ -186,7 +186,7 @@ export const DEFAULT_TEMPLATES: Record<ShippedLanguage, Record<MessageKind, stri
     confirmed: '{clinic_name}: thank you, {patient_name}. Your visit with {doctor_name} on {date} at {time} is confirmed. See you then!',
     cancelled: '{clinic_name}: {patient_name}, your visit with {doctor_name} on {date} at {time} is cancelled. To book again, call {office_phone}.',
     reschedule_options: '{clinic_name}: reply with the number of a time:\n{slots}',
-    rescheduled: "{clinic_name}: {patient_name}, your visit with {doctor_name} is now {date} at {time}.",
+    rescheduled: '{clinic_name}: {patient_name}, your visit with {doctor_name} is now {date} at {time}.',
     no_open_slots:
       '{clinic_name}: sorry, {doctor_name} has no other open times soon. Your visit stays {date} at {time}. Call {office_phone} to arrange another.',
     followup_reminder: '{clinic_name}: {patient_name}, your follow-up visit with {doctor_name} is due {followup_date}. Call {office_phone} to book a time.',
