@@ -8,7 +8,7 @@ import { STAFF_TARGET_STATES } from '../domain/ticketStates.js';
 import { getClinicBySlug } from '../clinics/clinics.js';
 import { findTicketByCode, listOpenTickets, toTicketView } from '../queue/readQueue.js';
 import { transitionTicket } from '../queue/transitionTicket.js';
-import { endTicket } from '../queue/endTicket.js';
+import { endTicket, MAX_END_REASON } from '../queue/endTicket.js';
 import type { Logger } from 'pino';
 import type { QueueDeps } from '../queue/joinQueue.js';
 import { createApiRouter, staffErrors } from './openapi.js';
@@ -86,7 +86,7 @@ export const ZEndTicketBody = z
     {
       reason: z
         .string()
-        .max(500, 'must be at most 500 characters')
+        .max(MAX_END_REASON, `must be at most ${MAX_END_REASON} characters`)
         .optional()
         .meta({ description: 'Why staff ended it; kept in the audit log.', example: 'workflow failed' }),
     },

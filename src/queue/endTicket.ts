@@ -13,7 +13,10 @@ import type { QueueDeps } from './joinQueue.js';
 import { notifyQueueChanged } from './queueEvents.js';
 import { findTicketByWorkflowId, toTicketView, type TicketRecord } from './readQueue.js';
 
-/** Who ended the ticket (`api` token or `board` session) and why (free text, at most 500 characters). */
+/** Longest reason staff may give for ending a ticket, in characters. */
+export const MAX_END_REASON = 500;
+
+/** Who ended the ticket (`api` token or `board` session) and why (free text, at most `MAX_END_REASON` characters). */
 export interface EndTicketRequest {
   by: 'api' | 'board';
   reason: string | null;

@@ -102,6 +102,32 @@ describe('the receptionist works the live board', () => {
     await page.close();
   });
 
+  it('ends a stuck ticket only after saying yes, with the reason kept in the audit log', async () => {
+    const page = await openBoard();
+    const code = await patientJoins(patientPhone());
+    const end = ticketCard(page, 'waiting', code).getByRole('button', { name: 'End ticket' });
+    await end.waitFor({ timeout: 2_000 });
+
+    // Asked first: dismissing the question ends nothing.
+    page.once('dialog', (dialog) => void dialog.dismiss());
+    await end.click();
+    await page.waitForTimeout(500);
+    expect(await ticketCard(page, 'waiting', code).count()).toBe(1);
+
+    page.once('dialog', (dialog) => {
+      expect(dialog.message()).toContain(`End ticket ${code} now?`);
+      void dialog.accept('  workflow stuck after a deploy  ');
+    });
+    await end.click();
+    await ticketCard(page, 'waiting', code).waitFor({ state: 'detached', timeout: 5_000 });
+    const [repair] = await suite.stack.sql<{ ended_by: string; reason: string | null }[]>`
+      select r.ended_by, r.reason from ticket_repairs r join tickets t on t.id = r.ticket_id
+      where t.clinic_id = ${suite.stack.clinic.id} and t.code = ${code}`;
+    expect(repair).toEqual({ ended_by: 'board', reason: 'workflow stuck after a deploy' });
+    expect(await marker(page)).toBe('same page');
+    await page.close();
+  });
+
   it('closes a room with "−" and opens it again with "+", the count changing in place', async () => {
     const page = await openBoard();
     const shown = page.locator('[data-rooms-open]');

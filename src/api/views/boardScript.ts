@@ -3,9 +3,11 @@
  * from the event stream, keeps each ticket's wait so far (and the longest wait) current between
  * fragments, and posts the move buttons and the rooms-open buttons with fetch so the page never
  * reloads, keeping keyboard focus on the same control (or the same ticket's card) through both.
+ * "End ticket" asks first, and for an optional reason that the repair keeps in its audit log.
  * Without JavaScript the forms still work.
  */
 
+import { MAX_END_REASON } from '../../queue/endTicket.js';
 import { keepFocusScript } from './keepFocusScript.js';
 import { liveStreamScript } from './liveStreamScript.js';
 
@@ -54,7 +56,13 @@ ${liveStreamScript('board', 'board', 'board.innerHTML = data; readServerClock();
     const form = event.target;
     if (!(form instanceof HTMLFormElement) || !(form.hasAttribute('data-transition') || form.hasAttribute('data-rooms') || form.hasAttribute('data-end'))) return;
     event.preventDefault();
-    if (form.hasAttribute('data-end') && !confirm('End ticket ' + form.getAttribute('data-end') + ' now? The patient is not texted; use this for a ticket that is stuck.')) return;
+    const fields = new URLSearchParams(new FormData(form));
+    if (form.hasAttribute('data-end')) {
+      // Asks first, and for the reason the repair keeps in the audit log (optional; Cancel ends nothing).
+      const reason = prompt('End ticket ' + form.getAttribute('data-end') + ' now? The patient is not texted; use this for a ticket that is stuck.\\n\\nWhy? (optional, kept in the audit log)', '');
+      if (reason === null) return;
+      if (reason.trim() !== '') fields.set('reason', reason.trim().slice(0, ${MAX_END_REASON}));
+    }
     // The ticket's (or the rooms control's) other buttons wait too; one disabled at a bound stays so.
     const buttons = form.closest('.ticket, .rooms').querySelectorAll('button:not([disabled])');
     buttons.forEach((button) => { button.disabled = true; });
@@ -62,7 +70,7 @@ ${liveStreamScript('board', 'board', 'board.innerHTML = data; readServerClock();
       const response = await fetch(form.action, {
         method: 'POST',
         headers: { Accept: 'application/json' },
-        body: new URLSearchParams(new FormData(form)),
+        body: fields,
         credentials: 'same-origin',
       });
       if (response.status === 401) { location.assign(location.href); return; }
