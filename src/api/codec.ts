@@ -30,8 +30,13 @@ export interface CodecDeps {
 }
 
 const ZBase64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64');
+// The Temporal CLI sends `{}` for an event with no payloads (and retries a refusal until it times out):
+// no payloads is an empty list.
 const ZCodecRequest = z.object({
-  payloads: z.array(z.object({ metadata: z.record(z.string(), ZBase64).optional(), data: ZBase64.optional() })).max(10_000),
+  payloads: z
+    .array(z.object({ metadata: z.record(z.string(), ZBase64).optional(), data: ZBase64.optional() }))
+    .max(10_000)
+    .default([]),
 });
 type TJsonPayload = z.infer<typeof ZCodecRequest>['payloads'][number];
 

@@ -143,4 +143,13 @@ describe('a ticket in Temporal holds no patient data', () => {
     expect(tampered.status).toBe(400);
     expect(await json(tampered)).toMatchObject({ error: { code: 'bad_request', field: 'payloads', message: expect.stringMatching(/failed authentication/) } });
   });
+
+  it('answers an empty list to a request with no payloads, as the Temporal CLI sends for an event without any', async () => {
+    const auth = { Authorization: `Bearer ${stack.adminApiToken}`, 'Content-Type': 'application/json' };
+    for (const direction of ['decode', 'encode']) {
+      const response = await stack.app.request(`/codec/${direction}`, { method: 'POST', headers: auth, body: '{}' });
+      expect(response.status, direction).toBe(200);
+      expect(await json(response)).toEqual({ payloads: [] });
+    }
+  });
 });
