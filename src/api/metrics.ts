@@ -45,6 +45,7 @@ export const ZInboundMetrics = z
         calls: count('Calls whose phone number was purged, with their spoken TwiML.'),
         tickets: count('Closed tickets whose phone number and note were purged.'),
         prompts: count('Closed questions (a phone and what was asked) deleted.'),
+        reveals: count('"Show number" audit rows whose number was masked (who showed which entry, and when, stay).'),
       })
       .meta({ description: 'What the retention schedule purged in the window.' }),
   })

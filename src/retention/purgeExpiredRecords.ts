@@ -6,7 +6,8 @@
  * - `calls`: the phone and the called address masked, the key pressed dropped, and the call's stored
  *   TwiML (`call_steps`, which reads out the appointment) deleted;
  * - closed `tickets`: the phone masked and the note dropped;
- * - closed `patient_prompts` (a phone and what was asked): deleted.
+ * - closed `patient_prompts` (a phone and what was asked): deleted;
+ * - `phone_reveals` ("Show number" audit rows): the number shown masked, who showed which entry and when kept.
  * Opt-outs, patients' languages, appointments, patients and waitlist entries are the clinic's records
  * and are not purged here. Each clinic's purge is one transaction, recorded in `retention_purges`;
  * a purged row is never purged again, so a retried run purges only what is left.
@@ -20,6 +21,7 @@ export interface PurgeCounts {
   calls: number;
   tickets: number;
   prompts: number;
+  reveals: number;
 }
 
 // A number as staff screens show it (maskPhone, src/domain/phone.ts); an address keeps its `whatsapp:` prefix.
@@ -33,7 +35,7 @@ const maskedAddress = (sql: Sql, column: string) => sql`regexp_replace(${sql(col
  */
 export async function purgeExpiredRecords(sql: Sql): Promise<PurgeCounts> {
   const clinics = await sql<{ id: number }[]>`select id from clinics order by id`;
-  const total: PurgeCounts = { clinics: clinics.length, messages: 0, calls: 0, tickets: 0, prompts: 0 };
+  const total: PurgeCounts = { clinics: clinics.length, messages: 0, calls: 0, tickets: 0, prompts: 0, reveals: 0 };
   for (const { id } of clinics) {
     const counts = await sql.begin(async (tx) => {
       const [{ cutoff }] = (await tx`select now() - make_interval(days => retention_days) as cutoff from clinics where id = ${id}`) as unknown as [
@@ -56,7 +58,9 @@ export async function purgeExpiredRecords(sql: Sql): Promise<PurgeCounts> {
         update tickets set phone = case when phone is null then null else ${maskedPhone(sql, 'phone')} end, note = null, purged_at = now()
         where clinic_id = ${id} and purged_at is null and closed_at < ${cutoff}`;
       const prompts = await tx`delete from patient_prompts where clinic_id = ${id} and closed_at < ${cutoff}`;
-      const row = { messages: messages.count, calls: calls.count, tickets: tickets.count, prompts: prompts.count };
+      const reveals = await tx`
+        update phone_reveals set phone = ${maskedPhone(sql, 'phone')} where clinic_id = ${id} and phone like '+%' and revealed_at < ${cutoff}`;
+      const row = { messages: messages.count, calls: calls.count, tickets: tickets.count, prompts: prompts.count, reveals: reveals.count };
       await tx`insert into retention_purges ${tx({ clinic_id: id, cutoff, ...row })}`;
       return row;
     });
@@ -64,15 +68,16 @@ export async function purgeExpiredRecords(sql: Sql): Promise<PurgeCounts> {
     total.calls += counts.calls;
     total.tickets += counts.tickets;
     total.prompts += counts.prompts;
+    total.reveals += counts.reveals;
   }
   return total;
 }
 
 /** What the purge runs at clinic `clinicId` recorded from `from` (inclusive) to `to` (exclusive). */
 export async function countPurges(sql: Sql, clinicId: number, from: Date, to: Date): Promise<{ runs: number } & Omit<PurgeCounts, 'clinics'>> {
-  const [row] = await sql<{ runs: number; messages: number; calls: number; tickets: number; prompts: number }[]>`
+  const [row] = await sql<{ runs: number; messages: number; calls: number; tickets: number; prompts: number; reveals: number }[]>`
     select count(*)::int as runs, coalesce(sum(messages), 0)::int as messages, coalesce(sum(calls), 0)::int as calls,
-           coalesce(sum(tickets), 0)::int as tickets, coalesce(sum(prompts), 0)::int as prompts
+           coalesce(sum(tickets), 0)::int as tickets, coalesce(sum(prompts), 0)::int as prompts, coalesce(sum(reveals), 0)::int as reveals
     from retention_purges where clinic_id = ${clinicId} and purged_at >= ${from} and purged_at < ${to}`;
   return row!;
 }

@@ -47,7 +47,20 @@ async function conversation(phone: string, days: number) {
     insert into tickets (clinic_id, service_day, code, workflow_id, phone, channel, note, state, joined_at, closed_at)
     values (${clinic.id}, ${at}, 'Z9', ${`ticket-retention-${randomUUID()}`}, ${phone}, 'sms', 'chest pain', 'done', ${at}, ${at})
     returning id`;
-  return { inbound: inbound!.id as string, outbound: outbound!.id as string, call: call!.id as string, callSid, ticket: ticket!.id as string };
+  // Staff pressed "Show number" on the text: the audit row holds the number shown.
+  const [session] = await sql`insert into staff_sessions (id, started_at, expires_at) values (${randomUUID()}, ${at}, ${at}) returning id`;
+  const [reveal] = await sql`
+    insert into phone_reveals (clinic_id, staff_session_id, client_address, phone, entry_kind, entry_id, revealed_at)
+    values (${clinic.id}, ${session!.id}, '127.0.0.1', ${phone}, 'message', ${inbound!.id}, ${at})
+    returning id`;
+  return {
+    inbound: inbound!.id as string,
+    outbound: outbound!.id as string,
+    call: call!.id as string,
+    callSid,
+    ticket: ticket!.id as string,
+    reveal: reveal!.id as string,
+  };
 }
 
 const messageRow = async (id: string) =>
@@ -97,6 +110,8 @@ describe('the retention schedule', () => {
     expect(await stack.sql`select 1 from call_steps where call_sid = ${old.callSid}`).toHaveLength(0);
     const [oldTicket] = await stack.sql`select phone, note, state from tickets where id = ${old.ticket}`;
     expect({ ...oldTicket }).toEqual({ phone: `•••• ${last4(oldPhone)}`, note: null, state: 'done' });
+    const [oldReveal] = await stack.sql`select phone, entry_kind, entry_id::text from phone_reveals where id = ${old.reveal}`;
+    expect({ ...oldReveal }).toEqual({ phone: `•••• ${last4(oldPhone)}`, entry_kind: 'message', entry_id: old.inbound });
 
     // 29 days old is kept whole.
     expect(await messageRow(recent.inbound)).toMatchObject({
@@ -108,12 +123,14 @@ describe('the retention schedule', () => {
     expect(await messageRow(recent.outbound)).toMatchObject({ to_address: recentPhone, purged: false });
     expect(await stack.sql`select 1 from call_steps where call_sid = ${recent.callSid}`).toHaveLength(1);
     expect((await stack.sql`select phone, note from tickets where id = ${recent.ticket}`)[0]).toMatchObject({ phone: recentPhone, note: 'chest pain' });
+    expect((await stack.sql`select phone from phone_reveals where id = ${recent.reveal}`)[0]).toEqual({ phone: recentPhone });
 
     const after = await json(await stack.api('/api/metrics/inbound'));
     expect(after.purged.runs - before.purged.runs).toBeGreaterThanOrEqual(1);
     expect(after.purged.messages - before.purged.messages).toBe(2);
     expect(after.purged.calls - before.purged.calls).toBe(1);
     expect(after.purged.tickets - before.purged.tickets).toBe(1);
+    expect(after.purged.reveals - before.purged.reveals).toBe(1);
   });
 
   it('refuses retention_days outside 7 to 3650 with 400 naming it', async () => {
