@@ -59,7 +59,10 @@ export async function receiveInboundMessage(deps: ReceiveDeps, message: InboundM
   } else {
     const verdict = await checkInboundGuard(sql, message);
     if (verdict !== 'answer') {
-      deps.log.warn({ messageSid: message.messageSid, phone: message.from.phone, reason: verdict }, 'inbound text not answered: per-number guard');
+      deps.log.warn(
+        { messageSid: message.messageSid, phone: message.from.phone, reason: verdict },
+        'inbound text not answered: inbound guard (country, per-number limit or loop)',
+      );
       await claimReply(sql, message, null, 'none', verdict);
       return null;
     }
