@@ -4,6 +4,7 @@
  * the same way. One workflow per cancellation (`cancellation-<clinic>-<id>`).
  */
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { DateTime } from 'luxon';
 import type { Clinic } from '../clinics/clinics.js';
 import type { Sql } from '../db/sql.js';
 import { AppError } from '../errors.js';
@@ -62,7 +63,8 @@ export async function startOfferWorkflow(deps: OfferWorkflowDeps, clinic: Pick<C
         { key: searchAttributes.clinic, value: clinic.slug },
         { key: searchAttributes.journey, value: CANCELLATION_JOURNEY },
       ],
-      staticSummary: `Cancellation ${cancellation.id}: ${cancellation.slotStartAt.toISOString()} at ${cancellation.location}`,
+      // The slot as the clinic's staff read it: local time and zone (`Tue 1 Dec 2026 10:30 America/Chicago`).
+      staticSummary: `Cancellation ${cancellation.id}: ${DateTime.fromJSDate(cancellation.slotStartAt, { zone: input.settings.timezone }).setLocale('en-US').toFormat('ccc d LLL yyyy HH:mm z')} at ${cancellation.location}`,
     });
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;

@@ -36,7 +36,11 @@ describe('a cancellation offered to the waitlist', () => {
     const third = await waitlistPatient(stack, providerId, { manual_boost: 10 });
     const fourth = await waitlistPatient(stack, providerId);
 
-    const { id } = await logCancellation(stack, providerId);
+    const { id, workflow_id } = await logCancellation(stack, providerId);
+    // Ops find it in the Temporal Web UI by a summary in the clinic's own time.
+    const slotStart = (await cancellation(id)).slot_start_at as string;
+    const local = DateTime.fromISO(slotStart, { zone: stack.clinic.timezone }).setLocale('en-US').toFormat('ccc d LLL yyyy HH:mm z');
+    expect(await (await stack.temporal.workflow.getHandle(workflow_id).describe()).staticSummary()).toBe(`Cancellation ${id}: ${local} at Main St clinic`);
     await expect.poll(async () => (await offersOf(id)).length, { timeout: 20_000 }).toBe(3);
     for (const phone of [top, second, third]) {
       await expect
