@@ -7,6 +7,7 @@
  * breaks in names survive a round trip through a spreadsheet. Text staff typed (name, doctor, specialty)
  * that a spreadsheet would run as a formula, starting with `=`, `+`, `-`, `@`, a tab or a carriage
  * return, is written with a leading `'` (OWASP, "CSV Injection"); `mobile` is E.164 and stays as is.
+ * The file starts with a UTF-8 byte-order mark, so Excel reads `María` as written.
  */
 import { stringify } from 'csv-stringify/sync';
 import { DateTime } from 'luxon';
@@ -32,7 +33,7 @@ const FORMULA_START = /^[=+\-@\t\r]/;
 /** `text` as a spreadsheet shows it rather than runs it. */
 const asText = (text: string) => (FORMULA_START.test(text) ? `'${text}` : text);
 
-/** The CSV text (header first, CRLF line ends as RFC 4180 has them) of `rows`, dates and times in `timezone` (IANA). */
+/** The CSV text (a byte-order mark, the header first, CRLF line ends as RFC 4180 has them) of `rows`, dates and times in `timezone` (IANA). */
 export function appointmentsCsv(rows: readonly AppointmentCsvRow[], timezone: string): string {
   return stringify(
     rows.map((row) => {
@@ -47,6 +48,6 @@ export function appointmentsCsv(rows: readonly AppointmentCsvRow[], timezone: st
         row.followUpDate ?? '',
       ];
     }),
-    { header: true, columns: [...APPOINTMENTS_CSV_COLUMNS], record_delimiter: 'windows' },
+    { header: true, columns: [...APPOINTMENTS_CSV_COLUMNS], record_delimiter: 'windows', bom: true },
   );
 }

@@ -87,7 +87,7 @@ describe('reading appointments', () => {
     const response = await stack.api(`/api/appointments.csv?date=${day}`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/csv/);
-    const records: string[][] = parse(await response.text());
+    const records: string[][] = parse(await response.text(), { bom: true });
     expect(records).toEqual([
       ['name', 'mobile', 'date', 'time_slot', 'doctor', 'specialty', 'followup_date'],
       ['Sharma, Rahul', '+919876543210', day, '10:30', 'Dr Mehta', 'Ortho', '2031-03-11'],

@@ -21,7 +21,9 @@ describe('the appointments CSV', () => {
       ],
       'Asia/Kolkata',
     );
-    expect(csv).toBe('name,mobile,date,time_slot,doctor,specialty,followup_date\r\nRahul Sharma,+919876543210,2025-02-10,10:30,Dr Mehta,Ortho,2025-02-17\r\n');
+    expect(csv).toBe(
+      '\uFEFFname,mobile,date,time_slot,doctor,specialty,followup_date\r\nRahul Sharma,+919876543210,2025-02-10,10:30,Dr Mehta,Ortho,2025-02-17\r\n',
+    );
   });
 
   it('keeps commas, quotes and accents in names, and leaves an unset follow-up empty', () => {
@@ -36,7 +38,7 @@ describe('the appointments CSV', () => {
       },
     ];
     const csv = appointmentsCsv(rows, 'America/Chicago');
-    const records: string[][] = parse(csv);
+    const records: string[][] = parse(csv, { bom: true });
     const [header, row] = records;
     expect(header).toEqual(['name', 'mobile', 'date', 'time_slot', 'doctor', 'specialty', 'followup_date']);
     expect(row).toEqual(['Pérez, María "Mari"', '+13125550123', '2026-11-02', '09:00', "Dr O'Neil, DDS", 'Cleaning', '']);
@@ -55,7 +57,7 @@ describe('the appointments CSV', () => {
       [row('=HYPERLINK("http://evil.example","x")', '@SUM(A1)', "+cmd|' /C calc'!A0"), row('-2+3', '\tDr Tab', 'Cleaning - deep')],
       'America/Chicago',
     );
-    const [, first, second]: string[][] = parse(csv);
+    const [, first, second]: string[][] = parse(csv, { bom: true });
     expect(first).toEqual(['\'=HYPERLINK("http://evil.example","x")', '+13125550123', '2026-11-02', '09:00', "'@SUM(A1)", "'+cmd|' /C calc'!A0", '']);
     expect(second).toEqual(["'-2+3", '+13125550123', '2026-11-02', '09:00', "'\tDr Tab", 'Cleaning - deep', '']);
   });

@@ -177,7 +177,7 @@ describe('the spreadsheet export', () => {
     const local = new Intl.DateTimeFormat('en-CA', { timeZone: stack.clinic.timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
       new Date(day),
     );
-    const records: string[][] = parse(await (await stack.api(`/api/appointments.csv?date=${local}`)).text());
+    const records: string[][] = parse(await (await stack.api(`/api/appointments.csv?date=${local}`)).text(), { bom: true });
     expect(records[0]).toEqual(['name', 'mobile', 'date', 'time_slot', 'doctor', 'specialty', 'followup_date']);
     expect(records).toContainEqual(['Lopez, Ana "Anita"', phone, local, expect.stringMatching(/^\d\d:\d\d$/), 'Dr Ramirez', 'Dental cleaning', '']);
   });
