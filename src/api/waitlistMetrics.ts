@@ -1,31 +1,15 @@
 /**
  * `GET /api/metrics/waitlist?from=&to=`: how well the waitlist refills freed slots over a range of
- * clinic-local dates (src/waitlist/waitlistMetrics.ts), computed from the rows at each request.
+ * clinic-local dates (src/waitlist/waitlistMetrics.ts), computed from the rows at each request; the
+ * range is read as the front-desk figures read theirs (`resolveDateRange`: both optional).
  */
 import { createRoute, z } from '@hono/zod-openapi';
-import { DateTime } from 'luxon';
 import { getClinicBySlug } from '../clinics/clinics.js';
 import type { Sql } from '../db/sql.js';
 import { waitlistMetrics } from '../waitlist/waitlistMetrics.js';
 import { createApiRouter, staffErrors } from './openapi.js';
-import { ZCalendarDate, ZClinicSlug } from './validation.js';
-
-/** Longest range one request may cover, in days. */
-const MAX_RANGE_DAYS = 366;
-
-const ZDate = ZCalendarDate;
-
-const ZRange = z
-  .object({
-    clinic: ZClinicSlug,
-    from: ZDate.meta({ description: 'First clinic-local day, inclusive.', example: '2026-11-01' }),
-    to: ZDate.meta({ description: 'Last clinic-local day, inclusive; at most 366 days after `from`.', example: '2026-11-30' }),
-  })
-  .superRefine((range, ctx) => {
-    const days = DateTime.fromISO(range.to).diff(DateTime.fromISO(range.from), 'days').days;
-    if (days < 0) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
-    else if (days > MAX_RANGE_DAYS) ctx.addIssue({ code: 'custom', path: ['to'], message: `must be at most ${MAX_RANGE_DAYS} days after from` });
-  });
+import { resolveDateRange, ZDateRangeQuery } from './frontDeskMetrics.js';
+import { ZClinicSlug } from './validation.js';
 
 const rate = (description: string) =>
   z
@@ -64,9 +48,10 @@ export function waitlistMetricsRoutes(deps: { sql: Sql }) {
       method: 'get',
       path: '/metrics/waitlist',
       summary: 'Fill rate, time to fill and offer figures',
-      description: 'Over the cancellations logged from `from` through `to` (clinic-local dates), from the rows as they stand.',
+      description:
+        'Over the cancellations logged from `from` through `to` (clinic-local dates; default the 30 days up to today, as the front-desk figures), from the rows as they stand.',
       tags: ['Waitlist'],
-      request: { query: ZRange },
+      request: { query: ZDateRangeQuery.extend({ clinic: ZClinicSlug }) },
       responses: {
         200: { description: 'The figures.', content: { 'application/json': { schema: ZWaitlistMetrics } } },
         ...staffErrors({ 400: '`bad_request` naming `clinic`, `from` or `to`.', 404: '`not_found`: no such clinic.' }),
@@ -75,7 +60,8 @@ export function waitlistMetricsRoutes(deps: { sql: Sql }) {
     async (c) => {
       const query = c.req.valid('query');
       const clinic = await getClinicBySlug(deps.sql, query.clinic);
-      const m = await waitlistMetrics(deps.sql, clinic.id, clinic.timezone, query.from, query.to);
+      const { from, to } = resolveDateRange(query, clinic);
+      const m = await waitlistMetrics(deps.sql, clinic.id, clinic.timezone, from, to);
       return c.json(
         {
           from: m.from,

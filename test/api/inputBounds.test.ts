@@ -137,3 +137,16 @@ describe("the message log's limit", () => {
     expect((await stack.api('/api/messages?limit=20')).status).toBe(200);
   });
 });
+
+describe('the metrics ranges', () => {
+  it('default alike: the waitlist figures, as the front-desk ones, cover the 30 days up to today without from and to', async () => {
+    const waitlist = await json(await stack.api('/api/metrics/waitlist'));
+    const frontDesk = await json(await stack.api('/api/metrics/front-desk'));
+    expect({ from: waitlist.from, to: waitlist.to }).toEqual({ from: frontDesk.from, to: frontDesk.to });
+    await expectRefused(
+      await stack.api(`/api/metrics/waitlist?from=${frontDesk.to}&to=${frontDesk.from}`),
+      'from',
+      `must be on or before to (${frontDesk.from})`,
+    );
+  });
+});
