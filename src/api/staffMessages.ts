@@ -123,6 +123,10 @@ export function staffMessageRoutes(deps: AppDeps, sessions: StaffSessions): Hono
 
   app.get('/', (c) => renderLog(c));
 
+  // The address the browser shows after "Show number", reopened later: the list as it was filtered,
+  // every number masked (a number is shown only in answer to the post, which logs it).
+  app.get('/reveal', (c) => c.redirect(`${MESSAGES_PATH}${new URL(c.req.url).search}`, 303));
+
   // "Show number": logged first, then the same page with that one entry's number in full.
   app.post('/reveal', async (c) => {
     const clinic = await getClinicBySlug(deps.sql, parseOrThrow(ZClinicSlug, c.req.query('clinic')));

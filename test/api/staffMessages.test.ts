@@ -168,6 +168,12 @@ describe('"Show number"', () => {
       from phone_reveals r join staff_sessions s on s.id = r.staff_session_id
       where r.clinic_id = ${stack.clinic.id} order by r.id desc limit 1`;
     expect(logged).toEqual({ phone: alice, entry_kind: 'message', entry_id: entry.split(':')[1], client_address: 'unknown', ended_at: null });
+
+    // The page's address reopened later (a bookmark, the history): the filtered list, masked, nothing logged.
+    const reopened = await stack.app.request(revealPath({ phone: alice }), { headers: { Cookie: cookie } });
+    expect(reopened.status).toBe(303);
+    expect(reopened.headers.get('location')).toBe(`/admin/messages?${new URLSearchParams({ clinic: stack.clinic.slug, phone: alice }).toString()}`);
+    expect(await revealCount()).toBe(before + 1);
   });
 
   it('shows and logs nothing for an entry of another clinic, a made-up one, another site or no session', async () => {
