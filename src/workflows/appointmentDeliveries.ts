@@ -61,6 +61,12 @@ export function createDeliveries({ appointment: a, state: s, current, changed }:
     });
   };
 
+  /** Stops waiting for the receipts of the attempts whose message passes `test`: none of them falls back. */
+  const dropWhere = (test: (message: OwedMessage) => boolean): void => {
+    const kept = awaiting.filter((w) => !test(w.message));
+    awaiting.splice(0, awaiting.length, ...kept);
+  };
+
   /** One attempt of `message`; a sent one waits for its receipt in `awaiting`. */
   const deliver = async (message: OwedMessage) => {
     const channel = message.retry?.channel ?? firstChannel(a.channel, message.kind);
@@ -134,9 +140,10 @@ export function createDeliveries({ appointment: a, state: s, current, changed }:
 
     /** Stops waiting for the receipts of messages of these kinds (the appointment moved or closed). */
     drop(kinds: readonly OwedMessage['kind'][]): void {
-      const kept = awaiting.filter((w) => !kinds.includes(w.message.kind));
-      awaiting.splice(0, awaiting.length, ...kept);
+      dropWhere((message) => kinds.includes(message.kind));
     },
+
+    dropWhere,
 
     /** Attempts still waiting for a receipt. */
     get waiting(): number {

@@ -72,6 +72,8 @@ const WAITLIST_OFFERS_PATCH = 'waitlist-offers';
 const PLAN_FROM_START_PATCH = 'plan-from-start';
 /** The patch that ends a chain whose row is missing at its start (a booking answered 503). */
 const BOOKING_REFUSED_PATCH = 'end-without-row';
+/** The patch that stops a reminder's retries once its question is answered or asked again. */
+const ANSWER_STOPS_RETRIES_PATCH = 'answer-stops-retries';
 
 /**
  * Runs one appointment's chain until it is cancelled, marked, followed up, or left unmarked for
@@ -156,6 +158,15 @@ export async function appointmentWorkflow(input: AppointmentWorkflowInput): Prom
   const current = (message: OwedMessage) =>
     !ABOUT_THE_TIME.includes(message.kind) || (isOpenAppointment(s.status) && message.idempotencyKey.startsWith(appointmentMessageKey(id, s.startsAt, '')));
   const deliveries = createDeliveries({ appointment: a, state: s, current, changed: () => changes++ });
+  /**
+   * The reminder's question was answered (or a new reminder asks it again): its retries, owed or
+   * waiting on a receipt, would call or text the patient to ask what they have already said.
+   */
+  const stopAskingAgain = () => {
+    if (!patched(ANSWER_STOPS_RETRIES_PATCH)) return;
+    s.owed = s.owed.filter((m) => !(m.opensPrompt && m.retry !== undefined));
+    deliveries.dropWhere((m) => m.opensPrompt);
+  };
   /** Closes the appointment (`cancelled`, `visited`, `no_show`): reminders and the prompt dropped. */
   const close = async (status: AppointmentStatus) => {
     changes++;
@@ -224,6 +235,7 @@ export async function appointmentWorkflow(input: AppointmentWorkflowInput): Prom
     (answer) =>
       exclusively(async () => {
         const meaning = awaited(answer);
+        stopAskingAgain();
         if (meaning === 'confirm') {
           changes++;
           if (s.status === 'booked') s.status = 'confirmed';
@@ -282,6 +294,7 @@ export async function appointmentWorkflow(input: AppointmentWorkflowInput): Prom
       exclusively(() => {
         refuseRemind();
         changes++;
+        stopAskingAgain();
         s.owed.push({ kind: 'reminder', idempotencyKey: key('reminder', ++s.numbered), opensPrompt: true });
         return Promise.resolve(view());
       }),

@@ -14,7 +14,7 @@ import { startFakeTwilioApi, type FakeTwilioApi } from '../support/fakeTwilioApi
 import { startAppointmentChain } from '../../src/appointments/startAppointmentChain.js';
 import type { Clinic } from '../../src/clinics/clinics.js';
 import type { Sql } from '../../src/db/sql.js';
-import { deliveryReceiptSignal, remindNowUpdate, type AppointmentChannel } from '../../src/workflows/appointmentDefinitions.js';
+import { answerAppointmentPromptUpdate, deliveryReceiptSignal, remindNowUpdate, type AppointmentChannel } from '../../src/workflows/appointmentDefinitions.js';
 import { bookTestAppointment, moveClinicTo, nextLocal, sleepUntil, type TestBooking } from '../support/appointments.js';
 import { startTimeSkipping, type TimeSkipping } from '../support/timeSkipping.js';
 import { PUBLIC_BASE_URL } from '../support/twilioWebhooks.js';
@@ -169,6 +169,17 @@ describe('a voice reminder', () => {
     await chain.receipt('busy');
     await expect.poll(chain.channels).toEqual(['voice', 'voice', 'sms']);
     expect((await chain.attemptsOf('reminder'))[2]!.note).toBe('the calls were not answered (busy): sent by SMS');
+  });
+
+  it('is not called or texted again once the patient has answered its question meanwhile (a text while the retry waited)', async () => {
+    const chain = await remindNow('voice', { callRetryMinutes: 45 });
+    await chain.receipt('busy');
+    const answered = await chain.handle.executeUpdate(answerAppointmentPromptUpdate, {
+      args: [{ answer: 'YES', kind: 'appointment_reminder', phone: chain.appointment.phone }],
+    });
+    expect(answered.reply).toMatch(/confirmed/);
+    await env.sleep(3 * 60 * MINUTE);
+    expect(await chain.channels()).toEqual(['voice']);
   });
 
   it('answered (by a person or a machine) ends there', async () => {

@@ -226,6 +226,30 @@ describe.runIf(recording)('record appointment chain histories', () => {
     await save('appointment-voice-fallback', handle.workflowId);
   });
 
+  it('a voice reminder: busy → YES by text while the second call waits → no second call → no-show', async () => {
+    const appointment = await bookTestAppointment(stack.sql, stack.clinic, {
+      startsAt: Date.now() + 24 * HOUR,
+      contactHours: allDay,
+      channel: 'voice',
+      callRetryMinutes: 0.1,
+    });
+    const handle = await startAppointmentChain(stack.temporal, stack.taskQueue, appointment);
+    await handle.executeUpdate(remindNowUpdate);
+    const calls = () =>
+      stack.sql<{ call_sid: string }[]>`select call_sid from calls where appointment_id = ${appointment.appointmentId} and call_sid is not null order by id`;
+    await expect.poll(async () => (await calls()).length, { timeout: 20_000 }).toBe(1);
+    await promptOf(handle).toBe('appointment_reminder');
+    await handle.signal(deliveryReceiptSignal, { sid: (await calls())[0]!.call_sid, status: 'busy', errorCode: null });
+    expect(await answer(appointment.phone, 'YES')).toMatchObject({ kind: 'answered' });
+    // The second call was due 6 s after the busy receipt.
+    await new Promise((resolve) => setTimeout(resolve, 12_000));
+    expect(await calls()).toHaveLength(1);
+    await deliverAll(handle, appointment.appointmentId);
+    await handle.executeUpdate(markNoShowUpdate);
+    expect(await handle.result()).toMatchObject({ status: 'no_show' });
+    await save('appointment-answer-stops-retries', handle.workflowId);
+  });
+
   it('a chain whose row is gone at its start (the booking answered 503) ends', async () => {
     const appointment = await bookTestAppointment(stack.sql, stack.clinic, { startsAt: Date.now() + 24 * HOUR, contactHours: allDay });
     await stack.sql`delete from appointments where id = ${appointment.appointmentId}`;
