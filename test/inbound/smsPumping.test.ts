@@ -103,7 +103,7 @@ describe('GET /api/metrics/inbound', () => {
       received: 0,
       answered: 0,
       unanswered: { country: 0, too_many: 0, loop: 0 },
-      purged: { runs: 0, messages: 0, calls: 0, tickets: 0, prompts: 0 },
+      purged: { runs: 0, messages: 0, calls: 0, tickets: 0, prompts: 0, reveals: 0 },
     });
     const bad = await stack.api('/api/metrics/inbound?from=yesterday');
     expect(bad.status).toBe(400);
