@@ -171,6 +171,22 @@ describe.runIf(recording)('record appointment chain histories', () => {
   const promptOf = (handle: { query: (q: typeof appointmentQuery) => Promise<{ openPrompt: string | null }> }) =>
     expect.poll(async () => (await handle.query(appointmentQuery)).openPrompt, { timeout: 20_000, interval: 200 });
 
+  /** A voice appointment a day out, reminded now by a call; the clinic calls again after `callRetryMinutes`. */
+  const remindByCall = async (callRetryMinutes: number) => {
+    const appointment = await bookTestAppointment(stack.sql, stack.clinic, {
+      startsAt: Date.now() + 24 * HOUR,
+      contactHours: allDay,
+      channel: 'voice',
+      callRetryMinutes,
+    });
+    const handle = await startAppointmentChain(stack.temporal, stack.taskQueue, appointment);
+    await handle.executeUpdate(remindNowUpdate);
+    /** The calls placed so far, oldest first. */
+    const calls = () =>
+      stack.sql<{ call_sid: string }[]>`select call_sid from calls where appointment_id = ${appointment.appointmentId} and call_sid is not null order by id`;
+    return { appointment, handle, calls };
+  };
+
   it('booked → reminder on its timer → YES → visited', async () => {
     // A reminder 1.9 minutes before a start 2 minutes away: its timer fires after about 6 s.
     const appointment = await bookTestAppointment(stack.sql, stack.clinic, {
@@ -204,16 +220,7 @@ describe.runIf(recording)('record appointment chain histories', () => {
   });
 
   it('a voice reminder: no answer → called again → busy → SMS → delivered → no-show', async () => {
-    const appointment = await bookTestAppointment(stack.sql, stack.clinic, {
-      startsAt: Date.now() + 24 * HOUR,
-      contactHours: allDay,
-      channel: 'voice',
-      callRetryMinutes: 0.05,
-    });
-    const handle = await startAppointmentChain(stack.temporal, stack.taskQueue, appointment);
-    await handle.executeUpdate(remindNowUpdate);
-    const calls = () =>
-      stack.sql<{ call_sid: string }[]>`select call_sid from calls where appointment_id = ${appointment.appointmentId} and call_sid is not null order by id`;
+    const { appointment, handle, calls } = await remindByCall(0.05);
     await expect.poll(async () => (await calls()).length, { timeout: 20_000 }).toBe(1);
     await handle.signal(deliveryReceiptSignal, { sid: (await calls())[0]!.call_sid, status: 'no-answer', errorCode: null });
     await expect.poll(async () => (await calls()).length, { timeout: 20_000 }).toBe(2);
@@ -227,16 +234,7 @@ describe.runIf(recording)('record appointment chain histories', () => {
   });
 
   it('a voice reminder: busy → YES by text while the second call waits → no second call → no-show', async () => {
-    const appointment = await bookTestAppointment(stack.sql, stack.clinic, {
-      startsAt: Date.now() + 24 * HOUR,
-      contactHours: allDay,
-      channel: 'voice',
-      callRetryMinutes: 0.1,
-    });
-    const handle = await startAppointmentChain(stack.temporal, stack.taskQueue, appointment);
-    await handle.executeUpdate(remindNowUpdate);
-    const calls = () =>
-      stack.sql<{ call_sid: string }[]>`select call_sid from calls where appointment_id = ${appointment.appointmentId} and call_sid is not null order by id`;
+    const { appointment, handle, calls } = await remindByCall(0.1);
     await expect.poll(async () => (await calls()).length, { timeout: 20_000 }).toBe(1);
     await promptOf(handle).toBe('appointment_reminder');
     await handle.signal(deliveryReceiptSignal, { sid: (await calls())[0]!.call_sid, status: 'busy', errorCode: null });
