@@ -3,7 +3,7 @@
  * Waitlist page and sees them ranked with their score, boosts them by keyboard, logs the freed slot
  * on the Cancellations page, watches the offer's hold count down, and, when the patient texts YES from
  * the phone simulator, sees the slot filled and the patient leave the waitlist on the pages already
- * open, without a reload.
+ * open, without a reload. While an edit form holds the leaderboard's updates back, its badge says so.
  */
 import { DateTime } from 'luxon';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -147,6 +147,39 @@ describe('a receptionist refills a cancelled slot from the board', () => {
     await page.setViewportSize({ width: 390, height: 844 });
     expect(await page.locator('html').evaluate((el) => el.scrollWidth)).toBeLessThanOrEqual(390);
     await page.screenshot({ path: screenshotPath('cancellations-phone.png'), fullPage: true });
+    await staff.close();
+  });
+
+  it('says the leaderboard is paused while an edit form is open, and live again with the held change once it closes', async () => {
+    expect((await suite.stack.api('/api/waitlist', { method: 'POST', body: JSON.stringify({ phone: patientPhone(), display_name: 'Aiko' }) })).status).toBe(
+      201,
+    );
+    const staff = await signedIn(1440);
+    const page = await newPage(staff);
+    await page.goto(`${suite.baseUrl}/admin/waitlist?clinic=${suite.stack.clinic.slug}`);
+    await live(page);
+    const badge = page.locator('#live');
+    expect(await badge.textContent()).toBe('Live');
+    expect(await badge.getAttribute('aria-live')).toBe('polite');
+
+    const edit = page.locator('[data-entry]').filter({ hasText: 'Aiko' }).getByText('Edit…');
+    await edit.click();
+    await page.locator('#live[data-state="paused"]').waitFor({ timeout: 1_000 });
+    expect(await badge.textContent()).toBe('Paused while you edit');
+
+    // Another member of staff adds someone: the open form is not swept away, and the badge stays honest.
+    expect((await suite.stack.api('/api/waitlist', { method: 'POST', body: JSON.stringify({ phone: patientPhone(), display_name: 'Bongani' }) })).status).toBe(
+      201,
+    );
+    await page.waitForTimeout(1_000);
+    expect(await page.locator('[data-entry]').filter({ hasText: 'Bongani' }).count()).toBe(0);
+    expect(await badge.textContent()).toBe('Paused while you edit');
+
+    // Closing the form lets the held change in and the badge says Live again.
+    await edit.click();
+    await page.locator('[data-entry]').filter({ hasText: 'Bongani' }).waitFor({ timeout: 1_000 });
+    await live(page);
+    expect(await badge.textContent()).toBe('Live');
     await staff.close();
   });
 });

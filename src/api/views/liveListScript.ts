@@ -3,7 +3,8 @@
  * element `#<listId>` live from the event stream named in its `data-events`, swapping in each server-rendered
  * fragment of `event: <event>`. A fragment that arrives while staff are typing in one of the list's
  * fields, or have one of its `<details>` (an edit form, a "Cancel…" or "Remove…" question) open, waits until they
- * leave it, so nothing they are in the middle of is swept away; focus on one of its buttons or links
+ * leave it, so nothing they are in the middle of is swept away; while they are in one, the `#live` badge
+ * says the list is "Paused while you edit" instead of "Live" (liveStreamScript.ts); focus on one of its buttons or links
  * stays on the same control after a swap (keepFocusScript.ts). `afterSwap` (a JavaScript statement
  * run after each swap and once at start) lets a page refresh what it keeps between fragments. The
  * `?notice=` / `?error=` a form post came back with is dropped from the address, so a reload does not
@@ -36,18 +37,23 @@ ${keepFocusScript('list')}
     return list.querySelector('details[open]') !== null || (active !== null && list.contains(active) && active.matches('input, select, textarea'));
   };
   const apply = () => {
-    if (pending === null || busy()) return;
+    const holding = busy();
+    pauseLive(holding ? 'while you edit' : null);
+    if (pending === null || holding) return;
     list.innerHTML = pending;
     pending = null;
     afterSwap();
     refocus();
   };
+  list.addEventListener('focusin', apply);
   list.addEventListener('focusout', () => setTimeout(apply, 0));
   // toggle does not bubble: listen while it travels down.
   list.addEventListener('toggle', apply, true);
 
 ${liveStreamScript('list', event, 'pending = data; apply();')}
   afterSwap();
+  // A form the page came back with open (a refused edit) holds updates from the start.
+  apply();
   connect();
 })();
 `;

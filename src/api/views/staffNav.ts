@@ -65,7 +65,8 @@ export function renderStaffHeader(header: StaffHeader): Html {
 
 /**
  * The live indicator of a page fed by an event stream (the board, the Appointments page), for
- * `StaffHeader.status`: its script sets `data-state` (`live`, `offline`) and the text.
+ * `StaffHeader.status`: its script sets `data-state` (`live`, `paused` while a list page holds back
+ * updates during an edit, `offline`) and the text (liveStreamScript.ts).
  */
 export function renderLiveStatus(): Html {
   return html`<span class="live" id="live" data-state="connecting" aria-live="polite"><span class="dot"></span><span class="live-text">Connecting…</span></span>`;
@@ -93,6 +94,7 @@ export const STAFF_HEADER_CSS = `
 .live { display: inline-flex; align-items: center; gap: 8px; color: var(--muted); font-size: .95rem; font-weight: 500; }
 .live .dot { width: 10px; height: 10px; border-radius: 50%; background: #c5ced0; }
 .live[data-state="live"] .dot { background: #16a34a; box-shadow: 0 0 0 4px #dcfce7; }
+.live[data-state="paused"] .dot { background: #2563eb; box-shadow: 0 0 0 4px #dbeafe; }
 .live[data-state="offline"] .dot { background: #d97706; box-shadow: 0 0 0 4px #fef3c7; }
 @media (max-width: 640px) {
   .topbar { padding: 8px 16px; position: static; }
