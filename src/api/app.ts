@@ -89,6 +89,9 @@ export const PAGE_CSP = {
   frameAncestors: ["'none'"],
 };
 
+/** How long a client may keep `/favicon.ico`'s empty answer (seconds): a day. */
+const FAVICON_MAX_AGE = 86_400;
+
 /** Builds the Hono app. */
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
@@ -137,6 +140,8 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/admin', boardRoutes(deps));
   app.route('/kiosk', kioskRoutes(deps));
   app.get('/', (c) => c.redirect('/admin/board'));
+  // Pages link their icon (/admin/assets/favicon.svg); a client that asks the old way gets no 404 either.
+  app.get('/favicon.ico', (c) => c.body(null, 204, { 'Cache-Control': `public, max-age=${FAVICON_MAX_AGE}` }));
 
   app.onError(handleError(deps.log));
   app.notFound((c) => c.json(errorBody('not_found', `no route ${c.req.method} ${c.req.path}`), 404));

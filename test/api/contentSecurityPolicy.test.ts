@@ -107,7 +107,14 @@ describe('/admin/assets', () => {
     expect([...linked].map((url) => url.replace(/\?.*/, '')).sort()).toEqual(
       ['/admin/assets/appointments.css', '/admin/assets/appointments.js', '/admin/assets/base.css', '/admin/assets/board.css', '/admin/assets/board.js'].concat(
         ['/admin/assets/cancellations.css', '/admin/assets/cancellations.js'],
-        ['/admin/assets/chart.js', '/admin/assets/kiosk.css', '/admin/assets/kiosk.js', '/admin/assets/login.css', '/admin/assets/messages.css'],
+        [
+          '/admin/assets/chart.js',
+          '/admin/assets/favicon.svg',
+          '/admin/assets/kiosk.css',
+          '/admin/assets/kiosk.js',
+          '/admin/assets/login.css',
+          '/admin/assets/messages.css',
+        ],
         ['/admin/assets/numbers.css', '/admin/assets/numbers.js', '/admin/assets/phone.css', '/admin/assets/phone.js', '/admin/assets/settings.css'],
         ['/admin/assets/settings.js', '/admin/assets/staff-nav.css', '/admin/assets/waitlist.css', '/admin/assets/waitlist.js'],
       ),
@@ -115,7 +122,8 @@ describe('/admin/assets', () => {
     for (const url of linked) {
       const file = await stack.app.request(url);
       expect(file.status, url).toBe(200);
-      expect(file.headers.get('content-type'), url).toBe(url.includes('.js?') ? 'text/javascript; charset=utf-8' : 'text/css; charset=utf-8');
+      const type = url.includes('.js?') ? 'text/javascript; charset=utf-8' : url.includes('.svg?') ? 'image/svg+xml' : 'text/css; charset=utf-8';
+      expect(file.headers.get('content-type'), url).toBe(type);
       expect(file.headers.get('cache-control'), url).toBe('public, max-age=31536000, immutable');
       expect((await file.text()).length, url).toBeGreaterThan(0);
     }
@@ -129,6 +137,15 @@ describe('/admin/assets', () => {
     expect(etag).toBeTruthy();
     const again = await stack.app.request('/admin/assets/board.js', { headers: { 'If-None-Match': etag } });
     expect(again.status).toBe(304);
+  });
+
+  it('gives every page an icon of its own, and answers a browser asking for /favicon.ico with no 404', async () => {
+    for (const [what, response] of await everyPage()) {
+      expect(await response.text(), what).toMatch(/<link rel="icon" href="\/admin\/assets\/favicon\.svg\?v=[0-9a-f]{12}" type="image\/svg\+xml">/);
+    }
+    const icon = await stack.app.request('/favicon.ico');
+    expect(icon.status).toBe(204);
+    expect(icon.headers.get('cache-control')).toBe('public, max-age=86400');
   });
 
   it('knows only its registered files', async () => {

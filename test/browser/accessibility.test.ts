@@ -1,8 +1,8 @@
 /**
  * Every page a receptionist or a waiting-room visitor uses, at phone (390 px) and tablet (768 px)
  * widths, with content on it (tickets in each column, an appointment, waitlisted patients, a slot on
- * offer with its holds, a conversation, refused forms and a refused sign-in): axe-core finds no serious or critical violation, and the Content-Security-Policy refuses
- * nothing.
+ * offer with its holds, a conversation, refused forms and a refused sign-in): axe-core finds no serious or critical violation, the Content-Security-Policy refuses
+ * nothing, and the console shows no error (no request of the page fails, its icon included).
  */
 import { DateTime } from 'luxon';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { bookThroughApi } from '../support/apiBooking.js';
 import { seriousAxeViolations } from '../support/axe.js';
 import { browserSuite } from '../support/browserSuite.js';
+import { launchChromium } from '../support/chromium.js';
 import { patientPhone, twimlText } from '../support/stack.js';
 import { signInTo } from '../support/staffBrowser.js';
 
@@ -199,6 +200,22 @@ const PAGES: { name: string; signedIn: boolean; open(page: Page): Promise<void> 
   },
 ];
 
+/**
+ * The console errors `page` logs from now on, each `<text> <url>`, except a refused form's or sign-in's
+ * own 4xx answer (the page itself, which says why): a failed request of the page (a 404 for its icon) is one.
+ */
+function watchConsoleErrors(page: Page): string[] {
+  const documents = new Set<string>();
+  const errors: string[] = [];
+  page.on('request', (request) => {
+    if (request.isNavigationRequest()) documents.add(request.url());
+  });
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !documents.has(message.location().url)) errors.push(`console: ${message.text()} ${message.location().url}`);
+  });
+  return errors;
+}
+
 /** A browser context `width` px wide, signed in as staff. */
 async function signedInContext(width: number): Promise<BrowserContext> {
   const context = await suite.browser.newContext({ viewport: { width, height: 900 } });
@@ -217,8 +234,9 @@ describe('every page passes axe and its Content-Security-Policy', () => {
       for (const check of PAGES) {
         const page = await (check.signedIn ? staff : visitor).newPage();
         const csp = await suite.watch(page);
+        const consoleErrors = watchConsoleErrors(page);
         await check.open(page);
-        const problems = [...(await seriousAxeViolations(page)), ...csp.map((v) => `CSP: ${v}`)];
+        const problems = [...(await seriousAxeViolations(page)), ...csp.map((v) => `CSP: ${v}`), ...consoleErrors];
         if (problems.length > 0) found[check.name] = problems;
         await page.close();
       }
@@ -227,4 +245,21 @@ describe('every page passes axe and its Content-Security-Policy', () => {
       expect(found).toEqual({});
     });
   }
+});
+
+describe('the pages’ icon', () => {
+  it('is there on the first page a fresh browser opens, so its console shows no 404', async () => {
+    // A fresh browser: Chromium does not ask again for an icon that failed once in its session.
+    const browser = await launchChromium();
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const consoleErrors = watchConsoleErrors(page);
+    const icon = page.waitForResponse((response) => response.url().includes('/favicon.'), { timeout: 5_000 }).catch(() => null);
+    await page.goto(`${suite.baseUrl}/admin/login`);
+    // The icon is fetched after the page loads; give a failure time to reach the console.
+    await page.waitForTimeout(1_000);
+    expect(consoleErrors).toEqual([]);
+    expect((await icon)?.url()).toMatch(/\/admin\/assets\/favicon\.svg\?v=/);
+    expect((await icon)?.status()).toBe(200);
+    await browser.close();
+  });
 });

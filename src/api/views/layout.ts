@@ -1,6 +1,6 @@
 /**
- * The HTML document every page shares: head, the shared stylesheet and the page's own stylesheets and
- * scripts, all served as files from `/admin/assets/` (staffAssets.ts) so the Content-Security-Policy
+ * The HTML document every page shares: head, the icon, the shared stylesheet and the page's own
+ * stylesheets and scripts, all served as files from `/admin/assets/` (staffAssets.ts) so the Content-Security-Policy
  * needs no inline script or style. Values are escaped by Hono's `html` template.
  */
 import { html } from 'hono/html';
@@ -23,6 +23,7 @@ export function renderLayout(page: { title: string; styles: readonly StaffAssetN
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
 <title>${page.title}</title>
+<link rel="icon" href="${staffAssetUrl('favicon.svg')}" type="image/svg+xml">
 ${(['base.css', ...page.styles] as const).map((name) => html`<link rel="stylesheet" href="${staffAssetUrl(name)}">\n`)}${(page.scripts ?? []).map(
     (name) => html`<script src="${staffAssetUrl(name)}" defer></script>\n`,
   )}</head>

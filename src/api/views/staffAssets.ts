@@ -1,7 +1,7 @@
 /**
- * The one registry of the pages' scripts and stylesheets (staff pages, sign-in, kiosk, phone
+ * The one registry of the pages' scripts, stylesheets and icon (staff pages, sign-in, kiosk, phone
  * simulator): name → media type and body, the bodies coming from the `*Script.ts` / `*Styles.ts`
- * modules. Pages link them by `staffAssetUrl(name)` and `staffAssetRoutes` (src/api/staffAssetRoutes.ts)
+ * modules and favicon.ts. Pages link them by `staffAssetUrl(name)` and `staffAssetRoutes` (src/api/staffAssetRoutes.ts)
  * serves them from `/admin/assets/<name>`, so no page carries an inline script or style and the
  * Content-Security-Policy can forbid both. A new page adds its files here.
  */
@@ -14,6 +14,7 @@ import { BOARD_CSS } from './boardStyles.js';
 import { CANCELLATIONS_SCRIPT } from './cancellationsScript.js';
 import { CANCELLATIONS_CSS } from './cancellationsStyles.js';
 import { CHART_JS } from './chartJs.js';
+import { FAVICON_SVG } from './favicon.js';
 import { KIOSK_SCRIPT } from './kioskScript.js';
 import { KIOSK_CSS } from './kioskStyles.js';
 import { LOGIN_CSS } from './loginStyles.js';
@@ -33,6 +34,7 @@ export const STAFF_ASSETS_PATH = '/admin/assets';
 
 const CSS = 'text/css; charset=utf-8';
 const JS = 'text/javascript; charset=utf-8';
+const SVG = 'image/svg+xml';
 
 const SOURCES = {
   'base.css': { type: CSS, body: BASE_CSS },
@@ -56,6 +58,7 @@ const SOURCES = {
   'numbers.js': { type: JS, body: NUMBERS_SCRIPT },
   'settings.css': { type: CSS, body: SETTINGS_CSS },
   'settings.js': { type: JS, body: SETTINGS_SCRIPT },
+  'favicon.svg': { type: SVG, body: FAVICON_SVG },
 } as const satisfies Record<string, { type: string; body: string }>;
 
 /** The name of a registered file, e.g. `board.js`. */
