@@ -2,7 +2,8 @@
  * Every page a receptionist or a waiting-room visitor uses, at phone (390 px) and tablet (768 px)
  * widths, with content on it (tickets in each column, an appointment, waitlisted patients, a slot on
  * offer with its holds, a conversation, refused forms and a refused sign-in): axe-core finds no serious or critical violation, the Content-Security-Policy refuses
- * nothing, and the console shows no error (no request of the page fails, its icon included).
+ * nothing, the console shows no error (no request of the page fails, its icon included), and the page
+ * has exactly one main landmark (axe counts a missing one as moderate only).
  */
 import { DateTime } from 'luxon';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -227,7 +228,8 @@ async function signedInContext(width: number): Promise<BrowserContext> {
 
 describe('every page passes axe and its Content-Security-Policy', () => {
   for (const width of [390, 768]) {
-    it(`at ${width} px`, async () => {
+    // Every page at one width, one after another: longer than one page's test.
+    it(`at ${width} px`, { timeout: 150_000 }, async () => {
       const staff = await signedInContext(width);
       const visitor = await suite.browser.newContext({ viewport: { width, height: 900 } });
       const found: Record<string, string[]> = {};
@@ -236,7 +238,13 @@ describe('every page passes axe and its Content-Security-Policy', () => {
         const csp = await suite.watch(page);
         const consoleErrors = watchConsoleErrors(page);
         await check.open(page);
-        const problems = [...(await seriousAxeViolations(page)), ...csp.map((v) => `CSP: ${v}`), ...consoleErrors];
+        const mains = await page.getByRole('main').count();
+        const problems = [
+          ...(await seriousAxeViolations(page)),
+          ...csp.map((v) => `CSP: ${v}`),
+          ...consoleErrors,
+          ...(mains === 1 ? [] : [`landmarks: ${mains} main, not 1`]),
+        ];
         if (problems.length > 0) found[check.name] = problems;
         await page.close();
       }

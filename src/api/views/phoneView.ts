@@ -142,7 +142,7 @@ export function renderPhonePage(view: PhoneView, flash: PhoneFlash): Html {
     styles: ['staff-nav.css', 'phone.css'],
     scripts: phone === undefined ? [] : ['phone.js'],
     body: html`${renderStaffHeader({ clinic: view.clinic, current: 'phone', subtitle: 'Phone simulator', showPhone: true })}
-<div class="page">
+<main class="page">
   <p class="banner simulator" role="note"><strong>Simulator</strong> — no real phone is texted or called: the console provider stands in for Twilio, and what you send here goes through the same webhook as a patient's text.</p>
   ${flash.error === undefined ? null : html`<div class="banner" role="alert">${flash.error}</div>`}
   ${renderPicker(view)}
@@ -155,6 +155,6 @@ export function renderPhonePage(view: PhoneView, flash: PhoneFlash): Html {
   <p><a class="btn btn-quiet" href="${view.urls.page}">Refresh</a> <small class="empty">The conversation refreshes itself every 2 seconds.</small></p>
   <div id="chat" data-chat="${view.urls.chat}">${renderPhoneFragment(view)}</div>`
   }
-</div>`,
+</main>`,
   });
 }
