@@ -1,7 +1,9 @@
 /**
  * The staff forms lay out cleanly on a phone, a tablet and a desktop (390, 820 and 1440 CSS pixels):
  * no control (a date-time input, a select with a long provider's name) runs over the field beside it
- * or past its card's edge. Screenshots of each go to `test-results/`.
+ * or past its card's edge; the Numbers page's tables fit their cards without a sideways scroll where
+ * there is room (820 and 1440 px) and scroll within their card, not the page, on a phone. Screenshots
+ * of each go to `test-results/`.
  */
 import type { BrowserContext, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -76,6 +78,36 @@ describe('staff forms at every width', () => {
         await page.locator(form).screenshot({ path: screenshotPath(`form-${name}-${width}.png`) });
         await page.close();
       }
+      await context.close();
+    }
+    expect(found).toEqual({});
+  });
+});
+
+describe('the Numbers page at every width', () => {
+  it('fits each table in its card where there is room, and scrolls it inside its card on a phone', async () => {
+    const found: Record<string, string[]> = {};
+    for (const width of [390, 820, 1440]) {
+      const context = await signedIn(width);
+      const page = await context.newPage();
+      await suite.watch(page);
+      await page.goto(`${suite.baseUrl}/admin/numbers?clinic=${suite.stack.clinic.slug}`);
+      await page.locator('.table-scroll').first().waitFor();
+      const problems = await page
+        .locator('.table-scroll')
+        .evaluateAll(
+          (boxes, wide) =>
+            boxes.flatMap((box) =>
+              wide && box.scrollWidth > box.clientWidth + 0.5
+                ? [`${box.getAttribute('aria-label')}: scrolls sideways (${box.scrollWidth} px in ${box.clientWidth})`]
+                : [],
+            ),
+          width >= 820,
+        );
+      const scrollWidth = await page.locator('html').evaluate((html) => html.scrollWidth);
+      if (scrollWidth > width) problems.push(`the page scrolls sideways (${scrollWidth} px)`);
+      if (problems.length > 0) found[`numbers at ${width} px`] = problems;
+      await page.locator('[data-chart-section="delivery"]').screenshot({ path: screenshotPath(`numbers-delivery-${width}.png`) });
       await context.close();
     }
     expect(found).toEqual({});

@@ -1,6 +1,8 @@
 /**
- * The Numbers page's styles: the date range form, one card per chart with its table beneath, tables
- * that scroll within their card on a phone.
+ * The Numbers page's styles: the date range form, one card per chart with its table beneath. Column
+ * headings and row names wrap and numbers do not, so a table fits its card on a desktop, where two
+ * cards share a row (the delivery table's six columns included); on a phone a table still too wide
+ * scrolls within its card, never the page.
  */
 
 /** CSS for the Numbers page (a constant; no user data). */
@@ -27,9 +29,13 @@ input { min-height: 44px; padding: 0 10px; border: 1px solid #b9c6c3; border-rad
 .table-scroll { overflow: auto; max-height: 320px; }
 .table-scroll:focus-visible { outline: 3px solid #5eead4; outline-offset: 2px; }
 .table { width: 100%; border-collapse: collapse; font-size: .93rem; }
-.table th, .table td { text-align: right; padding: 6px 10px; border-bottom: 1px solid var(--line); white-space: nowrap; font-variant-numeric: tabular-nums; }
+.table th, .table td { text-align: right; padding: 6px 8px; border-bottom: 1px solid var(--line); white-space: nowrap; font-variant-numeric: tabular-nums; }
 .table th:first-child, .table td:first-child { text-align: left; }
-.table thead th { position: sticky; top: 0; background: var(--surface); color: var(--muted); font-size: .78rem; text-transform: uppercase; letter-spacing: .05em; }
+.table tbody th, .table tfoot th { white-space: normal; overflow-wrap: break-word; }
+.table thead th {
+  position: sticky; top: 0; background: var(--surface); color: var(--muted); font-size: .82rem;
+  white-space: normal; vertical-align: bottom;
+}
 .table tfoot th, .table tfoot td { font-weight: 700; border-top: 2px solid var(--line); }
 .note { font-size: .88rem; }
 @media (max-width: 640px) {
@@ -37,6 +43,5 @@ input { min-height: 44px; padding: 0 10px; border: 1px solid #b9c6c3; border-rad
   .chart { padding: 14px; }
   .chart-box { height: 220px; }
   .table th, .table td { padding: 6px 5px; }
-  .table thead th { white-space: normal; vertical-align: bottom; letter-spacing: 0; }
 }
 `;
