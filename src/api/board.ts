@@ -28,13 +28,17 @@ import { staffNumbersRoutes } from './staffNumbers.js';
 import { staffSettingsRoutes } from './staffSettings.js';
 import { staffWaitlistRoutes } from './staffWaitlist.js';
 import { ticketJson } from './ticketJson.js';
+import { ERROR_FOR_PARAM } from './views/cardError.js';
 import { ZClinicQuery, parseOrThrow } from './validation.js';
 import { renderBoardFragment, renderBoardPage, type BoardView } from './views/boardView.js';
 
 /** Longest flash message the board shows from its `?error=` parameter (characters). */
 const MAX_FLASH_CHARS = 300;
 
-const ZBoardQuery = ZClinicQuery.extend({ error: z.string().max(MAX_FLASH_CHARS).optional().catch(undefined) });
+const ZBoardQuery = ZClinicQuery.extend({
+  error: z.string().max(MAX_FLASH_CHARS).optional().catch(undefined),
+  [ERROR_FOR_PARAM]: ZTicketCode.optional().catch(undefined),
+});
 
 /** The board's URL with `params`, carrying `?clinic=` only for a clinic other than `main`. */
 function boardUrl(slug: string, path = '', params: Record<string, string> = {}): string {
@@ -67,15 +71,18 @@ async function loadBoard(deps: AppDeps, slug: string): Promise<BoardView> {
 
 /**
  * Answers a board form post that ran `act`: the script asks for JSON (`act`'s result or the error
- * shape); a plain form post gets a 303 back to the board, with a refusal's reason in `?error=`.
+ * shape); a plain form post gets a 303 back to the board, with a refusal's reason in `?error=` and,
+ * for a ticket's button, the ticket it concerns in `?error_for=` (its card shows it).
  */
-async function answerFormPost(c: Context, slug: string, act: () => Promise<object>): Promise<Response> {
+async function answerFormPost(c: Context, slug: string, act: () => Promise<object>, ticket?: string): Promise<Response> {
   try {
     const result = await act();
     return wantsJson(c) ? c.json(result) : c.redirect(boardUrl(slug), 303);
   } catch (error) {
     if (wantsJson(c) || !(error instanceof AppError)) throw error;
-    return c.redirect(boardUrl(slug, '', { error: error.message.slice(0, MAX_FLASH_CHARS) }), 303);
+    const params: Record<string, string> = { error: error.message.slice(0, MAX_FLASH_CHARS) };
+    if (ticket !== undefined && ZTicketCode.safeParse(ticket).success) params[ERROR_FOR_PARAM] = ticket;
+    return c.redirect(boardUrl(slug, '', params), 303);
   }
 }
 
@@ -101,7 +108,7 @@ export function boardRoutes(deps: AppDeps): Hono {
     const query = parseOrThrow(ZBoardQuery, c.req.query());
     const view = await loadBoard(deps, query.clinic);
     c.header('Cache-Control', 'no-store');
-    return c.html(renderBoardPage({ ...view, error: query.error, showPhone: deps.consoleTelephone !== undefined }));
+    return c.html(renderBoardPage({ ...view, error: query.error, errorFor: query[ERROR_FOR_PARAM], showPhone: deps.consoleTelephone !== undefined }));
   });
 
   // The board fragment now and after every change to the line, as `event: board` messages.
@@ -117,27 +124,37 @@ export function boardRoutes(deps: AppDeps): Hono {
   // A move button; the script gets `{ ticket }`.
   app.post('/board/tickets/:code/state', requireStaffSession(sessions, { redirect: true }), async (c) => {
     const { clinic: slug } = parseOrThrow(ZClinicQuery, c.req.query());
-    return answerFormPost(c, slug, async () => {
-      const clinic = await getClinicBySlug(deps.sql, slug);
-      const code = parseOrThrow(ZTicketCode, c.req.param('code'));
-      const body = parseOrThrow(ZTransitionBody, await readForm(c));
-      const ticket = await findTicketByCode(deps.sql, clinic.id, code);
-      if (ticket === undefined) throw new AppError('not_found', `no ticket ${code}`, 'code');
-      return { ticket: ticketJson(await transitionTicket(deps, ticket, body.state, 'staff')) };
-    });
+    return answerFormPost(
+      c,
+      slug,
+      async () => {
+        const clinic = await getClinicBySlug(deps.sql, slug);
+        const code = parseOrThrow(ZTicketCode, c.req.param('code'));
+        const body = parseOrThrow(ZTransitionBody, await readForm(c));
+        const ticket = await findTicketByCode(deps.sql, clinic.id, code);
+        if (ticket === undefined) throw new AppError('not_found', `no ticket ${code}`, 'code');
+        return { ticket: ticketJson(await transitionTicket(deps, ticket, body.state, 'staff')) };
+      },
+      c.req.param('code'),
+    );
   });
 
   // "End ticket": staff's repair for a stuck ticket (see endTicket); the script asks to confirm first.
   app.post('/board/tickets/:code/end', requireStaffSession(sessions, { redirect: true }), async (c) => {
     const { clinic: slug } = parseOrThrow(ZClinicQuery, c.req.query());
-    return answerFormPost(c, slug, async () => {
-      const clinic = await getClinicBySlug(deps.sql, slug);
-      const code = parseOrThrow(ZTicketCode, c.req.param('code'));
-      const body = parseOrThrow(ZEndTicketBody, await c.req.parseBody());
-      const ticket = await findTicketByCode(deps.sql, clinic.id, code);
-      if (ticket === undefined) throw new AppError('not_found', `no ticket ${code}`, 'code');
-      return { ticket: ticketJson(await endTicket(deps, clinic.id, ticket, { by: 'board', reason: body.reason ?? null })) };
-    });
+    return answerFormPost(
+      c,
+      slug,
+      async () => {
+        const clinic = await getClinicBySlug(deps.sql, slug);
+        const code = parseOrThrow(ZTicketCode, c.req.param('code'));
+        const body = parseOrThrow(ZEndTicketBody, await c.req.parseBody());
+        const ticket = await findTicketByCode(deps.sql, clinic.id, code);
+        if (ticket === undefined) throw new AppError('not_found', `no ticket ${code}`, 'code');
+        return { ticket: ticketJson(await endTicket(deps, clinic.id, ticket, { by: 'board', reason: body.reason ?? null })) };
+      },
+      c.req.param('code'),
+    );
   });
 
   // The rooms-open − / + buttons: each posts the number it sets, so a repeated post sets the same

@@ -3,7 +3,7 @@
  * appointments with their last delivery and next reminder, a form per staff change and a booking
  * form. Changes and bookings go through the same code as the JSON API (`staffChanges`,
  * `bookingRequestFor`), so the rules and refusals are the same; each form post answers 303 back to
- * the day with the outcome (`?notice=`) or the refusal (`?error=`). The day's list is live: its event
+ * the day with the outcome (`?notice=`) or the refusal (`?error=`, shown in the appointment's card). The day's list is live: its event
  * stream re-renders it after every change to the clinic's appointments (Postgres NOTIFY from triggers,
  * whichever process or path made the change).
  */
@@ -25,6 +25,7 @@ import { bookingRequestFor, ZBooking } from './appointments.js';
 import { streamClinicChanges } from './liveFragments.js';
 import { readForm } from './requestBody.js';
 import { requireStaffSession, type StaffSessions } from './session.js';
+import { ERROR_FOR_PARAM } from './views/cardError.js';
 import { ZCalendarDate, ZClinicSlug, parseOrThrow } from './validation.js';
 import { renderAppointmentsDay, renderAppointmentsPage, type AppointmentLine, type AppointmentsView, type BookingForm } from './views/appointmentsView.js';
 
@@ -41,9 +42,16 @@ const flash = z.string().max(MAX_FLASH_CHARS).optional().catch(undefined);
 const ZDay = ZCalendarDate.optional().catch(undefined);
 /** `<appointment id>~<idempotency key>`: a change to that appointment answered 503, so its forms keep that key for the retry. */
 const RETRY = /^([1-9]\d{0,17})~([A-Za-z0-9._:-]{1,100})$/;
-const ZPageQuery = z.object({ clinic: ZClinicSlug, date: ZDay, notice: flash, error: flash, retry: z.string().regex(RETRY).optional().catch(undefined) });
-const ZActionQuery = z.object({ clinic: ZClinicSlug, date: ZDay });
 const ZAppointmentId = z.string().regex(/^[1-9]\d{0,17}$/, 'must be an appointment id');
+const ZPageQuery = z.object({
+  clinic: ZClinicSlug,
+  date: ZDay,
+  notice: flash,
+  error: flash,
+  [ERROR_FOR_PARAM]: ZAppointmentId.optional().catch(undefined),
+  retry: z.string().regex(RETRY).optional().catch(undefined),
+});
+const ZActionQuery = z.object({ clinic: ZClinicSlug, date: ZDay });
 const ZAction = z.enum(['remind', 'visited', 'no_show', 'cancel', 'move'], { message: 'must be remind, visited, no_show, cancel or move' });
 // An empty date input is no follow-up.
 const ZVisitedForm = z.object({
@@ -94,7 +102,7 @@ async function loadDay(deps: AppDeps, clinic: Clinic, date: string): Promise<App
   );
 }
 
-type ViewExtra = Pick<AppointmentsView, 'notice' | 'error' | 'booking'> & { retry?: string | undefined };
+type ViewExtra = Pick<AppointmentsView, 'notice' | 'error' | 'errorFor' | 'booking'> & { retry?: string | undefined };
 
 /**
  * The page's view of clinic `slug`'s day `date` (default today); `extra` is the outcome of a form post
@@ -156,7 +164,7 @@ export function staffAppointmentRoutes(deps: AppDeps, sessions: StaffSessions): 
 
   app.get('/', page, async (c) => {
     const query = parseOrThrow(ZPageQuery, c.req.query());
-    return renderDay(c, query.clinic, query.date, { notice: query.notice, error: query.error, retry: query.retry });
+    return renderDay(c, query.clinic, query.date, { notice: query.notice, error: query.error, errorFor: query[ERROR_FOR_PARAM], retry: query.retry });
   });
 
   // Book: a bad field re-shows the form with what was typed and the error beside that field.
@@ -188,12 +196,14 @@ export function staffAppointmentRoutes(deps: AppDeps, sessions: StaffSessions): 
     }
   });
 
-  // A staff change: 303 back to the day with what happened, or why the chain refused it. The form's
+  // A staff change: 303 back to the day with what happened, or why the chain refused it (shown in that
+  // appointment's card: `?error_for=<id>`). The form's
   // idempotency key is the change's update ID; after a 503 the page keeps it, so pressing again
   // reaches the change Temporal may already hold instead of doing it twice.
   app.post('/:id/:action', page, async (c) => {
     const { clinic: slug, date } = parseOrThrow(ZActionQuery, c.req.query());
-    const back = (flash: { notice: string } | { error: string; retry?: string }) => c.redirect(pageUrl(slug, '', { date, ...flash }), 303);
+    const back = (flash: { notice: string } | { error: string; [ERROR_FOR_PARAM]?: string; retry?: string }) =>
+      c.redirect(pageUrl(slug, '', { date, ...flash }), 303);
     let key: string | undefined;
     let id: string | undefined;
     try {
@@ -232,7 +242,7 @@ export function staffAppointmentRoutes(deps: AppDeps, sessions: StaffSessions): 
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       const unknownOutcome = error.code === 'unavailable' && id !== undefined && key !== undefined;
-      return back({ error: error.message.slice(0, MAX_FLASH_CHARS), ...(unknownOutcome ? { retry: `${id}~${key}` } : {}) });
+      return back({ error: error.message.slice(0, MAX_FLASH_CHARS), [ERROR_FOR_PARAM]: id, ...(unknownOutcome ? { retry: `${id}~${key}` } : {}) });
     }
   });
 

@@ -26,6 +26,7 @@ import { ZNewCancellation } from './cancellations.js';
 import { streamClinicChanges } from './liveFragments.js';
 import { readForm } from './requestBody.js';
 import { requireStaffSession, type StaffSessions } from './session.js';
+import { ERROR_FOR_PARAM } from './views/cardError.js';
 import { parseOrThrow, ZClinicQuery, ZClinicSlug } from './validation.js';
 import {
   CANCELLATION_FIELDS,
@@ -48,8 +49,8 @@ const MAX_ENDED_SHOWN = 10;
 const LOCAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/;
 
 const flash = z.string().max(MAX_FLASH_CHARS).optional().catch(undefined);
-const ZPageQuery = z.object({ clinic: ZClinicSlug, notice: flash, error: flash });
 const ZCancellationId = z.string().regex(/^[1-9]\d{0,17}$/, 'must be a cancellation id');
+const ZPageQuery = z.object({ clinic: ZClinicSlug, notice: flash, error: flash, [ERROR_FOR_PARAM]: ZCancellationId.optional().catch(undefined) });
 
 /** The page's URL for clinic `slug` with `params`, carrying `?clinic=` only for a clinic other than `main`. */
 function pageUrl(slug: string, path = '', params: Partial<Record<string, string>> = {}): string {
@@ -61,7 +62,11 @@ const describeSlot = (c: Pick<CancellationWithOffers, 'slotStartAt'>, clinic: Cl
   `the ${DateTime.fromJSDate(c.slotStartAt).setZone(clinic.timezone).setLocale('en-US').toLocaleString(DateTime.DATETIME_MED)} slot`;
 
 /** The page's view of clinic `slug`'s cancellations; `extra` is the outcome of a form post. */
-async function loadView(deps: AppDeps, slug: string, extra: Pick<CancellationsView, 'notice' | 'error' | 'create'> = {}): Promise<CancellationsView> {
+async function loadView(
+  deps: AppDeps,
+  slug: string,
+  extra: Pick<CancellationsView, 'notice' | 'error' | 'errorFor' | 'create'> = {},
+): Promise<CancellationsView> {
   const clinic = await getClinicBySlug(deps.sql, slug);
   const now = new Date();
   const [cancellations, providers] = await Promise.all([listCancellations(deps.sql, clinic.id), listProviders(deps.sql, clinic.id)]);
@@ -103,7 +108,12 @@ export function staffCancellationRoutes(deps: AppDeps, sessions: StaffSessions):
   const app = new Hono();
   const page = requireStaffSession(sessions, { redirect: true });
 
-  const render = async (c: Context, slug: string, extra: Pick<CancellationsView, 'notice' | 'error' | 'create'>, status: ContentfulStatusCode = 200) => {
+  const render = async (
+    c: Context,
+    slug: string,
+    extra: Pick<CancellationsView, 'notice' | 'error' | 'errorFor' | 'create'>,
+    status: ContentfulStatusCode = 200,
+  ) => {
     c.header('Cache-Control', 'no-store');
     return c.html(renderCancellationsPage(await loadView(deps, slug, extra)), status);
   };
@@ -120,7 +130,7 @@ export function staffCancellationRoutes(deps: AppDeps, sessions: StaffSessions):
 
   app.get('/', page, async (c) => {
     const query = parseOrThrow(ZPageQuery, c.req.query());
-    return render(c, query.clinic, { notice: query.notice, error: query.error });
+    return render(c, query.clinic, { notice: query.notice, error: query.error, errorFor: query[ERROR_FOR_PARAM] });
   });
 
   // Log a freed slot: a bad field re-shows the form as typed with the error beside it; nothing is written.
@@ -154,18 +164,19 @@ export function staffCancellationRoutes(deps: AppDeps, sessions: StaffSessions):
     }
   });
 
-  // Abort: 303 back with what happened, or why it was refused.
+  // Abort: 303 back with what happened, or why it was refused (shown in that cancellation's card).
   app.post('/:id/abort', page, async (c) => {
     const { clinic: slug } = parseOrThrow(ZClinicQuery, c.req.query());
-    const back = (flash: { notice: string } | { error: string }) => c.redirect(pageUrl(slug, '', flash), 303);
+    const back = (flash: { notice: string } | { error: string; [ERROR_FOR_PARAM]?: string }) => c.redirect(pageUrl(slug, '', flash), 303);
+    let id: string | undefined;
     try {
       const clinic = await getClinicBySlug(deps.sql, slug);
-      const id = parseOrThrow(ZCancellationId, c.req.param('id'));
+      id = parseOrThrow(ZCancellationId, c.req.param('id'));
       const aborted = await abortCancellation(deps, clinic, id, 'staff');
       return back({ notice: `Stopped offering ${describeSlot(aborted, clinic)}; patients holding an offer are told.` });
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
-      return back({ error: error.message.slice(0, MAX_FLASH_CHARS) });
+      return back({ error: error.message.slice(0, MAX_FLASH_CHARS), [ERROR_FOR_PARAM]: id });
     }
   });
 

@@ -6,7 +6,7 @@
  * (`addRequestedEntry`, `changeRequestedEntry`, `endWaitlistEntry`), so the rules and refusals are the
  * same: a refused add or edit answers 400 with the form as typed and the refusal beside the field it
  * names, nothing written; a refused boost or urgent change answers 303 back with the refusal
- * (`?error=`). The leaderboard is live: its event stream re-renders it after every change to the
+ * (`?error=`), shown in that entry's card. The leaderboard is live: its event stream re-renders it after every change to the
  * clinic's waitlist (Postgres NOTIFY from triggers, whichever process or path made the change).
  */
 import { staffPageUrl } from './staffPageUrl.js';
@@ -23,6 +23,7 @@ import type { AppDeps } from './app.js';
 import { streamClinicChanges } from './liveFragments.js';
 import { readForm, readFormAll } from './requestBody.js';
 import { requireStaffSession, type StaffSessions } from './session.js';
+import { ERROR_FOR_PARAM } from './views/cardError.js';
 import { parseOrThrow, ZClinicQuery, ZClinicSlug } from './validation.js';
 import { addRequestedEntry, changeRequestedEntry, ZEntryPatch, ZNewEntry } from './waitlist.js';
 import { ENTRY_FIELDS, renderWaitlistBoard, renderWaitlistPage, type EntryForm, type WaitlistView } from './views/waitlistView.js';
@@ -35,8 +36,8 @@ const MAX_FLASH_CHARS = 300;
 const LOCAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/;
 
 const flash = z.string().max(MAX_FLASH_CHARS).optional().catch(undefined);
-const ZPageQuery = z.object({ clinic: ZClinicSlug, notice: flash, error: flash });
 const ZEntryId = z.string().regex(/^[1-9]\d{0,17}$/, 'must be a waitlist entry id');
+const ZPageQuery = z.object({ clinic: ZClinicSlug, notice: flash, error: flash, [ERROR_FOR_PARAM]: ZEntryId.optional().catch(undefined) });
 const ZUrgentForm = z.object({ urgent: z.enum(['true', 'false'], { message: 'must be true or false' }).transform((value) => value === 'true') });
 
 /** The page's URL for clinic `slug` with `params`, carrying `?clinic=` only for a clinic other than `main`. */
@@ -50,7 +51,7 @@ const firstName = (e: Pick<WaitlistEntry, 'displayName'>) => e.displayName?.trim
 const describe = (e: WaitlistEntry) => `${firstName(e) ?? 'The patient'} (${maskPhoneWithCountry(e.phone)})`;
 
 /** The page's view of clinic `slug`'s waitlist; `extra` is the outcome of a form post. */
-async function loadView(deps: AppDeps, slug: string, extra: Pick<WaitlistView, 'notice' | 'error' | 'add' | 'edit'> = {}): Promise<WaitlistView> {
+async function loadView(deps: AppDeps, slug: string, extra: Pick<WaitlistView, 'notice' | 'error' | 'errorFor' | 'add' | 'edit'> = {}): Promise<WaitlistView> {
   const clinic = await getClinicBySlug(deps.sql, slug);
   const [ranked, providers] = await Promise.all([listActiveWaitlist(deps.sql, clinic.id, new Date()), listProviders(deps.sql, clinic.id)]);
   return {
@@ -119,7 +120,12 @@ export function staffWaitlistRoutes(deps: AppDeps, sessions: StaffSessions): Hon
   const app = new Hono();
   const page = requireStaffSession(sessions, { redirect: true });
 
-  const render = async (c: Context, slug: string, extra: Pick<WaitlistView, 'notice' | 'error' | 'add' | 'edit'>, status: ContentfulStatusCode = 200) => {
+  const render = async (
+    c: Context,
+    slug: string,
+    extra: Pick<WaitlistView, 'notice' | 'error' | 'errorFor' | 'add' | 'edit'>,
+    status: ContentfulStatusCode = 200,
+  ) => {
     c.header('Cache-Control', 'no-store');
     return c.html(renderWaitlistPage(await loadView(deps, slug, extra)), status);
   };
@@ -136,7 +142,7 @@ export function staffWaitlistRoutes(deps: AppDeps, sessions: StaffSessions): Hon
 
   app.get('/', page, async (c) => {
     const query = parseOrThrow(ZPageQuery, c.req.query());
-    return render(c, query.clinic, { notice: query.notice, error: query.error });
+    return render(c, query.clinic, { notice: query.notice, error: query.error, errorFor: query[ERROR_FOR_PARAM] });
   });
 
   // Add: a bad field re-shows the form as typed with the error beside that field; nothing is written.
@@ -169,13 +175,15 @@ export function staffWaitlistRoutes(deps: AppDeps, sessions: StaffSessions): Hon
     }
   });
 
-  // One-submit changes: 303 back with what happened, or why it was refused (nothing written then).
+  // One-submit changes: 303 back with what happened, or why it was refused (nothing written then),
+  // shown in that entry's card.
   app.post('/:id/:action', page, async (c) => {
     const { clinic: slug } = parseOrThrow(ZClinicQuery, c.req.query());
-    const back = (flash: { notice: string } | { error: string }) => c.redirect(pageUrl(slug, '', flash), 303);
+    const back = (flash: { notice: string } | { error: string; [ERROR_FOR_PARAM]?: string }) => c.redirect(pageUrl(slug, '', flash), 303);
+    let id: string | undefined;
     try {
       const clinic = await getClinicBySlug(deps.sql, slug);
-      const id = parseOrThrow(ZEntryId, c.req.param('id'));
+      id = parseOrThrow(ZEntryId, c.req.param('id'));
       const action = parseOrThrow(z.enum(['boost', 'urgent', 'remove'], { message: 'must be boost, urgent, edit or remove' }), c.req.param('action'));
       const form = await readForm(c);
       if (action === 'remove') {
@@ -194,7 +202,7 @@ export function staffWaitlistRoutes(deps: AppDeps, sessions: StaffSessions): Hon
       return back({ notice: `${describe(entry)} is ${urgent ? 'urgent' : 'no longer urgent'}.` });
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
-      return back({ error: error.message.slice(0, MAX_FLASH_CHARS) });
+      return back({ error: error.message.slice(0, MAX_FLASH_CHARS), [ERROR_FOR_PARAM]: id });
     }
   });
 

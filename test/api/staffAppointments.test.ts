@@ -128,7 +128,7 @@ describe("the day's appointments", () => {
     expect(new Date((await readAppointment(id)).starts_at).getTime()).toBe(to.toMillis());
   });
 
-  it("shows the chain's refusal as the flash message: a cancelled appointment cannot be marked visited", async () => {
+  it("shows the chain's refusal in the appointment's card: a cancelled appointment cannot be marked visited", async () => {
     const { id, day } = await bookViaApi(4);
     const cookie = await staffCookie(stack);
     expect((await post(actionPath(id, 'cancel', day), cookie)).status).toBe(303);
@@ -138,8 +138,11 @@ describe("the day's appointments", () => {
     expect(error).toMatch(/cancelled/);
     expect((await readAppointment(id)).status).toBe('cancelled');
 
+    expect(new URL(refused.headers.get('location')!, OWN_ORIGIN).searchParams.get('error_for')).toBe(id);
     const page = await (await stack.app.request(refused.headers.get('location')!, { headers: { Cookie: cookie } })).text();
-    expect(page).toContain(`role="alert">${error}`);
+    const card = new RegExp(`data-appointment="${id}"[\\s\\S]*?</li>`).exec(page)![0];
+    expect(card).toContain(`<p class="card-error" role="alert" data-card-error>${error}</p>`);
+    expect(page).not.toContain('class="banner"');
   });
 });
 

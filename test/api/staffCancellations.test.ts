@@ -21,7 +21,7 @@ afterAll(() => stack?.stop());
 
 const pagePath = (path = '') => `/admin/cancellations${path}?${new URLSearchParams({ clinic: stack.clinic.slug }).toString()}`;
 const post = (path: string, cookie: string, fields: Record<string, string> = {}, origin = OWN_ORIGIN) => postForm(stack, path, cookie, fields, origin);
-const flash = (response: Response, name: 'notice' | 'error') => new URL(response.headers.get('location')!, OWN_ORIGIN).searchParams.get(name);
+const flash = (response: Response, name: 'notice' | 'error' | 'error_for') => new URL(response.headers.get('location')!, OWN_ORIGIN).searchParams.get(name);
 const cancellationCount = async () =>
   (await stack.sql<{ n: number }[]>`select count(*)::int as n from cancellation_events where clinic_id = ${stack.clinic.id}`)[0]!.n;
 const newestCancellation = async () =>
@@ -86,6 +86,13 @@ describe('logging a freed slot and aborting it', () => {
     await expect.poll(async () => (await newestCancellation()).status, { timeout: 20_000 }).toBe('aborted');
     const again = await post(pagePath(`/${cancellation.id}/abort`), cookie, {});
     expect(flash(again, 'error')).toBe(`cancellation ${cancellation.id} is aborted`);
+    // Shown in that cancellation's card (among those ended), not in the page's banner.
+    expect(flash(again, 'error_for')).toBe(cancellation.id);
+    const shown = await (await stack.app.request(again.headers.get('location')!, { headers: { Cookie: cookie } })).text();
+    expect(new RegExp(`data-cancellation="${cancellation.id}"(?:(?!data-cancellation=)[\\s\\S])*`).exec(shown)![0]).toContain(
+      `<p class="card-error" role="alert" data-card-error>cancellation ${cancellation.id} is aborted</p>`,
+    );
+    expect(shown).not.toContain('class="banner"');
   });
 });
 

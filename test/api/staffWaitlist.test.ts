@@ -137,9 +137,12 @@ describe('bad input names the field and writes nothing', () => {
     const error = new URL(refused.headers.get('location')!, OWN_ORIGIN).searchParams.get('error');
     expect(error).toBe('manual_boost: must be a whole number from 0 to 40');
     expect((await readEntry(id)).manual_boost).toBe(7);
-    // The page shows the refusal it was sent back with.
+    // The page shows the refusal it was sent back with in that entry's card, not in the page's banner.
+    expect(new URL(refused.headers.get('location')!, OWN_ORIGIN).searchParams.get('error_for')).toBe(id);
     const shown = await (await stack.app.request(refused.headers.get('location')!, { headers: { Cookie: cookie } })).text();
-    expect(shown).toContain('role="alert">manual_boost: must be a whole number from 0 to 40');
+    const card = new RegExp(`data-entry="${id}"[\\s\\S]*?</li>`).exec(shown)![0];
+    expect(card).toContain('<p class="card-error" role="alert" data-card-error>manual_boost: must be a whole number from 0 to 40</p>');
+    expect(shown).not.toContain('class="banner"');
 
     const edit = await post(pagePath(`/${id}/edit`), cookie, { channel: 'sms', provider_type: 'Any', manual_boost: '41' });
     expect(edit.status).toBe(400);

@@ -119,6 +119,32 @@ describe('the receptionist books and reminds from the Appointments page', () => 
     await page.close();
   });
 
+  it("shows a change refused on one appointment in that appointment's card, and keeps it there as the list goes live", async () => {
+    const startsAt = DateTime.now().setZone(suite.stack.clinic.timezone).plus({ days: 5 }).set({ hour: 11, minute: 0, second: 0, millisecond: 0 });
+    const page = await signIn(1440);
+    await openDay(page, startsAt.toISODate()!);
+    const { id } = await bookThroughApi(suite.stack, { startsAt, patientName: 'Farah Haddad' });
+    const card = page.locator(`[data-appointment="${id}"]`);
+    const past = DateTime.now().setZone(suite.stack.clinic.timezone).minus({ days: 1 }).toFormat("yyyy-MM-dd'T'HH:mm");
+    // Enter submits the form the field is in (a live update waits while focus stays in the field).
+    await card.getByLabel(/^New time/).fill(past);
+    await card.getByLabel(/^New time/).press('Enter');
+
+    // The refusal is announced (an alert) as the page comes back; the live list keeps it, quietly.
+    const refusal = card.locator('[data-card-error]');
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toMatch(/must be in the future/);
+    expect(await page.locator('.banner').count()).toBe(0);
+    // The stream's first fragment, and one after another change, leave it in its card.
+    await page.locator('#live[data-state="live"]').waitFor({ timeout: 5_000 });
+    const other = await bookThroughApi(suite.stack, { startsAt: startsAt.plus({ hours: 1 }), patientName: 'Jun Park' });
+    await page.locator(`[data-appointment="${other.id}"]`).waitFor({ timeout: 2_000 });
+    expect(await card.locator('[data-card-error]').textContent()).toMatch(/must be in the future/);
+    expect(page.url()).not.toMatch(/error/);
+    await page.screenshot({ path: screenshotPath('appointments-card-refusal.png') });
+    await page.close();
+  });
+
   it('reaches every navigation link and sign-out by keyboard', async () => {
     const page = await signIn(390);
     expect(await page.locator('html').evaluate((el) => el.scrollWidth)).toBeLessThanOrEqual(390);

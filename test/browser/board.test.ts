@@ -85,7 +85,7 @@ describe('the receptionist works the live board', () => {
     await page.close();
   });
 
-  it('sees why a button from a stale board did nothing, in a banner', async () => {
+  it("sees why a button from a stale board did nothing, in that ticket's card, still there after a live update", async () => {
     const page = await openBoard();
     const code = await patientJoins(patientPhone());
     const card = ticketCard(page, 'waiting', code);
@@ -94,10 +94,15 @@ describe('the receptionist works the live board', () => {
     await card.locator('input[name="state"]').evaluate((input) => input.setAttribute('value', 'done'));
     await card.getByRole('button', { name: 'Call next' }).click();
 
-    const banner = page.getByRole('alert');
-    await banner.waitFor({ timeout: 2_000 });
-    expect(await banner.locator('#banner-text').textContent()).toBe('a waiting ticket cannot become done');
-    expect(await card.count()).toBe(1);
+    const refusal = card.getByRole('alert');
+    await refusal.waitFor({ timeout: 2_000 });
+    expect(await refusal.textContent()).toBe('a waiting ticket cannot become done');
+    expect(await page.locator('#banner').isHidden()).toBe(true);
+    // Another patient texts in: the board changes, and the refusal stays with its ticket.
+    const other = await patientJoins(patientPhone());
+    await ticketCard(page, 'waiting', other).waitFor({ timeout: 2_000 });
+    expect(await card.locator('[data-card-error]').textContent()).toBe('a waiting ticket cannot become done');
+    expect(await ticketCard(page, 'waiting', other).locator('[data-card-error]').count()).toBe(0);
     expect(await marker(page)).toBe('same page');
     await page.close();
   });

@@ -10,6 +10,7 @@ import type { Appointment } from '../../appointments/appointments.js';
 import type { Clinic } from '../../clinics/clinics.js';
 import { SHIPPED_LANGUAGES } from '../../domain/languages.js';
 import type { AppointmentStatus } from '../../workflows/appointmentDefinitions.js';
+import { placeError, type PlacedError } from './cardError.js';
 import { renderLayout, type Html } from './layout.js';
 import { renderLiveStatus, renderStaffHeader } from './staffNav.js';
 
@@ -48,6 +49,8 @@ export interface AppointmentsView {
   /** The outcome of the last form post, or why it was refused. */
   notice?: string | undefined;
   error?: string | undefined;
+  /** The appointment `error` concerns: it shows in that card while the card is on the page, else in the banner. */
+  errorFor?: string | undefined;
   /** Present after a refused booking: the form comes back filled in. */
   booking?: BookingForm | undefined;
   urls: { previous: string; next: string; today: string; book: string; events: string; action(id: string, action: AppointmentAction): string };
@@ -122,7 +125,7 @@ function renderActions(line: AppointmentLine, view: AppointmentsView, zone: stri
   </div>`;
 }
 
-function renderLine(line: AppointmentLine, view: AppointmentsView): Html {
+function renderLine(line: AppointmentLine, view: AppointmentsView, placed: PlacedError): Html {
   const a = line.appointment;
   const zone = view.clinic.timezone;
   const local = (at: Date) => DateTime.fromJSDate(at).setZone(zone).setLocale('en-US');
@@ -140,6 +143,7 @@ function renderLine(line: AppointmentLine, view: AppointmentsView): Html {
     ${line.workflowUrl === null ? null : html`<div><dt>Workflow</dt><dd><a href="${line.workflowUrl}" target="_blank" rel="noopener">Open in Temporal</a></dd></div>`}
   </dl>
   ${isOpen(a.status) ? renderActions(line, view, zone) : null}
+  ${placed.card(a.id)}
 </li>`;
 }
 
@@ -189,16 +193,26 @@ function renderBookingForm(view: AppointmentsView): Html {
 </section>`;
 }
 
+/** Where the page shows its refusal: in the card of the appointment it concerns, else in the banner. */
+const placeViewError = (view: AppointmentsView) =>
+  placeError(
+    view.error,
+    view.errorFor,
+    view.lines.map((line) => line.appointment.id),
+  );
+
 /** The live part of the page: the day's appointments (sent again over the event stream after every change). */
 export function renderAppointmentsDay(view: AppointmentsView): Html {
+  const placed = placeViewError(view);
   return view.lines.length === 0
     ? html`<p class="empty">No appointments this day.</p>`
-    : html`<ol class="appts">${view.lines.map((line) => renderLine(line, view))}</ol>`;
+    : html`<ol class="appts">${view.lines.map((line) => renderLine(line, view, placed))}</ol>`;
 }
 
 /** The whole page. */
 export function renderAppointmentsPage(view: AppointmentsView): Html {
   const day = DateTime.fromISO(view.date).setLocale('en-US').toLocaleString(DateTime.DATE_HUGE);
+  const { banner } = placeViewError(view);
   return renderLayout({
     title: `Appointments · ${view.clinic.name}`,
     styles: ['staff-nav.css', 'appointments.css'],
@@ -212,7 +226,7 @@ export function renderAppointmentsPage(view: AppointmentsView): Html {
     })}
 <main class="page">
   ${view.notice === undefined ? null : html`<p class="flash flash-ok" role="status">${view.notice}</p>`}
-  ${view.error === undefined ? null : html`<p class="banner" role="alert">${view.error}</p>`}
+  ${banner === undefined ? null : html`<p class="banner" role="alert">${banner}</p>`}
   <section aria-labelledby="day-title" class="day">
     <div class="day-head">
       <h2 id="day-title">${day}${view.date === view.today ? ' (today)' : ''}</h2>

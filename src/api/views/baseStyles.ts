@@ -43,5 +43,10 @@ button, input, textarea { font: inherit; color: inherit; }
 }
 .banner[hidden] { display: none; }
 .card { background: var(--surface); border: 1px solid var(--line); border-radius: var(--radius); box-shadow: 0 1px 2px rgba(16, 40, 36, .05); }
+/* A refusal shown in the card it concerns (cardError.ts). */
+.card-error {
+  margin: 10px 0 0; padding: .6em .85em; border-radius: 10px; background: var(--danger-soft); color: var(--danger);
+  border: 1px solid #f1c4bf; font-weight: 600; font-size: .95rem;
+}
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 `;

@@ -2,12 +2,16 @@
  * The board's small script (served as /admin/assets/board.js): swaps in the server-rendered fragment
  * from the event stream, keeps each ticket's wait so far (and the longest wait) current between
  * fragments, and posts the move buttons and the rooms-open buttons with fetch so the page never
- * reloads, keeping keyboard focus on the same control (or the same ticket's card) through both.
+ * reloads, keeping keyboard focus on the same control (or the same ticket's card) through both. A
+ * refused move shows in its ticket's card (kept there through swaps; cardErrorScript.ts), a refused
+ * rooms change or a lost connection in the banner.
  * "End ticket" asks first, and for an optional reason that the repair keeps in its audit log.
  * Without JavaScript the forms still work.
  */
 
 import { MAX_END_REASON } from '../../queue/endTicket.js';
+import { ERROR_FOR_PARAM } from './cardError.js';
+import { cardErrorScript } from './cardErrorScript.js';
 import { keepFocusScript } from './keepFocusScript.js';
 import { liveStreamScript } from './liveStreamScript.js';
 
@@ -28,6 +32,7 @@ export const BOARD_SCRIPT = `
   const here = new URL(location.href);
   if (here.searchParams.has('error')) {
     here.searchParams.delete('error');
+    here.searchParams.delete(${JSON.stringify(ERROR_FOR_PARAM)});
     history.replaceState(null, '', here);
   }
 
@@ -49,7 +54,8 @@ export const BOARD_SCRIPT = `
   setInterval(tick, ${WAIT_TICK_MS});
 
 ${keepFocusScript('board')}
-${liveStreamScript('board', 'board', 'board.innerHTML = data; readServerClock(); refocus();')}
+${cardErrorScript('board')}
+${liveStreamScript('board', 'board', 'swapKeepingCardErrors(data); readServerClock(); refocus();')}
   connect();
 
   board.addEventListener('submit', async (event) => {
@@ -64,6 +70,11 @@ ${liveStreamScript('board', 'board', 'board.innerHTML = data; readServerClock();
       if (reason.trim() !== '') fields.set('reason', reason.trim().slice(0, ${MAX_END_REASON}));
     }
     // The ticket's (or the rooms control's) other buttons wait too; one disabled at a bound stays so.
+    // A refusal about a ticket shows in its card; one about the rooms control, in the banner.
+    // The card as it is when the answer comes: a live update may have swapped it in the meantime.
+    const code = form.closest('.ticket')?.dataset.ticket;
+    const ticketCard = () => (code === undefined ? null : board.querySelector('[data-ticket="' + CSS.escape(code) + '"]'));
+    const showRefusal = (message) => { const card = ticketCard(); if (card !== null) showCardError(card, message); else showError(message); };
     const buttons = form.closest('.ticket, .rooms').querySelectorAll('button:not([disabled])');
     buttons.forEach((button) => { button.disabled = true; });
     try {
@@ -74,9 +85,9 @@ ${liveStreamScript('board', 'board', 'board.innerHTML = data; readServerClock();
         credentials: 'same-origin',
       });
       if (response.status === 401) { location.assign(location.href); return; }
-      if (response.ok) { banner.hidden = true; return; }
+      if (response.ok) { banner.hidden = true; const card = ticketCard(); if (card !== null) clearCardError(card); return; }
       const body = await response.json().catch(() => null);
-      showError((body && body.error && body.error.message) || 'That did not work. Please try again.');
+      showRefusal((body && body.error && body.error.message) || 'That did not work. Please try again.');
     } catch {
       showError('Could not reach the server. Check the connection and try again.');
     } finally {

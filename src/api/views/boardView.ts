@@ -10,6 +10,7 @@ import { SERVICE_TIME_SAMPLE } from '../../domain/eta.js';
 import { staffTransitionsFrom, type StaffTargetState, type TicketState } from '../../domain/ticketStates.js';
 import type { ServiceTimeToday } from '../../queue/readQueue.js';
 import type { TicketView } from '../../workflows/definitions.js';
+import { placeError, type PlacedError } from './cardError.js';
 import { renderLayout, type Html } from './layout.js';
 import { renderLiveStatus, renderStaffHeader } from './staffNav.js';
 
@@ -73,7 +74,7 @@ function renderStanding(ticket: TicketView): Html {
   return html`<span class="pill">#${ticket.position ?? '?'}</span><span class="eta">${ticket.etaMinutes === 0 ? 'up now' : `about ${ticket.etaMinutes ?? '?'} min`}</span>`;
 }
 
-function renderTicket(ticket: BoardView['tickets'][number], view: BoardView): Html {
+function renderTicket(ticket: BoardView['tickets'][number], view: BoardView, placed: PlacedError): Html {
   const who = ticket.phoneMasked ?? 'No phone · kiosk';
   return html`<li class="ticket card" data-ticket="${ticket.code}" data-state="${ticket.state}">
   <div class="ticket-top">
@@ -94,6 +95,7 @@ function renderTicket(ticket: BoardView['tickets'][number], view: BoardView): Ht
       <button class="btn btn-quiet" type="submit">End ticket</button>
     </form>
   </div>
+  ${placed.card(ticket.code)}
 </li>`;
 }
 
@@ -154,25 +156,34 @@ function renderSummary(view: BoardView): Html {
 </section>`;
 }
 
-/** The live part of the board: the count summary and the three columns. */
-export function renderBoardFragment(view: BoardView): Html {
+/**
+ * The live part of the board: the count summary and the three columns; `placed` puts a refusal in the
+ * card of the ticket it concerns (the page's first render only: board.js keeps it through a swap).
+ */
+export function renderBoardFragment(view: BoardView, placed: PlacedError = placeError(undefined, undefined, [])): Html {
   return html`${renderSummary(view)}
 <div class="columns">
   ${COLUMNS.map((column) => {
     const tickets = view.tickets.filter((t) => t.state === column.state);
     return html`<section class="column column-${column.state}" data-column="${column.state}" aria-labelledby="col-${column.state}">
     <header class="column-head"><h2 id="col-${column.state}">${column.title}</h2><span class="count">${tickets.length}</span></header>
-    ${tickets.length === 0 ? html`<p class="empty">${column.empty}</p>` : html`<ol class="tickets">${tickets.map((t) => renderTicket(t, view))}</ol>`}
+    ${tickets.length === 0 ? html`<p class="empty">${column.empty}</p>` : html`<ol class="tickets">${tickets.map((t) => renderTicket(t, view, placed))}</ol>`}
   </section>`;
   })}
 </div>`;
 }
 
 /**
- * The whole board page; `error` (e.g. a refused move after a form post) shows in the banner, and
- * `showPhone` puts the phone simulator in the navigation.
+ * The whole board page; `error` (a refusal after a form post without JavaScript) shows in the card of
+ * the ticket `errorFor` when it is on the board, else in the banner; `showPhone` puts the phone
+ * simulator in the navigation.
  */
-export function renderBoardPage(view: BoardView & { error?: string; showPhone: boolean }): Html {
+export function renderBoardPage(view: BoardView & { error?: string | undefined; errorFor?: string | undefined; showPhone: boolean }): Html {
+  const placed = placeError(
+    view.error,
+    view.errorFor,
+    view.tickets.map((t) => t.code),
+  );
   return renderLayout({
     title: `Board · ${view.clinic.name}`,
     styles: ['staff-nav.css', 'board.css'],
@@ -185,11 +196,11 @@ export function renderBoardPage(view: BoardView & { error?: string; showPhone: b
       status: renderLiveStatus(),
     })}
 <div class="page">
-  <div class="banner" id="banner" role="alert"${view.error === undefined ? raw(' hidden') : null}>
-    <span id="banner-text">${view.error ?? ''}</span>
+  <div class="banner" id="banner" role="alert"${placed.banner === undefined ? raw(' hidden') : null}>
+    <span id="banner-text">${placed.banner ?? ''}</span>
     <button class="banner-close" id="banner-close" type="button" aria-label="Dismiss">×</button>
   </div>
-  <main id="board" data-events="${view.urls.events}">${renderBoardFragment(view)}</main>
+  <main id="board" data-events="${view.urls.events}">${renderBoardFragment(view, placed)}</main>
 </div>`,
   });
 }

@@ -11,6 +11,7 @@ import type { Clinic } from '../../clinics/clinics.js';
 import type { Provider } from '../../providers/providers.js';
 import type { CancellationWithOffers, Offer } from '../../waitlist/cancellations.js';
 import type { CancellationStatus, OfferState } from '../../workflows/offerDefinitions.js';
+import { placeError, type PlacedError } from './cardError.js';
 import { renderLayout, type Html } from './layout.js';
 import { renderLiveStatus, renderStaffHeader } from './staffNav.js';
 
@@ -48,6 +49,8 @@ export interface CancellationsView {
   now: Date;
   notice?: string | undefined;
   error?: string | undefined;
+  /** The cancellation `error` concerns: it shows in that card while the card is on the page, else in the banner. */
+  errorFor?: string | undefined;
   /** Present after a refused form: it comes back filled in. */
   create?: CancellationForm | undefined;
   urls: { create: string; events: string; abort(id: string): string };
@@ -86,7 +89,7 @@ function renderOffer(offer: CancellationLine['offers'][number], view: Cancellati
   </li>`;
 }
 
-function renderLine(line: CancellationLine, view: CancellationsView): Html {
+function renderLine(line: CancellationLine, view: CancellationsView, placed: PlacedError): Html {
   const c = line.cancellation;
   const zone = view.clinic.timezone;
   const local = (at: Date) => DateTime.fromJSDate(at).setZone(zone).setLocale('en-US');
@@ -119,17 +122,27 @@ function renderLine(line: CancellationLine, view: CancellationsView): Html {
       </details>`
       : null
   }
+  ${placed.card(c.id)}
 </li>`;
 }
 
+/** Where the page shows its refusal: in the card of the cancellation it concerns, else in the banner. */
+const placeViewError = (view: CancellationsView) =>
+  placeError(
+    view.error,
+    view.errorFor,
+    [...view.open, ...view.ended].map((line) => line.cancellation.id),
+  );
+
 /** The live part of the page: open cancellations, then those ended in the last day (sent again after every change). */
 export function renderCancellationLists(view: CancellationsView): Html {
+  const placed = placeViewError(view);
   return html`<section aria-labelledby="open-title" class="list">
     <h2 id="open-title">Open <span class="muted">(${view.open.length})</span></h2>
     ${
       view.open.length === 0
         ? html`<p class="empty">No slot is being offered.</p>`
-        : html`<ol class="cancellations" data-list="open">${view.open.map((line) => renderLine(line, view))}</ol>`
+        : html`<ol class="cancellations" data-list="open">${view.open.map((line) => renderLine(line, view, placed))}</ol>`
     }
   </section>
   ${
@@ -137,7 +150,7 @@ export function renderCancellationLists(view: CancellationsView): Html {
       ? null
       : html`<section aria-labelledby="ended-title" class="list">
         <h2 id="ended-title">Ended in the last day</h2>
-        <ol class="cancellations" data-list="ended">${view.ended.map((line) => renderLine(line, view))}</ol>
+        <ol class="cancellations" data-list="ended">${view.ended.map((line) => renderLine(line, view, placed))}</ol>
       </section>`
   }`;
 }
@@ -185,6 +198,7 @@ function renderCreateForm(view: CancellationsView): Html {
 
 /** The whole page. */
 export function renderCancellationsPage(view: CancellationsView): Html {
+  const { banner } = placeViewError(view);
   return renderLayout({
     title: `Cancellations · ${view.clinic.name}`,
     styles: ['staff-nav.css', 'cancellations.css'],
@@ -192,7 +206,7 @@ export function renderCancellationsPage(view: CancellationsView): Html {
     body: html`${renderStaffHeader({ clinic: view.clinic, current: 'cancellations', subtitle: 'Cancellations', showPhone: view.showPhone, status: renderLiveStatus() })}
 <main class="page">
   ${view.notice === undefined ? null : html`<p class="flash flash-ok" role="status">${view.notice}</p>`}
-  ${view.error === undefined ? null : html`<p class="banner" role="alert">${view.error}</p>`}
+  ${banner === undefined ? null : html`<p class="banner" role="alert">${banner}</p>`}
   <div id="cancellation-list" class="lists" data-events="${view.urls.events}" data-now="${view.now.toISOString()}">${renderCancellationLists(view)}</div>
   ${renderCreateForm(view)}
 </main>`,

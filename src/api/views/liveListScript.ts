@@ -5,12 +5,15 @@
  * fields, or have one of its `<details>` (an edit form, a "Cancel…" or "Remove…" question) open, waits until they
  * leave it, so nothing they are in the middle of is swept away; while they are in one, the `#live` badge
  * says the list is "Paused while you edit" instead of "Live" (liveStreamScript.ts); focus on one of its buttons or links
- * stays on the same control after a swap (keepFocusScript.ts). `afterSwap` (a JavaScript statement
+ * stays on the same control after a swap (keepFocusScript.ts), and a card's refusal stays in its card
+ * (cardErrorScript.ts). `afterSwap` (a JavaScript statement
  * run after each swap and once at start) lets a page refresh what it keeps between fragments. The
  * `?notice=` / `?error=` a form post came back with is dropped from the address, so a reload does not
  * show it again. Without JavaScript the page is a plain page with working forms.
  */
 
+import { ERROR_FOR_PARAM } from './cardError.js';
+import { cardErrorScript } from './cardErrorScript.js';
 import { keepFocusScript } from './keepFocusScript.js';
 import { liveStreamScript } from './liveStreamScript.js';
 
@@ -27,10 +30,12 @@ export function liveListScript(listId: string, event: string, afterSwap = ''): s
   if (here.searchParams.has('notice') || here.searchParams.has('error')) {
     here.searchParams.delete('notice');
     here.searchParams.delete('error');
+    here.searchParams.delete(${JSON.stringify(ERROR_FOR_PARAM)});
     history.replaceState(null, '', here);
   }
 
 ${keepFocusScript('list')}
+${cardErrorScript('list')}
   let pending = null;
   const busy = () => {
     const active = document.activeElement;
@@ -40,7 +45,7 @@ ${keepFocusScript('list')}
     const holding = busy();
     pauseLive(holding ? 'while you edit' : null);
     if (pending === null || holding) return;
-    list.innerHTML = pending;
+    swapKeepingCardErrors(pending);
     pending = null;
     afterSwap();
     refocus();

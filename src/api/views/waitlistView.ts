@@ -11,6 +11,7 @@ import type { Clinic } from '../../clinics/clinics.js';
 import { MAX_MANUAL_BOOST } from '../../domain/waitlistPriority.js';
 import type { Provider } from '../../providers/providers.js';
 import { OFFER_CHANNELS, PROVIDER_TYPE_PREFERENCES, type RankedWaitlistEntry } from '../../waitlist/waitlistEntries.js';
+import { placeError, type PlacedError } from './cardError.js';
 import { renderLayout, type Html } from './layout.js';
 import { renderLiveStatus, renderStaffHeader } from './staffNav.js';
 
@@ -51,6 +52,8 @@ export interface WaitlistView {
   showPhone: boolean;
   notice?: string | undefined;
   error?: string | undefined;
+  /** The entry `error` concerns: it shows in that card while the card is on the page, else in the banner. */
+  errorFor?: string | undefined;
   /** Present after a refused add: the form comes back filled in. */
   add?: EntryForm | undefined;
   /** Present after a refused edit: that entry's form comes back open and filled in. */
@@ -164,7 +167,7 @@ function renderScoreParts(entry: RankedWaitlistEntry): Html {
   </dl>`;
 }
 
-function renderLine(line: WaitlistLine, view: WaitlistView): Html {
+function renderLine(line: WaitlistLine, view: WaitlistView, placed: PlacedError): Html {
   const e = line.entry;
   const zone = view.clinic.timezone;
   const url = (action: WaitlistAction) => view.urls.action(e.id, action);
@@ -212,18 +215,29 @@ function renderLine(line: WaitlistLine, view: WaitlistView): Html {
       </form>
     </details>
   </div>
+  ${placed.card(e.id)}
 </li>`;
 }
 
+/** Where the page shows its refusal: in the card of the entry it concerns, else in the banner. */
+const placeViewError = (view: WaitlistView) =>
+  placeError(
+    view.error,
+    view.errorFor,
+    view.lines.map((line) => line.entry.id),
+  );
+
 /** The live part of the page: the leaderboard (sent again over the event stream after every change). */
 export function renderWaitlistBoard(view: WaitlistView): Html {
+  const placed = placeViewError(view);
   return view.lines.length === 0
     ? html`<p class="empty">Nobody is on the waitlist.</p>`
-    : html`<ol class="entries">${view.lines.map((line) => renderLine(line, view))}</ol>`;
+    : html`<ol class="entries">${view.lines.map((line) => renderLine(line, view, placed))}</ol>`;
 }
 
 /** The whole page. */
 export function renderWaitlistPage(view: WaitlistView): Html {
+  const { banner } = placeViewError(view);
   return renderLayout({
     title: `Waitlist · ${view.clinic.name}`,
     styles: ['staff-nav.css', 'waitlist.css'],
@@ -231,7 +245,7 @@ export function renderWaitlistPage(view: WaitlistView): Html {
     body: html`${renderStaffHeader({ clinic: view.clinic, current: 'waitlist', subtitle: 'Waitlist', showPhone: view.showPhone, status: renderLiveStatus() })}
 <main class="page">
   ${view.notice === undefined ? null : html`<p class="flash flash-ok" role="status">${view.notice}</p>`}
-  ${view.error === undefined ? null : html`<p class="banner" role="alert">${view.error}</p>`}
+  ${banner === undefined ? null : html`<p class="banner" role="alert">${banner}</p>`}
   <section aria-labelledby="board-title" class="board">
     <div class="board-head">
       <h2 id="board-title">By priority</h2>
