@@ -15,7 +15,8 @@ import type { AppDeps } from './app.js';
 import { readForm } from './requestBody.js';
 import { createStaffSessions, requireStaffSession, sameOriginForms } from './session.js';
 import { parseOrThrow, ZClinicQuery, ZClinicSlug } from './validation.js';
-import { QUICK_REPLIES, renderPhoneFragment, renderPhonePage, type PhoneFlash, type PhoneView } from './views/phoneView.js';
+import { labelFieldMessage } from './views/fieldLabels.js';
+import { PHONE_LABELS, QUICK_REPLIES, renderPhoneFragment, renderPhonePage, type PhoneFlash, type PhoneView } from './views/phoneView.js';
 
 /** Where the simulator lives, as the browser sees it. */
 export const PHONE_PATH = '/admin/phone';
@@ -102,7 +103,7 @@ async function answerFormPost(c: Context, slug: string, act: () => Promise<{ pho
       .catch({})
       .parse(await readForm(c).catch(() => ({})));
     const back = { ...(form.phone === undefined ? {} : { phone: form.phone }), ...(form.channel === undefined ? {} : { channel: form.channel }) };
-    return c.redirect(phoneUrl(slug, '', { ...back, error: error.message.slice(0, MAX_TEXT_CHARS) }), 303);
+    return c.redirect(phoneUrl(slug, '', { ...back, error: labelFieldMessage(error.message, error.field, PHONE_LABELS).slice(0, MAX_TEXT_CHARS) }), 303);
   }
 }
 
@@ -133,7 +134,7 @@ export function phoneRoutes(deps: AppDeps): Hono {
         phone = patientPhone(clinic, query.phone);
       } catch (refused) {
         if (!(refused instanceof AppError)) throw refused;
-        refusedPhone = { typed: query.phone, message: refused.message };
+        refusedPhone = { typed: query.phone, message: labelFieldMessage(refused.message, refused.field, PHONE_LABELS) };
       }
     }
     c.header('Cache-Control', 'no-store');

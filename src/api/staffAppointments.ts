@@ -27,7 +27,16 @@ import { readForm } from './requestBody.js';
 import { requireStaffSession, type StaffSessions } from './session.js';
 import { ERROR_FOR_PARAM } from './views/cardError.js';
 import { ZCalendarDate, ZClinicSlug, parseOrThrow } from './validation.js';
-import { renderAppointmentsDay, renderAppointmentsPage, type AppointmentLine, type AppointmentsView, type BookingForm } from './views/appointmentsView.js';
+import {
+  BOOKING_LABELS,
+  CHANGE_LABELS,
+  renderAppointmentsDay,
+  renderAppointmentsPage,
+  type AppointmentLine,
+  type AppointmentsView,
+  type BookingForm,
+} from './views/appointmentsView.js';
+import { labelFieldMessage } from './views/fieldLabels.js';
 
 /** Where the page lives, as the browser sees it (the board app is mounted at `/admin`). */
 export const APPOINTMENTS_PATH = '/admin/appointments';
@@ -192,7 +201,8 @@ export function staffAppointmentRoutes(deps: AppDeps, sessions: StaffSessions): 
       return c.redirect(pageUrl(slug, '', { date: day, notice: `Booked ${describe(booked, clinic)} on ${day}.` }), 303);
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
-      return renderDay(c, slug, date, { booking: { values, error: { message: error.message, field: error.field } } }, STATUS_BY_CODE[error.code]);
+      const message = labelFieldMessage(error.message, error.field, BOOKING_LABELS);
+      return renderDay(c, slug, date, { booking: { values, error: { message, field: error.field } } }, STATUS_BY_CODE[error.code]);
     }
   });
 
@@ -242,7 +252,11 @@ export function staffAppointmentRoutes(deps: AppDeps, sessions: StaffSessions): 
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       const unknownOutcome = error.code === 'unavailable' && id !== undefined && key !== undefined;
-      return back({ error: error.message.slice(0, MAX_FLASH_CHARS), [ERROR_FOR_PARAM]: id, ...(unknownOutcome ? { retry: `${id}~${key}` } : {}) });
+      return back({
+        error: labelFieldMessage(error.message, error.field, CHANGE_LABELS).slice(0, MAX_FLASH_CHARS),
+        [ERROR_FOR_PARAM]: id,
+        ...(unknownOutcome ? { retry: `${id}~${key}` } : {}),
+      });
     }
   });
 

@@ -28,8 +28,10 @@ import { readForm } from './requestBody.js';
 import { requireStaffSession, type StaffSessions } from './session.js';
 import { ERROR_FOR_PARAM } from './views/cardError.js';
 import { parseOrThrow, ZClinicQuery, ZClinicSlug } from './validation.js';
+import { labelFieldMessage } from './views/fieldLabels.js';
 import {
   CANCELLATION_FIELDS,
+  CANCELLATION_LABELS,
   renderCancellationLists,
   renderCancellationsPage,
   type CancellationForm,
@@ -160,7 +162,8 @@ export function staffCancellationRoutes(deps: AppDeps, sessions: StaffSessions):
       return c.redirect(pageUrl(slug, '', { notice: `Offering ${describeSlot(cancellation, clinic)} to the waitlist.` }), 303);
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
-      return render(c, slug, { create: { values, error: { message: error.message, field: error.field } } }, STATUS_BY_CODE[error.code]);
+      const message = labelFieldMessage(error.message, error.field, CANCELLATION_LABELS);
+      return render(c, slug, { create: { values, error: { message, field: error.field } } }, STATUS_BY_CODE[error.code]);
     }
   });
 

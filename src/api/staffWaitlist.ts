@@ -26,7 +26,8 @@ import { requireStaffSession, type StaffSessions } from './session.js';
 import { ERROR_FOR_PARAM } from './views/cardError.js';
 import { parseOrThrow, ZClinicQuery, ZClinicSlug } from './validation.js';
 import { addRequestedEntry, changeRequestedEntry, ZEntryPatch, ZNewEntry } from './waitlist.js';
-import { ENTRY_FIELDS, renderWaitlistBoard, renderWaitlistPage, type EntryForm, type WaitlistView } from './views/waitlistView.js';
+import { labelFieldMessage } from './views/fieldLabels.js';
+import { ENTRY_FIELDS, ENTRY_LABELS, renderWaitlistBoard, renderWaitlistPage, type EntryForm, type WaitlistView } from './views/waitlistView.js';
 
 /** Where the page lives, as the browser sees it (the board app is mounted at `/admin`). */
 export const WAITLIST_PATH = '/admin/waitlist';
@@ -155,7 +156,8 @@ export function staffWaitlistRoutes(deps: AppDeps, sessions: StaffSessions): Hon
       return c.redirect(pageUrl(slug, '', { notice: `Added ${describe(entry)} to the waitlist.` }), 303);
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
-      return render(c, slug, { add: { ...form, error: { message: error.message, field: error.field } } }, STATUS_BY_CODE[error.code]);
+      const message = labelFieldMessage(error.message, error.field, ENTRY_LABELS);
+      return render(c, slug, { add: { ...form, error: { message, field: error.field } } }, STATUS_BY_CODE[error.code]);
     }
   });
 
@@ -171,7 +173,8 @@ export function staffWaitlistRoutes(deps: AppDeps, sessions: StaffSessions): Hon
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       if (error.code === 'not_found') return c.redirect(pageUrl(slug, '', { error: error.message.slice(0, MAX_FLASH_CHARS) }), 303);
-      return render(c, slug, { edit: { id, form: { ...form, error: { message: error.message, field: error.field } } } }, STATUS_BY_CODE[error.code]);
+      const message = labelFieldMessage(error.message, error.field, ENTRY_LABELS);
+      return render(c, slug, { edit: { id, form: { ...form, error: { message, field: error.field } } } }, STATUS_BY_CODE[error.code]);
     }
   });
 
@@ -202,7 +205,7 @@ export function staffWaitlistRoutes(deps: AppDeps, sessions: StaffSessions): Hon
       return back({ notice: `${describe(entry)} is ${urgent ? 'urgent' : 'no longer urgent'}.` });
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
-      return back({ error: error.message.slice(0, MAX_FLASH_CHARS), [ERROR_FOR_PARAM]: id });
+      return back({ error: labelFieldMessage(error.message, error.field, ENTRY_LABELS).slice(0, MAX_FLASH_CHARS), [ERROR_FOR_PARAM]: id });
     }
   });
 

@@ -104,9 +104,9 @@ describe('staff text the clinic as a patient', () => {
 
   it('refuses an empty message and a number that is not one, back on the page', async () => {
     const empty = await followRedirect(await post('/admin/phone/messages', { phone: patientPhone(), channel: 'sms', body: '  ' }));
-    expect(empty.location.searchParams.get('error')).toBe('body: type a message to send');
+    expect(empty.location.searchParams.get('error')).toBe('Message: type a message to send');
     const bad = await followRedirect(await post('/admin/phone/messages', { phone: '12', channel: 'sms', body: 'JOIN' }), 400);
-    expect(bad.page).toContain('phone: must be a phone number, E.164 or local to US');
+    expect(bad.page).toContain('Number: must be a phone number, E.164 or local to US');
   });
 
   it('keeps a number that is not one in its field, with the refusal beside it', async () => {
@@ -115,9 +115,9 @@ describe('staff text the clinic as a patient', () => {
     const html = await page.text();
     expect(html).toMatch(/<input id="picker-phone" name="phone" [^>]*value="999" aria-invalid="true" aria-describedby="picker-phone-error">/);
     expect(html).toContain(
-      '<p class="field-message" id="picker-phone-error" role="alert" data-field-error="phone">phone: must be a phone number, E.164 or local to US</p>',
+      '<p class="field-message" id="picker-phone-error" role="alert" data-field-error="phone">Number: must be a phone number, E.164 or local to US</p>',
     );
-    expect(html.match(/phone: must be a phone number/g)).toHaveLength(1);
+    expect(html.match(/Number: must be a phone number/g)).toHaveLength(1);
     expect(html).toMatch(/<option value="whatsapp" selected>/);
   });
 

@@ -211,11 +211,11 @@ describe('booking from the page', () => {
   });
 
   it.each([
-    ['duration_minutes', { duration_minutes: '0' }, 'duration_minutes: must be a whole number of minutes from 5 to 480'],
-    ['phone', { phone: '12345' }, 'phone: must be a valid mobile number'],
-    ['starts_at', { starts_at: 'soon' }, 'starts_at: must be a date and time'],
-    ['starts_at', { starts_at: '2020-01-01T10:00' }, 'starts_at: must be in the future'],
-    ['patient_name', { patient_name: '' }, 'patient_name: must not be empty'],
+    ['duration_minutes', { duration_minutes: '0' }, 'Minutes: must be a whole number of minutes from 5 to 480'],
+    ['phone', { phone: '12345' }, 'Mobile number: must be a valid mobile number'],
+    ['starts_at', { starts_at: 'soon' }, 'Date and time: must be a date and time'],
+    ['starts_at', { starts_at: '2020-01-01T10:00' }, 'Date and time: must be in the future'],
+    ['patient_name', { patient_name: '' }, 'Patient name: must not be empty'],
   ])('names a bad %s beside the form, keeps what was typed and writes nothing', async (field, change, message) => {
     const before = await countAppointments();
     const form = { ...goodForm(), ...change };

@@ -98,31 +98,31 @@ describe('logging a freed slot and aborting it', () => {
 
 describe('bad input names the field and writes nothing', () => {
   it.each([
-    ['no provider', () => ({ provider_id: '', location: 'Room 2', ...slotFields(30) }), 'provider_id', 'provider_id: must be a provider id'],
+    ['no provider', () => ({ provider_id: '', location: 'Room 2', ...slotFields(30) }), 'provider_id', 'Provider: must be a provider id'],
     [
       'an unknown provider',
       () => ({ provider_id: '999999', location: 'Room 2', ...slotFields(30) }),
       'provider_id',
-      'provider_id: the clinic has no provider 999999',
+      'Provider: the clinic has no provider 999999',
     ],
-    ['no location', () => ({ provider_id: String(providerId), location: '  ', ...slotFields(30) }), 'location', 'location: must not be empty'],
+    ['no location', () => ({ provider_id: String(providerId), location: '  ', ...slotFields(30) }), 'location', 'Location: must not be empty'],
     [
       'a start that is no time',
       () => ({ provider_id: String(providerId), location: 'Room 2', slot_start_at: 'soon', slot_end_at: slotFields(30).slot_end_at }),
       'slot_start_at',
-      'slot_start_at: must be a date and time',
+      'Starts: must be a date and time',
     ],
     [
       'a start in the past',
       () => ({ provider_id: String(providerId), location: 'Room 2', ...slotFields(-3) }),
       'slot_start_at',
-      'slot_start_at: must be in the future',
+      'Starts: must be in the future',
     ],
     [
       'an end before the start',
       () => ({ provider_id: String(providerId), location: 'Room 2', ...slotFields(30, -30) }),
       'slot_end_at',
-      'slot_end_at: must be after slot_start_at',
+      'Ends: must be after Starts',
     ],
   ])('refuses %s: 400, the form as typed with the error beside the field', async (_, fields, field, message) => {
     const cookie = await staffCookie(stack);

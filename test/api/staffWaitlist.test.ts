@@ -135,37 +135,37 @@ describe('bad input names the field and writes nothing', () => {
     const refused = await post(pagePath(`/${id}/boost`), cookie, { manual_boost: '41' });
     expect(refused.status).toBe(303);
     const error = new URL(refused.headers.get('location')!, OWN_ORIGIN).searchParams.get('error');
-    expect(error).toBe('manual_boost: must be a whole number from 0 to 40');
+    expect(error).toBe('Boost: must be a whole number from 0 to 40');
     expect((await readEntry(id)).manual_boost).toBe(7);
     // The page shows the refusal it was sent back with in that entry's card, not in the page's banner.
     expect(new URL(refused.headers.get('location')!, OWN_ORIGIN).searchParams.get('error_for')).toBe(id);
     const shown = await (await stack.app.request(refused.headers.get('location')!, { headers: { Cookie: cookie } })).text();
     const card = new RegExp(`data-entry="${id}"[\\s\\S]*?</li>`).exec(shown)![0];
-    expect(card).toContain('<p class="card-error" role="alert" data-card-error>manual_boost: must be a whole number from 0 to 40</p>');
+    expect(card).toContain('<p class="card-error" role="alert" data-card-error>Boost: must be a whole number from 0 to 40</p>');
     expect(shown).not.toContain('class="banner"');
 
     const edit = await post(pagePath(`/${id}/edit`), cookie, { channel: 'sms', provider_type: 'Any', manual_boost: '41' });
     expect(edit.status).toBe(400);
-    expect(await edit.text()).toMatch(/data-field-error="manual_boost">manual_boost: must be a whole number from 0 to 40/);
+    expect(await edit.text()).toMatch(/data-field-error="manual_boost">Boost: must be a whole number from 0 to 40/);
     expect((await readEntry(id)).manual_boost).toBe(7);
   });
 
   it.each([
-    ['a boost of 41', { phone: '+13125550199', manual_boost: '41' }, 'manual_boost', 'manual_boost: must be a whole number from 0 to 40'],
-    ['a boost that is no number', { phone: '+13125550199', manual_boost: 'lots' }, 'manual_boost', 'manual_boost: must be a whole number from 0 to 40'],
-    ['a bad phone', { phone: '12', manual_boost: '0' }, 'phone', 'phone: must be a valid mobile number, E.164 or local to US'],
-    ['no phone', { phone: '', manual_boost: '0' }, 'phone', 'phone: must be a phone number'],
+    ['a boost of 41', { phone: '+13125550199', manual_boost: '41' }, 'manual_boost', 'Boost: must be a whole number from 0 to 40'],
+    ['a boost that is no number', { phone: '+13125550199', manual_boost: 'lots' }, 'manual_boost', 'Boost: must be a whole number from 0 to 40'],
+    ['a bad phone', { phone: '12', manual_boost: '0' }, 'phone', 'Mobile number: must be a valid mobile number, E.164 or local to US'],
+    ['no phone', { phone: '', manual_boost: '0' }, 'phone', 'Mobile number: must be a phone number'],
     [
       'a current appointment that is no time',
       { phone: '+13125550199', manual_boost: '0', current_appt_at: 'soon' },
       'current_appt_at',
-      'current_appt_at: must be a date and time',
+      'Current appointment: must be a date and time',
     ],
     [
       'an unknown provider',
       { phone: '+13125550199', manual_boost: '0', provider_ids: '999999' },
       'provider_ids',
-      'provider_ids.0: the clinic has no provider 999999',
+      'Preferred providers: the clinic has no provider 999999',
     ],
   ])('refuses %s when adding: 400, the form as typed with the error beside the field', async (_, fields, field, message) => {
     const cookie = await staffCookie(stack);

@@ -133,7 +133,8 @@ describe('the receptionist books and reminds from the Appointments page', () => 
     // The refusal is announced (an alert) as the page comes back; the live list keeps it, quietly.
     const refusal = card.locator('[data-card-error]');
     await refusal.waitFor();
-    expect(await refusal.textContent()).toMatch(/must be in the future/);
+    // In the words of the card's form, not the JSON API's field name (starts_at).
+    expect(await refusal.textContent()).toMatch(/^New time: must be in the future/);
     expect(await page.locator('.banner').count()).toBe(0);
     // The stream's first fragment, and one after another change, leave it in its card.
     await page.locator('#live[data-state="live"]').waitFor({ timeout: 5_000 });

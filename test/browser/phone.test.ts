@@ -57,7 +57,8 @@ describe('a receptionist mistypes the number', () => {
     await refusal.waitFor({ timeout: 5_000 });
     expect(await number.inputValue()).toBe('999');
     expect(await number.getAttribute('aria-invalid')).toBe('true');
-    expect(await refusal.textContent()).toBe('phone: must be a phone number, E.164 or local to US');
+    // In the field's own words, not the JSON API's field name.
+    expect(await refusal.textContent()).toBe('Number: must be a phone number, E.164 or local to US');
     // Named once, beside the field: not again in a banner.
     expect(await page.getByRole('alert').count()).toBe(1);
     await page.close();

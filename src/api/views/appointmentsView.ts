@@ -68,6 +68,21 @@ const STATUS_LABELS: Record<AppointmentStatus, string> = {
 
 const CHANNEL_LABELS: Record<string, string> = { sms: 'SMS', whatsapp: 'WhatsApp', voice: 'Call' };
 
+/** The booking form's labels by the JSON API's field names: the page shows a refusal in these words (fieldLabels.ts). */
+export const BOOKING_LABELS = {
+  patient_name: 'Patient name',
+  phone: 'Mobile number',
+  starts_at: 'Date and time',
+  duration_minutes: 'Minutes',
+  provider: 'Provider',
+  service: 'Service',
+  channel: 'Reminders by',
+  language: 'Language',
+} as const satisfies Record<keyof BookingForm['values'], string>;
+
+/** The labels of an appointment card's forms (mark visited, move), as `BOOKING_LABELS`. */
+export const CHANGE_LABELS = { follow_up_date: 'Follow-up date', starts_at: 'New time' } as const;
+
 const EMPTY_BOOKING: BookingForm['values'] = {
   patient_name: '',
   phone: '',
@@ -115,11 +130,11 @@ function renderActions(line: AppointmentLine, view: AppointmentsView, zone: stri
   </div>
   <div class="appt-forms">
     <form method="post" action="${url('visited')}" class="inline-form">${key}
-      <label>Follow-up date <span class="muted">(optional)</span><input type="date" name="follow_up_date"></label>
+      <label>${CHANGE_LABELS.follow_up_date} <span class="muted">(optional)</span><input type="date" name="follow_up_date"></label>
       <button class="btn btn-quiet" type="submit">Mark visited</button>
     </form>
     <form method="post" action="${url('move')}" class="inline-form">${key}
-      <label>New time <span class="muted">(${zone})</span><input type="datetime-local" name="starts_at" value="${localStart}" required></label>
+      <label>${CHANGE_LABELS.starts_at} <span class="muted">(${zone})</span><input type="datetime-local" name="starts_at" value="${localStart}" required></label>
       <button class="btn btn-quiet" type="submit">Move</button>
     </form>
   </div>`;
@@ -147,8 +162,9 @@ function renderLine(line: AppointmentLine, view: AppointmentsView, placed: Place
 </li>`;
 }
 
-/** One labelled field of the booking form, with its error beside it when the refusal names it. */
-function bookingField(form: BookingForm, name: keyof BookingForm['values'], label: string, control: (attrs: Html) => Html): Html {
+/** One labelled field of the booking form (`BOOKING_LABELS[name]`, then `more`), with its error beside it when the refusal names it. */
+function bookingField(form: BookingForm, name: keyof BookingForm['values'], more: string, control: (attrs: Html) => Html): Html {
+  const label = `${BOOKING_LABELS[name]}${more}`;
   const error = form.error?.field === name ? form.error.message : undefined;
   const attrs = html`id="book-${name}" name="${name}"${error === undefined ? null : html` aria-invalid="true" aria-describedby="book-${name}-error"`}`;
   return html`<div class="field${error === undefined ? '' : ' field-error'}">
@@ -169,23 +185,23 @@ function renderBookingForm(view: AppointmentsView): Html {
   ${unplaced ? html`<p class="field-message" role="alert">${form.error!.message}</p>` : null}
   ${form.error === undefined || unplaced ? null : html`<p class="visually-hidden" role="alert">${form.error.message}</p>`}
   <form method="post" action="${view.urls.book}" class="book-form">
-    ${bookingField(form, 'patient_name', 'Patient name', (a) => html`<input ${a} value="${v.patient_name}" autocomplete="off" required maxlength="100">`)}
-    ${bookingField(form, 'phone', 'Mobile number', (a) => html`<input ${a} type="tel" value="${v.phone}" autocomplete="off" required>`)}
-    ${bookingField(form, 'starts_at', `Date and time (${view.clinic.timezone})`, (a) => html`<input ${a} type="datetime-local" value="${v.starts_at}" required>`)}
-    ${bookingField(form, 'duration_minutes', 'Minutes', (a) => html`<input ${a} type="number" min="5" max="480" step="5" value="${v.duration_minutes}" required>`)}
-    ${bookingField(form, 'provider', 'Provider', (a) => html`<input ${a} value="${v.provider}" required maxlength="100">`)}
-    ${bookingField(form, 'service', 'Service', (a) => html`<input ${a} value="${v.service}" required maxlength="100">`)}
+    ${bookingField(form, 'patient_name', '', (a) => html`<input ${a} value="${v.patient_name}" autocomplete="off" required maxlength="100">`)}
+    ${bookingField(form, 'phone', '', (a) => html`<input ${a} type="tel" value="${v.phone}" autocomplete="off" required>`)}
+    ${bookingField(form, 'starts_at', ` (${view.clinic.timezone})`, (a) => html`<input ${a} type="datetime-local" value="${v.starts_at}" required>`)}
+    ${bookingField(form, 'duration_minutes', '', (a) => html`<input ${a} type="number" min="5" max="480" step="5" value="${v.duration_minutes}" required>`)}
+    ${bookingField(form, 'provider', '', (a) => html`<input ${a} value="${v.provider}" required maxlength="100">`)}
+    ${bookingField(form, 'service', '', (a) => html`<input ${a} value="${v.service}" required maxlength="100">`)}
     ${bookingField(
       form,
       'channel',
-      'Reminders by',
+      '',
       (a) =>
         html`<select ${a}>${option('sms', 'SMS', v.channel)}${option('whatsapp', 'WhatsApp', v.channel)}${option('voice', 'Phone call', v.channel)}</select>`,
     )}
     ${bookingField(
       form,
       'language',
-      'Language',
+      '',
       (a) => html`<select ${a}>${option('', 'Their usual / the clinic’s', v.language)}${SHIPPED_LANGUAGES.map((l) => option(l, l, v.language))}</select>`,
     )}
     <div class="book-submit"><button class="btn btn-primary" type="submit">Book</button></div>

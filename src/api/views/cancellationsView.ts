@@ -66,6 +66,15 @@ const OFFER_LABELS: Record<OfferState, string> = {
   failed: 'Not delivered',
 };
 
+/** The form's labels by the JSON API's field names: the page shows a refusal in these words (fieldLabels.ts). */
+export const CANCELLATION_LABELS = {
+  provider_id: 'Provider',
+  location: 'Location',
+  slot_start_at: 'Starts',
+  slot_end_at: 'Ends',
+  reason: 'Reason',
+} as const satisfies Record<CancellationField, string>;
+
 const EMPTY_FORM: CancellationForm = { values: { provider_id: '', location: '', slot_start_at: '', slot_end_at: '', reason: '' } };
 
 /** Seconds left of a hold at `now` (0 once over), and as the countdown shows it: "6:42 left". */

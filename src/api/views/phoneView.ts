@@ -19,6 +19,9 @@ export const QUICK_REPLIES = [
 ] as const;
 
 /** The keys of the simulator's keypad, in the order a phone shows them. */
+/** The simulator's labels by its forms' field names: the page shows a refusal in these words (fieldLabels.ts). */
+export const PHONE_LABELS = { phone: 'Number', channel: 'Channel', body: 'Message' } as const;
+
 const KEYPAD = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'] as const;
 
 /** Where the simulator's forms and chat refresh go (each carries `?clinic=` for a clinic other than `main`). */
@@ -97,14 +100,14 @@ function renderPicker(view: PhoneView): Html {
   ${view.clinic.slug === MAIN_CLINIC_SLUG ? null : html`<input type="hidden" name="clinic" value="${view.clinic.slug}">`}
   <div class="row">
     <div class="field${refused === undefined ? '' : ' field-error'}">
-      <label for="picker-phone">Number (E.164 or local to ${view.clinic.defaultCountry})</label>
+      <label for="picker-phone">${PHONE_LABELS.phone} (E.164 or local to ${view.clinic.defaultCountry})</label>
       <input id="picker-phone" name="phone" type="tel" list="recent-phones" autocomplete="off" required value="${refused?.typed ?? view.phone ?? ''}"${
         refused === undefined ? null : raw(' aria-invalid="true" aria-describedby="picker-phone-error"')
       }>
       ${refused === undefined ? null : html`<p class="field-message" id="picker-phone-error" role="alert" data-field-error="phone">${refused.message}</p>`}
     </div>
     <datalist id="recent-phones">${view.recentPhones.map((phone) => html`<option value="${phone}"></option>`)}</datalist>
-    <label class="field">Channel
+    <label class="field">${PHONE_LABELS.channel}
       <select name="channel">${option('sms', 'SMS')}${option('whatsapp', 'WhatsApp')}</select>
     </label>
     <button class="btn btn-quiet" type="submit">Open</button>
@@ -118,7 +121,7 @@ function renderComposer(view: PhoneView, phone: string): Html {
   <h2 id="send-title">Text the clinic as ${phone} on ${view.channel === 'whatsapp' ? 'WhatsApp' : 'SMS'}</h2>
   <form method="post" action="${view.urls.send}" class="row">
     ${hidden}
-    <label class="field">Message
+    <label class="field">${PHONE_LABELS.body}
       <textarea name="body" required maxlength="1600"></textarea>
     </label>
     <button class="btn btn-primary" type="submit">Send</button>

@@ -61,6 +61,19 @@ export interface WaitlistView {
   urls: { add: string; events: string; action(id: string, action: WaitlistAction): string };
 }
 
+/** The entry form's labels (and a card's boost field's) by the JSON API's field names: the page shows a refusal in these words (fieldLabels.ts). */
+export const ENTRY_LABELS = {
+  phone: 'Mobile number',
+  display_name: 'Name',
+  channel: 'Offers by',
+  provider_type: 'Provider type',
+  provider_ids: 'Preferred providers',
+  current_appt_at: 'Current appointment',
+  manual_boost: 'Boost',
+  urgent: 'Urgent',
+  notes: 'Notes',
+} as const satisfies Record<EntryField | 'provider_ids' | 'urgent', string>;
+
 const CHANNEL_LABELS: Record<string, string> = { sms: 'SMS', whatsapp: 'WhatsApp' };
 const TYPE_LABELS: Record<string, string> = { 'MD/DO': 'MD/DO only', APP: 'APP only', Any: 'Any type' };
 
