@@ -132,6 +132,7 @@ async function loadView(deps: AppDeps, slug: string, date: string | undefined, {
     showPhone: deps.consoleTelephone !== undefined,
     now: new Date(),
     urls: {
+      page: APPOINTMENTS_PATH,
       previous: pageUrl(slug, '', { date: shift(-1) }),
       next: pageUrl(slug, '', { date: shift(1) }),
       today: pageUrl(slug),

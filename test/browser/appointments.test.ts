@@ -146,6 +146,28 @@ describe('the receptionist books and reminds from the Appointments page', () => 
     await page.close();
   });
 
+  it('picks a day from the date field and sees that day, at phone and desktop widths', async () => {
+    const startsAt = DateTime.now().setZone(suite.stack.clinic.timezone).plus({ days: 9 }).set({ hour: 14, minute: 0, second: 0, millisecond: 0 });
+    await bookThroughApi(suite.stack, { startsAt, patientName: 'Lena Vogel' });
+    for (const width of [390, 1440]) {
+      const page = await signIn(width);
+      await page.goto(`${suite.baseUrl}/admin/appointments?clinic=${suite.stack.clinic.slug}`);
+      const picker = page.getByLabel(/^Day/);
+      expect(await picker.inputValue()).toBe(DateTime.now().setZone(suite.stack.clinic.timezone).toISODate());
+      await picker.fill(startsAt.toISODate()!);
+      await page.getByRole('button', { name: 'Show', exact: true }).click();
+      await page.waitForURL((url) => url.searchParams.get('date') === startsAt.toISODate());
+      // Still this clinic's page (its ?clinic= kept), now showing the day picked.
+      expect(new URL(page.url()).searchParams.get('clinic')).toBe(suite.stack.clinic.slug);
+      expect(await page.locator('#day-title').textContent()).toBe(startsAt.setLocale('en-US').toLocaleString(DateTime.DATE_HUGE));
+      await page.locator('[data-appointment]').filter({ hasText: 'Lena' }).waitFor();
+      expect(await page.getByLabel(/^Day/).inputValue()).toBe(startsAt.toISODate());
+      expect(await page.locator('html').evaluate((el) => el.scrollWidth)).toBeLessThanOrEqual(width);
+      await page.screenshot({ path: screenshotPath(`appointments-day-picker-${width}.png`) });
+      await page.close();
+    }
+  });
+
   it('reaches every navigation link and sign-out by keyboard', async () => {
     const page = await signIn(390);
     expect(await page.locator('html').evaluate((el) => el.scrollWidth)).toBeLessThanOrEqual(390);

@@ -13,6 +13,9 @@ export const APPOINTMENTS_CSS = `
 .day-head { display: flex; flex-wrap: wrap; align-items: center; justify-content: space-between; gap: 10px; }
 .day-head h2 { font-size: 1.25rem; }
 .day-nav { display: flex; flex-wrap: wrap; gap: 8px; }
+/* The day picker: a date field and its button (the field's look is the forms' own, below). */
+.day-pick { display: flex; flex-wrap: wrap; align-items: center; gap: 8px; }
+.day-pick label { font-weight: 600; }
 .appts { list-style: none; margin: 0; padding: 0; display: grid; gap: 12px; }
 .appt { padding: 16px 18px; display: grid; gap: 12px; }
 .appt-top { display: flex; flex-wrap: wrap; align-items: baseline; gap: 6px 14px; }

@@ -1,5 +1,6 @@
 /**
- * The "Appointments" page: one clinic-local day's appointments as cards (time, patient's first name,
+ * The "Appointments" page: one clinic-local day (previous / next day, or any day from its date picker)
+ * and its appointments as cards (time, patient's first name,
  * provider, status, channel, last delivery, next reminder, Temporal link), a small form per staff
  * change on each open one, and the booking form. Only the first name is shown: never the full name
  * or the phone. The list is live: appointments.js swaps in the fragment the event stream sends.
@@ -7,7 +8,7 @@
 import { html, raw } from 'hono/html';
 import { DateTime } from 'luxon';
 import type { Appointment } from '../../appointments/appointments.js';
-import type { Clinic } from '../../clinics/clinics.js';
+import { MAIN_CLINIC_SLUG, type Clinic } from '../../clinics/clinics.js';
 import { SHIPPED_LANGUAGES } from '../../domain/languages.js';
 import type { AppointmentStatus } from '../../workflows/appointmentDefinitions.js';
 import { placeError, type PlacedError } from './cardError.js';
@@ -53,7 +54,8 @@ export interface AppointmentsView {
   errorFor?: string | undefined;
   /** Present after a refused booking: the form comes back filled in. */
   booking?: BookingForm | undefined;
-  urls: { previous: string; next: string; today: string; book: string; events: string; action(id: string, action: AppointmentAction): string };
+  /** `page`: the page itself, where the day picker's form goes (it sends `?date=` and, for a clinic other than `main`, `?clinic=`). */
+  urls: { page: string; previous: string; next: string; today: string; book: string; events: string; action(id: string, action: AppointmentAction): string };
   /** The idempotency key the change forms of appointment `id` carry (src/api/idempotencyKey.ts). */
   formKey(id: string): string;
 }
@@ -251,6 +253,12 @@ export function renderAppointmentsPage(view: AppointmentsView): Html {
         ${view.date === view.today ? null : html`<a class="btn btn-quiet" href="${view.urls.today}">Today</a>`}
         <a class="btn btn-quiet" href="${view.urls.next}" rel="next">Next day →</a>
       </nav>
+      <form class="day-pick" method="get" action="${view.urls.page}">
+        ${view.clinic.slug === MAIN_CLINIC_SLUG ? null : html`<input type="hidden" name="clinic" value="${view.clinic.slug}">`}
+        <label for="day-pick-date">Day <span class="muted">(${view.clinic.timezone})</span></label>
+        <input id="day-pick-date" type="date" name="date" value="${view.date}" required>
+        <button class="btn btn-quiet" type="submit">Show</button>
+      </form>
     </div>
     <div id="day-list" data-events="${view.urls.events}">${renderAppointmentsDay(view)}</div>
   </section>
