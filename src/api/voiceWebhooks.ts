@@ -1,7 +1,9 @@
 /**
  * Twilio's voice webhooks of a reminder call, under `/webhooks/twilio/voice`: the call's TwiML when it
  * connects (`answer`), the keypad menu's `<Gather>` action (`gather`), and the call status callback
- * (`status`). Signature-checked like the SMS webhooks; every TwiML answer comes well within Twilio's
+ * (`status`). A choice is texted after the call, except to a number known to be a landline
+ * (knownLandlines.ts), which hears an outcome that promises no text, and for another time is asked to
+ * call the clinic. Signature-checked like the SMS webhooks; every TwiML answer comes well within Twilio's
  * 15 s (the chain's update has `VOICE_UPDATE_DEADLINE_MS`), and is idempotent per CallSid + step.
  * Parameters: twilio.com/docs/voice/twiml#request-parameters, twilio.com/docs/voice/twiml/gather#action,
  * twilio.com/docs/voice/api/call-resource#statuscallback.
@@ -24,6 +26,7 @@ import {
 } from '../calls/reminderCalls.js';
 import type { Sql } from '../db/sql.js';
 import { AppError } from '../errors.js';
+import { isKnownLandline } from '../messaging/knownLandlines.js';
 import type { Messenger } from '../messaging/messenger.js';
 import { callWithinDeadline } from '../queue/callWithinDeadline.js';
 import { signalDeliveryReceipt } from '../appointments/signalDeliveryReceipt.js';
@@ -76,6 +79,8 @@ const ZCallStatus = z.object({
 /** The answer word the appointment chain reads for each choice (see appointmentAnswers.ts). */
 const ANSWER_WORDS: Record<CallChoice, string> = { confirm: 'YES', reschedule: 'CHANGE', cancel: 'NO' };
 const OUTCOME_KINDS = { confirm: 'call_confirmed', reschedule: 'call_reschedule', cancel: 'call_cancelled' } as const;
+/** What a landline hears instead: no text follows, so none is promised (for another time: call the clinic). */
+const LANDLINE_OUTCOME_KINDS = { confirm: 'call_confirmed_landline', reschedule: 'call_reschedule_landline', cancel: 'call_cancelled_landline' } as const;
 
 /** Dependencies of the voice webhooks. */
 export interface VoiceWebhookDeps {
@@ -136,12 +141,22 @@ export function voiceWebhookRoutes(deps: VoiceWebhookDeps) {
         await tx`update calls set digits = ${p.Digits || null}, note = 'no choice on the keypad', updated_at = now() where id = ${call.id}`;
         return sayAndHangUp(sql, call, 'call_goodbye');
       }
+      // A landline takes no texts: another time is arranged by phone (the chain is not asked for a
+      // list of times nobody could read or answer), and a choice is followed by no text.
+      const landline = await isKnownLandline(sql, call.phone);
+      if (landline && choice === 'reschedule') {
+        await tx`
+          update calls set digits = ${p.Digits}, choice = ${choice}, note = 'a landline: asked to call the clinic for another time', updated_at = now()
+          where id = ${call.id}`;
+        return sayAndHangUp(sql, call, LANDLINE_OUTCOME_KINDS[choice]);
+      }
       const reply = await answerChain(call, choice);
       await tx`
         update calls set digits = ${p.Digits}, choice = ${reply === undefined ? null : choice},
           note = ${reply === undefined ? 'the choice could not be recorded' : null}, updated_at = now()
         where id = ${call.id}`;
       if (reply === undefined) return sayAndHangUp(sql, call, 'call_unrecorded');
+      if (landline) return sayAndHangUp(sql, call, LANDLINE_OUTCOME_KINDS[choice]);
       if (reply !== null) await textReply(call, p.CallSid, reply);
       return sayAndHangUp(sql, call, OUTCOME_KINDS[choice]);
     });

@@ -5,6 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { phoneToCall } from '../../src/clinics/clinics.js';
+import { formatPhoneForPeople } from '../../src/domain/phone.js';
 import { bookThroughApi } from '../support/apiBooking.js';
 import { json, patientPhone, startStack, type Stack } from '../support/stack.js';
 import { callStatusParams, callTwimlParams, fakeSid, gatherParams, signedTwilioRequest } from '../support/twilioWebhooks.js';
@@ -43,6 +45,40 @@ async function reminderCall(language = 'en'): Promise<TestCall> {
     values (${stack.clinic.id}, ${appointmentId}, ${`appointment:${appointmentId}:reminder`}, ${phone}, ${stack.clinicNumber}, ${phone}, ${language}, ${randomUUID()}, ${callSid})
     returning id`;
   return { id: String(row!.id), callSid, phone, appointmentId, workflowId };
+}
+
+/**
+ * A reminder text that came back undelivered with 30006 (a landline), signalled by its signed status
+ * callback, and the call the appointment's chain placed instead.
+ */
+async function landlineReminderCall(): Promise<TestCall> {
+  const { id: appointmentId, workflowId, phone } = await bookThroughApi(stack);
+  expect((await stack.api(`/api/appointments/${appointmentId}/remind`, { method: 'POST' })).status).toBe(200);
+  const attempts = async () => {
+    const { deliveries } = (await json(await stack.api(`/api/appointments/${appointmentId}`))) as {
+      deliveries: { kind: string; attempts: { channel: string; sid: string | null }[] }[];
+    };
+    return deliveries.find((d) => d.kind === 'reminder')?.attempts ?? [];
+  };
+  const [text] = await vi.waitFor(
+    async () => {
+      const sent = await attempts();
+      expect(sent[0]?.sid).toMatch(/^SM/);
+      return sent;
+    },
+    { timeout: 15_000 },
+  );
+  expect((await stack.sendStatus({ MessageSid: text!.sid!, MessageStatus: 'undelivered', ErrorCode: '30006' })).status).toBe(204);
+  const [row] = await vi.waitFor(
+    async () => {
+      const rows = await stack.sql<{ id: string; call_sid: string }[]>`
+        select id::text, call_sid from calls where appointment_id = ${appointmentId} and call_sid is not null`;
+      expect(rows).toHaveLength(1);
+      return rows;
+    },
+    { timeout: 15_000 },
+  );
+  return { id: row!.id, callSid: row!.call_sid, phone, appointmentId, workflowId };
 }
 
 const party = (call: TestCall) => ({ callSid: call.callSid, from: stack.clinicNumber, to: call.phone });
@@ -127,6 +163,35 @@ describe('a reminder call answered by the patient', () => {
     const [text] = await textsAfterCall(call);
     expect(text!.body).toMatch(/reply with the number of a time:\n1\) /);
     expect(await callRow(call)).toMatchObject({ choice: 'reschedule' });
+  });
+
+  it('on a landline (its reminder text came back 30006), asks the patient to call the clinic for another time on 2, and texts nothing', async () => {
+    const call = await landlineReminderCall();
+    await answer(call);
+    const textsBefore = await stack.sql`select 1 from messages where phone = ${call.phone} and direction = 'outbound'`;
+    const twiml = await (await press(call, '2')).text();
+    const officePhone = formatPhoneForPeople(phoneToCall(stack.clinic)!);
+    expect(twiml).toContain(`<Say language="en-US">To choose another time, please call us at ${officePhone}. Until then, your visit stays on `);
+    expect(twiml).toMatch(/your visit stays on \w+day, \w+ \d+ at \d\d:\d\d\. Goodbye\.<\/Say><Hangup\/><\/Response>$/);
+    expect(twiml).not.toMatch(/text/i);
+    expect(await callRow(call)).toMatchObject({ digits: '2', choice: 'reschedule', note: 'a landline: asked to call the clinic for another time' });
+    // The chain was not asked for a list of times that could neither arrive nor be answered.
+    expect(await appointmentStatus(call)).toBe('booked');
+    expect(await stack.sql`select kind from patient_prompts where workflow_id = ${call.workflowId} and closed_at is null`).toEqual([
+      { kind: 'appointment_reminder' },
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await stack.sql`select 1 from messages where phone = ${call.phone} and direction = 'outbound'`).toHaveLength(textsBefore.length);
+  });
+
+  it('on a landline, confirms on 1 without promising or sending a text', async () => {
+    const call = await landlineReminderCall();
+    await answer(call);
+    const twiml = await (await press(call, '1')).text();
+    expect(twiml).toMatch(/<Say language="en-US">Thank you\. Your visit on .* is confirmed\. Goodbye\.<\/Say><Hangup\/>/);
+    expect(twiml).not.toMatch(/text/i);
+    expect(await appointmentStatus(call)).toBe('confirmed');
+    expect(await textsAfterCall(call)).toHaveLength(0);
   });
 
   it('apologises when the chain no longer waits for an answer (the patient already answered by text)', async () => {
