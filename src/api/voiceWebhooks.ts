@@ -14,6 +14,7 @@ import { z } from 'zod';
 import {
   findCallBySid,
   getCallById,
+  hangUpTwiml,
   isMachineEnd,
   MAX_MENUS,
   MAX_SILENT_MENUS,
@@ -132,6 +133,12 @@ export function voiceWebhookRoutes(deps: VoiceWebhookDeps) {
     const { attempt } = parseOrThrow(ZGatherQuery, c.req.query());
     const p = parseOrThrow(ZGather, c.get('twilioParams'));
     const call = await callOf(callId, p.CallSid);
+    // A key on a call that has ended in our records (a late or replayed request): nobody is on the
+    // line to hear an outcome, so nothing is answered, recorded or texted.
+    if (FINAL_STATUSES.has(call.status)) {
+      log.info({ callSid: p.CallSid, status: call.status }, 'a keypad answer on an ended call was ignored');
+      return twimlResponse(hangUpTwiml());
+    }
     const twiml = await runCallStepOnce(sql, p.CallSid, `gather-${attempt}`, async (tx) => {
       const choice = MENU_KEYS[p.Digits];
       if (choice === undefined) {

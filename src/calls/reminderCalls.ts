@@ -25,6 +25,8 @@ export interface ReminderCall {
   language: string;
   callSid: string | null;
   answeredBy: string | null;
+  /** Twilio's latest call status as our status callbacks recorded it (`queued` before the first). */
+  status: string;
 }
 
 /** What the patient chose on the keypad. */
@@ -66,12 +68,13 @@ const toCall = (row: Record<string, unknown>): ReminderCall => ({
   language: row.language as string,
   callSid: row.call_sid as string | null,
   answeredBy: row.answered_by as string | null,
+  status: row.status as string,
 });
 
 /** The call `calls.id = id`. @throws AppError not_found (field `callId`). */
 export async function getCallById(sql: Sql, id: string): Promise<ReminderCall> {
   const [row] = await sql`
-    select c.id, c.clinic_id, k.slug, c.appointment_id, c.phone, c.language, c.call_sid, c.answered_by
+    select c.id, c.clinic_id, k.slug, c.appointment_id, c.phone, c.language, c.call_sid, c.answered_by, c.status
     from calls c join clinics k on k.id = c.clinic_id where c.id = ${id}`;
   if (row === undefined) throw new AppError('not_found', `no call ${id}`, 'callId');
   return toCall(row);
@@ -80,7 +83,7 @@ export async function getCallById(sql: Sql, id: string): Promise<ReminderCall> {
 /** The call Twilio knows as `callSid`, if it is in the log. */
 export async function findCallBySid(sql: Sql, callSid: string): Promise<ReminderCall | undefined> {
   const [row] = await sql`
-    select c.id, c.clinic_id, k.slug, c.appointment_id, c.phone, c.language, c.call_sid, c.answered_by
+    select c.id, c.clinic_id, k.slug, c.appointment_id, c.phone, c.language, c.call_sid, c.answered_by, c.status
     from calls c join clinics k on k.id = c.clinic_id where c.call_sid = ${callSid}`;
   return row === undefined ? undefined : toCall(row);
 }
@@ -125,6 +128,13 @@ export async function renderCallText(sql: Sql, call: ReminderCall, kind: CallKin
         };
   const rendered = await renderMessage(sql, { clinic, kind, language: call.language, values });
   return { text: rendered.text, language: sayLanguage(rendered.language) };
+}
+
+/** TwiML that says nothing and hangs up: the answer to a step of a call that has already ended. */
+export function hangUpTwiml(): string {
+  const response = new twilio.twiml.VoiceResponse();
+  response.hangup();
+  return response.toString();
 }
 
 /** TwiML reading the `kind` text and hanging up. */

@@ -194,6 +194,22 @@ describe('a reminder call answered by the patient', () => {
     expect(await textsAfterCall(call)).toHaveLength(0);
   });
 
+  it.each([
+    ['completed', '3'],
+    ['failed', '1'],
+  ])('changes nothing for a key on a call already %s in our records, and hangs up saying nothing', async (ended, key) => {
+    const call = await reminderCall();
+    await answer(call);
+    expect((await callStatus(call, ended)).status).toBe(204);
+    const response = await press(call, key);
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe('<?xml version="1.0" encoding="UTF-8"?><Response><Hangup/></Response>');
+    expect(await appointmentStatus(call)).toBe('booked');
+    expect(await callRow(call)).toMatchObject({ status: ended, digits: null, choice: null, note: null });
+    expect(await textsAfterCall(call)).toHaveLength(0);
+    expect(await stack.sql`select step from call_steps where call_sid = ${call.callSid}`).toEqual([{ step: 'answer' }]);
+  });
+
   it('apologises when the chain no longer waits for an answer (the patient already answered by text)', async () => {
     const call = await reminderCall();
     await answer(call);
