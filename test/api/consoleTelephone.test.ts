@@ -51,10 +51,10 @@ async function placeCall(a: { id: string; phone: string }): Promise<string> {
   return placed.callSid;
 }
 
-/** The delivery receipts signalled to workflow `workflowId`, decoded (payloads are encrypted in history). */
-async function receiptsSignalled(workflowId: string): Promise<DeliveryReceipt[]> {
+/** The delivery receipts signalled to workflow `workflowId` (of stack `on`), decoded (payloads are encrypted in history). */
+async function receiptsSignalled(workflowId: string, on: Stack = stack): Promise<DeliveryReceipt[]> {
   const [codec] = createDataConverter(TEST_PAYLOAD_KEYS).payloadCodecs!;
-  const history = await stack.temporal.workflow.getHandle(workflowId).fetchHistory();
+  const history = await on.temporal.workflow.getHandle(workflowId).fetchHistory();
   const signals = (history.events ?? []).map((e) => e.workflowExecutionSignaledEventAttributes).filter((a) => a?.signalName === 'deliveryReceipt');
   const receipts: DeliveryReceipt[] = [];
   for (const signal of signals) {
@@ -159,6 +159,58 @@ describe('a console reminder call', () => {
     expect((await json(bad)).error.field).toBe('call');
     await stack.api(`/api/console/phones/${encodeURIComponent(phone)}`, { method: 'PUT', body: JSON.stringify({ sms: 'undelivered' }) });
     expect((await json(await stack.api('/api/console/phones'))).phones).toContainEqual({ phone, sms: 'undelivered', whatsapp: 'delivered', call: 'answer' });
+  });
+});
+
+describe('a console reminder call nobody presses a key on', () => {
+  // A second of the call lasts 20 ms here: the menu (about 30 words) and its 6 s timeout take 0.4 s.
+  let quick: Stack;
+  beforeAll(async () => {
+    quick = await startStack({ consoleTelephone: true, consoleSecondMs: 20 });
+  });
+  afterAll(() => quick?.stop());
+
+  it('times out as at Twilio: the menu is read again, then the goodbye, and the call completes with the chain told', async () => {
+    const { id, workflowId, phone } = await bookThroughApi(quick, { channel: 'voice' });
+    await quick.api(`/api/appointments/${id}/remind`, { method: 'POST' });
+    const sid = await vi.waitFor(
+      async () => {
+        const [row] = await quick.sql<{ call_sid: string }[]>`select call_sid from calls where appointment_id = ${id} and call_sid is not null`;
+        expect(row?.call_sid).toMatch(/^CA/);
+        return row!.call_sid;
+      },
+      { timeout: 15_000 },
+    );
+    await vi.waitFor(
+      async () =>
+        expect((await quick.sql`select status, note, console_gather_url from calls where call_sid = ${sid}`)[0]).toEqual({
+          status: 'completed',
+          note: 'no choice on the keypad',
+          console_gather_url: null,
+        }),
+      { timeout: 15_000 },
+    );
+    const said = await quick.sql<{ step: string; twiml: string }[]>`select step, twiml from call_steps where call_sid = ${sid} order by created_at, step`;
+    expect(said.map((s) => s.step)).toEqual(['answer', 'gather-1', 'gather-2']);
+    expect(said[1]!.twiml).toContain('/gather?attempt=2');
+    expect(said[2]!.twiml).toMatch(/We did not get an answer\..*<Hangup\/>/);
+    expect((await quick.sql`select status from call_status_events where call_sid = ${sid} order by id`).map((r) => r.status)).toEqual([
+      'initiated',
+      'ringing',
+      'in-progress',
+      'completed',
+    ]);
+    expect(((await json(await quick.api(`/api/appointments/${id}`))) as { status: string }).status).toBe('booked');
+    expect(await quick.sql`select 1 from messages where phone = ${phone} and idempotency_key = ${`call:${sid}:reply`}`).toHaveLength(0);
+    await vi.waitFor(
+      async () => expect((await receiptsSignalled(workflowId, quick)).filter((r) => r.sid === sid)).toEqual([expect.objectContaining({ status: 'completed' })]),
+      {
+        timeout: 10_000,
+      },
+    );
+    // Too late for a key: the call is over.
+    const path = `/webhooks/console/calls/${sid}/digits`;
+    expect((await quick.app.request(path, signedTwilioRequest(quick.twilioAuthToken, path, { Digits: '1' }))).status).toBe(409);
   });
 });
 
