@@ -146,7 +146,8 @@ export function voiceWebhookRoutes(deps: VoiceWebhookDeps) {
         const last = p.Digits === '' ? attempt >= MAX_SILENT_MENUS : attempt >= MAX_MENUS;
         if (!last) return menuTwiml(sql, call, attempt + 1, baseUrl(c.req.url));
         await tx`update calls set digits = ${p.Digits || null}, note = 'no choice on the keypad', updated_at = now() where id = ${call.id}`;
-        return sayAndHangUp(sql, call, 'call_goodbye');
+        // Nothing follows the call (no text, no other call): the goodbye says the visit is as it was, and whom to call.
+        return sayAndHangUp(sql, call, p.Digits === '' ? 'call_goodbye' : 'call_wrong_keys');
       }
       // A landline takes no texts: another time is arranged by phone (the chain is not asked for a
       // list of times nobody could read or answer), and a choice is followed by no text.

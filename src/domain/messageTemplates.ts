@@ -24,8 +24,8 @@ import type { ShippedLanguage } from './languages.js';
 
 /**
  * What a reminder call says (TwiML `<Say>`), not texted: the keypad menu, the voicemail left on a
- * machine, the outcome of each key, the goodbye when no key is pressed, and the apology when the
- * answer could not be recorded. A number known to be a landline (src/messaging/knownLandlines.ts)
+ * machine, the outcome of each key, the goodbye when no key is pressed, the goodbye after wrong keys
+ * on every menu, and the apology when the answer could not be recorded. A number known to be a landline (src/messaging/knownLandlines.ts)
  * is texted nothing after the call: its outcomes (`*_landline`) promise no text, and for another
  * time it is asked to call the clinic.
  */
@@ -40,6 +40,7 @@ export const CALL_KINDS = [
   'call_confirmed_landline',
   'call_cancelled_landline',
   'call_reschedule_landline',
+  'call_wrong_keys',
 ] as const;
 /** A kind of spoken call text. */
 export type CallKind = (typeof CALL_KINDS)[number];
@@ -212,6 +213,8 @@ export const DEFAULT_TEMPLATES: Record<ShippedLanguage, Record<MessageKind, stri
     call_confirmed_landline: 'Thank you. Your visit on {date} at {time} is confirmed. Goodbye.',
     call_cancelled_landline: 'Your visit on {date} at {time} is cancelled. To book again, call {office_phone}. Goodbye.',
     call_reschedule_landline: 'To choose another time, please call us at {office_phone}. Until then, your visit stays on {date} at {time}. Goodbye.',
+    call_wrong_keys:
+      'Sorry, we could not understand the keys you pressed, so your visit on {date} at {time} has not been changed. To confirm, change or cancel it, please call us at {office_phone}. Thank you, and goodbye.',
   },
   es: {
     booking_confirmation:
@@ -244,5 +247,7 @@ export const DEFAULT_TEMPLATES: Record<ShippedLanguage, Record<MessageKind, stri
     call_confirmed_landline: 'Gracias. Su cita del {date} a las {time} queda confirmada. Adiós.',
     call_cancelled_landline: 'Su cita del {date} a las {time} queda cancelada. Para otra cita llame al {office_phone}. Adiós.',
     call_reschedule_landline: 'Para elegir otra hora, llame al {office_phone}. Mientras tanto, su cita sigue el {date} a las {time}. Adiós.',
+    call_wrong_keys:
+      'Lo sentimos, no entendimos las teclas que marcó, así que su cita del {date} a las {time} no ha cambiado. Para confirmarla, cambiarla o cancelarla, llame al {office_phone}. Gracias, adiós.',
   },
 };

@@ -114,21 +114,31 @@ describe('a reminder call answered by the patient', () => {
     expect(twiml).toMatch(/<Say language="es-MX">Hola, le llamamos de Test Clinic\. .* marque 1\./);
   });
 
-  it('plays the menu once more after silence, then says goodbye; a wrong key gets the menu again', async () => {
+  it('plays the menu once more after silence, then says goodbye', async () => {
     const call = await reminderCall();
     await answer(call);
     expect(await (await press(call, '', 1)).text()).toContain(`action="${gatherAction(call, 2)}"`);
     const goodbye = await (await press(call, '', 2)).text();
     expect(goodbye).toMatch(/<Say language="en-US">We did not get an answer\..*<\/Say><Hangup\/>/);
     expect(goodbye).not.toContain('<Gather');
+  });
 
-    const other = await reminderCall();
-    await answer(other);
-    expect(await (await press(other, '9', 1)).text()).toContain(`action="${gatherAction(other, 2)}"`);
-    expect(await (await press(other, '#', 2)).text()).toContain(`action="${gatherAction(other, 3)}"`);
+  it('plays the menu again after a wrong key; after the third, a kind goodbye: the visit unchanged, whom to call, no text promised', async () => {
+    const call = await reminderCall();
+    await answer(call);
+    expect(await (await press(call, '9', 1)).text()).toContain(`action="${gatherAction(call, 2)}"`);
+    expect(await (await press(call, '#', 2)).text()).toContain(`action="${gatherAction(call, 3)}"`);
     // The menu is capped: a call cannot loop for ever.
-    expect(await (await press(other, '7', 3)).text()).toContain('<Hangup/>');
-    expect(await appointmentStatus(other)).toBe('booked');
+    const goodbye = await (await press(call, '7', 3)).text();
+    const officePhone = formatPhoneForPeople(phoneToCall(stack.clinic)!);
+    expect(goodbye).toMatch(
+      /<Response><Say language="en-US">Sorry, we could not understand the keys you pressed, so your visit on \w+day, \w+ \d+ at \d\d:\d\d has not been changed\. /,
+    );
+    expect(goodbye).toContain(`To confirm, change or cancel it, please call us at ${officePhone}. Thank you, and goodbye.</Say><Hangup/></Response>`);
+    expect(goodbye).not.toMatch(/did not get an answer|text/i);
+    expect(await appointmentStatus(call)).toBe('booked');
+    expect(await callRow(call)).toMatchObject({ digits: '7', choice: null, note: 'no choice on the keypad' });
+    expect(await textsAfterCall(call)).toHaveLength(0);
   });
 
   it('confirms on 1: the chain confirms, the call says so and hangs up, a text confirms it after the call', async () => {

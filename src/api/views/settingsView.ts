@@ -85,6 +85,7 @@ const KIND_LABELS: Record<MessageKind, string> = {
   call_confirmed_landline: 'Call: confirmed (landline)',
   call_cancelled_landline: 'Call: cancelled (landline)',
   call_reschedule_landline: 'Call: another time (landline)',
+  call_wrong_keys: 'Call: wrong keys',
   offer: 'Waitlist: offer',
   offer_won: 'Waitlist: slot taken',
   offer_taken: 'Waitlist: slot gone',
