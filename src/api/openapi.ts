@@ -105,6 +105,7 @@ export function buildStaffApiDocument(api: OpenAPIHono) {
         'The JSON API staff tools use to read and move the walk-in line and read the message log.',
         `Every operation needs \`Authorization: Bearer <ADMIN_API_TOKEN>\`. Staff routes take \`?clinic=<slug>\` (default \`${MAIN_CLINIC_SLUG}\`).`,
         'Every error has the one shape `{ "error": { "code", "message", "field"? } }`; a 400 names the field at fault.',
+        'A method a path does not take answers 405 `method_not_allowed` with `Allow` listing the methods it does (RFC 9110 §15.5.6).',
       ].join('\n\n'),
     },
     security: [{ [BEARER_AUTH_SCHEME]: [] }],
