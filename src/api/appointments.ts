@@ -218,6 +218,7 @@ export function appointmentRoutes(deps: { sql: Sql; temporal: Client; taskQueue:
     createRoute({
       method: 'post',
       path: '/appointments',
+      operationId: 'bookAppointment',
       summary: 'Book an appointment and start its reminder chain',
       description: "The patient gets a confirmation at once (within contact hours), then the reminders of the clinic's schedule.",
       tags: ['Appointments'],
@@ -243,6 +244,7 @@ export function appointmentRoutes(deps: { sql: Sql; temporal: Client; taskQueue:
     createRoute({
       method: 'get',
       path: '/appointments',
+      operationId: 'listAppointments',
       summary: "A clinic's appointments by start time",
       tags: ['Appointments'],
       request: { query: ZListQuery },
@@ -264,6 +266,7 @@ export function appointmentRoutes(deps: { sql: Sql; temporal: Client; taskQueue:
     createRoute({
       method: 'get',
       path: '/appointments.csv',
+      operationId: 'exportAppointmentsCsv',
       summary: 'The appointments as a spreadsheet (CSV)',
       description: "Exactly the columns `name,mobile,date,time_slot,doctor,specialty,followup_date`; dates and times in the clinic's time zone.",
       tags: ['Appointments'],
@@ -298,6 +301,7 @@ export function appointmentRoutes(deps: { sql: Sql; temporal: Client; taskQueue:
     createRoute({
       method: 'get',
       path: '/appointments/{id}',
+      operationId: 'getAppointment',
       summary: 'One appointment, with its next planned reminder, workflow ID and every delivery attempt of its messages',
       tags: ['Appointments'],
       request: { params: ZAppointmentPath, query: ZClinicOnly },
@@ -317,6 +321,7 @@ export function appointmentRoutes(deps: { sql: Sql; temporal: Client; taskQueue:
     method: 'post' | 'patch',
     path: string,
     name: string,
+    operationId: string,
     summary: string,
     body: z.ZodObject | undefined,
     toChange: (appointment: Appointment, body: never, updateId: string | undefined) => StaffChange,
@@ -325,6 +330,7 @@ export function appointmentRoutes(deps: { sql: Sql; temporal: Client; taskQueue:
       createRoute({
         method,
         path,
+        operationId,
         summary,
         tags: ['Appointments'],
         ...(body === undefined ? {} : { middleware: [requireJsonBody] }),
@@ -355,29 +361,45 @@ export function appointmentRoutes(deps: { sql: Sql; temporal: Client; taskQueue:
       { error: unknownField },
     )
     .openapi('VisitedRequest');
-  change('patch', '/appointments/{id}', 'move', 'Move an appointment: its reminders re-plan for the new time', ZMove, (a, body: z.infer<typeof ZMove>, id) =>
-    staffChanges.move(a, body.starts_at, id),
+  change(
+    'patch',
+    '/appointments/{id}',
+    'move',
+    'moveAppointment',
+    'Move an appointment: its reminders re-plan for the new time',
+    ZMove,
+    (a, body: z.infer<typeof ZMove>, id) => staffChanges.move(a, body.starts_at, id),
   );
   change(
     'post',
     '/appointments/{id}/cancel',
     'cancel',
+    'cancelAppointment',
     'Cancel an appointment: reminders stop, the patient is told, the slot goes to the waitlist',
     undefined,
     (a, _, id) => staffChanges.cancel(a, id),
   );
-  change('post', '/appointments/{id}/remind', 'remind', 'Send a reminder now (or at the start of the next contact window)', undefined, (a, _, id) =>
-    staffChanges.remind(a, id),
+  change(
+    'post',
+    '/appointments/{id}/remind',
+    'remind',
+    'remindAppointment',
+    'Send a reminder now (or at the start of the next contact window)',
+    undefined,
+    (a, _, id) => staffChanges.remind(a, id),
   );
   change(
     'post',
     '/appointments/{id}/visited',
     'visited',
+    'markAppointmentVisited',
     'Mark an appointment visited, with an optional follow-up date',
     ZVisited,
     (a, body: z.infer<typeof ZVisited>, id) => staffChanges.visited(a, body.follow_up_date, id),
   );
-  change('post', '/appointments/{id}/no_show', 'no_show', 'Mark an appointment a no-show', undefined, (a, _, id) => staffChanges.noShow(a, id));
+  change('post', '/appointments/{id}/no_show', 'no_show', 'markAppointmentNoShow', 'Mark an appointment a no-show', undefined, (a, _, id) =>
+    staffChanges.noShow(a, id),
+  );
 
   return app;
 }

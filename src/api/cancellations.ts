@@ -114,6 +114,7 @@ export function cancellationRoutes(deps: OfferWorkflowDeps) {
     createRoute({
       method: 'post',
       path: '/cancellations',
+      operationId: 'logCancellation',
       summary: 'Log a freed slot and offer it to the waitlist',
       description:
         "Starts the cancellation's offer workflow: the best-placed eligible waitlisted patients (`offer_batch_size` at once) are texted the slot's time and place, each offer held `offer_hold_minutes`; the first YES wins and is booked. Offers go only within contact hours. An appointment cancelled by text or by staff logs its slot the same way.",
@@ -162,6 +163,7 @@ export function cancellationRoutes(deps: OfferWorkflowDeps) {
     createRoute({
       method: 'get',
       path: '/cancellations',
+      operationId: 'listCancellations',
       summary: 'Cancellations, newest first',
       tags: ['Waitlist'],
       request: {
@@ -190,6 +192,7 @@ export function cancellationRoutes(deps: OfferWorkflowDeps) {
     createRoute({
       method: 'get',
       path: '/cancellations/{id}',
+      operationId: 'getCancellation',
       summary: 'One cancellation with its offers',
       tags: ['Waitlist'],
       request: { params: ZCancellationPath, query: ZClinicQuery },
@@ -208,6 +211,7 @@ export function cancellationRoutes(deps: OfferWorkflowDeps) {
     createRoute({
       method: 'post',
       path: '/cancellations/{id}/abort',
+      operationId: 'abortCancellation',
       summary: 'Stop offering a slot',
       description: 'Pending offers are withdrawn, each patient told with a short text (`offer_withdrawn`); the cancellation ends `aborted`.',
       tags: ['Waitlist'],

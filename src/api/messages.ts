@@ -79,6 +79,7 @@ export function messageRoutes(deps: { sql: Sql; defaultCountry: CountryCode }) {
   const listMessages = createRoute({
     method: 'get',
     path: '/messages',
+    operationId: 'listMessages',
     summary: "The clinic's message log, both ways, newest first",
     description: 'A reply given as TwiML is listed as an outbound message with status `accepted` (Twilio sends it under a MessageSid we are not told).',
     tags: ['Messages'],

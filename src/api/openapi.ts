@@ -3,10 +3,12 @@
  * schema per input validates the request (a 400 naming the field) and documents it; the shared error
  * body; the bearer security scheme; and the OpenAPI 3.1 document built from all of it.
  *
- * A new staff route: `router.openapi(createRoute({ method, path, request, responses }), handler)` in its
- * resource's router, with `...staffErrors({ … })` among its responses and, when it takes a JSON body,
- * `middleware: [requireJsonBody]` (`validation.ts`). It is then validated, documented at
- * `/api/openapi.json` and checked for auth by test/api/openapi.test.ts.
+ * A new staff route: `router.openapi(createRoute({ method, path, operationId, request, responses }),
+ * handler)` in its resource's router (`operationId` a camelCase verb-noun, unique and never renamed:
+ * clients generated from the document call it by that name), with `...staffErrors({ … })` among its
+ * responses and, when it takes a JSON body, `middleware: [requireJsonBody]` (`validation.ts`). It is
+ * then validated, documented at `/api/openapi.json` and checked for auth, `operationId` and 405s by
+ * test/api/openapi.test.ts and test/api/methodNotAllowed.test.ts.
  */
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { STATUS_BY_CODE, type AppErrorCode } from '../errors.js';
@@ -108,6 +110,8 @@ export function buildStaffApiDocument(api: OpenAPIHono) {
         'A method a path does not take answers 405 `method_not_allowed` with `Allow` listing the methods it does (RFC 9110 §15.5.6).',
       ].join('\n\n'),
     },
+    // Paths carry `/api`, so the server is the origin the document is served from, whatever its host.
+    servers: [{ url: '/', description: 'This Frontdesk server: the origin this document is served from.' }],
     security: [{ [BEARER_AUTH_SCHEME]: [] }],
   });
 }

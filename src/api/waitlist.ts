@@ -255,6 +255,7 @@ export function waitlistRoutes(deps: { sql: Sql }) {
     createRoute({
       method: 'post',
       path: '/waitlist',
+      operationId: 'addWaitlistEntry',
       summary: 'Put a patient on the waitlist',
       description: 'The patient is found by number, or added. A patient has at most one active entry.',
       tags: ['Waitlist'],
@@ -280,6 +281,7 @@ export function waitlistRoutes(deps: { sql: Sql }) {
     createRoute({
       method: 'get',
       path: '/waitlist',
+      operationId: 'listWaitlist',
       summary: 'The active waitlist by priority',
       description:
         'Highest score first, ties by who joined first. score = 30 if urgent + manual boost (0–40) + 20 / 10 / 5 if the current appointment is ≥ 180 / 90 / 30 days away + min(⌊days on the waitlist ÷ 30⌋, 10); days are whole 24-hour days from now.',
@@ -304,6 +306,7 @@ export function waitlistRoutes(deps: { sql: Sql }) {
     createRoute({
       method: 'patch',
       path: '/waitlist/{id}',
+      operationId: 'updateWaitlistEntry',
       summary: 'Change a waitlist entry',
       description: "A new `phone` moves the entry to that number's patient; `display_name` is the patient's name.",
       tags: ['Waitlist'],
@@ -329,6 +332,7 @@ export function waitlistRoutes(deps: { sql: Sql }) {
     createRoute({
       method: 'delete',
       path: '/waitlist/{id}',
+      operationId: 'removeWaitlistEntry',
       summary: 'Take an entry off the waitlist',
       description:
         'The entry turns inactive (as `PATCH` with `active: false`) and keeps its row, which offers refer to; `PATCH` with `active: true` puts it back.',

@@ -13,6 +13,7 @@ interface Parameter {
   schema?: { example?: unknown };
 }
 interface Operation {
+  operationId?: string;
   parameters?: Parameter[];
   requestBody?: { content: Record<string, unknown> };
   responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }>;
@@ -20,6 +21,7 @@ interface Operation {
 }
 interface Document {
   openapi: string;
+  servers?: { url: string }[];
   security?: Record<string, string[]>[];
   components: { securitySchemes: Record<string, { type: string; scheme?: string }> };
   paths: Record<string, Record<string, Operation>>;
@@ -63,6 +65,23 @@ describe('the OpenAPI document', () => {
       .sort();
     expect(servedRoutes().length).toBeGreaterThan(0);
     expect(documented).toEqual(servedRoutes());
+  });
+
+  it('names every operation with a unique camelCase operationId, for generated clients', () => {
+    const ids = documentedOperations().map(({ name, operation }) => {
+      expect(operation.operationId, name).toMatch(/^[a-z][a-zA-Z0-9]*$/);
+      return operation.operationId;
+    });
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('has this server as its one server, which its paths (with /api) are relative to', async () => {
+    expect(document.servers).toEqual([{ url: '/', description: expect.any(String) }]);
+    // A client appends a path to the server's URL (less its trailing slash), resolved against where it read the document.
+    const server = document.servers![0]!.url.replace(/\/$/, '');
+    const url = new URL(`${server}/api/queue`, `http://frontdesk.test/api/openapi.json`);
+    expect(url.href).toBe('http://frontdesk.test/api/queue');
+    expect((await stack.api(url.pathname)).status).toBe(200);
   });
 
   it('declares bearer auth for every operation, and documents its 401 with the one error body', () => {
