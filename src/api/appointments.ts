@@ -227,7 +227,7 @@ export function appointmentRoutes(deps: { sql: Sql; temporal: Client; taskQueue:
       responses: {
         201: appointmentResponse('The booked appointment.'),
         ...staffErrors({
-          400: '`bad_request` naming the field: `patient_name`, `phone`, `starts_at` (not ISO 8601 with offset, or past), `duration_minutes`, `provider`/`provider_id`, `service`, `channel`, `language`; nothing is written.',
+          400: '`bad_request` naming the field: `patient_name`, `phone`, `starts_at` (not ISO 8601 with offset, or past), `duration_minutes`, `provider`/`provider_id` (unknown, or a provider made inactive), `service`, `channel`, `language`; nothing is written.',
           404: '`not_found`: no such clinic.',
           ...jsonErrors,
         }),

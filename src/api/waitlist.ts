@@ -264,7 +264,7 @@ export function waitlistRoutes(deps: { sql: Sql }) {
       responses: {
         201: entryResponse('The entry with its score now.'),
         ...staffErrors({
-          400: '`bad_request` naming the field: `phone`, `display_name`, `provider_ids` or `provider_ids.<n>` (not a provider of the clinic), `provider_type`, `current_appt_at`, `urgent`, `manual_boost` (0–40), `notes`, `joined_at` (not ISO 8601 with offset, or in the future), a field it does not take, or `body`; nothing is written.',
+          400: '`bad_request` naming the field: `phone`, `display_name`, `provider_ids` or `provider_ids.<n>` (not a provider of the clinic, or one made inactive: a change may keep an inactive provider the entry already prefers), `provider_type`, `current_appt_at`, `urgent`, `manual_boost` (0–40), `notes`, `joined_at` (not ISO 8601 with offset, or in the future), a field it does not take, or `body`; nothing is written.',
           404: '`not_found`: no such clinic.',
           409: '`conflict` naming `phone`: the patient already has an active entry.',
           ...jsonErrors,

@@ -82,26 +82,33 @@ const SELECT_APPOINTMENTS = (sql: Sql) => sql`
          a.workflow_id, a.next_reminder_at, a.created_at, a.updated_at
   from appointments a join providers p on p.id = a.provider_id`;
 
+/** A provider as booking reads it: `active` false when staff have made them inactive (no new bookings). */
+export interface BookingProvider {
+  id: number;
+  name: string;
+  active: boolean;
+}
+
 /**
- * The provider of `clinicId` called `name` (case aside), created if the clinic has none yet.
+ * The provider of `clinicId` called `name` (case aside), created (active) if the clinic has none yet.
  * Concurrent bookings naming a new provider get the same one.
  */
-export async function findOrCreateProvider(sql: Sql, clinicId: number, name: string): Promise<{ id: number; name: string }> {
-  const [row] = await sql<{ id: number; name: string }[]>`
+export async function findOrCreateProvider(sql: Sql, clinicId: number, name: string): Promise<BookingProvider> {
+  const [row] = await sql<BookingProvider[]>`
     with created as (
       insert into providers (clinic_id, name) values (${clinicId}, ${name})
       on conflict (clinic_id, lower(name)) do nothing
-      returning id, name)
-    select id, name from created
+      returning id, name, active)
+    select id, name, active from created
     union all
-    select id, name from providers where clinic_id = ${clinicId} and lower(name) = lower(${name})
+    select id, name, active from providers where clinic_id = ${clinicId} and lower(name) = lower(${name})
     limit 1`;
   return row!;
 }
 
 /** The provider `id` of `clinicId`. @throws AppError bad_request naming `provider_id` when the clinic has no such provider. */
-export async function getProvider(sql: Sql, clinicId: number, id: number): Promise<{ id: number; name: string }> {
-  const [row] = await sql<{ id: number; name: string }[]>`select id, name from providers where clinic_id = ${clinicId} and id = ${id}`;
+export async function getProvider(sql: Sql, clinicId: number, id: number): Promise<BookingProvider> {
+  const [row] = await sql<BookingProvider[]>`select id, name, active from providers where clinic_id = ${clinicId} and id = ${id}`;
   if (row === undefined) throw new AppError('bad_request', `provider_id: the clinic has no provider ${id}`, 'provider_id');
   return row;
 }

@@ -101,11 +101,21 @@ const SELECT_CANCELLATIONS = (sql: Sql) => sql`
  * Logs `event` at `clinic` with its workflow ID (`cancellation-<clinic>-<id>`, as
  * `cancellationWorkflowId`). A cancelled appointment's slot is logged once: logging it again returns
  * the first event.
- * @throws AppError bad_request naming `provider_id` when the clinic has no such provider.
+ * @throws AppError bad_request naming `provider_id` when the clinic has no such provider, or when
+ *   staff log a slot of a provider made inactive (a cancelled appointment of theirs still logs its slot).
  */
 export async function createCancellation(sql: Sql, clinic: Pick<Clinic, 'id' | 'slug'>, event: NewCancellation): Promise<Cancellation> {
-  const [provider] = await sql`select 1 from providers where clinic_id = ${clinic.id} and id = ${event.providerId}`;
+  const [provider] = await sql<
+    { name: string; active: boolean }[]
+  >`select name, active from providers where clinic_id = ${clinic.id} and id = ${event.providerId}`;
   if (provider === undefined) throw new AppError('bad_request', `provider_id: the clinic has no provider ${event.providerId}`, 'provider_id');
+  if (!provider.active && event.createdBy === 'staff') {
+    throw new AppError(
+      'bad_request',
+      `provider_id: ${provider.name} (provider ${event.providerId}) is inactive; log slots of an active provider`,
+      'provider_id',
+    );
+  }
   const [inserted] = await sql<{ id: string }[]>`
     with next as (select nextval(pg_get_serial_sequence('cancellation_events', 'id'))::text as id)
     insert into cancellation_events (id, clinic_id, provider_id, location, slot_start_at, slot_end_at, reason, created_by, appointment_id, workflow_id)
