@@ -12,6 +12,7 @@ export const STATUS_BY_CODE = {
   conflict: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  unprocessable_content: 422,
   rate_limited: 429,
   unavailable: 503,
 } as const;

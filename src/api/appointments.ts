@@ -17,7 +17,7 @@ import { bookAppointment, type BookingRequest } from '../appointments/bookAppoin
 import { changeAppointment, staffChanges, type StaffChange } from '../appointments/changeAppointment.js';
 import { listDeliveries, type Delivery } from '../appointments/deliveryAttempts.js';
 import type { AppointmentView } from '../workflows/appointmentDefinitions.js';
-import { staffUpdateId, ZIdempotencyHeaders } from './idempotencyKey.js';
+import { checkIdempotencyKey, staffUpdateId, ZIdempotencyHeaders } from './idempotencyKey.js';
 import { createApiRouter, staffErrors } from './openapi.js';
 import { ZCalendarDate, ZClinicSlug, ZFreeText, ZInstant, ZProviderId, requireJsonBody, unknownField } from './validation.js';
 
@@ -190,6 +190,7 @@ const changeErrors = staffErrors({
   400: '`bad_request` naming the field (`id`, `clinic`, `idempotency-key`, a body field, or `body` when it is not JSON).',
   404: '`not_found`: no such appointment (`field: "id"`) or clinic.',
   409: '`conflict`: the appointment is cancelled, visited, marked a no-show or has started (`field: "status"`); nothing changed.',
+  422: '`unprocessable_content` naming `idempotency-key`: the key was already used for this change with another request (another appointment, other body values); nothing changed.',
   ...jsonErrors,
 });
 const appointmentResponse = (description: string) => ({ description, content: { 'application/json': { schema: ZAppointment } } });
@@ -343,9 +344,11 @@ export function appointmentRoutes(deps: { sql: Sql; temporal: Client; taskQueue:
         responses: { 200: appointmentResponse('The appointment after the change.'), ...changeErrors },
       }),
       async (c) => {
-        const { appointment } = await load(c.req.valid('query').clinic, c.req.valid('param').id);
+        const { clinic, appointment } = await load(c.req.valid('query').clinic, c.req.valid('param').id);
         const parsed = (body === undefined ? undefined : c.req.valid('json' as never)) as never;
-        const { what, send, field } = toChange(appointment, parsed, staffUpdateId(name, c.req.valid('header')['idempotency-key']));
+        const key = c.req.valid('header')['idempotency-key'];
+        const { what, send, field, arguments: args } = toChange(appointment, parsed, staffUpdateId(name, key));
+        await checkIdempotencyKey(deps.sql, clinic.id, name, key, { target: `appointments/${appointment.id}`, arguments: args });
         const view = await changeAppointment(deps, appointment, what, send, field);
         return c.json(appointmentJson(appointment, view), 200);
       },

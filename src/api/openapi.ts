@@ -41,7 +41,7 @@ export const ZErrorBody = z
 export type TErrorBody = z.infer<typeof ZErrorBody>;
 
 /** HTTP statuses a staff route may document with the error body. */
-export type ErrorStatus = 400 | 401 | 404 | 409 | 413 | 415 | 503;
+export type ErrorStatus = 400 | 401 | 404 | 409 | 413 | 415 | 422 | 503;
 
 interface ErrorResponse {
   description: string;
@@ -56,6 +56,11 @@ const ERROR_EXAMPLES: Record<ErrorStatus, TErrorBody['error']> = {
   409: { code: 'conflict', message: 'a waiting ticket cannot become done', field: 'state' },
   413: { code: 'payload_too_large', message: 'request body too large' },
   415: { code: 'unsupported_media_type', message: 'Content-Type: must be application/json' },
+  422: {
+    code: 'unprocessable_content',
+    message: 'idempotency-key: was already used for another move request (another appointment or other values); send a new key for a new change',
+    field: 'idempotency-key',
+  },
   503: { code: 'unavailable', message: 'the database is not answering; try again shortly' },
 };
 
