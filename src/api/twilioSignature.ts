@@ -35,7 +35,7 @@ export function verifyTwilioRequest(options: {
   publicBaseUrl: string | undefined;
 }): MiddlewareHandler<{ Variables: TwilioVariables }> {
   return async (c, next) => {
-    // Only middleware (`use`, method ALL) matched: no route will answer, so nothing here is read or written.
+    // Only middleware matched (method ALL; webhook apps have no `all` routes): no route will answer, so read and write nothing.
     if (!matchedRoutes(c).some((route) => route.method !== 'ALL')) return next();
     if (!(c.req.header('Content-Type') ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded')) {
       throw new AppError('unsupported_media_type', 'Twilio webhooks are form-encoded (application/x-www-form-urlencoded)');
