@@ -112,10 +112,19 @@ export function voiceWebhookRoutes(deps: VoiceWebhookDeps) {
     return call;
   };
 
+  /** The answer to a step of a call whose final status has come: a bare hang-up, logged; nothing is written or signalled. */
+  const endedCall = (callSid: string, status: string, message: string) => {
+    log.info({ callSid, status }, message);
+    return twimlResponse(hangUpTwiml());
+  };
+
   app.post('/calls/:callId/answer', async (c) => {
     const { callId } = parseOrThrow(ZCallPath, c.req.param());
     const p = parseOrThrow(ZCallAnswer, c.get('twilioParams'));
     const call = await callOf(callId, p.CallSid);
+    // A call that has ended in our records (a late or replayed request) is answered as a late key
+    // is: nobody is on the line to hear the menu, so nothing is said or written.
+    if (FINAL_STATUSES.has(call.status)) return endedCall(p.CallSid, call.status, 'a call answer on an ended call was ignored');
     const twiml = await runCallStepOnce(sql, p.CallSid, 'answer', async (tx) => {
       const machine = isMachineEnd(p.AnsweredBy);
       await tx`
@@ -135,10 +144,7 @@ export function voiceWebhookRoutes(deps: VoiceWebhookDeps) {
     const call = await callOf(callId, p.CallSid);
     // A key on a call that has ended in our records (a late or replayed request): nobody is on the
     // line to hear an outcome, so nothing is answered, recorded or texted.
-    if (FINAL_STATUSES.has(call.status)) {
-      log.info({ callSid: p.CallSid, status: call.status }, 'a keypad answer on an ended call was ignored');
-      return twimlResponse(hangUpTwiml());
-    }
+    if (FINAL_STATUSES.has(call.status)) return endedCall(p.CallSid, call.status, 'a keypad answer on an ended call was ignored');
     const twiml = await runCallStepOnce(sql, p.CallSid, `gather-${attempt}`, async (tx) => {
       const choice = MENU_KEYS[p.Digits];
       if (choice === undefined) {

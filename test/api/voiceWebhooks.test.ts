@@ -220,6 +220,21 @@ describe('a reminder call answered by the patient', () => {
     expect(await stack.sql`select step from call_steps where call_sid = ${call.callSid}`).toEqual([{ step: 'answer' }]);
   });
 
+  it.each([
+    ['completed', 'human'],
+    ['no-answer', 'machine_end_beep'],
+  ])('reads no menu and leaves no voicemail when the call is already %s in our records: it hangs up saying nothing', async (ended, answeredBy) => {
+    const call = await reminderCall();
+    expect((await callStatus(call, ended)).status).toBe(204);
+    const response = await answer(call, answeredBy);
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe('<?xml version="1.0" encoding="UTF-8"?><Response><Hangup/></Response>');
+    expect(await callRow(call)).toMatchObject({ status: ended, answered_by: null, digits: null, choice: null, note: null });
+    expect(await stack.sql`select 1 from call_steps where call_sid = ${call.callSid}`).toHaveLength(0);
+    expect(await appointmentStatus(call)).toBe('booked');
+    expect(await textsAfterCall(call)).toHaveLength(0);
+  });
+
   it('apologises when the chain no longer waits for an answer (the patient already answered by text)', async () => {
     const call = await reminderCall();
     await answer(call);
