@@ -32,7 +32,7 @@ export interface ReminderCall {
 /** What the patient chose on the keypad. */
 export type CallChoice = 'confirm' | 'reschedule' | 'cancel';
 
-/** The keys of the menu and what each means (the `call_reminder` template says them). */
+/** The keys of the menu and what each means (the `call_reminder` and `call_not_a_choice` templates say them). */
 export const MENU_KEYS: Readonly<Record<string, CallChoice>> = { '1': 'confirm', '2': 'reschedule', '3': 'cancel' };
 
 /** Menus a call plays at most: the first, once more after silence, once more after a wrong key. */
@@ -147,12 +147,19 @@ export async function sayAndHangUp(sql: Sql, call: ReminderCall, kind: CallKind)
 }
 
 /**
- * TwiML of the `attempt`-th keypad menu: the reminder read inside `<Gather numDigits="1">`, whose
+ * TwiML of the `attempt`-th keypad menu: the `kind` text read inside `<Gather numDigits="1">` (the
+ * whole reminder, or after a wrong key `call_not_a_choice`: a short apology and the choices), whose
  * action (at `baseUrl`, our public address) is called with the key, or with none when the patient
  * pressed nothing (`actionOnEmptyResult`).
  */
-export async function menuTwiml(sql: Sql, call: ReminderCall, attempt: number, baseUrl: string): Promise<string> {
-  const { text, language } = await renderCallText(sql, call, 'call_reminder');
+export async function menuTwiml(
+  sql: Sql,
+  call: ReminderCall,
+  attempt: number,
+  baseUrl: string,
+  kind: 'call_reminder' | 'call_not_a_choice' = 'call_reminder',
+): Promise<string> {
+  const { text, language } = await renderCallText(sql, call, kind);
   const response = new twilio.twiml.VoiceResponse();
   const gather = response.gather({
     numDigits: 1,

@@ -108,10 +108,28 @@ describe('a reminder call answered by the patient', () => {
     expect(await callRow(call)).toMatchObject({ answered_by: 'human' });
   });
 
-  it('reads it in Spanish to a Spanish reader', async () => {
+  it('reads it in Spanish to a Spanish reader, and after a wrong key says so in Spanish before the choices', async () => {
     const call = await reminderCall('es');
     const twiml = await (await answer(call)).text();
     expect(twiml).toMatch(/<Say language="es-MX">Hola, le llamamos de Test Clinic\. .* marque 1\./);
+    expect(await (await press(call, '5', 1)).text()).toContain(
+      '<Say language="es-MX">Lo sentimos, esa tecla no es una de las opciones. Para confirmar, marque 1. Para otra hora, marque 2. Para cancelar, marque 3.</Say></Gather>',
+    );
+  });
+
+  it("reads a clinic's own wording of the menu after a wrong key", async () => {
+    const call = await reminderCall();
+    const path = '/api/clinic/templates/call_not_a_choice/en';
+    const body = 'That key does nothing, {patient_name}. 1 confirms, 2 for another time, 3 cancels.';
+    expect((await stack.api(path, { method: 'PUT', body: JSON.stringify({ body }) })).status).toBe(200);
+    try {
+      await answer(call);
+      expect(await (await press(call, '0', 1)).text()).toContain(
+        '<Say language="en-US">That key does nothing, Rahul Sharma. 1 confirms, 2 for another time, 3 cancels.</Say>',
+      );
+    } finally {
+      await stack.sql`delete from message_templates where clinic_id = ${stack.clinic.id} and kind = 'call_not_a_choice'`;
+    }
   });
 
   it('plays the menu once more after silence, then says goodbye', async () => {
@@ -126,8 +144,12 @@ describe('a reminder call answered by the patient', () => {
   it('plays the menu again after a wrong key; after the third, a kind goodbye: the visit unchanged, whom to call, no text promised', async () => {
     const call = await reminderCall();
     await answer(call);
-    expect(await (await press(call, '9', 1)).text()).toContain(`action="${gatherAction(call, 2)}"`);
-    expect(await (await press(call, '#', 2)).text()).toContain(`action="${gatherAction(call, 3)}"`);
+    // The greeting was heard: the repeat says the key was not a choice, then only the choices.
+    const choicesAgain = (attempt: number) =>
+      `<Response><Gather numDigits="1" action="${gatherAction(call, attempt)}" method="POST" timeout="6" actionOnEmptyResult="true">` +
+      '<Say language="en-US">Sorry, that key is not one of the choices. Press 1 to confirm. Press 2 for another time. Press 3 to cancel.</Say></Gather></Response>';
+    expect(await (await press(call, '9', 1)).text()).toContain(choicesAgain(2));
+    expect(await (await press(call, '#', 2)).text()).toContain(choicesAgain(3));
     // The menu is capped: a call cannot loop for ever.
     const goodbye = await (await press(call, '7', 3)).text();
     const officePhone = formatPhoneForPeople(phoneToCall(stack.clinic)!);

@@ -86,6 +86,7 @@ const KIND_LABELS: Record<MessageKind, string> = {
   call_cancelled_landline: 'Call: cancelled (landline)',
   call_reschedule_landline: 'Call: another time (landline)',
   call_wrong_keys: 'Call: wrong keys',
+  call_not_a_choice: 'Call: menu after a wrong key',
   offer: 'Waitlist: offer',
   offer_won: 'Waitlist: slot taken',
   offer_taken: 'Waitlist: slot gone',
