@@ -15,6 +15,7 @@ import { appointmentsCsv } from '../appointments/appointmentsCsv.js';
 import { APPOINTMENT_STATUSES, getAppointment, listAppointments, type Appointment } from '../appointments/appointments.js';
 import { bookAppointment, type BookingRequest } from '../appointments/bookAppointment.js';
 import { changeAppointment, staffChanges, type StaffChange } from '../appointments/changeAppointment.js';
+import { findAnotherTimeAskedByPhone } from '../appointments/anotherTimeAsked.js';
 import { listDeliveries, type Delivery } from '../appointments/deliveryAttempts.js';
 import type { AppointmentView } from '../workflows/appointmentDefinitions.js';
 import { checkIdempotencyKey, staffUpdateId, ZIdempotencyHeaders } from './idempotencyKey.js';
@@ -151,7 +152,14 @@ export function bookingRequestFor(clinic: Clinic, body: z.infer<typeof ZBooking>
   };
 }
 
-const ZAppointmentWithDeliveries = ZAppointment.extend({ deliveries: ZDeliveries }).openapi('AppointmentWithDeliveries');
+const ZAppointmentWithDeliveries = ZAppointment.extend({
+  another_time_asked_at: z.string().nullable().meta({
+    description:
+      'When the reminder call was placed (ISO 8601 UTC) on which the patient, from a landline, pressed 2 for another time and was asked to call the clinic: no text can reach a landline, so nothing was texted and the time stays as it is until staff move it. Call them back. Null when not so, or once a later call got another choice, the appointment was moved or it closed.',
+    example: null,
+  }),
+  deliveries: ZDeliveries,
+}).openapi('AppointmentWithDeliveries');
 
 const deliveriesJson = (deliveries: Delivery[]): z.infer<typeof ZDeliveries> =>
   deliveries.map((d) => ({
@@ -313,7 +321,9 @@ export function appointmentRoutes(deps: { sql: Sql; temporal: Client; taskQueue:
     }),
     async (c) => {
       const { appointment } = await load(c.req.valid('query').clinic, c.req.valid('param').id);
-      return c.json({ ...appointmentJson(appointment), deliveries: deliveriesJson(await listDeliveries(deps.sql, appointment.id)) }, 200);
+      const deliveries = await listDeliveries(deps.sql, appointment.id);
+      const asked = await findAnotherTimeAskedByPhone(deps.sql, appointment, deliveries);
+      return c.json({ ...appointmentJson(appointment), another_time_asked_at: asked?.toISOString() ?? null, deliveries: deliveriesJson(deliveries) }, 200);
     },
   );
 

@@ -16,6 +16,7 @@ import { z } from 'zod';
 import { getAppointment, listAppointments, type Appointment } from '../appointments/appointments.js';
 import { bookAppointment } from '../appointments/bookAppointment.js';
 import { changeAppointment, staffChanges, type StaffChange } from '../appointments/changeAppointment.js';
+import { findAnotherTimeAskedByPhone } from '../appointments/anotherTimeAsked.js';
 import { listDeliveries } from '../appointments/deliveryAttempts.js';
 import { getClinicBySlug, type Clinic } from '../clinics/clinics.js';
 import { AppError, STATUS_BY_CODE } from '../errors.js';
@@ -82,11 +83,13 @@ async function loadDay(deps: AppDeps, clinic: Clinic, date: string): Promise<App
   const appointments = await listAppointments(deps.sql, clinic.id, { date, timezone: clinic.timezone });
   return Promise.all(
     appointments.map(async (appointment) => {
-      const latest = (await listDeliveries(deps.sql, appointment.id)).at(-1);
+      const deliveries = await listDeliveries(deps.sql, appointment.id);
+      const latest = deliveries.at(-1);
       const attempt = latest?.attempts.at(-1);
       return {
         appointment,
         firstName: firstName(appointment),
+        anotherTimeAskedAt: await findAnotherTimeAskedByPhone(deps.sql, appointment, deliveries),
         lastDelivery:
           latest === undefined || attempt === undefined
             ? null

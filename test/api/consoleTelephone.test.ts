@@ -106,6 +106,34 @@ describe('a voice appointment with no Twilio account', () => {
   });
 });
 
+describe('a voice appointment on a landline with no Twilio account', () => {
+  it('hears on 2 (another time) to call the clinic, and staff see on the appointment that the patient asked', async () => {
+    const phone = patientPhone();
+    const set = await stack.api(`/api/console/phones/${encodeURIComponent(phone)}`, { method: 'PUT', body: JSON.stringify({ sms: 'undelivered' }) });
+    expect(set.status).toBe(200);
+    const { id } = await bookThroughApi(stack, { channel: 'voice', phone });
+    // The booking confirmation goes by SMS and comes back 30006: the number is known to be a landline.
+    await vi.waitFor(async () => expect(await stack.sql`select 1 from messages where appointment_id = ${id} and error_code = 30006`).toHaveLength(1), {
+      timeout: 15_000,
+    });
+    expect((await stack.api(`/api/appointments/${id}/remind`, { method: 'POST' })).status).toBe(200);
+    const [call] = await vi.waitFor(
+      async () => {
+        const rows = await stack.sql<{ call_sid: string; console_gather_url: string | null }[]>`
+          select call_sid, console_gather_url from calls where appointment_id = ${id} and call_sid is not null`;
+        expect(rows[0]?.console_gather_url).toMatch(/\/gather\?attempt=1$/);
+        return rows;
+      },
+      { timeout: 15_000 },
+    );
+    const pressed = await pressKeys(call!.call_sid, '2');
+    expect(await pressed.text()).toMatch(/To choose another time, please call us at .*<Hangup\/>/);
+    await vi.waitFor(async () => expect(await callOf(call!.call_sid)).toMatchObject({ status: 'completed' }), { timeout: 10_000 });
+    const read = (await json(await stack.api(`/api/appointments/${id}`))) as { status: string; another_time_asked_at: string | null };
+    expect(read).toMatchObject({ status: 'booked', another_time_asked_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/) });
+  });
+});
+
 describe('a console reminder call', () => {
   it('rings, is answered, waits for a key; 1 confirms the appointment and the call completes', async () => {
     const a = await appointment(true);

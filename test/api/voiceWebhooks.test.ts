@@ -4,11 +4,13 @@
  * call, a machine's voicemail, retried webhooks, call status callbacks, and forged requests.
  */
 import { randomUUID } from 'node:crypto';
+import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { phoneToCall } from '../../src/clinics/clinics.js';
 import { formatPhoneForPeople } from '../../src/domain/phone.js';
 import { bookThroughApi } from '../support/apiBooking.js';
 import { json, patientPhone, startStack, type Stack } from '../support/stack.js';
+import { staffCookie } from '../support/staffForms.js';
 import { callStatusParams, callTwimlParams, fakeSid, gatherParams, signedTwilioRequest } from '../support/twilioWebhooks.js';
 
 let stack: Stack;
@@ -23,6 +25,8 @@ interface TestCall {
   phone: string;
   appointmentId: string;
   workflowId: string;
+  /** The appointment's clinic-local day, `YYYY-MM-DD`. */
+  day: string;
 }
 
 /**
@@ -30,7 +34,7 @@ interface TestCall {
  * the call placed for it, as the messenger logs it.
  */
 async function reminderCall(language = 'en'): Promise<TestCall> {
-  const { id: appointmentId, workflowId, phone } = await bookThroughApi(stack, { language });
+  const { id: appointmentId, workflowId, phone, day } = await bookThroughApi(stack, { language });
   expect((await stack.api(`/api/appointments/${appointmentId}/remind`, { method: 'POST' })).status).toBe(200);
   await vi.waitFor(
     async () =>
@@ -39,12 +43,22 @@ async function reminderCall(language = 'en'): Promise<TestCall> {
       ).toHaveLength(1),
     { timeout: 15_000 },
   );
+  // The call delivers the reminder the chain sent: it shares the reminder text's delivery key.
+  const [reminder] = await vi.waitFor(
+    async () => {
+      const rows = await stack.sql<{ delivery_key: string }[]>`
+        select delivery_key from messages where appointment_id = ${appointmentId} and delivery_key like '%:reminder:%'`;
+      expect(rows).toHaveLength(1);
+      return rows;
+    },
+    { timeout: 15_000 },
+  );
   const callSid = fakeSid('CA');
   const [row] = await stack.sql`
     insert into calls (clinic_id, appointment_id, delivery_key, phone, from_address, to_address, language, idempotency_key, call_sid)
-    values (${stack.clinic.id}, ${appointmentId}, ${`appointment:${appointmentId}:reminder`}, ${phone}, ${stack.clinicNumber}, ${phone}, ${language}, ${randomUUID()}, ${callSid})
+    values (${stack.clinic.id}, ${appointmentId}, ${reminder!.delivery_key}, ${phone}, ${stack.clinicNumber}, ${phone}, ${language}, ${randomUUID()}, ${callSid})
     returning id`;
-  return { id: String(row!.id), callSid, phone, appointmentId, workflowId };
+  return { id: String(row!.id), callSid, phone, appointmentId, workflowId, day };
 }
 
 /**
@@ -52,7 +66,7 @@ async function reminderCall(language = 'en'): Promise<TestCall> {
  * callback, and the call the appointment's chain placed instead.
  */
 async function landlineReminderCall(): Promise<TestCall> {
-  const { id: appointmentId, workflowId, phone } = await bookThroughApi(stack);
+  const { id: appointmentId, workflowId, phone, day } = await bookThroughApi(stack);
   expect((await stack.api(`/api/appointments/${appointmentId}/remind`, { method: 'POST' })).status).toBe(200);
   const attempts = async () => {
     const { deliveries } = (await json(await stack.api(`/api/appointments/${appointmentId}`))) as {
@@ -78,7 +92,7 @@ async function landlineReminderCall(): Promise<TestCall> {
     },
     { timeout: 15_000 },
   );
-  return { id: row!.id, callSid: row!.call_sid, phone, appointmentId, workflowId };
+  return { id: row!.id, callSid: row!.call_sid, phone, appointmentId, workflowId, day };
 }
 
 const party = (call: TestCall) => ({ callSid: call.callSid, from: stack.clinicNumber, to: call.phone });
@@ -91,6 +105,24 @@ const callStatus = (call: TestCall, callStatus: string, answeredBy?: string) =>
 const appointmentStatus = async (call: TestCall) => ((await json(await stack.api(`/api/appointments/${call.appointmentId}`))) as { status: string }).status;
 const callRow = async (call: TestCall) => (await stack.sql`select status, answered_by, digits, choice, note, error_code from calls where id = ${call.id}`)[0];
 const textsAfterCall = (call: TestCall) => stack.sql`select body, appointment_id::text from messages where idempotency_key = ${`call:${call.callSid}:reply`}`;
+/** What `GET /api/appointments/{id}` says of a request for another time by phone that staff should call back about. */
+const anotherTimeAsked = async (call: TestCall) =>
+  ((await json(await stack.api(`/api/appointments/${call.appointmentId}`))) as { another_time_asked_at: string | null }).another_time_asked_at;
+/** The call-back notice on the appointment's card on the Appointments page, as text; undefined when none. */
+const callBackNotice = async (call: TestCall) => {
+  const page = await (
+    await stack.app.request(`/admin/appointments?${new URLSearchParams({ clinic: stack.clinic.slug, date: call.day }).toString()}`, {
+      headers: { Cookie: await staffCookie(stack) },
+    })
+  ).text();
+  const card = new RegExp(`<li class="appt card" data-appointment="${call.appointmentId}"[\\s\\S]*?</li>`).exec(page)?.[0];
+  expect(card).toBeDefined();
+  const notice = /<p class="appt-call-back" data-call-back>([\s\S]*?)<\/p>/.exec(card!)?.[1];
+  return notice
+    ?.replace(/<[^>]*>/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+};
 const gatherAction = (call: TestCall, attempt: number) =>
   `https://desk.clinic.test/webhooks/twilio/voice/calls/${call.id}/gather?attempt=${attempt}`.replace(/&/g, '&amp;');
 
@@ -195,6 +227,9 @@ describe('a reminder call answered by the patient', () => {
     const [text] = await textsAfterCall(call);
     expect(text!.body).toMatch(/reply with the number of a time:\n1\) /);
     expect(await callRow(call)).toMatchObject({ choice: 'reschedule' });
+    // The open times were texted: nobody needs to call the patient back.
+    expect(await anotherTimeAsked(call)).toBeNull();
+    expect(await callBackNotice(call)).toBeUndefined();
   });
 
   it('on a landline (its reminder text came back 30006), asks the patient to call the clinic for another time on 2, and texts nothing', async () => {
@@ -214,6 +249,17 @@ describe('a reminder call answered by the patient', () => {
     ]);
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(await stack.sql`select 1 from messages where phone = ${call.phone} and direction = 'outbound'`).toHaveLength(textsBefore.length);
+
+    // Staff see that the patient asked for another time, to call them back: in the API and on the Appointments page.
+    const [{ created_at: placed }] = (await stack.sql`select created_at from calls where id = ${call.id}`) as unknown as [{ created_at: Date }];
+    expect(await anotherTimeAsked(call)).toBe(placed.toISOString());
+    expect(await callBackNotice(call)).toMatch(
+      /^Call back: Rahul asked for another time on the reminder call of \w+ \d+, \d{4}, \d+:\d\d [AP]M\. A landline takes no texts, so the time has not changed\.$/,
+    );
+    // Staff called back and moved the visit: the request is answered.
+    const to = DateTime.now().plus({ days: 4 }).set({ second: 0, millisecond: 0 }).toISO();
+    expect((await stack.api(`/api/appointments/${call.appointmentId}`, { method: 'PATCH', body: JSON.stringify({ starts_at: to }) })).status).toBe(200);
+    expect(await anotherTimeAsked(call)).toBeNull();
   });
 
   it('on a landline, confirms on 1 without promising or sending a text', async () => {
