@@ -20,9 +20,12 @@ import { listDeliveries, type Delivery } from '../appointments/deliveryAttempts.
 import type { AppointmentView } from '../workflows/appointmentDefinitions.js';
 import { checkIdempotencyKey, staffUpdateId, ZIdempotencyHeaders } from './idempotencyKey.js';
 import { createApiRouter, staffErrors } from './openapi.js';
+import { linkNextPage, MAX_PAGE_LIMIT, NEXT_PAGE_HEADERS, timeKeyCursor, ZNextCursor, ZPageLimit, ZTimeKeyCursor } from './pageCursor.js';
 import { ZCalendarDate, ZClinicSlug, ZFreeText, ZInstant, ZProviderId, requireJsonBody, unknownField } from './validation.js';
 
 const MAX_NAME = 100;
+/** The appointment list's name in its cursors. */
+const APPOINTMENTS_LIST = 'appointments';
 const DURATION_MESSAGE = 'must be a whole number of minutes from 5 to 480';
 
 const ZStartsAt = ZInstant.refine((at) => at.getTime() > Date.now(), 'must be in the future').meta({
@@ -188,6 +191,8 @@ const ZListQuery = z.object({
   date: ZCalendarDate.optional().meta({ description: 'Only appointments starting on this clinic-local day.', example: '2026-12-01' }),
   status: z.enum(APPOINTMENT_STATUSES, { message: `must be one of ${APPOINTMENT_STATUSES.join(', ')}` }).optional(),
 });
+/** `GET /appointments`'s query: the export's filters and a page. */
+const ZPagedListQuery = ZListQuery.extend({ limit: ZPageLimit(MAX_PAGE_LIMIT), cursor: ZTimeKeyCursor(APPOINTMENTS_LIST) });
 const ZClinicOnly = z.object({ clinic: ZClinicSlug });
 
 const jsonErrors = {
@@ -207,15 +212,11 @@ const appointmentResponse = (description: string) => ({ description, content: { 
 export function appointmentRoutes(deps: { sql: Sql; temporal: Client; taskQueue: string }) {
   const app = createApiRouter();
 
-  /** The clinic's appointments the list query asks for (`GET /appointments` and its CSV). */
-  const listFor = async ({ clinic: slug, date, status }: z.infer<typeof ZListQuery>) => {
+  /** The clinic, and the date and status filter of a list query, as `listAppointments` takes it. */
+  const filterFor = async ({ clinic: slug, date, status }: z.infer<typeof ZListQuery>) => {
     const clinic = await getClinicBySlug(deps.sql, slug);
-    const list = await listAppointments(deps.sql, clinic.id, {
-      timezone: clinic.timezone,
-      ...(date === undefined ? {} : { date }),
-      ...(status === undefined ? {} : { status }),
-    });
-    return { clinic, list };
+    const filter = { timezone: clinic.timezone, ...(date === undefined ? {} : { date }), ...(status === undefined ? {} : { status }) };
+    return { clinic, filter };
   };
 
   const load = async (slug: string, id: string) => {
@@ -255,19 +256,33 @@ export function appointmentRoutes(deps: { sql: Sql; temporal: Client; taskQueue:
       path: '/appointments',
       operationId: 'listAppointments',
       summary: "A clinic's appointments by start time",
+      description:
+        'A page at a time, by start time and then `id`: pass `next_cursor` as `cursor` for the next page (also in the `Link` header, `rel="next"`) until it is null. A boundary never skips or repeats an appointment, even among ones starting at the same time.',
       tags: ['Appointments'],
-      request: { query: ZListQuery },
+      request: { query: ZPagedListQuery },
       responses: {
         200: {
-          description: 'The appointments.',
-          content: { 'application/json': { schema: z.object({ appointments: z.array(ZAppointment) }).openapi('AppointmentList') } },
+          description: 'A page of the appointments.',
+          headers: NEXT_PAGE_HEADERS,
+          content: {
+            'application/json': {
+              schema: z.object({ appointments: z.array(ZAppointment), next_cursor: ZNextCursor }).openapi('AppointmentList'),
+            },
+          },
         },
-        ...staffErrors({ 400: '`bad_request` naming `date`, `status` or `clinic`.', 404: '`not_found`: no such clinic.' }),
+        ...staffErrors({
+          400: '`bad_request` naming `date`, `status`, `limit`, `cursor` (not a `next_cursor` of this list, or altered) or `clinic`.',
+          404: '`not_found`: no such clinic.',
+        }),
       },
     }),
     async (c) => {
-      const { list } = await listFor(c.req.valid('query'));
-      return c.json({ appointments: list.map((a) => appointmentJson(a)) }, 200);
+      const query = c.req.valid('query');
+      const { clinic, filter } = await filterFor(query);
+      const page = await listAppointments(deps.sql, clinic.id, filter, { limit: query.limit, after: query.cursor });
+      const nextCursor = timeKeyCursor(APPOINTMENTS_LIST, page.next);
+      linkNextPage(c, nextCursor);
+      return c.json({ appointments: page.items.map((a) => appointmentJson(a)), next_cursor: nextCursor }, 200);
     },
   );
 
@@ -277,7 +292,8 @@ export function appointmentRoutes(deps: { sql: Sql; temporal: Client; taskQueue:
       path: '/appointments.csv',
       operationId: 'exportAppointmentsCsv',
       summary: 'The appointments as a spreadsheet (CSV)',
-      description: "Exactly the columns `name,mobile,date,time_slot,doctor,specialty,followup_date`; dates and times in the clinic's time zone.",
+      description:
+        "Every appointment the filters match, in one file (no paging). Exactly the columns `name,mobile,date,time_slot,doctor,specialty,followup_date`; dates and times in the clinic's time zone.",
       tags: ['Appointments'],
       request: { query: ZListQuery },
       responses: {
@@ -296,8 +312,9 @@ export function appointmentRoutes(deps: { sql: Sql; temporal: Client; taskQueue:
       },
     }),
     async (c) => {
-      const { clinic, list } = await listFor(c.req.valid('query'));
       const { date } = c.req.valid('query');
+      const { clinic, filter } = await filterFor(c.req.valid('query'));
+      const list = await listAppointments(deps.sql, clinic.id, filter);
       const csv = appointmentsCsv(list, clinic.timezone);
       return c.body(csv, 200, {
         'Content-Type': 'text/csv; charset=utf-8',

@@ -29,6 +29,9 @@ const APPOINTMENT_WAIT_POINTS = [
   { days: 30, points: 5 },
 ] as const;
 
+/** The highest score the rule gives: urgent, the full boost, the farthest appointment and full seniority (100). */
+export const MAX_SCORE = URGENT_POINTS + MAX_MANUAL_BOOST + APPOINTMENT_WAIT_POINTS[0].points + MAX_SENIORITY_POINTS;
+
 /** What the rule reads from a waitlist entry. Instants are UTC `Date`s. */
 export interface PriorityFacts {
   urgent: boolean;

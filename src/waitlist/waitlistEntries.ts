@@ -5,6 +5,7 @@
  * inactive and keeps its row: the offers of the offer workflow refer to it.
  */
 import type { TransactionSql } from 'postgres';
+import { takePage, type Page, type PageRequest } from '../db/keysetPage.js';
 import type { Sql } from '../db/sql.js';
 import { rankByPriority, type Priority } from '../domain/waitlistPriority.js';
 import { AppError } from '../errors.js';
@@ -190,13 +191,46 @@ export async function addWaitlistEntry(sql: Sql, clinicId: number, entry: NewWai
   });
 }
 
+/** An entry's place in the waitlist's order: score at the ranking's instant (higher first), then who joined first, then `id`. */
+export interface WaitlistKey {
+  score: number;
+  joinedAt: Date;
+  id: string;
+}
+
+const keyOf = (e: RankedWaitlistEntry): WaitlistKey => ({ score: e.priority.score, joinedAt: e.joinedAt, id: e.id });
+
+/** Negative when the entry with key `a` comes before the one with key `b`; 0 only for the same entry. */
+function compareKeys(a: WaitlistKey, b: WaitlistKey): number {
+  const [idA, idB] = [BigInt(a.id), BigInt(b.id)];
+  return b.score - a.score || a.joinedAt.getTime() - b.joinedAt.getTime() || (idA < idB ? -1 : idA > idB ? 1 : 0);
+}
+
 /**
  * The clinic's active entries ranked at `now` (`rankByPriority`, issue 10 "Priority"): highest score
- * first, ties by who joined first.
+ * first, ties by who joined first, then by `id`. Without `page`, all of them (the Waitlist page); with
+ * it, the page after `page.after` in the same ranking. Scores change with time, so every page of one
+ * walk must be ranked at the same `now` (the JSON API keeps it in its cursor). Each call reads and ranks
+ * every active entry of the clinic (`waitlist_entries_active`): a score is computed, not stored.
  */
-export async function listActiveWaitlist(sql: Sql, clinicId: number, now: Date): Promise<RankedWaitlistEntry[]> {
+export async function listActiveWaitlist(sql: Sql, clinicId: number, now: Date): Promise<RankedWaitlistEntry[]>;
+export async function listActiveWaitlist(
+  sql: Sql,
+  clinicId: number,
+  now: Date,
+  page: PageRequest<WaitlistKey>,
+): Promise<Page<RankedWaitlistEntry, WaitlistKey>>;
+export async function listActiveWaitlist(
+  sql: Sql,
+  clinicId: number,
+  now: Date,
+  page?: PageRequest<WaitlistKey>,
+): Promise<RankedWaitlistEntry[] | Page<RankedWaitlistEntry, WaitlistKey>> {
   const rows = await sql<EntryRow[]>`${selectEntries(sql)} where e.clinic_id = ${clinicId} and e.active`;
-  return rankByPriority(rows.map(fromRow), now);
+  const ranked = rankByPriority(rows.map(fromRow), now).sort((a, b) => compareKeys(keyOf(a), keyOf(b)));
+  if (page === undefined) return ranked;
+  const { after } = page;
+  return takePage(after === undefined ? ranked : ranked.filter((e) => compareKeys(keyOf(e), after) > 0), page.limit, keyOf);
 }
 
 /**

@@ -16,14 +16,17 @@ interface Operation {
   operationId?: string;
   parameters?: Parameter[];
   requestBody?: { content: Record<string, unknown> };
-  responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }>;
+  responses: Record<string, { description?: string; headers?: Record<string, unknown>; content?: Record<string, { schema?: { $ref?: string } }> }>;
   security?: Record<string, string[]>[];
 }
 interface Document {
   openapi: string;
   servers?: { url: string }[];
   security?: Record<string, string[]>[];
-  components: { securitySchemes: Record<string, { type: string; scheme?: string }> };
+  components: {
+    securitySchemes: Record<string, { type: string; scheme?: string }>;
+    schemas: Record<string, { properties?: Record<string, { type?: string | string[] }>; required?: string[] }>;
+  };
   paths: Record<string, Record<string, Operation>>;
 }
 
@@ -166,4 +169,22 @@ describe('validation from the same schemas', () => {
     const badClinic = await stack.app.request('/api/queue?clinic=Not%20A%20Slug', { headers: { Authorization: `Bearer ${stack.adminApiToken}` } });
     expect(await json(badClinic)).toEqual({ error: { code: 'bad_request', message: 'clinic: must be a clinic slug', field: 'clinic' } });
   });
+});
+
+describe('the paged lists', () => {
+  it.each(['listAppointments', 'listCancellations', 'listMessages', 'listWaitlist'])(
+    '%s documents `limit` and `cursor`, `next_cursor` in its answer, the `Link` header and the 400 naming them',
+    (operationId) => {
+      const { operation } = documentedOperations().find((o) => o.operation.operationId === operationId)!;
+      const query = (operation.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name);
+      expect(query).toEqual(expect.arrayContaining(['limit', 'cursor']));
+      const ok = operation.responses['200']!;
+      expect(ok.headers).toHaveProperty('Link');
+      const name = ok.content!['application/json']!.schema!.$ref!.replace('#/components/schemas/', '');
+      const schema = document.components.schemas[name]!;
+      expect(schema.properties?.next_cursor?.type).toEqual(['string', 'null']);
+      expect(schema.required).toContain('next_cursor');
+      expect(operation.responses['400']!.description).toMatch(/`limit`.*`cursor`|`cursor`.*`limit`/);
+    },
+  );
 });
