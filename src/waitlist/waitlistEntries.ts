@@ -7,7 +7,7 @@
 import type { TransactionSql } from 'postgres';
 import { takePage, type Page, type PageRequest } from '../db/keysetPage.js';
 import type { Sql } from '../db/sql.js';
-import { rankByPriority, type Priority } from '../domain/waitlistPriority.js';
+import { compareRank, rankByPriority, rankKeyOf, type Priority, type RankKey } from '../domain/waitlistPriority.js';
 import { AppError } from '../errors.js';
 import type { ProviderType } from '../providers/providers.js';
 import { findOrCreatePatient } from './patients.js';
@@ -191,20 +191,8 @@ export async function addWaitlistEntry(sql: Sql, clinicId: number, entry: NewWai
   });
 }
 
-/** An entry's place in the waitlist's order: score at the ranking's instant (higher first), then who joined first, then `id`. */
-export interface WaitlistKey {
-  score: number;
-  joinedAt: Date;
-  id: string;
-}
-
-const keyOf = (e: RankedWaitlistEntry): WaitlistKey => ({ score: e.priority.score, joinedAt: e.joinedAt, id: e.id });
-
-/** Negative when the entry with key `a` comes before the one with key `b`; 0 only for the same entry. */
-function compareKeys(a: WaitlistKey, b: WaitlistKey): number {
-  const [idA, idB] = [BigInt(a.id), BigInt(b.id)];
-  return b.score - a.score || a.joinedAt.getTime() - b.joinedAt.getTime() || (idA < idB ? -1 : idA > idB ? 1 : 0);
-}
+/** An entry's place in the waitlist's order (`compareRank`): score at the ranking's instant, join time, id. */
+export type WaitlistKey = RankKey;
 
 /**
  * The clinic's active entries ranked at `now` (`rankByPriority`, issue 10 "Priority"): highest score
@@ -227,10 +215,10 @@ export async function listActiveWaitlist(
   page?: PageRequest<WaitlistKey>,
 ): Promise<RankedWaitlistEntry[] | Page<RankedWaitlistEntry, WaitlistKey>> {
   const rows = await sql<EntryRow[]>`${selectEntries(sql)} where e.clinic_id = ${clinicId} and e.active`;
-  const ranked = rankByPriority(rows.map(fromRow), now).sort((a, b) => compareKeys(keyOf(a), keyOf(b)));
+  const ranked = rankByPriority(rows.map(fromRow), now);
   if (page === undefined) return ranked;
   const { after } = page;
-  return takePage(after === undefined ? ranked : ranked.filter((e) => compareKeys(keyOf(e), after) > 0), page.limit, keyOf);
+  return takePage(after === undefined ? ranked : ranked.filter((e) => compareRank(rankKeyOf(e), after) > 0), page.limit, rankKeyOf);
 }
 
 /**
