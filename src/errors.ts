@@ -8,9 +8,11 @@ export const STATUS_BY_CODE = {
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
+  method_not_allowed: 405,
   conflict: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  unprocessable_content: 422,
   rate_limited: 429,
   unavailable: 503,
 } as const;

@@ -10,8 +10,8 @@ import { getClinicById } from '../clinics/clinics.js';
 import { renderMessage } from '../clinics/messageTemplates.js';
 import type { MessageValues } from '../domain/messageValues.js';
 import { openSlots, SLOT_SEARCH_DAYS } from '../domain/openSlots.js';
-import { isFinalStatus, LANDLINE_ERROR, type DeliveryChannel } from '../domain/deliveryFallback.js';
-import { isFixedLine } from '../domain/phone.js';
+import { isFinalStatus, type DeliveryChannel } from '../domain/deliveryFallback.js';
+import { isKnownLandline } from '../messaging/knownLandlines.js';
 import type { Messenger, SendOutcome } from '../messaging/messenger.js';
 import type { AppointmentMessageKind, AppointmentStatus, DeliveryReceipt } from '../workflows/appointmentDefinitions.js';
 import { FailureType } from '../workflows/definitions.js';
@@ -309,13 +309,6 @@ async function finalReceiptSoFar(sql: Sql, channel: DeliveryChannel, sid: string
   const final = events.find((e) => isFinalStatus(channel, e.status));
   if (final === undefined) return undefined;
   return { sid, status: final.status, errorCode: final.error_code, ...(final.answered_by === null ? {} : { answeredBy: final.answered_by }) };
-}
-
-/** Whether `phone` is a landline: a fixed line by its numbering plan, or a text to it came back undelivered with 30006. */
-async function isKnownLandline(sql: Sql, phone: string): Promise<boolean> {
-  if (isFixedLine(phone)) return true;
-  const [row] = await sql`select 1 from messages where phone = ${phone} and direction = 'outbound' and error_code = ${LANDLINE_ERROR} limit 1`;
-  return row !== undefined;
 }
 
 /** The appointment activities' interface, as the workflow proxies it. */

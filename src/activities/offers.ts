@@ -169,7 +169,7 @@ export function createOfferActivities({ sql, messenger, temporal, taskQueue }: {
           if (made !== undefined) return;
           const eligible = await eligibleEntries(sql, slot, clinic, now, input.maxOffersPerDay);
           const ranked = rankByPriority(
-            eligible.map((row) => ({ ...row, manualBoost: row.manual_boost, currentApptAt: row.current_appt_at, joinedAt: row.joined_at })),
+            eligible.map((row) => ({ ...row, id: row.entry_id, manualBoost: row.manual_boost, currentApptAt: row.current_appt_at, joinedAt: row.joined_at })),
             now,
           );
           for (const c of ranked.slice(0, input.count)) {

@@ -41,7 +41,7 @@ export async function failPermanentErrorsFast<T>(step: string, work: () => Promi
 /**
  * Sends `message` through `messenger` from an activity: a text the provider refuses for good (an
  * opted-out or invalid number, Twilio 4xx) fails the step at once as the non-retryable
- * `MessageRejected`; a provider that asks us to wait (429 with `Retry-After`) gets its next attempt
+ * `MessageRejected` (its details: the provider's error code, or null); a provider that asks us to wait (429 with `Retry-After`) gets its next attempt
  * no sooner than it asked (`ProviderBusy`, retryable); anything else (5xx, network) is left to the
  * activity's retry policy and its backoff.
  * @returns whether it was sent now (with its MessageSid), had been sent before under its idempotency key, or was suppressed (opted out).
@@ -62,7 +62,10 @@ async function classifyProviderErrors<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    if (error instanceof MessageRejectedError) throw ApplicationFailure.nonRetryable(error.message, FailureType.MessageRejected);
+    // The provider's error code (e.g. Twilio's 21215), or null, is the failure's one detail: the chain names it in the fallback's reason.
+    if (error instanceof MessageRejectedError) {
+      throw ApplicationFailure.create({ type: FailureType.MessageRejected, message: error.message, nonRetryable: true, details: [error.errorCode ?? null] });
+    }
     if (error instanceof ProviderBusyError) {
       throw ApplicationFailure.create({ type: FailureType.ProviderBusy, message: error.message, nextRetryDelay: error.retryAfterMs });
     }

@@ -2,9 +2,10 @@
  * The HTTP app: Twilio webhooks, the staff JSON API, the board, the kiosk and the health check.
  * `createApp` builds it without a port (tests call `app.request()`); `server.ts` serves it.
  */
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { bearerAuth } from 'hono/bearer-auth';
 import { except } from 'hono/combine';
+import { methodNotAllowed } from 'hono/method-not-allowed';
 import { secureHeaders } from 'hono/secure-headers';
 import type { CountryCode } from 'libphonenumber-js';
 import type { Logger } from 'pino';
@@ -89,6 +90,15 @@ export const PAGE_CSP = {
   frameAncestors: ["'none'"],
 };
 
+/**
+ * The answer to a method a path does not take (RFC 9110 §15.5.6): 405 with `Allow` listing the
+ * methods its routes take (HEAD with GET), in the one error shape.
+ */
+function refuseMethod(c: Context, allowed: string[]): Response {
+  const allow = allowed.join(', ');
+  return c.json(errorBody('method_not_allowed', `${c.req.method} is not allowed on ${c.req.path}; it takes ${allow}`), 405, { Allow: allow });
+}
+
 /** How long a client may keep `/favicon.ico`'s empty answer (seconds): a day. */
 const FAVICON_MAX_AGE = 86_400;
 
@@ -96,6 +106,10 @@ const FAVICON_MAX_AGE = 86_400;
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
   app.use('*', secureHeaders({ crossOriginResourcePolicy: 'same-origin', xFrameOptions: 'DENY', contentSecurityPolicy: PAGE_CSP, overwrite: false }));
+  // A 404 for a path some route takes with another method becomes a 405. Hono's own middleware reads
+  // the methods from the registered routes (`app.routes`, once all are in); inside `secureHeaders`,
+  // so the 405 carries its headers too.
+  app.use('*', methodNotAllowed({ app, onMethodNotAllowed: refuseMethod }));
 
   // Webhooks take up to 64 KB (webhooks.ts) and the codec a history's payloads (codec.ts); the kiosk and
   // the sign-in page answer an oversized body with a page.

@@ -15,13 +15,17 @@ import { appointmentsCsv } from '../appointments/appointmentsCsv.js';
 import { APPOINTMENT_STATUSES, getAppointment, listAppointments, type Appointment } from '../appointments/appointments.js';
 import { bookAppointment, type BookingRequest } from '../appointments/bookAppointment.js';
 import { changeAppointment, staffChanges, type StaffChange } from '../appointments/changeAppointment.js';
+import { findAnotherTimeAskedByPhone } from '../appointments/anotherTimeAsked.js';
 import { listDeliveries, type Delivery } from '../appointments/deliveryAttempts.js';
 import type { AppointmentView } from '../workflows/appointmentDefinitions.js';
-import { staffUpdateId, ZIdempotencyHeaders } from './idempotencyKey.js';
+import { checkIdempotencyKey, staffUpdateId, ZIdempotencyHeaders } from './idempotencyKey.js';
 import { createApiRouter, staffErrors } from './openapi.js';
+import { linkNextPage, MAX_PAGE_LIMIT, NEXT_PAGE_HEADERS, timeKeyCursor, ZNextCursor, ZPageLimit, ZTimeKeyCursor } from './pageCursor.js';
 import { ZCalendarDate, ZClinicSlug, ZFreeText, ZInstant, ZProviderId, requireJsonBody, unknownField } from './validation.js';
 
 const MAX_NAME = 100;
+/** The appointment list's name in its cursors. */
+const APPOINTMENTS_LIST = 'appointments';
 const DURATION_MESSAGE = 'must be a whole number of minutes from 5 to 480';
 
 const ZStartsAt = ZInstant.refine((at) => at.getTime() > Date.now(), 'must be in the future').meta({
@@ -151,7 +155,14 @@ export function bookingRequestFor(clinic: Clinic, body: z.infer<typeof ZBooking>
   };
 }
 
-const ZAppointmentWithDeliveries = ZAppointment.extend({ deliveries: ZDeliveries }).openapi('AppointmentWithDeliveries');
+const ZAppointmentWithDeliveries = ZAppointment.extend({
+  another_time_asked_at: z.string().nullable().meta({
+    description:
+      'When the reminder call was placed (ISO 8601 UTC) on which the patient, from a landline, pressed 2 for another time and was asked to call the clinic: no text can reach a landline, so nothing was texted and the time stays as it is until staff move it. Call them back. Null when not so, or once a later call got another choice, the appointment was moved or it closed.',
+    example: null,
+  }),
+  deliveries: ZDeliveries,
+}).openapi('AppointmentWithDeliveries');
 
 const deliveriesJson = (deliveries: Delivery[]): z.infer<typeof ZDeliveries> =>
   deliveries.map((d) => ({
@@ -180,6 +191,8 @@ const ZListQuery = z.object({
   date: ZCalendarDate.optional().meta({ description: 'Only appointments starting on this clinic-local day.', example: '2026-12-01' }),
   status: z.enum(APPOINTMENT_STATUSES, { message: `must be one of ${APPOINTMENT_STATUSES.join(', ')}` }).optional(),
 });
+/** `GET /appointments`'s query: the export's filters and a page. */
+const ZPagedListQuery = ZListQuery.extend({ limit: ZPageLimit(MAX_PAGE_LIMIT), cursor: ZTimeKeyCursor(APPOINTMENTS_LIST) });
 const ZClinicOnly = z.object({ clinic: ZClinicSlug });
 
 const jsonErrors = {
@@ -190,6 +203,7 @@ const changeErrors = staffErrors({
   400: '`bad_request` naming the field (`id`, `clinic`, `idempotency-key`, a body field, or `body` when it is not JSON).',
   404: '`not_found`: no such appointment (`field: "id"`) or clinic.',
   409: '`conflict`: the appointment is cancelled, visited, marked a no-show or has started (`field: "status"`); nothing changed.',
+  422: '`unprocessable_content` naming `idempotency-key`: the key was already used for this change with another request (another appointment, other body values); nothing changed.',
   ...jsonErrors,
 });
 const appointmentResponse = (description: string) => ({ description, content: { 'application/json': { schema: ZAppointment } } });
@@ -198,15 +212,11 @@ const appointmentResponse = (description: string) => ({ description, content: { 
 export function appointmentRoutes(deps: { sql: Sql; temporal: Client; taskQueue: string }) {
   const app = createApiRouter();
 
-  /** The clinic's appointments the list query asks for (`GET /appointments` and its CSV). */
-  const listFor = async ({ clinic: slug, date, status }: z.infer<typeof ZListQuery>) => {
+  /** The clinic, and the date and status filter of a list query, as `listAppointments` takes it. */
+  const filterFor = async ({ clinic: slug, date, status }: z.infer<typeof ZListQuery>) => {
     const clinic = await getClinicBySlug(deps.sql, slug);
-    const list = await listAppointments(deps.sql, clinic.id, {
-      timezone: clinic.timezone,
-      ...(date === undefined ? {} : { date }),
-      ...(status === undefined ? {} : { status }),
-    });
-    return { clinic, list };
+    const filter = { timezone: clinic.timezone, ...(date === undefined ? {} : { date }), ...(status === undefined ? {} : { status }) };
+    return { clinic, filter };
   };
 
   const load = async (slug: string, id: string) => {
@@ -218,6 +228,7 @@ export function appointmentRoutes(deps: { sql: Sql; temporal: Client; taskQueue:
     createRoute({
       method: 'post',
       path: '/appointments',
+      operationId: 'bookAppointment',
       summary: 'Book an appointment and start its reminder chain',
       description: "The patient gets a confirmation at once (within contact hours), then the reminders of the clinic's schedule.",
       tags: ['Appointments'],
@@ -226,7 +237,7 @@ export function appointmentRoutes(deps: { sql: Sql; temporal: Client; taskQueue:
       responses: {
         201: appointmentResponse('The booked appointment.'),
         ...staffErrors({
-          400: '`bad_request` naming the field: `patient_name`, `phone`, `starts_at` (not ISO 8601 with offset, or past), `duration_minutes`, `provider`/`provider_id`, `service`, `channel`, `language`; nothing is written.',
+          400: '`bad_request` naming the field: `patient_name`, `phone`, `starts_at` (not ISO 8601 with offset, or past), `duration_minutes`, `provider`/`provider_id` (unknown, or a provider made inactive), `service`, `channel`, `language`; nothing is written.',
           404: '`not_found`: no such clinic.',
           ...jsonErrors,
         }),
@@ -243,20 +254,35 @@ export function appointmentRoutes(deps: { sql: Sql; temporal: Client; taskQueue:
     createRoute({
       method: 'get',
       path: '/appointments',
+      operationId: 'listAppointments',
       summary: "A clinic's appointments by start time",
+      description:
+        'A page at a time, by start time and then `id`: pass `next_cursor` as `cursor` for the next page (also in the `Link` header, `rel="next"`) until it is null. A boundary never skips or repeats an appointment, even among ones starting at the same time.',
       tags: ['Appointments'],
-      request: { query: ZListQuery },
+      request: { query: ZPagedListQuery },
       responses: {
         200: {
-          description: 'The appointments.',
-          content: { 'application/json': { schema: z.object({ appointments: z.array(ZAppointment) }).openapi('AppointmentList') } },
+          description: 'A page of the appointments.',
+          headers: NEXT_PAGE_HEADERS,
+          content: {
+            'application/json': {
+              schema: z.object({ appointments: z.array(ZAppointment), next_cursor: ZNextCursor }).openapi('AppointmentList'),
+            },
+          },
         },
-        ...staffErrors({ 400: '`bad_request` naming `date`, `status` or `clinic`.', 404: '`not_found`: no such clinic.' }),
+        ...staffErrors({
+          400: '`bad_request` naming `date`, `status`, `limit`, `cursor` (not a `next_cursor` of this list, or altered) or `clinic`.',
+          404: '`not_found`: no such clinic.',
+        }),
       },
     }),
     async (c) => {
-      const { list } = await listFor(c.req.valid('query'));
-      return c.json({ appointments: list.map((a) => appointmentJson(a)) }, 200);
+      const query = c.req.valid('query');
+      const { clinic, filter } = await filterFor(query);
+      const page = await listAppointments(deps.sql, clinic.id, filter, { limit: query.limit, after: query.cursor });
+      const nextCursor = timeKeyCursor(APPOINTMENTS_LIST, page.next);
+      linkNextPage(c, nextCursor);
+      return c.json({ appointments: page.items.map((a) => appointmentJson(a)), next_cursor: nextCursor }, 200);
     },
   );
 
@@ -264,8 +290,10 @@ export function appointmentRoutes(deps: { sql: Sql; temporal: Client; taskQueue:
     createRoute({
       method: 'get',
       path: '/appointments.csv',
+      operationId: 'exportAppointmentsCsv',
       summary: 'The appointments as a spreadsheet (CSV)',
-      description: "Exactly the columns `name,mobile,date,time_slot,doctor,specialty,followup_date`; dates and times in the clinic's time zone.",
+      description:
+        "Every appointment the filters match, in one file (no paging). Exactly the columns `name,mobile,date,time_slot,doctor,specialty,followup_date`; dates and times in the clinic's time zone.",
       tags: ['Appointments'],
       request: { query: ZListQuery },
       responses: {
@@ -284,8 +312,9 @@ export function appointmentRoutes(deps: { sql: Sql; temporal: Client; taskQueue:
       },
     }),
     async (c) => {
-      const { clinic, list } = await listFor(c.req.valid('query'));
       const { date } = c.req.valid('query');
+      const { clinic, filter } = await filterFor(c.req.valid('query'));
+      const list = await listAppointments(deps.sql, clinic.id, filter);
       const csv = appointmentsCsv(list, clinic.timezone);
       return c.body(csv, 200, {
         'Content-Type': 'text/csv; charset=utf-8',
@@ -298,6 +327,7 @@ export function appointmentRoutes(deps: { sql: Sql; temporal: Client; taskQueue:
     createRoute({
       method: 'get',
       path: '/appointments/{id}',
+      operationId: 'getAppointment',
       summary: 'One appointment, with its next planned reminder, workflow ID and every delivery attempt of its messages',
       tags: ['Appointments'],
       request: { params: ZAppointmentPath, query: ZClinicOnly },
@@ -308,7 +338,9 @@ export function appointmentRoutes(deps: { sql: Sql; temporal: Client; taskQueue:
     }),
     async (c) => {
       const { appointment } = await load(c.req.valid('query').clinic, c.req.valid('param').id);
-      return c.json({ ...appointmentJson(appointment), deliveries: deliveriesJson(await listDeliveries(deps.sql, appointment.id)) }, 200);
+      const deliveries = await listDeliveries(deps.sql, appointment.id);
+      const asked = await findAnotherTimeAskedByPhone(deps.sql, appointment, deliveries);
+      return c.json({ ...appointmentJson(appointment), another_time_asked_at: asked?.toISOString() ?? null, deliveries: deliveriesJson(deliveries) }, 200);
     },
   );
 
@@ -317,6 +349,7 @@ export function appointmentRoutes(deps: { sql: Sql; temporal: Client; taskQueue:
     method: 'post' | 'patch',
     path: string,
     name: string,
+    operationId: string,
     summary: string,
     body: z.ZodObject | undefined,
     toChange: (appointment: Appointment, body: never, updateId: string | undefined) => StaffChange,
@@ -325,6 +358,7 @@ export function appointmentRoutes(deps: { sql: Sql; temporal: Client; taskQueue:
       createRoute({
         method,
         path,
+        operationId,
         summary,
         tags: ['Appointments'],
         ...(body === undefined ? {} : { middleware: [requireJsonBody] }),
@@ -337,9 +371,11 @@ export function appointmentRoutes(deps: { sql: Sql; temporal: Client; taskQueue:
         responses: { 200: appointmentResponse('The appointment after the change.'), ...changeErrors },
       }),
       async (c) => {
-        const { appointment } = await load(c.req.valid('query').clinic, c.req.valid('param').id);
+        const { clinic, appointment } = await load(c.req.valid('query').clinic, c.req.valid('param').id);
         const parsed = (body === undefined ? undefined : c.req.valid('json' as never)) as never;
-        const { what, send, field } = toChange(appointment, parsed, staffUpdateId(name, c.req.valid('header')['idempotency-key']));
+        const key = c.req.valid('header')['idempotency-key'];
+        const { what, send, field, arguments: args } = toChange(appointment, parsed, staffUpdateId(name, key));
+        await checkIdempotencyKey(deps.sql, clinic.id, name, key, { target: `appointments/${appointment.id}`, arguments: args });
         const view = await changeAppointment(deps, appointment, what, send, field);
         return c.json(appointmentJson(appointment, view), 200);
       },
@@ -355,29 +391,45 @@ export function appointmentRoutes(deps: { sql: Sql; temporal: Client; taskQueue:
       { error: unknownField },
     )
     .openapi('VisitedRequest');
-  change('patch', '/appointments/{id}', 'move', 'Move an appointment: its reminders re-plan for the new time', ZMove, (a, body: z.infer<typeof ZMove>, id) =>
-    staffChanges.move(a, body.starts_at, id),
+  change(
+    'patch',
+    '/appointments/{id}',
+    'move',
+    'moveAppointment',
+    'Move an appointment: its reminders re-plan for the new time',
+    ZMove,
+    (a, body: z.infer<typeof ZMove>, id) => staffChanges.move(a, body.starts_at, id),
   );
   change(
     'post',
     '/appointments/{id}/cancel',
     'cancel',
+    'cancelAppointment',
     'Cancel an appointment: reminders stop, the patient is told, the slot goes to the waitlist',
     undefined,
     (a, _, id) => staffChanges.cancel(a, id),
   );
-  change('post', '/appointments/{id}/remind', 'remind', 'Send a reminder now (or at the start of the next contact window)', undefined, (a, _, id) =>
-    staffChanges.remind(a, id),
+  change(
+    'post',
+    '/appointments/{id}/remind',
+    'remind',
+    'remindAppointment',
+    'Send a reminder now (or at the start of the next contact window)',
+    undefined,
+    (a, _, id) => staffChanges.remind(a, id),
   );
   change(
     'post',
     '/appointments/{id}/visited',
     'visited',
+    'markAppointmentVisited',
     'Mark an appointment visited, with an optional follow-up date',
     ZVisited,
     (a, body: z.infer<typeof ZVisited>, id) => staffChanges.visited(a, body.follow_up_date, id),
   );
-  change('post', '/appointments/{id}/no_show', 'no_show', 'Mark an appointment a no-show', undefined, (a, _, id) => staffChanges.noShow(a, id));
+  change('post', '/appointments/{id}/no_show', 'no_show', 'markAppointmentNoShow', 'Mark an appointment a no-show', undefined, (a, _, id) =>
+    staffChanges.noShow(a, id),
+  );
 
   return app;
 }

@@ -1,6 +1,6 @@
 /**
  * Cancellations in the JSON API (issue 10): `POST /api/cancellations` logs a freed slot and starts its
- * offer workflow; `GET /api/cancellations?status=` lists them; `GET /api/cancellations/{id}` shows one
+ * offer workflow; `GET /api/cancellations?status=` lists them a page at a time; `GET /api/cancellations/{id}` shows one
  * with its offers (numbers masked: staff see who by the waitlist, not here); `POST
  * /api/cancellations/{id}/abort` withdraws its pending offers. `?clinic=<slug>` as everywhere in `/api`.
  */
@@ -10,10 +10,13 @@ import { maskPhone } from '../domain/phone.js';
 import { getCancellationWithOffers, listCancellations, type CancellationWithOffers } from '../waitlist/cancellations.js';
 import { abortCancellation, logCancellation, type OfferWorkflowDeps } from '../waitlist/offerWorkflows.js';
 import { createApiRouter, staffErrors } from './openapi.js';
+import { linkNextPage, MAX_PAGE_LIMIT, NEXT_PAGE_HEADERS, timeKeyCursor, ZNextCursor, ZPageLimit, ZTimeKeyCursor } from './pageCursor.js';
 import { ZClinicQuery, ZClinicSlug, ZFreeText, ZInstant, ZProviderId, requireJsonBody, unknownField } from './validation.js';
 
 const STATUSES = ['open', 'filled', 'expired', 'aborted'] as const;
 const OFFER_STATES = ['pending', 'accepted', 'declined', 'expired', 'canceled', 'failed'] as const;
+/** The cancellation list's name in its cursors. */
+const CANCELLATIONS_LIST = 'cancellations';
 /** Longest slot that can be logged: a working day. */
 const MAX_SLOT_MINUTES = 480;
 
@@ -114,6 +117,7 @@ export function cancellationRoutes(deps: OfferWorkflowDeps) {
     createRoute({
       method: 'post',
       path: '/cancellations',
+      operationId: 'logCancellation',
       summary: 'Log a freed slot and offer it to the waitlist',
       description:
         "Starts the cancellation's offer workflow: the best-placed eligible waitlisted patients (`offer_batch_size` at once) are texted the slot's time and place, each offer held `offer_hold_minutes`; the first YES wins and is booked. Offers go only within contact hours. An appointment cancelled by text or by staff logs its slot the same way.",
@@ -136,7 +140,7 @@ export function cancellationRoutes(deps: OfferWorkflowDeps) {
           },
         },
         ...staffErrors({
-          400: '`bad_request` naming the field: `provider_id` (not a provider of the clinic), `location`, `slot_start_at` (not ISO 8601 with offset, or past), `slot_end_at` (not after the start, or over 8 hours), `reason`, a field it does not take, or `body`; nothing is written.',
+          400: '`bad_request` naming the field: `provider_id` (not a provider of the clinic, or one made inactive), `location`, `slot_start_at` (not ISO 8601 with offset, or past), `slot_end_at` (not after the start, or over 8 hours), `reason`, a field it does not take, or `body`; nothing is written.',
           404: '`not_found`: no such clinic.',
           413: '`payload_too_large`: the body is over the limit.',
           415: '`unsupported_media_type`: JSON sent under a Content-Type other than `application/json`.',
@@ -162,27 +166,40 @@ export function cancellationRoutes(deps: OfferWorkflowDeps) {
     createRoute({
       method: 'get',
       path: '/cancellations',
+      operationId: 'listCancellations',
       summary: 'Cancellations, newest first',
+      description:
+        'A page at a time, newest first and then by `id` (the higher first): pass `next_cursor` as `cursor` for the next (older) page (also in the `Link` header, `rel="next"`) until it is null. A boundary never skips or repeats a cancellation, even among ones logged at the same instant.',
       tags: ['Waitlist'],
       request: {
         query: z.object({
           clinic: ZClinicSlug,
           status: z.enum(STATUSES, { message: 'must be open, filled, expired or aborted' }).optional().meta({ example: 'open' }),
+          limit: ZPageLimit(MAX_PAGE_LIMIT),
+          cursor: ZTimeKeyCursor(CANCELLATIONS_LIST),
         }),
       },
       responses: {
         200: {
-          description: 'The 500 newest (only those in `status`, when given), each with its offers.',
-          content: { 'application/json': { schema: z.object({ cancellations: z.array(ZCancellation) }).openapi('Cancellations') } },
+          description: 'A page of the cancellations (only those in `status`, when given), each with its offers.',
+          headers: NEXT_PAGE_HEADERS,
+          content: {
+            'application/json': { schema: z.object({ cancellations: z.array(ZCancellation), next_cursor: ZNextCursor }).openapi('Cancellations') },
+          },
         },
-        ...staffErrors({ 400: '`bad_request` naming `clinic` or `status`.', 404: '`not_found`: no such clinic.' }),
+        ...staffErrors({
+          400: '`bad_request` naming `clinic`, `status`, `limit` or `cursor` (not a `next_cursor` of this list, or altered).',
+          404: '`not_found`: no such clinic.',
+        }),
       },
     }),
     async (c) => {
       const query = c.req.valid('query');
       const clinic = await getClinicBySlug(deps.sql, query.clinic);
-      const cancellations = await listCancellations(deps.sql, clinic.id, query.status);
-      return c.json({ cancellations: cancellations.map(cancellationJson) }, 200);
+      const page = await listCancellations(deps.sql, clinic.id, query.status, { limit: query.limit, after: query.cursor });
+      const nextCursor = timeKeyCursor(CANCELLATIONS_LIST, page.next);
+      linkNextPage(c, nextCursor);
+      return c.json({ cancellations: page.items.map(cancellationJson), next_cursor: nextCursor }, 200);
     },
   );
 
@@ -190,6 +207,7 @@ export function cancellationRoutes(deps: OfferWorkflowDeps) {
     createRoute({
       method: 'get',
       path: '/cancellations/{id}',
+      operationId: 'getCancellation',
       summary: 'One cancellation with its offers',
       tags: ['Waitlist'],
       request: { params: ZCancellationPath, query: ZClinicQuery },
@@ -208,6 +226,7 @@ export function cancellationRoutes(deps: OfferWorkflowDeps) {
     createRoute({
       method: 'post',
       path: '/cancellations/{id}/abort',
+      operationId: 'abortCancellation',
       summary: 'Stop offering a slot',
       description: 'Pending offers are withdrawn, each patient told with a short text (`offer_withdrawn`); the cancellation ends `aborted`.',
       tags: ['Waitlist'],

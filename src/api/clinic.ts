@@ -39,6 +39,7 @@ export const ZRoomsForm = z.object({
 const putRooms = createRoute({
   method: 'put',
   path: '/clinic/rooms',
+  operationId: 'setRoomsOpen',
   summary: 'Set how many rooms are open',
   description: 'Every ETA follows at once, and every open board updates.',
   tags: ['Clinic'],
@@ -250,6 +251,7 @@ export function settingsPatch(body: z.infer<typeof ZClinicSettingsPatch>): Clini
 const getSettings = createRoute({
   method: 'get',
   path: '/clinic',
+  operationId: 'getClinicSettings',
   summary: "The clinic's settings",
   tags: ['Clinic'],
   request: { query: ZClinicQuery },
@@ -262,6 +264,7 @@ const getSettings = createRoute({
 const patchSettings = createRoute({
   method: 'patch',
   path: '/clinic',
+  operationId: 'updateClinicSettings',
   summary: "Change some of the clinic's settings",
   description:
     'Only the fields given change; all or nothing. Contact hours and office hours must start before they end, checked with the stored values. Rooms open are set with `PUT /api/clinic/rooms`; for the `main` clinic, CLINIC_TIMEZONE and CONTACT_HOURS_START / CONTACT_HOURS_END, when set, apply again at each start.',

@@ -77,6 +77,7 @@ function templateJson(t: TemplateWithSample): z.infer<typeof ZTemplate> {
 const getTemplates = createRoute({
   method: 'get',
   path: '/clinic/templates',
+  operationId: 'listMessageTemplates',
   summary: 'Every message template in effect: each kind in each language',
   description:
     "Languages: English and Spanish (shipped), the clinic's default, and each language the clinic has a template in. A kind the clinic has not written in a language falls back to the clinic's default language, then English (`body_language` says which).",
@@ -91,6 +92,7 @@ const getTemplates = createRoute({
 const putTemplate = createRoute({
   method: 'put',
   path: '/clinic/templates/{kind}/{language}',
+  operationId: 'saveMessageTemplate',
   summary: "Save the clinic's own wording of a message in a language",
   description:
     'It replaces the shipped default (or an earlier save) for this kind and language. The answer tells how many SMS segments it takes with typical values.',

@@ -70,6 +70,7 @@ const ZPhonePath = z.object({
 const listPhones = createRoute({
   method: 'get',
   path: '/console/phones',
+  operationId: 'listConsolePhones',
   summary: 'Numbers the console provider plays in a way of their own',
   description:
     'With the console provider (no Twilio account) every number delivers texts and answers calls, except numbers ending in 0006 (landlines: texts undelivered with 30006), unless listed here.',
@@ -83,6 +84,7 @@ const listPhones = createRoute({
 const putPhone = createRoute({
   method: 'put',
   path: '/console/phones/{phone}',
+  operationId: 'setConsolePhone',
   summary: 'Set how the console provider plays a number: its texts, WhatsApp and calls',
   tags: ['Console'],
   middleware: [requireJsonBody],

@@ -91,6 +91,7 @@ export const ZFrontDeskMetrics = z
 const getFrontDeskMetrics = createRoute({
   method: 'get',
   path: '/metrics/front-desk',
+  operationId: 'getFrontDeskMetrics',
   summary: "The front desk's numbers for a range of days",
   description:
     "No-show rate, confirmation rate, delivery rate by channel and patients served (walk-ins done + appointments visited), per day and in total, for the clinic's local dates `from` to `to`, inclusive: appointments by the day they start, tickets by their service day, texts and calls by the day they were sent.",

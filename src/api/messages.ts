@@ -1,31 +1,21 @@
 /**
- * The message log in the JSON API: `GET /api/messages[?phone=…&limit=…]`, newest first.
+ * The message log in the JSON API: `GET /api/messages[?phone=…&limit=…&cursor=…]`, newest first, a
+ * page at a time (`pageCursor.ts`).
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import type { CountryCode } from 'libphonenumber-js';
 import type { Sql } from '../db/sql.js';
 import { parseAddress } from '../domain/phone.js';
 import { getClinicBySlug } from '../clinics/clinics.js';
+import { listMessages, type LoggedMessage } from '../messaging/listMessages.js';
 import { createApiRouter, staffErrors } from './openapi.js';
+import { linkNextPage, NEXT_PAGE_HEADERS, timeKeyCursor, ZNextCursor, ZPageLimit, ZTimeKeyCursor } from './pageCursor.js';
 import { ZClinicSlug } from './validation.js';
 
-/** A row of `messages` as the log reads it (bigint `id` arrives as a string). */
-interface MessageRow {
-  id: string;
-  direction: 'inbound' | 'outbound';
-  channel: 'sms' | 'whatsapp';
-  from_address: string;
-  to_address: string;
-  body: string;
-  status: string;
-  error_code: number | null;
-  created_at: Date;
-}
-
-/** Most messages one request lists (`?limit=`), and how many it lists by default. */
-const MAX_LIMIT = 500;
+/** How many messages a page lists when `?limit=` is absent. */
 const DEFAULT_LIMIT = 100;
-const LIMIT_MESSAGE = `must be a whole number from 1 to ${MAX_LIMIT}`;
+/** The message log's name in its cursors. */
+const MESSAGES_LIST = 'messages';
 
 /** One text in the log, either way. */
 export const ZMessage = z
@@ -48,10 +38,22 @@ export const ZMessage = z
 /** A text in the log on the wire. */
 export type TMessage = z.infer<typeof ZMessage>;
 
-/** The log as `GET /api/messages` answers it, newest first. */
-export const ZMessageLog = z.object({ messages: z.array(ZMessage) }).openapi('MessageLog');
+/** A page of the log as `GET /api/messages` answers it, newest first. */
+export const ZMessageLog = z.object({ messages: z.array(ZMessage), next_cursor: ZNextCursor }).openapi('MessageLog');
 
-/** `?phone=&limit=&clinic=`; `phone` is local (read in `defaultCountry`) or E.164, and comes out E.164. */
+const messageJson = (m: LoggedMessage): TMessage => ({
+  id: Number(m.id),
+  direction: m.direction,
+  channel: m.channel,
+  from: m.from,
+  to: m.to,
+  body: m.body,
+  status: m.status,
+  error_code: m.errorCode,
+  created_at: m.createdAt.toISOString(),
+});
+
+/** `?phone=&limit=&cursor=&clinic=`; `phone` is local (read in `defaultCountry`) or E.164, and comes out E.164. */
 function messageLogQuery(defaultCountry: CountryCode) {
   return z.object({
     phone: z
@@ -63,52 +65,40 @@ function messageLogQuery(defaultCountry: CountryCode) {
       })
       .optional()
       .meta({ description: `Only this patient's texts: E.164 or a local number (read in \`DEFAULT_COUNTRY\`).`, example: '+13125550123' }),
-    limit: z
-      .string()
-      .regex(/^\d{1,3}$/, LIMIT_MESSAGE)
-      .transform(Number)
-      .pipe(z.int().min(1, LIMIT_MESSAGE).max(MAX_LIMIT, LIMIT_MESSAGE))
-      .default(DEFAULT_LIMIT)
-      .meta({ description: `At most this many, newest first (1–${MAX_LIMIT}).`, example: 20 }),
+    limit: ZPageLimit(DEFAULT_LIMIT),
+    cursor: ZTimeKeyCursor(MESSAGES_LIST),
     clinic: ZClinicSlug,
   });
 }
 
 /** Routes under `/api` for a clinic's message log (`?clinic=`, default `main`). */
 export function messageRoutes(deps: { sql: Sql; defaultCountry: CountryCode }) {
-  const listMessages = createRoute({
+  const listMessagesRoute = createRoute({
     method: 'get',
     path: '/messages',
+    operationId: 'listMessages',
     summary: "The clinic's message log, both ways, newest first",
-    description: 'A reply given as TwiML is listed as an outbound message with status `accepted` (Twilio sends it under a MessageSid we are not told).',
+    description:
+      'A reply given as TwiML is listed as an outbound message with status `accepted` (Twilio sends it under a MessageSid we are not told). A page at a time, newest first and then by `id` (the higher first): pass `next_cursor` as `cursor` for the next (older) page (also in the `Link` header, `rel="next"`) until it is null, with the same `phone`.',
     tags: ['Messages'],
     request: { query: messageLogQuery(deps.defaultCountry) },
     responses: {
-      200: { description: 'The texts, newest first.', content: { 'application/json': { schema: ZMessageLog } } },
-      ...staffErrors({ 400: '`bad_request` naming `phone`, `limit` or `clinic`.', 404: '`not_found`: no such clinic (`field: "clinic"`).' }),
+      200: { description: 'A page of the texts, newest first.', headers: NEXT_PAGE_HEADERS, content: { 'application/json': { schema: ZMessageLog } } },
+      ...staffErrors({
+        400: '`bad_request` naming `phone`, `limit`, `cursor` (not a `next_cursor` of this list, or altered) or `clinic`.',
+        404: '`not_found`: no such clinic (`field: "clinic"`).',
+      }),
     },
   });
 
   const app = createApiRouter();
-  app.openapi(listMessages, async (c) => {
+  app.openapi(listMessagesRoute, async (c) => {
     const q = c.req.valid('query');
     const clinic = await getClinicBySlug(deps.sql, q.clinic);
-    const rows = await deps.sql<MessageRow[]>`
-      select id, direction, channel, from_address, to_address, body, status, error_code, created_at from messages
-      where clinic_id = ${clinic.id} ${q.phone === undefined ? deps.sql`` : deps.sql`and phone = ${q.phone}`}
-      order by created_at desc, id desc limit ${q.limit}`;
-    const messages = rows.map((m): TMessage => ({
-      id: Number(m.id),
-      direction: m.direction,
-      channel: m.channel,
-      from: m.from_address,
-      to: m.to_address,
-      body: m.body,
-      status: m.status,
-      error_code: m.error_code,
-      created_at: m.created_at.toISOString(),
-    }));
-    return c.json({ messages }, 200);
+    const page = await listMessages(deps.sql, clinic.id, q.phone === undefined ? {} : { phone: q.phone }, { limit: q.limit, after: q.cursor });
+    const nextCursor = timeKeyCursor(MESSAGES_LIST, page.next);
+    linkNextPage(c, nextCursor);
+    return c.json({ messages: page.items.map(messageJson), next_cursor: nextCursor }, 200);
   });
   return app;
 }

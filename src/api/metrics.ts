@@ -54,6 +54,7 @@ export const ZInboundMetrics = z
 const getInboundMetrics = createRoute({
   method: 'get',
   path: '/metrics/inbound',
+  operationId: 'getInboundMetrics',
   summary: "Counts of the clinic's inbound texts over a window, and of those left unanswered on purpose",
   tags: ['Metrics'],
   request: { query: ZMetricsQuery },

@@ -3,10 +3,12 @@
  * schema per input validates the request (a 400 naming the field) and documents it; the shared error
  * body; the bearer security scheme; and the OpenAPI 3.1 document built from all of it.
  *
- * A new staff route: `router.openapi(createRoute({ method, path, request, responses }), handler)` in its
- * resource's router, with `...staffErrors({ … })` among its responses and, when it takes a JSON body,
- * `middleware: [requireJsonBody]` (`validation.ts`). It is then validated, documented at
- * `/api/openapi.json` and checked for auth by test/api/openapi.test.ts.
+ * A new staff route: `router.openapi(createRoute({ method, path, operationId, request, responses }),
+ * handler)` in its resource's router (`operationId` a camelCase verb-noun, unique and never renamed:
+ * clients generated from the document call it by that name), with `...staffErrors({ … })` among its
+ * responses and, when it takes a JSON body, `middleware: [requireJsonBody]` (`validation.ts`). It is
+ * then validated, documented at `/api/openapi.json` and checked for auth, `operationId` and 405s by
+ * test/api/openapi.test.ts and test/api/methodNotAllowed.test.ts.
  */
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { STATUS_BY_CODE, type AppErrorCode } from '../errors.js';
@@ -39,7 +41,7 @@ export const ZErrorBody = z
 export type TErrorBody = z.infer<typeof ZErrorBody>;
 
 /** HTTP statuses a staff route may document with the error body. */
-export type ErrorStatus = 400 | 401 | 404 | 409 | 413 | 415 | 503;
+export type ErrorStatus = 400 | 401 | 404 | 409 | 413 | 415 | 422 | 503;
 
 interface ErrorResponse {
   description: string;
@@ -54,6 +56,11 @@ const ERROR_EXAMPLES: Record<ErrorStatus, TErrorBody['error']> = {
   409: { code: 'conflict', message: 'a waiting ticket cannot become done', field: 'state' },
   413: { code: 'payload_too_large', message: 'request body too large' },
   415: { code: 'unsupported_media_type', message: 'Content-Type: must be application/json' },
+  422: {
+    code: 'unprocessable_content',
+    message: 'idempotency-key: was already used for another move request (another appointment or other values); send a new key for a new change',
+    field: 'idempotency-key',
+  },
   503: { code: 'unavailable', message: 'the database is not answering; try again shortly' },
 };
 
@@ -105,8 +112,11 @@ export function buildStaffApiDocument(api: OpenAPIHono) {
         'The JSON API staff tools use to read and move the walk-in line and read the message log.',
         `Every operation needs \`Authorization: Bearer <ADMIN_API_TOKEN>\`. Staff routes take \`?clinic=<slug>\` (default \`${MAIN_CLINIC_SLUG}\`).`,
         'Every error has the one shape `{ "error": { "code", "message", "field"? } }`; a 400 names the field at fault.',
+        'A method a path does not take answers 405 `method_not_allowed` with `Allow` listing the methods it does (RFC 9110 §15.5.6).',
       ].join('\n\n'),
     },
+    // Paths carry `/api`, so the server is the origin the document is served from, whatever its host.
+    servers: [{ url: '/', description: 'This Frontdesk server: the origin this document is served from.' }],
     security: [{ [BEARER_AUTH_SCHEME]: [] }],
   });
 }

@@ -69,6 +69,7 @@ export function providerRoutes(deps: { sql: Sql }) {
     createRoute({
       method: 'post',
       path: '/providers',
+      operationId: 'createProvider',
       summary: 'Add a provider',
       tags: ['Providers'],
       middleware: [requireJsonBody],
@@ -93,6 +94,7 @@ export function providerRoutes(deps: { sql: Sql }) {
     createRoute({
       method: 'get',
       path: '/providers',
+      operationId: 'listProviders',
       summary: "The clinic's providers by name, active and inactive",
       tags: ['Providers'],
       request: { query: ZClinicQuery },
@@ -114,6 +116,7 @@ export function providerRoutes(deps: { sql: Sql }) {
     createRoute({
       method: 'patch',
       path: '/providers/{id}',
+      operationId: 'updateProvider',
       summary: "Change a provider's name, type or whether they are active",
       tags: ['Providers'],
       middleware: [requireJsonBody],

@@ -46,6 +46,7 @@ export const ZQueue = z
 const getQueue = createRoute({
   method: 'get',
   path: '/queue',
+  operationId: 'getQueue',
   summary: 'The open tickets of a clinic in line order, with positions and ETAs',
   tags: ['Line'],
   request: { query: ZClinicQuery },
@@ -58,6 +59,7 @@ const getQueue = createRoute({
 const moveTicket = createRoute({
   method: 'post',
   path: '/tickets/{code}/state',
+  operationId: 'moveTicket',
   summary: 'Move a ticket: call it next, see it in a room, finish it, or mark a no-show',
   description:
     "Allowed moves: `waiting` → `next`; `next` → `in_room` or `no_show`; `in_room` → `done`. A move is an update of the ticket's workflow, checked before it enters history.",
@@ -97,6 +99,7 @@ export const ZEndTicketBody = z
 const endOpenTicket = createRoute({
   method: 'post',
   path: '/tickets/{code}/end',
+  operationId: 'endTicket',
   summary: "End a stuck ticket by hand, whatever its workflow's condition",
   description:
     'Repair for a ticket whose workflow is gone, failed or stuck: a running workflow is terminated, the ticket becomes `done` (if it was in a room) or `left`, and the action is recorded in `ticket_repairs`. The patient is not texted.',

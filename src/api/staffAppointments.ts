@@ -16,10 +16,11 @@ import { z } from 'zod';
 import { getAppointment, listAppointments, type Appointment } from '../appointments/appointments.js';
 import { bookAppointment } from '../appointments/bookAppointment.js';
 import { changeAppointment, staffChanges, type StaffChange } from '../appointments/changeAppointment.js';
+import { findAnotherTimeAskedByPhone } from '../appointments/anotherTimeAsked.js';
 import { listDeliveries } from '../appointments/deliveryAttempts.js';
 import { getClinicBySlug, type Clinic } from '../clinics/clinics.js';
 import { AppError, STATUS_BY_CODE } from '../errors.js';
-import { newIdempotencyKey, staffUpdateId, ZIdempotencyField } from './idempotencyKey.js';
+import { checkIdempotencyKey, newIdempotencyKey, staffUpdateId, ZIdempotencyField } from './idempotencyKey.js';
 import type { AppDeps } from './app.js';
 import { bookingRequestFor, ZBooking } from './appointments.js';
 import { streamClinicChanges } from './liveFragments.js';
@@ -49,6 +50,9 @@ const LOCAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/;
 
 const flash = z.string().max(MAX_FLASH_CHARS).optional().catch(undefined);
 const ZDay = ZCalendarDate.optional().catch(undefined);
+/** The refusal of a kept form sent again with other values than the first time (a 422 in the JSON API). */
+const REUSED_FORM =
+  'Not done: this form had already sent this change with other values, which may have been done. Check the appointment below, then send the change again.';
 /** `<appointment id>~<idempotency key>`: a change to that appointment answered 503, so its forms keep that key for the retry. */
 const RETRY = /^([1-9]\d{0,17})~([A-Za-z0-9._:-]{1,100})$/;
 const ZAppointmentId = z.string().regex(/^[1-9]\d{0,17}$/, 'must be an appointment id');
@@ -96,11 +100,13 @@ async function loadDay(deps: AppDeps, clinic: Clinic, date: string): Promise<App
   const appointments = await listAppointments(deps.sql, clinic.id, { date, timezone: clinic.timezone });
   return Promise.all(
     appointments.map(async (appointment) => {
-      const latest = (await listDeliveries(deps.sql, appointment.id)).at(-1);
+      const deliveries = await listDeliveries(deps.sql, appointment.id);
+      const latest = deliveries.at(-1);
       const attempt = latest?.attempts.at(-1);
       return {
         appointment,
         firstName: firstName(appointment),
+        anotherTimeAskedAt: await findAnotherTimeAskedByPhone(deps.sql, appointment, deliveries),
         lastDelivery:
           latest === undefined || attempt === undefined
             ? null
@@ -248,10 +254,14 @@ export function staffAppointmentRoutes(deps: AppDeps, sessions: StaffSessions): 
         change = staffChanges.cancel(appointment, updateId);
         outcome = `Cancelled ${who}; the patient is told.`;
       }
+      await checkIdempotencyKey(deps.sql, clinic.id, action, key, { target: `appointments/${appointment.id}`, arguments: change.arguments });
       await changeAppointment(deps, appointment, change.what, change.send, change.field);
       return back({ notice: outcome.slice(0, MAX_FLASH_CHARS) });
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
+      // The form kept after a 503 was sent again with other values: the first one may have been done. The
+      // page it leads back to shows where the appointment stands, with fresh forms.
+      if (error.code === 'unprocessable_content') return back({ error: REUSED_FORM });
       const unknownOutcome = error.code === 'unavailable' && id !== undefined && key !== undefined;
       return back({
         error: labelFieldMessage(error.message, error.field, CHANGE_LABELS).slice(0, MAX_FLASH_CHARS),

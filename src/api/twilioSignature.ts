@@ -4,10 +4,13 @@
  * `validateRequest` (Twilio, "Webhooks security"). Without one (the embedded demo), only loopback
  * callers are let in, and not those that came through a proxy: a request carrying `X-Forwarded-For`
  * or `Forwarded` (RFC 7239) was relayed by a reverse proxy on this host for someone elsewhere.
- * Either way a refused request gets 403 before anything is written.
+ * Either way a refused request gets 403 before anything is written. A request no webhook route takes
+ * (another method than a route's POST, an unknown path) is no webhook: it goes on unread to the app's
+ * 405 (with `Allow`) or 404.
  */
 import type { MiddlewareHandler } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
+import { matchedRoutes } from 'hono/route';
 import twilio from 'twilio';
 import { AppError } from '../errors.js';
 
@@ -32,6 +35,8 @@ export function verifyTwilioRequest(options: {
   publicBaseUrl: string | undefined;
 }): MiddlewareHandler<{ Variables: TwilioVariables }> {
   return async (c, next) => {
+    // Only middleware matched (method ALL; webhook apps have no `all` routes): no route will answer, so read and write nothing.
+    if (!matchedRoutes(c).some((route) => route.method !== 'ALL')) return next();
     if (!(c.req.header('Content-Type') ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded')) {
       throw new AppError('unsupported_media_type', 'Twilio webhooks are form-encoded (application/x-www-form-urlencoded)');
     }

@@ -1,7 +1,9 @@
 /**
  * Twilio's voice webhooks of a reminder call, under `/webhooks/twilio/voice`: the call's TwiML when it
  * connects (`answer`), the keypad menu's `<Gather>` action (`gather`), and the call status callback
- * (`status`). Signature-checked like the SMS webhooks; every TwiML answer comes well within Twilio's
+ * (`status`). A choice is texted after the call, except to a number known to be a landline
+ * (knownLandlines.ts), which hears an outcome that promises no text, and for another time is asked to
+ * call the clinic. Signature-checked like the SMS webhooks; every TwiML answer comes well within Twilio's
  * 15 s (the chain's update has `VOICE_UPDATE_DEADLINE_MS`), and is idempotent per CallSid + step.
  * Parameters: twilio.com/docs/voice/twiml#request-parameters, twilio.com/docs/voice/twiml/gather#action,
  * twilio.com/docs/voice/api/call-resource#statuscallback.
@@ -12,6 +14,7 @@ import { z } from 'zod';
 import {
   findCallBySid,
   getCallById,
+  hangUpTwiml,
   isMachineEnd,
   MAX_MENUS,
   MAX_SILENT_MENUS,
@@ -24,6 +27,7 @@ import {
 } from '../calls/reminderCalls.js';
 import type { Sql } from '../db/sql.js';
 import { AppError } from '../errors.js';
+import { isKnownLandline } from '../messaging/knownLandlines.js';
 import type { Messenger } from '../messaging/messenger.js';
 import { callWithinDeadline } from '../queue/callWithinDeadline.js';
 import { signalDeliveryReceipt } from '../appointments/signalDeliveryReceipt.js';
@@ -76,6 +80,8 @@ const ZCallStatus = z.object({
 /** The answer word the appointment chain reads for each choice (see appointmentAnswers.ts). */
 const ANSWER_WORDS: Record<CallChoice, string> = { confirm: 'YES', reschedule: 'CHANGE', cancel: 'NO' };
 const OUTCOME_KINDS = { confirm: 'call_confirmed', reschedule: 'call_reschedule', cancel: 'call_cancelled' } as const;
+/** What a landline hears instead: no text follows, so none is promised (for another time: call the clinic). */
+const LANDLINE_OUTCOME_KINDS = { confirm: 'call_confirmed_landline', reschedule: 'call_reschedule_landline', cancel: 'call_cancelled_landline' } as const;
 
 /** Dependencies of the voice webhooks. */
 export interface VoiceWebhookDeps {
@@ -106,10 +112,19 @@ export function voiceWebhookRoutes(deps: VoiceWebhookDeps) {
     return call;
   };
 
+  /** The answer to a step of a call whose final status has come: a bare hang-up, logged; nothing is written or signalled. */
+  const endedCall = (callSid: string, status: string, message: string) => {
+    log.info({ callSid, status }, message);
+    return twimlResponse(hangUpTwiml());
+  };
+
   app.post('/calls/:callId/answer', async (c) => {
     const { callId } = parseOrThrow(ZCallPath, c.req.param());
     const p = parseOrThrow(ZCallAnswer, c.get('twilioParams'));
     const call = await callOf(callId, p.CallSid);
+    // A call that has ended in our records (a late or replayed request) is answered as a late key
+    // is: nobody is on the line to hear the menu, so nothing is said or written.
+    if (FINAL_STATUSES.has(call.status)) return endedCall(p.CallSid, call.status, 'a call answer on an ended call was ignored');
     const twiml = await runCallStepOnce(sql, p.CallSid, 'answer', async (tx) => {
       const machine = isMachineEnd(p.AnsweredBy);
       await tx`
@@ -127,14 +142,28 @@ export function voiceWebhookRoutes(deps: VoiceWebhookDeps) {
     const { attempt } = parseOrThrow(ZGatherQuery, c.req.query());
     const p = parseOrThrow(ZGather, c.get('twilioParams'));
     const call = await callOf(callId, p.CallSid);
+    // A key on a call that has ended in our records (a late or replayed request): nobody is on the
+    // line to hear an outcome, so nothing is answered, recorded or texted.
+    if (FINAL_STATUSES.has(call.status)) return endedCall(p.CallSid, call.status, 'a keypad answer on an ended call was ignored');
     const twiml = await runCallStepOnce(sql, p.CallSid, `gather-${attempt}`, async (tx) => {
       const choice = MENU_KEYS[p.Digits];
       if (choice === undefined) {
-        // Silence: the menu once more, then a goodbye. A wrong key: the menu again, up to MAX_MENUS.
+        // Silence: the whole menu once more, then a goodbye. A wrong key: the choices again after a
+        // short apology (the greeting was heard already), up to MAX_MENUS.
         const last = p.Digits === '' ? attempt >= MAX_SILENT_MENUS : attempt >= MAX_MENUS;
-        if (!last) return menuTwiml(sql, call, attempt + 1, baseUrl(c.req.url));
+        if (!last) return menuTwiml(sql, call, attempt + 1, baseUrl(c.req.url), p.Digits === '' ? 'call_reminder' : 'call_not_a_choice');
         await tx`update calls set digits = ${p.Digits || null}, note = 'no choice on the keypad', updated_at = now() where id = ${call.id}`;
-        return sayAndHangUp(sql, call, 'call_goodbye');
+        // Nothing follows the call (no text, no other call): the goodbye says the visit is as it was, and whom to call.
+        return sayAndHangUp(sql, call, p.Digits === '' ? 'call_goodbye' : 'call_wrong_keys');
+      }
+      // A landline takes no texts: another time is arranged by phone (the chain is not asked for a
+      // list of times nobody could read or answer), and a choice is followed by no text.
+      const landline = await isKnownLandline(sql, call.phone);
+      if (landline && choice === 'reschedule') {
+        await tx`
+          update calls set digits = ${p.Digits}, choice = ${choice}, note = 'a landline: asked to call the clinic for another time', updated_at = now()
+          where id = ${call.id}`;
+        return sayAndHangUp(sql, call, LANDLINE_OUTCOME_KINDS[choice]);
       }
       const reply = await answerChain(call, choice);
       await tx`
@@ -142,6 +171,7 @@ export function voiceWebhookRoutes(deps: VoiceWebhookDeps) {
           note = ${reply === undefined ? 'the choice could not be recorded' : null}, updated_at = now()
         where id = ${call.id}`;
       if (reply === undefined) return sayAndHangUp(sql, call, 'call_unrecorded');
+      if (landline) return sayAndHangUp(sql, call, LANDLINE_OUTCOME_KINDS[choice]);
       if (reply !== null) await textReply(call, p.CallSid, reply);
       return sayAndHangUp(sql, call, OUTCOME_KINDS[choice]);
     });

@@ -1,6 +1,6 @@
 /**
  * The waitlist in the JSON API: `POST /api/waitlist` (put a patient on it), `GET /api/waitlist` (the
- * active entries ranked by priority, each with its score and the score's parts), `PATCH
+ * active entries ranked by priority, each with its score and the score's parts, a page at a time), `PATCH
  * /api/waitlist/{id}` and `DELETE /api/waitlist/{id}` (takes the entry off: it turns inactive and keeps
  * its row for the offers that refer to it). The priority rule is issue 10's ("Priority", in
  * src/domain/waitlistPriority.ts). Phones are shown in full (E.164), as the appointment list shows them.
@@ -13,7 +13,7 @@ import { setPatientLanguage } from '../clinics/patientLanguages.js';
 import type { Sql } from '../db/sql.js';
 import { ZLanguage } from '../domain/languages.js';
 import { parseAddress } from '../domain/phone.js';
-import { MAX_MANUAL_BOOST, waitlistPriority, type Priority } from '../domain/waitlistPriority.js';
+import { MAX_MANUAL_BOOST, MAX_SCORE, waitlistPriority, type Priority } from '../domain/waitlistPriority.js';
 import { AppError } from '../errors.js';
 import {
   addWaitlistEntry,
@@ -23,9 +23,11 @@ import {
   PROVIDER_TYPE_PREFERENCES,
   updateWaitlistEntry,
   type WaitlistEntry,
+  type WaitlistKey,
 } from '../waitlist/waitlistEntries.js';
 import { createApiRouter, staffErrors } from './openapi.js';
-import { ZClinicQuery, ZFreeText, ZInstant, ZProviderId, requireJsonBody, unknownField } from './validation.js';
+import { encodeCursor, linkNextPage, MAX_PAGE_LIMIT, NEXT_PAGE_HEADERS, ZKeyId, ZKeyInstant, ZNextCursor, ZPageCursor, ZPageLimit } from './pageCursor.js';
+import { ZClinicQuery, ZClinicSlug, ZFreeText, ZInstant, ZProviderId, requireJsonBody, unknownField } from './validation.js';
 
 const MAX_NAME = 100;
 const MAX_NOTES = 500;
@@ -234,6 +236,28 @@ export async function changeRequestedEntry(sql: Sql, clinic: Clinic, id: string,
   return entry;
 }
 
+/** The waitlist's name in its cursors. */
+const WAITLIST_LIST = 'waitlist';
+
+/**
+ * `GET /waitlist`'s query. Its cursor holds the instant the first page was ranked at, with the last
+ * entry's place (`WaitlistKey`): scores change with time, so every page of one walk ranks at that instant.
+ */
+const ZWaitlistQuery = z.object({
+  clinic: ZClinicSlug,
+  limit: ZPageLimit(MAX_PAGE_LIMIT),
+  cursor: ZPageCursor(
+    WAITLIST_LIST,
+    z
+      .tuple([ZKeyInstant(3), z.int().min(0).max(MAX_SCORE), ZKeyInstant(3), ZKeyId])
+      .transform(([rankedAt, score, joinedAt, id]) => ({ rankedAt: new Date(rankedAt), after: { score, joinedAt: new Date(joinedAt), id } })),
+  ),
+});
+
+/** The `next_cursor` of a page ranked at `rankedAt` whose last entry is at `next`: null on the last page. */
+const waitlistCursor = (rankedAt: Date, next: WaitlistKey | null) =>
+  next === null ? null : encodeCursor(WAITLIST_LIST, [rankedAt.toISOString(), next.score, next.joinedAt.toISOString(), next.id]);
+
 const ZEntryPath = z.object({
   id: z
     .string()
@@ -255,6 +279,7 @@ export function waitlistRoutes(deps: { sql: Sql }) {
     createRoute({
       method: 'post',
       path: '/waitlist',
+      operationId: 'addWaitlistEntry',
       summary: 'Put a patient on the waitlist',
       description: 'The patient is found by number, or added. A patient has at most one active entry.',
       tags: ['Waitlist'],
@@ -263,7 +288,7 @@ export function waitlistRoutes(deps: { sql: Sql }) {
       responses: {
         201: entryResponse('The entry with its score now.'),
         ...staffErrors({
-          400: '`bad_request` naming the field: `phone`, `display_name`, `provider_ids` or `provider_ids.<n>` (not a provider of the clinic), `provider_type`, `current_appt_at`, `urgent`, `manual_boost` (0–40), `notes`, `joined_at` (not ISO 8601 with offset, or in the future), a field it does not take, or `body`; nothing is written.',
+          400: '`bad_request` naming the field: `phone`, `display_name`, `provider_ids` or `provider_ids.<n>` (not a provider of the clinic, or one made inactive: a change may keep an inactive provider the entry already prefers), `provider_type`, `current_appt_at`, `urgent`, `manual_boost` (0–40), `notes`, `joined_at` (not ISO 8601 with offset, or in the future), a field it does not take, or `body`; nothing is written.',
           404: '`not_found`: no such clinic.',
           409: '`conflict` naming `phone`: the patient already has an active entry.',
           ...jsonErrors,
@@ -280,23 +305,32 @@ export function waitlistRoutes(deps: { sql: Sql }) {
     createRoute({
       method: 'get',
       path: '/waitlist',
+      operationId: 'listWaitlist',
       summary: 'The active waitlist by priority',
       description:
-        'Highest score first, ties by who joined first. score = 30 if urgent + manual boost (0–40) + 20 / 10 / 5 if the current appointment is ≥ 180 / 90 / 30 days away + min(⌊days on the waitlist ÷ 30⌋, 10); days are whole 24-hour days from now.',
+        'Highest score first, ties by who joined first, then by `id`. score = 30 if urgent + manual boost (0–40) + 20 / 10 / 5 if the current appointment is ≥ 180 / 90 / 30 days away + min(⌊days on the waitlist ÷ 30⌋, 10); days are whole 24-hour days from now. A page at a time: pass `next_cursor` as `cursor` for the next page (also in the `Link` header, `rel="next"`) until it is null. Every page of one walk is ranked, and its scores computed, at the instant the first page was read, so a score that changes meanwhile cannot move an entry across a page boundary.',
       tags: ['Waitlist'],
-      request: { query: ZClinicQuery },
+      request: { query: ZWaitlistQuery },
       responses: {
         200: {
-          description: 'The active entries, each with its score and the parts of it.',
-          content: { 'application/json': { schema: z.object({ entries: z.array(ZWaitlistEntry) }).openapi('Waitlist') } },
+          description: 'A page of the active entries, each with its score and the parts of it.',
+          headers: NEXT_PAGE_HEADERS,
+          content: { 'application/json': { schema: z.object({ entries: z.array(ZWaitlistEntry), next_cursor: ZNextCursor }).openapi('Waitlist') } },
         },
-        ...staffErrors({ 400: '`bad_request` naming `clinic`.', 404: '`not_found`: no such clinic.' }),
+        ...staffErrors({
+          400: '`bad_request` naming `clinic`, `limit` or `cursor` (not a `next_cursor` of this list, or altered).',
+          404: '`not_found`: no such clinic.',
+        }),
       },
     }),
     async (c) => {
-      const clinic = await getClinicBySlug(deps.sql, c.req.valid('query').clinic);
-      const ranked = await listActiveWaitlist(deps.sql, clinic.id, new Date());
-      return c.json({ entries: ranked.map((e) => entryJson(e, e.priority)) }, 200);
+      const query = c.req.valid('query');
+      const clinic = await getClinicBySlug(deps.sql, query.clinic);
+      const rankedAt = query.cursor?.rankedAt ?? new Date();
+      const page = await listActiveWaitlist(deps.sql, clinic.id, rankedAt, { limit: query.limit, after: query.cursor?.after });
+      const nextCursor = waitlistCursor(rankedAt, page.next);
+      linkNextPage(c, nextCursor);
+      return c.json({ entries: page.items.map((e) => entryJson(e, e.priority)), next_cursor: nextCursor }, 200);
     },
   );
 
@@ -304,6 +338,7 @@ export function waitlistRoutes(deps: { sql: Sql }) {
     createRoute({
       method: 'patch',
       path: '/waitlist/{id}',
+      operationId: 'updateWaitlistEntry',
       summary: 'Change a waitlist entry',
       description: "A new `phone` moves the entry to that number's patient; `display_name` is the patient's name.",
       tags: ['Waitlist'],
@@ -329,6 +364,7 @@ export function waitlistRoutes(deps: { sql: Sql }) {
     createRoute({
       method: 'delete',
       path: '/waitlist/{id}',
+      operationId: 'removeWaitlistEntry',
       summary: 'Take an entry off the waitlist',
       description:
         'The entry turns inactive (as `PATCH` with `active: false`) and keeps its row, which offers refer to; `PATCH` with `active: true` puts it back.',

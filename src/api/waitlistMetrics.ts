@@ -47,6 +47,7 @@ export function waitlistMetricsRoutes(deps: { sql: Sql }) {
     createRoute({
       method: 'get',
       path: '/metrics/waitlist',
+      operationId: 'getWaitlistMetrics',
       summary: 'Fill rate, time to fill and offer figures',
       description:
         'Over the cancellations logged from `from` through `to` (clinic-local dates; default the 30 days up to today, as the front-desk figures), from the rows as they stand.',

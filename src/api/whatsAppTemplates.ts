@@ -88,6 +88,7 @@ function whatsAppTemplateJson(t: WhatsAppTemplate): z.infer<typeof ZWhatsAppTemp
 const listTemplates = createRoute({
   method: 'get',
   path: '/clinic/whatsapp-templates',
+  operationId: 'listWhatsAppTemplates',
   summary: "The clinic's WhatsApp templates: a Content SID per kind and language",
   description:
     "A WhatsApp message outside the 24-hour customer-service window goes as the template for its kind in the patient's language (else its base language, else the clinic default); without one it is not sent by WhatsApp.",
@@ -108,6 +109,7 @@ export const ZWhatsAppTemplatePath = z.object({
 const putTemplate = createRoute({
   method: 'put',
   path: '/clinic/whatsapp-templates/{kind}/{language}',
+  operationId: 'saveWhatsAppTemplate',
   summary: 'Save the WhatsApp template of a message kind in a language',
   description: 'A Content SID is one approved template in one language: it replaces any earlier one for this kind and language.',
   tags: ['Clinic'],
@@ -131,6 +133,7 @@ const putTemplate = createRoute({
 const deleteTemplate = createRoute({
   method: 'delete',
   path: '/clinic/whatsapp-templates/{kind}/{language}',
+  operationId: 'deleteWhatsAppTemplate',
   summary: 'Delete the WhatsApp template of a message kind in a language',
   tags: ['Clinic'],
   request: { params: ZWhatsAppTemplatePath, query: ZClinicQuery },

@@ -6,6 +6,7 @@
 import { DateTime } from 'luxon';
 import type { Sql } from '../db/sql.js';
 import { AppError } from '../errors.js';
+import { KEY_TIME_FORMAT, mapPage, takePage, type Page, type PageRequest, type TimeKey } from '../db/keysetPage.js';
 import type { AppointmentChannel, AppointmentStatus } from '../workflows/appointmentDefinitions.js';
 
 /** Every status, for validation (`AppointmentStatus` in the chain's contract). */
@@ -54,6 +55,8 @@ interface AppointmentRow {
   next_reminder_at: Date | null;
   created_at: Date;
   updated_at: Date;
+  /** `starts_at` to the microsecond, the list's sort key (`TimeKey`). */
+  key_at: string;
 }
 
 const fromRow = (r: AppointmentRow): Appointment => ({
@@ -79,29 +82,36 @@ const fromRow = (r: AppointmentRow): Appointment => ({
 const SELECT_APPOINTMENTS = (sql: Sql) => sql`
   select a.id, a.clinic_id, a.provider_id, p.name as provider_name, a.patient_name, a.phone, a.language, a.service,
          a.channel, a.starts_at, a.duration_minutes, a.status, to_char(a.follow_up_date, 'YYYY-MM-DD') as follow_up_date,
-         a.workflow_id, a.next_reminder_at, a.created_at, a.updated_at
+         a.workflow_id, a.next_reminder_at, a.created_at, a.updated_at, to_char(a.starts_at at time zone 'UTC', ${KEY_TIME_FORMAT}) as key_at
   from appointments a join providers p on p.id = a.provider_id`;
 
+/** A provider as booking reads it: `active` false when staff have made them inactive (no new bookings). */
+export interface BookingProvider {
+  id: number;
+  name: string;
+  active: boolean;
+}
+
 /**
- * The provider of `clinicId` called `name` (case aside), created if the clinic has none yet.
+ * The provider of `clinicId` called `name` (case aside), created (active) if the clinic has none yet.
  * Concurrent bookings naming a new provider get the same one.
  */
-export async function findOrCreateProvider(sql: Sql, clinicId: number, name: string): Promise<{ id: number; name: string }> {
-  const [row] = await sql<{ id: number; name: string }[]>`
+export async function findOrCreateProvider(sql: Sql, clinicId: number, name: string): Promise<BookingProvider> {
+  const [row] = await sql<BookingProvider[]>`
     with created as (
       insert into providers (clinic_id, name) values (${clinicId}, ${name})
       on conflict (clinic_id, lower(name)) do nothing
-      returning id, name)
-    select id, name from created
+      returning id, name, active)
+    select id, name, active from created
     union all
-    select id, name from providers where clinic_id = ${clinicId} and lower(name) = lower(${name})
+    select id, name, active from providers where clinic_id = ${clinicId} and lower(name) = lower(${name})
     limit 1`;
   return row!;
 }
 
 /** The provider `id` of `clinicId`. @throws AppError bad_request naming `provider_id` when the clinic has no such provider. */
-export async function getProvider(sql: Sql, clinicId: number, id: number): Promise<{ id: number; name: string }> {
-  const [row] = await sql<{ id: number; name: string }[]>`select id, name from providers where clinic_id = ${clinicId} and id = ${id}`;
+export async function getProvider(sql: Sql, clinicId: number, id: number): Promise<BookingProvider> {
+  const [row] = await sql<BookingProvider[]>`select id, name, active from providers where clinic_id = ${clinicId} and id = ${id}`;
   if (row === undefined) throw new AppError('bad_request', `provider_id: the clinic has no provider ${id}`, 'provider_id');
   return row;
 }
@@ -140,24 +150,45 @@ export async function getAppointment(sql: Sql, clinicId: number, id: string): Pr
 }
 
 /**
- * The clinic's appointments by start time, optionally only those starting on clinic-local day `date`
- * (`YYYY-MM-DD` in `timezone`) and in `status`.
+ * The clinic's appointments by start time (ties by `id`), optionally only those starting on
+ * clinic-local day `date` (`YYYY-MM-DD` in `timezone`) and in `status`. Without `page`, all of them
+ * (the CSV export, the Appointments page); with it, the page after `page.after` (keyset, see
+ * `keysetPage.ts`), read through the `appointments_by_start` / `appointments_by_status` indexes.
  */
 export async function listAppointments(
   sql: Sql,
   clinicId: number,
   filter: { date?: string; status?: AppointmentStatus; timezone: string },
-): Promise<Appointment[]> {
+): Promise<Appointment[]>;
+export async function listAppointments(
+  sql: Sql,
+  clinicId: number,
+  filter: { date?: string; status?: AppointmentStatus; timezone: string },
+  page: PageRequest<TimeKey>,
+): Promise<Page<Appointment, TimeKey>>;
+export async function listAppointments(
+  sql: Sql,
+  clinicId: number,
+  filter: { date?: string; status?: AppointmentStatus; timezone: string },
+  page?: PageRequest<TimeKey>,
+): Promise<Appointment[] | Page<Appointment, TimeKey>> {
   const day = filter.date === undefined ? undefined : DateTime.fromISO(filter.date, { zone: filter.timezone });
   const from = day?.startOf('day').toJSDate();
   const to = day?.plus({ days: 1 }).startOf('day').toJSDate();
+  const after = page?.after;
   const rows = await sql<AppointmentRow[]>`
     ${SELECT_APPOINTMENTS(sql)}
     where a.clinic_id = ${clinicId}
       ${from === undefined || to === undefined ? sql`` : sql`and a.starts_at >= ${from} and a.starts_at < ${to}`}
       ${filter.status === undefined ? sql`` : sql`and a.status = ${filter.status}`}
-    order by a.starts_at, a.id`;
-  return rows.map(fromRow);
+      ${after === undefined ? sql`` : sql`and (a.starts_at, a.id) > (${after.at}::text::timestamptz, ${after.id}::bigint)`}
+    order by a.starts_at, a.id
+    ${page === undefined ? sql`` : sql`limit ${page.limit + 1}`}`;
+  if (page === undefined) return rows.map(fromRow);
+  return mapPage(
+    takePage(rows, page.limit, (r) => ({ at: r.key_at, id: r.id })),
+    fromRow,
+  );
 }
 
 /** `phone`'s open appointments (booked or confirmed, not yet started) at `clinicId`, the soonest first. */

@@ -4,6 +4,7 @@
  * row is removed again and the caller gets 503: no appointment without its chain.
  */
 import type { Client } from '@temporalio/client';
+import { AppError } from '../errors.js';
 import type { Clinic } from '../clinics/clinics.js';
 import { getClinicSettings } from '../clinics/clinicSettings.js';
 import { resolvePatientLanguage, setPatientLanguage } from '../clinics/patientLanguages.js';
@@ -39,14 +40,21 @@ export interface BookingDeps {
 /**
  * Books `request` at `clinic` and starts its chain; returns the appointment with the first planned
  * reminder (`nextReminderAt`) as the chain plans it.
- * @throws AppError bad_request naming `provider_id` for an unknown provider; unavailable when
+ * @throws AppError bad_request naming `provider_id` for an unknown provider, and `provider_id` or
+ *   `provider` (as the request named them) for an inactive one (nothing is written); unavailable when
  *   Temporal does not take the start within 5 s (nothing is kept).
  */
 export async function bookAppointment(deps: BookingDeps, clinic: Clinic, request: BookingRequest, now = new Date()): Promise<Appointment> {
   const { sql } = deps;
   const settings = await getClinicSettings(sql, clinic.id);
+  const byId = 'id' in request.provider;
   const provider =
     'id' in request.provider ? await getProvider(sql, clinic.id, request.provider.id) : await findOrCreateProvider(sql, clinic.id, request.provider.name);
+  // Appointments already booked with a provider staff have since made inactive keep their chains; new ones are refused.
+  if (!provider.active) {
+    const field = byId ? 'provider_id' : 'provider';
+    throw new AppError('bad_request', `${field}: ${provider.name} (provider ${provider.id}) is inactive; book with an active provider`, field);
+  }
   if (request.language !== undefined) await setPatientLanguage(sql, clinic.id, request.phone, request.language);
   const language = request.language ?? (await resolvePatientLanguage(sql, clinic, request.phone));
   const appointment = await insertAppointment(sql, {

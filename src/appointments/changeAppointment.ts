@@ -51,12 +51,15 @@ export async function changeAppointment(
 
 /**
  * One staff change as `changeAppointment` takes it: `what` names it in errors, `send` sends its update,
- * `field` names the request field its argument came from.
+ * `field` names the request field its argument came from, `arguments` are what it asks as the JSON
+ * API names them (`starts_at` as ISO 8601 UTC, `follow_up_date`), for its idempotency key's check
+ * (src/api/idempotencyKey.ts).
  */
 export interface StaffChange {
   what: string;
   send: (handle: WorkflowHandle) => Promise<AppointmentView>;
   field?: string;
+  arguments: Record<string, string | undefined>;
 }
 
 /**
@@ -70,23 +73,28 @@ export const staffChanges = {
   move: (a: Pick<Appointment, 'id'>, startsAt: Date, updateId?: string): StaffChange => ({
     what: `moving appointment ${a.id}`,
     field: 'starts_at',
+    arguments: { starts_at: startsAt.toISOString() },
     send: (h) => h.executeUpdate(rescheduleAppointmentUpdate, { args: [{ startsAt: startsAt.toISOString() }], updateId }),
   }),
   cancel: (a: Pick<Appointment, 'id'>, updateId?: string): StaffChange => ({
     what: `cancelling appointment ${a.id}`,
+    arguments: {},
     send: (h) => h.executeUpdate(cancelAppointmentUpdate, { args: [{ by: 'staff' }], updateId }),
   }),
   remind: (a: Pick<Appointment, 'id'>, updateId?: string): StaffChange => ({
     what: `reminding appointment ${a.id}`,
+    arguments: {},
     send: (h) => h.executeUpdate(remindNowUpdate, { updateId }),
   }),
   visited: (a: Pick<Appointment, 'id'>, followUpDate: string | undefined, updateId?: string): StaffChange => ({
     what: `marking appointment ${a.id} visited`,
     field: 'follow_up_date',
+    arguments: { follow_up_date: followUpDate },
     send: (h) => h.executeUpdate(markVisitedUpdate, { args: [followUpDate === undefined ? {} : { followUpDate }], updateId }),
   }),
   noShow: (a: Pick<Appointment, 'id'>, updateId?: string): StaffChange => ({
     what: `marking appointment ${a.id} a no-show`,
+    arguments: {},
     send: (h) => h.executeUpdate(markNoShowUpdate, { updateId }),
   }),
 };

@@ -25,12 +25,14 @@ export interface ReminderCall {
   language: string;
   callSid: string | null;
   answeredBy: string | null;
+  /** Twilio's latest call status as our status callbacks recorded it (`queued` before the first). */
+  status: string;
 }
 
 /** What the patient chose on the keypad. */
 export type CallChoice = 'confirm' | 'reschedule' | 'cancel';
 
-/** The keys of the menu and what each means (the `call_reminder` template says them). */
+/** The keys of the menu and what each means (the `call_reminder` and `call_not_a_choice` templates say them). */
 export const MENU_KEYS: Readonly<Record<string, CallChoice>> = { '1': 'confirm', '2': 'reschedule', '3': 'cancel' };
 
 /** Menus a call plays at most: the first, once more after silence, once more after a wrong key. */
@@ -66,12 +68,13 @@ const toCall = (row: Record<string, unknown>): ReminderCall => ({
   language: row.language as string,
   callSid: row.call_sid as string | null,
   answeredBy: row.answered_by as string | null,
+  status: row.status as string,
 });
 
 /** The call `calls.id = id`. @throws AppError not_found (field `callId`). */
 export async function getCallById(sql: Sql, id: string): Promise<ReminderCall> {
   const [row] = await sql`
-    select c.id, c.clinic_id, k.slug, c.appointment_id, c.phone, c.language, c.call_sid, c.answered_by
+    select c.id, c.clinic_id, k.slug, c.appointment_id, c.phone, c.language, c.call_sid, c.answered_by, c.status
     from calls c join clinics k on k.id = c.clinic_id where c.id = ${id}`;
   if (row === undefined) throw new AppError('not_found', `no call ${id}`, 'callId');
   return toCall(row);
@@ -80,7 +83,7 @@ export async function getCallById(sql: Sql, id: string): Promise<ReminderCall> {
 /** The call Twilio knows as `callSid`, if it is in the log. */
 export async function findCallBySid(sql: Sql, callSid: string): Promise<ReminderCall | undefined> {
   const [row] = await sql`
-    select c.id, c.clinic_id, k.slug, c.appointment_id, c.phone, c.language, c.call_sid, c.answered_by
+    select c.id, c.clinic_id, k.slug, c.appointment_id, c.phone, c.language, c.call_sid, c.answered_by, c.status
     from calls c join clinics k on k.id = c.clinic_id where c.call_sid = ${callSid}`;
   return row === undefined ? undefined : toCall(row);
 }
@@ -127,6 +130,13 @@ export async function renderCallText(sql: Sql, call: ReminderCall, kind: CallKin
   return { text: rendered.text, language: sayLanguage(rendered.language) };
 }
 
+/** TwiML that says nothing and hangs up: the answer to a step of a call that has already ended. */
+export function hangUpTwiml(): string {
+  const response = new twilio.twiml.VoiceResponse();
+  response.hangup();
+  return response.toString();
+}
+
 /** TwiML reading the `kind` text and hanging up. */
 export async function sayAndHangUp(sql: Sql, call: ReminderCall, kind: CallKind): Promise<string> {
   const { text, language } = await renderCallText(sql, call, kind);
@@ -137,12 +147,19 @@ export async function sayAndHangUp(sql: Sql, call: ReminderCall, kind: CallKind)
 }
 
 /**
- * TwiML of the `attempt`-th keypad menu: the reminder read inside `<Gather numDigits="1">`, whose
+ * TwiML of the `attempt`-th keypad menu: the `kind` text read inside `<Gather numDigits="1">` (the
+ * whole reminder, or after a wrong key `call_not_a_choice`: a short apology and the choices), whose
  * action (at `baseUrl`, our public address) is called with the key, or with none when the patient
  * pressed nothing (`actionOnEmptyResult`).
  */
-export async function menuTwiml(sql: Sql, call: ReminderCall, attempt: number, baseUrl: string): Promise<string> {
-  const { text, language } = await renderCallText(sql, call, 'call_reminder');
+export async function menuTwiml(
+  sql: Sql,
+  call: ReminderCall,
+  attempt: number,
+  baseUrl: string,
+  kind: 'call_reminder' | 'call_not_a_choice' = 'call_reminder',
+): Promise<string> {
+  const { text, language } = await renderCallText(sql, call, kind);
   const response = new twilio.twiml.VoiceResponse();
   const gather = response.gather({
     numDigits: 1,

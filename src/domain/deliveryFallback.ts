@@ -16,6 +16,12 @@ export type DeliveryChannel = 'whatsapp' | 'sms' | 'voice';
 export const WHATSAPP_FALLBACK_ERRORS: readonly number[] = [63003, 63016, 63024];
 /** An SMS undelivered with this error went to a landline: a reminder becomes a call. */
 export const LANDLINE_ERROR = 30006;
+/**
+ * The status the chain gives an attempt the provider refused outright (no sid, so no receipt will
+ * come): a call `calls.create` answered with a permanent error such as 21215 (no geo permission for
+ * the number) or 21217 (not a valid phone number). Not a Twilio status.
+ */
+export const REFUSED_STATUS = 'refused';
 
 /** Message statuses after which nothing more happens to a message (Twilio "Message resource: status values"). */
 const FINAL_MESSAGE_STATUSES = new Set(['delivered', 'read', 'undelivered', 'failed', 'canceled']);
@@ -67,6 +73,8 @@ export interface NextAttempt {
  * - SMS `undelivered`/`failed` with 30006 (a landline) → a call, for a reminder;
  * - a call `busy`/`no-answer`/`failed` → the same call once more after the clinic's delay, then SMS
  *   if the patient has a mobile;
+ * - a call refused outright (`REFUSED_STATUS`) → SMS at once, if the patient has a mobile (calling
+ *   again would be refused again);
  * - anything delivered, read, answered (also by a machine), or no receipt in time → nothing more.
  * @returns the next attempt, or null when the message is done.
  */
@@ -83,6 +91,7 @@ export function nextAttempt(made: AttemptMade, receipt: AttemptReceipt | null): 
     if (!landline || made.kind !== 'reminder') return null;
     return { channel: 'voice', delayed: false, requireMobile: false, reason: `the text was ${status}${code}: a landline, so a call` };
   }
+  if (status === REFUSED_STATUS) return { channel: 'sms', delayed: false, requireMobile: true, reason: `the call was refused${code}: sent by SMS` };
   if (!UNANSWERED_CALL_STATUSES.has(status)) return null;
   if (made.calls < 2) return { channel: 'voice', delayed: true, requireMobile: false, reason: `the call was ${status}: called again` };
   return { channel: 'sms', delayed: false, requireMobile: true, reason: `the calls were not answered (${status}): sent by SMS` };

@@ -24,8 +24,11 @@ import type { ShippedLanguage } from './languages.js';
 
 /**
  * What a reminder call says (TwiML `<Say>`), not texted: the keypad menu, the voicemail left on a
- * machine, the outcome of each key, the goodbye when no key is pressed, and the apology when the
- * answer could not be recorded.
+ * machine, the outcome of each key, the goodbye when no key is pressed, the menu again after a wrong
+ * key (a short apology and the choices, without the greeting), the goodbye after wrong keys on every
+ * menu, and the apology when the answer could not be recorded. A number known to be a landline (src/messaging/knownLandlines.ts)
+ * is texted nothing after the call: its outcomes (`*_landline`) promise no text, and for another
+ * time it is asked to call the clinic.
  */
 export const CALL_KINDS = [
   'call_reminder',
@@ -35,6 +38,11 @@ export const CALL_KINDS = [
   'call_reschedule',
   'call_goodbye',
   'call_unrecorded',
+  'call_confirmed_landline',
+  'call_cancelled_landline',
+  'call_reschedule_landline',
+  'call_wrong_keys',
+  'call_not_a_choice',
 ] as const;
 /** A kind of spoken call text. */
 export type CallKind = (typeof CALL_KINDS)[number];
@@ -204,6 +212,12 @@ export const DEFAULT_TEMPLATES: Record<ShippedLanguage, Record<MessageKind, stri
     call_reschedule: 'We are sending you a text message about another time. Please answer it with the number of the time you want. Goodbye.',
     call_goodbye: 'We did not get an answer. To confirm or change your visit, please call {office_phone}. Goodbye.',
     call_unrecorded: 'Sorry, we could not record your answer. Please call the office at {office_phone}. Goodbye.',
+    call_confirmed_landline: 'Thank you. Your visit on {date} at {time} is confirmed. Goodbye.',
+    call_cancelled_landline: 'Your visit on {date} at {time} is cancelled. To book again, call {office_phone}. Goodbye.',
+    call_reschedule_landline: 'To choose another time, please call us at {office_phone}. Until then, your visit stays on {date} at {time}. Goodbye.',
+    call_wrong_keys:
+      'Sorry, we could not understand the keys you pressed, so your visit on {date} at {time} has not been changed. To confirm, change or cancel it, please call us at {office_phone}. Thank you, and goodbye.',
+    call_not_a_choice: 'Sorry, that key is not one of the choices. Press 1 to confirm. Press 2 for another time. Press 3 to cancel.',
   },
   es: {
     booking_confirmation:
@@ -233,5 +247,11 @@ export const DEFAULT_TEMPLATES: Record<ShippedLanguage, Record<MessageKind, stri
     call_reschedule: 'Le enviamos un mensaje de texto sobre otra hora. Responda con el número de la hora que prefiera. Adiós.',
     call_goodbye: 'No recibimos respuesta. Para confirmar o cambiar su cita, llame al {office_phone}. Adiós.',
     call_unrecorded: 'Lo sentimos, no pudimos registrar su respuesta. Por favor llame a la oficina al {office_phone}. Adiós.',
+    call_confirmed_landline: 'Gracias. Su cita del {date} a las {time} queda confirmada. Adiós.',
+    call_cancelled_landline: 'Su cita del {date} a las {time} queda cancelada. Para otra cita llame al {office_phone}. Adiós.',
+    call_reschedule_landline: 'Para elegir otra hora, llame al {office_phone}. Mientras tanto, su cita sigue el {date} a las {time}. Adiós.',
+    call_wrong_keys:
+      'Lo sentimos, no entendimos las teclas que marcó, así que su cita del {date} a las {time} no ha cambiado. Para confirmarla, cambiarla o cancelarla, llame al {office_phone}. Gracias, adiós.',
+    call_not_a_choice: 'Lo sentimos, esa tecla no es una de las opciones. Para confirmar, marque 1. Para otra hora, marque 2. Para cancelar, marque 3.',
   },
 };

@@ -7,7 +7,8 @@
  *           (0 with no current appointment)
  *         + min(⌊days on the waitlist ÷ 30⌋, 10)
  *
- * Ties go to who joined first. Days are whole days of 24 hours between UTC instants, counted from
+ * Ties go to who joined first, then to the entry created first (the lower id), so every reader (the
+ * API's pages, the Waitlist page, a round of offers) puts tied entries in one order. Days are whole days of 24 hours between UTC instants, counted from
  * `now` and rounded down: an appointment 29 days and 23 hours away is 29 days away; one already past is
  * less than 0 days away (0 points). Pure: no clock and no I/O, so the API and the offer workflow rank alike.
  */
@@ -28,6 +29,9 @@ const APPOINTMENT_WAIT_POINTS = [
   { days: 90, points: 10 },
   { days: 30, points: 5 },
 ] as const;
+
+/** The highest score the rule gives: urgent, the full boost, the farthest appointment and full seniority (100). */
+export const MAX_SCORE = URGENT_POINTS + MAX_MANUAL_BOOST + APPOINTMENT_WAIT_POINTS[0].points + MAX_SENIORITY_POINTS;
 
 /** What the rule reads from a waitlist entry. Instants are UTC `Date`s. */
 export interface PriorityFacts {
@@ -72,12 +76,33 @@ export function waitlistPriority(facts: PriorityFacts, now: Date): Priority {
   return { score: urgent + facts.manualBoost + appointmentWait + seniority, urgent, manualBoost: facts.manualBoost, appointmentWait, seniority };
 }
 
+/** Where an entry stands in the ranking: its score at the ranking's instant, when it joined, and its id (a Postgres bigint in decimal). */
+export interface RankKey {
+  score: number;
+  joinedAt: Date;
+  id: string;
+}
+
 /**
- * `entries` with their priority at `now`, best first: by score (highest first), ties by who joined
- * first (earliest `joinedAt`). Does not change `entries`.
+ * Negative when the entry with key `a` ranks before the one with key `b`: the higher score first, then
+ * who joined first, then the lower id (compared as a number, so "9" before "10"); 0 only for the same entry.
  */
-export function rankByPriority<E extends PriorityFacts>(entries: readonly E[], now: Date): (E & { priority: Priority })[] {
-  return entries
-    .map((entry) => ({ ...entry, priority: waitlistPriority(entry, now) }))
-    .sort((a, b) => b.priority.score - a.priority.score || a.joinedAt.getTime() - b.joinedAt.getTime());
+export function compareRank(a: RankKey, b: RankKey): number {
+  const [idA, idB] = [BigInt(a.id), BigInt(b.id)];
+  return b.score - a.score || a.joinedAt.getTime() - b.joinedAt.getTime() || (idA < idB ? -1 : idA > idB ? 1 : 0);
+}
+
+/** The rank key of a ranked entry. */
+export const rankKeyOf = (entry: PriorityFacts & { id: string; priority: Priority }): RankKey => ({
+  score: entry.priority.score,
+  joinedAt: entry.joinedAt,
+  id: entry.id,
+});
+
+/**
+ * `entries` (each with its waitlist entry `id`) with their priority at `now`, best first, in the
+ * order of `compareRank`. Does not change `entries`.
+ */
+export function rankByPriority<E extends PriorityFacts & { id: string }>(entries: readonly E[], now: Date): (E & { priority: Priority })[] {
+  return entries.map((entry) => ({ ...entry, priority: waitlistPriority(entry, now) })).sort((a, b) => compareRank(rankKeyOf(a), rankKeyOf(b)));
 }

@@ -4,7 +4,11 @@
  * reports `initiated` and `ringing`, then per the number (consolePhones.ts) ends `busy`, `no-answer`
  * or `failed`, or is answered by a machine (its TwiML fetched with AnsweredBy=machine_end_beep, then
  * `completed`) or by a person (AnsweredBy=human), who presses keys through `pressKeys` (the phone
- * simulator's route). A text reports `sent` then `delivered`, or `undelivered` 30006 to a landline;
+ * simulator's route). A `<Gather>` no key answers times out as at Twilio: once its `<Say>` has been
+ * read (about 150 words a minute) and its `timeout` seconds (default 5) have passed, its action is
+ * requested with no Digits when it asks for that (`actionOnEmptyResult`), else the call goes on
+ * with the TwiML after it; with nothing left, the call completes
+ * (twilio.com/docs/voice/twiml/gather#timeout, #actiononemptyresult). A text reports `sent` then `delivered`, or `undelivered` 30006 to a landline;
  * a WhatsApp message to a number not on WhatsApp fails with 63024 (63003 to a landline). A patient's
  * text to the clinic (`sendText`, the phone simulator's) goes to the SMS webhook as Twilio posts it.
  *
@@ -42,6 +46,8 @@ export interface ConsoleTelephoneOptions {
   publicBaseUrl?: string | undefined;
   /** Pause before each event of a call or a text (ms, default 300), as a network would take. */
   stepMs?: number;
+  /** How long one second of a call lasts (ms, default 1000): the reading of a menu and its Gather timeout; tests shorten it. */
+  secondMs?: number;
   /** The HTTP client (default `fetch`); tests hand the app's own. */
   fetch?: (url: string, init: RequestInit) => Promise<Response>;
 }
@@ -70,22 +76,55 @@ export interface ConsoleTelephone {
   close(): Promise<void>;
 }
 
-/** The `<Gather>` action in `twiml`, resolved against `url`; undefined when the TwiML gathers nothing. */
-function gatherAction(twiml: string, url: string): string | undefined {
-  const match = /<Gather\b[^>]*\baction="([^"]*)"/.exec(twiml);
-  if (match === null) return undefined;
-  const action = match[1]!
+/** Seconds a `<Gather>` waits for a key when its TwiML gives no `timeout` (twilio.com/docs/voice/twiml/gather#timeout). */
+const DEFAULT_GATHER_TIMEOUT_SECONDS = 5;
+/** Words a second that `<Say>` reads (about 150 a minute): a Gather's timeout starts once its text has been read. */
+const SPOKEN_WORDS_PER_SECOND = 2.5;
+
+/** The first `<Gather>` of some TwiML, as Twilio plays it. */
+interface GatherVerb {
+  /** Its action, resolved against the TwiML's URL (which it defaults to). */
+  action: string;
+  /** Seconds until it gives up on a key: the reading of its nested `<Say>` text, then its `timeout`. */
+  waitSeconds: number;
+  /** Whether its action is requested (with no Digits) when no key came; else the call goes on with `rest`. */
+  actionOnEmptyResult: boolean;
+  /** The TwiML after it. */
+  rest: string;
+}
+
+const unescapeXml = (text: string) =>
+  text
     .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
     .replace(/&amp;/g, '&');
-  return new URL(action, url).toString();
+
+/** The first `<Gather>` in `twiml`, fetched from `url`; undefined when the TwiML gathers nothing. */
+function readGather(twiml: string, url: string): GatherVerb | undefined {
+  const match = /<Gather\b([^>]*?)(\/>|>([\s\S]*?)<\/Gather>)/.exec(twiml);
+  if (match === null) return undefined;
+  const attribute = (name: string) => {
+    const found = new RegExp(`\\b${name}="([^"]*)"`).exec(match[1]!);
+    return found === null ? undefined : unescapeXml(found[1]!);
+  };
+  const timeout = Number(attribute('timeout') ?? DEFAULT_GATHER_TIMEOUT_SECONDS);
+  const spoken = unescapeXml((match[3] ?? '').replace(/<[^>]*>/g, ' '));
+  const words = spoken.split(/\s+/).filter((word) => word !== '').length;
+  return {
+    action: new URL(attribute('action') ?? url, url).toString(),
+    waitSeconds: words / SPOKEN_WORDS_PER_SECOND + (Number.isFinite(timeout) ? timeout : DEFAULT_GATHER_TIMEOUT_SECONDS),
+    actionOnEmptyResult: attribute('actionOnEmptyResult') === 'true',
+    rest: twiml.slice(match.index + match[0].length),
+  };
 }
 
 /** Makes the console telephone. */
 export function createConsoleTelephone(options: ConsoleTelephoneOptions): ConsoleTelephone {
   const { sql, log } = options;
   const stepMs = options.stepMs ?? 300;
+  const secondMs = options.secondMs ?? 1000;
   const send = options.fetch ?? ((url: string, init: RequestInit) => fetch(url, init));
   const aborter = new AbortController();
   // Every pause and request in flight listens to this one signal (and lets go when it ends): as many
@@ -93,14 +132,15 @@ export function createConsoleTelephone(options: ConsoleTelephoneOptions): Consol
   setMaxListeners(0, aborter.signal);
   const running = new Set<Promise<void>>();
 
-  const pause = () =>
+  /** Waits `ms` (default `stepMs`), or until `close()`. */
+  const pause = (ms = stepMs) =>
     new Promise<void>((resolve) => {
       const done = () => {
         clearTimeout(timer);
         aborter.signal.removeEventListener('abort', done);
         resolve();
       };
-      const timer = setTimeout(done, stepMs);
+      const timer = setTimeout(done, ms);
       aborter.signal.addEventListener('abort', done, { once: true });
     });
 
@@ -133,13 +173,49 @@ export function createConsoleTelephone(options: ConsoleTelephoneOptions): Consol
     running.add(done);
   };
 
-  /** Where the call goes after its TwiML: waits on the Gather's action, or (hung up) reports `completed`. */
+  /** The TwiML each call last waited on a key with, and its URL: a key press that failed waits on it again. */
+  const waitingOn = new Map<string, { twiml: string; url: string }>();
+
+  /**
+   * Where the call goes after its TwiML (fetched from `url`): it waits on the Gather's action (a key
+   * through `pressKeys`, or the Gather's timeout in the background), or it hangs up and reports
+   * `completed` in the background.
+   */
   const follow = async (callSid: string, twiml: string, url: string, statusCallback: string, base: Record<string, string>) => {
-    const action = gatherAction(twiml, url);
-    await sql`update calls set console_gather_url = ${action ?? null}, console_status_callback = ${statusCallback} where call_sid = ${callSid}`;
-    if (action !== undefined) return;
-    await pause();
-    await post(statusCallback, { ...base, CallStatus: 'completed', CallDuration: '30' });
+    const gather = readGather(twiml, url);
+    await sql`update calls set console_gather_url = ${gather?.action ?? null}, console_status_callback = ${statusCallback} where call_sid = ${callSid}`;
+    if (gather === undefined) {
+      waitingOn.delete(callSid);
+      track(`end of call ${callSid}`, async () => {
+        await pause();
+        await post(statusCallback, { ...base, CallStatus: 'completed', CallDuration: '30' });
+      });
+      return;
+    }
+    waitingOn.set(callSid, { twiml, url });
+    track(`the keypad timeout of ${callSid}`, () => timeOut(callSid, gather, url, statusCallback, base));
+  };
+
+  /**
+   * Twilio's side of `gather` when no key comes: after its wait, if the call still waits on it (no
+   * key came, the call did not end), its action with no Digits (`actionOnEmptyResult`), else the
+   * TwiML after it. A failed action request ends the call, as Twilio ends a call whose webhook fails.
+   */
+  const timeOut = async (callSid: string, gather: GatherVerb, url: string, statusCallback: string, base: Record<string, string>) => {
+    await pause(gather.waitSeconds * secondMs);
+    if (aborter.signal.aborted) return;
+    const [waiting] = await sql`
+      update calls set console_gather_url = null where call_sid = ${callSid} and console_gather_url = ${gather.action} returning id`;
+    if (waiting === undefined) return;
+    if (!gather.actionOnEmptyResult) return follow(callSid, gather.rest, url, statusCallback, base);
+    let twiml: string;
+    try {
+      twiml = await post(gather.action, { ...base, CallStatus: 'in-progress' });
+    } catch (error) {
+      await post(statusCallback, { ...base, CallStatus: 'completed', CallDuration: '30' });
+      throw error;
+    }
+    await follow(callSid, twiml, gather.action, statusCallback, base);
   };
 
   const callParams = (callSid: string, from: string, to: string, answeredBy?: string | null): Record<string, string> => ({
@@ -204,20 +280,20 @@ export function createConsoleTelephone(options: ConsoleTelephoneOptions): Consol
         throw new AppError('conflict', `call ${callSid} is not waiting for a key`, 'CallSid');
       }
       const url = row.gather_url as string;
+      const statusCallback = row.console_status_callback as string;
       const base = callParams(callSid, row.from_address as string, row.to_address as string, row.answered_by as string | null);
       let twiml: string;
       try {
         twiml = await post(url, { ...base, CallStatus: 'in-progress', Digits: digits, FinishedOnKey: '' });
       } catch (error) {
-        await sql`update calls set console_gather_url = ${url} where call_sid = ${callSid}`;
         log.warn({ err: error, callSid }, 'console telephone: a key press failed');
+        // The call waits on the same Gather again, its timeout started afresh.
+        const last = waitingOn.get(callSid);
+        if (last === undefined) await sql`update calls set console_gather_url = ${url} where call_sid = ${callSid}`;
+        else await follow(callSid, last.twiml, last.url, statusCallback, base);
         throw new AppError('unavailable', 'the call did not answer the key; try again shortly');
       }
-      const statusCallback = row.console_status_callback as string;
-      // The hang-up's `completed` goes in the background, as Twilio reports it after the call.
-      const action = gatherAction(twiml, url);
-      if (action === undefined) track(`end of call ${callSid}`, () => follow(callSid, twiml, url, statusCallback, base));
-      else await sql`update calls set console_gather_url = ${action} where call_sid = ${callSid}`;
+      await follow(callSid, twiml, url, statusCallback, base);
       return twiml;
     },
 

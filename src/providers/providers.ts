@@ -11,7 +11,11 @@ export const PROVIDER_TYPES = ['MD/DO', 'APP'] as const;
 /** A provider's type. */
 export type ProviderType = (typeof PROVIDER_TYPES)[number];
 
-/** One provider. `type` is null when unknown; `active` false: no new waitlist offers for them. */
+/**
+ * One provider. `type` is null when unknown; `active` false: no new bookings, waitlist preferences or
+ * staff-logged slots for them (refused with a 400 naming the field), while what already refers to
+ * them keeps working.
+ */
 export interface Provider {
   id: number;
   name: string;

@@ -27,15 +27,22 @@ interface TicketRow {
   service_day: string;
 }
 
-/** Average time in room over the clinic's last 20 done tickets, in minutes (10 until there are any). */
-export async function averageServiceMinutes(sql: Sql, clinicId: number): Promise<number> {
-  const [row] = await sql`
-    select avg(service_seconds)::float8 as seconds from (
-      select service_seconds from tickets
-      where clinic_id = ${clinicId} and service_seconds is not null
-      order by closed_at desc limit ${SERVICE_TIME_SAMPLE}) recent`;
-  const seconds = row?.seconds as number | null | undefined;
-  return seconds === null || seconds === undefined ? DEFAULT_SERVICE_MINUTES : seconds / 60;
+/**
+ * The clinic's typical time in room, in seconds, as a SQL expression (null with none): the median of
+ * `service_seconds` (`in_room` → `done` by staff) over its last `SERVICE_TIME_SAMPLE` (20) such
+ * tickets. The median rather than the mean, so that one ticket marked done seconds after the patient
+ * went in (a slip on the board), or one left in a room all afternoon, does not pull every ETA with it.
+ */
+const typicalServiceSeconds = (sql: Sql, clinicId: number) => sql`(
+  select percentile_cont(0.5) within group (order by service_seconds) from (
+    select service_seconds from tickets
+    where clinic_id = ${clinicId} and service_seconds is not null
+    order by closed_at desc limit ${SERVICE_TIME_SAMPLE}) recent)`;
+
+/** The ETA's service time: `typicalServiceSeconds` in minutes, `DEFAULT_SERVICE_MINUTES` (10) until there is one. */
+export async function typicalServiceMinutes(sql: Sql, clinicId: number): Promise<number> {
+  const [row] = await sql<[{ seconds: number | null }]>`select ${typicalServiceSeconds(sql, clinicId)}::float8 as seconds`;
+  return row.seconds === null ? DEFAULT_SERVICE_MINUTES : row.seconds / 60;
 }
 
 /** The board's rolling average service time: over how many tickets, and their mean in minutes (null with none). */
@@ -77,22 +84,22 @@ function toRecord(row: TicketRow, position: number | null, etaMinutes: number | 
 
 /**
  * The clinic's open tickets: those called (`next`) first, then `waiting` by join time, then `in_room`.
- * Position counts from 1 among tickets not yet in a room; ETA = average × people ahead ÷ rooms open.
+ * Position counts from 1 among tickets not yet in a room; ETA = typical service time × people ahead ÷ rooms open.
  */
 export async function listOpenTickets(sql: Sql, clinicId: number): Promise<TicketRecord[]> {
-  const [rows, [clinic], average] = await Promise.all([
+  const [rows, [clinic], typical] = await Promise.all([
     sql<TicketRow[]>`
       select workflow_id, code, state, phone, channel, note, joined_at, service_day::text from tickets
       where clinic_id = ${clinicId} and state in ('waiting', 'next', 'in_room')
       order by case state when 'next' then 0 when 'waiting' then 1 else 2 end, coalesce(called_at, joined_at), id`,
     sql`select rooms_open from clinics where id = ${clinicId}`,
-    averageServiceMinutes(sql, clinicId),
+    typicalServiceMinutes(sql, clinicId),
   ]);
   const roomsOpen = (clinic?.rooms_open as number | undefined) ?? 1;
   let ahead = 0;
   return rows.map((row) => {
     if (row.state === 'in_room') return toRecord(row, null, null);
-    const record = toRecord(row, ahead + 1, estimateWaitMinutes({ peopleAhead: ahead, averageServiceMinutes: average, roomsOpen }));
+    const record = toRecord(row, ahead + 1, estimateWaitMinutes({ peopleAhead: ahead, serviceMinutes: typical, roomsOpen }));
     ahead += 1;
     return record;
   });
@@ -103,16 +110,16 @@ interface RankedTicketRow extends TicketRow {
   ahead: number | null;
 }
 
-/** A ranked row with the clinic's rooms open and its recent service time, read in the same statement. */
+/** A ranked row with the clinic's rooms open and its typical service time, read in the same statement. */
 interface StandingRow extends RankedTicketRow {
   rooms_open: number;
-  average_seconds: number | null;
+  typical_seconds: number | null;
 }
 
 /**
  * One ticket with its standing, in one statement (a staff move and a JOIN wait on it): the row by
  * its key, the people ahead by a count in SQL (the same order as `listOpenTickets`), the clinic's
- * rooms open and its average service time, rather than the whole line or one round trip for each.
+ * rooms open and its typical service time, rather than the whole line or one round trip for each.
  */
 async function findRankedTicket(sql: Sql, clinicId: number, where: ReturnType<Sql>): Promise<TicketRecord | undefined> {
   const [row] = await sql<StandingRow[]>`
@@ -124,18 +131,15 @@ async function findRankedTicket(sql: Sql, clinicId: number, where: ReturnType<Sq
             < (case t.state when 'next' then 0 else 1 end, coalesce(t.called_at, t.joined_at), t.id))::int
       end as ahead,
       c.rooms_open,
-      (select avg(service_seconds)::float8 from (
-        select service_seconds from tickets
-        where clinic_id = ${clinicId} and service_seconds is not null
-        order by closed_at desc limit ${SERVICE_TIME_SAMPLE}) recent) as average_seconds
+      ${typicalServiceSeconds(sql, clinicId)}::float8 as typical_seconds
     from tickets t join clinics c on c.id = t.clinic_id
     where t.clinic_id = ${clinicId} and ${where}
     order by (t.state in ('waiting', 'next', 'in_room')) desc, t.joined_at desc
     limit 1`;
   if (row === undefined) return undefined;
   if (row.ahead === null) return toRecord(row, null, null);
-  const average = row.average_seconds === null ? DEFAULT_SERVICE_MINUTES : row.average_seconds / 60;
-  const eta = estimateWaitMinutes({ peopleAhead: row.ahead, averageServiceMinutes: average, roomsOpen: row.rooms_open });
+  const typical = row.typical_seconds === null ? DEFAULT_SERVICE_MINUTES : row.typical_seconds / 60;
+  const eta = estimateWaitMinutes({ peopleAhead: row.ahead, serviceMinutes: typical, roomsOpen: row.rooms_open });
   return toRecord(row, row.ahead + 1, eta);
 }
 

@@ -7,7 +7,9 @@
  *   TwiML (`call_steps`, which reads out the appointment) deleted;
  * - closed `tickets`: the phone masked and the note dropped;
  * - closed `patient_prompts` (a phone and what was asked): deleted;
- * - `phone_reveals` ("Show number" audit rows): the number shown masked, who showed which entry and when kept.
+ * - `phone_reveals` ("Show number" audit rows): the number shown masked, who showed which entry and when kept;
+ * - `idempotency_keys` (what request each staff change's key was first sent with): deleted, uncounted. They
+ *   hold no patient data; this bounds how long a key is remembered (src/api/idempotencyKey.ts).
  * Opt-outs, patients' languages, appointments, patients and waitlist entries are the clinic's records
  * and are not purged here. Each clinic's purge is one transaction, recorded in `retention_purges`;
  * a purged row is never purged again, so a retried run purges only what is left.
@@ -60,6 +62,7 @@ export async function purgeExpiredRecords(sql: Sql): Promise<PurgeCounts> {
       const prompts = await tx`delete from patient_prompts where clinic_id = ${id} and closed_at < ${cutoff}`;
       const reveals = await tx`
         update phone_reveals set phone = ${maskedPhone(sql, 'phone')} where clinic_id = ${id} and phone like '+%' and revealed_at < ${cutoff}`;
+      await tx`delete from idempotency_keys where clinic_id = ${id} and created_at < ${cutoff}`;
       const row = { messages: messages.count, calls: calls.count, tickets: tickets.count, prompts: prompts.count, reveals: reveals.count };
       await tx`insert into retention_purges ${tx({ clinic_id: id, cutoff, ...row })}`;
       return row;

@@ -7,6 +7,7 @@
 import type { Clinic } from '../clinics/clinics.js';
 import { getClinicSettings } from '../clinics/clinicSettings.js';
 import type { Sql } from '../db/sql.js';
+import { KEY_TIME_FORMAT, mapPage, takePage, type Page, type PageRequest, type TimeKey } from '../db/keysetPage.js';
 import { AppError } from '../errors.js';
 import type { CancellationOfferInput, CancellationStatus, OfferState } from '../workflows/offerDefinitions.js';
 
@@ -73,6 +74,8 @@ interface CancellationRow {
   filled_by_appointment_id: string | null;
   created_at: Date;
   ended_at: Date | null;
+  /** `created_at` to the microsecond, the list's sort key (`TimeKey`). */
+  key_at: string;
 }
 
 const fromRow = (r: CancellationRow): Cancellation => ({
@@ -94,18 +97,28 @@ const fromRow = (r: CancellationRow): Cancellation => ({
 
 const SELECT_CANCELLATIONS = (sql: Sql) => sql`
   select id::text, clinic_id, provider_id, location, slot_start_at, slot_end_at, reason, status, created_by, appointment_id::text,
-         workflow_id, filled_by_appointment_id::text, created_at, ended_at
+         workflow_id, filled_by_appointment_id::text, created_at, ended_at, to_char(created_at at time zone 'UTC', ${KEY_TIME_FORMAT}) as key_at
   from cancellation_events`;
 
 /**
  * Logs `event` at `clinic` with its workflow ID (`cancellation-<clinic>-<id>`, as
  * `cancellationWorkflowId`). A cancelled appointment's slot is logged once: logging it again returns
  * the first event.
- * @throws AppError bad_request naming `provider_id` when the clinic has no such provider.
+ * @throws AppError bad_request naming `provider_id` when the clinic has no such provider, or when
+ *   staff log a slot of a provider made inactive (a cancelled appointment of theirs still logs its slot).
  */
 export async function createCancellation(sql: Sql, clinic: Pick<Clinic, 'id' | 'slug'>, event: NewCancellation): Promise<Cancellation> {
-  const [provider] = await sql`select 1 from providers where clinic_id = ${clinic.id} and id = ${event.providerId}`;
+  const [provider] = await sql<
+    { name: string; active: boolean }[]
+  >`select name, active from providers where clinic_id = ${clinic.id} and id = ${event.providerId}`;
   if (provider === undefined) throw new AppError('bad_request', `provider_id: the clinic has no provider ${event.providerId}`, 'provider_id');
+  if (!provider.active && event.createdBy === 'staff') {
+    throw new AppError(
+      'bad_request',
+      `provider_id: ${provider.name} (provider ${event.providerId}) is inactive; log slots of an active provider`,
+      'provider_id',
+    );
+  }
   const [inserted] = await sql<{ id: string }[]>`
     with next as (select nextval(pg_get_serial_sequence('cancellation_events', 'id'))::text as id)
     insert into cancellation_events (id, clinic_id, provider_id, location, slot_start_at, slot_end_at, reason, created_by, appointment_id, workflow_id)
@@ -138,18 +151,45 @@ export async function getCancellationWithOffers(sql: Sql, clinicId: number, id: 
   return { ...cancellation, offers: await listOffers(sql, [id]).then((offers) => offers.get(id) ?? []) };
 }
 
-/** The clinic's cancellations (only those in `status`, when given), newest first, each with its offers. */
-export async function listCancellations(sql: Sql, clinicId: number, status?: CancellationStatus): Promise<CancellationWithOffers[]> {
+/** How many cancellations a list without a page holds: the newest. */
+const UNPAGED_LIMIT = 500;
+
+/**
+ * The clinic's cancellations (only those in `status`, when given), newest first (ties by `id`, the
+ * higher first), each with its offers. Without `page`, the 500 newest (the Cancellations page); with
+ * it, the page after `page.after` (keyset, see `keysetPage.ts`), read through the
+ * `cancellation_events_by_created` / `cancellation_events_by_status` indexes.
+ */
+export async function listCancellations(sql: Sql, clinicId: number, status?: CancellationStatus): Promise<CancellationWithOffers[]>;
+export async function listCancellations(
+  sql: Sql,
+  clinicId: number,
+  status: CancellationStatus | undefined,
+  page: PageRequest<TimeKey>,
+): Promise<Page<CancellationWithOffers, TimeKey>>;
+export async function listCancellations(
+  sql: Sql,
+  clinicId: number,
+  status?: CancellationStatus,
+  page?: PageRequest<TimeKey>,
+): Promise<CancellationWithOffers[] | Page<CancellationWithOffers, TimeKey>> {
+  const after = page?.after;
+  // The order names the table's columns: a bare `id` there would be the selected `id::text`, which
+  // orders '9' after '10', unlike the key and the index.
   const rows = await sql<CancellationRow[]>`
     ${SELECT_CANCELLATIONS(sql)}
     where clinic_id = ${clinicId} ${status === undefined ? sql`` : sql`and status = ${status}`}
-    order by created_at desc, id desc
-    limit 500`;
+      ${after === undefined ? sql`` : sql`and (created_at, id) < (${after.at}::text::timestamptz, ${after.id}::bigint)`}
+    order by cancellation_events.created_at desc, cancellation_events.id desc
+    limit ${page === undefined ? UNPAGED_LIMIT : page.limit + 1}`;
+  const read: Page<CancellationRow, TimeKey> =
+    page === undefined ? { items: rows, next: null } : takePage(rows, page.limit, (r) => ({ at: r.key_at, id: r.id }));
   const offers = await listOffers(
     sql,
-    rows.map((r) => r.id),
+    read.items.map((r) => r.id),
   );
-  return rows.map((r) => ({ ...fromRow(r), offers: offers.get(r.id) ?? [] }));
+  const listed = mapPage(read, (r): CancellationWithOffers => ({ ...fromRow(r), offers: offers.get(r.id) ?? [] }));
+  return page === undefined ? listed.items : listed;
 }
 
 /** The offers of `cancellationIds`, by cancellation, oldest first. */

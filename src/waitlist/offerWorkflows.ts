@@ -31,7 +31,7 @@ export interface OfferWorkflowDeps {
  * Logs `event` at `clinic` and starts its offer workflow, which offers the slot at once (within the
  * clinic's contact hours).
  * @returns the cancellation, `open`.
- * @throws AppError bad_request naming `provider_id` for an unknown provider; unavailable when
+ * @throws AppError bad_request naming `provider_id` for an unknown or inactive provider; unavailable when
  *   Temporal does not take the start within 5 s (nothing is kept).
  */
 export async function logCancellation(deps: OfferWorkflowDeps, clinic: Clinic, event: Omit<NewCancellation, 'createdBy'>): Promise<Cancellation> {

@@ -5,8 +5,9 @@
  * inactive and keeps its row: the offers of the offer workflow refer to it.
  */
 import type { TransactionSql } from 'postgres';
+import { takePage, type Page, type PageRequest } from '../db/keysetPage.js';
 import type { Sql } from '../db/sql.js';
-import { rankByPriority, type Priority } from '../domain/waitlistPriority.js';
+import { compareRank, rankByPriority, rankKeyOf, type Priority, type RankKey } from '../domain/waitlistPriority.js';
 import { AppError } from '../errors.js';
 import type { ProviderType } from '../providers/providers.js';
 import { findOrCreatePatient } from './patients.js';
@@ -131,16 +132,24 @@ function alreadyWaiting(error: unknown, field: string): unknown {
 }
 
 /**
- * Checks that every id of `providerIds` is a provider of the clinic (active or not).
- * @throws AppError bad_request naming `provider_ids.<n>`, the index of the first unknown id.
+ * Checks that every id of `providerIds` is an active provider of the clinic, or one of `kept` (the
+ * entry's preferred providers before the change), which stay allowed when staff have since made
+ * them inactive: an entry's own choices keep working.
+ * @throws AppError bad_request naming `provider_ids.<n>`, the index of the first unknown or newly
+ *   chosen inactive provider.
  */
-async function checkProviders(tx: TransactionSql, clinicId: number, providerIds: readonly number[]): Promise<void> {
+async function checkProviders(tx: TransactionSql, clinicId: number, providerIds: readonly number[], kept: readonly number[] = []): Promise<void> {
   if (providerIds.length === 0) return;
-  const known = new Set((await tx<{ id: number }[]>`select id from providers where clinic_id = ${clinicId} and id in ${tx(providerIds)}`).map((r) => r.id));
-  const unknown = providerIds.findIndex((id) => !known.has(id));
-  if (unknown >= 0) {
-    throw new AppError('bad_request', `provider_ids.${unknown}: the clinic has no provider ${providerIds[unknown]}`, `provider_ids.${unknown}`);
-  }
+  const rows = await tx<{ id: number; name: string; active: boolean }[]>`
+    select id, name, active from providers where clinic_id = ${clinicId} and id in ${tx(providerIds)}`;
+  const known = new Map(rows.map((r) => [r.id, r]));
+  providerIds.forEach((id, n) => {
+    const provider = known.get(id);
+    if (provider === undefined) throw new AppError('bad_request', `provider_ids.${n}: the clinic has no provider ${id}`, `provider_ids.${n}`);
+    if (!provider.active && !kept.includes(id)) {
+      throw new AppError('bad_request', `provider_ids.${n}: ${provider.name} (provider ${id}) is inactive; choose an active provider`, `provider_ids.${n}`);
+    }
+  });
 }
 
 /** Replaces the entry's preferred providers with `providerIds` (duplicates kept once). */
@@ -161,8 +170,8 @@ export async function getWaitlistEntry(sql: Sql | TransactionSql, clinicId: numb
  * Puts the patient with `entry.phone` on the clinic's waitlist, creating the patient when the clinic
  * has none with that number. All or nothing.
  * @returns the new entry.
- * @throws AppError bad_request naming `provider_ids.<n>` for a provider the clinic does not have;
- *   conflict (409) naming `phone` when the patient already has an active entry.
+ * @throws AppError bad_request naming `provider_ids.<n>` for a provider the clinic does not have or
+ *   has made inactive; conflict (409) naming `phone` when the patient already has an active entry.
  */
 export async function addWaitlistEntry(sql: Sql, clinicId: number, entry: NewWaitlistEntry): Promise<WaitlistEntry> {
   return sql.begin(async (tx) => {
@@ -182,13 +191,34 @@ export async function addWaitlistEntry(sql: Sql, clinicId: number, entry: NewWai
   });
 }
 
+/** An entry's place in the waitlist's order (`compareRank`): score at the ranking's instant, join time, id. */
+export type WaitlistKey = RankKey;
+
 /**
  * The clinic's active entries ranked at `now` (`rankByPriority`, issue 10 "Priority"): highest score
- * first, ties by who joined first.
+ * first, ties by who joined first, then by `id`. Without `page`, all of them (the Waitlist page); with
+ * it, the page after `page.after` in the same ranking. Scores change with time, so every page of one
+ * walk must be ranked at the same `now` (the JSON API keeps it in its cursor). Each call reads and ranks
+ * every active entry of the clinic (`waitlist_entries_active`): a score is computed, not stored.
  */
-export async function listActiveWaitlist(sql: Sql, clinicId: number, now: Date): Promise<RankedWaitlistEntry[]> {
+export async function listActiveWaitlist(sql: Sql, clinicId: number, now: Date): Promise<RankedWaitlistEntry[]>;
+export async function listActiveWaitlist(
+  sql: Sql,
+  clinicId: number,
+  now: Date,
+  page: PageRequest<WaitlistKey>,
+): Promise<Page<RankedWaitlistEntry, WaitlistKey>>;
+export async function listActiveWaitlist(
+  sql: Sql,
+  clinicId: number,
+  now: Date,
+  page?: PageRequest<WaitlistKey>,
+): Promise<RankedWaitlistEntry[] | Page<RankedWaitlistEntry, WaitlistKey>> {
   const rows = await sql<EntryRow[]>`${selectEntries(sql)} where e.clinic_id = ${clinicId} and e.active`;
-  return rankByPriority(rows.map(fromRow), now);
+  const ranked = rankByPriority(rows.map(fromRow), now);
+  if (page === undefined) return ranked;
+  const { after } = page;
+  return takePage(after === undefined ? ranked : ranked.filter((e) => compareRank(rankKeyOf(e), after) > 0), page.limit, rankKeyOf);
 }
 
 /**
@@ -196,14 +226,18 @@ export async function listActiveWaitlist(sql: Sql, clinicId: number, now: Date):
  * number's patient (created when new); `displayName` is the patient's. All or nothing.
  * @returns the entry after the change.
  * @throws AppError not_found naming `id`; bad_request naming `provider_ids.<n>` for a provider the
- *   clinic does not have; conflict (409) naming `active` (or `phone`) when the change would give the
- *   patient a second active entry.
+ *   clinic does not have, or an inactive one the entry did not already prefer; conflict (409) naming
+ *   `active` (or `phone`) when the change would give the patient a second active entry.
  */
 export async function updateWaitlistEntry(sql: Sql, clinicId: number, id: string, patch: WaitlistEntryPatch): Promise<WaitlistEntry> {
   return sql.begin(async (tx) => {
     const [current] = await tx<{ patient_id: string }[]>`select patient_id from waitlist_entries where clinic_id = ${clinicId} and id = ${id} for update`;
     if (current === undefined) throw new AppError('not_found', `no waitlist entry ${id}`, 'id');
-    if (patch.providerIds !== undefined) await checkProviders(tx, clinicId, patch.providerIds);
+    if (patch.providerIds !== undefined) {
+      const kept = await tx<{ provider_id: number }[]>`select provider_id from waitlist_entry_providers where entry_id = ${id}`;
+      const keptIds = kept.map((r) => r.provider_id);
+      await checkProviders(tx, clinicId, patch.providerIds, keptIds);
+    }
     let patientId = current.patient_id;
     if (patch.phone !== undefined) patientId = await findOrCreatePatient(tx, clinicId, patch.phone, patch.displayName);
     else if (patch.displayName !== undefined) await tx`update patients set display_name = ${patch.displayName} where id = ${patientId}`;

@@ -5,9 +5,9 @@
  * attempt queues the next one, if any, at the front of the owed messages. Workflow code: bundled into
  * the sandbox with appointmentWorkflow.ts, deterministic, no Node imports.
  */
-import { log, patched, proxyActivities, TemporalFailure } from '@temporalio/workflow';
+import { ApplicationFailure, log, patched, proxyActivities, TemporalFailure } from '@temporalio/workflow';
 import type { AppointmentActivities } from '../activities/appointments.js';
-import { firstChannel, isFinalStatus, nextAttempt } from '../domain/deliveryFallback.js';
+import { firstChannel, isFinalStatus, nextAttempt, REFUSED_STATUS } from '../domain/deliveryFallback.js';
 import {
   attemptKey,
   DEFAULT_CALL_RETRY_MINUTES,
@@ -19,6 +19,21 @@ import {
   type OwedMessage,
 } from './appointmentDefinitions.js';
 import { FailureType } from './definitions.js';
+
+/** The patch that texts a reminder whose call the provider refused outright, as a refused WhatsApp message is texted. */
+const CALL_REFUSAL_PATCH = 'call-refusal-falls-back';
+
+/**
+ * The provider's refusal `error` is (an activity failed `MessageRejected`: a 4xx, no number to call
+ * from, …) with the error code it carries as its detail (null: none); undefined for any other failure
+ * (e.g. retries used up while Twilio was down).
+ */
+const refusalOf = (error: TemporalFailure): { errorCode: number | null } | undefined => {
+  const cause = error.cause;
+  if (!(cause instanceof ApplicationFailure) || cause.type !== FailureType.MessageRejected) return undefined;
+  const code: unknown = cause.details?.[0];
+  return { errorCode: typeof code === 'number' ? code : null };
+};
 
 const messaging = proxyActivities<Pick<AppointmentActivities, 'sendAppointmentMessage' | 'deliverAppointmentMessage'>>({
   startToCloseTimeout: '30 seconds',
@@ -98,6 +113,9 @@ export function createDeliveries({ appointment: a, state: s, current, changed }:
       log.warn('appointment message not sent', { kind: message.kind, channel, reason: error.cause?.message ?? error.message });
       // WhatsApp refused at once (e.g. not a WhatsApp number): the same as a failed receipt.
       if (channel === 'whatsapp') fallBack(made, { sid: '', status: 'failed', errorCode: null });
+      // A call refused outright (e.g. 21215, 21217): texted instead. Chains from before the patch gave up.
+      const refusal = channel === 'voice' ? refusalOf(error) : undefined;
+      if (refusal !== undefined && patched(CALL_REFUSAL_PATCH)) fallBack(made, { sid: '', status: REFUSED_STATUS, errorCode: refusal.errorCode });
     }
   };
 

@@ -51,10 +51,10 @@ async function placeCall(a: { id: string; phone: string }): Promise<string> {
   return placed.callSid;
 }
 
-/** The delivery receipts signalled to workflow `workflowId`, decoded (payloads are encrypted in history). */
-async function receiptsSignalled(workflowId: string): Promise<DeliveryReceipt[]> {
+/** The delivery receipts signalled to workflow `workflowId` (of stack `on`), decoded (payloads are encrypted in history). */
+async function receiptsSignalled(workflowId: string, on: Stack = stack): Promise<DeliveryReceipt[]> {
   const [codec] = createDataConverter(TEST_PAYLOAD_KEYS).payloadCodecs!;
-  const history = await stack.temporal.workflow.getHandle(workflowId).fetchHistory();
+  const history = await on.temporal.workflow.getHandle(workflowId).fetchHistory();
   const signals = (history.events ?? []).map((e) => e.workflowExecutionSignaledEventAttributes).filter((a) => a?.signalName === 'deliveryReceipt');
   const receipts: DeliveryReceipt[] = [];
   for (const signal of signals) {
@@ -103,6 +103,34 @@ describe('a voice appointment with no Twilio account', () => {
       select body, channel from messages where appointment_id = ${a.id} and direction = 'outbound' order by id`;
     expect(texts.map((t) => t.channel)).toEqual(['sms', 'sms']);
     expect(texts[1]!.body).toMatch(/is confirmed/);
+  });
+});
+
+describe('a voice appointment on a landline with no Twilio account', () => {
+  it('hears on 2 (another time) to call the clinic, and staff see on the appointment that the patient asked', async () => {
+    const phone = patientPhone();
+    const set = await stack.api(`/api/console/phones/${encodeURIComponent(phone)}`, { method: 'PUT', body: JSON.stringify({ sms: 'undelivered' }) });
+    expect(set.status).toBe(200);
+    const { id } = await bookThroughApi(stack, { channel: 'voice', phone });
+    // The booking confirmation goes by SMS and comes back 30006: the number is known to be a landline.
+    await vi.waitFor(async () => expect(await stack.sql`select 1 from messages where appointment_id = ${id} and error_code = 30006`).toHaveLength(1), {
+      timeout: 15_000,
+    });
+    expect((await stack.api(`/api/appointments/${id}/remind`, { method: 'POST' })).status).toBe(200);
+    const [call] = await vi.waitFor(
+      async () => {
+        const rows = await stack.sql<{ call_sid: string; console_gather_url: string | null }[]>`
+          select call_sid, console_gather_url from calls where appointment_id = ${id} and call_sid is not null`;
+        expect(rows[0]?.console_gather_url).toMatch(/\/gather\?attempt=1$/);
+        return rows;
+      },
+      { timeout: 15_000 },
+    );
+    const pressed = await pressKeys(call!.call_sid, '2');
+    expect(await pressed.text()).toMatch(/To choose another time, please call us at .*<Hangup\/>/);
+    await vi.waitFor(async () => expect(await callOf(call!.call_sid)).toMatchObject({ status: 'completed' }), { timeout: 10_000 });
+    const read = (await json(await stack.api(`/api/appointments/${id}`))) as { status: string; another_time_asked_at: string | null };
+    expect(read).toMatchObject({ status: 'booked', another_time_asked_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/) });
   });
 });
 
@@ -159,6 +187,58 @@ describe('a console reminder call', () => {
     expect((await json(bad)).error.field).toBe('call');
     await stack.api(`/api/console/phones/${encodeURIComponent(phone)}`, { method: 'PUT', body: JSON.stringify({ sms: 'undelivered' }) });
     expect((await json(await stack.api('/api/console/phones'))).phones).toContainEqual({ phone, sms: 'undelivered', whatsapp: 'delivered', call: 'answer' });
+  });
+});
+
+describe('a console reminder call nobody presses a key on', () => {
+  // A second of the call lasts 20 ms here: the menu (about 30 words) and its 6 s timeout take 0.4 s.
+  let quick: Stack;
+  beforeAll(async () => {
+    quick = await startStack({ consoleTelephone: true, consoleSecondMs: 20 });
+  });
+  afterAll(() => quick?.stop());
+
+  it('times out as at Twilio: the menu is read again, then the goodbye, and the call completes with the chain told', async () => {
+    const { id, workflowId, phone } = await bookThroughApi(quick, { channel: 'voice' });
+    await quick.api(`/api/appointments/${id}/remind`, { method: 'POST' });
+    const sid = await vi.waitFor(
+      async () => {
+        const [row] = await quick.sql<{ call_sid: string }[]>`select call_sid from calls where appointment_id = ${id} and call_sid is not null`;
+        expect(row?.call_sid).toMatch(/^CA/);
+        return row!.call_sid;
+      },
+      { timeout: 15_000 },
+    );
+    await vi.waitFor(
+      async () =>
+        expect((await quick.sql`select status, note, console_gather_url from calls where call_sid = ${sid}`)[0]).toEqual({
+          status: 'completed',
+          note: 'no choice on the keypad',
+          console_gather_url: null,
+        }),
+      { timeout: 15_000 },
+    );
+    const said = await quick.sql<{ step: string; twiml: string }[]>`select step, twiml from call_steps where call_sid = ${sid} order by created_at, step`;
+    expect(said.map((s) => s.step)).toEqual(['answer', 'gather-1', 'gather-2']);
+    expect(said[1]!.twiml).toContain('/gather?attempt=2');
+    expect(said[2]!.twiml).toMatch(/We did not get an answer\..*<Hangup\/>/);
+    expect((await quick.sql`select status from call_status_events where call_sid = ${sid} order by id`).map((r) => r.status)).toEqual([
+      'initiated',
+      'ringing',
+      'in-progress',
+      'completed',
+    ]);
+    expect(((await json(await quick.api(`/api/appointments/${id}`))) as { status: string }).status).toBe('booked');
+    expect(await quick.sql`select 1 from messages where phone = ${phone} and idempotency_key = ${`call:${sid}:reply`}`).toHaveLength(0);
+    await vi.waitFor(
+      async () => expect((await receiptsSignalled(workflowId, quick)).filter((r) => r.sid === sid)).toEqual([expect.objectContaining({ status: 'completed' })]),
+      {
+        timeout: 10_000,
+      },
+    );
+    // Too late for a key: the call is over.
+    const path = `/webhooks/console/calls/${sid}/digits`;
+    expect((await quick.app.request(path, signedTwilioRequest(quick.twilioAuthToken, path, { Digits: '1' }))).status).toBe(409);
   });
 });
 

@@ -13,15 +13,20 @@ interface Parameter {
   schema?: { example?: unknown };
 }
 interface Operation {
+  operationId?: string;
   parameters?: Parameter[];
   requestBody?: { content: Record<string, unknown> };
-  responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }>;
+  responses: Record<string, { description?: string; headers?: Record<string, unknown>; content?: Record<string, { schema?: { $ref?: string } }> }>;
   security?: Record<string, string[]>[];
 }
 interface Document {
   openapi: string;
+  servers?: { url: string }[];
   security?: Record<string, string[]>[];
-  components: { securitySchemes: Record<string, { type: string; scheme?: string }> };
+  components: {
+    securitySchemes: Record<string, { type: string; scheme?: string }>;
+    schemas: Record<string, { properties?: Record<string, { type?: string | string[] }>; required?: string[] }>;
+  };
   paths: Record<string, Record<string, Operation>>;
 }
 
@@ -63,6 +68,23 @@ describe('the OpenAPI document', () => {
       .sort();
     expect(servedRoutes().length).toBeGreaterThan(0);
     expect(documented).toEqual(servedRoutes());
+  });
+
+  it('names every operation with a unique camelCase operationId, for generated clients', () => {
+    const ids = documentedOperations().map(({ name, operation }) => {
+      expect(operation.operationId, name).toMatch(/^[a-z][a-zA-Z0-9]*$/);
+      return operation.operationId;
+    });
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('has this server as its one server, which its paths (with /api) are relative to', async () => {
+    expect(document.servers).toEqual([{ url: '/', description: expect.any(String) }]);
+    // A client appends a path to the server's URL (less its trailing slash), resolved against where it read the document.
+    const server = document.servers![0]!.url.replace(/\/$/, '');
+    const url = new URL(`${server}/api/queue`, `http://frontdesk.test/api/openapi.json`);
+    expect(url.href).toBe('http://frontdesk.test/api/queue');
+    expect((await stack.api(url.pathname)).status).toBe(200);
   });
 
   it('declares bearer auth for every operation, and documents its 401 with the one error body', () => {
@@ -147,4 +169,22 @@ describe('validation from the same schemas', () => {
     const badClinic = await stack.app.request('/api/queue?clinic=Not%20A%20Slug', { headers: { Authorization: `Bearer ${stack.adminApiToken}` } });
     expect(await json(badClinic)).toEqual({ error: { code: 'bad_request', message: 'clinic: must be a clinic slug', field: 'clinic' } });
   });
+});
+
+describe('the paged lists', () => {
+  it.each(['listAppointments', 'listCancellations', 'listMessages', 'listWaitlist'])(
+    '%s documents `limit` and `cursor`, `next_cursor` in its answer, the `Link` header and the 400 naming them',
+    (operationId) => {
+      const { operation } = documentedOperations().find((o) => o.operation.operationId === operationId)!;
+      const query = (operation.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name);
+      expect(query).toEqual(expect.arrayContaining(['limit', 'cursor']));
+      const ok = operation.responses['200']!;
+      expect(ok.headers).toHaveProperty('Link');
+      const name = ok.content!['application/json']!.schema!.$ref!.replace('#/components/schemas/', '');
+      const schema = document.components.schemas[name]!;
+      expect(schema.properties?.next_cursor?.type).toEqual(['string', 'null']);
+      expect(schema.required).toContain('next_cursor');
+      expect(operation.responses['400']!.description).toMatch(/`limit`.*`cursor`|`cursor`.*`limit`/);
+    },
+  );
 });

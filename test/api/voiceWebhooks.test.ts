@@ -4,9 +4,13 @@
  * call, a machine's voicemail, retried webhooks, call status callbacks, and forged requests.
  */
 import { randomUUID } from 'node:crypto';
+import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { phoneToCall } from '../../src/clinics/clinics.js';
+import { formatPhoneForPeople } from '../../src/domain/phone.js';
 import { bookThroughApi } from '../support/apiBooking.js';
 import { json, patientPhone, startStack, type Stack } from '../support/stack.js';
+import { staffCookie } from '../support/staffForms.js';
 import { callStatusParams, callTwimlParams, fakeSid, gatherParams, signedTwilioRequest } from '../support/twilioWebhooks.js';
 
 let stack: Stack;
@@ -21,6 +25,8 @@ interface TestCall {
   phone: string;
   appointmentId: string;
   workflowId: string;
+  /** The appointment's clinic-local day, `YYYY-MM-DD`. */
+  day: string;
 }
 
 /**
@@ -28,7 +34,7 @@ interface TestCall {
  * the call placed for it, as the messenger logs it.
  */
 async function reminderCall(language = 'en'): Promise<TestCall> {
-  const { id: appointmentId, workflowId, phone } = await bookThroughApi(stack, { language });
+  const { id: appointmentId, workflowId, phone, day } = await bookThroughApi(stack, { language });
   expect((await stack.api(`/api/appointments/${appointmentId}/remind`, { method: 'POST' })).status).toBe(200);
   await vi.waitFor(
     async () =>
@@ -37,12 +43,56 @@ async function reminderCall(language = 'en'): Promise<TestCall> {
       ).toHaveLength(1),
     { timeout: 15_000 },
   );
+  // The call delivers the reminder the chain sent: it shares the reminder text's delivery key.
+  const [reminder] = await vi.waitFor(
+    async () => {
+      const rows = await stack.sql<{ delivery_key: string }[]>`
+        select delivery_key from messages where appointment_id = ${appointmentId} and delivery_key like '%:reminder:%'`;
+      expect(rows).toHaveLength(1);
+      return rows;
+    },
+    { timeout: 15_000 },
+  );
   const callSid = fakeSid('CA');
   const [row] = await stack.sql`
     insert into calls (clinic_id, appointment_id, delivery_key, phone, from_address, to_address, language, idempotency_key, call_sid)
-    values (${stack.clinic.id}, ${appointmentId}, ${`appointment:${appointmentId}:reminder`}, ${phone}, ${stack.clinicNumber}, ${phone}, ${language}, ${randomUUID()}, ${callSid})
+    values (${stack.clinic.id}, ${appointmentId}, ${reminder!.delivery_key}, ${phone}, ${stack.clinicNumber}, ${phone}, ${language}, ${randomUUID()}, ${callSid})
     returning id`;
-  return { id: String(row!.id), callSid, phone, appointmentId, workflowId };
+  return { id: String(row!.id), callSid, phone, appointmentId, workflowId, day };
+}
+
+/**
+ * A reminder text that came back undelivered with 30006 (a landline), signalled by its signed status
+ * callback, and the call the appointment's chain placed instead.
+ */
+async function landlineReminderCall(): Promise<TestCall> {
+  const { id: appointmentId, workflowId, phone, day } = await bookThroughApi(stack);
+  expect((await stack.api(`/api/appointments/${appointmentId}/remind`, { method: 'POST' })).status).toBe(200);
+  const attempts = async () => {
+    const { deliveries } = (await json(await stack.api(`/api/appointments/${appointmentId}`))) as {
+      deliveries: { kind: string; attempts: { channel: string; sid: string | null }[] }[];
+    };
+    return deliveries.find((d) => d.kind === 'reminder')?.attempts ?? [];
+  };
+  const [text] = await vi.waitFor(
+    async () => {
+      const sent = await attempts();
+      expect(sent[0]?.sid).toMatch(/^SM/);
+      return sent;
+    },
+    { timeout: 15_000 },
+  );
+  expect((await stack.sendStatus({ MessageSid: text!.sid!, MessageStatus: 'undelivered', ErrorCode: '30006' })).status).toBe(204);
+  const [row] = await vi.waitFor(
+    async () => {
+      const rows = await stack.sql<{ id: string; call_sid: string }[]>`
+        select id::text, call_sid from calls where appointment_id = ${appointmentId} and call_sid is not null`;
+      expect(rows).toHaveLength(1);
+      return rows;
+    },
+    { timeout: 15_000 },
+  );
+  return { id: row!.id, callSid: row!.call_sid, phone, appointmentId, workflowId, day };
 }
 
 const party = (call: TestCall) => ({ callSid: call.callSid, from: stack.clinicNumber, to: call.phone });
@@ -55,6 +105,24 @@ const callStatus = (call: TestCall, callStatus: string, answeredBy?: string) =>
 const appointmentStatus = async (call: TestCall) => ((await json(await stack.api(`/api/appointments/${call.appointmentId}`))) as { status: string }).status;
 const callRow = async (call: TestCall) => (await stack.sql`select status, answered_by, digits, choice, note, error_code from calls where id = ${call.id}`)[0];
 const textsAfterCall = (call: TestCall) => stack.sql`select body, appointment_id::text from messages where idempotency_key = ${`call:${call.callSid}:reply`}`;
+/** What `GET /api/appointments/{id}` says of a request for another time by phone that staff should call back about. */
+const anotherTimeAsked = async (call: TestCall) =>
+  ((await json(await stack.api(`/api/appointments/${call.appointmentId}`))) as { another_time_asked_at: string | null }).another_time_asked_at;
+/** The call-back notice on the appointment's card on the Appointments page, as text; undefined when none. */
+const callBackNotice = async (call: TestCall) => {
+  const page = await (
+    await stack.app.request(`/admin/appointments?${new URLSearchParams({ clinic: stack.clinic.slug, date: call.day }).toString()}`, {
+      headers: { Cookie: await staffCookie(stack) },
+    })
+  ).text();
+  const card = new RegExp(`<li class="appt card" data-appointment="${call.appointmentId}"[\\s\\S]*?</li>`).exec(page)?.[0];
+  expect(card).toBeDefined();
+  const notice = /<p class="appt-call-back" data-call-back>([\s\S]*?)<\/p>/.exec(card!)?.[1];
+  return notice
+    ?.replace(/<[^>]*>/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+};
 const gatherAction = (call: TestCall, attempt: number) =>
   `https://desk.clinic.test/webhooks/twilio/voice/calls/${call.id}/gather?attempt=${attempt}`.replace(/&/g, '&amp;');
 
@@ -72,27 +140,59 @@ describe('a reminder call answered by the patient', () => {
     expect(await callRow(call)).toMatchObject({ answered_by: 'human' });
   });
 
-  it('reads it in Spanish to a Spanish reader', async () => {
+  it('reads it in Spanish to a Spanish reader, and after a wrong key says so in Spanish before the choices', async () => {
     const call = await reminderCall('es');
     const twiml = await (await answer(call)).text();
     expect(twiml).toMatch(/<Say language="es-MX">Hola, le llamamos de Test Clinic\. .* marque 1\./);
+    expect(await (await press(call, '5', 1)).text()).toContain(
+      '<Say language="es-MX">Lo sentimos, esa tecla no es una de las opciones. Para confirmar, marque 1. Para otra hora, marque 2. Para cancelar, marque 3.</Say></Gather>',
+    );
   });
 
-  it('plays the menu once more after silence, then says goodbye; a wrong key gets the menu again', async () => {
+  it("reads a clinic's own wording of the menu after a wrong key", async () => {
+    const call = await reminderCall();
+    const path = '/api/clinic/templates/call_not_a_choice/en';
+    const body = 'That key does nothing, {patient_name}. 1 confirms, 2 for another time, 3 cancels.';
+    expect((await stack.api(path, { method: 'PUT', body: JSON.stringify({ body }) })).status).toBe(200);
+    try {
+      await answer(call);
+      expect(await (await press(call, '0', 1)).text()).toContain(
+        '<Say language="en-US">That key does nothing, Rahul Sharma. 1 confirms, 2 for another time, 3 cancels.</Say>',
+      );
+    } finally {
+      await stack.sql`delete from message_templates where clinic_id = ${stack.clinic.id} and kind = 'call_not_a_choice'`;
+    }
+  });
+
+  it('plays the menu once more after silence, then says goodbye', async () => {
     const call = await reminderCall();
     await answer(call);
     expect(await (await press(call, '', 1)).text()).toContain(`action="${gatherAction(call, 2)}"`);
     const goodbye = await (await press(call, '', 2)).text();
     expect(goodbye).toMatch(/<Say language="en-US">We did not get an answer\..*<\/Say><Hangup\/>/);
     expect(goodbye).not.toContain('<Gather');
+  });
 
-    const other = await reminderCall();
-    await answer(other);
-    expect(await (await press(other, '9', 1)).text()).toContain(`action="${gatherAction(other, 2)}"`);
-    expect(await (await press(other, '#', 2)).text()).toContain(`action="${gatherAction(other, 3)}"`);
+  it('plays the menu again after a wrong key; after the third, a kind goodbye: the visit unchanged, whom to call, no text promised', async () => {
+    const call = await reminderCall();
+    await answer(call);
+    // The greeting was heard: the repeat says the key was not a choice, then only the choices.
+    const choicesAgain = (attempt: number) =>
+      `<Response><Gather numDigits="1" action="${gatherAction(call, attempt)}" method="POST" timeout="6" actionOnEmptyResult="true">` +
+      '<Say language="en-US">Sorry, that key is not one of the choices. Press 1 to confirm. Press 2 for another time. Press 3 to cancel.</Say></Gather></Response>';
+    expect(await (await press(call, '9', 1)).text()).toContain(choicesAgain(2));
+    expect(await (await press(call, '#', 2)).text()).toContain(choicesAgain(3));
     // The menu is capped: a call cannot loop for ever.
-    expect(await (await press(other, '7', 3)).text()).toContain('<Hangup/>');
-    expect(await appointmentStatus(other)).toBe('booked');
+    const goodbye = await (await press(call, '7', 3)).text();
+    const officePhone = formatPhoneForPeople(phoneToCall(stack.clinic)!);
+    expect(goodbye).toMatch(
+      /<Response><Say language="en-US">Sorry, we could not understand the keys you pressed, so your visit on \w+day, \w+ \d+ at \d\d:\d\d has not been changed\. /,
+    );
+    expect(goodbye).toContain(`To confirm, change or cancel it, please call us at ${officePhone}. Thank you, and goodbye.</Say><Hangup/></Response>`);
+    expect(goodbye).not.toMatch(/did not get an answer|text/i);
+    expect(await appointmentStatus(call)).toBe('booked');
+    expect(await callRow(call)).toMatchObject({ digits: '7', choice: null, note: 'no choice on the keypad' });
+    expect(await textsAfterCall(call)).toHaveLength(0);
   });
 
   it('confirms on 1: the chain confirms, the call says so and hangs up, a text confirms it after the call', async () => {
@@ -127,6 +227,80 @@ describe('a reminder call answered by the patient', () => {
     const [text] = await textsAfterCall(call);
     expect(text!.body).toMatch(/reply with the number of a time:\n1\) /);
     expect(await callRow(call)).toMatchObject({ choice: 'reschedule' });
+    // The open times were texted: nobody needs to call the patient back.
+    expect(await anotherTimeAsked(call)).toBeNull();
+    expect(await callBackNotice(call)).toBeUndefined();
+  });
+
+  it('on a landline (its reminder text came back 30006), asks the patient to call the clinic for another time on 2, and texts nothing', async () => {
+    const call = await landlineReminderCall();
+    await answer(call);
+    const textsBefore = await stack.sql`select 1 from messages where phone = ${call.phone} and direction = 'outbound'`;
+    const twiml = await (await press(call, '2')).text();
+    const officePhone = formatPhoneForPeople(phoneToCall(stack.clinic)!);
+    expect(twiml).toContain(`<Say language="en-US">To choose another time, please call us at ${officePhone}. Until then, your visit stays on `);
+    expect(twiml).toMatch(/your visit stays on \w+day, \w+ \d+ at \d\d:\d\d\. Goodbye\.<\/Say><Hangup\/><\/Response>$/);
+    expect(twiml).not.toMatch(/text/i);
+    expect(await callRow(call)).toMatchObject({ digits: '2', choice: 'reschedule', note: 'a landline: asked to call the clinic for another time' });
+    // The chain was not asked for a list of times that could neither arrive nor be answered.
+    expect(await appointmentStatus(call)).toBe('booked');
+    expect(await stack.sql`select kind from patient_prompts where workflow_id = ${call.workflowId} and closed_at is null`).toEqual([
+      { kind: 'appointment_reminder' },
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await stack.sql`select 1 from messages where phone = ${call.phone} and direction = 'outbound'`).toHaveLength(textsBefore.length);
+
+    // Staff see that the patient asked for another time, to call them back: in the API and on the Appointments page.
+    const [{ created_at: placed }] = (await stack.sql`select created_at from calls where id = ${call.id}`) as unknown as [{ created_at: Date }];
+    expect(await anotherTimeAsked(call)).toBe(placed.toISOString());
+    expect(await callBackNotice(call)).toMatch(
+      /^Call back: Rahul asked for another time on the reminder call of \w+ \d+, \d{4}, \d+:\d\d [AP]M\. A landline takes no texts, so the time has not changed\.$/,
+    );
+    // Staff called back and moved the visit: the request is answered.
+    const to = DateTime.now().plus({ days: 4 }).set({ second: 0, millisecond: 0 }).toISO();
+    expect((await stack.api(`/api/appointments/${call.appointmentId}`, { method: 'PATCH', body: JSON.stringify({ starts_at: to }) })).status).toBe(200);
+    expect(await anotherTimeAsked(call)).toBeNull();
+  });
+
+  it('on a landline, confirms on 1 without promising or sending a text', async () => {
+    const call = await landlineReminderCall();
+    await answer(call);
+    const twiml = await (await press(call, '1')).text();
+    expect(twiml).toMatch(/<Say language="en-US">Thank you\. Your visit on .* is confirmed\. Goodbye\.<\/Say><Hangup\/>/);
+    expect(twiml).not.toMatch(/text/i);
+    expect(await appointmentStatus(call)).toBe('confirmed');
+    expect(await textsAfterCall(call)).toHaveLength(0);
+  });
+
+  it.each([
+    ['completed', '3'],
+    ['failed', '1'],
+  ])('changes nothing for a key on a call already %s in our records, and hangs up saying nothing', async (ended, key) => {
+    const call = await reminderCall();
+    await answer(call);
+    expect((await callStatus(call, ended)).status).toBe(204);
+    const response = await press(call, key);
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe('<?xml version="1.0" encoding="UTF-8"?><Response><Hangup/></Response>');
+    expect(await appointmentStatus(call)).toBe('booked');
+    expect(await callRow(call)).toMatchObject({ status: ended, digits: null, choice: null, note: null });
+    expect(await textsAfterCall(call)).toHaveLength(0);
+    expect(await stack.sql`select step from call_steps where call_sid = ${call.callSid}`).toEqual([{ step: 'answer' }]);
+  });
+
+  it.each([
+    ['completed', 'human'],
+    ['no-answer', 'machine_end_beep'],
+  ])('reads no menu and leaves no voicemail when the call is already %s in our records: it hangs up saying nothing', async (ended, answeredBy) => {
+    const call = await reminderCall();
+    expect((await callStatus(call, ended)).status).toBe(204);
+    const response = await answer(call, answeredBy);
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe('<?xml version="1.0" encoding="UTF-8"?><Response><Hangup/></Response>');
+    expect(await callRow(call)).toMatchObject({ status: ended, answered_by: null, digits: null, choice: null, note: null });
+    expect(await stack.sql`select 1 from call_steps where call_sid = ${call.callSid}`).toHaveLength(0);
+    expect(await appointmentStatus(call)).toBe('booked');
+    expect(await textsAfterCall(call)).toHaveLength(0);
   });
 
   it('apologises when the chain no longer waits for an answer (the patient already answered by text)', async () => {

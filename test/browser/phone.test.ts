@@ -2,7 +2,9 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { screenshotPath } from '../support/chromium.js';
 import { browserSuite } from '../support/browserSuite.js';
+import { bookThroughApi } from '../support/apiBooking.js';
 import { patientPhone } from '../support/stack.js';
+import { signInTo } from '../support/staffBrowser.js';
 
 const suite = browserSuite({ consoleTelephone: true });
 
@@ -62,5 +64,45 @@ describe('a receptionist mistypes the number', () => {
     // Named once, beside the field: not again in a banner.
     expect(await page.getByRole('alert').count()).toBe(1);
     await page.close();
+  });
+});
+
+describe('a receptionist plays a patient on a landline who asks for another time on a reminder call', () => {
+  it('presses 2 on the keypad, hears to call the clinic, and sees "Call back" on the open Appointments page', async () => {
+    const { stack } = suite;
+    const phone = patientPhone();
+    expect((await stack.api(`/api/console/phones/${encodeURIComponent(phone)}`, { method: 'PUT', body: JSON.stringify({ sms: 'undelivered' }) })).status).toBe(
+      200,
+    );
+    const { id, day } = await bookThroughApi(stack, { channel: 'voice', phone, patientName: 'Lucia Flores' });
+    // The booking confirmation goes by SMS and comes back 30006: the number is known to be a landline.
+    await expect
+      .poll(async () => (await stack.sql`select 1 from messages where appointment_id = ${id} and error_code = 30006`).length, { timeout: 15_000 })
+      .toBe(1);
+
+    const appointments = await suite.newPage(1024);
+    await signInTo(appointments, `${suite.baseUrl}/admin/appointments?clinic=${stack.clinic.slug}&date=${day}`, stack.adminPassword);
+    await appointments.locator('#live[data-state="live"]').waitFor({ timeout: 5_000 });
+    const card = appointments.locator(`[data-appointment="${id}"]`);
+    expect(await card.locator('[data-call-back]').count()).toBe(0);
+    expect((await stack.api(`/api/appointments/${id}/remind`, { method: 'POST' })).status).toBe(200);
+
+    const simulator = await openSimulator(768);
+    await simulator.getByLabel(/^Number/).fill(phone.replace(/^\+1/, ''));
+    await simulator.getByLabel('Channel').selectOption('sms');
+    await simulator.getByRole('button', { name: 'Open' }).click();
+    await simulator.getByRole('button', { name: 'Key 2' }).click({ timeout: 15_000 });
+    await simulator.getByText(/To choose another time, please call us at/).waitFor({ timeout: 5_000 });
+
+    // The list is live: the notice comes without a reload, and names the first name only.
+    const notice = card.locator('[data-call-back]');
+    await expect.poll(() => notice.count(), { timeout: 10_000 }).toBe(1);
+    expect((await notice.textContent())!.replace(/\s+/g, ' ').trim()).toMatch(
+      /^Call back: Lucia asked for another time on the reminder call of \w+ \d+, \d{4}, \d+:\d\d [AP]M\. A landline takes no texts, so the time has not changed\.$/,
+    );
+    expect(await card.locator('.pill').textContent()).toBe('Booked');
+    await appointments.screenshot({ path: screenshotPath('appointments-call-back.png'), fullPage: true });
+    await simulator.close();
+    await appointments.close();
   });
 });

@@ -24,6 +24,8 @@ describe('the next attempt after a receipt', () => {
     ['a first call failed', reminder('voice', 1), { status: 'failed', errorCode: null }, 'voice'],
     ['a second call not answered', reminder('voice', 2), { status: 'no-answer', errorCode: null }, 'sms'],
     ['a call answered', reminder('voice', 1), { status: 'completed', errorCode: null }, null],
+    ['a first call refused outright (21215)', reminder('voice', 0), { status: 'refused', errorCode: 21215 }, 'sms'],
+    ['a second call refused outright', reminder('voice', 1), { status: 'refused', errorCode: null }, 'sms'],
   ] as const)('%s → %s', (_, made, receipt, channel) => {
     expect(nextAttempt(made, receipt)?.channel ?? null).toBe(channel);
   });
@@ -34,6 +36,15 @@ describe('the next attempt after a receipt', () => {
       delayed: false,
       requireMobile: true,
       reason: 'the calls were not answered (busy): sent by SMS',
+    });
+  });
+
+  it('texts a refused call at once, and only to a mobile', () => {
+    expect(nextAttempt(reminder('voice', 0), { status: 'refused', errorCode: 21217 })).toEqual({
+      channel: 'sms',
+      delayed: false,
+      requireMobile: true,
+      reason: 'the call was refused (21217): sent by SMS',
     });
   });
 

@@ -61,9 +61,9 @@ describe('the service day', () => {
 
 describe('waits and moves', () => {
   it('estimates the wait as average × people ahead ÷ rooms open, in whole minutes rounded up', () => {
-    expect(estimateWaitMinutes({ peopleAhead: 0, averageServiceMinutes: 10, roomsOpen: 1 })).toBe(0);
-    expect(estimateWaitMinutes({ peopleAhead: 3, averageServiceMinutes: 10, roomsOpen: 1 })).toBe(30);
-    expect(estimateWaitMinutes({ peopleAhead: 3, averageServiceMinutes: 7.5, roomsOpen: 2 })).toBe(12);
+    expect(estimateWaitMinutes({ peopleAhead: 0, serviceMinutes: 10, roomsOpen: 1 })).toBe(0);
+    expect(estimateWaitMinutes({ peopleAhead: 3, serviceMinutes: 10, roomsOpen: 1 })).toBe(30);
+    expect(estimateWaitMinutes({ peopleAhead: 3, serviceMinutes: 7.5, roomsOpen: 2 })).toBe(12);
   });
 
   it('allows only the moves of the ticket state machine', () => {

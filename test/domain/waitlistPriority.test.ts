@@ -75,14 +75,20 @@ describe('urgency and the manual boost', () => {
 describe('ranking', () => {
   it('puts the higher score first, and of equal scores the one who joined first', () => {
     const entries = [
-      { name: 'later, 5 points', ...facts({ manualBoost: 5, joinedAt: daysFromNow(-1) }) },
-      { name: 'urgent', ...facts({ urgent: true, joinedAt: daysFromNow(-1) }) },
-      { name: 'earlier, 5 points', ...facts({ manualBoost: 5, joinedAt: daysFromNow(-2) }) },
-      { name: '0 points', ...facts({ joinedAt: daysFromNow(-3) }) },
+      { id: '1', name: 'later, 5 points', ...facts({ manualBoost: 5, joinedAt: daysFromNow(-1) }) },
+      { id: '2', name: 'urgent', ...facts({ urgent: true, joinedAt: daysFromNow(-1) }) },
+      { id: '3', name: 'earlier, 5 points', ...facts({ manualBoost: 5, joinedAt: daysFromNow(-2) }) },
+      { id: '4', name: '0 points', ...facts({ joinedAt: daysFromNow(-3) }) },
     ];
     const ranked = rankByPriority(entries, now);
     expect(ranked.map((e) => e.name)).toEqual(['urgent', 'earlier, 5 points', 'later, 5 points', '0 points']);
     expect(ranked[0]!.priority.score).toBe(30);
     expect(entries[0]!.name).toBe('later, 5 points');
+  });
+
+  it('breaks a tie of score and join time by the entry created first, its id compared as a number', () => {
+    const joinedAt = daysFromNow(-4);
+    const entries = ['10', '9', '10000000000', '9999999999'].map((id) => ({ id, ...facts({ manualBoost: 5, joinedAt }) }));
+    expect(rankByPriority(entries, now).map((e) => e.id)).toEqual(['9', '10', '9999999999', '10000000000']);
   });
 });

@@ -124,6 +124,13 @@ const appointmentReminder: JourneyStarter = async (stack) => {
   };
 };
 
+/**
+ * How long a second of a console call lasts on the fault tests' stacks (ms): the patient on the call
+ * takes their time, so its keypad waits out the fault (the menu's reading and Gather timeout, about
+ * 18 call seconds, last some 18 minutes) instead of timing out as it would in real time.
+ */
+export const CALL_SECOND_MS = 60_000;
+
 /** A reminder call answered by the patient and waiting on the keypad; after the fault the patient presses 1 (confirm). */
 const callInProgress: JourneyStarter = async (stack) => {
   const phone = patientPhone();

@@ -14,7 +14,7 @@ import { createMessenger } from '../../src/messaging/messenger.js';
 import type { Sender } from '../../src/messaging/sender.js';
 import { bookTestAppointment } from '../support/appointments.js';
 import { fakeSid, patientPhone, patientReply, startStack, type Stack } from '../support/stack.js';
-import { expectEachSendOnce, expectJourneysSettled, keptLog, startJourneys, textsTo } from './journeysInFlight.js';
+import { CALL_SECOND_MS, expectEachSendOnce, expectJourneysSettled, keptLog, startJourneys, textsTo } from './journeysInFlight.js';
 
 /** Twilio waits 15 s for a webhook's answer, then drops it. */
 const TWILIO_WAITS_MS = 15_000;
@@ -32,7 +32,7 @@ beforeAll(async () => {
   postgres = await startEmbeddedPostgres({ dataDir });
   port = Number(postgres.address.split(':')[1]);
   await migrateDatabase(postgres.url);
-  stack = await startStack({ databaseUrl: postgres.url, consoleTelephone: true, log: api.log });
+  stack = await startStack({ databaseUrl: postgres.url, consoleTelephone: true, consoleSecondMs: CALL_SECOND_MS, log: api.log });
 });
 afterAll(async () => {
   await restarting.catch(() => undefined);

@@ -12,7 +12,7 @@ import { SEARCH_ATTRIBUTE_TYPES } from '../../src/workflows/definitions.js';
 import { freePort } from '../support/freePort.js';
 import { startStack, type Stack } from '../support/stack.js';
 import { killWorkerProcesses, startWorkerProcess } from '../support/workerProcess.js';
-import { expectEachSendOnce, expectJourneysSettled, keptLog, startJourneys } from './journeysInFlight.js';
+import { CALL_SECOND_MS, expectEachSendOnce, expectJourneysSettled, keptLog, startJourneys } from './journeysInFlight.js';
 
 const dataDir = path.resolve(`.data/temporal-restart-${process.pid}`);
 const api = keptLog();
@@ -31,7 +31,7 @@ beforeAll(async () => {
   port = await freePort();
   uiPort = await freePort();
   await startTemporal();
-  stack = await startStack({ worker: false, consoleTelephone: true, log: api.log, temporalAddress: `127.0.0.1:${port}` });
+  stack = await startStack({ worker: false, consoleTelephone: true, consoleSecondMs: CALL_SECOND_MS, log: api.log, temporalAddress: `127.0.0.1:${port}` });
   apiPort = Number(new URL(await stack.listen()).port);
 });
 afterAll(async () => {

@@ -7,13 +7,13 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { startStack, type Stack } from '../support/stack.js';
 import { killWorkerProcesses, startWorkerProcess } from '../support/workerProcess.js';
-import { expectEachSendOnce, expectJourneysSettled, keptLog, startJourneys } from './journeysInFlight.js';
+import { CALL_SECOND_MS, expectEachSendOnce, expectJourneysSettled, keptLog, startJourneys } from './journeysInFlight.js';
 
 const api = keptLog();
 let stack: Stack;
 let apiPort: number;
 beforeAll(async () => {
-  stack = await startStack({ worker: false, consoleTelephone: true, log: api.log });
+  stack = await startStack({ worker: false, consoleTelephone: true, consoleSecondMs: CALL_SECOND_MS, log: api.log });
   apiPort = Number(new URL(await stack.listen()).port);
 });
 afterAll(async () => {

@@ -1,8 +1,9 @@
 /**
  * Retention on the real stack: the Temporal Schedule (created twice, as two processes starting would)
  * runs the purge workflow on the worker, which empties the bodies and masks the numbers of messages,
- * calls and closed tickets older than the clinic's `retention_days`, keeps the recent ones whole, and
- * records the counts that `GET /api/metrics/inbound` shows.
+ * calls and closed tickets older than the clinic's `retention_days` (and forgets staff changes'
+ * idempotency keys as old), keeps the recent ones whole, and records the counts that
+ * `GET /api/metrics/inbound` shows.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -73,6 +74,11 @@ describe('the retention schedule', () => {
     const recentPhone = patientPhone();
     const old = await conversation(oldPhone, 31);
     const recent = await conversation(recentPhone, 29);
+    // What staff changes' idempotency keys were first sent with: forgotten with the rest.
+    const [oldKey, recentKey] = [randomUUID(), randomUUID()];
+    await stack.sql`
+      insert into idempotency_keys (clinic_id, change, key, fingerprint, created_at)
+      values (${stack.clinic.id}, 'move', ${oldKey}, 'f', ${daysAgo(31)}), (${stack.clinic.id}, 'move', ${recentKey}, 'f', ${daysAgo(29)})`;
 
     // npm start and every worker create it at start: the second finds it and changes nothing.
     expect(await ensureRetentionSchedule(stack.temporal, stack.taskQueue)).toBe(true);
@@ -110,6 +116,7 @@ describe('the retention schedule', () => {
     expect(await stack.sql`select 1 from call_steps where call_sid = ${old.callSid}`).toHaveLength(0);
     const [oldTicket] = await stack.sql`select phone, note, state from tickets where id = ${old.ticket}`;
     expect({ ...oldTicket }).toEqual({ phone: `•••• ${last4(oldPhone)}`, note: null, state: 'done' });
+    expect(await stack.sql`select key from idempotency_keys where key in ${stack.sql([oldKey, recentKey])}`).toEqual([{ key: recentKey }]);
     const [oldReveal] = await stack.sql`select phone, entry_kind, entry_id::text from phone_reveals where id = ${old.reveal}`;
     expect({ ...oldReveal }).toEqual({ phone: `•••• ${last4(oldPhone)}`, entry_kind: 'message', entry_id: old.inbound });
 

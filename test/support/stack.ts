@@ -53,6 +53,8 @@ export interface StackOptions {
   temporalAddress?: string;
   /** true: the console provider plays calls and receipts (consoleTelephone.ts) against this stack's app. */
   consoleTelephone?: boolean;
+  /** How long one second of a console call lasts (ms, default 1000): a shorter one times a silent call out sooner. */
+  consoleSecondMs?: number;
   /** App settings for this stack's app: proxies trusted, session lifetime and re-check interval. */
   app?: Pick<AppDeps, 'trustProxy' | 'sessionSeconds' | 'sessionCheckMs'>;
   /** Another Postgres than the shared one (a migrated database's URL), e.g. one a test stops. */
@@ -121,6 +123,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         localOrigin: PUBLIC_BASE_URL,
         authToken: twilioAuthToken,
         stepMs: 20,
+        ...(options.consoleSecondMs === undefined ? {} : { secondMs: options.consoleSecondMs }),
         fetch: async (url, init) => app!.fetch(new Request(url, init)),
       })
     : undefined;

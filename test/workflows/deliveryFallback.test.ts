@@ -3,8 +3,8 @@
  * real activities on the test Postgres and the Twilio adapter against a local stand-in of Twilio's
  * REST API (the requests are checked): WhatsApp inside and outside the 24-hour window (body, template,
  * or SMS without one), WhatsApp failing (63016) → SMS, an SMS to a landline (30006) → a call, an
- * unanswered call → one more call after the clinic's delay → SMS, delivered → nothing more, and
- * calls only within contact hours. Receipts are signalled as the status webhooks signal them.
+ * unanswered call → one more call after the clinic's delay → SMS, a call Twilio refuses outright
+ * (21215) → SMS at once, delivered → nothing more, and calls only within contact hours. Receipts are signalled as the status webhooks signal them.
  */
 import { temporal } from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -180,6 +180,33 @@ describe('a voice reminder', () => {
     expect(answered.reply).toMatch(/confirmed/);
     await env.sleep(3 * 60 * MINUTE);
     expect(await chain.channels()).toEqual(['voice']);
+  });
+
+  it('refused outright by Twilio (21215, no permission to call the number) is texted at once, with the reason, and never called again', async () => {
+    await sleepUntil(env, await nextLocal(env, ZONE, '10:00'));
+    const appointment = await bookTestAppointment(sql, clinic, {
+      startsAt: await nextLocal(env, ZONE, '15:00', 2),
+      reminderRules: [],
+      channel: 'voice',
+      callRetryMinutes: 45,
+    });
+    twilioApi.setAnswer(appointment.phone, (request) =>
+      request.resource === 'calls' ? { kind: 'refused', code: 21215, message: 'Account not authorized to call this number' } : { kind: 'created' },
+    );
+    const handle = await startAppointmentChain(ts.temporal, ts.taskQueue, appointment);
+    const reminders = async () => (await listDeliveries(sql, appointment.appointmentId)).find((d) => d.kind === 'reminder')?.attempts ?? [];
+    await handle.executeUpdate(remindNowUpdate);
+    await expect.poll(async () => (await reminders()).map((a) => a.channel)).toEqual(['voice', 'sms']);
+    const [call, text] = await reminders();
+    expect(call).toMatchObject({ status: 'failed', errorCode: 21215, sid: null });
+    expect(text).toMatchObject({ note: 'the call was refused (21215): sent by SMS', sid: expect.stringMatching(/^SM/) });
+    const [sent] = twilioApi.requestsTo(appointment.phone, 'messages').filter((r) => String(r.form.Body).includes('Reply YES to confirm'));
+    expect(sent).toBeDefined();
+
+    await env.sleep(3 * 60 * MINUTE);
+    expect((await reminders()).map((a) => a.channel)).toEqual(['voice', 'sms']);
+    expect(twilioApi.requestsTo(appointment.phone, 'calls')).toHaveLength(1);
+    twilioApi.clearAnswer(appointment.phone);
   });
 
   it('answered (by a person or a machine) ends there', async () => {

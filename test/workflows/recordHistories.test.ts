@@ -269,6 +269,39 @@ describe.runIf(recording)('record appointment chain histories', () => {
   });
 });
 
+describe.runIf(recording)('record appointment chain histories through Twilio', () => {
+  let stack: Stack;
+  // Calls and texts go through Twilio's REST API stand-in, so a scenario can have Twilio refuse a call.
+  let twilioApi: FakeTwilioApi;
+  beforeAll(async () => {
+    twilioApi = await startFakeTwilioApi();
+    stack = await startStack({ sender: twilioApi.sender() });
+  });
+  afterAll(async () => {
+    await stack?.stop();
+    await twilioApi?.close();
+  });
+
+  it('a voice reminder whose call Twilio refuses (21215) → SMS → delivered → no-show', async () => {
+    const appointment = await bookTestAppointment(stack.sql, stack.clinic, {
+      startsAt: Date.now() + 24 * 60 * 60_000,
+      contactHours: { start: '00:00', end: '24:00' },
+      channel: 'voice',
+    });
+    twilioApi.setAnswer(appointment.phone, (request) => (request.resource === 'calls' ? { kind: 'refused', code: 21215 } : { kind: 'created' }));
+    const handle = await startAppointmentChain(stack.temporal, stack.taskQueue, appointment);
+    await handle.executeUpdate(remindNowUpdate);
+    await expect.poll(() => kindsSentTo(stack.sql, appointment), { timeout: 20_000 }).toEqual(['booking_confirmation', 'reminder']);
+    const sent = await stack.sql<{ provider_sid: string }[]>`
+      select provider_sid from messages where appointment_id = ${appointment.appointmentId} and provider_sid is not null`;
+    for (const { provider_sid } of sent) await handle.signal(deliveryReceiptSignal, { sid: provider_sid, status: 'delivered', errorCode: null });
+    await handle.executeUpdate(markNoShowUpdate);
+    expect(await handle.result()).toMatchObject({ status: 'no_show' });
+    const history = await handle.fetchHistory();
+    writeFileSync(new URL(`${set}-appointment-call-refused.json`, dir), JSON.stringify(history, null, 2) + '\n');
+  });
+});
+
 describe.runIf(recording)('record cancellation offer histories', () => {
   let stack: Stack;
   // Texts go through Twilio's REST API stand-in, so a scenario can have Twilio refuse one.

@@ -28,6 +28,7 @@ export const APPOINTMENTS_CSS = `
 .appt-facts { display: grid; grid-template-columns: repeat(auto-fit, minmax(200px, 1fr)); gap: 6px 18px; margin: 0; }
 .appt-facts dt { color: var(--muted); font-size: .8rem; font-weight: 600; text-transform: uppercase; letter-spacing: .05em; }
 .appt-facts dd { margin: 0; overflow-wrap: anywhere; }
+.appt-call-back { margin: 0; padding: 10px 12px; border-radius: 10px; background: #fef3c7; color: #78350f; border: 1px solid #fcd34d; }
 .appt-actions, .appt-forms { display: flex; flex-wrap: wrap; gap: 10px; }
 .appt-actions form, .appt-actions .confirm { flex: 1 1 120px; }
 .appt-actions .btn { width: 100%; }

@@ -1,7 +1,8 @@
 /**
  * The "Appointments" page: one clinic-local day (previous / next day, or any day from its date picker)
- * and its appointments as cards (time, patient's first name,
- * provider, status, channel, last delivery, next reminder, Temporal link), a small form per staff
+ * and its appointments as cards (time, patient's first name, provider, status, channel, last delivery,
+ * next reminder, Temporal link, and a call-back notice when the patient asked by phone from a landline
+ * for another time), a small form per staff
  * change on each open one, and the booking form. Only the first name is shown: never the full name
  * or the phone. The list is live: appointments.js swaps in the fragment the event stream sends.
  */
@@ -24,6 +25,8 @@ export interface AppointmentLine {
   firstName: string;
   /** The latest message (`kind`: `reminder`, `booking_confirmation`, …) and its last attempt; null before any. */
   lastDelivery: { kind: string; channel: string; status: string; errorCode: number | null } | null;
+  /** When the reminder call was placed on which the patient, from a landline, asked for another time (src/appointments/anotherTimeAsked.ts); null when not. */
+  anotherTimeAskedAt: Date | null;
   /** The chain's page in the Temporal Web UI; null when the UI's address is not configured. */
   workflowUrl: string | null;
 }
@@ -159,6 +162,14 @@ function renderLine(line: AppointmentLine, view: AppointmentsView, placed: Place
     <div><dt>Next reminder</dt><dd>${a.nextReminderAt === null ? html`<span class="muted">none planned</span>` : local(a.nextReminderAt).toLocaleString(DateTime.DATETIME_MED)}</dd></div>
     ${line.workflowUrl === null ? null : html`<div><dt>Workflow</dt><dd><a href="${line.workflowUrl}" target="_blank" rel="noopener">Open in Temporal</a></dd></div>`}
   </dl>
+  ${
+    line.anotherTimeAskedAt === null
+      ? null
+      : html`<p class="appt-call-back" data-call-back>
+        <strong>Call back:</strong> ${line.firstName} asked for another time on the reminder call of
+        ${local(line.anotherTimeAskedAt).toLocaleString(DateTime.DATETIME_MED)}. A landline takes no texts, so the time has not changed.
+      </p>`
+  }
   ${isOpen(a.status) ? renderActions(line, view, zone) : null}
   ${placed.card(a.id)}
 </li>`;

@@ -1,0 +1,111 @@
+/**
+ * A provider staff have made inactive (`PATCH /api/providers/{id}` with `active: false`) takes no new
+ * work through the JSON API: a booking, a waitlist entry newly preferring them, or a freed slot logged
+ * by staff is a 400 naming the field, with nothing written. What already refers to them keeps working:
+ * an entry keeps them among its preferred providers through a change, and their booked appointment can
+ * still be cancelled, its slot logged by its chain as before.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { apiBookingBody, bookThroughApi } from '../support/apiBooking.js';
+import { json, patientPhone, startStack, type Stack } from '../support/stack.js';
+import { addProvider } from '../support/waitlist.js';
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(() => stack?.stop());
+
+const send = (method: string, path: string, body: unknown) => stack.api(path, { method, body: JSON.stringify(body) });
+const retire = async (id: number) => expect((await send('PATCH', `/api/providers/${id}`, { active: false })).status).toBe(200);
+const inHours = (hours: number) => new Date(Date.now() + hours * 3_600_000).toISOString();
+const countOf = async (table: 'appointments' | 'waitlist_entries' | 'cancellation_events') =>
+  (await stack.sql<{ n: number }[]>`select count(*)::int as n from ${stack.sql(table)} where clinic_id = ${stack.clinic.id}`)[0]!.n;
+
+/** A new provider, made inactive at once. */
+async function retiredProvider(name: string): Promise<number> {
+  const id = await addProvider(stack, `${name} ${Date.now()}`);
+  await retire(id);
+  return id;
+}
+
+describe('booking an appointment', () => {
+  it('refuses an inactive provider by id with 400 naming provider_id, and by name naming provider, booking nothing', async () => {
+    const id = await retiredProvider('Dr Gone');
+    const name = ((await json(await stack.api('/api/providers'))).providers as { id: number; name: string }[]).find((p) => p.id === id)!.name;
+    const before = await countOf('appointments');
+    const { provider: _, ...body } = apiBookingBody().body;
+
+    const byId = await send('POST', '/api/appointments', { ...body, provider_id: id });
+    expect(byId.status).toBe(400);
+    expect((await json(byId)).error).toEqual({ code: 'bad_request', field: 'provider_id', message: expect.stringMatching(/^provider_id: .* is inactive/) });
+
+    const byName = await send('POST', '/api/appointments', { ...body, provider: name.toUpperCase() });
+    expect(byName.status).toBe(400);
+    expect((await json(byName)).error).toEqual({ code: 'bad_request', field: 'provider', message: expect.stringMatching(/^provider: .* is inactive/) });
+    expect(await countOf('appointments')).toBe(before);
+  });
+
+  it('keeps an appointment booked before the provider went inactive: it can still be cancelled, and its slot is still logged', async () => {
+    const name = `Dr Leaving ${Date.now()}`;
+    const booked = await bookThroughApi(stack, { provider: name });
+    const providerId = (await json(await stack.api(`/api/appointments/${booked.id}`))).provider_id as number;
+    await retire(providerId);
+
+    const cancelled = await stack.api(`/api/appointments/${booked.id}/cancel`, { method: 'POST' });
+    expect(cancelled.status).toBe(200);
+    expect((await json(cancelled)).status).toBe('cancelled');
+    await vi.waitFor(
+      async () => expect(await stack.sql`select 1 from cancellation_events where appointment_id = ${booked.id} and created_by = 'appointment'`).toHaveLength(1),
+      { timeout: 15_000 },
+    );
+  });
+});
+
+describe('the waitlist', () => {
+  it('refuses a new entry preferring an inactive provider with 400 naming its place in the list, adding nothing', async () => {
+    const active = await addProvider(stack, `Dr Here ${Date.now()}`);
+    const inactive = await retiredProvider('Dr Away');
+    const before = await countOf('waitlist_entries');
+    const response = await send('POST', '/api/waitlist', { phone: patientPhone(), provider_ids: [active, inactive] });
+    expect(response.status).toBe(400);
+    expect((await json(response)).error).toEqual({
+      code: 'bad_request',
+      field: 'provider_ids.1',
+      message: expect.stringMatching(/^provider_ids\.1: .* is inactive/),
+    });
+    expect(await countOf('waitlist_entries')).toBe(before);
+  });
+
+  it('keeps an inactive provider an entry already prefers through a change, but refuses adding one', async () => {
+    const kept = await addProvider(stack, `Dr Kept ${Date.now()}`);
+    const added = await retiredProvider('Dr Added');
+    const entry = await json(await send('POST', '/api/waitlist', { phone: patientPhone(), provider_ids: [kept] }));
+    await retire(kept);
+
+    const changed = await send('PATCH', `/api/waitlist/${entry.id}`, { provider_ids: [kept], manual_boost: 5 });
+    expect(changed.status).toBe(200);
+    expect(await json(changed)).toMatchObject({ provider_ids: [kept], manual_boost: 5 });
+
+    const refused = await send('PATCH', `/api/waitlist/${entry.id}`, { provider_ids: [kept, added] });
+    expect(refused.status).toBe(400);
+    expect((await json(refused)).error.field).toBe('provider_ids.1');
+    expect(await stack.sql`select provider_id from waitlist_entry_providers where entry_id = ${entry.id}`).toEqual([{ provider_id: kept }]);
+  });
+});
+
+describe('logging a freed slot', () => {
+  it('refuses an inactive provider with 400 naming provider_id, logging nothing', async () => {
+    const inactive = await retiredProvider('Dr Absent');
+    const before = await countOf('cancellation_events');
+    const response = await send('POST', '/api/cancellations', {
+      provider_id: inactive,
+      location: 'Main St clinic',
+      slot_start_at: inHours(26),
+      slot_end_at: inHours(26.5),
+    });
+    expect(response.status).toBe(400);
+    expect((await json(response)).error).toEqual({ code: 'bad_request', field: 'provider_id', message: expect.stringMatching(/^provider_id: .* is inactive/) });
+    expect(await countOf('cancellation_events')).toBe(before);
+  });
+});

@@ -1,0 +1,341 @@
+/**
+ * Staff read the JSON API's lists a page at a time (`?limit=`, `?cursor=`, `next_cursor` and
+ * `Link: <…>; rel="next"`): walking the pages with any page size gives every row exactly once and in
+ * order, rows that share a time (or differ from each other only in microseconds) included; the last
+ * page's `next_cursor` is null; a cursor the list did not give is a 400 naming `cursor`; and a cursor
+ * never reaches another clinic's rows. The CSV export stays whole.
+ */
+import { parse } from 'csv-parse/sync';
+import { DateTime } from 'luxon';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findOrCreateProvider } from '../../src/appointments/appointments.js';
+import { createTestClinic } from '../support/clinic.js';
+import { json, patientPhone, startStack, type Stack } from '../support/stack.js';
+
+let stack: Stack;
+let providerId: number;
+beforeAll(async () => {
+  stack = await startStack();
+  providerId = (await findOrCreateProvider(stack.sql, stack.clinic.id, 'Dr Pages')).id;
+});
+afterAll(() => stack?.stop());
+
+/** `path` with `?name=value` added to its query. */
+const withQuery = (path: string, name: string, value: string | number) => `${path}${path.includes('?') ? '&' : '?'}${name}=${value}`;
+
+/**
+ * Reads a list route from `url` on (its array in `field`, `limit` a page), going on by each page's
+ * `Link` header, whose URL must carry the page's `next_cursor`, until `next_cursor` is null.
+ * @returns the ids in the order read, and how many pages it took.
+ */
+async function follow(url: string, field: string, limit: number): Promise<{ ids: string[]; pages: number }> {
+  const ids: string[] = [];
+  for (let pages = 1; pages <= 1000; pages++) {
+    const response = await stack.api(url);
+    expect(response.status, url).toBe(200);
+    const body = await json(response);
+    const items = body[field] as { id: string | number }[];
+    ids.push(...items.map((item) => String(item.id)));
+    if (body.next_cursor === null) {
+      expect(response.headers.get('Link')).toBeNull();
+      return { ids, pages };
+    }
+    // Only the last page is short.
+    expect(items).toHaveLength(limit);
+    const next = /^<([^>]+)>; rel="next"$/.exec(response.headers.get('Link') ?? '')?.[1];
+    expect(next, 'Link header').toBeDefined();
+    expect(new URL(next!, 'http://localhost').searchParams.get('cursor')).toBe(body.next_cursor);
+    url = next!;
+  }
+  throw new Error(`${url}: no last page in 1000`);
+}
+
+/** Reads list route `path` from its first page, `limit` a page (see `follow`). */
+const walk = (path: string, field: string, limit: number) => follow(withQuery(path, 'limit', limit), field, limit);
+
+/** Walks `path` at every page size from 1 to one past the whole list; each walk must read `expected` exactly, in as few pages as it can. */
+async function expectEveryPageSize(path: string, field: string, expected: string[]) {
+  for (let limit = 1; limit <= expected.length + 1; limit++) {
+    const { ids, pages } = await walk(path, field, limit);
+    expect(ids, `limit=${limit}`).toEqual(expected);
+    expect(pages, `limit=${limit}`).toBe(Math.max(1, Math.ceil(expected.length / limit)));
+  }
+}
+
+/** A cursor as this API spells one (base64url JSON); tests forge them to check they are read strictly. */
+const forge = (items: unknown) => Buffer.from(typeof items === 'string' ? items : JSON.stringify(items)).toString('base64url');
+
+/** The first page's `next_cursor` of `path` read `limit` at a time. */
+async function firstCursor(path: string, limit = 1): Promise<string> {
+  const body = await json(await stack.api(withQuery(path, 'limit', limit)));
+  expect(body.next_cursor).toEqual(expect.any(String));
+  return body.next_cursor as string;
+}
+
+// Times that sort apart from insertion order: a later row earlier in time, three rows at one instant,
+// and two a tenth of a millisecond apart (a JS Date could not tell them from the three).
+const SAME = '2031-05-01 10:30:00+00';
+const TIMES = ['2031-05-01 10:30:00.000200+00', '2031-05-01 10:30:00.000100+00', SAME, SAME, SAME, '2031-05-01 10:15:00+00'];
+
+/** Runs `insert` for each of `TIMES` in turn, so ids rise in that order. @returns the ids. */
+async function insertInOrder(insert: (at: string, n: number) => Promise<string>): Promise<string[]> {
+  const ids: string[] = [];
+  for (const [n, at] of TIMES.entries()) ids.push(await insert(at, n));
+  return ids;
+}
+
+/** A bad cursor is refused with 400 naming it, in words. */
+async function expectCursorRefused(path: string, cursor: string) {
+  const response = await stack.api(withQuery(path, 'cursor', encodeURIComponent(cursor)));
+  expect(response.status, cursor).toBe(400);
+  expect((await json(response)).error, cursor).toEqual({
+    code: 'bad_request',
+    field: 'cursor',
+    message: 'cursor: must be the next_cursor of an earlier page of this list, unchanged',
+  });
+}
+
+/** A bad limit is refused with 400 naming it, in words. */
+async function expectLimitRefused(path: string) {
+  for (const limit of ['0', '501', '1e2', '-1', 'ten']) {
+    const response = await stack.api(withQuery(path, 'limit', limit));
+    expect(response.status, limit).toBe(400);
+    expect((await json(response)).error, limit).toMatchObject({ field: 'limit', message: 'limit: must be a whole number from 1 to 500' });
+  }
+}
+
+describe('GET /api/appointments', () => {
+  const insertAppointment = async (startsAt: string, key: string) =>
+    (
+      await stack.sql<{ id: string }[]>`
+        insert into appointments (clinic_id, provider_id, patient_name, phone, language, service, channel, starts_at, duration_minutes, workflow_id)
+        values (${stack.clinic.id}, ${providerId}, 'Page Patient', ${patientPhone()}, 'en', 'Ortho', 'sms', ${startsAt}::text::timestamptz, 30,
+                ${`appointment-pages-${stack.clinic.id}-${key}`})
+        returning id`
+    )[0]!.id;
+  /** The clinic-local day of `at` (an instant), as `?date=` takes it. */
+  const localDay = (at: string) => DateTime.fromISO(at, { zone: 'utc' }).setZone(stack.clinic.timezone).toISODate()!;
+
+  it('gives every appointment once, by start and then id, at every page size, and keeps a status filter across pages', async () => {
+    const [a, b, c, d, e, f] = await insertInOrder((at, n) => insertAppointment(at, `tie-${n}`));
+    // All six lie within one clinic-local day whatever the test clinic's whole-hour offset.
+    const path = `/api/appointments?date=${localDay('2031-05-01T10:30:00Z')}`;
+    await expectEveryPageSize(path, 'appointments', [f!, c!, d!, e!, b!, a!]);
+
+    await stack.sql`update appointments set status = 'cancelled' where id = ${d!}`;
+    await expectEveryPageSize(`${path}&status=booked`, 'appointments', [f!, c!, e!, b!, a!]);
+    expect((await walk(`${path}&status=cancelled`, 'appointments', 1)).ids).toEqual([d!]);
+  });
+
+  it('answers 500 a page by default with a cursor to the rest, while the CSV export holds every appointment', async () => {
+    const start = '2031-06-01T10:30:00Z';
+    // 501 appointments, three to each second: more than a page, with ties at every boundary.
+    await stack.sql`
+      insert into appointments (clinic_id, provider_id, patient_name, phone, language, service, channel, starts_at, duration_minutes, workflow_id)
+      select ${stack.clinic.id}, ${providerId}, 'Bulk Patient', '+13125550150', 'en', 'Ortho', 'sms',
+             ${start}::timestamptz + make_interval(secs => g / 3), 30, ${`appointment-pages-bulk-${stack.clinic.id}-`} || g
+      from generate_series(1, 501) g`;
+    const day = localDay(start);
+    const first = await json(await stack.api(`/api/appointments?date=${day}`));
+    expect(first.appointments).toHaveLength(500);
+    expect(first.next_cursor).toEqual(expect.any(String));
+    const rest = await json(await stack.api(`/api/appointments?date=${day}&cursor=${first.next_cursor}`));
+    expect(rest.appointments).toHaveLength(1);
+    expect(rest.next_cursor).toBeNull();
+    expect(new Set([...first.appointments, ...rest.appointments].map((x: { id: string }) => x.id)).size).toBe(501);
+
+    const csv = await stack.api(`/api/appointments.csv?date=${day}&limit=1`);
+    expect(csv.status).toBe(200);
+    expect(parse(await csv.text(), { bom: true })).toHaveLength(1 + 501);
+  });
+
+  it('refuses a cursor it did not give, and a bad limit, naming them', async () => {
+    const path = `/api/appointments?date=${localDay('2031-05-01T10:30:00Z')}`;
+    const good = await firstCursor(path);
+    const [list, at, id] = JSON.parse(Buffer.from(good, 'base64url').toString()) as [string, string, string];
+    expect(list).toBe('appointments');
+    for (const bad of [
+      'not a cursor',
+      'abc',
+      `${good}=`,
+      `${good}A`,
+      'A'.repeat(300),
+      forge('[not json'),
+      forge({ at, id }),
+      forge([list, at]),
+      forge([list, at, id, 'more']),
+      forge(['messages', at, id]),
+      forge([list, at, Number(id)]),
+      forge([list, at, `0${id}`]),
+      forge([list, at, '99999999999999999999']),
+      forge([list, '2031-05-01T10:30:00.000Z', id]),
+      forge([list, '2031-02-30T10:30:00.000000Z', id]),
+      forge([list, '0000-01-01T00:00:00.000000Z', id]),
+      forge([list, `${at} `, id]),
+    ]) {
+      await expectCursorRefused(path, bad);
+    }
+    await expectLimitRefused(path);
+  });
+});
+
+describe('GET /api/cancellations', () => {
+  const insertCancellation = async (createdAt: string, key: string) =>
+    (
+      await stack.sql<{ id: string }[]>`
+        insert into cancellation_events (clinic_id, provider_id, location, slot_start_at, slot_end_at, created_by, workflow_id, created_at)
+        values (${stack.clinic.id}, ${providerId}, 'Room 2', '2031-05-02 10:00:00+00', '2031-05-02 10:30:00+00', 'staff',
+                ${`cancellation-pages-${stack.clinic.id}-${key}`}, ${createdAt}::text::timestamptz)
+        returning id::text`
+    )[0]!.id;
+
+  it('gives every cancellation once, newest first and then by id, at every page size, also past the 500 newest', async () => {
+    const [a, b, c, d, e, f] = await insertInOrder((at, n) => insertCancellation(at, `tie-${n}`));
+    await expectEveryPageSize('/api/cancellations', 'cancellations', [a!, b!, e!, d!, c!, f!]);
+
+    await stack.sql`update cancellation_events set status = 'aborted', ended_at = now() where id = ${c!}`;
+    await expectEveryPageSize('/api/cancellations?status=open', 'cancellations', [a!, b!, e!, d!, f!]);
+
+    // 500 logged since: the six are older than a default page, and still reached by its cursor.
+    await stack.sql`
+      insert into cancellation_events (clinic_id, provider_id, location, slot_start_at, slot_end_at, created_by, workflow_id, created_at)
+      select ${stack.clinic.id}, ${providerId}, 'Room 3', '2031-05-03 10:00:00+00', '2031-05-03 10:30:00+00', 'staff',
+             ${`cancellation-pages-bulk-${stack.clinic.id}-`} || g, '2031-05-01 11:00:00+00'::timestamptz + make_interval(secs => g / 4)
+      from generate_series(1, 500) g`;
+    const first = await json(await stack.api('/api/cancellations'));
+    expect(first.cancellations).toHaveLength(500);
+    expect(first.cancellations.map((x: { id: string }) => x.id)).not.toContain(f);
+    const older = await json(await stack.api(`/api/cancellations?cursor=${first.next_cursor}`));
+    expect(older.cancellations.map((x: { id: string }) => x.id)).toEqual([a, b, e, d, c, f]);
+    expect(older.next_cursor).toBeNull();
+  });
+
+  it('breaks a tie by the number of the id, not its text (10000000000 before 9999999999)', async () => {
+    for (const id of ['9999999999', '10000000000']) {
+      await stack.sql`
+        insert into cancellation_events (id, clinic_id, provider_id, location, slot_start_at, slot_end_at, status, created_by, workflow_id, created_at, ended_at)
+        values (${id}, ${stack.clinic.id}, ${providerId}, 'Room 4', '2031-05-04 10:00:00+00', '2031-05-04 10:30:00+00', 'expired', 'staff',
+                ${`cancellation-pages-digits-${id}`}, '2031-05-01 09:00:00+00', '2031-05-01 09:30:00+00')`;
+    }
+    await expectEveryPageSize('/api/cancellations?status=expired', 'cancellations', ['10000000000', '9999999999']);
+  });
+
+  it('refuses a cursor it did not give, and a bad limit, naming them', async () => {
+    const good = await firstCursor('/api/cancellations');
+    const [list, at, id] = JSON.parse(Buffer.from(good, 'base64url').toString()) as [string, string, string];
+    expect(list).toBe('cancellations');
+    for (const bad of ['%%%', forge(['appointments', at, id]), forge([list, at, '-1']), forge([list, 'yesterday', id])]) {
+      await expectCursorRefused('/api/cancellations', bad);
+    }
+    await expectLimitRefused('/api/cancellations');
+  });
+});
+
+describe('GET /api/messages', () => {
+  const insertMessage = async (clinicId: number, phone: string, createdAt: string, body: string) =>
+    (
+      await stack.sql<{ id: string }[]>`
+        insert into messages (clinic_id, direction, channel, phone, from_address, to_address, body, status, created_at)
+        values (${clinicId}, 'inbound', 'sms', ${phone}, ${phone}, ${stack.clinicNumber}, ${body}, 'received', ${createdAt}::text::timestamptz)
+        returning id`
+    )[0]!.id;
+
+  it("gives every text once, newest first and then by id, at every page size, and a cursor reads only the clinic's own", async () => {
+    const phone = patientPhone();
+    const [a, b, c, d, e, f] = await insertInOrder((at, n) => insertMessage(stack.clinic.id, phone, at, `text ${n}`));
+    const expected = [a!, b!, e!, d!, c!, f!];
+    await expectEveryPageSize(`/api/messages?phone=${encodeURIComponent(phone)}`, 'messages', expected);
+    await expectEveryPageSize('/api/messages', 'messages', expected);
+
+    // Another clinic's texts from the same number at the same instants: its list is its own, cursor or not.
+    const other = (await createTestClinic(stack.sql)).clinic;
+    const theirs = await insertInOrder((at, n) => insertMessage(other.id, phone, at, `their text ${n}`));
+    await expectEveryPageSize('/api/messages', 'messages', expected);
+    const cursor = await firstCursor('/api/messages', 2);
+    const response = await stack.app.request(`/api/messages?clinic=${other.slug}&cursor=${cursor}`, {
+      headers: { Authorization: `Bearer ${stack.adminApiToken}` },
+    });
+    expect(response.status).toBe(200);
+    // After our `b` (…10:30:00.000100): their three at 10:30 and the one at 10:15, newest first, none of ours.
+    const [, , tc, td, te, tf] = theirs;
+    expect((await json(response)).messages.map((m: { id: number }) => String(m.id))).toEqual([te, td, tc, tf]);
+  });
+
+  it('keeps 100 a page by default, and refuses a cursor it did not give and a bad limit, naming them', async () => {
+    const phone = patientPhone();
+    await stack.sql`
+      insert into messages (clinic_id, direction, channel, phone, from_address, to_address, body, status, created_at)
+      select ${stack.clinic.id}, 'outbound', 'sms', ${phone}, ${stack.clinicNumber}, ${phone}, 'bulk ' || g, 'delivered', '2031-05-01 09:00:00+00'
+      from generate_series(1, 101) g`;
+    const first = await json(await stack.api(`/api/messages?phone=${encodeURIComponent(phone)}`));
+    expect(first.messages).toHaveLength(100);
+    const rest = await json(await stack.api(`/api/messages?phone=${encodeURIComponent(phone)}&cursor=${first.next_cursor}`));
+    expect(rest.messages).toHaveLength(1);
+    expect(rest.next_cursor).toBeNull();
+
+    const good = await firstCursor('/api/messages');
+    const [list, at, id] = JSON.parse(Buffer.from(good, 'base64url').toString()) as [string, string, string];
+    expect(list).toBe('messages');
+    for (const bad of ['', forge(['waitlist', at, id]), forge([list, at.replace('T', ' '), id]), forge([list, null, id])]) {
+      await expectCursorRefused('/api/messages', bad);
+    }
+    await expectLimitRefused('/api/messages');
+  });
+});
+
+describe('GET /api/waitlist', () => {
+  const DAY_MS = 86_400_000;
+  const addEntry = async (body: Record<string, unknown>) => {
+    const response = await stack.api('/api/waitlist', { method: 'POST', body: JSON.stringify({ phone: patientPhone(), ...body }) });
+    expect(response.status).toBe(201);
+    return (await json(response)).id as string;
+  };
+
+  it('gives every entry once by priority, ties by joining and then id, ranking every page of a walk at its first page', async () => {
+    const joined = new Date(Date.now() - DAY_MS / 2).toISOString();
+    // The current appointment is 30 days away for the next 4 s (5 points), then 29 days (0 points).
+    const appointmentAt = Date.now() + 30 * DAY_MS + 4_000;
+    const p = await addEntry({ manual_boost: 6, joined_at: joined });
+    const q = await addEntry({ current_appt_at: new Date(appointmentAt).toISOString(), joined_at: new Date(Date.now() - DAY_MS).toISOString() });
+    const [r1, r2, r3] = [
+      await addEntry({ manual_boost: 5, joined_at: joined }),
+      await addEntry({ manual_boost: 5, joined_at: joined }),
+      await addEntry({ manual_boost: 5, joined_at: joined }),
+    ];
+    const s = await addEntry({ manual_boost: 1, joined_at: joined });
+
+    const first = await json(await stack.api('/api/waitlist?limit=2'));
+    expect(first.entries.map((x: { id: string; score: number }) => [x.id, x.score])).toEqual([
+      [p, 6],
+      [q, 5],
+    ]);
+    // Past the 30-day mark `q` scores 0 and now ranks last; the walk goes on as ranked at its first page.
+    await new Promise((resolve) => setTimeout(resolve, appointmentAt - 30 * DAY_MS - Date.now() + 250));
+    const second = await stack.api(`/api/waitlist?limit=2&cursor=${first.next_cursor}`);
+    const secondBody = await json(second);
+    const rest = await follow(/^<([^>]+)>/.exec(second.headers.get('Link')!)![1]!, 'entries', 2);
+    expect([...first.entries, ...secondBody.entries].map((x: { id: string }) => x.id).concat(rest.ids)).toEqual([p, q, r1, r2, r3, s]);
+
+    // A new walk ranks now.
+    await expectEveryPageSize('/api/waitlist', 'entries', [p, r1, r2, r3, s, q]);
+  });
+
+  it('refuses a cursor it did not give, and a bad limit, naming them', async () => {
+    const good = await firstCursor('/api/waitlist');
+    const [list, rankedAt, score, joinedAt, id] = JSON.parse(Buffer.from(good, 'base64url').toString()) as [string, string, number, string, string];
+    expect(list).toBe('waitlist');
+    for (const bad of [
+      forge(['appointments', rankedAt, score, joinedAt, id]),
+      forge([list, rankedAt, 101, joinedAt, id]),
+      forge([list, rankedAt, -1, joinedAt, id]),
+      forge([list, rankedAt, 1.5, joinedAt, id]),
+      forge([list, rankedAt, String(score), joinedAt, id]),
+      forge([list, rankedAt, score, `${joinedAt.slice(0, 23)}000Z`, id]),
+      forge([list, 'now', score, joinedAt, id]),
+      forge([list, rankedAt, score, joinedAt]),
+    ]) {
+      await expectCursorRefused('/api/waitlist', bad);
+    }
+    await expectLimitRefused('/api/waitlist');
+  });
+});
