@@ -19,7 +19,8 @@ import { clientAddress } from './clientAddress.js';
 import { readForm } from './requestBody.js';
 import { requireStaffSession, type StaffSessions } from './session.js';
 import { parseOrThrow, ZCalendarDate, ZClinicSlug } from './validation.js';
-import { renderMessagesPage, type MessageFilterForm, type MessagesView } from './views/messagesView.js';
+import { labelFieldMessage } from './views/fieldLabels.js';
+import { FILTER_LABELS, renderMessagesPage, type MessageFilterForm, type MessagesView } from './views/messagesView.js';
 
 /** Where the page lives, as the browser sees it. */
 export const MESSAGES_PATH = '/admin/messages';
@@ -111,7 +112,7 @@ export function staffMessageRoutes(deps: AppDeps, sessions: StaffSessions): Hono
       status = STATUS_BY_CODE[error.code];
       view = {
         ...base,
-        error: { message: error.message, field: error.field },
+        error: { message: labelFieldMessage(error.message, error.field, FILTER_LABELS), field: error.field },
         entries: [],
         page: 1,
         urls: { filter: MESSAGES_PATH, clear: pageUrl(slug), reveal: pageUrl(slug, '/reveal') },

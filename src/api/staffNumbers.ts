@@ -16,7 +16,8 @@ import type { AppDeps } from './app.js';
 import { resolveDateRange, ZDateRangeQuery } from './frontDeskMetrics.js';
 import { requireStaffSession, type StaffSessions } from './session.js';
 import { ZClinicQuery, parseOrThrow } from './validation.js';
-import { renderNumbersPage, type RangeForm } from './views/numbersView.js';
+import { labelFieldMessage } from './views/fieldLabels.js';
+import { RANGE_LABELS, renderNumbersPage, type RangeForm } from './views/numbersView.js';
 
 /** Where the page lives, as the browser sees it (the board app is mounted at `/admin`). */
 export const NUMBERS_PATH = '/admin/numbers';
@@ -44,7 +45,7 @@ export function staffNumbersRoutes(deps: AppDeps, sessions: StaffSessions): Hono
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       range = resolveDateRange({}, clinic);
-      form = { ...typed, error: { message: error.message, field: error.field } };
+      form = { ...typed, error: { message: labelFieldMessage(error.message, error.field, RANGE_LABELS), field: error.field } };
     }
     const metrics = await readFrontDeskMetrics(deps.sql, clinic, range);
     const waitlist = await readWaitlistDays(deps.sql, clinic, range);

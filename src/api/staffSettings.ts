@@ -13,7 +13,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
 import { getClinicBySlug, type Clinic } from '../clinics/clinics.js';
 import { getClinicSettings, updateClinicSettings } from '../clinics/clinicSettings.js';
-import { findTemplate, listTemplates, previewTemplate, saveTemplate } from '../clinics/messageTemplates.js';
+import { findTemplate, listTemplates, previewTemplate, saveTemplate, type TemplatePreview } from '../clinics/messageTemplates.js';
 import { setRoomsOpen } from '../clinics/setRoomsOpen.js';
 import { deleteWhatsAppTemplate, listWhatsAppTemplates, saveWhatsAppTemplate } from '../clinics/whatsAppTemplates.js';
 import { isKnownLanguage } from '../domain/languages.js';
@@ -26,8 +26,23 @@ import { readForm } from './requestBody.js';
 import { requireStaffSession, type StaffSessions } from './session.js';
 import { ZClinicSlug, parseOrThrow } from './validation.js';
 import { ZWhatsAppTemplateBody, ZWhatsAppTemplatePath } from './whatsAppTemplates.js';
+import { labelFieldMessage, type FieldLabels } from './views/fieldLabels.js';
 import { renderTemplatePreview } from './views/templatePreview.js';
-import { reminderRowCount, renderSettingsPage, type RefusedForm, type SettingsForm, type SettingsView, type TemplateEditor } from './views/settingsView.js';
+import {
+  HOURS_LABELS,
+  reminderLabels,
+  reminderRowCount,
+  renderSettingsPage,
+  ROOMS_LABELS,
+  SELECTOR_LABELS,
+  templateLabels,
+  WHATSAPP_LABELS,
+  type FormRefusal,
+  type RefusedForm,
+  type SettingsForm,
+  type SettingsView,
+  type TemplateEditor,
+} from './views/settingsView.js';
 
 /** Where the page lives, as the browser sees it (the board app is mounted at `/admin`). */
 export const SETTINGS_PATH = '/admin/settings';
@@ -99,10 +114,17 @@ function variablesRequest(text: string): Record<string, string> {
   return Object.fromEntries(lines.map((line, i) => [String(i + 1), line]));
 }
 
-/** Only `AppError`s are refusals to show beside a form; anything else is the app's 500. */
-function refusalOf(error: unknown): AppError {
-  if (error instanceof AppError) return error;
-  throw error;
+/** Only `AppError`s are refusals to show beside a form, in the words of its `labels`; anything else is the app's 500. */
+function refusalOf(error: unknown, labels: FieldLabels): FormRefusal & { code: AppError['code'] } {
+  if (!(error instanceof AppError)) throw error;
+  return { code: error.code, message: labelFieldMessage(error.message, error.field, labels), field: error.field };
+}
+
+/** `preview` with the refusal saving would give in the words of the editor's labels. */
+function labelledPreview(preview: TemplatePreview, labels: FieldLabels): TemplatePreview {
+  const { problem } = preview;
+  if (problem === undefined) return preview;
+  return { ...preview, problem: new AppError(problem.code, labelFieldMessage(problem.message, problem.field, labels), problem.field) };
 }
 
 /**
@@ -133,24 +155,26 @@ export function staffSettingsRoutes(deps: AppDeps, sessions: StaffSessions): Hon
     let kind: MessageKind = 'reminder';
     if (what.kind !== undefined) {
       if ((MESSAGE_KINDS as readonly string[]).includes(what.kind)) kind = what.kind as MessageKind;
-      else problems.push(`kind: no message ${what.kind}`);
+      else problems.push(labelFieldMessage(`kind: no message ${what.kind}`, 'kind', SELECTOR_LABELS));
     }
     let language = clinic.defaultLanguage;
     if (what.language !== undefined) {
       if (isKnownLanguage(what.language)) language = what.language;
-      else problems.push('language: must be a language tag such as en, es or pt-BR');
+      else problems.push(labelFieldMessage('language: must be a language tag such as en, es or pt-BR', 'language', SELECTOR_LABELS));
     }
     const all = await listTemplates(deps.sql, clinic);
     const inEffect = await findTemplate(deps.sql, clinic, kind, language);
     const body = what.editor?.body ?? inEffect.body;
+    const editorLabels = { ...SELECTOR_LABELS, ...templateLabels(kind, language) };
+    const refusal = what.editor?.error;
     const editor: TemplateEditor = {
       kind,
       language,
       body,
       source: inEffect.source,
       bodyLanguage: inEffect.bodyLanguage,
-      preview: previewTemplate(clinic, { kind, language, body }),
-      error: what.editor?.error,
+      preview: labelledPreview(previewTemplate(clinic, { kind, language, body }), editorLabels),
+      error: refusal === undefined ? undefined : { ...refusal, message: labelFieldMessage(refusal.message, refusal.field, editorLabels) },
     };
     const languages = [...new Set(all.map((t) => t.language))];
     const inLanguage = languages.includes(language)
@@ -199,7 +223,7 @@ export function staffSettingsRoutes(deps: AppDeps, sessions: StaffSessions): Hon
     const { kind, language } = parseOrThrow(ZTemplatePath, { kind: form.kind, language: form.language });
     const body = lineBreaks(form.body ?? '');
     c.header('Cache-Control', 'no-store');
-    return c.html(renderTemplatePreview(previewTemplate(clinic, { kind, language, body })));
+    return c.html(renderTemplatePreview(labelledPreview(previewTemplate(clinic, { kind, language, body }), templateLabels(kind, language))));
   });
 
   app.post('/templates', page, async (c) => {
@@ -221,18 +245,21 @@ export function staffSettingsRoutes(deps: AppDeps, sessions: StaffSessions): Hon
         },
       );
     } catch (error) {
-      const refusal = refusalOf(error);
-      return render(
-        c,
-        clinic,
-        { kind: form.kind, language: form.language, editor: { body, error: { message: refusal.message, field: refusal.field } } },
-        STATUS_BY_CODE[refusal.code],
-      );
+      // Labelled by `render`, which knows the template the editor shows.
+      const { code, ...refusal } = refusalOf(error, {});
+      return render(c, clinic, { kind: form.kind, language: form.language, editor: { body, error: refusal } }, STATUS_BY_CODE[code]);
     }
   });
 
-  /** A settings form: read into the API's request, checked by its schema, saved by `save`; refused, the page again with what was typed. */
-  const settingsForm = (form: RefusedForm['form'], read: (values: Record<string, string>, clinic: Clinic) => Promise<string>) =>
+  /**
+   * A settings form: read into the API's request, checked by its schema, saved by `read`; refused, the
+   * page again with what was typed and the refusal in the words of the form's `labels`.
+   */
+  const settingsForm = (
+    form: RefusedForm['form'],
+    labels: (values: Record<string, string>, clinic: Clinic) => Promise<FieldLabels> | FieldLabels,
+    read: (values: Record<string, string>, clinic: Clinic) => Promise<string>,
+  ) =>
     app.post(`/${form}`, page, async (c) => {
       const query = settingsQuery(c);
       const clinic = await getClinicBySlug(deps.sql, query.clinic);
@@ -240,37 +267,54 @@ export function staffSettingsRoutes(deps: AppDeps, sessions: StaffSessions): Hon
       try {
         return saved(c, clinic, form, await read(values, clinic), query);
       } catch (error) {
-        const refusal = refusalOf(error);
-        const refused: RefusedForm = { form, values, error: { message: refusal.message, field: refusal.field } };
-        return render(c, clinic, { kind: query.kind, language: query.language, refused }, STATUS_BY_CODE[refusal.code]);
+        const { code, ...refusal } = refusalOf(error, error instanceof AppError ? await labels(values, clinic) : {});
+        return render(c, clinic, { kind: query.kind, language: query.language, refused: { form, values, error: refusal } }, STATUS_BY_CODE[code]);
       }
     });
 
-  settingsForm('hours', async (values, clinic) => {
-    await updateClinicSettings(deps.sql, clinic.id, settingsPatch(parseOrThrow(ZClinicSettingsPatch, hoursRequest(values))));
-    return 'Saved the hours and time zone.';
-  });
+  /** The reminder rows the form shows for `clinic`'s rules (reminderRowCount). */
+  const reminderRows = async (clinic: Clinic) => reminderRowCount((await getClinicSettings(deps.sql, clinic.id)).reminderRules.length);
 
-  settingsForm('reminders', async (values, clinic) => {
-    const settings = await getClinicSettings(deps.sql, clinic.id);
-    const rows = reminderRowCount(settings.reminderRules.length);
-    const patch = settingsPatch(parseOrThrow(ZClinicSettingsPatch, remindersRequest(values, rows)));
-    const { reminderRules } = await updateClinicSettings(deps.sql, clinic.id, patch);
-    return reminderRules.length === 0 ? 'Saved: no reminders.' : `Saved ${reminderRules.length} reminder${reminderRules.length === 1 ? '' : 's'}.`;
-  });
+  settingsForm(
+    'hours',
+    () => HOURS_LABELS,
+    async (values, clinic) => {
+      await updateClinicSettings(deps.sql, clinic.id, settingsPatch(parseOrThrow(ZClinicSettingsPatch, hoursRequest(values))));
+      return 'Saved the hours and time zone.';
+    },
+  );
 
-  settingsForm('whatsapp', async (values, clinic) => {
-    const { kind, language } = parseOrThrow(ZWhatsAppTemplatePath, { kind: values.kind, language: (values.language ?? '').trim() });
-    const body = parseOrThrow(ZWhatsAppTemplateBody, { content_sid: (values.content_sid ?? '').trim(), variables: variablesRequest(values.variables ?? '') });
-    await saveWhatsAppTemplate(deps.sql, clinic.id, { kind, language, contentSid: body.content_sid, variables: body.variables });
-    return `Saved the WhatsApp template for ${kind.replaceAll('_', ' ')} in ${language}.`;
-  });
+  settingsForm(
+    'reminders',
+    async (values, clinic) => reminderLabels(values, await reminderRows(clinic)),
+    async (values, clinic) => {
+      const rows = await reminderRows(clinic);
+      const patch = settingsPatch(parseOrThrow(ZClinicSettingsPatch, remindersRequest(values, rows)));
+      const { reminderRules } = await updateClinicSettings(deps.sql, clinic.id, patch);
+      return reminderRules.length === 0 ? 'Saved: no reminders.' : `Saved ${reminderRules.length} reminder${reminderRules.length === 1 ? '' : 's'}.`;
+    },
+  );
 
-  settingsForm('rooms', async (values, clinic) => {
-    const { rooms_open } = parseOrThrow(ZRoomsForm, { rooms_open: values.rooms_open });
-    await setRoomsOpen(deps.sql, clinic.id, rooms_open);
-    return `${rooms_open} room${rooms_open === 1 ? '' : 's'} open.`;
-  });
+  settingsForm(
+    'whatsapp',
+    () => WHATSAPP_LABELS,
+    async (values, clinic) => {
+      const { kind, language } = parseOrThrow(ZWhatsAppTemplatePath, { kind: values.kind, language: (values.language ?? '').trim() });
+      const body = parseOrThrow(ZWhatsAppTemplateBody, { content_sid: (values.content_sid ?? '').trim(), variables: variablesRequest(values.variables ?? '') });
+      await saveWhatsAppTemplate(deps.sql, clinic.id, { kind, language, contentSid: body.content_sid, variables: body.variables });
+      return `Saved the WhatsApp template for ${kind.replaceAll('_', ' ')} in ${language}.`;
+    },
+  );
+
+  settingsForm(
+    'rooms',
+    () => ROOMS_LABELS,
+    async (values, clinic) => {
+      const { rooms_open } = parseOrThrow(ZRoomsForm, { rooms_open: values.rooms_open });
+      await setRoomsOpen(deps.sql, clinic.id, rooms_open);
+      return `${rooms_open} room${rooms_open === 1 ? '' : 's'} open.`;
+    },
+  );
 
   // A refusal (no such template: removed meanwhile) shows beside the WhatsApp form.
   app.post('/whatsapp/delete', page, async (c) => {
@@ -282,9 +326,8 @@ export function staffSettingsRoutes(deps: AppDeps, sessions: StaffSessions): Hon
       await deleteWhatsAppTemplate(deps.sql, clinic.id, kind, language);
       return saved(c, clinic, 'whatsapp', `Removed the WhatsApp template for ${kind.replaceAll('_', ' ')} in ${language}.`, query);
     } catch (error) {
-      const refusal = refusalOf(error);
-      const refused: RefusedForm = { form: 'whatsapp', values, error: { message: refusal.message, field: refusal.field } };
-      return render(c, clinic, { kind: query.kind, language: query.language, refused }, STATUS_BY_CODE[refusal.code]);
+      const { code, ...refusal } = refusalOf(error, WHATSAPP_LABELS);
+      return render(c, clinic, { kind: query.kind, language: query.language, refused: { form: 'whatsapp', values, error: refusal } }, STATUS_BY_CODE[code]);
     }
   });
 

@@ -106,10 +106,11 @@ describe('the Messages and calls page', () => {
   });
 
   it.each([
-    ['phone', 'not a number', /phone: must be a phone number/],
-    ['direction', 'sideways', /direction: must be inbound or outbound/],
-    ['status', 'lost', /status: must be a message or call status/],
-    ['date', '2026-13-40', /date: must be a date/],
+    // In the form's words, where the JSON API names its query fields (phone, date).
+    ['phone', 'not a number', /role="alert" id="filter-error">Phone: must be a phone number/],
+    ['direction', 'sideways', /role="alert" id="filter-error">Direction: must be inbound or outbound/],
+    ['status', 'lost', /role="alert" id="filter-error">Status: must be a message or call status/],
+    ['date', '2026-13-40', /role="alert" id="filter-error">Day: must be a date/],
   ])('names a bad %s filter beside the form, with a 400', async (field, value, message) => {
     const { status, page } = await openPage({ [field]: value });
     expect(status).toBe(400);

@@ -106,9 +106,10 @@ describe('the Numbers page', () => {
   });
 
   it.each([
-    [{ from: '2026-11-10', to: '2026-11-01' }, 'from', 'from: must be on or before to (2026-11-01)'],
-    [{ from: 'yesterday' }, 'from', 'from: must be a date YYYY-MM-DD'],
-    [{ from: '2024-01-01', to: '2026-01-01' }, 'to', 'to: must be at most 366 days from from (2024-01-01)'],
+    // In the form's words (From, To), where the JSON API says from, to.
+    [{ from: '2026-11-10', to: '2026-11-01' }, 'from', 'From: must be on or before To (2026-11-01)'],
+    [{ from: 'yesterday' }, 'from', 'From: must be a date YYYY-MM-DD'],
+    [{ from: '2024-01-01', to: '2026-01-01' }, 'to', 'To: must be at most 366 days from From (2024-01-01)'],
   ])('names a refused range %o beside its field and shows the last 30 days meanwhile', async (params, field, message) => {
     const response = await stack.app.request(pagePath(params), { headers: { Cookie: cookie } });
     expect(response.status).toBe(400);

@@ -75,6 +75,12 @@ describe('message templates', () => {
     expect(page).not.toContain('data-segment-warning');
   });
 
+  it("names a kind or language in the address it cannot open in the selector's words, and opens the reminder meanwhile", async () => {
+    const page = await getPage({ kind: 'nonsense', language: 'Spanish' });
+    expect(page).toContain('role="alert">Message: no message nonsense; Language: must be a language tag such as en, es or pt-BR</p>');
+    expect(page).toContain('<option value="reminder" selected>');
+  });
+
   it('previews a wording as typed: one segment, then two with a warning, then the placeholder saving would refuse', async () => {
     const preview = async (body: string) => {
       const response = await post('/templates/preview', { kind: 'reminder', language: 'en', body });
@@ -100,7 +106,8 @@ describe('message templates', () => {
     expect(emoji).toContain('make the whole text UCS-2, 67 characters a segment.');
 
     const unknown = await preview('Hello {patient}');
-    expect(unknown).toContain('body: unknown placeholder {patient}');
+    // In the words of the page (the wording's label), not the JSON API's field name.
+    expect(unknown).toContain('Reminder in en: unknown placeholder {patient}');
     expect(unknown).toContain('Hello {patient}');
   });
 
@@ -109,7 +116,7 @@ describe('message templates', () => {
     const response = await post('/templates', { kind: 'confirmed', language: 'es', body: typed }, { params: { kind: 'confirmed', language: 'es' } });
     expect(response.status).toBe(400);
     const page = await response.text();
-    expect(page).toContain('data-field-error="body" role="alert">body: unknown placeholder {fecha}</p>');
+    expect(page).toContain('data-field-error="body" role="alert">Confirmed in es: unknown placeholder {fecha}</p>');
     expect(page).toContain(`>${typed}</textarea>`);
     expect(page).toContain('aria-invalid="true"');
     expect((await apiTemplate('confirmed', 'es')).source).toBe('default');
@@ -158,7 +165,7 @@ describe('the reminder schedule', () => {
     expect(response.status).toBe(400);
     const page = await response.text();
     expect(page).toMatch(
-      /<fieldset class="rule field-error" data-rule="2">[\s\S]*data-field-error="reminder_rules\.1\.minutes">reminder_rules\.1\.minutes: must be a whole number of minutes from 1 to 20160/,
+      /<fieldset class="rule field-error" data-rule="2">[\s\S]*data-field-error="reminder_rules\.1\.minutes">Reminder 3, minutes before: must be a whole number of minutes from 1 to 20160/,
     );
     expect(page).toContain('id="rule-minutes-0" name="rule_minutes_0" type="number" min="1" step="1" inputmode="numeric" value="60"');
     expect((await settings()).reminder_rules).toEqual(before);
@@ -180,11 +187,11 @@ describe('hours, time zone and office phone', () => {
   };
 
   it.each([
-    ['timezone', { timezone: 'Mars/Olympus' }, 'timezone: must be an IANA time zone such as America/Chicago'],
-    ['contact_hours_end', { contact_hours_end: '07:00' }, 'contact_hours_end: must be after contact_hours_start (08:30)'],
-    ['office_phone', { office_phone: '12345' }, 'office_phone: must be an E.164 number such as +13125550142, or null'],
-    ['slot_minutes', { slot_minutes: 'half an hour' }, 'slot_minutes: must be a whole number of minutes from 5 to 480'],
-    ['office_days', { office_day_1: '', office_day_3: '', office_day_6: '' }, 'office_days: must be a list of 1 to 7 ISO weekdays'],
+    ['timezone', { timezone: 'Mars/Olympus' }, 'Time zone: must be an IANA time zone such as America/Chicago'],
+    ['contact_hours_end', { contact_hours_end: '07:00' }, 'Texts and calls until: must be after Texts and calls from (08:30)'],
+    ['office_phone', { office_phone: '12345' }, 'Office phone: must be an E.164 number such as +13125550142, or null'],
+    ['slot_minutes', { slot_minutes: 'half an hour' }, 'Slot length: must be a whole number of minutes from 5 to 480'],
+    ['office_days', { office_day_1: '', office_day_3: '', office_day_6: '' }, 'Office days: must be a list of 1 to 7 ISO weekdays'],
   ])('names a bad %s, keeps what was typed, and changes nothing', async (field, change, message) => {
     const before = await settings();
     const response = await post('/hours', { ...good, ...change });
@@ -195,6 +202,17 @@ describe('hours, time zone and office phone', () => {
     expect(page).toContain(`value="${typed.office_opens}"`);
     expect(page).toContain(`value="${typed.timezone}"`);
     expect(await settings()).toEqual(before);
+  });
+
+  it('names the field by its label on the page, and by its field name in the JSON API, whose messages are a contract', async () => {
+    const page = await (await post('/hours', { ...good, timezone: 'Mars/Olympus' })).text();
+    expect(page).toContain('data-field-error="timezone">Time zone: must be an IANA time zone');
+    expect(page).not.toContain('timezone: must be');
+    const api = await stack.api('/api/clinic', { method: 'PATCH', body: JSON.stringify({ timezone: 'Mars/Olympus' }) });
+    expect(api.status).toBe(400);
+    expect(await json(api)).toEqual({
+      error: { code: 'bad_request', field: 'timezone', message: 'timezone: must be an IANA time zone such as America/Chicago' },
+    });
   });
 
   it('saves them all at once, as PATCH /api/clinic would', async () => {
@@ -220,9 +238,9 @@ describe('WhatsApp templates', () => {
   const sid = `HX${'0123456789abcdef'.repeat(2)}`;
 
   it.each([
-    ['content_sid', { content_sid: 'HX123' }, 'content_sid: must be a Twilio Content SID (HX and 32 hex digits)'],
-    ['variables.2', { variables: '{patient_name}\n{slots}' }, 'variables.2: unknown placeholder {slots}'],
-    ['language', { language: 'Spanish' }, 'language: must be a language tag such as en, es or pt-BR'],
+    ['content_sid', { content_sid: 'HX123' }, 'Content SID: must be a Twilio Content SID (HX and 32 hex digits)'],
+    ['variables.2', { variables: '{patient_name}\n{slots}' }, 'Variables, in order: unknown placeholder {slots}'],
+    ['language', { language: 'Spanish' }, 'Language: must be a language tag such as en, es or pt-BR'],
   ])('names a bad %s and saves nothing', async (field, change, message) => {
     const response = await post('/whatsapp', { kind: 'reminder', language: 'es', content_sid: sid, variables: '{patient_name}\n{date}', ...change });
     expect(response.status).toBe(400);
@@ -256,7 +274,7 @@ describe('rooms', () => {
     const refused = await post('/rooms', { rooms_open: '0' });
     expect(refused.status).toBe(400);
     const page = await refused.text();
-    expect(page).toContain('data-field-error="rooms_open">rooms_open: must be a whole number from 1 to 100');
+    expect(page).toContain('data-field-error="rooms_open">Rooms open now: must be a whole number from 1 to 100');
     expect(page).toContain('value="0"');
     expect((await settings()).rooms_open).toBe(3);
   });

@@ -91,6 +91,16 @@ function renderEntry(entry: LogEntry, view: MessagesView): Html {
 </li>`;
 }
 
+/** The filter form's labels by the query's field names: the page shows a refusal in these words (fieldLabels.ts). */
+export const FILTER_LABELS = {
+  phone: 'Phone',
+  direction: 'Direction',
+  channel: 'Channel',
+  status: 'Status',
+  date: 'Day',
+  page: 'Page',
+} as const satisfies Record<keyof MessageFilterForm | 'page', string>;
+
 function renderFilters(view: MessagesView): Html {
   const f = view.filters;
   const error = view.error;
@@ -110,22 +120,22 @@ function renderFilters(view: MessagesView): Html {
     );
   return html`<form class="card filters" method="get" action="${view.urls.filter}" aria-label="Filters">
   ${view.clinic.slug === MAIN_CLINIC_SLUG ? null : html`<input type="hidden" name="clinic" value="${view.clinic.slug}">`}
-  ${field('phone', 'Phone', (a) => html`<input ${a} type="tel" value="${f.phone}" autocomplete="off" placeholder="full number">`)}
-  ${select('direction', 'Direction', [
+  ${field('phone', FILTER_LABELS.phone, (a) => html`<input ${a} type="tel" value="${f.phone}" autocomplete="off" placeholder="full number">`)}
+  ${select('direction', FILTER_LABELS.direction, [
     ['inbound', 'In (from patients)'],
     ['outbound', 'Out (to patients)'],
   ])}
   ${select(
     'channel',
-    'Channel',
+    FILTER_LABELS.channel,
     LOG_CHANNELS.map((c) => [c, CHANNEL_LABELS[c]] as const),
   )}
   ${select(
     'status',
-    'Status',
+    FILTER_LABELS.status,
     LOG_STATUSES.map((s) => [s, s] as const),
   )}
-  ${field('date', `Day (${view.clinic.timezone})`, (a) => html`<input ${a} type="date" value="${f.date}">`)}
+  ${field('date', `${FILTER_LABELS.date} (${view.clinic.timezone})`, (a) => html`<input ${a} type="date" value="${f.date}">`)}
   <div class="filters-actions"><button class="btn btn-primary" type="submit">Filter</button><a class="btn btn-quiet" href="${view.urls.clear}">Clear</a></div>
 </form>`;
 }

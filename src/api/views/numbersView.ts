@@ -19,6 +19,9 @@ export interface RangeForm {
   error?: { message: string; field?: string | undefined } | undefined;
 }
 
+/** The range form's labels by the JSON API's field names: the page shows a refusal in these words (fieldLabels.ts). */
+export const RANGE_LABELS = { from: 'From', to: 'To' } as const;
+
 /** What the page shows. */
 export interface NumbersView {
   clinic: Clinic;
@@ -279,8 +282,8 @@ function renderRangeForm(view: NumbersView): Html {
   <h2 id="range-title" class="visually-hidden">Date range</h2>
   <form method="get" action="${view.urls.page}" class="range-form">
     ${view.clinic.slug === 'main' ? null : html`<input type="hidden" name="clinic" value="${view.clinic.slug}">`}
-    ${input('from', 'From')}
-    ${input('to', 'To')}
+    ${input('from', RANGE_LABELS.from)}
+    ${input('to', RANGE_LABELS.to)}
     <div class="field"><button class="btn btn-primary" type="submit">Show</button></div>
   </form>
   <p class="presets"><a href="${preset(7)}">Last 7 days</a> <a href="${preset(30)}">Last 30 days</a> <a href="${preset(90)}">Last 90 days</a></p>

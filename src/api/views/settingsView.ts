@@ -12,6 +12,7 @@ import type { WhatsAppTemplate } from '../../clinics/whatsAppTemplates.js';
 import { forbiddenPlaceholders, MESSAGE_KINDS, PLACEHOLDERS, TEXT_KINDS, validateTemplate, type MessageKind } from '../../domain/messageTemplates.js';
 import { MAX_REMINDER_RULES } from '../../domain/reminderRules.js';
 import { MAX_ROOMS_OPEN, MIN_ROOMS_OPEN } from '../../clinics/clinics.js';
+import type { FieldLabels } from './fieldLabels.js';
 import { renderLayout, type Html } from './layout.js';
 import { renderStaffHeader } from './staffNav.js';
 import { renderTemplatePreview } from './templatePreview.js';
@@ -101,6 +102,59 @@ function placeholdersFor(kind: MessageKind): string[] {
   );
 }
 
+/** The hours form's labels by the JSON API's field names: the page shows a refusal in these words (fieldLabels.ts). */
+export const HOURS_LABELS = {
+  timezone: 'Time zone',
+  office_phone: 'Office phone',
+  contact_hours_start: 'Texts and calls from',
+  contact_hours_end: 'Texts and calls until',
+  office_opens: 'Office opens',
+  office_closes: 'Office closes',
+  slot_minutes: 'Slot length',
+  office_days: 'Office days',
+} as const;
+
+/** The WhatsApp form's labels, as `HOURS_LABELS`. */
+export const WHATSAPP_LABELS = { kind: 'Message', language: 'Language', content_sid: 'Content SID', variables: 'Variables, in order' } as const;
+
+/** The rooms form's label, as `HOURS_LABELS`. */
+export const ROOMS_LABELS = { rooms_open: 'Rooms open now' } as const;
+
+/** The template selector's labels (`?kind=&language=` in the address), as `HOURS_LABELS`. */
+export const SELECTOR_LABELS = { kind: 'Message', language: 'Language' } as const;
+
+/** The template editor's labels: its wording is labelled by the message and language it is (`Reminder in es`). */
+export function templateLabels(kind: MessageKind, language: string): FieldLabels {
+  return { body: templateLabel(kind, language) };
+}
+
+/** The label of the wording of `kind` in `language`: `Reminder in es`. */
+const templateLabel = (kind: MessageKind, language: string) => `${KIND_LABELS[kind]} in ${language}`;
+
+/**
+ * The reminder schedule's labels, as `HOURS_LABELS`, for the rows as typed (`values`, `rows` of them): the
+ * JSON API numbers a rule among the rules given (`reminder_rules.1.minutes`), the form by its row, which
+ * counts the rows set to no reminder too (`Reminder 3, minutes before`).
+ */
+export function reminderLabels(values: Record<string, string>, rows: number): FieldLabels {
+  const labels: Record<string, string> = { reminder_rules: 'Reminder schedule' };
+  givenReminderRows(values, rows).forEach((row, given) => {
+    const name = `Reminder ${row + 1}`;
+    Object.assign(labels, {
+      [`reminder_rules.${given}`]: name,
+      [`reminder_rules.${given}.kind`]: `${name}, when`,
+      [`reminder_rules.${given}.minutes`]: `${name}, minutes before`,
+      [`reminder_rules.${given}.time`]: `${name}, time of day`,
+    });
+  });
+  return labels;
+}
+
+/** The rows (0-based) of the `rows` reminder rows that give a rule, in order: the JSON API's rule `i` is row `givenReminderRows(…)[i]`. */
+function givenReminderRows(values: Record<string, string>, rows: number): number[] {
+  return Array.from({ length: rows }, (_, i) => i).filter((i) => (values[`rule_kind_${i}`] ?? '') !== '');
+}
+
 const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const;
 
 /** How many reminder rows the form offers: every rule, and two empty rows (at least three, at most the limit). */
@@ -179,11 +233,11 @@ function renderTemplatesSection(view: SettingsView): Html {
   <form method="get" action="${view.urls.page}" class="selector">
     ${view.clinic.slug === 'main' ? null : html`<input type="hidden" name="clinic" value="${view.clinic.slug}">`}
     <div class="field">
-      <label for="select-kind">Message</label>
+      <label for="select-kind">${SELECTOR_LABELS.kind}</label>
       <select id="select-kind" name="kind">${MESSAGE_KINDS.map((kind) => option(kind, KIND_LABELS[kind], e.kind))}</select>
     </div>
     <div class="field">
-      <label for="select-language">Language <span class="muted">(en, es, pt-BR…)</span></label>
+      <label for="select-language">${SELECTOR_LABELS.language} <span class="muted">(en, es, pt-BR…)</span></label>
       <input id="select-language" name="language" value="${e.language}" list="languages" autocomplete="off" required>
       <datalist id="languages">${view.languages.map((language) => html`<option value="${language}"></option>`)}</datalist>
     </div>
@@ -194,7 +248,7 @@ function renderTemplatesSection(view: SettingsView): Html {
     <input type="hidden" name="kind" value="${e.kind}">
     <input type="hidden" name="language" value="${e.language}">
     <div class="field${e.error === undefined ? '' : ' field-error'}">
-      <label for="template-body">${KIND_LABELS[e.kind]} in ${e.language}</label>
+      <label for="template-body">${templateLabel(e.kind, e.language)}</label>
       <p class="muted" id="template-source">${
         e.source === 'clinic'
           ? `The clinic's own wording${fallsBack ? ` in ${e.bodyLanguage}, used until there is one in ${e.language}` : ''}.`
@@ -229,8 +283,7 @@ function renderRemindersSection(view: SettingsView, values: Record<string, strin
   const rows = reminderRowCount(view.settings.reminderRules.length);
   const isRuleField = (field: string) => /^reminder_rules\.\d+/.test(field);
   // The API names a rule by its place among the rules given; the rows skip empty ones.
-  const givenRows = Array.from({ length: rows }, (_, i) => i).filter((i) => (values[`rule_kind_${i}`] ?? '') !== '');
-  const erringRow = error?.field === undefined || !isRuleField(error.field) ? undefined : givenRows[Number(error.field.split('.')[1])];
+  const erringRow = error?.field === undefined || !isRuleField(error.field) ? undefined : givenReminderRows(values, rows)[Number(error.field.split('.')[1])];
   return html`<section class="card section" id="reminders" aria-labelledby="reminders-title">
   <h2 id="reminders-title">Reminder schedule</h2>
   ${renderNotice(view, 'reminders')}
@@ -274,16 +327,16 @@ function renderHoursSection(view: SettingsView, values: Record<string, string>, 
   ${renderNotice(view, 'hours')}
   ${unplacedError(error, (field) => HOURS_FIELDS.includes(fieldOwner(field)))}
   <form method="post" action="${view.urls.action('hours')}" class="grid-form">
-    ${f.field('timezone', 'Time zone', html`<input ${f.attrs('timezone')} value="${f.value('timezone')}" list="time-zones" autocomplete="off" required>`, '(IANA, e.g. America/Chicago)')}
+    ${f.field('timezone', HOURS_LABELS.timezone, html`<input ${f.attrs('timezone')} value="${f.value('timezone')}" list="time-zones" autocomplete="off" required>`, '(IANA, e.g. America/Chicago)')}
     <datalist id="time-zones">${view.timeZones.map((zone) => html`<option value="${zone}"></option>`)}</datalist>
-    ${f.field('office_phone', 'Office phone', html`<input ${f.attrs('office_phone')} type="tel" value="${f.value('office_phone')}" autocomplete="off">`, '(E.164; empty: the SMS number)')}
-    ${f.field('contact_hours_start', 'Texts and calls from', html`<input ${f.attrs('contact_hours_start')} type="time" value="${f.value('contact_hours_start')}" required>`)}
-    ${f.field('contact_hours_end', 'Texts and calls until', html`<input ${f.attrs('contact_hours_end')} type="time" value="${f.value('contact_hours_end')}" required>`)}
-    ${f.field('office_opens', 'Office opens', html`<input ${f.attrs('office_opens')} type="time" value="${f.value('office_opens')}" required>`)}
-    ${f.field('office_closes', 'Office closes', html`<input ${f.attrs('office_closes')} type="time" value="${f.value('office_closes')}" required>`)}
-    ${f.field('slot_minutes', 'Slot length', html`<input ${f.attrs('slot_minutes')} type="number" min="5" max="480" step="5" value="${f.value('slot_minutes')}" required>`, '(minutes)')}
+    ${f.field('office_phone', HOURS_LABELS.office_phone, html`<input ${f.attrs('office_phone')} type="tel" value="${f.value('office_phone')}" autocomplete="off">`, '(E.164; empty: the SMS number)')}
+    ${f.field('contact_hours_start', HOURS_LABELS.contact_hours_start, html`<input ${f.attrs('contact_hours_start')} type="time" value="${f.value('contact_hours_start')}" required>`)}
+    ${f.field('contact_hours_end', HOURS_LABELS.contact_hours_end, html`<input ${f.attrs('contact_hours_end')} type="time" value="${f.value('contact_hours_end')}" required>`)}
+    ${f.field('office_opens', HOURS_LABELS.office_opens, html`<input ${f.attrs('office_opens')} type="time" value="${f.value('office_opens')}" required>`)}
+    ${f.field('office_closes', HOURS_LABELS.office_closes, html`<input ${f.attrs('office_closes')} type="time" value="${f.value('office_closes')}" required>`)}
+    ${f.field('slot_minutes', HOURS_LABELS.slot_minutes, html`<input ${f.attrs('slot_minutes')} type="number" min="5" max="480" step="5" value="${f.value('slot_minutes')}" required>`, '(minutes)')}
     <fieldset class="days${daysError === undefined ? '' : ' field-error'}"${daysError === undefined ? null : raw(' aria-describedby="hours-office_days-error"')}>
-      <legend>Office days</legend>
+      <legend>${HOURS_LABELS.office_days}</legend>
       ${WEEKDAYS.map(
         (label, i) =>
           html`<label class="day"><input type="checkbox" name="office_day_${i + 1}"${values[`office_day_${i + 1}`] === 'on' ? raw(' checked') : null}> ${label}</label>`,
@@ -324,12 +377,12 @@ function renderWhatsAppSection(view: SettingsView, values: Record<string, string
   }
   ${unplacedError(error, (field) => WHATSAPP_FIELDS.includes(fieldOwner(field)))}
   <form method="post" action="${view.urls.action('whatsapp')}" class="grid-form">
-    ${f.field('kind', 'Message', html`<select ${f.attrs('kind')}>${TEXT_KINDS.map((k) => option(k, KIND_LABELS[k], kind))}</select>`)}
-    ${f.field('language', 'Language', html`<input ${f.attrs('language')} value="${f.value('language')}" list="languages" autocomplete="off" required>`)}
-    ${f.field('content_sid', 'Content SID', html`<input ${f.attrs('content_sid')} value="${f.value('content_sid')}" autocomplete="off" spellcheck="false" required>`, '(HX…)')}
+    ${f.field('kind', WHATSAPP_LABELS.kind, html`<select ${f.attrs('kind')}>${TEXT_KINDS.map((k) => option(k, KIND_LABELS[k], kind))}</select>`)}
+    ${f.field('language', WHATSAPP_LABELS.language, html`<input ${f.attrs('language')} value="${f.value('language')}" list="languages" autocomplete="off" required>`)}
+    ${f.field('content_sid', WHATSAPP_LABELS.content_sid, html`<input ${f.attrs('content_sid')} value="${f.value('content_sid')}" autocomplete="off" spellcheck="false" required>`, '(HX…)')}
     ${f.field(
       'variables',
-      'Variables, in order',
+      WHATSAPP_LABELS.variables,
       html`<textarea ${f.attrs('variables')} rows="3" spellcheck="false">${f.value('variables')}</textarea>`,
       '(one placeholder a line: {{1}}, {{2}}, …)',
     )}
@@ -347,7 +400,7 @@ function renderRoomsSection(view: SettingsView, values: Record<string, string>, 
   <form method="post" action="${view.urls.action('rooms')}" class="grid-form">
     ${f.field(
       'rooms_open',
-      'Rooms open now',
+      ROOMS_LABELS.rooms_open,
       html`<input ${f.attrs('rooms_open')} type="number" min="${MIN_ROOMS_OPEN}" max="${MAX_ROOMS_OPEN}" step="1" value="${f.value('rooms_open')}" required>`,
       '(every ETA follows)',
     )}
