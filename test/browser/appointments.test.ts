@@ -126,9 +126,8 @@ describe('the receptionist books and reminds from the Appointments page', () => 
     const { id } = await bookThroughApi(suite.stack, { startsAt, patientName: 'Farah Haddad' });
     const card = page.locator(`[data-appointment="${id}"]`);
     const past = DateTime.now().setZone(suite.stack.clinic.timezone).minus({ days: 1 }).toFormat("yyyy-MM-dd'T'HH:mm");
-    // Enter submits the form the field is in (a live update waits while focus stays in the field).
     await card.getByLabel(/^New time/).fill(past);
-    await card.getByLabel(/^New time/).press('Enter');
+    await card.getByRole('button', { name: 'Move' }).click();
 
     // The refusal is announced (an alert) as the page comes back; the live list keeps it, quietly.
     const refusal = card.locator('[data-card-error]');
@@ -143,6 +142,44 @@ describe('the receptionist books and reminds from the Appointments page', () => 
     expect(await card.locator('[data-card-error]').textContent()).toMatch(/must be in the future/);
     expect(page.url()).not.toMatch(/error/);
     await page.screenshot({ path: screenshotPath('appointments-card-refusal.png') });
+    await page.close();
+  });
+
+  it('moves an appointment to the time typed in its card when another change to the list was waiting as Move is clicked', async () => {
+    const zone = suite.stack.clinic.timezone;
+    const startsAt = DateTime.now().setZone(zone).plus({ days: 6 }).set({ hour: 9, minute: 0, second: 0, millisecond: 0 });
+    const page = await signIn(1180);
+    // Counts the list's fragments as they arrive, to know when one is waiting (nothing else is changed).
+    await page.addInitScript(`
+      window.fragments = 0;
+      const Stream = window.EventSource;
+      window.EventSource = class extends Stream {
+        constructor(url, init) {
+          super(url, init);
+          this.addEventListener('appointments', () => window.fragments++);
+        }
+      };`);
+    await openDay(page, startsAt.toISODate()!);
+    const { id } = await bookThroughApi(suite.stack, { startsAt, patientName: 'Aiko Tanaka' });
+    const card = page.locator(`[data-appointment="${id}"]`);
+    await card.waitFor({ timeout: 2_000 });
+
+    // The receptionist types a new time; meanwhile another booking changes the list, and its update waits.
+    const newTime = startsAt.plus({ hours: 3 });
+    await card.getByLabel(/^New time/).fill(newTime.toFormat("yyyy-MM-dd'T'HH:mm"));
+    const fragments = () => page.evaluate<number>('window.fragments');
+    const before = await fragments();
+    const other = await bookThroughApi(suite.stack, { startsAt: startsAt.plus({ hours: 1 }), patientName: 'Jun Park' });
+    await expect.poll(fragments, { timeout: 5_000 }).toBeGreaterThan(before);
+    expect(await page.locator(`[data-appointment="${other.id}"]`).count()).toBe(0);
+
+    // Then clicks Move: the click lands on the form she typed in, with what she typed.
+    await card.getByRole('button', { name: 'Move' }).click();
+    await page.getByRole('status').filter({ hasText: "Moved Aiko's 9:00 AM appointment" }).waitFor({ timeout: 5_000 });
+    const [moved] = await suite.stack.sql<{ starts_at: Date }[]>`select starts_at from appointments where id = ${id}`;
+    expect(DateTime.fromJSDate(moved!.starts_at).setZone(zone).toFormat("yyyy-MM-dd'T'HH:mm")).toBe(newTime.toFormat("yyyy-MM-dd'T'HH:mm"));
+    // The page it comes back to has both changes.
+    await page.locator(`[data-appointment="${other.id}"]`).waitFor();
     await page.close();
   });
 

@@ -2,8 +2,12 @@
  * The browser script shared by the live list pages (Appointments, Waitlist, Cancellations): keeps the
  * element `#<listId>` live from the event stream named in its `data-events`, swapping in each server-rendered
  * fragment of `event: <event>`. A fragment that arrives while staff are typing in one of the list's
- * fields, or have one of its `<details>` (an edit form, a "Cancel…" or "Remove…" question) open, waits until they
- * leave it, so nothing they are in the middle of is swept away; while they are in one, the `#live` badge
+ * fields, are on a button of a form they typed in, or have one of its `<details>` (an edit form, a "Cancel…"
+ * or "Remove…" question) open, waits until they leave it, so nothing they are in the middle of is swept
+ * away; it also waits while a click or key press in the list has not landed yet and once one of its forms
+ * has been sent, so a press is never lost to a swap between its press and its click, nor a sent form
+ * replaced under its submission (back on the page from the history, it is live again); while they are
+ * editing, the `#live` badge
  * says the list is "Paused while you edit" instead of "Live" (liveStreamScript.ts); focus on one of its buttons or links
  * stays on the same control after a swap (keepFocusScript.ts), and a card's refusal stays in its card
  * (cardErrorScript.ts). `afterSwap` (a JavaScript statement
@@ -37,14 +41,27 @@ export function liveListScript(listId: string, event: string, afterSwap = ''): s
 ${keepFocusScript('list')}
 ${cardErrorScript('list')}
   let pending = null;
-  const busy = () => {
+  // A press (pointer or key) that started in the list and whose click has not landed yet, and a form of
+  // the list that has been sent: a swap now would take the button from under the click, or the form from
+  // under its submission, and the staff member's action would be lost.
+  let pressing = false;
+  let submitted = false;
+  const changed = (field) => field.type === 'checkbox' || field.type === 'radio' ? field.checked !== field.defaultChecked
+    : field.tagName === 'SELECT' ? Array.from(field.options).some((option) => option.selected !== option.defaultSelected)
+    : field.type !== 'hidden' && field.value !== field.defaultValue;
+  const editing = () => {
     const active = document.activeElement;
-    return list.querySelector('details[open]') !== null || (active !== null && list.contains(active) && active.matches('input, select, textarea'));
+    if (list.querySelector('details[open]') !== null) return true;
+    if (active === null || !list.contains(active)) return false;
+    if (active.matches('input, select, textarea')) return true;
+    // On a button of a form typed in (Tab or a click from its field to its button): what was typed stays.
+    const form = active.closest('form');
+    return form !== null && Array.from(form.elements).some((field) => field.matches('input, select, textarea') && changed(field));
   };
   const apply = () => {
-    const holding = busy();
+    const holding = editing();
     pauseLive(holding ? 'while you edit' : null);
-    if (pending === null || holding) return;
+    if (pending === null || holding || pressing || submitted) return;
     swapKeepingCardErrors(pending);
     pending = null;
     afterSwap();
@@ -54,6 +71,16 @@ ${cardErrorScript('list')}
   list.addEventListener('focusout', () => setTimeout(apply, 0));
   // toggle does not bubble: listen while it travels down.
   list.addEventListener('toggle', apply, true);
+  const press = () => { pressing = true; };
+  // The click (and the submit it makes) comes in the same task as the release: let it land first.
+  const release = () => { if (pressing) setTimeout(() => { pressing = false; apply(); }, 0); };
+  list.addEventListener('pointerdown', press);
+  list.addEventListener('keydown', (event) => { if (event.key === 'Enter' || event.key === ' ') press(); });
+  ['pointerup', 'pointercancel', 'keyup'].forEach((type) => document.addEventListener(type, release));
+  window.addEventListener('blur', release);
+  // The page is leaving with that form: nothing to swap in any more. Back to it from the history, it is live again.
+  list.addEventListener('submit', () => { submitted = true; });
+  window.addEventListener('pageshow', (event) => { if (event.persisted) { submitted = false; apply(); } });
 
 ${liveStreamScript('list', event, 'pending = data; apply();')}
   afterSwap();
