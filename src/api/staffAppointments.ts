@@ -31,6 +31,7 @@ import { ZCalendarDate, ZClinicSlug, parseOrThrow } from './validation.js';
 import {
   BOOKING_LABELS,
   CHANGE_LABELS,
+  DAY_LABELS,
   renderAppointmentsDay,
   renderAppointmentsPage,
   type AppointmentLine,
@@ -117,7 +118,26 @@ async function loadDay(deps: AppDeps, clinic: Clinic, date: string): Promise<App
   );
 }
 
-type ViewExtra = Pick<AppointmentsView, 'notice' | 'error' | 'errorFor' | 'booking'> & { retry?: string | undefined };
+type ViewExtra = Pick<AppointmentsView, 'dateError' | 'notice' | 'error' | 'errorFor' | 'booking'> & { retry?: string | undefined };
+
+/** Longest part of a refused `?date=` the page repeats (characters). */
+const MAX_DATE_ECHO_CHARS = 40;
+
+/**
+ * Why `requested` (the address's `?date=`, as given) is no day the page can show, in the day picker's
+ * words and naming it (`Day: must be a date YYYY-MM-DD, not “2026-02-30”. Showing today.`); undefined for
+ * a day it can show, or none asked for.
+ */
+function refuseDate(requested: string | undefined): string | undefined {
+  if (requested === undefined || requested === '') return undefined;
+  try {
+    parseOrThrow(z.object({ date: ZCalendarDate }), { date: requested });
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    return `${labelFieldMessage(error.message, error.field, DAY_LABELS)}, not “${requested.slice(0, MAX_DATE_ECHO_CHARS)}”. Showing today.`;
+  }
+}
 
 /**
  * The page's view of clinic `slug`'s day `date` (default today); `extra` is the outcome of a form post
@@ -178,9 +198,13 @@ export function staffAppointmentRoutes(deps: AppDeps, sessions: StaffSessions): 
     }),
   );
 
+  // A day the page cannot show (2026-02-30, a year outside 2000–2099) shows today, with a banner naming
+  // the day asked for, and answers 400 as the other staff pages answer a query they refuse.
   app.get('/', page, async (c) => {
     const query = parseOrThrow(ZPageQuery, c.req.query());
-    return renderDay(c, query.clinic, query.date, { notice: query.notice, error: query.error, errorFor: query[ERROR_FOR_PARAM], retry: query.retry });
+    const dateError = refuseDate(c.req.query('date'));
+    const extra = { dateError, notice: query.notice, error: query.error, errorFor: query[ERROR_FOR_PARAM], retry: query.retry };
+    return renderDay(c, query.clinic, query.date, extra, dateError === undefined ? 200 : STATUS_BY_CODE.bad_request);
   });
 
   // Book: a bad field re-shows the form with what was typed and the error beside that field.

@@ -82,6 +82,26 @@ describe("the day's appointments", () => {
     expect(page).toContain('Dr Mehta');
   });
 
+  it.each([
+    ['2026-02-30', 'Day: must be a date YYYY-MM-DD, not “2026-02-30”. Showing today.'],
+    ['1999-12-31', 'Day: must be in the years 2000 to 2099, not “1999-12-31”. Showing today.'],
+    ['tomorrow', 'Day: must be a date YYYY-MM-DD, not “tomorrow”. Showing today.'],
+  ])('shows today for a day that cannot be shown (%s), with a banner naming it, and answers 400', async (date, message) => {
+    const response = await stack.app.request(pagePath({ date }), { headers: { Cookie: await staffCookie(stack) } });
+    expect(response.status).toBe(400);
+    const page = await response.text();
+    expect(page).toContain(`<p class="banner" role="alert" data-date-error>${message}</p>`);
+    const today = DateTime.now().setZone(stack.clinic.timezone);
+    expect(page).toContain(`<h2 id="day-title">${today.setLocale('en-US').toLocaleString(DateTime.DATE_HUGE)} (today)</h2>`);
+    expect(page).toContain(`name="date" value="${today.toISODate()}"`);
+  });
+
+  it('shows a day it can show with no banner', async () => {
+    const response = await stack.app.request(pagePath({ date: '2099-12-31' }), { headers: { Cookie: await staffCookie(stack) } });
+    expect(response.status).toBe(200);
+    expect(await response.text()).not.toContain('data-date-error');
+  });
+
   it('offers "Remind now" until an appointment starts and "No-show" once it has, never both', async () => {
     const cookie = await staffCookie(stack);
     const { id, day } = await bookViaApi(5);

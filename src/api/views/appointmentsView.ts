@@ -50,6 +50,8 @@ export interface AppointmentsView {
    * it is refused).
    */
   now: Date;
+  /** Why the day asked for in the address (`?date=`) could not be shown: today is shown instead. */
+  dateError?: string | undefined;
   /** The outcome of the last form post, or why it was refused. */
   notice?: string | undefined;
   error?: string | undefined;
@@ -84,6 +86,9 @@ export const BOOKING_LABELS = {
   channel: 'Reminders by',
   language: 'Language',
 } as const satisfies Record<keyof BookingForm['values'], string>;
+
+/** The day picker's label, as `BOOKING_LABELS`. */
+export const DAY_LABELS = { date: 'Day' } as const;
 
 /** The labels of an appointment card's forms (mark visited, move), as `BOOKING_LABELS`. */
 export const CHANGE_LABELS = { follow_up_date: 'Follow-up date', starts_at: 'New time' } as const;
@@ -255,6 +260,7 @@ export function renderAppointmentsPage(view: AppointmentsView): Html {
     })}
 <main class="page">
   ${view.notice === undefined ? null : html`<p class="flash flash-ok" role="status">${view.notice}</p>`}
+  ${view.dateError === undefined ? null : html`<p class="banner" role="alert" data-date-error>${view.dateError}</p>`}
   ${banner === undefined ? null : html`<p class="banner" role="alert">${banner}</p>`}
   <section aria-labelledby="day-title" class="day">
     <div class="day-head">
@@ -266,7 +272,7 @@ export function renderAppointmentsPage(view: AppointmentsView): Html {
       </nav>
       <form class="day-pick" method="get" action="${view.urls.page}">
         ${view.clinic.slug === MAIN_CLINIC_SLUG ? null : html`<input type="hidden" name="clinic" value="${view.clinic.slug}">`}
-        <label for="day-pick-date">Day <span class="muted">(${view.clinic.timezone})</span></label>
+        <label for="day-pick-date">${DAY_LABELS.date} <span class="muted">(${view.clinic.timezone})</span></label>
         <input id="day-pick-date" type="date" name="date" value="${view.date}" required>
         <button class="btn btn-quiet" type="submit">Show</button>
       </form>
