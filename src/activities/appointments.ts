@@ -63,7 +63,7 @@ export interface SendAppointmentMessageInput extends RenderAppointmentMessageInp
 export interface DeliverAppointmentMessageInput extends SendAppointmentMessageInput {
   deliveryKey: string;
   channel: DeliveryChannel;
-  /** Why this attempt goes on this channel (a fallback), for the message log. */
+  /** Why this attempt goes on this channel (a fallback), for the message or call log. */
   note?: string;
   /** Skip the attempt when the number is known to be a landline (a text after unanswered calls). */
   requireMobile?: boolean;
@@ -248,7 +248,7 @@ export function createAppointmentActivities({ sql, messenger }: { sql: Sql; mess
 
     /**
      * One attempt of the message `kind` on `input.channel`, once per idempotency key: a call reads a
-     * reminder (voice); WhatsApp sends the text inside the patient's 24-hour window and, outside it,
+     * reminder (voice), with the attempt's reason (`note`) in the call log; WhatsApp sends the text inside the patient's 24-hour window and, outside it,
      * the clinic's approved template for the kind (no body), else goes by SMS with the reason in the
      * message log; SMS sends the text. Opted-out numbers get nothing.
      * @returns the attempt's sid, whose final receipt the chain waits for (see DeliveryResult).
@@ -265,6 +265,7 @@ export function createAppointmentActivities({ sql, messenger }: { sql: Sql; mess
           idempotencyKey: input.idempotencyKey,
           appointmentId: appointment.id,
           deliveryKey: input.deliveryKey,
+          ...(input.note === undefined ? {} : { note: input.note }),
         });
         if (placed.outcome === 'suppressed') return { outcome: 'suppressed', channel: 'voice' };
         const receipt = await finalReceiptSoFar(sql, 'voice', placed.callSid);

@@ -15,7 +15,7 @@ import { appointmentsCsv } from '../appointments/appointmentsCsv.js';
 import { APPOINTMENT_STATUSES, getAppointment, listAppointments, type Appointment } from '../appointments/appointments.js';
 import { bookAppointment, type BookingRequest } from '../appointments/bookAppointment.js';
 import { changeAppointment, staffChanges, type StaffChange } from '../appointments/changeAppointment.js';
-import { findAnotherTimeAskedByPhone } from '../appointments/anotherTimeAsked.js';
+import { findAnotherTimeAsked } from '../appointments/anotherTimeAsked.js';
 import { listDeliveries, type Delivery } from '../appointments/deliveryAttempts.js';
 import type { AppointmentView } from '../workflows/appointmentDefinitions.js';
 import { checkIdempotencyKey, staffUpdateId, ZIdempotencyHeaders } from './idempotencyKey.js';
@@ -90,6 +90,16 @@ export const ZAppointment = z
   })
   .openapi('Appointment');
 
+/** When the patient asked on a landline reminder call for another time: see `findAnotherTimeAsked`. */
+const ZAnotherTimeAskedAt = z.string().nullable().meta({
+  description:
+    'When the reminder call was placed (ISO 8601 UTC) on which the patient, from a landline, pressed 2 for another time and was asked to call the clinic: no text can reach a landline, so nothing was texted and the time stays as it is until staff move it. Call them back. Null when not so, or once a later call got another choice, the appointment was moved or it closed.',
+  example: null,
+});
+
+/** An appointment in the list: with `another_time_asked_at`, found for the whole page in one query. */
+const ZListedAppointment = ZAppointment.extend({ another_time_asked_at: ZAnotherTimeAskedAt }).openapi('ListedAppointment');
+
 const appointmentJson = (a: Appointment, view?: AppointmentView): z.infer<typeof ZAppointment> => ({
   id: a.id,
   status: view?.status ?? a.status,
@@ -123,7 +133,16 @@ const ZDeliveries = z
             .meta({ description: 'MessageSid or CallSid; null when the provider refused it.', example: 'SM0123456789abcdef0123456789abcdef' }),
           status: z.string().meta({ description: "Twilio's latest status (message or call).", example: 'delivered' }),
           error_code: z.int().nullable().meta({ example: null }),
-          note: z.string().nullable().meta({ description: 'Why this attempt went on this channel (a fallback).', example: null }),
+          note: z.string().nullable().meta({
+            description:
+              "Why this attempt went on this channel (a fallback), for texts and calls alike; null for the first attempt on the appointment's channel.",
+            example: 'the text was undelivered (30006): a landline, so a call',
+          }),
+          outcome_note: z.string().nullable().meta({
+            description:
+              'Calls: what the call came to, kept apart from `note`: `voicemail left`, `no choice on the keypad`, `a landline: asked to call the clinic for another time`, `the choice could not be recorded`. Null for a text, and for a call with none (not answered yet, or a choice recorded: see `choice`).',
+            example: null,
+          }),
           answered_by: z.string().nullable().meta({ description: "Calls: Twilio's AnsweredBy (`human`, `machine_end_beep`, …).", example: null }),
           choice: z.string().nullable().meta({ description: 'Calls: the keypad choice (`confirm`, `reschedule`, `cancel`).', example: null }),
           at: z.string().meta({ description: 'When it was sent or placed, ISO 8601 UTC.' }),
@@ -155,14 +174,11 @@ export function bookingRequestFor(clinic: Clinic, body: z.infer<typeof ZBooking>
   };
 }
 
-const ZAppointmentWithDeliveries = ZAppointment.extend({
-  another_time_asked_at: z.string().nullable().meta({
-    description:
-      'When the reminder call was placed (ISO 8601 UTC) on which the patient, from a landline, pressed 2 for another time and was asked to call the clinic: no text can reach a landline, so nothing was texted and the time stays as it is until staff move it. Call them back. Null when not so, or once a later call got another choice, the appointment was moved or it closed.',
-    example: null,
-  }),
-  deliveries: ZDeliveries,
-}).openapi('AppointmentWithDeliveries');
+const ZAppointmentWithDeliveries = ZListedAppointment.extend({ deliveries: ZDeliveries }).openapi('AppointmentWithDeliveries');
+
+/** `appointments` as the list answers them, each with `another_time_asked_at` from `asked` (`findAnotherTimeAsked`). */
+const listedJson = (appointments: readonly Appointment[], asked: ReadonlyMap<string, Date>): z.infer<typeof ZListedAppointment>[] =>
+  appointments.map((a) => ({ ...appointmentJson(a), another_time_asked_at: asked.get(a.id)?.toISOString() ?? null }));
 
 const deliveriesJson = (deliveries: Delivery[]): z.infer<typeof ZDeliveries> =>
   deliveries.map((d) => ({
@@ -174,6 +190,7 @@ const deliveriesJson = (deliveries: Delivery[]): z.infer<typeof ZDeliveries> =>
       status: t.status,
       error_code: t.errorCode,
       note: t.note,
+      outcome_note: t.outcomeNote,
       answered_by: t.answeredBy,
       choice: t.choice,
       at: t.at.toISOString(),
@@ -266,7 +283,7 @@ export function appointmentRoutes(deps: { sql: Sql; temporal: Client; taskQueue:
           headers: NEXT_PAGE_HEADERS,
           content: {
             'application/json': {
-              schema: z.object({ appointments: z.array(ZAppointment), next_cursor: ZNextCursor }).openapi('AppointmentList'),
+              schema: z.object({ appointments: z.array(ZListedAppointment), next_cursor: ZNextCursor }).openapi('AppointmentList'),
             },
           },
         },
@@ -280,9 +297,10 @@ export function appointmentRoutes(deps: { sql: Sql; temporal: Client; taskQueue:
       const query = c.req.valid('query');
       const { clinic, filter } = await filterFor(query);
       const page = await listAppointments(deps.sql, clinic.id, filter, { limit: query.limit, after: query.cursor });
+      const asked = await findAnotherTimeAsked(deps.sql, page.items);
       const nextCursor = timeKeyCursor(APPOINTMENTS_LIST, page.next);
       linkNextPage(c, nextCursor);
-      return c.json({ appointments: page.items.map((a) => appointmentJson(a)), next_cursor: nextCursor }, 200);
+      return c.json({ appointments: listedJson(page.items, asked), next_cursor: nextCursor }, 200);
     },
   );
 
@@ -293,7 +311,7 @@ export function appointmentRoutes(deps: { sql: Sql; temporal: Client; taskQueue:
       operationId: 'exportAppointmentsCsv',
       summary: 'The appointments as a spreadsheet (CSV)',
       description:
-        "Every appointment the filters match, in one file (no paging). Exactly the columns `name,mobile,date,time_slot,doctor,specialty,followup_date`; dates and times in the clinic's time zone.",
+        "Every appointment the filters match, in one file (no paging). The seed's columns `name,mobile,date,time_slot,doctor,specialty,followup_date`, then `another_time_asked_at` (as in `GET /api/appointments`: when the patient asked on a landline reminder call for another time, ISO 8601 with the clinic's offset; empty when not); dates and times in the clinic's time zone.",
       tags: ['Appointments'],
       request: { query: ZListQuery },
       responses: {
@@ -303,7 +321,7 @@ export function appointmentRoutes(deps: { sql: Sql; temporal: Client; taskQueue:
             'text/csv': {
               schema: z.string().meta({
                 example:
-                  'name,mobile,date,time_slot,doctor,specialty,followup_date\r\nRahul Sharma,+919876543210,2025-02-10,10:30,Dr Mehta,Ortho,2025-02-17\r\n',
+                  'name,mobile,date,time_slot,doctor,specialty,followup_date,another_time_asked_at\r\nRahul Sharma,+919876543210,2025-02-10,10:30,Dr Mehta,Ortho,2025-02-17,\r\n',
               }),
             },
           },
@@ -315,7 +333,11 @@ export function appointmentRoutes(deps: { sql: Sql; temporal: Client; taskQueue:
       const { date } = c.req.valid('query');
       const { clinic, filter } = await filterFor(c.req.valid('query'));
       const list = await listAppointments(deps.sql, clinic.id, filter);
-      const csv = appointmentsCsv(list, clinic.timezone);
+      const asked = await findAnotherTimeAsked(deps.sql, list);
+      const csv = appointmentsCsv(
+        list.map((a) => ({ ...a, anotherTimeAskedAt: asked.get(a.id) ?? null })),
+        clinic.timezone,
+      );
       return c.body(csv, 200, {
         'Content-Type': 'text/csv; charset=utf-8',
         'Content-Disposition': `attachment; filename="appointments-${clinic.slug}${date === undefined ? '' : `-${date}`}.csv"`,
@@ -339,8 +361,8 @@ export function appointmentRoutes(deps: { sql: Sql; temporal: Client; taskQueue:
     async (c) => {
       const { appointment } = await load(c.req.valid('query').clinic, c.req.valid('param').id);
       const deliveries = await listDeliveries(deps.sql, appointment.id);
-      const asked = await findAnotherTimeAskedByPhone(deps.sql, appointment, deliveries);
-      return c.json({ ...appointmentJson(appointment), another_time_asked_at: asked?.toISOString() ?? null, deliveries: deliveriesJson(deliveries) }, 200);
+      const [listed] = listedJson([appointment], await findAnotherTimeAsked(deps.sql, [appointment]));
+      return c.json({ ...listed!, deliveries: deliveriesJson(deliveries) }, 200);
     },
   );
 

@@ -16,7 +16,7 @@ import { z } from 'zod';
 import { getAppointment, listAppointments, type Appointment } from '../appointments/appointments.js';
 import { bookAppointment } from '../appointments/bookAppointment.js';
 import { changeAppointment, staffChanges, type StaffChange } from '../appointments/changeAppointment.js';
-import { findAnotherTimeAskedByPhone } from '../appointments/anotherTimeAsked.js';
+import { findAnotherTimeAsked } from '../appointments/anotherTimeAsked.js';
 import { listDeliveries } from '../appointments/deliveryAttempts.js';
 import { getClinicBySlug, type Clinic } from '../clinics/clinics.js';
 import { AppError, STATUS_BY_CODE } from '../errors.js';
@@ -99,6 +99,7 @@ function describe(a: Appointment, clinic: Clinic): string {
 
 async function loadDay(deps: AppDeps, clinic: Clinic, date: string): Promise<AppointmentLine[]> {
   const appointments = await listAppointments(deps.sql, clinic.id, { date, timezone: clinic.timezone });
+  const anotherTimeAsked = await findAnotherTimeAsked(deps.sql, appointments);
   return Promise.all(
     appointments.map(async (appointment) => {
       const deliveries = await listDeliveries(deps.sql, appointment.id);
@@ -107,7 +108,7 @@ async function loadDay(deps: AppDeps, clinic: Clinic, date: string): Promise<App
       return {
         appointment,
         firstName: firstName(appointment),
-        anotherTimeAskedAt: await findAnotherTimeAskedByPhone(deps.sql, appointment, deliveries),
+        anotherTimeAskedAt: anotherTimeAsked.get(appointment.id) ?? null,
         lastDelivery:
           latest === undefined || attempt === undefined
             ? null

@@ -3,8 +3,10 @@
  * connects (`answer`), the keypad menu's `<Gather>` action (`gather`), and the call status callback
  * (`status`). A choice is texted after the call, except to a number known to be a landline
  * (knownLandlines.ts), which hears an outcome that promises no text, and for another time is asked to
- * call the clinic. Signature-checked like the SMS webhooks; every TwiML answer comes well within Twilio's
- * 15 s (the chain's update has `VOICE_UPDATE_DEADLINE_MS`), and is idempotent per CallSid + step.
+ * call the clinic. What a call came to is its `outcome_note` in the call log ("voicemail left", …); its
+ * `note`, why the call was placed, is the messenger's and never written here. Signature-checked like
+ * the SMS webhooks; every TwiML answer comes well within Twilio's 15 s (the chain's update has
+ * `VOICE_UPDATE_DEADLINE_MS`), and is idempotent per CallSid + step.
  * Parameters: twilio.com/docs/voice/twiml#request-parameters, twilio.com/docs/voice/twiml/gather#action,
  * twilio.com/docs/voice/api/call-resource#statuscallback.
  */
@@ -129,7 +131,7 @@ export function voiceWebhookRoutes(deps: VoiceWebhookDeps) {
       const machine = isMachineEnd(p.AnsweredBy);
       await tx`
         update calls set call_sid = coalesce(call_sid, ${p.CallSid}), answered_by = coalesce(${p.AnsweredBy ?? null}, answered_by),
-          note = ${machine ? 'voicemail left' : null}, updated_at = now()
+          outcome_note = coalesce(${machine ? 'voicemail left' : null}, outcome_note), updated_at = now()
         where id = ${call.id}`;
       // A machine gets the time and the office phone only: anyone may play the tape.
       return machine ? sayAndHangUp(sql, call, 'call_voicemail') : menuTwiml(sql, call, 1, baseUrl(c.req.url));
@@ -152,7 +154,7 @@ export function voiceWebhookRoutes(deps: VoiceWebhookDeps) {
         // short apology (the greeting was heard already), up to MAX_MENUS.
         const last = p.Digits === '' ? attempt >= MAX_SILENT_MENUS : attempt >= MAX_MENUS;
         if (!last) return menuTwiml(sql, call, attempt + 1, baseUrl(c.req.url), p.Digits === '' ? 'call_reminder' : 'call_not_a_choice');
-        await tx`update calls set digits = ${p.Digits || null}, note = 'no choice on the keypad', updated_at = now() where id = ${call.id}`;
+        await tx`update calls set digits = ${p.Digits || null}, outcome_note = 'no choice on the keypad', updated_at = now() where id = ${call.id}`;
         // Nothing follows the call (no text, no other call): the goodbye says the visit is as it was, and whom to call.
         return sayAndHangUp(sql, call, p.Digits === '' ? 'call_goodbye' : 'call_wrong_keys');
       }
@@ -161,14 +163,14 @@ export function voiceWebhookRoutes(deps: VoiceWebhookDeps) {
       const landline = await isKnownLandline(sql, call.phone);
       if (landline && choice === 'reschedule') {
         await tx`
-          update calls set digits = ${p.Digits}, choice = ${choice}, note = 'a landline: asked to call the clinic for another time', updated_at = now()
+          update calls set digits = ${p.Digits}, choice = ${choice}, outcome_note = 'a landline: asked to call the clinic for another time', updated_at = now()
           where id = ${call.id}`;
         return sayAndHangUp(sql, call, LANDLINE_OUTCOME_KINDS[choice]);
       }
       const reply = await answerChain(call, choice);
       await tx`
         update calls set digits = ${p.Digits}, choice = ${reply === undefined ? null : choice},
-          note = ${reply === undefined ? 'the choice could not be recorded' : null}, updated_at = now()
+          outcome_note = ${reply === undefined ? 'the choice could not be recorded' : null}, updated_at = now()
         where id = ${call.id}`;
       if (reply === undefined) return sayAndHangUp(sql, call, 'call_unrecorded');
       if (landline) return sayAndHangUp(sql, call, LANDLINE_OUTCOME_KINDS[choice]);

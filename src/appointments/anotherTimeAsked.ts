@@ -2,32 +2,36 @@
  * Whether staff should call a patient back about another time: on a reminder call to a landline the
  * patient pressed 2 (another time) and was asked to call the clinic. No text can reach a landline, so
  * the chain was not asked for a list of times (src/api/voiceWebhooks.ts) and its question stays open
- * until it lapses: the call log is the only record, and the Appointments page and
- * `GET /api/appointments/{id}` show it from there.
+ * until it lapses: the call log is the only record, and the Appointments page, `GET /api/appointments`
+ * (each appointment), `GET /api/appointments/{id}` and the CSV export show it from there.
  */
 import type { Sql } from '../db/sql.js';
-import { isKnownLandline } from '../messaging/knownLandlines.js';
+import { isFixedLine } from '../domain/phone.js';
+import { landlineReceiptExists } from '../messaging/knownLandlines.js';
 import { appointmentMessageKey, isOpenAppointment } from '../workflows/appointmentDefinitions.js';
 import type { Appointment } from './appointments.js';
-import type { Delivery } from './deliveryAttempts.js';
 
 /**
- * When the reminder call was placed (UTC) on which the patient of `appointment`, still open and at the
- * time that call was about, last chose on the keypad another time from a known landline
- * (knownLandlines.ts); null when no such call, when a later call's choice was another (1 or 3), when
- * the appointment was moved or closed since, or when the number takes texts (the open times were
- * texted). `deliveries` are the appointment's (`listDeliveries`).
+ * For each of `appointments` (by id): when the reminder call was placed (UTC) on which its patient, the
+ * appointment still open and at the time that call was about, last chose on the keypad another time
+ * from a known landline (knownLandlines.ts). An appointment is absent when there is no such call, a
+ * later call's choice was another (1 or 3), it was moved (a call about its earlier time was answered by
+ * the move) or closed since, or the number takes texts (the open times were texted). One query for
+ * all of them (a page of the list, the whole export), none when none is open.
  */
-export async function findAnotherTimeAskedByPhone(sql: Sql, appointment: Appointment, deliveries: readonly Delivery[]): Promise<Date | null> {
-  if (!isOpenAppointment(appointment.status)) return null;
-  // A call about an earlier time of a moved appointment was answered by the move.
-  const aboutThisTime = appointmentMessageKey(appointment.id, appointment.startsAt.toISOString(), '');
-  const choices = deliveries
-    .filter((delivery) => delivery.key.startsWith(aboutThisTime))
-    .flatMap((delivery) => delivery.attempts)
-    .filter((attempt) => attempt.channel === 'voice' && attempt.choice !== null)
-    .sort((a, b) => a.at.getTime() - b.at.getTime());
-  const last = choices.at(-1);
-  if (last?.choice !== 'reschedule') return null;
-  return (await isKnownLandline(sql, appointment.phone)) ? last.at : null;
+export async function findAnotherTimeAsked(sql: Sql, appointments: readonly Appointment[]): Promise<Map<string, Date>> {
+  const open = appointments.filter((a) => isOpenAppointment(a.status));
+  if (open.length === 0) return new Map();
+  // A call delivers one of the chain's messages about the appointment's time: its delivery key starts so.
+  const aboutThisTime = open.map((a) => appointmentMessageKey(a.id, a.startsAt.toISOString(), ''));
+  const rows = await sql<{ appointment_id: string; phone: string; placed_at: Date; landline_receipt: boolean }[]>`
+    select last.appointment_id::text, last.phone, last.placed_at, ${landlineReceiptExists(sql, sql('last.phone'))} as landline_receipt
+    from (
+      select distinct on (p.appointment_id) p.appointment_id, p.phone, c.choice, c.created_at as placed_at
+      from unnest(${open.map((a) => a.id)}::bigint[], ${aboutThisTime}::text[], ${open.map((a) => a.phone)}::text[]) as p (appointment_id, key_prefix, phone)
+      join calls c on c.appointment_id = p.appointment_id and starts_with(c.delivery_key, p.key_prefix) and c.choice is not null
+      order by p.appointment_id, c.created_at desc, c.id desc
+    ) last
+    where last.choice = 'reschedule'`;
+  return new Map(rows.filter((row) => row.landline_receipt || isFixedLine(row.phone)).map((row) => [row.appointment_id, row.placed_at]));
 }

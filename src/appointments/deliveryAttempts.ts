@@ -6,13 +6,18 @@ import type { Sql } from '../db/sql.js';
 import type { DeliveryChannel } from '../domain/deliveryFallback.js';
 import { kindOfMessageKey } from '../workflows/appointmentDefinitions.js';
 
-/** One attempt: its channel, Twilio sid, latest status and error code, why it went (a fallback), and when (UTC). */
+/**
+ * One attempt: its channel, Twilio sid, latest status and error code, why it went on this channel (a
+ * fallback; null for a first attempt), what a call came to, and when (UTC).
+ */
 export interface DeliveryAttempt {
   channel: DeliveryChannel;
   sid: string | null;
   status: string;
   errorCode: number | null;
   note: string | null;
+  /** Calls: what the call came to (`voicemail left`, `no choice on the keypad`, …); null for a text, or a call with none. */
+  outcomeNote: string | null;
   /** Calls: who answered (Twilio's AnsweredBy) and the patient's keypad choice. */
   answeredBy: string | null;
   choice: string | null;
@@ -35,11 +40,19 @@ function kindOf(key: string): string {
 
 /** The deliveries of appointment `appointmentId`, in the order their first attempt went. */
 export async function listDeliveries(sql: Sql, appointmentId: string): Promise<Delivery[]> {
-  const rows = await sql<(Omit<DeliveryAttempt, 'errorCode' | 'answeredBy'> & { key: string; error_code: number | null; answered_by: string | null })[]>`
-    select delivery_key as key, channel, provider_sid as sid, status, error_code, note, null as answered_by, null as choice, created_at as at, id, 0 as source
+  const rows = await sql<
+    (Omit<DeliveryAttempt, 'errorCode' | 'outcomeNote' | 'answeredBy'> & {
+      key: string;
+      error_code: number | null;
+      outcome_note: string | null;
+      answered_by: string | null;
+    })[]
+  >`
+    select delivery_key as key, channel, provider_sid as sid, status, error_code, note, null as outcome_note, null as answered_by, null as choice,
+      created_at as at, id, 0 as source
     from messages where appointment_id = ${appointmentId} and direction = 'outbound' and delivery_key is not null
     union all
-    select delivery_key, 'voice', call_sid, status, error_code, note, answered_by, choice, created_at, id, 1
+    select delivery_key, 'voice', call_sid, status, error_code, note, outcome_note, answered_by, choice, created_at, id, 1
     from calls where appointment_id = ${appointmentId} and delivery_key is not null
     order by at, source, id`;
   const byKey = new Map<string, Delivery>();
@@ -55,6 +68,7 @@ export async function listDeliveries(sql: Sql, appointmentId: string): Promise<D
       status: row.status,
       errorCode: row.error_code,
       note: row.note,
+      outcomeNote: row.outcome_note,
       answeredBy: row.answered_by,
       choice: row.choice,
       at: row.at,

@@ -41,8 +41,10 @@ export interface LogEntry {
   body: string | null;
   status: string;
   errorCode: number | null;
-  /** Why it went on this channel (a fallback), or a call's outcome note. */
+  /** Why it went on this channel (a fallback); null for a first attempt and an inbound text. */
   note: string | null;
+  /** Calls: what the call came to (`voicemail left`, `no choice on the keypad`, …); null for a text, or a call with none. */
+  outcomeNote: string | null;
   /** Calls: Twilio's AnsweredBy and the keypad choice. */
   answeredBy: string | null;
   choice: string | null;
@@ -84,16 +86,17 @@ export async function listLogEntries(sql: Sql, clinicId: number, filters: LogFil
       status: string;
       error_code: number | null;
       note: string | null;
+      outcome_note: string | null;
       answered_by: string | null;
       choice: string | null;
       created_at: Date;
     }[]
   >`
-    select 'message' as kind, m.id, m.direction, m.channel, m.phone, m.body, m.status, m.error_code, m.note,
+    select 'message' as kind, m.id, m.direction, m.channel, m.phone, m.body, m.status, m.error_code, m.note, null::text as outcome_note,
       null::text as answered_by, null::text as choice, m.created_at, 0 as source
     from messages m where m.clinic_id = ${clinicId} ${where('m')}
     union all
-    select 'call', c.id, 'outbound', 'voice', c.phone, null, c.status, c.error_code, c.note, c.answered_by, c.choice, c.created_at, 1
+    select 'call', c.id, 'outbound', 'voice', c.phone, null, c.status, c.error_code, c.note, c.outcome_note, c.answered_by, c.choice, c.created_at, 1
     from calls c where c.clinic_id = ${clinicId} ${where('c')}
     order by created_at desc, source, id desc
     limit ${page.limit} offset ${page.offset}`;
@@ -107,6 +110,7 @@ export async function listLogEntries(sql: Sql, clinicId: number, filters: LogFil
     status: row.status,
     errorCode: row.error_code,
     note: row.note,
+    outcomeNote: row.outcome_note,
     answeredBy: row.answered_by,
     choice: row.choice,
     createdAt: row.created_at,

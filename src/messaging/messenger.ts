@@ -39,6 +39,8 @@ export interface PatientCall {
   idempotencyKey: string;
   appointmentId: string;
   deliveryKey: string;
+  /** Why this attempt goes as a call (a fallback, e.g. after a text came back 30006), for the call log. */
+  note?: string;
 }
 
 /** `placed` (now), `already_placed` (an earlier attempt placed it), `suppressed` (the number opted out). */
@@ -181,8 +183,9 @@ export function createMessenger(deps: { sql: Sql; sender: Sender; callbackBaseUr
       if (from === undefined) throw new MessageRejectedError('the clinic has no number to call from', undefined);
 
       const [inserted] = await sql`
-        insert into calls (clinic_id, appointment_id, delivery_key, phone, from_address, to_address, language, idempotency_key)
-        values (${call.clinicId}, ${call.appointmentId}, ${call.deliveryKey}, ${call.phone}, ${from}, ${call.phone}, ${call.language}, ${call.idempotencyKey})
+        insert into calls (clinic_id, appointment_id, delivery_key, phone, from_address, to_address, language, idempotency_key, note)
+        values (${call.clinicId}, ${call.appointmentId}, ${call.deliveryKey}, ${call.phone}, ${from}, ${call.phone}, ${call.language}, ${call.idempotencyKey},
+          ${call.note ?? null})
         on conflict (idempotency_key) do nothing
         returning id`;
       let id = inserted?.id as string | undefined;

@@ -38,7 +38,7 @@ async function appointment(reminded: boolean, channel: 'sms' | 'voice' = 'sms') 
   return { id, workflowId, phone };
 }
 
-async function placeCall(a: { id: string; phone: string }): Promise<string> {
+async function placeCall(a: { id: string; phone: string }, note?: string): Promise<string> {
   const placed = await stack.messenger.call({
     clinicId: stack.clinic.id,
     phone: a.phone,
@@ -46,6 +46,7 @@ async function placeCall(a: { id: string; phone: string }): Promise<string> {
     idempotencyKey: randomUUID(),
     appointmentId: a.id,
     deliveryKey: `appointment:${a.id}:reminder`,
+    ...(note === undefined ? {} : { note }),
   });
   if (placed.outcome === 'suppressed') throw new Error('suppressed');
   return placed.callSid;
@@ -64,7 +65,8 @@ async function receiptsSignalled(workflowId: string, on: Stack = stack): Promise
   return receipts;
 }
 
-const callOf = async (sid: string) => (await stack.sql`select status, answered_by, note, console_gather_url from calls where call_sid = ${sid}`)[0];
+const callOf = async (sid: string) =>
+  (await stack.sql`select status, answered_by, note, outcome_note, console_gather_url from calls where call_sid = ${sid}`)[0];
 const eventsOf = async (sid: string) =>
   (await stack.sql`select status from call_status_events where call_sid = ${sid} order by id`).map((r) => r.status as string);
 const pressKeys = (sid: string, digits: string) => {
@@ -171,12 +173,19 @@ describe('a console reminder call', () => {
     expect(await eventsOf(sid)).toEqual(['initiated', 'ringing', 'busy']);
   });
 
-  it('leaves a voicemail on a number set to a machine, then completes', async () => {
+  it('leaves a voicemail on a number set to a machine, then completes; the call keeps why it was placed beside what it came to', async () => {
     const a = await appointment(false);
     await stack.api(`/api/console/phones/${encodeURIComponent(a.phone)}`, { method: 'PUT', body: JSON.stringify({ call: 'machine' }) });
-    const sid = await placeCall(a);
+    const sid = await placeCall(a, 'the call was busy: called again');
     await vi.waitFor(async () => expect(await callOf(sid)).toMatchObject({ status: 'completed' }), { timeout: 10_000 });
-    expect(await callOf(sid)).toMatchObject({ answered_by: 'machine_end_beep', note: 'voicemail left' });
+    const { deliveries } = (await json(await stack.api(`/api/appointments/${a.id}`))) as { deliveries: { attempts: { sid: string | null }[] }[] };
+    expect(deliveries.flatMap((d) => d.attempts).find((attempt) => attempt.sid === sid)).toMatchObject({
+      channel: 'voice',
+      status: 'completed',
+      answered_by: 'machine_end_beep',
+      note: 'the call was busy: called again',
+      outcome_note: 'voicemail left',
+    });
     expect(((await json(await stack.api(`/api/appointments/${a.id}`))) as { status: string }).status).toBe('booked');
   });
 
@@ -211,9 +220,11 @@ describe('a console reminder call nobody presses a key on', () => {
     );
     await vi.waitFor(
       async () =>
-        expect((await quick.sql`select status, note, console_gather_url from calls where call_sid = ${sid}`)[0]).toEqual({
+        expect((await quick.sql`select status, note, outcome_note, console_gather_url from calls where call_sid = ${sid}`)[0]).toEqual({
           status: 'completed',
-          note: 'no choice on the keypad',
+          // The reminder's first attempt, on the appointment's own channel: no fallback to explain.
+          note: null,
+          outcome_note: 'no choice on the keypad',
           console_gather_url: null,
         }),
       { timeout: 15_000 },

@@ -9,6 +9,7 @@ import { parse } from 'csv-parse/sync';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findOrCreateProvider } from '../../src/appointments/appointments.js';
+import { appointmentMessageKey } from '../../src/workflows/appointmentDefinitions.js';
 import { createTestClinic } from '../support/clinic.js';
 import { json, patientPhone, startStack, type Stack } from '../support/stack.js';
 
@@ -147,6 +148,74 @@ describe('GET /api/appointments', () => {
     const csv = await stack.api(`/api/appointments.csv?date=${day}&limit=1`);
     expect(csv.status).toBe(200);
     expect(parse(await csv.text(), { bom: true })).toHaveLength(1 + 501);
+  });
+
+  it('carries on each appointment of every page, and in the CSV, when its patient asked on a landline reminder call for another time', async () => {
+    const startsAt = '2031-07-01T10:30:00.000Z';
+    // Texts that came back 30006 make a number a landline whichever clinic sent them: another clinic's
+    // keep this clinic's message log (walked in full below) as it was.
+    const texted = await createTestClinic(stack.sql);
+    /** An appointment at `startsAt` for a number that takes no texts when `landline` (a text to it came back 30006). */
+    const booked = async (key: string, landline: boolean, status = 'booked') => {
+      const phone = patientPhone();
+      const [row] = await stack.sql<{ id: string }[]>`
+        insert into appointments (clinic_id, provider_id, patient_name, phone, language, service, channel, starts_at, duration_minutes, status, workflow_id)
+        values (${stack.clinic.id}, ${providerId}, 'Landline Patient', ${phone}, 'en', 'Ortho', 'voice', ${startsAt}, 30, ${status},
+                ${`appointment-asked-${stack.clinic.id}-${key}`})
+        returning id`;
+      if (landline) {
+        await stack.sql`
+          insert into messages (clinic_id, direction, channel, phone, from_address, to_address, body, idempotency_key, status, error_code)
+          values (${texted.clinic.id}, 'outbound', 'sms', ${phone}, ${texted.clinicNumber}, ${phone}, 'Reminder', ${`asked-${stack.clinic.id}-${key}`},
+                  'undelivered', 30006)`;
+      }
+      return { id: row!.id, phone };
+    };
+    /** A reminder call about the appointment at `about` on which the patient chose `choice`, placed at `at`. @returns `at`, ISO. */
+    const called = async (a: { id: string; phone: string }, choice: string, at: string, about = startsAt) => {
+      await stack.sql`
+        insert into calls (clinic_id, appointment_id, delivery_key, phone, from_address, to_address, language, idempotency_key, status, choice, created_at)
+        values (${stack.clinic.id}, ${a.id}, ${appointmentMessageKey(a.id, about, 'reminder')}, ${a.phone}, ${stack.clinicNumber}, ${a.phone}, 'en',
+                ${`asked-${a.id}-${at}`}, 'completed', ${choice}, ${at})`;
+      return new Date(at).toISOString();
+    };
+    const asked = await booked('asked', true);
+    const askedAt = await called(asked, 'reschedule', '2031-06-30T15:00:00Z');
+    const mobile = await booked('mobile', false);
+    await called(mobile, 'reschedule', '2031-06-30T15:01:00Z');
+    const confirmedLater = await booked('confirmed-later', true);
+    await called(confirmedLater, 'reschedule', '2031-06-30T15:02:00Z');
+    await called(confirmedLater, 'confirm', '2031-06-30T16:02:00Z');
+    const earlierTime = await booked('earlier-time', true);
+    await called(earlierTime, 'reschedule', '2031-06-30T15:03:00Z', '2031-06-29T10:30:00.000Z');
+    const cancelled = await booked('cancelled', true, 'cancelled');
+    await called(cancelled, 'reschedule', '2031-06-30T15:04:00Z');
+    const askedToo = await booked('asked-too', true);
+    const askedTooAt = await called(askedToo, 'reschedule', '2031-06-30T15:05:00Z');
+    const expected = {
+      [asked.id]: askedAt,
+      [mobile.id]: null,
+      [confirmedLater.id]: null,
+      [earlierTime.id]: null,
+      [cancelled.id]: null,
+      [askedToo.id]: askedTooAt,
+    };
+
+    const path = `/api/appointments?date=${localDay(startsAt)}`;
+    for (const limit of [1, 2, 4, 6]) {
+      const seen: Record<string, string | null> = {};
+      for (let url: string | null = withQuery(path, 'limit', limit); url !== null;) {
+        const body = await json(await stack.api(url));
+        for (const a of body.appointments as { id: string; another_time_asked_at: string | null }[]) seen[a.id] = a.another_time_asked_at;
+        url = body.next_cursor === null ? null : withQuery(withQuery(path, 'limit', limit), 'cursor', body.next_cursor as string);
+      }
+      expect(seen, `limit=${limit}`).toEqual(expected);
+    }
+
+    const [header, ...rows]: string[][] = parse(await (await stack.api(`/api/appointments.csv?date=${localDay(startsAt)}`)).text(), { bom: true });
+    const inCsv = (a: { phone: string }) => rows.find((r) => r[header!.indexOf('mobile')] === a.phone)?.[header!.indexOf('another_time_asked_at')];
+    const local = (at: string) => DateTime.fromISO(at).setZone(stack.clinic.timezone).toFormat("yyyy-MM-dd'T'HH:mm:ssZZ");
+    expect([asked, mobile, confirmedLater, earlierTime, cancelled, askedToo].map(inCsv)).toEqual([local(askedAt), '', '', '', '', local(askedTooAt)]);
   });
 
   it('refuses a cursor it did not give, and a bad limit, naming them', async () => {

@@ -4,6 +4,7 @@
  * call, a machine's voicemail, retried webhooks, call status callbacks, and forged requests.
  */
 import { randomUUID } from 'node:crypto';
+import { parse } from 'csv-parse/sync';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { phoneToCall } from '../../src/clinics/clinics.js';
@@ -103,11 +104,33 @@ const press = (call: TestCall, digits: string, attempt = 1) =>
 const callStatus = (call: TestCall, callStatus: string, answeredBy?: string) =>
   stack.sendWebhook('/webhooks/twilio/voice/status', callStatusParams({ ...party(call), callStatus, ...(answeredBy === undefined ? {} : { answeredBy }) }));
 const appointmentStatus = async (call: TestCall) => ((await json(await stack.api(`/api/appointments/${call.appointmentId}`))) as { status: string }).status;
-const callRow = async (call: TestCall) => (await stack.sql`select status, answered_by, digits, choice, note, error_code from calls where id = ${call.id}`)[0];
+const callRow = async (call: TestCall) =>
+  (await stack.sql`select status, answered_by, digits, choice, note, outcome_note, error_code from calls where id = ${call.id}`)[0];
+/** The call's attempt as `GET /api/appointments/{id}` lists it among the appointment's deliveries. */
+const callAttempt = async (call: TestCall) => {
+  const { deliveries } = (await json(await stack.api(`/api/appointments/${call.appointmentId}`))) as { deliveries: { attempts: { sid: string | null }[] }[] };
+  return deliveries.flatMap((d) => d.attempts).find((attempt) => attempt.sid === call.callSid);
+};
 const textsAfterCall = (call: TestCall) => stack.sql`select body, appointment_id::text from messages where idempotency_key = ${`call:${call.callSid}:reply`}`;
 /** What `GET /api/appointments/{id}` says of a request for another time by phone that staff should call back about. */
 const anotherTimeAsked = async (call: TestCall) =>
   ((await json(await stack.api(`/api/appointments/${call.appointmentId}`))) as { another_time_asked_at: string | null }).another_time_asked_at;
+/**
+ * What the day's list (`GET /api/appointments?date=`) and its CSV export say of the same request for the
+ * call's appointment: the list's ISO 8601 UTC and the CSV's clinic time with its offset ('' when none).
+ */
+const anotherTimeAskedInLists = async (call: TestCall) => {
+  const { appointments } = (await json(await stack.api(`/api/appointments?date=${call.day}`))) as {
+    appointments: { id: string; another_time_asked_at: string | null }[];
+  };
+  const records: string[][] = parse(await (await stack.api(`/api/appointments.csv?date=${call.day}`)).text(), { bom: true });
+  const [header, ...rows] = records;
+  const row = rows.find((r) => r[header!.indexOf('mobile')] === call.phone);
+  return {
+    listed: appointments.find((a) => a.id === call.appointmentId)?.another_time_asked_at,
+    csv: row?.[header!.indexOf('another_time_asked_at')],
+  };
+};
 /** The call-back notice on the appointment's card on the Appointments page, as text; undefined when none. */
 const callBackNotice = async (call: TestCall) => {
   const page = await (
@@ -191,7 +214,7 @@ describe('a reminder call answered by the patient', () => {
     expect(goodbye).toContain(`To confirm, change or cancel it, please call us at ${officePhone}. Thank you, and goodbye.</Say><Hangup/></Response>`);
     expect(goodbye).not.toMatch(/did not get an answer|text/i);
     expect(await appointmentStatus(call)).toBe('booked');
-    expect(await callRow(call)).toMatchObject({ digits: '7', choice: null, note: 'no choice on the keypad' });
+    expect(await callRow(call)).toMatchObject({ digits: '7', choice: null, outcome_note: 'no choice on the keypad' });
     expect(await textsAfterCall(call)).toHaveLength(0);
   });
 
@@ -229,6 +252,7 @@ describe('a reminder call answered by the patient', () => {
     expect(await callRow(call)).toMatchObject({ choice: 'reschedule' });
     // The open times were texted: nobody needs to call the patient back.
     expect(await anotherTimeAsked(call)).toBeNull();
+    expect(await anotherTimeAskedInLists(call)).toEqual({ listed: null, csv: '' });
     expect(await callBackNotice(call)).toBeUndefined();
   });
 
@@ -241,7 +265,14 @@ describe('a reminder call answered by the patient', () => {
     expect(twiml).toContain(`<Say language="en-US">To choose another time, please call us at ${officePhone}. Until then, your visit stays on `);
     expect(twiml).toMatch(/your visit stays on \w+day, \w+ \d+ at \d\d:\d\d\. Goodbye\.<\/Say><Hangup\/><\/Response>$/);
     expect(twiml).not.toMatch(/text/i);
-    expect(await callRow(call)).toMatchObject({ digits: '2', choice: 'reschedule', note: 'a landline: asked to call the clinic for another time' });
+    // The call's attempt keeps why it was placed (the chain's fallback reason) and, apart, what it came to.
+    expect(await callAttempt(call)).toMatchObject({
+      channel: 'voice',
+      answered_by: 'human',
+      choice: 'reschedule',
+      note: 'the text was undelivered (30006): a landline, so a call',
+      outcome_note: 'a landline: asked to call the clinic for another time',
+    });
     // The chain was not asked for a list of times that could neither arrive nor be answered.
     expect(await appointmentStatus(call)).toBe('booked');
     expect(await stack.sql`select kind from patient_prompts where workflow_id = ${call.workflowId} and closed_at is null`).toEqual([
@@ -253,6 +284,11 @@ describe('a reminder call answered by the patient', () => {
     // Staff see that the patient asked for another time, to call them back: in the API and on the Appointments page.
     const [{ created_at: placed }] = (await stack.sql`select created_at from calls where id = ${call.id}`) as unknown as [{ created_at: Date }];
     expect(await anotherTimeAsked(call)).toBe(placed.toISOString());
+    // The day's list and its CSV export carry it too, so staff working from either call the patient back.
+    expect(await anotherTimeAskedInLists(call)).toEqual({
+      listed: placed.toISOString(),
+      csv: DateTime.fromJSDate(placed, { zone: stack.clinic.timezone }).toFormat("yyyy-MM-dd'T'HH:mm:ssZZ"),
+    });
     expect(await callBackNotice(call)).toMatch(
       /^Call back: Rahul asked for another time on the reminder call of \w+ \d+, \d{4}, \d+:\d\d [AP]M\. A landline takes no texts, so the time has not changed\.$/,
     );
@@ -283,7 +319,7 @@ describe('a reminder call answered by the patient', () => {
     expect(response.status).toBe(200);
     expect(await response.text()).toBe('<?xml version="1.0" encoding="UTF-8"?><Response><Hangup/></Response>');
     expect(await appointmentStatus(call)).toBe('booked');
-    expect(await callRow(call)).toMatchObject({ status: ended, digits: null, choice: null, note: null });
+    expect(await callRow(call)).toMatchObject({ status: ended, digits: null, choice: null, outcome_note: null });
     expect(await textsAfterCall(call)).toHaveLength(0);
     expect(await stack.sql`select step from call_steps where call_sid = ${call.callSid}`).toEqual([{ step: 'answer' }]);
   });
@@ -297,7 +333,7 @@ describe('a reminder call answered by the patient', () => {
     const response = await answer(call, answeredBy);
     expect(response.status).toBe(200);
     expect(await response.text()).toBe('<?xml version="1.0" encoding="UTF-8"?><Response><Hangup/></Response>');
-    expect(await callRow(call)).toMatchObject({ status: ended, answered_by: null, digits: null, choice: null, note: null });
+    expect(await callRow(call)).toMatchObject({ status: ended, answered_by: null, digits: null, choice: null, outcome_note: null });
     expect(await stack.sql`select 1 from call_steps where call_sid = ${call.callSid}`).toHaveLength(0);
     expect(await appointmentStatus(call)).toBe('booked');
     expect(await textsAfterCall(call)).toHaveLength(0);
@@ -311,7 +347,7 @@ describe('a reminder call answered by the patient', () => {
     const twiml = await (await press(call, '3')).text();
     expect(twiml).toMatch(/Sorry, we could not record your answer\. Please call the office at .*<Hangup\/>/);
     expect(await appointmentStatus(call)).toBe('confirmed');
-    expect(await callRow(call)).toMatchObject({ digits: '3', choice: null, note: 'the choice could not be recorded' });
+    expect(await callRow(call)).toMatchObject({ digits: '3', choice: null, outcome_note: 'the choice could not be recorded' });
     expect(await textsAfterCall(call)).toHaveLength(0);
   });
 });
@@ -326,7 +362,7 @@ describe('a reminder call answered by a machine', () => {
     expect(twiml).not.toContain('Dr Mehta');
     expect(twiml).not.toContain('Ortho');
     expect(twiml).not.toContain('<Gather');
-    expect(await callRow(call)).toMatchObject({ answered_by: 'machine_end_beep', note: 'voicemail left' });
+    expect(await callRow(call)).toMatchObject({ answered_by: 'machine_end_beep', outcome_note: 'voicemail left' });
     expect(await appointmentStatus(call)).toBe('booked');
   });
 });

@@ -93,7 +93,13 @@ describe('a reminder that does not arrive', () => {
       .poll(async () => (await appointment(booked.id)).deliveries.find((d: { kind: string }) => d.kind === 'reminder')?.attempts, { timeout: 15_000 })
       .toEqual([
         expect.objectContaining({ channel: 'sms', sid, status: 'undelivered', error_code: 30006 }),
-        expect.objectContaining({ channel: 'voice', sid: expect.stringMatching(/^CA[0-9a-f]{32}$/), note: null }),
+        // The call says why it was placed, as a text that fell back does.
+        expect.objectContaining({
+          channel: 'voice',
+          sid: expect.stringMatching(/^CA[0-9a-f]{32}$/),
+          note: 'the text was undelivered (30006): a landline, so a call',
+          outcome_note: null,
+        }),
       ]);
     const [calls] = await stack.sql`select count(*)::int as n from calls where appointment_id = ${booked.id}`;
     expect(calls!.n).toBe(1);
@@ -178,7 +184,7 @@ describe('the spreadsheet export', () => {
       new Date(day),
     );
     const records: string[][] = parse(await (await stack.api(`/api/appointments.csv?date=${local}`)).text(), { bom: true });
-    expect(records[0]).toEqual(['name', 'mobile', 'date', 'time_slot', 'doctor', 'specialty', 'followup_date']);
-    expect(records).toContainEqual(['Lopez, Ana "Anita"', phone, local, expect.stringMatching(/^\d\d:\d\d$/), 'Dr Ramirez', 'Dental cleaning', '']);
+    expect(records[0]).toEqual(['name', 'mobile', 'date', 'time_slot', 'doctor', 'specialty', 'followup_date', 'another_time_asked_at']);
+    expect(records).toContainEqual(['Lopez, Ana "Anita"', phone, local, expect.stringMatching(/^\d\d:\d\d$/), 'Dr Ramirez', 'Dental cleaning', '', '']);
   });
 });

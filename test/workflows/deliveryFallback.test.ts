@@ -165,6 +165,8 @@ describe('a voice reminder', () => {
     expect(await chain.channels()).toEqual(['voice']);
     await env.sleep(2 * MINUTE);
     await expect.poll(chain.channels).toEqual(['voice', 'voice']);
+    // Each call says why it went as a call: the first is the appointment's own channel, the second a retry.
+    expect((await chain.attemptsOf('reminder')).map((a) => a.note)).toEqual([null, 'the call was no-answer: called again']);
 
     await chain.receipt('busy');
     await expect.poll(chain.channels).toEqual(['voice', 'voice', 'sms']);

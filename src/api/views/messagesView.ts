@@ -70,10 +70,12 @@ function renderPhone(entry: LogEntry, view: MessagesView): Html {
     </form>`;
 }
 
+/** A call's line: who answered, the choice and what the call came to (its reason, `note`, shows below as a text's does). */
 function describeCall(entry: LogEntry): string {
   const parts = ['Reminder call'];
   if (entry.answeredBy !== null) parts.push(`answered by ${entry.answeredBy.replaceAll('_', ' ')}`);
   if (entry.choice !== null) parts.push(`chose ${entry.choice}`);
+  if (entry.outcomeNote !== null) parts.push(entry.outcomeNote);
   return parts.join(' · ');
 }
 
