@@ -311,7 +311,7 @@ export function appointmentRoutes(deps: { sql: Sql; temporal: Client; taskQueue:
       operationId: 'exportAppointmentsCsv',
       summary: 'The appointments as a spreadsheet (CSV)',
       description:
-        "Every appointment the filters match, in one file (no paging). The seed's columns `name,mobile,date,time_slot,doctor,specialty,followup_date`, then `another_time_asked_at` (as in `GET /api/appointments`: when the patient asked on a landline reminder call for another time, ISO 8601 with the clinic's offset; empty when not); dates and times in the clinic's time zone.",
+        "Every appointment the filters match, in one file (no paging). Exactly the columns `name,mobile,date,time_slot,doctor,specialty,followup_date`; dates and times in the clinic's time zone.",
       tags: ['Appointments'],
       request: { query: ZListQuery },
       responses: {
@@ -321,7 +321,7 @@ export function appointmentRoutes(deps: { sql: Sql; temporal: Client; taskQueue:
             'text/csv': {
               schema: z.string().meta({
                 example:
-                  'name,mobile,date,time_slot,doctor,specialty,followup_date,another_time_asked_at\r\nRahul Sharma,+919876543210,2025-02-10,10:30,Dr Mehta,Ortho,2025-02-17,\r\n',
+                  'name,mobile,date,time_slot,doctor,specialty,followup_date\r\nRahul Sharma,+919876543210,2025-02-10,10:30,Dr Mehta,Ortho,2025-02-17\r\n',
               }),
             },
           },
@@ -333,11 +333,7 @@ export function appointmentRoutes(deps: { sql: Sql; temporal: Client; taskQueue:
       const { date } = c.req.valid('query');
       const { clinic, filter } = await filterFor(c.req.valid('query'));
       const list = await listAppointments(deps.sql, clinic.id, filter);
-      const asked = await findAnotherTimeAsked(deps.sql, list);
-      const csv = appointmentsCsv(
-        list.map((a) => ({ ...a, anotherTimeAskedAt: asked.get(a.id) ?? null })),
-        clinic.timezone,
-      );
+      const csv = appointmentsCsv(list, clinic.timezone);
       return c.body(csv, 200, {
         'Content-Type': 'text/csv; charset=utf-8',
         'Content-Disposition': `attachment; filename="appointments-${clinic.slug}${date === undefined ? '' : `-${date}`}.csv"`,

@@ -1,13 +1,9 @@
 /**
- * The appointments spreadsheet clinics keep (the WhatsApp reminder seed's format): the seed's columns
- * `name,mobile,date,time_slot,doctor,specialty,followup_date` first and in its order, then
- * `another_time_asked_at`, one row per appointment, e.g.
- * `Rahul Sharma,+919876543210,2025-02-10,10:30,Dr Mehta,Ortho,2025-02-17,`. Numbers are E.164, `date`
+ * The appointments spreadsheet clinics keep (the WhatsApp reminder seed's format): exactly the
+ * columns `name,mobile,date,time_slot,doctor,specialty,followup_date`, one row per appointment, e.g.
+ * `Rahul Sharma,+919876543210,2025-02-10,10:30,Dr Mehta,Ortho,2025-02-17`. Numbers are E.164, `date`
  * (`YYYY-MM-DD`) and `time_slot` (`HH:MM`, 24-hour) are in the clinic's time zone, `specialty` is the
- * appointment's service, `another_time_asked_at` is when the reminder call was placed on which the
- * patient asked from a landline for another time (src/appointments/anotherTimeAsked.ts: call them
- * back), ISO 8601 to the second in the clinic's time zone with its offset (`2025-02-09T18:04:05+05:30`),
- * else empty. Written with csv-stringify (RFC 4180 quoting), so commas, quotes and line
+ * appointment's service. Written with csv-stringify (RFC 4180 quoting), so commas, quotes and line
  * breaks in names survive a round trip through a spreadsheet. Text staff typed (name, doctor, specialty)
  * that a spreadsheet would run as a formula, starting with `=`, `+`, `-`, `@`, a tab or a carriage
  * return, is written with a leading `'` (OWASP, "CSV Injection"); `mobile` is E.164 and stays as is.
@@ -17,7 +13,7 @@ import { stringify } from 'csv-stringify/sync';
 import { DateTime } from 'luxon';
 
 /** The header row, in order. */
-export const APPOINTMENTS_CSV_COLUMNS = ['name', 'mobile', 'date', 'time_slot', 'doctor', 'specialty', 'followup_date', 'another_time_asked_at'] as const;
+export const APPOINTMENTS_CSV_COLUMNS = ['name', 'mobile', 'date', 'time_slot', 'doctor', 'specialty', 'followup_date'] as const;
 
 /** One appointment as the spreadsheet needs it. */
 export interface AppointmentCsvRow {
@@ -29,8 +25,6 @@ export interface AppointmentCsvRow {
   service: string;
   /** `YYYY-MM-DD`, or null when none is set. */
   followUpDate: string | null;
-  /** When the patient asked on a landline reminder call for another time (`findAnotherTimeAsked`), or null. */
-  anotherTimeAskedAt: Date | null;
 }
 
 /** Characters that make a spreadsheet read a cell as a formula (OWASP, "CSV Injection"). */
@@ -52,7 +46,6 @@ export function appointmentsCsv(rows: readonly AppointmentCsvRow[], timezone: st
         asText(row.providerName),
         asText(row.service),
         row.followUpDate ?? '',
-        row.anotherTimeAskedAt === null ? '' : DateTime.fromJSDate(row.anotherTimeAskedAt, { zone: timezone }).toFormat("yyyy-MM-dd'T'HH:mm:ssZZ"),
       ];
     }),
     { header: true, columns: [...APPOINTMENTS_CSV_COLUMNS], record_delimiter: 'windows', bom: true },

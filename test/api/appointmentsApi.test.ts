@@ -76,7 +76,7 @@ describe('reading appointments', () => {
     expect((await stack.api('/api/appointments/987654321/cancel', { method: 'POST' })).status).toBe(404);
   });
 
-  it('exports the day as the seed spreadsheet (then another_time_asked_at), in clinic time, with names that keep their commas', async () => {
+  it('exports the day as the seed spreadsheet, in clinic time, with names that keep their commas', async () => {
     const provider = await findOrCreateProvider(stack.sql, stack.clinic.id, 'Dr Mehta');
     expect(await findOrCreateProvider(stack.sql, stack.clinic.id, 'dr mehta')).toEqual(provider);
     const day = '2031-03-04';
@@ -89,8 +89,8 @@ describe('reading appointments', () => {
     expect(response.headers.get('content-type')).toMatch(/^text\/csv/);
     const records: string[][] = parse(await response.text(), { bom: true });
     expect(records).toEqual([
-      ['name', 'mobile', 'date', 'time_slot', 'doctor', 'specialty', 'followup_date', 'another_time_asked_at'],
-      ['Sharma, Rahul', '+919876543210', day, '10:30', 'Dr Mehta', 'Ortho', '2031-03-11', ''],
+      ['name', 'mobile', 'date', 'time_slot', 'doctor', 'specialty', 'followup_date'],
+      ['Sharma, Rahul', '+919876543210', day, '10:30', 'Dr Mehta', 'Ortho', '2031-03-11'],
     ]);
     const listed = (await json(await stack.api(`/api/appointments?date=${day}`))).appointments;
     expect(listed).toHaveLength(1);

@@ -211,11 +211,6 @@ describe('GET /api/appointments', () => {
       }
       expect(seen, `limit=${limit}`).toEqual(expected);
     }
-
-    const [header, ...rows]: string[][] = parse(await (await stack.api(`/api/appointments.csv?date=${localDay(startsAt)}`)).text(), { bom: true });
-    const inCsv = (a: { phone: string }) => rows.find((r) => r[header!.indexOf('mobile')] === a.phone)?.[header!.indexOf('another_time_asked_at')];
-    const local = (at: string) => DateTime.fromISO(at).setZone(stack.clinic.timezone).toFormat("yyyy-MM-dd'T'HH:mm:ssZZ");
-    expect([asked, mobile, confirmedLater, earlierTime, cancelled, askedToo].map(inCsv)).toEqual([local(askedAt), '', '', '', '', local(askedTooAt)]);
   });
 
   it('refuses a cursor it did not give, and a bad limit, naming them', async () => {

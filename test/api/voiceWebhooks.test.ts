@@ -4,7 +4,6 @@
  * call, a machine's voicemail, retried webhooks, call status callbacks, and forged requests.
  */
 import { randomUUID } from 'node:crypto';
-import { parse } from 'csv-parse/sync';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { phoneToCall } from '../../src/clinics/clinics.js';
@@ -115,21 +114,12 @@ const textsAfterCall = (call: TestCall) => stack.sql`select body, appointment_id
 /** What `GET /api/appointments/{id}` says of a request for another time by phone that staff should call back about. */
 const anotherTimeAsked = async (call: TestCall) =>
   ((await json(await stack.api(`/api/appointments/${call.appointmentId}`))) as { another_time_asked_at: string | null }).another_time_asked_at;
-/**
- * What the day's list (`GET /api/appointments?date=`) and its CSV export say of the same request for the
- * call's appointment: the list's ISO 8601 UTC and the CSV's clinic time with its offset ('' when none).
- */
-const anotherTimeAskedInLists = async (call: TestCall) => {
+/** What the day's list (`GET /api/appointments?date=`) says of the same request for the call's appointment. */
+const anotherTimeAskedInList = async (call: TestCall) => {
   const { appointments } = (await json(await stack.api(`/api/appointments?date=${call.day}`))) as {
     appointments: { id: string; another_time_asked_at: string | null }[];
   };
-  const records: string[][] = parse(await (await stack.api(`/api/appointments.csv?date=${call.day}`)).text(), { bom: true });
-  const [header, ...rows] = records;
-  const row = rows.find((r) => r[header!.indexOf('mobile')] === call.phone);
-  return {
-    listed: appointments.find((a) => a.id === call.appointmentId)?.another_time_asked_at,
-    csv: row?.[header!.indexOf('another_time_asked_at')],
-  };
+  return appointments.find((a) => a.id === call.appointmentId)?.another_time_asked_at;
 };
 /** The call-back notice on the appointment's card on the Appointments page, as text; undefined when none. */
 const callBackNotice = async (call: TestCall) => {
@@ -252,7 +242,7 @@ describe('a reminder call answered by the patient', () => {
     expect(await callRow(call)).toMatchObject({ choice: 'reschedule' });
     // The open times were texted: nobody needs to call the patient back.
     expect(await anotherTimeAsked(call)).toBeNull();
-    expect(await anotherTimeAskedInLists(call)).toEqual({ listed: null, csv: '' });
+    expect(await anotherTimeAskedInList(call)).toBeNull();
     expect(await callBackNotice(call)).toBeUndefined();
   });
 
@@ -284,11 +274,8 @@ describe('a reminder call answered by the patient', () => {
     // Staff see that the patient asked for another time, to call them back: in the API and on the Appointments page.
     const [{ created_at: placed }] = (await stack.sql`select created_at from calls where id = ${call.id}`) as unknown as [{ created_at: Date }];
     expect(await anotherTimeAsked(call)).toBe(placed.toISOString());
-    // The day's list and its CSV export carry it too, so staff working from either call the patient back.
-    expect(await anotherTimeAskedInLists(call)).toEqual({
-      listed: placed.toISOString(),
-      csv: DateTime.fromJSDate(placed, { zone: stack.clinic.timezone }).toFormat("yyyy-MM-dd'T'HH:mm:ssZZ"),
-    });
+    // The day's list carries it too, so staff working from it call the patient back.
+    expect(await anotherTimeAskedInList(call)).toBe(placed.toISOString());
     expect(await callBackNotice(call)).toMatch(
       /^Call back: Rahul asked for another time on the reminder call of \w+ \d+, \d{4}, \d+:\d\d [AP]M\. A landline takes no texts, so the time has not changed\.$/,
     );

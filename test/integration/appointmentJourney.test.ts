@@ -184,7 +184,7 @@ describe('the spreadsheet export', () => {
       new Date(day),
     );
     const records: string[][] = parse(await (await stack.api(`/api/appointments.csv?date=${local}`)).text(), { bom: true });
-    expect(records[0]).toEqual(['name', 'mobile', 'date', 'time_slot', 'doctor', 'specialty', 'followup_date', 'another_time_asked_at']);
-    expect(records).toContainEqual(['Lopez, Ana "Anita"', phone, local, expect.stringMatching(/^\d\d:\d\d$/), 'Dr Ramirez', 'Dental cleaning', '', '']);
+    expect(records[0]).toEqual(['name', 'mobile', 'date', 'time_slot', 'doctor', 'specialty', 'followup_date']);
+    expect(records).toContainEqual(['Lopez, Ana "Anita"', phone, local, expect.stringMatching(/^\d\d:\d\d$/), 'Dr Ramirez', 'Dental cleaning', '']);
   });
 });
