@@ -29,11 +29,14 @@ import { staffSettingsRoutes } from './staffSettings.js';
 import { staffWaitlistRoutes } from './staffWaitlist.js';
 import { ticketJson } from './ticketJson.js';
 import { ERROR_FOR_PARAM } from './views/cardError.js';
+import { labelFieldMessage, type FieldLabels } from './views/fieldLabels.js';
 import { ZClinicQuery, parseOrThrow } from './validation.js';
 import { renderBoardFragment, renderBoardPage, type BoardView } from './views/boardView.js';
 
 /** Longest flash message the board shows from its `?error=` parameter (characters). */
 const MAX_FLASH_CHARS = 300;
+/** The board's controls by the field names their posts send (the rooms open group's − / + buttons). */
+const BOARD_LABELS: FieldLabels = { rooms_open: 'Rooms open' };
 
 const ZBoardQuery = ZClinicQuery.extend({
   error: z.string().max(MAX_FLASH_CHARS).optional().catch(undefined),
@@ -71,7 +74,8 @@ async function loadBoard(deps: AppDeps, slug: string): Promise<BoardView> {
 
 /**
  * Answers a board form post that ran `act`: the script asks for JSON (`act`'s result or the error
- * shape); a plain form post gets a 303 back to the board, with a refusal's reason in `?error=` and,
+ * shape, whose messages name the API's fields); a plain form post gets a 303 back to the board, with a
+ * refusal's reason in `?error=` (a field named by the board's label, `BOARD_LABELS`) and,
  * for a ticket's button, the ticket it concerns in `?error_for=` (its card shows it).
  */
 async function answerFormPost(c: Context, slug: string, act: () => Promise<object>, ticket?: string): Promise<Response> {
@@ -80,7 +84,7 @@ async function answerFormPost(c: Context, slug: string, act: () => Promise<objec
     return wantsJson(c) ? c.json(result) : c.redirect(boardUrl(slug), 303);
   } catch (error) {
     if (wantsJson(c) || !(error instanceof AppError)) throw error;
-    const params: Record<string, string> = { error: error.message.slice(0, MAX_FLASH_CHARS) };
+    const params: Record<string, string> = { error: labelFieldMessage(error.message, error.field, BOARD_LABELS).slice(0, MAX_FLASH_CHARS) };
     if (ticket !== undefined && ZTicketCode.safeParse(ticket).success) params[ERROR_FOR_PARAM] = ticket;
     return c.redirect(boardUrl(slug, '', params), 303);
   }

@@ -254,7 +254,7 @@ describe('staff open and close rooms from the board', () => {
     const asForm = await postRooms(cookie, '0');
     expect(asForm.status).toBe(303);
     expect(await (await stack.app.request(asForm.headers.get('location')!, { headers: { Cookie: cookie } })).text()).toContain(
-      'rooms_open: must be a whole number',
+      'Rooms open: must be a whole number',
     );
     expect(await roomsOpen()).toBe(3);
   });
