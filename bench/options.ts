@@ -30,12 +30,12 @@ const ZBenchEnv = z
     /** Required with BENCH_TEMPORAL_ADDRESS: the root of the process tree that is that server (its database too, if started under it), for the CPU and memory columns. */
     BENCH_TEMPORAL_PID: z.coerce.number().int().positive().optional(),
     /** `1`: the worker and the API write V8 CPU profiles (`--cpu-prof`, one per thread) into the run's folder when they stop. */
-    BENCH_CPU_PROFILE: z.enum(['0', '1'], { message: 'must be 0 or 1' }).default('0'),
+    BENCH_CPU_PROFILE: z.enum(['0', '1'], { error: 'must be 0 or 1' }).default('0'),
     /** Passed to the worker as WORKER_MAX_CACHED_WORKFLOWS; unset: Frontdesk's default (1,000). */
     WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
   })
   .refine((e) => e.BENCH_TEMPORAL_ADDRESS === undefined || e.BENCH_TEMPORAL_PID !== undefined, {
-    message: 'must be set with BENCH_TEMPORAL_ADDRESS (the process whose tree is that server)',
+    error: 'must be set with BENCH_TEMPORAL_ADDRESS (the process whose tree is that server)',
     path: ['BENCH_TEMPORAL_PID'],
   });
 

@@ -32,7 +32,7 @@ export const DEFAULT_MAX_CACHED_WORKFLOWS = 1_000;
 const ZConfig = z
   .object({
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-    PUBLIC_BASE_URL: optionalString.pipe(z.url({ message: 'must be an absolute URL such as https://desk.example.org' }).optional()),
+    PUBLIC_BASE_URL: optionalString.pipe(z.url({ error: 'must be an absolute URL such as https://desk.example.org' }).optional()),
     TRUST_PROXY: z.coerce.number().int('must be a whole number of proxy hops').min(0).max(10).default(0),
     DATABASE_URL: optionalString.pipe(
       z
@@ -44,7 +44,7 @@ const ZConfig = z
     TEMPORAL_NAMESPACE: z.string().trim().min(1).default('default'),
     TEMPORAL_TASK_QUEUE: z.string().trim().min(1).default('frontdesk'),
     WORKER_MAX_CACHED_WORKFLOWS: optionalCount(0, 1_000_000).transform((count) => count ?? DEFAULT_MAX_CACHED_WORKFLOWS),
-    TEMPORAL_UI_URL: optionalString.pipe(z.url({ message: 'must be the Temporal Web UI as the browser opens it, such as http://localhost:8080' }).optional()),
+    TEMPORAL_UI_URL: optionalString.pipe(z.url({ error: 'must be the Temporal Web UI as the browser opens it, such as http://localhost:8080' }).optional()),
     PAYLOAD_ENCRYPTION_KEY: optionalString.transform((text, ctx) => {
       if (text === undefined) return undefined;
       try {

@@ -39,19 +39,19 @@ export const ZBooking = z
     {
       patient_name: ZFreeText(MAX_NAME).meta({ example: 'Rahul Sharma' }),
       phone: z
-        .string({ message: 'must be a phone number' })
+        .string({ error: 'must be a phone number' })
         .trim()
         .min(1, 'must be a phone number')
         .max(40, 'must be a phone number')
         .meta({ description: "E.164, or a local number read in the clinic's `default_country`; stored E.164.", example: '+919876543210' }),
       starts_at: ZStartsAt,
-      duration_minutes: z.int({ message: DURATION_MESSAGE }).min(5, DURATION_MESSAGE).max(480, DURATION_MESSAGE).meta({ example: 30 }),
+      duration_minutes: z.int({ error: DURATION_MESSAGE }).min(5, DURATION_MESSAGE).max(480, DURATION_MESSAGE).meta({ example: 30 }),
       provider: ZFreeText(MAX_NAME)
         .optional()
         .meta({ description: "The provider's name; a name the clinic does not know yet adds the provider.", example: 'Dr Mehta' }),
       provider_id: ZProviderId.optional().meta({ example: 3 }),
       service: ZFreeText(MAX_NAME).meta({ description: 'What the visit is for (the CSV\'s "specialty").', example: 'Ortho' }),
-      channel: z.enum(['sms', 'whatsapp', 'voice'], { message: 'must be sms, whatsapp or voice' }).meta({
+      channel: z.enum(['sms', 'whatsapp', 'voice'], { error: 'must be sms, whatsapp or voice' }).meta({
         description:
           "How reminders reach the patient: `whatsapp` (an approved template outside the 24-hour window), `sms`, or `voice` (a call answered by keypad; the chain's other messages go by SMS). Each falls back by delivery receipt: WhatsApp → SMS → call.",
         example: 'sms',
@@ -101,7 +101,7 @@ const ZAppointmentPath = z.object({
 const ZListQuery = z.object({
   clinic: ZClinicSlug,
   date: ZCalendarDate.optional().meta({ description: 'Only appointments starting on this clinic-local day.', example: '2026-12-01' }),
-  status: z.enum(APPOINTMENT_STATUSES, { message: `must be one of ${APPOINTMENT_STATUSES.join(', ')}` }).optional(),
+  status: z.enum(APPOINTMENT_STATUSES, { error: `must be one of ${APPOINTMENT_STATUSES.join(', ')}` }).optional(),
 });
 /** `GET /appointments`'s query: the export's filters and a page. */
 const ZPagedListQuery = ZListQuery.extend({ limit: ZPageLimit(MAX_PAGE_LIMIT), cursor: ZTimeKeyCursor(APPOINTMENTS_LIST) });

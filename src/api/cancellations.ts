@@ -174,7 +174,7 @@ export function cancellationRoutes(deps: OfferWorkflowDeps) {
       request: {
         query: z.object({
           clinic: ZClinicSlug,
-          status: z.enum(STATUSES, { message: 'must be open, filled, expired or aborted' }).optional().meta({ example: 'open' }),
+          status: z.enum(STATUSES, { error: 'must be open, filled, expired or aborted' }).optional().meta({ example: 'open' }),
           limit: ZPageLimit(MAX_PAGE_LIMIT),
           cursor: ZTimeKeyCursor(CANCELLATIONS_LIST),
         }),

@@ -17,7 +17,7 @@ import { ZClinicQuery, requireJsonBody, unknownField } from './validation.js';
 
 const ROOMS_MESSAGE = `must be a whole number from ${MIN_ROOMS_OPEN} to ${MAX_ROOMS_OPEN}`;
 
-const ZRoomsOpen = z.int({ message: ROOMS_MESSAGE }).min(MIN_ROOMS_OPEN, ROOMS_MESSAGE).max(MAX_ROOMS_OPEN, ROOMS_MESSAGE);
+const ZRoomsOpen = z.int({ error: ROOMS_MESSAGE }).min(MIN_ROOMS_OPEN, ROOMS_MESSAGE).max(MAX_ROOMS_OPEN, ROOMS_MESSAGE);
 
 /** Staff's request to set the rooms open. */
 export const ZRoomsBody = z
@@ -30,7 +30,7 @@ export const ZRooms = z.object({ clinic: z.string().meta({ example: 'main' }), r
 /** The board's form post: the same number, sent as form text (`rooms_open=2`). */
 export const ZRoomsForm = z.object({
   rooms_open: z
-    .string({ message: ROOMS_MESSAGE })
+    .string({ error: ROOMS_MESSAGE })
     .regex(/^\d{1,3}$/, ROOMS_MESSAGE)
     .transform(Number)
     .pipe(ZRoomsOpen),
@@ -71,11 +71,11 @@ const TIMEZONE_MESSAGE = 'must be an IANA time zone such as America/Chicago';
 /** A whole number from `min` to `max`, with a message saying so. */
 const wholeNumber = (min: number, max: number, unit: string) => {
   const message = `must be a whole number${unit === '' ? '' : ` of ${unit}`} from ${min} to ${max}`;
-  return z.int({ message }).min(min, message).max(max, message);
+  return z.int({ error: message }).min(min, message).max(max, message);
 };
-const ZCountry = z.string({ message: COUNTRY_MESSAGE }).refine((country) => /^[A-Z]{2}$/.test(country) && isSupportedCountry(country), COUNTRY_MESSAGE);
+const ZCountry = z.string({ error: COUNTRY_MESSAGE }).refine((country) => /^[A-Z]{2}$/.test(country) && isSupportedCountry(country), COUNTRY_MESSAGE);
 const INBOUND_COUNTRIES_MESSAGE = 'must be a list of 1 to 250 two-letter country codes with phone numbers, such as ["US", "CA"], or null';
-const ZInboundCountries = z.array(ZCountry, { message: INBOUND_COUNTRIES_MESSAGE }).min(1, INBOUND_COUNTRIES_MESSAGE).max(250, INBOUND_COUNTRIES_MESSAGE);
+const ZInboundCountries = z.array(ZCountry, { error: INBOUND_COUNTRIES_MESSAGE }).min(1, INBOUND_COUNTRIES_MESSAGE).max(250, INBOUND_COUNTRIES_MESSAGE);
 const INBOUND_COUNTRIES_DESCRIPTION =
   "Countries whose numbers get replies to their texts (SMS pumping guard): a text from any other country's number is logged and counted (`GET /api/metrics/inbound`), never answered; opt-outs are still recorded. Default: the clinic's `default_country` only";
 
@@ -86,7 +86,7 @@ const clockTime = (description: string, example: string) => ZClockTime.meta({ de
 /** The settings staff may change, as the API names them; each is checked on its own here, the pairs together in `updateClinicSettings`. */
 const settingFields = {
   timezone: z
-    .string({ message: TIMEZONE_MESSAGE })
+    .string({ error: TIMEZONE_MESSAGE })
     .refine((zone) => IANAZone.isValidZone(zone), TIMEZONE_MESSAGE)
     .meta({
       description:
@@ -95,26 +95,26 @@ const settingFields = {
     }),
   closing_time: clockTime('When the walk-in line closes each day; a ticket keeps the closing time it joined with', '20:00'),
   next_reminder_minutes: z
-    .int({ message: REMINDER_MINUTES_MESSAGE })
+    .int({ error: REMINDER_MINUTES_MESSAGE })
     .min(1, REMINDER_MINUTES_MESSAGE)
     .max(120, REMINDER_MINUTES_MESSAGE)
     .meta({ description: 'Minutes a called ticket waits before its "we are calling you" reminder.', example: 5 }),
   office_phone: z
-    .string({ message: OFFICE_PHONE_MESSAGE })
+    .string({ error: OFFICE_PHONE_MESSAGE })
     .refine((phone) => /^\+[1-9]\d{6,14}$/.test(phone) && isValidPhoneNumber(phone), OFFICE_PHONE_MESSAGE)
     .nullable()
     .meta({ description: "The number patients call (`{office_phone}`); null: the clinic's SMS number stands in.", example: '+13125550142' }),
   contact_hours_start: clockTime('No business-initiated message goes out before this time; replies to a patient always go at once', '08:00'),
   contact_hours_end: clockTime('… nor from this time on; after `contact_hours_start`', '20:00'),
   office_days: z
-    .array(z.int({ message: WEEKDAYS_MESSAGE }).min(1, WEEKDAYS_MESSAGE).max(7, WEEKDAYS_MESSAGE), { message: WEEKDAYS_MESSAGE })
+    .array(z.int({ error: WEEKDAYS_MESSAGE }).min(1, WEEKDAYS_MESSAGE).max(7, WEEKDAYS_MESSAGE), { error: WEEKDAYS_MESSAGE })
     .min(1, WEEKDAYS_MESSAGE)
     .max(7, WEEKDAYS_MESSAGE)
     .meta({ description: 'Days the office takes appointments, ISO weekdays (1 Monday … 7 Sunday); stored ascending.', example: [1, 2, 3, 4, 5] }),
   office_opens: clockTime('Office hours start: the first open slot offered for rescheduling', '09:00'),
   office_closes: clockTime('Office hours end: no slot runs past it; after `office_opens`', '17:00'),
   slot_minutes: z
-    .int({ message: SLOT_MINUTES_MESSAGE })
+    .int({ error: SLOT_MINUTES_MESSAGE })
     .min(5, SLOT_MINUTES_MESSAGE)
     .max(480, SLOT_MINUTES_MESSAGE)
     .meta({ description: 'Length of an open slot offered for rescheduling, in minutes.', example: 60 }),
@@ -126,7 +126,7 @@ const settingFields = {
     description: 'The country local phone numbers are read in, as staff book appointments (`9876543210` at `IN` is +919876543210).',
     example: 'US',
   }),
-  cancel_is_opt_out: z.boolean({ message: 'must be true or false' }).meta({
+  cancel_is_opt_out: z.boolean({ error: 'must be true or false' }).meta({
     description:
       "Whether the clinic's number keeps Twilio's default opt-out words, CANCEL among them: true (Twilio's default), a bare CANCEL also opts the patient out and gets no reply.",
     example: true,
@@ -139,7 +139,7 @@ const settingFields = {
       { kind: 'before', minutes: 60 },
     ],
   }),
-  call_retry_minutes: z.int({ message: CALL_RETRY_MESSAGE }).min(5, CALL_RETRY_MESSAGE).max(1440, CALL_RETRY_MESSAGE).meta({
+  call_retry_minutes: z.int({ error: CALL_RETRY_MESSAGE }).min(5, CALL_RETRY_MESSAGE).max(1440, CALL_RETRY_MESSAGE).meta({
     description:
       'Minutes before a reminder call that was busy, not answered or failed is placed once more (inside contact hours); after it, the reminder goes by SMS.',
     example: 30,
@@ -160,7 +160,7 @@ const settingFields = {
     description: 'A slot that starts within this many minutes is no longer offered: its cancellation ends `expired`.',
     example: 60,
   }),
-  retention_days: z.int({ message: RETENTION_MESSAGE }).min(7, RETENTION_MESSAGE).max(3650, RETENTION_MESSAGE).meta({
+  retention_days: z.int({ error: RETENTION_MESSAGE }).min(7, RETENTION_MESSAGE).max(3650, RETENTION_MESSAGE).meta({
     description:
       "Days message bodies and patients' phone numbers are kept: older ones are purged within the hour by the retention schedule (bodies emptied, numbers masked to their last four digits, in the message and call logs and closed tickets).",
     example: 90,

@@ -42,7 +42,7 @@ export const ZTemplates = z.object({ clinic: z.string().meta({ example: 'main' }
 
 /** The path of a template: `{kind}/{language}`. */
 export const ZTemplatePath = z.object({
-  kind: z.enum(MESSAGE_KINDS, { message: `must be one of ${MESSAGE_KINDS.join(', ')}` }).meta({ description: 'The message kind.', example: 'reminder' }),
+  kind: z.enum(MESSAGE_KINDS, { error: `must be one of ${MESSAGE_KINDS.join(', ')}` }).meta({ description: 'The message kind.', example: 'reminder' }),
   language: ZLanguage.meta({ description: 'A language tag: `en`, `es`, or one the clinic adds (`pt-BR`).', example: 'es' }),
 });
 
@@ -51,7 +51,7 @@ export const ZTemplateBody = z
   .strictObject(
     {
       body: z
-        .string({ message: 'must be text' })
+        .string({ error: 'must be text' })
         .min(1, 'must not be empty')
         .max(1600, 'must be at most 1600 characters')
         .meta({ example: '{clinic_name}: {patient_name}, see you {date} at {time}. Reply YES to confirm, NO to cancel, CHANGE for another time.' }),

@@ -53,9 +53,9 @@ const ZConsolePhone = z
 
 const ZConsolePhoneRequest = z
   .object({
-    sms: z.enum(CONSOLE_SMS, { message: `must be one of ${CONSOLE_SMS.join(', ')}` }).default('delivered'),
-    whatsapp: z.enum(CONSOLE_WHATSAPP, { message: `must be one of ${CONSOLE_WHATSAPP.join(', ')}` }).default('delivered'),
-    call: z.enum(CONSOLE_CALL, { message: `must be one of ${CONSOLE_CALL.join(', ')}` }).default('answer'),
+    sms: z.enum(CONSOLE_SMS, { error: `must be one of ${CONSOLE_SMS.join(', ')}` }).default('delivered'),
+    whatsapp: z.enum(CONSOLE_WHATSAPP, { error: `must be one of ${CONSOLE_WHATSAPP.join(', ')}` }).default('delivered'),
+    call: z.enum(CONSOLE_CALL, { error: `must be one of ${CONSOLE_CALL.join(', ')}` }).default('answer'),
   })
   .strict()
   .openapi('ConsolePhoneRequest');

@@ -18,7 +18,7 @@ const KEY_PATTERN = /^[A-Za-z0-9._:-]{1,100}$/;
 const KEY_MESSAGE = 'must be 1 to 100 letters, digits or . _ : -';
 
 /** A key as a client sends it (a UUID is a good one). */
-export const ZIdempotencyKey = z.string().regex(KEY_PATTERN, { message: KEY_MESSAGE });
+export const ZIdempotencyKey = z.string().regex(KEY_PATTERN, { error: KEY_MESSAGE });
 
 /** Request headers of a staff change in the JSON API (Hono hands them over lower-cased). */
 export const ZIdempotencyHeaders = z.object({

@@ -16,7 +16,7 @@ const TYPE_MESSAGE = 'must be MD/DO or APP';
 
 const providerFields = {
   name: ZFreeText(MAX_NAME).meta({ description: 'Unique in the clinic whatever its case.', example: 'Dr Mehta' }),
-  type: z.enum(PROVIDER_TYPES, { message: TYPE_MESSAGE }).meta({ description: '`MD/DO` (physician) or `APP` (advanced practice provider).', example: 'MD/DO' }),
+  type: z.enum(PROVIDER_TYPES, { error: TYPE_MESSAGE }).meta({ description: '`MD/DO` (physician) or `APP` (advanced practice provider).', example: 'MD/DO' }),
 };
 
 /** A new provider as staff send it. */
@@ -28,7 +28,7 @@ const ZProviderPatch = z
     {
       name: providerFields.name.optional(),
       type: providerFields.type.optional(),
-      active: z.boolean({ message: 'must be true or false' }).optional().meta({
+      active: z.boolean({ error: 'must be true or false' }).optional().meta({
         description: 'false: the provider takes no new waitlist offers; appointments and history stay.',
         example: false,
       }),

@@ -17,7 +17,7 @@ import { ZClinicQuery, requireJsonBody, unknownField } from './validation.js';
 
 /** Staff's request to move a ticket (also the board's form post). */
 export const ZTransitionBody = z
-  .strictObject({ state: z.enum(STAFF_TARGET_STATES, { message: `must be one of ${STAFF_TARGET_STATES.join(', ')}` }) }, { error: unknownField })
+  .strictObject({ state: z.enum(STAFF_TARGET_STATES, { error: `must be one of ${STAFF_TARGET_STATES.join(', ')}` }) }, { error: unknownField })
   .openapi('TransitionRequest');
 
 /** A ticket code in a path (`q7` is read as `Q7`). */

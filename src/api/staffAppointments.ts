@@ -66,14 +66,14 @@ const ZPageQuery = z.object({
   retry: z.string().regex(RETRY).optional().catch(undefined),
 });
 const ZActionQuery = z.object({ clinic: ZClinicSlug, date: ZDay });
-const ZAction = z.enum(['remind', 'visited', 'no_show', 'cancel', 'move'], { message: 'must be remind, visited, no_show, cancel or move' });
+const ZAction = z.enum(['remind', 'visited', 'no_show', 'cancel', 'move'], { error: 'must be remind, visited, no_show, cancel or move' });
 // An empty date input is no follow-up.
 const ZVisitedForm = z.object({
   follow_up_date: z.union([z.literal('').transform(() => undefined), ZCalendarDate]).optional(),
 });
 // The JSON API's rule for a new start (in the future), applied to the form's time once read in the clinic's zone.
 const ZMoveTo = z.object({ starts_at: ZBooking.shape.starts_at });
-const ZMoveForm = z.object({ starts_at: z.string({ message: 'must be a date and time' }).regex(LOCAL_DATE_TIME, 'must be a date and time') });
+const ZMoveForm = z.object({ starts_at: z.string({ error: 'must be a date and time' }).regex(LOCAL_DATE_TIME, 'must be a date and time') });
 
 /** The page's URL for clinic `slug` with `params`, carrying `?clinic=` only for a clinic other than `main`. */
 function pageUrl(slug: string, path = '', params: Partial<Record<string, string>> = {}): string {

@@ -35,14 +35,14 @@ const optional = <T extends z.ZodType>(schema: T) => z.preprocess((value) => (va
 const ZFilterQuery = z.object({
   clinic: ZClinicSlug,
   phone: optional(z.string().max(40, 'must be a phone number')),
-  direction: optional(z.enum(['inbound', 'outbound'], { message: 'must be inbound or outbound' })),
-  channel: optional(z.enum(LOG_CHANNELS, { message: 'must be sms, whatsapp or voice' })),
-  status: optional(z.enum(LOG_STATUSES, { message: 'must be a message or call status' })),
+  direction: optional(z.enum(['inbound', 'outbound'], { error: 'must be inbound or outbound' })),
+  channel: optional(z.enum(LOG_CHANNELS, { error: 'must be sms, whatsapp or voice' })),
+  status: optional(z.enum(LOG_STATUSES, { error: 'must be a message or call status' })),
   date: optional(ZCalendarDate),
-  page: optional(z.coerce.number({ message: 'must be a page number' }).int('must be a page number').min(1, 'must be a page number').max(MAX_PAGE)),
+  page: optional(z.coerce.number({ error: 'must be a page number' }).int('must be a page number').min(1, 'must be a page number').max(MAX_PAGE)),
 });
 const ZRevealForm = z.object({
-  entry: z.string({ message: 'must name a log entry' }).regex(/^(message|call):[1-9]\d{0,17}$/, 'must name a log entry (message:<id> or call:<id>)'),
+  entry: z.string({ error: 'must name a log entry' }).regex(/^(message|call):[1-9]\d{0,17}$/, 'must name a log entry (message:<id> or call:<id>)'),
 });
 
 /** The page's URL for clinic `slug` with `params` (empty ones left out). */

@@ -39,7 +39,7 @@ const LOCAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/;
 const flash = z.string().max(MAX_FLASH_CHARS).optional().catch(undefined);
 const ZEntryId = z.string().regex(/^[1-9]\d{0,17}$/, 'must be a waitlist entry id');
 const ZPageQuery = z.object({ clinic: ZClinicSlug, notice: flash, error: flash, [ERROR_FOR_PARAM]: ZEntryId.optional().catch(undefined) });
-const ZUrgentForm = z.object({ urgent: z.enum(['true', 'false'], { message: 'must be true or false' }).transform((value) => value === 'true') });
+const ZUrgentForm = z.object({ urgent: z.enum(['true', 'false'], { error: 'must be true or false' }).transform((value) => value === 'true') });
 
 /** The page's URL for clinic `slug` with `params`, carrying `?clinic=` only for a clinic other than `main`. */
 function pageUrl(slug: string, path = '', params: Partial<Record<string, string>> = {}): string {
@@ -187,7 +187,7 @@ export function staffWaitlistRoutes(deps: AppDeps, sessions: StaffSessions): Hon
     try {
       const clinic = await getClinicBySlug(deps.sql, slug);
       id = parseOrThrow(ZEntryId, c.req.param('id'));
-      const action = parseOrThrow(z.enum(['boost', 'urgent', 'remove'], { message: 'must be boost, urgent, edit or remove' }), c.req.param('action'));
+      const action = parseOrThrow(z.enum(['boost', 'urgent', 'remove'], { error: 'must be boost, urgent, edit or remove' }), c.req.param('action'));
       const form = await readForm(c);
       if (action === 'remove') {
         const entry = await getWaitlistEntry(deps.sql, clinic.id, id);

@@ -84,7 +84,7 @@ export const ZClinicQuery = z.object({ clinic: ZClinicSlug });
  */
 export function ZFreeText(maxLength: number) {
   return z
-    .string({ message: 'must be text' })
+    .string({ error: 'must be text' })
     .transform((text) => stripControlCharacters(text).trim())
     .pipe(z.string().min(1, 'must not be empty').max(maxLength, `must be at most ${maxLength} characters`));
 }
@@ -107,16 +107,16 @@ const inYears = (year: number) => year >= FIRST_YEAR && year <= LAST_YEAR;
 
 /** An instant as ISO 8601 with its offset (or Z), read as a `Date`, in `FIRST_YEAR`…`LAST_YEAR` (UTC). */
 export const ZInstant = z
-  .string({ message: ISO_WITH_OFFSET_MESSAGE })
-  .pipe(z.iso.datetime({ offset: true, message: ISO_WITH_OFFSET_MESSAGE }))
+  .string({ error: ISO_WITH_OFFSET_MESSAGE })
+  .pipe(z.iso.datetime({ offset: true, error: ISO_WITH_OFFSET_MESSAGE }))
   .transform((text) => new Date(text))
   .refine((at) => inYears(at.getUTCFullYear()), YEARS_MESSAGE);
 
 /** A calendar date `YYYY-MM-DD` (each route says in which zone), kept as text, in `FIRST_YEAR`…`LAST_YEAR`. */
 export const ZCalendarDate = z
-  .string({ message: DATE_MESSAGE })
-  .pipe(z.iso.date({ message: DATE_MESSAGE }))
+  .string({ error: DATE_MESSAGE })
+  .pipe(z.iso.date({ error: DATE_MESSAGE }))
   .refine((text) => inYears(Number(text.slice(0, 4))), YEARS_MESSAGE);
 
 /** A provider's id: `providers.id` is a Postgres integer (serial), so a larger number is no provider, not a database error. */
-export const ZProviderId = z.int({ message: 'must be a provider id' }).positive('must be a provider id').max(2_147_483_647, 'must be a provider id');
+export const ZProviderId = z.int({ error: 'must be a provider id' }).positive('must be a provider id').max(2_147_483_647, 'must be a provider id');

@@ -67,7 +67,7 @@ const ZGather = z.object({
 
 const ZCallStatus = z.object({
   CallSid: ZCallSid,
-  CallStatus: z.enum(CALL_STATUSES, { message: `must be one of ${CALL_STATUSES.join(', ')}` }),
+  CallStatus: z.enum(CALL_STATUSES, { error: `must be one of ${CALL_STATUSES.join(', ')}` }),
   AnsweredBy: ZAnsweredBy,
   ErrorCode: z
     .string()

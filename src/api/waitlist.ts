@@ -37,12 +37,12 @@ const BOOST_MESSAGE = `must be a whole number from 0 to ${MAX_MANUAL_BOOST}`;
 /** The fields of an entry as staff send them (each optional here; `phone` is required on `POST`). */
 const entryFields = {
   phone: z
-    .string({ message: 'must be a phone number' })
+    .string({ error: 'must be a phone number' })
     .trim()
     .min(1, 'must be a phone number')
     .max(40, 'must be a phone number')
     .meta({ description: "E.164, or a local number read in the clinic's `default_country`; stored E.164.", example: '+13125550142' }),
-  channel: z.enum(OFFER_CHANNELS, { message: 'must be sms or whatsapp' }).meta({
+  channel: z.enum(OFFER_CHANNELS, { error: 'must be sms or whatsapp' }).meta({
     description:
       "The channel the patient's waitlist offers go on (kept for the patient; new patients: sms). WhatsApp outside the 24-hour window needs the clinic's approved template for the kind, else the offer goes by SMS.",
     example: 'sms',
@@ -57,20 +57,20 @@ const entryFields = {
   }),
   provider_ids: z
     .array(ZProviderId, {
-      message: 'must be a list of provider ids',
+      error: 'must be a list of provider ids',
     })
     .max(MAX_PROVIDERS, `must list at most ${MAX_PROVIDERS} providers`)
     .meta({ description: 'Preferred providers of the clinic (ids from `GET /api/providers`); empty: any provider of `provider_type`.', example: [3] }),
   provider_type: z
-    .enum(PROVIDER_TYPE_PREFERENCES, { message: 'must be MD/DO, APP or Any' })
+    .enum(PROVIDER_TYPE_PREFERENCES, { error: 'must be MD/DO, APP or Any' })
     .meta({ description: 'Which type of provider the patient will see.', example: 'Any' }),
   current_appt_at: ZInstant.meta({
     description: "The patient's current appointment: ISO 8601 with its offset (or Z). The further away, the higher the priority.",
     example: '2026-12-01T10:30:00-06:00',
   }),
-  urgent: z.boolean({ message: 'must be true or false' }).meta({ description: 'Urgent: 30 points.', example: false }),
+  urgent: z.boolean({ error: 'must be true or false' }).meta({ description: 'Urgent: 30 points.', example: false }),
   manual_boost: z
-    .int({ message: BOOST_MESSAGE })
+    .int({ error: BOOST_MESSAGE })
     .min(0, BOOST_MESSAGE)
     .max(MAX_MANUAL_BOOST, BOOST_MESSAGE)
     .meta({ description: `Points staff add, 0–${MAX_MANUAL_BOOST}.`, example: 10 }),
@@ -117,7 +117,7 @@ export const ZEntryPatch = z
       notes: entryFields.notes.nullable().optional(),
       joined_at: entryFields.joined_at.optional(),
       active: z
-        .boolean({ message: 'must be true or false' })
+        .boolean({ error: 'must be true or false' })
         .optional()
         .meta({ description: 'false takes the entry off the waitlist (as `DELETE`); true puts it back.', example: true }),
     },

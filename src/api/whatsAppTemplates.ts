@@ -27,7 +27,7 @@ const PLACEHOLDER_LIST = WHATSAPP_PLACEHOLDERS.map((name) => `\`{${name}}\``).jo
  * placeholders a kind may use is checked on saving (`saveWhatsAppTemplate`), as for text templates.
  */
 const ZVariables = z
-  .record(z.string(), z.string({ message: VARIABLE_MESSAGE }), { message: 'must be an object such as {"1": "{patient_name}", "2": "{date}"}' })
+  .record(z.string(), z.string({ error: VARIABLE_MESSAGE }), { error: 'must be an object such as {"1": "{patient_name}", "2": "{date}"}' })
   .superRefine((variables, ctx) => {
     const keys = Object.keys(variables);
     const notNumber = keys.find((key) => !/^[1-9]\d{0,2}$/.test(key));
@@ -63,7 +63,7 @@ export const ZWhatsAppTemplateBody = z
   .strictObject(
     {
       content_sid: z
-        .string({ message: CONTENT_SID_MESSAGE })
+        .string({ error: CONTENT_SID_MESSAGE })
         .regex(/^HX[0-9a-fA-F]{32}$/, CONTENT_SID_MESSAGE)
         .meta({ description: "The approved template's Content SID (Twilio Console, Content Template Builder).", example: `HX${'0123456789abcdef'.repeat(2)}` }),
       variables: ZVariables.meta({
@@ -102,7 +102,7 @@ const listTemplates = createRoute({
 
 /** The path of a WhatsApp template: a texted kind (calls are spoken, never WhatsApp) and a language. */
 export const ZWhatsAppTemplatePath = z.object({
-  kind: z.enum(TEXT_KINDS, { message: `must be one of ${TEXT_KINDS.join(', ')}` }).meta({ description: 'The message kind.', example: 'reminder' }),
+  kind: z.enum(TEXT_KINDS, { error: `must be one of ${TEXT_KINDS.join(', ')}` }).meta({ description: 'The message kind.', example: 'reminder' }),
   language: ZLanguage.meta({ description: 'A language tag: `en`, `es`, or one the clinic adds (`pt-BR`).', example: 'es' }),
 });
 

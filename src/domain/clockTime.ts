@@ -11,4 +11,4 @@ export const CLOCK_TIME_PATTERN = /^([01]\d|2[0-3]):[0-5]\d$/;
 export const CLOCK_TIME_MESSAGE = 'must be a time of day HH:MM such as 08:00';
 
 /** A local time of day `HH:MM` (see `CLOCK_TIME_PATTERN`). */
-export const ZClockTime = z.string({ message: CLOCK_TIME_MESSAGE }).regex(CLOCK_TIME_PATTERN, CLOCK_TIME_MESSAGE);
+export const ZClockTime = z.string({ error: CLOCK_TIME_MESSAGE }).regex(CLOCK_TIME_PATTERN, CLOCK_TIME_MESSAGE);

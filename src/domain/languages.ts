@@ -24,7 +24,7 @@ export function isKnownLanguage(tag: string): boolean {
 }
 
 /** A language tag (see `isKnownLanguage`). */
-export const ZLanguage = z.string({ message: LANGUAGE_MESSAGE }).refine(isKnownLanguage, LANGUAGE_MESSAGE);
+export const ZLanguage = z.string({ error: LANGUAGE_MESSAGE }).refine(isKnownLanguage, LANGUAGE_MESSAGE);
 
 /** The shipped language `tag` is, or is a regional form of (`es-MX` → `es`), if any. */
 export function shippedLanguageOf(tag: string): ShippedLanguage | undefined {

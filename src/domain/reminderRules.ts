@@ -21,11 +21,11 @@ export const ZReminderRule = z.discriminatedUnion(
   [
     z.strictObject({
       kind: z.literal('before'),
-      minutes: z.int({ message: LEAD_MESSAGE }).min(1, LEAD_MESSAGE).max(MAX_REMINDER_LEAD_MINUTES, LEAD_MESSAGE),
+      minutes: z.int({ error: LEAD_MESSAGE }).min(1, LEAD_MESSAGE).max(MAX_REMINDER_LEAD_MINUTES, LEAD_MESSAGE),
     }),
     z.strictObject({ kind: z.literal('day_before_at'), time: ZClockTime }),
   ],
-  { message: 'must be {"kind":"before","minutes":…} or {"kind":"day_before_at","time":"HH:MM"}' },
+  { error: 'must be {"kind":"before","minutes":…} or {"kind":"day_before_at","time":"HH:MM"}' },
 );
 
 /** A clinic's reminder rules, at most `MAX_REMINDER_RULES`; an empty list sends no reminders. */
