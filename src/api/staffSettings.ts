@@ -28,21 +28,13 @@ import { ZClinicSlug, parseOrThrow } from './validation.js';
 import { ZWhatsAppTemplateBody, ZWhatsAppTemplatePath } from './whatsAppTemplates.js';
 import { labelFieldMessage, type FieldLabels } from './views/fieldLabels.js';
 import { renderTemplatePreview } from './views/templatePreview.js';
-import {
-  HOURS_LABELS,
-  reminderLabels,
-  reminderRowCount,
-  renderSettingsPage,
-  ROOMS_LABELS,
-  SELECTOR_LABELS,
-  templateLabels,
-  WHATSAPP_LABELS,
-  type FormRefusal,
-  type RefusedForm,
-  type SettingsForm,
-  type SettingsView,
-  type TemplateEditor,
-} from './views/settingsView.js';
+import { HOURS_LABELS } from './views/settings/hoursForm.js';
+import { reminderLabels, reminderRowCount } from './views/settings/remindersForm.js';
+import { ROOMS_LABELS } from './views/settings/roomsForm.js';
+import { renderSettingsPage } from './views/settings/settingsPage.js';
+import type { FormRefusal, RefusedForm, SettingsForm, SettingsView, TemplateEditor } from './views/settings/settingsView.js';
+import { SELECTOR_LABELS, templateLabels } from './views/settings/templatesForm.js';
+import { WHATSAPP_LABELS } from './views/settings/whatsAppForm.js';
 
 /** Where the page lives, as the browser sees it (the board app is mounted at `/admin`). */
 export const SETTINGS_PATH = '/admin/settings';
