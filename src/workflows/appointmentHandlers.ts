@@ -1,0 +1,147 @@
+/**
+ * An appointment chain's message handlers: the query, the delivery receipt signal, and the updates of
+ * the patient's answer and of staff (move, cancel, remind now, mark visited or a no-show). Each update's
+ * validator refuses before anything reaches history (appointmentChecks.ts); its handler checks again
+ * and changes the state under the chain's lock. Workflow code: bundled into the sandbox with
+ * appointmentWorkflow.ts, deterministic, no Node imports.
+ */
+import { setHandler } from '@temporalio/workflow';
+import {
+  answerAppointmentPromptUpdate,
+  appointmentQuery,
+  cancelAppointmentUpdate,
+  deliveryReceiptSignal,
+  markNoShowUpdate,
+  markVisitedUpdate,
+  remindNowUpdate,
+  rescheduleAppointmentUpdate,
+  type AppointmentChainState,
+  type AppointmentSnapshot,
+  type CancelRequest,
+} from './appointmentDefinitions.js';
+import { createChecks } from './appointmentChecks.js';
+import type { AppointmentSteps } from './appointmentSteps.js';
+import type { PromptAnswer } from './promptDefinitions.js';
+
+/** What the handlers need from their chain. */
+export interface HandlerDeps {
+  appointment: AppointmentSnapshot;
+  /** The chain's live state. */
+  state: AppointmentChainState;
+  steps: AppointmentSteps;
+  /** Runs `work` under the chain's lock, after every change before it. */
+  exclusively: <T>(work: () => Promise<T>) => Promise<T>;
+  /** Called on every change of the state, so the chain's loop wakes up to re-plan its timers. */
+  changed: () => void;
+}
+
+/** Sets the handlers of the chain of appointment `a` on its live state `s`. */
+export function setAppointmentHandlers({ appointment: a, state: s, steps, exclusively, changed }: HandlerDeps): void {
+  const { view, record, reply, key, dropPrompt, deliveries, stopAskingAgain, close, cancel, takeSlot, move, offerSlots } = steps;
+  const { awaited, refuseUnlessOpen, futureStart, followUpAt, refuseRemind } = createChecks(a, s);
+
+  setHandler(appointmentQuery, view);
+  setHandler(deliveryReceiptSignal, (receipt) => deliveries.receive(receipt));
+  // Each handler checks again under the lock what its validator checked: updates validated together
+  // run one after another, and an earlier one may have changed the state.
+  setHandler(
+    answerAppointmentPromptUpdate,
+    (answer) =>
+      exclusively(async () => {
+        const meaning = awaited(answer);
+        stopAskingAgain();
+        if (meaning === 'confirm') {
+          changed();
+          if (s.status === 'booked') s.status = 'confirmed';
+          await dropPrompt();
+          await record();
+          return reply('confirmed');
+        }
+        if (meaning === 'cancel') {
+          await cancel();
+          return reply('cancelled');
+        }
+        if (meaning === 'reschedule') return offerSlots();
+        const slots = s.prompt?.slots ?? [];
+        const chosen = slots[meaning.pick - 1];
+        // An out-of-range number: the same list again.
+        if (chosen === undefined) return reply('reschedule_options', slots);
+        // Taken meanwhile by someone else: a fresh list.
+        if ((await takeSlot(chosen)) === 'taken') return offerSlots();
+        // The patient chose the time: it counts as confirmed.
+        await move(chosen, 'confirmed');
+        return reply('rescheduled');
+      }),
+    { validator: (answer: PromptAnswer) => void awaited(answer) },
+  );
+  setHandler(
+    rescheduleAppointmentUpdate,
+    ({ startsAt }) =>
+      exclusively(async () => {
+        refuseUnlessOpen('moved');
+        await move(futureStart(startsAt), 'booked');
+        s.owed.push({ kind: 'rescheduled', idempotencyKey: key('rescheduled', ++s.numbered), opensPrompt: false });
+        return view();
+      }),
+    {
+      validator: ({ startsAt }: { startsAt: string }) => {
+        refuseUnlessOpen('moved');
+        futureStart(startsAt);
+      },
+    },
+  );
+  setHandler(
+    cancelAppointmentUpdate,
+    ({ by }) =>
+      exclusively(async () => {
+        refuseUnlessOpen(`cancelled (by ${by})`);
+        await cancel();
+        // A bare CANCEL is a carrier opt-out word: the patient gets no text (the caller records the opt-out).
+        if (by === 'staff') s.owed.push({ kind: 'cancelled', idempotencyKey: key('cancelled'), opensPrompt: false });
+        return view();
+      }),
+    { validator: ({ by }: CancelRequest) => refuseUnlessOpen(`cancelled (by ${by})`) },
+  );
+  setHandler(
+    remindNowUpdate,
+    () =>
+      exclusively(() => {
+        refuseRemind();
+        changed();
+        stopAskingAgain();
+        s.owed.push({ kind: 'reminder', idempotencyKey: key('reminder', ++s.numbered), opensPrompt: true });
+        return Promise.resolve(view());
+      }),
+    { validator: refuseRemind },
+  );
+  setHandler(
+    markVisitedUpdate,
+    ({ followUpDate }) =>
+      exclusively(async () => {
+        refuseUnlessOpen('marked visited');
+        const at = followUpDate === undefined ? null : followUpAt(followUpDate);
+        await close('visited');
+        s.followUpDate = followUpDate ?? null;
+        s.followUpAt = at;
+        await record();
+        return view();
+      }),
+    {
+      validator: ({ followUpDate }: { followUpDate?: string }) => {
+        refuseUnlessOpen('marked visited');
+        if (followUpDate !== undefined) followUpAt(followUpDate);
+      },
+    },
+  );
+  setHandler(
+    markNoShowUpdate,
+    () =>
+      exclusively(async () => {
+        refuseUnlessOpen('marked a no-show');
+        await close('no_show');
+        await record();
+        return view();
+      }),
+    { validator: () => refuseUnlessOpen('marked a no-show') },
+  );
+}

@@ -1,0 +1,184 @@
+/**
+ * The steps an appointment chain takes on its live state: writing the row, wording a reply, closing,
+ * cancelling or moving the appointment, offering open times and handing freed slots to the waitlist,
+ * with the prompt and the deliveries they drive (appointmentPrompts.ts, appointmentDeliveries.ts).
+ * Workflow code: bundled into the sandbox with appointmentWorkflow.ts, deterministic, no Node imports.
+ */
+import { log, patched, proxyActivities, proxyLocalActivities, TemporalFailure } from '@temporalio/workflow';
+import type { AppointmentActivities } from '../activities/appointments.js';
+import type { OfferActivities } from '../activities/offers.js';
+import {
+  appointmentMessageKey,
+  isOpenAppointment,
+  SLOT_OFFER_MS,
+  type AppointmentChainState,
+  type AppointmentMessageKind,
+  type AppointmentSnapshot,
+  type AppointmentStatus,
+  type AppointmentView,
+  type OwedMessage,
+} from './appointmentDefinitions.js';
+import { createDeliveries } from './appointmentDeliveries.js';
+import { planChainReminders, toIso } from './appointmentPlan.js';
+import { createPrompts } from './appointmentPrompts.js';
+import { FailureType } from './definitions.js';
+import type { PromptOutcome } from './promptDefinitions.js';
+
+// Row writes, prompts, the slot search, the move and the reply's text are short Postgres calls:
+// local activities (no round trip to the server), bounded like the ticket rows.
+const store = proxyLocalActivities<Omit<AppointmentActivities, 'sendAppointmentMessage' | 'deliverAppointmentMessage'>>({
+  startToCloseTimeout: '10 seconds',
+  scheduleToCloseTimeout: '2 minutes',
+  retry: { maximumInterval: '30 seconds', nonRetryableErrorTypes: [FailureType.InvalidData] },
+});
+// Handing a freed slot to the waitlist starts a workflow through the Temporal client: a regular activity.
+const waitlist = proxyActivities<Pick<OfferActivities, 'offerFreedSlot'>>({
+  startToCloseTimeout: '30 seconds',
+  scheduleToCloseTimeout: '30 minutes',
+  retry: { maximumInterval: '1 minute', nonRetryableErrorTypes: [FailureType.InvalidData] },
+});
+// Messages about the appointment's time: dropped when the time changes or the appointment closes.
+const ABOUT_THE_TIME: readonly OwedMessage['kind'][] = ['booking_confirmation', 'reminder', 'rescheduled'];
+
+/** The patch that hands a cancelled appointment's slot to the waitlist (an offer workflow). */
+const WAITLIST_OFFERS_PATCH = 'waitlist-offers';
+/** The patch that stops a reminder's retries once its question is answered or asked again. */
+const ANSWER_STOPS_RETRIES_PATCH = 'answer-stops-retries';
+
+/**
+ * Runs `work`, a step of the chain's own (not a caller's): an activity failure is logged as `step`
+ * and the chain goes on (the next write of the whole state repairs the row); any other error is thrown.
+ */
+export async function tolerate(step: string, work: () => Promise<unknown>): Promise<void> {
+  try {
+    await work();
+  } catch (error) {
+    if (!(error instanceof TemporalFailure)) throw error;
+    log.warn('appointment step failed', { step, reason: error.cause?.message ?? error.message });
+  }
+}
+
+/** What the steps need from their chain. */
+export interface StepDeps {
+  appointment: AppointmentSnapshot;
+  /** The chain's live state, which the steps change. */
+  state: AppointmentChainState;
+  /** The chain's workflow ID (its prompts' rows name it). */
+  workflowId: string;
+  /** Called on every change of the state, so the chain's loop wakes up to re-plan its timers. */
+  changed: () => void;
+}
+
+/** The steps of the chain of appointment `a` on its live state `s`; see the module docstring. */
+export function createSteps({ appointment: a, state: s, workflowId, changed }: StepDeps) {
+  const id = a.appointmentId;
+  /** The appointment's start, epoch ms. */
+  const startsAtMs = () => Date.parse(s.startsAt);
+  /** The idempotency key of a `kind` message about the current start (`n`: a numbered one). */
+  const key = (kind: OwedMessage['kind'], n?: number) => appointmentMessageKey(id, s.startsAt, kind, n);
+  const nextReminderAt = (): string | null => {
+    if (isOpenAppointment(s.status) && s.reminders[0] !== undefined) return toIso(s.reminders[0].at);
+    return s.status === 'visited' && s.followUpAt !== null ? toIso(s.followUpAt) : null;
+  };
+  /** The appointment as staff and the API see it. */
+  const view = (): AppointmentView => ({
+    appointmentId: id,
+    status: s.status,
+    startsAt: s.startsAt,
+    nextReminderAt: nextReminderAt(),
+    followUpDate: s.followUpDate,
+    openPrompt: s.prompt?.kind ?? null,
+  });
+  /** Writes the state to the appointment's row; false when the row is gone. */
+  const record = () =>
+    store.recordAppointmentState({ appointmentId: id, status: s.status, startsAt: s.startsAt, followUpDate: s.followUpDate, nextReminderAt: nextReminderAt() });
+  /** The reply to the patient's answer: the `kind` message, worded for the appointment (`slots`: the open times it lists). */
+  const reply = async (kind: AppointmentMessageKind, slots?: number[]): Promise<PromptOutcome> => ({
+    reply: await store.renderAppointmentMessage({ appointmentId: id, kind, ...(slots === undefined ? {} : { slots }) }),
+  });
+  const { dropPrompt, ask } = createPrompts(a, s, workflowId);
+
+  /** Messages about the time (and their fallbacks) are dropped, also those waiting for a receipt. */
+  const dropMessagesAboutTheTime = () => {
+    s.owed = s.owed.filter((m) => !ABOUT_THE_TIME.includes(m.kind));
+    deliveries.drop(ABOUT_THE_TIME);
+  };
+  /** Whether `message` still concerns the appointment as it stands (not moved or closed since). */
+  const current = (message: OwedMessage) =>
+    !ABOUT_THE_TIME.includes(message.kind) || (isOpenAppointment(s.status) && message.idempotencyKey.startsWith(appointmentMessageKey(id, s.startsAt, '')));
+  const deliveries = createDeliveries({ appointment: a, state: s, current, changed });
+  /**
+   * The reminder's question was answered (or a new reminder asks it again): its retries, owed or
+   * waiting on a receipt, would call or text the patient to ask what they have already said.
+   */
+  const stopAskingAgain = () => {
+    if (!patched(ANSWER_STOPS_RETRIES_PATCH)) return;
+    s.owed = s.owed.filter((m) => !(m.opensPrompt && m.retry !== undefined));
+    deliveries.dropWhere((m) => m.opensPrompt);
+  };
+  /** Closes the appointment (`cancelled`, `visited`, `no_show`): reminders and the prompt dropped. */
+  const close = async (status: AppointmentStatus) => {
+    changed();
+    s.status = status;
+    s.reminders = [];
+    dropMessagesAboutTheTime();
+    await dropPrompt();
+  };
+  /** Cancels the appointment: closed, recorded, its slot released and (by the main loop) offered to the waitlist. */
+  const cancel = async () => {
+    await close('cancelled');
+    await record();
+    await store.releaseSlot({ appointmentId: id, startsAt: s.startsAt });
+    // The main loop hands the slot to the waitlist, so the patient's or staff's answer does not wait on it.
+    if (patched(WAITLIST_OFFERS_PATCH)) s.freedSlots = [...(s.freedSlots ?? []), s.startsAt];
+  };
+  /**
+   * Logs each freed slot as a cancellation and starts its offer workflow, which outlives this chain
+   * (started by the activity, not as a child: nothing ties its life to the chain's).
+   */
+  const offerFreedSlots = async () => {
+    for (let startsAt = s.freedSlots?.[0]; startsAt !== undefined; startsAt = s.freedSlots?.[0]) {
+      await waitlist.offerFreedSlot({ appointmentId: id, startsAt, now: toIso(Date.now()) });
+      s.freedSlots?.shift();
+    }
+  };
+  /** Books the row at the open time `startsAt` (epoch ms) the patient chose: `taken` when someone else got it meanwhile. */
+  const takeSlot = (startsAt: number) => store.moveAppointment({ appointmentId: id, startsAt });
+  /** Moves the appointment to `to` (epoch ms): reminders re-planned, the old slot released. */
+  const move = async (to: number, status: AppointmentStatus) => {
+    changed();
+    const from = s.startsAt;
+    s.startsAt = toIso(to);
+    s.status = status;
+    s.reminders = planChainReminders(a, s.startsAt, s.numbered, Date.now());
+    s.numbered += s.reminders.length;
+    dropMessagesAboutTheTime();
+    await dropPrompt();
+    await record();
+    await store.releaseSlot({ appointmentId: id, startsAt: from });
+  };
+  /** Offers the open times within office hours as a numbered list until SLOT_OFFER_MS or the start, or says there are none. */
+  const offerSlots = async (): Promise<PromptOutcome> => {
+    const slots = await store.findOpenSlots({
+      appointmentId: id,
+      timezone: a.timezone,
+      officeDays: a.officeDays,
+      opens: a.opens,
+      closes: a.closes,
+      slotMinutes: a.slotMinutes,
+      now: Date.now(),
+    });
+    changed();
+    if (slots.length === 0) {
+      await dropPrompt();
+      return reply('no_open_slots');
+    }
+    await ask('reschedule_slots', Math.min(Date.now() + SLOT_OFFER_MS, startsAtMs()), slots);
+    return reply('reschedule_options', slots);
+  };
+
+  return { startsAtMs, key, view, record, reply, dropPrompt, ask, deliveries, stopAskingAgain, close, cancel, offerFreedSlots, takeSlot, move, offerSlots };
+}
+
+/** An appointment chain's steps (createSteps). */
+export type AppointmentSteps = ReturnType<typeof createSteps>;
