@@ -5,22 +5,13 @@
  * WhatsApp window) is tried once, recorded on the message row, and the ticket goes on; a "taken"
  * notice refused for good leaves the filled slot booked and the other patients told.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { bookThroughApi } from '../support/apiBooking.js';
-import { startFakeTwilioApi, type FakeTwilioApi } from '../support/fakeTwilioApi.js';
-import { patientPhone, patientReply, startStack, type Stack } from '../support/stack.js';
+import { patientPhone, patientReply } from '../support/stack.js';
+import { twilioStackSuite } from '../support/twilioStackSuite.js';
 import { addProvider, logCancellation, waitlistPatient } from '../support/waitlist.js';
 
-let twilioApi: FakeTwilioApi;
-let stack: Stack;
-beforeAll(async () => {
-  twilioApi = await startFakeTwilioApi();
-  stack = await startStack({ sender: twilioApi.sender() });
-});
-afterAll(async () => {
-  await stack?.stop();
-  await twilioApi?.close();
-});
+const suite = twilioStackSuite();
 
 /**
  * A patient in line, called to the desk by staff: the "you're next" text goes through Twilio, which
@@ -28,33 +19,35 @@ afterAll(async () => {
  * @returns the ticket's workflow ID.
  */
 async function joinAndCall(phone: string, answers: () => void): Promise<string> {
-  const code = /ticket is ([A-Z]\d+)/.exec(await patientReply(stack, phone, await stack.sendSms(phone, 'JOIN')))![1]!;
+  const code = /ticket is ([A-Z]\d+)/.exec(await patientReply(suite.stack, phone, await suite.stack.sendSms(phone, 'JOIN')))![1]!;
   await vi.waitFor(async () =>
     expect(
-      await stack.sql`select 1 from messages where phone = ${phone} and direction = 'outbound' and provider_sid is null and status <> 'accepted'`,
+      await suite.stack.sql`select 1 from messages where phone = ${phone} and direction = 'outbound' and provider_sid is null and status <> 'accepted'`,
     ).toHaveLength(0),
   );
   answers();
-  expect((await stack.api(`/api/tickets/${code}/state`, { method: 'POST', body: JSON.stringify({ state: 'next' }) })).status).toBe(200);
-  const [ticket] = await stack.sql<{ workflow_id: string }[]>`select workflow_id from tickets where clinic_id = ${stack.clinic.id} and code = ${code}`;
+  expect((await suite.stack.api(`/api/tickets/${code}/state`, { method: 'POST', body: JSON.stringify({ state: 'next' }) })).status).toBe(200);
+  const [ticket] = await suite.stack.sql<
+    { workflow_id: string }[]
+  >`select workflow_id from tickets where clinic_id = ${suite.stack.clinic.id} and code = ${code}`;
   return ticket!.workflow_id;
 }
 
 const calledRow = async (workflowId: string) =>
   (
-    await stack.sql<{ status: string; provider_sid: string | null; error_code: number | null }[]>`
+    await suite.stack.sql<{ status: string; provider_sid: string | null; error_code: number | null }[]>`
     select status, provider_sid, error_code from messages where idempotency_key = ${`${workflowId}:called`}`
   )[0];
 
 /** The requests Twilio got for the "you're next" text of `workflowId`. */
 async function calledRequests(workflowId: string, phone: string) {
-  const [row] = await stack.sql<{ body: string }[]>`select body from messages where idempotency_key = ${`${workflowId}:called`}`;
-  return twilioApi.requestsTo(phone, 'messages').filter((r) => r.form.Body === row!.body);
+  const [row] = await suite.stack.sql<{ body: string }[]>`select body from messages where idempotency_key = ${`${workflowId}:called`}`;
+  return suite.twilioApi.requestsTo(phone, 'messages').filter((r) => r.form.Body === row!.body);
 }
 
 /** The final attempt of activity `type` in the workflow's history: its number, and how it ended. */
 async function lastAttempt(workflowId: string, type: string): Promise<{ attempt: number; failure?: { type: string; nonRetryable: boolean } }> {
-  const events = (await stack.temporal.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
+  const events = (await suite.stack.temporal.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
   const scheduled = events.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === type)!;
   const started = events.find((e) => String(e.activityTaskStartedEventAttributes?.scheduledEventId) === String(scheduled.eventId))!;
   const failed = events.find((e) => String(e.activityTaskFailedEventAttributes?.scheduledEventId) === String(scheduled.eventId));
@@ -69,7 +62,7 @@ describe('a send that meets retryable errors', () => {
   it('is retried with backoff, waits as long as Retry-After asks, and is sent once', async () => {
     const phone = patientPhone();
     const workflowId = await joinAndCall(phone, () =>
-      twilioApi.setAnswers(phone, [
+      suite.twilioApi.setAnswers(phone, [
         { kind: 'outage', httpStatus: 500 },
         { kind: 'throttled', retryAfterSeconds: 4 },
       ]),
@@ -93,23 +86,26 @@ describe('a send that meets retryable errors', () => {
   });
 
   it('places a reminder call once after a 429 with Retry-After', async () => {
-    const { id, phone } = await bookThroughApi(stack, { channel: 'voice', patientName: 'Ana Lopez', provider: 'Dr Ramirez', service: 'Checkup' });
+    const { id, phone } = await bookThroughApi(suite.stack, { channel: 'voice', patientName: 'Ana Lopez', provider: 'Dr Ramirez', service: 'Checkup' });
     // The booking's confirmation goes by SMS first; then the reminder call meets the 429.
-    await vi.waitFor(async () => expect(await stack.sql`select 1 from messages where appointment_id = ${id} and provider_sid is not null`).toHaveLength(1), {
-      timeout: 30_000,
-    });
-    twilioApi.setAnswers(phone, [{ kind: 'throttled', retryAfterSeconds: 3 }]);
-    expect((await stack.api(`/api/appointments/${id}/remind`, { method: 'POST' })).status).toBe(200);
+    await vi.waitFor(
+      async () => expect(await suite.stack.sql`select 1 from messages where appointment_id = ${id} and provider_sid is not null`).toHaveLength(1),
+      {
+        timeout: 30_000,
+      },
+    );
+    suite.twilioApi.setAnswers(phone, [{ kind: 'throttled', retryAfterSeconds: 3 }]);
+    expect((await suite.stack.api(`/api/appointments/${id}/remind`, { method: 'POST' })).status).toBe(200);
     const calls = await vi.waitFor(
       async () => {
-        const rows = await stack.sql<{ call_sid: string | null }[]>`select call_sid from calls where appointment_id = ${id}`;
+        const rows = await suite.stack.sql<{ call_sid: string | null }[]>`select call_sid from calls where appointment_id = ${id}`;
         if (rows[0]?.call_sid == null) throw new Error('not placed yet');
         return rows;
       },
       { timeout: 60_000, interval: 250 },
     );
     expect(calls).toEqual([{ call_sid: expect.stringMatching(/^CA[0-9a-f]{32}$/) }]);
-    const requests = twilioApi.requestsTo(phone, 'calls');
+    const requests = suite.twilioApi.requestsTo(phone, 'calls');
     expect(requests).toHaveLength(2);
     expect(requests[1]!.at - requests[0]!.at).toBeGreaterThanOrEqual(2_900);
   });
@@ -122,57 +118,57 @@ describe('a send Twilio refuses for good', () => {
     [63016, 'Failed to send freeform message because you are outside the allowed window.'],
   ])('%i is tried once, recorded on the message row, and the ticket goes on', async (code, message) => {
     const phone = patientPhone();
-    const workflowId = await joinAndCall(phone, () => twilioApi.setAnswer(phone, { kind: 'refused', code, message }));
+    const workflowId = await joinAndCall(phone, () => suite.twilioApi.setAnswer(phone, { kind: 'refused', code, message }));
     await vi.waitFor(async () => expect(await calledRow(workflowId)).toEqual({ status: 'failed', provider_sid: null, error_code: code }), {
       timeout: 30_000,
       interval: 250,
     });
     expect(await lastAttempt(workflowId, 'sendTicketNotice')).toEqual({ attempt: 1, failure: { type: 'MessageRejected', nonRetryable: true } });
     expect(await calledRequests(workflowId, phone)).toHaveLength(1);
-    const optedOut = await stack.sql`select 1 from opt_outs where clinic_id = ${stack.clinic.id} and phone = ${phone}`;
+    const optedOut = await suite.stack.sql`select 1 from opt_outs where clinic_id = ${suite.stack.clinic.id} and phone = ${phone}`;
     expect(optedOut).toHaveLength(code === 21610 ? 1 : 0);
     // The ticket is not stuck on its text: staff move it on.
-    const [ticket] = await stack.sql<{ code: string }[]>`select code from tickets where workflow_id = ${workflowId}`;
-    expect((await stack.api(`/api/tickets/${ticket!.code}/state`, { method: 'POST', body: JSON.stringify({ state: 'in_room' }) })).status).toBe(200);
+    const [ticket] = await suite.stack.sql<{ code: string }[]>`select code from tickets where workflow_id = ${workflowId}`;
+    expect((await suite.stack.api(`/api/tickets/${ticket!.code}/state`, { method: 'POST', body: JSON.stringify({ state: 'in_room' }) })).status).toBe(200);
   });
 });
 
 describe('an offer notice Twilio refuses for good', () => {
   it('is recorded, and the slot stays booked and the others are still told', { timeout: 90_000 }, async () => {
-    const settings = await stack.api('/api/clinic', {
+    const settings = await suite.stack.api('/api/clinic', {
       method: 'PATCH',
       body: JSON.stringify({ contact_hours_start: '00:00', contact_hours_end: '23:59', offer_batch_size: 3 }),
     });
     expect(settings.status, await settings.text()).toBe(200);
-    const providerId = await addProvider(stack, 'Dr Refused');
+    const providerId = await addProvider(suite.stack, 'Dr Refused');
     const [winner, refused, told] = [
-      await waitlistPatient(stack, providerId),
-      await waitlistPatient(stack, providerId),
-      await waitlistPatient(stack, providerId),
+      await waitlistPatient(suite.stack, providerId),
+      await waitlistPatient(suite.stack, providerId),
+      await waitlistPatient(suite.stack, providerId),
     ];
     // The offer goes through; the "taken" notice meets 21610 (the patient unsubscribed meanwhile).
-    twilioApi.setAnswer(refused, (request) =>
+    suite.twilioApi.setAnswer(refused, (request) =>
       String(request.form.Body).includes(' taken')
         ? { kind: 'refused', code: 21610, message: 'Attempt to send to unsubscribed recipient' }
         : { kind: 'created' },
     );
-    const { id, workflow_id: workflowId } = await logCancellation(stack, providerId);
+    const { id, workflow_id: workflowId } = await logCancellation(suite.stack, providerId);
     const offerTexts = () =>
-      stack.sql`select 1 from messages m join offers o on o.id = m.offer_id where o.cancellation_id = ${id} and m.provider_sid is not null`;
+      suite.stack.sql`select 1 from messages m join offers o on o.id = m.offer_id where o.cancellation_id = ${id} and m.provider_sid is not null`;
     await vi.waitFor(async () => expect(await offerTexts()).toHaveLength(3), { timeout: 30_000, interval: 250 });
 
-    expect(await patientReply(stack, winner, await stack.sendSms(winner, 'YES'))).toMatch(/^Test Clinic: Confirmed\./);
+    expect(await patientReply(suite.stack, winner, await suite.stack.sendSms(winner, 'YES'))).toMatch(/^Test Clinic: Confirmed\./);
     const notice = (phone: string) =>
-      stack.sql<{ status: string; error_code: number | null }[]>`
+      suite.stack.sql<{ status: string; error_code: number | null }[]>`
         select m.status, m.error_code from messages m join offers o on o.id = m.offer_id
         where o.cancellation_id = ${id} and m.phone = ${phone} and m.idempotency_key like '%:offer_taken'`;
     await vi.waitFor(async () => expect(await notice(refused)).toEqual([{ status: 'failed', error_code: 21610 }]), { timeout: 30_000, interval: 250 });
     await vi.waitFor(async () => expect(await notice(told)).toEqual([expect.objectContaining({ error_code: null })]), { timeout: 30_000, interval: 250 });
 
-    const [slot] = await stack.sql<{ status: string; phone: string }[]>`
+    const [slot] = await suite.stack.sql<{ status: string; phone: string }[]>`
       select c.status, a.phone from cancellation_events c join appointments a on a.id = c.filled_by_appointment_id where c.id = ${id}`;
     expect(slot).toEqual({ status: 'filled', phone: winner });
     // Still running, as it does until the last hold ends (before, the refused notice failed it here).
-    expect((await stack.temporal.workflow.getHandle(workflowId).describe()).status.name).toBe('RUNNING');
+    expect((await suite.stack.temporal.workflow.getHandle(workflowId).describe()).status.name).toBe('RUNNING');
   });
 });

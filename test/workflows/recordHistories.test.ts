@@ -24,9 +24,9 @@ import {
 } from '../../src/workflows/appointmentDefinitions.js';
 import { joinUpdate, ticketQuery, ticketWorkflowId, TICKET_WORKFLOW_TYPE, type TicketWorkflowInput } from '../../src/workflows/definitions.js';
 import { bookTestAppointment, kindsSentTo } from '../support/appointments.js';
-import { startFakeTwilioApi, type FakeTwilioApi } from '../support/fakeTwilioApi.js';
 import { addProvider, logCancellation, waitlistPatient } from '../support/waitlist.js';
 import { patientPhone, startStack, type Stack } from '../support/stack.js';
+import { twilioStackSuite } from '../support/twilioStackSuite.js';
 
 const recording = process.env.RECORD_HISTORIES !== undefined;
 const set = process.env.HISTORY_SET;
@@ -270,29 +270,20 @@ describe.runIf(recording)('record appointment chain histories', () => {
 });
 
 describe.runIf(recording)('record appointment chain histories through Twilio', () => {
-  let stack: Stack;
   // Calls and texts go through Twilio's REST API stand-in, so a scenario can have Twilio refuse a call.
-  let twilioApi: FakeTwilioApi;
-  beforeAll(async () => {
-    twilioApi = await startFakeTwilioApi();
-    stack = await startStack({ sender: twilioApi.sender() });
-  });
-  afterAll(async () => {
-    await stack?.stop();
-    await twilioApi?.close();
-  });
+  const suite = twilioStackSuite();
 
   it('a voice reminder whose call Twilio refuses (21215) → SMS → delivered → no-show', async () => {
-    const appointment = await bookTestAppointment(stack.sql, stack.clinic, {
+    const appointment = await bookTestAppointment(suite.stack.sql, suite.stack.clinic, {
       startsAt: Date.now() + 24 * 60 * 60_000,
       contactHours: { start: '00:00', end: '24:00' },
       channel: 'voice',
     });
-    twilioApi.setAnswer(appointment.phone, (request) => (request.resource === 'calls' ? { kind: 'refused', code: 21215 } : { kind: 'created' }));
-    const handle = await startAppointmentChain(stack.temporal, stack.taskQueue, appointment);
+    suite.twilioApi.setAnswer(appointment.phone, (request) => (request.resource === 'calls' ? { kind: 'refused', code: 21215 } : { kind: 'created' }));
+    const handle = await startAppointmentChain(suite.stack.temporal, suite.stack.taskQueue, appointment);
     await handle.executeUpdate(remindNowUpdate);
-    await expect.poll(() => kindsSentTo(stack.sql, appointment), { timeout: 20_000 }).toEqual(['booking_confirmation', 'reminder']);
-    const sent = await stack.sql<{ provider_sid: string }[]>`
+    await expect.poll(() => kindsSentTo(suite.stack.sql, appointment), { timeout: 20_000 }).toEqual(['booking_confirmation', 'reminder']);
+    const sent = await suite.stack.sql<{ provider_sid: string }[]>`
       select provider_sid from messages where appointment_id = ${appointment.appointmentId} and provider_sid is not null`;
     for (const { provider_sid } of sent) await handle.signal(deliveryReceiptSignal, { sid: provider_sid, status: 'delivered', errorCode: null });
     await handle.executeUpdate(markNoShowUpdate);
@@ -303,36 +294,29 @@ describe.runIf(recording)('record appointment chain histories through Twilio', (
 });
 
 describe.runIf(recording)('record cancellation offer histories', () => {
-  let stack: Stack;
   // Texts go through Twilio's REST API stand-in, so a scenario can have Twilio refuse one.
-  let twilioApi: FakeTwilioApi;
+  const suite = twilioStackSuite();
   beforeAll(async () => {
-    twilioApi = await startFakeTwilioApi();
-    stack = await startStack({ sender: twilioApi.sender() });
     // Offers at any hour, held 1 minute (the shortest hold): the run ends when the last hold does.
-    const settings = await stack.api('/api/clinic', {
+    const settings = await suite.stack.api('/api/clinic', {
       method: 'PATCH',
       body: JSON.stringify({ contact_hours_start: '00:00', contact_hours_end: '23:59', offer_hold_minutes: 1, offer_batch_size: 2 }),
     });
     expect(settings.status, await settings.text()).toBe(200);
   });
-  afterAll(async () => {
-    await stack?.stop();
-    await twilioApi?.close();
-  });
 
   /** Logs a slot 26 h ahead with a new provider for two new waitlisted patients; resolves once both are texted. */
   async function offerToTwo(providerName: string): Promise<{ phones: string[]; workflowId: string }> {
-    const providerId = await addProvider(stack, providerName);
-    const phones = [await waitlistPatient(stack, providerId), await waitlistPatient(stack, providerId)];
-    const { id, workflow_id: workflowId } = await logCancellation(stack, providerId);
-    const sent = () => stack.sql`select 1 from messages m join offers o on o.id = m.offer_id where o.cancellation_id = ${id}`;
+    const providerId = await addProvider(suite.stack, providerName);
+    const phones = [await waitlistPatient(suite.stack, providerId), await waitlistPatient(suite.stack, providerId)];
+    const { id, workflow_id: workflowId } = await logCancellation(suite.stack, providerId);
+    const sent = () => suite.stack.sql`select 1 from messages m join offers o on o.id = m.offer_id where o.cancellation_id = ${id}`;
     await expect.poll(async () => (await sent()).length, { timeout: 20_000 }).toBe(2);
     return { phones, workflowId };
   }
 
   async function save(workflowId: string, scenario: string): Promise<void> {
-    const handle = stack.temporal.workflow.getHandle(workflowId);
+    const handle = suite.stack.temporal.workflow.getHandle(workflowId);
     expect(await handle.result()).toMatchObject({ status: 'filled' });
     const history = await handle.fetchHistory();
     writeFileSync(new URL(`${set}-${scenario}.json`, dir), JSON.stringify(history, null, 2) + '\n');
@@ -340,20 +324,20 @@ describe.runIf(recording)('record cancellation offer histories', () => {
 
   it('offered to two → one YES books it, the other is told it is taken', async () => {
     const { phones, workflowId } = await offerToTwo('Dr Okafor');
-    await stack.sendSms(phones[0]!, 'YES');
+    await suite.stack.sendSms(phones[0]!, 'YES');
     await save(workflowId, 'offer-yes-filled');
   }, 180_000);
 
   it('offered to two → both say YES at once → one booked, the other told once', async () => {
     const { phones, workflowId } = await offerToTwo('Dr Race');
-    await Promise.all(phones.map((phone) => stack.sendSms(phone, 'YES')));
+    await Promise.all(phones.map((phone) => suite.stack.sendSms(phone, 'YES')));
     await save(workflowId, 'offer-two-yes');
   }, 180_000);
 
   it('offered to two → one YES books it, the other one\'s "taken" notice is refused (21610) → still filled', async () => {
     const { phones, workflowId } = await offerToTwo('Dr Refused');
-    twilioApi.setAnswer(phones[1]!, { kind: 'refused', code: 21610, message: 'Attempt to send to unsubscribed recipient' });
-    await stack.sendSms(phones[0]!, 'YES');
+    suite.twilioApi.setAnswer(phones[1]!, { kind: 'refused', code: 21610, message: 'Attempt to send to unsubscribed recipient' });
+    await suite.stack.sendSms(phones[0]!, 'YES');
     await save(workflowId, 'offer-notice-refused');
   }, 180_000);
 });
