@@ -17,7 +17,7 @@ import { getAppointment, listAppointments, type Appointment } from '../appointme
 import { bookAppointment } from '../appointments/bookAppointment.js';
 import { changeAppointment, staffChanges, type StaffChange } from '../appointments/changeAppointment.js';
 import { findAnotherTimeAsked } from '../appointments/anotherTimeAsked.js';
-import { listDeliveries } from '../appointments/deliveryAttempts.js';
+import { listDeliveriesByAppointment } from '../appointments/deliveryAttempts.js';
 import { getClinicBySlug, type Clinic } from '../clinics/clinics.js';
 import { AppError, STATUS_BY_CODE } from '../errors.js';
 import { checkIdempotencyKey, newIdempotencyKey, staffUpdateId, ZIdempotencyField } from './idempotencyKey.js';
@@ -97,26 +97,25 @@ function describe(a: Appointment, clinic: Clinic): string {
   return `${firstName(a)}'s ${DateTime.fromJSDate(a.startsAt).setZone(clinic.timezone).setLocale('en-US').toLocaleString(DateTime.TIME_SIMPLE)} appointment`;
 }
 
+/** The cards of clinic `clinic`'s day `date`: a fixed number of queries however many appointments it has. */
 async function loadDay(deps: AppDeps, clinic: Clinic, date: string): Promise<AppointmentLine[]> {
   const appointments = await listAppointments(deps.sql, clinic.id, { date, timezone: clinic.timezone });
-  const anotherTimeAsked = await findAnotherTimeAsked(deps.sql, appointments);
-  return Promise.all(
-    appointments.map(async (appointment) => {
-      const deliveries = await listDeliveries(deps.sql, appointment.id);
-      const latest = deliveries.at(-1);
-      const attempt = latest?.attempts.at(-1);
-      return {
-        appointment,
-        firstName: firstName(appointment),
-        anotherTimeAskedAt: anotherTimeAsked.get(appointment.id) ?? null,
-        lastDelivery:
-          latest === undefined || attempt === undefined
-            ? null
-            : { kind: latest.kind, channel: attempt.channel, status: attempt.status, errorCode: attempt.errorCode },
-        workflowUrl: workflowRunUrl({ url: deps.temporalUiUrl, namespace: deps.temporalNamespace ?? 'default' }, appointment.workflowId),
-      };
-    }),
-  );
+  const ids = appointments.map((a) => a.id);
+  const [anotherTimeAsked, deliveries] = await Promise.all([findAnotherTimeAsked(deps.sql, appointments), listDeliveriesByAppointment(deps.sql, ids)]);
+  return appointments.map((appointment) => {
+    const latest = deliveries.get(appointment.id)?.at(-1);
+    const attempt = latest?.attempts.at(-1);
+    return {
+      appointment,
+      firstName: firstName(appointment),
+      anotherTimeAskedAt: anotherTimeAsked.get(appointment.id) ?? null,
+      lastDelivery:
+        latest === undefined || attempt === undefined
+          ? null
+          : { kind: latest.kind, channel: attempt.channel, status: attempt.status, errorCode: attempt.errorCode },
+      workflowUrl: workflowRunUrl({ url: deps.temporalUiUrl, namespace: deps.temporalNamespace ?? 'default' }, appointment.workflowId),
+    };
+  });
 }
 
 type ViewExtra = Pick<AppointmentsView, 'dateError' | 'notice' | 'error' | 'errorFor' | 'booking'> & { retry?: string | undefined };

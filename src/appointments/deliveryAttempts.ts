@@ -1,6 +1,7 @@
 /**
  * Every attempt to deliver each of an appointment's messages, from the message and call logs: what
- * staff see of a reminder that fell back from WhatsApp to SMS to a call (`GET /api/appointments/{id}`).
+ * staff see of a reminder that fell back from WhatsApp to SMS to a call (`GET /api/appointments/{id}`), and
+ * each card's last message on the Appointments page.
  */
 import type { Sql } from '../db/sql.js';
 import type { DeliveryChannel } from '../domain/deliveryFallback.js';
@@ -40,23 +41,39 @@ function kindOf(key: string): string {
 
 /** The deliveries of appointment `appointmentId`, in the order their first attempt went. */
 export async function listDeliveries(sql: Sql, appointmentId: string): Promise<Delivery[]> {
+  return (await listDeliveriesByAppointment(sql, [appointmentId])).get(appointmentId) ?? [];
+}
+
+/**
+ * The deliveries of each of `appointmentIds` (ids as text), as `listDeliveries` gives them, by
+ * appointment id; an appointment with none is absent. One query for all of them (a day's page), none
+ * for no ids.
+ */
+export async function listDeliveriesByAppointment(sql: Sql, appointmentIds: readonly string[]): Promise<Map<string, Delivery[]>> {
+  if (appointmentIds.length === 0) return new Map();
   const rows = await sql<
     (Omit<DeliveryAttempt, 'errorCode' | 'outcomeNote' | 'answeredBy'> & {
+      appointment_id: string;
       key: string;
       error_code: number | null;
       outcome_note: string | null;
       answered_by: string | null;
     })[]
   >`
-    select delivery_key as key, channel, provider_sid as sid, status, error_code, note, null as outcome_note, null as answered_by, null as choice,
-      created_at as at, id, 0 as source
-    from messages where appointment_id = ${appointmentId} and direction = 'outbound' and delivery_key is not null
+    select appointment_id::text, delivery_key as key, channel, provider_sid as sid, status, error_code, note, null as outcome_note, null as answered_by,
+      null as choice, created_at as at, id, 0 as source
+    from messages where appointment_id = any(${appointmentIds}::bigint[]) and direction = 'outbound' and delivery_key is not null
     union all
-    select delivery_key, 'voice', call_sid, status, error_code, note, outcome_note, answered_by, choice, created_at, id, 1
-    from calls where appointment_id = ${appointmentId} and delivery_key is not null
-    order by at, source, id`;
-  const byKey = new Map<string, Delivery>();
+    select appointment_id::text, delivery_key, 'voice', call_sid, status, error_code, note, outcome_note, answered_by, choice, created_at, id, 1
+    from calls where appointment_id = any(${appointmentIds}::bigint[]) and delivery_key is not null
+    order by appointment_id, at, source, id`;
+  const byAppointment = new Map<string, Map<string, Delivery>>();
   for (const row of rows) {
+    let byKey = byAppointment.get(row.appointment_id);
+    if (byKey === undefined) {
+      byKey = new Map();
+      byAppointment.set(row.appointment_id, byKey);
+    }
     let delivery = byKey.get(row.key);
     if (delivery === undefined) {
       delivery = { kind: kindOf(row.key), key: row.key, attempts: [] };
@@ -74,5 +91,5 @@ export async function listDeliveries(sql: Sql, appointmentId: string): Promise<D
       at: row.at,
     });
   }
-  return [...byKey.values()];
+  return new Map([...byAppointment].map(([id, byKey]) => [id, [...byKey.values()]]));
 }

@@ -4,11 +4,12 @@
  * and a booking form that names a bad field and writes nothing.
  */
 import { DateTime } from 'luxon';
+import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { renderStaffHeader } from '../../src/api/views/staffNav.js';
 import { json, patientPhone, startStack, type Stack } from '../support/stack.js';
 import { OWN_ORIGIN, staffCookie, postForm } from '../support/staffForms.js';
-import { bookThroughApi } from '../support/apiBooking.js';
+import { bookThroughApi, type ApiBooking } from '../support/apiBooking.js';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -171,6 +172,57 @@ describe("the day's appointments", () => {
     const card = new RegExp(`data-appointment="${id}"[\\s\\S]*?</li>`).exec(page)![0];
     expect(card).toContain(`<p class="card-error" role="alert" data-card-error>${error}</p>`);
     expect(page).not.toContain('class="banner"');
+  });
+});
+
+describe("the day's cost", () => {
+  it('reads a day of four appointments, each with its own messages, in as many queries as a day of one', async () => {
+    const cookie = await staffCookie(stack);
+    const zone = stack.clinic.timezone;
+    const busy = DateTime.now().setZone(zone).plus({ days: 12 }).startOf('day');
+    const quiet = busy.plus({ days: 1 });
+    const names = ['Amara', 'Bilal', 'Chen', 'Dara'];
+    const booked: ApiBooking[] = [];
+    for (const [i, name] of names.entries()) {
+      booked.push(await bookThroughApi(stack, { startsAt: busy.set({ hour: 9 + i }), patientName: `${name} Test` }));
+    }
+    const alone = await bookThroughApi(stack, { startsAt: quiet.set({ hour: 9 }), patientName: 'Esi Test' });
+    // Amara and Chen are reminded now: their last message is the reminder, after the booking's confirmation.
+    const reminded = new Set([booked[0]!.id, booked[2]!.id]);
+    for (const id of [...reminded, alone.id]) expect((await post(actionPath(id, 'remind', busy.toISODate()!), cookie)).status).toBe(303);
+    for (const { id } of [...booked, alone]) {
+      const kinds = reminded.has(id) || id === alone.id ? ['booking_confirmation', 'reminder'] : ['booking_confirmation'];
+      await vi.waitFor(async () => expect((await readAppointment(id)).deliveries.map((d) => d.kind)).toEqual(kinds), { timeout: 10_000 });
+    }
+
+    let queries = 0;
+    const counted = postgres(stack.databaseUrl, { max: 1, onnotice: () => undefined, debug: () => (queries += 1) });
+    try {
+      // Its one connection opens, and reads Postgres's types, before the count starts.
+      await counted`select 1`;
+      const app = stack.createApp({ sql: counted });
+      const read = async (day: DateTime) => {
+        queries = 0;
+        const response = await app.request(pagePath({ date: day.toISODate()! }), { headers: { Cookie: cookie } });
+        expect(response.status).toBe(200);
+        return { page: await response.text(), queries };
+      };
+      const lastMessage = (page: string, id: string) =>
+        /<span data-last-delivery>([^<]*)<\/span>/.exec(new RegExp(`data-appointment="${id}"[\\s\\S]*?</li>`).exec(page)![0])?.[1];
+
+      const one = await read(quiet);
+      expect(lastMessage(one.page, alone.id)).toMatch(/^Reminder · SMS (queued|sent|delivered)$/);
+      const four = await read(busy);
+      for (const [i, { id }] of booked.entries()) {
+        expect(four.page).toContain(names[i]);
+        expect(lastMessage(four.page, id)).toMatch(
+          reminded.has(id) ? /^Reminder · SMS (queued|sent|delivered)$/ : /^Booking confirmation · SMS (queued|sent|delivered)$/,
+        );
+      }
+      expect(four.queries).toBe(one.queries);
+    } finally {
+      await counted.end();
+    }
   });
 });
 

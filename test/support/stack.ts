@@ -67,8 +67,11 @@ export interface StackOptions {
 
 export interface Stack {
   app: ReturnType<typeof createApp>;
-  /** Builds another app on the same database and Temporal, as a second API process would be. */
-  createApp(): ReturnType<typeof createApp>;
+  /**
+   * Builds another app on the same database and Temporal, as a second API process would be; `deps`
+   * replace the stack's own (e.g. a `sql` client whose queries a test counts).
+   */
+  createApp(deps?: Partial<AppDeps>): ReturnType<typeof createApp>;
   sql: Sql;
   clinic: Clinic;
   temporal: Client;
@@ -186,7 +189,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   let server: ServerType | undefined;
   return {
     app,
-    createApp: () => createApp(appDeps),
+    createApp: (deps = {}) => createApp({ ...appDeps, ...deps }),
     sql,
     clinic,
     temporal,
