@@ -3,7 +3,9 @@
  * appointments with their last delivery and next reminder, a form per staff change and a booking
  * form. Changes and bookings go through the same code as the JSON API (`staffChanges`,
  * `bookingRequestFor`), so the rules and refusals are the same; each form post answers 303 back to
- * the day with the outcome (`?notice=`) or the refusal (`?error=`, shown in the appointment's card). The day's list is live: its event
+ * the day with the outcome (`?notice=`) or the refusal (`?error=`, shown in the appointment's card), at
+ * the address it was posted from: a `?date=` the page refused (showing today) is refused there again,
+ * with its banner (`readDay`). The day's list is live: its event
  * stream re-renders it after every change to the clinic's appointments (Postgres NOTIFY from triggers,
  * whichever process or path made the change).
  */
@@ -49,6 +51,11 @@ const BOOKING_FIELDS = ['patient_name', 'phone', 'starts_at', 'duration_minutes'
 /** A `datetime-local` input's value: clinic-local `YYYY-MM-DDTHH:MM` (seconds allowed). */
 const LOCAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/;
 
+/** Longest part of a refused `?date=` the page repeats (characters). */
+const MAX_DATE_ECHO_CHARS = 40;
+/** The live list's query parameter naming the `?date=` its page refused (`readDay`). */
+const REFUSED_DATE_PARAM = 'refused_date';
+
 const flash = z.string().max(MAX_FLASH_CHARS).optional().catch(undefined);
 const ZDay = ZCalendarDate.optional().catch(undefined);
 /** The refusal of a kept form sent again with other values than the first time (a 422 in the JSON API). */
@@ -57,15 +64,24 @@ const REUSED_FORM =
 /** `<appointment id>~<idempotency key>`: a change to that appointment answered 503, so its forms keep that key for the retry. */
 const RETRY = /^([1-9]\d{0,17})~([A-Za-z0-9._:-]{1,100})$/;
 const ZAppointmentId = z.string().regex(/^[1-9]\d{0,17}$/, 'must be an appointment id');
-const ZPageQuery = z.object({
-  clinic: ZClinicSlug,
-  date: ZDay,
+const ZClinicQuery = z.object({ clinic: ZClinicSlug });
+// The page's `?date=` is read by `readDay`: a day it cannot show is not dropped but named.
+const ZPageQuery = ZClinicQuery.extend({
   notice: flash,
   error: flash,
   [ERROR_FOR_PARAM]: ZAppointmentId.optional().catch(undefined),
   retry: z.string().regex(RETRY).optional().catch(undefined),
 });
-const ZActionQuery = z.object({ clinic: ZClinicSlug, date: ZDay });
+/** The live list's query: the day shown, and the address's `?date=` the page refused (which its forms carry back). */
+const ZEventsQuery = ZClinicQuery.extend({
+  date: ZDay,
+  [REFUSED_DATE_PARAM]: z
+    .string()
+    .max(MAX_DATE_ECHO_CHARS)
+    .refine((text) => refuseDate(text) !== undefined)
+    .optional()
+    .catch(undefined),
+});
 const ZAction = z.enum(['remind', 'visited', 'no_show', 'cancel', 'move'], { error: 'must be remind, visited, no_show, cancel or move' });
 // An empty date input is no follow-up.
 const ZVisitedForm = z.object({
@@ -118,10 +134,11 @@ async function loadDay(deps: AppDeps, clinic: Clinic, date: string): Promise<App
   });
 }
 
-type ViewExtra = Pick<AppointmentsView, 'dateError' | 'notice' | 'error' | 'errorFor' | 'booking'> & { retry?: string | undefined };
-
-/** Longest part of a refused `?date=` the page repeats (characters). */
-const MAX_DATE_ECHO_CHARS = 40;
+type ViewExtra = Pick<AppointmentsView, 'dateError' | 'notice' | 'error' | 'errorFor' | 'booking'> & {
+  retry?: string | undefined;
+  /** The address's `?date=` the page refused (see `readDay`): its forms carry it back as their `?date=`. */
+  refusedDate?: string | undefined;
+};
 
 /**
  * Why `requested` (the address's `?date=`, as given) is no day the page can show, in the day picker's
@@ -140,10 +157,26 @@ function refuseDate(requested: string | undefined): string | undefined {
 }
 
 /**
- * The page's view of clinic `slug`'s day `date` (default today); `extra` is the outcome of a form post
- * and `retry` (`<id>~<key>`) the idempotency key the forms of appointment `<id>` keep.
+ * The address's `?date=` (`requested`, as given) as the page and its form posts read it: `date`, the
+ * day to show (undefined: today), and for a day it cannot show, `dateError` (the banner, `refuseDate`)
+ * and `refusedDate`, the text cut to `MAX_DATE_ECHO_CHARS` (still refused, with the same banner). The
+ * page's forms carry `refusedDate` back as their `?date=` and a post returns to it, so the page a
+ * change leads back to still says why it shows today.
  */
-async function loadView(deps: AppDeps, slug: string, date: string | undefined, { retry, ...extra }: ViewExtra = {}) {
+function readDay(requested: string | undefined): { date: string | undefined; dateError: string | undefined; refusedDate: string | undefined } {
+  if (requested === undefined || requested === '') return { date: undefined, dateError: undefined, refusedDate: undefined };
+  const dateError = refuseDate(requested);
+  return dateError === undefined
+    ? { date: requested, dateError, refusedDate: undefined }
+    : { date: undefined, dateError, refusedDate: requested.slice(0, MAX_DATE_ECHO_CHARS) };
+}
+
+/**
+ * The page's view of clinic `slug`'s day `date` (default today); `extra` is the outcome of a form post,
+ * `retry` (`<id>~<key>`) the idempotency key the forms of appointment `<id>` keep and `refusedDate` the
+ * `?date=` the forms carry instead of `date` (a day the page refused: `readDay`).
+ */
+async function loadView(deps: AppDeps, slug: string, date: string | undefined, { retry, refusedDate, ...extra }: ViewExtra = {}) {
   const [, retryId, retryKey] = RETRY.exec(retry ?? '') ?? [];
   const clinic = await getClinicBySlug(deps.sql, slug);
   const today = clinicToday(clinic);
@@ -162,10 +195,11 @@ async function loadView(deps: AppDeps, slug: string, date: string | undefined, {
       previous: pageUrl(slug, '', { date: shift(-1) }),
       next: pageUrl(slug, '', { date: shift(1) }),
       today: pageUrl(slug),
-      book: pageUrl(slug, '', { date }),
-      // The day shown, named: a page left open past midnight keeps its day.
-      events: pageUrl(slug, '/events', { date: day }),
-      action: (id, action) => pageUrl(slug, `/${id}/${action}`, { date }),
+      book: pageUrl(slug, '', { date: refusedDate ?? date }),
+      // The day shown, named: a page left open past midnight keeps its day. The live list's forms carry
+      // the refused day on, as the page's own do.
+      events: pageUrl(slug, '/events', { date: day, [REFUSED_DATE_PARAM]: refusedDate }),
+      action: (id, action) => pageUrl(slug, `/${id}/${action}`, { date: refusedDate ?? date }),
     },
     formKey: (id) => (id === retryId && retryKey !== undefined ? retryKey : newIdempotencyKey()),
     ...extra,
@@ -192,9 +226,9 @@ export function staffAppointmentRoutes(deps: AppDeps, sessions: StaffSessions): 
   app.get('/events', requireStaffSession(sessions, { redirect: false }), (c) =>
     streamClinicChanges(c, deps, sessions, {
       event: 'appointments',
-      query: ZActionQuery,
+      query: ZEventsQuery,
       hub: (d) => d.appointmentChanges,
-      render: async ({ clinic, date }) => renderAppointmentsDay(await loadView(deps, clinic, date)),
+      render: async ({ clinic, date, [REFUSED_DATE_PARAM]: refusedDate }) => renderAppointmentsDay(await loadView(deps, clinic, date, { refusedDate })),
     }),
   );
 
@@ -202,14 +236,15 @@ export function staffAppointmentRoutes(deps: AppDeps, sessions: StaffSessions): 
   // the day asked for, and answers 400 as the other staff pages answer a query they refuse.
   app.get('/', page, async (c) => {
     const query = parseOrThrow(ZPageQuery, c.req.query());
-    const dateError = refuseDate(c.req.query('date'));
-    const extra = { dateError, notice: query.notice, error: query.error, errorFor: query[ERROR_FOR_PARAM], retry: query.retry };
-    return renderDay(c, query.clinic, query.date, extra, dateError === undefined ? 200 : STATUS_BY_CODE.bad_request);
+    const { date, ...asked } = readDay(c.req.query('date'));
+    const extra = { ...asked, notice: query.notice, error: query.error, errorFor: query[ERROR_FOR_PARAM], retry: query.retry };
+    return renderDay(c, query.clinic, date, extra, asked.dateError === undefined ? 200 : STATUS_BY_CODE.bad_request);
   });
 
   // Book: a bad field re-shows the form with what was typed and the error beside that field.
   app.post('/', page, async (c) => {
-    const { clinic: slug, date } = parseOrThrow(ZActionQuery, c.req.query());
+    const { clinic: slug } = parseOrThrow(ZClinicQuery, c.req.query());
+    const { date, ...asked } = readDay(c.req.query('date'));
     const clinic = await getClinicBySlug(deps.sql, slug);
     const form = await readForm(c);
     const values = Object.fromEntries(BOOKING_FIELDS.map((field) => [field, typeof form[field] === 'string' ? form[field] : ''])) as BookingForm['values'];
@@ -233,7 +268,7 @@ export function staffAppointmentRoutes(deps: AppDeps, sessions: StaffSessions): 
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       const message = labelFieldMessage(error.message, error.field, BOOKING_LABELS);
-      return renderDay(c, slug, date, { booking: { values, error: { message, field: error.field } } }, STATUS_BY_CODE[error.code]);
+      return renderDay(c, slug, date, { ...asked, booking: { values, error: { message, field: error.field } } }, STATUS_BY_CODE[error.code]);
     }
   });
 
@@ -242,9 +277,11 @@ export function staffAppointmentRoutes(deps: AppDeps, sessions: StaffSessions): 
   // idempotency key is the change's update ID; after a 503 the page keeps it, so pressing again
   // reaches the change Temporal may already hold instead of doing it twice.
   app.post('/:id/:action', page, async (c) => {
-    const { clinic: slug, date } = parseOrThrow(ZActionQuery, c.req.query());
+    const { clinic: slug } = parseOrThrow(ZClinicQuery, c.req.query());
+    // Back to the address the form was on: a day the page refused is refused again there, with its banner.
+    const { date, refusedDate } = readDay(c.req.query('date'));
     const back = (flash: { notice: string } | { error: string; [ERROR_FOR_PARAM]?: string; retry?: string }) =>
-      c.redirect(pageUrl(slug, '', { date, ...flash }), 303);
+      c.redirect(pageUrl(slug, '', { date: refusedDate ?? date, ...flash }), 303);
     let key: string | undefined;
     let id: string | undefined;
     try {

@@ -97,6 +97,65 @@ describe("the day's appointments", () => {
     expect(page).toContain(`name="date" value="${today.toISODate()}"`);
   });
 
+  describe('a page showing today for a day it cannot show (2026-02-30)', () => {
+    const refused = () => pagePath({ date: '2026-02-30' });
+    const banner = '<p class="banner" role="alert" data-date-error>Day: must be a date YYYY-MM-DD, not “2026-02-30”. Showing today.</p>';
+    const todayTitle = () => `${DateTime.now().setZone(stack.clinic.timezone).setLocale('en-US').toLocaleString(DateTime.DATE_HUGE)} (today)`;
+    /** The `action` of the form in `html` whose button reads `button` (`&amp;` read back as `&`). */
+    const formAction = (html: string, button: string) =>
+      new RegExp(`<form method="post" action="([^"]+)"[^>]*>(?:(?!</form>)[\\s\\S])*>${button}</button>`).exec(html)![1]!.replaceAll('&amp;', '&');
+
+    it('sends a change made there back to it: today again, with the banner saying why, and the outcome', async () => {
+      const cookie = await staffCookie(stack);
+      const startsAt = DateTime.now().setZone(stack.clinic.timezone).plus({ hours: 2 }).set({ second: 0, millisecond: 0 });
+      const { id } = await bookThroughApi(stack, { startsAt, patientName: 'Halima Yusuf' });
+      const shown = await stack.app.request(refused(), { headers: { Cookie: cookie } });
+      expect(shown.status).toBe(400);
+      const html = await shown.text();
+      const card = new RegExp(`data-appointment="${id}"[\\s\\S]*?</li>`).exec(html)![0];
+      const key = /name="idempotency_key" value="([^"]+)"/.exec(card)![1]!;
+
+      const response = await post(formAction(card, 'Remind now'), cookie, { idempotency_key: key });
+      expect(response.status).toBe(303);
+      const back = await stack.app.request(response.headers.get('location')!, { headers: { Cookie: cookie } });
+      expect(back.status).toBe(400);
+      const page = await back.text();
+      expect(page).toContain(banner);
+      expect(page).toContain(`<h2 id="day-title">${todayTitle()}</h2>`);
+      expect(page).toMatch(/<p class="flash flash-ok" role="status">Reminder asked for Halima&#39;s [^<]*<\/p>/);
+      expect(page).toContain(`data-appointment="${id}"`);
+    });
+
+    it("keeps the banner in the live list's forms and beside a refused booking", async () => {
+      const cookie = await staffCookie(stack);
+      const startsAt = DateTime.now().setZone(stack.clinic.timezone).plus({ hours: 3 }).set({ second: 0, millisecond: 0 });
+      const { id } = await bookThroughApi(stack, { startsAt, patientName: 'Ifeoma Obi' });
+      const html = await (await stack.app.request(refused(), { headers: { Cookie: cookie } })).text();
+
+      // The live list, sent again after any change, offers the same forms as the page it replaces.
+      const events = await stack.app.request(/data-events="([^"]+)"/.exec(html)![1]!.replaceAll('&amp;', '&'), { headers: { Cookie: cookie } });
+      const reader = events.body!.pipeThrough(new TextDecoderStream()).getReader();
+      let list = '';
+      while (!list.includes('</ol>')) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error('the event stream ended before the list');
+        list += value;
+      }
+      await reader.cancel();
+      const liveCard = new RegExp(`data-appointment="${id}"[\\s\\S]*?</li>`).exec(list)![0];
+      const pageCard = new RegExp(`data-appointment="${id}"[\\s\\S]*?</li>`).exec(html)![0];
+      expect(formAction(pageCard, 'Remind now')).toContain('date=2026-02-30');
+      expect(formAction(liveCard, 'Remind now')).toBe(formAction(pageCard, 'Remind now'));
+
+      const booking = await post(formAction(html, 'Book'), cookie, { starts_at: 'soon' });
+      expect(booking.status).toBe(400);
+      const page = await booking.text();
+      expect(page).toContain(banner);
+      expect(page).toContain(`<h2 id="day-title">${todayTitle()}</h2>`);
+      expect(page).toContain('data-field-error="starts_at">Date and time: must be a date and time');
+    });
+  });
+
   it('shows a day it can show with no banner', async () => {
     const response = await stack.app.request(pagePath({ date: '2099-12-31' }), { headers: { Cookie: await staffCookie(stack) } });
     expect(response.status).toBe(200);
