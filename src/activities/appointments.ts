@@ -27,6 +27,13 @@ export interface RecordAppointmentStateInput {
   nextReminderAt: string | null;
 }
 
+/** Input of `recordNoOpenTimes`: when the patient was told no other time is open, and the start it concerned (ISO 8601). */
+export interface RecordNoOpenTimesInput {
+  appointmentId: string;
+  startsAt: string;
+  at: string;
+}
+
 /** Input of `findOpenSlots`: the office hours to cut into slots, and the workflow's clock (epoch ms). */
 export interface FindOpenSlotsInput {
   appointmentId: string;
@@ -154,6 +161,20 @@ export function createAppointmentActivities({ sql, messenger }: { sql: Sql; mess
           insert into released_slots (clinic_id, provider_id, starts_at, duration_minutes, appointment_id)
           select clinic_id, provider_id, ${input.startsAt}, duration_minutes, id from appointments where id = ${input.appointmentId}
           on conflict (appointment_id, starts_at) do nothing`;
+      });
+    },
+
+    /**
+     * Records that the patient, who asked for another time, was told at `at` (ISO 8601, the chain's
+     * clock) that none is open, while the appointment starts at `startsAt` (ISO 8601): staff are asked
+     * to call them back (src/appointments/callBacks.ts). Written only while the row still starts then;
+     * a retry writes the same values.
+     */
+    async recordNoOpenTimes(input: RecordNoOpenTimesInput): Promise<void> {
+      await failPermanentErrorsFast('recordNoOpenTimes', async () => {
+        await sql`
+          update appointments set no_open_times_at = ${input.at}, no_open_times_starts_at = starts_at
+          where id = ${input.appointmentId} and starts_at = ${input.startsAt}`;
       });
     },
 

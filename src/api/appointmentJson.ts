@@ -5,6 +5,7 @@
  */
 import { z } from '@hono/zod-openapi';
 import { APPOINTMENT_STATUSES, type Appointment } from '../appointments/appointments.js';
+import { CALL_BACK_REASONS, type CallBack } from '../appointments/callBacks.js';
 import type { Delivery } from '../appointments/deliveryAttempts.js';
 import type { AppointmentView } from '../workflows/appointmentDefinitions.js';
 
@@ -28,15 +29,24 @@ export const ZAppointment = z
   })
   .openapi('Appointment');
 
-/** When the patient asked on a landline reminder call for another time: see `findAnotherTimeAsked`. */
+/** When the patient asked for another time and staff should call them back: see `findCallBacks`. */
 const ZAnotherTimeAskedAt = z.string().nullable().meta({
   description:
-    'When the reminder call was placed (ISO 8601 UTC) on which the patient, from a landline, pressed 2 for another time and was asked to call the clinic: no text can reach a landline, so nothing was texted and the time stays as it is until staff move it. Call them back. Null when not so, or once a later call got another choice, the appointment was moved or it closed.',
+    'When the patient asked for another time (ISO 8601 UTC) and the appointment stayed as it was, so staff should call them back (`call_back_reason` says why): when the reminder call was placed on which they pressed 2 from a landline (`landline`), when they were told no other time was open (`no_open_times`), or when the open times were texted to them (`no_time_chosen`). Null when there is nothing to call back about, or once they answered a later question, the appointment was moved or it closed.',
   example: null,
 });
 
-/** An appointment in the list: with `another_time_asked_at`, found for the whole page in one query. */
-export const ZListedAppointment = ZAppointment.extend({ another_time_asked_at: ZAnotherTimeAskedAt }).openapi('ListedAppointment');
+/** Why staff should call the patient back; null with `another_time_asked_at`. */
+const ZCallBackReason = z.enum(CALL_BACK_REASONS).nullable().meta({
+  description:
+    'Why staff should call the patient back about another time: `landline` (they pressed 2 on a reminder call to a landline, which takes no texts, and were asked to call the clinic), `no_open_times` (no other time was open: they were told so and to call the office) or `no_time_chosen` (they were texted the open times and chose none before the list lapsed). Null when `another_time_asked_at` is.',
+  example: null,
+});
+
+/** An appointment in the list: with `another_time_asked_at` and `call_back_reason`, found for the whole page at once. */
+export const ZListedAppointment = ZAppointment.extend({ another_time_asked_at: ZAnotherTimeAskedAt, call_back_reason: ZCallBackReason }).openapi(
+  'ListedAppointment',
+);
 
 /** `a` as the API answers it; `view`, the chain's own state when it was just asked (a change's outcome), wins over the row. */
 export const appointmentJson = (a: Appointment, view?: AppointmentView): z.infer<typeof ZAppointment> => ({
@@ -95,9 +105,12 @@ export const ZDeliveries = z
 /** One appointment read by id: as listed, with its deliveries. */
 export const ZAppointmentWithDeliveries = ZListedAppointment.extend({ deliveries: ZDeliveries }).openapi('AppointmentWithDeliveries');
 
-/** `appointments` as the list answers them, each with `another_time_asked_at` from `asked` (`findAnotherTimeAsked`). */
-export const listedJson = (appointments: readonly Appointment[], asked: ReadonlyMap<string, Date>): z.infer<typeof ZListedAppointment>[] =>
-  appointments.map((a) => ({ ...appointmentJson(a), another_time_asked_at: asked.get(a.id)?.toISOString() ?? null }));
+/** `appointments` as the list answers them, each with its request to call the patient back from `callBacks` (`findCallBacks`). */
+export const listedJson = (appointments: readonly Appointment[], callBacks: ReadonlyMap<string, CallBack>): z.infer<typeof ZListedAppointment>[] =>
+  appointments.map((a) => {
+    const callBack = callBacks.get(a.id);
+    return { ...appointmentJson(a), another_time_asked_at: callBack?.askedAt.toISOString() ?? null, call_back_reason: callBack?.reason ?? null };
+  });
 
 /** `deliveries` as the API answers them (snake_case, times ISO 8601 UTC). */
 export const deliveriesJson = (deliveries: Delivery[]): z.infer<typeof ZDeliveries> =>

@@ -15,7 +15,7 @@ import { appointmentsCsv } from '../appointments/appointmentsCsv.js';
 import { APPOINTMENT_STATUSES, getAppointment, listAppointments, type Appointment } from '../appointments/appointments.js';
 import { bookAppointment, type BookingRequest } from '../appointments/bookAppointment.js';
 import { changeAppointment, staffChanges, type StaffChange } from '../appointments/changeAppointment.js';
-import { findAnotherTimeAsked } from '../appointments/anotherTimeAsked.js';
+import { findCallBacks } from '../appointments/callBacks.js';
 import { listDeliveries } from '../appointments/deliveryAttempts.js';
 import { appointmentJson, deliveriesJson, listedJson, ZAppointment, ZAppointmentWithDeliveries, ZListedAppointment } from './appointmentJson.js';
 import { checkIdempotencyKey, staffUpdateId, ZIdempotencyHeaders } from './idempotencyKey.js';
@@ -192,10 +192,10 @@ export function appointmentRoutes(deps: { sql: Sql; temporal: Client; taskQueue:
       const query = c.req.valid('query');
       const { clinic, filter } = await filterFor(query);
       const page = await listAppointments(deps.sql, clinic.id, filter, { limit: query.limit, after: query.cursor });
-      const asked = await findAnotherTimeAsked(deps.sql, page.items);
+      const callBacks = await findCallBacks(deps.sql, page.items);
       const nextCursor = timeKeyCursor(APPOINTMENTS_LIST, page.next);
       linkNextPage(c, nextCursor);
-      return c.json({ appointments: listedJson(page.items, asked), next_cursor: nextCursor }, 200);
+      return c.json({ appointments: listedJson(page.items, callBacks), next_cursor: nextCursor }, 200);
     },
   );
 
@@ -252,7 +252,7 @@ export function appointmentRoutes(deps: { sql: Sql; temporal: Client; taskQueue:
     async (c) => {
       const { appointment } = await load(c.req.valid('query').clinic, c.req.valid('param').id);
       const deliveries = await listDeliveries(deps.sql, appointment.id);
-      const [listed] = listedJson([appointment], await findAnotherTimeAsked(deps.sql, [appointment]));
+      const [listed] = listedJson([appointment], await findCallBacks(deps.sql, [appointment]));
       return c.json({ ...listed!, deliveries: deliveriesJson(deliveries) }, 200);
     },
   );

@@ -18,7 +18,7 @@ import { z } from 'zod';
 import { getAppointment, listAppointments, type Appointment } from '../appointments/appointments.js';
 import { bookAppointment } from '../appointments/bookAppointment.js';
 import { changeAppointment, staffChanges, type StaffChange } from '../appointments/changeAppointment.js';
-import { findAnotherTimeAsked } from '../appointments/anotherTimeAsked.js';
+import { findCallBacks } from '../appointments/callBacks.js';
 import { listDeliveriesByAppointment } from '../appointments/deliveryAttempts.js';
 import { getClinicBySlug, type Clinic } from '../clinics/clinics.js';
 import { AppError, STATUS_BY_CODE } from '../errors.js';
@@ -117,14 +117,14 @@ function describe(a: Appointment, clinic: Clinic): string {
 async function loadDay(deps: AppDeps, clinic: Clinic, date: string): Promise<AppointmentLine[]> {
   const appointments = await listAppointments(deps.sql, clinic.id, { date, timezone: clinic.timezone });
   const ids = appointments.map((a) => a.id);
-  const [anotherTimeAsked, deliveries] = await Promise.all([findAnotherTimeAsked(deps.sql, appointments), listDeliveriesByAppointment(deps.sql, ids)]);
+  const [callBacks, deliveries] = await Promise.all([findCallBacks(deps.sql, appointments), listDeliveriesByAppointment(deps.sql, ids)]);
   return appointments.map((appointment) => {
     const latest = deliveries.get(appointment.id)?.at(-1);
     const attempt = latest?.attempts.at(-1);
     return {
       appointment,
       firstName: firstName(appointment),
-      anotherTimeAskedAt: anotherTimeAsked.get(appointment.id) ?? null,
+      callBack: callBacks.get(appointment.id) ?? null,
       lastDelivery:
         latest === undefined || attempt === undefined
           ? null

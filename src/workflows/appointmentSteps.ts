@@ -44,6 +44,8 @@ const ABOUT_THE_TIME: readonly OwedMessage['kind'][] = ['booking_confirmation', 
 const WAITLIST_OFFERS_PATCH = 'waitlist-offers';
 /** The patch that stops a reminder's retries once its question is answered or asked again. */
 const ANSWER_STOPS_RETRIES_PATCH = 'answer-stops-retries';
+/** The patch that records when a patient who asked for another time was told none is open (staff call them back). */
+const NO_OPEN_TIMES_RECORDED_PATCH = 'no-open-times-recorded';
 
 /**
  * Runs `work`, a step of the chain's own (not a caller's): an activity failure is logged as `step`
@@ -171,6 +173,10 @@ export function createSteps({ appointment: a, state: s, workflowId, changed }: S
     changed();
     if (slots.length === 0) {
       await dropPrompt();
+      // The reply asks the patient to call the office; staff see it as a request to call them back.
+      if (patched(NO_OPEN_TIMES_RECORDED_PATCH)) {
+        await tolerate('record no open times', () => store.recordNoOpenTimes({ appointmentId: id, startsAt: s.startsAt, at: toIso(Date.now()) }));
+      }
       return reply('no_open_slots');
     }
     await ask('reschedule_slots', Math.min(Date.now() + SLOT_OFFER_MS, startsAtMs()), slots);

@@ -100,6 +100,7 @@ describe('reading appointments', () => {
       status: 'booked',
       follow_up_date: '2031-03-11',
       another_time_asked_at: null,
+      call_back_reason: null,
     });
     expect((await json(await stack.api(`/api/appointments?date=${day}&status=cancelled`))).appointments).toEqual([]);
     expect((await stack.api('/api/appointments?date=tomorrow')).status).toBe(400);

@@ -274,6 +274,7 @@ describe('a reminder call answered by the patient', () => {
     // Staff see that the patient asked for another time, to call them back: in the API and on the Appointments page.
     const [{ created_at: placed }] = (await stack.sql`select created_at from calls where id = ${call.id}`) as unknown as [{ created_at: Date }];
     expect(await anotherTimeAsked(call)).toBe(placed.toISOString());
+    expect(((await json(await stack.api(`/api/appointments/${call.appointmentId}`))) as { call_back_reason: string | null }).call_back_reason).toBe('landline');
     // The day's list carries it too, so staff working from it call the patient back.
     expect(await anotherTimeAskedInList(call)).toBe(placed.toISOString());
     expect(await callBackNotice(call)).toMatch(

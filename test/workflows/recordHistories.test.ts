@@ -219,6 +219,28 @@ describe.runIf(recording)('record appointment chain histories', () => {
     await save('appointment-move-change-pick-cancel', handle.workflowId);
   });
 
+  it('reminder now → CHANGE with no other time open → staff cancel', async () => {
+    // Half an hour of office a day fits no hour-long visit: no other time is ever open.
+    const appointment = await bookTestAppointment(stack.sql, stack.clinic, {
+      startsAt: Date.now() + 24 * HOUR,
+      contactHours: allDay,
+      providerName: 'Dr Fullday',
+      durationMinutes: 60,
+      officeDays: [1, 2, 3, 4, 5, 6, 7],
+      opens: '09:00',
+      closes: '09:30',
+    });
+    const handle = await startAppointmentChain(stack.temporal, stack.taskQueue, appointment);
+    await handle.executeUpdate(remindNowUpdate);
+    await promptOf(handle).toBe('appointment_reminder');
+    expect(await answer(appointment.phone, 'CHANGE')).toMatchObject({ kind: 'answered', reply: expect.stringContaining('no other open times') });
+    await handle.executeUpdate(cancelAppointmentUpdate, { args: [{ by: 'staff' }] });
+    await expect.poll(() => kindsSentTo(stack.sql, appointment)).toContain('cancelled');
+    await deliverAll(handle, appointment.appointmentId);
+    expect(await handle.result()).toMatchObject({ status: 'cancelled' });
+    await save('appointment-change-no-open-times', handle.workflowId);
+  });
+
   it('a voice reminder: no answer → called again → busy → SMS → delivered → no-show', async () => {
     const { appointment, handle, calls } = await remindByCall(0.05);
     await expect.poll(async () => (await calls()).length, { timeout: 20_000 }).toBe(1);

@@ -1,14 +1,15 @@
 /**
  * The "Appointments" page: one clinic-local day (previous / next day, or any day from its date picker)
  * and its appointments as cards (time, patient's first name, provider, status, channel, last delivery,
- * next reminder, Temporal link, and a call-back notice when the patient asked by phone from a landline
- * for another time), a small form per staff
+ * next reminder, Temporal link, and a call-back notice when the patient asked for another time and the
+ * appointment stayed as it was: see src/appointments/callBacks.ts), a small form per staff
  * change on each open one, and the booking form. Only the first name is shown: never the full name
  * or the phone. The list is live: appointments.js swaps in the fragment the event stream sends.
  */
 import { html, raw } from 'hono/html';
 import { DateTime } from 'luxon';
 import type { Appointment } from '../../appointments/appointments.js';
+import type { CallBack } from '../../appointments/callBacks.js';
 import { MAIN_CLINIC_SLUG, type Clinic } from '../../clinics/clinics.js';
 import { SHIPPED_LANGUAGES } from '../../domain/languages.js';
 import type { AppointmentStatus } from '../../workflows/appointmentDefinitions.js';
@@ -25,8 +26,8 @@ export interface AppointmentLine {
   firstName: string;
   /** The latest message (`kind`: `reminder`, `booking_confirmation`, …) and its last attempt; null before any. */
   lastDelivery: { kind: string; channel: string; status: string; errorCode: number | null } | null;
-  /** When the reminder call was placed on which the patient, from a landline, asked for another time (src/appointments/anotherTimeAsked.ts); null when not. */
-  anotherTimeAskedAt: Date | null;
+  /** The request to call the patient back about another time (src/appointments/callBacks.ts); null when none. */
+  callBack: CallBack | null;
   /** The chain's page in the Temporal Web UI; null when the UI's address is not configured. */
   workflowUrl: string | null;
 }
@@ -167,17 +168,23 @@ function renderLine(line: AppointmentLine, view: AppointmentsView, placed: Place
     <div><dt>Next reminder</dt><dd>${a.nextReminderAt === null ? html`<span class="muted">none planned</span>` : local(a.nextReminderAt).toLocaleString(DateTime.DATETIME_MED)}</dd></div>
     ${line.workflowUrl === null ? null : html`<div><dt>Workflow</dt><dd><a href="${line.workflowUrl}" target="_blank" rel="noopener">Open in Temporal</a></dd></div>`}
   </dl>
-  ${
-    line.anotherTimeAskedAt === null
-      ? null
-      : html`<p class="appt-call-back" data-call-back>
-        <strong>Call back:</strong> ${line.firstName} asked for another time on the reminder call of
-        ${local(line.anotherTimeAskedAt).toLocaleString(DateTime.DATETIME_MED)}. A landline takes no texts, so the time has not changed.
-      </p>`
-  }
+  ${line.callBack === null ? null : renderCallBack(line.firstName, line.callBack, local)}
   ${isOpen(a.status) ? renderActions(line, view, zone) : null}
   ${placed.card(a.id)}
 </li>`;
+}
+
+/** The "Call back" notice of a card: who asked for another time, when (`local` writes an instant in the clinic's zone), and why nothing changed. */
+function renderCallBack(firstName: string, callBack: CallBack, local: (at: Date) => DateTime): Html {
+  const when = local(callBack.askedAt).toLocaleString(DateTime.DATETIME_MED);
+  const why = {
+    landline: html`asked for another time on the reminder call of ${when}. A landline takes no texts, so the time has not changed.`,
+    no_open_times: html`asked for another time on ${when} and was told no other time is open. The time has not changed.`,
+    no_time_chosen: html`asked for another time on ${when} and chose none of the times texted before the list lapsed. The time has not changed.`,
+  }[callBack.reason];
+  return html`<p class="appt-call-back" data-call-back>
+    <strong>Call back:</strong> ${firstName} ${why}
+  </p>`;
 }
 
 /** One labelled field of the booking form (`BOOKING_LABELS[name]`, then `more`), with its error beside it when the refusal names it. */
