@@ -150,10 +150,10 @@ export function voiceWebhookRoutes(deps: VoiceWebhookDeps) {
     const twiml = await runCallStepOnce(sql, p.CallSid, `gather-${attempt}`, async (tx) => {
       const choice = MENU_KEYS[p.Digits];
       if (choice === undefined) {
-        // Silence: the whole menu once more, then a goodbye. A wrong key: the choices again after a
-        // short apology (the greeting was heard already), up to MAX_MENUS.
+        // The greeting was heard already: the choices again, after "we did not hear a key" (silence,
+        // once, then a goodbye) or a short apology (a wrong key, up to MAX_MENUS).
         const last = p.Digits === '' ? attempt >= MAX_SILENT_MENUS : attempt >= MAX_MENUS;
-        if (!last) return menuTwiml(sql, call, attempt + 1, baseUrl(c.req.url), p.Digits === '' ? 'call_reminder' : 'call_not_a_choice');
+        if (!last) return menuTwiml(sql, call, attempt + 1, baseUrl(c.req.url), p.Digits === '' ? 'call_no_key' : 'call_not_a_choice');
         await tx`update calls set digits = ${p.Digits || null}, outcome_note = 'no choice on the keypad', updated_at = now() where id = ${call.id}`;
         // Nothing follows the call (no text, no other call): the goodbye says the visit is as it was, and whom to call.
         return sayAndHangUp(sql, call, p.Digits === '' ? 'call_goodbye' : 'call_wrong_keys');

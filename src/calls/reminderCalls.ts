@@ -32,12 +32,12 @@ export interface ReminderCall {
 /** What the patient chose on the keypad. */
 export type CallChoice = 'confirm' | 'reschedule' | 'cancel';
 
-/** The keys of the menu and what each means (the `call_reminder` and `call_not_a_choice` templates say them). */
+/** The keys of the menu and what each means (the `call_reminder`, `call_not_a_choice` and `call_no_key` templates say them). */
 export const MENU_KEYS: Readonly<Record<string, CallChoice>> = { '1': 'confirm', '2': 'reschedule', '3': 'cancel' };
 
-/** Menus a call plays at most: the first, once more after silence, once more after a wrong key. */
+/** Menus a call plays at most: the first, then the choices again after a wrong key or silence. */
 export const MAX_MENUS = 3;
-/** Menus after which silence ends the call (the menu is played once more, then a goodbye). */
+/** Menus after which silence ends the call (the choices are said once more, then a goodbye). */
 export const MAX_SILENT_MENUS = 2;
 /** Seconds `<Gather>` waits for a key after the menu is read (Twilio's default is 5). */
 const GATHER_TIMEOUT_SECONDS = 6;
@@ -148,7 +148,8 @@ export async function sayAndHangUp(sql: Sql, call: ReminderCall, kind: CallKind)
 
 /**
  * TwiML of the `attempt`-th keypad menu: the `kind` text read inside `<Gather numDigits="1">` (the
- * whole reminder, or after a wrong key `call_not_a_choice`: a short apology and the choices), whose
+ * whole reminder; after a wrong key `call_not_a_choice`, a short apology and the choices; after
+ * silence `call_no_key`, that no key was heard and the choices), whose
  * action (at `baseUrl`, our public address) is called with the key, or with none when the patient
  * pressed nothing (`actionOnEmptyResult`).
  */
@@ -157,7 +158,7 @@ export async function menuTwiml(
   call: ReminderCall,
   attempt: number,
   baseUrl: string,
-  kind: 'call_reminder' | 'call_not_a_choice' = 'call_reminder',
+  kind: 'call_reminder' | 'call_not_a_choice' | 'call_no_key' = 'call_reminder',
 ): Promise<string> {
   const { text, language } = await renderCallText(sql, call, kind);
   const response = new twilio.twiml.VoiceResponse();

@@ -25,8 +25,8 @@ import type { ShippedLanguage } from './languages.js';
 /**
  * What a reminder call says (TwiML `<Say>`), not texted: the keypad menu, the voicemail left on a
  * machine, the outcome of each key, the goodbye when no key is pressed, the menu again after a wrong
- * key (a short apology and the choices, without the greeting), the goodbye after wrong keys on every
- * menu, and the apology when the answer could not be recorded. A number known to be a landline (src/messaging/knownLandlines.ts)
+ * key (a short apology and the choices, without the greeting) and after no key (that no key was
+ * heard and the choices, without the greeting), the goodbye after wrong keys on every menu, and the apology when the answer could not be recorded. A number known to be a landline (src/messaging/knownLandlines.ts)
  * is texted nothing after the call: its outcomes (`*_landline`) promise no text, and for another
  * time it is asked to call the clinic.
  */
@@ -43,6 +43,7 @@ export const CALL_KINDS = [
   'call_reschedule_landline',
   'call_wrong_keys',
   'call_not_a_choice',
+  'call_no_key',
 ] as const;
 /** A kind of spoken call text. */
 export type CallKind = (typeof CALL_KINDS)[number];
@@ -218,6 +219,7 @@ export const DEFAULT_TEMPLATES: Record<ShippedLanguage, Record<MessageKind, stri
     call_wrong_keys:
       'Sorry, we could not understand the keys you pressed, so your visit on {date} at {time} has not been changed. To confirm, change or cancel it, please call us at {office_phone}. Thank you, and goodbye.',
     call_not_a_choice: 'Sorry, that key is not one of the choices. Press 1 to confirm. Press 2 for another time. Press 3 to cancel.',
+    call_no_key: 'We did not hear a key. Press 1 to confirm. Press 2 for another time. Press 3 to cancel.',
   },
   es: {
     booking_confirmation:
@@ -253,5 +255,6 @@ export const DEFAULT_TEMPLATES: Record<ShippedLanguage, Record<MessageKind, stri
     call_wrong_keys:
       'Lo sentimos, no entendimos las teclas que marcó, así que su cita del {date} a las {time} no ha cambiado. Para confirmarla, cambiarla o cancelarla, llame al {office_phone}. Gracias, adiós.',
     call_not_a_choice: 'Lo sentimos, esa tecla no es una de las opciones. Para confirmar, marque 1. Para otra hora, marque 2. Para cancelar, marque 3.',
+    call_no_key: 'No escuchamos ninguna tecla. Para confirmar, marque 1. Para otra hora, marque 2. Para cancelar, marque 3.',
   },
 };

@@ -162,6 +162,29 @@ describe('a reminder call answered by the patient', () => {
     );
   });
 
+  it('after silence says only the choices again in Spanish to a Spanish reader', async () => {
+    const call = await reminderCall('es');
+    await answer(call);
+    expect(await (await press(call, '', 1)).text()).toContain(
+      '<Say language="es-MX">No escuchamos ninguna tecla. Para confirmar, marque 1. Para otra hora, marque 2. Para cancelar, marque 3.</Say></Gather>',
+    );
+  });
+
+  it("reads a clinic's own wording of the menu after silence", async () => {
+    const call = await reminderCall();
+    const path = '/api/clinic/templates/call_no_key/en';
+    const body = 'Still there, {patient_name}? 1 confirms, 2 for another time, 3 cancels.';
+    expect((await stack.api(path, { method: 'PUT', body: JSON.stringify({ body }) })).status).toBe(200);
+    try {
+      await answer(call);
+      expect(await (await press(call, '', 1)).text()).toContain(
+        '<Say language="en-US">Still there, Rahul Sharma? 1 confirms, 2 for another time, 3 cancels.</Say>',
+      );
+    } finally {
+      await stack.sql`delete from message_templates where clinic_id = ${stack.clinic.id} and kind = 'call_no_key'`;
+    }
+  });
+
   it("reads a clinic's own wording of the menu after a wrong key", async () => {
     const call = await reminderCall();
     const path = '/api/clinic/templates/call_not_a_choice/en';
@@ -177,10 +200,13 @@ describe('a reminder call answered by the patient', () => {
     }
   });
 
-  it('plays the menu once more after silence, then says goodbye', async () => {
+  it('after silence says only the choices once more (the greeting was heard), then says goodbye', async () => {
     const call = await reminderCall();
     await answer(call);
-    expect(await (await press(call, '', 1)).text()).toContain(`action="${gatherAction(call, 2)}"`);
+    expect(await (await press(call, '', 1)).text()).toContain(
+      `<Response><Gather numDigits="1" action="${gatherAction(call, 2)}" method="POST" timeout="6" actionOnEmptyResult="true">` +
+        '<Say language="en-US">We did not hear a key. Press 1 to confirm. Press 2 for another time. Press 3 to cancel.</Say></Gather></Response>',
+    );
     const goodbye = await (await press(call, '', 2)).text();
     expect(goodbye).toMatch(/<Say language="en-US">We did not get an answer\..*<\/Say><Hangup\/>/);
     expect(goodbye).not.toContain('<Gather');

@@ -24,6 +24,7 @@ export const KIND_LABELS: Record<MessageKind, string> = {
   call_reschedule_landline: 'Call: another time (landline)',
   call_wrong_keys: 'Call: wrong keys',
   call_not_a_choice: 'Call: menu after a wrong key',
+  call_no_key: 'Call: menu after no key',
   offer: 'Waitlist: offer',
   offer_won: 'Waitlist: slot taken',
   offer_taken: 'Waitlist: slot gone',
