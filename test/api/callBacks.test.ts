@@ -2,8 +2,8 @@
  * Staff see whom to call back about another time when the patient asked for one by text and nothing
  * changed: no other time was open, or the texted list of open times lapsed unanswered. What staff see
  * is `GET /api/appointments/{id}`, the day's `GET /api/appointments` and the "Call back" notice on the
- * appointment's card on the Appointments page; the patient's texts are real signed Twilio webhooks
- * answered by the appointment's real chain.
+ * appointment's card on the Appointments page; the patient's texts and keys are real signed Twilio
+ * webhooks answered by the appointment's real chain.
  */
 import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
@@ -13,6 +13,7 @@ import type { AppointmentSnapshot } from '../../src/workflows/appointmentDefinit
 import { bookTestAppointment, type TestBooking } from '../support/appointments.js';
 import { json, startStack, type Stack } from '../support/stack.js';
 import { staffCookie } from '../support/staffForms.js';
+import { callTwimlParams, fakeSid, gatherParams } from '../support/twilioWebhooks.js';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -49,6 +50,9 @@ async function remindedAppointment(booking: Omit<TestBooking, 'providerName' | '
   );
   return appointment;
 }
+
+/** The provider's office hours (half an hour a day) fit no hour-long visit: no other time is ever open. */
+const NO_OTHER_TIME = { durationMinutes: 60, officeDays: [1, 2, 3, 4, 5, 6, 7], opens: '09:00', closes: '09:30' };
 
 /** The patient texts `body` (a signed Twilio SMS webhook): the reply the clinic answered with, from its TwiML. */
 async function text(appointment: AppointmentSnapshot, body: string): Promise<string> {
@@ -93,14 +97,7 @@ const WHEN = String.raw`\w+ \d+, \d{4}, \d+:\d\d [AP]M`;
 
 describe('a patient who asks for another time by text', () => {
   it('and is told no other time is open: staff see a call-back request until the patient answers a later reminder', async () => {
-    // The provider's office hours (half an hour a day) fit no hour-long visit: no other time is ever open.
-    const appointment = await remindedAppointment({
-      startsAt: Date.now() + 3 * 24 * 3_600_000,
-      durationMinutes: 60,
-      officeDays: [1, 2, 3, 4, 5, 6, 7],
-      opens: '09:00',
-      closes: '09:30',
-    });
+    const appointment = await remindedAppointment({ startsAt: Date.now() + 3 * 24 * 3_600_000, ...NO_OTHER_TIME });
     const before = new Date();
     expect(await text(appointment, 'CHANGE')).toMatch(/sorry, Dr \w+ has no other open times soon\. Your visit stays .*\. Call .* to arrange another\./);
     const after = new Date();
@@ -153,5 +150,36 @@ describe('a patient who asks for another time by text', () => {
     const to = DateTime.now().plus({ days: 4 }).set({ second: 0, millisecond: 0 }).toISO();
     expect((await stack.api(`/api/appointments/${appointment.appointmentId}`, { method: 'PATCH', body: JSON.stringify({ starts_at: to }) })).status).toBe(200);
     expect(await callBackRead(appointment)).toEqual({ another_time_asked_at: null, call_back_reason: null });
+  });
+});
+
+describe('a patient who asks for another time on a reminder call to a mobile', () => {
+  it('and has no other time open: staff see a call-back request', async () => {
+    const appointment = await remindedAppointment({ startsAt: Date.now() + 3 * 24 * 3_600_000, ...NO_OTHER_TIME });
+    // The clinic calls to remind (the call delivers the reminder: it shares the reminder text's delivery key).
+    const callSid = fakeSid('CA');
+    const [call] = await stack.sql<{ id: string }[]>`
+      insert into calls (clinic_id, appointment_id, delivery_key, phone, from_address, to_address, language, idempotency_key, call_sid)
+      select clinic_id, appointment_id, delivery_key, phone, from_address, to_address, 'en', ${randomUUID()}, ${callSid}
+      from messages where appointment_id = ${appointment.appointmentId} and delivery_key like '%:reminder:%'
+      returning id::text`;
+    const party = { callSid, from: stack.clinicNumber, to: appointment.phone };
+    expect((await stack.sendWebhook(`/webhooks/twilio/voice/calls/${call!.id}/answer`, callTwimlParams({ ...party, answeredBy: 'human' }))).status).toBe(200);
+    const before = new Date();
+    expect((await stack.sendWebhook(`/webhooks/twilio/voice/calls/${call!.id}/gather?attempt=1`, gatherParams({ ...party, digits: '2' }))).status).toBe(200);
+    const after = new Date();
+    // The text after the call says no other time is open and to call the office.
+    const [reply] = await stack.sql<{ body: string }[]>`select body from messages where idempotency_key = ${`call:${callSid}:reply`}`;
+    expect(reply!.body).toMatch(/has no other open times soon\. .* Call .* to arrange another\./);
+
+    const read = await callBackRead(appointment);
+    expect(read.call_back_reason).toBe('no_open_times');
+    const asked = new Date(read.another_time_asked_at!).getTime();
+    expect(asked).toBeGreaterThanOrEqual(before.getTime() - 1_000);
+    expect(asked).toBeLessThanOrEqual(after.getTime() + 1_000);
+    expect(await callBackListed(appointment)).toEqual(read);
+    expect(await callBackNotice(appointment)).toMatch(
+      new RegExp(`^Call back: Rahul asked for another time on ${WHEN} and was told no other time is open\\. The time has not changed\\.$`),
+    );
   });
 });
