@@ -93,6 +93,8 @@ interface AppointmentRow {
   service: string;
   provider_id: number;
   provider_name: string;
+  /** false once staff have made the provider inactive. */
+  provider_active: boolean;
   phone: string;
   channel: 'sms' | 'whatsapp' | 'voice';
   starts_at: Date;
@@ -102,7 +104,7 @@ interface AppointmentRow {
 
 async function findAppointment(sql: Sql, appointmentId: string): Promise<AppointmentRow> {
   const [row] = await sql<AppointmentRow[]>`
-    select a.id::text as id, a.clinic_id, a.patient_name, a.language, a.service, a.provider_id, p.name as provider_name, a.phone, a.channel,
+    select a.id::text as id, a.clinic_id, a.patient_name, a.language, a.service, a.provider_id, p.name as provider_name, p.active as provider_active, a.phone, a.channel,
            a.starts_at, a.duration_minutes, a.follow_up_date::text as follow_up_date
     from appointments a join providers p on p.id = a.provider_id
     where a.id = ${appointmentId}`;
@@ -182,11 +184,13 @@ export function createAppointmentActivities({ sql, messenger }: { sql: Sql; mess
      * Up to 5 free starts (epoch ms, ascending) of the appointment's provider for its length: office
      * hours minus the provider's open appointments (this one included: its own time is not "another
      * time") and minus the slots being offered to the waitlist (open cancellations: held for it until
-     * they are filled, expire or are aborted).
+     * they are filled, expire or are aborted). None when staff have made the provider inactive: a
+     * provider who no longer works at the clinic has no time to offer (the patient is asked to call).
      */
     async findOpenSlots(input: FindOpenSlotsInput): Promise<number[]> {
       return failPermanentErrorsFast('findOpenSlots', async () => {
         const appointment = await findAppointment(sql, input.appointmentId);
+        if (!appointment.provider_active) return [];
         const from = new Date(input.now);
         const until = new Date(input.now + (SLOT_SEARCH_DAYS + 1) * 24 * 60 * 60 * 1000);
         const taken = await sql<{ starts_at: Date; ends_at: Date }[]>`
@@ -210,21 +214,23 @@ export function createAppointmentActivities({ sql, messenger }: { sql: Sql; mess
     },
 
     /**
-     * Moves the appointment to `startsAt` if no other open appointment of its provider overlaps it
-     * then, nor a slot of the provider being offered to the waitlist (an open cancellation, whose
-     * winner is booked into it): checked and written in one transaction holding the provider's row
-     * lock, so two patients picking the same slot cannot both get it. A retry after a move finds it
-     * moved again.
-     * @returns `moved`, or `taken` (nothing written).
+     * Moves the appointment to `startsAt` (a time the patient picked) if its provider is still active
+     * and no other open appointment of theirs overlaps it then, nor a slot of theirs being offered to
+     * the waitlist (an open cancellation, whose winner is booked into it): checked and written in one
+     * transaction holding the provider's row lock, so two patients picking the same slot cannot both
+     * get it. A retry after a move finds it moved again.
+     * @returns `moved`, or `taken` (nothing written; also when staff have made the provider inactive
+     *   since the list was sent).
      */
     async moveAppointment(input: MoveAppointmentInput): Promise<'moved' | 'taken'> {
       return failPermanentErrorsFast('moveAppointment', () =>
         sql.begin(async (tx) => {
           const startsAt = new Date(input.startsAt);
-          const [appointment] = await tx<{ provider_id: number; duration_minutes: number }[]>`
-            select a.provider_id, a.duration_minutes from appointments a join providers p on p.id = a.provider_id
+          const [appointment] = await tx<{ provider_id: number; provider_active: boolean; duration_minutes: number }[]>`
+            select a.provider_id, p.active as provider_active, a.duration_minutes from appointments a join providers p on p.id = a.provider_id
             where a.id = ${input.appointmentId} for update of a, p`;
           if (appointment === undefined) throw ApplicationFailure.nonRetryable(`no appointment ${input.appointmentId}`, FailureType.InvalidData);
+          if (!appointment.provider_active) return 'taken' as const;
           const endsAt = new Date(startsAt.getTime() + appointment.duration_minutes * 60_000);
           const [overlap] = await tx`
             select 1 from appointments

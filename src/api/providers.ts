@@ -29,7 +29,8 @@ const ZProviderPatch = z
       name: providerFields.name.optional(),
       type: providerFields.type.optional(),
       active: z.boolean({ error: 'must be true or false' }).optional().meta({
-        description: 'false: the provider takes no new waitlist offers; appointments and history stay.',
+        description:
+          "false: the provider takes no new work (bookings, waitlist preferences, freed slots logged by staff); their appointments and history stay, but a cancelled appointment's slot is offered to no one and a patient asking for another time is offered none of theirs.",
         example: false,
       }),
     },

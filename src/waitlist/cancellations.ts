@@ -104,15 +104,16 @@ const SELECT_CANCELLATIONS = (sql: Sql) => sql`
  * Logs `event` at `clinic` with its workflow ID (`cancellation-<clinic>-<id>`, as
  * `cancellationWorkflowId`). A cancelled appointment's slot is logged once: logging it again returns
  * the first event.
- * @throws AppError bad_request naming `provider_id` when the clinic has no such provider, or when
- *   staff log a slot of a provider made inactive (a cancelled appointment of theirs still logs its slot).
+ * @throws AppError bad_request naming `provider_id` when the clinic has no such provider, or when it
+ *   has been made inactive (the `offerFreedSlot` activity checks first and logs nothing: a retry
+ *   after a provider was made inactive meanwhile finds it so).
  */
 export async function createCancellation(sql: Sql, clinic: Pick<Clinic, 'id' | 'slug'>, event: NewCancellation): Promise<Cancellation> {
   const [provider] = await sql<
     { name: string; active: boolean }[]
   >`select name, active from providers where clinic_id = ${clinic.id} and id = ${event.providerId}`;
   if (provider === undefined) throw new AppError('bad_request', `provider_id: the clinic has no provider ${event.providerId}`, 'provider_id');
-  if (!provider.active && event.createdBy === 'staff') {
+  if (!provider.active) {
     throw new AppError(
       'bad_request',
       `provider_id: ${provider.name} (provider ${event.providerId}) is inactive; log slots of an active provider`,

@@ -3,12 +3,14 @@
  * work through the JSON API: a booking, a waitlist entry newly preferring them, or a freed slot logged
  * by staff is a 400 naming the field, with nothing written. What already refers to them keeps working:
  * an entry keeps them among its preferred providers through a change, and their booked appointment can
- * still be cancelled, its slot logged by its chain as before.
+ * still be cancelled. A provider who no longer works at the clinic has no time to give: the cancelled
+ * appointment's slot is offered to no one on the waitlist, and a patient asking for another time gets
+ * none of theirs (the apology that asks them to call), even from a list sent before.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { apiBookingBody, bookThroughApi } from '../support/apiBooking.js';
-import { json, patientPhone, startStack, type Stack } from '../support/stack.js';
-import { addProvider } from '../support/waitlist.js';
+import { json, patientPhone, patientReply, startStack, type Stack } from '../support/stack.js';
+import { addProvider, waitlistPatient } from '../support/waitlist.js';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -21,6 +23,20 @@ const retire = async (id: number) => expect((await send('PATCH', `/api/providers
 const inHours = (hours: number) => new Date(Date.now() + hours * 3_600_000).toISOString();
 const countOf = async (table: 'appointments' | 'waitlist_entries' | 'cancellation_events') =>
   (await stack.sql<{ n: number }[]>`select count(*)::int as n from ${stack.sql(table)} where clinic_id = ${stack.clinic.id}`)[0]!.n;
+
+/** The texts sent to `phone`, oldest first. */
+const textsTo = async (phone: string): Promise<string[]> =>
+  ((await json(await stack.api(`/api/messages?phone=${encodeURIComponent(phone)}`))).messages as { direction: string; body: string }[])
+    .filter((m) => m.direction === 'outbound')
+    .map((m) => m.body)
+    .reverse();
+
+/** How many runs of activity `type` the workflow's history shows completed. */
+async function stepsDone(workflowId: string, type: string): Promise<number> {
+  const events = (await stack.temporal.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
+  const scheduled = new Set(events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === type).map((e) => String(e.eventId)));
+  return events.filter((e) => scheduled.has(String(e.activityTaskCompletedEventAttributes?.scheduledEventId))).length;
+}
 
 /** A new provider, made inactive at once. */
 async function retiredProvider(name: string): Promise<number> {
@@ -46,19 +62,35 @@ describe('booking an appointment', () => {
     expect(await countOf('appointments')).toBe(before);
   });
 
-  it('keeps an appointment booked before the provider went inactive: it can still be cancelled, and its slot is still logged', async () => {
+  it('keeps an appointment booked before the provider went inactive: it can still be cancelled, and its slot is offered to no one', async () => {
     const name = `Dr Leaving ${Date.now()}`;
     const booked = await bookThroughApi(stack, { provider: name });
     const providerId = (await json(await stack.api(`/api/appointments/${booked.id}`))).provider_id as number;
+    const waiting = await waitlistPatient(stack, providerId);
     await retire(providerId);
 
     const cancelled = await stack.api(`/api/appointments/${booked.id}/cancel`, { method: 'POST' });
     expect(cancelled.status).toBe(200);
     expect((await json(cancelled)).status).toBe('cancelled');
-    await vi.waitFor(
-      async () => expect(await stack.sql`select 1 from cancellation_events where appointment_id = ${booked.id} and created_by = 'appointment'`).toHaveLength(1),
-      { timeout: 15_000 },
+    await vi.waitFor(() => expect(stepsDone(booked.workflowId, 'offerFreedSlot')).resolves.toBe(1), { timeout: 15_000 });
+    expect(await stack.sql`select 1 from cancellation_events where appointment_id = ${booked.id}`).toEqual([]);
+    expect(await textsTo(waiting)).toEqual([]);
+  });
+
+  it('gives a patient asking for another time none of its times, even one picked from a list sent before', async () => {
+    const name = `Dr Moving On ${Date.now()}`;
+    const booked = await bookThroughApi(stack, { provider: name });
+    const { provider_id: providerId, starts_at: startsAt } = await json(await stack.api(`/api/appointments/${booked.id}`));
+    expect((await stack.api(`/api/appointments/${booked.id}/remind`, { method: 'POST' })).status).toBe(200);
+    await expect.poll(async () => (await textsTo(booked.phone)).at(-1), { timeout: 15_000 }).toMatch(/Reply YES to confirm/);
+    expect(await patientReply(stack, booked.phone, await stack.sendSms(booked.phone, 'CHANGE'))).toMatch(/reply with the number of a time:\n1\) /);
+    await retire(providerId);
+
+    const picked = await stack.sendSms(booked.phone, '1');
+    expect(await patientReply(stack, booked.phone, picked)).toMatch(
+      new RegExp(`^Test Clinic: sorry, ${name} has no other open times soon\\. Your visit stays `),
     );
+    expect(await json(await stack.api(`/api/appointments/${booked.id}`))).toMatchObject({ status: 'booked', starts_at: startsAt });
   });
 });
 
