@@ -1,6 +1,7 @@
 /**
  * What Frontdesk answers a patient's text: JOIN, STATUS, LEAVE, HELP, the opt-out and opt-in words,
  * ESPAÑOL / ENGLISH, an answer to a question a workflow asked (the reply router, replyRouter.ts), and a
+ * a YES to a waitlist offer whose hold has run out (answerLapsedOffer.ts), and a
  * short help listing what the patient can answer for anything else. Returns the reply, in the
  * patient's language (see patientLanguages.ts); `null` means no reply at all.
  *
@@ -26,7 +27,9 @@ import { findOpenPrompts } from './patientPrompts.js';
 import { buttonAnswer, routeAnswer, type QuickReplyButton } from './replyRouter.js';
 import { handleCancelWord } from '../appointments/cancelWord.js';
 import { signalOffersOptedOut } from '../waitlist/offerSignals.js';
-import { isBareCancel } from '../domain/promptAnswers.js';
+import { isBareCancel, normaliseAnswer } from '../domain/promptAnswers.js';
+import { readOfferAnswer } from '../domain/offerAnswers.js';
+import { answerLapsedOffer } from '../waitlist/answerLapsedOffer.js';
 
 /** One inbound text, already matched to its clinic. `body` is the button's text for a button press. */
 export interface InboundText {
@@ -83,6 +86,10 @@ export async function handleInboundText(deps: QueueDeps & { log: Logger }, text:
     case 'unknown': {
       const routed = await routeAnswer(deps, clinic.id, from.phone, answer);
       if (routed.kind === 'answered') return routed.reply;
+      if (readOfferAnswer(normaliseAnswer(answer)) === 'take') {
+        const lapsed = await answerLapsedOffer(sql, clinic, from.phone, language);
+        if (lapsed !== null) return lapsed;
+      }
       if (routed.open.length === 0) return patientTexts.unknown(clinic.name);
       const ticket = await findOpenTicketByPhone(sql, clinic.id, from.phone);
       const answers = [...new Set(routed.open.flatMap((prompt) => prompt.invited)), ...(ticket === undefined ? ['JOIN'] : ['STATUS', 'LEAVE'])];

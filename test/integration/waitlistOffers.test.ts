@@ -3,7 +3,8 @@
  * the three best-placed patients are texted at once, the top patient's YES wins and is booked, the
  * others are told it is taken, and a STOP ends all texts to that number; 20 YES replies at once give
  * one winner, and each loser is told once that the slot is taken; a failed delivery hands the place to the next patient; staff
- * abort withdraws pending offers; an appointment cancelled by staff is offered the same way.
+ * abort withdraws pending offers; an appointment cancelled by staff is offered the same way; a YES after
+ * the hold ran out is told the opening is gone.
  */
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -182,6 +183,32 @@ describe('a cancellation offered to the waitlist', () => {
     await expect.poll(async () => (await cancellation(freed!.id)).status, { timeout: 20_000 }).toBe('filled');
     const won = await json(await stack.api(`/api/appointments/${(await cancellation(freed!.id)).filled_by}`));
     expect(won).toMatchObject({ phone: waiting, provider_id: providerId, service: 'Waitlist visit' });
+  });
+
+  it('tells a patient whose YES comes after their hold ran out that the opening is gone and they stay on the list', { timeout: 150_000 }, async () => {
+    expect((await stack.api('/api/clinic', { method: 'PATCH', body: JSON.stringify({ offer_hold_minutes: 1 }) })).status).toBe(200);
+    try {
+      const providerId = await addProvider(stack, 'Dr Lapse');
+      const late = await waitlistPatient(stack, providerId);
+      const { id } = await logCancellation(stack, providerId, 40);
+      await expect.poll(() => outboundTo(late), { timeout: 20_000 }).toEqual([expect.stringMatching(/Reply YES within 1 min to take it/)]);
+      await expect.poll(async () => (await offersOf(id)).map((o) => o.state), { timeout: 100_000, interval: 1000 }).toEqual(['expired']);
+
+      const slot = DateTime.fromISO((await cancellation(id)).slot_start_at as string, { zone: stack.clinic.timezone }).setLocale('en');
+      expect(await twimlText(await stack.sendSms(late, 'Yes!'))).toBe(
+        `Test Clinic: the ${slot.toFormat('ccc d LLL')} ${slot.toFormat('HH:mm')} opening is no longer available. We'll keep you on the list.`,
+      );
+      const ended = await cancellation(id);
+      expect(ended.status).toBe('expired');
+      expect(ended).not.toHaveProperty('filled_by');
+
+      // Once staff have taken them off the list, the reply would promise what is not so: a stray YES's answer.
+      const entry = ((await json(await stack.api('/api/waitlist'))).entries as { id: string; phone: string }[]).find((e) => e.phone === late)!;
+      expect((await stack.api(`/api/waitlist/${entry.id}`, { method: 'DELETE' })).status).toBe(204);
+      expect(await twimlText(await stack.sendSms(late, 'YES'))).toMatch(/^Test Clinic: sorry, we didn't understand\./);
+    } finally {
+      await stack.api('/api/clinic', { method: 'PATCH', body: JSON.stringify({ offer_hold_minutes: 7 }) });
+    }
   });
 
   it('refuses bad input with the field named, and answers a YES from a number with no offer as any stray YES', async () => {
