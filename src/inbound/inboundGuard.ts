@@ -2,7 +2,10 @@
  * The per-number guard on a clinic's public number. A number of a country the clinic does not answer
  * (`inbound_countries`, default its own country) gets no reply at all: SMS pumping makes a public
  * number text premium-rate destinations by posting texts "from" them (Twilio, "SMS pumping fraud",
- * twilio.com/docs/glossary/what-is-sms-pumping-fraud). A number that sends more than the clinic's
+ * twilio.com/docs/glossary/what-is-sms-pumping-fraud). The exception is a number the clinic has asked
+ * a question still open (a reminder's YES / NO / CHANGE, a waitlist offer): staff booked or listed
+ * that number themselves, so it is a patient abroad or a visitor, not a stranger, and a fraudster
+ * cannot open a question for a number of their choosing. A number that sends more than the clinic's
  * `inbound_texts_per_minute` (default 10) gets no reply past it, and a text we do not understand that
  * the same number sends again and again — an auto-responder answering our help text, which we would
  * answer again — stops being answered after `LOOP_REPEATS` in `LOOP_WINDOW_MINUTES`. Opt-out and opt-in
@@ -16,6 +19,7 @@ import { parseCommand } from '../domain/commands.js';
 import { isBareCancel } from '../domain/promptAnswers.js';
 import { phoneCountry } from '../domain/phone.js';
 import type { InboundText } from './handleInboundText.js';
+import { findOpenPrompts } from './patientPrompts.js';
 
 /** How many times one number's same unrecognised text is answered within `LOOP_WINDOW_MINUTES`. */
 export const LOOP_REPEATS = 3;
@@ -41,7 +45,7 @@ export async function checkInboundGuard(sql: Sql, text: InboundText): Promise<Gu
   // So is a typed CANCEL while it is Twilio's opt-out word: it too is recorded and never answered.
   if (text.button === undefined && isBareCancel(body) && (await getClinicSettings(sql, clinic.id)).cancelIsOptOut) return 'answer';
   const country = phoneCountry(phone);
-  if (country === undefined || !clinic.inboundCountries.includes(country)) return 'country';
+  if ((country === undefined || !clinic.inboundCountries.includes(country)) && (await findOpenPrompts(sql, clinic.id, phone)).length === 0) return 'country';
   if (kind === 'opt_in') return 'answer';
   const [counts] = await sql<{ last_minute: number; same_text: number }[]>`
     select count(*) filter (where created_at > now() - interval '1 minute')::int as last_minute,

@@ -1,10 +1,12 @@
 /**
  * SMS pumping on the clinic's public number: texts "from" numbers of countries the clinic does not
  * answer get no reply at all (empty TwiML, nothing sent), are logged and counted; the per-number
- * limit is counted too; both show in `GET /api/metrics/inbound`.
+ * limit is counted too; both show in `GET /api/metrics/inbound`. A number abroad that staff booked,
+ * and the clinic has asked a question, is answered while that question is open.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { json, patientPhone, startStack, twimlText, type Stack } from '../support/stack.js';
+import { bookThroughApi } from '../support/apiBooking.js';
+import { json, patientPhone, patientReply, startStack, twimlText, type Stack } from '../support/stack.js';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -79,6 +81,23 @@ describe('texts from a country the clinic does not answer', () => {
       expect((await json(response)).error.field).toBe(field);
     }
     expect((await json(await stack.api('/api/clinic'))).inbound_countries).toEqual(['US']);
+  });
+});
+
+describe('a number of another country the clinic has asked a question', () => {
+  it('is answered while the question is open (staff booked it), and is a stranger again once it is answered', async () => {
+    const abroad = '+447911123458';
+    const booked = await bookThroughApi(stack, { phone: abroad });
+    expect((await stack.api(`/api/appointments/${booked.id}/remind`, { method: 'POST' })).status).toBe(200);
+    const texts = async () =>
+      ((await json(await stack.api(`/api/messages?phone=${encodeURIComponent(abroad)}`))).messages as { direction: string; body: string }[])
+        .filter((m) => m.direction === 'outbound')
+        .map((m) => m.body);
+    await expect.poll(async () => (await texts())[0], { timeout: 15_000 }).toMatch(/Reply YES to confirm/);
+
+    expect(await patientReply(stack, abroad, await stack.sendSms(abroad, 'Yes'))).toMatch(/^Test Clinic: thank you, Rahul Sharma\. .* is confirmed/);
+    expect((await json(await stack.api(`/api/appointments/${booked.id}`))).status).toBe('confirmed');
+    expect(await twimlText(await stack.sendSms(abroad, 'JOIN'))).toBe('');
   });
 });
 
