@@ -135,8 +135,10 @@ export function sameOriginForms(publicBaseUrl: string | undefined): MiddlewareHa
 
 const ZNext = z
   .string()
-  // Only pages of the board itself, so the sign-in page cannot be used to send staff elsewhere.
-  .regex(/^\/admin\/[A-Za-z0-9/_?=&%.-]*$/)
+  // Only pages of the board itself, so the sign-in page cannot be used to send staff elsewhere; in
+  // the path and query, any character RFC 3986 allows there unencoded (a phone filter typed as
+  // `(312) 555-0162` comes as `%28312%29+555-0162`, or with bare parentheses from a script's link).
+  .regex(/^\/admin\/[A-Za-z0-9\-._~%!$&'()*+,;=:@/?]*$/)
   .refine((next) => !next.startsWith(LOGIN_PATH))
   .catch(BOARD_PATH);
 

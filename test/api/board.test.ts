@@ -48,6 +48,40 @@ describe('staff sign in to the board', () => {
     expect(await events.json()).toEqual({ error: { code: 'unauthorized', message: expect.any(String) } });
   });
 
+  it('comes back after sign-in to the page asked for, a phone number typed in its filter included, and never to another site', async () => {
+    // A form's GET writes `(312) 555-0162` as `%28312%29+555-0162`; a link may carry bare parentheses.
+    for (const asked of [
+      `/admin/messages?clinic=${stack.clinic.slug}&phone=%28312%29+555-0162`,
+      `/admin/messages?clinic=${stack.clinic.slug}&phone=(312)%20555-0162`,
+    ]) {
+      const page = await stack.app.request(asked);
+      expect(page.status).toBe(303);
+      const next = new URL(page.headers.get('location')!, OWN_ORIGIN).searchParams.get('next')!;
+      expect(next).toBe(asked);
+      const signedIn = await stack.app.request('/admin/login', {
+        method: 'POST',
+        headers: { ...FORM_TYPE, Origin: OWN_ORIGIN },
+        body: form({ password: stack.adminPassword, next }),
+      });
+      expect(signedIn.status).toBe(303);
+      expect(signedIn.headers.get('location')).toBe(asked);
+    }
+    for (const elsewhere of [
+      'https://evil.example/admin/board',
+      '//evil.example/admin/',
+      '/\\evil.example/admin/',
+      '/admin\\..\\x',
+      '/admin/login?next=/admin/phone',
+    ]) {
+      const signedIn = await stack.app.request('/admin/login', {
+        method: 'POST',
+        headers: { ...FORM_TYPE, Origin: OWN_ORIGIN },
+        body: form({ password: stack.adminPassword, next: elsewhere }),
+      });
+      expect(signedIn.headers.get('location'), elsewhere).toBe('/admin/board');
+    }
+  });
+
   it('refuses a wrong password without a cookie', async () => {
     const response = await signIn('not the password');
     expect(response.status).toBe(401);
