@@ -90,7 +90,11 @@ describe('booking an appointment', () => {
     expect(await patientReply(stack, booked.phone, picked)).toMatch(
       new RegExp(`^Test Clinic: sorry, ${name} has no other open times soon\\. Your visit stays `),
     );
-    expect(await json(await stack.api(`/api/appointments/${booked.id}`))).toMatchObject({ status: 'booked', starts_at: startsAt });
+    expect(await json(await stack.api(`/api/appointments/${booked.id}`))).toMatchObject({
+      status: 'booked',
+      starts_at: startsAt,
+      call_back_reason: 'no_open_times',
+    });
   });
 });
 
