@@ -20,7 +20,7 @@ import { listDeliveries } from '../appointments/deliveryAttempts.js';
 import { appointmentJson, deliveriesJson, listedJson, ZAppointment, ZAppointmentWithDeliveries, ZListedAppointment } from './appointmentJson.js';
 import { checkIdempotencyKey, staffUpdateId, ZIdempotencyHeaders } from './idempotencyKey.js';
 import { createApiRouter, staffErrors } from './openapi.js';
-import { linkNextPage, MAX_PAGE_LIMIT, NEXT_PAGE_HEADERS, timeKeyCursor, ZNextCursor, ZPageLimit, ZTimeKeyCursor } from './pageCursor.js';
+import { linkNextPage, MAX_PAGE_LIMIT, NEXT_PAGE_HEADERS, timeKeyCursor, ZNextCursor, ZPagedQuery, ZPageLimit, ZTimeKeyCursor } from './pageCursor.js';
 import { ZCalendarDate, ZClinicSlug, ZFreeText, ZInstant, ZProviderId, requireJsonBody, unknownField } from './validation.js';
 
 const MAX_NAME = 100;
@@ -103,8 +103,8 @@ const ZListQuery = z.object({
   date: ZCalendarDate.optional().meta({ description: 'Only appointments starting on this clinic-local day.', example: '2026-12-01' }),
   status: z.enum(APPOINTMENT_STATUSES, { error: `must be one of ${APPOINTMENT_STATUSES.join(', ')}` }).optional(),
 });
-/** `GET /appointments`'s query: the export's filters and a page. */
-const ZPagedListQuery = ZListQuery.extend({ limit: ZPageLimit(MAX_PAGE_LIMIT), cursor: ZTimeKeyCursor(APPOINTMENTS_LIST) });
+/** `GET /appointments`'s query: the export's filters and a page, its cursor held to those filters. */
+const ZPagedListQuery = ZPagedQuery(APPOINTMENTS_LIST, ZListQuery.extend({ limit: ZPageLimit(MAX_PAGE_LIMIT), cursor: ZTimeKeyCursor(APPOINTMENTS_LIST) }));
 const ZClinicOnly = z.object({ clinic: ZClinicSlug });
 
 const jsonErrors = {
@@ -169,7 +169,7 @@ export function appointmentRoutes(deps: { sql: Sql; temporal: Client; taskQueue:
       operationId: 'listAppointments',
       summary: "A clinic's appointments by start time",
       description:
-        'A page at a time, by start time and then `id`: pass `next_cursor` as `cursor` for the next page (also in the `Link` header, `rel="next"`) until it is null. A boundary never skips or repeats an appointment, even among ones starting at the same time.',
+        'A page at a time, by start time and then `id`: pass `next_cursor` as `cursor` for the next page (also in the `Link` header, `rel="next"`) until it is null, with the same `date`, `status` and `clinic` (`limit` may change): a cursor sent with other filters is a 400 naming `cursor`. A boundary never skips or repeats an appointment, even among ones starting at the same time.',
       tags: ['Appointments'],
       request: { query: ZPagedListQuery },
       responses: {
@@ -183,7 +183,7 @@ export function appointmentRoutes(deps: { sql: Sql; temporal: Client; taskQueue:
           },
         },
         ...staffErrors({
-          400: '`bad_request` naming `date`, `status`, `limit`, `cursor` (not a `next_cursor` of this list, or altered) or `clinic`.',
+          400: '`bad_request` naming `date`, `status`, `limit`, `cursor` (not a `next_cursor` of this list, altered, or sent with other filters than its page) or `clinic`.',
           404: '`not_found`: no such clinic.',
         }),
       },
@@ -191,9 +191,9 @@ export function appointmentRoutes(deps: { sql: Sql; temporal: Client; taskQueue:
     async (c) => {
       const query = c.req.valid('query');
       const { clinic, filter } = await filterFor(query);
-      const page = await listAppointments(deps.sql, clinic.id, filter, { limit: query.limit, after: query.cursor });
+      const page = await listAppointments(deps.sql, clinic.id, filter, { limit: query.limit, after: query.cursor?.key });
       const callBacks = await findCallBacks(deps.sql, page.items);
-      const nextCursor = timeKeyCursor(APPOINTMENTS_LIST, page.next);
+      const nextCursor = timeKeyCursor(APPOINTMENTS_LIST, query, page.next);
       linkNextPage(c, nextCursor);
       return c.json({ appointments: listedJson(page.items, callBacks), next_cursor: nextCursor }, 200);
     },

@@ -10,7 +10,7 @@ import { maskPhone } from '../domain/phone.js';
 import { getCancellationWithOffers, listCancellations, type CancellationWithOffers } from '../waitlist/cancellations.js';
 import { abortCancellation, logCancellation, type OfferWorkflowDeps } from '../waitlist/offerWorkflows.js';
 import { createApiRouter, staffErrors } from './openapi.js';
-import { linkNextPage, MAX_PAGE_LIMIT, NEXT_PAGE_HEADERS, timeKeyCursor, ZNextCursor, ZPageLimit, ZTimeKeyCursor } from './pageCursor.js';
+import { linkNextPage, MAX_PAGE_LIMIT, NEXT_PAGE_HEADERS, timeKeyCursor, ZNextCursor, ZPagedQuery, ZPageLimit, ZTimeKeyCursor } from './pageCursor.js';
 import { ZClinicQuery, ZClinicSlug, ZFreeText, ZInstant, ZProviderId, requireJsonBody, unknownField } from './validation.js';
 
 const STATUSES = ['open', 'filled', 'expired', 'aborted'] as const;
@@ -169,15 +169,18 @@ export function cancellationRoutes(deps: OfferWorkflowDeps) {
       operationId: 'listCancellations',
       summary: 'Cancellations, newest first',
       description:
-        'A page at a time, newest first and then by `id` (the higher first): pass `next_cursor` as `cursor` for the next (older) page (also in the `Link` header, `rel="next"`) until it is null. A boundary never skips or repeats a cancellation, even among ones logged at the same instant.',
+        'A page at a time, newest first and then by `id` (the higher first): pass `next_cursor` as `cursor` for the next (older) page (also in the `Link` header, `rel="next"`) until it is null, with the same `status` and `clinic` (`limit` may change): a cursor sent with other filters is a 400 naming `cursor`. A boundary never skips or repeats a cancellation, even among ones logged at the same instant.',
       tags: ['Waitlist'],
       request: {
-        query: z.object({
-          clinic: ZClinicSlug,
-          status: z.enum(STATUSES, { error: 'must be open, filled, expired or aborted' }).optional().meta({ example: 'open' }),
-          limit: ZPageLimit(MAX_PAGE_LIMIT),
-          cursor: ZTimeKeyCursor(CANCELLATIONS_LIST),
-        }),
+        query: ZPagedQuery(
+          CANCELLATIONS_LIST,
+          z.object({
+            clinic: ZClinicSlug,
+            status: z.enum(STATUSES, { error: 'must be open, filled, expired or aborted' }).optional().meta({ example: 'open' }),
+            limit: ZPageLimit(MAX_PAGE_LIMIT),
+            cursor: ZTimeKeyCursor(CANCELLATIONS_LIST),
+          }),
+        ),
       },
       responses: {
         200: {
@@ -188,7 +191,7 @@ export function cancellationRoutes(deps: OfferWorkflowDeps) {
           },
         },
         ...staffErrors({
-          400: '`bad_request` naming `clinic`, `status`, `limit` or `cursor` (not a `next_cursor` of this list, or altered).',
+          400: '`bad_request` naming `clinic`, `status`, `limit` or `cursor` (not a `next_cursor` of this list, altered, or sent with other filters than its page).',
           404: '`not_found`: no such clinic.',
         }),
       },
@@ -196,8 +199,8 @@ export function cancellationRoutes(deps: OfferWorkflowDeps) {
     async (c) => {
       const query = c.req.valid('query');
       const clinic = await getClinicBySlug(deps.sql, query.clinic);
-      const page = await listCancellations(deps.sql, clinic.id, query.status, { limit: query.limit, after: query.cursor });
-      const nextCursor = timeKeyCursor(CANCELLATIONS_LIST, page.next);
+      const page = await listCancellations(deps.sql, clinic.id, query.status, { limit: query.limit, after: query.cursor?.key });
+      const nextCursor = timeKeyCursor(CANCELLATIONS_LIST, query, page.next);
       linkNextPage(c, nextCursor);
       return c.json({ cancellations: page.items.map(cancellationJson), next_cursor: nextCursor }, 200);
     },

@@ -9,7 +9,7 @@ import { parseAddress } from '../domain/phone.js';
 import { getClinicBySlug } from '../clinics/clinics.js';
 import { listMessages, type LoggedMessage } from '../messaging/listMessages.js';
 import { createApiRouter, staffErrors } from './openapi.js';
-import { linkNextPage, NEXT_PAGE_HEADERS, timeKeyCursor, ZNextCursor, ZPageLimit, ZTimeKeyCursor } from './pageCursor.js';
+import { linkNextPage, NEXT_PAGE_HEADERS, timeKeyCursor, ZNextCursor, ZPagedQuery, ZPageLimit, ZTimeKeyCursor } from './pageCursor.js';
 import { ZClinicSlug } from './validation.js';
 
 /** How many messages a page lists when `?limit=` is absent. */
@@ -53,22 +53,28 @@ const messageJson = (m: LoggedMessage): TMessage => ({
   created_at: m.createdAt.toISOString(),
 });
 
-/** `?phone=&limit=&cursor=&clinic=`; `phone` is local (read in `defaultCountry`) or E.164, and comes out E.164. */
+/**
+ * `?phone=&limit=&cursor=&clinic=`; `phone` is local (read in `defaultCountry`) or E.164, and comes out
+ * E.164, so a cursor holds to the number however it was written.
+ */
 function messageLogQuery(defaultCountry: CountryCode) {
-  return z.object({
-    phone: z
-      .string()
-      .transform((raw, ctx) => {
-        const parsed = parseAddress(raw, defaultCountry);
-        if (parsed === undefined) ctx.addIssue({ code: 'custom', message: 'must be a phone number' });
-        return parsed?.phone ?? '';
-      })
-      .optional()
-      .meta({ description: `Only this patient's texts: E.164 or a local number (read in \`DEFAULT_COUNTRY\`).`, example: '+13125550123' }),
-    limit: ZPageLimit(DEFAULT_LIMIT),
-    cursor: ZTimeKeyCursor(MESSAGES_LIST),
-    clinic: ZClinicSlug,
-  });
+  return ZPagedQuery(
+    MESSAGES_LIST,
+    z.object({
+      phone: z
+        .string()
+        .transform((raw, ctx) => {
+          const parsed = parseAddress(raw, defaultCountry);
+          if (parsed === undefined) ctx.addIssue({ code: 'custom', message: 'must be a phone number' });
+          return parsed?.phone ?? '';
+        })
+        .optional()
+        .meta({ description: `Only this patient's texts: E.164 or a local number (read in \`DEFAULT_COUNTRY\`).`, example: '+13125550123' }),
+      limit: ZPageLimit(DEFAULT_LIMIT),
+      cursor: ZTimeKeyCursor(MESSAGES_LIST),
+      clinic: ZClinicSlug,
+    }),
+  );
 }
 
 /** Routes under `/api` for a clinic's message log (`?clinic=`, default `main`). */
@@ -79,13 +85,13 @@ export function messageRoutes(deps: { sql: Sql; defaultCountry: CountryCode }) {
     operationId: 'listMessages',
     summary: "The clinic's message log, both ways, newest first",
     description:
-      'A reply given as TwiML is listed as an outbound message with status `accepted` (Twilio sends it under a MessageSid we are not told). A page at a time, newest first and then by `id` (the higher first): pass `next_cursor` as `cursor` for the next (older) page (also in the `Link` header, `rel="next"`) until it is null, with the same `phone`.',
+      'A reply given as TwiML is listed as an outbound message with status `accepted` (Twilio sends it under a MessageSid we are not told). A page at a time, newest first and then by `id` (the higher first): pass `next_cursor` as `cursor` for the next (older) page (also in the `Link` header, `rel="next"`) until it is null, with the same `phone` and `clinic` (`limit` may change): a cursor sent with another `phone` or `clinic` is a 400 naming `cursor`.',
     tags: ['Messages'],
     request: { query: messageLogQuery(deps.defaultCountry) },
     responses: {
       200: { description: 'A page of the texts, newest first.', headers: NEXT_PAGE_HEADERS, content: { 'application/json': { schema: ZMessageLog } } },
       ...staffErrors({
-        400: '`bad_request` naming `phone`, `limit`, `cursor` (not a `next_cursor` of this list, or altered) or `clinic`.',
+        400: '`bad_request` naming `phone`, `limit`, `cursor` (not a `next_cursor` of this list, altered, or sent with other filters than its page) or `clinic`.',
         404: '`not_found`: no such clinic (`field: "clinic"`).',
       }),
     },
@@ -95,8 +101,8 @@ export function messageRoutes(deps: { sql: Sql; defaultCountry: CountryCode }) {
   app.openapi(listMessagesRoute, async (c) => {
     const q = c.req.valid('query');
     const clinic = await getClinicBySlug(deps.sql, q.clinic);
-    const page = await listMessages(deps.sql, clinic.id, q.phone === undefined ? {} : { phone: q.phone }, { limit: q.limit, after: q.cursor });
-    const nextCursor = timeKeyCursor(MESSAGES_LIST, page.next);
+    const page = await listMessages(deps.sql, clinic.id, q.phone === undefined ? {} : { phone: q.phone }, { limit: q.limit, after: q.cursor?.key });
+    const nextCursor = timeKeyCursor(MESSAGES_LIST, q, page.next);
     linkNextPage(c, nextCursor);
     return c.json({ messages: page.items.map(messageJson), next_cursor: nextCursor }, 200);
   });

@@ -4,12 +4,17 @@
  * page) and, when a next page exists, an RFC 8288 `Link: <…>; rel="next"` header holding its URL.
  *
  * A cursor is opaque to clients: base64url (RFC 4648 §5, unpadded) of a JSON array whose first item
- * names its list and whose rest is the sort key of the previous page's last item (keyset paging,
- * `src/db/keysetPage.ts`). It is not signed: it only says where to continue, and the clinic stays a
- * filter of the query, so a forged cursor reads nothing its caller could not list anyway. It is still
- * read strictly (canonical base64url, exactly its list's tuple, real instants, ids as Postgres holds
- * them), so nothing malformed reaches Postgres: anything else is a 400 naming `cursor`.
+ * names its list, whose second is the digest of the filters of the page that gave it (`filterDigest`:
+ * every query parameter but `limit` and `cursor`, the clinic included), and whose rest is the sort key
+ * of that page's last item (keyset paging, `src/db/keysetPage.ts`). It is not signed: it only says
+ * where to continue, and the clinic stays a filter of the query, so a forged cursor reads nothing its
+ * caller could not list anyway. It is still read strictly (canonical base64url, exactly its list's
+ * tuple, real instants, ids as Postgres holds them), so nothing malformed reaches Postgres: anything
+ * else is a 400 naming `cursor`. A cursor sent with other filters than its page's (another `status`,
+ * `phone`, `date`, clinic, …) would continue another list from this one's place, silently: it is a 400
+ * naming `cursor` too (`ZPagedQuery`). `limit` may change from page to page.
  */
+import { createHash } from 'node:crypto';
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { TimeKey } from '../db/keysetPage.js';
@@ -18,9 +23,37 @@ import type { TimeKey } from '../db/keysetPage.js';
 export const MAX_PAGE_LIMIT = 500;
 const LIMIT_MESSAGE = `must be a whole number from 1 to ${MAX_PAGE_LIMIT}`;
 const CURSOR_MESSAGE = 'must be the next_cursor of an earlier page of this list, unchanged';
-/** Longer than any cursor this API makes (the longest, a waitlist cursor with an 18-digit id, has 122 characters). */
+const FILTERS_MESSAGE = 'was given by a page with other filters: send the filters of that page again (limit may change), or no cursor for the first page';
+/** Longer than any cursor this API makes (the longest, a waitlist cursor with a score of 100 and an 18-digit id, has 147 characters). */
 const MAX_CURSOR_LENGTH = 200;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
+/** Query parameters that choose a page of a list rather than the list: every other one is a filter. */
+const PAGE_PARAMETERS = new Set(['limit', 'cursor']);
+/** Bytes of SHA-256 a filter digest keeps: 96 bits, 16 base64url characters. */
+const DIGEST_BYTES = 12;
+const ZFilterDigest = z.string().regex(/^[A-Za-z0-9_-]{16}$/);
+
+/** What `?cursor=` holds once read: the digest of its page's filters (`filterDigest`) and the sort key to go on after. */
+export interface PageCursor<K> {
+  filters: string;
+  key: K;
+}
+
+/**
+ * The digest of list `list`'s filters in `query` (a parsed query: every entry but `limit` and `cursor`,
+ * absent ones left out, by name): base64url of the first 12 bytes of SHA-256 (FIPS 180-4) over their
+ * JSON with the list's name. A check that a cursor comes back with its page's filters, not a secret.
+ */
+export function filterDigest(list: string, query: Record<string, unknown>): string {
+  const filters = Object.entries(query)
+    .filter(([name, value]) => !PAGE_PARAMETERS.has(name) && value !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return createHash('sha256')
+    .update(JSON.stringify([list, filters]))
+    .digest()
+    .subarray(0, DIGEST_BYTES)
+    .toString('base64url');
+}
 
 /** `?limit=`: plain digits, 1–500; `defaultLimit` when absent. */
 export function ZPageLimit(defaultLimit: number) {
@@ -49,13 +82,16 @@ export function ZKeyInstant(digits: 3 | 6) {
 /** A bigserial id as a string, as Postgres holds it (no sign, no leading zero, fits a bigint). */
 export const ZKeyId = z.string().regex(/^[1-9]\d{0,17}$/);
 
-/** The cursor of list `list` whose sort key is `key` (its items in the order the list's cursor schema reads them). */
-export function encodeCursor(list: string, key: readonly (string | number)[]): string {
-  return Buffer.from(JSON.stringify([list, ...key]), 'utf8').toString('base64url');
+/**
+ * The cursor of list `list` read with the filters in `query` (its parsed query; `limit` and `cursor`
+ * do not count) whose sort key is `key` (its items in the order the list's cursor schema reads them).
+ */
+export function encodeCursor(list: string, query: Record<string, unknown>, key: readonly (string | number)[]): string {
+  return Buffer.from(JSON.stringify([list, filterDigest(list, query), ...key]), 'utf8').toString('base64url');
 }
 
-/** The sort key `text` holds when it is a cursor of `list`, read by `key` (a tuple schema); else undefined. */
-function decodeCursor<K>(list: string, key: z.ZodType<K>, text: string): K | undefined {
+/** The filter digest and sort key `text` holds when it is a cursor of `list`, its key read by `key` (a tuple schema); else undefined. */
+function decodeCursor<K>(list: string, key: z.ZodType<K>, text: string): PageCursor<K> | undefined {
   if (text.length > MAX_CURSOR_LENGTH || !BASE64URL.test(text)) return undefined;
   const bytes = Buffer.from(text, 'base64url');
   // One spelling per cursor: base64url that decodes the same with other trailing bits is not one we made.
@@ -67,14 +103,16 @@ function decodeCursor<K>(list: string, key: z.ZodType<K>, text: string): K | und
     return undefined;
   }
   if (!Array.isArray(items) || items[0] !== list) return undefined;
-  const parsed = key.safeParse(items.slice(1));
-  return parsed.success ? parsed.data : undefined;
+  const filters = ZFilterDigest.safeParse(items[1]);
+  const parsed = key.safeParse(items.slice(2));
+  return filters.success && parsed.success ? { filters: filters.data, key: parsed.data } : undefined;
 }
 
 /**
- * `?cursor=` of list `list`: the `next_cursor` a page of it gave, read into its sort key by `key` (a
- * tuple schema, transformed into the key). A cursor that is malformed, altered or another list's fails
- * with `must be the next_cursor of an earlier page of this list, unchanged` (a 400 naming `cursor`).
+ * `?cursor=` of list `list`: the `next_cursor` a page of it gave, read into its filter digest and its
+ * sort key (`PageCursor`; the key read by `key`, a tuple schema transformed into the key). A cursor that
+ * is malformed, altered or another list's fails with `must be the next_cursor of an earlier page of
+ * this list, unchanged` (a 400 naming `cursor`). Its filters are checked by `ZPagedQuery`.
  */
 export function ZPageCursor<K>(list: string, key: z.ZodType<K>) {
   return z
@@ -88,7 +126,25 @@ export function ZPageCursor<K>(list: string, key: z.ZodType<K>) {
       return decoded;
     })
     .optional()
-    .meta({ description: 'Where to go on: the `next_cursor` of the previous page, unchanged. Absent: the first page.' });
+    .meta({
+      description:
+        'Where to go on: the `next_cursor` of the previous page, unchanged, sent with the same filters as that page (every query parameter but `limit`, which may change; `clinic` included). It holds a digest of those filters: with others, or on another list, it is a 400 naming `cursor`. Absent: the first page.',
+    });
+}
+
+/**
+ * A list's query `schema` (its filters, `limit`, and `cursor` read by `ZPageCursor(list, …)`) that also
+ * holds a cursor to the filters of the page that gave it: with other filters (their `filterDigest`
+ * differs) it fails with a 400 naming `cursor`, so a changed filter never continues another list from
+ * this one's place. `limit` may change between pages.
+ */
+export function ZPagedQuery<S extends z.ZodObject>(list: string, schema: S): S {
+  return schema.superRefine((query, ctx) => {
+    const cursor = (query as { cursor?: PageCursor<unknown> }).cursor;
+    if (cursor !== undefined && cursor.filters !== filterDigest(list, query)) {
+      ctx.addIssue({ code: 'custom', path: ['cursor'], message: FILTERS_MESSAGE });
+    }
+  });
 }
 
 /** `?cursor=` of a list ordered by a time and `id` (`TimeKey`). */
@@ -99,9 +155,9 @@ export function ZTimeKeyCursor(list: string) {
   );
 }
 
-/** The `next_cursor` of a page of list `list` ordered by a time and `id`: null on the last page. */
-export function timeKeyCursor(list: string, next: TimeKey | null): string | null {
-  return next === null ? null : encodeCursor(list, [next.at, next.id]);
+/** The `next_cursor` of a page of list `list`, read with the filters in `query`, ordered by a time and `id`: null on the last page. */
+export function timeKeyCursor(list: string, query: Record<string, unknown>, next: TimeKey | null): string | null {
+  return next === null ? null : encodeCursor(list, query, [next.at, next.id]);
 }
 
 /** A list answer's `next_cursor`. */

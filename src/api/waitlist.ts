@@ -26,7 +26,18 @@ import {
   type WaitlistKey,
 } from '../waitlist/waitlistEntries.js';
 import { createApiRouter, staffErrors } from './openapi.js';
-import { encodeCursor, linkNextPage, MAX_PAGE_LIMIT, NEXT_PAGE_HEADERS, ZKeyId, ZKeyInstant, ZNextCursor, ZPageCursor, ZPageLimit } from './pageCursor.js';
+import {
+  encodeCursor,
+  linkNextPage,
+  MAX_PAGE_LIMIT,
+  NEXT_PAGE_HEADERS,
+  ZKeyId,
+  ZKeyInstant,
+  ZNextCursor,
+  ZPageCursor,
+  ZPagedQuery,
+  ZPageLimit,
+} from './pageCursor.js';
 import { ZClinicQuery, ZClinicSlug, ZFreeText, ZInstant, ZProviderId, requireJsonBody, unknownField } from './validation.js';
 
 const MAX_NAME = 100;
@@ -243,20 +254,23 @@ const WAITLIST_LIST = 'waitlist';
  * `GET /waitlist`'s query. Its cursor holds the instant the first page was ranked at, with the last
  * entry's place (`WaitlistKey`): scores change with time, so every page of one walk ranks at that instant.
  */
-const ZWaitlistQuery = z.object({
-  clinic: ZClinicSlug,
-  limit: ZPageLimit(MAX_PAGE_LIMIT),
-  cursor: ZPageCursor(
-    WAITLIST_LIST,
-    z
-      .tuple([ZKeyInstant(3), z.int().min(0).max(MAX_SCORE), ZKeyInstant(3), ZKeyId])
-      .transform(([rankedAt, score, joinedAt, id]) => ({ rankedAt: new Date(rankedAt), after: { score, joinedAt: new Date(joinedAt), id } })),
-  ),
-});
+const ZWaitlistQuery = ZPagedQuery(
+  WAITLIST_LIST,
+  z.object({
+    clinic: ZClinicSlug,
+    limit: ZPageLimit(MAX_PAGE_LIMIT),
+    cursor: ZPageCursor(
+      WAITLIST_LIST,
+      z
+        .tuple([ZKeyInstant(3), z.int().min(0).max(MAX_SCORE), ZKeyInstant(3), ZKeyId])
+        .transform(([rankedAt, score, joinedAt, id]) => ({ rankedAt: new Date(rankedAt), after: { score, joinedAt: new Date(joinedAt), id } })),
+    ),
+  }),
+);
 
-/** The `next_cursor` of a page ranked at `rankedAt` whose last entry is at `next`: null on the last page. */
-const waitlistCursor = (rankedAt: Date, next: WaitlistKey | null) =>
-  next === null ? null : encodeCursor(WAITLIST_LIST, [rankedAt.toISOString(), next.score, next.joinedAt.toISOString(), next.id]);
+/** The `next_cursor` of a page of `query`'s list ranked at `rankedAt` whose last entry is at `next`: null on the last page. */
+const waitlistCursor = (query: z.infer<typeof ZWaitlistQuery>, rankedAt: Date, next: WaitlistKey | null) =>
+  next === null ? null : encodeCursor(WAITLIST_LIST, query, [rankedAt.toISOString(), next.score, next.joinedAt.toISOString(), next.id]);
 
 const ZEntryPath = z.object({
   id: z
@@ -308,7 +322,7 @@ export function waitlistRoutes(deps: { sql: Sql }) {
       operationId: 'listWaitlist',
       summary: 'The active waitlist by priority',
       description:
-        'Highest score first, ties by who joined first, then by `id`. score = 30 if urgent + manual boost (0–40) + 20 / 10 / 5 if the current appointment is ≥ 180 / 90 / 30 days away + min(⌊days on the waitlist ÷ 30⌋, 10); days are whole 24-hour days from now. A page at a time: pass `next_cursor` as `cursor` for the next page (also in the `Link` header, `rel="next"`) until it is null. Every page of one walk is ranked, and its scores computed, at the instant the first page was read, so a score that changes meanwhile cannot move an entry across a page boundary.',
+        'Highest score first, ties by who joined first, then by `id`. score = 30 if urgent + manual boost (0–40) + 20 / 10 / 5 if the current appointment is ≥ 180 / 90 / 30 days away + min(⌊days on the waitlist ÷ 30⌋, 10); days are whole 24-hour days from now. A page at a time: pass `next_cursor` as `cursor` for the next page (also in the `Link` header, `rel="next"`) until it is null, with the same `clinic` (`limit` may change). Every page of one walk is ranked, and its scores computed, at the instant the first page was read, so a score that changes meanwhile cannot move an entry across a page boundary.',
       tags: ['Waitlist'],
       request: { query: ZWaitlistQuery },
       responses: {
@@ -318,7 +332,7 @@ export function waitlistRoutes(deps: { sql: Sql }) {
           content: { 'application/json': { schema: z.object({ entries: z.array(ZWaitlistEntry), next_cursor: ZNextCursor }).openapi('Waitlist') } },
         },
         ...staffErrors({
-          400: '`bad_request` naming `clinic`, `limit` or `cursor` (not a `next_cursor` of this list, or altered).',
+          400: '`bad_request` naming `clinic`, `limit` or `cursor` (not a `next_cursor` of this list, altered, or sent with another `clinic` than its page).',
           404: '`not_found`: no such clinic.',
         }),
       },
@@ -326,9 +340,9 @@ export function waitlistRoutes(deps: { sql: Sql }) {
     async (c) => {
       const query = c.req.valid('query');
       const clinic = await getClinicBySlug(deps.sql, query.clinic);
-      const rankedAt = query.cursor?.rankedAt ?? new Date();
-      const page = await listActiveWaitlist(deps.sql, clinic.id, rankedAt, { limit: query.limit, after: query.cursor?.after });
-      const nextCursor = waitlistCursor(rankedAt, page.next);
+      const rankedAt = query.cursor?.key.rankedAt ?? new Date();
+      const page = await listActiveWaitlist(deps.sql, clinic.id, rankedAt, { limit: query.limit, after: query.cursor?.key.after });
+      const nextCursor = waitlistCursor(query, rankedAt, page.next);
       linkNextPage(c, nextCursor);
       return c.json({ entries: page.items.map((e) => entryJson(e, e.priority)), next_cursor: nextCursor }, 200);
     },

@@ -2,8 +2,9 @@
  * Staff read the JSON API's lists a page at a time (`?limit=`, `?cursor=`, `next_cursor` and
  * `Link: <…>; rel="next"`): walking the pages with any page size gives every row exactly once and in
  * order, rows that share a time (or differ from each other only in microseconds) included; the last
- * page's `next_cursor` is null; a cursor the list did not give is a 400 naming `cursor`; and a cursor
- * never reaches another clinic's rows. The CSV export stays whole.
+ * page's `next_cursor` is null; a cursor the list did not give is a 400 naming `cursor`, and so is one
+ * sent with other filters than the page that gave it (the page size may change); and a cursor never
+ * reaches another clinic's rows. The CSV export stays whole.
  */
 import { parse } from 'csv-parse/sync';
 import { DateTime } from 'luxon';
@@ -95,6 +96,10 @@ async function expectCursorRefused(path: string, cursor: string) {
     message: 'cursor: must be the next_cursor of an earlier page of this list, unchanged',
   });
 }
+
+/** What a cursor sent with other filters than its page's is refused with. */
+const FILTERS_REFUSED =
+  'cursor: was given by a page with other filters: send the filters of that page again (limit may change), or no cursor for the first page';
 
 /** A bad limit is refused with 400 naming it, in words. */
 async function expectLimitRefused(path: string) {
@@ -216,7 +221,7 @@ describe('GET /api/appointments', () => {
   it('refuses a cursor it did not give, and a bad limit, naming them', async () => {
     const path = `/api/appointments?date=${localDay('2031-05-01T10:30:00Z')}`;
     const good = await firstCursor(path);
-    const [list, at, id] = JSON.parse(Buffer.from(good, 'base64url').toString()) as [string, string, string];
+    const [list, filters, at, id] = JSON.parse(Buffer.from(good, 'base64url').toString()) as [string, string, string, string];
     expect(list).toBe('appointments');
     for (const bad of [
       'not a cursor',
@@ -226,16 +231,19 @@ describe('GET /api/appointments', () => {
       'A'.repeat(300),
       forge('[not json'),
       forge({ at, id }),
-      forge([list, at]),
-      forge([list, at, id, 'more']),
-      forge(['messages', at, id]),
-      forge([list, at, Number(id)]),
-      forge([list, at, `0${id}`]),
-      forge([list, at, '99999999999999999999']),
-      forge([list, '2031-05-01T10:30:00.000Z', id]),
-      forge([list, '2031-02-30T10:30:00.000000Z', id]),
-      forge([list, '0000-01-01T00:00:00.000000Z', id]),
-      forge([list, `${at} `, id]),
+      forge([list, at, id]),
+      forge([list, null, at, id]),
+      forge([list, filters.slice(1), at, id]),
+      forge([list, filters, at]),
+      forge([list, filters, at, id, 'more']),
+      forge(['messages', filters, at, id]),
+      forge([list, filters, at, Number(id)]),
+      forge([list, filters, at, `0${id}`]),
+      forge([list, filters, at, '99999999999999999999']),
+      forge([list, filters, '2031-05-01T10:30:00.000Z', id]),
+      forge([list, filters, '2031-02-30T10:30:00.000000Z', id]),
+      forge([list, filters, '0000-01-01T00:00:00.000000Z', id]),
+      forge([list, filters, `${at} `, id]),
     ]) {
       await expectCursorRefused(path, bad);
     }
@@ -286,9 +294,9 @@ describe('GET /api/cancellations', () => {
 
   it('refuses a cursor it did not give, and a bad limit, naming them', async () => {
     const good = await firstCursor('/api/cancellations');
-    const [list, at, id] = JSON.parse(Buffer.from(good, 'base64url').toString()) as [string, string, string];
+    const [list, filters, at, id] = JSON.parse(Buffer.from(good, 'base64url').toString()) as [string, string, string, string];
     expect(list).toBe('cancellations');
-    for (const bad of ['%%%', forge(['appointments', at, id]), forge([list, at, '-1']), forge([list, 'yesterday', id])]) {
+    for (const bad of ['%%%', forge(['appointments', filters, at, id]), forge([list, filters, at, '-1']), forge([list, filters, 'yesterday', id])]) {
       await expectCursorRefused('/api/cancellations', bad);
     }
     await expectLimitRefused('/api/cancellations');
@@ -316,9 +324,14 @@ describe('GET /api/messages', () => {
     const theirs = await insertInOrder((at, n) => insertMessage(other.id, phone, at, `their text ${n}`));
     await expectEveryPageSize('/api/messages', 'messages', expected);
     const cursor = await firstCursor('/api/messages', 2);
-    const response = await stack.app.request(`/api/messages?clinic=${other.slug}&cursor=${cursor}`, {
-      headers: { Authorization: `Bearer ${stack.adminApiToken}` },
-    });
+    const theirList = (query: string) =>
+      stack.app.request(`/api/messages?clinic=${other.slug}&${query}`, { headers: { Authorization: `Bearer ${stack.adminApiToken}` } });
+    // Our cursor on their list is refused as another list's; ours moved onto theirs by a client who
+    // knows the format (their filter digest, our place) still reads only theirs.
+    expect((await json(await theirList(`cursor=${cursor}`))).error).toMatchObject({ field: 'cursor', message: FILTERS_REFUSED });
+    const [list, , at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as string[];
+    const theirFilters = (JSON.parse(Buffer.from((await json(await theirList('limit=1'))).next_cursor as string, 'base64url').toString()) as string[])[1];
+    const response = await theirList(`cursor=${forge([list, theirFilters, at, id])}`);
     expect(response.status).toBe(200);
     // After our `b` (…10:30:00.000100): their three at 10:30 and the one at 10:15, newest first, none of ours.
     const [, , tc, td, te, tf] = theirs;
@@ -338,9 +351,9 @@ describe('GET /api/messages', () => {
     expect(rest.next_cursor).toBeNull();
 
     const good = await firstCursor('/api/messages');
-    const [list, at, id] = JSON.parse(Buffer.from(good, 'base64url').toString()) as [string, string, string];
+    const [list, filters, at, id] = JSON.parse(Buffer.from(good, 'base64url').toString()) as [string, string, string, string];
     expect(list).toBe('messages');
-    for (const bad of ['', forge(['waitlist', at, id]), forge([list, at.replace('T', ' '), id]), forge([list, null, id])]) {
+    for (const bad of ['', forge(['waitlist', filters, at, id]), forge([list, filters, at.replace('T', ' '), id]), forge([list, filters, null, id])]) {
       await expectCursorRefused('/api/messages', bad);
     }
     await expectLimitRefused('/api/messages');
@@ -386,20 +399,149 @@ describe('GET /api/waitlist', () => {
 
   it('refuses a cursor it did not give, and a bad limit, naming them', async () => {
     const good = await firstCursor('/api/waitlist');
-    const [list, rankedAt, score, joinedAt, id] = JSON.parse(Buffer.from(good, 'base64url').toString()) as [string, string, number, string, string];
+    const [list, filters, rankedAt, score, joinedAt, id] = JSON.parse(Buffer.from(good, 'base64url').toString()) as [
+      string,
+      string,
+      string,
+      number,
+      string,
+      string,
+    ];
     expect(list).toBe('waitlist');
     for (const bad of [
-      forge(['appointments', rankedAt, score, joinedAt, id]),
-      forge([list, rankedAt, 101, joinedAt, id]),
-      forge([list, rankedAt, -1, joinedAt, id]),
-      forge([list, rankedAt, 1.5, joinedAt, id]),
-      forge([list, rankedAt, String(score), joinedAt, id]),
-      forge([list, rankedAt, score, `${joinedAt.slice(0, 23)}000Z`, id]),
-      forge([list, 'now', score, joinedAt, id]),
-      forge([list, rankedAt, score, joinedAt]),
+      forge(['appointments', filters, rankedAt, score, joinedAt, id]),
+      forge([list, filters, rankedAt, 101, joinedAt, id]),
+      forge([list, filters, rankedAt, -1, joinedAt, id]),
+      forge([list, filters, rankedAt, 1.5, joinedAt, id]),
+      forge([list, filters, rankedAt, String(score), joinedAt, id]),
+      forge([list, filters, rankedAt, score, `${joinedAt.slice(0, 23)}000Z`, id]),
+      forge([list, filters, 'now', score, joinedAt, id]),
+      forge([list, filters, rankedAt, score, joinedAt]),
     ]) {
       await expectCursorRefused('/api/waitlist', bad);
     }
     await expectLimitRefused('/api/waitlist');
+  });
+});
+
+describe('a cursor goes on only with the filters of the page that gave it', () => {
+  // A clinic of these tests' own, so each filtered list holds exactly the rows made here.
+  let own: { id: number; slug: string; timezone: string };
+  let ownProvider: number;
+  beforeAll(async () => {
+    own = (await createTestClinic(stack.sql)).clinic;
+    ownProvider = (await findOrCreateProvider(stack.sql, own.id, 'Dr Filters')).id;
+  });
+
+  /** `GET path` as staff, at clinic `clinic` (default: this describe's own), `method` and `body` for a write. */
+  const request = (path: string, clinic = own.slug, init: RequestInit = {}) => {
+    const url = new URL(path, 'http://localhost');
+    url.searchParams.set('clinic', clinic);
+    return stack.app.request(`${url.pathname}${url.search}`, {
+      ...init,
+      headers: { Authorization: `Bearer ${stack.adminApiToken}`, 'Content-Type': 'application/json' },
+    });
+  };
+
+  /**
+   * Reads the first page of `path` one row at a time and takes its cursor; that cursor with each of
+   * `changed` (the same list with other filters, at their clinic) is a 400 naming `cursor`, and the
+   * list is not read; then with `path`'s own filters (however `same` writes them) and a page size of
+   * 10 it still gives the rest, `rest`, as before.
+   */
+  async function expectHeldToFilters(path: string, field: string, rest: string[], changed: { path: string; clinic?: string }[], same: string[] = [path]) {
+    const first = await json(await request(withQuery(path, 'limit', 1)));
+    expect(first[field]).toHaveLength(1);
+    const cursor = first.next_cursor as string;
+    for (const other of changed) {
+      const response = await request(withQuery(other.path, 'cursor', cursor), other.clinic);
+      expect(response.status, `${other.path} at ${other.clinic ?? own.slug}`).toBe(400);
+      expect(await json(response), other.path).toEqual({ error: { code: 'bad_request', field: 'cursor', message: FILTERS_REFUSED } });
+    }
+    for (const written of same) {
+      const response = await request(withQuery(withQuery(written, 'limit', 10), 'cursor', cursor));
+      expect(response.status, written).toBe(200);
+      const body = await json(response);
+      expect(
+        body[field].map((item: { id: string | number }) => String(item.id)),
+        written,
+      ).toEqual(rest);
+      expect(body.next_cursor, written).toBeNull();
+    }
+  }
+
+  it('GET /api/appointments: the same date, status and clinic', async () => {
+    const startsAt = '2031-08-01T10:30:00Z';
+    const ids: string[] = [];
+    for (const [n, status] of ['booked', 'booked', 'cancelled', 'booked'].entries()) {
+      const [row] = await stack.sql<{ id: string }[]>`
+        insert into appointments (clinic_id, provider_id, patient_name, phone, language, service, channel, starts_at, duration_minutes, status, workflow_id)
+        values (${own.id}, ${ownProvider}, 'Filter Patient', ${patientPhone()}, 'en', 'Ortho', 'sms', ${startsAt}::timestamptz + make_interval(mins => ${n}),
+                30, ${status}, ${`appointment-filters-${own.id}-${n}`})
+        returning id`;
+      ids.push(row!.id);
+    }
+    const day = DateTime.fromISO(startsAt, { zone: 'utc' }).setZone(own.timezone);
+    const path = `/api/appointments?date=${day.toISODate()}&status=booked`;
+    await expectHeldToFilters(
+      path,
+      'appointments',
+      [ids[1]!, ids[3]!],
+      [
+        { path: `/api/appointments?date=${day.toISODate()}&status=cancelled` },
+        { path: `/api/appointments?date=${day.toISODate()}` },
+        { path: `/api/appointments?date=${day.plus({ days: 1 }).toISODate()}&status=booked` },
+        { path: '/api/appointments?status=booked' },
+        { path, clinic: stack.clinic.slug },
+      ],
+    );
+  });
+
+  it('GET /api/cancellations: the same status and clinic', async () => {
+    const ids: string[] = [];
+    for (const [n, status] of ['expired', 'expired', 'aborted', 'expired'].entries()) {
+      const [row] = await stack.sql<{ id: string }[]>`
+        insert into cancellation_events (clinic_id, provider_id, location, slot_start_at, slot_end_at, status, created_by, workflow_id, created_at, ended_at)
+        values (${own.id}, ${ownProvider}, 'Room 5', '2031-08-02 10:00:00+00', '2031-08-02 10:30:00+00', ${status}, 'staff',
+                ${`cancellation-filters-${own.id}-${n}`}, '2031-08-01 09:00:00+00'::timestamptz - make_interval(mins => ${n}), '2031-08-01 09:30:00+00')
+        returning id::text`;
+      ids.push(row!.id);
+    }
+    await expectHeldToFilters(
+      '/api/cancellations?status=expired',
+      'cancellations',
+      [ids[1]!, ids[3]!],
+      [{ path: '/api/cancellations?status=aborted' }, { path: '/api/cancellations' }, { path: '/api/cancellations?status=expired', clinic: stack.clinic.slug }],
+    );
+  });
+
+  it('GET /api/messages: the same patient (however the number is written) and clinic', async () => {
+    const [patient, another] = [patientPhone(), patientPhone()];
+    const ids: string[] = [];
+    for (const [n, phone] of [patient, patient, another, patient].entries()) {
+      const [row] = await stack.sql<{ id: string }[]>`
+        insert into messages (clinic_id, direction, channel, phone, from_address, to_address, body, status, created_at)
+        values (${own.id}, 'inbound', 'sms', ${phone}, ${phone}, '+12025550100', ${`filtered ${n}`}, 'received', '2031-08-01 09:00:00+00'::timestamptz - make_interval(mins => ${n}))
+        returning id`;
+      ids.push(row!.id);
+    }
+    const path = `/api/messages?phone=${encodeURIComponent(patient)}`;
+    await expectHeldToFilters(
+      path,
+      'messages',
+      [ids[1]!, ids[3]!],
+      [{ path: `/api/messages?phone=${encodeURIComponent(another)}` }, { path: '/api/messages' }, { path, clinic: stack.clinic.slug }],
+      [path, `/api/messages?phone=${patient.slice(2)}`],
+    );
+  });
+
+  it('GET /api/waitlist: the same clinic', async () => {
+    const ids: string[] = [];
+    for (const boost of [3, 2, 1]) {
+      const response = await request('/api/waitlist', own.slug, { method: 'POST', body: JSON.stringify({ phone: patientPhone(), manual_boost: boost }) });
+      expect(response.status).toBe(201);
+      ids.push((await json(response)).id as string);
+    }
+    await expectHeldToFilters('/api/waitlist', 'entries', ids.slice(1), [{ path: '/api/waitlist', clinic: stack.clinic.slug }]);
   });
 });

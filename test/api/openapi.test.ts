@@ -9,6 +9,7 @@ import { json, startStack, type Stack } from '../support/stack.js';
 interface Parameter {
   name: string;
   in: string;
+  description?: string;
   example?: unknown;
   schema?: { example?: unknown };
 }
@@ -173,11 +174,13 @@ describe('validation from the same schemas', () => {
 
 describe('the paged lists', () => {
   it.each(['listAppointments', 'listCancellations', 'listMessages', 'listWaitlist'])(
-    '%s documents `limit` and `cursor`, `next_cursor` in its answer, the `Link` header and the 400 naming them',
+    "%s documents `limit` and `cursor` (held to its page's filters), `next_cursor` in its answer, the `Link` header and the 400 naming them",
     (operationId) => {
       const { operation } = documentedOperations().find((o) => o.operation.operationId === operationId)!;
       const query = (operation.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name);
       expect(query).toEqual(expect.arrayContaining(['limit', 'cursor']));
+      const cursor = operation.parameters!.find((p) => p.in === 'query' && p.name === 'cursor')!;
+      expect(cursor.description).toMatch(/same filters as that page .*`limit`, which may change.*400 naming `cursor`/);
       const ok = operation.responses['200']!;
       expect(ok.headers).toHaveProperty('Link');
       const name = ok.content!['application/json']!.schema!.$ref!.replace('#/components/schemas/', '');
@@ -185,6 +188,7 @@ describe('the paged lists', () => {
       expect(schema.properties?.next_cursor?.type).toEqual(['string', 'null']);
       expect(schema.required).toContain('next_cursor');
       expect(operation.responses['400']!.description).toMatch(/`limit`.*`cursor`|`cursor`.*`limit`/);
+      expect(operation.responses['400']!.description).toMatch(/`cursor` \([^)]*other (filters|`clinic`) than its page\)/);
     },
   );
 });
