@@ -1,0 +1,34 @@
+/**
+ * An API and a worker started together both migrate a new database, and both start: one applies the
+ * migrations while the other waits its turn without holding a snapshot (which a `create index
+ * concurrently` of the first would wait for), then finds nothing to do.
+ */
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { migrateDatabase } from '../../src/db/migrate.js';
+import { createSql } from '../../src/db/sql.js';
+
+const admin = createSql(inject('databaseUrl'));
+const name = `migrate_together_${process.pid}`;
+afterAll(async () => {
+  await admin.unsafe(`drop database if exists ${name} with (force)`);
+  await admin.end();
+});
+
+describe('two processes migrating one new database at once', () => {
+  it('both succeed, the migrations applied once, every index valid', async () => {
+    await admin.unsafe(`create database ${name}`);
+    const url = new URL(inject('databaseUrl'));
+    url.pathname = `/${name}`;
+    const [api, worker] = await Promise.all([migrateDatabase(url.toString()), migrateDatabase(url.toString())]);
+    expect([api.length, worker.length].sort()).toEqual([0, expect.any(Number)]);
+    const applied = [...api, ...worker];
+
+    const db = createSql(url.toString(), { max: 1 });
+    try {
+      expect((await db<{ n: number }[]>`select count(*)::int as n from pgmigrations`)[0]!.n).toBe(applied.length);
+      expect(await db`select indexrelid::regclass::text as name from pg_index where not indisvalid`).toEqual([]);
+    } finally {
+      await db.end();
+    }
+  });
+});
