@@ -1,7 +1,7 @@
 /**
  * An API and a worker started together both migrate a new database, and both start: one applies the
- * migrations while the other waits its turn without holding a snapshot (which a `create index
- * concurrently` of the first would wait for), then finds nothing to do.
+ * migrations, including one that builds an index `concurrently` outside a transaction, while the
+ * other waits its turn without holding the snapshot that build waits for, then finds nothing to do.
  */
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { migrateDatabase } from '../../src/db/migrate.js';
@@ -22,11 +22,13 @@ describe('two processes migrating one new database at once', () => {
     const [api, worker] = await Promise.all([migrateDatabase(url.toString()), migrateDatabase(url.toString())]);
     expect([api.length, worker.length].sort()).toEqual([0, expect.any(Number)]);
     const applied = [...api, ...worker];
+    expect(applied).toContain('1763802300000_messages-by-clinic-phone');
 
     const db = createSql(url.toString(), { max: 1 });
     try {
       expect((await db<{ n: number }[]>`select count(*)::int as n from pgmigrations`)[0]!.n).toBe(applied.length);
       expect(await db`select indexrelid::regclass::text as name from pg_index where not indisvalid`).toEqual([]);
+      expect(await db`select 1 from pg_indexes where indexname = 'messages_by_clinic_phone'`).toHaveLength(1);
     } finally {
       await db.end();
     }
