@@ -1,6 +1,7 @@
 /**
  * The staff board's "Messages and calls" page under `/admin/messages`: the clinic's log of texts and
- * reminder calls with filters and pages (`GET /`), numbers masked; `POST /reveal` shows one entry's
+ * reminder calls with filters and pages (`GET /`; "← Newer" / "Older →" links carry the filters and a
+ * `cursor`, read by `pageCursor.ts` and held to those filters), numbers masked; `POST /reveal` shows one entry's
  * full number after logging who asked (`revealPhone`). Sign-in required; the caller applies the CSRF
  * check. `?clinic=<slug>` picks a clinic (default `main`).
  */
@@ -12,10 +13,11 @@ import { z } from 'zod';
 import { getClinicBySlug, type Clinic } from '../clinics/clinics.js';
 import { parseAddress } from '../domain/phone.js';
 import { AppError, STATUS_BY_CODE } from '../errors.js';
-import { LOG_CHANNELS, LOG_STATUSES, listLogEntries, type LogFilters } from '../messaging/messageLog.js';
+import { LOG_CHANNELS, LOG_STATUSES, listLogPage, type LogFilters, type LogKey } from '../messaging/messageLog.js';
 import { revealPhone } from '../messaging/revealPhone.js';
 import type { AppDeps } from './app.js';
 import { clientAddress } from './clientAddress.js';
+import { encodeCursor, ZKeyId, ZKeyInstant, ZPageCursor, ZPagedQuery } from './pageCursor.js';
 import { readForm } from './requestBody.js';
 import { requireStaffSession, type StaffSessions } from './session.js';
 import { parseOrThrow, ZCalendarDate, ZClinicSlug } from './validation.js';
@@ -26,21 +28,34 @@ import { FILTER_LABELS, renderMessagesPage, type MessageFilterForm, type Message
 export const MESSAGES_PATH = '/admin/messages';
 /** Entries per page. */
 export const MESSAGES_PAGE_SIZE = 50;
-/** Pages past this are refused (an offset that deep is a script, not a person). */
-const MAX_PAGE = 1000;
+/** The log page's name in its cursors (not the JSON API's `messages`: its order and entries differ). */
+const MESSAGE_LOG_LIST = 'message-log';
+/** What staff read when a page link's cursor is refused (altered, or its filters changed since). */
+const CURSOR_REFUSED = 'Page link: is not one this page gave for these filters (it was changed, or the filters were); start again from the newest entries';
 
 /** An empty form field is no filter. */
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
 
-const ZFilterQuery = z.object({
-  clinic: ZClinicSlug,
-  phone: optional(z.string().max(40, 'must be a phone number')),
-  direction: optional(z.enum(['inbound', 'outbound'], { error: 'must be inbound or outbound' })),
-  channel: optional(z.enum(LOG_CHANNELS, { error: 'must be sms, whatsapp or voice' })),
-  status: optional(z.enum(LOG_STATUSES, { error: 'must be a message or call status' })),
-  date: optional(ZCalendarDate),
-  page: optional(z.coerce.number({ error: 'must be a page number' }).int('must be a page number').min(1, 'must be a page number').max(MAX_PAGE)),
-});
+/** The filters as typed, and `cursor`: which way to go from which entry, held to those filters. */
+const ZFilterQuery = ZPagedQuery(
+  MESSAGE_LOG_LIST,
+  z.object({
+    clinic: ZClinicSlug,
+    phone: optional(z.string().max(40, 'must be a phone number')),
+    direction: optional(z.enum(['inbound', 'outbound'], { error: 'must be inbound or outbound' })),
+    channel: optional(z.enum(LOG_CHANNELS, { error: 'must be sms, whatsapp or voice' })),
+    status: optional(z.enum(LOG_STATUSES, { error: 'must be a message or call status' })),
+    date: optional(ZCalendarDate),
+    cursor: optional(
+      ZPageCursor(
+        MESSAGE_LOG_LIST,
+        z
+          .tuple([z.enum(['older', 'newer']), ZKeyInstant(6), z.enum(['message', 'call']), ZKeyId])
+          .transform(([direction, at, kind, id]) => ({ direction, key: { at, kind, id } })),
+      ),
+    ),
+  }),
+);
 const ZRevealForm = z.object({
   entry: z.string({ error: 'must name a log entry' }).regex(/^(message|call):[1-9]\d{0,17}$/, 'must name a log entry (message:<id> or call:<id>)'),
 });
@@ -84,27 +99,28 @@ export function staffMessageRoutes(deps: AppDeps, sessions: StaffSessions): Hono
     const slug = parseOrThrow(ZClinicSlug, raw.clinic);
     const clinic = await getClinicBySlug(deps.sql, slug);
     const filters = typedFilters(raw);
-    const base: Omit<MessagesView, 'entries' | 'page' | 'urls'> = { clinic, showPhone: deps.consoleTelephone !== undefined, filters, revealed };
+    const base: Omit<MessagesView, 'entries' | 'urls'> = { clinic, showPhone: deps.consoleTelephone !== undefined, filters, revealed };
+    // The first page of this filtered list: "Newest" while on another.
+    const newest = pageUrl(slug, '', { ...filters });
     let status: ContentfulStatusCode = 200;
     let view: MessagesView;
     try {
       const q = parseOrThrow(ZFilterQuery, raw);
-      const page = q.page ?? 1;
-      const found = await listLogEntries(deps.sql, clinic.id, logFilters(clinic, q), {
-        limit: MESSAGES_PAGE_SIZE + 1,
-        offset: (page - 1) * MESSAGES_PAGE_SIZE,
-      });
-      const at = (n: number) => pageUrl(slug, '', { ...filters, page: n === 1 ? undefined : String(n) });
+      const page = await listLogPage(deps.sql, clinic.id, logFilters(clinic, q), { limit: MESSAGES_PAGE_SIZE, from: q.cursor?.key });
+      /** The page going `direction` from the entry at `key`, with these filters. */
+      const going = (direction: 'older' | 'newer', key: LogKey | null) =>
+        key === null ? undefined : pageUrl(slug, '', { ...filters, cursor: encodeCursor(MESSAGE_LOG_LIST, q, [direction, key.at, key.kind, key.id]) });
       view = {
         ...base,
-        entries: found.slice(0, MESSAGES_PAGE_SIZE),
-        page,
+        entries: page.entries,
         urls: {
           filter: MESSAGES_PATH,
           clear: pageUrl(slug),
-          reveal: pageUrl(slug, '/reveal', { ...filters, page: page === 1 ? undefined : String(page) }),
-          newer: page > 1 ? at(page - 1) : undefined,
-          older: found.length > MESSAGES_PAGE_SIZE ? at(page + 1) : undefined,
+          // After "Show number", this same page again.
+          reveal: pageUrl(slug, '/reveal', { ...filters, cursor: q.cursor === undefined ? undefined : raw.cursor }),
+          newest: page.newer === null ? undefined : newest,
+          newer: going('newer', page.newer),
+          older: going('older', page.older),
         },
       };
     } catch (error) {
@@ -112,10 +128,14 @@ export function staffMessageRoutes(deps: AppDeps, sessions: StaffSessions): Hono
       status = STATUS_BY_CODE[error.code];
       view = {
         ...base,
-        error: { message: labelFieldMessage(error.message, error.field, FILTER_LABELS), field: error.field },
+        error: { message: error.field === 'cursor' ? CURSOR_REFUSED : labelFieldMessage(error.message, error.field, FILTER_LABELS), field: error.field },
         entries: [],
-        page: 1,
-        urls: { filter: MESSAGES_PATH, clear: pageUrl(slug), reveal: pageUrl(slug, '/reveal') },
+        urls: {
+          filter: MESSAGES_PATH,
+          clear: pageUrl(slug),
+          reveal: pageUrl(slug, '/reveal'),
+          newest: error.field === 'cursor' ? newest : undefined,
+        },
       };
     }
     c.header('Cache-Control', 'no-store');

@@ -1,8 +1,10 @@
 /**
  * The clinic's message and call log as staff read it on the Messages and calls page: texts both ways
  * (`messages`) and reminder calls (`calls`) in one list, newest first, with the delivery status and
- * error code the status callbacks left, filtered and paged in SQL.
+ * error code the status callbacks left, filtered in SQL and paged by keyset (a page link holds the
+ * place of the entry it goes on from, not an offset).
  */
+import { KEY_TIME_FORMAT } from '../db/keysetPage.js';
 import type { Sql } from '../db/sql.js';
 
 /** What a log entry is: a text (`messages`) or a call (`calls`). */
@@ -62,10 +64,83 @@ export interface LogFilters {
 }
 
 /**
- * Up to `page.limit` entries matching `filters` after skipping `page.offset`, newest first (ties: texts
- * before calls, then by id). Reads the `messages_newest` / `calls_newest` indexes.
+ * An entry's place in the log's order (newest first; at one instant texts before calls; then the higher
+ * `id` first): its time exactly as Postgres keeps it (`KEY_TIME_FORMAT`, to the microsecond), its kind
+ * and its id. A page link holds one.
  */
-export async function listLogEntries(sql: Sql, clinicId: number, filters: LogFilters, page: { limit: number; offset: number }): Promise<LogEntry[]> {
+export interface LogKey {
+  /** ISO 8601 UTC with six fractional digits. */
+  at: string;
+  kind: LogEntryKind;
+  id: string;
+}
+
+/** Which page to read: the newest, or `limit` entries older or newer than the entry at `from.key`. */
+export interface LogPageRequest {
+  limit: number;
+  from?: { direction: 'older' | 'newer'; key: LogKey } | undefined;
+}
+
+/** One page, newest first, and the keys its "Newer" / "Older" links go on from (null: none that way). */
+export interface LogPage {
+  entries: LogEntry[];
+  /** The page's first entry's key when newer entries exist. */
+  newer: LogKey | null;
+  /** The page's last entry's key when older entries exist. */
+  older: LogKey | null;
+}
+
+interface LogRow {
+  kind: LogEntryKind;
+  id: string;
+  direction: LogEntry['direction'];
+  channel: LogEntry['channel'];
+  phone: string;
+  body: string | null;
+  status: string;
+  error_code: number | null;
+  note: string | null;
+  outcome_note: string | null;
+  answered_by: string | null;
+  choice: string | null;
+  created_at: Date;
+  key_at: string;
+}
+
+/** At one instant texts sort before calls: in the order (all descending) a text's rank is the higher (the query's `rank` column). */
+const RANK: Record<LogEntryKind, number> = { message: 1, call: 0 };
+
+const keyOf = (row: LogRow): LogKey => ({ at: row.key_at, kind: row.kind, id: row.id });
+
+/**
+ * Up to `limit` entries of `clinicId`'s log matching `filters`, going `direction` from the entry at
+ * `key` (none: from the newest): `older` newest first, `newer` oldest first (nearest the key first).
+ * Keyset paging (`src/db/keysetPage.ts`) over the order `created_at desc, rank desc, id desc`: each
+ * table gives its `limit` entries nearest the key, read in order from its own index (`messages_newest`
+ * or, for one number, `messages_by_clinic_phone`; `calls_newest`), and the page is the nearest
+ * `limit` of those, so no more than twice a page is ever sorted.
+ */
+async function readLog(
+  sql: Sql,
+  clinicId: number,
+  filters: LogFilters,
+  direction: 'older' | 'newer',
+  key: LogKey | undefined,
+  limit: number,
+): Promise<LogRow[]> {
+  /** `table`'s rows on `direction`'s side of `key` in the order, as a range of (created_at, id). */
+  const beyond = (table: 'm' | 'c', kind: LogEntryKind) => {
+    if (key === undefined) return sql``;
+    const at = sql`${key.at}::text::timestamptz`;
+    const [time, id] = [sql`${sql(table)}.created_at`, sql`${sql(table)}.id`];
+    const older = direction === 'older';
+    if (RANK[kind] === RANK[key.kind])
+      return older ? sql`and (${time}, ${id}) < (${at}, ${key.id}::bigint)` : sql`and (${time}, ${id}) > (${at}, ${key.id}::bigint)`;
+    // Of the other kind, a row at the key's own instant is older when its kind ranks below the key's.
+    const sameInstantOlder = RANK[kind] < RANK[key.kind];
+    if (older) return sameInstantOlder ? sql`and ${time} <= ${at}` : sql`and ${time} < ${at}`;
+    return sameInstantOlder ? sql`and ${time} > ${at}` : sql`and ${time} >= ${at}`;
+  };
   const where = (table: 'm' | 'c') => {
     const kind = table === 'm' ? 'message' : 'call';
     return sql`
@@ -73,34 +148,59 @@ export async function listLogEntries(sql: Sql, clinicId: number, filters: LogFil
       ${filters.direction === undefined ? sql`` : kind === 'call' ? sql`and ${filters.direction} = 'outbound'` : sql`and m.direction = ${filters.direction}`}
       ${filters.channel === undefined ? sql`` : kind === 'call' ? sql`and ${filters.channel} = 'voice'` : sql`and m.channel = ${filters.channel}`}
       ${filters.status === undefined ? sql`` : sql`and ${sql(table)}.status = ${filters.status}`}
-      ${filters.between === undefined ? sql`` : sql`and ${sql(table)}.created_at >= ${filters.between.from} and ${sql(table)}.created_at < ${filters.between.to}`}`;
+      ${filters.between === undefined ? sql`` : sql`and ${sql(table)}.created_at >= ${filters.between.from} and ${sql(table)}.created_at < ${filters.between.to}`}
+      ${beyond(table, kind)}`;
   };
-  const rows = await sql<
-    {
-      kind: LogEntryKind;
-      id: string;
-      direction: LogEntry['direction'];
-      channel: LogEntry['channel'];
-      phone: string;
-      body: string | null;
-      status: string;
-      error_code: number | null;
-      note: string | null;
-      outcome_note: string | null;
-      answered_by: string | null;
-      choice: string | null;
-      created_at: Date;
-    }[]
-  >`
-    select 'message' as kind, m.id, m.direction, m.channel, m.phone, m.body, m.status, m.error_code, m.note, null::text as outcome_note,
-      null::text as answered_by, null::text as choice, m.created_at, 0 as source
-    from messages m where m.clinic_id = ${clinicId} ${where('m')}
+  const older = direction === 'older';
+  const order = older ? sql`created_at desc, rank desc, id desc` : sql`created_at, rank, id`;
+  /** One table's order: each half takes its own `limit` nearest the key from its index, then the two are merged. */
+  const tableOrder = (table: 'm' | 'c') =>
+    older ? sql`${sql(table)}.created_at desc, ${sql(table)}.id desc` : sql`${sql(table)}.created_at, ${sql(table)}.id`;
+  return sql<LogRow[]>`
+    (select 'message' as kind, m.id, m.direction, m.channel, m.phone, m.body, m.status, m.error_code, m.note, null::text as outcome_note,
+       null::text as answered_by, null::text as choice, m.created_at, to_char(m.created_at at time zone 'UTC', ${KEY_TIME_FORMAT}) as key_at,
+       1 as rank
+     from messages m where m.clinic_id = ${clinicId} ${where('m')}
+     order by ${tableOrder('m')} limit ${limit})
     union all
-    select 'call', c.id, 'outbound', 'voice', c.phone, null, c.status, c.error_code, c.note, c.outcome_note, c.answered_by, c.choice, c.created_at, 1
-    from calls c where c.clinic_id = ${clinicId} ${where('c')}
-    order by created_at desc, source, id desc
-    limit ${page.limit} offset ${page.offset}`;
-  return rows.map((row) => ({
+    (select 'call', c.id, 'outbound', 'voice', c.phone, null, c.status, c.error_code, c.note, c.outcome_note, c.answered_by, c.choice, c.created_at,
+       to_char(c.created_at at time zone 'UTC', ${KEY_TIME_FORMAT}), 0
+     from calls c where c.clinic_id = ${clinicId} ${where('c')}
+     order by ${tableOrder('c')} limit ${limit})
+    order by ${order}
+    limit ${limit}`;
+}
+
+/**
+ * A page of `clinicId`'s log matching `filters`, newest first: the newest `page.limit` entries, or the
+ * `page.limit` entries older or newer than `page.from.key` (keyset, so entries logged meanwhile do not
+ * shift the page, and entries sharing an instant are never skipped or repeated). A "newer" page that
+ * would hold fewer than `page.limit` entries is the newest page instead, so pages stay full. `newer` and
+ * `older` say whether entries lie beyond the page each way (each checked with a one-row read).
+ */
+export async function listLogPage(sql: Sql, clinicId: number, filters: LogFilters, page: LogPageRequest): Promise<LogPage> {
+  const exists = async (direction: 'older' | 'newer', key: LogKey) => (await readLog(sql, clinicId, filters, direction, key, 1)).length > 0;
+  if (page.from?.direction === 'newer') {
+    const rows = await readLog(sql, clinicId, filters, 'newer', page.from.key, page.limit + 1);
+    if (rows.length > page.limit) {
+      const found = rows.slice(0, page.limit).reverse();
+      const last = keyOf(found.at(-1)!);
+      return { entries: found.map(entryOf), newer: keyOf(found[0]!), older: (await exists('older', last)) ? last : null };
+    }
+  }
+  const from = page.from?.direction === 'older' ? page.from.key : undefined;
+  const rows = await readLog(sql, clinicId, filters, 'older', from, page.limit + 1);
+  const found = rows.slice(0, page.limit);
+  const first = found[0] === undefined ? from : keyOf(found[0]);
+  return {
+    entries: found.map(entryOf),
+    newer: from !== undefined && first !== undefined && (await exists('newer', first)) ? first : null,
+    older: rows.length > page.limit ? keyOf(found.at(-1)!) : null,
+  };
+}
+
+function entryOf(row: LogRow): LogEntry {
+  return {
     kind: row.kind,
     id: String(row.id),
     direction: row.direction,
@@ -114,5 +214,5 @@ export async function listLogEntries(sql: Sql, clinicId: number, filters: LogFil
     answeredBy: row.answered_by,
     choice: row.choice,
     createdAt: row.created_at,
-  }));
+  };
 }

@@ -1,6 +1,7 @@
 /**
  * A receptionist reads the Messages and calls page: texts both ways and reminder calls, newest first,
- * with delivery statuses and error codes from the callbacks, every number masked, filters and pages;
+ * with delivery statuses and error codes from the callbacks, every number masked, filters, and pages
+ * reached by links that keep the filters (a link altered or kept across a filter change is refused);
  * "Show number" shows one entry's number in full only after logging who asked.
  */
 import { DateTime } from 'luxon';
@@ -119,25 +120,117 @@ describe('the Messages and calls page', () => {
     expect(entries(page).size).toBe(0);
   });
 
-  it('pages 50 at a time, older pages after newer', async () => {
-    for (let i = 0; i < 55; i++) {
-      await stack.sql`
-        insert into messages (clinic_id, direction, channel, phone, from_address, to_address, body, status, created_at)
-        values (${stack.clinic.id}, 'inbound', 'sms', ${dan}, ${dan}, ${stack.clinicNumber}, ${`text ${i}`}, 'received', now() - make_interval(hours => 2, secs => ${i}))`;
+  it('pages 50 at a time by page links that keep the filters: older pages after newer, and back', async () => {
+    // 105 texts from Dan a second apart, newest first; texts 49, 50 and 51 share one instant with two
+    // reminder calls, across the first page's end: at one instant texts come before calls, the higher
+    // id first, and no entry is skipped or shown twice at the boundary.
+    await stack.sql`
+      insert into messages (clinic_id, direction, channel, phone, from_address, to_address, body, status, created_at)
+      select ${stack.clinic.id}, 'inbound', 'sms', ${dan}, ${dan}, ${stack.clinicNumber}, 'text ' || g, 'received', now() - make_interval(hours => 2, secs => g)
+      from generate_series(1, 105) g`;
+    const idOf = async (body: string) =>
+      (await stack.sql<{ id: string }[]>`select id from messages where clinic_id = ${stack.clinic.id} and phone = ${dan} and body = ${body}`)[0]!.id;
+    const [t49, t50, t51] = [await idOf('text 49'), await idOf('text 50'), await idOf('text 51')];
+    await stack.sql`update messages set created_at = (select created_at from messages where id = ${t49}) where id in (${t50}, ${t51})`;
+    const calls: string[] = [];
+    for (let n = 1; n <= 2; n++) {
+      const [call] = await stack.sql<{ id: string }[]>`
+        insert into calls (clinic_id, phone, from_address, to_address, language, idempotency_key, status, created_at)
+        values (${stack.clinic.id}, ${dan}, ${stack.clinicNumber}, ${dan}, 'en', ${`test-tie-${dan}-${n}`}, 'completed', (select created_at from messages where id = ${t49}))
+        returning id`;
+      calls.push(call!.id);
     }
+    const text = async (n: number) => `message:${await idOf(`text ${n}`)}`;
+    const order: string[] = [];
+    for (let n = 1; n <= 48; n++) order.push(await text(n));
+    order.push(`message:${t51}`, `message:${t50}`, `message:${t49}`, `call:${calls[1]}`, `call:${calls[0]}`);
+    for (let n = 52; n <= 105; n++) order.push(await text(n));
+
     const cookie = await staffCookie(stack);
-    const first = await openPage({ phone: dan }, cookie);
-    expect(entries(first.page).size).toBe(50);
-    expect(first.page).toContain('text 0');
-    expect(first.page).not.toContain('← Newer');
-    const older = /<a class="btn btn-quiet" href="([^"]+)" rel="next">Older →<\/a>/.exec(first.page)![1]!.replaceAll('&amp;', '&');
-    expect(new URL(older, OWN_ORIGIN).searchParams.get('phone')).toBe(dan);
-    expect(new URL(older, OWN_ORIGIN).searchParams.get('page')).toBe('2');
-    const second = await stack.app.request(older, { headers: { Cookie: cookie } });
-    const secondPage = await second.text();
-    expect([...entries(secondPage).values()].map((card) => /text (\d+)/.exec(card)![1])).toEqual(['50', '51', '52', '53', '54']);
-    expect(secondPage).toContain('← Newer');
-    expect(secondPage).not.toContain('Older →');
+    const open = async (url: string) => {
+      const response = await stack.app.request(url, { headers: { Cookie: cookie } });
+      expect(response.status, url).toBe(200);
+      return response.text();
+    };
+    const older = (page: string) => /<a class="btn btn-quiet" href="([^"]+)" rel="next">Older →<\/a>/.exec(page)?.[1]?.replaceAll('&amp;', '&');
+    const newer = (page: string) => /<a class="btn btn-quiet" href="([^"]+)" rel="prev">← Newer<\/a>/.exec(page)?.[1]?.replaceAll('&amp;', '&');
+
+    const first = await open(pagePath({ phone: dan }));
+    expect([...entries(first).keys()]).toEqual(order.slice(0, 50));
+    expect(newer(first)).toBeUndefined();
+    expect(first).toContain('<span class="muted">Newest</span>');
+    const toSecond = older(first)!;
+    expect(new URL(toSecond, OWN_ORIGIN).searchParams.get('phone')).toBe(dan);
+    expect(new URL(toSecond, OWN_ORIGIN).searchParams.get('cursor')).toEqual(expect.any(String));
+
+    const second = await open(toSecond);
+    expect([...entries(second).keys()]).toEqual(order.slice(50, 100));
+    expect(second).toMatch(/<a class="btn btn-quiet" href="[^"]+">Newest<\/a>/);
+    const third = await open(older(second)!);
+    expect([...entries(third).keys()]).toEqual(order.slice(100));
+    expect(older(third)).toBeUndefined();
+
+    // Back by "← Newer": the same pages, the newest with no link further.
+    const secondAgain = await open(newer(third)!);
+    expect([...entries(secondAgain).keys()]).toEqual(order.slice(50, 100));
+    const firstAgain = await open(newer(secondAgain)!);
+    expect([...entries(firstAgain).keys()]).toEqual(order.slice(0, 50));
+    expect(newer(firstAgain)).toBeUndefined();
+
+    // A text that arrives meanwhile tops the newest page; the older pages stay as they were.
+    await stack.sql`
+      insert into messages (clinic_id, direction, channel, phone, from_address, to_address, body, status)
+      values (${stack.clinic.id}, 'inbound', 'sms', ${dan}, ${dan}, ${stack.clinicNumber}, 'just now', 'received')`;
+    expect([...entries(await open(toSecond)).keys()]).toEqual(order.slice(50, 100));
+    expect([...entries(await open(pagePath({ phone: dan }))).keys()].slice(1)).toEqual(order.slice(0, 49));
+  });
+
+  it('"Show number" on an older page comes back to that page', async () => {
+    const cookie = await staffCookie(stack);
+    const first = await (await stack.app.request(pagePath({ phone: dan }), { headers: { Cookie: cookie } })).text();
+    const toSecond = /<a class="btn btn-quiet" href="([^"]+)" rel="next">Older →<\/a>/.exec(first)![1]!.replaceAll('&amp;', '&');
+    const second = await (await stack.app.request(toSecond, { headers: { Cookie: cookie } })).text();
+    const action = /<form method="post" action="(\/admin\/messages\/reveal[^"]*)">/.exec(second)![1]!.replaceAll('&amp;', '&');
+    expect(new URL(action, OWN_ORIGIN).searchParams.get('cursor')).toBe(new URL(toSecond, OWN_ORIGIN).searchParams.get('cursor'));
+    const entry = [...entries(second).keys()][0]!;
+    const revealed = await stack.app.request(action, {
+      method: 'POST',
+      headers: { ...FORM_TYPE, Origin: OWN_ORIGIN, Cookie: cookie },
+      body: new URLSearchParams({ entry }).toString(),
+    });
+    expect(revealed.status).toBe(200);
+    expect([...entries(await revealed.text()).keys()]).toEqual([...entries(second).keys()]);
+  });
+
+  it('refuses a page link that was altered or kept across a filter change, with a 400 and a way to the newest entries', async () => {
+    const cookie = await staffCookie(stack);
+    const first = await (await stack.app.request(pagePath({ phone: dan }), { headers: { Cookie: cookie } })).text();
+    const cursor = new URL(
+      /<a class="btn btn-quiet" href="([^"]+)" rel="next">Older →<\/a>/.exec(first)![1]!.replaceAll('&amp;', '&'),
+      OWN_ORIGIN,
+    ).searchParams.get('cursor')!;
+    const [list, filters, , at, kind, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as string[];
+    const forge = (items: unknown[]) => Buffer.from(JSON.stringify(items)).toString('base64url');
+    for (const params of [
+      { phone: alice, cursor },
+      { cursor },
+      { phone: dan, direction: 'inbound', cursor },
+      { phone: dan, cursor: 'not a cursor' },
+      { phone: dan, cursor: `${cursor}A` },
+      { phone: dan, cursor: forge([list, filters, 'sideways', at, kind, id]) },
+      { phone: dan, cursor: forge([list, filters, 'older', at, 'ticket', id]) },
+      { phone: dan, cursor: forge(['messages', filters, at, id]) },
+    ] as Record<string, string>[]) {
+      const { status, page } = await openPage(params, cookie);
+      expect(status, JSON.stringify(params)).toBe(400);
+      expect(page).toContain(
+        'role="alert" id="filter-error">Page link: is not one this page gave for these filters (it was changed, or the filters were); start again from the newest entries</p>',
+      );
+      expect(entries(page).size).toBe(0);
+      const newest = /<a class="btn btn-quiet" href="([^"]+)">Newest<\/a>/.exec(page)![1]!.replaceAll('&amp;', '&');
+      expect(new URL(newest, OWN_ORIGIN).searchParams.get('cursor')).toBeNull();
+      expect(new URL(newest, OWN_ORIGIN).searchParams.get('phone')).toBe(params.phone ?? null);
+    }
   });
 });
 

@@ -1,8 +1,9 @@
 /**
  * A receptionist checks why a patient missed a text: opens "Messages" from the navigation, filters
  * the log by the patient's number, reads the delivery status and error code, and shows the full
- * number with one deliberate click; at phone (390 px) and tablet (768 px) widths, axe-clean and with
- * no CSP violation. Screenshots go to test-results/.
+ * number with one deliberate click; pages back through a long log with "Older →" and "← Newer", the
+ * filter kept, and is told when a page link was altered; at phone (390 px) and tablet (768 px) widths,
+ * axe-clean and with no CSP violation. Screenshots go to test-results/.
  */
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { seriousAxeViolations } from '../support/axe.js';
@@ -58,4 +59,43 @@ describe('the receptionist reads the message log', () => {
       await page.close();
     });
   }
+
+  it('pages back through a long log with Older and Newer, the filter kept, and is told when a page link was altered (390 px)', async () => {
+    const regular = patientPhone();
+    await suite.stack.sql`
+      insert into messages (clinic_id, direction, channel, phone, from_address, to_address, body, status, created_at)
+      select ${suite.stack.clinic.id}, 'inbound', 'sms', ${regular}, ${regular}, ${suite.stack.clinicNumber}, 'Text number ' || g, 'received',
+             now() - make_interval(mins => g)
+      from generate_series(1, 60) g`;
+    const page = await suite.newPage(390);
+    await signInTo(page, `${suite.baseUrl}/admin/messages?clinic=${suite.stack.clinic.slug}&phone=${regular.slice(2)}`, suite.stack.adminPassword);
+    const bodies = () => page.locator('[data-entry] .entry-body').allTextContents();
+    expect(await bodies()).toEqual(Array.from({ length: 50 }, (_, i) => `Text number ${i + 1}`));
+
+    await page.getByRole('link', { name: 'Older →' }).click();
+    await page.waitForURL(/cursor=/);
+    expect(await bodies()).toEqual(Array.from({ length: 10 }, (_, i) => `Text number ${i + 51}`));
+    expect(await page.getByLabel('Phone').inputValue()).toBe(regular.slice(2));
+    expect(await page.getByRole('link', { name: 'Older →' }).count()).toBe(0);
+    expect(await seriousAxeViolations(page)).toEqual([]);
+
+    await page.getByRole('link', { name: '← Newer' }).click();
+    await page.getByText('Text number 1', { exact: true }).waitFor();
+    expect(await bodies()).toEqual(Array.from({ length: 50 }, (_, i) => `Text number ${i + 1}`));
+    expect(await page.getByRole('link', { name: '← Newer' }).count()).toBe(0);
+
+    // A page link whose number was edited in the address bar: refused in words, with the way back.
+    await page.getByRole('link', { name: 'Older →' }).click();
+    await page.waitForURL(/cursor=/);
+    const edited = new URL(page.url());
+    edited.searchParams.set('phone', patientPhone());
+    const refused = await page.goto(edited.toString());
+    expect(refused?.status()).toBe(400);
+    expect(await page.getByRole('alert').textContent()).toContain('Page link: is not one this page gave for these filters');
+    expect(await page.locator('[data-entry]').count()).toBe(0);
+    await page.getByRole('link', { name: 'Newest' }).click();
+    await page.waitForURL((url) => !url.searchParams.has('cursor'));
+    expect(await page.getByRole('alert').count()).toBe(0);
+    await page.close();
+  });
 });

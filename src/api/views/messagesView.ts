@@ -32,13 +32,13 @@ export interface MessagesView {
   entries: LogEntry[];
   /** The one entry whose number staff asked to see (the reveal is logged), with that number. */
   revealed?: { kind: LogEntry['kind']; id: string; phone: string } | undefined;
-  /** Page number from 1. */
-  page: number;
   urls: {
     filter: string;
     clear: string;
     /** Where "Show number" posts (carries the current filters and page). */
     reveal: string;
+    /** The newest page with these filters, when this is not it. */
+    newest?: string | undefined;
     newer?: string | undefined;
     older?: string | undefined;
   };
@@ -100,8 +100,7 @@ export const FILTER_LABELS = {
   channel: 'Channel',
   status: 'Status',
   date: 'Day',
-  page: 'Page',
-} as const satisfies Record<keyof MessageFilterForm | 'page', string>;
+} as const satisfies Record<keyof MessageFilterForm, string>;
 
 function renderFilters(view: MessagesView): Html {
   const f = view.filters;
@@ -155,13 +154,13 @@ export function renderMessagesPage(view: MessagesView): Html {
     <h2 id="log-title" class="visually-hidden">Log, newest first</h2>
     ${
       view.entries.length === 0
-        ? html`<p class="empty">No messages or calls${view.page > 1 ? ' on this page' : ''}.</p>`
+        ? html`<p class="empty">No messages or calls${view.urls.newest === undefined ? '' : ' on this page'}.</p>`
         : html`<ol class="log">${view.entries.map((entry) => renderEntry(entry, view))}</ol>`
     }
   </section>
   <nav class="pager" aria-label="Pages">
     ${view.urls.newer === undefined ? html`<span></span>` : html`<a class="btn btn-quiet" href="${view.urls.newer}" rel="prev">← Newer</a>`}
-    <span class="muted">Page ${view.page}</span>
+    ${view.urls.newest === undefined ? html`<span class="muted">Newest</span>` : html`<a class="btn btn-quiet" href="${view.urls.newest}">Newest</a>`}
     ${view.urls.older === undefined ? html`<span></span>` : html`<a class="btn btn-quiet" href="${view.urls.older}" rel="next">Older →</a>`}
   </nav>
 </main>`,
