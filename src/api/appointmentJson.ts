@@ -90,7 +90,7 @@ export const ZDeliveries = z
           }),
           outcome_note: z.string().nullable().meta({
             description:
-              'Calls: what the call came to, kept apart from `note`: `voicemail left`, `no choice on the keypad`, `a landline: asked to call the clinic for another time`, `the choice could not be recorded`. Null for a text, and for a call with none (not answered yet, or a choice recorded: see `choice`).',
+              'Calls: what the call came to, kept apart from `note`: `voicemail left`, `no choice on the keypad`, `a landline: asked to call the clinic for another time`, `no other time open: asked to call the clinic`, `the choice could not be recorded`. Null for a text, and for a call with none (not answered yet, or a choice recorded: see `choice`).',
             example: null,
           }),
           answered_by: z.string().nullable().meta({ description: "Calls: Twilio's AnsweredBy (`human`, `machine_end_beep`, …).", example: null }),

@@ -3,7 +3,8 @@
  * connects (`answer`), the keypad menu's `<Gather>` action (`gather`), and the call status callback
  * (`status`). A choice is texted after the call, except to a number known to be a landline
  * (knownLandlines.ts), which hears an outcome that promises no text, and for another time is asked to
- * call the clinic. What a call came to is its `outcome_note` in the call log ("voicemail left", …); its
+ * call the clinic. A mobile that asks for another time when none is open hears so (the chain's reply
+ * kind `no_open_slots`) and to call the clinic, and is texted the same. What a call came to is its `outcome_note` in the call log ("voicemail left", …); its
  * `note`, why the call was placed, is the messenger's and never written here. Signature-checked like
  * the SMS webhooks; every TwiML answer comes well within Twilio's 15 s (the chain's update has
  * `VOICE_UPDATE_DEADLINE_MS`), and is idempotent per CallSid + step.
@@ -33,7 +34,7 @@ import { isKnownLandline } from '../messaging/knownLandlines.js';
 import type { Messenger } from '../messaging/messenger.js';
 import { callWithinDeadline } from '../queue/callWithinDeadline.js';
 import { signalDeliveryReceipt } from '../appointments/signalDeliveryReceipt.js';
-import { answerAppointmentPromptUpdate, appointmentWorkflowId } from '../workflows/appointmentDefinitions.js';
+import { answerAppointmentPromptUpdate, appointmentWorkflowId, type AppointmentPromptOutcome } from '../workflows/appointmentDefinitions.js';
 import { twilioWebhookApp } from './twilioWebhookApp.js';
 import { parseOrThrow } from './validation.js';
 
@@ -167,25 +168,29 @@ export function voiceWebhookRoutes(deps: VoiceWebhookDeps) {
           where id = ${call.id}`;
         return sayAndHangUp(sql, call, LANDLINE_OUTCOME_KINDS[choice]);
       }
-      const reply = await answerChain(call, choice);
+      const outcome = await answerChain(call, choice);
+      // No other time was open: the call says so, as the text after it does, instead of promising a list.
+      const noOpenSlots = outcome?.kind === 'no_open_slots';
       await tx`
-        update calls set digits = ${p.Digits}, choice = ${reply === undefined ? null : choice},
-          outcome_note = ${reply === undefined ? 'the choice could not be recorded' : null}, updated_at = now()
+        update calls set digits = ${p.Digits}, choice = ${outcome === undefined ? null : choice},
+          outcome_note = ${outcome === undefined ? 'the choice could not be recorded' : noOpenSlots ? 'no other time open: asked to call the clinic' : null},
+          updated_at = now()
         where id = ${call.id}`;
-      if (reply === undefined) return sayAndHangUp(sql, call, 'call_unrecorded');
+      if (outcome === undefined) return sayAndHangUp(sql, call, 'call_unrecorded');
       if (landline) return sayAndHangUp(sql, call, LANDLINE_OUTCOME_KINDS[choice]);
-      if (reply !== null) await textReply(call, p.CallSid, reply);
-      return sayAndHangUp(sql, call, OUTCOME_KINDS[choice]);
+      if (outcome.reply !== null) await textReply(call, p.CallSid, outcome.reply);
+      return sayAndHangUp(sql, call, noOpenSlots ? 'call_no_open_slots' : OUTCOME_KINDS[choice]);
     });
     return twimlResponse(twiml);
   });
 
   /**
-   * Gives the chain the patient's choice as the answer to its reminder. @returns the chain's reply
-   * text (null: none), or undefined when it was not recorded: the chain no longer waits for it (the
-   * prompt lapsed, an earlier answer), the chain is gone, or it did not answer in time.
+   * Gives the chain the patient's choice as the answer to its reminder. @returns the chain's outcome
+   * (its reply text, null for none, and the reply's kind: `no_open_slots` when no other time is
+   * open), or undefined when it was not recorded: the chain no longer waits for it (the prompt lapsed,
+   * an earlier answer), the chain is gone, or it did not answer in time.
    */
-  const answerChain = async (call: ReminderCall, choice: CallChoice): Promise<string | null | undefined> => {
+  const answerChain = async (call: ReminderCall, choice: CallChoice): Promise<AppointmentPromptOutcome | undefined> => {
     if (call.appointmentId === null) return undefined;
     const workflowId = appointmentWorkflowId(call.clinicSlug, call.appointmentId);
     try {
@@ -198,7 +203,7 @@ export function voiceWebhookRoutes(deps: VoiceWebhookDeps) {
             .executeUpdate(answerAppointmentPromptUpdate, { args: [{ answer: ANSWER_WORDS[choice], kind: 'appointment_reminder' }] }),
         deps.voiceDeadlineMs ?? VOICE_UPDATE_DEADLINE_MS,
       );
-      return outcome.reply;
+      return outcome;
     } catch (error) {
       log.warn({ err: error, workflowId, choice }, 'a keypad answer was not recorded; the patient is asked to call the office');
       return undefined;

@@ -26,7 +26,9 @@ import type { ShippedLanguage } from './languages.js';
  * What a reminder call says (TwiML `<Say>`), not texted: the keypad menu, the voicemail left on a
  * machine, the outcome of each key, the goodbye when no key is pressed, the menu again after a wrong
  * key (a short apology and the choices, without the greeting) and after no key (that no key was
- * heard and the choices, without the greeting), the goodbye after wrong keys on every menu, and the apology when the answer could not be recorded. A number known to be a landline (src/messaging/knownLandlines.ts)
+ * heard and the choices, without the greeting), the goodbye after wrong keys on every menu, the apology when the answer could not be recorded,
+ * and what a mobile hears for another time when none is open (`call_no_open_slots`: the visit stays, call the clinic; the
+ * `no_open_slots` text follows). A number known to be a landline (src/messaging/knownLandlines.ts)
  * is texted nothing after the call: its outcomes (`*_landline`) promise no text, and for another
  * time it is asked to call the clinic.
  */
@@ -44,6 +46,7 @@ export const CALL_KINDS = [
   'call_wrong_keys',
   'call_not_a_choice',
   'call_no_key',
+  'call_no_open_slots',
 ] as const;
 /** A kind of spoken call text. */
 export type CallKind = (typeof CALL_KINDS)[number];
@@ -220,6 +223,8 @@ export const DEFAULT_TEMPLATES: Record<ShippedLanguage, Record<MessageKind, stri
       'Sorry, we could not understand the keys you pressed, so your visit on {date} at {time} has not been changed. To confirm, change or cancel it, please call us at {office_phone}. Thank you, and goodbye.',
     call_not_a_choice: 'Sorry, that key is not one of the choices. Press 1 to confirm. Press 2 for another time. Press 3 to cancel.',
     call_no_key: 'We did not hear a key. Press 1 to confirm. Press 2 for another time. Press 3 to cancel.',
+    call_no_open_slots:
+      'Sorry, {doctor_name} has no other open times soon. Your visit stays on {date} at {time}. To arrange another, please call us at {office_phone}. We will send you a text message with this number too. Goodbye.',
   },
   es: {
     booking_confirmation:
@@ -256,5 +261,7 @@ export const DEFAULT_TEMPLATES: Record<ShippedLanguage, Record<MessageKind, stri
       'Lo sentimos, no entendimos las teclas que marcó, así que su cita del {date} a las {time} no ha cambiado. Para confirmarla, cambiarla o cancelarla, llame al {office_phone}. Gracias, adiós.',
     call_not_a_choice: 'Lo sentimos, esa tecla no es una de las opciones. Para confirmar, marque 1. Para otra hora, marque 2. Para cancelar, marque 3.',
     call_no_key: 'No escuchamos ninguna tecla. Para confirmar, marque 1. Para otra hora, marque 2. Para cancelar, marque 3.',
+    call_no_open_slots:
+      'Lo sentimos, {doctor_name} no tiene otras horas libres pronto. Su cita sigue el {date} a las {time}. Para elegir otra hora, llame al {office_phone}. Le enviaremos también un mensaje de texto con este número. Adiós.',
   },
 };

@@ -168,10 +168,19 @@ export interface AppointmentOutcome {
 }
 
 /**
- * A patient's answer routed by the reply router (the name the chain's prompts carry). Rejected in
- * the validator with `AnswerNotAwaited` when the chain is not waiting for it.
+ * The chain's answer to a patient's answer: the reply text and the kind of message it is, so a caller
+ * that speaks rather than texts (a reminder call) can say the same outcome: `no_open_slots` when no
+ * other time is open, `reschedule_options` when a list of times is texted.
  */
-export const answerAppointmentPromptUpdate = defineUpdate<PromptOutcome, [PromptAnswer]>('answerAppointmentPrompt');
+export interface AppointmentPromptOutcome extends PromptOutcome {
+  kind: AppointmentMessageKind;
+}
+
+/**
+ * A patient's answer routed by the reply router (the name the chain's prompts carry) or pressed on a
+ * reminder call. Rejected in the validator with `AnswerNotAwaited` when the chain is not waiting for it.
+ */
+export const answerAppointmentPromptUpdate = defineUpdate<AppointmentPromptOutcome, [PromptAnswer]>('answerAppointmentPrompt');
 /** Staff move the appointment to `startsAt` (ISO 8601, in the future): reminders re-plan, the patient is told. */
 export const rescheduleAppointmentUpdate = defineUpdate<AppointmentView, [{ startsAt: string }]>('rescheduleAppointment');
 /** Cancels the appointment: reminders dropped, the slot released. */

@@ -13,6 +13,7 @@ import {
   SLOT_OFFER_MS,
   type AppointmentChainState,
   type AppointmentMessageKind,
+  type AppointmentPromptOutcome,
   type AppointmentSnapshot,
   type AppointmentStatus,
   type AppointmentView,
@@ -22,7 +23,6 @@ import { createDeliveries } from './appointmentDeliveries.js';
 import { planChainReminders, toIso } from './appointmentPlan.js';
 import { createPrompts } from './appointmentPrompts.js';
 import { FailureType } from './definitions.js';
-import type { PromptOutcome } from './promptDefinitions.js';
 
 // Row writes, prompts, the slot search, the move and the reply's text are short Postgres calls:
 // local activities (no round trip to the server), bounded like the ticket rows.
@@ -94,9 +94,10 @@ export function createSteps({ appointment: a, state: s, workflowId, changed }: S
   /** Writes the state to the appointment's row; false when the row is gone. */
   const record = () =>
     store.recordAppointmentState({ appointmentId: id, status: s.status, startsAt: s.startsAt, followUpDate: s.followUpDate, nextReminderAt: nextReminderAt() });
-  /** The reply to the patient's answer: the `kind` message, worded for the appointment (`slots`: the open times it lists). */
-  const reply = async (kind: AppointmentMessageKind, slots?: number[]): Promise<PromptOutcome> => ({
+  /** The reply to the patient's answer: the `kind` message, worded for the appointment (`slots`: the open times it lists), and its kind. */
+  const reply = async (kind: AppointmentMessageKind, slots?: number[]): Promise<AppointmentPromptOutcome> => ({
     reply: await store.renderAppointmentMessage({ appointmentId: id, kind, ...(slots === undefined ? {} : { slots }) }),
+    kind,
   });
   const { dropPrompt, ask } = createPrompts(a, s, workflowId);
 
@@ -160,7 +161,7 @@ export function createSteps({ appointment: a, state: s, workflowId, changed }: S
     await store.releaseSlot({ appointmentId: id, startsAt: from });
   };
   /** Offers the open times within office hours as a numbered list until SLOT_OFFER_MS or the start, or says there are none. */
-  const offerSlots = async (): Promise<PromptOutcome> => {
+  const offerSlots = async (): Promise<AppointmentPromptOutcome> => {
     const slots = await store.findOpenSlots({
       appointmentId: id,
       timezone: a.timezone,

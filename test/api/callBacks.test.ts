@@ -9,6 +9,8 @@ import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startAppointmentChain } from '../../src/appointments/startAppointmentChain.js';
+import { phoneToCall } from '../../src/clinics/clinics.js';
+import { formatPhoneForPeople } from '../../src/domain/phone.js';
 import type { AppointmentSnapshot } from '../../src/workflows/appointmentDefinitions.js';
 import { bookTestAppointment, type TestBooking } from '../support/appointments.js';
 import { json, startStack, type Stack } from '../support/stack.js';
@@ -154,7 +156,7 @@ describe('a patient who asks for another time by text', () => {
 });
 
 describe('a patient who asks for another time on a reminder call to a mobile', () => {
-  it('and has no other time open: staff see a call-back request', async () => {
+  it('and has no other time open: the call says so and to call the clinic, the text says the same, and staff see a call-back request', async () => {
     const appointment = await remindedAppointment({ startsAt: Date.now() + 3 * 24 * 3_600_000, ...NO_OTHER_TIME });
     // The clinic calls to remind (the call delivers the reminder: it shares the reminder text's delivery key).
     const callSid = fakeSid('CA');
@@ -166,8 +168,22 @@ describe('a patient who asks for another time on a reminder call to a mobile', (
     const party = { callSid, from: stack.clinicNumber, to: appointment.phone };
     expect((await stack.sendWebhook(`/webhooks/twilio/voice/calls/${call!.id}/answer`, callTwimlParams({ ...party, answeredBy: 'human' }))).status).toBe(200);
     const before = new Date();
-    expect((await stack.sendWebhook(`/webhooks/twilio/voice/calls/${call!.id}/gather?attempt=1`, gatherParams({ ...party, digits: '2' }))).status).toBe(200);
+    const pressed = await stack.sendWebhook(`/webhooks/twilio/voice/calls/${call!.id}/gather?attempt=1`, gatherParams({ ...party, digits: '2' }));
     const after = new Date();
+    expect(pressed.status).toBe(200);
+    // The call says what the text says: no other time is open, the visit stays, and whom to call. It
+    // promises no list of times to answer.
+    const officePhone = formatPhoneForPeople(phoneToCall(stack.clinic)!);
+    const twiml = await pressed.text();
+    expect(twiml).toContain(`<Say language="en-US">Sorry, ${appointment.providerName} has no other open times soon. Your visit stays on `);
+    expect(twiml).toMatch(/Your visit stays on \w+day, \w+ \d+ at \d\d:\d\d\. To arrange another/);
+    expect(twiml).toContain(
+      `. To arrange another, please call us at ${officePhone}. We will send you a text message with this number too. Goodbye.</Say><Hangup/></Response>`,
+    );
+    expect(twiml).not.toMatch(/number of the time/);
+    expect(await stack.sql`select choice, outcome_note from calls where id = ${call!.id}`).toEqual([
+      { choice: 'reschedule', outcome_note: 'no other time open: asked to call the clinic' },
+    ]);
     // The text after the call says no other time is open and to call the office.
     const [reply] = await stack.sql<{ body: string }[]>`select body from messages where idempotency_key = ${`call:${callSid}:reply`}`;
     expect(reply!.body).toMatch(/has no other open times soon\. .* Call .* to arrange another\./);

@@ -25,6 +25,7 @@ export const KIND_LABELS: Record<MessageKind, string> = {
   call_wrong_keys: 'Call: wrong keys',
   call_not_a_choice: 'Call: menu after a wrong key',
   call_no_key: 'Call: menu after no key',
+  call_no_open_slots: 'Call: no other time open',
   offer: 'Waitlist: offer',
   offer_won: 'Waitlist: slot taken',
   offer_taken: 'Waitlist: slot gone',
