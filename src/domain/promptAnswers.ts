@@ -1,6 +1,10 @@
 /**
  * How a patient's text is compared with the answers a prompt accepts: case, accents, punctuation and
- * extra spaces aside, so `Yes!`, `yes` and `YES` match `YES`, `Sí` matches `SI` and `2.` matches `2`.
+ * extra spaces aside, so `Yes!`, `yes` and `YES` match `YES`, `Sí` matches `SI` and `2.` matches `2`;
+ * and an answer followed only by words of courtesy is that answer (`readAnswer`): `yes please`,
+ * `No, thanks`, `Yes, I'll take it`, `Sí, gracias 🙏`, `2 please` read as `YES`, `NO`, `YES`, `SI`, `2`.
+ * A text that says anything more (`yes but not today`, `no I will come`) is not reduced: it matches
+ * no answer, and the patient gets the help listing what they may answer.
  */
 
 /** Whether `text` is the word CANCEL alone (case, accents and punctuation aside): see src/appointments/cancelWord.ts. */
@@ -15,4 +19,44 @@ export function normaliseAnswer(text: string): string {
     .replace(/[^\p{L}\p{N}\s]/gu, ' ')
     .trim()
     .replace(/\s+/gu, ' ');
+}
+
+// Courtesy that may follow any answer without changing it (normal form: `I'll` is `I LL`).
+const COURTESY = ['PLEASE', 'PLS', 'PLZ', 'THANKS', 'THANK YOU', 'THANKS SO MUCH', 'THANK YOU SO MUCH', 'THX', 'TY', 'POR FAVOR', 'GRACIAS', 'MUCHAS GRACIAS'];
+// Words of agreement that may follow only an answer that agrees (YES, SI, CONFIRM): after `NO` or
+// `CHANGE` they would contradict it (`no I'll take it`), and such a text is not an answer.
+const AGREEMENT = [
+  'OK',
+  'OKAY',
+  'I LL TAKE IT',
+  'ILL TAKE IT',
+  'I WILL TAKE IT',
+  'I LL BE THERE',
+  'I WILL BE THERE',
+  'SEE YOU THEN',
+  'CLARO',
+  'DE ACUERDO',
+  'VALE',
+];
+const AGREEING_ANSWERS = new Set(['YES', 'SI', 'CONFIRM']);
+
+/** Whether the words `rest` are courtesy only (phrases of `allowed`, in any order and number). */
+function isCourtesyOnly(rest: string[], allowed: readonly string[]): boolean {
+  if (rest.length === 0) return true;
+  return allowed.some((phrase) => {
+    const words = phrase.split(' ');
+    return words.every((word, i) => rest[i] === word) && isCourtesyOnly(rest.slice(words.length), allowed);
+  });
+}
+
+/**
+ * The answer `text` gives, in normal form (`normaliseAnswer`): its first word when every word after it
+ * is courtesy (see the module docstring), else the whole normal form, which then matches no one-word
+ * answer. Emoji and punctuation are dropped with the rest of the symbols.
+ */
+export function readAnswer(text: string): string {
+  const normal = normaliseAnswer(text);
+  const [first = '', ...rest] = normal.split(' ');
+  const allowed = AGREEING_ANSWERS.has(first) ? [...COURTESY, ...AGREEMENT] : COURTESY;
+  return rest.length > 0 && isCourtesyOnly(rest, allowed) ? first : normal;
 }

@@ -1,7 +1,7 @@
 /**
  * The reply router: which open question a patient's text answers. One rule (ARCHITECTURE.md, "The
  * reply router"): among the patient's open, unexpired prompts at this clinic, the most recently asked
- * one that accepts the text (`normaliseAnswer`) gets it, delivered as the update the prompt names
+ * one that accepts the text (`readAnswer`: normalised, courtesy after the answer dropped) gets it, delivered as the update the prompt names
  * (`PromptAnswer` → `PromptOutcome`, src/workflows/promptDefinitions.ts). A workflow that no longer
  * waits for the answer rejects it in its update validator (`AnswerNotAwaited`) or is gone: that
  * prompt is closed and the next one is tried, so a stale prompt never captures an answer. Queue
@@ -10,7 +10,7 @@
 import { ApplicationFailure, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { Sql } from '../db/sql.js';
-import { normaliseAnswer } from '../domain/promptAnswers.js';
+import { normaliseAnswer, readAnswer } from '../domain/promptAnswers.js';
 import { FailureType } from '../workflows/definitions.js';
 import type { PromptAnswer, PromptOutcome } from '../workflows/promptDefinitions.js';
 import { closePromptById, findOpenPrompts, type OpenPrompt } from './patientPrompts.js';
@@ -66,7 +66,7 @@ async function deliverAnswer(deps: ReplyRouterDeps, prompt: OpenPrompt, answer: 
  *   caller's apology path handles them, and the patient may answer again.
  */
 export async function routeAnswer(deps: ReplyRouterDeps, clinicId: number, phone: string, body: string): Promise<RoutedAnswer> {
-  const answer = normaliseAnswer(body);
+  const answer = readAnswer(body);
   const open = await findOpenPrompts(deps.sql, clinicId, phone);
   const stillOpen: OpenPrompt[] = [];
   for (const prompt of open) {

@@ -73,6 +73,23 @@ describe('an appointment booked through the API', () => {
   });
 });
 
+describe('an answer with courtesy around it', () => {
+  it('confirms on "Yes, I\'ll take it 🙂" as on YES, and answers "yes but not today" with the help listing YES, NO and CHANGE', async () => {
+    const phone = patientPhone();
+    const booked = await book(phone);
+    await stack.api(`/api/appointments/${booked.id}/remind`, { method: 'POST' });
+    await expect.poll(async () => (await textsTo(phone)).at(-1), { timeout: 15_000 }).toMatch(/Reply YES to confirm/);
+
+    const unsure = await twimlText(await stack.sendSms(phone, 'yes but not today'));
+    expect(unsure).toMatch(/^Test Clinic: sorry, we didn't understand\..*\bYES\b.*\bNO\b.*\bCHANGE\b/s);
+    expect((await appointment(booked.id)).status).toBe('booked');
+
+    const reply = await patientReply(stack, phone, await stack.sendSms(phone, "Yes, I'll take it 🙂"));
+    expect(reply).toMatch(/^Test Clinic: thank you, Ana Lopez\. Your visit with Dr Ramirez on .* is confirmed/);
+    expect((await appointment(booked.id)).status).toBe('confirmed');
+  });
+});
+
 describe('a reminder that does not arrive', () => {
   it('falls back by its signed delivery receipt: an SMS undelivered with 30006 becomes a call, and the appointment shows both attempts', async () => {
     const phone = patientPhone();
