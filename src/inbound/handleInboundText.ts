@@ -1,10 +1,10 @@
 /**
  * What Frontdesk answers a patient's text: JOIN, STATUS, LEAVE, HELP, the opt-out and opt-in words,
  * ESPAÑOL / ENGLISH, an answer to a question a workflow asked (the reply router, replyRouter.ts), a
- * YES to a waitlist offer whose hold has run out (answerLapsedOffer.ts), and a short help listing what
- * the patient can answer for anything else. An answer may be followed by courtesy (`yes please`,
- * `no thanks`: `readAnswer`, promptAnswers.ts). Returns the reply, in the patient's language (see
- * patientLanguages.ts); `null` means no reply at all.
+ * YES or NO to a waitlist offer whose hold has run out (answerLapsedOffer.ts), and a short help
+ * listing what the patient can answer for anything else. An answer may be followed by courtesy
+ * (`yes please`, `no thanks`: `readAnswer`, promptAnswers.ts). Returns the reply, in the patient's
+ * language (see patientLanguages.ts); `null` means no reply at all.
  *
  * A WhatsApp quick-reply button press is read as the word it stands for (`buttonAnswer`) and then like
  * any text, with one difference: it is an explicit answer, so a `Cancel` button goes to the reply
@@ -87,8 +87,9 @@ export async function handleInboundText(deps: QueueDeps & { log: Logger }, text:
     case 'unknown': {
       const routed = await routeAnswer(deps, clinic.id, from.phone, answer);
       if (routed.kind === 'answered') return routed.reply;
-      if (readOfferAnswer(readAnswer(answer)) === 'take') {
-        const lapsed = await answerLapsedOffer(sql, clinic, from.phone, language);
+      const offerAnswer = readOfferAnswer(readAnswer(answer));
+      if (offerAnswer !== null) {
+        const lapsed = await answerLapsedOffer(sql, clinic, from.phone, language, offerAnswer);
         if (lapsed !== null) return lapsed;
       }
       if (routed.open.length === 0) return patientTexts.unknown(clinic.name);

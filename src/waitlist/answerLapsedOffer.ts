@@ -1,22 +1,23 @@
 /**
- * A waitlist patient who says YES after their offer's hold ran out. The offer's question has closed,
- * so the reply router finds nothing to give the YES to; without this the patient would read "sorry,
- * we didn't understand. Reply JOIN to get in line", as if they had texted nonsense. They are told
- * instead, in the clinic's `offer_withdrawn` wording, that the opening is no longer theirs to take
- * and that they stay on the list.
+ * A waitlist patient who says YES or NO after their offer's hold ran out. The offer's question has
+ * closed, so the reply router finds nothing to give the answer to; without this the patient would read
+ * "sorry, we didn't understand. Reply JOIN to get in line", as if they had texted nonsense. A YES is
+ * told instead, in the clinic's `offer_withdrawn` wording, that the opening is no longer theirs to take
+ * and that they stay on the list; a NO, in the `offer_declined` wording a NO within the hold gets,
+ * that they stay on the list.
  */
 import type { Clinic } from '../clinics/clinics.js';
 import { renderMessage } from '../clinics/messageTemplates.js';
 import type { Sql } from '../db/sql.js';
 
 /**
- * The reply to a YES (already read as one: `readOfferAnswer` gave `take`) from `phone` (E.164) at
- * `clinic` that no open question took, when the patient's latest offer there lapsed unanswered
+ * The reply to a YES or NO (already read as one: `readOfferAnswer` gave `meaning`) from `phone` (E.164)
+ * at `clinic` that no open question took, when the patient's latest offer there lapsed unanswered
  * (`expired`), its slot is still ahead, and their waitlist entry is still active (the reply promises
- * they stay on it): the `offer_withdrawn` text for that slot in `language`. Otherwise null, and the
- * caller answers as to any stray text.
+ * they stay on it): for `take` the `offer_withdrawn` text for that slot, for `pass` the `offer_declined`
+ * text, in `language`. Otherwise null, and the caller answers as to any stray text.
  */
-export async function answerLapsedOffer(sql: Sql, clinic: Clinic, phone: string, language: string): Promise<string | null> {
+export async function answerLapsedOffer(sql: Sql, clinic: Clinic, phone: string, language: string, meaning: 'take' | 'pass'): Promise<string | null> {
   const [lapsed] = await sql<{ slot_start_at: Date; location: string }[]>`
     select c.slot_start_at, c.location
     from (
@@ -30,7 +31,7 @@ export async function answerLapsedOffer(sql: Sql, clinic: Clinic, phone: string,
   if (lapsed === undefined) return null;
   const { text } = await renderMessage(sql, {
     clinic,
-    kind: 'offer_withdrawn',
+    kind: meaning === 'take' ? 'offer_withdrawn' : 'offer_declined',
     language,
     values: { startsAt: lapsed.slot_start_at, location: lapsed.location },
   });

@@ -4,7 +4,7 @@
  * others are told it is taken, and a STOP ends all texts to that number; 20 YES replies at once give
  * one winner, and each loser is told once that the slot is taken; a failed delivery hands the place to the next patient; staff
  * abort withdraws pending offers; an appointment cancelled by staff is offered the same way; a YES after
- * the hold ran out is told the opening is gone.
+ * the hold ran out is told the opening is gone, and a NO that they stay on the list.
  */
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -185,7 +185,7 @@ describe('a cancellation offered to the waitlist', () => {
     expect(won).toMatchObject({ phone: waiting, provider_id: providerId, service: 'Waitlist visit' });
   });
 
-  it('tells a patient whose YES comes after their hold ran out that the opening is gone and they stay on the list', { timeout: 150_000 }, async () => {
+  it('tells a patient whose YES or NO comes after their hold ran out that they stay on the list', { timeout: 150_000 }, async () => {
     expect((await stack.api('/api/clinic', { method: 'PATCH', body: JSON.stringify({ offer_hold_minutes: 1 }) })).status).toBe(200);
     try {
       const providerId = await addProvider(stack, 'Dr Lapse');
@@ -195,6 +195,7 @@ describe('a cancellation offered to the waitlist', () => {
       await expect.poll(async () => (await offersOf(id)).map((o) => o.state), { timeout: 100_000, interval: 1000 }).toEqual(['expired']);
 
       const slot = DateTime.fromISO((await cancellation(id)).slot_start_at as string, { zone: stack.clinic.timezone }).setLocale('en');
+      expect(await twimlText(await stack.sendSms(late, 'NO'))).toBe("Test Clinic: no problem, we'll keep you on the list.");
       expect(await twimlText(await stack.sendSms(late, 'Yes!'))).toBe(
         `Test Clinic: the ${slot.toFormat('ccc d LLL')} ${slot.toFormat('HH:mm')} opening is no longer available. We'll keep you on the list.`,
       );
@@ -206,6 +207,7 @@ describe('a cancellation offered to the waitlist', () => {
       const entry = ((await json(await stack.api('/api/waitlist'))).entries as { id: string; phone: string }[]).find((e) => e.phone === late)!;
       expect((await stack.api(`/api/waitlist/${entry.id}`, { method: 'DELETE' })).status).toBe(204);
       expect(await twimlText(await stack.sendSms(late, 'YES'))).toMatch(/^Test Clinic: sorry, we didn't understand\./);
+      expect(await twimlText(await stack.sendSms(late, 'NO'))).toMatch(/^Test Clinic: sorry, we didn't understand\./);
     } finally {
       await stack.api('/api/clinic', { method: 'PATCH', body: JSON.stringify({ offer_hold_minutes: 7 }) });
     }
