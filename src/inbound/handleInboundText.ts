@@ -1,8 +1,9 @@
 /**
  * What Frontdesk answers a patient's text: JOIN, STATUS, LEAVE, HELP, the opt-out and opt-in words,
  * ESPAÑOL / ENGLISH, an answer to a question a workflow asked (the reply router, replyRouter.ts), a
- * YES or NO to a waitlist offer whose hold has run out (answerLapsedOffer.ts), and a short help
- * listing what the patient can answer for anything else. An answer may be followed by courtesy
+ * YES or NO to a waitlist offer whose hold has run out (answerLapsedOffer.ts), an answer to a reminder
+ * whose appointment staff have moved since (answerMovedAppointment.ts), and a short help listing what
+ * the patient can answer for anything else. An answer may be followed by courtesy
  * (`yes please`, `no thanks`: `readAnswer`, promptAnswers.ts). Returns the reply, in the patient's
  * language (see patientLanguages.ts); `null` means no reply at all.
  *
@@ -31,6 +32,7 @@ import { signalOffersOptedOut } from '../waitlist/offerSignals.js';
 import { isBareCancel, readAnswer } from '../domain/promptAnswers.js';
 import { readOfferAnswer } from '../domain/offerAnswers.js';
 import { answerLapsedOffer } from '../waitlist/answerLapsedOffer.js';
+import { answerMovedAppointment } from '../appointments/answerMovedAppointment.js';
 
 /** One inbound text, already matched to its clinic. `body` is the button's text for a button press. */
 export interface InboundText {
@@ -87,11 +89,14 @@ export async function handleInboundText(deps: QueueDeps & { log: Logger }, text:
     case 'unknown': {
       const routed = await routeAnswer(deps, clinic.id, from.phone, answer);
       if (routed.kind === 'answered') return routed.reply;
-      const offerAnswer = readOfferAnswer(readAnswer(answer));
+      const said = readAnswer(answer);
+      const offerAnswer = readOfferAnswer(said);
       if (offerAnswer !== null) {
         const lapsed = await answerLapsedOffer(sql, clinic, from.phone, language, offerAnswer);
         if (lapsed !== null) return lapsed;
       }
+      const moved = await answerMovedAppointment(sql, clinic, from.phone, said);
+      if (moved !== null) return moved;
       if (routed.open.length === 0) return patientTexts.unknown(clinic.name);
       const ticket = await findOpenTicketByPhone(sql, clinic.id, from.phone);
       const answers = [...new Set(routed.open.flatMap((prompt) => prompt.invited)), ...(ticket === undefined ? ['JOIN'] : ['STATUS', 'LEAVE'])];

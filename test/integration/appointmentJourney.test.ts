@@ -90,6 +90,22 @@ describe('an answer with courtesy around it', () => {
   });
 });
 
+describe('an answer to a reminder after staff moved the appointment', () => {
+  it.each(['YES', 'Sí', 'NO', 'CHANGE'])("answers %s with the visit's new time, not the walk-in help, and changes nothing", async (answer) => {
+    const phone = patientPhone();
+    const booked = await book(phone);
+    await stack.api(`/api/appointments/${booked.id}/remind`, { method: 'POST' });
+    await expect.poll(async () => (await textsTo(phone)).at(-1), { timeout: 15_000 }).toMatch(/Reply YES to confirm/);
+    const moved = await stack.api(`/api/appointments/${booked.id}`, { method: 'PATCH', body: JSON.stringify({ starts_at: inDays(4) }) });
+    expect(moved.status).toBe(200);
+    await expect.poll(async () => (await textsTo(phone)).at(-1), { timeout: 15_000 }).toMatch(/^Test Clinic: Ana Lopez, your visit with Dr Ramirez is now /);
+    const rescheduled = (await textsTo(phone)).at(-1)!;
+
+    expect(await twimlText(await stack.sendSms(phone, answer))).toBe(rescheduled);
+    expect(await appointment(booked.id)).toMatchObject({ status: 'booked', starts_at: (await json(moved)).starts_at });
+  });
+});
+
 describe('a reminder that does not arrive', () => {
   it('falls back by its signed delivery receipt: an SMS undelivered with 30006 becomes a call, and the appointment shows both attempts', async () => {
     const phone = patientPhone();
