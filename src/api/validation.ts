@@ -6,7 +6,7 @@
 import { createMiddleware } from 'hono/factory';
 import { z } from 'zod';
 import { MAIN_CLINIC_SLUG } from '../clinics/clinics.js';
-import { stripControlCharacters } from '../domain/freeText.js';
+import { cleanFreeText } from '../domain/freeText.js';
 import { AppError } from '../errors.js';
 
 /**
@@ -78,14 +78,14 @@ export const ZClinicSlug = z
 export const ZClinicQuery = z.object({ clinic: ZClinicSlug });
 
 /**
- * Free text staff type (a name, a note), stored cleaned: control and format characters stripped
- * (`stripControlCharacters`), then trimmed; it must then be 1 to `maxLength` characters (UTF-16 code
- * units, never more than Postgres's `char_length`).
+ * Free text staff type (a name, a note), stored cleaned (`cleanFreeText`: control and format characters
+ * but the joiners U+200C / U+200D removed, NFC, trimmed); it must then be 1 to `maxLength` characters
+ * (UTF-16 code units, never more than Postgres's `char_length`).
  */
 export function ZFreeText(maxLength: number) {
   return z
     .string({ error: 'must be text' })
-    .transform((text) => stripControlCharacters(text).trim())
+    .transform((text) => cleanFreeText(text))
     .pipe(z.string().min(1, 'must not be empty').max(maxLength, `must be at most ${maxLength} characters`));
 }
 

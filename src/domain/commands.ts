@@ -17,7 +17,7 @@
  * `ESPAÑOL` (or `ESPANOL`) and `ENGLISH`, alone and case aside, choose the language the patient's texts
  * come in.
  */
-import { stripControlCharacters } from './freeText.js';
+import { cleanFreeText } from './freeText.js';
 import type { ShippedLanguage } from './languages.js';
 
 /** The parsed intent of one inbound text. `note` is at most 140 characters. */
@@ -86,10 +86,12 @@ export function parseCommand(body: string): PatientCommand {
   const [first = '', ...rest] = text.split(/\s+/u);
   const word = first.toUpperCase().replace(TRAILING_PUNCTUATION, '');
   if (word === 'JOIN') {
-    const note = Array.from(stripControlCharacters(rest.join(' ')))
-      .slice(0, MAX_NOTE_LENGTH)
-      .join('')
-      .trim();
+    // Cleaned again after the cut, so a joiner left at the new end goes too.
+    const note = cleanFreeText(
+      Array.from(cleanFreeText(rest.join(' ')))
+        .slice(0, MAX_NOTE_LENGTH)
+        .join(''),
+    );
     return { kind: 'join', note: note === '' ? null : note };
   }
   const words = wordsOf(text);

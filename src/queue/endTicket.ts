@@ -6,7 +6,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { AppError } from '../errors.js';
 import { isOpenState } from '../domain/ticketStates.js';
-import { stripControlCharacters } from '../domain/freeText.js';
+import { cleanFreeText } from '../domain/freeText.js';
 import type { TicketView } from '../workflows/definitions.js';
 import { callWithinDeadline } from './callWithinDeadline.js';
 import type { QueueDeps } from './joinQueue.js';
@@ -37,7 +37,7 @@ export async function endTicket(
   request: EndTicketRequest,
 ): Promise<TicketView> {
   if (!isOpenState(ticket.state)) throw new AppError('conflict', `ticket ${ticket.code} is ${ticket.state}; it has already ended`, 'state');
-  const reason = request.reason === null ? null : stripControlCharacters(request.reason).trim() || null;
+  const reason = request.reason === null ? null : cleanFreeText(request.reason) || null;
 
   const handle = deps.temporal.workflow.getHandle(ticket.workflowId);
   const workflowStatus = await callWithinDeadline(deps.temporal, `ending ticket ${ticket.code}`, async () => {

@@ -14,7 +14,7 @@ import type { Clinic } from '../clinics/clinics.js';
 import { AppError } from '../errors.js';
 import { serviceDayAt, waitsForNextOpenDay } from '../domain/serviceDay.js';
 import { maskPhone } from '../domain/phone.js';
-import { stripControlCharacters } from '../domain/freeText.js';
+import { cleanFreeText } from '../domain/freeText.js';
 import {
   FailureType,
   TICKET_WORKFLOW_TYPE,
@@ -58,7 +58,7 @@ export interface QueueDeps {
 
 /**
  * Joins the line. A phone with an open ticket gets that ticket back.
- * The note is stored without control characters (`stripControlCharacters`).
+ * The note is stored cleaned (`cleanFreeText`: no control or bidi characters, NFC).
  * @throws AppError conflict when `joinKey` was used by a ticket that has since ended; unavailable
  *   when the ticket could not be opened (its workflow has ended without a ticket), or, for a kiosk
  *   join, when Temporal or a worker does not answer within `WAIT_DEADLINE_MS`.
@@ -115,6 +115,6 @@ export async function joinQueue(deps: QueueDeps, request: JoinRequest, now: Date
 
 function cleanNote(note: string | null): string | null {
   if (note === null) return null;
-  const clean = stripControlCharacters(note).trim();
+  const clean = cleanFreeText(note);
   return clean === '' ? null : clean;
 }

@@ -16,6 +16,11 @@ describe("reading a patient's text", () => {
     expect(long.kind === 'join' && Array.from(long.note!).length).toBe(140);
   });
 
+  it('keeps the joiners a JOIN note is spelt with, but not one the 140-character cut leaves at its end', () => {
+    expect(parseCommand('JOIN نیک\u200Cنام 👨\u200D⚕\uFE0F')).toEqual({ kind: 'join', note: 'نیک\u200Cنام 👨\u200D⚕\uFE0F' });
+    expect(parseCommand(`JOIN ${'a'.repeat(139)}\u200Db`)).toEqual({ kind: 'join', note: 'a'.repeat(139) });
+  });
+
   it('knows the opt-out and opt-in words, and not CANCEL (kept for appointments)', () => {
     for (const word of ['STOP', 'stopall', 'Unsubscribe', 'END', 'QUIT', 'REVOKE', 'OPTOUT']) {
       expect(parseCommand(word)).toEqual({ kind: 'opt_out', keyword: word.toUpperCase() });

@@ -2,7 +2,7 @@
  * The reply router's pure rules under generated text (fast-check): reading a command, normalising
  * an answer and reading one (`readAnswer`: the whole text or its first word) are total (no text
  * throws), agree with each other on CANCEL, ignore surrounding space, and never keep a character
- * Postgres or the board cannot take in a JOIN note.
+ * Postgres or the board cannot take in a JOIN note (joiners only where they join).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -27,14 +27,17 @@ const text = fc.oneof(
 const space = fc.constantFrom('', ' ', '  ', '\t', '\n', ' \r\n ');
 
 describe('parseCommand', () => {
-  it('reads any text into exactly one command, and a JOIN note is short and free of control characters', () => {
+  it('reads any text into exactly one command, and a JOIN note is short, in NFC and free of control characters but joiners', () => {
     fc.assert(
       fc.property(text, (body) => {
         const command = parseCommand(body);
         expect(['join', 'status', 'leave', 'help', 'opt_out', 'opt_in', 'language', 'unknown']).toContain(command.kind);
         if (command.kind === 'join' && command.note !== null) {
           expect(Array.from(command.note).length).toBeLessThanOrEqual(MAX_NOTE_LENGTH);
-          expect(command.note).not.toMatch(/[\p{Cc}\p{Cf}]/u);
+          // Only the joiners U+200C / U+200D are kept of Cc and Cf, and only between two visible characters.
+          expect(command.note).not.toMatch(/(?![\u200C\u200D])[\p{Cc}\p{Cf}]/u);
+          expect(command.note).not.toMatch(/(^|\s)[\u200C\u200D]|[\u200C\u200D]($|\s)/u);
+          expect(command.note).toBe(command.note.normalize('NFC'));
           expect(command.note).toBe(command.note.trim());
         }
       }),
