@@ -96,6 +96,37 @@ describe('logging a freed slot and aborting it', () => {
   });
 });
 
+describe('a slot as staff read it on the page', () => {
+  /** Logs a slot from `start` (clinic-local, 3 days ahead) for `minutes`; @returns the card's slot text, spaces made plain. */
+  async function loggedSlotText(hour: number, minute: number, minutes: number): Promise<{ text: string; start: DateTime }> {
+    const start = DateTime.now().setZone(stack.clinic.timezone).plus({ days: 3 }).set({ hour, minute, second: 0, millisecond: 0 });
+    const format = (at: DateTime) => at.toFormat("yyyy-MM-dd'T'HH:mm");
+    const cookie = await staffCookie(stack);
+    const logged = await post(pagePath(), cookie, {
+      provider_id: String(providerId),
+      location: 'Room 2',
+      slot_start_at: format(start),
+      slot_end_at: format(start.plus({ minutes })),
+    });
+    expect(logged.status, await logged.clone().text()).toBe(303);
+    const { id } = await newestCancellation();
+    const html = await (await stack.app.request(pagePath(), { headers: { Cookie: cookie } })).text();
+    const slot = new RegExp(`data-cancellation="${id}"[\\s\\S]*?<span class="slot">([^<]*)</span>`).exec(html)![1]!;
+    return { text: slot.replace(/\s+/gu, ' '), start };
+  }
+
+  it("shows the end's date when the slot ends on the next day in the clinic's zone", async () => {
+    const { text, start } = await loggedSlotText(23, 30, 60);
+    const day = (at: DateTime) => at.setLocale('en-US').toFormat('LLL d, yyyy');
+    expect(text).toBe(`${day(start)}, 11:30 PM – ${day(start.plus({ days: 1 }))}, 12:30 AM`);
+  });
+
+  it('writes the date once when the slot starts and ends on the same day', async () => {
+    const { text, start } = await loggedSlotText(10, 0, 30);
+    expect(text).toBe(`${start.setLocale('en-US').toFormat('LLL d, yyyy')}, 10:00 – 10:30 AM`);
+  });
+});
+
 describe('bad input names the field and writes nothing', () => {
   it.each([
     ['no provider', () => ({ provider_id: '', location: 'Room 2', ...slotFields(30) }), 'provider_id', 'Provider: must be a provider id'],

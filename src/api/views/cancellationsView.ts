@@ -6,7 +6,7 @@
  * cancellations.js swaps in the fragment the event stream sends and ticks the countdowns each second.
  */
 import { html, raw } from 'hono/html';
-import { DateTime } from 'luxon';
+import { DateTime, Interval } from 'luxon';
 import type { Clinic } from '../../clinics/clinics.js';
 import type { Provider } from '../../providers/providers.js';
 import type { CancellationWithOffers, Offer } from '../../waitlist/cancellations.js';
@@ -102,7 +102,9 @@ function renderLine(line: CancellationLine, view: CancellationsView, placed: Pla
   const c = line.cancellation;
   const zone = view.clinic.timezone;
   const local = (at: Date) => DateTime.fromJSDate(at).setZone(zone).setLocale('en-US');
-  const slot = `${local(c.slotStartAt).toLocaleString(DateTime.DATETIME_MED)} – ${local(c.slotEndAt).toLocaleString(DateTime.TIME_SIMPLE)}`;
+  // Intl's range format (formatRange) writes the end's date only when it is another day in the clinic's
+  // zone: `Dec 7, 2026, 10:00 – 10:30 AM`, `Dec 7, 2026, 11:30 PM – Dec 8, 2026, 12:30 AM`.
+  const slot = Interval.fromDateTimes(local(c.slotStartAt), local(c.slotEndAt)).toLocaleString(DateTime.DATETIME_MED);
   return html`<li class="cancellation card" data-cancellation="${c.id}" data-status="${c.status}">
   <div class="cancellation-top">
     <span class="slot">${slot}</span>
