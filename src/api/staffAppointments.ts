@@ -22,6 +22,7 @@ import { findCallBacks } from '../appointments/callBacks.js';
 import { listDeliveriesByAppointment } from '../appointments/deliveryAttempts.js';
 import { getClinicBySlug, type Clinic } from '../clinics/clinics.js';
 import { AppError, STATUS_BY_CODE } from '../errors.js';
+import { readClinicLocalTime } from './clinicLocalTime.js';
 import { checkIdempotencyKey, newIdempotencyKey, staffUpdateId, ZIdempotencyField } from './idempotencyKey.js';
 import type { AppDeps } from './app.js';
 import { bookingRequestFor, ZBooking } from './appointments.js';
@@ -98,12 +99,6 @@ function pageUrl(slug: string, path = '', params: Partial<Record<string, string>
 
 /** Today in `clinic`'s time zone, `YYYY-MM-DD`. */
 const clinicToday = (clinic: Clinic) => DateTime.now().setZone(clinic.timezone).toISODate()!;
-
-/** `local` (`YYYY-MM-DDTHH:MM`, clinic time) as an instant with its offset, or undefined when it is no such time. */
-function clinicInstant(local: string, clinic: Clinic): DateTime | undefined {
-  const at = DateTime.fromISO(local, { zone: clinic.timezone });
-  return at.isValid ? at : undefined;
-}
 
 /** A patient's first name: the first word of the name staff typed (the page never shows more). */
 const firstName = (a: Appointment) => a.patientName.trim().split(/\s+/)[0] ?? '';
@@ -249,8 +244,7 @@ export function staffAppointmentRoutes(deps: AppDeps, sessions: StaffSessions): 
     const form = await readForm(c);
     const values = Object.fromEntries(BOOKING_FIELDS.map((field) => [field, typeof form[field] === 'string' ? form[field] : ''])) as BookingForm['values'];
     try {
-      const at = LOCAL_DATE_TIME.test(values.starts_at) ? clinicInstant(values.starts_at, clinic) : undefined;
-      if (at === undefined) throw new AppError('bad_request', `starts_at: must be a date and time (${clinic.timezone})`, 'starts_at');
+      const at = readClinicLocalTime(values.starts_at, clinic.timezone, 'starts_at');
       const body = parseOrThrow(ZBooking, {
         patient_name: values.patient_name,
         phone: values.phone,
@@ -297,8 +291,7 @@ export function staffAppointmentRoutes(deps: AppDeps, sessions: StaffSessions): 
       let outcome: string;
       if (action === 'move') {
         const local = parseOrThrow(ZMoveForm, form).starts_at;
-        const to = clinicInstant(local, clinic);
-        if (to === undefined) throw new AppError('bad_request', 'starts_at: must be a date and time', 'starts_at');
+        const to = readClinicLocalTime(local, clinic.timezone, 'starts_at');
         change = staffChanges.move(appointment, parseOrThrow(ZMoveTo, { starts_at: to.toISO() }).starts_at, updateId);
         outcome = `Moved ${who} to ${to.setLocale('en-US').toLocaleString(DateTime.DATETIME_MED)}.`;
       } else if (action === 'visited') {

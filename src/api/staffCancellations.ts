@@ -18,6 +18,7 @@ import { z } from 'zod';
 import { getClinicBySlug, type Clinic } from '../clinics/clinics.js';
 import { maskPhoneWithCountry } from '../domain/phone.js';
 import { AppError, STATUS_BY_CODE } from '../errors.js';
+import { readClinicLocalTime } from './clinicLocalTime.js';
 import { listProviders } from '../providers/providers.js';
 import { listCancellations, type CancellationWithOffers } from '../waitlist/cancellations.js';
 import { abortCancellation, logCancellation } from '../waitlist/offerWorkflows.js';
@@ -47,8 +48,6 @@ const MAX_FLASH_CHARS = 300;
 const ENDED_SHOWN_MS = 86_400_000;
 /** Most ended cancellations the page shows. */
 const MAX_ENDED_SHOWN = 10;
-/** A `datetime-local` input's value: clinic-local `YYYY-MM-DDTHH:MM` (seconds allowed). */
-const LOCAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/;
 
 const flash = z.string().max(MAX_FLASH_CHARS).optional().catch(undefined);
 const ZCancellationId = z.string().regex(/^[1-9]\d{0,17}$/, 'must be a cancellation id');
@@ -95,12 +94,11 @@ async function loadView(
   };
 }
 
-/** `local` (a `datetime-local` value) in the clinic's zone as ISO 8601 with its offset. @throws AppError bad_request naming `field`. */
-function clinicInstant(local: string, clinic: Clinic, field: string): string {
-  const at = LOCAL_DATE_TIME.test(local) ? DateTime.fromISO(local, { zone: clinic.timezone }) : undefined;
-  if (at?.isValid !== true) throw new AppError('bad_request', `${field}: must be a date and time (${clinic.timezone})`, field);
-  return at.toISO();
-}
+/**
+ * `local` (a `datetime-local` value) in the clinic's zone as ISO 8601 with its offset (`readClinicLocalTime`).
+ * @throws AppError bad_request naming `field`, also when the clocks skip that time that day.
+ */
+const clinicInstant = (local: string, clinic: Clinic, field: string): string => readClinicLocalTime(local, clinic.timezone, field).toISO()!;
 
 /**
  * Routes relative to `/admin/cancellations`: `GET /` (the page), `GET /events` (its live lists),

@@ -12,11 +12,11 @@
 import { staffPageUrl } from './staffPageUrl.js';
 import { Hono, type Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { getClinicBySlug, type Clinic } from '../clinics/clinics.js';
 import { maskPhoneWithCountry } from '../domain/phone.js';
 import { AppError, STATUS_BY_CODE } from '../errors.js';
+import { readClinicLocalTime } from './clinicLocalTime.js';
 import { listProviders } from '../providers/providers.js';
 import { endWaitlistEntry, getWaitlistEntry, listActiveWaitlist, type WaitlistEntry } from '../waitlist/waitlistEntries.js';
 import type { AppDeps } from './app.js';
@@ -33,8 +33,6 @@ import { ENTRY_FIELDS, ENTRY_LABELS, renderWaitlistBoard, renderWaitlistPage, ty
 export const WAITLIST_PATH = '/admin/waitlist';
 /** Longest flash message the page shows from `?notice=` or `?error=` (characters). */
 const MAX_FLASH_CHARS = 300;
-/** A `datetime-local` input's value: clinic-local `YYYY-MM-DDTHH:MM` (seconds allowed). */
-const LOCAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/;
 
 const flash = z.string().max(MAX_FLASH_CHARS).optional().catch(undefined);
 const ZEntryId = z.string().regex(/^[1-9]\d{0,17}$/, 'must be a waitlist entry id');
@@ -88,16 +86,15 @@ async function typedEntryForm(c: Context): Promise<EntryForm> {
  * `form` as the JSON API's body. An empty optional field is left out when adding and clears it when
  * editing (`null`), except phone and name, which an edit keeps when empty; numbers that are not whole
  * numbers stay text, so the schema names the field instead of reading 0.
- * @throws AppError bad_request naming `current_appt_at` when it is no date and time in the clinic's zone.
+ * @throws AppError bad_request naming `current_appt_at` when it is no date and time in the clinic's zone, or
+ *   one the clocks skip that day (`readClinicLocalTime`).
  */
 function entryBody(form: EntryForm, clinic: Clinic, editing: boolean): Record<string, unknown> {
   const v = form.values;
   const cleared = editing ? null : undefined;
   let currentApptAt: string | null | undefined = cleared;
   if (v.current_appt_at !== '') {
-    const at = LOCAL_DATE_TIME.test(v.current_appt_at) ? DateTime.fromISO(v.current_appt_at, { zone: clinic.timezone }) : undefined;
-    if (at?.isValid !== true) throw new AppError('bad_request', `current_appt_at: must be a date and time (${clinic.timezone})`, 'current_appt_at');
-    currentApptAt = at.toISO();
+    currentApptAt = readClinicLocalTime(v.current_appt_at, clinic.timezone, 'current_appt_at').toISO();
   }
   const body = {
     phone: v.phone === '' && editing ? undefined : v.phone,
