@@ -142,6 +142,7 @@ export function cancellationRoutes(deps: OfferWorkflowDeps) {
         ...staffErrors({
           400: '`bad_request` naming the field: `provider_id` (not a provider of the clinic, or one made inactive), `location`, `slot_start_at` (not ISO 8601 with offset, or past), `slot_end_at` (not after the start, or over 8 hours), `reason`, a field it does not take, or `body`; nothing is written.',
           404: '`not_found`: no such clinic.',
+          409: '`conflict` naming `slot_start_at`: the slot overlaps a booked or confirmed appointment of the provider, or a slot of theirs already being offered (an open cancellation); the message says which. Cancel that appointment instead: its slot is offered by itself. Nothing is written.',
           413: '`payload_too_large`: the body is over the limit.',
           415: '`unsupported_media_type`: JSON sent under a Content-Type other than `application/json`.',
           503: '`unavailable`: Temporal did not take the start within 5 s; nothing is kept.',

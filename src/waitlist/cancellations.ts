@@ -4,6 +4,7 @@
  * appointment's chain logs its slot (once per appointment and start). After that only the offer
  * workflow's activities change a row. Instants are UTC.
  */
+import type { TransactionSql } from 'postgres';
 import type { Clinic } from '../clinics/clinics.js';
 import { getClinicSettings } from '../clinics/clinicSettings.js';
 import type { Sql } from '../db/sql.js';
@@ -103,35 +104,70 @@ const SELECT_CANCELLATIONS = (sql: Sql) => sql`
 /**
  * Logs `event` at `clinic` with its workflow ID (`cancellation-<clinic>-<id>`, as
  * `cancellationWorkflowId`). A cancelled appointment's slot is logged once: logging it again returns
- * the first event.
+ * the first event. Checked and written in one transaction holding the provider's row lock (as a
+ * patient's move in `moveAppointment` takes it, and as an appointment's insert waits on it through its
+ * foreign key), so a slot cannot be logged over an appointment or slot that commits meanwhile.
  * @throws AppError bad_request naming `provider_id` when the clinic has no such provider, or when it
  *   has been made inactive (the `offerFreedSlot` activity checks first and logs nothing: a retry
- *   after a provider was made inactive meanwhile finds it so).
+ *   after a provider was made inactive meanwhile finds it so); conflict (409) naming `slot_start_at`
+ *   when staff log a slot that overlaps an open (booked or confirmed) appointment of the provider, or
+ *   a slot of theirs still being offered (an open cancellation): its winner would be double-booked.
  */
 export async function createCancellation(sql: Sql, clinic: Pick<Clinic, 'id' | 'slug'>, event: NewCancellation): Promise<Cancellation> {
-  const [provider] = await sql<
-    { name: string; active: boolean }[]
-  >`select name, active from providers where clinic_id = ${clinic.id} and id = ${event.providerId}`;
-  if (provider === undefined) throw new AppError('bad_request', `provider_id: the clinic has no provider ${event.providerId}`, 'provider_id');
-  if (!provider.active) {
-    throw new AppError(
-      'bad_request',
-      `provider_id: ${provider.name} (provider ${event.providerId}) is inactive; log slots of an active provider`,
-      'provider_id',
-    );
-  }
-  const [inserted] = await sql<{ id: string }[]>`
-    with next as (select nextval(pg_get_serial_sequence('cancellation_events', 'id'))::text as id)
-    insert into cancellation_events (id, clinic_id, provider_id, location, slot_start_at, slot_end_at, reason, created_by, appointment_id, workflow_id)
-    select next.id::bigint, ${clinic.id}, ${event.providerId}, ${event.location}, ${event.slotStartAt}, ${event.slotEndAt}, ${event.reason},
-           ${event.createdBy}, ${event.appointmentId ?? null}, 'cancellation-' || ${clinic.slug}::text || '-' || next.id
-    from next
-    on conflict (appointment_id, slot_start_at) where appointment_id is not null do nothing
-    returning id::text`;
-  if (inserted !== undefined) return getCancellation(sql, clinic.id, inserted.id);
-  const [earlier] = await sql<CancellationRow[]>`
-    ${SELECT_CANCELLATIONS(sql)} where appointment_id = ${event.appointmentId ?? null} and slot_start_at = ${event.slotStartAt}`;
-  return fromRow(earlier!);
+  const id = await sql.begin(async (tx) => {
+    const [provider] = await tx<{ name: string; active: boolean }[]>`
+      select name, active from providers where clinic_id = ${clinic.id} and id = ${event.providerId} for update`;
+    if (provider === undefined) throw new AppError('bad_request', `provider_id: the clinic has no provider ${event.providerId}`, 'provider_id');
+    if (!provider.active) {
+      throw new AppError(
+        'bad_request',
+        `provider_id: ${provider.name} (provider ${event.providerId}) is inactive; log slots of an active provider`,
+        'provider_id',
+      );
+    }
+    // A cancelled appointment's own slot is free by definition; staff type theirs, and may type a taken one.
+    if (event.createdBy === 'staff') await refuseTakenSlot(tx, provider.name, event);
+    const [inserted] = await tx<{ id: string }[]>`
+      with next as (select nextval(pg_get_serial_sequence('cancellation_events', 'id'))::text as id)
+      insert into cancellation_events (id, clinic_id, provider_id, location, slot_start_at, slot_end_at, reason, created_by, appointment_id, workflow_id)
+      select next.id::bigint, ${clinic.id}, ${event.providerId}, ${event.location}, ${event.slotStartAt}, ${event.slotEndAt}, ${event.reason},
+             ${event.createdBy}, ${event.appointmentId ?? null}, 'cancellation-' || ${clinic.slug}::text || '-' || next.id
+      from next
+      on conflict (appointment_id, slot_start_at) where appointment_id is not null do nothing
+      returning id::text`;
+    if (inserted !== undefined) return inserted.id;
+    const [earlier] = await tx<{ id: string }[]>`
+      select id::text from cancellation_events where appointment_id = ${event.appointmentId ?? null} and slot_start_at = ${event.slotStartAt}`;
+    return earlier!.id;
+  });
+  return getCancellation(sql, clinic.id, id);
+}
+
+/**
+ * Throws unless `event`'s slot is free with its provider (named `providerName`): no open (booked or
+ * confirmed) appointment of theirs and no open cancellation of theirs overlaps it. Run under the
+ * provider's row lock.
+ * @throws AppError conflict naming `slot_start_at`, saying what overlaps (the earliest, with its times in UTC).
+ */
+async function refuseTakenSlot(tx: TransactionSql, providerName: string, event: NewCancellation): Promise<void> {
+  const [taken] = await tx<{ what: 'appointment' | 'cancellation'; id: string; starts_at: Date; ends_at: Date }[]>`
+    select 'appointment' as what, id::text, starts_at, starts_at + duration_minutes * interval '1 minute' as ends_at from appointments
+    where provider_id = ${event.providerId} and status in ('booked', 'confirmed')
+      and starts_at < ${event.slotEndAt} and starts_at + duration_minutes * interval '1 minute' > ${event.slotStartAt}
+    union all
+    select 'cancellation', id::text, slot_start_at, slot_end_at from cancellation_events
+    where provider_id = ${event.providerId} and status = 'open' and slot_start_at < ${event.slotEndAt} and slot_end_at > ${event.slotStartAt}
+    order by starts_at, what
+    limit 1`;
+  if (taken === undefined) return;
+  const when = `${taken.starts_at.toISOString()}–${taken.ends_at.toISOString()}`;
+  throw new AppError(
+    'conflict',
+    taken.what === 'appointment'
+      ? `slot_start_at: ${providerName} has appointment ${taken.id} (${when}) in this slot; cancelling that appointment offers its slot to the waitlist`
+      : `slot_start_at: ${providerName}'s slot ${when} is already being offered to the waitlist (cancellation ${taken.id})`,
+    'slot_start_at',
+  );
 }
 
 /** Removes cancellation `id` whose workflow never started (Temporal refused the start): nothing else refers to it yet. */
