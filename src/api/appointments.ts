@@ -114,7 +114,7 @@ const jsonErrors = {
 const changeErrors = staffErrors({
   400: '`bad_request` naming the field (`id`, `clinic`, `idempotency-key`, a body field, or `body` when it is not JSON).',
   404: '`not_found`: no such appointment (`field: "id"`) or clinic.',
-  409: '`conflict`: the appointment is cancelled, visited, marked a no-show or has started (`field: "status"`); nothing changed.',
+  409: '`conflict`: the appointment is cancelled, visited, marked a no-show or has started (`field: "status"`), or, for a no-show, has not started yet; nothing changed.',
   422: '`unprocessable_content` naming `idempotency-key`: the key was already used for this change with another request (another appointment, other body values); nothing changed.',
   ...jsonErrors,
 });
@@ -340,7 +340,7 @@ export function appointmentRoutes(deps: { sql: Sql; temporal: Client; taskQueue:
     ZVisited,
     (a, body: z.infer<typeof ZVisited>, id) => staffChanges.visited(a, body.follow_up_date, id),
   );
-  change('post', '/appointments/{id}/no_show', 'no_show', 'markAppointmentNoShow', 'Mark an appointment a no-show', undefined, (a, _, id) =>
+  change('post', '/appointments/{id}/no_show', 'no_show', 'markAppointmentNoShow', 'Mark an appointment a no-show (from its start)', undefined, (a, _, id) =>
     staffChanges.noShow(a, id),
   );
 

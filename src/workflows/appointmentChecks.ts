@@ -52,6 +52,19 @@ export function createChecks(a: AppointmentSnapshot, s: AppointmentChainState) {
       if (at <= Date.now()) throw refuse(FailureType.InvalidRequest, `the follow-up date has passed: ${date}`);
       return at;
     },
+    /**
+     * Throws unless the appointment may be marked a no-show now: open, and its start reached (the
+     * Appointments page offers No-show only from then). Validator only (a check in the handler would
+     * change the commands of chains in flight): the chain's clock only moves on, so a no-show
+     * validated at or after the start is still after it when its handler runs, unless a move
+     * validated in the same task runs first.
+     */
+    refuseEarlyNoShow: (): void => {
+      refuseUnlessOpen('marked a no-show');
+      if (Date.parse(s.startsAt) > Date.now()) {
+        throw refuse(FailureType.IllegalTransition, `the appointment has not started (it starts ${s.startsAt}): a no-show can be marked from its start`);
+      }
+    },
     /** Throws unless a reminder may go now: the appointment open and not yet started. */
     refuseRemind: (): void => {
       refuseUnlessOpen('reminded');

@@ -38,7 +38,7 @@ export interface HandlerDeps {
 /** Sets the handlers of the chain of appointment `a` on its live state `s`. */
 export function setAppointmentHandlers({ appointment: a, state: s, steps, exclusively, changed }: HandlerDeps): void {
   const { view, record, reply, key, dropPrompt, deliveries, stopAskingAgain, close, cancel, takeSlot, move, offerSlots } = steps;
-  const { awaited, refuseUnlessOpen, futureStart, followUpAt, refuseRemind } = createChecks(a, s);
+  const { awaited, refuseUnlessOpen, futureStart, followUpAt, refuseRemind, refuseEarlyNoShow } = createChecks(a, s);
 
   setHandler(appointmentQuery, view);
   setHandler(deliveryReceiptSignal, (receipt) => deliveries.receive(receipt));
@@ -142,6 +142,8 @@ export function setAppointmentHandlers({ appointment: a, state: s, steps, exclus
         await record();
         return view();
       }),
-    { validator: () => refuseUnlessOpen('marked a no-show') },
+    // The start is checked by the validator only: validators do not run on replay and a refused update
+    // leaves no event, so chains that took an early no-show before this check replay unchanged.
+    { validator: refuseEarlyNoShow },
   );
 }

@@ -1,11 +1,13 @@
 /**
  * Staff book and read appointments through the JSON API: bad input is a 400 naming the field with
- * nothing written, unknown ids are 404, and the CSV export is the seed's spreadsheet format.
+ * nothing written, unknown ids are 404, the CSV export is the seed's spreadsheet format, and a no-show
+ * is marked only once the appointment has started.
  */
 import { parse } from 'csv-parse/sync';
+import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findOrCreateProvider } from '../../src/appointments/appointments.js';
-import { apiBookingBody } from '../support/apiBooking.js';
+import { apiBookingBody, bookThroughApi } from '../support/apiBooking.js';
 import { json, startStack, type Stack } from '../support/stack.js';
 
 let stack: Stack;
@@ -104,5 +106,26 @@ describe('reading appointments', () => {
     });
     expect((await json(await stack.api(`/api/appointments?date=${day}&status=cancelled`))).appointments).toEqual([]);
     expect((await stack.api('/api/appointments?date=tomorrow')).status).toBe(400);
+  });
+});
+
+describe('marking a no-show', () => {
+  it('is refused before the appointment starts with 409, the chain going on; from its start it is taken', async () => {
+    const early = await bookThroughApi(stack, { days: 2 });
+    const refused = await stack.api(`/api/appointments/${early.id}/no_show`, { method: 'POST' });
+    expect(refused.status).toBe(409);
+    expect((await json(refused)).error).toEqual({
+      code: 'conflict',
+      field: 'status',
+      message: expect.stringMatching(/^the appointment has not started \(it starts .*\): a no-show can be marked from its start$/),
+    });
+    expect(await json(await stack.api(`/api/appointments/${early.id}`))).toMatchObject({ status: 'booked', next_reminder_at: expect.any(String) });
+    expect((await stack.temporal.workflow.getHandle(early.workflowId).describe()).status.name).toBe('RUNNING');
+
+    const soon = await bookThroughApi(stack, { startsAt: DateTime.now().plus({ seconds: 3 }).set({ millisecond: 0 }) });
+    await new Promise((resolve) => setTimeout(resolve, 3_500));
+    const marked = await stack.api(`/api/appointments/${soon.id}/no_show`, { method: 'POST' });
+    expect(marked.status).toBe(200);
+    expect((await json(marked)).status).toBe('no_show');
   });
 });

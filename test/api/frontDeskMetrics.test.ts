@@ -1,7 +1,7 @@
 /**
  * A clinic's morning, made through the API and signed webhooks as it would happen, then counted by
- * `GET /api/metrics/front-desk`: walk-ins served today, tomorrow's appointments (one confirmed by YES
- * and visited, a no-show, a cancellation, one open), a voice reminder answered the day after, texts
+ * `GET /api/metrics/front-desk`: walk-ins served today, an appointment today marked a no-show once
+ * its time has come, tomorrow's appointments (one confirmed by YES and visited, a cancellation, one open), a voice reminder answered the day after, texts
  * delivered and undelivered by their receipts; and the range rule's refusals.
  */
 import { DateTime } from 'luxon';
@@ -65,8 +65,10 @@ describe('the front desk numbers of a range of days', () => {
       await move(code, 'done');
     }
 
-    // Tomorrow: four appointments, each booking confirmation delivered.
-    const [kept, missed, cancelled, open] = [await book(1), await book(1), await book(1), await book(1)];
+    // A patient due in a few seconds who does not come; tomorrow, three appointments. Each booking confirmation delivered.
+    const missedStart = DateTime.now().plus({ seconds: 3 }).set({ millisecond: 0 });
+    const missed = await bookThroughApi(stack, { startsAt: missedStart, patientName: 'Ana Lopez', provider: 'Dr sms 0', service: 'Checkup' });
+    const [kept, cancelled, open] = [await book(1), await book(1), await book(1)];
     for (const a of [kept, missed, cancelled, open]) await receipt(await sentSid(a.phone, '%:booking_confirmation'), 'delivered');
     await act(kept.id, 'remind');
     await sentSid(kept.phone, '%:reminder:%');
@@ -78,6 +80,8 @@ describe('the front desk numbers of a range of days', () => {
     );
     expect(await patientReply(stack, kept.phone, await stack.sendSms(kept.phone, 'YES'))).toMatch(/is confirmed/);
     await act(kept.id, 'visited');
+    // A no-show is marked only once the appointment's time has come.
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, missedStart.toMillis() - Date.now() + 500)));
     await act(missed.id, 'no_show');
     await act(cancelled.id, 'cancel');
 
@@ -107,8 +111,8 @@ describe('the front desk numbers of a range of days', () => {
         const rows = await stack.sql<{ status: string; confirmed: boolean }[]>`
           select status, confirmed_at is not null as confirmed from appointments where id in ${stack.sql([kept.id, missed.id, cancelled.id])} order by id`;
         expect(rows).toEqual([
-          { status: 'visited', confirmed: true },
           { status: 'no_show', confirmed: false },
+          { status: 'visited', confirmed: true },
           { status: 'cancelled', confirmed: false },
         ]);
       },
@@ -122,16 +126,16 @@ describe('the front desk numbers of a range of days', () => {
     expect(body).toMatchObject({ clinic: stack.clinic.slug, from: today, to: dayAfter, timezone: stack.clinic.timezone });
     const zero = { appointments: 0, confirmed: 0, visited: 0, no_shows: 0, cancelled: 0, confirmation_rate: null, no_show_rate: null };
     expect(body.days).toEqual([
-      { date: today, ...zero, walk_ins_served: 2, patients_served: 2 },
+      { date: today, ...zero, appointments: 1, no_shows: 1, confirmation_rate: 0, no_show_rate: 1, walk_ins_served: 2, patients_served: 2 },
       {
         date: tomorrow,
-        appointments: 4,
+        appointments: 3,
         confirmed: 1,
         visited: 1,
-        no_shows: 1,
+        no_shows: 0,
         cancelled: 1,
-        confirmation_rate: 0.25,
-        no_show_rate: 0.5,
+        confirmation_rate: 1 / 3,
+        no_show_rate: 0,
         walk_ins_served: 0,
         patients_served: 1,
       },
@@ -164,7 +168,7 @@ describe('the front desk numbers of a range of days', () => {
     // A range of one day: that day's numbers only; the appointment four days on is in none.
     const one = (await json(await metrics(`from=${tomorrow}&to=${tomorrow}`))) as FrontDeskMetrics;
     expect(one.days).toHaveLength(1);
-    expect(one.totals).toMatchObject({ appointments: 4, walk_ins_served: 0 });
+    expect(one.totals).toMatchObject({ appointments: 3, walk_ins_served: 0 });
   });
 
   it('covers the last 30 days up to today by default', async () => {

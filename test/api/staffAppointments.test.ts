@@ -194,7 +194,6 @@ describe("the day's appointments", () => {
       { follow_up_date: '2031-01-15' },
       (a: Awaited<ReturnType<typeof readAppointment>>) => expect(a).toMatchObject({ status: 'visited', follow_up_date: '2031-01-15' }),
     ],
-    ['no_show', {}, (a: Awaited<ReturnType<typeof readAppointment>>) => expect(a.status).toBe('no_show')],
     ['cancel', {}, (a: Awaited<ReturnType<typeof readAppointment>>) => expect(a.status).toBe('cancelled')],
   ] as const)('%s changes the appointment and returns to the day with the outcome', async (action, fields, check) => {
     const { id, day } = await bookViaApi(4);
@@ -205,6 +204,23 @@ describe("the day's appointments", () => {
     expect(location.searchParams.get('date')).toBe(day);
     expect(location.searchParams.get('notice')).toContain("Rahul's");
     await vi.waitFor(async () => check(await readAppointment(id)), { timeout: 10_000 });
+  });
+
+  it('refuses a no-show before the start, saying so in the card, and takes it from the start', async () => {
+    const cookie = await staffCookie(stack);
+    const early = await bookViaApi(4);
+    const refused = await post(actionPath(early.id, 'no_show', early.day), cookie);
+    expect(refused.status).toBe(303);
+    const location = new URL(refused.headers.get('location')!, OWN_ORIGIN);
+    expect(location.searchParams.get('error')).toMatch(/^the appointment has not started \(it starts .*\): a no-show can be marked from its start$/);
+    expect(location.searchParams.get('error_for')).toBe(early.id);
+    expect((await readAppointment(early.id)).status).toBe('booked');
+
+    const soon = await bookThroughApi(stack, { startsAt: DateTime.now().plus({ seconds: 3 }).set({ millisecond: 0 }) });
+    await new Promise((resolve) => setTimeout(resolve, 3_500));
+    const marked = await post(actionPath(soon.id, 'no_show', soon.day), cookie);
+    expect(new URL(marked.headers.get('location')!, OWN_ORIGIN).searchParams.get('notice')).toContain("Rahul's");
+    await vi.waitFor(async () => expect((await readAppointment(soon.id)).status).toBe('no_show'), { timeout: 10_000 });
   });
 
   it('moves an appointment to a time typed in clinic time', async () => {

@@ -1,6 +1,6 @@
 /**
  * The end of an appointment chain in the time-skipping test server: visited with a follow-up,
- * a no-show, a chain left unmarked, and a long chain that continues as new with its state.
+ * a no-show (only from the start), a chain left unmarked, and a long chain that continues as new with its state.
  */
 import { describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
@@ -60,12 +60,16 @@ describe('after the visit', () => {
     expect(await rowOf(appointment.appointmentId)).toMatchObject({ next_reminder_at: null });
   });
 
-  it('ends at a no-show, with the remaining reminder dropped', async () => {
+  it('refuses a no-show before the start, its reminders still planned; from the start a no-show ends it', async () => {
     const { appointment, handle, startsAt } = await book();
+    expect(await failureTypeOf(handle.executeUpdate(markNoShowUpdate))).toBe(FailureType.IllegalTransition);
+    expect(await handle.query(appointmentQuery)).toMatchObject({ status: 'booked', nextReminderAt: expect.any(String) });
+
+    await sleepUntil(chain.env, startsAt + MINUTE);
+    expect(await kindsSentTo(chain.sql, appointment)).toEqual(['booking_confirmation', 'reminder', 'reminder']);
     expect(await handle.executeUpdate(markNoShowUpdate)).toMatchObject({ status: 'no_show', nextReminderAt: null });
     expect(await handle.result()).toEqual({ status: 'no_show', startsAt: iso(startsAt) });
-    await sleepUntil(chain.env, startsAt);
-    expect(await kindsSentTo(chain.sql, appointment)).toEqual(['booking_confirmation']);
+    expect(await kindsSentTo(chain.sql, appointment)).toEqual(['booking_confirmation', 'reminder', 'reminder']);
     expect((await rowOf(appointment.appointmentId)).status).toBe('no_show');
   });
 
