@@ -1,13 +1,14 @@
 /**
  * A clinic's providers in the JSON API: `POST /api/providers` (add one with its type), `GET
- * /api/providers` (all, by name) and `PATCH /api/providers/{id}` (name, type, active). A provider first
+ * /api/providers` (all, by name) and `PATCH /api/providers/{id}` (name, type, active; made inactive,
+ * their slots being offered to the waitlist are aborted). A provider first
  * named by an appointment booking shows `type: null` until staff set it. `?clinic=<slug>` as everywhere
  * in `/api`.
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import { getClinicBySlug } from '../clinics/clinics.js';
-import type { Sql } from '../db/sql.js';
 import { createProvider, listProviders, PROVIDER_TYPES, updateProvider, type Provider } from '../providers/providers.js';
+import { abortProviderCancellations, type OfferWorkflowDeps } from '../waitlist/offerWorkflows.js';
 import { createApiRouter, staffErrors } from './openapi.js';
 import { ZClinicQuery, ZFreeText, requireJsonBody, unknownField } from './validation.js';
 
@@ -30,7 +31,7 @@ const ZProviderPatch = z
       type: providerFields.type.optional(),
       active: z.boolean({ error: 'must be true or false' }).optional().meta({
         description:
-          "false: the provider takes no new work (bookings, waitlist preferences, freed slots logged by staff); their appointments and history stay, but a cancelled appointment's slot is offered to no one and a patient asking for another time is offered none of theirs.",
+          "false: the provider takes no new work (bookings, waitlist preferences, freed slots logged by staff); their appointments and history stay, but a cancelled appointment's slot is offered to no one and a patient asking for another time is offered none of theirs. Their slots being offered to the waitlist (open cancellations) are aborted as `POST /api/cancellations/{id}/abort` aborts one: pending offers are withdrawn and each patient told (`offer_withdrawn`). Sending `false` again aborts any left open (after a 503).",
         example: false,
       }),
     },
@@ -63,7 +64,7 @@ const jsonErrors = {
 };
 
 /** Routes under `/api` for providers. */
-export function providerRoutes(deps: { sql: Sql }) {
+export function providerRoutes(deps: OfferWorkflowDeps) {
   const app = createApiRouter();
 
   app.openapi(
@@ -129,12 +130,16 @@ export function providerRoutes(deps: { sql: Sql }) {
           404: '`not_found`: no such provider (`field: "id"`) or clinic.',
           409: '`conflict` naming `name`: another provider of the clinic has that name (in any case).',
           ...jsonErrors,
+          503: '`unavailable`: made inactive, but Temporal or a worker did not answer within 5 s while their open cancellations were aborted; send `active: false` again to abort the rest.',
         }),
       },
     }),
     async (c) => {
       const clinic = await getClinicBySlug(deps.sql, c.req.valid('query').clinic);
-      const provider = await updateProvider(deps.sql, clinic.id, Number(c.req.valid('param').id), c.req.valid('json'));
+      const patch = c.req.valid('json');
+      const provider = await updateProvider(deps.sql, clinic.id, Number(c.req.valid('param').id), patch);
+      // After the change commits: no slot of theirs can be logged from then on (`createCancellation` checks under their row lock).
+      if (patch.active === false) await abortProviderCancellations(deps, clinic, provider.id);
       return c.json(providerJson(provider), 200);
     },
   );

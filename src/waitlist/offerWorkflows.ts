@@ -95,3 +95,27 @@ export async function abortCancellation(deps: OfferWorkflowDeps, clinic: Clinic,
   // The workflow writes `aborted` in its next step: the caller sees it as it will stand.
   return { ...cancellation, status: 'aborted' };
 }
+
+/**
+ * Staff have made provider `providerId` inactive: each of their cancellations still open at `clinic`
+ * is aborted as staff abort one (`abortCancellation`: pending offers withdrawn, each patient told),
+ * so no waitlist patient wins a slot with a provider who no longer works there. One that has ended
+ * meanwhile (filled, expired, aborted) is left as it ended.
+ * @returns the ids of the cancellations aborted, oldest first.
+ * @throws AppError unavailable when Temporal or a worker does not answer within 5 s for one of them
+ *   (those before it stay aborted; making the provider inactive again aborts the rest).
+ */
+export async function abortProviderCancellations(deps: OfferWorkflowDeps, clinic: Clinic, providerId: number): Promise<string[]> {
+  const open = await deps.sql<{ id: string }[]>`
+    select id::text from cancellation_events where clinic_id = ${clinic.id} and provider_id = ${providerId} and status = 'open' order by id`;
+  const aborted: string[] = [];
+  for (const { id } of open) {
+    try {
+      await abortCancellation(deps, clinic, id, 'staff (provider made inactive)');
+      aborted.push(id);
+    } catch (error) {
+      if (!(error instanceof AppError && error.code === 'conflict')) throw error;
+    }
+  }
+  return aborted;
+}

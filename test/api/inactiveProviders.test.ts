@@ -5,12 +5,13 @@
  * an entry keeps them among its preferred providers through a change, and their booked appointment can
  * still be cancelled. A provider who no longer works at the clinic has no time to give: the cancelled
  * appointment's slot is offered to no one on the waitlist, and a patient asking for another time gets
- * none of theirs (the apology that asks them to call), even from a list sent before.
+ * none of theirs (the apology that asks them to call), even from a list sent before; their slots
+ * already being offered are aborted, each patient holding an offer told.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { apiBookingBody, bookThroughApi } from '../support/apiBooking.js';
 import { json, patientPhone, patientReply, startStack, type Stack } from '../support/stack.js';
-import { addProvider, waitlistPatient } from '../support/waitlist.js';
+import { addProvider, logCancellation, waitlistPatient } from '../support/waitlist.js';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -143,5 +144,26 @@ describe('logging a freed slot', () => {
     expect(response.status).toBe(400);
     expect((await json(response)).error).toEqual({ code: 'bad_request', field: 'provider_id', message: expect.stringMatching(/^provider_id: .* is inactive/) });
     expect(await countOf('cancellation_events')).toBe(before);
+  });
+});
+
+describe('making a provider inactive', () => {
+  it("aborts their slots being offered: the pending offer is withdrawn and the patient told; another provider's slot is still offered", async () => {
+    const leaving = await addProvider(stack, `Dr Departing ${Date.now()}`);
+    const staying = await addProvider(stack, `Dr Staying ${Date.now()}`);
+    const [waiting, other] = [await waitlistPatient(stack, leaving), await waitlistPatient(stack, staying)];
+    const offered = await logCancellation(stack, leaving, 30);
+    const kept = await logCancellation(stack, staying, 30);
+    await expect.poll(async () => (await textsTo(waiting)).length, { timeout: 20_000 }).toBe(1);
+    await expect.poll(async () => (await textsTo(other)).length, { timeout: 20_000 }).toBe(1);
+
+    await retire(leaving);
+    await expect.poll(async () => (await textsTo(waiting)).at(-1), { timeout: 20_000 }).toMatch(/^Test Clinic: the .* opening is no longer available\./);
+    const aborted = await json(await stack.api(`/api/cancellations/${offered.id}`));
+    expect(aborted).toMatchObject({ status: 'aborted', offers: [{ state: 'canceled' }] });
+    expect(await patientReply(stack, waiting, await stack.sendSms(waiting, 'YES'))).not.toMatch(/confirmed/i);
+    expect(await stack.sql`select 1 from appointments where provider_id = ${leaving}`).toEqual([]);
+
+    expect(await json(await stack.api(`/api/cancellations/${kept.id}`))).toMatchObject({ status: 'open', offers: [{ state: 'pending' }] });
   });
 });
