@@ -33,10 +33,16 @@ export interface ProviderPatch {
 // The unique index on (clinic_id, lower(name)).
 const NAME_INDEX = 'providers_name_per_clinic';
 
-/** The conflict for a name the clinic already has (whatever its case), or the error as it was. */
-function nameTaken(error: unknown, name: string): unknown {
+/**
+ * The conflict for `name`, which the clinic already has in some case, naming the provider as stored
+ * (`name: the clinic already has a provider named "Dr Shah" (provider 3)`), or the error as it was.
+ */
+async function nameTaken(sql: Sql, clinicId: number, error: unknown, name: string): Promise<unknown> {
   if ((error as { constraint_name?: string }).constraint_name !== NAME_INDEX) return error;
-  return new AppError('conflict', `name: the clinic already has a provider named ${JSON.stringify(name)}`, 'name');
+  const [stored] = await sql<{ id: number; name: string }[]>`select id, name from providers where clinic_id = ${clinicId} and lower(name) = lower(${name})`;
+  // Renamed or removed since the insert failed: the name as typed is all there is to quote.
+  const named = stored === undefined ? JSON.stringify(name) : `${JSON.stringify(stored.name)} (provider ${stored.id})`;
+  return new AppError('conflict', `name: the clinic already has a provider named ${named}`, 'name');
 }
 
 /** The clinic's providers by name (case-insensitive), active and inactive. */
@@ -55,7 +61,7 @@ export async function createProvider(sql: Sql, clinicId: number, provider: { nam
       returning id, name, type, active`;
     return row!;
   } catch (error) {
-    throw nameTaken(error, provider.name);
+    throw await nameTaken(sql, clinicId, error, provider.name);
   }
 }
 
@@ -77,6 +83,6 @@ export async function updateProvider(sql: Sql, clinicId: number, id: number, pat
     if (row === undefined) throw new AppError('not_found', `no provider ${id}`, 'id');
     return row;
   } catch (error) {
-    throw nameTaken(error, patch.name ?? '');
+    throw await nameTaken(sql, clinicId, error, patch.name ?? '');
   }
 }

@@ -29,14 +29,23 @@ describe('providers', () => {
 
     const duplicate = await send('POST', '/api/providers', { name: 'dr SHAH', type: 'APP' });
     expect(duplicate.status).toBe(409);
-    expect((await json(duplicate)).error).toMatchObject({ code: 'conflict', field: 'name' });
+    // The provider named as stored, not as typed.
+    expect((await json(duplicate)).error).toEqual({
+      code: 'conflict',
+      field: 'name',
+      message: `name: the clinic already has a provider named "Dr Shah" (provider ${shah.id})`,
+    });
 
     const changed = await send('PATCH', `/api/providers/${lee.id}`, { name: 'Pat Lee', active: false });
     expect(changed.status).toBe(200);
     expect(await json(changed)).toEqual({ id: lee.id, name: 'Pat Lee', type: 'APP', active: false });
     const clash = await send('PATCH', `/api/providers/${lee.id}`, { name: 'DR SHAH' });
     expect(clash.status).toBe(409);
-    expect((await json(clash)).error.field).toBe('name');
+    expect((await json(clash)).error).toEqual({
+      code: 'conflict',
+      field: 'name',
+      message: `name: the clinic already has a provider named "Dr Shah" (provider ${shah.id})`,
+    });
 
     const listed = (await json(await send('GET', '/api/providers'))).providers;
     expect(listed).toEqual(expect.arrayContaining([shah, { id: lee.id, name: 'Pat Lee', type: 'APP', active: false }]));
