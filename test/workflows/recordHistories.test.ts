@@ -16,7 +16,6 @@ import {
   appointmentQuery,
   cancelAppointmentUpdate,
   deliveryReceiptSignal,
-  markNoShowUpdate,
   markVisitedUpdate,
   remindNowUpdate,
   rescheduleAppointmentUpdate,
@@ -241,7 +240,7 @@ describe.runIf(recording)('record appointment chain histories', () => {
     await save('appointment-change-no-open-times', handle.workflowId);
   });
 
-  it('a voice reminder: no answer → called again → busy → SMS → delivered → no-show', async () => {
+  it('a voice reminder: no answer → called again → busy → SMS → delivered → visited', async () => {
     const { appointment, handle, calls } = await remindByCall(0.05);
     await expect.poll(async () => (await calls()).length, { timeout: 20_000 }).toBe(1);
     await handle.signal(deliveryReceiptSignal, { sid: (await calls())[0]!.call_sid, status: 'no-answer', errorCode: null });
@@ -250,12 +249,12 @@ describe.runIf(recording)('record appointment chain histories', () => {
     await handle.signal(deliveryReceiptSignal, { sid: (await calls())[1]!.call_sid, status: 'busy', errorCode: null });
     await expect.poll(() => kindsSentTo(stack.sql, appointment), { timeout: 20_000 }).toEqual(['booking_confirmation', 'reminder']);
     await deliverAll(handle, appointment.appointmentId);
-    await handle.executeUpdate(markNoShowUpdate);
-    expect(await handle.result()).toMatchObject({ status: 'no_show' });
+    await handle.executeUpdate(markVisitedUpdate, { args: [{}] });
+    expect(await handle.result()).toMatchObject({ status: 'visited' });
     await save('appointment-voice-fallback', handle.workflowId);
   });
 
-  it('a voice reminder: busy → YES by text while the second call waits → no second call → no-show', async () => {
+  it('a voice reminder: busy → YES by text while the second call waits → no second call → visited', async () => {
     const { appointment, handle, calls } = await remindByCall(0.1);
     await expect.poll(async () => (await calls()).length, { timeout: 20_000 }).toBe(1);
     await promptOf(handle).toBe('appointment_reminder');
@@ -265,8 +264,8 @@ describe.runIf(recording)('record appointment chain histories', () => {
     await new Promise((resolve) => setTimeout(resolve, 12_000));
     expect(await calls()).toHaveLength(1);
     await deliverAll(handle, appointment.appointmentId);
-    await handle.executeUpdate(markNoShowUpdate);
-    expect(await handle.result()).toMatchObject({ status: 'no_show' });
+    await handle.executeUpdate(markVisitedUpdate, { args: [{}] });
+    expect(await handle.result()).toMatchObject({ status: 'visited' });
     await save('appointment-answer-stops-retries', handle.workflowId);
   });
 
@@ -278,16 +277,16 @@ describe.runIf(recording)('record appointment chain histories', () => {
     await save('appointment-booking-refused', handle.workflowId);
   });
 
-  it('a chain that continues as new, then a no-show', async () => {
+  it('a chain that continues as new, then a visit', async () => {
     const appointment = await bookTestAppointment(stack.sql, stack.clinic, { startsAt: Date.now() + 24 * HOUR, contactHours: allDay });
     const handle = await startAppointmentChain(stack.temporal, stack.taskQueue, appointment, { continueAsNewAtEvents: 20 });
     await handle.executeUpdate(remindNowUpdate);
     await handle.executeUpdate(remindNowUpdate);
     await expect.poll(async () => (await handle.describe()).runId, { timeout: 20_000, interval: 200 }).not.toBe(handle.firstExecutionRunId);
-    await handle.executeUpdate(markNoShowUpdate);
-    expect(await handle.result()).toMatchObject({ status: 'no_show' });
+    await handle.executeUpdate(markVisitedUpdate, { args: [{}] });
+    expect(await handle.result()).toMatchObject({ status: 'visited' });
     await save('appointment-continued', handle.workflowId, handle.firstExecutionRunId);
-    await save('appointment-continued-no_show', handle.workflowId);
+    await save('appointment-continued-visited', handle.workflowId);
   });
 });
 
@@ -295,7 +294,7 @@ describe.runIf(recording)('record appointment chain histories through Twilio', (
   // Calls and texts go through Twilio's REST API stand-in, so a scenario can have Twilio refuse a call.
   const suite = twilioStackSuite();
 
-  it('a voice reminder whose call Twilio refuses (21215) → SMS → delivered → no-show', async () => {
+  it('a voice reminder whose call Twilio refuses (21215) → SMS → delivered → visited', async () => {
     const appointment = await bookTestAppointment(suite.stack.sql, suite.stack.clinic, {
       startsAt: Date.now() + 24 * 60 * 60_000,
       contactHours: { start: '00:00', end: '24:00' },
@@ -308,8 +307,8 @@ describe.runIf(recording)('record appointment chain histories through Twilio', (
     const sent = await suite.stack.sql<{ provider_sid: string }[]>`
       select provider_sid from messages where appointment_id = ${appointment.appointmentId} and provider_sid is not null`;
     for (const { provider_sid } of sent) await handle.signal(deliveryReceiptSignal, { sid: provider_sid, status: 'delivered', errorCode: null });
-    await handle.executeUpdate(markNoShowUpdate);
-    expect(await handle.result()).toMatchObject({ status: 'no_show' });
+    await handle.executeUpdate(markVisitedUpdate, { args: [{}] });
+    expect(await handle.result()).toMatchObject({ status: 'visited' });
     const history = await handle.fetchHistory();
     writeFileSync(new URL(`${set}-appointment-call-refused.json`, dir), JSON.stringify(history, null, 2) + '\n');
   });
