@@ -13,6 +13,7 @@
  */
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
+import type { TransactionSql } from 'postgres';
 import { z } from 'zod';
 import {
   findCallBySid,
@@ -231,11 +232,9 @@ export function voiceWebhookRoutes(deps: VoiceWebhookDeps) {
   app.post('/status', async (c) => {
     const p = parseOrThrow(ZCallStatus, c.get('twilioParams'));
     const errorCode = p.ErrorCode === undefined ? null : Number(p.ErrorCode);
-    const settled = await sql.begin(async (tx) => {
-      const [event] = await tx`
-        insert into call_status_events (call_sid, status, answered_by, error_code) values (${p.CallSid}, ${p.CallStatus}, ${p.AnsweredBy ?? null}, ${errorCode})
-        on conflict (call_sid, status) do nothing returning id`;
-      const [row] = await tx`
+    // The status onto the call's row, never moving back; `undefined` when no call has this CallSid.
+    const applyStatus = async (q: Sql | TransactionSql): Promise<{ answered_by: string | null } | undefined> => {
+      const [row] = await q<{ answered_by: string | null }[]>`
         update calls set
           status = case when call_status_rank(${p.CallStatus}) > call_status_rank(status) then ${p.CallStatus} else status end,
           answered_by = coalesce(${p.AnsweredBy ?? null}, answered_by), error_code = coalesce(${errorCode}, error_code),
@@ -243,23 +242,30 @@ export function voiceWebhookRoutes(deps: VoiceWebhookDeps) {
           updated_at = now()
         where call_sid = ${p.CallSid}
         returning answered_by`;
-      // A repeated final callback was signalled the first time.
-      if (event === undefined || !FINAL_STATUSES.has(p.CallStatus)) return null;
-      const call = await findCallBySid(sql, p.CallSid);
-      if (call === undefined) {
-        log.warn({ callSid: p.CallSid, status: p.CallStatus }, 'final call status for a CallSid not in the call log; no chain to tell');
-        return null;
-      }
-      return call.appointmentId === null ? null : { appointmentId: call.appointmentId, answeredBy: (row?.answered_by as string | null) ?? undefined };
+      return row;
+    };
+    const first = await sql.begin(async (tx) => {
+      const [event] = await tx`
+        insert into call_status_events (call_sid, status, answered_by, error_code) values (${p.CallSid}, ${p.CallStatus}, ${p.AnsweredBy ?? null}, ${errorCode})
+        on conflict (call_sid, status) do nothing returning id`;
+      return { fresh: event !== undefined, row: await applyStatus(tx) };
     });
-    if (settled !== null) {
-      const { appointmentId, answeredBy } = settled;
-      await signalDeliveryReceipt(deps, appointmentId, {
-        sid: p.CallSid,
-        status: p.CallStatus,
-        errorCode,
-        ...(answeredBy === undefined ? {} : { answeredBy }),
-      });
+    // Twilio's callback can beat the answer to calls.create while the messenger stores the CallSid:
+    // applied once more now that its event is committed, it finds the CallSid if that write has
+    // committed; if not, the messenger's check after its write applies it (as for texts, webhooks.ts).
+    const row = first.row ?? (await applyStatus(sql));
+    // A repeated final callback was signalled the first time.
+    if (first.fresh && FINAL_STATUSES.has(p.CallStatus)) {
+      const call = await findCallBySid(sql, p.CallSid);
+      if (call === undefined) log.warn({ callSid: p.CallSid, status: p.CallStatus }, 'final call status for a CallSid not in the call log; no chain to tell');
+      else if (call.appointmentId !== null) {
+        await signalDeliveryReceipt(deps, call.appointmentId, {
+          sid: p.CallSid,
+          status: p.CallStatus,
+          errorCode,
+          ...(row?.answered_by == null ? {} : { answeredBy: row.answered_by }),
+        });
+      }
     }
     return c.body(null, 204);
   });

@@ -100,19 +100,27 @@ export function webhookRoutes(deps: WebhookDeps) {
     // as an event only), an opt-out and what the message belongs to, in one statement: every text
     // sent brings two or three of these, so each round trip to Postgres counts. A Messaging Service
     // reports a send to an opted-out number here (21610), not on messages.create.
-    const [message] = await deps.sql<{ appointment_id: string | null; offer_id: string | null }[]>`
-      with event as (
-        insert into message_status_events (provider_sid, status, error_code) values (${p.MessageSid}, ${p.MessageStatus}, ${errorCode})
-        on conflict (provider_sid, status) do nothing),
-      updated as (
-        update messages set status = ${p.MessageStatus}, error_code = coalesce(${errorCode}, error_code), updated_at = now()
-        where provider_sid = ${p.MessageSid} and message_status_rank(${p.MessageStatus}) > message_status_rank(status)),
-      opted_out as (
-        insert into opt_outs (clinic_id, phone, keyword)
-        select clinic_id, phone, 'twilio-21610' from messages
-        where provider_sid = ${p.MessageSid} and direction = 'outbound' and ${errorCode === TWILIO_OPTED_OUT}
-        on conflict do nothing)
-      select appointment_id::text, offer_id::text from messages where provider_sid = ${p.MessageSid} and direction = 'outbound'`;
+    const applyReceipt = () =>
+      deps.sql<{ appointment_id: string | null; offer_id: string | null }[]>`
+        with event as (
+          insert into message_status_events (provider_sid, status, error_code) values (${p.MessageSid}, ${p.MessageStatus}, ${errorCode})
+          on conflict (provider_sid, status) do nothing),
+        updated as (
+          update messages set status = ${p.MessageStatus}, error_code = coalesce(${errorCode}, error_code), updated_at = now()
+          where provider_sid = ${p.MessageSid} and message_status_rank(${p.MessageStatus}) > message_status_rank(status)),
+        opted_out as (
+          insert into opt_outs (clinic_id, phone, keyword)
+          select clinic_id, phone, 'twilio-21610' from messages
+          where provider_sid = ${p.MessageSid} and direction = 'outbound' and ${errorCode === TWILIO_OPTED_OUT}
+          on conflict do nothing)
+        select appointment_id::text, offer_id::text from messages where provider_sid = ${p.MessageSid} and direction = 'outbound'`;
+    // Twilio's callback can beat the answer to messages.create, while the messenger is still storing
+    // the MessageSid: this statement, whose snapshot came before that write committed, then finds no
+    // message. Applied once more after its event is committed, it finds the MessageSid if that write
+    // has committed by then; if not, the messenger's check after its write (messenger.ts) starts later
+    // than this event's commit and applies it. Either way no receipt is lost.
+    let [message] = await applyReceipt();
+    if (message === undefined) [message] = await applyReceipt();
     const appointmentId = message?.appointment_id ?? null;
     const offerId = message?.offer_id ?? null;
     // An appointment chain waits for its messages' final statuses to fall back to another channel.

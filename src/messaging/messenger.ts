@@ -165,9 +165,22 @@ export function createMessenger(deps: { sql: Sql; sender: Sender; callbackBaseUr
           error_code = (select e.error_code from message_status_events e
             where e.provider_sid = ${receipt.messageSid} and e.error_code is not null order by e.id desc limit 1)
         where id = ${id}`;
-        // A 21610 status callback that beat this update could not find the message: record its opt-out now.
-        const [optedOut] = await sql`select 1 from message_status_events where provider_sid = ${receipt.messageSid} and error_code = ${TWILIO_OPTED_OUT}`;
-        if (optedOut !== undefined) await recordOptOut(sql, message.clinicId, message.phone, 'twilio-21610');
+        // Once more, now that the MessageSid is committed: a callback whose event was not yet committed
+        // when the update above read the events may also have missed the MessageSid (its statement began
+        // before the update committed); applied here, or by the callback's own second try
+        // (src/api/webhooks.ts), it is never lost. A 21610 callback that beat the update could not find
+        // the message: its opt-out is recorded now.
+        const [late] = await sql<{ opted_out: boolean }[]>`
+          with best as (
+            select e.status from message_status_events e
+            where e.provider_sid = ${receipt.messageSid} order by message_status_rank(e.status) desc, e.id desc limit 1),
+          reconciled as (
+            update messages m set status = best.status, updated_at = now(),
+              error_code = coalesce((select e.error_code from message_status_events e
+                where e.provider_sid = ${receipt.messageSid} and e.error_code is not null order by e.id desc limit 1), m.error_code)
+            from best where m.id = ${id} and message_status_rank(best.status) > message_status_rank(m.status))
+          select exists (select 1 from message_status_events where provider_sid = ${receipt.messageSid} and error_code = ${TWILIO_OPTED_OUT}) as opted_out`;
+        if (late?.opted_out === true) await recordOptOut(sql, message.clinicId, message.phone, 'twilio-21610');
       });
       return { outcome: 'sent', messageSid: receipt.messageSid };
     },
@@ -223,6 +236,19 @@ export function createMessenger(deps: { sql: Sql; sender: Sender; callbackBaseUr
             where e.call_sid = ${receipt.callSid} and e.answered_by is not null order by e.id desc limit 1)
         where id = ${id}`,
       );
+      // Once more, now that the CallSid is committed: a callback that missed both it and the update
+      // above is applied here (see send).
+      await sql`
+        with best as (
+          select e.status from call_status_events e
+          where e.call_sid = ${receipt.callSid} order by call_status_rank(e.status) desc, e.id desc limit 1)
+        update calls c set status = best.status, updated_at = now(),
+          answered_by = coalesce((select e.answered_by from call_status_events e
+            where e.call_sid = ${receipt.callSid} and e.answered_by is not null order by e.id desc limit 1), c.answered_by),
+          error_code = coalesce((select e.error_code from call_status_events e
+            where e.call_sid = ${receipt.callSid} and e.error_code is not null order by e.id desc limit 1), c.error_code),
+          console_gather_url = case when call_status_rank(best.status) = 4 then null else c.console_gather_url end
+        from best where c.id = ${id} and call_status_rank(best.status) > call_status_rank(c.status)`;
       return { outcome: 'placed', callSid: receipt.callSid };
     },
   };
