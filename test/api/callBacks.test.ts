@@ -13,6 +13,7 @@ import { phoneToCall } from '../../src/clinics/clinics.js';
 import { formatPhoneForPeople } from '../../src/domain/phone.js';
 import type { AppointmentSnapshot } from '../../src/workflows/appointmentDefinitions.js';
 import { bookTestAppointment, type TestBooking } from '../support/appointments.js';
+import { remindAndAwaitQuestion } from '../support/apiBooking.js';
 import { json, startStack, type Stack } from '../support/stack.js';
 import { staffCookie } from '../support/staffForms.js';
 import { callTwimlParams, fakeSid, gatherParams } from '../support/twilioWebhooks.js';
@@ -34,14 +35,7 @@ async function remindedAppointment(booking: Omit<TestBooking, 'providerName' | '
     contactHours: allDay,
   });
   const { workflowId } = await startAppointmentChain(stack.temporal, stack.taskQueue, appointment);
-  expect((await stack.api(`/api/appointments/${appointment.appointmentId}/remind`, { method: 'POST' })).status).toBe(200);
-  await vi.waitFor(
-    async () =>
-      expect(
-        await stack.sql`select 1 from patient_prompts where workflow_id = ${workflowId} and kind = 'appointment_reminder' and closed_at is null`,
-      ).toHaveLength(1),
-    { timeout: 15_000 },
-  );
+  await remindAndAwaitQuestion(stack, appointment.appointmentId, workflowId);
   // The reminder text has gone out: the patient answers it.
   await vi.waitFor(
     async () =>

@@ -8,7 +8,7 @@ import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { phoneToCall } from '../../src/clinics/clinics.js';
 import { formatPhoneForPeople } from '../../src/domain/phone.js';
-import { bookThroughApi } from '../support/apiBooking.js';
+import { bookThroughApi, remindAndAwaitQuestion } from '../support/apiBooking.js';
 import { json, patientPhone, startStack, type Stack } from '../support/stack.js';
 import { staffCookie } from '../support/staffForms.js';
 import { callStatusParams, callTwimlParams, fakeSid, gatherParams, signedTwilioRequest } from '../support/twilioWebhooks.js';
@@ -35,14 +35,7 @@ interface TestCall {
  */
 async function reminderCall(language = 'en'): Promise<TestCall> {
   const { id: appointmentId, workflowId, phone, day } = await bookThroughApi(stack, { language });
-  expect((await stack.api(`/api/appointments/${appointmentId}/remind`, { method: 'POST' })).status).toBe(200);
-  await vi.waitFor(
-    async () =>
-      expect(
-        await stack.sql`select 1 from patient_prompts where workflow_id = ${workflowId} and kind = 'appointment_reminder' and closed_at is null`,
-      ).toHaveLength(1),
-    { timeout: 15_000 },
-  );
+  await remindAndAwaitQuestion(stack, appointmentId, workflowId);
   // The call delivers the reminder the chain sent: it shares the reminder text's delivery key.
   const [reminder] = await vi.waitFor(
     async () => {

@@ -3,7 +3,7 @@
  * 3 days from now at the whole minute, for Rahul Sharma with Dr Mehta (Ortho, 30 minutes), by SMS.
  */
 import { DateTime } from 'luxon';
-import { expect } from 'vitest';
+import { expect, vi } from 'vitest';
 import { json, patientPhone, type Stack } from './stack.js';
 
 /** What to book: every field optional, each default named beside it. */
@@ -77,4 +77,19 @@ export async function bookThroughApi(stack: Stack, booking: ApiBookingRequest = 
   expect(response.status).toBe(201);
   const appointment = (await json(response)) as { id: string; workflow_id: string };
   return { id: appointment.id, workflowId: appointment.workflow_id, phone: body.phone, day: start.setZone(stack.clinic.timezone).toISODate()! };
+}
+
+/**
+ * Has staff press Remind now on appointment `appointmentId` (`POST /api/appointments/{id}/remind`:
+ * 200) and waits up to 15 s until its chain (`workflowId`) holds the reminder's question open.
+ */
+export async function remindAndAwaitQuestion(stack: Stack, appointmentId: string, workflowId: string): Promise<void> {
+  expect((await stack.api(`/api/appointments/${appointmentId}/remind`, { method: 'POST' })).status).toBe(200);
+  await vi.waitFor(
+    async () =>
+      expect(
+        await stack.sql`select 1 from patient_prompts where workflow_id = ${workflowId} and kind = 'appointment_reminder' and closed_at is null`,
+      ).toHaveLength(1),
+    { timeout: 15_000 },
+  );
 }
