@@ -147,6 +147,8 @@ describe('a cancellation offered to the waitlist', () => {
     await expect.poll(async () => (await outboundTo(phone)).at(-1), { timeout: 20_000 }).toMatch(/^Test Clinic: the .* opening is no longer available\./);
     await expect.poll(async () => (await cancellation(id)).status, { timeout: 20_000 }).toBe('aborted');
     expect((await offersOf(id)).map((o) => o.state)).toEqual(['canceled']);
+    // A YES after the slot was withdrawn is told so again, not that the text was not understood.
+    expect(await twimlText(await stack.sendSms(phone, 'YES'))).toMatch(/^Test Clinic: the .* opening is no longer available\. We'll keep you on the list\.$/);
     const again = await stack.api(`/api/cancellations/${id}/abort`, { method: 'POST' });
     expect(again.status).toBe(409);
     expect((await json(again)).error).toMatchObject({ field: 'status' });
