@@ -3,7 +3,7 @@
  * patient pressed 2 (another time) and was asked to call the clinic. No text can reach a landline, so
  * the chain was not asked for a list of times (src/api/voiceWebhooks.ts) and its question stays open
  * until it lapses: the call log is the only record, and the Appointments page, `GET /api/appointments`
- * (each appointment), `GET /api/appointments/{id}` and the CSV export show it from there.
+ * (each appointment) and `GET /api/appointments/{id}` show it from there (callBacks.ts), not the CSV export.
  */
 import type { Sql } from '../db/sql.js';
 import { isFixedLine } from '../domain/phone.js';
@@ -17,7 +17,7 @@ import type { Appointment } from './appointments.js';
  * from a known landline (knownLandlines.ts). An appointment is absent when there is no such call, a
  * later call's choice was another (1 or 3), it was moved (a call about its earlier time was answered by
  * the move) or closed since, or the number takes texts (the open times were texted). One query for
- * all of them (a page of the list, the whole export), none when none is open.
+ * all of them (a page of the list or of the Appointments page), none when none is open.
  */
 export async function findAnotherTimeAsked(sql: Sql, appointments: readonly Appointment[]): Promise<Map<string, Date>> {
   const open = appointments.filter((a) => isOpenAppointment(a.status));

@@ -153,23 +153,13 @@ export function createMessenger(deps: { sql: Sql; sender: Sender; callbackBaseUr
         throw error;
       }
       // The text is out: record its MessageSid through a short Postgres outage rather than fail, or the
-      // activity's retry would send it again. A status callback can beat this update: take the furthest
-      // status either has seen.
+      // activity's retry would send it again. Then, in a second statement that reads what committed
+      // after the first, apply the furthest receipt a status callback has left meanwhile: one may have
+      // come before the MessageSid could be found (Twilio may post it before answering). A callback
+      // whose statement missed the MessageSid and whose receipt this one misses tries once more itself
+      // (src/api/webhooks.ts), so none is lost. A 21610 that came early records its opt-out here.
       await recordThroughOutage(async () => {
-        await sql`
-        update messages set provider_sid = ${receipt.messageSid}, updated_at = now(),
-          status = coalesce((
-            select e.status from message_status_events e
-            where e.provider_sid = ${receipt.messageSid} and message_status_rank(e.status) > message_status_rank(${receipt.status})
-            order by message_status_rank(e.status) desc, e.id desc limit 1), ${receipt.status}),
-          error_code = (select e.error_code from message_status_events e
-            where e.provider_sid = ${receipt.messageSid} and e.error_code is not null order by e.id desc limit 1)
-        where id = ${id}`;
-        // Once more, now that the MessageSid is committed: a callback whose event was not yet committed
-        // when the update above read the events may also have missed the MessageSid (its statement began
-        // before the update committed); applied here, or by the callback's own second try
-        // (src/api/webhooks.ts), it is never lost. A 21610 callback that beat the update could not find
-        // the message: its opt-out is recorded now.
+        await sql`update messages set provider_sid = ${receipt.messageSid}, status = ${receipt.status}, updated_at = now() where id = ${id}`;
         const [late] = await sql<{ opted_out: boolean }[]>`
           with best as (
             select e.status from message_status_events e
@@ -223,32 +213,22 @@ export function createMessenger(deps: { sql: Sql; sender: Sender; callbackBaseUr
         }
         throw error;
       }
-      // The call is placed: record its CallSid through a short Postgres outage (see send). A status
-      // callback can beat this update: take the furthest status either has seen.
-      await recordThroughOutage(
-        () => sql`
-        update calls set call_sid = ${receipt.callSid}, updated_at = now(),
-          status = coalesce((
+      // The call is placed: record its CallSid through a short Postgres outage, then apply the furthest
+      // status a callback has left meanwhile (see send; src/api/voiceWebhooks.ts tries once more too).
+      await recordThroughOutage(async () => {
+        await sql`update calls set call_sid = ${receipt.callSid}, status = ${receipt.status}, updated_at = now() where id = ${id}`;
+        await sql`
+          with best as (
             select e.status from call_status_events e
-            where e.call_sid = ${receipt.callSid} and call_status_rank(e.status) > call_status_rank(${receipt.status})
-            order by call_status_rank(e.status) desc, e.id desc limit 1), ${receipt.status}),
-          answered_by = (select e.answered_by from call_status_events e
-            where e.call_sid = ${receipt.callSid} and e.answered_by is not null order by e.id desc limit 1)
-        where id = ${id}`,
-      );
-      // Once more, now that the CallSid is committed: a callback that missed both it and the update
-      // above is applied here (see send).
-      await sql`
-        with best as (
-          select e.status from call_status_events e
-          where e.call_sid = ${receipt.callSid} order by call_status_rank(e.status) desc, e.id desc limit 1)
-        update calls c set status = best.status, updated_at = now(),
-          answered_by = coalesce((select e.answered_by from call_status_events e
-            where e.call_sid = ${receipt.callSid} and e.answered_by is not null order by e.id desc limit 1), c.answered_by),
-          error_code = coalesce((select e.error_code from call_status_events e
-            where e.call_sid = ${receipt.callSid} and e.error_code is not null order by e.id desc limit 1), c.error_code),
-          console_gather_url = case when call_status_rank(best.status) = 4 then null else c.console_gather_url end
-        from best where c.id = ${id} and call_status_rank(best.status) > call_status_rank(c.status)`;
+            where e.call_sid = ${receipt.callSid} order by call_status_rank(e.status) desc, e.id desc limit 1)
+          update calls c set status = best.status, updated_at = now(),
+            answered_by = coalesce((select e.answered_by from call_status_events e
+              where e.call_sid = ${receipt.callSid} and e.answered_by is not null order by e.id desc limit 1), c.answered_by),
+            error_code = coalesce((select e.error_code from call_status_events e
+              where e.call_sid = ${receipt.callSid} and e.error_code is not null order by e.id desc limit 1), c.error_code),
+            console_gather_url = case when call_status_rank(best.status) = 4 then null else c.console_gather_url end
+          from best where c.id = ${id} and call_status_rank(best.status) > call_status_rank(c.status)`;
+      });
       return { outcome: 'placed', callSid: receipt.callSid };
     },
   };
