@@ -13,7 +13,7 @@ import { DateTime } from 'luxon';
 import { AppError } from '../errors.js';
 
 /** A `datetime-local` value: `YYYY-MM-DDTHH:MM`, with `:SS` when a browser adds it. */
-const LOCAL_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/;
+export const LOCAL_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/;
 
 /**
  * `local` (`YYYY-MM-DDTHH:MM[:SS]`) in the IANA zone `timezone`, as an instant with its offset; a

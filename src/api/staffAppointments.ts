@@ -22,7 +22,7 @@ import { findCallBacks } from '../appointments/callBacks.js';
 import { listDeliveriesByAppointment } from '../appointments/deliveryAttempts.js';
 import { getClinicBySlug, type Clinic } from '../clinics/clinics.js';
 import { AppError, STATUS_BY_CODE } from '../errors.js';
-import { readClinicLocalTime } from './clinicLocalTime.js';
+import { LOCAL_DATE_TIME, readClinicLocalTime } from './clinicLocalTime.js';
 import { checkIdempotencyKey, newIdempotencyKey, staffUpdateId, ZIdempotencyField } from './idempotencyKey.js';
 import type { AppDeps } from './app.js';
 import { bookingRequestFor, ZBooking } from './appointments.js';
@@ -49,9 +49,6 @@ export const APPOINTMENTS_PATH = '/admin/appointments';
 const MAX_FLASH_CHARS = 300;
 /** The form fields of a booking, as the JSON API names them. */
 const BOOKING_FIELDS = ['patient_name', 'phone', 'starts_at', 'duration_minutes', 'provider', 'service', 'channel', 'language'] as const;
-/** A `datetime-local` input's value: clinic-local `YYYY-MM-DDTHH:MM` (seconds allowed). */
-const LOCAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/;
-
 /** Longest part of a refused `?date=` the page repeats (characters). */
 const MAX_DATE_ECHO_CHARS = 40;
 /** The live list's query parameter naming the `?date=` its page refused (`readDay`). */
