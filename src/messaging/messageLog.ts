@@ -117,7 +117,7 @@ const keyOf = (row: LogRow): LogKey => ({ at: row.key_at, kind: row.kind, id: ro
  * `key` (none: from the newest): `older` newest first, `newer` oldest first (nearest the key first).
  * Keyset paging (`src/db/keysetPage.ts`) over the order `created_at desc, rank desc, id desc`: each
  * table gives its `limit` entries nearest the key, read in order from its own index (`messages_newest`
- * or, for one number, `messages_by_clinic_phone`; `calls_newest`), and the page is the nearest
+ * or, for one number, `messages_by_clinic_phone`; `calls_newest`, or `calls_by_clinic_phone`), and the page is the nearest
  * `limit` of those, so no more than twice a page is ever sorted.
  */
 async function readLog(

@@ -4,37 +4,17 @@
  * clinic, the number, newest first, then `id`), with no sort of the clinic's texts in memory, however
  * many texts other patients and other clinics have; and it holds exactly that patient's newest texts.
  */
-import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createSql } from '../../src/db/sql.js';
 import { listMessages } from '../../src/messaging/listMessages.js';
 import { createTestClinic } from '../support/clinic.js';
+import { nodesOf, planOf, tracingSql } from '../support/queryPlan.js';
 import { patientPhone } from '../support/stack.js';
 
 const sql = createSql(inject('databaseUrl'));
 /** Every query `listMessages` sends through `traced`, with its parameters, as postgres.js sent them. */
-const sent: { query: string; parameters: unknown[] }[] = [];
-const traced = postgres(inject('databaseUrl'), {
-  max: 1,
-  onnotice: () => undefined,
-  debug: (_connection, query, parameters) => sent.push({ query, parameters: parameters as unknown[] }),
-});
+const { sql: traced, sent } = tracingSql(inject('databaseUrl'));
 afterAll(() => Promise.all([sql.end(), traced.end()]));
-
-interface PlanNode {
-  'Node Type': string;
-  'Index Name'?: string;
-  Plans?: PlanNode[];
-}
-
-/** The nodes of `plan`, depth first. */
-const nodesOf = (plan: PlanNode): PlanNode[] => [plan, ...(plan.Plans ?? []).flatMap(nodesOf)];
-
-/** Postgres's plan for `query` with `parameters` (`explain`, not run). */
-async function planOf({ query, parameters }: { query: string; parameters: unknown[] }): Promise<PlanNode[]> {
-  const [row] = await sql.unsafe<{ 'QUERY PLAN': [{ Plan: PlanNode }] }[]>(`explain (format json) ${query}`, parameters as postgres.ParameterOrJSON<never>[]);
-  return nodesOf(row!['QUERY PLAN'][0].Plan);
-}
 
 let clinicId: number;
 const patient = patientPhone();
@@ -73,7 +53,7 @@ describe("one patient's page of the message log", () => {
     const pages = sent.filter((q) => /\bfrom messages\b/.test(q.query));
     expect(pages).toHaveLength(2);
     for (const query of pages) {
-      const nodes = await planOf(query);
+      const nodes = nodesOf(await planOf(sql, query));
       expect(
         nodes.map((n) => n['Index Name']),
         query.query,
