@@ -1,5 +1,8 @@
 /**
- * A bare `CANCEL` from a patient. `CANCEL` is one of Twilio's default opt-out words on long codes
+ * `CANCEL` from a patient, alone or with courtesy around it (`cancel please`, `Cancel, thanks`:
+ * `readAnswer`, src/domain/promptAnswers.ts).
+ *
+ * A bare `CANCEL` is one of Twilio's default opt-out words on long codes
  * (twilio.com/docs/messaging/tutorials/advanced-opt-out): while the clinic's number keeps those words
  * (`clinics.cancel_is_opt_out`, default true), Twilio has already blocked every later text to the
  * patient, whatever we do, so the patient's soonest open appointment is cancelled, their walk-in
@@ -10,6 +13,13 @@
  * an ordinary unknown text (the ticket stays: the patient still gets our texts and can `LEAVE`).
  * The appointment is cancelled and the ticket leaves before the opt-out is recorded, so a failed cancel
  * or leave (retried by the reply sweep) is never stopped by the opt-out it would have recorded.
+ *
+ * `CANCEL` with courtesy is never an opt-out: Twilio blocks a number only on the opt-out word as the
+ * whole message, not on `cancel please` (help.twilio.com, "Twilio support for opt-out keywords (SMS
+ * STOP filtering)"). The patient can still be texted, and is answered as a clinic without `CANCEL`
+ * as an opt-out word answers a bare one: the soonest open appointment is cancelled with the
+ * `cancelled` reply (none to a number that opted out earlier); without one it is an ordinary unknown
+ * text. (An open question that takes CANCEL, a reminder's, gets it first: handleInboundText.ts.)
  */
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
@@ -23,17 +33,25 @@ import { cancelAppointmentUpdate } from '../workflows/appointmentDefinitions.js'
 import { findOpenAppointmentsByPhone } from './appointments.js';
 import { changeAppointment } from './changeAppointment.js';
 
-/** What a bare CANCEL did: the reply to send (null: none), or `not_handled` (an ordinary text). */
+/** What a CANCEL did: the reply to send (null: none), or `not_handled` (an ordinary text). */
 export type CancelWordOutcome = { reply: string | null } | 'not_handled';
 
+/** How the patient wrote CANCEL: `alone` (Twilio's opt-out word) or `with_courtesy` (never an opt-out). */
+export type CancelWording = 'alone' | 'with_courtesy';
+
 /**
- * Acts on a bare `CANCEL` from `phone` (E.164) at `clinic` by the rule above.
+ * Acts on `CANCEL` from `phone` (E.164) at `clinic`, written as `wording` says, by the rule above.
  * @throws AppError unavailable when the chain does not answer in time, or Temporal's client errors when
  *   the ticket's workflow cannot be reached (the patient's text is then left unanswered and retried by
  *   the sweep).
  */
-export async function handleCancelWord(deps: { sql: Sql; temporal: Client; log: Logger }, clinic: Clinic, phone: string): Promise<CancelWordOutcome> {
-  const { cancelIsOptOut } = await getClinicSettings(deps.sql, clinic.id);
+export async function handleCancelWord(
+  deps: { sql: Sql; temporal: Client; log: Logger },
+  clinic: Clinic,
+  phone: string,
+  wording: CancelWording,
+): Promise<CancelWordOutcome> {
+  const optsOut = wording === 'alone' && (await getClinicSettings(deps.sql, clinic.id)).cancelIsOptOut;
   const [appointment] = await findOpenAppointmentsByPhone(deps.sql, clinic.id, phone);
   if (appointment !== undefined) {
     await changeAppointment(deps, appointment, `cancelling appointment ${appointment.id}`, (h) =>
@@ -41,7 +59,7 @@ export async function handleCancelWord(deps: { sql: Sql; temporal: Client; log: 
     );
     deps.log.info({ appointmentId: appointment.id }, 'appointment cancelled by the patient (CANCEL)');
   }
-  if (cancelIsOptOut) {
+  if (optsOut) {
     const left = await leaveQueue(deps, clinic.id, phone);
     if (left.kind === 'left') deps.log.info({ code: left.code }, 'ticket left the line by the patient (CANCEL)');
     await recordOptOut(deps.sql, clinic.id, phone, 'CANCEL');

@@ -1,6 +1,12 @@
 /**
  * What a patient's text asks for. Commands are case-insensitive, surrounding spaces are ignored, and so
- * is punctuation right after the command word (`Join!`, `status?`, `JOIN: chest pain`).
+ * is punctuation right after the command word (`Join!`, `status?`, `JOIN: chest pain`). `STATUS`,
+ * `LEAVE` and `JOIN` may be followed by courtesy only, read as an answer's is (`readAnswer`,
+ * promptAnswers.ts): `STATUS please`, `leave, thanks`, `Join por favor` (a JOIN with no note).
+ * `HELP` / `INFO` and the opt-in words must stand alone, as Twilio reads them: Twilio acts on an
+ * opt-in or help word only when it is the whole message (help.twilio.com, "Twilio support for
+ * opt-out keywords (SMS STOP filtering)"), and the product must agree with Twilio on whether a number
+ * may be texted.
  *
  * Opt-out and opt-in are read as carriers and the FCC read them, not only as one exact word:
  * - Twilio honours STOP, STOPALL, UNSUBSCRIBE, CANCEL, END, QUIT, REVOKE and OPTOUT (case aside, as the
@@ -19,6 +25,7 @@
  */
 import { cleanFreeText } from './freeText.js';
 import type { ShippedLanguage } from './languages.js';
+import { readAnswer } from './promptAnswers.js';
 
 /** The parsed intent of one inbound text. `note` is at most 140 characters. */
 export type PatientCommand =
@@ -85,7 +92,10 @@ export function parseCommand(body: string): PatientCommand {
   const text = body.trim();
   const [first = '', ...rest] = text.split(/\s+/u);
   const word = first.toUpperCase().replace(TRAILING_PUNCTUATION, '');
+  // The command a text of one command word and courtesy gives (`STATUS please` is `STATUS`).
+  const said = readAnswer(text);
   if (word === 'JOIN') {
+    if (said === 'JOIN') return { kind: 'join', note: null };
     // Cleaned again after the cut, so a joiner left at the new end goes too.
     const note = cleanFreeText(
       Array.from(cleanFreeText(rest.join(' ')))
@@ -101,9 +111,9 @@ export function parseCommand(body: string): PatientCommand {
   if (words.length === 1 && only !== undefined && isOptInWord(only)) return { kind: 'opt_in', keyword: only };
   const language = words.length === 1 && only !== undefined ? LANGUAGE_WORDS[only] : undefined;
   if (language !== undefined) return { kind: 'language', language };
+  if (said === 'STATUS') return { kind: 'status' };
+  if (said === 'LEAVE') return { kind: 'leave' };
   if (rest.length > 0) return { kind: 'unknown' };
-  if (word === 'STATUS') return { kind: 'status' };
-  if (word === 'LEAVE') return { kind: 'leave' };
   if (word === 'HELP' || word === 'INFO') return { kind: 'help' };
   return { kind: 'unknown' };
 }

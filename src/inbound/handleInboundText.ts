@@ -3,9 +3,12 @@
  * ESPAÑOL / ENGLISH, an answer to a question a workflow asked (the reply router, replyRouter.ts), a
  * YES or NO to a waitlist offer whose hold has run out (answerLapsedOffer.ts), an answer to a reminder
  * whose appointment staff have moved since (answerMovedAppointment.ts), and a short help listing what
- * the patient can answer for anything else. An answer may be followed by courtesy
- * (`yes please`, `no thanks`: `readAnswer`, promptAnswers.ts). Returns the reply, in the patient's
- * language (see patientLanguages.ts); `null` means no reply at all.
+ * the patient can answer for anything else. An answer, and the commands STATUS,
+ * LEAVE, JOIN and CANCEL, may be followed by courtesy (`yes please`, `no thanks`, `status please`,
+ * `cancel please`: `readAnswer`, promptAnswers.ts); the opt-out, opt-in and help words never are
+ * (they are read as commands.ts says). A CANCEL with courtesy is not Twilio's opt-out word: it goes to an
+ * open question that takes it, else cancels the soonest open appointment with a reply (cancelWord.ts).
+ * Returns the reply, in the patient's language (see patientLanguages.ts); `null` means no reply at all.
  *
  * A WhatsApp quick-reply button press is read as the word it stands for (`buttonAnswer`) and then like
  * any text, with one difference: it is an explicit answer, so a `Cancel` button goes to the reply
@@ -67,13 +70,18 @@ export async function handleInboundText(deps: QueueDeps & { log: Logger }, text:
   }
   // Before the opted-out check: CANCEL may be the very word that opted the number out (at Twilio).
   if (text.button === undefined && isBareCancel(text.body)) {
-    const outcome = await handleCancelWord(deps, clinic, from.phone);
+    const outcome = await handleCancelWord(deps, clinic, from.phone, 'alone');
     if (outcome !== 'not_handled') return outcome.reply;
   }
+  const said = readAnswer(answer);
+  // CANCEL with courtesy (`cancel please`): typed, not a button, which only ever answers its question.
+  const cancelWithCourtesy = text.button === undefined && said === 'CANCEL' && !isBareCancel(text.body);
   // No message of any kind goes to a number that opted out, and nothing starts that would send one.
   if (await isOptedOut(sql, clinic.id, from.phone)) {
-    // LEAVE is still carried out, unanswered: staff would otherwise call a patient who never hears it.
+    // LEAVE and CANCEL are still carried out, unanswered: staff would otherwise call a patient who
+    // never hears it, or keep a visit the patient asked to cancel.
     if (command.kind === 'leave') await leaveQueue(deps, clinic.id, from.phone);
+    if (cancelWithCourtesy) await handleCancelWord(deps, clinic, from.phone, 'with_courtesy');
     return null;
   }
 
@@ -89,7 +97,10 @@ export async function handleInboundText(deps: QueueDeps & { log: Logger }, text:
     case 'unknown': {
       const routed = await routeAnswer(deps, clinic.id, from.phone, answer);
       if (routed.kind === 'answered') return routed.reply;
-      const said = readAnswer(answer);
+      if (cancelWithCourtesy) {
+        const outcome = await handleCancelWord(deps, clinic, from.phone, 'with_courtesy');
+        if (outcome !== 'not_handled') return outcome.reply;
+      }
       const offerAnswer = readOfferAnswer(said);
       if (offerAnswer !== null) {
         const lapsed = await answerLapsedOffer(sql, clinic, from.phone, language, offerAnswer);

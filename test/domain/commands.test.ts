@@ -79,9 +79,19 @@ describe("reading a patient's text", () => {
     expect(parseCommand('Español.')).toEqual({ kind: 'language', language: 'es' });
   });
 
+  it('reads STATUS, LEAVE and JOIN followed only by courtesy as the command, a JOIN with no note', () => {
+    for (const body of ['status please', 'status? please', 'STATUS, thanks!', 'Status por favor']) expect(parseCommand(body), body).toEqual({ kind: 'status' });
+    for (const body of ['leave please', 'Leave, thank you', 'LEAVE gracias']) expect(parseCommand(body), body).toEqual({ kind: 'leave' });
+    for (const body of ['JOIN please', 'join, thanks', 'Join por favor 🙏']) expect(parseCommand(body), body).toEqual({ kind: 'join', note: null });
+  });
+
+  it('reads HELP and the opt-in words only alone, as Twilio does: courtesy makes them no command', () => {
+    for (const body of ['help please', 'INFO thanks', 'start please', 'unstop thanks', 'yes please']) expect(parseCommand(body).kind, body).toBe('unknown');
+  });
+
   it('does not read a sentence that starts with a command word as that command', () => {
-    expect(parseCommand('status please').kind).toBe('unknown');
-    expect(parseCommand('status? please').kind).toBe('unknown');
+    expect(parseCommand('status of my visit').kind).toBe('unknown');
+    expect(parseCommand('leave please stop').kind).toBe('unknown');
     expect(parseCommand('Leave, stop texting me').kind).toBe('unknown');
     expect(parseCommand('JOIN stop').kind).toBe('join');
     expect(parseCommand('').kind).toBe('unknown');

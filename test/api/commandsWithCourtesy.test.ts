@@ -1,0 +1,73 @@
+/**
+ * Patients' commands with courtesy around them, through the real app, signed as Twilio signs them:
+ * `Join please`, `STATUS please`, `leave, thanks` and `Cancel, thanks` do what the bare word does,
+ * except that a CANCEL with courtesy is never an opt-out (Twilio blocks a number only on the bare word).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bookThroughApi, remindAndAwaitQuestion } from '../support/apiBooking.js';
+import { json, patientPhone, patientReply, startStack, twimlText, type Stack } from '../support/stack.js';
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(() => stack?.stop());
+
+const statusOf = async (id: string): Promise<string> => (await json(await stack.api(`/api/appointments/${id}`))).status;
+const optedOut = async (phone: string) => (await stack.sql`select 1 from opt_outs where clinic_id = ${stack.clinic.id} and phone = ${phone}`).length > 0;
+/** Waits until the booking confirmation is out: the chain is running and has texted the patient. */
+const awaitConfirmation = (phone: string) =>
+  expect
+    .poll(async () => (await stack.sql`select 1 from messages where phone = ${phone} and direction = 'outbound'`).length, { timeout: 15_000 })
+    .toBeGreaterThan(0);
+
+describe('a walk-in patient who says please and thanks', () => {
+  it('joins with no note, checks their place and leaves, as with the bare words', async () => {
+    const phone = patientPhone();
+    const joined = await twimlText(await stack.sendSms(phone, 'Join please'));
+    const code = /ticket is ([A-Z]\d+)/.exec(joined)?.[1];
+    expect(code, joined).toBeDefined();
+    const queue = await json(await stack.api('/api/queue'));
+    expect(queue.tickets.find((t: { code: string }) => t.code === code)).toMatchObject({ state: 'waiting', note: null });
+
+    expect(await twimlText(await stack.sendSms(phone, 'STATUS please'))).toContain(`ticket ${code}`);
+    expect(await twimlText(await stack.sendSms(phone, 'status, gracias'))).toContain(`ticket ${code}`);
+    expect(await twimlText(await stack.sendSms(phone, 'leave, thanks!'))).toContain(`you've left the line (ticket ${code})`);
+    expect(await stack.sql`select state from tickets where clinic_id = ${stack.clinic.id} and phone = ${phone}`).toEqual([{ state: 'left' }]);
+  });
+});
+
+describe('CANCEL with courtesy around it', () => {
+  it('goes to the open reminder first, then cancels the soonest visit with the cancelled text, and never opts the number out', async () => {
+    const phone = patientPhone();
+    const soonest = await bookThroughApi(stack, { phone, days: 3 });
+    const later = await bookThroughApi(stack, { phone, days: 5 });
+    await awaitConfirmation(phone);
+    await remindAndAwaitQuestion(stack, later.id, later.workflowId);
+
+    // The reminder asked about the later visit: "cancel please" answers it.
+    expect(await patientReply(stack, phone, await stack.sendSms(phone, 'cancel please'))).toMatch(
+      /^Test Clinic: Rahul Sharma, your visit with Dr Mehta on .* is cancelled\./,
+    );
+    expect({ soonest: await statusOf(soonest.id), later: await statusOf(later.id) }).toEqual({ soonest: 'booked', later: 'cancelled' });
+
+    // No question open: the soonest open visit is cancelled, as a bare CANCEL cancels it, and the patient is told.
+    const reply = await twimlText(await stack.sendSms(phone, 'Cancel, thanks'));
+    expect(reply).toMatch(/^Test Clinic: Rahul Sharma, your visit with Dr Mehta on .* is cancelled\. To book again, call /);
+    expect(await statusOf(soonest.id)).toBe('cancelled');
+    // Twilio has not blocked the number ("Cancel, thanks" is not its opt-out word), and neither have we.
+    expect(await optedOut(phone)).toBe(false);
+    expect(await twimlText(await stack.sendSms(phone, 'JOIN'))).toContain('your ticket is');
+  });
+
+  it('from a number that opted out still cancels the visit, with no reply', async () => {
+    const phone = patientPhone();
+    const booked = await bookThroughApi(stack, { phone });
+    await awaitConfirmation(phone);
+    expect(await twimlText(await stack.sendSms(phone, 'STOP'))).toBe('');
+
+    expect(await twimlText(await stack.sendSms(phone, 'cancel please'))).toBe('');
+    expect(await statusOf(booked.id)).toBe('cancelled');
+    expect(await optedOut(phone)).toBe(true);
+  });
+});
