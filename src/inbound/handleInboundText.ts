@@ -2,8 +2,8 @@
  * What Frontdesk answers a patient's text: JOIN, STATUS, LEAVE, HELP, the opt-out and opt-in words,
  * ESPAÑOL / ENGLISH, an answer to a question a workflow asked (the reply router, replyRouter.ts), a
  * YES or NO to a waitlist offer whose hold has run out (answerLapsedOffer.ts), an answer to a reminder
- * whose appointment staff have moved since (answerMovedAppointment.ts), and a short help listing what
- * the patient can answer for anything else. An answer, and the commands STATUS,
+ * or to a list of times whose appointment has moved since (answerMovedAppointment.ts), and a short
+ * help listing what the patient can answer for anything else. An answer, and the commands STATUS,
  * LEAVE, JOIN and CANCEL, may be followed by courtesy (`yes please`, `no thanks`, `status please`,
  * `cancel please`: `readAnswer`, promptAnswers.ts); the opt-out, opt-in and help words never are
  * (they are read as commands.ts says). A CANCEL with courtesy is not Twilio's opt-out word: it goes to an

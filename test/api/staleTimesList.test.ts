@@ -1,0 +1,47 @@
+/**
+ * A patient who answers a numbered list of open times after staff moved the appointment, through the
+ * real app, signed as Twilio signs them: the move closed the list, and the patient is told, in the
+ * `rescheduled` wording, when the visit is now, not the walk-in help text; the choice changes nothing.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bookThroughApi, remindAndAwaitQuestion } from '../support/apiBooking.js';
+import { json, patientReply, startStack, twimlText, type Stack } from '../support/stack.js';
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(() => stack?.stop());
+
+const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
+const textsTo = async (phone: string): Promise<string[]> =>
+  ((await json(await stack.api(`/api/messages?phone=${encodeURIComponent(phone)}`))).messages as { direction: string; body: string }[])
+    .filter((m) => m.direction === 'outbound')
+    .map((m) => m.body)
+    .reverse();
+const appointment = async (id: string) => json(await stack.api(`/api/appointments/${id}`));
+
+/** Books a visit, has staff remind the patient, and has the patient ask for another time: the list's text. */
+async function bookAndAskForAnotherTime() {
+  const booked = await bookThroughApi(stack);
+  await remindAndAwaitQuestion(stack, booked.id, booked.workflowId);
+  const list = await patientReply(stack, booked.phone, await stack.sendSms(booked.phone, 'CHANGE'));
+  expect(list).toMatch(/^Test Clinic: reply with the number of a time:\n1\) /);
+  return booked;
+}
+
+describe('a choice from a list of times after staff moved the appointment', () => {
+  it.each(['1', '2 please'])("%s, after staff moved the visit, is told the visit's new time, not the walk-in help, and changes nothing", async (choice) => {
+    const booked = await bookAndAskForAnotherTime();
+    const moved = await stack.api(`/api/appointments/${booked.id}`, { method: 'PATCH', body: JSON.stringify({ starts_at: inDays(4) }) });
+    expect(moved.status).toBe(200);
+    const startsAt = (await json(moved)).starts_at;
+    await expect
+      .poll(async () => (await textsTo(booked.phone)).at(-1), { timeout: 15_000 })
+      .toMatch(/^Test Clinic: Rahul Sharma, your visit with Dr Mehta is now /);
+    const rescheduled = (await textsTo(booked.phone)).at(-1)!;
+
+    expect(await twimlText(await stack.sendSms(booked.phone, choice))).toBe(rescheduled);
+    expect(await appointment(booked.id)).toMatchObject({ status: 'booked', starts_at: startsAt });
+  });
+});
