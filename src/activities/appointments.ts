@@ -8,6 +8,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { Sql } from '../db/sql.js';
 import { getClinicById } from '../clinics/clinics.js';
 import { renderMessage } from '../clinics/messageTemplates.js';
+import { QUESTION_LINES, type LineKind } from '../domain/messageTemplates.js';
 import type { MessageValues } from '../domain/messageValues.js';
 import { openSlots, SLOT_SEARCH_DAYS } from '../domain/openSlots.js';
 import { isFinalStatus, type DeliveryChannel } from '../domain/deliveryFallback.js';
@@ -61,6 +62,11 @@ export interface RenderAppointmentMessageInput {
 /** Input of `sendAppointmentMessage`; `idempotencyKey` is `appointment:<id>:<startsAt ISO>:<kind>[:<n>]`. */
 export interface SendAppointmentMessageInput extends RenderAppointmentMessageInput {
   idempotencyKey: string;
+  /**
+   * The chain opened the reminder's question for this message: a kind whose wording does not ask it
+   * (a staff move's `rescheduled`) ends with its question line (`QUESTION_LINES`). Absent: asks nothing.
+   */
+  opensPrompt?: boolean;
 }
 
 /**
@@ -114,13 +120,17 @@ async function findAppointment(sql: Sql, appointmentId: string): Promise<Appoint
 
 /**
  * The text of `kind` for the appointment as its row stands, in the patient's language, from the
- * clinic's templates (its own wording, else the shipped one: see messageTemplates.ts).
+ * clinic's templates (its own wording, else the shipped one: see messageTemplates.ts), with the line
+ * `then` after it, if given.
  */
-async function render(sql: Sql, row: AppointmentRow, kind: AppointmentMessageKind, slots: readonly number[] = []): Promise<string> {
+async function render(sql: Sql, row: AppointmentRow, kind: AppointmentMessageKind, slots: readonly number[] = [], then?: LineKind): Promise<string> {
   const clinic = await getClinicById(sql, row.clinic_id);
-  const { text } = await renderMessage(sql, { clinic, kind, language: row.language, values: valuesOf(row, slots) });
+  const { text } = await renderMessage(sql, { clinic, kind, language: row.language, values: valuesOf(row, slots), ...(then === undefined ? {} : { then }) });
   return text;
 }
+
+/** The line a message that opens the reminder's question ends with, if its kind's wording does not ask it itself. */
+const questionLineOf = (input: SendAppointmentMessageInput): LineKind | undefined => (input.opensPrompt === true ? QUESTION_LINES[input.kind] : undefined);
 
 /** The placeholder values of the appointment as its row stands; `slots` epoch ms. */
 function valuesOf(row: AppointmentRow, slots: readonly number[] = []): MessageValues {
@@ -267,7 +277,7 @@ export function createAppointmentActivities({ sql, messenger }: { sql: Sql; mess
         clinicId: appointment.clinic_id,
         phone: appointment.phone,
         channel: appointment.channel,
-        body: await render(sql, appointment, input.kind, input.slots),
+        body: await render(sql, appointment, input.kind, input.slots, questionLineOf(input)),
         idempotencyKey: input.idempotencyKey,
       });
       return sent.outcome;
@@ -277,7 +287,8 @@ export function createAppointmentActivities({ sql, messenger }: { sql: Sql; mess
      * One attempt of the message `kind` on `input.channel`, once per idempotency key: a call reads a
      * reminder (voice), with the attempt's reason (`note`) in the call log; WhatsApp sends the text inside the patient's 24-hour window and, outside it,
      * the clinic's approved template for the kind (no body), else goes by SMS with the reason in the
-     * message log; SMS sends the text. Opted-out numbers get nothing.
+     * message log; SMS sends the text. A text that opens the reminder's question without asking it
+     * (`opensPrompt`, a staff move's `rescheduled`) ends with its question line. Opted-out numbers get nothing.
      * @returns the attempt's sid, whose final receipt the chain waits for (see DeliveryResult).
      * @throws ApplicationFailure `MessageRejected` (non-retryable) when the provider refuses it.
      */
@@ -305,11 +316,13 @@ export function createAppointmentActivities({ sql, messenger }: { sql: Sql; mess
       }
       if (input.requireMobile === true && (await isKnownLandline(sql, phone))) return { outcome: 'skipped', channel: input.channel };
 
+      const then = questionLineOf(input);
       const { sent, channel } = await deliverText(sql, messenger, {
         clinic: await getClinicById(sql, clinicId),
         phone,
         channel: input.channel,
         kind: input.kind,
+        ...(then === undefined ? {} : { then }),
         language: appointment.language,
         values: valuesOf(appointment, input.slots),
         idempotencyKey: input.idempotencyKey,

@@ -10,7 +10,7 @@ import type { Clinic } from '../clinics/clinics.js';
 import { renderMessage } from '../clinics/messageTemplates.js';
 import { whatsAppTemplateFor } from '../clinics/whatsAppTemplates.js';
 import type { Sql } from '../db/sql.js';
-import type { TextKind } from '../domain/messageTemplates.js';
+import type { LineKind, TextKind } from '../domain/messageTemplates.js';
 import type { MessageValues } from '../domain/messageValues.js';
 import type { Messenger, PatientMessage, SendOutcome } from '../messaging/messenger.js';
 import type { ProviderTemplate } from '../messaging/sender.js';
@@ -26,6 +26,8 @@ export interface PatientText {
   phone: string;
   channel: 'sms' | 'whatsapp';
   kind: TextKind;
+  /** A line written after the text (`rescheduled_question`); an approved WhatsApp template goes without it. */
+  then?: LineKind;
   language: string;
   values: MessageValues;
   idempotencyKey: string;
@@ -52,7 +54,7 @@ export async function deliverText(sql: Sql, messenger: Messenger, text: PatientT
       note = `outside the 24-hour WhatsApp window, the ${kind} text needs an approved WhatsApp template and the clinic has none: sent by SMS`;
     }
   }
-  const { text: body } = await renderMessage(sql, { clinic, kind, language, values });
+  const { text: body } = await renderMessage(sql, { clinic, kind, language, values, ...(text.then === undefined ? {} : { then: text.then }) });
   const sent = await sendOrRejectPermanently(messenger, {
     clinicId: clinic.id,
     phone,

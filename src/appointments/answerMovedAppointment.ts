@@ -1,11 +1,14 @@
 /**
- * A patient who answers a question of an appointment's chain after staff moved the appointment: a
- * reminder's (YES, NO, CHANGE), or a numbered list of open times (`1`…`5`) texted before the move. The
- * move closed the question (and texted `rescheduled`), so the reply router finds nothing to give the
- * answer to; without this the patient would read "sorry, we didn't understand. Reply JOIN to get in
- * line", as if they had texted nonsense. They are told instead, in the clinic's `rescheduled` wording,
- * when the visit is now. The answer itself is not carried out: a YES, NO or choice of a time meant for
- * the old time says nothing about the new one (the chain's next planned reminder, if any, asks again).
+ * A patient who answers a question of an appointment's chain after staff moved the appointment, while
+ * no question about the new time is open: a reminder's (YES, NO, CHANGE), or a numbered list of open
+ * times (`1`…`5`) texted before the move. The move closed the question, and its `rescheduled` text,
+ * which asks the question again about the new time, has not gone yet (held until contact hours open;
+ * chains that took a move before `patched('move-asks-to-confirm')` never ask it). The reply router
+ * finds nothing to give the answer to; without this the patient would read "sorry, we didn't
+ * understand. Reply JOIN to get in line", as if they had texted nonsense. They are told instead, in the
+ * clinic's `rescheduled` wording (without its question line: nothing can take an answer yet), when the
+ * visit is now. The answer itself is not carried out: a YES, NO or choice of a time meant for the old
+ * time says nothing about the new one (the move's text asks when it goes).
  */
 import type { Clinic } from '../clinics/clinics.js';
 import { renderMessage } from '../clinics/messageTemplates.js';

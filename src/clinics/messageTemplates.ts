@@ -21,6 +21,7 @@ import {
   renderTemplate,
   validateTemplate,
   hasStrayBrace,
+  type LineKind,
   type MessageKind,
   type PlaceholderValues,
 } from '../domain/messageTemplates.js';
@@ -55,11 +56,11 @@ type OwnTemplates = Map<string, { body: string; updatedAt: Date }>;
 
 const ownKey = (kind: string, language: string) => `${kind}/${language}`;
 
-/** The clinic's own templates (of `kind` only, when given), by `kind/language`. */
-async function readOwnTemplates(sql: Sql, clinicId: number, kind?: MessageKind): Promise<OwnTemplates> {
+/** The clinic's own templates (of `kinds` only, when given), by `kind/language`. */
+async function readOwnTemplates(sql: Sql, clinicId: number, kinds?: readonly MessageKind[]): Promise<OwnTemplates> {
   const rows = await sql`
     select kind, language, body, updated_at from message_templates
-    where clinic_id = ${clinicId} ${kind === undefined ? sql`` : sql`and kind = ${kind}`}`;
+    where clinic_id = ${clinicId} ${kinds === undefined ? sql`` : sql`and kind = any(${kinds})`}`;
   return new Map(rows.map((r) => [ownKey(r.kind as string, r.language as string), { body: r.body as string, updatedAt: r.updated_at as Date }]));
 }
 
@@ -131,7 +132,7 @@ export async function listTemplates(sql: Sql, clinic: Clinic): Promise<TemplateW
 
 /** The wording of `kind` in effect for a reader of `language` at `clinic` (see the module docstring), with its sample rendering. */
 export async function findTemplate(sql: Sql, clinic: Clinic, kind: MessageKind, language: string): Promise<TemplateWithSample> {
-  return withSample(clinic, pickTemplate(await readOwnTemplates(sql, clinic.id, kind), kind, language, clinic.defaultLanguage));
+  return withSample(clinic, pickTemplate(await readOwnTemplates(sql, clinic.id, [kind]), kind, language, clinic.defaultLanguage));
 }
 
 /**
@@ -207,14 +208,23 @@ export async function saveTemplate(sql: Sql, clinic: Clinic, template: { kind: M
  * The `kind` message for a patient who reads `language` at `clinic`, filled with `values`: dates and
  * times in the clinic's time zone and the language of the wording chosen (see the module docstring),
  * `{clinic_name}` and `{office_phone}` (the office phone, else the clinic's SMS number) from the
- * clinic. @returns the text, its SMS segments and encoding, and the language it is written in.
+ * clinic. With `then` (a line kind, such as `rescheduled_question`), that line follows on a line of
+ * its own, its wording chosen the same way (the clinic's own, else the shipped one), so a clinic's
+ * own wording of `kind` is followed by it too.
+ * @returns the text, its SMS segments and encoding, and the language it is written in (`kind`'s).
  * @throws RangeError for an invalid date or moment in `values`.
  */
 export async function renderMessage(
   sql: Sql,
-  message: { clinic: Clinic; kind: MessageKind; language: string; values: MessageValues },
+  message: { clinic: Clinic; kind: MessageKind; language: string; values: MessageValues; then?: LineKind },
 ): Promise<RenderedMessage> {
-  const { clinic, kind, language, values } = message;
-  const template = pickTemplate(await readOwnTemplates(sql, clinic.id, kind), kind, language, clinic.defaultLanguage);
-  return renderBody(clinic, kind, template.body, template.bodyLanguage, values);
+  const { clinic, kind, language, values, then } = message;
+  const own = await readOwnTemplates(sql, clinic.id, then === undefined ? [kind] : [kind, then]);
+  const template = pickTemplate(own, kind, language, clinic.defaultLanguage);
+  const rendered = renderBody(clinic, kind, template.body, template.bodyLanguage, values);
+  if (then === undefined) return rendered;
+  const line = pickTemplate(own, then, language, clinic.defaultLanguage);
+  const text = `${rendered.text}\n${renderBody(clinic, then, line.body, line.bodyLanguage, values).text}`;
+  const { segments, encoding } = countSmsSegments(text);
+  return { text, segments, encoding, language: rendered.language };
 }

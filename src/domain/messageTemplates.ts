@@ -12,7 +12,8 @@
  *
  * Carrier-safe words: no template invites `CANCEL` (or `CANCELAR`). CANCEL is one of Twilio's default
  * opt-out words: a patient who texts it is opted out by Twilio from every later text. Reminders ask
- * for YES / NO / CHANGE (SI / NO / CAMBIAR).
+ * for YES / NO / CHANGE (SI / NO / CAMBIAR), and so does the line after a staff move's text
+ * (`rescheduled_question`).
  *
  * The spoken call texts (`CALL_KINDS`) are read by Twilio's text-to-speech, not texted: they may
  * use any letter (Spanish with its accents) and any length.
@@ -74,6 +75,27 @@ export const TEXT_KINDS = [
   'offer_withdrawn',
 ] as const;
 /**
+ * Lines never texted alone: each is written on a line of its own after another kind's text.
+ * `rescheduled_question` is the reminder's question (YES / NO / CHANGE) after a staff move's
+ * `rescheduled` text, which opens that question about the new time. It is a kind of its own, not part
+ * of `rescheduled`, because `rescheduled` is also the reply to a patient's pick from the list of open
+ * times (already confirmed: nothing to ask) and the answer to a reminder answered after a move but
+ * before its text went (nothing can take an answer yet), and because a clinic's own `rescheduled`
+ * wording, written before the question existed, still gets it.
+ * A line has no WhatsApp template: outside the 24-hour window the approved template of the text it
+ * follows goes alone.
+ */
+export const LINE_KINDS = ['rescheduled_question'] as const;
+/** A kind of line written after another kind's text. */
+export type LineKind = (typeof LINE_KINDS)[number];
+
+/**
+ * The line each text ends with when it opens the reminder's question without asking it itself: a
+ * staff move's `rescheduled` text (a reminder's own wording asks it).
+ */
+export const QUESTION_LINES: Partial<Record<TextKind, LineKind>> = { rescheduled: 'rescheduled_question' };
+
+/**
  * The waitlist offer texts (src/workflows/cancellationOfferWorkflow.ts): the offer of a freed slot,
  * then what the patient is told when their YES wins it, when it was taken by someone quicker, when
  * they pass (NO) and when staff withdraw it. Time and place only: never the provider, the service or
@@ -82,8 +104,8 @@ export const TEXT_KINDS = [
 export const OFFER_KINDS = ['offer', 'offer_won', 'offer_taken', 'offer_declined', 'offer_withdrawn'] as const satisfies readonly TextKind[];
 /** A kind of waitlist offer text. */
 export type OfferKind = (typeof OFFER_KINDS)[number];
-/** Every kind of appointment message: texted, then spoken. */
-export const MESSAGE_KINDS = [...TEXT_KINDS, ...CALL_KINDS] as const;
+/** Every kind of appointment message: texted, the lines after a text, then spoken. */
+export const MESSAGE_KINDS = [...TEXT_KINDS, ...LINE_KINDS, ...CALL_KINDS] as const;
 /** A kind of texted appointment message. */
 export type TextKind = (typeof TEXT_KINDS)[number];
 /** A kind of appointment message. */
@@ -199,6 +221,7 @@ export const DEFAULT_TEMPLATES: Record<ShippedLanguage, Record<MessageKind, stri
     cancelled: '{clinic_name}: {patient_name}, your visit with {doctor_name} on {date} at {time} is cancelled. To book again, call {office_phone}.',
     reschedule_options: '{clinic_name}: reply with the number of a time:\n{slots}',
     rescheduled: '{clinic_name}: {patient_name}, your visit with {doctor_name} is now {date} at {time}.',
+    rescheduled_question: 'Reply YES to confirm, NO to cancel, CHANGE for another time.',
     no_open_slots:
       '{clinic_name}: sorry, {doctor_name} has no other open times soon. Your visit stays {date} at {time}. Call {office_phone} to arrange another.',
     followup_reminder: '{clinic_name}: {patient_name}, your follow-up visit with {doctor_name} is due {followup_date}. Call {office_phone} to book a time.',
@@ -235,6 +258,8 @@ export const DEFAULT_TEMPLATES: Record<ShippedLanguage, Record<MessageKind, stri
     cancelled: '{clinic_name}: {patient_name}, su cita con {doctor_name} del {date} a las {time} queda cancelada. Para otra cita llame al {office_phone}.',
     reschedule_options: '{clinic_name}: responda con la hora que prefiera:\n{slots}',
     rescheduled: '{clinic_name}: {patient_name}, su cita con {doctor_name} pasa al {date} a las {time}.',
+    // Without the reminder's "Responda", so that the move's text with this line stays one segment.
+    rescheduled_question: 'SI para confirmar, NO para cancelar, CAMBIAR para otra hora.',
     no_open_slots:
       '{clinic_name}: lo sentimos, {doctor_name} no tiene otras horas libres pronto. Su cita sigue el {date} a las {time}. Llame al {office_phone}.',
     followup_reminder:

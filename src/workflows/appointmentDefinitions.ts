@@ -80,7 +80,11 @@ export interface OwedMessage {
   kind: 'booking_confirmation' | 'reminder' | 'rescheduled' | 'cancelled' | 'followup_reminder';
   /** `appointment:<id>:<startsAt ISO>:<kind>[:<n>]`, fixed when the message was owed. */
   idempotencyKey: string;
-  /** A reminder opens its prompt just before it is sent. */
+  /**
+   * Opens the reminder's question (YES / NO / CHANGE) just before it is sent, and is not sent once the
+   * appointment has started: a reminder, and a staff move's `rescheduled` text (from the
+   * `move-asks-to-confirm` patch on), which then ends with the `rescheduled_question` line.
+   */
   opensPrompt: boolean;
   /**
    * A fallback attempt (absent on the first): its channel, its number (2, 3, …), the calls placed
@@ -181,7 +185,10 @@ export interface AppointmentPromptOutcome extends PromptOutcome {
  * reminder call. Rejected in the validator with `AnswerNotAwaited` when the chain is not waiting for it.
  */
 export const answerAppointmentPromptUpdate = defineUpdate<AppointmentPromptOutcome, [PromptAnswer]>('answerAppointmentPrompt');
-/** Staff move the appointment to `startsAt` (ISO 8601, in the future): reminders re-plan, the patient is told. */
+/**
+ * Staff move the appointment to `startsAt` (ISO 8601, in the future): reminders re-plan, the patient is
+ * told and asked the reminder's question about the new time (`rescheduled` with its question line).
+ */
 export const rescheduleAppointmentUpdate = defineUpdate<AppointmentView, [{ startsAt: string }]>('rescheduleAppointment');
 /** Cancels the appointment: reminders dropped, the slot released. */
 export const cancelAppointmentUpdate = defineUpdate<AppointmentView, [CancelRequest]>('cancelAppointment');

@@ -93,6 +93,7 @@ export function createDeliveries({ appointment: a, state: s, current, changed }:
         idempotencyKey: attemptKey(message.idempotencyKey, message.retry?.attempt ?? 1),
         deliveryKey: message.idempotencyKey,
         channel,
+        ...(message.opensPrompt ? { opensPrompt: true } : {}),
         ...(message.retry === undefined ? {} : { note: message.retry.reason, requireMobile: message.retry.requireMobile }),
       });
       // Nothing more to do for a message the appointment no longer needs (moved or closed meanwhile).
@@ -128,7 +129,12 @@ export function createDeliveries({ appointment: a, state: s, current, changed }:
     async send(message: OwedMessage): Promise<void> {
       if (patched('delivery-fallback')) return deliver(message);
       try {
-        await messaging.sendAppointmentMessage({ appointmentId: a.appointmentId, kind: message.kind, idempotencyKey: message.idempotencyKey });
+        await messaging.sendAppointmentMessage({
+          appointmentId: a.appointmentId,
+          kind: message.kind,
+          idempotencyKey: message.idempotencyKey,
+          ...(message.opensPrompt ? { opensPrompt: true } : {}),
+        });
       } catch (error) {
         if (!(error instanceof TemporalFailure)) throw error;
         log.warn('appointment message not sent', { kind: message.kind, reason: error.cause?.message ?? error.message });

@@ -5,7 +5,7 @@
  * and changes the state under the chain's lock. Workflow code: bundled into the sandbox with
  * appointmentWorkflow.ts, deterministic, no Node imports.
  */
-import { setHandler } from '@temporalio/workflow';
+import { patched, setHandler } from '@temporalio/workflow';
 import {
   answerAppointmentPromptUpdate,
   appointmentQuery,
@@ -22,6 +22,9 @@ import {
 import { createChecks } from './appointmentChecks.js';
 import type { AppointmentSteps } from './appointmentSteps.js';
 import type { PromptAnswer } from './promptDefinitions.js';
+
+/** The patch that makes a staff move's `rescheduled` text ask the reminder's question (YES / NO / CHANGE) about the new time. */
+const MOVE_ASKS_PATCH = 'move-asks-to-confirm';
 
 /** What the handlers need from their chain. */
 export interface HandlerDeps {
@@ -80,7 +83,10 @@ export function setAppointmentHandlers({ appointment: a, state: s, steps, exclus
       exclusively(async () => {
         refuseUnlessOpen('moved');
         await move(futureStart(startsAt), 'booked');
-        s.owed.push({ kind: 'rescheduled', idempotencyKey: key('rescheduled', ++s.numbered), opensPrompt: false });
+        // The move's text asks the reminder's question about the new time (YES confirms it at once);
+        // chains that took a move before this patch told the patient and asked nothing.
+        const asks = patched(MOVE_ASKS_PATCH);
+        s.owed.push({ kind: 'rescheduled', idempotencyKey: key('rescheduled', ++s.numbered), opensPrompt: asks });
         return view();
       }),
     {

@@ -101,7 +101,8 @@ export async function appointmentWorkflow(input: AppointmentWorkflowInput): Prom
         const ready = s.owed.findIndex((m) => (m.retry?.notBefore ?? 0) <= Date.now());
         const next = ready < 0 ? undefined : s.owed.splice(ready, 1)[0];
         if (next?.opensPrompt !== true) return next;
-        // A reminder of an appointment that has started (a staff reminder held until morning) is moot.
+        // A reminder (or a staff move's text asking to confirm) of an appointment that has started (held
+        // until morning) is moot.
         if (startsAtMs() <= Date.now()) return undefined;
         await tolerate('open reminder prompt', () => ask('appointment_reminder', startsAtMs(), []));
         return next;

@@ -1,6 +1,7 @@
 /**
  * The wording of appointment messages: placeholders, the shipped English and Spanish defaults (one
- * segment each with typical values, never inviting CANCEL), and dates in the reader's language.
+ * segment each with typical values, also a text with its question line, never inviting CANCEL), and
+ * dates in the reader's language.
  */
 import { describe, expect, it } from 'vitest';
 import { SHIPPED_LANGUAGES, isKnownLanguage, languageFallbacks } from '../../src/domain/languages.js';
@@ -11,8 +12,11 @@ import {
   isCallKind,
   MESSAGE_KINDS,
   missingPlaceholders,
+  QUESTION_LINES,
   renderTemplate,
   validateTemplate,
+  type LineKind,
+  type TextKind,
 } from '../../src/domain/messageTemplates.js';
 import { formatDate, formatLocalDate, formatSlots, formatTime, placeholderValues, sampleMessageValues } from '../../src/domain/messageValues.js';
 import { countSmsSegments } from '../../src/domain/smsSegments.js';
@@ -85,6 +89,14 @@ describe('the shipped templates', () => {
       if (!isCallKind(kind)) expect(countSmsSegments(text), text).toMatchObject({ encoding: 'GSM-7', segments: 1 });
     },
   );
+
+  it.each(
+    SHIPPED_LANGUAGES.flatMap((language) => (Object.entries(QUESTION_LINES) as [TextKind, LineKind][]).map(([kind, line]) => [language, kind, line] as const)),
+  )("%s %s followed by its question line (%s) still fits one GSM-7 segment with typical values, and asks with the reminder's words", (language, kind, line) => {
+    const text = `${renderTemplate(DEFAULT_TEMPLATES[language][kind], typical(language))}\n${renderTemplate(DEFAULT_TEMPLATES[language][line], typical(language))}`;
+    expect(countSmsSegments(text), text).toMatchObject({ encoding: 'GSM-7', segments: 1 });
+    expect(DEFAULT_TEMPLATES[language][line]).toMatch(language === 'es' ? /\bSI\b.*\bNO\b.*\bCAMBIAR\b/ : /\bYES\b.*\bNO\b.*\bCHANGE\b/);
+  });
 
   it('keeps health information out of a voicemail: no provider or service, but the time and the office phone', () => {
     expect(forbiddenPlaceholders('{clinic_name}: see {doctor_name} for {specialty} on {date}', 'call_voicemail')).toEqual(['{doctor_name}', '{specialty}']);

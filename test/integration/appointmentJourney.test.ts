@@ -1,8 +1,9 @@
 /**
  * An appointment on the real stack, as staff and the patient live it: booked through the API, the
  * confirmation in the message log, a reminder, YES by a signed webhook → confirmed; the same in
- * Spanish; a bare CANCEL with and without CANCEL as the number's opt-out word; a reminder that fell
- * due before a worker reached the new chain; the CSV export.
+ * Spanish; a staff move's text, whose YES confirms the new time; a bare CANCEL with and without CANCEL
+ * as the number's opt-out word; a reminder that fell due before a worker reached the new chain; the
+ * CSV export.
  */
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -90,20 +91,40 @@ describe('an answer with courtesy around it', () => {
   });
 });
 
-describe('an answer to a reminder after staff moved the appointment', () => {
-  it.each(['YES', 'Sí', 'NO', 'CHANGE'])("answers %s with the visit's new time, not the walk-in help, and changes nothing", async (answer) => {
-    const phone = patientPhone();
-    const booked = await book(phone);
-    await stack.api(`/api/appointments/${booked.id}/remind`, { method: 'POST' });
-    await expect.poll(async () => (await textsTo(phone)).at(-1), { timeout: 15_000 }).toMatch(/Reply YES to confirm/);
-    const moved = await stack.api(`/api/appointments/${booked.id}`, { method: 'PATCH', body: JSON.stringify({ starts_at: inDays(4) }) });
-    expect(moved.status).toBe(200);
-    await expect.poll(async () => (await textsTo(phone)).at(-1), { timeout: 15_000 }).toMatch(/^Test Clinic: Ana Lopez, your visit with Dr Ramirez is now /);
-    const rescheduled = (await textsTo(phone)).at(-1)!;
+describe('a staff move', () => {
+  it.each([
+    {
+      language: 'en',
+      answer: 'YES',
+      reminded: /Reply YES to confirm/,
+      asked: /^Test Clinic: Ana Lopez, your visit with Dr Ramirez is now (.*)\.\nReply YES to confirm, NO to cancel, CHANGE for another time\.$/,
+      thanked: /^Test Clinic: thank you, Ana Lopez\. Your visit with Dr Ramirez on (.*) is confirmed\. See you then!$/,
+    },
+    {
+      language: 'es',
+      answer: 'Sí',
+      reminded: /Responda SI para confirmar/,
+      asked: /^Test Clinic: Ana Lopez, su cita con Dr Ramirez pasa al (.*)\.\nSI para confirmar, NO para cancelar, CAMBIAR para otra hora\.$/,
+      thanked: /^Test Clinic: gracias, Ana Lopez\. Su cita con Dr Ramirez el (.*) queda confirmada\. Le esperamos\.$/,
+    },
+  ])(
+    'asks the patient ($language) to confirm the new time, and $answer by a signed webhook confirms it',
+    async ({ language, answer, reminded, asked, thanked }) => {
+      const phone = patientPhone();
+      const booked = await book(phone, { language });
+      await stack.api(`/api/appointments/${booked.id}/remind`, { method: 'POST' });
+      await expect.poll(async () => (await textsTo(phone)).at(-1), { timeout: 15_000 }).toMatch(reminded);
+      const moved = await stack.api(`/api/appointments/${booked.id}`, { method: 'PATCH', body: JSON.stringify({ starts_at: inDays(4) }) });
+      expect(moved.status).toBe(200);
+      const newStart = (await json(moved)).starts_at as string;
+      await expect.poll(async () => (await textsTo(phone)).at(-1), { timeout: 15_000 }).toMatch(asked);
+      const newTime = asked.exec((await textsTo(phone)).at(-1)!)![1];
 
-    expect(await twimlText(await stack.sendSms(phone, answer))).toBe(rescheduled);
-    expect(await appointment(booked.id)).toMatchObject({ status: 'booked', starts_at: (await json(moved)).starts_at });
-  });
+      const reply = await patientReply(stack, phone, await stack.sendSms(phone, answer));
+      expect(thanked.exec(reply)?.[1], reply).toBe(newTime);
+      expect(await appointment(booked.id)).toMatchObject({ status: 'confirmed', starts_at: newStart });
+    },
+  );
 });
 
 describe('a reminder that does not arrive', () => {

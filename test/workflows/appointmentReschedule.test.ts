@@ -1,12 +1,16 @@
 /**
  * Moving an appointment in the time-skipping test server: the patient's CHANGE and numbered pick
- * (through the real reply router), a slot taken meanwhile, an offer that lapses, and staff moves.
+ * (through the real reply router), a slot taken meanwhile, an offer that lapses, and staff moves,
+ * whose text asks the patient to confirm the new time (a YES confirms it, also under a clinic's own
+ * wording; before the text goes, an answer to the old reminder is told the new time).
  * Each test books with its own provider, so their schedules do not meet.
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { startAppointmentChain } from '../../src/appointments/startAppointmentChain.js';
-import { formatSlots } from '../../src/domain/messageValues.js';
+import { saveTemplate } from '../../src/clinics/messageTemplates.js';
+import { formatDate, formatSlots, formatTime } from '../../src/domain/messageValues.js';
+import { handleInboundText } from '../../src/inbound/handleInboundText.js';
 import { openSlots } from '../../src/domain/openSlots.js';
 import {
   answerAppointmentPromptUpdate,
@@ -31,6 +35,16 @@ const formatSlotList = (slots: readonly number[], zone: string, language: string
   );
 
 const chain = appointmentChainSuite(ZONE);
+
+/** The patient at `phone` texts `body`: the reply the clinic's webhook would give (the real inbound handling). */
+const textIn = (phone: string, body: string) =>
+  handleInboundText(
+    { sql: chain.sql, temporal: chain.ts.temporal, taskQueue: chain.ts.taskQueue, log: chain.ts.log },
+    { clinic: chain.clinic, from: { phone, channel: 'sms' }, body, messageSid: `SM${randomUUID().replaceAll('-', '')}` },
+  );
+/** When `at` (epoch ms) is as a text writes it: `Fri 13 Nov at 11:00`. */
+const dateAndTime = (at: number) => `${formatDate(new Date(at), ZONE, 'en')} at ${formatTime(new Date(at), ZONE, 'en')}`;
+const QUESTION = 'Reply YES to confirm, NO to cancel, CHANGE for another time.';
 
 /** Books 3 days ahead at 15:00 with a provider of its own, at 10:00 local now, and asks the patient at once (a staff reminder). */
 async function bookAndRemind() {
@@ -180,5 +194,70 @@ describe('staff moving an appointment', () => {
     await sleepUntil(chain.env, newStart - DAY + MINUTE);
     await expect.poll(() => kindsSentTo(chain.sql, appointment)).toEqual(['booking_confirmation', 'rescheduled', 'reminder']);
     expect((await textsTo(chain.sql, appointment))[2]!.key).toMatch(`:${iso(newStart)}:reminder:`);
+  });
+
+  it('asks the patient to confirm the new time, and a YES confirms it as a YES to a reminder does', async () => {
+    const { appointment, handle, phone } = await bookAndRemind();
+    const newStart = await nextLocal(chain.env, ZONE, '11:00', 5);
+    await handle.executeUpdate(rescheduleAppointmentUpdate, { args: [{ startsAt: iso(newStart) }] });
+    await expect.poll(() => kindsSentTo(chain.sql, appointment)).toEqual(['booking_confirmation', 'reminder', 'rescheduled']);
+    expect((await textsTo(chain.sql, appointment)).at(-1)!.body).toBe(
+      `Test Clinic: Rahul Sharma, your visit with ${appointment.providerName} is now ${dateAndTime(newStart)}.\n${QUESTION}`,
+    );
+    await expect.poll(() => handle.query(appointmentQuery)).toMatchObject({ status: 'booked', startsAt: iso(newStart), openPrompt: 'appointment_reminder' });
+
+    expect(await chain.answer(phone, 'yes')).toMatchObject({
+      kind: 'answered',
+      reply: `Test Clinic: thank you, Rahul Sharma. Your visit with ${appointment.providerName} on ${dateAndTime(newStart)} is confirmed. See you then!`,
+    });
+    expect(await handle.query(appointmentQuery)).toMatchObject({ status: 'confirmed', startsAt: iso(newStart), openPrompt: null });
+    expect((await chain.sql`select status from appointments where id = ${appointment.appointmentId}`)[0]!.status).toBe('confirmed');
+  });
+
+  it('asks at 08:00 when moved in the evening; an answer before then is told the new time and changes nothing', async () => {
+    const { appointment, handle, phone } = await bookAndRemind();
+    await sleepUntil(chain.env, await nextLocal(chain.env, ZONE, '21:00'));
+    const newStart = await nextLocal(chain.env, ZONE, '11:00', 5);
+    await handle.executeUpdate(rescheduleAppointmentUpdate, { args: [{ startsAt: iso(newStart) }] });
+    const told = `Test Clinic: Rahul Sharma, your visit with ${appointment.providerName} is now ${dateAndTime(newStart)}.`;
+
+    // The move's text waits for contact hours, and so does its question: these were meant for the old time.
+    for (const answer of ['YES', 'Sí', 'NO', 'CHANGE']) expect(await textIn(phone, answer), answer).toBe(told);
+    expect(await handle.query(appointmentQuery)).toMatchObject({ status: 'booked', startsAt: iso(newStart), openPrompt: null });
+    expect(await kindsSentTo(chain.sql, appointment)).toEqual(['booking_confirmation', 'reminder']);
+
+    await sleepUntil(chain.env, (await nextLocal(chain.env, ZONE, '08:00')) + MINUTE);
+    await expect.poll(() => kindsSentTo(chain.sql, appointment)).toEqual(['booking_confirmation', 'reminder', 'rescheduled']);
+    expect((await textsTo(chain.sql, appointment)).at(-1)!.body).toBe(`${told}\n${QUESTION}`);
+    await expect.poll(() => handle.query(appointmentQuery)).toMatchObject({ openPrompt: 'appointment_reminder' });
+    expect(await textIn(phone, 'YES')).toMatch(/^Test Clinic: thank you, Rahul Sharma\. .* is confirmed/);
+    expect(await handle.query(appointmentQuery)).toMatchObject({ status: 'confirmed', startsAt: iso(newStart) });
+  });
+
+  it("ends a clinic's own wording, which asks nothing, with the question in the clinic's own words; NO cancels", async () => {
+    const saved = [
+      { kind: 'rescheduled', language: 'en', body: '{clinic_name}: we had to move your visit to {date}, {time}. Sorry!' },
+      { kind: 'rescheduled_question', language: 'en', body: 'Text YES if that suits you, NO to cancel, CHANGE for another time.' },
+    ] as const;
+    for (const template of saved) await saveTemplate(chain.sql, chain.clinic, template);
+    try {
+      const { appointment, handle, phone, startsAt } = await bookAndRemind();
+      const newStart = await nextLocal(chain.env, ZONE, '11:00', 5);
+      await handle.executeUpdate(rescheduleAppointmentUpdate, { args: [{ startsAt: iso(newStart) }] });
+      await expect.poll(() => kindsSentTo(chain.sql, appointment)).toContain('rescheduled');
+      const [date, time] = [formatDate(new Date(newStart), ZONE, 'en'), formatTime(new Date(newStart), ZONE, 'en')];
+      expect((await textsTo(chain.sql, appointment)).at(-1)!.body).toBe(
+        `Test Clinic: we had to move your visit to ${date}, ${time}. Sorry!\nText YES if that suits you, NO to cancel, CHANGE for another time.`,
+      );
+
+      expect(await chain.answer(phone, 'NO')).toMatchObject({
+        kind: 'answered',
+        reply: expect.stringMatching(/^Test Clinic: Rahul Sharma, your visit .* is cancelled\./),
+      });
+      expect(await handle.query(appointmentQuery)).toMatchObject({ status: 'cancelled', openPrompt: null });
+      expect(await releasedSlots(appointment.appointmentId)).toEqual([startsAt, newStart]);
+    } finally {
+      await chain.sql`delete from message_templates where clinic_id = ${chain.clinic.id}`;
+    }
   });
 });

@@ -9,6 +9,7 @@ export const KIND_LABELS: Record<MessageKind, string> = {
   cancelled: 'Cancelled',
   reschedule_options: 'Reschedule options',
   rescheduled: 'Rescheduled',
+  rescheduled_question: 'Rescheduled by staff: question line',
   no_open_slots: 'No open slots',
   followup_reminder: 'Follow-up reminder',
   help: 'Help',
