@@ -218,6 +218,20 @@ describe.runIf(recording)('record appointment chain histories', () => {
     await save('appointment-move-change-pick-cancel', handle.workflowId);
   });
 
+  it('staff move → YES to the move text → visited', async () => {
+    const appointment = await bookTestAppointment(stack.sql, stack.clinic, { startsAt: Date.now() + 24 * HOUR, contactHours: allDay });
+    const handle = await startAppointmentChain(stack.temporal, stack.taskQueue, appointment);
+    await expect.poll(() => kindsSentTo(stack.sql, appointment)).toEqual(['booking_confirmation']);
+    await handle.executeUpdate(rescheduleAppointmentUpdate, { args: [{ startsAt: new Date(Date.now() + 48 * HOUR).toISOString() }] });
+    await expect.poll(() => kindsSentTo(stack.sql, appointment), { timeout: 20_000 }).toEqual(['booking_confirmation', 'rescheduled']);
+    // The move's text asks the reminder's question (patched('move-asks-to-confirm')): the YES confirms the new time.
+    expect(await answer(appointment.phone, 'YES')).toMatchObject({ kind: 'answered' });
+    expect(await handle.query(appointmentQuery)).toMatchObject({ status: 'confirmed' });
+    await handle.executeUpdate(markVisitedUpdate, { args: [{}] });
+    expect(await handle.result()).toMatchObject({ status: 'visited' });
+    await save('appointment-move-yes-visited', handle.workflowId);
+  });
+
   it('reminder now → CHANGE with no other time open → staff cancel', async () => {
     // Half an hour of office a day fits no hour-long visit: no other time is ever open.
     const appointment = await bookTestAppointment(stack.sql, stack.clinic, {
