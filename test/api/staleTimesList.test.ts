@@ -1,7 +1,9 @@
 /**
  * A patient who answers a numbered list of open times after staff moved the appointment, through the
- * real app, signed as Twilio signs them: the move closed the list, and the patient is told, in the
- * `rescheduled` wording, when the visit is now, not the walk-in help text; the choice changes nothing.
+ * real app, signed as Twilio signs them: the move closed the list and its text asks about the new
+ * time, so the number gets the help text listing the answers that question invites (YES, NO, CHANGE)
+ * and changes nothing. (Before the move's text goes, held until contact hours open, the number is told
+ * the new time instead: `test/workflows/appointmentReschedule.test.ts`, which can move the clock.)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bookThroughApi, remindAndAwaitQuestion } from '../support/apiBooking.js';
@@ -31,17 +33,21 @@ async function bookAndAskForAnotherTime() {
 }
 
 describe('a choice from a list of times after staff moved the appointment', () => {
-  it.each(['1', '2 please'])("%s, after staff moved the visit, is told the visit's new time, not the walk-in help, and changes nothing", async (choice) => {
-    const booked = await bookAndAskForAnotherTime();
-    const moved = await stack.api(`/api/appointments/${booked.id}`, { method: 'PATCH', body: JSON.stringify({ starts_at: inDays(4) }) });
-    expect(moved.status).toBe(200);
-    const startsAt = (await json(moved)).starts_at;
-    await expect
-      .poll(async () => (await textsTo(booked.phone)).at(-1), { timeout: 15_000 })
-      .toMatch(/^Test Clinic: Rahul Sharma, your visit with Dr Mehta is now /);
-    const rescheduled = (await textsTo(booked.phone)).at(-1)!;
+  it.each(['1', '2 please'])(
+    "%s, after the move's text asked about the new time, gets the help with that question's answers and changes nothing",
+    async (choice) => {
+      const booked = await bookAndAskForAnotherTime();
+      const moved = await stack.api(`/api/appointments/${booked.id}`, { method: 'PATCH', body: JSON.stringify({ starts_at: inDays(4) }) });
+      expect(moved.status).toBe(200);
+      const startsAt = (await json(moved)).starts_at;
+      await expect
+        .poll(async () => (await textsTo(booked.phone)).at(-1), { timeout: 15_000 })
+        .toMatch(/^Test Clinic: Rahul Sharma, your visit with Dr Mehta is now .*\nReply YES to confirm, NO to cancel, CHANGE for another time\.$/);
 
-    expect(await twimlText(await stack.sendSms(booked.phone, choice))).toBe(rescheduled);
-    expect(await appointment(booked.id)).toMatchObject({ status: 'booked', starts_at: startsAt });
-  });
+      expect(await twimlText(await stack.sendSms(booked.phone, choice))).toBe(
+        "Test Clinic: sorry, we didn't understand. You can reply YES, NO, CHANGE, or JOIN. Reply HELP for help.",
+      );
+      expect(await appointment(booked.id)).toMatchObject({ status: 'booked', starts_at: startsAt });
+    },
+  );
 });

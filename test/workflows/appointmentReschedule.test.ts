@@ -234,6 +234,20 @@ describe('staff moving an appointment', () => {
     expect(await handle.query(appointmentQuery)).toMatchObject({ status: 'confirmed', startsAt: iso(newStart) });
   });
 
+  it('tells a patient who picks from a list of times the move closed, before its text asks, the new time; the pick changes nothing', async () => {
+    const { appointment, handle, phone, startsAt } = await bookAndRemind();
+    expect(await textIn(phone, 'CHANGE')).toMatch(/^Test Clinic: reply with the number of a time:\n1\) /);
+    await sleepUntil(chain.env, await nextLocal(chain.env, ZONE, '21:00'));
+    const newStart = await nextLocal(chain.env, ZONE, '11:00', 5);
+    await handle.executeUpdate(rescheduleAppointmentUpdate, { args: [{ startsAt: iso(newStart) }] });
+    const told = `Test Clinic: Rahul Sharma, your visit with ${appointment.providerName} is now ${dateAndTime(newStart)}.`;
+
+    for (const answer of ['1', '2 please']) expect(await textIn(phone, answer), answer).toBe(told);
+    expect(await handle.query(appointmentQuery)).toMatchObject({ status: 'booked', startsAt: iso(newStart), openPrompt: null });
+    expect(await startOf(appointment.appointmentId)).toBe(newStart);
+    expect(await releasedSlots(appointment.appointmentId)).toEqual([startsAt]);
+  });
+
   it("ends a clinic's own wording, which asks nothing, with the question in the clinic's own words; NO cancels", async () => {
     const saved = [
       { kind: 'rescheduled', language: 'en', body: '{clinic_name}: we had to move your visit to {date}, {time}. Sorry!' },
