@@ -32,7 +32,7 @@ export const ZAppointment = z
 /** When the patient asked for another time and staff should call them back: see `findCallBacks`. */
 const ZAnotherTimeAskedAt = z.string().nullable().meta({
   description:
-    'When the patient asked for another time (ISO 8601 UTC) and the appointment stayed as it was, so staff should call them back (`call_back_reason` says why): when the reminder call was placed on which they pressed 2 from a landline (`landline`), when they were told no other time was open (`no_open_times`), or when the open times were texted to them (`no_time_chosen`). Null when there is nothing to call back about, or once they answered a later question, the appointment was moved or it closed.',
+    'When the patient asked for another time (ISO 8601 UTC) and the appointment stayed as it was, so staff should call them back (`call_back_reason` says why): when the reminder call was placed on which they pressed 2 from a landline (`landline`), when they were told no other time was open (`no_open_times`), or when the open times were texted to them (`no_time_chosen`). Null when there is nothing to call back about, or once they answered a later question, the appointment was moved, it closed or it started.',
   example: null,
 });
 

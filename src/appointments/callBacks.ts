@@ -7,10 +7,12 @@
  *   `no_open_slots` reply; the chain records when, `appointments.no_open_times_at`);
  * - `no_time_chosen`: they were texted the numbered open times and the list lapsed without a choice
  *   (the chain's `reschedule_slots` question in `patient_prompts`, closed at or after its expiry).
- * A request stands while the appointment is open and at the time it concerned (not moved since), and
- * the patient has answered no later question of the chain (a reminder's YES, another CHANGE). The
- * Appointments page, `GET /api/appointments` (each appointment) and `GET /api/appointments/{id}` show
- * the latest one; the CSV export does not.
+ * A request stands while the appointment is open, has not started, and is at the time it concerned
+ * (not moved since), and the patient has answered no later question of the chain (a reminder's YES,
+ * another CHANGE). Once the visit starts, staff see the patient, not a reason to phone them: a list
+ * texted less than a day before the visit lapses at its start, so it never shows. The Appointments
+ * page, `GET /api/appointments` (each appointment) and `GET /api/appointments/{id}` show the latest
+ * one; the CSV export does not.
  */
 import type { Sql } from '../db/sql.js';
 import { appointmentMessageKey, isOpenAppointment } from '../workflows/appointmentDefinitions.js';
@@ -34,10 +36,12 @@ export interface CallBack {
 
 /**
  * For each of `appointments` (by id) that has one, the latest request to call its patient back (see
- * above); absent otherwise. Two queries for all of them (a page of the list), none when none is open.
+ * above); absent otherwise. Two queries for all of them (a page of the list), none when none is open
+ * and still to start.
  */
 export async function findCallBacks(sql: Sql, appointments: readonly Appointment[]): Promise<Map<string, CallBack>> {
-  const open = appointments.filter((a) => isOpenAppointment(a.status));
+  const now = Date.now();
+  const open = appointments.filter((a) => isOpenAppointment(a.status) && a.startsAt.getTime() > now);
   if (open.length === 0) return new Map();
   const found = new Map<string, CallBack>();
   for (const [id, askedAt] of await findAnotherTimeAsked(sql, open)) found.set(id, { askedAt, reason: 'landline' });
