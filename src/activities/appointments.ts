@@ -35,6 +35,12 @@ export interface RecordNoOpenTimesInput {
   at: string;
 }
 
+/** Input of `recordNoTimeChosen`: the appointment whose list of open times lapsed, and the start it concerned (ISO 8601). */
+export interface RecordNoTimeChosenInput {
+  appointmentId: string;
+  startsAt: string;
+}
+
 /** Input of `findOpenSlots`: the office hours to cut into slots, and the workflow's clock (epoch ms). */
 export interface FindOpenSlotsInput {
   appointmentId: string;
@@ -187,6 +193,23 @@ export function createAppointmentActivities({ sql, messenger }: { sql: Sql; mess
         await sql`
           update appointments set no_open_times_at = ${input.at}, no_open_times_starts_at = starts_at
           where id = ${input.appointmentId} and starts_at = ${input.startsAt}`;
+      });
+    },
+
+    /**
+     * Records that the list of open times last texted to the patient (the chain's latest
+     * `reschedule_slots` question) lapsed without a choice, while the appointment starts at `startsAt`
+     * (ISO 8601): staff are asked to call them back (src/appointments/callBacks.ts), from when the
+     * list was asked. Kept on the row, not read from the question, which the retention purge deletes.
+     * Written only while the row still starts then; a retry writes the same values.
+     */
+    async recordNoTimeChosen(input: RecordNoTimeChosenInput): Promise<void> {
+      await failPermanentErrorsFast('recordNoTimeChosen', async () => {
+        await sql`
+          update appointments a set no_time_chosen_starts_at = a.starts_at, no_time_chosen_at = (
+            select asked_at from patient_prompts where workflow_id = a.workflow_id and kind = 'reschedule_slots' order by asked_at desc, id desc limit 1
+          )
+          where a.id = ${input.appointmentId} and a.starts_at = ${input.startsAt}`;
       });
     },
 

@@ -6,7 +6,9 @@
  * - `no_open_times`: the chain told them no other time was open and to call the office (the
  *   `no_open_slots` reply; the chain records when, `appointments.no_open_times_at`);
  * - `no_time_chosen`: they were texted the numbered open times and the list lapsed without a choice
- *   (the chain's `reschedule_slots` question in `patient_prompts`, closed at or after its expiry).
+ *   (the chain records it at the lapse, `appointments.no_time_chosen_at`: when the list was asked).
+ * The reasons live on the appointment row and the call log, never only in a question's row, so the
+ * retention purge of closed questions takes none of them.
  * A request stands while the appointment is open, has not started, and is at the time it concerned
  * (not moved since), and the patient has answered no later question of the chain (a reminder's YES,
  * another CHANGE). Once the visit starts, staff see the patient, not a reason to phone them: a list
@@ -15,7 +17,7 @@
  * one; the CSV export does not.
  */
 import type { Sql } from '../db/sql.js';
-import { appointmentMessageKey, isOpenAppointment } from '../workflows/appointmentDefinitions.js';
+import { isOpenAppointment } from '../workflows/appointmentDefinitions.js';
 import { findAnotherTimeAsked } from './anotherTimeAsked.js';
 import type { Appointment } from './appointments.js';
 
@@ -41,30 +43,18 @@ export interface CallBack {
  */
 export async function findCallBacks(sql: Sql, appointments: readonly Appointment[]): Promise<Map<string, CallBack>> {
   const now = Date.now();
-  const open = appointments.filter((a) => isOpenAppointment(a.status) && a.startsAt.getTime() > now);
-  if (open.length === 0) return new Map();
+  const waiting = appointments.filter((a) => isOpenAppointment(a.status) && a.startsAt.getTime() > now);
+  if (waiting.length === 0) return new Map();
   const found = new Map<string, CallBack>();
-  for (const [id, askedAt] of await findAnotherTimeAsked(sql, open)) found.set(id, { askedAt, reason: 'landline' });
-  // A message or call about the appointment's current time has a delivery key starting so: a list
-  // texted after one was texted about this time (not before a move to it).
-  const aboutThisTime = open.map((a) => appointmentMessageKey(a.id, a.startsAt.toISOString(), ''));
-  const rows = await sql<{ appointment_id: string; reason: 'no_open_times' | 'no_time_chosen'; asked_at: Date }[]>`
-    with p (appointment_id, workflow_id, key_prefix) as (
-      select * from unnest(${open.map((a) => a.id)}::bigint[], ${open.map((a) => a.workflowId)}::text[], ${aboutThisTime}::text[])
-    ), asked (appointment_id, workflow_id, reason, asked_at) as (
-      select p.appointment_id, p.workflow_id, 'no_open_times', a.no_open_times_at
-      from p join appointments a on a.id = p.appointment_id
-      where a.no_open_times_at is not null and a.no_open_times_starts_at = a.starts_at
-      union all
-      select p.appointment_id, p.workflow_id, 'no_time_chosen', list.asked_at
-      from p cross join lateral (
-        select asked_at, expires_at, closed_at from patient_prompts
-        where workflow_id = p.workflow_id and kind = 'reschedule_slots'
-        order by asked_at desc, id desc limit 1
-      ) list
-      where list.expires_at <= now() and (list.closed_at is null or list.closed_at >= list.expires_at)
-        and (exists (select 1 from messages m where m.appointment_id = p.appointment_id and starts_with(m.delivery_key, p.key_prefix) and m.created_at <= list.asked_at)
-          or exists (select 1 from calls c where c.appointment_id = p.appointment_id and starts_with(c.delivery_key, p.key_prefix) and c.created_at <= list.asked_at))
+  for (const [id, askedAt] of await findAnotherTimeAsked(sql, waiting)) found.set(id, { askedAt, reason: 'landline' });
+  const rows = await sql<{ appointment_id: string; reason: Exclude<CallBackReason, 'landline'>; asked_at: Date }[]>`
+    with asked (appointment_id, workflow_id, reason, asked_at) as (
+      select a.id, a.workflow_id, r.reason, r.asked_at
+      from appointments a cross join lateral (values
+        ('no_open_times', a.no_open_times_at, a.no_open_times_starts_at),
+        ('no_time_chosen', a.no_time_chosen_at, a.no_time_chosen_starts_at)
+      ) r (reason, asked_at, starts_at)
+      where a.id = any(${waiting.map((a) => a.id)}::bigint[]) and r.asked_at is not null and r.starts_at = a.starts_at
     )
     select asked.appointment_id::text, asked.reason, asked.asked_at from asked
     -- A question asked later and answered says the patient has moved on: closed before it lapsed, and

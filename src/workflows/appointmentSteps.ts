@@ -46,6 +46,8 @@ const WAITLIST_OFFERS_PATCH = 'waitlist-offers';
 const ANSWER_STOPS_RETRIES_PATCH = 'answer-stops-retries';
 /** The patch that records when a patient who asked for another time was told none is open (staff call them back). */
 const NO_OPEN_TIMES_RECORDED_PATCH = 'no-open-times-recorded';
+/** The patch that records on the row when a texted list of open times lapsed without a choice (staff call the patient back). */
+const NO_TIME_CHOSEN_RECORDED_PATCH = 'no-time-chosen-recorded';
 
 /**
  * Runs `work`, a step of the chain's own (not a caller's): an activity failure is logged as `step`
@@ -160,6 +162,16 @@ export function createSteps({ appointment: a, state: s, workflowId, changed }: S
     await record();
     await store.releaseSlot({ appointmentId: id, startsAt: from });
   };
+  /**
+   * Closes the open question, which has lapsed. A list of open times that lapsed unanswered is first
+   * recorded on the row: the patient asked for another time and chose none, so staff call them back.
+   */
+  const lapsePrompt = async () => {
+    if (s.prompt?.kind === 'reschedule_slots' && patched(NO_TIME_CHOSEN_RECORDED_PATCH)) {
+      await tolerate('record no time chosen', () => store.recordNoTimeChosen({ appointmentId: id, startsAt: s.startsAt }));
+    }
+    await dropPrompt();
+  };
   /** Offers the open times within office hours as a numbered list until SLOT_OFFER_MS or the start, or says there are none. */
   const offerSlots = async (): Promise<AppointmentPromptOutcome> => {
     const slots = await store.findOpenSlots({
@@ -184,7 +196,24 @@ export function createSteps({ appointment: a, state: s, workflowId, changed }: S
     return reply('reschedule_options', slots);
   };
 
-  return { startsAtMs, key, view, record, reply, dropPrompt, ask, deliveries, stopAskingAgain, close, cancel, offerFreedSlots, takeSlot, move, offerSlots };
+  return {
+    startsAtMs,
+    key,
+    view,
+    record,
+    reply,
+    dropPrompt,
+    lapsePrompt,
+    ask,
+    deliveries,
+    stopAskingAgain,
+    close,
+    cancel,
+    offerFreedSlots,
+    takeSlot,
+    move,
+    offerSlots,
+  };
 }
 
 /** An appointment chain's steps (createSteps). */

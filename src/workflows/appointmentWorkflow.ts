@@ -51,7 +51,7 @@ export async function appointmentWorkflow(input: AppointmentWorkflowInput): Prom
   const exclusively = <T>(work: () => Promise<T>): Promise<T> => lock.runExclusive(work);
 
   const steps = createSteps({ appointment: a, state: s, workflowId, changed });
-  const { startsAtMs, key, record, dropPrompt, ask, deliveries, offerFreedSlots } = steps;
+  const { startsAtMs, key, record, lapsePrompt, ask, deliveries, offerFreedSlots } = steps;
   setAppointmentHandlers({ appointment: a, state: s, steps, exclusively, changed });
 
   if (input.carried === undefined) {
@@ -85,7 +85,7 @@ export async function appointmentWorkflow(input: AppointmentWorkflowInput): Prom
         s.owed.push({ kind: 'followup_reminder', idempotencyKey: key('followup_reminder'), opensPrompt: false });
         due = true;
       }
-      if (s.prompt !== null && s.prompt.expiresAt <= now) await tolerate('close lapsed prompt', dropPrompt);
+      if (s.prompt !== null && s.prompt.expiresAt <= now) await tolerate('close lapsed prompt', lapsePrompt);
       if (due) await tolerate('record', record);
       // Attempts settled by their receipt, or by waiting long enough: the next channel, if any.
       deliveries.settle(now);

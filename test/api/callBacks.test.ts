@@ -1,7 +1,7 @@
 /**
  * Staff see whom to call back about another time when the patient asked for one by text and nothing
- * changed: no other time was open, or the texted list of open times lapsed unanswered (one that lapses
- * as the visit starts asks for no call).
+ * changed: no other time was open, or the texted list of open times lapsed unanswered (days before the
+ * visit: test/workflows/callBackRecords.test.ts; one that lapses as the visit starts asks for no call).
  * What staff see is `GET /api/appointments/{id}`, the day's `GET /api/appointments` and the "Call
  * back" notice on the appointment's card on the Appointments page; the patient's texts and keys are
  * real signed Twilio webhooks answered by the appointment's real chain.

@@ -254,6 +254,25 @@ describe.runIf(recording)('record appointment chain histories', () => {
     await save('appointment-change-no-open-times', handle.workflowId);
   });
 
+  it('reminder now → CHANGE → the list of open times lapses unanswered → visited', async () => {
+    // The list holds until the visit starts, here 20 s away (office hours every day: times are open).
+    const appointment = await bookTestAppointment(stack.sql, stack.clinic, {
+      startsAt: Date.now() + 20_000,
+      contactHours: allDay,
+      officeDays: [1, 2, 3, 4, 5, 6, 7],
+    });
+    const handle = await startAppointmentChain(stack.temporal, stack.taskQueue, appointment);
+    await handle.executeUpdate(remindNowUpdate);
+    await promptOf(handle).toBe('appointment_reminder');
+    expect(await answer(appointment.phone, 'CHANGE')).toMatchObject({ kind: 'answered', reply: expect.stringContaining('1) ') });
+    await promptOf(handle).toBe('reschedule_slots');
+    await expect.poll(async () => (await handle.query(appointmentQuery)).openPrompt, { timeout: 40_000, interval: 500 }).toBe(null);
+    await deliverAll(handle, appointment.appointmentId);
+    await handle.executeUpdate(markVisitedUpdate, { args: [{}] });
+    expect(await handle.result()).toMatchObject({ status: 'visited' });
+    await save('appointment-change-list-lapses', handle.workflowId);
+  });
+
   it('a voice reminder: no answer → called again → busy → SMS → delivered → visited', async () => {
     const { appointment, handle, calls } = await remindByCall(0.05);
     await expect.poll(async () => (await calls()).length, { timeout: 20_000 }).toBe(1);
