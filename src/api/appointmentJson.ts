@@ -32,14 +32,14 @@ export const ZAppointment = z
 /** When the patient asked for another time and staff should call them back: see `findCallBacks`. */
 const ZAnotherTimeAskedAt = z.string().nullable().meta({
   description:
-    'When the patient asked for another time (ISO 8601 UTC) and the appointment stayed as it was, so staff should call them back (`call_back_reason` says why): when the reminder call was placed on which they pressed 2 from a landline (`landline`), when they were told no other time was open (`no_open_times`), or when the open times were texted to them (`no_time_chosen`). Null when there is nothing to call back about, or once they answered a later question, the appointment was moved, it closed or it started.',
+    'When the patient asked for another time (ISO 8601 UTC) and the appointment stayed as it was, so staff should call them back (`call_back_reason` says why): when the reminder call was placed on which they pressed 2 from a landline (`landline`), when they were told no other time was open (`no_open_times`), when the open times were texted to them (`no_time_chosen`), or when the text with the open times a reminder call promised could not be sent (`times_not_sent`). Null when there is nothing to call back about, or once they answered a later question, the appointment was moved, it closed or it started.',
   example: null,
 });
 
 /** Why staff should call the patient back; null with `another_time_asked_at`. */
 const ZCallBackReason = z.enum(CALL_BACK_REASONS).nullable().meta({
   description:
-    'Why staff should call the patient back about another time: `landline` (they pressed 2 on a reminder call to a landline, which takes no texts, and were asked to call the clinic), `no_open_times` (no other time was open: they were told so and to call the office) or `no_time_chosen` (they were texted the open times and chose none before the list lapsed). Null when `another_time_asked_at` is.',
+    'Why staff should call the patient back about another time: `landline` (they pressed 2 on a reminder call to a landline, which takes no texts, and were asked to call the clinic), `no_open_times` (no other time was open: they were told so and to call the office), `no_time_chosen` (they were texted the open times and chose none before the list lapsed) or `times_not_sent` (they pressed 2 on a reminder call to a mobile, were told the open times would be texted, and that text could not be sent). Null when `another_time_asked_at` is.',
   example: null,
 });
 

@@ -4,7 +4,8 @@
  * (`status`). A choice is texted after the call, except to a number known to be a landline
  * (knownLandlines.ts), which hears an outcome that promises no text, and for another time is asked to
  * call the clinic. A mobile that asks for another time when none is open hears so (the chain's reply
- * kind `no_open_slots`) and to call the clinic, and is texted the same. What a call came to is its `outcome_note` in the call log ("voicemail left", …); its
+ * kind `no_open_slots`) and to call the clinic, and is texted the same; one whose text with the open
+ * times cannot be sent is left for staff to call back (callBacks.ts, `times_not_sent`). What a call came to is its `outcome_note` in the call log ("voicemail left", …); its
  * `note`, why the call was placed, is the messenger's and never written here. Signature-checked like
  * the SMS webhooks; every TwiML answer comes well within Twilio's 15 s (the chain's update has
  * `VOICE_UPDATE_DEADLINE_MS`), and is idempotent per CallSid + step.
@@ -34,6 +35,7 @@ import { AppError } from '../errors.js';
 import { isKnownLandline } from '../messaging/knownLandlines.js';
 import type { Messenger } from '../messaging/messenger.js';
 import { callWithinDeadline } from '../queue/callWithinDeadline.js';
+import { recordTimesNotSent } from '../appointments/callBacks.js';
 import { signalDeliveryReceipt } from '../appointments/signalDeliveryReceipt.js';
 import { answerAppointmentPromptUpdate, appointmentWorkflowId, type AppointmentPromptOutcome } from '../workflows/appointmentDefinitions.js';
 import { twilioWebhookApp } from './twilioWebhookApp.js';
@@ -179,7 +181,9 @@ export function voiceWebhookRoutes(deps: VoiceWebhookDeps) {
         where id = ${call.id}`;
       if (outcome === undefined) return sayAndHangUp(sql, call, 'call_unrecorded');
       if (landline) return sayAndHangUp(sql, call, LANDLINE_OUTCOME_KINDS[choice]);
-      if (outcome.reply !== null) await textReply(call, p.CallSid, outcome.reply);
+      const texted = outcome.reply === null || (await textReply(call, p.CallSid, outcome.reply));
+      // The call promises the open times by text: staff call back a patient whom that text never reaches.
+      if (!texted && outcome.kind === 'reschedule_options' && call.appointmentId !== null) await recordTimesNotSent(tx, call.appointmentId);
       return sayAndHangUp(sql, call, noOpenSlots ? 'call_no_open_slots' : OUTCOME_KINDS[choice]);
     });
     return twimlResponse(twiml);
@@ -211,10 +215,13 @@ export function voiceWebhookRoutes(deps: VoiceWebhookDeps) {
     }
   };
 
-  /** Texts the chain's reply after the call, once per call; a text that cannot be sent is logged (the call's answer stands). */
-  const textReply = async (call: ReminderCall, callSid: string, body: string): Promise<void> => {
+  /**
+   * Texts the chain's reply after the call, once per call. @returns whether it went: false when it
+   * cannot be sent (logged; the call's answer stands) or the number has opted out of texts.
+   */
+  const textReply = async (call: ReminderCall, callSid: string, body: string): Promise<boolean> => {
     try {
-      await deps.messenger.send({
+      const sent = await deps.messenger.send({
         clinicId: call.clinicId,
         phone: call.phone,
         channel: 'sms',
@@ -224,8 +231,10 @@ export function voiceWebhookRoutes(deps: VoiceWebhookDeps) {
         deliveryKey: `call:${callSid}`,
         note: 'after a reminder call',
       });
+      return sent.outcome !== 'suppressed';
     } catch (error) {
       log.warn({ err: error, callSid }, 'the text after a reminder call was not sent');
+      return false;
     }
   };
 

@@ -6,7 +6,9 @@
  * - `no_open_times`: the chain told them no other time was open and to call the office (the
  *   `no_open_slots` reply; the chain records when, `appointments.no_open_times_at`);
  * - `no_time_chosen`: they were texted the numbered open times and the list lapsed without a choice
- *   (the chain records it at the lapse, `appointments.no_time_chosen_at`: when the list was asked).
+ *   (the chain records it at the lapse, `appointments.no_time_chosen_at`: when the list was asked);
+ * - `times_not_sent`: on a reminder call to a mobile they pressed 2 and the text with the open times
+ *   could not be sent (the voice webhook records it, `appointments.times_not_sent_at`: `recordTimesNotSent`).
  * The reasons live on the appointment row and the call log, never only in a question's row, so the
  * retention purge of closed questions takes none of them.
  * A request stands while the appointment is open, has not started, and is at the time it concerned
@@ -16,13 +18,14 @@
  * page, `GET /api/appointments` (each appointment) and `GET /api/appointments/{id}` show the latest
  * one; the CSV export does not.
  */
+import type { TransactionSql } from 'postgres';
 import type { Sql } from '../db/sql.js';
 import { isOpenAppointment } from '../workflows/appointmentDefinitions.js';
 import { findAnotherTimeAsked } from './anotherTimeAsked.js';
 import type { Appointment } from './appointments.js';
 
 /** Why staff should call a patient back (see above). */
-export const CALL_BACK_REASONS = ['landline', 'no_open_times', 'no_time_chosen'] as const;
+export const CALL_BACK_REASONS = ['landline', 'no_open_times', 'no_time_chosen', 'times_not_sent'] as const;
 /** Why staff should call a patient back. */
 export type CallBackReason = (typeof CALL_BACK_REASONS)[number];
 
@@ -30,7 +33,7 @@ export type CallBackReason = (typeof CALL_BACK_REASONS)[number];
 export interface CallBack {
   /**
    * `landline`: when the reminder call was placed; `no_open_times`: when they were told none is open;
-   * `no_time_chosen`: when the list of open times was texted.
+   * `no_time_chosen`: when the list of open times was texted; `times_not_sent`: when its text failed.
    */
   askedAt: Date;
   reason: CallBackReason;
@@ -52,7 +55,8 @@ export async function findCallBacks(sql: Sql, appointments: readonly Appointment
       select a.id, a.workflow_id, r.reason, r.asked_at
       from appointments a cross join lateral (values
         ('no_open_times', a.no_open_times_at, a.no_open_times_starts_at),
-        ('no_time_chosen', a.no_time_chosen_at, a.no_time_chosen_starts_at)
+        ('no_time_chosen', a.no_time_chosen_at, a.no_time_chosen_starts_at),
+        ('times_not_sent', a.times_not_sent_at, a.times_not_sent_starts_at)
       ) r (reason, asked_at, starts_at)
       where a.id = any(${waiting.map((a) => a.id)}::bigint[]) and r.asked_at is not null and r.starts_at = a.starts_at
     )
@@ -72,4 +76,16 @@ export async function findCallBacks(sql: Sql, appointments: readonly Appointment
     if (earlier === undefined || earlier.askedAt < row.asked_at) found.set(row.appointment_id, { askedAt: row.asked_at, reason: row.reason });
   }
   return found;
+}
+
+/**
+ * Records that the patient of appointment `appointmentId`, who pressed 2 (another time) on a reminder
+ * call to a mobile and heard that the open times would be texted, could not be texted them (the text
+ * failed, or the number has opted out of texts): staff are asked to call them back (`times_not_sent`),
+ * from this moment, while the appointment is at its current start. `q` may be a transaction: the
+ * time is the clock's, not the transaction's start, so it comes after the list the chain opened
+ * meanwhile (whose lapse, later, must not read as a list the patient saw and let lapse).
+ */
+export async function recordTimesNotSent(q: Sql | TransactionSql, appointmentId: string): Promise<void> {
+  await q`update appointments set times_not_sent_at = clock_timestamp(), times_not_sent_starts_at = starts_at where id = ${appointmentId}`;
 }

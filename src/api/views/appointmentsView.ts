@@ -181,6 +181,7 @@ function renderCallBack(firstName: string, callBack: CallBack, local: (at: Date)
     landline: html`asked for another time on the reminder call of ${when}. A landline takes no texts, so the time has not changed.`,
     no_open_times: html`asked for another time on ${when} and was told no other time is open. The time has not changed.`,
     no_time_chosen: html`asked for another time on ${when} and chose none of the times texted before the list lapsed. The time has not changed.`,
+    times_not_sent: html`asked for another time on ${when}, on a reminder call, but the text with the open times could not be sent. The time has not changed.`,
   }[callBack.reason];
   return html`<p class="appt-call-back" data-call-back>
     <strong>Call back:</strong> ${firstName} ${why}
