@@ -3,6 +3,12 @@
  * offer and cancellation rows, the winner's booking, and the cancellation (and its offer workflow) a
  * cancelled appointment logs. Every one is idempotent: a send round is keyed by its number, each text by the offer and its
  * kind, the booking by the cancellation.
+ *
+ * A provider staff make inactive has no slot to give (`PATCH /api/providers/{id}`, which then aborts
+ * their open cancellations). The abort can miss a workflow (not started yet, or Temporal not answering)
+ * or reach it late (a YES came first), so a round, a batch's texts and the booking each check that the
+ * provider is still active where they write, and refuse with the non-retryable `ProviderInactive`
+ * (nothing written or sent): the workflow then withdraws the slot as an abort does.
  */
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
@@ -70,6 +76,14 @@ interface SlotRow {
   appointment_id: string | null;
   filled_by_appointment_id: string | null;
 }
+
+/** The refusal of an offer step whose slot's provider staff have made inactive (see the module docstring). */
+const providerInactive = (slot: Pick<SlotRow, 'id' | 'provider_id'>) =>
+  ApplicationFailure.create({
+    type: FailureType.ProviderInactive,
+    message: `provider ${slot.provider_id} of cancellation ${slot.id} has been made inactive`,
+    nonRetryable: true,
+  });
 
 async function findSlot(sql: Sql, cancellationId: string): Promise<SlotRow> {
   const [row] = await sql<SlotRow[]>`
@@ -155,6 +169,9 @@ export function createOfferActivities({ sql, messenger, temporal, taskQueue }: {
      * patient's YES / NO prompt until the hold ends; the texts go next (`sendOfferTexts`), so an answer
      * always finds its offer in the workflow. A retried round finds the offers it recorded.
      * @returns the round's offers with their ready replies, in the patient's language.
+     * @throws ApplicationFailure `ProviderInactive` (non-retryable, nothing written) for a new round
+     *   once the slot's provider is inactive, read under a share lock of their row: a deactivation
+     *   commits either before the round or after its offers are written.
      */
     async makeOffers(input: MakeOffersInput): Promise<OfferRecord[]> {
       return failPermanentErrorsFast('makeOffers', async () => {
@@ -163,10 +180,13 @@ export function createOfferActivities({ sql, messenger, temporal, taskQueue }: {
         const holdExpiresAt = new Date(input.holdExpiresAt);
         const now = new Date(input.now);
         await sql.begin(async (tx) => {
+          // The provider's row first, as every writer of their slots locks it (createCancellation, bookOfferedSlot).
+          const [provider] = await tx<{ active: boolean }[]>`select active from providers where id = ${slot.provider_id} for share`;
           // One round at a time per cancellation: the round's offers are picked and written together.
           await tx`select 1 from cancellation_events where id = ${slot.id} for update`;
           const [made] = await tx`select 1 from offers where cancellation_id = ${slot.id} and round = ${input.round} limit 1`;
           if (made !== undefined) return;
+          if (!provider!.active) throw providerInactive(slot);
           const eligible = await eligibleEntries(sql, slot, clinic, now, input.maxOffersPerDay);
           const ranked = rankByPriority(
             eligible.map((row) => ({ ...row, id: row.entry_id, manualBoost: row.manual_boost, currentApptAt: row.current_appt_at, joinedAt: row.joined_at })),
@@ -206,11 +226,27 @@ export function createOfferActivities({ sql, messenger, temporal, taskQueue }: {
     },
 
     /**
-     * Texts each of `offerIds` that is still pending its offer, on the patient's channel and in their
-     * language, once per offer.
+     * Texts each of `offerIds` (one round's offers, of one cancellation) that is still pending its
+     * offer, on the patient's channel and in their language, once per offer.
      * @returns the offers whose text did not go (the number opted out) or already came back failed.
+     * @throws ApplicationFailure `ProviderInactive` (non-retryable, nothing sent) when the slot's
+     *   provider is inactive before any of the round's texts was logged. A deactivation that commits
+     *   after this check is followed by its abort, which finds the round's offers in the workflow and
+     *   withdraws them; a retry of a round that began going out finishes it for the same reason.
      */
     async sendOfferTexts(input: { offerIds: string[]; holdMinutes: number }): Promise<string[]> {
+      const [first] = input.offerIds;
+      if (first === undefined) return [];
+      const keys = input.offerIds.map((id) => `offer:${id}`);
+      const [round] = await failPermanentErrorsFast(
+        'sendOfferTexts',
+        () =>
+          sql<{ id: string; provider_id: number; go: boolean }[]>`
+          select c.id::text, c.provider_id, p.active or exists (select 1 from messages m where m.idempotency_key = any(${keys})) as go
+          from offers o join cancellation_events c on c.id = o.cancellation_id join providers p on p.id = c.provider_id
+          where o.id = ${first}`,
+      );
+      if (round?.go === false) throw providerInactive(round);
       // All at once: a batch's patients get the slot in the same moment, whatever the batch size.
       const failed = await Promise.all(
         input.offerIds.map(async (offerId) => {
@@ -264,21 +300,30 @@ export function createOfferActivities({ sql, messenger, temporal, taskQueue }: {
      * Books the slot for the winner of offer `offerId`: a `booked` appointment with the slot's
      * provider, time and length, on the patient's channel and language, for the service `Waitlist visit`
      * (never the cancelled appointment's: that was another patient's reason); the winner's waitlist entry
-     * is closed. Once per cancellation: a retry returns the same appointment.
+     * is closed. Once per cancellation: a retry returns the same appointment. Written in one
+     * transaction under the provider's row lock, as every booking of their time.
      * @returns the appointment's chain snapshot, to start its reminder chain with.
+     * @throws ApplicationFailure `ProviderInactive` (non-retryable, nothing written; the entry stays
+     *   active) when staff made the provider inactive before the slot was booked.
      */
     async bookOfferedSlot(input: { cancellationId: string; offerId: string }): Promise<AppointmentSnapshot> {
       return failPermanentErrorsFast('bookOfferedSlot', async () => {
         const slot = await findSlot(sql, input.cancellationId);
         const clinic = await getClinicById(sql, slot.clinic_id);
         const settings = await getClinicSettings(sql, clinic.id);
-        let appointmentId = slot.filled_by_appointment_id;
-        if (appointmentId === null) {
-          const [winner] = await sql<{ phone: string; channel: 'sms' | 'whatsapp'; language: string; display_name: string | null; entry_id: string }[]>`
+        const appointmentId = await sql.begin(async (tx) => {
+          const [provider] = await tx<{ active: boolean }[]>`select active from providers where id = ${slot.provider_id} for update`;
+          // Read after the lock, in a statement of its own: it sees what an attempt before this one committed.
+          const [cancellation] = await tx<{ filled: string | null }[]>`
+            select filled_by_appointment_id::text as filled from cancellation_events where id = ${slot.id}`;
+          // Booked before the provider was made inactive (a retry): the booking stands, as their other appointments do.
+          if (cancellation!.filled !== null) return cancellation!.filled;
+          if (!provider!.active) throw providerInactive(slot);
+          const [winner] = await tx<{ phone: string; channel: 'sms' | 'whatsapp'; language: string; display_name: string | null; entry_id: string }[]>`
             select o.phone, o.channel, o.language, p.display_name, o.entry_id::text from offers o join patients p on p.id = o.patient_id
             where o.id = ${input.offerId}`;
           if (winner === undefined) throw ApplicationFailure.nonRetryable(`no offer ${input.offerId}`, FailureType.InvalidData);
-          const booked = await insertAppointment(sql, {
+          const booked = await insertAppointment(tx, {
             clinicId: clinic.id,
             clinicSlug: clinic.slug,
             providerId: slot.provider_id,
@@ -291,14 +336,11 @@ export function createOfferActivities({ sql, messenger, temporal, taskQueue }: {
             startsAt: slot.slot_start_at,
             durationMinutes: Math.max(5, Math.min(480, Math.round((slot.slot_end_at.getTime() - slot.slot_start_at.getTime()) / 60_000))),
           });
-          const [claimed] = await sql`
-            update cancellation_events set filled_by_appointment_id = ${booked.id} where id = ${slot.id} and filled_by_appointment_id is null returning 1`;
-          if (claimed === undefined) {
-            await sql`delete from appointments where id = ${booked.id}`;
-            appointmentId = (await findSlot(sql, slot.id)).filled_by_appointment_id!;
-          } else appointmentId = booked.id;
-          await sql`update waitlist_entries set active = false, updated_at = now() where id = ${winner.entry_id}`;
-        }
+          // Attempts take the provider's row lock in turn, so the one that finds the slot unfilled fills it.
+          await tx`update cancellation_events set filled_by_appointment_id = ${booked.id} where id = ${slot.id}`;
+          await tx`update waitlist_entries set active = false, updated_at = now() where id = ${winner.entry_id}`;
+          return booked.id;
+        });
         return appointmentSnapshot(clinic, settings, await getAppointment(sql, clinic.id, appointmentId));
       });
     },

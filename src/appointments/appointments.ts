@@ -4,6 +4,7 @@
  * chain's activities change a row. Times are UTC instants; `date` filters are clinic-local days.
  */
 import { DateTime } from 'luxon';
+import type { TransactionSql } from 'postgres';
 import type { Sql } from '../db/sql.js';
 import { AppError } from '../errors.js';
 import { KEY_TIME_FORMAT, mapPage, takePage, type Page, type PageRequest, type TimeKey } from '../db/keysetPage.js';
@@ -79,7 +80,7 @@ const fromRow = (r: AppointmentRow): Appointment => ({
   updatedAt: r.updated_at,
 });
 
-const SELECT_APPOINTMENTS = (sql: Sql) => sql`
+const SELECT_APPOINTMENTS = (sql: Sql | TransactionSql) => sql`
   select a.id, a.clinic_id, a.provider_id, p.name as provider_name, a.patient_name, a.phone, a.language, a.service,
          a.channel, a.starts_at, a.duration_minutes, a.status, to_char(a.follow_up_date, 'YYYY-MM-DD') as follow_up_date,
          a.workflow_id, a.next_reminder_at, a.created_at, a.updated_at, to_char(a.starts_at at time zone 'UTC', ${KEY_TIME_FORMAT}) as key_at
@@ -131,7 +132,7 @@ export interface NewAppointment {
 }
 
 /** Inserts a `booked` appointment with its workflow ID (`appointment-<clinic>-<id>`, as `appointmentWorkflowId`) and returns it. */
-export async function insertAppointment(sql: Sql, a: NewAppointment): Promise<Appointment> {
+export async function insertAppointment(sql: Sql | TransactionSql, a: NewAppointment): Promise<Appointment> {
   const [inserted] = await sql<{ id: string }[]>`
     with next as (select nextval(pg_get_serial_sequence('appointments', 'id'))::text as id)
     insert into appointments (id, clinic_id, provider_id, patient_name, phone, language, service, channel, starts_at, duration_minutes, workflow_id)
@@ -143,7 +144,7 @@ export async function insertAppointment(sql: Sql, a: NewAppointment): Promise<Ap
 }
 
 /** Appointment `id` of `clinicId`. @throws AppError not_found (field `id`). */
-export async function getAppointment(sql: Sql, clinicId: number, id: string): Promise<Appointment> {
+export async function getAppointment(sql: Sql | TransactionSql, clinicId: number, id: string): Promise<Appointment> {
   const rows = await sql<AppointmentRow[]>`${SELECT_APPOINTMENTS(sql)} where a.clinic_id = ${clinicId} and a.id = ${id}`;
   if (rows[0] === undefined) throw new AppError('not_found', `no appointment ${id}`, 'id');
   return fromRow(rows[0]);

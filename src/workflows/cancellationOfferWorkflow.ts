@@ -24,6 +24,14 @@
  * A notice that cannot be sent (the provider refuses it for good, e.g. Twilio 21610, or its retries
  * run out) is logged and the workflow goes on (`patched('offer-notice-failure-logged')`): the slot is
  * booked already, and the other patients are still told. Runs that failed on it before keep failing on replay.
+ *
+ * A provider made inactive (`patched('offer-provider-inactive-withdraws')`): staff's `PATCH` aborts
+ * the provider's open cancellations, but the abort finds no workflow that has not started yet and is
+ * refused by one a YES has just filled. So a round, its texts and the booking each refuse
+ * (`ProviderInactive`, src/activities/offers.ts) once the provider is inactive, and the workflow then
+ * ends as an abort ends it: pending offers withdrawn, each patient told (`offer_withdrawn`); a winner
+ * not yet booked is told so too, in place of the booking, and the others queued for "taken" are told
+ * "withdrawn" instead; a round refused before its texts went ends without a word to its patients.
  */
 import {
   ActivityFailure,
@@ -43,7 +51,13 @@ import {
 import type { OfferActivities, OfferStateChange } from '../activities/offers.js';
 import { readOfferAnswer } from '../domain/offerAnswers.js';
 import { nextContactInstant } from '../domain/reminderPlan.js';
-import { APPOINTMENT_JOURNEY, APPOINTMENT_WORKFLOW_TYPE, appointmentWorkflowId, type AppointmentWorkflowInput } from './appointmentDefinitions.js';
+import {
+  APPOINTMENT_JOURNEY,
+  APPOINTMENT_WORKFLOW_TYPE,
+  appointmentWorkflowId,
+  type AppointmentSnapshot,
+  type AppointmentWorkflowInput,
+} from './appointmentDefinitions.js';
 import type { appointmentWorkflow } from './appointmentWorkflow.js';
 import { FailureType, searchAttributes } from './definitions.js';
 import {
@@ -78,6 +92,8 @@ const texts = proxyActivities<Pick<OfferActivities, 'sendOfferTexts' | 'sendOffe
 export const BOOK_THEN_TELL_PATCH = 'offer-book-then-tell-once';
 /** Feature flag of a notice that cannot be sent being logged, not failing the workflow. */
 export const NOTICE_FAILURE_LOGGED_PATCH = 'offer-notice-failure-logged';
+/** Feature flag of the slot withdrawn when an activity finds its provider made inactive (see the module docstring). */
+export const PROVIDER_INACTIVE_PATCH = 'offer-provider-inactive-withdraws';
 /**
  * An answer that reaches the workflow within this many ms of the patient's notice going out was sent
  * before they could read it (a text takes seconds to arrive): it gets no second "taken".
@@ -92,6 +108,15 @@ const booking = proxyActivities<Pick<OfferActivities, 'bookOfferedSlot'>>({
 });
 
 const refuse = (type: FailureType, message: string) => ApplicationFailure.create({ type, message, nonRetryable: true });
+
+/**
+ * Whether an offer activity refused its step because the slot's provider was made inactive (in runs
+ * with the patch). A local activity's failure arrives as its ApplicationFailure, an ordinary one's wrapped.
+ */
+const refusedForInactiveProvider = (error: unknown): boolean => {
+  const failure = error instanceof ActivityFailure ? error.cause : error;
+  return failure instanceof ApplicationFailure && failure.type === FailureType.ProviderInactive && patched(PROVIDER_INACTIVE_PATCH);
+};
 
 /**
  * Offers `input`'s slot until it is filled, expires or is aborted (see the module docstring).
@@ -178,17 +203,22 @@ export async function cancellationOfferWorkflow(input: CancellationOfferInput): 
   const refuseUnlessOpen = ({ by }: AbortRequest) => {
     if (s.status !== 'open') throw refuse(FailureType.IllegalTransition, `the cancellation is ${s.status}: ${by} cannot abort it`);
   };
+  /** Ends the cancellation `aborted`: its pending offers withdrawn, each patient told. */
+  const withdraw = (by: string) => {
+    log.info('cancellation aborted', { by });
+    s.status = 'aborted';
+    for (const offer of pending()) {
+      end(offer, 'canceled');
+      notices.push({ offerId: offer.offerId, kind: 'offer_withdrawn' });
+    }
+    changes++;
+  };
+  const PROVIDER_INACTIVE = 'the provider made inactive';
   setHandler(
     abortCancellationUpdate,
     (request: AbortRequest) => {
       refuseUnlessOpen(request);
-      log.info('cancellation aborted', { by: request.by });
-      s.status = 'aborted';
-      for (const offer of pending()) {
-        end(offer, 'canceled');
-        notices.push({ offerId: offer.offerId, kind: 'offer_withdrawn' });
-      }
-      changes++;
+      withdraw(request.by);
       return view();
     },
     { validator: refuseUnlessOpen },
@@ -212,6 +242,16 @@ export async function cancellationOfferWorkflow(input: CancellationOfferInput): 
     } catch (error) {
       if (!(error instanceof ActivityFailure) || !patched(NOTICE_FAILURE_LOGGED_PATCH)) throw error;
       log.warn('offer notice not sent', { offerId: notice.offerId, kind: notice.kind, reason: error.cause?.message ?? error.message });
+    }
+  };
+  /** Books the winner; null when the booking found the provider made inactive (nothing written). */
+  const bookWinner = async (): Promise<AppointmentSnapshot | null> => {
+    const winner = { cancellationId: input.cancellationId, offerId: s.winner! };
+    try {
+      return await (bookThenTell ? booking.bookOfferedSlot(winner) : store.bookOfferedSlot(winner));
+    } catch (error) {
+      if (!refusedForInactiveProvider(error)) throw error;
+      return null;
     }
   };
   /** Writes and texts what the handlers decided, in the order they decided it. */
@@ -249,18 +289,38 @@ export async function cancellationOfferWorkflow(input: CancellationOfferInput): 
     } else if (free > 0 && !(exhausted && open.length > 0) && sendAt <= now) {
       if (open.length === 0) s.batch++;
       s.round++;
-      const made = await store.makeOffers({
-        cancellationId: input.cancellationId,
-        workflowId,
-        round: s.round,
-        batch: s.batch,
-        count: free,
-        holdExpiresAt: new Date(now + holdMs).toISOString(),
-        now: new Date(now).toISOString(),
-        maxOffersPerDay: settings.maxOffersPerDay,
-      });
+      let made: OfferRecord[];
+      try {
+        made = await store.makeOffers({
+          cancellationId: input.cancellationId,
+          workflowId,
+          round: s.round,
+          batch: s.batch,
+          count: free,
+          holdExpiresAt: new Date(now + holdMs).toISOString(),
+          now: new Date(now).toISOString(),
+          maxOffersPerDay: settings.maxOffersPerDay,
+        });
+      } catch (error) {
+        if (!refusedForInactiveProvider(error)) throw error;
+        // A YES may have filled it meanwhile: then the booking finds the provider inactive too.
+        if (isOpen()) withdraw(PROVIDER_INACTIVE);
+        continue;
+      }
       s.offers.push(...made.filter((o) => !s.offers.some((known) => known.offerId === o.offerId)));
-      const failed = await texts.sendOfferTexts({ offerIds: made.map((o) => o.offerId), holdMinutes: settings.holdMinutes });
+      let failed: string[];
+      try {
+        failed = await texts.sendOfferTexts({ offerIds: made.map((o) => o.offerId), holdMinutes: settings.holdMinutes });
+      } catch (error) {
+        if (!refusedForInactiveProvider(error)) throw error;
+        // None of the round's texts went: its patients never heard of the slot, so nobody tells them it is gone.
+        const unsent = new Set(made.map((o) => o.offerId));
+        for (const offer of pending()) if (unsent.has(offer.offerId)) end(offer, 'canceled');
+        if (isOpen()) withdraw(PROVIDER_INACTIVE);
+        // An abort (staff's, or the one just made) queued a notice for them too.
+        notices.splice(0, notices.length, ...notices.filter((n) => !unsent.has(n.offerId)));
+        continue;
+      }
       for (const offerId of failed) {
         const offer = s.offers.find((o) => o.offerId === offerId);
         if (offer?.state === 'pending') end(offer, 'failed');
@@ -288,17 +348,26 @@ export async function cancellationOfferWorkflow(input: CancellationOfferInput): 
 
   await flush();
   if (s.status === 'filled' && !s.settled) {
-    const winner = { cancellationId: input.cancellationId, offerId: s.winner! };
-    const appointment = await (bookThenTell ? booking.bookOfferedSlot(winner) : store.bookOfferedSlot(winner));
-    await startChild<typeof appointmentWorkflow>(APPOINTMENT_WORKFLOW_TYPE, {
-      workflowId: appointmentWorkflowId(appointment.clinicSlug, appointment.appointmentId),
-      args: [{ appointment, confirmedByOffer: true } satisfies AppointmentWorkflowInput],
-      parentClosePolicy: ParentClosePolicy.ABANDON,
-      typedSearchAttributes: [
-        { key: searchAttributes.clinic, value: appointment.clinicSlug },
-        { key: searchAttributes.journey, value: APPOINTMENT_JOURNEY },
-      ],
-    });
+    const appointment = await bookWinner();
+    if (appointment === null) {
+      // The provider was made inactive before the winner could be booked: they are told as the others are, and stay on the list.
+      const won = s.offers.find((o) => o.offerId === s.winner)!;
+      end(won, 'canceled');
+      s.winner = null;
+      for (const notice of notices) notice.kind = 'offer_withdrawn';
+      notices.push({ offerId: won.offerId, kind: 'offer_withdrawn' });
+      withdraw(PROVIDER_INACTIVE);
+    } else {
+      await startChild<typeof appointmentWorkflow>(APPOINTMENT_WORKFLOW_TYPE, {
+        workflowId: appointmentWorkflowId(appointment.clinicSlug, appointment.appointmentId),
+        args: [{ appointment, confirmedByOffer: true } satisfies AppointmentWorkflowInput],
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+        typedSearchAttributes: [
+          { key: searchAttributes.clinic, value: appointment.clinicSlug },
+          { key: searchAttributes.journey, value: APPOINTMENT_JOURNEY },
+        ],
+      });
+    }
   }
   if (s.status !== 'open' && !s.settled) {
     await store.recordCancellationStatus({ cancellationId: input.cancellationId, status: s.status });

@@ -111,6 +111,11 @@ export const FailureType = {
   AnswerNotAwaited: 'AnswerNotAwaited',
   /** An update argument the workflow cannot act on (a time in the past, a malformed date). */
   InvalidRequest: 'InvalidRequest',
+  /**
+   * The slot's provider has been made inactive: an offer workflow's round, texts or booking is refused
+   * (nothing written or sent) and the workflow withdraws the slot as a staff abort does.
+   */
+  ProviderInactive: 'ProviderInactive',
 } as const;
 export type FailureType = (typeof FailureType)[keyof typeof FailureType];
 

@@ -6,7 +6,8 @@
  * still be cancelled. A provider who no longer works at the clinic has no time to give: the cancelled
  * appointment's slot is offered to no one on the waitlist, and a patient asking for another time gets
  * none of theirs (the apology that asks them to call), even from a list sent before; their slots
- * already being offered are aborted, each patient holding an offer told.
+ * already being offered are aborted, each patient holding an offer told, also a patient whose YES won the
+ * slot while the provider was being made inactive (the booking, after it, is withdrawn).
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { apiBookingBody, bookThroughApi } from '../support/apiBooking.js';
@@ -38,6 +39,17 @@ async function stepsDone(workflowId: string, type: string): Promise<number> {
   const scheduled = new Set(events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === type).map((e) => String(e.eventId)));
   return events.filter((e) => scheduled.has(String(e.activityTaskCompletedEventAttributes?.scheduledEventId))).length;
 }
+
+/** Resolves once a statement of this test's database matching `pattern` (a POSIX regular expression) waits on a lock. */
+const waitingOnLock = (pattern: string) =>
+  vi.waitFor(
+    async () => {
+      const rows = await stack.sql`
+        select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query ~ ${pattern}`;
+      expect(rows).not.toHaveLength(0);
+    },
+    { timeout: 15_000, interval: 20 },
+  );
 
 /** A new provider, made inactive at once. */
 async function retiredProvider(name: string): Promise<number> {
@@ -165,5 +177,31 @@ describe('making a provider inactive', () => {
     expect(await stack.sql`select 1 from appointments where provider_id = ${leaving}`).toEqual([]);
 
     expect(await json(await stack.api(`/api/cancellations/${kept.id}`))).toMatchObject({ status: 'open', offers: [{ state: 'pending' }] });
+  });
+
+  it('withdraws a slot whose YES is booked only after the provider was made inactive: the winner is told it is no longer available and stays on the list', async () => {
+    const leaving = await addProvider(stack, `Dr Stepping Down ${Date.now()}`);
+    const winner = await waitlistPatient(stack, leaving);
+    const offered = await logCancellation(stack, leaving, 30);
+    await expect.poll(async () => (await textsTo(winner)).length, { timeout: 20_000 }).toBe(1);
+
+    // Another transaction holds the provider's row: staff's PATCH waits to make them inactive, its abort not sent yet.
+    const holder = await stack.sql.reserve();
+    await holder`begin`;
+    await holder`select 1 from providers where id = ${leaving} for update`;
+    const retiring = send('PATCH', `/api/providers/${leaving}`, { active: false });
+    await waitingOnLock('update providers set');
+    // The YES wins at once (the provider is still active); the booking then waits for the row too, behind the PATCH.
+    expect(await patientReply(stack, winner, await stack.sendSms(winner, 'YES'))).toMatch(/^Test Clinic: Confirmed\./);
+    await waitingOnLock('select active from providers|insert into appointments');
+    await holder`rollback`;
+    holder.release();
+    expect((await retiring).status).toBe(200);
+
+    await expect.poll(async () => (await textsTo(winner)).at(-1), { timeout: 20_000 }).toMatch(/^Test Clinic: the .* opening is no longer available\./);
+    expect(await json(await stack.api(`/api/cancellations/${offered.id}`))).toMatchObject({ status: 'aborted', offers: [{ state: 'canceled' }] });
+    expect(await stack.sql`select 1 from appointments where provider_id = ${leaving}`).toEqual([]);
+    // Still on the list: a second YES is told the opening is gone, not the walk-in help.
+    expect(await patientReply(stack, winner, await stack.sendSms(winner, 'YES'))).toMatch(/^Test Clinic: the .* opening is no longer available\./);
   });
 });

@@ -2,13 +2,16 @@
  * The offer workflow in the time-skipping server, on the real activities and Postgres: the losers of a
  * YES are each told once that the slot is taken; a hold that runs out sends the next batch; a failed delivery hands its place to the next patient; a WhatsApp patient
  * gets the clinic's approved template, or an SMS saying why; a list exhausted ends `expired`; a cancellation logged at night waits for
- * the contact hours; the daily cap keeps a patient from a second offer the same day.
+ * the contact hours; the daily cap keeps a patient from a second offer the same day; a slot whose provider
+ * was made inactive before its workflow started (the abort found no workflow) ends aborted, offered to no one.
  */
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { deleteWhatsAppTemplate, saveWhatsAppTemplate } from '../../src/clinics/whatsAppTemplates.js';
 import { addWaitlistEntry } from '../../src/waitlist/waitlistEntries.js';
 import { createCancellation, offerWorkflowInput } from '../../src/waitlist/cancellations.js';
+import { updateProvider } from '../../src/providers/providers.js';
+import { abortProviderCancellations } from '../../src/waitlist/offerWorkflows.js';
 import { appointmentQuery } from '../../src/workflows/appointmentDefinitions.js';
 import {
   answerOfferUpdate,
@@ -52,8 +55,15 @@ async function waitlistFor(count: number, channel?: 'sms' | 'whatsapp'): Promise
   return phones;
 }
 
-/** Logs a slot `hoursAhead` from the workflow clock and starts its offer workflow; `adjust` changes its input. */
-async function offer(hoursAhead: number, adjust: (input: CancellationOfferInput) => CancellationOfferInput = (i) => i) {
+/**
+ * Logs a slot `hoursAhead` from the workflow clock and starts its offer workflow; `adjust` changes its
+ * input; `beforeStart` runs between the two, as `logCancellation` runs them.
+ */
+async function offer(
+  hoursAhead: number,
+  adjust: (input: CancellationOfferInput) => CancellationOfferInput = (i) => i,
+  beforeStart: () => Promise<void> = () => Promise.resolve(),
+) {
   const start = new Date((await ts.env.currentTimeMs()) + hoursAhead * 60 * MINUTE);
   const cancellation = await createCancellation(ts.sql, ts.clinic, {
     providerId,
@@ -64,6 +74,7 @@ async function offer(hoursAhead: number, adjust: (input: CancellationOfferInput)
     createdBy: 'staff',
   });
   const input = adjust(await offerWorkflowInput(ts.sql, ts.clinic, cancellation));
+  await beforeStart();
   const handle = await ts.temporal.workflow.start(CANCELLATION_OFFER_WORKFLOW_TYPE, {
     workflowId: cancellation.workflowId,
     taskQueue: ts.taskQueue,
@@ -217,6 +228,19 @@ describe('the offer workflow', () => {
     const [phone] = await waitlistFor(1);
     const { id, handle } = await offer(0.5);
     expect(await handle.result()).toEqual({ status: 'expired' });
+    expect(await offersOf(id)).toEqual([]);
+    expect(await offerTexts(phone!)).toEqual([]);
+  });
+
+  it('ends aborted, offering nothing, when its provider was made inactive between logging the slot and starting its workflow', async () => {
+    const [phone] = await waitlistFor(1);
+    const { id, handle } = await offer(24, undefined, async () => {
+      // What staff's PATCH does: the provider made inactive, then their open cancellations aborted; this one's workflow is not there yet.
+      await updateProvider(ts.sql, ts.clinic.id, providerId, { active: false });
+      expect(await abortProviderCancellations({ sql: ts.sql, temporal: ts.temporal, taskQueue: ts.taskQueue }, ts.clinic, providerId)).toEqual([]);
+    });
+    expect(await handle.result()).toEqual({ status: 'aborted' });
+    expect(await statusOf(id)).toBe('aborted');
     expect(await offersOf(id)).toEqual([]);
     expect(await offerTexts(phone!)).toEqual([]);
   });

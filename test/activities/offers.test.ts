@@ -1,0 +1,138 @@
+/**
+ * The offer activities on the test Postgres, at the moments the workflow tests cannot hold: staff make
+ * the slot's provider inactive after a round's offers were picked but before their texts went, after a
+ * round had begun going out, and after the winner was booked (a retried booking).
+ */
+import { Client, Connection } from '@temporalio/client';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it, inject, vi } from 'vitest';
+import { createOfferActivities, type MakeOffersInput } from '../../src/activities/offers.js';
+import type { Clinic } from '../../src/clinics/clinics.js';
+import { createSql, type Sql } from '../../src/db/sql.js';
+import { createMessenger } from '../../src/messaging/messenger.js';
+import type { Sender } from '../../src/messaging/sender.js';
+import { updateProvider } from '../../src/providers/providers.js';
+import { createCancellation } from '../../src/waitlist/cancellations.js';
+import { addWaitlistEntry } from '../../src/waitlist/waitlistEntries.js';
+import { fictionalNumber, createTestClinic } from '../support/clinic.js';
+import { fakeSid } from '../support/twilioWebhooks.js';
+
+let sql: Sql;
+let clinic: Clinic;
+let temporal: Client;
+beforeAll(async () => {
+  sql = createSql(inject('databaseUrl'));
+  ({ clinic } = await createTestClinic(sql));
+  temporal = new Client({ connection: await Connection.connect({ address: inject('temporalAddress') }) });
+});
+afterAll(async () => {
+  await temporal?.connection.close();
+  await sql?.end();
+});
+
+const HOUR = 3_600_000;
+
+/** Offer activities texting through `sender` (Twilio's answers, given by the test). */
+const activitiesWith = (sender: Sender) => {
+  const log = pino({ level: 'silent' });
+  return createOfferActivities({ sql, messenger: createMessenger({ sql, sender, callbackBaseUrl: undefined, log }), temporal, taskQueue: 'unused' });
+};
+/** A sender that accepts every text, except that `failOnce` numbers' first text fails as a network error would. */
+function acceptingSender(failOnce: string[] = []): Sender {
+  const failing = new Set(failOnce);
+  return {
+    provider: 'twilio',
+    send: ({ to }) => (failing.delete(to) ? Promise.reject(new Error('socket hang up')) : Promise.resolve({ messageSid: fakeSid(), status: 'queued' })),
+    call: () => Promise.reject(new Error('no calls here')),
+  };
+}
+
+/** A new provider's slot 26 h ahead, logged by staff, with `count` patients waiting for that provider. */
+async function slotFor(count: number) {
+  const [provider] = await sql<{ id: number }[]>`
+    insert into providers (clinic_id, name, type) values (${clinic.id}, ${`Dr ${crypto.randomUUID().slice(0, 8)}`}, 'MD/DO') returning id`;
+  const providerId = provider!.id;
+  const phones: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const phone = fictionalNumber('312');
+    await addWaitlistEntry(sql, clinic.id, {
+      phone,
+      providerIds: [providerId],
+      providerType: 'Any',
+      currentApptAt: null,
+      urgent: false,
+      manualBoost: 0,
+      notes: null,
+    });
+    phones.push(phone);
+  }
+  const start = new Date(Date.now() + 26 * HOUR);
+  const cancellation = await createCancellation(sql, clinic, {
+    providerId,
+    location: 'Main St clinic',
+    slotStartAt: start,
+    slotEndAt: new Date(start.getTime() + HOUR / 2),
+    reason: null,
+    createdBy: 'staff',
+  });
+  const round = (n: number): MakeOffersInput => ({
+    cancellationId: cancellation.id,
+    workflowId: cancellation.workflowId,
+    round: n,
+    batch: 1,
+    count,
+    holdExpiresAt: new Date(Date.now() + 7 * 60_000).toISOString(),
+    now: new Date().toISOString(),
+    maxOffersPerDay: 3,
+  });
+  return { providerId, phones, round };
+}
+
+/** The offer texts Twilio took for `phone` (a MessageSid recorded). */
+const offerTextsTo = async (phone: string) =>
+  (await sql`select 1 from messages where phone = ${phone} and idempotency_key like 'offer:%' and provider_sid is not null`).length;
+const retire = (providerId: number) => updateProvider(sql, clinic.id, providerId, { active: false });
+
+describe('the offer activities, when staff make the provider inactive', () => {
+  it('text no one a round picked before, and refuse the next round; a retried round still finds its offers', async () => {
+    const activities = activitiesWith(acceptingSender());
+    const { providerId, phones, round } = await slotFor(2);
+    const made = await activities.makeOffers(round(1));
+    expect(made).toHaveLength(2);
+    await retire(providerId);
+
+    await expect(activities.sendOfferTexts({ offerIds: made.map((o) => o.offerId), holdMinutes: 7 })).rejects.toMatchObject({
+      type: 'ProviderInactive',
+      nonRetryable: true,
+    });
+    expect(await Promise.all(phones.map(offerTextsTo))).toEqual([0, 0]);
+    await expect(activities.makeOffers(round(2))).rejects.toMatchObject({ type: 'ProviderInactive' });
+    // The workflow ends the round's offers it was told of (a retry of round 1 finds them).
+    expect((await activities.makeOffers(round(1))).map((o) => o.offerId)).toEqual(made.map((o) => o.offerId));
+  });
+
+  it('finish a round that had begun going out, so that the abort withdraws it from every patient alike', async () => {
+    const { providerId, phones, round } = await slotFor(2);
+    const activities = activitiesWith(acceptingSender([phones[1]!]));
+    const made = await activities.makeOffers(round(1));
+    const send = () => activities.sendOfferTexts({ offerIds: made.map((o) => o.offerId), holdMinutes: 7 });
+    await expect(send()).rejects.toThrow('socket hang up');
+    // The attempt fails with the first error while the other text is still on its way.
+    await vi.waitFor(async () => expect(await Promise.all(phones.map(offerTextsTo))).toEqual([1, 0]));
+    await retire(providerId);
+
+    expect(await send()).toEqual([]);
+    expect(await Promise.all(phones.map(offerTextsTo))).toEqual([1, 1]);
+  });
+
+  it('keep a booking made before: a retried booking returns the same appointment', async () => {
+    const activities = activitiesWith(acceptingSender());
+    const { providerId, round } = await slotFor(1);
+    const [offer] = await activities.makeOffers(round(1));
+    const cancellationId = (await sql<{ id: string }[]>`select cancellation_id::text as id from offers where id = ${offer!.offerId}`)[0]!.id;
+    const booked = await activities.bookOfferedSlot({ cancellationId, offerId: offer!.offerId });
+    await retire(providerId);
+
+    expect((await activities.bookOfferedSlot({ cancellationId, offerId: offer!.offerId })).appointmentId).toBe(booked.appointmentId);
+  });
+});
