@@ -360,18 +360,18 @@ describe.runIf(recording)('record cancellation offer histories', () => {
   });
 
   /** Logs a slot 26 h ahead with a new provider for two new waitlisted patients; resolves once both are texted. */
-  async function offerToTwo(providerName: string): Promise<{ phones: string[]; workflowId: string }> {
+  async function offerToTwo(providerName: string): Promise<{ phones: string[]; workflowId: string; providerId: number }> {
     const providerId = await addProvider(suite.stack, providerName);
     const phones = [await waitlistPatient(suite.stack, providerId), await waitlistPatient(suite.stack, providerId)];
     const { id, workflow_id: workflowId } = await logCancellation(suite.stack, providerId);
     const sent = () => suite.stack.sql`select 1 from messages m join offers o on o.id = m.offer_id where o.cancellation_id = ${id}`;
     await expect.poll(async () => (await sent()).length, { timeout: 20_000 }).toBe(2);
-    return { phones, workflowId };
+    return { phones, workflowId, providerId };
   }
 
-  async function save(workflowId: string, scenario: string): Promise<void> {
+  async function save(workflowId: string, scenario: string, status = 'filled'): Promise<void> {
     const handle = suite.stack.temporal.workflow.getHandle(workflowId);
-    expect(await handle.result()).toMatchObject({ status: 'filled' });
+    expect(await handle.result()).toMatchObject({ status });
     const history = await handle.fetchHistory();
     writeFileSync(new URL(`${set}-${scenario}.json`, dir), JSON.stringify(history, null, 2) + '\n');
   }
@@ -393,5 +393,21 @@ describe.runIf(recording)('record cancellation offer histories', () => {
     suite.twilioApi.setAnswer(phones[1]!, { kind: 'refused', code: 21610, message: 'Attempt to send to unsubscribed recipient' });
     await suite.stack.sendSms(phones[0]!, 'YES');
     await save(workflowId, 'offer-notice-refused');
+  }, 180_000);
+
+  // The PATCH's own write without its abort (Temporal did not answer it): the workflow finds out by itself.
+  const makeInactive = (providerId: number) => suite.stack.sql`update providers set active = false where id = ${providerId}`;
+
+  it('offered to two → the provider made inactive → one YES → the booking refused → aborted, both told it is withdrawn', async () => {
+    const { phones, workflowId, providerId } = await offerToTwo('Dr Leaving');
+    await makeInactive(providerId);
+    await suite.stack.sendSms(phones[0]!, 'YES');
+    await save(workflowId, 'offer-provider-inactive-yes', 'aborted');
+  }, 180_000);
+
+  it('offered to two → the provider made inactive → the holds run out → the next round refused → aborted', async () => {
+    const { workflowId, providerId } = await offerToTwo('Dr Departed');
+    await makeInactive(providerId);
+    await save(workflowId, 'offer-provider-inactive-round', 'aborted');
   }, 180_000);
 });
