@@ -15,6 +15,7 @@ import { SHIPPED_LANGUAGES } from '../../domain/languages.js';
 import type { AppointmentStatus } from '../../workflows/appointmentDefinitions.js';
 import { placeError, type PlacedError } from './cardError.js';
 import { renderLayout, type Html } from './layout.js';
+import { refusedControlAttrs, renderUnplacedRefusal } from './refusedField.js';
 import { renderLiveStatus, renderStaffHeader } from './staffNav.js';
 
 /** A staff change a card's forms post (the last path segment). */
@@ -192,7 +193,7 @@ function renderCallBack(firstName: string, callBack: CallBack, local: (at: Date)
 function bookingField(form: BookingForm, name: keyof BookingForm['values'], more: string, control: (attrs: Html) => Html): Html {
   const label = `${BOOKING_LABELS[name]}${more}`;
   const error = form.error?.field === name ? form.error.message : undefined;
-  const attrs = html`id="book-${name}" name="${name}"${error === undefined ? null : html` aria-invalid="true" aria-describedby="book-${name}-error"`}`;
+  const attrs = html`id="book-${name}" name="${name}"${error === undefined ? null : refusedControlAttrs(`book-${name}-error`)}`;
   return html`<div class="field${error === undefined ? '' : ' field-error'}">
     <label for="book-${name}">${label}</label>
     ${control(attrs)}
@@ -208,7 +209,7 @@ function renderBookingForm(view: AppointmentsView): Html {
   const unplaced = form.error !== undefined && (form.error.field === undefined || !(form.error.field in v));
   return html`<section class="card book" aria-labelledby="book-title">
   <h2 id="book-title">Book an appointment</h2>
-  ${unplaced ? html`<p class="field-message" role="alert">${form.error!.message}</p>` : null}
+  ${unplaced ? renderUnplacedRefusal(form.error!.message) : null}
   ${form.error === undefined || unplaced ? null : html`<p class="visually-hidden" role="alert">${form.error.message}</p>`}
   <form method="post" action="${view.urls.book}" class="book-form">
     ${bookingField(form, 'patient_name', '', (a) => html`<input ${a} value="${v.patient_name}" autocomplete="off" required maxlength="100">`)}

@@ -13,6 +13,7 @@ import type { CancellationWithOffers, Offer } from '../../waitlist/cancellations
 import type { CancellationStatus, OfferState } from '../../workflows/offerDefinitions.js';
 import { placeError, type PlacedError } from './cardError.js';
 import { renderLayout, type Html } from './layout.js';
+import { refusedControlAttrs, renderUnplacedRefusal } from './refusedField.js';
 import { renderLiveStatus, renderStaffHeader } from './staffNav.js';
 
 /** The form fields of a new cancellation, as the JSON API names them. */
@@ -169,7 +170,7 @@ export function renderCancellationLists(view: CancellationsView): Html {
 /** One labelled field of the form, with its error beside it when the refusal names it. */
 function formField(form: CancellationForm, name: CancellationField, label: string | Html, control: (attrs: Html) => Html): Html {
   const error = form.error?.field === name ? form.error.message : undefined;
-  const attrs = html`id="new-${name}" name="${name}"${error === undefined ? null : html` aria-invalid="true" aria-describedby="new-${name}-error"`}`;
+  const attrs = html`id="new-${name}" name="${name}"${error === undefined ? null : refusedControlAttrs(`new-${name}-error`)}`;
   return html`<div class="field${error === undefined ? '' : ' field-error'}">
     <label for="new-${name}">${label}</label>
     ${control(attrs)}
@@ -185,7 +186,7 @@ function renderCreateForm(view: CancellationsView): Html {
   return html`<section class="card add" aria-labelledby="new-title">
   <h2 id="new-title">Log a freed slot</h2>
   <p class="muted">Offers go to the best-placed eligible patients on the waitlist; the first YES gets the slot.</p>
-  ${unplaced ? html`<p class="field-message" role="alert">${form.error!.message}</p>` : null}
+  ${unplaced ? renderUnplacedRefusal(form.error!.message) : null}
   ${form.error === undefined || unplaced ? null : html`<p class="visually-hidden" role="alert">${form.error.message}</p>`}
   <form method="post" action="${view.urls.create}" class="entry-form">
     ${formField(

@@ -13,6 +13,7 @@ import type { Provider } from '../../providers/providers.js';
 import { OFFER_CHANNELS, PROVIDER_TYPE_PREFERENCES, type RankedWaitlistEntry } from '../../waitlist/waitlistEntries.js';
 import { placeError, type PlacedError } from './cardError.js';
 import { renderLayout, type Html } from './layout.js';
+import { refusedControlAttrs, renderUnplacedRefusal } from './refusedField.js';
 import { renderLiveStatus, renderStaffHeader } from './staffNav.js';
 
 /** A staff change an entry's forms post (the last path segment). */
@@ -122,7 +123,7 @@ function renderEntryFields(form: EntryForm, prefix: string, view: WaitlistView, 
   const field = (name: EntryField, label: string | Html, control: (attrs: Html) => Html) => {
     const error = errorField === name ? form.error!.message : undefined;
     const id = `${prefix}-${name}`;
-    const attrs = html`id="${id}" name="${name}"${error === undefined ? null : html` aria-invalid="true" aria-describedby="${id}-error"`}`;
+    const attrs = html`id="${id}" name="${name}"${error === undefined ? null : refusedControlAttrs(`${id}-error`)}`;
     return html`<div class="field${error === undefined ? '' : ' field-error'}">
       <label for="${id}">${label}</label>
       ${control(attrs)}
@@ -131,7 +132,7 @@ function renderEntryFields(form: EntryForm, prefix: string, view: WaitlistView, 
   };
   const zone = view.clinic.timezone;
   const providersError = errorField === 'provider_ids' ? form.error!.message : undefined;
-  return html`${form.error !== undefined && !placed ? html`<p class="field-message" role="alert">${form.error.message}</p>` : null}
+  return html`${form.error !== undefined && !placed ? renderUnplacedRefusal(form.error.message) : null}
     ${form.error !== undefined && placed ? html`<p class="visually-hidden" role="alert">${form.error.message}</p>` : null}
     ${field(
       'phone',
@@ -151,10 +152,12 @@ function renderEntryFields(form: EntryForm, prefix: string, view: WaitlistView, 
         : html`<fieldset class="field providers${providersError === undefined ? '' : ' field-error'}">
           <legend>Preferred providers <span class="muted">(none: any)</span></legend>
           ${choices.map(
-            (p) =>
-              html`<label class="check"><input type="checkbox" name="provider_ids" value="${p.id}"${form.providerIds.includes(String(p.id)) ? raw(' checked') : null}> ${p.name}${p.active ? null : html` <span class="muted">(inactive)</span>`}</label>`,
+            (p, i) =>
+              html`<label class="check"><input type="checkbox" name="provider_ids" value="${p.id}"${form.providerIds.includes(String(p.id)) ? raw(' checked') : null}${
+                providersError !== undefined && i === 0 ? refusedControlAttrs(`${prefix}-provider_ids-error`) : null
+              }> ${p.name}${p.active ? null : html` <span class="muted">(inactive)</span>`}</label>`,
           )}
-          ${providersError === undefined ? null : html`<p class="field-message" data-field-error="provider_ids">${providersError}</p>`}
+          ${providersError === undefined ? null : html`<p class="field-message" id="${prefix}-provider_ids-error" data-field-error="provider_ids">${providersError}</p>`}
         </fieldset>`
     }
     ${field(
@@ -164,8 +167,10 @@ function renderEntryFields(form: EntryForm, prefix: string, view: WaitlistView, 
     )}
     ${field('manual_boost', `Boost (0–${MAX_MANUAL_BOOST})`, (a) => html`<input ${a} type="number" inputmode="numeric" min="0" max="${MAX_MANUAL_BOOST}" step="1" value="${v.manual_boost}" required>`)}
     <div class="field check-field${errorField === 'urgent' ? ' field-error' : ''}">
-      <label class="check"><input type="checkbox" name="urgent" value="true" id="${prefix}-urgent"${form.urgent ? raw(' checked') : null}> Urgent (+30)</label>
-      ${errorField === 'urgent' ? html`<p class="field-message" data-field-error="urgent">${form.error!.message}</p>` : null}
+      <label class="check"><input type="checkbox" name="urgent" value="true" id="${prefix}-urgent"${form.urgent ? raw(' checked') : null}${
+        errorField === 'urgent' ? refusedControlAttrs(`${prefix}-urgent-error`) : null
+      }> Urgent (+30)</label>
+      ${errorField === 'urgent' ? html`<p class="field-message" id="${prefix}-urgent-error" data-field-error="urgent">${form.error!.message}</p>` : null}
     </div>
     ${field('notes', html`Notes <span class="muted">(staff only)</span>`, (a) => html`<textarea ${a} rows="2" maxlength="500">${v.notes}</textarea>`)}`;
 }

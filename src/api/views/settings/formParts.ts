@@ -5,6 +5,7 @@
  */
 import { html, raw } from 'hono/html';
 import type { Html } from '../layout.js';
+import { refusedControlAttrs, renderUnplacedRefusal } from '../refusedField.js';
 import type { FormRefusal, SettingsForm, SettingsView } from './settingsView.js';
 
 /** A form's field helper: ids, the error beside the field it names (`field` or one under it, `reminder_rules.0.minutes`). */
@@ -12,7 +13,7 @@ export function formFields(form: string, values: Record<string, string>, error: 
   const errorFor = (name: string) => (error?.field !== undefined && names(error.field) && fieldOwner(error.field) === name ? error.message : undefined);
   const attrs = (name: string) => {
     const message = errorFor(name);
-    return html`id="${form}-${name}" name="${name}"${message === undefined ? null : html` aria-invalid="true" aria-describedby="${form}-${name}-error"`}`;
+    return html`id="${form}-${name}" name="${name}"${message === undefined ? null : refusedControlAttrs(`${form}-${name}-error`)}`;
   };
   const message = (name: string) => {
     const text = errorFor(name);
@@ -37,7 +38,7 @@ export function fieldOwner(field: string): string {
 export function unplacedError(error: FormRefusal | undefined, placed: (field: string) => boolean): Html {
   if (error === undefined) return html``;
   const isPlaced = error.field !== undefined && placed(error.field);
-  return isPlaced ? html`<p class="visually-hidden" role="alert">${error.message}</p>` : html`<p class="field-message" role="alert">${error.message}</p>`;
+  return isPlaced ? html`<p class="visually-hidden" role="alert">${error.message}</p>` : renderUnplacedRefusal(error.message);
 }
 
 /** The notice of the last save, in the section of the form it saved. */

@@ -57,7 +57,9 @@ export function renderHoursSection(view: SettingsView, values: Record<string, st
       <legend>${HOURS_LABELS.office_days}</legend>
       ${WEEKDAYS.map(
         (label, i) =>
-          html`<label class="day"><input type="checkbox" name="office_day_${i + 1}"${values[`office_day_${i + 1}`] === 'on' ? raw(' checked') : null}> ${label}</label>`,
+          html`<label class="day"><input type="checkbox" name="office_day_${i + 1}"${values[`office_day_${i + 1}`] === 'on' ? raw(' checked') : null}${
+            daysError !== undefined && i === 0 ? raw(' autofocus') : null
+          }> ${label}</label>`,
       )}
       ${f.message('office_days')}
     </fieldset>

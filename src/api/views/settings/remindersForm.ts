@@ -8,6 +8,7 @@ import type { ClinicSettings } from '../../../clinics/clinicSettings.js';
 import { MAX_REMINDER_RULES } from '../../../domain/reminderRules.js';
 import type { FieldLabels } from '../fieldLabels.js';
 import type { Html } from '../layout.js';
+import { refusedControlAttrs } from '../refusedField.js';
 import { option, renderNotice, unplacedError } from './formParts.js';
 import type { FormRefusal, SettingsView } from './settingsView.js';
 
@@ -66,23 +67,26 @@ export function renderRemindersSection(view: SettingsView, values: Record<string
     ${Array.from({ length: rows }, (_, i) => {
       const kind = values[`rule_kind_${i}`] ?? '';
       const wrong = erringRow === i;
+      // The refused row's control in view for its kind (its minutes, its time, else its choice) takes focus.
+      const refusedControl = kind === 'before' ? 'minutes' : kind === 'day_before_at' ? 'time' : 'kind';
+      const refused = (control: string) => (wrong && control === refusedControl ? refusedControlAttrs(`rule-error-${i}`) : null);
       return html`<fieldset class="rule${wrong ? ' field-error' : ''}" data-rule="${i}">
         <legend>Reminder ${i + 1}</legend>
         <div class="field">
           <label for="rule-kind-${i}">When</label>
-          <select id="rule-kind-${i}" name="rule_kind_${i}" data-rule-kind>
+          <select id="rule-kind-${i}" name="rule_kind_${i}" data-rule-kind${refused('kind')}>
             ${option('', 'No reminder', kind)}${option('before', 'Minutes before the visit', kind)}${option('day_before_at', 'The day before, at', kind)}
           </select>
         </div>
         <div class="field" data-rule-field="before">
           <label for="rule-minutes-${i}">Minutes before <span class="muted">(1440 = 1 day)</span></label>
-          <input id="rule-minutes-${i}" name="rule_minutes_${i}" type="number" min="1" step="1" inputmode="numeric" value="${values[`rule_minutes_${i}`] ?? ''}">
+          <input id="rule-minutes-${i}" name="rule_minutes_${i}" type="number" min="1" step="1" inputmode="numeric" value="${values[`rule_minutes_${i}`] ?? ''}"${refused('minutes')}>
         </div>
         <div class="field" data-rule-field="day_before_at">
           <label for="rule-time-${i}">Time of day</label>
-          <input id="rule-time-${i}" name="rule_time_${i}" type="time" value="${values[`rule_time_${i}`] ?? ''}">
+          <input id="rule-time-${i}" name="rule_time_${i}" type="time" value="${values[`rule_time_${i}`] ?? ''}"${refused('time')}>
         </div>
-        ${wrong ? html`<p class="field-message" data-field-error="${error!.field}">${error!.message}</p>` : null}
+        ${wrong ? html`<p class="field-message" id="rule-error-${i}" data-field-error="${error!.field}">${error!.message}</p>` : null}
       </fieldset>`;
     })}
     <div class="actions"><button class="btn btn-primary" type="submit">Save schedule</button></div>

@@ -1,0 +1,75 @@
+import { DateTime } from 'luxon';
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { bookThroughApi } from '../support/apiBooking.js';
+import { screenshotPath } from '../support/chromium.js';
+import { browserSuite } from '../support/browserSuite.js';
+import { signInTo } from '../support/staffBrowser.js';
+
+const suite = browserSuite();
+
+/** Signs in on a page `width` × `height` CSS pixels and lands on staff page `path`. */
+async function signIn(path: string, width: number, height: number): Promise<Page> {
+  const page = await suite.newPage(width, height);
+  const separator = path.includes('?') ? '&' : '?';
+  await signInTo(page, `${suite.baseUrl}${path}${separator}clinic=${suite.stack.clinic.slug}`, suite.stack.adminPassword);
+  return page;
+}
+
+/** Whether `element` lies wholly inside the window, as the staff member sees the page. */
+const inView = (element: Locator) =>
+  element.evaluate((at) => {
+    const box = at.getBoundingClientRect();
+    return box.top >= 0 && box.bottom <= (at.ownerDocument.defaultView?.innerHeight ?? 0);
+  });
+
+/** Whether `control` has keyboard focus. */
+const focused = (control: Locator) => control.evaluate((at) => at === at.ownerDocument.activeElement);
+
+describe('a receptionist whose form is refused sees why without looking for it', () => {
+  it('lands on the mistyped number of a booking under a full day, the rest as typed', async () => {
+    const day = DateTime.now().setZone(suite.stack.clinic.timezone).plus({ days: 5 }).startOf('day');
+    for (const hour of [9, 11, 14]) await bookThroughApi(suite.stack, { startsAt: day.set({ hour }), patientName: 'Ines Duarte' });
+    const page = await signIn(`/admin/appointments?date=${day.toISODate()}`, 390, 844);
+    await page.locator('[data-appointment]').nth(2).waitFor();
+
+    await page.getByLabel('Patient name').fill('Tomás Ruiz');
+    await page.getByLabel('Mobile number').fill('312555');
+    await page.getByLabel(/^Date and time/).fill(day.set({ hour: 16 }).toFormat("yyyy-MM-dd'T'HH:mm"));
+    await page.getByLabel('Provider').fill('Dr Mehta');
+    await page.getByLabel('Service').fill('Checkup');
+    await page.getByRole('button', { name: 'Book', exact: true }).click();
+
+    // The page that comes back opens at the refused field, not at its top three appointments above it.
+    const phone = page.getByLabel('Mobile number');
+    const why = page.locator('#book-phone-error');
+    expect(await why.textContent()).toMatch(/^Mobile number: must be a valid mobile number/);
+    expect(await focused(phone)).toBe(true);
+    expect(await inView(phone)).toBe(true);
+    expect(await inView(why)).toBe(true);
+    expect(await phone.inputValue()).toBe('312555');
+    expect(await page.getByLabel('Patient name').inputValue()).toBe('Tomás Ruiz');
+    await page.screenshot({ path: screenshotPath('refused-booking-phone.png') });
+
+    // Fixed where it stands, the booking goes through.
+    await phone.fill('+13125550177');
+    await page.getByRole('button', { name: 'Book', exact: true }).click();
+    await page.getByRole('status').filter({ hasText: "Booked Tomás's 4:00 PM appointment" }).waitFor();
+    await page.close();
+  });
+
+  it('lands on the time zone the manager mistyped in the Hours section, far down the Settings page', async () => {
+    const page = await signIn('/admin/settings', 1280, 800);
+    const hours = page.getByRole('region', { name: 'Hours, time zone and office phone' });
+    await hours.getByLabel(/^Time zone/).fill('America/Chicgo');
+    await hours.getByRole('button', { name: 'Save hours' }).click();
+
+    const timeZone = page.getByRole('region', { name: 'Hours, time zone and office phone' }).getByLabel(/^Time zone/);
+    expect(await page.locator('#hours-timezone-error').textContent()).toMatch(/^Time zone: must be an IANA time zone/);
+    expect(await focused(timeZone)).toBe(true);
+    expect(await inView(timeZone)).toBe(true);
+    expect(await inView(page.locator('#hours-timezone-error'))).toBe(true);
+    expect(await timeZone.inputValue()).toBe('America/Chicgo');
+    await page.close();
+  });
+});
