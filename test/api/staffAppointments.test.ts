@@ -245,7 +245,7 @@ describe("the day's appointments", () => {
     expect(new URL(refused.headers.get('location')!, OWN_ORIGIN).searchParams.get('error_for')).toBe(id);
     const page = await (await stack.app.request(refused.headers.get('location')!, { headers: { Cookie: cookie } })).text();
     const card = new RegExp(`data-appointment="${id}"[\\s\\S]*?</li>`).exec(page)![0];
-    expect(card).toContain(`<p class="card-error" role="alert" data-card-error>${error}</p>`);
+    expect(card).toContain(`<p class="card-error" role="alert" tabindex="-1" autofocus data-card-error>${error}</p>`);
     expect(page).not.toContain('class="banner"');
   });
 });

@@ -90,7 +90,7 @@ describe('logging a freed slot and aborting it', () => {
     expect(flash(again, 'error_for')).toBe(cancellation.id);
     const shown = await (await stack.app.request(again.headers.get('location')!, { headers: { Cookie: cookie } })).text();
     expect(new RegExp(`data-cancellation="${cancellation.id}"(?:(?!data-cancellation=)[\\s\\S])*`).exec(shown)![0]).toContain(
-      `<p class="card-error" role="alert" data-card-error>cancellation ${cancellation.id} is aborted</p>`,
+      `<p class="card-error" role="alert" tabindex="-1" autofocus data-card-error>cancellation ${cancellation.id} is aborted</p>`,
     );
     expect(shown).not.toContain('class="banner"');
   });

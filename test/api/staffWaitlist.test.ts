@@ -141,7 +141,7 @@ describe('bad input names the field and writes nothing', () => {
     expect(new URL(refused.headers.get('location')!, OWN_ORIGIN).searchParams.get('error_for')).toBe(id);
     const shown = await (await stack.app.request(refused.headers.get('location')!, { headers: { Cookie: cookie } })).text();
     const card = new RegExp(`data-entry="${id}"[\\s\\S]*?</li>`).exec(shown)![0];
-    expect(card).toContain('<p class="card-error" role="alert" data-card-error>Boost: must be a whole number from 0 to 40</p>');
+    expect(card).toContain('<p class="card-error" role="alert" tabindex="-1" autofocus data-card-error>Boost: must be a whole number from 0 to 40</p>');
     expect(shown).not.toContain('class="banner"');
 
     const edit = await post(pagePath(`/${id}/edit`), cookie, { channel: 'sms', provider_type: 'Any', manual_boost: '41' });

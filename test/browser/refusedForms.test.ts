@@ -58,6 +58,33 @@ describe('a receptionist whose form is refused sees why without looking for it',
     await page.close();
   });
 
+  it('lands on a refused move in the card of the last appointment of the day, and stays there as the list goes live', async () => {
+    const day = DateTime.now().setZone(suite.stack.clinic.timezone).plus({ days: 6 }).startOf('day');
+    for (const hour of [9, 11]) await bookThroughApi(suite.stack, { startsAt: day.set({ hour }), patientName: 'Ines Duarte' });
+    const last = await bookThroughApi(suite.stack, { startsAt: day.set({ hour: 15 }), patientName: 'Kofi Mensah' });
+    const page = await signIn(`/admin/appointments?date=${day.toISODate()}`, 390, 844);
+    const card = page.locator(`[data-appointment="${last.id}"]`);
+    await card.getByLabel(/^New time/).fill(DateTime.now().setZone(suite.stack.clinic.timezone).minus({ days: 1 }).toFormat("yyyy-MM-dd'T'HH:mm"));
+    await card.getByRole('button', { name: 'Move', exact: true }).click();
+
+    const refusal = page.locator(`[data-appointment="${last.id}"] [data-card-error]`);
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toBe('New time: must be in the future');
+    expect(await inView(refusal)).toBe(true);
+    expect(await focused(refusal)).toBe(true);
+    // The first fragment of the live stream swaps the list in again: the refusal keeps its card and focus.
+    // (A refusal kept through a swap loses its role="alert", so it is not announced twice.)
+    await page.locator(`[data-appointment="${last.id}"] [data-card-error]:not([role])`).waitFor({ timeout: 5_000 });
+    expect(await focused(refusal)).toBe(true);
+    // Shift+Tab goes back to the card's own controls.
+    await page.keyboard.press('Shift+Tab');
+    const cardOfFocus = await page
+      .locator('body')
+      .evaluate((body) => body.ownerDocument.activeElement?.closest('[data-appointment]')?.getAttribute('data-appointment'));
+    expect(cardOfFocus).toBe(last.id);
+    await page.close();
+  });
+
   it('lands on the time zone the manager mistyped in the Hours section, far down the Settings page', async () => {
     const page = await signIn('/admin/settings', 1280, 800);
     const hours = page.getByRole('region', { name: 'Hours, time zone and office phone' });

@@ -27,7 +27,12 @@ export function placeError(error: string | undefined, errorFor: string | undefin
   };
 }
 
-/** The refusal as a card shows it (`data-card-error`: the live scripts keep it through a swap; cardErrorScript.ts). */
+/**
+ * The refusal as a card shows it on the page a form post came back to (`data-card-error`: the live
+ * scripts keep it through a swap; cardErrorScript.ts). It takes focus as the page opens (`autofocus`,
+ * `tabindex="-1"` so it can hold focus outside the Tab order): the page opens at the card, which may be
+ * far down a long list, and a screen reader reads the refusal; Shift+Tab goes back to the card's controls.
+ */
 export function renderCardError(message: string): Html {
-  return html`<p class="card-error" role="alert" data-card-error>${message}</p>`;
+  return html`<p class="card-error" role="alert" tabindex="-1" autofocus data-card-error>${message}</p>`;
 }

@@ -12,7 +12,7 @@ const CARD_ATTRIBUTES = ['data-ticket', 'data-appointment', 'data-entry', 'data-
  * Browser JavaScript statements that define `swapKeepingCardErrors(html)` for the element held by the
  * page script's variable `container`: sets its HTML to `html` and puts each card's refusal back in the
  * same card of the new HTML (dropped when that card is gone), without its `role="alert"`, so it is not
- * announced again; and `showCardError(card, message)` / `clearCardError(card)` for a refusal the
+ * announced again, and with keyboard focus when it had it; and `showCardError(card, message)` / `clearCardError(card)` for a refusal the
  * page's script received itself.
  */
 export function cardErrorScript(container: string): string {
@@ -29,12 +29,15 @@ export function cardErrorScript(container: string): string {
       const key = card === null ? null : cardKey(card);
       if (key !== null) kept.push([key, error]);
     });
+    // The refusal a page opened focused on (cardError.ts) keeps focus: taking it out of the page dropped it.
+    const focusedError = kept.find(([, error]) => error === document.activeElement)?.[1] ?? null;
     ${container}.innerHTML = markup;
     kept.forEach(([key, error]) => {
       const card = ${container}.querySelector(key);
       if (card === null || card.querySelector('[data-card-error]') !== null) return;
       error.removeAttribute('role');
       card.append(error);
+      if (error === focusedError) error.focus({ preventScroll: true });
     });
   };
   const showCardError = (card, message) => {
