@@ -69,6 +69,22 @@ describe('the template preview on the Settings page', () => {
   });
 });
 
+describe('the waitlist replies on the Settings page', () => {
+  it('are named for what they tell the patient: the winner that the slot is theirs, a later YES that it is taken', async () => {
+    const page = await signIn(768);
+    await page.goto(`${suite.baseUrl}/admin/settings?clinic=${suite.stack.clinic.slug}`);
+    const templates = page.getByRole('region', { name: 'Message templates' });
+    const open = async (label: string) => {
+      await templates.getByLabel('Message', { exact: true }).selectOption({ label });
+      await templates.getByRole('button', { name: 'Open', exact: true }).click();
+      return page.getByLabel(`${label} in en`).inputValue();
+    };
+    expect(await open('Waitlist: slot confirmed')).toContain("Confirmed. You're scheduled for {date} at {time}");
+    expect(await open('Waitlist: slot already taken')).toContain('sorry, this slot has been taken');
+    await page.close();
+  });
+});
+
 describe('the Numbers page', () => {
   it('draws every chart with Chart.js, its table beneath', async () => {
     // Something to count: a walk-in seen today and an appointment tomorrow marked visited.

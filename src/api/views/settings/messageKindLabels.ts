@@ -28,8 +28,8 @@ export const KIND_LABELS: Record<MessageKind, string> = {
   call_no_key: 'Call: menu after no key',
   call_no_open_slots: 'Call: no other time open',
   offer: 'Waitlist: offer',
-  offer_won: 'Waitlist: slot taken',
-  offer_taken: 'Waitlist: slot gone',
+  offer_won: 'Waitlist: slot confirmed',
+  offer_taken: 'Waitlist: slot already taken',
   offer_declined: 'Waitlist: declined',
   offer_withdrawn: 'Waitlist: withdrawn',
 };
