@@ -2,13 +2,16 @@
  * The staff forms lay out cleanly on a phone, a tablet and a desktop (390, 820 and 1440 CSS pixels):
  * no control (a date-time input, a select with a long provider's name) runs over the field beside it
  * or past its card's edge; the Numbers page's tables fit their cards without a sideways scroll where
- * there is room (820 and 1440 px) and scroll within their card, not the page, on a phone. Screenshots
- * of each go to `test-results/`.
+ * there is room (820 and 1440 px) and scroll within their card, not the page, on a phone; a name typed
+ * as one long word breaks inside its card on the Appointments and Waitlist pages. Screenshots of each go
+ * to `test-results/`.
  */
 import type { BrowserContext, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { screenshotPath } from '../support/chromium.js';
+import { bookThroughApi } from '../support/apiBooking.js';
 import { browserSuite } from '../support/browserSuite.js';
+import { patientPhone } from '../support/stack.js';
 import { signInTo } from '../support/staffBrowser.js';
 
 const suite = browserSuite();
@@ -80,6 +83,36 @@ describe('staff forms at every width', () => {
       }
       await context.close();
     }
+    expect(found).toEqual({});
+  });
+});
+
+describe('the list pages on a phone', () => {
+  it('keep a name typed as one long word inside its card, the page never wider than the screen', async () => {
+    // A name pasted without spaces (an e-mail address, a name run together): as long as the forms take.
+    const name = 'Maximiliana'.repeat(8);
+    const booking = await bookThroughApi(suite.stack, { patientName: `${name} Ruiz`, days: 4 });
+    const listed = await suite.stack.api('/api/waitlist', { method: 'POST', body: JSON.stringify({ phone: patientPhone(), display_name: `${name} Ruiz` }) });
+    expect(listed.status).toBe(201);
+
+    const context = await signedIn(390);
+    const found: Record<string, number> = {};
+    for (const [page, path, card] of [
+      ['appointments', `/admin/appointments?date=${booking.day}&`, `[data-appointment="${booking.id}"]`],
+      ['waitlist', '/admin/waitlist?', '[data-entry]'],
+    ] as const) {
+      const tab = await context.newPage();
+      await suite.watch(tab);
+      await tab.goto(`${suite.baseUrl}${path}clinic=${suite.stack.clinic.slug}`);
+      await tab.locator(card).filter({ hasText: 'Maximiliana' }).waitFor();
+      const scrollWidth = await tab.locator('html').evaluate((html) => html.scrollWidth);
+      if (scrollWidth > 390) found[page] = scrollWidth;
+      await tab
+        .locator(card)
+        .filter({ hasText: 'Maximiliana' })
+        .screenshot({ path: screenshotPath(`long-name-${page}-390.png`) });
+    }
+    await context.close();
     expect(found).toEqual({});
   });
 });

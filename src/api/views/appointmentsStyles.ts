@@ -20,7 +20,8 @@ export const APPOINTMENTS_CSS = `
 .appt { padding: 16px 18px; display: grid; gap: 12px; }
 .appt-top { display: flex; flex-wrap: wrap; align-items: baseline; gap: 6px 14px; }
 .appt-time { font-size: 1.5rem; font-weight: 800; font-variant-numeric: tabular-nums; }
-.appt-name { font-size: 1.25rem; font-weight: 650; }
+/* A name typed as one long word breaks inside the card rather than widen the page. */
+.appt-name { font-size: 1.25rem; font-weight: 650; min-width: 0; overflow-wrap: anywhere; }
 .pill { padding: 3px 12px; border-radius: 999px; background: var(--accent-soft); color: var(--accent); font-weight: 700; white-space: nowrap; }
 .pill-confirmed { background: #dcfce7; color: #166534; }
 .pill-cancelled, .pill-no_show { background: var(--danger-soft); color: var(--danger); }

@@ -51,7 +51,8 @@ export const WAITLIST_CSS = `${LIST_PAGE_CSS}
 .entry { padding: 16px 18px; display: grid; gap: 12px; }
 .entry-top { display: flex; flex-wrap: wrap; align-items: baseline; gap: 6px 14px; }
 .rank { font-size: 1.1rem; font-weight: 800; color: var(--muted); font-variant-numeric: tabular-nums; }
-.entry-name { font-size: 1.25rem; font-weight: 650; }
+/* A name typed as one long word breaks inside the card rather than widen the page. */
+.entry-name { font-size: 1.25rem; font-weight: 650; min-width: 0; overflow-wrap: anywhere; }
 .entry-name .phone { font-size: 1rem; font-weight: 500; color: var(--muted); white-space: nowrap; }
 .score { margin-left: auto; white-space: nowrap; }
 .score-value { font-size: 1.6rem; font-weight: 800; font-variant-numeric: tabular-nums; }
