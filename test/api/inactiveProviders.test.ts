@@ -10,7 +10,7 @@
  * slot while the provider was being made inactive (the booking, after it, is withdrawn).
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { apiBookingBody, bookThroughApi } from '../support/apiBooking.js';
+import { apiBookingBody, bookThroughApi, outboundTexts } from '../support/apiBooking.js';
 import { json, patientPhone, patientReply, startStack, type Stack } from '../support/stack.js';
 import { addProvider, logCancellation, waitlistPatient } from '../support/waitlist.js';
 
@@ -26,12 +26,7 @@ const inHours = (hours: number) => new Date(Date.now() + hours * 3_600_000).toIS
 const countOf = async (table: 'appointments' | 'waitlist_entries' | 'cancellation_events') =>
   (await stack.sql<{ n: number }[]>`select count(*)::int as n from ${stack.sql(table)} where clinic_id = ${stack.clinic.id}`)[0]!.n;
 
-/** The texts sent to `phone`, oldest first. */
-const textsTo = async (phone: string): Promise<string[]> =>
-  ((await json(await stack.api(`/api/messages?phone=${encodeURIComponent(phone)}`))).messages as { direction: string; body: string }[])
-    .filter((m) => m.direction === 'outbound')
-    .map((m) => m.body)
-    .reverse();
+const textsTo = (phone: string) => outboundTexts(stack, phone);
 
 /** How many runs of activity `type` the workflow's history shows completed. */
 async function stepsDone(workflowId: string, type: string): Promise<number> {

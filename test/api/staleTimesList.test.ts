@@ -6,7 +6,7 @@
  * the new time instead: `test/workflows/appointmentReschedule.test.ts`, which can move the clock.)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bookThroughApi, remindAndAwaitQuestion } from '../support/apiBooking.js';
+import { bookThroughApi, remindAndAwaitQuestion, outboundTexts } from '../support/apiBooking.js';
 import { json, patientReply, startStack, twimlText, type Stack } from '../support/stack.js';
 
 let stack: Stack;
@@ -16,11 +16,7 @@ beforeAll(async () => {
 afterAll(() => stack?.stop());
 
 const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
-const textsTo = async (phone: string): Promise<string[]> =>
-  ((await json(await stack.api(`/api/messages?phone=${encodeURIComponent(phone)}`))).messages as { direction: string; body: string }[])
-    .filter((m) => m.direction === 'outbound')
-    .map((m) => m.body)
-    .reverse();
+const textsTo = (phone: string) => outboundTexts(stack, phone);
 const appointment = async (id: string) => json(await stack.api(`/api/appointments/${id}`));
 
 /** Books a visit, has staff remind the patient, and has the patient ask for another time: the list's text. */

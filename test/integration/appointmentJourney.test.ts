@@ -7,6 +7,7 @@
  */
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { outboundTexts } from '../support/apiBooking.js';
 import { json, patientPhone, patientReply, startStack, twimlText, type Stack } from '../support/stack.js';
 
 let stack: Stack;
@@ -16,11 +17,7 @@ beforeAll(async () => {
 afterAll(() => stack?.stop());
 
 const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
-const textsTo = async (phone: string): Promise<string[]> =>
-  ((await json(await stack.api(`/api/messages?phone=${encodeURIComponent(phone)}`))).messages as { direction: string; body: string }[])
-    .filter((m) => m.direction === 'outbound')
-    .map((m) => m.body)
-    .reverse();
+const textsTo = (phone: string) => outboundTexts(stack, phone);
 const appointment = async (id: string) => json(await stack.api(`/api/appointments/${id}`));
 
 async function book(phone: string, extra: Record<string, unknown> = {}): Promise<{ id: string; starts_at: string; next_reminder_at: string | null }> {

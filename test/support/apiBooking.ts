@@ -93,3 +93,12 @@ export async function remindAndAwaitQuestion(stack: Stack, appointmentId: string
     { timeout: 15_000 },
   );
 }
+
+/** The texts `stack` sent to `phone` (E.164), oldest first, as staff read them (`GET /api/messages?phone=`). */
+export async function outboundTexts(stack: Stack, phone: string): Promise<string[]> {
+  const { messages } = (await json(await stack.api(`/api/messages?phone=${encodeURIComponent(phone)}`))) as { messages: { direction: string; body: string }[] };
+  return messages
+    .filter((m) => m.direction === 'outbound')
+    .map((m) => m.body)
+    .reverse();
+}
