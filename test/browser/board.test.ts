@@ -217,6 +217,30 @@ describe('a receptionist works the board by keyboard', () => {
   });
 });
 
+describe('a receptionist signs in', () => {
+  it('on a form a password manager can save, which Chromium finds nothing to warn about', async () => {
+    const page = await suite.newPage(1180, 820);
+    const warnings: string[] = [];
+    page.on('console', (message) => {
+      if (message.text().startsWith('[DOM]')) warnings.push(message.text());
+    });
+    await page.goto(boardUrl());
+    // Chromium looks the form over once the page has loaded.
+    await page.waitForLoadState('load');
+    await page.waitForTimeout(1_000);
+    expect(warnings).toEqual([]);
+    const username = page.locator('form input[autocomplete="username"]');
+    expect(await username.inputValue()).toBe('staff');
+    expect(await username.isHidden()).toBe(true);
+
+    // Signing in is as before: the password alone.
+    await page.getByLabel('Password').fill(suite.stack.adminPassword);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(boardUrl());
+    await page.close();
+  });
+});
+
 describe('a visitor without a phone uses the kiosk', () => {
   it('takes a ticket and sees its code large', async () => {
     const page = await suite.newPage(820, 1180);
