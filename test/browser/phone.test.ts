@@ -48,6 +48,26 @@ describe('a receptionist tries the queue from the phone simulator', () => {
   }
 });
 
+describe('a receptionist texts the clinic several times in a row', () => {
+  it('finds the Message field focused and empty after Send, and types the next text at once', async () => {
+    const page = await openSimulator(768);
+    await page.goto(`${phoneUrl()}&phone=${encodeURIComponent(patientPhone())}&channel=sms`);
+    const message = page.getByLabel('Message');
+    await message.fill('JOIN');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.locator('[data-reply]').waitFor({ timeout: 10_000 });
+
+    expect(await message.evaluate((field) => field === field.ownerDocument.activeElement)).toBe(true);
+    expect(await message.inputValue()).toBe('');
+    await page.keyboard.type('STATUS');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('#chat .msg-inbound').last().textContent(), { timeout: 10_000 }).toMatch(/^STATUS/);
+    expect(await message.evaluate((field) => field === field.ownerDocument.activeElement)).toBe(true);
+    await page.close();
+  });
+});
+
 describe('a receptionist mistypes the number', () => {
   it('sees it still in the field after "Open", with why it is not a number beside it', async () => {
     const page = await openSimulator(820);

@@ -115,14 +115,18 @@ function renderPicker(view: PhoneView): Html {
 </form>`;
 }
 
-function renderComposer(view: PhoneView, phone: string): Html {
+/**
+ * The box to text the clinic as `phone`; `sent` (the page answers a text just sent) puts focus in its
+ * empty Message field, so the next text can be typed at once rather than from the top of the page.
+ */
+function renderComposer(view: PhoneView, phone: string, sent: boolean): Html {
   const hidden = html`<input type="hidden" name="phone" value="${phone}"><input type="hidden" name="channel" value="${view.channel}">`;
   return html`<section class="card panel" aria-labelledby="send-title">
   <h2 id="send-title">Text the clinic as ${phone} on ${view.channel === 'whatsapp' ? 'WhatsApp' : 'SMS'}</h2>
   <form method="post" action="${view.urls.send}" class="row">
     ${hidden}
     <label class="field">${PHONE_LABELS.body}
-      <textarea name="body" required maxlength="1600"></textarea>
+      <textarea name="body" required maxlength="1600"${sent ? raw(' autofocus') : null}></textarea>
     </label>
     <button class="btn btn-primary" type="submit">Send</button>
   </form>
@@ -152,7 +156,7 @@ export function renderPhonePage(view: PhoneView, flash: PhoneFlash): Html {
   ${
     phone === undefined
       ? null
-      : html`${renderComposer(view, phone)}
+      : html`${renderComposer(view, phone, flash.reply !== undefined)}
   ${flash.reply === undefined ? null : html`<section class="card panel" aria-labelledby="reply-title"><h2 id="reply-title">The clinic answered</h2><p class="said" data-reply>${flash.reply === '' ? '(nothing right away; a later text shows in the conversation)' : flash.reply}</p></section>`}
   ${flash.said === undefined ? null : html`<section class="card panel" aria-labelledby="said-title"><h2 id="said-title">The call said</h2><p class="said" data-said>${flash.said}</p></section>`}
   <p><a class="btn btn-quiet" href="${view.urls.page}">Refresh</a> <small class="empty">The conversation refreshes itself every 2 seconds.</small></p>
