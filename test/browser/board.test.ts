@@ -217,6 +217,18 @@ describe('a receptionist works the board by keyboard', () => {
   });
 });
 
+describe('a receptionist who uses a screen reader works the board', () => {
+  it('hears each ticket code as "Ticket …"', async () => {
+    const page = await openBoard();
+    const code = await patientJoins(patientPhone());
+    const shown = ticketCard(page, 'waiting', code).locator('.code');
+    await shown.waitFor({ timeout: 2_000 });
+    // What the accessibility tree holds: what a screen reader reads.
+    expect(await shown.ariaSnapshot()).toBe(`- text: Ticket ${code}`);
+    await page.close();
+  });
+});
+
 describe('a receptionist signs in', () => {
   it('on a form a password manager can save, which Chromium finds nothing to warn about', async () => {
     const page = await suite.newPage(1180, 820);

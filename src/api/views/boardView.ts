@@ -78,7 +78,7 @@ function renderTicket(ticket: BoardView['tickets'][number], view: BoardView, pla
   const who = ticket.phoneMasked ?? 'No phone · kiosk';
   return html`<li class="ticket card" data-ticket="${ticket.code}" data-state="${ticket.state}">
   <div class="ticket-top">
-    <span class="code" aria-label="Ticket ${ticket.code}">${ticket.code}</span>
+    <span class="code"><span class="visually-hidden">Ticket </span>${ticket.code}</span>
     <span class="standing">${renderStanding(ticket)}</span>
   </div>
   <div class="meta"><span>${who}</span><span>Joined ${joinedTime(ticket, view.clinic)}</span>${renderWaited(ticket, view.now)}</div>
