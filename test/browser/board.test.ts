@@ -133,6 +133,41 @@ describe('the receptionist works the live board', () => {
     await page.close();
   });
 
+  it('marks a no-show only after saying yes, and only then is the patient texted', async () => {
+    const page = await openBoard();
+    const phone = patientPhone();
+    const code = await patientJoins(phone);
+    await suite.stack.api(`/api/tickets/${code}/state`, { method: 'POST', body: JSON.stringify({ state: 'next' }) });
+    const noShow = ticketCard(page, 'next', code).getByRole('button', { name: 'No-show' });
+    await noShow.waitFor({ timeout: 2_000 });
+
+    // A slip from "In room" beside it: dismissing the question leaves the ticket called, and no text goes.
+    page.once('dialog', (dialog) => void dialog.dismiss());
+    await noShow.click();
+    await page.waitForTimeout(500);
+    expect(await ticketCard(page, 'next', code).count()).toBe(1);
+    const [ticket] = await suite.stack.sql<{ state: string }[]>`
+      select state from tickets where clinic_id = ${suite.stack.clinic.id} and code = ${code} order by id desc limit 1`;
+    expect(ticket?.state).toBe('next');
+
+    page.once('dialog', (dialog) => {
+      expect(dialog.type()).toBe('confirm');
+      expect(dialog.message()).toContain(`Mark ticket ${code} as a no-show?`);
+      void dialog.accept();
+    });
+    await noShow.click();
+    await ticketCard(page, 'next', code).waitFor({ state: 'detached', timeout: 5_000 });
+    await vi.waitFor(
+      async () => {
+        const { messages } = (await (await suite.stack.api(`/api/messages?phone=${encodeURIComponent(phone)}`)).json()) as { messages: { body: string }[] };
+        expect(messages.map((m) => m.body).filter((body) => body.includes("couldn't find you"))).toHaveLength(1);
+      },
+      { timeout: 10_000 },
+    );
+    expect(await marker(page)).toBe('same page');
+    await page.close();
+  });
+
   it('closes a room with "−" and opens it again with "+", the count changing in place', async () => {
     const page = await openBoard();
     const shown = page.locator('[data-rooms-open]');

@@ -5,7 +5,8 @@
  * reloads, keeping keyboard focus on the same control (or the same ticket's card) through both. A
  * refused move shows in its ticket's card (kept there through swaps; cardErrorScript.ts), a refused
  * rooms change or a lost connection in the banner.
- * "End ticket" asks first, and for an optional reason that the repair keeps in its audit log.
+ * "End ticket" asks first, and for an optional reason that the repair keeps in its audit log;
+ * "No-show" asks first too, as it ends the ticket and texts the patient.
  * Without JavaScript the forms still work.
  */
 
@@ -68,6 +69,10 @@ ${liveStreamScript('board', 'board', 'swapKeepingCardErrors(data); readServerClo
       const reason = prompt('End ticket ' + form.getAttribute('data-end') + ' now? The patient is not texted; use this for a ticket that is stuck.\\n\\nWhy? (optional, kept in the audit log)', '');
       if (reason === null) return;
       if (reason.trim() !== '') fields.set('reason', reason.trim().slice(0, ${MAX_END_REASON}));
+    }
+    if (form.hasAttribute('data-transition') && fields.get('state') === 'no_show') {
+      // Asked first as "End ticket" is: a slip from "In room" beside it would end the ticket and text the patient.
+      if (!confirm('Mark ticket ' + form.closest('.ticket').dataset.ticket + ' as a no-show? This ends the ticket and texts the patient (if they have a phone) that they were not found.')) return;
     }
     // The ticket's (or the rooms control's) other buttons wait too; one disabled at a bound stays so.
     // A refusal about a ticket shows in its card; one about the rooms control, in the banner.
