@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { AppError } from '../errors.js';
 import { getClinicBySlug, MAIN_CLINIC_SLUG } from '../clinics/clinics.js';
 import { setRoomsOpen } from '../clinics/setRoomsOpen.js';
-import { averageServiceTimeToday, findTicketByCode, listOpenTickets, toTicketView } from '../queue/readQueue.js';
+import { averageServiceTimeToday, findTicketByCode, listOpenTickets, listRecentlyClosedTickets, toTicketView } from '../queue/readQueue.js';
 import { transitionTicket } from '../queue/transitionTicket.js';
 import { endTicket } from '../queue/endTicket.js';
 import type { AppDeps } from './app.js';
@@ -35,6 +35,11 @@ import { renderBoardFragment, renderBoardPage, type BoardView } from './views/bo
 
 /** Longest flash message the board shows from its `?error=` parameter (characters). */
 const MAX_FLASH_CHARS = 300;
+/**
+ * How far back the board lists closed tickets with the state each ended in (ms): long enough for a
+ * board whose event stream dropped for a while to name how a ticket that left meanwhile ended.
+ */
+const RECENTLY_CLOSED_MS = 10 * 60_000;
 /** The board's controls by the field names their posts send (the rooms open group's − / + buttons). */
 const BOARD_LABELS: FieldLabels = { rooms_open: 'Rooms open' };
 
@@ -54,7 +59,11 @@ async function loadBoard(deps: AppDeps, slug: string): Promise<BoardView> {
   const clinic = await getClinicBySlug(deps.sql, slug);
   const now = new Date();
   const startOfDay = DateTime.fromJSDate(now).setZone(clinic.timezone).startOf('day').toJSDate();
-  const [tickets, serviceTime] = await Promise.all([listOpenTickets(deps.sql, clinic.id), averageServiceTimeToday(deps.sql, clinic.id, startOfDay)]);
+  const [tickets, serviceTime, recentlyClosed] = await Promise.all([
+    listOpenTickets(deps.sql, clinic.id),
+    averageServiceTimeToday(deps.sql, clinic.id, startOfDay),
+    listRecentlyClosedTickets(deps.sql, clinic.id, new Date(now.getTime() - RECENTLY_CLOSED_MS)),
+  ]);
   return {
     clinic,
     tickets: tickets.map((ticket) => ({
@@ -62,6 +71,7 @@ async function loadBoard(deps: AppDeps, slug: string): Promise<BoardView> {
       workflowUrl: workflowRunUrl({ url: deps.temporalUiUrl, namespace: deps.temporalNamespace ?? 'default' }, ticket.workflowId),
     })),
     serviceTime,
+    recentlyClosed,
     now,
     urls: {
       events: boardUrl(slug, '/events'),

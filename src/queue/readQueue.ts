@@ -105,6 +105,25 @@ export async function listOpenTickets(sql: Sql, clinicId: number): Promise<Ticke
   });
 }
 
+/** A ticket that has left the line, with the state it ended in (`done`, `no_show`, `left` or `expired`). */
+export interface ClosedTicket {
+  code: string;
+  state: TicketState;
+}
+
+/**
+ * The clinic's tickets closed at or after `since` (which must lie within the clinic's retention period,
+ * at least 7 days), each code once with the state its latest closing left it in. `purged_at is null`
+ * holds for every such ticket, and lets Postgres read the `tickets_unpurged` index rather than every
+ * ticket the clinic ever had.
+ */
+export async function listRecentlyClosedTickets(sql: Sql, clinicId: number, since: Date): Promise<ClosedTicket[]> {
+  return sql<ClosedTicket[]>`
+    select distinct on (code) code, state from tickets
+    where clinic_id = ${clinicId} and purged_at is null and closed_at >= ${since} and state in ('done', 'no_show', 'left', 'expired')
+    order by code, closed_at desc`;
+}
+
 /** A ticket row with how many open tickets stand before it in line (null for one not in line). */
 interface RankedTicketRow extends TicketRow {
   ahead: number | null;

@@ -180,6 +180,8 @@ describe('the receptionist works the live board', () => {
     await expect.poll(() => shown.textContent()).toBe('1');
     expect(await roomsOpen()).toBe(1);
     expect(await fewer.isDisabled()).toBe(true);
+    // Said once for a screen reader, as the board's other changes are.
+    await expect.poll(() => page.getByRole('status').textContent(), { timeout: 2_000 }).toBe('1 room open.');
 
     await more.click();
     await expect.poll(() => shown.textContent()).toBe('2');
@@ -260,6 +262,27 @@ describe('a receptionist who uses a screen reader works the board', () => {
     await shown.waitFor({ timeout: 2_000 });
     // What the accessibility tree holds: what a screen reader reads.
     expect(await shown.ariaSnapshot()).toBe(`- text: Ticket ${code}`);
+    await page.close();
+  });
+
+  it("hears a patient join, another receptionist's call and their own no-show, a short sentence each", async () => {
+    const page = await openBoard();
+    const status = page.getByRole('status');
+    expect(await status.textContent()).toBe('');
+
+    const code = await patientJoins(patientPhone());
+    await expect.poll(() => status.textContent(), { timeout: 2_000 }).toBe(`${code} joined.`);
+
+    // Another receptionist calls the patient from their own board.
+    const colleague = await openBoard();
+    await ticketCard(colleague, 'waiting', code).getByRole('button', { name: 'Call next' }).click();
+    await expect.poll(() => status.textContent(), { timeout: 2_000 }).toBe(`${code} called next.`);
+    await colleague.close();
+
+    page.once('dialog', (dialog) => void dialog.accept());
+    await ticketCard(page, 'next', code).getByRole('button', { name: 'No-show' }).click();
+    await expect.poll(() => status.textContent(), { timeout: 5_000 }).toBe(`${code} marked no-show.`);
+    expect(await marker(page)).toBe('same page');
     await page.close();
   });
 });

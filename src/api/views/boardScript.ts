@@ -4,12 +4,15 @@
  * fragments, and posts the move buttons and the rooms-open buttons with fetch so the page never
  * reloads, keeping keyboard focus on the same control (or the same ticket's card) through both. A
  * refused move shows in its ticket's card (kept there through swaps; cardErrorScript.ts), a refused
- * rooms change or a lost connection in the banner.
+ * rooms change or a lost connection in the banner. Each fragment's changes (a ticket that joined,
+ * moved or left, the rooms open) are said in a sentence each in the polite `#board-status` region, so a
+ * screen-reader user hears "L3 joined" or "L1 marked no-show" rather than nothing, or the whole board.
  * "End ticket" asks first, and for an optional reason that the repair keeps in its audit log;
  * "No-show" asks first too, as it ends the ticket and texts the patient.
  * Without JavaScript the forms still work.
  */
 
+import type { TicketState } from '../../domain/ticketStates.js';
 import { MAX_END_REASON } from '../../queue/endTicket.js';
 import { ERROR_FOR_PARAM } from './cardError.js';
 import { cardErrorScript } from './cardErrorScript.js';
@@ -18,6 +21,22 @@ import { liveStreamScript } from './liveStreamScript.js';
 
 /** How often the open board recounts each ticket's wait so far (ms). */
 export const WAIT_TICK_MS = 15_000;
+
+/**
+ * What `#board-status` says of a ticket that reached each state, after its code: "L2 called next". A
+ * ticket new to the board "joined" (and, when it is already further on, also how far).
+ */
+const MOVED_TO: Record<TicketState, string> = {
+  waiting: 'joined',
+  next: 'called next',
+  in_room: 'in a room',
+  done: 'done',
+  no_show: 'marked no-show',
+  left: 'left the line',
+  expired: 'closed for the day',
+};
+/** Most sentences one update says; beyond them, the first few and "5 more changes". */
+const MAX_SAID_CHANGES = 4;
 
 /** Browser JavaScript for the board page (a constant; it reads its URLs from `data-` attributes). */
 export const BOARD_SCRIPT = `
@@ -54,9 +73,34 @@ export const BOARD_SCRIPT = `
   readServerClock();
   setInterval(tick, ${WAIT_TICK_MS});
 
+  // Says what changed between two fragments, a sentence each, never the whole board again.
+  const status = document.getElementById('board-status');
+  const MOVED_TO = ${JSON.stringify(MOVED_TO)};
+  const readBoard = () => ({
+    tickets: new Map(Array.from(board.querySelectorAll('[data-ticket]'), (card) => [card.dataset.ticket, card.dataset.state])),
+    rooms: board.querySelector('[data-rooms-open]')?.textContent.trim() ?? null,
+  });
+  const announceChanges = (before) => {
+    const after = readBoard();
+    const closed = JSON.parse(board.querySelector('[data-recently-closed]')?.dataset.recentlyClosed ?? '{}');
+    const said = [];
+    after.tickets.forEach((state, code) => {
+      const was = before.tickets.get(code);
+      if (was === undefined) said.push(code + ' joined' + (state === 'waiting' ? '' : ', ' + MOVED_TO[state]));
+      else if (was !== state) said.push(code + ' ' + MOVED_TO[state]);
+    });
+    before.tickets.forEach((_, code) => {
+      if (!after.tickets.has(code)) said.push(code + ' ' + (MOVED_TO[closed[code]] ?? 'is off the board'));
+    });
+    if (after.rooms !== null && before.rooms !== null && after.rooms !== before.rooms) said.push(after.rooms + (after.rooms === '1' ? ' room open' : ' rooms open'));
+    if (said.length === 0) return;
+    const shown = said.length > ${MAX_SAID_CHANGES} ? [...said.slice(0, ${MAX_SAID_CHANGES - 1}), (said.length - ${MAX_SAID_CHANGES - 1}) + ' more changes'] : said;
+    status.textContent = shown.join('. ') + '.';
+  };
+
 ${keepFocusScript('board')}
 ${cardErrorScript('board')}
-${liveStreamScript('board', 'board', 'swapKeepingCardErrors(data); readServerClock(); refocus();')}
+${liveStreamScript('board', 'board', 'const before = readBoard(); swapKeepingCardErrors(data); readServerClock(); refocus(); announceChanges(before);')}
   connect();
 
   board.addEventListener('submit', async (event) => {

@@ -8,7 +8,7 @@ import { DateTime } from 'luxon';
 import { MAX_ROOMS_OPEN, MIN_ROOMS_OPEN, type Clinic } from '../../clinics/clinics.js';
 import { SERVICE_TIME_SAMPLE } from '../../domain/eta.js';
 import { staffTransitionsFrom, type StaffTargetState, type TicketState } from '../../domain/ticketStates.js';
-import type { ServiceTimeToday } from '../../queue/readQueue.js';
+import type { ClosedTicket, ServiceTimeToday } from '../../queue/readQueue.js';
 import type { TicketView } from '../../workflows/definitions.js';
 import { placeError, type PlacedError } from './cardError.js';
 import { renderLayout, type Html } from './layout.js';
@@ -24,6 +24,11 @@ export interface BoardView {
   tickets: (TicketView & { workflowUrl: string | null })[];
   serviceTime: ServiceTimeToday;
   now: Date;
+  /**
+   * Tickets closed lately (`listRecentlyClosedTickets`) with the state each ended in: board.js tells a
+   * ticket that left the board as "L1 marked no-show" rather than just gone.
+   */
+  recentlyClosed: ClosedTicket[];
   /** The board's own URLs, carrying `?clinic=` when it is not the main clinic. */
   urls: BoardUrls;
 }
@@ -157,12 +162,14 @@ function renderSummary(view: BoardView): Html {
 }
 
 /**
- * The live part of the board: the count summary and the three columns; `placed` puts a refusal in the
- * card of the ticket it concerns (the page's first render only: board.js keeps it through a swap).
+ * The live part of the board: the count summary and the three columns (carrying the recently closed
+ * tickets' final states as JSON `{ code: state }` in `data-recently-closed`, for board.js's
+ * announcements); `placed` puts a refusal in the card of the ticket it concerns (the page's first
+ * render only: board.js keeps it through a swap).
  */
 export function renderBoardFragment(view: BoardView, placed: PlacedError = placeError(undefined, undefined, [])): Html {
   return html`${renderSummary(view)}
-<div class="columns">
+<div class="columns" data-recently-closed="${JSON.stringify(Object.fromEntries(view.recentlyClosed.map((t) => [t.code, t.state])))}">
   ${COLUMNS.map((column) => {
     const tickets = view.tickets.filter((t) => t.state === column.state);
     return html`<section class="column column-${column.state}" data-column="${column.state}" aria-labelledby="col-${column.state}">
@@ -176,7 +183,8 @@ export function renderBoardFragment(view: BoardView, placed: PlacedError = place
 /**
  * The whole board page; `error` (a refusal after a form post without JavaScript) shows in the card of
  * the ticket `errorFor` when it is on the board, else in the banner; `showPhone` puts the phone
- * simulator in the navigation.
+ * simulator in the navigation. Outside the swapped fragment, the `#board-status` region (polite,
+ * visually hidden) is where board.js says what each live update changed.
  */
 export function renderBoardPage(view: BoardView & { error?: string | undefined; errorFor?: string | undefined; showPhone: boolean }): Html {
   const placed = placeError(
@@ -200,6 +208,7 @@ export function renderBoardPage(view: BoardView & { error?: string | undefined; 
     <span id="banner-text">${placed.banner ?? ''}</span>
     <button class="banner-close" id="banner-close" type="button" aria-label="Dismiss">×</button>
   </div>
+  <p class="visually-hidden" id="board-status" role="status"></p>
   <main id="board" data-events="${view.urls.events}">${renderBoardFragment(view, placed)}</main>
 </div>`,
   });
