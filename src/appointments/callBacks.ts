@@ -13,7 +13,8 @@
  * retention purge of closed questions takes none of them.
  * A request stands while the appointment is open, has not started, and is at the time it concerned
  * (not moved since), and the patient has answered no later question of the chain (a reminder's YES,
- * another CHANGE). Once the visit starts, staff see the patient, not a reason to phone them: a list
+ * another CHANGE): the row records the latest question settled (`settled_question_asked_at`,
+ * settledQuestions.ts), so that, too, outlives the purge of the question. Once the visit starts, staff see the patient, not a reason to phone them: a list
  * texted less than a day before the visit lapses at its start, so it never shows. The Appointments
  * page, `GET /api/appointments` (each appointment) and `GET /api/appointments/{id}` show the latest
  * one; the CSV export does not.
@@ -42,7 +43,7 @@ export interface CallBack {
 /**
  * For each of `appointments` (by id) that has one, the latest request to call its patient back (see
  * above); absent otherwise. Two queries for all of them (a page of the list), none when none is open
- * and still to start.
+ * and still to start; none reads `patient_prompts`.
  */
 export async function findCallBacks(sql: Sql, appointments: readonly Appointment[]): Promise<Map<string, CallBack>> {
   const now = Date.now();
@@ -51,26 +52,15 @@ export async function findCallBacks(sql: Sql, appointments: readonly Appointment
   const found = new Map<string, CallBack>();
   for (const [id, askedAt] of await findAnotherTimeAsked(sql, waiting)) found.set(id, { askedAt, reason: 'landline' });
   const rows = await sql<{ appointment_id: string; reason: Exclude<CallBackReason, 'landline'>; asked_at: Date }[]>`
-    with asked (appointment_id, workflow_id, reason, asked_at) as (
-      select a.id, a.workflow_id, r.reason, r.asked_at
-      from appointments a cross join lateral (values
-        ('no_open_times', a.no_open_times_at, a.no_open_times_starts_at),
-        ('no_time_chosen', a.no_time_chosen_at, a.no_time_chosen_starts_at),
-        ('times_not_sent', a.times_not_sent_at, a.times_not_sent_starts_at)
-      ) r (reason, asked_at, starts_at)
-      where a.id = any(${waiting.map((a) => a.id)}::bigint[]) and r.asked_at is not null and r.starts_at = a.starts_at
-    )
-    select asked.appointment_id::text, asked.reason, asked.asked_at from asked
-    -- A question asked later and answered says the patient has moved on: closed before it lapsed, and
-    -- not by a newer reminder asking again (which replaces it in the same transaction, at the same now()).
-    where not exists (
-      select 1 from patient_prompts later
-      where later.workflow_id = asked.workflow_id and later.asked_at > asked.asked_at and later.closed_at < later.expires_at
-        and not exists (
-          select 1 from patient_prompts newer
-          where newer.workflow_id = later.workflow_id and newer.asked_at = later.closed_at and newer.kind = 'appointment_reminder'
-        )
-    )`;
+    select a.id::text as appointment_id, r.reason, r.asked_at
+    from appointments a cross join lateral (values
+      ('no_open_times', a.no_open_times_at, a.no_open_times_starts_at),
+      ('no_time_chosen', a.no_time_chosen_at, a.no_time_chosen_starts_at),
+      ('times_not_sent', a.times_not_sent_at, a.times_not_sent_starts_at)
+    ) r (reason, asked_at, starts_at)
+    where a.id = any(${waiting.map((a) => a.id)}::bigint[]) and r.asked_at is not null and r.starts_at = a.starts_at
+      -- A question asked later and settled (settledQuestions.ts) says the patient has moved on.
+      and (a.settled_question_asked_at is null or a.settled_question_asked_at <= r.asked_at)`;
   for (const row of rows) {
     const earlier = found.get(row.appointment_id);
     if (earlier === undefined || earlier.askedAt < row.asked_at) found.set(row.appointment_id, { askedAt: row.asked_at, reason: row.reason });

@@ -3,8 +3,11 @@
  * and phone. A workflow has at most one open prompt per number: an appointment chain asking again
  * replaces its prompt (`openPrompt`); an offer workflow asks several numbers at once. Written by workflow
  * activities (idempotent: an activity retry with the same question changes nothing), read by the
- * reply router.
+ * reply router. Each close also records, in its transaction, whether the question settled an
+ * appointment's call-back request (src/appointments/settledQuestions.ts), since the retention purge
+ * deletes closed prompts.
  */
+import { recordSettledQuestions } from '../appointments/settledQuestions.js';
 import type { Sql } from '../db/sql.js';
 import { normaliseAnswer } from '../domain/promptAnswers.js';
 
@@ -55,6 +58,7 @@ export async function openPrompt(sql: Sql, prompt: PromptToOpen): Promise<void> 
       const same = open.kind === prompt.kind && open.expires_at.getTime() === prompt.expiresAt.getTime() && open.answers.join('\n') === answers.join('\n');
       if (same) return;
       await tx`update patient_prompts set closed_at = now() where id = ${open.id}`;
+      await recordSettledQuestions(tx, [open.id], prompt.kind);
     }
     await tx`
       insert into patient_prompts (clinic_id, phone, workflow_id, update_name, kind, answers, invited, expires_at)
@@ -64,12 +68,28 @@ export async function openPrompt(sql: Sql, prompt: PromptToOpen): Promise<void> 
 
 /** Closes the open prompt of `workflowId`, if any (answered, dropped, or the workflow ended). */
 export async function closePrompt(sql: Sql, workflowId: string): Promise<void> {
-  await sql`update patient_prompts set closed_at = now() where workflow_id = ${workflowId} and closed_at is null`;
+  await sql.begin(async (tx) => {
+    const closed = await tx<
+      { id: string }[]
+    >`update patient_prompts set closed_at = now() where workflow_id = ${workflowId} and closed_at is null returning id`;
+    await recordSettledQuestions(
+      tx,
+      closed.map((row) => row.id),
+      null,
+    );
+  });
 }
 
 /** Closes prompt `id` (a stale one: its workflow no longer waits for that answer). */
 export async function closePromptById(sql: Sql, id: string): Promise<void> {
-  await sql`update patient_prompts set closed_at = now() where id = ${id} and closed_at is null`;
+  await sql.begin(async (tx) => {
+    const closed = await tx<{ id: string }[]>`update patient_prompts set closed_at = now() where id = ${id} and closed_at is null returning id`;
+    await recordSettledQuestions(
+      tx,
+      closed.map((row) => row.id),
+      null,
+    );
+  });
 }
 
 /** The prompts `phone` may answer at `clinicId` now: open and unexpired, the most recently asked first. */
