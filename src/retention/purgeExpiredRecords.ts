@@ -11,10 +11,13 @@
  * - `idempotency_keys` (what request each staff change's key was first sent with): deleted, uncounted. They
  *   hold no patient data; this bounds how long a key is remembered (src/api/idempotencyKey.ts).
  * Opt-outs, patients' languages, appointments, patients and waitlist entries are the clinic's records
- * and are not purged here. Each clinic's purge is one transaction, recorded in `retention_purges`;
+ * and are not purged here; a text that found a number to be a landline (30006) is first recorded on
+ * the open appointments of that number (`appointments.landline_known`, knownLandlines.ts), so staff's
+ * request to call a landline back outlives it. Each clinic's purge is one transaction, recorded in `retention_purges`;
  * a purged row is never purged again, so a retried run purges only what is left.
  */
 import type { Sql } from '../db/sql.js';
+import { rememberLandlines } from '../messaging/knownLandlines.js';
 
 /** What one run purged, summed over the clinics. */
 export interface PurgeCounts {
@@ -43,6 +46,8 @@ export async function purgeExpiredRecords(sql: Sql): Promise<PurgeCounts> {
       const [{ cutoff }] = (await tx`select now() - make_interval(days => retention_days) as cutoff from clinics where id = ${id}`) as unknown as [
         { cutoff: Date },
       ];
+      // A number the texts found to be a landline is kept on its open appointments before it is masked.
+      await rememberLandlines(tx, id, cutoff);
       const messages = await tx`
         update messages set body = '', reply_body = null, button_payload = null, phone = ${maskedPhone(sql, 'phone')},
           from_address = case when direction = 'inbound' then ${maskedAddress(sql, 'from_address')} else from_address end,

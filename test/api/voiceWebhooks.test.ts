@@ -8,6 +8,7 @@ import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { phoneToCall } from '../../src/clinics/clinics.js';
 import { formatPhoneForPeople } from '../../src/domain/phone.js';
+import { purgeExpiredRecords } from '../../src/retention/purgeExpiredRecords.js';
 import { bookThroughApi, remindAndAwaitQuestion } from '../support/apiBooking.js';
 import { json, patientPhone, startStack, type Stack } from '../support/stack.js';
 import { staffCookie } from '../support/staffForms.js';
@@ -303,6 +304,30 @@ describe('a reminder call answered by the patient', () => {
     const to = DateTime.now().plus({ days: 4 }).set({ second: 0, millisecond: 0 }).toISO();
     expect((await stack.api(`/api/appointments/${call.appointmentId}`, { method: 'PATCH', body: JSON.stringify({ starts_at: to }) })).status).toBe(200);
     expect(await anotherTimeAsked(call)).toBeNull();
+  });
+
+  it('on a landline, keeps the request to call back after the retention purge masks the number of the text that came back 30006', async () => {
+    const call = await landlineReminderCall();
+    await answer(call);
+    await press(call, '2');
+    const [{ created_at: placed }] = (await stack.sql`select created_at from calls where id = ${call.id}`) as unknown as [{ created_at: Date }];
+    expect(await anotherTimeAsked(call)).toBe(placed.toISOString());
+
+    // The reminder text that came back 30006 passes the clinic's retention_days (the visit still ahead,
+    // the call recent) and the purge masks its number: the message log no longer says which number
+    // takes no texts.
+    await stack.sql`update messages set created_at = created_at - interval '100 days' where phone = ${call.phone} and error_code = 30006`;
+    await purgeExpiredRecords(stack.sql);
+    expect(await stack.sql`select phone from messages where appointment_id = ${call.appointmentId} and error_code = 30006`).toEqual([
+      { phone: `•••• ${call.phone.slice(-4)}` },
+    ]);
+
+    // Staff are still asked to call the patient back, for the same reason.
+    expect(await anotherTimeAsked(call)).toBe(placed.toISOString());
+    expect(((await json(await stack.api(`/api/appointments/${call.appointmentId}`))) as { call_back_reason: string | null }).call_back_reason).toBe('landline');
+    expect(await callBackNotice(call)).toMatch(
+      /^Call back: Rahul asked for another time on the reminder call of .*\. A landline takes no texts, so the time has not changed\.$/,
+    );
   });
 
   it('on a landline, confirms on 1 without promising or sending a text', async () => {
