@@ -5,7 +5,8 @@
  * (knownLandlines.ts), which hears an outcome that promises no text, and for another time is asked to
  * call the clinic. A mobile that asks for another time when none is open hears so (the chain's reply
  * kind `no_open_slots`) and to call the clinic, and is texted the same; one whose text with the open
- * times cannot be sent is left for staff to call back (callBacks.ts, `times_not_sent`). What a call came to is its `outcome_note` in the call log ("voicemail left", …); its
+ * times cannot be sent (known before the call's answer) hears that the clinic will call back
+ * (`call_times_not_sent`) and is left for staff to call back (callBacks.ts, `times_not_sent`). What a call came to is its `outcome_note` in the call log ("voicemail left", …); its
  * `note`, why the call was placed, is the messenger's and never written here. Signature-checked like
  * the SMS webhooks; every TwiML answer comes well within Twilio's 15 s (the chain's update has
  * `VOICE_UPDATE_DEADLINE_MS`), and is idempotent per CallSid + step.
@@ -182,8 +183,13 @@ export function voiceWebhookRoutes(deps: VoiceWebhookDeps) {
       if (outcome === undefined) return sayAndHangUp(sql, call, 'call_unrecorded');
       if (landline) return sayAndHangUp(sql, call, LANDLINE_OUTCOME_KINDS[choice]);
       const texted = outcome.reply === null || (await textReply(call, p.CallSid, outcome.reply));
-      // The call promises the open times by text: staff call back a patient whom that text never reaches.
-      if (!texted && outcome.kind === 'reschedule_options' && call.appointmentId !== null) await recordTimesNotSent(tx, call.appointmentId);
+      // The text with the open times could not be sent (refused, or the number opted out): staff call
+      // the patient back, and the call says so instead of promising that text. A text that fails only
+      // after this answer (its status callback) cannot change what the call has already said.
+      if (!texted && outcome.kind === 'reschedule_options') {
+        if (call.appointmentId !== null) await recordTimesNotSent(tx, call.appointmentId);
+        return sayAndHangUp(sql, call, 'call_times_not_sent');
+      }
       return sayAndHangUp(sql, call, noOpenSlots ? 'call_no_open_slots' : OUTCOME_KINDS[choice]);
     });
     return twimlResponse(twiml);

@@ -29,7 +29,8 @@ import type { ShippedLanguage } from './languages.js';
  * key (a short apology and the choices, without the greeting) and after no key (that no key was
  * heard and the choices, without the greeting), the goodbye after wrong keys on every menu, the apology when the answer could not be recorded,
  * and what a mobile hears for another time when none is open (`call_no_open_slots`: the visit stays, call the clinic; the
- * `no_open_slots` text follows). A number known to be a landline (src/messaging/knownLandlines.ts)
+ * `no_open_slots` text follows) or when the text with the open times could not be sent before the call's
+ * answer (`call_times_not_sent`: the visit stays, the clinic will call back). A number known to be a landline (src/messaging/knownLandlines.ts)
  * is texted nothing after the call: its outcomes (`*_landline`) promise no text, and for another
  * time it is asked to call the clinic.
  */
@@ -48,6 +49,7 @@ export const CALL_KINDS = [
   'call_not_a_choice',
   'call_no_key',
   'call_no_open_slots',
+  'call_times_not_sent',
 ] as const;
 /** A kind of spoken call text. */
 export type CallKind = (typeof CALL_KINDS)[number];
@@ -248,6 +250,8 @@ export const DEFAULT_TEMPLATES: Record<ShippedLanguage, Record<MessageKind, stri
     call_no_key: 'We did not hear a key. Press 1 to confirm. Press 2 for another time. Press 3 to cancel.',
     call_no_open_slots:
       'Sorry, {doctor_name} has no other open times soon. Your visit stays on {date} at {time}. To arrange another, please call us at {office_phone}. We will send you a text message with this number too. Goodbye.',
+    call_times_not_sent:
+      'Sorry, we could not send you a text message with the open times. We will call you back to arrange another time, or you can call us at {office_phone}. Until then, your visit stays on {date} at {time}. Goodbye.',
   },
   es: {
     booking_confirmation:
@@ -288,5 +292,7 @@ export const DEFAULT_TEMPLATES: Record<ShippedLanguage, Record<MessageKind, stri
     call_no_key: 'No escuchamos ninguna tecla. Para confirmar, marque 1. Para otra hora, marque 2. Para cancelar, marque 3.',
     call_no_open_slots:
       'Lo sentimos, {doctor_name} no tiene otras horas libres pronto. Su cita sigue el {date} a las {time}. Para elegir otra hora, llame al {office_phone}. Le enviaremos también un mensaje de texto con este número. Adiós.',
+    call_times_not_sent:
+      'Lo sentimos, no pudimos enviarle un mensaje de texto con las horas libres. Le llamaremos para elegir otra hora, o puede llamarnos al {office_phone}. Mientras tanto, su cita sigue el {date} a las {time}. Adiós.',
   },
 };

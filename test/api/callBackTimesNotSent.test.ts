@@ -1,13 +1,16 @@
 /**
- * A patient presses 2 (another time) on a reminder call to a mobile and hears that the open times are
- * being texted, but Twilio refuses that text: staff see a request to call the patient back
- * (`call_back_reason` `times_not_sent`) instead of a warning in the log only. Real signed Twilio
- * webhooks through the real Hono app, the appointment's real chain, and texts sent through Twilio's
- * REST API stand-in (fakeTwilioApi.ts), which refuses the one after the call.
+ * A patient presses 2 (another time) on a reminder call to a mobile, which promises the open times by
+ * text, but Twilio refuses that text: the call says instead that the clinic will call back, and staff
+ * see a request to call the patient back (`call_back_reason` `times_not_sent`) instead of a warning in
+ * the log only. Real signed Twilio webhooks through the real Hono app, the appointment's real chain,
+ * and texts sent through Twilio's REST API stand-in (fakeTwilioApi.ts), which refuses the one after
+ * the call.
  */
 import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { describe, expect, it, vi } from 'vitest';
+import { phoneToCall } from '../../src/clinics/clinics.js';
+import { formatPhoneForPeople } from '../../src/domain/phone.js';
 import { bookThroughApi, remindAndAwaitQuestion } from '../support/apiBooking.js';
 import { json } from '../support/stack.js';
 import { staffCookie } from '../support/staffForms.js';
@@ -17,7 +20,7 @@ import { callTwimlParams, fakeSid, gatherParams } from '../support/twilioWebhook
 const suite = twilioStackSuite();
 
 describe('a patient who asks for another time on a reminder call to a mobile', () => {
-  it('and cannot be texted the open times: staff see a call-back request saying so', async () => {
+  it('and cannot be texted the open times: the call says the clinic will call back, and staff see a call-back request saying so', async () => {
     const { stack, twilioApi } = suite;
     const startsAt = DateTime.now().setZone(stack.clinic.timezone).plus({ days: 3 }).set({ hour: 11, minute: 0, second: 0, millisecond: 0 });
     const { id: appointmentId, workflowId, phone, day } = await bookThroughApi(stack, { startsAt, patientName: 'Lena Fischer' });
@@ -46,7 +49,15 @@ describe('a patient who asks for another time on a reminder call to a mobile', (
     const pressed = await stack.sendWebhook(`/webhooks/twilio/voice/calls/${call!.id}/gather?attempt=1`, gatherParams({ ...party, digits: '2' }));
     const after = new Date();
     expect(pressed.status).toBe(200);
-    expect(await pressed.text()).toContain('We are sending you a text message about another time.');
+    // Twilio refused the text before the call's answer went back: the call promises no text, and says
+    // the clinic will call back (as staff are asked to), the visit staying as it is meanwhile.
+    const twiml = await pressed.text();
+    expect(twiml).not.toMatch(/sending you a text/);
+    const officePhone = formatPhoneForPeople(phoneToCall(stack.clinic)!);
+    expect(twiml).toContain(
+      `<Say language="en-US">Sorry, we could not send you a text message with the open times. We will call you back to arrange another time, or you can call us at ${officePhone}. Until then, your visit stays on `,
+    );
+    expect(twiml).toMatch(/Until then, your visit stays on \w+day, \w+ \d+ at \d\d:\d\d\. Goodbye\.<\/Say><Hangup\/><\/Response>$/);
     const [reply] = await stack.sql<{ status: string; error_code: number | null }[]>`
       select status, error_code from messages where idempotency_key = ${`call:${callSid}:reply`}`;
     expect(reply).toEqual({ status: 'failed', error_code: 21610 });

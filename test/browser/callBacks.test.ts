@@ -114,14 +114,16 @@ async function noTimeChosen(): Promise<string> {
   return id;
 }
 
-/** A patient who presses 2 on a reminder call after texting STOP: the promised text with the times cannot be sent. */
+/** A patient who presses 2 on a reminder call after texting STOP: the text with the times cannot be sent, and the call says the clinic will call back. */
 async function timesNotSent(): Promise<string> {
   const { stack } = suite;
   const { id, workflowId, phone } = await bookThroughApi(stack, { startsAt: at(12), patientName: 'Sofia Rossi' });
   await remindAndAwaitQuestion(stack, id, workflowId);
   const call = await reminderCall(id, phone);
   expect((await stack.sendSms(phone, 'STOP')).status).toBe(200);
-  expect(await pressOnCall(call.id, call.callSid, phone, '2')).toContain('We are sending you a text message about another time.');
+  expect(await pressOnCall(call.id, call.callSid, phone, '2')).toContain(
+    'Sorry, we could not send you a text message with the open times. We will call you back',
+  );
   return id;
 }
 

@@ -85,6 +85,20 @@ describe('the waitlist replies on the Settings page', () => {
   });
 });
 
+describe('the spoken call texts on the Settings page', () => {
+  it('name the one a caller hears when the open times could not be texted, which says the clinic will call back', async () => {
+    const page = await signIn(768);
+    await page.goto(`${suite.baseUrl}/admin/settings?clinic=${suite.stack.clinic.slug}`);
+    const templates = page.getByRole('region', { name: 'Message templates' });
+    await templates.getByLabel('Message', { exact: true }).selectOption({ label: 'Call: open times not texted' });
+    await templates.getByRole('button', { name: 'Open', exact: true }).click();
+    expect(await page.getByLabel('Call: open times not texted in en').inputValue()).toContain(
+      'we could not send you a text message with the open times. We will call you back',
+    );
+    await page.close();
+  });
+});
+
 describe('the Numbers page', () => {
   it('draws every chart with Chart.js, its table beneath', async () => {
     // Something to count: a walk-in seen today and an appointment tomorrow marked visited.

@@ -27,6 +27,7 @@ export const KIND_LABELS: Record<MessageKind, string> = {
   call_not_a_choice: 'Call: menu after a wrong key',
   call_no_key: 'Call: menu after no key',
   call_no_open_slots: 'Call: no other time open',
+  call_times_not_sent: 'Call: open times not texted',
   offer: 'Waitlist: offer',
   offer_won: 'Waitlist: slot confirmed',
   offer_taken: 'Waitlist: slot already taken',
