@@ -6,7 +6,9 @@
  * call the clinic. A mobile that asks for another time when none is open hears so (the chain's reply
  * kind `no_open_slots`) and to call the clinic, and is texted the same; one whose text with the open
  * times cannot be sent (known before the call's answer) hears that the clinic will call back
- * (`call_times_not_sent`) and is left for staff to call back (callBacks.ts, `times_not_sent`). What a call came to is its `outcome_note` in the call log ("voicemail left", …); its
+ * (`call_times_not_sent`) and is left for staff to call back (callBacks.ts, `times_not_sent`); one
+ * whose confirmation or cancellation text cannot be sent hears the landline's outcome, which promises
+ * none. What a call came to is its `outcome_note` in the call log ("voicemail left", …); its
  * `note`, why the call was placed, is the messenger's and never written here. Signature-checked like
  * the SMS webhooks; every TwiML answer comes well within Twilio's 15 s (the chain's update has
  * `VOICE_UPDATE_DEADLINE_MS`), and is idempotent per CallSid + step.
@@ -87,7 +89,10 @@ const ZCallStatus = z.object({
 /** The answer word the appointment chain reads for each choice (see appointmentAnswers.ts). */
 const ANSWER_WORDS: Record<CallChoice, string> = { confirm: 'YES', reschedule: 'CHANGE', cancel: 'NO' };
 const OUTCOME_KINDS = { confirm: 'call_confirmed', reschedule: 'call_reschedule', cancel: 'call_cancelled' } as const;
-/** What a landline hears instead: no text follows, so none is promised (for another time: call the clinic). */
+/**
+ * What a landline hears instead: no text follows, so none is promised (for another time: call the
+ * clinic). A mobile whose confirmation or cancellation text Twilio refused hears these too.
+ */
 const LANDLINE_OUTCOME_KINDS = { confirm: 'call_confirmed_landline', reschedule: 'call_reschedule_landline', cancel: 'call_cancelled_landline' } as const;
 
 /** Dependencies of the voice webhooks. */
@@ -190,6 +195,9 @@ export function voiceWebhookRoutes(deps: VoiceWebhookDeps) {
         if (call.appointmentId !== null) await recordTimesNotSent(tx, call.appointmentId);
         return sayAndHangUp(sql, call, 'call_times_not_sent');
       }
+      // A confirmation or cancellation whose text could not be sent is said as to a landline: the
+      // same outcome, with no text promised.
+      if (!texted && choice !== 'reschedule') return sayAndHangUp(sql, call, LANDLINE_OUTCOME_KINDS[choice]);
       return sayAndHangUp(sql, call, noOpenSlots ? 'call_no_open_slots' : OUTCOME_KINDS[choice]);
     });
     return twimlResponse(twiml);

@@ -19,34 +19,43 @@ import { callTwimlParams, fakeSid, gatherParams } from '../support/twilioWebhook
 
 const suite = twilioStackSuite();
 
+/**
+ * Books a visit 3 days ahead at 11:00 for Lena Fischer, reminds her by text, and has the clinic's
+ * reminder call (sharing the reminder's delivery key) answered by a person; from then on Twilio
+ * refuses every text to her number (21610: she replied STOP). @returns what the call's keypad needs.
+ */
+async function onACallThatCannotText() {
+  const { stack, twilioApi } = suite;
+  const startsAt = DateTime.now().setZone(stack.clinic.timezone).plus({ days: 3 }).set({ hour: 11, minute: 0, second: 0, millisecond: 0 });
+  const { id: appointmentId, workflowId, phone, day } = await bookThroughApi(stack, { startsAt, patientName: 'Lena Fischer' });
+  await remindAndAwaitQuestion(stack, appointmentId, workflowId);
+  const [reminder] = await vi.waitFor(
+    async () => {
+      const rows = await stack.sql<{ delivery_key: string }[]>`
+        select delivery_key from messages where appointment_id = ${appointmentId} and delivery_key like '%:reminder:%' and provider_sid is not null`;
+      expect(rows).toHaveLength(1);
+      return rows;
+    },
+    { timeout: 15_000 },
+  );
+  // The clinic calls to remind (the call delivers the reminder: it shares the reminder text's delivery key).
+  const callSid = fakeSid('CA');
+  const [call] = await stack.sql<{ id: string }[]>`
+    insert into calls (clinic_id, appointment_id, delivery_key, phone, from_address, to_address, language, idempotency_key, call_sid)
+    values (${stack.clinic.id}, ${appointmentId}, ${reminder!.delivery_key}, ${phone}, ${stack.clinicNumber}, ${phone}, 'en', ${randomUUID()}, ${callSid})
+    returning id::text`;
+  const party = { callSid, from: stack.clinicNumber, to: phone };
+  expect((await stack.sendWebhook(`/webhooks/twilio/voice/calls/${call!.id}/answer`, callTwimlParams({ ...party, answeredBy: 'human' }))).status).toBe(200);
+
+  twilioApi.setAnswer(phone, (request) => (request.resource === 'messages' ? { kind: 'refused', code: 21610 } : { kind: 'created' }));
+  return { stack, appointmentId, phone, day, callSid, callId: call!.id, party };
+}
+
 describe('a patient who asks for another time on a reminder call to a mobile', () => {
   it('and cannot be texted the open times: the call says the clinic will call back, and staff see a call-back request saying so', async () => {
-    const { stack, twilioApi } = suite;
-    const startsAt = DateTime.now().setZone(stack.clinic.timezone).plus({ days: 3 }).set({ hour: 11, minute: 0, second: 0, millisecond: 0 });
-    const { id: appointmentId, workflowId, phone, day } = await bookThroughApi(stack, { startsAt, patientName: 'Lena Fischer' });
-    await remindAndAwaitQuestion(stack, appointmentId, workflowId);
-    const [reminder] = await vi.waitFor(
-      async () => {
-        const rows = await stack.sql<{ delivery_key: string }[]>`
-          select delivery_key from messages where appointment_id = ${appointmentId} and delivery_key like '%:reminder:%' and provider_sid is not null`;
-        expect(rows).toHaveLength(1);
-        return rows;
-      },
-      { timeout: 15_000 },
-    );
-    // The clinic calls to remind (the call delivers the reminder: it shares the reminder text's delivery key).
-    const callSid = fakeSid('CA');
-    const [call] = await stack.sql<{ id: string }[]>`
-      insert into calls (clinic_id, appointment_id, delivery_key, phone, from_address, to_address, language, idempotency_key, call_sid)
-      values (${stack.clinic.id}, ${appointmentId}, ${reminder!.delivery_key}, ${phone}, ${stack.clinicNumber}, ${phone}, 'en', ${randomUUID()}, ${callSid})
-      returning id::text`;
-    const party = { callSid, from: stack.clinicNumber, to: phone };
-    expect((await stack.sendWebhook(`/webhooks/twilio/voice/calls/${call!.id}/answer`, callTwimlParams({ ...party, answeredBy: 'human' }))).status).toBe(200);
-
-    // From now Twilio refuses texts to the number (21610: it has replied STOP to the clinic's number).
-    twilioApi.setAnswer(phone, (request) => (request.resource === 'messages' ? { kind: 'refused', code: 21610 } : { kind: 'created' }));
+    const { stack, appointmentId, day, callSid, callId, party } = await onACallThatCannotText();
     const before = new Date();
-    const pressed = await stack.sendWebhook(`/webhooks/twilio/voice/calls/${call!.id}/gather?attempt=1`, gatherParams({ ...party, digits: '2' }));
+    const pressed = await stack.sendWebhook(`/webhooks/twilio/voice/calls/${callId}/gather?attempt=1`, gatherParams({ ...party, digits: '2' }));
     const after = new Date();
     expect(pressed.status).toBe(200);
     // Twilio refused the text before the call's answer went back: the call promises no text, and says
@@ -90,5 +99,22 @@ describe('a patient who asks for another time on a reminder call to a mobile', (
     expect(notice).toMatch(
       /^Call back: Lena asked for another time on \w+ \d+, \d{4}, \d+:\d\d [AP]M, on a reminder call, but the text with the open times could not be sent\. The time has not changed\.$/,
     );
+  });
+});
+
+describe('a patient who confirms or cancels on a reminder call to a mobile that cannot be texted', () => {
+  it.each([
+    ['1', 'Thank you. Your visit on '],
+    ['3', 'Your visit on '],
+  ])('pressing %s is not promised a text that Twilio has refused', async (digits, opening) => {
+    const { stack, callSid, callId, party } = await onACallThatCannotText();
+    const pressed = await stack.sendWebhook(`/webhooks/twilio/voice/calls/${callId}/gather?attempt=1`, gatherParams({ ...party, digits }));
+    expect(pressed.status).toBe(200);
+    const twiml = await pressed.text();
+    expect(twiml).toContain(`<Say language="en-US">${opening}`);
+    expect(twiml).not.toMatch(/text message/);
+    const [reply] = await stack.sql<{ status: string; error_code: number | null }[]>`
+      select status, error_code from messages where idempotency_key = ${`call:${callSid}:reply`}`;
+    expect(reply).toEqual({ status: 'failed', error_code: 21610 });
   });
 });
