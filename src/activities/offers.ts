@@ -110,7 +110,9 @@ interface CandidateRow {
  * The slot's eligible waitlist entries (issue 10, "The offer workflow"): active; not opted out;
  * preferring the slot's provider, or (naming none) its type or any; not offered this slot before;
  * holding no other pending offer; whose current appointment, if any, is later than the slot; and with
- * fewer than `maxOffersPerDay` offers sent in the clinic's day of `now`.
+ * fewer than `maxOffersPerDay` offers sent in the clinic's day of `now`. An offer counts once its text
+ * went (the provider took it: the message log holds its MessageSid); one ended before its text went (a
+ * round refused, or overtaken by the cancellation's end) told the patient nothing and does not count.
  */
 async function eligibleEntries(sql: Sql, slot: SlotRow, clinic: Clinic, now: Date, maxOffersPerDay: number): Promise<CandidateRow[]> {
   const day = DateTime.fromJSDate(now).setZone(clinic.timezone).startOf('day');
@@ -129,7 +131,8 @@ async function eligibleEntries(sql: Sql, slot: SlotRow, clinic: Clinic, now: Dat
       and (e.current_appt_at is null or e.current_appt_at > ${slot.slot_start_at})
       and (select count(*) from offers o
            where o.clinic_id = e.clinic_id and o.patient_id = e.patient_id
-             and o.sent_at >= ${day.toJSDate()} and o.sent_at < ${day.plus({ days: 1 }).toJSDate()}) < ${maxOffersPerDay}`;
+             and o.sent_at >= ${day.toJSDate()} and o.sent_at < ${day.plus({ days: 1 }).toJSDate()}
+             and exists (select 1 from messages m where m.idempotency_key = 'offer:' || o.id and m.provider_sid is not null)) < ${maxOffersPerDay}`;
 }
 
 /** The values of an offer text: the slot's time and place only (no provider, service or name). */

@@ -1,7 +1,8 @@
 /**
  * The offer activities on the test Postgres, at the moments the workflow tests cannot hold: staff make
  * the slot's provider inactive after a round's offers were picked but before their texts went, after a
- * round had begun going out, and after the winner was booked (a retried booking).
+ * round had begun going out, and after the winner was booked (a retried booking). And the daily cap,
+ * which counts only the offers whose text went.
  */
 import { Client, Connection } from '@temporalio/client';
 import { pino } from 'pino';
@@ -134,5 +135,47 @@ describe('the offer activities, when staff make the provider inactive', () => {
     await retire(providerId);
 
     expect((await activities.bookOfferedSlot({ cancellationId, offerId: offer!.offerId })).appointmentId).toBe(booked.appointmentId);
+  });
+});
+
+describe("the daily cap (a clinic's max_offers_per_day)", () => {
+  /** Round 1 of another slot of provider `providerId`, `hoursAhead` from now, for a cap of one offer a day. */
+  async function anotherSlot(providerId: number, hoursAhead: number): Promise<MakeOffersInput> {
+    const start = new Date(Date.now() + hoursAhead * HOUR);
+    const cancellation = await createCancellation(sql, clinic, {
+      providerId,
+      location: 'Main St clinic',
+      slotStartAt: start,
+      slotEndAt: new Date(start.getTime() + HOUR / 2),
+      reason: null,
+      createdBy: 'staff',
+    });
+    return {
+      cancellationId: cancellation.id,
+      workflowId: cancellation.workflowId,
+      round: 1,
+      batch: 1,
+      count: 1,
+      holdExpiresAt: new Date(Date.now() + 7 * 60_000).toISOString(),
+      now: new Date().toISOString(),
+      maxOffersPerDay: 1,
+    };
+  }
+
+  it('counts only offers whose text went: one ended before it was texted leaves the patient their offer of the day', async () => {
+    const activities = activitiesWith(acceptingSender());
+    const { providerId, phones } = await slotFor(1);
+    // Staff withdrew the first slot while its round was being made: the offer ended, never texted.
+    const [unsent] = await activities.makeOffers(await anotherSlot(providerId, 27));
+    await activities.recordOfferStates([{ offerId: unsent!.offerId, state: 'canceled' }]);
+
+    const [offered] = await activities.makeOffers(await anotherSlot(providerId, 28));
+    expect(offered?.phone).toBe(phones[0]);
+    expect(await activities.sendOfferTexts({ offerIds: [offered!.offerId], holdMinutes: 7 })).toEqual([]);
+    expect(await offerTextsTo(phones[0]!)).toBe(1);
+    await activities.recordOfferStates([{ offerId: offered!.offerId, state: 'expired' }]);
+
+    // That one was texted: it is the patient's offer of the day.
+    expect(await activities.makeOffers(await anotherSlot(providerId, 29))).toEqual([]);
   });
 });
