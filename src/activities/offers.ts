@@ -286,8 +286,14 @@ export function createOfferActivities({ sql, messenger, temporal, taskQueue }: {
       });
     },
 
-    /** Texts offer `offerId` the `offer_taken` or `offer_withdrawn` notice once; nothing to an opted-out number. */
+    /**
+     * Texts offer `offerId` the `offer_taken` or `offer_withdrawn` notice once; nothing to an opted-out
+     * number, nor to a patient whose offer text never went (the provider never took it: a round ended
+     * while its texts were going): they never heard of the slot, so there is nothing to take back.
+     */
     async sendOfferNotice(input: { offerId: string; kind: 'offer_taken' | 'offer_withdrawn' }): Promise<void> {
+      const [offered] = await sql`select 1 from messages where idempotency_key = ${`offer:${input.offerId}`} and provider_sid is not null`;
+      if (offered === undefined) return;
       await sendOfferText(input.offerId, input.kind);
     },
 

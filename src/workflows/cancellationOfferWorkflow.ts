@@ -32,6 +32,16 @@
  * ends as an abort ends it: pending offers withdrawn, each patient told (`offer_withdrawn`); a winner
  * not yet booked is told so too, in place of the booking, and the others queued for "taken" are told
  * "withdrawn" instead; a round refused before its texts went ends without a word to its patients.
+ *
+ * A round the cancellation's end overtakes (`patched('offer-round-ends-with-cancellation')`): staff's
+ * abort (or a YES to an earlier offer) can reach the workflow while a round is being made or texted,
+ * which takes seconds with many texts or a slow or throttled Twilio. A round still being made is ended
+ * as soon as it is made, every offer `canceled` and nobody texted. A round being texted has its offers'
+ * ends written at once, while its texts go, so a text not yet sent (one that waits for a retry after
+ * Twilio's 429) finds its offer ended and never goes. The notices are then sent only to the patients
+ * whose offer text went (`sendOfferNotice` checks), so those already texted are told the opening is
+ * withdrawn and nobody else hears of it. Before the patch such a round was texted all the same, and a
+ * round still being made was left `pending`, which kept its patients from every other offer.
  */
 import {
   ActivityFailure,
@@ -94,6 +104,8 @@ export const BOOK_THEN_TELL_PATCH = 'offer-book-then-tell-once';
 export const NOTICE_FAILURE_LOGGED_PATCH = 'offer-notice-failure-logged';
 /** Feature flag of the slot withdrawn when an activity finds its provider made inactive (see the module docstring). */
 export const PROVIDER_INACTIVE_PATCH = 'offer-provider-inactive-withdraws';
+/** Feature flag of a round that the cancellation's end overtakes being ended with it (see the module docstring). */
+export const ROUND_ENDS_WITH_CANCELLATION_PATCH = 'offer-round-ends-with-cancellation';
 /**
  * An answer that reaches the workflow within this many ms of the patient's notice going out was sent
  * before they could read it (a text takes seconds to arrive): it gets no second "taken".
@@ -271,6 +283,24 @@ export async function cancellationOfferWorkflow(input: CancellationOfferInput): 
     }
   };
 
+  /**
+   * Texts a round's offers (`sendOfferTexts`). When the cancellation ends while they go (in runs with
+   * the patch), the offers' ends are written at once, so a text the activity has not sent yet is not sent.
+   * @returns the offers whose text did not go or came back failed.
+   */
+  const textRound = async (offerIds: string[]): Promise<string[]> => {
+    const sending = texts.sendOfferTexts({ offerIds, holdMinutes: settings.holdMinutes });
+    const round = { done: false };
+    // Observed here only to wake the condition: a failure is thrown by the await below.
+    sending.then(
+      () => (round.done = true),
+      () => (round.done = true),
+    );
+    await condition(() => round.done || !isOpen());
+    if (!round.done && writes.length > 0 && patched(ROUND_ENDS_WITH_CANCELLATION_PATCH)) await store.recordOfferStates(writes.splice(0));
+    return sending;
+  };
+
   // A round that found nobody new while offers were still pending: the next try waits for them to end.
   let exhausted = false;
   while (isOpen()) {
@@ -308,9 +338,15 @@ export async function cancellationOfferWorkflow(input: CancellationOfferInput): 
         continue;
       }
       s.offers.push(...made.filter((o) => !s.offers.some((known) => known.offerId === o.offerId)));
+      if (!isOpen() && patched(ROUND_ENDS_WITH_CANCELLATION_PATCH)) {
+        // The cancellation ended while the round was being made: none of its texts went, so nobody is told anything.
+        const unsent = new Set(made.map((o) => o.offerId));
+        for (const offer of pending()) if (unsent.has(offer.offerId)) end(offer, 'canceled');
+        continue;
+      }
       let failed: string[];
       try {
-        failed = await texts.sendOfferTexts({ offerIds: made.map((o) => o.offerId), holdMinutes: settings.holdMinutes });
+        failed = await textRound(made.map((o) => o.offerId));
       } catch (error) {
         if (!refusedForInactiveProvider(error)) throw error;
         // None of the round's texts went: its patients never heard of the slot, so nobody tells them it is gone.

@@ -1,0 +1,163 @@
+/**
+ * Staff withdraw a freed slot while a round of its offers is still under way (the offer workflow in the
+ * time-skipping server, on the real activities and Postgres, texting through Twilio's REST API
+ * stand-in): the round ends with the abort. Patients already texted are told the opening is withdrawn,
+ * nobody else is texted, and no offer is left pending to keep its patient from the next slot.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { abortCancellation } from '../../src/waitlist/offerWorkflows.js';
+import { createCancellation, offerWorkflowInput } from '../../src/waitlist/cancellations.js';
+import { addWaitlistEntry } from '../../src/waitlist/waitlistEntries.js';
+import { abortCancellationUpdate, CANCELLATION_OFFER_WORKFLOW_TYPE, type CancellationStatus } from '../../src/workflows/offerDefinitions.js';
+import { fictionalNumber } from '../support/clinic.js';
+import { startFakeTwilioApi, type FakeTwilioApi } from '../support/fakeTwilioApi.js';
+import { startTimeSkipping, type TimeSkipping } from '../support/timeSkipping.js';
+
+const MINUTE = 60_000;
+const OFFER = /^Test Clinic: a visit opened up .* Reply YES within 7 min to take it, or NO to pass\.$/;
+const WITHDRAWN = /^Test Clinic: the .* opening is no longer available\. We'll keep you on the list\.$/;
+let twilioApi: FakeTwilioApi;
+let ts: TimeSkipping;
+beforeAll(async () => {
+  twilioApi = await startFakeTwilioApi();
+  ts = await startTimeSkipping({ sender: twilioApi.sender() });
+});
+afterAll(async () => {
+  await ts?.stop();
+  await twilioApi?.close();
+});
+
+/** A new provider with `count` waitlisted patients, best first; their phones and the provider's id. */
+async function waitlistFor(count: number): Promise<{ providerId: number; phones: string[] }> {
+  const [provider] = await ts.sql<{ id: number }[]>`
+    insert into providers (clinic_id, name, type) values (${ts.clinic.id}, ${`Dr ${crypto.randomUUID().slice(0, 8)}`}, 'APP') returning id`;
+  const phones: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const phone = fictionalNumber('312');
+    await addWaitlistEntry(ts.sql, ts.clinic.id, {
+      phone,
+      providerIds: [provider!.id],
+      providerType: 'Any',
+      currentApptAt: null,
+      urgent: false,
+      manualBoost: 30 - i * 10,
+      notes: null,
+    });
+    phones.push(phone);
+  }
+  return { providerId: provider!.id, phones };
+}
+
+/**
+ * Logs provider `providerId`'s slot `hoursAhead` from the workflow clock, as staff do, and starts its
+ * offer workflow (three at once, held 7 min, at most one a day, at any hour); `beforeStart` runs between the two.
+ */
+async function offer(providerId: number, hoursAhead: number, beforeStart: (cancellationId: string) => Promise<void> = () => Promise.resolve()) {
+  const start = new Date((await ts.env.currentTimeMs()) + hoursAhead * 60 * MINUTE);
+  const cancellation = await createCancellation(ts.sql, ts.clinic, {
+    providerId,
+    location: 'Main St clinic',
+    slotStartAt: start,
+    slotEndAt: new Date(start.getTime() + 30 * MINUTE),
+    reason: null,
+    createdBy: 'staff',
+  });
+  const input = await offerWorkflowInput(ts.sql, ts.clinic, cancellation);
+  await beforeStart(cancellation.id);
+  const handle = await ts.temporal.workflow.start(CANCELLATION_OFFER_WORKFLOW_TYPE, {
+    workflowId: cancellation.workflowId,
+    taskQueue: ts.taskQueue,
+    args: [{ ...input, settings: { ...input.settings, contactHours: { start: '00:00', end: '23:59' }, batchSize: 3, holdMinutes: 7, maxOffersPerDay: 1 } }],
+  });
+  return { id: cancellation.id, handle };
+}
+
+const offerStates = async (id: string) =>
+  (await ts.sql<{ state: string }[]>`select state from offers where cancellation_id = ${id} order by id`).map((o) => o.state);
+const statusOf = async (id: string) => (await ts.sql<{ status: CancellationStatus }[]>`select status from cancellation_events where id = ${id}`)[0]!.status;
+/** What reached `phone`: the bodies of the texts Twilio took (it answered with a MessageSid), in order. */
+const textsTo = async (phone: string) =>
+  (await ts.sql<{ body: string }[]>`select body from messages where phone = ${phone} and direction = 'outbound' and provider_sid is not null order by id`).map(
+    (m) => m.body,
+  );
+
+describe('staff withdraw a slot while a round of its offers is under way', () => {
+  it('tell the patient already texted that the opening is withdrawn, and text no one the round had not reached', async () => {
+    const { providerId, phones } = await waitlistFor(3);
+    const [first, second, third] = phones as [string, string, string];
+    // Twilio takes the first text and throttles the other two for a minute: the round waits for its retry.
+    twilioApi.setAnswers(second, [{ kind: 'throttled', retryAfterSeconds: 60 }]);
+    twilioApi.setAnswers(third, [{ kind: 'throttled', retryAfterSeconds: 60 }]);
+    const { id, handle } = await offer(providerId, 24);
+    await expect.poll(async () => (await textsTo(first)).length, { timeout: 20_000 }).toBe(1);
+    await expect.poll(() => [second, third].map((phone) => twilioApi.requestsTo(phone).length), { timeout: 20_000 }).toEqual([1, 1]);
+
+    await abortCancellation({ sql: ts.sql, temporal: ts.temporal, taskQueue: ts.taskQueue }, ts.clinic, id, 'staff');
+    // Ended in the database at once, before the round's retry.
+    await expect.poll(() => offerStates(id), { timeout: 20_000 }).toEqual(['canceled', 'canceled', 'canceled']);
+    // The round's retry, then the end of the holds (a YES within them is answered): the workflow ends.
+    await ts.env.sleep(MINUTE + 1000);
+    await ts.env.sleep(7 * MINUTE);
+    expect(await handle.result()).toEqual({ status: 'aborted' });
+
+    expect(await statusOf(id)).toBe('aborted');
+    expect(await offerStates(id)).toEqual(['canceled', 'canceled', 'canceled']);
+    const [offered, withdrawn, ...more] = await textsTo(first);
+    expect(offered).toMatch(OFFER);
+    expect(withdrawn).toMatch(WITHDRAWN);
+    expect(more).toEqual([]);
+    expect(await textsTo(second)).toEqual([]);
+    expect(await textsTo(third)).toEqual([]);
+    // Twilio was asked nothing more than the first, throttled, text.
+    expect([second, third].map((phone) => twilioApi.requestsTo(phone).length)).toEqual([1, 1]);
+  }, 60_000);
+
+  it('end a round still being made with nothing texted and nothing pending, so its patients get the next slot', async () => {
+    const { providerId, phones } = await waitlistFor(2);
+    // A slow database: the round waits for the cancellation's row, which this transaction holds until the abort is in.
+    let letGo!: () => void;
+    const released = new Promise<void>((resolve) => (letGo = resolve));
+    let holding: Promise<unknown> = Promise.resolve();
+    const { id, handle } = await offer(providerId, 24, async (cancellationId) => {
+      let locked!: () => void;
+      const held = new Promise<void>((resolve) => (locked = resolve));
+      holding = ts.sql.begin(async (tx) => {
+        await tx`select 1 from cancellation_events where id = ${cancellationId} for update`;
+        locked();
+        await released;
+      });
+      await held;
+    });
+    try {
+      await expect
+        .poll(
+          async () =>
+            (await ts.sql`select 1 from pg_stat_activity where wait_event_type = 'Lock' and query like '%from cancellation_events%for update%'`).length,
+          {
+            timeout: 20_000,
+          },
+        )
+        .toBeGreaterThan(0);
+      // The abort reaches the workflow while the round waits (the worker hands in its task at 8 s of the local activity).
+      await handle.executeUpdate(abortCancellationUpdate, { args: [{ by: 'staff' }] });
+    } finally {
+      letGo();
+      await holding;
+    }
+    await expect.poll(() => statusOf(id), { timeout: 20_000 }).toBe('aborted');
+    await ts.env.sleep(8 * MINUTE);
+    expect(await handle.result()).toEqual({ status: 'aborted' });
+
+    expect(await statusOf(id)).toBe('aborted');
+    expect(await offerStates(id)).toEqual(['canceled', 'canceled']);
+    for (const phone of phones) {
+      expect(await textsTo(phone)).toEqual([]);
+      expect(twilioApi.requestsTo(phone)).toEqual([]);
+    }
+
+    // Staff log another slot of the provider the same day: both patients are offered it (at most one offer a day, and none was sent).
+    const next = await offer(providerId, 25);
+    await expect.poll(() => offerStates(next.id), { timeout: 20_000 }).toEqual(['pending', 'pending']);
+    for (const phone of phones) await expect.poll(async () => (await textsTo(phone)).length, { timeout: 20_000 }).toBe(1);
+  }, 90_000);
+});
