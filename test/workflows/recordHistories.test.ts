@@ -23,6 +23,7 @@ import {
 } from '../../src/workflows/appointmentDefinitions.js';
 import { joinUpdate, ticketQuery, ticketWorkflowId, TICKET_WORKFLOW_TYPE, type TicketWorkflowInput } from '../../src/workflows/definitions.js';
 import { bookTestAppointment, kindsSentTo } from '../support/appointments.js';
+import { abortCancellationUpdate } from '../../src/workflows/offerDefinitions.js';
 import { addProvider, logCancellation, waitlistPatient } from '../support/waitlist.js';
 import { patientPhone, startStack, type Stack } from '../support/stack.js';
 import { twilioStackSuite } from '../support/twilioStackSuite.js';
@@ -409,5 +410,49 @@ describe.runIf(recording)('record cancellation offer histories', () => {
     const { workflowId, providerId } = await offerToTwo('Dr Departed');
     await makeInactive(providerId);
     await save(workflowId, 'offer-provider-inactive-round', 'aborted');
+  }, 180_000);
+
+  it('offered to two, Twilio throttles the second text → staff abort while the round waits → aborted, the first told it is withdrawn', async () => {
+    const providerId = await addProvider(suite.stack, 'Dr Withdrawn');
+    const phones = [await waitlistPatient(suite.stack, providerId), await waitlistPatient(suite.stack, providerId)];
+    // Twilio asks to retry the second text in 5 s: the round's texts are still going when staff abort.
+    suite.twilioApi.setAnswers(phones[1]!, [{ kind: 'throttled', retryAfterSeconds: 5 }]);
+    const { id, workflow_id: workflowId } = await logCancellation(suite.stack, providerId);
+    const taken = () => suite.stack.sql`select 1 from messages where phone = ${phones[0]!} and provider_sid is not null`;
+    await expect.poll(async () => (await taken()).length, { timeout: 20_000 }).toBe(1);
+    await expect.poll(() => suite.twilioApi.requestsTo(phones[1]!).length, { timeout: 20_000 }).toBe(1);
+    const aborted = await suite.stack.api(`/api/cancellations/${id}/abort`, { method: 'POST' });
+    expect(aborted.status, await aborted.text()).toBe(200);
+    await save(workflowId, 'offer-abort-during-round', 'aborted');
+  }, 180_000);
+
+  it('staff abort while the round is still being made → aborted, nobody texted', async () => {
+    const providerId = await addProvider(suite.stack, 'Dr Slow');
+    const phones = [await waitlistPatient(suite.stack, providerId), await waitlistPatient(suite.stack, providerId)];
+    // A slow database: the round waits for the first patient's row, which this transaction holds until the abort is in.
+    let letGo!: () => void;
+    const released = new Promise<void>((resolve) => (letGo = resolve));
+    let locked!: () => void;
+    const held = new Promise<void>((resolve) => (locked = resolve));
+    const holding = suite.stack.sql.begin(async (tx) => {
+      await tx`select 1 from patients where clinic_id = ${suite.stack.clinic.id} and phone_e164 = ${phones[0]!} for update`;
+      locked();
+      await released;
+    });
+    await held;
+    const { workflow_id: workflowId } = await logCancellation(suite.stack, providerId);
+    try {
+      await expect
+        .poll(async () => (await suite.stack.sql`select 1 from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()`).length, {
+          timeout: 20_000,
+        })
+        .toBeGreaterThan(0);
+      // Straight to the workflow: the abort waits for the worker to hand in its task (at 8 s of the round), longer than the API's deadline.
+      await suite.stack.temporal.workflow.getHandle(workflowId).executeUpdate(abortCancellationUpdate, { args: [{ by: 'staff' }] });
+    } finally {
+      letGo();
+      await holding;
+    }
+    await save(workflowId, 'offer-abort-while-round-made', 'aborted');
   }, 180_000);
 });
