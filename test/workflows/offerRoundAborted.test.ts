@@ -2,13 +2,14 @@
  * Staff withdraw a freed slot while a round of its offers is still under way (the offer workflow in the
  * time-skipping server, on the real activities and Postgres, texting through Twilio's REST API
  * stand-in): the round ends with the abort. Patients already texted are told the opening is withdrawn,
- * nobody else is texted, and no offer is left pending to keep its patient from the next slot.
+ * nobody else is texted, and no offer is left pending to keep its patient from the next slot. A YES to
+ * an earlier offer that fills the slot meanwhile ends the round the same way.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { abortCancellation } from '../../src/waitlist/offerWorkflows.js';
 import { createCancellation, offerWorkflowInput } from '../../src/waitlist/cancellations.js';
 import { addWaitlistEntry } from '../../src/waitlist/waitlistEntries.js';
-import { abortCancellationUpdate, CANCELLATION_OFFER_WORKFLOW_TYPE, type CancellationStatus } from '../../src/workflows/offerDefinitions.js';
+import { abortCancellationUpdate, answerOfferUpdate, CANCELLATION_OFFER_WORKFLOW_TYPE, type CancellationStatus } from '../../src/workflows/offerDefinitions.js';
 import { fictionalNumber } from '../support/clinic.js';
 import { startFakeTwilioApi, type FakeTwilioApi } from '../support/fakeTwilioApi.js';
 import { startTimeSkipping, type TimeSkipping } from '../support/timeSkipping.js';
@@ -110,6 +111,25 @@ describe('staff withdraw a slot while a round of its offers is under way', () =>
     expect(await textsTo(third)).toEqual([]);
     // Twilio was asked nothing more than the first, throttled, text.
     expect([second, third].map((phone) => twilioApi.requestsTo(phone).length)).toEqual([1, 1]);
+  }, 60_000);
+
+  it('a YES that fills the slot while the round waits ends it too: the patient not yet texted hears nothing', async () => {
+    const { providerId, phones } = await waitlistFor(2);
+    const [first, second] = phones as [string, string];
+    twilioApi.setAnswers(second, [{ kind: 'throttled', retryAfterSeconds: 60 }]);
+    const { id, handle } = await offer(providerId, 24);
+    await expect.poll(async () => (await textsTo(first)).length, { timeout: 20_000 }).toBe(1);
+    await expect.poll(() => twilioApi.requestsTo(second).length, { timeout: 20_000 }).toBe(1);
+
+    const won = await handle.executeUpdate(answerOfferUpdate, { args: [{ answer: 'YES', kind: 'waitlist_offer', phone: first }] });
+    expect(won.reply).toMatch(/^Test Clinic: Confirmed\./);
+    await ts.env.sleep(MINUTE + 1000);
+    await ts.env.sleep(7 * MINUTE);
+    expect(await handle.result()).toEqual({ status: 'filled' });
+
+    expect(await offerStates(id)).toEqual(['accepted', 'canceled']);
+    expect(await textsTo(second)).toEqual([]);
+    expect(twilioApi.requestsTo(second)).toHaveLength(1);
   }, 60_000);
 
   it('end a round still being made with nothing texted and nothing pending, so its patients get the next slot', async () => {
