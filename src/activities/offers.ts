@@ -231,7 +231,9 @@ export function createOfferActivities({ sql, messenger, temporal, taskQueue }: {
     /**
      * Texts each of `offerIds` (one round's offers, of one cancellation) that is still pending its
      * offer, on the patient's channel and in their language, once per offer.
-     * @returns the offers whose text did not go (the number opted out) or already came back failed.
+     * @returns the offers whose text did not go (the number opted out, or the provider refused it for
+     *   good: `MessageRejected`, logged `failed` with its error code) or already came back failed; a
+     *   refusal of one text never fails the round, whose other texts go.
      * @throws ApplicationFailure `ProviderInactive` (non-retryable, nothing sent) when the slot's
      *   provider is inactive before any of the round's texts was logged. A deactivation that commits
      *   after this check is followed by its abort, which finds the round's offers in the workflow and
@@ -255,7 +257,16 @@ export function createOfferActivities({ sql, messenger, temporal, taskQueue }: {
         input.offerIds.map(async (offerId) => {
           const [offer] = await sql<{ state: OfferState }[]>`select state from offers where id = ${offerId}`;
           if (offer?.state !== 'pending') return false;
-          const { sent, channel } = await sendOfferText(offerId, 'offer', input.holdMinutes);
+          let delivered: Awaited<ReturnType<typeof sendOfferText>>;
+          try {
+            delivered = await sendOfferText(offerId, 'offer', input.holdMinutes);
+          } catch (error) {
+            // Refused for good (an invalid number, a WhatsApp template refused; logged `failed` with
+            // its error code): this patient's place goes to the next, the rest of the round still goes.
+            if (error instanceof ApplicationFailure && error.type === FailureType.MessageRejected) return true;
+            throw error;
+          }
+          const { sent, channel } = delivered;
           if (sent.outcome === 'suppressed') return true;
           const receipts = await sql<{ status: string }[]>`select status from message_status_events where provider_sid = ${sent.messageSid}`;
           return receipts.some((r) => isFinalStatus(channel, r.status) && UNDELIVERED.includes(r.status));

@@ -2,7 +2,7 @@
  * The offer activities on the test Postgres, at the moments the workflow tests cannot hold: staff make
  * the slot's provider inactive after a round's offers were picked but before their texts went, after a
  * round had begun going out, and after the winner was booked (a retried booking). And the daily cap,
- * which counts only the offers whose text went.
+ * which counts only the offers whose text went. And a round one of whose texts Twilio refuses for good.
  */
 import { Client, Connection } from '@temporalio/client';
 import { pino } from 'pino';
@@ -11,7 +11,7 @@ import { createOfferActivities, type MakeOffersInput } from '../../src/activitie
 import type { Clinic } from '../../src/clinics/clinics.js';
 import { createSql, type Sql } from '../../src/db/sql.js';
 import { createMessenger } from '../../src/messaging/messenger.js';
-import type { Sender } from '../../src/messaging/sender.js';
+import { MessageRejectedError, type Sender } from '../../src/messaging/sender.js';
 import { updateProvider } from '../../src/providers/providers.js';
 import { createCancellation } from '../../src/waitlist/cancellations.js';
 import { addWaitlistEntry } from '../../src/waitlist/waitlistEntries.js';
@@ -177,5 +177,27 @@ describe("the daily cap (a clinic's max_offers_per_day)", () => {
 
     // That one was texted: it is the patient's offer of the day.
     expect(await activities.makeOffers(await anotherSlot(providerId, 29))).toEqual([]);
+  });
+});
+
+describe('a round one of whose texts Twilio refuses for good', () => {
+  it('texts every other patient and reports the refused offer as not texted, instead of failing the round', async () => {
+    const { phones, round } = await slotFor(2);
+    const refused = phones[0]!;
+    const activities = activitiesWith({
+      ...acceptingSender(),
+      send: ({ to }) =>
+        to === refused
+          ? Promise.reject(new MessageRejectedError("The 'To' number is not a valid phone number.", 21211))
+          : Promise.resolve({ messageSid: fakeSid(), status: 'queued' }),
+    });
+    const made = await activities.makeOffers(round(1));
+    const offerOf = (phone: string) => made.find((o) => o.phone === phone)!.offerId;
+
+    expect(await activities.sendOfferTexts({ offerIds: made.map((o) => o.offerId), holdMinutes: 7 })).toEqual([offerOf(refused)]);
+    expect(await Promise.all(phones.map(offerTextsTo))).toEqual([0, 1]);
+    const [logged] = await sql<{ status: string; error_code: number | null }[]>`
+      select status, error_code from messages where idempotency_key = ${`offer:${offerOf(refused)}`}`;
+    expect(logged).toEqual({ status: 'failed', error_code: 21211 });
   });
 });
