@@ -116,7 +116,7 @@ describe('message templates', () => {
     const response = await post('/templates', { kind: 'confirmed', language: 'es', body: typed }, { params: { kind: 'confirmed', language: 'es' } });
     expect(response.status).toBe(400);
     const page = await response.text();
-    expect(page).toContain('data-field-error="body" role="alert">Confirmed in es: unknown placeholder {fecha}</p>');
+    expect(page).toContain('data-field-error="body">Confirmed in es: unknown placeholder {fecha}</p>');
     expect(page).toContain(`>${typed}</textarea>`);
     expect(page).toContain('aria-invalid="true"');
     expect((await apiTemplate('confirmed', 'es')).source).toBe('default');

@@ -3,6 +3,7 @@ import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { bookThroughApi } from '../support/apiBooking.js';
 import { screenshotPath } from '../support/chromium.js';
+import { spokenRefusals } from '../support/accessibilityTree.js';
 import { browserSuite } from '../support/browserSuite.js';
 import { signInTo } from '../support/staffBrowser.js';
 
@@ -25,6 +26,18 @@ const inView = (element: Locator) =>
 
 /** Whether `control` has keyboard focus. */
 const focused = (control: Locator) => control.evaluate((at) => at === at.ownerDocument.activeElement);
+
+/**
+ * What a screen reader hears of the refusal on `page`: the focused control, named `name`, says it as
+ * its description (`why`), and no alert repeats it (an alert is announced on its own, so the refusal
+ * would be heard twice).
+ */
+async function expectReadOnce(page: Page, name: string | RegExp, why: RegExp): Promise<void> {
+  const { alerts, focused } = await spokenRefusals(page);
+  expect(focused?.name).toMatch(typeof name === 'string' ? new RegExp(`^${name}$`) : name);
+  expect(focused?.description).toMatch(why);
+  expect(alerts.filter((alert) => why.test(alert))).toEqual([]);
+}
 
 describe('a receptionist whose form is refused sees why without looking for it', () => {
   it('lands on the mistyped number of a booking under a full day, the rest as typed', async () => {
@@ -49,6 +62,7 @@ describe('a receptionist whose form is refused sees why without looking for it',
     expect(await inView(why)).toBe(true);
     expect(await phone.inputValue()).toBe('312555');
     expect(await page.getByLabel('Patient name').inputValue()).toBe('Tomás Ruiz');
+    await expectReadOnce(page, 'Mobile number', /^Mobile number: must be a valid mobile number/);
     await page.screenshot({ path: screenshotPath('refused-booking-phone.png') });
 
     // Fixed where it stands, the booking goes through.
@@ -97,6 +111,35 @@ describe('a receptionist whose form is refused sees why without looking for it',
     expect(await inView(timeZone)).toBe(true);
     expect(await inView(page.locator('#hours-timezone-error'))).toBe(true);
     expect(await timeZone.inputValue()).toBe('America/Chicgo');
+    await expectReadOnce(page, /^Time zone/, /^Time zone: must be an IANA time zone/);
     await page.close();
+  });
+
+  it('hears each refusal once, from the field that takes focus, on the Waitlist and Settings forms', async () => {
+    const waitlist = await signIn('/admin/waitlist', 1280, 800);
+    const add = waitlist.getByRole('region', { name: 'Add to the waitlist' });
+    await add.getByLabel('Mobile number').fill('not a number');
+    await add.getByRole('button', { name: 'Add', exact: true }).click();
+    await waitlist.locator('#add-phone-error').waitFor();
+    await expectReadOnce(waitlist, 'Mobile number', /^Mobile number: must be/);
+    await waitlist.close();
+
+    const settings = await signIn('/admin/settings?kind=confirmed&language=es', 1280, 800);
+    const wording = settings.getByRole('textbox', { name: 'Confirmed in es' });
+    await wording.fill('Hola {fecha}');
+    await settings.getByRole('button', { name: 'Save template' }).click();
+    await settings.locator('#template-body-error').waitFor();
+    await expectReadOnce(settings, 'Confirmed in es', /Confirmed in es: unknown placeholder \{fecha\}/);
+
+    const reminders = settings.getByRole('region', { name: 'Reminder schedule' });
+    await reminders.getByLabel('When').nth(2).selectOption('before');
+    await reminders
+      .getByLabel(/^Minutes before/)
+      .nth(2)
+      .fill('99999');
+    await reminders.getByRole('button', { name: 'Save schedule' }).click();
+    await settings.locator('[data-field-error^="reminder_rules"]').waitFor();
+    await expectReadOnce(settings, /^Minutes before/, /^Reminder 3, minutes before: must be a whole number of minutes/);
+    await settings.close();
   });
 });

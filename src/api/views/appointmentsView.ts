@@ -210,7 +210,6 @@ function renderBookingForm(view: AppointmentsView): Html {
   return html`<section class="card book" aria-labelledby="book-title">
   <h2 id="book-title">Book an appointment</h2>
   ${unplaced ? renderUnplacedRefusal(form.error!.message) : null}
-  ${form.error === undefined || unplaced ? null : html`<p class="visually-hidden" role="alert">${form.error.message}</p>`}
   <form method="post" action="${view.urls.book}" class="book-form">
     ${bookingField(form, 'patient_name', '', (a) => html`<input ${a} value="${v.patient_name}" autocomplete="off" required maxlength="100">`)}
     ${bookingField(form, 'phone', '', (a) => html`<input ${a} type="tel" value="${v.phone}" autocomplete="off" required>`)}

@@ -187,7 +187,6 @@ function renderCreateForm(view: CancellationsView): Html {
   <h2 id="new-title">Log a freed slot</h2>
   <p class="muted">Offers go to the best-placed eligible patients on the waitlist; the first YES gets the slot.</p>
   ${unplaced ? renderUnplacedRefusal(form.error!.message) : null}
-  ${form.error === undefined || unplaced ? null : html`<p class="visually-hidden" role="alert">${form.error.message}</p>`}
   <form method="post" action="${view.urls.create}" class="entry-form">
     ${formField(
       form,

@@ -4,7 +4,9 @@
  * no script needed), so the browser scrolls to it and a screen reader reads the label and the refusal.
  * Without that the page opens at its top, and a form far below it (the booking form under a day of
  * appointments, the Settings page's Hours section) looks as though nothing happened. One refusal per
- * page: only the refused form renders these.
+ * page: only the refused form renders these. A refusal beside its control is read once, as that
+ * control's description when focus lands: no alert (hidden or not) repeats it, or a screen reader
+ * would announce it twice.
  */
 import { html } from 'hono/html';
 import type { Html } from './layout.js';

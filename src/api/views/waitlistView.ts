@@ -133,7 +133,6 @@ function renderEntryFields(form: EntryForm, prefix: string, view: WaitlistView, 
   const zone = view.clinic.timezone;
   const providersError = errorField === 'provider_ids' ? form.error!.message : undefined;
   return html`${form.error !== undefined && !placed ? renderUnplacedRefusal(form.error.message) : null}
-    ${form.error !== undefined && placed ? html`<p class="visually-hidden" role="alert">${form.error.message}</p>` : null}
     ${field(
       'phone',
       line === undefined ? 'Mobile number' : html`Mobile number <span class="muted">(empty: keep ${line.maskedPhone})</span>`,

@@ -37,8 +37,8 @@ export function fieldOwner(field: string): string {
 /** The refusal of `form` as a banner when it names no field of the form (or none at all). */
 export function unplacedError(error: FormRefusal | undefined, placed: (field: string) => boolean): Html {
   if (error === undefined) return html``;
-  const isPlaced = error.field !== undefined && placed(error.field);
-  return isPlaced ? html`<p class="visually-hidden" role="alert">${error.message}</p>` : renderUnplacedRefusal(error.message);
+  // A refusal beside its field needs nothing here: the field takes focus and is described by it (refusedField.ts).
+  return error.field !== undefined && placed(error.field) ? html`` : renderUnplacedRefusal(error.message);
 }
 
 /** The notice of the last save, in the section of the form it saved. */

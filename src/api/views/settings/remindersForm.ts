@@ -62,7 +62,7 @@ export function renderRemindersSection(view: SettingsView, values: Record<string
   <h2 id="reminders-title">Reminder schedule</h2>
   ${renderNotice(view, 'reminders')}
   <p class="muted">When an appointment's reminders go out, in the clinic's time zone and contact hours. No rule: no reminders.</p>
-  ${erringRow === undefined ? unplacedError(error, () => false) : html`<p class="visually-hidden" role="alert">${error!.message}</p>`}
+  ${erringRow === undefined ? unplacedError(error, () => false) : null}
   <form method="post" action="${view.urls.action('reminders')}" class="rules">
     ${Array.from({ length: rows }, (_, i) => {
       const kind = values[`rule_kind_${i}`] ?? '';

@@ -64,7 +64,7 @@ export function renderTemplatesSection(view: SettingsView): Html {
       <textarea id="template-body" name="body" rows="5" maxlength="1600" required spellcheck="true" aria-describedby="template-source template-placeholders${
         e.error === undefined ? '' : ' template-body-error'
       }"${e.error === undefined ? null : raw(' aria-invalid="true" autofocus')}>${e.body}</textarea>
-      ${e.error === undefined ? null : html`<p class="field-message" id="template-body-error" data-field-error="body" role="alert">${e.error.message}</p>`}
+      ${e.error === undefined ? null : html`<p class="field-message" id="template-body-error" data-field-error="body">${e.error.message}</p>`}
       <p class="muted small" id="template-placeholders">Placeholders: ${placeholdersFor(e.kind).join(' ')}</p>
     </div>
     <div class="preview" id="template-preview" data-preview-url="${view.urls.preview}" aria-live="polite">${renderTemplatePreview(e.preview)}</div>
