@@ -112,6 +112,16 @@ function refusalOf(error: unknown, labels: FieldLabels): FormRefusal & { code: A
   return { code: error.code, message: labelFieldMessage(error.message, error.field, labels), field: error.field };
 }
 
+/**
+ * Why the address's `?language=` (`asked`) opens no template, naming the languages the clinic has
+ * templates in (`languages`) and how another one is opened: `language: no language “xx”; templates
+ * are in en, es (a new language opens by its tag, such as pt-BR)`. A tag is refused when it is not a
+ * language dates can be written in (`isKnownLanguage`), well-formed or not.
+ */
+function unknownLanguage(asked: string, languages: readonly string[]): string {
+  return `language: no language “${asked}”; templates are in ${languages.join(', ')} (a new language opens by its tag, such as pt-BR)`;
+}
+
 /** `preview` with the refusal saving would give in the words of the editor's labels. */
 function labelledPreview(preview: TemplatePreview, labels: FieldLabels): TemplatePreview {
   const { problem } = preview;
@@ -120,7 +130,8 @@ function labelledPreview(preview: TemplatePreview, labels: FieldLabels): Templat
 }
 
 /**
- * Routes relative to `/admin/settings`: `GET /` (the page; `?kind=&language=` opens a template),
+ * Routes relative to `/admin/settings`: `GET /` (the page; `?kind=&language=` opens a template; a kind
+ * or language it cannot open answers 400, the reminder or the clinic's language in its place and the selector saying why),
  * `POST /templates`, `POST /templates/preview` (the preview as an HTML fragment), `POST /reminders`,
  * `POST /hours`, `POST /whatsapp`, `POST /whatsapp/delete`, `POST /rooms`. The caller applies the CSRF check.
  */
@@ -143,6 +154,8 @@ export function staffSettingsRoutes(deps: AppDeps, sessions: StaffSessions): Hon
     status: ContentfulStatusCode = 200,
   ) => {
     const settings = await getClinicSettings(deps.sql, clinic.id);
+    const all = await listTemplates(deps.sql, clinic);
+    const languages = [...new Set(all.map((t) => t.language))];
     const problems: string[] = [];
     let kind: MessageKind = 'reminder';
     if (what.kind !== undefined) {
@@ -152,9 +165,8 @@ export function staffSettingsRoutes(deps: AppDeps, sessions: StaffSessions): Hon
     let language = clinic.defaultLanguage;
     if (what.language !== undefined) {
       if (isKnownLanguage(what.language)) language = what.language;
-      else problems.push(labelFieldMessage('language: must be a language tag such as en, es or pt-BR', 'language', SELECTOR_LABELS));
+      else problems.push(labelFieldMessage(unknownLanguage(what.language, languages), 'language', SELECTOR_LABELS));
     }
-    const all = await listTemplates(deps.sql, clinic);
     const inEffect = await findTemplate(deps.sql, clinic, kind, language);
     const body = what.editor?.body ?? inEffect.body;
     const editorLabels = { ...SELECTOR_LABELS, ...templateLabels(kind, language) };
@@ -168,7 +180,6 @@ export function staffSettingsRoutes(deps: AppDeps, sessions: StaffSessions): Hon
       preview: labelledPreview(previewTemplate(clinic, { kind, language, body }), editorLabels),
       error: refusal === undefined ? undefined : { ...refusal, message: labelFieldMessage(refusal.message, refusal.field, editorLabels) },
     };
-    const languages = [...new Set(all.map((t) => t.language))];
     const inLanguage = languages.includes(language)
       ? all.filter((t) => t.language === language)
       : await Promise.all(MESSAGE_KINDS.map((k) => findTemplate(deps.sql, clinic, k, language)));
@@ -192,7 +203,8 @@ export function staffSettingsRoutes(deps: AppDeps, sessions: StaffSessions): Hon
       },
     };
     c.header('Cache-Control', 'no-store');
-    return c.html(renderSettingsPage(view), status);
+    // A template the address asks for that cannot be opened is a query refused, as on the other staff pages.
+    return c.html(renderSettingsPage(view), problems.length > 0 && status === 200 ? STATUS_BY_CODE.bad_request : status);
   };
 
   /** The 303 back to the form's section with `notice`, keeping the template open. */

@@ -75,10 +75,27 @@ describe('message templates', () => {
     expect(page).not.toContain('data-segment-warning');
   });
 
-  it("names a kind or language in the address it cannot open in the selector's words, and opens the reminder meanwhile", async () => {
-    const page = await getPage({ kind: 'nonsense', language: 'Spanish' });
-    expect(page).toContain('role="alert">Message: no message nonsense; Language: must be a language tag such as en, es or pt-BR</p>');
+  it("names a kind or language in the address it cannot open in the selector's words, with the languages there are, and opens the reminder meanwhile (400)", async () => {
+    const open = (params: Record<string, string>) => stack.app.request(path('', params), { headers: { Cookie: cookie } });
+    const refused = await open({ kind: 'nonsense', language: 'Spanish' });
+    expect(refused.status).toBe(400);
+    const page = await refused.text();
+    const languages = 'templates are in en, es (a new language opens by its tag, such as pt-BR)';
+    expect(page).toContain(`role="alert">Message: no message nonsense; Language: no language “Spanish”; ${languages}</p>`);
     expect(page).toContain('<option value="reminder" selected>');
+
+    // A well-formed tag that is no language: not "must be a language tag", which it is.
+    const madeUp = await open({ kind: 'help', language: 'xx' });
+    expect(madeUp.status).toBe(400);
+    const madeUpPage = await madeUp.text();
+    expect(madeUpPage).toContain(`role="alert">Language: no language “xx”; ${languages}</p>`);
+    expect(madeUpPage).not.toContain('must be a language tag');
+    expect(madeUpPage).toContain('<option value="help" selected>');
+
+    // A language the clinic has no templates in yet still opens, to write them.
+    const newLanguage = await open({ kind: 'help', language: 'pt-BR' });
+    expect(newLanguage.status).toBe(200);
+    expect(await newLanguage.text()).toContain('there is no wording in pt-BR yet');
   });
 
   it('previews a wording as typed: one segment, then two with a warning, then the placeholder saving would refuse', async () => {
