@@ -3,7 +3,8 @@
  * no control (a date-time input, a select with a long provider's name) runs over the field beside it
  * or past its card's edge; the Numbers page's tables fit their cards without a sideways scroll where
  * there is room (820 and 1440 px) and scroll within their card, not the page, on a phone; a name typed
- * as one long word breaks inside its card on the Appointments and Waitlist pages. Screenshots of each go
+ * as one long word breaks inside its card on the Appointments and Waitlist pages; a date or date-time
+ * field (an appointment card's New time, from 375 px up) shows its whole value. Screenshots of each go
  * to `test-results/`.
  */
 import type { BrowserContext, Page } from 'playwright-core';
@@ -11,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { screenshotPath } from '../support/chromium.js';
 import { bookThroughApi } from '../support/apiBooking.js';
 import { browserSuite } from '../support/browserSuite.js';
+import { dateFieldFits } from '../support/dateFields.js';
 import { patientPhone } from '../support/stack.js';
 import { signInTo } from '../support/staffBrowser.js';
 
@@ -113,6 +115,39 @@ describe('the list pages on a phone', () => {
         .screenshot({ path: screenshotPath(`long-name-${page}-390.png`) });
     }
     await context.close();
+    expect(found).toEqual({});
+  });
+});
+
+describe('date and time fields from a small phone up', () => {
+  it("show the whole date and time at 375, 820 and 1440 px, an appointment card's New time among them", async () => {
+    const booking = await bookThroughApi(suite.stack, { patientName: 'Kofi Mensah', days: 5 });
+    const found: Record<string, string[]> = {};
+    for (const width of [375, 820, 1440]) {
+      const context = await signedIn(width);
+      for (const [name, path, ready] of [
+        ['appointments', `/admin/appointments?date=${booking.day}&`, `[data-appointment="${booking.id}"]`],
+        ['waitlist', '/admin/waitlist?', '.add form'],
+        ['cancellations', '/admin/cancellations?', '.add form'],
+      ] as const) {
+        const page = await context.newPage();
+        await suite.watch(page);
+        await page.goto(`${suite.baseUrl}${path}clinic=${suite.stack.clinic.slug}`);
+        await page.locator(ready).waitFor();
+        // Empty fields as a receptionist leaves them once typed in: "12/12/2026, 10:09 AM" is as wide as a value gets.
+        for (const field of await page.locator('input[type="datetime-local"]:visible, input[type="date"]:visible').all()) {
+          if ((await field.inputValue()) === '') await field.fill((await field.getAttribute('type')) === 'date' ? '2026-12-12' : '2026-12-12T10:09');
+        }
+        const problems = (await dateFieldFits(page)).flatMap((fit) => [
+          ...(fit.scrollWidth > fit.clientWidth ? [`${fit.label}: cut off (${fit.clientWidth} px for ${fit.scrollWidth})`] : []),
+          ...(fit.inCard ? [] : [`${fit.label}: wider than its card`]),
+        ]);
+        if (problems.length > 0) found[`${name} at ${width} px`] = problems;
+        if (name === 'appointments') await page.locator(ready).screenshot({ path: screenshotPath(`appointment-card-${width}.png`) });
+        await page.close();
+      }
+      await context.close();
+    }
     expect(found).toEqual({});
   });
 });
