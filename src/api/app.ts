@@ -31,6 +31,7 @@ import { queueRoutes } from './queue.js';
 import { createStaffSessions } from './session.js';
 import { limitBodySize } from './requestBody.js';
 import { staffAssetRoutes } from './staffAssetRoutes.js';
+import { staffErrorPage } from './staffErrorPage.js';
 import { STAFF_ASSETS_PATH } from './views/staffAssets.js';
 import type { ClinicChangeHub, QueueChangeHub } from './queueChangeHub.js';
 import type { ConsoleTelephone } from '../messaging/consoleTelephone.js';
@@ -94,9 +95,20 @@ export const PAGE_CSP = {
  * The answer to a method a path does not take (RFC 9110 §15.5.6): 405 with `Allow` listing the
  * methods its routes take (HEAD with GET), in the one error shape.
  */
-function refuseMethod(c: Context, allowed: string[]): Response {
+function refuseMethod(c: Context, allowed: string[]): Response | Promise<Response> {
   const allow = allowed.join(', ');
-  return c.json(errorBody('method_not_allowed', `${c.req.method} is not allowed on ${c.req.path}; it takes ${allow}`), 405, { Allow: allow });
+  const answer = {
+    status: 405,
+    body: errorBody('method_not_allowed', `${c.req.method} is not allowed on ${c.req.path}; it takes ${allow}`),
+    headers: { Allow: allow },
+  } as const;
+  return staffErrorPage(c, answer) ?? c.json(answer.body, answer.status, answer.headers);
+}
+
+/** The answer to a path no route takes: 404 in the one error shape (a staff page's error page under `/admin/`). */
+function refusePath(c: Context): Response | Promise<Response> {
+  const answer = { status: 404, body: errorBody('not_found', `no route ${c.req.method} ${c.req.path}`), headers: {} } as const;
+  return staffErrorPage(c, answer) ?? c.json(answer.body, answer.status);
 }
 
 /** How long a client may keep `/favicon.ico`'s empty answer (seconds): a day. */
@@ -157,7 +169,8 @@ export function createApp(deps: AppDeps): Hono {
   // Pages link their icon (/admin/assets/favicon.svg); a client that asks the old way gets no 404 either.
   app.get('/favicon.ico', (c) => c.body(null, 204, { 'Cache-Control': `public, max-age=${FAVICON_MAX_AGE}` }));
 
-  app.onError(handleError(deps.log));
-  app.notFound((c) => c.json(errorBody('not_found', `no route ${c.req.method} ${c.req.path}`), 404));
+  // A browser on a staff page gets its errors as a page; everyone else, the error shape (staffErrorPage.ts).
+  app.onError(handleError(deps.log, staffErrorPage));
+  app.notFound(refusePath);
   return app;
 }

@@ -189,6 +189,14 @@ const PAGES: { name: string; signedIn: boolean; open(page: Page): Promise<void> 
       await page.locator('#chat .msg').first().waitFor();
     },
   },
+  {
+    name: 'a staff page for a clinic that does not exist',
+    signedIn: true,
+    async open(page) {
+      await page.goto(`${suite.baseUrl}/admin/board?clinic=nope`);
+      await page.getByRole('heading', { name: 'Not found' }).waitFor();
+    },
+  },
   { name: 'kiosk', signedIn: false, open: (page) => page.goto(`${suite.baseUrl}/kiosk?clinic=${suite.stack.clinic.slug}`).then(() => undefined) },
   {
     name: 'kiosk ticket',

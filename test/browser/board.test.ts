@@ -225,6 +225,28 @@ const focusIn = (page: Page) =>
     };
   });
 
+describe('a receptionist follows a link to a clinic that does not exist', () => {
+  it('reads why on a page, not raw JSON, with a way back to a board', async () => {
+    const page = await openBoard();
+    const response = await page.goto(`${suite.baseUrl}/admin/board?clinic=nope`);
+    expect(response?.status()).toBe(404);
+    await page.getByRole('heading', { name: 'Not found' }).waitFor();
+    expect(await page.locator('main').innerText()).toContain("No clinic 'nope'");
+    expect(await page.locator('body').innerText()).not.toContain('"error"');
+    await page.screenshot({ path: screenshotPath('staff-error-unknown-clinic.png') });
+
+    // Back to the first clinic's board (`main`, which every server has; this test stack has only its own clinic).
+    expect(await page.getByRole('link', { name: 'Back to Queue' }).getAttribute('href')).toBe('/admin/board');
+
+    // A mistyped page of this clinic leads back to its board, live.
+    expect((await page.goto(`${suite.baseUrl}/admin/bord?clinic=${suite.stack.clinic.slug}`))?.status()).toBe(404);
+    await page.getByRole('link', { name: 'Back to Queue' }).click();
+    await page.waitForURL(boardUrl());
+    await page.locator('#live[data-state="live"]').waitFor({ timeout: 5_000 });
+    await page.close();
+  });
+});
+
 describe('a receptionist works the board by keyboard', () => {
   it('keeps focus on the same button when a text changes the board, and on the ticket once it moves', async () => {
     const page = await openBoard();

@@ -14,6 +14,7 @@ import { BOARD_CSS } from './boardStyles.js';
 import { CANCELLATIONS_SCRIPT } from './cancellationsScript.js';
 import { CANCELLATIONS_CSS } from './cancellationsStyles.js';
 import { CHART_JS } from './chartJs.js';
+import { ERROR_PAGE_CSS } from './errorPageStyles.js';
 import { FAVICON_SVG } from './favicon.js';
 import { KIOSK_SCRIPT } from './kioskScript.js';
 import { KIOSK_CSS } from './kioskStyles.js';
@@ -40,6 +41,7 @@ const SOURCES = {
   'base.css': { type: CSS, body: BASE_CSS },
   'staff-nav.css': { type: CSS, body: STAFF_HEADER_CSS },
   'login.css': { type: CSS, body: LOGIN_CSS },
+  'error.css': { type: CSS, body: ERROR_PAGE_CSS },
   'board.css': { type: CSS, body: BOARD_CSS },
   'board.js': { type: JS, body: BOARD_SCRIPT },
   'appointments.css': { type: CSS, body: APPOINTMENTS_CSS },

@@ -22,6 +22,11 @@ const LINKS: readonly { page: StaffPage; label: string; path: string }[] = [
   { page: 'phone', label: 'Phone', path: '/admin/phone' },
 ];
 
+/** The staff page `path` is, or is under (`/admin/appointments/7/move` → Appointments), as the navigation names it; undefined for none. */
+export function staffPageAt(path: string): { label: string; path: string } | undefined {
+  return LINKS.find((link) => path === link.path || path.startsWith(`${link.path}/`));
+}
+
 /** What the top bar shows. */
 export interface StaffHeader {
   clinic: { name: string; slug: string };
