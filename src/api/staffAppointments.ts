@@ -3,7 +3,8 @@
  * appointments with their last delivery and next reminder, a form per staff change and a booking
  * form. Changes and bookings go through the same code as the JSON API (`staffChanges`,
  * `bookingRequestFor`), so the rules and refusals are the same; each form post answers 303 back to
- * the day with the outcome (`?notice=`) or the refusal (`?error=`, shown in the appointment's card), at
+ * the day with the outcome (`?notice=` with `?notice_for=`, shown in the appointment's card, the page
+ * opened at it: `#appointment-<id>`) or the refusal (`?error=`, shown in the appointment's card), at
  * the address it was posted from: a `?date=` the page refused (showing today) is refused there again,
  * with its banner (`readDay`). The day's list is live: its event
  * stream re-renders it after every change to the clinic's appointments (Postgres NOTIFY from triggers,
@@ -30,8 +31,10 @@ import { streamClinicChanges } from './liveFragments.js';
 import { readForm } from './requestBody.js';
 import { requireStaffSession, type StaffSessions } from './session.js';
 import { ERROR_FOR_PARAM } from './views/cardError.js';
+import { NOTICE_FOR_PARAM } from './views/cardNotice.js';
 import { ZCalendarDate, ZClinicSlug, parseOrThrow } from './validation.js';
 import {
+  appointmentCardId,
   BOOKING_LABELS,
   CHANGE_LABELS,
   DAY_LABELS,
@@ -66,6 +69,7 @@ const ZClinicQuery = z.object({ clinic: ZClinicSlug });
 // The page's `?date=` is read by `readDay`: a day it cannot show is not dropped but named.
 const ZPageQuery = ZClinicQuery.extend({
   notice: flash,
+  [NOTICE_FOR_PARAM]: ZAppointmentId.optional().catch(undefined),
   error: flash,
   [ERROR_FOR_PARAM]: ZAppointmentId.optional().catch(undefined),
   retry: z.string().regex(RETRY).optional().catch(undefined),
@@ -92,6 +96,11 @@ const ZMoveForm = z.object({ starts_at: z.string({ error: 'must be a date and ti
 /** The page's URL for clinic `slug` with `params`, carrying `?clinic=` only for a clinic other than `main`. */
 function pageUrl(slug: string, path = '', params: Partial<Record<string, string>> = {}): string {
   return staffPageUrl(APPOINTMENTS_PATH, slug, path, params);
+}
+
+/** The page's URL for clinic `slug` with `params` and `notice` shown in appointment `id`'s card, opened at that card (cardNotice.ts). */
+function noticeUrl(slug: string, params: Partial<Record<string, string>>, notice: string, id: string): string {
+  return `${pageUrl(slug, '', { ...params, notice: notice.slice(0, MAX_FLASH_CHARS), [NOTICE_FOR_PARAM]: id })}#${appointmentCardId(id)}`;
 }
 
 /** Today in `clinic`'s time zone, `YYYY-MM-DD`. */
@@ -126,7 +135,7 @@ async function loadDay(deps: AppDeps, clinic: Clinic, date: string): Promise<App
   });
 }
 
-type ViewExtra = Pick<AppointmentsView, 'dateError' | 'notice' | 'error' | 'errorFor' | 'booking'> & {
+type ViewExtra = Pick<AppointmentsView, 'dateError' | 'notice' | 'noticeFor' | 'error' | 'errorFor' | 'booking'> & {
   retry?: string | undefined;
   /** The address's `?date=` the page refused (see `readDay`): its forms carry it back as their `?date=`. */
   refusedDate?: string | undefined;
@@ -229,7 +238,14 @@ export function staffAppointmentRoutes(deps: AppDeps, sessions: StaffSessions): 
   app.get('/', page, async (c) => {
     const query = parseOrThrow(ZPageQuery, c.req.query());
     const { date, ...asked } = readDay(c.req.query('date'));
-    const extra = { ...asked, notice: query.notice, error: query.error, errorFor: query[ERROR_FOR_PARAM], retry: query.retry };
+    const extra = {
+      ...asked,
+      notice: query.notice,
+      noticeFor: query[NOTICE_FOR_PARAM],
+      error: query.error,
+      errorFor: query[ERROR_FOR_PARAM],
+      retry: query.retry,
+    };
     return renderDay(c, query.clinic, date, extra, asked.dateError === undefined ? 200 : STATUS_BY_CODE.bad_request);
   });
 
@@ -255,7 +271,7 @@ export function staffAppointmentRoutes(deps: AppDeps, sessions: StaffSessions): 
       });
       const booked = await bookAppointment(deps, clinic, bookingRequestFor(clinic, body));
       const day = DateTime.fromJSDate(booked.startsAt).setZone(clinic.timezone).toISODate()!;
-      return c.redirect(pageUrl(slug, '', { date: day, notice: `Booked ${describe(booked, clinic)} on ${day}.` }), 303);
+      return c.redirect(noticeUrl(slug, { date: day }, `Booked ${describe(booked, clinic)} on ${day}.`, booked.id), 303);
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       const message = labelFieldMessage(error.message, error.field, BOOKING_LABELS);
@@ -263,15 +279,15 @@ export function staffAppointmentRoutes(deps: AppDeps, sessions: StaffSessions): 
     }
   });
 
-  // A staff change: 303 back to the day with what happened, or why the chain refused it (shown in that
-  // appointment's card: `?error_for=<id>`). The form's
+  // A staff change: 303 back to the day with what happened (in that appointment's card, the page opened at
+  // it: `?notice_for=<id>#appointment-<id>`), or why the chain refused it (in that card: `?error_for=<id>`). The form's
   // idempotency key is the change's update ID; after a 503 the page keeps it, so pressing again
   // reaches the change Temporal may already hold instead of doing it twice.
   app.post('/:id/:action', page, async (c) => {
     const { clinic: slug } = parseOrThrow(ZClinicQuery, c.req.query());
     // Back to the address the form was on: a day the page refused is refused again there, with its banner.
     const { date, refusedDate } = readDay(c.req.query('date'));
-    const back = (flash: { notice: string } | { error: string; [ERROR_FOR_PARAM]?: string; retry?: string }) =>
+    const back = (flash: { error: string; [ERROR_FOR_PARAM]?: string; retry?: string }) =>
       c.redirect(pageUrl(slug, '', { date: refusedDate ?? date, ...flash }), 303);
     let key: string | undefined;
     let id: string | undefined;
@@ -307,7 +323,7 @@ export function staffAppointmentRoutes(deps: AppDeps, sessions: StaffSessions): 
       }
       await checkIdempotencyKey(deps.sql, clinic.id, action, key, { target: `appointments/${appointment.id}`, arguments: change.arguments });
       await changeAppointment(deps, appointment, change.what, change.send, change.field);
-      return back({ notice: outcome.slice(0, MAX_FLASH_CHARS) });
+      return c.redirect(noticeUrl(slug, { date: refusedDate ?? date }, outcome, appointment.id), 303);
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       // The form kept after a 503 was sent again with other values: the first one may have been done. The

@@ -5,7 +5,8 @@
  * logged by its function (`logCancellation`, which starts the offer workflow), abort goes through
  * `abortCancellation`, so the rules and refusals are the same: a refused form answers with the form as
  * typed and the refusal beside the field it names (400, nothing written); an abort answers 303 back
- * with the outcome (`?notice=`) or the refusal (`?error=`). The lists are live: their event stream
+ * with the outcome (`?notice=` with `?notice_for=`, in that cancellation's card, the page opened at it:
+ * `#cancellation-<id>`; a logged slot's likewise) or the refusal (`?error=`). The lists are live: their event stream
  * re-renders them after every change to the clinic's cancellations and offers (a patient's YES, a hold
  * that ends, another member of staff: Postgres NOTIFY from triggers, whichever process made it).
  */
@@ -28,11 +29,13 @@ import { streamClinicChanges } from './liveFragments.js';
 import { readForm } from './requestBody.js';
 import { requireStaffSession, type StaffSessions } from './session.js';
 import { ERROR_FOR_PARAM } from './views/cardError.js';
+import { NOTICE_FOR_PARAM } from './views/cardNotice.js';
 import { parseOrThrow, ZClinicQuery, ZClinicSlug } from './validation.js';
 import { labelFieldMessage } from './views/fieldLabels.js';
 import {
   CANCELLATION_FIELDS,
   CANCELLATION_LABELS,
+  cancellationCardId,
   renderCancellationLists,
   renderCancellationsPage,
   type CancellationForm,
@@ -51,11 +54,22 @@ const MAX_ENDED_SHOWN = 10;
 
 const flash = z.string().max(MAX_FLASH_CHARS).optional().catch(undefined);
 const ZCancellationId = z.string().regex(/^[1-9]\d{0,17}$/, 'must be a cancellation id');
-const ZPageQuery = z.object({ clinic: ZClinicSlug, notice: flash, error: flash, [ERROR_FOR_PARAM]: ZCancellationId.optional().catch(undefined) });
+const ZPageQuery = z.object({
+  clinic: ZClinicSlug,
+  notice: flash,
+  [NOTICE_FOR_PARAM]: ZCancellationId.optional().catch(undefined),
+  error: flash,
+  [ERROR_FOR_PARAM]: ZCancellationId.optional().catch(undefined),
+});
 
 /** The page's URL for clinic `slug` with `params`, carrying `?clinic=` only for a clinic other than `main`. */
 function pageUrl(slug: string, path = '', params: Partial<Record<string, string>> = {}): string {
   return staffPageUrl(CANCELLATIONS_PATH, slug, path, params);
+}
+
+/** The page's URL for clinic `slug` with `notice` shown in cancellation `id`'s card, opened at that card (cardNotice.ts). */
+function noticeUrl(slug: string, notice: string, id: string): string {
+  return `${pageUrl(slug, '', { notice: notice.slice(0, MAX_FLASH_CHARS), [NOTICE_FOR_PARAM]: id })}#${cancellationCardId(id)}`;
 }
 
 /** Short words for a flash message about a slot: "the Dec 1, 2026, 10:30 AM slot". */
@@ -66,7 +80,7 @@ const describeSlot = (c: Pick<CancellationWithOffers, 'slotStartAt'>, clinic: Cl
 async function loadView(
   deps: AppDeps,
   slug: string,
-  extra: Pick<CancellationsView, 'notice' | 'error' | 'errorFor' | 'create'> = {},
+  extra: Pick<CancellationsView, 'notice' | 'noticeFor' | 'error' | 'errorFor' | 'create'> = {},
 ): Promise<CancellationsView> {
   const clinic = await getClinicBySlug(deps.sql, slug);
   const now = new Date();
@@ -111,7 +125,7 @@ export function staffCancellationRoutes(deps: AppDeps, sessions: StaffSessions):
   const render = async (
     c: Context,
     slug: string,
-    extra: Pick<CancellationsView, 'notice' | 'error' | 'errorFor' | 'create'>,
+    extra: Pick<CancellationsView, 'notice' | 'noticeFor' | 'error' | 'errorFor' | 'create'>,
     status: ContentfulStatusCode = 200,
   ) => {
     c.header('Cache-Control', 'no-store');
@@ -130,7 +144,7 @@ export function staffCancellationRoutes(deps: AppDeps, sessions: StaffSessions):
 
   app.get('/', page, async (c) => {
     const query = parseOrThrow(ZPageQuery, c.req.query());
-    return render(c, query.clinic, { notice: query.notice, error: query.error, errorFor: query[ERROR_FOR_PARAM] });
+    return render(c, query.clinic, { notice: query.notice, noticeFor: query[NOTICE_FOR_PARAM], error: query.error, errorFor: query[ERROR_FOR_PARAM] });
   });
 
   // Log a freed slot: a bad field re-shows the form as typed with the error beside it; nothing is written.
@@ -157,7 +171,7 @@ export function staffCancellationRoutes(deps: AppDeps, sessions: StaffSessions):
         slotEndAt: body.slot_end_at,
         reason: body.reason ?? null,
       });
-      return c.redirect(pageUrl(slug, '', { notice: `Offering ${describeSlot(cancellation, clinic)} to the waitlist.` }), 303);
+      return c.redirect(noticeUrl(slug, `Offering ${describeSlot(cancellation, clinic)} to the waitlist.`, cancellation.id), 303);
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       const message = labelFieldMessage(error.message, error.field, CANCELLATION_LABELS);
@@ -165,19 +179,19 @@ export function staffCancellationRoutes(deps: AppDeps, sessions: StaffSessions):
     }
   });
 
-  // Abort: 303 back with what happened, or why it was refused (shown in that cancellation's card).
+  // Abort: 303 back with what happened, or why it was refused, shown in that cancellation's card (the
+  // page opened at it for what happened).
   app.post('/:id/abort', page, async (c) => {
     const { clinic: slug } = parseOrThrow(ZClinicQuery, c.req.query());
-    const back = (flash: { notice: string } | { error: string; [ERROR_FOR_PARAM]?: string }) => c.redirect(pageUrl(slug, '', flash), 303);
     let id: string | undefined;
     try {
       const clinic = await getClinicBySlug(deps.sql, slug);
       id = parseOrThrow(ZCancellationId, c.req.param('id'));
       const aborted = await abortCancellation(deps, clinic, id, 'staff');
-      return back({ notice: `Stopped offering ${describeSlot(aborted, clinic)}; patients holding an offer are told.` });
+      return c.redirect(noticeUrl(slug, `Stopped offering ${describeSlot(aborted, clinic)}; patients holding an offer are told.`, aborted.id), 303);
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
-      return back({ error: error.message.slice(0, MAX_FLASH_CHARS), [ERROR_FOR_PARAM]: id });
+      return c.redirect(pageUrl(slug, '', { error: error.message.slice(0, MAX_FLASH_CHARS), [ERROR_FOR_PARAM]: id }), 303);
     }
   });
 

@@ -6,7 +6,8 @@
  * (`addRequestedEntry`, `changeRequestedEntry`, `endWaitlistEntry`), so the rules and refusals are the
  * same: a refused add or edit answers 400 with the form as typed and the refusal beside the field it
  * names, nothing written; a refused boost or urgent change answers 303 back with the refusal
- * (`?error=`), shown in that entry's card. The leaderboard is live: its event stream re-renders it after every change to the
+ * (`?error=`), shown in that entry's card; a saved one, with the outcome (`?notice=` and
+ * `?notice_for=`) in that entry's card, the page opened at it (`#entry-<id>`). The leaderboard is live: its event stream re-renders it after every change to the
  * clinic's waitlist (Postgres NOTIFY from triggers, whichever process or path made the change).
  */
 import { staffPageUrl } from './staffPageUrl.js';
@@ -24,10 +25,11 @@ import { streamClinicChanges } from './liveFragments.js';
 import { readForm, readFormAll } from './requestBody.js';
 import { requireStaffSession, type StaffSessions } from './session.js';
 import { ERROR_FOR_PARAM } from './views/cardError.js';
+import { NOTICE_FOR_PARAM } from './views/cardNotice.js';
 import { parseOrThrow, ZClinicQuery, ZClinicSlug } from './validation.js';
 import { addRequestedEntry, changeRequestedEntry, ZEntryPatch, ZNewEntry } from './waitlist.js';
 import { labelFieldMessage } from './views/fieldLabels.js';
-import { ENTRY_FIELDS, ENTRY_LABELS, renderWaitlistBoard, renderWaitlistPage, type EntryForm, type WaitlistView } from './views/waitlistView.js';
+import { ENTRY_FIELDS, ENTRY_LABELS, entryCardId, renderWaitlistBoard, renderWaitlistPage, type EntryForm, type WaitlistView } from './views/waitlistView.js';
 
 /** Where the page lives, as the browser sees it (the board app is mounted at `/admin`). */
 export const WAITLIST_PATH = '/admin/waitlist';
@@ -36,12 +38,23 @@ const MAX_FLASH_CHARS = 300;
 
 const flash = z.string().max(MAX_FLASH_CHARS).optional().catch(undefined);
 const ZEntryId = z.string().regex(/^[1-9]\d{0,17}$/, 'must be a waitlist entry id');
-const ZPageQuery = z.object({ clinic: ZClinicSlug, notice: flash, error: flash, [ERROR_FOR_PARAM]: ZEntryId.optional().catch(undefined) });
+const ZPageQuery = z.object({
+  clinic: ZClinicSlug,
+  notice: flash,
+  [NOTICE_FOR_PARAM]: ZEntryId.optional().catch(undefined),
+  error: flash,
+  [ERROR_FOR_PARAM]: ZEntryId.optional().catch(undefined),
+});
 const ZUrgentForm = z.object({ urgent: z.enum(['true', 'false'], { error: 'must be true or false' }).transform((value) => value === 'true') });
 
 /** The page's URL for clinic `slug` with `params`, carrying `?clinic=` only for a clinic other than `main`. */
 function pageUrl(slug: string, path = '', params: Partial<Record<string, string>> = {}): string {
   return staffPageUrl(WAITLIST_PATH, slug, path, params);
+}
+
+/** The page's URL for clinic `slug` with `notice` shown in entry `id`'s card, opened at that card (cardNotice.ts). */
+function noticeUrl(slug: string, notice: string, id: string): string {
+  return `${pageUrl(slug, '', { notice: notice.slice(0, MAX_FLASH_CHARS), [NOTICE_FOR_PARAM]: id })}#${entryCardId(id)}`;
 }
 
 /** The first word of the patient's name, or null. */
@@ -50,7 +63,11 @@ const firstName = (e: Pick<WaitlistEntry, 'displayName'>) => e.displayName?.trim
 const describe = (e: WaitlistEntry) => `${firstName(e) ?? 'The patient'} (${maskPhoneWithCountry(e.phone)})`;
 
 /** The page's view of clinic `slug`'s waitlist; `extra` is the outcome of a form post. */
-async function loadView(deps: AppDeps, slug: string, extra: Pick<WaitlistView, 'notice' | 'error' | 'errorFor' | 'add' | 'edit'> = {}): Promise<WaitlistView> {
+async function loadView(
+  deps: AppDeps,
+  slug: string,
+  extra: Pick<WaitlistView, 'notice' | 'noticeFor' | 'error' | 'errorFor' | 'add' | 'edit'> = {},
+): Promise<WaitlistView> {
   const clinic = await getClinicBySlug(deps.sql, slug);
   const [ranked, providers] = await Promise.all([listActiveWaitlist(deps.sql, clinic.id, new Date()), listProviders(deps.sql, clinic.id)]);
   return {
@@ -121,7 +138,7 @@ export function staffWaitlistRoutes(deps: AppDeps, sessions: StaffSessions): Hon
   const render = async (
     c: Context,
     slug: string,
-    extra: Pick<WaitlistView, 'notice' | 'error' | 'errorFor' | 'add' | 'edit'>,
+    extra: Pick<WaitlistView, 'notice' | 'noticeFor' | 'error' | 'errorFor' | 'add' | 'edit'>,
     status: ContentfulStatusCode = 200,
   ) => {
     c.header('Cache-Control', 'no-store');
@@ -140,7 +157,7 @@ export function staffWaitlistRoutes(deps: AppDeps, sessions: StaffSessions): Hon
 
   app.get('/', page, async (c) => {
     const query = parseOrThrow(ZPageQuery, c.req.query());
-    return render(c, query.clinic, { notice: query.notice, error: query.error, errorFor: query[ERROR_FOR_PARAM] });
+    return render(c, query.clinic, { notice: query.notice, noticeFor: query[NOTICE_FOR_PARAM], error: query.error, errorFor: query[ERROR_FOR_PARAM] });
   });
 
   // Add: a bad field re-shows the form as typed with the error beside that field; nothing is written.
@@ -150,7 +167,7 @@ export function staffWaitlistRoutes(deps: AppDeps, sessions: StaffSessions): Hon
     const form = await typedEntryForm(c);
     try {
       const entry = await addRequestedEntry(deps.sql, clinic, parseOrThrow(ZNewEntry, entryBody(form, clinic, false)));
-      return c.redirect(pageUrl(slug, '', { notice: `Added ${describe(entry)} to the waitlist.` }), 303);
+      return c.redirect(noticeUrl(slug, `Added ${describe(entry)} to the waitlist.`, entry.id), 303);
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       const message = labelFieldMessage(error.message, error.field, ENTRY_LABELS);
@@ -166,7 +183,7 @@ export function staffWaitlistRoutes(deps: AppDeps, sessions: StaffSessions): Hon
     const form = await typedEntryForm(c);
     try {
       const entry = await changeRequestedEntry(deps.sql, clinic, id, parseOrThrow(ZEntryPatch, entryBody(form, clinic, true)));
-      return c.redirect(pageUrl(slug, '', { notice: `Saved ${describe(entry)}.` }), 303);
+      return c.redirect(noticeUrl(slug, `Saved ${describe(entry)}.`, entry.id), 303);
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       if (error.code === 'not_found') return c.redirect(pageUrl(slug, '', { error: error.message.slice(0, MAX_FLASH_CHARS) }), 303);
@@ -176,10 +193,11 @@ export function staffWaitlistRoutes(deps: AppDeps, sessions: StaffSessions): Hon
   });
 
   // One-submit changes: 303 back with what happened, or why it was refused (nothing written then),
-  // shown in that entry's card.
+  // shown in that entry's card, the page opened at it; a removed entry has no card: its notice is above the list.
   app.post('/:id/:action', page, async (c) => {
     const { clinic: slug } = parseOrThrow(ZClinicQuery, c.req.query());
     const back = (flash: { notice: string } | { error: string; [ERROR_FOR_PARAM]?: string }) => c.redirect(pageUrl(slug, '', flash), 303);
+    const backTo = (entry: WaitlistEntry, notice: string) => c.redirect(noticeUrl(slug, notice, entry.id), 303);
     let id: string | undefined;
     try {
       const clinic = await getClinicBySlug(deps.sql, slug);
@@ -195,11 +213,11 @@ export function staffWaitlistRoutes(deps: AppDeps, sessions: StaffSessions): Hon
         const boost = typeof form.manual_boost === 'string' && /^\d{1,3}$/.test(form.manual_boost) ? Number(form.manual_boost) : form.manual_boost;
         const patch = parseOrThrow(ZEntryPatch.pick({ manual_boost: true }).required(), { manual_boost: boost });
         const entry = await changeRequestedEntry(deps.sql, clinic, id, patch);
-        return back({ notice: `Boost of ${describe(entry)} set to ${entry.manualBoost}.` });
+        return backTo(entry, `Boost of ${describe(entry)} set to ${entry.manualBoost}.`);
       }
       const { urgent } = parseOrThrow(ZUrgentForm, form);
       const entry = await changeRequestedEntry(deps.sql, clinic, id, { urgent });
-      return back({ notice: `${describe(entry)} is ${urgent ? 'urgent' : 'no longer urgent'}.` });
+      return backTo(entry, `${describe(entry)} is ${urgent ? 'urgent' : 'no longer urgent'}.`);
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       return back({ error: labelFieldMessage(error.message, error.field, ENTRY_LABELS).slice(0, MAX_FLASH_CHARS), [ERROR_FOR_PARAM]: id });

@@ -122,8 +122,11 @@ describe("the day's appointments", () => {
       const page = await back.text();
       expect(page).toContain(banner);
       expect(page).toContain(`<h2 id="day-title">${todayTitle()}</h2>`);
-      expect(page).toMatch(/<p class="flash flash-ok" role="status">Reminder asked for Halima&#39;s [^<]*<\/p>/);
-      expect(page).toContain(`data-appointment="${id}"`);
+      // The outcome in the appointment's card, the page opened at it.
+      expect(new URL(response.headers.get('location')!, OWN_ORIGIN).hash).toBe(`#appointment-${id}`);
+      expect(new RegExp(`data-appointment="${id}"[\\s\\S]*?</li>`).exec(page)?.[0]).toMatch(
+        /<p class="card-notice" role="status" tabindex="-1" data-card-notice>Reminder asked for Halima&#39;s [^<]*<\/p>/,
+      );
     });
 
     it("keeps the banner in the live list's forms and beside a refused booking", async () => {
@@ -195,15 +198,25 @@ describe("the day's appointments", () => {
       (a: Awaited<ReturnType<typeof readAppointment>>) => expect(a).toMatchObject({ status: 'visited', follow_up_date: '2031-01-15' }),
     ],
     ['cancel', {}, (a: Awaited<ReturnType<typeof readAppointment>>) => expect(a.status).toBe('cancelled')],
-  ] as const)('%s changes the appointment and returns to the day with the outcome', async (action, fields, check) => {
+  ] as const)('%s changes the appointment and returns to its card on the day, with the outcome in that card', async (action, fields, check) => {
     const { id, day } = await bookViaApi(4);
-    const response = await post(actionPath(id, action, day), await staffCookie(stack), fields);
+    const cookie = await staffCookie(stack);
+    const response = await post(actionPath(id, action, day), cookie, fields);
     expect(response.status).toBe(303);
     const location = new URL(response.headers.get('location')!, OWN_ORIGIN);
     expect(location.pathname).toBe('/admin/appointments');
     expect(location.searchParams.get('date')).toBe(day);
-    expect(location.searchParams.get('notice')).toContain("Rahul's");
+    const notice = location.searchParams.get('notice');
+    expect(notice).toContain("Rahul's");
+    expect(location.searchParams.get('notice_for')).toBe(id);
+    expect(location.hash).toBe(`#appointment-${id}`);
     await vi.waitFor(async () => check(await readAppointment(id)), { timeout: 10_000 });
+
+    // The page it leads to has that card (the fragment's target) with the outcome in it, not above the day.
+    const page = await (await stack.app.request(`${location.pathname}${location.search}`, { headers: { Cookie: cookie } })).text();
+    const card = new RegExp(`<li class="appt card" id="appointment-${id}" data-appointment="${id}"[\\s\\S]*?</li>`).exec(page)?.[0];
+    expect(card).toContain(`<p class="card-notice" role="status" tabindex="-1" data-card-notice>${notice!.replaceAll("'", '&#39;')}</p>`);
+    expect(page).not.toContain('class="flash flash-ok"');
   });
 
   it('refuses a no-show before the start, saying so in the card, and takes it from the start', async () => {
@@ -392,5 +405,11 @@ describe('booking from the page', () => {
     expect(location.searchParams.get('date')).toBe(form.starts_at.slice(0, 10));
     expect(location.searchParams.get('notice')).toBe(`Booked Ana's 10:30 AM appointment on ${form.starts_at.slice(0, 10)}.`);
     expect(await countAppointments()).toBe(before + 1);
+    // Opened at the new appointment's card, where the notice is.
+    const [booked] = await stack.sql<
+      { id: string }[]
+    >`select id::text as id from appointments where clinic_id = ${stack.clinic.id} order by appointments.id desc limit 1`;
+    expect(location.searchParams.get('notice_for')).toBe(booked!.id);
+    expect(location.hash).toBe(`#appointment-${booked!.id}`);
   });
 });

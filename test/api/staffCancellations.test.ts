@@ -21,7 +21,8 @@ afterAll(() => stack?.stop());
 
 const pagePath = (path = '') => `/admin/cancellations${path}?${new URLSearchParams({ clinic: stack.clinic.slug }).toString()}`;
 const post = (path: string, cookie: string, fields: Record<string, string> = {}, origin = OWN_ORIGIN) => postForm(stack, path, cookie, fields, origin);
-const flash = (response: Response, name: 'notice' | 'error' | 'error_for') => new URL(response.headers.get('location')!, OWN_ORIGIN).searchParams.get(name);
+const flash = (response: Response, name: 'notice' | 'notice_for' | 'error' | 'error_for') =>
+  new URL(response.headers.get('location')!, OWN_ORIGIN).searchParams.get(name);
 const cancellationCount = async () =>
   (await stack.sql<{ n: number }[]>`select count(*)::int as n from cancellation_events where clinic_id = ${stack.clinic.id}`)[0]!.n;
 const newestCancellation = async () =>
@@ -66,6 +67,7 @@ describe('logging a freed slot and aborting it', () => {
     expect(flash(logged, 'notice')).toMatch(/^Offering the .+ slot to the waitlist\.$/);
     const cancellation = await newestCancellation();
     expect(cancellation.status).toBe('open');
+    expect(new URL(logged.headers.get('location')!, OWN_ORIGIN).hash).toBe(`#cancellation-${cancellation.id}`);
 
     await expect
       .poll(async () => (await stack.sql`select 1 from offers where cancellation_id = ${cancellation.id} and state = 'pending'`).length, { timeout: 20_000 })
@@ -83,6 +85,14 @@ describe('logging a freed slot and aborting it', () => {
     const aborted = await post(pagePath(`/${cancellation.id}/abort`), cookie, {});
     expect(aborted.status).toBe(303);
     expect(flash(aborted, 'notice')).toMatch(/^Stopped offering the .+ slot/);
+    // Back at that cancellation's card, the outcome in it.
+    expect(flash(aborted, 'notice_for')).toBe(cancellation.id);
+    const back = new URL(aborted.headers.get('location')!, OWN_ORIGIN);
+    expect(back.hash).toBe(`#cancellation-${cancellation.id}`);
+    const backPage = await (await stack.app.request(`${back.pathname}${back.search}`, { headers: { Cookie: cookie } })).text();
+    const card = new RegExp(`<li class="cancellation card" id="cancellation-${cancellation.id}"[\\s\\S]*?</li>`).exec(backPage)?.[0];
+    expect(card).toMatch(/<p class="card-notice" role="status" tabindex="-1" data-card-notice>Stopped offering the .+ slot/);
+    expect(backPage).not.toContain('class="flash flash-ok"');
     await expect.poll(async () => (await newestCancellation()).status, { timeout: 20_000 }).toBe('aborted');
     const again = await post(pagePath(`/${cancellation.id}/abort`), cookie, {});
     expect(flash(again, 'error')).toBe(`cancellation ${cancellation.id} is aborted`);

@@ -81,8 +81,16 @@ describe('the leaderboard', () => {
     const id = await addFromPage(cookie, { phone: patientPhone(), display_name: 'Asha' });
     const boosted = await post(pagePath(`/${id}/boost`), cookie, { manual_boost: '40' });
     expect(boosted.status).toBe(303);
-    expect(new URL(boosted.headers.get('location')!, OWN_ORIGIN).searchParams.get('notice')).toMatch(/^Boost of Asha \(\+1 ••• ••• \d{4}\) set to 40\.$/);
+    const back = new URL(boosted.headers.get('location')!, OWN_ORIGIN);
+    expect(back.searchParams.get('notice')).toMatch(/^Boost of Asha \(\+1 ••• ••• \d{4}\) set to 40\.$/);
     expect((await readEntry(id)).manual_boost).toBe(40);
+    // Back at the entry's card, which moved up the list, with the outcome in it rather than above the list.
+    expect(back.searchParams.get('notice_for')).toBe(id);
+    expect(back.hash).toBe(`#entry-${id}`);
+    const page = await (await stack.app.request(`${back.pathname}${back.search}`, { headers: { Cookie: cookie } })).text();
+    const card = new RegExp(`<li class="entry card" id="entry-${id}" data-entry="${id}"[\\s\\S]*?</li>`).exec(page)?.[0];
+    expect(card).toMatch(/<p class="card-notice" role="status" tabindex="-1" data-card-notice>Boost of Asha .* set to 40\.<\/p>/);
+    expect(page).not.toContain('class="flash flash-ok"');
 
     expect((await post(pagePath(`/${id}/urgent`), cookie, { urgent: 'true' })).status).toBe(303);
     expect((await readEntry(id)).urgent).toBe(true);
@@ -97,9 +105,13 @@ describe('the leaderboard', () => {
       notes: 'Call first',
     });
     expect(edited.status, await edited.clone().text()).toBe(303);
+    expect(new URL(edited.headers.get('location')!, OWN_ORIGIN).hash).toBe(`#entry-${id}`);
     expect(await readEntry(id)).toMatchObject({ manual_boost: 5, urgent: false, notes: 'Call first', active: true });
 
-    expect((await post(pagePath(`/${id}/remove`), cookie, {})).status).toBe(303);
+    // A removed entry has no card to go back to: its notice is above the list.
+    const removed = await post(pagePath(`/${id}/remove`), cookie, {});
+    expect(removed.status).toBe(303);
+    expect(new URL(removed.headers.get('location')!, OWN_ORIGIN).hash).toBe('');
     expect((await readEntry(id)).active).toBe(false);
   });
 });

@@ -16,6 +16,21 @@ async function signIn(width: number): Promise<Page> {
   return page;
 }
 
+/** The outcome of a form post as the page shows it: in the card it concerns, else above the day. */
+const outcome = (page: Page, text: string) => page.locator('[data-card-notice], .flash-ok').filter({ hasText: text });
+
+/** Whether `element` is wholly inside the window and nothing (the sticky top bar) covers its middle. */
+const plainlyInView = (element: Locator) =>
+  element.evaluate((at) => {
+    const box = at.getBoundingClientRect();
+    const hit = at.ownerDocument.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+    return box.top >= 0 && box.bottom <= (at.ownerDocument.defaultView?.innerHeight ?? 0) && hit !== null && at.contains(hit);
+  });
+
+/** The `data-appointment` of the card that has keyboard focus (or holds it), if any. */
+const focusedCard = (page: Page) =>
+  page.locator('body').evaluate((body) => body.ownerDocument.activeElement?.closest('[data-appointment]')?.getAttribute('data-appointment') ?? null);
+
 /** The card's "Last message" as the live page shows it now. */
 const lastDelivery = (card: Locator) => card.locator('[data-last-delivery]').textContent();
 
@@ -25,6 +40,41 @@ async function openDay(page: Page, day: string): Promise<void> {
   await page.locator('#live[data-state="live"]').waitFor({ timeout: 5_000 });
   await markPage(page);
 }
+
+describe('a receptionist working down a long day', () => {
+  it.each([
+    [390, 844, 7],
+    [1280, 800, 8],
+  ])('comes back to the card she changed at %i px, the outcome in it, in view and focused', async (width, height, days) => {
+    const day = DateTime.now().setZone(suite.stack.clinic.timezone).plus({ days }).startOf('day');
+    for (const hour of [8, 9, 10, 11, 12, 13]) await bookThroughApi(suite.stack, { startsAt: day.set({ hour }), patientName: 'Ines Duarte' });
+    const last = await bookThroughApi(suite.stack, { startsAt: day.set({ hour: 15 }), patientName: 'Kofi Mensah' });
+    const page = await suite.newPage(width, height);
+    await signInTo(page, `${suite.baseUrl}/admin/appointments?clinic=${suite.stack.clinic.slug}&date=${day.toISODate()}`, suite.stack.adminPassword);
+    await page.locator('#live[data-state="live"]').waitFor({ timeout: 5_000 });
+    const card = page.locator(`[data-appointment="${last.id}"]`);
+    await card.getByRole('button', { name: 'Remind now' }).click();
+
+    // Back at the same card, not the top of the day: the outcome is in it, in plain view and focused.
+    await page.waitForURL((url) => url.hash === `#appointment-${last.id}`);
+    const notice = card.locator('[data-card-notice]');
+    expect(await notice.textContent()).toMatch(/^Reminder asked for Kofi's 3:00 PM appointment/);
+    expect(await plainlyInView(notice)).toBe(true);
+    // The page's script gives it focus as it starts (the page is opened at the card, so autofocus would not run).
+    await expect.poll(() => notice.evaluate((at) => at === at.ownerDocument.activeElement), { timeout: 5_000 }).toBe(true);
+    expect(await page.locator('.flash-ok').count()).toBe(0);
+    await page.screenshot({ path: screenshotPath(`appointment-notice-in-card-${width}.png`) });
+
+    // The live list's first swap keeps it in its card, focused (without its role: it is not announced twice),
+    // and Tab goes on to that card's own controls.
+    await page.locator(`[data-appointment="${last.id}"] [data-card-notice]:not([role])`).waitFor({ timeout: 5_000 });
+    expect(await notice.evaluate((at) => at === at.ownerDocument.activeElement)).toBe(true);
+    expect(await plainlyInView(notice)).toBe(true);
+    await page.keyboard.press('Tab');
+    expect(await focusedCard(page)).toBe(last.id);
+    await page.close();
+  });
+});
 
 describe('the receptionist books and reminds from the Appointments page', () => {
   it('books an appointment from the form, sees it listed, and sends its reminder now', async () => {
@@ -41,7 +91,7 @@ describe('the receptionist books and reminds from the Appointments page', () => 
     await page.getByLabel('Service').fill('Checkup');
     await page.getByRole('button', { name: 'Book', exact: true }).click();
 
-    await page.getByRole('status').filter({ hasText: "Booked Meera's 10:30 AM appointment" }).waitFor();
+    await outcome(page, "Booked Meera's 10:30 AM appointment").waitFor();
     const card = page.locator('[data-appointment]').filter({ hasText: 'Meera' });
     await card.waitFor();
     expect(await card.textContent()).not.toContain('Iyer');
@@ -51,7 +101,7 @@ describe('the receptionist books and reminds from the Appointments page', () => 
     expect(await marker(page)).toBe('same page');
 
     await card.getByRole('button', { name: 'Remind now' }).click();
-    await page.getByRole('status').filter({ hasText: "Reminder asked for Meera's" }).waitFor();
+    await outcome(page, "Reminder asked for Meera's").waitFor();
     await page.locator('#live[data-state="live"]').waitFor({ timeout: 5_000 });
     await markPage(page);
     await expect.poll(() => lastDelivery(card), { timeout: 10_000 }).toMatch(/^Reminder · SMS (sent|delivered)$/);
@@ -90,7 +140,7 @@ describe('the receptionist books and reminds from the Appointments page', () => 
     await frontCard!.getByText("Cancel Tomás's appointment? The patient is told.").waitFor();
     expect(await suite.stack.sql`select status from appointments where id = ${id}`).toEqual([{ status: 'confirmed' }]);
     await frontCard!.getByRole('button', { name: 'Yes, cancel it' }).click();
-    await front.getByRole('status').filter({ hasText: "Cancelled Tomás's" }).waitFor();
+    await outcome(front, "Cancelled Tomás's").waitFor();
     await backCard!.locator('.pill-cancelled').waitFor({ timeout: 1_000 });
     expect(await marker(back)).toBe('same page');
     await back.screenshot({ path: screenshotPath('appointments-live-phone.png'), fullPage: true });
@@ -175,7 +225,7 @@ describe('the receptionist books and reminds from the Appointments page', () => 
 
     // Then clicks Move: the click lands on the form she typed in, with what she typed.
     await card.getByRole('button', { name: 'Move' }).click();
-    await page.getByRole('status').filter({ hasText: "Moved Aiko's 9:00 AM appointment" }).waitFor({ timeout: 5_000 });
+    await outcome(page, "Moved Aiko's 9:00 AM appointment").waitFor({ timeout: 5_000 });
     const [moved] = await suite.stack.sql<{ starts_at: Date }[]>`select starts_at from appointments where id = ${id}`;
     expect(DateTime.fromJSDate(moved!.starts_at).setZone(zone).toFormat("yyyy-MM-dd'T'HH:mm")).toBe(newTime.toFormat("yyyy-MM-dd'T'HH:mm"));
     // The page it comes back to has both changes.

@@ -33,8 +33,10 @@ const focused = (control: Locator) => control.evaluate((at) => at === at.ownerDo
  * would be heard twice).
  */
 async function expectReadOnce(page: Page, name: string | RegExp, why: RegExp): Promise<void> {
+  // Autofocus runs at the page's first rendering opportunity: wait for it.
+  const named = typeof name === 'string' ? new RegExp(`^${name}$`) : name;
+  await expect.poll(async () => (await spokenRefusals(page)).focused?.name, { timeout: 5_000 }).toMatch(named);
   const { alerts, focused } = await spokenRefusals(page);
-  expect(focused?.name).toMatch(typeof name === 'string' ? new RegExp(`^${name}$`) : name);
   expect(focused?.description).toMatch(why);
   expect(alerts.filter((alert) => why.test(alert))).toEqual([]);
 }
@@ -68,7 +70,7 @@ describe('a receptionist whose form is refused sees why without looking for it',
     // Fixed where it stands, the booking goes through.
     await phone.fill('+13125550177');
     await page.getByRole('button', { name: 'Book', exact: true }).click();
-    await page.getByRole('status').filter({ hasText: "Booked Tomás's 4:00 PM appointment" }).waitFor();
+    await page.locator('[data-card-notice]').filter({ hasText: "Booked Tomás's 4:00 PM appointment" }).waitFor();
     await page.close();
   });
 

@@ -56,8 +56,9 @@ describe('a receptionist refills a cancelled slot from the board', () => {
     await add.getByLabel('Mobile number').fill(phone.replace(/^\+1/, ''));
     await add.getByLabel(/^Name/).fill('Ines Duarte');
     await add.getByRole('button', { name: 'Add', exact: true }).click();
+    // The outcome is in the new entry's card, where the page opens.
     await page
-      .getByRole('status')
+      .locator('[data-card-notice]')
       .filter({ hasText: `Added Ines (${masked(phone)}) to the waitlist.` })
       .waitFor();
     const card = page.locator('[data-entry]').filter({ hasText: 'Ines' });
@@ -71,7 +72,7 @@ describe('a receptionist refills a cancelled slot from the board', () => {
     const boost = card.locator('.boost-form input[name="manual_boost"]');
     await boost.fill('20');
     await boost.press('Enter');
-    await page.getByRole('status').filter({ hasText: 'set to 20' }).waitFor();
+    await card.locator('[data-card-notice]').filter({ hasText: 'set to 20' }).waitFor();
     expect(await card.getAttribute('data-score')).toBe('20');
     expect(await card.locator('.rank').textContent()).toBe('#1');
     expect(await card.locator('[data-part="manual_boost"] dd').textContent()).toBe('20');
@@ -96,7 +97,7 @@ describe('a receptionist refills a cancelled slot from the board', () => {
     await page.getByLabel(/^Starts/).fill(start.toFormat("yyyy-MM-dd'T'HH:mm"));
     await page.getByLabel(/^Ends/).fill(start.plus({ minutes: 30 }).toFormat("yyyy-MM-dd'T'HH:mm"));
     await page.getByRole('button', { name: 'Offer the slot' }).click();
-    await page.getByRole('status').filter({ hasText: 'to the waitlist.' }).waitFor();
+    await page.locator('[data-card-notice]').filter({ hasText: 'to the waitlist.' }).waitFor();
     await live(page);
     await markPage(page);
 

@@ -14,9 +14,13 @@ import { MAIN_CLINIC_SLUG, type Clinic } from '../../clinics/clinics.js';
 import { SHIPPED_LANGUAGES } from '../../domain/languages.js';
 import type { AppointmentStatus } from '../../workflows/appointmentDefinitions.js';
 import { placeError, type PlacedError } from './cardError.js';
+import { placeNotice, type PlacedNotice } from './cardNotice.js';
 import { renderLayout, type Html } from './layout.js';
 import { refusedControlAttrs, renderUnplacedRefusal } from './refusedField.js';
 import { renderLiveStatus, renderStaffHeader } from './staffNav.js';
+
+/** The `id` of appointment `id`'s card: a change to it answers with the page opened there (`#appointment-7`). */
+export const appointmentCardId = (id: string) => `appointment-${id}`;
 
 /** A staff change a card's forms post (the last path segment). */
 export type AppointmentAction = 'remind' | 'visited' | 'no_show' | 'cancel' | 'move';
@@ -56,6 +60,8 @@ export interface AppointmentsView {
   dateError?: string | undefined;
   /** The outcome of the last form post, or why it was refused. */
   notice?: string | undefined;
+  /** The appointment `notice` concerns: it shows in that card while the card is on the page, else above the day. */
+  noticeFor?: string | undefined;
   error?: string | undefined;
   /** The appointment `error` concerns: it shows in that card while the card is on the page, else in the banner. */
   errorFor?: string | undefined;
@@ -152,16 +158,17 @@ function renderActions(line: AppointmentLine, view: AppointmentsView, zone: stri
   </div>`;
 }
 
-function renderLine(line: AppointmentLine, view: AppointmentsView, placed: PlacedError): Html {
+function renderLine(line: AppointmentLine, view: AppointmentsView, placed: PlacedError, notice: PlacedNotice): Html {
   const a = line.appointment;
   const zone = view.clinic.timezone;
   const local = (at: Date) => DateTime.fromJSDate(at).setZone(zone).setLocale('en-US');
-  return html`<li class="appt card" data-appointment="${a.id}" data-status="${a.status}">
+  return html`<li class="appt card" id="${appointmentCardId(a.id)}" data-appointment="${a.id}" data-status="${a.status}"${notice.cardAttrs(a.id)}>
   <div class="appt-top">
     <span class="appt-time">${local(a.startsAt).toLocaleString(DateTime.TIME_SIMPLE)}</span>
     <span class="appt-name">${line.firstName}</span>
     <span class="pill pill-${a.status}">${STATUS_LABELS[a.status]}</span>
   </div>
+  ${notice.card(a.id)}
   <dl class="appt-facts">
     <div><dt>Provider</dt><dd>${a.providerName} · ${a.service} · ${a.durationMinutes} min</dd></div>
     <div><dt>Channel</dt><dd>${CHANNEL_LABELS[a.channel] ?? a.channel}</dd></div>
@@ -243,18 +250,27 @@ const placeViewError = (view: AppointmentsView) =>
     view.lines.map((line) => line.appointment.id),
   );
 
+/** Where the page shows its notice: in the card of the appointment it concerns, else above the day. */
+const placeViewNotice = (view: AppointmentsView) =>
+  placeNotice(
+    view.notice,
+    view.noticeFor,
+    view.lines.map((line) => line.appointment.id),
+  );
+
 /** The live part of the page: the day's appointments (sent again over the event stream after every change). */
 export function renderAppointmentsDay(view: AppointmentsView): Html {
-  const placed = placeViewError(view);
+  const [placed, notice] = [placeViewError(view), placeViewNotice(view)];
   return view.lines.length === 0
     ? html`<p class="empty">No appointments this day.</p>`
-    : html`<ol class="appts">${view.lines.map((line) => renderLine(line, view, placed))}</ol>`;
+    : html`<ol class="appts">${view.lines.map((line) => renderLine(line, view, placed, notice))}</ol>`;
 }
 
 /** The whole page. */
 export function renderAppointmentsPage(view: AppointmentsView): Html {
   const day = DateTime.fromISO(view.date).setLocale('en-US').toLocaleString(DateTime.DATE_HUGE);
   const { banner } = placeViewError(view);
+  const notice = placeViewNotice(view).page;
   return renderLayout({
     title: `Appointments · ${view.clinic.name}`,
     styles: ['staff-nav.css', 'appointments.css'],
@@ -267,7 +283,7 @@ export function renderAppointmentsPage(view: AppointmentsView): Html {
       status: renderLiveStatus(),
     })}
 <main class="page">
-  ${view.notice === undefined ? null : html`<p class="flash flash-ok" role="status">${view.notice}</p>`}
+  ${notice === undefined ? null : html`<p class="flash flash-ok" role="status">${notice}</p>`}
   ${view.dateError === undefined ? null : html`<p class="banner" role="alert" data-date-error>${view.dateError}</p>`}
   ${banner === undefined ? null : html`<p class="banner" role="alert">${banner}</p>`}
   <section aria-labelledby="day-title" class="day">

@@ -48,5 +48,10 @@ button, input, textarea { font: inherit; color: inherit; }
   margin: 10px 0 0; padding: .6em .85em; border-radius: 10px; background: var(--danger-soft); color: var(--danger);
   border: 1px solid #f1c4bf; font-weight: 600; font-size: .95rem;
 }
+/* A change's outcome shown in the card it concerns (cardNotice.ts). */
+.card-notice {
+  margin: 0; padding: .6em .85em; border-radius: 10px; background: var(--accent-soft); color: #0b5f58;
+  border: 1px solid #a7dcd3; font-weight: 600; font-size: .95rem;
+}
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 `;

@@ -12,9 +12,13 @@ import type { Provider } from '../../providers/providers.js';
 import type { CancellationWithOffers, Offer } from '../../waitlist/cancellations.js';
 import type { CancellationStatus, OfferState } from '../../workflows/offerDefinitions.js';
 import { placeError, type PlacedError } from './cardError.js';
+import { placeNotice, type PlacedNotice } from './cardNotice.js';
 import { renderLayout, type Html } from './layout.js';
 import { refusedControlAttrs, renderUnplacedRefusal } from './refusedField.js';
 import { renderLiveStatus, renderStaffHeader } from './staffNav.js';
+
+/** The `id` of cancellation `id`'s card: a change to it answers with the page opened there (`#cancellation-7`). */
+export const cancellationCardId = (id: string) => `cancellation-${id}`;
 
 /** The form fields of a new cancellation, as the JSON API names them. */
 export const CANCELLATION_FIELDS = ['provider_id', 'location', 'slot_start_at', 'slot_end_at', 'reason'] as const;
@@ -49,6 +53,8 @@ export interface CancellationsView {
   /** When the page was rendered: the countdowns count from the server's clock. */
   now: Date;
   notice?: string | undefined;
+  /** The cancellation `notice` concerns: it shows in that card while the card is on the page, else above the lists. */
+  noticeFor?: string | undefined;
   error?: string | undefined;
   /** The cancellation `error` concerns: it shows in that card while the card is on the page, else in the banner. */
   errorFor?: string | undefined;
@@ -99,18 +105,19 @@ function renderOffer(offer: CancellationLine['offers'][number], view: Cancellati
   </li>`;
 }
 
-function renderLine(line: CancellationLine, view: CancellationsView, placed: PlacedError): Html {
+function renderLine(line: CancellationLine, view: CancellationsView, placed: PlacedError, notice: PlacedNotice): Html {
   const c = line.cancellation;
   const zone = view.clinic.timezone;
   const local = (at: Date) => DateTime.fromJSDate(at).setZone(zone).setLocale('en-US');
   // Intl's range format (formatRange) writes the end's date only when it is another day in the clinic's
   // zone: `Dec 7, 2026, 10:00 – 10:30 AM`, `Dec 7, 2026, 11:30 PM – Dec 8, 2026, 12:30 AM`.
   const slot = Interval.fromDateTimes(local(c.slotStartAt), local(c.slotEndAt)).toLocaleString(DateTime.DATETIME_MED);
-  return html`<li class="cancellation card" data-cancellation="${c.id}" data-status="${c.status}">
+  return html`<li class="cancellation card" id="${cancellationCardId(c.id)}" data-cancellation="${c.id}" data-status="${c.status}"${notice.cardAttrs(c.id)}>
   <div class="cancellation-top">
     <span class="slot">${slot}</span>
     <span class="pill pill-${c.status}">${STATUS_LABELS[c.status]}</span>
   </div>
+  ${notice.card(c.id)}
   <dl class="facts">
     <div><dt>Provider</dt><dd>${line.providerName}</dd></div>
     <div><dt>Location</dt><dd>${c.location}</dd></div>
@@ -146,15 +153,23 @@ const placeViewError = (view: CancellationsView) =>
     [...view.open, ...view.ended].map((line) => line.cancellation.id),
   );
 
+/** Where the page shows its notice: in the card of the cancellation it concerns, else above the lists. */
+const placeViewNotice = (view: CancellationsView) =>
+  placeNotice(
+    view.notice,
+    view.noticeFor,
+    [...view.open, ...view.ended].map((line) => line.cancellation.id),
+  );
+
 /** The live part of the page: open cancellations, then those ended in the last day (sent again after every change). */
 export function renderCancellationLists(view: CancellationsView): Html {
-  const placed = placeViewError(view);
+  const [placed, notice] = [placeViewError(view), placeViewNotice(view)];
   return html`<section aria-labelledby="open-title" class="list">
     <h2 id="open-title">Open <span class="muted">(${view.open.length})</span></h2>
     ${
       view.open.length === 0
         ? html`<p class="empty">No slot is being offered.</p>`
-        : html`<ol class="cancellations" data-list="open">${view.open.map((line) => renderLine(line, view, placed))}</ol>`
+        : html`<ol class="cancellations" data-list="open">${view.open.map((line) => renderLine(line, view, placed, notice))}</ol>`
     }
   </section>
   ${
@@ -162,7 +177,7 @@ export function renderCancellationLists(view: CancellationsView): Html {
       ? null
       : html`<section aria-labelledby="ended-title" class="list">
         <h2 id="ended-title">Ended in the last day</h2>
-        <ol class="cancellations" data-list="ended">${view.ended.map((line) => renderLine(line, view, placed))}</ol>
+        <ol class="cancellations" data-list="ended">${view.ended.map((line) => renderLine(line, view, placed, notice))}</ol>
       </section>`
   }`;
 }
@@ -210,13 +225,14 @@ function renderCreateForm(view: CancellationsView): Html {
 /** The whole page. */
 export function renderCancellationsPage(view: CancellationsView): Html {
   const { banner } = placeViewError(view);
+  const notice = placeViewNotice(view).page;
   return renderLayout({
     title: `Cancellations · ${view.clinic.name}`,
     styles: ['staff-nav.css', 'cancellations.css'],
     scripts: ['cancellations.js'],
     body: html`${renderStaffHeader({ clinic: view.clinic, current: 'cancellations', subtitle: 'Cancellations', showPhone: view.showPhone, status: renderLiveStatus() })}
 <main class="page">
-  ${view.notice === undefined ? null : html`<p class="flash flash-ok" role="status">${view.notice}</p>`}
+  ${notice === undefined ? null : html`<p class="flash flash-ok" role="status">${notice}</p>`}
   ${banner === undefined ? null : html`<p class="banner" role="alert">${banner}</p>`}
   <div id="cancellation-list" class="lists" data-events="${view.urls.events}" data-now="${view.now.toISOString()}">${renderCancellationLists(view)}</div>
   ${renderCreateForm(view)}

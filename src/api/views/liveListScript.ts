@@ -10,13 +10,16 @@
  * editing, the `#live` badge
  * says the list is "Paused while you edit" instead of "Live" (liveStreamScript.ts); focus on one of its buttons or links
  * stays on the same control after a swap (keepFocusScript.ts), and a card's refusal stays in its card
- * (cardErrorScript.ts). `afterSwap` (a JavaScript statement
+ * (cardErrorScript.ts), as does a change's notice in its card, which takes focus as the page opens
+ * (cardNotice.ts). `afterSwap` (a JavaScript statement
  * run after each swap and once at start) lets a page refresh what it keeps between fragments. The
  * `?notice=` / `?error=` a form post came back with is dropped from the address, so a reload does not
- * show it again. Without JavaScript the page is a plain page with working forms.
+ * show it again. Without JavaScript the page is a plain page with working forms, opened at the card a
+ * change concerns.
  */
 
 import { ERROR_FOR_PARAM } from './cardError.js';
+import { NOTICE_FOR_PARAM } from './cardNotice.js';
 import { cardErrorScript } from './cardErrorScript.js';
 import { keepFocusScript } from './keepFocusScript.js';
 import { liveStreamScript } from './liveStreamScript.js';
@@ -29,12 +32,13 @@ export function liveListScript(listId: string, event: string, afterSwap = ''): s
   if (!list || !document.getElementById('live')) return;
   const afterSwap = () => { ${afterSwap} };
 
-  // The flash message came with this page; a reload should not show it again.
+  // The flash message came with this page; a reload should not show it again (the card's fragment stays).
   const here = new URL(location.href);
   if (here.searchParams.has('notice') || here.searchParams.has('error')) {
     here.searchParams.delete('notice');
     here.searchParams.delete('error');
     here.searchParams.delete(${JSON.stringify(ERROR_FOR_PARAM)});
+    here.searchParams.delete(${JSON.stringify(NOTICE_FOR_PARAM)});
     history.replaceState(null, '', here);
   }
 
@@ -83,6 +87,18 @@ ${cardErrorScript('list')}
   window.addEventListener('pageshow', (event) => { if (event.persisted) { submitted = false; apply(); } });
 
 ${liveStreamScript('list', event, 'pending = data; apply();')}
+  // A change's notice in its card (cardNotice.ts), the page opened at that card: focus on it, so a screen
+  // reader reads it and Tab goes on to the card's controls. The browser gives the card focus, as the
+  // fragment's target, once the page is laid out, which may be before or after this runs: the card hands
+  // it on. (A refusal took focus by itself: autofocus.)
+  const notice = list.querySelector('[data-card-notice]');
+  const noticeCard = notice === null ? null : notice.closest(CARD_ATTRIBUTES.map((name) => '[' + name + ']').join(','));
+  if (notice !== null) {
+    const takeFocus = () => notice.focus({ preventScroll: true });
+    const active = document.activeElement;
+    if (active === null || active === document.body || active === noticeCard) takeFocus();
+    if (noticeCard !== null) noticeCard.addEventListener('focus', takeFocus, { once: true });
+  }
   afterSwap();
   // A form the page came back with open (a refused edit) holds updates from the start.
   apply();

@@ -101,8 +101,11 @@ export const STAFF_HEADER_CSS = `
 .live[data-state="live"] .dot { background: #16a34a; box-shadow: 0 0 0 4px #dcfce7; }
 .live[data-state="paused"] .dot { background: #2563eb; box-shadow: 0 0 0 4px #dbeafe; }
 .live[data-state="offline"] .dot { background: #d97706; box-shadow: 0 0 0 4px #fef3c7; }
+/* A card a page opens at (#appointment-7, cardNotice.ts) shows below the sticky bar, not under it. */
+.card[id] { scroll-margin-top: 10rem; }
 @media (max-width: 640px) {
   .topbar { padding: 8px 16px; position: static; }
+  .card[id] { scroll-margin-top: 16px; }
   .staff-nav { order: 3; flex-basis: 100%; overflow-x: auto; }
   .staff-nav ul { gap: 4px; flex-wrap: wrap; }
 }

@@ -12,9 +12,13 @@ import { MAX_MANUAL_BOOST } from '../../domain/waitlistPriority.js';
 import type { Provider } from '../../providers/providers.js';
 import { OFFER_CHANNELS, PROVIDER_TYPE_PREFERENCES, type RankedWaitlistEntry } from '../../waitlist/waitlistEntries.js';
 import { placeError, type PlacedError } from './cardError.js';
+import { placeNotice, type PlacedNotice } from './cardNotice.js';
 import { renderLayout, type Html } from './layout.js';
 import { refusedControlAttrs, renderUnplacedRefusal } from './refusedField.js';
 import { renderLiveStatus, renderStaffHeader } from './staffNav.js';
+
+/** The `id` of entry `id`'s card: a change to it answers with the page opened there (`#entry-7`). */
+export const entryCardId = (id: string) => `entry-${id}`;
 
 /** A staff change an entry's forms post (the last path segment). */
 export type WaitlistAction = 'boost' | 'urgent' | 'edit' | 'remove';
@@ -52,6 +56,8 @@ export interface WaitlistView {
   providers: Provider[];
   showPhone: boolean;
   notice?: string | undefined;
+  /** The entry `notice` concerns: it shows in that card while the card is on the page, else above the list. */
+  noticeFor?: string | undefined;
   error?: string | undefined;
   /** The entry `error` concerns: it shows in that card while the card is on the page, else in the banner. */
   errorFor?: string | undefined;
@@ -184,7 +190,7 @@ function renderScoreParts(entry: RankedWaitlistEntry): Html {
   </dl>`;
 }
 
-function renderLine(line: WaitlistLine, view: WaitlistView, placed: PlacedError): Html {
+function renderLine(line: WaitlistLine, view: WaitlistView, placed: PlacedError, notice: PlacedNotice): Html {
   const e = line.entry;
   const zone = view.clinic.timezone;
   const url = (action: WaitlistAction) => view.urls.action(e.id, action);
@@ -193,13 +199,14 @@ function renderLine(line: WaitlistLine, view: WaitlistView, placed: PlacedError)
   const daysWaiting = Math.max(0, Math.floor((Date.now() - e.joinedAt.getTime()) / 86_400_000));
   const providers = e.providerIds.map((id) => view.providers.find((p) => p.id === id)?.name ?? `#${id}`);
   const editing = view.edit?.id === e.id;
-  return html`<li class="entry card" data-entry="${e.id}" data-score="${e.priority.score}">
+  return html`<li class="entry card" id="${entryCardId(e.id)}" data-entry="${e.id}" data-score="${e.priority.score}"${notice.cardAttrs(e.id)}>
   <div class="entry-top">
     <span class="rank" aria-label="Rank ${line.rank}">#${line.rank}</span>
     <span class="entry-name">${who} <span class="phone" data-phone>${line.maskedPhone}</span></span>
     ${e.urgent ? html`<span class="pill pill-urgent">Urgent</span>` : null}
     <span class="score"><span class="score-value" data-score-value>${e.priority.score}</span> <span class="muted">points</span></span>
   </div>
+  ${notice.card(e.id)}
   ${renderScoreParts(e)}
   <dl class="facts">
     <div><dt>Wants</dt><dd>${providers.length === 0 ? TYPE_LABELS[e.providerType] : providers.join(', ')} · offers by ${CHANNEL_LABELS[e.channel]}</dd></div>
@@ -244,24 +251,33 @@ const placeViewError = (view: WaitlistView) =>
     view.lines.map((line) => line.entry.id),
   );
 
+/** Where the page shows its notice: in the card of the entry it concerns, else above the list. */
+const placeViewNotice = (view: WaitlistView) =>
+  placeNotice(
+    view.notice,
+    view.noticeFor,
+    view.lines.map((line) => line.entry.id),
+  );
+
 /** The live part of the page: the leaderboard (sent again over the event stream after every change). */
 export function renderWaitlistBoard(view: WaitlistView): Html {
-  const placed = placeViewError(view);
+  const [placed, notice] = [placeViewError(view), placeViewNotice(view)];
   return view.lines.length === 0
     ? html`<p class="empty">Nobody is on the waitlist.</p>`
-    : html`<ol class="entries">${view.lines.map((line) => renderLine(line, view, placed))}</ol>`;
+    : html`<ol class="entries">${view.lines.map((line) => renderLine(line, view, placed, notice))}</ol>`;
 }
 
 /** The whole page. */
 export function renderWaitlistPage(view: WaitlistView): Html {
   const { banner } = placeViewError(view);
+  const notice = placeViewNotice(view).page;
   return renderLayout({
     title: `Waitlist · ${view.clinic.name}`,
     styles: ['staff-nav.css', 'waitlist.css'],
     scripts: ['waitlist.js'],
     body: html`${renderStaffHeader({ clinic: view.clinic, current: 'waitlist', subtitle: 'Waitlist', showPhone: view.showPhone, status: renderLiveStatus() })}
 <main class="page">
-  ${view.notice === undefined ? null : html`<p class="flash flash-ok" role="status">${view.notice}</p>`}
+  ${notice === undefined ? null : html`<p class="flash flash-ok" role="status">${notice}</p>`}
   ${banner === undefined ? null : html`<p class="banner" role="alert">${banner}</p>`}
   <section aria-labelledby="board-title" class="board">
     <div class="board-head">
