@@ -90,7 +90,7 @@ describe('a patient who asks for another time on a reminder call to a mobile', (
         headers: { Cookie: await staffCookie(stack) },
       })
     ).text();
-    const card = new RegExp(`<li class="appt card" data-appointment="${appointmentId}"[\\s\\S]*?</li>`).exec(page)?.[0];
+    const card = new RegExp(`<li class="appt card"[^>]* data-appointment="${appointmentId}"[\\s\\S]*?</li>`).exec(page)?.[0];
     const notice = /<p class="appt-call-back" data-call-back>([\s\S]*?)<\/p>/
       .exec(card ?? '')?.[1]
       ?.replace(/<[^>]*>/g, '')

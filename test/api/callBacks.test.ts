@@ -82,7 +82,7 @@ const callBackNotice = async (a: AppointmentSnapshot): Promise<string | undefine
       headers: { Cookie: await staffCookie(stack) },
     })
   ).text();
-  const card = new RegExp(`<li class="appt card" data-appointment="${a.appointmentId}"[\\s\\S]*?</li>`).exec(page)?.[0];
+  const card = new RegExp(`<li class="appt card"[^>]* data-appointment="${a.appointmentId}"[\\s\\S]*?</li>`).exec(page)?.[0];
   expect(card).toBeDefined();
   return /<p class="appt-call-back" data-call-back>([\s\S]*?)<\/p>/
     .exec(card!)?.[1]

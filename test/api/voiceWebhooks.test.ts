@@ -122,7 +122,7 @@ const callBackNotice = async (call: TestCall) => {
       headers: { Cookie: await staffCookie(stack) },
     })
   ).text();
-  const card = new RegExp(`<li class="appt card" data-appointment="${call.appointmentId}"[\\s\\S]*?</li>`).exec(page)?.[0];
+  const card = new RegExp(`<li class="appt card"[^>]* data-appointment="${call.appointmentId}"[\\s\\S]*?</li>`).exec(page)?.[0];
   expect(card).toBeDefined();
   const notice = /<p class="appt-call-back" data-call-back>([\s\S]*?)<\/p>/.exec(card!)?.[1];
   return notice
