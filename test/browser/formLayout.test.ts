@@ -8,7 +8,7 @@
  * to `test-results/`.
  */
 import type { BrowserContext, Page } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { screenshotPath } from '../support/chromium.js';
 import { bookThroughApi } from '../support/apiBooking.js';
 import { browserSuite } from '../support/browserSuite.js';
@@ -138,7 +138,7 @@ describe('date and time fields from a small phone up', () => {
         for (const field of await page.locator('input[type="datetime-local"]:visible, input[type="date"]:visible').all()) {
           if ((await field.inputValue()) === '') await field.fill((await field.getAttribute('type')) === 'date' ? '2026-12-12' : '2026-12-12T10:09');
         }
-        const problems = (await dateFieldFits(page)).flatMap((fit) => [
+        const problems = (await vi.waitFor(() => dateFieldFits(page), { timeout: 10_000 })).flatMap((fit) => [
           ...(fit.scrollWidth > fit.clientWidth ? [`${fit.label}: cut off (${fit.clientWidth} px for ${fit.scrollWidth})`] : []),
           ...(fit.inCard ? [] : [`${fit.label}: wider than its card`]),
         ]);

@@ -35,7 +35,10 @@ function* walk(node: DomNode): Generator<DomNode> {
   for (const child of [...(node.children ?? []), ...(node.shadowRoots ?? [])]) yield* walk(child);
 }
 
-/** How each date or date-time field shown on `page` (not one inside a closed `<details>`) fits. */
+/**
+ * How each date or date-time field shown on `page` (not one inside a closed `<details>`) fits.
+ * @throws Error when a shown field's editing area is not drawn (yet, or at all): retry, e.g. `vi.waitFor`.
+ */
 export async function dateFieldFits(page: Page): Promise<DateFieldFit[]> {
   const cdp = await page.context().newCDPSession(page);
   try {
@@ -48,8 +51,6 @@ export async function dateFieldFits(page: Page): Promise<DateFieldFit[]> {
     const fits: DateFieldFit[] = [];
     for (const input of walk(root)) {
       if (input.nodeName !== 'INPUT' || !['date', 'datetime-local'].includes(attribute(input, 'type') ?? '')) continue;
-      const edit = [...walk(input.shadowRoots?.[0] ?? input)].find((node) => attribute(node, 'pseudo') === '-webkit-datetime-edit');
-      if (edit === undefined) throw new Error('Chromium drew a date field without ::-webkit-datetime-edit: this check needs updating');
       const shown = await call<{ label: string; inCard: boolean } | null>(
         input,
         `function () {
@@ -62,6 +63,9 @@ export async function dateFieldFits(page: Page): Promise<DateFieldFit[]> {
         }`,
       );
       if (shown === null) continue;
+      // A field the live list has just swapped in may not have its shadow tree drawn yet: the caller measures again.
+      const edit = [...walk(input.shadowRoots?.[0] ?? input)].find((node) => attribute(node, 'pseudo') === '-webkit-datetime-edit');
+      if (edit === undefined) throw new Error(`Chromium has not drawn ${shown.label}'s ::-webkit-datetime-edit (yet)`);
       const widths = await call<{ scrollWidth: number; clientWidth: number }>(
         edit,
         'function () { return { scrollWidth: this.scrollWidth, clientWidth: this.clientWidth }; }',
