@@ -48,6 +48,36 @@ function acceptingSender(failOnce: string[] = []): Sender {
   };
 }
 
+/**
+ * Staff log a freed slot of provider `providerId`, `hoursAhead` from now, half an hour long.
+ * @returns its first round of `count` offers under a daily cap of `maxOffersPerDay`, held 7 minutes.
+ */
+async function loggedSlot(
+  providerId: number,
+  hoursAhead: number,
+  { count, maxOffersPerDay }: { count: number; maxOffersPerDay: number },
+): Promise<MakeOffersInput> {
+  const start = new Date(Date.now() + hoursAhead * HOUR);
+  const cancellation = await createCancellation(sql, clinic, {
+    providerId,
+    location: 'Main St clinic',
+    slotStartAt: start,
+    slotEndAt: new Date(start.getTime() + HOUR / 2),
+    reason: null,
+    createdBy: 'staff',
+  });
+  return {
+    cancellationId: cancellation.id,
+    workflowId: cancellation.workflowId,
+    round: 1,
+    batch: 1,
+    count,
+    holdExpiresAt: new Date(Date.now() + 7 * 60_000).toISOString(),
+    now: new Date().toISOString(),
+    maxOffersPerDay,
+  };
+}
+
 /** A new provider's slot 26 h ahead, logged by staff, with `count` patients waiting for that provider. */
 async function slotFor(count: number) {
   const [provider] = await sql<{ id: number }[]>`
@@ -67,25 +97,8 @@ async function slotFor(count: number) {
     });
     phones.push(phone);
   }
-  const start = new Date(Date.now() + 26 * HOUR);
-  const cancellation = await createCancellation(sql, clinic, {
-    providerId,
-    location: 'Main St clinic',
-    slotStartAt: start,
-    slotEndAt: new Date(start.getTime() + HOUR / 2),
-    reason: null,
-    createdBy: 'staff',
-  });
-  const round = (n: number): MakeOffersInput => ({
-    cancellationId: cancellation.id,
-    workflowId: cancellation.workflowId,
-    round: n,
-    batch: 1,
-    count,
-    holdExpiresAt: new Date(Date.now() + 7 * 60_000).toISOString(),
-    now: new Date().toISOString(),
-    maxOffersPerDay: 3,
-  });
+  const slot = await loggedSlot(providerId, 26, { count, maxOffersPerDay: 3 });
+  const round = (n: number): MakeOffersInput => ({ ...slot, round: n });
   return { providerId, phones, round };
 }
 
@@ -140,27 +153,7 @@ describe('the offer activities, when staff make the provider inactive', () => {
 
 describe("the daily cap (a clinic's max_offers_per_day)", () => {
   /** Round 1 of another slot of provider `providerId`, `hoursAhead` from now, for a cap of one offer a day. */
-  async function anotherSlot(providerId: number, hoursAhead: number): Promise<MakeOffersInput> {
-    const start = new Date(Date.now() + hoursAhead * HOUR);
-    const cancellation = await createCancellation(sql, clinic, {
-      providerId,
-      location: 'Main St clinic',
-      slotStartAt: start,
-      slotEndAt: new Date(start.getTime() + HOUR / 2),
-      reason: null,
-      createdBy: 'staff',
-    });
-    return {
-      cancellationId: cancellation.id,
-      workflowId: cancellation.workflowId,
-      round: 1,
-      batch: 1,
-      count: 1,
-      holdExpiresAt: new Date(Date.now() + 7 * 60_000).toISOString(),
-      now: new Date().toISOString(),
-      maxOffersPerDay: 1,
-    };
-  }
+  const anotherSlot = (providerId: number, hoursAhead: number) => loggedSlot(providerId, hoursAhead, { count: 1, maxOffersPerDay: 1 });
 
   it('counts only offers whose text went: one ended before it was texted leaves the patient their offer of the day', async () => {
     const activities = activitiesWith(acceptingSender());
