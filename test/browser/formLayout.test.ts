@@ -9,7 +9,7 @@
  */
 import type { BrowserContext, Page } from 'playwright-core';
 import { describe, expect, it, vi } from 'vitest';
-import { screenshotPath } from '../support/chromium.js';
+import { screenshotOf, screenshotPath } from '../support/chromium.js';
 import { bookThroughApi } from '../support/apiBooking.js';
 import { browserSuite } from '../support/browserSuite.js';
 import { dateFieldFits } from '../support/dateFields.js';
@@ -109,10 +109,7 @@ describe('the list pages on a phone', () => {
       await tab.locator(card).filter({ hasText: 'Maximiliana' }).waitFor();
       const scrollWidth = await tab.locator('html').evaluate((html) => html.scrollWidth);
       if (scrollWidth > 390) found[page] = scrollWidth;
-      await tab
-        .locator(card)
-        .filter({ hasText: 'Maximiliana' })
-        .screenshot({ path: screenshotPath(`long-name-${page}-390.png`) });
+      await screenshotOf(tab.locator(card).filter({ hasText: 'Maximiliana' }), `long-name-${page}-390.png`);
     }
     await context.close();
     expect(found).toEqual({});
@@ -143,7 +140,7 @@ describe('date and time fields from a small phone up', () => {
           ...(fit.inCard ? [] : [`${fit.label}: wider than its card`]),
         ]);
         if (problems.length > 0) found[`${name} at ${width} px`] = problems;
-        if (name === 'appointments') await page.locator(ready).screenshot({ path: screenshotPath(`appointment-card-${width}.png`) });
+        if (name === 'appointments') await screenshotOf(page.locator(ready), `appointment-card-${width}.png`);
         await page.close();
       }
       await context.close();
