@@ -2,24 +2,28 @@
  * `CANCEL` from a patient, alone or with courtesy around it (`cancel please`, `Cancel, thanks`:
  * `readAnswer`, src/domain/promptAnswers.ts).
  *
+ * Which visit it cancels does not depend on how it was written: the appointment whose open reminder
+ * question takes it (the reply router's rule, replyRouter.ts: the most recently asked open question
+ * that accepts `CANCEL`), else the patient's soonest open appointment. A patient reminded of their
+ * later visit who texts `CANCEL` means that visit, with or without `please`.
+ *
  * A bare `CANCEL` is one of Twilio's default opt-out words on long codes
  * (twilio.com/docs/messaging/tutorials/advanced-opt-out): while the clinic's number keeps those words
  * (`clinics.cancel_is_opt_out`, default true), Twilio has already blocked every later text to the
- * patient, whatever we do, so the patient's soonest open appointment is cancelled, their walk-in
- * ticket still in line (`waiting` or `next`) leaves it (staff would otherwise call a patient who never
- * hears it), the opt-out is recorded as Twilio's, and nothing is sent back (a reply would fail with
- * 21610). A clinic that removed `CANCEL` from its Messaging Service's opt-out words sets the flag
- * false: then `CANCEL` cancels with the normal `cancelled` reply, and without an open appointment it is
- * an ordinary unknown text (the ticket stays: the patient still gets our texts and can `LEAVE`).
+ * patient, whatever we do, so that visit is cancelled, their walk-in ticket still in line (`waiting`
+ * or `next`) leaves it (staff would otherwise call a patient who never hears it), the opt-out is
+ * recorded as Twilio's, and nothing is sent back (a reply would fail with 21610). A clinic that
+ * removed `CANCEL` from its Messaging Service's opt-out words sets the flag false: then `CANCEL`
+ * cancels with the normal `cancelled` reply, and without an open appointment it is an ordinary unknown
+ * text (the ticket stays: the patient still gets our texts and can `LEAVE`).
  * The appointment is cancelled and the ticket leaves before the opt-out is recorded, so a failed cancel
  * or leave (retried by the reply sweep) is never stopped by the opt-out it would have recorded.
  *
  * `CANCEL` with courtesy is never an opt-out: Twilio blocks a number only on the opt-out word as the
  * whole message, not on `cancel please` (help.twilio.com, "Twilio support for opt-out keywords (SMS
  * STOP filtering)"). The patient can still be texted, and is answered as a clinic without `CANCEL`
- * as an opt-out word answers a bare one: the soonest open appointment is cancelled with the
- * `cancelled` reply (none to a number that opted out earlier); without one it is an ordinary unknown
- * text. (An open question that takes CANCEL, a reminder's, gets it first: handleInboundText.ts.)
+ * as an opt-out word answers a bare one: the visit is cancelled with the `cancelled` reply (none to a
+ * number that opted out earlier); without an open appointment it is an ordinary unknown text.
  */
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
@@ -28,9 +32,10 @@ import { getClinicSettings } from '../clinics/clinicSettings.js';
 import { renderMessage } from '../clinics/messageTemplates.js';
 import type { Sql } from '../db/sql.js';
 import { isOptedOut, recordOptOut } from '../messaging/messenger.js';
+import { routeAnswer } from '../inbound/replyRouter.js';
 import { leaveQueue } from '../queue/leaveQueue.js';
 import { cancelAppointmentUpdate } from '../workflows/appointmentDefinitions.js';
-import { findOpenAppointmentsByPhone } from './appointments.js';
+import { findOpenAppointmentsByPhone, type Appointment } from './appointments.js';
 import { changeAppointment } from './changeAppointment.js';
 
 /** What a CANCEL did: the reply to send (null: none), or `not_handled` (an ordinary text). */
@@ -42,8 +47,8 @@ export type CancelWording = 'alone' | 'with_courtesy';
 /**
  * Acts on `CANCEL` from `phone` (E.164) at `clinic`, written as `wording` says, by the rule above.
  * @throws AppError unavailable when the chain does not answer in time, or Temporal's client errors when
- *   the ticket's workflow cannot be reached (the patient's text is then left unanswered and retried by
- *   the sweep).
+ *   the reminder's chain or the ticket's workflow cannot be reached (the caller's failure path then
+ *   answers: receiveInboundMessage.ts).
  */
 export async function handleCancelWord(
   deps: { sql: Sql; temporal: Client; log: Logger },
@@ -52,21 +57,17 @@ export async function handleCancelWord(
   wording: CancelWording,
 ): Promise<CancelWordOutcome> {
   const optsOut = wording === 'alone' && (await getClinicSettings(deps.sql, clinic.id)).cancelIsOptOut;
-  const [appointment] = await findOpenAppointmentsByPhone(deps.sql, clinic.id, phone);
-  if (appointment !== undefined) {
-    await changeAppointment(deps, appointment, `cancelling appointment ${appointment.id}`, (h) =>
-      h.executeUpdate(cancelAppointmentUpdate, { args: [{ by: 'patient_cancel_word' }] }),
-    );
-    deps.log.info({ appointmentId: appointment.id }, 'appointment cancelled by the patient (CANCEL)');
-  }
+  const cancelled = await cancelVisit(deps, clinic, phone);
   if (optsOut) {
     const left = await leaveQueue(deps, clinic.id, phone);
     if (left.kind === 'left') deps.log.info({ code: left.code }, 'ticket left the line by the patient (CANCEL)');
     await recordOptOut(deps.sql, clinic.id, phone, 'CANCEL');
     return { reply: null };
   }
-  if (appointment === undefined) return 'not_handled';
+  if (cancelled === undefined) return 'not_handled';
   if (await isOptedOut(deps.sql, clinic.id, phone)) return { reply: null };
+  if (cancelled.by === 'reminder_answer') return { reply: cancelled.reply };
+  const { appointment } = cancelled;
   const { text } = await renderMessage(deps.sql, {
     clinic,
     kind: 'cancelled',
@@ -74,4 +75,30 @@ export async function handleCancelWord(
     values: { patientName: appointment.patientName, doctorName: appointment.providerName, startsAt: appointment.startsAt },
   });
   return { reply: text };
+}
+
+/**
+ * How a CANCEL's visit was cancelled: as the answer to its open reminder question (the chain's own
+ * `cancelled` reply), or as the patient's soonest open appointment (no reply rendered yet).
+ */
+type CancelledVisit = { by: 'reminder_answer'; reply: string | null } | { by: 'soonest'; appointment: Appointment };
+
+/**
+ * Cancels the visit a CANCEL from `phone` (E.164) at `clinic` is about, by the rule above.
+ * @returns how it was cancelled, or undefined when the patient has no open appointment.
+ * @throws what `routeAnswer` and `changeAppointment` throw (Temporal unavailable, the chain failing the update).
+ */
+async function cancelVisit(deps: { sql: Sql; temporal: Client; log: Logger }, clinic: Clinic, phone: string): Promise<CancelledVisit | undefined> {
+  const routed = await routeAnswer(deps, clinic.id, phone, 'CANCEL');
+  if (routed.kind === 'answered') {
+    deps.log.info({ workflowId: routed.prompt.workflowId }, 'appointment cancelled by the patient (CANCEL, answering its reminder)');
+    return { by: 'reminder_answer', reply: routed.reply };
+  }
+  const [appointment] = await findOpenAppointmentsByPhone(deps.sql, clinic.id, phone);
+  if (appointment === undefined) return undefined;
+  await changeAppointment(deps, appointment, `cancelling appointment ${appointment.id}`, (h) =>
+    h.executeUpdate(cancelAppointmentUpdate, { args: [{ by: 'patient_cancel_word' }] }),
+  );
+  deps.log.info({ appointmentId: appointment.id }, 'appointment cancelled by the patient (CANCEL)');
+  return { by: 'soonest', appointment };
 }

@@ -6,8 +6,9 @@
  * help listing what the patient can answer for anything else. An answer, and the commands STATUS,
  * LEAVE, JOIN and CANCEL, may be followed by courtesy (`yes please`, `no thanks`, `status please`,
  * `cancel please`: `readAnswer`, promptAnswers.ts); the opt-out, opt-in and help words never are
- * (they are read as commands.ts says). A CANCEL with courtesy is not Twilio's opt-out word: it goes to an
- * open question that takes it, else cancels the soonest open appointment with a reply (cancelWord.ts).
+ * (they are read as commands.ts says). A CANCEL, bare or with courtesy, cancels the same visit: the one
+ * whose open reminder question takes it, else the soonest open appointment (cancelWord.ts); with
+ * courtesy it is never Twilio's opt-out word, and is answered.
  * Returns the reply, in the patient's language (see patientLanguages.ts); `null` means no reply at all.
  *
  * A WhatsApp quick-reply button press is read as the word it stands for (`buttonAnswer`) and then like
@@ -95,12 +96,13 @@ export async function handleInboundText(deps: QueueDeps & { log: Logger }, text:
   switch (command.kind) {
     case 'opt_in': // YES from a number that never opted out: an answer like any other
     case 'unknown': {
-      const routed = await routeAnswer(deps, clinic.id, from.phone, answer);
-      if (routed.kind === 'answered') return routed.reply;
+      // Its open reminder question first, as the router would, then the soonest visit: cancelWord.ts.
       if (cancelWithCourtesy) {
         const outcome = await handleCancelWord(deps, clinic, from.phone, 'with_courtesy');
         if (outcome !== 'not_handled') return outcome.reply;
       }
+      const routed = await routeAnswer(deps, clinic.id, from.phone, answer);
+      if (routed.kind === 'answered') return routed.reply;
       const offerAnswer = readOfferAnswer(said);
       if (offerAnswer !== null) {
         const lapsed = await answerLapsedOffer(sql, clinic, from.phone, language, offerAnswer);

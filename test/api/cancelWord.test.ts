@@ -1,0 +1,84 @@
+/**
+ * Which visit a patient's CANCEL cancels, through the real app signed as Twilio signs: a patient with
+ * two upcoming visits, reminded of the later one, cancels that one whether they text a bare `CANCEL`
+ * (an opt-out word or not, as the clinic's `cancel_is_opt_out` says) or `cancel please`, and whether
+ * or not the number opted out before.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bookThroughApi, outboundTexts, remindAndAwaitQuestion, type ApiBooking } from '../support/apiBooking.js';
+import { json, patientPhone, patientReply, startStack, twimlText, type Stack } from '../support/stack.js';
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(() => stack?.stop());
+
+const statusOf = async (id: string): Promise<string> => (await json(await stack.api(`/api/appointments/${id}`))).status;
+const optOuts = async (phone: string) =>
+  (await stack.sql<{ keyword: string }[]>`select keyword from opt_outs where clinic_id = ${stack.clinic.id} and phone = ${phone}`).map((r) => r.keyword);
+const setCancelIsOptOut = async (value: boolean) =>
+  expect((await stack.api('/api/clinic', { method: 'PATCH', body: JSON.stringify({ cancel_is_opt_out: value }) })).status).toBe(200);
+
+/**
+ * A patient booked in 3 days and in 5 days, both confirmations out, then reminded of the later visit
+ * only: its question (YES / NO / CHANGE) is open. Returns both bookings and the texts sent so far.
+ */
+async function remindedOfTheLaterVisit(): Promise<{ phone: string; soonest: ApiBooking; later: ApiBooking; textsSoFar: number }> {
+  const phone = patientPhone();
+  const soonest = await bookThroughApi(stack, { phone, days: 3 });
+  const later = await bookThroughApi(stack, { phone, days: 5 });
+  await expect.poll(async () => (await outboundTexts(stack, phone)).length, { timeout: 15_000 }).toBe(2);
+  await remindAndAwaitQuestion(stack, later.id, later.workflowId);
+  await expect.poll(async () => (await outboundTexts(stack, phone)).at(-1), { timeout: 15_000 }).toMatch(/Reply YES to confirm, NO to cancel/);
+  return { phone, soonest, later, textsSoFar: 3 };
+}
+
+const CANCELLED = /^Test Clinic: Rahul Sharma, your visit with Dr Mehta on .* is cancelled\./;
+
+describe("a bare CANCEL while it is the number's opt-out word (cancel_is_opt_out true)", () => {
+  it('cancels the visit whose reminder is open, not the soonest, with no reply, and records the opt-out', async () => {
+    const { phone, soonest, later, textsSoFar } = await remindedOfTheLaterVisit();
+
+    expect(await twimlText(await stack.sendSms(phone, 'CANCEL'))).toBe('');
+    expect({ soonest: await statusOf(soonest.id), later: await statusOf(later.id) }).toEqual({ soonest: 'booked', later: 'cancelled' });
+    expect(await optOuts(phone)).toEqual(['CANCEL']);
+    expect(await outboundTexts(stack, phone)).toHaveLength(textsSoFar);
+  });
+});
+
+describe('a bare CANCEL where it is no opt-out word (cancel_is_opt_out false)', () => {
+  beforeAll(() => setCancelIsOptOut(false));
+  afterAll(() => setCancelIsOptOut(true));
+
+  it('cancels the visit whose reminder is open, not the soonest, and tells the patient', async () => {
+    const { phone, soonest, later } = await remindedOfTheLaterVisit();
+
+    expect(await patientReply(stack, phone, await stack.sendSms(phone, 'Cancel'))).toMatch(CANCELLED);
+    expect({ soonest: await statusOf(soonest.id), later: await statusOf(later.id) }).toEqual({ soonest: 'booked', later: 'cancelled' });
+    expect(await optOuts(phone)).toEqual([]);
+
+    // No question open any more: the next CANCEL is about the soonest visit.
+    expect(await patientReply(stack, phone, await stack.sendSms(phone, 'CANCEL'))).toMatch(CANCELLED);
+    expect(await statusOf(soonest.id)).toBe('cancelled');
+  });
+});
+
+describe('CANCEL with courtesy, as the bare word', () => {
+  it('cancels the visit whose reminder is open, not the soonest, and tells the patient', async () => {
+    const { phone, soonest, later } = await remindedOfTheLaterVisit();
+
+    expect(await patientReply(stack, phone, await stack.sendSms(phone, 'cancel please'))).toMatch(CANCELLED);
+    expect({ soonest: await statusOf(soonest.id), later: await statusOf(later.id) }).toEqual({ soonest: 'booked', later: 'cancelled' });
+    expect(await optOuts(phone)).toEqual([]);
+  });
+
+  it('from a number that opted out after the reminder, cancels the visit whose reminder is open, with no reply', async () => {
+    const { phone, soonest, later, textsSoFar } = await remindedOfTheLaterVisit();
+    expect(await twimlText(await stack.sendSms(phone, 'STOP'))).toBe('');
+
+    expect(await twimlText(await stack.sendSms(phone, 'Cancel, thanks'))).toBe('');
+    expect({ soonest: await statusOf(soonest.id), later: await statusOf(later.id) }).toEqual({ soonest: 'booked', later: 'cancelled' });
+    expect(await outboundTexts(stack, phone)).toHaveLength(textsSoFar);
+  });
+});
