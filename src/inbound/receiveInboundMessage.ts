@@ -9,7 +9,7 @@
  */
 import type { Logger } from 'pino';
 import type { Sql } from '../db/sql.js';
-import type { Messenger } from '../messaging/messenger.js';
+import { isOptedOut, type Messenger } from '../messaging/messenger.js';
 import type { QueueDeps } from '../queue/joinQueue.js';
 import { isBareCancel } from '../domain/promptAnswers.js';
 import { parseCommand } from '../domain/commands.js';
@@ -19,8 +19,9 @@ import { handleInboundText, type InboundText } from './handleInboundText.js';
 /** Reply to a patient when handling fails on our side; Twilio will not retry a 200. */
 const SORRY = 'Sorry, something went wrong on our side. Please try again in a minute.';
 /**
- * The outcome of a message whose handling failed but which must get no reply (an opt-out: never help or
- * apology text after STOP). It stays unanswered, so the sweep handles it again.
+ * The outcome of a message whose handling failed but which must get no reply (an opt-out, or any text
+ * from a number that opted out: never help or apology text after STOP). It stays unanswered, so the
+ * sweep handles it again.
  */
 export const UNANSWERED = Symbol('unanswered');
 /** How long a Twilio retry of a MessageSid still being handled waits for the first attempt's reply (ms). */
@@ -88,14 +89,27 @@ export async function receiveInboundMessage(deps: ReceiveDeps, message: InboundM
 
 /**
  * The reply to `message` (null for none). A failure on our side becomes an apology, never silence,
- * except for an opt-out, which is `UNANSWERED` (no text at all; the sweep records it later).
+ * except for an opt-out and for any text from a number that opted out (its LEAVE, its `cancel
+ * please`), which are `UNANSWERED`: no text at all (Twilio would refuse one to an opted-out number,
+ * 21610), and the sweep handles the message again later.
  */
 export function replyTo(deps: ReceiveDeps, message: InboundMessage): Promise<string | null | typeof UNANSWERED> {
-  return handleInboundText(deps, message).catch((error: unknown) => {
+  return handleInboundText(deps, message).catch(async (error: unknown) => {
     deps.log.error({ err: error, messageSid: message.messageSid }, 'inbound message failed');
     // An opt-out (or a bare CANCEL typed, Twilio's opt-out word) is never answered: the sweep tries it again.
-    return parseCommand(message.body).kind === 'opt_out' || (message.button === undefined && isBareCancel(message.body)) ? UNANSWERED : SORRY;
+    if (parseCommand(message.body).kind === 'opt_out' || (message.button === undefined && isBareCancel(message.body))) return UNANSWERED;
+    return (await mayBeTexted(deps, message)) ? SORRY : UNANSWERED;
   });
+}
+
+/** Whether the sender of `message` may get the apology: not opted out, and known not to be (a failed check says no). */
+async function mayBeTexted(deps: ReceiveDeps, message: InboundMessage): Promise<boolean> {
+  try {
+    return !(await isOptedOut(deps.sql, message.clinic.id, message.from.phone));
+  } catch (error) {
+    deps.log.error({ err: error, messageSid: message.messageSid }, 'opt-out not checked: no apology sent');
+    return false;
+  }
 }
 
 /** The TwiML reply an earlier attempt at `messageSid` gives within `RETRY_WAITS_MS`; null if none comes. */

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bookThroughApi, remindAndAwaitQuestion } from '../support/apiBooking.js';
 import { json, patientPhone, patientReply, startStack, twimlText, type Stack } from '../support/stack.js';
+import { appWithTemporalDown } from '../support/temporalDown.js';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -69,5 +70,18 @@ describe('CANCEL with courtesy around it', () => {
     expect(await twimlText(await stack.sendSms(phone, 'cancel please'))).toBe('');
     expect(await statusOf(booked.id)).toBe('cancelled');
     expect(await optedOut(phone)).toBe(true);
+  });
+
+  it('from a number that opted out gets no reply, not the apology, when the visit cannot be cancelled (Temporal down)', async () => {
+    const phone = patientPhone();
+    const booked = await bookThroughApi(stack, { phone });
+    await awaitConfirmation(phone);
+    expect(await twimlText(await stack.sendSms(phone, 'STOP'))).toBe('');
+    const down = appWithTemporalDown(stack);
+
+    expect(await twimlText(await down.sendSms(phone, 'cancel please'))).toBe('');
+    expect(down.loggedErrors()).toContain('inbound message failed');
+    expect(await statusOf(booked.id)).toBe('booked');
+    expect(await stack.sql`select body from messages where phone = ${phone} and direction = 'outbound'`).toHaveLength(1); // the confirmation only
   });
 });
