@@ -12,7 +12,8 @@
  * (`clinics.cancel_is_opt_out`, default true), Twilio has already blocked every later text to the
  * patient, whatever we do, so that visit is cancelled, their walk-in ticket still in line (`waiting`
  * or `next`) leaves it (staff would otherwise call a patient who never hears it), the opt-out is
- * recorded as Twilio's, and nothing is sent back (a reply would fail with 21610). A clinic that
+ * recorded as Twilio's, their pending waitlist offers end as after a STOP (offerSignals.ts), and
+ * nothing is sent back (a reply would fail with 21610). A clinic that
  * removed `CANCEL` from its Messaging Service's opt-out words sets the flag false: then `CANCEL`
  * cancels with the normal `cancelled` reply, and without an open appointment it is an ordinary unknown
  * text (the ticket stays: the patient still gets our texts and can `LEAVE`).
@@ -34,6 +35,7 @@ import type { Sql } from '../db/sql.js';
 import { isOptedOut, recordOptOut } from '../messaging/messenger.js';
 import { routeAnswer } from '../inbound/replyRouter.js';
 import { leaveQueue } from '../queue/leaveQueue.js';
+import { signalOffersOptedOut } from '../waitlist/offerSignals.js';
 import { cancelAppointmentUpdate } from '../workflows/appointmentDefinitions.js';
 import { findOpenAppointmentsByPhone, type Appointment } from './appointments.js';
 import { changeAppointment } from './changeAppointment.js';
@@ -62,6 +64,8 @@ export async function handleCancelWord(
     const left = await leaveQueue(deps, clinic.id, phone);
     if (left.kind === 'left') deps.log.info({ code: left.code }, 'ticket left the line by the patient (CANCEL)');
     await recordOptOut(deps.sql, clinic.id, phone, 'CANCEL');
+    // Pending waitlist offers end at once, as after a STOP: Twilio would refuse their texts.
+    await signalOffersOptedOut(deps, clinic.id, phone);
     return { reply: null };
   }
   if (cancelled === undefined) return 'not_handled';

@@ -2,11 +2,13 @@
  * Which visit a patient's CANCEL cancels, through the real app signed as Twilio signs: a patient with
  * two upcoming visits, reminded of the later one, cancels that one whether they text a bare `CANCEL`
  * (an opt-out word or not, as the clinic's `cancel_is_opt_out` says) or `cancel please`, and whether
- * or not the number opted out before.
+ * or not the number opted out before. A bare `CANCEL` that opts the number out ends its pending waitlist
+ * offers, as a STOP does.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bookThroughApi, outboundTexts, remindAndAwaitQuestion, type ApiBooking } from '../support/apiBooking.js';
 import { json, patientPhone, patientReply, startStack, twimlText, type Stack } from '../support/stack.js';
+import { addProvider, logCancellation, waitlistPatient } from '../support/waitlist.js';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -44,6 +46,21 @@ describe("a bare CANCEL while it is the number's opt-out word (cancel_is_opt_out
     expect({ soonest: await statusOf(soonest.id), later: await statusOf(later.id) }).toEqual({ soonest: 'booked', later: 'cancelled' });
     expect(await optOuts(phone)).toEqual(['CANCEL']);
     expect(await outboundTexts(stack, phone)).toHaveLength(textsSoFar);
+  });
+});
+
+describe('a bare CANCEL from a patient holding a waitlist offer', () => {
+  it('ends the offer at once, as a STOP does, and nothing more is texted to the number', async () => {
+    const providerId = await addProvider(stack, 'Dr Cancelword');
+    const phone = await waitlistPatient(stack, providerId);
+    const { id } = await logCancellation(stack, providerId);
+    const offers = async () => (await json(await stack.api(`/api/cancellations/${id}`))).offers as { phone: string; state: string }[];
+    await expect.poll(async () => (await outboundTexts(stack, phone)).length, { timeout: 20_000 }).toBe(1);
+
+    expect(await twimlText(await stack.sendSms(phone, 'CANCEL'))).toBe('');
+    await expect.poll(async () => (await offers()).map((o) => o.state), { timeout: 10_000 }).toEqual(['canceled']);
+    expect(await optOuts(phone)).toEqual(['CANCEL']);
+    expect(await outboundTexts(stack, phone)).toHaveLength(1);
   });
 });
 
