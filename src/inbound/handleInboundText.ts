@@ -71,7 +71,7 @@ export async function handleInboundText(deps: QueueDeps & { log: Logger }, text:
   }
   // Before the opted-out check: CANCEL may be the very word that opted the number out (at Twilio).
   if (text.button === undefined && isBareCancel(text.body)) {
-    const outcome = await handleCancelWord(deps, clinic, from.phone, 'alone');
+    const outcome = await handleCancelWord(deps, clinic, from.phone, 'alone', text.messageSid);
     if (outcome !== 'not_handled') return outcome.reply;
   }
   const said = readAnswer(answer);
@@ -82,7 +82,7 @@ export async function handleInboundText(deps: QueueDeps & { log: Logger }, text:
     // LEAVE and CANCEL are still carried out, unanswered: staff would otherwise call a patient who
     // never hears it, or keep a visit the patient asked to cancel.
     if (command.kind === 'leave') await leaveQueue(deps, clinic.id, from.phone);
-    if (cancelWithCourtesy) await handleCancelWord(deps, clinic, from.phone, 'with_courtesy');
+    if (cancelWithCourtesy) await handleCancelWord(deps, clinic, from.phone, 'with_courtesy', text.messageSid);
     return null;
   }
 
@@ -98,7 +98,7 @@ export async function handleInboundText(deps: QueueDeps & { log: Logger }, text:
     case 'unknown': {
       // Its open reminder question first, as the router would, then the soonest visit: cancelWord.ts.
       if (cancelWithCourtesy) {
-        const outcome = await handleCancelWord(deps, clinic, from.phone, 'with_courtesy');
+        const outcome = await handleCancelWord(deps, clinic, from.phone, 'with_courtesy', text.messageSid);
         if (outcome !== 'not_handled') return outcome.reply;
       }
       const routed = await routeAnswer(deps, clinic.id, from.phone, answer);

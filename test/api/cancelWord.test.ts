@@ -3,11 +3,14 @@
  * two upcoming visits, reminded of the later one, cancels that one whether they text a bare `CANCEL`
  * (an opt-out word or not, as the clinic's `cancel_is_opt_out` says) or `cancel please`, and whether
  * or not the number opted out before. A bare `CANCEL` that opts the number out ends its pending waitlist
- * offers, as a STOP does.
+ * offers, as a STOP does. A CANCEL handled a second time (the reply sweep takes a text up again when a
+ * later step of it failed) cancels no second visit.
  */
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { handleInboundText } from '../../src/inbound/handleInboundText.js';
 import { bookThroughApi, outboundTexts, remindAndAwaitQuestion, type ApiBooking } from '../support/apiBooking.js';
-import { json, patientPhone, patientReply, startStack, twimlText, type Stack } from '../support/stack.js';
+import { fakeSid, json, patientPhone, patientReply, startStack, twimlText, type Stack } from '../support/stack.js';
 import { addProvider, logCancellation, waitlistPatient } from '../support/waitlist.js';
 
 let stack: Stack;
@@ -46,6 +49,25 @@ describe("a bare CANCEL while it is the number's opt-out word (cancel_is_opt_out
     expect({ soonest: await statusOf(soonest.id), later: await statusOf(later.id) }).toEqual({ soonest: 'booked', later: 'cancelled' });
     expect(await optOuts(phone)).toEqual(['CANCEL']);
     expect(await outboundTexts(stack, phone)).toHaveLength(textsSoFar);
+  });
+});
+
+describe('a CANCEL handled a second time, as the reply sweep does when a later step of it failed', () => {
+  it('finds the visit it cancelled the first time and cancels no other', async () => {
+    const phone = patientPhone();
+    const soonest = await bookThroughApi(stack, { phone, days: 3 });
+    const later = await bookThroughApi(stack, { phone, days: 5 });
+    const messageSid = fakeSid();
+    await stack.sql`
+      insert into messages (clinic_id, direction, channel, phone, from_address, to_address, body, provider_sid, status)
+      values (${stack.clinic.id}, 'inbound', 'sms', ${phone}, ${phone}, ${stack.clinicNumber}, 'CANCEL', ${messageSid}, 'received')`;
+    const deps = { sql: stack.sql, temporal: stack.temporal, taskQueue: stack.taskQueue, log: pino({ level: 'silent' }) };
+    const text = { clinic: stack.clinic, from: { phone, channel: 'sms' as const }, body: 'CANCEL', messageSid };
+
+    expect(await handleInboundText(deps, text)).toBeNull();
+    expect(await handleInboundText(deps, text)).toBeNull();
+    expect({ soonest: await statusOf(soonest.id), later: await statusOf(later.id) }).toEqual({ soonest: 'cancelled', later: 'booked' });
+    expect(await optOuts(phone)).toEqual(['CANCEL']);
   });
 });
 
