@@ -58,7 +58,8 @@ import {
   startChild,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { OfferActivities, OfferStateChange } from '../activities/offers.js';
+import type { OfferStateChange } from '../activities/offerRecords.js';
+import type { OfferActivities } from '../activities/offers.js';
 import { readOfferAnswer } from '../domain/offerAnswers.js';
 import { nextContactInstant } from '../domain/reminderPlan.js';
 import {

@@ -7,7 +7,8 @@
 import { Client, Connection } from '@temporalio/client';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it, inject, vi } from 'vitest';
-import { createOfferActivities, type MakeOffersInput } from '../../src/activities/offers.js';
+import type { MakeOffersInput } from '../../src/activities/offerRounds.js';
+import { createOfferActivities } from '../../src/activities/offers.js';
 import type { Clinic } from '../../src/clinics/clinics.js';
 import { createSql, type Sql } from '../../src/db/sql.js';
 import { createMessenger } from '../../src/messaging/messenger.js';

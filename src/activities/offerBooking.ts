@@ -1,0 +1,68 @@
+/**
+ * Booking a freed slot for the patient whose YES won it: an appointment row with the slot's provider,
+ * time and length, and the winner's waitlist entry closed, once per cancellation.
+ */
+import { ApplicationFailure } from '@temporalio/activity';
+import { appointmentSnapshot } from '../appointments/bookAppointment.js';
+import { getAppointment, insertAppointment } from '../appointments/appointments.js';
+import { getClinicById } from '../clinics/clinics.js';
+import { getClinicSettings } from '../clinics/clinicSettings.js';
+import type { Sql } from '../db/sql.js';
+import type { AppointmentSnapshot } from '../workflows/appointmentDefinitions.js';
+import { FailureType } from '../workflows/definitions.js';
+import { findSlot, providerInactive } from './offerSlots.js';
+import { failPermanentErrorsFast } from './permanentFailures.js';
+
+/** The booking activity (`bookOfferedSlot`), bound to a Postgres pool. */
+export function createOfferBookingActivities({ sql }: { sql: Sql }) {
+  return {
+    /**
+     * Books the slot for the winner of offer `offerId`: a `booked` appointment with the slot's
+     * provider, time and length, on the patient's channel and language, for the service `Waitlist visit`
+     * (never the cancelled appointment's: that was another patient's reason); the winner's waitlist entry
+     * is closed. Once per cancellation: a retry returns the same appointment. Written in one
+     * transaction under the provider's row lock, as every booking of their time.
+     * @returns the appointment's chain snapshot, to start its reminder chain with.
+     * @throws ApplicationFailure `ProviderInactive` (non-retryable, nothing written; the entry stays
+     *   active) when staff made the provider inactive before the slot was booked.
+     */
+    async bookOfferedSlot(input: { cancellationId: string; offerId: string }): Promise<AppointmentSnapshot> {
+      return failPermanentErrorsFast('bookOfferedSlot', async () => {
+        const slot = await findSlot(sql, input.cancellationId);
+        const clinic = await getClinicById(sql, slot.clinic_id);
+        const settings = await getClinicSettings(sql, clinic.id);
+        const appointmentId = await sql.begin(async (tx) => {
+          const [provider] = await tx<{ active: boolean }[]>`select active from providers where id = ${slot.provider_id} for update`;
+          // Read after the lock, in a statement of its own: it sees what an attempt before this one committed.
+          const [cancellation] = await tx<{ filled: string | null }[]>`
+            select filled_by_appointment_id::text as filled from cancellation_events where id = ${slot.id}`;
+          // Booked before the provider was made inactive (a retry): the booking stands, as their other appointments do.
+          if (cancellation!.filled !== null) return cancellation!.filled;
+          if (!provider!.active) throw providerInactive(slot);
+          const [winner] = await tx<{ phone: string; channel: 'sms' | 'whatsapp'; language: string; display_name: string | null; entry_id: string }[]>`
+            select o.phone, o.channel, o.language, p.display_name, o.entry_id::text from offers o join patients p on p.id = o.patient_id
+            where o.id = ${input.offerId}`;
+          if (winner === undefined) throw ApplicationFailure.nonRetryable(`no offer ${input.offerId}`, FailureType.InvalidData);
+          const booked = await insertAppointment(tx, {
+            clinicId: clinic.id,
+            clinicSlug: clinic.slug,
+            providerId: slot.provider_id,
+            patientName: winner.display_name ?? 'Waitlist patient',
+            phone: winner.phone,
+            language: winner.language,
+            // Not the cancelled appointment's service: that is the other patient's reason for their visit.
+            service: 'Waitlist visit',
+            channel: winner.channel,
+            startsAt: slot.slot_start_at,
+            durationMinutes: Math.max(5, Math.min(480, Math.round((slot.slot_end_at.getTime() - slot.slot_start_at.getTime()) / 60_000))),
+          });
+          // Attempts take the provider's row lock in turn, so the one that finds the slot unfilled fills it.
+          await tx`update cancellation_events set filled_by_appointment_id = ${booked.id} where id = ${slot.id}`;
+          await tx`update waitlist_entries set active = false, updated_at = now() where id = ${winner.entry_id}`;
+          return booked.id;
+        });
+        return appointmentSnapshot(clinic, settings, await getAppointment(sql, clinic.id, appointmentId));
+      });
+    },
+  };
+}
