@@ -20,7 +20,7 @@ const UNDELIVERED = ['failed', 'undelivered'];
 
 /** The offer text activities (`sendOfferTexts`, `sendOfferNotice`), bound to a Postgres pool and a messenger. */
 export function createOfferTextActivities({ sql, messenger }: { sql: Sql; messenger: Messenger }) {
-  /** Sends the offer text of `kind` for offer `offerId` once (key `offer:<id>:<kind>`); nothing to an opted-out number. */
+  /** Sends the offer text of `kind` for offer `offerId` once (key `offer:<id>` for the offer itself, `offer:<id>:<kind>` for a notice); nothing to an opted-out number. */
   const sendOfferText = async (offerId: string, kind: OfferKind, holdMinutes?: number) => {
     const [offer] = await sql<{ cancellation_id: string; phone: string; channel: 'sms' | 'whatsapp'; language: string }[]>`
       select cancellation_id::text, phone, channel, language from offers where id = ${offerId}`;
