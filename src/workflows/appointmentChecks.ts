@@ -7,7 +7,13 @@
 import { ApplicationFailure } from '@temporalio/workflow';
 import { readAppointmentAnswer, type AppointmentAnswer } from '../domain/appointmentAnswers.js';
 import { planFollowUp } from '../domain/reminderPlan.js';
-import { FOLLOW_UP_TIME, isOpenAppointment, type AppointmentChainState, type AppointmentSnapshot } from './appointmentDefinitions.js';
+import {
+  FOLLOW_UP_TIME,
+  isOpenAppointment,
+  type AppointmentChainState,
+  type AppointmentPromptAnswer,
+  type AppointmentSnapshot,
+} from './appointmentDefinitions.js';
 import { FailureType } from './definitions.js';
 import type { PromptAnswer } from './promptDefinitions.js';
 
@@ -33,6 +39,16 @@ export function createChecks(a: AppointmentSnapshot, s: AppointmentChainState) {
         (prompt.kind === 'reschedule_slots') === (typeof meaning === 'object');
       if (!fits) throw refuse(FailureType.AnswerNotAwaited, `appointment ${a.appointmentId} is not waiting for ${answer.answer} (${answer.kind})`);
       return meaning;
+    },
+    /**
+     * Throws `AnswerNotAwaited` when `answer` is a key pressed on a reminder call (`askedAbout` set) and
+     * the question open now is not the one that call read out: a reminder's question expires at the
+     * start it asked about, so one about another time (staff moved the appointment during the call and
+     * the move's text asked again) has another expiry. A text (no `askedAbout`) answers the open question.
+     */
+    refuseOtherQuestion: (answer: AppointmentPromptAnswer): void => {
+      if (answer.askedAbout === undefined || s.prompt?.expiresAt === Date.parse(answer.askedAbout)) return;
+      throw refuse(FailureType.AnswerNotAwaited, `appointment ${a.appointmentId} no longer asks about ${answer.askedAbout}: its key answers nothing`);
     },
     refuseUnlessOpen,
     /** `startsAt` (ISO 8601) as epoch ms; throws `InvalidRequest` unless it is a time after now. */

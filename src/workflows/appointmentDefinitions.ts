@@ -181,10 +181,21 @@ export interface AppointmentPromptOutcome extends PromptOutcome {
 }
 
 /**
+ * A patient's answer to the chain's question. A text answers the question open now. A key pressed on a
+ * reminder call answers only the question that call read out: `askedAbout` is the start (ISO 8601) its
+ * reminder asked about, as the call's delivery key names it (a reminder's question expires at that
+ * start), and the answer is refused when the question open now is about another time (staff moved the
+ * appointment during the call, and the move's text asked about the new one).
+ */
+export interface AppointmentPromptAnswer extends PromptAnswer {
+  askedAbout?: string;
+}
+
+/**
  * A patient's answer routed by the reply router (the name the chain's prompts carry) or pressed on a
  * reminder call. Rejected in the validator with `AnswerNotAwaited` when the chain is not waiting for it.
  */
-export const answerAppointmentPromptUpdate = defineUpdate<AppointmentPromptOutcome, [PromptAnswer]>('answerAppointmentPrompt');
+export const answerAppointmentPromptUpdate = defineUpdate<AppointmentPromptOutcome, [AppointmentPromptAnswer]>('answerAppointmentPrompt');
 /**
  * Staff move the appointment to `startsAt` (ISO 8601, in the future): reminders re-plan, the patient is
  * told and asked the reminder's question about the new time (`rescheduled` with its question line).

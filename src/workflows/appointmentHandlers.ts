@@ -16,15 +16,17 @@ import {
   remindNowUpdate,
   rescheduleAppointmentUpdate,
   type AppointmentChainState,
+  type AppointmentPromptAnswer,
   type AppointmentSnapshot,
   type CancelRequest,
 } from './appointmentDefinitions.js';
 import { createChecks } from './appointmentChecks.js';
 import type { AppointmentSteps } from './appointmentSteps.js';
-import type { PromptAnswer } from './promptDefinitions.js';
 
 /** The patch that makes a staff move's `rescheduled` text ask the reminder's question (YES / NO / CHANGE) about the new time. */
 const MOVE_ASKS_PATCH = 'move-asks-to-confirm';
+/** The patch that has a key pressed on a reminder call answer only the question that call read out (checked again under the lock). */
+const CALL_KEY_PATCH = 'call-key-answers-its-question';
 
 /** What the handlers need from their chain. */
 export interface HandlerDeps {
@@ -41,7 +43,7 @@ export interface HandlerDeps {
 /** Sets the handlers of the chain of appointment `a` on its live state `s`. */
 export function setAppointmentHandlers({ appointment: a, state: s, steps, exclusively, changed }: HandlerDeps): void {
   const { view, record, reply, key, dropPrompt, deliveries, stopAskingAgain, close, cancel, takeSlot, move, offerSlots } = steps;
-  const { awaited, refuseUnlessOpen, futureStart, followUpAt, refuseRemind, refuseEarlyNoShow } = createChecks(a, s);
+  const { awaited, refuseOtherQuestion, refuseUnlessOpen, futureStart, followUpAt, refuseRemind, refuseEarlyNoShow } = createChecks(a, s);
 
   setHandler(appointmentQuery, view);
   setHandler(deliveryReceiptSignal, (receipt) => deliveries.receive(receipt));
@@ -52,6 +54,9 @@ export function setAppointmentHandlers({ appointment: a, state: s, steps, exclus
     (answer) =>
       exclusively(async () => {
         const meaning = awaited(answer);
+        // A key on a reminder call answers only the question that call read out. Chains that took such
+        // a key before this patch answered the open question, whichever it was.
+        if (answer.askedAbout !== undefined && patched(CALL_KEY_PATCH)) refuseOtherQuestion(answer);
         stopAskingAgain();
         if (meaning === 'confirm') {
           changed();
@@ -75,7 +80,12 @@ export function setAppointmentHandlers({ appointment: a, state: s, steps, exclus
         await move(chosen, 'confirmed');
         return reply('rescheduled');
       }),
-    { validator: (answer: PromptAnswer) => void awaited(answer) },
+    {
+      validator: (answer: AppointmentPromptAnswer) => {
+        awaited(answer);
+        refuseOtherQuestion(answer);
+      },
+    },
   );
   setHandler(
     rescheduleAppointmentUpdate,

@@ -248,6 +248,21 @@ describe('staff moving an appointment', () => {
     expect(await releasedSlots(appointment.appointmentId)).toEqual([startsAt]);
   });
 
+  it('refuses a key pressed on a reminder call about the old time once the move asks about the new one; a key about the new time confirms it', async () => {
+    const { handle, startsAt } = await bookAndRemind();
+    const newStart = await nextLocal(chain.env, ZONE, '11:00', 5);
+    await handle.executeUpdate(rescheduleAppointmentUpdate, { args: [{ startsAt: iso(newStart) }] });
+    await expect.poll(() => handle.query(appointmentQuery)).toMatchObject({ startsAt: iso(newStart), openPrompt: 'appointment_reminder' });
+    /** A key on a reminder call whose reminder asked about `askedAbout` (epoch ms), as the voice webhook sends it. */
+    const key = (answer: string, askedAbout: number) =>
+      handle.executeUpdate(answerAppointmentPromptUpdate, { args: [{ answer, kind: 'appointment_reminder', askedAbout: iso(askedAbout) }] });
+
+    for (const answer of ['YES', 'NO', 'CHANGE']) expect(await failureTypeOf(key(answer, startsAt)), answer).toBe(FailureType.AnswerNotAwaited);
+    expect(await handle.query(appointmentQuery)).toMatchObject({ status: 'booked', startsAt: iso(newStart), openPrompt: 'appointment_reminder' });
+    expect(await key('YES', newStart)).toMatchObject({ kind: 'confirmed' });
+    expect(await handle.query(appointmentQuery)).toMatchObject({ status: 'confirmed', startsAt: iso(newStart), openPrompt: null });
+  });
+
   it("ends a clinic's own wording, which asks nothing, with the question in the clinic's own words; NO cancels", async () => {
     const saved = [
       { kind: 'rescheduled', language: 'en', body: '{clinic_name}: we had to move your visit to {date}, {time}. Sorry!' },

@@ -13,6 +13,7 @@ import { pino } from 'pino';
 import { startAppointmentChain } from '../../src/appointments/startAppointmentChain.js';
 import { routeAnswer } from '../../src/inbound/replyRouter.js';
 import {
+  answerAppointmentPromptUpdate,
   appointmentQuery,
   cancelAppointmentUpdate,
   deliveryReceiptSignal,
@@ -231,6 +232,23 @@ describe.runIf(recording)('record appointment chain histories', () => {
     await handle.executeUpdate(markVisitedUpdate, { args: [{}] });
     expect(await handle.result()).toMatchObject({ status: 'visited' });
     await save('appointment-move-yes-visited', handle.workflowId);
+  });
+
+  it("a voice reminder → staff move during the call → the call's key about the old time → a key about the new time → visited", async () => {
+    const { appointment, handle, calls } = await remindByCall(30);
+    await expect.poll(async () => (await calls()).length, { timeout: 20_000 }).toBe(1);
+    const [oldStart, newStart] = [appointment.startsAt, new Date(Date.now() + 48 * HOUR).toISOString()];
+    await handle.executeUpdate(rescheduleAppointmentUpdate, { args: [{ startsAt: newStart }] });
+    await expect.poll(() => kindsSentTo(stack.sql, appointment), { timeout: 20_000 }).toEqual(['booking_confirmation', 'rescheduled']);
+    // A key sends the start its call's reminder asked about (patched('call-key-answers-its-question')):
+    // the old one is refused before history, the new one confirms.
+    const key = (askedAbout: string) =>
+      handle.executeUpdate(answerAppointmentPromptUpdate, { args: [{ answer: 'YES', kind: 'appointment_reminder', askedAbout }] });
+    await expect(key(oldStart)).rejects.toThrow();
+    expect(await key(newStart)).toMatchObject({ kind: 'confirmed' });
+    await handle.executeUpdate(markVisitedUpdate, { args: [{}] });
+    expect(await handle.result()).toMatchObject({ status: 'visited' });
+    await save('appointment-move-during-call-key', handle.workflowId);
   });
 
   it('reminder now → CHANGE with no other time open → staff cancel', async () => {
