@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { createDataConverter } from '../../src/temporal/dataConverter.js';
-import type { DeliveryReceipt } from '../../src/workflows/appointmentDefinitions.js';
+import { appointmentMessageKey, type DeliveryReceipt } from '../../src/workflows/appointmentDefinitions.js';
 import { json, patientPhone, startStack, TEST_PAYLOAD_KEYS, type Stack } from '../support/stack.js';
 import { signedTwilioRequest } from '../support/twilioWebhooks.js';
 import { bookThroughApi } from '../support/apiBooking.js';
@@ -38,14 +38,16 @@ async function appointment(reminded: boolean, channel: 'sms' | 'voice' = 'sms') 
   return { id, workflowId, phone };
 }
 
+/** Places a reminder call for appointment `a` through the messenger, keyed as its chain keys a reminder about its start. */
 async function placeCall(a: { id: string; phone: string }, note?: string): Promise<string> {
+  const [row] = await stack.sql<{ starts_at: Date }[]>`select starts_at from appointments where id = ${a.id}`;
   const placed = await stack.messenger.call({
     clinicId: stack.clinic.id,
     phone: a.phone,
     language: 'en',
     idempotencyKey: randomUUID(),
     appointmentId: a.id,
-    deliveryKey: `appointment:${a.id}:reminder`,
+    deliveryKey: appointmentMessageKey(a.id, row!.starts_at.toISOString(), 'reminder', 1),
     ...(note === undefined ? {} : { note }),
   });
   if (placed.outcome === 'suppressed') throw new Error('suppressed');

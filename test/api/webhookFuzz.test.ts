@@ -33,7 +33,10 @@ beforeAll(async () => {
   expect((await stack.api(`/api/appointments/${appointment.id}/remind`, { method: 'POST' })).status).toBe(200);
   const { phone } = appointment;
   await vi.waitFor(
-    async () => expect(await stack.sql`select 1 from patient_prompts where workflow_id = ${appointment.workflowId} and closed_at is null`).toHaveLength(1),
+    async () => {
+      expect(await stack.sql`select 1 from patient_prompts where workflow_id = ${appointment.workflowId} and closed_at is null`).toHaveLength(1);
+      expect(await stack.sql`select 1 from messages where appointment_id = ${appointment.id} and delivery_key like '%:reminder:%'`).toHaveLength(1);
+    },
     { timeout: 15_000 },
   );
   const stale = [patientPhone(), patientPhone()];
@@ -50,10 +53,12 @@ beforeAll(async () => {
     });
   }
   patients = [phone, ...stale, patientPhone(), patientPhone()];
+  // The call delivers the reminder the chain texted: it shares that text's delivery key (so its keys reach the chain).
   const callSid = fakeSid('CA');
   const [call] = await stack.sql`
     insert into calls (clinic_id, appointment_id, delivery_key, phone, from_address, to_address, language, idempotency_key, call_sid)
-    values (${stack.clinic.id}, ${appointment.id}, ${`appointment:${appointment.id}:reminder`}, ${phone}, ${stack.clinicNumber}, ${phone}, 'en', ${randomUUID()}, ${callSid})
+    select ${stack.clinic.id}, ${appointment.id}, delivery_key, ${phone}, ${stack.clinicNumber}, ${phone}, 'en', ${randomUUID()}, ${callSid}
+    from messages where appointment_id = ${appointment.id} and delivery_key like '%:reminder:%'
     returning id`;
   reminderCall = { id: String(call!.id), callSid };
 });
