@@ -8,14 +8,17 @@
  * times cannot be sent (known before the call's answer) hears that the clinic will call back
  * (`call_times_not_sent`) and is left for staff to call back (callBacks.ts, `times_not_sent`); one
  * whose confirmation or cancellation text cannot be sent hears the landline's outcome, which promises
- * none. What a call came to is its `outcome_note` in the call log ("voicemail left", …); its
+ * none. A key answers only the question the call read out (reminderCalls.ts, `openQuestionOf`); one
+ * pressed after that question closed (staff moved the appointment during the call, or it was answered)
+ * changes nothing and hears `call_question_closed` (a landline: `call_question_closed_landline`).
+ * What a call came to is its `outcome_note` in the call log ("voicemail left", …); its
  * `note`, why the call was placed, is the messenger's and never written here. Signature-checked like
  * the SMS webhooks; every TwiML answer comes well within Twilio's 15 s (the chain's update has
  * `VOICE_UPDATE_DEADLINE_MS`), and is idempotent per CallSid + step.
  * Parameters: twilio.com/docs/voice/twiml#request-parameters, twilio.com/docs/voice/twiml/gather#action,
  * twilio.com/docs/voice/api/call-resource#statuscallback.
  */
-import type { Client } from '@temporalio/client';
+import { ApplicationFailure, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { TransactionSql } from 'postgres';
 import { z } from 'zod';
@@ -28,6 +31,7 @@ import {
   MAX_SILENT_MENUS,
   MENU_KEYS,
   menuTwiml,
+  openQuestionOf,
   runCallStepOnce,
   sayAndHangUp,
   type CallChoice,
@@ -41,6 +45,7 @@ import { callWithinDeadline } from '../queue/callWithinDeadline.js';
 import { recordTimesNotSent } from '../appointments/callBacks.js';
 import { signalDeliveryReceipt } from '../appointments/signalDeliveryReceipt.js';
 import { answerAppointmentPromptUpdate, appointmentWorkflowId, type AppointmentPromptOutcome } from '../workflows/appointmentDefinitions.js';
+import { FailureType } from '../workflows/definitions.js';
 import { twilioWebhookApp } from './twilioWebhookApp.js';
 import { parseOrThrow } from './validation.js';
 
@@ -85,6 +90,10 @@ const ZCallStatus = z.object({
     .regex(/^\d{1,7}$/, 'must be whole seconds')
     .optional(),
 });
+
+/** Whether `error` is the chain's refusal of an answer it no longer waits for (`AnswerNotAwaited`). */
+const isNotAwaited = (error: unknown): boolean =>
+  error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure && error.cause.type === FailureType.AnswerNotAwaited;
 
 /** The answer word the appointment chain reads for each choice (see appointmentAnswers.ts). */
 const ANSWER_WORDS: Record<CallChoice, string> = { confirm: 'YES', reschedule: 'CHANGE', cancel: 'NO' };
@@ -171,13 +180,21 @@ export function voiceWebhookRoutes(deps: VoiceWebhookDeps) {
       // A landline takes no texts: another time is arranged by phone (the chain is not asked for a
       // list of times nobody could read or answer), and a choice is followed by no text.
       const landline = await isKnownLandline(sql, call.phone);
+      // A key answers only the question this call read out. Closed since (staff moved the appointment
+      // during the call and the move's text asks about the new time, or it was answered by text),
+      // the key changes nothing, and the call says so. (A call whose appointment row is gone cannot be
+      // recorded: answerChain says so.)
+      const askedAbout = await openQuestionOf(tx, call);
+      if (askedAbout === undefined && call.appointmentId !== null) return questionClosed(tx, call, p.Digits, landline);
       if (landline && choice === 'reschedule') {
         await tx`
           update calls set digits = ${p.Digits}, choice = ${choice}, outcome_note = 'a landline: asked to call the clinic for another time', updated_at = now()
           where id = ${call.id}`;
         return sayAndHangUp(sql, call, LANDLINE_OUTCOME_KINDS[choice]);
       }
-      const outcome = await answerChain(call, choice);
+      const outcome = await answerChain(call, choice, askedAbout);
+      // The chain had closed that question by the time the key reached it (a move a moment before).
+      if (outcome === 'question_closed') return questionClosed(tx, call, p.Digits, landline);
       // No other time was open: the call says so, as the text after it does, instead of promising a list.
       const noOpenSlots = outcome?.kind === 'no_open_slots';
       await tx`
@@ -204,13 +221,31 @@ export function voiceWebhookRoutes(deps: VoiceWebhookDeps) {
   });
 
   /**
-   * Gives the chain the patient's choice as the answer to its reminder. @returns the chain's outcome
-   * (its reply text, null for none, and the reply's kind: `no_open_slots` when no other time is
-   * open), or undefined when it was not recorded: the chain no longer waits for it (the prompt lapsed,
-   * an earlier answer), the chain is gone, or it did not answer in time.
+   * A key pressed after the call's question closed: nothing is answered, recorded as a choice or
+   * texted; the call says the appointment changed or was answered, and that a text has the details
+   * (a landline, which takes no texts: to call the clinic).
    */
-  const answerChain = async (call: ReminderCall, choice: CallChoice): Promise<AppointmentPromptOutcome | undefined> => {
-    if (call.appointmentId === null) return undefined;
+  const questionClosed = async (tx: TransactionSql, call: ReminderCall, digits: string, landline: boolean): Promise<string> => {
+    await tx`
+      update calls set digits = ${digits}, outcome_note = 'the question had closed (moved or answered since the call): nothing changed', updated_at = now()
+      where id = ${call.id}`;
+    return sayAndHangUp(sql, call, landline ? 'call_question_closed_landline' : 'call_question_closed');
+  };
+
+  /**
+   * Gives the chain the patient's choice as the answer to the reminder the call read out, the one
+   * about `askedAbout` (ISO 8601). @returns the chain's outcome (its reply text, null for none, and
+   * the reply's kind: `no_open_slots` when no other time is open); `question_closed` when the chain
+   * no longer waits for an answer to that question (moved, answered or lapsed meanwhile); or undefined
+   * when it was not recorded: the call is about no appointment, the chain is gone, or it did not
+   * answer in time.
+   */
+  const answerChain = async (
+    call: ReminderCall,
+    choice: CallChoice,
+    askedAbout: string | undefined,
+  ): Promise<AppointmentPromptOutcome | 'question_closed' | undefined> => {
+    if (call.appointmentId === null || askedAbout === undefined) return undefined;
     const workflowId = appointmentWorkflowId(call.clinicSlug, call.appointmentId);
     try {
       const outcome = await callWithinDeadline(
@@ -219,11 +254,12 @@ export function voiceWebhookRoutes(deps: VoiceWebhookDeps) {
         () =>
           deps.temporal.workflow
             .getHandle(workflowId)
-            .executeUpdate(answerAppointmentPromptUpdate, { args: [{ answer: ANSWER_WORDS[choice], kind: 'appointment_reminder' }] }),
+            .executeUpdate(answerAppointmentPromptUpdate, { args: [{ answer: ANSWER_WORDS[choice], kind: 'appointment_reminder', askedAbout }] }),
         deps.voiceDeadlineMs ?? VOICE_UPDATE_DEADLINE_MS,
       );
       return outcome;
     } catch (error) {
+      if (isNotAwaited(error)) return 'question_closed';
       log.warn({ err: error, workflowId, choice }, 'a keypad answer was not recorded; the patient is asked to call the office');
       return undefined;
     }

@@ -12,6 +12,7 @@ import type { CallKind } from '../domain/messageTemplates.js';
 import { sayLanguage, type SayLanguage } from '../domain/sayLanguages.js';
 import type { Sql } from '../db/sql.js';
 import { AppError } from '../errors.js';
+import { appointmentWorkflowId, startOfMessageKey } from '../workflows/appointmentDefinitions.js';
 
 /** A placed call and the appointment it reminds of (null fields when the appointment is gone). */
 export interface ReminderCall {
@@ -27,6 +28,10 @@ export interface ReminderCall {
   answeredBy: string | null;
   /** Twilio's latest call status as our status callbacks recorded it (`queued` before the first). */
   status: string;
+  /** The key of the reminder the call delivers (`appointment:<id>:<start ISO>:reminder:<n>`); null for a call of no chain. */
+  deliveryKey: string | null;
+  /** When the call was logged, just before it was placed. */
+  placedAt: Date;
 }
 
 /** What the patient chose on the keypad. */
@@ -69,12 +74,14 @@ const toCall = (row: Record<string, unknown>): ReminderCall => ({
   callSid: row.call_sid as string | null,
   answeredBy: row.answered_by as string | null,
   status: row.status as string,
+  deliveryKey: row.delivery_key as string | null,
+  placedAt: row.created_at as Date,
 });
 
 /** The call `calls.id = id`. @throws AppError not_found (field `callId`). */
 export async function getCallById(sql: Sql, id: string): Promise<ReminderCall> {
   const [row] = await sql`
-    select c.id, c.clinic_id, k.slug, c.appointment_id, c.phone, c.language, c.call_sid, c.answered_by, c.status
+    select c.id, c.clinic_id, k.slug, c.appointment_id, c.phone, c.language, c.call_sid, c.answered_by, c.status, c.delivery_key, c.created_at
     from calls c join clinics k on k.id = c.clinic_id where c.id = ${id}`;
   if (row === undefined) throw new AppError('not_found', `no call ${id}`, 'callId');
   return toCall(row);
@@ -83,9 +90,28 @@ export async function getCallById(sql: Sql, id: string): Promise<ReminderCall> {
 /** The call Twilio knows as `callSid`, if it is in the log. */
 export async function findCallBySid(sql: Sql, callSid: string): Promise<ReminderCall | undefined> {
   const [row] = await sql`
-    select c.id, c.clinic_id, k.slug, c.appointment_id, c.phone, c.language, c.call_sid, c.answered_by, c.status
+    select c.id, c.clinic_id, k.slug, c.appointment_id, c.phone, c.language, c.call_sid, c.answered_by, c.status, c.delivery_key, c.created_at
     from calls c join clinics k on k.id = c.clinic_id where c.call_sid = ${callSid}`;
   return row === undefined ? undefined : toCall(row);
+}
+
+/**
+ * The question `call` read out, while it is still open: its chain's reminder question
+ * (`appointment_reminder`) about the start the call's delivery key names, asked before the call was
+ * placed (so not one asked again after an answer), neither answered, dropped nor lapsed since. A key
+ * on the call answers this question only.
+ * @returns the start it asked about (ISO 8601, as the delivery key writes it), or undefined when it has
+ *   closed (the patient answered by text, staff moved, cancelled or closed the appointment) or the call
+ *   delivers no chain's reminder.
+ */
+export async function openQuestionOf(q: Sql | TransactionSql, call: ReminderCall): Promise<string | undefined> {
+  const askedAbout = call.deliveryKey === null ? undefined : startOfMessageKey(call.deliveryKey);
+  if (call.appointmentId === null || askedAbout === undefined) return undefined;
+  const [open] = await q`
+    select 1 from patient_prompts
+    where workflow_id = ${appointmentWorkflowId(call.clinicSlug, call.appointmentId)} and kind = 'appointment_reminder' and closed_at is null
+      and expires_at = ${new Date(askedAbout)} and expires_at > now() and asked_at <= ${call.placedAt}`;
+  return open === undefined ? undefined : askedAbout;
 }
 
 /**

@@ -30,7 +30,10 @@ import type { ShippedLanguage } from './languages.js';
  * heard and the choices, without the greeting), the goodbye after wrong keys on every menu, the apology when the answer could not be recorded,
  * and what a mobile hears for another time when none is open (`call_no_open_slots`: the visit stays, call the clinic; the
  * `no_open_slots` text follows) or when the text with the open times could not be sent before the call's
- * answer (`call_times_not_sent`: the visit stays, the clinic will call back). A number known to be a landline (src/messaging/knownLandlines.ts)
+ * answer (`call_times_not_sent`: the visit stays, the clinic will call back), and what a key hears when
+ * the question the call asked closed during the call (`call_question_closed`: staff moved the
+ * appointment, whose text asks about the new time, or the question was answered; the key changed
+ * nothing, a text has the details). A number known to be a landline (src/messaging/knownLandlines.ts)
  * is texted nothing after the call: its outcomes (`*_landline`) promise no text, and for another
  * time it is asked to call the clinic.
  */
@@ -50,6 +53,8 @@ export const CALL_KINDS = [
   'call_no_key',
   'call_no_open_slots',
   'call_times_not_sent',
+  'call_question_closed',
+  'call_question_closed_landline',
 ] as const;
 /** A kind of spoken call text. */
 export type CallKind = (typeof CALL_KINDS)[number];
@@ -252,6 +257,10 @@ export const DEFAULT_TEMPLATES: Record<ShippedLanguage, Record<MessageKind, stri
       'Sorry, {doctor_name} has no other open times soon. Your visit stays on {date} at {time}. To arrange another, please call us at {office_phone}. We will send you a text message with this number too. Goodbye.',
     call_times_not_sent:
       'Sorry, we could not send you a text message with the open times. We will call you back to arrange another time, or you can call us at {office_phone}. Until then, your visit stays on {date} at {time}. Goodbye.',
+    call_question_closed:
+      'Sorry, since we called you, your appointment has changed or this question has already been answered, so your key has changed nothing. We have sent you a text message with the details. Goodbye.',
+    call_question_closed_landline:
+      'Sorry, since we called you, your appointment has changed or this question has already been answered, so your key has changed nothing. For the details, please call us at {office_phone}. Goodbye.',
   },
   es: {
     booking_confirmation:
@@ -294,5 +303,9 @@ export const DEFAULT_TEMPLATES: Record<ShippedLanguage, Record<MessageKind, stri
       'Lo sentimos, {doctor_name} no tiene otras horas libres pronto. Su cita sigue el {date} a las {time}. Para elegir otra hora, llame al {office_phone}. Le enviaremos también un mensaje de texto con este número. Adiós.',
     call_times_not_sent:
       'Lo sentimos, no pudimos enviarle un mensaje de texto con las horas libres. Le llamaremos para elegir otra hora, o puede llamarnos al {office_phone}. Mientras tanto, su cita sigue el {date} a las {time}. Adiós.',
+    call_question_closed:
+      'Lo sentimos, desde que le llamamos su cita ha cambiado o esta pregunta ya fue respondida, así que su tecla no ha cambiado nada. Le hemos enviado un mensaje de texto con los detalles. Adiós.',
+    call_question_closed_landline:
+      'Lo sentimos, desde que le llamamos su cita ha cambiado o esta pregunta ya fue respondida, así que su tecla no ha cambiado nada. Para más detalles, llámenos al {office_phone}. Adiós.',
   },
 };

@@ -254,3 +254,8 @@ export function attemptKey(messageKey: string, attempt: number): string {
 export function kindOfMessageKey(key: string): string | undefined {
   return /^appointment:\d+:[^:]+:\d\d:\d\d[^:]*:([a-z_]+)(?::\d+)?$/.exec(key)?.[1];
 }
+
+/** The start (ISO 8601, as written) an `appointmentMessageKey` names: the time its message was about; undefined for another key. */
+export function startOfMessageKey(key: string): string | undefined {
+  return /^appointment:\d+:([^:]+:\d\d:\d\d[^:]*):[a-z_]+(?::\d+)?$/.exec(key)?.[1];
+}

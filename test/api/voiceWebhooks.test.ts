@@ -9,8 +9,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { phoneToCall } from '../../src/clinics/clinics.js';
 import { formatPhoneForPeople } from '../../src/domain/phone.js';
 import { purgeExpiredRecords } from '../../src/retention/purgeExpiredRecords.js';
-import { bookThroughApi, remindAndAwaitQuestion } from '../support/apiBooking.js';
-import { json, patientPhone, startStack, type Stack } from '../support/stack.js';
+import { bookThroughApi, outboundTexts, remindAndAwaitQuestion } from '../support/apiBooking.js';
+import { json, patientPhone, patientReply, startStack, type Stack } from '../support/stack.js';
 import { staffCookie } from '../support/staffForms.js';
 import { callStatusParams, callTwimlParams, fakeSid, gatherParams, signedTwilioRequest } from '../support/twilioWebhooks.js';
 
@@ -371,16 +371,104 @@ describe('a reminder call answered by the patient', () => {
     expect(await textsAfterCall(call)).toHaveLength(0);
   });
 
-  it('apologises when the chain no longer waits for an answer (the patient already answered by text)', async () => {
+  it('says the question was already answered when the patient answered it by text during the call, and changes nothing', async () => {
     const call = await reminderCall();
     await answer(call);
     await stack.sendSms(call.phone, 'YES');
     await vi.waitFor(async () => expect(await appointmentStatus(call)).toBe('confirmed'), { timeout: 10_000 });
     const twiml = await (await press(call, '3')).text();
-    expect(twiml).toMatch(/Sorry, we could not record your answer\. Please call the office at .*<Hangup\/>/);
+    expect(twiml).toMatch(
+      /<Say language="en-US">Sorry, since we called you, your appointment has changed or this question has already been answered, .*<Hangup\/>/,
+    );
     expect(await appointmentStatus(call)).toBe('confirmed');
-    expect(await callRow(call)).toMatchObject({ digits: '3', choice: null, outcome_note: 'the choice could not be recorded' });
+    expect(await callRow(call)).toMatchObject({
+      digits: '3',
+      choice: null,
+      outcome_note: 'the question had closed (moved or answered since the call): nothing changed',
+    });
     expect(await textsAfterCall(call)).toHaveLength(0);
+  });
+
+  it('apologises when the chain cannot take the answer (it is gone), and asks the patient to call the office', async () => {
+    const call = await reminderCall();
+    await answer(call);
+    await stack.temporal.workflow.getHandle(call.workflowId).terminate('test: the chain is gone');
+    const twiml = await (await press(call, '1')).text();
+    expect(twiml).toMatch(/Sorry, we could not record your answer\. Please call the office at .*<Hangup\/>/);
+    expect(await appointmentStatus(call)).toBe('booked');
+    expect(await callRow(call)).toMatchObject({ digits: '1', choice: null, outcome_note: 'the choice could not be recorded' });
+    expect(await textsAfterCall(call)).toHaveLength(0);
+  });
+});
+
+describe('a key pressed after staff moved the appointment during the call', () => {
+  /** Staff move the call's appointment 4 days out (`PATCH /api/appointments/{id}`); waits for the move's text asking about the new time. @returns the new start. */
+  const moveDuringCall = async (call: TestCall, asked: RegExp): Promise<string> => {
+    const to = DateTime.now().plus({ days: 4 }).set({ second: 0, millisecond: 0 }).toISO();
+    const moved = await stack.api(`/api/appointments/${call.appointmentId}`, { method: 'PATCH', body: JSON.stringify({ starts_at: to }) });
+    expect(moved.status).toBe(200);
+    await expect.poll(async () => (await outboundTexts(stack, call.phone)).at(-1), { timeout: 15_000 }).toMatch(asked);
+    return ((await json(moved)) as { starts_at: string }).starts_at;
+  };
+  const appointmentNow = async (call: TestCall) =>
+    (await json(await stack.api(`/api/appointments/${call.appointmentId}`))) as { status: string; starts_at: string };
+
+  it.each(['1', '3'])(
+    "on %s changes nothing, says the appointment changed and a text has the details; the move's question stays open and a later YES confirms the new time",
+    async (key) => {
+      const call = await reminderCall();
+      await answer(call);
+      const startsAt = await moveDuringCall(call, /is now .*\.\nReply YES to confirm, NO to cancel, CHANGE for another time\.$/);
+
+      const twiml = await (await press(call, key)).text();
+      expect(twiml).toContain(
+        '<Response><Say language="en-US">Sorry, since we called you, your appointment has changed or this question has already been answered, so your key has changed nothing. ' +
+          'We have sent you a text message with the details. Goodbye.</Say><Hangup/></Response>',
+      );
+      expect(await appointmentNow(call)).toMatchObject({ status: 'booked', starts_at: startsAt });
+      expect(await callRow(call)).toMatchObject({
+        digits: key,
+        choice: null,
+        outcome_note: 'the question had closed (moved or answered since the call): nothing changed',
+      });
+      expect(await textsAfterCall(call)).toHaveLength(0);
+
+      // The move's own question is still open: the patient's YES by text confirms the new time.
+      const reply = await patientReply(stack, call.phone, await stack.sendSms(call.phone, 'YES'));
+      expect(reply).toMatch(/^Test Clinic: thank you, Rahul Sharma\. Your visit with Dr Mehta on .* is confirmed/);
+      expect(await appointmentNow(call)).toMatchObject({ status: 'confirmed', starts_at: startsAt });
+    },
+  );
+
+  it('says so in Spanish to a Spanish reader', async () => {
+    const call = await reminderCall('es');
+    await answer(call);
+    await moveDuringCall(call, /pasa al .*\.\nSI para confirmar, NO para cancelar, CAMBIAR para otra hora\.$/);
+    expect(await (await press(call, '1')).text()).toContain(
+      '<Say language="es-MX">Lo sentimos, desde que le llamamos su cita ha cambiado o esta pregunta ya fue respondida, así que su tecla no ha cambiado nada. ' +
+        'Le hemos enviado un mensaje de texto con los detalles. Adiós.</Say><Hangup/>',
+    );
+    expect((await appointmentNow(call)).status).toBe('booked');
+  });
+
+  it('on a landline, promises no text and gives the office phone, also for 2', async () => {
+    const call = await landlineReminderCall();
+    await answer(call);
+    const startsAt = await moveDuringCall(call, /is now .*\nReply YES to confirm/);
+    const twiml = await (await press(call, '2')).text();
+    const officePhone = formatPhoneForPeople(phoneToCall(stack.clinic)!);
+    expect(twiml).toContain(
+      '<Say language="en-US">Sorry, since we called you, your appointment has changed or this question has already been answered, so your key has changed nothing. ' +
+        `For the details, please call us at ${officePhone}. Goodbye.</Say><Hangup/>`,
+    );
+    expect(await appointmentNow(call)).toMatchObject({ status: 'booked', starts_at: startsAt });
+    expect(await callRow(call)).toMatchObject({
+      digits: '2',
+      choice: null,
+      outcome_note: 'the question had closed (moved or answered since the call): nothing changed',
+    });
+    // Not a request to call back about another time: the key asked about a time that is no longer the visit's.
+    expect(await anotherTimeAsked(call)).toBeNull();
   });
 });
 

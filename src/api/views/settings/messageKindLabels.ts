@@ -28,6 +28,8 @@ export const KIND_LABELS: Record<MessageKind, string> = {
   call_no_key: 'Call: menu after no key',
   call_no_open_slots: 'Call: no other time open',
   call_times_not_sent: 'Call: open times not texted',
+  call_question_closed: 'Call: question closed during the call',
+  call_question_closed_landline: 'Call: question closed during the call (landline)',
   offer: 'Waitlist: offer',
   offer_won: 'Waitlist: slot confirmed',
   offer_taken: 'Waitlist: slot already taken',
