@@ -23,9 +23,10 @@ export interface CandidateRow {
  * The slot's eligible waitlist entries (issue 10, "The offer workflow"): active; not opted out;
  * preferring the slot's provider, or (naming none) its type or any; not offered this slot before;
  * holding no other pending offer; whose current appointment, if any, is later than the slot; and with
- * fewer than `maxOffersPerDay` offers sent in the clinic's day of `now`. An offer counts once its text
- * went (the provider took it: the message log holds its MessageSid); one ended before its text went (a
- * round refused, or overtaken by the cancellation's end) told the patient nothing and does not count.
+ * fewer than `maxOffersPerDay` offers sent in the clinic's day of `now`. An offer counts on the day its
+ * text went (the provider took it: `messages.sent_at`), which a throttled text can put on the day after
+ * the offer was made; one ended before its text went (a round refused, or overtaken by the
+ * cancellation's end) told the patient nothing and does not count.
  * @returns the entries in no particular order.
  */
 export async function eligibleEntries(sql: Sql, slot: SlotRow, clinic: Clinic, now: Date, maxOffersPerDay: number): Promise<CandidateRow[]> {
@@ -43,8 +44,7 @@ export async function eligibleEntries(sql: Sql, slot: SlotRow, clinic: Clinic, n
       and not exists (select 1 from offers o where o.cancellation_id = ${slot.id} and o.patient_id = e.patient_id)
       and not exists (select 1 from offers o where o.patient_id = e.patient_id and o.state = 'pending')
       and (e.current_appt_at is null or e.current_appt_at > ${slot.slot_start_at})
-      and (select count(*) from offers o
+      and (select count(*) from offers o join messages m on m.idempotency_key = 'offer:' || o.id
            where o.clinic_id = e.clinic_id and o.patient_id = e.patient_id
-             and o.sent_at >= ${day.toJSDate()} and o.sent_at < ${day.plus({ days: 1 }).toJSDate()}
-             and exists (select 1 from messages m where m.idempotency_key = 'offer:' || o.id and m.provider_sid is not null)) < ${maxOffersPerDay}`;
+             and m.sent_at >= ${day.toJSDate()} and m.sent_at < ${day.plus({ days: 1 }).toJSDate()}) < ${maxOffersPerDay}`;
 }

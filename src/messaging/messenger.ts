@@ -152,14 +152,14 @@ export function createMessenger(deps: { sql: Sql; sender: Sender; callbackBaseUr
         }
         throw error;
       }
-      // The text is out: record its MessageSid through a short Postgres outage rather than fail, or the
+      // The text is out: record its MessageSid and when it went (`sent_at`) through a short Postgres outage rather than fail, or the
       // activity's retry would send it again. Then, in a second statement that reads what committed
       // after the first, apply the furthest receipt a status callback has left meanwhile: one may have
       // come before the MessageSid could be found (Twilio may post it before answering). A callback
       // whose statement missed the MessageSid and whose receipt this one misses tries once more itself
       // (src/api/webhooks.ts), so none is lost. A 21610 that came early records its opt-out here.
       await recordThroughOutage(async () => {
-        await sql`update messages set provider_sid = ${receipt.messageSid}, status = ${receipt.status}, updated_at = now() where id = ${id}`;
+        await sql`update messages set provider_sid = ${receipt.messageSid}, status = ${receipt.status}, sent_at = now(), updated_at = now() where id = ${id}`;
         const [late] = await sql<{ opted_out: boolean }[]>`
           with best as (
             select e.status from message_status_events e

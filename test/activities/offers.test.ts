@@ -2,9 +2,10 @@
  * The offer activities on the test Postgres, at the moments the workflow tests cannot hold: staff make
  * the slot's provider inactive after a round's offers were picked but before their texts went, after a
  * round had begun going out, and after the winner was booked (a retried booking). And the daily cap,
- * which counts only the offers whose text went. And a round one of whose texts Twilio refuses for good.
+ * which counts only the offers whose text went, on the day it went. And a round one of whose texts Twilio refuses for good.
  */
 import { Client, Connection } from '@temporalio/client';
+import { DateTime } from 'luxon';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it, inject, vi } from 'vitest';
 import type { MakeOffersInput } from '../../src/activities/offerRounds.js';
@@ -171,6 +172,24 @@ describe("the daily cap (a clinic's max_offers_per_day)", () => {
 
     // That one was texted: it is the patient's offer of the day.
     expect(await activities.makeOffers(await anotherSlot(providerId, 29))).toEqual([]);
+  });
+
+  it("counts an offer on the clinic day its text went: one made before midnight and throttled past it is the new day's offer", async () => {
+    const activities = activitiesWith(acceptingSender());
+    const { providerId, phones } = await slotFor(1);
+    const today = DateTime.now().setZone(clinic.timezone).startOf('day');
+    // Made ten minutes before the clinic's midnight; Twilio throttled its text until now, today.
+    const [late] = await activities.makeOffers(await anotherSlot(providerId, 27));
+    await sql`update offers set sent_at = ${today.minus({ minutes: 10 }).toJSDate()} where id = ${late!.offerId}`;
+    expect(await activities.sendOfferTexts({ offerIds: [late!.offerId], holdMinutes: 7 })).toEqual([]);
+    await activities.recordOfferStates([{ offerId: late!.offerId, state: 'expired' }]);
+
+    // Its text went today: it is the patient's offer of the day.
+    expect(await activities.makeOffers(await anotherSlot(providerId, 28))).toEqual([]);
+
+    // Had it gone before midnight, it would have been yesterday's, and today's offer would still be theirs.
+    await sql`update messages set sent_at = ${today.minus({ minutes: 5 }).toJSDate()} where idempotency_key = ${`offer:${late!.offerId}`}`;
+    expect((await activities.makeOffers(await anotherSlot(providerId, 29))).map((o) => o.phone)).toEqual([phones[0]]);
   });
 });
 
