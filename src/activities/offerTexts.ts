@@ -9,6 +9,7 @@ import type { Sql } from '../db/sql.js';
 import { isFinalStatus } from '../domain/deliveryFallback.js';
 import type { OfferKind } from '../domain/messageTemplates.js';
 import type { Messenger } from '../messaging/messenger.js';
+import { withdrawUnsentText } from '../messaging/unsentTexts.js';
 import { FailureType } from '../workflows/definitions.js';
 import type { OfferState } from '../workflows/offerDefinitions.js';
 import { findSlot, providerInactive, slotValues } from './offerSlots.js';
@@ -67,7 +68,11 @@ export function createOfferTextActivities({ sql, messenger }: { sql: Sql; messen
       const failed = await Promise.all(
         input.offerIds.map(async (offerId) => {
           const [offer] = await sql<{ state: OfferState }[]>`select state from offers where id = ${offerId}`;
-          if (offer?.state !== 'pending') return false;
+          if (offer?.state !== 'pending') {
+            // Ended while its text waited for a retry (the round overtaken): that text never goes, and the log says so.
+            await withdrawUnsentText(sql, `offer:${offerId}`);
+            return false;
+          }
           let delivered: Awaited<ReturnType<typeof sendOfferText>>;
           try {
             delivered = await sendOfferText(offerId, 'offer', input.holdMinutes);

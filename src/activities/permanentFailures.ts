@@ -2,7 +2,7 @@
  * Tells failures no retry can fix from passing ones, so an activity fails its step at once (with a
  * clear log line) instead of retrying the same refused write until its schedule-to-close timeout.
  */
-import { ApplicationFailure, log } from '@temporalio/activity';
+import { ApplicationFailure, asyncLocalStorage, log } from '@temporalio/activity';
 import { z } from 'zod';
 import { MessageRejectedError, ProviderBusyError } from '../messaging/sender.js';
 import type { CallOutcome, Messenger, PatientCall, PatientMessage, SendOutcome } from '../messaging/messenger.js';
@@ -43,11 +43,26 @@ export async function failPermanentErrorsFast<T>(step: string, work: () => Promi
  * opted-out or invalid number, Twilio 4xx) fails the step at once as the non-retryable
  * `MessageRejected` (its details: the provider's error code, or null); a provider that asks us to wait (429 with `Retry-After`) gets its next attempt
  * no sooner than it asked (`ProviderBusy`, retryable); anything else (5xx, network) is left to the
- * activity's retry policy and its backoff.
+ * activity's retry policy and its backoff. The text may be tried until the activity's last attempt
+ * (`lastTryBy`): past it, one the provider has not taken ends `failed` in the message log.
  * @returns whether it was sent now (with its MessageSid), had been sent before under its idempotency key, or was suppressed (opted out).
  */
 export async function sendOrRejectPermanently(messenger: Messenger, message: PatientMessage): Promise<SendOutcome> {
-  return classifyProviderErrors(() => messenger.send(message));
+  const sendUntil = message.sendUntil ?? lastTryBy();
+  return classifyProviderErrors(() => messenger.send(sendUntil === undefined ? message : { ...message, sendUntil }));
+}
+
+/**
+ * When the running activity's last attempt may start: now on the attempt its retry policy's
+ * `maximumAttempts` makes the last, else its schedule-to-close deadline (Temporal starts no attempt
+ * after it). Undefined outside an activity, or with neither bound.
+ */
+function lastTryBy(): Date | undefined {
+  const info = asyncLocalStorage.getStore()?.info;
+  if (info === undefined) return undefined;
+  const maximumAttempts = info.retryPolicy?.maximumAttempts ?? 0;
+  if (maximumAttempts > 0 && info.attempt >= maximumAttempts) return new Date();
+  return info.scheduleToCloseTimeoutMs > 0 ? new Date(info.scheduledTimestampMs + info.scheduleToCloseTimeoutMs) : undefined;
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * Serves the HTTP app on `PORT` for a process that already has its connections (`npm run api`, and
  * `npm start`): registers the search attributes every journey starts with, listens for line changes,
- * and answers any message a previous process was cut off from answering.
+ * answers any message a previous process was cut off from answering, and marks `failed` the texts
+ * that no try is left to send.
  */
 import { serve, type ServerType } from '@hono/node-server';
 import type { Server } from 'node:http';
@@ -12,6 +13,7 @@ import type { Sql } from '../db/sql.js';
 import { SWEEP_INTERVAL_MS, answerStrandedMessages } from '../inbound/answerStrandedMessages.js';
 import type { ConsoleTelephone } from '../messaging/consoleTelephone.js';
 import type { Messenger } from '../messaging/messenger.js';
+import { settleUnsentTexts } from '../messaging/unsentTexts.js';
 import type { PayloadKey } from '../temporal/payloadCodec.js';
 import { ensureSearchAttributes } from '../temporal/searchAttributes.js';
 import { SEARCH_ATTRIBUTE_TYPES } from '../workflows/definitions.js';
@@ -88,12 +90,19 @@ export async function serveApi(config: Config, deps: ApiDeps): Promise<{ close()
   });
   log.info({ port: config.port }, 'api listening');
   // At start and then every SWEEP_INTERVAL_MS: texts owed to patients that a restart, an outage or a
-  // provider error kept from them. A failed sweep (Postgres away) is logged and tried again next time.
+  // provider error kept from them, then texts that no try is left to send, marked so for staff. A
+  // failed sweep (Postgres away) is logged and tried again next time.
   const sweep = () =>
-    answerStrandedMessages({ sql, temporal, taskQueue, log, messenger }).then(
-      (count) => count > 0 && log.info({ count }, 'answered or resent replies that had not reached patients'),
-      (error: unknown) => log.error({ err: error }, 'reply sweep failed; trying again later'),
-    );
+    answerStrandedMessages({ sql, temporal, taskQueue, log, messenger })
+      .then(
+        (count) => count > 0 && log.info({ count }, 'answered or resent replies that had not reached patients'),
+        (error: unknown) => log.error({ err: error }, 'reply sweep failed; trying again later'),
+      )
+      .then(() => settleUnsentTexts(sql))
+      .then(
+        (count) => count > 0 && log.warn({ count }, 'texts the provider never took, with no try left, marked failed'),
+        (error: unknown) => log.error({ err: error }, 'unsent-text sweep failed; trying again later'),
+      );
   void sweep();
   const sweeping = setInterval(() => void sweep(), SWEEP_INTERVAL_MS);
   sweeping.unref();

@@ -280,6 +280,8 @@ export function voiceWebhookRoutes(deps: VoiceWebhookDeps) {
         ...(call.appointmentId === null ? {} : { appointmentId: call.appointmentId }),
         deliveryKey: `call:${callSid}`,
         note: 'after a reminder call',
+        // Its one try: nothing sends it again (a retried webhook answers with its stored TwiML).
+        sendUntil: new Date(),
       });
       return sent.outcome !== 'suppressed';
     } catch (error) {

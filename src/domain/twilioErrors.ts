@@ -5,6 +5,9 @@
  */
 
 const MEANINGS: Readonly<Record<number, string>> = {
+  20429: 'Twilio throttled the sending (too many requests)',
+  20500: 'Twilio internal error',
+  20503: 'Twilio unavailable',
   21211: 'invalid number',
   21610: 'the patient opted out (STOP)',
   30003: 'phone unreachable (off or out of coverage)',

@@ -14,10 +14,7 @@ import { getClinicById } from '../clinics/clinics.js';
 import { parseCommand } from '../domain/commands.js';
 import type { PhoneChannel } from '../domain/phone.js';
 import { MessageRejectedError } from '../messaging/sender.js';
-import { STALE_AFTER_SECONDS, replyKey, replyTo, textReplyWhenReady, type ReceiveDeps } from './receiveInboundMessage.js';
-
-/** How far back a cut-off message is still worth answering, in minutes. */
-const ANSWER_WITHIN_MINUTES = 60;
+import { ANSWER_WITHIN_MINUTES, STALE_AFTER_SECONDS, replyKey, replyTo, textReplyWhenReady, type ReceiveDeps } from './receiveInboundMessage.js';
 /** How often each API process sweeps, in ms. */
 export const SWEEP_INTERVAL_MS = 30_000;
 
@@ -79,8 +76,9 @@ async function supersededByLaterOptWord(deps: ReceiveDeps, row: StrandedRow): Pr
 
 /** Sends again each late reply claimed for texting that has no MessageSid yet. @returns how many were sent. */
 async function resendUnsentReplies(deps: ReceiveDeps): Promise<number> {
-  const unsent = await deps.sql<{ clinic_id: number; channel: PhoneChannel; phone: string; reply_body: string; provider_sid: string }[]>`
-    select i.clinic_id, i.channel, i.phone, i.reply_body, i.provider_sid from messages i
+  const unsent = await deps.sql<{ clinic_id: number; channel: PhoneChannel; phone: string; reply_body: string; provider_sid: string; until: Date }[]>`
+    select i.clinic_id, i.channel, i.phone, i.reply_body, i.provider_sid, i.created_at + make_interval(mins => ${ANSWER_WITHIN_MINUTES}) as until
+    from messages i
     where i.direction = 'inbound' and i.reply_via = 'outbound' and i.reply_body is not null
       and i.updated_at < now() - make_interval(secs => ${STALE_AFTER_SECONDS})
       and i.created_at > now() - make_interval(mins => ${ANSWER_WITHIN_MINUTES})
@@ -96,6 +94,8 @@ async function resendUnsentReplies(deps: ReceiveDeps): Promise<number> {
         channel: row.channel,
         body: row.reply_body,
         idempotencyKey: replyKey(row.provider_sid),
+        // This sweep resends it no later (the query above).
+        sendUntil: row.until,
       });
       if (outcome.outcome === 'sent') sent += 1;
     } catch (error) {

@@ -28,6 +28,8 @@ export const UNANSWERED = Symbol('unanswered');
 const RETRY_WAITS_MS = 8000;
 /** A MessageSid still unanswered this long after its handling began is taken over by a retry. */
 export const STALE_AFTER_SECONDS = 20;
+/** How long after a message came its reply is still worth sending (minutes): the sweep answers and resends until then. */
+export const ANSWER_WITHIN_MINUTES = 60;
 
 /** Dependencies of the receiver. `deadlineMs` defaults to 5000. */
 export interface ReceiveDeps extends QueueDeps {
@@ -131,12 +133,16 @@ export async function textReplyWhenReady(deps: ReceiveDeps, message: InboundMess
     const text = await reply;
     if (text === UNANSWERED) return;
     if (!(await claimReply(deps.sql, message, text, text === null ? 'none' : 'outbound')) || text === null) return;
+    const [inbound] = await deps.sql<{ until: Date }[]>`
+      select created_at + make_interval(mins => ${ANSWER_WITHIN_MINUTES}) as until from messages where provider_sid = ${message.messageSid}`;
     await deps.messenger.send({
       clinicId: message.clinic.id,
       phone: message.from.phone,
       channel: message.from.channel,
       body: text,
       idempotencyKey: replyKey(message.messageSid),
+      // The sweep resends it until then (answerStrandedMessages.ts).
+      sendUntil: inbound!.until,
     });
   } catch (error) {
     deps.log.error({ err: error, messageSid: message.messageSid }, 'late reply failed');

@@ -45,6 +45,12 @@ export interface LogEntry {
   errorCode: number | null;
   /** Why it went on this channel (a fallback); null for a first attempt and an inbound text. */
   note: string | null;
+  /**
+   * An outbound text the provider has not taken (no MessageSid; a TwiML reply, `accepted`, aside): what
+   * it answered the last try (null: nothing yet, or a refusal its error code tells) and until when it is
+   * tried (src/messaging/unsentTexts.ts). Null for every other entry.
+   */
+  unsent: { sendError: string | null; sendUntil: Date | null } | null;
   /** Calls: what the call came to (`voicemail left`, `no choice on the keypad`, …); null for a text, or a call with none. */
   outcomeNote: string | null;
   /** Calls: Twilio's AnsweredBy and the keypad choice. */
@@ -100,6 +106,9 @@ interface LogRow {
   status: string;
   error_code: number | null;
   note: string | null;
+  unsent: boolean;
+  send_error: string | null;
+  send_until: Date | null;
   outcome_note: string | null;
   answered_by: string | null;
   choice: string | null;
@@ -157,13 +166,14 @@ async function readLog(
   const tableOrder = (table: 'm' | 'c') =>
     older ? sql`${sql(table)}.created_at desc, ${sql(table)}.id desc` : sql`${sql(table)}.created_at, ${sql(table)}.id`;
   return sql<LogRow[]>`
-    (select 'message' as kind, m.id, m.direction, m.channel, m.phone, m.body, m.status, m.error_code, m.note, null::text as outcome_note,
+    (select 'message' as kind, m.id, m.direction, m.channel, m.phone, m.body, m.status, m.error_code, m.note,
+       m.direction = 'outbound' and m.provider_sid is null and m.status <> 'accepted' as unsent, m.send_error, m.send_until, null::text as outcome_note,
        null::text as answered_by, null::text as choice, m.created_at, to_char(m.created_at at time zone 'UTC', ${KEY_TIME_FORMAT}) as key_at,
        1 as rank
      from messages m where m.clinic_id = ${clinicId} ${where('m')}
      order by ${tableOrder('m')} limit ${limit})
     union all
-    (select 'call', c.id, 'outbound', 'voice', c.phone, null, c.status, c.error_code, c.note, c.outcome_note, c.answered_by, c.choice, c.created_at,
+    (select 'call', c.id, 'outbound', 'voice', c.phone, null, c.status, c.error_code, c.note, false, null, null, c.outcome_note, c.answered_by, c.choice, c.created_at,
        to_char(c.created_at at time zone 'UTC', ${KEY_TIME_FORMAT}), 0
      from calls c where c.clinic_id = ${clinicId} ${where('c')}
      order by ${tableOrder('c')} limit ${limit})
@@ -210,6 +220,7 @@ function entryOf(row: LogRow): LogEntry {
     status: row.status,
     errorCode: row.error_code,
     note: row.note,
+    unsent: row.unsent ? { sendError: row.send_error, sendUntil: row.send_until } : null,
     outcomeNote: row.outcome_note,
     answeredBy: row.answered_by,
     choice: row.choice,

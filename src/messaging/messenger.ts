@@ -8,6 +8,7 @@ import { isDatabaseUnreachable, type Sql } from '../db/sql.js';
 import { findClinicAddress } from '../clinics/clinics.js';
 import { toAddress, type PhoneChannel } from '../domain/phone.js';
 import { MessageRejectedError, TWILIO_OPTED_OUT, type ProviderTemplate, type Sender } from './sender.js';
+import { DEFAULT_SEND_WINDOW_MS, recordSendError } from './unsentTexts.js';
 
 /** A message for a patient. `idempotencyKey` names what it is for, e.g. `<workflow ID>:called`. */
 export interface PatientMessage {
@@ -26,6 +27,13 @@ export interface PatientMessage {
   offerId?: string;
   /** Why it goes on this channel, for the message log (e.g. a fallback). */
   note?: string;
+  /**
+   * Until when a try of it may still be made: its sender's last (a send activity's schedule-to-close;
+   * a late reply's hour of resends). Past it a text the provider has not taken ends `failed`
+   * (src/messaging/unsentTexts.ts); one whose `sendUntil` has passed when a try fails ends so at once
+   * (this was the last try). Unset: `DEFAULT_SEND_WINDOW_MS` from now.
+   */
+  sendUntil?: Date;
 }
 
 /** `sent` (now), `already_sent` (an earlier call sent it), `suppressed` (the number opted out). */
@@ -48,7 +56,11 @@ export type CallOutcome = { outcome: 'placed' | 'already_placed'; callSid: strin
 
 /** Sends patient messages and places patient calls through a provider. */
 export interface Messenger {
-  /** @throws MessageRejectedError when the provider refuses it for good (logged as `failed`). */
+  /**
+   * @throws MessageRejectedError when the provider refuses it for good (logged as `failed`), or it ended
+   *   unsent earlier (no try was left, or its sender withdrew it); what else the provider answers is
+   *   thrown as it came, recorded on the log row (`send_error`) for the next try.
+   */
   send(message: PatientMessage): Promise<SendOutcome>;
   /** @throws MessageRejectedError when the provider refuses the call for good, or calls cannot be placed (no callback address). */
   call(call: PatientCall): Promise<CallOutcome>;
@@ -119,21 +131,30 @@ export function createMessenger(deps: { sql: Sql; sender: Sender; callbackBaseUr
       const from = await findClinicAddress(sql, message.clinicId, message.channel);
       if (from === undefined) throw new MessageRejectedError(`the clinic has no ${message.channel} number`, undefined);
       const to = toAddress(message);
+      const sendUntil = message.sendUntil ?? new Date(Date.now() + DEFAULT_SEND_WINDOW_MS);
 
       const [inserted] = await sql`
         insert into messages (clinic_id, direction, channel, phone, from_address, to_address, body, idempotency_key, status, appointment_id, delivery_key,
-                              offer_id, note)
+                              offer_id, note, send_until)
         values (${message.clinicId}, 'outbound', ${message.channel}, ${message.phone}, ${from}, ${to}, ${message.body}, ${message.idempotencyKey}, 'queued',
-          ${message.appointmentId ?? null}, ${message.deliveryKey ?? null}, ${message.offerId ?? null}, ${message.note ?? null})
+          ${message.appointmentId ?? null}, ${message.deliveryKey ?? null}, ${message.offerId ?? null}, ${message.note ?? null}, ${sendUntil})
         on conflict (idempotency_key) do nothing
         returning id`;
       let id = inserted?.id as string | undefined;
       if (id === undefined) {
-        const [earlier] = await sql`select id, provider_sid, status from messages where idempotency_key = ${message.idempotencyKey}`;
-        if (earlier!.provider_sid !== null) return { outcome: 'already_sent', messageSid: earlier!.provider_sid as string };
-        if (earlier!.status === 'failed') throw new MessageRejectedError('the provider refused this message earlier', undefined);
-        // An earlier attempt stopped between logging and sending: send now (at least once beats never).
-        id = earlier!.id as string;
+        // An earlier attempt stopped between logging and sending, or the provider asked it to wait: send
+        // now (at least once beats never), unless the text has ended meanwhile; in one statement, so the
+        // sweep cannot end it between the look and the send.
+        const [unsent] = await sql`
+          update messages set send_until = greatest(send_until, ${sendUntil})
+          where idempotency_key = ${message.idempotencyKey} and provider_sid is null and status not in ('failed', 'canceled')
+          returning id`;
+        if (unsent === undefined) {
+          const [earlier] = await sql`select provider_sid, status from messages where idempotency_key = ${message.idempotencyKey}`;
+          if (earlier!.provider_sid !== null) return { outcome: 'already_sent', messageSid: earlier!.provider_sid as string };
+          throw new MessageRejectedError(`this message ended ${earlier!.status as string} earlier, unsent`, undefined);
+        }
+        id = unsent.id as string;
       }
 
       let receipt;
@@ -147,8 +168,14 @@ export function createMessenger(deps: { sql: Sql; sender: Sender; callbackBaseUr
         });
       } catch (error) {
         if (error instanceof MessageRejectedError) {
-          await sql`update messages set status = 'failed', error_code = ${error.errorCode ?? null}, updated_at = now() where id = ${id}`;
+          await sql`update messages set status = 'failed', error_code = ${error.errorCode ?? null}, send_error = null, updated_at = now() where id = ${id}`;
           if (error.errorCode === TWILIO_OPTED_OUT) await recordOptOut(sql, message.clinicId, message.phone, 'twilio-21610');
+        } else {
+          // For staff, and for the sweep once no try is left: what Twilio answered. Not recorded (Postgres
+          // away) is no reason to lose the provider's error, which decides the retry.
+          await recordSendError(sql, id, error, sendUntil.getTime() <= Date.now()).catch((failure: unknown) =>
+            log.warn({ err: failure, key: message.idempotencyKey }, 'the failed try could not be recorded'),
+          );
         }
         throw error;
       }
@@ -159,7 +186,9 @@ export function createMessenger(deps: { sql: Sql; sender: Sender; callbackBaseUr
       // whose statement missed the MessageSid and whose receipt this one misses tries once more itself
       // (src/api/webhooks.ts), so none is lost. A 21610 that came early records its opt-out here.
       await recordThroughOutage(async () => {
-        await sql`update messages set provider_sid = ${receipt.messageSid}, status = ${receipt.status}, sent_at = now(), updated_at = now() where id = ${id}`;
+        await sql`
+          update messages set provider_sid = ${receipt.messageSid}, status = ${receipt.status}, sent_at = now(), send_error = null, error_code = null, updated_at = now()
+          where id = ${id}`;
         const [late] = await sql<{ opted_out: boolean }[]>`
           with best as (
             select e.status from message_status_events e

@@ -71,7 +71,8 @@ export class MessageRejectedError extends Error {
 
 /**
  * The provider asked us to wait before trying again: a 429 (or 503) with `Retry-After`. Not final:
- * the caller retries after `retryAfterMs`. Source: twilio.com/docs/usage/rest-api-best-practices
+ * the caller retries after `retryAfterMs`. `errorCode` is the provider's own (Twilio's 20429, "Too Many
+ * Requests"), when its answer gave one. Source: twilio.com/docs/usage/rest-api-best-practices
  * ("back off when you receive a 429"), RFC 9110 §10.2.3 (Retry-After: seconds or an HTTP date).
  */
 export class ProviderBusyError extends Error {
@@ -79,6 +80,7 @@ export class ProviderBusyError extends Error {
   constructor(
     message: string,
     readonly retryAfterMs: number,
+    readonly errorCode?: number,
   ) {
     super(message);
   }

@@ -78,7 +78,8 @@ async function rejectingClientErrors<T>(request: () => Promise<T>): Promise<T> {
 /**
  * A RequestClient that reads `Retry-After` (twilio's RestException keeps no headers): a 429 or 503
  * carrying it is thrown as ProviderBusyError with the wait in ms (seconds or an HTTP date, RFC 9110
- * §10.2.3); every other answer goes to twilio's client as it came. Requests go through `inner`.
+ * §10.2.3) and Twilio's error code; every other answer goes to twilio's client as it came. Requests go
+ * through `inner`.
  */
 class RetryAfterClient extends twilio.RequestClient {
   constructor(private readonly inner: twilio.RequestClient) {
@@ -91,8 +92,26 @@ class RetryAfterClient extends twilio.RequestClient {
     const header = (response.headers as Record<string, unknown> | undefined)?.['retry-after'];
     const retryAfterMs = typeof header === 'string' ? parseRetryAfter(header, Date.now()) : undefined;
     if (retryAfterMs === undefined) return response;
-    throw new ProviderBusyError(`Twilio answered ${response.statusCode} and asks to retry after ${Math.ceil(retryAfterMs / 1000)} s`, retryAfterMs);
+    throw new ProviderBusyError(
+      `Twilio answered ${response.statusCode} and asks to retry after ${Math.ceil(retryAfterMs / 1000)} s`,
+      retryAfterMs,
+      twilioErrorCode(response.body),
+    );
   };
+}
+
+/** Twilio's error code in an error answer's body (JSON text or parsed, `{ code, message, … }`); undefined when it has none. */
+function twilioErrorCode(body: unknown): number | undefined {
+  let parsed = body;
+  if (typeof body === 'string') {
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      return undefined;
+    }
+  }
+  const code = (parsed as { code?: unknown } | null)?.code;
+  return typeof code === 'number' ? code : undefined;
 }
 
 /** A `Retry-After` value (delay seconds, or an HTTP date) as ms from `now`; undefined when it is neither. */

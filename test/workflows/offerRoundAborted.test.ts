@@ -2,8 +2,9 @@
  * Staff withdraw a freed slot while a round of its offers is still under way (the offer workflow in the
  * time-skipping server, on the real activities and Postgres, texting through Twilio's REST API
  * stand-in): the round ends with the abort. Patients already texted are told the opening is withdrawn,
- * nobody else is texted, and no offer is left pending to keep its patient from the next slot. A YES to
- * an earlier offer that fills the slot meanwhile ends the round the same way.
+ * nobody else is texted (their throttled texts end `canceled` in the message log), and no offer is left
+ * pending to keep its patient from the next slot. A YES to an earlier offer that fills the slot meanwhile
+ * ends the round the same way.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { abortCancellation } from '../../src/waitlist/offerWorkflows.js';
@@ -81,6 +82,11 @@ const textsTo = async (phone: string) =>
   (await ts.sql<{ body: string }[]>`select body from messages where phone = ${phone} and direction = 'outbound' and provider_sid is not null order by id`).map(
     (m) => m.body,
   );
+/** How the texts to `phone` that Twilio never took ended in the message log (staff's Messages and calls page). */
+const untakenTo = async (phone: string) =>
+  (await ts.sql<{ status: string }[]>`select status from messages where phone = ${phone} and direction = 'outbound' and provider_sid is null order by id`).map(
+    (m) => m.status,
+  );
 
 describe('staff withdraw a slot while a round of its offers is under way', () => {
   it('tell the patient already texted that the opening is withdrawn, and text no one the round had not reached', async () => {
@@ -111,6 +117,8 @@ describe('staff withdraw a slot while a round of its offers is under way', () =>
     expect(await textsTo(third)).toEqual([]);
     // Twilio was asked nothing more than the first, throttled, text.
     expect([second, third].map((phone) => twilioApi.requestsTo(phone).length)).toEqual([1, 1]);
+    // Their throttled texts are withdrawn in the message log, not left queued for ever.
+    expect([await untakenTo(second), await untakenTo(third)]).toEqual([['canceled'], ['canceled']]);
   }, 60_000);
 
   it('a YES that fills the slot while the round waits ends it too: the patient not yet texted hears nothing', async () => {
@@ -130,6 +138,7 @@ describe('staff withdraw a slot while a round of its offers is under way', () =>
     expect(await offerStates(id)).toEqual(['accepted', 'canceled']);
     expect(await textsTo(second)).toEqual([]);
     expect(twilioApi.requestsTo(second)).toHaveLength(1);
+    expect(await untakenTo(second)).toEqual(['canceled']);
   }, 60_000);
 
   it('end a round still being made with nothing texted and nothing pending, so its patients get the next slot', async () => {

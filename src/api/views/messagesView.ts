@@ -1,7 +1,7 @@
 /**
  * The "Messages and calls" page: the clinic's log (texts both ways and reminder calls), newest first,
  * with filters (phone, direction, channel, status, day), each entry's delivery status and Twilio error
- * code, and numbers masked (`+1 ••• ••• 1234`). A "Show number" button per entry posts a reveal that is
+ * code, why a text Twilio has not taken is not out (still tried, no try left, no longer needed), and numbers masked (`+1 ••• ••• 1234`). A "Show number" button per entry posts a reveal that is
  * logged before the page comes back with that one entry's number in full.
  */
 import { html, raw } from 'hono/html';
@@ -70,6 +70,24 @@ function renderPhone(entry: LogEntry, view: MessagesView): Html {
     </form>`;
 }
 
+/**
+ * Why an outbound text the provider has not taken is not out, in the clinic's time: still being tried
+ * (`queued` after a 429, a 5xx or no answer), no try left (`failed`), or no longer needed (`canceled`);
+ * with Twilio's answer to its last try. Undefined for a text on its way, taken, or refused (its error
+ * code says why).
+ */
+function describeUnsent(entry: LogEntry, zone: string): string | undefined {
+  const { unsent } = entry;
+  if (unsent === null) return undefined;
+  const until =
+    unsent.sendUntil === null ? undefined : DateTime.fromJSDate(unsent.sendUntil).setZone(zone).setLocale('en-US').toLocaleString(DateTime.DATETIME_MED);
+  const lastTry = unsent.sendError === null ? '' : ` Last try: ${unsent.sendError}.`;
+  if (entry.status === 'queued' && unsent.sendError !== null) return `Not sent yet: tried again${until === undefined ? '' : ` until ${until}`}.${lastTry}`;
+  if (entry.status === 'failed' && unsent.sendError !== null) return `Not sent: no try was left${until === undefined ? '' : ` after ${until}`}.${lastTry}`;
+  if (entry.status === 'canceled') return `Not sent: no longer needed before Twilio took it.${lastTry}`;
+  return undefined;
+}
+
 /** A call's line: who answered, the choice and what the call came to (its reason, `note`, shows below as a text's does). */
 function describeCall(entry: LogEntry): string {
   const parts = ['Reminder call'];
@@ -81,6 +99,7 @@ function describeCall(entry: LogEntry): string {
 
 function renderEntry(entry: LogEntry, view: MessagesView): Html {
   const at = DateTime.fromJSDate(entry.createdAt).setZone(view.clinic.timezone).setLocale('en-US');
+  const unsent = describeUnsent(entry, view.clinic.timezone);
   return html`<li class="entry card" data-entry="${entry.kind}:${entry.id}" data-direction="${entry.direction}" data-channel="${entry.channel}">
   <div class="entry-top">
     <span class="entry-time">${at.toLocaleString(DateTime.DATETIME_MED)}</span>
@@ -89,6 +108,7 @@ function renderEntry(entry: LogEntry, view: MessagesView): Html {
   </div>
   <div class="entry-phone">${renderPhone(entry, view)}</div>
   <p class="entry-body">${entry.body ?? describeCall(entry)}</p>
+  ${unsent === undefined ? null : html`<p class="entry-note" data-unsent>${unsent}</p>`}
   ${entry.note === null ? null : html`<p class="entry-note">${entry.note}</p>`}
 </li>`;
 }

@@ -1,0 +1,156 @@
+/**
+ * Texts Twilio never takes (the stack texting through Twilio's REST API stand-in, on the test Postgres
+ * and Temporal): while one is tried again after a 429 or a 5xx, staff read on the Messages and calls
+ * page that it has not gone, what Twilio answered and until when it is tried; once no try is left (its
+ * sender's deadline and a grace passed, or its last try failed) it ends `failed`, and once its sender
+ * no longer needs it, `canceled`: never `queued` for ever. A send activity's texts are tried until its
+ * schedule-to-close, and a try after a text ended sends nothing.
+ */
+import { tsToMs } from '@temporalio/common/lib/time.js';
+import { describe, expect, it, vi } from 'vitest';
+import { MessageRejectedError } from '../../src/messaging/sender.js';
+import { settleUnsentTexts, withdrawUnsentText } from '../../src/messaging/unsentTexts.js';
+import { patientPhone, patientReply } from '../support/stack.js';
+import { staffCookie } from '../support/staffForms.js';
+import { fakeSid } from '../support/twilioWebhooks.js';
+import { twilioStackSuite } from '../support/twilioStackSuite.js';
+
+const suite = twilioStackSuite();
+const MINUTE = 60_000;
+
+/** Texts `phone` through the stack's messenger under a new key, tried until `sendUntil`; a failed try is returned, not thrown. */
+async function text(phone: string, sendUntil: Date, key = `test:${fakeSid()}`) {
+  const { stack } = suite;
+  const outcome = await stack.messenger
+    .send({ clinicId: stack.clinic.id, phone, channel: 'sms', body: 'Test Clinic: your visit is tomorrow at 10:00.', idempotencyKey: key, sendUntil })
+    .catch((error: unknown) => error);
+  return { key, outcome };
+}
+
+const rowOf = async (key: string) =>
+  (
+    await suite.stack.sql<{ id: string; status: string; provider_sid: string | null; error_code: number | null; send_error: string | null }[]>`
+      select id::text, status, provider_sid, error_code, send_error from messages where idempotency_key = ${key}`
+  )[0]!;
+
+/** Text `key`'s card on the Messages and calls page, as staff see it. */
+async function cardOf(key: string): Promise<string> {
+  const { stack } = suite;
+  const { id } = await rowOf(key);
+  const response = await stack.app.request(`/admin/messages?clinic=${stack.clinic.slug}`, { headers: { Cookie: await staffCookie(stack) } });
+  expect(response.status).toBe(200);
+  const card = new RegExp(`<li class="entry card" data-entry="message:${id}"[\\s\\S]*?</li>`).exec(await response.text());
+  expect(card, `message ${id} on the page`).not.toBeNull();
+  return card![0];
+}
+const pill = (status: string, bad: boolean) => `<span class="pill${bad ? ' pill-bad' : ''}" data-status>${status}</span>`;
+
+/** Moves `key`'s deadline `ago` ms into the past, as the clock would have. */
+const deadlinePassed = (key: string, ago: number) =>
+  suite.stack.sql`update messages set send_until = ${new Date(Date.now() - ago)} where idempotency_key = ${key}`;
+
+describe('a text Twilio does not take', () => {
+  it('shows staff why it has not gone while it is tried, ends failed once no try is left, and is never sent after', async () => {
+    const phone = patientPhone();
+    suite.twilioApi.setAnswers(phone, [
+      { kind: 'throttled', retryAfterSeconds: 30 },
+      { kind: 'outage', httpStatus: 500 },
+    ]);
+    const { key, outcome } = await text(phone, new Date(Date.now() + 30 * MINUTE));
+    expect(outcome).toMatchObject({ name: 'ProviderBusyError' });
+    expect(await rowOf(key)).toMatchObject({
+      status: 'queued',
+      provider_sid: null,
+      error_code: 20429,
+      send_error: 'Twilio answered 429 and asks to retry after 30 s',
+    });
+    let card = await cardOf(key);
+    expect(card).toContain(pill('queued', false));
+    expect(card).toContain('error 20429: Twilio throttled the sending (too many requests)');
+    expect(card).toMatch(
+      /data-unsent>Not sent yet: tried again until [A-Z][a-z]{2} \d{1,2}, \d{4}, \d{1,2}:\d{2} [AP]M\. Last try: Twilio answered 429 and asks to retry after 30 s\.</,
+    );
+
+    // The retry meets an outage: the card says so.
+    expect((await text(phone, new Date(Date.now() + 30 * MINUTE), key)).outcome).not.toBeInstanceOf(MessageRejectedError);
+    expect(await rowOf(key)).toMatchObject({ status: 'queued', error_code: 20500, send_error: 'Twilio answered 500: Service unavailable' });
+
+    // Its sender's deadline passed a minute ago: a try may still be talking to Twilio, so it stays queued.
+    await deadlinePassed(key, MINUTE);
+    await settleUnsentTexts(suite.stack.sql);
+    expect((await rowOf(key)).status).toBe('queued');
+    // Past the grace, no try is left: the sweep ends it failed, with Twilio's last answer.
+    await deadlinePassed(key, 3 * MINUTE);
+    expect(await settleUnsentTexts(suite.stack.sql)).toBeGreaterThanOrEqual(1);
+    expect(await rowOf(key)).toMatchObject({ status: 'failed', provider_sid: null, error_code: 20500 });
+    card = await cardOf(key);
+    expect(card).toContain(pill('failed', true));
+    expect(card).toMatch(/data-unsent>Not sent: no try was left after [^<]*\. Last try: Twilio answered 500: Service unavailable\.</);
+
+    // A try that comes after all the same (one that outlived its activity) sends nothing: the log stays true.
+    const requests = suite.twilioApi.requestsTo(phone).length;
+    expect((await text(phone, new Date(Date.now() + 30 * MINUTE), key)).outcome).toBeInstanceOf(MessageRejectedError);
+    expect(suite.twilioApi.requestsTo(phone)).toHaveLength(requests);
+    expect((await rowOf(key)).status).toBe('failed');
+  });
+
+  it('ends failed at once when its last try fails, and a text that goes clears what its tries met', async () => {
+    const lost = patientPhone();
+    suite.twilioApi.setAnswers(lost, [{ kind: 'outage', httpStatus: 503 }]);
+    const last = await text(lost, new Date());
+    expect(await rowOf(last.key)).toMatchObject({
+      status: 'failed',
+      provider_sid: null,
+      error_code: 20503,
+      send_error: 'Twilio answered 503: Service unavailable',
+    });
+    expect(await cardOf(last.key)).toMatch(/data-unsent>Not sent: no try was left after [^<]*\. Last try: Twilio answered 503: Service unavailable\.</);
+
+    const sent = patientPhone();
+    suite.twilioApi.setAnswers(sent, [{ kind: 'throttled', retryAfterSeconds: 1 }]);
+    const { key } = await text(sent, new Date(Date.now() + 30 * MINUTE));
+    expect((await rowOf(key)).error_code).toBe(20429);
+    expect((await text(sent, new Date(Date.now() + 30 * MINUTE), key)).outcome).toMatchObject({ outcome: 'sent' });
+    expect(await rowOf(key)).toMatchObject({ status: 'queued', provider_sid: expect.stringMatching(/^SM/), error_code: null, send_error: null });
+    expect(await cardOf(key)).not.toContain('data-unsent');
+  });
+
+  it('ends canceled when its sender no longer needs it, and is then never sent', async () => {
+    const phone = patientPhone();
+    suite.twilioApi.setAnswers(phone, [{ kind: 'throttled', retryAfterSeconds: 60 }]);
+    const { key } = await text(phone, new Date(Date.now() + 30 * MINUTE));
+    expect(await withdrawUnsentText(suite.stack.sql, key)).toBe(true);
+    expect(await rowOf(key)).toMatchObject({ status: 'canceled', provider_sid: null });
+    const card = await cardOf(key);
+    expect(card).toContain(pill('canceled', true));
+    expect(card).toContain('data-unsent>Not sent: no longer needed before Twilio took it. Last try: Twilio answered 429 and asks to retry after 60 s.<');
+
+    expect((await text(phone, new Date(Date.now() + 30 * MINUTE), key)).outcome).toBeInstanceOf(MessageRejectedError);
+    expect(suite.twilioApi.requestsTo(phone)).toHaveLength(1);
+  });
+
+  it("is tried by a send activity until the activity's schedule-to-close", async () => {
+    const { stack, twilioApi } = suite;
+    const phone = patientPhone();
+    const code = /ticket is ([A-Z]\d+)/.exec(await patientReply(stack, phone, await stack.sendSms(phone, 'JOIN')))![1]!;
+    // Twilio throttles the "you're next" text, and asks for ten minutes.
+    twilioApi.setAnswer(phone, { kind: 'throttled', retryAfterSeconds: 600 });
+    expect((await stack.api(`/api/tickets/${code}/state`, { method: 'POST', body: JSON.stringify({ state: 'next' }) })).status).toBe(200);
+    const [ticket] = await stack.sql<{ workflow_id: string }[]>`select workflow_id from tickets where clinic_id = ${stack.clinic.id} and code = ${code}`;
+    const key = `${ticket!.workflow_id}:called`;
+    const row = await vi.waitFor(
+      async () => {
+        const [found] = await stack.sql<{ status: string; error_code: number | null; send_until: Date }[]>`
+          select status, error_code, send_until from messages where idempotency_key = ${key}`;
+        if (found?.error_code !== 20429) throw new Error('not throttled yet');
+        return found;
+      },
+      { timeout: 30_000, interval: 250 },
+    );
+    const events = (await stack.temporal.workflow.getHandle(ticket!.workflow_id).fetchHistory()).events ?? [];
+    const scheduled = events.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'sendTicketNotice')!;
+    const scheduledAt = tsToMs(scheduled.eventTime);
+    expect(row.status).toBe('queued');
+    expect(Math.abs(row.send_until.getTime() - (scheduledAt + 30 * MINUTE))).toBeLessThan(1000);
+  });
+});
