@@ -9,11 +9,15 @@ import { getClinicBySlug } from '../clinics/clinics.js';
 import { maskPhone } from '../domain/phone.js';
 import { getCancellationWithOffers, listCancellations, type CancellationWithOffers } from '../waitlist/cancellations.js';
 import { abortCancellation, logCancellation, type OfferWorkflowDeps } from '../waitlist/offerWorkflows.js';
+import { checkIdempotencyKey, ZIdempotencyHeaders } from './idempotencyKey.js';
 import { createApiRouter, staffErrors } from './openapi.js';
 import { linkNextPage, MAX_PAGE_LIMIT, NEXT_PAGE_HEADERS, timeKeyCursor, ZNextCursor, ZPagedQuery, ZPageLimit, ZTimeKeyCursor } from './pageCursor.js';
 import { ZClinicQuery, ZClinicSlug, ZFreeText, ZInstant, ZProviderId, requireJsonBody, unknownField } from './validation.js';
 
 const STATUSES = ['open', 'filled', 'expired', 'aborted'] as const;
+/** What a 202 to an abort says: recorded and under way. */
+export const ABORT_UNDER_WAY =
+  "The abort is recorded, but the slot's offer workflow has not taken it within 5 s: it is busy with a round of offers, or Temporal or its worker is not answering. It is sent again every 30 s until the workflow takes it; the pending offers are then withdrawn and the status becomes `aborted`. A YES that reached the workflow first still wins the slot.";
 const OFFER_STATES = ['pending', 'accepted', 'declined', 'expired', 'canceled', 'failed'] as const;
 /** The cancellation list's name in its cursors. */
 const CANCELLATIONS_LIST = 'cancellations';
@@ -71,9 +75,19 @@ const ZCancellation = z
     filled_by: z.string().optional().meta({ description: 'When `filled`: the appointment booked for the patient who won the slot.', example: '88' }),
     created_at: z.string().meta({ example: '2026-11-30T15:01:00.000Z' }),
     ended_at: z.string().nullable().meta({ example: null }),
+    abort_requested_at: z.string().nullable().meta({
+      description:
+        'When staff asked to abort it (`POST /api/cancellations/{id}/abort`); null when they have not, or its offer workflow refused the abort while it was still open (a YES had filled it, or the workflow is gone). While the status is `open` the abort is under way: the workflow has not taken it yet, and it is sent again every 30 s until it does. Set on a `filled` or `expired` cancellation: it ended before the workflow took the abort.',
+      example: null,
+    }),
     offers: z.array(ZOffer),
   })
   .openapi('Cancellation');
+
+/** `POST /api/cancellations/{id}/abort`'s 202: the cancellation as it stands, its abort recorded, and what that means. */
+const ZAbortUnderWay = ZCancellation.extend({
+  message: z.string().meta({ example: ABORT_UNDER_WAY }),
+}).openapi('AbortUnderWay');
 
 function cancellationJson(c: CancellationWithOffers): z.infer<typeof ZCancellation> {
   return {
@@ -89,6 +103,7 @@ function cancellationJson(c: CancellationWithOffers): z.infer<typeof ZCancellati
     ...(c.filledByAppointmentId === null ? {} : { filled_by: c.filledByAppointmentId }),
     created_at: c.createdAt.toISOString(),
     ended_at: c.endedAt?.toISOString() ?? null,
+    abort_requested_at: c.abortRequestedAt?.toISOString() ?? null,
     offers: c.offers.map((o) => ({
       id: o.id,
       phone: maskPhone(o.phone)!,
@@ -232,25 +247,38 @@ export function cancellationRoutes(deps: OfferWorkflowDeps) {
       path: '/cancellations/{id}/abort',
       operationId: 'abortCancellation',
       summary: 'Stop offering a slot',
-      description: 'Pending offers are withdrawn, each patient told with a short text (`offer_withdrawn`); the cancellation ends `aborted`.',
+      description:
+        "Pending offers are withdrawn, each patient told with a short text (`offer_withdrawn`); the cancellation ends `aborted`. The abort is recorded before it is sent to the slot's offer workflow, and every abort of one cancellation is one Temporal update: a repeat (after a 202, or a retry) joins it, and nothing is done twice.",
       tags: ['Waitlist'],
-      request: { params: ZCancellationPath, query: ZClinicQuery },
+      request: { params: ZCancellationPath, query: ZClinicQuery, headers: ZIdempotencyHeaders },
       responses: {
-        200: cancellationResponse('The cancellation, `aborted`, with its offers as they stood.'),
+        200: cancellationResponse(
+          'Done: the cancellation, `aborted`, with its offers as they stood (also to a retry with the same `Idempotency-Key` once it is).',
+        ),
+        202: {
+          description:
+            'Under way: the abort is recorded, but the offer workflow did not take it within 5 s (busy with a round of offers, or Temporal or its worker not answering). The cancellation as it stands (`open`, with `abort_requested_at`) and `message`. The abort is sent again every 30 s until the workflow takes it; `GET /api/cancellations/{id}` then shows `aborted` (or `filled`, when a YES reached the workflow first).',
+          content: { 'application/json': { schema: ZAbortUnderWay } },
+        },
         ...staffErrors({
-          400: '`bad_request` naming `id` or `clinic`.',
+          400: '`bad_request` naming `id`, `clinic` or `idempotency-key`.',
           404: '`not_found`: no such cancellation (`field: "id"`) or clinic.',
-          409: '`conflict` naming `status`: it is no longer open (filled, expired or aborted).',
-          503: '`unavailable`: Temporal or a worker did not answer within 5 s.',
+          409: '`conflict` naming `status`: it is no longer open (filled, expired or aborted), or a YES filled it before the abort reached its workflow.',
+          422: '`unprocessable_content` naming `idempotency-key`: the key was used for the abort of another cancellation.',
         }),
       },
     }),
     async (c) => {
       const clinic = await getClinicBySlug(deps.sql, c.req.valid('query').clinic);
       const id = c.req.valid('param').id;
-      await abortCancellation(deps, clinic, id, 'staff');
-      // The workflow writes `aborted` and the withdrawn offers in its next step: answer as they will stand.
+      const repeat = await checkIdempotencyKey(deps.sql, clinic.id, 'abort', c.req.valid('header')['idempotency-key'], {
+        target: `cancellations/${id}`,
+        arguments: {},
+      });
+      const { outcome } = await abortCancellation(deps, clinic, id, 'staff', { repeat });
       const after = await getCancellationWithOffers(deps.sql, clinic.id, id);
+      if (outcome === 'under_way') return c.json({ ...cancellationJson(after), message: ABORT_UNDER_WAY }, 202);
+      // The workflow writes `aborted` and the withdrawn offers in its next step: answer as they will stand.
       return c.json(cancellationJson({ ...after, status: 'aborted' }), 200);
     },
   );

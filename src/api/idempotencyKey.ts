@@ -7,7 +7,10 @@
  * deduplicates updates by ID within a workflow run: docs.temporal.io, "Update ID"). Because Temporal
  * answers by ID alone, the first use of a key also stores its request's fingerprint
  * (`idempotency_keys`), and the key sent again with another request is refused with 422, as the draft
- * asks (§2.7, "Error Scenarios"), instead of silently answering the first request's outcome.
+ * asks (§2.7, "Error Scenarios"), instead of silently answering the first request's outcome. A
+ * cancellation's abort takes a key too, though every abort of one cancellation is already one Temporal
+ * update (src/waitlist/abortRequests.ts): its key makes a retry after the abort is done answer that
+ * outcome rather than a 409.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { z } from '@hono/zod-openapi';
@@ -24,7 +27,7 @@ export const ZIdempotencyKey = z.string().regex(KEY_PATTERN, { error: KEY_MESSAG
 export const ZIdempotencyHeaders = z.object({
   'idempotency-key': ZIdempotencyKey.optional().meta({
     description:
-      "Sent again with the same key and the same request, the change is done once: the repeat answers the first one's outcome. Use a new key (a UUID) for each change you mean; reuse it only to retry. The key sent again for the same change with another request (another appointment, other body values) is refused with 422 `unprocessable_content` naming `idempotency-key`, and nothing is done. Keys are remembered as long as the clinic's `retention_days`.",
+      "Sent again with the same key and the same request, the change is done once: the repeat answers the first one's outcome. Use a new key (a UUID) for each change you mean; reuse it only to retry. The key sent again for the same change with another request (another appointment or cancellation, other body values) is refused with 422 `unprocessable_content` naming `idempotency-key`, and nothing is done. Keys are remembered as long as the clinic's `retention_days`.",
     example: '3f1c2a9e-6f7b-4a43-9d0e-2b8f5c1d7e64',
   }),
 });
@@ -66,25 +69,27 @@ export function requestFingerprint(request: KeyedRequest): string {
 /**
  * Checks `key` sent for `change` at clinic `clinicId` with `request`: its first use stores the
  * request's fingerprint; a later use must carry the same request. Without a key there is nothing to check.
+ * @returns whether the key was used before for this request (a retry); false without a key and on its first use.
  * @throws AppError unprocessable_content (422) naming `idempotency-key` when the key was used for
- *   `change` with another request (another appointment, other arguments).
+ *   `change` with another request (another appointment or cancellation, other arguments).
  */
-export async function checkIdempotencyKey(sql: Sql, clinicId: number, change: string, key: string | undefined, request: KeyedRequest): Promise<void> {
-  if (key === undefined) return;
+export async function checkIdempotencyKey(sql: Sql, clinicId: number, change: string, key: string | undefined, request: KeyedRequest): Promise<boolean> {
+  if (key === undefined) return false;
   const fingerprint = requestFingerprint(request);
   const [stored] = await sql<{ fingerprint: string }[]>`
     insert into idempotency_keys (clinic_id, change, key, fingerprint) values (${clinicId}, ${change}, ${key}, ${fingerprint})
     on conflict do nothing
     returning fingerprint`;
-  if (stored !== undefined) return;
+  if (stored !== undefined) return false;
   // Read in a statement of its own: a concurrent first use has committed by the time the insert gave way.
   const [first] = await sql<{ fingerprint: string }[]>`
     select fingerprint from idempotency_keys where clinic_id = ${clinicId} and change = ${change} and key = ${key}`;
   if (first !== undefined && first.fingerprint !== fingerprint) {
     throw new AppError(
       'unprocessable_content',
-      `idempotency-key: was already used for another ${change} request (another appointment or other values); send a new key for a new change`,
+      `idempotency-key: was already used for another ${change} request (another appointment or cancellation, or other values); send a new key for a new change`,
       'idempotency-key',
     );
   }
+  return first !== undefined;
 }

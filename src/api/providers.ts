@@ -31,7 +31,7 @@ const ZProviderPatch = z
       type: providerFields.type.optional(),
       active: z.boolean({ error: 'must be true or false' }).optional().meta({
         description:
-          "false: the provider takes no new work (bookings, waitlist preferences, freed slots logged by staff); their appointments and history stay, but a cancelled appointment's slot is offered to no one and a patient asking for another time is offered none of theirs. Their slots being offered to the waitlist (open cancellations) are aborted as `POST /api/cancellations/{id}/abort` aborts one: pending offers are withdrawn and each patient told (`offer_withdrawn`). Sending `false` again aborts any left open (after a 503).",
+          "false: the provider takes no new work (bookings, waitlist preferences, freed slots logged by staff); their appointments and history stay, but a cancelled appointment's slot is offered to no one and a patient asking for another time is offered none of theirs. Their slots being offered to the waitlist (open cancellations) are aborted as `POST /api/cancellations/{id}/abort` aborts one: pending offers are withdrawn and each patient told (`offer_withdrawn`); an abort its offer workflow does not take within 5 s is recorded and sent again until it does (the cancellation shows `abort_requested_at` meanwhile). Sending `false` again aborts any left open (after a 503).",
         example: false,
       }),
     },
@@ -130,7 +130,7 @@ export function providerRoutes(deps: OfferWorkflowDeps) {
           404: '`not_found`: no such provider (`field: "id"`) or clinic.',
           409: '`conflict` naming `name`: another provider of the clinic has that name (in any case).',
           ...jsonErrors,
-          503: '`unavailable`: made inactive, but Temporal or a worker did not answer within 5 s while their open cancellations were aborted; send `active: false` again to abort the rest.',
+          503: '`unavailable`: made inactive, but Postgres did not answer while their open cancellations were aborted; send `active: false` again to abort the rest.',
         }),
       },
     }),

@@ -1,8 +1,8 @@
 /**
  * Serves the HTTP app on `PORT` for a process that already has its connections (`npm run api`, and
  * `npm start`): registers the search attributes every journey starts with, listens for line changes,
- * answers any message a previous process was cut off from answering, and marks `failed` the texts
- * that no try is left to send.
+ * answers any message a previous process was cut off from answering, marks `failed` the texts that
+ * no try is left to send, and sends again staff's aborts their offer workflows have not taken.
  */
 import { serve, type ServerType } from '@hono/node-server';
 import type { Server } from 'node:http';
@@ -14,6 +14,7 @@ import { SWEEP_INTERVAL_MS, answerStrandedMessages } from '../inbound/answerStra
 import type { ConsoleTelephone } from '../messaging/consoleTelephone.js';
 import type { Messenger } from '../messaging/messenger.js';
 import { settleUnsentTexts } from '../messaging/unsentTexts.js';
+import { deliverRequestedAborts } from '../waitlist/abortRequests.js';
 import type { PayloadKey } from '../temporal/payloadCodec.js';
 import { ensureSearchAttributes } from '../temporal/searchAttributes.js';
 import { SEARCH_ATTRIBUTE_TYPES } from '../workflows/definitions.js';
@@ -90,8 +91,9 @@ export async function serveApi(config: Config, deps: ApiDeps): Promise<{ close()
   });
   log.info({ port: config.port }, 'api listening');
   // At start and then every SWEEP_INTERVAL_MS: texts owed to patients that a restart, an outage or a
-  // provider error kept from them, then texts that no try is left to send, marked so for staff. A
-  // failed sweep (Postgres away) is logged and tried again next time.
+  // provider error kept from them, then texts that no try is left to send, marked so for staff, then
+  // staff's aborts that their offer workflows have not taken yet, sent again. A failed sweep (Postgres
+  // away) is logged and tried again next time.
   const sweep = () =>
     answerStrandedMessages({ sql, temporal, taskQueue, log, messenger })
       .then(
@@ -102,6 +104,11 @@ export async function serveApi(config: Config, deps: ApiDeps): Promise<{ close()
       .then(
         (count) => count > 0 && log.warn({ count }, 'texts the provider never took, with no try left, marked failed'),
         (error: unknown) => log.error({ err: error }, 'unsent-text sweep failed; trying again later'),
+      )
+      .then(() => deliverRequestedAborts({ sql, temporal, log }))
+      .then(
+        (count) => count > 0 && log.info({ count }, 'recorded aborts taken by their offer workflows'),
+        (error: unknown) => log.error({ err: error }, 'abort sweep failed; trying again later'),
       );
   void sweep();
   const sweeping = setInterval(() => void sweep(), SWEEP_INTERVAL_MS);

@@ -5,7 +5,7 @@
  * logged by its function (`logCancellation`, which starts the offer workflow), abort goes through
  * `abortCancellation`, so the rules and refusals are the same: a refused form answers with the form as
  * typed and the refusal beside the field it names (400, nothing written); an abort answers 303 back
- * with the outcome (`?notice=` with `?notice_for=`, in that cancellation's card, the page opened at it:
+ * with the outcome, done or under way (`?notice=` with `?notice_for=`, in that cancellation's card, the page opened at it:
  * `#cancellation-<id>`; a logged slot's likewise) or the refusal (`?error=`). The lists are live: their event stream
  * re-renders them after every change to the clinic's cancellations and offers (a patient's YES, a hold
  * that ends, another member of staff: Postgres NOTIFY from triggers, whichever process made it).
@@ -187,8 +187,13 @@ export function staffCancellationRoutes(deps: AppDeps, sessions: StaffSessions):
     try {
       const clinic = await getClinicBySlug(deps.sql, slug);
       id = parseOrThrow(ZCancellationId, c.req.param('id'));
-      const aborted = await abortCancellation(deps, clinic, id, 'staff');
-      return c.redirect(noticeUrl(slug, `Stopped offering ${describeSlot(aborted, clinic)}; patients holding an offer are told.`, aborted.id), 303);
+      const { outcome, cancellation } = await abortCancellation(deps, clinic, id, 'staff');
+      const slot = describeSlot(cancellation, clinic);
+      const notice =
+        outcome === 'aborted'
+          ? `Stopped offering ${slot}; patients holding an offer are told.`
+          : `Stopping the offers of ${slot}: the abort is recorded, but the offer workflow has not taken it yet (busy with a round of offers, or not answering). It withdraws them as soon as it does; a YES that reached it first still wins. This card shows when it has.`;
+      return c.redirect(noticeUrl(slug, notice, cancellation.id), 303);
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       return c.redirect(pageUrl(slug, '', { error: error.message.slice(0, MAX_FLASH_CHARS), [ERROR_FOR_PARAM]: id }), 303);

@@ -33,6 +33,11 @@ export interface Cancellation {
   filledByAppointmentId: string | null;
   createdAt: Date;
   endedAt: Date | null;
+  /**
+   * When staff asked to abort it (src/waitlist/abortRequests.ts): under way while it is `open`; null
+   * when none was asked, or the workflow refused it while it was open.
+   */
+  abortRequestedAt: Date | null;
 }
 
 /** One offer of a cancellation's slot, with the full number (mask it before showing). */
@@ -75,6 +80,7 @@ interface CancellationRow {
   filled_by_appointment_id: string | null;
   created_at: Date;
   ended_at: Date | null;
+  abort_requested_at: Date | null;
   /** `created_at` to the microsecond, the list's sort key (`TimeKey`). */
   key_at: string;
 }
@@ -94,11 +100,14 @@ const fromRow = (r: CancellationRow): Cancellation => ({
   filledByAppointmentId: r.filled_by_appointment_id,
   createdAt: r.created_at,
   endedAt: r.ended_at,
+  abortRequestedAt: r.abort_requested_at,
 });
 
 const SELECT_CANCELLATIONS = (sql: Sql) => sql`
   select id::text, clinic_id, provider_id, location, slot_start_at, slot_end_at, reason, status, created_by, appointment_id::text,
-         workflow_id, filled_by_appointment_id::text, created_at, ended_at, to_char(created_at at time zone 'UTC', ${KEY_TIME_FORMAT}) as key_at
+         workflow_id, filled_by_appointment_id::text, created_at, ended_at,
+         (select r.requested_at from cancellation_abort_requests r where r.cancellation_id = cancellation_events.id) as abort_requested_at,
+         to_char(created_at at time zone 'UTC', ${KEY_TIME_FORMAT}) as key_at
   from cancellation_events`;
 
 /**

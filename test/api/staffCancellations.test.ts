@@ -1,13 +1,14 @@
 /**
  * A receptionist offers freed slots from the Cancellations page: signed in, forms from the page only;
  * a logged slot starts its offer workflow and shows its offers with masked numbers, their holds and a
- * link to the run in the Temporal Web UI; abort asks the workflow; bad input is refused naming the
- * field with nothing written.
+ * link to the run in the Temporal Web UI; abort asks the workflow, and says so when the workflow is
+ * too busy to take it at once; bad input is refused naming the field with nothing written.
  */
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { json, patientPhone, startStack, type Stack } from '../support/stack.js';
 import { OWN_ORIGIN, staffCookie, postForm } from '../support/staffForms.js';
+import { busyOfferWorkflow } from '../support/waitlist.js';
 
 let stack: Stack;
 let providerId: number;
@@ -103,6 +104,41 @@ describe('logging a freed slot and aborting it', () => {
       `<p class="card-error" role="alert" tabindex="-1" autofocus data-card-error>cancellation ${cancellation.id} is aborted</p>`,
     );
     expect(shown).not.toContain('class="banner"');
+  });
+});
+
+describe('aborting a slot whose offer workflow is busy with a round', () => {
+  it('answers that the abort is under way, not that it failed, and the card says so until it lands', { timeout: 90_000 }, async () => {
+    const settings = await stack.api('/api/clinic', { method: 'PATCH', body: JSON.stringify({ contact_hours_start: '00:00', contact_hours_end: '23:59' }) });
+    expect(settings.status).toBe(200);
+    const phone = patientPhone();
+    const entry = await stack.api('/api/waitlist', { method: 'POST', body: JSON.stringify({ phone, provider_ids: [providerId] }) });
+    expect(entry.status).toBe(201);
+    const { cancellation, release } = await busyOfferWorkflow(stack, providerId);
+    const cookie = await staffCookie(stack);
+    try {
+      const aborted = await post(pagePath(`/${cancellation.id}/abort`), cookie, {});
+      expect(aborted.status).toBe(303);
+      expect(flash(aborted, 'error')).toBeNull();
+      expect(flash(aborted, 'notice')).toMatch(
+        /^Stopping the offers of the .+ slot: the abort is recorded, but the offer workflow has not taken it yet \(busy with a round of offers, or not answering\)\. It withdraws them as soon as it does; a YES that reached it first still wins\. This card shows when it has\.$/,
+      );
+      expect(flash(aborted, 'notice_for')).toBe(cancellation.id);
+      const back = new URL(aborted.headers.get('location')!, OWN_ORIGIN);
+      const page = await (await stack.app.request(`${back.pathname}${back.search}`, { headers: { Cookie: cookie } })).text();
+      const card = new RegExp(`<li class="cancellation card" id="cancellation-${cancellation.id}"[\\s\\S]*?</li>`).exec(page)![0];
+      expect(card).toContain('data-status="open"');
+      expect(card).toMatch(/<p class="card-notice" role="status" tabindex="-1" data-card-notice>Stopping the offers of/);
+      expect(card).toMatch(
+        /<p class="muted" data-abort-under-way>Abort under way since \d{1,2}:\d{2} [AP]M: the offers are withdrawn as soon as the offer workflow takes it\.<\/p>/,
+      );
+      expect(card).not.toContain('Yes, stop offering');
+    } finally {
+      await release();
+    }
+    await expect.poll(async () => (await newestCancellation()).status, { timeout: 30_000 }).toBe('aborted');
+    const page = await (await stack.app.request(pagePath(), { headers: { Cookie: cookie } })).text();
+    expect(page).not.toContain('data-abort-under-way');
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * The "Cancellations" page: the clinic's open cancellations (freed slots being offered to the
  * waitlist), each with its offers (masked number, state, batch, when sent) and a countdown of each
- * pending offer's hold, a link to its offer workflow in the Temporal Web UI and an "Abort…" question;
+ * pending offer's hold, a link to its offer workflow in the Temporal Web UI and an "Abort…" question
+ * (or, once an abort is recorded but its workflow has not taken it, "Abort under way");
  * the ones that ended in the last day below; and the form that logs a new one. The lists are live:
  * cancellations.js swaps in the fragment the event stream sends and ticks the countdowns each second.
  */
@@ -131,15 +132,17 @@ function renderLine(line: CancellationLine, view: CancellationsView, placed: Pla
       : html`<ul class="offers" aria-label="Offers">${line.offers.map((offer) => renderOffer(offer, view))}</ul>`
   }
   ${
-    c.status === 'open'
-      ? html`<details class="confirm">
+    c.status === 'open' && c.abortRequestedAt !== null
+      ? html`<p class="muted" data-abort-under-way>Abort under way since ${local(c.abortRequestedAt).toLocaleString(DateTime.TIME_SIMPLE)}: the offers are withdrawn as soon as the offer workflow takes it.</p>`
+      : c.status === 'open'
+        ? html`<details class="confirm">
         <summary class="btn btn-danger">Abort…</summary>
         <form method="post" action="${view.urls.abort(c.id)}" class="confirm-form">
           <p>Stop offering this slot? Patients holding an offer are told it is withdrawn.</p>
           <button class="btn btn-danger" type="submit">Yes, stop offering</button>
         </form>
       </details>`
-      : null
+        : null
   }
   ${placed.card(c.id)}
 </li>`;
