@@ -10,7 +10,9 @@
  * whose confirmation or cancellation text cannot be sent hears the landline's outcome, which promises
  * none. A key answers only the question the call read out (reminderCalls.ts, `openQuestionOf`); one
  * pressed after that question closed (staff moved the appointment during the call, or it was answered)
- * changes nothing and hears `call_question_closed` (a landline: `call_question_closed_landline`).
+ * changes nothing and hears `call_question_closed` (a landline: `call_question_closed_landline`). A
+ * call answered after that question closed (while the phone rang) reads no menu: a cancelled visit hears
+ * `call_visit_cancelled`, any other the voicemail's wording (`closedBeforeAnswer`).
  * What a call came to is its `outcome_note` in the call log ("voicemail left", …); its
  * `note`, why the call was placed, is the messenger's and never written here. Signature-checked like
  * the SMS webhooks; every TwiML answer comes well within Twilio's 15 s (the chain's update has
@@ -30,6 +32,7 @@ import {
   MAX_MENUS,
   MAX_SILENT_MENUS,
   MENU_KEYS,
+  closedBeforeAnswer,
   menuTwiml,
   openQuestionOf,
   runCallStepOnce,
@@ -148,10 +151,15 @@ export function voiceWebhookRoutes(deps: VoiceWebhookDeps) {
     if (FINAL_STATUSES.has(call.status)) return endedCall(p.CallSid, call.status, 'a call answer on an ended call was ignored');
     const twiml = await runCallStepOnce(sql, p.CallSid, 'answer', async (tx) => {
       const machine = isMachineEnd(p.AnsweredBy);
+      // The question the call was placed to ask closed while the phone rang (staff moved or cancelled
+      // the visit, or the patient answered by text): no menu, whose keys would change nothing.
+      const closed = await closedBeforeAnswer(tx, call);
+      const note = machine ? 'voicemail left' : closed !== undefined ? 'the question had closed before the call was answered: no menu' : null;
       await tx`
         update calls set call_sid = coalesce(call_sid, ${p.CallSid}), answered_by = coalesce(${p.AnsweredBy ?? null}, answered_by),
-          outcome_note = coalesce(${machine ? 'voicemail left' : null}, outcome_note), updated_at = now()
+          outcome_note = coalesce(${note}, outcome_note), updated_at = now()
         where id = ${call.id}`;
+      if (closed !== undefined) return sayAndHangUp(sql, call, closed);
       // A machine gets the time and the office phone only: anyone may play the tape.
       return machine ? sayAndHangUp(sql, call, 'call_voicemail') : menuTwiml(sql, call, 1, baseUrl(c.req.url));
     });

@@ -115,6 +115,20 @@ export async function openQuestionOf(q: Sql | TransactionSql, call: ReminderCall
 }
 
 /**
+ * What `call` should say when it is answered instead of its keypad menu, because the question it was
+ * placed to ask closed while the phone rang (`openQuestionOf`): `call_visit_cancelled` when its visit
+ * was cancelled, else `call_voicemail` (the visit as it stands now, moved or already answered, and the
+ * office phone; the move's own text asks about a new time). Undefined while the question is open, and
+ * for a call that delivers no chain's reminder (it reads its menu as ever).
+ */
+export async function closedBeforeAnswer(q: Sql | TransactionSql, call: ReminderCall): Promise<'call_visit_cancelled' | 'call_voicemail' | undefined> {
+  if (call.appointmentId === null || call.deliveryKey === null || startOfMessageKey(call.deliveryKey) === undefined) return undefined;
+  if ((await openQuestionOf(q, call)) !== undefined) return undefined;
+  const [appointment] = await q<{ status: string }[]>`select status from appointments where id = ${call.appointmentId}`;
+  return appointment?.status === 'cancelled' ? 'call_visit_cancelled' : 'call_voicemail';
+}
+
+/**
  * Runs step `step` of call `callSid` once: the first run's TwiML is stored and returned to every
  * later run (a webhook Twilio retries), which does nothing else. Runs of one step wait for each
  * other (an advisory lock held for the transaction), so two retries at once cannot both act.

@@ -33,7 +33,9 @@ import type { ShippedLanguage } from './languages.js';
  * answer (`call_times_not_sent`: the visit stays, the clinic will call back), and what a key hears when
  * the question the call asked closed during the call (`call_question_closed`: staff moved the
  * appointment, whose text asks about the new time, or the question was answered; the key changed
- * nothing, a text has the details). A number known to be a landline (src/messaging/knownLandlines.ts)
+ * nothing, a text has the details), and what a call answered after its visit was cancelled says instead of
+ * the menu (`call_visit_cancelled`: staff or the patient cancelled it while the phone rang; a visit
+ * moved meanwhile hears `call_voicemail`, its new time and the office phone). A number known to be a landline (src/messaging/knownLandlines.ts)
  * is texted nothing after the call: its outcomes (`*_landline`) promise no text, and for another
  * time it is asked to call the clinic.
  */
@@ -55,6 +57,7 @@ export const CALL_KINDS = [
   'call_times_not_sent',
   'call_question_closed',
   'call_question_closed_landline',
+  'call_visit_cancelled',
 ] as const;
 /** A kind of spoken call text. */
 export type CallKind = (typeof CALL_KINDS)[number];
@@ -165,6 +168,8 @@ export const HEALTH_INFORMATION_PLACEHOLDERS: readonly Placeholder[] = ['special
  */
 const FORBIDDEN_PLACEHOLDERS: Partial<Record<MessageKind, Placeholder[]>> = {
   call_voicemail: ['doctor_name'],
+  // Said to a machine as well as to a person.
+  call_visit_cancelled: ['doctor_name'],
   ...Object.fromEntries(OFFER_KINDS.map((kind) => [kind, NOT_IN_OFFERS])),
 };
 
@@ -261,6 +266,8 @@ export const DEFAULT_TEMPLATES: Record<ShippedLanguage, Record<MessageKind, stri
       'Sorry, since we called you, your appointment has changed or this question has already been answered, so your key has changed nothing. We have sent you a text message with the details. Goodbye.',
     call_question_closed_landline:
       'Sorry, since we called you, your appointment has changed or this question has already been answered, so your key has changed nothing. For the details, please call us at {office_phone}. Goodbye.',
+    call_visit_cancelled:
+      'Hello, this is {clinic_name}. Your visit on {date} at {time} has been cancelled. To book again, please call us at {office_phone}. Goodbye.',
   },
   es: {
     booking_confirmation:
@@ -307,5 +314,7 @@ export const DEFAULT_TEMPLATES: Record<ShippedLanguage, Record<MessageKind, stri
       'Lo sentimos, desde que le llamamos su cita ha cambiado o esta pregunta ya fue respondida, así que su tecla no ha cambiado nada. Le hemos enviado un mensaje de texto con los detalles. Adiós.',
     call_question_closed_landline:
       'Lo sentimos, desde que le llamamos su cita ha cambiado o esta pregunta ya fue respondida, así que su tecla no ha cambiado nada. Para más detalles, llámenos al {office_phone}. Adiós.',
+    call_visit_cancelled:
+      'Hola, le llamamos de {clinic_name}. Su cita del {date} a las {time} ha sido cancelada. Para otra cita, llame al {office_phone}. Adiós.',
   },
 };

@@ -472,6 +472,49 @@ describe('a key pressed after staff moved the appointment during the call', () =
   });
 });
 
+describe('a reminder call answered after its question closed while the phone rang', () => {
+  it('reads no menu for a visit staff moved meanwhile: its new time and the office phone, as on voicemail', async () => {
+    const call = await reminderCall();
+    const to = DateTime.now().plus({ days: 4 }).set({ hour: 9, minute: 30, second: 0, millisecond: 0 });
+    expect((await stack.api(`/api/appointments/${call.appointmentId}`, { method: 'PATCH', body: JSON.stringify({ starts_at: to.toISO() }) })).status).toBe(200);
+    await expect.poll(async () => (await outboundTexts(stack, call.phone)).at(-1), { timeout: 15_000 }).toMatch(/Reply YES to confirm/);
+
+    const twiml = await (await answer(call)).text();
+    const newTime = to.setZone(stack.clinic.timezone).toFormat('HH:mm');
+    expect(twiml).toMatch(
+      new RegExp(
+        `<Response><Say language="en-US">Hello, this is Test Clinic with a reminder of your visit on .* at ${newTime}\\. Questions\\? Please call us at .*</Say><Hangup/></Response>$`,
+      ),
+    );
+    expect(twiml).not.toContain('<Gather');
+    expect(await callRow(call)).toMatchObject({ outcome_note: 'the question had closed before the call was answered: no menu' });
+    expect(await appointmentStatus(call)).toBe('booked');
+  });
+
+  it.each([
+    [
+      'en',
+      'human',
+      /<Say language="en-US">Hello, this is Test Clinic\. Your visit on .* at \d\d:\d\d has been cancelled\. To book again, please call us at .*\. Goodbye\.<\/Say><Hangup\/>/,
+    ],
+    [
+      'es',
+      'human',
+      /<Say language="es-MX">Hola, le llamamos de Test Clinic\. Su cita del .* a las \d\d:\d\d ha sido cancelada\. Para otra cita, llame al .*\. Adiós\.<\/Say><Hangup\/>/,
+    ],
+    ['en', 'machine_end_beep', /<Say language="en-US">Hello, this is Test Clinic\. Your visit on .* has been cancelled\./],
+  ])('says a visit cancelled meanwhile is cancelled (%s, answered by %s), instead of asking to confirm it', async (language, answeredBy, said) => {
+    const call = await reminderCall(language);
+    expect((await stack.api(`/api/appointments/${call.appointmentId}/cancel`, { method: 'POST' })).status).toBe(200);
+
+    const twiml = await (await answer(call, answeredBy)).text();
+    expect(twiml).toMatch(said);
+    expect(twiml).not.toContain('<Gather');
+    expect(twiml).not.toContain('Dr Mehta');
+    expect(await appointmentStatus(call)).toBe('cancelled');
+  });
+});
+
 describe('a reminder call answered by a machine', () => {
   it('leaves the time and the office phone, no provider or service, and hangs up', async () => {
     const call = await reminderCall();

@@ -30,6 +30,7 @@ export const KIND_LABELS: Record<MessageKind, string> = {
   call_times_not_sent: 'Call: open times not texted',
   call_question_closed: 'Call: question closed during the call',
   call_question_closed_landline: 'Call: question closed during the call (landline)',
+  call_visit_cancelled: 'Call: visit cancelled before the call was answered',
   offer: 'Waitlist: offer',
   offer_won: 'Waitlist: slot confirmed',
   offer_taken: 'Waitlist: slot already taken',
