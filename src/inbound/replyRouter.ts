@@ -4,13 +4,17 @@
  * one that accepts the text (`readAnswer`: normalised, courtesy after the answer dropped) gets it, delivered as the update the prompt names
  * (`PromptAnswer` → `PromptOutcome`, src/workflows/promptDefinitions.ts). A workflow that no longer
  * waits for the answer rejects it in its update validator (`AnswerNotAwaited`) or is gone: that
- * prompt is closed and the next one is tried, so a stale prompt never captures an answer. Queue
- * commands, opt words and HELP are decided before the router is asked (handleInboundText.ts).
+ * prompt is closed and the next one is tried, so a stale prompt never captures an answer. An answer to
+ * a reminder's question names the start it asked about (`askedAbout`), so a chain whose question
+ * changed after the prompts were read (a staff move landing meanwhile, whose text asks about the new
+ * time) refuses it instead of applying it to the new time. Queue commands, opt words and HELP are
+ * decided before the router is asked (handleInboundText.ts).
  */
 import { ApplicationFailure, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { Sql } from '../db/sql.js';
 import { normaliseAnswer, readAnswer } from '../domain/promptAnswers.js';
+import type { AppointmentPromptAnswer, AppointmentPromptKind } from '../workflows/appointmentDefinitions.js';
 import { FailureType } from '../workflows/definitions.js';
 import type { PromptAnswer, PromptOutcome } from '../workflows/promptDefinitions.js';
 import { closePromptById, findOpenPrompts, type OpenPrompt } from './patientPrompts.js';
@@ -32,6 +36,9 @@ const isNotAwaited = (error: unknown): boolean =>
   (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure && error.cause.type === FailureType.AnswerNotAwaited) ||
   error instanceof WorkflowNotFoundError;
 
+/** A reminder's question: it expires at the start it asks about. */
+const REMINDER_QUESTION: AppointmentPromptKind = 'appointment_reminder';
+
 /** Attempts at an update the server gave back unprocessed (see `wasNotProcessed`). */
 const UPDATE_ATTEMPTS = 5;
 /** Milliseconds before the next attempt, times the attempt's number. */
@@ -45,6 +52,16 @@ const UPDATE_RETRY_MS = 50;
  */
 const wasNotProcessed = (error: unknown): boolean =>
   error instanceof WorkflowUpdateFailedError && `${error.message} ${error.cause?.message ?? ''}`.includes("wasn't processed by worker");
+
+/**
+ * The update's argument for `answer` (normalised) from `phone` to `prompt`: a reminder's question,
+ * which expires at the start it asks about (appointmentPrompts.ts), also names that start
+ * (`AppointmentPromptAnswer.askedAbout`), which the chain checks against its open question.
+ */
+function answerTo(prompt: OpenPrompt, answer: string, phone: string): PromptAnswer | AppointmentPromptAnswer {
+  const base = { answer, kind: prompt.kind, phone };
+  return prompt.kind === REMINDER_QUESTION ? { ...base, askedAbout: prompt.expiresAt.toISOString() } : base;
+}
 
 /** Delivers `answer` to `prompt`'s workflow as its update, again when the server gave it back unprocessed. */
 async function deliverAnswer(deps: ReplyRouterDeps, prompt: OpenPrompt, answer: PromptAnswer): Promise<PromptOutcome> {
@@ -75,7 +92,7 @@ export async function routeAnswer(deps: ReplyRouterDeps, clinicId: number, phone
       continue;
     }
     try {
-      const outcome = await deliverAnswer(deps, prompt, { answer, kind: prompt.kind, phone });
+      const outcome = await deliverAnswer(deps, prompt, answerTo(prompt, answer, phone));
       return { kind: 'answered', prompt, reply: outcome.reply };
     } catch (error) {
       if (!isNotAwaited(error)) throw error;
