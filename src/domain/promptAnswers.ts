@@ -4,7 +4,9 @@
  * and an answer followed only by words of courtesy is that answer (`readAnswer`): `yes please`,
  * `No, thanks`, `Yes, I'll take it`, `Sí, gracias 🙏`, `2 please` read as `YES`, `NO`, `YES`, `SI`, `2`.
  * A text that says anything more (`yes but not today`, `no I will come`) is not reduced: it matches
- * no answer, and the patient gets the help listing what they may answer.
+ * no answer, and the patient gets the help listing what they may answer. The answer word may be one
+ * patients text for it (`SYNONYMS`: `Yep`, `Y`, `Confirmed`, `nope`, `cancelar`), read as the word the
+ * question invited.
  */
 
 /** Whether `text` is the word CANCEL alone (case, accents and punctuation aside): see src/appointments/cancelWord.ts. */
@@ -40,6 +42,27 @@ const AGREEMENT = [
 ];
 const AGREEING_ANSWERS = new Set(['YES', 'SI', 'CONFIRM']);
 
+/**
+ * Words patients text for an answer a question invites, each read as that answer: the short forms of
+ * YES, and the Spanish words for CONFIRM and CANCEL (`Cancelar` is no carrier opt-out word, so it is
+ * read as `cancel please` is: a cancellation, answered). `OK` is left out: it is as often an
+ * acknowledgement (of "this slot has been taken") as a yes, and only follows YES as agreement.
+ */
+export const SYNONYMS: Readonly<Record<string, string>> = {
+  Y: 'YES',
+  YEP: 'YES',
+  YEAH: 'YES',
+  YUP: 'YES',
+  SURE: 'YES',
+  CONFIRMED: 'CONFIRM',
+  NOPE: 'NO',
+  CONFIRMAR: 'CONFIRM',
+  CONFIRMO: 'CONFIRM',
+  CONFIRMADO: 'CONFIRM',
+  CONFIRMADA: 'CONFIRM',
+  CANCELAR: 'CANCEL',
+};
+
 /** Whether the words `rest` are courtesy only (phrases of `allowed`, in any order and number). */
 function isCourtesyOnly(rest: string[], allowed: readonly string[]): boolean {
   if (rest.length === 0) return true;
@@ -50,13 +73,15 @@ function isCourtesyOnly(rest: string[], allowed: readonly string[]): boolean {
 }
 
 /**
- * The answer `text` gives, in normal form (`normaliseAnswer`): its first word when every word after it
- * is courtesy (see the module docstring), else the whole normal form, which then matches no one-word
- * answer. Emoji and punctuation are dropped with the rest of the symbols.
+ * The answer `text` gives, in normal form (`normaliseAnswer`): its first word, read through `SYNONYMS`,
+ * when it is the whole text or every word after it is courtesy (see the module docstring), else the
+ * whole normal form, which then matches no one-word answer. Emoji and punctuation are dropped with the
+ * rest of the symbols.
  */
 export function readAnswer(text: string): string {
   const normal = normaliseAnswer(text);
-  const [first = '', ...rest] = normal.split(' ');
+  const [word = '', ...rest] = normal.split(' ');
+  const first = Object.hasOwn(SYNONYMS, word) ? SYNONYMS[word]! : word;
   const allowed = AGREEING_ANSWERS.has(first) ? [...COURTESY, ...AGREEMENT] : COURTESY;
-  return rest.length > 0 && isCourtesyOnly(rest, allowed) ? first : normal;
+  return isCourtesyOnly(rest, allowed) ? first : normal;
 }

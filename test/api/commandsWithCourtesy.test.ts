@@ -1,7 +1,8 @@
 /**
  * Patients' commands with courtesy around them, through the real app, signed as Twilio signs them:
  * `Join please`, `STATUS please`, `leave, thanks` and `Cancel, thanks` do what the bare word does,
- * except that a CANCEL with courtesy is never an opt-out (Twilio blocks a number only on the bare word).
+ * except that a CANCEL with courtesy is never an opt-out (Twilio blocks a number only on the bare word);
+ * and the words patients text for an answer (`Yep`, `Cancelar por favor`) do what the invited word does.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bookThroughApi, remindAndAwaitQuestion } from '../support/apiBooking.js';
@@ -83,5 +84,37 @@ describe('CANCEL with courtesy around it', () => {
     expect(down.loggedErrors()).toContain('inbound message failed');
     expect(await statusOf(booked.id)).toBe('booked');
     expect(await stack.sql`select body from messages where phone = ${phone} and direction = 'outbound'`).toHaveLength(1); // the confirmation only
+  });
+});
+
+describe('words patients text for an answer', () => {
+  it('a reminder answered "Yep" is confirmed, as YES confirms it', async () => {
+    const phone = patientPhone();
+    const booked = await bookThroughApi(stack, { phone });
+    await awaitConfirmation(phone);
+    await remindAndAwaitQuestion(stack, booked.id, booked.workflowId);
+
+    expect(await patientReply(stack, phone, await stack.sendSms(phone, 'Yep'))).toMatch(
+      /^Test Clinic: thank you, Rahul Sharma\. Your visit with Dr Mehta on .* is confirmed\./,
+    );
+    expect(await statusOf(booked.id)).toBe('confirmed');
+  });
+
+  it('a Spanish patient\'s "Cancelar por favor" answers the reminder, and "cancelar" alone cancels the soonest visit, answered in Spanish', async () => {
+    const phone = patientPhone();
+    const soonest = await bookThroughApi(stack, { phone, days: 3, language: 'es' });
+    const later = await bookThroughApi(stack, { phone, days: 5, language: 'es' });
+    await awaitConfirmation(phone);
+    await remindAndAwaitQuestion(stack, later.id, later.workflowId);
+
+    expect(await patientReply(stack, phone, await stack.sendSms(phone, 'Cancelar por favor'))).toMatch(
+      /^Test Clinic: Rahul Sharma, su cita con Dr Mehta del .* queda cancelada\./,
+    );
+    expect({ soonest: await statusOf(soonest.id), later: await statusOf(later.id) }).toEqual({ soonest: 'booked', later: 'cancelled' });
+
+    expect(await twimlText(await stack.sendSms(phone, 'cancelar'))).toMatch(/^Test Clinic: Rahul Sharma, su cita con Dr Mehta del .* queda cancelada\./);
+    expect(await statusOf(soonest.id)).toBe('cancelled');
+    // Not a carrier opt-out word: the patient can still be texted.
+    expect(await optedOut(phone)).toBe(false);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Reading a patient's answer (`readAnswer`): an answer followed only by courtesy is that answer, so
  * `yes please` confirms as `YES` does; a text that says more than the answer is no answer, so the
- * patient gets the help listing what they may reply instead of a guess.
+ * patient gets the help listing what they may reply instead of a guess. The word patients text for an
+ * answer (`Yep`, `Confirmed`, `Cancelar`) is read as the word the question invited.
  */
 import { describe, expect, it } from 'vitest';
 import { readAnswer } from '../../src/domain/promptAnswers.js';
@@ -27,6 +28,30 @@ describe('an answer followed by courtesy', () => {
     ['2 please', '2'],
     ['  yes  ', 'YES'],
   ])('%j reads as %j', (text, answer) => expect(readAnswer(text)).toBe(answer));
+});
+
+describe('a word patients text for an answer', () => {
+  it.each([
+    ['Y', 'YES'],
+    ['Yep', 'YES'],
+    ['yeah!', 'YES'],
+    ['Yup, thanks', 'YES'],
+    ["sure, I'll be there", 'YES'],
+    ['Confirmed.', 'CONFIRM'],
+    ['nope', 'NO'],
+    ['Confirmo', 'CONFIRM'],
+    ['confirmar por favor', 'CONFIRM'],
+    ['Confirmada, gracias', 'CONFIRM'],
+    ['Cancelar', 'CANCEL'],
+    ['cancelar por favor', 'CANCEL'],
+  ])('%j reads as %j, the word the question invited', (text, answer) => expect(readAnswer(text)).toBe(answer));
+
+  it('is no answer when it says more, nor when it is an acknowledgement (ok) rather than a yes', () => {
+    expect(readAnswer('yep but not today')).toBe('YEP BUT NOT TODAY');
+    expect(readAnswer("nope I'll take it")).toBe('NOPE I LL TAKE IT');
+    expect(readAnswer('ok')).toBe('OK');
+    expect(readAnswer('👍')).toBe('');
+  });
 });
 
 describe('a text that says more than an answer', () => {
