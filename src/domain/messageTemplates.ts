@@ -276,7 +276,8 @@ export const DEFAULT_TEMPLATES: Record<ShippedLanguage, Record<MessageKind, stri
       '{clinic_name}: {patient_name}, cita con {doctor_name} el {date} a las {time}. Responda SI para confirmar, NO para cancelar, CAMBIAR para otra hora.',
     confirmed: '{clinic_name}: gracias, {patient_name}. Su cita con {doctor_name} el {date} a las {time} queda confirmada. Le esperamos.',
     cancelled: '{clinic_name}: {patient_name}, su cita con {doctor_name} del {date} a las {time} queda cancelada. Para otra cita llame al {office_phone}.',
-    reschedule_options: '{clinic_name}: responda con la hora que prefiera:\n{slots}',
+    // Asks for the number, as the English does: "responda con la hora" had patients answer 12:00, which is no answer.
+    reschedule_options: '{clinic_name}: responda con el numero de una hora:\n{slots}',
     rescheduled: '{clinic_name}: {patient_name}, su cita con {doctor_name} pasa al {date} a las {time}.',
     // Without the reminder's "Responda", so that the move's text with this line stays one segment.
     rescheduled_question: 'SI para confirmar, NO para cancelar, CAMBIAR para otra hora.',

@@ -142,6 +142,13 @@ describe('the shipped templates', () => {
     );
     expect(renderTemplate(DEFAULT_TEMPLATES.es.reschedule_options, typical('es'))).toContain('\n3) mié 11 nov 09:00\n');
   });
+
+  it('asks for the number of a time from the list, in Spanish as in English (a time such as 12:00 is no answer)', () => {
+    expect(renderTemplate(DEFAULT_TEMPLATES.en.reschedule_options, typical('en'))).toMatch(/^Northside Family Clinic: reply with the number of a time:\n1\) /);
+    expect(renderTemplate(DEFAULT_TEMPLATES.es.reschedule_options, typical('es'))).toMatch(
+      /^Northside Family Clinic: responda con el numero de una hora:\n1\) /,
+    );
+  });
 });
 
 describe('reminder rules', () => {
