@@ -2,7 +2,8 @@
  * What Frontdesk answers a patient's text: JOIN, STATUS, LEAVE, HELP, the opt-out and opt-in words,
  * ESPAÑOL / ENGLISH, an answer to a question a workflow asked (the reply router, replyRouter.ts), a
  * YES or NO to a waitlist offer whose hold has run out (answerLapsedOffer.ts), an answer to a reminder
- * or to a list of times whose appointment has moved since (answerMovedAppointment.ts), and a short
+ * or to a list of times whose appointment has moved since (answerMovedAppointment.ts), a YES to a visit
+ * already confirmed (answerConfirmedAppointment.ts), and a short
  * help listing what the patient can answer for anything else. An answer, and the commands STATUS,
  * LEAVE, JOIN and CANCEL, may be followed by courtesy (`yes please`, `no thanks`, `status please`,
  * `cancel please`: `readAnswer`, promptAnswers.ts); the opt-out, opt-in and help words never are
@@ -37,6 +38,7 @@ import { isBareCancel, readAnswer } from '../domain/promptAnswers.js';
 import { readOfferAnswer } from '../domain/offerAnswers.js';
 import { answerLapsedOffer } from '../waitlist/answerLapsedOffer.js';
 import { answerMovedAppointment } from '../appointments/answerMovedAppointment.js';
+import { answerConfirmedAppointment } from '../appointments/answerConfirmedAppointment.js';
 
 /** One inbound text, already matched to its clinic. `body` is the button's text for a button press. */
 export interface InboundText {
@@ -110,6 +112,8 @@ export async function handleInboundText(deps: QueueDeps & { log: Logger }, text:
       }
       const moved = await answerMovedAppointment(sql, clinic, from.phone, said);
       if (moved !== null) return moved;
+      const confirmedAgain = await answerConfirmedAppointment(sql, clinic, from.phone, said);
+      if (confirmedAgain !== null) return confirmedAgain;
       if (routed.open.length === 0) return patientTexts.unknown(clinic.name);
       const ticket = await findOpenTicketByPhone(sql, clinic.id, from.phone);
       const answers = [...new Set(routed.open.flatMap((prompt) => prompt.invited)), ...(ticket === undefined ? ['JOIN'] : ['STATUS', 'LEAVE'])];
