@@ -45,21 +45,25 @@ export interface PatientTexts {
   notice(clinic: string, code: string, notice: TicketNotice): string;
 }
 
+/** The wait in words: none to speak of at 0 minutes (a room is free), else the estimate in whole minutes. */
+const waitEn = (t: TicketStanding): string => (t.etaMinutes === 0 ? 'with little or no wait' : `estimated wait ${t.etaMinutes ?? '?'} min`);
+const waitEs = (t: TicketStanding): string => (t.etaMinutes === 0 ? 'con poca o ninguna espera' : `espera estimada ${t.etaMinutes ?? '?'} min`);
+
 function placeEn(t: TicketStanding): string {
   if (t.state === 'next') return `it's your turn - please come to the front desk now.`;
   if (t.state === 'in_room') return `you're being seen now.`;
-  return `you're #${t.position ?? '?'} in line, estimated wait ${t.etaMinutes ?? '?'} min.`;
+  return `you're #${t.position ?? '?'} in line, ${waitEn(t)}.`;
 }
 
 function placeEs(t: TicketStanding): string {
   if (t.state === 'next') return `le toca a usted: venga ahora al mostrador de entrada.`;
   if (t.state === 'in_room') return `ya le estamos atendiendo.`;
-  return `tiene el lugar #${t.position ?? '?'} en la fila, espera estimada ${t.etaMinutes ?? '?'} min.`;
+  return `tiene el lugar #${t.position ?? '?'} en la fila, ${waitEs(t)}.`;
 }
 
 /** A place in the next open day's line: the wait counts from opening. */
-const placeNextDayEn = (t: TicketStanding): string => `you're #${t.position ?? '?'} in line, estimated wait ${t.etaMinutes ?? '?'} min once we open.`;
-const placeNextDayEs = (t: TicketStanding): string => `tiene el lugar #${t.position ?? '?'} en la fila, espera estimada ${t.etaMinutes ?? '?'} min al abrir.`;
+const placeNextDayEn = (t: TicketStanding): string => `you're #${t.position ?? '?'} in line, ${waitEn(t)} once we open.`;
+const placeNextDayEs = (t: TicketStanding): string => `tiene el lugar #${t.position ?? '?'} en la fila, ${waitEs(t)} al abrir.`;
 
 const english: PatientTexts = {
   joined: (clinic, t) =>

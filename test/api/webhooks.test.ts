@@ -167,7 +167,7 @@ describe('after closing time', () => {
   it('a JOIN gets a ticket for the next day, and is told so', async () => {
     const { clinicNumber } = await createTestClinic(stack.sql, { closingTime: '09:00' });
     const reply = await twimlText(await stack.sendSms(patientPhone(), 'JOIN', { params: { To: clinicNumber } }));
-    expect(reply).toMatch(/we've closed for today, so your ticket [A-Z]\d+ is for our next open day: you're #1 in line, estimated wait 0 min once we open/);
+    expect(reply).toMatch(/we've closed for today, so your ticket [A-Z]\d+ is for our next open day: you're #1 in line, with little or no wait once we open/);
   });
 
   it('STATUS and a second JOIN say the ticket is for the next open day too, never "come now"', async () => {
@@ -176,10 +176,10 @@ describe('after closing time', () => {
     const joined = await twimlText(await stack.sendSms(phone, 'JOIN', { params: { To: clinicNumber } }));
     const code = /your ticket ([A-Z]\d+) is for our next open day/.exec(joined)?.[1];
     expect(await twimlText(await stack.sendSms(phone, 'STATUS', { params: { To: clinicNumber } }))).toBe(
-      `Test Clinic: ticket ${code} is for our next open day: you're #1 in line, estimated wait 0 min once we open.`,
+      `Test Clinic: ticket ${code} is for our next open day: you're #1 in line, with little or no wait once we open.`,
     );
     expect(await twimlText(await stack.sendSms(phone, 'JOIN', { params: { To: clinicNumber } }))).toBe(
-      `Test Clinic: you're already in line with ticket ${code}, for our next open day: you're #1 in line, estimated wait 0 min once we open.`,
+      `Test Clinic: you're already in line with ticket ${code}, for our next open day: you're #1 in line, with little or no wait once we open.`,
     );
   });
 });

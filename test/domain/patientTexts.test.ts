@@ -12,7 +12,9 @@ describe('the walk-in texts', () => {
     const clinic = 'Northside Family Clinic';
     return [
       t.joined(clinic, ticket),
+      t.joined(clinic, { ...ticket, position: 1, etaMinutes: 0 }),
       t.joinedNextDay(clinic, ticket),
+      t.joinedNextDay(clinic, { ...ticket, position: 1, etaMinutes: 0 }),
       t.alreadyJoined(clinic, { ...ticket, state: 'next' }),
       t.alreadyJoinedNextDay(clinic, ticket),
       t.status(clinic, { ...ticket, state: 'in_room' }),
@@ -47,6 +49,16 @@ describe('the walk-in texts', () => {
       'North: su turno es Q7 y tiene el lugar #12 en la fila, espera estimada 110 min. Le avisaremos cuando le toque. Responda STATUS para ver su lugar, LEAVE para dejar la fila.',
     );
     expect(patientTexts.es.languageSet('North')).toContain('español');
+    expect(patientTexts.en.languageSet('North')).toContain('English');
+  });
+
+  it('say there is little or no wait, not "estimated wait 0 min", when a room is free', () => {
+    const first = { ...ticket, position: 1, etaMinutes: 0 };
+    expect(patientTexts.en.status('North', first)).toBe("North: ticket Q7, you're #1 in line, with little or no wait.");
+    expect(patientTexts.es.status('North', first)).toBe('North: turno Q7, tiene el lugar #1 en la fila, con poca o ninguna espera.');
+    expect(patientTexts.en.statusNextDay('North', first)).toBe(
+      "North: ticket Q7 is for our next open day: you're #1 in line, with little or no wait once we open.",
+    );
     expect(patientTexts.en.languageSet('North')).toContain('English');
   });
 });

@@ -40,7 +40,9 @@ export function renderKioskHome(view: { clinicName: string; joinUrl: string; non
 function standing(ticket: TicketView, nextDay: boolean): string {
   if (ticket.state === 'next') return "It's your turn — please come to the front desk.";
   if (ticket.state === 'in_room') return "You're being seen now.";
-  const place = `#${ticket.position ?? '?'} in line, estimated wait ${ticket.etaMinutes ?? '?'} min`;
+  // No wait to speak of at 0 minutes (a room is free): "estimated wait 0 min" reads as a fault.
+  const wait = ticket.etaMinutes === 0 ? 'with little or no wait' : `estimated wait ${ticket.etaMinutes ?? '?'} min`;
+  const place = `#${ticket.position ?? '?'} in line, ${wait}`;
   return nextDay ? `We've closed for today, so this ticket is for our next open day: you're ${place} once we open.` : `You're ${place}.`;
 }
 
