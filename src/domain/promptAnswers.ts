@@ -85,3 +85,18 @@ export function readAnswer(text: string): string {
   const allowed = AGREEING_ANSWERS.has(first) ? [...COURTESY, ...AGREEMENT] : COURTESY;
   return isCourtesyOnly(rest, allowed) ? first : normal;
 }
+
+// Words that acknowledge a text without asking or answering anything (normal form), with COURTESY.
+const ACKNOWLEDGEMENT = ['OK', 'OKAY', 'K', 'GOT IT', 'GREAT', 'PERFECT', 'COOL', 'SEE YOU THEN', 'PERFECTO', 'LISTO', 'VALE', 'DE ACUERDO'];
+
+/**
+ * Whether `text` only acknowledges what it answers (`thanks`, `ok`, `Ok, thank you!`, `gracias`,
+ * `perfecto`): courtesy and acknowledgement words alone, or symbols with no words at all (`👍`, `🙏`).
+ * With no question open to take it, such a text needs no reply (handleInboundText.ts). An empty text
+ * (a picture sent with no words) is not one: it is answered with the help.
+ */
+export function isAcknowledgement(text: string): boolean {
+  const normal = normaliseAnswer(text);
+  if (normal === '') return text.trim() !== '';
+  return isCourtesyOnly(normal.split(' '), [...COURTESY, ...ACKNOWLEDGEMENT]);
+}

@@ -34,7 +34,7 @@ import { findOpenPrompts } from './patientPrompts.js';
 import { buttonAnswer, routeAnswer, type QuickReplyButton } from './replyRouter.js';
 import { handleCancelWord } from '../appointments/cancelWord.js';
 import { signalOffersOptedOut } from '../waitlist/offerSignals.js';
-import { isBareCancel, readAnswer } from '../domain/promptAnswers.js';
+import { isAcknowledgement, isBareCancel, readAnswer } from '../domain/promptAnswers.js';
 import { readOfferAnswer } from '../domain/offerAnswers.js';
 import { answerLapsedOffer } from '../waitlist/answerLapsedOffer.js';
 import { answerMovedAppointment } from '../appointments/answerMovedAppointment.js';
@@ -114,7 +114,11 @@ export async function handleInboundText(deps: QueueDeps & { log: Logger }, text:
       if (moved !== null) return moved;
       const confirmedAgain = await answerConfirmedAppointment(sql, clinic, from.phone, said);
       if (confirmedAgain !== null) return confirmedAgain;
-      if (routed.open.length === 0) return patientTexts.unknown(clinic.name);
+      if (routed.open.length === 0) {
+        // "Thanks", "ok" or 👍 after a confirmation or a call to the desk: nothing to answer.
+        if (isAcknowledgement(answer)) return null;
+        return patientTexts.unknown(clinic.name);
+      }
       const ticket = await findOpenTicketByPhone(sql, clinic.id, from.phone);
       const answers = [...new Set(routed.open.flatMap((prompt) => prompt.invited)), ...(ticket === undefined ? ['JOIN'] : ['STATUS', 'LEAVE'])];
       return patientTexts.unknown(clinic.name, answers);

@@ -51,3 +51,20 @@ describe('a YES to a visit already confirmed', () => {
     );
   });
 });
+
+describe('thanks, ok or an emoji after a confirmation, with no question open', () => {
+  it('gets no reply, while a text that says something still gets the help', async () => {
+    const booked = await bookThroughApi(stack);
+    await expect.poll(async () => (await appointment(booked.id)).status, { timeout: 15_000 }).toBe('booked');
+    for (const text of ['Thanks!', 'ok', 'gracias 🙏', '👍']) expect(await twimlText(await stack.sendSms(booked.phone, text)), text).toBe('');
+    expect(await twimlText(await stack.sendSms(booked.phone, 'hello?'))).toMatch(/^Test Clinic: sorry, we didn't understand\./);
+  });
+
+  it('with a reminder question open, "ok" still gets the help listing the answers it invites', async () => {
+    const booked = await bookThroughApi(stack);
+    await remindAndAwaitQuestion(stack, booked.id, booked.workflowId);
+    expect(await twimlText(await stack.sendSms(booked.phone, 'ok'))).toBe(
+      "Test Clinic: sorry, we didn't understand. You can reply YES, NO, CHANGE, or JOIN. Reply HELP for help.",
+    );
+  });
+});

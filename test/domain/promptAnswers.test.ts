@@ -2,10 +2,11 @@
  * Reading a patient's answer (`readAnswer`): an answer followed only by courtesy is that answer, so
  * `yes please` confirms as `YES` does; a text that says more than the answer is no answer, so the
  * patient gets the help listing what they may reply instead of a guess. The word patients text for an
- * answer (`Yep`, `Confirmed`, `Cancelar`) is read as the word the question invited.
+ * answer (`Yep`, `Confirmed`, `Cancelar`) is read as the word the question invited. A text that only
+ * acknowledges (`thanks`, `ok`, 👍) is told apart from one that asks or says something.
  */
 import { describe, expect, it } from 'vitest';
-import { readAnswer } from '../../src/domain/promptAnswers.js';
+import { isAcknowledgement, readAnswer } from '../../src/domain/promptAnswers.js';
 
 describe('an answer followed by courtesy', () => {
   it.each([
@@ -66,4 +67,14 @@ describe('a text that says more than an answer', () => {
     ['2 or 3', '2 OR 3'],
     ['thanks', 'THANKS'],
   ])('%j is left whole (%j), and so matches no answer', (text, whole) => expect(readAnswer(text)).toBe(whole));
+});
+
+describe('a text that only acknowledges', () => {
+  it.each(['Thanks!', 'ok', 'Ok, thank you', 'OK thanks 🙏', 'gracias', 'Muchas gracias', 'Perfecto', 'got it', 'See you then', '👍', '🙏🙏'])(
+    '%s is one',
+    (text) => expect(isAcknowledgement(text)).toBe(true),
+  );
+  it.each(['', '   ', 'hello', 'thanks, what time is it?', 'ok but I am late', 'YES', 'help', 'JOIN'])('%j is not', (text) =>
+    expect(isAcknowledgement(text)).toBe(false),
+  );
 });
