@@ -10,6 +10,14 @@ import type { TicketState } from './ticketStates.js';
 /** `YES, NO, or CHANGE` / `SI, NO o CAMBIAR`: the words a patient may answer, as the language lists alternatives (Intl.ListFormat). */
 const anyOf = (language: 'en' | 'es', words: readonly string[]): string => new Intl.ListFormat(language, { type: 'disjunction' }).format(words);
 
+/**
+ * How a patient reading the help, or a text we did not understand, in one language switches to the
+ * other (`ESPAÑOL` / `ENGLISH`, commands.ts), written in the language they would rather read: a
+ * Spanish speaker who texts `hola` gets English until they find this line.
+ */
+const TO_SPANISH = 'Para español, responda ESPAÑOL.';
+const TO_ENGLISH = 'For English, reply ENGLISH.';
+
 /** A ticket as the patient hears about it. `etaMinutes` is whole minutes; `position` counts from 1. */
 export interface TicketStanding {
   code: string;
@@ -78,11 +86,11 @@ const english: PatientTexts = {
   left: (clinic, code) => `${clinic}: you've left the line (ticket ${code}). Reply JOIN if you'd like to come back.`,
   cannotLeaveInRoom: (clinic, code) => `${clinic}: ticket ${code} is being seen now, so it can't leave the line.`,
   help: (clinic, phoneForPeople) =>
-    `${clinic} walk-in line. Reply JOIN to get a ticket, STATUS for your place, LEAVE to give up your spot. Questions? Call ${phoneForPeople} or ask at the front desk. Reply STOP to stop all texts.`,
+    `${clinic} walk-in line. Reply JOIN to get a ticket, STATUS for your place, LEAVE to give up your spot. Questions? Call ${phoneForPeople} or ask at the front desk. Reply STOP to stop all texts. ${TO_SPANISH}`,
   unknown: (clinic, answers = []) =>
     answers.length === 0
-      ? `${clinic}: sorry, we didn't understand. Reply JOIN to get in line, STATUS for your place, LEAVE to leave, HELP for help.`
-      : `${clinic}: sorry, we didn't understand. You can reply ${anyOf('en', answers)}. Reply HELP for help.`,
+      ? `${clinic}: sorry, we didn't understand. Reply JOIN to get in line, STATUS for your place, LEAVE to leave, HELP for help. ${TO_SPANISH}`
+      : `${clinic}: sorry, we didn't understand. You can reply ${anyOf('en', answers)}. Reply HELP for help. ${TO_SPANISH}`,
   optedIn: (clinic) => `${clinic}: you'll get our texts again. Reply JOIN to get in line, HELP for help.`,
   languageSet: (clinic) => `${clinic}: we'll text you in English from now on. Reply ESPAÑOL for Spanish.`,
   notice: (clinic, code, notice) => {
@@ -112,11 +120,11 @@ const spanish: PatientTexts = {
   left: (clinic, code) => `${clinic}: ha dejado la fila (turno ${code}). Responda JOIN si quiere volver.`,
   cannotLeaveInRoom: (clinic, code) => `${clinic}: ya le estamos atendiendo con el turno ${code}, por eso no puede dejar la fila.`,
   help: (clinic, phoneForPeople) =>
-    `${clinic}, fila sin cita. Responda JOIN para pedir turno, STATUS para ver su lugar, LEAVE para dejar la fila. ¿Dudas? Llame al ${phoneForPeople} o pregunte en el mostrador. Responda STOP para no recibir textos.`,
+    `${clinic}, fila sin cita. Responda JOIN para pedir turno, STATUS para ver su lugar, LEAVE para dejar la fila. ¿Dudas? Llame al ${phoneForPeople} o pregunte en el mostrador. Responda STOP para no recibir textos. ${TO_ENGLISH}`,
   unknown: (clinic, answers = []) =>
     answers.length === 0
-      ? `${clinic}: perdone, no le entendimos. Responda JOIN para hacer fila, STATUS para ver su lugar, LEAVE para salir, HELP para ayuda.`
-      : `${clinic}: perdone, no le entendimos. Puede responder ${anyOf('es', answers)}. Responda HELP para ayuda.`,
+      ? `${clinic}: perdone, no le entendimos. Responda JOIN para hacer fila, STATUS para ver su lugar, LEAVE para salir, HELP para ayuda. ${TO_ENGLISH}`
+      : `${clinic}: perdone, no le entendimos. Puede responder ${anyOf('es', answers)}. Responda HELP para ayuda. ${TO_ENGLISH}`,
   optedIn: (clinic) => `${clinic}: le enviaremos nuestros textos de nuevo. Responda JOIN para hacer fila, HELP para ayuda.`,
   languageSet: (clinic) => `${clinic}: desde ahora le escribiremos en español. Responda ENGLISH para inglés.`,
   notice: (clinic, code, notice) => {

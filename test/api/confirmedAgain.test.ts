@@ -47,7 +47,7 @@ describe('a YES to a visit already confirmed', () => {
     const booked = await bookThroughApi(stack);
     await expect.poll(async () => (await appointment(booked.id)).status, { timeout: 15_000 }).toBe('booked');
     expect(await twimlText(await stack.sendSms(booked.phone, 'YES'))).toBe(
-      "Test Clinic: sorry, we didn't understand. Reply JOIN to get in line, STATUS for your place, LEAVE to leave, HELP for help.",
+      "Test Clinic: sorry, we didn't understand. Reply JOIN to get in line, STATUS for your place, LEAVE to leave, HELP for help. Para español, responda ESPAÑOL.",
     );
   });
 });
@@ -64,7 +64,7 @@ describe('thanks, ok or an emoji after a confirmation, with no question open', (
     const booked = await bookThroughApi(stack);
     await remindAndAwaitQuestion(stack, booked.id, booked.workflowId);
     expect(await twimlText(await stack.sendSms(booked.phone, 'ok'))).toBe(
-      "Test Clinic: sorry, we didn't understand. You can reply YES, NO, CHANGE, or JOIN. Reply HELP for help.",
+      "Test Clinic: sorry, we didn't understand. You can reply YES, NO, CHANGE, or JOIN. Reply HELP for help. Para español, responda ESPAÑOL.",
     );
   });
 });

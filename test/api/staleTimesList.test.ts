@@ -43,7 +43,7 @@ describe('a choice from a list of times after staff moved the appointment', () =
         .toMatch(/^Test Clinic: Rahul Sharma, your visit with Dr Mehta is now .*\nReply YES to confirm, NO to cancel, CHANGE for another time\.$/);
 
       expect(await twimlText(await stack.sendSms(booked.phone, choice))).toBe(
-        "Test Clinic: sorry, we didn't understand. You can reply YES, NO, CHANGE, or JOIN. Reply HELP for help.",
+        "Test Clinic: sorry, we didn't understand. You can reply YES, NO, CHANGE, or JOIN. Reply HELP for help. Para español, responda ESPAÑOL.",
       );
       expect(await appointment(booked.id)).toMatchObject({ status: 'booked', starts_at: startsAt });
     },

@@ -52,6 +52,14 @@ describe('the walk-in texts', () => {
     expect(patientTexts.en.languageSet('North')).toContain('English');
   });
 
+  it('tell a reader of the other language how to switch, in that language, in the help and when not understood', () => {
+    expect(patientTexts.en.unknown('North')).toMatch(/ Para español, responda ESPAÑOL\.$/);
+    expect(patientTexts.en.unknown('North', ['YES', 'NO'])).toMatch(/ Para español, responda ESPAÑOL\.$/);
+    expect(patientTexts.en.help('North', '(312) 555-0100')).toMatch(/ Para español, responda ESPAÑOL\.$/);
+    expect(patientTexts.es.unknown('North')).toMatch(/ For English, reply ENGLISH\.$/);
+    expect(patientTexts.es.help('North', '(312) 555-0100')).toMatch(/ For English, reply ENGLISH\.$/);
+  });
+
   it('say there is little or no wait, not "estimated wait 0 min", when a room is free', () => {
     const first = { ...ticket, position: 1, etaMinutes: 0 };
     expect(patientTexts.en.status('North', first)).toBe("North: ticket Q7, you're #1 in line, with little or no wait.");

@@ -30,7 +30,9 @@ describe('a text that answers no open question', () => {
     const phone = patientPhone();
     await ask(phone, `appointment-gone-${phone}`, ['YES', 'CONFIRM', 'NO', 'CANCEL', 'CHANGE'], ['YES', 'NO', 'CHANGE']);
     const reply = await twimlText(await stack.sendSms(phone, 'maybe tomorrow?'));
-    expect(reply).toBe("Test Clinic: sorry, we didn't understand. You can reply YES, NO, CHANGE, or JOIN. Reply HELP for help.");
+    expect(reply).toBe(
+      "Test Clinic: sorry, we didn't understand. You can reply YES, NO, CHANGE, or JOIN. Reply HELP for help. Para español, responda ESPAÑOL.",
+    );
   });
 
   it('lists STATUS and LEAVE instead of JOIN for a patient in line', async () => {
@@ -38,7 +40,7 @@ describe('a text that answers no open question', () => {
     await patientReply(stack, phone, await stack.sendSms(phone, 'JOIN'));
     await ask(phone, `appointment-gone-${phone}`, ['1', '2', '3']);
     expect(await twimlText(await stack.sendSms(phone, '7'))).toBe(
-      "Test Clinic: sorry, we didn't understand. You can reply 1, 2, 3, STATUS, or LEAVE. Reply HELP for help.",
+      "Test Clinic: sorry, we didn't understand. You can reply 1, 2, 3, STATUS, or LEAVE. Reply HELP for help. Para español, responda ESPAÑOL.",
     );
   });
 
