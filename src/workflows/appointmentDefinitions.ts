@@ -198,7 +198,8 @@ export interface AppointmentPromptAnswer extends PromptAnswer {
 export const answerAppointmentPromptUpdate = defineUpdate<AppointmentPromptOutcome, [AppointmentPromptAnswer]>('answerAppointmentPrompt');
 /**
  * Staff move the appointment to `startsAt` (ISO 8601, in the future): reminders re-plan, the patient is
- * told and asked the reminder's question about the new time (`rescheduled` with its question line).
+ * told and asked the reminder's question about the new time (`rescheduled` with its question line); a
+ * patient whose booking confirmation has not gone yet gets that confirmation for the new time instead.
  */
 export const rescheduleAppointmentUpdate = defineUpdate<AppointmentView, [{ startsAt: string }]>('rescheduleAppointment');
 /** Cancels the appointment: reminders dropped, the slot released. */

@@ -27,6 +27,11 @@ import type { AppointmentSteps } from './appointmentSteps.js';
 const MOVE_ASKS_PATCH = 'move-asks-to-confirm';
 /** The patch that has a key pressed on a reminder call answer only the question that call read out (checked again under the lock). */
 const CALL_KEY_PATCH = 'call-key-answers-its-question';
+/**
+ * The patch that has a staff move made while the booking confirmation is still held texts the booking
+ * confirmation of the new time instead of the `rescheduled` text (and keeps a held reminder, about the new time).
+ */
+const HELD_CONFIRMATION_PATCH = 'move-before-confirmation-confirms-new-time';
 
 /** What the handlers need from their chain. */
 export interface HandlerDeps {
@@ -92,7 +97,19 @@ export function setAppointmentHandlers({ appointment: a, state: s, steps, exclus
     ({ startsAt }) =>
       exclusively(async () => {
         refuseUnlessOpen('moved');
+        // The booking confirmation has not gone yet (held until contact hours open): the patient has never
+        // heard of the old time, so "your visit is now …" would tell of a move of a visit they do not know.
+        // They are told of the booking at the new time instead; a reminder staff asked for meanwhile still
+        // goes after it, about the new time (the confirmation asks nothing). Chains that took such a move
+        // before this patch dropped both and sent the `rescheduled` text alone.
+        const untold = s.owed.some((m) => m.kind === 'booking_confirmation') && patched(HELD_CONFIRMATION_PATCH);
+        const reminded = s.owed.some((m) => m.kind === 'reminder');
         await move(futureStart(startsAt), 'booked');
+        if (untold) {
+          s.owed.push({ kind: 'booking_confirmation', idempotencyKey: key('booking_confirmation', ++s.numbered), opensPrompt: false });
+          if (reminded) s.owed.push({ kind: 'reminder', idempotencyKey: key('reminder', ++s.numbered), opensPrompt: true });
+          return view();
+        }
         // The move's text asks the reminder's question about the new time (YES confirms it at once);
         // chains that took a move before this patch told the patient and asked nothing.
         const asks = patched(MOVE_ASKS_PATCH);

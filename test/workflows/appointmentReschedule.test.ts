@@ -2,7 +2,8 @@
  * Moving an appointment in the time-skipping test server: the patient's CHANGE and numbered pick
  * (through the real reply router), a slot taken meanwhile, an offer that lapses, and staff moves,
  * whose text asks the patient to confirm the new time (a YES confirms it, also under a clinic's own
- * wording; before the text goes, an answer to the old reminder is told the new time).
+ * wording; before the text goes, an answer to the old reminder is told the new time; a move before the
+ * booking confirmation went has the patient told of the booking at the new time instead).
  * Each test books with its own provider, so their schedules do not meet.
  */
 import { randomUUID } from 'node:crypto';
@@ -288,5 +289,83 @@ describe('staff moving an appointment', () => {
     } finally {
       await chain.sql`delete from message_templates where clinic_id = ${chain.clinic.id}`;
     }
+  });
+});
+
+describe('staff moving an appointment whose booking confirmation is still held', () => {
+  /** Books 3 days ahead at 15:00 at 22:00 local, when the confirmation waits for 08:00; moves it to 11:00 two days later. */
+  async function bookAtNight() {
+    await sleepUntil(chain.env, await nextLocal(chain.env, ZONE, '22:00'));
+    const startsAt = await nextLocal(chain.env, ZONE, '15:00', 3);
+    const appointment = await bookTestAppointment(chain.sql, chain.clinic, { startsAt, providerName: `Dr ${randomUUID().slice(0, 8)}` });
+    const handle = await startAppointmentChain(chain.ts.temporal, chain.ts.taskQueue, appointment);
+    const newStart = await nextLocal(chain.env, ZONE, '11:00', 5);
+    const move = () => handle.executeUpdate(rescheduleAppointmentUpdate, { args: [{ startsAt: iso(newStart) }] });
+    const booked = `Test Clinic: Rahul Sharma, your visit with ${appointment.providerName} is booked for ${dateAndTime(newStart)}. Questions? Call `;
+    return { appointment, handle, phone: appointment.phone, newStart, move, booked };
+  }
+  const bodiesTo = async (appointment: AppointmentSnapshot) => (await textsTo(chain.sql, appointment)).map((t) => t.body);
+
+  it('texts the booking confirmation of the new time at 08:00, never that a visit the patient never heard of has moved', async () => {
+    const { appointment, handle, newStart, move, booked } = await bookAtNight();
+    await sleepUntil(chain.env, (await chain.env.currentTimeMs()) + 30 * MINUTE);
+    expect(await move()).toMatchObject({ status: 'booked', startsAt: iso(newStart), nextReminderAt: iso(newStart - DAY) });
+
+    await sleepUntil(chain.env, (await nextLocal(chain.env, ZONE, '08:00')) + MINUTE);
+    await expect.poll(() => kindsSentTo(chain.sql, appointment)).toEqual(['booking_confirmation']);
+    await sleepUntil(chain.env, (await chain.env.currentTimeMs()) + HOUR);
+    const bodies = await bodiesTo(appointment);
+    expect(bodies).toEqual([expect.stringContaining(booked)]);
+    expect((await textsTo(chain.sql, appointment))[0]!.key).toMatch(`:${iso(newStart)}:booking_confirmation`);
+    // Nothing was asked: the reminders of the new time ask.
+    expect(await handle.query(appointmentQuery)).toMatchObject({ status: 'booked', startsAt: iso(newStart), openPrompt: null });
+    await sleepUntil(chain.env, newStart - DAY + MINUTE);
+    await expect.poll(() => kindsSentTo(chain.sql, appointment)).toEqual(['booking_confirmation', 'reminder']);
+    expect((await textsTo(chain.sql, appointment))[1]!.key).toMatch(`:${iso(newStart)}:reminder:`);
+  });
+
+  it.each([
+    ['Remind now, then a move', ['remind', 'move']],
+    ['a move, then Remind now', ['move', 'remind']],
+  ] as const)('after %s: the booking confirmation of the new time at 08:00, then the reminder asking about it; YES confirms it', async (_, steps) => {
+    const { appointment, handle, phone, newStart, move, booked } = await bookAtNight();
+    for (const step of steps) await (step === 'move' ? move() : handle.executeUpdate(remindNowUpdate));
+    expect(await kindsSentTo(chain.sql, appointment)).toEqual([]);
+
+    await sleepUntil(chain.env, (await nextLocal(chain.env, ZONE, '08:00')) + MINUTE);
+    await expect.poll(() => kindsSentTo(chain.sql, appointment)).toEqual(['booking_confirmation', 'reminder']);
+    await expect.poll(() => handle.query(appointmentQuery)).toMatchObject({ openPrompt: 'appointment_reminder' });
+    await sleepUntil(chain.env, (await chain.env.currentTimeMs()) + HOUR);
+    expect(await bodiesTo(appointment)).toEqual([
+      expect.stringContaining(booked),
+      `Test Clinic: Rahul Sharma, your visit with ${appointment.providerName} is ${dateAndTime(newStart)}. ${QUESTION}`,
+    ]);
+    expect((await textsTo(chain.sql, appointment)).map((t) => t.key)).toEqual([
+      expect.stringContaining(`:${iso(newStart)}:booking_confirmation`),
+      expect.stringContaining(`:${iso(newStart)}:reminder:`),
+    ]);
+
+    expect(await textIn(phone, 'YES')).toBe(
+      `Test Clinic: thank you, Rahul Sharma. Your visit with ${appointment.providerName} on ${dateAndTime(newStart)} is confirmed. See you then!`,
+    );
+    expect(await handle.query(appointmentQuery)).toMatchObject({ status: 'confirmed', startsAt: iso(newStart), openPrompt: null });
+  });
+
+  it("texts a Spanish patient the booking confirmation in Spanish ('queda reservada'), not the move's 'pasa al'", async () => {
+    await sleepUntil(chain.env, await nextLocal(chain.env, ZONE, '22:00'));
+    const startsAt = await nextLocal(chain.env, ZONE, '15:00', 3);
+    const booked = await bookTestAppointment(chain.sql, chain.clinic, { startsAt, providerName: `Dr ${randomUUID().slice(0, 8)}` });
+    await chain.sql`update appointments set language = 'es' where id = ${booked.appointmentId}`;
+    const appointment = { ...booked, language: 'es' };
+    const handle = await startAppointmentChain(chain.ts.temporal, chain.ts.taskQueue, appointment);
+    const newStart = await nextLocal(chain.env, ZONE, '11:00', 5);
+    await handle.executeUpdate(rescheduleAppointmentUpdate, { args: [{ startsAt: iso(newStart) }] });
+
+    await sleepUntil(chain.env, (await nextLocal(chain.env, ZONE, '08:00')) + MINUTE);
+    await expect.poll(() => kindsSentTo(chain.sql, appointment)).toEqual(['booking_confirmation']);
+    const [date, time] = [formatDate(new Date(newStart), ZONE, 'es'), formatTime(new Date(newStart), ZONE, 'es')];
+    expect(await bodiesTo(appointment)).toEqual([
+      expect.stringContaining(`Test Clinic: Rahul Sharma, su cita con ${appointment.providerName} queda reservada para el ${date} a las ${time}.`),
+    ]);
   });
 });
