@@ -7,6 +7,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { WithStartWorkflowOperation } from '@temporalio/client';
+import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findTicketByCode } from '../../src/queue/readQueue.js';
 import { pino } from 'pino';
@@ -250,6 +251,30 @@ describe.runIf(recording)('record appointment chain histories', () => {
     expect(await handle.result()).toMatchObject({ status: 'visited' });
     await save('appointment-move-during-call-key', handle.workflowId);
   });
+
+  it('booked while contact hours are closed → Remind now → staff move → the confirmation of the new time and the reminder at opening → YES → visited', async () => {
+    // Contact hours that open 30–90 s from now (the clinic's clock): the confirmation and the reminder are held until then.
+    const local = DateTime.now().setZone(stack.clinic.timezone);
+    const opens = local.startOf('minute').plus({ minutes: local.second < 30 ? 1 : 2 });
+    if (!opens.hasSame(local, 'day')) throw new Error("record this scenario away from the clinic's midnight");
+    const appointment = await bookTestAppointment(stack.sql, stack.clinic, {
+      startsAt: Date.now() + 48 * HOUR,
+      contactHours: { start: opens.toFormat('HH:mm'), end: '24:00' },
+    });
+    const handle = await startAppointmentChain(stack.temporal, stack.taskQueue, appointment);
+    await handle.executeUpdate(remindNowUpdate);
+    await handle.executeUpdate(rescheduleAppointmentUpdate, { args: [{ startsAt: new Date(Date.now() + 72 * HOUR).toISOString() }] });
+    expect(await kindsSentTo(stack.sql, appointment)).toEqual([]);
+    // The move found the confirmation held (patched('move-before-confirmation-confirms-new-time')): the
+    // booking confirmation of the new time goes, then the reminder staff asked for, about the new time.
+    await expect.poll(() => kindsSentTo(stack.sql, appointment), { timeout: 120_000, interval: 500 }).toEqual(['booking_confirmation', 'reminder']);
+    await promptOf(handle).toBe('appointment_reminder');
+    expect(await answer(appointment.phone, 'YES')).toMatchObject({ kind: 'answered' });
+    await deliverAll(handle, appointment.appointmentId);
+    await handle.executeUpdate(markVisitedUpdate, { args: [{}] });
+    expect(await handle.result()).toMatchObject({ status: 'visited' });
+    await save('appointment-held-confirmation-move', handle.workflowId);
+  }, 180_000);
 
   it('reminder now → CHANGE with no other time open → staff cancel', async () => {
     // Half an hour of office a day fits no hour-long visit: no other time is ever open.
