@@ -19,6 +19,24 @@ export const MAX_SLOT_CHOICES = 5;
 /** Answers a list of slots accepts (an out-of-range one gets the list again). */
 export const SLOT_ANSWERS: readonly string[] = Array.from({ length: MAX_SLOT_CHOICES }, (_, i) => String(i + 1));
 
+/**
+ * The reminder's answers a list of slots also accepts (lists asked from `patched('list-takes-reminder-answers')`
+ * on), so a patient who changes their mind while choosing keeps the visit at its time (YES) or cancels it
+ * (NO), as the reminder's answer would. Not CHANGE: the list already is the other times.
+ */
+export const LIST_WORD_ANSWERS = ['YES', 'CONFIRM', 'SI', 'NO', 'CANCEL'] as const;
+/** Every answer a list of slots accepts: its numbers and `LIST_WORD_ANSWERS`. */
+export const LIST_ANSWERS: readonly string[] = [...SLOT_ANSWERS, ...LIST_WORD_ANSWERS];
+
+/**
+ * The answers a list of `count` slots invites, for the help: its numbers, then YES / NO (SI / NO in
+ * Spanish), the reminder's words for keeping and cancelling the visit (CANCEL is never invited).
+ */
+export function invitedListAnswers(language: string, count: number): string[] {
+  const numbers = Array.from({ length: count }, (_, i) => String(i + 1));
+  return [...numbers, language.split('-')[0] === 'es' ? 'SI' : 'YES', 'NO'];
+}
+
 /** The meaning of an answer: a word, or the number of a slot (1-based). */
 export type AppointmentAnswer = 'confirm' | 'cancel' | 'reschedule' | { pick: number };
 

@@ -12,10 +12,19 @@ import {
   isOpenAppointment,
   type AppointmentChainState,
   type AppointmentPromptAnswer,
+  type AppointmentPromptKind,
   type AppointmentSnapshot,
 } from './appointmentDefinitions.js';
 import { FailureType } from './definitions.js';
 import type { PromptAnswer } from './promptDefinitions.js';
+
+/**
+ * Whether `meaning` answers a `kind` question: a reminder takes its words, a list of open times a
+ * number, or the reminder's YES or NO (only a list asked from `patched('list-takes-reminder-answers')`
+ * on accepts those words, so only such a list is ever given one: appointmentPrompts.ts).
+ */
+const fitsQuestion = (kind: AppointmentPromptKind, meaning: AppointmentAnswer): boolean =>
+  kind === 'reschedule_slots' ? typeof meaning === 'object' || meaning === 'confirm' || meaning === 'cancel' : typeof meaning !== 'object';
 
 const refuse = (type: FailureType, message: string) => ApplicationFailure.create({ type, message, nonRetryable: true });
 
@@ -36,7 +45,7 @@ export function createChecks(a: AppointmentSnapshot, s: AppointmentChainState) {
         isOpenAppointment(s.status) &&
         prompt.kind === answer.kind &&
         prompt.expiresAt > Date.now() &&
-        (prompt.kind === 'reschedule_slots') === (typeof meaning === 'object');
+        fitsQuestion(prompt.kind, meaning);
       if (!fits) throw refuse(FailureType.AnswerNotAwaited, `appointment ${a.appointmentId} is not waiting for ${answer.answer} (${answer.kind})`);
       return meaning;
     },

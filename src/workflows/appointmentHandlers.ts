@@ -63,6 +63,8 @@ export function setAppointmentHandlers({ appointment: a, state: s, steps, exclus
         // a key before this patch answered the open question, whichever it was.
         if (answer.askedAbout !== undefined && patched(CALL_KEY_PATCH)) refuseOtherQuestion(answer);
         stopAskingAgain();
+        // A YES or NO to a list of open times (the patient changed their mind) does what it does to the
+        // reminder: the visit kept at its time, or cancelled; the list closes either way.
         if (meaning === 'confirm') {
           changed();
           if (s.status === 'booked') s.status = 'confirmed';

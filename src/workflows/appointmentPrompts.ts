@@ -4,9 +4,9 @@
  * finds the chain. Workflow code: bundled into the sandbox with appointmentWorkflow.ts, deterministic,
  * no Node imports.
  */
-import { proxyLocalActivities } from '@temporalio/workflow';
+import { patched, proxyLocalActivities } from '@temporalio/workflow';
 import type { PromptActivities } from '../activities/prompts.js';
-import { invitedReminderAnswers, REMINDER_ANSWERS, SLOT_ANSWERS } from '../domain/appointmentAnswers.js';
+import { invitedListAnswers, invitedReminderAnswers, LIST_ANSWERS, REMINDER_ANSWERS, SLOT_ANSWERS } from '../domain/appointmentAnswers.js';
 import { answerAppointmentPromptUpdate, type AppointmentChainState, type AppointmentSnapshot } from './appointmentDefinitions.js';
 import { FailureType } from './definitions.js';
 
@@ -16,6 +16,19 @@ const prompts = proxyLocalActivities<PromptActivities>({
   scheduleToCloseTimeout: '2 minutes',
   retry: { maximumInterval: '30 seconds', nonRetryableErrorTypes: [FailureType.InvalidData] },
 });
+
+/** The patch that has a list of open times also take the reminder's YES (keep the time) and NO (cancel). */
+const LIST_TAKES_REMINDER_ANSWERS_PATCH = 'list-takes-reminder-answers';
+
+/**
+ * What a `kind` question about `slots` accepts and invites, for a patient who reads `language`. A list
+ * asked before LIST_TAKES_REMINDER_ANSWERS_PATCH took its numbers only.
+ */
+function answersOf(kind: 'appointment_reminder' | 'reschedule_slots', slots: number[], language: string) {
+  if (kind === 'appointment_reminder') return { answers: REMINDER_ANSWERS, invited: invitedReminderAnswers(language) };
+  if (patched(LIST_TAKES_REMINDER_ANSWERS_PATCH)) return { answers: LIST_ANSWERS, invited: invitedListAnswers(language, slots.length) };
+  return { answers: SLOT_ANSWERS, invited: slots.map((_, i) => String(i + 1)) };
+}
 
 /** The prompt steps of the chain `workflowId` of appointment `a`, on its live state `s`. */
 export function createPrompts(a: AppointmentSnapshot, s: AppointmentChainState, workflowId: string) {
@@ -35,8 +48,7 @@ export function createPrompts(a: AppointmentSnapshot, s: AppointmentChainState, 
         workflowId,
         updateName: answerAppointmentPromptUpdate.name,
         kind,
-        answers: kind === 'reschedule_slots' ? SLOT_ANSWERS : REMINDER_ANSWERS,
-        invited: kind === 'reschedule_slots' ? slots.map((_, i) => String(i + 1)) : invitedReminderAnswers(a.language),
+        ...answersOf(kind, slots, a.language),
         expiresAt: new Date(expiresAt).toISOString(),
       });
     },

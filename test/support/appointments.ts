@@ -74,6 +74,8 @@ export interface TestBooking {
   /** Default `sms`. */
   channel?: AppointmentChannel;
   callRetryMinutes?: number;
+  /** The patient's language (BCP 47); default `en`. */
+  language?: string;
 }
 
 /** Writes a booked appointment at `clinic` (whose time zone it takes) and returns the chain's snapshot. */
@@ -85,10 +87,11 @@ export async function bookTestAppointment(sql: Sql, clinic: Clinic, booking: Tes
   const phone = fictionalNumber('312');
   const durationMinutes = booking.durationMinutes ?? 30;
   const channel = booking.channel ?? 'sms';
+  const language = booking.language ?? 'en';
   const [row] = await sql<{ id: string }[]>`
     with next as (select nextval('appointments_id_seq') as id)
     insert into appointments (id, clinic_id, provider_id, patient_name, phone, language, service, channel, starts_at, duration_minutes, workflow_id)
-    select next.id, ${clinic.id}, ${provider!.id}, 'Rahul Sharma', ${phone}, 'en', 'Ortho', ${channel}, ${new Date(booking.startsAt)}, ${durationMinutes},
+    select next.id, ${clinic.id}, ${provider!.id}, 'Rahul Sharma', ${phone}, ${language}, 'Ortho', ${channel}, ${new Date(booking.startsAt)}, ${durationMinutes},
            ${appointmentWorkflowId(clinic.slug, '')} || next.id
     from next returning id`;
   return {
@@ -98,7 +101,7 @@ export async function bookTestAppointment(sql: Sql, clinic: Clinic, booking: Tes
     timezone: clinic.timezone,
     phone,
     channel,
-    language: 'en',
+    language,
     startsAt: new Date(booking.startsAt).toISOString(),
     durationMinutes,
     providerId: provider!.id,

@@ -150,6 +150,41 @@ describe('a patient who wants another time', () => {
     expect(await handle.query(appointmentQuery)).toMatchObject({ openPrompt: null, startsAt: iso(startsAt) });
   });
 
+  it('keeps the visit at its time with a YES while choosing (the patient changed their mind): confirmed, the list closed, no call back', async () => {
+    const { appointment, handle, phone, startsAt } = await bookAndRemind();
+    expect(await textIn(phone, 'CHANGE')).toMatch(/^Test Clinic: reply with the number of a time:\n1\) /);
+    expect(await textIn(phone, 'hmm')).toBe("Test Clinic: sorry, we didn't understand. You can reply 1, 2, 3, 4, 5, YES, NO, or JOIN. Reply HELP for help.");
+
+    expect(await textIn(phone, 'Yes please')).toBe(
+      `Test Clinic: thank you, Rahul Sharma. Your visit with ${appointment.providerName} on ${dateAndTime(startsAt)} is confirmed. See you then!`,
+    );
+    expect(await handle.query(appointmentQuery)).toMatchObject({ status: 'confirmed', startsAt: iso(startsAt), openPrompt: null });
+    expect(await startOf(appointment.appointmentId)).toBe(startsAt);
+    expect(await releasedSlots(appointment.appointmentId)).toEqual([]);
+
+    // The list would have lapsed a day later: the patient chose to keep their time, so staff are not asked to call.
+    await sleepUntil(chain.env, (await chain.env.currentTimeMs()) + DAY + MINUTE);
+    const [row] = await chain.sql`select status, no_time_chosen_at from appointments where id = ${appointment.appointmentId}`;
+    expect(row).toMatchObject({ status: 'confirmed', no_time_chosen_at: null });
+  });
+
+  it.each([
+    ['en', 'NO', /^Test Clinic: Rahul Sharma, your visit with .* is cancelled\. To book again, call /],
+    ['es', 'Cancelar', /^Test Clinic: Rahul Sharma, su cita con .* queda cancelada\. Para otra cita llame al /],
+  ])('cancels the visit of a patient (%s) who answers the list with %s, as that answer to the reminder does', async (language, answer, cancelled) => {
+    await sleepUntil(chain.env, await nextLocal(chain.env, ZONE, '10:00'));
+    const startsAt = await nextLocal(chain.env, ZONE, '15:00', 3);
+    const appointment = await bookTestAppointment(chain.sql, chain.clinic, { startsAt, providerName: `Dr ${randomUUID().slice(0, 8)}`, language });
+    const handle = await startAppointmentChain(chain.ts.temporal, chain.ts.taskQueue, appointment);
+    await handle.executeUpdate(remindNowUpdate);
+    await expect.poll(() => handle.query(appointmentQuery)).toMatchObject({ openPrompt: 'appointment_reminder' });
+    expect(await chain.answer(appointment.phone, language === 'es' ? 'CAMBIAR' : 'CHANGE')).toMatchObject({ reply: expect.stringContaining('1) ') });
+
+    expect(await chain.answer(appointment.phone, answer)).toMatchObject({ kind: 'answered', reply: expect.stringMatching(cancelled) });
+    expect(await handle.query(appointmentQuery)).toMatchObject({ status: 'cancelled', openPrompt: null });
+    expect(await releasedSlots(appointment.appointmentId)).toEqual([startsAt]);
+  });
+
   it('lets the offer lapse after a day without an answer: the old time stands', async () => {
     const { appointment, handle, phone, startsAt } = await bookAndRemind();
     await chain.answer(phone, 'CAMBIAR');
