@@ -63,10 +63,12 @@ export interface RenderAppointmentMessageInput {
   appointmentId: string;
   kind: AppointmentMessageKind;
   slots?: number[];
+  /** A line written before the text (`slot_taken`: the time the patient picked was just taken). */
+  first?: LineKind;
 }
 
 /** Input of `sendAppointmentMessage`; `idempotencyKey` is `appointment:<id>:<startsAt ISO>:<kind>[:<n>]`. */
-export interface SendAppointmentMessageInput extends RenderAppointmentMessageInput {
+export interface SendAppointmentMessageInput extends Omit<RenderAppointmentMessageInput, 'first'> {
   idempotencyKey: string;
   /**
    * The chain opened the reminder's question for this message: a kind whose wording does not ask it
@@ -126,12 +128,26 @@ async function findAppointment(sql: Sql, appointmentId: string): Promise<Appoint
 
 /**
  * The text of `kind` for the appointment as its row stands, in the patient's language, from the
- * clinic's templates (its own wording, else the shipped one: see messageTemplates.ts), with the line
- * `then` after it, if given.
+ * clinic's templates (its own wording, else the shipped one: see messageTemplates.ts), with the lines
+ * `first` before it and `then` after it, if given.
  */
-async function render(sql: Sql, row: AppointmentRow, kind: AppointmentMessageKind, slots: readonly number[] = [], then?: LineKind): Promise<string> {
+async function render(
+  sql: Sql,
+  row: AppointmentRow,
+  kind: AppointmentMessageKind,
+  slots: readonly number[] = [],
+  lines: { first?: LineKind | undefined; then?: LineKind | undefined } = {},
+): Promise<string> {
   const clinic = await getClinicById(sql, row.clinic_id);
-  const { text } = await renderMessage(sql, { clinic, kind, language: row.language, values: valuesOf(row, slots), ...(then === undefined ? {} : { then }) });
+  const { first, then } = lines;
+  const { text } = await renderMessage(sql, {
+    clinic,
+    kind,
+    language: row.language,
+    values: valuesOf(row, slots),
+    ...(first === undefined ? {} : { first }),
+    ...(then === undefined ? {} : { then }),
+  });
   return text;
 }
 
@@ -280,10 +296,10 @@ export function createAppointmentActivities({ sql, messenger }: { sql: Sql; mess
       );
     },
 
-    /** The text of `kind` for the appointment as its row stands (a reply's text). */
+    /** The text of `kind` for the appointment as its row stands (a reply's text), after the line `first`, if given. */
     async renderAppointmentMessage(input: RenderAppointmentMessageInput): Promise<string> {
       return failPermanentErrorsFast('renderAppointmentMessage', async () =>
-        render(sql, await findAppointment(sql, input.appointmentId), input.kind, input.slots),
+        render(sql, await findAppointment(sql, input.appointmentId), input.kind, input.slots, { first: input.first }),
       );
     },
 
@@ -300,7 +316,7 @@ export function createAppointmentActivities({ sql, messenger }: { sql: Sql; mess
         clinicId: appointment.clinic_id,
         phone: appointment.phone,
         channel: appointment.channel,
-        body: await render(sql, appointment, input.kind, input.slots, questionLineOf(input)),
+        body: await render(sql, appointment, input.kind, input.slots, { then: questionLineOf(input) }),
         idempotencyKey: input.idempotencyKey,
       });
       return sent.outcome;

@@ -208,23 +208,28 @@ export async function saveTemplate(sql: Sql, clinic: Clinic, template: { kind: M
  * The `kind` message for a patient who reads `language` at `clinic`, filled with `values`: dates and
  * times in the clinic's time zone and the language of the wording chosen (see the module docstring),
  * `{clinic_name}` and `{office_phone}` (the office phone, else the clinic's SMS number) from the
- * clinic. With `then` (a line kind, such as `rescheduled_question`), that line follows on a line of
- * its own, its wording chosen the same way (the clinic's own, else the shipped one), so a clinic's
- * own wording of `kind` is followed by it too.
+ * clinic. With `first` (a line kind, such as `slot_taken`), that line comes before on a line of its
+ * own; with `then` (such as `rescheduled_question`), that line follows on a line of its own; each
+ * line's wording is chosen the same way (the clinic's own, else the shipped one), so a clinic's own
+ * wording of `kind` goes with them too.
  * @returns the text, its SMS segments and encoding, and the language it is written in (`kind`'s).
  * @throws RangeError for an invalid date or moment in `values`.
  */
 export async function renderMessage(
   sql: Sql,
-  message: { clinic: Clinic; kind: MessageKind; language: string; values: MessageValues; then?: LineKind },
+  message: { clinic: Clinic; kind: MessageKind; language: string; values: MessageValues; first?: LineKind; then?: LineKind },
 ): Promise<RenderedMessage> {
-  const { clinic, kind, language, values, then } = message;
-  const own = await readOwnTemplates(sql, clinic.id, then === undefined ? [kind] : [kind, then]);
+  const { clinic, kind, language, values, first, then } = message;
+  const lines = [first, kind, then].filter((k): k is MessageKind => k !== undefined);
+  const own = await readOwnTemplates(sql, clinic.id, lines);
   const template = pickTemplate(own, kind, language, clinic.defaultLanguage);
   const rendered = renderBody(clinic, kind, template.body, template.bodyLanguage, values);
-  if (then === undefined) return rendered;
-  const line = pickTemplate(own, then, language, clinic.defaultLanguage);
-  const text = `${rendered.text}\n${renderBody(clinic, then, line.body, line.bodyLanguage, values).text}`;
+  if (lines.length === 1) return rendered;
+  const renderLine = (line: LineKind) => {
+    const wording = pickTemplate(own, line, language, clinic.defaultLanguage);
+    return renderBody(clinic, line, wording.body, wording.bodyLanguage, values).text;
+  };
+  const text = [first === undefined ? [] : [renderLine(first)], [rendered.text], then === undefined ? [] : [renderLine(then)]].flat().join('\n');
   const { segments, encoding } = countSmsSegments(text);
   return { text, segments, encoding, language: rendered.language };
 }

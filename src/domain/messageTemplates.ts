@@ -85,18 +85,22 @@ export const TEXT_KINDS = [
   'offer_withdrawn',
 ] as const;
 /**
- * Lines never texted alone: each is written on a line of its own after another kind's text.
+ * Lines never texted alone: each is written on a line of its own before or after another kind's text.
  * `rescheduled_question` is the reminder's question (YES / NO / CHANGE) after a staff move's
  * `rescheduled` text, which opens that question about the new time. It is a kind of its own, not part
  * of `rescheduled`, because `rescheduled` is also the reply to a patient's pick from the list of open
  * times (already confirmed: nothing to ask) and the answer to a reminder answered after a move but
  * before its text went (nothing can take an answer yet), and because a clinic's own `rescheduled`
  * wording, written before the question existed, still gets it.
+ * `slot_taken` comes before the reply to a patient's pick from the list of open times when someone
+ * else took that time while they chose: the fresh list (`reschedule_options`), or `no_open_slots` when
+ * none is left. A line of its own because those texts are also the answer to CHANGE, where nothing was
+ * taken.
  * A line has no WhatsApp template: outside the 24-hour window the approved template of the text it
- * follows goes alone.
+ * goes with goes alone (a `slot_taken` line goes only with a reply, inside the window).
  */
-export const LINE_KINDS = ['rescheduled_question'] as const;
-/** A kind of line written after another kind's text. */
+export const LINE_KINDS = ['rescheduled_question', 'slot_taken'] as const;
+/** A kind of line written before or after another kind's text. */
 export type LineKind = (typeof LINE_KINDS)[number];
 
 /**
@@ -234,6 +238,7 @@ export const DEFAULT_TEMPLATES: Record<ShippedLanguage, Record<MessageKind, stri
     reschedule_options: '{clinic_name}: reply with the number of a time:\n{slots}',
     rescheduled: '{clinic_name}: {patient_name}, your visit with {doctor_name} is now {date} at {time}.',
     rescheduled_question: 'Reply YES to confirm, NO to cancel, CHANGE for another time.',
+    slot_taken: 'Sorry, that time was just taken.',
     no_open_slots:
       '{clinic_name}: sorry, {doctor_name} has no other open times soon. Your visit stays {date} at {time}. Call {office_phone} to arrange another.',
     followup_reminder: '{clinic_name}: {patient_name}, your follow-up visit with {doctor_name} is due {followup_date}. Call {office_phone} to book a time.',
@@ -281,6 +286,7 @@ export const DEFAULT_TEMPLATES: Record<ShippedLanguage, Record<MessageKind, stri
     rescheduled: '{clinic_name}: {patient_name}, su cita con {doctor_name} pasa al {date} a las {time}.',
     // Without the reminder's "Responda", so that the move's text with this line stays one segment.
     rescheduled_question: 'SI para confirmar, NO para cancelar, CAMBIAR para otra hora.',
+    slot_taken: 'Lo sentimos, esa hora acaba de ser tomada.',
     no_open_slots:
       '{clinic_name}: lo sentimos, {doctor_name} no tiene otras horas libres pronto. Su cita sigue el {date} a las {time}. Llame al {office_phone}.',
     followup_reminder:

@@ -32,6 +32,8 @@ const CALL_KEY_PATCH = 'call-key-answers-its-question';
  * confirmation of the new time instead of the `rescheduled` text (and keeps a held reminder, about the new time).
  */
 const HELD_CONFIRMATION_PATCH = 'move-before-confirmation-confirms-new-time';
+/** The patch that starts the reply to a pick taken meanwhile by someone else with the `slot_taken` line, before the fresh list. */
+const TAKEN_SAYS_SO_PATCH = 'taken-time-says-so';
 
 /** What the handlers need from their chain. */
 export interface HandlerDeps {
@@ -81,8 +83,9 @@ export function setAppointmentHandlers({ appointment: a, state: s, steps, exclus
         const chosen = slots[meaning.pick - 1];
         // An out-of-range number: the same list again.
         if (chosen === undefined) return reply('reschedule_options', slots);
-        // Taken meanwhile by someone else: a fresh list.
-        if ((await takeSlot(chosen)) === 'taken') return offerSlots();
+        // Taken meanwhile by someone else: a fresh list, which first says so. Chains that had a time
+        // taken before this patch sent the fresh list alone.
+        if ((await takeSlot(chosen)) === 'taken') return offerSlots(patched(TAKEN_SAYS_SO_PATCH) ? 'slot_taken' : undefined);
         // The patient chose the time: it counts as confirmed.
         await move(chosen, 'confirmed');
         return reply('rescheduled');

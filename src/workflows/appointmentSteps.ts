@@ -7,6 +7,7 @@
 import { log, patched, proxyActivities, proxyLocalActivities, TemporalFailure } from '@temporalio/workflow';
 import type { AppointmentActivities } from '../activities/appointments.js';
 import type { OfferActivities } from '../activities/offers.js';
+import type { LineKind } from '../domain/messageTemplates.js';
 import {
   appointmentMessageKey,
   isOpenAppointment,
@@ -96,9 +97,17 @@ export function createSteps({ appointment: a, state: s, workflowId, changed }: S
   /** Writes the state to the appointment's row; false when the row is gone. */
   const record = () =>
     store.recordAppointmentState({ appointmentId: id, status: s.status, startsAt: s.startsAt, followUpDate: s.followUpDate, nextReminderAt: nextReminderAt() });
-  /** The reply to the patient's answer: the `kind` message, worded for the appointment (`slots`: the open times it lists), and its kind. */
-  const reply = async (kind: AppointmentMessageKind, slots?: number[]): Promise<AppointmentPromptOutcome> => ({
-    reply: await store.renderAppointmentMessage({ appointmentId: id, kind, ...(slots === undefined ? {} : { slots }) }),
+  /**
+   * The reply to the patient's answer: the `kind` message, worded for the appointment (`slots`: the
+   * open times it lists; `first`: a line before it), and its kind.
+   */
+  const reply = async (kind: AppointmentMessageKind, slots?: number[], first?: LineKind): Promise<AppointmentPromptOutcome> => ({
+    reply: await store.renderAppointmentMessage({
+      appointmentId: id,
+      kind,
+      ...(slots === undefined ? {} : { slots }),
+      ...(first === undefined ? {} : { first }),
+    }),
     kind,
   });
   const { dropPrompt, ask } = createPrompts(a, s, workflowId);
@@ -172,8 +181,11 @@ export function createSteps({ appointment: a, state: s, workflowId, changed }: S
     }
     await dropPrompt();
   };
-  /** Offers the open times within office hours as a numbered list until SLOT_OFFER_MS or the start, or says there are none. */
-  const offerSlots = async (): Promise<AppointmentPromptOutcome> => {
+  /**
+   * Offers the open times within office hours as a numbered list until SLOT_OFFER_MS or the start, or
+   * says there are none; `first`, a line the reply starts with (`slot_taken`).
+   */
+  const offerSlots = async (first?: LineKind): Promise<AppointmentPromptOutcome> => {
     const slots = await store.findOpenSlots({
       appointmentId: id,
       timezone: a.timezone,
@@ -190,10 +202,10 @@ export function createSteps({ appointment: a, state: s, workflowId, changed }: S
       if (patched(NO_OPEN_TIMES_RECORDED_PATCH)) {
         await tolerate('record no open times', () => store.recordNoOpenTimes({ appointmentId: id, startsAt: s.startsAt, at: toIso(Date.now()) }));
       }
-      return reply('no_open_slots');
+      return reply('no_open_slots', undefined, first);
     }
     await ask('reschedule_slots', Math.min(Date.now() + SLOT_OFFER_MS, startsAtMs()), slots);
-    return reply('reschedule_options', slots);
+    return reply('reschedule_options', slots, first);
   };
 
   return {

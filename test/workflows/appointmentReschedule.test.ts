@@ -111,7 +111,7 @@ describe('a patient who wants another time', () => {
     expect(keys.filter((k) => k.includes(`:${iso(startsAt)}:reminder:`))).toHaveLength(1); // the staff reminder before the move
   });
 
-  it('gets a fresh list when the slot was taken meanwhile', async () => {
+  it('gets a fresh list, saying first that the time was just taken, when the slot was taken meanwhile', async () => {
     const { appointment, handle, phone, startsAt } = await bookAndRemind();
     const slots = await expectedSlots(appointment);
     await chain.answer(phone, 'RESCHEDULE');
@@ -121,7 +121,10 @@ describe('a patient who wants another time', () => {
     expect(fresh[0]).toBe(slots[1]);
 
     const taken = await chain.answer(phone, '1');
-    expect(taken).toMatchObject({ kind: 'answered', reply: expect.stringContaining(formatSlotList(fresh, ZONE, 'en')) });
+    expect(taken).toMatchObject({
+      kind: 'answered',
+      reply: `Sorry, that time was just taken.\nTest Clinic: reply with the number of a time:\n${formatSlotList(fresh, ZONE, 'en')}`,
+    });
     expect(await startOf(appointment.appointmentId)).toBe(startsAt);
     expect(await handle.query(appointmentQuery)).toMatchObject({ status: 'booked', openPrompt: 'reschedule_slots' });
     expect(await releasedSlots(appointment.appointmentId)).toEqual([]);
@@ -144,9 +147,12 @@ describe('a patient who wants another time', () => {
     expect(await chain.answer(appointment.phone, '4')).toMatchObject({ kind: 'answered', reply: expect.stringContaining(list) });
     expect(await handle.query(appointmentQuery)).toMatchObject({ openPrompt: 'reschedule_slots', startsAt: iso(startsAt) });
 
-    // The last two go too: CHANGE gets an apology, and the old time stands.
+    // The last two go too: the pick is told its time was just taken, with the apology, and the old time stands.
     for (const slot of all.slice(-2)) await bookTestAppointment(chain.sql, chain.clinic, { startsAt: slot, ...hours });
-    expect(await chain.answer(appointment.phone, '1')).toMatchObject({ kind: 'answered', reply: expect.stringContaining('no other open times') });
+    expect(await chain.answer(appointment.phone, '1')).toMatchObject({
+      kind: 'answered',
+      reply: expect.stringMatching(/^Sorry, that time was just taken\.\nTest Clinic: sorry, .* has no other open times soon\./),
+    });
     expect(await handle.query(appointmentQuery)).toMatchObject({ openPrompt: null, startsAt: iso(startsAt) });
   });
 

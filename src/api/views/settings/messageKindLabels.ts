@@ -10,6 +10,7 @@ export const KIND_LABELS: Record<MessageKind, string> = {
   reschedule_options: 'Reschedule options',
   rescheduled: 'Rescheduled',
   rescheduled_question: 'Rescheduled by staff: question line',
+  slot_taken: 'Time just taken: line before the new list',
   no_open_slots: 'No open slots',
   followup_reminder: 'Follow-up reminder',
   help: 'Help',
