@@ -317,6 +317,55 @@ describe.runIf(recording)('record appointment chain histories', () => {
     await save('appointment-change-list-lapses', handle.workflowId);
   });
 
+  it('reminder now → CHANGE → YES to the list of open times (the patient keeps their time) → visited', async () => {
+    const appointment = await bookTestAppointment(stack.sql, stack.clinic, {
+      startsAt: Date.now() + 24 * HOUR,
+      contactHours: allDay,
+      providerName: 'Dr Keeps',
+      officeDays: [1, 2, 3, 4, 5, 6, 7],
+    });
+    const handle = await startAppointmentChain(stack.temporal, stack.taskQueue, appointment);
+    await handle.executeUpdate(remindNowUpdate);
+    await promptOf(handle).toBe('appointment_reminder');
+    await expect.poll(() => kindsSentTo(stack.sql, appointment), { timeout: 20_000 }).toEqual(['booking_confirmation', 'reminder']);
+    expect(await answer(appointment.phone, 'CHANGE')).toMatchObject({ kind: 'answered', reply: expect.stringContaining('1) ') });
+    // From patched('list-takes-reminder-answers') the list takes the YES and the visit is confirmed;
+    // before it the YES matched nothing and the list stayed open.
+    await answer(appointment.phone, 'YES');
+    await deliverAll(handle, appointment.appointmentId);
+    await handle.executeUpdate(markVisitedUpdate, { args: [{}] });
+    expect(await handle.result()).toMatchObject({ status: 'visited' });
+    await save('appointment-change-list-yes', handle.workflowId);
+  });
+
+  it('two patients pick the same time from their lists → the second gets a fresh list → visited', async () => {
+    const book = (hours: number) =>
+      bookTestAppointment(stack.sql, stack.clinic, {
+        startsAt: Date.now() + hours * HOUR,
+        contactHours: allDay,
+        providerName: 'Dr Popular',
+        officeDays: [1, 2, 3, 4, 5, 6, 7],
+      });
+    const [first, second] = [await book(24), await book(26)];
+    const handles = [];
+    for (const appointment of [first, second]) {
+      const handle = await startAppointmentChain(stack.temporal, stack.taskQueue, appointment);
+      await handle.executeUpdate(remindNowUpdate);
+      await promptOf(handle).toBe('appointment_reminder');
+      await expect.poll(() => kindsSentTo(stack.sql, appointment), { timeout: 20_000 }).toEqual(['booking_confirmation', 'reminder']);
+      expect(await answer(appointment.phone, 'CHANGE')).toMatchObject({ kind: 'answered', reply: expect.stringContaining('1) ') });
+      handles.push(handle);
+    }
+    expect(await answer(first.phone, '1')).toMatchObject({ kind: 'answered', reply: expect.stringContaining(' is now ') });
+    // The second's time 1 was the first's: a fresh list (from patched('taken-time-says-so') after the slot_taken line).
+    expect(await answer(second.phone, '1')).toMatchObject({ kind: 'answered', reply: expect.stringContaining('1) ') });
+    const handle = handles[1]!;
+    await deliverAll(handle, second.appointmentId);
+    await handle.executeUpdate(markVisitedUpdate, { args: [{}] });
+    expect(await handle.result()).toMatchObject({ status: 'visited' });
+    await save('appointment-pick-taken', handle.workflowId);
+  });
+
   it('a voice reminder: no answer → called again → busy → SMS → delivered → visited', async () => {
     const { appointment, handle, calls } = await remindByCall(0.05);
     await expect.poll(async () => (await calls()).length, { timeout: 20_000 }).toBe(1);
