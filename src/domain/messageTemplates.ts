@@ -92,10 +92,11 @@ export const TEXT_KINDS = [
  * times (already confirmed: nothing to ask) and the answer to a reminder answered after a move but
  * before its text went (nothing can take an answer yet), and because a clinic's own `rescheduled`
  * wording, written before the question existed, still gets it.
- * `slot_taken` comes before the reply to a patient's pick from the list of open times when someone
- * else took that time while they chose: the fresh list (`reschedule_options`), or `no_open_slots` when
- * none is left. A line of its own because those texts are also the answer to CHANGE, where nothing was
- * taken.
+ * `slot_taken` comes before the fresh list of open times (`reschedule_options`) that answers a
+ * patient's pick from the list when someone else took that time while they chose. A line of its own
+ * because that text is also the answer to CHANGE, where nothing was taken. Not before `no_open_slots`
+ * (no time left): a pick refused because staff made the provider inactive meanwhile ends there too,
+ * and its time was not taken.
  * A line has no WhatsApp template: outside the 24-hour window the approved template of the text it
  * goes with goes alone (a `slot_taken` line goes only with a reply, inside the window).
  */

@@ -83,7 +83,8 @@ export function setAppointmentHandlers({ appointment: a, state: s, steps, exclus
         const chosen = slots[meaning.pick - 1];
         // An out-of-range number: the same list again.
         if (chosen === undefined) return reply('reschedule_options', slots);
-        // Taken meanwhile by someone else: a fresh list, which first says so. Chains that had a time
+        // Taken meanwhile by someone else: a fresh list, which first says so (appointmentSteps.ts: not the
+        // apology for no time open). Chains that had a time
         // taken before this patch sent the fresh list alone.
         if ((await takeSlot(chosen)) === 'taken') return offerSlots(patched(TAKEN_SAYS_SO_PATCH) ? 'slot_taken' : undefined);
         // The patient chose the time: it counts as confirmed.

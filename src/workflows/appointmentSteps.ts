@@ -183,7 +183,9 @@ export function createSteps({ appointment: a, state: s, workflowId, changed }: S
   };
   /**
    * Offers the open times within office hours as a numbered list until SLOT_OFFER_MS or the start, or
-   * says there are none; `first`, a line the reply starts with (`slot_taken`).
+   * says there are none; `first`, a line the list's text starts with (`slot_taken`). "There are none"
+   * goes without it: a pick refused because staff made the provider inactive meanwhile also reads
+   * `taken`, and then finds no time open, although none was taken.
    */
   const offerSlots = async (first?: LineKind): Promise<AppointmentPromptOutcome> => {
     const slots = await store.findOpenSlots({
@@ -202,7 +204,7 @@ export function createSteps({ appointment: a, state: s, workflowId, changed }: S
       if (patched(NO_OPEN_TIMES_RECORDED_PATCH)) {
         await tolerate('record no open times', () => store.recordNoOpenTimes({ appointmentId: id, startsAt: s.startsAt, at: toIso(Date.now()) }));
       }
-      return reply('no_open_slots', undefined, first);
+      return reply('no_open_slots');
     }
     await ask('reschedule_slots', Math.min(Date.now() + SLOT_OFFER_MS, startsAtMs()), slots);
     return reply('reschedule_options', slots, first);
