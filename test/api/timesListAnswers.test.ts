@@ -33,7 +33,7 @@ describe('a patient who changes their mind while choosing from the list of times
     const { starts_at: startsAt } = await appointment(booked.id);
 
     expect(await twimlText(await stack.sendSms(booked.phone, 'not sure'))).toBe(
-      "Test Clinic: sorry, we didn't understand. You can reply 1, 2, 3, 4, 5, YES, NO, or JOIN. Reply HELP for help.",
+      "Test Clinic: sorry, we didn't understand. You can reply 1, 2, 3, 4, 5, YES, NO, or JOIN. Reply HELP for help. Para español, responda ESPAÑOL.",
     );
     expect(await textIn(booked.phone, 'YES')).toMatch(/^Test Clinic: thank you, Rahul Sharma\. Your visit with .* is confirmed\. See you then!$/);
     expect(await appointment(booked.id)).toMatchObject({ status: 'confirmed', starts_at: startsAt });

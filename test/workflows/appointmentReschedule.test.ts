@@ -159,7 +159,9 @@ describe('a patient who wants another time', () => {
   it('keeps the visit at its time with a YES while choosing (the patient changed their mind): confirmed, the list closed, no call back', async () => {
     const { appointment, handle, phone, startsAt } = await bookAndRemind();
     expect(await textIn(phone, 'CHANGE')).toMatch(/^Test Clinic: reply with the number of a time:\n1\) /);
-    expect(await textIn(phone, 'hmm')).toBe("Test Clinic: sorry, we didn't understand. You can reply 1, 2, 3, 4, 5, YES, NO, or JOIN. Reply HELP for help.");
+    expect(await textIn(phone, 'hmm')).toBe(
+      "Test Clinic: sorry, we didn't understand. You can reply 1, 2, 3, 4, 5, YES, NO, or JOIN. Reply HELP for help. Para español, responda ESPAÑOL.",
+    );
 
     expect(await textIn(phone, 'Yes please')).toBe(
       `Test Clinic: thank you, Rahul Sharma. Your visit with ${appointment.providerName} on ${dateAndTime(startsAt)} is confirmed. See you then!`,
