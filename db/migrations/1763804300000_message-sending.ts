@@ -11,7 +11,7 @@
  *
  * `send_until` and `send_error`: a text the provider has not taken yet (`queued`, no MessageSid) is
  * tried again by its sender until `send_until` (a send activity's schedule-to-close, a late reply's hour
- * of resends; src/messaging/unsentTexts.ts), and `send_error` is what the provider answered its last try
+ * of resends; src/messaging/unsentDeliveries.ts), and `send_error` is what the provider answered its last try
  * (a 429, a 5xx, no answer). Past `send_until` it will never go: the API's sweep marks it `failed`, found
  * through `messages_unsent`, which holds only such texts. Texts left `queued` with no MessageSid before
  * this migration were logged by senders that try for an hour at most: they end `failed` an hour after

@@ -9,7 +9,7 @@ import type { Sql } from '../db/sql.js';
 import { isFinalStatus } from '../domain/deliveryFallback.js';
 import type { OfferKind } from '../domain/messageTemplates.js';
 import type { Messenger } from '../messaging/messenger.js';
-import { withdrawUnsentText } from '../messaging/unsentTexts.js';
+import { withdrawUnsentText } from '../messaging/unsentDeliveries.js';
 import { FailureType } from '../workflows/definitions.js';
 import type { OfferState } from '../workflows/offerDefinitions.js';
 import { findSlot, providerInactive, slotValues } from './offerSlots.js';

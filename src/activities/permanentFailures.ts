@@ -67,10 +67,13 @@ function lastTryBy(): Date | undefined {
 
 /**
  * Places `call` through `messenger` from an activity, with the same rule as `sendOrRejectPermanently`:
- * a refusal for good fails the step at once (`MessageRejected`), a `Retry-After` is honoured, anything else is retried.
+ * a refusal for good fails the step at once (`MessageRejected`), a `Retry-After` is honoured, anything
+ * else is retried, until the activity's last attempt (`lastTryBy`): past it, a call the provider has
+ * not taken ends `failed` in the call log.
  */
 export async function callOrRejectPermanently(messenger: Messenger, call: PatientCall): Promise<CallOutcome> {
-  return classifyProviderErrors(() => messenger.call(call));
+  const sendUntil = call.sendUntil ?? lastTryBy();
+  return classifyProviderErrors(() => messenger.call(sendUntil === undefined ? call : { ...call, sendUntil }));
 }
 
 async function classifyProviderErrors<T>(work: () => Promise<T>): Promise<T> {

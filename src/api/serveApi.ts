@@ -1,8 +1,8 @@
 /**
  * Serves the HTTP app on `PORT` for a process that already has its connections (`npm run api`, and
  * `npm start`): registers the search attributes every journey starts with, listens for line changes,
- * answers any message a previous process was cut off from answering, marks `failed` the texts that
- * no try is left to send, and sends again staff's aborts their offer workflows have not taken.
+ * answers any message a previous process was cut off from answering, marks `failed` the texts and
+ * calls that no try is left to send, and sends again staff's aborts their offer workflows have not taken.
  */
 import { serve, type ServerType } from '@hono/node-server';
 import type { Server } from 'node:http';
@@ -13,7 +13,7 @@ import type { Sql } from '../db/sql.js';
 import { SWEEP_INTERVAL_MS, answerStrandedMessages } from '../inbound/answerStrandedMessages.js';
 import type { ConsoleTelephone } from '../messaging/consoleTelephone.js';
 import type { Messenger } from '../messaging/messenger.js';
-import { settleUnsentTexts } from '../messaging/unsentTexts.js';
+import { settleUnsent } from '../messaging/unsentDeliveries.js';
 import { deliverRequestedAborts } from '../waitlist/abortRequests.js';
 import type { PayloadKey } from '../temporal/payloadCodec.js';
 import { ensureSearchAttributes } from '../temporal/searchAttributes.js';
@@ -91,7 +91,7 @@ export async function serveApi(config: Config, deps: ApiDeps): Promise<{ close()
   });
   log.info({ port: config.port }, 'api listening');
   // At start and then every SWEEP_INTERVAL_MS: texts owed to patients that a restart, an outage or a
-  // provider error kept from them, then texts that no try is left to send, marked so for staff, then
+  // provider error kept from them, then texts and calls that no try is left to send, marked so for staff, then
   // staff's aborts that their offer workflows have not taken yet, sent again. A failed sweep (Postgres
   // away) is logged and tried again next time.
   const sweep = () =>
@@ -100,10 +100,10 @@ export async function serveApi(config: Config, deps: ApiDeps): Promise<{ close()
         (count) => count > 0 && log.info({ count }, 'answered or resent replies that had not reached patients'),
         (error: unknown) => log.error({ err: error }, 'reply sweep failed; trying again later'),
       )
-      .then(() => settleUnsentTexts(sql))
+      .then(async () => ({ texts: await settleUnsent(sql, 'messages'), calls: await settleUnsent(sql, 'calls') }))
       .then(
-        (count) => count > 0 && log.warn({ count }, 'texts the provider never took, with no try left, marked failed'),
-        (error: unknown) => log.error({ err: error }, 'unsent-text sweep failed; trying again later'),
+        ({ texts, calls }) => texts + calls > 0 && log.warn({ texts, calls }, 'texts and calls the provider never took, with no try left, marked failed'),
+        (error: unknown) => log.error({ err: error }, 'unsent-delivery sweep failed; trying again later'),
       )
       .then(() => deliverRequestedAborts({ sql, temporal, log }))
       .then(

@@ -147,8 +147,12 @@ export function voiceWebhookRoutes(deps: VoiceWebhookDeps) {
     const p = parseOrThrow(ZCallAnswer, c.get('twilioParams'));
     const call = await callOf(callId, p.CallSid);
     // A call that has ended in our records (a late or replayed request) is answered as a late key
-    // is: nobody is on the line to hear the menu, so nothing is said or written.
-    if (FINAL_STATUSES.has(call.status)) return endedCall(p.CallSid, call.status, 'a call answer on an ended call was ignored');
+    // is: nobody is on the line to hear the menu, so nothing is said or written. One ended with no
+    // CallSid was ended by us, not by Twilio: marked `failed` unplaced when its last try had no answer
+    // from Twilio (unsentDeliveries.ts). Twilio connecting it shows that try placed it after all: the
+    // patient on the line hears the menu, and the log says it was placed.
+    const placedAfterAll = call.callSid === null && call.status === 'failed';
+    if (FINAL_STATUSES.has(call.status) && !placedAfterAll) return endedCall(p.CallSid, call.status, 'a call answer on an ended call was ignored');
     const twiml = await runCallStepOnce(sql, p.CallSid, 'answer', async (tx) => {
       const machine = isMachineEnd(p.AnsweredBy);
       // The question the call was placed to ask closed while the phone rang (staff moved or cancelled
@@ -156,8 +160,12 @@ export function voiceWebhookRoutes(deps: VoiceWebhookDeps) {
       const closed = await closedBeforeAnswer(tx, call);
       const note = machine ? 'voicemail left' : closed !== undefined ? 'the question had closed before the call was answered: no menu' : null;
       await tx`
-        update calls set call_sid = coalesce(call_sid, ${p.CallSid}), answered_by = coalesce(${p.AnsweredBy ?? null}, answered_by),
-          outcome_note = coalesce(${note}, outcome_note), updated_at = now()
+        update calls set answered_by = coalesce(${p.AnsweredBy ?? null}, answered_by),
+          outcome_note = coalesce(${note}, outcome_note), updated_at = now(),
+          status = case when call_sid is null and status = 'failed' then 'in-progress' else status end,
+          send_error = case when call_sid is null then null else send_error end,
+          error_code = case when call_sid is null and status = 'failed' then null else error_code end,
+          call_sid = coalesce(call_sid, ${p.CallSid})
         where id = ${call.id}`;
       if (closed !== undefined) return sayAndHangUp(sql, call, closed);
       // A machine gets the time and the office phone only: anyone may play the tape.

@@ -46,9 +46,9 @@ export interface LogEntry {
   /** Why it went on this channel (a fallback); null for a first attempt and an inbound text. */
   note: string | null;
   /**
-   * An outbound text the provider has not taken (no MessageSid; a TwiML reply, `accepted`, aside): what
-   * it answered the last try (null: nothing yet, or a refusal its error code tells) and until when it is
-   * tried (src/messaging/unsentTexts.ts). Null for every other entry.
+   * An outbound text or a call the provider has not taken (no MessageSid or CallSid; a TwiML reply,
+   * `accepted`, aside): what it answered the last try (null: nothing yet, or a refusal its error code
+   * tells) and until when it is tried (src/messaging/unsentDeliveries.ts). Null for every other entry.
    */
   unsent: { sendError: string | null; sendUntil: Date | null } | null;
   /** Calls: what the call came to (`voicemail left`, `no choice on the keypad`, …); null for a text, or a call with none. */
@@ -173,8 +173,8 @@ async function readLog(
      from messages m where m.clinic_id = ${clinicId} ${where('m')}
      order by ${tableOrder('m')} limit ${limit})
     union all
-    (select 'call', c.id, 'outbound', 'voice', c.phone, null, c.status, c.error_code, c.note, false, null, null, c.outcome_note, c.answered_by, c.choice, c.created_at,
-       to_char(c.created_at at time zone 'UTC', ${KEY_TIME_FORMAT}), 0
+    (select 'call', c.id, 'outbound', 'voice', c.phone, null, c.status, c.error_code, c.note, c.call_sid is null, c.send_error, c.send_until, c.outcome_note,
+       c.answered_by, c.choice, c.created_at, to_char(c.created_at at time zone 'UTC', ${KEY_TIME_FORMAT}), 0
      from calls c where c.clinic_id = ${clinicId} ${where('c')}
      order by ${tableOrder('c')} limit ${limit})
     order by ${order}

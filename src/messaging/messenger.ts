@@ -8,7 +8,7 @@ import { isDatabaseUnreachable, type Sql } from '../db/sql.js';
 import { findClinicAddress } from '../clinics/clinics.js';
 import { toAddress, type PhoneChannel } from '../domain/phone.js';
 import { MessageRejectedError, TWILIO_OPTED_OUT, type ProviderTemplate, type Sender } from './sender.js';
-import { DEFAULT_SEND_WINDOW_MS, recordSendError } from './unsentTexts.js';
+import { DEFAULT_SEND_WINDOW_MS, recordSendError } from './unsentDeliveries.js';
 
 /** A message for a patient. `idempotencyKey` names what it is for, e.g. `<workflow ID>:called`. */
 export interface PatientMessage {
@@ -30,7 +30,7 @@ export interface PatientMessage {
   /**
    * Until when a try of it may still be made: its sender's last (a send activity's schedule-to-close;
    * a late reply's hour of resends). Past it a text the provider has not taken ends `failed`
-   * (src/messaging/unsentTexts.ts); one whose `sendUntil` has passed when a try fails ends so at once
+   * (src/messaging/unsentDeliveries.ts); one whose `sendUntil` has passed when a try fails ends so at once
    * (this was the last try). Unset: `DEFAULT_SEND_WINDOW_MS` from now.
    */
   sendUntil?: Date;
@@ -49,6 +49,12 @@ export interface PatientCall {
   deliveryKey: string;
   /** Why this attempt goes as a call (a fallback, e.g. after a text came back 30006), for the call log. */
   note?: string;
+  /**
+   * Until when a try of it may still be made: its sender's last (a call activity's schedule-to-close).
+   * Past it a call the provider has not taken ends `failed`, as a text does (`PatientMessage.sendUntil`).
+   * Unset: `DEFAULT_SEND_WINDOW_MS` from now.
+   */
+  sendUntil?: Date;
 }
 
 /** `placed` (now), `already_placed` (an earlier attempt placed it), `suppressed` (the number opted out). */
@@ -62,7 +68,11 @@ export interface Messenger {
    *   thrown as it came, recorded on the log row (`send_error`) for the next try.
    */
   send(message: PatientMessage): Promise<SendOutcome>;
-  /** @throws MessageRejectedError when the provider refuses the call for good, or calls cannot be placed (no callback address). */
+  /**
+   * @throws MessageRejectedError when the provider refuses the call for good (logged as `failed`), calls
+   *   cannot be placed (no callback address), or it ended unplaced earlier (no try was left); what else
+   *   the provider answers is thrown as it came, recorded on the log row (`send_error`) for the next try.
+   */
   call(call: PatientCall): Promise<CallOutcome>;
 }
 
@@ -173,7 +183,7 @@ export function createMessenger(deps: { sql: Sql; sender: Sender; callbackBaseUr
         } else {
           // For staff, and for the sweep once no try is left: what Twilio answered. Not recorded (Postgres
           // away) is no reason to lose the provider's error, which decides the retry.
-          await recordSendError(sql, id, error, sendUntil.getTime() <= Date.now()).catch((failure: unknown) =>
+          await recordSendError(sql, 'messages', id, error, sendUntil.getTime() <= Date.now()).catch((failure: unknown) =>
             log.warn({ err: failure, key: message.idempotencyKey }, 'the failed try could not be recorded'),
           );
         }
@@ -214,18 +224,27 @@ export function createMessenger(deps: { sql: Sql; sender: Sender; callbackBaseUr
       const from = await findClinicAddress(sql, call.clinicId, 'sms');
       if (from === undefined) throw new MessageRejectedError('the clinic has no number to call from', undefined);
 
+      const sendUntil = call.sendUntil ?? new Date(Date.now() + DEFAULT_SEND_WINDOW_MS);
+
       const [inserted] = await sql`
-        insert into calls (clinic_id, appointment_id, delivery_key, phone, from_address, to_address, language, idempotency_key, note)
+        insert into calls (clinic_id, appointment_id, delivery_key, phone, from_address, to_address, language, idempotency_key, note, send_until)
         values (${call.clinicId}, ${call.appointmentId}, ${call.deliveryKey}, ${call.phone}, ${from}, ${call.phone}, ${call.language}, ${call.idempotencyKey},
-          ${call.note ?? null})
+          ${call.note ?? null}, ${sendUntil})
         on conflict (idempotency_key) do nothing
         returning id`;
       let id = inserted?.id as string | undefined;
       if (id === undefined) {
-        const [earlier] = await sql`select id, call_sid, status from calls where idempotency_key = ${call.idempotencyKey}`;
-        if (earlier!.call_sid !== null) return { outcome: 'already_placed', callSid: earlier!.call_sid as string };
-        if (earlier!.status === 'failed') throw new MessageRejectedError('the provider refused this call earlier', undefined);
-        id = earlier!.id as string;
+        // As for a text: place it now unless it has ended meanwhile, in one statement, so the sweep cannot end it between the look and the call.
+        const [unplaced] = await sql`
+          update calls set send_until = greatest(send_until, ${sendUntil})
+          where idempotency_key = ${call.idempotencyKey} and call_sid is null and status not in ('failed', 'canceled')
+          returning id`;
+        if (unplaced === undefined) {
+          const [earlier] = await sql`select call_sid, status from calls where idempotency_key = ${call.idempotencyKey}`;
+          if (earlier!.call_sid !== null) return { outcome: 'already_placed', callSid: earlier!.call_sid as string };
+          throw new MessageRejectedError(`this call ended ${earlier!.status as string} earlier, not placed`, undefined);
+        }
+        id = unplaced.id as string;
       }
 
       let receipt;
@@ -238,14 +257,20 @@ export function createMessenger(deps: { sql: Sql; sender: Sender; callbackBaseUr
         });
       } catch (error) {
         if (error instanceof MessageRejectedError) {
-          await sql`update calls set status = 'failed', error_code = ${error.errorCode ?? null}, updated_at = now() where id = ${id}`;
+          await sql`update calls set status = 'failed', error_code = ${error.errorCode ?? null}, send_error = null, updated_at = now() where id = ${id}`;
+        } else {
+          // As for a text: what Twilio answered, for staff and for the sweep once no try is left.
+          await recordSendError(sql, 'calls', id, error, sendUntil.getTime() <= Date.now()).catch((failure: unknown) =>
+            log.warn({ err: failure, key: call.idempotencyKey }, 'the failed try could not be recorded'),
+          );
         }
         throw error;
       }
       // The call is placed: record its CallSid through a short Postgres outage, then apply the furthest
       // status a callback has left meanwhile (see send; src/api/voiceWebhooks.ts tries once more too).
       await recordThroughOutage(async () => {
-        await sql`update calls set call_sid = ${receipt.callSid}, status = ${receipt.status}, updated_at = now() where id = ${id}`;
+        await sql`
+          update calls set call_sid = ${receipt.callSid}, status = ${receipt.status}, send_error = null, error_code = null, updated_at = now() where id = ${id}`;
         await sql`
           with best as (
             select e.status from call_status_events e

@@ -4,11 +4,14 @@
  * REST API (the requests are checked): WhatsApp inside and outside the 24-hour window (body, template,
  * or SMS without one), WhatsApp failing (63016) → SMS, an SMS to a landline (30006) → a call, an
  * unanswered call → one more call after the clinic's delay → SMS, a call Twilio refuses outright
- * (21215) → SMS at once, delivered → nothing more, and calls only within contact hours. Receipts are signalled as the status webhooks signal them.
+ * (21215) → SMS at once, delivered → nothing more, and calls only within contact hours; a call Twilio
+ * never places (5xx to every try) ends failed in the call log, and the chain goes on. Receipts are
+ * signalled as the status webhooks signal them.
  */
 import { temporal } from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listDeliveries } from '../../src/appointments/deliveryAttempts.js';
+import { settleUnsent } from '../../src/messaging/unsentDeliveries.js';
 import { deleteWhatsAppTemplate, saveWhatsAppTemplate } from '../../src/clinics/whatsAppTemplates.js';
 import { startFakeTwilioApi, type FakeTwilioApi } from '../support/fakeTwilioApi.js';
 import { startAppointmentChain } from '../../src/appointments/startAppointmentChain.js';
@@ -210,6 +213,40 @@ describe('a voice reminder', () => {
     expect((await reminders()).map((a) => a.channel)).toEqual(['voice', 'sms']);
     expect(twilioApi.requestsTo(appointment.phone, 'calls')).toHaveLength(1);
     twilioApi.clearAnswer(appointment.phone);
+  });
+
+  it('that Twilio never places (a 503 to each of its tries) ends failed in the call log, and the chain goes on to the next reminder', async () => {
+    await sleepUntil(env, await nextLocal(env, ZONE, '10:00'));
+    const appointment = await bookTestAppointment(sql, clinic, { startsAt: await nextLocal(env, ZONE, '15:00', 2), reminderRules: [], channel: 'voice' });
+    twilioApi.setAnswer(appointment.phone, (request) => (request.resource === 'calls' ? { kind: 'outage', httpStatus: 503 } : { kind: 'created' }));
+    const handle = await startAppointmentChain(ts.temporal, ts.taskQueue, appointment);
+    const reminders = async () => (await listDeliveries(sql, appointment.appointmentId)).filter((d) => d.kind === 'reminder').map((d) => d.attempts);
+    await handle.executeUpdate(remindNowUpdate);
+    // Its 20 tries, at most a minute apart, take about a quarter of an hour; each leaves Twilio's answer on the call's row.
+    await env.sleep(20 * MINUTE);
+    await expect.poll(() => twilioApi.requestsTo(appointment.phone, 'calls').length, { timeout: 30_000 }).toBe(20);
+    const [row] = await sql<{ send_error: string }[]>`select send_error from calls where appointment_id = ${appointment.appointmentId}`;
+    expect(row!.send_error).toBe('Twilio answered 503: Service unavailable');
+    // Past its deadline and the grace, the API's sweep ends it failed. (The deadline is the activity's
+    // schedule-to-close on the test server's clock, which has skipped ahead of Postgres's: it is moved
+    // back to where Postgres's would have it. This test server gives activities no retry policy, so
+    // the last attempt cannot know it is the last, as it does on a real one.)
+    await sql`update calls set send_until = now() - interval '3 minutes' where appointment_id = ${appointment.appointmentId}`;
+    expect(await settleUnsent(sql, 'calls')).toBeGreaterThanOrEqual(1);
+    expect(await reminders()).toEqual([[expect.objectContaining({ channel: 'voice', status: 'failed', errorCode: 20503, sid: null })]]);
+    // As for a text out of tries, no other channel is tried: the chain falls back by receipts and refusals only.
+    await env.sleep(60 * MINUTE);
+    expect((await reminders()).flat().map((a) => a.channel)).toEqual(['voice']);
+
+    // The chain goes on: staff send the reminder again once Twilio is back, and it is called.
+    twilioApi.clearAnswer(appointment.phone);
+    await handle.executeUpdate(remindNowUpdate);
+    await expect
+      .poll(reminders, { timeout: 30_000 })
+      .toEqual([
+        [expect.objectContaining({ status: 'failed', sid: null })],
+        [expect.objectContaining({ channel: 'voice', sid: expect.stringMatching(/^CA/) })],
+      ]);
   });
 
   it('answered (by a person or a machine) ends there', async () => {

@@ -1,8 +1,9 @@
 /**
  * The "Messages and calls" page: the clinic's log (texts both ways and reminder calls), newest first,
  * with filters (phone, direction, channel, status, day), each entry's delivery status and Twilio error
- * code, why a text Twilio has not taken is not out (still tried, no try left, no longer needed), and numbers masked (`+1 ••• ••• 1234`). A "Show number" button per entry posts a reveal that is
- * logged before the page comes back with that one entry's number in full.
+ * code, why a text or call Twilio has not taken is not out (still tried, no try left, no longer
+ * needed), and numbers masked (`+1 ••• ••• 1234`). A "Show number" button per entry posts a reveal that
+ * is logged before the page comes back with that one entry's number in full.
  */
 import { html, raw } from 'hono/html';
 import { DateTime } from 'luxon';
@@ -71,10 +72,10 @@ function renderPhone(entry: LogEntry, view: MessagesView): Html {
 }
 
 /**
- * Why an outbound text the provider has not taken is not out, in the clinic's time: still being tried
- * (`queued` after a 429, a 5xx or no answer), no try left (`failed`), or no longer needed (`canceled`);
- * with Twilio's answer to its last try. Undefined for a text on its way, taken, or refused (its error
- * code says why).
+ * Why an outbound text or a call the provider has not taken is not out, in the clinic's time: still
+ * being tried (`queued` after a 429, a 5xx or no answer), no try left (`failed`), or, for a text, no
+ * longer needed (`canceled`); with Twilio's answer to its last try. Undefined for one on its way, taken,
+ * or refused (its error code says why).
  */
 function describeUnsent(entry: LogEntry, zone: string): string | undefined {
   const { unsent } = entry;
@@ -82,9 +83,10 @@ function describeUnsent(entry: LogEntry, zone: string): string | undefined {
   const until =
     unsent.sendUntil === null ? undefined : DateTime.fromJSDate(unsent.sendUntil).setZone(zone).setLocale('en-US').toLocaleString(DateTime.DATETIME_MED);
   const lastTry = unsent.sendError === null ? '' : ` Last try: ${unsent.sendError}.`;
-  if (entry.status === 'queued' && unsent.sendError !== null) return `Not sent yet: tried again${until === undefined ? '' : ` until ${until}`}.${lastTry}`;
-  if (entry.status === 'failed' && unsent.sendError !== null) return `Not sent: no try was left${until === undefined ? '' : ` after ${until}`}.${lastTry}`;
-  if (entry.status === 'canceled') return `Not sent: no longer needed before Twilio took it.${lastTry}`;
+  const sent = entry.kind === 'call' ? 'placed' : 'sent';
+  if (entry.status === 'queued' && unsent.sendError !== null) return `Not ${sent} yet: tried again${until === undefined ? '' : ` until ${until}`}.${lastTry}`;
+  if (entry.status === 'failed' && unsent.sendError !== null) return `Not ${sent}: no try was left${until === undefined ? '' : ` after ${until}`}.${lastTry}`;
+  if (entry.status === 'canceled') return `Not ${sent}: no longer needed before Twilio took it.${lastTry}`;
   return undefined;
 }
 
