@@ -30,7 +30,21 @@ export const ZMessage = z
       description: "Twilio's message status (`received`, `queued`, `sent`, `delivered`, `undelivered`, `failed`, …); a reply given as TwiML is `accepted`.",
       example: 'delivered',
     }),
-    error_code: z.int().nullable().meta({ description: "Twilio's error code when sending failed, e.g. 21610 (opted out).", example: null }),
+    error_code: z.int().nullable().meta({
+      description:
+        "Twilio's error code when sending failed, e.g. 21610 (opted out), or of its last answer to a try of a text it has not taken (20429 throttled).",
+      example: null,
+    }),
+    send_error: z.string().nullable().meta({
+      description:
+        'An outbound text Twilio has not taken (no MessageSid): what Twilio answered its last try (`Twilio answered 429 and asks to retry after 60 s`, `Twilio answered 503: Service unavailable`, `no answer from Twilio: …`), while it is tried again (`status` `queued`) or once it ended unsent (`failed`: no try was left; `canceled`: no longer needed). Null for a text Twilio took or refused (see `error_code`), one not tried yet, an inbound text and a TwiML reply.',
+      example: 'Twilio answered 429 and asks to retry after 60 s',
+    }),
+    send_until: z.string().nullable().meta({
+      description:
+        'ISO 8601 UTC. An outbound text Twilio has not taken: the deadline of its tries. One still `queued` is tried again until then (two minutes past it, with no try left, it ends `failed`); one that ended unsent (`failed`, `canceled`) was tried until then at most (its last try, when that failed first). Null for a text Twilio took, an inbound text and a TwiML reply.',
+      example: '2026-01-05T14:33:00.000Z',
+    }),
     created_at: z.string().meta({ description: 'ISO 8601 UTC.', example: '2026-01-05T14:03:00.000Z' }),
   })
   .openapi('Message');
@@ -50,6 +64,8 @@ const messageJson = (m: LoggedMessage): TMessage => ({
   body: m.body,
   status: m.status,
   error_code: m.errorCode,
+  send_error: m.unsent?.sendError ?? null,
+  send_until: m.unsent?.sendUntil?.toISOString() ?? null,
   created_at: m.createdAt.toISOString(),
 });
 
@@ -85,7 +101,7 @@ export function messageRoutes(deps: { sql: Sql; defaultCountry: CountryCode }) {
     operationId: 'listMessages',
     summary: "The clinic's message log, both ways, newest first",
     description:
-      'A reply given as TwiML is listed as an outbound message with status `accepted` (Twilio sends it under a MessageSid we are not told). A page at a time, newest first and then by `id` (the higher first): pass `next_cursor` as `cursor` for the next (older) page (also in the `Link` header, `rel="next"`) until it is null, with the same `phone` and `clinic` (`limit` may change): a cursor sent with another `phone` or `clinic` is a 400 naming `cursor`.',
+      'A reply given as TwiML is listed as an outbound message with status `accepted` (Twilio sends it under a MessageSid we are not told). An outbound text Twilio has not taken says why (`send_error`) and until when it is tried (`send_until`). A page at a time, newest first and then by `id` (the higher first): pass `next_cursor` as `cursor` for the next (older) page (also in the `Link` header, `rel="next"`) until it is null, with the same `phone` and `clinic` (`limit` may change): a cursor sent with another `phone` or `clinic` is a 400 naming `cursor`.',
     tags: ['Messages'],
     request: { query: messageLogQuery(deps.defaultCountry) },
     responses: {

@@ -17,6 +17,12 @@ export interface LoggedMessage {
   /** Twilio's message status (`received`, `delivered`, …; a TwiML reply is `accepted`). */
   status: string;
   errorCode: number | null;
+  /**
+   * An outbound text the provider has not taken (no MessageSid; a TwiML reply, `accepted`, aside): what
+   * it answered the last try (null: nothing yet, or a refusal its error code tells) and until when it is
+   * tried (src/messaging/unsentDeliveries.ts). Null for every other text.
+   */
+  unsent: { sendError: string | null; sendUntil: Date | null } | null;
   createdAt: Date;
 }
 
@@ -29,6 +35,9 @@ interface MessageRow {
   body: string;
   status: string;
   error_code: number | null;
+  unsent: boolean;
+  send_error: string | null;
+  send_until: Date | null;
   created_at: Date;
   key_at: string;
 }
@@ -37,7 +46,8 @@ interface MessageRow {
 export async function listMessages(sql: Sql, clinicId: number, filter: { phone?: string }, page: PageRequest<TimeKey>): Promise<Page<LoggedMessage, TimeKey>> {
   const { after } = page;
   const rows = await sql<MessageRow[]>`
-    select id, direction, channel, from_address, to_address, body, status, error_code, created_at,
+    select id, direction, channel, from_address, to_address, body, status, error_code,
+           direction = 'outbound' and provider_sid is null and status <> 'accepted' as unsent, send_error, send_until, created_at,
            to_char(created_at at time zone 'UTC', ${KEY_TIME_FORMAT}) as key_at
     from messages
     where clinic_id = ${clinicId} ${filter.phone === undefined ? sql`` : sql`and phone = ${filter.phone}`}
@@ -55,6 +65,7 @@ export async function listMessages(sql: Sql, clinicId: number, filter: { phone?:
       body: m.body,
       status: m.status,
       errorCode: m.error_code,
+      unsent: m.unsent ? { sendError: m.send_error, sendUntil: m.send_until } : null,
       createdAt: m.created_at,
     }),
   );

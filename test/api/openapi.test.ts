@@ -192,3 +192,15 @@ describe('the paged lists', () => {
     },
   );
 });
+
+describe('the message log', () => {
+  it('documents, on each text, why one Twilio has not taken is not out and until when it is tried', () => {
+    const { operation } = documentedOperations().find((o) => o.operation.operationId === 'listMessages')!;
+    expect(operation.responses['200']!.content!['application/json']!.schema!.$ref).toBe('#/components/schemas/MessageLog');
+    const message = document.components.schemas.Message!;
+    for (const field of ['send_error', 'send_until']) {
+      expect(message.properties?.[field]?.type, field).toEqual(['string', 'null']);
+      expect(message.required, field).toContain(field);
+    }
+  });
+});

@@ -5,8 +5,8 @@
  * tried; once no try is left (its sender's deadline and a grace passed, or its last try failed) it ends
  * `failed`, and once its sender no longer needs it, `canceled`: never `queued` for ever. A send
  * activity's texts are tried until its schedule-to-close, and a try after a text or call ended sends
- * nothing. A call whose last try had no answer, which Twilio had placed after all, still reaches the
- * patient who picks up.
+ * nothing. The JSON API's message log says the same as the page. A call whose last try had no answer,
+ * which Twilio had placed after all, still reaches the patient who picks up.
  */
 import { tsToMs } from '@temporalio/common/lib/time.js';
 import pino from 'pino';
@@ -15,7 +15,7 @@ import { createMessenger } from '../../src/messaging/messenger.js';
 import { MessageRejectedError } from '../../src/messaging/sender.js';
 import { settleUnsent, withdrawUnsentText } from '../../src/messaging/unsentDeliveries.js';
 import { bookTestAppointment } from '../support/appointments.js';
-import { patientPhone, patientReply } from '../support/stack.js';
+import { json, patientPhone, patientReply } from '../support/stack.js';
 import { staffCookie } from '../support/staffForms.js';
 import { callStatusParams, callTwimlParams, fakeSid, PUBLIC_BASE_URL } from '../support/twilioWebhooks.js';
 import { twilioStackSuite } from '../support/twilioStackSuite.js';
@@ -158,6 +158,52 @@ describe('a text Twilio does not take', () => {
     const scheduledAt = tsToMs(scheduled.eventTime);
     expect(row.status).toBe('queued');
     expect(Math.abs(row.send_until.getTime() - (scheduledAt + 30 * MINUTE))).toBeLessThan(1000);
+  });
+});
+
+/** Text `key` as the JSON API's message log (`GET /api/messages?phone=`) lists it. */
+async function apiEntryOf(phone: string, key: string): Promise<Record<string, unknown>> {
+  const response = await suite.stack.api(`/api/messages?phone=${encodeURIComponent(phone)}`);
+  expect(response.status).toBe(200);
+  const { messages } = (await json(response)) as { messages: { id: number }[] };
+  const id = Number((await rowOf(key)).id);
+  const entry = messages.find((m) => m.id === id);
+  expect(entry, `message ${id} in the log`).toBeDefined();
+  return entry!;
+}
+
+describe("the JSON API's message log", () => {
+  it('says of a text Twilio has not taken what Twilio answered and until when it is tried, as the page does', async () => {
+    const phone = patientPhone();
+    suite.twilioApi.setAnswers(phone, [
+      { kind: 'throttled', retryAfterSeconds: 60 },
+      { kind: 'outage', httpStatus: 503 },
+    ]);
+    const until = new Date(Date.now() + 30 * MINUTE);
+    const { key } = await text(phone, until);
+    expect(await apiEntryOf(phone, key)).toMatchObject({
+      direction: 'outbound',
+      status: 'queued',
+      error_code: 20429,
+      send_error: 'Twilio answered 429 and asks to retry after 60 s',
+      send_until: until.toISOString(),
+    });
+
+    // Its last try fails: it ended unsent, and says when and what Twilio last answered.
+    const lastTry = Date.now();
+    await text(phone, new Date(), key);
+    const failed = await apiEntryOf(phone, key);
+    expect(failed).toMatchObject({ status: 'failed', error_code: 20503, send_error: 'Twilio answered 503: Service unavailable' });
+    expect(Date.parse(failed.send_until as string)).toBeGreaterThanOrEqual(lastTry - 1000);
+    expect(Date.parse(failed.send_until as string)).toBeLessThan(until.getTime());
+
+    // A text Twilio took, and the patient's own, carry neither.
+    const sent = await text(phone, until);
+    expect(await apiEntryOf(phone, sent.key)).toMatchObject({ send_error: null, send_until: null });
+    await suite.stack.sendSms(phone, 'STATUS');
+    const [inbound] = await suite.stack.sql<{ id: string }[]>`select id::text from messages where phone = ${phone} and direction = 'inbound'`;
+    const { messages } = (await json(await suite.stack.api(`/api/messages?phone=${encodeURIComponent(phone)}`))) as { messages: { id: number }[] };
+    expect(messages.find((m) => m.id === Number(inbound!.id))).toMatchObject({ direction: 'inbound', send_error: null, send_until: null });
   });
 });
 
