@@ -83,6 +83,16 @@ export const ZDeliveries = z
             .meta({ description: 'MessageSid or CallSid; null when the provider refused it.', example: 'SM0123456789abcdef0123456789abcdef' }),
           status: z.string().meta({ description: "Twilio's latest status (message or call).", example: 'delivered' }),
           error_code: z.int().nullable().meta({ example: null }),
+          send_error: z.string().nullable().meta({
+            description:
+              'A text or call Twilio has not taken (`sid` null): what Twilio answered its last try (`Twilio answered 429 and asks to retry after 60 s`, `no answer from Twilio: …`), while it is tried again (`queued`) or once it ended unsent (`failed`: no try was left). Null once Twilio took it, for a refusal (see `error_code`), and before a first answer.',
+            example: null,
+          }),
+          send_until: z.string().nullable().meta({
+            description:
+              'ISO 8601 UTC. A text or call Twilio has not taken: the deadline of its tries (one still `queued` ends `failed` two minutes past it). Null once Twilio took it.',
+            example: null,
+          }),
           note: z.string().nullable().meta({
             description:
               "Why this attempt went on this channel (a fallback), for texts and calls alike; null for the first attempt on the appointment's channel.",
@@ -122,6 +132,8 @@ export const deliveriesJson = (deliveries: Delivery[]): z.infer<typeof ZDeliveri
       sid: t.sid,
       status: t.status,
       error_code: t.errorCode,
+      send_error: t.unsent?.sendError ?? null,
+      send_until: t.unsent?.sendUntil?.toISOString() ?? null,
       note: t.note,
       outcome_note: t.outcomeNote,
       answered_by: t.answeredBy,

@@ -17,6 +17,12 @@ export interface DeliveryAttempt {
   status: string;
   errorCode: number | null;
   note: string | null;
+  /**
+   * A text or call the provider has not taken (no sid): what it answered the last try (null: nothing
+   * yet, or a refusal its error code tells) and until when it is tried (src/messaging/unsentDeliveries.ts).
+   * Null once the provider took it.
+   */
+  unsent: { sendError: string | null; sendUntil: Date | null } | null;
   /** Calls: what the call came to (`voicemail left`, `no choice on the keypad`, …); null for a text, or a call with none. */
   outcomeNote: string | null;
   /** Calls: who answered (Twilio's AnsweredBy) and the patient's keypad choice. */
@@ -52,19 +58,22 @@ export async function listDeliveries(sql: Sql, appointmentId: string): Promise<D
 export async function listDeliveriesByAppointment(sql: Sql, appointmentIds: readonly string[]): Promise<Map<string, Delivery[]>> {
   if (appointmentIds.length === 0) return new Map();
   const rows = await sql<
-    (Omit<DeliveryAttempt, 'errorCode' | 'outcomeNote' | 'answeredBy'> & {
+    (Omit<DeliveryAttempt, 'errorCode' | 'unsent' | 'outcomeNote' | 'answeredBy'> & {
       appointment_id: string;
       key: string;
       error_code: number | null;
+      send_error: string | null;
+      send_until: Date | null;
       outcome_note: string | null;
       answered_by: string | null;
     })[]
   >`
-    select appointment_id::text, delivery_key as key, channel, provider_sid as sid, status, error_code, note, null as outcome_note, null as answered_by,
-      null as choice, created_at as at, id, 0 as source
+    select appointment_id::text, delivery_key as key, channel, provider_sid as sid, status, error_code, note, send_error, send_until,
+      null as outcome_note, null as answered_by, null as choice, created_at as at, id, 0 as source
     from messages where appointment_id = any(${appointmentIds}::bigint[]) and direction = 'outbound' and delivery_key is not null
     union all
-    select appointment_id::text, delivery_key, 'voice', call_sid, status, error_code, note, outcome_note, answered_by, choice, created_at, id, 1
+    select appointment_id::text, delivery_key, 'voice', call_sid, status, error_code, note, send_error, send_until, outcome_note, answered_by, choice,
+      created_at, id, 1
     from calls where appointment_id = any(${appointmentIds}::bigint[]) and delivery_key is not null
     order by appointment_id, at, source, id`;
   const byAppointment = new Map<string, Map<string, Delivery>>();
@@ -85,6 +94,8 @@ export async function listDeliveriesByAppointment(sql: Sql, appointmentIds: read
       status: row.status,
       errorCode: row.error_code,
       note: row.note,
+      // Outbound, so only a TwiML reply (`accepted`, sent under a sid we are not told) has no sid and was taken.
+      unsent: row.sid === null && row.status !== 'accepted' ? { sendError: row.send_error, sendUntil: row.send_until } : null,
       outcomeNote: row.outcome_note,
       answeredBy: row.answered_by,
       choice: row.choice,

@@ -5,7 +5,7 @@
  * tried; once no try is left (its sender's deadline and a grace passed, or its last try failed) it ends
  * `failed`, and once its sender no longer needs it, `canceled`: never `queued` for ever. A send
  * activity's texts are tried until its schedule-to-close, and a try after a text or call ended sends
- * nothing. The JSON API's message log says the same as the page. A call whose last try had no answer,
+ * nothing. The JSON API (the message log, an appointment's attempts) says the same as the page. A call whose last try had no answer,
  * which Twilio had placed after all, still reaches the patient who picks up.
  */
 import { tsToMs } from '@temporalio/common/lib/time.js';
@@ -233,6 +233,15 @@ const callRowOf = async (key: string) =>
       select id::text, status, call_sid, error_code, send_error from calls where idempotency_key = ${key}`
   )[0]!;
 
+/** The one delivery attempt of appointment `id` as `GET /api/appointments/{id}` lists it. */
+async function apiAttemptOf(id: string): Promise<Record<string, unknown>> {
+  const response = await suite.stack.api(`/api/appointments/${id}`);
+  expect(response.status).toBe(200);
+  const { deliveries } = (await json(response)) as { deliveries: { attempts: Record<string, unknown>[] }[] };
+  expect(deliveries.flatMap((d) => d.attempts)).toHaveLength(1);
+  return deliveries[0]!.attempts[0]!;
+}
+
 describe('a reminder call Twilio does not place', () => {
   it('shows staff why it has not been placed while it is tried, ends failed once no try is left, and is never placed after', async () => {
     const appointment = await voiceAppointment();
@@ -240,7 +249,8 @@ describe('a reminder call Twilio does not place', () => {
       { kind: 'throttled', retryAfterSeconds: 30 },
       { kind: 'outage', httpStatus: 503 },
     ]);
-    const { key, outcome } = await call(appointment, new Date(Date.now() + 30 * MINUTE));
+    const until = new Date(Date.now() + 30 * MINUTE);
+    const { key, outcome } = await call(appointment, until);
     expect(outcome).toMatchObject({ name: 'ProviderBusyError' });
     expect(await callRowOf(key)).toMatchObject({
       status: 'queued',
@@ -255,6 +265,15 @@ describe('a reminder call Twilio does not place', () => {
     expect(card).toMatch(
       /data-unsent>Not placed yet: tried again until [A-Z][a-z]{2} \d{1,2}, \d{4}, \d{1,2}:\d{2} [AP]M\. Last try: Twilio answered 429 and asks to retry after 30 s\.</,
     );
+    // The JSON API says the same of the appointment's attempt.
+    expect(await apiAttemptOf(appointment.appointmentId)).toMatchObject({
+      channel: 'voice',
+      sid: null,
+      status: 'queued',
+      error_code: 20429,
+      send_error: 'Twilio answered 429 and asks to retry after 30 s',
+      send_until: until.toISOString(),
+    });
 
     // The retry meets an outage, and then the sender's deadline passes: the sweep waits out the grace, then ends it failed.
     await call(appointment, new Date(Date.now() + 30 * MINUTE), key);
@@ -268,6 +287,11 @@ describe('a reminder call Twilio does not place', () => {
     card = await cardOfEntry(entry);
     expect(card).toContain(pill('failed', true));
     expect(card).toMatch(/data-unsent>Not placed: no try was left after [^<]*\. Last try: Twilio answered 503: Service unavailable\.</);
+    expect(await apiAttemptOf(appointment.appointmentId)).toMatchObject({
+      status: 'failed',
+      error_code: 20503,
+      send_error: 'Twilio answered 503: Service unavailable',
+    });
 
     // A try that comes after all the same places nothing.
     const requests = suite.twilioApi.requestsTo(appointment.phone, 'calls').length;
@@ -293,6 +317,7 @@ describe('a reminder call Twilio does not place', () => {
     expect((await call(placed, new Date(Date.now() + 30 * MINUTE), key)).outcome).toMatchObject({ outcome: 'placed' });
     expect(await callRowOf(key)).toMatchObject({ status: 'queued', call_sid: expect.stringMatching(/^CA/), error_code: null, send_error: null });
     expect(await cardOfEntry(`call:${(await callRowOf(key)).id}`)).not.toContain('data-unsent');
+    expect(await apiAttemptOf(placed.appointmentId)).toMatchObject({ sid: expect.stringMatching(/^CA/), send_error: null, send_until: null });
   });
 
   it('whose last try had no answer, but which Twilio placed after all, reaches the patient who picks up, and the log says it was placed', async () => {
