@@ -24,7 +24,8 @@ const SWEEP_AFTER_SECONDS = 10;
 export const abortUpdateId = (cancellationId: string): string => `staff-abort-${cancellationId}`;
 
 /**
- * Records staff's abort of cancellation `id` (once: the first request's time and `by` are kept).
+ * Records staff's abort of cancellation `id` (once: the first request's time and `by` are kept). The
+ * row's trigger sends `NOTIFY frontdesk_waitlist`, so every open Cancellations page shows it under way.
  * @returns who the abort is by (the first request's `by`), or undefined when the cancellation is no longer open.
  */
 export async function recordAbortRequest(sql: Sql, id: string, by: string): Promise<string | undefined> {

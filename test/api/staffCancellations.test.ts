@@ -2,7 +2,8 @@
  * A receptionist offers freed slots from the Cancellations page: signed in, forms from the page only;
  * a logged slot starts its offer workflow and shows its offers with masked numbers, their holds and a
  * link to the run in the Temporal Web UI; abort asks the workflow, and says so when the workflow is
- * too busy to take it at once; bad input is refused naming the field with nothing written.
+ * too busy to take it at once, on every open page at once; bad input is refused naming the field with
+ * nothing written.
  */
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -139,6 +140,58 @@ describe('aborting a slot whose offer workflow is busy with a round', () => {
     await expect.poll(async () => (await newestCancellation()).status, { timeout: 30_000 }).toBe('aborted');
     const page = await (await stack.app.request(pagePath(), { headers: { Cookie: cookie } })).text();
     expect(page).not.toContain('data-abort-under-way');
+  });
+});
+
+describe("another member of staff's open Cancellations page", () => {
+  it('shows an abort under way as soon as it is recorded, while the offer workflow is too busy to take it', { timeout: 90_000 }, async () => {
+    const phone = patientPhone();
+    const entry = await stack.api('/api/waitlist', { method: 'POST', body: JSON.stringify({ phone, provider_ids: [providerId] }) });
+    expect(entry.status).toBe(201);
+    const { cancellation, release } = await busyOfferWorkflow(stack, providerId);
+    try {
+      // A colleague has the page open: its live lists show the slot with its Abort button.
+      const events = await stack.app.request(pagePath('/events'), { headers: { Cookie: await staffCookie(stack) } });
+      expect(events.status).toBe(200);
+      const reader = events.body!.pipeThrough(new TextDecoderStream()).getReader();
+      const card = (lists: string) => new RegExp(`<li class="cancellation card" id="cancellation-${cancellation.id}"[\\s\\S]*?</li>`).exec(lists)?.[0] ?? '';
+      const EVENT = /event: cancellations\ndata: [\s\S]*?\n\n/;
+      let received = '';
+      let reading: ReturnType<typeof reader.read> | undefined;
+      /** The lists of the first `event: cancellations` from now on whose card of this slot passes `test`; undefined when none comes within `ms`. */
+      const listsWhere = async (test: (card: string) => boolean, ms: number): Promise<string | undefined> => {
+        const deadline = Date.now() + ms;
+        for (;;) {
+          const event = EVENT.exec(received);
+          if (event !== null) {
+            received = received.slice(event.index + event[0].length);
+            if (test(card(event[0]))) return event[0];
+            continue;
+          }
+          reading ??= reader.read();
+          const chunk = await Promise.race([reading, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), deadline - Date.now()))]);
+          if (chunk === undefined || chunk.done) return undefined;
+          reading = undefined;
+          received += chunk.value;
+        }
+      };
+      const abortButton = (c: string) => c.includes('Yes, stop offering');
+      expect(await listsWhere(abortButton, 10_000), 'the slot with its Abort button').toBeDefined();
+
+      // Staff abort it from another page; the workflow, busy with its round, has not taken it.
+      const aborted = await post(pagePath(`/${cancellation.id}/abort`), await staffCookie(stack), {});
+      expect(flash(aborted, 'notice')).toMatch(/^Stopping the offers of /);
+      expect((await newestCancellation()).status).toBe('open');
+      // The colleague's page has been told: the card says the abort is under way, with no Abort button.
+      const underWay = (c: string) => /data-abort-under-way>Abort under way since \d{1,2}:\d{2} [AP]M:/.test(c);
+      const now = await listsWhere(underWay, 2_000);
+      expect(now, 'the lists sent again once the abort was recorded').toBeDefined();
+      expect(abortButton(card(now!))).toBe(false);
+      await reader.cancel();
+    } finally {
+      await release();
+    }
+    await expect.poll(async () => (await newestCancellation()).status, { timeout: 30_000 }).toBe('aborted');
   });
 });
 
