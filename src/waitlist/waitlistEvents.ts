@@ -2,7 +2,7 @@
  * "A clinic's waitlist or cancellations changed" events over Postgres LISTEN/NOTIFY. The NOTIFY comes
  * from triggers on `waitlist_entries`, `cancellation_events` and `offers` (migration
  * 1763801500000_waitlist-change-events) and on `cancellation_abort_requests` (migration
- * 1763804500000_call-placing-and-abort-events), so every writer in every process is heard: staff (an
+ * 1763804900000_call-placing-and-abort-events), so every writer in every process is heard: staff (an
  * abort recorded while the offer workflow has not taken it yet included), the offer workflow's
  * activities, a patient's YES, a hold that expires.
  */
