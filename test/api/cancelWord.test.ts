@@ -68,6 +68,8 @@ describe('a CANCEL handled a second time, as the reply sweep does when a later s
     expect(await handleInboundText(deps, text)).toBeNull();
     expect({ soonest: await statusOf(soonest.id), later: await statusOf(later.id) }).toEqual({ soonest: 'cancelled', later: 'booked' });
     expect(await optOuts(phone)).toEqual(['CANCEL']);
+    // Answered now (no reply, the number opted out), so no other test file's sweep takes it up.
+    await stack.sql`update messages set reply_via = 'none' where provider_sid = ${messageSid}`;
   });
 });
 

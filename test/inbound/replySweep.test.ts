@@ -60,8 +60,9 @@ describe('a late reply Twilio refused with a 5xx', () => {
     twilioApi.clearAnswer(phone);
     // The sweep leaves a reply alone for STALE_AFTER_SECONDS after its last attempt: let that pass.
     await stack.sql`update messages set updated_at = now() - interval '1 minute' where provider_sid = ${messageSid}`;
+    // The sweep takes up every clinic's stranded texts (other test files' too): count this patient's texts below.
     expect(await answerStrandedMessages(deps)).toBeGreaterThanOrEqual(1);
-    expect(await answerStrandedMessages(deps)).toBe(0);
+    await answerStrandedMessages(deps);
 
     const sent = twilioApi.requestsTo(phone, 'messages');
     expect(sent).toHaveLength(2); // the refused attempt, then the one that went through

@@ -79,8 +79,9 @@ describe('a reply cut off by an API restart', () => {
       insert into messages (clinic_id, direction, channel, phone, from_address, to_address, body, provider_sid, status, processing_started_at, created_at)
       values (${stack.clinic.id}, 'inbound', 'sms', ${phone}, ${phone}, ${stack.clinicNumber}, 'JOIN', ${messageSid}, 'received', now() - interval '2 minutes', now() - interval '2 minutes')`;
     const deps = { sql: stack.sql, temporal: stack.temporal, taskQueue: stack.taskQueue, log: pino({ level: 'silent' }), messenger: stack.messenger };
-    expect(await answerStrandedMessages(deps)).toBe(1);
-    expect(await answerStrandedMessages(deps)).toBe(0);
+    // The sweep takes up every clinic's stranded texts: other test files' may be among them.
+    expect(await answerStrandedMessages(deps)).toBeGreaterThanOrEqual(1);
+    await answerStrandedMessages(deps);
     const texts = await textsTo(phone);
     expect(texts).toHaveLength(1);
     expect(texts[0]!.body).toMatch(/your ticket is [A-Z]\d+/);
