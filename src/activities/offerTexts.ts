@@ -9,7 +9,7 @@ import type { Sql } from '../db/sql.js';
 import { isFinalStatus } from '../domain/deliveryFallback.js';
 import type { OfferKind } from '../domain/messageTemplates.js';
 import type { Messenger } from '../messaging/messenger.js';
-import { withdrawUnsentText } from '../messaging/unsentDeliveries.js';
+import { giveUpUnsentText, withdrawUnsentText } from '../messaging/unsentDeliveries.js';
 import { FailureType } from '../workflows/definitions.js';
 import type { OfferState } from '../workflows/offerDefinitions.js';
 import { findSlot, providerInactive, slotValues } from './offerSlots.js';
@@ -89,6 +89,29 @@ export function createOfferTextActivities({ sql, messenger }: { sql: Sql; messen
         }),
       );
       return input.offerIds.filter((_, i) => failed[i]);
+    },
+
+    /**
+     * Settles the offer texts of a round whose `sendOfferTexts` failed (Twilio throttled or failed them
+     * until its retries ran out): each text of `offerIds` Twilio has not taken will not go, and is
+     * ended in the message log, `failed` (with Twilio's last answer) while its offer is pending,
+     * `canceled` once the offer has ended (no longer needed). Idempotent: a retry finds them ended.
+     * @returns the offers whose text did not go (not taken by Twilio, or never logged), in `offerIds`' order.
+     */
+    async settleUnsentOfferTexts(input: { offerIds: string[] }): Promise<string[]> {
+      return failPermanentErrorsFast('settleUnsentOfferTexts', async () => {
+        const unsent: string[] = [];
+        for (const offerId of input.offerIds) {
+          const key = `offer:${offerId}`;
+          const [offer] = await sql<{ state: OfferState }[]>`select state from offers where id = ${offerId}`;
+          // Ended first, then read: no later try sends a text ended here.
+          if (offer?.state === 'pending') await giveUpUnsentText(sql, key);
+          else await withdrawUnsentText(sql, key);
+          const [taken] = await sql`select 1 from messages where idempotency_key = ${key} and provider_sid is not null`;
+          if (taken === undefined) unsent.push(offerId);
+        }
+        return unsent;
+      });
     },
 
     /**

@@ -5,9 +5,11 @@
  * it; a late reply's hour of resends); past it, and `SETTLE_GRACE_MS` for a try still talking to Twilio,
  * nothing sends it, and the API's sweep marks it `failed` (`settleUnsent`), with the provider's last
  * answer kept in `send_error`. A text its sender no longer needs (its waitlist offer ended while Twilio
- * throttled it) is `canceled` at once (`withdrawUnsentText`). Both are final (rank 4 in
- * `message_status_rank` and `call_status_rank`): the messenger sends or places neither again under its
- * idempotency key, and staff see on the Messages and calls page that it was not sent or placed, and why.
+ * throttled it) is `canceled` at once (`withdrawUnsentText`); one whose sender gave up on it before its
+ * `send_until` (a waitlist round's send activity failed) is `failed` at once (`giveUpUnsentText`). All
+ * are final (rank 4 in `message_status_rank` and `call_status_rank`): the messenger sends or places none
+ * of them again under its idempotency key, and staff see on the Messages and calls page that it was not
+ * sent or placed, and why.
  */
 import type { Sql } from '../db/sql.js';
 import { maskPhoneNumbers } from '../domain/phone.js';
@@ -85,4 +87,17 @@ export async function withdrawUnsentText(sql: Sql, idempotencyKey: string): Prom
     update messages set status = 'canceled', updated_at = now()
     where idempotency_key = ${idempotencyKey} and provider_sid is null and status = 'queued'`;
   return withdrawn.count > 0;
+}
+
+/**
+ * Ends the text logged under `idempotencyKey` `failed` if Twilio has not taken it: its sender gave up
+ * on it (a waitlist round whose send activity failed), so no try of it is left; `send_error` keeps
+ * what Twilio answered the last.
+ * @returns whether there was such a text.
+ */
+export async function giveUpUnsentText(sql: Sql, idempotencyKey: string): Promise<boolean> {
+  const failed = await sql`
+    update messages set status = 'failed', send_error = coalesce(send_error, ${NO_ANSWER_RECORDED}), send_until = least(send_until, now()), updated_at = now()
+    where idempotency_key = ${idempotencyKey} and provider_sid is null and status = 'queued'`;
+  return failed.count > 0;
 }

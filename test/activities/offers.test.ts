@@ -2,7 +2,8 @@
  * The offer activities on the test Postgres, at the moments the workflow tests cannot hold: staff make
  * the slot's provider inactive after a round's offers were picked but before their texts went, after a
  * round had begun going out, and after the winner was booked (a retried booking). And the daily cap,
- * which counts only the offers whose text went, on the day it went. And a round one of whose texts Twilio refuses for good.
+ * which counts only the offers whose text went, on the day it went. And a round one of whose texts Twilio refuses for good,
+ * and one whose texts Twilio throttles until the round's send activity gives up.
  */
 import { Client, Connection } from '@temporalio/client';
 import { DateTime } from 'luxon';
@@ -13,7 +14,7 @@ import { createOfferActivities } from '../../src/activities/offers.js';
 import type { Clinic } from '../../src/clinics/clinics.js';
 import { createSql, type Sql } from '../../src/db/sql.js';
 import { createMessenger } from '../../src/messaging/messenger.js';
-import { MessageRejectedError, type Sender } from '../../src/messaging/sender.js';
+import { MessageRejectedError, ProviderBusyError, type Sender } from '../../src/messaging/sender.js';
 import { updateProvider } from '../../src/providers/providers.js';
 import { createCancellation } from '../../src/waitlist/cancellations.js';
 import { addWaitlistEntry } from '../../src/waitlist/waitlistEntries.js';
@@ -212,5 +213,47 @@ describe('a round one of whose texts Twilio refuses for good', () => {
     const [logged] = await sql<{ status: string; error_code: number | null }[]>`
       select status, error_code from messages where idempotency_key = ${`offer:${offerOf(refused)}`}`;
     expect(logged).toEqual({ status: 'failed', error_code: 21211 });
+  });
+});
+
+describe('a round whose texts Twilio throttles until its send activity gives up', () => {
+  it('ends the texts Twilio never took, reports their offers as not texted, and no later try sends them', async () => {
+    const { phones, round } = await slotFor(3);
+    const [taken, throttled, withdrawn] = phones as [string, string, string];
+    const asked: string[] = [];
+    const activities = activitiesWith({
+      ...acceptingSender(),
+      send: ({ to }) => {
+        asked.push(to);
+        return to === taken
+          ? Promise.resolve({ messageSid: fakeSid(), status: 'queued' })
+          : Promise.reject(new ProviderBusyError('Twilio answered 429 and asks to retry after 60 s', 60_000, 20429));
+      },
+    });
+    const made = await activities.makeOffers(round(1));
+    const offerOf = (phone: string) => made.find((o) => o.phone === phone)!.offerId;
+    const offerIds = phones.map(offerOf);
+
+    await expect(activities.sendOfferTexts({ offerIds, holdMinutes: 7 })).rejects.toThrow(/429/);
+    // The round's texts go all at once: the first 429 fails the attempt while the others' answers are still being recorded.
+    const answered = () =>
+      sql`select 1 from messages where idempotency_key = any(${offerIds.map((id) => `offer:${id}`)}) and (provider_sid is not null or error_code is not null)`;
+    await expect.poll(async () => (await answered()).length).toBe(3);
+    // Staff withdrew one of them meanwhile (its offer ended): its text is no longer needed.
+    await activities.recordOfferStates([{ offerId: offerOf(withdrawn), state: 'canceled' }]);
+
+    expect(await activities.settleUnsentOfferTexts({ offerIds })).toEqual([offerOf(throttled), offerOf(withdrawn)]);
+    const logged = (phone: string) =>
+      sql<{ status: string; error_code: number | null }[]>`select status, error_code from messages where idempotency_key = ${`offer:${offerOf(phone)}`}`;
+    expect(await logged(throttled)).toEqual([{ status: 'failed', error_code: 20429 }]);
+    expect(await logged(withdrawn)).toEqual([{ status: 'canceled', error_code: 20429 }]);
+    expect(await Promise.all(phones.map(offerTextsTo))).toEqual([1, 0, 0]);
+
+    // A try that comes after (the round's last attempt, late) sends neither, and settling again changes nothing.
+    asked.length = 0;
+    expect(await activities.sendOfferTexts({ offerIds: [offerOf(throttled)], holdMinutes: 7 })).toEqual([offerOf(throttled)]);
+    expect(asked).toEqual([]);
+    expect(await activities.settleUnsentOfferTexts({ offerIds })).toEqual([offerOf(throttled), offerOf(withdrawn)]);
+    expect(await logged(throttled)).toEqual([{ status: 'failed', error_code: 20429 }]);
   });
 });
