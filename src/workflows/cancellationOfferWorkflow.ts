@@ -6,6 +6,10 @@
  * `filled` (the winner booked, with a reminder chain of their own), `expired` (nobody left, or the slot
  * starts within `leadMinutes`) or `aborted` by staff (pending offers withdrawn with a short text).
  * Offers go out only within the clinic's contact hours: a slot freed at night waits for the morning.
+ * A round whose texts cannot be sent (Twilio throttles or fails them until the send activity's 30
+ * minutes of retries run out) does not end the workflow: the offers whose text did not go end
+ * `failed`, freeing their patients, and the next round waits 10 minutes (`UNSENT_ROUND_PAUSE_MINUTES`);
+ * a slot whose lead time comes first ends `expired`, and staff can abort it meanwhile.
  *
  * Its parts: the handlers decide every answer and abort from the workflow's own state, without awaiting
  * (offerHandlers.ts); what they decide is written and texted by this loop, in order (offerChanges.ts);
@@ -14,8 +18,9 @@
  *
  * Its patches, each explained where it applies: `offer-book-then-tell-once` (here, read once at the
  * start; offerChanges.ts, offerHandlers.ts, offerWinner.ts), `offer-notice-failure-logged`
- * (offerChanges.ts), `offer-provider-inactive-withdraws` (offerProviderInactive.ts) and
- * `offer-round-ends-with-cancellation` (offerRound.ts).
+ * (offerChanges.ts), `offer-provider-inactive-withdraws` (offerProviderInactive.ts),
+ * `offer-round-ends-with-cancellation` and `offer-round-unsent-texts-fail` (offerRound.ts; the latter's
+ * pause is read here, from `nextRoundAt`, which only its branch sets).
  */
 import { allHandlersFinished, condition, continueAsNew, patched, workflowInfo } from '@temporalio/workflow';
 import { nextContactInstant } from '../domain/reminderPlan.js';
@@ -62,7 +67,8 @@ export async function cancellationOfferWorkflow(input: CancellationOfferInput): 
 
     const open = pending();
     const free = settings.batchSize - open.length;
-    const sendAt = nextContactInstant(now, settings.timezone, settings.contactHours);
+    // The next round goes inside contact hours, and not during the pause after a round whose texts could not be sent.
+    const sendAt = Math.max(nextContactInstant(now, settings.timezone, settings.contactHours), s.nextRoundAt ?? 0);
     if (now >= lastOfferAt || (exhausted && open.length === 0)) {
       // Too late to offer again, or nobody left: the pending offers may still win it.
       if (open.length === 0) s.status = 'expired';

@@ -81,6 +81,8 @@ export interface CancellationOfferState {
   winner: string | null;
   /** Whether the winner's booking and every write of the end are done. */
   settled: boolean;
+  /** No round of offers before this instant (epoch ms): set when a round's texts could not be sent (offerRound.ts). */
+  nextRoundAt?: number;
 }
 
 /** What a staff abort says: who asked (for the log). */

@@ -13,8 +13,18 @@
  * whose offer text went (`sendOfferNotice` checks), so those already texted are told the opening is
  * withdrawn and nobody else hears of it. Before the patch such a round was texted all the same, and a
  * round still being made was left `pending`, which kept its patients from every other offer.
+ *
+ * A round whose texts cannot be sent (`patched('offer-round-unsent-texts-fail')`): `sendOfferTexts`
+ * fails when Twilio throttles or fails them (429, 5xx, no answer) until its 30 minutes of retries run
+ * out, or on an error no retry fixes. The texts of the round Twilio has not taken are ended in the
+ * message log (`settleUnsentOfferTexts`: `failed`, so no late try sends them), their offers end
+ * `failed` as a refused text's do, freeing their patients for the next candidate and for every other
+ * slot, and the offers whose text went hold on. The next round waits `UNSENT_ROUND_PAUSE_MINUTES`
+ * (`nextRoundAt`), so a Twilio that fails at once is not asked round after round; a slot whose lead
+ * time comes first expires. Before the patch the failure failed the whole workflow: the cancellation
+ * stayed `open` with its offers `pending` for ever, and staff could not abort it.
  */
-import { condition, patched } from '@temporalio/workflow';
+import { ActivityFailure, condition, isCancellation, log, patched } from '@temporalio/workflow';
 import type { OfferChanges } from './offerChanges.js';
 import type { CancellationOfferInput, CancellationOfferState, OfferRecord } from './offerDefinitions.js';
 import { PROVIDER_INACTIVE, refusedForInactiveProvider } from './offerProviderInactive.js';
@@ -22,6 +32,12 @@ import { store, texts } from './offerProxies.js';
 
 /** Feature flag of a round that the cancellation's end overtakes being ended with it (see the module docstring). */
 export const ROUND_ENDS_WITH_CANCELLATION_PATCH = 'offer-round-ends-with-cancellation';
+
+/** Feature flag of a round whose texts cannot be sent ending their offers `failed`, not the workflow (see the module docstring). */
+export const UNSENT_ROUND_PATCH = 'offer-round-unsent-texts-fail';
+
+/** Minutes the next round waits after a round whose texts could not be sent. */
+export const UNSENT_ROUND_PAUSE_MINUTES = 10;
 
 /** What a round needs from its workflow. */
 export interface RoundDeps {
@@ -64,7 +80,8 @@ export function createOfferRound({ input, state: s, workflowId, changes, changed
    * none is pending, and texts them; an offer whose text failed is ended `failed`.
    * @returns whether the round found fewer patients than places (nobody new is left), or null when it
    *   ended without texting anyone (the cancellation ended meanwhile, or the provider was made inactive).
-   * @throws the round's activity failures, other than a refusal for an inactive provider.
+   * @throws the round's activity failures, other than a refusal for an inactive provider and (in runs
+   *   with the patch) its texts that could not be sent.
    */
   return async function makeRound(free: number, now: number): Promise<boolean | null> {
     if (pending().length === 0) s.batch++;
@@ -98,14 +115,19 @@ export function createOfferRound({ input, state: s, workflowId, changes, changed
     try {
       failed = await textRound(made.map((o) => o.offerId));
     } catch (error) {
-      if (!refusedForInactiveProvider(error)) throw error;
-      // None of the round's texts went: its patients never heard of the slot, so nobody tells them it is gone.
-      const unsent = new Set(made.map((o) => o.offerId));
-      for (const offer of pending()) if (unsent.has(offer.offerId)) end(offer, 'canceled');
-      if (isOpen()) withdraw(PROVIDER_INACTIVE);
-      // An abort (staff's, or the one just made) queued a notice for them too.
-      changes.dropNotices(unsent);
-      return null;
+      if (refusedForInactiveProvider(error)) {
+        // None of the round's texts went: its patients never heard of the slot, so nobody tells them it is gone.
+        const unsent = new Set(made.map((o) => o.offerId));
+        for (const offer of pending()) if (unsent.has(offer.offerId)) end(offer, 'canceled');
+        if (isOpen()) withdraw(PROVIDER_INACTIVE);
+        // An abort (staff's, or the one just made) queued a notice for them too.
+        changes.dropNotices(unsent);
+        return null;
+      }
+      if (!(error instanceof ActivityFailure) || isCancellation(error) || !patched(UNSENT_ROUND_PATCH)) throw error;
+      failed = await store.settleUnsentOfferTexts({ offerIds: made.map((o) => o.offerId) });
+      log.warn('offer texts not sent', { round: s.round, unsent: failed.length, reason: error.cause?.message ?? error.message });
+      s.nextRoundAt = Date.now() + UNSENT_ROUND_PAUSE_MINUTES * 60_000;
     }
     for (const offerId of failed) {
       const offer = s.offers.find((o) => o.offerId === offerId);
