@@ -518,6 +518,24 @@ describe.runIf(recording)('record cancellation offer histories', () => {
     await save(workflowId, 'offer-abort-during-round', 'aborted');
   }, 180_000);
 
+  it(
+    'offered to two, Twilio throttles both texts until the round gives up (30 min) → both offers failed → staff abort → aborted',
+    async () => {
+      const providerId = await addProvider(suite.stack, 'Dr Throttled');
+      const phones = [await waitlistPatient(suite.stack, providerId), await waitlistPatient(suite.stack, providerId)];
+      // Twilio answers 429 to both texts for as long as they are tried: the round's send activity gives up after its 30 minutes.
+      for (const phone of phones) suite.twilioApi.setAnswer(phone, { kind: 'throttled', retryAfterSeconds: 60 });
+      const { id, workflow_id: workflowId } = await logCancellation(suite.stack, providerId);
+      const states = async () =>
+        (await suite.stack.sql<{ state: string }[]>`select state from offers where cancellation_id = ${id} order by id`).map((o) => o.state);
+      await expect.poll(states, { timeout: 35 * 60_000, interval: 10_000 }).toEqual(['failed', 'failed']);
+      const aborted = await suite.stack.api(`/api/cancellations/${id}/abort`, { method: 'POST' });
+      expect(aborted.status, await aborted.text()).toBe(200);
+      await save(workflowId, 'offer-round-unsent', 'aborted');
+    },
+    40 * 60_000,
+  );
+
   it('staff abort while the round is still being made → aborted, nobody texted', async () => {
     const providerId = await addProvider(suite.stack, 'Dr Slow');
     const phones = [await waitlistPatient(suite.stack, providerId), await waitlistPatient(suite.stack, providerId)];
