@@ -8,11 +8,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { abortCancellation } from '../../src/waitlist/offerWorkflows.js';
-import { createCancellation, offerWorkflowInput } from '../../src/waitlist/cancellations.js';
-import { addWaitlistEntry } from '../../src/waitlist/waitlistEntries.js';
-import { abortCancellationUpdate, answerOfferUpdate, CANCELLATION_OFFER_WORKFLOW_TYPE, type CancellationStatus } from '../../src/workflows/offerDefinitions.js';
-import { fictionalNumber } from '../support/clinic.js';
+import { abortCancellationUpdate, answerOfferUpdate, type CancellationStatus } from '../../src/workflows/offerDefinitions.js';
 import { startFakeTwilioApi, type FakeTwilioApi } from '../support/fakeTwilioApi.js';
+import { providerWithWaitlist, startOfferRound, takenTextsTo } from '../support/offerRounds.js';
 import { startTimeSkipping, type TimeSkipping } from '../support/timeSkipping.js';
 
 const MINUTE = 60_000;
@@ -29,59 +27,9 @@ afterAll(async () => {
   await twilioApi?.close();
 });
 
-/** A new provider with `count` waitlisted patients, best first; their phones and the provider's id. */
-async function waitlistFor(count: number): Promise<{ providerId: number; phones: string[] }> {
-  const [provider] = await ts.sql<{ id: number }[]>`
-    insert into providers (clinic_id, name, type) values (${ts.clinic.id}, ${`Dr ${crypto.randomUUID().slice(0, 8)}`}, 'APP') returning id`;
-  const phones: string[] = [];
-  for (let i = 0; i < count; i++) {
-    const phone = fictionalNumber('312');
-    await addWaitlistEntry(ts.sql, ts.clinic.id, {
-      phone,
-      providerIds: [provider!.id],
-      providerType: 'Any',
-      currentApptAt: null,
-      urgent: false,
-      manualBoost: 30 - i * 10,
-      notes: null,
-    });
-    phones.push(phone);
-  }
-  return { providerId: provider!.id, phones };
-}
-
-/**
- * Logs provider `providerId`'s slot `hoursAhead` from the workflow clock, as staff do, and starts its
- * offer workflow (three at once, held 7 min, at most one a day, at any hour); `beforeStart` runs between the two.
- */
-async function offer(providerId: number, hoursAhead: number, beforeStart: (cancellationId: string) => Promise<void> = () => Promise.resolve()) {
-  const start = new Date((await ts.env.currentTimeMs()) + hoursAhead * 60 * MINUTE);
-  const cancellation = await createCancellation(ts.sql, ts.clinic, {
-    providerId,
-    location: 'Main St clinic',
-    slotStartAt: start,
-    slotEndAt: new Date(start.getTime() + 30 * MINUTE),
-    reason: null,
-    createdBy: 'staff',
-  });
-  const input = await offerWorkflowInput(ts.sql, ts.clinic, cancellation);
-  await beforeStart(cancellation.id);
-  const handle = await ts.temporal.workflow.start(CANCELLATION_OFFER_WORKFLOW_TYPE, {
-    workflowId: cancellation.workflowId,
-    taskQueue: ts.taskQueue,
-    args: [{ ...input, settings: { ...input.settings, contactHours: { start: '00:00', end: '23:59' }, batchSize: 3, holdMinutes: 7, maxOffersPerDay: 1 } }],
-  });
-  return { id: cancellation.id, handle };
-}
-
 const offerStates = async (id: string) =>
   (await ts.sql<{ state: string }[]>`select state from offers where cancellation_id = ${id} order by id`).map((o) => o.state);
 const statusOf = async (id: string) => (await ts.sql<{ status: CancellationStatus }[]>`select status from cancellation_events where id = ${id}`)[0]!.status;
-/** What reached `phone`: the bodies of the texts Twilio took (it answered with a MessageSid), in order. */
-const textsTo = async (phone: string) =>
-  (await ts.sql<{ body: string }[]>`select body from messages where phone = ${phone} and direction = 'outbound' and provider_sid is not null order by id`).map(
-    (m) => m.body,
-  );
 /** How the texts to `phone` that Twilio never took ended in the message log (staff's Messages and calls page). */
 const untakenTo = async (phone: string) =>
   (await ts.sql<{ status: string }[]>`select status from messages where phone = ${phone} and direction = 'outbound' and provider_sid is null order by id`).map(
@@ -90,13 +38,13 @@ const untakenTo = async (phone: string) =>
 
 describe('staff withdraw a slot while a round of its offers is under way', () => {
   it('tell the patient already texted that the opening is withdrawn, and text no one the round had not reached', async () => {
-    const { providerId, phones } = await waitlistFor(3);
+    const { providerId, phones } = await providerWithWaitlist(ts, 3);
     const [first, second, third] = phones as [string, string, string];
     // Twilio takes the first text and throttles the other two for a minute: the round waits for its retry.
     twilioApi.setAnswers(second, [{ kind: 'throttled', retryAfterSeconds: 60 }]);
     twilioApi.setAnswers(third, [{ kind: 'throttled', retryAfterSeconds: 60 }]);
-    const { id, handle } = await offer(providerId, 24);
-    await expect.poll(async () => (await textsTo(first)).length, { timeout: 20_000 }).toBe(1);
+    const { id, handle } = await startOfferRound(ts, { providerId, hoursAhead: 24, holdMinutes: 7 });
+    await expect.poll(async () => (await takenTextsTo(ts, first)).length, { timeout: 20_000 }).toBe(1);
     await expect.poll(() => [second, third].map((phone) => twilioApi.requestsTo(phone).length), { timeout: 20_000 }).toEqual([1, 1]);
 
     await abortCancellation({ sql: ts.sql, temporal: ts.temporal, taskQueue: ts.taskQueue }, ts.clinic, id, 'staff');
@@ -109,12 +57,12 @@ describe('staff withdraw a slot while a round of its offers is under way', () =>
 
     expect(await statusOf(id)).toBe('aborted');
     expect(await offerStates(id)).toEqual(['canceled', 'canceled', 'canceled']);
-    const [offered, withdrawn, ...more] = await textsTo(first);
+    const [offered, withdrawn, ...more] = await takenTextsTo(ts, first);
     expect(offered).toMatch(OFFER);
     expect(withdrawn).toMatch(WITHDRAWN);
     expect(more).toEqual([]);
-    expect(await textsTo(second)).toEqual([]);
-    expect(await textsTo(third)).toEqual([]);
+    expect(await takenTextsTo(ts, second)).toEqual([]);
+    expect(await takenTextsTo(ts, third)).toEqual([]);
     // Twilio was asked nothing more than the first, throttled, text.
     expect([second, third].map((phone) => twilioApi.requestsTo(phone).length)).toEqual([1, 1]);
     // Their throttled texts are withdrawn in the message log, not left queued for ever.
@@ -122,11 +70,11 @@ describe('staff withdraw a slot while a round of its offers is under way', () =>
   }, 60_000);
 
   it('a YES that fills the slot while the round waits ends it too: the patient not yet texted hears nothing', async () => {
-    const { providerId, phones } = await waitlistFor(2);
+    const { providerId, phones } = await providerWithWaitlist(ts, 2);
     const [first, second] = phones as [string, string];
     twilioApi.setAnswers(second, [{ kind: 'throttled', retryAfterSeconds: 60 }]);
-    const { id, handle } = await offer(providerId, 24);
-    await expect.poll(async () => (await textsTo(first)).length, { timeout: 20_000 }).toBe(1);
+    const { id, handle } = await startOfferRound(ts, { providerId, hoursAhead: 24, holdMinutes: 7 });
+    await expect.poll(async () => (await takenTextsTo(ts, first)).length, { timeout: 20_000 }).toBe(1);
     await expect.poll(() => twilioApi.requestsTo(second).length, { timeout: 20_000 }).toBe(1);
 
     const won = await handle.executeUpdate(answerOfferUpdate, { args: [{ answer: 'YES', kind: 'waitlist_offer', phone: first }] });
@@ -136,26 +84,31 @@ describe('staff withdraw a slot while a round of its offers is under way', () =>
     expect(await handle.result()).toEqual({ status: 'filled' });
 
     expect(await offerStates(id)).toEqual(['accepted', 'canceled']);
-    expect(await textsTo(second)).toEqual([]);
+    expect(await takenTextsTo(ts, second)).toEqual([]);
     expect(twilioApi.requestsTo(second)).toHaveLength(1);
     expect(await untakenTo(second)).toEqual(['canceled']);
   }, 60_000);
 
   it('end a round still being made with nothing texted and nothing pending, so its patients get the next slot', async () => {
-    const { providerId, phones } = await waitlistFor(2);
+    const { providerId, phones } = await providerWithWaitlist(ts, 2);
     // A slow database: the round waits for the cancellation's row, which this transaction holds until the abort is in.
     let letGo!: () => void;
     const released = new Promise<void>((resolve) => (letGo = resolve));
     let holding: Promise<unknown> = Promise.resolve();
-    const { id, handle } = await offer(providerId, 24, async (cancellationId) => {
-      let locked!: () => void;
-      const held = new Promise<void>((resolve) => (locked = resolve));
-      holding = ts.sql.begin(async (tx) => {
-        await tx`select 1 from cancellation_events where id = ${cancellationId} for update`;
-        locked();
-        await released;
-      });
-      await held;
+    const { id, handle } = await startOfferRound(ts, {
+      providerId,
+      hoursAhead: 24,
+      holdMinutes: 7,
+      beforeStart: async (cancellationId) => {
+        let locked!: () => void;
+        const held = new Promise<void>((resolve) => (locked = resolve));
+        holding = ts.sql.begin(async (tx) => {
+          await tx`select 1 from cancellation_events where id = ${cancellationId} for update`;
+          locked();
+          await released;
+        });
+        await held;
+      },
     });
     try {
       await expect
@@ -180,13 +133,13 @@ describe('staff withdraw a slot while a round of its offers is under way', () =>
     expect(await statusOf(id)).toBe('aborted');
     expect(await offerStates(id)).toEqual(['canceled', 'canceled']);
     for (const phone of phones) {
-      expect(await textsTo(phone)).toEqual([]);
+      expect(await takenTextsTo(ts, phone)).toEqual([]);
       expect(twilioApi.requestsTo(phone)).toEqual([]);
     }
 
     // Staff log another slot of the provider the same day: both patients are offered it (at most one offer a day, and none was sent).
-    const next = await offer(providerId, 25);
+    const next = await startOfferRound(ts, { providerId, hoursAhead: 25, holdMinutes: 7 });
     await expect.poll(() => offerStates(next.id), { timeout: 20_000 }).toEqual(['pending', 'pending']);
-    for (const phone of phones) await expect.poll(async () => (await textsTo(phone)).length, { timeout: 20_000 }).toBe(1);
+    for (const phone of phones) await expect.poll(async () => (await takenTextsTo(ts, phone)).length, { timeout: 20_000 }).toBe(1);
   }, 90_000);
 });

@@ -10,12 +10,10 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { abortCancellation } from '../../src/waitlist/offerWorkflows.js';
-import { createCancellation, offerWorkflowInput } from '../../src/waitlist/cancellations.js';
-import { addWaitlistEntry } from '../../src/waitlist/waitlistEntries.js';
-import { CANCELLATION_OFFER_WORKFLOW_TYPE, type CancellationStatus } from '../../src/workflows/offerDefinitions.js';
+import type { CancellationStatus } from '../../src/workflows/offerDefinitions.js';
 import { UNSENT_ROUND_PAUSE_MINUTES } from '../../src/workflows/offerRound.js';
-import { fictionalNumber } from '../support/clinic.js';
 import { startFakeTwilioApi, type FakeTwilioApi } from '../support/fakeTwilioApi.js';
+import { providerWithWaitlist, startOfferRound, takenTextsTo } from '../support/offerRounds.js';
 import { startTimeSkipping, type TimeSkipping } from '../support/timeSkipping.js';
 
 const MINUTE = 60_000;
@@ -32,55 +30,9 @@ afterAll(async () => {
   await twilioApi?.close();
 });
 
-/** A new provider with `count` waitlisted patients, best first; their phones and the provider's id. */
-async function waitlistFor(count: number): Promise<{ providerId: number; phones: string[] }> {
-  const [provider] = await ts.sql<{ id: number }[]>`
-    insert into providers (clinic_id, name, type) values (${ts.clinic.id}, ${`Dr ${crypto.randomUUID().slice(0, 8)}`}, 'APP') returning id`;
-  const phones: string[] = [];
-  for (let i = 0; i < count; i++) {
-    const phone = fictionalNumber('312');
-    await addWaitlistEntry(ts.sql, ts.clinic.id, {
-      phone,
-      providerIds: [provider!.id],
-      providerType: 'Any',
-      currentApptAt: null,
-      urgent: false,
-      manualBoost: 30 - i * 10,
-      notes: null,
-    });
-    phones.push(phone);
-  }
-  return { providerId: provider!.id, phones };
-}
-
-/** Logs provider `providerId`'s slot `hoursAhead` from the workflow clock, as staff do, and starts its offer workflow (three at once, held an hour, at most one a day, at any hour). */
-async function offer(providerId: number, hoursAhead: number) {
-  const start = new Date((await ts.env.currentTimeMs()) + hoursAhead * 60 * MINUTE);
-  const cancellation = await createCancellation(ts.sql, ts.clinic, {
-    providerId,
-    location: 'Main St clinic',
-    slotStartAt: start,
-    slotEndAt: new Date(start.getTime() + 30 * MINUTE),
-    reason: null,
-    createdBy: 'staff',
-  });
-  const input = await offerWorkflowInput(ts.sql, ts.clinic, cancellation);
-  const handle = await ts.temporal.workflow.start(CANCELLATION_OFFER_WORKFLOW_TYPE, {
-    workflowId: cancellation.workflowId,
-    taskQueue: ts.taskQueue,
-    args: [{ ...input, settings: { ...input.settings, contactHours: { start: '00:00', end: '23:59' }, batchSize: 3, holdMinutes: 60, maxOffersPerDay: 1 } }],
-  });
-  return { id: cancellation.id, handle };
-}
-
 const offersOf = async (id: string) =>
   (await ts.sql<{ phone: string; state: string }[]>`select phone, state from offers where cancellation_id = ${id} order by id`).map((o) => [o.phone, o.state]);
 const statusOf = async (id: string) => (await ts.sql<{ status: CancellationStatus }[]>`select status from cancellation_events where id = ${id}`)[0]!.status;
-/** What reached `phone`: the bodies of the texts Twilio took (it answered with a MessageSid), in order. */
-const textsTo = async (phone: string) =>
-  (await ts.sql<{ body: string }[]>`select body from messages where phone = ${phone} and direction = 'outbound' and provider_sid is not null order by id`).map(
-    (m) => m.body,
-  );
 /** How the texts to `phone` that Twilio never took ended in the message log (staff's Messages and calls page), with Twilio's last answer. */
 const untakenTo = async (phone: string) =>
   ts.sql<{ status: string; error_code: number | null }[]>`
@@ -96,13 +48,13 @@ async function whenRoundGaveUp(handle: WorkflowHandle): Promise<number> {
 
 describe('a round of offers whose texts Twilio throttles until the round gives up', () => {
   it('ends the offers whose text did not go failed, offers their places again after a pause, and staff can still withdraw the slot', async () => {
-    const { providerId, phones } = await waitlistFor(4);
+    const { providerId, phones } = await providerWithWaitlist(ts, 4);
     const [first, second, third, fourth] = phones as [string, string, string, string];
     // Twilio takes the first text and answers 429 to every text to the next two, for as long as they are tried.
     twilioApi.setAnswer(second, { kind: 'throttled', retryAfterSeconds: 60 });
     twilioApi.setAnswer(third, { kind: 'throttled', retryAfterSeconds: 60 });
-    const { id, handle } = await offer(providerId, 24);
-    await expect.poll(() => textsTo(first), { timeout: 20_000 }).toEqual([expect.stringMatching(OFFER)]);
+    const { id, handle } = await startOfferRound(ts, { providerId, hoursAhead: 24, holdMinutes: 60 });
+    await expect.poll(() => takenTextsTo(ts, first), { timeout: 20_000 }).toEqual([expect.stringMatching(OFFER)]);
     await expect.poll(() => [second, third].map((phone) => twilioApi.requestsTo(phone).length > 0), { timeout: 20_000 }).toEqual([true, true]);
 
     // The round's send activity gives up after its 30 minutes of retries.
@@ -119,7 +71,7 @@ describe('a round of offers whose texts Twilio throttles until the round gives u
     // Their texts are failed in the message log with Twilio's last answer (20429), not left queued, and no later try sends them.
     for (const phone of [second, third]) {
       expect(await untakenTo(phone)).toEqual([{ status: 'failed', error_code: 20429 }]);
-      expect(await textsTo(phone)).toEqual([]);
+      expect(await takenTextsTo(ts, phone)).toEqual([]);
     }
 
     // No round goes during the pause, counted from when the round gave up; after it, the next patient on the list is offered a free place.
@@ -137,7 +89,7 @@ describe('a round of offers whose texts Twilio throttles until the round gives u
         [third, 'failed'],
         [fourth, 'pending'],
       ]);
-    await expect.poll(() => textsTo(fourth), { timeout: 20_000 }).toEqual([expect.stringMatching(OFFER)]);
+    await expect.poll(() => takenTextsTo(ts, fourth), { timeout: 20_000 }).toEqual([expect.stringMatching(OFFER)]);
 
     // Staff withdraw it: the patients texted are told, the two who never heard of it are told nothing.
     const { outcome } = await abortCancellation({ sql: ts.sql, temporal: ts.temporal, taskQueue: ts.taskQueue }, ts.clinic, id, 'staff');
@@ -152,19 +104,19 @@ describe('a round of offers whose texts Twilio throttles until the round gives u
       [third, 'failed'],
       [fourth, 'canceled'],
     ]);
-    for (const phone of [first, fourth]) expect(await textsTo(phone)).toEqual([expect.stringMatching(OFFER), expect.stringMatching(WITHDRAWN)]);
-    for (const phone of [second, third]) expect(await textsTo(phone)).toEqual([]);
+    for (const phone of [first, fourth]) expect(await takenTextsTo(ts, phone)).toEqual([expect.stringMatching(OFFER), expect.stringMatching(WITHDRAWN)]);
+    for (const phone of [second, third]) expect(await takenTextsTo(ts, phone)).toEqual([]);
 
     // Twilio takes texts again: the two are offered the provider's next slot (no pending offer holds them, and the offer never texted did not count for the day).
     twilioApi.clearAnswer(second);
     twilioApi.clearAnswer(third);
-    const next = await offer(providerId, 25);
+    const next = await startOfferRound(ts, { providerId, hoursAhead: 25, holdMinutes: 60 });
     await expect
       .poll(() => offersOf(next.id), { timeout: 20_000 })
       .toEqual([
         [second, 'pending'],
         [third, 'pending'],
       ]);
-    for (const phone of [second, third]) await expect.poll(() => textsTo(phone), { timeout: 20_000 }).toEqual([expect.stringMatching(OFFER)]);
+    for (const phone of [second, third]) await expect.poll(() => takenTextsTo(ts, phone), { timeout: 20_000 }).toEqual([expect.stringMatching(OFFER)]);
   }, 120_000);
 });
