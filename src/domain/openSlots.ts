@@ -32,8 +32,14 @@ export interface OpenSlotsInput {
 export const SLOT_SEARCH_DAYS = 60;
 
 /**
- * The first `limit` (default 5) free slot starts after `now` (epoch ms, ascending), looking
- * SLOT_SEARCH_DAYS days ahead; fewer (or none) when the schedule is that full.
+ * The least time between `now` and a slot `openSlots` offers, in minutes: a patient who picks a time
+ * from the list (read minutes after it is sent) must still be able to get to the clinic for it.
+ */
+export const MIN_LEAD_MINUTES = 60;
+
+/**
+ * The first `limit` (default 5) free slot starts at least MIN_LEAD_MINUTES after `now` (epoch ms,
+ * ascending), looking SLOT_SEARCH_DAYS days ahead; fewer (or none) when the schedule is that full.
  * @throws RangeError for malformed times, or non-positive slot or appointment lengths.
  */
 export function openSlots(input: OpenSlotsInput): number[] {
@@ -42,6 +48,7 @@ export function openSlots(input: OpenSlotsInput): number[] {
   const closes = minutesOfDay(input.closes);
   if (!(input.slotMinutes > 0 && input.durationMinutes > 0)) throw new RangeError('slot and appointment lengths must be positive');
   const duration = input.durationMinutes * 60_000;
+  const earliest = now + MIN_LEAD_MINUTES * 60_000;
   const slots: number[] = [];
   const today = DateTime.fromMillis(now, { zone: timezone }).startOf('day');
   for (let d = 0; d < SLOT_SEARCH_DAYS && slots.length < limit; d++) {
@@ -50,7 +57,7 @@ export function openSlots(input: OpenSlotsInput): number[] {
     for (let minute = opens; minute + input.durationMinutes <= closes && slots.length < limit; minute += input.slotMinutes) {
       const start = day.set({ hour: Math.floor(minute / 60), minute: minute % 60 }).toMillis();
       const end = start + duration;
-      if (start <= now || booked.some((b) => start < b.endsAt && b.startsAt < end)) continue;
+      if (start < earliest || booked.some((b) => start < b.endsAt && b.startsAt < end)) continue;
       slots.push(start);
     }
   }

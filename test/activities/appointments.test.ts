@@ -63,7 +63,8 @@ describe('moving an appointment', () => {
         opens: '00:00',
         closes: '23:59',
         slotMinutes: 30,
-        now: slot - HOUR,
+        // 90 minutes before: the first time offered is an hour away (MIN_LEAD_MINUTES), half an hour before the slot.
+        now: slot - 1.5 * HOUR,
       });
     const MIN = 60_000;
     expect(await find()).toEqual([slot - 30 * MIN, slot + 30 * MIN, slot + 60 * MIN, slot + 90 * MIN, slot + 120 * MIN]);

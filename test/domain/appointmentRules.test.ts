@@ -140,6 +140,14 @@ describe('open slots', () => {
     expect(iso(slots)).toEqual(['2026-12-01T15:00:00.000Z', '2026-12-01T16:00:00.000Z']);
   });
 
+  it('offers no time less than an hour away, which the patient could not reach', () => {
+    // Mon 30 Nov 2026 14:20 CST: 15:00 is 40 minutes away; 16:00 is the first time offered, then Tuesday's 09:00.
+    const slots = openSlots({ ...base, now: at('2026-11-30T20:20:00Z'), booked: [], limit: 2 });
+    expect(iso(slots)).toEqual(['2026-11-30T22:00:00.000Z', '2026-12-01T15:00:00.000Z']);
+    // At 14:00, 15:00 is an hour away: offered.
+    expect(iso(openSlots({ ...base, now: at('2026-11-30T20:00:00Z'), booked: [], limit: 1 }))).toEqual(['2026-11-30T21:00:00.000Z']);
+  });
+
   it('writes the list in the patient language', () => {
     const slots = [at('2026-11-10T16:00:00Z'), at('2026-11-12T21:30:00Z')];
     const list = (language: string) =>
