@@ -135,7 +135,15 @@ export function kioskRoutes(deps: AppDeps): Hono {
         throw error;
       }
 
-      return c.html(renderKioskTicket({ clinicName: clinic.name, homeUrl: kioskUrl(slug), ticket: outcome.ticket, nextDay: outcome.nextDay }));
+      return c.html(
+        renderKioskTicket({
+          clinicName: clinic.name,
+          homeUrl: kioskUrl(slug),
+          ticket: outcome.ticket,
+          nextDay: outcome.nextDay,
+          serviceDay: outcome.serviceDay,
+        }),
+      );
     },
   );
 

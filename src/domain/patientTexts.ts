@@ -5,6 +5,8 @@
  * same in both languages: they are what the patient texts back.
  */
 import { shippedLanguageOf, FALLBACK_LANGUAGE, type ShippedLanguage } from './languages.js';
+import { formatServiceDay } from './serviceDay.js';
+import { withGsm7Letters } from './smsSegments.js';
 import type { TicketState } from './ticketStates.js';
 
 /** `YES, NO, or CHANGE` / `SI, NO o CAMBIAR`: the words a patient may answer, as the language lists alternatives (Intl.ListFormat). */
@@ -32,14 +34,17 @@ export type TicketNotice = 'called' | 'still_calling' | 'closed_for_day' | 'no_s
 /** The walk-in texts of one language, each taking the clinic's name first. */
 export interface PatientTexts {
   joined(clinic: string, t: TicketStanding): string;
-  /** The JOIN reply after closing time: the ticket waits for the next open day. */
-  joinedNextDay(clinic: string, t: TicketStanding): string;
+  /**
+   * The JOIN reply after closing time: the ticket waits for the next open day, `day` (the ticket's
+   * clinic-local service day, `YYYY-MM-DD`), which it names (`Tuesday, Dec 8`, `martes, 8 dic`).
+   */
+  joinedNextDay(clinic: string, t: TicketStanding, day: string): string;
   alreadyJoined(clinic: string, t: TicketStanding): string;
   /** A repeated JOIN's reply for a ticket that waits for the next open day, worded as `joinedNextDay`. */
-  alreadyJoinedNextDay(clinic: string, t: TicketStanding): string;
+  alreadyJoinedNextDay(clinic: string, t: TicketStanding, day: string): string;
   status(clinic: string, t: TicketStanding): string;
   /** STATUS for a ticket that waits for the next open day, worded as `joinedNextDay`. */
-  statusNextDay(clinic: string, t: TicketStanding): string;
+  statusNextDay(clinic: string, t: TicketStanding, day: string): string;
   notInLine(clinic: string): string;
   left(clinic: string, code: string): string;
   cannotLeaveInRoom(clinic: string, code: string): string;
@@ -69,6 +74,10 @@ function placeEs(t: TicketStanding): string {
   return `tiene el lugar #${t.position ?? '?'} en la fila, ${waitEs(t)}.`;
 }
 
+/** The next open day, a service day `YYYY-MM-DD`, named: `Tuesday, Dec 8`; `martes, 8 dic` (`sabado` without its accent, for GSM-7). */
+const dayEn = (day: string): string => formatServiceDay(day, 'en');
+const dayEs = (day: string): string => withGsm7Letters(formatServiceDay(day, 'es'));
+
 /** A place in the next open day's line: the wait counts from opening. */
 const placeNextDayEn = (t: TicketStanding): string => `you're #${t.position ?? '?'} in line, ${waitEn(t)} once we open.`;
 const placeNextDayEs = (t: TicketStanding): string => `tiene el lugar #${t.position ?? '?'} en la fila, ${waitEs(t)} al abrir.`;
@@ -76,12 +85,13 @@ const placeNextDayEs = (t: TicketStanding): string => `tiene el lugar #${t.posit
 const english: PatientTexts = {
   joined: (clinic, t) =>
     `${clinic}: your ticket is ${t.code} and ${placeEn(t)} We'll text you when it's your turn. Reply STATUS for your place, LEAVE to give up your spot.`,
-  joinedNextDay: (clinic, t) =>
-    `${clinic}: we've closed for today, so your ticket ${t.code} is for our next open day: ${placeNextDayEn(t)} We'll text you when it's your turn. Reply LEAVE to give up your spot.`,
+  joinedNextDay: (clinic, t, day) =>
+    `${clinic}: we've closed for today, so your ticket ${t.code} is for our next open day, ${dayEn(day)}: ${placeNextDayEn(t)} We'll text you when it's your turn. Reply LEAVE to give up your spot.`,
   alreadyJoined: (clinic, t) => `${clinic}: you're already in line with ticket ${t.code}; ${placeEn(t)}`,
-  alreadyJoinedNextDay: (clinic, t) => `${clinic}: you're already in line with ticket ${t.code}, for our next open day: ${placeNextDayEn(t)}`,
+  alreadyJoinedNextDay: (clinic, t, day) =>
+    `${clinic}: you're already in line with ticket ${t.code}, for our next open day, ${dayEn(day)}: ${placeNextDayEn(t)}`,
   status: (clinic, t) => `${clinic}: ticket ${t.code}, ${placeEn(t)}`,
-  statusNextDay: (clinic, t) => `${clinic}: ticket ${t.code} is for our next open day: ${placeNextDayEn(t)}`,
+  statusNextDay: (clinic, t, day) => `${clinic}: ticket ${t.code} is for our next open day, ${dayEn(day)}: ${placeNextDayEn(t)}`,
   notInLine: (clinic) => `${clinic}: you're not in line right now. Reply JOIN to get a ticket.`,
   left: (clinic, code) => `${clinic}: you've left the line (ticket ${code}). Reply JOIN if you'd like to come back.`,
   cannotLeaveInRoom: (clinic, code) => `${clinic}: ticket ${code} is being seen now, so it can't leave the line.`,
@@ -110,12 +120,13 @@ const english: PatientTexts = {
 const spanish: PatientTexts = {
   joined: (clinic, t) =>
     `${clinic}: su turno es ${t.code} y ${placeEs(t)} Le avisaremos cuando le toque. Responda STATUS para ver su lugar, LEAVE para dejar la fila.`,
-  joinedNextDay: (clinic, t) =>
-    `${clinic}: hoy ya cerramos, por eso su turno ${t.code} es para nuestra siguiente jornada: ${placeNextDayEs(t)} Le avisaremos cuando le toque. Responda LEAVE para dejar la fila.`,
+  joinedNextDay: (clinic, t, day) =>
+    `${clinic}: hoy ya cerramos, por eso su turno ${t.code} es para nuestra siguiente jornada, el ${dayEs(day)}: ${placeNextDayEs(t)} Le avisaremos cuando le toque. Responda LEAVE para dejar la fila.`,
   alreadyJoined: (clinic, t) => `${clinic}: ya tiene el turno ${t.code} en la fila; ${placeEs(t)}`,
-  alreadyJoinedNextDay: (clinic, t) => `${clinic}: ya tiene el turno ${t.code} en la fila, para nuestra siguiente jornada: ${placeNextDayEs(t)}`,
+  alreadyJoinedNextDay: (clinic, t, day) =>
+    `${clinic}: ya tiene el turno ${t.code} en la fila, para nuestra siguiente jornada, el ${dayEs(day)}: ${placeNextDayEs(t)}`,
   status: (clinic, t) => `${clinic}: turno ${t.code}, ${placeEs(t)}`,
-  statusNextDay: (clinic, t) => `${clinic}: el turno ${t.code} es para nuestra siguiente jornada: ${placeNextDayEs(t)}`,
+  statusNextDay: (clinic, t, day) => `${clinic}: el turno ${t.code} es para nuestra siguiente jornada, el ${dayEs(day)}: ${placeNextDayEs(t)}`,
   notInLine: (clinic) => `${clinic}: ahora no tiene turno en la fila. Responda JOIN para pedir uno.`,
   left: (clinic, code) => `${clinic}: ha dejado la fila (turno ${code}). Responda JOIN si quiere volver.`,
   cannotLeaveInRoom: (clinic, code) => `${clinic}: ya le estamos atendiendo con el turno ${code}, por eso no puede dejar la fila.`,

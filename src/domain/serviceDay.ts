@@ -34,6 +34,17 @@ export function waitsForNextOpenDay(ticket: { state: TicketState; serviceDay: st
 }
 
 /**
+ * A service day (clinic-local `YYYY-MM-DD`, already in the clinic's time zone) written for people in
+ * `language`, by Intl through luxon: `Tuesday, Dec 8` in English, `martes, 8 dic` in Spanish.
+ * @throws RangeError when `day` is not such a date.
+ */
+export function formatServiceDay(day: string, language: string): string {
+  const date = DateTime.fromISO(day, { zone: 'UTC' }).setLocale(language);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || !date.isValid) throw new RangeError(`not a date YYYY-MM-DD: ${day}`);
+  return date.toLocaleString({ weekday: 'long', month: 'short', day: 'numeric' });
+}
+
+/**
  * The ticket code for the `number`th join of `day`: a letter that changes each day, then the number
  * (`Q7`), so a code is unique among a clinic's open tickets even if yesterday's were never closed.
  */

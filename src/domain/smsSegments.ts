@@ -41,6 +41,19 @@ export function isGsm7(text: string): boolean {
   return true;
 }
 
+/**
+ * `text` with each letter outside the GSM-7 alphabet that is an accented form of one inside it written
+ * without its accent (`sábado` → `sabado`; `é`, `ñ`, `ü` are in the alphabet and stay), as the walk-in
+ * texts write Spanish, so a word from `Intl` (a day's name) keeps a text GSM-7. Anything else stays.
+ */
+export function withGsm7Letters(text: string): string {
+  return Array.from(text, (char) => {
+    if (isGsm7(char)) return char;
+    const bare = char.normalize('NFD').replace(/\p{M}/gu, '');
+    return bare !== '' && isGsm7(bare) ? bare : char;
+  }).join('');
+}
+
 /** Parts needed for `sizes` (each character's units, never split) at `single` units whole or `part` units per part. */
 function countParts(sizes: number[], single: number, part: number): number {
   const total = sizes.reduce((sum, size) => sum + size, 0);

@@ -126,14 +126,18 @@ export async function handleInboundText(deps: QueueDeps & { log: Logger }, text:
     case 'join': {
       const joined = await joinQueue(deps, { clinic, phone: from.phone, channel: from.channel, note: command.note, joinKey: text.messageSid });
       if (joined.kind === 'already') {
-        return joined.nextDay ? patientTexts.alreadyJoinedNextDay(clinic.name, joined.ticket) : patientTexts.alreadyJoined(clinic.name, joined.ticket);
+        return joined.nextDay
+          ? patientTexts.alreadyJoinedNextDay(clinic.name, joined.ticket, joined.serviceDay)
+          : patientTexts.alreadyJoined(clinic.name, joined.ticket);
       }
-      return joined.nextDay ? patientTexts.joinedNextDay(clinic.name, joined.ticket) : patientTexts.joined(clinic.name, joined.ticket);
+      return joined.nextDay ? patientTexts.joinedNextDay(clinic.name, joined.ticket, joined.serviceDay) : patientTexts.joined(clinic.name, joined.ticket);
     }
     case 'status': {
       const ticket = await findOpenTicketByPhone(sql, clinic.id, from.phone);
       if (ticket === undefined) return patientTexts.notInLine(clinic.name);
-      return waitsForNextOpenDay(ticket, clinic.timezone) ? patientTexts.statusNextDay(clinic.name, ticket) : patientTexts.status(clinic.name, ticket);
+      return waitsForNextOpenDay(ticket, clinic.timezone)
+        ? patientTexts.statusNextDay(clinic.name, ticket, ticket.serviceDay)
+        : patientTexts.status(clinic.name, ticket);
     }
     case 'leave': {
       const outcome = await leaveQueue(deps, clinic.id, from.phone);

@@ -28,7 +28,7 @@ import {
 } from '../workflows/definitions.js';
 import { allocateTicketCode } from './allocateTicketCode.js';
 import { callWithinDeadline } from './callWithinDeadline.js';
-import { findOpenTicketByPhone, toTicketView } from './readQueue.js';
+import { findOpenTicketByPhone, toTicketView, type TicketRecord } from './readQueue.js';
 
 /** What a join asks for. `joinKey` identifies the request (MessageSid, `kiosk:<nonce>`). */
 export interface JoinRequest {
@@ -41,12 +41,14 @@ export interface JoinRequest {
 
 /**
  * `joined` a new ticket; `already` in line with this ticket. `nextDay`: the ticket waits for the next
- * open day (joined after closing time, `waitsForNextOpenDay`).
+ * open day (joined after closing time, `waitsForNextOpenDay`); `serviceDay`, the clinic-local
+ * `YYYY-MM-DD` of the line it is in (that day, when `nextDay`).
  */
 export interface JoinOutcome {
   kind: 'joined' | 'already';
   ticket: TicketView;
   nextDay: boolean;
+  serviceDay: string;
 }
 
 /** Dependencies: Postgres, the Temporal client and the task queue the worker polls. */
@@ -67,7 +69,7 @@ export async function joinQueue(deps: QueueDeps, request: JoinRequest, now: Date
   const { clinic } = request;
   if (request.phone !== null) {
     const open = await findOpenTicketByPhone(deps.sql, clinic.id, request.phone);
-    if (open !== undefined) return { kind: 'already', ticket: toTicketView(open), nextDay: waitsForNextOpenDay(open, clinic.timezone, now) };
+    if (open !== undefined) return alreadyInLine(open, clinic.timezone, now);
   }
   const today = serviceDayAt(now, clinic.timezone, clinic.closingTime);
 
@@ -101,16 +103,21 @@ export async function joinQueue(deps: QueueDeps, request: JoinRequest, now: Date
     const join = () => deps.temporal.workflow.executeUpdateWithStart(joinUpdate, { startWorkflowOperation: start });
     // A kiosk visitor stands waiting; a texted JOIN has the SMS path's late-reply deadline instead.
     const result = await (request.channel === 'kiosk' ? callWithinDeadline(deps.temporal, 'printing your ticket', join) : join());
-    return { kind: result.existing ? 'already' : 'joined', ticket: result.ticket, nextDay: today.afterClosing };
+    return { kind: result.existing ? 'already' : 'joined', ticket: result.ticket, nextDay: today.afterClosing, serviceDay };
   } catch (error) {
     if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure && error.cause.type === FailureType.TicketNotOpened) {
       throw new AppError('unavailable', 'Sorry, your ticket could not be opened. Please ask at the front desk.');
     }
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
     const open = request.phone === null ? undefined : await findOpenTicketByPhone(deps.sql, clinic.id, request.phone);
-    if (open !== undefined) return { kind: 'already', ticket: toTicketView(open), nextDay: waitsForNextOpenDay(open, clinic.timezone, now) };
+    if (open !== undefined) return alreadyInLine(open, clinic.timezone, now);
     throw new AppError('conflict', `this join request was already used for ticket ${code}, which has ended`);
   }
+}
+
+/** The outcome of a join from a phone whose `open` ticket is in line. */
+function alreadyInLine(open: TicketRecord, timezone: string, now: Date): JoinOutcome {
+  return { kind: 'already', ticket: toTicketView(open), nextDay: waitsForNextOpenDay(open, timezone, now), serviceDay: open.serviceDay };
 }
 
 function cleanNote(note: string | null): string | null {

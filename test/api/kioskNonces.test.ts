@@ -76,7 +76,13 @@ describe('after closing time', () => {
     const { clinic } = await createTestClinic(stack.sql, { closingTime: '09:00' });
     const page = (await (await join(await kioskNonce(clinic.slug), clinic.slug)).text()).replaceAll('&#39;', "'");
     expect(codeOn(page)).toBeDefined();
-    expect(page).toMatch(/We've closed for today, so this ticket is for our next open day: you're #1 in line, with little or no wait once we open\./);
+    // Tomorrow in the clinic's time zone (mid-morning there, closed since 09:00), as Intl names it.
+    const tomorrow = new Intl.DateTimeFormat('en-US', { timeZone: clinic.timezone, weekday: 'long', month: 'short', day: 'numeric' }).format(
+      Date.now() + 24 * 60 * 60 * 1000,
+    );
+    expect(page).toContain(
+      `We've closed for today, so this ticket is for our next open day, ${tomorrow}: you're #1 in line, with little or no wait once we open.`,
+    );
     expect(page).toContain('come back when we open');
     expect(page).not.toContain('take a seat');
   });

@@ -164,22 +164,42 @@ describe('a patient in line', () => {
 });
 
 describe('after closing time', () => {
-  it('a JOIN gets a ticket for the next day, and is told so', async () => {
-    const { clinicNumber } = await createTestClinic(stack.sql, { closingTime: '09:00' });
+  /** Tomorrow in `timezone` (mid-morning there now), as Intl names a day in `language`: `Tuesday, Dec 8`, `martes, 8 dic`. */
+  const tomorrowIn = (timezone: string, language: string) =>
+    new Intl.DateTimeFormat(language, { timeZone: timezone, weekday: 'long', month: 'short', day: 'numeric' }).format(Date.now() + 24 * 60 * 60 * 1000);
+
+  it('a JOIN gets a ticket for the next day, and is told so, naming the day', async () => {
+    const { clinic, clinicNumber } = await createTestClinic(stack.sql, { closingTime: '09:00' });
     const reply = await twimlText(await stack.sendSms(patientPhone(), 'JOIN', { params: { To: clinicNumber } }));
-    expect(reply).toMatch(/we've closed for today, so your ticket [A-Z]\d+ is for our next open day: you're #1 in line, with little or no wait once we open/);
+    expect(reply).toMatch(
+      new RegExp(
+        `we've closed for today, so your ticket [A-Z]\\d+ is for our next open day, ${tomorrowIn(clinic.timezone, 'en-US')}: you're #1 in line, with little or no wait once we open`,
+      ),
+    );
   });
 
-  it('STATUS and a second JOIN say the ticket is for the next open day too, never "come now"', async () => {
-    const { clinicNumber } = await createTestClinic(stack.sql, { closingTime: '09:00' });
+  it('STATUS and a second JOIN say the ticket is for the next open day too, naming it, never "come now"', async () => {
+    const { clinic, clinicNumber } = await createTestClinic(stack.sql, { closingTime: '09:00' });
     const phone = patientPhone();
+    const day = tomorrowIn(clinic.timezone, 'en-US');
     const joined = await twimlText(await stack.sendSms(phone, 'JOIN', { params: { To: clinicNumber } }));
     const code = /your ticket ([A-Z]\d+) is for our next open day/.exec(joined)?.[1];
     expect(await twimlText(await stack.sendSms(phone, 'STATUS', { params: { To: clinicNumber } }))).toBe(
-      `Test Clinic: ticket ${code} is for our next open day: you're #1 in line, with little or no wait once we open.`,
+      `Test Clinic: ticket ${code} is for our next open day, ${day}: you're #1 in line, with little or no wait once we open.`,
     );
     expect(await twimlText(await stack.sendSms(phone, 'JOIN', { params: { To: clinicNumber } }))).toBe(
-      `Test Clinic: you're already in line with ticket ${code}, for our next open day: you're #1 in line, with little or no wait once we open.`,
+      `Test Clinic: you're already in line with ticket ${code}, for our next open day, ${day}: you're #1 in line, with little or no wait once we open.`,
+    );
+  });
+
+  it('a Spanish reader is told the day in Spanish (without the accent GSM-7 lacks)', async () => {
+    const { clinic, clinicNumber } = await createTestClinic(stack.sql, { closingTime: '09:00' });
+    const day = tomorrowIn(clinic.timezone, 'es').replace('á', 'a');
+    const phone = patientPhone();
+    await stack.sendSms(phone, 'ESPAÑOL', { params: { To: clinicNumber } });
+    const reply = await twimlText(await stack.sendSms(phone, 'JOIN', { params: { To: clinicNumber } }));
+    expect(reply).toMatch(
+      new RegExp(`^Test Clinic: hoy ya cerramos, por eso su turno [A-Z]\\d+ es para nuestra siguiente jornada, el ${day}: tiene el lugar #1`),
     );
   });
 });

@@ -7,18 +7,22 @@ import { countSmsSegments } from '../../src/domain/smsSegments.js';
 
 describe('the walk-in texts', () => {
   const ticket = { code: 'Q7', state: 'waiting', position: 12, etaMinutes: 110 } as const;
+  // The longest day names (Wednesday, miércoles) and sábado, whose á is not in GSM-7.
+  const days = ['2026-12-09', '2026-12-12'];
   const texts = (language: 'en' | 'es') => {
     const t = patientTexts[language];
     const clinic = 'Northside Family Clinic';
     return [
       t.joined(clinic, ticket),
       t.joined(clinic, { ...ticket, position: 1, etaMinutes: 0 }),
-      t.joinedNextDay(clinic, ticket),
-      t.joinedNextDay(clinic, { ...ticket, position: 1, etaMinutes: 0 }),
+      ...days.flatMap((day) => [
+        t.joinedNextDay(clinic, ticket, day),
+        t.joinedNextDay(clinic, { ...ticket, position: 1, etaMinutes: 0 }, day),
+        t.alreadyJoinedNextDay(clinic, ticket, day),
+        t.statusNextDay(clinic, ticket, day),
+      ]),
       t.alreadyJoined(clinic, { ...ticket, state: 'next' }),
-      t.alreadyJoinedNextDay(clinic, ticket),
       t.status(clinic, { ...ticket, state: 'in_room' }),
-      t.statusNextDay(clinic, ticket),
       t.notInLine(clinic),
       t.left(clinic, 'Q7'),
       t.cannotLeaveInRoom(clinic, 'Q7'),
@@ -60,12 +64,19 @@ describe('the walk-in texts', () => {
     expect(patientTexts.es.help('North', '(312) 555-0100')).toMatch(/ For English, reply ENGLISH\.$/);
   });
 
+  it("name the next open day a ticket taken after closing time is for, in the reader's language and GSM-7", () => {
+    expect(patientTexts.en.joinedNextDay('North', ticket, '2026-12-08')).toContain('your ticket Q7 is for our next open day, Tuesday, Dec 8: ');
+    expect(patientTexts.es.joinedNextDay('North', ticket, '2026-12-08')).toContain('su turno Q7 es para nuestra siguiente jornada, el martes, 8 dic: ');
+    expect(patientTexts.es.statusNextDay('North', ticket, '2026-12-12')).toContain('siguiente jornada, el sabado, 12 dic: ');
+    expect(patientTexts.es.alreadyJoinedNextDay('North', ticket, '2026-12-09')).toContain('siguiente jornada, el miércoles, 9 dic: ');
+  });
+
   it('say there is little or no wait, not "estimated wait 0 min", when a room is free', () => {
     const first = { ...ticket, position: 1, etaMinutes: 0 };
     expect(patientTexts.en.status('North', first)).toBe("North: ticket Q7, you're #1 in line, with little or no wait.");
     expect(patientTexts.es.status('North', first)).toBe('North: turno Q7, tiene el lugar #1 en la fila, con poca o ninguna espera.');
-    expect(patientTexts.en.statusNextDay('North', first)).toBe(
-      "North: ticket Q7 is for our next open day: you're #1 in line, with little or no wait once we open.",
+    expect(patientTexts.en.statusNextDay('North', first, '2026-12-08')).toBe(
+      "North: ticket Q7 is for our next open day, Tuesday, Dec 8: you're #1 in line, with little or no wait once we open.",
     );
     expect(patientTexts.en.languageSet('North')).toContain('English');
   });

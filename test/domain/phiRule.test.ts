@@ -95,11 +95,11 @@ describe('every walk-in text, in every language', () => {
     const texts = patientTextsIn(language);
     const all = [
       texts.joined('Frontdesk Clinic', ticket),
-      texts.joinedNextDay('Frontdesk Clinic', ticket),
+      texts.joinedNextDay('Frontdesk Clinic', ticket, '2026-12-08'),
       texts.alreadyJoined('Frontdesk Clinic', ticket),
-      texts.alreadyJoinedNextDay('Frontdesk Clinic', ticket),
+      texts.alreadyJoinedNextDay('Frontdesk Clinic', ticket, '2026-12-08'),
       texts.status('Frontdesk Clinic', ticket),
-      texts.statusNextDay('Frontdesk Clinic', ticket),
+      texts.statusNextDay('Frontdesk Clinic', ticket, '2026-12-08'),
       texts.notInLine('Frontdesk Clinic'),
       texts.left('Frontdesk Clinic', ticket.code),
       texts.cannotLeaveInRoom('Frontdesk Clinic', ticket.code),

@@ -3,6 +3,7 @@
  * gives (code large, place and wait), and the page for a busy kiosk.
  */
 import { html, raw } from 'hono/html';
+import { formatServiceDay } from '../../domain/serviceDay.js';
 import type { TicketView } from '../../workflows/definitions.js';
 import { renderLayout, type Html } from './layout.js';
 
@@ -36,14 +37,19 @@ export function renderKioskHome(view: { clinicName: string; joinUrl: string; non
   });
 }
 
-/** Where the ticket stands; `nextDay` (taken after closing time) says so as the JOIN text does (`joinedNextDay`). */
-function standing(ticket: TicketView, nextDay: boolean): string {
+/**
+ * Where the ticket stands; `nextDay` (taken after closing time) says so, naming `serviceDay` (the
+ * ticket's clinic-local `YYYY-MM-DD`), as the JOIN text does (`joinedNextDay`).
+ */
+function standing(ticket: TicketView, nextDay: boolean, serviceDay: string): string {
   if (ticket.state === 'next') return "It's your turn — please come to the front desk.";
   if (ticket.state === 'in_room') return "You're being seen now.";
   // No wait to speak of at 0 minutes (a room is free): "estimated wait 0 min" reads as a fault.
   const wait = ticket.etaMinutes === 0 ? 'with little or no wait' : `estimated wait ${ticket.etaMinutes ?? '?'} min`;
   const place = `#${ticket.position ?? '?'} in line, ${wait}`;
-  return nextDay ? `We've closed for today, so this ticket is for our next open day: you're ${place} once we open.` : `You're ${place}.`;
+  return nextDay
+    ? `We've closed for today, so this ticket is for our next open day, ${formatServiceDay(serviceDay, 'en')}: you're ${place} once we open.`
+    : `You're ${place}.`;
 }
 
 /** The attributes that make kiosk.js return the page to `homeUrl` after `KIOSK_RETURN_SECONDS`. */
@@ -54,7 +60,7 @@ const returnsTo = (homeUrl: string) => html`data-return-url="${homeUrl}" data-re
  * join having come after closing time); returns to `homeUrl` after 30 s, which "More time" starts
  * again (WCAG 2.2.1: a time limit the reader can extend).
  */
-export function renderKioskTicket(view: { clinicName: string; homeUrl: string; ticket: TicketView; nextDay: boolean }): Html {
+export function renderKioskTicket(view: { clinicName: string; homeUrl: string; ticket: TicketView; nextDay: boolean; serviceDay: string }): Html {
   return renderLayout({
     title: `Ticket ${view.ticket.code} · ${view.clinicName}`,
     styles: ['kiosk.css'],
@@ -63,7 +69,7 @@ export function renderKioskTicket(view: { clinicName: string; homeUrl: string; t
   <div class="card kiosk-card">
     <p class="ticket-label">Your ticket</p>
     <p class="ticket-code" data-ticket-code>${view.ticket.code}</p>
-    <p class="standing">${standing(view.ticket, view.nextDay)}</p>
+    <p class="standing">${standing(view.ticket, view.nextDay, view.serviceDay)}</p>
     <p class="lead">${
       view.nextDay
         ? "Please keep your number and come back when we open: we'll call it out when it's your turn."
