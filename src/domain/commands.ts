@@ -22,17 +22,30 @@
  *
  * `ESPAÑOL` (or `ESPANOL`) and `ENGLISH`, alone and case aside, choose the language the patient's texts
  * come in.
+ *
+ * The walk-in commands have Spanish words too (`SPANISH_COMMAND_WORDS`), read as the English ones are,
+ * case and accents aside (`Únete`, `estado por favor`, `UNIRSE dolor de espalda`): `UNIRSE`, `UNIR`,
+ * `ÚNETE` and `FILA` are `JOIN`, `ESTADO` is `STATUS`, `SALIR` is `LEAVE`, `AYUDA` is `HELP`. None is an
+ * answer word (`SI`, `NO`, `CAMBIAR`, `CONFIRMO`, `CANCELAR`, …, promptAnswers.ts) or a courtesy word.
+ * `AYUDA` may be followed by courtesy (`ayuda por favor`): it is no Twilio keyword, so Twilio's
+ * whole-message rule for `HELP` does not bind it. The opt words have none: Twilio acts only on its own.
+ * A command given in a Spanish word says so (`wordLanguage: 'es'`), so it is answered in Spanish; the
+ * English words say nothing of the patient's language (the Spanish texts invite them too).
  */
 import { cleanFreeText } from './freeText.js';
 import type { ShippedLanguage } from './languages.js';
-import { readAnswer } from './promptAnswers.js';
+import { normaliseAnswer, readAnswer } from './promptAnswers.js';
 
-/** The parsed intent of one inbound text. `note` is at most 140 characters. */
+/**
+ * The parsed intent of one inbound text. `note` is at most 140 characters. `wordLanguage` is the
+ * language of the command word when only that language's texts use it (a Spanish word); absent for
+ * the English words, which the texts of every language invite.
+ */
 export type PatientCommand =
-  | { kind: 'join'; note: string | null }
-  | { kind: 'status' }
-  | { kind: 'leave' }
-  | { kind: 'help' }
+  | { kind: 'join'; note: string | null; wordLanguage?: ShippedLanguage }
+  | { kind: 'status'; wordLanguage?: ShippedLanguage }
+  | { kind: 'leave'; wordLanguage?: ShippedLanguage }
+  | { kind: 'help'; wordLanguage?: ShippedLanguage }
   | { kind: 'opt_out'; keyword: OptOutWord }
   | { kind: 'opt_in'; keyword: OptInWord }
   | { kind: 'language'; language: ShippedLanguage }
@@ -52,6 +65,26 @@ export type OptInWord = (typeof OPT_IN_WORDS)[number];
 
 // Words that may stand before a trailing opt-out word without changing what the message asks.
 const COURTESY_WORDS = new Set(['PLEASE', 'PLS', 'PLZ', 'KINDLY', 'JUST', 'OK', 'OKAY', 'HI', 'HELLO', 'THANKS', 'THANK', 'YOU', 'NOW', 'SO']);
+
+/**
+ * The Spanish words of the walk-in commands, in normal form (`normaliseAnswer`: upper case, no accents,
+ * so `Únete` is `UNETE`), and the English command each stands for.
+ */
+export const SPANISH_COMMAND_WORDS: Readonly<Record<string, 'JOIN' | 'STATUS' | 'LEAVE' | 'HELP'>> = {
+  UNIRSE: 'JOIN',
+  UNIR: 'JOIN',
+  UNETE: 'JOIN',
+  FILA: 'JOIN',
+  ESTADO: 'STATUS',
+  SALIR: 'LEAVE',
+  AYUDA: 'HELP',
+};
+
+/** The English command `word` (normal form) stands for, and the language it is in when it is a Spanish word. */
+function commandWord(word: string): { command: string; wordLanguage?: ShippedLanguage } {
+  const english = Object.hasOwn(SPANISH_COMMAND_WORDS, word) ? SPANISH_COMMAND_WORDS[word] : undefined;
+  return english === undefined ? { command: word } : { command: english, wordLanguage: 'es' };
+}
 
 // The words that choose a language; ESPANOL is ESPAÑOL typed without an Ñ.
 const LANGUAGE_WORDS: Record<string, ShippedLanguage> = { ESPAÑOL: 'es', ESPANOL: 'es', ENGLISH: 'en' };
@@ -87,22 +120,25 @@ function optOutWordOf(words: string[]): OptOutWord | undefined {
 /** Punctuation a patient may type right after a command word (`JOIN:`, `Status?`); it does not change the command. */
 const TRAILING_PUNCTUATION = /[.!?,:;]+$/u;
 
+/** `{ wordLanguage }` when `word` is in one language only, else nothing: spread into a command. */
+const languageOf = (word: { wordLanguage?: ShippedLanguage }) => (word.wordLanguage === undefined ? {} : { wordLanguage: word.wordLanguage });
+
 /** Reads a message body into a command; anything unrecognised is `unknown`. */
 export function parseCommand(body: string): PatientCommand {
   const text = body.trim();
   const [first = '', ...rest] = text.split(/\s+/u);
-  const word = first.toUpperCase().replace(TRAILING_PUNCTUATION, '');
+  const word = commandWord(normaliseAnswer(first.replace(TRAILING_PUNCTUATION, '')));
   // The command a text of one command word and courtesy gives (`STATUS please` is `STATUS`).
-  const said = readAnswer(text);
-  if (word === 'JOIN') {
-    if (said === 'JOIN') return { kind: 'join', note: null };
+  const said = commandWord(readAnswer(text));
+  if (word.command === 'JOIN') {
+    if (said.command === 'JOIN') return { kind: 'join', note: null, ...languageOf(word) };
     // Cleaned again after the cut, so a joiner left at the new end goes too.
     const note = cleanFreeText(
       Array.from(cleanFreeText(rest.join(' ')))
         .slice(0, MAX_NOTE_LENGTH)
         .join(''),
     );
-    return { kind: 'join', note: note === '' ? null : note };
+    return { kind: 'join', note: note === '' ? null : note, ...languageOf(word) };
   }
   const words = wordsOf(text);
   const optOut = optOutWordOf(words);
@@ -111,9 +147,11 @@ export function parseCommand(body: string): PatientCommand {
   if (words.length === 1 && only !== undefined && isOptInWord(only)) return { kind: 'opt_in', keyword: only };
   const language = words.length === 1 && only !== undefined ? LANGUAGE_WORDS[only] : undefined;
   if (language !== undefined) return { kind: 'language', language };
-  if (said === 'STATUS') return { kind: 'status' };
-  if (said === 'LEAVE') return { kind: 'leave' };
+  if (said.command === 'STATUS') return { kind: 'status', ...languageOf(said) };
+  if (said.command === 'LEAVE') return { kind: 'leave', ...languageOf(said) };
+  // AYUDA, no Twilio keyword, may have courtesy after it; HELP and INFO stand alone.
+  if (said.command === 'HELP' && said.wordLanguage !== undefined) return { kind: 'help', ...languageOf(said) };
   if (rest.length > 0) return { kind: 'unknown' };
-  if (word === 'HELP' || word === 'INFO') return { kind: 'help' };
+  if (word.command === 'HELP' || word.command === 'INFO') return { kind: 'help' };
   return { kind: 'unknown' };
 }

@@ -2,7 +2,9 @@
  * Every text Frontdesk sends a walk-in patient, in English and Spanish. Kept to the GSM-7 alphabet (no
  * emoji, straight quotes, Spanish without á, í, ó, ú) so each stays one or two SMS segments (Twilio:
  * GSM-7 160 characters, 153 when split). The command words (JOIN, STATUS, LEAVE, HELP, STOP) are the
- * same in both languages: they are what the patient texts back.
+ * same in both languages: they are what the patient texts back (the Spanish words UNIRSE, ESTADO,
+ * SALIR and AYUDA are understood too, commands.ts, but the texts keep inviting the words every
+ * reader's texts share).
  */
 import { shippedLanguageOf, FALLBACK_LANGUAGE, type ShippedLanguage } from './languages.js';
 import { formatServiceDay } from './serviceDay.js';

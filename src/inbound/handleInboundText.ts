@@ -1,5 +1,6 @@
 /**
- * What Frontdesk answers a patient's text: JOIN, STATUS, LEAVE, HELP, the opt-out and opt-in words,
+ * What Frontdesk answers a patient's text: JOIN, STATUS, LEAVE, HELP (or their Spanish words, UNIRSE,
+ * ESTADO, SALIR, AYUDA …, answered in Spanish: `answerLanguage`), the opt-out and opt-in words,
  * ESPAÑOL / ENGLISH, an answer to a question a workflow asked (the reply router, replyRouter.ts), a
  * YES or NO to a waitlist offer whose hold has run out (answerLapsedOffer.ts), an answer to a reminder
  * or to a list of times whose appointment has moved since (answerMovedAppointment.ts), a YES to a visit
@@ -7,7 +8,7 @@
  * help listing what the patient can answer for anything else. An answer, and the commands STATUS,
  * LEAVE, JOIN and CANCEL, may be followed by courtesy (`yes please`, `no thanks`, `status please`,
  * `cancel please`: `readAnswer`, promptAnswers.ts); the opt-out, opt-in and help words never are
- * (they are read as commands.ts says). A CANCEL, bare or with courtesy, cancels the same visit: the one
+ * (they are read as commands.ts says; AYUDA, no Twilio keyword, may be). A CANCEL, bare or with courtesy, cancels the same visit: the one
  * whose open reminder question takes it, else the soonest open appointment (cancelWord.ts); with
  * courtesy it is never Twilio's opt-out word, and is answered.
  * Returns the reply, in the patient's language (see patientLanguages.ts); `null` means no reply at all.
@@ -19,7 +20,7 @@
  */
 import type { Logger } from 'pino';
 import { phoneToCall, type Clinic } from '../clinics/clinics.js';
-import { resolvePatientLanguage, setPatientLanguage } from '../clinics/patientLanguages.js';
+import { answerLanguage, resolvePatientLanguage, setPatientLanguage } from '../clinics/patientLanguages.js';
 import { parseCommand } from '../domain/commands.js';
 import { formatPhoneForPeople, type PhoneAddress } from '../domain/phone.js';
 import { patientTextsIn } from '../domain/patientTexts.js';
@@ -92,7 +93,8 @@ export async function handleInboundText(deps: QueueDeps & { log: Logger }, text:
     await setPatientLanguage(sql, clinic.id, from.phone, command.language);
     return patientTextsIn(command.language).languageSet(clinic.name);
   }
-  const language = await resolvePatientLanguage(sql, clinic, from.phone);
+  // A walk-in command in a Spanish word (`AYUDA`, `UNIRSE`) is answered in Spanish.
+  const language = await answerLanguage(sql, clinic, from.phone, 'wordLanguage' in command ? command.wordLanguage : undefined);
   const patientTexts = patientTextsIn(language, clinic.defaultLanguage);
 
   switch (command.kind) {

@@ -96,4 +96,19 @@ describe("reading a patient's text", () => {
     expect(parseCommand('JOIN stop').kind).toBe('join');
     expect(parseCommand('').kind).toBe('unknown');
   });
+
+  it('reads the Spanish command words as the English ones, case and accents aside, and says they were Spanish', () => {
+    for (const body of ['UNIRSE', 'unir', 'Únete', 'unete!', 'FILA', 'fila por favor'])
+      expect(parseCommand(body), body).toEqual({ kind: 'join', note: null, wordLanguage: 'es' });
+    expect(parseCommand('Unirse: dolor de espalda')).toEqual({ kind: 'join', note: 'dolor de espalda', wordLanguage: 'es' });
+    for (const body of ['ESTADO', 'estado?', 'Estado, gracias']) expect(parseCommand(body), body).toEqual({ kind: 'status', wordLanguage: 'es' });
+    for (const body of ['SALIR', 'salir.', 'Salír por favor']) expect(parseCommand(body), body).toEqual({ kind: 'leave', wordLanguage: 'es' });
+    // AYUDA is no Twilio keyword: courtesy after it changes nothing, as after STATUS.
+    for (const body of ['AYUDA', '¿Ayuda?', 'ayuda por favor']) expect(parseCommand(body), body).toEqual({ kind: 'help', wordLanguage: 'es' });
+    // The English words say nothing of the patient's language.
+    expect(parseCommand('JOIN')).toEqual({ kind: 'join', note: null });
+    for (const body of ['estado de mi cita', 'salir a las 3', 'ayuda con mi cita']) expect(parseCommand(body).kind, body).toBe('unknown');
+    // The answer words read as before.
+    for (const body of ['SI', 'CAMBIAR', 'CONFIRMO', 'CANCELAR', 'gracias']) expect(parseCommand(body).kind, body).toBe('unknown');
+  });
 });
