@@ -78,6 +78,7 @@ export const TEXT_KINDS = [
   'no_open_slots',
   'followup_reminder',
   'help',
+  'list_help',
   'offer',
   'offer_won',
   'offer_taken',
@@ -244,6 +245,8 @@ export const DEFAULT_TEMPLATES: Record<ShippedLanguage, Record<MessageKind, stri
       '{clinic_name}: sorry, {doctor_name} has no other open times soon. Your visit stays {date} at {time}. Call {office_phone} to arrange another.',
     followup_reminder: '{clinic_name}: {patient_name}, your follow-up visit with {doctor_name} is due {followup_date}. Call {office_phone} to book a time.',
     help: '{clinic_name}: reply YES to confirm your visit, NO to cancel, CHANGE for another time. Questions? Call {office_phone}. Reply STOP to stop texts.',
+    list_help:
+      '{clinic_name}: reply a number from the list for that time, YES to keep your visit, NO to cancel. Questions? Call {office_phone}. STOP to stop texts.',
     offer: '{clinic_name}: a visit opened up {date} at {time} at {location}. Reply YES within {hold_minutes} min to take it, or NO to pass.',
     offer_won: "{clinic_name}: Confirmed. You're scheduled for {date} at {time} at {location}.",
     offer_taken: "{clinic_name}: sorry, this slot has been taken; we'll keep you on the list.",
@@ -293,6 +296,8 @@ export const DEFAULT_TEMPLATES: Record<ShippedLanguage, Record<MessageKind, stri
     followup_reminder:
       '{clinic_name}: {patient_name}, le toca su visita de control con {doctor_name} el {followup_date}. Llame al {office_phone} para pedir cita.',
     help: '{clinic_name}: responda SI para confirmar, NO para cancelar, CAMBIAR para otra hora. ¿Dudas? Llame al {office_phone}. STOP para no recibir textos.',
+    list_help:
+      '{clinic_name}: responda el numero de una hora de la lista, SI para dejar su cita, NO para cancelar. ¿Dudas? {office_phone}. STOP: no mas textos.',
     offer: '{clinic_name}: hay una cita libre el {date} a las {time} en {location}. Responda SI en {hold_minutes} min para tomarla, o NO para dejarla.',
     offer_won: '{clinic_name}: Confirmado. Su cita es el {date} a las {time} en {location}.',
     offer_taken: '{clinic_name}: lo sentimos, esta hora ya fue tomada; le mantenemos en la lista.',

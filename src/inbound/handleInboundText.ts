@@ -148,11 +148,12 @@ export async function handleInboundText(deps: QueueDeps & { log: Logger }, text:
       return patientTexts.left(clinic.name, outcome.code);
     }
     case 'help': {
-      // Asked to confirm a visit, and not in the walk-in line: the help about that question, in the
-      // clinic's own wording of the `help` template when it has one.
-      const asked = (await findOpenPrompts(sql, clinic.id, from.phone)).some((prompt) => prompt.kind === APPOINTMENT_QUESTION);
-      if (asked && (await findOpenTicketByPhone(sql, clinic.id, from.phone)) === undefined) {
-        return (await renderMessage(sql, { clinic, kind: 'help', language, values: {} })).text;
+      // Asked about a visit, and not in the walk-in line: the help about the question asked last, in
+      // the clinic's own wording when it has one: `help` for a reminder's question, `list_help` for a
+      // list of open times.
+      const asked = (await findOpenPrompts(sql, clinic.id, from.phone)).find((prompt) => Object.hasOwn(HELP_KINDS, prompt.kind));
+      if (asked !== undefined && (await findOpenTicketByPhone(sql, clinic.id, from.phone)) === undefined) {
+        return (await renderMessage(sql, { clinic, kind: HELP_KINDS[asked.kind as AppointmentPromptKind], language, values: {} })).text;
       }
       const phone = phoneToCall(clinic);
       return patientTexts.help(clinic.name, phone === null ? clinic.name : formatPhoneForPeople(phone));
@@ -160,8 +161,11 @@ export async function handleInboundText(deps: QueueDeps & { log: Logger }, text:
   }
 }
 
-/** The question a `help` template answers: a reminder's "reply YES to confirm, NO to cancel, CHANGE …". */
-const APPOINTMENT_QUESTION: AppointmentPromptKind = 'appointment_reminder';
+/**
+ * The help template for each appointment question: `help` for a reminder's "reply YES to confirm, NO
+ * to cancel, CHANGE …", `list_help` for a list of open times ("reply with the number …, YES to keep …").
+ */
+const HELP_KINDS: Record<AppointmentPromptKind, 'help' | 'list_help'> = { appointment_reminder: 'help', reschedule_slots: 'list_help' };
 
 /** Attempts at recording an opt-out before the message is left for the sweep to handle again. */
 const OPT_OUT_ATTEMPTS = 3;

@@ -1,8 +1,9 @@
 /**
  * A patient answering the numbered list of open times, through the real app, signed as Twilio signs
- * them: a YES while choosing keeps the visit at its time (the patient changed their mind), and a time
+ * them: a YES while choosing keeps the visit at its time (the patient changed their mind), a time
  * another patient took a moment earlier gets the fresh list with a line saying so first, in the
- * patient's language.
+ * patient's language, and HELP while choosing gets the help about the list (`list_help`), not the
+ * walk-in line's.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -58,5 +59,37 @@ describe('a time another patient took while the patient chose', () => {
     expect(fresh).toMatch(taken);
     expect(firstTime(fresh.split('\n').slice(1).join('\n'))).not.toBe(firstTime(first.list));
     expect(await appointment(second.booked.id)).toMatchObject({ status: 'booked', starts_at: startsAt });
+  });
+});
+
+describe('HELP while the list of times is the open question', () => {
+  /** The office phone the help names: the clinic's SMS number, written for people. */
+  const officePhone = () => `(202) 555-${stack.clinicNumber.slice(-4)}`;
+
+  it.each([
+    [
+      'en',
+      'CHANGE',
+      'HELP',
+      'Test Clinic: reply a number from the list for that time, YES to keep your visit, NO to cancel. Questions? Call {phone}. STOP to stop texts.',
+    ],
+    [
+      'es',
+      'CAMBIAR',
+      'AYUDA',
+      'Test Clinic: responda el numero de una hora de la lista, SI para dejar su cita, NO para cancelar. ¿Dudas? {phone}. STOP: no mas textos.',
+    ],
+  ])('says how to pick a number, keep or cancel, in the patient language (%s)', async (language, change, help, expected) => {
+    const { booked } = await bookAndAskForAnotherTime({ provider: `Dr ${randomUUID().slice(0, 8)}`, language }, change);
+    expect(await textIn(booked.phone, help)).toBe(expected.replace('{phone}', officePhone()));
+    // The list still takes its answers.
+    expect(await textIn(booked.phone, '1')).toMatch(language === 'es' ? / pasa al / : / is now /);
+  });
+
+  it("is the clinic's own wording once it has saved one", async () => {
+    const body = '{clinic_name}: pick a number from our list, or YES to keep your visit. Call {office_phone}.';
+    expect((await stack.api('/api/clinic/templates/list_help/en', { method: 'PUT', body: JSON.stringify({ body }) })).status).toBe(200);
+    const { booked } = await bookAndAskForAnotherTime({ provider: `Dr ${randomUUID().slice(0, 8)}` });
+    expect(await textIn(booked.phone, 'help')).toBe(`Test Clinic: pick a number from our list, or YES to keep your visit. Call ${officePhone()}.`);
   });
 });

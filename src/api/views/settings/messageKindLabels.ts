@@ -14,6 +14,7 @@ export const KIND_LABELS: Record<MessageKind, string> = {
   no_open_slots: 'No open slots',
   followup_reminder: 'Follow-up reminder',
   help: 'Help',
+  list_help: 'Help while choosing from the list of times',
   call_reminder: 'Call: reminder menu',
   call_voicemail: 'Call: voicemail',
   call_confirmed: 'Call: confirmed',
