@@ -50,6 +50,13 @@ describe('WhatsApp templates', () => {
     expect((await json(again)).error).toEqual({ code: 'not_found', message: 'no WhatsApp template for reminder in es' });
   });
 
+  it('are saved for list_help, the help while choosing from the list of open times, as for every texted kind', async () => {
+    const response = await put('list_help/en', { content_sid: SID, variables: { '1': '{clinic_name}', '2': '{office_phone}' } });
+    expect(response.status).toBe(200);
+    expect(await json(response)).toMatchObject({ kind: 'list_help', language: 'en', content_sid: SID });
+    expect((await remove('list_help/en')).status).toBe(204);
+  });
+
   it('take {slots} nowhere: outside reschedule_options it is unknown, as in text templates; inside, WhatsApp refuses its line breaks', async () => {
     const outside = await put('reminder/en', { content_sid: SID, variables: { '1': '{slots}' } });
     expect(await json(outside)).toEqual({ error: { code: 'bad_request', field: 'variables.1', message: 'variables.1: unknown placeholder {slots}' } });
