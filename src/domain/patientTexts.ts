@@ -1,10 +1,9 @@
 /**
  * Every text Frontdesk sends a walk-in patient, in English and Spanish. Kept to the GSM-7 alphabet (no
  * emoji, straight quotes, Spanish without á, í, ó, ú) so each stays one or two SMS segments (Twilio:
- * GSM-7 160 characters, 153 when split). The command words (JOIN, STATUS, LEAVE, HELP, STOP) are the
- * same in both languages: they are what the patient texts back (the Spanish words UNIRSE, ESTADO,
- * SALIR and AYUDA are understood too, commands.ts, but the texts keep inviting the words every
- * reader's texts share).
+ * GSM-7 160 characters, 153 when split). Each language's texts invite its own command words: the
+ * English JOIN, STATUS, LEAVE and HELP, the Spanish FILA, ESTADO, SALIR and AYUDA (commands.ts reads
+ * both sets from anyone). STOP stays in English in both: it is Twilio's opt-out keyword.
  */
 import { shippedLanguageOf, FALLBACK_LANGUAGE, type ShippedLanguage } from './languages.js';
 import { formatServiceDay } from './serviceDay.js';
@@ -21,6 +20,9 @@ const anyOf = (language: 'en' | 'es', words: readonly string[]): string => new I
  */
 const TO_SPANISH = 'Para español, responda ESPAÑOL.';
 const TO_ENGLISH = 'For English, reply ENGLISH.';
+
+/** The Spanish word a Spanish text invites for each walk-in command (commands.ts SPANISH_COMMAND_WORDS). */
+const SPANISH_WALK_IN_WORDS: Readonly<Record<string, string>> = { JOIN: 'FILA', STATUS: 'ESTADO', LEAVE: 'SALIR', HELP: 'AYUDA' };
 
 /** A ticket as the patient hears about it. `etaMinutes` is whole minutes; `position` counts from 1. */
 export interface TicketStanding {
@@ -52,7 +54,11 @@ export interface PatientTexts {
   cannotLeaveInRoom(clinic: string, code: string): string;
   /** `phoneForPeople`: the number to call, written for people, or words such as `the clinic`. */
   help(clinic: string, phoneForPeople: string): string;
-  /** `answers`: what the patient's open questions invited (`YES`, `NO`, `CHANGE`, `1`…), listed first. */
+  /**
+   * `answers`: what the patient's open questions invited (`YES`, `NO`, `CHANGE`, `1`…), listed first,
+   * and the walk-in commands that apply (`JOIN`, or `STATUS` and `LEAVE`), in English: each language
+   * writes those in its own words.
+   */
   unknown(clinic: string, answers?: readonly string[]): string;
   optedIn(clinic: string): string;
   /** The answer to ESPAÑOL / ENGLISH, in the language just chosen. */
@@ -121,35 +127,38 @@ const english: PatientTexts = {
 
 const spanish: PatientTexts = {
   joined: (clinic, t) =>
-    `${clinic}: su turno es ${t.code} y ${placeEs(t)} Le avisaremos cuando le toque. Responda STATUS para ver su lugar, LEAVE para dejar la fila.`,
+    `${clinic}: su turno es ${t.code} y ${placeEs(t)} Le avisaremos cuando le toque. Responda ESTADO para ver su lugar, SALIR para dejar la fila.`,
   joinedNextDay: (clinic, t, day) =>
-    `${clinic}: hoy ya cerramos, por eso su turno ${t.code} es para nuestra siguiente jornada, el ${dayEs(day)}: ${placeNextDayEs(t)} Le avisaremos cuando le toque. Responda LEAVE para dejar la fila.`,
+    `${clinic}: hoy ya cerramos, por eso su turno ${t.code} es para nuestra siguiente jornada, el ${dayEs(day)}: ${placeNextDayEs(t)} Le avisaremos cuando le toque. Responda SALIR para dejar la fila.`,
   alreadyJoined: (clinic, t) => `${clinic}: ya tiene el turno ${t.code} en la fila; ${placeEs(t)}`,
   alreadyJoinedNextDay: (clinic, t, day) =>
     `${clinic}: ya tiene el turno ${t.code} en la fila, para nuestra siguiente jornada, el ${dayEs(day)}: ${placeNextDayEs(t)}`,
   status: (clinic, t) => `${clinic}: turno ${t.code}, ${placeEs(t)}`,
   statusNextDay: (clinic, t, day) => `${clinic}: el turno ${t.code} es para nuestra siguiente jornada, el ${dayEs(day)}: ${placeNextDayEs(t)}`,
-  notInLine: (clinic) => `${clinic}: ahora no tiene turno en la fila. Responda JOIN para pedir uno.`,
-  left: (clinic, code) => `${clinic}: ha dejado la fila (turno ${code}). Responda JOIN si quiere volver.`,
+  notInLine: (clinic) => `${clinic}: ahora no tiene turno en la fila. Responda FILA para pedir uno.`,
+  left: (clinic, code) => `${clinic}: ha dejado la fila (turno ${code}). Responda FILA si quiere volver.`,
   cannotLeaveInRoom: (clinic, code) => `${clinic}: ya le estamos atendiendo con el turno ${code}, por eso no puede dejar la fila.`,
   help: (clinic, phoneForPeople) =>
-    `${clinic}, fila sin cita. Responda JOIN para pedir turno, STATUS para ver su lugar, LEAVE para dejar la fila. ¿Dudas? Llame al ${phoneForPeople} o pregunte en el mostrador. Responda STOP para no recibir textos. ${TO_ENGLISH}`,
+    `${clinic}, fila sin cita. Responda FILA para pedir turno, ESTADO para ver su lugar, SALIR para dejar la fila. ¿Dudas? Llame al ${phoneForPeople} o pregunte en el mostrador. Responda STOP para no recibir textos. ${TO_ENGLISH}`,
   unknown: (clinic, answers = []) =>
     answers.length === 0
-      ? `${clinic}: perdone, no le entendimos. Responda JOIN para hacer fila, STATUS para ver su lugar, LEAVE para salir, HELP para ayuda. ${TO_ENGLISH}`
-      : `${clinic}: perdone, no le entendimos. Puede responder ${anyOf('es', answers)}. Responda HELP para ayuda. ${TO_ENGLISH}`,
-  optedIn: (clinic) => `${clinic}: le enviaremos nuestros textos de nuevo. Responda JOIN para hacer fila, HELP para ayuda.`,
+      ? `${clinic}: perdone, no le entendimos. Responda FILA para pedir turno, ESTADO para ver su lugar, SALIR para dejar la fila, AYUDA para ayuda. ${TO_ENGLISH}`
+      : `${clinic}: perdone, no le entendimos. Puede responder ${anyOf(
+          'es',
+          answers.map((word) => SPANISH_WALK_IN_WORDS[word] ?? word),
+        )}. Responda AYUDA para ayuda. ${TO_ENGLISH}`,
+  optedIn: (clinic) => `${clinic}: le enviaremos nuestros textos de nuevo. Responda FILA para pedir turno, AYUDA para ayuda.`,
   languageSet: (clinic) => `${clinic}: desde ahora le escribiremos en español. Responda ENGLISH para inglés.`,
   notice: (clinic, code, notice) => {
     switch (notice) {
       case 'called':
         return `${clinic}: turno ${code}, ¡le toca! Venga ahora al mostrador de entrada.`;
       case 'still_calling':
-        return `${clinic}: turno ${code}, le estamos llamando. Venga ahora al mostrador de entrada, o responda LEAVE si no puede venir.`;
+        return `${clinic}: turno ${code}, le estamos llamando. Venga ahora al mostrador de entrada, o responda SALIR si no puede venir.`;
       case 'closed_for_day':
         return `${clinic}: la fila de hoy ha cerrado, por eso el turno ${code} ha terminado. Sentimos no haberle podido atender hoy.`;
       case 'no_show':
-        return `${clinic}: llamamos el turno ${code} pero no le encontramos, por eso ha terminado. Responda JOIN para volver a la fila.`;
+        return `${clinic}: llamamos el turno ${code} pero no le encontramos, por eso ha terminado. Responda FILA para volver a la fila.`;
     }
   },
 };

@@ -51,7 +51,7 @@ describe('a patient chooses Spanish', () => {
 
   it("answers in the clinic's default language when the patient never chose", async () => {
     expect((await json(await patch(JSON.stringify({ default_language: 'es' })))).default_language).toBe('es');
-    expect(await twimlText(await stack.sendSms(patientPhone(), 'HELP'))).toMatch(/^Test Clinic, fila sin cita\. Responda JOIN/);
+    expect(await twimlText(await stack.sendSms(patientPhone(), 'HELP'))).toMatch(/^Test Clinic, fila sin cita\. Responda FILA/);
     await patch(JSON.stringify({ default_language: 'en' }));
   });
 });

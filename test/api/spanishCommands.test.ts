@@ -28,7 +28,7 @@ describe('a patient who texts the walk-in commands in Spanish', () => {
     expect(await twimlText(await stack.sendSms(phone, 'estado, por favor'))).toMatch(
       new RegExp(`^Test Clinic: turno ${code}, tiene el lugar #\\d+ en la fila`),
     );
-    expect(await twimlText(await stack.sendSms(phone, 'AYUDA'))).toMatch(/^Test Clinic, fila sin cita\. Responda JOIN para pedir turno/);
+    expect(await twimlText(await stack.sendSms(phone, 'AYUDA'))).toMatch(/^Test Clinic, fila sin cita\. Responda FILA para pedir turno/);
 
     // The ticket's own texts follow: staff call the patient next.
     expect((await stack.api(`/api/tickets/${code}/state`, { method: 'POST', body: JSON.stringify({ state: 'next' }) })).status).toBe(200);
@@ -36,7 +36,7 @@ describe('a patient who texts the walk-in commands in Spanish', () => {
       .poll(async () => (await json(await stack.api(`/api/messages?phone=${encodeURIComponent(phone)}`))).messages.map((m: { body: string }) => m.body))
       .toContain(`Test Clinic: turno ${code}, ¡le toca! Venga ahora al mostrador de entrada.`);
 
-    expect(await twimlText(await stack.sendSms(phone, 'Salir'))).toBe(`Test Clinic: ha dejado la fila (turno ${code}). Responda JOIN si quiere volver.`);
+    expect(await twimlText(await stack.sendSms(phone, 'Salir'))).toBe(`Test Clinic: ha dejado la fila (turno ${code}). Responda FILA si quiere volver.`);
     const rows = await stack.sql`select state from tickets where clinic_id = ${stack.clinic.id} and phone = ${phone}`;
     expect(rows.map((r) => r.state)).toEqual(['left']);
   });
@@ -44,14 +44,14 @@ describe('a patient who texts the walk-in commands in Spanish', () => {
   it('keeps an English choice: AYUDA is answered in Spanish, the next English command in English', async () => {
     const phone = patientPhone();
     await setPatientLanguage(stack.sql, stack.clinic.id, phone, 'en');
-    expect(await twimlText(await stack.sendSms(phone, 'ayuda'))).toMatch(/^Test Clinic, fila sin cita\. Responda JOIN/);
+    expect(await twimlText(await stack.sendSms(phone, 'ayuda'))).toMatch(/^Test Clinic, fila sin cita\. Responda FILA/);
     expect(await getPatientLanguage(stack.sql, stack.clinic.id, phone)).toBe('en');
     expect(await twimlText(await stack.sendSms(phone, 'STATUS'))).toBe("Test Clinic: you're not in line right now. Reply JOIN to get a ticket.");
   });
 
   it('reads ESTADO from a number not in line as STATUS, and the English words as before', async () => {
     const phone = patientPhone();
-    expect(await twimlText(await stack.sendSms(phone, 'ESTADO'))).toBe('Test Clinic: ahora no tiene turno en la fila. Responda JOIN para pedir uno.');
+    expect(await twimlText(await stack.sendSms(phone, 'ESTADO'))).toBe('Test Clinic: ahora no tiene turno en la fila. Responda FILA para pedir uno.');
     const other = patientPhone();
     expect(await twimlText(await stack.sendSms(other, 'HELP'))).toMatch(/^Test Clinic walk-in line\. Reply JOIN/);
     expect(await getPatientLanguage(stack.sql, stack.clinic.id, other)).toBeUndefined();

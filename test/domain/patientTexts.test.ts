@@ -50,7 +50,7 @@ describe('the walk-in texts', () => {
 
   it('are Spanish in Spanish, keeping the command words patients text back', () => {
     expect(patientTexts.es.joined('North', ticket)).toBe(
-      'North: su turno es Q7 y tiene el lugar #12 en la fila, espera estimada 110 min. Le avisaremos cuando le toque. Responda STATUS para ver su lugar, LEAVE para dejar la fila.',
+      'North: su turno es Q7 y tiene el lugar #12 en la fila, espera estimada 110 min. Le avisaremos cuando le toque. Responda ESTADO para ver su lugar, SALIR para dejar la fila.',
     );
     expect(patientTexts.es.languageSet('North')).toContain('español');
     expect(patientTexts.en.languageSet('North')).toContain('English');
@@ -61,6 +61,11 @@ describe('the walk-in texts', () => {
     expect(patientTexts.en.unknown('North', ['YES', 'NO'])).toMatch(/ Para español, responda ESPAÑOL\.$/);
     expect(patientTexts.en.help('North', '(312) 555-0100')).toMatch(/ Para español, responda ESPAÑOL\.$/);
     expect(patientTexts.es.unknown('North')).toMatch(/ For English, reply ENGLISH\.$/);
+    // The walk-in commands in the Spanish texts' own words: what a Spanish reader types back.
+    expect(patientTexts.es.unknown('North', ['SI', 'NO', 'STATUS', 'LEAVE'])).toMatch(
+      /^North: perdone, no le entendimos\. Puede responder SI, NO, ESTADO o SALIR\. Responda AYUDA para ayuda\./,
+    );
+    expect(patientTexts.es.unknown('North')).toMatch(/Responda FILA para pedir turno, ESTADO para ver su lugar, SALIR para dejar la fila, AYUDA para ayuda\./);
     expect(patientTexts.es.help('North', '(312) 555-0100')).toMatch(/ For English, reply ENGLISH\.$/);
   });
 
