@@ -27,7 +27,8 @@ export const ZMessage = z
     to: z.string().meta({ example: '+13125550100' }),
     body: z.string(),
     status: z.string().meta({
-      description: "Twilio's message status (`received`, `queued`, `sent`, `delivered`, `undelivered`, `failed`, …); a reply given as TwiML is `accepted`.",
+      description:
+        "Twilio's message status (`received`, `queued`, `sent`, `delivered`, `undelivered`, `failed`, …); a reply given as TwiML is `accepted` until Twilio reports its first status.",
       example: 'delivered',
     }),
     error_code: z.int().nullable().meta({
@@ -101,7 +102,7 @@ export function messageRoutes(deps: { sql: Sql; defaultCountry: CountryCode }) {
     operationId: 'listMessages',
     summary: "The clinic's message log, both ways, newest first",
     description:
-      'A reply given as TwiML is listed as an outbound message with status `accepted` (Twilio sends it under a MessageSid we are not told). An outbound text Twilio has not taken says why (`send_error`) and until when it is tried (`send_until`). A page at a time, newest first and then by `id` (the higher first): pass `next_cursor` as `cursor` for the next (older) page (also in the `Link` header, `rel="next"`) until it is null, with the same `phone` and `clinic` (`limit` may change): a cursor sent with another `phone` or `clinic` is a 400 naming `cursor`.',
+      'A reply given as TwiML is listed as an outbound message with status `accepted` until Twilio reports its first status to the `action` of its `<Message>`, which names the MessageSid Twilio sent it under; from then on its status moves as any other text does. An outbound text Twilio has not taken says why (`send_error`) and until when it is tried (`send_until`). A page at a time, newest first and then by `id` (the higher first): pass `next_cursor` as `cursor` for the next (older) page (also in the `Link` header, `rel="next"`) until it is null, with the same `phone` and `clinic` (`limit` may change): a cursor sent with another `phone` or `clinic` is a 400 naming `cursor`.',
     tags: ['Messages'],
     request: { query: messageLogQuery(deps.defaultCountry) },
     responses: {

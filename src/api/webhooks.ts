@@ -1,6 +1,7 @@
 /**
  * Twilio's webhooks: inbound messages (SMS and WhatsApp) answered with TwiML, and message status
- * callbacks written to the message log (a final one also handed to the appointment chain that sent it).
+ * callbacks written to the message log (a final one also handed to the appointment chain that sent it),
+ * those of a TwiML reply included (src/inbound/twimlReplyStatus.ts).
  */
 import twilio from 'twilio';
 import { z } from 'zod';
@@ -14,6 +15,7 @@ import { signalDeliveryReceipt } from '../appointments/signalDeliveryReceipt.js'
 import { signalOfferDeliveryFailure } from '../waitlist/offerSignals.js';
 import { isFinalStatus } from '../domain/deliveryFallback.js';
 import { receiveInboundMessage, type ReceiveDeps } from '../inbound/receiveInboundMessage.js';
+import { bindTwimlReply, REPLY_TO_PARAM, twimlReplyAction } from '../inbound/twimlReplyStatus.js';
 import { TWILIO_OPTED_OUT } from '../messaging/sender.js';
 import { twilioWebhookApp } from './twilioWebhookApp.js';
 import { parseOrThrow } from './validation.js';
@@ -49,6 +51,8 @@ const ZStatusCallback = z.object({
     .regex(/^\d{1,6}$/, 'must be a number')
     .optional(),
 });
+/** The status webhook's query: `reply_to`, the inbound message a TwiML reply answered (its `<Message action>`). */
+const ZStatusQuery = z.object({ [REPLY_TO_PARAM]: sid('(SM|MM)').optional() });
 
 /** Dependencies of the webhook routes. */
 export interface WebhookDeps extends ReceiveDeps {
@@ -89,12 +93,16 @@ export function webhookRoutes(deps: WebhookDeps) {
       toAddress: p.To,
     });
     const twiml = new twilio.twiml.MessagingResponse();
-    if (reply !== null) twiml.message(reply);
+    // Twilio reports the reply's statuses to `action`, which names this message so the reply's row is found.
+    if (reply !== null) twiml.message({ action: twimlReplyAction(p.MessageSid), method: 'POST' }, reply);
     return c.body(twiml.toString(), 200, { 'Content-Type': 'text/xml; charset=utf-8' });
   });
 
   app.post('/status', async (c) => {
     const p = parseOrThrow(ZStatusCallback, c.get('twilioParams'));
+    const replyTo = parseOrThrow(ZStatusQuery, c.req.query())[REPLY_TO_PARAM];
+    // A TwiML reply's first callback names the MessageSid Twilio sent it under: its row takes it first.
+    if (replyTo !== undefined) await bindTwimlReply(deps.sql, replyTo, p.MessageSid);
     const errorCode = p.ErrorCode === undefined ? null : Number(p.ErrorCode);
     // The receipt, the message's status (never moving back: a late `sent` after `delivered` is kept
     // as an event only), an opt-out and what the message belongs to, in one statement: every text
@@ -129,6 +137,8 @@ export function webhookRoutes(deps: WebhookDeps) {
     }
     // An offer whose text never arrives frees its place for the next patient on the waitlist.
     if (offerId !== null) await signalOfferDeliveryFailure(deps, offerId, p.MessageStatus, errorCode);
+    // A `<Message>` action's answer is read as TwiML: an empty one, so Twilio does nothing more.
+    if (replyTo !== undefined) return c.body(new twilio.twiml.MessagingResponse().toString(), 200, { 'Content-Type': 'text/xml; charset=utf-8' });
     return c.body(null, 204);
   });
 

@@ -94,7 +94,7 @@ export async function listDeliveriesByAppointment(sql: Sql, appointmentIds: read
       status: row.status,
       errorCode: row.error_code,
       note: row.note,
-      // Outbound, so only a TwiML reply (`accepted`, sent under a sid we are not told) has no sid and was taken.
+      // Outbound, so only a TwiML reply (`accepted`, its sid told by its first status callback) has no sid and was taken.
       unsent: row.sid === null && row.status !== 'accepted' ? { sendError: row.send_error, sendUntil: row.send_until } : null,
       outcomeNote: row.outcome_note,
       answeredBy: row.answered_by,

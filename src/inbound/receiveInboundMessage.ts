@@ -166,7 +166,8 @@ async function logInbound(sql: Sql, m: InboundMessage): Promise<boolean> {
 /**
  * Records how the reply went out (and, for none on purpose, the guard's reason); only the first claim
  * wins. A TwiML reply is also logged as an outbound message (status `accepted`: Twilio sends it under
- * a MessageSid we are not told).
+ * a MessageSid the webhook's answer never learns; its first status callback names it,
+ * src/inbound/twimlReplyStatus.ts).
  * @returns whether this call won.
  */
 async function claimReply(

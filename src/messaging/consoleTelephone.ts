@@ -10,7 +10,10 @@
  * with the TwiML after it; with nothing left, the call completes
  * (twilio.com/docs/voice/twiml/gather#timeout, #actiononemptyresult). A text reports `sent` then `delivered`, or `undelivered` 30006 to a landline;
  * a WhatsApp message to a number not on WhatsApp fails with 63024 (63003 to a landline). A patient's
- * text to the clinic (`sendText`, the phone simulator's) goes to the SMS webhook as Twilio posts it.
+ * text to the clinic (`sendText`, the phone simulator's) goes to the SMS webhook as Twilio posts it,
+ * and a `<Message>` reply in the TwiML it answers is sent under a fresh MessageSid, its receipts
+ * reported to the verb's `action` (resolved against the webhook's URL), as Twilio reports them
+ * (twilio.com/docs/messaging/twiml/message).
  *
  * Requests go to the API on this machine (`localOrigin`) but are signed, when there is an auth
  * token, over the URL as given (which may carry PUBLIC_BASE_URL's origin), as the API checks them.
@@ -68,7 +71,8 @@ export interface ConsoleTelephone {
   /**
    * Texts the clinic as a patient would: posts an inbound message (a fresh MessageSid, `from` and `to`
    * as Twilio addresses, `body`, and for a WhatsApp quick-reply tap its `button`'s ButtonText and
-   * ButtonPayload) to our `/webhooks/twilio/sms`, signed as Twilio would sign it.
+   * ButtonPayload) to our `/webhooks/twilio/sms`, signed as Twilio would sign it; the reply in its
+   * answer then reports its receipts to its `<Message action>` in the background.
    * @returns the TwiML the webhook answered with. @throws AppError unavailable (our webhook failed).
    */
   sendText(message: { from: string; to: string; body: string; button?: { text: string; payload: string } }): Promise<string>;
@@ -118,6 +122,12 @@ function readGather(twiml: string, url: string): GatherVerb | undefined {
     actionOnEmptyResult: attribute('actionOnEmptyResult') === 'true',
     rest: twiml.slice(match.index + match[0].length),
   };
+}
+
+/** The `action` of the first `<Message>` in `twiml` (a reply to a text), unescaped; undefined when it has none. */
+function readMessageAction(twiml: string): string | undefined {
+  const found = /<Message\b[^>]*?\baction="([^"]*)"/.exec(twiml);
+  return found === null ? undefined : unescapeXml(found[1]!);
 }
 
 /** Makes the console telephone. */
@@ -218,6 +228,26 @@ export function createConsoleTelephone(options: ConsoleTelephoneOptions): Consol
     await follow(callSid, twiml, gather.action, statusCallback, base);
   };
 
+  /**
+   * Reports, in the background, the receipts of message `messageSid` from `from` to `to` (Twilio
+   * addresses) to `statusCallback`: `sent` then `delivered`, or as the number is set (see the module docstring).
+   */
+  const reportReceipts = (message: { from: string; to: string }, messageSid: string, statusCallback: string) => {
+    track(`receipts of ${messageSid}`, async () => {
+      const whatsapp = message.to.startsWith('whatsapp:');
+      const phone = await readConsolePhone(sql, message.to.replace(/^whatsapp:/, ''));
+      const landline = phone.sms === 'undelivered';
+      const base = { MessageSid: messageSid, AccountSid: CONSOLE_ACCOUNT_SID, From: message.from, To: message.to };
+      const report = async (status: string, errorCode?: number) => {
+        await pause();
+        await post(statusCallback, { ...base, MessageStatus: status, ...(errorCode === undefined ? {} : { ErrorCode: String(errorCode) }) });
+      };
+      if (whatsapp && (landline || phone.whatsapp === 'not_on_whatsapp')) return report('failed', landline ? WHATSAPP_NO_ADDRESS : NOT_ON_WHATSAPP);
+      await report('sent');
+      await report(!whatsapp && landline ? 'undelivered' : 'delivered', !whatsapp && landline ? LANDLINE_ERROR : undefined);
+    });
+  };
+
   const callParams = (callSid: string, from: string, to: string, answeredBy?: string | null): Record<string, string> => ({
     CallSid: callSid,
     AccountSid: CONSOLE_ACCOUNT_SID,
@@ -252,21 +282,8 @@ export function createConsoleTelephone(options: ConsoleTelephoneOptions): Consol
     },
 
     reportMessage(message, messageSid) {
-      const statusCallback = message.statusCallback;
-      if (statusCallback === undefined) return;
-      track(`receipts of ${messageSid}`, async () => {
-        const whatsapp = message.to.startsWith('whatsapp:');
-        const phone = await readConsolePhone(sql, message.to.replace(/^whatsapp:/, ''));
-        const landline = phone.sms === 'undelivered';
-        const base = { MessageSid: messageSid, AccountSid: CONSOLE_ACCOUNT_SID, From: message.from, To: message.to };
-        const report = async (status: string, errorCode?: number) => {
-          await pause();
-          await post(statusCallback, { ...base, MessageStatus: status, ...(errorCode === undefined ? {} : { ErrorCode: String(errorCode) }) });
-        };
-        if (whatsapp && (landline || phone.whatsapp === 'not_on_whatsapp')) return report('failed', landline ? WHATSAPP_NO_ADDRESS : NOT_ON_WHATSAPP);
-        await report('sent');
-        await report(!whatsapp && landline ? 'undelivered' : 'delivered', !whatsapp && landline ? LANDLINE_ERROR : undefined);
-      });
+      if (message.statusCallback === undefined) return;
+      reportReceipts({ from: message.from, to: message.to }, messageSid, message.statusCallback);
     },
 
     async pressKeys(callSid, digits) {
@@ -307,12 +324,18 @@ export function createConsoleTelephone(options: ConsoleTelephoneOptions): Consol
         NumMedia: '0',
         ...(message.button === undefined ? {} : { ButtonText: message.button.text, ButtonPayload: message.button.payload }),
       };
+      const url = `${options.publicBaseUrl ?? options.localOrigin}/webhooks/twilio/sms`;
+      let twiml: string;
       try {
-        return await post(`${options.publicBaseUrl ?? options.localOrigin}/webhooks/twilio/sms`, params);
+        twiml = await post(url, params);
       } catch (error) {
         log.warn({ err: error }, 'console telephone: a text to the clinic failed');
         throw new AppError('unavailable', 'the clinic did not answer the text; try again shortly');
       }
+      // Twilio sends the reply back to the sender, from the number texted, and reports it to its action.
+      const action = readMessageAction(twiml);
+      if (action !== undefined) reportReceipts({ from: message.to, to: message.from }, `SM${randomBytes(16).toString('hex')}`, new URL(action, url).toString());
+      return twiml;
     },
 
     async close() {

@@ -14,11 +14,11 @@ export interface LoggedMessage {
   from: string;
   to: string;
   body: string;
-  /** Twilio's message status (`received`, `delivered`, …; a TwiML reply is `accepted`). */
+  /** Twilio's message status (`received`, `delivered`, …; a TwiML reply is `accepted` until its first status callback). */
   status: string;
   errorCode: number | null;
   /**
-   * An outbound text the provider has not taken (no MessageSid; a TwiML reply, `accepted`, aside): what
+   * An outbound text the provider has not taken (no MessageSid; a TwiML reply, `accepted` until its first status callback names its MessageSid, aside): what
    * it answered the last try (null: nothing yet, or a refusal its error code tells) and until when it is
    * tried (src/messaging/unsentDeliveries.ts). Null for every other text.
    */

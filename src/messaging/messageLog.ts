@@ -47,7 +47,7 @@ export interface LogEntry {
   note: string | null;
   /**
    * An outbound text or a call the provider has not taken (no MessageSid or CallSid; a TwiML reply,
-   * `accepted`, aside): what it answered the last try (null: nothing yet, or a refusal its error code
+   * `accepted` until its first status callback names its MessageSid, aside): what it answered the last try (null: nothing yet, or a refusal its error code
    * tells) and until when it is tried (src/messaging/unsentDeliveries.ts). Null for every other entry.
    */
   unsent: { sendError: string | null; sendUntil: Date | null } | null;

@@ -10,7 +10,8 @@
  *   cancelled ones are not counted.
  * - `patients_served`: walk-in tickets done plus appointments visited.
  * - Delivery by channel: every outbound text (SMS, WhatsApp) and reminder call, except replies
- *   answered inside the webhook's TwiML, whose receipts Twilio does not send us. Delivered: a text
+ *   answered inside the webhook's TwiML that no status callback has named yet (`accepted`, no
+ *   MessageSid: those from before their `<Message action>` was given, or whose callback is still to come). Delivered: a text
  *   `delivered` or `read`, a call `completed` (a person or a voicemail took it). Not delivered: a text
  *   `undelivered`, `failed` or `canceled`; a call `busy`, `no-answer`, `failed` or `canceled`. The rest
  *   await their receipt. `delivery_rate` is delivered over delivered + not delivered.

@@ -281,6 +281,31 @@ describe('console text receipts', () => {
   });
 });
 
+describe('console replies given as TwiML', () => {
+  it('reports the reply to a patient text to its <Message> action: delivered to a mobile, undelivered 30006 to a landline', async () => {
+    const mobile = patientPhone();
+    const landline = '+13125550006';
+    for (const phone of [mobile, landline]) {
+      const twiml = await stack.consoleTelephone!.sendText({ from: phone, to: stack.clinicNumber, body: 'JOIN' });
+      expect(twiml).toMatch(/<Message action="status\?reply_to=SM[0-9a-f]{32}" method="POST">/);
+    }
+    await vi.waitFor(
+      async () => {
+        const rows = await stack.sql`
+          select phone, status, error_code, provider_sid is not null as named from messages
+          where clinic_id = ${stack.clinic.id} and phone in (${mobile}, ${landline}) and direction = 'outbound'`;
+        expect(rows).toEqual(
+          expect.arrayContaining([
+            { phone: mobile, status: 'delivered', error_code: null, named: true },
+            { phone: landline, status: 'undelivered', error_code: 30006, named: true },
+          ]),
+        );
+      },
+      { timeout: 10_000 },
+    );
+  });
+});
+
 describe('console text receipts under load', () => {
   it('reports 30 texts sent at once, all delivered, with no leak warning from Node', async () => {
     const phones = Array.from({ length: 30 }, () => patientPhone());

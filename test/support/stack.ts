@@ -87,6 +87,8 @@ export interface Stack {
   twilioAuthToken: string;
   /** The clinic's own number: where patients text. */
   clinicNumber: string;
+  /** With `consoleTelephone: true`, the console's phone network (a patient's text through `sendText`, as the phone simulator sends it). */
+  consoleTelephone: ConsoleTelephone | undefined;
   /** Posts a Twilio-signed inbound message from `from` (`+1…` or `whatsapp:+1…`); `messageSid` to repeat one. */
   sendSms(from: string, body: string, opts?: { messageSid?: string; params?: Record<string, string> }): Promise<Response>;
   /** Posts a Twilio-signed status callback. */
@@ -202,6 +204,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     adminApiToken,
     twilioAuthToken,
     clinicNumber,
+    consoleTelephone: telephone,
     sendSms: (from, body, opts = {}) =>
       post(
         '/webhooks/twilio/sms',
@@ -245,7 +248,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 /** Reads a TwiML reply's message text (`''` for an empty `<Response/>`). */
 export async function twimlText(response: Response): Promise<string> {
   const xml = await response.text();
-  const match = /<Message>([\s\S]*?)<\/Message>/.exec(xml);
+  const match = /<Message\b[^>]*>([\s\S]*?)<\/Message>/.exec(xml);
   return match === null
     ? ''
     : match[1]!
