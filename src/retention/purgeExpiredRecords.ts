@@ -13,7 +13,8 @@
  * Opt-outs, patients' languages, appointments, patients and waitlist entries are the clinic's records
  * and are not purged here; a text that found a number to be a landline (30006) is first recorded on
  * the open appointments of that number (`appointments.landline_known`, knownLandlines.ts), so staff's
- * request to call a landline back outlives it. Each clinic's purge is one transaction, recorded in `retention_purges`;
+ * request to call a landline back outlives it, and as the number's digest (`landline_numbers`), so no
+ * text is tried to that landline again. Each clinic's purge is one transaction, recorded in `retention_purges`;
  * a purged row is never purged again, so a retried run purges only what is left.
  */
 import type { Sql } from '../db/sql.js';
