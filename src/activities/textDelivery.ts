@@ -3,14 +3,15 @@
  * idempotency key. WhatsApp follows Meta's customer-service window: inside it (the patient wrote on
  * WhatsApp within 24 hours, read from the message log) the text goes as written; outside it only an
  * approved template may go (a free-form body fails with 63016), so the clinic's template for the kind
- * goes instead, else the text goes by SMS with the reason in the message log. Used by the appointment
+ * goes instead, one whose `{question}` variable carries the question line when the text asks one
+ * (src/clinics/whatsAppTemplates.ts), else the text goes by SMS with the reason in the message log. Used by the appointment
  * chains and the waitlist offers alike.
  */
 import type { Clinic } from '../clinics/clinics.js';
 import { renderMessage } from '../clinics/messageTemplates.js';
 import { whatsAppTemplateFor } from '../clinics/whatsAppTemplates.js';
 import type { Sql } from '../db/sql.js';
-import type { LineKind, TextKind } from '../domain/messageTemplates.js';
+import { QUESTION_LINES, type LineKind, type TextKind } from '../domain/messageTemplates.js';
 import type { MessageValues } from '../domain/messageValues.js';
 import type { Messenger, PatientMessage, SendOutcome } from '../messaging/messenger.js';
 import type { ProviderTemplate } from '../messaging/sender.js';
@@ -26,7 +27,7 @@ export interface PatientText {
   phone: string;
   channel: 'sms' | 'whatsapp';
   kind: TextKind;
-  /** A line written after the text (`rescheduled_question`); an approved WhatsApp template goes without it. */
+  /** A line written after the text (`rescheduled_question`); an approved WhatsApp template carries it in its `{question}` variable. */
   then?: LineKind;
   language: string;
   values: MessageValues;
@@ -48,10 +49,10 @@ export async function deliverText(sql: Sql, messenger: Messenger, text: PatientT
   let note = text.note;
   let template: ProviderTemplate | undefined;
   if (channel === 'whatsapp' && !(await insideWhatsAppWindow(sql, clinic.id, phone))) {
-    template = await whatsAppTemplateFor(sql, { clinic, kind, language, values });
+    template = await whatsAppTemplateFor(sql, { clinic, kind, language, values, ...(text.then === undefined ? {} : { then: text.then }) });
     if (template === undefined) {
       channel = 'sms';
-      note = `outside the 24-hour WhatsApp window, the ${kind} text needs an approved WhatsApp template and the clinic has none: sent by SMS`;
+      note = `outside the 24-hour WhatsApp window, the ${kind} text needs an approved WhatsApp template${templateWanted(kind, text.then)} and the clinic has none: sent by SMS`;
     }
   }
   const { text: body } = await renderMessage(sql, { clinic, kind, language, values, ...(text.then === undefined ? {} : { then: text.then }) });
@@ -66,6 +67,12 @@ export async function deliverText(sql: Sql, messenger: Messenger, text: PatientT
     ...(note === undefined ? {} : { note }),
   });
   return { sent, channel };
+}
+
+/** Which template a `kind` text (asking `then` after it) needs, when it matters: with a `{question}` variable or without. */
+function templateWanted(kind: TextKind, then: LineKind | undefined): string {
+  if (then !== undefined) return ' with a {question} variable for its question';
+  return QUESTION_LINES[kind] === undefined ? '' : ' without a {question} variable (it asks nothing)';
 }
 
 /** Whether the patient texted the clinic on WhatsApp within the last 24 hours (from the message log). */

@@ -67,7 +67,7 @@ export const ZWhatsAppTemplateBody = z
         .regex(/^HX[0-9a-fA-F]{32}$/, CONTENT_SID_MESSAGE)
         .meta({ description: "The approved template's Content SID (Twilio Console, Content Template Builder).", example: `HX${'0123456789abcdef'.repeat(2)}` }),
       variables: ZVariables.meta({
-        description: `Each numbered variable of the template, \`"1"\` to \`"n"\` with no gaps, and the one placeholder that fills it: ${PLACEHOLDER_LIST}. Filled as the text templates fill them (\`{date}\` in the clinic's time zone and the template's language).`,
+        description: `Each numbered variable of the template, \`"1"\` to \`"n"\` with no gaps, and the one placeholder that fills it: ${PLACEHOLDER_LIST}. Filled as the text templates fill them (\`{date}\` in the clinic's time zone and the template's language). A \`rescheduled\` template may also take \`{question}\`: the question a staff move's text asks (\`rescheduled_question\`, \`Reply YES to confirm, NO to cancel, CHANGE for another time.\` unless the clinic words it otherwise); a staff move's text goes as a WhatsApp template only when it has one, and the same text that asks nothing only when it has none (else it goes by SMS).`,
         example: { '1': '{patient_name}', '2': '{date}', '3': '{time}' },
       }),
     },

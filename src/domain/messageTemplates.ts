@@ -98,8 +98,10 @@ export const TEXT_KINDS = [
  * because that text is also the answer to CHANGE, where nothing was taken. Not before `no_open_slots`
  * (no time left): a pick refused because staff made the provider inactive meanwhile ends there too,
  * and its time was not taken.
- * A line has no WhatsApp template: outside the 24-hour window the approved template of the text it
- * goes with goes alone (a `slot_taken` line goes only with a reply, inside the window).
+ * A line has no WhatsApp template of its own: outside the 24-hour window the approved template of the
+ * text it goes with carries `rescheduled_question` in its `{question}` variable, and a text whose
+ * template has none goes by SMS (src/clinics/whatsAppTemplates.ts); a `slot_taken` line goes only
+ * with a reply, inside the window.
  */
 export const LINE_KINDS = ['rescheduled_question', 'slot_taken'] as const;
 /** A kind of line written before or after another kind's text. */

@@ -68,6 +68,20 @@ describe('WhatsApp templates', () => {
     });
   });
 
+  it("take {question} only for rescheduled, the text a staff move's question follows", async () => {
+    const variables = { '1': '{patient_name}', '2': '{date}', '3': '{question}' };
+    const saved = await put('rescheduled/en', { content_sid: SID, variables });
+    expect(saved.status).toBe(200);
+    expect(await json(saved)).toMatchObject({ kind: 'rescheduled', variables });
+    const refused = await put('reminder/en', { content_sid: SID, variables });
+    expect(refused.status).toBe(400);
+    expect((await json(refused)).error).toMatchObject({
+      field: 'variables.3',
+      message: 'variables.3: {question} fills only a template of a text that asks its question on a line after it (rescheduled)',
+    });
+    expect(await remove('rescheduled/en')).toHaveProperty('status', 204);
+  });
+
   it('take no {specialty}: no message carries health information', async () => {
     const response = await put('followup_reminder/en', { content_sid: SID, variables: { '1': '{patient_name}', '2': '{specialty}' } });
     expect(response.status).toBe(400);

@@ -62,4 +62,22 @@ describe('the WhatsApp template for a message', () => {
     const template = await whatsAppTemplateFor(sql, { clinic, kind: 'followup_reminder', language: 'en', values: { followUpDate: '2026-11-26' } });
     expect(template?.contentVariables).toBe('{"1":"","2":"Thu 26 Nov","3":"Test Clinic"}');
   });
+
+  it("fills {question} with the question a staff move's text asks, in the template's language, and only for a text that asks it", async () => {
+    const variables = { '1': '{patient_name}', '2': '{date}', '3': '{time}', '4': '{question}' };
+    await saveWhatsAppTemplate(sql, clinic.id, { kind: 'rescheduled', language: 'es', contentSid: SPANISH_SID, variables });
+    const asking = await whatsAppTemplateFor(sql, { clinic, kind: 'rescheduled', language: 'es-MX', values, then: 'rescheduled_question' });
+    expect(variablesOf(asking)).toEqual({
+      '1': 'Ana Ruiz',
+      '2': 'vie 13 nov',
+      '3': '02:00',
+      '4': 'SI para confirmar, NO para cancelar, CAMBIAR para otra hora.',
+    });
+    // The same kind asking nothing (the reply to a pick from the list) cannot go with a template that asks.
+    expect(await whatsAppTemplateFor(sql, { clinic, kind: 'rescheduled', language: 'es', values })).toBeUndefined();
+    // A template without {question} cannot carry the question: the text goes by SMS instead.
+    await saveWhatsAppTemplate(sql, clinic.id, { kind: 'rescheduled', language: 'en', contentSid: ENGLISH_SID, variables: { '1': '{patient_name}' } });
+    expect(await whatsAppTemplateFor(sql, { clinic, kind: 'rescheduled', language: 'en', values, then: 'rescheduled_question' })).toBeUndefined();
+    expect((await whatsAppTemplateFor(sql, { clinic, kind: 'rescheduled', language: 'en', values }))?.contentSid).toBe(ENGLISH_SID);
+  });
 });

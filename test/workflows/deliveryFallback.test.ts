@@ -17,7 +17,13 @@ import { startFakeTwilioApi, type FakeTwilioApi } from '../support/fakeTwilioApi
 import { startAppointmentChain } from '../../src/appointments/startAppointmentChain.js';
 import type { Clinic } from '../../src/clinics/clinics.js';
 import type { Sql } from '../../src/db/sql.js';
-import { answerAppointmentPromptUpdate, deliveryReceiptSignal, remindNowUpdate, type AppointmentChannel } from '../../src/workflows/appointmentDefinitions.js';
+import {
+  answerAppointmentPromptUpdate,
+  deliveryReceiptSignal,
+  remindNowUpdate,
+  rescheduleAppointmentUpdate,
+  type AppointmentChannel,
+} from '../../src/workflows/appointmentDefinitions.js';
 import { bookTestAppointment, moveClinicTo, nextLocal, sleepUntil, type TestBooking } from '../support/appointments.js';
 import { startTimeSkipping, type TimeSkipping } from '../support/timeSkipping.js';
 import { PUBLIC_BASE_URL } from '../support/twilioWebhooks.js';
@@ -128,6 +134,53 @@ describe('a WhatsApp reminder', () => {
     await chain.receipt('delivered');
     await env.sleep(2 * 60 * MINUTE);
     expect(await chain.channels()).toEqual(['whatsapp', 'sms']);
+  });
+});
+
+describe('a staff move of a WhatsApp appointment outside the 24-hour window', () => {
+  /** Books a WhatsApp appointment (its confirmation sent) and moves it a day later, as staff do. @returns the `rescheduled` text's attempts and Twilio requests to the patient. */
+  async function moveOutsideWindow() {
+    const chain = await remindNow('whatsapp');
+    const startsAt = new Date(Date.parse(chain.appointment.startsAt) + 24 * 60 * MINUTE).toISOString();
+    await chain.handle.executeUpdate(rescheduleAppointmentUpdate, { args: [{ startsAt }] });
+    await expect.poll(async () => (await chain.attemptsOf('rescheduled')).map((a) => a.sid !== null)).toEqual([true]);
+    return {
+      attempts: await chain.attemptsOf('rescheduled'),
+      requests: [...twilioApi.requestsTo(`whatsapp:${chain.appointment.phone}`, 'messages'), ...twilioApi.requestsTo(chain.appointment.phone, 'messages')],
+    };
+  }
+  const QUESTION = 'Reply YES to confirm, NO to cancel, CHANGE for another time.';
+
+  it("asks the patient YES / NO / CHANGE through the approved template's {question} variable", async () => {
+    const contentSid = `HX${'d'.repeat(32)}`;
+    await saveWhatsAppTemplate(sql, clinic.id, {
+      kind: 'rescheduled',
+      language: 'en',
+      contentSid,
+      variables: { 1: '{patient_name}', 2: '{date}', 3: '{time}', 4: '{question}' },
+    });
+    const { attempts, requests } = await moveOutsideWindow();
+    expect(attempts).toEqual([expect.objectContaining({ channel: 'whatsapp', note: null })]);
+    const sent = requests.find((r) => r.form.ContentSid === contentSid);
+    expect(sent).toBeDefined();
+    expect(JSON.parse(String(sent!.form.ContentVariables))).toMatchObject({ 1: 'Rahul Sharma', 3: '15:00', 4: QUESTION });
+    await deleteWhatsAppTemplate(sql, clinic.id, 'rescheduled', 'en');
+  });
+
+  it("goes by SMS with its question when the clinic's template has no {question} variable to carry it", async () => {
+    const contentSid = `HX${'e'.repeat(32)}`;
+    await saveWhatsAppTemplate(sql, clinic.id, {
+      kind: 'rescheduled',
+      language: 'en',
+      contentSid,
+      variables: { 1: '{patient_name}', 2: '{date}', 3: '{time}' },
+    });
+    const { attempts, requests } = await moveOutsideWindow();
+    expect(attempts).toEqual([expect.objectContaining({ channel: 'sms', note: expect.stringContaining('with a {question} variable for its question') })]);
+    expect(requests.some((r) => r.form.ContentSid === contentSid)).toBe(false);
+    const moved = requests.map((r) => String(r.form.Body)).filter((body) => body.includes(' is now '));
+    expect(moved).toEqual([expect.stringMatching(/is now .*\nReply YES to confirm, NO to cancel, CHANGE for another time\.$/)]);
+    await deleteWhatsAppTemplate(sql, clinic.id, 'rescheduled', 'en');
   });
 });
 
