@@ -6,6 +6,7 @@
  */
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Sql } from '../db/sql.js';
+import { withdrawCallIfQuestionClosed } from '../calls/withdrawnCalls.js';
 import { getClinicById } from '../clinics/clinics.js';
 import { renderMessage } from '../clinics/messageTemplates.js';
 import { QUESTION_LINES, type LineKind } from '../domain/messageTemplates.js';
@@ -93,7 +94,8 @@ export interface DeliverAppointmentMessageInput extends SendAppointmentMessageIn
 /**
  * What an attempt did: sent (or placed) now or before, with the MessageSid / CallSid whose receipt
  * settles it and the channel it went on (WhatsApp without a template goes by SMS); or nothing, because
- * the number opted out (`suppressed`) or takes no texts (`skipped`).
+ * the number opted out (`suppressed`), takes no texts, or the question a call not yet placed would ask
+ * has closed (`skipped`).
  */
 export type DeliveryResult =
   | { outcome: 'sent' | 'already_sent'; channel: DeliveryChannel; sid: string; receipt?: DeliveryReceipt }
@@ -328,6 +330,8 @@ export function createAppointmentActivities({ sql, messenger }: { sql: Sql; mess
      * the clinic's approved template for the kind (no body), else goes by SMS with the reason in the
      * message log; SMS sends the text. A text that opens the reminder's question without asking it
      * (`opensPrompt`, a staff move's `rescheduled`) ends with its question line. Opted-out numbers get nothing.
+     * Each try of a call Twilio has not placed first checks its question is still open: once the patient
+     * has answered it by text or staff moved or cancelled the visit, it is withdrawn (`skipped`).
      * @returns the attempt's sid, whose final receipt the chain waits for (see DeliveryResult).
      * @throws ApplicationFailure `MessageRejected` (non-retryable) when the provider refuses it.
      */
@@ -335,6 +339,8 @@ export function createAppointmentActivities({ sql, messenger }: { sql: Sql; mess
       const appointment = await failPermanentErrorsFast('deliverAppointmentMessage', () => findAppointment(sql, input.appointmentId));
       const { clinic_id: clinicId, phone } = appointment;
       if (input.channel === 'voice') {
+        const call = { appointmentId: appointment.id, deliveryKey: input.deliveryKey, idempotencyKey: input.idempotencyKey };
+        if (await withdrawCallIfQuestionClosed(sql, call)) return { outcome: 'skipped', channel: 'voice' };
         const placed = await callOrRejectPermanently(messenger, {
           clinicId,
           phone,

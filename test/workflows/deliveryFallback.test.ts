@@ -5,8 +5,9 @@
  * or SMS without one), WhatsApp failing (63016) → SMS, an SMS to a landline (30006) → a call, an
  * unanswered call → one more call after the clinic's delay → SMS, a call Twilio refuses outright
  * (21215) → SMS at once, delivered → nothing more, and calls only within contact hours; a call Twilio
- * never places (5xx to every try) ends failed in the call log, and the chain goes on. Receipts are
- * signalled as the status webhooks signal them.
+ * never places (5xx to every try) ends failed in the call log, and the chain goes on; a call Twilio
+ * throttles is not placed once its question has closed (a text YES, a staff move).
+ * Receipts are signalled as the status webhooks signal them.
  */
 import { temporal } from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,7 +25,7 @@ import {
   rescheduleAppointmentUpdate,
   type AppointmentChannel,
 } from '../../src/workflows/appointmentDefinitions.js';
-import { bookTestAppointment, moveClinicTo, nextLocal, sleepUntil, type TestBooking } from '../support/appointments.js';
+import { bookTestAppointment, kindsSentTo, moveClinicTo, nextLocal, sleepUntil, type TestBooking } from '../support/appointments.js';
 import { startTimeSkipping, type TimeSkipping } from '../support/timeSkipping.js';
 import { PUBLIC_BASE_URL } from '../support/twilioWebhooks.js';
 
@@ -300,6 +301,47 @@ describe('a voice reminder', () => {
         [expect.objectContaining({ status: 'failed', sid: null })],
         [expect.objectContaining({ channel: 'voice', sid: expect.stringMatching(/^CA/) })],
       ]);
+  });
+
+  /**
+   * A voice reminder whose call Twilio throttles (429, retry after 60 s); resolves once its first try
+   * was refused, with the chain's handle and the reminder's attempts.
+   */
+  async function remindThrottled() {
+    await sleepUntil(env, await nextLocal(env, ZONE, '10:00'));
+    const appointment = await bookTestAppointment(sql, clinic, { startsAt: await nextLocal(env, ZONE, '15:00', 2), reminderRules: [], channel: 'voice' });
+    twilioApi.setAnswer(appointment.phone, (request) => (request.resource === 'calls' ? { kind: 'throttled', retryAfterSeconds: 60 } : { kind: 'created' }));
+    const handle = await startAppointmentChain(ts.temporal, ts.taskQueue, appointment);
+    await handle.executeUpdate(remindNowUpdate);
+    await expect.poll(() => twilioApi.requestsTo(appointment.phone, 'calls').length, { timeout: 30_000 }).toBe(1);
+    const reminders = async () => (await listDeliveries(sql, appointment.appointmentId)).filter((d) => d.kind === 'reminder').flatMap((d) => d.attempts);
+    return { appointment, handle, reminders };
+  }
+
+  it('that Twilio throttles is not placed once the patient has answered YES by text meanwhile, and nothing stands in for it', async () => {
+    const { appointment, handle, reminders } = await remindThrottled();
+    const answered = await handle.executeUpdate(answerAppointmentPromptUpdate, {
+      args: [{ answer: 'YES', kind: 'appointment_reminder', phone: appointment.phone }],
+    });
+    expect(answered.reply).toMatch(/confirmed/);
+    // Twilio takes calls again before the next try: the try places nothing, and the call ends canceled.
+    twilioApi.clearAnswer(appointment.phone);
+    await env.sleep(5 * MINUTE);
+    await expect.poll(reminders, { timeout: 30_000 }).toEqual([expect.objectContaining({ channel: 'voice', status: 'canceled', sid: null })]);
+    await env.sleep(3 * 60 * MINUTE);
+    expect(twilioApi.requestsTo(appointment.phone, 'calls')).toHaveLength(1);
+    expect((await reminders()).map((a) => a.channel)).toEqual(['voice']);
+  });
+
+  it('that Twilio throttles is not placed once staff have moved the visit meanwhile; the move is texted', async () => {
+    const { appointment, handle, reminders } = await remindThrottled();
+    const newStart = await nextLocal(env, ZONE, '11:00', 3);
+    await handle.executeUpdate(rescheduleAppointmentUpdate, { args: [{ startsAt: new Date(newStart).toISOString() }] });
+    twilioApi.clearAnswer(appointment.phone);
+    await env.sleep(5 * MINUTE);
+    await expect.poll(reminders, { timeout: 30_000 }).toEqual([expect.objectContaining({ channel: 'voice', status: 'canceled', sid: null })]);
+    await expect.poll(() => kindsSentTo(sql, appointment), { timeout: 30_000 }).toContain('rescheduled');
+    expect(twilioApi.requestsTo(appointment.phone, 'calls')).toHaveLength(1);
   });
 
   it('answered (by a person or a machine) ends there', async () => {

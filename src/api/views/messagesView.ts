@@ -73,8 +73,8 @@ function renderPhone(entry: LogEntry, view: MessagesView): Html {
 
 /**
  * Why an outbound text or a call the provider has not taken is not out, in the clinic's time: still
- * being tried (`queued` after a 429, a 5xx or no answer), no try left (`failed`), or, for a text, no
- * longer needed (`canceled`); with Twilio's answer to its last try. Undefined for one on its way, taken,
+ * being tried (`queued` after a 429, a 5xx or no answer), no try left (`failed`), or no longer needed
+ * (`canceled`: a text's waitlist offer ended, a call's question closed); with Twilio's answer to its last try. Undefined for one on its way, taken,
  * or refused (its error code says why).
  */
 function describeUnsent(entry: LogEntry, zone: string): string | undefined {
