@@ -22,6 +22,11 @@ export const LANDLINE_ERROR = 30006;
  * the number) or 21217 (not a valid phone number). Not a Twilio status.
  */
 export const REFUSED_STATUS = 'refused';
+/**
+ * The status the chain gives a call Twilio never placed: its activity's tries ran out (429s, 5xx or no
+ * answer for its half hour), so no CallSid and no receipt. Not a Twilio status.
+ */
+export const UNPLACED_STATUS = 'unplaced';
 
 /** Message statuses after which nothing more happens to a message (Twilio "Message resource: status values"). */
 const FINAL_MESSAGE_STATUSES = new Set(['delivered', 'read', 'undelivered', 'failed', 'canceled']);
@@ -75,6 +80,8 @@ export interface NextAttempt {
  *   if the patient has a mobile;
  * - a call refused outright (`REFUSED_STATUS`) → SMS at once, if the patient has a mobile (calling
  *   again would be refused again);
+ * - a call Twilio never placed (`UNPLACED_STATUS`) → SMS at once, if the patient has a mobile, as after
+ *   unanswered calls (its tries already took the half hour a second call would wait);
  * - anything delivered, read, answered (also by a machine), or no receipt in time → nothing more.
  * @returns the next attempt, or null when the message is done.
  */
@@ -92,6 +99,8 @@ export function nextAttempt(made: AttemptMade, receipt: AttemptReceipt | null): 
     return { channel: 'voice', delayed: false, requireMobile: false, reason: `the text was ${status}${code}: a landline, so a call` };
   }
   if (status === REFUSED_STATUS) return { channel: 'sms', delayed: false, requireMobile: true, reason: `the call was refused${code}: sent by SMS` };
+  if (status === UNPLACED_STATUS)
+    return { channel: 'sms', delayed: false, requireMobile: true, reason: 'the call was not placed (Twilio took none of its tries): sent by SMS' };
   if (!UNANSWERED_CALL_STATUSES.has(status)) return null;
   if (made.calls < 2) return { channel: 'voice', delayed: true, requireMobile: false, reason: `the call was ${status}: called again` };
   return { channel: 'sms', delayed: false, requireMobile: true, reason: `the calls were not answered (${status}): sent by SMS` };

@@ -5,9 +5,9 @@
  * attempt queues the next one, if any, at the front of the owed messages. Workflow code: bundled into
  * the sandbox with appointmentWorkflow.ts, deterministic, no Node imports.
  */
-import { ApplicationFailure, log, patched, proxyActivities, TemporalFailure } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, log, patched, proxyActivities, TemporalFailure } from '@temporalio/workflow';
 import type { AppointmentActivities } from '../activities/appointments.js';
-import { firstChannel, isFinalStatus, nextAttempt, REFUSED_STATUS } from '../domain/deliveryFallback.js';
+import { firstChannel, isFinalStatus, nextAttempt, REFUSED_STATUS, UNPLACED_STATUS } from '../domain/deliveryFallback.js';
 import {
   attemptKey,
   DEFAULT_CALL_RETRY_MINUTES,
@@ -22,6 +22,8 @@ import { FailureType } from './definitions.js';
 
 /** The patch that texts a reminder whose call the provider refused outright, as a refused WhatsApp message is texted. */
 const CALL_REFUSAL_PATCH = 'call-refusal-falls-back';
+/** The patch that texts a reminder whose call Twilio never placed (the call activity's tries ran out), as an unanswered call is texted. */
+const UNPLACED_CALL_PATCH = 'unplaced-call-falls-back';
 
 /**
  * The provider's refusal `error` is (an activity failed `MessageRejected`: a 4xx, no number to call
@@ -33,6 +35,19 @@ const refusalOf = (error: TemporalFailure): { errorCode: number | null } | undef
   if (!(cause instanceof ApplicationFailure) || cause.type !== FailureType.MessageRejected) return undefined;
   const code: unknown = cause.details?.[0];
   return { errorCode: typeof code === 'number' ? code : null };
+};
+
+/**
+ * Whether `error`, a call activity's failure, means Twilio never placed the call: its
+ * tries ran out or timed out on Twilio's 429s, 5xx or silence. Not a failure of our own data
+ * (`InvalidData`, e.g. the row gone), which no text would get past either.
+ */
+const unplaced = (error: TemporalFailure): boolean => {
+  const cause = error.cause;
+  return (
+    error instanceof ActivityFailure &&
+    !(cause instanceof ApplicationFailure && (cause.type === FailureType.InvalidData || cause.type === FailureType.MessageRejected))
+  );
 };
 
 const messaging = proxyActivities<Pick<AppointmentActivities, 'sendAppointmentMessage' | 'deliverAppointmentMessage'>>({
@@ -58,6 +73,10 @@ export function createDeliveries({ appointment: a, state: s, current, changed }:
   // Receipts that came before their attempt's activity returned its sid (a fast provider), by sid.
   const early = new Map<string, DeliveryReceipt>();
   const callRetryMs = (a.callRetryMinutes ?? DEFAULT_CALL_RETRY_MINUTES) * 60_000;
+  // The message whose attempt's activity is running; also in `droppedWhileSent` once dropped meanwhile
+  // (`dropWhere`): an attempt that then fails falls back only if it was not.
+  let sending: OwedMessage | undefined;
+  const droppedWhileSent = new Set<OwedMessage>();
 
   /** Queues the attempt after `attempt` by its receipt (none: the wait ran out), if the message needs one. */
   const fallBack = (attempt: AwaitedReceipt, receipt: DeliveryReceipt | null) => {
@@ -78,6 +97,7 @@ export function createDeliveries({ appointment: a, state: s, current, changed }:
 
   /** Stops waiting for the receipts of the attempts whose message passes `test`: none of them falls back. */
   const dropWhere = (test: (message: OwedMessage) => boolean): void => {
+    if (sending !== undefined && test(sending)) droppedWhileSent.add(sending);
     const kept = awaiting.filter((w) => !test(w.message));
     awaiting.splice(0, awaiting.length, ...kept);
   };
@@ -86,6 +106,7 @@ export function createDeliveries({ appointment: a, state: s, current, changed }:
   const deliver = async (message: OwedMessage) => {
     const channel = message.retry?.channel ?? firstChannel(a.channel, message.kind);
     const made = { message, channel, calls: message.retry?.calls ?? 0, sid: '', deadline: 0 };
+    sending = message;
     try {
       const result = await messaging.deliverAppointmentMessage({
         appointmentId: a.appointmentId,
@@ -117,6 +138,14 @@ export function createDeliveries({ appointment: a, state: s, current, changed }:
       // A call refused outright (e.g. 21215, 21217): texted instead. Chains from before the patch gave up.
       const refusal = channel === 'voice' ? refusalOf(error) : undefined;
       if (refusal !== undefined && patched(CALL_REFUSAL_PATCH)) fallBack(made, { sid: '', status: REFUSED_STATUS, errorCode: refusal.errorCode });
+      // A call Twilio never placed (429s or 5xx until its tries ran out): texted, unless its question was
+      // answered or asked again meanwhile. Chains from before the patch went on with nothing sent.
+      if (channel === 'voice' && unplaced(error) && !droppedWhileSent.has(message) && patched(UNPLACED_CALL_PATCH)) {
+        fallBack(made, { sid: '', status: UNPLACED_STATUS, errorCode: null });
+      }
+    } finally {
+      sending = undefined;
+      droppedWhileSent.clear();
     }
   };
 

@@ -48,6 +48,17 @@ describe('the next attempt after a receipt', () => {
     });
   });
 
+  it('texts a call Twilio never placed at once, first or second, and only to a mobile', () => {
+    for (const calls of [0, 1]) {
+      expect(nextAttempt(reminder('voice', calls), { status: 'unplaced', errorCode: null })).toEqual({
+        channel: 'sms',
+        delayed: false,
+        requireMobile: true,
+        reason: 'the call was not placed (Twilio took none of its tries): sent by SMS',
+      });
+    }
+  });
+
   it('does nothing more without a receipt, and calls only about reminders', () => {
     expect(nextAttempt(reminder('whatsapp'), null)).toBeNull();
     expect(nextAttempt({ kind: 'booking_confirmation', channel: 'sms', calls: 0 }, { status: 'undelivered', errorCode: 30006 })).toBeNull();

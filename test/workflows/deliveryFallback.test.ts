@@ -5,8 +5,8 @@
  * or SMS without one), WhatsApp failing (63016) → SMS, an SMS to a landline (30006) → a call, an
  * unanswered call → one more call after the clinic's delay → SMS, a call Twilio refuses outright
  * (21215) → SMS at once, delivered → nothing more, and calls only within contact hours; a call Twilio
- * never places (5xx to every try) ends failed in the call log, and the chain goes on; a call Twilio
- * throttles is not placed once its question has closed (a text YES, a staff move).
+ * never places (5xx to every try) ends failed in the call log and is texted instead, within contact
+ * hours; a call Twilio throttles is not placed once its question has closed (a text YES, a staff move).
  * Receipts are signalled as the status webhooks signal them.
  */
 import { temporal } from '@temporalio/proto';
@@ -269,9 +269,14 @@ describe('a voice reminder', () => {
     twilioApi.clearAnswer(appointment.phone);
   });
 
-  it('that Twilio never places (a 503 to each of its tries) ends failed in the call log, and the chain goes on to the next reminder', async () => {
+  it('that Twilio never places (a 503 to each of its tries) ends failed in the call log and is texted instead, once contact hours open', async () => {
     await sleepUntil(env, await nextLocal(env, ZONE, '10:00'));
-    const appointment = await bookTestAppointment(sql, clinic, { startsAt: await nextLocal(env, ZONE, '15:00', 2), reminderRules: [], channel: 'voice' });
+    const appointment = await bookTestAppointment(sql, clinic, {
+      startsAt: await nextLocal(env, ZONE, '15:00', 2),
+      reminderRules: [],
+      channel: 'voice',
+      contactHours: { start: '08:00', end: '10:10' },
+    });
     twilioApi.setAnswer(appointment.phone, (request) => (request.resource === 'calls' ? { kind: 'outage', httpStatus: 503 } : { kind: 'created' }));
     const handle = await startAppointmentChain(ts.temporal, ts.taskQueue, appointment);
     const reminders = async () => (await listDeliveries(sql, appointment.appointmentId)).filter((d) => d.kind === 'reminder').map((d) => d.attempts);
@@ -288,9 +293,24 @@ describe('a voice reminder', () => {
     await sql`update calls set send_until = now() - interval '3 minutes' where appointment_id = ${appointment.appointmentId}`;
     expect(await settleUnsent(sql, 'calls')).toBeGreaterThanOrEqual(1);
     expect(await reminders()).toEqual([[expect.objectContaining({ channel: 'voice', status: 'failed', errorCode: 20503, sid: null })]]);
-    // As for a text out of tries, no other channel is tried: the chain falls back by receipts and refusals only.
-    await env.sleep(60 * MINUTE);
+
+    // The tries ran out after contact hours closed (10:10): the text waits for them to open.
+    const opens = await nextLocal(env, ZONE, '08:00');
+    await sleepUntil(env, opens - MINUTE);
     expect((await reminders()).flat().map((a) => a.channel)).toEqual(['voice']);
+    await sleepUntil(env, opens + MINUTE);
+    await expect.poll(reminders, { timeout: 30_000 }).toEqual([
+      [
+        expect.objectContaining({ channel: 'voice', status: 'failed', sid: null }),
+        expect.objectContaining({
+          channel: 'sms',
+          note: 'the call was not placed (Twilio took none of its tries): sent by SMS',
+          sid: expect.stringMatching(/^SM/),
+        }),
+      ],
+    ]);
+    const texted = twilioApi.requestsTo(appointment.phone, 'messages').filter((r) => String(r.form.Body).includes('Reply YES to confirm'));
+    expect(texted).toHaveLength(1);
 
     // The chain goes on: staff send the reminder again once Twilio is back, and it is called.
     twilioApi.clearAnswer(appointment.phone);
@@ -298,9 +318,34 @@ describe('a voice reminder', () => {
     await expect
       .poll(reminders, { timeout: 30_000 })
       .toEqual([
-        [expect.objectContaining({ status: 'failed', sid: null })],
+        [expect.objectContaining({ channel: 'voice', status: 'failed' }), expect.objectContaining({ channel: 'sms' })],
         [expect.objectContaining({ channel: 'voice', sid: expect.stringMatching(/^CA/) })],
       ]);
+  });
+
+  it('that Twilio never places is not texted when staff sent a new reminder meanwhile: the new one is called', async () => {
+    await sleepUntil(env, await nextLocal(env, ZONE, '10:00'));
+    const appointment = await bookTestAppointment(sql, clinic, { startsAt: await nextLocal(env, ZONE, '15:00', 2), reminderRules: [], channel: 'voice' });
+    // Twilio answers 503 to the first call's 20 tries, then takes calls again.
+    let tries = 0;
+    twilioApi.setAnswer(appointment.phone, (request) =>
+      request.resource === 'calls' && ++tries <= 20 ? { kind: 'outage', httpStatus: 503 } : { kind: 'created' },
+    );
+    const handle = await startAppointmentChain(ts.temporal, ts.taskQueue, appointment);
+    const reminders = async () => (await listDeliveries(sql, appointment.appointmentId)).filter((d) => d.kind === 'reminder').map((d) => d.attempts);
+    await handle.executeUpdate(remindNowUpdate);
+    await expect.poll(() => twilioApi.requestsTo(appointment.phone, 'calls').length, { timeout: 30_000 }).toBe(1);
+    await handle.executeUpdate(remindNowUpdate);
+    await env.sleep(20 * MINUTE);
+    await expect
+      .poll(reminders, { timeout: 30_000 })
+      .toEqual([
+        [expect.objectContaining({ channel: 'voice', sid: null })],
+        [expect.objectContaining({ channel: 'voice', sid: expect.stringMatching(/^CA/) })],
+      ]);
+    await env.sleep(60 * MINUTE);
+    expect((await reminders()).flat().map((a) => a.channel)).toEqual(['voice', 'voice']);
+    twilioApi.clearAnswer(appointment.phone);
   });
 
   /**
