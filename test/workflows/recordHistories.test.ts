@@ -7,6 +7,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { WithStartWorkflowOperation } from '@temporalio/client';
+import { temporal as temporalProto } from '@temporalio/proto';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findTicketByCode } from '../../src/queue/readQueue.js';
@@ -437,6 +438,65 @@ describe.runIf(recording)('record appointment chain histories through Twilio', (
     expect(await handle.result()).toMatchObject({ status: 'visited' });
     const history = await handle.fetchHistory();
     writeFileSync(new URL(`${set}-appointment-call-refused.json`, dir), JSON.stringify(history, null, 2) + '\n');
+  });
+
+  it('a voice reminder whose call Twilio never places (429s until its activity gives up) → SMS → delivered → visited', async () => {
+    const { sql, temporal, taskQueue, clinic } = suite.stack;
+    const appointment = await bookTestAppointment(sql, clinic, {
+      startsAt: Date.now() + 24 * 60 * 60_000,
+      contactHours: { start: '00:00', end: '24:00' },
+      channel: 'voice',
+    });
+    // Twilio asks to retry each call in two hours, past the call activity's 30 minutes: its first try is its last.
+    suite.twilioApi.setAnswer(appointment.phone, (request) =>
+      request.resource === 'calls' ? { kind: 'throttled', retryAfterSeconds: 7200 } : { kind: 'created' },
+    );
+    const handle = await startAppointmentChain(temporal, taskQueue, appointment);
+    await handle.executeUpdate(remindNowUpdate);
+    const { EventType } = temporalProto.api.enums.v1;
+    const gaveUp = [EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED, EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT].map(String);
+    const failed = async () => ((await handle.fetchHistory()).events ?? []).some((e) => gaveUp.includes(String(e.eventType)));
+    await expect.poll(failed, { timeout: 20_000, interval: 200 }).toBe(true);
+    // The reminder is texted instead (from patched('unplaced-call-falls-back')); before it, nothing is sent.
+    await expect.poll(() => kindsSentTo(sql, appointment), { timeout: 20_000 }).toEqual(['booking_confirmation', 'reminder']);
+    const sent = await sql<{ provider_sid: string }[]>`
+      select provider_sid from messages where appointment_id = ${appointment.appointmentId} and provider_sid is not null`;
+    for (const { provider_sid } of sent) await handle.signal(deliveryReceiptSignal, { sid: provider_sid, status: 'delivered', errorCode: null });
+    await handle.executeUpdate(markVisitedUpdate, { args: [{}] });
+    expect(await handle.result()).toMatchObject({ status: 'visited' });
+    const history = await handle.fetchHistory();
+    writeFileSync(new URL(`${set}-appointment-call-unplaced.json`, dir), JSON.stringify(history, null, 2) + '\n');
+    suite.twilioApi.clearAnswer(appointment.phone);
+  });
+
+  it('a voice reminder whose call Twilio throttles → YES by text before its next try → the call withdrawn, nothing else sent → visited', async () => {
+    const { sql, temporal, taskQueue, clinic } = suite.stack;
+    const appointment = await bookTestAppointment(sql, clinic, {
+      startsAt: Date.now() + 24 * 60 * 60_000,
+      contactHours: { start: '00:00', end: '24:00' },
+      channel: 'voice',
+    });
+    // Twilio asks to retry the call in 3 s; the patient's YES comes before that try, which then places nothing.
+    let calls = 0;
+    suite.twilioApi.setAnswer(appointment.phone, (request) =>
+      request.resource === 'calls' && ++calls === 1 ? { kind: 'throttled', retryAfterSeconds: 3 } : { kind: 'created' },
+    );
+    const handle = await startAppointmentChain(temporal, taskQueue, appointment);
+    await handle.executeUpdate(remindNowUpdate);
+    await expect.poll(() => suite.twilioApi.requestsTo(appointment.phone, 'calls').length, { timeout: 20_000 }).toBe(1);
+    const answered = await routeAnswer({ sql, temporal, log: pino({ level: 'silent' }) }, clinic.id, appointment.phone, 'YES');
+    expect(answered).toMatchObject({ kind: 'answered' });
+    const status = async () => (await sql<{ status: string }[]>`select status from calls where appointment_id = ${appointment.appointmentId}`)[0]?.status;
+    await expect.poll(status, { timeout: 20_000 }).toBe('canceled');
+    expect(suite.twilioApi.requestsTo(appointment.phone, 'calls')).toHaveLength(1);
+    const sent = await sql<{ provider_sid: string }[]>`
+      select provider_sid from messages where appointment_id = ${appointment.appointmentId} and provider_sid is not null`;
+    for (const { provider_sid } of sent) await handle.signal(deliveryReceiptSignal, { sid: provider_sid, status: 'delivered', errorCode: null });
+    await handle.executeUpdate(markVisitedUpdate, { args: [{}] });
+    expect(await handle.result()).toMatchObject({ status: 'visited' });
+    const history = await handle.fetchHistory();
+    writeFileSync(new URL(`${set}-appointment-call-withdrawn.json`, dir), JSON.stringify(history, null, 2) + '\n');
+    suite.twilioApi.clearAnswer(appointment.phone);
   });
 });
 
