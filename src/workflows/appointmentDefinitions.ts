@@ -160,7 +160,19 @@ export interface AppointmentView {
   openPrompt: AppointmentPromptKind | null;
 }
 
-/** Who cancelled: staff (the patient gets `cancelled`), or the patient's bare CANCEL (no message: the caller records the opt-out). */
+/**
+ * The appointment after a cancel, and whether the patient gets the `cancelled` text (when contact hours
+ * next open): false after a bare CANCEL, and when staff cancel before the booking confirmation went (it
+ * was held until contact hours open: the patient was never texted about the booking, and is not now).
+ */
+export interface CancelledView extends AppointmentView {
+  patientTexted: boolean;
+}
+
+/**
+ * Who cancelled: staff (the patient gets `cancelled`, unless the booking confirmation had not gone: see
+ * CancelledView), or the patient's bare CANCEL (no message: the caller records the opt-out).
+ */
 export interface CancelRequest {
   by: 'staff' | 'patient_cancel_word';
 }
@@ -202,9 +214,9 @@ export const answerAppointmentPromptUpdate = defineUpdate<AppointmentPromptOutco
  * patient whose booking confirmation has not gone yet gets that confirmation for the new time instead.
  */
 export const rescheduleAppointmentUpdate = defineUpdate<AppointmentView, [{ startsAt: string }]>('rescheduleAppointment');
-/** Cancels the appointment: reminders dropped, the slot released. */
-export const cancelAppointmentUpdate = defineUpdate<AppointmentView, [CancelRequest]>('cancelAppointment');
-/** A reminder (with its prompt) now, or at the start of the next contact window. */
+/** Cancels the appointment: reminders dropped, the slot released; says whether the patient is texted. */
+export const cancelAppointmentUpdate = defineUpdate<CancelledView, [CancelRequest]>('cancelAppointment');
+/** A reminder (with its prompt) now, or at the start of the next contact window; none more while one is held until then. */
 export const remindNowUpdate = defineUpdate<AppointmentView, []>('remindNow');
 /** The patient came; with `followUpDate` (`YYYY-MM-DD`) a follow-up reminder goes at 09:00 clinic time that day. */
 export const markVisitedUpdate = defineUpdate<AppointmentView, [{ followUpDate?: string }]>('markVisited');

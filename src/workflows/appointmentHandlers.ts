@@ -32,6 +32,8 @@ const CALL_KEY_PATCH = 'call-key-answers-its-question';
  * confirmation of the new time instead of the `rescheduled` text (and keeps a held reminder, about the new time).
  */
 const HELD_CONFIRMATION_PATCH = 'move-before-confirmation-confirms-new-time';
+/** The patch that has a cancel made while the booking confirmation is still held text nothing: the confirmation is dropped, no `cancelled` text owed. */
+const UNTOLD_CANCEL_PATCH = 'cancel-before-confirmation-texts-nothing';
 /** The patch that starts the reply to a pick taken meanwhile by someone else with the `slot_taken` line, before the fresh list. */
 const TAKEN_SAYS_SO_PATCH = 'taken-time-says-so';
 
@@ -49,7 +51,7 @@ export interface HandlerDeps {
 
 /** Sets the handlers of the chain of appointment `a` on its live state `s`. */
 export function setAppointmentHandlers({ appointment: a, state: s, steps, exclusively, changed }: HandlerDeps): void {
-  const { view, record, reply, key, dropPrompt, deliveries, stopAskingAgain, close, cancel, takeSlot, move, offerSlots } = steps;
+  const { view, record, reply, key, dropPrompt, deliveries, oweReminder, stopAskingAgain, close, cancel, takeSlot, move, offerSlots } = steps;
   const { awaited, refuseOtherQuestion, refuseUnlessOpen, futureStart, followUpAt, refuseRemind, refuseEarlyNoShow } = createChecks(a, s);
 
   setHandler(appointmentQuery, view);
@@ -134,10 +136,15 @@ export function setAppointmentHandlers({ appointment: a, state: s, steps, exclus
     ({ by }) =>
       exclusively(async () => {
         refuseUnlessOpen(`cancelled (by ${by})`);
+        // The booking confirmation has not gone yet (held until contact hours open): the patient was never
+        // texted about this booking (most likely made in person), so they are not texted its cancellation
+        // either. Chains that took such a cancel before this patch texted it.
+        const untold = s.owed.some((m) => m.kind === 'booking_confirmation');
         await cancel();
         // A bare CANCEL is a carrier opt-out word: the patient gets no text (the caller records the opt-out).
-        if (by === 'staff') s.owed.push({ kind: 'cancelled', idempotencyKey: key('cancelled'), opensPrompt: false });
-        return view();
+        const texted = by === 'staff' && !(untold && patched(UNTOLD_CANCEL_PATCH));
+        if (texted) s.owed.push({ kind: 'cancelled', idempotencyKey: key('cancelled'), opensPrompt: false });
+        return { ...view(), patientTexted: texted };
       }),
     { validator: ({ by }: CancelRequest) => refuseUnlessOpen(`cancelled (by ${by})`) },
   );
@@ -148,7 +155,7 @@ export function setAppointmentHandlers({ appointment: a, state: s, steps, exclus
         refuseRemind();
         changed();
         stopAskingAgain();
-        s.owed.push({ kind: 'reminder', idempotencyKey: key('reminder', ++s.numbered), opensPrompt: true });
+        oweReminder(key('reminder', ++s.numbered));
         return Promise.resolve(view());
       }),
     { validator: refuseRemind },

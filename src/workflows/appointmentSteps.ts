@@ -49,6 +49,10 @@ const ANSWER_STOPS_RETRIES_PATCH = 'answer-stops-retries';
 const NO_OPEN_TIMES_RECORDED_PATCH = 'no-open-times-recorded';
 /** The patch that records on the row when a texted list of open times lapsed without a choice (staff call the patient back). */
 const NO_TIME_CHOSEN_RECORDED_PATCH = 'no-time-chosen-recorded';
+/** The patch that drops a held booking confirmation (or a staff move's text that asks nothing) once its visit has started. */
+const STARTED_VISIT_PATCH = 'started-visit-drops-held-texts';
+/** The patch that owes no second reminder while one is held (owed, not sent yet): one reminder goes. */
+const REMINDER_OWED_ONCE_PATCH = 'held-reminder-owed-once';
 
 /**
  * Runs `work`, a step of the chain's own (not a caller's): an activity failure is logged as `step`
@@ -112,6 +116,27 @@ export function createSteps({ appointment: a, state: s, workflowId, changed }: S
   });
   const { dropPrompt, ask } = createPrompts(a, s, workflowId);
 
+  /**
+   * Whether held `message`, due to go now, is moot because the visit has started: a text about the
+   * visit's time (its booking confirmation, a reminder, a staff move's text) would tell the patient of a
+   * start already behind them. A staff cancellation and a follow-up still go. Before this patch only the
+   * texts that ask (a reminder, a staff move's text) were dropped: chains that sent a booking
+   * confirmation after the start then replay as they ran.
+   */
+  const startedBefore = (message: OwedMessage): boolean => {
+    if (startsAtMs() > Date.now()) return false;
+    return message.opensPrompt || (ABOUT_THE_TIME.includes(message.kind) && patched(STARTED_VISIT_PATCH));
+  };
+  /**
+   * Owes a reminder keyed `idempotencyKey` (a planned one fallen due, or staff's Remind now), unless a
+   * reminder is already held (owed and not sent yet, such as until contact hours open): that one asks the
+   * same question about the same time. Chains that owed a second one before this patch send both.
+   */
+  const oweReminder = (idempotencyKey: string): void => {
+    const held = s.owed.some((m) => m.kind === 'reminder' && m.retry === undefined);
+    if (held && patched(REMINDER_OWED_ONCE_PATCH)) return;
+    s.owed.push({ kind: 'reminder', idempotencyKey, opensPrompt: true });
+  };
   /** Messages about the time (and their fallbacks) are dropped, also those waiting for a receipt. */
   const dropMessagesAboutTheTime = () => {
     s.owed = s.owed.filter((m) => !ABOUT_THE_TIME.includes(m.kind));
@@ -220,6 +245,8 @@ export function createSteps({ appointment: a, state: s, workflowId, changed }: S
     lapsePrompt,
     ask,
     deliveries,
+    startedBefore,
+    oweReminder,
     stopAskingAgain,
     close,
     cancel,

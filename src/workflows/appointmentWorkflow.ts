@@ -51,7 +51,7 @@ export async function appointmentWorkflow(input: AppointmentWorkflowInput): Prom
   const exclusively = <T>(work: () => Promise<T>): Promise<T> => lock.runExclusive(work);
 
   const steps = createSteps({ appointment: a, state: s, workflowId, changed });
-  const { startsAtMs, key, record, lapsePrompt, ask, deliveries, offerFreedSlots } = steps;
+  const { startsAtMs, key, record, lapsePrompt, ask, deliveries, startedBefore, oweReminder, offerFreedSlots } = steps;
   setAppointmentHandlers({ appointment: a, state: s, steps, exclusively, changed });
 
   if (input.carried === undefined) {
@@ -77,7 +77,7 @@ export async function appointmentWorkflow(input: AppointmentWorkflowInput): Prom
       let due = false;
       for (let r = s.reminders[0]; r !== undefined && r.at <= now; r = s.reminders[0]) {
         s.reminders.shift();
-        s.owed.push({ kind: 'reminder', idempotencyKey: key('reminder', r.n), opensPrompt: true });
+        oweReminder(key('reminder', r.n));
         due = true;
       }
       if (s.status === 'visited' && s.followUpAt !== null && s.followUpAt <= now) {
@@ -100,10 +100,9 @@ export async function appointmentWorkflow(input: AppointmentWorkflowInput): Prom
       const message = await exclusively(async () => {
         const ready = s.owed.findIndex((m) => (m.retry?.notBefore ?? 0) <= Date.now());
         const next = ready < 0 ? undefined : s.owed.splice(ready, 1)[0];
-        if (next?.opensPrompt !== true) return next;
-        // A reminder (or a staff move's text asking to confirm) of an appointment that has started (held
-        // until morning) is moot.
-        if (startsAtMs() <= Date.now()) return undefined;
+        // A text about the time of a visit that has started while it was held (until morning) is moot.
+        if (next === undefined || startedBefore(next)) return undefined;
+        if (!next.opensPrompt) return next;
         await tolerate('open reminder prompt', () => ask('appointment_reminder', startsAtMs(), []));
         return next;
       });
