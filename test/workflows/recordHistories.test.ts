@@ -19,6 +19,7 @@ import {
   appointmentQuery,
   cancelAppointmentUpdate,
   deliveryReceiptSignal,
+  markNoShowUpdate,
   markVisitedUpdate,
   remindNowUpdate,
   rescheduleAppointmentUpdate,
@@ -275,6 +276,77 @@ describe.runIf(recording)('record appointment chain histories', () => {
     await handle.executeUpdate(markVisitedUpdate, { args: [{}] });
     expect(await handle.result()).toMatchObject({ status: 'visited' });
     await save('appointment-held-confirmation-move', handle.workflowId);
+  }, 180_000);
+
+  /**
+   * Contact hours that open 30–90 s from now (the clinic's clock), so texts owed now are held until then;
+   * `opens` (epoch ms) is when they open.
+   */
+  const closedUntilSoon = () => {
+    const local = DateTime.now().setZone(stack.clinic.timezone);
+    const opens = local.startOf('minute').plus({ minutes: local.second < 30 ? 1 : 2 });
+    if (!opens.hasSame(local, 'day')) throw new Error("record this scenario away from the clinic's midnight");
+    return { contactHours: { start: opens.toFormat('HH:mm'), end: '24:00' }, opens: opens.toMillis() };
+  };
+  /** Waits (real time) until `at` (epoch ms) and 5 s more, for the chain to have done what fell due then. */
+  const pastInstant = (at: number) => new Promise((resolve) => setTimeout(resolve, Math.max(at - Date.now(), 0) + 5_000));
+
+  // The held texts' scenarios run on the code with and without their patch (the -unpatched sets come from
+  // a worktree of the code before it): each checks what the patient got by whether its patch is marked.
+  /** Whether the chain `workflowId`'s history so far has `patch`'s marker. */
+  const patchMarked = async (workflowId: string, patch: string) =>
+    (await stack.temporal.workflow.getHandle(workflowId).fetchHistory()).events!.some((event) => {
+      const data = event.markerRecordedEventAttributes?.details?.['patch-data']?.payloads?.[0]?.data;
+      return data !== undefined && data !== null && (JSON.parse(Buffer.from(data).toString('utf8')) as { id: string }).id === patch;
+    });
+
+  it('booked while contact hours are closed for a visit that starts before they open → the held confirmation at opening → no-show', async () => {
+    const { contactHours, opens } = closedUntilSoon();
+    const appointment = await bookTestAppointment(stack.sql, stack.clinic, { startsAt: Date.now() + 20_000, contactHours });
+    const handle = await startAppointmentChain(stack.temporal, stack.taskQueue, appointment);
+    await pastInstant(opens);
+    // patched('started-visit-drops-held-texts'): the confirmation is dropped; before it, it was sent.
+    const dropped = await patchMarked(handle.workflowId, 'started-visit-drops-held-texts');
+    await expect.poll(() => kindsSentTo(stack.sql, appointment)).toEqual(dropped ? [] : ['booking_confirmation']);
+    await deliverAll(handle, appointment.appointmentId);
+    await handle.executeUpdate(markNoShowUpdate);
+    expect(await handle.result()).toMatchObject({ status: 'no_show' });
+    await save('appointment-held-confirmation-started', handle.workflowId);
+  }, 180_000);
+
+  it('booked while contact hours are closed → staff cancel → (the cancellation at opening)', async () => {
+    const { contactHours, opens } = closedUntilSoon();
+    const appointment = await bookTestAppointment(stack.sql, stack.clinic, { startsAt: Date.now() + 48 * HOUR, contactHours });
+    const handle = await startAppointmentChain(stack.temporal, stack.taskQueue, appointment);
+    await handle.executeUpdate(cancelAppointmentUpdate, { args: [{ by: 'staff' }] });
+    // patched('cancel-before-confirmation-texts-nothing'): the chain ends at once, owing nothing; before
+    // it, the cancellation went at opening.
+    await pastInstant(opens);
+    const untold = await patchMarked(handle.workflowId, 'cancel-before-confirmation-texts-nothing');
+    await expect.poll(() => kindsSentTo(stack.sql, appointment)).toEqual(untold ? [] : ['cancelled']);
+    await deliverAll(handle, appointment.appointmentId);
+    expect(await handle.result()).toMatchObject({ status: 'cancelled' });
+    await save('appointment-held-confirmation-cancel', handle.workflowId);
+  }, 180_000);
+
+  it('booked while contact hours are closed → Remind now twice → the confirmation and the reminder at opening → YES → visited', async () => {
+    const { contactHours, opens } = closedUntilSoon();
+    const appointment = await bookTestAppointment(stack.sql, stack.clinic, { startsAt: Date.now() + 48 * HOUR, contactHours });
+    const handle = await startAppointmentChain(stack.temporal, stack.taskQueue, appointment);
+    await handle.executeUpdate(remindNowUpdate);
+    await handle.executeUpdate(remindNowUpdate);
+    // patched('held-reminder-owed-once'): one reminder goes; before it, two.
+    await pastInstant(opens);
+    const once = await patchMarked(handle.workflowId, 'held-reminder-owed-once');
+    await expect
+      .poll(() => kindsSentTo(stack.sql, appointment), { timeout: 20_000 })
+      .toEqual(once ? ['booking_confirmation', 'reminder'] : ['booking_confirmation', 'reminder', 'reminder']);
+    await promptOf(handle).toBe('appointment_reminder');
+    expect(await answer(appointment.phone, 'YES')).toMatchObject({ kind: 'answered' });
+    await deliverAll(handle, appointment.appointmentId);
+    await handle.executeUpdate(markVisitedUpdate, { args: [{}] });
+    expect(await handle.result()).toMatchObject({ status: 'visited' });
+    await save('appointment-held-reminder-twice', handle.workflowId);
   }, 180_000);
 
   it('reminder now → CHANGE with no other time open → staff cancel', async () => {
