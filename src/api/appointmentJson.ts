@@ -7,7 +7,7 @@ import { z } from '@hono/zod-openapi';
 import { APPOINTMENT_STATUSES, type Appointment } from '../appointments/appointments.js';
 import { CALL_BACK_REASONS, type CallBack } from '../appointments/callBacks.js';
 import type { Delivery } from '../appointments/deliveryAttempts.js';
-import type { AppointmentView } from '../workflows/appointmentDefinitions.js';
+import type { AppointmentView, CancelledView } from '../workflows/appointmentDefinitions.js';
 
 /** An appointment as the API answers it. Times ISO 8601 UTC; `follow_up_date` clinic-local. */
 export const ZAppointment = z
@@ -28,6 +28,15 @@ export const ZAppointment = z
     workflow_id: z.string().meta({ example: 'appointment-main-42' }),
   })
   .openapi('Appointment');
+
+/** An appointment after staff cancelled it (`POST /api/appointments/{id}/cancel`): with whether the patient is texted. */
+export const ZCancelledAppointment = ZAppointment.extend({
+  patient_texted: z.boolean().meta({
+    description:
+      'Whether the patient is texted that it is cancelled (at once, or when contact hours open). False when the booking confirmation had not gone yet (held until contact hours open, for a booking made outside them): the patient was never texted about this booking, so they get neither text.',
+    example: true,
+  }),
+}).openapi('CancelledAppointment');
 
 /** When the patient asked for another time and staff should call them back: see `findCallBacks`. */
 const ZAnotherTimeAskedAt = z.string().nullable().meta({
@@ -64,6 +73,12 @@ export const appointmentJson = (a: Appointment, view?: AppointmentView): z.infer
   follow_up_date: view === undefined ? a.followUpDate : view.followUpDate,
   next_reminder_at: view === undefined ? (a.nextReminderAt?.toISOString() ?? null) : view.nextReminderAt,
   workflow_id: a.workflowId,
+});
+
+/** `a` after a cancel, as `ZCancelledAppointment`: `view`, the chain's answer to the cancel, says whether the patient is texted. */
+export const cancelledJson = (a: Appointment, view: CancelledView): z.infer<typeof ZCancelledAppointment> => ({
+  ...appointmentJson(a, view),
+  patient_texted: view.patientTexted,
 });
 
 /** The chain's messages and their delivery attempts (`GET /api/appointments/{id}`). */

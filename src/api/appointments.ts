@@ -17,11 +17,21 @@ import { bookAppointment, type BookingRequest } from '../appointments/bookAppoin
 import { changeAppointment, staffChanges, type StaffChange } from '../appointments/changeAppointment.js';
 import { findCallBacks } from '../appointments/callBacks.js';
 import { listDeliveries } from '../appointments/deliveryAttempts.js';
-import { appointmentJson, deliveriesJson, listedJson, ZAppointment, ZAppointmentWithDeliveries, ZListedAppointment } from './appointmentJson.js';
+import {
+  appointmentJson,
+  cancelledJson,
+  deliveriesJson,
+  listedJson,
+  ZAppointment,
+  ZAppointmentWithDeliveries,
+  ZCancelledAppointment,
+  ZListedAppointment,
+} from './appointmentJson.js';
 import { checkIdempotencyKey, staffUpdateId, ZIdempotencyHeaders } from './idempotencyKey.js';
 import { createApiRouter, staffErrors } from './openapi.js';
 import { linkNextPage, MAX_PAGE_LIMIT, NEXT_PAGE_HEADERS, timeKeyCursor, ZNextCursor, ZPagedQuery, ZPageLimit, ZTimeKeyCursor } from './pageCursor.js';
 import { ZCalendarDate, ZClinicSlug, ZFreeText, ZInstant, ZProviderId, requireJsonBody, unknownField } from './validation.js';
+import type { AppointmentView } from '../workflows/appointmentDefinitions.js';
 
 const MAX_NAME = 100;
 /** The appointment list's name in its cursors. */
@@ -118,7 +128,7 @@ const changeErrors = staffErrors({
   422: '`unprocessable_content` naming `idempotency-key`: the key was already used for this change with another request (another appointment, other body values); nothing changed.',
   ...jsonErrors,
 });
-const appointmentResponse = (description: string) => ({ description, content: { 'application/json': { schema: ZAppointment } } });
+const appointmentResponse = (description: string, schema: typeof ZAppointment = ZAppointment) => ({ description, content: { 'application/json': { schema } } });
 
 /** Routes under `/api` for appointments. */
 export function appointmentRoutes(deps: { sql: Sql; temporal: Client; taskQueue: string }) {
@@ -258,14 +268,19 @@ export function appointmentRoutes(deps: { sql: Sql; temporal: Client; taskQueue:
   );
 
   // `name` goes into the Temporal update ID with the request's Idempotency-Key (idempotencyKey.ts).
-  const change = (
+  // `answer` is the 200's schema and JSON when the change says more than the appointment (a cancel).
+  const change = <V extends AppointmentView>(
     method: 'post' | 'patch',
     path: string,
     name: string,
     operationId: string,
     summary: string,
     body: z.ZodObject | undefined,
-    toChange: (appointment: Appointment, body: never, updateId: string | undefined) => StaffChange,
+    toChange: (appointment: Appointment, body: never, updateId: string | undefined) => StaffChange<V>,
+    answer: { schema: typeof ZAppointment; json: (appointment: Appointment, view: V) => z.infer<typeof ZAppointment> } = {
+      schema: ZAppointment,
+      json: appointmentJson,
+    },
   ) => {
     app.openapi(
       createRoute({
@@ -281,7 +296,7 @@ export function appointmentRoutes(deps: { sql: Sql; temporal: Client; taskQueue:
           headers: ZIdempotencyHeaders,
           ...(body === undefined ? {} : { body: { required: true, content: { 'application/json': { schema: body } } } }),
         },
-        responses: { 200: appointmentResponse('The appointment after the change.'), ...changeErrors },
+        responses: { 200: appointmentResponse('The appointment after the change.', answer.schema), ...changeErrors },
       }),
       async (c) => {
         const { clinic, appointment } = await load(c.req.valid('query').clinic, c.req.valid('param').id);
@@ -290,7 +305,7 @@ export function appointmentRoutes(deps: { sql: Sql; temporal: Client; taskQueue:
         const { what, send, field, arguments: args } = toChange(appointment, parsed, staffUpdateId(name, key));
         await checkIdempotencyKey(deps.sql, clinic.id, name, key, { target: `appointments/${appointment.id}`, arguments: args });
         const view = await changeAppointment(deps, appointment, what, send, field);
-        return c.json(appointmentJson(appointment, view), 200);
+        return c.json(answer.json(appointment, view), 200);
       },
     );
   };
@@ -318,9 +333,10 @@ export function appointmentRoutes(deps: { sql: Sql; temporal: Client; taskQueue:
     '/appointments/{id}/cancel',
     'cancel',
     'cancelAppointment',
-    'Cancel an appointment: reminders stop, the patient is told, the slot goes to the waitlist',
+    'Cancel an appointment: reminders stop, the patient is told (unless never texted about it), the slot goes to the waitlist',
     undefined,
     (a, _, id) => staffChanges.cancel(a, id),
+    { schema: ZCancelledAppointment, json: cancelledJson },
   );
   change(
     'post',

@@ -22,6 +22,7 @@ import { changeAppointment, staffChanges, type StaffChange } from '../appointmen
 import { findCallBacks } from '../appointments/callBacks.js';
 import { listDeliveriesByAppointment } from '../appointments/deliveryAttempts.js';
 import { getClinicBySlug, type Clinic } from '../clinics/clinics.js';
+import type { AppointmentView, CancelledView } from '../workflows/appointmentDefinitions.js';
 import { AppError, STATUS_BY_CODE } from '../errors.js';
 import { LOCAL_DATE_TIME, readClinicLocalTime } from './clinicLocalTime.js';
 import { checkIdempotencyKey, newIdempotencyKey, staffUpdateId, ZIdempotencyField } from './idempotencyKey.js';
@@ -300,7 +301,7 @@ export function staffAppointmentRoutes(deps: AppDeps, sessions: StaffSessions): 
       const updateId = staffUpdateId(action, key);
       const appointment = await getAppointment(deps.sql, clinic.id, id);
       const who = describe(appointment, clinic);
-      let change: StaffChange;
+      let change: StaffChange<AppointmentView | CancelledView>;
       let outcome: string;
       if (action === 'move') {
         const local = parseOrThrow(ZMoveForm, form).starts_at;
@@ -322,7 +323,9 @@ export function staffAppointmentRoutes(deps: AppDeps, sessions: StaffSessions): 
         outcome = `Cancelled ${who}; the patient is told.`;
       }
       await checkIdempotencyKey(deps.sql, clinic.id, action, key, { target: `appointments/${appointment.id}`, arguments: change.arguments });
-      await changeAppointment(deps, appointment, change.what, change.send, change.field);
+      const view = await changeAppointment(deps, appointment, change.what, change.send, change.field);
+      // Cancelled before its booking confirmation went (held until contact hours open): nothing is texted.
+      if ('patientTexted' in view && !view.patientTexted) outcome = `Cancelled ${who}; no text goes: the patient had not been texted about this booking yet.`;
       return c.redirect(noticeUrl(slug, { date: refusedDate ?? date }, outcome, appointment.id), 303);
     } catch (error) {
       if (!(error instanceof AppError)) throw error;

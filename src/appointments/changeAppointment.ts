@@ -12,6 +12,7 @@ import {
   remindNowUpdate,
   rescheduleAppointmentUpdate,
   type AppointmentView,
+  type CancelledView,
 } from '../workflows/appointmentDefinitions.js';
 import { FailureType } from '../workflows/definitions.js';
 import type { Appointment } from './appointments.js';
@@ -20,18 +21,18 @@ import type { Appointment } from './appointments.js';
  * Sends an update to `appointment`'s chain with `send` (e.g. `(h) => h.executeUpdate(markNoShowUpdate)`),
  * waiting at most 5 s; `what` names the change in errors ("cancelling appointment 12"), `field` the
  * request field its argument came from (`starts_at`), if any.
- * @returns the chain's view after the change.
+ * @returns the chain's view after the change (a cancel's also says whether the patient is texted).
  * @throws AppError conflict when the chain refuses it for the appointment's state (cancelled, visited,
  *   already started); bad_request naming `field` for an argument it cannot act on (a past follow-up
  *   date); unavailable when Temporal or a worker does not answer in time, or a step of the change failed.
  */
-export async function changeAppointment(
+export async function changeAppointment<V extends AppointmentView>(
   deps: { temporal: Client },
   appointment: Pick<Appointment, 'id' | 'workflowId' | 'status'>,
   what: string,
-  send: (handle: WorkflowHandle) => Promise<AppointmentView>,
+  send: (handle: WorkflowHandle) => Promise<V>,
   field?: string,
-): Promise<AppointmentView> {
+): Promise<V> {
   try {
     return await callWithinDeadline(deps.temporal, what, () => send(deps.temporal.workflow.getHandle(appointment.workflowId)));
   } catch (error) {
@@ -55,17 +56,17 @@ export async function changeAppointment(
  * API names them (`starts_at` as ISO 8601 UTC, `follow_up_date`), for its idempotency key's check
  * (src/api/idempotencyKey.ts).
  */
-export interface StaffChange {
+export interface StaffChange<V extends AppointmentView = AppointmentView> {
   what: string;
-  send: (handle: WorkflowHandle) => Promise<AppointmentView>;
+  send: (handle: WorkflowHandle) => Promise<V>;
   field?: string;
   arguments: Record<string, string | undefined>;
 }
 
 /**
  * Staff's changes to appointment `a` (the JSON API's and the board's, so both ask the chain the same
- * thing): move to `startsAt`, cancel (the patient is told), remind now, visited with an optional
- * clinic-local follow-up date (`YYYY-MM-DD`), no-show. `updateId` (from an idempotency key, see
+ * thing): move to `startsAt`, cancel (the patient is told, unless never texted about the booking:
+ * `CancelledView`), remind now, visited with an optional clinic-local follow-up date (`YYYY-MM-DD`), no-show. `updateId` (from an idempotency key, see
  * src/api/idempotencyKey.ts) makes a repeat of the same change answer the first one's outcome;
  * without it every call is a new change.
  */
@@ -76,7 +77,7 @@ export const staffChanges = {
     arguments: { starts_at: startsAt.toISOString() },
     send: (h) => h.executeUpdate(rescheduleAppointmentUpdate, { args: [{ startsAt: startsAt.toISOString() }], updateId }),
   }),
-  cancel: (a: Pick<Appointment, 'id'>, updateId?: string): StaffChange => ({
+  cancel: (a: Pick<Appointment, 'id'>, updateId?: string): StaffChange<CancelledView> => ({
     what: `cancelling appointment ${a.id}`,
     arguments: {},
     send: (h) => h.executeUpdate(cancelAppointmentUpdate, { args: [{ by: 'staff' }], updateId }),

@@ -1,13 +1,13 @@
 /**
  * Staff book and read appointments through the JSON API: bad input is a 400 naming the field with
- * nothing written, unknown ids are 404, the CSV export is the seed's spreadsheet format, and a no-show
- * is marked only once the appointment has started.
+ * nothing written, unknown ids are 404, the CSV export is the seed's spreadsheet format, a no-show
+ * is marked only once the appointment has started, and a cancel says whether the patient is texted.
  */
 import { parse } from 'csv-parse/sync';
 import { DateTime } from 'luxon';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { findOrCreateProvider } from '../../src/appointments/appointments.js';
-import { apiBookingBody, bookThroughApi } from '../support/apiBooking.js';
+import { apiBookingBody, bookThroughApi, contactHoursLeavingOutNow, outboundTexts, withContactHours } from '../support/apiBooking.js';
 import { json, startStack, type Stack } from '../support/stack.js';
 
 let stack: Stack;
@@ -127,5 +127,35 @@ describe('marking a no-show', () => {
     const marked = await stack.api(`/api/appointments/${soon.id}/no_show`, { method: 'POST' });
     expect(marked.status).toBe(200);
     expect((await json(marked)).status).toBe('no_show');
+  });
+});
+
+describe('cancelling', () => {
+  const cancel = async (id: string) => {
+    const response = await stack.api(`/api/appointments/${id}/cancel`, { method: 'POST' });
+    expect(response.status).toBe(200);
+    return json(response);
+  };
+
+  it('answers patient_texted false while the booking confirmation is held (outside contact hours): the patient is texted nothing', async () => {
+    const held = await withContactHours(stack, contactHoursLeavingOutNow(stack), () => bookThroughApi(stack, { days: 2 }));
+    expect(await cancel(held.id)).toMatchObject({ id: held.id, status: 'cancelled', patient_texted: false });
+    // The chain owes the patient nothing, so it ends now instead of waiting for contact hours.
+    await vi.waitFor(async () => expect((await stack.temporal.workflow.getHandle(held.workflowId).describe()).status.name).toBe('COMPLETED'), {
+      timeout: 15_000,
+    });
+    expect(await outboundTexts(stack, held.phone)).toEqual([]);
+  });
+
+  it('answers patient_texted true once the booking confirmation went, and the cancellation is texted', async () => {
+    const told = await withContactHours(stack, { start: '00:00', end: '23:59' }, () => bookThroughApi(stack, { days: 2 }));
+    await vi.waitFor(async () => expect(await outboundTexts(stack, told.phone)).toHaveLength(1), { timeout: 15_000 });
+    expect(await cancel(told.id)).toMatchObject({ status: 'cancelled', patient_texted: true });
+    await vi.waitFor(
+      async () => expect(await outboundTexts(stack, told.phone)).toEqual([expect.stringContaining('is booked for'), expect.stringContaining('cancel')]),
+      {
+        timeout: 15_000,
+      },
+    );
   });
 });

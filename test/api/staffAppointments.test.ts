@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { renderStaffHeader } from '../../src/api/views/staffNav.js';
 import { json, patientPhone, startStack, type Stack } from '../support/stack.js';
 import { OWN_ORIGIN, staffCookie, postForm } from '../support/staffForms.js';
-import { bookThroughApi, type ApiBooking } from '../support/apiBooking.js';
+import { bookThroughApi, contactHoursLeavingOutNow, withContactHours, type ApiBooking } from '../support/apiBooking.js';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -217,6 +217,16 @@ describe("the day's appointments", () => {
     const card = new RegExp(`<li class="appt card" id="appointment-${id}" data-appointment="${id}"[\\s\\S]*?</li>`).exec(page)?.[0];
     expect(card).toContain(`<p class="card-notice" role="status" tabindex="-1" data-card-notice>${notice!.replaceAll("'", '&#39;')}</p>`);
     expect(page).not.toContain('class="flash flash-ok"');
+  });
+
+  it('says in the card that no text goes when staff cancel before the booking confirmation went (held until contact hours)', async () => {
+    const { id, day } = await withContactHours(stack, contactHoursLeavingOutNow(stack), () => bookViaApi(4));
+    const response = await post(actionPath(id, 'cancel', day), await staffCookie(stack));
+    expect(response.status).toBe(303);
+    expect(new URL(response.headers.get('location')!, OWN_ORIGIN).searchParams.get('notice')).toMatch(
+      /^Cancelled Rahul's .*; no text goes: the patient had not been texted about this booking yet\.$/,
+    );
+    expect((await readAppointment(id)).status).toBe('cancelled');
   });
 
   it('refuses a no-show before the start, saying so in the card, and takes it from the start', async () => {

@@ -102,3 +102,23 @@ export async function outboundTexts(stack: Stack, phone: string): Promise<string
     .map((m) => m.body)
     .reverse();
 }
+
+/**
+ * Sets the stack clinic's contact hours (`HH:MM`, start before end) for the bookings `work` makes (each
+ * booking's chain keeps the hours it was booked with), then puts back the ones it had.
+ */
+export async function withContactHours<T>(stack: Stack, hours: { start: string; end: string }, work: () => Promise<T>): Promise<T> {
+  const [before] = await stack.sql<{ start: string; end: string }[]>`
+    select contact_hours_start::text as start, contact_hours_end::text as end from clinics where id = ${stack.clinic.id}`;
+  await stack.sql`update clinics set contact_hours_start = ${hours.start}, contact_hours_end = ${hours.end} where id = ${stack.clinic.id}`;
+  try {
+    return await work();
+  } finally {
+    await stack.sql`update clinics set contact_hours_start = ${before!.start}, contact_hours_end = ${before!.end} where id = ${stack.clinic.id}`;
+  }
+}
+
+/** An hour of contact hours that leaves out the stack clinic's time now (and the next hours): a booking's confirmation is held. */
+export function contactHoursLeavingOutNow(stack: Stack): { start: string; end: string } {
+  return DateTime.now().setZone(stack.clinic.timezone).hour < 12 ? { start: '13:00', end: '14:00' } : { start: '02:00', end: '03:00' };
+}
