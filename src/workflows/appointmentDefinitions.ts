@@ -132,6 +132,11 @@ export interface AppointmentChainState {
   awaiting?: AwaitedReceipt[];
   /** Starts (ISO 8601) of cancelled slots still to hand to the waitlist (absent before the waitlist offers). */
   freedSlots?: string[];
+  /**
+   * The booking confirmation was dropped unsent, held past the visit's start, and none has gone since:
+   * the patient was never texted about the booking (absent: not so).
+   */
+  confirmationDropped?: boolean;
 }
 
 /** Start input of `appointmentWorkflow`. */

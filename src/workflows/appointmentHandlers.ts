@@ -51,7 +51,7 @@ export interface HandlerDeps {
 
 /** Sets the handlers of the chain of appointment `a` on its live state `s`. */
 export function setAppointmentHandlers({ appointment: a, state: s, steps, exclusively, changed }: HandlerDeps): void {
-  const { view, record, reply, key, dropPrompt, deliveries, oweReminder, stopAskingAgain, close, cancel, takeSlot, move, offerSlots } = steps;
+  const { view, record, reply, key, dropPrompt, deliveries, untold, oweReminder, stopAskingAgain, close, cancel, takeSlot, move, offerSlots } = steps;
   const { awaited, refuseOtherQuestion, refuseUnlessOpen, futureStart, followUpAt, refuseRemind, refuseEarlyNoShow } = createChecks(a, s);
 
   setHandler(appointmentQuery, view);
@@ -105,15 +105,17 @@ export function setAppointmentHandlers({ appointment: a, state: s, steps, exclus
     ({ startsAt }) =>
       exclusively(async () => {
         refuseUnlessOpen('moved');
-        // The booking confirmation has not gone yet (held until contact hours open): the patient has never
-        // heard of the old time, so "your visit is now …" would tell of a move of a visit they do not know.
-        // They are told of the booking at the new time instead; a reminder staff asked for meanwhile still
-        // goes after it, about the new time (the confirmation asks nothing). Chains that took such a move
-        // before this patch dropped both and sent the `rescheduled` text alone.
-        const untold = s.owed.some((m) => m.kind === 'booking_confirmation') && patched(HELD_CONFIRMATION_PATCH);
+        // The booking confirmation has not gone (held until contact hours open, or dropped unsent when the
+        // visit started while it was held): the patient has never heard of the old time, so "your visit is
+        // now …" would tell of a move of a visit they do not know. They are told of the booking at the new
+        // time instead; a reminder staff asked for meanwhile still goes after it, about the new time (the
+        // confirmation asks nothing). Chains that took such a move before this patch dropped both and sent
+        // the `rescheduled` text alone.
+        const confirms = untold() && patched(HELD_CONFIRMATION_PATCH);
         const reminded = s.owed.some((m) => m.kind === 'reminder');
         await move(futureStart(startsAt), 'booked');
-        if (untold) {
+        if (confirms) {
+          s.confirmationDropped = undefined;
           s.owed.push({ kind: 'booking_confirmation', idempotencyKey: key('booking_confirmation', ++s.numbered), opensPrompt: false });
           if (reminded) s.owed.push({ kind: 'reminder', idempotencyKey: key('reminder', ++s.numbered), opensPrompt: true });
           return view();
@@ -136,13 +138,13 @@ export function setAppointmentHandlers({ appointment: a, state: s, steps, exclus
     ({ by }) =>
       exclusively(async () => {
         refuseUnlessOpen(`cancelled (by ${by})`);
-        // The booking confirmation has not gone yet (held until contact hours open): the patient was never
-        // texted about this booking (most likely made in person), so they are not texted its cancellation
-        // either. Chains that took such a cancel before this patch texted it.
-        const untold = s.owed.some((m) => m.kind === 'booking_confirmation');
+        // The booking confirmation has not gone (held until contact hours open, or dropped once the visit
+        // started): the patient was never texted about this booking (most likely made in person), so they
+        // are not texted its cancellation either. Chains that took such a cancel before this patch texted it.
+        const neverTexted = untold();
         await cancel();
         // A bare CANCEL is a carrier opt-out word: the patient gets no text (the caller records the opt-out).
-        const texted = by === 'staff' && !(untold && patched(UNTOLD_CANCEL_PATCH));
+        const texted = by === 'staff' && !(neverTexted && patched(UNTOLD_CANCEL_PATCH));
         if (texted) s.owed.push({ kind: 'cancelled', idempotencyKey: key('cancelled'), opensPrompt: false });
         return { ...view(), patientTexted: texted };
       }),

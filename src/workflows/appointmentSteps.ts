@@ -117,16 +117,25 @@ export function createSteps({ appointment: a, state: s, workflowId, changed }: S
   const { dropPrompt, ask } = createPrompts(a, s, workflowId);
 
   /**
-   * Whether held `message`, due to go now, is moot because the visit has started: a text about the
+   * Drops held `message`, due to go now, when the visit has started (true: dropped): a text about the
    * visit's time (its booking confirmation, a reminder, a staff move's text) would tell the patient of a
-   * start already behind them. A staff cancellation and a follow-up still go. Before this patch only the
-   * texts that ask (a reminder, a staff move's text) were dropped: chains that sent a booking
-   * confirmation after the start then replay as they ran.
+   * start already behind them. A staff cancellation and a follow-up still go. A booking confirmation so
+   * dropped leaves the patient untold (`untold`). Before this patch only the texts that ask (a reminder,
+   * a staff move's text) were dropped: chains that sent a booking confirmation after the start replay
+   * as they ran.
    */
-  const startedBefore = (message: OwedMessage): boolean => {
+  const dropIfStarted = (message: OwedMessage): boolean => {
     if (startsAtMs() > Date.now()) return false;
-    return message.opensPrompt || (ABOUT_THE_TIME.includes(message.kind) && patched(STARTED_VISIT_PATCH));
+    if (message.opensPrompt) return true;
+    if (!ABOUT_THE_TIME.includes(message.kind) || !patched(STARTED_VISIT_PATCH)) return false;
+    if (message.kind === 'booking_confirmation') s.confirmationDropped = true;
+    return true;
   };
+  /**
+   * Whether the patient has never been texted about the booking: its confirmation is still held (until
+   * contact hours open), or was dropped unsent because the visit started while it was held.
+   */
+  const untold = () => s.owed.some((m) => m.kind === 'booking_confirmation') || s.confirmationDropped === true;
   /**
    * Owes a reminder keyed `idempotencyKey` (a planned one fallen due, or staff's Remind now), unless a
    * reminder is already held (owed and not sent yet, such as until contact hours open): that one asks the
@@ -245,7 +254,8 @@ export function createSteps({ appointment: a, state: s, workflowId, changed }: S
     lapsePrompt,
     ask,
     deliveries,
-    startedBefore,
+    dropIfStarted,
+    untold,
     oweReminder,
     stopAskingAgain,
     close,

@@ -1,14 +1,20 @@
 /**
  * Texts held until contact hours open (08:00–20:00 here), in the time-skipping test server: a booking
  * confirmation whose visit started meanwhile is not sent (a staff cancellation still is), a staff
- * cancel before the confirmation went texts nothing at all, and several reminders asked for while one
+ * cancel before the confirmation went (or after it was so dropped) texts nothing at all, and several reminders asked for while one
  * is held (Remind now pressed again, a planned reminder falling due) send one.
  * Each test books with its own provider, so their schedules do not meet.
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { startAppointmentChain } from '../../src/appointments/startAppointmentChain.js';
-import { appointmentQuery, cancelAppointmentUpdate, markNoShowUpdate, remindNowUpdate } from '../../src/workflows/appointmentDefinitions.js';
+import {
+  appointmentQuery,
+  cancelAppointmentUpdate,
+  markNoShowUpdate,
+  remindNowUpdate,
+  rescheduleAppointmentUpdate,
+} from '../../src/workflows/appointmentDefinitions.js';
 import { appointmentChainSuite, bookTestAppointment, kindsSentTo, nextLocal, sleepUntil, textsTo, type TestBooking } from '../support/appointments.js';
 
 const ZONE = 'America/Chicago';
@@ -44,6 +50,25 @@ describe('a booking confirmation held past the start of its visit', () => {
     expect(await handle.executeUpdate(markNoShowUpdate)).toMatchObject({ status: 'no_show' });
     expect(await handle.result()).toMatchObject({ status: 'no_show' });
     expect(await bodiesTo(appointment)).toEqual([]);
+  });
+
+  it('leaves the patient untold: a staff cancel at 09:00 texts nothing, a staff move to 15:00 texts the booking confirmation of 15:00', async () => {
+    const cancelled = await bookAt('21:00', () => nextLocal(chain.env, ZONE, '07:30'));
+    const moved = await bookAt('21:00', () => nextLocal(chain.env, ZONE, '07:30'));
+    await sleepUntil(chain.env, await nextLocal(chain.env, ZONE, '09:00'));
+    expect(await cancelled.handle.executeUpdate(cancelAppointmentUpdate, { args: [{ by: 'staff' }] })).toMatchObject({
+      status: 'cancelled',
+      patientTexted: false,
+    });
+    expect(await cancelled.handle.result()).toMatchObject({ status: 'cancelled' });
+    expect(await bodiesTo(cancelled.appointment)).toEqual([]);
+
+    const newStart = await nextLocal(chain.env, ZONE, '15:00');
+    await moved.handle.executeUpdate(rescheduleAppointmentUpdate, { args: [{ startsAt: new Date(newStart).toISOString() }] });
+    await expect.poll(() => kindsSentTo(chain.sql, moved.appointment)).toEqual(['booking_confirmation']);
+    const [text] = await textsTo(chain.sql, moved.appointment);
+    expect(text!.body).toMatch(/is booked for .* at 15:00\./);
+    expect(text!.key).toContain(`:${new Date(newStart).toISOString()}:booking_confirmation`);
   });
 
   it('leaves a staff cancellation held past the start to go at 08:00: it still tells the patient something true', async () => {
