@@ -5,9 +5,11 @@
  * Twiml, StatusCallback, StatusCallbackEvent, MachineDetection, Timeout). Every request is recorded;
  * answers are scripted per recipient (`To`): created (201, the default), refused (4xx with a Twilio
  * error code, e.g. 21610), an outage (5xx, with `Retry-After` when given), throttled (429 with Twilio's
- * error 20429 and `Retry-After` in seconds), or no answer at all (the request hangs until the client
- * gives up or the server closes). Error bodies follow twilio.com/docs/usage/twilios-response
- * (`{ code, message, more_info, status }`).
+ * error 20429 and `Retry-After` in seconds), no answer at all (the request hangs until the client
+ * gives up or the server closes), or an answer lost (the message or call is made, then the connection
+ * is reset before any answer). It also lists what it made (`GET` of either, what `messages.list` and
+ * `calls.list` send: filtered by `To` and `From`, newest first, `PageSize` at most). Error bodies follow
+ * twilio.com/docs/usage/twilios-response (`{ code, message, more_info, status }`).
  */
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -26,6 +28,7 @@ export interface TwilioApiRequest {
   /** The `Authorization` header (Basic AccountSid:AuthToken). */
   auth: string | undefined;
   headers: IncomingHttpHeaders;
+  /** A create's form; a list's query (`To`, `From`, `PageSize`). */
   form: Record<string, string | string[]>;
   /** When it arrived (epoch ms). */
   at: number;
@@ -34,14 +37,22 @@ export interface TwilioApiRequest {
 /**
  * How the fake answers a create: the default `created`; a 4xx `refused` with Twilio's error code; a
  * 5xx `outage` (with `Retry-After: retryAfterSeconds` when given); a 429 `throttled` with
- * `Retry-After: retryAfterSeconds` (Twilio's error 20429, "Too Many Requests"); `hang` never answers.
+ * `Retry-After: retryAfterSeconds` (Twilio's error 20429, "Too Many Requests"); `hang` never answers;
+ * `lost` makes the message or call, then resets the connection (the client sees "socket hang up").
  */
 export type TwilioApiAnswer =
   | { kind: 'created'; status?: string }
+  | { kind: 'lost' }
   | { kind: 'refused'; httpStatus?: number; code: number; message?: string }
   | { kind: 'outage'; httpStatus?: number; retryAfterSeconds?: number }
   | { kind: 'throttled'; retryAfterSeconds: number }
   | { kind: 'hang' };
+
+/** A message or call the fake made, as its list answers it (snake_case, as Twilio's JSON). */
+export interface MadeResource {
+  resource: 'messages' | 'calls';
+  json: Record<string, unknown>;
+}
 
 /** A running fake: point the twilio client at it with `httpClient`. */
 export interface FakeTwilioApi {
@@ -53,6 +64,8 @@ export interface FakeTwilioApi {
   sender(options?: { timeoutMs?: number }): Sender;
   /** Every request received, oldest first. */
   requests: TwilioApiRequest[];
+  /** Every message or call made, answered or not, oldest first: the JSON Twilio keeps of it (`sid`, `to`, `body`, …). */
+  made: MadeResource[];
   /** Requests of one resource whose `To` is `to` (both forms, `+1…` and `whatsapp:+1…`, are compared as given). */
   requestsTo(to: string, resource?: 'messages' | 'calls'): TwilioApiRequest[];
   /** Answers every later create to `to` with `answer` (until `clearAnswer(to)`); a function is asked per request. */
@@ -81,7 +94,7 @@ function readForm(raw: string): Record<string, string | string[]> {
 const single = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value[0] : value);
 
 /** The JSON body Twilio answers a successful create with (the fields our code and twilio's client read). */
-function createdResource(request: TwilioApiRequest, status: string | undefined): object {
+function createdResource(request: TwilioApiRequest, status: string | undefined): Record<string, unknown> {
   const now = new Date().toUTCString();
   const accountSid = /Accounts\/(AC[0-9a-f]{32})/i.exec(request.path)?.[1];
   const common = {
@@ -108,9 +121,26 @@ function createdResource(request: TwilioApiRequest, status: string | undefined):
   };
 }
 
+/**
+ * A list request's answer: what was made of its resource, filtered by `To` and `From` when given,
+ * newest first, at most `PageSize` (default 50), on one page (`next_page_uri` null), as Twilio pages
+ * its lists (twilio.com/docs/usage/twilios-response#pagination).
+ */
+function listPage(request: TwilioApiRequest, made: MadeResource[]): object {
+  const [to, from] = [single(request.form.To), single(request.form.From)];
+  const pageSize = Number(single(request.form.PageSize) ?? 50);
+  const items = made
+    .filter((m) => m.resource === request.resource && (to === undefined || m.json.to === to) && (from === undefined || m.json.from === from))
+    .map((m) => m.json)
+    .reverse()
+    .slice(0, pageSize);
+  return { [request.resource]: items, page: 0, page_size: pageSize, next_page_uri: null, uri: request.path };
+}
+
 /** Starts the fake on a free loopback port. */
 export async function startFakeTwilioApi(): Promise<FakeTwilioApi> {
   const requests: TwilioApiRequest[] = [];
+  const made: MadeResource[] = [];
   const answers = new Map<string, TwilioApiAnswer | ((request: TwilioApiRequest) => TwilioApiAnswer)>();
   const server = createServer((req, res) => {
     let raw = '';
@@ -123,21 +153,34 @@ export async function startFakeTwilioApi(): Promise<FakeTwilioApi> {
         resource: resourceOf(path),
         auth: req.headers.authorization,
         headers: req.headers,
-        form: readForm(raw),
+        form: readForm(req.method === 'GET' ? (path.split('?')[1] ?? '') : raw),
         at: Date.now(),
       };
       requests.push(request);
       const send = (httpStatus: number, body: object, headers: Record<string, string> = {}) =>
         res.writeHead(httpStatus, { 'Content-Type': 'application/json', ...headers }).end(JSON.stringify(body));
+      if (request.resource !== 'other' && req.method === 'GET') {
+        send(200, listPage(request, made));
+        return;
+      }
       if (request.resource === 'other' || req.method !== 'POST') {
         send(404, { code: 20404, message: 'The requested resource was not found', more_info: 'https://www.twilio.com/docs/errors/20404', status: 404 });
         return;
       }
       const scripted = answers.get(single(request.form.To) ?? '');
       const answer: TwilioApiAnswer = (typeof scripted === 'function' ? scripted(request) : scripted) ?? { kind: 'created' };
+      const make = (status?: string) => {
+        const json = createdResource(request, status);
+        made.push({ resource: request.resource as MadeResource['resource'], json });
+        return json;
+      };
       switch (answer.kind) {
         case 'created':
-          send(201, createdResource(request, answer.status));
+          send(201, make(answer.status));
+          return;
+        case 'lost':
+          make();
+          req.socket.destroy();
           return;
         case 'refused': {
           const status = answer.httpStatus ?? 400;
@@ -186,6 +229,7 @@ export async function startFakeTwilioApi(): Promise<FakeTwilioApi> {
     sender: (options = {}) =>
       createTwilioSender({ accountSid: `AC${'1'.repeat(32)}`, authToken: 'local-auth-token', messagingServiceSid: undefined, httpClient: httpClient(options) }),
     requests,
+    made,
     requestsTo: (to, resource) => requests.filter((r) => single(r.form.To) === to && (resource === undefined || r.resource === resource)),
     setAnswer: (to, answer) => void answers.set(to, answer),
     setAnswers: (to, scripted) => {
