@@ -43,7 +43,7 @@ export interface LogEntry {
   body: string | null;
   status: string;
   errorCode: number | null;
-  /** Why it went on this channel (a fallback); null for a first attempt and an inbound text. */
+  /** Why it went on this channel (a fallback), and that it was found at Twilio after a lost answer (src/messaging/lostAnswers.ts); null for a first attempt and an inbound text. */
   note: string | null;
   /**
    * An outbound text or a call the provider has not taken (no MessageSid or CallSid; a TwiML reply,

@@ -1,13 +1,24 @@
 /**
  * Sends a message or places a call to a patient, once: honours opt-outs, writes the message log (or
  * the call log), and remembers each by an idempotency key so a retried activity or webhook does not
- * text or call twice.
+ * text or call twice; a retry after a try whose answer was lost first asks Twilio whether that try
+ * sent it (src/messaging/lostAnswers.ts).
  */
 import type { Logger } from 'pino';
 import { isDatabaseUnreachable, type Sql } from '../db/sql.js';
 import { findClinicAddress } from '../clinics/clinics.js';
 import { toAddress, type PhoneChannel } from '../domain/phone.js';
-import { MessageRejectedError, TWILIO_OPTED_OUT, type ProviderTemplate, type Sender } from './sender.js';
+import { FOUND_AFTER_LOST_ANSWER, findLostCall, findLostMessage } from './lostAnswers.js';
+import {
+  MessageRejectedError,
+  TWILIO_OPTED_OUT,
+  type ProviderCall,
+  type ProviderCallReceipt,
+  type ProviderMessage,
+  type ProviderReceipt,
+  type ProviderTemplate,
+  type Sender,
+} from './sender.js';
 import { DEFAULT_SEND_WINDOW_MS, recordSendError } from './unsentDeliveries.js';
 
 /** A message for a patient. `idempotencyKey` names what it is for, e.g. `<workflow ID>:called`. */
@@ -145,37 +156,45 @@ export function createMessenger(deps: { sql: Sql; sender: Sender; callbackBaseUr
 
       const [inserted] = await sql`
         insert into messages (clinic_id, direction, channel, phone, from_address, to_address, body, idempotency_key, status, appointment_id, delivery_key,
-                              offer_id, note, send_until)
+                              offer_id, note, send_until, try_unanswered)
         values (${message.clinicId}, 'outbound', ${message.channel}, ${message.phone}, ${from}, ${to}, ${message.body}, ${message.idempotencyKey}, 'queued',
-          ${message.appointmentId ?? null}, ${message.deliveryKey ?? null}, ${message.offerId ?? null}, ${message.note ?? null}, ${sendUntil})
+          ${message.appointmentId ?? null}, ${message.deliveryKey ?? null}, ${message.offerId ?? null}, ${message.note ?? null}, ${sendUntil}, true)
         on conflict (idempotency_key) do nothing
         returning id`;
       let id = inserted?.id as string | undefined;
+      // Set when an earlier try may have reached Twilio unanswered: this try looks it up first (src/messaging/lostAnswers.ts).
+      let lostSince: Date | undefined;
       if (id === undefined) {
         // An earlier attempt stopped between logging and sending, or the provider asked it to wait: send
         // now (at least once beats never), unless the text has ended meanwhile; in one statement, so the
-        // sweep cannot end it between the look and the send.
+        // sweep cannot end it between the look and the send. A try still unanswered when this one starts
+        // (its answer lost, or its worker gone) may have been taken: noted, to look it up first.
         const [unsent] = await sql`
-          update messages set send_until = greatest(send_until, ${sendUntil})
+          update messages set send_until = greatest(send_until, ${sendUntil}), maybe_taken = maybe_taken or try_unanswered, try_unanswered = true
           where idempotency_key = ${message.idempotencyKey} and provider_sid is null and status not in ('failed', 'canceled')
-          returning id`;
+          returning id, maybe_taken, created_at`;
         if (unsent === undefined) {
           const [earlier] = await sql`select provider_sid, status from messages where idempotency_key = ${message.idempotencyKey}`;
           if (earlier!.provider_sid !== null) return { outcome: 'already_sent', messageSid: earlier!.provider_sid as string };
           throw new MessageRejectedError(`this message ended ${earlier!.status as string} earlier, unsent`, undefined);
         }
         id = unsent.id as string;
+        if (unsent.maybe_taken === true) lostSince = unsent.created_at as Date;
       }
 
-      let receipt;
+      const providerMessage: ProviderMessage = {
+        from,
+        to,
+        body: message.body,
+        ...(message.template === undefined ? {} : { template: message.template }),
+        statusCallback: callbackBaseUrl === undefined ? undefined : `${callbackBaseUrl}${MESSAGE_STATUS_PATH}`,
+      };
+      let receipt: ProviderReceipt;
+      let found: ProviderReceipt | undefined;
       try {
-        receipt = await sender.send({
-          from,
-          to,
-          body: message.body,
-          ...(message.template === undefined ? {} : { template: message.template }),
-          statusCallback: callbackBaseUrl === undefined ? undefined : `${callbackBaseUrl}${MESSAGE_STATUS_PATH}`,
-        });
+        found = lostSince === undefined ? undefined : await findLostMessage(sql, sender, providerMessage, lostSince);
+        if (found !== undefined) log.info({ key: message.idempotencyKey, messageSid: found.messageSid }, FOUND_AFTER_LOST_ANSWER.messages);
+        receipt = found ?? (await sender.send(providerMessage));
       } catch (error) {
         if (error instanceof MessageRejectedError) {
           await sql`update messages set status = 'failed', error_code = ${error.errorCode ?? null}, send_error = null, updated_at = now() where id = ${id}`;
@@ -197,7 +216,8 @@ export function createMessenger(deps: { sql: Sql; sender: Sender; callbackBaseUr
       // (src/api/webhooks.ts), so none is lost. A 21610 that came early records its opt-out here.
       await recordThroughOutage(async () => {
         await sql`
-          update messages set provider_sid = ${receipt.messageSid}, status = ${receipt.status}, sent_at = now(), send_error = null, error_code = null, updated_at = now()
+          update messages set provider_sid = ${receipt.messageSid}, status = ${receipt.status}, sent_at = now(), send_error = null, error_code = null, updated_at = now(),
+            try_unanswered = false, maybe_taken = false, note = case when ${found !== undefined} then concat_ws('; ', note, ${FOUND_AFTER_LOST_ANSWER.messages}::text) else note end
           where id = ${id}`;
         const [late] = await sql<{ opted_out: boolean }[]>`
           with best as (
@@ -227,34 +247,41 @@ export function createMessenger(deps: { sql: Sql; sender: Sender; callbackBaseUr
       const sendUntil = call.sendUntil ?? new Date(Date.now() + DEFAULT_SEND_WINDOW_MS);
 
       const [inserted] = await sql`
-        insert into calls (clinic_id, appointment_id, delivery_key, phone, from_address, to_address, language, idempotency_key, note, send_until)
+        insert into calls (clinic_id, appointment_id, delivery_key, phone, from_address, to_address, language, idempotency_key, note, send_until, try_unanswered)
         values (${call.clinicId}, ${call.appointmentId}, ${call.deliveryKey}, ${call.phone}, ${from}, ${call.phone}, ${call.language}, ${call.idempotencyKey},
-          ${call.note ?? null}, ${sendUntil})
+          ${call.note ?? null}, ${sendUntil}, true)
         on conflict (idempotency_key) do nothing
         returning id`;
       let id = inserted?.id as string | undefined;
+      let lostSince: Date | undefined;
       if (id === undefined) {
-        // As for a text: place it now unless it has ended meanwhile, in one statement, so the sweep cannot end it between the look and the call.
+        // As for a text: place it now unless it has ended meanwhile, in one statement, so the sweep cannot end it between the look and the call;
+        // after a try still unanswered, look it up first.
         const [unplaced] = await sql`
-          update calls set send_until = greatest(send_until, ${sendUntil})
+          update calls set send_until = greatest(send_until, ${sendUntil}), maybe_taken = maybe_taken or try_unanswered, try_unanswered = true
           where idempotency_key = ${call.idempotencyKey} and call_sid is null and status not in ('failed', 'canceled')
-          returning id`;
+          returning id, maybe_taken, created_at`;
         if (unplaced === undefined) {
           const [earlier] = await sql`select call_sid, status from calls where idempotency_key = ${call.idempotencyKey}`;
           if (earlier!.call_sid !== null) return { outcome: 'already_placed', callSid: earlier!.call_sid as string };
           throw new MessageRejectedError(`this call ended ${earlier!.status as string} earlier, not placed`, undefined);
         }
         id = unplaced.id as string;
+        if (unplaced.maybe_taken === true) lostSince = unplaced.created_at as Date;
       }
 
-      let receipt;
+      const providerCall: ProviderCall = {
+        from,
+        to: call.phone,
+        url: `${callbackBaseUrl}${callAnswerPath(id)}`,
+        statusCallback: `${callbackBaseUrl}${CALL_STATUS_PATH}`,
+      };
+      let receipt: ProviderCallReceipt;
+      let found: ProviderCallReceipt | undefined;
       try {
-        receipt = await sender.call({
-          from,
-          to: call.phone,
-          url: `${callbackBaseUrl}${callAnswerPath(id)}`,
-          statusCallback: `${callbackBaseUrl}${CALL_STATUS_PATH}`,
-        });
+        found = lostSince === undefined ? undefined : await findLostCall(sql, sender, providerCall, lostSince);
+        if (found !== undefined) log.info({ key: call.idempotencyKey, callSid: found.callSid }, FOUND_AFTER_LOST_ANSWER.calls);
+        receipt = found ?? (await sender.call(providerCall));
       } catch (error) {
         if (error instanceof MessageRejectedError) {
           await sql`update calls set status = 'failed', error_code = ${error.errorCode ?? null}, send_error = null, updated_at = now() where id = ${id}`;
@@ -270,7 +297,9 @@ export function createMessenger(deps: { sql: Sql; sender: Sender; callbackBaseUr
       // status a callback has left meanwhile (see send; src/api/voiceWebhooks.ts tries once more too).
       await recordThroughOutage(async () => {
         await sql`
-          update calls set call_sid = ${receipt.callSid}, status = ${receipt.status}, send_error = null, error_code = null, updated_at = now() where id = ${id}`;
+          update calls set call_sid = ${receipt.callSid}, status = ${receipt.status}, send_error = null, error_code = null, updated_at = now(),
+            try_unanswered = false, maybe_taken = false, note = case when ${found !== undefined} then concat_ws('; ', note, ${FOUND_AFTER_LOST_ANSWER.calls}::text) else note end
+          where id = ${id}`;
         await sql`
           with best as (
             select e.status from call_status_events e

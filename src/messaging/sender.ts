@@ -48,11 +48,23 @@ export interface ProviderReceipt {
   status: string;
 }
 
-/** A provider that sends messages and places calls. Both throw MessageRejectedError when the provider refuses for good. */
+/**
+ * A provider that sends messages and places calls. Both throw MessageRejectedError when the provider
+ * refuses for good. A provider reached over the network also finds what an earlier try made when its
+ * answer was lost (`findSent`, `findPlaced`); one that answers in-process (the console) has none to find.
+ */
 export interface Sender {
   readonly provider: 'console' | 'twilio';
   send(message: ProviderMessage): Promise<ProviderReceipt>;
   call(call: ProviderCall): Promise<ProviderCallReceipt>;
+  /**
+   * The messages the provider made, no earlier than `since`, that could be `message` (same recipient,
+   * sender and text, sent through its API), oldest first; one bounded lookup. Retryable errors are
+   * thrown as they came.
+   */
+  findSent?(message: ProviderMessage, since: Date): Promise<ProviderReceipt[]>;
+  /** The calls the provider placed, no earlier than `since`, that could be `call` (same recipient and caller, through its API), oldest first; as `findSent`. */
+  findPlaced?(call: ProviderCall, since: Date): Promise<ProviderCallReceipt[]>;
 }
 
 /** Twilio error 21610: the recipient has opted out (texted STOP). Source: Twilio error dictionary. */

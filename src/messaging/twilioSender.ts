@@ -1,11 +1,12 @@
 /**
  * The `twilio` provider: sends through Twilio's Messages API (`messages.create`), from the clinic's
  * number or Messaging Service (SMS) or its WhatsApp sender, and places calls through its Calls API
- * (`calls.create`) from the clinic's number.
+ * (`calls.create`) from the clinic's number. After a try whose answer was lost it lists what Twilio
+ * made (`messages.list`, `calls.list`), as Twilio takes no idempotency key for either create.
  */
 import twilio from 'twilio';
 import { maskPhoneNumbers } from '../domain/phone.js';
-import { MessageRejectedError, ProviderBusyError, type Sender } from './sender.js';
+import { MessageRejectedError, ProviderBusyError, type ProviderMessage, type Sender } from './sender.js';
 
 /** Options of the Twilio sender; `httpClient` routes the REST calls elsewhere (a local server in tests). */
 export interface TwilioSenderOptions {
@@ -23,10 +24,11 @@ export interface TwilioSenderOptions {
  */
 export function createTwilioSender(options: TwilioSenderOptions): Sender {
   const client = twilio(options.accountSid, options.authToken, { httpClient: new RetryAfterClient(options.httpClient ?? new twilio.RequestClient()) });
+  const viaService = (message: ProviderMessage) => options.messagingServiceSid !== undefined && !message.to.startsWith('whatsapp:');
   return {
     provider: 'twilio',
     async send(message) {
-      const useService = options.messagingServiceSid !== undefined && !message.to.startsWith('whatsapp:');
+      const useService = viaService(message);
       const created = await rejectingClientErrors(() =>
         client.messages.create({
           to: message.to,
@@ -57,8 +59,56 @@ export function createTwilioSender(options: TwilioSenderOptions): Sender {
       );
       return { callSid: created.sid, status: created.status };
     },
+    /**
+     * One page (LOOKUP_LIMIT, newest first) of Twilio's Message list filtered by `To` and, without a
+     * Messaging Service, `From` (the filters it takes: To, From, DateSent; twilio.com/docs/messaging/api/message-resource#read-multiple-message-resources,
+     * twilio.com/docs/messaging/tutorials/how-to-retrieve-and-modify-message-history). Not `DateSent>`:
+     * it filters by the day a message was sent, and a message still queued has no sent date. Kept: the
+     * REST API's (`outbound-api`, never a TwiML reply) with the same text, from the service when one
+     * sends it, made since `since` less CLOCK_MARGIN_MS. A template's text at Twilio is Twilio's
+     * rendering, so one worded otherwise than ours is not found, and goes again.
+     */
+    async findSent(message, since) {
+      const useService = viaService(message);
+      const listed = await client.messages.list({ to: message.to, ...(useService ? {} : { from: message.from }), limit: LOOKUP_LIMIT });
+      const earliest = since.getTime() - CLOCK_MARGIN_MS;
+      // Listed newest first, and Twilio's times are to the second: reversed, then sorted (stably), oldest first.
+      return listed
+        .reverse()
+        .filter(
+          (m) =>
+            m.direction === 'outbound-api' &&
+            m.body === message.body &&
+            (useService ? m.messagingServiceSid === options.messagingServiceSid : m.from === message.from) &&
+            m.dateCreated.getTime() >= earliest,
+        )
+        .sort((a, b) => a.dateCreated.getTime() - b.dateCreated.getTime())
+        .map((m) => ({ messageSid: m.sid, status: m.status }));
+    },
+    /**
+     * One page (LOOKUP_LIMIT, newest first) of Twilio's Call list filtered by `To` and `From` (it also
+     * takes Status, StartTime, EndTime, ParentCallSid; twilio.com/docs/voice/api/call-resource#read-multiple-call-resources).
+     * Not `StartTime>`: a call still queued has not started. Kept: the REST API's (`outbound-api`) made
+     * since `since` less CLOCK_MARGIN_MS. A call carries no text to compare: the messenger leaves out
+     * those another row already holds.
+     */
+    async findPlaced(call, since) {
+      const listed = await client.calls.list({ to: call.to, from: call.from, limit: LOOKUP_LIMIT });
+      const earliest = since.getTime() - CLOCK_MARGIN_MS;
+      return listed
+        .reverse()
+        .filter((c) => c.direction === 'outbound-api' && c.from === call.from && c.dateCreated.getTime() >= earliest)
+        .sort((a, b) => a.dateCreated.getTime() - b.dateCreated.getTime())
+        .map((c) => ({ callSid: c.sid, status: c.status }));
+    },
   };
 }
+
+/** How many of the newest messages or calls to one number a lookup reads: one page, one request. */
+const LOOKUP_LIMIT = 20;
+
+/** How far before `since` a lookup reaches (ms): Twilio's times are to the second, and its clock and ours may differ by a little. */
+const CLOCK_MARGIN_MS = 10_000;
 
 /** Runs a REST call; a 4xx other than 429 becomes MessageRejectedError, anything else is rethrown to be retried. */
 async function rejectingClientErrors<T>(request: () => Promise<T>): Promise<T> {

@@ -31,10 +31,14 @@ export type DeliveryLog = 'messages' | 'calls';
 /** The column of each log that holds the provider's sid once it has taken the delivery: MessageSid, CallSid. */
 const SID_COLUMN: Readonly<Record<DeliveryLog, string>> = { messages: 'provider_sid', calls: 'call_sid' };
 
-/** What the provider answered a try that may be made again: for staff (numbers masked), with Twilio's error code when it gave one. */
+/**
+ * What the provider answered a try that may be made again: for staff (numbers masked), with Twilio's
+ * error code when it gave one; `answered`: an HTTP answer came (so the try made nothing), not a lost one.
+ */
 export interface SendError {
   text: string;
   errorCode: number | null;
+  answered: boolean;
 }
 
 /**
@@ -44,19 +48,20 @@ export interface SendError {
 export function describeSendError(error: unknown): SendError {
   const { status, code, message } = error as { status?: unknown; code?: unknown; message?: unknown };
   const said = maskPhoneNumbers(typeof message === 'string' ? message : String(error));
-  if (error instanceof ProviderBusyError) return { text: said, errorCode: error.errorCode ?? null };
-  if (typeof status === 'number') return { text: `Twilio answered ${status}: ${said}`, errorCode: typeof code === 'number' ? code : null };
-  return { text: `no answer from Twilio: ${said}`, errorCode: null };
+  if (error instanceof ProviderBusyError) return { text: said, errorCode: error.errorCode ?? null, answered: true };
+  if (typeof status === 'number') return { text: `Twilio answered ${status}: ${said}`, errorCode: typeof code === 'number' ? code : null, answered: true };
+  return { text: `no answer from Twilio: ${said}`, errorCode: null, answered: false };
 }
 
 /**
  * Records on row `id` of `log` (while the provider has not taken it) what the provider answered this
  * try; `lastTry`: no try comes after this one, so it ends `failed` now (`send_until` then says when).
+ * A try with no answer stays `try_unanswered`, so the next looks it up (src/messaging/lostAnswers.ts).
  */
 export async function recordSendError(sql: Sql, log: DeliveryLog, id: string, error: unknown, lastTry: boolean): Promise<void> {
-  const { text, errorCode } = describeSendError(error);
+  const { text, errorCode, answered } = describeSendError(error);
   await sql`
-    update ${sql(log)} set send_error = ${text}, error_code = ${errorCode}, updated_at = now(),
+    update ${sql(log)} set send_error = ${text}, error_code = ${errorCode}, updated_at = now(), try_unanswered = ${!answered},
       status = case when ${lastTry} then 'failed' else status end, send_until = case when ${lastTry} then least(send_until, now()) else send_until end
     where id = ${id} and ${sql(SID_COLUMN[log])} is null and status = 'queued'`;
 }

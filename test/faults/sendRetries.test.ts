@@ -1,7 +1,8 @@
 /**
  * Twilio's REST API (the local stand-in, fakeTwilioApi.ts) failing a send: a 500 and a 429 with
  * `Retry-After` are retried with backoff, the second no sooner than Twilio asked, and the text or call
- * goes out once; a refusal for good (21610 unsubscribed, 21211 invalid number, 63016 outside the
+ * goes out once; one whose answer is lost (Twilio made it, then the connection was reset) is found at
+ * Twilio by the retry and not sent or placed again; a refusal for good (21610 unsubscribed, 21211 invalid number, 63016 outside the
  * WhatsApp window) is tried once, recorded on the message row, and the ticket goes on; a "taken"
  * notice refused for good leaves the filled slot booked and the other patients told.
  */
@@ -83,6 +84,8 @@ describe('a send that meets retryable errors', () => {
     expect(requests[2]!.at - requests[1]!.at).toBeGreaterThanOrEqual(3_900);
     expect(row).toMatchObject({ status: 'queued', provider_sid: expect.stringMatching(/^SM[0-9a-f]{32}$/), error_code: null });
     expect(await lastAttempt(workflowId, 'sendTicketNotice')).toEqual({ attempt: 3 });
+    // Twilio answered each failed try, so none had sent it: no lookup.
+    expect(suite.twilioApi.requestsTo(phone, 'messages').filter((r) => r.method === 'GET')).toHaveLength(0);
   });
 
   it('places a reminder call once after a 429 with Retry-After', async () => {
@@ -108,6 +111,52 @@ describe('a send that meets retryable errors', () => {
     const requests = suite.twilioApi.requestsTo(phone, 'calls');
     expect(requests).toHaveLength(2);
     expect(requests[1]!.at - requests[0]!.at).toBeGreaterThanOrEqual(2_900);
+  });
+});
+
+describe('a send whose answer from Twilio is lost', () => {
+  it('is found at Twilio by the retry: the patient gets one text, and the log holds the MessageSid Twilio made', async () => {
+    const phone = patientPhone();
+    const workflowId = await joinAndCall(phone, () => suite.twilioApi.setAnswers(phone, [{ kind: 'lost' }]));
+    const row = await vi.waitFor(
+      async () => {
+        const [found] = await suite.stack.sql<{ provider_sid: string | null; body: string; note: string | null; send_error: string | null }[]>`
+          select provider_sid, body, note, send_error from messages where idempotency_key = ${`${workflowId}:called`}`;
+        if (found?.provider_sid == null) throw new Error('not sent yet');
+        return found;
+      },
+      { timeout: 60_000, interval: 250 },
+    );
+    // What reached the patient: Twilio made one "you're next" text, and it is the one the log holds.
+    const made = suite.twilioApi.made.filter((m) => m.resource === 'messages' && m.json.to === phone && m.json.body === row.body);
+    expect(made.map((m) => m.json.sid)).toEqual([row.provider_sid]);
+    expect(row).toMatchObject({ note: 'found at Twilio after a lost answer: not sent again', send_error: null });
+    expect(await calledRequests(workflowId, phone)).toHaveLength(1);
+    // One lookup, by the retry.
+    expect(suite.twilioApi.requestsTo(phone, 'messages').filter((r) => r.method === 'GET')).toHaveLength(1);
+    expect(await lastAttempt(workflowId, 'sendTicketNotice')).toEqual({ attempt: 2 });
+  });
+
+  it('places a reminder call once: the retry finds the call Twilio placed and keeps its CallSid', async () => {
+    const { id, phone } = await bookThroughApi(suite.stack, { channel: 'voice', patientName: 'Ana Lopez', provider: 'Dr Ramirez', service: 'Checkup' });
+    await vi.waitFor(
+      async () => expect(await suite.stack.sql`select 1 from messages where appointment_id = ${id} and provider_sid is not null`).toHaveLength(1),
+      { timeout: 30_000 },
+    );
+    suite.twilioApi.setAnswers(phone, [{ kind: 'lost' }]);
+    expect((await suite.stack.api(`/api/appointments/${id}/remind`, { method: 'POST' })).status).toBe(200);
+    const calls = await vi.waitFor(
+      async () => {
+        const rows = await suite.stack.sql<{ call_sid: string | null; note: string | null }[]>`select call_sid, note from calls where appointment_id = ${id}`;
+        if (rows[0]?.call_sid == null) throw new Error('not placed yet');
+        return rows;
+      },
+      { timeout: 60_000, interval: 250 },
+    );
+    const made = suite.twilioApi.made.filter((m) => m.resource === 'calls' && m.json.to === phone);
+    expect(made.map((m) => m.json.sid)).toEqual([calls[0]!.call_sid]);
+    expect(calls).toEqual([{ call_sid: made[0]!.json.sid, note: 'found at Twilio after a lost answer: not placed again' }]);
+    expect(suite.twilioApi.requestsTo(phone, 'calls').filter((r) => r.method === 'POST')).toHaveLength(1);
   });
 });
 

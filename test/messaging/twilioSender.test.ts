@@ -127,7 +127,28 @@ describe('sending through Twilio', () => {
 
     twilioApi.clearAnswer(phone);
     expect((await messenger.send({ clinicId: clinic.id, phone, channel: 'sms', body: 'hi', idempotencyKey: key })).outcome).toBe('sent');
-    expect(twilioApi.requestsTo(phone)).toHaveLength(2);
+    // The retry first asked Twilio whether the unanswered try had sent it: it had not, so it went.
+    expect(twilioApi.requestsTo(phone).map((r) => r.method)).toEqual(['POST', 'GET', 'POST']);
+    expect(twilioApi.made.filter((m) => m.json.to === phone)).toHaveLength(1);
+  });
+
+  it('does not take a text with the same words, sent under another key, for one whose answer was lost', async () => {
+    const phone = fictionalNumber('312');
+    const text = { clinicId: clinic.id, phone, channel: 'sms' as const, body: 'Test Clinic: see you soon.' };
+    const earlier = await messenger.send({ ...text, idempotencyKey: `test:${fakeSid()}` });
+    twilioApi.setAnswers(phone, [{ kind: 'lost' }]);
+    const key = `test:${fakeSid()}`;
+    const failure = await messenger.send({ ...text, idempotencyKey: key }).catch((e: unknown) => e);
+    expect(failure).not.toBeInstanceOf(MessageRejectedError);
+    expect(await sql`select send_error from messages where idempotency_key = ${key}`).toEqual([
+      { send_error: expect.stringMatching(/^no answer from Twilio: /) },
+    ]);
+
+    const retried = await messenger.send({ ...text, idempotencyKey: key });
+    const made = twilioApi.made.filter((m) => m.json.to === phone).map((m) => m.json.sid);
+    expect(made).toEqual([earlier.outcome === 'sent' ? earlier.messageSid : '', expect.stringMatching(/^SM/)]);
+    expect(retried).toEqual({ outcome: 'sent', messageSid: made[1] });
+    expect(await rowOf(key)).toMatchObject({ provider_sid: made[1] });
   });
 });
 
