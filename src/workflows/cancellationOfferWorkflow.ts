@@ -56,7 +56,7 @@ export async function cancellationOfferWorkflow(input: CancellationOfferInput): 
   const offerChanges = createOfferChanges({ state: s, workflowId, bookThenTell, changed });
   const { pending, isOpen, end, flush } = offerChanges;
   setOfferHandlers({ cancellationId: input.cancellationId, state: s, changes: offerChanges, bookThenTell });
-  const { makeRound, textsGoing, throwFailure } = createOfferRound({ input, state: s, workflowId, changes: offerChanges, changed });
+  const { makeRound, textsGoing, holdEndsSoon, throwFailure } = createOfferRound({ input, state: s, workflowId, changes: offerChanges, changed });
 
   // A round that found nobody new while offers were still pending: the next try waits for them to end.
   let exhausted = false;
@@ -75,7 +75,7 @@ export async function cancellationOfferWorkflow(input: CancellationOfferInput): 
     if (now >= lastOfferAt || (exhausted && open.length === 0)) {
       // Too late to offer again, or nobody left: the pending offers may still win it.
       if (open.length === 0) s.status = 'expired';
-    } else if (free > 0 && !(exhausted && open.length > 0) && sendAt <= now) {
+    } else if (free > 0 && !(exhausted && open.length > 0) && sendAt <= now && !holdEndsSoon(open, now)) {
       const short = await makeRound(free, now);
       if (short !== null) exhausted = short;
       continue;

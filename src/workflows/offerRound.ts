@@ -54,6 +54,13 @@ export const HOLD_FROM_TEXT_PATCH = 'offer-hold-from-text-sent';
 /** Minutes an offer's text may take to go: its send activity's schedule-to-close (offerProxies.ts). */
 export const OFFER_SEND_WINDOW_MINUTES = 30;
 
+/**
+ * How close (ms) a pending offer's hold end must be for a new round to wait for it (runs with
+ * `offer-hold-from-text-sent`): the texts of a round go moments apart, so their holds end moments
+ * apart, and a batch whose holds run out together is followed by a whole new batch, not a round per hold.
+ */
+export const HOLD_END_SLACK_MS = 30_000;
+
 /** Minutes the next round waits after a round whose texts could not be sent. */
 export const UNSENT_ROUND_PAUSE_MINUTES = 10;
 
@@ -79,6 +86,7 @@ export function createOfferRound({ input, state: s, workflowId, changes, changed
   const holdMs = settings.holdMinutes * 60_000;
   const { pending, isOpen, end, withdraw } = changes;
   let going = 0;
+  let eachTextSeen = false;
   let failure: { error: unknown } | undefined;
   const find = (offerId: string) => s.offers.find((o) => o.offerId === offerId);
 
@@ -164,6 +172,7 @@ export function createOfferRound({ input, state: s, workflowId, changes, changed
     if (pending().length === 0) s.batch++;
     s.round++;
     const eachText = patched(HOLD_FROM_TEXT_PATCH);
+    eachTextSeen ||= eachText;
     // Held from when its text goes: until then, the latest end its hold could have.
     const holdFrom = eachText ? now + OFFER_SEND_WINDOW_MINUTES * 60_000 : now;
     let made: OfferRecord[];
@@ -228,6 +237,8 @@ export function createOfferRound({ input, state: s, workflowId, changes, changed
     makeRound,
     /** How many offers' texts are still being sent (each offer's own send activity). */
     textsGoing: () => going,
+    /** Whether a round should wait for `offers`' hold ending within `HOLD_END_SLACK_MS` of `now` (only once a round of this run texted each offer on its own). */
+    holdEndsSoon: (offers: OfferRecord[], now: number) => eachTextSeen && offers.some((o) => o.holdExpiresAt - now <= HOLD_END_SLACK_MS),
     /** Throws what failed an offer's text unexpectedly, if anything did: the workflow fails as it did when a round threw. */
     throwFailure: () => {
       if (failure !== undefined) throw failure.error;
