@@ -31,7 +31,9 @@
  * activity's schedule-to-close, plus the hold); when its text goes (Twilio took it) its hold is set to
  * run `holdMinutes` from then (`recordOfferHold`), the time its text states. A text that cannot be sent
  * ends its own offer `failed` as above (and the next round waits the pause); one refused because the
- * provider was made inactive ends its offer `canceled`, unheard of, and withdraws the slot. Before the
+ * provider was made inactive ends its offer `canceled`, unheard of, and withdraws the slot. A new round
+ * waits for a pending hold that ends within `HOLD_END_SLACK_MS` (`holdEndsSoon`), so the holds of one
+ * round's texts, which went moments apart, end together and the next batch goes out whole. Before the
  * patch every hold ran from the round's making and the loop waited for all of the round's texts, so a
  * patient whose text Twilio held back got less time than the text said, or none, and the other holds
  * expired late.
