@@ -91,11 +91,21 @@ const offerTexts = async (phone: string) =>
     await ts.sql<{ body: string }[]>`select body from messages where phone = ${phone} and direction = 'outbound' and idempotency_key like 'offer:%' order by id`
   ).map((m) => m.body);
 
+/** How many of cancellation `id`'s offer texts Twilio took (their `offer:<offer id>` rows with a MessageSid). */
+const offerTextsSent = async (id: string) =>
+  (
+    await ts.sql<{ sent: number }[]>`
+      select count(*)::int as sent from offers o join messages m on m.idempotency_key = 'offer:' || o.id
+      where o.cancellation_id = ${id} and m.provider_sid is not null`
+  )[0]!.sent;
+
 describe('the offer workflow', () => {
   it('offers the top 3, books the first YES and tells each of the other two once that the slot is taken', async () => {
     const phones = await waitlistFor(3);
     const { id, handle } = await offer(24);
     await expect.poll(async () => (await offersOf(id)).length, { timeout: 20_000 }).toBe(3);
+    // Every offer's text out first: a patient whose text had not gone when the slot went is owed no notice.
+    await expect.poll(() => offerTextsSent(id), { timeout: 20_000 }).toBe(3);
     const answer = (phone: string) => handle.executeUpdate(answerOfferUpdate, { args: [{ answer: 'YES', kind: 'waitlist_offer', phone }] });
     const won = await answer(phones[0]!);
     expect(won.reply).toMatch(/^Test Clinic: Confirmed\. You're scheduled for .* at .* at Main St clinic\.$/);
