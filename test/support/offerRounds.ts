@@ -1,14 +1,17 @@
 /**
  * Offer workflows driven in the time-skipping environment (`startTimeSkipping`), on the real
  * activities and Postgres: a provider with waitlisted patients, a freed slot of theirs logged as staff
- * log one with its offer workflow started, and the texts that reached a patient.
+ * log one with its offer workflow started, the texts that reached a patient, and a file's environment
+ * texting through Twilio's REST API stand-in.
  */
 import type { WorkflowHandle } from '@temporalio/client';
+import { afterAll, beforeAll } from 'vitest';
 import { createCancellation, offerWorkflowInput } from '../../src/waitlist/cancellations.js';
 import { addWaitlistEntry } from '../../src/waitlist/waitlistEntries.js';
 import { CANCELLATION_OFFER_WORKFLOW_TYPE } from '../../src/workflows/offerDefinitions.js';
 import { fictionalNumber } from './clinic.js';
-import type { TimeSkipping } from './timeSkipping.js';
+import { startFakeTwilioApi, type FakeTwilioApi } from './fakeTwilioApi.js';
+import { startTimeSkipping, type TimeSkipping } from './timeSkipping.js';
 
 const MINUTE = 60_000;
 
@@ -72,3 +75,42 @@ export async function takenTextsTo(ts: TimeSkipping, phone: string): Promise<str
     select body from messages where phone = ${phone} and direction = 'outbound' and provider_sid is not null order by id`;
   return rows.map((m) => m.body);
 }
+
+/** What `offersThroughTwilioApi` gives a test file; each getter throws outside a test (before `beforeAll`). */
+export interface OffersThroughTwilioApi {
+  ts: TimeSkipping;
+  twilioApi: FakeTwilioApi;
+}
+
+/**
+ * Registers, for the calling test file, Twilio's REST API stand-in (`startFakeTwilioApi`, whose answers
+ * a test sets per number: throttled, failed, lost) and a time-skipping environment texting through it,
+ * started in `beforeAll` and stopped in `afterAll`.
+ */
+export function offersThroughTwilioApi(): OffersThroughTwilioApi {
+  let running: OffersThroughTwilioApi | undefined;
+  beforeAll(async () => {
+    const twilioApi = await startFakeTwilioApi();
+    running = { twilioApi, ts: await startTimeSkipping({ sender: twilioApi.sender() }) };
+  });
+  afterAll(async () => {
+    await running?.ts.stop();
+    await running?.twilioApi.close();
+  });
+  const started = () => {
+    if (running === undefined) throw new Error('offersThroughTwilioApi: its stand-in and environment start in beforeAll; read them inside a test');
+    return running;
+  };
+  return {
+    get ts() {
+      return started().ts;
+    },
+    get twilioApi() {
+      return started().twilioApi;
+    },
+  };
+}
+
+/** Each offer of cancellation `id` as `[phone, state]`, in the order they were made. */
+export const offerPhonesAndStates = async (ts: TimeSkipping, id: string): Promise<string[][]> =>
+  (await ts.sql<{ phone: string; state: string }[]>`select phone, state from offers where cancellation_id = ${id} order by id`).map((o) => [o.phone, o.state]);

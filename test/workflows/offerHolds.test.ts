@@ -5,44 +5,33 @@
  * and the holds of the texts that went expire on time (their places offered to the next patient)
  * while another text of the round is still being retried.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { answerOfferUpdate } from '../../src/workflows/offerDefinitions.js';
-import { startFakeTwilioApi, type FakeTwilioApi, type TwilioApiAnswer } from '../support/fakeTwilioApi.js';
-import { providerWithWaitlist, startOfferRound, takenTextsTo } from '../support/offerRounds.js';
-import { startTimeSkipping, type TimeSkipping } from '../support/timeSkipping.js';
+import type { TwilioApiAnswer } from '../support/fakeTwilioApi.js';
+import { offerPhonesAndStates, offersThroughTwilioApi, providerWithWaitlist, startOfferRound, takenTextsTo } from '../support/offerRounds.js';
 
 const MINUTE = 60_000;
 const OFFER = /^Test Clinic: a visit opened up .* Reply YES within 7 min to take it, or NO to pass\.$/;
 const CONFIRMED = /^Test Clinic: Confirmed\. You're scheduled for /;
-let twilioApi: FakeTwilioApi;
-let ts: TimeSkipping;
-beforeAll(async () => {
-  twilioApi = await startFakeTwilioApi();
-  ts = await startTimeSkipping({ sender: twilioApi.sender() });
-});
-afterAll(async () => {
-  await ts?.stop();
-  await twilioApi?.close();
-});
+const suite = offersThroughTwilioApi();
 
-const offersOf = async (id: string) =>
-  (await ts.sql<{ phone: string; state: string }[]>`select phone, state from offers where cancellation_id = ${id} order by id`).map((o) => [o.phone, o.state]);
+const offersOf = (id: string) => offerPhonesAndStates(suite.ts, id);
 
 describe('an offer whose text Twilio throttles for ten minutes, held 7 minutes', () => {
   it('expires the round’s other holds on time, then holds it 7 minutes from when its text went', async () => {
-    const { providerId, phones } = await providerWithWaitlist(ts, 4);
+    const { providerId, phones } = await providerWithWaitlist(suite.ts, 4);
     const [first, second, third, fourth] = phones as [string, string, string, string];
     // Twilio answers the first ten tries of the second patient's text 429 (retry in a minute), then takes it: about 10 minutes late.
-    twilioApi.setAnswers(
+    suite.twilioApi.setAnswers(
       second,
       Array.from({ length: 10 }, (): TwilioApiAnswer => ({ kind: 'throttled', retryAfterSeconds: 60 })),
     );
-    const { id, handle } = await startOfferRound(ts, { providerId, hoursAhead: 24, holdMinutes: 7 });
-    const startedAt = await ts.env.currentTimeMs();
-    for (const phone of [first, third]) await expect.poll(() => takenTextsTo(ts, phone), { timeout: 20_000 }).toEqual([expect.stringMatching(OFFER)]);
+    const { id, handle } = await startOfferRound(suite.ts, { providerId, hoursAhead: 24, holdMinutes: 7 });
+    const startedAt = await suite.ts.env.currentTimeMs();
+    for (const phone of [first, third]) await expect.poll(() => takenTextsTo(suite.ts, phone), { timeout: 20_000 }).toEqual([expect.stringMatching(OFFER)]);
 
     // 8 minutes on, the second text is still being retried: the holds of the two texts that went have run out, and the next patient has the place.
-    await ts.env.sleep(8 * MINUTE);
+    await suite.ts.env.sleep(8 * MINUTE);
     await expect
       .poll(() => offersOf(id), { timeout: 20_000 })
       .toEqual([
@@ -51,13 +40,13 @@ describe('an offer whose text Twilio throttles for ten minutes, held 7 minutes',
         [third, 'expired'],
         [fourth, 'pending'],
       ]);
-    await expect.poll(() => takenTextsTo(ts, fourth), { timeout: 20_000 }).toEqual([expect.stringMatching(OFFER)]);
-    expect(await takenTextsTo(ts, second)).toEqual([]);
+    await expect.poll(() => takenTextsTo(suite.ts, fourth), { timeout: 20_000 }).toEqual([expect.stringMatching(OFFER)]);
+    expect(await takenTextsTo(suite.ts, second)).toEqual([]);
 
     // The second patient's text goes at about 10 minutes and says 7 minutes: a YES 5 minutes after it is in time.
-    await ts.env.sleep(startedAt + 11 * MINUTE - (await ts.env.currentTimeMs()));
-    await expect.poll(() => takenTextsTo(ts, second), { timeout: 20_000 }).toEqual([expect.stringMatching(OFFER)]);
-    await ts.env.sleep(4 * MINUTE);
+    await suite.ts.env.sleep(startedAt + 11 * MINUTE - (await suite.ts.env.currentTimeMs()));
+    await expect.poll(() => takenTextsTo(suite.ts, second), { timeout: 20_000 }).toEqual([expect.stringMatching(OFFER)]);
+    await suite.ts.env.sleep(4 * MINUTE);
     const { reply } = await handle.executeUpdate(answerOfferUpdate, { args: [{ answer: 'YES', kind: 'waitlist_offer', phone: second }] });
     expect(reply).toMatch(CONFIRMED);
     await expect
@@ -69,28 +58,30 @@ describe('an offer whose text Twilio throttles for ten minutes, held 7 minutes',
         // Offered at 7 minutes, its hold ran out at 14.
         [fourth, 'expired'],
       ]);
-    await ts.env.sleep(10 * MINUTE);
+    await suite.ts.env.sleep(10 * MINUTE);
     expect(await handle.result()).toEqual({ status: 'filled' });
   }, 120_000);
 
   it('ends its hold 7 minutes after its text went, not later', async () => {
-    const { providerId, phones } = await providerWithWaitlist(ts, 1);
+    const { providerId, phones } = await providerWithWaitlist(suite.ts, 1);
     const [only] = phones as [string];
-    twilioApi.setAnswers(
+    suite.twilioApi.setAnswers(
       only,
       Array.from({ length: 3 }, (): TwilioApiAnswer => ({ kind: 'throttled', retryAfterSeconds: 60 })),
     );
-    const { id, handle } = await startOfferRound(ts, { providerId, hoursAhead: 24, holdMinutes: 7 });
-    const startedAt = await ts.env.currentTimeMs();
+    const { id, handle } = await startOfferRound(suite.ts, { providerId, hoursAhead: 24, holdMinutes: 7 });
+    const startedAt = await suite.ts.env.currentTimeMs();
     // Taken at about 3 minutes: held until about 10, as the text says.
-    await ts.env.sleep(4 * MINUTE);
-    await expect.poll(() => takenTextsTo(ts, only), { timeout: 20_000 }).toEqual([expect.stringMatching(OFFER)]);
-    await ts.env.sleep(startedAt + 9 * MINUTE - (await ts.env.currentTimeMs()));
+    await suite.ts.env.sleep(4 * MINUTE);
+    await expect.poll(() => takenTextsTo(suite.ts, only), { timeout: 20_000 }).toEqual([expect.stringMatching(OFFER)]);
+    await suite.ts.env.sleep(startedAt + 9 * MINUTE - (await suite.ts.env.currentTimeMs()));
     expect(await offersOf(id)).toEqual([[only, 'pending']]);
-    await ts.env.sleep(2 * MINUTE);
+    await suite.ts.env.sleep(2 * MINUTE);
     await expect.poll(() => offersOf(id), { timeout: 20_000 }).toEqual([[only, 'expired']]);
     // The patient's YES prompt closed with the hold, so a late YES is not taken for an answer.
-    const [prompt] = await ts.sql<{ expires_at: Date }[]>`select expires_at from patient_prompts where workflow_id = ${handle.workflowId} and phone = ${only}`;
+    const [prompt] = await suite.ts.sql<
+      { expires_at: Date }[]
+    >`select expires_at from patient_prompts where workflow_id = ${handle.workflowId} and phone = ${only}`;
     expect(prompt!.expires_at.getTime()).toBeLessThan(startedAt + 11 * MINUTE);
     expect(await handle.result()).toEqual({ status: 'expired' });
   }, 120_000);

@@ -8,34 +8,23 @@
  * withdraw the slot.
  */
 import type { WorkflowHandle } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { abortCancellation } from '../../src/waitlist/offerWorkflows.js';
 import type { CancellationStatus } from '../../src/workflows/offerDefinitions.js';
 import { UNSENT_ROUND_PAUSE_MINUTES } from '../../src/workflows/offerRound.js';
-import { startFakeTwilioApi, type FakeTwilioApi } from '../support/fakeTwilioApi.js';
-import { providerWithWaitlist, startOfferRound, takenTextsTo } from '../support/offerRounds.js';
-import { startTimeSkipping, type TimeSkipping } from '../support/timeSkipping.js';
+import { offerPhonesAndStates, offersThroughTwilioApi, providerWithWaitlist, startOfferRound, takenTextsTo } from '../support/offerRounds.js';
 
 const MINUTE = 60_000;
 const OFFER = /^Test Clinic: a visit opened up .* Reply YES within 60 min to take it, or NO to pass\.$/;
 const WITHDRAWN = /^Test Clinic: the .* opening is no longer available\. We'll keep you on the list\.$/;
-let twilioApi: FakeTwilioApi;
-let ts: TimeSkipping;
-beforeAll(async () => {
-  twilioApi = await startFakeTwilioApi();
-  ts = await startTimeSkipping({ sender: twilioApi.sender() });
-});
-afterAll(async () => {
-  await ts?.stop();
-  await twilioApi?.close();
-});
+const suite = offersThroughTwilioApi();
 
-const offersOf = async (id: string) =>
-  (await ts.sql<{ phone: string; state: string }[]>`select phone, state from offers where cancellation_id = ${id} order by id`).map((o) => [o.phone, o.state]);
-const statusOf = async (id: string) => (await ts.sql<{ status: CancellationStatus }[]>`select status from cancellation_events where id = ${id}`)[0]!.status;
+const offersOf = (id: string) => offerPhonesAndStates(suite.ts, id);
+const statusOf = async (id: string) =>
+  (await suite.ts.sql<{ status: CancellationStatus }[]>`select status from cancellation_events where id = ${id}`)[0]!.status;
 /** How the texts to `phone` that Twilio never took ended in the message log (staff's Messages and calls page), with Twilio's last answer. */
 const untakenTo = async (phone: string) =>
-  ts.sql<{ status: string; error_code: number | null }[]>`
+  suite.ts.sql<{ status: string; error_code: number | null }[]>`
     select status, error_code from messages where phone = ${phone} and direction = 'outbound' and provider_sid is null order by id`;
 
 /** When (epoch ms, workflow time) the workflow of `handle` heard that its round's send activity failed. */
@@ -48,17 +37,17 @@ async function whenRoundGaveUp(handle: WorkflowHandle): Promise<number> {
 
 describe('a round of offers whose texts Twilio throttles until the round gives up', () => {
   it('ends the offers whose text did not go failed, offers their places again after a pause, and staff can still withdraw the slot', async () => {
-    const { providerId, phones } = await providerWithWaitlist(ts, 4);
+    const { providerId, phones } = await providerWithWaitlist(suite.ts, 4);
     const [first, second, third, fourth] = phones as [string, string, string, string];
     // Twilio takes the first text and answers 429 to every text to the next two, for as long as they are tried.
-    twilioApi.setAnswer(second, { kind: 'throttled', retryAfterSeconds: 60 });
-    twilioApi.setAnswer(third, { kind: 'throttled', retryAfterSeconds: 60 });
-    const { id, handle } = await startOfferRound(ts, { providerId, hoursAhead: 24, holdMinutes: 60 });
-    await expect.poll(() => takenTextsTo(ts, first), { timeout: 20_000 }).toEqual([expect.stringMatching(OFFER)]);
-    await expect.poll(() => [second, third].map((phone) => twilioApi.requestsTo(phone).length > 0), { timeout: 20_000 }).toEqual([true, true]);
+    suite.twilioApi.setAnswer(second, { kind: 'throttled', retryAfterSeconds: 60 });
+    suite.twilioApi.setAnswer(third, { kind: 'throttled', retryAfterSeconds: 60 });
+    const { id, handle } = await startOfferRound(suite.ts, { providerId, hoursAhead: 24, holdMinutes: 60 });
+    await expect.poll(() => takenTextsTo(suite.ts, first), { timeout: 20_000 }).toEqual([expect.stringMatching(OFFER)]);
+    await expect.poll(() => [second, third].map((phone) => suite.twilioApi.requestsTo(phone).length > 0), { timeout: 20_000 }).toEqual([true, true]);
 
     // The round's send activity gives up after its 30 minutes of retries.
-    await ts.env.sleep(31 * MINUTE);
+    await suite.ts.env.sleep(31 * MINUTE);
     await expect
       .poll(() => offersOf(id), { timeout: 20_000 })
       .toEqual([
@@ -71,16 +60,16 @@ describe('a round of offers whose texts Twilio throttles until the round gives u
     // Their texts are failed in the message log with Twilio's last answer (20429), not left queued, and no later try sends them.
     for (const phone of [second, third]) {
       expect(await untakenTo(phone)).toEqual([{ status: 'failed', error_code: 20429 }]);
-      expect(await takenTextsTo(ts, phone)).toEqual([]);
+      expect(await takenTextsTo(suite.ts, phone)).toEqual([]);
     }
 
     // No round goes during the pause, counted from when the round gave up; after it, the next patient on the list is offered a free place.
-    const asked = twilioApi.requests.length;
+    const asked = suite.twilioApi.requests.length;
     const gaveUpAt = await whenRoundGaveUp(handle);
-    await ts.env.sleep(gaveUpAt + (UNSENT_ROUND_PAUSE_MINUTES - 1) * MINUTE - (await ts.env.currentTimeMs()));
-    expect(twilioApi.requests.length).toBe(asked);
+    await suite.ts.env.sleep(gaveUpAt + (UNSENT_ROUND_PAUSE_MINUTES - 1) * MINUTE - (await suite.ts.env.currentTimeMs()));
+    expect(suite.twilioApi.requests.length).toBe(asked);
     expect(await offersOf(id)).toHaveLength(3);
-    await ts.env.sleep(2 * MINUTE);
+    await suite.ts.env.sleep(2 * MINUTE);
     await expect
       .poll(() => offersOf(id), { timeout: 20_000 })
       .toEqual([
@@ -89,13 +78,18 @@ describe('a round of offers whose texts Twilio throttles until the round gives u
         [third, 'failed'],
         [fourth, 'pending'],
       ]);
-    await expect.poll(() => takenTextsTo(ts, fourth), { timeout: 20_000 }).toEqual([expect.stringMatching(OFFER)]);
+    await expect.poll(() => takenTextsTo(suite.ts, fourth), { timeout: 20_000 }).toEqual([expect.stringMatching(OFFER)]);
 
     // Staff withdraw it: the patients texted are told, the two who never heard of it are told nothing.
-    const { outcome } = await abortCancellation({ sql: ts.sql, temporal: ts.temporal, taskQueue: ts.taskQueue }, ts.clinic, id, 'staff');
+    const { outcome } = await abortCancellation(
+      { sql: suite.ts.sql, temporal: suite.ts.temporal, taskQueue: suite.ts.taskQueue },
+      suite.ts.clinic,
+      id,
+      'staff',
+    );
     expect(outcome).toBe('aborted');
     // The workflow ends once the last hold does (a YES within it is answered).
-    await ts.env.sleep(60 * MINUTE);
+    await suite.ts.env.sleep(60 * MINUTE);
     expect(await handle.result()).toEqual({ status: 'aborted' });
     expect(await statusOf(id)).toBe('aborted');
     expect(await offersOf(id)).toEqual([
@@ -104,19 +98,19 @@ describe('a round of offers whose texts Twilio throttles until the round gives u
       [third, 'failed'],
       [fourth, 'canceled'],
     ]);
-    for (const phone of [first, fourth]) expect(await takenTextsTo(ts, phone)).toEqual([expect.stringMatching(OFFER), expect.stringMatching(WITHDRAWN)]);
-    for (const phone of [second, third]) expect(await takenTextsTo(ts, phone)).toEqual([]);
+    for (const phone of [first, fourth]) expect(await takenTextsTo(suite.ts, phone)).toEqual([expect.stringMatching(OFFER), expect.stringMatching(WITHDRAWN)]);
+    for (const phone of [second, third]) expect(await takenTextsTo(suite.ts, phone)).toEqual([]);
 
     // Twilio takes texts again: the two are offered the provider's next slot (no pending offer holds them, and the offer never texted did not count for the day).
-    twilioApi.clearAnswer(second);
-    twilioApi.clearAnswer(third);
-    const next = await startOfferRound(ts, { providerId, hoursAhead: 25, holdMinutes: 60 });
+    suite.twilioApi.clearAnswer(second);
+    suite.twilioApi.clearAnswer(third);
+    const next = await startOfferRound(suite.ts, { providerId, hoursAhead: 25, holdMinutes: 60 });
     await expect
       .poll(() => offersOf(next.id), { timeout: 20_000 })
       .toEqual([
         [second, 'pending'],
         [third, 'pending'],
       ]);
-    for (const phone of [second, third]) await expect.poll(() => takenTextsTo(ts, phone), { timeout: 20_000 }).toEqual([expect.stringMatching(OFFER)]);
+    for (const phone of [second, third]) await expect.poll(() => takenTextsTo(suite.ts, phone), { timeout: 20_000 }).toEqual([expect.stringMatching(OFFER)]);
   }, 120_000);
 });
