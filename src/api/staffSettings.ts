@@ -44,16 +44,29 @@ const MAX_NOTICE_CHARS = 300;
 const FORMS = ['templates', 'reminders', 'hours', 'whatsapp', 'rooms'] as const satisfies readonly SettingsForm[];
 const WEEKDAY_NUMBERS = [1, 2, 3, 4, 5, 6, 7] as const;
 
-/** A form's address: the clinic, and the template open on the page (kept open after the answer). */
+/**
+ * A form's address: the clinic, and the template open on the page (kept open after the answer). A
+ * kind or language of any length is taken, so one the page cannot open is refused by `render` in the
+ * selector's words, however long.
+ */
 const ZActionQuery = z.object({
   clinic: ZClinicSlug,
-  kind: z.string().max(40).optional().catch(undefined),
-  language: z.string().max(20).optional().catch(undefined),
+  kind: z.string().optional(),
+  language: z.string().optional(),
 });
 const ZPageQuery = ZActionQuery.extend({
   notice: z.string().max(MAX_NOTICE_CHARS).optional().catch(undefined),
   saved: z.enum(FORMS).optional().catch(undefined),
 });
+
+/** Longest part of the address's `?kind=` (40) or `?language=` (20) a refusal repeats (characters). */
+const ECHO_CHARS = { kind: 40, language: 20 } as const;
+
+/** `value` as a refusal of the address's `field` repeats it: past `ECHO_CHARS` characters, cut and marked `…`. */
+function echoed(value: string, field: keyof typeof ECHO_CHARS): string {
+  const chars = Array.from(value);
+  return chars.length > ECHO_CHARS[field] ? `${chars.slice(0, ECHO_CHARS[field]).join('')}…` : value;
+}
 
 /** `path` under the page for clinic `slug` with `params`, carrying `?clinic=` only for a clinic other than `main`. */
 function pageUrl(slug: string, path = '', params: Partial<Record<string, string>> = {}, section?: string): string {
@@ -160,12 +173,12 @@ export function staffSettingsRoutes(deps: AppDeps, sessions: StaffSessions): Hon
     let kind: MessageKind = 'reminder';
     if (what.kind !== undefined) {
       if ((MESSAGE_KINDS as readonly string[]).includes(what.kind)) kind = what.kind as MessageKind;
-      else problems.push(labelFieldMessage(`kind: no message ${what.kind}`, 'kind', SELECTOR_LABELS));
+      else problems.push(labelFieldMessage(`kind: no message ${echoed(what.kind, 'kind')}`, 'kind', SELECTOR_LABELS));
     }
     let language = clinic.defaultLanguage;
     if (what.language !== undefined) {
       if (isKnownLanguage(what.language)) language = what.language;
-      else problems.push(labelFieldMessage(unknownLanguage(what.language, languages), 'language', SELECTOR_LABELS));
+      else problems.push(labelFieldMessage(unknownLanguage(echoed(what.language, 'language'), languages), 'language', SELECTOR_LABELS));
     }
     const inEffect = await findTemplate(deps.sql, clinic, kind, language);
     const body = what.editor?.body ?? inEffect.body;

@@ -92,6 +92,13 @@ describe('message templates', () => {
     expect(madeUpPage).not.toContain('must be a language tag');
     expect(madeUpPage).toContain('<option value="help" selected>');
 
+    // However long, a language or kind is refused in the same words (repeated only in part), not passed over for the defaults.
+    const overLong = await open({ kind: `help${'p'.repeat(40)}`, language: `es-${'X'.repeat(30)}` });
+    expect(overLong.status).toBe(400);
+    const overLongPage = await overLong.text();
+    expect(overLongPage).toContain(`role="alert">Message: no message help${'p'.repeat(36)}…; Language: no language “es-${'X'.repeat(17)}…”; ${languages}</p>`);
+    expect(overLongPage).toContain('<option value="reminder" selected>');
+
     // A language the clinic has no templates in yet still opens, to write them.
     const newLanguage = await open({ kind: 'help', language: 'pt-BR' });
     expect(newLanguage.status).toBe(200);
