@@ -74,6 +74,7 @@ async function loadBoard(deps: AppDeps, slug: string): Promise<BoardView> {
     recentlyClosed,
     now,
     urls: {
+      page: boardUrl(slug),
       events: boardUrl(slug, '/events'),
       rooms: boardUrl(slug, '/rooms'),
       transition: (code) => boardUrl(slug, `/tickets/${encodeURIComponent(code)}/state`),

@@ -225,6 +225,38 @@ const focusIn = (page: Page) =>
     };
   });
 
+describe('a board in a browser with JavaScript off (a waiting-room screen, or a locked-down browser)', () => {
+  it('shows the line, loads itself again every 30 s to follow it, and says so instead of "Connecting…"', async () => {
+    const context = await suite.browser.newContext({ javaScriptEnabled: false, viewport: { width: 1180, height: 820 } });
+    const page = await context.newPage();
+    const first = await patientJoins(patientPhone());
+    await page.goto(boardUrl());
+    await page.getByLabel('Password').fill(suite.stack.adminPassword);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(boardUrl());
+    await ticketCard(page, 'waiting', first).waitFor({ timeout: 2_000 });
+    // (Playwright's text search skips <noscript>, which this browser shows: found by its class instead.)
+    const refreshing = page.locator('.live[data-state="refreshing"]');
+    expect(await refreshing.isVisible()).toBe(true);
+    expect(await refreshing.innerText()).toBe('Refreshes every 30 s');
+    expect(await page.locator('#live').isVisible()).toBe(false);
+
+    // No event stream without JavaScript: the next load brings the new ticket, with no one touching the page.
+    const second = await patientJoins(patientPhone());
+    const loads = page.waitForEvent('load', { timeout: 40_000 });
+    await ticketCard(page, 'waiting', second).waitFor({ timeout: 40_000 });
+    await loads;
+    expect(page.url()).toBe(boardUrl());
+    await context.close();
+
+    // With JavaScript on, the live board never reloads itself, and says it is live.
+    const live = await openBoard();
+    expect(await live.locator('meta[http-equiv="refresh"]').count()).toBe(0);
+    expect(await live.locator('.live[data-state="refreshing"]').count()).toBe(0);
+    await live.close();
+  });
+});
+
 describe('a receptionist follows a link to a clinic that does not exist', () => {
   it('reads why on a page, not raw JSON, with a way back to a board', async () => {
     const page = await openBoard();

@@ -35,12 +35,20 @@ export interface BoardView {
 
 /** Where the board's forms and event stream go. */
 export interface BoardUrls {
+  /** The board itself, with no flash: what a board without JavaScript loads again (BOARD_REFRESH_SECONDS). */
+  page: string;
   events: string;
   rooms: string;
   transition(code: string): string;
   /** Staff's repair: end a stuck ticket whatever its workflow's condition. */
   end(code: string): string;
 }
+
+/**
+ * How often a board with JavaScript off (a waiting-room screen, a locked-down browser) loads itself
+ * again, so the line and each wait so far stay current without the event stream (s).
+ */
+export const BOARD_REFRESH_SECONDS = 30;
 
 const COLUMNS = [
   { state: 'next', title: 'Next', empty: 'No one called yet' },
@@ -183,7 +191,8 @@ export function renderBoardFragment(view: BoardView, placed: PlacedError = place
 /**
  * The whole board page; `error` (a refusal after a form post without JavaScript) shows in the card of
  * the ticket `errorFor` when it is on the board, else in the banner; `showPhone` puts the phone
- * simulator in the navigation. Outside the swapped fragment, the `#board-status` region (polite,
+ * simulator in the navigation. With JavaScript off the page loads the board again (without the
+ * refusal) every BOARD_REFRESH_SECONDS, and says so where the live indicator would be. Outside the swapped fragment, the `#board-status` region (polite,
  * visually hidden) is where board.js says what each live update changed.
  */
 export function renderBoardPage(view: BoardView & { error?: string | undefined; errorFor?: string | undefined; showPhone: boolean }): Html {
@@ -196,12 +205,13 @@ export function renderBoardPage(view: BoardView & { error?: string | undefined; 
     title: `Board · ${view.clinic.name}`,
     styles: ['staff-nav.css', 'board.css'],
     scripts: ['board.js'],
+    refreshWithoutScript: { seconds: BOARD_REFRESH_SECONDS, url: view.urls.page },
     body: html`${renderStaffHeader({
       clinic: view.clinic,
       current: 'queue',
       subtitle: 'Walk-in board',
       showPhone: view.showPhone,
-      status: renderLiveStatus(),
+      status: renderLiveStatus(`Refreshes every ${BOARD_REFRESH_SECONDS} s`),
     })}
 <div class="page">
   <div class="banner" id="banner" role="alert"${placed.banner === undefined ? raw(' hidden') : null}>

@@ -12,10 +12,19 @@ export type Html = ReturnType<typeof html>;
 /**
  * A full page: `title` (escaped), the page's `styles` and `scripts` (names in the asset registry; base.css
  * comes first on every page, scripts run deferred, after the document is parsed) and `body`. No meta
- * refresh: axe counts a timed one as critical (WCAG 2.2.1); a page that returns by itself does so in
- * its script, where it can offer more time.
+ * refresh for a browser running scripts: axe counts a timed one as critical (WCAG 2.2.1); a page that
+ * returns by itself does so in its script, where it can offer more time. A page its script keeps
+ * current may give `refreshWithoutScript`: with JavaScript off (a `<noscript>` in the head, which a
+ * browser running scripts reads as text), it loads `url` again every `seconds`.
  */
-export function renderLayout(page: { title: string; styles: readonly StaffAssetName[]; scripts?: readonly StaffAssetName[]; body: Html }): Html {
+export function renderLayout(page: {
+  title: string;
+  styles: readonly StaffAssetName[];
+  scripts?: readonly StaffAssetName[];
+  refreshWithoutScript?: { seconds: number; url: string };
+  body: Html;
+}): Html {
+  const refresh = page.refreshWithoutScript;
   return html`<!doctype html>
 <html lang="en">
 <head>
@@ -26,7 +35,7 @@ export function renderLayout(page: { title: string; styles: readonly StaffAssetN
 <link rel="icon" href="${staffAssetUrl('favicon.svg')}" type="image/svg+xml">
 ${(['base.css', ...page.styles] as const).map((name) => html`<link rel="stylesheet" href="${staffAssetUrl(name)}">\n`)}${(page.scripts ?? []).map(
     (name) => html`<script src="${staffAssetUrl(name)}" defer></script>\n`,
-  )}</head>
+  )}${refresh === undefined ? null : html`<noscript><meta http-equiv="refresh" content="${refresh.seconds}; url=${refresh.url}"></noscript>\n`}</head>
 <body>
 ${page.body}
 </body>

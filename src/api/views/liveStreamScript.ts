@@ -20,6 +20,8 @@ export function liveStreamScript(element: string, event: string, onFragment: str
   return `
   const live = document.getElementById('live');
   const liveText = live.querySelector('.live-text');
+  // Hidden on a page that says something else without JavaScript (renderLiveStatus).
+  live.hidden = false;
   let stream = 'connecting';
   let pausedFor = null;
   const showLive = () => {

@@ -4,7 +4,7 @@
  * sign-out. Plain links and a form, so it works by keyboard and without JavaScript; on a phone the
  * links take a row of their own.
  */
-import { html } from 'hono/html';
+import { html, raw } from 'hono/html';
 import { MAIN_CLINIC_SLUG } from '../../clinics/clinics.js';
 import type { Html } from './layout.js';
 
@@ -71,10 +71,15 @@ export function renderStaffHeader(header: StaffHeader): Html {
 /**
  * The live indicator of a page fed by an event stream (the board, the Appointments page), for
  * `StaffHeader.status`: its script sets `data-state` (`live`, `paused` while a list page holds back
- * updates during an edit, `offline`) and the text (liveStreamScript.ts).
+ * updates during an edit, `offline`) and the text (liveStreamScript.ts). A page that refreshes itself
+ * without JavaScript gives `withoutScript`, what it says instead (`Refreshes every 30 s`): the
+ * script's indicator stays hidden until the script shows it, so a page with JavaScript off never
+ * claims to be connecting.
  */
-export function renderLiveStatus(): Html {
-  return html`<span class="live" id="live" data-state="connecting" aria-live="polite"><span class="dot"></span><span class="live-text">Connecting…</span></span>`;
+export function renderLiveStatus(withoutScript?: string): Html {
+  const badge = html`<span class="live" id="live" data-state="connecting" aria-live="polite"${withoutScript === undefined ? null : raw(' hidden')}><span class="dot"></span><span class="live-text">Connecting…</span></span>`;
+  if (withoutScript === undefined) return badge;
+  return html`${badge}<noscript><span class="live" data-state="refreshing"><span class="dot"></span><span class="live-text">${withoutScript}</span></span></noscript>`;
 }
 
 /** CSS for the top bar (a constant; no user data). */
@@ -97,6 +102,7 @@ export const STAFF_HEADER_CSS = `
 .staff-nav a[aria-current="page"] { background: var(--accent); color: var(--accent-ink); }
 .topbar-side { display: flex; align-items: center; gap: 16px; margin-left: auto; }
 .live { display: inline-flex; align-items: center; gap: 8px; color: var(--muted); font-size: .95rem; font-weight: 500; }
+.live[hidden] { display: none; }
 .live .dot { width: 10px; height: 10px; border-radius: 50%; background: #c5ced0; }
 .live[data-state="live"] .dot { background: #16a34a; box-shadow: 0 0 0 4px #dcfce7; }
 .live[data-state="paused"] .dot { background: #2563eb; box-shadow: 0 0 0 4px #dbeafe; }
