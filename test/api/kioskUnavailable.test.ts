@@ -2,7 +2,6 @@
  * The kiosk while Temporal or Postgres does not answer: a page sending visitors to the front desk,
  * never the JSON error.
  */
-import { Client, Connection } from '@temporalio/client';
 import { pino } from 'pino';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createApp } from '../../src/api/app.js';
@@ -10,13 +9,13 @@ import { TEST_PAYLOAD_KEYS } from '../support/payloadKeys.js';
 import type { Sql } from '../../src/db/sql.js';
 import { createSql } from '../../src/db/sql.js';
 import { createTestClinic } from '../support/clinic.js';
+import { unreachableTemporal } from '../support/temporalDown.js';
 
 const liveSql = createSql(inject('databaseUrl'));
 const deadSql = createSql('postgres://nobody:nothing@127.0.0.1:1/none');
-// Without the default retry interceptor: it would retry the refused connection for ~20 s first.
-const deadTemporal = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1', connectTimeout: '1s', interceptors: [] }) });
+const deadTemporal = unreachableTemporal();
 afterAll(async () => {
-  await Promise.all([liveSql.end(), deadSql.end({ timeout: 0 })]);
+  await Promise.all([liveSql.end(), deadSql.end({ timeout: 0 }), deadTemporal.connection.close()]);
 });
 
 const NOTICE = 'We can&#39;t print tickets right now. Please ask at the front desk.';

@@ -17,10 +17,18 @@ export interface TemporalDownApp {
   loggedErrors(): string;
 }
 
+/**
+ * A Temporal client aimed at a closed port (see above): every workflow call fails within about 1 s.
+ * The one way tests make Temporal unreachable; close it with `client.connection.close()`.
+ */
+export function unreachableTemporal(): Client {
+  return new Client({ connection: Connection.lazy({ address: '127.0.0.1:1', connectTimeout: '1s', interceptors: [] }) });
+}
+
 /** `stack`'s app with Temporal unreachable (see above). */
 export function appWithTemporalDown(stack: Stack): TemporalDownApp {
   let errors = '';
-  const temporal = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1', connectTimeout: '1s', interceptors: [] }) });
+  const temporal = unreachableTemporal();
   const app = stack.createApp({ temporal, log: pino({ level: 'error' }, { write: (line: string) => void (errors += line) }) });
   return {
     sendSms: (from, body, messageSid) =>
