@@ -2,7 +2,8 @@
  * One browser test file's set-up: a test stack with its API on a real port and a headless Chromium,
  * started before the file's tests (vitest `beforeAll`) and stopped after them (`afterAll`), and a
  * check after each test (`afterEach`) that no page opened through the suite had a
- * Content-Security-Policy violation. A file registers its own `beforeAll` after calling
+ * Content-Security-Policy violation or an uncaught script error (Playwright's `pageerror`: a page
+ * script that threw, which staff never see but which stops what the script was doing). A file registers its own `beforeAll` after calling
  * `browserSuite` to add data; vitest runs it once the stack is up.
  */
 import type { Browser, Page } from 'playwright-core';
@@ -21,9 +22,9 @@ export interface BrowserSuite {
   /** A new page `width` × `height` CSS pixels in its own context, watched for CSP violations. */
   newPage(width: number, height?: number): Promise<Page>;
   /**
-   * Watches `page` (one made in a context of the test's own; call before its first navigation).
-   * @returns the list of its violations as they happen, each `<directive> <blocked URI>`; it must be
-   *   empty at the end of the test.
+   * Watches `page` (one made in a context of the test's own; call before its first navigation) for
+   * CSP violations and uncaught script errors; both must be none at the end of the test.
+   * @returns the list of its CSP violations as they happen, each `<directive> <blocked URI>`.
    */
   watch(page: Page): Promise<string[]>;
 }
@@ -34,6 +35,7 @@ export function browserSuite(options: StackOptions = {}): BrowserSuite {
   let baseUrl: string | undefined;
   let browser: Browser | undefined;
   const watched: string[][] = [];
+  const scriptErrors: string[] = [];
   const ready = <T>(value: T | undefined): T => {
     if (value === undefined) throw new Error('the browser suite is not started yet: use it inside a hook or a test');
     return value;
@@ -51,11 +53,13 @@ export function browserSuite(options: StackOptions = {}): BrowserSuite {
   });
   afterEach(() => {
     expect(watched.splice(0).flat(), 'Content-Security-Policy violations').toEqual([]);
+    expect(scriptErrors.splice(0), 'uncaught script errors').toEqual([]);
   });
 
   const watch = async (page: Page): Promise<string[]> => {
     const violations = await watchCspViolations(page);
     watched.push(violations);
+    page.on('pageerror', (error) => void scriptErrors.push(`${page.url()}: ${error.message}`));
     return violations;
   };
   return {

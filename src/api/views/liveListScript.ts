@@ -66,8 +66,11 @@ ${cardErrorScript('list')}
     const holding = editing();
     pauseLive(holding ? 'while you edit' : null);
     if (pending === null || holding || pressing || submitted) return;
-    swapKeepingCardErrors(pending);
+    // Taken before the swap: giving a card's notice its focus back fires focusin on the list, which
+    // calls this again, and must find nothing left to swap (it swapped again and again, without end).
+    const markup = pending;
     pending = null;
+    swapKeepingCardErrors(markup);
     afterSwap();
     refocus();
   };
