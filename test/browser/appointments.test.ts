@@ -115,6 +115,36 @@ describe('the receptionist books and reminds from the Appointments page', () => 
     await page.close();
   });
 
+  it("books a Spanish-speaking patient by picking Español, the language's own name, and her confirmation is in Spanish", async () => {
+    const page = await signIn(390);
+    await page.goto(`${suite.baseUrl}/admin/appointments?clinic=${suite.stack.clinic.slug}`);
+    const language = page.getByLabel('Language');
+    // What a receptionist reads in the list, not the codes en / es.
+    expect(await language.locator('option').allTextContents()).toEqual(['Their usual / the clinic’s', 'English', 'Español']);
+
+    const phone = patientPhone();
+    const startsAt = DateTime.now().setZone(suite.stack.clinic.timezone).plus({ days: 3 }).set({ hour: 11, minute: 0 });
+    await page.getByLabel('Patient name').fill('Lucía Torres');
+    await page.getByLabel('Mobile number').fill(phone);
+    await page.getByLabel(/^Date and time/).fill(startsAt.toFormat("yyyy-MM-dd'T'HH:mm"));
+    await page.getByLabel('Provider').fill('Dr Mehta');
+    await page.getByLabel('Service').fill('Checkup');
+    await language.selectOption({ label: 'Español' });
+    await page.getByRole('button', { name: 'Book', exact: true }).click();
+    await outcome(page, "Booked Lucía's 11:00 AM appointment").waitFor();
+
+    await expect
+      .poll(
+        async () => {
+          const { messages } = (await (await suite.stack.api(`/api/messages?phone=${encodeURIComponent(phone)}`)).json()) as { messages: { body: string }[] };
+          return messages.map((m) => m.body).join('\n');
+        },
+        { timeout: 10_000 },
+      )
+      .toContain('queda reservada');
+    await page.close();
+  });
+
   it('sees every change on every open page within a second, and confirms before cancelling', async () => {
     const startsAt = DateTime.now().setZone(suite.stack.clinic.timezone).plus({ days: 2 }).set({ hour: 9, minute: 15, second: 0, millisecond: 0 });
     const day = startsAt.toISODate()!;

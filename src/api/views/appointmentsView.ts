@@ -208,6 +208,12 @@ function bookingField(form: BookingForm, name: keyof BookingForm['values'], more
   </div>`;
 }
 
+/** `tag`'s name in that language, capitalised (`en` → `English`, `es` → `Español`), as its readers know it (Intl.DisplayNames). */
+function nativeLanguageName(tag: string): string {
+  const name = new Intl.DisplayNames([tag], { type: 'language' }).of(tag) ?? tag;
+  return name.charAt(0).toLocaleUpperCase(tag) + name.slice(1);
+}
+
 function renderBookingForm(view: AppointmentsView): Html {
   const form: BookingForm = view.booking ?? { values: EMPTY_BOOKING };
   const v = form.values;
@@ -235,7 +241,8 @@ function renderBookingForm(view: AppointmentsView): Html {
       form,
       'language',
       '',
-      (a) => html`<select ${a}>${option('', 'Their usual / the clinic’s', v.language)}${SHIPPED_LANGUAGES.map((l) => option(l, l, v.language))}</select>`,
+      (a) =>
+        html`<select ${a}>${option('', 'Their usual / the clinic’s', v.language)}${SHIPPED_LANGUAGES.map((l) => option(l, nativeLanguageName(l), v.language))}</select>`,
     )}
     <div class="book-submit"><button class="btn btn-primary" type="submit">Book</button></div>
   </form>
