@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { bookThroughApi } from '../support/apiBooking.js';
+import { createTestClinic } from '../support/clinic.js';
 import { json, patientPhone, startStack, type Stack } from '../support/stack.js';
 import { FORM_TYPE, OWN_ORIGIN, staffCookie } from '../support/staffForms.js';
 
@@ -119,6 +120,21 @@ describe('staff text the clinic as a patient', () => {
     );
     expect(html.match(/Number: must be a phone number/g)).toHaveLength(1);
     expect(html).toMatch(/<option value="whatsapp" selected>/);
+  });
+
+  it('offers WhatsApp only at a clinic with a WhatsApp number, and says why it is not offered', async () => {
+    const withWhatsApp = await (await stack.app.request(withClinic(stack, '/admin/phone'), { headers: { Cookie: await staffCookie(stack) } })).text();
+    expect(withWhatsApp).toContain('<option value="whatsapp">WhatsApp</option>');
+    expect(withWhatsApp).not.toContain('has no WhatsApp number');
+
+    const { clinic } = await createTestClinic(stack.sql);
+    await stack.sql`delete from clinic_numbers where clinic_id = ${clinic.id} and channel = 'whatsapp'`;
+    const page = await stack.app.request(`/admin/phone?clinic=${clinic.slug}`, { headers: { Cookie: await staffCookie(stack) } });
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).not.toContain('<option value="whatsapp"');
+    expect(html).toContain('<select name="channel" aria-describedby="picker-channel-note"><option value="sms" selected>SMS</option></select>');
+    expect(html).toContain('No WhatsApp: Test Clinic has no WhatsApp number (start with <code>TWILIO_WHATSAPP_FROM</code> to try it).');
   });
 
   it('a WhatsApp Confirm tap confirms the reminded appointment, as the webhook routes it', async () => {

@@ -15,6 +15,7 @@ export const PHONE_CSS = `
 }
 .field textarea { min-height: 72px; resize: vertical; }
 .field-error input { border-color: var(--danger); }
+.channel-note { font-weight: 400; font-size: .85rem; color: var(--muted); }
 .field-message { color: var(--danger); font-weight: 600; font-size: .92rem; }
 .said { padding: 12px 14px; border-radius: 10px; background: var(--accent-soft); white-space: pre-wrap; }
 .quick { display: flex; flex-wrap: wrap; gap: 8px; }

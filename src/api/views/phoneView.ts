@@ -38,6 +38,8 @@ export interface PhoneView {
   /** The patient's number, E.164. */
   phone: string | undefined;
   channel: PhoneChannel;
+  /** Whether the clinic has a WhatsApp number: without one the picker offers SMS only, as a WhatsApp text to it would be refused. */
+  hasWhatsApp: boolean;
   /** Numbers recently in touch with the clinic (E.164), offered to pick from. */
   recentPhones: string[];
   conversation: ConversationMessage[];
@@ -108,7 +110,8 @@ function renderPicker(view: PhoneView): Html {
     </div>
     <datalist id="recent-phones">${view.recentPhones.map((phone) => html`<option value="${phone}"></option>`)}</datalist>
     <label class="field">${PHONE_LABELS.channel}
-      <select name="channel">${option('sms', 'SMS')}${option('whatsapp', 'WhatsApp')}</select>
+      <select name="channel"${view.hasWhatsApp ? null : raw(' aria-describedby="picker-channel-note"')}>${option('sms', 'SMS')}${view.hasWhatsApp ? option('whatsapp', 'WhatsApp') : null}</select>
+      ${view.hasWhatsApp ? null : html`<small class="channel-note" id="picker-channel-note">No WhatsApp: ${view.clinic.name} has no WhatsApp number (start with <code>TWILIO_WHATSAPP_FROM</code> to try it).</small>`}
     </label>
     <button class="btn btn-quiet" type="submit">Open</button>
   </div>
