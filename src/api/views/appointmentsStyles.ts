@@ -44,7 +44,7 @@ export const APPOINTMENTS_CSS = `
    New time beside its button narrower than "12/07/2026, 11:00 AM" and its calendar button on a phone. */
 .inline-form label { display: grid; gap: 4px; flex: 1 1 auto; font-size: .9rem; font-weight: 600; }
 input, select { min-height: 44px; padding: 0 10px; border: 1px solid #b9c6c3; border-radius: 10px; background: var(--surface); font: inherit; color: inherit; max-width: 100%; min-width: 0; }
-select:focus-visible { outline: 3px solid #5eead4; outline-offset: 2px; }
+select:focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
 .empty { padding: 28px 12px; text-align: center; color: var(--muted); border: 2px dashed #cfdad8; border-radius: var(--radius); }
 .book { padding: 18px; display: grid; gap: 14px; }
 .book h2 { font-size: 1.2rem; }

@@ -10,6 +10,8 @@ export const BASE_CSS = `
   --accent: #0f766e; --accent-ink: #ffffff; --accent-soft: #e0f2ef;
   --next: #92400e; --next-soft: #fdf0dc; --room: #4338ca; --room-soft: #e8e8fb;
   --danger: #b42318; --danger-soft: #fdecea; --radius: 14px;
+  /* The keyboard focus ring: at least 3:1 against the page and the cards (WCAG 1.4.11). */
+  --focus: #0b5f58;
   color-scheme: light;
 }
 * { box-sizing: border-box; }
@@ -27,9 +29,10 @@ button, input, textarea { font: inherit; color: inherit; }
   font-weight: 600; font-size: 1rem; cursor: pointer; text-decoration: none; touch-action: manipulation;
   transition: background-color .15s, border-color .15s, opacity .15s;
 }
-.btn:focus-visible, input:focus-visible, textarea:focus-visible { outline: 3px solid #5eead4; outline-offset: 2px; }
+/* :focus-within too: a date or time field's own calendar or clock button takes focus inside the field, where :focus-visible does not reach. */
+.btn:focus-visible, input:focus-visible, input:focus-within, textarea:focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
 /* A card or list a live page's script focused when the control that had focus went away (keepFocusScript.ts). */
-[tabindex="-1"]:focus-visible { outline: 3px solid #5eead4; outline-offset: 2px; }
+[tabindex="-1"]:focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
 .btn-primary { background: var(--accent); color: var(--accent-ink); }
 .btn-primary:hover { background: #0b5f58; }
 .btn-quiet { background: var(--surface); color: var(--ink); border-color: var(--line); }

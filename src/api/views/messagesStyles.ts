@@ -13,7 +13,7 @@ export const MESSAGES_CSS = `
 .filters-actions { display: flex; gap: 8px; }
 .filters-actions .btn { flex: 1 1 auto; padding: 0 .8em; }
 input, select { min-height: 44px; padding: 0 10px; border: 1px solid #b9c6c3; border-radius: 10px; background: var(--surface); font: inherit; color: inherit; }
-select:focus-visible { outline: 3px solid #5eead4; outline-offset: 2px; }
+select:focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
 .field-error input, .field-error select { border-color: var(--danger); }
 .log { list-style: none; margin: 0; padding: 0; display: grid; gap: 10px; }
 .entry { padding: 12px 16px; display: grid; gap: 8px; }

@@ -27,7 +27,7 @@ input { min-height: 44px; padding: 0 10px; border: 1px solid #b9c6c3; border-rad
 .summary { font-size: 1.6rem; font-weight: 800; font-variant-numeric: tabular-nums; }
 .summary span { font-size: .95rem; font-weight: 500; color: var(--muted); }
 .table-scroll { overflow: auto; max-height: 320px; }
-.table-scroll:focus-visible { outline: 3px solid #5eead4; outline-offset: 2px; }
+.table-scroll:focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
 .table { width: 100%; border-collapse: collapse; font-size: .93rem; }
 .table th, .table td { text-align: right; padding: 6px 8px; border-bottom: 1px solid var(--line); white-space: nowrap; font-variant-numeric: tabular-nums; }
 .table th:first-child, .table td:first-child { text-align: left; }

@@ -12,7 +12,7 @@ export const SETTINGS_CSS = `
 .flash-ok { background: var(--accent-soft); color: #0b5f58; border: 1px solid #a7dcd3; }
 .jump { display: flex; flex-wrap: wrap; gap: 6px 14px; }
 .jump a { display: inline-flex; align-items: center; min-height: 44px; font-weight: 600; }
-.section { padding: 18px; display: grid; gap: 14px; min-width: 0; scroll-margin-top: 96px; }
+.section { padding: 18px; display: grid; gap: 14px; min-width: 0; }
 .section h2 { font-size: 1.2rem; }
 .field { display: grid; gap: 4px; align-content: start; min-width: 0; }
 .field[hidden] { display: none; }
@@ -20,7 +20,7 @@ export const SETTINGS_CSS = `
 input, select, textarea { min-height: 44px; padding: 0 10px; border: 1px solid #b9c6c3; border-radius: 10px; background: var(--surface); font: inherit; color: inherit; width: 100%; }
 textarea { padding: 10px; line-height: 1.4; resize: vertical; }
 input[type="checkbox"] { width: 22px; min-height: 22px; height: 22px; margin: 0; accent-color: var(--accent); }
-select:focus-visible { outline: 3px solid #5eead4; outline-offset: 2px; }
+select:focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
 .field-error input, .field-error select, .field-error textarea { border-color: var(--danger); }
 .field-message { color: var(--danger); font-weight: 600; font-size: .92rem; }
 .selector { display: grid; grid-template-columns: repeat(auto-fit, minmax(180px, 1fr)); gap: 12px 16px; align-items: end; }
@@ -32,7 +32,7 @@ select:focus-visible { outline: 3px solid #5eead4; outline-offset: 2px; }
 .preview-size { font-weight: 600; font-variant-numeric: tabular-nums; }
 .warning { padding: .6em .9em; border-radius: 10px; background: var(--next-soft); color: #7c3a06; border: 1px solid #f3c98b; font-weight: 600; }
 .table-scroll { overflow-x: auto; }
-.table-scroll:focus-visible { outline: 3px solid #5eead4; outline-offset: 2px; }
+.table-scroll:focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
 .table { width: 100%; border-collapse: collapse; font-size: .95rem; }
 .table caption { text-align: left; font-weight: 600; padding-bottom: 6px; }
 .table th, .table td { text-align: left; padding: 8px 10px; border-bottom: 1px solid var(--line); vertical-align: top; }
@@ -55,7 +55,6 @@ select:focus-visible { outline: 3px solid #5eead4; outline-offset: 2px; }
 .empty { padding: 16px 12px; text-align: center; color: var(--muted); border: 2px dashed #cfdad8; border-radius: var(--radius); }
 @media (max-width: 640px) {
   .page { padding: 16px; }
-  .section { scroll-margin-top: 12px; }
   .section { padding: 14px; }
 }
 `;

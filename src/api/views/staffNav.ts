@@ -98,7 +98,7 @@ export const STAFF_HEADER_CSS = `
   color: var(--ink); font-weight: 600; text-decoration: none; white-space: nowrap;
 }
 .staff-nav a:hover { background: var(--accent-soft); }
-.staff-nav a:focus-visible { outline: 3px solid #5eead4; outline-offset: 2px; }
+.staff-nav a:focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
 .staff-nav a[aria-current="page"] { background: var(--accent); color: var(--accent-ink); }
 .topbar-side { display: flex; align-items: center; gap: 16px; margin-left: auto; }
 .live { display: inline-flex; align-items: center; gap: 8px; color: var(--muted); font-size: .95rem; font-weight: 500; }
@@ -107,11 +107,15 @@ export const STAFF_HEADER_CSS = `
 .live[data-state="live"] .dot { background: #16a34a; box-shadow: 0 0 0 4px #dcfce7; }
 .live[data-state="paused"] .dot { background: #2563eb; box-shadow: 0 0 0 4px #dbeafe; }
 .live[data-state="offline"] .dot { background: #d97706; box-shadow: 0 0 0 4px #fef3c7; }
-/* A card a page opens at (#appointment-7, cardNotice.ts) shows below the sticky bar, not under it. */
-.card[id] { scroll-margin-top: 10rem; }
+/* Whatever the page scrolls to shows below the sticky bar, not under it: a card it opens at
+   (#appointment-7, cardNotice.ts), a section, and the field or button Tab or Shift+Tab reaches (WCAG
+   2.4.11). As tall as the bar gets at each width: its links take two rows below 1024 px. */
+html { scroll-padding-top: 15.5rem; }
+@media (min-width: 1024px) { html { scroll-padding-top: 12.5rem; } }
+@media (min-width: 1280px) { html { scroll-padding-top: 10rem; } }
 @media (max-width: 640px) {
+  html { scroll-padding-top: 16px; }
   .topbar { padding: 8px 16px; position: static; }
-  .card[id] { scroll-margin-top: 16px; }
   .staff-nav { order: 3; flex-basis: 100%; overflow-x: auto; }
   .staff-nav ul { gap: 4px; flex-wrap: wrap; }
 }

@@ -25,7 +25,7 @@ details > summary::-webkit-details-marker { display: none; }
 .confirm .confirm-form .btn { background: var(--danger); color: #ffffff; border-color: var(--danger); }
 input, select, textarea { min-height: 44px; padding: 0 10px; border: 1px solid #b9c6c3; border-radius: 10px; background: var(--surface); font: inherit; color: inherit; max-width: 100%; min-width: 0; }
 textarea { padding: 8px 10px; resize: vertical; }
-select:focus-visible, summary:focus-visible { outline: 3px solid #5eead4; outline-offset: 2px; }
+select:focus-visible, summary:focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
 .empty { padding: 28px 12px; text-align: center; color: var(--muted); border: 2px dashed #cfdad8; border-radius: var(--radius); }
 .add { padding: 18px; display: grid; gap: 14px; }
 .add h2 { font-size: 1.2rem; }
