@@ -226,6 +226,30 @@ describe('a slot as staff read it on the page', () => {
   });
 });
 
+describe('a freed slot nobody can be offered', () => {
+  it('ends Expired and says no offer was sent, not that none was sent "yet"', async () => {
+    const cookie = await staffCookie(stack);
+    // Starting in 20 minutes: inside the offer lead time (60 min by default), so no round is sent.
+    const start = DateTime.now().setZone(stack.clinic.timezone).plus({ minutes: 20 }).set({ second: 0, millisecond: 0 });
+    const format = (at: DateTime) => at.toFormat("yyyy-MM-dd'T'HH:mm");
+    const logged = await post(pagePath(), cookie, {
+      provider_id: String(providerId),
+      location: 'Room 4',
+      slot_start_at: format(start),
+      slot_end_at: format(start.plus({ minutes: 30 })),
+    });
+    expect(logged.status, await logged.clone().text()).toBe(303);
+    const { id } = await newestCancellation();
+    await expect.poll(async () => (await newestCancellation()).status, { timeout: 15_000 }).toBe('expired');
+
+    const html = await (await stack.app.request(pagePath(), { headers: { Cookie: cookie } })).text();
+    const card = new RegExp(`<li class="cancellation card"[^>]*data-cancellation="${id}"[\\s\\S]*?</li>`).exec(html)![0];
+    expect(card).toContain('<span class="pill pill-expired">Expired</span>');
+    expect(card).toContain('No offers were sent: nobody on the waitlist could take this slot, or it starts too soon to offer.');
+    expect(card).not.toContain('yet');
+  });
+});
+
 describe('bad input names the field and writes nothing', () => {
   it.each([
     ['no provider', () => ({ provider_id: '', location: 'Room 2', ...slotFields(30) }), 'provider_id', 'Provider: must be a provider id'],

@@ -65,6 +65,13 @@ export interface CancellationsView {
 }
 
 const STATUS_LABELS: Record<CancellationStatus, string> = { open: 'Offering', filled: 'Filled', expired: 'Expired', aborted: 'Aborted' };
+/** What a card with no offers says, by its status: an ended slot will send none ("yet" read as if it still might). */
+const NO_OFFERS: Record<CancellationStatus, string> = {
+  open: 'No offers sent yet (offers go out within contact hours to eligible waitlisted patients).',
+  expired: 'No offers were sent: nobody on the waitlist could take this slot, or it starts too soon to offer.',
+  aborted: 'No offers were sent.',
+  filled: 'No offers were sent.',
+};
 const OFFER_LABELS: Record<OfferState, string> = {
   pending: 'Waiting for an answer',
   accepted: 'Accepted',
@@ -128,7 +135,7 @@ function renderLine(line: CancellationLine, view: CancellationsView, placed: Pla
   </dl>
   ${
     line.offers.length === 0
-      ? html`<p class="muted" data-no-offers>No offers sent yet${c.status === 'open' ? ' (offers go out within contact hours to eligible waitlisted patients)' : ''}.</p>`
+      ? html`<p class="muted" data-no-offers>${NO_OFFERS[c.status]}</p>`
       : html`<ul class="offers" aria-label="Offers">${line.offers.map((offer) => renderOffer(offer, view))}</ul>`
   }
   ${
