@@ -2,6 +2,7 @@ import type { Locator, Page } from 'playwright-core';
 import { screenshotPath } from '../support/chromium.js';
 import { describe, expect, it, vi } from 'vitest';
 import { browserSuite } from '../support/browserSuite.js';
+import { spokenRefusals } from '../support/accessibilityTree.js';
 import { patientPhone, twimlText } from '../support/stack.js';
 
 const suite = browserSuite({ roomsOpen: 2 });
@@ -316,6 +317,20 @@ describe('a receptionist who uses a screen reader works the board', () => {
     await shown.waitFor({ timeout: 2_000 });
     // What the accessibility tree holds: what a screen reader reads.
     expect(await shown.ariaSnapshot()).toBe(`- text: Ticket ${code}`);
+    await page.close();
+  });
+
+  it('hears whose ticket each button is for as she tabs from card to card', async () => {
+    const page = await openBoard();
+    const first = await patientJoins(patientPhone());
+    const second = await patientJoins(patientPhone());
+    const heard = async (code: string, name: string) => {
+      await ticketCard(page, 'waiting', code).getByRole('button', { name }).focus();
+      return (await spokenRefusals(page)).focused;
+    };
+    expect(await heard(first, 'Call next')).toEqual({ role: 'button', name: 'Call next', description: `Ticket ${first}` });
+    expect(await heard(second, 'Call next')).toEqual({ role: 'button', name: 'Call next', description: `Ticket ${second}` });
+    expect(await heard(second, 'End ticket')).toEqual({ role: 'button', name: 'End ticket', description: `Ticket ${second}` });
     await page.close();
   });
 

@@ -89,9 +89,12 @@ function renderStanding(ticket: TicketView): Html {
 
 function renderTicket(ticket: BoardView['tickets'][number], view: BoardView, placed: PlacedError): Html {
   const who = ticket.phoneMasked ?? 'No phone · kiosk';
+  // Every card has the same buttons: each names its ticket as its description ("Call next", "Ticket V3"),
+  // so a screen reader moving from button to button hears whose it is.
+  const codeId = `ticket-code-${ticket.code}`;
   return html`<li class="ticket card" data-ticket="${ticket.code}" data-state="${ticket.state}">
   <div class="ticket-top">
-    <span class="code"><span class="visually-hidden">Ticket </span>${ticket.code}</span>
+    <span class="code" id="${codeId}"><span class="visually-hidden">Ticket </span>${ticket.code}</span>
     <span class="standing">${renderStanding(ticket)}</span>
   </div>
   <div class="meta"><span>${who}</span><span>Joined ${joinedTime(ticket, view.clinic)}</span>${renderWaited(ticket, view.now)}</div>
@@ -101,11 +104,11 @@ function renderTicket(ticket: BoardView['tickets'][number], view: BoardView, pla
     ${staffTransitionsFrom(ticket.state).map(
       (to) => html`<form method="post" action="${view.urls.transition(ticket.code)}" data-transition>
       <input type="hidden" name="state" value="${to}">
-      <button class="btn ${BUTTONS[to].style}" type="submit">${BUTTONS[to].label}</button>
+      <button class="btn ${BUTTONS[to].style}" type="submit" aria-describedby="${codeId}">${BUTTONS[to].label}</button>
     </form>`,
     )}
     <form method="post" action="${view.urls.end(ticket.code)}" data-end="${ticket.code}">
-      <button class="btn btn-quiet" type="submit">End ticket</button>
+      <button class="btn btn-quiet" type="submit" aria-describedby="${codeId}">End ticket</button>
     </form>
   </div>
   ${placed.card(ticket.code)}
