@@ -88,7 +88,7 @@ export const BOOKING_LABELS = {
   patient_name: 'Patient name',
   phone: 'Mobile number',
   starts_at: 'Date and time',
-  duration_minutes: 'Minutes',
+  duration_minutes: 'Length (minutes)',
   provider: 'Provider',
   service: 'Service',
   channel: 'Reminders by',
