@@ -10,13 +10,10 @@ import type { Sql } from '../db/sql.js';
 import type { OfferKind } from '../domain/messageTemplates.js';
 import { invitedOfferAnswers, OFFER_ANSWERS } from '../domain/offerAnswers.js';
 import { rankByPriority } from '../domain/waitlistPriority.js';
-import { answerOfferUpdate, type OfferRecord, type OfferState } from '../workflows/offerDefinitions.js';
+import { answerOfferUpdate, OFFER_PROMPT_KIND, type OfferRecord, type OfferState } from '../workflows/offerDefinitions.js';
 import { eligibleEntries } from './offerCandidates.js';
 import { findSlot, providerInactive, slotValues } from './offerSlots.js';
 import { failPermanentErrorsFast } from './permanentFailures.js';
-
-/** Prompt kind of an offer's YES / NO (for the logs and the help text). */
-export const OFFER_PROMPT_KIND = 'waitlist_offer';
 
 /** Input of `makeOffers`: one send round of the workflow. */
 export interface MakeOffersInput {

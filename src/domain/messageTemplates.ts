@@ -79,6 +79,7 @@ export const TEXT_KINDS = [
   'followup_reminder',
   'help',
   'list_help',
+  'offer_help',
   'offer',
   'offer_won',
   'offer_taken',
@@ -249,6 +250,7 @@ export const DEFAULT_TEMPLATES: Record<ShippedLanguage, Record<MessageKind, stri
     help: '{clinic_name}: reply YES to confirm your visit, NO to cancel, CHANGE for another time. Questions? Call {office_phone}. Reply STOP to stop texts.',
     list_help:
       '{clinic_name}: reply a number from the list for that time, YES to keep your visit, NO to cancel. Questions? Call {office_phone}. STOP to stop texts.',
+    offer_help: '{clinic_name}: reply YES to take the visit we offered you, or NO to pass. Questions? Call {office_phone}. Reply STOP to stop texts.',
     offer: '{clinic_name}: a visit opened up {date} at {time} at {location}. Reply YES within {hold_minutes} min to take it, or NO to pass.',
     offer_won: "{clinic_name}: Confirmed. You're scheduled for {date} at {time} at {location}.",
     offer_taken: "{clinic_name}: sorry, this slot has been taken; we'll keep you on the list.",
@@ -300,6 +302,7 @@ export const DEFAULT_TEMPLATES: Record<ShippedLanguage, Record<MessageKind, stri
     help: '{clinic_name}: responda SI para confirmar, NO para cancelar, CAMBIAR para otra hora. ¿Dudas? Llame al {office_phone}. STOP para no recibir textos.',
     list_help:
       '{clinic_name}: responda el numero de una hora de la lista, SI para dejar su cita, NO para cancelar. ¿Dudas? {office_phone}. STOP: no mas textos.',
+    offer_help: '{clinic_name}: responda SI para tomar la cita que le ofrecimos, o NO para dejarla. ¿Dudas? Llame al {office_phone}. STOP: no mas textos.',
     offer: '{clinic_name}: hay una cita libre el {date} a las {time} en {location}. Responda SI en {hold_minutes} min para tomarla, o NO para dejarla.',
     offer_won: '{clinic_name}: Confirmado. Su cita es el {date} a las {time} en {location}.',
     offer_taken: '{clinic_name}: lo sentimos, esta hora ya fue tomada; le mantenemos en la lista.',

@@ -31,6 +31,7 @@ import { findOpenTicketByPhone } from '../queue/readQueue.js';
 import { leaveQueue } from '../queue/leaveQueue.js';
 import { renderMessage } from '../clinics/messageTemplates.js';
 import type { AppointmentPromptKind } from '../workflows/appointmentDefinitions.js';
+import { OFFER_PROMPT_KIND } from '../workflows/offerDefinitions.js';
 import { findOpenPrompts } from './patientPrompts.js';
 import { buttonAnswer, routeAnswer, type QuickReplyButton } from './replyRouter.js';
 import { handleCancelWord } from '../appointments/cancelWord.js';
@@ -148,12 +149,12 @@ export async function handleInboundText(deps: QueueDeps & { log: Logger }, text:
       return patientTexts.left(clinic.name, outcome.code);
     }
     case 'help': {
-      // Asked about a visit, and not in the walk-in line: the help about the question asked last, in
-      // the clinic's own wording when it has one: `help` for a reminder's question, `list_help` for a
-      // list of open times.
+      // Asked about a visit or offered one, and not in the walk-in line: the help about the question
+      // asked last, in the clinic's own wording when it has one: `help` for a reminder's question,
+      // `list_help` for a list of open times, `offer_help` for a waitlist offer.
       const asked = (await findOpenPrompts(sql, clinic.id, from.phone)).find((prompt) => Object.hasOwn(HELP_KINDS, prompt.kind));
       if (asked !== undefined && (await findOpenTicketByPhone(sql, clinic.id, from.phone)) === undefined) {
-        return (await renderMessage(sql, { clinic, kind: HELP_KINDS[asked.kind as AppointmentPromptKind], language, values: {} })).text;
+        return (await renderMessage(sql, { clinic, kind: HELP_KINDS[asked.kind as HelpedPromptKind], language, values: {} })).text;
       }
       const phone = phoneToCall(clinic);
       return patientTexts.help(clinic.name, phone === null ? clinic.name : formatPhoneForPeople(phone));
@@ -161,11 +162,19 @@ export async function handleInboundText(deps: QueueDeps & { log: Logger }, text:
   }
 }
 
+/** The questions a patient's HELP is answered about: an appointment's, or a waitlist offer. */
+type HelpedPromptKind = AppointmentPromptKind | typeof OFFER_PROMPT_KIND;
+
 /**
- * The help template for each appointment question: `help` for a reminder's "reply YES to confirm, NO
- * to cancel, CHANGE …", `list_help` for a list of open times ("reply with the number …, YES to keep …").
+ * The help template for each question: `help` for a reminder's "reply YES to confirm, NO to cancel,
+ * CHANGE …", `list_help` for a list of open times ("reply with the number …, YES to keep …"),
+ * `offer_help` for a waitlist offer ("reply YES to take the visit we offered you, or NO to pass").
  */
-const HELP_KINDS: Record<AppointmentPromptKind, 'help' | 'list_help'> = { appointment_reminder: 'help', reschedule_slots: 'list_help' };
+const HELP_KINDS: Record<HelpedPromptKind, 'help' | 'list_help' | 'offer_help'> = {
+  appointment_reminder: 'help',
+  reschedule_slots: 'list_help',
+  [OFFER_PROMPT_KIND]: 'offer_help',
+};
 
 /** Attempts at recording an opt-out before the message is left for the sweep to handle again. */
 const OPT_OUT_ATTEMPTS = 3;

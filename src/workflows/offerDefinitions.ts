@@ -105,6 +105,9 @@ export interface OfferDeliveryFailure {
   errorCode: number | null;
 }
 
+/** The `patient_prompts.kind` of an offer's YES / NO (for the logs, and the help a HELP gets: `offer_help`). */
+export const OFFER_PROMPT_KIND = 'waitlist_offer';
+
 /** A patient's YES or NO to an offer, as the reply router delivers it (`PromptAnswer` with the number). */
 export const answerOfferUpdate = defineUpdate<PromptOutcome, [PromptAnswer]>('answerOffer');
 /**

@@ -4,7 +4,8 @@
  * others are told it is taken, and a STOP ends all texts to that number; 20 YES replies at once give
  * one winner, and each loser is told once that the slot is taken; a failed delivery hands the place to the next patient; staff
  * abort withdraws pending offers; an appointment cancelled by staff is offered the same way; a YES after
- * the hold ran out is told the opening is gone, and a NO that they stay on the list.
+ * the hold ran out is told the opening is gone, and a NO that they stay on the list; HELP while an
+ * offer is open gets the help about the offer.
  */
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -49,6 +50,10 @@ describe('a cancellation offered to the waitlist', () => {
         .toEqual([expect.stringMatching(/^Test Clinic: a visit opened up .* at Main St clinic\. Reply YES within 7 min to take it, or NO to pass\.$/)]);
     }
     expect(await outboundTo(fourth)).toEqual([]);
+    // HELP while the offer is open is about the offer (not the walk-in line), and answers nothing.
+    expect(await twimlText(await stack.sendSms(second, 'HELP'))).toMatch(
+      /^Test Clinic: reply YES to take the visit we offered you, or NO to pass\. Questions\? Call .+\. Reply STOP to stop texts\.$/,
+    );
 
     const reply = await twimlText(await stack.sendSms(top, 'Yes'));
     expect(reply).toMatch(/^Test Clinic: Confirmed\. You're scheduled for .* at .* at Main St clinic\.$/);

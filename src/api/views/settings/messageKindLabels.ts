@@ -15,6 +15,7 @@ export const KIND_LABELS: Record<MessageKind, string> = {
   followup_reminder: 'Follow-up reminder',
   help: 'Help',
   list_help: 'Help while choosing from the list of times',
+  offer_help: 'Help while a waitlist offer is open',
   call_reminder: 'Call: reminder menu',
   call_voicemail: 'Call: voicemail',
   call_confirmed: 'Call: confirmed',
