@@ -14,7 +14,7 @@ export interface OfferStateChange {
   answered?: boolean;
 }
 
-/** The record activities (`recordOfferStates`, `recordOfferHold`, `recordLateAnswer`, `closeOfferPrompts`, `recordCancellationStatus`), bound to a Postgres pool. */
+/** The record activities (`recordOfferStates`, `recordLateAnswer`, `closeOfferPrompts`, `recordCancellationStatus`), bound to a Postgres pool. */
 export function createOfferRecordActivities({ sql }: { sql: Sql }) {
   return {
     /**
@@ -29,24 +29,6 @@ export function createOfferRecordActivities({ sql }: { sql: Sql }) {
             update offers set state = ${change.state}, ended_at = now(), answered_at = case when ${change.answered ?? false} then now() else answered_at end
             where id = ${change.offerId} and state <> ${change.state}`;
         }
-      });
-    },
-
-    /**
-     * Writes when the hold of pending offer `offerId` ends (`holdExpiresAt`, ISO 8601: when its text
-     * went, by the workflow's clock, plus the hold), on the offer and on its patient's open YES / NO
-     * prompt of workflow `workflowId`, which were made with the latest end the hold could have. An
-     * offer that has ended keeps its row as it is (a retry changes nothing).
-     */
-    async recordOfferHold(input: { offerId: string; workflowId: string; holdExpiresAt: string }): Promise<void> {
-      await failPermanentErrorsFast('recordOfferHold', async () => {
-        const holdExpiresAt = new Date(input.holdExpiresAt);
-        const [held] = await sql<{ phone: string }[]>`
-          update offers set hold_expires_at = ${holdExpiresAt} where id = ${input.offerId} and state = 'pending' returning phone`;
-        if (held === undefined) return;
-        await sql`
-          update patient_prompts set expires_at = ${holdExpiresAt}
-          where workflow_id = ${input.workflowId} and phone = ${held.phone} and closed_at is null`;
       });
     },
 

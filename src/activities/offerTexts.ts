@@ -9,7 +9,7 @@ import type { Sql } from '../db/sql.js';
 import { isFinalStatus } from '../domain/deliveryFallback.js';
 import type { OfferKind } from '../domain/messageTemplates.js';
 import type { Messenger } from '../messaging/messenger.js';
-import { giveUpUnsentText, sendState, withdrawUnsentText } from '../messaging/unsentDeliveries.js';
+import { giveUpUnsentText, withdrawUnsentText } from '../messaging/unsentDeliveries.js';
 import { FailureType } from '../workflows/definitions.js';
 import type { OfferState } from '../workflows/offerDefinitions.js';
 import { findSlot, providerInactive, slotValues } from './offerSlots.js';
@@ -95,12 +95,8 @@ export function createOfferTextActivities({ sql, messenger }: { sql: Sql; messen
      * Settles the offer texts of a round whose `sendOfferTexts` failed (Twilio throttled or failed them
      * until its retries ran out): each text of `offerIds` Twilio has not taken will not go, and is
      * ended in the message log, `failed` (with Twilio's last answer) while its offer is pending,
-     * `canceled` once the offer has ended (no longer needed). A text whose last try is still waiting for
-     * Twilio's answer (the activity timed out during it: `trying_until`) is not ended: this fails
-     * (retryable) until the try has its answer, so a text Twilio takes then counts as sent and its offer
-     * stands. Idempotent: a retry finds them ended.
+     * `canceled` once the offer has ended (no longer needed). Idempotent: a retry finds them ended.
      * @returns the offers whose text did not go (not taken by Twilio, or never logged), in `offerIds`' order.
-     * @throws Error (retryable) while a try of one of them waits for Twilio's answer (up to `TRY_LEASE_MS`).
      */
     async settleUnsentOfferTexts(input: { offerIds: string[] }): Promise<string[]> {
       return failPermanentErrorsFast('settleUnsentOfferTexts', async () => {
@@ -111,10 +107,8 @@ export function createOfferTextActivities({ sql, messenger }: { sql: Sql; messen
           // Ended first, then read: no later try sends a text ended here.
           if (offer?.state === 'pending') await giveUpUnsentText(sql, key);
           else await withdrawUnsentText(sql, key);
-          const state = await sendState(sql, key);
-          // A try the activity left waiting for Twilio's answer may yet be taken: asked again (retried) once it has its answer.
-          if (state === 'trying') throw new Error(`the text of offer ${offerId} is still waiting for Twilio's answer to a try`);
-          if (state !== 'taken') unsent.push(offerId);
+          const [taken] = await sql`select 1 from messages where idempotency_key = ${key} and provider_sid is not null`;
+          if (taken === undefined) unsent.push(offerId);
         }
         return unsent;
       });

@@ -3,8 +3,7 @@
  * the slot's provider inactive after a round's offers were picked but before their texts went, after a
  * round had begun going out, and after the winner was booked (a retried booking). And the daily cap,
  * which counts only the offers whose text went, on the day it went. And a round one of whose texts Twilio refuses for good,
- * and one whose texts Twilio throttles until the round's send activity gives up, and a text Twilio
- * takes at that very moment (the time-skipping server times out no activity attempt that is running).
+ * and one whose texts Twilio throttles until the round's send activity gives up.
  */
 import { Client, Connection } from '@temporalio/client';
 import { DateTime } from 'luxon';
@@ -256,47 +255,5 @@ describe('a round whose texts Twilio throttles until its send activity gives up'
     expect(asked).toEqual([]);
     expect(await activities.settleUnsentOfferTexts({ offerIds })).toEqual([offerOf(throttled), offerOf(withdrawn)]);
     expect(await logged(throttled)).toEqual([{ status: 'failed', error_code: 20429 }]);
-  });
-});
-
-describe('an offer text Twilio takes at the moment its send activity gives up', () => {
-  it('is not ended while its last try waits for Twilio, and once Twilio takes it, it counts as sent and its offer stands', async () => {
-    const { phones, round } = await slotFor(1);
-    const [patient] = phones as [string];
-    let take!: () => void;
-    const taken = new Promise<void>((resolve) => (take = resolve));
-    let reached!: () => void;
-    const atTwilio = new Promise<void>((resolve) => (reached = resolve));
-    const activities = activitiesWith({
-      ...acceptingSender(),
-      send: async () => {
-        reached();
-        await taken;
-        return { messageSid: fakeSid(), status: 'queued' };
-      },
-    });
-    const [offer] = await activities.makeOffers(round(1));
-    const offerId = offer!.offerId;
-
-    // The activity's last try has reached Twilio, which has not answered yet, when the activity times out and the workflow settles the text.
-    const lastTry = activities.sendOfferTexts({ offerIds: [offerId], holdMinutes: 7 });
-    await atTwilio;
-    await expect(activities.settleUnsentOfferTexts({ offerIds: [offerId] })).rejects.toThrow(/still waiting for Twilio's answer/);
-    const logged = async () =>
-      (
-        await sql<
-          { status: string; taken: boolean }[]
-        >`select status, provider_sid is not null as taken from messages where idempotency_key = ${`offer:${offerId}`}`
-      )[0];
-    expect(await logged()).toEqual({ status: 'queued', taken: false });
-
-    // Twilio takes it: the settling, tried again, finds it sent, so the workflow keeps the offer; the log and the offer agree.
-    take();
-    expect(await lastTry).toEqual([]);
-    expect(await activities.settleUnsentOfferTexts({ offerIds: [offerId] })).toEqual([]);
-    expect(await logged()).toEqual({ status: 'queued', taken: true });
-    expect(await offerTextsTo(patient)).toBe(1);
-    const [row] = await sql<{ state: string }[]>`select state from offers where id = ${offerId}`;
-    expect(row!.state).toBe('pending');
   });
 });
