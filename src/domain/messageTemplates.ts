@@ -71,6 +71,7 @@ export function isCallKind(kind: string): kind is CallKind {
 export const TEXT_KINDS = [
   'booking_confirmation',
   'reminder',
+  'confirmed_reminder',
   'confirmed',
   'cancelled',
   'reschedule_options',
@@ -238,6 +239,8 @@ export const DEFAULT_TEMPLATES: Record<ShippedLanguage, Record<MessageKind, stri
   en: {
     booking_confirmation: '{clinic_name}: {patient_name}, your visit with {doctor_name} is booked for {date} at {time}. Questions? Call {office_phone}.',
     reminder: '{clinic_name}: {patient_name}, your visit with {doctor_name} is {date} at {time}. Reply YES to confirm, NO to cancel, CHANGE for another time.',
+    confirmed_reminder:
+      "{clinic_name}: {patient_name}, a reminder of your visit with {doctor_name} {date} at {time}. See you then! Can't come? Call {office_phone}.",
     confirmed: '{clinic_name}: thank you, {patient_name}. Your visit with {doctor_name} on {date} at {time} is confirmed. See you then!',
     cancelled: '{clinic_name}: {patient_name}, your visit with {doctor_name} on {date} at {time} is cancelled. To book again, call {office_phone}.',
     reschedule_options: '{clinic_name}: reply with the number of a time:\n{slots}',
@@ -287,6 +290,8 @@ export const DEFAULT_TEMPLATES: Record<ShippedLanguage, Record<MessageKind, stri
       '{clinic_name}: {patient_name}, su cita con {doctor_name} queda reservada para el {date} a las {time}. ¿Dudas? Llame al {office_phone}.',
     reminder:
       '{clinic_name}: {patient_name}, cita con {doctor_name} el {date} a las {time}. Responda SI para confirmar, NO para cancelar, CAMBIAR para otra hora.',
+    confirmed_reminder:
+      '{clinic_name}: {patient_name}, le recordamos su cita con {doctor_name} el {date} a las {time}. Le esperamos. ¿No puede venir? Llame al {office_phone}.',
     confirmed: '{clinic_name}: gracias, {patient_name}. Su cita con {doctor_name} el {date} a las {time} queda confirmada. Le esperamos.',
     cancelled: '{clinic_name}: {patient_name}, su cita con {doctor_name} del {date} a las {time} queda cancelada. Para otra cita llame al {office_phone}.',
     // Asks for the number, as the English does: "responda con la hora" had patients answer 12:00, which is no answer.

@@ -33,12 +33,21 @@ export function isOpenAppointment(status: AppointmentStatus): boolean {
 
 /**
  * Every message of the chain, by kind (the templates' kinds). Business-initiated, sent within
- * contact hours: `booking_confirmation`, `reminder`, `rescheduled` (a staff move), `cancelled` (by
+ * contact hours: `booking_confirmation`, `reminder` (`confirmed_reminder` for a confirmed visit: it asks
+ * nothing), `rescheduled` (a staff move), `cancelled` (by
  * staff), `followup_reminder`. Replies to the patient's answer, at once: `confirmed`, `cancelled`,
  * `reschedule_options` (the numbered list), `rescheduled`, `no_open_slots`.
  */
 export type AppointmentMessageKind =
-  'booking_confirmation' | 'reminder' | 'confirmed' | 'cancelled' | 'reschedule_options' | 'rescheduled' | 'no_open_slots' | 'followup_reminder';
+  | 'booking_confirmation'
+  | 'reminder'
+  | 'confirmed_reminder'
+  | 'confirmed'
+  | 'cancelled'
+  | 'reschedule_options'
+  | 'rescheduled'
+  | 'no_open_slots'
+  | 'followup_reminder';
 
 /** What the chain asks: a reminder's YES / NO / CHANGE, or a numbered list of slots. */
 export type AppointmentPromptKind = 'appointment_reminder' | 'reschedule_slots';
@@ -77,7 +86,7 @@ export interface AppointmentSnapshot {
 
 /** A business-initiated message the chain owes, sent at the next contact window. */
 export interface OwedMessage {
-  kind: 'booking_confirmation' | 'reminder' | 'rescheduled' | 'cancelled' | 'followup_reminder';
+  kind: 'booking_confirmation' | 'reminder' | 'confirmed_reminder' | 'rescheduled' | 'cancelled' | 'followup_reminder';
   /** `appointment:<id>:<startsAt ISO>:<kind>[:<n>]`, fixed when the message was owed. */
   idempotencyKey: string;
   /**

@@ -157,7 +157,7 @@ export function setAppointmentHandlers({ appointment: a, state: s, steps, exclus
         refuseRemind();
         changed();
         stopAskingAgain();
-        oweReminder(key('reminder', ++s.numbered));
+        oweReminder(++s.numbered);
         return Promise.resolve(view());
       }),
     { validator: refuseRemind },

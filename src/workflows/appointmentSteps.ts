@@ -39,7 +39,7 @@ const waitlist = proxyActivities<Pick<OfferActivities, 'offerFreedSlot'>>({
   retry: { maximumInterval: '1 minute', nonRetryableErrorTypes: [FailureType.InvalidData] },
 });
 // Messages about the appointment's time: dropped when the time changes or the appointment closes.
-const ABOUT_THE_TIME: readonly OwedMessage['kind'][] = ['booking_confirmation', 'reminder', 'rescheduled'];
+const ABOUT_THE_TIME: readonly OwedMessage['kind'][] = ['booking_confirmation', 'reminder', 'confirmed_reminder', 'rescheduled'];
 
 /** The patch that hands a cancelled appointment's slot to the waitlist (an offer workflow). */
 const WAITLIST_OFFERS_PATCH = 'waitlist-offers';
@@ -53,6 +53,8 @@ const NO_TIME_CHOSEN_RECORDED_PATCH = 'no-time-chosen-recorded';
 const STARTED_VISIT_PATCH = 'started-visit-drops-held-texts';
 /** The patch that owes no second reminder while one is held (owed, not sent yet): one reminder goes. */
 const REMINDER_OWED_ONCE_PATCH = 'held-reminder-owed-once';
+/** The patch that reminds a confirmed visit with `confirmed_reminder` (no question) instead of asking again. */
+const CONFIRMED_REMINDER_PATCH = 'confirmed-visit-reminder-asks-nothing';
 
 /**
  * Runs `work`, a step of the chain's own (not a caller's): an activity failure is logged as `step`
@@ -137,14 +139,21 @@ export function createSteps({ appointment: a, state: s, workflowId, changed }: S
    */
   const untold = () => s.owed.some((m) => m.kind === 'booking_confirmation') || s.confirmationDropped === true;
   /**
-   * Owes a reminder keyed `idempotencyKey` (a planned one fallen due, or staff's Remind now), unless a
-   * reminder is already held (owed and not sent yet, such as until contact hours open): that one asks the
-   * same question about the same time. Chains that owed a second one before this patch send both.
+   * Owes reminder number `n` (a planned one fallen due, or staff's Remind now), unless a reminder is
+   * already held (owed and not sent yet, such as until contact hours open): that one is about the same
+   * time. Chains that owed a second one before REMINDER_OWED_ONCE_PATCH send both. A visit already
+   * confirmed (YES to an earlier reminder, a waitlist offer taken, a time picked from the list) gets
+   * `confirmed_reminder`, which asks nothing and opens no question, unless its reminders are calls (the
+   * call keeps its keypad menu); chains from before CONFIRMED_REMINDER_PATCH asked again.
    */
-  const oweReminder = (idempotencyKey: string): void => {
-    const held = s.owed.some((m) => m.kind === 'reminder' && m.retry === undefined);
+  const oweReminder = (n: number): void => {
+    const held = s.owed.some((m) => (m.kind === 'reminder' || m.kind === 'confirmed_reminder') && m.retry === undefined);
     if (held && patched(REMINDER_OWED_ONCE_PATCH)) return;
-    s.owed.push({ kind: 'reminder', idempotencyKey, opensPrompt: true });
+    if (s.status === 'confirmed' && a.channel !== 'voice' && patched(CONFIRMED_REMINDER_PATCH)) {
+      s.owed.push({ kind: 'confirmed_reminder', idempotencyKey: key('confirmed_reminder', n), opensPrompt: false });
+      return;
+    }
+    s.owed.push({ kind: 'reminder', idempotencyKey: key('reminder', n), opensPrompt: true });
   };
   /** Messages about the time (and their fallbacks) are dropped, also those waiting for a receipt. */
   const dropMessagesAboutTheTime = () => {

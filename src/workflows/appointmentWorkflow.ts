@@ -77,7 +77,7 @@ export async function appointmentWorkflow(input: AppointmentWorkflowInput): Prom
       let due = false;
       for (let r = s.reminders[0]; r !== undefined && r.at <= now; r = s.reminders[0]) {
         s.reminders.shift();
-        oweReminder(key('reminder', r.n));
+        oweReminder(r.n);
         due = true;
       }
       if (s.status === 'visited' && s.followUpAt !== null && s.followUpAt <= now) {

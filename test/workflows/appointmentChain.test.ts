@@ -38,7 +38,7 @@ const releasedSlots = (appointmentId: string) =>
   );
 
 describe('a booked appointment', () => {
-  it('is confirmed at once, reminded 24 hours and 1 hour before, and a YES confirms it with a thank-you', async () => {
+  it('is confirmed at once, reminded 24 hours and 1 hour before, and a YES confirms it with a thank-you (the 1-hour reminder then asks nothing)', async () => {
     await sleepUntil(chain.env, await nextLocal(chain.env, ZONE, '10:00'));
     const startsAt = await nextLocal(chain.env, ZONE, '15:00', 2);
     const { appointment, handle, phone } = await book({ startsAt });
@@ -75,8 +75,10 @@ describe('a booked appointment', () => {
     expect(await handle.query(appointmentQuery)).toMatchObject({ status: 'confirmed', openPrompt: null });
 
     await sleepUntil(chain.env, startsAt - HOUR + MINUTE);
-    await expect.poll(() => kindsSentTo(chain.sql, appointment)).toEqual(['booking_confirmation', 'reminder', 'reminder']);
-    expect((await textsTo(chain.sql, appointment))[2]!.key).toBe(`appointment:${appointment.appointmentId}:${iso(startsAt)}:reminder:2`);
+    // Confirmed: the 1-hour reminder asks nothing (no YES / NO / CHANGE again) and opens no question.
+    await expect.poll(() => kindsSentTo(chain.sql, appointment)).toEqual(['booking_confirmation', 'reminder', 'confirmed_reminder']);
+    expect((await textsTo(chain.sql, appointment))[2]!.key).toBe(`appointment:${appointment.appointmentId}:${iso(startsAt)}:confirmed_reminder:2`);
+    expect(await handle.query(appointmentQuery)).toMatchObject({ status: 'confirmed', openPrompt: null });
   });
 
   it('is cancelled by NO: a reply, no more reminders, the slot released once', async () => {

@@ -98,12 +98,14 @@ describe('a long chain', () => {
     expect(await chain.answer(phone, 'SI')).toMatchObject({ kind: 'answered' });
     expect((await rowOf(appointment.appointmentId)).status).toBe('confirmed');
 
-    // The planned reminders still go, numbered after the ones sent before the new run.
+    // The planned reminders still go, numbered after the ones sent before the new run, and ask nothing (confirmed).
     await sleepUntil(chain.env, Date.parse(carried.nextReminderAt!) + MINUTE);
     await sleepUntil(chain.env, startsAt - HOUR + MINUTE);
-    await expect.poll(() => kindsSentTo(chain.sql, appointment)).toEqual(['booking_confirmation', 'reminder', 'reminder', 'reminder', 'reminder']);
+    await expect
+      .poll(() => kindsSentTo(chain.sql, appointment))
+      .toEqual(['booking_confirmation', 'reminder', 'reminder', 'confirmed_reminder', 'confirmed_reminder']);
     const keys = (await textsTo(chain.sql, appointment)).map((t) => t.key);
     expect(new Set(keys).size).toBe(keys.length);
-    expect(await handle.query(appointmentQuery)).toMatchObject({ status: 'confirmed' });
+    expect(await handle.query(appointmentQuery)).toMatchObject({ status: 'confirmed', openPrompt: null });
   });
 });

@@ -99,14 +99,15 @@ describe('a patient who wants another time', () => {
     // The old time is free for the waitlist.
     expect(await releasedSlots(appointment.appointmentId)).toEqual([startsAt]);
 
-    // The new time's reminders (with keys naming it) go; the old time's never do.
+    // The new time's reminders (with keys naming it) go, asking nothing (the pick confirmed the visit); the old time's never do.
     const view = await handle.query(appointmentQuery);
     const next = Date.parse(view.nextReminderAt!);
     expect([newStart - DAY, newStart - HOUR]).toContain(next);
     await sleepUntil(chain.env, next + MINUTE);
     await expect
       .poll(async () => (await textsTo(chain.sql, appointment)).map((t) => t.key))
-      .toContainEqual(expect.stringMatching(`^appointment:${appointment.appointmentId}:${iso(newStart)}:reminder:`));
+      .toContainEqual(expect.stringMatching(`^appointment:${appointment.appointmentId}:${iso(newStart)}:confirmed_reminder:`));
+    expect(await handle.query(appointmentQuery)).toMatchObject({ openPrompt: null });
     await sleepUntil(chain.env, startsAt + MINUTE);
     const keys = (await textsTo(chain.sql, appointment)).map((t) => t.key);
     expect(keys.filter((k) => k.includes(`:${iso(startsAt)}:reminder:`))).toHaveLength(1); // the staff reminder before the move

@@ -5,6 +5,7 @@ import type { MessageKind } from '../../../domain/messageTemplates.js';
 export const KIND_LABELS: Record<MessageKind, string> = {
   booking_confirmation: 'Booking confirmation',
   reminder: 'Reminder',
+  confirmed_reminder: 'Reminder of a confirmed visit (asks nothing)',
   confirmed: 'Confirmed',
   cancelled: 'Cancelled',
   reschedule_options: 'Reschedule options',
