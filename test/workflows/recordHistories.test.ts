@@ -206,6 +206,21 @@ describe.runIf(recording)('record appointment chain histories', () => {
     await save('appointment-reminder-yes-visited', handle.workflowId);
   });
 
+  it('reminder now → YES → Remind now for the confirmed visit → visited', async () => {
+    const appointment = await bookTestAppointment(stack.sql, stack.clinic, { startsAt: Date.now() + 24 * HOUR, contactHours: allDay });
+    const handle = await startAppointmentChain(stack.temporal, stack.taskQueue, appointment);
+    await expect.poll(() => kindsSentTo(stack.sql, appointment)).toEqual(['booking_confirmation']);
+    await handle.executeUpdate(remindNowUpdate);
+    await promptOf(handle).toBe('appointment_reminder');
+    expect(await answer(appointment.phone, 'YES')).toMatchObject({ kind: 'answered' });
+    await handle.executeUpdate(remindNowUpdate);
+    // With patched('confirmed-visit-reminder-asks-nothing') the second is `confirmed_reminder` (no question); before it, `reminder`.
+    await expect.poll(async () => (await kindsSentTo(stack.sql, appointment)).length, { timeout: 20_000 }).toBe(3);
+    await handle.executeUpdate(markVisitedUpdate, { args: [{}] });
+    expect(await handle.result()).toMatchObject({ status: 'visited' });
+    await save('appointment-confirmed-remind-now', handle.workflowId);
+  });
+
   it('staff move → reminder now → CHANGE → 1 → staff cancel', async () => {
     const appointment = await bookTestAppointment(stack.sql, stack.clinic, { startsAt: Date.now() + 24 * HOUR, contactHours: allDay });
     const handle = await startAppointmentChain(stack.temporal, stack.taskQueue, appointment);
