@@ -57,6 +57,13 @@ describe('WhatsApp templates', () => {
     expect((await remove('list_help/en')).status).toBe(204);
   });
 
+  it('are saved for confirmed_reminder, the reminder of a confirmed visit, as for every texted kind', async () => {
+    const response = await put('confirmed_reminder/en', { content_sid: SID, variables: { '1': '{clinic_name}', '2': '{date}', '3': '{time}' } });
+    expect(response.status).toBe(200);
+    expect(await json(response)).toMatchObject({ kind: 'confirmed_reminder', language: 'en', content_sid: SID });
+    expect((await remove('confirmed_reminder/en')).status).toBe(204);
+  });
+
   it('take {slots} nowhere: outside reschedule_options it is unknown, as in text templates; inside, WhatsApp refuses its line breaks', async () => {
     const outside = await put('reminder/en', { content_sid: SID, variables: { '1': '{slots}' } });
     expect(await json(outside)).toEqual({ error: { code: 'bad_request', field: 'variables.1', message: 'variables.1: unknown placeholder {slots}' } });
