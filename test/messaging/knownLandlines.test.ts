@@ -1,7 +1,8 @@
 /**
  * A number a text found to be a landline (Twilio 30006) stays known after the retention purge masks
  * that text's number, so no text is tried to it again; what is kept of it is a digest, not the number.
- * On the test Postgres, with the purge itself.
+ * A later SMS from the number, or one delivered to it, outweighs a 30006 (Twilio gives it for an
+ * unreachable carrier too, and numbers are ported). On the test Postgres, with the purge itself.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -30,6 +31,13 @@ async function textSent(phone: string, days: number, status: string, errorCode: 
   return row!.id as string;
 }
 
+/** An SMS from `phone` `days` ago. */
+async function textReceived(phone: string, days: number): Promise<void> {
+  await sql`
+    insert into messages (clinic_id, direction, channel, phone, from_address, to_address, body, status, created_at)
+    values (${clinic.id}, 'inbound', 'sms', ${phone}, ${phone}, ${clinicNumber}, 'STATUS', 'received', ${new Date(Date.now() - days * 86_400_000)})`;
+}
+
 describe('a landline found by a text', () => {
   it('is still known after the purge masked the text that found it, and a mobile is not', async () => {
     const landline = patientPhone();
@@ -54,5 +62,47 @@ describe('a landline found by a text', () => {
     const kept = await sql<{ row: string }[]>`select row_to_json(l)::text as row from landline_numbers l`;
     expect(kept.length).toBeGreaterThan(0);
     expect(kept.some(({ row }) => row.includes(landline.slice(2)))).toBe(false);
+  });
+
+  it('is no landline once an SMS came from it or was delivered to it after the 30006, and is one again after a later 30006', async () => {
+    const texted = patientPhone();
+    await textSent(texted, 10, 'undelivered', 30006);
+    expect(await isKnownLandline(sql, texted)).toBe(true);
+    await textReceived(texted, 5);
+    expect(await isKnownLandline(sql, texted)).toBe(false);
+    await textSent(texted, 1, 'undelivered', 30006);
+    expect(await isKnownLandline(sql, texted)).toBe(true);
+
+    const ported = patientPhone();
+    await textSent(ported, 10, 'undelivered', 30006);
+    await textSent(ported, 3, 'delivered', null);
+    expect(await isKnownLandline(sql, ported)).toBe(false);
+  });
+
+  it('a WhatsApp message delivered after the 30006 says nothing about SMS', async () => {
+    const phone = patientPhone();
+    await textSent(phone, 10, 'undelivered', 30006);
+    await sql`
+      insert into messages (clinic_id, direction, channel, phone, from_address, to_address, body, idempotency_key, status, created_at)
+      values (${clinic.id}, 'outbound', 'whatsapp', ${phone}, ${`whatsapp:${clinicNumber}`}, ${`whatsapp:${phone}`}, 'Test Clinic: see you soon.', ${randomUUID()},
+              'delivered', ${new Date(Date.now() - 3 * 86_400_000)})`;
+    expect(await isKnownLandline(sql, phone)).toBe(true);
+  });
+
+  it('is not remembered by the purge when the number took a text after its 30006', async () => {
+    const phone = patientPhone();
+    await textSent(phone, 200, 'undelivered', 30006);
+    await textSent(phone, 150, 'delivered', null);
+    await purgeExpiredRecords(sql);
+    expect(await isKnownLandline(sql, phone)).toBe(false);
+  });
+
+  it('once remembered by the purge, is no landline after a later SMS from it', async () => {
+    const phone = patientPhone();
+    await textSent(phone, 200, 'undelivered', 30006);
+    await purgeExpiredRecords(sql);
+    expect(await isKnownLandline(sql, phone)).toBe(true);
+    await textReceived(phone, 0);
+    expect(await isKnownLandline(sql, phone)).toBe(false);
   });
 });
