@@ -20,6 +20,13 @@
  * the word OPTOUT. A sentence that only mentions a word (`when does it end?`, `JOIN my friend`) is not.
  * CANCEL is left out here: the appointment feature reads it as cancelling an appointment.
  *
+ * Spanish speakers revoke consent in Spanish, which the FCC's "any reasonable means" covers and Twilio
+ * does not read: `ALTO`, `PARAR`, `PARA`, `PARE`, `DETENER`, `BAJA` and `BASTA`
+ * (`SPANISH_OPT_OUT_WORDS`) are opt-outs when they are the whole message, courtesy aside (`alto por
+ * favor`, `ya basta`), since most of them are ordinary words too (`para mañana`). Not `CANCELAR`, the
+ * appointment's answer word. Twilio confirms an opt-out only when the message is exactly one of its
+ * keywords (`twilioConfirmsOptOut`), so Frontdesk confirms every other one itself.
+ *
  * `ESPAÑOL` (or `ESPANOL`) and `ENGLISH`, alone and case aside, choose the language the patient's texts
  * come in.
  *
@@ -46,7 +53,7 @@ export type PatientCommand =
   | { kind: 'status'; wordLanguage?: ShippedLanguage }
   | { kind: 'leave'; wordLanguage?: ShippedLanguage }
   | { kind: 'help'; wordLanguage?: ShippedLanguage }
-  | { kind: 'opt_out'; keyword: OptOutWord }
+  | { kind: 'opt_out'; keyword: OptOutWord; wordLanguage?: ShippedLanguage }
   | { kind: 'opt_in'; keyword: OptInWord }
   | { kind: 'language'; language: ShippedLanguage }
   | { kind: 'unknown' };
@@ -57,14 +64,50 @@ export const MAX_NOTE_LENGTH = 140;
 export const MAX_OPT_OUT_WORDS = 6;
 
 const OPT_OUT_WORDS = ['STOP', 'STOPALL', 'UNSUBSCRIBE', 'END', 'QUIT', 'REVOKE', 'OPTOUT'] as const;
+const SPANISH_OPT_OUT_WORDS = ['ALTO', 'PARAR', 'PARA', 'PARE', 'DETENER', 'BAJA', 'BASTA'] as const;
 const OPT_IN_WORDS = ['START', 'UNSTOP', 'YES'] as const;
-/** An opt-out word as the patient used it (`OPT OUT` is `OPTOUT`). */
-export type OptOutWord = (typeof OPT_OUT_WORDS)[number];
+/** An opt-out word as the patient used it (`OPT OUT` is `OPTOUT`), English or Spanish. */
+export type OptOutWord = (typeof OPT_OUT_WORDS)[number] | (typeof SPANISH_OPT_OUT_WORDS)[number];
 /** An opt-in word. `YES` opts back in only a number that opted out; otherwise it means what it says. */
 export type OptInWord = (typeof OPT_IN_WORDS)[number];
 
 // Words that may stand before a trailing opt-out word without changing what the message asks.
-const COURTESY_WORDS = new Set(['PLEASE', 'PLS', 'PLZ', 'KINDLY', 'JUST', 'OK', 'OKAY', 'HI', 'HELLO', 'THANKS', 'THANK', 'YOU', 'NOW', 'SO']);
+const COURTESY_WORDS = new Set([
+  'PLEASE',
+  'PLS',
+  'PLZ',
+  'KINDLY',
+  'JUST',
+  'OK',
+  'OKAY',
+  'HI',
+  'HELLO',
+  'THANKS',
+  'THANK',
+  'YOU',
+  'NOW',
+  'SO',
+  'POR',
+  'FAVOR',
+  'GRACIAS',
+  'YA',
+]);
+
+/**
+ * The opt-out keywords Twilio acts on for a long code (Twilio, "Advanced Opt-Out"), which it confirms
+ * to the patient itself; CANCEL among them.
+ */
+const TWILIO_OPT_OUT_KEYWORDS = new Set(['STOP', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT', 'REVOKE', 'OPTOUT']);
+
+/**
+ * Whether Twilio acts on `body` as an opt-out keyword and sends the patient its own confirmation: the
+ * whole message, spaces around it and case aside, is one of its keywords. Frontdesk answers any other
+ * opt-out (`stop texting me`, `ALTO`) with its own confirmation; where Twilio did act after all (it is
+ * lenient with punctuation), that reply is refused with 21610 and nothing goes twice.
+ */
+export function twilioConfirmsOptOut(body: string): boolean {
+  return TWILIO_OPT_OUT_KEYWORDS.has(body.trim().toUpperCase());
+}
 
 /**
  * The Spanish words of the walk-in commands, in normal form (`normaliseAnswer`: upper case, no accents,
@@ -89,7 +132,8 @@ function commandWord(word: string): { command: string; wordLanguage?: ShippedLan
 // The words that choose a language; ESPANOL is ESPAÑOL typed without an Ñ.
 const LANGUAGE_WORDS: Record<string, ShippedLanguage> = { ESPAÑOL: 'es', ESPANOL: 'es', ENGLISH: 'en' };
 
-const isOptOutWord = (word: string): word is OptOutWord => (OPT_OUT_WORDS as readonly string[]).includes(word);
+const isOptOutWord = (word: string): word is (typeof OPT_OUT_WORDS)[number] => (OPT_OUT_WORDS as readonly string[]).includes(word);
+const isSpanishOptOutWord = (word: string): word is (typeof SPANISH_OPT_OUT_WORDS)[number] => (SPANISH_OPT_OUT_WORDS as readonly string[]).includes(word);
 const isOptInWord = (word: string): word is OptInWord => (OPT_IN_WORDS as readonly string[]).includes(word);
 
 /** The message's words, upper case, punctuation and symbols dropped, `OPT OUT` joined into `OPTOUT`. */
@@ -108,12 +152,15 @@ function wordsOf(text: string): string[] {
   return joined;
 }
 
-/** The opt-out word `words` revoke consent with, by the rule in this module's docstring. */
-function optOutWordOf(words: string[]): OptOutWord | undefined {
+/** The opt-out word `words` revoke consent with, and its language when it is Spanish, by the rule in this module's docstring. */
+function optOutWordOf(words: string[]): { keyword: OptOutWord; wordLanguage?: ShippedLanguage } | undefined {
   const first = words[0];
   const last = words.at(-1);
-  if (first !== undefined && isOptOutWord(first) && words.length <= MAX_OPT_OUT_WORDS) return first;
-  if (last !== undefined && isOptOutWord(last) && words.slice(0, -1).every((word) => COURTESY_WORDS.has(word))) return last;
+  if (first !== undefined && isOptOutWord(first) && words.length <= MAX_OPT_OUT_WORDS) return { keyword: first };
+  if (last !== undefined && isOptOutWord(last) && words.slice(0, -1).every((word) => COURTESY_WORDS.has(word))) return { keyword: last };
+  const spoken = words.filter((word) => !COURTESY_WORDS.has(word));
+  const [only] = spoken;
+  if (spoken.length === 1 && only !== undefined && isSpanishOptOutWord(only)) return { keyword: only, wordLanguage: 'es' };
   return undefined;
 }
 
@@ -142,7 +189,7 @@ export function parseCommand(body: string): PatientCommand {
   }
   const words = wordsOf(text);
   const optOut = optOutWordOf(words);
-  if (optOut !== undefined) return { kind: 'opt_out', keyword: optOut };
+  if (optOut !== undefined) return { kind: 'opt_out', ...optOut };
   const [only] = words;
   if (words.length === 1 && only !== undefined && isOptInWord(only)) return { kind: 'opt_in', keyword: only };
   const language = words.length === 1 && only !== undefined ? LANGUAGE_WORDS[only] : undefined;

@@ -60,6 +60,8 @@ export interface PatientTexts {
    * writes those in its own words.
    */
   unknown(clinic: string, answers?: readonly string[]): string;
+  /** The confirmation of an opt-out Twilio does not confirm itself (commands.ts, `twilioConfirmsOptOut`): one text, then none. */
+  optedOut(clinic: string): string;
   optedIn(clinic: string): string;
   /** The answer to ESPAÑOL / ENGLISH, in the language just chosen. */
   languageSet(clinic: string): string;
@@ -109,6 +111,7 @@ const english: PatientTexts = {
     answers.length === 0
       ? `${clinic}: sorry, we didn't understand. Reply JOIN to get in line, STATUS for your place, LEAVE to leave, HELP for help. ${TO_SPANISH}`
       : `${clinic}: sorry, we didn't understand. You can reply ${anyOf('en', answers)}. Reply HELP for help. ${TO_SPANISH}`,
+  optedOut: (clinic) => `${clinic}: you won't get any more texts from us. Reply START to get them again.`,
   optedIn: (clinic) => `${clinic}: you'll get our texts again. Reply JOIN to get in line, HELP for help.`,
   languageSet: (clinic) => `${clinic}: we'll text you in English from now on. Reply ESPAÑOL for Spanish.`,
   notice: (clinic, code, notice) => {
@@ -147,6 +150,7 @@ const spanish: PatientTexts = {
           'es',
           answers.map((word) => SPANISH_WALK_IN_WORDS[word] ?? word),
         )}. Responda AYUDA para ayuda. ${TO_ENGLISH}`,
+  optedOut: (clinic) => `${clinic}: no le enviaremos otros textos. Responda START para recibirlos de nuevo.`,
   optedIn: (clinic) => `${clinic}: le enviaremos nuestros textos de nuevo. Responda FILA para pedir turno, AYUDA para ayuda.`,
   languageSet: (clinic) => `${clinic}: desde ahora le escribiremos en español. Responda ENGLISH para inglés.`,
   notice: (clinic, code, notice) => {

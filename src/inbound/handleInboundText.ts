@@ -21,7 +21,7 @@
 import type { Logger } from 'pino';
 import { phoneToCall, type Clinic } from '../clinics/clinics.js';
 import { answerLanguage, resolvePatientLanguage, setPatientLanguage } from '../clinics/patientLanguages.js';
-import { parseCommand } from '../domain/commands.js';
+import { parseCommand, twilioConfirmsOptOut } from '../domain/commands.js';
 import { formatPhoneForPeople, type PhoneAddress } from '../domain/phone.js';
 import { patientTextsIn } from '../domain/patientTexts.js';
 import { waitsForNextOpenDay } from '../domain/serviceDay.js';
@@ -63,7 +63,9 @@ export async function handleInboundText(deps: QueueDeps & { log: Logger }, text:
     await recordOptOutWithRetries(sql, clinic.id, from.phone, command.keyword);
     // Pending waitlist offers end at once: no "taken" or "withdrawn" text follows a STOP.
     await signalOffersOptedOut(deps, clinic.id, from.phone);
-    return null;
+    // Twilio confirms its own keywords by SMS; any other opt-out (`stop texting me`, `ALTO`, any on WhatsApp) is confirmed here, once.
+    if (from.channel === 'sms' && twilioConfirmsOptOut(text.body)) return null;
+    return patientTextsIn(await answerLanguage(sql, clinic, from.phone, command.wordLanguage), clinic.defaultLanguage).optedOut(clinic.name);
   }
   if (command.kind === 'opt_in') {
     // A YES from a number that never opted out is an ordinary answer (it opts nothing back in).

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCommand } from '../../src/domain/commands.js';
+import { parseCommand, twilioConfirmsOptOut } from '../../src/domain/commands.js';
 
 describe("reading a patient's text", () => {
   it('reads commands whatever their case and surrounding spaces', () => {
@@ -45,6 +45,27 @@ describe("reading a patient's text", () => {
     ['  end  ', 'END'],
   ])('reads %j as an opt-out, as carriers and the FCC do', (body, keyword) => {
     expect(parseCommand(body)).toEqual({ kind: 'opt_out', keyword });
+  });
+
+  it.each([
+    ['ALTO', 'ALTO'],
+    ['alto por favor', 'ALTO'],
+    ['Ya basta!', 'BASTA'],
+    ['Para.', 'PARA'],
+    ['parar, gracias', 'PARAR'],
+    ['BAJA', 'BAJA'],
+    ['detener', 'DETENER'],
+  ])('reads the Spanish %j, the whole message, as an opt-out in Spanish', (body, keyword) => {
+    expect(parseCommand(body)).toEqual({ kind: 'opt_out', keyword, wordLanguage: 'es' });
+  });
+
+  it.each(['para mañana', 'alto dolor de cabeza', 'baja la fila?', 'CANCELAR'])('does not read the Spanish sentence %j as an opt-out', (body) => {
+    expect(parseCommand(body).kind).not.toBe('opt_out');
+  });
+
+  it('says which opt-outs Twilio confirms itself: its keywords, the whole message, case and spaces aside', () => {
+    for (const body of ['STOP', ' stop ', 'Cancel', 'OPTOUT', 'stopall']) expect(twilioConfirmsOptOut(body), body).toBe(true);
+    for (const body of ['stop texting me', 'please stop', 'ALTO', 'opt out']) expect(twilioConfirmsOptOut(body), body).toBe(false);
   });
 
   it.each([
