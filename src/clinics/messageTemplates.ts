@@ -82,9 +82,10 @@ function pickTemplate(own: OwnTemplates, kind: MessageKind, language: string, cl
 
 /**
  * What each placeholder stands for in a message from `clinic` written in `language`: dates and times
- * in the clinic's time zone and `language` (written out to be read aloud when `spoken`, for a call's
- * text), `{clinic_name}` and `{office_phone}` (the office phone, else the clinic's SMS number, as
- * people write it) from the clinic. The one source of every value a text template, a call's text or
+ * in the clinic's time zone, in `language` as written in the clinic's `defaultCountry` (`en` at a US
+ * clinic: `Tue, Nov 10` at `2:30 PM`; at a UK one `Tue 10 Nov` at `14:30`; see messageValues.ts),
+ * written out to be read aloud when `spoken`, for a call's text; `{clinic_name}` and `{office_phone}`
+ * (the office phone, else the clinic's SMS number, as people write it) from the clinic. The one source of every value a text template, a call's text or
  * a WhatsApp template's variable is filled with.
  * @throws RangeError for an invalid date or moment in `values`.
  */
@@ -94,6 +95,7 @@ export function clinicPlaceholderValues(clinic: Clinic, language: string, values
     clinicName: clinic.name,
     officePhone: phone === null ? '' : formatPhoneForPeople(phone),
     timezone: clinic.timezone,
+    country: clinic.defaultCountry,
     language,
     spoken,
   });

@@ -10,8 +10,9 @@
  * language, so a clinic keeps one per kind AND language.
  *
  * A variable is filled with one placeholder's value exactly as the clinic's text templates write it
- * (`clinicPlaceholderValues`): `{date}` is `Tue 12 Nov` / `mar 12 nov` in the clinic's time zone and
- * the template's language, `{office_phone}` the office phone as people write it.
+ * (`clinicPlaceholderValues`): `{date}` is `Tue, Nov 12` / `mar, 12 de nov` in the clinic's time zone,
+ * the template's language and the clinic's country, `{time}` `2:30 PM` / `2:30 p.m.` at a US clinic
+ * (`14:30` at a Spanish one), `{office_phone}` the office phone as people write it.
  *
  * A text that asks the reminder's question on a line after it (`QUESTION_LINES`: a staff move's
  * `rescheduled`, whose question line is `rescheduled_question`) cannot add that line to an approved

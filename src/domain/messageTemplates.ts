@@ -229,9 +229,17 @@ export function forbiddenPlaceholders(body: string, kind: MessageKind): string[]
   return PLACEHOLDERS.filter((name) => forbidden.has(name) && body.includes(`{${name}}`)).map((name) => `{${name}}`);
 }
 
-/** `body` with each known `{placeholder}` replaced by its value (nothing when missing); anything else is left as written. */
+/**
+ * `body` with each known `{placeholder}` replaced by its value (nothing when missing); anything else is
+ * left as written. A value ending in a full stop just before the body's own (`{time}.` with `10:30
+ * a.m.`) gives one full stop, not two.
+ */
 export function renderTemplate(body: string, values: PlaceholderValues): string {
-  return body.replace(PLACEHOLDER_PATTERN, (written, name: string) => (isPlaceholder(name) ? (values[name] ?? '') : written));
+  return body.replace(PLACEHOLDER_PATTERN, (written, name: string, offset: number) => {
+    if (!isPlaceholder(name)) return written;
+    const value = values[name] ?? '';
+    return value.endsWith('.') && body[offset + written.length] === '.' ? value.slice(0, -1) : value;
+  });
 }
 
 /** The shipped wording of every kind, in each shipped language. */
@@ -288,15 +296,14 @@ export const DEFAULT_TEMPLATES: Record<ShippedLanguage, Record<MessageKind, stri
   es: {
     booking_confirmation:
       '{clinic_name}: {patient_name}, su cita con {doctor_name} queda reservada para el {date} a las {time}. ¿Dudas? Llame al {office_phone}.',
-    reminder:
-      '{clinic_name}: {patient_name}, cita con {doctor_name} el {date} a las {time}. Responda SI para confirmar, NO para cancelar, CAMBIAR para otra hora.',
+    reminder: '{clinic_name}: {patient_name}, cita con {doctor_name} el {date}, {time}. Responda SI para confirmar, NO para cancelar, CAMBIAR para otra hora.',
     confirmed_reminder:
-      '{clinic_name}: {patient_name}, le recordamos su cita con {doctor_name} el {date} a las {time}. Le esperamos. ¿No puede venir? Llame al {office_phone}.',
+      '{clinic_name}: {patient_name}, recuerde su cita con {doctor_name} el {date}, {time}. Le esperamos. ¿No puede venir? Llame al {office_phone}.',
     confirmed: '{clinic_name}: gracias, {patient_name}. Su cita con {doctor_name} el {date} a las {time} queda confirmada. Le esperamos.',
     cancelled: '{clinic_name}: {patient_name}, su cita con {doctor_name} del {date} a las {time} queda cancelada. Para otra cita llame al {office_phone}.',
     // Asks for the number, as the English does: "responda con la hora" had patients answer 12:00, which is no answer.
     reschedule_options: '{clinic_name}: responda con el numero de una hora:\n{slots}',
-    rescheduled: '{clinic_name}: {patient_name}, su cita con {doctor_name} pasa al {date} a las {time}.',
+    rescheduled: '{clinic_name}: {patient_name}, su cita con {doctor_name} pasa al {date}, {time}.',
     // Without the reminder's "Responda", so that the move's text with this line stays one segment.
     rescheduled_question: 'SI para confirmar, NO para cancelar, CAMBIAR para otra hora.',
     slot_taken: 'Lo sentimos, esa hora acaba de ser tomada.',

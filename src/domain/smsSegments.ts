@@ -54,6 +54,16 @@ export function withGsm7Letters(text: string): string {
   }).join('');
 }
 
+/**
+ * `text` with every space separator (Unicode `Zs`) written as a plain space: `Intl` writes `2:30 PM`
+ * with a narrow no-break space (U+202F) under ICU 72 and later where the runtime does not undo it, and
+ * `p. m.` (es-CO) with a no-break space (U+00A0); neither is in the GSM-7 alphabet, so one would make
+ * a whole text UCS-2 (70 characters a segment instead of 160).
+ */
+export function withPlainSpaces(text: string): string {
+  return text.replace(/\p{Zs}/gu, ' ');
+}
+
 /** Parts needed for `sizes` (each character's units, never split) at `single` units whole or `part` units per part. */
 function countParts(sizes: number[], single: number, part: number): number {
   const total = sizes.reduce((sum, size) => sum + size, 0);

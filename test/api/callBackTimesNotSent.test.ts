@@ -66,7 +66,7 @@ describe('a patient who asks for another time on a reminder call to a mobile', (
     expect(twiml).toContain(
       `<Say language="en-US">Sorry, we could not send you a text message with the open times. We will call you back to arrange another time, or you can call us at ${officePhone}. Until then, your visit stays on `,
     );
-    expect(twiml).toMatch(/Until then, your visit stays on \w+day, \w+ \d+ at \d\d:\d\d\. Goodbye\.<\/Say><Hangup\/><\/Response>$/);
+    expect(twiml).toMatch(/Until then, your visit stays on \w+day, \w+ \d+ at \d{1,2}:\d\d [AP]M\. Goodbye\.<\/Say><Hangup\/><\/Response>$/);
     const [reply] = await stack.sql<{ status: string; error_code: number | null }[]>`
       select status, error_code from messages where idempotency_key = ${`call:${callSid}:reply`}`;
     expect(reply).toEqual({ status: 'failed', error_code: 21610 });

@@ -128,7 +128,7 @@ describe('message templates', () => {
     expect(list).toHaveLength(2 * MESSAGE_KINDS.length);
     const reminder = list.find((t) => t.kind === 'reminder' && t.language === 'es');
     expect(reminder).toMatchObject({ body_language: 'es', source: 'default', updated_at: null, segments: 1, encoding: 'GSM-7' });
-    expect(reminder!.sample_text).toMatch(/^Test Clinic: Maria Gonzalez, cita con Dr Ramirez el mar 10 nov a las 10:30\. Responda SI/);
+    expect(reminder!.sample_text).toMatch(/^Test Clinic: Maria Gonzalez, cita con Dr Ramirez el mar, 10 de nov, 10:30 a\.m\. Responda SI/);
   });
 
   it('saves a clinic wording and says how many segments it takes', async () => {
@@ -220,16 +220,31 @@ describe('rendering a message for a patient', () => {
     // es-MX falls to es, where the clinic saved its own accented wording above.
     const spanish = await renderMessage(stack.sql, { clinic, kind: 'confirmed', language: 'es-MX', values });
     expect(spanish).toMatchObject({ language: 'es', encoding: 'UCS-2', segments: 2 });
-    expect(spanish.text).toMatch(/^Test Clinic: gracias, Ana Ruiz\. Su cita del \S+ 12 nov a las \d\d:30 está confirmada\./);
+    expect(spanish.text).toMatch(/^Test Clinic: gracias, Ana Ruiz\. Su cita del \S+ 12 de nov a las \d{1,2}:30 [ap]\.m\. está confirmada\./);
     // German ships nothing and the clinic wrote nothing in it: English, with the SMS number standing in for the office phone.
     const english = await renderMessage(stack.sql, { clinic, kind: 'followup_reminder', language: 'de', values });
     expect(english).toEqual({
       language: 'en',
       encoding: 'GSM-7',
       segments: 1,
-      text: `Test Clinic: Ana Ruiz, your follow-up visit with Dr Mehta is due Thu 26 Nov. Call ${formatPhoneForPeople(clinic.smsNumber!)} to book a time.`,
+      text: `Test Clinic: Ana Ruiz, your follow-up visit with Dr Mehta is due Thu, Nov 26. Call ${formatPhoneForPeople(clinic.smsNumber!)} to book a time.`,
     });
     const inChicago = await renderMessage(stack.sql, { clinic: { ...clinic, timezone: 'America/Chicago' }, kind: 'rescheduled', language: 'en', values });
-    expect(inChicago.text).toContain('is now Thu 12 Nov at 09:30.');
+    expect(inChicago.text).toContain('is now Thu, Nov 12 at 9:30 AM.');
+  });
+
+  it("writes the time as the clinic's country does: 2:30 PM in the US, 14:30 in the UK and, in Spanish, in Spain", async () => {
+    // Shipped wordings: the clinic saved its own Spanish reminder above.
+    const clinic = { ...(await getClinicBySlug(stack.sql, stack.clinic.slug)), timezone: 'America/Chicago' };
+    const values = { patientName: 'Ana Ruiz', doctorName: 'Dr Mehta', startsAt: new Date('2026-11-10T20:30:00Z') }; // Tuesday 14:30 in Chicago
+    const render = (defaultCountry: 'US' | 'GB' | 'ES', language: string, kind: 'reminder' | 'rescheduled') =>
+      renderMessage(stack.sql, { clinic: { ...clinic, defaultCountry }, kind, language, values });
+    const reminder = (defaultCountry: 'US' | 'GB' | 'ES', language: string) => render(defaultCountry, language, 'reminder');
+    const us = await reminder('US', 'en');
+    expect(us.text).toContain('your visit with Dr Mehta is Tue, Nov 10 at 2:30 PM. Reply YES');
+    expect((await reminder('GB', 'en')).text).toContain('your visit with Dr Mehta is Tue 10 Nov at 14:30. Reply YES');
+    const spain = await render('ES', 'es', 'rescheduled');
+    expect(spain.text).toBe('Test Clinic: Ana Ruiz, su cita con Dr Mehta pasa al mar, 10 nov, 14:30.');
+    for (const rendered of [us, spain]) expect(rendered).toMatchObject({ encoding: 'GSM-7', segments: 1 });
   });
 });

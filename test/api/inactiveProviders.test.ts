@@ -91,7 +91,7 @@ describe('booking an appointment', () => {
     const { provider_id: providerId, starts_at: startsAt } = await json(await stack.api(`/api/appointments/${booked.id}`));
     expect((await stack.api(`/api/appointments/${booked.id}/remind`, { method: 'POST' })).status).toBe(200);
     await expect.poll(async () => (await textsTo(booked.phone)).at(-1), { timeout: 15_000 }).toMatch(/Reply YES to confirm/);
-    expect(await patientReply(stack, booked.phone, await stack.sendSms(booked.phone, 'CHANGE'))).toMatch(/reply with the number of a time:\n1\) /);
+    expect(await patientReply(stack, booked.phone, await stack.sendSms(booked.phone, 'CHANGE'))).toMatch(/reply with the number of a time:\n.+\n1\) /);
     await retire(providerId);
 
     const picked = await stack.sendSms(booked.phone, '1');

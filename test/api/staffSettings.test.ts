@@ -113,7 +113,7 @@ describe('message templates', () => {
     };
     const short = await preview('{clinic_name}: see you {date} at {time}.');
     expect(segmentsIn(short)).toBe(1);
-    expect(short).toContain(`${stack.clinic.name}: see you Tue 10 Nov at 10:30.`);
+    expect(short).toContain(`${stack.clinic.name}: see you Tue, Nov 10 at 10:30 AM.`);
     expect(short).toMatch(/1 SMS segment · GSM-7 · \d+ of 160 characters/);
 
     const long = await preview(`{patient_name}, ${'a reminder of your visit, '.repeat(7)}{date}`);
@@ -159,7 +159,7 @@ describe('message templates', () => {
     const page = await getPage(Object.fromEntries(location.searchParams));
     expect(page).toContain('role="status">Saved the reminder template in es');
     expect(page).toContain('The clinic&#39;s own wording.');
-    expect(page).toContain('su cita es el mar 10 nov a las 10:30.\nResponda SI o NO.');
+    expect(page).toContain('su cita es el mar, 10 de nov a las 10:30 a.m.\nResponda SI o NO.');
     expect(segmentsIn(page)).toBe(saved.segments);
   });
 });

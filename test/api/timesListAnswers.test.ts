@@ -30,7 +30,7 @@ async function bookAndAskForAnotherTime(booking: ApiBookingRequest, change = 'CH
 describe('a patient who changes their mind while choosing from the list of times', () => {
   it('keeps the visit at its time with YES, and the help lists YES and NO beside the numbers', async () => {
     const { booked, list } = await bookAndAskForAnotherTime({ provider: `Dr ${randomUUID().slice(0, 8)}` });
-    expect(list).toMatch(/^Test Clinic: reply with the number of a time:\n1\) /);
+    expect(list).toMatch(/^Test Clinic: reply with the number of a time:\n.+\n1\) /);
     const { starts_at: startsAt } = await appointment(booked.id);
 
     expect(await twimlText(await stack.sendSms(booked.phone, 'not sure'))).toBe(
@@ -43,21 +43,26 @@ describe('a patient who changes their mind while choosing from the list of times
 
 describe('a time another patient took while the patient chose', () => {
   it.each([
-    ['en', 'CHANGE', /^Sorry, that time was just taken\.\nTest Clinic: reply with the number of a time:\n1\) /],
-    ['es', 'CAMBIAR', /^Lo sentimos, esa hora acaba de ser tomada\.\nTest Clinic: responda con el numero de una hora:\n1\) /],
+    ['en', 'CHANGE', /^Sorry, that time was just taken\.\nTest Clinic: reply with the number of a time:\n.+\n1\) /],
+    ['es', 'CAMBIAR', /^Lo sentimos, esa hora acaba de ser tomada\.\nTest Clinic: responda con el numero de una hora:\n.+\n1\) /],
   ])('gets a fresh list that first says so (%s)', async (language, change, taken) => {
     // Two patients of one provider ask for another time and get lists that start with the same time.
     const provider = `Dr ${randomUUID().slice(0, 8)}`;
     const first = await bookAndAskForAnotherTime({ provider, days: 3, language }, change);
     const second = await bookAndAskForAnotherTime({ provider, days: 4, language }, change);
-    const firstTime = (list: string) => list.split('\n')[1]!.replace('1) ', '');
+    // The list's first time with its day: `1) 9:00 AM` and the date written above it.
+    const firstTime = (list: string) => {
+      const lines = list.split('\n');
+      const first = lines.findIndex((line) => line.startsWith('1) '));
+      return `${lines[first - 1]} ${lines[first]!.replace('1) ', '')}`;
+    };
     expect(firstTime(second.list)).toBe(firstTime(first.list));
     const { starts_at: startsAt } = await appointment(second.booked.id);
 
     expect(await textIn(first.booked.phone, '1')).toMatch(language === 'es' ? / pasa al / : / is now /);
     const fresh = await textIn(second.booked.phone, '1');
     expect(fresh).toMatch(taken);
-    expect(firstTime(fresh.split('\n').slice(1).join('\n'))).not.toBe(firstTime(first.list));
+    expect(firstTime(fresh)).not.toBe(firstTime(first.list));
     expect(await appointment(second.booked.id)).toMatchObject({ status: 'booked', starts_at: startsAt });
   });
 });

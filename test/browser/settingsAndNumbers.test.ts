@@ -37,7 +37,7 @@ describe('the template preview on the Settings page', () => {
     await wording.fill('{clinic_name}: {patient_name}, see you {date} at {time}. Reply YES or NO.');
     await expect
       .poll(() => page.locator('[data-preview-text]').textContent())
-      .toBe('Test Clinic: Maria Gonzalez, see you Tue 10 Nov at 10:30. Reply YES or NO.');
+      .toBe('Test Clinic: Maria Gonzalez, see you Tue, Nov 10 at 10:30 AM. Reply YES or NO.');
     expect(await segments(page)).toBe('1');
     expect(await page.locator('[data-segment-warning]').count()).toBe(0);
 

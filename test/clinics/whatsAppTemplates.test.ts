@@ -13,7 +13,7 @@ afterAll(() => sql.end());
 
 const SPANISH_SID = `HX${'a'.repeat(32)}`;
 const ENGLISH_SID = `HX${'b'.repeat(32)}`;
-// 20:30 UTC on Thursday 12 November is 02:00 on Friday 13 November in Kolkata (UTC+05:30).
+// 20:30 UTC on Thursday 12 November is 02:00 on Friday 13 November in Kolkata (UTC+05:30); the clinic is in the US (2:00 AM).
 const values = { patientName: 'Ana Ruiz', doctorName: 'Dr Mehta', startsAt: new Date('2026-11-12T20:30:00Z'), followUpDate: '2026-11-26' };
 
 let clinic: Clinic;
@@ -31,7 +31,7 @@ describe('the WhatsApp template for a message', () => {
   it("is the one in the patient's language, its variables filled with the date in the clinic's time zone, written in that language", async () => {
     const template = await whatsAppTemplateFor(sql, { clinic, kind: 'reminder', language: 'es', values });
     expect(template?.contentSid).toBe(SPANISH_SID);
-    expect(template?.contentVariables).toBe('{"1":"Ana Ruiz","2":"vie 13 nov","3":"02:00","4":"(312) 555-0142"}');
+    expect(template?.contentVariables).toBe('{"1":"Ana Ruiz","2":"vie, 13 de nov","3":"2:00 a.m.","4":"(312) 555-0142"}');
   });
 
   it('takes the base language for a regional one (es-MX reads the es template)', async () => {
@@ -42,7 +42,7 @@ describe('the WhatsApp template for a message', () => {
   it("falls back to the clinic's default language, with dates written in it", async () => {
     const template = await whatsAppTemplateFor(sql, { clinic, kind: 'reminder', language: 'de', values });
     expect(template?.contentSid).toBe(ENGLISH_SID);
-    expect(variablesOf(template)).toEqual({ '1': 'Ana Ruiz', '2': 'Fri 13 Nov', '3': '02:00', '4': '(312) 555-0142' });
+    expect(variablesOf(template)).toEqual({ '1': 'Ana Ruiz', '2': 'Fri, Nov 13', '3': '2:00 AM', '4': '(312) 555-0142' });
   });
 
   it('is none for a kind without a template, or when neither the patient nor the clinic default has one (never English by default)', async () => {
@@ -60,7 +60,7 @@ describe('the WhatsApp template for a message', () => {
       variables: { '2': '{followup_date}', '1': '{patient_name}', '3': '{clinic_name}' },
     });
     const template = await whatsAppTemplateFor(sql, { clinic, kind: 'followup_reminder', language: 'en', values: { followUpDate: '2026-11-26' } });
-    expect(template?.contentVariables).toBe('{"1":"","2":"Thu 26 Nov","3":"Test Clinic"}');
+    expect(template?.contentVariables).toBe('{"1":"","2":"Thu, Nov 26","3":"Test Clinic"}');
   });
 
   it("fills {question} with the question a staff move's text asks, in the template's language, and only for a text that asks it", async () => {
@@ -69,8 +69,8 @@ describe('the WhatsApp template for a message', () => {
     const asking = await whatsAppTemplateFor(sql, { clinic, kind: 'rescheduled', language: 'es-MX', values, then: 'rescheduled_question' });
     expect(variablesOf(asking)).toEqual({
       '1': 'Ana Ruiz',
-      '2': 'vie 13 nov',
-      '3': '02:00',
+      '2': 'vie, 13 de nov',
+      '3': '2:00 a.m.',
       '4': 'SI para confirmar, NO para cancelar, CAMBIAR para otra hora.',
     });
     // The same kind asking nothing (the reply to a pick from the list) cannot go with a template that asks.

@@ -148,7 +148,7 @@ describe('open slots', () => {
     expect(iso(openSlots({ ...base, now: at('2026-11-30T20:00:00Z'), booked: [], limit: 1 }))).toEqual(['2026-11-30T21:00:00.000Z']);
   });
 
-  it('writes the list in the patient language', () => {
+  it("writes the list in the patient's language as the clinic's country writes it, each day's times under its date", () => {
     const slots = [at('2026-11-10T16:00:00Z'), at('2026-11-12T21:30:00Z')];
     const list = (language: string) =>
       formatSlots(
@@ -156,8 +156,9 @@ describe('open slots', () => {
         'America/Chicago',
         language,
       );
-    expect(list('en')).toBe('1) Tue 10 Nov 10:00\n2) Thu 12 Nov 15:30');
-    expect(list('es')).toMatch(/^1\) mar 10 nov 10:00\n2\) jue 12 nov 15:30$/);
+    expect(list('en-US')).toBe('Tue, Nov 10\n1) 10:00 AM\nThu, Nov 12\n2) 3:30 PM');
+    expect(list('es-US')).toBe('mar, 10 de nov\n1) 10:00 a.m.\njue, 12 de nov\n2) 3:30 p.m.');
+    expect(list('es-ES')).toBe('mar, 10 nov\n1) 10:00\njue, 12 nov\n2) 15:30');
   });
 });
 

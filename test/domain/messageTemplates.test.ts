@@ -18,14 +18,22 @@ import {
   type LineKind,
   type TextKind,
 } from '../../src/domain/messageTemplates.js';
-import { formatDate, formatLocalDate, formatSlots, formatTime, placeholderValues, sampleMessageValues } from '../../src/domain/messageValues.js';
-import { countSmsSegments } from '../../src/domain/smsSegments.js';
+import { formatDate, formatLocalDate, formatSlots, formatTime, placeholderValues, sampleMessageValues, textLocale } from '../../src/domain/messageValues.js';
+import { countSmsSegments, withPlainSpaces } from '../../src/domain/smsSegments.js';
 import { ZReminderRules } from '../../src/domain/reminderRules.js';
 
 const CHICAGO = 'America/Chicago';
-// A typical clinic: a name of 23 characters and a US office number.
-const typical = (language: string) =>
-  placeholderValues(sampleMessageValues(CHICAGO), { clinicName: 'Northside Family Clinic', officePhone: '(312) 555-0100', timezone: CHICAGO, language });
+// A typical clinic: a name of 23 characters and a US office number; in the US unless told.
+const typical = (language: string, country = 'US') =>
+  placeholderValues(sampleMessageValues(CHICAGO), {
+    clinicName: 'Northside Family Clinic',
+    officePhone: '(312) 555-0100',
+    timezone: CHICAGO,
+    country,
+    language,
+  });
+// Clinics whose clocks differ: 12-hour (US, MX) and 24-hour (GB, ES).
+const COUNTRIES = ['US', 'MX', 'GB', 'ES'];
 
 describe('placeholders', () => {
   it('names each unknown placeholder once, as written, and knows {slots} only in reschedule_options', () => {
@@ -44,21 +52,68 @@ describe('placeholders', () => {
   });
 });
 
-describe('dates and times in the clinic time zone and the reader language', () => {
-  it('writes a date as Tue 12 Nov in English and mar 12 nov in Spanish, times 24-hour', () => {
+describe("dates and times in the clinic time zone, the reader's language and the clinic's country", () => {
+  it('reads the locale from the language and the clinic country, the country giving the region', () => {
+    expect(textLocale('en', 'US')).toBe('en-US');
+    expect(textLocale('es', 'ES')).toBe('es-ES');
+    expect(textLocale('es-MX', 'US')).toBe('es-US');
+    expect(() => textLocale('en', 'U1')).toThrow(RangeError);
+  });
+
+  it('writes a time as the locale does: 2:30 PM in the US, 2:30 p.m. in Spanish there and in Mexico, 14:30 in the UK and Spain', () => {
+    const at = '2025-11-12T20:30:00Z'; // Wednesday 14:30 in Chicago
+    expect(formatTime(at, CHICAGO, 'en-US')).toBe('2:30 PM');
+    expect(formatTime(at, CHICAGO, 'es-US')).toBe('2:30 p.m.');
+    expect(formatTime(at, CHICAGO, 'es-MX')).toBe('2:30 p.m.');
+    expect(formatTime(at, CHICAGO, 'en-GB')).toBe('14:30');
+    expect(formatTime(at, CHICAGO, 'es-ES')).toBe('14:30');
+    expect(formatTime(new Date(at), 'Asia/Kolkata', 'en-IN')).toBe('2:00 am');
+    expect(formatTime('2025-11-12T15:05:00Z', CHICAGO, 'en-GB')).toBe('09:05');
+    expect(formatTime('2025-11-12T15:05:00Z', CHICAGO, 'es-ES')).toBe('9:05');
+  });
+
+  it('writes a date as the locale does: Wed, Nov 12 in the US, Wed 12 Nov in the UK, mié, 12 nov in Spain; a spoken one in full', () => {
     const at = '2025-11-12T16:30:00Z'; // Wednesday 10:30 in Chicago
-    expect(formatDate(at, CHICAGO, 'en')).toBe('Wed 12 Nov');
-    expect(formatDate(at, CHICAGO, 'es')).toBe('mié 12 nov');
-    expect(formatDate('2025-11-11T16:30:00Z', CHICAGO, 'es')).toBe('mar 11 nov');
-    expect(formatTime(at, CHICAGO, 'es')).toBe('10:30');
-    expect(formatTime(new Date(at), 'Asia/Kolkata', 'en')).toBe('22:00');
-    expect(formatLocalDate('2025-02-17', 'es')).toBe('lun 17 feb');
-    expect(formatSlots(['2025-11-12T16:30:00Z', '2025-11-13T15:00:00Z'], CHICAGO, 'es')).toBe('1) mié 12 nov 10:30\n2) jue 13 nov 09:00');
+    expect(formatDate(at, CHICAGO, 'en-US')).toBe('Wed, Nov 12');
+    expect(formatDate(at, CHICAGO, 'en-GB')).toBe('Wed 12 Nov');
+    expect(formatDate(at, CHICAGO, 'es-ES')).toBe('mié, 12 nov');
+    expect(formatDate(at, CHICAGO, 'es-US')).toBe('mié, 12 de nov');
+    expect(formatDate(at, CHICAGO, 'es-MX', true)).toBe('miércoles, 12 de noviembre');
+    expect(formatLocalDate('2025-02-17', 'es-ES')).toBe('lun, 17 feb');
+    expect(formatLocalDate('2025-02-17', 'en-US')).toBe('Mon, Feb 17');
+  });
+
+  it("lists open times under each day's date, each time in the locale's hour cycle", () => {
+    const slots = ['2025-11-12T16:30:00Z', '2025-11-12T19:00:00Z', '2025-11-13T15:00:00Z'];
+    expect(formatSlots(slots, CHICAGO, 'en-US')).toBe('Wed, Nov 12\n1) 10:30 AM\n2) 1:00 PM\nThu, Nov 13\n3) 9:00 AM');
+    expect(formatSlots(slots, CHICAGO, 'es-ES')).toBe('mié, 12 nov\n1) 10:30\n2) 13:00\njue, 13 nov\n3) 9:00');
+  });
+
+  it('writes every space of a date or time as a plain one, so a text stays GSM-7', () => {
+    // ICU 72 and later write "2:30 PM" with a narrow no-break space, which this Node undoes and others do not.
+    expect(withPlainSpaces('2:30\u202fPM, 2:30\u00a0p.\u00a0m.')).toBe('2:30 PM, 2:30 p. m.');
+    expect(countSmsSegments(`${'a'.repeat(150)} 2:30\u202fPM`).encoding).toBe('UCS-2');
+    // As such a runtime does: Intl's format writes every space as U+202F.
+    const real = Object.getOwnPropertyDescriptor(Intl.DateTimeFormat.prototype, 'format')!;
+    Object.defineProperty(Intl.DateTimeFormat.prototype, 'format', {
+      ...real,
+      get(this: Intl.DateTimeFormat) {
+        const format = real.get!.call(this) as (date?: Date | number) => string;
+        return (date?: Date | number) => format(date).replace(/ /g, '\u202f');
+      },
+    });
+    try {
+      expect(formatTime('2025-11-12T20:31:00Z', CHICAGO, 'en-US')).toBe('2:31 PM');
+      expect(formatTime('2025-11-12T20:31:00Z', CHICAGO, 'es-CO')).toBe('2:31 p. m.');
+      expect(formatDate('2025-11-12T20:31:00Z', CHICAGO, 'es-US')).toBe('mié, 12 de nov');
+    } finally {
+      Object.defineProperty(Intl.DateTimeFormat.prototype, 'format', real);
+    }
   });
 
   it('moves with daylight saving time: 10:00 local on either side of 1 Nov 2026', () => {
-    expect(formatTime('2026-10-31T15:00:00Z', CHICAGO, 'en')).toBe('10:00');
-    expect(formatTime('2026-11-02T16:00:00Z', CHICAGO, 'en')).toBe('10:00');
+    expect(formatTime('2026-10-31T15:00:00Z', CHICAGO, 'en-GB')).toBe('10:00');
+    expect(formatTime('2026-11-02T16:00:00Z', CHICAGO, 'en-US')).toBe('10:00 AM');
   });
 
   it('refuses a moment or a date that is not one', () => {
@@ -76,14 +131,14 @@ describe('dates and times in the clinic time zone and the reader language', () =
 });
 
 describe('the shipped templates', () => {
-  it.each(SHIPPED_LANGUAGES.flatMap((language) => MESSAGE_KINDS.map((kind) => [language, kind] as const)))(
-    '%s %s uses only known placeholders and, when texted, fits one GSM-7 segment with typical values',
-    (language, kind) => {
+  it.each(SHIPPED_LANGUAGES.flatMap((language) => MESSAGE_KINDS.flatMap((kind) => COUNTRIES.map((country) => [language, kind, country] as const))))(
+    '%s %s uses only known placeholders and, when texted, fits one GSM-7 segment with typical values at a clinic in %s',
+    (language, kind, country) => {
       const body = DEFAULT_TEMPLATES[language][kind];
       expect(validateTemplate(body, kind)).toEqual([]);
       expect(missingPlaceholders(body, kind)).toEqual([]);
       expect(forbiddenPlaceholders(body, kind)).toEqual([]);
-      const text = renderTemplate(body, typical(language));
+      const text = renderTemplate(body, typical(language, country));
       expect(text).not.toMatch(/\{\w+\}/);
       // A call's text is spoken, not texted: its size and alphabet do not matter.
       if (!isCallKind(kind)) expect(countSmsSegments(text), text).toMatchObject({ encoding: 'GSM-7', segments: 1 });
@@ -91,12 +146,20 @@ describe('the shipped templates', () => {
   );
 
   it.each(
-    SHIPPED_LANGUAGES.flatMap((language) => (Object.entries(QUESTION_LINES) as [TextKind, LineKind][]).map(([kind, line]) => [language, kind, line] as const)),
-  )("%s %s followed by its question line (%s) still fits one GSM-7 segment with typical values, and asks with the reminder's words", (language, kind, line) => {
-    const text = `${renderTemplate(DEFAULT_TEMPLATES[language][kind], typical(language))}\n${renderTemplate(DEFAULT_TEMPLATES[language][line], typical(language))}`;
-    expect(countSmsSegments(text), text).toMatchObject({ encoding: 'GSM-7', segments: 1 });
-    expect(DEFAULT_TEMPLATES[language][line]).toMatch(language === 'es' ? /\bSI\b.*\bNO\b.*\bCAMBIAR\b/ : /\bYES\b.*\bNO\b.*\bCHANGE\b/);
-  });
+    SHIPPED_LANGUAGES.flatMap((language) =>
+      (Object.entries(QUESTION_LINES) as [TextKind, LineKind][]).flatMap(([kind, line]) =>
+        COUNTRIES.map((country) => [language, kind, line, country] as const),
+      ),
+    ),
+  )(
+    "%s %s followed by its question line (%s) still fits one GSM-7 segment with typical values at a clinic in %s, and asks with the reminder's words",
+    (language, kind, line, country) => {
+      const values = typical(language, country);
+      const text = `${renderTemplate(DEFAULT_TEMPLATES[language][kind], values)}\n${renderTemplate(DEFAULT_TEMPLATES[language][line], values)}`;
+      expect(countSmsSegments(text), text).toMatchObject({ encoding: 'GSM-7', segments: 1 });
+      expect(DEFAULT_TEMPLATES[language][line]).toMatch(language === 'es' ? /\bSI\b.*\bNO\b.*\bCAMBIAR\b/ : /\bYES\b.*\bNO\b.*\bCHANGE\b/);
+    },
+  );
 
   it('keeps health information out of a voicemail: no provider or service, but the time and the office phone', () => {
     expect(forbiddenPlaceholders('{clinic_name}: see {doctor_name} for {specialty} on {date}', 'call_voicemail')).toEqual(['{doctor_name}', '{specialty}']);
@@ -113,11 +176,13 @@ describe('the shipped templates', () => {
       clinicName: 'North',
       officePhone: '(312) 555-0100',
       timezone: CHICAGO,
+      country: 'US',
       language: 'es',
       spoken: true,
     });
     expect(spoken.date).toBe('martes, 10 de noviembre');
-    expect(formatDate('2025-11-12T16:30:00Z', CHICAGO, 'en', true)).toBe('Wednesday, November 12');
+    expect(formatDate('2025-11-12T16:30:00Z', CHICAGO, 'en-US', true)).toBe('Wednesday, November 12');
+    expect(formatDate('2025-11-12T16:30:00Z', CHICAGO, 'en-GB', true)).toBe('Wednesday 12 November');
   });
 
   it('never invites CANCEL or CANCELAR, a carrier opt-out word: reminders ask for YES / NO / CHANGE, SI / NO / CAMBIAR', () => {
@@ -136,17 +201,40 @@ describe('the shipped templates', () => {
     expect(DEFAULT_TEMPLATES.es.reminder).toMatch(/Responda SI para confirmar, NO para cancelar, CAMBIAR para otra hora/);
   });
 
-  it('writes a Spanish reminder with a Spanish date', () => {
-    expect(renderTemplate(DEFAULT_TEMPLATES.es.reminder, typical('es'))).toBe(
-      'Northside Family Clinic: Maria Gonzalez, cita con Dr Ramirez el mar 10 nov a las 10:30. Responda SI para confirmar, NO para cancelar, CAMBIAR para otra hora.',
+  it('writes a Spanish reminder with a Spanish date, its clock as the clinic country has it', () => {
+    expect(renderTemplate(DEFAULT_TEMPLATES.es.reminder, typical('es', 'ES'))).toBe(
+      'Northside Family Clinic: Maria Gonzalez, cita con Dr Ramirez el mar, 10 nov, 10:30. Responda SI para confirmar, NO para cancelar, CAMBIAR para otra hora.',
     );
-    expect(renderTemplate(DEFAULT_TEMPLATES.es.reschedule_options, typical('es'))).toContain('\n3) mié 11 nov 09:00\n');
+    expect(renderTemplate(DEFAULT_TEMPLATES.es.reschedule_options, typical('es', 'ES'))).toContain('\nmié, 11 nov\n3) 9:00\n');
+    expect(renderTemplate(DEFAULT_TEMPLATES.es.reminder, typical('es', 'US'))).toContain(' el mar, 10 de nov, 10:30 a.m. Responda SI');
+  });
+
+  it("writes a US clinic's reminder with a 12-hour clock and a UK clinic's with a 24-hour one, one segment either way", () => {
+    const afternoon = { ...sampleMessageValues(CHICAGO), startsAt: '2026-11-10T20:30:00Z' }; // Tuesday 14:30 in Chicago
+    const reminder = (language: 'en' | 'es', country: string) =>
+      renderTemplate(
+        DEFAULT_TEMPLATES[language].reminder,
+        placeholderValues(afternoon, { clinicName: 'Northside Family Clinic', officePhone: '(312) 555-0100', timezone: CHICAGO, country, language }),
+      );
+    expect(reminder('en', 'US')).toContain('your visit with Dr Ramirez is Tue, Nov 10 at 2:30 PM. Reply YES');
+    expect(reminder('en', 'GB')).toContain('your visit with Dr Ramirez is Tue 10 Nov at 14:30. Reply YES');
+    expect(reminder('es', 'ES')).toContain('cita con Dr Ramirez el mar, 10 nov, 14:30. Responda SI');
+    for (const text of [reminder('en', 'US'), reminder('en', 'GB'), reminder('es', 'ES'), reminder('es', 'US')]) {
+      expect(countSmsSegments(text), text).toMatchObject({ encoding: 'GSM-7', segments: 1 });
+    }
+  });
+
+  it('writes one full stop after a time that ends with one', () => {
+    expect(renderTemplate('at {time}. Reply', { time: '2:30 p.m.' })).toBe('at 2:30 p.m. Reply');
+    expect(renderTemplate('at {time}, then {time}.', { time: '2:30 p.m.' })).toBe('at 2:30 p.m., then 2:30 p.m.');
   });
 
   it('asks for the number of a time from the list, in Spanish as in English (a time such as 12:00 is no answer)', () => {
-    expect(renderTemplate(DEFAULT_TEMPLATES.en.reschedule_options, typical('en'))).toMatch(/^Northside Family Clinic: reply with the number of a time:\n1\) /);
+    expect(renderTemplate(DEFAULT_TEMPLATES.en.reschedule_options, typical('en'))).toMatch(
+      /^Northside Family Clinic: reply with the number of a time:\nTue, Nov 10\n1\) 2:00 PM\n/,
+    );
     expect(renderTemplate(DEFAULT_TEMPLATES.es.reschedule_options, typical('es'))).toMatch(
-      /^Northside Family Clinic: responda con el numero de una hora:\n1\) /,
+      /^Northside Family Clinic: responda con el numero de una hora:\nmar, 10 de nov\n1\) 2:00 p\.m\.\n/,
     );
   });
 });

@@ -40,6 +40,7 @@ const context = (language: string, spoken: boolean) => ({
   clinicName: 'Frontdesk Clinic',
   officePhone: '(312) 555-0100',
   timezone: 'America/Chicago',
+  country: 'US',
   language,
   spoken,
 });

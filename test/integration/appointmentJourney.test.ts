@@ -94,15 +94,18 @@ describe('a staff move', () => {
       language: 'en',
       answer: 'YES',
       reminded: /Reply YES to confirm/,
-      asked: /^Test Clinic: Ana Lopez, your visit with Dr Ramirez is now (.*)\.\nReply YES to confirm, NO to cancel, CHANGE for another time\.$/,
-      thanked: /^Test Clinic: thank you, Ana Lopez\. Your visit with Dr Ramirez on (.*) is confirmed\. See you then!$/,
+      asked:
+        /^Test Clinic: Ana Lopez, your visit with Dr Ramirez is now (.+) at (\d{1,2}:\d\d [AP]M)\.\nReply YES to confirm, NO to cancel, CHANGE for another time\.$/,
+      thanked: /^Test Clinic: thank you, Ana Lopez\. Your visit with Dr Ramirez on (.+) at (\d{1,2}:\d\d [AP]M) is confirmed\. See you then!$/,
     },
     {
       language: 'es',
       answer: 'Sí',
       reminded: /Responda SI para confirmar/,
-      asked: /^Test Clinic: Ana Lopez, su cita con Dr Ramirez pasa al (.*)\.\nSI para confirmar, NO para cancelar, CAMBIAR para otra hora\.$/,
-      thanked: /^Test Clinic: gracias, Ana Lopez\. Su cita con Dr Ramirez el (.*) queda confirmada\. Le esperamos\.$/,
+      // The time ends with its own full stop (`10:30 a.m.`): the wording's is not written twice.
+      asked:
+        /^Test Clinic: Ana Lopez, su cita con Dr Ramirez pasa al (.+), (\d{1,2}:\d\d [ap]\.m\.)\nSI para confirmar, NO para cancelar, CAMBIAR para otra hora\.$/,
+      thanked: /^Test Clinic: gracias, Ana Lopez\. Su cita con Dr Ramirez el (.+) a las (\d{1,2}:\d\d [ap]\.m\.) queda confirmada\. Le esperamos\.$/,
     },
   ])(
     'asks the patient ($language) to confirm the new time, and $answer by a signed webhook confirms it',
@@ -115,10 +118,10 @@ describe('a staff move', () => {
       expect(moved.status).toBe(200);
       const newStart = (await json(moved)).starts_at as string;
       await expect.poll(async () => (await textsTo(phone)).at(-1), { timeout: 15_000 }).toMatch(asked);
-      const newTime = asked.exec((await textsTo(phone)).at(-1)!)![1];
+      const newTime = asked.exec((await textsTo(phone)).at(-1)!)!.slice(1);
 
       const reply = await patientReply(stack, phone, await stack.sendSms(phone, answer));
-      expect(thanked.exec(reply)?.[1], reply).toBe(newTime);
+      expect(thanked.exec(reply)?.slice(1), reply).toEqual(newTime);
       expect(await appointment(booked.id)).toMatchObject({ status: 'confirmed', starts_at: newStart });
     },
   );
@@ -168,11 +171,14 @@ describe('a patient with a ticket and an appointment', () => {
 
     expect(await patientReply(stack, phone, await stack.sendSms(phone, 'STATUS'))).toContain(`ticket ${code}`);
     const offered = await patientReply(stack, phone, await stack.sendSms(phone, 'CHANGE'));
-    expect(offered).toMatch(/reply with the number of a time:\n1\) /);
-    const second = offered.split('\n')[2]!.replace(/^2\) /, '');
+    expect(offered).toMatch(/reply with the number of a time:\n.+\n1\) /);
+    const lines = offered.split('\n');
+    const at = lines.findIndex((line) => line.startsWith('2) '));
+    // The second time with the day it is on, the nearest date written above it.
+    const second = `${lines.slice(0, at).findLast((line) => !/^\d\) /.test(line))} ${lines[at]!.replace(/^2\) /, '')}`;
     expect(await patientReply(stack, phone, await stack.sendSms(phone, '2'))).toMatch(/your visit with Dr Ramirez is now /);
     expect((await appointment(booked.id)).status).toBe('confirmed');
-    expect(second).toMatch(/^\w{3} \d+ \w{3} \d\d:\d\d$/);
+    expect(second).toMatch(/^\w{3}, \w{3} \d+ \d{1,2}:\d\d [AP]M$/);
 
     // The list was answered: a second 2 is not an answer to anything any more.
     expect(await twimlText(await stack.sendSms(phone, '2'))).toMatch(/^Test Clinic: sorry, we didn't understand\./);

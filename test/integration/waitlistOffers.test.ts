@@ -201,10 +201,10 @@ describe('a cancellation offered to the waitlist', () => {
       await expect.poll(() => outboundTo(late), { timeout: 20_000 }).toEqual([expect.stringMatching(/Reply YES within 1 min to take it/)]);
       await expect.poll(async () => (await offersOf(id)).map((o) => o.state), { timeout: 100_000, interval: 1000 }).toEqual(['expired']);
 
-      const slot = DateTime.fromISO((await cancellation(id)).slot_start_at as string, { zone: stack.clinic.timezone }).setLocale('en');
+      const slot = DateTime.fromISO((await cancellation(id)).slot_start_at as string, { zone: stack.clinic.timezone }).setLocale('en-US');
       expect(await twimlText(await stack.sendSms(late, 'NO'))).toBe("Test Clinic: no problem, we'll keep you on the list.");
       expect(await twimlText(await stack.sendSms(late, 'Yes!'))).toBe(
-        `Test Clinic: the ${slot.toFormat('ccc d LLL')} ${slot.toFormat('HH:mm')} opening is no longer available. We'll keep you on the list.`,
+        `Test Clinic: the ${slot.toLocaleString({ weekday: 'short', month: 'short', day: 'numeric' })} ${slot.toLocaleString(DateTime.TIME_SIMPLE)} opening is no longer available. We'll keep you on the list.`,
       );
       const ended = await cancellation(id);
       expect(ended.status).toBe('expired');

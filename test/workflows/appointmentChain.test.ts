@@ -45,7 +45,7 @@ describe('a booked appointment', () => {
 
     await expect.poll(() => kindsSentTo(chain.sql, appointment)).toEqual(['booking_confirmation']);
     expect((await textsTo(chain.sql, appointment))[0]!.body).toMatch(
-      /^Test Clinic: Rahul Sharma, your visit with Dr Mehta is booked for \w{3} \d+ \w{3} at 15:00\./,
+      /^Test Clinic: Rahul Sharma, your visit with Dr Mehta is booked for \w{3}, \w{3} \d+ at 3:00 PM\./,
     );
     expect(await handle.query(appointmentQuery)).toMatchObject({
       status: 'booked',

@@ -44,8 +44,8 @@ const textIn = (phone: string, body: string) =>
     { sql: chain.sql, temporal: chain.ts.temporal, taskQueue: chain.ts.taskQueue, log: chain.ts.log },
     { clinic: chain.clinic, from: { phone, channel: 'sms' }, body, messageSid: `SM${randomUUID().replaceAll('-', '')}` },
   );
-/** When `at` (epoch ms) is as a text writes it: `Fri 13 Nov at 11:00`. */
-const dateAndTime = (at: number) => `${formatDate(new Date(at), ZONE, 'en')} at ${formatTime(new Date(at), ZONE, 'en')}`;
+/** When `at` (epoch ms) is as a text of the (US) clinic writes it: `Fri, Nov 13 at 11:00 AM`. */
+const dateAndTime = (at: number) => `${formatDate(new Date(at), ZONE, 'en-US')} at ${formatTime(new Date(at), ZONE, 'en-US')}`;
 const QUESTION = 'Reply YES to confirm, NO to cancel, CHANGE for another time.';
 
 /** Books 3 days ahead at 15:00 with a provider of its own, at 10:00 local now, and asks the patient at once (a staff reminder). */
@@ -88,7 +88,7 @@ describe('a patient who wants another time', () => {
     expect(slots).toHaveLength(5);
 
     const offer = await chain.answer(phone, 'change');
-    expect(offer).toMatchObject({ kind: 'answered', reply: expect.stringContaining(formatSlotList(slots, ZONE, 'en')) });
+    expect(offer).toMatchObject({ kind: 'answered', reply: expect.stringContaining(formatSlotList(slots, ZONE, 'en-US')) });
     expect(await handle.query(appointmentQuery)).toMatchObject({ openPrompt: 'reschedule_slots' });
 
     const picked = await chain.answer(phone, '2');
@@ -125,7 +125,7 @@ describe('a patient who wants another time', () => {
     const taken = await chain.answer(phone, '1');
     expect(taken).toMatchObject({
       kind: 'answered',
-      reply: `Sorry, that time was just taken.\nTest Clinic: reply with the number of a time:\n${formatSlotList(fresh, ZONE, 'en')}`,
+      reply: `Sorry, that time was just taken.\nTest Clinic: reply with the number of a time:\n${formatSlotList(fresh, ZONE, 'en-US')}`,
     });
     expect(await startOf(appointment.appointmentId)).toBe(startsAt);
     expect(await handle.query(appointmentQuery)).toMatchObject({ status: 'booked', openPrompt: 'reschedule_slots' });
@@ -149,7 +149,7 @@ describe('a patient who wants another time', () => {
     await handle.executeUpdate(remindNowUpdate);
     await expect.poll(() => handle.query(appointmentQuery)).toMatchObject({ openPrompt: 'appointment_reminder' });
 
-    const list = formatSlotList(open, ZONE, 'en');
+    const list = formatSlotList(open, ZONE, 'en-US');
     const offered = await chain.answer(appointment.phone, 'CHANGE');
     expect(offered).toMatchObject({ reply: expect.stringContaining(list) });
     expect('reply' in offered ? offered.reply : '').not.toMatch(/^3\) /m);
@@ -167,7 +167,7 @@ describe('a patient who wants another time', () => {
 
   it('keeps the visit at its time with a YES while choosing (the patient changed their mind): confirmed, the list closed, no call back', async () => {
     const { appointment, handle, phone, startsAt } = await bookAndRemind();
-    expect(await textIn(phone, 'CHANGE')).toMatch(/^Test Clinic: reply with the number of a time:\n1\) /);
+    expect(await textIn(phone, 'CHANGE')).toMatch(/^Test Clinic: reply with the number of a time:\n.+\n1\) /);
     expect(await textIn(phone, 'hmm')).toBe(
       "Test Clinic: sorry, we didn't understand. You can reply 1, 2, 3, 4, 5, YES, NO, or JOIN. Reply HELP for help. Para español, responda ESPAÑOL.",
     );
@@ -289,7 +289,7 @@ describe('staff moving an appointment', () => {
 
   it('tells a patient who picks from a list of times the move closed, before its text asks, the new time; the pick changes nothing', async () => {
     const { appointment, handle, phone, startsAt } = await bookAndRemind();
-    expect(await textIn(phone, 'CHANGE')).toMatch(/^Test Clinic: reply with the number of a time:\n1\) /);
+    expect(await textIn(phone, 'CHANGE')).toMatch(/^Test Clinic: reply with the number of a time:\n.+\n1\) /);
     await sleepUntil(chain.env, await nextLocal(chain.env, ZONE, '21:00'));
     const newStart = await nextLocal(chain.env, ZONE, '11:00', 5);
     await handle.executeUpdate(rescheduleAppointmentUpdate, { args: [{ startsAt: iso(newStart) }] });
@@ -327,7 +327,7 @@ describe('staff moving an appointment', () => {
       const newStart = await nextLocal(chain.env, ZONE, '11:00', 5);
       await handle.executeUpdate(rescheduleAppointmentUpdate, { args: [{ startsAt: iso(newStart) }] });
       await expect.poll(() => kindsSentTo(chain.sql, appointment)).toContain('rescheduled');
-      const [date, time] = [formatDate(new Date(newStart), ZONE, 'en'), formatTime(new Date(newStart), ZONE, 'en')];
+      const [date, time] = [formatDate(new Date(newStart), ZONE, 'en-US'), formatTime(new Date(newStart), ZONE, 'en-US')];
       expect((await textsTo(chain.sql, appointment)).at(-1)!.body).toBe(
         `Test Clinic: we had to move your visit to ${date}, ${time}. Sorry!\nText YES if that suits you, NO to cancel, CHANGE for another time.`,
       );
@@ -415,9 +415,10 @@ describe('staff moving an appointment whose booking confirmation is still held',
 
     await sleepUntil(chain.env, (await nextLocal(chain.env, ZONE, '08:00')) + MINUTE);
     await expect.poll(() => kindsSentTo(chain.sql, appointment)).toEqual(['booking_confirmation']);
-    const [date, time] = [formatDate(new Date(newStart), ZONE, 'es'), formatTime(new Date(newStart), ZONE, 'es')];
+    const [date, time] = [formatDate(new Date(newStart), ZONE, 'es-US'), formatTime(new Date(newStart), ZONE, 'es-US')];
+    expect([date, time]).toEqual([expect.stringMatching(/^\S+, \d+ de \S+$/), '11:00 a.m.']);
     expect(await bodiesTo(appointment)).toEqual([
-      expect.stringContaining(`Test Clinic: Rahul Sharma, su cita con ${appointment.providerName} queda reservada para el ${date} a las ${time}.`),
+      expect.stringContaining(`Test Clinic: Rahul Sharma, su cita con ${appointment.providerName} queda reservada para el ${date} a las ${time} ¿Dudas?`),
     ]);
   });
 });

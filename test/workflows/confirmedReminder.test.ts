@@ -46,7 +46,7 @@ describe('a reminder of a confirmed visit', () => {
     expect(await handle.query(appointmentQuery)).toMatchObject({ status: 'confirmed', openPrompt: null });
   });
 
-  it('is in the patient\'s language: SI to a Remind now, then Remind now again texts "le recordamos su cita" and asks nothing', async () => {
+  it('is in the patient\'s language: SI to a Remind now, then Remind now again texts "recuerde su cita" and asks nothing', async () => {
     const appointment = await bookTestAppointment(chain.sql, chain.clinic, {
       startsAt: await nextLocal(chain.env, ZONE, '15:00', 3),
       providerName: 'Dr Ortiz',
@@ -60,7 +60,7 @@ describe('a reminder of a confirmed visit', () => {
     await handle.executeUpdate(remindNowUpdate);
     await expect.poll(async () => (await kindsSentTo(chain.sql, appointment)).at(-1)).toBe('confirmed_reminder');
     expect((await textsTo(chain.sql, appointment)).at(-1)!.body).toMatch(
-      /le recordamos su cita con Dr Ortiz el .* a las .*\. Le esperamos\. ¿No puede venir\? Llame al /,
+      /recuerde su cita con Dr Ortiz el .*, \d{1,2}:\d\d [ap]\.m\. Le esperamos\. ¿No puede venir\? Llame al /,
     );
     expect(await handle.query(appointmentQuery)).toMatchObject({ status: 'confirmed', openPrompt: null });
   });

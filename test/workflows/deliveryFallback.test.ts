@@ -120,7 +120,7 @@ describe('a WhatsApp reminder', () => {
       To: `whatsapp:${chain.appointment.phone}`,
       From: `whatsapp:${ts.clinicNumber}`,
       ContentSid: contentSid,
-      ContentVariables: JSON.stringify({ 1: 'Rahul Sharma', 2: '15:00' }),
+      ContentVariables: JSON.stringify({ 1: 'Rahul Sharma', 2: '3:00 PM' }),
       StatusCallback: `${PUBLIC_BASE_URL}/webhooks/twilio/status`,
     });
     await deleteWhatsAppTemplate(sql, clinic.id, 'reminder', 'en');
@@ -164,7 +164,7 @@ describe('a staff move of a WhatsApp appointment outside the 24-hour window', ()
     expect(attempts).toEqual([expect.objectContaining({ channel: 'whatsapp', note: null })]);
     const sent = requests.find((r) => r.form.ContentSid === contentSid);
     expect(sent).toBeDefined();
-    expect(JSON.parse(String(sent!.form.ContentVariables))).toMatchObject({ 1: 'Rahul Sharma', 3: '15:00', 4: QUESTION });
+    expect(JSON.parse(String(sent!.form.ContentVariables))).toMatchObject({ 1: 'Rahul Sharma', 3: '3:00 PM', 4: QUESTION });
     await deleteWhatsAppTemplate(sql, clinic.id, 'rescheduled', 'en');
   });
 

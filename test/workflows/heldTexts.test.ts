@@ -67,7 +67,7 @@ describe('a booking confirmation held past the start of its visit', () => {
     await moved.handle.executeUpdate(rescheduleAppointmentUpdate, { args: [{ startsAt: new Date(newStart).toISOString() }] });
     await expect.poll(() => kindsSentTo(chain.sql, moved.appointment)).toEqual(['booking_confirmation']);
     const [text] = await textsTo(chain.sql, moved.appointment);
-    expect(text!.body).toMatch(/is booked for .* at 15:00\./);
+    expect(text!.body).toMatch(/is booked for .* at 3:00 PM\./);
     expect(text!.key).toContain(`:${new Date(newStart).toISOString()}:booking_confirmation`);
   });
 
