@@ -6,7 +6,8 @@
  * A text that says anything more (`yes but not today`, `no I will come`) is not reduced: it matches
  * no answer, and the patient gets the help listing what they may answer. The answer word may be one
  * patients text for it (`SYNONYMS`: `Yep`, `Y`, `Confirmed`, `nope`, `cancelar`), read as the word the
- * question invited.
+ * question invited. Words that confirm only an open reminder question, not a waitlist offer (`OK`,
+ * `vale`, 👍: `isReminderConfirmation`), are read by the reply router, which knows what was asked.
  */
 
 /** Whether `text` is the word CANCEL alone (case, accents and punctuation aside): see src/appointments/cancelWord.ts. */
@@ -44,9 +45,10 @@ const AGREEING_ANSWERS = new Set(['YES', 'SI', 'CONFIRM']);
 
 /**
  * Words patients text for an answer a question invites, each read as that answer: the short forms of
- * YES, and the Spanish words for CONFIRM and CANCEL (`Cancelar` is no carrier opt-out word, so it is
- * read as `cancel please` is: a cancellation, answered). `OK` is left out: it is as often an
- * acknowledgement (of "this slot has been taken") as a yes, and only follows YES as agreement.
+ * YES (and of SI, `sip`), and the Spanish words for CONFIRM and CANCEL (`Cancelar` is no carrier
+ * opt-out word, so it is read as `cancel please` is: a cancellation, answered). `OK` is left out: it is as often an
+ * acknowledgement (of "this slot has been taken") as a yes, and only follows YES as agreement; to an
+ * open reminder question it confirms (`isReminderConfirmation`), and to nothing else.
  */
 export const SYNONYMS: Readonly<Record<string, string>> = {
   Y: 'YES',
@@ -61,6 +63,7 @@ export const SYNONYMS: Readonly<Record<string, string>> = {
   CONFIRMADO: 'CONFIRM',
   CONFIRMADA: 'CONFIRM',
   CANCELAR: 'CANCEL',
+  SIP: 'SI',
 };
 
 /** Whether the words `rest` are courtesy only (phrases of `allowed`, in any order and number). */
@@ -99,4 +102,52 @@ export function isAcknowledgement(text: string): boolean {
   const normal = normaliseAnswer(text);
   if (normal === '') return text.trim() !== '';
   return isCourtesyOnly(normal.split(' '), [...COURTESY, ...ACKNOWLEDGEMENT]);
+}
+
+/**
+ * Words (normal form) that, to an open reminder question ("Reply YES to confirm, NO to cancel,
+ * CHANGE …"), can only mean yes: `OK`, `okay`, `vale`, `claro (que sí)`, `de acuerdo`, `I'll be
+ * there`, `see you then`. Elsewhere each is as often an acknowledgement, so none is a `SYNONYMS` entry.
+ */
+const REMINDER_CONFIRMATIONS = [
+  'OK',
+  'OKAY',
+  'OKEY',
+  'VALE',
+  'CLARO',
+  'CLARO QUE SI',
+  'DE ACUERDO',
+  'I LL BE THERE',
+  'ILL BE THERE',
+  'I WILL BE THERE',
+  'SEE YOU THEN',
+];
+// Yes-words that may stand beside a confirmation (`ok yes`, `sí, vale`): the question's own yes.
+const YES_WORDS = ['YES', 'SI', 'CONFIRM', ...Object.keys(SYNONYMS).filter((word) => AGREEING_ANSWERS.has(SYNONYMS[word]!))];
+// Thumbs up, OK hand (either in any skin tone), check marks.
+const CONFIRMING_SYMBOLS = new Set(['\u{1F44D}', '\u{1F44C}', '\u2705', '\u2714', '\u2611']);
+// Symbols of thanks or a smile, which may go with a confirmation (`ok 🙏`) but are none on their own.
+const FRIENDLY_SYMBOLS = new Set(['\u{1F64F}', '\u{1F642}', '\u{1F60A}', '\u263A', '\u2764']);
+// Emoji modifiers and presentation selectors: a 👍🏽 is a 👍.
+const SYMBOL_MODIFIERS = /[\u{1F3FB}-\u{1F3FF}]|\uFE0E|\uFE0F/gu;
+
+/**
+ * Whether `text` confirms an open reminder question though it is no word the question invited: a
+ * confirmation word (`REMINDER_CONFIRMATIONS`: `OK`, `Okay!`, `vale`, `claro`, `de acuerdo`) or a
+ * confirming symbol (👍 in any skin tone, 👌, ✅, ✔️, ☑️), with nothing else but more of them, the
+ * question's yes-words (`ok yes`, `Sí, vale`), courtesy (`ok thanks`, `vale, gracias`) and symbols of
+ * thanks or a smile (🙏 🙂 😊 ☺️ ❤️). Case, accents and punctuation aside, but a question mark makes it
+ * a question (`ok?`), not an answer. A text with any other word or symbol is not one: `ok no`,
+ * `ok but can I change`, `👍 STOP`, `👎`; nor is courtesy alone (`thanks`, 🙏). The reply router
+ * gives it to a reminder question only, never to a waitlist offer or a list of times, where an
+ * acknowledgement taken for a yes would book or move a visit the patient did not choose.
+ */
+export function isReminderConfirmation(text: string): boolean {
+  if (text.includes('?') || text.includes('\u00BF')) return false;
+  const symbols = Array.from(text.replace(SYMBOL_MODIFIERS, '')).filter((char) => /\p{S}/u.test(char));
+  if (!symbols.every((symbol) => CONFIRMING_SYMBOLS.has(symbol) || FRIENDLY_SYMBOLS.has(symbol))) return false;
+  const normal = normaliseAnswer(text);
+  const words = normal === '' ? [] : normal.split(' ');
+  const confirms = symbols.some((symbol) => CONFIRMING_SYMBOLS.has(symbol)) || REMINDER_CONFIRMATIONS.some((phrase) => ` ${normal} `.includes(` ${phrase} `));
+  return confirms && isCourtesyOnly(words, [...REMINDER_CONFIRMATIONS, ...YES_WORDS, ...COURTESY, ...AGREEMENT]);
 }

@@ -7,13 +7,17 @@
  * prompt is closed and the next one is tried, so a stale prompt never captures an answer. An answer to
  * a reminder's question names the start it asked about (`askedAbout`), so a chain whose question
  * changed after the prompts were read (a staff move landing meanwhile, whose text asks about the new
- * time) refuses it instead of applying it to the new time. Queue commands, opt words and HELP are
- * decided before the router is asked (handleInboundText.ts).
+ * time) refuses it instead of applying it to the new time. A text that only confirms (`ok`, 👍, `vale`:
+ * `isReminderConfirmation`) is a `CONFIRM` to a reminder's question that is the most recently asked
+ * prompt still open, and an answer to nothing else: not to a waitlist offer (a slot booked by an
+ * acknowledgement is worse than one missed), not to a list of times, and not to an older reminder's
+ * question when a later prompt (an offer sent since) is open, which it may have been meant for.
+ * Queue commands, opt words and HELP are decided before the router is asked (handleInboundText.ts).
  */
 import { ApplicationFailure, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { Sql } from '../db/sql.js';
-import { normaliseAnswer, readAnswer } from '../domain/promptAnswers.js';
+import { isReminderConfirmation, normaliseAnswer, readAnswer } from '../domain/promptAnswers.js';
 import type { AppointmentPromptAnswer, AppointmentPromptKind } from '../workflows/appointmentDefinitions.js';
 import { FailureType } from '../workflows/definitions.js';
 import type { PromptAnswer, PromptOutcome } from '../workflows/promptDefinitions.js';
@@ -38,6 +42,8 @@ const isNotAwaited = (error: unknown): boolean =>
 
 /** A reminder's question: it expires at the start it asks about. */
 const REMINDER_QUESTION: AppointmentPromptKind = 'appointment_reminder';
+/** The answer a confirmation that is no invited word (`ok`, 👍) gives a reminder's question. */
+const CONFIRMATION = 'CONFIRM';
 
 /** Attempts at an update the server gave back unprocessed (see `wasNotProcessed`). */
 const UPDATE_ATTEMPTS = 5;
@@ -83,11 +89,19 @@ async function deliverAnswer(deps: ReplyRouterDeps, prompt: OpenPrompt, answer: 
  *   caller's apology path handles them, and the patient may answer again.
  */
 export async function routeAnswer(deps: ReplyRouterDeps, clinicId: number, phone: string, body: string): Promise<RoutedAnswer> {
-  const answer = readAnswer(body);
+  const said = readAnswer(body);
+  const confirms = isReminderConfirmation(body);
   const open = await findOpenPrompts(deps.sql, clinicId, phone);
   const stillOpen: OpenPrompt[] = [];
   for (const prompt of open) {
-    if (!prompt.answers.includes(answer)) {
+    // Only the latest question still open may take a bare confirmation (see the module docstring).
+    const latest = stillOpen.length === 0;
+    const answer = prompt.answers.includes(said)
+      ? said
+      : confirms && latest && prompt.kind === REMINDER_QUESTION && prompt.answers.includes(CONFIRMATION)
+        ? CONFIRMATION
+        : undefined;
+    if (answer === undefined) {
       stillOpen.push(prompt);
       continue;
     }

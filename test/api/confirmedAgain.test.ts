@@ -60,11 +60,11 @@ describe('thanks, ok or an emoji after a confirmation, with no question open', (
     expect(await twimlText(await stack.sendSms(booked.phone, 'hello?'))).toMatch(/^Test Clinic: sorry, we didn't understand\./);
   });
 
-  it('with a reminder question open, "ok" still gets the help listing the answers it invites', async () => {
+  it('with a reminder question open, "ok" is a yes to it (confirmationWords.test.ts), and a later "ok" gets no reply', async () => {
     const booked = await bookThroughApi(stack);
     await remindAndAwaitQuestion(stack, booked.id, booked.workflowId);
-    expect(await twimlText(await stack.sendSms(booked.phone, 'ok'))).toBe(
-      "Test Clinic: sorry, we didn't understand. You can reply YES, NO, CHANGE, or JOIN. Reply HELP for help. Para español, responda ESPAÑOL.",
-    );
+    expect(await patientReply(stack, booked.phone, await stack.sendSms(booked.phone, 'ok'))).toMatch(/ is confirmed\. See you then!$/);
+    expect(await appointment(booked.id)).toMatchObject({ status: 'confirmed' });
+    expect(await twimlText(await stack.sendSms(booked.phone, 'ok'))).toBe('');
   });
 });

@@ -3,10 +3,12 @@
  * `yes please` confirms as `YES` does; a text that says more than the answer is no answer, so the
  * patient gets the help listing what they may reply instead of a guess. The word patients text for an
  * answer (`Yep`, `Confirmed`, `Cancelar`) is read as the word the question invited. A text that only
- * acknowledges (`thanks`, `ok`, 👍) is told apart from one that asks or says something.
+ * acknowledges (`thanks`, `ok`, 👍) is told apart from one that asks or says something; to an open
+ * reminder question `ok`, `vale` or 👍 alone is a yes (`isReminderConfirmation`), and a text that also
+ * refuses, asks or says anything more is not.
  */
 import { describe, expect, it } from 'vitest';
-import { isAcknowledgement, readAnswer } from '../../src/domain/promptAnswers.js';
+import { isAcknowledgement, isReminderConfirmation, readAnswer } from '../../src/domain/promptAnswers.js';
 
 describe('an answer followed by courtesy', () => {
   it.each([
@@ -45,6 +47,7 @@ describe('a word patients text for an answer', () => {
     ['Confirmada, gracias', 'CONFIRM'],
     ['Cancelar', 'CANCEL'],
     ['cancelar por favor', 'CANCEL'],
+    ['Sip', 'SI'],
   ])('%j reads as %j, the word the question invited', (text, answer) => expect(readAnswer(text)).toBe(answer));
 
   it('is no answer when it says more, nor when it is an acknowledgement (ok) rather than a yes', () => {
@@ -77,4 +80,64 @@ describe('a text that only acknowledges', () => {
   it.each(['', '   ', 'hello', 'thanks, what time is it?', 'ok but I am late', 'YES', 'help', 'JOIN'])('%j is not', (text) =>
     expect(isAcknowledgement(text)).toBe(false),
   );
+});
+
+describe('a confirmation of an open reminder question', () => {
+  it.each([
+    'ok',
+    'OK!',
+    'Okay.',
+    'okey',
+    'ok thanks',
+    'Ok, thank you 🙏',
+    'ok yes',
+    'OK see you then',
+    "I'll be there",
+    'See you then!',
+    '👍',
+    '👍🏻',
+    '👍🏽',
+    '👍🏿',
+    '👍👍',
+    'ok 👍',
+    '👌',
+    '✅',
+    '✔️',
+    'Vale',
+    'vale, gracias',
+    'Claro',
+    'claro que sí',
+    'De acuerdo',
+    'Sí, vale',
+  ])('%j confirms', (text) => expect(isReminderConfirmation(text)).toBe(true));
+
+  it.each([
+    'ok?',
+    '¿vale?',
+    'ok no',
+    'No, ok',
+    'ok but can I change the time',
+    'ok change',
+    'ok cancel',
+    'ok stop',
+    '👍 STOP',
+    'ok 2',
+    '👎',
+    'ok 👎',
+    '❌',
+    'thanks',
+    'gracias',
+    '🙏',
+    'got it',
+    'perfecto',
+    'ok I am running late',
+    'hello',
+    '',
+  ])('%j does not', (text) => expect(isReminderConfirmation(text)).toBe(false));
+
+  it('leaves the invited answers to readAnswer: a yes-word needs no confirmation word', () => {
+    for (const text of ['Y', 'sure', 'Confirmed', 'confirmo', 'Confirmado', 'sí', 'SI!', 'Yes']) {
+      expect(['YES', 'SI', 'CONFIRM'], text).toContain(readAnswer(text));
+    }
+  });
 });
