@@ -8,11 +8,13 @@
  * `{time}` is `2:30 PM` (en-US), `2:30 p.m.` (es-US, es-MX), `14:30` (en-GB, es-ES): the locale's hour
  * cycle, in a text and on a call alike. A space `Intl` writes as a no-break one (U+202F in `2:30 PM`
  * with newer ICU data, U+00A0 in `p. m.`) is written as a plain space: neither is in the GSM-7
- * alphabet, and one would make the whole text UCS-2 (see smsSegments.ts).
+ * alphabet, and one would make the whole text UCS-2 (see smsSegments.ts). For the same reason a texted
+ * date has its letters outside GSM-7 without their accents (`sáb` → `sab`, as the walk-in texts write
+ * a day); a spoken one keeps them, for text-to-speech.
  */
 import { DateTime, type DateTimeFormatOptions } from 'luxon';
 import type { PlaceholderValues } from './messageTemplates.js';
-import { withPlainSpaces } from './smsSegments.js';
+import { withGsm7Letters, withPlainSpaces } from './smsSegments.js';
 
 /** A moment: a Date, or ISO 8601 text with an offset (`2026-11-10T10:30:00-06:00`). */
 export type Instant = Date | string;
@@ -75,14 +77,18 @@ function localMoment(instant: Instant, timezone: string, locale: string): DateTi
 
 /** `moment` as `Intl` writes it with `options`, its spaces plain ones (see the module docstring). */
 const written = (moment: DateTime, options: DateTimeFormatOptions): string => withPlainSpaces(moment.toLocaleString(options));
+/** `moment`'s short date for a text: as `written`, each letter outside GSM-7 without its accent (`sáb` → `sab`). */
+const textedDate = (moment: DateTime): string => withGsm7Letters(written(moment, DATE));
 
 /**
  * The local date of `instant` in `timezone`, as `locale` (see `textLocale`) writes a short one:
- * `Tue, Nov 10` (en-US), `Tue 10 Nov` (en-GB), `mar, 10 de nov` (es-US); `spoken`, written out in
- * full: `Tuesday, November 10`, `martes, 10 de noviembre`. @throws RangeError for an invalid moment.
+ * `Tue, Nov 10` (en-US), `Tue 10 Nov` (en-GB), `mar, 10 de nov` (es-US), `sab, 14 de nov` (a letter
+ * outside GSM-7 without its accent); `spoken`, written out in full, accents kept: `Tuesday, November
+ * 10`, `sábado, 14 de noviembre`. @throws RangeError for an invalid moment.
  */
 export function formatDate(instant: Instant, timezone: string, locale: string, spoken = false): string {
-  return written(localMoment(instant, timezone, locale), spoken ? SPOKEN_DATE : DATE);
+  const moment = localMoment(instant, timezone, locale);
+  return spoken ? written(moment, SPOKEN_DATE) : textedDate(moment);
 }
 
 /**
@@ -97,7 +103,7 @@ export function formatTime(instant: Instant, timezone: string, locale: string): 
 export function formatLocalDate(date: string, locale: string): string {
   const day = DateTime.fromISO(date, { zone: 'UTC' }).setLocale(locale);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || !day.isValid) throw new RangeError(`not a date YYYY-MM-DD: ${date}`);
-  return written(day, DATE);
+  return textedDate(day);
 }
 
 /**
@@ -111,7 +117,7 @@ export function formatSlots(slots: Instant[], timezone: string, locale: string):
   let day: string | undefined;
   slots.forEach((slot, index) => {
     const moment = localMoment(slot, timezone, locale);
-    const date = written(moment, DATE);
+    const date = textedDate(moment);
     if (date !== day) lines.push(date);
     day = date;
     lines.push(`${index + 1}) ${written(moment, TIME)}`);

@@ -224,6 +224,17 @@ describe('the shipped templates', () => {
     }
   });
 
+  it('writes a Saturday in a Spanish text without the accent GSM-7 lacks (sab), so the reminder stays one segment; a call says sábado', () => {
+    const saturday = { ...sampleMessageValues(CHICAGO), startsAt: '2026-11-14T16:30:00Z', followUpDate: '2026-11-28' }; // Saturdays
+    const context = { clinicName: 'Northside Family Clinic', officePhone: '(312) 555-0100', timezone: CHICAGO, country: 'US', language: 'es' };
+    const texted = placeholderValues(saturday, context);
+    expect([texted.date, texted.followup_date]).toEqual(['sab, 14 de nov', 'sab, 28 de nov']);
+    expect(formatSlots(['2026-11-14T16:30:00Z'], CHICAGO, 'es-ES')).toBe('sab, 14 nov\n1) 10:30');
+    const reminder = renderTemplate(DEFAULT_TEMPLATES.es.reminder, texted);
+    expect(countSmsSegments(reminder), reminder).toMatchObject({ encoding: 'GSM-7', segments: 1 });
+    expect(placeholderValues(saturday, { ...context, spoken: true }).date).toBe('sábado, 14 de noviembre');
+  });
+
   it('writes one full stop after a time that ends with one', () => {
     expect(renderTemplate('at {time}. Reply', { time: '2:30 p.m.' })).toBe('at 2:30 p.m. Reply');
     expect(renderTemplate('at {time}, then {time}.', { time: '2:30 p.m.' })).toBe('at 2:30 p.m., then 2:30 p.m.');
