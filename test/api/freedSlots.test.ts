@@ -26,7 +26,7 @@ const logSlot = (providerId: number, start: DateTime, minutes = 30) =>
   });
 const cancellationsOf = async (providerId: number) =>
   stack.sql<{ id: string; created_by: string }[]>`
-    select id::text, created_by from cancellation_events where provider_id = ${providerId} order by id`;
+    select id::text, created_by from cancellation_events where provider_id = ${providerId} order by cancellation_events.id`;
 
 /** Books a patient with a new provider at `start`; @returns the appointment's id, the provider's id and the patient's number. */
 async function bookedProvider(name: string, start: DateTime): Promise<{ appointmentId: string; providerId: number; phone: string }> {

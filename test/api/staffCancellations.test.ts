@@ -30,7 +30,7 @@ const cancellationCount = async () =>
 const newestCancellation = async () =>
   (
     await stack.sql<{ id: string; status: string; workflow_id: string }[]>`
-    select id::text, status, workflow_id from cancellation_events where clinic_id = ${stack.clinic.id} order by id desc limit 1`
+    select id::text, status, workflow_id from cancellation_events where clinic_id = ${stack.clinic.id} order by cancellation_events.id desc limit 1`
   )[0]!;
 
 /** A slot `hours` from now in the clinic's zone, as the form's `datetime-local` values. */

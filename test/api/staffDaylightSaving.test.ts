@@ -82,7 +82,9 @@ describe('a time the clocks pass twice (01:30 on 2027-11-07) is its first pass, 
   it('in a booking', async () => {
     const booked = await post(page('appointments'), bookingFields(REPEATED));
     expect(booked.status).toBe(303);
-    const [row] = await stack.sql<{ id: string }[]>`select id::text from appointments where clinic_id = ${stack.clinic.id} order by id desc limit 1`;
+    const [row] = await stack.sql<
+      { id: string }[]
+    >`select id::text from appointments where clinic_id = ${stack.clinic.id} order by appointments.id desc limit 1`;
     expect((await json(await stack.api(`/api/appointments/${row!.id}`))).starts_at).toBe(REPEATED_FIRST_PASS);
   });
 
