@@ -36,6 +36,8 @@ export interface PatientText {
   note?: string;
   /** What it belongs to, for the message log and its receipts. */
   links?: Pick<PatientMessage, 'appointmentId' | 'deliveryKey' | 'offerId'>;
+  /** Until when a try of it may be made (`PatientMessage.sendUntil`); unset: the running activity's last attempt. */
+  sendUntil?: Date;
 }
 
 /**
@@ -65,6 +67,7 @@ export async function deliverText(sql: Sql, messenger: Messenger, text: PatientT
     ...text.links,
     ...(template === undefined ? {} : { template }),
     ...(note === undefined ? {} : { note }),
+    ...(text.sendUntil === undefined ? {} : { sendUntil: text.sendUntil }),
   });
   return { sent, channel };
 }

@@ -57,7 +57,14 @@ const ZOffer = z
     state: z.enum(OFFER_STATES).meta({ example: 'pending' }),
     batch_number: z.int().meta({ description: 'Batches count from 1; a replacement for a failed or declined offer shares its batch.', example: 1 }),
     sent_at: z.string().meta({ example: '2026-11-30T15:02:00.000Z' }),
-    hold_expires_at: z.string().meta({ example: '2026-11-30T15:09:00.000Z' }),
+    texted_at: z.string().nullable().meta({
+      description: "When Twilio took the offer's text; null while it is still being sent (the hold has not started).",
+      example: '2026-11-30T15:02:03.000Z',
+    }),
+    hold_expires_at: z.string().meta({
+      description: 'When the hold ends: the hold runs from texted_at; while texted_at is null, the latest it could end.',
+      example: '2026-11-30T15:09:03.000Z',
+    }),
   })
   .openapi('Offer');
 
@@ -110,6 +117,7 @@ function cancellationJson(c: CancellationWithOffers): z.infer<typeof ZCancellati
       state: o.state,
       batch_number: o.batchNumber,
       sent_at: o.sentAt.toISOString(),
+      texted_at: o.textedAt?.toISOString() ?? null,
       hold_expires_at: o.holdExpiresAt.toISOString(),
     })),
   };

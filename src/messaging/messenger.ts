@@ -19,7 +19,7 @@ import {
   type ProviderTemplate,
   type Sender,
 } from './sender.js';
-import { DEFAULT_SEND_WINDOW_MS, recordSendError } from './unsentDeliveries.js';
+import { DEFAULT_SEND_WINDOW_MS, recordSendError, TRY_LEASE_MS } from './unsentDeliveries.js';
 
 /** A message for a patient. `idempotencyKey` names what it is for, e.g. `<workflow ID>:called`. */
 export interface PatientMessage {
@@ -85,6 +85,14 @@ export interface Messenger {
    *   the provider answers is thrown as it came, recorded on the log row (`send_error`) for the next try.
    */
   call(call: PatientCall): Promise<CallOutcome>;
+  /**
+   * After its sender gave up on the text logged under `idempotencyKey` (no try of it is left or in
+   * flight), asks the provider whether a try whose answer was lost made it (the lost-answer lookup,
+   * src/messaging/lostAnswers.ts); if so the row takes its MessageSid and status, `sent_at` now, and
+   * the note `FOUND_AFTER_LOST_ANSWER`, whatever it was ended as.
+   * @returns the MessageSid found, or undefined (none was made, no try went unanswered, or the text was taken already).
+   */
+  adoptLostText(idempotencyKey: string): Promise<string | undefined>;
 }
 
 /** Path of the message StatusCallback webhook. */
@@ -156,9 +164,10 @@ export function createMessenger(deps: { sql: Sql; sender: Sender; callbackBaseUr
 
       const [inserted] = await sql`
         insert into messages (clinic_id, direction, channel, phone, from_address, to_address, body, idempotency_key, status, appointment_id, delivery_key,
-                              offer_id, note, send_until, try_unanswered)
+                              offer_id, note, send_until, try_unanswered, trying_until)
         values (${message.clinicId}, 'outbound', ${message.channel}, ${message.phone}, ${from}, ${to}, ${message.body}, ${message.idempotencyKey}, 'queued',
-          ${message.appointmentId ?? null}, ${message.deliveryKey ?? null}, ${message.offerId ?? null}, ${message.note ?? null}, ${sendUntil}, true)
+          ${message.appointmentId ?? null}, ${message.deliveryKey ?? null}, ${message.offerId ?? null}, ${message.note ?? null}, ${sendUntil}, true,
+          now() + make_interval(secs => ${TRY_LEASE_MS / 1000}))
         on conflict (idempotency_key) do nothing
         returning id`;
       let id = inserted?.id as string | undefined;
@@ -168,9 +177,12 @@ export function createMessenger(deps: { sql: Sql; sender: Sender; callbackBaseUr
         // An earlier attempt stopped between logging and sending, or the provider asked it to wait: send
         // now (at least once beats never), unless the text has ended meanwhile; in one statement, so the
         // sweep cannot end it between the look and the send. A try still unanswered when this one starts
-        // (its answer lost, or its worker gone) may have been taken: noted, to look it up first.
+        // (its answer lost, or its worker gone) may have been taken: noted, to look it up first. Like a
+        // first try, it is in flight until Twilio's answer is recorded (`trying_until`): a sender giving
+        // up on the text waits for it.
         const [unsent] = await sql`
-          update messages set send_until = greatest(send_until, ${sendUntil}), maybe_taken = maybe_taken or try_unanswered, try_unanswered = true
+          update messages set send_until = greatest(send_until, ${sendUntil}), maybe_taken = maybe_taken or try_unanswered, try_unanswered = true,
+            trying_until = now() + make_interval(secs => ${TRY_LEASE_MS / 1000})
           where idempotency_key = ${message.idempotencyKey} and provider_sid is null and status not in ('failed', 'canceled')
           returning id, maybe_taken, created_at`;
         if (unsent === undefined) {
@@ -197,7 +209,7 @@ export function createMessenger(deps: { sql: Sql; sender: Sender; callbackBaseUr
         receipt = found ?? (await sender.send(providerMessage));
       } catch (error) {
         if (error instanceof MessageRejectedError) {
-          await sql`update messages set status = 'failed', error_code = ${error.errorCode ?? null}, send_error = null, updated_at = now() where id = ${id}`;
+          await sql`update messages set status = 'failed', error_code = ${error.errorCode ?? null}, send_error = null, trying_until = null, updated_at = now() where id = ${id}`;
           if (error.errorCode === TWILIO_OPTED_OUT) await recordOptOut(sql, message.clinicId, message.phone, 'twilio-21610');
         } else {
           // For staff, and for the sweep once no try is left: what Twilio answered. Not recorded (Postgres
@@ -217,7 +229,8 @@ export function createMessenger(deps: { sql: Sql; sender: Sender; callbackBaseUr
       await recordThroughOutage(async () => {
         await sql`
           update messages set provider_sid = ${receipt.messageSid}, status = ${receipt.status}, sent_at = now(), send_error = null, error_code = null, updated_at = now(),
-            try_unanswered = false, maybe_taken = false, note = case when ${found !== undefined} then concat_ws('; ', note, ${FOUND_AFTER_LOST_ANSWER.messages}::text) else note end
+            try_unanswered = false, maybe_taken = false, trying_until = null,
+            note = case when ${found !== undefined} then concat_ws('; ', note, ${FOUND_AFTER_LOST_ANSWER.messages}::text) else note end
           where id = ${id}`;
         const [late] = await sql<{ opted_out: boolean }[]>`
           with best as (
@@ -313,6 +326,28 @@ export function createMessenger(deps: { sql: Sql; sender: Sender; callbackBaseUr
           from best where c.id = ${id} and call_status_rank(best.status) > call_status_rank(c.status)`;
       });
       return { outcome: 'placed', callSid: receipt.callSid };
+    },
+
+    async adoptLostText(idempotencyKey) {
+      const [row] = await sql<{ id: string; from_address: string; to_address: string; body: string; created_at: Date }[]>`
+        select id, from_address, to_address, body, created_at from messages
+        where idempotency_key = ${idempotencyKey} and provider_sid is null and (try_unanswered or maybe_taken)`;
+      if (row === undefined) return undefined;
+      const found = await findLostMessage(
+        sql,
+        sender,
+        { from: row.from_address, to: row.to_address, body: row.body, statusCallback: undefined },
+        row.created_at,
+      );
+      if (found === undefined) return undefined;
+      log.info({ key: idempotencyKey, messageSid: found.messageSid }, FOUND_AFTER_LOST_ANSWER.messages);
+      await recordThroughOutage(async () => {
+        await sql`
+          update messages set provider_sid = ${found.messageSid}, status = ${found.status}, sent_at = now(), send_error = null, error_code = null, updated_at = now(),
+            try_unanswered = false, maybe_taken = false, trying_until = null, note = concat_ws('; ', note, ${FOUND_AFTER_LOST_ANSWER.messages}::text)
+          where id = ${row.id} and provider_sid is null`;
+      });
+      return found.messageSid;
     },
   };
 }

@@ -6,7 +6,9 @@
  * nothing sends it, and the API's sweep marks it `failed` (`settleUnsent`), with the provider's last
  * answer kept in `send_error`. A text its sender no longer needs (its waitlist offer ended while Twilio
  * throttled it) is `canceled` at once (`withdrawUnsentText`); one whose sender gave up on it before its
- * `send_until` (a waitlist round's send activity failed) is `failed` at once (`giveUpUnsentText`). All
+ * `send_until` (a waitlist round's send activity failed) is `failed` at once (`giveUpUnsentText`), but
+ * never while a try of it is waiting for Twilio's answer (`trying_until`, `TRY_LEASE_MS`): the activity
+ * can time out during its last try, and a text Twilio takes then is sent, not failed. All
  * are final (rank 4 in `message_status_rank` and `call_status_rank`): the messenger sends or places none
  * of them again under its idempotency key, and staff see on the Messages and calls page that it was not
  * sent or placed, and why.
@@ -17,6 +19,13 @@ import { ProviderBusyError } from './sender.js';
 
 /** How long a text or call may go unsent when its sender names no deadline (ms): the longest any sender tries, a late reply's hour. */
 export const DEFAULT_SEND_WINDOW_MS = 3_600_000;
+
+/**
+ * How long a try of a text may still be under way once it starts (ms): Twilio's client gives up a
+ * request after 30 s, and the messenger records its answer through up to 20 s of Postgres outage. The
+ * text's `trying_until` holds it while the try lasts (cleared once the answer is recorded).
+ */
+export const TRY_LEASE_MS = 60_000;
 
 /**
  * How long after its `send_until` a text or call is settled (ms): a try started just before it may
@@ -61,7 +70,7 @@ export function describeSendError(error: unknown): SendError {
 export async function recordSendError(sql: Sql, log: DeliveryLog, id: string, error: unknown, lastTry: boolean): Promise<void> {
   const { text, errorCode, answered } = describeSendError(error);
   await sql`
-    update ${sql(log)} set send_error = ${text}, error_code = ${errorCode}, updated_at = now(), try_unanswered = ${!answered},
+    update ${sql(log)} set send_error = ${text}, error_code = ${errorCode}, updated_at = now(), try_unanswered = ${!answered}, ${log === 'messages' ? sql`trying_until = null,` : sql``}
       status = case when ${lastTry} then 'failed' else status end, send_until = case when ${lastTry} then least(send_until, now()) else send_until end
     where id = ${id} and ${sql(SID_COLUMN[log])} is null and status = 'queued'`;
 }
@@ -95,14 +104,27 @@ export async function withdrawUnsentText(sql: Sql, idempotencyKey: string): Prom
 }
 
 /**
- * Ends the text logged under `idempotencyKey` `failed` if Twilio has not taken it: its sender gave up
- * on it (a waitlist round whose send activity failed), so no try of it is left; `send_error` keeps
- * what Twilio answered the last.
- * @returns whether there was such a text.
+ * Ends the text logged under `idempotencyKey` `failed` if Twilio has not taken it and no try of it is
+ * in flight (`trying_until`): its sender gave up on it (a waitlist round whose send activity failed),
+ * so no try of it is left; `send_error` keeps what Twilio answered the last. A try still waiting for
+ * Twilio's answer may yet be taken: the text is left as it is, and `sendState` says so.
+ * @returns whether it ended the text now.
  */
 export async function giveUpUnsentText(sql: Sql, idempotencyKey: string): Promise<boolean> {
   const failed = await sql`
     update messages set status = 'failed', send_error = coalesce(send_error, ${NO_ANSWER_RECORDED}), send_until = least(send_until, now()), updated_at = now()
-    where idempotency_key = ${idempotencyKey} and provider_sid is null and status = 'queued'`;
+    where idempotency_key = ${idempotencyKey} and provider_sid is null and status = 'queued' and (trying_until is null or trying_until <= now())`;
   return failed.count > 0;
+}
+
+/**
+ * Where the text logged under `idempotencyKey` stands: `taken` (Twilio took it), `trying` (a try is
+ * waiting for Twilio's answer), `unsent` (neither: ended unsent, or still queued between tries), or
+ * `none` (never logged).
+ */
+export async function sendState(sql: Sql, idempotencyKey: string): Promise<'taken' | 'trying' | 'unsent' | 'none'> {
+  const [row] = await sql<{ taken: boolean; trying: boolean }[]>`
+    select provider_sid is not null as taken, provider_sid is null and trying_until > now() as trying from messages where idempotency_key = ${idempotencyKey}`;
+  if (row === undefined) return 'none';
+  return row.taken ? 'taken' : row.trying ? 'trying' : 'unsent';
 }

@@ -48,6 +48,9 @@ export interface Offer {
   state: OfferState;
   batchNumber: number;
   sentAt: Date;
+  /** When Twilio took the offer's text (the message log's `sent_at`); null while it is still being sent. */
+  textedAt: Date | null;
+  /** When the hold ends; while `textedAt` is null (in runs holding from the text), the latest it could end. */
   holdExpiresAt: Date;
 }
 
@@ -243,14 +246,32 @@ async function listOffers(sql: Sql, cancellationIds: readonly string[]): Promise
   const byCancellation = new Map<string, Offer[]>();
   if (cancellationIds.length === 0) return byCancellation;
   const rows = await sql<
-    { id: string; cancellation_id: string; phone: string; state: OfferState; batch_number: number; sent_at: Date; hold_expires_at: Date }[]
+    {
+      id: string;
+      cancellation_id: string;
+      phone: string;
+      state: OfferState;
+      batch_number: number;
+      sent_at: Date;
+      texted_at: Date | null;
+      hold_expires_at: Date;
+    }[]
   >`
-    select id::text, cancellation_id::text, phone, state, batch_number, sent_at, hold_expires_at from offers
-    where cancellation_id in ${sql(cancellationIds)}
-    order by sent_at, id`;
+    select o.id::text, o.cancellation_id::text, o.phone, o.state, o.batch_number, o.sent_at, m.sent_at as texted_at, o.hold_expires_at
+    from offers o left join messages m on m.idempotency_key = 'offer:' || o.id::text and m.provider_sid is not null
+    where o.cancellation_id in ${sql(cancellationIds)}
+    order by o.sent_at, o.id`;
   for (const r of rows) {
     const offers = byCancellation.get(r.cancellation_id) ?? [];
-    offers.push({ id: r.id, phone: r.phone, state: r.state, batchNumber: r.batch_number, sentAt: r.sent_at, holdExpiresAt: r.hold_expires_at });
+    offers.push({
+      id: r.id,
+      phone: r.phone,
+      state: r.state,
+      batchNumber: r.batch_number,
+      sentAt: r.sent_at,
+      textedAt: r.texted_at,
+      holdExpiresAt: r.hold_expires_at,
+    });
     byCancellation.set(r.cancellation_id, offers);
   }
   return byCancellation;

@@ -9,7 +9,8 @@
  * A round whose texts cannot be sent (Twilio throttles or fails them until the send activity's 30
  * minutes of retries run out) does not end the workflow: the offers whose text did not go end
  * `failed`, freeing their patients, and the next round waits 10 minutes (`UNSENT_ROUND_PAUSE_MINUTES`);
- * a slot whose lead time comes first ends `expired`, and staff can abort it meanwhile.
+ * a slot whose lead time comes first ends `expired`, and staff can abort it meanwhile. Each offer holds
+ * from when its own text went, and holds expire on time while other texts of the round are retried.
  *
  * Its parts: the handlers decide every answer and abort from the workflow's own state, without awaiting
  * (offerHandlers.ts); what they decide is written and texted by this loop, in order (offerChanges.ts);
@@ -19,8 +20,9 @@
  * Its patches, each explained where it applies: `offer-book-then-tell-once` (here, read once at the
  * start; offerChanges.ts, offerHandlers.ts, offerWinner.ts), `offer-notice-failure-logged`
  * (offerChanges.ts), `offer-provider-inactive-withdraws` (offerProviderInactive.ts),
- * `offer-round-ends-with-cancellation` and `offer-round-unsent-texts-fail` (offerRound.ts; the latter's
- * pause is read here, from `nextRoundAt`, which only its branch sets).
+ * `offer-round-ends-with-cancellation`, `offer-round-unsent-texts-fail` and `offer-hold-from-text`
+ * (offerRound.ts; the pause of the latter two is read here, from `nextRoundAt`, which only their branches
+ * set; so are the texts the last one's rounds leave going, `textsGoing`, none in runs without it).
  */
 import { allHandlersFinished, condition, continueAsNew, patched, workflowInfo } from '@temporalio/workflow';
 import { nextContactInstant } from '../domain/reminderPlan.js';
@@ -54,11 +56,12 @@ export async function cancellationOfferWorkflow(input: CancellationOfferInput): 
   const offerChanges = createOfferChanges({ state: s, workflowId, bookThenTell, changed });
   const { pending, isOpen, end, flush } = offerChanges;
   setOfferHandlers({ cancellationId: input.cancellationId, state: s, changes: offerChanges, bookThenTell });
-  const makeRound = createOfferRound({ input, state: s, workflowId, changes: offerChanges, changed });
+  const { makeRound, textsGoing, holdEndsSoon, throwFailure } = createOfferRound({ input, state: s, workflowId, changes: offerChanges, changed });
 
   // A round that found nobody new while offers were still pending: the next try waits for them to end.
   let exhausted = false;
   while (isOpen()) {
+    throwFailure();
     await flush();
     if (!isOpen()) break;
     const now = Date.now();
@@ -72,7 +75,7 @@ export async function cancellationOfferWorkflow(input: CancellationOfferInput): 
     if (now >= lastOfferAt || (exhausted && open.length === 0)) {
       // Too late to offer again, or nobody left: the pending offers may still win it.
       if (open.length === 0) s.status = 'expired';
-    } else if (free > 0 && !(exhausted && open.length > 0) && sendAt <= now) {
+    } else if (free > 0 && !(exhausted && open.length > 0) && sendAt <= now && !holdEndsSoon(open, now)) {
       const short = await makeRound(free, now);
       if (short !== null) exhausted = short;
       continue;
@@ -80,7 +83,9 @@ export async function cancellationOfferWorkflow(input: CancellationOfferInput): 
     if (!isOpen()) break;
 
     if (workflowInfo().continueAsNewSuggested) {
-      await condition(allHandlersFinished);
+      // A round's texts still being sent report to this run only.
+      await condition(() => allHandlersFinished() && textsGoing() === 0);
+      throwFailure();
       await flush();
       if (isOpen()) return continueAsNew<typeof cancellationOfferWorkflow>({ ...input, carried: s });
       break;
@@ -101,6 +106,9 @@ export async function cancellationOfferWorkflow(input: CancellationOfferInput): 
     s.settled = true;
     if (bookThenTell) await flush();
   }
+  // Texts still going find their offers ended and stop; sent or not, each offer's hold is then known.
+  await condition(() => textsGoing() === 0);
+  throwFailure();
   // Patients whose offer still held when the slot went may answer until their hold ends: each is told the truth.
   const lastHold = Math.max(0, ...s.offers.filter((o) => o.state !== 'expired').map((o) => o.holdExpiresAt));
   while (Date.now() < lastHold) {

@@ -23,12 +23,29 @@
  * (`nextRoundAt`), so a Twilio that fails at once is not asked round after round; a slot whose lead
  * time comes first expires. Before the patch the failure failed the whole workflow: the cancellation
  * stayed `open` with its offers `pending` for ever, and staff could not abort it.
+ *
+ * Holds that start from the text (`patched('offer-hold-from-text')`): a round's texts go in passes, one
+ * send activity per pass (`sendOfferTextPass`, every text still to go, all at once), which the round
+ * starts and the main loop does not await: it goes on answering, expiring holds and offering freed
+ * places while Twilio throttles a text. A pass starts the hold of each text Twilio took, `holdMinutes`
+ * from its `sent_at` (the minutes the text states), and reports the texts to try again; the next pass
+ * waits for Twilio's `Retry-After`, or 1 s doubling to 1 min, for up to `SEND_BUDGET_MS` (the 30 minutes
+ * the old send activity's retries had). Then `giveUpOfferTexts` ends those left `failed`, but first
+ * waits for a try still talking to Twilio and looks up one whose answer was lost: a text Twilio took
+ * is adopted as sent and its offer held from then, so an offer and its text never disagree; the others
+ * end `failed` with the pause above. Until its text goes an offer is made with the latest end its hold
+ * could have (`HOLD_PENDING_MS` plus the hold); a new round waits for a pending hold that ends within
+ * `HOLD_END_SLACK_MS`, so the holds of one pass, which went moments apart, end together and the next
+ * batch goes out whole. Before the patch every hold ran from the round's making, so a throttled patient
+ * got less time than the text said, or none; and the loop waited inside the round while its texts were
+ * retried, so other holds expired (and the next patients were offered) late.
  */
 import { ActivityFailure, condition, isCancellation, log, patched } from '@temporalio/workflow';
+import type { OfferHeld, OfferTextPass } from '../activities/offerTexts.js';
 import type { OfferChanges } from './offerChanges.js';
 import type { CancellationOfferInput, CancellationOfferState, OfferRecord } from './offerDefinitions.js';
 import { PROVIDER_INACTIVE, refusedForInactiveProvider } from './offerProviderInactive.js';
-import { store, texts } from './offerProxies.js';
+import { passes, store, texts } from './offerProxies.js';
 
 /** Feature flag of a round that the cancellation's end overtakes being ended with it (see the module docstring). */
 export const ROUND_ENDS_WITH_CANCELLATION_PATCH = 'offer-round-ends-with-cancellation';
@@ -38,6 +55,22 @@ export const UNSENT_ROUND_PATCH = 'offer-round-unsent-texts-fail';
 
 /** Minutes the next round waits after a round whose texts could not be sent. */
 export const UNSENT_ROUND_PAUSE_MINUTES = 10;
+
+/** Feature flag of holds that start from each offer's text, sent in passes the loop does not wait for (see the module docstring). */
+export const HOLD_FROM_TEXT_PATCH = 'offer-hold-from-text';
+
+/** How long a round's passes may try its texts (ms): the 30 minutes the round's send activity was retried for. */
+export const SEND_BUDGET_MS = 30 * 60_000;
+
+/** The latest an offer's text can go after its round is made (ms): the passes' budget and the give-up's own retries (offerProxies.ts). */
+export const HOLD_PENDING_MS = SEND_BUDGET_MS + 5 * 60_000;
+
+/** A pending hold ending this close (ms) holds back a new round, so the holds of one pass end together. */
+export const HOLD_END_SLACK_MS = 30_000;
+
+/** The wait before a round's second pass (ms), doubling each pass up to `LAST_PASS_WAIT_MS`, unless Twilio asked for longer. */
+const FIRST_PASS_WAIT_MS = 1_000;
+const LAST_PASS_WAIT_MS = 60_000;
 
 /** What a round needs from its workflow. */
 export interface RoundDeps {
@@ -51,11 +84,104 @@ export interface RoundDeps {
   changed: () => void;
 }
 
-/** The round maker of the offer workflow of `input`, on its live state `s`; see `makeRound`. */
+/**
+ * The round maker of the offer workflow of `input`, on its live state `s`: `makeRound`, with (in runs
+ * with `offer-hold-from-text`) `textsGoing`, how many rounds' texts are still being sent, `holdEndsSoon`,
+ * and `throwFailure`, which throws what failed a round's sending unexpectedly (the loop calls it when it wakes).
+ */
 export function createOfferRound({ input, state: s, workflowId, changes, changed }: RoundDeps) {
   const { settings } = input;
   const holdMs = settings.holdMinutes * 60_000;
   const { pending, isOpen, end, withdraw } = changes;
+  let going = 0;
+  let fromTextSeen = false;
+  let failure: { error: unknown } | undefined;
+  const find = (offerId: string) => s.offers.find((o) => o.offerId === offerId)!;
+  /** A patient whose text did not go cannot be waiting to answer it: nothing holds the workflow open for them. */
+  const noHold = (offerId: string) => {
+    const offer = find(offerId);
+    offer.holdExpiresAt = Math.min(offer.holdExpiresAt, Date.now());
+  };
+  /** Each offer whose text went holds until what is left of its hold has run, by the workflow's clock. */
+  const hold = (sent: OfferHeld[]) => {
+    for (const { offerId, holdLeftMs } of sent) find(offerId).holdExpiresAt = Date.now() + holdLeftMs;
+  };
+  const fail = (offerIds: string[]) => {
+    for (const offerId of offerIds) {
+      noHold(offerId);
+      const offer = find(offerId);
+      if (offer.state === 'pending') end(offer, 'failed');
+    }
+  };
+
+  /** Ends a round's texts that the provider refused because it was made inactive: none went, so nobody is told. */
+  const refuseInactive = (offerIds: string[]) => {
+    const unsent = new Set(offerIds);
+    for (const offer of pending()) if (unsent.has(offer.offerId)) end(offer, 'canceled');
+    if (isOpen()) withdraw(PROVIDER_INACTIVE);
+    // An abort (staff's, or the one just made) queued a notice for them too.
+    changes.dropNotices(unsent);
+  };
+
+  /**
+   * Texts `offerIds` in passes until each went, failed or was dropped, or `SEND_BUDGET_MS` ran out
+   * (then `giveUpOfferTexts`); see the module docstring. Started, not awaited, by `makeRound`.
+   */
+  const textInPasses = async (offerIds: string[]): Promise<void> => {
+    const deadline = Date.now() + SEND_BUDGET_MS;
+    let left = offerIds;
+    for (let pass = 0; left.length > 0; pass++) {
+      // Ends decided meanwhile are written first: the pass finds those offers ended and sends them nothing.
+      if (changes.writesQueued()) await changes.writeQueued();
+      let result: OfferTextPass;
+      try {
+        result = await passes.sendOfferTextPass({ workflowId, offerIds: left, holdMinutes: settings.holdMinutes, sendUntil: new Date(deadline).toISOString() });
+      } catch (error) {
+        if (refusedForInactiveProvider(error)) {
+          for (const offerId of left) noHold(offerId);
+          refuseInactive(left);
+          return;
+        }
+        if (!(error instanceof ActivityFailure) || isCancellation(error)) throw error;
+        log.warn('offer text pass failed', { round: s.round, reason: error.cause?.message ?? error.message });
+        break;
+      }
+      hold(result.sent);
+      fail(result.failed);
+      for (const offerId of result.dropped) noHold(offerId);
+      left = result.retry;
+      changed();
+      if (left.length === 0) return;
+      const wait = Math.min(Math.max(result.retryAfterMs ?? 0, FIRST_PASS_WAIT_MS * 2 ** pass), LAST_PASS_WAIT_MS);
+      if (Date.now() + wait >= deadline) break;
+      // An offer ended meanwhile (a YES elsewhere, an abort) has its text withdrawn by the next pass at once.
+      const waiting = left;
+      await condition(() => waiting.every((offerId) => find(offerId).state !== 'pending'), wait);
+    }
+    let given: { sent: OfferHeld[]; unsent: string[] };
+    try {
+      given = await passes.giveUpOfferTexts({ workflowId, offerIds: left, holdMinutes: settings.holdMinutes });
+    } catch (error) {
+      if (!(error instanceof ActivityFailure) || isCancellation(error)) throw error;
+      given = { sent: [], unsent: await store.settleUnsentOfferTexts({ offerIds: left }) };
+    }
+    hold(given.sent);
+    fail(given.unsent);
+    log.warn('offer texts not sent', { round: s.round, unsent: given.unsent.length, sentAtLast: given.sent.length });
+    if (given.unsent.length > 0) s.nextRoundAt = Date.now() + UNSENT_ROUND_PAUSE_MINUTES * 60_000;
+    changed();
+  };
+
+  /** Starts `textInPasses`, counted in `going` until it ends; an unexpected failure is kept for `throwFailure`. */
+  const startTexting = (offerIds: string[]) => {
+    going++;
+    textInPasses(offerIds)
+      .catch((error: unknown) => void (failure ??= { error }))
+      .finally(() => {
+        going--;
+        changed();
+      });
+  };
 
   /**
    * Texts a round's offers (`sendOfferTexts`). When the cancellation ends while they go (in runs with
@@ -83,9 +209,11 @@ export function createOfferRound({ input, state: s, workflowId, changes, changed
    * @throws the round's activity failures, other than a refusal for an inactive provider and (in runs
    *   with the patch) its texts that could not be sent.
    */
-  return async function makeRound(free: number, now: number): Promise<boolean | null> {
+  const makeRound = async (free: number, now: number): Promise<boolean | null> => {
     if (pending().length === 0) s.batch++;
     s.round++;
+    const fromText = patched(HOLD_FROM_TEXT_PATCH);
+    fromTextSeen ||= fromText;
     let made: OfferRecord[];
     try {
       made = await store.makeOffers({
@@ -94,7 +222,8 @@ export function createOfferRound({ input, state: s, workflowId, changes, changed
         round: s.round,
         batch: s.batch,
         count: free,
-        holdExpiresAt: new Date(now + holdMs).toISOString(),
+        // Held from its text: until it goes, the latest end its hold could have.
+        holdExpiresAt: new Date(now + (fromText ? HOLD_PENDING_MS : 0) + holdMs).toISOString(),
         now: new Date(now).toISOString(),
         maxOffersPerDay: settings.maxOffersPerDay,
       });
@@ -109,19 +238,20 @@ export function createOfferRound({ input, state: s, workflowId, changes, changed
       // The cancellation ended while the round was being made: none of its texts went, so nobody is told anything.
       const unsent = new Set(made.map((o) => o.offerId));
       for (const offer of pending()) if (unsent.has(offer.offerId)) end(offer, 'canceled');
+      if (fromText) for (const offer of made) noHold(offer.offerId);
       return null;
+    }
+    if (fromText) {
+      startTexting(made.map((o) => o.offerId));
+      changed();
+      return made.length < free;
     }
     let failed: string[];
     try {
       failed = await textRound(made.map((o) => o.offerId));
     } catch (error) {
       if (refusedForInactiveProvider(error)) {
-        // None of the round's texts went: its patients never heard of the slot, so nobody tells them it is gone.
-        const unsent = new Set(made.map((o) => o.offerId));
-        for (const offer of pending()) if (unsent.has(offer.offerId)) end(offer, 'canceled');
-        if (isOpen()) withdraw(PROVIDER_INACTIVE);
-        // An abort (staff's, or the one just made) queued a notice for them too.
-        changes.dropNotices(unsent);
+        refuseInactive(made.map((o) => o.offerId));
         return null;
       }
       if (!(error instanceof ActivityFailure) || isCancellation(error) || !patched(UNSENT_ROUND_PATCH)) throw error;
@@ -135,5 +265,17 @@ export function createOfferRound({ input, state: s, workflowId, changes, changed
     }
     changed();
     return made.length < free;
+  };
+
+  return {
+    makeRound,
+    /** How many rounds' texts are still being sent (runs with `offer-hold-from-text`). */
+    textsGoing: () => going,
+    /** Whether a new round should wait for `offers`' hold ending within `HOLD_END_SLACK_MS` of `now` (once a round of this run held from its texts). */
+    holdEndsSoon: (offers: OfferRecord[], now: number) => fromTextSeen && offers.some((o) => o.holdExpiresAt - now <= HOLD_END_SLACK_MS),
+    /** Throws what failed a round's sending unexpectedly, if anything did: the workflow fails as it did when a round threw. */
+    throwFailure: () => {
+      if (failure !== undefined) throw failure.error;
+    },
   };
 }

@@ -41,7 +41,11 @@ describe('a webhook while Postgres is down', () => {
       temporal: deadTemporal,
       taskQueue: 'none',
       log,
-      messenger: { send: () => Promise.reject(new Error('unused')), call: () => Promise.reject(new Error('unused')) },
+      messenger: {
+        send: () => Promise.reject(new Error('unused')),
+        call: () => Promise.reject(new Error('unused')),
+        adoptLostText: () => Promise.reject(new Error('unused')),
+      },
       queueChanges: { subscribe: () => () => undefined, close: () => Promise.resolve() },
       appointmentChanges: { subscribe: () => () => undefined, close: () => Promise.resolve() },
       waitlistChanges: { subscribe: () => () => undefined, close: () => Promise.resolve() },

@@ -26,7 +26,11 @@ function kioskApp(sql: Sql) {
     temporal: deadTemporal,
     taskQueue: 'none',
     log: pino({ level: 'silent' }),
-    messenger: { send: () => Promise.reject(new Error('unused')), call: () => Promise.reject(new Error('unused')) },
+    messenger: {
+      send: () => Promise.reject(new Error('unused')),
+      call: () => Promise.reject(new Error('unused')),
+      adoptLostText: () => Promise.reject(new Error('unused')),
+    },
     queueChanges: { subscribe: () => () => undefined, close: () => Promise.resolve() },
     appointmentChanges: { subscribe: () => () => undefined, close: () => Promise.resolve() },
     waitlistChanges: { subscribe: () => () => undefined, close: () => Promise.resolve() },

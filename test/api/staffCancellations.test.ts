@@ -71,8 +71,17 @@ describe('logging a freed slot and aborting it', () => {
     expect(cancellation.status).toBe('open');
     expect(new URL(logged.headers.get('location')!, OWN_ORIGIN).hash).toBe(`#cancellation-${cancellation.id}`);
 
+    // The hold counts down once the offer's text went (Twilio took it).
     await expect
-      .poll(async () => (await stack.sql`select 1 from offers where cancellation_id = ${cancellation.id} and state = 'pending'`).length, { timeout: 20_000 })
+      .poll(
+        async () =>
+          (
+            await stack.sql`
+              select 1 from offers o join messages m on m.idempotency_key = 'offer:' || o.id::text and m.provider_sid is not null
+              where o.cancellation_id = ${cancellation.id} and o.state = 'pending'`
+          ).length,
+        { timeout: 20_000 },
+      )
       .toBe(1);
     const html = await (await stack.app.request(pagePath(), { headers: { Cookie: cookie } })).text();
     expect(html).toContain('aria-current="page">Cancellations</a>');

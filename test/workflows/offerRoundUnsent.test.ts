@@ -1,6 +1,6 @@
 /**
- * A round of offers whose texts Twilio throttles until the round's send activity gives up (its
- * 30-minute schedule-to-close): the offer workflow in the time-skipping server, on the real activities
+ * A round of offers whose texts Twilio throttles until the round gives up on them (its passes' 30
+ * minutes): the offer workflow in the time-skipping server, on the real activities
  * and Postgres, texting through Twilio's REST API stand-in. The workflow outlives it: the round's
  * offers whose text never went end `failed` (their texts `failed` in the message log), so no pending
  * offer keeps those patients from the next slot, while the offer whose text went still holds; the
@@ -27,11 +27,12 @@ const untakenTo = async (phone: string) =>
   suite.ts.sql<{ status: string; error_code: number | null }[]>`
     select status, error_code from messages where phone = ${phone} and direction = 'outbound' and provider_sid is null order by id`;
 
-/** When (epoch ms, workflow time) the workflow of `handle` heard that its round's send activity failed. */
+/** When (epoch ms, workflow time) the workflow of `handle` gave up on its round's texts: its `giveUpOfferTexts` activity completed. */
 async function whenRoundGaveUp(handle: WorkflowHandle): Promise<number> {
   const { events } = await handle.fetchHistory();
-  const failed = events?.find((e) => e.activityTaskFailedEventAttributes != null || e.activityTaskTimedOutEventAttributes != null);
-  const { seconds, nanos } = failed!.eventTime!;
+  const scheduled = events?.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'giveUpOfferTexts');
+  const done = events?.find((e) => String(e.activityTaskCompletedEventAttributes?.scheduledEventId ?? '') === String(scheduled!.eventId));
+  const { seconds, nanos } = done!.eventTime!;
   return Number(String(seconds)) * 1000 + Math.floor((nanos ?? 0) / 1e6);
 }
 
@@ -46,7 +47,7 @@ describe('a round of offers whose texts Twilio throttles until the round gives u
     await expect.poll(() => takenTextsTo(suite.ts, first), { timeout: 20_000 }).toEqual([expect.stringMatching(OFFER)]);
     await expect.poll(() => [second, third].map((phone) => suite.twilioApi.requestsTo(phone).length > 0), { timeout: 20_000 }).toEqual([true, true]);
 
-    // The round's send activity gives up after its 30 minutes of retries.
+    // The round gives up after its 30 minutes of passes.
     await suite.ts.env.sleep(31 * MINUTE);
     await expect
       .poll(() => offersOf(id), { timeout: 20_000 })

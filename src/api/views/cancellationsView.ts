@@ -104,11 +104,18 @@ function renderOffer(offer: CancellationLine['offers'][number], view: Cancellati
   return html`<li class="offer" data-offer="${offer.id}" data-state="${offer.state}">
     <span class="phone" data-phone>${offer.maskedPhone}</span>
     <span class="pill pill-${offer.state}">${OFFER_LABELS[offer.state]}</span>
-    <span class="muted">Batch ${offer.batchNumber} · sent ${local(offer.sentAt).toLocaleString(DateTime.TIME_SIMPLE)}</span>
+    <span class="muted">Batch ${offer.batchNumber} · ${
+      offer.textedAt === null
+        ? `offered ${local(offer.sentAt).toLocaleString(DateTime.TIME_SIMPLE)}`
+        : `sent ${local(offer.textedAt).toLocaleString(DateTime.TIME_SIMPLE)}`
+    }</span>
     ${
-      offer.state === 'pending'
-        ? html`<span class="hold" role="timer" aria-label="Hold ends ${local(offer.holdExpiresAt).toLocaleString(DateTime.TIME_WITH_SECONDS)}" data-hold-expires="${offer.holdExpiresAt.toISOString()}" data-seconds-left="${left.seconds}">${left.text}</span>`
-        : null
+      // The hold starts when the text goes: until then there is nothing to count down.
+      offer.state === 'pending' && offer.textedAt === null
+        ? html`<span class="hold" data-texting>Texting…</span>`
+        : offer.state === 'pending'
+          ? html`<span class="hold" role="timer" aria-label="Hold ends ${local(offer.holdExpiresAt).toLocaleString(DateTime.TIME_WITH_SECONDS)}" data-hold-expires="${offer.holdExpiresAt.toISOString()}" data-seconds-left="${left.seconds}">${left.text}</span>`
+          : null
     }
   </li>`;
 }
