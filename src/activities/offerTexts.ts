@@ -112,15 +112,19 @@ export function createOfferTextActivities({ sql, messenger }: { sql: Sql; messen
    */
   const startHolds = async ({ workflowId, offerIds, holdMinutes }: OfferTextsInput, clockAheadMs: number): Promise<OfferHeld[]> => {
     if (offerIds.length === 0) return [];
-    const held = await sql<{ id: string; phone: string; hold_end: Date; left_ms: number }[]>`
-      select o.id::text, o.phone, m.sent_at + make_interval(mins => ${holdMinutes}, secs => ${clockAheadMs / 1000}) as hold_end,
-        greatest(0, extract(epoch from m.sent_at + make_interval(mins => ${holdMinutes}) - clock_timestamp()) * 1000)::float8 as left_ms
-      from offers o join messages m on m.idempotency_key = 'offer:' || o.id::text and m.provider_sid is not null
-      where o.id = any(${offerIds}::bigint[])`;
-    for (const offer of held) {
-      await sql`update offers set hold_expires_at = ${offer.hold_end} where id = ${offer.id} and state = 'pending'`;
-      await sql`update patient_prompts set expires_at = ${offer.hold_end} where workflow_id = ${workflowId} and phone = ${offer.phone} and closed_at is null`;
-    }
+    // In SQL throughout: the ends keep sent_at's microseconds.
+    const held = await sql<{ id: string; left_ms: number }[]>`
+      with texted as (
+        select o.id, o.phone, m.sent_at + make_interval(mins => ${holdMinutes}, secs => ${clockAheadMs / 1000}) as hold_end
+        from offers o join messages m on m.idempotency_key = 'offer:' || o.id::text and m.provider_sid is not null
+        where o.id = any(${offerIds}::bigint[])),
+      offer_holds as (
+        update offers o set hold_expires_at = t.hold_end from texted t where o.id = t.id and o.state = 'pending'),
+      prompt_holds as (
+        update patient_prompts p set expires_at = t.hold_end from texted t
+        where p.workflow_id = ${workflowId} and p.phone = t.phone and p.closed_at is null)
+      select id::text, greatest(0, extract(epoch from hold_end - clock_timestamp() - make_interval(secs => ${clockAheadMs / 1000})) * 1000)::float8 as left_ms
+      from texted`;
     return offerIds.flatMap((offerId) => {
       const offer = held.find((h) => h.id === offerId);
       return offer === undefined ? [] : [{ offerId, holdLeftMs: Math.round(offer.left_ms) }];

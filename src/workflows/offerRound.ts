@@ -152,7 +152,7 @@ export function createOfferRound({ input, state: s, workflowId, changes, changed
       left = result.retry;
       changed();
       if (left.length === 0) return;
-      const wait = Math.min(Math.max(result.retryAfterMs ?? 0, FIRST_PASS_WAIT_MS * 2 ** pass), LAST_PASS_WAIT_MS);
+      const wait = Math.max(result.retryAfterMs ?? 0, Math.min(FIRST_PASS_WAIT_MS * 2 ** pass, LAST_PASS_WAIT_MS));
       if (Date.now() + wait >= deadline) break;
       // An offer ended meanwhile (a YES elsewhere, an abort) has its text withdrawn by the next pass at once.
       const waiting = left;
@@ -242,7 +242,7 @@ export function createOfferRound({ input, state: s, workflowId, changes, changed
       return null;
     }
     if (fromText) {
-      startTexting(made.map((o) => o.offerId));
+      if (made.length > 0) startTexting(made.map((o) => o.offerId));
       changed();
       return made.length < free;
     }
