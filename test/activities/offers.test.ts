@@ -14,7 +14,7 @@ import { createOfferActivities } from '../../src/activities/offers.js';
 import type { Clinic } from '../../src/clinics/clinics.js';
 import { createSql, type Sql } from '../../src/db/sql.js';
 import { createMessenger } from '../../src/messaging/messenger.js';
-import { MessageRejectedError, ProviderBusyError, type Sender } from '../../src/messaging/sender.js';
+import { MessageRejectedError, ProviderBusyError, type ProviderReceipt, type Sender } from '../../src/messaging/sender.js';
 import { updateProvider } from '../../src/providers/providers.js';
 import { createCancellation } from '../../src/waitlist/cancellations.js';
 import { addWaitlistEntry } from '../../src/waitlist/waitlistEntries.js';
@@ -255,5 +255,75 @@ describe('a round whose texts Twilio throttles until its send activity gives up'
     expect(asked).toEqual([]);
     expect(await activities.settleUnsentOfferTexts({ offerIds })).toEqual([offerOf(throttled), offerOf(withdrawn)]);
     expect(await logged(throttled)).toEqual([{ status: 'failed', error_code: 20429 }]);
+  });
+});
+
+describe('a text whose try reached Twilio but whose answer was lost as the round gives up on it', () => {
+  /** A Twilio that makes every text it is sent, answers as `answer` says, and lists what it made (the lost-answer lookup). */
+  function twilioMaking(answer: (made: ProviderReceipt) => Promise<ProviderReceipt>) {
+    const made: (ProviderReceipt & { to: string; body: string })[] = [];
+    const sender: Sender = {
+      ...acceptingSender(),
+      send: (message) => {
+        const receipt = { messageSid: fakeSid(), status: 'queued' };
+        made.push({ ...receipt, to: message.to, body: message.body });
+        return answer(receipt);
+      },
+      findSent: (message) =>
+        Promise.resolve(made.filter((m) => m.to === message.to && m.body === message.body).map(({ messageSid, status }) => ({ messageSid, status }))),
+    };
+    return { made, activities: activitiesWith(sender) };
+  }
+  const logged = async (offerId: string) =>
+    (
+      await sql<{ status: string; provider_sid: string | null; note: string | null; state: string; hold_ms: number | null }[]>`
+        select m.status, m.provider_sid, m.note, o.state, (extract(epoch from o.hold_expires_at - m.sent_at) * 1000)::float8 as hold_ms
+        from messages m join offers o on o.id = m.offer_id where m.idempotency_key = ${`offer:${offerId}`}`
+    )[0]!;
+
+  it('finds it at Twilio and counts it sent: the offer holds 7 minutes from then, and the message log agrees', async () => {
+    const { round } = await slotFor(1);
+    // The connection is reset after Twilio made the text: no answer.
+    const { made, activities } = twilioMaking(() => Promise.reject(new Error('socket hang up')));
+    const [offer] = await activities.makeOffers(round(1));
+    const input = { workflowId: round(1).workflowId, offerIds: [offer!.offerId], holdMinutes: 7 };
+    const pass = await activities.sendOfferTextPass({ ...input, sendUntil: new Date(Date.now() + 60_000).toISOString() });
+    expect(pass).toMatchObject({ sent: [], failed: [], retry: [offer!.offerId] });
+
+    // The round's budget ran out with that try its last: it gives up on the text.
+    const given = await activities.giveUpOfferTexts(input);
+    expect(given).toEqual({ sent: [{ offerId: offer!.offerId, holdLeftMs: expect.any(Number) }], unsent: [] });
+    expect(given.sent[0]!.holdLeftMs).toBeGreaterThan(6 * 60_000);
+    expect(made).toHaveLength(1);
+    expect(await logged(offer!.offerId)).toEqual({
+      status: 'queued',
+      provider_sid: made[0]!.messageSid,
+      note: 'found at Twilio after a lost answer: not sent again',
+      state: 'pending',
+      hold_ms: 7 * 60_000,
+    });
+    // Giving up again changes nothing.
+    expect((await activities.giveUpOfferTexts(input)).unsent).toEqual([]);
+  });
+
+  it('waits for a try still talking to Twilio, then counts the text Twilio took as sent', async () => {
+    const { round } = await slotFor(1);
+    let answer!: () => void;
+    const answered = new Promise<void>((resolve) => (answer = resolve));
+    const { made, activities } = twilioMaking(async (receipt) => {
+      await answered;
+      return receipt;
+    });
+    const [offer] = await activities.makeOffers(round(1));
+    const input = { workflowId: round(1).workflowId, offerIds: [offer!.offerId], holdMinutes: 7 };
+    // A pass whose activity the workflow stopped waiting for: its try is at Twilio, unanswered.
+    const pass = activities.sendOfferTextPass({ ...input, sendUntil: new Date(Date.now() + 60_000).toISOString() });
+    await expect.poll(() => made.length).toBe(1);
+
+    await expect(activities.giveUpOfferTexts(input)).rejects.toThrow(/still waiting for Twilio's answer/);
+    answer();
+    expect((await pass).sent).toEqual([{ offerId: offer!.offerId, holdLeftMs: expect.any(Number) }]);
+    expect(await activities.giveUpOfferTexts(input)).toEqual({ sent: [{ offerId: offer!.offerId, holdLeftMs: expect.any(Number) }], unsent: [] });
+    expect(await logged(offer!.offerId)).toMatchObject({ status: 'queued', provider_sid: made[0]!.messageSid, state: 'pending', hold_ms: 7 * 60_000 });
   });
 });

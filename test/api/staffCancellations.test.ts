@@ -2,14 +2,16 @@
  * A receptionist offers freed slots from the Cancellations page: signed in, forms from the page only;
  * a logged slot starts its offer workflow and shows its offers with masked numbers, their holds and a
  * link to the run in the Temporal Web UI; abort asks the workflow, and says so when the workflow is
- * too busy to take it at once, on every open page at once; bad input is refused naming the field with
+ * too busy to take it at once, on every open page at once; an offer whose text Twilio has not taken
+ * yet shows no countdown (its hold starts with the text); bad input is refused naming the field with
  * nothing written.
  */
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { json, patientPhone, startStack, type Stack } from '../support/stack.js';
 import { OWN_ORIGIN, staffCookie, postForm } from '../support/staffForms.js';
-import { busyOfferWorkflow } from '../support/waitlist.js';
+import { twilioStackSuite } from '../support/twilioStackSuite.js';
+import { addProvider, busyOfferWorkflow, logCancellation, waitlistPatient } from '../support/waitlist.js';
 
 let stack: Stack;
 let providerId: number;
@@ -297,4 +299,51 @@ describe('bad input names the field and writes nothing', () => {
     expect(html).toContain('value="Typed reason"');
     expect(await cancellationCount()).toBe(before);
   });
+});
+
+describe('an offer whose text Twilio has not taken yet', () => {
+  const suite = twilioStackSuite();
+
+  it('shows that its text is being sent, no countdown, and then counts down from the hold its text started', async () => {
+    const { stack: twilioStack, twilioApi } = suite;
+    const doctor = await addProvider(twilioStack, 'Dr Halvorsen');
+    const phone = await waitlistPatient(twilioStack, doctor);
+    // Twilio throttles the offer's text (retry in 1 s) until the test lets it through.
+    twilioApi.setAnswer(phone, { kind: 'throttled', retryAfterSeconds: 1 });
+    const { id } = await logCancellation(twilioStack, doctor);
+    await expect.poll(() => twilioApi.requestsTo(phone).length, { timeout: 20_000 }).toBeGreaterThan(0);
+    const cookie = await staffCookie(twilioStack);
+    const offerLine = async () => {
+      const page = await (
+        await twilioStack.app.request(`/admin/cancellations?${new URLSearchParams({ clinic: twilioStack.clinic.slug }).toString()}`, {
+          headers: { Cookie: cookie },
+        })
+      ).text();
+      return (
+        new RegExp(`<li class="offer"[^>]*data-state="pending">[\\s\\S]*?</li>`).exec(
+          new RegExp(`<li class="cancellation card" id="cancellation-${id}"[\\s\\S]*?</ul>`).exec(page)?.[0] ?? '',
+        )?.[0] ?? ''
+      );
+    };
+    const throttledLine = await offerLine();
+    expect(throttledLine).toContain('Texting…');
+    expect(throttledLine).not.toContain('data-hold-expires');
+    expect(throttledLine).not.toMatch(/\d+:\d\d left/);
+
+    twilioApi.clearAnswer(phone);
+    const texted = () =>
+      twilioStack.sql<{ sent_at: Date; hold_expires_at: Date }[]>`
+        select m.sent_at, o.hold_expires_at from offers o join messages m on m.idempotency_key = 'offer:' || o.id::text and m.provider_sid is not null
+        where o.cancellation_id = ${id} and o.state = 'pending'`;
+    await expect.poll(async () => (await texted()).length, { timeout: 20_000 }).toBe(1);
+    const [taken] = await texted();
+    // The clinic's 7-minute hold, from when Twilio took the text.
+    expect(taken!.hold_expires_at.getTime() - taken!.sent_at.getTime()).toBe(7 * 60_000);
+    const sentLine = await offerLine();
+    expect(sentLine).not.toContain('Texting…');
+    const [, seconds] = /data-hold-expires="[^"]+Z" data-seconds-left="(\d+)">\d+:\d\d left</.exec(sentLine) ?? [];
+    expect(Number(seconds)).toBeLessThanOrEqual(7 * 60);
+    expect(Number(seconds)).toBeGreaterThan(6 * 60);
+    expect(sentLine).toContain(`data-hold-expires="${taken!.hold_expires_at.toISOString()}"`);
+  }, 60_000);
 });
