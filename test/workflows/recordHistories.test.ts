@@ -683,6 +683,15 @@ describe.runIf(recording)('record cancellation offer histories', () => {
     40 * 60_000,
   );
 
+  it('offered to two, Twilio throttles the second text for 5 s → each hold runs from its own text → nobody answers → expired', async () => {
+    const providerId = await addProvider(suite.stack, 'Dr Held');
+    const phones = [await waitlistPatient(suite.stack, providerId), await waitlistPatient(suite.stack, providerId)];
+    // Twilio asks to retry the second text in 5 s: its offer holds from when it goes (the next pass), the first's from at once.
+    suite.twilioApi.setAnswers(phones[1]!, [{ kind: 'throttled', retryAfterSeconds: 5 }]);
+    const { workflow_id: workflowId } = await logCancellation(suite.stack, providerId);
+    await save(workflowId, 'offer-hold-from-text', 'expired');
+  }, 180_000);
+
   it('staff abort while the round is still being made → aborted, nobody texted', async () => {
     const providerId = await addProvider(suite.stack, 'Dr Slow');
     const phones = [await waitlistPatient(suite.stack, providerId), await waitlistPatient(suite.stack, providerId)];
