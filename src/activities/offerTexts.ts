@@ -104,22 +104,31 @@ export function createOfferTextActivities({ sql, messenger }: { sql: Sql; messen
     if (round?.go === false) throw providerInactive(round);
   };
 
+  /** Writes `texted_at` (its text's `sent_at`) on those of `offerIds` whose text Twilio took; their holds stay as made (runs before `offer-hold-from-text`). */
+  const markTexted = async (offerIds: string[]) => {
+    await sql`
+      update offers o set texted_at = m.sent_at from messages m
+      where o.id = any(${offerIds}::bigint[]) and o.texted_at is null and m.idempotency_key = 'offer:' || o.id::text and m.provider_sid is not null`;
+  };
+
   /**
    * Starts the holds of those of `offerIds` whose text Twilio took: each holds `holdMinutes` from its
    * text's `sent_at`, on the workflow's clock (`clockAheadMs`, see `workflowClockAheadMs`), written on
-   * the pending offer and its patient's open prompt of `workflowId` (idempotent: the same end each time).
+   * the pending offer (with `texted_at`, which an ended one gets too) and its patient's open prompt of
+   * `workflowId` (idempotent: the same end each time).
    * @returns each such offer with the ms of its hold left now (0 once over).
    */
   const startHolds = async ({ workflowId, offerIds, holdMinutes }: OfferTextsInput, clockAheadMs: number): Promise<OfferHeld[]> => {
     if (offerIds.length === 0) return [];
-    // In SQL throughout: the ends keep sent_at's microseconds.
+    // In SQL throughout: the ends keep sent_at's microseconds. The hold and texted_at in one write, so the page never shows one without the other.
     const held = await sql<{ id: string; left_ms: number }[]>`
       with texted as (
-        select o.id, o.phone, m.sent_at + make_interval(mins => ${holdMinutes}, secs => ${clockAheadMs / 1000}) as hold_end
+        select o.id, o.phone, m.sent_at, m.sent_at + make_interval(mins => ${holdMinutes}, secs => ${clockAheadMs / 1000}) as hold_end
         from offers o join messages m on m.idempotency_key = 'offer:' || o.id::text and m.provider_sid is not null
         where o.id = any(${offerIds}::bigint[])),
       offer_holds as (
-        update offers o set hold_expires_at = t.hold_end from texted t where o.id = t.id and o.state = 'pending'),
+        update offers o set texted_at = t.sent_at, hold_expires_at = case when o.state = 'pending' then t.hold_end else o.hold_expires_at end
+        from texted t where o.id = t.id),
       prompt_holds as (
         update patient_prompts p set expires_at = t.hold_end from texted t
         where p.workflow_id = ${workflowId} and p.phone = t.phone and p.closed_at is null)
@@ -170,6 +179,7 @@ export function createOfferTextActivities({ sql, messenger }: { sql: Sql; messen
           return receipts.some((r) => isFinalStatus(channel, r.status) && UNDELIVERED.includes(r.status));
         }),
       );
+      await markTexted(input.offerIds);
       return input.offerIds.filter((_, i) => failed[i]);
     },
 
@@ -198,6 +208,7 @@ export function createOfferTextActivities({ sql, messenger }: { sql: Sql; messen
           if (state === 'trying') throw new Error(`the text of offer ${offerId} is still waiting for Twilio's answer to a try`);
           if (state !== 'taken') unsent.push(offerId);
         }
+        await markTexted(input.offerIds);
         return unsent;
       });
     },

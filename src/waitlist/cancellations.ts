@@ -48,7 +48,7 @@ export interface Offer {
   state: OfferState;
   batchNumber: number;
   sentAt: Date;
-  /** When Twilio took the offer's text (the message log's `sent_at`); null while it is still being sent. */
+  /** When Twilio took the offer's text (`offers.texted_at`, written with its hold); null while it is still being sent. */
   textedAt: Date | null;
   /** When the hold ends; while `textedAt` is null (in runs holding from the text), the latest it could end. */
   holdExpiresAt: Date;
@@ -257,10 +257,9 @@ async function listOffers(sql: Sql, cancellationIds: readonly string[]): Promise
       hold_expires_at: Date;
     }[]
   >`
-    select o.id::text, o.cancellation_id::text, o.phone, o.state, o.batch_number, o.sent_at, m.sent_at as texted_at, o.hold_expires_at
-    from offers o left join messages m on m.idempotency_key = 'offer:' || o.id::text and m.provider_sid is not null
-    where o.cancellation_id in ${sql(cancellationIds)}
-    order by o.sent_at, o.id`;
+    select id::text, cancellation_id::text, phone, state, batch_number, sent_at, texted_at, hold_expires_at from offers
+    where cancellation_id in ${sql(cancellationIds)}
+    order by sent_at, id`;
   for (const r of rows) {
     const offers = byCancellation.get(r.cancellation_id) ?? [];
     offers.push({

@@ -76,12 +76,7 @@ describe('logging a freed slot and aborting it', () => {
     // The hold counts down once the offer's text went (Twilio took it).
     await expect
       .poll(
-        async () =>
-          (
-            await stack.sql`
-              select 1 from offers o join messages m on m.idempotency_key = 'offer:' || o.id::text and m.provider_sid is not null
-              where o.cancellation_id = ${cancellation.id} and o.state = 'pending'`
-          ).length,
+        async () => (await stack.sql`select 1 from offers where cancellation_id = ${cancellation.id} and state = 'pending' and texted_at is not null`).length,
         { timeout: 20_000 },
       )
       .toBe(1);
@@ -333,8 +328,8 @@ describe('an offer whose text Twilio has not taken yet', () => {
     twilioApi.clearAnswer(phone);
     const texted = () =>
       twilioStack.sql<{ sent_at: Date; hold_expires_at: Date }[]>`
-        select m.sent_at, o.hold_expires_at from offers o join messages m on m.idempotency_key = 'offer:' || o.id::text and m.provider_sid is not null
-        where o.cancellation_id = ${id} and o.state = 'pending'`;
+        select m.sent_at, o.hold_expires_at from offers o join messages m on m.idempotency_key = 'offer:' || o.id::text
+        where o.cancellation_id = ${id} and o.state = 'pending' and o.texted_at is not null`;
     await expect.poll(async () => (await texted()).length, { timeout: 20_000 }).toBe(1);
     const [taken] = await texted();
     // The clinic's 7-minute hold, from when Twilio took the text.
