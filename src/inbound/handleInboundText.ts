@@ -3,8 +3,8 @@
  * ESTADO, SALIR, AYUDA …, answered in Spanish: `answerLanguage`), the opt-out and opt-in words,
  * ESPAÑOL / ENGLISH, an answer to a question a workflow asked (the reply router, replyRouter.ts), a
  * YES or NO to a waitlist offer whose hold has run out (answerLapsedOffer.ts), an answer to a reminder
- * or to a list of times whose appointment has moved since (answerMovedAppointment.ts), a YES to a visit
- * already confirmed (answerConfirmedAppointment.ts), and a short
+ * or to a list of times whose appointment has moved since (answerMovedAppointment.ts), a YES, CHANGE or
+ * NO to a visit already confirmed whose question has closed (answerConfirmedAppointment.ts), and a short
  * help listing what the patient can answer for anything else. An answer, and the commands STATUS,
  * LEAVE, JOIN and CANCEL, may be followed by courtesy (`yes please`, `no thanks`, `status please`,
  * `cancel please`: `readAnswer`, promptAnswers.ts); the opt-out, opt-in and help words never are
@@ -117,7 +117,7 @@ export async function handleInboundText(deps: QueueDeps & { log: Logger }, text:
       }
       const moved = await answerMovedAppointment(sql, clinic, from.phone, said);
       if (moved !== null) return moved;
-      const confirmedAgain = await answerConfirmedAppointment(sql, clinic, from.phone, said);
+      const confirmedAgain = await answerConfirmedAppointment(deps, clinic, from.phone, said);
       if (confirmedAgain !== null) return confirmedAgain;
       if (routed.open.length === 0) {
         // "Thanks", "ok" or 👍 after a confirmation or a call to the desk: nothing to answer.

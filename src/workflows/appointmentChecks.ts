@@ -59,6 +59,17 @@ export function createChecks(a: AppointmentSnapshot, s: AppointmentChainState) {
       if (answer.askedAbout === undefined || s.prompt?.expiresAt === Date.parse(answer.askedAbout)) return;
       throw refuse(FailureType.AnswerNotAwaited, `appointment ${a.appointmentId} no longer asks about ${answer.askedAbout}: its key answers nothing`);
     },
+    /**
+     * What `answer` (normalised) to a confirmed visit whose question has closed means: `reschedule`
+     * (CHANGE) or `cancel` (NO); throws `AnswerNotAwaited` for any other answer, or unless the
+     * appointment is confirmed, not started, and asks nothing now (an open question takes its own answers).
+     */
+    confirmedVisitAnswer: ({ answer }: { answer: string }): 'reschedule' | 'cancel' => {
+      const meaning = readAppointmentAnswer(answer);
+      const fits = (meaning === 'reschedule' || meaning === 'cancel') && s.status === 'confirmed' && s.prompt === null && Date.parse(s.startsAt) > Date.now();
+      if (!fits) throw refuse(FailureType.AnswerNotAwaited, `appointment ${a.appointmentId} takes no ${answer} after its confirmation now`);
+      return meaning;
+    },
     refuseUnlessOpen,
     /** `startsAt` (ISO 8601) as epoch ms; throws `InvalidRequest` unless it is a time after now. */
     futureStart: (startsAt: string): number => {

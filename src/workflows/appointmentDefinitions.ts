@@ -223,6 +223,15 @@ export interface AppointmentPromptAnswer extends PromptAnswer {
  */
 export const answerAppointmentPromptUpdate = defineUpdate<AppointmentPromptOutcome, [AppointmentPromptAnswer]>('answerAppointmentPrompt');
 /**
+ * A patient's answer to a visit already confirmed (YES to a reminder, a time picked from the list, a
+ * waitlist offer taken) after its question closed: `answer` normalised (`readAnswer`), CHANGE
+ * (RESCHEDULE, CAMBIAR) for the list of open times (or `no_open_slots`), NO for a cancellation, as the
+ * reminder's words would. Sent by the inbound handler (src/appointments/answerConfirmedAppointment.ts)
+ * to the chain of the appointment the patient's latest question was about. Rejected in the validator
+ * with `AnswerNotAwaited` unless the appointment is confirmed, has not started and no question is open.
+ */
+export const answerConfirmedVisitUpdate = defineUpdate<AppointmentPromptOutcome, [{ answer: string }]>('answerConfirmedVisit');
+/**
  * Staff move the appointment to `startsAt` (ISO 8601, in the future): reminders re-plan, the patient is
  * told and asked the reminder's question about the new time (`rescheduled` with its question line); a
  * patient whose booking confirmation has not gone yet gets that confirmation for the new time instead.

@@ -8,6 +8,7 @@
 import { patched, setHandler } from '@temporalio/workflow';
 import {
   answerAppointmentPromptUpdate,
+  answerConfirmedVisitUpdate,
   appointmentQuery,
   cancelAppointmentUpdate,
   deliveryReceiptSignal,
@@ -36,6 +37,12 @@ const HELD_CONFIRMATION_PATCH = 'move-before-confirmation-confirms-new-time';
 const UNTOLD_CANCEL_PATCH = 'cancel-before-confirmation-texts-nothing';
 /** The patch that starts the reply to a pick taken meanwhile by someone else with the `slot_taken` line, before the fresh list. */
 const TAKEN_SAYS_SO_PATCH = 'taken-time-says-so';
+/**
+ * The patch that has a confirmed visit take CHANGE (the list of open times) and NO (cancelled) after its
+ * question closed (answerConfirmedVisitUpdate). Before it the chain had no such update: the patient got
+ * the help text, and nothing changed.
+ */
+const CONFIRMED_VISIT_ANSWERS_PATCH = 'confirmed-visit-takes-change-and-no';
 
 /** What the handlers need from their chain. */
 export interface HandlerDeps {
@@ -52,7 +59,7 @@ export interface HandlerDeps {
 /** Sets the handlers of the chain of appointment `a` on its live state `s`. */
 export function setAppointmentHandlers({ appointment: a, state: s, steps, exclusively, changed }: HandlerDeps): void {
   const { view, record, reply, key, dropPrompt, deliveries, untold, oweReminder, stopAskingAgain, close, cancel, takeSlot, move, offerSlots } = steps;
-  const { awaited, refuseOtherQuestion, refuseUnlessOpen, futureStart, followUpAt, refuseRemind, refuseEarlyNoShow } = createChecks(a, s);
+  const { awaited, confirmedVisitAnswer, refuseOtherQuestion, refuseUnlessOpen, futureStart, followUpAt, refuseRemind, refuseEarlyNoShow } = createChecks(a, s);
 
   setHandler(appointmentQuery, view);
   setHandler(deliveryReceiptSignal, (receipt) => deliveries.receive(receipt));
@@ -99,6 +106,23 @@ export function setAppointmentHandlers({ appointment: a, state: s, steps, exclus
         refuseOtherQuestion(answer);
       },
     },
+  );
+  setHandler(
+    answerConfirmedVisitUpdate,
+    (answer) =>
+      exclusively(async () => {
+        const meaning = confirmedVisitAnswer(answer);
+        // No run took this update before the patch (none had its handler), so there is no old branch:
+        // the marker dates the change in the run's history.
+        patched(CONFIRMED_VISIT_ANSWERS_PATCH);
+        // As the reminder's words do: NO cancels (the `cancelled` reply), CHANGE offers the open times.
+        if (meaning === 'cancel') {
+          await cancel();
+          return reply('cancelled');
+        }
+        return offerSlots();
+      }),
+    { validator: confirmedVisitAnswer },
   );
   setHandler(
     rescheduleAppointmentUpdate,
