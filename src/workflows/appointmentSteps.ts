@@ -55,6 +55,8 @@ const STARTED_VISIT_PATCH = 'started-visit-drops-held-texts';
 const REMINDER_OWED_ONCE_PATCH = 'held-reminder-owed-once';
 /** The patch that reminds a confirmed visit with `confirmed_reminder` (no question) instead of asking again. */
 const CONFIRMED_REMINDER_PATCH = 'confirmed-visit-reminder-asks-nothing';
+/** The patch that sends a reminder held until after the patient confirmed as `confirmed_reminder` (no question). */
+const HELD_REMINDER_CONFIRMED_PATCH = 'held-reminder-of-confirmed-visit-asks-nothing';
 
 /**
  * Runs `work`, a step of the chain's own (not a caller's): an activity failure is logged as `step`
@@ -154,6 +156,19 @@ export function createSteps({ appointment: a, state: s, workflowId, changed }: S
       return;
     }
     s.owed.push({ kind: 'reminder', idempotencyKey: key('reminder', n), opensPrompt: true });
+  };
+  /**
+   * Held `message`, due to go now, as it goes: a reminder owed while the visit was booked and held
+   * since (until contact hours open, or behind a text Twilio throttled) whose patient has confirmed
+   * meanwhile (YES to an earlier reminder's question, still open) is `confirmed_reminder`, numbered as
+   * it was, which asks nothing, as oweReminder would owe it now (not for calls, which keep their keypad
+   * menu; not a fallback attempt, which its answer already stopped). Chains that sent such a reminder
+   * before HELD_REMINDER_CONFIRMED_PATCH asked again.
+   */
+  const asItGoes = (message: OwedMessage): OwedMessage => {
+    const confirmedMeanwhile = message.kind === 'reminder' && message.retry === undefined && s.status === 'confirmed' && a.channel !== 'voice';
+    if (!confirmedMeanwhile || !patched(HELD_REMINDER_CONFIRMED_PATCH)) return message;
+    return { kind: 'confirmed_reminder', idempotencyKey: message.idempotencyKey.replace(/:reminder(?=(?::\d+)?$)/, ':confirmed_reminder'), opensPrompt: false };
   };
   /** Messages about the time (and their fallbacks) are dropped, also those waiting for a receipt. */
   const dropMessagesAboutTheTime = () => {
@@ -264,6 +279,7 @@ export function createSteps({ appointment: a, state: s, workflowId, changed }: S
     ask,
     deliveries,
     dropIfStarted,
+    asItGoes,
     untold,
     oweReminder,
     stopAskingAgain,

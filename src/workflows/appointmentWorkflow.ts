@@ -51,7 +51,7 @@ export async function appointmentWorkflow(input: AppointmentWorkflowInput): Prom
   const exclusively = <T>(work: () => Promise<T>): Promise<T> => lock.runExclusive(work);
 
   const steps = createSteps({ appointment: a, state: s, workflowId, changed });
-  const { startsAtMs, key, record, lapsePrompt, ask, deliveries, dropIfStarted, oweReminder, offerFreedSlots } = steps;
+  const { startsAtMs, key, record, lapsePrompt, ask, deliveries, dropIfStarted, asItGoes, oweReminder, offerFreedSlots } = steps;
   setAppointmentHandlers({ appointment: a, state: s, steps, exclusively, changed });
 
   if (input.carried === undefined) {
@@ -99,9 +99,10 @@ export async function appointmentWorkflow(input: AppointmentWorkflowInput): Prom
     if (s.owed.length > 0 && sendAt <= Date.now()) {
       const message = await exclusively(async () => {
         const ready = s.owed.findIndex((m) => (m.retry?.notBefore ?? 0) <= Date.now());
-        const next = ready < 0 ? undefined : s.owed.splice(ready, 1)[0];
+        const held = ready < 0 ? undefined : s.owed.splice(ready, 1)[0];
         // A text about the time of a visit that has started while it was held (until morning) is moot.
-        if (next === undefined || dropIfStarted(next)) return undefined;
+        if (held === undefined || dropIfStarted(held)) return undefined;
+        const next = asItGoes(held);
         if (!next.opensPrompt) return next;
         await tolerate('open reminder prompt', () => ask('appointment_reminder', startsAtMs(), []));
         return next;
