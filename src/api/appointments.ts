@@ -343,7 +343,7 @@ export function appointmentRoutes(deps: { sql: Sql; temporal: Client; taskQueue:
     '/appointments/{id}/remind',
     'remind',
     'remindAppointment',
-    'Send a reminder now (or at the start of the next contact window)',
+    "Send a reminder now (or at the start of the next contact window: a reminder or a staff move's text held until then asks for it)",
     undefined,
     (a, _, id) => staffChanges.remind(a, id),
   );

@@ -239,7 +239,10 @@ export const answerConfirmedVisitUpdate = defineUpdate<AppointmentPromptOutcome,
 export const rescheduleAppointmentUpdate = defineUpdate<AppointmentView, [{ startsAt: string }]>('rescheduleAppointment');
 /** Cancels the appointment: reminders dropped, the slot released; says whether the patient is texted. */
 export const cancelAppointmentUpdate = defineUpdate<CancelledView, [CancelRequest]>('cancelAppointment');
-/** A reminder (with its prompt) now, or at the start of the next contact window; none more while one is held until then. */
+/**
+ * A reminder (with its prompt) now, or at the start of the next contact window; none more while one is
+ * held until then, or while a staff move's `rescheduled` text held until then asks the same question.
+ */
 export const remindNowUpdate = defineUpdate<AppointmentView, []>('remindNow');
 /** The patient came; with `followUpDate` (`YYYY-MM-DD`) a follow-up reminder goes at 09:00 clinic time that day. */
 export const markVisitedUpdate = defineUpdate<AppointmentView, [{ followUpDate?: string }]>('markVisited');

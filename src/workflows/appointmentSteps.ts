@@ -55,6 +55,8 @@ const STARTED_VISIT_PATCH = 'started-visit-drops-held-texts';
 const REMINDER_OWED_ONCE_PATCH = 'held-reminder-owed-once';
 /** The patch that reminds a confirmed visit with `confirmed_reminder` (no question) instead of asking again. */
 const CONFIRMED_REMINDER_PATCH = 'confirmed-visit-reminder-asks-nothing';
+/** The patch that owes no reminder while a staff move's text that asks the reminder's question is held: it is the reminder. */
+const MOVE_TEXT_REMINDS_PATCH = 'held-move-text-is-the-reminder';
 /** The patch that sends a reminder held until after the patient confirmed as `confirmed_reminder` (no question). */
 const HELD_REMINDER_CONFIRMED_PATCH = 'held-reminder-of-confirmed-visit-asks-nothing';
 
@@ -146,11 +148,16 @@ export function createSteps({ appointment: a, state: s, workflowId, changed }: S
    * time. Chains that owed a second one before REMINDER_OWED_ONCE_PATCH send both. A visit already
    * confirmed (YES to an earlier reminder, a waitlist offer taken, a time picked from the list) gets
    * `confirmed_reminder`, which asks nothing and opens no question, unless its reminders are calls (the
-   * call keeps its keypad menu); chains from before CONFIRMED_REMINDER_PATCH asked again.
+   * call keeps its keypad menu); chains from before CONFIRMED_REMINDER_PATCH asked again. Nor is one owed
+   * while a staff move's `rescheduled` text that asks the reminder's question about the new time is held:
+   * the patient would get that question twice when contact hours open, and the move's text, which also
+   * says the new time, is the reminder (chains from before MOVE_TEXT_REMINDS_PATCH sent both).
    */
   const oweReminder = (n: number): void => {
     const held = s.owed.some((m) => (m.kind === 'reminder' || m.kind === 'confirmed_reminder') && m.retry === undefined);
     if (held && patched(REMINDER_OWED_ONCE_PATCH)) return;
+    const moveAsks = s.owed.some((m) => m.kind === 'rescheduled' && m.opensPrompt && m.retry === undefined);
+    if (moveAsks && patched(MOVE_TEXT_REMINDS_PATCH)) return;
     if (s.status === 'confirmed' && a.channel !== 'voice' && patched(CONFIRMED_REMINDER_PATCH)) {
       s.owed.push({ kind: 'confirmed_reminder', idempotencyKey: key('confirmed_reminder', n), opensPrompt: false });
       return;

@@ -1,8 +1,9 @@
 /**
  * Texts held until contact hours open (08:00–20:00 here), in the time-skipping test server: a booking
  * confirmation whose visit started meanwhile is not sent (a staff cancellation still is), a staff
- * cancel before the confirmation went (or after it was so dropped) texts nothing at all, and several reminders asked for while one
- * is held (Remind now pressed again, a planned reminder falling due) send one.
+ * cancel before the confirmation went (or after it was so dropped) texts nothing at all, several reminders asked for while one
+ * is held (Remind now pressed again, a planned reminder falling due) send one, and a Remind now while a staff move's text
+ * (which asks the reminder's question) is held sends only that text.
  * Each test books with its own provider, so their schedules do not meet.
  */
 import { randomUUID } from 'node:crypto';
@@ -113,5 +114,27 @@ describe('reminders asked for while one is held', () => {
     await expect.poll(() => handle.query(appointmentQuery)).toMatchObject({ openPrompt: 'appointment_reminder', nextReminderAt: null });
     await sleepUntil(chain.env, (await chain.env.currentTimeMs()) + HOUR);
     expect(await kindsSentTo(chain.sql, appointment)).toEqual(['booking_confirmation', 'reminder']);
+  });
+});
+
+describe("a Remind now while a staff move's text is held", () => {
+  it("is folded into the move's text: moved at 21:00, Remind now at 21:30, one text at 08:00 with the new time and one question", async () => {
+    const { appointment, handle } = await bookAt('10:00', () => nextLocal(chain.env, ZONE, '15:00', 3), { reminderRules: [] });
+    await expect.poll(() => kindsSentTo(chain.sql, appointment)).toEqual(['booking_confirmation']);
+    await sleepUntil(chain.env, await nextLocal(chain.env, ZONE, '21:00'));
+    const newStart = new Date(await nextLocal(chain.env, ZONE, '11:00', 4)).toISOString();
+    await handle.executeUpdate(rescheduleAppointmentUpdate, { args: [{ startsAt: newStart }] });
+    await sleepUntil(chain.env, await nextLocal(chain.env, ZONE, '21:30'));
+    // The staff's answer is the appointment as it stands: moved, booked, nothing asked yet.
+    expect(await handle.executeUpdate(remindNowUpdate)).toMatchObject({ status: 'booked', startsAt: newStart, openPrompt: null });
+
+    await pastOpening();
+    await expect.poll(() => kindsSentTo(chain.sql, appointment)).toEqual(['booking_confirmation', 'rescheduled']);
+    expect((await textsTo(chain.sql, appointment)).at(-1)!.body).toMatch(
+      / is now .* at 11:00\.\nReply YES to confirm, NO to cancel, CHANGE for another time\.$/,
+    );
+    await expect.poll(() => handle.query(appointmentQuery)).toMatchObject({ openPrompt: 'appointment_reminder' });
+    await sleepUntil(chain.env, (await chain.env.currentTimeMs()) + HOUR);
+    expect(await kindsSentTo(chain.sql, appointment)).toEqual(['booking_confirmation', 'rescheduled']);
   });
 });
