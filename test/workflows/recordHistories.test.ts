@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findTicketByCode } from '../../src/queue/readQueue.js';
 import { pino } from 'pino';
 import { startAppointmentChain } from '../../src/appointments/startAppointmentChain.js';
+import { handleInboundText } from '../../src/inbound/handleInboundText.js';
 import { routeAnswer } from '../../src/inbound/replyRouter.js';
 import {
   answerAppointmentPromptUpdate,
@@ -26,7 +27,7 @@ import {
   type DeliveryReceipt,
 } from '../../src/workflows/appointmentDefinitions.js';
 import { joinUpdate, ticketQuery, ticketWorkflowId, TICKET_WORKFLOW_TYPE, type TicketWorkflowInput } from '../../src/workflows/definitions.js';
-import { bookTestAppointment, kindsSentTo } from '../support/appointments.js';
+import { appointmentChainSuite, bookTestAppointment, kindsSentTo, nextLocal, sleepUntil } from '../support/appointments.js';
 import { abortCancellationUpdate } from '../../src/workflows/offerDefinitions.js';
 import { addProvider, logCancellation, waitlistPatient } from '../support/waitlist.js';
 import { patientPhone, startStack, type Stack } from '../support/stack.js';
@@ -721,4 +722,93 @@ describe.runIf(recording)('record cancellation offer histories', () => {
     }
     await save(workflowId, 'offer-abort-while-round-made', 'aborted');
   }, 180_000);
+});
+
+describe.runIf(recording)('record appointment chain histories in the time-skipping server', () => {
+  // Texts held until contact hours open (08:00–20:00 here) need the clock moved past a night: the
+  // time-skipping server's histories replay as any other.
+  const ZONE = 'America/Chicago';
+  const MINUTE = 60_000;
+  const chain = appointmentChainSuite(ZONE);
+  const save = async (name: string, handle: { fetchHistory: () => Promise<unknown> }) =>
+    writeFileSync(new URL(`${set}-${name}.json`, dir), JSON.stringify(await handle.fetchHistory(), null, 2) + '\n');
+  /** Whether the chain `workflowId`'s history so far has `patch`'s marker. */
+  const patchMarked = async (workflowId: string, patch: string) =>
+    (await chain.ts.temporal.workflow.getHandle(workflowId).fetchHistory()).events!.some((event) => {
+      const data = event.markerRecordedEventAttributes?.details?.['patch-data']?.payloads?.[0]?.data;
+      return data !== undefined && data !== null && (JSON.parse(Buffer.from(data).toString('utf8')) as { id: string }).id === patch;
+    });
+  /** The patient at `phone` texts `body`, as the SMS webhook hands it on: the reply. */
+  let texts = 0;
+  const text = (phone: string, body: string) =>
+    handleInboundText(
+      { sql: chain.sql, temporal: chain.ts.temporal, taskQueue: chain.ts.taskQueue, log: chain.ts.log },
+      { clinic: chain.clinic, from: { phone, channel: 'sms' }, body, messageSid: `SMrecorded${++texts}` },
+    );
+  /** Books a visit at 15:00 two days after local `now` (reached first) with no planned reminders, and starts its chain. */
+  const bookAt = async (now: string, providerName: string) => {
+    await sleepUntil(chain.env, await nextLocal(chain.env, ZONE, now));
+    const appointment = await bookTestAppointment(chain.sql, chain.clinic, {
+      startsAt: await nextLocal(chain.env, ZONE, '15:00', 2),
+      providerName,
+      reminderRules: [],
+      officeDays: [1, 2, 3, 4, 5, 6, 7],
+    });
+    return { appointment, handle: await startAppointmentChain(chain.ts.temporal, chain.ts.taskQueue, appointment) };
+  };
+
+  it('reminder now → YES → CHANGE after the confirmation → YES to the list → NO after the confirmation', async () => {
+    const { appointment, handle } = await bookAt('10:00', 'Dr Confirmed');
+    await handle.executeUpdate(remindNowUpdate);
+    await expect.poll(() => handle.query(appointmentQuery)).toMatchObject({ openPrompt: 'appointment_reminder' });
+    await text(appointment.phone, 'YES');
+    await expect.poll(() => handle.query(appointmentQuery)).toMatchObject({ status: 'confirmed', openPrompt: null });
+    // patched('confirmed-visit-takes-change-and-no'): CHANGE gets the list, YES keeps the time, NO cancels;
+    // before it, the chain took none of them (the help text, the confirmed text, the help text), and staff
+    // mark the visit.
+    await text(appointment.phone, 'CHANGE');
+    await text(appointment.phone, 'YES');
+    await text(appointment.phone, 'NO');
+    const cancelled = (await handle.query(appointmentQuery)).status === 'cancelled';
+    if (!cancelled) await handle.executeUpdate(markVisitedUpdate, { args: [{}] });
+    expect(await handle.result()).toMatchObject({ status: cancelled ? 'cancelled' : 'visited' });
+    await save('appointment-confirmed-change-no', handle);
+  });
+
+  it('reminder now at 10:00 → Remind now at 21:00, held → YES at 21:30 → the held reminder at 08:00 → visited', async () => {
+    const { appointment, handle } = await bookAt('10:00', 'Dr Held');
+    await handle.executeUpdate(remindNowUpdate);
+    await expect.poll(() => kindsSentTo(chain.sql, appointment)).toEqual(['booking_confirmation', 'reminder']);
+    await sleepUntil(chain.env, await nextLocal(chain.env, ZONE, '21:00'));
+    await handle.executeUpdate(remindNowUpdate);
+    await sleepUntil(chain.env, await nextLocal(chain.env, ZONE, '21:30'));
+    expect(await chain.answer(appointment.phone, 'YES')).toMatchObject({ kind: 'answered' });
+    await sleepUntil(chain.env, (await nextLocal(chain.env, ZONE, '08:00')) + MINUTE);
+    // patched('held-reminder-of-confirmed-visit-asks-nothing'): it goes as confirmed_reminder; before it, it asked again.
+    const asksNothing = await patchMarked(handle.workflowId, 'held-reminder-of-confirmed-visit-asks-nothing');
+    await expect.poll(async () => (await kindsSentTo(chain.sql, appointment)).at(-1)).toBe(asksNothing ? 'confirmed_reminder' : 'reminder');
+    await handle.executeUpdate(markVisitedUpdate, { args: [{}] });
+    expect(await handle.result()).toMatchObject({ status: 'visited' });
+    await save('appointment-held-reminder-confirmed', handle);
+  });
+
+  it('staff move at 21:00, its text held → Remind now at 21:30 → the move text at 08:00 → YES → visited', async () => {
+    const { appointment, handle } = await bookAt('10:00', 'Dr Moved');
+    await expect.poll(() => kindsSentTo(chain.sql, appointment)).toEqual(['booking_confirmation']);
+    await sleepUntil(chain.env, await nextLocal(chain.env, ZONE, '21:00'));
+    await handle.executeUpdate(rescheduleAppointmentUpdate, { args: [{ startsAt: new Date(await nextLocal(chain.env, ZONE, '11:00', 3)).toISOString() }] });
+    await sleepUntil(chain.env, await nextLocal(chain.env, ZONE, '21:30'));
+    await handle.executeUpdate(remindNowUpdate);
+    await sleepUntil(chain.env, (await nextLocal(chain.env, ZONE, '08:00')) + MINUTE);
+    // patched('held-move-text-is-the-reminder'): the move's text alone; before it, a reminder after it.
+    const once = await patchMarked(handle.workflowId, 'held-move-text-is-the-reminder');
+    await expect
+      .poll(() => kindsSentTo(chain.sql, appointment))
+      .toEqual(once ? ['booking_confirmation', 'rescheduled'] : ['booking_confirmation', 'rescheduled', 'reminder']);
+    await expect.poll(() => handle.query(appointmentQuery)).toMatchObject({ openPrompt: 'appointment_reminder' });
+    expect(await chain.answer(appointment.phone, 'YES')).toMatchObject({ kind: 'answered' });
+    await handle.executeUpdate(markVisitedUpdate, { args: [{}] });
+    expect(await handle.result()).toMatchObject({ status: 'visited' });
+    await save('appointment-held-move-remind-now', handle);
+  });
 });
