@@ -131,7 +131,7 @@ describe("a Remind now while a staff move's text is held", () => {
     await pastOpening();
     await expect.poll(() => kindsSentTo(chain.sql, appointment)).toEqual(['booking_confirmation', 'rescheduled']);
     expect((await textsTo(chain.sql, appointment)).at(-1)!.body).toMatch(
-      / is now .* at 11:00\.\nReply YES to confirm, NO to cancel, CHANGE for another time\.$/,
+      / is now .* at 11:00 AM\.\nReply YES to confirm, NO to cancel, CHANGE for another time\.$/,
     );
     await expect.poll(() => handle.query(appointmentQuery)).toMatchObject({ openPrompt: 'appointment_reminder' });
     await sleepUntil(chain.env, (await chain.env.currentTimeMs()) + HOUR);
