@@ -380,6 +380,24 @@ describe('a receptionist signs in', () => {
   });
 });
 
+describe('a receptionist who uses a screen reader opens the sign-in page', () => {
+  it('hears its name as the title and its one heading, and that a refused password was refused', async () => {
+    const page = await suite.newPage(390, 844);
+    await page.goto(boardUrl());
+    expect(await page.title()).toBe('Staff sign-in · Frontdesk');
+    const headings = page.getByRole('heading', { level: 1 });
+    expect(await headings.allTextContents()).toEqual(['Staff sign-in']);
+    expect(await page.getByRole('form', { name: 'Staff sign-in' }).count()).toBe(1);
+
+    await page.getByLabel('Password').fill('not the password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').waitFor();
+    expect(await page.title()).toBe('Sign-in refused · Staff sign-in · Frontdesk');
+    expect(await headings.allTextContents()).toEqual(['Staff sign-in']);
+    await page.close();
+  });
+});
+
 describe('a visitor without a phone uses the kiosk', () => {
   it('takes a ticket and sees its code large', async () => {
     const page = await suite.newPage(820, 1180);

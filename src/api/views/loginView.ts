@@ -12,16 +12,23 @@ import { renderLayout, type Html } from './layout.js';
  */
 const STAFF_USERNAME = 'staff';
 
-/** The sign-in form posting to `/admin/login`; `next` is where to go afterwards, `error` is shown above. */
+/** The page's name: its one heading and, after the refusal if any, its title. */
+const PAGE_NAME = 'Staff sign-in';
+
+/**
+ * The sign-in form posting to `/admin/login`; `next` is where to go afterwards, `error` is shown above
+ * and leads the title (`Sign-in refused · Staff sign-in · Frontdesk`), so a screen reader announcing the
+ * page that came back says first that it was refused.
+ */
 export function renderLoginPage(view: { next: string; error?: string }): Html {
   return renderLayout({
-    title: 'Sign in · Frontdesk',
+    title: `${view.error === undefined ? '' : 'Sign-in refused · '}${PAGE_NAME} · Frontdesk`,
     styles: ['login.css'],
     body: html`<main class="login">
-  <form class="card login-card" method="post" action="/admin/login">
+  <form class="card login-card" method="post" action="/admin/login" aria-labelledby="login-title">
     <div>
-      <h1>Front desk board</h1>
-      <p>Staff sign-in</p>
+      <h1 id="login-title">${PAGE_NAME}</h1>
+      <p>Frontdesk: the walk-in board and the clinic's pages</p>
     </div>
     ${view.error === undefined ? null : html`<div class="banner" role="alert">${view.error}</div>`}
     <input type="text" name="username" value="${STAFF_USERNAME}" autocomplete="username" readonly hidden>
