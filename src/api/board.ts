@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { AppError } from '../errors.js';
 import { getClinicBySlug, MAIN_CLINIC_SLUG } from '../clinics/clinics.js';
 import { setRoomsOpen } from '../clinics/setRoomsOpen.js';
-import { averageServiceTimeToday, findTicketByCode, listOpenTickets, listRecentlyClosedTickets, toTicketView } from '../queue/readQueue.js';
+import { averageServiceTimeToday, findTicketByCode, listOpenTickets, listRecentlyClosedTickets, toTicketView, typicalServiceTime } from '../queue/readQueue.js';
 import { transitionTicket } from '../queue/transitionTicket.js';
 import { endTicket } from '../queue/endTicket.js';
 import type { AppDeps } from './app.js';
@@ -59,18 +59,21 @@ async function loadBoard(deps: AppDeps, slug: string): Promise<BoardView> {
   const clinic = await getClinicBySlug(deps.sql, slug);
   const now = new Date();
   const startOfDay = DateTime.fromJSDate(now).setZone(clinic.timezone).startOf('day').toJSDate();
-  const [tickets, serviceTime, recentlyClosed] = await Promise.all([
+  const [tickets, serviceTime, etaServiceTime, recentlyClosed] = await Promise.all([
     listOpenTickets(deps.sql, clinic.id),
     averageServiceTimeToday(deps.sql, clinic.id, startOfDay),
+    typicalServiceTime(deps.sql, clinic.id),
     listRecentlyClosedTickets(deps.sql, clinic.id, new Date(now.getTime() - RECENTLY_CLOSED_MS)),
   ]);
   return {
     clinic,
     tickets: tickets.map((ticket) => ({
       ...toTicketView(ticket),
+      roomAt: ticket.roomAt,
       workflowUrl: workflowRunUrl({ url: deps.temporalUiUrl, namespace: deps.temporalNamespace ?? 'default' }, ticket.workflowId),
     })),
     serviceTime,
+    etaServiceTime,
     recentlyClosed,
     now,
     urls: {

@@ -1,7 +1,7 @@
 /**
  * Wait estimates. ETA = typical service time × people ahead ÷ rooms open, where the typical service
  * time is the median time in room over the clinic's last `SERVICE_TIME_SAMPLE` tickets seen to the end
- * (`typicalServiceMinutes` in src/queue/readQueue.ts).
+ * (`typicalServiceTime` in src/queue/readQueue.ts).
  */
 
 /** How many recent done tickets the service times (the ETA's median, the board's average) are taken over. */

@@ -14,6 +14,8 @@ export interface TicketRecord extends TicketView {
   phone: string | null;
   /** The clinic-local date (`YYYY-MM-DD`) of the line the ticket is in: a later one than today's after closing time. */
   serviceDay: string;
+  /** When staff moved it into a room (ISO 8601 UTC); null before. */
+  roomAt: string | null;
 }
 
 interface TicketRow {
@@ -25,6 +27,7 @@ interface TicketRow {
   note: string | null;
   joined_at: Date;
   service_day: string;
+  room_at: Date | null;
 }
 
 /**
@@ -39,10 +42,22 @@ const typicalServiceSeconds = (sql: Sql, clinicId: number) => sql`(
     where clinic_id = ${clinicId} and service_seconds is not null
     order by closed_at desc limit ${SERVICE_TIME_SAMPLE}) recent)`;
 
-/** The ETA's service time: `typicalServiceSeconds` in minutes, `DEFAULT_SERVICE_MINUTES` (10) until there is one. */
-export async function typicalServiceMinutes(sql: Sql, clinicId: number): Promise<number> {
-  const [row] = await sql<[{ seconds: number | null }]>`select ${typicalServiceSeconds(sql, clinicId)}::float8 as seconds`;
-  return row.seconds === null ? DEFAULT_SERVICE_MINUTES : row.seconds / 60;
+/** The service time every ETA is computed with, and how many timed visits it comes from. */
+export interface TypicalServiceTime {
+  /** `typicalServiceSeconds` in minutes; `DEFAULT_SERVICE_MINUTES` (10) while `visits` is 0. */
+  minutes: number;
+  /** How many of the clinic's latest visits timed in a room it is the median of (0 to `SERVICE_TIME_SAMPLE`). */
+  visits: number;
+}
+
+/** The ETA's service time (`typicalServiceSeconds`, in minutes) and the number of visits it is taken over. */
+export async function typicalServiceTime(sql: Sql, clinicId: number): Promise<TypicalServiceTime> {
+  const [row] = await sql<[{ seconds: number | null; visits: number }]>`
+    select ${typicalServiceSeconds(sql, clinicId)}::float8 as seconds,
+      (select count(*) from (
+        select 1 from tickets where clinic_id = ${clinicId} and service_seconds is not null
+        order by closed_at desc limit ${SERVICE_TIME_SAMPLE}) recent)::int as visits`;
+  return { minutes: row.seconds === null ? DEFAULT_SERVICE_MINUTES : row.seconds / 60, visits: row.visits };
 }
 
 /** The board's rolling average service time: over how many tickets, and their mean in minutes (null with none). */
@@ -76,6 +91,7 @@ function toRecord(row: TicketRow, position: number | null, etaMinutes: number | 
     joinedAt: row.joined_at.toISOString(),
     phone: row.phone,
     serviceDay: row.service_day,
+    roomAt: row.room_at === null ? null : row.room_at.toISOString(),
     phoneMasked: maskPhone(row.phone),
     note: row.note,
     channel: row.channel,
@@ -89,17 +105,17 @@ function toRecord(row: TicketRow, position: number | null, etaMinutes: number | 
 export async function listOpenTickets(sql: Sql, clinicId: number): Promise<TicketRecord[]> {
   const [rows, [clinic], typical] = await Promise.all([
     sql<TicketRow[]>`
-      select workflow_id, code, state, phone, channel, note, joined_at, service_day::text from tickets
+      select workflow_id, code, state, phone, channel, note, joined_at, service_day::text, room_at from tickets
       where clinic_id = ${clinicId} and state in ('waiting', 'next', 'in_room')
       order by case state when 'next' then 0 when 'waiting' then 1 else 2 end, coalesce(called_at, joined_at), id`,
     sql`select rooms_open from clinics where id = ${clinicId}`,
-    typicalServiceMinutes(sql, clinicId),
+    typicalServiceTime(sql, clinicId),
   ]);
   const roomsOpen = (clinic?.rooms_open as number | undefined) ?? 1;
   let ahead = 0;
   return rows.map((row) => {
     if (row.state === 'in_room') return toRecord(row, null, null);
-    const record = toRecord(row, ahead + 1, estimateWaitMinutes({ peopleAhead: ahead, serviceMinutes: typical, roomsOpen }));
+    const record = toRecord(row, ahead + 1, estimateWaitMinutes({ peopleAhead: ahead, serviceMinutes: typical.minutes, roomsOpen }));
     ahead += 1;
     return record;
   });
@@ -142,7 +158,7 @@ interface StandingRow extends RankedTicketRow {
  */
 async function findRankedTicket(sql: Sql, clinicId: number, where: ReturnType<Sql>): Promise<TicketRecord | undefined> {
   const [row] = await sql<StandingRow[]>`
-    select t.workflow_id, t.code, t.state, t.phone, t.channel, t.note, t.joined_at, t.service_day::text,
+    select t.workflow_id, t.code, t.state, t.phone, t.channel, t.note, t.joined_at, t.service_day::text, t.room_at,
       case when t.state in ('waiting', 'next') then (
         select count(*) from tickets a
         where a.clinic_id = t.clinic_id and a.state in ('waiting', 'next')
@@ -180,7 +196,7 @@ export async function findTicketByCode(sql: Sql, clinicId: number, code: string)
   return findRankedTicket(sql, clinicId, sql`t.code = ${code}`);
 }
 
-/** Strips the fields staff and patients never see in full (workflow ID, phone), and the service day. */
-export function toTicketView({ workflowId: _w, phone: _p, serviceDay: _d, ...view }: TicketRecord): TicketView {
+/** Strips the fields staff and patients never see in full (workflow ID, phone), and the service day and room time (the board's). */
+export function toTicketView({ workflowId: _w, phone: _p, serviceDay: _d, roomAt: _r, ...view }: TicketRecord): TicketView {
   return view;
 }

@@ -210,7 +210,7 @@ describe("the board's waits and service time", () => {
 
     const page = await (await stack.app.request(boardPath(), { headers: { Cookie: cookie } })).text();
     const card = new RegExp(`data-ticket="${code}"[\\s\\S]*?</li>`).exec(page)![0];
-    expect(card).toMatch(/<span class="waited" data-joined-at="[^"]+" data-label="Waiting">Waiting 7 min<\/span>/);
+    expect(card).toMatch(/<span class="waited" data-since="[^"]+" data-label="Waiting">Waiting 7 min<\/span>/);
     const average = /<div class="stat stat-quiet" data-service-time[\s\S]*?<\/div>/.exec(page)![0];
     expect(average).toContain('5<small> min</small>');
     expect(average).toContain('avg service today');
@@ -226,8 +226,53 @@ describe("the board's waits and service time", () => {
     const card = new RegExp(`data-ticket="${code}"[\\s\\S]*?</li>`).exec(page)![0];
     expect(card).toContain('>Waiting 47 min</span>');
     const longest = /<div class="stat stat-quiet" data-longest-wait[\s\S]*?<\/div>/.exec(page)?.[0];
-    expect(longest).toMatch(/<span data-joined-at="[^"]+">47<\/span><small> min<\/small>/);
+    expect(longest).toMatch(/<span data-since="[^"]+">47<\/span><small> min<\/small>/);
     expect(longest).toContain('longest wait');
+  });
+});
+
+describe("the board's places and waits, as patients are told them", () => {
+  /** The card of ticket `code` on the board page. */
+  const cardOf = (page: string, code: string) => new RegExp(`data-ticket="${code}"[\\s\\S]*?</li>`).exec(page)![0];
+
+  it("numbers each ticket with the place its patient's STATUS gives, the called ticket first", async () => {
+    const cookie = await staffCookie();
+    const [calledPhone, waitingPhone] = [patientPhone(), patientPhone()];
+    const called = /ticket is ([A-Z]\d+)/.exec(await twimlText(await stack.sendSms(calledPhone, 'JOIN')))![1]!;
+    const waiting = /ticket is ([A-Z]\d+)/.exec(await twimlText(await stack.sendSms(waitingPhone, 'JOIN')))![1]!;
+    await stack.api(`/api/tickets/${called}/state`, { method: 'POST', body: JSON.stringify({ state: 'next' }) });
+
+    const page = await (await stack.app.request(boardPath(), { headers: { Cookie: cookie } })).text();
+    const status = await twimlText(await stack.sendSms(waitingPhone, 'STATUS'));
+    const told = /you're #(\d+) in line, (estimated wait (\d+) min|with little or no wait)/.exec(status);
+    expect(told, status).not.toBeNull();
+    const waitingCard = cardOf(page, waiting);
+    expect(waitingCard).toContain(`>#${told![1]}</span>`);
+    expect(waitingCard).toContain(told![3] === undefined ? '>little or no wait</span>' : `>est. wait ${told![3]} min</span>`);
+    // The called ticket is the place before: the Waiting column's first number follows the Next column's last.
+    const calledCard = cardOf(page, called);
+    const calledPlace = Number(/data-position[^>]*>#(\d+)</.exec(calledCard)?.[1]);
+    expect(calledPlace).toBeLessThan(Number(told![1]));
+    expect(calledCard).toContain('>Called</span>');
+    expect(await twimlText(await stack.sendSms(calledPhone, 'STATUS'))).toContain("it's your turn");
+  });
+
+  it('counts a ticket in a room from when it went in, and names the service time every wait is estimated with', async () => {
+    const cookie = await staffCookie();
+    const code = await patientJoins('JOIN');
+    for (const state of ['next', 'in_room']) await stack.api(`/api/tickets/${code}/state`, { method: 'POST', body: JSON.stringify({ state }) });
+    await stack.sql`update tickets set joined_at = now() - interval '50 minutes', room_at = now() - interval '6 minutes 10 seconds'
+      where clinic_id = ${stack.clinic.id} and code = ${code}`;
+
+    const page = await (await stack.app.request(boardPath(), { headers: { Cookie: cookie } })).text();
+    expect(cardOf(page, code)).toMatch(/<span class="waited" data-since="[^"]+" data-label="In room">In room 6 min<\/span>/);
+    const [timed] = await stack.sql<[{ visits: number; minutes: number }]>`
+      select count(*)::int as visits, (percentile_cont(0.5) within group (order by service_seconds) / 60)::float8 as minutes from (
+        select service_seconds from tickets where clinic_id = ${stack.clinic.id} and service_seconds is not null order by closed_at desc limit 20) recent`;
+    const basis = /<div class="stat stat-quiet" data-eta-service-time[\s\S]*?<\/div>/.exec(page)![0];
+    expect(basis).toContain(`${Math.round(timed.minutes)}<small> min</small>`);
+    expect(basis).toContain('per visit, for waits');
+    expect(basis).toContain(timed.visits === 1 ? 'median of the last visit' : `median of the last ${timed.visits} visits`);
   });
 });
 

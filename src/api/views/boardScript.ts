@@ -62,11 +62,11 @@ export const BOARD_SCRIPT = `
     const summary = board.querySelector('[data-now]');
     if (summary) skew = Date.parse(summary.dataset.now) - Date.now();
   };
-  // A card's "Waiting 12 min" has a data-label; the longest-wait tile's number has none.
+  // A card's "Waiting 12 min" / "In room 5 min" has a data-label; the longest-wait tile's number has none.
   const tick = () => {
     const now = Date.now() + skew;
-    board.querySelectorAll('[data-joined-at]').forEach((waited) => {
-      const minutes = Math.max(0, Math.floor((now - Date.parse(waited.dataset.joinedAt)) / 60000));
+    board.querySelectorAll('[data-since]').forEach((waited) => {
+      const minutes = Math.max(0, Math.floor((now - Date.parse(waited.dataset.since)) / 60000));
       waited.textContent = waited.dataset.label === undefined ? String(minutes) : waited.dataset.label + ' ' + minutes + ' min';
     });
   };

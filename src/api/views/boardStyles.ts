@@ -18,6 +18,7 @@ export const BOARD_CSS = `
 }
 .stat-n { font-size: 1.75rem; font-weight: 750; line-height: 1.1; font-variant-numeric: tabular-nums; }
 .stat-n small { font-size: .9rem; font-weight: 600; color: var(--muted); }
+.stat-note { color: var(--muted); font-size: .8rem; }
 .stat-l { color: var(--muted); font-size: .8rem; font-weight: 600; text-transform: uppercase; letter-spacing: .06em; }
 .stat-quiet { background: transparent; }
 .rooms-row { display: flex; align-items: center; gap: 10px; }

@@ -6,9 +6,9 @@
 import { html, raw } from 'hono/html';
 import { DateTime } from 'luxon';
 import { MAX_ROOMS_OPEN, MIN_ROOMS_OPEN, type Clinic } from '../../clinics/clinics.js';
-import { SERVICE_TIME_SAMPLE } from '../../domain/eta.js';
+import { DEFAULT_SERVICE_MINUTES, SERVICE_TIME_SAMPLE } from '../../domain/eta.js';
 import { staffTransitionsFrom, type StaffTargetState, type TicketState } from '../../domain/ticketStates.js';
-import type { ClosedTicket, ServiceTimeToday } from '../../queue/readQueue.js';
+import type { ClosedTicket, ServiceTimeToday, TypicalServiceTime } from '../../queue/readQueue.js';
 import type { TicketView } from '../../workflows/definitions.js';
 import { placeError, type PlacedError } from './cardError.js';
 import { renderLayout, type Html } from './layout.js';
@@ -20,9 +20,14 @@ import { renderLiveStatus, renderStaffHeader } from './staffNav.js';
  */
 export interface BoardView {
   clinic: Clinic;
-  /** Each with its workflow's page in the Temporal Web UI (null when the UI's address is not configured). */
-  tickets: (TicketView & { workflowUrl: string | null })[];
+  /**
+   * Each with its workflow's page in the Temporal Web UI (null when the UI's address is not configured)
+   * and when it went into a room (ISO 8601; null before).
+   */
+  tickets: (TicketView & { workflowUrl: string | null; roomAt: string | null })[];
   serviceTime: ServiceTimeToday;
+  /** The service time every ETA is computed with (the README's ETA), and how many timed visits it comes from. */
+  etaServiceTime: TypicalServiceTime;
   now: Date;
   /**
    * Tickets closed lately (`listRecentlyClosedTickets`) with the state each ended in: board.js tells a
@@ -73,18 +78,25 @@ function minutesBetween(from: string, to: Date): number {
 }
 
 /**
- * The ticket's wait so far: since it joined, in whole minutes ("Waiting" while in line, "Here" once in
- * a room). board.js keeps it current between renders from `data-joined-at`.
+ * How long the ticket has been where it is, in whole minutes: "Waiting" since it joined while in line
+ * (called or not: the patient has not been seen yet), "In room" since staff moved it there once in a
+ * room. board.js keeps it current between renders from `data-since`.
  */
-function renderWaited(ticket: TicketView, now: Date): Html {
-  const label = ticket.state === 'in_room' ? 'Here' : 'Waiting';
-  return html`<span class="waited" data-joined-at="${ticket.joinedAt}" data-label="${label}">${label} ${minutesBetween(ticket.joinedAt, now)} min</span>`;
+function renderWaited(ticket: BoardView['tickets'][number], now: Date): Html {
+  const [label, since] = ticket.state === 'in_room' ? ['In room', ticket.roomAt ?? ticket.joinedAt] : ['Waiting', ticket.joinedAt];
+  return html`<span class="waited" data-since="${since}" data-label="${label}">${label} ${minutesBetween(since, now)} min</span>`;
 }
 
+/**
+ * Where the ticket stands, in the words and numbers the patient's STATUS text gives: its place in line
+ * (`#1` is the first called ticket, so the first in Waiting is `#2` while one is called) and, while
+ * waiting, the estimated wait ("little or no wait" at 0 minutes).
+ */
 function renderStanding(ticket: TicketView): Html {
-  if (ticket.state === 'next') return html`<span class="pill pill-next">Called</span>`;
   if (ticket.state === 'in_room') return html`<span class="pill pill-room">Being seen</span>`;
-  return html`<span class="pill">#${ticket.position ?? '?'}</span><span class="eta">${ticket.etaMinutes === 0 ? 'up now' : `about ${ticket.etaMinutes ?? '?'} min`}</span>`;
+  const place = html`<span class="pill" data-position title="Place in line, as the patient's STATUS text says it">#${ticket.position ?? '?'}</span>`;
+  if (ticket.state === 'next') return html`${place}<span class="pill pill-next">Called</span>`;
+  return html`${place}<span class="eta" data-eta>${ticket.etaMinutes === 0 ? 'little or no wait' : `est. wait ${ticket.etaMinutes ?? '?'} min`}</span>`;
 }
 
 function renderTicket(ticket: BoardView['tickets'][number], view: BoardView, placed: PlacedError): Html {
@@ -144,9 +156,25 @@ function renderServiceTime(view: BoardView): Html {
 }
 
 /**
+ * The service time every ticket's estimated wait is computed with (README, "ETA"): the median time in
+ * a room over the clinic's last visits (up to SERVICE_TIME_SAMPLE), and how many that is, so a wait
+ * taken from a single visit early on reads as such; the default until a visit is timed.
+ */
+function renderEtaServiceTime(view: BoardView): Html {
+  const { minutes, visits } = view.etaServiceTime;
+  const from = visits === 0 ? `default, no visit timed yet` : `median of the last ${visits === 1 ? 'visit' : `${visits} visits`}`;
+  const about = `Each estimated wait is this × people ahead ÷ rooms open. Time in room from "In room" to "Done", the median over the last ${SERVICE_TIME_SAMPLE} visits at most; ${DEFAULT_SERVICE_MINUTES} min until one is timed.`;
+  return html`<div class="stat stat-quiet" data-eta-service-time title="${about}">
+    <span class="stat-n">${Math.round(minutes)}<small> min</small></span>
+    <span class="stat-l">per visit, for waits</span>
+    <span class="stat-note">${from}</span>
+  </div>`;
+}
+
+/**
  * How long the longest-waiting ticket in the Waiting column has waited so far: whole minutes since the
  * earliest `joinedAt`, counted as its card counts it (0 with no one waiting). board.js keeps it current
- * from `data-joined-at`.
+ * from `data-since`.
  */
 function renderLongestWait(view: BoardView): Html {
   const earliest = view.tickets
@@ -155,7 +183,7 @@ function renderLongestWait(view: BoardView): Html {
     .reduce<string | undefined>((first, joinedAt) => (first === undefined || Date.parse(joinedAt) < Date.parse(first) ? joinedAt : first), undefined);
   const minutes = earliest === undefined ? 0 : minutesBetween(earliest, view.now);
   return html`<div class="stat stat-quiet" data-longest-wait title="The longest any ticket in Waiting has waited so far, since it joined">
-    <span class="stat-n"><span${earliest === undefined ? null : html` data-joined-at="${earliest}"`}>${minutes}</span><small> min</small></span>
+    <span class="stat-n"><span${earliest === undefined ? null : html` data-since="${earliest}"`}>${minutes}</span><small> min</small></span>
     <span class="stat-l">longest wait</span>
   </div>`;
 }
@@ -169,6 +197,7 @@ function renderSummary(view: BoardView): Html {
   ${renderRoomsControl(view)}
   ${renderLongestWait(view)}
   ${renderServiceTime(view)}
+  ${renderEtaServiceTime(view)}
 </section>`;
 }
 
