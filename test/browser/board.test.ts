@@ -215,6 +215,45 @@ describe('the receptionist works the live board', () => {
   });
 });
 
+describe('a receptionist reads the board on a phone (390 px)', () => {
+  it('sees every tile and card whole, and nothing scrolls sideways', async () => {
+    const page = await openBoard();
+    await page.setViewportSize({ width: 390, height: 844 });
+    const first = await patientJoins(patientPhone(), 'JOIN back pain since Tuesday, can hardly sit');
+    const second = await patientJoins(patientPhone());
+    const third = await patientJoins(patientPhone());
+    await suite.stack.api(`/api/tickets/${first}/state`, { method: 'POST', body: JSON.stringify({ state: 'next' }) });
+    await suite.stack.api(`/api/tickets/${first}/state`, { method: 'POST', body: JSON.stringify({ state: 'in_room' }) });
+    await suite.stack.api(`/api/tickets/${second}/state`, { method: 'POST', body: JSON.stringify({ state: 'next' }) });
+    await ticketCard(page, 'in_room', first).waitFor({ timeout: 2_000 });
+    await ticketCard(page, 'next', second).waitFor({ timeout: 2_000 });
+    // A long afternoon: visits of 4 hours, a wait of over two hours, so every number has three digits.
+    const timed = await patientJoins(patientPhone());
+    for (const state of ['next', 'in_room', 'done']) await suite.stack.api(`/api/tickets/${timed}/state`, { method: 'POST', body: JSON.stringify({ state }) });
+    await suite.stack.sql`update tickets set service_seconds = 4 * 3600 where clinic_id = ${suite.stack.clinic.id} and service_seconds is not null`;
+    // The hundredth patient of the day has a code of four characters (only the row changes: the board reads it).
+    const hundredth = `${third.charAt(0)}100`;
+    await suite.stack
+      .sql`update tickets set joined_at = now() - interval '135 minutes', code = ${hundredth} where clinic_id = ${suite.stack.clinic.id} and code = ${third}`;
+    await page.reload();
+    await ticketCard(page, 'waiting', hundredth).waitFor({ timeout: 2_000 });
+    expect(await ticketCard(page, 'waiting', hundredth).locator('[data-eta]').textContent()).toMatch(/^est\. wait \d{3} min$/);
+
+    expect(await page.locator('html').evaluate((html) => html.scrollWidth)).toBeLessThanOrEqual(390);
+    // A box whose content is wider than itself clips it (or spills over its neighbours).
+    const clipped = await page
+      .locator('.stat, .ticket, .ticket-top, .standing, .meta, .actions, .column-head, .topbar, .brand, .topbar-side')
+      .evaluateAll((boxes) =>
+        boxes
+          .filter((box) => box.scrollWidth > box.clientWidth + 1 || box.getBoundingClientRect().right > 390)
+          .map((box) => `${box.className}: ${box.textContent?.trim().slice(0, 40)}`),
+      );
+    expect(clipped).toEqual([]);
+    await page.screenshot({ path: screenshotPath('queue-phone.png'), fullPage: true });
+    await page.close();
+  });
+});
+
 /** Where keyboard focus is: the focused element's ticket (if any), tag and text. */
 const focusIn = (page: Page) =>
   page.locator('body').evaluate((body) => {

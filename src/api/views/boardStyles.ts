@@ -36,9 +36,9 @@ export const BOARD_CSS = `
 }
 .tickets { list-style: none; margin: 0; padding: 0; display: grid; gap: 12px; }
 .ticket { padding: 16px 18px; }
-.ticket-top { display: flex; align-items: center; justify-content: space-between; gap: 12px; }
+.ticket-top { display: flex; flex-wrap: wrap; align-items: center; justify-content: space-between; gap: 8px 12px; }
 .code { font-size: 2.75rem; font-weight: 800; line-height: 1; letter-spacing: .01em; font-variant-numeric: tabular-nums; }
-.standing { display: flex; align-items: center; gap: 8px; text-align: right; }
+.standing { display: flex; flex-wrap: wrap; justify-content: flex-end; align-items: center; gap: 6px 8px; margin-left: auto; text-align: right; }
 .pill {
   padding: 4px 12px; border-radius: 999px; background: var(--accent-soft); color: var(--accent);
   font-weight: 700; font-variant-numeric: tabular-nums; white-space: nowrap;
@@ -60,5 +60,12 @@ export const BOARD_CSS = `
 @media (max-width: 640px) {
   .page { padding: 16px; }
   .code { font-size: 2.25rem; }
+  /* Two tiles a row, each as wide as the other, rather than a ragged row of one or two. */
+  .summary { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 10px; }
+  .stat { min-width: 0; padding: 10px 14px; }
+  .stat-l { letter-spacing: .03em; overflow-wrap: anywhere; }
+  .columns { grid-template-columns: minmax(0, 1fr); }
+  .column { padding: 10px; }
+  .ticket { padding: 14px; }
 }
 `;
