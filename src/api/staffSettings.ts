@@ -17,6 +17,7 @@ import { findTemplate, listTemplates, previewTemplate, saveTemplate, type Templa
 import { setRoomsOpen } from '../clinics/setRoomsOpen.js';
 import { deleteWhatsAppTemplate, listWhatsAppTemplates, saveWhatsAppTemplate } from '../clinics/whatsAppTemplates.js';
 import { isKnownLanguage } from '../domain/languages.js';
+import { nativeLanguageName, nativeLanguageNameWithTag } from './views/languageNames.js';
 import { MESSAGE_KINDS, type MessageKind } from '../domain/messageTemplates.js';
 import { AppError, STATUS_BY_CODE } from '../errors.js';
 import type { AppDeps } from './app.js';
@@ -127,12 +128,12 @@ function refusalOf(error: unknown, labels: FieldLabels): FormRefusal & { code: A
 
 /**
  * Why the address's `?language=` (`asked`) opens no template, naming the languages the clinic has
- * templates in (`languages`) and how another one is opened: `language: no language “xx”; templates
- * are in en, es (a new language opens by its tag, such as pt-BR)`. A tag is refused when it is not a
+ * templates in (`languages`, each by its name and tag) and how another one is opened: `language: no
+ * language “xx”; templates are in English (en), Español (es) (a new language opens by its tag, such as pt-BR)`. A tag is refused when it is not a
  * language dates can be written in (`isKnownLanguage`), well-formed or not.
  */
 function unknownLanguage(asked: string, languages: readonly string[]): string {
-  return `language: no language “${asked}”; templates are in ${languages.join(', ')} (a new language opens by its tag, such as pt-BR)`;
+  return `language: no language “${asked}”; templates are in ${languages.map(nativeLanguageNameWithTag).join(', ')} (a new language opens by its tag, such as pt-BR)`;
 }
 
 /** `preview` with the refusal saving would give in the words of the editor's labels. */
@@ -255,7 +256,7 @@ export function staffSettingsRoutes(deps: AppDeps, sessions: StaffSessions): Hon
         c,
         clinic,
         'templates',
-        `Saved the ${kind.replaceAll('_', ' ')} template in ${language} (${size} SMS segment${size === 1 ? '' : 's'} with sample values).`,
+        `Saved the ${kind.replaceAll('_', ' ')} template in ${nativeLanguageName(language)} (${size} SMS segment${size === 1 ? '' : 's'} with sample values).`,
         {
           kind,
           language,

@@ -80,7 +80,7 @@ describe('message templates', () => {
     const refused = await open({ kind: 'nonsense', language: 'Spanish' });
     expect(refused.status).toBe(400);
     const page = await refused.text();
-    const languages = 'templates are in en, es (a new language opens by its tag, such as pt-BR)';
+    const languages = 'templates are in English (en), Español (es) (a new language opens by its tag, such as pt-BR)';
     expect(page).toContain(`role="alert">Message: no message nonsense; Language: no language “Spanish”; ${languages}</p>`);
     expect(page).toContain('<option value="reminder" selected>');
 
@@ -102,7 +102,7 @@ describe('message templates', () => {
     // A language the clinic has no templates in yet still opens, to write them.
     const newLanguage = await open({ kind: 'help', language: 'pt-BR' });
     expect(newLanguage.status).toBe(200);
-    expect(await newLanguage.text()).toContain('there is no wording in pt-BR yet');
+    expect(await newLanguage.text()).toContain('there is no wording in Português (Brasil) yet');
   });
 
   it('previews a wording as typed: one segment, then two with a warning, then the placeholder saving would refuse', async () => {
@@ -131,7 +131,7 @@ describe('message templates', () => {
 
     const unknown = await preview('Hello {patient}');
     // In the words of the page (the wording's label), not the JSON API's field name.
-    expect(unknown).toContain('Reminder in en: unknown placeholder {patient}');
+    expect(unknown).toContain('Reminder in English: unknown placeholder {patient}');
     expect(unknown).toContain('Hello {patient}');
   });
 
@@ -140,7 +140,7 @@ describe('message templates', () => {
     const response = await post('/templates', { kind: 'confirmed', language: 'es', body: typed }, { params: { kind: 'confirmed', language: 'es' } });
     expect(response.status).toBe(400);
     const page = await response.text();
-    expect(page).toContain('data-field-error="body">Confirmed in es: unknown placeholder {fecha}</p>');
+    expect(page).toContain('data-field-error="body">Confirmed in Español: unknown placeholder {fecha}</p>');
     expect(page).toContain(`>${typed}</textarea>`);
     expect(page).toContain('aria-invalid="true"');
     expect((await apiTemplate('confirmed', 'es')).source).toBe('default');
@@ -152,12 +152,12 @@ describe('message templates', () => {
     expect(response.status).toBe(303);
     const location = new URL(response.headers.get('location')!, OWN_ORIGIN);
     expect(location.hash).toBe('#templates');
-    expect(location.searchParams.get('notice')).toBe('Saved the reminder template in es (1 SMS segment with sample values).');
+    expect(location.searchParams.get('notice')).toBe('Saved the reminder template in Español (1 SMS segment with sample values).');
 
     const saved = await apiTemplate('reminder', 'es');
     expect(saved).toMatchObject({ source: 'clinic', body: body.replace('\r\n', '\n') });
     const page = await getPage(Object.fromEntries(location.searchParams));
-    expect(page).toContain('role="status">Saved the reminder template in es');
+    expect(page).toContain('role="status">Saved the reminder template in Español');
     expect(page).toContain('The clinic&#39;s own wording.');
     expect(page).toContain('su cita es el mar, 10 de nov a las 10:30 a.m.\nResponda SI o NO.');
     expect(segmentsIn(page)).toBe(saved.segments);
@@ -280,7 +280,11 @@ describe('WhatsApp templates', () => {
     expect(listed.templates).toEqual([
       expect.objectContaining({ kind: 'reminder', language: 'es', content_sid: sid, variables: { '1': '{patient_name}', '2': '{date}', '3': '{time}' } }),
     ]);
-    expect(await getPage()).toContain(sid);
+    const page = await getPage();
+    expect(page).toContain(sid);
+    // Staff read the language by its name; the tag (what the Language field takes) beside it.
+    expect(page).toMatch(/<th scope="row">Reminder<\/th><td>Español \(es\)<\/td>/);
+    expect(page).toContain('aria-label="Remove the Reminder template in Español"');
 
     const removed = await post('/whatsapp/delete', { kind: 'reminder', language: 'es' });
     expect(removed.status).toBe(303);
@@ -301,5 +305,16 @@ describe('rooms', () => {
     expect(page).toContain('data-field-error="rooms_open">Rooms open now: must be a whole number from 1 to 100');
     expect(page).toContain('value="0"');
     expect((await settings()).rooms_open).toBe(3);
+  });
+});
+
+describe('a receptionist reads the languages of the templates', () => {
+  it('by their own names (English, Español), as the booking form shows them, never as bare tags', async () => {
+    const page = await getPage({ kind: 'reminder', language: 'es' });
+    expect(page).toContain('<label for="template-body">Reminder in Español</label>');
+    expect(page).toContain('<caption id="templates-caption">Every message in Español</caption>');
+    expect(page).toContain('<option value="en">English</option>');
+    expect(page).toContain('<option value="es">Español</option>');
+    expect(page).not.toMatch(/ in (en|es)\b/);
   });
 });

@@ -164,7 +164,7 @@ const PAGES: { name: string; signedIn: boolean; open(page: Page): Promise<void> 
       await page.getByRole('combobox', { name: /^Time zone/ }).fill('Mars/Olympus');
       await page.getByRole('button', { name: 'Save hours' }).click();
       await page.locator('[data-field-error="timezone"]').waitFor();
-      await page.getByLabel('Reminder in en').fill(`{patient_name}: ${'a long reminder '.repeat(12)}`);
+      await page.getByLabel('Reminder in English').fill(`{patient_name}: ${'a long reminder '.repeat(12)}`);
       await page.locator('[data-segment-warning]').waitFor();
     },
   },

@@ -127,11 +127,11 @@ describe('a receptionist whose form is refused sees why without looking for it',
     await waitlist.close();
 
     const settings = await signIn('/admin/settings?kind=confirmed&language=es', 1280, 800);
-    const wording = settings.getByRole('textbox', { name: 'Confirmed in es' });
+    const wording = settings.getByRole('textbox', { name: 'Confirmed in Español' });
     await wording.fill('Hola {fecha}');
     await settings.getByRole('button', { name: 'Save template' }).click();
     await settings.locator('#template-body-error').waitFor();
-    await expectReadOnce(settings, 'Confirmed in es', /Confirmed in es: unknown placeholder \{fecha\}/);
+    await expectReadOnce(settings, 'Confirmed in Español', /Confirmed in Español: unknown placeholder \{fecha\}/);
 
     const reminders = settings.getByRole('region', { name: 'Reminder schedule' });
     await reminders.getByLabel('When').nth(2).selectOption('before');

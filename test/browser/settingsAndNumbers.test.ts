@@ -33,7 +33,7 @@ describe('the template preview on the Settings page', () => {
     expect(await page.getByRole('link', { name: 'Settings' }).getAttribute('aria-current')).toBe('page');
     expect(await segments(page)).toBe('1');
 
-    const wording = page.getByLabel('Reminder in en');
+    const wording = page.getByLabel('Reminder in English');
     await wording.fill('{clinic_name}: {patient_name}, see you {date} at {time}. Reply YES or NO.');
     await expect
       .poll(() => page.locator('[data-preview-text]').textContent())
@@ -51,9 +51,9 @@ describe('the template preview on the Settings page', () => {
     expect(await seriousAxeViolations(page)).toEqual([]);
 
     await page.getByRole('button', { name: 'Save template' }).click();
-    await page.getByRole('status').filter({ hasText: 'Saved the reminder template in en (2 SMS segments with sample values).' }).waitFor();
+    await page.getByRole('status').filter({ hasText: 'Saved the reminder template in English (2 SMS segments with sample values).' }).waitFor();
     expect(await segments(page)).toBe('2');
-    expect(await page.getByLabel('Reminder in en').inputValue()).toContain('friendly reminder');
+    expect(await page.getByLabel('Reminder in English').inputValue()).toContain('friendly reminder');
     const saved = (await json(await suite.stack.api('/api/clinic/templates'))) as {
       templates: { kind: string; language: string; segments: number; source: string }[];
     };
@@ -77,7 +77,7 @@ describe('the waitlist replies on the Settings page', () => {
     const open = async (label: string) => {
       await templates.getByLabel('Message', { exact: true }).selectOption({ label });
       await templates.getByRole('button', { name: 'Open', exact: true }).click();
-      return page.getByLabel(`${label} in en`).inputValue();
+      return page.getByLabel(`${label} in English`).inputValue();
     };
     expect(await open('Waitlist: slot confirmed')).toContain("Confirmed. You're scheduled for {date} at {time}");
     expect(await open('Waitlist: slot already taken')).toContain('sorry, this slot has been taken');
@@ -92,7 +92,7 @@ describe('the spoken call texts on the Settings page', () => {
     const templates = page.getByRole('region', { name: 'Message templates' });
     await templates.getByLabel('Message', { exact: true }).selectOption({ label: 'Call: open times not texted' });
     await templates.getByRole('button', { name: 'Open', exact: true }).click();
-    expect(await page.getByLabel('Call: open times not texted in en').inputValue()).toContain(
+    expect(await page.getByLabel('Call: open times not texted in English').inputValue()).toContain(
       'we could not send you a text message with the open times. We will call you back',
     );
     await page.close();

@@ -15,6 +15,7 @@ import { SHIPPED_LANGUAGES } from '../../domain/languages.js';
 import type { AppointmentStatus } from '../../workflows/appointmentDefinitions.js';
 import { placeError, type PlacedError } from './cardError.js';
 import { placeNotice, type PlacedNotice } from './cardNotice.js';
+import { nativeLanguageName } from './languageNames.js';
 import { renderLayout, type Html } from './layout.js';
 import { refusedControlAttrs, renderUnplacedRefusal } from './refusedField.js';
 import { renderLiveStatus, renderStaffHeader } from './staffNav.js';
@@ -206,12 +207,6 @@ function bookingField(form: BookingForm, name: keyof BookingForm['values'], more
     ${control(attrs)}
     ${error === undefined ? null : html`<p class="field-message" id="book-${name}-error" data-field-error="${name}">${error}</p>`}
   </div>`;
-}
-
-/** `tag`'s name in that language, capitalised (`en` → `English`, `es` → `Español`), as its readers know it (Intl.DisplayNames). */
-function nativeLanguageName(tag: string): string {
-  const name = new Intl.DisplayNames([tag], { type: 'language' }).of(tag) ?? tag;
-  return name.charAt(0).toLocaleUpperCase(tag) + name.slice(1);
 }
 
 function renderBookingForm(view: AppointmentsView): Html {

@@ -7,6 +7,7 @@ import { html, raw } from 'hono/html';
 import { forbiddenPlaceholders, MESSAGE_KINDS, PLACEHOLDERS, validateTemplate, type MessageKind } from '../../../domain/messageTemplates.js';
 import type { FieldLabels } from '../fieldLabels.js';
 import type { Html } from '../layout.js';
+import { nativeLanguageName } from '../languageNames.js';
 import { renderTemplatePreview } from '../templatePreview.js';
 import { option, renderNotice } from './formParts.js';
 import { KIND_LABELS } from './messageKindLabels.js';
@@ -22,18 +23,19 @@ function placeholdersFor(kind: MessageKind): string[] {
 /** The template selector's labels (`?kind=&language=` in the address) by the JSON API's field names: a refusal is shown in these words (fieldLabels.ts). */
 export const SELECTOR_LABELS = { kind: 'Message', language: 'Language' } as const;
 
-/** The template editor's labels: its wording is labelled by the message and language it is (`Reminder in es`). */
+/** The template editor's labels: its wording is labelled by the message and language it is (`Reminder in Español`). */
 export function templateLabels(kind: MessageKind, language: string): FieldLabels {
   return { body: templateLabel(kind, language) };
 }
 
-/** The label of the wording of `kind` in `language`: `Reminder in es`. */
-const templateLabel = (kind: MessageKind, language: string) => `${KIND_LABELS[kind]} in ${language}`;
+/** The label of the wording of `kind` in `language`: `Reminder in Español`. */
+const templateLabel = (kind: MessageKind, language: string) => `${KIND_LABELS[kind]} in ${nativeLanguageName(language)}`;
 
 /** The templates section: the selector, the editor and the list. */
 export function renderTemplatesSection(view: SettingsView): Html {
   const e = view.editor;
   const fallsBack = e.bodyLanguage !== e.language;
+  const [language, bodyLanguage] = [nativeLanguageName(e.language), nativeLanguageName(e.bodyLanguage)];
   return html`<section class="card section" id="templates" aria-labelledby="templates-title">
   <h2 id="templates-title">Message templates</h2>
   ${renderNotice(view, 'templates')}
@@ -46,7 +48,7 @@ export function renderTemplatesSection(view: SettingsView): Html {
     <div class="field">
       <label for="select-language">${SELECTOR_LABELS.language} <span class="muted">(en, es, pt-BR…)</span></label>
       <input id="select-language" name="language" value="${e.language}" list="languages" autocomplete="off" required>
-      <datalist id="languages">${view.languages.map((language) => html`<option value="${language}"></option>`)}</datalist>
+      <datalist id="languages">${view.languages.map((language) => html`<option value="${language}">${nativeLanguageName(language)}</option>`)}</datalist>
     </div>
     <div class="field field-button"><button class="btn btn-quiet" type="submit">Open</button></div>
   </form>
@@ -58,8 +60,8 @@ export function renderTemplatesSection(view: SettingsView): Html {
       <label for="template-body">${templateLabel(e.kind, e.language)}</label>
       <p class="muted" id="template-source">${
         e.source === 'clinic'
-          ? `The clinic's own wording${fallsBack ? ` in ${e.bodyLanguage}, used until there is one in ${e.language}` : ''}.`
-          : `Shipped with Frontdesk${fallsBack ? ` in ${e.bodyLanguage}: there is no wording in ${e.language} yet` : ''}. Saving makes it the clinic's own.`
+          ? `The clinic's own wording${fallsBack ? ` in ${bodyLanguage}, used until there is one in ${language}` : ''}.`
+          : `Shipped with Frontdesk${fallsBack ? ` in ${bodyLanguage}: there is no wording in ${language} yet` : ''}. Saving makes it the clinic's own.`
       }</p>
       <textarea id="template-body" name="body" rows="5" maxlength="1600" required spellcheck="true" aria-describedby="template-source template-placeholders${
         e.error === undefined ? '' : ' template-body-error'
@@ -71,13 +73,13 @@ export function renderTemplatesSection(view: SettingsView): Html {
     <div class="actions"><button class="btn btn-primary" type="submit">Save template</button></div>
   </form>
   <div class="table-scroll" role="region" aria-labelledby="templates-caption" tabindex="0"><table class="table">
-    <caption id="templates-caption">Every message in ${e.language}</caption>
+    <caption id="templates-caption">Every message in ${language}</caption>
     <thead><tr><th scope="col">Message</th><th scope="col">Wording</th><th scope="col">Segments</th></tr></thead>
     <tbody>
       ${view.templates.map(
         (t) => html`<tr${t.kind === e.kind ? raw(' aria-current="true"') : null}>
           <th scope="row"><a href="${view.urls.edit(t.kind, e.language)}">${KIND_LABELS[t.kind]}</a></th>
-          <td>${t.source === 'clinic' ? 'Clinic' : 'Shipped'}${t.bodyLanguage === e.language ? '' : ` (${t.bodyLanguage})`}</td>
+          <td>${t.source === 'clinic' ? 'Clinic' : 'Shipped'}${t.bodyLanguage === e.language ? '' : ` (${nativeLanguageName(t.bodyLanguage)})`}</td>
           <td>${t.kind.startsWith('call_') ? 'spoken' : html`<span class="${t.sample.segments > 1 ? 'over' : ''}">${t.sample.segments}</span>`}</td>
         </tr>`,
       )}

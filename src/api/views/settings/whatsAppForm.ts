@@ -9,6 +9,7 @@ import type { Html } from '../layout.js';
 import { fieldOwner, formFields, option, renderNotice, unplacedError } from './formParts.js';
 import { KIND_LABELS } from './messageKindLabels.js';
 import type { FormRefusal, SettingsView } from './settingsView.js';
+import { nativeLanguageName, nativeLanguageNameWithTag } from '../languageNames.js';
 
 /** The WhatsApp form's labels by the JSON API's field names: the page shows a refusal in these words (fieldLabels.ts). */
 export const WHATSAPP_LABELS = { kind: 'Message', language: 'Language', content_sid: 'Content SID', variables: 'Variables, in order' } as const;
@@ -36,11 +37,11 @@ export function renderWhatsAppSection(view: SettingsView, values: Record<string,
     <thead><tr><th scope="col">Message</th><th scope="col">Language</th><th scope="col">Content SID</th><th scope="col">Variables</th><th scope="col"><span class="visually-hidden">Remove</span></th></tr></thead>
     <tbody>${view.whatsApp.map(
       (t) => html`<tr>
-        <th scope="row">${KIND_LABELS[t.kind]}</th><td>${t.language}</td><td class="sid">${t.contentSid}</td>
+        <th scope="row">${KIND_LABELS[t.kind]}</th><td>${nativeLanguageNameWithTag(t.language)}</td><td class="sid">${t.contentSid}</td>
         <td>${Object.entries(t.variables).map(([n, name]) => html`<span class="var">{{${n}}} {${name}}</span> `)}</td>
         <td><form method="post" action="${view.urls.action('whatsapp/delete')}">
           <input type="hidden" name="kind" value="${t.kind}"><input type="hidden" name="language" value="${t.language}">
-          <button class="btn btn-danger" type="submit" aria-label="Remove the ${KIND_LABELS[t.kind]} template in ${t.language}">Remove</button>
+          <button class="btn btn-danger" type="submit" aria-label="Remove the ${KIND_LABELS[t.kind]} template in ${nativeLanguageName(t.language)}">Remove</button>
         </form></td>
       </tr>`,
     )}</tbody>
