@@ -22,6 +22,11 @@ import { PHONE_LABELS, QUICK_REPLIES, renderPhoneFragment, renderPhonePage, type
 export const PHONE_PATH = '/admin/phone';
 /** Longest text the simulator sends or shows back from its query (characters: ten SMS segments). */
 const MAX_TEXT_CHARS = 1600;
+/**
+ * The most of a refused text the page gives back to its Message box (characters): more than it sends,
+ * so a text refused for its length comes back whole, to be cut rather than typed again.
+ */
+const MAX_DRAFT_CHARS = 4000;
 /** How many recently active numbers the simulator offers to pick from. */
 const RECENT_PHONES = 20;
 
@@ -33,6 +38,7 @@ const ZPageQuery = ZClinicQuery.extend({
   reply: ZFlashText,
   said: ZFlashText,
   error: ZFlashText,
+  draft: z.string().max(MAX_DRAFT_CHARS).optional().catch(undefined),
 });
 const ZPhoneForm = z.object({ phone: z.string().max(40), channel: ZChannel });
 const ZSendForm = ZPhoneForm.extend({
@@ -91,7 +97,8 @@ async function loadView(deps: AppDeps, slug: string, phone: string | undefined, 
 
 /**
  * Runs a simulator form post's `act` (which returns what to show, or throws) and answers 303 back to the
- * page for the form's number and channel, with `act`'s result or a refusal's reason in the query.
+ * page for the form's number and channel, with `act`'s result or a refusal's reason in the query; a
+ * refused text also comes back as typed (`draft`, up to MAX_DRAFT_CHARS), for its Message box.
  */
 async function answerFormPost(c: Context, slug: string, act: () => Promise<{ phone: string; channel: PhoneChannel; flash: PhoneFlash }>): Promise<Response> {
   try {
@@ -100,11 +107,15 @@ async function answerFormPost(c: Context, slug: string, act: () => Promise<{ pho
     return c.redirect(phoneUrl(slug, '', { phone, channel, ...shown }), 303);
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
-    const form = ZPhoneForm.partial()
-      .catch({})
-      .parse(await readForm(c).catch(() => ({})));
+    const fields: Record<string, string | File> = await readForm(c).catch(() => ({}));
+    const form = ZPhoneForm.partial().catch({}).parse(fields);
     const back = { ...(form.phone === undefined ? {} : { phone: form.phone }), ...(form.channel === undefined ? {} : { channel: form.channel }) };
-    return c.redirect(phoneUrl(slug, '', { ...back, error: labelFieldMessage(error.message, error.field, PHONE_LABELS).slice(0, MAX_TEXT_CHARS) }), 303);
+    const body = fields.body;
+    const draft: Record<string, string> = typeof body === 'string' && body.trim() !== '' ? { draft: body.slice(0, MAX_DRAFT_CHARS) } : {};
+    return c.redirect(
+      phoneUrl(slug, '', { ...back, ...draft, error: labelFieldMessage(error.message, error.field, PHONE_LABELS).slice(0, MAX_TEXT_CHARS) }),
+      303,
+    );
   }
 }
 
@@ -142,7 +153,7 @@ export function phoneRoutes(deps: AppDeps): Hono {
     const view = { ...(await loadView(deps, clinic.slug, phone, query.channel)), refusedPhone };
     // A refused number is named beside its field; a post refused for it comes back with the same words, shown once.
     const error = query.error === refusedPhone?.message ? undefined : query.error;
-    return c.html(renderPhonePage(view, { reply: query.reply, said: query.said, error }), refusedPhone === undefined ? 200 : 400);
+    return c.html(renderPhonePage(view, { reply: query.reply, said: query.said, error, draft: query.draft }), refusedPhone === undefined ? 200 : 400);
   });
 
   app.get('/chat', requireStaffSession(sessions, { redirect: false }), async (c) => {

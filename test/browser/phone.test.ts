@@ -68,6 +68,38 @@ describe('a receptionist texts the clinic several times in a row', () => {
   });
 });
 
+describe('a receptionist sends a text the clinic refuses', () => {
+  it('finds it still in the Message box, focused, with why it was refused', async () => {
+    const page = await openSimulator(390);
+    await page.goto(`${phoneUrl()}&phone=${encodeURIComponent(patientPhone())}&channel=sms`);
+    const message = page.getByLabel('Message');
+    // A text pasted past the limit by a script or an old browser: the box's maxlength stops typing only.
+    const typed = `JOIN ${'my knee is swollen and hurts when I walk. '.repeat(38)}`;
+    expect(typed.length).toBeGreaterThan(1600);
+    await message.evaluate((box) => box.removeAttribute('maxlength'));
+    await message.fill(typed);
+    await page.getByRole('button', { name: 'Send' }).click();
+
+    const refusal = page.getByRole('alert');
+    await refusal.waitFor({ timeout: 5_000 });
+    expect(await refusal.textContent()).toBe('Message: must be at most 1600 characters');
+    expect(await message.inputValue()).toBe(typed);
+    expect(await message.getAttribute('aria-invalid')).toBe('true');
+    expect(await message.evaluate((box) => box === box.ownerDocument.activeElement)).toBe(true);
+    expect(await message.evaluate((box) => box.ownerDocument.getElementById(box.getAttribute('aria-describedby'))?.textContent)).toBe(
+      'Message: must be at most 1600 characters',
+    );
+
+    // Cut to the limit and sent again, it goes, and the box is empty for the next text.
+    await message.fill(typed.slice(0, 1600));
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.locator('[data-reply]').waitFor({ timeout: 10_000 });
+    expect(await message.inputValue()).toBe('');
+    expect(await page.getByRole('alert').count()).toBe(0);
+    await page.close();
+  });
+});
+
 describe('a receptionist mistypes the number', () => {
   it('sees it still in the field after "Open", with why it is not a number beside it', async () => {
     const page = await openSimulator(820);

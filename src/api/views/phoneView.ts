@@ -49,11 +49,15 @@ export interface PhoneView {
   refusedPhone?: { typed: string; message: string } | undefined;
 }
 
-/** What the last action showed: the clinic's TwiML reply to a text, what a call said after a key, or why it was refused. */
+/**
+ * What the last action showed: the clinic's TwiML reply to a text, what a call said after a key, or why
+ * it was refused, with the refused text as typed (`draft`) for the Message box.
+ */
 export interface PhoneFlash {
   reply?: string | undefined;
   said?: string | undefined;
   error?: string | undefined;
+  draft?: string | undefined;
 }
 
 function sentTime(message: ConversationMessage, clinic: Clinic): string {
@@ -120,16 +124,21 @@ function renderPicker(view: PhoneView): Html {
 
 /**
  * The box to text the clinic as `phone`; `sent` (the page answers a text just sent) puts focus in its
- * empty Message field, so the next text can be typed at once rather than from the top of the page.
+ * empty Message field, so the next text can be typed at once rather than from the top of the page. A
+ * refused text (`flash.draft`) is back in the field, with focus, described by the refusal (`#phone-error`).
  */
-function renderComposer(view: PhoneView, phone: string, sent: boolean): Html {
+function renderComposer(view: PhoneView, phone: string, flash: PhoneFlash): Html {
+  const refused = flash.draft !== undefined && flash.error !== undefined;
+  const focus = flash.reply !== undefined || refused;
   const hidden = html`<input type="hidden" name="phone" value="${phone}"><input type="hidden" name="channel" value="${view.channel}">`;
   return html`<section class="card panel" aria-labelledby="send-title">
   <h2 id="send-title">Text the clinic as ${phone} on ${view.channel === 'whatsapp' ? 'WhatsApp' : 'SMS'}</h2>
   <form method="post" action="${view.urls.send}" class="row">
     ${hidden}
     <label class="field">${PHONE_LABELS.body}
-      <textarea name="body" required maxlength="1600"${sent ? raw(' autofocus') : null}></textarea>
+      <textarea name="body" required maxlength="1600"${focus ? raw(' autofocus') : null}${
+        refused ? raw(' aria-invalid="true" aria-describedby="phone-error"') : null
+      }>${refused ? flash.draft : ''}</textarea>
     </label>
     <button class="btn btn-primary" type="submit">Send</button>
   </form>
@@ -154,12 +163,12 @@ export function renderPhonePage(view: PhoneView, flash: PhoneFlash): Html {
     body: html`${renderStaffHeader({ clinic: view.clinic, current: 'phone', subtitle: 'Phone simulator', showPhone: true })}
 <main class="page">
   <p class="banner simulator" role="note"><strong>Simulator</strong> — no real phone is texted or called: the console provider stands in for Twilio, and what you send here goes through the same webhook as a patient's text.</p>
-  ${flash.error === undefined ? null : html`<div class="banner" role="alert">${flash.error}</div>`}
+  ${flash.error === undefined ? null : html`<div class="banner" role="alert" id="phone-error">${flash.error}</div>`}
   ${renderPicker(view)}
   ${
     phone === undefined
       ? null
-      : html`${renderComposer(view, phone, flash.reply !== undefined)}
+      : html`${renderComposer(view, phone, flash)}
   ${flash.reply === undefined ? null : html`<section class="card panel" aria-labelledby="reply-title"><h2 id="reply-title">The clinic answered</h2><p class="said" data-reply>${flash.reply === '' ? '(nothing right away; a later text shows in the conversation)' : flash.reply}</p></section>`}
   ${flash.said === undefined ? null : html`<section class="card panel" aria-labelledby="said-title"><h2 id="said-title">The call said</h2><p class="said" data-said>${flash.said}</p></section>`}
   <p><a class="btn btn-quiet" href="${view.urls.page}">Refresh</a> <small class="empty">The conversation refreshes itself every 2 seconds.</small></p>
