@@ -52,6 +52,8 @@ export interface AppDeps extends QueueDeps {
   appointmentChanges: ClinicChangeHub;
   /** Changes to the clinics' waitlists, cancellations and offers, for the Waitlist and Cancellations pages. */
   waitlistChanges: ClinicChangeHub;
+  /** New and changed messages and calls of the clinics, for the Messages page. */
+  messageLogChanges: ClinicChangeHub;
   defaultCountry: CountryCode;
   publicBaseUrl: string | undefined;
   /** Reverse proxies in front of the app whose X-Forwarded-For is trusted (TRUST_PROXY, default 0). */

@@ -2,9 +2,11 @@
  * Fans change events heard on Postgres LISTEN (from any process) out to the live connections in this
  * API process: the walk-in line's (`createQueueChangeHub`, for the board) and the appointments'
  * (`createAppointmentChangeHub`, for the Appointments page) and the waitlist's with its cancellations and
- * offers (`createWaitlistChangeHub`, for the Waitlist and Cancellations pages).
+ * offers (`createWaitlistChangeHub`, for the Waitlist and Cancellations pages) and the message log's
+ * (`createMessageLogChangeHub`, for the Messages page).
  */
 import { listenAppointmentChanges } from '../appointments/appointmentEvents.js';
+import { listenMessageLogChanges } from '../messaging/messageLogEvents.js';
 import type { Sql } from '../db/sql.js';
 import { listenQueueChanges } from '../queue/queueEvents.js';
 import { listenWaitlistChanges } from '../waitlist/waitlistEvents.js';
@@ -50,4 +52,9 @@ export function createAppointmentChangeHub(sql: Sql): Promise<ClinicChangeHub> {
 /** Starts listening for changes to the waitlist, cancellations and offers on `sql`. */
 export function createWaitlistChangeHub(sql: Sql): Promise<ClinicChangeHub> {
   return createClinicChangeHub((onChange) => listenWaitlistChanges(sql, onChange));
+}
+
+/** Starts listening for new and changed messages and calls on `sql`. */
+export function createMessageLogChangeHub(sql: Sql): Promise<ClinicChangeHub> {
+  return createClinicChangeHub((onChange) => listenMessageLogChanges(sql, onChange));
 }

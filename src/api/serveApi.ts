@@ -19,7 +19,7 @@ import type { PayloadKey } from '../temporal/payloadCodec.js';
 import { ensureSearchAttributes } from '../temporal/searchAttributes.js';
 import { SEARCH_ATTRIBUTE_TYPES } from '../workflows/definitions.js';
 import { createApp } from './app.js';
-import { createAppointmentChangeHub, createQueueChangeHub, createWaitlistChangeHub } from './queueChangeHub.js';
+import { createAppointmentChangeHub, createMessageLogChangeHub, createQueueChangeHub, createWaitlistChangeHub } from './queueChangeHub.js';
 
 /** Milliseconds open requests get to finish when the API closes. */
 const CLOSE_GRACE_MS = 1_000;
@@ -57,6 +57,7 @@ export async function serveApi(config: Config, deps: ApiDeps): Promise<{ close()
   const queueChanges = await createQueueChangeHub(sql);
   const appointmentChanges = await createAppointmentChangeHub(sql);
   const waitlistChanges = await createWaitlistChangeHub(sql);
+  const messageLogChanges = await createMessageLogChangeHub(sql);
   const taskQueue = config.temporal.taskQueue;
   const app = createApp({
     sql,
@@ -67,6 +68,7 @@ export async function serveApi(config: Config, deps: ApiDeps): Promise<{ close()
     queueChanges,
     appointmentChanges,
     waitlistChanges,
+    messageLogChanges,
     defaultCountry: config.clinic.defaultCountry,
     publicBaseUrl: config.publicBaseUrl,
     trustProxy: config.trustProxy,
@@ -127,6 +129,7 @@ export async function serveApi(config: Config, deps: ApiDeps): Promise<{ close()
       await queueChanges.close();
       await appointmentChanges.close();
       await waitlistChanges.close();
+      await messageLogChanges.close();
     },
   };
 }

@@ -2,8 +2,10 @@
  * The staff board's "Messages and calls" page under `/admin/messages`: the clinic's log of texts and
  * reminder calls with filters and pages (`GET /`; "← Newer" / "Older →" links carry the filters and a
  * `cursor`, read by `pageCursor.ts` and held to those filters), numbers masked; `POST /reveal` shows one entry's
- * full number after logging who asked (`revealPhone`). Sign-in required; the caller applies the CSRF
- * check. `?clinic=<slug>` picks a clinic (default `main`).
+ * full number after logging who asked (`revealPhone`). The list is live: `GET /events` streams it again,
+ * for the same filters and page, after every new or changed message or call of the clinic (Postgres
+ * NOTIFY from triggers, whichever process wrote it), as the Appointments and Waitlist pages are. Sign-in
+ * required; the caller applies the CSRF check. `?clinic=<slug>` picks a clinic (default `main`).
  */
 import { staffPageUrl } from './staffPageUrl.js';
 import { Hono, type Context } from 'hono';
@@ -18,11 +20,12 @@ import { revealPhone } from '../messaging/revealPhone.js';
 import type { AppDeps } from './app.js';
 import { clientAddress } from './clientAddress.js';
 import { encodeCursor, ZKeyId, ZKeyInstant, ZPageCursor, ZPagedQuery } from './pageCursor.js';
+import { streamClinicChanges } from './liveFragments.js';
 import { readForm } from './requestBody.js';
 import { requireStaffSession, type StaffSessions } from './session.js';
 import { parseOrThrow, ZCalendarDate, ZClinicSlug } from './validation.js';
 import { labelFieldMessage } from './views/fieldLabels.js';
-import { FILTER_LABELS, renderMessagesPage, type MessageFilterForm, type MessagesView } from './views/messagesView.js';
+import { FILTER_LABELS, renderMessagesLog, renderMessagesPage, type MessageFilterForm, type MessagesView } from './views/messagesView.js';
 
 /** Where the page lives, as the browser sees it. */
 export const MESSAGES_PATH = '/admin/messages';
@@ -56,6 +59,8 @@ const ZFilterQuery = ZPagedQuery(
     ),
   }),
 );
+/** The live list's query: the page's own, as typed (the filters and `cursor` are read as the page reads them). */
+const ZEventsQuery = z.object({ clinic: ZClinicSlug }).catchall(z.string());
 const ZRevealForm = z.object({
   entry: z.string({ error: 'must name a log entry' }).regex(/^(message|call):[1-9]\d{0,17}$/, 'must name a log entry (message:<id> or call:<id>)'),
 });
@@ -88,68 +93,92 @@ function logFilters(clinic: Clinic, q: z.infer<typeof ZFilterQuery>): LogFilters
   };
 }
 
-/** Routes relative to `/admin/messages`: `GET /` and `POST /reveal`. */
+/**
+ * The log page for query `raw` (as typed): its view, and 400 for filters or a cursor it refuses (the
+ * view then names the field); `revealed` is an entry whose number was just shown (and logged).
+ */
+async function loadLog(
+  deps: AppDeps,
+  raw: Record<string, string>,
+  revealed?: MessagesView['revealed'],
+): Promise<{ view: MessagesView; status: ContentfulStatusCode }> {
+  const slug = parseOrThrow(ZClinicSlug, raw.clinic);
+  const clinic = await getClinicBySlug(deps.sql, slug);
+  const filters = typedFilters(raw);
+  const base: Omit<MessagesView, 'entries' | 'urls'> = { clinic, showPhone: deps.consoleTelephone !== undefined, filters, revealed };
+  // The first page of this filtered list: "Newest" while on another.
+  const newest = pageUrl(slug, '', { ...filters });
+  let status: ContentfulStatusCode = 200;
+  let view: MessagesView;
+  try {
+    const q = parseOrThrow(ZFilterQuery, raw);
+    const page = await listLogPage(deps.sql, clinic.id, logFilters(clinic, q), { limit: MESSAGES_PAGE_SIZE, from: q.cursor?.key });
+    /** The page going `direction` from the entry at `key`, with these filters. */
+    const going = (direction: 'older' | 'newer', key: LogKey | null) =>
+      key === null ? undefined : pageUrl(slug, '', { ...filters, cursor: encodeCursor(MESSAGE_LOG_LIST, q, [direction, key.at, key.kind, key.id]) });
+    view = {
+      ...base,
+      entries: page.entries,
+      urls: {
+        filter: MESSAGES_PATH,
+        clear: pageUrl(slug),
+        // After "Show number", this same page again.
+        reveal: pageUrl(slug, '/reveal', { ...filters, cursor: q.cursor === undefined ? undefined : raw.cursor }),
+        newest: page.newer === null ? undefined : newest,
+        newer: going('newer', page.newer),
+        older: going('older', page.older),
+        // A number shown in full stays so: that page is not swapped for one with it masked again.
+        events: revealed === undefined ? pageUrl(slug, '/events', { ...filters, cursor: q.cursor === undefined ? undefined : raw.cursor }) : undefined,
+      },
+    };
+  } catch (error) {
+    if (!(error instanceof AppError) || error.code !== 'bad_request') throw error;
+    status = STATUS_BY_CODE[error.code];
+    view = {
+      ...base,
+      error: { message: error.field === 'cursor' ? CURSOR_REFUSED : labelFieldMessage(error.message, error.field, FILTER_LABELS), field: error.field },
+      entries: [],
+      urls: {
+        filter: MESSAGES_PATH,
+        clear: pageUrl(slug),
+        reveal: pageUrl(slug, '/reveal'),
+        newest: error.field === 'cursor' ? newest : undefined,
+      },
+    };
+  }
+  return { view, status };
+}
+
+/** Routes relative to `/admin/messages`: `GET /`, `GET /events` and `POST /reveal`. */
 export function staffMessageRoutes(deps: AppDeps, sessions: StaffSessions): Hono {
   const app = new Hono();
-  app.use('*', requireStaffSession(sessions, { redirect: true }));
+  const page = requireStaffSession(sessions, { redirect: true });
 
-  /** Renders the log for the request's query; `revealed` is an entry whose number was just shown (and logged). */
+  /** Answers the log page for the request's query; `revealed` is an entry whose number was just shown (and logged). */
   const renderLog = async (c: Context, revealed?: MessagesView['revealed']) => {
-    const raw = c.req.query();
-    const slug = parseOrThrow(ZClinicSlug, raw.clinic);
-    const clinic = await getClinicBySlug(deps.sql, slug);
-    const filters = typedFilters(raw);
-    const base: Omit<MessagesView, 'entries' | 'urls'> = { clinic, showPhone: deps.consoleTelephone !== undefined, filters, revealed };
-    // The first page of this filtered list: "Newest" while on another.
-    const newest = pageUrl(slug, '', { ...filters });
-    let status: ContentfulStatusCode = 200;
-    let view: MessagesView;
-    try {
-      const q = parseOrThrow(ZFilterQuery, raw);
-      const page = await listLogPage(deps.sql, clinic.id, logFilters(clinic, q), { limit: MESSAGES_PAGE_SIZE, from: q.cursor?.key });
-      /** The page going `direction` from the entry at `key`, with these filters. */
-      const going = (direction: 'older' | 'newer', key: LogKey | null) =>
-        key === null ? undefined : pageUrl(slug, '', { ...filters, cursor: encodeCursor(MESSAGE_LOG_LIST, q, [direction, key.at, key.kind, key.id]) });
-      view = {
-        ...base,
-        entries: page.entries,
-        urls: {
-          filter: MESSAGES_PATH,
-          clear: pageUrl(slug),
-          // After "Show number", this same page again.
-          reveal: pageUrl(slug, '/reveal', { ...filters, cursor: q.cursor === undefined ? undefined : raw.cursor }),
-          newest: page.newer === null ? undefined : newest,
-          newer: going('newer', page.newer),
-          older: going('older', page.older),
-        },
-      };
-    } catch (error) {
-      if (!(error instanceof AppError) || error.code !== 'bad_request') throw error;
-      status = STATUS_BY_CODE[error.code];
-      view = {
-        ...base,
-        error: { message: error.field === 'cursor' ? CURSOR_REFUSED : labelFieldMessage(error.message, error.field, FILTER_LABELS), field: error.field },
-        entries: [],
-        urls: {
-          filter: MESSAGES_PATH,
-          clear: pageUrl(slug),
-          reveal: pageUrl(slug, '/reveal'),
-          newest: error.field === 'cursor' ? newest : undefined,
-        },
-      };
-    }
+    const { view, status } = await loadLog(deps, c.req.query(), revealed);
     c.header('Cache-Control', 'no-store');
     return c.html(renderMessagesPage(view), status);
   };
 
-  app.get('/', (c) => renderLog(c));
+  app.get('/', page, (c) => renderLog(c));
+
+  // The list now and after every new or changed message or call of the clinic, as `event: messages`.
+  app.get('/events', requireStaffSession(sessions, { redirect: false }), (c) =>
+    streamClinicChanges(c, deps, sessions, {
+      event: 'messages',
+      query: ZEventsQuery,
+      hub: (d) => d.messageLogChanges,
+      render: async (query) => renderMessagesLog((await loadLog(deps, query)).view),
+    }),
+  );
 
   // The address the browser shows after "Show number", reopened later: the list as it was filtered,
   // every number masked (a number is shown only in answer to the post, which logs it).
-  app.get('/reveal', (c) => c.redirect(`${MESSAGES_PATH}${new URL(c.req.url).search}`, 303));
+  app.get('/reveal', page, (c) => c.redirect(`${MESSAGES_PATH}${new URL(c.req.url).search}`, 303));
 
   // "Show number": logged first, then the same page with that one entry's number in full.
-  app.post('/reveal', async (c) => {
+  app.post('/reveal', page, async (c) => {
     const clinic = await getClinicBySlug(deps.sql, parseOrThrow(ZClinicSlug, c.req.query('clinic')));
     const [kind, id] = parseOrThrow(ZRevealForm, await readForm(c)).entry.split(':') as ['message' | 'call', string];
     const phone = await revealPhone(deps.sql, {

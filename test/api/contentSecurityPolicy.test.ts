@@ -114,6 +114,7 @@ describe('/admin/assets', () => {
           '/admin/assets/kiosk.js',
           '/admin/assets/login.css',
           '/admin/assets/messages.css',
+          '/admin/assets/messages.js',
         ],
         ['/admin/assets/numbers.css', '/admin/assets/numbers.js', '/admin/assets/phone.css', '/admin/assets/phone.js', '/admin/assets/settings.css'],
         ['/admin/assets/settings.js', '/admin/assets/staff-nav.css', '/admin/assets/waitlist.css', '/admin/assets/waitlist.js'],

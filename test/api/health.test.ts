@@ -49,6 +49,7 @@ describe('a webhook while Postgres is down', () => {
       queueChanges: { subscribe: () => () => undefined, close: () => Promise.resolve() },
       appointmentChanges: { subscribe: () => () => undefined, close: () => Promise.resolve() },
       waitlistChanges: { subscribe: () => () => undefined, close: () => Promise.resolve() },
+      messageLogChanges: { subscribe: () => () => undefined, close: () => Promise.resolve() },
       defaultCountry: 'US',
       publicBaseUrl: undefined,
       twilioAuthToken: 'token',

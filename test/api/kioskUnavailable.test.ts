@@ -34,6 +34,7 @@ function kioskApp(sql: Sql) {
     queueChanges: { subscribe: () => () => undefined, close: () => Promise.resolve() },
     appointmentChanges: { subscribe: () => () => undefined, close: () => Promise.resolve() },
     waitlistChanges: { subscribe: () => () => undefined, close: () => Promise.resolve() },
+    messageLogChanges: { subscribe: () => () => undefined, close: () => Promise.resolve() },
     defaultCountry: 'US',
     publicBaseUrl: undefined,
     twilioAuthToken: undefined,

@@ -99,3 +99,39 @@ describe('the receptionist reads the message log', () => {
     await page.close();
   });
 });
+
+describe('the receptionist keeps the message log open', () => {
+  it('sees a new text, the reply and each delivery status arrive without reloading', async () => {
+    const phone = patientPhone();
+    await suite.stack.api(`/api/console/phones/${encodeURIComponent(phone)}`, { method: 'PUT', body: JSON.stringify({ sms: 'undelivered' }) });
+    const page = await suite.newPage(390);
+    await signInTo(page, `${suite.baseUrl}/admin/messages?clinic=${suite.stack.clinic.slug}&phone=${encodeURIComponent(phone)}`, suite.stack.adminPassword);
+    await page.locator('#live[data-state="live"]').waitFor({ timeout: 5_000 });
+    expect(await page.locator('[data-entry]').count()).toBe(0);
+    // Set on this document only: if the page reloads, the marker is gone.
+    await page.evaluate(() => void ((globalThis as { __marker?: string }).__marker = 'same page'));
+
+    // The patient texts in: their text and the clinic's reply show, newest first.
+    await suite.stack.sendSms(phone, 'JOIN');
+    const entries = page.locator('[data-entry]');
+    await expect.poll(() => entries.count(), { timeout: 5_000 }).toBe(2);
+    expect(await entries.nth(1).locator('.entry-body').textContent()).toBe('JOIN');
+    expect(await entries.nth(0).getAttribute('data-direction')).toBe('outbound');
+
+    // A reminder goes out, and its delivery fails at the carrier: it shows, then its status and error code change in place.
+    await suite.stack.messenger.send({
+      clinicId: suite.stack.clinic.id,
+      phone,
+      channel: 'sms',
+      body: 'Your visit is on Friday.',
+      idempotencyKey: `test:${phone}`,
+    });
+    await expect.poll(() => entries.count(), { timeout: 5_000 }).toBe(3);
+    const reminder = entries.nth(0);
+    expect(await reminder.locator('.entry-body').textContent()).toBe('Your visit is on Friday.');
+    await expect.poll(() => reminder.locator('[data-status]').textContent(), { timeout: 10_000 }).toBe('undelivered');
+    expect(await reminder.locator('[data-error-code]').textContent()).toBe('error 30006: landline or unreachable carrier');
+    expect(await page.evaluate(() => (globalThis as { __marker?: string }).__marker)).toBe('same page');
+    await page.close();
+  });
+});

@@ -11,7 +11,13 @@ import { NativeConnection, Runtime, bundleWorkflowCode, type Worker, type Workfl
 import { pino, type Logger } from 'pino';
 import { inject, vi } from 'vitest';
 import { createApp, type AppDeps } from '../../src/api/app.js';
-import { createAppointmentChangeHub, createQueueChangeHub, createWaitlistChangeHub, type QueueChangeHub } from '../../src/api/queueChangeHub.js';
+import {
+  createAppointmentChangeHub,
+  createMessageLogChangeHub,
+  createQueueChangeHub,
+  createWaitlistChangeHub,
+  type QueueChangeHub,
+} from '../../src/api/queueChangeHub.js';
 import type { Clinic } from '../../src/clinics/clinics.js';
 import { createSql, type Sql } from '../../src/db/sql.js';
 import { createConsoleSender } from '../../src/messaging/consoleSender.js';
@@ -162,6 +168,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const queueChanges: QueueChangeHub = await createQueueChangeHub(sql);
   const appointmentChanges = await createAppointmentChangeHub(sql);
   const waitlistChanges = await createWaitlistChangeHub(sql);
+  const messageLogChanges = await createMessageLogChangeHub(sql);
   const adminPassword = 'correct horse battery';
   const adminApiToken = randomBytes(24).toString('hex');
   const appDeps: AppDeps = {
@@ -173,6 +180,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     queueChanges,
     appointmentChanges,
     waitlistChanges,
+    messageLogChanges,
     defaultCountry: 'US',
     publicBaseUrl: PUBLIC_BASE_URL,
     twilioAuthToken: options.signedWebhooks === false ? undefined : twilioAuthToken,
@@ -238,6 +246,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await queueChanges.close();
       await appointmentChanges.close();
       await waitlistChanges.close();
+      await messageLogChanges.close();
       await nativeConnection.close();
       await temporal.connection.close();
       await sql.end();

@@ -3,7 +3,8 @@
  * with filters (phone, direction, channel, status, day), each entry's delivery status and Twilio error
  * code, why a text or call Twilio has not taken is not out (still tried, no try left, no longer
  * needed), and numbers masked (`+1 ••• ••• 1234`). A "Show number" button per entry posts a reveal that
- * is logged before the page comes back with that one entry's number in full.
+ * is logged before the page comes back with that one entry's number in full. The list (with its page
+ * links) is live: messages.js swaps in each fragment of the page's event stream.
  */
 import { html, raw } from 'hono/html';
 import { DateTime } from 'luxon';
@@ -12,7 +13,7 @@ import { formatPhoneForPeople, maskPhoneWithCountry } from '../../domain/phone.j
 import { describeTwilioError } from '../../domain/twilioErrors.js';
 import { LOG_CHANNELS, LOG_STATUSES, type LogEntry } from '../../messaging/messageLog.js';
 import { renderLayout, type Html } from './layout.js';
-import { renderStaffHeader } from './staffNav.js';
+import { renderLiveStatus, renderStaffHeader } from './staffNav.js';
 
 /** The filter form's fields as typed (empty: any). */
 export interface MessageFilterForm {
@@ -42,6 +43,8 @@ export interface MessagesView {
     newest?: string | undefined;
     newer?: string | undefined;
     older?: string | undefined;
+    /** The list's event stream (same filters and page); undefined for a page that is not live (a refused filter, a number shown). */
+    events?: string | undefined;
   };
 }
 
@@ -163,16 +166,9 @@ function renderFilters(view: MessagesView): Html {
 </form>`;
 }
 
-/** The whole page. */
-export function renderMessagesPage(view: MessagesView): Html {
-  return renderLayout({
-    title: `Messages and calls · ${view.clinic.name}`,
-    styles: ['staff-nav.css', 'messages.css'],
-    body: html`${renderStaffHeader({ clinic: view.clinic, current: 'messages', subtitle: 'Messages and calls', showPhone: view.showPhone })}
-<main class="page">
-  ${view.error === undefined ? null : html`<p class="banner" role="alert" id="filter-error">${view.error.message}</p>`}
-  ${renderFilters(view)}
-  <section aria-labelledby="log-title">
+/** The live part of the page: the log, newest first, and its page links. */
+export function renderMessagesLog(view: MessagesView): Html {
+  return html`<section aria-labelledby="log-title">
     <h2 id="log-title" class="visually-hidden">Log, newest first</h2>
     ${
       view.entries.length === 0
@@ -184,7 +180,27 @@ export function renderMessagesPage(view: MessagesView): Html {
     ${view.urls.newer === undefined ? html`<span></span>` : html`<a class="btn btn-quiet" href="${view.urls.newer}" rel="prev">← Newer</a>`}
     ${view.urls.newest === undefined ? html`<span class="muted">Newest</span>` : html`<a class="btn btn-quiet" href="${view.urls.newest}">Newest</a>`}
     ${view.urls.older === undefined ? html`<span></span>` : html`<a class="btn btn-quiet" href="${view.urls.older}" rel="next">Older →</a>`}
-  </nav>
+  </nav>`;
+}
+
+/** The whole page: live (its script and the Live badge) when it has an event stream. */
+export function renderMessagesPage(view: MessagesView): Html {
+  const live = view.urls.events;
+  return renderLayout({
+    title: `Messages and calls · ${view.clinic.name}`,
+    styles: ['staff-nav.css', 'messages.css'],
+    scripts: live === undefined ? [] : ['messages.js'],
+    body: html`${renderStaffHeader({
+      clinic: view.clinic,
+      current: 'messages',
+      subtitle: 'Messages and calls',
+      showPhone: view.showPhone,
+      status: live === undefined ? undefined : renderLiveStatus(),
+    })}
+<main class="page">
+  ${view.error === undefined ? null : html`<p class="banner" role="alert" id="filter-error">${view.error.message}</p>`}
+  ${renderFilters(view)}
+  <div id="log-list"${live === undefined ? null : html` data-events="${live}"`}>${renderMessagesLog(view)}</div>
 </main>`,
   });
 }

@@ -20,6 +20,7 @@ import { KIOSK_SCRIPT } from './kioskScript.js';
 import { KIOSK_CSS } from './kioskStyles.js';
 import { LOGIN_CSS } from './loginStyles.js';
 import { MESSAGES_CSS } from './messagesStyles.js';
+import { MESSAGES_SCRIPT } from './messagesScript.js';
 import { NUMBERS_SCRIPT } from './numbersScript.js';
 import { NUMBERS_CSS } from './numbersStyles.js';
 import { PHONE_SCRIPT } from './phoneScript.js';
@@ -51,6 +52,7 @@ const SOURCES = {
   'cancellations.css': { type: CSS, body: CANCELLATIONS_CSS },
   'cancellations.js': { type: JS, body: CANCELLATIONS_SCRIPT },
   'messages.css': { type: CSS, body: MESSAGES_CSS },
+  'messages.js': { type: JS, body: MESSAGES_SCRIPT },
   'kiosk.css': { type: CSS, body: KIOSK_CSS },
   'kiosk.js': { type: JS, body: KIOSK_SCRIPT },
   'phone.css': { type: CSS, body: PHONE_CSS },
