@@ -204,6 +204,7 @@ async function loadView(deps: AppDeps, slug: string, date: string | undefined, {
       action: (id, action) => pageUrl(slug, `/${id}/${action}`, { date: refusedDate ?? date }),
     },
     formKey: (id) => (id === retryId && retryKey !== undefined ? retryKey : newIdempotencyKey()),
+    refusedDate,
     ...extra,
   };
   return view;

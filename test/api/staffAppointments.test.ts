@@ -87,19 +87,26 @@ describe("the day's appointments", () => {
     ['2026-02-30', 'Day: must be a date YYYY-MM-DD, not “2026-02-30”. Showing today.'],
     ['1999-12-31', 'Day: must be in the years 2000 to 2099, not “1999-12-31”. Showing today.'],
     ['tomorrow', 'Day: must be a date YYYY-MM-DD, not “tomorrow”. Showing today.'],
-  ])('shows today for a day that cannot be shown (%s), with a banner naming it, and answers 400', async (date, message) => {
-    const response = await stack.app.request(pagePath({ date }), { headers: { Cookie: await staffCookie(stack) } });
-    expect(response.status).toBe(400);
-    const page = await response.text();
-    expect(page).toContain(`<p class="banner" role="alert" data-date-error>${message}</p>`);
-    const today = DateTime.now().setZone(stack.clinic.timezone);
-    expect(page).toContain(`<h2 id="day-title">${today.setLocale('en-US').toLocaleString(DateTime.DATE_HUGE)} (today)</h2>`);
-    expect(page).toContain(`name="date" value="${today.toISODate()}"`);
-  });
+  ])(
+    'shows today for a day that cannot be shown (%s), with a banner naming it and the day asked for still in the day picker, and answers 400',
+    async (date, message) => {
+      const response = await stack.app.request(pagePath({ date }), { headers: { Cookie: await staffCookie(stack) } });
+      expect(response.status).toBe(400);
+      const page = await response.text();
+      expect(page).toContain(`<p class="banner" role="alert" id="day-pick-error" data-date-error>${message}</p>`);
+      const today = DateTime.now().setZone(stack.clinic.timezone);
+      expect(page).toContain(`<h2 id="day-title">${today.setLocale('en-US').toLocaleString(DateTime.DATE_HUGE)} (today)</h2>`);
+      // The day picker keeps what was asked, marked invalid and described by the banner, rather than today's date.
+      const picker = /<input id="day-pick-date"[^>]*>/.exec(page)![0];
+      expect(picker).toContain(`value="${date}"`);
+      expect(picker).toContain('aria-invalid="true" aria-describedby="day-pick-error"');
+      expect(picker).not.toContain(today.toISODate()!);
+    },
+  );
 
   describe('a page showing today for a day it cannot show (2026-02-30)', () => {
     const refused = () => pagePath({ date: '2026-02-30' });
-    const banner = '<p class="banner" role="alert" data-date-error>Day: must be a date YYYY-MM-DD, not “2026-02-30”. Showing today.</p>';
+    const banner = '<p class="banner" role="alert" id="day-pick-error" data-date-error>Day: must be a date YYYY-MM-DD, not “2026-02-30”. Showing today.</p>';
     const todayTitle = () => `${DateTime.now().setZone(stack.clinic.timezone).setLocale('en-US').toLocaleString(DateTime.DATE_HUGE)} (today)`;
     /** The `action` of the form in `html` whose button reads `button` (`&amp;` read back as `&`). */
     const formAction = (html: string, button: string) =>

@@ -59,6 +59,8 @@ export interface AppointmentsView {
   now: Date;
   /** Why the day asked for in the address (`?date=`) could not be shown: today is shown instead. */
   dateError?: string | undefined;
+  /** That `?date=` as given (cut to 40 characters): the day picker shows it, marked invalid, rather than today. */
+  refusedDate?: string | undefined;
   /** The outcome of the last form post, or why it was refused. */
   notice?: string | undefined;
   /** The appointment `notice` concerns: it shows in that card while the card is on the page, else above the day. */
@@ -286,7 +288,7 @@ export function renderAppointmentsPage(view: AppointmentsView): Html {
     })}
 <main class="page">
   ${notice === undefined ? null : html`<p class="flash flash-ok" role="status">${notice}</p>`}
-  ${view.dateError === undefined ? null : html`<p class="banner" role="alert" data-date-error>${view.dateError}</p>`}
+  ${view.dateError === undefined ? null : html`<p class="banner" role="alert" id="day-pick-error" data-date-error>${view.dateError}</p>`}
   ${banner === undefined ? null : html`<p class="banner" role="alert">${banner}</p>`}
   <section aria-labelledby="day-title" class="day">
     <div class="day-head">
@@ -299,7 +301,12 @@ export function renderAppointmentsPage(view: AppointmentsView): Html {
       <form class="day-pick" method="get" action="${view.urls.page}">
         ${view.clinic.slug === MAIN_CLINIC_SLUG ? null : html`<input type="hidden" name="clinic" value="${view.clinic.slug}">`}
         <label for="day-pick-date">${DAY_LABELS.date} <span class="muted">(${view.clinic.timezone})</span></label>
-        <input id="day-pick-date" type="date" name="date" value="${view.date}" required>
+        ${
+          view.refusedDate === undefined
+            ? html`<input id="day-pick-date" type="date" name="date" value="${view.date}" required>`
+            : // The day asked for, as typed, which a date field cannot hold: a text field marked invalid, described by the banner.
+              html`<input id="day-pick-date" type="text" name="date" value="${view.refusedDate}" required inputmode="numeric" placeholder="YYYY-MM-DD" aria-invalid="true" aria-describedby="day-pick-error">`
+        }
         <button class="btn btn-quiet" type="submit">Show</button>
       </form>
     </div>
