@@ -13,14 +13,21 @@ import { FailureType } from '../workflows/definitions.js';
 import { findSlot, providerInactive } from './offerSlots.js';
 import { failPermanentErrorsFast } from './permanentFailures.js';
 
+/**
+ * The service of a visit booked from a waitlist offer when nothing says what it is for: the patient's
+ * waitlist entry names no later appointment of theirs this one brings forward.
+ */
+export const UNKNOWN_OFFER_SERVICE = 'Not given (booked from a waitlist offer)';
+
 /** The booking activity (`bookOfferedSlot`), bound to a Postgres pool. */
 export function createOfferBookingActivities({ sql }: { sql: Sql }) {
   return {
     /**
      * Books the slot for the winner of offer `offerId`: a `booked` appointment with the slot's
-     * provider, time and length, on the patient's channel and language, for the service `Waitlist visit`
-     * (never the cancelled appointment's: that was another patient's reason); the winner's waitlist entry
-     * is closed. Once per cancellation: a retry returns the same appointment. Written in one
+     * provider, time and length, on the patient's channel and language, for the service of the
+     * winner's own appointment their waitlist entry is waiting to bring forward (its `current_appt_at`,
+     * same phone), else `UNKNOWN_OFFER_SERVICE`: never the cancelled appointment's (another patient's
+     * reason); the winner's waitlist entry is closed. Once per cancellation: a retry returns the same appointment. Written in one
      * transaction under the provider's row lock, as every booking of their time.
      * @returns the appointment's chain snapshot, to start its reminder chain with.
      * @throws ApplicationFailure `ProviderInactive` (non-retryable, nothing written; the entry stays
@@ -43,6 +50,12 @@ export function createOfferBookingActivities({ sql }: { sql: Sql }) {
             select o.phone, o.channel, o.language, p.display_name, o.entry_id::text from offers o join patients p on p.id = o.patient_id
             where o.id = ${input.offerId}`;
           if (winner === undefined) throw ApplicationFailure.nonRetryable(`no offer ${input.offerId}`, FailureType.InvalidData);
+          // The visit the patient waits to bring forward, if the entry names one: this one is for the same reason.
+          const [current] = await tx<{ service: string }[]>`
+            select a.service from waitlist_entries e
+            join appointments a on a.clinic_id = e.clinic_id and a.phone = ${winner.phone} and a.starts_at = e.current_appt_at
+            where e.id = ${winner.entry_id}
+            order by a.id desc limit 1`;
           const booked = await insertAppointment(tx, {
             clinicId: clinic.id,
             clinicSlug: clinic.slug,
@@ -50,8 +63,8 @@ export function createOfferBookingActivities({ sql }: { sql: Sql }) {
             patientName: winner.display_name ?? 'Waitlist patient',
             phone: winner.phone,
             language: winner.language,
-            // Not the cancelled appointment's service: that is the other patient's reason for their visit.
-            service: 'Waitlist visit',
+            // Never the cancelled appointment's service: that is the other patient's reason for their visit.
+            service: current?.service ?? UNKNOWN_OFFER_SERVICE,
             channel: winner.channel,
             startsAt: slot.slot_start_at,
             durationMinutes: Math.max(5, Math.min(480, Math.round((slot.slot_end_at.getTime() - slot.slot_start_at.getTime()) / 60_000))),

@@ -21,6 +21,7 @@ import { bookAppointment } from '../appointments/bookAppointment.js';
 import { changeAppointment, staffChanges, type StaffChange } from '../appointments/changeAppointment.js';
 import { findCallBacks } from '../appointments/callBacks.js';
 import { listDeliveriesByAppointment } from '../appointments/deliveryAttempts.js';
+import { listOfferTextsByAppointment } from '../appointments/offerBookingTexts.js';
 import { getClinicBySlug, type Clinic } from '../clinics/clinics.js';
 import type { AppointmentView, CancelledView } from '../workflows/appointmentDefinitions.js';
 import { AppError, STATUS_BY_CODE } from '../errors.js';
@@ -119,18 +120,26 @@ function describe(a: Appointment, clinic: Clinic): string {
 async function loadDay(deps: AppDeps, clinic: Clinic, date: string): Promise<AppointmentLine[]> {
   const appointments = await listAppointments(deps.sql, clinic.id, { date, timezone: clinic.timezone });
   const ids = appointments.map((a) => a.id);
-  const [callBacks, deliveries] = await Promise.all([findCallBacks(deps.sql, appointments), listDeliveriesByAppointment(deps.sql, ids)]);
+  const [callBacks, deliveries, offerTexts] = await Promise.all([
+    findCallBacks(deps.sql, appointments),
+    listDeliveriesByAppointment(deps.sql, ids),
+    listOfferTextsByAppointment(deps.sql, ids),
+  ]);
   return appointments.map((appointment) => {
     const latest = deliveries.get(appointment.id)?.at(-1);
     const attempt = latest?.attempts.at(-1);
+    const own =
+      latest === undefined || attempt === undefined
+        ? null
+        : { kind: latest.kind, channel: attempt.channel, status: attempt.status, errorCode: attempt.errorCode, at: attempt.at };
+    // A visit booked from a waitlist offer: the offer and its confirmation were texted before any message of its own.
+    const offer = offerTexts.get(appointment.id) ?? null;
+    const last = own === null || (offer !== null && offer.at > own.at) ? offer : own;
     return {
       appointment,
       firstName: firstName(appointment),
       callBack: callBacks.get(appointment.id) ?? null,
-      lastDelivery:
-        latest === undefined || attempt === undefined
-          ? null
-          : { kind: latest.kind, channel: attempt.channel, status: attempt.status, errorCode: attempt.errorCode },
+      lastDelivery: last === null ? null : { kind: last.kind, channel: last.channel, status: last.status, errorCode: last.errorCode },
       workflowUrl: workflowRunUrl({ url: deps.temporalUiUrl, namespace: deps.temporalNamespace ?? 'default' }, appointment.workflowId),
     };
   });

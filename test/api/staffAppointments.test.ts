@@ -7,8 +7,9 @@ import { DateTime } from 'luxon';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { renderStaffHeader } from '../../src/api/views/staffNav.js';
-import { json, patientPhone, startStack, type Stack } from '../support/stack.js';
+import { json, patientPhone, startStack, twimlText, type Stack } from '../support/stack.js';
 import { OWN_ORIGIN, staffCookie, postForm } from '../support/staffForms.js';
+import { addProvider, logCancellation } from '../support/waitlist.js';
 import { bookThroughApi, contactHoursLeavingOutNow, withContactHours, type ApiBooking } from '../support/apiBooking.js';
 
 let stack: Stack;
@@ -428,5 +429,32 @@ describe('booking from the page', () => {
     >`select id::text as id from appointments where clinic_id = ${stack.clinic.id} order by appointments.id desc limit 1`;
     expect(location.searchParams.get('notice_for')).toBe(booked!.id);
     expect(location.hash).toBe(`#appointment-${booked!.id}`);
+  });
+});
+
+describe('an appointment booked from a waitlist offer', () => {
+  it('shows the confirmation the patient got as its last message, and the service of the visit it brings forward', async () => {
+    const cookie = await staffCookie(stack);
+    const providerId = await addProvider(stack, 'Dr Okafor');
+    // The patient has a visit in ten days and waits on the list for an earlier one.
+    const later = await bookThroughApi(stack, { days: 10, service: 'Knee follow-up', patientName: 'Ines Duarte' });
+    const added = await stack.api('/api/waitlist', {
+      method: 'POST',
+      body: JSON.stringify({ phone: later.phone, provider_ids: [providerId], current_appt_at: (await readAppointment(later.id)).starts_at }),
+    });
+    expect(added.status).toBe(201);
+    const { id } = await logCancellation(stack, providerId, 30);
+    await expect
+      .poll(async () => (await stack.sql`select 1 from messages where phone = ${later.phone} and offer_id is not null`).length, { timeout: 20_000 })
+      .toBe(1);
+    expect(await twimlText(await stack.sendSms(later.phone, 'YES'))).toMatch(/Confirmed/);
+    await expect.poll(async () => (await json(await stack.api(`/api/cancellations/${id}`))).status, { timeout: 20_000 }).toBe('filled');
+    const freed = (await json(await stack.api(`/api/cancellations/${id}`))) as { filled_by: string; slot_start_at: string };
+    const day = DateTime.fromISO(freed.slot_start_at).setZone(stack.clinic.timezone).toISODate()!;
+
+    const page = await (await stack.app.request(pagePath({ date: day }), { headers: { Cookie: cookie } })).text();
+    const card = new RegExp(`data-appointment="${freed.filled_by}"[\\s\\S]*?</li>`).exec(page)![0];
+    expect(card).toContain('<dd>Dr Okafor · Knee follow-up · 30 min</dd>');
+    expect(card).toMatch(/<span data-last-delivery>Offer won · SMS (accepted|sent|delivered)<\/span>/);
   });
 });

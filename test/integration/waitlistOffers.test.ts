@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { fakeSid, json, patientPhone, startStack, twimlText, type Stack } from '../support/stack.js';
 import { messageStatusParams } from '../support/twilioWebhooks.js';
 import { addProvider, logCancellation, waitlistPatient } from '../support/waitlist.js';
+import { UNKNOWN_OFFER_SERVICE } from '../../src/activities/offerBooking.js';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -189,7 +190,8 @@ describe('a cancellation offered to the waitlist', () => {
     expect(await twimlText(await stack.sendSms(waiting, 'YES'))).toMatch(/Confirmed/);
     await expect.poll(async () => (await cancellation(freed!.id)).status, { timeout: 20_000 }).toBe('filled');
     const won = await json(await stack.api(`/api/appointments/${(await cancellation(freed!.id)).filled_by}`));
-    expect(won).toMatchObject({ phone: waiting, provider_id: providerId, service: 'Waitlist visit' });
+    // Their entry names no visit of theirs it brings forward: the service says it is not known.
+    expect(won).toMatchObject({ phone: waiting, provider_id: providerId, service: UNKNOWN_OFFER_SERVICE });
   });
 
   it('tells a patient whose YES or NO comes after their hold ran out that they stay on the list', { timeout: 150_000 }, async () => {
