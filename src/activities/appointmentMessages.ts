@@ -146,7 +146,7 @@ export function createAppointmentMessageActivities({ sql, messenger }: { sql: Sq
       const { clinic_id: clinicId, phone } = appointment;
       if (input.channel === 'voice') {
         const call = { appointmentId: appointment.id, deliveryKey: input.deliveryKey, idempotencyKey: input.idempotencyKey };
-        if (await withdrawCallIfQuestionClosed(sql, call)) return { outcome: 'skipped', channel: 'voice' };
+        if (await withdrawCallIfQuestionClosed(sql, messenger, call)) return { outcome: 'skipped', channel: 'voice' };
         const placed = await callOrRejectPermanently(messenger, {
           clinicId,
           phone,

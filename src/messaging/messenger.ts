@@ -93,6 +93,15 @@ export interface Messenger {
    * @returns the MessageSid found, or undefined (none was made, no try went unanswered, or the text was taken already).
    */
   adoptLostText(idempotencyKey: string): Promise<string | undefined>;
+  /**
+   * Recovers a call a lost try may have placed: when a try of the call `idempotencyKey` got no answer
+   * from the provider and its row holds no CallSid, asks the provider as `call`'s next try would
+   * (`findLostCall`) and, if that try placed it, records its CallSid with `FOUND_AFTER_LOST_ANSWER.calls`
+   * (`call` then answers `already_placed`). For a caller about to give the call up (withdrawnCalls.ts).
+   * @returns the CallSid found, or undefined (no try went unanswered, the provider placed none, or it has no lookup).
+   * @throws what the provider's lookup answers (retry: the call may be ringing).
+   */
+  recoverLostCall(idempotencyKey: string): Promise<string | undefined>;
 }
 
 /** Path of the message StatusCallback webhook. */
@@ -283,12 +292,7 @@ export function createMessenger(deps: { sql: Sql; sender: Sender; callbackBaseUr
         if (unplaced.maybe_taken === true) lostSince = unplaced.created_at as Date;
       }
 
-      const providerCall: ProviderCall = {
-        from,
-        to: call.phone,
-        url: `${callbackBaseUrl}${callAnswerPath(id)}`,
-        statusCallback: `${callbackBaseUrl}${CALL_STATUS_PATH}`,
-      };
+      const providerCall = providerCallOf(callbackBaseUrl, id, from, call.phone);
       let receipt: ProviderCallReceipt;
       let found: ProviderCallReceipt | undefined;
       try {
@@ -306,25 +310,7 @@ export function createMessenger(deps: { sql: Sql; sender: Sender; callbackBaseUr
         }
         throw error;
       }
-      // The call is placed: record its CallSid through a short Postgres outage, then apply the furthest
-      // status a callback has left meanwhile (see send; src/api/voiceWebhooks.ts tries once more too).
-      await recordThroughOutage(async () => {
-        await sql`
-          update calls set call_sid = ${receipt.callSid}, status = ${receipt.status}, send_error = null, error_code = null, updated_at = now(),
-            try_unanswered = false, maybe_taken = false, note = case when ${found !== undefined} then concat_ws('; ', note, ${FOUND_AFTER_LOST_ANSWER.calls}::text) else note end
-          where id = ${id}`;
-        await sql`
-          with best as (
-            select e.status from call_status_events e
-            where e.call_sid = ${receipt.callSid} order by call_status_rank(e.status) desc, e.id desc limit 1)
-          update calls c set status = best.status, updated_at = now(),
-            answered_by = coalesce((select e.answered_by from call_status_events e
-              where e.call_sid = ${receipt.callSid} and e.answered_by is not null order by e.id desc limit 1), c.answered_by),
-            error_code = coalesce((select e.error_code from call_status_events e
-              where e.call_sid = ${receipt.callSid} and e.error_code is not null order by e.id desc limit 1), c.error_code),
-            console_gather_url = case when call_status_rank(best.status) = 4 then null else c.console_gather_url end
-          from best where c.id = ${id} and call_status_rank(best.status) > call_status_rank(c.status)`;
-      });
+      await recordPlacedCall(sql, id, receipt, found !== undefined);
       return { outcome: 'placed', callSid: receipt.callSid };
     },
 
@@ -349,5 +335,50 @@ export function createMessenger(deps: { sql: Sql; sender: Sender; callbackBaseUr
       });
       return found.messageSid;
     },
+
+    async recoverLostCall(idempotencyKey) {
+      if (callbackBaseUrl === undefined) return undefined;
+      // Only a row whose last try (or one before) had no answer from Twilio, and that holds no CallSid and has not ended.
+      const [unplaced] = await sql<{ id: string; from_address: string; to_address: string; created_at: Date }[]>`
+        select id, from_address, to_address, created_at from calls
+        where idempotency_key = ${idempotencyKey} and call_sid is null and status not in ('failed', 'canceled') and (try_unanswered or maybe_taken)`;
+      if (unplaced === undefined) return undefined;
+      const providerCall = providerCallOf(callbackBaseUrl, unplaced.id, unplaced.from_address, unplaced.to_address);
+      const found = await findLostCall(sql, sender, providerCall, unplaced.created_at);
+      if (found === undefined) return undefined;
+      log.info({ key: idempotencyKey, callSid: found.callSid }, FOUND_AFTER_LOST_ANSWER.calls);
+      await recordPlacedCall(sql, unplaced.id, found, true);
+      return found.callSid;
+    },
   };
+}
+
+/** What the provider is asked to place for the call log's row `id` (`calls.id`): from the clinic's `from` to `to`, with our TwiML and status URLs under `callbackBaseUrl`. */
+function providerCallOf(callbackBaseUrl: string, id: string, from: string, to: string): ProviderCall {
+  return { from, to, url: `${callbackBaseUrl}${callAnswerPath(id)}`, statusCallback: `${callbackBaseUrl}${CALL_STATUS_PATH}` };
+}
+
+/**
+ * Records on the call log's row `id` that the provider placed it (`receipt`; `found`: found at Twilio
+ * after a lost answer, noted for staff), through a short Postgres outage, then applies the furthest
+ * status a callback has left meanwhile (see send; src/api/voiceWebhooks.ts tries once more too).
+ */
+async function recordPlacedCall(sql: Sql, id: string, receipt: ProviderCallReceipt, found: boolean): Promise<void> {
+  await recordThroughOutage(async () => {
+    await sql`
+      update calls set call_sid = ${receipt.callSid}, status = ${receipt.status}, send_error = null, error_code = null, updated_at = now(),
+        try_unanswered = false, maybe_taken = false, note = case when ${found} then concat_ws('; ', note, ${FOUND_AFTER_LOST_ANSWER.calls}::text) else note end
+      where id = ${id}`;
+    await sql`
+      with best as (
+        select e.status from call_status_events e
+        where e.call_sid = ${receipt.callSid} order by call_status_rank(e.status) desc, e.id desc limit 1)
+      update calls c set status = best.status, updated_at = now(),
+        answered_by = coalesce((select e.answered_by from call_status_events e
+          where e.call_sid = ${receipt.callSid} and e.answered_by is not null order by e.id desc limit 1), c.answered_by),
+        error_code = coalesce((select e.error_code from call_status_events e
+          where e.call_sid = ${receipt.callSid} and e.error_code is not null order by e.id desc limit 1), c.error_code),
+        console_gather_url = case when call_status_rank(best.status) = 4 then null else c.console_gather_url end
+      from best where c.id = ${id} and call_status_rank(best.status) > call_status_rank(c.status)`;
+  });
 }

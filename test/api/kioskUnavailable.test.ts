@@ -30,6 +30,7 @@ function kioskApp(sql: Sql) {
       send: () => Promise.reject(new Error('unused')),
       call: () => Promise.reject(new Error('unused')),
       adoptLostText: () => Promise.reject(new Error('unused')),
+      recoverLostCall: () => Promise.reject(new Error('unused')),
     },
     queueChanges: { subscribe: () => () => undefined, close: () => Promise.resolve() },
     appointmentChanges: { subscribe: () => () => undefined, close: () => Promise.resolve() },

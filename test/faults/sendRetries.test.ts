@@ -2,7 +2,8 @@
  * Twilio's REST API (the local stand-in, fakeTwilioApi.ts) failing a send: a 500 and a 429 with
  * `Retry-After` are retried with backoff, the second no sooner than Twilio asked, and the text or call
  * goes out once; one whose answer is lost (Twilio made it, then the connection was reset) is found at
- * Twilio by the retry and not sent or placed again; a refusal for good (21610 unsubscribed, 21211 invalid number, 63016 outside the
+ * Twilio by the retry and not sent or placed again (a reminder call so placed is kept even when its
+ * question closed before the retry); a refusal for good (21610 unsubscribed, 21211 invalid number, 63016 outside the
  * WhatsApp window) is tried once, recorded on the message row, and the ticket goes on; a "taken"
  * notice refused for good leaves the filled slot booked and the other patients told.
  */
@@ -156,6 +157,41 @@ describe('a send whose answer from Twilio is lost', () => {
     const made = suite.twilioApi.made.filter((m) => m.resource === 'calls' && m.json.to === phone);
     expect(made.map((m) => m.json.sid)).toEqual([calls[0]!.call_sid]);
     expect(calls).toEqual([{ call_sid: made[0]!.json.sid, note: 'found at Twilio after a lost answer: not placed again' }]);
+    expect(suite.twilioApi.requestsTo(phone, 'calls').filter((r) => r.method === 'POST')).toHaveLength(1);
+  });
+
+  it('is not withdrawn when its question closes before the retry: the call Twilio placed is adopted, with its CallSid', async () => {
+    const { id, phone } = await bookThroughApi(suite.stack, { channel: 'voice', patientName: 'Ana Lopez', provider: 'Dr Ramirez', service: 'Checkup' });
+    await vi.waitFor(
+      async () => expect(await suite.stack.sql`select 1 from messages where appointment_id = ${id} and provider_sid is not null`).toHaveLength(1),
+      { timeout: 30_000 },
+    );
+    // Twilio places the reminder call; its answer is lost only once the patient has answered YES by text.
+    let answered!: () => void;
+    suite.twilioApi.setAnswers(phone, [{ kind: 'lost', until: new Promise<void>((resolve) => (answered = resolve)) }]);
+    expect((await suite.stack.api(`/api/appointments/${id}/remind`, { method: 'POST' })).status).toBe(200);
+    const madeCalls = () => suite.twilioApi.made.filter((m) => m.resource === 'calls' && m.json.to === phone);
+    await expect.poll(() => madeCalls().length, { timeout: 30_000 }).toBe(1);
+    expect((await suite.stack.sendSms(phone, 'YES')).status).toBe(200);
+    const open = async () =>
+      (
+        await suite.stack.sql`
+          select 1 from patient_prompts p join appointments a on a.workflow_id = p.workflow_id
+          where a.id = ${id} and p.kind = 'appointment_reminder' and p.closed_at is null`
+      ).length;
+    await expect.poll(open, { timeout: 30_000 }).toBe(0);
+    answered();
+    // The retry finds the call ringing at Twilio: it keeps its CallSid instead of recording it "not placed".
+    const row = await vi.waitFor(
+      async () => {
+        const [found] = await suite.stack.sql<{ call_sid: string | null; status: string; note: string | null }[]>`
+          select call_sid, status, note from calls where appointment_id = ${id}`;
+        if (found?.call_sid == null && found?.status !== 'canceled') throw new Error('not settled yet');
+        return found;
+      },
+      { timeout: 60_000, interval: 250 },
+    );
+    expect(row).toEqual({ call_sid: madeCalls()[0]!.json.sid, status: 'queued', note: 'found at Twilio after a lost answer: not placed again' });
     expect(suite.twilioApi.requestsTo(phone, 'calls').filter((r) => r.method === 'POST')).toHaveLength(1);
   });
 });

@@ -7,7 +7,7 @@
  * error code, e.g. 21610), an outage (5xx, with `Retry-After` when given), throttled (429 with Twilio's
  * error 20429 and `Retry-After` in seconds), no answer at all (the request hangs until the client
  * gives up or the server closes), or an answer lost (the message or call is made, then the connection
- * is reset before any answer). It also lists what it made (`GET` of either, what `messages.list` and
+ * is reset before any answer, at once or when the test says). It also lists what it made (`GET` of either, what `messages.list` and
  * `calls.list` send: filtered by `To` and `From`, newest first, `PageSize` at most). Error bodies follow
  * twilio.com/docs/usage/twilios-response (`{ code, message, more_info, status }`).
  */
@@ -38,11 +38,12 @@ export interface TwilioApiRequest {
  * How the fake answers a create: the default `created`; a 4xx `refused` with Twilio's error code; a
  * 5xx `outage` (with `Retry-After: retryAfterSeconds` when given); a 429 `throttled` with
  * `Retry-After: retryAfterSeconds` (Twilio's error 20429, "Too Many Requests"); `hang` never answers;
- * `lost` makes the message or call, then resets the connection (the client sees "socket hang up").
+ * `lost` makes the message or call, then resets the connection (the client sees "socket hang up"),
+ * once `until` has settled when given (the try waits for its answer meanwhile).
  */
 export type TwilioApiAnswer =
   | { kind: 'created'; status?: string }
-  | { kind: 'lost' }
+  | { kind: 'lost'; until?: Promise<unknown> }
   | { kind: 'refused'; httpStatus?: number; code: number; message?: string }
   | { kind: 'outage'; httpStatus?: number; retryAfterSeconds?: number }
   | { kind: 'throttled'; retryAfterSeconds: number }
@@ -180,7 +181,10 @@ export async function startFakeTwilioApi(): Promise<FakeTwilioApi> {
           return;
         case 'lost':
           make();
-          req.socket.destroy();
+          void (answer.until ?? Promise.resolve()).then(
+            () => req.socket.destroy(),
+            () => req.socket.destroy(),
+          );
           return;
         case 'refused': {
           const status = answer.httpStatus ?? 400;
