@@ -27,8 +27,7 @@ export const ZTemplate = z
         .join(
           ', ',
         )} (\`{slots}\` in \`reschedule_options\` only; \`{doctor_name}\` not in \`call_voicemail\`). \`{specialty}\` is refused everywhere: no message carries health information.`,
-      example:
-        '{clinic_name}: {patient_name}, cita con {doctor_name} el {date} a las {time}. Responda SI para confirmar, NO para cancelar, CAMBIAR para otra hora.',
+      example: '{clinic_name}: {patient_name}, cita con {doctor_name} el {date}, {time}. Responda SI para confirmar, NO para cancelar, CAMBIAR para otra hora.',
     }),
     updated_at: z.string().nullable().meta({ description: 'When the clinic saved it, ISO 8601 UTC; null for a default.', example: null }),
     sample_text: z.string().meta({ description: 'The body filled with typical values: a Tuesday 10:30 visit, five open times.' }),

@@ -20,6 +20,10 @@
  *
  * The texted defaults keep to the GSM-7 alphabet (Spanish without á, í, ó, ú, which GSM-7 lacks; é and ñ are
  * in it) so that, with typical values, each fits one SMS segment (see smsSegments.ts).
+ *
+ * The Spanish defaults, texted and spoken, put the time after the date with a comma (`el {date}, {time}`:
+ * `el mar, 10 de nov, 1:00 p.m.`), never `a las {time}`: Spanish says `a la 1:00` but `a las 2:00`, and
+ * `{time}` is the clock alone, so `a las` would be wrong for one o'clock on a 12-hour clock.
  */
 import type { ShippedLanguage } from './languages.js';
 
@@ -294,57 +298,53 @@ export const DEFAULT_TEMPLATES: Record<ShippedLanguage, Record<MessageKind, stri
       'Hello, this is {clinic_name}. Your visit on {date} at {time} has been cancelled. To book again, please call us at {office_phone}. Goodbye.',
   },
   es: {
-    booking_confirmation:
-      '{clinic_name}: {patient_name}, su cita con {doctor_name} queda reservada para el {date} a las {time}. ¿Dudas? Llame al {office_phone}.',
+    booking_confirmation: '{clinic_name}: {patient_name}, su cita con {doctor_name} queda reservada para el {date}, {time}. ¿Dudas? Llame al {office_phone}.',
     reminder: '{clinic_name}: {patient_name}, cita con {doctor_name} el {date}, {time}. Responda SI para confirmar, NO para cancelar, CAMBIAR para otra hora.',
     confirmed_reminder:
       '{clinic_name}: {patient_name}, recuerde su cita con {doctor_name} el {date}, {time}. Le esperamos. ¿No puede venir? Llame al {office_phone}.',
-    confirmed: '{clinic_name}: gracias, {patient_name}. Su cita con {doctor_name} el {date} a las {time} queda confirmada. Le esperamos.',
-    cancelled: '{clinic_name}: {patient_name}, su cita con {doctor_name} del {date} a las {time} queda cancelada. Para otra cita llame al {office_phone}.',
+    confirmed: '{clinic_name}: gracias, {patient_name}. Su cita con {doctor_name} el {date}, {time} queda confirmada. Le esperamos.',
+    cancelled: '{clinic_name}: {patient_name}, su cita con {doctor_name} del {date}, {time} queda cancelada. Para otra cita llame al {office_phone}.',
     // Asks for the number, as the English does: "responda con la hora" had patients answer 12:00, which is no answer.
     reschedule_options: '{clinic_name}: responda con el numero de una hora:\n{slots}',
     rescheduled: '{clinic_name}: {patient_name}, su cita con {doctor_name} pasa al {date}, {time}.',
     // Without the reminder's "Responda", so that the move's text with this line stays one segment.
     rescheduled_question: 'SI para confirmar, NO para cancelar, CAMBIAR para otra hora.',
     slot_taken: 'Lo sentimos, esa hora acaba de ser tomada.',
-    no_open_slots:
-      '{clinic_name}: lo sentimos, {doctor_name} no tiene otras horas libres pronto. Su cita sigue el {date} a las {time}. Llame al {office_phone}.',
+    no_open_slots: '{clinic_name}: lo sentimos, {doctor_name} no tiene otras horas libres pronto. Su cita sigue el {date}, {time}. Llame al {office_phone}.',
     followup_reminder:
       '{clinic_name}: {patient_name}, le toca su visita de control con {doctor_name} el {followup_date}. Llame al {office_phone} para pedir cita.',
     help: '{clinic_name}: responda SI para confirmar, NO para cancelar, CAMBIAR para otra hora. ¿Dudas? Llame al {office_phone}. STOP para no recibir textos.',
     list_help:
       '{clinic_name}: responda el numero de una hora de la lista, SI para dejar su cita, NO para cancelar. ¿Dudas? {office_phone}. STOP: no mas textos.',
     offer_help: '{clinic_name}: responda SI para tomar la cita que le ofrecimos, o NO para dejarla. ¿Dudas? Llame al {office_phone}. STOP: no mas textos.',
-    offer: '{clinic_name}: hay una cita libre el {date} a las {time} en {location}. Responda SI en {hold_minutes} min para tomarla, o NO para dejarla.',
-    offer_won: '{clinic_name}: Confirmado. Su cita es el {date} a las {time} en {location}.',
+    offer: '{clinic_name}: hay una cita libre el {date}, {time} en {location}. Responda SI en {hold_minutes} min para tomarla, o NO para dejarla.',
+    offer_won: '{clinic_name}: Confirmado. Su cita es el {date}, {time} en {location}.',
     offer_taken: '{clinic_name}: lo sentimos, esta hora ya fue tomada; le mantenemos en la lista.',
     offer_declined: '{clinic_name}: de acuerdo, le mantenemos en la lista de espera.',
-    offer_withdrawn: '{clinic_name}: la hora del {date} a las {time} ya no esta libre. Le mantenemos en la lista de espera.',
+    offer_withdrawn: '{clinic_name}: la hora del {date}, {time} ya no esta libre. Le mantenemos en la lista de espera.',
     call_reminder:
-      'Hola, le llamamos de {clinic_name}. {patient_name}, su cita con {doctor_name} es el {date} a las {time}. Para confirmar, marque 1. Para otra hora, marque 2. Para cancelar, marque 3.',
-    call_voicemail: 'Hola, le llamamos de {clinic_name} para recordarle su cita del {date} a las {time}. ¿Dudas? Llame al {office_phone}. Adiós.',
-    call_confirmed: 'Gracias. Su cita del {date} a las {time} queda confirmada. Le enviaremos también un mensaje de texto. Adiós.',
-    call_cancelled:
-      'Su cita del {date} a las {time} queda cancelada. Le enviaremos también un mensaje de texto. Para otra cita llame al {office_phone}. Adiós.',
+      'Hola, le llamamos de {clinic_name}. {patient_name}, su cita con {doctor_name} es el {date}, {time}. Para confirmar, marque 1. Para otra hora, marque 2. Para cancelar, marque 3.',
+    call_voicemail: 'Hola, le llamamos de {clinic_name} para recordarle su cita del {date}, {time}. ¿Dudas? Llame al {office_phone}. Adiós.',
+    call_confirmed: 'Gracias. Su cita del {date}, {time} queda confirmada. Le enviaremos también un mensaje de texto. Adiós.',
+    call_cancelled: 'Su cita del {date}, {time} queda cancelada. Le enviaremos también un mensaje de texto. Para otra cita llame al {office_phone}. Adiós.',
     call_reschedule: 'Le enviamos un mensaje de texto sobre otra hora. Responda con el número de la hora que prefiera. Adiós.',
     call_goodbye: 'No recibimos respuesta. Para confirmar o cambiar su cita, llame al {office_phone}. Adiós.',
     call_unrecorded: 'Lo sentimos, no pudimos registrar su respuesta. Por favor llame a la oficina al {office_phone}. Adiós.',
-    call_confirmed_landline: 'Gracias. Su cita del {date} a las {time} queda confirmada. Adiós.',
-    call_cancelled_landline: 'Su cita del {date} a las {time} queda cancelada. Para otra cita llame al {office_phone}. Adiós.',
-    call_reschedule_landline: 'Para elegir otra hora, llame al {office_phone}. Mientras tanto, su cita sigue el {date} a las {time}. Adiós.',
+    call_confirmed_landline: 'Gracias. Su cita del {date}, {time} queda confirmada. Adiós.',
+    call_cancelled_landline: 'Su cita del {date}, {time} queda cancelada. Para otra cita llame al {office_phone}. Adiós.',
+    call_reschedule_landline: 'Para elegir otra hora, llame al {office_phone}. Mientras tanto, su cita sigue el {date}, {time}. Adiós.',
     call_wrong_keys:
-      'Lo sentimos, no entendimos las teclas que marcó, así que su cita del {date} a las {time} no ha cambiado. Para confirmarla, cambiarla o cancelarla, llame al {office_phone}. Gracias, adiós.',
+      'Lo sentimos, no entendimos las teclas que marcó, así que su cita del {date}, {time} no ha cambiado. Para confirmarla, cambiarla o cancelarla, llame al {office_phone}. Gracias, adiós.',
     call_not_a_choice: 'Lo sentimos, esa tecla no es una de las opciones. Para confirmar, marque 1. Para otra hora, marque 2. Para cancelar, marque 3.',
     call_no_key: 'No escuchamos ninguna tecla. Para confirmar, marque 1. Para otra hora, marque 2. Para cancelar, marque 3.',
     call_no_open_slots:
-      'Lo sentimos, {doctor_name} no tiene otras horas libres pronto. Su cita sigue el {date} a las {time}. Para elegir otra hora, llame al {office_phone}. Le enviaremos también un mensaje de texto con este número. Adiós.',
+      'Lo sentimos, {doctor_name} no tiene otras horas libres pronto. Su cita sigue el {date}, {time}. Para elegir otra hora, llame al {office_phone}. Le enviaremos también un mensaje de texto con este número. Adiós.',
     call_times_not_sent:
-      'Lo sentimos, no pudimos enviarle un mensaje de texto con las horas libres. Le llamaremos para elegir otra hora, o puede llamarnos al {office_phone}. Mientras tanto, su cita sigue el {date} a las {time}. Adiós.',
+      'Lo sentimos, no pudimos enviarle un mensaje de texto con las horas libres. Le llamaremos para elegir otra hora, o puede llamarnos al {office_phone}. Mientras tanto, su cita sigue el {date}, {time}. Adiós.',
     call_question_closed:
       'Lo sentimos, desde que le llamamos su cita ha cambiado o esta pregunta ya fue respondida, así que su tecla no ha cambiado nada. Le hemos enviado un mensaje de texto con los detalles. Adiós.',
     call_question_closed_landline:
       'Lo sentimos, desde que le llamamos su cita ha cambiado o esta pregunta ya fue respondida, así que su tecla no ha cambiado nada. Para más detalles, llámenos al {office_phone}. Adiós.',
-    call_visit_cancelled:
-      'Hola, le llamamos de {clinic_name}. Su cita del {date} a las {time} ha sido cancelada. Para otra cita, llame al {office_phone}. Adiós.',
+    call_visit_cancelled: 'Hola, le llamamos de {clinic_name}. Su cita del {date}, {time} ha sido cancelada. Para otra cita, llame al {office_phone}. Adiós.',
   },
 };

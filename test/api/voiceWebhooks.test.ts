@@ -500,7 +500,7 @@ describe('a reminder call answered after its question closed while the phone ran
     [
       'es',
       'human',
-      /<Say language="es-MX">Hola, le llamamos de Test Clinic\. Su cita del .* a las \d{1,2}:\d\d [ap]\.m\. ha sido cancelada\. Para otra cita, llame al .*\. Adiós\.<\/Say><Hangup\/>/,
+      /<Say language="es-MX">Hola, le llamamos de Test Clinic\. Su cita del .*, \d{1,2}:\d\d [ap]\.m\. ha sido cancelada\. Para otra cita, llame al .*\. Adiós\.<\/Say><Hangup\/>/,
     ],
     ['en', 'machine_end_beep', /<Say language="en-US">Hello, this is Test Clinic\. Your visit on .* has been cancelled\./],
   ])('says a visit cancelled meanwhile is cancelled (%s, answered by %s), instead of asking to confirm it', async (language, answeredBy, said) => {

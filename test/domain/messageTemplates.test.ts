@@ -235,6 +235,34 @@ describe('the shipped templates', () => {
     expect(placeholderValues(saturday, { ...context, spoken: true }).date).toBe('sábado, 14 de noviembre');
   });
 
+  it("reads one o'clock right in every Spanish text and call: the time follows the date after a comma, never 'a las 1:00'", () => {
+    const oneOClock = { ...sampleMessageValues(CHICAGO), startsAt: '2026-11-10T19:00:00Z' }; // Tuesday 13:00 in Chicago
+    const values = (country: string, spoken = false) =>
+      placeholderValues(oneOClock, {
+        clinicName: 'Northside Family Clinic',
+        officePhone: '(312) 555-0100',
+        timezone: CHICAGO,
+        country,
+        language: 'es',
+        spoken,
+      });
+    expect(renderTemplate(DEFAULT_TEMPLATES.es.reminder, values('US'))).toContain('cita con Dr Ramirez el mar, 10 de nov, 1:00 p.m. Responda SI');
+    expect(renderTemplate(DEFAULT_TEMPLATES.es.confirmed, values('US'))).toBe(
+      'Northside Family Clinic: gracias, Maria Gonzalez. Su cita con Dr Ramirez el mar, 10 de nov, 1:00 p.m. queda confirmada. Le esperamos.',
+    );
+    expect(renderTemplate(DEFAULT_TEMPLATES.es.confirmed, values('ES'))).toContain('Su cita con Dr Ramirez el mar, 10 nov, 13:00 queda confirmada.');
+    expect(renderTemplate(DEFAULT_TEMPLATES.es.booking_confirmation, values('MX'))).toContain('queda reservada para el mar 10 de nov, 1:00 p.m. ¿Dudas?');
+    expect(renderTemplate(DEFAULT_TEMPLATES.es.call_reminder, values('US', true))).toContain(
+      'su cita con Dr Ramirez es el martes, 10 de noviembre, 1:00 p.m. Para confirmar, marque 1.',
+    );
+    for (const kind of MESSAGE_KINDS) {
+      const body = DEFAULT_TEMPLATES.es[kind];
+      expect(body, kind).not.toMatch(/\ba las? \{time\}/);
+      if (body.includes('{time}')) expect(body, kind).toContain('{date}, {time}');
+      for (const country of COUNTRIES) expect(renderTemplate(body, values(country, isCallKind(kind))), `${kind} ${country}`).not.toMatch(/\ba las 1:/);
+    }
+  });
+
   it('writes one full stop after a time that ends with one', () => {
     expect(renderTemplate('at {time}. Reply', { time: '2:30 p.m.' })).toBe('at 2:30 p.m. Reply');
     expect(renderTemplate('at {time}, then {time}.', { time: '2:30 p.m.' })).toBe('at 2:30 p.m., then 2:30 p.m.');

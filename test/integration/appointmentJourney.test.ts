@@ -105,7 +105,7 @@ describe('a staff move', () => {
       // The time ends with its own full stop (`10:30 a.m.`): the wording's is not written twice.
       asked:
         /^Test Clinic: Ana Lopez, su cita con Dr Ramirez pasa al (.+), (\d{1,2}:\d\d [ap]\.m\.)\nSI para confirmar, NO para cancelar, CAMBIAR para otra hora\.$/,
-      thanked: /^Test Clinic: gracias, Ana Lopez\. Su cita con Dr Ramirez el (.+) a las (\d{1,2}:\d\d [ap]\.m\.) queda confirmada\. Le esperamos\.$/,
+      thanked: /^Test Clinic: gracias, Ana Lopez\. Su cita con Dr Ramirez el (.+), (\d{1,2}:\d\d [ap]\.m\.) queda confirmada\. Le esperamos\.$/,
     },
   ])(
     'asks the patient ($language) to confirm the new time, and $answer by a signed webhook confirms it',

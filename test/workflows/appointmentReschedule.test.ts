@@ -418,7 +418,7 @@ describe('staff moving an appointment whose booking confirmation is still held',
     const [date, time] = [formatDate(new Date(newStart), ZONE, 'es-US'), formatTime(new Date(newStart), ZONE, 'es-US')];
     expect([date, time]).toEqual([expect.stringMatching(/^\S+, \d+ de \S+$/), '11:00 a.m.']);
     expect(await bodiesTo(appointment)).toEqual([
-      expect.stringContaining(`Test Clinic: Rahul Sharma, su cita con ${appointment.providerName} queda reservada para el ${date} a las ${time} ¿Dudas?`),
+      expect.stringContaining(`Test Clinic: Rahul Sharma, su cita con ${appointment.providerName} queda reservada para el ${date}, ${time} ¿Dudas?`),
     ]);
   });
 });
