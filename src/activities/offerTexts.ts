@@ -58,6 +58,23 @@ function workflowClockAheadMs(): number {
 }
 
 /** Input of a pass (`sendOfferTextPass`) or of giving up (`giveUpOfferTexts`) over offers of one workflow's round. */
+/**
+ * Ends the text of offer `offerId` that its sender gives up on, in the message log: `failed` while the
+ * offer is pending, `canceled` once it has ended (no longer needed); ended first, then read, so no later
+ * try sends it. Idempotent.
+ * @returns its message-log key and whether Twilio had taken it after all.
+ * @throws Error (retryable) while a try of it waits for Twilio's answer (up to `TRY_LEASE_MS`): one taken then counts as sent.
+ */
+async function endUnsentOfferText(sql: Sql, offerId: string): Promise<{ key: string; taken: boolean }> {
+  const key = `offer:${offerId}`;
+  const [offer] = await sql<{ state: OfferState }[]>`select state from offers where id = ${offerId}`;
+  if (offer?.state === 'pending') await giveUpUnsentText(sql, key);
+  else await withdrawUnsentText(sql, key);
+  const state = await sendState(sql, key);
+  if (state === 'trying') throw new Error(`the text of offer ${offerId} is still waiting for Twilio's answer to a try`);
+  return { key, taken: state === 'taken' };
+}
+
 export interface OfferTextsInput {
   /** The offer workflow's ID: its patients' YES / NO prompts are under it. */
   workflowId: string;
@@ -197,17 +214,7 @@ export function createOfferTextActivities({ sql, messenger }: { sql: Sql; messen
     async settleUnsentOfferTexts(input: { offerIds: string[] }): Promise<string[]> {
       return failPermanentErrorsFast('settleUnsentOfferTexts', async () => {
         const unsent: string[] = [];
-        for (const offerId of input.offerIds) {
-          const key = `offer:${offerId}`;
-          const [offer] = await sql<{ state: OfferState }[]>`select state from offers where id = ${offerId}`;
-          // Ended first, then read: no later try sends a text ended here.
-          if (offer?.state === 'pending') await giveUpUnsentText(sql, key);
-          else await withdrawUnsentText(sql, key);
-          const state = await sendState(sql, key);
-          // A try the activity left waiting for Twilio's answer may yet be taken: asked again (retried) once it has its answer.
-          if (state === 'trying') throw new Error(`the text of offer ${offerId} is still waiting for Twilio's answer to a try`);
-          if (state !== 'taken') unsent.push(offerId);
-        }
+        for (const offerId of input.offerIds) if (!(await endUnsentOfferText(sql, offerId)).taken) unsent.push(offerId);
         await markTexted(input.offerIds);
         return unsent;
       });
@@ -281,14 +288,8 @@ export function createOfferTextActivities({ sql, messenger }: { sql: Sql; messen
       const went: string[] = [];
       const unsent: string[] = [];
       for (const offerId of input.offerIds) {
-        const key = `offer:${offerId}`;
-        const [offer] = await sql<{ state: OfferState }[]>`select state from offers where id = ${offerId}`;
-        // Ended first, then read: no later try sends a text ended here.
-        if (offer?.state === 'pending') await giveUpUnsentText(sql, key);
-        else await withdrawUnsentText(sql, key);
-        const state = await sendState(sql, key);
-        if (state === 'trying') throw new Error(`the text of offer ${offerId} is still waiting for Twilio's answer to a try`);
-        if (state === 'taken' || (await messenger.adoptLostText(key)) !== undefined) went.push(offerId);
+        const { key, taken } = await endUnsentOfferText(sql, offerId);
+        if (taken || (await messenger.adoptLostText(key)) !== undefined) went.push(offerId);
         else unsent.push(offerId);
       }
       return { sent: await startHolds({ ...input, offerIds: went }, clockAheadMs), unsent };
