@@ -57,7 +57,6 @@ function workflowClockAheadMs(): number {
   return info === undefined ? 0 : Math.max(0, info.currentAttemptScheduledTimestampMs - Date.now());
 }
 
-/** Input of a pass (`sendOfferTextPass`) or of giving up (`giveUpOfferTexts`) over offers of one workflow's round. */
 /**
  * Ends the text of offer `offerId` that its sender gives up on, in the message log: `failed` while the
  * offer is pending, `canceled` once it has ended (no longer needed); ended first, then read, so no later
@@ -75,6 +74,7 @@ async function endUnsentOfferText(sql: Sql, offerId: string): Promise<{ key: str
   return { key, taken: state === 'taken' };
 }
 
+/** Input of a pass (`sendOfferTextPass`) or of giving up (`giveUpOfferTexts`) over offers of one workflow's round. */
 export interface OfferTextsInput {
   /** The offer workflow's ID: its patients' YES / NO prompts are under it. */
   workflowId: string;
