@@ -1,6 +1,10 @@
 /**
  * Workflows in Temporal's time-skipping test server: the clock moves only when a test says so
- * (`env.sleep('5 minutes')`; the server skips on its own only while a test awaits a workflow result).
+ * (`env.sleep('5 minutes')`). The server skips on its own only while the testing package's own client
+ * (`env.client`, a TimeSkippingWorkflowClient) awaits a workflow result; `temporal` below is a plain
+ * client (it carries the payload codec), so its `handle.result()` waits in real time for whatever
+ * timer the workflow still has (e.g. a sent text's 30-minute wait for its delivery receipt): move the
+ * clock past it first, or end the wait (signal the receipt).
  * A worker runs the real workflow bundle and the real activities on the shared test Postgres, on its
  * own task queue, for a fresh clinic. The standalone server binary comes from
  * `resolveTemporalTestServer` (TEMPORAL_TEST_SERVER_PATH, PATH, or `.tools/temporal/bin`).
