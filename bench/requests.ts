@@ -39,7 +39,7 @@ export async function text(stack: BenchStack, from: string, body: string): Promi
  */
 export async function textMayGoUnanswered(stack: BenchStack, from: string, body: string): Promise<string> {
   const xml = await post(stack.api, smsRequest(stack.twilioAuthToken, from, body));
-  return /<Message>([\s\S]*?)<\/Message>/.exec(xml)?.[1] ?? '';
+  return /<Message\b[^>]*>([\s\S]*?)<\/Message>/.exec(xml)?.[1] ?? '';
 }
 
 /** Calls the staff JSON API (`path` with its query); returns the parsed body when the status is `expected`. */
