@@ -4,7 +4,7 @@
  * Each throws on an answer a patient or staff member would see as a failure, so load counts it as an error.
  */
 import type { Pool } from 'undici';
-import { inboundMessageParams, signedTwilioRequest } from '../test/support/twilioWebhooks.js';
+import { inboundMessageParams, signedTwilioRequest, twimlMessage } from '../test/support/twilioWebhooks.js';
 import { CLINIC_NUMBER, type BenchStack } from './stack.js';
 
 const SMS_PATH = '/webhooks/twilio/sms';
@@ -39,7 +39,7 @@ export async function text(stack: BenchStack, from: string, body: string): Promi
  */
 export async function textMayGoUnanswered(stack: BenchStack, from: string, body: string): Promise<string> {
   const xml = await post(stack.api, smsRequest(stack.twilioAuthToken, from, body));
-  return /<Message\b[^>]*>([\s\S]*?)<\/Message>/.exec(xml)?.[1] ?? '';
+  return twimlMessage(xml);
 }
 
 /** Calls the staff JSON API (`path` with its query); returns the parsed body when the status is `expected`. */

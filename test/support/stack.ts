@@ -28,7 +28,7 @@ import { createDataConverter } from '../../src/temporal/dataConverter.js';
 import { createWorker, WORKFLOWS_PATH } from '../../src/worker/createWorker.js';
 import { createTestClinic, fictionalNumber } from './clinic.js';
 import { silentSdkLogger } from './silentSdkLogger.js';
-import { inboundMessageParams, postTwilioWebhook, PUBLIC_BASE_URL } from './twilioWebhooks.js';
+import { inboundMessageParams, postTwilioWebhook, PUBLIC_BASE_URL, twimlMessage } from './twilioWebhooks.js';
 import { TEST_PAYLOAD_KEYS } from './payloadKeys.js';
 
 export { TEST_PAYLOAD_KEYS };
@@ -254,18 +254,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   };
 }
 
-/** Reads a TwiML reply's message text (`''` for an empty `<Response/>`). */
+/** Reads a TwiML reply's message text (`''` for an empty `<Response/>`): `twimlMessage`. */
 export async function twimlText(response: Response): Promise<string> {
-  const xml = await response.text();
-  const match = /<Message\b[^>]*>([\s\S]*?)<\/Message>/.exec(xml);
-  return match === null
-    ? ''
-    : match[1]!
-        .replace(/&apos;/g, "'")
-        .replace(/&quot;/g, '"')
-        .replace(/&lt;/g, '<')
-        .replace(/&gt;/g, '>')
-        .replace(/&amp;/g, '&');
+  return twimlMessage(await response.text());
 }
 
 /**
