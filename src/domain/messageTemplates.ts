@@ -252,7 +252,7 @@ export const DEFAULT_TEMPLATES: Record<ShippedLanguage, Record<MessageKind, stri
     booking_confirmation: '{clinic_name}: {patient_name}, your visit with {doctor_name} is booked for {date} at {time}. Questions? Call {office_phone}.',
     reminder: '{clinic_name}: {patient_name}, your visit with {doctor_name} is {date} at {time}. Reply YES to confirm, NO to cancel, CHANGE for another time.',
     confirmed_reminder:
-      "{clinic_name}: {patient_name}, a reminder of your visit with {doctor_name} {date} at {time}. See you then! Can't come? Call {office_phone}.",
+      "{clinic_name}: {patient_name}, a reminder of your visit with {doctor_name} on {date} at {time}. See you then! Can't come? Call {office_phone}.",
     confirmed: '{clinic_name}: thank you, {patient_name}. Your visit with {doctor_name} on {date} at {time} is confirmed. See you then!',
     cancelled: '{clinic_name}: {patient_name}, your visit with {doctor_name} on {date} at {time} is cancelled. To book again, call {office_phone}.',
     reschedule_options: '{clinic_name}: reply with the number of a time:\n{slots}',

@@ -263,6 +263,12 @@ describe('the shipped templates', () => {
     }
   });
 
+  it("reads a confirmed visit's reminder as a sentence: 'your visit with Dr Ramirez on Tue, Nov 10 at 10:30 AM', as the confirmation says it", () => {
+    expect(renderTemplate(DEFAULT_TEMPLATES.en.confirmed_reminder, typical('en'))).toBe(
+      "Northside Family Clinic: Maria Gonzalez, a reminder of your visit with Dr Ramirez on Tue, Nov 10 at 10:30 AM. See you then! Can't come? Call (312) 555-0100.",
+    );
+  });
+
   it('writes one full stop after a time that ends with one', () => {
     expect(renderTemplate('at {time}. Reply', { time: '2:30 p.m.' })).toBe('at 2:30 p.m. Reply');
     expect(renderTemplate('at {time}, then {time}.', { time: '2:30 p.m.' })).toBe('at 2:30 p.m., then 2:30 p.m.');
