@@ -315,7 +315,7 @@ export const DEFAULT_TEMPLATES: Record<ShippedLanguage, Record<MessageKind, stri
       '{clinic_name}: {patient_name}, le toca su visita de control con {doctor_name} el {followup_date}. Llame al {office_phone} para pedir cita.',
     help: '{clinic_name}: responda SI para confirmar, NO para cancelar, CAMBIAR para otra hora. ¿Dudas? Llame al {office_phone}. STOP para no recibir textos.',
     list_help:
-      '{clinic_name}: responda el numero de una hora de la lista, SI para dejar su cita, NO para cancelar. ¿Dudas? {office_phone}. STOP: no mas textos.',
+      '{clinic_name}: responda el numero de una hora de la lista, SI para mantener su cita, NO para cancelar. ¿Dudas? {office_phone}. STOP: no mas textos.',
     offer_help: '{clinic_name}: responda SI para tomar la cita que le ofrecimos, o NO para dejarla. ¿Dudas? Llame al {office_phone}. STOP: no mas textos.',
     offer: '{clinic_name}: hay una cita libre el {date}, {time} en {location}. Responda SI en {hold_minutes} min para tomarla, o NO para dejarla.',
     offer_won: '{clinic_name}: Confirmado. Su cita es el {date}, {time} en {location}.',

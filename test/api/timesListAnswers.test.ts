@@ -82,7 +82,7 @@ describe('HELP while the list of times is the open question', () => {
       'es',
       'CAMBIAR',
       'AYUDA',
-      'Test Clinic: responda el numero de una hora de la lista, SI para dejar su cita, NO para cancelar. ¿Dudas? {phone}. STOP: no mas textos.',
+      'Test Clinic: responda el numero de una hora de la lista, SI para mantener su cita, NO para cancelar. ¿Dudas? {phone}. STOP: no mas textos.',
     ],
   ])('says how to pick a number, keep or cancel, in the patient language (%s)', async (language, change, help, expected) => {
     const { booked } = await bookAndAskForAnotherTime({ provider: `Dr ${randomUUID().slice(0, 8)}`, language }, change);

@@ -269,6 +269,12 @@ describe('the shipped templates', () => {
     );
   });
 
+  it("says in Spanish that SI keeps the visit from the list's help ('mantener su cita'), not 'dejar su cita', which reads as giving it up", () => {
+    const help = renderTemplate(DEFAULT_TEMPLATES.es.list_help, typical('es'));
+    expect(help).toContain(', SI para mantener su cita, NO para cancelar.');
+    expect(help).not.toMatch(/dejar su cita/);
+  });
+
   it('writes one full stop after a time that ends with one', () => {
     expect(renderTemplate('at {time}. Reply', { time: '2:30 p.m.' })).toBe('at 2:30 p.m. Reply');
     expect(renderTemplate('at {time}, then {time}.', { time: '2:30 p.m.' })).toBe('at 2:30 p.m., then 2:30 p.m.');
