@@ -281,8 +281,10 @@ export function staffAppointmentRoutes(deps: AppDeps, sessions: StaffSessions): 
         language: values.language === '' ? undefined : values.language,
       });
       const booked = await bookAppointment(deps, clinic, bookingRequestFor(clinic, body));
-      const day = DateTime.fromJSDate(booked.startsAt).setZone(clinic.timezone).toISODate()!;
-      return c.redirect(noticeUrl(slug, { date: day }, `Booked ${describe(booked, clinic)} on ${day}.`, booked.id), 303);
+      const start = DateTime.fromJSDate(booked.startsAt).setZone(clinic.timezone).setLocale('en-US');
+      // The day as the page's heading writes it, not as its address carries it.
+      const notice = `Booked ${describe(booked, clinic)} on ${start.toLocaleString(DateTime.DATE_HUGE)}.`;
+      return c.redirect(noticeUrl(slug, { date: start.toISODate()! }, notice, booked.id), 303);
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       const message = labelFieldMessage(error.message, error.field, BOOKING_LABELS);

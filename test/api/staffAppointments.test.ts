@@ -421,7 +421,9 @@ describe('booking from the page', () => {
     expect(response.status).toBe(303);
     const location = new URL(response.headers.get('location')!, OWN_ORIGIN);
     expect(location.searchParams.get('date')).toBe(form.starts_at.slice(0, 10));
-    expect(location.searchParams.get('notice')).toBe(`Booked Ana's 10:30 AM appointment on ${form.starts_at.slice(0, 10)}.`);
+    // The day as the page's heading writes it (Tuesday, December 8, 2026), not as the address carries it.
+    const written = DateTime.fromISO(form.starts_at.slice(0, 10)).setLocale('en-US').toLocaleString(DateTime.DATE_HUGE);
+    expect(location.searchParams.get('notice')).toBe(`Booked Ana's 10:30 AM appointment on ${written}.`);
     expect(await countAppointments()).toBe(before + 1);
     // Opened at the new appointment's card, where the notice is.
     const [booked] = await stack.sql<
