@@ -260,7 +260,7 @@ export const DEFAULT_TEMPLATES: Record<ShippedLanguage, Record<MessageKind, stri
     rescheduled_question: 'Reply YES to confirm, NO to cancel, CHANGE for another time.',
     slot_taken: 'Sorry, that time was just taken.',
     no_open_slots:
-      '{clinic_name}: sorry, {doctor_name} has no other open times soon. Your visit stays {date} at {time}. Call {office_phone} to arrange another.',
+      '{clinic_name}: sorry, {doctor_name} has no other open times soon. Your visit stays on {date} at {time}. Call {office_phone} to arrange another.',
     followup_reminder: '{clinic_name}: {patient_name}, your follow-up visit with {doctor_name} is due {followup_date}. Call {office_phone} to book a time.',
     help: '{clinic_name}: reply YES to confirm your visit, NO to cancel, CHANGE for another time. Questions? Call {office_phone}. Reply STOP to stop texts.',
     list_help:

@@ -275,6 +275,10 @@ describe('the shipped templates', () => {
     expect(help).not.toMatch(/dejar su cita/);
   });
 
+  it("says the visit stays on its day when no other time is open, as the call says it: 'Your visit stays on Tue, Nov 10 at 10:30 AM'", () => {
+    expect(renderTemplate(DEFAULT_TEMPLATES.en.no_open_slots, typical('en'))).toContain('. Your visit stays on Tue, Nov 10 at 10:30 AM. Call (312) 555-0100');
+  });
+
   it('writes one full stop after a time that ends with one', () => {
     expect(renderTemplate('at {time}. Reply', { time: '2:30 p.m.' })).toBe('at 2:30 p.m. Reply');
     expect(renderTemplate('at {time}, then {time}.', { time: '2:30 p.m.' })).toBe('at 2:30 p.m., then 2:30 p.m.');
