@@ -14,6 +14,7 @@ import type { Sql } from '../db/sql.js';
 import { readAppointmentAnswer } from '../domain/appointmentAnswers.js';
 import { answerConfirmedVisitUpdate, type AppointmentPromptKind } from '../workflows/appointmentDefinitions.js';
 import { FailureType } from '../workflows/definitions.js';
+import { OFFER_PROMPT_KIND } from '../workflows/offerDefinitions.js';
 
 /** The questions of an appointment's chain: a reminder's, and a numbered list of open times. */
 const APPOINTMENT_QUESTIONS: AppointmentPromptKind[] = ['appointment_reminder', 'reschedule_slots'];
@@ -27,7 +28,8 @@ export interface ConfirmedAnswerDeps {
 /**
  * The reply to `answer` (normal form, `readAnswer`) from `phone` (E.164) at `clinic` that no open
  * question took, when the patient's latest question there was a reminder or a list of open times that
- * has closed, and its appointment is `confirmed` and ahead. A YES (`SI`, `CONFIRM`): the `confirmed`
+ * has closed, and its appointment is `confirmed` and ahead; or a waitlist offer whose hold is over and
+ * whose cancellation booked this patient's visit (`filled_by_appointment_id`), `confirmed` and ahead. A YES (`SI`, `CONFIRM`): the `confirmed`
  * text for the appointment as it stands, in the appointment's language. CHANGE or NO: the chain's own
  * reply (the list of open times or `no_open_slots`; `cancelled`), from its update. Otherwise null (the
  * chain refused it: the visit changed meanwhile), and the caller answers as to any stray text.
@@ -39,13 +41,16 @@ export async function answerConfirmedAppointment(deps: ConfirmedAnswerDeps, clin
   const [confirmed] = await deps.sql<{ workflow_id: string; patient_name: string; provider_name: string; starts_at: Date; language: string }[]>`
     select a.workflow_id, a.patient_name, pr.name as provider_name, a.starts_at, a.language
     from (
-      select workflow_id, kind, closed_at from patient_prompts
+      select workflow_id, kind, closed_at, expires_at from patient_prompts
       where clinic_id = ${clinic.id} and phone = ${phone}
       order by asked_at desc, id desc limit 1
     ) p
-    join appointments a on a.workflow_id = p.workflow_id and a.clinic_id = ${clinic.id}
+    left join cancellation_events c on p.kind = ${OFFER_PROMPT_KIND} and c.workflow_id = p.workflow_id and c.clinic_id = ${clinic.id}
+    join appointments a on a.clinic_id = ${clinic.id}
+      and ((p.kind in ${deps.sql(APPOINTMENT_QUESTIONS)} and a.workflow_id = p.workflow_id) or a.id = c.filled_by_appointment_id)
     join providers pr on pr.id = a.provider_id
-    where p.kind in ${deps.sql(APPOINTMENT_QUESTIONS)} and p.closed_at is not null and a.status = 'confirmed' and a.starts_at > now()`;
+    where (p.closed_at is not null or (p.kind = ${OFFER_PROMPT_KIND} and p.expires_at <= now()))
+      and a.phone = ${phone} and a.status = 'confirmed' and a.starts_at > now()`;
   if (confirmed === undefined) return null;
   if (meaning !== 'confirm') return askChain(deps.temporal, confirmed.workflow_id, answer);
   const { text } = await renderMessage(deps.sql, {

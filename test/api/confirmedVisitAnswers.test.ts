@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bookThroughApi, remindAndAwaitQuestion, type ApiBookingRequest } from '../support/apiBooking.js';
 import { json, patientReply, startStack, twimlText, type Stack } from '../support/stack.js';
+import { addProvider, logCancellation, waitlistPatient } from '../support/waitlist.js';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -49,6 +50,30 @@ describe('NO after the visit is confirmed', () => {
   ])('cancels the visit, as the reminder said NO does, and says so (%s)', async (language, yes, no, cancelled) => {
     const booked = await bookAndConfirm({ language }, yes);
     expect(await twimlText(await stack.sendSms(booked.phone, no))).toMatch(cancelled);
+    expect(await appointment(booked.id)).toMatchObject({ status: 'cancelled' });
+  });
+});
+
+describe('after a waitlist offer taken, once its hold is over', () => {
+  it('takes YES, CHANGE and NO for the visit the offer booked, as after a reminder', async () => {
+    const providerId = await addProvider(stack, `Dr ${randomUUID().slice(0, 8)}`);
+    const phone = await waitlistPatient(stack, providerId);
+    const cancellation = await logCancellation(stack, providerId);
+    await expect
+      .poll(async () => (await stack.sql`select 1 from patient_prompts where phone = ${phone} and closed_at is null`).length, { timeout: 20_000 })
+      .toBe(1);
+    expect(await twimlText(await stack.sendSms(phone, 'YES'))).toMatch(/Confirmed\. You're scheduled for /);
+    const bookedId = async () =>
+      (await stack.sql<{ id: string | null }[]>`select filled_by_appointment_id::text as id from cancellation_events where id = ${cancellation.id}`)[0]?.id;
+    await expect.poll(bookedId, { timeout: 20_000 }).not.toBeNull();
+    const booked = { id: (await bookedId())! };
+    await expect.poll(async () => (await appointment(booked.id)).status, { timeout: 20_000 }).toBe('confirmed');
+    // The offer's hold runs out (7 minutes): its question no longer takes YES or NO.
+    await stack.sql`update patient_prompts set expires_at = now() where phone = ${phone} and workflow_id = ${cancellation.workflow_id}`;
+
+    expect(await twimlText(await stack.sendSms(phone, 'YES'))).toMatch(/: thank you, .* Your visit with Dr .* is confirmed\. See you then!$/);
+    expect(await twimlText(await stack.sendSms(phone, 'CHANGE'))).toMatch(/^Test Clinic: reply with the number of a time:\n.+\n1\) /);
+    expect(await twimlText(await stack.sendSms(phone, 'NO'))).toMatch(/ is cancelled\. To book again, call /);
     expect(await appointment(booked.id)).toMatchObject({ status: 'cancelled' });
   });
 });
