@@ -60,11 +60,13 @@ export async function handleInboundText(deps: QueueDeps & { log: Logger }, text:
   const command = parseCommand(answer);
 
   if (command.kind === 'opt_out') {
+    // Confirmed once: a number already opted out gets nothing, not a second confirmation (nor a language switched by it).
+    const already = await isOptedOut(sql, clinic.id, from.phone);
     await recordOptOutWithRetries(sql, clinic.id, from.phone, command.keyword);
     // Pending waitlist offers end at once: no "taken" or "withdrawn" text follows a STOP.
     await signalOffersOptedOut(deps, clinic.id, from.phone);
     // Twilio confirms its own keywords by SMS; any other opt-out (`stop texting me`, `ALTO`, any on WhatsApp) is confirmed here, once.
-    if (from.channel === 'sms' && twilioConfirmsOptOut(text.body)) return null;
+    if (already || (from.channel === 'sms' && twilioConfirmsOptOut(text.body))) return null;
     return patientTextsIn(await answerLanguage(sql, clinic, from.phone, command.wordLanguage), clinic.defaultLanguage).optedOut(clinic.name);
   }
   if (command.kind === 'opt_in') {

@@ -33,6 +33,13 @@ describe('an opt-out Twilio does not confirm', () => {
     expect(await twimlText(await stack.sendSms(phone, 'ESTADO'))).toBe('');
   });
 
+  it('a second opt-out from a number already opted out gets nothing, and keeps its language', async () => {
+    const phone = patientPhone();
+    expect(await twimlText(await stack.sendSms(phone, 'stop please'))).toContain("you won't get any more texts");
+    expect(await twimlText(await stack.sendSms(phone, 'ALTO'))).toBe('');
+    expect(await twimlText(await stack.sendSms(phone, 'START'))).toContain("you'll get our texts again");
+  });
+
   it('a Spanish word that is part of a sentence is no opt-out', async () => {
     const phone = patientPhone();
     expect(await twimlText(await stack.sendSms(phone, 'para mañana'))).toContain("sorry, we didn't understand");
