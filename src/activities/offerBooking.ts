@@ -1,6 +1,7 @@
 /**
  * Booking a freed slot for the patient whose YES won it: an appointment row with the slot's provider,
- * time and length, and the winner's waitlist entry closed, once per cancellation.
+ * time and length, the winner's waitlist entry closed and their offer question closed, once per
+ * cancellation.
  */
 import { ApplicationFailure } from '@temporalio/activity';
 import { appointmentSnapshot } from '../appointments/bookAppointment.js';
@@ -10,6 +11,7 @@ import { getClinicSettings } from '../clinics/clinicSettings.js';
 import type { Sql } from '../db/sql.js';
 import type { AppointmentSnapshot } from '../workflows/appointmentDefinitions.js';
 import { FailureType } from '../workflows/definitions.js';
+import { OFFER_PROMPT_KIND } from '../workflows/offerDefinitions.js';
 import { findSlot, providerInactive } from './offerSlots.js';
 import { failPermanentErrorsFast } from './permanentFailures.js';
 
@@ -27,7 +29,7 @@ export function createOfferBookingActivities({ sql }: { sql: Sql }) {
      * provider, time and length, on the patient's channel and language, for the service of the
      * winner's own appointment their waitlist entry is waiting to bring forward (its `current_appt_at`,
      * same phone), else `UNKNOWN_OFFER_SERVICE`: never the cancelled appointment's (another patient's
-     * reason); the winner's waitlist entry is closed. Once per cancellation: a retry returns the same appointment. Written in one
+     * reason); the winner's waitlist entry and offer question are closed. Once per cancellation: a retry returns the same appointment. Written in one
      * transaction under the provider's row lock, as every booking of their time.
      * @returns the appointment's chain snapshot, to start its reminder chain with.
      * @throws ApplicationFailure `ProviderInactive` (non-retryable, nothing written; the entry stays
@@ -72,6 +74,12 @@ export function createOfferBookingActivities({ sql }: { sql: Sql }) {
           // Attempts take the provider's row lock in turn, so the one that finds the slot unfilled fills it.
           await tx`update cancellation_events set filled_by_appointment_id = ${booked.id} where id = ${slot.id}`;
           await tx`update waitlist_entries set active = false, updated_at = now() where id = ${winner.entry_id}`;
+          // The winner's offer question is answered: what they text next (NO, CHANGE, YES again) is about the
+          // visit now (answerConfirmedAppointment.ts), not the offer, whose hold may still be running.
+          await tx`
+            update patient_prompts set closed_at = now()
+            where phone = ${winner.phone} and kind = ${OFFER_PROMPT_KIND} and closed_at is null
+              and workflow_id = (select workflow_id from cancellation_events where id = ${slot.id})`;
           return booked.id;
         });
         return appointmentSnapshot(clinic, settings, await getAppointment(sql, clinic.id, appointmentId));

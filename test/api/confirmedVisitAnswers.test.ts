@@ -77,3 +77,25 @@ describe('after a waitlist offer taken, once its hold is over', () => {
     expect(await appointment(booked.id)).toMatchObject({ status: 'cancelled' });
   });
 });
+
+describe('after a waitlist offer taken, while its hold still runs', () => {
+  it('takes CHANGE and NO for the visit the offer booked: NO cancels it, not "Confirmed" again', async () => {
+    const providerId = await addProvider(stack, `Dr ${randomUUID().slice(0, 8)}`);
+    const phone = await waitlistPatient(stack, providerId);
+    const cancellation = await logCancellation(stack, providerId);
+    await expect
+      .poll(async () => (await stack.sql`select 1 from patient_prompts where phone = ${phone} and closed_at is null`).length, { timeout: 20_000 })
+      .toBe(1);
+    expect(await twimlText(await stack.sendSms(phone, 'YES'))).toMatch(/Confirmed\. You're scheduled for /);
+    const bookedId = async () =>
+      (await stack.sql<{ id: string | null }[]>`select filled_by_appointment_id::text as id from cancellation_events where id = ${cancellation.id}`)[0]?.id;
+    await expect.poll(bookedId, { timeout: 20_000 }).not.toBeNull();
+    const booked = { id: (await bookedId())! };
+    await expect.poll(async () => (await appointment(booked.id)).status, { timeout: 20_000 }).toBe('confirmed');
+
+    // Within the 7-minute hold: the offer is won, so the words are about the visit it booked.
+    expect(await twimlText(await stack.sendSms(phone, 'CHANGE'))).toMatch(/^Test Clinic: reply with the number of a time:\n.+\n1\) /);
+    expect(await twimlText(await stack.sendSms(phone, 'NO'))).toMatch(/ is cancelled\. To book again, call /);
+    expect(await appointment(booked.id)).toMatchObject({ status: 'cancelled' });
+  });
+});
