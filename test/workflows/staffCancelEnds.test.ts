@@ -144,8 +144,9 @@ describe('a staff cancel of a confirmed visit', () => {
     await staffCancel(handle);
     await expect.poll(() => kindsSentTo(chain.sql, appointment)).toEqual(['booking_confirmation', 'reminder', 'cancelled']);
     const now = await chain.env.currentTimeMs();
+    // The receipt wait starts in the workflow task after the send completes: waited for, not assumed.
+    await expect.poll(async () => (await settledWaitsOf(handle)).timers).toHaveLength(1);
     const after = await settledWaitsOf(handle);
-    expect(after.timers).toHaveLength(1);
     expect(near(after.timers[0], now + RECEIPT_WAIT_MS)).toBe(true);
     await deliverTexts(handle, appointment);
     expect(await within(handle.result(), 20_000)).toMatchObject({ status: 'cancelled' });
@@ -189,8 +190,8 @@ describe('a staff cancel', () => {
     expect(await staffCancel(handle)).toMatchObject({ status: 'cancelled', openPrompt: null, patientTexted: true });
     await expect.poll(() => kindsSentTo(chain.sql, appointment)).toEqual(['booking_confirmation', 'reminder', 'cancelled']);
     const now = await chain.env.currentTimeMs();
+    await expect.poll(async () => (await settledWaitsOf(handle)).timers).toHaveLength(1);
     const waits = await settledWaitsOf(handle);
-    expect(waits.timers).toHaveLength(1);
     expect(near(waits.timers[0], now + RECEIPT_WAIT_MS)).toBe(true);
     await deliverTexts(handle, appointment);
     expect(await within(handle.result(), 20_000)).toMatchObject({ status: 'cancelled' });
