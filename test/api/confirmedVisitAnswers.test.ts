@@ -54,48 +54,43 @@ describe('NO after the visit is confirmed', () => {
   });
 });
 
-describe('after a waitlist offer taken, once its hold is over', () => {
-  it('takes YES, CHANGE and NO for the visit the offer booked, as after a reminder', async () => {
-    const providerId = await addProvider(stack, `Dr ${randomUUID().slice(0, 8)}`);
-    const phone = await waitlistPatient(stack, providerId);
-    const cancellation = await logCancellation(stack, providerId);
-    await expect
-      .poll(async () => (await stack.sql`select 1 from patient_prompts where phone = ${phone} and closed_at is null`).length, { timeout: 20_000 })
-      .toBe(1);
-    expect(await twimlText(await stack.sendSms(phone, 'YES'))).toMatch(/Confirmed\. You're scheduled for /);
-    const bookedId = async () =>
-      (await stack.sql<{ id: string | null }[]>`select filled_by_appointment_id::text as id from cancellation_events where id = ${cancellation.id}`)[0]?.id;
-    await expect.poll(bookedId, { timeout: 20_000 }).not.toBeNull();
-    const booked = { id: (await bookedId())! };
-    await expect.poll(async () => (await appointment(booked.id)).status, { timeout: 20_000 }).toBe('confirmed');
-    // The offer's hold runs out (7 minutes): its question no longer takes YES or NO.
-    await stack.sql`update patient_prompts set expires_at = now() where phone = ${phone} and workflow_id = ${cancellation.workflow_id}`;
+/**
+ * A waitlist patient who wins a freed slot with YES; waits until the visit the offer booked is
+ * `confirmed`. @returns their number, the cancellation's offer workflow and the booked appointment's id.
+ */
+async function winOffer(): Promise<{ phone: string; workflowId: string; bookedId: string }> {
+  const providerId = await addProvider(stack, `Dr ${randomUUID().slice(0, 8)}`);
+  const phone = await waitlistPatient(stack, providerId);
+  const cancellation = await logCancellation(stack, providerId);
+  await expect
+    .poll(async () => (await stack.sql`select 1 from patient_prompts where phone = ${phone} and closed_at is null`).length, { timeout: 20_000 })
+    .toBe(1);
+  expect(await twimlText(await stack.sendSms(phone, 'YES'))).toMatch(/Confirmed\. You're scheduled for /);
+  const bookedId = async () =>
+    (await stack.sql<{ id: string | null }[]>`select filled_by_appointment_id::text as id from cancellation_events where id = ${cancellation.id}`)[0]?.id;
+  await expect.poll(bookedId, { timeout: 20_000 }).not.toBeNull();
+  const booked = (await bookedId())!;
+  await expect.poll(async () => (await appointment(booked)).status, { timeout: 20_000 }).toBe('confirmed');
+  return { phone, workflowId: cancellation.workflow_id, bookedId: booked };
+}
+
+describe('after a waitlist offer taken', () => {
+  it('takes YES, CHANGE and NO for the visit the offer booked once its hold is over, as after a reminder', async () => {
+    const { phone, workflowId, bookedId } = await winOffer();
+    // The offer's hold runs out (7 minutes).
+    await stack.sql`update patient_prompts set expires_at = now() where phone = ${phone} and workflow_id = ${workflowId}`;
 
     expect(await twimlText(await stack.sendSms(phone, 'YES'))).toMatch(/: thank you, .* Your visit with Dr .* is confirmed\. See you then!$/);
     expect(await twimlText(await stack.sendSms(phone, 'CHANGE'))).toMatch(/^Test Clinic: reply with the number of a time:\n.+\n1\) /);
     expect(await twimlText(await stack.sendSms(phone, 'NO'))).toMatch(/ is cancelled\. To book again, call /);
-    expect(await appointment(booked.id)).toMatchObject({ status: 'cancelled' });
+    expect(await appointment(bookedId)).toMatchObject({ status: 'cancelled' });
   });
-});
 
-describe('after a waitlist offer taken, while its hold still runs', () => {
-  it('takes CHANGE and NO for the visit the offer booked: NO cancels it, not "Confirmed" again', async () => {
-    const providerId = await addProvider(stack, `Dr ${randomUUID().slice(0, 8)}`);
-    const phone = await waitlistPatient(stack, providerId);
-    const cancellation = await logCancellation(stack, providerId);
-    await expect
-      .poll(async () => (await stack.sql`select 1 from patient_prompts where phone = ${phone} and closed_at is null`).length, { timeout: 20_000 })
-      .toBe(1);
-    expect(await twimlText(await stack.sendSms(phone, 'YES'))).toMatch(/Confirmed\. You're scheduled for /);
-    const bookedId = async () =>
-      (await stack.sql<{ id: string | null }[]>`select filled_by_appointment_id::text as id from cancellation_events where id = ${cancellation.id}`)[0]?.id;
-    await expect.poll(bookedId, { timeout: 20_000 }).not.toBeNull();
-    const booked = { id: (await bookedId())! };
-    await expect.poll(async () => (await appointment(booked.id)).status, { timeout: 20_000 }).toBe('confirmed');
-
+  it('takes CHANGE and NO while its hold still runs: NO cancels the visit, not "Confirmed" again', async () => {
+    const { phone, bookedId } = await winOffer();
     // Within the 7-minute hold: the offer is won, so the words are about the visit it booked.
     expect(await twimlText(await stack.sendSms(phone, 'CHANGE'))).toMatch(/^Test Clinic: reply with the number of a time:\n.+\n1\) /);
     expect(await twimlText(await stack.sendSms(phone, 'NO'))).toMatch(/ is cancelled\. To book again, call /);
-    expect(await appointment(booked.id)).toMatchObject({ status: 'cancelled' });
+    expect(await appointment(bookedId)).toMatchObject({ status: 'cancelled' });
   });
 });
